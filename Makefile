@@ -1,0 +1,41 @@
+# Les verbes du projet. Deux commandes suffisent sur une machine neuve : `make report` et `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+ANNEE ?= 2019
+KERNEL := politique-ville
+STAMP := $(VENV)/.installe
+
+.PHONY: setup report test lab clean help
+
+help:
+	@echo "make report  : installe l'environnement puis produit le rapport $(ANNEE) (reports/$(ANNEE)/index.html)"
+	@echo "make test    : installe l'environnement puis lance les tests"
+	@echo "make lab     : ouvre JupyterLab avec le noyau du projet"
+	@echo "make clean   : supprime les sorties générées (data/processed, reports)"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "==> Création de l'environnement $(VENV) (Python : $(PYTHON))"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 est requis, trouvé " + sys.version' 
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (politique de la ville)" > /dev/null
+	@touch $(STAMP)
+	@echo "==> Environnement prêt."
+
+report: setup
+	$(PY) -m politique_ville run --annee $(ANNEE)
+
+test: setup
+	$(PY) -m pytest
+
+lab: setup
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+clean:
+	rm -rf data/processed/* reports/*
+	@touch data/processed/.gitkeep reports/.gitkeep

@@ -1,0 +1,39 @@
+"""Ligne de commande : ``python -m politique_ville run --annee 2019``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import ErreurDonnees
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # messages d'usage en français
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def main(argv=None) -> int:
+    p = _Parser(prog="politique_ville", description="Rapport sur la mise en œuvre de la politique de la ville.")
+    sous = p.add_subparsers(dest="commande", required=True, metavar="commande")
+    run = sous.add_parser("run", help="exécute le rapport d'une année")
+    run.add_argument("--annee", type=int, required=True, help="année du rapport (ex. 2019)")
+    run.add_argument("--params", type=Path, help="fichier de paramètres (défaut : params/<annee>.yaml)")
+    run.add_argument("--raw-dir", type=Path, help="dossier des données brutes (défaut : data/raw/<annee>)")
+    run.add_argument("--out", type=Path, help="dossier du rapport (défaut : reports/<annee>)")
+    run.add_argument("--chapitres", help="notebooks à exécuter, séparés par des virgules (ex. 00,10)")
+    args = p.parse_args(argv)
+    from .runner import EchecExecution, executer
+    try:
+        executer(args.annee, fichier_params=args.params, raw_dir=args.raw_dir, out=args.out,
+                 chapitres=args.chapitres.split(",") if args.chapitres else None)
+    except (EchecExecution, ErreurDonnees) as exc:
+        print(f"\nERREUR : {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

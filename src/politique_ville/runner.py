@@ -1,0 +1,137 @@
+"""Exécution du rapport : notebooks exécutés par papermill dans l'ordre, export HTML, index.
+
+Le rapport est construit dans un dossier de travail puis mis en place d'un coup : une exécution qui échoue laisse
+le rapport précédent intact et garde le notebook en échec pour le diagnostic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from . import __version__
+from .catalog import Catalogue, empreinte
+from .export import ecrire_index, exporter_html, titre_notebook
+
+NOYAU = "politique-ville"
+
+
+class EchecExecution(RuntimeError):
+    pass
+
+
+def charger_parametres(racine: Path, annee: int, fichier: Path | None = None) -> dict:
+    """Paramètres de l'année (params/<annee>.yaml) ; erreur en français si le fichier manque ou est invalide."""
+    chemin = Path(fichier) if fichier else racine / "params" / f"{annee}.yaml"
+    if not chemin.is_file():
+        raise EchecExecution(f"Fichier de paramètres introuvable : {chemin}. Créez-le (voir params/2019.yaml).")
+    try:
+        params = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise EchecExecution(f"Fichier de paramètres illisible ({chemin}) : {exc}") from None
+    if int(params.get("annee", annee)) != int(annee):
+        raise EchecExecution(f"{chemin} : annee = {params.get('annee')} alors que l'année demandée est {annee}.")
+    params["annee"] = int(annee)
+    return params
+
+
+def version_code(racine: Path) -> str:
+    try:
+        rev = subprocess.run(["git", "-C", str(racine), "describe", "--always", "--dirty"], capture_output=True,
+                             text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        rev = ""
+    return f"politique_ville {__version__}" + (f" (git {rev})" if rev else "")
+
+
+def _noyau() -> str:
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+        return NOYAU if NOYAU in KernelSpecManager().find_kernel_specs() else "python3"
+    except Exception:
+        return "python3"
+
+
+def notebooks_du_rapport(racine: Path) -> list[Path]:
+    return sorted(p for p in (racine / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | None = None, raw_dir=None,
+             out=None, chapitres: list[str] | None = None, sortie=print) -> Path:
+    """Exécute le rapport d'une année ; renvoie le chemin de ``index.html``."""
+    import papermill as pm
+
+    debut = dt.datetime.now()
+    t0 = time.perf_counter()
+    cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, reports_dir=out)
+    params = charger_parametres(cat.racine, annee, fichier_params)
+    if not cat.raw_dir.is_dir():
+        raise EchecExecution(f"Dossier des données brutes introuvable : {cat.raw_dir}")
+    notebooks = notebooks_du_rapport(cat.racine)
+    if chapitres:
+        notebooks = [n for n in notebooks if any(n.stem.startswith(c) or c in n.stem for c in chapitres)]
+    if not notebooks:
+        raise EchecExecution("Aucun notebook à exécuter.")
+    final = cat.reports_dir
+    travail = final.parent / f".{final.name}.en-cours"
+    shutil.rmtree(travail, ignore_errors=True)
+    (travail / "notebooks").mkdir(parents=True)
+    noyau = _noyau()
+    parametres_nb = {
+        "annee": int(annee),
+        "racine": str(cat.racine),
+        "raw_dir": str(cat.raw_dir),
+        "processed_dir": str(cat.processed_dir),
+        "reports_dir": str(final),
+    }
+    sortie(f"Rapport {annee} — {params.get('territoire', '')}")
+    chap = []
+    for i, nb in enumerate(notebooks, 1):
+        t = time.perf_counter()
+        execute = travail / "notebooks" / nb.name
+        sortie(f"[{i}/{len(notebooks)}] {nb.stem} …", end="", flush=True) if sortie is print else sortie(nb.stem)
+        try:
+            pm.execute_notebook(str(nb), str(execute), parameters=parametres_nb, kernel_name=noyau,
+                                cwd=str(nb.parent), progress_bar=False, log_output=False)
+        except Exception as exc:
+            echec = final.parent / f"{final.name}.echec"
+            shutil.rmtree(echec, ignore_errors=True)
+            travail.rename(echec)
+            raise EchecExecution(
+                f"Échec de l'étape « {nb.stem} » : {exc.__class__.__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n"
+                f"Le notebook exécuté est conservé pour diagnostic : {echec / 'notebooks' / nb.name}\n"
+                f"Le rapport précédent ({final}) n'a pas été modifié.") from None
+        html_nom = f"{nb.stem}.html"
+        exporter_html(execute, travail / html_nom)
+        exporter_html(execute, travail / "avec_code" / html_nom, avec_code=True)
+        chap.append({"titre": titre_notebook(nb), "html": html_nom, "html_code": f"avec_code/{html_nom}"})
+        if sortie is print:
+            print(f" {time.perf_counter() - t:.1f} s")
+    entrees = []
+    for table in cat.tables_brutes():
+        f = cat.fichier_brut(table)
+        try:
+            n = len(cat.lire_brut(table))
+        except Exception:
+            n = "?"
+        entrees.append({"fichier": str(f.relative_to(cat.racine)) if f.is_relative_to(cat.racine) else str(f),
+                        "lignes": n, "sha256": empreinte(f)})
+    ecrire_index(travail, annee=annee, territoire=params.get("territoire", ""), chapitres=chap,
+                 parametres={k: v for k, v in params.items()}, entrees=entrees, version=version_code(cat.racine),
+                 debut=debut)
+    ancien = final.parent / f".{final.name}.ancien"
+    shutil.rmtree(ancien, ignore_errors=True)
+    if final.exists():
+        final.rename(ancien)
+    travail.rename(final)
+    shutil.rmtree(ancien, ignore_errors=True)
+    shutil.rmtree(final.parent / f"{final.name}.echec", ignore_errors=True)
+    index = final / "index.html"
+    sortie(f"Terminé en {time.perf_counter() - t0:.1f} s. Rapport : {index}")
+    return index
