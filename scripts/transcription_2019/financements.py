@@ -227,10 +227,11 @@ ITI = [
         "",
         "",
         "",
-        "7 projets déposés à la Région Hauts-de-France avant le 30 juin 2019",
         "",
         "",
-        "montant FEDER publié pour l'ensemble des 7 dossiers seulement, non ventilé par projet",
+        "",
+        "total des 7 dossiers déposés à la Région Hauts-de-France avant le 30 juin 2019 : "
+        "montant FEDER publié pour l'ensemble des dossiers seulement, non ventilé par projet",
         "1.053.610 €",
         "Ces dossiers génèrent une mobilisation du FEDER à hauteur de 1.053.610 €.",
     ),

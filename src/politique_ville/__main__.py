@@ -1,4 +1,4 @@
-"""Ligne de commande : ``python -m politique_ville run --annee 2019``."""
+"""Ligne de commande : ``python -m politique_ville run --annee <annee>``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def main(argv=None) -> int:
     p = _Parser(prog="politique_ville", description="Rapport sur la mise en œuvre de la politique de la ville.")
     sous = p.add_subparsers(dest="commande", required=True, metavar="commande")
     run = sous.add_parser("run", help="exécute le rapport d'une année")
-    run.add_argument("--annee", type=int, required=True, help="année du rapport (ex. 2019)")
+    run.add_argument("--annee", type=int, required=True, help="année du rapport (celle du dossier data/raw/<annee>)")
     run.add_argument("--params", type=Path, help="fichier de paramètres (défaut : params/<annee>.yaml)")
     run.add_argument("--raw-dir", type=Path, help="dossier des données brutes (défaut : data/raw/<annee>)")
     run.add_argument("--out", type=Path, help="dossier du rapport (défaut : reports/<annee>)")

@@ -12,7 +12,7 @@ MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
 
 
 def date_fr(d: dt.datetime | dt.date) -> str:
-    """26 novembre 2026 (à 09 h 05 si une heure est donnée)."""
+    """Date en toutes lettres : « 3 mars AAAA », suivie de « à 09 h 05 » si une heure est donnée."""
     texte = f"{d.day} {MOIS[d.month - 1]} {d.year}"
     if isinstance(d, dt.datetime):
         texte += f" à {d.hour:02d} h {d.minute:02d}"

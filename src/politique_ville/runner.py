@@ -30,7 +30,7 @@ def charger_parametres(racine: Path, annee: int, fichier: Path | None = None) ->
     """Paramètres de l'année (params/<annee>.yaml) ; erreur en français si le fichier manque ou est invalide."""
     chemin = Path(fichier) if fichier else racine / "params" / f"{annee}.yaml"
     if not chemin.is_file():
-        raise EchecExecution(f"Fichier de paramètres introuvable : {chemin}. Créez-le (voir params/2019.yaml).")
+        raise EchecExecution(f"Fichier de paramètres introuvable : {chemin}. Créez-le (voir le fichier de paramètres d’une année existante dans params/).")
     try:
         params = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
