@@ -23,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 est requis, trouvé " + sys.version' 
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (politique de la ville)" > /dev/null
+	$(PY) -m politique_ville noyau
 	@touch $(STAMP)
 	@echo "==> Environnement prêt."
 

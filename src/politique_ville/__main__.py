@@ -24,7 +24,12 @@ def main(argv=None) -> int:
     run.add_argument("--raw-dir", type=Path, help="dossier des données brutes (défaut : data/raw/<annee>)")
     run.add_argument("--out", type=Path, help="dossier du rapport (défaut : reports/<annee>)")
     run.add_argument("--chapitres", help="notebooks à exécuter, séparés par des virgules (ex. 00,10)")
+    sous.add_parser("noyau", help="enregistre le noyau Jupyter du projet dans l'environnement courant")
     args = p.parse_args(argv)
+    if args.commande == "noyau":
+        from .runner import installer_noyau
+        print(f"Noyau Jupyter enregistré : {installer_noyau()}")
+        return 0
     from .runner import EchecExecution, executer
     try:
         executer(args.annee, fichier_params=args.params, raw_dir=args.raw_dir, out=args.out,

@@ -230,6 +230,7 @@ def table_concordance(chiffres: pd.DataFrame, ecarts: pd.DataFrame | None, table
         lignes.append({
             "id": c["id"], "section": c["section"], "libelle": c["libelle"],
             "valeur_publiee": float(c["valeur"]), "unite": c["unite"],
+            "approximatif": str(c.get("tolerance", "") or "").strip() not in ("", "nan"),
             "valeur_recalculee": recalc,
             "ecart": (recalc - float(c["valeur"])) if not math.isnan(recalc) else math.nan,
             "statut": statut,

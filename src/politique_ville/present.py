@@ -51,18 +51,25 @@ def avec_unite(valeur, unite: str, decimales: int | None = None) -> str:
     return t if t == "—" or not unite else f"{t}{ESPACE_UNITE}{unite}"
 
 
-def tableau_html(df: pd.DataFrame, formats: dict | None = None, classes: str = "tableau") -> str:
-    """Tableau HTML dont chaque cellule est échappée (un intitulé « <script> » s'affiche comme du texte)."""
+def tableau_html(df: pd.DataFrame, formats: dict | None = None, droite: list[str] | tuple = (),
+                 classes: str = "tableau") -> str:
+    """Tableau HTML dont chaque cellule est échappée (un intitulé « <script> » s'affiche comme du texte).
+
+    ``formats`` : fonction de mise en forme par colonne (ces colonnes sont alignées à droite, comme ``droite``)."""
     formats = formats or {}
-    entete = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    a_droite = set(formats) | set(droite)
+
+    def style(c):
+        return "text-align:right" if c in a_droite else "text-align:left"
+
+    entete = "".join(f'<th style="{style(c)}">{html.escape(str(c))}</th>' for c in df.columns)
     lignes = []
     for _, ligne in df.iterrows():
         cellules = []
         for c in df.columns:
             v = ligne[c]
             texte = formats[c](v) if c in formats else ("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
-            aligne = ' style="text-align:right"' if c in formats else ""
-            cellules.append(f"<td{aligne}>{html.escape(texte)}</td>")
+            cellules.append(f'<td style="{style(c)}">{html.escape(texte)}</td>')
         lignes.append("<tr>" + "".join(cellules) + "</tr>")
     return (f'<table class="{html.escape(classes)}"><thead><tr>{entete}</tr></thead><tbody>'
             + "".join(lignes) + "</tbody></table>")

@@ -50,6 +50,26 @@ def version_code(racine: Path) -> str:
     return f"politique_ville {__version__}" + (f" (git {rev})" if rev else "")
 
 
+def installer_noyau() -> str:
+    """Enregistre le noyau « politique-ville » dans l'environnement courant (sys.prefix), journal réduit aux erreurs
+    (sans l'avertissement « Kernel is running over TCP » à chaque notebook)."""
+    import json
+    import tempfile
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=ERROR"],
+        "display_name": "Python (politique de la ville)",
+        "language": "python",
+        "metadata": {"debugger": True},
+    }
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+        return KernelSpecManager().install_kernel_spec(d, NOYAU, prefix=sys.prefix, replace=True)
+
+
 def _noyau() -> str:
     try:
         from jupyter_client.kernelspec import KernelSpecManager
