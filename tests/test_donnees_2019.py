@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from politique_ville.catalog import lire_table
-from politique_ville.concordance import STATUT_ECART, STATUT_IDENTIQUE, concordance_annee
+from politique_ville.concordance import STATUT_ECART, STATUT_IDENTIQUE, concordance_annee, fournisseur_memoire
+from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
 
 TABLES_ATTENDUES = {
     "programmation", "porteurs", "porteurs_synthese", "feuille_de_route", "financements_programmation",
@@ -14,8 +15,16 @@ TABLES_ATTENDUES = {
 
 
 @pytest.fixture(scope="module")
-def concordance(catalogue):
-    return concordance_annee(catalogue)
+def traitees(catalogue):
+    refs = Referentiels.charger(catalogue)
+    bruts = {t: catalogue.lire_brut(t) for t in catalogue.tables_brutes()}
+    return {**nettoyer_financements(bruts, refs), **nettoyer_insee(bruts, refs)}
+
+
+@pytest.fixture(scope="module")
+def concordance(catalogue, traitees):
+    """Chaque chiffre publié recalculé à partir des tables nettoyées."""
+    return concordance_annee(catalogue, fournisseur_memoire(traitees))
 
 
 def test_toutes_les_tables_brutes_se_lisent(catalogue):

@@ -18,10 +18,13 @@ def _empreintes(dossier):
 def rapport(racine, tmp_path_factory):
     raw = racine / "data" / "raw"
     avant = _empreintes(raw)
-    sortie = tmp_path_factory.mktemp("rapport") / "2019"
+    base = tmp_path_factory.mktemp("execution")
+    sortie, traitees = base / "reports" / "2019", base / "processed" / "2019"
     messages = []
-    index = executer(2019, racine=racine, out=sortie, sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
-    return {"index": index, "sortie": sortie, "avant": avant, "apres": _empreintes(raw), "messages": messages}
+    index = executer(2019, racine=racine, out=sortie, processed_dir=traitees,
+                     sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+    return {"index": index, "sortie": sortie, "traitees": traitees, "avant": avant, "apres": _empreintes(raw),
+            "messages": messages}
 
 
 def test_data_raw_inchange_apres_execution(rapport):
@@ -33,11 +36,24 @@ def test_index_et_chapitre_html_produits(rapport):
     index = rapport["index"]
     assert index.name == "index.html" and index.is_file()
     page = index.read_text(encoding="utf-8")
-    assert "Données brutes et totaux de contrôle" in page
+    for titre in ("Données brutes reçues", "Nettoyage de la programmation et des financements",
+                  "Nettoyage des données INSEE des quartiers", "Validation des données", "Concordance"):
+        assert titre in page
+    assert 'href="validation/index.html"' in page and (rapport["sortie"] / "validation" / "index.html").is_file()
     assert "programmation.csv" in page  # empreintes des entrées
-    chap = rapport["sortie"] / "00_donnees_brutes.html"
-    html = chap.read_text(encoding="utf-8")
-    assert "Traceback" not in html and "Error" not in html.split("</style>")[-1]
-    assert "1\u202f712\u202f989\u00a0€" in html  # total CGET publié et recalculé, au format français
-    assert (rapport["sortie"] / "notebooks" / "00_donnees_brutes.ipynb").is_file()
+    for nb in ("00_donnees_brutes", "01_nettoyage_financements", "02_nettoyage_insee", "03_validation",
+               "90_concordance"):
+        html = (rapport["sortie"] / f"{nb}.html").read_text(encoding="utf-8")
+        assert "Traceback" not in html, nb
+        assert (rapport["sortie"] / "notebooks" / f"{nb}.ipynb").is_file()
+    concordance = (rapport["sortie"] / "90_concordance.html").read_text(encoding="utf-8")
+    assert "1\u202f712\u202f989\u00a0€" in concordance  # total CGET publié et recalculé, au format français
     assert any(str(index) in m for m in rapport["messages"]), "le chemin du rapport n'est pas annoncé"
+
+
+def test_tables_traitees_en_parquet(rapport):
+    import pandas as pd
+    prog = pd.read_parquet(rapport["traitees"] / "programmation.parquet")
+    assert len(prog) == 131 and prog["credits_specifiques"].dtype == "float64"
+    assert "Ville de Lillers" in set(prog["porteur"])  # « Ville de Lil lers » nettoyé
+    assert not any(p.name.startswith(".") for p in rapport["traitees"].parent.iterdir()), "dossier de travail laissé"

@@ -252,3 +252,43 @@ def inventaire(catalogue: Catalogue) -> pd.DataFrame:
                        "colonnes": len(df.columns) - 1, "encodage": src["encodage"],
                        "séparateur": src["separateur"], "sha256": src["sha256"][:12]})
     return pd.DataFrame(lignes)
+
+
+# --------------------------------------------------------------------------------------------- tables traitées
+
+def dossier_travail(dossier_final: Path) -> Path:
+    """Dossier de travail d'une exécution, promu d'un coup à la fin (``.<nom>.en-cours`` à côté du dossier final)."""
+    dossier_final = Path(dossier_final)
+    return dossier_final.parent / f".{dossier_final.name}.en-cours"
+
+
+def ecrire_tables(tables: dict[str, pd.DataFrame], dossier: Path) -> list[Path]:
+    """Écrit chaque table en Parquet (écriture atomique, fichier par fichier)."""
+    chemins = []
+    for nom, df in tables.items():
+        propre = df.copy()
+        propre.attrs = {}
+        chemins.append(ecrire_atomique(Path(dossier) / f"{nom}.parquet",
+                                       lambda p, d=propre: d.to_parquet(p, index=False)))
+    return chemins
+
+
+def lire_tables(dossier: Path) -> dict[str, pd.DataFrame]:
+    """Toutes les tables Parquet d'un dossier."""
+    return {p.stem: pd.read_parquet(p) for p in sorted(Path(dossier).glob("*.parquet"))}
+
+
+def promouvoir(travail: Path, final: Path) -> Path:
+    """Remplace ``final`` par ``travail`` (renommages) ; l'ancien contenu n'est supprimé qu'une fois le nouveau en
+    place."""
+    travail, final = Path(travail), Path(final)
+    if not travail.is_dir():
+        raise FileNotFoundError(f"dossier de travail absent : {travail}")
+    ancien = final.parent / f".{final.name}.ancien"
+    import shutil
+    shutil.rmtree(ancien, ignore_errors=True)
+    if final.exists():
+        final.rename(ancien)
+    travail.rename(final)
+    shutil.rmtree(ancien, ignore_errors=True)
+    return final

@@ -67,6 +67,25 @@ def fournisseur_brut(catalogue: Catalogue) -> FournisseurTables:
     return FournisseurTables(charger)
 
 
+def fournisseur_memoire(tables: dict[str, pd.DataFrame]) -> FournisseurTables:
+    """Tables déjà chargées (par ex. les tables traitées d'une exécution)."""
+    def charger(nom: str) -> pd.DataFrame:
+        if nom not in tables:
+            raise KeyError(f"table « {nom} » absente (tables disponibles : {', '.join(sorted(tables))})")
+        return tables[nom]
+    return FournisseurTables(charger)
+
+
+def fournisseur_traite(catalogue: Catalogue) -> FournisseurTables:
+    """Tables traitées de l'année (``data/processed/<annee>/*.parquet``)."""
+    def charger(nom: str) -> pd.DataFrame:
+        chemin = catalogue.processed_dir / f"{nom}.parquet"
+        if not chemin.is_file():
+            raise FileNotFoundError(f"table traitée absente : {chemin} (lancez d'abord le nettoyage)")
+        return pd.read_parquet(chemin)
+    return FournisseurTables(charger)
+
+
 # --------------------------------------------------------------------------------------------- évaluation
 
 def evaluer(expression: str, tables: Callable[[str], pd.DataFrame]) -> Resultat:
@@ -269,9 +288,10 @@ def charger_reference(catalogue: Catalogue) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 def concordance_annee(catalogue: Catalogue, tables=None) -> pd.DataFrame:
-    """Table de concordance de l'année, recalculée sur les tables brutes (par défaut)."""
+    """Table de concordance de l'année, recalculée sur les tables traitées (par défaut celles de
+    ``data/processed/<annee>/``)."""
     chiffres, ecarts = charger_reference(catalogue)
-    return table_concordance(chiffres, ecarts, tables or fournisseur_brut(catalogue))
+    return table_concordance(chiffres, ecarts, tables or fournisseur_traite(catalogue))
 
 
 def resume_statuts(concordance: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from . import __version__
-from .catalog import Catalogue, empreinte
+from .catalog import Catalogue, dossier_travail, empreinte, promouvoir
 from .export import ecrire_index, exporter_html, titre_notebook
 
 NOYAU = "politique-ville"
@@ -83,24 +83,27 @@ def notebooks_du_rapport(racine: Path) -> list[Path]:
 
 
 def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | None = None, raw_dir=None,
-             out=None, chapitres: list[str] | None = None, sortie=print) -> Path:
+             out=None, processed_dir=None, chapitres: list[str] | None = None, sortie=print) -> Path:
     """Exécute le rapport d'une année ; renvoie le chemin de ``index.html``."""
     import papermill as pm
 
     debut = dt.datetime.now()
     t0 = time.perf_counter()
-    cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, reports_dir=out)
+    cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, reports_dir=out, processed_dir=processed_dir)
     params = charger_parametres(cat.racine, annee, fichier_params)
     if not cat.raw_dir.is_dir():
         raise EchecExecution(f"Dossier des données brutes introuvable : {cat.raw_dir}")
     notebooks = notebooks_du_rapport(cat.racine)
     if chapitres:
-        notebooks = [n for n in notebooks if any(n.stem.startswith(c) or c in n.stem for c in chapitres)]
+        # les étapes de préparation (00 à 09 : lecture, nettoyage, validation) sont toujours exécutées
+        notebooks = [n for n in notebooks if int(n.stem[:2]) < 10
+                     or any(n.stem.startswith(c) or c in n.stem for c in chapitres)]
     if not notebooks:
         raise EchecExecution("Aucun notebook à exécuter.")
     final = cat.reports_dir
-    travail = final.parent / f".{final.name}.en-cours"
+    travail = dossier_travail(final)
     shutil.rmtree(travail, ignore_errors=True)
+    shutil.rmtree(dossier_travail(cat.processed_dir), ignore_errors=True)
     (travail / "notebooks").mkdir(parents=True)
     noyau = _noyau()
     parametres_nb = {
@@ -108,7 +111,8 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
         "racine": str(cat.racine),
         "raw_dir": str(cat.raw_dir),
         "processed_dir": str(cat.processed_dir),
-        "reports_dir": str(final),
+        # les notebooks écrivent dans le dossier de travail, promu d'un coup à la fin
+        "reports_dir": str(travail),
     }
     sortie(f"Rapport {annee} — {params.get('territoire', '')}")
     chap = []
@@ -120,13 +124,20 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
             pm.execute_notebook(str(nb), str(execute), parameters=parametres_nb, kernel_name=noyau,
                                 cwd=str(nb.parent), progress_bar=False, log_output=False)
         except Exception as exc:
+            if sortie is print:
+                print(" échec")
             echec = final.parent / f"{final.name}.echec"
             shutil.rmtree(echec, ignore_errors=True)
             travail.rename(echec)
+            if hasattr(exc, "evalue"):  # PapermillExecutionError : l'exception levée dans le notebook
+                cause = f"{exc.evalue}" if exc.ename in ("ErreursNettoyage", "ErreurDonnees", "ValidationEchouee") \
+                    else f"{exc.ename} : {exc.evalue}"
+            else:
+                cause = f"{exc.__class__.__name__} : {exc}"
             raise EchecExecution(
-                f"Échec de l'étape « {nb.stem} » : {exc.__class__.__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n"
+                f"Échec de l'étape « {nb.stem} ».\n{cause}\n"
                 f"Le notebook exécuté est conservé pour diagnostic : {echec / 'notebooks' / nb.name}\n"
-                f"Le rapport précédent ({final}) n'a pas été modifié.") from None
+                f"Le rapport précédent ({final}) et les tables de {cat.processed_dir} n'ont pas été modifiés.") from None
         html_nom = f"{nb.stem}.html"
         exporter_html(execute, travail / html_nom)
         exporter_html(execute, travail / "avec_code" / html_nom, avec_code=True)
@@ -142,15 +153,13 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
             n = "?"
         entrees.append({"fichier": str(f.relative_to(cat.racine)) if f.is_relative_to(cat.racine) else str(f),
                         "lignes": n, "sha256": empreinte(f)})
+    if (travail / "validation" / "index.html").is_file():
+        chap.append({"titre": "Rapport de validation des données (Great Expectations, Data Docs)",
+                     "html": "validation/index.html"})
     ecrire_index(travail, annee=annee, territoire=params.get("territoire", ""), chapitres=chap,
                  parametres={k: v for k, v in params.items()}, entrees=entrees, version=version_code(cat.racine),
                  debut=debut)
-    ancien = final.parent / f".{final.name}.ancien"
-    shutil.rmtree(ancien, ignore_errors=True)
-    if final.exists():
-        final.rename(ancien)
-    travail.rename(final)
-    shutil.rmtree(ancien, ignore_errors=True)
+    promouvoir(travail, final)
     shutil.rmtree(final.parent / f"{final.name}.echec", ignore_errors=True)
     index = final / "index.html"
     sortie(f"Terminé en {time.perf_counter() - t0:.1f} s. Rapport : {index}")

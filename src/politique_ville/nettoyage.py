@@ -1,0 +1,575 @@
+"""Nettoyage des tables brutes : DataFrame brut (texte) -> DataFrame traité, journal des règles appliquées.
+
+Aucune entrée/sortie ici : les référentiels sont passés en argument (:class:`Referentiels`), les fichiers sont lus et
+écrits par ``catalog``. Chaque erreur nomme le fichier, la ligne (``ligne_source``) et la colonne ; les erreurs d'une
+table sont toutes rassemblées dans un seul message (:class:`ErreursNettoyage`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .catalog import COLONNE_LIGNE
+from .clean import ValeurIllisible, est_manquant, lire_nombre, texte_normalise
+from .errors import ErreurDonnees
+from .schemas import GENRES_NUMERIQUES, MOTIF_CODE_QP, PROVENANCES, SCHEMAS, Schema, genre_implicite
+
+MAX_ERREURS = 20
+SEPARATEUR_COMMUNES = re.compile(r"\s*[,;/]\s*")
+
+
+class ErreursNettoyage(ErreurDonnees):
+    """Plusieurs erreurs dans une table : le message les liste toutes (fichier, ligne, colonne)."""
+
+    def __init__(self, erreurs: list[ErreurDonnees]):
+        self.erreurs = erreurs
+        premiere = erreurs[0]
+        super().__init__(premiere.message, fichier=premiere.fichier, ligne=premiere.ligne, colonne=premiere.colonne)
+
+    def __str__(self) -> str:
+        if len(self.erreurs) == 1:
+            return str(self.erreurs[0])
+        lignes = [f"{len(self.erreurs)} erreurs dans les données :"] + [f"  - {e}" for e in self.erreurs[:MAX_ERREURS]]
+        if len(self.erreurs) > MAX_ERREURS:
+            lignes.append(f"  … et {len(self.erreurs) - MAX_ERREURS} autres")
+        return "\n".join(lignes)
+
+
+def cle(texte: str) -> str:
+    """Clé de rapprochement des libellés : minuscules, sans accents, tirets/espaces/apostrophes unifiés."""
+    t = texte_normalise(texte).replace("’", "'")
+    t = re.sub(r"[-_'\s]+", " ", t)
+    return t.strip(" .:")
+
+
+# --------------------------------------------------------------------------------------------- référentiels
+
+@dataclass
+class Referentiels:
+    """Référentiels du territoire (``data/reference/``) et de l'année (feuille de route nettoyée)."""
+
+    communes: pd.DataFrame
+    porteurs: pd.DataFrame
+    nomenclature: pd.DataFrame
+    perimetres: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["nom", "type", "variantes"]))
+    feuille_de_route: pd.DataFrame | None = None
+
+    @classmethod
+    def charger(cls, catalogue) -> "Referentiels":
+        lire = catalogue.lire_reference
+        perimetres = lire("perimetres") if (catalogue.reference_dir / "perimetres.csv").is_file() else None
+        return cls(communes=lire("communes"), porteurs=lire("porteurs"), nomenclature=lire("nomenclature"),
+                   **({"perimetres": perimetres} if perimetres is not None else {}))
+
+    def __post_init__(self):
+        self._communes = {}
+        for _, c in self.communes.iterrows():
+            for v in [c["nom_officiel"], *str(c.get("variantes", "")).split("|")]:
+                if v.strip():
+                    self._communes[cle(v)] = c["nom_officiel"]
+        self._perimetres = {}
+        for _, p in self.perimetres.iterrows():
+            for v in [p["nom"], *str(p.get("variantes", "")).split("|")]:
+                if v.strip():
+                    self._perimetres[cle(v)] = p["nom"]
+        self._porteurs_exact = dict(zip(self.porteurs["alias"], self.porteurs["porteur_canonique"]))
+        self._porteurs = {}
+        for alias, canon in zip(self.porteurs["alias"], self.porteurs["porteur_canonique"]):
+            self._porteurs.setdefault(cle(alias), canon)
+            self._porteurs.setdefault(cle(canon), canon)
+        self._types_porteur = dict(zip(self.porteurs["porteur_canonique"], self.porteurs["type_porteur"]))
+        self._nomenclature: dict[str, dict[str, tuple[str, str]]] = {}
+        self._parents: dict[tuple[str, str], str] = {}
+        for _, n in self.nomenclature.iterrows():
+            d = self._nomenclature.setdefault(n["type"], {})
+            for v in [n["code"], n["libelle"], *str(n.get("variantes", "")).split("|")]:
+                if v.strip():
+                    d.setdefault(cle(v), (n["code"], n["libelle"]))
+            if str(n.get("parent", "")).strip():
+                self._parents[(n["type"], n["code"])] = n["parent"]
+
+    # -- recherches (renvoient None si inconnu)
+    def commune(self, texte: str) -> str | None:
+        return self._communes.get(cle(texte))
+
+    def perimetre(self, texte: str) -> str | None:
+        return self._perimetres.get(cle(texte))
+
+    def porteur(self, texte: str) -> str | None:
+        return self._porteurs_exact.get(texte) or self._porteurs.get(cle(texte))
+
+    def type_du_porteur(self, canonique: str) -> str | None:
+        return self._types_porteur.get(canonique)
+
+    def code(self, type_: str, texte: str) -> tuple[str, str] | None:
+        return self._nomenclature.get(type_, {}).get(cle(texte))
+
+    def parent(self, type_: str, code: str) -> str | None:
+        return self._parents.get((type_, code))
+
+    def noms_communes(self) -> list[str]:
+        return sorted(self.communes["nom_officiel"])
+
+    def code_insee(self, nom_officiel: str) -> str:
+        ligne = self.communes[self.communes["nom_officiel"] == nom_officiel]
+        return "" if ligne.empty else str(ligne["code_insee"].iloc[0] or "")
+
+
+# --------------------------------------------------------------------------------------------- journal
+
+@dataclass
+class Journal:
+    """Ce que le nettoyage a changé : une ligne par (table, règle, colonne), avec un exemple avant / après."""
+
+    lignes: list[dict] = field(default_factory=list)
+    avertissements: list[str] = field(default_factory=list)
+
+    def noter(self, table: str, regle: str, colonne: str, avant: pd.Series, apres: pd.Series, exemples: int = 3):
+        avant_t = avant.map(_texte)
+        apres_t = apres.map(_texte)
+        change = avant_t != apres_t
+        n = int(change.sum())
+        if n:
+            ex = [f"« {a} » → « {b} »" for a, b in list(zip(avant_t[change], apres_t[change]))[:exemples]]
+            self.lignes.append({"table": table, "règle": regle, "colonne": colonne, "valeurs modifiées": n,
+                                "exemples": " ; ".join(dict.fromkeys(ex))})
+
+    def avertir(self, message: str):
+        self.avertissements.append(message)
+
+    def tableau(self) -> pd.DataFrame:
+        return pd.DataFrame(self.lignes, columns=["table", "règle", "colonne", "valeurs modifiées", "exemples"])
+
+
+def _vide(v) -> bool:
+    """Cellule vide (texte) : seul le vide compte, pas les marqueurs « - » ou « n.c. » des colonnes numériques."""
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+def _texte(v) -> str:
+    if _vide(v):
+        return "∅"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+# --------------------------------------------------------------------------------------------- nettoyage
+
+@dataclass
+class TableNettoyee:
+    table: str
+    fichier: str
+    donnees: pd.DataFrame
+    brut: pd.DataFrame
+
+
+class _Erreurs:
+    def __init__(self, fichier: str):
+        self.fichier = fichier
+        self.liste: list[ErreurDonnees] = []
+
+    def __call__(self, message, ligne=None, colonne=None):
+        self.liste.append(ErreurDonnees(message, fichier=self.fichier, ligne=ligne, colonne=colonne))
+
+    def lever(self):
+        if self.liste:
+            raise ErreursNettoyage(self.liste)
+
+
+def nettoyer_table(table: str, brut: pd.DataFrame, refs: Referentiels, journal: Journal | None = None,
+                   schema: Schema | None = None) -> TableNettoyee:
+    """Nettoie une table brute selon son schéma. Lève :class:`ErreursNettoyage` (fichier, ligne, colonne)."""
+    schema = schema or SCHEMAS[table]
+    journal = journal if journal is not None else Journal()
+    fichier = brut.attrs.get("source", {}).get("fichier", f"{table}.csv")
+    err = _Erreurs(fichier)
+    colonnes = [c for c in brut.columns if c != COLONNE_LIGNE]
+    manquantes = [c for c in schema.obligatoires if c not in colonnes]
+    for c in manquantes:
+        err(f"colonne obligatoire absente (colonnes trouvées : {', '.join(colonnes)})", ligne=1, colonne=c)
+    err.lever()
+    connues = {c.nom for c in schema.colonnes}
+    inconnues = [c for c in colonnes if c not in connues and genre_implicite(table, c) is None]
+    if inconnues:
+        journal.avertir(f"{fichier} : colonne(s) non prévue(s) gardée(s) telle(s) quelle(s) : {', '.join(inconnues)}")
+    if brut.empty:
+        err("le fichier ne contient aucune ligne de données", ligne=2)
+        err.lever()
+
+    df = brut.copy()
+    lignes = df[COLONNE_LIGNE] if COLONNE_LIGNE in df.columns else pd.Series(range(2, len(df) + 2), index=df.index)
+    df[COLONNE_LIGNE] = lignes.astype(int)
+    # espaces de bord
+    for c in colonnes:
+        avant = df[c]
+        df[c] = avant.map(lambda v: v.strip() if isinstance(v, str) else v)
+        journal.noter(table, "espaces de début et de fin retirés", c, avant, df[c])
+
+    est_total = pd.Series(False, index=df.index)
+    if schema.ligne_total:
+        col, val = schema.ligne_total
+        est_total = df[col].map(lambda v: cle(str(v)) == cle(val))
+        df["est_total"] = est_total
+
+    for colonne in schema.colonnes:
+        if colonne.nom not in df.columns:
+            continue
+        _nettoyer_colonne(table, df, colonne.nom, colonne.genre, colonne, refs, journal, err, lignes, est_total)
+    for c in colonnes:
+        genre = genre_implicite(table, c)
+        if c not in connues and genre:
+            from .schemas import Colonne
+            _nettoyer_colonne(table, df, c, genre, Colonne(c, genre, obligatoire=False), refs, journal, err, lignes,
+                              est_total)
+    for colonne in schema.colonnes:
+        if colonne.non_vide and colonne.nom in df.columns:
+            test = est_manquant if colonne.genre in GENRES_NUMERIQUES else _vide
+            vides = df[colonne.nom].map(test) & ~est_total
+            for idx in df.index[vides]:
+                err("valeur obligatoire manquante", ligne=int(lignes[idx]), colonne=colonne.nom)
+    if schema.cle:
+        _verifier_cle(df[~est_total], schema.cle, lignes, err)
+    _regles_de_table(table, df, refs, journal, err, lignes)
+    if schema.ligne_total:
+        _verifier_totaux(df, schema, lignes, err)
+    err.lever()
+    return TableNettoyee(table, fichier, df.reset_index(drop=True), brut)
+
+
+def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes, est_total):
+    avant = df[nom].copy()
+    if genre in GENRES_NUMERIQUES:
+        valeurs = []
+        for idx, v in avant.items():
+            try:
+                x = lire_nombre(v, "montant" if genre == "montant" else ("auto" if genre == "nombre" else "taux"))
+            except ValeurIllisible as exc:
+                err(f"{exc} (attendu : {_LIBELLE_GENRE[genre]})", ligne=int(lignes[idx]), colonne=nom)
+                x = math.nan
+            valeurs.append(x)
+        serie = pd.Series(valeurs, index=df.index, dtype="float64")
+        if colonne.unite_brute == "€ par mois":
+            serie = serie * 12
+            journal.noter(table, "revenu mensuel converti en annuel (× 12)", nom, avant, serie)
+        for idx in serie.index[(serie < 0) & ~est_total]:
+            if genre != "nombre":
+                err(f"valeur négative ({avant[idx]}) : un {_LIBELLE_GENRE[genre]} ne peut pas être négatif",
+                    ligne=int(lignes[idx]), colonne=nom)
+        if genre == "taux":
+            for idx in serie.index[serie > 100]:
+                err(f"taux de {avant[idx]} hors de l'intervalle [0, 100]", ligne=int(lignes[idx]), colonne=nom)
+        if genre in ("effectif", "annee"):
+            for idx in serie.index[serie.notna() & (serie % 1 != 0)]:
+                err(f"« {avant[idx]} » n'est pas un nombre entier", ligne=int(lignes[idx]), colonne=nom)
+        if genre == "annee":
+            for idx in serie.index[serie.notna() & ((serie < 1900) | (serie > 2100))]:
+                err(f"année « {avant[idx]} » invraisemblable", ligne=int(lignes[idx]), colonne=nom)
+        if colonne.decimales is not None:
+            arrondie = serie.round(colonne.decimales)
+            bruit = (arrondie - serie).abs()
+            if (bruit > 0).any():
+                journal.noter(table, f"bruit de calcul arrondi à {colonne.decimales} décimale(s)", nom, serie, arrondie)
+            serie = arrondie
+        if genre in ("effectif", "annee"):
+            serie = serie.astype("Int64")
+        simple = avant.map(lambda v: _vide(v) or bool(re.fullmatch(r"-?\d+(\.\d+)?", str(v).strip())))
+        journal.noter(table, f"nombre écrit à la française lu comme {_LIBELLE_GENRE[genre]}", nom, avant[~simple],
+                      serie[~simple])
+        marqueurs = avant.map(lambda v: not _vide(v) and est_manquant(v))
+        journal.noter(table, "marqueur de valeur manquante (« - », « n.c. »…) : manquant, jamais 0", nom,
+                      avant[marqueurs], serie[marqueurs])
+        df[nom] = serie
+        return
+    if genre == "communes":
+        df[f"{nom}_brut"] = avant
+        resultat = []
+        for idx, v in avant.items():
+            if est_total[idx] or _vide(v):
+                resultat.append(v if isinstance(v, str) and v.strip() else None)
+                continue
+            noms = []
+            for morceau in SEPARATEUR_COMMUNES.split(v):
+                if not morceau:
+                    continue
+                trouve = refs.commune(morceau) or refs.perimetre(morceau)
+                if trouve is None:
+                    err(f"commune inconnue « {morceau} » (ni commune du territoire ni périmètre connu : ajoutez-la ou sa "
+                        f"graphie à data/reference/communes.csv)", ligne=int(lignes[idx]), colonne=nom)
+                    continue
+                if trouve not in noms:
+                    noms.append(trouve)
+            resultat.append(", ".join(noms))
+        df[nom] = resultat
+        journal.noter(table, "commune ramenée au nom officiel", nom, avant, df[nom])
+        return
+    if genre == "porteur":
+        df[f"{nom}_brut"] = avant
+        resultat = []
+        for idx, v in avant.items():
+            if _vide(v):
+                resultat.append(None)
+                continue
+            canon = refs.porteur(v)
+            if canon is None:
+                err(f"porteur inconnu « {v} » : ajoutez sa graphie au référentiel data/reference/porteurs.csv",
+                    ligne=int(lignes[idx]), colonne=nom)
+            resultat.append(canon)
+        df[nom] = resultat
+        df["porteur_canonique"] = df[nom]
+        journal.noter(table, "porteur ramené à son nom canonique", nom, avant, df[nom])
+        return
+    if genre in ("type_porteur", "pilier", "thematique"):
+        codes, libelles = [], []
+        for idx, v in avant.items():
+            if _vide(v):
+                codes.append(None)
+                libelles.append(None)
+                continue
+            trouve = refs.code(genre, v)
+            if trouve is None:
+                permis = sorted({l for _, l in refs._nomenclature.get(genre, {}).values()})
+                err(f"{_LIBELLE_GENRE[genre]} inconnu(e) « {v} » (valeurs permises : {', '.join(permis)})",
+                    ligne=int(lignes[idx]), colonne=nom)
+                codes.append(None)
+                libelles.append(None)
+            else:
+                codes.append(trouve[0])
+                libelles.append(trouve[1])
+        df[nom] = libelles
+        df[f"{nom}_code"] = codes
+        journal.noter(table, f"{_LIBELLE_GENRE[genre]} ramené(e) au libellé de la nomenclature", nom, avant, df[nom])
+        return
+    if genre == "priorite":
+        resultat = []
+        for idx, v in avant.items():
+            if _vide(v):
+                resultat.append(pd.NA)
+                continue
+            m = re.fullmatch(r"(?i)(?:priorit[ée]\s*(?:n\s*°|no|n°)?\s*|p)?\s*(\d{1,2})\.?", str(v).strip())
+            if not m:
+                err(f"priorité illisible « {v} » (attendu : un numéro, ex. « 7 »)", ligne=int(lignes[idx]), colonne=nom)
+                resultat.append(pd.NA)
+            else:
+                resultat.append(int(m.group(1)))
+        df[nom] = pd.array(resultat, dtype="Int64")
+        journal.noter(table, "priorité lue comme numéro", nom, avant, df[nom])
+        return
+    if genre == "sous_priorite":
+        resultat = []
+        for idx, v in avant.items():
+            if _vide(v):
+                resultat.append(None)
+                continue
+            m = re.fullmatch(r"(?i)(?:priorit[ée]\s*|p)?\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\.?", str(v).strip())
+            if not m:
+                err(f"sous-priorité illisible « {v} » (attendu : « 7.3 »)", ligne=int(lignes[idx]), colonne=nom)
+                resultat.append(None)
+            else:
+                resultat.append(f"{int(m.group(1))}.{int(m.group(2))}")
+        df[nom] = resultat
+        journal.noter(table, "sous-priorité écrite « n.m »", nom, avant, df[nom])
+        return
+    if genre == "code_qp":
+        for idx, v in avant.items():
+            if not _vide(v) and not re.fullmatch(MOTIF_CODE_QP, str(v)):
+                err(f"code de quartier « {v} » invalide (attendu : code INSEE « QP » + 6 chiffres, ou code local "
+                    f"« LOC-QP01 »)", ligne=int(lignes[idx]), colonne=nom)
+        return
+    if genre == "provenance":
+        for idx, v in avant.items():
+            if not _vide(v) and v not in PROVENANCES:
+                err(f"provenance « {v} » inconnue (permises : {', '.join(PROVENANCES)})", ligne=int(lignes[idx]),
+                    colonne=nom)
+        return
+    if genre == "id":
+        return
+    # texte : rien de plus
+
+
+_LIBELLE_GENRE = {"montant": "montant en euros", "taux": "taux en %", "indice": "indice", "effectif": "effectif",
+                  "annee": "année", "nombre": "nombre", "type_porteur": "type de porteur", "pilier": "pilier",
+                  "thematique": "thématique"}
+
+
+def _verifier_cle(df: pd.DataFrame, colonnes: tuple[str, ...], lignes, err):
+    presentes = [c for c in colonnes if c in df.columns]
+    if not presentes:
+        return
+    cles = df[presentes].apply(lambda col: col.map(_texte)).agg(" | ".join, axis=1)
+    for valeur, groupe in df.groupby(cles, sort=False):
+        if len(groupe) > 1:
+            nums = [int(lignes[i]) for i in groupe.index]
+            err(f"identifiant « {valeur} » en double (lignes {', '.join(map(str, nums))})", ligne=nums[1],
+                colonne=presentes[0] if len(presentes) == 1 else ", ".join(presentes))
+
+
+def _verifier_totaux(df: pd.DataFrame, schema: Schema, lignes, err):
+    """Une ligne de total imprimée doit égaler la somme des lignes de détail qui la précèdent (si elles ont un montant)."""
+    montants = [c.nom for c in schema.par_genre("montant") if c.nom in df.columns]
+    debut = 0
+    for pos, (idx, total) in enumerate(df.iterrows()):
+        if not total["est_total"]:
+            continue
+        detail = df.iloc[debut:pos]
+        detail = detail[~detail["est_total"]]
+        for m in montants:
+            if pd.isna(total[m]) or detail.empty or detail[m].isna().all():
+                continue
+            somme = detail[m].sum()
+            if abs(somme - total[m]) > 0.5:
+                err(f"ligne de total incohérente : {_texte(total[m])} imprimé, {_texte(somme)} pour la somme des lignes "
+                    f"{int(lignes[detail.index[0]])} à {int(lignes[detail.index[-1]])}", ligne=int(lignes[idx]), colonne=m)
+        debut = pos + 1
+
+
+def _regles_de_table(table, df, refs: Referentiels, journal, err, lignes):
+    """Règles entre colonnes : cohérence pilier/thématique, priorités connues de la feuille de route."""
+    if {"thematique_code", "pilier_code"} <= set(df.columns):
+        for idx, ligne in df.iterrows():
+            if not _vide(ligne["thematique_code"]) and not _vide(ligne["pilier_code"]):
+                parent = refs.parent("thematique", ligne["thematique_code"])
+                if parent and parent != ligne["pilier_code"]:
+                    err(f"la thématique « {ligne['thematique']} » relève du pilier « {parent} », pas de "
+                        f"« {ligne['pilier']} »", ligne=int(lignes[idx]), colonne="thematique")
+    fdr = refs.feuille_de_route
+    if table != "feuille_de_route" and fdr is not None and "priorite" in df.columns:
+        priorites = set(fdr["priorite"].dropna().astype(int))
+        sous = set(fdr["sous_priorite"].dropna())
+        for idx, ligne in df.iterrows():
+            p = ligne["priorite"]
+            if not pd.isna(p) and int(p) not in priorites:
+                err(f"priorité {p} absente de la feuille de route", ligne=int(lignes[idx]), colonne="priorite")
+            sp = ligne.get("sous_priorite")
+            if not _vide(sp):
+                if sp not in sous:
+                    err(f"sous-priorité {sp} absente de la feuille de route", ligne=int(lignes[idx]),
+                        colonne="sous_priorite")
+                elif not pd.isna(p) and not sp.startswith(f"{int(p)}."):
+                    err(f"sous-priorité {sp} incompatible avec la priorité {p}", ligne=int(lignes[idx]),
+                        colonne="sous_priorite")
+    if table == "indicateurs_actions" and "valeur" in df.columns:
+        valeurs = []
+        for v, lecture in zip(df["valeur"], df.get("lecture_numerique", pd.Series(np.nan, index=df.index))):
+            try:
+                valeurs.append(lire_nombre(v))
+            except ValeurIllisible:
+                valeurs.append(lecture if not pd.isna(lecture) else math.nan)
+        df["valeur_num"] = pd.Series(valeurs, index=df.index, dtype="float64")
+        journal.noter(table, "valeur lue comme nombre (texte gardé dans « valeur »)", "valeur", df["valeur"],
+                      df["valeur_num"])
+
+
+# --------------------------------------------------------------------------------------------- tables dérivées
+
+def communes_eclatees(df: pd.DataFrame, cle_col: str, colonne: str, refs: Referentiels) -> pd.DataFrame:
+    """Une ligne par (clé, commune) : un QPV ou une action sur plusieurs communes les garde toutes."""
+    lignes = []
+    for _, l in df.iterrows():
+        if l.get("est_total", False) or not isinstance(l[colonne], str):
+            continue
+        for i, nom in enumerate(l[colonne].split(", ")):
+            lignes.append({cle_col: l[cle_col], "commune": nom, "code_insee": refs.code_insee(nom) or None,
+                           "rang": i + 1, "perimetre": refs.commune(nom) is None, COLONNE_LIGNE: l[COLONNE_LIGNE]})
+    return pd.DataFrame(lignes, columns=[cle_col, "commune", "code_insee", "rang", "perimetre", COLONNE_LIGNE])
+
+
+def valeurs_manquantes_insee(qpv: pd.DataFrame, provenance: pd.DataFrame | None) -> pd.DataFrame:
+    """Chaque cellule vide d'un indicateur INSEE, avec son motif : « secret statistique » par défaut (convention
+    INSEE : une case vide est couverte par le secret), ou le motif donné par le fichier de provenance."""
+    from .schemas import INDICATEURS_INSEE
+    motifs = {}
+    if provenance is not None and not provenance.empty:
+        p = provenance[provenance["fichier"].str.startswith("insee_qpv")]
+        motifs = {(c, v): (m, com) for c, v, m, com in zip(p["cle"], p["variable"], p["provenance"], p["commentaire"])}
+    lignes = []
+    indicateurs = [c.nom for c in INDICATEURS_INSEE if c.nom in qpv.columns] + [
+        c for c in qpv.columns if genre_implicite("insee_qpv", c) and c not in {i.nom for i in INDICATEURS_INSEE}]
+    for _, l in qpv.iterrows():
+        for var in indicateurs:
+            if pd.isna(l[var]):
+                motif, commentaire = motifs.get((l["code_qp"], var), ("secret statistique", ""))
+                if motif not in ("secret statistique", "non disponible"):
+                    motif = "secret statistique"
+                lignes.append({"code_qp": l["code_qp"], "variable": var, "motif": motif, "commentaire": commentaire,
+                               COLONNE_LIGNE: l[COLONNE_LIGNE]})
+    return pd.DataFrame(lignes, columns=["code_qp", "variable", "motif", "commentaire", COLONNE_LIGNE])
+
+
+def verifier_provenance_insee(provenance: pd.DataFrame, qpv: pd.DataFrame, references: pd.DataFrame,
+                              fichier: str = "insee_provenance.csv"):
+    """Les clés du fichier de provenance désignent des quartiers et niveaux qui existent (« code QPV inconnu »)."""
+    err = _Erreurs(fichier)
+    codes = set(qpv["code_qp"])
+    niveaux = set(references["niveau"])
+    for _, l in provenance.iterrows():
+        if l["fichier"].startswith("insee_qpv") and l["cle"] not in codes:
+            err(f"code de quartier inconnu « {l['cle']} » (absent de insee_qpv)", ligne=int(l[COLONNE_LIGNE]),
+                colonne="cle")
+        elif l["fichier"].startswith("insee_references") and l["cle"] not in niveaux:
+            err(f"niveau de comparaison inconnu « {l['cle']} »", ligne=int(l[COLONNE_LIGNE]), colonne="cle")
+    err.lever()
+
+
+# --------------------------------------------------------------------------------------------- par famille
+
+TABLES_FINANCEMENTS = ("feuille_de_route", "programmation", "porteurs", "porteurs_synthese",
+                       "financements_programmation", "fonds_cohesion_sociale", "fonds_concours", "iti_feder", "npnru",
+                       "tfpb_conventions", "indicateurs_actions")
+TABLES_INSEE = ("insee_qpv", "insee_references", "insee_provenance")
+
+
+def nettoyer_financements(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
+                          ) -> dict[str, pd.DataFrame]:
+    """Nettoie les tables de la programmation et des financements présentes dans ``bruts``.
+    Renvoie les tables traitées, dont ``programmation_communes`` (une ligne par action et commune)."""
+    journal = journal if journal is not None else Journal()
+    sorties: dict[str, pd.DataFrame] = {}
+    erreurs: list[ErreurDonnees] = []
+    for table in TABLES_FINANCEMENTS:
+        if table not in bruts:
+            continue
+        try:
+            sorties[table] = nettoyer_table(table, bruts[table], refs, journal).donnees
+        except ErreursNettoyage as exc:
+            erreurs += exc.erreurs
+            continue
+        if table == "feuille_de_route":
+            refs.feuille_de_route = sorties[table]
+    if erreurs:
+        raise ErreursNettoyage(erreurs)
+    if "programmation" in sorties:
+        sorties["programmation_communes"] = communes_eclatees(sorties["programmation"], "id_action", "communes", refs)
+    return sorties
+
+
+def nettoyer_insee(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
+                   ) -> dict[str, pd.DataFrame]:
+    """Nettoie les tables INSEE : quartiers, niveaux de comparaison, provenance ; ajoute ``insee_qpv_communes`` et
+    ``insee_valeurs_manquantes`` (secret statistique marqué comme tel, jamais 0)."""
+    journal = journal if journal is not None else Journal()
+    sorties: dict[str, pd.DataFrame] = {}
+    erreurs: list[ErreurDonnees] = []
+    for table in TABLES_INSEE:
+        if table not in bruts:
+            continue
+        try:
+            sorties[table] = nettoyer_table(table, bruts[table], refs, journal).donnees
+        except ErreursNettoyage as exc:
+            erreurs += exc.erreurs
+    if erreurs:
+        raise ErreursNettoyage(erreurs)
+    if "insee_qpv" in sorties:
+        qpv = sorties["insee_qpv"]
+        if "insee_provenance" in sorties and "insee_references" in sorties:
+            verifier_provenance_insee(sorties["insee_provenance"], qpv, sorties["insee_references"],
+                                      bruts["insee_provenance"].attrs.get("source", {}).get("fichier",
+                                                                                           "insee_provenance.csv"))
+        sorties["insee_qpv_communes"] = communes_eclatees(qpv, "code_qp", "nom_commune", refs)
+        sorties["insee_valeurs_manquantes"] = valeurs_manquantes_insee(qpv, sorties.get("insee_provenance"))
+    return sorties

@@ -1,0 +1,172 @@
+"""Schémas des tables : colonnes attendues, genre de chaque colonne, clés.
+
+Un schéma décrit la *forme* d'une table, jamais son contenu : rien ici ne dépend du territoire ni de l'année.
+Les listes de valeurs permises (communes, porteurs, piliers, priorités) viennent des référentiels de
+``data/reference/`` et de la feuille de route de l'année.
+
+Genres de colonne :
+
+- ``id`` : identifiant, non vide et unique ;
+- ``texte`` : texte libre, gardé tel quel (espaces de bord retirés) ;
+- ``montant`` : euros, lu à la française, ≥ 0, vide = manquant ;
+- ``taux`` : pourcentage, dans [0, 100] ; ``indice`` : nombre ≥ 0 ; ``effectif`` : entier ≥ 0 ;
+- ``annee`` : année sur 4 chiffres ;
+- ``communes`` : une ou plusieurs communes (séparées par « , ») ramenées au nom officiel ;
+- ``porteur`` : porteur ramené à son nom canonique (référentiel des porteurs) ;
+- ``type_porteur``, ``pilier``, ``thematique`` : codes de la nomenclature ;
+- ``priorite``, ``sous_priorite`` : codes de la feuille de route (« 7 », « 7.3 ») ;
+- ``code_qp`` : code de quartier (INSEE « QP » + 6 chiffres, ou code local « LOC-QP01 ») ;
+- ``provenance`` : « publié », « reconstruit » ou « non publié ».
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GENRES_NUMERIQUES = ("montant", "taux", "indice", "effectif", "annee", "nombre")
+PROVENANCES = ("publié", "reconstruit", "non publié")
+MOTIF_CODE_QP = r"^(QP\d{6}|LOC-Q[PC]\d{2})$"
+
+
+@dataclass(frozen=True)
+class Colonne:
+    nom: str
+    genre: str = "texte"
+    #: la colonne doit exister dans le fichier
+    obligatoire: bool = True
+    #: chaque valeur doit être renseignée
+    non_vide: bool = False
+    #: unité de la colonne dans le fichier brut quand elle diffère de l'unité traitée (ex. « € par mois »)
+    unite_brute: str | None = None
+    #: précision publiée (décimales) pour arrondir le bruit de calcul (1.7000000000000002 -> 1.7)
+    decimales: int | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    table: str
+    colonnes: tuple[Colonne, ...]
+    #: colonnes formant la clé unique
+    cle: tuple[str, ...] = ()
+    #: (colonne, valeur) qui signale une ligne de total imprimée dans le tableau (gardée, marquée ``est_total``)
+    ligne_total: tuple[str, str] | None = None
+    #: colonnes de montant dont le total doit être conservé par le nettoyage
+    famille: str = "financements"
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def colonne(self, nom: str) -> Colonne | None:
+        return next((c for c in self.colonnes if c.nom == nom), None)
+
+    @property
+    def obligatoires(self) -> list[str]:
+        return [c.nom for c in self.colonnes if c.obligatoire]
+
+    def par_genre(self, *genres: str) -> list[Colonne]:
+        return [c for c in self.colonnes if c.genre in genres]
+
+
+C = Colonne
+
+#: Variables INSEE des quartiers (noms de l'INSEE quand ils existent) et indicateurs explicites du rapport.
+INDICATEURS_INSEE: tuple[Colonne, ...] = (
+    C("pop_mun", "effectif"), C("ind_jeune", "indice", decimales=2), C("pmimp", "taux", decimales=1),
+    C("decuc_q2", "montant", decimales=0), C("tx_tot_empl", "taux", decimales=1),
+    C("abcde", "effectif"), C("abcde_f", "effectif"), C("abcde_h", "effectif"), C("a", "effectif"),
+    C("part_moins_25", "taux", decimales=1), C("part_menages_1pers", "taux", decimales=1),
+    C("part_retard_3e", "taux", decimales=1), C("part_de_plus_2ans_f", "taux", decimales=1),
+    C("part_de_plus_2ans_h", "taux", decimales=1), C("part_de_plus_2ans", "taux", decimales=1),
+)
+
+SCHEMAS: dict[str, Schema] = {s.table: s for s in [
+    Schema("programmation", (
+        C("id_action", "id", non_vide=True), C("intitule", non_vide=True), C("porteur", "porteur", non_vide=True),
+        C("type_porteur", "type_porteur", non_vide=True), C("communes", "communes", non_vide=True),
+        C("pilier", "pilier", non_vide=True), C("thematique", "thematique", non_vide=True),
+        C("priorite", "priorite"), C("sous_priorite", "sous_priorite"),
+        C("droit_commun", "montant"), C("credits_specifiques", "montant"), C("cget", "montant"),
+        C("provenance_droit_commun", "provenance", obligatoire=False),
+        C("provenance_credits_specifiques", "provenance", obligatoire=False),
+        C("provenance_cget", "provenance", obligatoire=False),
+        C("source", obligatoire=False),
+    ), cle=("id_action",), description="une ligne par action de la programmation"),
+    Schema("porteurs", (
+        C("tableau", non_vide=True), C("ordre", "effectif"), C("porteur", "porteur", non_vide=True),
+        C("nombre_projets", "effectif", non_vide=True),
+    ), description="tableaux des porteurs de projets (projets déposés)"),
+    Schema("porteurs_synthese", (
+        C("tableau", non_vide=True), C("nombre_projets", "effectif"), C("montant_cget", "montant"),
+        C("depenses_subventionnables", "montant"), C("projets_deposes", "effectif", obligatoire=False),
+        C("projets_retenus", "effectif", obligatoire=False),
+    ), cle=("tableau",)),
+    Schema("feuille_de_route", (
+        C("priorite", "priorite", non_vide=True), C("sous_priorite", "sous_priorite"), C("libelle", non_vide=True),
+        C("pilier", "pilier", non_vide=True),
+    ), cle=("priorite", "sous_priorite")),
+    Schema("financements_programmation", (
+        C("type_ligne", non_vide=True), C("financeur", non_vide=True), C("part", "taux"), C("montant", "montant"),
+        C("note", obligatoire=False),
+    ), cle=("financeur",)),
+    Schema("fonds_cohesion_sociale", (
+        C("section", obligatoire=False), C("annee", "annee"), C("objet"), C("montant", "montant", non_vide=True),
+        C("nombre_volets", "effectif", obligatoire=False), C("regle", obligatoire=False),
+    )),
+    Schema("fonds_concours", (
+        C("tableau", non_vide=True), C("commune", "communes", non_vide=True), C("projet"),
+        C("montant_operation", "montant"), C("montant_fdc", "montant", non_vide=True),
+        C("regle_tableau", obligatoire=False),
+    ), ligne_total=("commune", "TOTAL FDC")),
+    Schema("iti_feder", (
+        C("type_ligne", non_vide=True), C("axe"), C("intitule_axe", obligatoire=False), C("porteur"), C("projet"),
+        C("commune", "communes"), C("logements", "effectif"), C("complement", obligatoire=False),
+        C("montant_feder", "montant"), C("libelle_rapport", obligatoire=False),
+    ), ligne_total=("type_ligne", "total")),
+    Schema("npnru", (
+        C("quartier", non_vide=True), C("commune", "communes", non_vide=True), C("enveloppe", "montant", non_vide=True),
+        C("instance", obligatoire=False), C("date_decision", obligatoire=False),
+    ), cle=("quartier",)),
+    Schema("tfpb_conventions", (
+        C("bailleur", non_vide=True), C("type_acte", non_vide=True), C("quartier", non_vide=True),
+        C("communes", "communes", non_vide=True), C("periode"), C("cadre", obligatoire=False),
+        C("libelle_rapport", obligatoire=False),
+    )),
+    Schema("indicateurs_actions", (
+        C("section", obligatoire=False), C("action", non_vide=True), C("porteur", obligatoire=False),
+        C("indicateur", non_vide=True), C("annee", "annee"), C("valeur", non_vide=True), C("unite"),
+        C("lecture_numerique", "nombre", obligatoire=False), C("approximatif", obligatoire=False),
+    ), cle=("action", "indicateur", "annee")),
+    Schema("insee_qpv", (
+        C("code_qp", "code_qp", non_vide=True), C("nom_qp"), C("nom_commune", "communes", non_vide=True),
+        C("type_quartier", non_vide=True), C("annee_reconnaissance", "annee", obligatoire=False),
+        *(c if c.nom in ("pop_mun",) else Colonne(c.nom, c.genre, False, False, c.unite_brute, c.decimales)
+          for c in INDICATEURS_INSEE),
+    ), cle=("code_qp",), famille="insee",
+        description="indicateurs INSEE par quartier ; cellule vide = secret statistique"),
+    Schema("insee_references", (
+        C("niveau", non_vide=True), C("libelle_territoire"),
+        *(Colonne(c.nom, c.genre, False, False, "€ par mois" if c.nom == "decuc_q2" else c.unite_brute, c.decimales)
+          for c in INDICATEURS_INSEE),
+    ), cle=("niveau",), famille="insee"),
+    Schema("insee_provenance", (
+        C("fichier", non_vide=True), C("cle", non_vide=True), C("variable", non_vide=True),
+        C("provenance", non_vide=True), C("commentaire", obligatoire=False),
+    ), cle=("fichier", "cle", "variable"), famille="insee"),
+]}
+
+#: Les colonnes numériques non décrites dans un schéma (fichiers INSEE : indicateurs optionnels) sont lues selon
+#: leur préfixe ou leur nom.
+PREFIXES_NUMERIQUES_INSEE = {"part_": "taux", "tx_": "taux", "nb_": "effectif", "pop_": "effectif"}
+
+
+def genre_implicite(table: str, colonne: str) -> str | None:
+    """Genre d'une colonne INSEE supplémentaire (indicateur optionnel) d'après son nom ; ``None`` si texte."""
+    if SCHEMAS.get(table) is None or SCHEMAS[table].famille != "insee":
+        return None
+    for prefixe, genre in PREFIXES_NUMERIQUES_INSEE.items():
+        if colonne.startswith(prefixe):
+            return genre
+    return None
+
+
+def tables_de_famille(famille: str) -> list[str]:
+    return [t for t, s in SCHEMAS.items() if s.famille == famille]

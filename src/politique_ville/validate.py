@@ -1,0 +1,368 @@
+"""Validation des tables brutes et traitées avec Great Expectations (suites écrites en code).
+
+- Une suite par table brute (colonnes présentes, clés renseignées et uniques, au moins une ligne) et par table
+  traitée (types, montants ≥ 0, taux dans [0, 100], format des codes de quartier, communes du territoire, piliers,
+  thématiques et priorités permis, et rien de perdu ni d'inventé : mêmes nombres de lignes et mêmes totaux que le brut).
+- Toutes les tables sont validées dans un seul processus ; les résultats sont publiés en Data Docs.
+- Les suites sont construites à partir des schémas (``schemas.py``) et des référentiels : rien du territoire ici.
+- Si les fichiers bruts, les tables traitées et le code sont inchangés (empreintes), le résultat précédent est
+  réutilisé sans importer Great Expectations (~8 s d'import).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .catalog import COLONNE_LIGNE
+from .clean import ValeurIllisible, lire_nombre
+from .nettoyage import Referentiels
+from .schemas import GENRES_NUMERIQUES, MOTIF_CODE_QP, PROVENANCES, SCHEMAS, genre_implicite
+
+MAX_LIGNES_FAUTIVES = 10
+
+#: Libellés français des attentes, pour les messages d'erreur.
+LIBELLES = {
+    "expect_column_to_exist": "la colonne existe",
+    "expect_table_row_count_to_be_between": "la table a au moins une ligne",
+    "expect_table_row_count_to_equal": "même nombre de lignes que le fichier brut",
+    "expect_column_values_to_not_be_null": "valeurs renseignées",
+    "expect_column_values_to_be_unique": "valeurs uniques",
+    "expect_compound_columns_to_be_unique": "combinaison de valeurs unique",
+    "expect_column_values_to_be_between": "valeurs dans l'intervalle permis",
+    "expect_column_values_to_be_in_type_list": "type de la colonne",
+    "expect_column_values_to_match_regex": "format du code",
+    "expect_column_values_to_be_in_set": "valeurs dans la liste permise",
+    "expect_column_sum_to_be_between": "même total que le fichier brut",
+}
+
+
+class ValidationEchouee(Exception):
+    """Au moins une attente n'est pas satisfaite : le message liste chaque attente en échec (table, colonne,
+    jusqu'à 10 lignes fautives du fichier d'origine)."""
+
+
+@dataclass
+class Echec:
+    table: str
+    etape: str
+    attente: str
+    colonne: str
+    detail: str
+    lignes: list[int] = field(default_factory=list)
+
+    def texte(self) -> str:
+        ou = f"colonne « {self.colonne} »" if self.colonne else "table"
+        lignes = f" — lignes {', '.join(map(str, self.lignes))}" if self.lignes else ""
+        return f"{self.table} ({self.etape}), {ou} : {LIBELLES.get(self.attente, self.attente)} : {self.detail}{lignes}"
+
+
+@dataclass
+class RapportValidation:
+    succes: bool
+    attentes: int
+    echecs: list[Echec]
+    par_table: list[dict]
+    cle: str
+    reutilise: bool = False
+    duree: float = 0.0
+    docs: str = ""
+
+    def resume(self) -> pd.DataFrame:
+        return pd.DataFrame(self.par_table, columns=["table", "étape", "attentes", "réussies", "échecs"])
+
+    def echecs_tableau(self) -> pd.DataFrame:
+        return pd.DataFrame([{"table": e.table, "étape": e.etape, "colonne": e.colonne,
+                              "attente": LIBELLES.get(e.attente, e.attente), "détail": e.detail,
+                              "lignes du fichier": ", ".join(map(str, e.lignes))} for e in self.echecs])
+
+    def message(self) -> str:
+        entete = f"Validation échouée : {len(self.echecs)} attente(s) non satisfaite(s) sur {self.attentes}."
+        return "\n".join([entete] + [f"  - {e.texte()}" for e in self.echecs] +
+                         ["Aucun chapitre n'a été produit ; les tables traitées précédentes sont intactes."])
+
+    def lever_si_echec(self):
+        if not self.succes:
+            raise ValidationEchouee(self.message())
+
+    def en_json(self) -> dict:
+        return {"succes": self.succes, "attentes": self.attentes, "cle": self.cle, "par_table": self.par_table,
+                "echecs": [e.__dict__ for e in self.echecs], "docs": self.docs}
+
+    @classmethod
+    def depuis_json(cls, d: dict) -> "RapportValidation":
+        return cls(d["succes"], d["attentes"], [Echec(**e) for e in d["echecs"]], d["par_table"], d["cle"],
+                   docs=d.get("docs", ""))
+
+
+# --------------------------------------------------------------------------------------------- suites
+
+@dataclass
+class Attente:
+    """Une attente à construire en objet Great Expectations (import paresseux)."""
+
+    type: str
+    kwargs: dict
+
+
+def _vers_gx(df: pd.DataFrame) -> pd.DataFrame:
+    """Types que Great Expectations sait vérifier : textes en ``object``, entiers nullables en ``float64``."""
+    sortie = {}
+    for c in df.columns:
+        s = df[c]
+        if isinstance(s.dtype, pd.StringDtype) or s.dtype == object or str(s.dtype) == "str":
+            sortie[c] = s.astype(object).where(s.notna(), None)
+        elif str(s.dtype) in ("Int64", "Float64", "boolean"):
+            sortie[c] = s.astype("float64") if str(s.dtype) != "boolean" else s.astype(object)
+        else:
+            sortie[c] = s
+    return pd.DataFrame(sortie, index=df.index)
+
+
+def attentes_brutes(table: str, brut: pd.DataFrame) -> list[Attente]:
+    schema = SCHEMAS[table]
+    a = [Attente("ExpectTableRowCountToBeBetween", {"min_value": 1})]
+    for c in schema.colonnes:
+        if c.obligatoire:
+            a.append(Attente("ExpectColumnToExist", {"column": c.nom}))
+    filtre = _filtre_total(schema)
+    for c in schema.colonnes:
+        if c.non_vide and c.genre in ("id",) and c.nom in brut.columns:
+            a.append(Attente("ExpectColumnValuesToNotBeNull", {"column": c.nom, **filtre}))
+    if len(schema.cle) == 1 and schema.cle[0] in brut.columns:
+        a.append(Attente("ExpectColumnValuesToBeUnique", {"column": schema.cle[0], **filtre}))
+    return a
+
+
+def _filtre_total(schema) -> dict:
+    if schema.ligne_total:
+        return {"row_condition": "est_total == False", "condition_parser": "pandas"}
+    return {}
+
+
+def attentes_traitees(table: str, traitee: pd.DataFrame, brut: pd.DataFrame | None, refs: Referentiels,
+                      traitees: dict[str, pd.DataFrame]) -> list[Attente]:
+    """Attentes d'une table traitée ; ``brut`` sert aux contrôles « rien de perdu ni d'inventé »."""
+    a: list[Attente] = []
+    schema = SCHEMAS.get(table)
+    if brut is not None:
+        a.append(Attente("ExpectTableRowCountToEqual", {"value": int(len(brut))}))
+    if schema is None:
+        return a + _attentes_derivees(table, traitee, refs)
+    filtre = _filtre_total(schema)
+    colonnes = [(c.nom, c.genre, c) for c in schema.colonnes if c.nom in traitee.columns]
+    colonnes += [(c, genre_implicite(table, c), None) for c in traitee.columns
+                 if genre_implicite(table, c) and schema.colonne(c) is None]
+    for nom, genre, col in colonnes:
+        if genre in GENRES_NUMERIQUES:
+            a.append(Attente("ExpectColumnValuesToBeInTypeList", {"column": nom, "type_list": ["float64", "int64"]}))
+            if genre == "taux":
+                a.append(Attente("ExpectColumnValuesToBeBetween", {"column": nom, "min_value": 0, "max_value": 100}))
+            elif genre != "nombre":
+                a.append(Attente("ExpectColumnValuesToBeBetween", {"column": nom, "min_value": 0, **filtre}))
+            if genre == "montant" and brut is not None and nom in brut.columns and not (col and col.unite_brute):
+                total = _total_brut(brut[nom])
+                if total is not None:
+                    a.append(Attente("ExpectColumnSumToBeBetween",
+                                     {"column": nom, "min_value": total - 0.5, "max_value": total + 0.5}))
+        elif genre == "code_qp":
+            a.append(Attente("ExpectColumnValuesToMatchRegex", {"column": nom, "regex": MOTIF_CODE_QP}))
+        elif genre in ("pilier", "thematique", "type_porteur"):
+            codes = sorted(refs.nomenclature.loc[refs.nomenclature["type"] == genre, "code"])
+            a.append(Attente("ExpectColumnValuesToBeInSet", {"column": f"{nom}_code", "value_set": codes}))
+        elif genre == "priorite" and refs.feuille_de_route is not None and table != "feuille_de_route":
+            a.append(Attente("ExpectColumnValuesToBeInSet", {
+                "column": nom, "value_set": sorted(float(x) for x in refs.feuille_de_route["priorite"].dropna())}))
+        elif genre == "sous_priorite" and refs.feuille_de_route is not None and table != "feuille_de_route":
+            a.append(Attente("ExpectColumnValuesToBeInSet", {
+                "column": nom, "value_set": sorted(refs.feuille_de_route["sous_priorite"].dropna())}))
+        elif genre == "provenance":
+            a.append(Attente("ExpectColumnValuesToBeInSet", {"column": nom, "value_set": list(PROVENANCES)}))
+        elif genre == "porteur":
+            a.append(Attente("ExpectColumnValuesToBeInSet", {
+                "column": nom, "value_set": sorted(set(refs.porteurs["porteur_canonique"]))}))
+        if col is not None and col.non_vide:
+            a.append(Attente("ExpectColumnValuesToNotBeNull", {"column": nom, **filtre}))
+    if len(schema.cle) == 1:
+        a.append(Attente("ExpectColumnValuesToBeUnique", {"column": schema.cle[0], **filtre}))
+    elif schema.cle:
+        a.append(Attente("ExpectCompoundColumnsToBeUnique", {"column_list": list(schema.cle), **filtre}))
+    return a
+
+
+def _attentes_derivees(table, traitee, refs: Referentiels) -> list[Attente]:
+    a = []
+    if "commune" in traitee.columns:
+        permis = sorted(set(refs.communes["nom_officiel"]) | set(refs.perimetres["nom"]))
+        a.append(Attente("ExpectColumnValuesToBeInSet", {"column": "commune", "value_set": permis}))
+        a.append(Attente("ExpectColumnValuesToNotBeNull", {"column": "commune"}))
+    if "code_qp" in traitee.columns:
+        a.append(Attente("ExpectColumnValuesToMatchRegex", {"column": "code_qp", "regex": MOTIF_CODE_QP}))
+    if "motif" in traitee.columns:
+        a.append(Attente("ExpectColumnValuesToBeInSet", {"column": "motif",
+                                                         "value_set": ["secret statistique", "non disponible"]}))
+    return a
+
+
+def _total_brut(serie: pd.Series) -> float | None:
+    total = 0.0
+    for v in serie:
+        try:
+            x = lire_nombre(v, "montant")
+        except ValeurIllisible:
+            return None
+        if not np.isnan(x):
+            total += x
+    return total
+
+
+# --------------------------------------------------------------------------------------------- exécution
+
+def cle_validation(bruts: dict[str, pd.DataFrame], traitees: dict[str, pd.DataFrame], refs_dir: Path) -> str:
+    """Empreinte de tout ce dont dépend le résultat : fichiers bruts, tables traitées, référentiels, code."""
+    h = hashlib.sha256()
+    for nom in sorted(bruts):
+        h.update(f"brut:{nom}:{bruts[nom].attrs.get('source', {}).get('sha256', '')}".encode())
+    for nom in sorted(traitees):
+        h.update(f"traite:{nom}:".encode())
+        h.update(pd.util.hash_pandas_object(traitees[nom].astype(str), index=False).values.tobytes())
+        h.update(",".join(traitees[nom].columns).encode())
+    for p in sorted(Path(refs_dir).glob("*.csv")):
+        h.update(p.name.encode() + p.read_bytes())
+    for p in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(p.name.encode() + p.read_bytes())
+    try:
+        from importlib.metadata import version
+        h.update(version("great_expectations").encode())
+    except Exception:
+        pass
+    return h.hexdigest()
+
+
+def valider(bruts: dict[str, pd.DataFrame], traitees: dict[str, pd.DataFrame], refs: Referentiels, *,
+            docs_dir: Path, cache_dir: Path | None = None, refs_dir: Path | None = None) -> RapportValidation:
+    """Valide toutes les tables (brutes puis traitées) en un seul contexte Great Expectations et publie les Data
+    Docs dans ``docs_dir``. Réutilise un résultat en cache si rien n'a changé."""
+    t0 = time.perf_counter()
+    docs_dir = Path(docs_dir)
+    cle = cle_validation(bruts, traitees, refs_dir or Path("."))
+    if cache_dir is not None:
+        stock = Path(cache_dir) / cle
+        if (stock / "resultat.json").is_file() and (stock / "docs" / "index.html").is_file():
+            rapport = RapportValidation.depuis_json(json.loads((stock / "resultat.json").read_text(encoding="utf-8")))
+            shutil.rmtree(docs_dir, ignore_errors=True)
+            shutil.copytree(stock / "docs", docs_dir)
+            rapport.reutilise = True
+            rapport.duree = time.perf_counter() - t0
+            rapport.docs = str(docs_dir / "index.html")
+            return rapport
+    rapport = _valider_gx(bruts, traitees, refs, docs_dir, cle)
+    rapport.duree = time.perf_counter() - t0
+    if cache_dir is not None:
+        stock = Path(cache_dir) / cle
+        tmp = Path(tempfile.mkdtemp(prefix=".val-", dir=Path(cache_dir).mkdir(parents=True, exist_ok=True) or cache_dir))
+        (tmp / "resultat.json").write_text(json.dumps(rapport.en_json(), ensure_ascii=False, indent=1),
+                                           encoding="utf-8")
+        shutil.copytree(docs_dir, tmp / "docs")
+        shutil.rmtree(stock, ignore_errors=True)
+        os.replace(tmp, stock)
+    return rapport
+
+
+def _valider_gx(bruts, traitees, refs, docs_dir: Path, cle: str) -> RapportValidation:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import logging
+    import warnings
+
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="great_expectations")
+    projet = Path(tempfile.mkdtemp(prefix="gx-"))
+    try:
+        ctx = gx.get_context(mode="file", project_root_dir=str(projet))
+        docs_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(docs_dir, ignore_errors=True)
+        ctx.add_data_docs_site(site_name="rapport", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+        source = ctx.data_sources.add_pandas("politique_ville")
+        travaux = []
+        for table, brut in sorted(bruts.items()):
+            if table in SCHEMAS:
+                df = brut.replace("", None) if not brut.empty else brut
+                if SCHEMAS[table].ligne_total:
+                    col, val = SCHEMAS[table].ligne_total
+                    df = df.assign(est_total=df[col].fillna("").str.strip().str.upper() == val.upper())
+                travaux.append((table, "brut", df, attentes_brutes(table, brut)))
+        for table, traitee in sorted(traitees.items()):
+            brut = bruts.get(table)
+            travaux.append((table, "traité", _vers_gx(traitee), attentes_traitees(table, traitee, brut, refs, traitees)))
+        echecs, par_table, n = [], [], 0
+        for table, etape, df, attentes in travaux:
+            nom = f"{table}_{'brut' if etape == 'brut' else 'traite'}"
+            asset = source.add_dataframe_asset(nom)
+            definition = asset.add_batch_definition_whole_dataframe("complet")
+            suite = gx.ExpectationSuite(name=nom, meta={"table": table, "etape": etape})
+            for at in attentes:
+                suite.add_expectation(getattr(gx.expectations, at.type)(**at.kwargs))
+            suite = ctx.suites.add(suite)
+            vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=nom, data=definition, suite=suite))
+            point = ctx.checkpoints.add(gx.Checkpoint(
+                name=f"controle_{nom}", validation_definitions=[vd], result_format="COMPLETE",
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["rapport"])]))
+            resultat = point.run(batch_parameters={"dataframe": df})
+            ok = 0
+            for res in resultat.run_results.values():
+                for r in res.results:
+                    n += 1
+                    if r.success:
+                        ok += 1
+                        continue
+                    echecs.append(_echec(table, etape, r, df))
+            par_table.append({"table": table, "étape": etape, "attentes": len(attentes), "réussies": ok,
+                              "échecs": len(attentes) - ok})
+        rapport = RapportValidation(not echecs, n, echecs, par_table, cle, docs=str(docs_dir / "index.html"))
+        return rapport
+    finally:
+        shutil.rmtree(projet, ignore_errors=True)
+
+
+def _echec(table, etape, r, df) -> Echec:
+    cfg = r.expectation_config
+    kw = cfg.kwargs
+    res = r.result or {}
+    colonne = kw.get("column") or ", ".join(kw.get("column_list", []) or [])
+    index = res.get("unexpected_index_list") or []
+    lignes = []
+    if COLONNE_LIGNE in df.columns:
+        for i in index[:MAX_LIGNES_FAUTIVES]:
+            i = i.get(COLONNE_LIGNE, i) if isinstance(i, dict) else i
+            try:
+                lignes.append(int(df.loc[i, COLONNE_LIGNE]))
+            except (KeyError, TypeError, ValueError):
+                pass
+    if "observed_value" in res:
+        detail = f"observé {res['observed_value']}"
+        for borne in ("value", "min_value", "max_value"):
+            if borne in kw and kw[borne] is not None:
+                detail += f", attendu {borne.replace('_value', '').replace('value', '=')} {kw[borne]}"
+    elif res.get("unexpected_count"):
+        valeurs = ", ".join(map(str, (res.get("partial_unexpected_list") or [])[:MAX_LIGNES_FAUTIVES]))
+        detail = f"{res['unexpected_count']} valeur(s) fautive(s) : {valeurs}"
+    elif getattr(r, "exception_info", None) and r.exception_info.get("raised_exception"):
+        detail = f"erreur : {r.exception_info.get('exception_message')}"
+    else:
+        detail = "non satisfaite"
+    return Echec(table, etape, cfg.type, colonne, detail, lignes)
