@@ -138,10 +138,13 @@ def lire_table(chemin: Path | str) -> pd.DataFrame:
         raise ErreurDonnees("le fichier est vide", fichier=nom)
     texte, encodage = _decoder(octets, nom)
     texte = texte.replace("\r\n", "\n").replace("\r", "\n")
+    if not texte.strip():  # BOM seul (fichier vide enregistré en « UTF-8 avec BOM »)
+        raise ErreurDonnees("le fichier est vide", fichier=nom)
     sep = _separateur(texte)
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=sep, strict=True)
     lignes: list[list[str]] = []
     numeros: list[int] = []
+    debut = 1  # un fichier tronqué dans l'en-tête (guillemet non fermé) échoue dès la ligne 1
     try:
         entete = next(lecteur)
         debut = lecteur.line_num + 1

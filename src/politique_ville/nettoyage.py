@@ -27,6 +27,7 @@ class ErreursNettoyage(ErreurDonnees):
     """Plusieurs erreurs dans une table : le message les liste toutes (fichier, ligne, colonne)."""
 
     def __init__(self, erreurs: list[ErreurDonnees]):
+        erreurs = sorted(erreurs, key=lambda e: (e.fichier or "", e.ligne or 0))
         self.erreurs = erreurs
         premiere = erreurs[0]
         super().__init__(premiere.message, fichier=premiere.fichier, ligne=premiere.ligne, colonne=premiere.colonne)
@@ -301,7 +302,7 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
                 if trouve is None:
                     err(f"commune inconnue « {morceau} » (ni commune du territoire ni périmètre connu : ajoutez-la ou sa "
                         f"graphie à data/reference/communes.csv)", ligne=int(lignes[idx]), colonne=nom)
-                    continue
+                    trouve = morceau
                 if trouve not in noms:
                     noms.append(trouve)
             resultat.append(", ".join(noms))

@@ -143,10 +143,23 @@ def attentes_brutes(table: str, brut: pd.DataFrame) -> list[Attente]:
     return a
 
 
+#: Marqueur des attentes qui ne portent que sur les lignes de détail (pas sur les lignes de total imprimées).
+SANS_TOTAUX = {"sans_totaux": True}
+
+
 def _filtre_total(schema) -> dict:
-    if schema.ligne_total:
-        return {"row_condition": "est_total == False", "condition_parser": "pandas"}
-    return {}
+    return dict(SANS_TOTAUX) if schema.ligne_total else {}
+
+
+def _kwargs_gx(kwargs: dict) -> dict:
+    """Traduit le marqueur « sans totaux » en condition de ligne Great Expectations."""
+    if not kwargs.get("sans_totaux"):
+        return kwargs
+    from great_expectations.expectations.row_conditions import Column
+
+    k = {c: v for c, v in kwargs.items() if c != "sans_totaux"}
+    k["row_condition"] = Column("est_total") == False  # noqa: E712 (expression de condition GX)
+    return k
 
 
 def attentes_traitees(table: str, traitee: pd.DataFrame, brut: pd.DataFrame | None, refs: Referentiels,
@@ -316,7 +329,7 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path, cle: str) -> RapportValid
             definition = asset.add_batch_definition_whole_dataframe("complet")
             suite = gx.ExpectationSuite(name=nom, meta={"table": table, "etape": etape})
             for at in attentes:
-                suite.add_expectation(getattr(gx.expectations, at.type)(**at.kwargs))
+                suite.add_expectation(getattr(gx.expectations, at.type)(**_kwargs_gx(at.kwargs)))
             suite = ctx.suites.add(suite)
             vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=nom, data=definition, suite=suite))
             point = ctx.checkpoints.add(gx.Checkpoint(

@@ -1,0 +1,88 @@
+"""Validation Great Expectations : les tables 2019 passent ; une table altérée échoue avec table, colonne, lignes."""
+
+import numpy as np
+import pytest
+
+from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
+from politique_ville.validate import MAX_LIGNES_FAUTIVES, ValidationEchouee, attentes_traitees, valider
+
+
+@pytest.fixture(scope="module")
+def donnees(catalogue):
+    refs = Referentiels.charger(catalogue)
+    bruts = {t: catalogue.lire_brut(t) for t in catalogue.tables_brutes()}
+    traitees = {**nettoyer_financements(bruts, refs), **nettoyer_insee(bruts, refs)}
+    return refs, bruts, traitees
+
+
+@pytest.fixture(scope="module")
+def valide(donnees, catalogue, tmp_path_factory):
+    refs, bruts, traitees = donnees
+    base = tmp_path_factory.mktemp("validation")
+    rapport = valider(bruts, traitees, refs, docs_dir=base / "docs", cache_dir=base / "cache",
+                      refs_dir=catalogue.reference_dir)
+    return rapport, base
+
+
+def test_donnees_2019_valides_et_data_docs_publiees(valide):
+    rapport, base = valide
+    assert rapport.succes, rapport.message()
+    assert rapport.attentes > 250
+    assert (base / "docs" / "index.html").is_file()
+    assert len(list((base / "docs" / "validations").rglob("*.html"))) == len(rapport.par_table)
+    tables = {(l["table"], l["étape"]) for l in rapport.par_table}
+    assert ("programmation", "brut") in tables and ("programmation", "traité") in tables
+    assert ("insee_qpv", "traité") in tables
+
+
+def test_resultat_reutilise_si_rien_n_a_change(valide, donnees, catalogue):
+    rapport, base = valide
+    refs, bruts, traitees = donnees
+    encore = valider(bruts, traitees, refs, docs_dir=base / "docs2", cache_dir=base / "cache",
+                     refs_dir=catalogue.reference_dir)
+    assert encore.reutilise and encore.succes and encore.cle == rapport.cle
+    assert (base / "docs2" / "index.html").is_file()
+
+
+def test_les_attentes_couvrent_les_regles_demandees(donnees):
+    refs, bruts, traitees = donnees
+    types = {a.type for a in attentes_traitees("programmation", traitees["programmation"], bruts["programmation"],
+                                                 refs, traitees)}
+    assert {"ExpectTableRowCountToEqual", "ExpectColumnSumToBeBetween", "ExpectColumnValuesToBeBetween",
+            "ExpectColumnValuesToBeUnique", "ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeInSet",
+            "ExpectColumnValuesToBeInTypeList"} <= types
+    qpv = {a.type for a in attentes_traitees("insee_qpv", traitees["insee_qpv"], bruts["insee_qpv"], refs, traitees)}
+    assert "ExpectColumnValuesToMatchRegex" in qpv
+
+
+def test_table_alteree_echoue_avec_table_colonne_et_lignes(donnees, catalogue, tmp_path):
+    refs, bruts, traitees = donnees
+    alteree = dict(traitees)
+    prog = traitees["programmation"].copy()
+    prog.loc[prog.index[:12], "credits_specifiques"] = -5.0   # montants négatifs (et total changé)
+    alteree["programmation"] = prog
+    qpv = traitees["insee_qpv"].copy()
+    qpv.loc[qpv.index[2], "pmimp"] = 140.0                       # taux hors [0, 100]
+    qpv.loc[qpv.index[3], "code_qp"] = "QP62"                     # code de quartier mal formé
+    alteree["insee_qpv"] = qpv
+    alteree["porteurs"] = traitees["porteurs"].iloc[:-1]          # une ligne perdue
+    communes = traitees["programmation_communes"].copy()
+    communes.loc[communes.index[0], "commune"] = "Atlantis"
+    alteree["programmation_communes"] = communes
+    rapport = valider(bruts, alteree, refs, docs_dir=tmp_path / "docs", cache_dir=None,
+                      refs_dir=catalogue.reference_dir)
+    assert not rapport.succes
+    echecs = {(e.table, e.colonne, e.attente): e for e in rapport.echecs}
+    negatifs = echecs[("programmation", "credits_specifiques", "expect_column_values_to_be_between")]
+    assert negatifs.lignes == list(range(2, 2 + MAX_LIGNES_FAUTIVES))   # lignes du fichier brut, 10 au plus
+    assert ("programmation", "credits_specifiques", "expect_column_sum_to_be_between") in echecs
+    assert echecs[("insee_qpv", "pmimp", "expect_column_values_to_be_between")].lignes == [4]
+    assert echecs[("insee_qpv", "code_qp", "expect_column_values_to_match_regex")].lignes == [5]
+    assert ("porteurs", "", "expect_table_row_count_to_equal") in echecs
+    assert ("programmation_communes", "commune", "expect_column_values_to_be_in_set") in echecs
+    with pytest.raises(ValidationEchouee) as exc:
+        rapport.lever_si_echec()
+    message = str(exc.value)
+    assert message.startswith("Validation échouée")
+    assert "programmation (traité), colonne « credits_specifiques »" in message
+    assert "lignes 2, 3, 4" in message and "Atlantis" in message
