@@ -323,6 +323,8 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
             resultat.append(canon)
         df[nom] = resultat
         df["porteur_canonique"] = df[nom]
+        if "type_porteur" not in df.columns:  # tableaux de porteurs : type tiré du référentiel
+            df["type_porteur"] = [refs.type_du_porteur(p) if p else None for p in resultat]
         journal.noter(table, "porteur ramené à son nom canonique", nom, avant, df[nom])
         return
     if genre in ("type_porteur", "pilier", "thematique"):
