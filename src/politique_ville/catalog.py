@@ -295,3 +295,15 @@ def promouvoir(travail: Path, final: Path) -> Path:
     travail.rename(final)
     shutil.rmtree(ancien, ignore_errors=True)
     return final
+
+
+def lire_traitees(catalogue: Catalogue, *noms: str) -> dict[str, pd.DataFrame]:
+    """Tables nettoyées de l'année (``data/processed/<annee>/``) ; erreur claire si l'une manque."""
+    sortie = {}
+    for nom in noms:
+        chemin = catalogue.processed_dir / f"{nom}.parquet"
+        if not chemin.is_file():
+            raise ErreurDonnees(f"table nettoyée « {nom} » absente : exécutez d'abord le nettoyage (make report)",
+                                fichier=str(chemin))
+        sortie[nom] = pd.read_parquet(chemin)
+    return sortie

@@ -36,12 +36,12 @@ def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False) -> Path
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)
-    exp = HTMLExporter(template_name="lab")
+    exp = HTMLExporter(template_name="rapport", extra_template_basedirs=[str(Path(__file__).parent / "templates")])
+    exp.language_code = "fr"
     exp.exclude_input = not avec_code
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True
     corps, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": titre_notebook(notebook)}})
-    corps = corps.replace('<html>', '<html lang="fr">', 1)
     sortie.parent.mkdir(parents=True, exist_ok=True)
     sortie.write_text(corps, encoding="utf-8")
     return sortie

@@ -73,3 +73,129 @@ def tableau_html(df: pd.DataFrame, formats: dict | None = None, droite: list[str
         lignes.append("<tr>" + "".join(cellules) + "</tr>")
     return (f'<table class="{html.escape(classes)}"><thead><tr>{entete}</tr></thead><tbody>'
             + "".join(lignes) + "</tbody></table>")
+
+
+# --------------------------------------------------------------------------------------------- classeur Excel
+
+CARACTERES_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutraliser_formule(valeur):
+    """Un texte qui commence par = + - @ (ou tabulation) est préfixé d'une apostrophe : un nom de porteur ne peut pas
+    devenir une formule Excel. Les nombres restent des nombres."""
+    if isinstance(valeur, str) and valeur.startswith(CARACTERES_FORMULE):
+        return "'" + valeur
+    return valeur
+
+
+def nom_de_feuille(titre: str, deja: set[str]) -> str:
+    """Nom de feuille Excel valide (31 caractères, sans []:*?/\\) et unique."""
+    import re
+    base = re.sub(r"[\[\]:*?/\\]", " ", titre).strip()[:31] or "Tableau"
+    nom, i = base, 2
+    while nom.lower() in {d.lower() for d in deja}:
+        suffixe = f" ({i})"
+        nom = base[: 31 - len(suffixe)] + suffixe
+        i += 1
+    deja.add(nom)
+    return nom
+
+
+def ecrire_classeur(tableaux: list[tuple[str, pd.DataFrame]], chemin) -> "Path":
+    """Un classeur, une feuille par tableau : en-têtes français, nombres stockés comme nombres, textes neutralisés."""
+    from pathlib import Path
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from .catalog import ecrire_atomique
+
+    def ecrire(p: Path):
+        wb = Workbook()
+        wb.remove(wb.active)
+        noms: set[str] = set()
+        for titre, df in tableaux:
+            ws = wb.create_sheet(nom_de_feuille(titre, noms))
+            ws.append([neutraliser_formule(str(c)) for c in df.columns])
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            for ligne in df.itertuples(index=False):
+                valeurs = []
+                for v in ligne:
+                    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                        valeurs.append(None)
+                    elif hasattr(v, "item") and not isinstance(v, str):
+                        valeurs.append(v.item())  # numpy -> nombre Python
+                    else:
+                        valeurs.append(neutraliser_formule(v) if isinstance(v, str) else v)
+                ws.append(valeurs)
+            for col in ws.columns:
+                largeur = max(len(str(c.value or "")) for c in col)
+                ws.column_dimensions[col[0].column_letter].width = min(60, max(10, largeur + 2))
+            for ligne in ws.iter_rows(min_row=2):
+                for cell in ligne:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # jamais une formule
+        wb.save(p)
+
+    return ecrire_atomique(Path(chemin), ecrire)
+
+
+class Chapitre:
+    """Ce qu'un chapitre montre : chaque tableau affiché est aussi gardé pour le classeur Excel du chapitre.
+
+    ``Chapitre(cle, reports_dir)`` ; ``chap.tableau(df, titre, formats)`` renvoie l'objet HTML à afficher (tableau
+    échappé, précédé de son titre) ; ``chap.classeur()`` écrit ``tableaux/<cle>.xlsx`` et renvoie le lien à afficher.
+    """
+
+    def __init__(self, cle: str, reports_dir):
+        from pathlib import Path
+        self.cle = cle
+        self.reports_dir = Path(reports_dir)
+        self.tableaux: list[tuple[str, pd.DataFrame]] = []
+
+    def tableau(self, df: pd.DataFrame, titre: str, formats: dict | None = None, droite=(), note: str | None = None):
+        from IPython.display import HTML
+        self.tableaux.append((titre, df.reset_index(drop=True)))
+        bloc = f"<h4>{html.escape(titre)}</h4>" + tableau_html(df, formats, droite)
+        if note:
+            bloc += f'<p class="note">{html.escape(note)}</p>'
+        return HTML(bloc)
+
+    def classeur(self):
+        from IPython.display import HTML
+        chemin = ecrire_classeur(self.tableaux, self.reports_dir / "tableaux" / f"{self.cle}.xlsx")
+        return HTML(f'<p>📥 <a href="tableaux/{html.escape(chemin.name)}">Télécharger les {len(self.tableaux)} tableaux '
+                    f'de ce chapitre (Excel)</a></p>')
+
+
+# --------------------------------------------------------------------------------------------- figures
+
+def style_figures():
+    """Thème commun des figures (seaborn), lisible à l'impression."""
+    import matplotlib
+    matplotlib.use("Agg") if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline") else None
+    import seaborn as sns
+    sns.set_theme(style="whitegrid", context="notebook", palette="Blues_d")
+    import matplotlib.pyplot as plt
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 110, "axes.titleweight": "bold", "axes.titlesize": 12,
+                         "axes.formatter.use_locale": False})
+
+
+def format_axe(ax, axe: str = "x", unite: str = "", decimales: int = 0):
+    """Graduations au format français (1 712 989, 35,3 %)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def f(v, _pos):
+        return avec_unite(v, unite, decimales) if unite else nombre_fr(v, decimales)
+    (ax.xaxis if axe == "x" else ax.yaxis).set_major_formatter(FuncFormatter(f))
+
+
+def finir_figure(fig, ax, titre: str, axe_x: str, axe_y: str, source: str):
+    """Titre, libellés d'axes (avec unités) et ligne de source en bas de la figure."""
+    ax.set_title(titre, loc="left")
+    ax.set_xlabel(axe_x)
+    ax.set_ylabel(axe_y)
+    fig.text(0.01, 0.005, f"Source : {source}", fontsize=8, color="#5a6b7d", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
