@@ -7,7 +7,7 @@ ANNEE ?= 2019
 KERNEL := politique-ville
 STAMP := $(VENV)/.installe
 
-.PHONY: setup report test lab clean help
+.PHONY: setup report test lab clean help navigateur
 
 help:
 	@echo "make report  : installe l'environnement puis produit le rapport $(ANNEE) (reports/$(ANNEE)/index.html)"
@@ -30,7 +30,17 @@ $(STAMP): requirements.lock pyproject.toml
 report: setup
 	$(PY) -m politique_ville run --annee $(ANNEE)
 
-test: setup
+# Les tests du navigateur utilisent le Chromium de Debian (jamais un navigateur téléchargé par Playwright).
+navigateur:
+	@command -v chromium > /dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+	    echo "==> Installation de Chromium (paquet Debian « chromium »)"; \
+	    apt-get update -qq > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; \
+	  else \
+	    echo "Chromium absent : installez le paquet « chromium » pour les tests du navigateur."; \
+	  fi; }
+
+test: setup navigateur
 	$(PY) -m pytest
 
 lab: setup

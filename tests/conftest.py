@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,8 @@ from politique_ville.catalog import Catalogue
 
 RACINE = Path(__file__).resolve().parents[1]
 ANNEE = 2019
+#: intitulé piégé injecté dans une copie des données brutes : il doit s'afficher comme du texte partout
+INTITULE_PIEGE = "<script>alert('intrus')</script> Lectures à partager"
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +22,35 @@ def racine() -> Path:
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return Catalogue.pour(ANNEE, RACINE)
+
+
+def empreintes(dossier: Path) -> dict[str, str]:
+    return {p.relative_to(dossier).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(dossier.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def rapport(tmp_path_factory):
+    """Une exécution complète du rapport 2019 (papermill, export HTML, fiches quartier) dans un dossier temporaire,
+    sur une copie des données brutes où une action porte un intitulé piégé (« <script> »)."""
+    from politique_ville.catalog import lire_table
+    from politique_ville.runner import executer
+
+    base = tmp_path_factory.mktemp("execution")
+    raw = base / "raw" / str(ANNEE)
+    shutil.copytree(RACINE / "data" / "raw" / str(ANNEE), raw)
+    prog = lire_table(raw / "programmation.csv")
+    cible = prog.index[prog["intitule"] == "Lectures à partager"][0]
+    texte = (raw / "programmation.csv").read_text(encoding="utf-8")
+    assert texte.count("Lectures à partager,") == 1
+    (raw / "programmation.csv").write_text(texte.replace("Lectures à partager,", f'"{INTITULE_PIEGE}",'),
+                                           encoding="utf-8")
+    depot_avant = empreintes(RACINE / "data" / "raw")
+    copie_avant = empreintes(raw)
+    sortie, traitees = base / "reports" / str(ANNEE), base / "processed" / str(ANNEE)
+    messages: list[str] = []
+    index = executer(ANNEE, racine=RACINE, raw_dir=raw, out=sortie, processed_dir=traitees,
+                     sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+    return {"index": index, "sortie": sortie, "traitees": traitees, "messages": messages,
+            "depot_avant": depot_avant, "depot_apres": empreintes(RACINE / "data" / "raw"),
+            "copie_avant": copie_avant, "copie_apres": empreintes(raw), "ligne_piegee": int(prog.loc[cible, "ligne_source"])}

@@ -1,38 +1,24 @@
 """Le pipeline réel : exécuté par papermill, il produit le rapport HTML et ne touche jamais data/raw."""
 
-import hashlib
+import json
 
+import pandas as pd
 import pytest
 
-from politique_ville.runner import executer
+from conftest import INTITULE_PIEGE
 
 pytestmark = pytest.mark.pipeline
 
-
-def _empreintes(dossier):
-    return {p.relative_to(dossier).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(dossier.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def rapport(racine, tmp_path_factory):
-    raw = racine / "data" / "raw"
-    avant = _empreintes(raw)
-    base = tmp_path_factory.mktemp("execution")
-    sortie, traitees = base / "reports" / "2019", base / "processed" / "2019"
-    messages = []
-    index = executer(2019, racine=racine, out=sortie, processed_dir=traitees,
-                     sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
-    return {"index": index, "sortie": sortie, "traitees": traitees, "avant": avant, "apres": _empreintes(raw),
-            "messages": messages}
+ETAPES = ("00_donnees_brutes", "01_nettoyage_financements", "02_nettoyage_insee", "03_validation", "90_concordance")
 
 
 def test_data_raw_inchange_apres_execution(rapport):
-    assert rapport["avant"], "data/raw est vide"
-    assert rapport["apres"] == rapport["avant"]
+    assert rapport["depot_avant"], "data/raw est vide"
+    assert rapport["depot_apres"] == rapport["depot_avant"]
+    assert rapport["copie_apres"] == rapport["copie_avant"]
 
 
-def test_index_et_chapitre_html_produits(rapport):
+def test_index_et_chapitres_html_produits(rapport):
     index = rapport["index"]
     assert index.name == "index.html" and index.is_file()
     page = index.read_text(encoding="utf-8")
@@ -41,18 +27,36 @@ def test_index_et_chapitre_html_produits(rapport):
         assert titre in page
     assert 'href="validation/index.html"' in page and (rapport["sortie"] / "validation" / "index.html").is_file()
     assert "programmation.csv" in page  # empreintes des entrées
-    for nb in ("00_donnees_brutes", "01_nettoyage_financements", "02_nettoyage_insee", "03_validation",
-               "90_concordance"):
+    for nb in ETAPES:
         html = (rapport["sortie"] / f"{nb}.html").read_text(encoding="utf-8")
         assert "Traceback" not in html, nb
         assert (rapport["sortie"] / "notebooks" / f"{nb}.ipynb").is_file()
+        assert (rapport["sortie"] / f"{nb}_avec_code.html").is_file()
     concordance = (rapport["sortie"] / "90_concordance.html").read_text(encoding="utf-8")
     assert "1\u202f712\u202f989\u00a0€" in concordance  # total CGET publié et recalculé, au format français
     assert any(str(index) in m for m in rapport["messages"]), "le chemin du rapport n'est pas annoncé"
 
 
+def test_notebooks_executes_gardent_les_parametres_injectes(rapport):
+    nb = json.loads((rapport["sortie"] / "notebooks" / "01_nettoyage_financements.ipynb").read_text(encoding="utf-8"))
+    injectes = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert injectes and "annee = 2019" in "".join(injectes[0]["source"])
+
+
+def test_html_autonome_sans_ressource_externe(rapport):
+    for html in rapport["sortie"].glob("*.html"):
+        texte = html.read_text(encoding="utf-8")
+        assert 'src="http' not in texte and "<link" not in texte.replace('<link rel="icon"', ""), html.name
+
+
+def test_intitule_piege_affiche_comme_texte(rapport):
+    traitees = pd.read_parquet(rapport["traitees"] / "programmation.parquet")
+    assert INTITULE_PIEGE in set(traitees["intitule"])
+    for html in rapport["sortie"].glob("*.html"):
+        assert "<script>alert(" not in html.read_text(encoding="utf-8"), html.name
+
+
 def test_tables_traitees_en_parquet(rapport):
-    import pandas as pd
     prog = pd.read_parquet(rapport["traitees"] / "programmation.parquet")
     assert len(prog) == 131 and prog["credits_specifiques"].dtype == "float64"
     assert "Ville de Lillers" in set(prog["porteur"])  # « Ville de Lil lers » nettoyé

@@ -254,7 +254,7 @@ def inventaire(catalogue: Catalogue) -> pd.DataFrame:
         lignes.append({"table": table, "fichier": src["fichier"], "lignes": len(df),
                        "colonnes": len(df.columns) - 1, "encodage": src["encodage"],
                        "séparateur": src["separateur"], "sha256": src["sha256"][:12]})
-    return pd.DataFrame(lignes)
+    return pd.DataFrame(lignes, columns=["table", "fichier", "lignes", "colonnes", "encodage", "séparateur", "sha256"])
 
 
 # --------------------------------------------------------------------------------------------- tables traitées

@@ -48,13 +48,16 @@ def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False) -> Path
 
 
 def ecrire_index(dossier: Path, *, annee: int, territoire: str, chapitres: list[dict], parametres: dict,
-                 entrees: list[dict], version: str, debut: dt.datetime) -> Path:
+                 entrees: list[dict], version: str, debut: dt.datetime, fiches: list[dict] = (),
+                 annexes: list[dict] = ()) -> Path:
     """Page d'accueil du rapport : chapitres, paramètres du run, empreintes des entrées, version du code, date."""
     e = html.escape
     lignes_chap = "\n".join(
         f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a>'
         + (f' — <a class="code" href="{e(c["html_code"])}">version avec le code</a>' if c.get("html_code") else "")
         + "</li>" for c in chapitres)
+    lignes_fiches = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in fiches)
+    lignes_annexes = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in annexes)
     lignes_param = "\n".join(f"<tr><th>{e(str(k))}</th><td>{e(str(v))}</td></tr>" for k, v in parametres.items())
     lignes_ent = "\n".join(
         f"<tr><td>{e(x['fichier'])}</td><td>{x['lignes']}</td><td><code>{e(x['sha256'][:16])}…</code></td></tr>"
@@ -79,6 +82,8 @@ th {{ background: #eef3f8; }} li {{ margin: .3rem 0; }} a.code {{ font-size: .9e
 <ul>
 {lignes_chap}
 </ul>
+{f'<h2>Fiches quartier</h2><ul class="fiches">{lignes_fiches}</ul>' if fiches else ''}
+{f'<h2>Validation et tableaux téléchargeables</h2><ul>{lignes_annexes}</ul>' if annexes else ''}
 <h2>Paramètres de l'exécution</h2>
 <table>{lignes_param}
 <tr><th>Version du code</th><td>{e(version)}</td></tr>

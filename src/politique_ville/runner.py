@@ -78,6 +78,19 @@ def _noyau() -> str:
         return "python3"
 
 
+def _quartiers(cat: Catalogue):
+    """Quartiers de l'année (table nettoyée, promue par la validation), avec un libellé pour l'index."""
+    import pandas as pd
+
+    chemin = cat.processed_dir / "insee_qpv.parquet"
+    if not chemin.is_file():
+        return None
+    q = pd.read_parquet(chemin, columns=["code_qp", "nom_qp", "nom_commune", "type_quartier"])
+    q["libelle"] = [f"{n if isinstance(n, str) and n.strip() else 'Quartier sans nom publié'} ({c}) — {communes}"
+                    for n, c, communes in zip(q["nom_qp"], q["code_qp"], q["nom_commune"])]
+    return q
+
+
 def notebooks_du_rapport(racine: Path) -> list[Path]:
     return sorted(p for p in (racine / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -89,7 +102,9 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
 
     debut = dt.datetime.now()
     t0 = time.perf_counter()
-    cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, reports_dir=out, processed_dir=processed_dir)
+    absolu = lambda d: Path(d).resolve() if d else None  # noqa: E731 (les notebooks s'exécutent dans notebooks/)
+    cat = Catalogue.pour(annee, absolu(racine), raw_dir=absolu(raw_dir), reports_dir=absolu(out),
+                         processed_dir=absolu(processed_dir))
     params = charger_parametres(cat.racine, annee, fichier_params)
     if not cat.raw_dir.is_dir():
         raise EchecExecution(f"Dossier des données brutes introuvable : {cat.raw_dir}")
@@ -115,6 +130,21 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
         "reports_dir": str(travail),
     }
     sortie(f"Rapport {annee} — {params.get('territoire', '')}")
+
+    def echouer(etape: str, execute: Path, exc: Exception):
+        echec = final.parent / f"{final.name}.echec"
+        shutil.rmtree(echec, ignore_errors=True)
+        travail.rename(echec)
+        if hasattr(exc, "evalue"):  # PapermillExecutionError : l'exception levée dans le notebook
+            cause = f"{exc.evalue}" if exc.ename in ("ErreursNettoyage", "ErreurDonnees", "ValidationEchouee") \
+                else f"{exc.ename} : {exc.evalue}"
+        else:
+            cause = f"{exc.__class__.__name__} : {exc}"
+        raise EchecExecution(
+            f"Échec de l'étape « {etape} ».\n{cause}\n"
+            f"Le notebook exécuté est conservé pour diagnostic : {echec / execute.relative_to(travail)}\n"
+            f"Le rapport précédent ({final}) et les tables de {cat.processed_dir} n'ont pas été modifiés.") from None
+
     chap = []
     for i, nb in enumerate(notebooks, 1):
         t = time.perf_counter()
@@ -126,22 +156,32 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
         except Exception as exc:
             if sortie is print:
                 print(" échec")
-            echec = final.parent / f"{final.name}.echec"
-            shutil.rmtree(echec, ignore_errors=True)
-            travail.rename(echec)
-            if hasattr(exc, "evalue"):  # PapermillExecutionError : l'exception levée dans le notebook
-                cause = f"{exc.evalue}" if exc.ename in ("ErreursNettoyage", "ErreurDonnees", "ValidationEchouee") \
-                    else f"{exc.ename} : {exc.evalue}"
-            else:
-                cause = f"{exc.__class__.__name__} : {exc}"
-            raise EchecExecution(
-                f"Échec de l'étape « {nb.stem} ».\n{cause}\n"
-                f"Le notebook exécuté est conservé pour diagnostic : {echec / 'notebooks' / nb.name}\n"
-                f"Le rapport précédent ({final}) et les tables de {cat.processed_dir} n'ont pas été modifiés.") from None
+            echouer(nb.stem, execute, exc)
         html_nom = f"{nb.stem}.html"
         exporter_html(execute, travail / html_nom)
-        exporter_html(execute, travail / "avec_code" / html_nom, avec_code=True)
-        chap.append({"titre": titre_notebook(nb), "html": html_nom, "html_code": f"avec_code/{html_nom}"})
+        exporter_html(execute, travail / f"{nb.stem}_avec_code.html", avec_code=True)
+        chap.append({"titre": titre_notebook(nb), "html": html_nom, "html_code": f"{nb.stem}_avec_code.html"})
+        if sortie is print:
+            print(f" {time.perf_counter() - t:.1f} s")
+    fiches = []
+    modele_fiche = cat.racine / "notebooks" / "fiche_quartier.ipynb"
+    quartiers = _quartiers(cat)
+    if modele_fiche.is_file() and quartiers is not None and not quartiers.empty:
+        t = time.perf_counter()
+        (travail / "quartiers" / "notebooks").mkdir(parents=True, exist_ok=True)
+        sortie(f"Fiches quartier ({len(quartiers)}) …", end="", flush=True) if sortie is print else sortie("fiches")
+        for _, q in quartiers.iterrows():
+            execute = travail / "quartiers" / "notebooks" / f"{q['code_qp']}.ipynb"
+            try:
+                pm.execute_notebook(str(modele_fiche), str(execute), parameters={**parametres_nb, "code_qp": q["code_qp"]},
+                                    kernel_name=noyau, cwd=str(modele_fiche.parent), progress_bar=False,
+                                    log_output=False)
+            except Exception as exc:
+                if sortie is print:
+                    print(" échec")
+                echouer(f"fiche quartier {q['code_qp']}", execute, exc)
+            exporter_html(execute, travail / "quartiers" / f"{q['code_qp']}.html")
+            fiches.append({"titre": q["libelle"], "html": f"quartiers/{q['code_qp']}.html"})
         if sortie is print:
             print(f" {time.perf_counter() - t:.1f} s")
     entrees = []
@@ -153,10 +193,14 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
             n = "?"
         entrees.append({"fichier": str(f.relative_to(cat.racine)) if f.is_relative_to(cat.racine) else str(f),
                         "lignes": n, "sha256": empreinte(f)})
+    annexes = []
     if (travail / "validation" / "index.html").is_file():
-        chap.append({"titre": "Rapport de validation des données (Great Expectations, Data Docs)",
-                     "html": "validation/index.html"})
-    ecrire_index(travail, annee=annee, territoire=params.get("territoire", ""), chapitres=chap,
+        annexes.append({"titre": "Rapport de validation des données (Great Expectations, Data Docs)",
+                        "html": "validation/index.html"})
+    for x in sorted((travail / "tableaux").glob("*.xlsx")) if (travail / "tableaux").is_dir() else []:
+        annexes.append({"titre": f"Tableaux du chapitre « {x.stem} » (Excel)", "html": f"tableaux/{x.name}"})
+    ecrire_index(travail, annee=annee, territoire=params.get("territoire", ""), chapitres=chap, fiches=fiches,
+                 annexes=annexes,
                  parametres={k: v for k, v in params.items()}, entrees=entrees, version=version_code(cat.racine),
                  debut=debut)
     promouvoir(travail, final)
