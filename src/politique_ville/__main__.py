@@ -9,6 +9,21 @@ from pathlib import Path
 from .errors import ErreurDonnees
 
 
+_TRADUCTIONS = {
+    "usage: ": "utilisation : ",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid %(type)s value: %(value)r": "valeur invalide pour %(type)s : %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (choix possibles : %(choices)s)",
+    "expected one argument": "une valeur est attendue",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "positional arguments": "arguments",
+    "options": "options",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+}
+argparse._ = lambda texte: _TRADUCTIONS.get(texte, texte)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # messages d'usage en français
         self.print_usage(sys.stderr)

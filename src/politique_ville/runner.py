@@ -7,6 +7,7 @@ le rapport précédent intact et garde le notebook en échec pour le diagnostic.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -26,19 +27,80 @@ class EchecExecution(RuntimeError):
     pass
 
 
+#: Paramètres permis dans params/<annee>.yaml, avec leur type et leur rôle.
+PARAMETRES = {
+    "annee": (int, "année du rapport"),
+    "territoire": (str, "nom du territoire, tel qu'il figure en tête du rapport"),
+    "territoire_court": (str, "sigle ou nom court du territoire"),
+    "departement": (str, "département (niveau de comparaison « QPV du département »)"),
+}
+OBLIGATOIRES = ("annee", "territoire")
+
+
 def charger_parametres(racine: Path, annee: int, fichier: Path | None = None) -> dict:
-    """Paramètres de l'année (params/<annee>.yaml) ; erreur en français si le fichier manque ou est invalide."""
-    chemin = Path(fichier) if fichier else racine / "params" / f"{annee}.yaml"
+    """Paramètres de l'année (``params/<annee>.yaml``). Un paramètre inconnu ou mal orthographié est une erreur, pas
+    un paramètre ignoré ; l'erreur propose le nom le plus proche."""
+    import difflib
+
+    chemin = Path(fichier) if fichier else Path(racine) / "params" / f"{annee}.yaml"
     if not chemin.is_file():
-        raise EchecExecution(f"Fichier de paramètres introuvable : {chemin}. Créez-le (voir le fichier de paramètres d’une année existante dans params/).")
+        raise EchecExecution(f"Fichier de paramètres introuvable : {chemin}. Créez-le sur le modèle du fichier "
+                             f"d'une autre année (dossier params/).")
     try:
         params = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise EchecExecution(f"Fichier de paramètres illisible ({chemin}) : {exc}") from None
-    if int(params.get("annee", annee)) != int(annee):
-        raise EchecExecution(f"{chemin} : annee = {params.get('annee')} alors que l'année demandée est {annee}.")
-    params["annee"] = int(annee)
+    if not isinstance(params, dict):
+        raise EchecExecution(f"{chemin} : le fichier doit contenir des lignes « nom: valeur ».")
+    erreurs = []
+    for nom, valeur in params.items():
+        if nom not in PARAMETRES:
+            proche = difflib.get_close_matches(str(nom), PARAMETRES, n=1)
+            erreurs.append(f"paramètre inconnu « {nom} »" + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
+                           + f" ; paramètres permis : {', '.join(PARAMETRES)}")
+        elif not isinstance(valeur, PARAMETRES[nom][0]) or isinstance(valeur, bool):
+            erreurs.append(f"paramètre « {nom} » : {PARAMETRES[nom][1]} attendu(e), trouvé « {valeur} »")
+    erreurs += [f"paramètre obligatoire absent : « {n} » ({PARAMETRES[n][1]})" for n in OBLIGATOIRES if n not in params]
+    if erreurs:
+        raise EchecExecution(f"{chemin} :\n" + "\n".join(f"  - {e}" for e in erreurs))
+    if int(params["annee"]) != int(annee):
+        raise EchecExecution(f"{chemin} : annee = {params['annee']} alors que l'année demandée est {annee}.")
     return params
+
+
+class Verrou:
+    """Un seul rapport à la fois par année et par dossier de sortie : une deuxième exécution simultanée s'arrête
+    avec un message clair au lieu de corrompre la première."""
+
+    def __init__(self, chemin: Path):
+        self.chemin = Path(chemin)
+        self._f = None
+
+    def __enter__(self):
+        import fcntl
+
+        self.chemin.parent.mkdir(parents=True, exist_ok=True)
+        self._f = open(self.chemin, "a+")
+        try:
+            fcntl.flock(self._f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._f.seek(0)
+            qui = self._f.read().strip()
+            self._f.close()
+            raise EchecExecution(f"Une exécution est déjà en cours pour ce rapport ({qui or self.chemin}). "
+                                 f"Attendez qu'elle se termine.") from None
+        self._f.seek(0)
+        self._f.truncate()
+        self._f.write(f"processus {os.getpid()}, démarré le {dt.datetime.now():%d/%m/%Y à %H:%M:%S}")
+        self._f.flush()
+        return self
+
+    def __exit__(self, *exc):
+        import fcntl
+
+        fcntl.flock(self._f, fcntl.LOCK_UN)
+        self._f.close()
+        return False
 
 
 def version_code(racine: Path) -> str:
@@ -97,7 +159,16 @@ def notebooks_du_rapport(racine: Path) -> list[Path]:
 
 def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | None = None, raw_dir=None,
              out=None, processed_dir=None, chapitres: list[str] | None = None, sortie=print) -> Path:
-    """Exécute le rapport d'une année ; renvoie le chemin de ``index.html``."""
+    """Exécute le rapport d'une année ; renvoie le chemin de ``index.html``. Deux exécutions simultanées sur le même
+    rapport ne se corrompent pas : la seconde s'arrête (verrou)."""
+    absolu = lambda d: Path(d).resolve() if d else None  # noqa: E731
+    cat = Catalogue.pour(annee, absolu(racine), reports_dir=absolu(out))
+    with Verrou(cat.reports_dir.parent / f".{cat.reports_dir.name}.verrou"):
+        return _executer(annee, racine=racine, fichier_params=fichier_params, raw_dir=raw_dir, out=out,
+                         processed_dir=processed_dir, chapitres=chapitres, sortie=sortie)
+
+
+def _executer(annee: int, *, racine, fichier_params, raw_dir, out, processed_dir, chapitres, sortie) -> Path:
     import papermill as pm
 
     debut = dt.datetime.now()
