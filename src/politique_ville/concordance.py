@@ -259,7 +259,11 @@ def table_concordance(chiffres: pd.DataFrame, ecarts: pd.DataFrame | None, table
             "calcul": calcul,
             "sources": "; ".join(f"{t} l. {_plages(l)}" for t, l in sources.items()),
         })
-    return pd.DataFrame(lignes)
+    return pd.DataFrame(lignes, columns=COLONNES_CONCORDANCE)
+
+
+COLONNES_CONCORDANCE = ["id", "section", "libelle", "valeur_publiee", "unite", "approximatif", "valeur_recalculee",
+                        "ecart", "statut", "ecart_documente", "explication", "citation", "calcul", "sources"]
 
 
 def _plages(nums: list[int]) -> str:
@@ -281,7 +285,11 @@ def charger_reference(catalogue: Catalogue) -> tuple[pd.DataFrame, pd.DataFrame]
     """Chiffres publiés de l'année et écarts documentés (``data/reference/``)."""
     from .catalog import lire_table
     ref = catalogue.reference_dir
-    chiffres = lire_table(ref / f"chiffres_publies_{catalogue.annee}.csv")
+    chemin = ref / f"chiffres_publies_{catalogue.annee}.csv"
+    if not chemin.is_file():  # année sans rapport publié de référence : rien à comparer
+        colonnes = ["id", "section", "libelle", "valeur", "unite", "tolerance", "citation", "calcul"]
+        return pd.DataFrame(columns=colonnes), pd.DataFrame(columns=["id", "explication"])
+    chiffres = lire_table(chemin)
     chemin_ecarts = ref / f"ecarts_documentes_{catalogue.annee}.csv"
     ecarts = lire_table(chemin_ecarts) if chemin_ecarts.is_file() else pd.DataFrame(columns=["id", "explication"])
     return chiffres, ecarts

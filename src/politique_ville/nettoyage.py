@@ -255,6 +255,13 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
                 x = math.nan
             valeurs.append(x)
         serie = pd.Series(valeurs, index=df.index, dtype="float64")
+        if genre == "montant":
+            # « 280 000 (dont 35 000 Pol Ville) » : la précision « dont » est gardée dans sa propre colonne
+            dont = avant.map(lambda v: _montant_dont(v))
+            if dont.notna().any():
+                df[f"{nom}_dont"] = dont
+                journal.noter(table, "montant « dont … » entre parenthèses gardé à part", f"{nom}_dont",
+                              avant[dont.notna()], dont[dont.notna()])
         if colonne.unite_brute == "€ par mois":
             serie = serie * 12
             journal.noter(table, "revenu mensuel converti en annuel (× 12)", nom, avant, serie)
@@ -393,6 +400,19 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
     if genre == "id":
         return
     # texte : rien de plus
+
+
+def _montant_dont(texte) -> float:
+    """Le montant d'une précision « (dont 35 000 Pol Ville) », sinon NaN."""
+    if not isinstance(texte, str):
+        return math.nan
+    m = re.search(r"\(\s*dont\s+([\d\s.,\u00a0\u202f]+)", texte)
+    if not m:
+        return math.nan
+    try:
+        return lire_nombre(m.group(1).strip(), "montant")
+    except ValeurIllisible:
+        return math.nan
 
 
 _LIBELLE_GENRE = {"montant": "montant en euros", "taux": "taux en %", "indice": "indice", "effectif": "effectif",

@@ -165,7 +165,7 @@ class Chapitre:
     def classeur(self):
         from IPython.display import HTML
         chemin = ecrire_classeur(self.tableaux, self.reports_dir / "tableaux" / f"{self.cle}.xlsx")
-        return HTML(f'<p>📥 <a href="tableaux/{html.escape(chemin.name)}">Télécharger les {len(self.tableaux)} tableaux '
+        return HTML(f'<p class="telechargement">↓ <a href="tableaux/{html.escape(chemin.name)}">Télécharger les {len(self.tableaux)} tableaux '
                     f'de ce chapitre (Excel)</a></p>')
 
 

@@ -98,6 +98,10 @@ class Verrou:
     def __exit__(self, *exc):
         import fcntl
 
+        try:
+            self.chemin.unlink()
+        except OSError:
+            pass
         fcntl.flock(self._f, fcntl.LOCK_UN)
         self._f.close()
         return False

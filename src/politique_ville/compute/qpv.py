@@ -1,0 +1,799 @@
+"""Chapitre 1 et fiches quartier : géographie prioritaire, indicateurs INSEE des quartiers, comparaisons et rangs.
+
+Entrées : tables nettoyées ``insee_qpv``, ``insee_qpv_communes``, ``insee_references``, ``insee_valeurs_manquantes``,
+``insee_provenance`` (et ``programmation``, ``programmation_communes`` pour les fiches quartier). Fonctions pures :
+DataFrame en entrée, DataFrame (ou nombre) en sortie, sans lecture de fichier ni figure.
+
+Conventions :
+
+- ``decuc_q2`` est annuel dans les tables nettoyées ; il est montré MENSUEL (divisé par 12), comme le rapport ;
+- la moyenne « des QPV » d'un taux est la moyenne des QPV pondérée par le poids documenté dans
+  ``data/raw/README.md`` (``pop_mun``, ou le nombre de demandeurs d'emploi de chaque sexe pour l'ancienneté
+  d'inscription), calculée sur les QPV dont la valeur n'est pas couverte par le secret statistique ;
+- une valeur absente n'est jamais 0 : « secret » (secret statistique), « n.d. » (quartier que l'INSEE ne couvre
+  pas), « non publié » (niveau de comparaison que le rapport ne publie pas) ;
+- rang 1 = valeur la plus élevée ; les ex aequo (à la précision affichée) partagent le plus petit rang ; les
+  valeurs secrètes ne sont pas classées.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..present import avec_unite, euros, nombre_fr, pourcent
+
+# --------------------------------------------------------------------------------------------- constantes
+
+TYPE_QPV = "QPV"
+TYPES_QUARTIER = {
+    "QPV": "Quartier prioritaire (QPV)",
+    "quartier communautaire": "Quartier communautaire",
+    "quartier de veille": "Quartier de veille",
+}
+
+NIVEAU_MOYENNE_QPV = "Moyenne des QPV de l'agglomération"
+NIVEAU_AGGLO = "Agglomération"
+NIVEAU_QPV_DEPARTEMENT = "QPV du département"
+NIVEAU_HORS_QPV = "Hors QPV de l'agglomération"
+NIVEAU_DEPARTEMENT = "Département"
+
+#: niveaux de comparaison de ``insee_references`` montrés à côté des quartiers, avec le libellé des colonnes
+NIVEAUX_COMPARAISON = {
+    NIVEAU_MOYENNE_QPV: "Moyenne des QPV (publiée)",
+    NIVEAU_AGGLO: "Agglomération",
+    NIVEAU_QPV_DEPARTEMENT: "QPV du département",
+    NIVEAU_HORS_QPV: "Agglomération hors QPV",
+}
+
+SECRET = "secret"
+NON_DISPONIBLE = "n.d."
+NON_PUBLIE = "non publié"
+MOTIF_SECRET = "secret statistique"
+MOTIF_NON_DISPONIBLE = "non disponible"
+PUBLIE = "publié"
+
+def _millesime(code: str) -> str:
+    """Année de référence écrite à la fin du nom d'une variable (« nb_x_AAAA » -> « AAAA »)."""
+    m = re.search(r"_(\d{4})$", code)
+    return m.group(1) if m else ""
+
+
+# --------------------------------------------------------------------------------------------- indicateurs
+
+@dataclass(frozen=True)
+class Indicateur:
+    """Métadonnées d'un indicateur INSEE du chapitre 1.
+
+    ``genre`` : « taux » (indicateur comparé par moyennes pondérées : taux, indice, revenu) ou « effectif »
+    (comparé par la part des QPV dans le total de l'agglomération). ``poids`` : colonne de pondération de la moyenne
+    des QPV (``data/raw/README.md``). ``diviseur`` : 12 pour le revenu annuel montré par mois. ``references`` :
+    colonne de ``insee_references`` lue pour chaque niveau de comparaison (par défaut la colonne de même nom).
+    ``id_publie`` : identifiant du chiffre publié correspondant dans ``chiffres_publies_<annee>.csv`` (moyenne
+    des QPV d'un taux, part des QPV dans l'agglomération d'un effectif, ou total des QPV)."""
+
+    code: str
+    libelle: str
+    court: str
+    unite: str
+    genre: str
+    theme: str
+    decimales: int
+    poids: str | None = None
+    diviseur: float = 1.0
+    references: dict = field(default_factory=dict)
+    notes_references: dict = field(default_factory=dict)
+    id_publie: str | None = None
+
+    def colonne_reference(self, niveau: str) -> str:
+        return self.references.get(niveau, self.code)
+
+    @property
+    def libelle_poids(self) -> str:
+        return {"pop_mun": "population municipale", "abcde_f": "demandeuses d'emploi (cat. ABCDE)",
+                "abcde_h": "demandeurs d'emploi hommes (cat. ABCDE)"}.get(self.poids or "", self.poids or "—")
+
+
+_HORS_QPV_DELD = {NIVEAU_HORS_QPV: "part_de_plus_2ans"}
+_NOTE_DELD = {NIVEAU_HORS_QPV: "femmes et hommes confondus, valeur donnée comme approximative par le rapport"}
+
+INDICATEURS: tuple[Indicateur, ...] = (
+    # ---- taux, indices et revenus : moyenne pondérée des QPV
+    Indicateur("part_moins_25", "Part des moins de 25 ans dans la population", "Moins de 25 ans", "%", "taux",
+               "Démographie", 1, "pop_mun", id_publie="ch1_part_moins_25_qpv"),
+    Indicateur("ind_jeune", "Indice de jeunesse (moins de 20 ans / 60 ans et plus)", "Indice de jeunesse",
+               "indice", "taux", "Démographie", 1, "pop_mun", id_publie="ch1_indice_jeunesse_qpv"),
+    Indicateur("part_menages_1pers", "Part des ménages d'une personne seule", "Ménages d'une personne", "%",
+               "taux", "Structure des ménages", 1, "pop_mun", id_publie="ch1_menages_1pers_qpv"),
+    Indicateur("part_retard_3e", "Élèves en retard d'au moins un an à l'entrée en 3e", "Retard à l'entrée en 3e",
+               "%", "taux", "Éducation", 1, "pop_mun", id_publie="ch1_retard_3e_qpv"),
+    Indicateur("tx_tot_empl", "Taux d'emploi des 15-64 ans", "Taux d'emploi", "%", "taux", "Emploi", 1,
+               "pop_mun", id_publie="ch1_taux_emploi_qpv"),
+    Indicateur("part_de_plus_2ans_f", "Demandeuses d'emploi inscrites depuis plus de 2 ans (femmes)",
+               "Inscrites depuis plus de 2 ans (F)", "%", "taux", "Emploi", 1, "abcde_f",
+               references=_HORS_QPV_DELD, notes_references=_NOTE_DELD, id_publie="ch1_part_de_plus_2ans_femmes_qpv"),
+    Indicateur("part_de_plus_2ans_h", "Demandeurs d'emploi inscrits depuis plus de 2 ans (hommes)",
+               "Inscrits depuis plus de 2 ans (H)", "%", "taux", "Emploi", 1, "abcde_h",
+               references=_HORS_QPV_DELD, notes_references=_NOTE_DELD, id_publie="ch1_part_de_plus_2ans_hommes_qpv"),
+    Indicateur("pmimp", "Part des ménages fiscaux imposés", "Ménages imposés", "%", "taux", "Revenus", 1,
+               "pop_mun", id_publie="ch1_menages_imposes_qpv"),
+    Indicateur("decuc_q2", "Revenu médian mensuel par unité de consommation", "Revenu médian mensuel",
+               "€ par mois", "taux", "Revenus", 0, "pop_mun", diviseur=12.0, id_publie="ch1_revenu_median_qpv"),
+    # ---- effectifs : part des QPV dans le total de l'agglomération
+    Indicateur("pop_mun", "Population municipale", "Population", "habitants", "effectif", "Démographie", 0,
+               id_publie="ch1_part_population_qpv"),
+    Indicateur("abcde", "Demandeurs d'emploi (catégories A, B, C, D, E)", "Demandeurs d'emploi", "personnes",
+               "effectif", "Emploi", 0, id_publie="ch1_part_demandeurs_emploi_qpv"),
+    Indicateur("abcde_f", "Demandeuses d'emploi (femmes, cat. A à E)", "Demandeuses d'emploi", "personnes",
+               "effectif", "Emploi", 0, id_publie="ch1_demandeurs_emploi_femmes_qpv"),
+    Indicateur("abcde_h", "Demandeurs d'emploi hommes (cat. A à E)", "Demandeurs d'emploi (H)", "personnes",
+               "effectif", "Emploi", 0, id_publie="ch1_demandeurs_emploi_hommes_qpv"),
+    Indicateur("nb_entrees_contrats_aides_2016",
+               f"Entrées en contrats aidés ({_millesime('nb_entrees_contrats_aides_2016')})",
+               "Entrées en contrats aidés", "entrées", "effectif", "Emploi", 0,
+               id_publie="ch1_part_contrats_aides_2016_qpv"),
+    Indicateur("nb_etablissements", "Établissements", "Établissements", "établissements", "effectif", "Économie", 0,
+               id_publie="ch1_part_etablissements_qpv"),
+    Indicateur("nb_etablissements_commerce_services", "Établissements du commerce et des services",
+               "Commerce et services", "établissements", "effectif", "Économie", 0,
+               id_publie="ch1_part_etablissements_commerce_services_qpv"),
+    Indicateur("nb_creations_transferts_2013",
+               f"Créations et transferts d'établissements (réf. {_millesime('nb_creations_transferts_2013')})",
+               "Créations et transferts", "établissements", "effectif", "Économie", 0,
+               id_publie="ch1_part_creations_transferts_qpv"),
+    Indicateur("a", "Allocataires de la CAF", "Allocataires CAF", "allocataires", "effectif", "Social", 0,
+               id_publie="ch1_part_allocataires_caf_qpv"),
+    Indicateur("nb_beneficiaires_rsa", "Bénéficiaires du RSA", "Bénéficiaires du RSA", "personnes", "effectif",
+               "Social", 0, id_publie="ch1_part_beneficiaires_rsa_qpv"),
+    Indicateur("nb_beneficiaires_cmu", "Bénéficiaires de la CMU", "Bénéficiaires de la CMU", "personnes",
+               "effectif", "Social", 0, id_publie="ch1_part_beneficiaires_cmu_qpv"),
+)
+
+_PAR_CODE = {i.code: i for i in INDICATEURS}
+
+
+def indicateur(code: str) -> Indicateur:
+    try:
+        return _PAR_CODE[code]
+    except KeyError:
+        raise KeyError(f"indicateur inconnu « {code} »") from None
+
+
+def indicateurs(genre: str | None = None, qpv: pd.DataFrame | None = None, theme: str | None = None
+                ) -> list[Indicateur]:
+    """Les indicateurs (d'un genre, d'un thème), limités à ceux présents dans ``qpv`` si elle est donnée."""
+    return [i for i in INDICATEURS if (genre is None or i.genre == genre) and (theme is None or i.theme == theme)
+            and (qpv is None or i.code in qpv.columns)]
+
+
+def table_indicateurs(qpv: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Les métadonnées des indicateurs, pour les montrer : libellé, unité, calcul (pondération), précision,
+    colonnes de comparaison lues dans ``insee_references`` (quand elles diffèrent de la variable)."""
+    lignes = []
+    for i in indicateurs(qpv=qpv):
+        if i.genre == "taux":
+            calcul = f"moyenne des QPV pondérée par : {i.libelle_poids}"
+            autres = [f"{NIVEAUX_COMPARAISON[n]} : {i.colonne_reference(n)}"
+                      + (f" ({i.notes_references[n]})" if n in i.notes_references else "")
+                      for n in NIVEAUX_COMPARAISON if i.colonne_reference(n) != i.code]
+            refs = "même variable à chaque niveau" + (" ; sauf " + " ; ".join(autres) if autres else "")
+        else:
+            calcul = "somme des QPV, rapportée au total de l'agglomération"
+            refs = f"total de l'agglomération ({NIVEAU_AGGLO})"
+        lignes.append({
+            "Thème": i.theme,
+            "Indicateur": i.libelle,
+            "Variable": i.code,
+            "Unité": i.unite + (" (variable annuelle divisée par 12)" if i.diviseur == 12 else ""),
+            "Calcul": calcul,
+            "Décimales affichées": i.decimales,
+            "Comparaisons (insee_references)": refs,
+        })
+    return pd.DataFrame(lignes)
+
+
+# --------------------------------------------------------------------------------------------- mise en forme
+
+def formater(code: str, valeur, manquant: str = "—", unite: bool = True) -> str:
+    """Une valeur d'indicateur à la française, avec son unité (sans, si ``unite`` est faux : tableaux dont l'en-tête
+    donne l'unité) ; un texte (« secret », « non publié ») est gardé."""
+    if isinstance(valeur, str):
+        return valeur
+    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
+        return manquant
+    i = indicateur(code)
+    if not unite:
+        return nombre_fr(valeur, i.decimales)
+    if i.unite == "%":
+        return pourcent(valeur, i.decimales)
+    if i.unite.startswith("€"):
+        return euros(valeur, i.decimales) + i.unite[1:]
+    if i.unite == "indice":
+        return nombre_fr(valeur, i.decimales)
+    return avec_unite(valeur, "", i.decimales)
+
+
+def formateur(code: str, manquant: str = "—", unite: bool = True):
+    """Fonction de mise en forme d'une colonne de tableau (``Chapitre.tableau(..., formats=...)``)."""
+    return lambda v: formater(code, v, manquant, unite)
+
+
+def entete(code: str, court: bool = True) -> str:
+    """En-tête de colonne d'un indicateur, avec son unité : « Moins de 25 ans (%) »."""
+    i = indicateur(code)
+    return f"{i.court if court else i.libelle} ({i.unite})"
+
+
+def formater_ecart(code: str, valeur, manquant: str = "—") -> str:
+    """Écart signé : « +6,5 pts », « −1,1 pt », « −399 € par mois », « +0,4 »."""
+    if isinstance(valeur, str):
+        return valeur
+    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
+        return manquant
+    i = indicateur(code)
+    texte = nombre_fr(valeur, i.decimales)
+    signe = "+" if texte.strip("0,−") != "" and not texte.startswith("−") else ""
+    if i.unite == "%":
+        return f"{signe}{texte}\u00a0pt" + ("s" if abs(valeur) >= 2 else "")
+    if i.unite.startswith("€"):
+        return f"{signe}{texte}\u00a0€{i.unite[1:]}"
+    return f"{signe}{texte}"
+
+
+def formater_nombre(valeur, manquant: str = NON_PUBLIE) -> str:
+    """Valeur d'un tableau où chaque ligne a son unité (colonne « Unité ») : une décimale, sauf au-delà de 100
+    (montants en euros, arrondis à l'euro) ; un texte (« secret ») est gardé ; manquant -> ``manquant``."""
+    if isinstance(valeur, str):
+        return valeur
+    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
+        return manquant
+    return nombre_fr(valeur, 0 if abs(float(valeur)) >= 100 else 1)
+
+
+def unite_ecart(code: str) -> str:
+    """Unité d'un écart, pour un libellé d'axe : « points de % », « € par mois », « indice »."""
+    u = indicateur(code).unite
+    return "points de %" if u == "%" else u
+
+
+def rang_texte(valeur) -> str:
+    """« 3 » ; un texte (« secret ») est gardé ; manquant -> « — »."""
+    if isinstance(valeur, str):
+        return valeur
+    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
+        return "—"
+    return str(int(valeur))
+
+
+# --------------------------------------------------------------------------------------------- quartiers
+
+def nom_quartier(code_qp: str, nom) -> str:
+    """Nom affiché : le nom publié, sinon « Quartier sans nom publié (LOC-QP16) »."""
+    if isinstance(nom, str) and nom.strip():
+        return nom.strip()
+    return f"Quartier sans nom publié ({code_qp})"
+
+
+def _communes_par_quartier(qpv_communes: pd.DataFrame) -> dict[str, list[str]]:
+    c = qpv_communes.sort_values(["code_qp", "rang"])
+    return {k: list(g["commune"]) for k, g in c.groupby("code_qp", sort=False)}
+
+
+def quartiers(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> pd.DataFrame:
+    """Une ligne par quartier (QPV puis quartiers communautaires et de veille, dans l'ordre de la table) : nom
+    affiché, type, année de reconnaissance, communes (toutes, pour un quartier sur plusieurs communes),
+    population."""
+    communes = _communes_par_quartier(qpv_communes)
+    q = qpv.copy()
+    q["quartier"] = [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]
+    q["type_libelle"] = q["type_quartier"].map(lambda t: TYPES_QUARTIER.get(t, t))
+    q["communes"] = [", ".join(communes.get(c, [])) for c in q["code_qp"]]
+    q["nb_communes"] = [len(communes.get(c, [])) for c in q["code_qp"]]
+    q["est_qpv"] = q["type_quartier"] == TYPE_QPV
+    q["_ordre"] = (~q["est_qpv"]).astype(int)
+    q = q.sort_values(["_ordre", "code_qp"], kind="stable")
+    return q[["code_qp", "quartier", "type_quartier", "type_libelle", "annee_reconnaissance", "communes",
+              "nb_communes", "pop_mun", "est_qpv"]].reset_index(drop=True)
+
+
+def _qpv(qpv: pd.DataFrame) -> pd.DataFrame:
+    return qpv[qpv["type_quartier"] == TYPE_QPV]
+
+
+def valeur_reference(references: pd.DataFrame | None, niveau: str, colonne: str, diviseur: float = 1.0) -> float:
+    """Valeur d'un niveau de comparaison ; NaN si le niveau, la colonne ou la valeur manque (« non publié »)."""
+    if references is None or references.empty or colonne not in references.columns:
+        return math.nan
+    ligne = references[references["niveau"] == niveau]
+    if ligne.empty:
+        return math.nan
+    v = pd.to_numeric(ligne[colonne], errors="coerce").iloc[0]
+    return math.nan if pd.isna(v) else float(v) / diviseur
+
+
+def geographie(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, references: pd.DataFrame | None) -> pd.DataFrame:
+    """Chiffres clés de la géographie prioritaire (clé, libellé, valeur, unité) : QPV, communes, quartiers
+    communautaires et de veille, population des QPV et sa part dans l'agglomération."""
+    q = quartiers(qpv, qpv_communes)
+    qp = q[q["est_qpv"]]
+    autres = q[~q["est_qpv"]]
+    communes_qpv = qpv_communes[qpv_communes["code_qp"].isin(qp["code_qp"]) & ~qpv_communes["perimetre"]]
+    pop_qpv = float(pd.to_numeric(qp["pop_mun"], errors="coerce").sum())
+    pop_agglo = valeur_reference(references, NIVEAU_AGGLO, "pop_mun")
+    annees = pd.to_numeric(autres["annee_reconnaissance"], errors="coerce")
+    premiere = annees.min() if annees.notna().any() else math.nan
+    lignes = [
+        ("nb_qpv", "Quartiers prioritaires (QPV)", len(qp), "quartiers"),
+        ("nb_communes_qpv", "Communes comptant au moins un QPV", communes_qpv["commune"].nunique(), "communes"),
+        ("nb_communes_qpv_publie", "Communes comptant un QPV (chiffre publié)",
+         valeur_reference(references, NIVEAU_AGGLO, "nb_communes_qpv"), "communes"),
+        ("nb_qpv_multicommunes", "QPV s'étendant sur plusieurs communes", int((qp["nb_communes"] > 1).sum()),
+         "quartiers"),
+        ("nb_quartiers_communautaires", "Quartiers communautaires",
+         int((autres["type_quartier"] == "quartier communautaire").sum()), "quartiers"),
+        ("nb_quartiers_veille", "Quartiers de veille", int((autres["type_quartier"] == "quartier de veille").sum()),
+         "quartiers"),
+        ("nb_quartiers_agglomeration", "Quartiers communautaires et de veille (géographie d'agglomération)",
+         len(autres), "quartiers"),
+        ("annee_premiers_communautaires", "Année d'association des premiers quartiers communautaires", premiere,
+         "année"),
+        ("nb_premiers_communautaires", "Quartiers communautaires et de veille associés cette année-là",
+         int((annees == premiere).sum()) if not math.isnan(premiere) else 0, "quartiers"),
+        ("communes_quartiers_agglomeration", "Communes des quartiers communautaires et de veille",
+         qpv_communes[qpv_communes["code_qp"].isin(autres["code_qp"])]["commune"].nunique(), "communes"),
+        ("pop_qpv", "Population des QPV", pop_qpv, "habitants"),
+        ("pop_agglomeration", "Population de l'agglomération", pop_agglo, "habitants"),
+        ("part_population_qpv", "Part de la population de l'agglomération vivant en QPV",
+         pop_qpv / pop_agglo * 100 if pop_agglo and not math.isnan(pop_agglo) else math.nan, "%"),
+    ]
+    return pd.DataFrame(lignes, columns=["cle", "libelle", "valeur", "unite"])
+
+
+def communes_de_la_geographie(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> pd.DataFrame:
+    """Une ligne par commune : ses QPV et ses quartiers communautaires ou de veille (un quartier sur plusieurs
+    communes apparaît dans chacune)."""
+    q = quartiers(qpv, qpv_communes).set_index("code_qp")
+    c = qpv_communes[~qpv_communes["perimetre"]].merge(q[["quartier", "est_qpv"]], left_on="code_qp",
+                                                       right_index=True)
+    lignes = []
+    for commune, g in c.groupby("commune", sort=True):
+        qp, autres = g[g["est_qpv"]], g[~g["est_qpv"]]
+        lignes.append({"commune": commune, "nb_qpv": len(qp), "qpv": ", ".join(qp["quartier"]),
+                       "nb_autres": len(autres), "autres": ", ".join(autres["quartier"])})
+    df = pd.DataFrame(lignes, columns=["commune", "nb_qpv", "qpv", "nb_autres", "autres"])
+    return df.sort_values(["nb_qpv", "commune"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def liens_fiches(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> pd.DataFrame:
+    """Lien relatif (depuis ``reports/<annee>/``) vers la fiche de chaque quartier : ``quartiers/<code_qp>.html``."""
+    q = quartiers(qpv, qpv_communes)
+    return pd.DataFrame({"code_qp": q["code_qp"], "quartier": q["quartier"], "type_libelle": q["type_libelle"],
+                         "communes": q["communes"], "lien": [f"quartiers/{c}.html" for c in q["code_qp"]]})
+
+
+# --------------------------------------------------------------------------------------------- valeurs manquantes
+
+def motifs(manquantes: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """(code_qp, variable) -> motif de la case vide (« secret statistique », « non disponible »)."""
+    if manquantes is None or manquantes.empty:
+        return {}
+    return {(c, v): m for c, v, m in zip(manquantes["code_qp"], manquantes["variable"], manquantes["motif"])}
+
+
+def marque_manquante(motif: str | None) -> str:
+    """« secret » pour le secret statistique (et pour une case vide sans motif : convention INSEE), « n.d. » pour
+    un quartier que l'INSEE ne couvre pas."""
+    return NON_DISPONIBLE if motif == MOTIF_NON_DISPONIBLE else SECRET
+
+
+def provenances(provenance: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """(code_qp, variable) -> provenance de la valeur (« reconstruit », « approximatif »...) pour ``insee_qpv``."""
+    if provenance is None or provenance.empty:
+        return {}
+    p = provenance[provenance["fichier"].str.startswith("insee_qpv")]
+    return {(c, v): x for c, v, x in zip(p["cle"], p["variable"], p["provenance"])}
+
+
+def provenance_valeur(prov: dict, code_qp: str, variable: str, valeur) -> str:
+    """Provenance d'une valeur par quartier : celle du fichier de provenance, sinon « publié » (toute cellule
+    non listée est publiée) ; une case vide sans ligne de provenance est un secret statistique."""
+    if (code_qp, variable) in prov:
+        return prov[(code_qp, variable)]
+    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
+        return MOTIF_SECRET
+    return PUBLIE
+
+
+def resume_manquantes(qpv: pd.DataFrame, manquantes: pd.DataFrame | None) -> pd.DataFrame:
+    """Nombre de cases vides par motif et par type de quartier (indicateurs du chapitre seulement)."""
+    codes = {i.code for i in INDICATEURS}
+    if manquantes is None or manquantes.empty:
+        return pd.DataFrame(columns=["type_quartier", "motif", "cases", "quartiers"])
+    m = manquantes[manquantes["variable"].isin(codes)].merge(qpv[["code_qp", "type_quartier"]], on="code_qp")
+    return (m.groupby(["type_quartier", "motif"]).agg(cases=("variable", "size"), quartiers=("code_qp", "nunique"))
+            .reset_index())
+
+
+def valeurs_secretes(qpv: pd.DataFrame, manquantes: pd.DataFrame | None) -> pd.DataFrame:
+    """Les valeurs des QPV couvertes par le secret statistique (ou vides sans motif, même convention)."""
+    mot = motifs(manquantes)
+    lignes = []
+    for _, l in _qpv(qpv).iterrows():
+        for i in indicateurs(qpv=qpv):
+            if pd.isna(l[i.code]) and mot.get((l["code_qp"], i.code), MOTIF_SECRET) == MOTIF_SECRET:
+                lignes.append({"code_qp": l["code_qp"], "quartier": nom_quartier(l["code_qp"], l["nom_qp"]),
+                               "variable": i.code, "indicateur": i.libelle, "motif": MOTIF_SECRET})
+    return pd.DataFrame(lignes, columns=["code_qp", "quartier", "variable", "indicateur", "motif"])
+
+
+def avec_marques(valeurs: pd.Series, codes_qp: pd.Series, variable: str, mot: dict) -> pd.Series:
+    """Valeurs numériques gardées telles quelles ; case vide remplacée par « secret » ou « n.d. » (jamais 0)."""
+    sortie = []
+    for v, c in zip(valeurs, codes_qp):
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            sortie.append(marque_manquante(mot.get((c, variable))))
+        else:
+            sortie.append(float(v))
+    return pd.Series(sortie, index=valeurs.index, dtype="object")
+
+
+# --------------------------------------------------------------------------------------------- calculs
+
+def valeurs(qpv: pd.DataFrame, code: str) -> pd.Series:
+    """Valeurs d'un indicateur (float, NaN si absente), dans l'unité affichée (revenu mensuel), indexées comme
+    ``qpv``."""
+    i = indicateur(code)
+    return pd.to_numeric(qpv[code], errors="coerce").astype("float64") / i.diviseur
+
+
+def moyenne_qpv(qpv: pd.DataFrame, code: str) -> float:
+    """Moyenne des QPV pondérée par le poids documenté de l'indicateur, sur les QPV qui ont une valeur et un poids ;
+    NaN s'il n'y en a aucun."""
+    i = indicateur(code)
+    q = _qpv(qpv)
+    x = valeurs(q, code)
+    if i.poids is None:
+        return float(x.mean()) if x.notna().any() else math.nan
+    w = pd.to_numeric(q[i.poids], errors="coerce").astype("float64")
+    ok = x.notna() & w.notna() & (w > 0)
+    if not ok.any():
+        return math.nan
+    return float((x[ok] * w[ok]).sum() / w[ok].sum())
+
+
+def rangs(valeurs_: pd.Series, decimales: int) -> pd.Series:
+    """Rang de chaque valeur (1 = la plus élevée), calculé sur les valeurs arrondies à la précision affichée : des
+    valeurs affichées égales sont ex aequo et partagent le plus petit rang (1, 2, 2, 4) ; une valeur manquante
+    (secret) n'est pas classée (rang manquant)."""
+    x = pd.to_numeric(valeurs_, errors="coerce").astype("float64").round(decimales)
+    return x.rank(ascending=False, method="min").astype("Int64")
+
+
+def classement(qpv: pd.DataFrame, codes: list[str] | None = None) -> pd.DataFrame:
+    """Rang de chaque QPV sur chaque indicateur de taux (une colonne par indicateur, ``Int64``, manquant = non
+    classé)."""
+    q = _qpv(qpv)
+    codes = codes or [i.code for i in indicateurs("taux", qpv)]
+    sortie = pd.DataFrame({"code_qp": q["code_qp"].values,
+                           "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]})
+    for c in codes:
+        sortie[c] = rangs(valeurs(q, c), indicateur(c).decimales).values
+    return sortie
+
+
+def classement_marque(qpv: pd.DataFrame, manquantes: pd.DataFrame | None = None,
+                      codes: list[str] | None = None) -> pd.DataFrame:
+    """``classement`` pour l'affichage : rang entier, ou « secret » / « n.d. » pour une valeur non classée
+    (colonnes ``object``)."""
+    r = classement(qpv, codes)
+    mot = motifs(manquantes)
+    for c in r.columns[2:]:
+        r[c] = pd.Series([marque_manquante(mot.get((q, c))) if pd.isna(x) else int(x)
+                          for q, x in zip(r["code_qp"], r[c])], index=r.index, dtype="object")
+    return r
+
+
+def extremes(qpv: pd.DataFrame, code: str, qpv_communes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Les QPV qui ont la valeur la plus élevée et la plus faible d'un indicateur (à la précision affichée ; tous
+    les ex aequo sont rendus). Colonnes : sens (« maximum » / « minimum »), code_qp, quartier, communes, valeur."""
+    i = indicateur(code)
+    q = _qpv(qpv)
+    x = valeurs(q, code)
+    arr = x.round(i.decimales)
+    communes = _communes_par_quartier(qpv_communes) if qpv_communes is not None else {}
+    lignes = []
+    if arr.notna().any():
+        for sens, cible in (("maximum", arr.max()), ("minimum", arr.min())):
+            for idx in arr.index[arr == cible]:
+                c = q.at[idx, "code_qp"]
+                lignes.append({"sens": sens, "code_qp": c, "quartier": nom_quartier(c, q.at[idx, "nom_qp"]),
+                               "communes": ", ".join(communes.get(c, [])) or q.at[idx, "nom_commune"],
+                               "valeur": float(x[idx])})
+    return pd.DataFrame(lignes, columns=["sens", "code_qp", "quartier", "communes", "valeur"])
+
+
+def synthese(qpv: pd.DataFrame, references: pd.DataFrame | None, manquantes: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
+    """Une ligne par indicateur de taux : moyenne des QPV recalculée (pondérée) et valeur de chaque niveau de
+    comparaison (NaN = non publié), écart à l'agglomération, nombre de QPV renseignés et secrets."""
+    q = _qpv(qpv)
+    mot = motifs(manquantes)
+    lignes = []
+    for i in indicateurs("taux", qpv):
+        x = valeurs(q, i.code)
+        ligne = {"code": i.code, "theme": i.theme, "indicateur": i.libelle, "unite": i.unite,
+                 "moyenne_qpv": moyenne_qpv(qpv, i.code)}
+        for niveau in NIVEAUX_COMPARAISON:
+            ligne[niveau] = valeur_reference(references, niveau, i.colonne_reference(niveau), i.diviseur)
+        ligne["ecart_agglomeration"] = ligne["moyenne_qpv"] - ligne[NIVEAU_AGGLO]
+        ligne["nb_qpv_renseignes"] = int(x.notna().sum())
+        ligne["nb_secrets"] = int(sum(1 for c, v in zip(q["code_qp"], x)
+                                      if math.isnan(v) and mot.get((c, i.code), MOTIF_SECRET) == MOTIF_SECRET))
+        ligne["ponderation"] = i.libelle_poids
+        lignes.append(ligne)
+    return pd.DataFrame(lignes)
+
+
+#: niveaux auxquels l'écart d'un quartier est mesuré, par ordre de préférence (le premier publié est retenu)
+NIVEAUX_ECART = (NIVEAU_AGGLO, NIVEAU_HORS_QPV)
+
+
+def niveau_ecart(references: pd.DataFrame | None, code: str) -> tuple[str | None, float]:
+    """Niveau de référence de l'écart d'un quartier : l'agglomération si elle est publiée, sinon l'agglomération
+    hors QPV ; (None, NaN) si aucun des deux n'est publié."""
+    i = indicateur(code)
+    for niveau in NIVEAUX_ECART:
+        v = valeur_reference(references, niveau, i.colonne_reference(niveau), i.diviseur)
+        if not math.isnan(v):
+            return niveau, v
+    return None, math.nan
+
+
+def comparaison(qpv: pd.DataFrame, references: pd.DataFrame | None, code: str,
+                qpv_communes: pd.DataFrame | None = None, provenance: pd.DataFrame | None = None,
+                manquantes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Chaque QPV sur un indicateur de taux : valeur, marque de la case vide (« secret »), rang, écarts à la
+    moyenne des QPV et à l'agglomération (NaN si elle n'est pas publiée), écart au niveau de référence retenu
+    (``niveau_ecart`` : l'agglomération, à défaut l'agglomération hors QPV), provenance de la valeur. Trié par rang
+    (non classés à la fin)."""
+    i = indicateur(code)
+    q = _qpv(qpv)
+    x = valeurs(q, code)
+    communes = _communes_par_quartier(qpv_communes) if qpv_communes is not None else {}
+    mot, prov = motifs(manquantes), provenances(provenance)
+    moy = moyenne_qpv(qpv, code)
+    agglo = valeur_reference(references, NIVEAU_AGGLO, i.colonne_reference(NIVEAU_AGGLO), i.diviseur)
+    df = pd.DataFrame({
+        "code_qp": q["code_qp"].values,
+        "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])],
+        "communes": [", ".join(communes.get(c, [])) or n for c, n in zip(q["code_qp"], q["nom_commune"])],
+        "valeur": x.values,
+    })
+    df["marque"] = [None if not math.isnan(v) else marque_manquante(mot.get((c, code)))
+                    for c, v in zip(df["code_qp"], df["valeur"])]
+    df["rang"] = rangs(df["valeur"], i.decimales).values
+    df["nb_classes"] = int(df["valeur"].notna().sum())
+    df["moyenne_qpv"] = moy
+    df["ecart_moyenne_qpv"] = df["valeur"] - moy
+    df["agglomeration"] = agglo
+    df["ecart_agglomeration"] = df["valeur"] - agglo
+    niveau, ref = niveau_ecart(references, code)
+    df["niveau_ecart"] = niveau
+    df["reference_ecart"] = ref
+    df["ecart_reference"] = df["valeur"] - ref
+    df["provenance"] = [provenance_valeur(prov, c, i.code, v) for c, v in zip(df["code_qp"], df["valeur"])]
+    df["_ordre"] = df["rang"].astype("Float64").fillna(10 ** 6)
+    return df.sort_values(["_ordre", "code_qp"], kind="stable").drop(columns="_ordre").reset_index(drop=True)
+
+
+def valeurs_par_quartier(qpv: pd.DataFrame, manquantes: pd.DataFrame | None = None,
+                         codes: list[str] | None = None) -> pd.DataFrame:
+    """Tableau large : un QPV par ligne, un indicateur par colonne ; valeurs numériques (revenu mensuel), case vide
+    marquée « secret » ou « n.d. » (colonnes ``object``)."""
+    q = _qpv(qpv)
+    mot = motifs(manquantes)
+    codes = codes or [i.code for i in indicateurs("taux", qpv)]
+    sortie = pd.DataFrame({"code_qp": q["code_qp"].values,
+                           "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]})
+    for c in codes:
+        sortie[c] = avec_marques(valeurs(q, c), q["code_qp"], c, mot).values
+    return sortie
+
+
+def parts_agglomeration(qpv: pd.DataFrame, references: pd.DataFrame | None) -> pd.DataFrame:
+    """Une ligne par effectif : total des QPV, total de l'agglomération (NaN = non publié) et part des QPV (%)."""
+    q = _qpv(qpv)
+    lignes = []
+    for i in indicateurs("effectif", qpv):
+        x = pd.to_numeric(q[i.code], errors="coerce")
+        total_agglo = valeur_reference(references, NIVEAU_AGGLO, i.code)
+        total = float(x.sum()) if x.notna().any() else math.nan
+        lignes.append({"code": i.code, "theme": i.theme, "indicateur": i.libelle, "unite": i.unite,
+                       "total_qpv": total, "nb_qpv_renseignes": int(x.notna().sum()),
+                       "total_agglomeration": total_agglo,
+                       "part_qpv": total / total_agglo * 100 if total_agglo and not math.isnan(total_agglo)
+                       else math.nan})
+    return pd.DataFrame(lignes)
+
+
+def parts_par_quartier(qpv: pd.DataFrame, references: pd.DataFrame | None, code: str,
+                       provenance: pd.DataFrame | None = None, manquantes: pd.DataFrame | None = None
+                       ) -> pd.DataFrame:
+    """Chaque QPV sur un effectif : valeur, part de l'agglomération (%), rang, provenance."""
+    i = indicateur(code)
+    q = _qpv(qpv)
+    x = pd.to_numeric(q[code], errors="coerce").astype("float64")
+    total_agglo = valeur_reference(references, NIVEAU_AGGLO, code)
+    mot, prov = motifs(manquantes), provenances(provenance)
+    df = pd.DataFrame({"code_qp": q["code_qp"].values,
+                       "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])],
+                       "valeur": x.values})
+    df["marque"] = [None if not math.isnan(v) else marque_manquante(mot.get((c, code)))
+                    for c, v in zip(df["code_qp"], df["valeur"])]
+    df["part_agglomeration"] = df["valeur"] / total_agglo * 100 if total_agglo and not math.isnan(total_agglo) \
+        else math.nan
+    df["rang"] = rangs(df["valeur"], i.decimales).values
+    df["provenance"] = [provenance_valeur(prov, c, code, v) for c, v in zip(df["code_qp"], df["valeur"])]
+    return df
+
+
+def valeurs_publiees(chiffres: pd.DataFrame | None) -> dict[str, tuple[float, int]]:
+    """code de l'indicateur -> (valeur publiée, nombre de décimales publiées), d'après ``id_publie`` et les chiffres
+    publiés de l'année (absents : dictionnaire vide)."""
+    if chiffres is None or chiffres.empty:
+        return {}
+    v = {k: str(x).strip() for k, x in zip(chiffres["id"], chiffres["valeur"])}
+    sortie = {}
+    for i in INDICATEURS:
+        if i.id_publie in v:
+            texte = v[i.id_publie]
+            sortie[i.code] = (float(texte), len(texte.split(".", 1)[1]) if "." in texte else 0)
+    return sortie
+
+
+def provenance_reference(provenance: pd.DataFrame | None, niveau: str, variable: str) -> str:
+    """Provenance d'une valeur de ``insee_references`` (« publié » si elle n'est pas listée)."""
+    if provenance is None or provenance.empty:
+        return PUBLIE
+    p = provenance[provenance["fichier"].str.startswith("insee_references") & (provenance["cle"] == niveau)
+                   & (provenance["variable"] == variable)]
+    return p["provenance"].iloc[0] if len(p) else PUBLIE
+
+
+def jeunes_en_qpv_departement(references: pd.DataFrame | None) -> float:
+    """N dans « 1 jeune de moins de 25 ans du département sur N vit en QPV » ; NaN si non publié."""
+    tous = valeur_reference(references, NIVEAU_DEPARTEMENT, "pop_moins_25")
+    en_qpv = valeur_reference(references, NIVEAU_QPV_DEPARTEMENT, "pop_moins_25")
+    return tous / en_qpv if en_qpv and not math.isnan(en_qpv) and not math.isnan(tous) else math.nan
+
+
+def effectifs_par_quartier(qpv: pd.DataFrame, manquantes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tableau large des effectifs : un QPV par ligne, un effectif par colonne (case vide marquée)."""
+    return valeurs_par_quartier(qpv, manquantes, [i.code for i in indicateurs("effectif", qpv)])
+
+
+# --------------------------------------------------------------------------------------------- fiche quartier
+
+def fiche_identite(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, code_qp: str) -> dict:
+    """Nom affiché, type, communes, population, année de reconnaissance d'un quartier ; ``couvert_insee`` faux si
+    l'INSEE ne publie aucune donnée pour lui. Erreur claire si le code est inconnu."""
+    q = quartiers(qpv, qpv_communes)
+    ligne = q[q["code_qp"] == code_qp]
+    if ligne.empty:
+        raise KeyError(f"quartier inconnu « {code_qp} » : codes disponibles {', '.join(q['code_qp'])}")
+    l = ligne.iloc[0]
+    brut = qpv[qpv["code_qp"] == code_qp].iloc[0]
+    couvert = any(pd.notna(brut[i.code]) for i in indicateurs(qpv=qpv))
+    communes = _communes_par_quartier(qpv_communes).get(code_qp, [])
+    return {"code_qp": code_qp, "quartier": l["quartier"], "type_quartier": l["type_quartier"],
+            "type_libelle": l["type_libelle"], "communes": communes, "annee_reconnaissance": l["annee_reconnaissance"],
+            "pop_mun": math.nan if pd.isna(l["pop_mun"]) else float(l["pop_mun"]), "est_qpv": bool(l["est_qpv"]), "couvert_insee": couvert,
+            "nom_publie": isinstance(brut["nom_qp"], str) and bool(brut["nom_qp"].strip())}
+
+
+def fiche_indicateurs(qpv: pd.DataFrame, references: pd.DataFrame | None, code_qp: str,
+                      provenance: pd.DataFrame | None = None, manquantes: pd.DataFrame | None = None
+                      ) -> pd.DataFrame:
+    """Un quartier sur chaque indicateur de taux : sa valeur (ou « secret » / « n.d. »), son rang parmi les QPV
+    (« x sur n »), la moyenne des QPV (recalculée), l'agglomération et les QPV du département (NaN = non publié),
+    la provenance de sa valeur."""
+    q = _qpv(qpv)
+    ligne = qpv[qpv["code_qp"] == code_qp]
+    if ligne.empty:
+        raise KeyError(f"quartier inconnu « {code_qp} »")
+    mot, prov = motifs(manquantes), provenances(provenance)
+    lignes = []
+    for i in indicateurs("taux", qpv):
+        v = float(valeurs(ligne, i.code).iloc[0])
+        x = valeurs(q, i.code)
+        r = rangs(x, i.decimales)
+        rang = r[q["code_qp"] == code_qp]
+        rang = rang.iloc[0] if len(rang) else pd.NA
+        lignes.append({
+            "code": i.code, "theme": i.theme, "indicateur": i.libelle, "unite": i.unite,
+            "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, i.code))),
+            "rang": rang if not pd.isna(rang) else pd.NA, "nb_classes": int(x.notna().sum()),
+            "moyenne_qpv": moyenne_qpv(qpv, i.code),
+            "agglomeration": valeur_reference(references, NIVEAU_AGGLO, i.colonne_reference(NIVEAU_AGGLO), i.diviseur),
+            "qpv_departement": valeur_reference(references, NIVEAU_QPV_DEPARTEMENT,
+                                                i.colonne_reference(NIVEAU_QPV_DEPARTEMENT), i.diviseur),
+            "provenance": provenance_valeur(prov, code_qp, i.code, v),
+        })
+    df = pd.DataFrame(lignes)
+    df["rang"] = df["rang"].astype("Int64")
+    return df
+
+
+def fiche_effectifs(qpv: pd.DataFrame, references: pd.DataFrame | None, code_qp: str,
+                    provenance: pd.DataFrame | None = None, manquantes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Un quartier sur chaque effectif : valeur, part de l'agglomération (%), part de l'ensemble des QPV (%)."""
+    ligne = qpv[qpv["code_qp"] == code_qp]
+    if ligne.empty:
+        raise KeyError(f"quartier inconnu « {code_qp} »")
+    q = _qpv(qpv)
+    mot, prov = motifs(manquantes), provenances(provenance)
+    lignes = []
+    for i in indicateurs("effectif", qpv):
+        v = pd.to_numeric(ligne[i.code], errors="coerce").astype("float64").iloc[0]
+        total_qpv = float(pd.to_numeric(q[i.code], errors="coerce").sum())
+        agglo = valeur_reference(references, NIVEAU_AGGLO, i.code)
+        lignes.append({
+            "code": i.code, "indicateur": i.libelle, "unite": i.unite,
+            "valeur": float(v) if not math.isnan(v) else marque_manquante(mot.get((code_qp, i.code))),
+            "part_qpv": v / total_qpv * 100 if total_qpv else math.nan,
+            "part_agglomeration": v / agglo * 100 if agglo and not math.isnan(agglo) else math.nan,
+            "provenance": provenance_valeur(prov, code_qp, i.code, v),
+        })
+    return pd.DataFrame(lignes)
+
+
+def _provenance_montants(l) -> str:
+    """« reconstruit » si les trois montants ont la même provenance, sinon le détail par montant."""
+    p = {"crédits spécifiques": l.get("provenance_credits_specifiques"), "CGET": l.get("provenance_cget"),
+         "droit commun": l.get("provenance_droit_commun")}
+    valeurs_ = {v for v in p.values() if isinstance(v, str) and v}
+    if len(valeurs_) == 1:
+        return valeurs_.pop()
+    return " ; ".join(f"{k} : {v}" for k, v in p.items() if isinstance(v, str) and v)
+
+
+def actions_du_quartier(programmation: pd.DataFrame, programmation_communes: pd.DataFrame,
+                        qpv_communes: pd.DataFrame, code_qp: str) -> pd.DataFrame:
+    """Actions de la programmation situées dans l'une des communes du quartier (un quartier sur plusieurs communes
+    les prend toutes ; une action sur plusieurs communes est retenue si l'une d'elles est une commune du quartier).
+    Les actions de périmètre intercommunal ne sont pas comptées ici (voir ``actions_intercommunales``).
+    Colonnes : identifiant, intitulé, thématique, pilier, porteur, communes de l'action, communes du quartier
+    concernées, montants et leur provenance."""
+    communes = set(qpv_communes.loc[(qpv_communes["code_qp"] == code_qp) & ~qpv_communes["perimetre"], "commune"])
+    pc = programmation_communes[~programmation_communes["perimetre"] & programmation_communes["commune"].isin(communes)]
+    concernees = pc.groupby("id_action")["commune"].agg(lambda s: ", ".join(sorted(set(s))))
+    p = programmation[programmation["id_action"].isin(concernees.index)].copy()
+    p["communes_quartier"] = p["id_action"].map(concernees)
+    p["provenance_montants"] = [_provenance_montants(l) for _, l in p.iterrows()]
+    colonnes = ["id_action", "intitule", "pilier", "thematique", "porteur", "communes", "communes_quartier",
+                "credits_specifiques", "cget", "droit_commun", "provenance_credits_specifiques", "provenance_cget",
+                "provenance_droit_commun", "provenance_montants"]
+    return p[[c for c in colonnes if c in p.columns]].reset_index(drop=True)
+
+
+def actions_intercommunales(programmation: pd.DataFrame, programmation_communes: pd.DataFrame) -> pd.DataFrame:
+    """Actions de périmètre intercommunal (pseudo-communes marquées ``perimetre`` dans ``programmation_communes`` :
+    « Intercommunal »...), comptées par périmètre, avec leurs montants (sommes de montants reconstruits)."""
+    pc = programmation_communes[programmation_communes["perimetre"]]
+    p = pc[["id_action", "commune"]].drop_duplicates().merge(programmation, on="id_action", how="left")
+    g = p.groupby("commune", sort=False).agg(actions=("id_action", "nunique"),
+                                             credits_specifiques=("credits_specifiques", "sum"),
+                                             cget=("cget", "sum"))
+    return g.reset_index().rename(columns={"commune": "perimetre"})
+
+
+def synthese_actions(actions: pd.DataFrame) -> pd.DataFrame:
+    """Actions d'un quartier par thématique : nombre et montants (sommes de montants reconstruits)."""
+    if actions.empty:
+        return pd.DataFrame(columns=["pilier", "thematique", "actions", "credits_specifiques", "cget"])
+    return (actions.groupby(["pilier", "thematique"], sort=False)
+            .agg(actions=("id_action", "size"), credits_specifiques=("credits_specifiques", "sum"),
+                 cget=("cget", "sum")).reset_index())

@@ -1,0 +1,171 @@
+"""Figures du chapitre 1 (géographie prioritaire) et des fiches quartier.
+
+Chaque fonction reçoit un DataFrame produit par ``politique_ville.compute.qpv`` et renvoie une figure matplotlib
+(seaborn) : titre, axes avec unités, ligne de source et graduations à la française.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..compute import qpv as cq
+from ..present import finir_figure, format_axe, nombre_fr, pourcent, style_figures
+
+BLEU = "#2f6497"
+ORANGE = "#d9822b"
+GRIS = "#5a6b7d"
+
+
+def _hauteur(n: int, base: float = 1.4, par_ligne: float = 0.34) -> float:
+    return max(3.0, base + par_ligne * n)
+
+
+def _ecart_court(code: str, e: float) -> str:
+    """Étiquette de barre : l'écart signé sans unité (l'unité est dans le libellé de l'axe)."""
+    t = nombre_fr(e, cq.indicateur(code).decimales)
+    return t if t.startswith("−") or t.strip("0,") == "" else "+" + t
+
+
+def _graduations(ax, unite: str = ""):
+    """Graduations « rondes » (pas de 1, 2 ou 5 × 10^n) et autant de décimales que le pas en demande."""
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
+    graduations = [g for g in ax.get_xticks()]
+    pas = min((abs(b - a) for a, b in zip(graduations, graduations[1:])), default=1)
+    decimales = 0 if pas >= 1 else (1 if pas >= 0.1 else 2)
+    format_axe(ax, "x", unite, decimales)
+
+
+def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
+    """Écart de chaque QPV au niveau de référence (``comp`` : sortie de ``compute.qpv.comparaison``), barres
+    horizontales triées ; les QPV dont la valeur est secrète sont nommés sans barre ; trait pointillé = moyenne des
+    QPV. Renvoie ``None`` si aucun niveau de référence n'est publié."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    style_figures()
+    i = cq.indicateur(code)
+    niveau = comp["niveau_ecart"].iloc[0] if len(comp) else None
+    if niveau is None or (isinstance(niveau, float) and math.isnan(niveau)):
+        return None
+    ref = float(comp["reference_ecart"].iloc[0])
+    d = comp.copy()
+    d["libelle"] = [q if m is None or (isinstance(m, float) and math.isnan(m)) else f"{q} ({m})"
+                    for q, m in zip(d["quartier"], d["marque"])]
+    d = d.sort_values("ecart_reference", ascending=False, na_position="last", kind="stable")
+    d["sens"] = ["au-dessus" if e >= 0 else "en dessous" for e in d["ecart_reference"].fillna(0)]
+    fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
+    sns.barplot(data=d, y="libelle", x="ecart_reference", hue="sens", palette={"au-dessus": BLEU, "en dessous": ORANGE},
+                dodge=False, legend=False, ax=ax, orient="h", order=list(d["libelle"]), errorbar=None)
+    ax.axvline(0, color="#1d2733", linewidth=1)
+    moy = float(d["moyenne_qpv"].iloc[0]) - ref
+    libelle_niveau = "l'agglomération hors QPV" if niveau == cq.NIVEAU_HORS_QPV else "l'agglomération"
+    etendue = max(abs(d["ecart_reference"].min(skipna=True)), abs(d["ecart_reference"].max(skipna=True)), 1e-9)
+    decalage = 0.012 * etendue
+    for y, (e, m) in enumerate(zip(d["ecart_reference"], d["marque"])):
+        if not math.isnan(e):
+            ax.text(e + (decalage if e >= 0 else -decalage), y, _ecart_court(code, e), va="center",
+                    ha="left" if e >= 0 else "right", fontsize=8, color="#1d2733")
+        else:
+            negatif = d["ecart_reference"].median(skipna=True) < 0
+            ax.text(-decalage if negatif else decalage, y,
+                    "valeur non publiée (secret statistique)" if m == cq.SECRET else "non disponible",
+                    va="center", ha="right" if negatif else "left", fontsize=8, color=GRIS, style="italic")
+    if not math.isnan(moy):
+        from matplotlib.lines import Line2D
+        ax.axvline(moy, color=GRIS, linestyle="--", linewidth=1.2)
+        ax.legend(handles=[Line2D([0], [0], color=GRIS, linestyle="--",
+                                  label=f"Moyenne des QPV : {cq.formater_ecart(code, moy)}")],
+                  loc="lower right" if moy >= 0 else "upper left", fontsize=8.5, frameon=True)
+    gauche, droite = ax.get_xlim()
+    ax.set_xlim(min(gauche, -0.05 * etendue) - 0.1 * etendue, max(droite, 0.05 * etendue) + 0.1 * etendue)
+    u = cq.unite_ecart(code)
+    _graduations(ax)
+    note = i.notes_references.get(niveau)
+    finir_figure(fig, ax, f"{i.court}\nÉcart de chaque QPV à {libelle_niveau} ({cq.formater(code, ref)})",
+                 f"Écart à {libelle_niveau} ({u})" + (f"\nRéférence : {note}" if note else ""), "", source)
+    return fig
+
+
+def figure_population(quartiers: pd.DataFrame, source: str):
+    """Population municipale de chaque QPV (``quartiers`` : sortie de ``compute.qpv.quartiers``)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    style_figures()
+    d = quartiers[quartiers["est_qpv"]].copy()
+    d["pop"] = pd.to_numeric(d["pop_mun"], errors="coerce").astype("float64")
+    d = d.sort_values("pop", ascending=False, kind="stable")
+    fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
+    sns.barplot(data=d, y="quartier", x="pop", color=BLEU, ax=ax, orient="h", order=list(d["quartier"]),
+                errorbar=None)
+    for y, v in enumerate(d["pop"]):
+        ax.text(v, y, f" {nombre_fr(v)}", va="center", ha="left", fontsize=8)
+    ax.set_xlim(0, d["pop"].max() * 1.12)
+    _graduations(ax)
+    finir_figure(fig, ax, "Population des quartiers prioritaires", "Population municipale (habitants)", "", source)
+    return fig
+
+
+def figure_parts(parts: pd.DataFrame, part_population: float, source: str):
+    """Part des QPV dans le total de l'agglomération de chaque effectif (``parts`` : sortie de
+    ``compute.qpv.parts_agglomeration``), comparée à leur part de la population (trait pointillé)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    style_figures()
+    d = parts[parts["part_qpv"].notna() & (parts["code"] != "pop_mun")].copy()
+    d["libelle"] = [cq.indicateur(c).court for c in d["code"]]
+    d = d.sort_values("part_qpv", ascending=False, kind="stable")
+    d["sens"] = ["au-dessus" if p >= part_population else "en dessous" for p in d["part_qpv"]]
+    fig, ax = plt.subplots(figsize=(9, _hauteur(len(d), base=1.8)))
+    sns.barplot(data=d, y="libelle", x="part_qpv", hue="sens", palette={"au-dessus": BLEU, "en dessous": ORANGE},
+                dodge=False, legend=False, ax=ax, orient="h", order=list(d["libelle"]), errorbar=None)
+    for y, v in enumerate(d["part_qpv"]):
+        ax.text(v, y, f" {pourcent(v)}", va="center", ha="left", fontsize=8.5)
+    if not math.isnan(part_population):
+        ax.axvline(part_population, color=GRIS, linestyle="--", linewidth=1.2)
+        ax.text(part_population, -0.75, f" part de la population : {pourcent(part_population, 0)}", color=GRIS,
+                fontsize=8.5, ha="left", va="bottom")
+    ax.set_ylim(len(d) - 0.5, -1.1)
+    ax.set_xlim(0, max(d["part_qpv"].max(), part_population if not math.isnan(part_population) else 0) * 1.15)
+    _graduations(ax, "%")
+    finir_figure(fig, ax, "Part des QPV dans le total de l'agglomération", "Part des QPV dans l'agglomération (%)",
+                 "", source)
+    return fig
+
+
+def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str):
+    """Fiche quartier : le quartier, la moyenne des QPV et l'agglomération sur les indicateurs exprimés en %
+    (``fiche`` : sortie de ``compute.qpv.fiche_indicateurs``). Une valeur secrète ou non publiée n'a pas de barre.
+    Renvoie ``None`` si le quartier n'a aucune valeur."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    style_figures()
+    d = fiche[fiche["unite"] == "%"].copy()
+    d["libelle"] = [cq.indicateur(c).court + (f" (quartier : {v})" if isinstance(v, str) else "")
+                    for c, v in zip(d["code"], d["valeur"])]
+    d["quartier_num"] = [v if not isinstance(v, str) else math.nan for v in d["valeur"]]
+    if d["quartier_num"].isna().all():
+        return None
+    long = pd.concat([
+        pd.DataFrame({"libelle": d["libelle"], "niveau": quartier, "valeur": d["quartier_num"]}),
+        pd.DataFrame({"libelle": d["libelle"], "niveau": "Moyenne des QPV", "valeur": d["moyenne_qpv"]}),
+        pd.DataFrame({"libelle": d["libelle"], "niveau": "Agglomération", "valeur": d["agglomeration"]}),
+    ], ignore_index=True)
+    fig, ax = plt.subplots(figsize=(9, _hauteur(len(d), base=1.8, par_ligne=0.75)))
+    sns.barplot(data=long, y="libelle", x="valeur", hue="niveau", ax=ax, orient="h", order=list(d["libelle"]),
+                hue_order=[quartier, "Moyenne des QPV", "Agglomération"], palette=[BLEU, "#9bb7d4", "#c9ccd1"],
+                errorbar=None)
+    for conteneur in ax.containers:
+        ax.bar_label(conteneur, labels=[pourcent(b.get_width()) if not math.isnan(b.get_width()) else ""
+                                        for b in conteneur], fontsize=7.5, padding=2)
+    ax.set_xlim(0, max(long["valeur"].max(skipna=True), 1) * 1.18)
+    ax.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8.5, frameon=False)
+    _graduations(ax, "%")
+    finir_figure(fig, ax, f"{quartier}\nIndicateurs en % : quartier, moyenne des QPV, agglomération",
+                 "Valeur (%)", "", source)
+    return fig
