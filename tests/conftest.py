@@ -11,7 +11,7 @@ from politique_ville.catalog import Catalogue
 RACINE = Path(__file__).resolve().parents[1]
 ANNEE = 2019
 #: intitulé piégé injecté dans une copie des données brutes : il doit s'afficher comme du texte partout
-INTITULE_PIEGE = "<script>alert('intrus')</script> Lectures à partager"
+INTITULE_PIEGE = "=1+1 <script>alert('intrus')</script> Lectures à partager"
 
 
 @pytest.fixture(scope="session")

@@ -61,3 +61,29 @@ def test_tables_traitees_en_parquet(rapport):
     assert len(prog) == 131 and prog["credits_specifiques"].dtype == "float64"
     assert "Ville de Lillers" in set(prog["porteur"])  # « Ville de Lil lers » nettoyé
     assert not any(p.name.startswith(".") for p in rapport["traitees"].parent.iterdir()), "dossier de travail laissé"
+
+
+def test_classeurs_excel_des_chapitres(rapport):
+    from openpyxl import load_workbook
+
+    dossier = rapport["sortie"] / "tableaux"
+    classeurs = sorted(dossier.glob("*.xlsx"))
+    assert {c.stem for c in classeurs} >= {"10_geographie_prioritaire", "20_programmation", "30_contribution_objectifs",
+                                           "40_annexe_grille_priorites"}
+    for c in classeurs:
+        html = (rapport["sortie"] / f"{c.stem}.html").read_text(encoding="utf-8")
+        assert f'href="tableaux/{c.name}"' in html, f"{c.stem} : pas de lien vers son classeur"
+    wb = load_workbook(dossier / "20_programmation.xlsx")
+    nombres = [cell.value for ws in wb.worksheets for row in ws.iter_rows(min_row=2) for cell in row
+               if cell.data_type == "n" and cell.value is not None]
+    assert 1712989 in nombres and 5530289 in nombres  # stockés comme nombres, pas comme texte
+    # l'intitulé piégé « =1+1 … » ne devient jamais une formule
+    trouve = []
+    for c in classeurs:
+        for ws in load_workbook(c).worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and "alert('intrus')" in cell.value:
+                        trouve.append((c.name, cell.value, cell.data_type))
+    assert trouve, "l'intitulé piégé n'apparaît dans aucun classeur"
+    assert all(v.startswith("'=") and t == "s" for _, v, t in trouve), trouve
