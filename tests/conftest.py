@@ -24,6 +24,17 @@ def catalogue() -> Catalogue:
     return Catalogue.pour(ANNEE, RACINE)
 
 
+@pytest.fixture(scope="session")
+def traitees_memoire(catalogue) -> dict:
+    """Tables nettoyées construites en mémoire à partir des fichiers bruts, comme le pipeline (un dépôt neuf n'a pas
+    encore de data/processed)."""
+    from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
+
+    refs = Referentiels.charger(catalogue)
+    bruts = {t: catalogue.lire_brut(t) for t in catalogue.tables_brutes()}
+    return {**nettoyer_financements(bruts, refs), **nettoyer_insee(bruts, refs)}
+
+
 def empreintes(dossier: Path) -> dict[str, str]:
     return {p.relative_to(dossier).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(dossier.rglob("*")) if p.is_file()}

@@ -15,11 +15,9 @@ MESURES_MONTANTS = ("projets", "droit_commun", "credits_specifiques")
 
 
 @pytest.fixture(scope="module")
-def traitees(catalogue):
+def traitees(traitees_memoire):
     """Tables nettoyées construites en mémoire à partir des fichiers bruts (comme le pipeline)."""
-    refs = Referentiels.charger(catalogue)
-    bruts = {t: catalogue.lire_brut(t) for t in catalogue.tables_brutes()}
-    return nettoyer_financements(bruts, refs)
+    return traitees_memoire
 
 
 @pytest.fixture(scope="module")

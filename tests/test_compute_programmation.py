@@ -18,10 +18,8 @@ from politique_ville.nettoyage import Referentiels, nettoyer_financements
 
 
 @pytest.fixture(scope="module")
-def t(catalogue):
-    refs = Referentiels.charger(catalogue)
-    bruts = {n: catalogue.lire_brut(n) for n in catalogue.tables_brutes()}
-    return nettoyer_financements(bruts, refs)
+def t(traitees_memoire):
+    return traitees_memoire
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,9 @@ from politique_ville.nettoyage import Referentiels, nettoyer_financements, netto
 # --------------------------------------------------------------------------------------------- données
 
 @pytest.fixture(scope="module")
-def traitees(catalogue):
+def traitees(traitees_memoire):
     """Tables nettoyées construites en mémoire à partir des fichiers bruts (dépôt neuf : pas de data/processed)."""
-    refs = Referentiels.charger(catalogue)
-    bruts = {t: catalogue.lire_brut(t) for t in catalogue.tables_brutes()}
-    return {**nettoyer_financements(bruts, refs), **nettoyer_insee(bruts, refs)}
+    return traitees_memoire
 
 
 @pytest.fixture(scope="module")

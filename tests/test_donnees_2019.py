@@ -15,10 +15,8 @@ TABLES_ATTENDUES = {
 
 
 @pytest.fixture(scope="module")
-def traitees(catalogue):
-    refs = Referentiels.charger(catalogue)
-    bruts = {t: catalogue.lire_brut(t) for t in catalogue.tables_brutes()}
-    return {**nettoyer_financements(bruts, refs), **nettoyer_insee(bruts, refs)}
+def traitees(traitees_memoire):
+    return traitees_memoire
 
 
 @pytest.fixture(scope="module")

@@ -547,14 +547,12 @@ TABLES_FINANCEMENTS = ("feuille_de_route", "programmation", "porteurs", "porteur
 TABLES_INSEE = ("insee_qpv", "insee_references", "insee_provenance")
 
 
-def nettoyer_financements(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
-                          ) -> dict[str, pd.DataFrame]:
-    """Nettoie les tables de la programmation et des financements présentes dans ``bruts``.
-    Renvoie les tables traitées, dont ``programmation_communes`` (une ligne par action et commune)."""
-    journal = journal if journal is not None else Journal()
+def _nettoyer_tables(tables: tuple[str, ...], bruts: dict[str, pd.DataFrame], refs: Referentiels,
+                     journal: Journal) -> dict[str, pd.DataFrame]:
+    """Nettoie les tables présentes, dans l'ordre donné ; rassemble les erreurs de toutes les tables."""
     sorties: dict[str, pd.DataFrame] = {}
     erreurs: list[ErreurDonnees] = []
-    for table in TABLES_FINANCEMENTS:
+    for table in tables:
         if table not in bruts:
             continue
         try:
@@ -562,10 +560,18 @@ def nettoyer_financements(bruts: dict[str, pd.DataFrame], refs: Referentiels, jo
         except ErreursNettoyage as exc:
             erreurs += exc.erreurs
             continue
-        if table == "feuille_de_route":
+        if table == "feuille_de_route":  # les priorités des autres tables sont vérifiées contre elle
             refs.feuille_de_route = sorties[table]
     if erreurs:
         raise ErreursNettoyage(erreurs)
+    return sorties
+
+
+def nettoyer_financements(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
+                          ) -> dict[str, pd.DataFrame]:
+    """Nettoie les tables de la programmation et des financements présentes dans ``bruts``.
+    Renvoie les tables traitées, dont ``programmation_communes`` (une ligne par action et commune)."""
+    sorties = _nettoyer_tables(TABLES_FINANCEMENTS, bruts, refs, journal if journal is not None else Journal())
     if "programmation" in sorties:
         sorties["programmation_communes"] = communes_eclatees(sorties["programmation"], "id_action", "communes", refs)
     return sorties
@@ -575,18 +581,7 @@ def nettoyer_insee(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: 
                    ) -> dict[str, pd.DataFrame]:
     """Nettoie les tables INSEE : quartiers, niveaux de comparaison, provenance ; ajoute ``insee_qpv_communes`` et
     ``insee_valeurs_manquantes`` (secret statistique marqué comme tel, jamais 0)."""
-    journal = journal if journal is not None else Journal()
-    sorties: dict[str, pd.DataFrame] = {}
-    erreurs: list[ErreurDonnees] = []
-    for table in TABLES_INSEE:
-        if table not in bruts:
-            continue
-        try:
-            sorties[table] = nettoyer_table(table, bruts[table], refs, journal).donnees
-        except ErreursNettoyage as exc:
-            erreurs += exc.erreurs
-    if erreurs:
-        raise ErreursNettoyage(erreurs)
+    sorties = _nettoyer_tables(TABLES_INSEE, bruts, refs, journal if journal is not None else Journal())
     if "insee_qpv" in sorties:
         qpv = sorties["insee_qpv"]
         if "insee_provenance" in sorties and "insee_references" in sorties:
