@@ -62,6 +62,6 @@ def rapport(tmp_path_factory):
     messages: list[str] = []
     index = executer(ANNEE, racine=RACINE, raw_dir=raw, out=sortie, processed_dir=traitees,
                      sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
-    return {"index": index, "sortie": sortie, "traitees": traitees, "messages": messages,
+    return {"index": index, "sortie": sortie, "traitees": traitees, "messages": messages, "raw": raw,
             "depot_avant": depot_avant, "depot_apres": empreintes(RACINE / "data" / "raw"),
             "copie_avant": copie_avant, "copie_apres": empreintes(raw), "ligne_piegee": int(prog.loc[cible, "ligne_source"])}

@@ -87,3 +87,30 @@ def test_classeurs_excel_des_chapitres(rapport):
                         trouve.append((c.name, cell.value, cell.data_type))
     assert trouve, "l'intitulé piégé n'apparaît dans aucun classeur"
     assert all(v.startswith("'=") and t == "s" for _, v, t in trouve), trouve
+
+
+def test_reexecution_sans_changement_reutilise_tout(rapport, racine):
+    from conftest import ANNEE
+    from politique_ville.runner import executer
+
+    index = rapport["index"]
+    avant = index.stat().st_mtime_ns
+    messages = []
+    executer(ANNEE, racine=racine, raw_dir=rapport["raw"], out=rapport["sortie"], processed_dir=rapport["traitees"],
+             sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+    assert any("Rien n'a changé" in m and "réutilisées" in m for m in messages), messages
+    assert index.stat().st_mtime_ns == avant
+
+
+def test_manifeste_des_etapes(rapport):
+    manifeste = json.loads((rapport["sortie"] / ".execution.json").read_text(encoding="utf-8"))
+    etapes = manifeste["etapes"]
+    assert set(ETAPES) <= set(etapes) and "fiches_quartier" in etapes
+    assert all(len(e["cle"]) == 64 and e["sorties"] for e in etapes.values())
+    assert "validation" in etapes["03_validation"]["sorties"]
+
+
+def test_resume_final(rapport):
+    texte = "\n".join(rapport["messages"])
+    assert "Résumé :" in texte and "étape(s) exécutée(s)" in texte
+    assert "fiches quartier : 21" in texte

@@ -38,7 +38,10 @@ def main(argv=None) -> int:
     run.add_argument("--params", type=Path, help="fichier de paramètres (défaut : params/<annee>.yaml)")
     run.add_argument("--raw-dir", type=Path, help="dossier des données brutes (défaut : data/raw/<annee>)")
     run.add_argument("--out", type=Path, help="dossier du rapport (défaut : reports/<annee>)")
-    run.add_argument("--chapitres", help="notebooks à exécuter, séparés par des virgules (ex. 00,10)")
+    run.add_argument("--chapitres", help="chapitres à produire, séparés par des virgules (ex. 10,20) ; la préparation "
+                                         "(lecture, nettoyage, validation) est toujours faite")
+    run.add_argument("--jobs", type=int, help="chapitres et fiches exécutés en parallèle (défaut : nombre de cœurs)")
+    run.add_argument("--force", action="store_true", help="ré-exécute tout, même ce qui n'a pas changé")
     sous.add_parser("noyau", help="enregistre le noyau Jupyter du projet dans l'environnement courant")
     args = p.parse_args(argv)
     if args.commande == "noyau":
@@ -48,7 +51,7 @@ def main(argv=None) -> int:
     from .runner import EchecExecution, executer
     try:
         executer(args.annee, fichier_params=args.params, raw_dir=args.raw_dir, out=args.out,
-                 chapitres=args.chapitres.split(",") if args.chapitres else None)
+                 chapitres=args.chapitres.split(",") if args.chapitres else None, jobs=args.jobs, force=args.force)
     except (EchecExecution, ErreurDonnees) as exc:
         print(f"\nERREUR : {exc}", file=sys.stderr)
         return 1

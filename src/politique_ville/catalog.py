@@ -48,21 +48,30 @@ class Catalogue:
     raw_dir: Path | None = None
     processed_dir: Path | None = None
     reports_dir: Path | None = None
+    ref_dir: Path | None = None
 
     @classmethod
-    def pour(cls, annee: int, racine: Path | None = None, *, raw_dir=None, processed_dir=None, reports_dir=None):
+    def pour(cls, annee: int, racine: Path | None = None, *, raw_dir=None, processed_dir=None, reports_dir=None,
+             reference_dir=None):
+        """Chemins d'une année ; chaque dossier peut être remplacé (autre territoire, essais). ``reference_dir``
+        relatif est pris depuis la racine du projet."""
         r = Path(racine) if racine else racine_projet()
+        ref = Path(reference_dir) if reference_dir else None
+        if ref is not None and not ref.is_absolute():
+            ref = r / ref
         return cls(
             racine=r,
             annee=int(annee),
             raw_dir=Path(raw_dir) if raw_dir else r / "data" / "raw" / str(annee),
             processed_dir=Path(processed_dir) if processed_dir else r / "data" / "processed" / str(annee),
             reports_dir=Path(reports_dir) if reports_dir else r / "reports" / str(annee),
+            ref_dir=ref,
         )
 
     @property
     def reference_dir(self) -> Path:
-        return self.racine / "data" / "reference"
+        """Référentiels du territoire et chiffres publiés (``data/reference`` par défaut)."""
+        return self.ref_dir or self.racine / "data" / "reference"
 
     def fichier_brut(self, table: str) -> Path:
         """Le fichier brut d'une table (``.csv`` de préférence, sinon ``.xlsx``)."""

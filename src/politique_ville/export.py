@@ -49,7 +49,7 @@ def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False) -> Path
 
 def ecrire_index(dossier: Path, *, annee: int, territoire: str, chapitres: list[dict], parametres: dict,
                  entrees: list[dict], version: str, debut: dt.datetime, fiches: list[dict] = (),
-                 annexes: list[dict] = ()) -> Path:
+                 annexes: list[dict] = (), ignores: list[dict] = ()) -> Path:
     """Page d'accueil du rapport : chapitres, paramètres du run, empreintes des entrées, version du code, date."""
     e = html.escape
     lignes_chap = "\n".join(
@@ -58,6 +58,7 @@ def ecrire_index(dossier: Path, *, annee: int, territoire: str, chapitres: list[
         + "</li>" for c in chapitres)
     lignes_fiches = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in fiches)
     lignes_annexes = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in annexes)
+    lignes_ignores = "\n".join(f'<li class="ignore">{e(c["titre"])}</li>' for c in ignores)
     lignes_param = "\n".join(f"<tr><th>{e(str(k))}</th><td>{e(str(v))}</td></tr>" for k, v in parametres.items())
     lignes_ent = "\n".join(
         f"<tr><td>{e(x['fichier'])}</td><td>{x['lignes']}</td><td><code>{e(x['sha256'][:16])}…</code></td></tr>"
@@ -72,7 +73,7 @@ body {{ font-family: "Segoe UI", Arial, sans-serif; max-width: 60rem; margin: 2r
 h1 {{ color: #14406b; }} h2 {{ color: #14406b; border-bottom: 2px solid #d7e2ee; padding-bottom: .2rem; }}
 table {{ border-collapse: collapse; margin: .5rem 0 1.5rem; }} th, td {{ border: 1px solid #c9d3de; padding: .3rem .6rem; text-align: left; }}
 th {{ background: #eef3f8; }} li {{ margin: .3rem 0; }} a.code {{ font-size: .9em; color: #5a6b7d; }}
-.note {{ color: #5a6b7d; font-size: .9em; }}
+.note {{ color: #5a6b7d; font-size: .9em; }} li.ignore {{ color: #8a5a00; }}
 </style>
 </head>
 <body>
@@ -81,6 +82,7 @@ th {{ background: #eef3f8; }} li {{ margin: .3rem 0; }} a.code {{ font-size: .9e
 <h2>Chapitres</h2>
 <ul>
 {lignes_chap}
+{lignes_ignores}
 </ul>
 {f'<h2>Fiches quartier</h2><ul class="fiches">{lignes_fiches}</ul>' if fiches else ''}
 {f'<h2>Validation et tableaux téléchargeables</h2><ul>{lignes_annexes}</ul>' if annexes else ''}

@@ -1,17 +1,26 @@
-"""Exécution du rapport : notebooks exécutés par papermill dans l'ordre, export HTML, index.
+"""Exécution du rapport : notebooks exécutés par papermill dans l'ordre des dépendances, export HTML, index.
 
-Le rapport est construit dans un dossier de travail puis mis en place d'un coup : une exécution qui échoue laisse
-le rapport précédent intact et garde le notebook en échec pour le diagnostic.
+- préparation (00 à 09 : lecture, nettoyage, validation), séquentielle ; puis les chapitres (10 et plus), indépendants,
+  en parallèle (``jobs``) ; puis les fiches quartier, un notebook paramétré exécuté par quartier dans des noyaux
+  partagés (un démarrage de noyau par lot, pas par fiche) ;
+- incrémental : une étape n'est ré-exécutée que si ses entrées ont changé (fichiers bruts, référentiels,
+  paramètres, notebook, code du paquet) ; sinon son résultat précédent est réutilisé (``force`` ré-exécute tout) ;
+- sûr : le rapport est construit dans un dossier de travail puis mis en place d'un coup ; une exécution qui échoue
+  laisse le rapport précédent intact et garde le notebook en échec pour le diagnostic ; un verrou empêche deux
+  exécutions simultanées du même rapport.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -33,6 +42,8 @@ PARAMETRES = {
     "territoire": (str, "nom du territoire, tel qu'il figure en tête du rapport"),
     "territoire_court": (str, "sigle ou nom court du territoire"),
     "departement": (str, "département (niveau de comparaison « QPV du département »)"),
+    "reference_dir": (str, "dossier des référentiels du territoire (communes, porteurs, nomenclature, chiffres "
+                           "publiés), relatif à la racine du projet ; défaut : data/reference"),
 }
 OBLIGATOIRES = ("annee", "territoire")
 
@@ -161,55 +172,193 @@ def notebooks_du_rapport(racine: Path) -> list[Path]:
     return sorted(p for p in (racine / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+MANIFESTE = ".execution.json"
+
+
+@dataclass
+class Etape:
+    nom: str
+    notebook: Path
+    groupe: str  # « préparation », « chapitre » ou « fiches »
+    tables_requises: list[str] = field(default_factory=list)
+    cle: str = ""
+    statut: str = ""  # exécutée, réutilisée, ignorée
+    duree: float = 0.0
+    detail: str = ""
+
+
+def _tables_requises(notebook: Path) -> list[str]:
+    """Tables brutes sans lesquelles un chapitre n'a pas de sens (métadonnées du notebook
+    ``politique_ville.tables_requises``)."""
+    meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    return list(meta.get("politique_ville", {}).get("tables_requises", []))
+
+
+def _empreinte_fichiers(*dossiers_ou_fichiers: Path, motif: str = "*") -> list[str]:
+    lignes = []
+    for d in dossiers_ou_fichiers:
+        d = Path(d)
+        fichiers = [d] if d.is_file() else sorted(p for p in d.rglob(motif) if p.is_file()) if d.is_dir() else []
+        for f in fichiers:
+            if "__pycache__" in f.parts:
+                continue
+            lignes.append(f"{f.name}:{empreinte(f)}")
+    return lignes
+
+
+def _cle(*morceaux) -> str:
+    h = hashlib.sha256()
+    for m in morceaux:
+        h.update(json.dumps(m, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return h.hexdigest()
+
+
 def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | None = None, raw_dir=None,
-             out=None, processed_dir=None, chapitres: list[str] | None = None, sortie=print) -> Path:
+             out=None, processed_dir=None, chapitres: list[str] | None = None, jobs: int | None = None,
+             force: bool = False, sortie=print) -> Path:
     """Exécute le rapport d'une année ; renvoie le chemin de ``index.html``. Deux exécutions simultanées sur le même
     rapport ne se corrompent pas : la seconde s'arrête (verrou)."""
-    absolu = lambda d: Path(d).resolve() if d else None  # noqa: E731
-    cat = Catalogue.pour(annee, absolu(racine), reports_dir=absolu(out))
-    with Verrou(cat.reports_dir.parent / f".{cat.reports_dir.name}.verrou"):
-        return _executer(annee, racine=racine, fichier_params=fichier_params, raw_dir=raw_dir, out=out,
-                         processed_dir=processed_dir, chapitres=chapitres, sortie=sortie)
-
-
-def _executer(annee: int, *, racine, fichier_params, raw_dir, out, processed_dir, chapitres, sortie) -> Path:
-    import papermill as pm
-
-    debut = dt.datetime.now()
-    t0 = time.perf_counter()
     absolu = lambda d: Path(d).resolve() if d else None  # noqa: E731 (les notebooks s'exécutent dans notebooks/)
-    cat = Catalogue.pour(annee, absolu(racine), raw_dir=absolu(raw_dir), reports_dir=absolu(out),
-                         processed_dir=absolu(processed_dir))
-    params = charger_parametres(cat.racine, annee, fichier_params)
-    if not cat.raw_dir.is_dir():
-        raise EchecExecution(f"Dossier des données brutes introuvable : {cat.raw_dir}")
-    notebooks = notebooks_du_rapport(cat.racine)
-    if chapitres:
-        # les étapes de préparation (00 à 09 : lecture, nettoyage, validation) sont toujours exécutées
-        notebooks = [n for n in notebooks if int(n.stem[:2]) < 10
-                     or any(n.stem.startswith(c) or c in n.stem for c in chapitres)]
-    if not notebooks:
-        raise EchecExecution("Aucun notebook à exécuter.")
-    final = cat.reports_dir
-    travail = dossier_travail(final)
-    shutil.rmtree(travail, ignore_errors=True)
-    shutil.rmtree(dossier_travail(cat.processed_dir), ignore_errors=True)
-    (travail / "notebooks").mkdir(parents=True)
-    noyau = _noyau()
-    parametres_nb = {
-        "annee": int(annee),
-        "racine": str(cat.racine),
-        "raw_dir": str(cat.raw_dir),
-        "processed_dir": str(cat.processed_dir),
-        # les notebooks écrivent dans le dossier de travail, promu d'un coup à la fin
-        "reports_dir": str(travail),
-    }
-    sortie(f"Rapport {annee} — {params.get('territoire', '')}")
+    cat0 = Catalogue.pour(annee, absolu(racine), reports_dir=absolu(out))
+    with Verrou(cat0.reports_dir.parent / f".{cat0.reports_dir.name}.verrou"):
+        params = charger_parametres(cat0.racine, annee, absolu(fichier_params))
+        cat = Catalogue.pour(annee, cat0.racine, raw_dir=absolu(raw_dir), reports_dir=absolu(out),
+                             processed_dir=absolu(processed_dir), reference_dir=params.get("reference_dir"))
+        return Execution(cat, params, chapitres=chapitres, jobs=jobs, force=force, sortie=sortie).lancer()
 
-    def echouer(etape: str, execute: Path, exc: Exception):
-        echec = final.parent / f"{final.name}.echec"
+
+class Execution:
+    def __init__(self, cat: Catalogue, params: dict, *, chapitres=None, jobs=None, force=False, sortie=print):
+        self.cat, self.params, self.force, self.sortie = cat, params, force, sortie
+        self.jobs = max(1, int(jobs or os.cpu_count() or 1))
+        self.final = cat.reports_dir
+        self.travail = dossier_travail(self.final)
+        self.debut = dt.datetime.now()
+        self.t0 = time.perf_counter()
+        if not cat.raw_dir.is_dir():
+            raise EchecExecution(f"Dossier des données brutes introuvable : {cat.raw_dir}")
+        notebooks = notebooks_du_rapport(cat.racine)
+        if chapitres:
+            inconnus = [c for c in chapitres if not any(n.stem.startswith(c) or c in n.stem for n in notebooks)]
+            if inconnus:
+                raise EchecExecution(f"Chapitre(s) inconnu(s) : {', '.join(inconnus)} (notebooks : "
+                                     f"{', '.join(n.stem for n in notebooks)})")
+            notebooks = [n for n in notebooks if int(n.stem[:2]) < 10
+                         or any(n.stem.startswith(c) or c in n.stem for c in chapitres)]
+        self.etapes = [Etape(n.stem, n, "préparation" if int(n.stem[:2]) < 10 else "chapitre", _tables_requises(n))
+                       for n in notebooks]
+        fiche = cat.racine / "notebooks" / "fiche_quartier.ipynb"
+        if fiche.is_file() and (not chapitres or any("fiche" in c or "quartier" in c for c in chapitres)
+                                or any(n.stem.startswith("10") for n in notebooks if int(n.stem[:2]) >= 10)):
+            self.etapes.append(Etape("fiches_quartier", fiche, "fiches", _tables_requises(fiche)))
+        self.parametres_nb = {
+            "annee": int(cat.annee), "racine": str(cat.racine), "raw_dir": str(cat.raw_dir),
+            "processed_dir": str(cat.processed_dir),
+            # les notebooks écrivent dans le dossier de travail, promu d'un coup à la fin
+            "reports_dir": str(self.travail), "reference_dir": str(cat.reference_dir),
+        }
+
+    # ------------------------------------------------------------------------------------------- clés
+    def _calculer_cles(self):
+        cat = self.cat
+        self.tables = set(cat.tables_brutes())
+        paquet = Path(__file__).parent
+        base = _cle(
+            {k: v for k, v in self.params.items()},
+            _empreinte_fichiers(cat.raw_dir), _empreinte_fichiers(cat.reference_dir),
+            _empreinte_fichiers(paquet, motif="*.py"), _empreinte_fichiers(paquet / "templates"),
+            {k: v for k, v in self.parametres_nb.items() if k != "reports_dir"}, __version__,
+        )
+        precedent = base
+        for e in self.etapes:
+            # chaque étape dépend de la base, de son notebook et, pour les chapitres, de toute la préparation
+            e.cle = _cle(base, empreinte(e.notebook), precedent if e.groupe != "préparation" else "")
+            if e.groupe == "préparation":
+                precedent = _cle(precedent, e.cle)
+        return base
+
+    def _manifeste(self) -> dict:
+        chemin = self.final / MANIFESTE
+        try:
+            return json.loads(chemin.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    # ------------------------------------------------------------------------------------------- exécution
+    def lancer(self) -> Path:
+        self._calculer_cles()
+        ancien = {} if self.force else self._manifeste().get("etapes", {})
+        traitees_ok = self.cat.processed_dir.is_dir() and any(self.cat.processed_dir.glob("*.parquet"))
+        for e in self.etapes:
+            manquantes = [t for t in e.tables_requises if t not in self.tables]
+            if manquantes:
+                e.statut, e.detail = "ignorée", f"entrées manquantes : {', '.join(manquantes)}"
+            elif ancien.get(e.nom, {}).get("cle") == e.cle and self._sorties_presentes(e, ancien[e.nom]) \
+                    and (e.groupe != "préparation" or traitees_ok):
+                e.statut, e.duree = "réutilisée", 0.0
+            else:
+                e.statut = "à exécuter"
+        if any(e.statut == "à exécuter" and e.groupe == "préparation" for e in self.etapes):
+            for e in self.etapes:  # nouvelles tables nettoyées : tout ce qui suit est refait
+                if e.statut == "réutilisée":
+                    e.statut = "à exécuter"
+        a_faire = [e for e in self.etapes if e.statut == "à exécuter"]
+        self.sortie(f"Rapport {self.cat.annee} — {self.params.get('territoire', '')}")
+        if not a_faire:
+            self._resume(rien_de_neuf=True)
+            return self.final / "index.html"
+        shutil.rmtree(self.travail, ignore_errors=True)
+        (self.travail / "notebooks").mkdir(parents=True)
+        if self.final.is_dir():  # sorties des étapes réutilisées
+            for e in self.etapes:
+                if e.statut == "réutilisée":
+                    for rel in ancien[e.nom].get("sorties", []):
+                        src, dst = self.final / rel, self.travail / rel
+                        dst.parent.mkdir(parents=True, exist_ok=True)
+                        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
+        preparation = [e for e in a_faire if e.groupe == "préparation"]
+        if preparation:
+            shutil.rmtree(dossier_travail(self.cat.processed_dir), ignore_errors=True)
+        for e in preparation:
+            self._executer_notebook(e)
+        chapitres = [e for e in a_faire if e.groupe == "chapitre"]
+        if chapitres:
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+                for futur in [pool.submit(self._executer_notebook, e) for e in chapitres]:
+                    futur.result()
+        for e in a_faire:
+            if e.groupe == "fiches":
+                self._executer_fiches(e)
+        self._ecrire_index()
+        manifeste = {"annee": self.cat.annee, "etapes": {
+            e.nom: {"cle": e.cle, "sorties": self._sorties(e), "duree": round(e.duree, 2)}
+            for e in self.etapes if e.statut in ("exécutée", "réutilisée")}}
+        (self.travail / MANIFESTE).write_text(json.dumps(manifeste, ensure_ascii=False, indent=1), encoding="utf-8")
+        promouvoir(self.travail, self.final)
+        shutil.rmtree(self.final.parent / f"{self.final.name}.echec", ignore_errors=True)
+        self._resume()
+        return self.final / "index.html"
+
+    def _sorties(self, e: Etape) -> list[str]:
+        if e.groupe == "fiches":
+            return ["quartiers"]
+        sorties = [f"{e.nom}.html", f"{e.nom}_avec_code.html", f"notebooks/{e.nom}.ipynb"]
+        base = self.travail if self.travail.is_dir() else self.final
+        if (base / "tableaux" / f"{e.nom}.xlsx").is_file():
+            sorties.append(f"tableaux/{e.nom}.xlsx")
+        if e.nom.startswith("03") and (base / "validation").is_dir():
+            sorties.append("validation")
+        return sorties
+
+    def _sorties_presentes(self, e: Etape, ancien: dict) -> bool:
+        return all((self.final / rel).exists() for rel in ancien.get("sorties", [])) and bool(ancien.get("sorties"))
+
+    def _echouer(self, etape: str, execute: Path, exc: Exception):
+        echec = self.final.parent / f"{self.final.name}.echec"
         shutil.rmtree(echec, ignore_errors=True)
-        travail.rename(echec)
+        if self.travail.exists():
+            self.travail.rename(echec)
         if hasattr(exc, "evalue"):  # PapermillExecutionError : l'exception levée dans le notebook
             cause = f"{exc.evalue}" if exc.ename in ("ErreursNettoyage", "ErreurDonnees", "ValidationEchouee") \
                 else f"{exc.ename} : {exc.evalue}"
@@ -217,69 +366,136 @@ def _executer(annee: int, *, racine, fichier_params, raw_dir, out, processed_dir
             cause = f"{exc.__class__.__name__} : {exc}"
         raise EchecExecution(
             f"Échec de l'étape « {etape} ».\n{cause}\n"
-            f"Le notebook exécuté est conservé pour diagnostic : {echec / execute.relative_to(travail)}\n"
-            f"Le rapport précédent ({final}) et les tables de {cat.processed_dir} n'ont pas été modifiés.") from None
+            f"Le notebook exécuté est conservé pour diagnostic : {echec / execute.relative_to(self.travail)}\n"
+            f"Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas été modifiés."
+        ) from None
 
-    chap = []
-    for i, nb in enumerate(notebooks, 1):
+    def _executer_notebook(self, e: Etape):
+        import papermill as pm
+
         t = time.perf_counter()
-        execute = travail / "notebooks" / nb.name
-        sortie(f"[{i}/{len(notebooks)}] {nb.stem} …", end="", flush=True) if sortie is print else sortie(nb.stem)
+        execute = self.travail / "notebooks" / e.notebook.name
         try:
-            pm.execute_notebook(str(nb), str(execute), parameters=parametres_nb, kernel_name=noyau,
-                                cwd=str(nb.parent), progress_bar=False, log_output=False)
+            pm.execute_notebook(str(e.notebook), str(execute), parameters=self.parametres_nb, kernel_name=_noyau(),
+                                cwd=str(e.notebook.parent), progress_bar=False, log_output=False)
         except Exception as exc:
-            if sortie is print:
-                print(" échec")
-            echouer(nb.stem, execute, exc)
-        html_nom = f"{nb.stem}.html"
-        exporter_html(execute, travail / html_nom)
-        exporter_html(execute, travail / f"{nb.stem}_avec_code.html", avec_code=True)
-        chap.append({"titre": titre_notebook(nb), "html": html_nom, "html_code": f"{nb.stem}_avec_code.html"})
-        if sortie is print:
-            print(f" {time.perf_counter() - t:.1f} s")
-    fiches = []
-    modele_fiche = cat.racine / "notebooks" / "fiche_quartier.ipynb"
-    quartiers = _quartiers(cat)
-    if modele_fiche.is_file() and quartiers is not None and not quartiers.empty:
+            self.sortie(f"  ✗ {e.nom} : échec")
+            self._echouer(e.nom, execute, exc)
+        exporter_html(execute, self.travail / f"{e.nom}.html")
+        exporter_html(execute, self.travail / f"{e.nom}_avec_code.html", avec_code=True)
+        e.statut, e.duree = "exécutée", time.perf_counter() - t
+        self.sortie(f"  ✓ {e.nom} ({e.duree:.1f} s)")
+
+    def _executer_fiches(self, e: Etape):
         t = time.perf_counter()
-        (travail / "quartiers" / "notebooks").mkdir(parents=True, exist_ok=True)
-        sortie(f"Fiches quartier ({len(quartiers)}) …", end="", flush=True) if sortie is print else sortie("fiches")
-        for _, q in quartiers.iterrows():
-            execute = travail / "quartiers" / "notebooks" / f"{q['code_qp']}.ipynb"
-            try:
-                pm.execute_notebook(str(modele_fiche), str(execute), parameters={**parametres_nb, "code_qp": q["code_qp"]},
-                                    kernel_name=noyau, cwd=str(modele_fiche.parent), progress_bar=False,
-                                    log_output=False)
-            except Exception as exc:
-                if sortie is print:
-                    print(" échec")
-                echouer(f"fiche quartier {q['code_qp']}", execute, exc)
-            exporter_html(execute, travail / "quartiers" / f"{q['code_qp']}.html")
-            fiches.append({"titre": q["libelle"], "html": f"quartiers/{q['code_qp']}.html"})
-        if sortie is print:
-            print(f" {time.perf_counter() - t:.1f} s")
-    entrees = []
-    for table in cat.tables_brutes():
-        f = cat.fichier_brut(table)
+        quartiers = _quartiers(self.cat)
+        if quartiers is None or quartiers.empty:
+            e.statut, e.detail = "ignorée", "aucun quartier dans les tables nettoyées"
+            return
+        dossier = self.travail / "quartiers"
+        shutil.rmtree(dossier, ignore_errors=True)
+        (dossier / "notebooks").mkdir(parents=True)
+        codes = list(quartiers["code_qp"])
+        lots = [codes[i::self.jobs] for i in range(min(self.jobs, len(codes)))]
+        from concurrent.futures import ThreadPoolExecutor
+
+        from tqdm import tqdm
+        barre = tqdm(total=len(codes), desc="Fiches quartier", unit="fiche", leave=False,
+                     disable=self.sortie is not print or not sys.stderr.isatty())
+        with ThreadPoolExecutor(max_workers=len(lots)) as pool:
+            for futur in [pool.submit(self._lot_de_fiches, e.notebook, lot, dossier, barre) for lot in lots]:
+                futur.result()
+        barre.close()
+        e.statut, e.duree = "exécutée", time.perf_counter() - t
+        e.detail = f"{len(codes)} fiches"
+        self.sortie(f"  ✓ fiches quartier : {len(codes)} ({e.duree:.1f} s)")
+
+    def _lot_de_fiches(self, modele_chemin: Path, codes: list[str], dossier: Path, barre):
+        """Exécute un lot de fiches dans UN noyau : le démarrage du noyau et les imports sont payés une fois."""
+        import copy
+
+        import nbformat
+        from jupyter_client.manager import KernelManager
+        from nbclient import NotebookClient
+        from papermill.parameterize import parameterize_notebook
+
+        modele = nbformat.read(str(modele_chemin), as_version=4)
+        for c in modele.cells:
+            c.metadata.setdefault("tags", [])
+        modele.metadata.setdefault("papermill", {})
+        km = KernelManager(kernel_name=_noyau())
+        km.start_kernel(cwd=str(modele_chemin.parent))
+        kc = km.client()
+        kc.start_channels()
         try:
-            n = len(cat.lire_brut(table))
-        except Exception:
-            n = "?"
-        entrees.append({"fichier": str(f.relative_to(cat.racine)) if f.is_relative_to(cat.racine) else str(f),
-                        "lignes": n, "sha256": empreinte(f)})
-    annexes = []
-    if (travail / "validation" / "index.html").is_file():
-        annexes.append({"titre": "Rapport de validation des données (Great Expectations, Data Docs)",
-                        "html": "validation/index.html"})
-    for x in sorted((travail / "tableaux").glob("*.xlsx")) if (travail / "tableaux").is_dir() else []:
-        annexes.append({"titre": f"Tableaux du chapitre « {x.stem} » (Excel)", "html": f"tableaux/{x.name}"})
-    ecrire_index(travail, annee=annee, territoire=params.get("territoire", ""), chapitres=chap, fiches=fiches,
-                 annexes=annexes,
-                 parametres={k: v for k, v in params.items()}, entrees=entrees, version=version_code(cat.racine),
-                 debut=debut)
-    promouvoir(travail, final)
-    shutil.rmtree(final.parent / f"{final.name}.echec", ignore_errors=True)
-    index = final / "index.html"
-    sortie(f"Terminé en {time.perf_counter() - t0:.1f} s. Rapport : {index}")
-    return index
+            kc.wait_for_ready(timeout=120)
+            for code in codes:
+                nb = parameterize_notebook(copy.deepcopy(modele), {**self.parametres_nb, "code_qp": code},
+                                           kernel_name=_noyau())
+                execute = dossier / "notebooks" / f"{code}.ipynb"
+                try:
+                    client = NotebookClient(nb, km=km, timeout=600, kernel_name=_noyau(),
+                                            resources={"metadata": {"path": str(modele_chemin.parent)}})
+                    client.kc = kc  # le noyau du lot, déjà démarré
+                    client.execute()
+                except Exception as exc:
+                    nbformat.write(nb, str(execute))
+                    self.sortie(f"  ✗ fiche quartier {code} : échec")
+                    self._echouer(f"fiche quartier {code}", execute, exc)
+                nbformat.write(nb, str(execute))
+                exporter_html(execute, dossier / f"{code}.html")
+                barre.update(1)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+    # ------------------------------------------------------------------------------------------- index, résumé
+    def _ecrire_index(self):
+        chap = [{"titre": titre_notebook(e.notebook), "html": f"{e.nom}.html", "html_code": f"{e.nom}_avec_code.html"}
+                for e in self.etapes if e.groupe != "fiches" and e.statut in ("exécutée", "réutilisée")]
+        fiches = []
+        if any(e.groupe == "fiches" and e.statut in ("exécutée", "réutilisée") for e in self.etapes):
+            q = _quartiers(self.cat)
+            fiches = [{"titre": lib, "html": f"quartiers/{c}.html"} for c, lib in zip(q["code_qp"], q["libelle"])
+                      if (self.travail / "quartiers" / f"{c}.html").is_file()]
+        annexes = []
+        if (self.travail / "validation" / "index.html").is_file():
+            annexes.append({"titre": "Rapport de validation des données (Great Expectations, Data Docs)",
+                            "html": "validation/index.html"})
+        for x in sorted((self.travail / "tableaux").glob("*.xlsx")) if (self.travail / "tableaux").is_dir() else []:
+            annexes.append({"titre": f"Tableaux du chapitre « {x.stem} » (Excel)", "html": f"tableaux/{x.name}"})
+        ignorees = [{"titre": f"{titre_notebook(e.notebook)} — non produit ({e.detail})"}
+                    for e in self.etapes if e.statut == "ignorée"]
+        entrees = []
+        for table in sorted(self.tables):
+            f = self.cat.fichier_brut(table)
+            entrees.append({"fichier": str(f.relative_to(self.cat.racine)) if f.is_relative_to(self.cat.racine)
+                            else str(f), "lignes": _compter_lignes(f), "sha256": empreinte(f)})
+        ecrire_index(self.travail, annee=self.cat.annee, territoire=self.params.get("territoire", ""),
+                     chapitres=chap, fiches=fiches, annexes=annexes, ignores=ignorees,
+                     parametres=dict(self.params), entrees=entrees, version=version_code(self.cat.racine),
+                     debut=self.debut)
+
+    def _resume(self, rien_de_neuf: bool = False):
+        total = time.perf_counter() - self.t0
+        if rien_de_neuf:
+            self.sortie(f"Rien n'a changé (fichiers bruts, référentiels, paramètres, notebooks, code) : les "
+                        f"{len(self.etapes)} étapes sont réutilisées. ({total:.1f} s)")
+        else:
+            self.sortie("Résumé :")
+            for e in self.etapes:
+                d = f" — {e.detail}" if e.detail else ""
+                duree = f" ({e.duree:.1f} s)" if e.statut == "exécutée" else ""
+                self.sortie(f"  {e.statut:<11} {e.nom}{duree}{d}")
+            n = sum(e.statut == "exécutée" for e in self.etapes)
+            r = sum(e.statut == "réutilisée" for e in self.etapes)
+            self.sortie(f"{n} étape(s) exécutée(s), {r} réutilisée(s), en {total:.1f} s.")
+        self.sortie(f"Rapport : {self.final / 'index.html'}")
+
+
+def _compter_lignes(chemin: Path):
+    try:
+        from .catalog import lire_table
+        return len(lire_table(chemin))
+    except Exception:
+        return "?"
