@@ -42,6 +42,8 @@ PARAMETRES = {
     "territoire": (str, "nom du territoire, tel qu'il figure en tête du rapport"),
     "territoire_court": (str, "sigle ou nom court du territoire"),
     "departement": (str, "département (niveau de comparaison « QPV du département »)"),
+    "fiches_quartier": ((str, int, list), "quartiers qui ont une fiche : « toutes » (défaut), un nombre (les n premiers "
+                                          "quartiers, pour un échantillon) ou une liste de codes de quartier"),
     "reference_dir": (str, "dossier des référentiels du territoire (communes, porteurs, nomenclature, chiffres "
                            "publiés), relatif à la racine du projet ; défaut : data/reference"),
 }
@@ -395,7 +397,7 @@ class Execution:
         dossier = self.travail / "quartiers"
         shutil.rmtree(dossier, ignore_errors=True)
         (dossier / "notebooks").mkdir(parents=True)
-        codes = list(quartiers["code_qp"])
+        codes = _selection_fiches(list(quartiers["code_qp"]), self.params.get("fiches_quartier", "toutes"))
         lots = [codes[i::self.jobs] for i in range(min(self.jobs, len(codes)))]
         from concurrent.futures import ThreadPoolExecutor
 
@@ -491,6 +493,20 @@ class Execution:
             r = sum(e.statut == "réutilisée" for e in self.etapes)
             self.sortie(f"{n} étape(s) exécutée(s), {r} réutilisée(s), en {total:.1f} s.")
         self.sortie(f"Rapport : {self.final / 'index.html'}")
+
+
+def _selection_fiches(codes: list[str], choix) -> list[str]:
+    """« toutes », un nombre n (les n premiers quartiers) ou une liste de codes (qui doivent exister)."""
+    if choix in (None, "toutes", "tous"):
+        return codes
+    if isinstance(choix, int):
+        return codes[:max(0, choix)]
+    if isinstance(choix, list):
+        inconnus = [c for c in choix if c not in codes]
+        if inconnus:
+            raise EchecExecution(f"fiches_quartier : quartier(s) inconnu(s) : {', '.join(map(str, inconnus))}")
+        return [c for c in codes if c in choix]
+    raise EchecExecution(f"fiches_quartier : « {choix} » n'est ni « toutes », ni un nombre, ni une liste de codes")
 
 
 def _compter_lignes(chemin: Path):

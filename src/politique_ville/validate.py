@@ -333,8 +333,7 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path, cle: str) -> RapportValid
             suite = ctx.suites.add(suite)
             vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=nom, data=definition, suite=suite))
             point = ctx.checkpoints.add(gx.Checkpoint(
-                name=f"controle_{nom}", validation_definitions=[vd], result_format="COMPLETE",
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["rapport"])]))
+                name=f"controle_{nom}", validation_definitions=[vd], result_format="COMPLETE", actions=[]))
             resultat = point.run(batch_parameters={"dataframe": df})
             ok = 0
             for res in resultat.run_results.values():
@@ -346,6 +345,7 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path, cle: str) -> RapportValid
                     echecs.append(_echec(table, etape, r, df))
             par_table.append({"table": table, "étape": etape, "attentes": len(attentes), "réussies": ok,
                               "échecs": len(attentes) - ok})
+        ctx.build_data_docs(site_names=["rapport"])  # une seule construction des Data Docs, pour toutes les tables
         rapport = RapportValidation(not echecs, n, echecs, par_table, cle, docs=str(docs_dir / "index.html"))
         return rapport
     finally:
