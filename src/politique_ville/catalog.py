@@ -306,11 +306,16 @@ def promouvoir(travail: Path, final: Path) -> Path:
     return final
 
 
-def lire_traitees(catalogue: Catalogue, *noms: str) -> dict[str, pd.DataFrame]:
-    """Tables nettoyées de l'année (``data/processed/<annee>/``) ; erreur claire si l'une manque."""
+def lire_traitees(catalogue: Catalogue, *noms: str, facultatives: tuple[str, ...] = ()
+                  ) -> dict[str, pd.DataFrame | None]:
+    """Tables nettoyées de l'année (``data/processed/<annee>/``) ; erreur claire si l'une manque. Une table
+    ``facultatives`` absente (fichier brut non reçu cette année) vaut ``None`` au lieu d'être une erreur."""
     sortie = {}
-    for nom in noms:
+    for nom in (*noms, *facultatives):
         chemin = catalogue.processed_dir / f"{nom}.parquet"
+        if not chemin.is_file() and nom in facultatives:
+            sortie[nom] = None
+            continue
         if not chemin.is_file():
             raise ErreurDonnees(f"table nettoyée « {nom} » absente : exécutez d'abord le nettoyage (make report)",
                                 fichier=str(chemin))

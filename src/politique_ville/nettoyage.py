@@ -17,7 +17,8 @@ import pandas as pd
 from .catalog import COLONNE_LIGNE
 from .clean import ValeurIllisible, est_manquant, lire_nombre, texte_normalise
 from .errors import ErreurDonnees
-from .schemas import GENRES_NUMERIQUES, MOTIF_CODE_QP, PROVENANCES, SCHEMAS, Schema, genre_implicite
+from .schemas import (GENRES_NUMERIQUES, MOTIF_CODE_QP, PROVENANCES, SCHEMAS, Schema, genre_implicite,
+                      renommages_colonnes)
 
 MAX_ERREURS = 20
 SEPARATEUR_COMMUNES = re.compile(r"\s*[,;/]\s*")
@@ -140,6 +141,12 @@ class Journal:
             self.lignes.append({"table": table, "règle": regle, "colonne": colonne, "valeurs modifiées": n,
                                 "exemples": " ; ".join(dict.fromkeys(ex))})
 
+    def renommer(self, table: str, renommages: dict[str, str]):
+        """Une ligne par en-tête renommé (fichiers de l'INSEE : « CODGEO » → « code_qp ») ; aucune valeur ne change."""
+        for avant, apres in renommages.items():
+            self.lignes.append({"table": table, "règle": "en-tête de l'INSEE ramené au nom interne (schemas.py)",
+                                "colonne": apres, "valeurs modifiées": 0, "exemples": f"« {avant} » → « {apres} »"})
+
     def avertir(self, message: str):
         self.avertissements.append(message)
 
@@ -190,6 +197,8 @@ def nettoyer_table(table: str, brut: pd.DataFrame, refs: Referentiels, journal: 
     journal = journal if journal is not None else Journal()
     fichier = brut.attrs.get("source", {}).get("fichier", f"{table}.csv")
     err = _Erreurs(fichier)
+    brut_recu = brut
+    brut = _renommer_colonnes(table, brut, journal, err)
     colonnes = [c for c in brut.columns if c != COLONNE_LIGNE]
     manquantes = [c for c in schema.obligatoires if c not in colonnes]
     for c in manquantes:
@@ -206,6 +215,11 @@ def nettoyer_table(table: str, brut: pd.DataFrame, refs: Referentiels, journal: 
     df = brut.copy()
     lignes = df[COLONNE_LIGNE] if COLONNE_LIGNE in df.columns else pd.Series(range(2, len(df) + 2), index=df.index)
     df[COLONNE_LIGNE] = lignes.astype(int)
+    for colonne in schema.colonnes:  # colonne absente du fichier mais qui a une valeur par défaut
+        if colonne.defaut is not None and colonne.nom not in df.columns:
+            df[colonne.nom] = colonne.defaut
+            journal.noter(table, f"colonne absente du fichier : valeur par défaut « {colonne.defaut} »", colonne.nom,
+                          pd.Series(None, index=df.index, dtype="object"), df[colonne.nom])
     # espaces de bord
     for c in colonnes:
         avant = df[c]
@@ -240,7 +254,23 @@ def nettoyer_table(table: str, brut: pd.DataFrame, refs: Referentiels, journal: 
     if schema.ligne_total:
         _verifier_totaux(df, schema, lignes, err)
     err.lever()
-    return TableNettoyee(table, fichier, df.reset_index(drop=True), brut)
+    return TableNettoyee(table, fichier, df.reset_index(drop=True), brut_recu)
+
+
+def _renommer_colonnes(table: str, brut: pd.DataFrame, journal: Journal, err: _Erreurs) -> pd.DataFrame:
+    """En-têtes d'un fichier de l'INSEE ramenés aux noms internes (``schemas.renommages_colonnes``), notés au
+    journal ; les autres tables sont rendues telles quelles."""
+    try:
+        renommages = renommages_colonnes(table, [c for c in brut.columns if c != COLONNE_LIGNE])
+    except ValueError as exc:
+        err(str(exc), ligne=1)
+        err.lever()
+    if not renommages:
+        return brut
+    journal.renommer(table, renommages)
+    renomme = brut.rename(columns=renommages)
+    renomme.attrs = dict(brut.attrs)
+    return renomme
 
 
 def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes, est_total):

@@ -223,14 +223,18 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
     absolu = lambda d: Path(d).resolve() if d else None  # noqa: E731 (les notebooks s'exécutent dans notebooks/)
     cat0 = Catalogue.pour(annee, absolu(racine), reports_dir=absolu(out))
     with Verrou(cat0.reports_dir.parent / f".{cat0.reports_dir.name}.verrou"):
-        params = charger_parametres(cat0.racine, annee, absolu(fichier_params))
+        fichier_params = absolu(fichier_params) or cat0.racine / "params" / f"{int(annee)}.yaml"
+        params = charger_parametres(cat0.racine, annee, fichier_params)
+        params_source = fichier_params
         cat = Catalogue.pour(annee, cat0.racine, raw_dir=absolu(raw_dir), reports_dir=absolu(out),
                              processed_dir=absolu(processed_dir), reference_dir=params.get("reference_dir"))
-        return Execution(cat, params, chapitres=chapitres, jobs=jobs, force=force, sortie=sortie).lancer()
+        return Execution(cat, params, chapitres=chapitres, jobs=jobs, force=force, sortie=sortie,
+                         fichier_params=params_source).lancer()
 
 
 class Execution:
-    def __init__(self, cat: Catalogue, params: dict, *, chapitres=None, jobs=None, force=False, sortie=print):
+    def __init__(self, cat: Catalogue, params: dict, *, chapitres=None, jobs=None, force=False, sortie=print,
+                 fichier_params: Path | None = None):
         self.cat, self.params, self.force, self.sortie = cat, params, force, sortie
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
         self.final = cat.reports_dir
@@ -258,6 +262,7 @@ class Execution:
             "processed_dir": str(cat.processed_dir),
             # les notebooks écrivent dans le dossier de travail, promu d'un coup à la fin
             "reports_dir": str(self.travail), "reference_dir": str(cat.reference_dir),
+            "fichier_params": str(fichier_params) if fichier_params else None,
         }
 
     # ------------------------------------------------------------------------------------------- clés

@@ -17,6 +17,10 @@ Genres de colonne :
 - ``priorite``, ``sous_priorite`` : codes de la feuille de route (« 7 », « 7.3 ») ;
 - ``code_qp`` : code de quartier (INSEE « QP » + 6 chiffres, ou code local « LOC-QP01 ») ;
 - ``provenance`` : « publié », « reconstruit » ou « non publié ».
+
+Noms de colonnes des fichiers de l'INSEE : un fichier tel que l'INSEE le publie (« CODGEO », « LIBGEO », « LIBCOM »,
+« POP_MUN »…) est accepté sans retouche ; ses en-têtes sont ramenés aux noms internes par
+:func:`renommages_colonnes` (correspondance :data:`ALIAS_COLONNES`), règle notée dans le journal du nettoyage.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ class Colonne:
     unite_brute: str | None = None
     #: précision publiée (décimales) pour arrondir le bruit de calcul (1.7000000000000002 -> 1.7)
     decimales: int | None = None
+    #: valeur donnée à toute la colonne quand le fichier ne l'a pas (la colonne n'est alors pas exigée du fichier)
+    defaut: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,8 @@ class Schema:
 
     @property
     def obligatoires(self) -> list[str]:
-        return [c.nom for c in self.colonnes if c.obligatoire]
+        """Colonnes que le fichier doit avoir (une colonne qui a une valeur par défaut peut manquer)."""
+        return [c.nom for c in self.colonnes if c.obligatoire and c.defaut is None]
 
     def par_genre(self, *genres: str) -> list[Colonne]:
         return [c for c in self.colonnes if c.genre in genres]
@@ -137,7 +144,8 @@ SCHEMAS: dict[str, Schema] = {s.table: s for s in [
     ), cle=("action", "indicateur", "annee")),
     Schema("insee_qpv", (
         C("code_qp", "code_qp", non_vide=True), C("nom_qp"), C("nom_commune", "communes", non_vide=True),
-        C("type_quartier", non_vide=True), C("annee_reconnaissance", "annee", obligatoire=False),
+        # un fichier de l'INSEE ne liste que des QPV : sans colonne « type_quartier », tous ses quartiers sont des QPV
+        C("type_quartier", non_vide=True, defaut="QPV"), C("annee_reconnaissance", "annee", obligatoire=False),
         *(c if c.nom in ("pop_mun",) else Colonne(c.nom, c.genre, False, False, c.unite_brute, c.decimales)
           for c in INDICATEURS_INSEE),
     ), cle=("code_qp",), famille="insee",
@@ -166,6 +174,54 @@ def genre_implicite(table: str, colonne: str) -> str | None:
         if colonne.startswith(prefixe):
             return genre
     return None
+
+
+#: Correspondance des en-têtes des fichiers de l'INSEE avec les noms internes, par table. Les clés sont en
+#: minuscules : la comparaison ne tient compte ni de la casse ni des espaces de bord (« CODGEO », « CodGeo »,
+#: « codgeo » sont la même colonne).
+#:
+#: - ``CODGEO`` / ``CODE_QP`` (code du quartier, « QP » + 6 chiffres) -> ``code_qp`` ;
+#: - ``LIBGEO`` / ``LIB_QP`` / ``LIBQP`` (nom du quartier) -> ``nom_qp`` ;
+#: - ``LIBCOM`` / ``LIB_COM`` / ``COMMUNES`` / ``NOM_COM`` (commune(s) du quartier, plusieurs séparées par « , »)
+#:   -> ``nom_commune``.
+#:
+#: Toute autre colonne écrite en capitales à la manière de l'INSEE (« POP_MUN », « IND_JEUNE », « PMIMP »,
+#: « DECUC_Q2 », « TX_TOT_EMPL », « A »…) prend son nom INSEE en minuscules (« pop_mun »…), celui des schémas.
+ALIAS_COLONNES: dict[str, dict[str, str]] = {
+    "insee_qpv": {
+        "codgeo": "code_qp", "code_qp": "code_qp",
+        "libgeo": "nom_qp", "lib_qp": "nom_qp", "libqp": "nom_qp",
+        "libcom": "nom_commune", "lib_com": "nom_commune", "communes": "nom_commune", "nom_com": "nom_commune",
+    },
+}
+
+
+def renommages_colonnes(table: str, colonnes) -> dict[str, str]:
+    """En-têtes d'un fichier de la famille INSEE à renommer : ``{nom dans le fichier: nom interne}`` (vide si rien à
+    renommer, ou si la table n'est pas de la famille INSEE). Deux colonnes du fichier qui désignent la même colonne
+    interne (« CODGEO » et « code_qp ») sont une erreur (:class:`ValueError`, message en français)."""
+    schema = SCHEMAS.get(table)
+    if schema is None or schema.famille != "insee":
+        return {}
+    alias = ALIAS_COLONNES.get(table, {})
+    connues = {c.nom for c in schema.colonnes}
+    renommages, cibles = {}, {}
+    for nom in colonnes:
+        texte = str(nom).strip()
+        cle = texte.lower()
+        if cle in alias:
+            cible = alias[cle]
+        elif cle in connues or genre_implicite(table, cle) is not None or (texte.isupper() and texte != cle):
+            cible = cle
+        else:
+            cible = texte
+        if cible in cibles:
+            raise ValueError(f"les colonnes « {cibles[cible]} » et « {nom} » désignent toutes deux la colonne "
+                             f"« {cible} » : gardez-en une seule")
+        cibles[cible] = nom
+        if cible != nom:
+            renommages[nom] = cible
+    return renommages
 
 
 def tables_de_famille(famille: str) -> list[str]:

@@ -26,7 +26,7 @@ import pandas as pd
 from .catalog import COLONNE_LIGNE
 from .clean import ValeurIllisible, lire_nombre
 from .nettoyage import Referentiels
-from .schemas import GENRES_NUMERIQUES, MOTIF_CODE_QP, PROVENANCES, SCHEMAS, genre_implicite
+from .schemas import GENRES_NUMERIQUES, MOTIF_CODE_QP, PROVENANCES, SCHEMAS, genre_implicite, renommages_colonnes
 
 MAX_LIGNES_FAUTIVES = 10
 
@@ -129,10 +129,13 @@ def _vers_gx(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def attentes_brutes(table: str, brut: pd.DataFrame) -> list[Attente]:
+    """Attentes d'une table brute, en-têtes de l'INSEE déjà ramenés aux noms internes (:func:`brut_renomme`) ; une
+    colonne qui a une valeur par défaut (``type_quartier`` d'un fichier de l'INSEE) n'est exigée que si elle est
+    là."""
     schema = SCHEMAS[table]
     a = [Attente("ExpectTableRowCountToBeBetween", {"min_value": 1})]
     for c in schema.colonnes:
-        if c.obligatoire:
+        if c.obligatoire and (c.defaut is None or c.nom in brut.columns):
             a.append(Attente("ExpectColumnToExist", {"column": c.nom}))
     filtre = _filtre_total(schema)
     for c in schema.colonnes:
@@ -141,6 +144,17 @@ def attentes_brutes(table: str, brut: pd.DataFrame) -> list[Attente]:
     if len(schema.cle) == 1 and schema.cle[0] in brut.columns:
         a.append(Attente("ExpectColumnValuesToBeUnique", {"column": schema.cle[0], **filtre}))
     return a
+
+
+def brut_renomme(table: str, brut: pd.DataFrame) -> pd.DataFrame:
+    """La table brute avec les en-têtes de l'INSEE ramenés aux noms internes (« CODGEO » -> « code_qp »), comme le
+    nettoyage les lit ; les valeurs ne changent pas. Un en-tête ambigu est laissé tel quel : le nettoyage l'a déjà
+    signalé."""
+    try:
+        renommages = renommages_colonnes(table, [c for c in brut.columns if c != COLONNE_LIGNE])
+    except ValueError:
+        return brut
+    return brut.rename(columns=renommages) if renommages else brut
 
 
 #: Marqueur des attentes qui ne portent que sur les lignes de détail (pas sur les lignes de total imprimées).
@@ -314,13 +328,14 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path, cle: str) -> RapportValid
         travaux = []
         for table, brut in sorted(bruts.items()):
             if table in SCHEMAS:
+                brut = brut_renomme(table, brut)
                 df = brut.replace("", None) if not brut.empty else brut
                 if SCHEMAS[table].ligne_total:
                     col, val = SCHEMAS[table].ligne_total
                     df = df.assign(est_total=df[col].fillna("").str.strip().str.upper() == val.upper())
                 travaux.append((table, "brut", df, attentes_brutes(table, brut)))
         for table, traitee in sorted(traitees.items()):
-            brut = bruts.get(table)
+            brut = brut_renomme(table, bruts[table]) if table in bruts else None
             travaux.append((table, "traité", _vers_gx(traitee), attentes_traitees(table, traitee, brut, refs, traitees)))
         echecs, par_table, n = [], [], 0
         for table, etape, df, attentes in travaux:

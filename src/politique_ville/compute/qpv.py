@@ -288,6 +288,8 @@ def quartiers(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> pd.DataFrame:
     population."""
     communes = _communes_par_quartier(qpv_communes)
     q = qpv.copy()
+    if "annee_reconnaissance" not in q.columns:  # colonne facultative (absente d'un fichier de l'INSEE)
+        q["annee_reconnaissance"] = pd.array([pd.NA] * len(q), dtype="Int64")
     q["quartier"] = [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]
     q["type_libelle"] = q["type_quartier"].map(lambda t: TYPES_QUARTIER.get(t, t))
     q["communes"] = [", ".join(communes.get(c, [])) for c in q["code_qp"]]

@@ -90,13 +90,16 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
 
 
 def figure_population(quartiers: pd.DataFrame, source: str):
-    """Population municipale de chaque QPV (``quartiers`` : sortie de ``compute.qpv.quartiers``)."""
+    """Population municipale de chaque QPV (``quartiers`` : sortie de ``compute.qpv.quartiers``) ; ``None`` si aucune
+    population n'est connue."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    style_figures()
     d = quartiers[quartiers["est_qpv"]].copy()
     d["pop"] = pd.to_numeric(d["pop_mun"], errors="coerce").astype("float64")
+    if d["pop"].isna().all():
+        return None
+    style_figures()
     d = d.sort_values("pop", ascending=False, kind="stable")
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
     sns.barplot(data=d, y="quartier", x="pop", color=BLEU, ax=ax, orient="h", order=list(d["quartier"]),
@@ -111,12 +114,15 @@ def figure_population(quartiers: pd.DataFrame, source: str):
 
 def figure_parts(parts: pd.DataFrame, part_population: float, source: str):
     """Part des QPV dans le total de l'agglomération de chaque effectif (``parts`` : sortie de
-    ``compute.qpv.parts_agglomeration``), comparée à leur part de la population (trait pointillé)."""
+    ``compute.qpv.parts_agglomeration``), comparée à leur part de la population (trait pointillé). Renvoie ``None``
+    si aucune part n'est calculable (totaux du territoire non publiés)."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    style_figures()
     d = parts[parts["part_qpv"].notna() & (parts["code"] != "pop_mun")].copy()
+    if d.empty:
+        return None
+    style_figures()
     d["libelle"] = [cq.indicateur(c).court for c in d["code"]]
     d = d.sort_values("part_qpv", ascending=False, kind="stable")
     d["sens"] = ["au-dessus" if p >= part_population else "en dessous" for p in d["part_qpv"]]
