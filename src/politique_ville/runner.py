@@ -196,6 +196,12 @@ def _tables_requises(notebook: Path) -> list[str]:
     return list(meta.get("politique_ville", {}).get("tables_requises", []))
 
 
+def _est_validation(notebook: Path) -> bool:
+    """Étape qui valide et publie les tables nettoyées (métadonnée ``politique_ville.etape = "validation"``)."""
+    meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    return meta.get("politique_ville", {}).get("etape") == "validation"
+
+
 def _empreinte_fichiers(*dossiers_ou_fichiers: Path, motif: str = "*") -> list[str]:
     lignes = []
     for d in dossiers_ou_fichiers:
@@ -326,8 +332,17 @@ class Execution:
         preparation = [e for e in a_faire if e.groupe == "préparation"]
         if preparation:
             shutil.rmtree(dossier_travail(self.cat.processed_dir), ignore_errors=True)
+        # lecture et nettoyages sont indépendants (tables différentes) : en parallèle ; la validation (qui lit toutes
+        # les tables nettoyées et les publie) vient après eux
+        independants = [e for e in preparation if not _est_validation(e.notebook)]
+        if independants:
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+                for futur in [pool.submit(self._executer_notebook, e) for e in independants]:
+                    futur.result()
         for e in preparation:
-            self._executer_notebook(e)
+            if _est_validation(e.notebook):
+                self._executer_notebook(e)
         chapitres = [e for e in a_faire if e.groupe == "chapitre"]
         if chapitres:
             from concurrent.futures import ThreadPoolExecutor
