@@ -336,19 +336,13 @@ class Execution:
         # les tables nettoyées et les publie) vient après eux
         independants = [e for e in preparation if not _est_validation(e.notebook)]
         if independants:
-            from concurrent.futures import ThreadPoolExecutor
-            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                for futur in [pool.submit(self._executer_notebook, e) for e in independants]:
-                    futur.result()
+            self._en_parallele(independants)
         for e in preparation:
             if _est_validation(e.notebook):
                 self._executer_notebook(e)
         chapitres = [e for e in a_faire if e.groupe == "chapitre"]
         if chapitres:
-            from concurrent.futures import ThreadPoolExecutor
-            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                for futur in [pool.submit(self._executer_notebook, e) for e in chapitres]:
-                    futur.result()
+            self._en_parallele(chapitres)
         for e in a_faire:
             if e.groupe == "fiches":
                 self._executer_fiches(e)
@@ -379,6 +373,7 @@ class Execution:
     def _echouer(self, etape: str, execute: Path, exc: Exception):
         echec = self.final.parent / f"{self.final.name}.echec"
         shutil.rmtree(echec, ignore_errors=True)
+        shutil.rmtree(dossier_travail(self.cat.processed_dir), ignore_errors=True)  # tables non validées
         if self.travail.exists():
             self.travail.rename(echec)
         if hasattr(exc, "evalue"):  # PapermillExecutionError : l'exception levée dans le notebook
@@ -392,7 +387,17 @@ class Execution:
             f"Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas été modifiés."
         ) from None
 
-    def _executer_notebook(self, e: Etape):
+    def _en_parallele(self, etapes: list[Etape]):
+        """Exécute des étapes indépendantes en parallèle ; en cas d'échec, attend la fin des autres avant de mettre
+        le dossier de travail de côté, puis signale la première étape en échec (dans l'ordre du rapport)."""
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            echecs = [f.result() for f in [pool.submit(self._executer_notebook, e, False) for e in etapes]]
+        for echec in echecs:
+            if echec is not None:
+                self._echouer(*echec)
+
+    def _executer_notebook(self, e: Etape, lever: bool = True):
         import papermill as pm
 
         t = time.perf_counter()
@@ -402,6 +407,8 @@ class Execution:
                                 cwd=str(e.notebook.parent), progress_bar=False, log_output=False)
         except Exception as exc:
             self.sortie(f"  ✗ {e.nom} : échec")
+            if not lever:
+                return (e.nom, execute, exc)
             self._echouer(e.nom, execute, exc)
         exporter_html(execute, self.travail / f"{e.nom}.html")
         exporter_html(execute, self.travail / f"{e.nom}_avec_code.html", avec_code=True)
@@ -425,9 +432,12 @@ class Execution:
         barre = tqdm(total=len(codes), desc="Fiches quartier", unit="fiche", leave=False,
                      disable=self.sortie is not print or not sys.stderr.isatty())
         with ThreadPoolExecutor(max_workers=len(lots)) as pool:
-            for futur in [pool.submit(self._lot_de_fiches, e.notebook, lot, dossier, barre) for lot in lots]:
-                futur.result()
+            echecs = [f.result() for f in [pool.submit(self._lot_de_fiches, e.notebook, lot, dossier, barre)
+                                           for lot in lots]]
         barre.close()
+        for echec in echecs:
+            if echec is not None:
+                self._echouer(*echec)
         e.statut, e.duree = "exécutée", time.perf_counter() - t
         e.detail = f"{len(codes)} fiches"
         self.sortie(f"  ✓ fiches quartier : {len(codes)} ({e.duree:.1f} s)")
@@ -463,7 +473,7 @@ class Execution:
                 except Exception as exc:
                     nbformat.write(nb, str(execute))
                     self.sortie(f"  ✗ fiche quartier {code} : échec")
-                    self._echouer(f"fiche quartier {code}", execute, exc)
+                    return (f"fiche quartier {code}", execute, exc)
                 nbformat.write(nb, str(execute))
                 exporter_html(execute, dossier / f"{code}.html")
                 barre.update(1)
