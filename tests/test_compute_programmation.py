@@ -297,6 +297,30 @@ def test_series_pluriannuelles_et_tableau_par_annee(t):
     assert [ligne["2017"], ligne["2018"], ligne["2019"]] == [563, 1819, 2595]
 
 
+def test_series_illustrees_toutes_en_deca_du_maximum(t):
+    evo = prog.evolution_indicateurs(t["indicateurs_actions"], section="2.2")
+    series = prog.series_pluriannuelles(evo)
+    assert series.groupby(["action", "indicateur"]).ngroups <= prog.FIGURES_EVOLUTION_MAX
+    pd.testing.assert_frame_equal(prog.series_illustrees(series), series)
+
+
+def test_series_illustrees_les_plus_longues_puis_ordre_du_rapport():
+    lignes = []
+    for k in range(10):  # séries de 2 ans, sauf les 4e et 8e (3 ans)
+        annees = [2017, 2018, 2019] if k in (3, 7) else [2018, 2019]
+        lignes += [{"section": "2.2", "action": f"A{k}", "porteur": "p", "indicateur": "x", "annee": a,
+                    "valeur": str(k + a), "unite": "u", "approximatif": "non", "valeur_num": float(k + a)}
+                   for a in annees]
+    series = prog.series_pluriannuelles(prog.evolution_indicateurs(pd.DataFrame(lignes)))
+    choisies = prog.series_illustrees(series, nombre_max=4)
+    # les deux séries de 3 ans, puis les premières de 2 ans ; rendues dans l'ordre du rapport
+    assert list(dict.fromkeys(choisies["action"])) == ["A0", "A1", "A3", "A7"]
+    assert len(choisies) == 2 + 2 + 3 + 3
+    assert list(dict.fromkeys(prog.series_illustrees(series)["action"])) == ["A0", "A1", "A2", "A3", "A4", "A7"]
+    assert prog.series_illustrees(series, nombre_max=0).empty
+    assert prog.series_illustrees(series.iloc[0:0]).empty
+
+
 def test_valeurs_approximatives_signalees(t, publie):
     evo = prog.evolution_indicateurs(t["indicateurs_actions"], section="2.2")
     gusp = evo[(evo["action"] == "Boite à outils GUSP") & (evo["indicateur"] == "professionnels participants")]
@@ -415,6 +439,28 @@ def test_tfpb_par_bailleur_et_par_quartier(t):
     assert bail.loc["Ensemble", "quartiers"] == len(quart)
     beuvry = quart[quart["quartier"].str.lower() == "beuvry renaissance"].iloc[0]
     assert beuvry["actes"] == 3
+
+
+def test_tfpb_graphies_rapprochees_actes_et_communes():
+    tfpb = pd.DataFrame({
+        "bailleur": ["B1", "B2", "B1", "B3", "B2", "B1"],
+        "type_acte": ["avenant", "convention", "avenant", "avenant", "avenant", "avenant"],
+        "quartier": ["Cité-Nord", "cité nord", "Gare", "Gare / Sud", "Gare", "Cité-Nord"],
+        "communes": ["Aville, Bville", "Bville", "Cville", "Cville ,Dville", "", "Aville, Bville"],
+        "periode": ["2018-2020", "2019-2021", "2018-2020", "2020", "2019", "2018-2020"]})
+    quart = prog.tfpb_par_quartier(tfpb).set_index("quartier")
+    assert list(quart.columns) == ["communes", "B1", "B2", "B3", "actes", "graphies"]
+    assert quart.loc["Cité-Nord", "B1"] == "avenant (2018-2020)"  # acte répété : écrit une fois
+    assert quart.loc["Cité-Nord", "B2"] == "convention (2019-2021)" and quart.loc["Cité-Nord", "B3"] == ""
+    assert quart.loc["Cité-Nord", "actes"] == 3 and quart.loc["Cité-Nord", "graphies"] == "Cité-Nord | cité nord"
+    assert quart.loc["Gare", "B2"] == "avenant (2019)" and quart.loc["Gare / Sud", "B3"] == "avenant (2020)"
+    bail = prog.tfpb_par_bailleur(tfpb).set_index("bailleur")
+    assert list(bail.index) == ["B1", "B2", "B3", "Ensemble"]
+    assert bail.loc["B1"].to_dict() == {"avenants": 3, "conventions": 0, "actes": 3, "quartiers": 2, "communes": 3}
+    assert bail.loc["B2"].to_dict() == {"avenants": 1, "conventions": 1, "actes": 2, "quartiers": 2, "communes": 1}
+    assert bail.loc["B3", "communes"] == 2
+    assert bail.loc["Ensemble"].to_dict() == {"avenants": 5, "conventions": 1, "actes": 6, "quartiers": 3,
+                                              "communes": 4}
 
 
 def test_npnru_enveloppes(t, publie):

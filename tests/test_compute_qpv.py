@@ -362,6 +362,61 @@ def test_figure_des_ecarts_sans_reference(insee):
     matplotlib.pyplot.close(fig)
 
 
+def _qpv_nombreux(insee, n):
+    """Les QPV de 2019 recopiés jusqu'à ``n`` quartiers (codes et noms distincts, valeurs décalées) : une géographie
+    de grande taille pour les figures par quartier."""
+    qpv, communes, refs, manquantes, provenance = insee
+    base = qpv[qpv["type_quartier"] == cq.TYPE_QPV].reset_index(drop=True)
+    copies = []
+    for k in range(-(-n // len(base))):
+        c = base.copy()
+        c["code_qp"] = [f"QP99{k:02d}{i:02d}" for i in range(len(c))]
+        c["nom_qp"] = [f"{nom} {k}" for nom in c["nom_qp"].astype(str)]
+        c["part_retard_3e"] = pd.to_numeric(c["part_retard_3e"], errors="coerce") + k * 0.1
+        copies.append(c)
+    grand = pd.concat(copies, ignore_index=True).head(n)
+    return grand, refs
+
+
+def test_figures_par_quartier_resumees_au_dela_du_seuil(insee):
+    import matplotlib
+    matplotlib.use("Agg")
+    from politique_ville.figures import qpv as fq
+    qpv, communes, refs, manquantes, provenance = insee
+    # en deçà du seuil (le territoire 2019) : tous les quartiers, aucune phrase sous la figure
+    comp = cq.comparaison(qpv, refs, "part_retard_3e", communes, provenance, manquantes)
+    assert len(comp) <= fq.SEUIL_QUARTIERS_FIGURE and fq.note_figure_ecarts(comp) == ""
+    fig = fq.figure_ecarts(comp, "part_retard_3e", "test")
+    assert len(fig.axes[0].get_yticklabels()) == len(comp)
+    assert "Écart de chaque QPV" in fig.axes[0].get_title(loc="left")
+    matplotlib.pyplot.close(fig)
+    assert fq.note_figure_population(cq.quartiers(qpv, communes)) == ""
+    # au-delà : les EXTREMES_FIGURE plus grands et plus petits écarts, une ligne de séparation, une phrase
+    grand, refs = _qpv_nombreux(insee, 100)
+    comp = cq.comparaison(grand, refs, "part_retard_3e")
+    fig = fq.figure_ecarts(comp, "part_retard_3e", "test")
+    ax = fig.axes[0]
+    libelles = [t.get_text() for t in ax.get_yticklabels()]
+    n = fq.EXTREMES_FIGURE
+    assert len(libelles) == 2 * n + 1
+    connus = comp[comp["ecart_reference"].notna()].sort_values("ecart_reference", ascending=False, kind="stable")
+    assert libelles[:n] == list(connus["quartier"].head(n))
+    assert libelles[-n:] == list(connus["quartier"].tail(n))
+    assert libelles[n] == f"… {len(comp) - 2 * n} autres QPV …"
+    assert "Écarts extrêmes" in ax.get_title(loc="left")
+    matplotlib.pyplot.close(fig)
+    note = fq.note_figure_ecarts(comp)
+    assert f"les {len(comp)} quartiers" in note and "tableau téléchargeable" in note
+    q = cq.quartiers(grand, pd.DataFrame(columns=["code_qp", "commune", "rang", "perimetre"]))
+    fig = fq.figure_population(q, "test")
+    libelles = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    pops = q.assign(p=pd.to_numeric(q["pop_mun"], errors="coerce")).sort_values("p", ascending=False, kind="stable")
+    assert len(libelles) == 2 * n + 1 and libelles[0] == pops["quartier"].iloc[0]
+    assert libelles[-1] == pops["quartier"].iloc[-1]
+    matplotlib.pyplot.close(fig)
+    assert "100 quartiers" in fq.note_figure_population(q)
+
+
 # --------------------------------------------------------------------------------------------- métadonnées
 
 def test_metadonnees_des_indicateurs(insee):

@@ -152,3 +152,39 @@ def test_toutes_les_erreurs_d_une_table_dans_un_message(refs, bruts):
         nettoyer_financements({"programmation": prog}, refs)
     texte = str(exc.value)
     assert "2 erreurs" in texte and "ligne 2, colonne « cget »" in texte and "ligne 7, colonne « communes »" in texte
+
+
+def test_regles_entre_colonnes_et_doublons_dans_l_ordre_du_fichier(refs, bruts):
+    """Les règles évaluées sur des colonnes entières donnent les messages ligne par ligne, dans l'ordre du fichier :
+    priorité puis sous-priorité d'une même ligne, doublons nommés avec toutes leurs lignes."""
+    prog = bruts["programmation"].copy()
+    prog.loc[1, "priorite"], prog.loc[1, "sous_priorite"] = "42", "9.9"
+    prog.loc[4, "sous_priorite"] = "1.1"
+    prog.loc[5, "id_action"] = prog.loc[9, "id_action"] = prog.loc[3, "id_action"]
+    with pytest.raises(ErreursNettoyage) as exc:
+        nettoyer_financements({"feuille_de_route": bruts["feuille_de_route"], "programmation": prog}, refs)
+    messages = [(e.ligne, e.colonne, e.message) for e in exc.value.erreurs]
+    id_double = prog.loc[3, "id_action"]
+    assert messages == [
+        (3, "priorite", "priorité 42 absente de la feuille de route"),
+        (3, "sous_priorite", "sous-priorité 9.9 absente de la feuille de route"),
+        (6, "sous_priorite", f"sous-priorité 1.1 incompatible avec la priorité {prog.loc[4, 'priorite']}"),
+        (7, "id_action", f"identifiant « {id_double} » en double (lignes 5, 7, 11)"),
+    ]
+
+
+def test_code_insee_et_perimetres_des_communes_eclatees():
+    from politique_ville.nettoyage import communes_eclatees
+    refs_ = Referentiels(
+        communes=pd.DataFrame({"nom_officiel": ["Aville", "Bville", "Aville"], "code_insee": ["99001", "", "99003"],
+                               "variantes": ["", "", ""]}),
+        porteurs=pd.DataFrame(columns=["alias", "porteur_canonique", "type_porteur"]),
+        nomenclature=pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"]))
+    assert refs_.code_insee("Aville") == "99001"  # première ligne du référentiel
+    assert refs_.code_insee("Bville") == "" and refs_.code_insee("Inconnue") == ""
+    df = pd.DataFrame({"id": ["a1", "a2", "total", "a3"], "communes": ["Aville, Intercommunal", "Bville", "Aville", None],
+                       "est_total": [False, False, True, False], "ligne_source": [2, 3, 4, 5]})
+    ec = communes_eclatees(df, "id", "communes", refs_)
+    assert list(zip(ec["id"], ec["commune"], ec["rang"], ec["perimetre"], ec["ligne_source"])) == [
+        ("a1", "Aville", 1, False, 2), ("a1", "Intercommunal", 2, True, 2), ("a2", "Bville", 1, False, 3)]
+    assert ec["code_insee"].iloc[0] == "99001" and ec["code_insee"].iloc[1:].isna().all()  # vide : manquant

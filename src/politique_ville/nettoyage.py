@@ -7,6 +7,7 @@ table sont toutes rassemblées dans un seul message (:class:`ErreursNettoyage`).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -44,9 +45,18 @@ class ErreursNettoyage(ErreurDonnees):
 
 def cle(texte: str) -> str:
     """Clé de rapprochement des libellés : minuscules, sans accents, tirets/espaces/apostrophes unifiés."""
+    if isinstance(texte, str):  # les mêmes libellés reviennent à chaque ligne : clé calculée une fois par texte
+        return _cle_de_texte(texte)
+    return _cle(texte)
+
+
+def _cle(texte) -> str:
     t = texte_normalise(texte).replace("’", "'")
     t = re.sub(r"[-_'\s]+", " ", t)
     return t.strip(" .:")
+
+
+_cle_de_texte = functools.lru_cache(maxsize=1 << 16)(_cle)
 
 
 # --------------------------------------------------------------------------------------------- référentiels
@@ -85,6 +95,7 @@ class Referentiels:
             self._porteurs.setdefault(cle(alias), canon)
             self._porteurs.setdefault(cle(canon), canon)
         self._types_porteur = dict(zip(self.porteurs["porteur_canonique"], self.porteurs["type_porteur"]))
+        self._codes_insee: dict | None = None  # nom officiel -> position dans ``communes`` (voir ``code_insee``)
         self._nomenclature: dict[str, dict[str, tuple[str, str]]] = {}
         self._parents: dict[tuple[str, str], str] = {}
         for _, n in self.nomenclature.iterrows():
@@ -118,8 +129,14 @@ class Referentiels:
         return sorted(self.communes["nom_officiel"])
 
     def code_insee(self, nom_officiel: str) -> str:
-        ligne = self.communes[self.communes["nom_officiel"] == nom_officiel]
-        return "" if ligne.empty else str(ligne["code_insee"].iloc[0] or "")
+        """Code INSEE d'une commune (première ligne de ce nom dans le référentiel), « » si elle est inconnue."""
+        if self._codes_insee is None:  # index construit au premier appel : une recherche par dictionnaire ensuite
+            self._codes_insee = {}
+            for i, nom in enumerate(self.communes["nom_officiel"]):
+                self._codes_insee.setdefault(nom, i)
+        if nom_officiel not in self._codes_insee:
+            return ""
+        return str(self.communes["code_insee"].iloc[self._codes_insee[nom_officiel]] or "")
 
 
 # --------------------------------------------------------------------------------------------- journal
@@ -132,6 +149,8 @@ class Journal:
     avertissements: list[str] = field(default_factory=list)
 
     def noter(self, table: str, regle: str, colonne: str, avant: pd.Series, apres: pd.Series, exemples: int = 3):
+        if avant.dtype == apres.dtype and avant.dtype != object and avant.equals(apres):
+            return  # mêmes valeurs, même type : aucun texte ne change (cas le plus fréquent, sans conversion)
         avant_t = avant.map(_texte)
         apres_t = apres.map(_texte)
         change = avant_t != apres_t
@@ -454,8 +473,12 @@ def _verifier_cle(df: pd.DataFrame, colonnes: tuple[str, ...], lignes, err):
     presentes = [c for c in colonnes if c in df.columns]
     if not presentes:
         return
-    cles = df[presentes].apply(lambda col: col.map(_texte)).agg(" | ".join, axis=1)
-    for valeur, groupe in df.groupby(cles, sort=False):
+    textes = [df[c].map(_texte) for c in presentes]
+    cles = pd.Series([" | ".join(t) for t in zip(*textes)] if len(df) else [], index=df.index, dtype=object)
+    doubles = cles.duplicated(keep=False)
+    if not doubles.any():
+        return
+    for valeur, groupe in df[doubles].groupby(cles[doubles], sort=False):
         if len(groupe) > 1:
             nums = [int(lignes[i]) for i in groupe.index]
             err(f"identifiant « {valeur} » en double (lignes {', '.join(map(str, nums))})", ligne=nums[1],
@@ -483,23 +506,35 @@ def _verifier_totaux(df: pd.DataFrame, schema: Schema, lignes, err):
 
 def _regles_de_table(table, df, refs: Referentiels, journal, err, lignes):
     """Règles entre colonnes : cohérence pilier/thématique, priorités connues de la feuille de route."""
+    # Chaque règle est évaluée sur les valeurs des colonnes (sans construire une ligne pandas par ligne du fichier) ;
+    # seules les lignes fautives sont reprises, dans l'ordre du fichier, pour écrire les messages.
     if {"thematique_code", "pilier_code"} <= set(df.columns):
-        for idx, ligne in df.iterrows():
-            if not _vide(ligne["thematique_code"]) and not _vide(ligne["pilier_code"]):
-                parent = refs.parent("thematique", ligne["thematique_code"])
-                if parent and parent != ligne["pilier_code"]:
-                    err(f"la thématique « {ligne['thematique']} » relève du pilier « {parent} », pas de "
-                        f"« {ligne['pilier']} »", ligne=int(lignes[idx]), colonne="thematique")
+        def parent_contredit(theme, pilier):
+            if _vide(theme) or _vide(pilier):
+                return None
+            parent = refs.parent("thematique", theme)
+            return parent if parent and parent != pilier else None
+
+        parents = [parent_contredit(t, p) for t, p in zip(df["thematique_code"], df["pilier_code"])]
+        for idx, parent in zip(df.index, parents):
+            if parent is not None:
+                err(f"la thématique « {df.at[idx, 'thematique']} » relève du pilier « {parent} », pas de "
+                    f"« {df.at[idx, 'pilier']} »", ligne=int(lignes[idx]), colonne="thematique")
     fdr = refs.feuille_de_route
     if table != "feuille_de_route" and fdr is not None and "priorite" in df.columns:
         priorites = set(fdr["priorite"].dropna().astype(int))
         sous = set(fdr["sous_priorite"].dropna())
-        for idx, ligne in df.iterrows():
-            p = ligne["priorite"]
-            if not pd.isna(p) and int(p) not in priorites:
+        prio = df["priorite"]
+        sp_col = df["sous_priorite"] if "sous_priorite" in df.columns else pd.Series(None, index=df.index,
+                                                                                       dtype=object)
+        p_faux = prio.map(lambda p: not pd.isna(p) and int(p) not in priorites).astype(bool)
+        sp_a_voir = ~sp_col.map(_vide).astype(bool)
+        for idx in df.index[(p_faux | sp_a_voir).to_numpy(dtype=bool)]:
+            p = prio[idx]
+            if p_faux[idx]:
                 err(f"priorité {p} absente de la feuille de route", ligne=int(lignes[idx]), colonne="priorite")
-            sp = ligne.get("sous_priorite")
-            if not _vide(sp):
+            sp = sp_col[idx]
+            if sp_a_voir[idx]:
                 if sp not in sous:
                     err(f"sous-priorité {sp} absente de la feuille de route", ligne=int(lignes[idx]),
                         colonne="sous_priorite")
@@ -523,12 +558,17 @@ def _regles_de_table(table, df, refs: Referentiels, journal, err, lignes):
 def communes_eclatees(df: pd.DataFrame, cle_col: str, colonne: str, refs: Referentiels) -> pd.DataFrame:
     """Une ligne par (clé, commune) : un QPV ou une action sur plusieurs communes les garde toutes."""
     lignes = []
-    for _, l in df.iterrows():
-        if l.get("est_total", False) or not isinstance(l[colonne], str):
+    totaux = df["est_total"] if "est_total" in df.columns else [False] * len(df)
+    par_nom: dict[str, tuple[str | None, bool]] = {}  # commune -> (code INSEE, périmètre), cherchés une fois
+    for cle_, valeur, total, ligne in zip(df[cle_col], df[colonne], totaux, df[COLONNE_LIGNE]):
+        if total or not isinstance(valeur, str):
             continue
-        for i, nom in enumerate(l[colonne].split(", ")):
-            lignes.append({cle_col: l[cle_col], "commune": nom, "code_insee": refs.code_insee(nom) or None,
-                           "rang": i + 1, "perimetre": refs.commune(nom) is None, COLONNE_LIGNE: l[COLONNE_LIGNE]})
+        for i, nom in enumerate(valeur.split(", ")):
+            if nom not in par_nom:
+                par_nom[nom] = (refs.code_insee(nom) or None, refs.commune(nom) is None)
+            code, perimetre = par_nom[nom]
+            lignes.append({cle_col: cle_, "commune": nom, "code_insee": code, "rang": i + 1, "perimetre": perimetre,
+                           COLONNE_LIGNE: ligne})
     return pd.DataFrame(lignes, columns=[cle_col, "commune", "code_insee", "rang", "perimetre", COLONNE_LIGNE])
 
 
@@ -560,12 +600,11 @@ def verifier_provenance_insee(provenance: pd.DataFrame, qpv: pd.DataFrame, refer
     err = _Erreurs(fichier)
     codes = set(qpv["code_qp"])
     niveaux = set(references["niveau"])
-    for _, l in provenance.iterrows():
-        if l["fichier"].startswith("insee_qpv") and l["cle"] not in codes:
-            err(f"code de quartier inconnu « {l['cle']} » (absent de insee_qpv)", ligne=int(l[COLONNE_LIGNE]),
-                colonne="cle")
-        elif l["fichier"].startswith("insee_references") and l["cle"] not in niveaux:
-            err(f"niveau de comparaison inconnu « {l['cle']} »", ligne=int(l[COLONNE_LIGNE]), colonne="cle")
+    for fichier_, cle_, ligne in zip(provenance["fichier"], provenance["cle"], provenance[COLONNE_LIGNE]):
+        if fichier_.startswith("insee_qpv") and cle_ not in codes:
+            err(f"code de quartier inconnu « {cle_} » (absent de insee_qpv)", ligne=int(ligne), colonne="cle")
+        elif fichier_.startswith("insee_references") and cle_ not in niveaux:
+            err(f"niveau de comparaison inconnu « {cle_} »", ligne=int(ligne), colonne="cle")
     err.lever()
 
 

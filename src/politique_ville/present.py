@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 
 import pandas as pd
 
@@ -141,11 +142,24 @@ def ecrire_classeur(tableaux: list[tuple[str, pd.DataFrame]], chemin) -> "Path":
     return ecrire_atomique(Path(chemin), ecrire)
 
 
+#: Nombre de lignes qu'un long tableau (une ligne par quartier, par action…) montre au plus dans le HTML quand le
+#: notebook le demande (``Chapitre.tableau(..., lignes_max=LIGNES_HTML_MAX)``) ; le classeur Excel garde tout.
+LIGNES_HTML_MAX = 100
+
+
+def note_lignes_masquees(montrees: int, total: int) -> str:
+    """Phrase placée sous un tableau dont le HTML ne montre que les premières lignes."""
+    debut = "Seule la première ligne" if montrees == 1 else f"Seules les {nombre_fr(montrees)} premières lignes"
+    return (f"{debut} sur {nombre_fr(total)} {'est affichée' if montrees == 1 else 'sont affichées'} ici : le "
+            f"tableau complet est dans le classeur Excel du chapitre (lien de téléchargement en fin de chapitre).")
+
+
 class Chapitre:
     """Ce qu'un chapitre montre : chaque tableau affiché est aussi gardé pour le classeur Excel du chapitre.
 
     ``Chapitre(cle, reports_dir)`` ; ``chap.tableau(df, titre, formats)`` renvoie l'objet HTML à afficher (tableau
     échappé, précédé de son titre) ; ``chap.classeur()`` écrit ``tableaux/<cle>.xlsx`` et renvoie le lien à afficher.
+    Un très long tableau peut n'être montré qu'en partie dans le HTML (``lignes_max``) : le classeur le garde entier.
     """
 
     def __init__(self, cle: str, reports_dir):
@@ -154,10 +168,20 @@ class Chapitre:
         self.reports_dir = Path(reports_dir)
         self.tableaux: list[tuple[str, pd.DataFrame]] = []
 
-    def tableau(self, df: pd.DataFrame, titre: str, formats: dict | None = None, droite=(), note: str | None = None):
+    def tableau(self, df: pd.DataFrame, titre: str, formats: dict | None = None, droite=(), note: str | None = None,
+                lignes_max: int | None = None):
+        """Tableau à afficher, gardé entier pour le classeur. ``lignes_max`` (facultatif, par défaut tout est montré) :
+        au-delà de ce nombre de lignes, le HTML ne montre que les ``lignes_max`` premières, suivies d'une phrase qui
+        le dit et renvoie au classeur Excel."""
         from IPython.display import HTML
+        if lignes_max is not None and (isinstance(lignes_max, bool) or not isinstance(lignes_max, numbers.Integral)
+                                       or lignes_max < 1):
+            raise ValueError(f"lignes_max doit être un entier positif (reçu : {lignes_max!r})")
         self.tableaux.append((titre, df.reset_index(drop=True)))
-        bloc = f"<h4>{html.escape(titre)}</h4>" + tableau_html(df, formats, droite)
+        coupe = lignes_max is not None and len(df) > lignes_max
+        bloc = f"<h4>{html.escape(titre)}</h4>" + tableau_html(df.head(lignes_max) if coupe else df, formats, droite)
+        if coupe:
+            bloc += f'<p class="note">{html.escape(note_lignes_masquees(lignes_max, len(df)))}</p>'
         if note:
             bloc += f'<p class="note">{html.escape(note)}</p>'
         return HTML(bloc)

@@ -481,6 +481,29 @@ def series_pluriannuelles(evolution: pd.DataFrame, unite: str | None = None) -> 
     return s.reset_index(drop=True)
 
 
+#: Nombre maximal de séries pluriannuelles illustrées par une figure (section 2.2) : voir :func:`series_illustrees`.
+FIGURES_EVOLUTION_MAX = 6
+
+
+def series_illustrees(series: pd.DataFrame, nombre_max: int = FIGURES_EVOLUTION_MAX) -> pd.DataFrame:
+    """Les séries pluriannuelles qui ont une figure et une phrase de commentaire : toutes si elles sont au plus
+    ``nombre_max``, sinon les ``nombre_max`` séries suivies sur le plus grand nombre d'années, à égalité les
+    premières dans l'ordre du rapport (ordre de la table des indicateurs). Les autres séries restent dans le tableau
+    des évolutions et dans le classeur Excel du chapitre.
+
+    ``series`` : sortie de :func:`series_pluriannuelles` ; renvoie ses lignes des séries retenues, dans le même ordre
+    (ordre du rapport)."""
+    cles = ["action", "indicateur"]
+    if series.empty:
+        return series.reset_index(drop=True)
+    rang = series.groupby(cles, sort=False).ngroup()  # ordre du rapport ; clé manquante : rang manquant, écartée
+    par_serie = (pd.DataFrame({"rang": rang, "annees": series["nombre_annees"]})
+                 .loc[rang >= 0].drop_duplicates("rang"))
+    retenues = (par_serie.sort_values(["annees", "rang"], ascending=[False, True], kind="stable")["rang"]
+                .head(max(int(nombre_max), 0)))
+    return series[rang.isin(retenues)].reset_index(drop=True)
+
+
 def indicateurs_par_annee(evolution: pd.DataFrame) -> pd.DataFrame:
     """Une ligne par action et indicateur, une colonne par année (valeurs numériques), et la liste des années dont
     la valeur est approximative.
@@ -606,25 +629,41 @@ def _cle_quartier(texte: str) -> str:
     return re.sub(r"\s+", " ", cle(t)).strip()
 
 
+def _tfpb_preparee(tfpb: pd.DataFrame) -> pd.DataFrame:
+    """Conventions TFPB avec la clé de quartier rapprochée (``_cle``), calculée une fois par graphie distincte."""
+    t = tfpb.copy()
+    graphies = pd.unique(t["quartier"])
+    cles = dict(zip(graphies, (_cle_quartier(q) for q in graphies)))
+    t["_cle"] = t["quartier"].map(cles)
+    return t
+
+
 def tfpb_par_quartier(tfpb: pd.DataFrame) -> pd.DataFrame:
     """Conventions et avenants d'abattement de TFPB : une ligne par quartier (noms rapprochés sans tenir compte de la
     casse ni des tirets), une colonne par bailleur (« avenant (période) », « convention (période) », vide), les
     communes et les graphies du rapport.
 
     Colonnes : ``quartier``, ``communes``, une colonne par bailleur (ordre du rapport), ``actes``, ``graphies``."""
-    t = tfpb.copy()
-    t["_cle"] = t["quartier"].map(_cle_quartier)
+    t = _tfpb_preparee(tfpb)
     bailleurs = list(dict.fromkeys(t["bailleur"]))
-    lignes = []
-    for _, g in t.groupby("_cle", sort=False):
-        ligne = {"quartier": g["quartier"].iloc[0], "communes": g["communes"].iloc[0]}
-        for b in bailleurs:
-            actes = g[g["bailleur"] == b]
-            ligne[b] = ", ".join(dict.fromkeys(f"{a} ({p})" for a, p in zip(actes["type_acte"], actes["periode"])))
-        ligne["actes"] = int(len(g))
-        ligne["graphies"] = " | ".join(dict.fromkeys(g["quartier"].astype(str)))
-        lignes.append(ligne)
-    sortie = pd.DataFrame(lignes)
+    t["_acte"] = [f"{a} ({p})" for a, p in zip(t["type_acte"], t["periode"])]
+    t["_graphie"] = [str(q) for q in t["quartier"]]
+    # première ligne de chaque quartier rapproché (ordre du rapport) : nom et communes affichés
+    premiers = t.drop_duplicates("_cle", keep="first").set_index("_cle")
+    ordre = premiers.index
+    sortie = pd.DataFrame({"quartier": premiers["quartier"].to_numpy(dtype=object),
+                           "communes": premiers["communes"].to_numpy(dtype=object)}, index=ordre)
+    # actes de chaque bailleur dans chaque quartier, sans répétition, dans l'ordre du rapport
+    actes = (t.drop_duplicates(["_cle", "bailleur", "_acte"])
+             .groupby(["_cle", "bailleur"], sort=False)["_acte"].agg(", ".join))
+    par_bailleur = actes.unstack("bailleur") if len(actes) else pd.DataFrame(index=ordre)
+    for b in bailleurs:
+        colonne = par_bailleur[b] if b in par_bailleur.columns else pd.Series(dtype=object)
+        sortie[b] = colonne.reindex(ordre).fillna("").to_numpy(dtype=object)
+    sortie["actes"] = t.groupby("_cle", sort=False).size().reindex(ordre).astype(int).to_numpy()
+    sortie["graphies"] = (t.drop_duplicates(["_cle", "_graphie"]).groupby("_cle", sort=False)["_graphie"]
+                          .agg(" | ".join).reindex(ordre).to_numpy(dtype=object))
+    sortie = sortie.reset_index(drop=True)
     sortie["_tri"] = sortie["communes"].astype(str).map(cle) + " " + sortie["quartier"].astype(str).map(cle)
     return sortie.sort_values("_tri").drop(columns="_tri").reset_index(drop=True)
 
@@ -634,19 +673,22 @@ def tfpb_par_bailleur(tfpb: pd.DataFrame) -> pd.DataFrame:
 
     Colonnes : ``bailleur``, ``avenants``, ``conventions``, ``actes``, ``quartiers``, ``communes``. Une ligne
     « Ensemble » termine la table."""
-    t = tfpb.copy()
-    t["_cle"] = t["quartier"].map(_cle_quartier)
-    t["_communes"] = t["communes"].astype(str).str.split(r"\s*,\s*")
-
-    def ligne(nom, g):
-        communes = {c for liste in g["_communes"] for c in liste if c}
-        return {"bailleur": nom, "avenants": int((g["type_acte"] == "avenant").sum()),
-                "conventions": int((g["type_acte"] == "convention").sum()), "actes": int(len(g)),
-                "quartiers": int(g["_cle"].nunique()), "communes": len(communes)}
-
-    lignes = [ligne(b, g) for b, g in t.groupby("bailleur", sort=False)]
-    lignes.append(ligne("Ensemble", t))
-    return pd.DataFrame(lignes)
+    t = _tfpb_preparee(tfpb)
+    t["_avenant"] = (t["type_acte"] == "avenant").fillna(False).astype(int)
+    t["_convention"] = (t["type_acte"] == "convention").fillna(False).astype(int)
+    communes = (t[["bailleur"]].assign(_commune=t["communes"].astype(str).str.split(r"\s*,\s*"))
+                .explode("_commune"))
+    communes = communes[communes["_commune"].notna() & (communes["_commune"] != "")]
+    g = t.groupby("bailleur", sort=False)
+    par = pd.DataFrame({"avenants": g["_avenant"].sum(), "conventions": g["_convention"].sum(), "actes": g.size(),
+                        "quartiers": g["_cle"].nunique()})
+    par["communes"] = communes.groupby("bailleur", sort=False)["_commune"].nunique().reindex(par.index).fillna(0)
+    ensemble = pd.DataFrame({"avenants": [t["_avenant"].sum()], "conventions": [t["_convention"].sum()],
+                             "actes": [len(t)], "quartiers": [t["_cle"].nunique()],
+                             "communes": [communes["_commune"].nunique()]}, index=["Ensemble"])
+    sortie = pd.concat([par, ensemble]).astype(int)
+    sortie.index.name = "bailleur"
+    return sortie.reset_index()[["bailleur", "avenants", "conventions", "actes", "quartiers", "communes"]]
 
 
 def npnru_enveloppes(npnru: pd.DataFrame) -> pd.DataFrame:

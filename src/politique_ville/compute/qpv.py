@@ -360,12 +360,19 @@ def communes_de_la_geographie(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> 
     q = quartiers(qpv, qpv_communes).set_index("code_qp")
     c = qpv_communes[~qpv_communes["perimetre"]].merge(q[["quartier", "est_qpv"]], left_on="code_qp",
                                                        right_index=True)
-    lignes = []
-    for commune, g in c.groupby("commune", sort=True):
-        qp, autres = g[g["est_qpv"]], g[~g["est_qpv"]]
-        lignes.append({"commune": commune, "nb_qpv": len(qp), "qpv": ", ".join(qp["quartier"]),
-                       "nb_autres": len(autres), "autres": ", ".join(autres["quartier"])})
-    df = pd.DataFrame(lignes, columns=["commune", "nb_qpv", "qpv", "nb_autres", "autres"])
+    communes = c.groupby("commune", sort=True).size().index  # ordre alphabétique, comme un groupby trié
+    est_qpv = c["est_qpv"].astype(bool)
+
+    def par_commune(sel: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        g = sel.groupby("commune", sort=True)["quartier"]
+        return (g.size().reindex(communes, fill_value=0).astype("int64"),
+                g.agg(", ".join).reindex(communes, fill_value=""))
+
+    nb_qpv, noms_qpv = par_commune(c[est_qpv])
+    nb_autres, noms_autres = par_commune(c[~est_qpv])
+    df = pd.DataFrame({"commune": list(communes), "nb_qpv": nb_qpv.to_list(), "qpv": noms_qpv.to_list(),
+                       "nb_autres": nb_autres.to_list(), "autres": noms_autres.to_list()},
+                      columns=["commune", "nb_qpv", "qpv", "nb_autres", "autres"])
     return df.sort_values(["nb_qpv", "commune"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 

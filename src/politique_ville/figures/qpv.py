@@ -18,6 +18,55 @@ ORANGE = "#d9822b"
 GRIS = "#5a6b7d"
 
 
+#: Au-delà de ce nombre de quartiers, une figure par quartier (écarts, population) est résumée : elle ne montre que
+#: les ``EXTREMES_FIGURE`` plus grandes et les ``EXTREMES_FIGURE`` plus petites valeurs, et la phrase placée sous la
+#: figure (``note_figure_ecarts``, ``note_figure_population``) renvoie au tableau complet. En deçà, tout est montré.
+SEUIL_QUARTIERS_FIGURE = 40
+EXTREMES_FIGURE = 15
+
+
+def figure_resumee(n: int) -> bool:
+    """Une figure de ``n`` quartiers ne montre-t-elle que les extrêmes ?"""
+    return n > SEUIL_QUARTIERS_FIGURE
+
+
+def _extremes(d: pd.DataFrame, colonne: str, libelle: str) -> pd.DataFrame:
+    """``d`` trié par ``colonne`` décroissante (manquants à la fin). Figure résumée (``figure_resumee``) : les
+    ``EXTREMES_FIGURE`` premières et dernières valeurs connues, séparées par une ligne sans barre (``_separateur``)
+    qui dit combien de quartiers ne sont pas montrés ; sinon ``d`` inchangé."""
+    if not figure_resumee(len(d)):
+        return d
+    connus = d[d[colonne].notna()]
+    if len(connus) > 2 * EXTREMES_FIGURE:
+        haut, bas = connus.head(EXTREMES_FIGURE), connus.tail(EXTREMES_FIGURE)
+    else:
+        haut, bas = connus, connus.iloc[0:0]
+    caches = len(d) - len(haut) - len(bas)
+    separateur = pd.DataFrame({libelle: [f"… {nombre_fr(caches)} autres QPV …"],
+                               colonne: [math.nan], "_separateur": [True]})
+    return pd.concat([haut.assign(_separateur=False), separateur, bas.assign(_separateur=False)],
+                     ignore_index=True)
+
+
+def note_figure_ecarts(comp: pd.DataFrame) -> str:
+    """Phrase à placer sous ``figure_ecarts`` quand elle est résumée ; « » sinon."""
+    if not figure_resumee(len(comp)):
+        return ""
+    return (f"La figure ne montre que les {EXTREMES_FIGURE} écarts les plus élevés et les {EXTREMES_FIGURE} plus "
+            f"faibles : les {nombre_fr(len(comp))} quartiers, avec leur écart, sont dans le tableau téléchargeable "
+            f"(classeur Excel du chapitre).")
+
+
+def note_figure_population(quartiers: pd.DataFrame) -> str:
+    """Phrase à placer sous ``figure_population`` quand elle est résumée ; « » sinon."""
+    n = int(quartiers["est_qpv"].sum())
+    if not figure_resumee(n):
+        return ""
+    return (f"La figure ne montre que les {EXTREMES_FIGURE} quartiers prioritaires les plus peuplés et les "
+            f"{EXTREMES_FIGURE} moins peuplés : les {nombre_fr(n)} quartiers, avec leur population, sont dans le "
+            f"tableau téléchargeable (classeur Excel du chapitre).")
+
+
 def _hauteur(n: int, base: float = 1.4, par_ligne: float = 0.34) -> float:
     return max(3.0, base + par_ligne * n)
 
@@ -41,7 +90,9 @@ def _graduations(ax, unite: str = ""):
 def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
     """Écart de chaque QPV au niveau de référence (``comp`` : sortie de ``compute.qpv.comparaison``), barres
     horizontales triées ; les QPV dont la valeur est secrète sont nommés sans barre ; trait pointillé = moyenne des
-    QPV. Renvoie ``None`` si aucun niveau de référence n'est publié."""
+    QPV. Au-delà de ``SEUIL_QUARTIERS_FIGURE`` QPV, seuls les ``EXTREMES_FIGURE`` plus grands et plus petits écarts
+    sont montrés (phrase à placer sous la figure : ``note_figure_ecarts``). Renvoie ``None`` si aucun niveau de
+    référence n'est publié."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -55,6 +106,8 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
     d["libelle"] = [q if m is None or (isinstance(m, float) and math.isnan(m)) else f"{q} ({m})"
                     for q, m in zip(d["quartier"], d["marque"])]
     d = d.sort_values("ecart_reference", ascending=False, na_position="last", kind="stable")
+    d = _extremes(d, "ecart_reference", "libelle")
+    separateur = d["_separateur"].to_numpy(dtype=bool) if "_separateur" in d.columns else [False] * len(d)
     d["sens"] = ["au-dessus" if e >= 0 else "en dessous" for e in d["ecart_reference"].fillna(0)]
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
     sns.barplot(data=d, y="libelle", x="ecart_reference", hue="sens", palette={"au-dessus": BLEU, "en dessous": ORANGE},
@@ -64,7 +117,9 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
     libelle_niveau = "l'agglomération hors QPV" if niveau == cq.NIVEAU_HORS_QPV else "l'agglomération"
     etendue = max(abs(d["ecart_reference"].min(skipna=True)), abs(d["ecart_reference"].max(skipna=True)), 1e-9)
     decalage = 0.012 * etendue
-    for y, (e, m) in enumerate(zip(d["ecart_reference"], d["marque"])):
+    for y, (e, m, sep) in enumerate(zip(d["ecart_reference"], d["marque"], separateur)):
+        if sep:  # ligne qui sépare les plus grands écarts des plus faibles (figure résumée) : pas de barre
+            continue
         if not math.isnan(e):
             ax.text(e + (decalage if e >= 0 else -decalage), y, _ecart_court(code, e), va="center",
                     ha="left" if e >= 0 else "right", fontsize=8, color="#1d2733")
@@ -84,14 +139,16 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
     u = cq.unite_ecart(code)
     _graduations(ax)
     note = i.notes_references.get(niveau)
-    finir_figure(fig, ax, f"{i.court}\nÉcart de chaque QPV à {libelle_niveau} ({cq.formater(code, ref)})",
+    qui = "Écarts extrêmes des QPV" if figure_resumee(len(comp)) else "Écart de chaque QPV"
+    finir_figure(fig, ax, f"{i.court}\n{qui} à {libelle_niveau} ({cq.formater(code, ref)})",
                  f"Écart à {libelle_niveau} ({u})" + (f"\nRéférence : {note}" if note else ""), "", source)
     return fig
 
 
 def figure_population(quartiers: pd.DataFrame, source: str):
     """Population municipale de chaque QPV (``quartiers`` : sortie de ``compute.qpv.quartiers``) ; ``None`` si aucune
-    population n'est connue."""
+    population n'est connue. Au-delà de ``SEUIL_QUARTIERS_FIGURE`` QPV, seuls les ``EXTREMES_FIGURE`` plus peuplés et
+    moins peuplés sont montrés (phrase à placer sous la figure : ``note_figure_population``)."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -101,14 +158,20 @@ def figure_population(quartiers: pd.DataFrame, source: str):
         return None
     style_figures()
     d = d.sort_values("pop", ascending=False, kind="stable")
+    d = _extremes(d, "pop", "quartier")
+    separateur = d["_separateur"].to_numpy(dtype=bool) if "_separateur" in d.columns else [False] * len(d)
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
     sns.barplot(data=d, y="quartier", x="pop", color=BLEU, ax=ax, orient="h", order=list(d["quartier"]),
                 errorbar=None)
-    for y, v in enumerate(d["pop"]):
-        ax.text(v, y, f" {nombre_fr(v)}", va="center", ha="left", fontsize=8)
+    for y, (v, sep) in enumerate(zip(d["pop"], separateur)):
+        if not sep:  # la ligne qui sépare les plus peuplés des moins peuplés (figure résumée) n'a pas de barre
+            ax.text(v, y, f" {nombre_fr(v)}", va="center", ha="left", fontsize=8)
     ax.set_xlim(0, d["pop"].max() * 1.12)
     _graduations(ax)
-    finir_figure(fig, ax, "Population des quartiers prioritaires", "Population municipale (habitants)", "", source)
+    titre = "Population des quartiers prioritaires"
+    if "_separateur" in d.columns:
+        titre += f" : les plus et les moins peuplés des {nombre_fr(int(quartiers['est_qpv'].sum()))} QPV"
+    finir_figure(fig, ax, titre, "Population municipale (habitants)", "", source)
     return fig
 
 

@@ -1,0 +1,629 @@
+"""Génère une année SYNTHÉTIQUE (données fictives) de taille nationale, pour mesurer le passage à l'échelle.
+
+    python scripts/generer_territoire_synthetique.py --facteur 1 --out /tmp/bench/synth-1 [--annee 2099] [--graine 0]
+
+Facteur 1 = taille nationale : 1 600 QPV (plus quelques quartiers communautaires ou de veille) et 30 000 actions ;
+facteur 0.25 et 0.0625 donnent 1/4 et 1/16 de cette taille. Tout est écrit HORS de ``data/raw/`` :
+
+- ``DIR/raw/<annee>/`` : les mêmes fichiers bruts, avec les mêmes colonnes, que ``data/raw/2019/`` (montants à la
+  française « 12 345 € », graphies variables des communes et des porteurs, cases INSEE vides = secret statistique) ;
+- ``DIR/reference/`` : communes (toutes leurs graphies), porteurs (toutes leurs graphies), nomenclature (copie de
+  ``data/reference/nomenclature.csv``), périmètres ;
+- ``DIR/params/<annee>.yaml`` : paramètres de l'année (``reference_dir`` absolu, ``fiches_quartier: 20``) ;
+- ``DIR/README.md`` (et un README dans chaque dossier) : ces données sont fictives.
+
+Données fictives, étiquetées comme telles partout : nom du territoire « Territoire synthétique (données fictives,
+facteur F) », communes « Fictiville… », porteurs « … fictif(ve) », colonne ``source`` de la programmation, commentaires
+du fichier de provenance INSEE. Aucun identifiant officiel : les codes de quartier « QP99xxxx » ont la forme d'un code
+INSEE (« QP » + 6 chiffres, seule forme longue acceptée par ``schemas.MOTIF_CODE_QP``) mais le « département » 99x
+n'existe pas (les codes 97x, outre-mer, sont évités) ; les codes INSEE des communes sont laissés vides.
+
+Déterministe : même facteur, même année, même graine => fichiers identiques à l'octet près.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import shutil
+import sys
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+REFERENCE_2019 = RACINE / "data" / "reference"
+FEUILLE_2019 = RACINE / "data" / "raw" / "2019" / "feuille_de_route.csv"
+
+QPV_NATIONAL = 1600
+ACTIONS_NATIONAL = 30000
+MENTION = "données fictives (générateur synthétique)"
+
+# --------------------------------------------------------------------------------------------- écriture
+
+
+def _csv(chemin: Path, entete: list[str], lignes: list[list]) -> int:
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    tampon = io.StringIO()
+    w = csv.writer(tampon, lineterminator="\n")
+    w.writerow(entete)
+    for l in lignes:
+        w.writerow(["" if v is None else v for v in l])
+    chemin.write_text(tampon.getvalue(), encoding="utf-8")
+    return len(lignes)
+
+
+def milliers(n: float) -> str:
+    """12345 -> « 12 345 » (espace ordinaire, comme les exports reçus)."""
+    return f"{int(round(n)):,}".replace(",", " ")
+
+
+def euros(n: float, rng: random.Random, points: float = 0.04, sans_espace: float = 0.02) -> str:
+    """Montant à la française, avec les formats rencontrés en 2019 : « 12 345 € » surtout, parfois « 12.345 € »
+    (point des milliers) ou « 12 345€ »."""
+    x = rng.random()
+    if x < points and n >= 1000:
+        return f"{int(round(n)):,}".replace(",", ".") + " €"
+    if x < points + sans_espace:
+        return milliers(n) + "€"
+    return milliers(n) + " €"
+
+
+# --------------------------------------------------------------------------------------------- noms fictifs
+
+BASES_COMMUNES = ["Fictiville", "Synthéval", "Modèlebourg", "Essaimont", "Simulac", "Maquetteville", "Nœuville",
+                  "Exemplois", "Facticourt", "Imaginy", "Prototypie", "Échantillac"]
+COMPLEMENTS_COMMUNES = ["", "-sur-Donnée", "-les-Essais", "-la-Maquette", "-en-Test", "-Saint-Calcul",
+                        "-lès-Tableaux", "-le-Fictif"]
+NOMS_QUARTIERS = ["Les Tilleuls", "Le Centre", "La Cité des Essais", "Les Hauts", "Le Moulin", "Les Peupliers",
+                  "La Fosse fictive", "Le Plateau", "Les Jardins", "La Gare", "Le Val", "Les Provinces",
+                  "La Renaissance", "Le Regain", "Les Astres", "Le Bois fictif"]
+PREFIXES_ASSOCIATIONS = ["Association fictive", "Amicale fictive", "Collectif fictif", "Maison fictive",
+                         "Atelier fictif", "Réseau fictif", "Centre social fictif", "Club fictif"]
+THEMES_ASSOCIATIONS = ["des Essais", "Horizon", "Trait d’Union", "Les Échantillons", "Passerelle", "Solidarité",
+                       "Cap Emploi", "Lien Social", "Jeunesse", "Les Quartiers", "Médiation", "Insertion"]
+AUTRES_INSTITUTIONS = ["Bailleur fictif", "Office fictif de l’habitat", "Mission locale fictive",
+                       "Groupement fictif d’employeurs", "Régie fictive de quartier"]
+BAILLEURS = ["Habitat fictif", "Logis synthétique", "Foyer d’essai", "Cités modèles", "Toit fictif",
+             "Résidences d’exemple", "Immobilière fictive", "Office public fictif"]
+
+
+def _sans_accents(t: str) -> str:
+    import unicodedata
+
+    t = t.replace("œ", "oe").replace("Œ", "OE")
+    return "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+
+
+def nom_commune(i: int) -> str:
+    n = len(BASES_COMMUNES) * len(COMPLEMENTS_COMMUNES)
+    base = BASES_COMMUNES[i % len(BASES_COMMUNES)] + COMPLEMENTS_COMMUNES[(i // len(BASES_COMMUNES))
+                                                                          % len(COMPLEMENTS_COMMUNES)]
+    return base if i < n else f"{base} {i // n + 1}"
+
+
+def variantes_commune(nom: str) -> list[str]:
+    """Graphies rencontrées : capitales sans accents, espaces au lieu des tirets, une lettre doublée (faute de
+    frappe, comme « Calonnne-Ricouart » en 2019)."""
+    majuscules = _sans_accents(nom).upper()
+    espaces = nom.replace("-", " ")
+    i = next(k for k, c in enumerate(nom) if c in "lnt" and k > 2)
+    faute = nom[:i] + nom[i] + nom[i:]
+    return list(dict.fromkeys(v for v in [majuscules, espaces, faute] if v != nom))
+
+
+# --------------------------------------------------------------------------------------------- générateur
+
+
+class Generateur:
+    def __init__(self, facteur: float, annee: int, graine: int, codes: str = "qp99"):
+        if facteur <= 0:
+            raise SystemExit("--facteur doit être > 0")
+        self.f, self.annee, self.graine, self.codes = facteur, annee, graine, codes
+        self.rng = random.Random(f"{graine}-{facteur}-{annee}")
+        self.n_qpv = max(8, round(QPV_NATIONAL * facteur))
+        self.n_qc = max(2, round(self.n_qpv * 0.03))
+        self.n_actions = max(60, round(ACTIONS_NATIONAL * facteur))
+        # communes : ~0,55 commune par QPV (1 600 QPV sur ~ 880 communes), plus 10 % de communes sans QPV
+        self.n_communes_qpv = max(5, round(self.n_qpv * 0.55))
+        self.n_communes = self.n_communes_qpv + max(2, round(self.n_communes_qpv * 0.10))
+        self.territoire = f"Territoire synthétique (données fictives, facteur {facteur:g})"
+
+    # ------------------------------------------------------------------ communes et quartiers
+    def communes(self):
+        self.noms_communes = [nom_commune(i) for i in range(self.n_communes)]
+        self.variantes = {n: variantes_commune(n) for n in self.noms_communes}
+        self.communes_qpv = self.noms_communes[:self.n_communes_qpv]
+
+    def graphie(self, commune: str) -> str:
+        """Une commune telle qu'un export l'écrit : le nom officiel le plus souvent, sinon une de ses variantes."""
+        x = self.rng.random()
+        if x < 0.7:
+            return commune
+        v = self.variantes[commune]
+        return v[int((x - 0.7) / 0.3 * len(v)) % len(v)]
+
+    def quartiers(self):
+        rng = self.rng
+        self.qpv = []
+        # chaque commune « qpv » a au moins un quartier ; les autres quartiers vont aux communes déjà dotées
+        rattachement = list(self.communes_qpv) + [rng.choice(self.communes_qpv)
+                                                 for _ in range(self.n_qpv - len(self.communes_qpv))]
+        rng.shuffle(rattachement)
+        noms_vus = set()
+        for k in range(self.n_qpv + self.n_qc):
+            est_qpv = k < self.n_qpv
+            principale = rattachement[k] if est_qpv else rng.choice(self.noms_communes)
+            communes = [principale]
+            if rng.random() < 0.12:  # QPV intercommunal : 2 ou 3 communes
+                for _ in range(rng.choice([1, 1, 2])):
+                    c = rng.choice(self.noms_communes)
+                    if c not in communes:
+                        communes.append(c)
+            nom = f"{NOMS_QUARTIERS[k % len(NOMS_QUARTIERS)]} {k // len(NOMS_QUARTIERS) + 1}"
+            assert nom not in noms_vus
+            noms_vus.add(nom)
+            if self.codes == "local":  # « LOC-QP0001 » : demande MOTIF_CODE_QP = ^(QP\d{6}|LOC-Q[PC]\d{2,4})$
+                code = f"LOC-QP{k + 1:04d}" if est_qpv else f"LOC-QC{k - self.n_qpv + 1:04d}"
+            else:
+                code = f"QP99{k + 1:04d}" if est_qpv else f"QP99{5000 + k - self.n_qpv + 1:04d}"
+            self.qpv.append({"code": code, "nom": nom if rng.random() > 0.03 else "", "nom_interne": nom,
+                             "communes": communes, "est_qpv": est_qpv,
+                             "type": "QPV" if est_qpv else rng.choice(["quartier communautaire", "quartier de veille"]),
+                             "annee": 2014 if est_qpv else rng.choice([2015, 2015, 2018])})
+
+    # ------------------------------------------------------------------ INSEE
+    INDICATEURS = ["pop_mun", "ind_jeune", "pmimp", "decuc_q2", "tx_tot_empl", "abcde", "abcde_f", "abcde_h", "a",
+                   "part_moins_25", "part_menages_1pers", "part_retard_3e", "part_de_plus_2ans_f",
+                   "part_de_plus_2ans_h", "nb_beneficiaires_rsa", "nb_beneficiaires_cmu", "nb_etablissements",
+                   "nb_etablissements_commerce_services", "nb_creations_transferts_2013",
+                   "nb_entrees_contrats_aides_2016"]
+    SECRETS = ("decuc_q2", "part_retard_3e", "part_de_plus_2ans_f", "part_de_plus_2ans_h")
+
+    def insee(self, dossier: Path):
+        rng = self.rng
+        lignes, provenance, valeurs = [], [], []
+        for q in self.qpv:
+            base = [q["code"], q["nom"], ", ".join(self.graphie(c) for c in q["communes"]), q["type"], q["annee"]]
+            if not q["est_qpv"]:
+                lignes.append(base + [""] * len(self.INDICATEURS))
+                for var in self.INDICATEURS:
+                    provenance.append(["insee_qpv.csv", q["code"], var, "non disponible",
+                                       "quartier hors géographie prioritaire réglementaire : l'INSEE ne le couvre "
+                                       f"pas ({MENTION})"])
+                continue
+            pop = max(800, int(rng.lognormvariate(8.0, 0.45)))
+            fragilite = rng.uniform(0.7, 1.3)
+            v = {"pop_mun": pop, "ind_jeune": round(rng.uniform(0.9, 2.6), 1),
+                 "pmimp": round(min(60, max(8, rng.gauss(25, 5) / fragilite)), 1),
+                 "decuc_q2": int(rng.gauss(13000, 1100) / fragilite ** 0.3),
+                 "tx_tot_empl": round(min(75, max(35, rng.gauss(55, 4) / fragilite ** 0.5)), 1)}
+            v["abcde_f"] = int(pop * 0.07 * fragilite)
+            v["abcde_h"] = int(pop * 0.085 * fragilite)
+            v["abcde"] = v["abcde_f"] + v["abcde_h"]
+            v["a"] = int(pop * 0.2 * fragilite)
+            for var, (m, s) in {"part_moins_25": (38, 3.5), "part_menages_1pers": (35, 4.5),
+                                "part_retard_3e": (32, 5), "part_de_plus_2ans_f": (29, 2.5),
+                                "part_de_plus_2ans_h": (31, 2.5)}.items():
+                v[var] = round(min(95, max(5, rng.gauss(m, s))), 1)
+            v["nb_beneficiaires_rsa"] = int(pop * 0.09 * fragilite)
+            v["nb_beneficiaires_cmu"] = int(pop * 0.23 * fragilite)
+            v["nb_etablissements"] = max(3, int(pop * rng.uniform(0.03, 0.05)))
+            v["nb_etablissements_commerce_services"] = int(v["nb_etablissements"] * rng.uniform(0.55, 0.7))
+            v["nb_creations_transferts_2013"] = int(v["nb_etablissements"] * rng.uniform(0.05, 0.12))
+            v["nb_entrees_contrats_aides_2016"] = int(pop * 0.012 * fragilite)
+            secret = set()
+            if pop < 1300:  # petit quartier : secret statistique sur une ou deux variables, comme l'INSEE
+                secret |= set(rng.sample(self.SECRETS, rng.choice([1, 2])))
+            elif rng.random() < 0.02:
+                secret.add(rng.choice(self.SECRETS))
+            cellules = []
+            for var in self.INDICATEURS:
+                x = v[var]
+                if var in secret:
+                    cellules.append("")
+                    provenance.append(["insee_qpv.csv", q["code"], var, "secret statistique",
+                                       f"cellule vide : petit effectif ({MENTION})"])
+                    continue
+                # bruit de calcul des exports (1.7000000000000002), comme en 2019
+                texte = repr(x + 1e-15) if isinstance(x, float) and rng.random() < 0.01 else str(x)
+                cellules.append(texte)
+                provenance.append(["insee_qpv.csv", q["code"], var, "reconstruit", f"valeur fictive ({MENTION})"])
+            lignes.append(base + cellules)
+            valeurs.append(v | {"secret": secret})
+        provenance.insert(0, ["insee_qpv.csv", self.qpv[0]["code"], "code_qp", "reconstruit",
+                              f"codes locaux fictifs, pas des codes INSEE ({MENTION})" if self.codes == "local" else
+                              f"codes « QP99… » fictifs : le « département » 99x n'existe pas ({MENTION})"])
+        _csv(dossier / "insee_qpv.csv", ["code_qp", "nom_qp", "nom_commune", "type_quartier", "annee_reconnaissance"]
+             + self.INDICATEURS, lignes)
+
+        def somme(var):
+            return sum(v[var] for v in valeurs)
+
+        def moyenne(var, poids="pop_mun"):
+            vals = [(v[var], v[poids]) for v in valeurs if var not in v["secret"]]
+            return sum(a * b for a, b in vals) / sum(b for _, b in vals)
+
+        pop_qpv = somme("pop_mun")
+        parts = {"pop_mun": 0.13, "abcde": 0.19, "a": 0.19, "nb_beneficiaires_rsa": 0.28, "nb_beneficiaires_cmu": 0.31,
+                 "nb_etablissements": 0.09, "nb_etablissements_commerce_services": 0.097,
+                 "nb_creations_transferts_2013": 0.08, "nb_entrees_contrats_aides_2016": 0.21}
+        agglo = {k: somme(k) / p for k, p in parts.items()}
+        pourcent = lambda x: f"{x:.1f}%"  # noqa: E731
+        entete = ["niveau", "libelle_territoire", "pop_mun", "pop_moins_25", "ind_jeune", "pmimp", "decuc_q2",
+                  "tx_tot_empl", "abcde", "abcde_f", "abcde_h", "a", "part_moins_25", "part_menages_1pers",
+                  "part_retard_3e", "part_de_plus_2ans_f", "part_de_plus_2ans_h", "part_de_plus_2ans",
+                  "nb_beneficiaires_rsa", "nb_beneficiaires_cmu", "nb_etablissements",
+                  "nb_etablissements_commerce_services", "nb_creations_transferts_2013",
+                  "nb_entrees_contrats_aides_2016", "nb_communes_qpv", "nb_ecoles_maternelles_rep",
+                  "nb_ecoles_primaires_rep", "nb_colleges_rep"]
+        jeunes_qpv_dep = int(pop_qpv * 2.1 * 0.41)
+        refs = [
+            ["Agglomération", f"{self.territoire} — ensemble", milliers(agglo["pop_mun"]), "", "1.2", "45.6%",
+             f"{milliers(1476)} €", "57.5%", milliers(agglo["abcde"]), "", "", milliers(agglo["a"]), "32.6%", "28.3%",
+             "18%", "", "", "", milliers(agglo["nb_beneficiaires_rsa"]), milliers(agglo["nb_beneficiaires_cmu"]),
+             milliers(agglo["nb_etablissements"]), milliers(agglo["nb_etablissements_commerce_services"]),
+             milliers(agglo["nb_creations_transferts_2013"]), milliers(agglo["nb_entrees_contrats_aides_2016"]),
+             str(len({c for q in self.qpv if q["est_qpv"] for c in q["communes"]})),
+             str(round(self.n_qpv * 1.0)), str(round(self.n_qpv * 1.0)), str(round(self.n_qpv * 0.4))],
+            ["Moyenne des QPV de l'agglomération", f"QPV du {self.territoire}", "", "",
+             f"{moyenne('ind_jeune'):.1f}", f"{moyenne('pmimp'):.0f}%", f"{milliers(moyenne('decuc_q2') / 12)}€",
+             pourcent(moyenne("tx_tot_empl")), "", "", "", "", f"{moyenne('part_moins_25'):.0f}%",
+             f"{moyenne('part_menages_1pers'):.0f}%", f"{moyenne('part_retard_3e'):.0f}%",
+             f"{moyenne('part_de_plus_2ans_f', 'abcde_f'):.0f}%", f"{moyenne('part_de_plus_2ans_h', 'abcde_h'):.0f}%",
+             "", "", "", "", "", "", "", "", "", "", ""],
+            ["QPV du département", "QPV du département fictif", milliers(pop_qpv * 2.1), milliers(jeunes_qpv_dep), "",
+             "", "", "", "", "", "", "", "41%", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],
+            ["Hors QPV de l'agglomération", f"{self.territoire} hors QPV", "", "", "", "", "", "", "", "", "", "", "",
+             "", "", "", "", "29%", "", "", "", "", "", "", "", "", "", ""],
+            ["Département", "Département fictif", milliers(pop_qpv * 2.1 / 0.128), milliers(jeunes_qpv_dep * 6), "",
+             "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],
+        ]
+        _csv(dossier / "insee_references.csv", entete, refs)
+        for var in ("pop_mun", "abcde", "a", "nb_beneficiaires_rsa", "nb_beneficiaires_cmu"):
+            provenance.append(["insee_references.csv", "Agglomération", var, "reconstruit",
+                               f"total fictif : la somme des QPV en représente {parts[var]:.0%} ({MENTION})"])
+        provenance.append(["insee_references.csv", "Hors QPV de l'agglomération", "part_de_plus_2ans",
+                           "approximatif", f"valeur fictive donnée comme approximative ({MENTION})"])
+        _csv(dossier / "insee_provenance.csv", ["fichier", "cle", "variable", "provenance", "commentaire"], provenance)
+
+    # ------------------------------------------------------------------ feuille de route, porteurs
+    def feuille_de_route(self, dossier: Path):
+        shutil.copyfile(FEUILLE_2019, dossier / "feuille_de_route.csv")
+        with open(FEUILLE_2019, encoding="utf-8", newline="") as f:
+            fdr = list(csv.DictReader(f))
+        self.piliers_priorite = {int(l["priorite"]): l["pilier"] for l in fdr if not l["sous_priorite"]}
+        self.sous_priorites = [(int(l["priorite"]), l["sous_priorite"]) for l in fdr if l["sous_priorite"]]
+        self.sp_reussite = next((l["sous_priorite"] for l in fdr if "réussite éducative" in l["libelle"].lower()),
+                                None)
+
+    def porteurs(self):
+        """Porteurs fictifs : ~0,6 porteur par action (77 porteurs pour 131 actions en 2019), chacun avec 1 à 3
+        graphies (référentiel ``porteurs.csv``)."""
+        rng = self.rng
+        self.liste_porteurs = []  # (canonique, type, [graphies])
+        n = max(20, round(self.n_actions * 0.59))
+        communes = list(self.noms_communes)
+        n_communes_p = min(len(communes), round(n * 0.12))
+        n_ccas = min(len(communes), round(n * 0.08))
+        n_epci = max(1, round(n * 0.02))
+        n_autres = max(2, round(n * 0.08))
+        n_assos = n - n_communes_p - n_ccas - n_epci - n_autres
+        for i in range(n_assos):
+            canon = (f"{PREFIXES_ASSOCIATIONS[i % len(PREFIXES_ASSOCIATIONS)]} "
+                     f"{THEMES_ASSOCIATIONS[(i // len(PREFIXES_ASSOCIATIONS)) % len(THEMES_ASSOCIATIONS)]} {i + 1}")
+            sigle = "".join(m[0] for m in canon.split()[:-1] if m[0].isalpha()).upper() + f" {i + 1}"
+            graphies = [canon, _sans_accents(canon).upper(), sigle]
+            self.liste_porteurs.append((canon, "association", graphies[:rng.choice([1, 2, 3])]))
+        for i, c in enumerate(communes[:n_communes_p]):
+            self.liste_porteurs.append((f"Ville de {c}", "commune",
+                                        [f"Ville de {c}", f"Ville de  {self.graphie(c)}", f"Mairie de {c}"]
+                                        [:rng.choice([1, 2, 3])]))
+        for i, c in enumerate(communes[:n_ccas]):
+            self.liste_porteurs.append((f"CCAS de {c}", "CCAS", [f"CCAS de {c}", f"CCAS {_sans_accents(c).upper()}"]
+                                        [:rng.choice([1, 2])]))
+        for i in range(n_epci):
+            canon = f"Communauté d’agglomération fictive n° {i + 1}"
+            self.liste_porteurs.append((canon, "EPCI", [canon, f"CA fictive {i + 1}"]))
+        for i in range(n_autres):
+            canon = f"{AUTRES_INSTITUTIONS[i % len(AUTRES_INSTITUTIONS)]} {i + 1}"
+            self.liste_porteurs.append((canon, "autre institution", [canon, canon.upper()][:rng.choice([1, 2])]))
+        # poids : quelques gros porteurs, beaucoup de petits (loi de puissance)
+        self.poids_porteurs = [1 / (k + 1) ** 0.6 for k in range(len(self.liste_porteurs))]
+        rng.shuffle(self.poids_porteurs)
+
+    # ------------------------------------------------------------------ programmation
+    THEMES_COHESION = ["Education", "Santé", "Sport", "Culture", "Numérique", "Environnement - Mobilité",
+                       "Prévention", "Participation des habitants"]
+    VARIANTES_PILIER = {"Cohésion sociale": ["Pilier Cohésion sociale", "Développement humain – cohésion sociale"],
+                        "Emploi et développement économique": ["Pilier Emploi Développement économique"],
+                        "Cadre de vie et renouvellement urbain": ["Pilier Cadre de vie"]}
+    VARIANTES_THEME = {"Education": ["Éducation", "Réussite éducative"], "Prévention": ["Prévention de la délinquance"],
+                       "Environnement - Mobilité": ["Environnement et mobilité"]}
+    INTITULES = ["Accompagnement vers l’emploi", "Atelier d’écriture", "Soutien scolaire", "Médiation sociale",
+                 "Chantier d’insertion", "Permanence d’accès aux droits", "Prévention santé", "Sport pour tous",
+                 "Fête de quartier", "Jardin partagé", "Atelier numérique", "Mobilité solidaire",
+                 "Création d’entreprise", "Gestion urbaine de proximité", "Conseil citoyen"]
+
+    def programmation(self, dossier: Path):
+        rng = self.rng
+        lignes, self.actions = [], []
+        choix_porteurs = rng.choices(range(len(self.liste_porteurs)), weights=self.poids_porteurs, k=self.n_actions)
+        n_pilotage = max(1, round(self.n_actions * 0.004))
+        for k in range(self.n_actions):
+            id_action = f"SYN{self.annee}-{k + 1:05d}"
+            canon, type_p, graphies = self.liste_porteurs[choix_porteurs[k]]
+            porteur = graphies[0] if rng.random() < 0.6 else rng.choice(graphies)
+            priorite, sous = "", ""
+            if k >= self.n_actions - n_pilotage:
+                pilier, theme = "Pilotage", "Pilotage"
+            elif rng.random() < 0.04:  # accès aux droits : sans priorité, comme en 2019
+                pilier, theme = "Cohésion sociale", "Accès aux droits"
+            else:
+                p, sp = rng.choice(self.sous_priorites)
+                pilier = self.piliers_priorite[p]
+                priorite, sous = str(p), (sp if rng.random() > 0.03 else "")
+                if pilier.startswith("Emploi"):
+                    theme = "Développement économique" if p == 3 else "Emploi"
+                elif pilier.startswith("Cadre"):
+                    theme = "Cadre de vie"
+                else:
+                    theme = "Education" if sp == self.sp_reussite else rng.choice(self.THEMES_COHESION)
+            pilier_ecrit = rng.choice(self.VARIANTES_PILIER[pilier]) if pilier in self.VARIANTES_PILIER \
+                and rng.random() < 0.05 else pilier
+            theme_ecrit = rng.choice(self.VARIANTES_THEME[theme]) if theme in self.VARIANTES_THEME \
+                and rng.random() < 0.05 else theme
+            x = rng.random()
+            if x < 0.07:
+                communes = "interco"
+            elif x < 0.17:
+                communes = ", ".join(self.graphie(c) for c in rng.sample(self.communes_qpv, rng.choice([2, 3])))
+            else:
+                communes = self.graphie(rng.choice(self.communes_qpv))
+            dc = None if pilier == "Pilotage" or rng.random() < 0.03 else rng.randint(0, 60000)
+            cs = rng.randint(1000, 45000)
+            cget = rng.randint(500, int(cs * 0.9) + 500)
+            montant = lambda v: "" if v is None else euros(v, rng)  # noqa: E731
+            prov = lambda v: "non publié" if v is None else "reconstruit"  # noqa: E731
+            lignes.append([id_action, f"{self.INTITULES[k % len(self.INTITULES)]} (action fictive {k + 1})", porteur,
+                           type_p, communes, pilier_ecrit, theme_ecrit, priorite, sous, montant(dc), montant(cs),
+                           montant(cget), prov(dc), prov(cs), prov(cget),
+                           f"{MENTION}, graine {self.graine}"])
+            self.actions.append({"id": id_action, "porteur": choix_porteurs[k], "graphie": porteur, "type": type_p,
+                                 "dc": dc or 0, "cs": cs, "cget": cget, "intitule": lignes[-1][1]})
+        _csv(dossier / "programmation.csv",
+             ["id_action", "intitule", "porteur", "type_porteur", "communes", "pilier", "thematique", "priorite",
+              "sous_priorite", "droit_commun", "credits_specifiques", "cget", "provenance_droit_commun",
+              "provenance_credits_specifiques", "provenance_cget", "source"], lignes)
+
+    def tableaux_porteurs(self, dossier: Path):
+        rng = self.rng
+        par_porteur: dict[int, list[dict]] = {}
+        for a in self.actions:
+            par_porteur.setdefault(a["porteur"], []).append(a)
+        lignes = {"Associations": [], "Institutions": []}
+        for idx in sorted(par_porteur):
+            canon, type_p, graphies = self.liste_porteurs[idx]
+            tableau = "Associations" if type_p == "association" else "Institutions"
+            deposes = len(par_porteur[idx]) + (1 if rng.random() < 0.15 else 0)
+            if deposes >= 4 and rng.random() < 0.2:  # un même porteur sur deux lignes, comme en 2019
+                lignes[tableau].append([rng.choice(graphies), deposes // 2])
+                lignes[tableau].append([rng.choice(graphies), deposes - deposes // 2])
+            else:
+                lignes[tableau].append([rng.choice(graphies), deposes])
+        sortie = []
+        for tableau, ls in lignes.items():
+            for ordre, (porteur, n) in enumerate(ls, start=1):
+                sortie.append([tableau, ordre, porteur, n])
+        _csv(dossier / "porteurs.csv", ["tableau", "ordre", "porteur", "nombre_projets"], sortie)
+        synthese = []
+        for tableau in ("Associations", "Institutions"):
+            acts = [a for a in self.actions if (a["type"] == "association") == (tableau == "Associations")]
+            synthese.append([tableau, milliers(sum(n for _, n in lignes[tableau])),
+                             euros(sum(a["cget"] for a in acts), rng, 0, 0),
+                             euros(sum(a["cs"] + a["dc"] for a in acts), rng, 0, 0), "", ""])
+        synthese.append(["Ensemble", "", "", "", milliers(sum(n for l in lignes.values() for _, n in l)),
+                         milliers(len(self.actions))])
+        _csv(dossier / "porteurs_synthese.csv", ["tableau", "nombre_projets", "montant_cget",
+                                                  "depenses_subventionnables", "projets_deposes", "projets_retenus"],
+             synthese)
+
+    # ------------------------------------------------------------------ financements et programmes connexes
+    def financements(self, dossier: Path):
+        rng = self.rng
+        total = sum(a["cs"] + a["dc"] for a in self.actions)
+        cget = sum(a["cget"] for a in self.actions)
+        parts = [("Etat - CGET", cget / total * 100), ("Etat - Droit commun*", 14.6), ("Région", 4.7),
+                 ("Département", 3.3), ("CAF", 6.2), ("EPCI – intercommunalités fictives", 6.1), ("Communes", 24.4)]
+        parts.append(("Autres (Bailleurs, opérateurs…)", max(0.0, 100 - sum(p for _, p in parts))))
+        lignes = [["financeur", nom, f"{p:.1f}%".replace(".", ","), euros(cget, rng, 0, 0) if nom == "Etat - CGET"
+                   else "", f"part fictive ({MENTION})"] for nom, p in parts]
+        lignes.append(["total", f"Programmation {self.annee} (montant total)", "", euros(total, rng, 0, 0),
+                       f"montant total fictif ({MENTION})"])
+        _csv(dossier / "financements_programmation.csv", ["type_ligne", "financeur", "part", "montant", "note"], lignes)
+        fcs = round(94414 * self.n_actions / 131)
+        _csv(dossier / "fonds_cohesion_sociale.csv", ["section", "annee", "objet", "montant", "nombre_volets", "regle"], [
+            ["2.1", self.annee, f"attribués au titre du Fonds de Cohésion Sociale ({MENTION})", euros(fcs, rng, 0, 0),
+             "", ""],
+            ["2.3", self.annee, f"consacrés aux actions des 4 volets du Fonds intercommunal ({MENTION})",
+             f"{fcs:,}".replace(",", ".") + " €", 4,
+             "La participation financière du Fonds de Cohésion Sociale est égale à celle de la commune dans la limite "
+             "de 2000 €"]])
+
+    def fonds_concours(self, dossier: Path):
+        rng = self.rng
+        regle = "40% des dépenses éligibles avec un montant de fonds de concours plafonné à 70.000 €"
+        lignes = []
+        n = max(3, round(self.n_communes * 0.15))
+        total = 0
+        for c in rng.sample(self.noms_communes, min(n, len(self.noms_communes))):
+            op = rng.randint(80000, 1200000)
+            fdc = min(round(op * 0.4), 70000)
+            total += fdc
+            lignes.append(["FDC Politique de la Ville", _sans_accents(c).upper(), f"Équipement fictif à {c}",
+                           milliers(op), milliers(fdc), regle])
+        lignes.append(["FDC Politique de la Ville", "TOTAL FDC", "", "", milliers(total), regle])
+        regle2 = "fonds de concours « classiques » avec majoration de 5%, le projet se situant en QPV"
+        total = 0
+        for i, c in enumerate(rng.sample(self.communes_qpv, min(max(1, n // 3), len(self.communes_qpv)))):
+            op = rng.randint(500000, 3000000)
+            fdc = rng.randint(100000, 300000)
+            total += fdc
+            dont = f" (dont {milliers(round(fdc * 0.125))} Pol Ville)" if i == 0 else ""
+            lignes.append(["FDC classique majoré de 5% en QPV", _sans_accents(c).upper(), f"Centre fictif à {c}",
+                           milliers(op), milliers(fdc) + dont, regle2])
+        lignes.append(["FDC classique majoré de 5% en QPV", "TOTAL FDC", "", "", milliers(total), regle2])
+        _csv(dossier / "fonds_concours.csv", ["tableau", "commune", "projet", "montant_operation", "montant_fdc",
+                                               "regle_tableau"], lignes)
+
+    def iti_npnru_tfpb(self, dossier: Path):
+        rng = self.rng
+        axes = {"Axe 1": "Favoriser création reprise d’activités dans les QPV",
+                "Axe 3": "Améliorer l’efficacité énergétique du logement social"}
+        lignes = []
+        for i in range(max(4, round(self.n_qpv * 0.3))):
+            axe = "Axe 1" if i % 3 == 0 else "Axe 3"
+            c = rng.choice(self.communes_qpv)
+            porteur = rng.choice(BAILLEURS) if axe == "Axe 3" else f"Incubateur fictif {i + 1}"
+            logements = rng.randint(10, 120) if axe == "Axe 3" else ""
+            projet = f"Résidence fictive {i + 1}" if axe == "Axe 3" else f"Fonds fictif de soutien {i + 1}"
+            lignes.append(["projet", axe, axes[axe], porteur, projet, self.graphie(c) if axe == "Axe 3" else "",
+                           logements, "", "", f"{porteur} – {projet} ({MENTION})"])
+        feder = rng.randint(150000, 400000) * len(lignes)
+        lignes.append(["total", "", "", "", "", "", "", f"total des dossiers déposés ({MENTION})",
+                       f"{feder:,}".replace(",", ".") + " €", "Ces dossiers fictifs mobilisent le FEDER."])
+        _csv(dossier / "iti_feder.csv", ["type_ligne", "axe", "intitule_axe", "porteur", "projet", "commune",
+                                          "logements", "complement", "montant_feder", "libelle_rapport"], lignes)
+        qpvs = [q for q in self.qpv if q["est_qpv"]]
+        npnru = rng.sample(qpvs, max(2, round(len(qpvs) * 0.28)))
+        _csv(dossier / "npnru.csv", ["quartier", "commune", "enveloppe", "instance", "date_decision"], [
+            [q["nom_interne"], self.graphie(q["communes"][0]), f"{rng.randint(2_000_000, 60_000_000):,}"
+             .replace(",", ".") + " €", "Comité d’engagement fictif", f"20 novembre {self.annee - 1}"] for q in npnru])
+        bailleurs = [f"{BAILLEURS[i % len(BAILLEURS)]}" + (f" {i // len(BAILLEURS) + 1}" if i >= len(BAILLEURS) else "")
+                     for i in range(max(4, round(self.n_qpv / 80)))]
+        lignes = []
+        for q in qpvs:
+            for b in rng.sample(bailleurs, rng.choice([1, 1, 1, 2])):
+                acte = "avenant" if rng.random() < 0.8 else "convention"
+                quartier = q["nom_interne"] if rng.random() < 0.6 else \
+                    f"{q['communes'][0]} {q['nom_interne'].lower()}"
+                lignes.append([b, acte, quartier, " ; ".join(self.graphie(c) for c in q["communes"]),
+                               f"{self.annee}-{self.annee + 1}", f"cadre fictif ({MENTION})",
+                               f"{acte.capitalize()} {quartier}"])
+        _csv(dossier / "tfpb_conventions.csv", ["bailleur", "type_acte", "quartier", "communes", "periode", "cadre",
+                                                 "libelle_rapport"], lignes)
+
+    def indicateurs(self, dossier: Path):
+        """~0,39 ligne d'indicateur par action (51 lignes pour 131 actions en 2019)."""
+        rng = self.rng
+        lignes = []
+        cible = round(self.n_actions * 0.39)
+        suivies = rng.sample(self.actions, min(len(self.actions), max(3, cible // 3)))
+        mesures = [("participants", "personnes"), ("séances", "séances"), ("jeunes accompagnés", "jeunes"),
+                   ("part des habitants des QPV", "%")]
+        for a in suivies:
+            if len(lignes) >= cible:
+                break
+            for indicateur, unite in rng.sample(mesures, rng.choice([1, 2])):
+                for an in range(self.annee, self.annee - rng.choice([1, 2, 3]), -1):
+                    approx = rng.random() < 0.03
+                    if unite == "%":
+                        valeur, lecture = f"{rng.randint(40, 95)}{rng.choice(['%', ' %'])}", ""
+                    elif approx:
+                        valeur, lecture = "une vingtaine", "20"
+                    else:
+                        valeur, lecture = milliers(rng.randint(5, 3000)), ""
+                    lignes.append([rng.choice(["2.2", "3.1"]), a["intitule"],
+                                   self.liste_porteurs[a["porteur"]][0], indicateur, an, valeur, unite, lecture,
+                                   "oui" if approx else "non"])
+        _csv(dossier / "indicateurs_actions.csv", ["section", "action", "porteur", "indicateur", "annee", "valeur",
+                                                    "unite", "lecture_numerique", "approximatif"], lignes)
+
+    # ------------------------------------------------------------------ référentiels
+    def referentiels(self, dossier: Path):
+        dossier.mkdir(parents=True, exist_ok=True)
+        avec_qpv = {c for q in self.qpv if q["est_qpv"] for c in q["communes"]}
+        dans_cv = {c for q in self.qpv for c in q["communes"]}
+        _csv(dossier / "communes.csv", ["nom_officiel", "code_insee", "variantes", "contrat_de_ville", "qpv"], [
+            [c, "", " | ".join([c] + self.variantes[c]), "oui" if c in dans_cv else "non",
+             "oui" if c in avec_qpv else "non"] for c in self.noms_communes])
+        alias = []
+        for canon, type_p, graphies in self.liste_porteurs:
+            for g in dict.fromkeys(graphies):
+                alias.append([g, canon, type_p])
+        _csv(dossier / "porteurs.csv", ["alias", "porteur_canonique", "type_porteur"], alias)
+        shutil.copyfile(REFERENCE_2019 / "nomenclature.csv", dossier / "nomenclature.csv")
+        _csv(dossier / "perimetres.csv", ["nom", "type", "variantes", "description"], [
+            ["Intercommunal", "intercommunal", "interco | intercommunal | intercommunale | agglomération",
+             f"action menée sur l'ensemble des communes du territoire ({MENTION})"]])
+
+    # ------------------------------------------------------------------ tout
+    def ecrire(self, out: Path) -> dict:
+        out = Path(out).resolve()
+        if "raw" in out.parts and "data" in out.parts and (RACINE / "data" / "raw") in [out, *out.parents]:
+            raise SystemExit(f"Refus d'écrire sous data/raw : {out}")
+        brut = out / "raw" / str(self.annee)
+        ref = out / "reference"
+        for d in (brut, ref, out / "params"):
+            shutil.rmtree(d, ignore_errors=True)
+            d.mkdir(parents=True)
+        self.communes()
+        self.quartiers()
+        self.feuille_de_route(brut)
+        self.porteurs()
+        self.insee(brut)
+        self.programmation(brut)
+        self.tableaux_porteurs(brut)
+        self.financements(brut)
+        self.fonds_concours(brut)
+        self.iti_npnru_tfpb(brut)
+        self.indicateurs(brut)
+        self.referentiels(ref)
+        (out / "params" / f"{self.annee}.yaml").write_text(
+            f"# Paramètres d'une année SYNTHÉTIQUE : {MENTION}, facteur {self.f:g}, graine {self.graine}.\n"
+            f"# Produit par scripts/generer_territoire_synthetique.py ; ne décrit aucun territoire réel.\n"
+            f"annee: {self.annee}\n"
+            f"territoire: \"{self.territoire}\"\n"
+            f"territoire_court: \"SYNTH\"\n"
+            f"departement: \"Département fictif\"\n"
+            f"reference_dir: \"{ref}\"\n"
+            f"fiches_quartier: 20\n", encoding="utf-8")
+        texte = (f"# Données SYNTHÉTIQUES — fictives\n\n"
+                 f"Produites par `scripts/generer_territoire_synthetique.py --facteur {self.f:g} --annee {self.annee} "
+                 f"--graine {self.graine}" + (" --codes local" if self.codes == "local" else "")
+                 + "` pour mesurer les performances du pipeline (`scripts/benchmark.py`). "
+                 f"Elles ne décrivent aucun territoire réel : communes, quartiers, porteurs, montants et indicateurs "
+                 f"sont tirés au hasard (graine fixe). "
+                 + ("Les codes de quartier « LOC-QP0001… » sont des codes locaux fictifs, pas des codes INSEE.\n\n"
+                    if self.codes == "local" else
+                    "Les codes de quartier « QP99… » ne sont pas des codes INSEE (le « département » 99x n'existe "
+                    "pas).\n\n")
+                 + f"Taille : {self.n_qpv} QPV et {self.n_qc} quartiers communautaires ou de veille, {self.n_actions} "
+                 f"actions, {self.n_communes} communes, {len(self.liste_porteurs)} porteurs.\n")
+        for d in (out, brut, ref):
+            (d / "README.md").write_text(texte, encoding="utf-8")
+        return {"qpv": self.n_qpv, "quartiers": self.n_qpv + self.n_qc, "actions": self.n_actions,
+                "communes": self.n_communes, "porteurs": len(self.liste_porteurs), "raw": str(brut),
+                "reference": str(ref), "params": str(out / "params" / f"{self.annee}.yaml")}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="Génère une année synthétique (données fictives) hors de data/raw.")
+    p.add_argument("--facteur", type=float, required=True, help="1 = taille nationale (1 600 QPV, 30 000 actions)")
+    p.add_argument("--out", type=Path, required=True, help="dossier de sortie (raw/, reference/, params/)")
+    p.add_argument("--annee", type=int, default=2099)
+    p.add_argument("--graine", type=int, default=0)
+    p.add_argument("--codes", choices=["qp99", "local"], default="qp99",
+                   help="codes de quartier : « QP99xxxx » (forme INSEE, département 99x inexistant ; accepté par le "
+                        "motif actuel) ou « LOC-QP0001 » (codes locaux : demande d'élargir schemas.MOTIF_CODE_QP à "
+                        "LOC-Q[PC]\\d{2,4})")
+    args = p.parse_args(argv)
+    info = Generateur(args.facteur, args.annee, args.graine, args.codes).ecrire(args.out)
+    print(f"Année synthétique {args.annee} (facteur {args.facteur:g}) : {info['qpv']} QPV, {info['quartiers']} "
+          f"quartiers, {info['actions']} actions, {info['communes']} communes, {info['porteurs']} porteurs.")
+    print(f"  bruts : {info['raw']}\n  référentiels : {info['reference']}\n  paramètres : {info['params']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Présentation : un long tableau peut n'être montré qu'en partie dans le HTML, jamais dans le classeur Excel."""
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from politique_ville import present
+
+
+def _tableau(n):
+    return pd.DataFrame({"Quartier": [f"Quartier {i}" for i in range(n)], "Valeur": [float(i) for i in range(n)]})
+
+
+def test_tableau_sans_lignes_max_inchange(tmp_path):
+    df = _tableau(250)
+    chap = present.Chapitre("test", tmp_path)
+    html = chap.tableau(df, "Titre", {"Valeur": present.nombre_fr}, note="Une note.").data
+    assert html == ("<h4>Titre</h4>" + present.tableau_html(df, {"Valeur": present.nombre_fr})
+                    + '<p class="note">Une note.</p>')
+    # en deçà de lignes_max : même HTML que sans l'argument
+    court = _tableau(20)
+    assert (chap.tableau(court, "Court", lignes_max=present.LIGNES_HTML_MAX).data
+            == present.Chapitre("x", tmp_path).tableau(court, "Court").data)
+
+
+def test_tableau_long_montre_les_premieres_lignes_et_garde_tout_dans_le_classeur(tmp_path):
+    df = _tableau(250)
+    chap = present.Chapitre("test", tmp_path)
+    html = chap.tableau(df, "Long", note="Une note.", lignes_max=100).data
+    assert html.count("<tr>") == 1 + 100  # en-tête + 100 premières lignes
+    assert "Quartier 99<" in html and "Quartier 100<" not in html
+    assert "Seules les 100 premières lignes sur 250 sont affichées ici" in html
+    assert html.index("Seules les 100") < html.index("Une note.")
+    chap.classeur()
+    ws = load_workbook(tmp_path / "tableaux" / "test.xlsx").active
+    assert ws.max_row == 1 + 250 and ws.cell(251, 1).value == "Quartier 249"
+    assert "Seule la première ligne sur 250 est affichée" in present.note_lignes_masquees(1, 250)
+
+
+@pytest.mark.parametrize("mauvais", [0, -3, 2.5, "10", True])
+def test_lignes_max_invalide(tmp_path, mauvais):
+    with pytest.raises(ValueError, match="lignes_max"):
+        present.Chapitre("test", tmp_path).tableau(_tableau(3), "T", lignes_max=mauvais)
