@@ -489,7 +489,9 @@ class Banc:
             "import json, sys, time\nfrom pathlib import Path\nfrom politique_ville.export import exporter_html\n"
             f"base = Path({str(rapport)!r}); tmp = Path({str(self.travail / 'export-essai')!r})\n"
             "res = {}\n"
-            "for nb in sorted(base.glob('notebooks/*.ipynb')) + sorted(base.glob('quartiers/notebooks/*.ipynb')):\n"
+            "tous = sorted(base.glob('notebooks/*.ipynb')) + sorted(base.glob('quartiers/notebooks/*.ipynb'))\n"
+            "exporter_html(tous[0], tmp / 'chauffe.html')  # imports de nbconvert et chargement du gabarit\n"
+            "for nb in tous:\n"
             "    fiche = 'quartiers' in nb.parts\n"
             "    t = time.perf_counter(); exporter_html(nb, tmp / (nb.stem + '.html'))\n"
             "    if not fiche: exporter_html(nb, tmp / (nb.stem + '_code.html'), avec_code=True)\n"
@@ -829,7 +831,8 @@ def rapport(res: dict) -> str:
         if froid and dec.get("noyau_s") and dec.get("imports_s"):
             noyau, imp = mediane(dec["noyau_s"]), mediane(dec["imports_s"])
             a("Décomposition approchée de chaque étape à froid (durée − démarrage du noyau − imports − export ; "
-              "pour l'étape 03, Great Expectations est isolé) :")
+              "pour l'étape 03, Great Expectations est isolé). Les imports mesurés sont ceux d'un chapitre "
+              "(matplotlib compris) : pour les étapes 00 à 03, plus légères, le reste est alors « ≈ 0 ».")
             a("")
             a("| étape | durée | noyau | imports | Great Expectations | export HTML | calcul et reste |")
             a("| --- | --- | --- | --- | --- | --- | --- |")
@@ -837,8 +840,9 @@ def rapport(res: dict) -> str:
                 d = mediane([r["etapes"].get(e) for r in froid]) or 0
                 g = gx if e.startswith("03") and gx else 0
                 x = exp.get(e, 0)
+                reste = d - noyau - imp - g - x
                 a(f"| {e} | {fr(d, 1)} | {fr(noyau, 1)} | {fr(imp, 1)} | {fr(g, 1) if g else '—'} | {fr(x, 1)} | "
-                  f"{fr(d - noyau - imp - g - x, 1)} |")
+                  f"{fr(reste, 1) if reste >= 0.05 else '≈ 0'} |")
             a("")
 
     if ech:
@@ -915,8 +919,9 @@ def rapport(res: dict) -> str:
         a("## Profil de l'exécution nationale (py-spy, noyaux compris)")
         a("")
         tot = prof["echantillons"] or 1
-        a(f"{prof['echantillons']} échantillons à 50 Hz sur tous les processus (un échantillon par fil actif : les "
-          f"fils en attente comptent aussi). Répartition : " + ", ".join(
+        a(f"{prof['echantillons']} échantillons à 50 Hz sur tous les processus (un échantillon par fil actif ; les "
+          f"piles des fils en attente — sélecteurs, verrous, tubes — sont retirées ; py-spy ralentit l'exécution "
+          f"d'environ 25 %). Répartition : " + ", ".join(
               f"{k} {fr(100 * v / tot, 0)} %" for k, v in prof["par_processus"].items()) + ".")
         a("")
         a("Fonctions du projet et des bibliothèques les plus coûteuses (temps inclusif, part des échantillons) :")
