@@ -265,7 +265,8 @@ class Banc:
                 shutil.rmtree(racine / ".cache", ignore_errors=True)
             m = executer_commande([PY, str(self.pilote), json.dumps(a)], self.env, cwd=racine, memoire=True,
                                   sortie_fichier=res_f.with_suffix(".log"))
-            perturbe = (m.get("cpu_etrangere") or 0) > 0.10 * m["duree"] * (os.cpu_count() or 1)
+            etranger = m.get("cpu_etrangere") or 0
+            perturbe = etranger > 1.0 and etranger > 0.10 * m["duree"] * (os.cpu_count() or 1)
             if not perturbe or essais >= 3 or not self.args.attendre_calme:
                 break
             journal(f"  {etiquette} perturbée ({m['cpu_etrangere']:.0f} s de CPU pris par d'autres processus en "
@@ -949,6 +950,21 @@ def rapport(res: dict) -> str:
         a("")
         a(res["analyse"])
         a("")
+    apres = res.get("apres")
+    if apres:
+        g = apres.get("instantane", {}).get("git", "?")
+        a(f"## Remesure après les corrections (git `{g}`)")
+        a("")
+        a(f"Même machine, même script, mesures de {apres.get('debut', '?')[11:16]} à {apres.get('fin', '?')[11:16]} "
+          f"(charge au début : {', '.join(fr(x, 2) for x in apres.get('machine', {}).get('charge_debut') or [])}) ; "
+          f"parties remesurées : rapport 2019 à froid et ré-exécution, passage à l'échelle (1 exécution pour les "
+          f"petites tailles, 3 à la taille nationale). La façon naïve, les fiches et la décomposition ne dépendent "
+          f"pas des corrections et n'ont pas été refaites.")
+        a("")
+        sous = rapport({k: v for k, v in apres.items() if k not in ("analyse", "apres", "complements")})
+        corps = sous[sous.index("## Résumé"):]
+        corps = re.sub(r"(?m)^## ", "### ", corps)
+        L.append(corps)
     return "\n".join(L) + "\n"
 
 
@@ -1007,6 +1023,8 @@ def main(argv=None) -> int:
     p.add_argument("--fusionner", type=Path,
                    help="resultats.json d'une mesure précédente : les parties mesurées ici le remplacent")
     p.add_argument("--reanalyser-py-spy", type=Path, help="profil py-spy brut déjà enregistré à réanalyser")
+    p.add_argument("--apres", type=Path, help="resultats.json d'une remesure après corrections, ajoutée en fin de "
+                                              "rapport")
     args = p.parse_args(argv)
 
     if args.rapport_seul:
@@ -1042,6 +1060,8 @@ def main(argv=None) -> int:
         res["profil"] = analyser_py_spy(args.reanalyser_py_spy)
         if args.rapport_seul:
             args.rapport_seul.write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    if args.apres and args.apres.is_file():
+        res["apres"] = json.loads(args.apres.read_text(encoding="utf-8"))
     if args.analyse and args.analyse.is_file():
         res["analyse"] = args.analyse.read_text(encoding="utf-8")
     texte = rapport(res)
