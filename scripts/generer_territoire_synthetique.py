@@ -14,9 +14,10 @@ facteur 0.25 et 0.0625 donnent 1/4 et 1/16 de cette taille. Tout est écrit HORS
 
 Données fictives, étiquetées comme telles partout : nom du territoire « Territoire synthétique (données fictives,
 facteur F) », communes « Fictiville… », porteurs « … fictif(ve) », colonne ``source`` de la programmation, commentaires
-du fichier de provenance INSEE. Aucun identifiant officiel : les codes de quartier « QP99xxxx » ont la forme d'un code
-INSEE (« QP » + 6 chiffres, seule forme longue acceptée par ``schemas.MOTIF_CODE_QP``) mais le « département » 99x
-n'existe pas (les codes 97x, outre-mer, sont évités) ; les codes INSEE des communes sont laissés vides.
+du fichier de provenance INSEE. Aucun identifiant officiel : les codes de quartier sont des codes locaux
+« LOC-QP0001… » / « LOC-QC0001… » (défaut), qu'on ne peut pas prendre pour des codes INSEE ; ``--codes qp99`` donne des
+codes à la forme INSEE « QP99xxxx » (« département » 99x inexistant) pour éprouver cette forme ; les codes INSEE des
+communes sont laissés vides.
 
 Déterministe : même facteur, même année, même graine => fichiers identiques à l'octet près.
 """
@@ -116,7 +117,7 @@ def variantes_commune(nom: str) -> list[str]:
 
 
 class Generateur:
-    def __init__(self, facteur: float, annee: int, graine: int, codes: str = "qp99"):
+    def __init__(self, facteur: float, annee: int, graine: int, codes: str = "local"):
         if facteur <= 0:
             raise SystemExit("--facteur doit être > 0")
         self.f, self.annee, self.graine, self.codes = facteur, annee, graine, codes
@@ -163,7 +164,7 @@ class Generateur:
             nom = f"{NOMS_QUARTIERS[k % len(NOMS_QUARTIERS)]} {k // len(NOMS_QUARTIERS) + 1}"
             assert nom not in noms_vus
             noms_vus.add(nom)
-            if self.codes == "local":  # « LOC-QP0001 » : demande MOTIF_CODE_QP = ^(QP\d{6}|LOC-Q[PC]\d{2,4})$
+            if self.codes == "local":  # « LOC-QP0001 » (schemas.MOTIF_CODE_QP : LOC-Q[PC] + 2 à 4 chiffres)
                 code = f"LOC-QP{k + 1:04d}" if est_qpv else f"LOC-QC{k - self.n_qpv + 1:04d}"
             else:
                 code = f"QP99{k + 1:04d}" if est_qpv else f"QP99{5000 + k - self.n_qpv + 1:04d}"
@@ -590,7 +591,7 @@ class Generateur:
             f"fiches_quartier: 20\n", encoding="utf-8")
         texte = (f"# Données SYNTHÉTIQUES — fictives\n\n"
                  f"Produites par `scripts/generer_territoire_synthetique.py --facteur {self.f:g} --annee {self.annee} "
-                 f"--graine {self.graine}" + (" --codes local" if self.codes == "local" else "")
+                 f"--graine {self.graine}" + (" --codes qp99" if self.codes == "qp99" else "")
                  + "` pour mesurer les performances du pipeline (`scripts/benchmark.py`). "
                  f"Elles ne décrivent aucun territoire réel : communes, quartiers, porteurs, montants et indicateurs "
                  f"sont tirés au hasard (graine fixe). "
@@ -613,10 +614,9 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, required=True, help="dossier de sortie (raw/, reference/, params/)")
     p.add_argument("--annee", type=int, default=2099)
     p.add_argument("--graine", type=int, default=0)
-    p.add_argument("--codes", choices=["qp99", "local"], default="qp99",
-                   help="codes de quartier : « QP99xxxx » (forme INSEE, département 99x inexistant ; accepté par le "
-                        "motif actuel) ou « LOC-QP0001 » (codes locaux : demande d'élargir schemas.MOTIF_CODE_QP à "
-                        "LOC-Q[PC]\\d{2,4})")
+    p.add_argument("--codes", choices=["local", "qp99"], default="local",
+                   help="codes de quartier : « LOC-QP0001 » (codes locaux, défaut) ou « QP99xxxx » (forme INSEE, "
+                        "« département » 99x inexistant)")
     args = p.parse_args(argv)
     info = Generateur(args.facteur, args.annee, args.graine, args.codes).ecrire(args.out)
     print(f"Année synthétique {args.annee} (facteur {args.facteur:g}) : {info['qpv']} QPV, {info['quartiers']} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -398,6 +399,16 @@ def test_code_qpv_mal_forme(tmp_path, raw, refs):
     _verifier_lieu(e, "insee_qpv.csv", 4, "code_qp")
     assert "code de quartier « QP62012 » invalide" in str(e)
     assert _sha(chemin) == avant
+
+
+@pytest.mark.parametrize("code, valide", [
+    ("QP062012", True), ("LOC-QP03", True), ("LOC-QC05", True), ("LOC-QP0001", True), ("LOC-QP9999", True),
+    ("LOC-QP1", False), ("LOC-QP12345", False), ("LOC-QX01", False), ("loc-qp01", False), ("QP62012", False),
+])
+def test_codes_de_quartier_insee_ou_locaux_jusqu_a_9999(code, valide):
+    """Un territoire sans codes INSEE numérote ses quartiers localement, jusqu'à 9 999 (taille nationale : 1 600)."""
+    from politique_ville.schemas import MOTIF_CODE_QP
+    assert bool(re.fullmatch(MOTIF_CODE_QP, code)) is valide
 
 
 def test_provenance_vers_un_qpv_inconnu(tmp_path, raw, refs):

@@ -150,8 +150,40 @@ def test_quartiers_multicommunes_et_sans_nom(insee):
 def test_liens_vers_les_fiches(insee):
     qpv, communes, _, _, _ = insee
     liens = cq.liens_fiches(qpv, communes)
-    assert len(liens) == len(qpv)
+    assert len(liens) == len(qpv) == 21
     assert list(liens["lien"]) == [f"quartiers/{c}.html" for c in liens["code_qp"]]
+
+
+def test_liens_seulement_vers_les_fiches_produites(insee):
+    """Échantillon de fiches (« fiches_quartier: 3 ») : les 3 premiers quartiers de la table ont un lien, les autres
+    aucun (pas de lien vers une page qui n'est pas produite)."""
+    qpv, communes, _, _, _ = insee
+    premiers = list(qpv["code_qp"][:3])
+    liens = cq.liens_fiches(qpv, communes, 3).set_index("code_qp")
+    assert len(liens) == 21
+    assert set(liens.index[liens["lien"].notna()]) == set(premiers)
+    assert all(liens.loc[c, "lien"] == f"quartiers/{c}.html" for c in premiers)
+    liste = cq.liens_fiches(qpv, communes, ["LOC-QC02", "LOC-QP05"]).set_index("code_qp")
+    assert set(liste.index[liste["lien"].notna()]) == {"LOC-QC02", "LOC-QP05"}
+    assert cq.liens_fiches(qpv, communes, 0)["lien"].isna().all()
+
+
+@pytest.mark.parametrize("choix, attendu", [
+    ("toutes", ["b", "a", "c"]), (None, ["b", "a", "c"]), ("Tous", ["b", "a", "c"]), (2, ["b", "a"]), (0, []),
+    (10, ["b", "a", "c"]), (["c", "b"], ["b", "c"]),  # l'ordre est celui de la table, pas celui de la liste
+])
+def test_selection_des_fiches(choix, attendu):
+    assert cq.selection_fiches(["b", "a", "c"], choix) == attendu
+
+
+@pytest.mark.parametrize("choix, message", [
+    (["a", "QP999999"], "quartier(s) inconnu(s) dans la table des quartiers : QP999999"),
+    ("quelques-unes", "« quelques-unes » n'est ni « toutes », ni un nombre, ni une liste de codes"),
+    (True, "n'est ni « toutes »"), (-1, "nombre de fiches négatif"),
+])
+def test_selection_des_fiches_refusee_en_francais(choix, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        cq.selection_fiches(["a", "b"], choix)
 
 
 @pytest.mark.parametrize("code, id_", [

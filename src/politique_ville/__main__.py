@@ -38,8 +38,10 @@ def main(argv=None) -> int:
     run.add_argument("--params", type=Path, help="fichier de paramètres (défaut : params/<annee>.yaml)")
     run.add_argument("--raw-dir", type=Path, help="dossier des données brutes (défaut : data/raw/<annee>)")
     run.add_argument("--out", type=Path, help="dossier du rapport (défaut : reports/<annee>)")
-    run.add_argument("--chapitres", help="chapitres à produire, séparés par des virgules (ex. 10,20) ; la préparation "
-                                         "(lecture, nettoyage, validation) est toujours faite")
+    run.add_argument("--chapitres", help="chapitres à produire, séparés par des virgules : numéro (10,20), partie du "
+                                         "nom (programmation) ou « fiches » (fiches quartier) ; la préparation "
+                                         "(lecture, nettoyage, validation) est toujours faite, les autres chapitres "
+                                         "déjà produits sont gardés s'ils sont à jour")
     run.add_argument("--jobs", type=int, help="chapitres et fiches exécutés en parallèle (défaut : nombre de cœurs)")
     run.add_argument("--force", action="store_true", help="ré-exécute tout, même ce qui n'a pas changé")
     sous.add_parser("noyau", help="enregistre le noyau Jupyter du projet dans l'environnement courant")

@@ -438,7 +438,7 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
         for idx, v in avant.items():
             if not _vide(v) and not re.fullmatch(MOTIF_CODE_QP, str(v)):
                 err(f"code de quartier « {v} » invalide (attendu : code INSEE « QP » + 6 chiffres, ou code local "
-                    f"« LOC-QP01 »)", ligne=int(lignes[idx]), colonne=nom)
+                    f"« LOC-QP01 » à « LOC-QP9999 » ou « LOC-QC01 »…)", ligne=int(lignes[idx]), colonne=nom)
         return
     if genre == "provenance":
         for idx, v in avant.items():

@@ -13,13 +13,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,32 +132,50 @@ def version_code(racine: Path) -> str:
     return f"politique_ville {__version__}" + (f" (git {rev})" if rev else "")
 
 
-def installer_noyau() -> str:
-    """Enregistre le noyau « politique-ville » dans l'environnement courant (sys.prefix), journal réduit aux erreurs
-    (sans l'avertissement « Kernel is running over TCP » à chaque notebook)."""
-    import json
-    import tempfile
-
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    spec = {
+def _spec_noyau() -> dict:
+    # journal du noyau réduit aux erreurs fatales : à l'arrêt d'un noyau, jupyter_client l'interrompt d'abord, ce qui
+    # fait écrire « KeyboardInterrupt caught in kernel » (sans conséquence) ; les erreurs des cellules, elles,
+    # remontent par le notebook (et arrêtent l'exécution)
+    return {
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                 "--IPKernelApp.log_level=ERROR"],
+                 "--IPKernelApp.log_level=CRITICAL"],
         "display_name": "Python (politique de la ville)",
         "language": "python",
         "metadata": {"debugger": True},
     }
+
+
+def installer_noyau() -> str:
+    """Enregistre le noyau « politique-ville » dans l'environnement courant (sys.prefix), journal réduit aux erreurs
+    fatales (sans l'avertissement « Kernel is running over TCP » à chaque notebook)."""
+    import tempfile
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
     with tempfile.TemporaryDirectory() as d:
-        (Path(d) / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
-        return KernelSpecManager().install_kernel_spec(d, NOYAU, prefix=sys.prefix, replace=True)
+        (Path(d) / "kernel.json").write_text(json.dumps(_spec_noyau(), indent=1), encoding="utf-8")
+        return KernelSpecManager().install_kernel_spec(d, NOYAU, prefix=sys.prefix)
 
 
+@functools.lru_cache(maxsize=1)
 def _noyau() -> str:
+    """Le noyau du projet, ré-enregistré s'il manque ou s'il date d'une version précédente du projet ; « python3 »
+    si l'enregistrement est impossible."""
     try:
         from jupyter_client.kernelspec import KernelSpecManager
-        return NOYAU if NOYAU in KernelSpecManager().find_kernel_specs() else "python3"
+        specs = KernelSpecManager().find_kernel_specs()
     except Exception:
         return "python3"
+    try:
+        actuel = json.loads((Path(specs[NOYAU]) / "kernel.json").read_text(encoding="utf-8"))
+    except (KeyError, OSError, ValueError):
+        actuel = None
+    if actuel != _spec_noyau():
+        try:
+            installer_noyau()
+        except Exception:  # environnement en lecture seule : le noyau déjà enregistré, à défaut python3
+            return NOYAU if actuel else "python3"
+    return NOYAU
 
 
 def _quartiers(cat: Catalogue):
@@ -174,7 +195,18 @@ def notebooks_du_rapport(racine: Path) -> list[Path]:
     return sorted(p for p in (racine / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+def etapes_du_rapport(racine: Path) -> list["Etape"]:
+    """Les étapes dans l'ordre : préparation (notebooks 00 à 09), chapitres (10 et plus), fiches quartier."""
+    etapes = [Etape(n.stem, n, "préparation" if int(n.stem[:2]) < 10 else "chapitre", _tables_requises(n))
+              for n in notebooks_du_rapport(racine)]
+    fiche = Path(racine) / "notebooks" / "fiche_quartier.ipynb"
+    if fiche.is_file():
+        etapes.append(Etape("fiches_quartier", fiche, "fiches", _tables_requises(fiche)))
+    return etapes
+
+
 MANIFESTE = ".execution.json"
+HORS_SELECTION = "hors de la sélection --chapitres"
 
 
 @dataclass
@@ -184,9 +216,36 @@ class Etape:
     groupe: str  # « préparation », « chapitre » ou « fiches »
     tables_requises: list[str] = field(default_factory=list)
     cle: str = ""
-    statut: str = ""  # exécutée, réutilisée, ignorée
+    statut: str = ""  # exécutée, réutilisée, ignorée, non demandée
+    demandee: bool = True  # hors de --chapitres : gardée telle quelle si elle est à jour, sinon retirée
     duree: float = 0.0
     detail: str = ""
+
+
+#: autres noms de l'étape des fiches quartier pour --chapitres
+NOMS_FICHES = ("fiche", "fiches", "fiche_quartier", "fiches_quartier", "quartier", "quartiers")
+
+
+def _choisir_etapes(etapes: list["Etape"], chapitres: list[str]):
+    """``--chapitres 10,20`` : seules ces étapes sont demandées ; la préparation l'est toujours, les fiches quartier
+    aussi avec le chapitre 10 (qui fait un lien vers elles). Un chapitre est désigné par son numéro (« 20 »), une
+    partie de son nom (« programmation ») ou, pour les fiches, « fiches ». Un nom inconnu est une erreur."""
+    chapitres = [c.strip() for c in chapitres if c and c.strip()]
+
+    def vise(c: str, e: Etape) -> bool:
+        return e.nom.startswith(c) or c in e.nom or (e.groupe == "fiches" and c.lower() in NOMS_FICHES)
+
+    inconnus = [c for c in chapitres if not any(vise(c, e) for e in etapes)]
+    if inconnus:
+        noms = [e.nom[:2] + " (" + e.nom + ")" if e.groupe != "fiches" else "fiches (fiches quartier)"
+                for e in etapes if e.groupe != "préparation"]
+        raise EchecExecution(f"Chapitre(s) inconnu(s) : {', '.join(inconnus)}. Chapitres : {', '.join(noms)}.")
+    for e in etapes:
+        e.demandee = e.groupe == "préparation" or any(vise(c, e) for c in chapitres)
+    chapitre_10 = any(e.demandee and e.groupe == "chapitre" and e.nom.startswith("10") for e in etapes)
+    for e in etapes:
+        if e.groupe == "fiches" and chapitre_10:
+            e.demandee = True
 
 
 def _tables_requises(notebook: Path) -> list[str]:
@@ -221,9 +280,56 @@ def _cle(*morceaux) -> str:
     return h.hexdigest()
 
 
+class Progression:
+    """Avancement des étapes. Dans un terminal : une barre par étape en cours (cellules du notebook exécutées, ou
+    fiches produites), une sous l'autre quand des étapes tournent en parallèle, effacées à la fin de l'étape au
+    profit de sa ligne « ✓ ». Hors terminal (journal, CI, tests) : une ligne au début et une à la fin de chaque étape.
+    ``barres`` force l'un ou l'autre ; ``fichier`` reçoit les barres (défaut : la sortie d'erreur)."""
+
+    def __init__(self, sortie=print, barres: bool | None = None, fichier=None):
+        self.sortie = sortie
+        self.fichier = fichier if fichier is not None else sys.stderr
+        self.barres = bool(barres) if barres is not None else (sortie is print and _est_terminal(self.fichier))
+        self._occupees: set[int] = set()
+        self._verrou = threading.Lock()
+        self._ecriture = threading.RLock()
+
+    def ecrire(self, texte: str):
+        with self._ecriture:  # étapes parallèles : une ligne n'en coupe pas une autre
+            if self.barres and self.sortie is print:
+                from tqdm import tqdm
+                tqdm.write(texte)  # au-dessus des barres en cours, sans les couper
+            else:
+                self.sortie(texte)
+
+    @contextmanager
+    def etape(self, nom: str, unite: str = "cellule"):
+        """Pendant l'exécution d'une étape : options de sa barre (tqdm ; ``None`` hors terminal)."""
+        if not self.barres:
+            self.ecrire(f"  … {nom} : en cours")
+            yield None
+            return
+        with self._verrou:
+            position = min(set(range(len(self._occupees) + 1)) - self._occupees)
+            self._occupees.add(position)
+        try:
+            yield {"desc": nom, "unit": unite, "position": position, "leave": False, "file": self.fichier,
+                   "dynamic_ncols": True, "mininterval": 0.2}
+        finally:
+            with self._verrou:
+                self._occupees.discard(position)
+
+
+def _est_terminal(fichier) -> bool:
+    try:
+        return fichier.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | None = None, raw_dir=None,
              out=None, processed_dir=None, chapitres: list[str] | None = None, jobs: int | None = None,
-             force: bool = False, sortie=print) -> Path:
+             force: bool = False, sortie=print, barres: bool | None = None, fichier_barres=None) -> Path:
     """Exécute le rapport d'une année ; renvoie le chemin de ``index.html``. Deux exécutions simultanées sur le même
     rapport ne se corrompent pas : la seconde s'arrête (verrou)."""
     absolu = lambda d: Path(d).resolve() if d else None  # noqa: E731 (les notebooks s'exécutent dans notebooks/)
@@ -235,13 +341,16 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
         cat = Catalogue.pour(annee, cat0.racine, raw_dir=absolu(raw_dir), reports_dir=absolu(out),
                              processed_dir=absolu(processed_dir), reference_dir=params.get("reference_dir"))
         return Execution(cat, params, chapitres=chapitres, jobs=jobs, force=force, sortie=sortie,
-                         fichier_params=params_source).lancer()
+                         fichier_params=params_source,
+                         progression=Progression(sortie, barres, fichier_barres)).lancer()
 
 
 class Execution:
     def __init__(self, cat: Catalogue, params: dict, *, chapitres=None, jobs=None, force=False, sortie=print,
-                 fichier_params: Path | None = None):
-        self.cat, self.params, self.force, self.sortie = cat, params, force, sortie
+                 fichier_params: Path | None = None, progression: Progression | None = None):
+        self.cat, self.params, self.force = cat, params, force
+        self.progression = progression or Progression(sortie)
+        self.sortie = self.progression.ecrire
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
         self.final = cat.reports_dir
         self.travail = dossier_travail(self.final)
@@ -249,20 +358,9 @@ class Execution:
         self.t0 = time.perf_counter()
         if not cat.raw_dir.is_dir():
             raise EchecExecution(f"Dossier des données brutes introuvable : {cat.raw_dir}")
-        notebooks = notebooks_du_rapport(cat.racine)
+        self.etapes = etapes_du_rapport(cat.racine)
         if chapitres:
-            inconnus = [c for c in chapitres if not any(n.stem.startswith(c) or c in n.stem for n in notebooks)]
-            if inconnus:
-                raise EchecExecution(f"Chapitre(s) inconnu(s) : {', '.join(inconnus)} (notebooks : "
-                                     f"{', '.join(n.stem for n in notebooks)})")
-            notebooks = [n for n in notebooks if int(n.stem[:2]) < 10
-                         or any(n.stem.startswith(c) or c in n.stem for c in chapitres)]
-        self.etapes = [Etape(n.stem, n, "préparation" if int(n.stem[:2]) < 10 else "chapitre", _tables_requises(n))
-                       for n in notebooks]
-        fiche = cat.racine / "notebooks" / "fiche_quartier.ipynb"
-        if fiche.is_file() and (not chapitres or any("fiche" in c or "quartier" in c for c in chapitres)
-                                or any(n.stem.startswith("10") for n in notebooks if int(n.stem[:2]) >= 10)):
-            self.etapes.append(Etape("fiches_quartier", fiche, "fiches", _tables_requises(fiche)))
+            _choisir_etapes(self.etapes, chapitres)
         self.parametres_nb = {
             "annee": int(cat.annee), "racine": str(cat.racine), "raw_dir": str(cat.raw_dir),
             "processed_dir": str(cat.processed_dir),
@@ -300,7 +398,8 @@ class Execution:
     # ------------------------------------------------------------------------------------------- exécution
     def lancer(self) -> Path:
         self._calculer_cles()
-        ancien = {} if self.force else self._manifeste().get("etapes", {})
+        precedent = self._manifeste().get("etapes", {})
+        ancien = {} if self.force else precedent
         traitees_ok = self.cat.processed_dir.is_dir() and any(self.cat.processed_dir.glob("*.parquet"))
         for e in self.etapes:
             manquantes = [t for t in e.tables_requises if t not in self.tables]
@@ -309,12 +408,20 @@ class Execution:
             elif ancien.get(e.nom, {}).get("cle") == e.cle and self._sorties_presentes(e, ancien[e.nom]) \
                     and (e.groupe != "préparation" or traitees_ok):
                 e.statut, e.duree = "réutilisée", 0.0
+            elif not e.demandee:
+                e.statut, e.detail = "non demandée", HORS_SELECTION + (
+                    "" if e.nom not in precedent else " ; version précédente retirée (--force)" if self.force
+                    else " ; version précédente retirée : ses entrées ont changé")
             else:
                 e.statut = "à exécuter"
         if any(e.statut == "à exécuter" and e.groupe == "préparation" for e in self.etapes):
-            for e in self.etapes:  # nouvelles tables nettoyées : tout ce qui suit est refait
+            for e in self.etapes:  # nouvelles tables nettoyées : tout ce qui suit est refait (ou retiré du rapport)
                 if e.statut == "réutilisée":
-                    e.statut = "à exécuter"
+                    if e.demandee:
+                        e.statut = "à exécuter"
+                    else:
+                        e.statut, e.detail = "non demandée", (f"{HORS_SELECTION} ; version précédente retirée : les "
+                                                              f"tables nettoyées sont refaites")
         a_faire = [e for e in self.etapes if e.statut == "à exécuter"]
         self.sortie(f"Rapport {self.cat.annee} — {self.params.get('territoire', '')}")
         if not a_faire:
@@ -403,8 +510,10 @@ class Execution:
         t = time.perf_counter()
         execute = self.travail / "notebooks" / e.notebook.name
         try:
-            pm.execute_notebook(str(e.notebook), str(execute), parameters=self.parametres_nb, kernel_name=_noyau(),
-                                cwd=str(e.notebook.parent), progress_bar=False, log_output=False)
+            with self.progression.etape(e.nom) as barre:
+                pm.execute_notebook(str(e.notebook), str(execute), parameters=self.parametres_nb,
+                                    kernel_name=_noyau(), cwd=str(e.notebook.parent), progress_bar=barre or False,
+                                    log_output=False)
         except Exception as exc:
             self.sortie(f"  ✗ {e.nom} : échec")
             if not lever:
@@ -429,12 +538,12 @@ class Execution:
         from concurrent.futures import ThreadPoolExecutor
 
         from tqdm import tqdm
-        barre = tqdm(total=len(codes), desc="Fiches quartier", unit="fiche", leave=False,
-                     disable=self.sortie is not print or not sys.stderr.isatty())
-        with ThreadPoolExecutor(max_workers=len(lots)) as pool:
-            echecs = [f.result() for f in [pool.submit(self._lot_de_fiches, e.notebook, lot, dossier, barre)
-                                           for lot in lots]]
-        barre.close()
+        with self.progression.etape(f"fiches quartier ({len(codes)})", unite="fiche") as options:
+            barre = tqdm(total=len(codes), **(options or {"disable": True}))
+            with ThreadPoolExecutor(max_workers=max(1, len(lots))) as pool:
+                echecs = [f.result() for f in [pool.submit(self._lot_de_fiches, e.notebook, lot, dossier, barre)
+                                               for lot in lots]]
+            barre.close()
         for echec in echecs:
             if echec is not None:
                 self._echouer(*echec)
@@ -496,8 +605,9 @@ class Execution:
                             "html": "validation/index.html"})
         for x in sorted((self.travail / "tableaux").glob("*.xlsx")) if (self.travail / "tableaux").is_dir() else []:
             annexes.append({"titre": f"Tableaux du chapitre « {x.stem} » (Excel)", "html": f"tableaux/{x.name}"})
-        ignorees = [{"titre": f"{titre_notebook(e.notebook)} — non produit ({e.detail})"}
-                    for e in self.etapes if e.statut == "ignorée"]
+        ignorees = [{"titre": f"{titre_notebook(e.notebook) if e.groupe != 'fiches' else 'Fiches quartier'} — non "
+                              f"produit ({e.detail})"}
+                    for e in self.etapes if e.statut in ("ignorée", "non demandée")]
         entrees = []
         for table in sorted(self.tables):
             f = self.cat.fichier_brut(table)
@@ -511,14 +621,17 @@ class Execution:
     def _resume(self, rien_de_neuf: bool = False):
         total = time.perf_counter() - self.t0
         if rien_de_neuf:
-            self.sortie(f"Rien n'a changé (fichiers bruts, référentiels, paramètres, notebooks, code) : les "
-                        f"{len(self.etapes)} étapes sont réutilisées. ({total:.1f} s)")
+            r = sum(e.statut == "réutilisée" for e in self.etapes)
+            autres = [f"{e.nom} ({e.statut} : {e.detail})" for e in self.etapes if e.statut != "réutilisée"]
+            self.sortie(f"Rien n'a changé (fichiers bruts, référentiels, paramètres, notebooks, code) : "
+                        + (f"les {r} étapes sont réutilisées" if not autres else
+                           f"{r} étape(s) réutilisée(s) ; non produites : {' ; '.join(autres)}") + f". ({total:.1f} s)")
         else:
             self.sortie("Résumé :")
             for e in self.etapes:
                 d = f" — {e.detail}" if e.detail else ""
                 duree = f" ({e.duree:.1f} s)" if e.statut == "exécutée" else ""
-                self.sortie(f"  {e.statut:<11} {e.nom}{duree}{d}")
+                self.sortie(f"  {e.statut:<12} {e.nom}{duree}{d}")
             n = sum(e.statut == "exécutée" for e in self.etapes)
             r = sum(e.statut == "réutilisée" for e in self.etapes)
             self.sortie(f"{n} étape(s) exécutée(s), {r} réutilisée(s), en {total:.1f} s.")
@@ -526,17 +639,14 @@ class Execution:
 
 
 def _selection_fiches(codes: list[str], choix) -> list[str]:
-    """« toutes », un nombre n (les n premiers quartiers) ou une liste de codes (qui doivent exister)."""
-    if choix in (None, "toutes", "tous"):
-        return codes
-    if isinstance(choix, int):
-        return codes[:max(0, choix)]
-    if isinstance(choix, list):
-        inconnus = [c for c in choix if c not in codes]
-        if inconnus:
-            raise EchecExecution(f"fiches_quartier : quartier(s) inconnu(s) : {', '.join(map(str, inconnus))}")
-        return [c for c in codes if c in choix]
-    raise EchecExecution(f"fiches_quartier : « {choix} » n'est ni « toutes », ni un nombre, ni une liste de codes")
+    """Règle de :func:`politique_ville.compute.qpv.selection_fiches` (partagée avec le chapitre 10, qui ne fait de lien
+    que vers les fiches produites)."""
+    from .compute.qpv import selection_fiches
+
+    try:
+        return selection_fiches(codes, choix)
+    except ValueError as exc:
+        raise EchecExecution(str(exc)) from None
 
 
 def _compter_lignes(chemin: Path):

@@ -15,7 +15,7 @@ Genres de colonne :
 - ``porteur`` : porteur ramené à son nom canonique (référentiel des porteurs) ;
 - ``type_porteur``, ``pilier``, ``thematique`` : codes de la nomenclature ;
 - ``priorite``, ``sous_priorite`` : codes de la feuille de route (« 7 », « 7.3 ») ;
-- ``code_qp`` : code de quartier (INSEE « QP » + 6 chiffres, ou code local « LOC-QP01 ») ;
+- ``code_qp`` : code de quartier (INSEE « QP » + 6 chiffres, ou code local « LOC-QP01 » à « LOC-QP9999 », « LOC-QC01 »…) ;
 - ``provenance`` : « publié », « reconstruit » ou « non publié ».
 
 Noms de colonnes des fichiers de l'INSEE : un fichier tel que l'INSEE le publie (« CODGEO », « LIBGEO », « LIBCOM »,
@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 
 GENRES_NUMERIQUES = ("montant", "taux", "indice", "effectif", "annee", "nombre")
 PROVENANCES = ("publié", "reconstruit", "non publié")
-MOTIF_CODE_QP = r"^(QP\d{6}|LOC-Q[PC]\d{2})$"
+#: code INSEE (« QP » + 6 chiffres) ou code local, pour un territoire qui n'a pas (ou pas encore) de codes INSEE :
+#: « LOC-QP01 » à « LOC-QP9999 » (QPV), « LOC-QC01 »… (quartiers communautaires ou de veille)
+MOTIF_CODE_QP = r"^(QP\d{6}|LOC-Q[PC]\d{2,4})$"
 
 
 @dataclass(frozen=True)

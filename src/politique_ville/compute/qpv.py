@@ -376,11 +376,39 @@ def communes_de_la_geographie(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> 
     return df.sort_values(["nb_qpv", "commune"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def liens_fiches(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> pd.DataFrame:
-    """Lien relatif (depuis ``reports/<annee>/``) vers la fiche de chaque quartier : ``quartiers/<code_qp>.html``."""
+def selection_fiches(codes: list[str], choix="toutes") -> list[str]:
+    """Quartiers qui ont une fiche (paramètre ``fiches_quartier``), dans l'ordre de ``codes`` (celui de la table) :
+    « toutes » (défaut), un nombre n (les n premiers quartiers, pour un échantillon) ou une liste de codes, qui
+    doivent tous exister. Choix illisible ou code inconnu : ``ValueError`` au message en français."""
+    codes = list(codes)
+    if choix is None or (isinstance(choix, str) and choix.strip().lower() in ("toutes", "tous")):
+        return codes
+    if isinstance(choix, bool):
+        raise ValueError(f"fiches_quartier : « {choix} » n'est ni « toutes », ni un nombre, ni une liste de codes")
+    if isinstance(choix, int):
+        if choix < 0:
+            raise ValueError(f"fiches_quartier : nombre de fiches négatif ({choix})")
+        return codes[:choix]
+    if isinstance(choix, (list, tuple)):
+        connus = set(codes)
+        inconnus = [str(c) for c in choix if c not in connus]
+        if inconnus:
+            raise ValueError(f"fiches_quartier : quartier(s) inconnu(s) dans la table des quartiers : "
+                             f"{', '.join(inconnus)}")
+        voulus = set(choix)
+        return [c for c in codes if c in voulus]
+    raise ValueError(f"fiches_quartier : « {choix} » n'est ni « toutes », ni un nombre, ni une liste de codes")
+
+
+def liens_fiches(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, fiches="toutes") -> pd.DataFrame:
+    """Lien relatif (depuis ``reports/<annee>/``) vers la fiche de chaque quartier, ``quartiers/<code_qp>.html``,
+    pour les seuls quartiers qui ont une fiche (``fiches`` : valeur du paramètre ``fiches_quartier``, voir
+    :func:`selection_fiches`) ; ``lien`` vide pour les autres (pas de lien vers une page qui n'existe pas)."""
+    avec_fiche = set(selection_fiches(qpv["code_qp"], fiches))
     q = quartiers(qpv, qpv_communes)
     return pd.DataFrame({"code_qp": q["code_qp"], "quartier": q["quartier"], "type_libelle": q["type_libelle"],
-                         "communes": q["communes"], "lien": [f"quartiers/{c}.html" for c in q["code_qp"]]})
+                         "communes": q["communes"],
+                         "lien": [f"quartiers/{c}.html" if c in avec_fiche else None for c in q["code_qp"]]})
 
 
 # --------------------------------------------------------------------------------------------- valeurs manquantes

@@ -1,0 +1,176 @@
+"""Choix des étapes (``--chapitres``), échantillon de fiches quartier (``fiches_quartier``) et avancement des étapes.
+
+Les exécutions se font sur le territoire FICTIF de ``tests/fixtures/territoire_fictif`` (seul un fichier INSEE de
+5 quartiers : préparation, chapitres 10 et 90, fiches), avec ``fiches_quartier: 2`` : quatre exécutions successives
+dans le même dossier de rapport, comme un analyste qui reprend son rapport morceau par morceau.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import shutil
+
+import pytest
+
+from conftest import RACINE
+from politique_ville.runner import EchecExecution, _choisir_etapes, etapes_du_rapport, executer
+
+FIXTURE = RACINE / "tests" / "fixtures" / "territoire_fictif"
+ANNEE = 2031
+CODES = ["QP999001", "QP999002", "QP999003", "QP999004", "QP999005"]  # ordre du fichier INSEE de la fixture
+
+
+# --------------------------------------------------------------------------------------------- --chapitres (sans exécuter)
+
+def _demandees(chapitres):
+    etapes = etapes_du_rapport(RACINE)
+    _choisir_etapes(etapes, chapitres)
+    return {e.nom for e in etapes if e.demandee and e.groupe != "préparation"}
+
+
+@pytest.mark.parametrize("chapitres, attendues", [
+    (["20"], {"20_programmation"}),
+    (["programmation"], {"20_programmation"}),
+    (["20", " 30 ", ""], {"20_programmation", "30_contribution_objectifs"}),
+    # les fiches se demandent sous plusieurs noms ; le chapitre 10, qui fait un lien vers elles, les emmène
+    (["fiche"], {"fiches_quartier"}),
+    (["fiches"], {"fiches_quartier"}),
+    (["fiches_quartier"], {"fiches_quartier"}),
+    (["quartiers"], {"fiches_quartier"}),
+    (["10"], {"10_geographie_prioritaire", "fiches_quartier"}),
+    (["90", "fiches"], {"90_concordance", "fiches_quartier"}),
+])
+def test_choix_des_chapitres(chapitres, attendues):
+    assert _demandees(chapitres) == attendues
+
+
+def test_preparation_toujours_demandee():
+    etapes = etapes_du_rapport(RACINE)
+    _choisir_etapes(etapes, ["40"])
+    prep = [e for e in etapes if e.groupe == "préparation"]
+    assert [e.nom[:2] for e in prep] == ["00", "01", "02", "03"] and all(e.demandee for e in prep)
+
+
+def test_chapitre_inconnu_est_une_erreur_qui_liste_les_choix():
+    with pytest.raises(EchecExecution) as exc:
+        _choisir_etapes(etapes_du_rapport(RACINE), ["20", "geographie-prioritaire", "fiche"])
+    message = str(exc.value)
+    assert message.startswith("Chapitre(s) inconnu(s) : geographie-prioritaire.")
+    assert "10 (10_geographie_prioritaire)" in message and "fiches (fiches quartier)" in message
+
+
+# --------------------------------------------------------------------------------------------- exécutions successives
+
+@pytest.fixture(scope="module")
+def reprises(tmp_path_factory):
+    base = tmp_path_factory.mktemp("selection")
+    raw = base / "raw" / str(ANNEE)
+    shutil.copytree(FIXTURE / "raw" / str(ANNEE), raw)
+    params = base / f"{ANNEE}.yaml"
+    texte = (FIXTURE / "params" / f"{ANNEE}.yaml").read_text(encoding="utf-8")
+    params.write_text(texte.replace('reference_dir: "', f'reference_dir: "{RACINE}/') + "fiches_quartier: 2\n",
+                      encoding="utf-8")
+    sortie = base / "reports" / str(ANNEE)
+    runs = {}
+
+    def run(nom, chapitres=None, **kw):
+        messages: list[str] = []
+        executer(ANNEE, racine=RACINE, fichier_params=params, raw_dir=raw, out=sortie,
+                 processed_dir=base / "processed" / str(ANNEE), chapitres=chapitres,
+                 sortie=lambda *a, **k: messages.append(" ".join(map(str, a))), **kw)
+        runs[nom] = {"messages": messages, "texte": "\n".join(messages),
+                     "fichiers": sorted(str(p.relative_to(sortie)) for p in sortie.rglob("*.html"))}
+
+    barres = io.StringIO()
+    run("fiches", ["fiche"], barres=True, fichier_barres=barres)
+    runs["fiches"]["barres"] = barres.getvalue()
+    runs["fiches"]["index"] = html.unescape((sortie / "index.html").read_text(encoding="utf-8"))
+    run("chapitre_10", ["10"])
+    run("tout")
+    run("rien")
+    return {"runs": runs, "sortie": sortie}
+
+
+def _statut(texte: str, nom: str) -> str:
+    m = re.search(rf"^  (exécutée|réutilisée|ignorée|non demandée)\s+{nom}\b(.*)$", texte, flags=re.M)
+    assert m, f"{nom} absent du résumé :\n{texte}"
+    return m.group(1) + m.group(2)
+
+
+@pytest.mark.pipeline
+def test_fiches_seules_sans_les_chapitres(reprises):
+    r = reprises["runs"]["fiches"]
+    assert _statut(r["texte"], "fiches_quartier").startswith("exécutée") and "2 fiches" in r["texte"]
+    for nom in ("10_geographie_prioritaire", "90_concordance"):
+        assert _statut(r["texte"], nom) == "non demandée — hors de la sélection --chapitres"
+    assert "quartiers/QP999001.html" in r["fichiers"] and "10_geographie_prioritaire.html" not in r["fichiers"]
+    assert "non produit (hors de la sélection --chapitres)" in r["index"]
+
+
+@pytest.mark.pipeline
+def test_echantillon_de_fiches_les_premiers_quartiers(reprises):
+    fiches = sorted(p.stem for p in (reprises["sortie"] / "quartiers").glob("*.html"))
+    assert fiches == CODES[:2]
+
+
+@pytest.mark.pipeline
+def test_une_barre_par_etape_dans_un_terminal(reprises):
+    barres = reprises["runs"]["fiches"]["barres"]
+    for nom in ("00_donnees_brutes", "01_nettoyage_financements", "02_nettoyage_insee", "03_validation"):
+        assert re.search(rf"{nom}:\s+\d+%\|.*\| \d+/\d+ .*cellule/s", barres), nom
+    assert re.search(r"fiches quartier \(2\):\s+\d+%\|.*\| [0-2]/2 .*fiche", barres)
+    # les lignes « ✓ » ne passent pas par le fichier des barres, et sans terminal pas de ligne « en cours »
+    assert "✓" not in barres and "en cours" not in reprises["runs"]["fiches"]["texte"]
+
+
+@pytest.mark.pipeline
+def test_hors_terminal_une_ligne_au_debut_et_a_la_fin_de_chaque_etape(reprises):
+    texte = reprises["runs"]["chapitre_10"]["texte"]
+    debut = texte.index("… 10_geographie_prioritaire : en cours")
+    assert texte.index("✓ 10_geographie_prioritaire (") > debut
+
+
+def _statuts(run: dict) -> dict[str, str]:
+    """Étape -> statut, lu dans le résumé de fin d'exécution."""
+    return dict((nom, statut) for statut, nom in re.findall(
+        r"^  (exécutée|réutilisée|ignorée|non demandée)\s+(\w+)", run["texte"], flags=re.M))
+
+
+@pytest.mark.pipeline
+def test_chapitre_10_reutilise_la_preparation_et_les_fiches(reprises):
+    statuts = _statuts(reprises["runs"]["chapitre_10"])
+    assert {n: statuts[n] for n in ("00_donnees_brutes", "03_validation", "10_geographie_prioritaire",
+                                    "fiches_quartier", "90_concordance")} == {
+        "00_donnees_brutes": "réutilisée", "03_validation": "réutilisée", "10_geographie_prioritaire": "exécutée",
+        "fiches_quartier": "réutilisée", "90_concordance": "non demandée"}
+
+
+@pytest.mark.pipeline
+def test_chapitre_10_ne_fait_de_lien_que_vers_les_fiches_produites(reprises):
+    sortie = reprises["sortie"]
+    page = (sortie / "10_geographie_prioritaire.html").read_text(encoding="utf-8")
+    liens = set(re.findall(r'href="(quartiers/[^"]+)"', page))
+    assert liens == {f"quartiers/{c}.html" for c in CODES[:2]}
+    assert all((sortie / lien).is_file() for lien in liens)
+    assert "Fiches produites pour 2 quartier(s) sur 5" in html.unescape(page)
+
+
+@pytest.mark.pipeline
+def test_execution_complete_garde_ce_qui_est_a_jour(reprises):
+    statuts = _statuts(reprises["runs"]["tout"])
+    assert [n for n, s in statuts.items() if s == "exécutée"] == ["90_concordance"]
+    assert {n for n, s in statuts.items() if s == "réutilisée"} == {
+        "00_donnees_brutes", "01_nettoyage_financements", "02_nettoyage_insee", "03_validation",
+        "10_geographie_prioritaire", "fiches_quartier"}
+    assert {"10_geographie_prioritaire.html", "90_concordance.html", "quartiers/QP999002.html"} <= set(
+        reprises["runs"]["tout"]["fichiers"])
+
+
+@pytest.mark.pipeline
+def test_sans_changement_tout_est_reutilise(reprises):
+    texte = reprises["runs"]["rien"]["texte"]
+    assert "Rien n'a changé" in texte and "7 étape(s) réutilisée(s)" in texte
+    # 20, 30, 40 : pas de programmation dans la fixture, nommés comme non produits
+    assert "non produites : 20_programmation (ignorée : entrées manquantes : programmation" in texte
