@@ -1,5 +1,7 @@
 """Validation Great Expectations : les tables 2019 passent ; une table altérée échoue avec table, colonne, lignes."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -33,6 +35,60 @@ def test_donnees_2019_valides_et_data_docs_publiees(valide):
     tables = {(l["table"], l["étape"]) for l in rapport.par_table}
     assert ("programmation", "brut") in tables and ("programmation", "traité") in tables
     assert ("insee_qpv", "traité") in tables
+
+
+def test_data_docs_lisibles_hors_ligne(valide):
+    """Aucune page des Data Docs ne charge de style, de script ni d'image depuis Internet ; chaque fichier local
+    qu'elles demandent existe (table de la page d'accueil, affichée par bootstrap-table et jQuery, comprise)."""
+    from politique_ville.datadocs import ressources_distantes
+
+    _, base = valide
+    pages = list((base / "docs").rglob("*.html"))
+    assert len(pages) > 50
+    for page in pages:
+        texte = page.read_text(encoding="utf-8")
+        assert ressources_distantes(texte) == [], page
+        assert "dataContextId" not in texte and "integrity=" not in texte and "newsletter" not in texte
+        for rel in re.findall(r'(?:src|href)="([^"#]+\.(?:css|js|png))"', texte):
+            assert (page.parent / rel).resolve().is_file(), (page, rel)
+    accueil = (base / "docs" / "index.html").read_text(encoding="utf-8")
+    for fichier in ("vendor/jquery/jquery.min.js", "vendor/bootstrap-table/bootstrap-table.min.js",
+                    "vendor/bootstrap/bootstrap.min.css", "vendor/fontawesome/css/all.min.css"):
+        assert f'"static/{fichier}"' in accueil, fichier
+    assert (base / "docs" / "static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2").is_file()
+
+
+def test_reecriture_hors_ligne():
+    from politique_ville.datadocs import _reecrire, ressources_distantes
+
+    page = ('<link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css"/>\n'
+            '<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>\n'
+            '<script src="https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js" integrity="sha384-x"'
+            ' crossorigin="anonymous"></script>\n'
+            '<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=1&'
+            'dataContextId=abc"/>\n<a href="https://greatexpectations.io">GX</a>')
+    assert len(ressources_distantes(page)) == 4
+    sortie = _reecrire(page, "../static")
+    assert sortie == ('<link rel="stylesheet" href="../static/vendor/bootstrap/bootstrap.min.css"/>\n'
+                      '<script src="../static/vendor/bootstrap/bootstrap.min.js"></script>\n'
+                      '<img src="../static/images/logo-long.png"/>\n<a href="https://greatexpectations.io">GX</a>')
+    assert ressources_distantes(sortie) == []
+    # une adresse inconnue reste telle quelle, et se voit
+    inconnue = '<script src="https://exemple.invalid/x.js"></script>'
+    assert _reecrire(inconnue, "static") == inconnue and ressources_distantes(inconnue)
+    # une page avec un graphique garde Vega
+    graphique = '<script src="https://cdn.jsdelivr.net/npm/vega@5"></script><script>vegaEmbed("#c", s)</script>'
+    assert _reecrire(graphique, "static") == graphique
+
+
+def test_ressources_gardees_conformes_a_leur_inventaire():
+    import subprocess
+    import sys
+
+    from conftest import RACINE
+    r = subprocess.run([sys.executable, str(RACINE / "scripts" / "vendoriser_datadocs.py"), "--verifier"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "20 fichiers, 0 différent(s)" in r.stdout, r.stdout + r.stderr
 
 
 def test_resultat_reutilise_si_rien_n_a_change(valide, donnees, catalogue):

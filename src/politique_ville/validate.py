@@ -25,6 +25,7 @@ import pandas as pd
 
 from .catalog import COLONNE_LIGNE
 from .clean import ValeurIllisible, lire_nombre
+from .datadocs import rendre_hors_ligne
 from .nettoyage import Referentiels
 from .schemas import GENRES_NUMERIQUES, MOTIF_CODE_QP, PROVENANCES, SCHEMAS, genre_implicite, renommages_colonnes
 
@@ -361,6 +362,7 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path, cle: str) -> RapportValid
             par_table.append({"table": table, "étape": etape, "attentes": len(attentes), "réussies": ok,
                               "échecs": len(attentes) - ok})
         ctx.build_data_docs(site_names=["rapport"])  # une seule construction des Data Docs, pour toutes les tables
+        rendre_hors_ligne(docs_dir)  # styles et scripts copiés à côté des pages : lisibles sans Internet
         rapport = RapportValidation(not echecs, n, echecs, par_table, cle, docs=str(docs_dir / "index.html"))
         return rapport
     finally:
