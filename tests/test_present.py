@@ -41,3 +41,18 @@ def test_tableau_long_montre_les_premieres_lignes_et_garde_tout_dans_le_classeur
 def test_lignes_max_invalide(tmp_path, mauvais):
     with pytest.raises(ValueError, match="lignes_max"):
         present.Chapitre("test", tmp_path).tableau(_tableau(3), "T", lignes_max=mauvais)
+
+
+def test_figure_en_png_quel_que_soit_le_moteur_de_matplotlib():
+    """Avec le moteur « Agg » (MPLBACKEND=Agg sur un serveur), ``display(fig)`` n'afficherait que le texte
+    « <Figure size …> » : ``image_figure`` donne toujours l'image PNG."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.bar(["a", "b"], [1, 2])
+    image = present.image_figure(fig)
+    plt.close(fig)
+    assert image.format == "png" and image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(image.data) > 2000 and "image/png" in image._repr_mimebundle_()[0]

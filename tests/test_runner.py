@@ -45,3 +45,40 @@ def test_ligne_de_commande_en_francais(racine):
     r = subprocess.run([sys.executable, "-m", "politique_ville", "run", "--annee", "1999"], capture_output=True,
                        text=True, cwd=racine)
     assert r.returncode == 1 and "Fichier de paramètres introuvable" in r.stderr
+
+
+def test_reserve_de_noyaux_prechauffes(racine):
+    """Un noyau de la réserve est prêt, les modules des chapitres déjà importés, sans rien laisser dans l'espace de
+    noms du notebook ni compter d'exécution ; les noyaux non pris sont arrêtés à la fermeture."""
+    import time
+
+    from politique_ville.runner import ReserveNoyaux
+
+    reserve = ReserveNoyaux(2, racine / "notebooks")
+    try:
+        debut = time.monotonic()
+        km = None
+        while km is None and time.monotonic() - debut < 120:
+            km = reserve.prendre()
+            time.sleep(0.1)
+        assert km is not None and km.is_alive()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            sorties = []
+            rep = kc.execute_interactive(
+                "import sys; print(sorted(m for m in ('pandas', 'politique_ville.compute.qpv', "
+                "'politique_ville.figures.programmation') if m in sys.modules), "
+                "[n for n in dir() if n.startswith('_pv')])",
+                output_hook=lambda msg: sorties.append(msg["content"].get("text", "")), timeout=60)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        assert rep["content"]["execution_count"] == 1  # le préchauffage ne compte pas d'exécution
+        assert "".join(sorties).strip() == ("['pandas', 'politique_ville.compute.qpv', "
+                                           "'politique_ville.figures.programmation'] []")
+    finally:
+        reserve.fermer()
+    autre = reserve.prendre()
+    assert autre is None  # le second noyau, non pris, a été arrêté et retiré

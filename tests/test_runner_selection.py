@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import shutil
 
@@ -84,7 +85,13 @@ def reprises(tmp_path_factory):
                      "fichiers": sorted(str(p.relative_to(sortie)) for p in sortie.rglob("*.html"))}
 
     barres = io.StringIO()
-    run("fiches", ["fiche"], barres=True, fichier_barres=barres)
+    # comme sur un serveur : matplotlib sans affichage, pour les noyaux aussi (les figures restent des images)
+    moteur = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "Agg"
+    try:
+        run("fiches", ["fiche"], barres=True, fichier_barres=barres)
+    finally:
+        os.environ.pop("MPLBACKEND") if moteur is None else os.environ.__setitem__("MPLBACKEND", moteur)
     runs["fiches"]["barres"] = barres.getvalue()
     runs["fiches"]["index"] = html.unescape((sortie / "index.html").read_text(encoding="utf-8"))
     run("chapitre_10", ["10"])
@@ -113,6 +120,16 @@ def test_fiches_seules_sans_les_chapitres(reprises):
 def test_echantillon_de_fiches_les_premiers_quartiers(reprises):
     fiches = sorted(p.stem for p in (reprises["sortie"] / "quartiers").glob("*.html"))
     assert fiches == CODES[:2]
+
+
+@pytest.mark.pipeline
+def test_figures_en_images_meme_avec_matplotlib_sans_affichage(reprises):
+    """Fiches produites avec MPLBACKEND=Agg ; chapitre 10 sans : les figures sont des images PNG, jamais le texte
+    « <Figure size …> »."""
+    for page in [reprises["sortie"] / "quartiers" / f"{c}.html" for c in CODES[:2]] + [
+            reprises["sortie"] / "10_geographie_prioritaire.html"]:
+        texte = page.read_text(encoding="utf-8")
+        assert "data:image/png;base64," in texte and "Figure size" not in texte, page
 
 
 @pytest.mark.pipeline

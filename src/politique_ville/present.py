@@ -206,6 +206,16 @@ def style_figures():
                          "axes.formatter.use_locale": False})
 
 
+def image_figure(fig):
+    """La figure, en PNG, à afficher (``display(image_figure(fig))``) : rendue comme le fait JupyterLab, mais sans
+    dépendre du moteur de matplotlib du noyau. Avec ``MPLBACKEND=Agg`` dans l'environnement (fréquent sur un
+    serveur), ``display(fig)`` n'écrirait que « <Figure size 900x600 with 1 Axes> » dans le rapport."""
+    from IPython.core.pylabtools import print_figure
+    from IPython.display import Image
+
+    return Image(data=print_figure(fig, fmt="png", bbox_inches="tight"), format="png")
+
+
 def format_axe(ax, axe: str = "x", unite: str = "", decimales: int = 0):
     """Graduations au format français (1 712 989, 35,3 %)."""
     from matplotlib.ticker import FuncFormatter

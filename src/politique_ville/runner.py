@@ -2,7 +2,8 @@
 
 - préparation (00 à 09 : lecture, nettoyage, validation), séquentielle ; puis les chapitres (10 et plus), indépendants,
   en parallèle (``jobs``) ; puis les fiches quartier, un notebook paramétré exécuté par quartier dans des noyaux
-  partagés (un démarrage de noyau par lot, pas par fiche) ;
+  partagés (un démarrage de noyau par lot, pas par fiche) ; pendant la validation, qui n'occupe qu'un cœur, des
+  noyaux sont préparés d'avance pour les chapitres (:class:`ReserveNoyaux`) ;
 - incrémental : une étape n'est ré-exécutée que si ses entrées ont changé (fichiers bruts, référentiels,
   paramètres, notebook, code du paquet) ; sinon son résultat précédent est réutilisé (``force`` ré-exécute tout) ;
 - sûr : le rapport est construit dans un dossier de travail puis mis en place d'un coup ; une exécution qui échoue
@@ -178,6 +179,82 @@ def _noyau() -> str:
     return NOYAU
 
 
+#: modules importés d'avance dans un noyau préchauffé (ceux des chapitres et des fiches)
+MODULES_CHAPITRES = ("pandas", "numpy", "pyarrow.parquet", "matplotlib.pyplot", "seaborn", "IPython.display",
+                     "politique_ville.catalog", "politique_ville.present", "politique_ville.concordance",
+                     "politique_ville.runner", "politique_ville.compute.qpv", "politique_ville.compute.programmation",
+                     "politique_ville.compute.contribution", "politique_ville.figures.qpv",
+                     "politique_ville.figures.programmation", "politique_ville.figures.contribution")
+
+
+class ReserveNoyaux:
+    """Noyaux démarrés d'avance, imports des chapitres faits, pour les chapitres et les lots de fiches.
+
+    La validation (Great Expectations) n'occupe qu'un cœur pendant plusieurs secondes ; pendant ce temps, la réserve
+    démarre des noyaux un à un sur l'autre cœur et y importe pandas, matplotlib et les modules du paquet (sans
+    rien définir dans l'espace de noms du notebook, sans compter d'exécution). Un chapitre prend un noyau prêt s'il
+    y en a un (sinon papermill en démarre un, comme d'habitude) ; les noyaux non pris sont arrêtés à la fin.
+    ``nombre`` borne la mémoire : un noyau préchauffé occupe environ 150 Mio."""
+
+    def __init__(self, nombre: int, cwd: Path):
+        import queue
+
+        self.prets: "queue.Queue" = queue.Queue()
+        self._cwd = str(cwd)
+        self._arret = threading.Event()
+        self._fil = threading.Thread(target=self._demarrer, args=(max(0, nombre),), daemon=True)
+        self._fil.start()
+
+    def _demarrer(self, nombre: int):
+        from jupyter_client.manager import KernelManager
+
+        code = ("import importlib as _pv_importlib\n"
+                f"for _pv_module in {MODULES_CHAPITRES!r}:\n    _pv_importlib.import_module(_pv_module)\n"
+                "del _pv_importlib, _pv_module")
+        for _ in range(nombre):
+            if self._arret.is_set():
+                return
+            km = KernelManager(kernel_name=_noyau())
+            try:
+                km.start_kernel(cwd=self._cwd)
+                kc = km.client()
+                kc.start_channels()
+                try:
+                    kc.wait_for_ready(timeout=60)
+                    kc.execute_interactive(code, silent=True, store_history=False, timeout=120)
+                finally:
+                    kc.stop_channels()
+            except Exception:  # un noyau qui ne démarre pas : le chapitre en démarrera un lui-même
+                _arreter_noyau(km)
+                continue
+            self.prets.put(km)
+
+    def prendre(self):
+        """Un noyau préchauffé s'il y en a un de prêt, sinon ``None`` (sans attendre)."""
+        import queue
+        try:
+            return self.prets.get_nowait()
+        except queue.Empty:
+            return None
+
+    def arreter_prechauffage(self):
+        self._arret.set()
+
+    def fermer(self):
+        self._arret.set()
+        self._fil.join(timeout=120)
+        while (km := self.prendre()) is not None:
+            _arreter_noyau(km)
+
+
+def _arreter_noyau(km):
+    try:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    except Exception:
+        pass
+
+
 def _quartiers(cat: Catalogue):
     """Quartiers de l'année (table nettoyée, promue par la validation), avec un libellé pour l'index."""
     import pandas as pd
@@ -350,6 +427,7 @@ class Execution:
                  fichier_params: Path | None = None, progression: Progression | None = None):
         self.cat, self.params, self.force = cat, params, force
         self.progression = progression or Progression(sortie)
+        self.reserve: ReserveNoyaux | None = None  # noyaux préchauffés pendant la validation
         self.sortie = self.progression.ecrire
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
         self.final = cat.reports_dir
@@ -444,15 +522,25 @@ class Execution:
         independants = [e for e in preparation if not _est_validation(e.notebook)]
         if independants:
             self._en_parallele(independants)
-        for e in preparation:
-            if _est_validation(e.notebook):
-                self._executer_notebook(e)
         chapitres = [e for e in a_faire if e.groupe == "chapitre"]
-        if chapitres:
-            self._en_parallele(chapitres)
-        for e in a_faire:
-            if e.groupe == "fiches":
-                self._executer_fiches(e)
+        consommateurs = len(chapitres) + (self.jobs if any(e.groupe == "fiches" for e in a_faire) else 0)
+        # pendant la validation (un seul cœur occupé), des noyaux se préparent pour les chapitres et les fiches
+        self.reserve = ReserveNoyaux(min(consommateurs, 2 * self.jobs), self.cat.racine / "notebooks") \
+            if consommateurs and any(_est_validation(e.notebook) for e in preparation) else None
+        try:
+            for e in preparation:
+                if _est_validation(e.notebook):
+                    self._executer_notebook(e)
+            if self.reserve is not None:
+                self.reserve.arreter_prechauffage()
+            if chapitres:
+                self._en_parallele(chapitres)
+            for e in a_faire:
+                if e.groupe == "fiches":
+                    self._executer_fiches(e)
+        finally:
+            if self.reserve is not None:
+                self.reserve.fermer()
         self._ecrire_index()
         manifeste = {"annee": self.cat.annee, "etapes": {
             e.nom: {"cle": e.cle, "sorties": self._sorties(e), "duree": round(e.duree, 2)}
@@ -504,21 +592,28 @@ class Execution:
             if echec is not None:
                 self._echouer(*echec)
 
+    def _noyau_prechauffe(self):
+        return self.reserve.prendre() if self.reserve is not None else None
+
     def _executer_notebook(self, e: Etape, lever: bool = True):
         import papermill as pm
 
         t = time.perf_counter()
         execute = self.travail / "notebooks" / e.notebook.name
+        km = self._noyau_prechauffe() if e.groupe != "préparation" else None
         try:
             with self.progression.etape(e.nom) as barre:
                 pm.execute_notebook(str(e.notebook), str(execute), parameters=self.parametres_nb,
                                     kernel_name=_noyau(), cwd=str(e.notebook.parent), progress_bar=barre or False,
-                                    log_output=False)
+                                    log_output=False, **({"km": km} if km is not None else {}))
         except Exception as exc:
             self.sortie(f"  ✗ {e.nom} : échec")
             if not lever:
                 return (e.nom, execute, exc)
             self._echouer(e.nom, execute, exc)
+        finally:
+            if km is not None:  # noyau prêté par la réserve : papermill ne l'arrête pas
+                _arreter_noyau(km)
         exporter_html(execute, self.travail / f"{e.nom}.html")
         exporter_html(execute, self.travail / f"{e.nom}_avec_code.html", avec_code=True)
         e.statut, e.duree = "exécutée", time.perf_counter() - t
@@ -564,8 +659,10 @@ class Execution:
         for c in modele.cells:
             c.metadata.setdefault("tags", [])
         modele.metadata.setdefault("papermill", {})
-        km = KernelManager(kernel_name=_noyau())
-        km.start_kernel(cwd=str(modele_chemin.parent))
+        km = self._noyau_prechauffe()
+        if km is None:
+            km = KernelManager(kernel_name=_noyau())
+            km.start_kernel(cwd=str(modele_chemin.parent))
         kc = km.client()
         kc.start_channels()
         try:
