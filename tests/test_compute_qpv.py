@@ -534,3 +534,32 @@ def test_fiche_effectifs(insee):
     p = cq.parts_agglomeration(qpv, refs).set_index("code")
     assert e.loc["pop_mun", "part_agglomeration"] == pytest.approx(pop / p.loc["pop_mun", "total_agglomeration"] * 100)
     assert math.isnan(e.loc["abcde_f", "part_agglomeration"])       # total non publié
+
+
+@pytest.mark.parametrize("code, valeur, reference, nettement, attendu", [
+    ("part_moins_25", 38.0, 32.6, None, "plus"), ("part_moins_25", 38.0, 41.0, None, "moins"),
+    ("part_moins_25", 38.04, 37.96, None, "égal"),  # égaux à la précision affichée (1 décimale)
+    ("ind_jeune", 1.6, 1.2, 0.25, "nettement plus"), ("ind_jeune", 1.3, 1.2, 0.25, "plus"),
+    ("pmimp", 24.0, 45.6, 0.25, "nettement moins"), ("decuc_q2", 1077.0, 1476.0, None, "moins"),
+    ("tx_tot_empl", 56.4, float("nan"), None, "inconnu"), ("tx_tot_empl", None, 57.5, None, "inconnu"),
+    ("tx_tot_empl", "secret", 57.5, None, "inconnu"),
+])
+def test_sens_des_ecarts_a_la_precision_affichee(code, valeur, reference, nettement, attendu):
+    assert cq.comparer(code, valeur, reference, nettement) == attendu
+
+
+def test_sens_des_ecarts_2019_conformes_au_rapport(insee):
+    """Les phrases du rapport 2019 (« proportion plus faible qu'à l'échelle des QPV du département », « beaucoup moins
+    concernés par le vieillissement », « ménages imposés beaucoup plus faible ») découlent des données recalculées."""
+    qpv, communes, refs, manquantes, _ = insee
+    synth = cq.synthese(qpv, refs, manquantes).set_index("code")
+    assert cq.comparer("part_moins_25", synth.loc["part_moins_25", "moyenne_qpv"],
+                       synth.loc["part_moins_25", cq.NIVEAU_QPV_DEPARTEMENT]) == "moins"
+    assert cq.comparer("ind_jeune", synth.loc["ind_jeune", "moyenne_qpv"], synth.loc["ind_jeune", cq.NIVEAU_AGGLO],
+                       0.25) == "nettement plus"
+    assert cq.comparer("pmimp", synth.loc["pmimp", "moyenne_qpv"], synth.loc["pmimp", cq.NIVEAU_AGGLO],
+                       0.25) == "nettement moins"
+    assert cq.comparer("decuc_q2", synth.loc["decuc_q2", "moyenne_qpv"],
+                       synth.loc["decuc_q2", cq.NIVEAU_AGGLO]) == "moins"
+    assert cq.comparer("part_menages_1pers", synth.loc["part_menages_1pers", "moyenne_qpv"],
+                       synth.loc["part_menages_1pers", cq.NIVEAU_AGGLO]) == "plus"

@@ -258,3 +258,42 @@ def test_preparation_avec_le_seul_fichier_insee(fictif):
 def test_fichiers_bruts_inchanges(fictif):
     assert fictif["fixture_avant"] and fictif["fixture_apres"] == fictif["fixture_avant"]
     assert fictif["copie_apres"] == fictif["copie_avant"]
+
+
+# --------------------------------------------------------------------------------------------- comparaisons partielles
+
+@pytest.fixture(scope="module")
+def references_partielles(tmp_path_factory):
+    """Le même territoire avec un fichier de niveaux de comparaison partiel : l'agglomération seule, trois
+    indicateurs, et un indice de jeunesse de l'agglomération SUPÉRIEUR à celui des QPV (l'inverse de 2019)."""
+    from politique_ville.runner import executer
+
+    base = tmp_path_factory.mktemp("fictif_refs")
+    raw = base / "raw" / str(ANNEE)
+    shutil.copytree(FIXTURE / "raw" / str(ANNEE), raw)
+    (raw / "insee_references.csv").write_text(
+        "niveau,libelle_territoire,pop_mun,ind_jeune,tx_tot_empl\n"
+        "Agglomération,Communauté fictive de Val-d'Exemple,48 210,2.0,61.2%\n", encoding="utf-8")
+    messages: list[str] = []
+    index = executer(ANNEE, racine=RACINE, fichier_params=PARAMS, raw_dir=raw, out=base / "reports" / str(ANNEE),
+                     processed_dir=base / "processed" / str(ANNEE), chapitres=["10"],
+                     sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+    page = index.parent / "10_geographie_prioritaire.html"
+    texte = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _page(page)))
+    return {"texte": texte, "brut": page.read_text(encoding="utf-8"), "messages": messages}
+
+
+@pipeline
+def test_chapitre_10_avec_des_niveaux_de_comparaison_partiels(references_partielles):
+    texte = references_partielles["texte"]
+    assert "Traceback" not in references_partielles["brut"]
+    # chaque comparaison suit les données : QPV 1,6 contre 2,0 pour l'agglomération
+    assert ("Les QPV sont plus concernés par le vieillissement que l'ensemble du territoire : leur indice de jeunesse "
+            "est en moyenne de 1,6 , contre 2,0 à l'échelle de l'agglomération") in texte
+    assert "moins concernés par le vieillissement" not in texte
+    assert "soit 13,0 points de moins dans les QPV" in texte
+    # valeurs de l'agglomération absentes : dit, jamais « contre non publié », jamais de conclusion inventée
+    assert "Ménages imposés (en moyenne" in texte and "(valeur de l'agglomération non publiée)" in texte
+    assert "se démarquent fortement" not in texte and "contre non publié" not in texte
+    # pas de niveau « hors QPV » : pas de note à son sujet
+    assert "Agglomération hors QPV : femmes et hommes confondus" not in texte

@@ -98,7 +98,7 @@ class Indicateur:
 
 
 _HORS_QPV_DELD = {NIVEAU_HORS_QPV: "part_de_plus_2ans"}
-_NOTE_DELD = {NIVEAU_HORS_QPV: "femmes et hommes confondus, valeur donnée comme approximative par le rapport"}
+_NOTE_DELD = {NIVEAU_HORS_QPV: "femmes et hommes confondus"}  # « approximative » : provenance de chaque valeur
 
 INDICATEURS: tuple[Indicateur, ...] = (
     # ---- taux, indices et revenus : moyenne pondérée des QPV
@@ -499,6 +499,27 @@ def moyenne_qpv(qpv: pd.DataFrame, code: str) -> float:
     if not ok.any():
         return math.nan
     return float((x[ok] * w[ok]).sum() / w[ok].sum())
+
+
+def comparer(code: str, valeur, reference, nettement: float | None = None) -> str:
+    """Sens de l'écart entre une valeur (moyenne des QPV) et une valeur de comparaison, dans l'unité et à la
+    précision affichées de l'indicateur (sorties de :func:`synthese`) : « plus », « moins », « égal », ou « inconnu » si l'une manque (secret, non publié). Avec
+    ``nettement`` (écart relatif, ex. 0,25), « nettement plus » ou « nettement moins » au-delà. Le texte d'un
+    chapitre se règle sur ce sens : il ne dit jamais « plus faible » quand les données disent le contraire."""
+    i = indicateur(code)
+    try:
+        v, r = float(valeur), float(reference)
+    except (TypeError, ValueError):
+        return "inconnu"
+    if math.isnan(v) or math.isnan(r):
+        return "inconnu"
+    v_aff, r_aff = round(v, i.decimales), round(r, i.decimales)  # valeurs dans l'unité affichée (revenu mensuel)
+    if v_aff == r_aff:
+        return "égal"
+    sens = "plus" if v_aff > r_aff else "moins"
+    if nettement is not None and r != 0 and abs(v - r) / abs(r) >= nettement:
+        return f"nettement {sens}"
+    return sens
 
 
 def rangs(valeurs_: pd.Series, decimales: int) -> pd.Series:
