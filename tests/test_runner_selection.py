@@ -97,6 +97,14 @@ def reprises(tmp_path_factory):
     run("chapitre_10", ["10"])
     run("tout")
     run("rien")
+    # une liste de fiches qui nomme un quartier inconnu : arrêt avant les chapitres, rapport précédent intact
+    index_avant = (sortie / "index.html").read_bytes()
+    params.write_text(params.read_text(encoding="utf-8").replace("fiches_quartier: 2",
+                                                                 "fiches_quartier: [QP999002, QP999999]"),
+                      encoding="utf-8")
+    with pytest.raises(EchecExecution) as exc:
+        run("code_inconnu")
+    runs["code_inconnu"] = {"erreur": str(exc.value), "index_intact": (sortie / "index.html").read_bytes() == index_avant}
     return {"runs": runs, "sortie": sortie}
 
 
@@ -191,3 +199,12 @@ def test_sans_changement_tout_est_reutilise(reprises):
     assert "Rien n'a changé" in texte and "7 étape(s) réutilisée(s)" in texte
     # 20, 30, 40 : pas de programmation dans la fixture, nommés comme non produits
     assert "non produites : 20_programmation (ignorée : entrées manquantes : programmation" in texte
+
+
+@pytest.mark.pipeline
+def test_quartier_inconnu_dans_fiches_quartier_arrete_avant_les_chapitres(reprises):
+    r = reprises["runs"]["code_inconnu"]
+    assert r["erreur"].endswith(f"{ANNEE}.yaml : fiches_quartier : quartier(s) inconnu(s) dans la table des "
+                                f"quartiers : QP999999. Le rapport précédent ({reprises['sortie']}) n'a pas été "
+                                f"modifié.")
+    assert r["index_intact"]

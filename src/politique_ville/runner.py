@@ -533,6 +533,7 @@ class Execution:
                     self._executer_notebook(e)
             if self.reserve is not None:
                 self.reserve.arreter_prechauffage()
+            self._verifier_selection_fiches(a_faire)
             if chapitres:
                 self._en_parallele(chapitres)
             for e in a_faire:
@@ -591,6 +592,23 @@ class Execution:
         for echec in echecs:
             if echec is not None:
                 self._echouer(*echec)
+
+    def _verifier_selection_fiches(self, a_faire: list[Etape]):
+        """Un code inconnu dans ``fiches_quartier`` arrête l'exécution dès que les quartiers sont connus (tables
+        validées), avant les chapitres, plutôt qu'au milieu du chapitre 10 ; le rapport précédent reste en place."""
+        choix = self.params.get("fiches_quartier", "toutes")
+        if not any(e.groupe == "fiches" or e.nom.startswith("10") for e in a_faire):
+            return
+        quartiers = _quartiers(self.cat)
+        if quartiers is None:
+            return
+        try:
+            _selection_fiches(list(quartiers["code_qp"]), choix)
+        except EchecExecution as exc:
+            shutil.rmtree(self.travail, ignore_errors=True)
+            fichier = self.parametres_nb.get("fichier_params") or "fichier de paramètres"
+            raise EchecExecution(f"{fichier} : {exc}. Le rapport précédent ({self.final}) n'a pas été "
+                                 f"modifié.") from None
 
     def _noyau_prechauffe(self):
         return self.reserve.prendre() if self.reserve is not None else None
