@@ -45,6 +45,11 @@ def test_ligne_de_commande_en_francais(racine):
     r = subprocess.run([sys.executable, "-m", "politique_ville", "run", "--annee", "1999"], capture_output=True,
                        text=True, cwd=racine)
     assert r.returncode == 1 and "Fichier de paramètres introuvable" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "politique_ville", "run", "--help"], capture_output=True, text=True,
+                       cwd=racine)
+    assert r.returncode == 0 and r.stdout.startswith("utilisation : ")
+    for option in ("--params", "--raw-dir", "--out", "--processed-dir", "--chapitres", "--jobs", "--force"):
+        assert option in r.stdout, option
 
 
 def test_reserve_de_noyaux_prechauffes(racine):

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 
+import pandas as pd
 import pytest
 
 from conftest import RACINE
@@ -97,6 +98,10 @@ def reprises(tmp_path_factory):
     run("chapitre_10", ["10"])
     run("tout")
     run("rien")
+    # une exécution d'essai (ou une retouche) a remplacé les tables nettoyées : ce rapport n'en est plus issu
+    traitees = base / "processed" / str(ANNEE) / "insee_qpv.parquet"
+    pd.read_parquet(traitees).iloc[:3].to_parquet(traitees)
+    run("traitees_remplacees")
     # une liste de fiches qui nomme un quartier inconnu : arrêt avant les chapitres, rapport précédent intact
     index_avant = (sortie / "index.html").read_bytes()
     params.write_text(params.read_text(encoding="utf-8").replace("fiches_quartier: 2",
@@ -105,7 +110,7 @@ def reprises(tmp_path_factory):
     with pytest.raises(EchecExecution) as exc:
         run("code_inconnu")
     runs["code_inconnu"] = {"erreur": str(exc.value), "index_intact": (sortie / "index.html").read_bytes() == index_avant}
-    return {"runs": runs, "sortie": sortie}
+    return {"runs": runs, "sortie": sortie, "base": base}
 
 
 def _statut(texte: str, nom: str) -> str:
@@ -208,3 +213,13 @@ def test_quartier_inconnu_dans_fiches_quartier_arrete_avant_les_chapitres(repris
                                 f"quartiers : QP999999. Le rapport précédent ({reprises['sortie']}) n'a pas été "
                                 f"modifié.")
     assert r["index_intact"]
+
+
+@pytest.mark.pipeline
+def test_tables_nettoyees_remplacees_depuis_le_rapport_preparation_refaite(reprises):
+    r = reprises["runs"]["traitees_remplacees"]
+    assert "ne sont plus celles de ce rapport (remplacées ou modifiées depuis) : la préparation est refaite" in r["texte"]
+    statuts = _statuts(r)
+    assert statuts["02_nettoyage_insee"] == statuts["03_validation"] == "exécutée"
+    assert statuts["10_geographie_prioritaire"] == "exécutée"  # refait sur les tables refaites
+    assert len(pd.read_parquet(reprises["base"] / "processed" / str(ANNEE) / "insee_qpv.parquet")) == 5

@@ -350,6 +350,11 @@ def _empreinte_fichiers(*dossiers_ou_fichiers: Path, motif: str = "*") -> list[s
     return lignes
 
 
+def _empreinte_traitees(dossier: Path) -> str:
+    """Empreinte des tables nettoyées (fichiers Parquet) d'un dossier."""
+    return _cle(_empreinte_fichiers(dossier, motif="*.parquet")) if Path(dossier).is_dir() else ""
+
+
 def _cle(*morceaux) -> str:
     h = hashlib.sha256()
     for m in morceaux:
@@ -476,9 +481,17 @@ class Execution:
     # ------------------------------------------------------------------------------------------- exécution
     def lancer(self) -> Path:
         self._calculer_cles()
-        precedent = self._manifeste().get("etapes", {})
+        manifeste_precedent = self._manifeste()
+        precedent = manifeste_precedent.get("etapes", {})
         ancien = {} if self.force else precedent
-        traitees_ok = self.cat.processed_dir.is_dir() and any(self.cat.processed_dir.glob("*.parquet"))
+        # les tables nettoyées doivent être celles dont ce rapport est issu : une exécution d'essai (autres fichiers
+        # bruts, --out ailleurs) a pu les remplacer ; alors la préparation est refaite
+        attendues = manifeste_precedent.get("traitees")
+        traitees_ok = self.cat.processed_dir.is_dir() and any(self.cat.processed_dir.glob("*.parquet")) and (
+            attendues is None or attendues == _empreinte_traitees(self.cat.processed_dir))
+        if not traitees_ok and attendues and not self.force:
+            self.sortie(f"Les tables nettoyées de {self.cat.processed_dir} ne sont plus celles de ce rapport "
+                        f"(remplacées ou modifiées depuis) : la préparation est refaite.")
         for e in self.etapes:
             manquantes = [t for t in e.tables_requises if t not in self.tables]
             if manquantes:
@@ -543,7 +556,7 @@ class Execution:
             if self.reserve is not None:
                 self.reserve.fermer()
         self._ecrire_index()
-        manifeste = {"annee": self.cat.annee, "etapes": {
+        manifeste = {"annee": self.cat.annee, "traitees": _empreinte_traitees(self.cat.processed_dir), "etapes": {
             e.nom: {"cle": e.cle, "sorties": self._sorties(e), "duree": round(e.duree, 2)}
             for e in self.etapes if e.statut in ("exécutée", "réutilisée")}}
         (self.travail / MANIFESTE).write_text(json.dumps(manifeste, ensure_ascii=False, indent=1), encoding="utf-8")
