@@ -87,3 +87,35 @@ def test_reserve_de_noyaux_prechauffes(racine):
         reserve.fermer()
     autre = reserve.prendre()
     assert autre is None  # le second noyau, non pris, a été arrêté et retiré
+
+
+def test_reserve_de_la_validation_et_attente_bornee(racine):
+    """Le noyau de la validation arrive avec Great Expectations déjà importé ; une réserve qui n'a plus rien à
+    préparer ne fait pas attendre (« prendre(attendre=…) » rend None aussitôt)."""
+    import time
+
+    from politique_ville.runner import MODULES_VALIDATION, ReserveNoyaux
+
+    vide = ReserveNoyaux(0, racine / "notebooks")
+    debut = time.monotonic()
+    assert vide.prendre(attendre=30) is None and time.monotonic() - debut < 5
+    vide.fermer()
+    reserve = ReserveNoyaux(1, racine / "notebooks", MODULES_VALIDATION)
+    try:
+        km = reserve.prendre(attendre=120)
+        assert km is not None
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            sorties = []
+            kc.execute_interactive("import sys, os; print('great_expectations' in sys.modules, "
+                                   "os.environ.get('GX_ANALYTICS_ENABLED'))",
+                                   output_hook=lambda msg: sorties.append(msg["content"].get("text", "")), timeout=60)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        assert "".join(sorties).strip() == "True False"
+        assert reserve.prendre(attendre=30) is None  # un seul noyau demandé : plus rien à attendre
+    finally:
+        reserve.fermer()

@@ -2,8 +2,9 @@
 
 - préparation (00 à 09 : lecture, nettoyage, validation), séquentielle ; puis les chapitres (10 et plus), indépendants,
   en parallèle (``jobs``) ; puis les fiches quartier, un notebook paramétré exécuté par quartier dans des noyaux
-  partagés (un démarrage de noyau par lot, pas par fiche) ; pendant la validation, qui n'occupe qu'un cœur, des
-  noyaux sont préparés d'avance pour les chapitres (:class:`ReserveNoyaux`) ;
+  partagés (un démarrage de noyau par lot, pas par fiche) ; des noyaux sont préparés d'avance sur le cœur laissé
+  libre (:class:`ReserveNoyaux`) : celui de la validation pendant les nettoyages, ceux des chapitres pendant la
+  validation ;
 - incrémental : une étape n'est ré-exécutée que si ses entrées ont changé (fichiers bruts, référentiels,
   paramètres, notebook, code du paquet) ; sinon son résultat précédent est réutilisé (``force`` ré-exécute tout) ;
 - sûr : le rapport est construit dans un dossier de travail puis mis en place d'un coup ; une exécution qui échoue
@@ -194,13 +195,15 @@ class ReserveNoyaux:
     démarre des noyaux un à un sur l'autre cœur et y importe pandas, matplotlib et les modules du paquet (sans
     rien définir dans l'espace de noms du notebook, sans compter d'exécution). Un chapitre prend un noyau prêt s'il
     y en a un (sinon papermill en démarre un, comme d'habitude) ; les noyaux non pris sont arrêtés à la fin.
-    ``nombre`` borne la mémoire : un noyau préchauffé occupe environ 150 Mio."""
+    ``nombre`` borne la mémoire : un noyau préchauffé occupe environ 150 Mio. ``modules`` : ceux des chapitres par
+    défaut ; :data:`MODULES_VALIDATION` pour le noyau de la validation, préparé, lui, pendant les nettoyages."""
 
-    def __init__(self, nombre: int, cwd: Path):
+    def __init__(self, nombre: int, cwd: Path, modules: tuple[str, ...] = MODULES_CHAPITRES):
         import queue
 
         self.prets: "queue.Queue" = queue.Queue()
         self._cwd = str(cwd)
+        self._modules = tuple(modules)
         self._arret = threading.Event()
         self._fil = threading.Thread(target=self._demarrer, args=(max(0, nombre),), daemon=True)
         self._fil.start()
@@ -208,34 +211,46 @@ class ReserveNoyaux:
     def _demarrer(self, nombre: int):
         from jupyter_client.manager import KernelManager
 
-        code = ("import importlib as _pv_importlib\n"
-                f"for _pv_module in {MODULES_CHAPITRES!r}:\n    _pv_importlib.import_module(_pv_module)\n"
-                "del _pv_importlib, _pv_module")
-        for _ in range(nombre):
-            if self._arret.is_set():
-                return
-            km = KernelManager(kernel_name=_noyau())
-            try:
-                km.start_kernel(cwd=self._cwd)
-                kc = km.client()
-                kc.start_channels()
-                try:
-                    kc.wait_for_ready(timeout=60)
-                    kc.execute_interactive(code, silent=True, store_history=False, timeout=120)
-                finally:
-                    kc.stop_channels()
-            except Exception:  # un noyau qui ne démarre pas : le chapitre en démarrera un lui-même
-                _arreter_noyau(km)
-                continue
-            self.prets.put(km)
+        code = ("import importlib as _pv_importlib\nimport os as _pv_os\n"
+                "_pv_os.environ.setdefault('GX_ANALYTICS_ENABLED', 'False')\n"
+                f"for _pv_module in {self._modules!r}:\n    _pv_importlib.import_module(_pv_module)\n"
+                "del _pv_importlib, _pv_os, _pv_module")
+        try:
+            for _ in range(nombre):
+                if self._arret.is_set():
+                    return
+                self._demarrer_un(KernelManager, code)
+        finally:
+            self.prets.put(_FIN)  # plus aucun noyau ne viendra : prendre(attendre=…) n'attend pas pour rien
 
-    def prendre(self):
-        """Un noyau préchauffé s'il y en a un de prêt, sinon ``None`` (sans attendre)."""
+    def _demarrer_un(self, KernelManager, code: str):
+        km = KernelManager(kernel_name=_noyau())
+        try:
+            km.start_kernel(cwd=self._cwd)
+            kc = km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=60)
+                kc.execute_interactive(code, silent=True, store_history=False, timeout=120)
+            finally:
+                kc.stop_channels()
+        except Exception:  # un noyau qui ne démarre pas : l'étape en démarrera un elle-même
+            _arreter_noyau(km)
+            return
+        self.prets.put(km)
+
+    def prendre(self, attendre: float = 0.0):
+        """Un noyau préchauffé s'il y en a un de prêt (au besoin en l'attendant ``attendre`` secondes, tant que la
+        réserve en prépare encore), sinon ``None``."""
         import queue
         try:
-            return self.prets.get_nowait()
+            km = self.prets.get(timeout=attendre) if attendre > 0 else self.prets.get_nowait()
         except queue.Empty:
             return None
+        if km is _FIN:
+            self.prets.put(_FIN)
+            return None
+        return km
 
     def arreter_prechauffage(self):
         self._arret.set()
@@ -245,6 +260,13 @@ class ReserveNoyaux:
         self._fil.join(timeout=120)
         while (km := self.prendre()) is not None:
             _arreter_noyau(km)
+
+
+_FIN = object()  # marque de fin de la file d'une réserve
+
+#: modules importés d'avance dans le noyau de la validation, préparé pendant la lecture et les nettoyages
+MODULES_VALIDATION = ("great_expectations", "pandas", "pyarrow.parquet", "IPython.display", "politique_ville.catalog",
+                      "politique_ville.nettoyage", "politique_ville.present", "politique_ville.validate")
 
 
 def _arreter_noyau(km):
@@ -433,6 +455,7 @@ class Execution:
         self.cat, self.params, self.force = cat, params, force
         self.progression = progression or Progression(sortie)
         self.reserve: ReserveNoyaux | None = None  # noyaux préchauffés pendant la validation
+        self.reserve_validation: ReserveNoyaux | None = None  # celui de la validation, pendant les nettoyages
         self.sortie = self.progression.ecrire
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
         self.final = cat.reports_dir
@@ -533,17 +556,20 @@ class Execution:
         # lecture et nettoyages sont indépendants (tables différentes) : en parallèle ; la validation (qui lit toutes
         # les tables nettoyées et les publie) vient après eux
         independants = [e for e in preparation if not _est_validation(e.notebook)]
-        if independants:
-            self._en_parallele(independants)
+        validation = [e for e in preparation if _est_validation(e.notebook)]
         chapitres = [e for e in a_faire if e.groupe == "chapitre"]
         consommateurs = len(chapitres) + (self.jobs if any(e.groupe == "fiches" for e in a_faire) else 0)
-        # pendant la validation (un seul cœur occupé), des noyaux se préparent pour les chapitres et les fiches
-        self.reserve = ReserveNoyaux(min(consommateurs, 2 * self.jobs), self.cat.racine / "notebooks") \
-            if consommateurs and any(_est_validation(e.notebook) for e in preparation) else None
+        # le noyau de la validation (Great Expectations : plusieurs secondes d'import) se prépare pendant la lecture
+        # et les nettoyages ; pendant la validation (un seul cœur occupé), ceux des chapitres et des fiches
+        self.reserve_validation = ReserveNoyaux(1, self.cat.racine / "notebooks", MODULES_VALIDATION) \
+            if validation else None
         try:
-            for e in preparation:
-                if _est_validation(e.notebook):
-                    self._executer_notebook(e)
+            if independants:
+                self._en_parallele(independants)
+            self.reserve = ReserveNoyaux(min(consommateurs, 2 * self.jobs), self.cat.racine / "notebooks") \
+                if consommateurs and validation else None
+            for e in validation:
+                self._executer_notebook(e)
             if self.reserve is not None:
                 self.reserve.arreter_prechauffage()
             self._verifier_selection_fiches(a_faire)
@@ -553,8 +579,9 @@ class Execution:
                 if e.groupe == "fiches":
                     self._executer_fiches(e)
         finally:
-            if self.reserve is not None:
-                self.reserve.fermer()
+            for reserve in (self.reserve, self.reserve_validation):
+                if reserve is not None:
+                    reserve.fermer()
         self._ecrire_index()
         manifeste = {"annee": self.cat.annee, "traitees": _empreinte_traitees(self.cat.processed_dir), "etapes": {
             e.nom: {"cle": e.cle, "sorties": self._sorties(e), "duree": round(e.duree, 2)}
@@ -631,7 +658,10 @@ class Execution:
 
         t = time.perf_counter()
         execute = self.travail / "notebooks" / e.notebook.name
-        km = self._noyau_prechauffe() if e.groupe != "préparation" else None
+        if _est_validation(e.notebook):
+            km = self.reserve_validation.prendre(attendre=120) if self.reserve_validation is not None else None
+        else:
+            km = self._noyau_prechauffe() if e.groupe != "préparation" else None
         try:
             with self.progression.etape(e.nom) as barre:
                 pm.execute_notebook(str(e.notebook), str(execute), parameters=self.parametres_nb,
