@@ -52,37 +52,36 @@ def test_ligne_de_commande_en_francais(racine):
         assert option in r.stdout, option
 
 
+def _executer_puis_arreter(km, code: str) -> tuple[int, str]:
+    """Exécute ``code`` dans le noyau d'une réserve puis l'arrête : (numéro d'exécution, texte affiché)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        sorties = []
+        rep = kc.execute_interactive(code, output_hook=lambda msg: sorties.append(msg["content"].get("text", "")),
+                                     timeout=60)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return rep["content"]["execution_count"], "".join(sorties).strip()
+
+
 def test_reserve_de_noyaux_prechauffes(racine):
     """Un noyau de la réserve est prêt, les modules des chapitres déjà importés, sans rien laisser dans l'espace de
     noms du notebook ni compter d'exécution ; les noyaux non pris sont arrêtés à la fermeture."""
-    import time
-
     from politique_ville.runner import ReserveNoyaux
 
     reserve = ReserveNoyaux(2, racine / "notebooks")
     try:
-        debut = time.monotonic()
-        km = None
-        while km is None and time.monotonic() - debut < 120:
-            km = reserve.prendre()
-            time.sleep(0.1)
+        km = reserve.prendre(attendre=120)
         assert km is not None and km.is_alive()
-        kc = km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            sorties = []
-            rep = kc.execute_interactive(
-                "import sys; print(sorted(m for m in ('pandas', 'politique_ville.compute.qpv', "
+        compte, texte = _executer_puis_arreter(
+            km, "import sys; print(sorted(m for m in ('pandas', 'politique_ville.compute.qpv', "
                 "'politique_ville.figures.programmation') if m in sys.modules), "
-                "[n for n in dir() if n.startswith('_pv')])",
-                output_hook=lambda msg: sorties.append(msg["content"].get("text", "")), timeout=60)
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
-        assert rep["content"]["execution_count"] == 1  # le préchauffage ne compte pas d'exécution
-        assert "".join(sorties).strip() == ("['pandas', 'politique_ville.compute.qpv', "
-                                           "'politique_ville.figures.programmation'] []")
+                "[n for n in dir() if n.startswith('_pv')])")
+        assert compte == 1  # le préchauffage ne compte pas d'exécution
+        assert texte == "['pandas', 'politique_ville.compute.qpv', 'politique_ville.figures.programmation'] []"
     finally:
         reserve.fermer()
     autre = reserve.prendre()
@@ -104,18 +103,9 @@ def test_reserve_de_la_validation_et_attente_bornee(racine):
     try:
         km = reserve.prendre(attendre=120)
         assert km is not None
-        kc = km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            sorties = []
-            kc.execute_interactive("import sys, os; print('great_expectations' in sys.modules, "
-                                   "os.environ.get('GX_ANALYTICS_ENABLED'))",
-                                   output_hook=lambda msg: sorties.append(msg["content"].get("text", "")), timeout=60)
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
-        assert "".join(sorties).strip() == "True False"
+        _, texte = _executer_puis_arreter(
+            km, "import sys, os; print('great_expectations' in sys.modules, os.environ.get('GX_ANALYTICS_ENABLED'))")
+        assert texte == "True False"
         assert reserve.prendre(attendre=30) is None  # un seul noyau demandé : plus rien à attendre
     finally:
         reserve.fermer()
