@@ -7,11 +7,13 @@ ANNEE ?= 2019
 KERNEL := politique-ville
 STAMP := $(VENV)/.installe
 
-.PHONY: setup report test lab clean help navigateur
+.PHONY: setup report test test-rapide lint lab clean help navigateur
 
 help:
 	@echo "make report  : installe l'environnement puis produit le rapport $(ANNEE) (reports/$(ANNEE)/index.html)"
-	@echo "make test    : installe l'environnement puis lance les tests"
+	@echo "make test    : installe l'environnement puis lance tous les tests (ce que fait l'intégration continue)"
+	@echo "make test-rapide : les tests rapides seulement (sans exécution de notebooks), pendant le développement"
+	@echo "make lint    : ruff (style, erreurs) et contrats de couches (import-linter)"
 	@echo "make lab     : ouvre JupyterLab avec le noyau du projet"
 	@echo "make clean   : supprime les sorties générées (data/processed, reports)"
 
@@ -40,8 +42,16 @@ navigateur:
 	    echo "Chromium absent : installez le paquet « chromium » pour les tests du navigateur."; \
 	  fi; }
 
+# Les tests n'écrivent rien dans le dépôt (pas de cache pytest) ; les 15 plus lents sont affichés à la fin.
 test: setup navigateur
-	$(PY) -m pytest
+	$(PY) -m pytest -p no:cacheprovider --durations=15
+
+test-rapide: setup
+	$(PY) -m pytest -p no:cacheprovider -m "not pipeline" --durations=10 -q
+
+lint: setup
+	$(VENV)/bin/ruff check src scripts tests notebooks
+	$(VENV)/bin/lint-imports --no-cache
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -65,3 +65,39 @@ def rapport(tmp_path_factory):
     return {"index": index, "sortie": sortie, "traitees": traitees, "messages": messages, "raw": raw,
             "depot_avant": depot_avant, "depot_apres": empreintes(RACINE / "data" / "raw"),
             "copie_avant": copie_avant, "copie_apres": empreintes(raw), "ligne_piegee": int(prog.loc[cible, "ligne_source"])}
+
+
+# --------------------------------------------------------------------------------------------- dépôt intact
+#: les tests n'écrivent rien dans le dépôt : chaque écriture va dans un dossier temporaire (tmp_path)
+_IGNORES = {".venv", ".git", "__pycache__", ".pytest_cache"}
+
+
+def _instantane(racine: Path) -> dict[str, tuple[int, int]]:
+    etat = {}
+    for chemin in racine.rglob("*"):
+        parties = chemin.relative_to(racine).parts
+        if any(p in _IGNORES or p.endswith(".egg-info") for p in parties) or not chemin.is_file():
+            continue
+        st = chemin.stat()
+        etat["/".join(parties)] = (st.st_size, st.st_mtime_ns)
+    return etat
+
+
+def pytest_sessionstart(session):
+    session.config._etat_depot = _instantane(RACINE)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    avant = getattr(session.config, "_etat_depot", None)
+    if avant is None or session.config.getoption("collectonly"):
+        return
+    apres = _instantane(RACINE)
+    changes = sorted(set(avant) ^ set(apres) | {p for p in set(avant) & set(apres) if avant[p] != apres[p]})
+    if changes:
+        rapport = session.config.pluginmanager.get_plugin("terminalreporter")
+        if rapport is not None:
+            rapport.write_line("")
+            rapport.write_line(f"ÉCHEC : les tests ont écrit dans le dépôt ({len(changes)} fichier(s)) :", red=True)
+            for p in changes[:30]:
+                rapport.write_line(f"  {p}", red=True)
+        session.exitstatus = 1

@@ -56,3 +56,23 @@ def test_figure_en_png_quel_que_soit_le_moteur_de_matplotlib():
     plt.close(fig)
     assert image.format == "png" and image.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(image.data) > 2000 and "image/png" in image._repr_mimebundle_()[0]
+
+
+def test_texte_alternatif_de_chaque_figure():
+    """Chaque figure porte un texte alternatif en français : son titre, ses axes, sa source."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.barh(["A", "B"], [1, 2])
+    present.finir_figure(fig, ax, "Population des QPV", "Habitants", "Quartier", "INSEE 2019")
+    image = present.image_figure(fig)
+    plt.close(fig)
+    alt = image.metadata["alt"]
+    assert alt == ("Figure : Population des QPV. axe horizontal : Habitants ; axe vertical : Quartier. "
+                   "Source : INSEE 2019.")
+    fig2, _ = plt.subplots()
+    assert present.image_figure(fig2, alt="Carte des QPV").metadata["alt"] == "Carte des QPV"
+    assert present.texte_alternatif(fig2) == "Figure sans titre."
+    plt.close(fig2)

@@ -28,3 +28,7 @@ class ErreurDonnees(Exception):
 
 class ErreurCalcul(Exception):
     """Une expression de recalcul d'un chiffre publié est invalide ou inévaluable."""
+
+
+class EchecExecution(RuntimeError):
+    """L'exécution du rapport ne peut pas continuer (paramètres invalides, étape en échec…) ; message en français."""

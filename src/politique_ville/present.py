@@ -10,22 +10,26 @@ import pandas as pd
 
 ESPACE_MILLIERS = "\u202f"   # espace fine insécable, comme l'INSEE
 ESPACE_UNITE = "\u00a0"      # espace insécable avant l'unité
+LOCALE = "fr_FR"
 
 
 def nombre_fr(valeur, decimales: int = 0) -> str:
-    """1712989 -> « 1 712 989 » ; 35.25, 1 -> « 35,3 » ; manquant -> « — »."""
+    """1712989 -> « 1 712 989 » ; 35.25, 1 -> « 35,3 » ; manquant -> « — ».
+
+    Séparateurs français de Babel (``fr_FR`` : espace fine insécable des milliers, virgule décimale) ; l'arrondi
+    est celui des chiffres publiés (0,5 vers le haut, :func:`clean.arrondi_publie`), pas l'arrondi au pair de Babel ;
+    le signe moins est le vrai « − »."""
     if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)) or valeur is pd.NA:
         return "—"
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
     from .clean import arrondi_publie
     v = arrondi_publie(float(valeur), decimales)
-    signe = "−" if v < 0 else ""
-    entier, _, frac = f"{abs(v):.{decimales}f}".partition(".")
-    groupes = []
-    while entier:
-        groupes.insert(0, entier[-3:])
-        entier = entier[:-3]
-    texte = ESPACE_MILLIERS.join(groupes)
-    return signe + texte + ("," + frac if decimales else "")
+    motif = "#,##0" + ("." + "0" * decimales if decimales else "")
+    texte = format_decimal(Decimal(f"{abs(v):.{decimales}f}"), format=motif, locale=LOCALE)
+    return ("−" if v < 0 else "") + texte
 
 
 def euros(valeur, decimales: int = 0) -> str:
@@ -43,7 +47,9 @@ def pourcent(valeur, decimales: int = 1) -> str:
 def avec_unite(valeur, unite: str, decimales: int | None = None) -> str:
     """Formate une valeur selon son unité (« € », « % », « projets »…)."""
     if decimales is None:
-        decimales = 0 if valeur is None or (isinstance(valeur, float) and (math.isnan(valeur) or float(valeur).is_integer())) else 1
+        entier = isinstance(valeur, numbers.Integral) or (isinstance(valeur, numbers.Real) and (
+            math.isnan(valeur) or float(valeur).is_integer()))
+        decimales = 0 if valeur is None or valeur is pd.NA or entier else 1
     if unite == "€":
         return euros(valeur, decimales)
     if unite == "%":
@@ -206,14 +212,35 @@ def style_figures():
                          "axes.formatter.use_locale": False})
 
 
-def image_figure(fig):
+def texte_alternatif(fig) -> str:
+    """Texte alternatif d'une figure, pour un lecteur d'écran et pour qui ne voit pas l'image : son titre, ce que
+    montrent ses axes, sa source (lus sur la figure elle-même)."""
+    morceaux = []
+    titre = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    for ax in fig.get_axes():
+        t = ax.get_title(loc="left") or ax.get_title()
+        if t and t not in morceaux and t != titre:
+            morceaux.append(t)
+        axes = [f"{nom} : {lib}" for nom, lib in (("axe horizontal", ax.get_xlabel()), ("axe vertical", ax.get_ylabel()))
+                if lib]
+        if axes:
+            morceaux.append(" ; ".join(axes))
+    sources = [t.get_text() for t in fig.texts if t.get_text().startswith("Source")]
+    texte = ". ".join(m.rstrip(".") for m in ([titre] if titre else []) + morceaux + sources)
+    return ("Figure : " + texte + ".") if texte else "Figure sans titre."
+
+
+def image_figure(fig, alt: str | None = None):
     """La figure, en PNG, à afficher (``display(image_figure(fig))``) : rendue comme le fait JupyterLab, mais sans
     dépendre du moteur de matplotlib du noyau. Avec ``MPLBACKEND=Agg`` dans l'environnement (fréquent sur un
-    serveur), ``display(fig)`` n'écrirait que « <Figure size 900x600 with 1 Axes> » dans le rapport."""
+    serveur), ``display(fig)`` n'écrirait que « <Figure size 900x600 with 1 Axes> » dans le rapport.
+
+    ``alt`` : texte alternatif de l'image dans le HTML (par défaut :func:`texte_alternatif`)."""
     from IPython.core.pylabtools import print_figure
     from IPython.display import Image
 
-    return Image(data=print_figure(fig, fmt="png", bbox_inches="tight"), format="png")
+    return Image(data=print_figure(fig, fmt="png", bbox_inches="tight"), format="png",
+                 metadata={"alt": alt or texte_alternatif(fig)})
 
 
 def format_axe(ax, axe: str = "x", unite: str = "", decimales: int = 0):

@@ -1,0 +1,130 @@
+"""Ouverture d'un chapitre : l'unique appel de mise en place d'un notebook du rapport.
+
+Chaque notebook commence par sa cellule ``parameters`` (valeurs injectées par papermill), puis ::
+
+    ctx = ouvrir("20_programmation", annee, tables=("programmation", ...), **dossiers, parametres=parametres)
+
+``ctx`` donne le catalogue (``ctx.cat``), les valeurs des paramètres de l'année (``ctx.params``), les tables
+nettoyées demandées (``ctx.tables``, ``ctx["programmation"]``), les chiffres publiés de l'année (``ctx.chiffres``,
+``ctx.ecarts`` ; tables vides pour une année sans rapport publié), le chapitre qui garde les tableaux pour le
+classeur Excel (``ctx.chap``) et les gestes d'affichage (``ctx.md``, ``ctx.note``, ``ctx.montrer``).
+
+Le runner transmet les *valeurs* des paramètres (``parametres``, un dictionnaire) ; un notebook ouvert à la main
+dans JupyterLab, sans ``parametres``, les lit dans ``params/<annee>.yaml``. Ce module n'importe pas le runner.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .catalog import Catalogue, lire_traitees
+from .errors import EchecExecution
+from .parametres import charger_parametres
+from .present import Chapitre, image_figure, style_figures
+
+COLONNES_CHIFFRES = ["id", "section", "libelle", "valeur", "unite", "tolerance", "citation", "calcul"]
+
+
+@dataclass
+class Contexte:
+    """Ce dont un chapitre a besoin, une fois ouvert (voir :func:`ouvrir`)."""
+
+    cle: str
+    cat: Catalogue
+    params: dict
+    tables: dict[str, pd.DataFrame | None]
+    chap: Chapitre
+    _reference: tuple | None = field(default=None, repr=False)
+
+    @property
+    def annee(self) -> int:
+        return self.cat.annee
+
+    def __getitem__(self, nom: str) -> pd.DataFrame | None:
+        return self.tables[nom]
+
+    @property
+    def territoire(self) -> str:
+        return str(self.params.get("territoire", "") or "")
+
+    @property
+    def a_des_chiffres_publies(self) -> bool:
+        return (self.cat.reference_dir / f"chiffres_publies_{self.annee}.csv").is_file()
+
+    def _charger_reference(self):
+        if self._reference is None:
+            from .concordance import charger_reference
+            self._reference = charger_reference(self.cat)
+        return self._reference
+
+    @property
+    def chiffres(self) -> pd.DataFrame:
+        """Chiffres publiés de l'année (table vide s'il n'y a pas de rapport publié)."""
+        return self._charger_reference()[0]
+
+    @property
+    def ecarts(self) -> pd.DataFrame:
+        """Écarts documentés de l'année (table vide sinon)."""
+        return self._charger_reference()[1]
+
+    # ------------------------------------------------------------------------------------- affichage
+    @staticmethod
+    def md(texte: str) -> None:
+        """Affiche un paragraphe (Markdown) ; rien si le texte est vide."""
+        from IPython.display import Markdown, display
+        if texte:
+            display(Markdown(texte))
+
+    @staticmethod
+    def note(texte: str) -> None:
+        """Affiche une note (texte échappé) ; rien si le texte est vide."""
+        from IPython.display import HTML, display
+        if texte:
+            display(HTML(f'<p class="note">{html.escape(texte)}</p>'))
+
+    @staticmethod
+    def montrer(fig) -> None:
+        """Affiche une figure en PNG (quel que soit le moteur de matplotlib) puis la ferme ; rien si ``None``."""
+        from IPython.display import display
+        if fig is None:
+            return
+        import matplotlib.pyplot as plt
+        display(image_figure(fig))
+        plt.close(fig)
+
+    def tableau(self, df: pd.DataFrame, titre: str, **options) -> None:
+        """Affiche un tableau (gardé pour le classeur Excel du chapitre) : voir :meth:`present.Chapitre.tableau`."""
+        from IPython.display import display
+        display(self.chap.tableau(df, titre, **options))
+
+    def classeur(self) -> None:
+        """Écrit le classeur Excel du chapitre et affiche son lien."""
+        from IPython.display import display
+        display(self.chap.classeur())
+
+
+def ouvrir(cle: str, annee: int, *, tables: tuple[str, ...] = (), facultatives: tuple[str, ...] = (),
+           parametres: dict | None = None, racine=None, raw_dir=None, processed_dir=None, reports_dir=None,
+           reference_dir=None, fichier_params=None, figures: bool = True) -> Contexte:
+    """Met en place un chapitre : catalogue, paramètres, tables nettoyées, chapitre (classeur), style des figures.
+
+    ``parametres`` : valeurs transmises par le runner ; à défaut, lues dans ``fichier_params`` ou
+    ``params/<annee>.yaml`` ; à défaut encore (territoire d'essai sans fichier de paramètres), un dictionnaire avec la
+    seule année."""
+    cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, processed_dir=processed_dir, reports_dir=reports_dir,
+                         reference_dir=reference_dir)
+    if parametres is None:
+        try:
+            parametres = charger_parametres(cat.racine, annee, fichier_params)
+        except EchecExecution:
+            if fichier_params:  # un fichier désigné mais invalide est une erreur, pas un oubli
+                raise
+            parametres = {"annee": int(annee)}
+    t = lire_traitees(cat, *tables, facultatives=tuple(facultatives)) if (tables or facultatives) else {}
+    if figures:
+        style_figures()
+    return Contexte(cle=cle, cat=cat, params=dict(parametres), tables=t,
+                    chap=Chapitre(cle=cle, reports_dir=cat.reports_dir))
