@@ -253,7 +253,7 @@ def provenance_references() -> list[tuple[str, str, str, str]]:
 # =============================================================================================== communes
 
 #: Communes du territoire rencontrées dans le rapport : (nom_officiel, variantes, contrat_de_ville, qpv).
-#: code_insee laissé vide : aucun paquet PyPI installable ici ne fournit la liste du COG (voir le dictionnaire).
+#: code_insee : rapproché par le nom de l'extrait officiel du COG (data/reference/cog), voir ``codes_insee``.
 COMMUNES = [
     ("Auchel", ["Auchel", "AUCHEL"], "oui", "oui"),
     ("Auchy-les-Mines", ["Auchy-les-Mines"], "oui", "non"),
@@ -536,9 +536,23 @@ def main(argv=None) -> None:
     ecrire_csv(out / "insee_provenance.csv", ["fichier", "cle", "variable", "provenance", "commentaire"],
                lignes_provenance())
     if args.ref_out:
+        codes = codes_insee([nom for nom, *_ in COMMUNES])
         ecrire_csv(Path(args.ref_out) / "communes.csv",
                    ["nom_officiel", "code_insee", "variantes", "contrat_de_ville", "qpv"],
-                   [[nom, "", " | ".join(var), cv, q] for nom, var, cv, q in COMMUNES])
+                   [[nom, codes[nom], " | ".join(var), cv, q] for nom, var, cv, q in COMMUNES])
+
+
+#: SIREN de la CA de Béthune-Bruay, Artois-Lys Romane (data/reference/cog/epci.csv).
+SIREN_AGGLOMERATION = "200072460"
+
+
+def codes_insee(noms: list[str]) -> dict[str, str]:
+    """Code INSEE de chaque commune, rapproché par son nom de l'extrait officiel du COG, parmi les communes de
+    l'agglomération : aucun code n'est saisi à la main (un nom introuvable arrête le script)."""
+    from politique_ville.reference import territoire, trouver_commune
+
+    parmi = territoire("epci", SIREN_AGGLOMERATION).communes
+    return {nom: trouver_commune(nom, parmi=parmi).code for nom in noms}
 
 
 if __name__ == "__main__":

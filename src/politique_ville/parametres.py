@@ -11,12 +11,14 @@ from pathlib import Path
 
 import yaml
 
-from .errors import EchecExecution
+from .errors import EchecExecution, ErreurDonnees
 
 #: Paramètres permis dans params/<annee>.yaml, avec leur type et leur rôle.
 PARAMETRES = {
     "annee": (int, "année du rapport"),
-    "territoire": (str, "nom du territoire, tel qu'il figure en tête du rapport"),
+    "territoire": ((str, dict), "nom du territoire, tel qu'il figure en tête du rapport, ou territoire du "
+                                "référentiel officiel : {niveau: epci|departement|region|france, code: \"…\" (SIREN "
+                                "d'un EPCI, code INSEE sinon), nom: \"…\" (facultatif, remplace le nom officiel)}"),
     "territoire_court": (str, "sigle ou nom court du territoire"),
     "departement": (str, "département (niveau de comparaison « QPV du département »)"),
     "fiches_quartier": ((str, int, list), "quartiers qui ont une fiche : « toutes » (défaut), un nombre (les n premiers "
@@ -25,6 +27,8 @@ PARAMETRES = {
                            "publiés), relatif à la racine du projet ; défaut : data/reference"),
 }
 OBLIGATOIRES = ("annee", "territoire")
+#: Clés permises du paramètre ``territoire`` donné comme territoire du référentiel officiel.
+CLES_TERRITOIRE = ("niveau", "code", "nom")
 
 
 def chemin_parametres(racine: Path, annee: int, fichier: Path | str | None = None) -> Path:
@@ -52,9 +56,68 @@ def charger_parametres(racine: Path, annee: int, fichier: Path | str | None = No
                            + f" ; paramètres permis : {', '.join(PARAMETRES)}")
         elif not isinstance(valeur, PARAMETRES[nom][0]) or isinstance(valeur, bool):
             erreurs.append(f"paramètre « {nom} » : {PARAMETRES[nom][1]} attendu(e), trouvé « {valeur} »")
+        elif nom == "territoire" and isinstance(valeur, dict):
+            territoire, erreurs_territoire = verifier_territoire(valeur)
+            erreurs += erreurs_territoire
+            if territoire is not None:
+                params["territoire"] = territoire
     erreurs += [f"paramètre obligatoire absent : « {n} » ({PARAMETRES[n][1]})" for n in OBLIGATOIRES if n not in params]
     if erreurs:
         raise EchecExecution(f"{chemin} :\n" + "\n".join(f"  - {e}" for e in erreurs))
     if int(params["annee"]) != int(annee):
         raise EchecExecution(f"{chemin} : annee = {params['annee']} alors que l'année demandée est {annee}.")
     return params
+
+
+def verifier_territoire(valeur: dict) -> tuple[dict | None, list[str]]:
+    """Vérifie un paramètre ``territoire`` donné comme {niveau, code, nom (facultatif)} contre le référentiel
+    officiel (``politique_ville.reference``). Renvoie le paramètre normalisé — code en texte, ``nom`` : celui donné,
+    sinon le nom officiel — et la liste des erreurs (en français)."""
+    from .reference import NIVEAUX, territoire  # à la demande : l'extrait n'est lu que pour un code
+
+    erreurs = []
+    for cle in valeur:
+        if cle not in CLES_TERRITOIRE:
+            proche = difflib.get_close_matches(str(cle), CLES_TERRITOIRE, n=1)
+            erreurs.append(f"paramètre « territoire » : clé inconnue « {cle} »"
+                           + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
+                           + f" ; clés permises : {', '.join(CLES_TERRITOIRE)}")
+    niveau, code, nom = valeur.get("niveau"), valeur.get("code"), valeur.get("nom")
+    if niveau is None:
+        erreurs.append(f"paramètre « territoire » : « niveau » absent ({' | '.join(NIVEAUX)})")
+    elif not isinstance(niveau, str):
+        erreurs.append(f"paramètre « territoire » : niveau attendu parmi {', '.join(NIVEAUX)}, trouvé « {niveau} »")
+    if code is None and str(niveau).strip().lower() != "france":
+        erreurs.append("paramètre « territoire » : « code » absent (SIREN d'un EPCI, code INSEE d'un département ou "
+                       "d'une région, entre guillemets)")
+    elif code is not None and (not isinstance(code, (str, int)) or isinstance(code, bool)):
+        erreurs.append(f"paramètre « territoire » : code attendu en texte, trouvé « {code} »")
+    if nom is not None and (not isinstance(nom, str) or not nom.strip()):
+        erreurs.append(f"paramètre « territoire » : nom attendu en texte non vide, trouvé « {nom} »")
+    if erreurs:
+        return None, erreurs
+    try:
+        t = territoire(niveau, code)
+    except ErreurDonnees as exc:
+        return None, [f"paramètre « territoire » : {exc}"]
+    return {"niveau": t.niveau, "code": t.code, "nom": nom.strip() if nom else t.nom}, []
+
+
+def territoire_du_referentiel(params: dict):
+    """Le territoire du référentiel officiel (``reference.Territoire``) désigné par le paramètre ``territoire``,
+    ou None s'il est donné par son seul nom."""
+    valeur = params.get("territoire")
+    if not isinstance(valeur, dict):
+        return None
+    from .reference import territoire
+
+    return territoire(valeur["niveau"], valeur.get("code"))
+
+
+def nom_territoire(params: dict) -> str:
+    """Nom du territoire à afficher : le paramètre ``territoire`` s'il est un nom, sinon son ``nom`` (donné ou
+    officiel)."""
+    valeur = params.get("territoire", "")
+    if isinstance(valeur, dict):
+        return str(valeur.get("nom") or territoire_du_referentiel(params).nom)
+    return str(valeur or "")
