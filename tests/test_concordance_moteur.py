@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville.concordance import concorde, evaluer, table_concordance
+from politique_ville.concordance import concorde, evaluer, resume_statuts, table_concordance
 from politique_ville.errors import ErreurCalcul
 
 PROG = pd.DataFrame({
@@ -77,5 +77,31 @@ def test_table_concordance_statuts():
     ecarts = pd.DataFrame([{"id": "b", "explication": "le rapport se contredit"}])
     t = table_concordance(chiffres, ecarts, tables).set_index("id")
     assert t.loc["a", "statut"] == "identique"
-    assert t.loc["b", "statut"] == "écart" and t.loc["b", "ecart"] == -8 and t.loc["b", "ecart_documente"]
+    assert t.loc["b", "statut"] == "écart documenté" and t.loc["b", "ecart"] == -8 and t.loc["b", "ecart_documente"]
     assert t.loc["c", "statut"] == "non recalculable" and math.isnan(t.loc["c", "valeur_recalculee"])
+    # genre du résultat : nature d'un identique, taille d'un écart, rien pour un non recalculable
+    assert t.loc["a", "genre"] == "" and t.loc["c", "genre"] == ""  # pas de colonne nature : genre inconnu
+    resume = resume_statuts(t.reset_index()).set_index("statut")["chiffres"]
+    assert resume["identique"] == resume["écart documenté"] == resume["non recalculable"] == 1
+    assert resume["total"] == 3
+
+
+def test_table_concordance_genres_et_expression_inevaluable():
+    chiffres = pd.DataFrame([
+        {"id": "a", "section": "1", "libelle": "total", "valeur": "54387", "unite": "€", "tolerance": "",
+         "citation": "", "calcul": 'somme("prog", "montant")', "nature": "par construction", "derive": ""},
+        {"id": "b", "section": "1", "libelle": "faux", "valeur": "12", "unite": "projets", "tolerance": "",
+         "citation": "", "calcul": 'nombre("prog")', "nature": "dépend de la reconstruction", "derive": "oui"},
+        {"id": "c", "section": "1", "libelle": "cassé", "valeur": "1", "unite": "", "tolerance": "",
+         "citation": "", "calcul": 'somme("prog", "absente")', "nature": "vérification indépendante", "derive": ""},
+    ])
+    t = table_concordance(chiffres, None, tables).set_index("id")
+    assert t.loc["a", "genre"] == "par construction"
+    assert t.loc["b", "statut"] == "écart non expliqué" and t.loc["b", "derive"]
+    assert t.loc["b", "genre"] == "taille dépendant d'un choix de reconstruction"
+    assert t.loc["c", "statut"] == "écart non expliqué" and "recalcul impossible" in t.loc["c", "explication"]
+    assert t.loc["c", "genre"] == "taille indépendante de la reconstruction"
+    resume = resume_statuts(t.reset_index())
+    assert list(resume["statut"]) == ["identique", "écart non expliqué", "écart non expliqué",
+                                      "écart non expliqué (total)", "total"]
+    assert list(resume["chiffres"]) == [1, 1, 1, 2, 3]
