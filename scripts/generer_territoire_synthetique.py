@@ -19,17 +19,33 @@ du fichier de provenance INSEE. Aucun identifiant officiel : les codes de quarti
 codes à la forme INSEE « QP99xxxx » (« département » 99x inexistant) pour éprouver cette forme ; les codes INSEE des
 communes sont laissés vides.
 
-Déterministe : même facteur, même année, même graine => fichiers identiques à l'octet près.
+Option ``--insee-national 2015 2024`` : écrit aussi, pour chaque géographie prioritaire demandée,
+``DIR/insee_national/insee_qpv_national_fictif_<géographie>.xlsx``, un fichier NATIONAL fictif tel que l'INSEE publie
+ses chiffres clés des QPV : noms de variables de l'INSEE en capitales (``CODE_QP``, ``POP_MUN``, ``TP60``,
+``DISP_Q2``… : les 44 variables de sa documentation), mise en page de ses classeurs (lignes de titre, ligne des
+libellés au-dessus de la ligne des noms de variables, notes « Source : », « Champ : » sous le tableau), marqueurs
+« s » (secret statistique), « nd » (non disponible) et cases vides (secret, convention de l'INSEE). Il contient les
+QPV du territoire (mêmes communes, mêmes populations et valeurs de base que ``insee_qpv.csv``) et ceux de communes
+fictives hors du territoire, dans deux « départements » qui n'existent pas (99 et 96) : de quoi éprouver la sélection
+d'un territoire dans un fichier national et les niveaux de comparaison. Les codes ont la forme de l'INSEE mais ne
+désignent aucun quartier : géographie 2015 « QP99xxxx » / « QP96xxxx », géographie 2024 « QN99xxxxF » / « QN96xxxxF »
+(« F » pour fictif) ; le titre du classeur, sa feuille et son nom de fichier disent « fictif ».
+
+Déterministe : même facteur, même année, même graine => fichiers identiques à l'octet près (le classeur aussi :
+dates internes et horodatages de l'archive fixés).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import io
 import random
+import re
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -52,6 +68,22 @@ def _csv(chemin: Path, entete: list[str], lignes: list[list]) -> int:
         w.writerow(["" if v is None else v for v in l])
     chemin.write_text(tampon.getvalue(), encoding="utf-8")
     return len(lignes)
+
+
+def _zip_deterministe(chemin: Path) -> None:
+    """Classeur identique à l'octet près d'une exécution à l'autre : la date de modification qu'openpyxl écrit
+    (l'heure courante) et les horodatages des membres de l'archive sont fixés."""
+    with zipfile.ZipFile(chemin) as z:
+        membres = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(chemin, "w") as z:
+        for nom, contenu in membres:
+            if nom == "docProps/core.xml":
+                contenu = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                                 rb"\g<1>2000-01-01T00:00:00Z\g<2>", contenu)
+            info = zipfile.ZipInfo(nom, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, contenu)
 
 
 def milliers(n: float) -> str:
@@ -117,10 +149,11 @@ def variantes_commune(nom: str) -> list[str]:
 
 
 class Generateur:
-    def __init__(self, facteur: float, annee: int, graine: int, codes: str = "local"):
+    def __init__(self, facteur: float, annee: int, graine: int, codes: str = "local", insee_national=()):
         if facteur <= 0:
             raise SystemExit("--facteur doit être > 0")
         self.f, self.annee, self.graine, self.codes = facteur, annee, graine, codes
+        self.geographies_nationales = tuple(sorted(set(insee_national)))
         self.rng = random.Random(f"{graine}-{facteur}-{annee}")
         self.n_qpv = max(8, round(QPV_NATIONAL * facteur))
         self.n_qc = max(2, round(self.n_qpv * 0.03))
@@ -184,6 +217,7 @@ class Generateur:
     def insee(self, dossier: Path):
         rng = self.rng
         lignes, provenance, valeurs = [], [], []
+        self.valeurs_qpv = {}  # code -> valeurs tirées (reprises par le fichier national fictif)
         for q in self.qpv:
             base = [q["code"], q["nom"], ", ".join(self.graphie(c) for c in q["communes"]), q["type"], q["annee"]]
             if not q["est_qpv"]:
@@ -232,6 +266,7 @@ class Generateur:
                 provenance.append(["insee_qpv.csv", q["code"], var, "reconstruit", f"valeur fictive ({MENTION})"])
             lignes.append(base + cellules)
             valeurs.append(v | {"secret": secret})
+            self.valeurs_qpv[q["code"]] = v | {"secret": secret, "fragilite": fragilite}
         provenance.insert(0, ["insee_qpv.csv", self.qpv[0]["code"], "code_qp", "reconstruit",
                               f"codes locaux fictifs, pas des codes INSEE ({MENTION})" if self.codes == "local" else
                               f"codes « QP99… » fictifs : le « département » 99x n'existe pas ({MENTION})"])
@@ -287,6 +322,196 @@ class Generateur:
         provenance.append(["insee_references.csv", "Hors QPV de l'agglomération", "part_de_plus_2ans",
                            "approximatif", f"valeur fictive donnée comme approximative ({MENTION})"])
         _csv(dossier / "insee_provenance.csv", ["fichier", "cle", "variable", "provenance", "commentaire"], provenance)
+
+    # ------------------------------------------------------------------ fichier national fictif, format INSEE
+    #: Variables des chiffres clés QPV de l'INSEE (nom, libellé), dans l'ordre de sa documentation.
+    VARIABLES_INSEE = [
+        ("code_qp", "Code du quartier prioritaire (QP)"), ("nom_qp", "Libellé du QP"),
+        ("nom_commune", "Libellé géographique de la (des) commune(s) englobante(s)"),
+        ("pop_mun", "Population municipale du QP"),
+        ("pop_com_qp", "Cumul de la population municipale de tous les QP de la (des) commune(s) englobante(s)"),
+        ("pop_com", "Population municipale de la (des) commune(s) englobante(s)"),
+        ("ind_jeune", "Indice de jeunesse : population de 0 à 19 ans / population de 60 ans et plus"),
+        ("tx_tot_et", "Part des étrangers parmi la population"), ("tx_f", "Part des femmes parmi la population"),
+        ("tx_f_et", "Part des étrangères parmi les femmes"),
+        ("percou", "Nombre de personnes couvertes par au moins une prestation CAF"),
+        ("pmimp", "Part des ménages imposés"),
+        ("part_chomprinc", "Part des ménages dont l'origine principale du revenu déclaré repose sur des indemnités "
+                           "de chômage"),
+        ("decuc_q2", "Médiane (en euros) du revenu déclaré par unité de consommation"),
+        ("decuc_d1", "Premier décile du revenu déclaré par unité de consommation"),
+        ("decuc_d9", "Neuvième décile du revenu déclaré par unité de consommation"),
+        ("disp_q2", "Médiane (en euros) du revenu disponible par unité de consommation"),
+        ("disp_d1", "Premier décile (en euros) du revenu disponible par unité de consommation"),
+        ("disp_d9", "Neuvième décile (en euros) du revenu disponible par unité de consommation"),
+        ("tp60", "Taux de pauvreté"), ("brev", "Taux de bas revenus"),
+        ("a", "Nombre total de foyers allocataires percevant au moins une prestation CAF"),
+        ("tx_tot_empl", "Part des personnes de 15 à 64 ans actives ayant un emploi parmi les personnes de 15 à 64 "
+                        "ans"),
+        ("tx_f_empl", "Part des femmes de 15 à 64 ans actives ayant un emploi parmi les femmes de 15 à 64 ans"),
+        ("tx_et_empl", "Part des étrangers de 15 à 64 actifs ayant un emploi parmi les étrangers de 15 à 64 ans"),
+        ("tx_tot_eprec", "Part des personnes en emploi précaire parmi les personnes ayant un emploi."),
+        ("tx_f_eprec", "Part des femmes en emploi précaire parmi les femmes ayant un emploi."),
+        ("tx_et_eprec", "Part des étrangers en emploi précaire parmi les étrangers ayant un emploi."),
+        ("abcde", "Nombre total de demandeurs d'emploi en fin de mois"),
+        ("abcde_f", "Nombre total de demandeurs d'emploi femmes"),
+        ("abcde_h", "Nombre total de demandeurs d'emploi hommes"),
+        ("abc_capbep", "Nombre de demandeurs d'emploi de catégorie A, B ou C de niveau de formation CAP-BEP"),
+        ("abc_bac", "Nombre de demandeurs d'emploi de catégorie A, B ou C de niveau de formation BAC"),
+        ("abc_supbac", "Nombre de demandeurs d'emploi de catégorie A, B ou C de niveau de formation supérieur au "
+                       "BAC"),
+        ("ec_mat", "Nombre d'écoles maternelles à moins de 100m du QP"),
+        ("ec_elem", "Nombre d'écoles élémentaires à moins de 100m du QP"),
+        ("ec_elem_pri", "Nombre d'écoles élémentaires privées à moins de 100m du QP"),
+        ("coll", "Nombre de collèges à moins de 300m du QP"),
+        ("coll_pri", "Nombre de collèges privés à moins de 300m du QP"),
+        ("nbetab", "Nombre d'établissements"),
+        ("ens_sante", "Nombre d'établissements de service aux particuliers : enseignement, santé et action sociale"),
+        ("serv_par", "Nombre d'établissements de service aux particuliers"),
+        ("serv_tot", "Nombre d'établissements de service : services aux entreprise et services aux particuliers"),
+        ("auto_ent", "Nombre d'auto-entrepreneurs parmi les créations d'établissements"),
+    ]
+    #: secret statistique (« s ») des déciles et du taux de pauvreté d'un petit quartier
+    SECRETS_NATIONAUX = ("decuc_d1", "decuc_d9", "disp_d1", "disp_d9", "tp60", "brev")
+    #: non disponible (« nd ») : emploi des étrangers
+    NON_DISPONIBLES_NATIONAUX = ("tx_et_empl", "tx_et_eprec")
+
+    def code_national(self, geographie: str, departement: str, numero: int) -> str:
+        """Code à la forme de l'INSEE, dans un « département » qui n'existe pas (99 ou 96) : « QP990001 » (2015),
+        « QN990001F » (2024, « F » pour fictif)."""
+        return f"QP{departement}{numero:04d}" if geographie == "2015" else f"QN{departement}{numero:04d}F"
+
+    def quartiers_nationaux(self, geographie: str, rng: random.Random) -> list[dict]:
+        """Les QPV du territoire (« département » 99), puis d'autres QPV fictifs du 99 et du 96, hors du territoire,
+        dans des communes fictives qui ne sont pas celles du territoire."""
+        sortie = []
+        qpv = [q for q in self.qpv if q["est_qpv"]]
+        for k, q in enumerate(qpv, start=1):
+            sortie.append({"code": self.code_national(geographie, "99", k), "nom": q["nom_interne"],
+                           "communes": list(q["communes"]), "valeurs": self.valeurs_qpv[q["code"]]})
+        autres = {"99": max(4, len(qpv) // 4), "96": max(4, len(qpv) // 2)}
+        i_commune = self.n_communes
+        for dep, n in autres.items():
+            debut = len(qpv) + 1 if dep == "99" else 1
+            communes = []
+            for _ in range(max(2, round(n * 0.55))):
+                communes.append(nom_commune(i_commune))
+                i_commune += 1
+            for j in range(n):
+                k = debut + j
+                choix = [communes[j % len(communes)]]
+                if rng.random() < 0.12:
+                    autre = rng.choice(communes)
+                    if autre not in choix:
+                        choix.append(autre)
+                nom = f"{NOMS_QUARTIERS[(k + 3) % len(NOMS_QUARTIERS)]} fictif {dep}-{k}"
+                sortie.append({"code": self.code_national(geographie, dep, k), "nom": nom, "communes": choix,
+                               "valeurs": None})
+        return sortie
+
+    def valeurs_nationales(self, q: dict, rng: random.Random) -> dict:
+        base = q["valeurs"]
+        if base is None:
+            fragilite = rng.uniform(0.7, 1.3)
+            pop = max(800, int(rng.lognormvariate(8.0, 0.45)))
+            v = {"pop_mun": pop, "ind_jeune": round(rng.uniform(0.9, 2.6), 1),
+                 "pmimp": round(min(60, max(8, rng.gauss(25, 5) / fragilite)), 1),
+                 "decuc_q2": int(rng.gauss(13000, 1100) / fragilite ** 0.3),
+                 "tx_tot_empl": round(min(75, max(35, rng.gauss(55, 4) / fragilite ** 0.5)), 1),
+                 "abcde_f": int(pop * 0.07 * fragilite), "abcde_h": int(pop * 0.085 * fragilite),
+                 "a": int(pop * 0.2 * fragilite)}
+            v["abcde"] = v["abcde_f"] + v["abcde_h"]
+        else:
+            fragilite = base["fragilite"]
+            v = {k: base[k] for k in ("pop_mun", "ind_jeune", "pmimp", "decuc_q2", "tx_tot_empl", "abcde_f",
+                                      "abcde_h", "abcde", "a")}
+        pop = v["pop_mun"]
+        un = lambda x: round(min(100.0, max(0.0, x)), 1)  # noqa: E731 (taux à une décimale, dans [0, 100])
+        v["tx_tot_et"] = un(rng.uniform(3, 35))
+        v["tx_f"] = un(rng.gauss(52, 1.5))
+        v["tx_f_et"] = un(v["tx_tot_et"] * rng.uniform(0.85, 1.1))
+        v["percou"] = min(pop, int(v["a"] * rng.uniform(2.2, 2.8)))
+        v["part_chomprinc"] = un(rng.uniform(2, 8) * fragilite)
+        v["decuc_d1"] = int(v["decuc_q2"] * rng.uniform(0.15, 0.35))
+        v["decuc_d9"] = int(v["decuc_q2"] * rng.uniform(1.9, 2.6))
+        v["disp_q2"] = int(v["decuc_q2"] * rng.uniform(1.05, 1.2))
+        v["disp_d1"] = int(v["disp_q2"] * rng.uniform(0.5, 0.65))
+        v["disp_d9"] = int(v["disp_q2"] * rng.uniform(1.6, 2.0))
+        v["tp60"] = un(min(80, max(15, rng.gauss(42, 8) * fragilite)))
+        v["brev"] = un(v["tp60"] * rng.uniform(0.9, 1.15))
+        v["tx_f_empl"] = un(v["tx_tot_empl"] - rng.uniform(3, 9))
+        v["tx_et_empl"] = un(v["tx_tot_empl"] - rng.uniform(2, 12))
+        v["tx_tot_eprec"] = un(rng.uniform(15, 30))
+        v["tx_f_eprec"] = un(v["tx_tot_eprec"] + rng.uniform(-2, 5))
+        v["tx_et_eprec"] = un(v["tx_tot_eprec"] + rng.uniform(0, 10))
+        v["abc_capbep"] = int(v["abcde"] * rng.uniform(0.3, 0.4))
+        v["abc_bac"] = int(v["abcde"] * rng.uniform(0.2, 0.3))
+        v["abc_supbac"] = int(v["abcde"] * rng.uniform(0.08, 0.15))
+        v["ec_mat"], v["ec_elem"] = rng.randint(0, 4), rng.randint(0, 4)
+        v["ec_elem_pri"], v["coll"], v["coll_pri"] = rng.randint(0, 1), rng.randint(0, 2), rng.randint(0, 1)
+        v["nbetab"] = max(3, int(pop * rng.uniform(0.03, 0.05)))
+        v["ens_sante"] = int(v["nbetab"] * rng.uniform(0.1, 0.2))
+        v["serv_par"] = int(v["nbetab"] * rng.uniform(0.3, 0.45))
+        v["serv_tot"] = v["serv_par"] + int(v["nbetab"] * rng.uniform(0.15, 0.3))
+        v["auto_ent"] = int(v["nbetab"] * rng.uniform(0.05, 0.15))
+        return v
+
+    def insee_national(self, dossier: Path, geographie: str) -> Path:
+        """Le fichier national fictif d'une géographie (« 2015 » ou « 2024 »), au format des classeurs de l'INSEE."""
+        from openpyxl import Workbook
+
+        rng = random.Random(f"{self.graine}-{self.f}-{self.annee}-insee-national-{geographie}")
+        quartiers = self.quartiers_nationaux(geographie, rng)
+        valeurs = [self.valeurs_nationales(q, rng) for q in quartiers]
+        pop_communes: dict[str, int] = {}
+        for q, v in zip(quartiers, valeurs):
+            for c in q["communes"]:
+                pop_communes[c] = pop_communes.get(c, 0) + v["pop_mun"]
+        facteurs = {c: rng.uniform(3, 9) for c in sorted(pop_communes)}
+        pop_communes = {c: max(5000, round(p * facteurs[c])) for c, p in pop_communes.items()}
+        variables = [n for n, _ in self.VARIABLES_INSEE]
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "QPV fictifs"
+        ws.append([f"Quartiers prioritaires de la politique de la ville (géographie {geographie}) : chiffres clés — "
+                   f"FICHIER FICTIF ({MENTION})"])
+        ws.append(["Mis en forme comme les fichiers de l'Insee ; quartiers, communes, codes et valeurs fictifs : "
+                   "aucun quartier réel."])
+        ws.append([])
+        ws.append([libelle for _, libelle in self.VARIABLES_INSEE])
+        ws.append([n.upper() for n in variables])
+        for k, (q, v) in enumerate(zip(quartiers, valeurs), start=1):
+            petit = v["pop_mun"] < 1300 or k % 7 == 0
+            marques = {}
+            if petit:
+                marques |= {var: "s" for var in self.SECRETS_NATIONAUX}
+            if q["valeurs"] is not None and "decuc_q2" in q["valeurs"]["secret"]:
+                marques["decuc_q2"] = "s"
+            if k % 11 == 0:
+                marques |= {var: "nd" for var in self.NON_DISPONIBLES_NATIONAUX}
+            if k % 13 == 0:
+                marques["tx_f_et"] = None  # case vide : secret statistique, convention de l'INSEE
+            communes = q["communes"]
+            v = v | {"pop_com_qp": sum(w["pop_mun"] for r, w in zip(quartiers, valeurs)
+                                       if set(r["communes"]) & set(communes)),
+                     "pop_com": sum(pop_communes[c] for c in communes)}
+            ligne = [q["code"], q["nom"], ", ".join(communes)]
+            for var in variables[3:]:
+                ligne.append(marques[var] if var in marques else v[var])
+            ws.append(ligne)
+        ws.append([])
+        ws.append([f"Source : fictive ({MENTION}), à la manière des chiffres clés des quartiers prioritaires de "
+                   "l'Insee."])
+        ws.append(["Champ : quartiers prioritaires fictifs de deux « départements » fictifs (99 et 96)."])
+        ws.append(["Note : s = secret statistique ; nd = non disponible ; case vide = secret statistique "
+                   "(convention de l'Insee)."])
+        wb.properties.creator = "generer_territoire_synthetique.py (données fictives)"
+        wb.properties.created = datetime.datetime(2000, 1, 1)
+        chemin = dossier / f"insee_qpv_national_fictif_{geographie}.xlsx"
+        dossier.mkdir(parents=True, exist_ok=True)
+        wb.save(chemin)
+        _zip_deterministe(chemin)
+        return chemin
 
     # ------------------------------------------------------------------ feuille de route, porteurs
     def feuille_de_route(self, dossier: Path):
@@ -580,6 +805,9 @@ class Generateur:
         self.iti_npnru_tfpb(brut)
         self.indicateurs(brut)
         self.referentiels(ref)
+        nationaux = out / "insee_national"
+        shutil.rmtree(nationaux, ignore_errors=True)
+        fichiers_nationaux = [self.insee_national(nationaux, g) for g in self.geographies_nationales]
         (out / "params" / f"{self.annee}.yaml").write_text(
             f"# Paramètres d'une année SYNTHÉTIQUE : {MENTION}, facteur {self.f:g}, graine {self.graine}.\n"
             f"# Produit par scripts/generer_territoire_synthetique.py ; ne décrit aucun territoire réel.\n"
@@ -601,11 +829,17 @@ class Generateur:
                     "pas).\n\n")
                  + f"Taille : {self.n_qpv} QPV et {self.n_qc} quartiers communautaires ou de veille, {self.n_actions} "
                  f"actions, {self.n_communes} communes, {len(self.liste_porteurs)} porteurs.\n")
-        for d in (out, brut, ref):
+        if fichiers_nationaux:
+            texte += ("\nFichiers nationaux FICTIFS au format de l'INSEE (`insee_national/`, option "
+                      f"`--insee-national {' '.join(self.geographies_nationales)}`) : QPV du territoire et QPV "
+                      "fictifs de communes fictives hors du territoire ; codes à la forme de l'INSEE (« QP99… », "
+                      "« QN99…F ») dans des « départements » 99 et 96 qui n'existent pas.\n")
+        for d in (out, brut, ref, *([nationaux] if fichiers_nationaux else [])):
             (d / "README.md").write_text(texte, encoding="utf-8")
         return {"qpv": self.n_qpv, "quartiers": self.n_qpv + self.n_qc, "actions": self.n_actions,
                 "communes": self.n_communes, "porteurs": len(self.liste_porteurs), "raw": str(brut),
-                "reference": str(ref), "params": str(out / "params" / f"{self.annee}.yaml")}
+                "reference": str(ref), "params": str(out / "params" / f"{self.annee}.yaml"),
+                "insee_national": [str(f) for f in fichiers_nationaux]}
 
 
 def main(argv=None) -> int:
@@ -617,11 +851,17 @@ def main(argv=None) -> int:
     p.add_argument("--codes", choices=["local", "qp99"], default="local",
                    help="codes de quartier : « LOC-QP0001 » (codes locaux, défaut) ou « QP99xxxx » (forme INSEE, "
                         "« département » 99x inexistant)")
+    p.add_argument("--insee-national", nargs="+", choices=["2015", "2024"], default=[], metavar="GEOGRAPHIE",
+                   help="écrit aussi DIR/insee_national/insee_qpv_national_fictif_<géographie>.xlsx, fichier "
+                        "national fictif au format de l'INSEE (variables de l'INSEE en capitales, titre, libellés, "
+                        "notes, marqueurs « s » / « nd ») : 2015 (codes « QP99… ») et/ou 2024 (codes « QN99…F »)")
     args = p.parse_args(argv)
-    info = Generateur(args.facteur, args.annee, args.graine, args.codes).ecrire(args.out)
+    info = Generateur(args.facteur, args.annee, args.graine, args.codes, args.insee_national).ecrire(args.out)
     print(f"Année synthétique {args.annee} (facteur {args.facteur:g}) : {info['qpv']} QPV, {info['quartiers']} "
           f"quartiers, {info['actions']} actions, {info['communes']} communes, {info['porteurs']} porteurs.")
     print(f"  bruts : {info['raw']}\n  référentiels : {info['reference']}\n  paramètres : {info['params']}")
+    for f in info["insee_national"]:
+        print(f"  fichier national fictif (format INSEE) : {f}")
     return 0
 
 

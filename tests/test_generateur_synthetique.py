@@ -77,3 +77,55 @@ def test_accepte_tel_quel_par_le_nettoyage(synthese):
     # quartiers sur plusieurs communes éclatés, comme pour l'INSEE
     assert len(sorties["insee_qpv_communes"]) > len(sorties["insee_qpv"])
     assert pd.api.types.is_numeric_dtype(sorties["insee_qpv"]["pop_mun"])
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    """Option ``--insee-national 2015 2024``, deux fois (déterminisme), à petite taille (25 QPV du territoire)."""
+    gen = _generateur()
+    a, b = tmp_path_factory.mktemp("national_a"), tmp_path_factory.mktemp("national_b")
+    for d in (a, b):
+        assert gen.main(["--facteur", str(1 / 64), "--out", str(d), "--insee-national", "2015", "2024"]) == 0
+    return a, b
+
+
+def test_fichier_national_fictif_au_format_de_l_insee(national):
+    from politique_ville.schemas import geographie_qpv, renommages_colonnes
+
+    a, b = national
+    ea, eb = empreintes(a), empreintes(b)
+    assert {f for f in ea if ea[f] != eb[f]} == {"params/2099.yaml"}  # classeurs identiques à l'octet près
+    assert {f for f in ea if f.startswith("insee_national/")} == {
+        "insee_national/README.md", "insee_national/insee_qpv_national_fictif_2015.xlsx",
+        "insee_national/insee_qpv_national_fictif_2024.xlsx"}
+    territoire = lire_table(a / "raw" / "2099" / "insee_qpv.csv")
+    qpv_territoire = territoire[territoire["type_quartier"] == "QPV"]
+    assert len(qpv_territoire) == 25
+    for geographie, prefixe in (("2015", "QP"), ("2024", "QN")):
+        df = lire_table(a / "insee_national" / f"insee_qpv_national_fictif_{geographie}.xlsx")
+        # mise en page de l'INSEE : 2 lignes de titre et une vide, libellés ligne 4, noms de variables ligne 5
+        assert "FICHIER FICTIF" in df.attrs["titres"][0] and f"géographie {geographie}" in df.attrs["titres"][0]
+        assert df.attrs["source"]["ligne_entete"] == 5 and df["ligne_source"].iloc[0] == 6
+        assert df.attrs["libelles"]["TP60"] == "Taux de pauvreté"
+        assert [n.split(" :")[0] for n in df.attrs["notes"]] == ["Source", "Champ", "Note"]
+        assert len(df.columns) == 44 + 1 and all(c.isupper() for c in df.columns if c != "ligne_source")
+        assert set(renommages_colonnes("insee_qpv", df.columns[:3])) == {"CODE_QP", "NOM_QP", "NOM_COMMUNE"}
+        # 25 QPV du territoire (« département » 99), 6 autres dans le 99, 12 dans le 96
+        assert len(df) == 25 + 6 + 12 and df["CODE_QP"].is_unique
+        assert {geographie_qpv(c) for c in df["CODE_QP"]} == {geographie}
+        assert all(c.startswith((f"{prefixe}99", f"{prefixe}96")) for c in df["CODE_QP"])
+        assert df["CODE_QP"].iloc[0] == ("QP990001" if geographie == "2015" else "QN990001F")
+        # mêmes communes et populations que le fichier du territoire, dans le même ordre
+        assert df["POP_MUN"].iloc[:25].tolist() == qpv_territoire["pop_mun"].tolist()
+        cellules = set(df.drop(columns=["ligne_source"]).to_numpy().ravel())
+        assert {"s", "nd", ""} <= cellules
+        communes = set(", ".join(df["NOM_COMMUNE"]).split(", "))
+        refs = Referentiels(communes=pd.DataFrame({"nom_officiel": sorted(communes), "code_insee": "",
+                                                   "variantes": ""}),
+                            porteurs=pd.DataFrame(columns=["alias", "porteur_canonique", "type_porteur"]),
+                            nomenclature=pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"]))
+        sorties = nettoyer_insee({"insee_qpv": df}, refs)
+        propre = sorties["insee_qpv"]
+        assert set(propre["geographie_qpv"]) == {geographie}
+        assert pd.api.types.is_float_dtype(propre["tp60"]) and propre["tp60"].isna().any()
+        assert set(sorties["insee_valeurs_manquantes"]["motif"]) == {"secret statistique", "non disponible"}

@@ -12,7 +12,9 @@ import csv
 import hashlib
 import io
 import os
+import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,10 +133,14 @@ def lire_table(chemin: Path | str) -> pd.DataFrame:
     """Lit un fichier brut (CSV ou XLSX) en texte, sans rien interpréter.
 
     Tolère : séparateur « ; » ou « , » (ou tabulation), UTF-8 avec ou sans BOM, cp1252/latin-1, champs entre
-    guillemets contenant des retours à la ligne. Refuse avec une erreur en français (fichier, ligne) : fichier vide,
-    en-tête vide ou dupliqué, ligne coupée (moins ou plus de champs que l'en-tête), guillemet non fermé.
+    guillemets contenant des retours à la ligne, et la mise en page des fichiers de l'INSEE (lignes de titre au-dessus
+    du tableau, ligne de libellés au-dessus de la ligne des noms de variables, notes « Source : … » en dessous ; voir
+    :func:`_disposition`). Refuse avec une erreur en français (fichier, ligne) : fichier vide, en-tête vide ou
+    dupliqué, ligne coupée (moins ou plus de champs que l'en-tête), guillemet non fermé.
     Les cellules restent du texte (``""`` pour une cellule vide) ; la colonne ``ligne_source`` donne la ligne du
-    fichier d'où vient chaque enregistrement.
+    fichier (la ligne de la feuille, pour un classeur) d'où vient chaque enregistrement. ``df.attrs`` garde, à côté
+    de ``source``, les lignes de titre (``titres``), les libellés des colonnes (``libelles``, ``{nom: libellé}``,
+    vide sans ligne de libellés) et les notes sous le tableau (``notes``).
     """
     chemin = Path(chemin)
     nom = chemin.name
@@ -150,26 +156,29 @@ def lire_table(chemin: Path | str) -> pd.DataFrame:
     if not texte.strip():  # BOM seul (fichier vide enregistré en « UTF-8 avec BOM »)
         raise ErreurDonnees("le fichier est vide", fichier=nom)
     sep = _separateur(texte)
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=sep, strict=True)
+    enregistrements = _enregistrements_csv(texte, sep, nom)
+    titre = _lignes_de_titre_csv(enregistrements)
+    # un titre qui contient le séparateur d'un autre (« …, fictif » dans un fichier à « ; ») trompe le devineur : un
+    # autre séparateur qui découpe plus de lignes en un même nombre de champs, et fait apparaître des lignes de
+    # titre, l'emporte
+    meilleur = max(",;\t|", key=lambda s: _regularite(texte, s))
+    if meilleur != sep and _regularite(texte, meilleur) > _regularite(texte, sep):
+        try:
+            autres = _enregistrements_csv(texte, meilleur, nom)
+        except ErreurDonnees:
+            autres = []
+        if _lignes_de_titre_csv(autres):
+            sep, enregistrements, titre = meilleur, autres, _lignes_de_titre_csv(autres)
+    dispo = _disposition(enregistrements, debut_tableau=titre, tableur=False)
+    entete_enr = enregistrements[dispo.entete]
+    entete = [c.strip() for c in entete_enr.champs]
+    _verifier_entete(entete, nom, entete_enr.debut)
     lignes: list[list[str]] = []
     numeros: list[int] = []
-    debut = 1  # un fichier tronqué dans l'en-tête (guillemet non fermé) échoue dès la ligne 1
-    try:
-        entete = next(lecteur)
-        debut = lecteur.line_num + 1
-        for champs in lecteur:
-            if not any(c.strip() for c in champs):
-                debut = lecteur.line_num + 1
-                continue
-            lignes.append(champs)
-            numeros.append(debut)
-            debut = lecteur.line_num + 1
-    except csv.Error as exc:
-        raise ErreurDonnees(f"fichier mal formé ({_traduire_csv(exc)}) : guillemet non fermé ou fichier tronqué",
-                            fichier=nom, ligne=debut) from None
-    entete = [c.strip() for c in entete]
-    _verifier_entete(entete, nom)
-    for champs, num in zip(lignes, numeros):
+    for enr in enregistrements[dispo.entete + 1:dispo.fin]:
+        if enr.vide:
+            continue
+        champs, num = enr.champs, enr.debut
         if len(champs) != len(entete):
             if len(champs) < len(entete):
                 manquante = entete[len(champs)]
@@ -178,11 +187,175 @@ def lire_table(chemin: Path | str) -> pd.DataFrame:
                     f"« {sep} » absent)", fichier=nom, ligne=num, colonne=manquante)
             raise ErreurDonnees(f"{len(champs)} champs au lieu de {len(entete)} : champ en trop (séparateur « {sep} » "
                                 f"dans une valeur non protégée par des guillemets ?)", fichier=nom, ligne=num)
+        lignes.append(champs)
+        numeros.append(num)
     df = pd.DataFrame(lignes, columns=entete, dtype="object")
     df[COLONNE_LIGNE] = numeros
     df.attrs["source"] = {"fichier": nom, "chemin": str(chemin), "encodage": encodage, "separateur": sep,
-                          "sha256": empreinte(chemin)}
+                          "sha256": empreinte(chemin), "ligne_entete": entete_enr.debut}
+    _attrs_disposition(df, enregistrements, dispo, entete)
     return df
+
+
+@dataclass(frozen=True)
+class _Enregistrement:
+    """Une ligne du tableau tel que lu : ses champs, ses lignes de début et de fin dans le fichier (une valeur entre
+    guillemets peut tenir sur plusieurs lignes ; pour un classeur, début = fin = ligne de la feuille)."""
+
+    champs: list
+    debut: int
+    fin: int
+
+    @property
+    def remplis(self) -> list[int]:
+        return [i for i, c in enumerate(self.champs) if str(c).strip()]
+
+    @property
+    def vide(self) -> bool:
+        return not self.remplis
+
+
+@dataclass(frozen=True)
+class _Dispo:
+    entete: int  # position (dans la liste des enregistrements) de la ligne des noms de colonnes
+    fin: int  # position du premier enregistrement qui suit les données (notes), ``len`` sans notes
+    libelles: int | None = None  # position de la ligne des libellés, s'il y en a une
+    titres: tuple[int, ...] = ()
+    colonnes: tuple[int, int] | None = None  # classeur : première et dernière colonne du tableau (base 0)
+
+
+#: Une note sous le tableau : « Source : … », « Sources : … », « Champ : … », « Note : … », « Lecture : … »,
+#: « Définition : … », « Avertissement : … », « Mise à jour : … », « Unité : … », « * … », « (1) … ».
+_NOTE = re.compile(r"^\s*(?:(?:sources?|champs?|notes?|lecture|cl[ée] de lecture|d[ée]finitions?|avertissements?|"
+                   r"mises? à jour|unit[ée]s?)\s*:|\*|\(\d+\))", re.IGNORECASE)
+#: Un nom de variable : lettres sans accents, chiffres et « _ », commençant par une lettre (« CODGEO », « pop_mun »).
+_CODE_VARIABLE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _enregistrements_csv(texte: str, sep: str, nom: str) -> list[_Enregistrement]:
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=sep, strict=True)
+    sortie: list[_Enregistrement] = []
+    debut = 1  # un fichier tronqué dans l'en-tête (guillemet non fermé) échoue dès la ligne 1
+    try:
+        for champs in lecteur:
+            sortie.append(_Enregistrement(champs, debut, lecteur.line_num))
+            debut = lecteur.line_num + 1
+    except csv.Error as exc:
+        raise ErreurDonnees(f"fichier mal formé ({_traduire_csv(exc)}) : guillemet non fermé ou fichier tronqué",
+                            fichier=nom, ligne=debut) from None
+    return sortie
+
+
+def _regularite(texte: str, sep: str) -> int:
+    """Nombre de lignes (parmi les 200 premières) qui ont, avec ce séparateur, le nombre de champs le plus fréquent
+    des lignes d'au moins deux champs remplis ; 0 si ce nombre est 1."""
+    echantillon = "\n".join(texte.split("\n")[:200])
+    try:
+        comptes = Counter(len(r) for r in csv.reader(io.StringIO(echantillon, newline=""), delimiter=sep)
+                          if sum(1 for c in r if c.strip()) >= 2)
+    except csv.Error:
+        return 0
+    if not comptes:
+        return 0
+    n, frequence = comptes.most_common(1)[0]
+    return frequence if n >= 2 else 0
+
+
+def _lignes_de_titre_csv(enregistrements: list[_Enregistrement]) -> int:
+    """Nombre de lignes de titre d'un CSV : seulement si la première ligne a un seul champ rempli (« Quartiers
+    prioritaires : chiffres clés » ou, exporté d'un tableur, « Titre;;;; »), les premières lignes d'au plus un champ
+    rempli, si une ligne suivante en a au moins deux ; 0 sinon (l'en-tête est la ligne 1, comme toujours)."""
+    if not enregistrements or len(enregistrements[0].remplis) != 1:
+        return 0
+    for i, enr in enumerate(enregistrements):
+        if len(enr.remplis) >= 2:
+            return i
+    return 0
+
+
+def _ressemble_a_des_codes(champs) -> bool:
+    remplis = [str(c).strip() for c in champs if str(c).strip()]
+    return bool(remplis) and all(_CODE_VARIABLE.fullmatch(c) for c in remplis)
+
+
+def _disposition(enr: list[_Enregistrement], debut_tableau: int = 0, tableur: bool = True) -> _Dispo:
+    """Où est le tableau dans la feuille (ou le CSV). Règle, dans l'ordre :
+
+    1. classeur : les colonnes du tableau vont de la première à la dernière colonne remplie des lignes qui ont au
+       moins deux cellules remplies (les colonnes vides des bords sont ignorées) ; la ligne d'en-tête est la
+       première ligne qui remplit au moins deux cellules et au moins la moitié des colonnes du tableau (un titre,
+       une source n'occupent qu'une cellule) ; une cellule vide de l'en-tête, entre ses bords ou au-delà, est
+       signalée (« la colonne n°3 (colonne D de la feuille) n'a pas de nom »). Les lignes au-dessus (titre,
+       source, notes) sont gardées comme titres. CSV : l'en-tête est la ligne 1, ou la première ligne d'au moins
+       deux champs remplis quand la ligne 1 n'a qu'un champ rempli (``debut_tableau``) ;
+    2. ligne de libellés : si la ligne non vide suivante couvre les mêmes colonnes, que toutes ses cellules ont la
+       forme d'un nom de variable (« CODGEO », « pop_mun » : lettres sans accents, chiffres, « _ ») et que la ligne
+       d'en-tête trouvée n'a pas cette forme (« Code géographique »), la première est la ligne des libellés et la
+       seconde celle des noms de colonnes ;
+    3. notes sous le tableau : les dernières lignes qui n'ont qu'une cellule remplie, à partir de la première qui
+       commence comme une note (« Source : », « Champ : », « Note : », « Lecture : », « * », « (1) »…) ou, dans un
+       classeur (ou un CSV à lignes de titre), qui est séparée des données par une ligne vide.
+    """
+    pleins = [e for e in enr if not e.vide]
+    if not pleins:
+        return _Dispo(entete=0, fin=len(enr))
+    colonnes = None
+    if tableur:
+        multi = [i for i, e in enumerate(enr) if len(e.remplis) >= 2]
+        if multi:
+            g = min(enr[i].remplis[0] for i in multi)
+            d = max(enr[i].remplis[-1] for i in multi)
+            entete = next((i for i in multi if 2 * len(enr[i].remplis) >= d - g + 1), multi[0])
+        else:
+            entete = next(i for i, e in enumerate(enr) if not e.vide)
+            g, d = enr[entete].remplis[0], enr[entete].remplis[-1]
+        colonnes = (g, d)
+    else:
+        entete = debut_tableau
+    titres = tuple(i for i in range(entete) if not enr[i].vide)
+    libelles = None
+    suivant = next((i for i in range(entete + 1, len(enr)) if not enr[i].vide), None)
+    if suivant is not None:
+        a, b = enr[entete], enr[suivant]
+        memes = (a.remplis[:1] + a.remplis[-1:] == b.remplis[:1] + b.remplis[-1:]) if tableur else (
+            len(a.champs) == len(b.champs) and a.remplis == b.remplis)
+        if memes and len(b.remplis) >= 2 and _ressemble_a_des_codes(b.champs) and not _ressemble_a_des_codes(a.champs):
+            libelles, entete = entete, suivant
+    # notes : dernières lignes d'une seule cellule remplie
+    fin = len(enr)
+    while fin > entete + 1 and len(enr[fin - 1].remplis) <= 1:
+        fin -= 1
+    seule_ligne_vide_permise = tableur or bool(titres)
+    notes_debut = len(enr)
+    precedent = enr[fin - 1] if fin - 1 > entete else enr[entete]
+    for i in range(fin, len(enr)):
+        e = enr[i]
+        if e.vide:
+            continue
+        apres_vide = e.debut > precedent.fin + 1 or any(enr[j].vide for j in range(fin, i))
+        texte = str(e.champs[e.remplis[0]])
+        if _NOTE.match(texte) or (seule_ligne_vide_permise and apres_vide):
+            notes_debut = i
+            break
+        precedent = e
+    return _Dispo(entete=entete, fin=notes_debut, libelles=libelles, titres=titres, colonnes=colonnes)
+
+
+def _attrs_disposition(df: pd.DataFrame, enr: list[_Enregistrement], dispo: _Dispo, entete: list[str]) -> None:
+    def seul_texte(e: _Enregistrement) -> str:
+        return " ".join(str(e.champs[i]).strip() for i in e.remplis)
+
+    g = dispo.colonnes[0] if dispo.colonnes else 0
+    df.attrs["titres"] = [seul_texte(enr[i]) for i in dispo.titres]
+    libelles = {}
+    if dispo.libelles is not None:
+        champs = enr[dispo.libelles].champs
+        for k, nom_col in enumerate(entete):
+            v = champs[g + k] if g + k < len(champs) else ""
+            if str(v).strip():
+                libelles[nom_col] = str(v).strip()
+    df.attrs["libelles"] = libelles
+    df.attrs["notes"] = [seul_texte(e) for e in enr[dispo.fin:] if not e.vide]
 
 
 def _traduire_csv(exc: csv.Error) -> str:
@@ -192,46 +365,79 @@ def _traduire_csv(exc: csv.Error) -> str:
     return msg
 
 
-def _verifier_entete(entete: list[str], nom: str) -> None:
+def _verifier_entete(entete: list[str], nom: str, ligne: int = 1, lettres: list[str] | None = None) -> None:
+    """En-tête non vide, chaque colonne nommée une fois (``lettres`` : lettres des colonnes d'un classeur, citées
+    dans le message pour que l'analyste retrouve la colonne dans Excel)."""
     if not any(entete):
-        raise ErreurDonnees("l'en-tête est vide", fichier=nom, ligne=1)
+        raise ErreurDonnees("l'en-tête est vide", fichier=nom, ligne=ligne)
     for i, c in enumerate(entete):
         if not c:
-            raise ErreurDonnees(f"la colonne n°{i + 1} n'a pas de nom", fichier=nom, ligne=1)
+            ou = f" (colonne {lettres[i]} de la feuille)" if lettres else ""
+            raise ErreurDonnees(f"la colonne n°{i + 1}{ou} n'a pas de nom", fichier=nom, ligne=ligne)
     vus = set()
     for c in entete:
         if c in vus:
-            raise ErreurDonnees("nom de colonne en double", fichier=nom, ligne=1, colonne=c)
+            raise ErreurDonnees("nom de colonne en double", fichier=nom, ligne=ligne, colonne=c)
         vus.add(c)
     if COLONNE_LIGNE in vus:
-        raise ErreurDonnees(f"nom de colonne réservé « {COLONNE_LIGNE} »", fichier=nom, ligne=1, colonne=COLONNE_LIGNE)
+        raise ErreurDonnees(f"nom de colonne réservé « {COLONNE_LIGNE} »", fichier=nom, ligne=ligne,
+                            colonne=COLONNE_LIGNE)
+
+
+def _texte_cellule(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def _lire_xlsx(chemin: Path) -> pd.DataFrame:
+    """Première feuille d'un classeur, à la mise en page de l'INSEE ou non (voir :func:`_disposition`) ;
+    ``ligne_source`` est la ligne de la feuille, telle qu'Excel la numérote."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
     nom = chemin.name
     try:
-        brut = pd.read_excel(chemin, dtype=object, header=None, engine="openpyxl")
+        classeur = load_workbook(chemin, read_only=True, data_only=True)
+        try:
+            feuille = classeur.worksheets[0]
+            enr = [_Enregistrement([_texte_cellule(v) for v in ligne], n, n)
+                   for n, ligne in enumerate(feuille.iter_rows(min_row=1, min_col=1, values_only=True), start=1)]
+        finally:
+            classeur.close()
     except Exception as exc:  # fichier corrompu, pas un xlsx...
         raise ErreurDonnees(f"classeur Excel illisible ({exc.__class__.__name__})", fichier=nom) from None
-    brut = brut.dropna(how="all")
-    if brut.empty:
+    if all(e.vide for e in enr):
         raise ErreurDonnees("le fichier est vide", fichier=nom)
-    entete = ["" if pd.isna(c) else str(c).strip() for c in brut.iloc[0]]
-    _verifier_entete(entete, nom)
-    corps = brut.iloc[1:]
+    dispo = _disposition(enr)
+    g, d = dispo.colonnes
+    largeur = d - g + 1
 
-    def texte(v):
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v)
+    def cellules(e: _Enregistrement) -> list[str]:
+        c = e.champs[g:d + 1]
+        return c + [""] * (largeur - len(c))
 
-    df = pd.DataFrame([[texte(v) for v in ligne] for ligne in corps.itertuples(index=False)], columns=entete,
-                      dtype="object")
-    df[COLONNE_LIGNE] = [int(i) + 1 for i in corps.index]
+    ligne_entete = enr[dispo.entete]
+    entete = [c.strip() for c in cellules(ligne_entete)]
+    _verifier_entete(entete, nom, ligne_entete.debut, [get_column_letter(g + k + 1) for k in range(largeur)])
+    lignes, numeros = [], []
+    for e in enr[dispo.entete + 1:dispo.fin]:
+        if e.vide:
+            continue
+        dehors = [i for i in e.remplis if i < g or i > d]
+        if dehors:
+            raise ErreurDonnees(f"valeur « {e.champs[dehors[0]]} » hors du tableau (colonne "
+                                f"{get_column_letter(dehors[0] + 1)}, sans nom de colonne au-dessus)", fichier=nom,
+                                ligne=e.debut)
+        lignes.append(cellules(e))
+        numeros.append(e.debut)
+    df = pd.DataFrame(lignes, columns=entete, dtype="object")
+    df[COLONNE_LIGNE] = numeros
     df.attrs["source"] = {"fichier": nom, "chemin": str(chemin), "encodage": "xlsx", "separateur": "",
-                          "sha256": empreinte(chemin)}
+                          "sha256": empreinte(chemin), "ligne_entete": ligne_entete.debut}
+    _attrs_disposition(df, enr, dispo, entete)
     return df
 
 

@@ -15,8 +15,18 @@ import numpy as np
 import pandas as pd
 
 #: Textes qui signifient « valeur manquante » (jamais zéro).
-MARQUEURS_MANQUANT = {"", "-", "–", "—", "n.c.", "n.c", "nc", "n.d.", "n.d", "nd", "s", "ns", "na", "nan", "none",
-                      "null", "/", "?", "secret", "non communiqué", "non disponible"}
+MARQUEURS_MANQUANT = {"", "-", "–", "—", "n.c.", "n.c", "nc", "n.d.", "n.d", "nd", "s", "ns", "n.s.", "n.s", "na",
+                      "nan", "none", "null", "/", "?", "secret", "secret statistique", "non communiqué",
+                      "non disponible", "non significatif"}
+
+MOTIF_SECRET = "secret statistique"
+MOTIF_NON_DISPONIBLE = "non disponible"
+#: Motif de chaque marqueur de valeur manquante des fichiers de l'INSEE (en minuscules, espaces de bord retirés).
+#: « s » et la case vide : secret statistique (convention de l'INSEE) ; « n.s. » (non significatif : effectif trop
+#: faible pour être diffusé) est rangé avec le secret ; « nd », « n.d. » et les autres marqueurs (« - », « n.c. »,
+#: « / »…) : non disponible.
+MOTIFS_MARQUEURS = {"": MOTIF_SECRET, "s": MOTIF_SECRET, "secret": MOTIF_SECRET, "secret statistique": MOTIF_SECRET,
+                    "ns": MOTIF_SECRET, "n.s.": MOTIF_SECRET, "n.s": MOTIF_SECRET, "non significatif": MOTIF_SECRET}
 
 _ESPACES = "\u00a0\u202f\u2009\u2007\u200a\u2008 \t"
 _MILLIERS_POINT = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -41,6 +51,17 @@ def est_manquant(texte) -> bool:
         t = texte.strip(_ESPACES).lower()
         return t in MARQUEURS_MANQUANT
     return False
+
+
+def motif_manquant(texte) -> str | None:
+    """Motif d'une cellule manquante d'après son marqueur : « secret statistique » pour « s », « S », « n.s. » et la
+    case vide (convention de l'INSEE), « non disponible » pour « nd », « ND », « n.d. », « - », « n.c. »… ;
+    ``None`` si la cellule n'est pas un marqueur de valeur manquante (un nombre, ou un texte illisible)."""
+    if not est_manquant(texte):
+        return None
+    if not isinstance(texte, str):
+        return MOTIF_SECRET  # None, NaN : case vide
+    return MOTIFS_MARQUEURS.get(texte.strip(_ESPACES).lower(), MOTIF_NON_DISPONIBLE)
 
 
 def lire_nombre(texte, genre: str = "auto") -> float:

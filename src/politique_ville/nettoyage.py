@@ -16,13 +16,31 @@ import numpy as np
 import pandas as pd
 
 from .catalog import COLONNE_LIGNE
-from .clean import ValeurIllisible, est_manquant, lire_nombre, texte_normalise
+from .clean import (
+    MOTIF_NON_DISPONIBLE,
+    MOTIF_SECRET,
+    ValeurIllisible,
+    est_manquant,
+    lire_nombre,
+    motif_manquant,
+    texte_normalise,
+)
 from .errors import ErreurDonnees
-from .schemas import (GENRES_NUMERIQUES, MOTIF_CODE_QP, PROVENANCES, SCHEMAS, Schema, genre_implicite,
-                      renommages_colonnes)
+from .schemas import (
+    COLONNE_GEOGRAPHIE,
+    GENRES_NUMERIQUES,
+    PROVENANCES,
+    SCHEMAS,
+    Schema,
+    genre_implicite,
+    geographie_qpv,
+    renommages_colonnes,
+)
 
 MAX_ERREURS = 20
-SEPARATEUR_COMMUNES = re.compile(r"\s*[,;/]\s*")
+#: Séparateur des communes d'une cellule : « , », « ; », « / », ou un tiret entouré d'espaces (« Béthune - Beuvry »,
+#: graphie de certains fichiers de l'INSEE). Un tiret sans espaces fait partie du nom (« Bruay-la-Buissière »).
+SEPARATEUR_COMMUNES = re.compile(r"\s*[,;/]\s*|\s+[-\u2013\u2014]\s+")
 
 
 class ErreursNettoyage(ErreurDonnees):
@@ -435,10 +453,31 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
         journal.noter(table, "sous-priorité écrite « n.m »", nom, avant, df[nom])
         return
     if genre == "code_qp":
+        geographies = []
+        premiers: dict[str, tuple[str, int]] = {}  # géographie -> (premier code, sa ligne)
         for idx, v in avant.items():
-            if not _vide(v) and not re.fullmatch(MOTIF_CODE_QP, str(v)):
-                err(f"code de quartier « {v} » invalide (attendu : code INSEE « QP » + 6 chiffres, ou code local "
-                    f"« LOC-QP01 » à « LOC-QP9999 » ou « LOC-QC01 »…)", ligne=int(lignes[idx]), colonne=nom)
+            if _vide(v):
+                geographies.append(None)
+                continue
+            try:
+                geo = geographie_qpv(str(v))
+            except ValueError as exc:
+                err(str(exc), ligne=int(lignes[idx]), colonne=nom)
+                geographies.append(None)
+                continue
+            geographies.append(geo)
+            premiers.setdefault(geo, (str(v), int(lignes[idx])))
+        if "2015" in premiers and "2024" in premiers:
+            (c15, l15), (c24, l24) = premiers["2015"], premiers["2024"]
+            err(f"le fichier mêle les deux géographies prioritaires : « {c15} » (ligne {l15}) est un code de la "
+                f"géographie 2015 (« QP… »), « {c24} » (ligne {l24}) un code de la géographie 2024 (« QN… ») ; "
+                f"aucune valeur ne se compare d'une géographie à l'autre : un fichier par géographie",
+                ligne=max(l15, l24), colonne=nom)
+        if table == "insee_qpv":
+            df[COLONNE_GEOGRAPHIE] = geographies
+            journal.noter(table, "géographie prioritaire du code de quartier (2015 « QP… », 2024 « QN… », locale "
+                          "« LOC-… »)", COLONNE_GEOGRAPHIE, pd.Series(None, index=df.index, dtype="object"),
+                          df[COLONNE_GEOGRAPHIE])
         return
     if genre == "provenance":
         for idx, v in avant.items():
@@ -563,7 +602,7 @@ def communes_eclatees(df: pd.DataFrame, cle_col: str, colonne: str, refs: Refere
     for cle_, valeur, total, ligne in zip(df[cle_col], df[colonne], totaux, df[COLONNE_LIGNE]):
         if total or not isinstance(valeur, str):
             continue
-        for i, nom in enumerate(valeur.split(", ")):
+        for i, nom in enumerate(valeur.split(", ")):  # cellule nettoyée : noms officiels séparés par « , »
             if nom not in par_nom:
                 par_nom[nom] = (refs.code_insee(nom) or None, refs.commune(nom) is None)
             code, perimetre = par_nom[nom]
@@ -572,25 +611,59 @@ def communes_eclatees(df: pd.DataFrame, cle_col: str, colonne: str, refs: Refere
     return pd.DataFrame(lignes, columns=[cle_col, "commune", "code_insee", "rang", "perimetre", COLONNE_LIGNE])
 
 
-def valeurs_manquantes_insee(qpv: pd.DataFrame, provenance: pd.DataFrame | None) -> pd.DataFrame:
-    """Chaque cellule vide d'un indicateur INSEE, avec son motif : « secret statistique » par défaut (convention
-    INSEE : une case vide est couverte par le secret), ou le motif donné par le fichier de provenance."""
+#: Marqueurs explicites de l'INSEE, dont le motif l'emporte sur celui du fichier de provenance.
+_MARQUEURS_EXPLICITES = {"s": MOTIF_SECRET, "n.s.": MOTIF_SECRET, "n.s": MOTIF_SECRET, "ns": MOTIF_SECRET,
+                         "nd": MOTIF_NON_DISPONIBLE, "n.d.": MOTIF_NON_DISPONIBLE, "n.d": MOTIF_NON_DISPONIBLE}
+
+
+def valeurs_manquantes_insee(qpv: pd.DataFrame, provenance: pd.DataFrame | None,
+                             brut: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Chaque cellule manquante d'un indicateur INSEE, avec son motif, jamais 0 :
+
+    - marqueur de l'INSEE dans le fichier brut (``brut`` : la table telle que lue, reliée par ``ligne_source``) :
+      « s », « S », « n.s. » -> « secret statistique » ; « nd », « ND », « n.d. » -> « non disponible » ; ce motif
+      l'emporte sur celui du fichier de provenance ;
+    - case vide (ou autre marqueur : « - », « n.c. »…) : le motif donné par le fichier de provenance s'il y en a
+      un, sinon celui du marqueur (case vide : « secret statistique », convention de l'INSEE ; « - », « n.c. » :
+      « non disponible »).
+
+    ``commentaire`` : celui du fichier de provenance, sinon le marqueur lu (« marqueur « nd » du fichier »)."""
     from .schemas import INDICATEURS_INSEE
     motifs = {}
     if provenance is not None and not provenance.empty:
         p = provenance[provenance["fichier"].str.startswith("insee_qpv")]
         motifs = {(c, v): (m, com) for c, v, m, com in zip(p["cle"], p["variable"], p["provenance"], p["commentaire"])}
+    bruts: dict[int, dict] = {}
+    if brut is not None and COLONNE_LIGNE in brut.columns:
+        try:
+            renomme = brut.rename(columns=renommages_colonnes("insee_qpv", [c for c in brut.columns
+                                                                             if c != COLONNE_LIGNE]))
+        except ValueError:
+            renomme = brut
+        bruts = {int(n): rec for n, rec in zip(renomme[COLONNE_LIGNE], renomme.to_dict("records"))}
     lignes = []
     indicateurs = [c.nom for c in INDICATEURS_INSEE if c.nom in qpv.columns] + [
         c for c in qpv.columns if genre_implicite("insee_qpv", c) and c not in {i.nom for i in INDICATEURS_INSEE}]
-    for _, l in qpv.iterrows():
+    for _, q in qpv.iterrows():
+        cellules = bruts.get(int(q[COLONNE_LIGNE]), {})
         for var in indicateurs:
-            if pd.isna(l[var]):
-                motif, commentaire = motifs.get((l["code_qp"], var), ("secret statistique", ""))
-                if motif not in ("secret statistique", "non disponible"):
-                    motif = "secret statistique"
-                lignes.append({"code_qp": l["code_qp"], "variable": var, "motif": motif, "commentaire": commentaire,
-                               COLONNE_LIGNE: l[COLONNE_LIGNE]})
+            if not pd.isna(q[var]):
+                continue
+            marqueur = cellules.get(var)
+            texte = marqueur.strip().lower() if isinstance(marqueur, str) else ""
+            if texte in _MARQUEURS_EXPLICITES:
+                motif = _MARQUEURS_EXPLICITES[texte]
+                commentaire = (motifs.get((q["code_qp"], var), (None, ""))[1]
+                               or f"marqueur « {marqueur.strip()} » du fichier")
+            elif (q["code_qp"], var) in motifs:
+                motif, commentaire = motifs[(q["code_qp"], var)]
+            else:
+                motif = motif_manquant(marqueur) or MOTIF_SECRET
+                commentaire = f"marqueur « {marqueur.strip()} » du fichier" if texte else ""
+            if motif not in (MOTIF_SECRET, MOTIF_NON_DISPONIBLE):
+                motif = MOTIF_SECRET
+            lignes.append({"code_qp": q["code_qp"], "variable": var, "motif": motif, "commentaire": commentaire,
+                           COLONNE_LIGNE: q[COLONNE_LIGNE]})
     return pd.DataFrame(lignes, columns=["code_qp", "variable", "motif", "commentaire", COLONNE_LIGNE])
 
 
@@ -658,5 +731,6 @@ def nettoyer_insee(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: 
                                       bruts["insee_provenance"].attrs.get("source", {}).get("fichier",
                                                                                            "insee_provenance.csv"))
         sorties["insee_qpv_communes"] = communes_eclatees(qpv, "code_qp", "nom_commune", refs)
-        sorties["insee_valeurs_manquantes"] = valeurs_manquantes_insee(qpv, sorties.get("insee_provenance"))
+        sorties["insee_valeurs_manquantes"] = valeurs_manquantes_insee(qpv, sorties.get("insee_provenance"),
+                                                                       bruts["insee_qpv"])
     return sorties

@@ -15,7 +15,9 @@ Genres de colonne :
 - ``porteur`` : porteur ramené à son nom canonique (référentiel des porteurs) ;
 - ``type_porteur``, ``pilier``, ``thematique`` : codes de la nomenclature ;
 - ``priorite``, ``sous_priorite`` : codes de la feuille de route (« 7 », « 7.3 ») ;
-- ``code_qp`` : code de quartier (INSEE « QP » + 6 chiffres, ou code local « LOC-QP01 » à « LOC-QP9999 », « LOC-QC01 »…) ;
+- ``code_qp`` : code de quartier, d'une des deux géographies prioritaires de l'INSEE (2015 : « QP062001 » ;
+  2024 : « QN06201M », « QN0620001 ») ou code local (« LOC-QP01 » à « LOC-QP9999 », « LOC-QC01 »…), voir
+  :data:`MOTIF_CODE_QP` et :func:`geographie_qpv` ;
 - ``provenance`` : « publié », « reconstruit » ou « non publié ».
 
 Noms de colonnes des fichiers de l'INSEE : un fichier tel que l'INSEE le publie (« CODGEO », « LIBGEO », « LIBCOM »,
@@ -25,13 +27,41 @@ Noms de colonnes des fichiers de l'INSEE : un fichier tel que l'INSEE le publie 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 GENRES_NUMERIQUES = ("montant", "taux", "indice", "effectif", "annee", "nombre")
 PROVENANCES = ("publié", "reconstruit", "non publié")
-#: code INSEE (« QP » + 6 chiffres) ou code local, pour un territoire qui n'a pas (ou pas encore) de codes INSEE :
-#: « LOC-QP01 » à « LOC-QP9999 » (QPV), « LOC-QC01 »… (quartiers communautaires ou de veille)
-MOTIF_CODE_QP = r"^(QP\d{6}|LOC-Q[PC]\d{2,4})$"
+#: Code d'un QPV de la géographie 2015 (en vigueur jusqu'au 31 décembre 2023) : « QP », le département sur trois
+#: caractères (« 062 », « 971 », « 02A » ou « 02B » pour la Corse) puis trois chiffres : « QP062001 ».
+MOTIF_CODE_QP_2015 = r"QP(?:\d{3}|02[AB])\d{3}"
+#: Code d'un QPV de la géographie 2024 (en vigueur depuis le 1er janvier 2024) : « QN », le département (deux
+#: chiffres, ou « 2A » / « 2B » ; un département sur trois caractères, « 971 », « 02A », en fait partie), puis 4 à 6
+#: chiffres ou lettres capitales ; 8 à 10 caractères en tout, en capitales : « QN06201M », « QN0620001 ».
+#: Accepté largement (la numérotation de l'INSEE n'est pas figée ici), mais jamais en minuscules ni sans département.
+MOTIF_CODE_QP_2024 = r"QN(?:\d{2}|2[AB])[0-9A-Z]{4,6}"
+#: Code local, pour un territoire qui n'a pas (ou pas encore) de codes INSEE : « LOC-QP01 » à « LOC-QP9999 » (QPV),
+#: « LOC-QC01 »… (quartiers communautaires ou de veille).
+MOTIF_CODE_QP_LOCAL = r"LOC-Q[PC]\d{2,4}"
+#: Tout code de quartier accepté : géographie 2015, géographie 2024 ou code local.
+MOTIF_CODE_QP = rf"^({MOTIF_CODE_QP_2015}|{MOTIF_CODE_QP_2024}|{MOTIF_CODE_QP_LOCAL})$"
+#: Colonne ajoutée à la table ``insee_qpv`` nettoyée : géographie de chaque quartier (« 2015 », « 2024 », « locale »).
+COLONNE_GEOGRAPHIE = "geographie_qpv"
+GEOGRAPHIES_QPV = ("2015", "2024", "locale")
+
+
+def geographie_qpv(code: str) -> str:
+    """Géographie prioritaire d'un code de quartier : « 2015 » (« QP062001 »), « 2024 » (« QN06201M »,
+    « QN0620001 ») ou « locale » (« LOC-QP01 ») ; :class:`ValueError` (message en français) pour un autre code."""
+    texte = str(code)
+    for motif, geographie in ((MOTIF_CODE_QP_2015, "2015"), (MOTIF_CODE_QP_2024, "2024"),
+                              (MOTIF_CODE_QP_LOCAL, "locale")):
+        if re.fullmatch(motif, texte):
+            return geographie
+    raise ValueError(f"code de quartier « {texte} » invalide (attendu : « QP » + département + 3 chiffres, "
+                     f"géographie 2015, ex. « QP062001 » ; « QN » + département + 4 à 6 chiffres ou lettres, "
+                     f"géographie 2024, ex. « QN06201M » ; ou code local « LOC-QP01 » à « LOC-QP9999 », "
+                     f"« LOC-QC01 »…)")
 
 
 @dataclass(frozen=True)
@@ -85,6 +115,17 @@ INDICATEURS_INSEE: tuple[Colonne, ...] = (
     C("part_moins_25", "taux", decimales=1), C("part_menages_1pers", "taux", decimales=1),
     C("part_retard_3e", "taux", decimales=1), C("part_de_plus_2ans_f", "taux", decimales=1),
     C("part_de_plus_2ans_h", "taux", decimales=1), C("part_de_plus_2ans", "taux", decimales=1),
+    # les autres variables des chiffres clés QPV de l'INSEE (noms de l'INSEE, en minuscules) : les parts en %,
+    # les revenus en euros par an, les effectifs entiers ; aucune n'est arrondie (valeurs gardées telles que reçues)
+    C("pop_com_qp", "effectif"), C("pop_com", "effectif"), C("tx_tot_et", "taux"), C("tx_f", "taux"),
+    C("tx_f_et", "taux"), C("percou", "effectif"), C("part_chomprinc", "taux"),
+    C("decuc_d1", "montant"), C("decuc_d9", "montant"), C("disp_q2", "montant"), C("disp_d1", "montant"),
+    C("disp_d9", "montant"), C("tp60", "taux"), C("brev", "taux"),
+    C("tx_f_empl", "taux"), C("tx_et_empl", "taux"), C("tx_tot_eprec", "taux"), C("tx_f_eprec", "taux"),
+    C("tx_et_eprec", "taux"), C("abc_capbep", "effectif"), C("abc_bac", "effectif"), C("abc_supbac", "effectif"),
+    C("ec_mat", "effectif"), C("ec_elem", "effectif"), C("ec_elem_pri", "effectif"), C("coll", "effectif"),
+    C("coll_pri", "effectif"), C("nbetab", "effectif"), C("ens_sante", "effectif"), C("serv_par", "effectif"),
+    C("serv_tot", "effectif"), C("auto_ent", "effectif"),
 )
 
 SCHEMAS: dict[str, Schema] = {s.table: s for s in [
@@ -151,7 +192,8 @@ SCHEMAS: dict[str, Schema] = {s.table: s for s in [
         *(c if c.nom in ("pop_mun",) else Colonne(c.nom, c.genre, False, False, c.unite_brute, c.decimales)
           for c in INDICATEURS_INSEE),
     ), cle=("code_qp",), famille="insee",
-        description="indicateurs INSEE par quartier ; cellule vide = secret statistique"),
+        description="indicateurs INSEE par quartier ; cellule vide, « s » ou « n.s. » = secret "
+                    "statistique, « nd » ou « n.d. » = non disponible (jamais 0)"),
     Schema("insee_references", (
         C("niveau", non_vide=True), C("libelle_territoire"),
         *(Colonne(c.nom, c.genre, False, False, "€ par mois" if c.nom == "decuc_q2" else c.unite_brute, c.decimales)
@@ -182,20 +224,23 @@ def genre_implicite(table: str, colonne: str) -> str | None:
 #: minuscules : la comparaison ne tient compte ni de la casse ni des espaces de bord (« CODGEO », « CodGeo »,
 #: « codgeo » sont la même colonne).
 #:
-#: - ``CODGEO`` / ``CODE_QP`` (code du quartier, « QP » + 6 chiffres) -> ``code_qp`` ;
-#: - ``LIBGEO`` / ``LIB_QP`` / ``LIBQP`` (nom du quartier) -> ``nom_qp`` ;
-#: - ``LIBCOM`` / ``LIB_COM`` / ``COMMUNES`` / ``NOM_COM`` (commune(s) du quartier, plusieurs séparées par « , »)
-#:   -> ``nom_commune``.
+#: - ``CODGEO`` / ``CODE_QP`` / ``CODE_QPV`` / ``QP`` (code du quartier, géographie 2015 ou 2024) -> ``code_qp`` ;
+#: - ``LIBGEO`` / ``LIB_QP`` / ``LIBQP`` / ``NOM_QP`` / ``LIB_QPV`` / ``NOM_QPV`` (nom du quartier) -> ``nom_qp`` ;
+#: - ``LIBCOM`` / ``LIB_COM`` / ``COMMUNES`` / ``NOM_COM`` / ``NOM_COMMUNE`` / ``COMMUNE_QP`` (commune(s) du quartier,
+#:   plusieurs séparées par « , », « ; », « / » ou « - » entouré d'espaces) -> ``nom_commune``.
 #:
-#: Toute autre colonne écrite en capitales à la manière de l'INSEE (« POP_MUN », « IND_JEUNE », « PMIMP »,
-#: « DECUC_Q2 », « TX_TOT_EMPL », « A »…) prend son nom INSEE en minuscules (« pop_mun »…), celui des schémas.
+#: Toute autre colonne nommée comme une variable (lettres sans accents, chiffres, « _ » : « POP_MUN », « Ind_Jeune »,
+#: « pmimp », « DECUC_Q2 », « TX_TOT_EMPL », « A »…) prend son nom en minuscules (« pop_mun »…), celui des schémas
+#: et de la documentation de l'INSEE ; un libellé (« Population municipale ») reste tel quel.
 ALIAS_COLONNES: dict[str, dict[str, str]] = {
     "insee_qpv": {
-        "codgeo": "code_qp", "code_qp": "code_qp",
-        "libgeo": "nom_qp", "lib_qp": "nom_qp", "libqp": "nom_qp",
+        "codgeo": "code_qp", "code_qp": "code_qp", "code_qpv": "code_qp", "qp": "code_qp",
+        "libgeo": "nom_qp", "lib_qp": "nom_qp", "libqp": "nom_qp", "lib_qpv": "nom_qp", "nom_qpv": "nom_qp",
         "libcom": "nom_commune", "lib_com": "nom_commune", "communes": "nom_commune", "nom_com": "nom_commune",
+        "commune_qp": "nom_commune",
     },
 }
+_NOM_DE_VARIABLE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 def renommages_colonnes(table: str, colonnes) -> dict[str, str]:
@@ -213,7 +258,7 @@ def renommages_colonnes(table: str, colonnes) -> dict[str, str]:
         cle = texte.lower()
         if cle in alias:
             cible = alias[cle]
-        elif cle in connues or genre_implicite(table, cle) is not None or (texte.isupper() and texte != cle):
+        elif cle in connues or genre_implicite(table, cle) is not None or _NOM_DE_VARIABLE.fullmatch(texte):
             cible = cle
         else:
             cible = texte
