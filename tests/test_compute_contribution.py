@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 
+from politique_ville import present_programmation as pp
 from politique_ville.catalog import lire_table
 from politique_ville.compute import contribution as ctb
 from politique_ville.nettoyage import Referentiels, nettoyer_financements
@@ -118,7 +119,7 @@ def test_ecarts_du_chapitre_sont_exactement_les_documentes(conf_themes, conf_pil
     conf = pd.concat([conf_themes, conf_piliers])
     en_ecart = set(conf.loc[conf["statut"] != "identique", "id"])
     assert en_ecart == set(ecarts["id"]) & set(conf["id"])
-    assert "écart non documenté" not in set(conf["statut"])
+    assert "écart non expliqué" not in set(conf["statut"])
 
 
 def test_priorites_par_pilier(conf_piliers, ecarts):
@@ -275,7 +276,7 @@ def test_matrice_grille(prog, fdr):
     cases = len(sp_fdr) + ((grille["sous_priorite"] == "") & grille["priorite"].notna()).sum() + 1
     assert m.notna().sum().sum() == cases                                       # case inexistante = NaN
     assert len(m) == fdr["priorite"].nunique() + 1                              # + « Hors priorités »
-    vue = ctb.vue_matrice(m, grille)
+    vue = pp.vue_matrice(m, grille)
     assert vue["Total"].sum() == len(prog)
 
 

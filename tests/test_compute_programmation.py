@@ -58,10 +58,24 @@ def _ligne(df, colonne, valeur):
 
 # --------------------------------------------------------------------------------------------- crédits CGET
 
-@pytest.mark.parametrize("id_", list(prog.IDS_CGET.values()))
-def test_cget_par_thematique_redonne_chaque_montant_publie(t, publie, id_):
+#: rubrique de la section 2.1 -> chiffre publié que le registre doit retrouver par l'expression de la rubrique
+CGET_PUBLIES = {
+    "cohesion_sociale": "ch2_prog_cget_cohesion", "reussite_educative": "ch2_prog_cget_reussite_educative",
+    "emploi": "ch2_prog_cget_emploi", "developpement_economique": "ch2_prog_cget_developpement_economique",
+    "cadre_de_vie": "ch2_prog_cget_cadre_de_vie", "pilotage": "ch2_prog_cget_pilotage",
+    "total": "ch2_prog_cget_total_thematiques",
+}
+
+
+@pytest.mark.parametrize("rubrique, id_", list(CGET_PUBLIES.items()))
+def test_cget_par_thematique_redonne_chaque_montant_publie(t, chiffres, ecarts, publie, rubrique, id_):
     cget = prog.cget_par_thematique(t["programmation"], t["feuille_de_route"])
-    assert _ligne(cget, "id", id_)["valeur_recalculee"] == publie(id_)
+    assert "id" not in cget.columns  # aucun identifiant dans le calcul : l'expression suffit
+    conf = prog.confronter(cget, chiffres, ecarts)
+    assert len(conf) == len(cget)  # une rubrique, un chiffre publié
+    ligne = _ligne(conf, "rubrique_code", rubrique)
+    assert ligne["id"] == id_
+    assert ligne["valeur_recalculee"] == publie(id_) == ligne["valeur_publiee"]
 
 
 def test_cget_total_et_somme_des_rubriques(t, publie):
@@ -114,8 +128,9 @@ def test_cget_montant_manquant_reste_manquant(t):
 def test_projets_par_pilier_suivent_le_chapitre_3(t, publie, recalcule_documente):
     piliers = prog.projets_par_pilier(t["programmation"]).set_index("pilier_code")
     assert list(piliers.index) == prog.ORDRE_PILIERS + ["total"]
-    for code in ("emploi", "cohesion_sociale", "cadre_de_vie"):
-        assert piliers.loc[code, "valeur_recalculee"] == recalcule_documente(prog.IDS_PROJETS_PILIER[code])
+    for code, id_ in (("emploi", "ch2_prog_projets_emploi"), ("cohesion_sociale", "ch2_prog_projets_cohesion"),
+                      ("cadre_de_vie", "ch2_prog_projets_cadre_de_vie")):
+        assert piliers.loc[code, "valeur_recalculee"] == recalcule_documente(id_)
     assert piliers.loc["pilotage", "valeur_recalculee"] == publie("ch2_prog_projets_pilotage")
     assert piliers.loc["total", "valeur_recalculee"] == recalcule_documente("ch2_prog_projets_retenus")
     assert piliers.loc[prog.ORDRE_PILIERS, "valeur_recalculee"].sum() == len(t["programmation"])
@@ -125,6 +140,8 @@ def test_projets_par_pilier_ecarts_au_texte_documentes(t, chiffres, ecarts, publ
     conf = prog.confronter(prog.projets_par_pilier(t["programmation"]), chiffres, ecarts).set_index("pilier_code")
     # 25 / 87 / 14 / 1 publiés (somme 127), chacun à côté de sa valeur recalculée
     assert conf.loc[prog.ORDRE_PILIERS, "valeur_publiee"].sum() == publie("ch2_prog_projets_retenus")
+    assert list(conf["id"]) == ["ch2_prog_projets_emploi", "ch2_prog_projets_cohesion", "ch2_prog_projets_cadre_de_vie",
+                                "ch2_prog_projets_pilotage", "ch2_prog_projets_retenus"]  # section 2.1, pas 3.x
     for code in ("emploi", "cohesion_sociale", "cadre_de_vie", "total"):
         assert conf.loc[code, "statut"] == prog.STATUT_ECART_DOCUMENTE
         assert len(conf.loc[code, "explication"]) > 20
@@ -137,6 +154,7 @@ def test_projets_deposes_et_retenus(t, chiffres, ecarts, publie):
     assert conf.loc["ch2_prog_porteurs_projets_deposes", "valeur_recalculee"] == publie(
         "ch2_prog_porteurs_projets_deposes")
     assert conf.loc["ch2_prog_porteurs_projets_deposes", "statut"] == prog.STATUT_IDENTIQUE
+    assert conf.index.is_unique and len(conf) == 4  # le nombre d'actions est publié trois fois : trois lignes
     # le rapport dit 129 puis 127 retenus : les deux écarts sont documentés, aucun n'est caché
     assert {conf.loc["ch2_prog_projets_accompagnes", "valeur_publiee"],
             conf.loc["ch2_prog_projets_retenus", "valeur_publiee"]} == {publie("ch2_prog_projets_accompagnes"),
@@ -474,7 +492,7 @@ def test_npnru_enveloppes(t, publie):
 def test_concordance_des_sections(t, chiffres, ecarts):
     conc = prog.concordance_sections(chiffres, ecarts, t, ["2.3", "2.4.1", "2.4.3"])
     assert len(conc) == chiffres["section"].isin(["2.3", "2.4.1", "2.4.3"]).sum()
-    ecarts_non_doc = conc[(conc["statut"] == "écart") & ~conc["ecart_documente"]]
+    ecarts_non_doc = conc[conc["statut"] == prog.STATUT_ECART]
     assert ecarts_non_doc.empty, ecarts_non_doc[["id", "valeur_publiee", "valeur_recalculee"]]
     assert prog.concordance_sections(None, None, t, ["2.3"]).empty
 
@@ -494,3 +512,18 @@ def test_confronter_statuts():
     assert conf["ecart"].iloc[1] == pytest.approx(-4.3)
     sans_reference = prog.confronter(rec, None, None)
     assert (sans_reference["statut"] == prog.STATUT_NON_PUBLIE).all()
+    # par expression : même calcul écrit autrement, section respectée, une ligne par chiffre publié
+    chiffres = pd.DataFrame({"id": ["n21", "n3", "bis"], "section": ["2.1", "3.1", "2.1"], "valeur": ["4", "5", "5"],
+                             "unite": ["", "", ""], "tolerance": ["", "", ""],
+                             "calcul": ['nombre("t", pilier="A")', 'nombre("t", pilier="A")', 'nombre("t")'],
+                             "libelle": ["quatre", "cinq", "bis"]})
+    rec = pd.DataFrame({"calcul": ["nombre('t',  pilier='A')", 'nombre("t")', 'nombre("t", pilier="Z")'],
+                        "section": ["2.1", "", "2.1"], "valeur_recalculee": [4.0, 5.0, 1.0],
+                        "libelle": ["a", "tout", "z"]})
+    conf = prog.confronter(rec, chiffres, None)
+    assert list(conf["id"]) == ["n21", "bis", ""]
+    assert list(conf["statut"]) == [prog.STATUT_IDENTIQUE, prog.STATUT_IDENTIQUE, prog.STATUT_NON_PUBLIE]
+    sans_section = prog.confronter(rec.drop(columns="section"), chiffres, None)
+    assert list(sans_section["id"]) == ["n21", "n3", "bis", ""]
+    assert list(sans_section["statut"])[:2] == [prog.STATUT_IDENTIQUE, prog.STATUT_ECART]
+    assert list(sans_section["libelle"])[:2] == ["quatre", "cinq"]  # quantité publiée deux fois : libellés publiés

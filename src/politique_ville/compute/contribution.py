@@ -18,10 +18,11 @@ Règles :
 
 from __future__ import annotations
 
-import ast
 import math
 
 import pandas as pd
+
+from ..published import Registre, Statut, analyser
 
 #: Mesures des tableaux du chapitre 3 : colonne du résultat -> intitulé du rapport.
 MESURES = {
@@ -37,8 +38,10 @@ LIBELLES_MESURES = {**MESURES, "priorites": "Priorités d'intervention retenues"
 #: Piliers que le rapport détaille par thématique (les autres n'ont qu'un tableau de pilier).
 PILIERS_DETAILLES = ("cohesion_sociale",)
 
-#: Préfixe des identifiants des chiffres publiés du chapitre (``chiffres_publies_<annee>.csv``).
-PREFIXE = "ch3_"
+#: Section du rapport dont les chiffres publiés sont ceux des tableaux du chapitre (« 3 » : 3.1, 3.2, 3.3).
+SECTION = "3"
+#: Ancien filtre par préfixe d'identifiant : ``None`` = filtre par :data:`SECTION` (aucun identifiant dans le code).
+PREFIXE = None
 
 SANS_PRIORITE = "Hors priorités de la feuille de route"
 SANS_SOUS_PRIORITE = "sans sous-priorité"
@@ -186,80 +189,77 @@ def priorites_du_pilier(programmation: pd.DataFrame, feuille_de_route: pd.DataFr
 # --------------------------------------------------------------------------------------------- chiffres publiés
 
 def _analyser_calcul(calcul: str) -> dict | None:
-    """« nombre("programmation", thematique="Education") » -> table, fonction, colonne, filtres ; None sinon."""
-    try:
-        arbre = ast.parse(str(calcul).strip(), mode="eval").body
-    except SyntaxError:
+    """« nombre("programmation", thematique="Education") » -> table, fonction, colonne, filtres ; None sinon
+    (analyse de :func:`politique_ville.published.analyser`)."""
+    a = analyser(calcul)
+    if a is None:
         return None
-    if not (isinstance(arbre, ast.Call) and isinstance(arbre.func, ast.Name)):
-        return None
-    try:
-        args = [ast.literal_eval(a) for a in arbre.args]
-        filtres = {k.arg: ast.literal_eval(k.value) for k in arbre.keywords}
-    except ValueError:
-        return None
-    if not args or not all(isinstance(a, str) for a in args):
-        return None
-    return {"fonction": arbre.func.id, "table": args[0], "colonne": args[1] if len(args) > 1 else None,
-            "filtres": filtres}
+    return {"fonction": a.fonction, "table": a.table, "colonne": a.colonne, "filtres": dict(a.filtres)}
 
 
-def chiffres_publies_groupes(chiffres: pd.DataFrame, prefixe: str = PREFIXE) -> pd.DataFrame:
+def chiffres_publies_groupes(chiffres: pd.DataFrame, prefixe: str | None = PREFIXE,
+                             section: str = SECTION) -> pd.DataFrame:
     """Les chiffres publiés des tableaux par pilier et par thématique, reconnus à leur expression de recalcul
     (colonne ``calcul``) : ``nombre`` = projets, ``distinct(porteur_canonique)`` = porteurs, ``somme(droit_commun |
     credits_specifiques)``, ``distinct(feuille_de_route, priorite)`` = priorités ; un seul filtre ``pilier=`` ou
-    ``thematique=``. Seuls les chiffres dont l'identifiant commence par ``prefixe`` (le chapitre) sont gardés.
+    ``thematique=``. Seuls les chiffres de la ``section`` du rapport (et de ses sous-sections) sont gardés ou, si
+    l'appelant donne ``prefixe``, ceux dont l'identifiant commence par ``prefixe``.
     Colonnes : ``id``, ``niveau``, ``groupe``, ``mesure``, ``valeur_publiee``, ``libelle``."""
     lignes = []
-    for _, c in chiffres.iterrows():
-        if not str(c["id"]).startswith(prefixe):
+    for c in Registre.depuis_tables(chiffres):
+        if prefixe is not None:
+            if not c.id.startswith(prefixe):
+                continue
+        elif not (c.section == section or c.section.startswith(section + ".")):
             continue
-        a = _analyser_calcul(c.get("calcul", ""))
-        if a is None or len(a["filtres"]) != 1:
+        a = analyser(c.calcul)
+        if a is None or len(a.filtres) != 1:
             continue
-        (niveau, groupe), = a["filtres"].items()
+        (niveau, groupe), = a.filtres.items()
         if niveau not in ("pilier", "thematique") or not isinstance(groupe, str):
             continue
         mesure = None
-        if a["table"] == "programmation":
-            if a["fonction"] == "nombre":
+        if a.table == "programmation":
+            if a.fonction == "nombre":
                 mesure = "projets"
-            elif a["fonction"] == "distinct" and a["colonne"] == "porteur_canonique":
+            elif a.fonction == "distinct" and a.colonne == "porteur_canonique":
                 mesure = "porteurs"
-            elif a["fonction"] == "somme" and a["colonne"] in ("droit_commun", "credits_specifiques"):
-                mesure = a["colonne"]
-        elif a["table"] == "feuille_de_route" and a["fonction"] == "distinct" and a["colonne"] == "priorite":
+            elif a.fonction == "somme" and a.colonne in ("droit_commun", "credits_specifiques"):
+                mesure = a.colonne
+        elif a.table == "feuille_de_route" and a.fonction == "distinct" and a.colonne == "priorite":
             mesure = "priorites"
         if mesure is None:
             continue
-        lignes.append({"id": c["id"], "niveau": niveau, "groupe": groupe, "mesure": mesure,
-                       "valeur_publiee": float(c["valeur"]), "libelle": c.get("libelle", "")})
+        lignes.append({"id": c.id, "niveau": niveau, "groupe": groupe, "mesure": mesure,
+                       "valeur_publiee": c.valeur, "libelle": c.libelle})
     return pd.DataFrame(lignes, columns=["id", "niveau", "groupe", "mesure", "valeur_publiee", "libelle"])
 
 
 def confronter_publies(recalcules: pd.DataFrame, chiffres: pd.DataFrame, ecarts: pd.DataFrame | None,
-                       niveau: str, prefixe: str = PREFIXE) -> pd.DataFrame:
+                       niveau: str, prefixe: str | None = PREFIXE) -> pd.DataFrame:
     """Chaque chiffre publié d'un tableau (``niveau`` : « pilier » ou « thematique ») à côté de sa valeur
     recalculée dans ``recalcules`` (sortie de :func:`indicateurs` ou d'une synthèse, avec une colonne ``priorites``
-    facultative). Colonnes : ``id``, ``groupe``, ``mesure``, ``valeur_publiee``, ``valeur_recalculee``, ``ecart``,
-    ``statut`` (« identique », « écart documenté », « écart non documenté »), ``explication``."""
+    facultative). Comparaison et statut de :mod:`politique_ville.published` (précision du chiffre publié).
+    Colonnes : ``id``, ``groupe``, ``mesure``, ``valeur_publiee``, ``valeur_recalculee``, ``ecart``,
+    ``statut`` (« identique », « écart documenté », « écart non expliqué »), ``explication``."""
+    registre = Registre.depuis_tables(chiffres, ecarts)
     pub = chiffres_publies_groupes(chiffres, prefixe)
     pub = pub[pub["niveau"] == niveau]
     rec = recalcules.set_index(niveau)
-    explications = {} if ecarts is None or ecarts.empty else dict(zip(ecarts["id"], ecarts["explication"]))
     lignes = []
     for _, p in pub.iterrows():
         if p["groupe"] not in rec.index or p["mesure"] not in rec.columns:
             continue
         v = rec.loc[p["groupe"], p["mesure"]]
         v = float(v.iloc[0]) if isinstance(v, pd.Series) else float(v)
-        identique = not math.isnan(v) and round(v) == round(p["valeur_publiee"])
-        statut = ("identique" if identique else
-                  "écart documenté" if p["id"] in explications else "écart non documenté")
+        c = registre.get(p["id"])
+        statut = c.comparer(None if math.isnan(v) else v)
+        if statut == Statut.NON_RECALCULABLE:
+            statut = Statut.ECART_DOCUMENTE if c.documente else Statut.ECART_NON_EXPLIQUE
         lignes.append({"id": p["id"], "groupe": p["groupe"], "mesure": p["mesure"],
                        "valeur_publiee": p["valeur_publiee"], "valeur_recalculee": v,
-                       "ecart": v - p["valeur_publiee"], "statut": statut,
-                       "explication": "" if identique else explications.get(p["id"], "")})
+                       "ecart": v - p["valeur_publiee"], "statut": str(statut),
+                       "explication": "" if statut == Statut.IDENTIQUE else c.explication})
     return pd.DataFrame(lignes, columns=["id", "groupe", "mesure", "valeur_publiee", "valeur_recalculee", "ecart",
                                          "statut", "explication"])
 
@@ -286,9 +286,9 @@ def tableau_avec_publies(recalcules: pd.DataFrame, chiffres: pd.DataFrame, ecart
     for g in out[niveau]:
         c = conf[conf["groupe"] == g]
         if c.empty:
-            resume.append("non publié")
+            resume.append(str(Statut.NON_PUBLIE))
             continue
-        fautes = c[c["statut"] != "identique"]
+        fautes = c[c["statut"] != Statut.IDENTIQUE]
         if fautes.empty:
             resume.append(f"identique ({len(c)} chiffres sur {len(c)})")
         else:
@@ -453,19 +453,6 @@ def matrice_grille(grille: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
-def libelles_matrice(grille: pd.DataFrame) -> dict[str, str]:
-    """Libellé de chaque ligne de :func:`matrice_grille` : « Priorité 1 » -> « 1. Optimiser la déclinaison… » ;
-    « Hors priorités » -> « Hors priorités (Accès aux droits, Pilotage) »."""
-    out = {}
-    for p, lib in zip(grille["priorite"], grille["libelle_priorite"]):
-        if not pd.isna(p):
-            out.setdefault(f"Priorité {int(p)}", f"{int(p)}. {lib}")
-    hors = grille.loc[grille["priorite"].isna(), "libelle_sous_priorite"].tolist()
-    if hors:
-        out["Hors priorités"] = f"Hors priorités ({', '.join(hors)})"
-    return out
-
-
 # --------------------------------------------------------------------------------------------- dispositif (PRE)
 
 def financement_dispositif(programmation: pd.DataFrame, intitule: str, pilier_code: str) -> pd.DataFrame:
@@ -479,169 +466,3 @@ def financement_dispositif(programmation: pd.DataFrame, intitule: str, pilier_co
     communes = sel["communes"].dropna().map(lambda v: str(v).strip())
     return pd.DataFrame([{"actions": len(sel), "communes": int(communes[communes != ""].nunique()),
                           "cget": cget, "cget_pilier": cget_pilier, "part_pilier": part}])
-
-
-# --------------------------------------------------------------------------------------------- présentation
-
-COL_PROJETS = "Projets soutenus"
-COL_PORTEURS = "Porteurs de projets (recalculé)"
-COL_PORTEURS_PUBLIE = "Porteurs de projets (publié)"
-COL_DC = "Subventions droit commun (€)"
-COL_CS = "Subventions crédits spécifiques Pol Ville (€)"
-COL_LEVIER = "Effet levier (€ de droit commun pour 1 € de crédits spécifiques)"
-COL_PART_DC = "Part du droit commun (%)"
-COL_MOYENNE = "Montant moyen par projet (€)"
-COL_MOYENNE_CS = "dont crédits spécifiques par projet (€)"
-COL_DC_ACTION = "Droit commun (€)"
-COL_CS_ACTION = "Crédits spécifiques (€)"
-COL_PROVENANCE = "Provenance des montants"
-
-
-def formats() -> dict:
-    """Mise en forme française des colonnes numériques des vues de ce module (pour ``Chapitre.tableau``)."""
-    from .. import present
-    return {
-        COL_PROJETS: present.nombre_fr, COL_PORTEURS: present.nombre_fr, COL_PORTEURS_PUBLIE: present.nombre_fr,
-        COL_DC: present.euros, COL_CS: present.euros, COL_LEVIER: lambda v: present.euros(v, 2),
-        COL_PART_DC: present.pourcent, COL_MOYENNE: present.euros, COL_MOYENNE_CS: present.euros,
-        COL_DC_ACTION: present.euros, COL_CS_ACTION: present.euros, "Actions": present.nombre_fr,
-        "Nombre d'actions": present.nombre_fr,
-    }
-
-
-def vue_tableau(tab: pd.DataFrame, niveau: str) -> pd.DataFrame:
-    """Le tableau du chapitre 3 (sortie de :func:`tableau_avec_publies`) avec les intitulés du rapport ; les
-    porteurs publiés sont à côté des porteurs recalculés."""
-    entete = "Pilier" if niveau == "pilier" else "Thématique"
-    return pd.DataFrame({
-        entete: tab[niveau].to_numpy(),
-        COL_PROJETS: tab["projets"].to_numpy(),
-        COL_PORTEURS: tab["porteurs"].to_numpy(),
-        COL_PORTEURS_PUBLIE: tab["porteurs_publie"].to_numpy(dtype=float),
-        COL_DC: tab["droit_commun"].to_numpy(dtype=float),
-        COL_CS: tab["credits_specifiques"].to_numpy(dtype=float),
-        "Concordance avec le rapport": tab["concordance"].to_numpy(),
-    })
-
-
-def vue_priorites(prio: pd.DataFrame) -> pd.DataFrame:
-    """Priorités d'un pilier (sortie de :func:`priorites_du_pilier`)."""
-    return pd.DataFrame({"Priorité": prio["priorite"].astype(int).to_numpy(),
-                         "Intitulé (feuille de route)": prio["libelle"].to_numpy(),
-                         "Actions": prio["actions"].to_numpy()})
-
-
-def vue_actions(actions: pd.DataFrame) -> pd.DataFrame:
-    """Liste d'actions (sortie de :func:`actions_par_priorite`) comme les listes du rapport, avec les montants
-    par action et leur provenance."""
-    rubrique = [r + (" (déduite)" if inf else "")
-                for r, inf in zip(actions["rubrique"], actions["sous_priorite_inferee"])]
-    return pd.DataFrame({
-        "Priorité / sous-priorité": rubrique,
-        "Action": actions["intitule"].to_numpy(),
-        "Porteur": actions["porteur"].to_numpy(),
-        "Commune(s)": actions["communes"].to_numpy(),
-        COL_DC_ACTION: actions["droit_commun"].to_numpy(dtype=float),
-        COL_CS_ACTION: actions["credits_specifiques"].to_numpy(dtype=float),
-        COL_PROVENANCE: actions["provenance_montants"].to_numpy(),
-    })
-
-
-def vue_comparaison(comp: pd.DataFrame) -> pd.DataFrame:
-    """Comparaison des thématiques (sortie de :func:`comparaison_thematiques`)."""
-    groupe = [f"{g} (pilier)" if n == "pilier" else g for g, n in zip(comp["groupe"], comp["niveau"])]
-    return pd.DataFrame({
-        "Thématique ou pilier": groupe,
-        COL_PROJETS: comp["projets"].to_numpy(),
-        COL_DC: comp["droit_commun"].to_numpy(dtype=float),
-        COL_CS: comp["credits_specifiques"].to_numpy(dtype=float),
-        COL_LEVIER: comp["effet_levier"].to_numpy(dtype=float),
-        COL_PART_DC: comp["part_droit_commun"].to_numpy(dtype=float),
-        COL_MOYENNE: comp["moyenne_projet"].to_numpy(dtype=float),
-        COL_MOYENNE_CS: comp["moyenne_credits_specifiques"].to_numpy(dtype=float),
-    })
-
-
-def vue_grille(grille: pd.DataFrame) -> pd.DataFrame:
-    """La grille (sortie de :func:`grille_priorites`) : une ligne par sous-priorité et ses actions."""
-    sp = [s if s else "—" for s in grille["sous_priorite"]]
-    return pd.DataFrame({
-        "Sous-priorité": sp,
-        "Intitulé": grille["libelle_sous_priorite"].to_numpy(),
-        "Nombre d'actions": grille["nombre_actions"].to_numpy(),
-        "Actions (intitulé – commune(s) (porteur))": grille["actions"].to_numpy(),
-    })
-
-
-def resume_groupe(ligne: pd.Series) -> str:
-    """Phrase du tableau d'un pilier ou d'une thématique (ligne de :func:`tableau_avec_publies`)."""
-    from .. import present
-    porteurs = f"{present.nombre_fr(ligne['porteurs'])} porteurs de projets"
-    pub = ligne.get("porteurs_publie")
-    if pub is not None and not pd.isna(pub) and round(float(pub)) != int(ligne["porteurs"]):
-        porteurs += f" ({present.nombre_fr(pub)} selon le rapport)"
-    return (f"{present.nombre_fr(ligne['projets'])} projets soutenus, {porteurs}, "
-            f"{present.euros(ligne['droit_commun'])} de subventions de droit commun et "
-            f"{present.euros(ligne['credits_specifiques'])} de crédits spécifiques Politique de la Ville.")
-
-
-def constats_comparaison(comp: pd.DataFrame) -> list[str]:
-    """Constats chiffrés de la comparaison des thématiques (phrases en français)."""
-    from .. import present
-    df = comp[comp["niveau"] != "ensemble"].dropna(subset=["effet_levier"])
-    ens = comp[comp["niveau"] == "ensemble"]
-    out = []
-    if not ens.empty:
-        e = ens.iloc[0]
-        out.append(f"Ensemble des trois piliers : {present.euros(e['droit_commun'])} de droit commun pour "
-                   f"{present.euros(e['credits_specifiques'])} de crédits spécifiques, soit "
-                   f"{present.euros(e['effet_levier'], 2)} de droit commun pour 1 € de crédits spécifiques ; "
-                   f"{present.euros(e['moyenne_projet'])} en moyenne par projet soutenu.")
-    if not df.empty:
-        haut = df.loc[df["effet_levier"].idxmax()]
-        out.append(f"Effet levier le plus fort : {haut['groupe']} ({present.euros(haut['effet_levier'], 2)} de "
-                   f"droit commun pour 1 € de crédits spécifiques).")
-        nuls = df.loc[df["droit_commun"] == 0, "groupe"].tolist()
-        if nuls:
-            out.append("Sans aucune subvention de droit commun : " + ", ".join(nuls) + ".")
-        m = comp[comp["niveau"] != "ensemble"].dropna(subset=["moyenne_projet"])
-        if not m.empty:
-            gros = m.loc[m["moyenne_projet"].idxmax()]
-            out.append(f"Montant moyen par projet le plus élevé : {gros['groupe']} "
-                       f"({present.euros(gros['moyenne_projet'])}).")
-    return out
-
-
-def vue_matrice(matrice: pd.DataFrame, grille: pd.DataFrame) -> pd.DataFrame:
-    """La matrice priorités × sous-priorités (sortie de :func:`matrice_grille`) avec l'intitulé de chaque priorité
-    et un total par ligne ; les cases inexistantes restent manquantes (affichées « — »)."""
-    intitules = {}
-    for p, lib in zip(grille["priorite"], grille["libelle_priorite"]):
-        if not pd.isna(p):
-            intitules.setdefault(f"Priorité {int(p)}", lib)
-    hors = grille.loc[grille["priorite"].isna(), "libelle_sous_priorite"].tolist()
-    out = pd.DataFrame({
-        "Priorité": [i[len("Priorité "):] if i.startswith("Priorité ") else i for i in matrice.index],
-        "Intitulé de la priorité": [intitules.get(i, ", ".join(hors)) for i in matrice.index],
-    })
-    for c in matrice.columns:
-        nom = f"Sous-priorité {c}" if str(c).startswith(".") else str(c).capitalize()
-        out[nom] = matrice[c].to_numpy(dtype=float)
-    out["Total"] = matrice.sum(axis=1, min_count=1).to_numpy(dtype=float)
-    return out
-
-
-def vue_hors_grille(placees: pd.DataFrame) -> pd.DataFrame:
-    """Les actions sans sous-priorité (rattachées à leur seule priorité, ou à aucune priorité), listées
-    explicitement (sortie de :func:`placer_dans_grille`)."""
-    hors = placees[placees["sous_priorite"] == ""]
-    return pd.DataFrame({
-        "Rattachement": [f"Priorité {int(p)}, {SANS_SOUS_PRIORITE}" if not pd.isna(p) else SANS_PRIORITE
-                         for p in hors["priorite"]],
-        "Thématique": hors["thematique"].to_numpy(),
-        "Action": hors["intitule"].to_numpy(),
-        "Porteur": hors["porteur"].to_numpy(),
-        "Commune(s)": hors["communes"].to_numpy(),
-        "Origine de la ligne": ["reconstruite (absente des listes du rapport)" if r else "listée par le rapport"
-                                for r in hors["ligne_reconstruite"]],
-    })

@@ -4,8 +4,9 @@ Fonctions pures : tables nettoyées en entrée (``data/processed/<annee>/``), Da
 fichier, ni figure. Les montants par action de ``programmation`` sont reconstruits (colonnes ``provenance_*``) :
 toute sortie qui les montre ligne par ligne ou par groupe non publié porte une colonne de provenance.
 
-Les identifiants ``ch2_…`` sont ceux de ``data/reference/chiffres_publies_<annee>.csv`` : ils servent à placer la
-valeur publiée à côté de la valeur recalculée (:func:`confronter`), avec l'explication des écarts documentés.
+Chaque valeur recalculée confrontable à un chiffre publié porte son expression de recalcul (colonne ``calcul``, langage
+de :mod:`politique_ville.published`) et la section du rapport (``section``) : :func:`confronter` y retrouve le ou les
+chiffres publiés de même expression, sans identifiant, avec l'explication des écarts documentés.
 """
 
 from __future__ import annotations
@@ -17,104 +18,47 @@ import numpy as np
 import pandas as pd
 
 from ..clean import arrondi_publie, lire_nombre, ValeurIllisible
-from ..concordance import concorde, fournisseur_memoire, table_concordance
+from ..concordance import fournisseur_memoire, table_concordance
+from ..published import Registre, Statut, calcul
 from ..nettoyage import cle
 
 #: Ordre des piliers dans le rapport (codes de ``data/reference/nomenclature.csv``).
 ORDRE_PILIERS = ["emploi", "cohesion_sociale", "cadre_de_vie", "pilotage"]
 
-#: Chiffre publié du nombre de projets de chaque pilier (section 2.1).
-IDS_PROJETS_PILIER = {
-    "emploi": "ch2_prog_projets_emploi",
-    "cohesion_sociale": "ch2_prog_projets_cohesion",
-    "cadre_de_vie": "ch2_prog_projets_cadre_de_vie",
-    "pilotage": "ch2_prog_projets_pilotage",
-}
-
-#: Rubriques des « contributions des financements CGET par thématique » (section 2.1) et leur chiffre publié.
-IDS_CGET = {
-    "cohesion_sociale": "ch2_prog_cget_cohesion",
-    "reussite_educative": "ch2_prog_cget_reussite_educative",
-    "emploi": "ch2_prog_cget_emploi",
-    "developpement_economique": "ch2_prog_cget_developpement_economique",
-    "cadre_de_vie": "ch2_prog_cget_cadre_de_vie",
-    "pilotage": "ch2_prog_cget_pilotage",
-    "total": "ch2_prog_cget_total",
-}
+#: Section du rapport que reproduisent les tableaux 2.1 de ce module (recherche des chiffres publiés).
+SECTION_PROGRAMMATION = "2.1"
 
 #: Libellé de la sous-priorité de la feuille de route qui porte la réussite éducative (PRE).
 LIBELLE_REUSSITE_EDUCATIVE = "réussite éducative"
 
-#: Financeur dont le rapport publie aussi le montant : part recalculée = montant / total.
-IDS_PART_DES_MONTANTS = {"Etat - CGET": "ch2_fin_part_etat_cget_credits"}
-
 #: Tableaux des porteurs : « Associations » (type association) et « Institutions » (tous les autres types).
 GROUPE_ASSOCIATIONS = "Associations"
 GROUPE_INSTITUTIONS = "Institutions"
-IDS_PORTEURS = {
-    (GROUPE_ASSOCIATIONS, "projets"): "ch2_prog_associations_projets",
-    (GROUPE_INSTITUTIONS, "projets"): "ch2_prog_institutions_projets",
-    (GROUPE_ASSOCIATIONS, "cget"): "ch2_prog_associations_cget",
-    (GROUPE_INSTITUTIONS, "cget"): "ch2_prog_institutions_cget",
-}
 
 PROVENANCE_PUBLIE = "publié"
 PROVENANCE_RECONSTRUIT = "reconstruit"
 PROVENANCE_NON_PUBLIE = "non publié"
 
-STATUT_IDENTIQUE = "identique"
-STATUT_ECART_DOCUMENTE = "écart documenté"
-STATUT_ECART = "écart non expliqué"
-STATUT_NON_PUBLIE = "non publié"
+STATUT_IDENTIQUE = Statut.IDENTIQUE
+STATUT_ECART_DOCUMENTE = Statut.ECART_DOCUMENTE
+STATUT_ECART = Statut.ECART_NON_EXPLIQUE
+STATUT_NON_PUBLIE = Statut.NON_PUBLIE
 
 
 # --------------------------------------------------------------------------------------------- outils communs
 
 def confronter(recalcules: pd.DataFrame, chiffres: pd.DataFrame | None, ecarts: pd.DataFrame | None = None
                ) -> pd.DataFrame:
-    """Place à côté de chaque valeur recalculée la valeur publiée de même ``id`` et, s'il y a lieu, l'explication de
-    l'écart documenté.
+    """Place à côté de chaque valeur recalculée le ou les chiffres publiés de même expression et, s'il y a lieu,
+    l'explication de l'écart documenté (:meth:`politique_ville.published.Registre.confronter`).
 
-    ``recalcules`` : colonnes ``id`` et ``valeur_recalculee`` (les autres colonnes sont gardées). ``chiffres`` :
-    table des chiffres publiés (``id``, ``valeur`` en texte, ``unite``, ``tolerance``) ; ``ecarts`` : écarts documentés
-    (``id``, ``explication``). Ajoute ``valeur_publiee``, ``unite``, ``ecart`` (recalculée − publiée), ``statut`` et
-    ``explication``. Un id absent des chiffres publiés donne une valeur publiée manquante et le statut « non publié ».
-    """
-    sortie = recalcules.copy()
-    pub = {}
-    if chiffres is not None and len(chiffres):
-        pub = {r["id"]: r for _, r in chiffres.iterrows()}
-    expl = {}
-    if ecarts is not None and len(ecarts):
-        expl = dict(zip(ecarts["id"], ecarts["explication"]))
-    publiees, unites, statuts, explications = [], [], [], []
-    for id_, recalc in zip(sortie["id"], sortie["valeur_recalculee"]):
-        ligne = pub.get(id_)
-        if ligne is None:
-            publiees.append(math.nan)
-            unites.append("")
-            statuts.append(STATUT_NON_PUBLIE)
-            explications.append("")
-            continue
-        publiees.append(float(ligne["valeur"]))
-        unites.append(str(ligne.get("unite", "") or ""))
-        if recalc is None or (isinstance(recalc, float) and math.isnan(recalc)):
-            ok = False
-        else:
-            ok = concorde(str(ligne["valeur"]), float(recalc), ligne.get("tolerance"))
-        if ok:
-            statuts.append(STATUT_IDENTIQUE)
-        elif id_ in expl:
-            statuts.append(STATUT_ECART_DOCUMENTE)
-        else:
-            statuts.append(STATUT_ECART)
-        explications.append("" if ok else expl.get(id_, ""))
-    sortie["valeur_publiee"] = publiees
-    sortie["unite"] = unites
-    sortie["ecart"] = pd.to_numeric(sortie["valeur_recalculee"], errors="coerce") - sortie["valeur_publiee"]
-    sortie["statut"] = statuts
-    sortie["explication"] = explications
-    return sortie
+    ``recalcules`` : colonnes ``valeur_recalculee`` et ``calcul`` (expression de recalcul ; ``section`` facultative),
+    ou, à défaut de ``calcul``, ``id`` (identifiant du registre donné par l'appelant) ; les autres colonnes sont
+    gardées. ``chiffres`` : table des chiffres publiés ; ``ecarts`` : écarts documentés (``id``, ``explication``).
+    Ajoute ``id``, ``valeur_publiee``, ``unite``, ``ecart`` (recalculée − publiée), ``statut`` (:class:`Statut`),
+    ``explication`` et ``nature``. Une valeur sans chiffre publié a le statut « non publié » ; une quantité publiée
+    plusieurs fois donne une ligne par chiffre publié."""
+    return Registre.depuis_tables(chiffres, ecarts).confronter(recalcules)
 
 
 def concordance_sections(chiffres: pd.DataFrame | None, ecarts: pd.DataFrame | None, tables: dict[str, pd.DataFrame],
@@ -158,26 +102,41 @@ def projets_deposes_retenus(porteurs: pd.DataFrame, porteurs_synthese: pd.DataFr
     """Projets déposés et retenus : ce que chaque chiffre publié de la section 2.1 devient une fois recalculé.
 
     Projets déposés = somme de la colonne « Nombre de projets » des deux tableaux des porteurs ; projets retenus =
-    lignes de la programmation (une par action). Colonnes : ``id``, ``libelle``, ``valeur_recalculee``, ``base``."""
+    lignes de la programmation (une par action). Colonnes : ``libelle``, ``valeur_recalculee``, ``base``, ``calcul``,
+    ``section`` ; :func:`confronter` donne une ligne par chiffre publié (le rapport cite plusieurs fois le nombre
+    d'actions, avec des valeurs différentes)."""
     n_actions = float(len(programmation))
     deposes = _somme(porteurs["nombre_projets"])
+    base = "actions de la programmation (une ligne par action)"
     return pd.DataFrame([
-        {"id": "ch2_prog_porteurs_projets_deposes", "libelle": "Projets déposés (en-tête des tableaux des porteurs)",
-         "valeur_recalculee": deposes, "base": "somme des « nombres de projets » des deux tableaux des porteurs"},
-        {"id": "ch2_prog_porteurs_projets_retenus", "libelle": "Projets retenus (en-tête des tableaux des porteurs)",
-         "valeur_recalculee": n_actions, "base": "actions de la programmation (une ligne par action)"},
-        {"id": "ch2_prog_projets_accompagnes", "libelle": "Projets accompagnés par les crédits CGET (texte)",
-         "valeur_recalculee": n_actions, "base": "actions de la programmation (une ligne par action)"},
-        {"id": "ch2_prog_projets_retenus", "libelle": "Projets retenus et accompagnés (répartition par pilier)",
-         "valeur_recalculee": n_actions, "base": "actions de la programmation (une ligne par action)"},
-    ])
+        {"libelle": "Projets déposés (en-tête des tableaux des porteurs)", "valeur_recalculee": deposes,
+         "base": "somme des « nombres de projets » des deux tableaux des porteurs",
+         "calcul": calcul("somme", "porteurs", "nombre_projets")},
+        {"libelle": "Projets retenus ou accompagnés (texte, en-tête des tableaux des porteurs)",
+         "valeur_recalculee": n_actions, "base": base, "calcul": calcul("nombre", "programmation")},
+        {"libelle": "Projets retenus et accompagnés (répartition par pilier)", "valeur_recalculee": n_actions,
+         "base": base, "calcul": _calcul_piliers("nombre", None, programmation)},
+    ]).assign(section=SECTION_PROGRAMMATION)
+
+
+def _piliers(programmation: pd.DataFrame) -> list[str]:
+    """Libellés des piliers de la programmation (ordre du rapport)."""
+    rang = {c: i for i, c in enumerate(ORDRE_PILIERS)}
+    couples = programmation[["pilier_code", "pilier"]].dropna().drop_duplicates()
+    couples = couples.assign(_r=couples["pilier_code"].map(rang).fillna(len(rang))).sort_values(["_r", "pilier"])
+    return [str(p) for p in couples["pilier"]]
+
+
+def _calcul_piliers(fonction: str, colonne: str | None, programmation: pd.DataFrame) -> str:
+    """Expression du total d'un tableau réparti par pilier : la somme sur ses piliers."""
+    return calcul(fonction, "programmation", colonne, pilier=_piliers(programmation))
 
 
 def projets_par_pilier(programmation: pd.DataFrame) -> pd.DataFrame:
     """Nombre d'actions retenues par pilier, dans l'ordre du rapport.
 
-    Colonnes : ``pilier_code``, ``pilier``, ``id`` (chiffre publié), ``valeur_recalculee`` (actions), ``part``
-    (% des actions). Une dernière ligne « Total » (code ``total``) est confrontée aux « projets retenus et
+    Colonnes : ``pilier_code``, ``pilier``, ``calcul`` et ``section`` (expression et section du chiffre publié),
+    ``valeur_recalculee`` (actions), ``part`` (% des actions). Une dernière ligne « Total » (code ``total``) est confrontée aux « projets retenus et
     accompagnés » que le rapport répartit par pilier."""
     comptes = (programmation.groupby(["pilier_code", "pilier"], dropna=False).size()
                .rename("valeur_recalculee").reset_index())
@@ -186,10 +145,12 @@ def projets_par_pilier(programmation: pd.DataFrame) -> pd.DataFrame:
     comptes = comptes.sort_values(["_rang", "pilier"]).drop(columns="_rang").reset_index(drop=True)
     comptes["valeur_recalculee"] = comptes["valeur_recalculee"].astype(float)
     comptes["part"] = comptes["valeur_recalculee"] / comptes["valeur_recalculee"].sum() * 100
-    comptes["id"] = comptes["pilier_code"].map(IDS_PROJETS_PILIER)
-    total = pd.DataFrame([{"pilier_code": "total", "pilier": "Total", "id": "ch2_prog_projets_retenus",
+    comptes["calcul"] = [calcul("nombre", "programmation", pilier=str(p)) for p in comptes["pilier"]]
+    total = pd.DataFrame([{"pilier_code": "total", "pilier": "Total",
+                           "calcul": _calcul_piliers("nombre", None, programmation),
                            "valeur_recalculee": float(comptes["valeur_recalculee"].sum()), "part": 100.0}])
-    return pd.concat([comptes, total], ignore_index=True)[["pilier_code", "pilier", "id", "valeur_recalculee", "part"]]
+    sortie = pd.concat([comptes, total], ignore_index=True).assign(section=SECTION_PROGRAMMATION)
+    return sortie[["pilier_code", "pilier", "calcul", "section", "valeur_recalculee", "part"]]
 
 
 # --------------------------------------------------------------------------------------------- 2.1 financements
@@ -223,22 +184,28 @@ def controles_financement(financements: pd.DataFrame) -> pd.DataFrame:
     """Contrôles de la répartition publiée : somme des parts (un partage devrait faire 100 %), part recalculée à partir
     des montants publiés pour chaque financeur dont le montant est donné, et montant total.
 
-    Colonnes : ``id`` (chiffre publié, vide si aucun), ``libelle``, ``valeur_recalculee``, ``unite_calcul``."""
+    Colonnes : ``calcul`` (expression de recalcul, pour retrouver le chiffre publié), ``libelle``,
+    ``valeur_recalculee``, ``unite_calcul``, ``section``."""
     total = _total_programmation(financements)
     f = financement_par_financeur(financements)
+    t = "financements_programmation"
+    montant_total = calcul("valeur", t, "montant", type_ligne="total")
     lignes = [
-        {"id": "ch2_fin_montant_total", "libelle": "Montant total de la programmation",
+        {"calcul": montant_total, "libelle": "Montant total de la programmation",
          "valeur_recalculee": total, "unite_calcul": "€"},
-        {"id": "ch2_fin_parts_total", "libelle": "Somme des parts publiées des financeurs",
+        {"calcul": calcul("somme", t, "part", type_ligne="financeur"),
+         "libelle": "Somme des parts publiées des financeurs",
          "valeur_recalculee": float(f["part_publiee"].sum(min_count=1)), "unite_calcul": "%"},
     ]
     for _, r in f[f["montant_publie"].notna()].iterrows():
-        lignes.append({"id": IDS_PART_DES_MONTANTS.get(r["financeur"], ""),
+        montant = calcul("valeur", t, "montant", financeur=r["financeur"])
+        lignes.append({"calcul": f"{montant} / {montant_total} * 100",
                        "libelle": f"Part « {r['financeur']} » recalculée : montant publié / montant total",
                        "valeur_recalculee": r["part_des_montants"], "unite_calcul": "%"})
-        lignes.append({"id": "", "libelle": f"Montant « {r['financeur']} » qu'impliquerait la part publiée",
+        lignes.append({"calcul": f"{calcul('valeur', t, 'part', financeur=r['financeur'])} * {montant_total} / 100",
+                       "libelle": f"Montant « {r['financeur']} » qu'impliquerait la part publiée",
                        "valeur_recalculee": r["montant_de_la_part"], "unite_calcul": "€"})
-    return pd.DataFrame(lignes)
+    return pd.DataFrame(lignes).assign(section=SECTION_PROGRAMMATION)
 
 
 # --------------------------------------------------------------------------------------------- 2.1 crédits CGET
@@ -260,7 +227,8 @@ def cget_par_thematique(programmation: pd.DataFrame, feuille_de_route: pd.DataFr
     entier, « dont » la réussite éducative = sous-priorité « Réussite éducative » de la feuille de route), l'emploi et
     le développement économique (thématiques du pilier emploi), le cadre de vie, le pilotage, puis le total.
 
-    Colonnes : ``rubrique_code``, ``rubrique``, ``dont`` (ligne incluse dans la précédente), ``id``,
+    Colonnes : ``rubrique_code``, ``rubrique``, ``dont`` (ligne incluse dans la précédente), ``calcul`` et
+    ``section`` (expression et section du chiffre publié ; le total est la somme sur les piliers),
     ``valeur_recalculee`` (€), ``part`` (% du total), ``actions``, ``actions_sans_montant``, ``provenance`` (des
     montants par action additionnés). Les rubriques sont triées par montant décroissant, le total en dernier."""
     p = programmation.copy()
@@ -271,8 +239,21 @@ def cget_par_thematique(programmation: pd.DataFrame, feuille_de_route: pd.DataFr
     if sous_priorite_reussite is None and feuille_de_route is not None:
         sous_priorite_reussite = sous_priorite_reussite_educative(feuille_de_route)
 
+    thematiques_du_pilier = p.groupby("pilier", dropna=False)["thematique"].nunique()
+
+    def expression(code, groupe):
+        if code == "total":
+            return _calcul_piliers("somme", "cget", p)
+        if code == "reussite_educative":
+            return calcul("somme", "programmation", "cget", sous_priorite=str(sous_priorite_reussite))
+        pilier = str(groupe["pilier"].iloc[0])
+        if code == "cohesion_sociale" or thematiques_du_pilier.get(pilier, 0) == 1:
+            return calcul("somme", "programmation", "cget", pilier=pilier)
+        return calcul("somme", "programmation", "cget", thematique=str(groupe["thematique"].iloc[0]))
+
     def ligne(code, libelle, groupe, dont=False):
-        return {"rubrique_code": code, "rubrique": libelle, "dont": dont, "id": IDS_CGET.get(code, ""),
+        return {"rubrique_code": code, "rubrique": libelle, "dont": dont, "calcul": expression(code, groupe),
+                "section": SECTION_PROGRAMMATION,
                 "valeur_recalculee": _somme(groupe["cget"]), "actions": int(len(groupe)),
                 "actions_sans_montant": int(groupe["cget"].isna().sum()),
                 "provenance": _provenance_groupe(groupe["cget"], groupe["provenance_cget"])}
@@ -292,7 +273,7 @@ def cget_par_thematique(programmation: pd.DataFrame, feuille_de_route: pd.DataFr
     sortie = pd.DataFrame(lignes)
     total = sortie.loc[sortie["rubrique_code"] == "total", "valeur_recalculee"].iloc[0]
     sortie["part"] = [_part(v, total) for v in sortie["valeur_recalculee"]]
-    return sortie[["rubrique_code", "rubrique", "dont", "id", "valeur_recalculee", "part", "actions",
+    return sortie[["rubrique_code", "rubrique", "dont", "calcul", "section", "valeur_recalculee", "part", "actions",
                    "actions_sans_montant", "provenance"]]
 
 
@@ -394,11 +375,16 @@ def porteurs_deposes_et_retenus(porteurs: pd.DataFrame, porteurs_synthese: pd.Da
     publiés, actions retenues et crédits CGET par action additionnés (reconstruits) de la programmation.
 
     Colonnes : ``groupe``, ``projets_deposes``, ``cget_publie``, ``actions_retenues``, ``cget_actions``,
-    ``provenance_cget_actions``, ``ecart_cget`` (actions − publié), ``id_projets``, ``id_cget``."""
+    ``provenance_cget_actions``, ``ecart_cget`` (actions − publié), ``calcul_projets`` (expression des projets
+    déposés du groupe), ``calcul`` (expression des crédits CGET du groupe, à confronter aux montants publiés) et
+    ``section``."""
     synth = synthese_porteurs(porteurs, porteurs_synthese).set_index("tableau")
     p = programmation.copy()
     p["cget"] = pd.to_numeric(p["cget"], errors="coerce")
     p["groupe"] = groupe_du_type(p["type_porteur_code"])
+    types = {g: sorted(str(x) for x in p.loc[p["groupe"] == g, "type_porteur"].dropna().unique())
+             for g in (GROUPE_ASSOCIATIONS, GROUPE_INSTITUTIONS)}
+    types = {g: (v[0] if len(v) == 1 else v) for g, v in types.items()}
     lignes = []
     for groupe in (GROUPE_ASSOCIATIONS, GROUPE_INSTITUTIONS):
         g = p[p["groupe"] == groupe]
@@ -409,11 +395,12 @@ def porteurs_deposes_et_retenus(porteurs: pd.DataFrame, porteurs_synthese: pd.Da
             "cget_publie": float(s["montant_cget"]) if s is not None else math.nan,
             "actions_retenues": int(len(g)), "cget_actions": _somme(g["cget"]),
             "provenance_cget_actions": _provenance_groupe(g["cget"], g["provenance_cget"]),
-            "id_projets": IDS_PORTEURS[(groupe, "projets")], "id_cget": IDS_PORTEURS[(groupe, "cget")],
+            "calcul_projets": calcul("somme", "porteurs", "nombre_projets", tableau=groupe),
+            "calcul": calcul("somme", "programmation", "cget", type_porteur=types[groupe]),
         })
     sortie = pd.DataFrame(lignes)
     sortie["ecart_cget"] = sortie["cget_actions"] - sortie["cget_publie"]
-    return sortie
+    return sortie.assign(section=SECTION_PROGRAMMATION)
 
 
 # --------------------------------------------------------------------------------------------- 2.1 / 2.3 FCS
