@@ -1,10 +1,11 @@
 """Le pipeline réel : exécuté par papermill, il produit le rapport HTML et ne touche jamais data/raw."""
 
 import json
+import re
+import shutil
 
 import pandas as pd
 import pytest
-
 from conftest import INTITULE_PIEGE
 
 pytestmark = pytest.mark.pipeline
@@ -91,6 +92,7 @@ def test_classeurs_excel_des_chapitres(rapport):
 
 def test_reexecution_sans_changement_reutilise_tout(rapport, racine):
     from conftest import ANNEE
+
     from politique_ville.runner import executer
 
     index = rapport["index"]
@@ -114,3 +116,42 @@ def test_resume_final(rapport):
     texte = "\n".join(rapport["messages"])
     assert "Résumé :" in texte and "étape(s) exécutée(s)" in texte
     assert "fiches quartier : 21" in texte
+
+
+# --------------------------------------------------------------------------------------------- un fichier brut modifié
+
+@pytest.fixture(scope="module")
+def npnru_modifie(rapport, tmp_path_factory):
+    """Le rapport de la session, copié (fichiers bruts, rapport, tables nettoyées), puis ré-exécuté après une
+    modification de ``npnru.csv`` seul."""
+    from conftest import ANNEE, RACINE, empreintes
+
+    from politique_ville.runner import executer
+
+    base = tmp_path_factory.mktemp("npnru")
+    raw, sortie, traitees = base / "raw" / str(ANNEE), base / "reports" / str(ANNEE), base / "processed" / str(ANNEE)
+    for src, dst in ((rapport["raw"], raw), (rapport["sortie"], sortie), (rapport["traitees"], traitees)):
+        shutil.copytree(src, dst)
+    texte = (raw / "npnru.csv").read_text(encoding="utf-8")
+    assert "Comité Local d’Engagement" in texte
+    (raw / "npnru.csv").write_text(texte.replace("Comité Local d’Engagement", "Comité de pilotage", 1), encoding="utf-8")
+    avant = empreintes(traitees)
+    messages: list[str] = []
+    executer(ANNEE, racine=RACINE, raw_dir=raw, out=sortie, processed_dir=traitees,
+             sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+    return {"texte": "\n".join(messages), "avant": avant, "apres": empreintes(traitees)}
+
+
+def test_un_fichier_brut_modifie_ne_refait_que_les_etapes_qui_en_dependent(npnru_modifie):
+    statuts = dict((nom, statut) for statut, nom in re.findall(r"^  (exécutée|réutilisée|ignorée|non demandée)\s+(\w+)",
+                                                               npnru_modifie["texte"], flags=re.M))
+    # npnru est lu par l'inventaire, le nettoyage des financements et la validation ; sa table nettoyée, par les
+    # chapitres 20 et 90 seulement
+    assert {n for n, s in statuts.items() if s == "exécutée"} == {
+        "00_donnees_brutes", "01_nettoyage_financements", "03_validation", "20_programmation", "90_concordance"}
+    assert {n for n, s in statuts.items() if s == "réutilisée"} == {
+        "02_nettoyage_insee", "10_geographie_prioritaire", "30_contribution_objectifs", "40_annexe_grille_priorites",
+        "fiches_quartier"}
+    # seule la table npnru a changé, et elle est publiée
+    changees = {f for f in npnru_modifie["apres"] if npnru_modifie["apres"][f] != npnru_modifie["avant"].get(f)}
+    assert changees == {"npnru.parquet"}

@@ -109,3 +109,122 @@ def test_reserve_de_la_validation_et_attente_bornee(racine):
         assert reserve.prendre(attendre=30) is None  # un seul noyau demandé : plus rien à attendre
     finally:
         reserve.fermer()
+
+
+# --------------------------------------------------------------------------------------------- table des étapes, clés
+
+def test_l_ordre_des_etapes_vient_de_leurs_dependances():
+    """L'ordre découle des tables lues et produites, pas des noms de fichiers : la table à l'envers donne encore
+    nettoyages, puis validation, puis chapitres."""
+    from politique_ville.runner.steps import ETAPES, ordre
+
+    assert [d.nom for d in ordre()] == [d.nom for d in ETAPES]
+    noms = [d.nom for d in ordre(tuple(reversed(ETAPES)))]
+    validation = noms.index("03_validation")
+    assert validation > max(noms.index("01_nettoyage_financements"), noms.index("02_nettoyage_insee"))
+    for chapitre in ("10_geographie_prioritaire", "20_programmation", "90_concordance", "fiches_quartier"):
+        assert noms.index(chapitre) > validation, chapitre
+
+
+def _projet(tmp_path, racine):
+    """Fichiers bruts, référentiels et tables nettoyées minuscules (le contenu importe peu : seules les empreintes
+    comptent pour les clés)."""
+    from politique_ville.catalog import Catalogue
+    from politique_ville.runner.steps import FINANCEMENTS, INSEE
+
+    raw, ref, tables = tmp_path / "raw", tmp_path / "ref", tmp_path / "tables"
+    for d in (raw, ref, tables):
+        d.mkdir()
+    for t in ("npnru", "programmation", "feuille_de_route", "insee_qpv"):
+        (raw / f"{t}.csv").write_text(f"a,b\n1,{t}\n", encoding="utf-8")
+    for f in ("communes.csv", "porteurs.csv", "nomenclature.csv", "chiffres_publies_2019.csv"):
+        (ref / f).write_text(f"x\n{f}\n", encoding="utf-8")
+    for t in FINANCEMENTS + INSEE:
+        (tables / f"{t}.parquet").write_bytes(t.encode())
+    return Catalogue.pour(2019, racine, raw_dir=raw, processed_dir=tables, reference_dir=ref)
+
+
+def _cles(cat, racine, params=None):
+    from politique_ville.runner.cache import Entrees
+    from politique_ville.runner.steps import etapes_du_rapport
+
+    entrees = Entrees(cat, params or {"annee": 2019, "territoire": "T", "fiches_quartier": "toutes"})
+    return {e.nom: entrees.cle(e.decl, e.notebook, cat.processed_dir) for e in etapes_du_rapport(racine)}
+
+
+def _changees(avant: dict, apres: dict) -> set[str]:
+    return {n for n in avant if avant[n] != apres[n]}
+
+
+def test_un_fichier_brut_modifie_ne_change_que_les_cles_des_etapes_qui_le_lisent(tmp_path, racine):
+    cat = _projet(tmp_path, racine)
+    depart = _cles(cat, racine)
+    assert len(set(depart.values())) == len(depart) and _cles(cat, racine) == depart  # distinctes, stables
+    # npnru.csv : l'inventaire, le nettoyage des financements et la validation, pas le nettoyage INSEE
+    (cat.raw_dir / "npnru.csv").write_text("a,b\n2,npnru\n", encoding="utf-8")
+    brut_change = _cles(cat, racine)
+    assert _changees(depart, brut_change) == {"00_donnees_brutes", "01_nettoyage_financements", "03_validation"}
+    # la table nettoyée npnru a changé : les chapitres qui la lisent (20, 90), ni le 10 ni les fiches
+    (cat.processed_dir / "npnru.parquet").write_bytes(b"npnru refait")
+    table_changee = _cles(cat, racine)
+    assert _changees(brut_change, table_changee) == {"03_validation", "20_programmation", "90_concordance"}
+    # le fichier INSEE : inventaire, nettoyage INSEE, validation
+    (cat.raw_dir / "insee_qpv.csv").write_text("a,b\n2,insee\n", encoding="utf-8")
+    assert _changees(table_changee, _cles(cat, racine)) == {"00_donnees_brutes", "02_nettoyage_insee",
+                                                            "03_validation"}
+
+
+def test_parametres_et_referentiels_dans_les_cles_des_etapes_qui_les_declarent(tmp_path, racine):
+    cat = _projet(tmp_path, racine)
+    depart = _cles(cat, racine)
+    chapitres = {"10_geographie_prioritaire", "20_programmation", "30_contribution_objectifs",
+                 "40_annexe_grille_priorites", "90_concordance", "fiches_quartier"}
+    # une valeur de paramètre (pas le chemin du fichier) : les chapitres, pas la préparation
+    assert _changees(depart, _cles(cat, racine, {"annee": 2019, "territoire": "T", "fiches_quartier": 3})) == chapitres
+    # les chiffres publiés : les chapitres seulement ; les communes : nettoyages et validation aussi
+    (cat.reference_dir / "chiffres_publies_2019.csv").write_text("x\nautre\n", encoding="utf-8")
+    publies = _cles(cat, racine)
+    assert _changees(depart, publies) == chapitres
+    (cat.reference_dir / "communes.csv").write_text("x\nautre\n", encoding="utf-8")
+    assert _changees(publies, _cles(cat, racine)) == chapitres | {
+        "01_nettoyage_financements", "02_nettoyage_insee", "03_validation"}
+
+
+def test_publication_des_tables_nettoyees(tmp_path):
+    """Transit : les tables reprises y sont ; abandonné, rien ne change ; publié, il remplace les tables d'un coup."""
+    from politique_ville.runner.commit import Transit
+
+    final = tmp_path / "processed" / "2019"
+    final.mkdir(parents=True)
+    (final / "a.parquet").write_bytes(b"a")
+    (final / "b.parquet").write_bytes(b"b")
+    transit = Transit(final)
+    assert transit.tables_dir == final
+    transit.ouvrir(reprises=["a", "absente"])
+    assert transit.tables_dir == transit.dossier and sorted(p.name for p in transit.dossier.iterdir()) == ["a.parquet"]
+    (transit.dossier / "c.parquet").write_bytes(b"c")
+    transit.abandonner()
+    assert not transit.dossier.exists() and transit.tables_dir == final
+    assert sorted(p.name for p in final.iterdir()) == ["a.parquet", "b.parquet"]
+    transit.ouvrir(reprises=["a"])
+    (transit.dossier / "c.parquet").write_bytes(b"c")
+    transit.publier()
+    assert sorted(p.name for p in final.iterdir()) == ["a.parquet", "c.parquet"]
+    assert (final / "a.parquet").read_bytes() == b"a" and sorted(p.name for p in final.parent.iterdir()) == ["2019"]
+
+
+def test_verrou_ne_laisse_rien_a_cote_du_rapport(tmp_path):
+    with Verrou(tmp_path / ".2019.verrou") as v:
+        assert "processus" in v.qui.read_text(encoding="utf-8")
+    assert list(tmp_path.iterdir()) == []
+    with Verrou(tmp_path / ".2019.verrou"):  # libéré : reprenable
+        pass
+
+
+def test_statuts_et_groupes_sont_des_enumerations():
+    from enum import Enum
+
+    from politique_ville.runner import Groupe, Statut
+
+    assert issubclass(Statut, Enum) and issubclass(Groupe, Enum)
+    assert [s.value for s in Statut] == ["à exécuter", "exécutée", "réutilisée", "ignorée", "non demandée"]

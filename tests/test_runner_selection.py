@@ -15,8 +15,8 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from conftest import RACINE
+
 from politique_ville.runner import EchecExecution, _choisir_etapes, etapes_du_rapport, executer
 
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_fictif"
@@ -110,7 +110,43 @@ def reprises(tmp_path_factory):
     with pytest.raises(EchecExecution) as exc:
         run("code_inconnu")
     runs["code_inconnu"] = {"erreur": str(exc.value), "index_intact": (sortie / "index.html").read_bytes() == index_avant}
+    params.write_text(params.read_text(encoding="utf-8").replace("fiches_quartier: [QP999002, QP999999]",
+                                                                 "fiches_quartier: 2"), encoding="utf-8")
+    runs["attente_en_echec"] = _attente_en_echec(params, raw, sortie, base / "processed" / str(ANNEE))
     return {"runs": runs, "sortie": sortie, "base": base}
+
+
+def _attente_en_echec(params, raw, sortie, traitees) -> dict:
+    """Des tables nettoyées qui ne satisfont pas une attente Great Expectations (un taux d'emploi de 140 %).
+
+    Le nettoyage refuse lui-même toutes les fautes de données qu'on a su écrire (taux hors de [0, 100], doublons,
+    communes inconnues…) ; la validation est le filet qui rattrape un nettoyage fautif. Pour la mettre à l'épreuve
+    de bout en bout, le fichier INSEE change un peu (le nettoyage est refait) et la table qu'écrit le nettoyage dans
+    le dossier de transit est altérée dès la fin de l'étape, avant la validation (qui ne commence qu'après toutes
+    les étapes de lecture et de nettoyage)."""
+    from conftest import empreintes
+
+    from politique_ville.catalog import dossier_travail
+
+    texte = (raw / "insee_qpv.csv").read_text(encoding="utf-8")
+    (raw / "insee_qpv.csv").write_text(texte.replace(";2450;", ";2451;", 1), encoding="utf-8")
+    avant = {"rapport": empreintes(sortie), "traitees": empreintes(traitees)}
+    messages: list[str] = []
+
+    def sortie_et_alteration(*a, **k):
+        messages.append(" ".join(map(str, a)))
+        if messages[-1].startswith("  ✓ 02_nettoyage_insee"):
+            table = dossier_travail(traitees) / "insee_qpv.parquet"
+            qpv = pd.read_parquet(table)
+            qpv.loc[qpv.index[0], "tx_tot_empl"] = 140.0
+            qpv.to_parquet(table, index=False)
+
+    with pytest.raises(EchecExecution) as exc:
+        executer(ANNEE, racine=RACINE, fichier_params=params, raw_dir=raw, out=sortie,
+                 processed_dir=traitees, sortie=sortie_et_alteration)
+    return {"erreur": str(exc.value), "messages": messages, "avant": avant,
+            "apres": {"rapport": empreintes(sortie), "traitees": empreintes(traitees)},
+            "echec": sortie.parent / f"{ANNEE}.echec", "transit_laisse": dossier_travail(traitees).exists()}
 
 
 def _statut(texte: str, nom: str) -> str:
@@ -220,6 +256,24 @@ def test_tables_nettoyees_remplacees_depuis_le_rapport_preparation_refaite(repri
     r = reprises["runs"]["traitees_remplacees"]
     assert "ne sont plus celles de ce rapport (remplacées ou modifiées depuis) : la préparation est refaite" in r["texte"]
     statuts = _statuts(r)
-    assert statuts["02_nettoyage_insee"] == statuts["03_validation"] == "exécutée"
-    assert statuts["10_geographie_prioritaire"] == "exécutée"  # refait sur les tables refaites
+    assert statuts["02_nettoyage_insee"] == "exécutée"
+    # les tables refaites sont identiques à celles dont le rapport est issu (mêmes fichiers bruts) : la validation,
+    # le chapitre 10 et les fiches, dont les entrées n'ont pas changé, sont réutilisés
+    assert statuts["03_validation"] == statuts["10_geographie_prioritaire"] == statuts["fiches_quartier"] == \
+        "réutilisée"
     assert len(pd.read_parquet(reprises["base"] / "processed" / str(ANNEE) / "insee_qpv.parquet")) == 5
+
+
+@pytest.mark.pipeline
+def test_attente_non_satisfaite_arrete_avant_les_chapitres_et_garde_le_rapport(reprises):
+    r = reprises["runs"]["attente_en_echec"]
+    assert r["erreur"].startswith("Échec de l'étape « 03_validation ».\nValidation échouée : 1 attente(s) non "
+                                  "satisfaite(s) sur ")
+    assert ("insee_qpv (traité), colonne « tx_tot_empl » : valeurs dans l'intervalle permis : 1 valeur(s) fautive(s) "
+            ": 140.0 — lignes 2") in r["erreur"]
+    assert "Aucun chapitre n'a été produit" in r["erreur"] and "n'ont pas été modifiés" in r["erreur"]
+    assert "Traceback" not in r["erreur"]
+    # aucun chapitre commencé ; rapport et tables nettoyées précédents intacts ; pas de transit laissé
+    assert not any(n in m for m in r["messages"] for n in ("10_geographie", "90_concordance", "fiches quartier"))
+    assert r["apres"] == r["avant"] and not r["transit_laisse"]
+    assert (r["echec"] / "notebooks" / "03_validation.ipynb").is_file()

@@ -21,8 +21,7 @@ def donnees(catalogue):
 def valide(donnees, catalogue, tmp_path_factory):
     refs, bruts, traitees = donnees
     base = tmp_path_factory.mktemp("validation")
-    rapport = valider(bruts, traitees, refs, docs_dir=base / "docs", cache_dir=base / "cache",
-                      refs_dir=catalogue.reference_dir)
+    rapport = valider(bruts, traitees, refs, docs_dir=base / "docs")
     return rapport, base
 
 
@@ -91,15 +90,6 @@ def test_ressources_gardees_conformes_a_leur_inventaire():
     assert r.returncode == 0 and "20 fichiers, 0 différent(s)" in r.stdout, r.stdout + r.stderr
 
 
-def test_resultat_reutilise_si_rien_n_a_change(valide, donnees, catalogue):
-    rapport, base = valide
-    refs, bruts, traitees = donnees
-    encore = valider(bruts, traitees, refs, docs_dir=base / "docs2", cache_dir=base / "cache",
-                     refs_dir=catalogue.reference_dir)
-    assert encore.reutilise and encore.succes and encore.cle == rapport.cle
-    assert (base / "docs2" / "index.html").is_file()
-
-
 def test_les_attentes_couvrent_les_regles_demandees(donnees):
     refs, bruts, traitees = donnees
     types = {a.type for a in attentes_traitees("programmation", traitees["programmation"], bruts["programmation"],
@@ -125,8 +115,7 @@ def test_table_alteree_echoue_avec_table_colonne_et_lignes(donnees, catalogue, t
     communes = traitees["programmation_communes"].copy()
     communes.loc[communes.index[0], "commune"] = "Atlantis"
     alteree["programmation_communes"] = communes
-    rapport = valider(bruts, alteree, refs, docs_dir=tmp_path / "docs", cache_dir=None,
-                      refs_dir=catalogue.reference_dir)
+    rapport = valider(bruts, alteree, refs, docs_dir=tmp_path / "docs")
     assert not rapport.succes
     echecs = {(e.table, e.colonne, e.attente): e for e in rapport.echecs}
     negatifs = echecs[("programmation", "credits_specifiques", "expect_column_values_to_be_between")]

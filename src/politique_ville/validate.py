@@ -5,14 +5,12 @@
   thématiques et priorités permis, et rien de perdu ni d'inventé : mêmes nombres de lignes et mêmes totaux que le brut).
 - Toutes les tables sont validées dans un seul processus ; les résultats sont publiés en Data Docs.
 - Les suites sont construites à partir des schémas (``schemas.py``) et des référentiels : rien du territoire ici.
-- Si les fichiers bruts, les tables traitées et le code sont inchangés (empreintes), le résultat précédent est
-  réutilisé sans importer Great Expectations (~8 s d'import).
+- Pas de cache ici : la validation est une étape du runner, réutilisée comme les autres quand ses entrées déclarées
+  (fichiers bruts, tables nettoyées, référentiels, code) n'ont pas changé (``runner/cache.py``, une seule règle).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -73,8 +71,6 @@ class RapportValidation:
     attentes: int
     echecs: list[Echec]
     par_table: list[dict]
-    cle: str
-    reutilise: bool = False
     duree: float = 0.0
     docs: str = ""
 
@@ -94,15 +90,6 @@ class RapportValidation:
     def lever_si_echec(self):
         if not self.succes:
             raise ValidationEchouee(self.message())
-
-    def en_json(self) -> dict:
-        return {"succes": self.succes, "attentes": self.attentes, "cle": self.cle, "par_table": self.par_table,
-                "echecs": [e.__dict__ for e in self.echecs], "docs": self.docs}
-
-    @classmethod
-    def depuis_json(cls, d: dict) -> "RapportValidation":
-        return cls(d["succes"], d["attentes"], [Echec(**e) for e in d["echecs"]], d["par_table"], d["cle"],
-                   docs=d.get("docs", ""))
 
 
 # --------------------------------------------------------------------------------------------- suites
@@ -255,58 +242,17 @@ def _total_brut(serie: pd.Series) -> float | None:
 
 # --------------------------------------------------------------------------------------------- exécution
 
-def cle_validation(bruts: dict[str, pd.DataFrame], traitees: dict[str, pd.DataFrame], refs_dir: Path) -> str:
-    """Empreinte de tout ce dont dépend le résultat : fichiers bruts, tables traitées, référentiels, code."""
-    h = hashlib.sha256()
-    for nom in sorted(bruts):
-        h.update(f"brut:{nom}:{bruts[nom].attrs.get('source', {}).get('sha256', '')}".encode())
-    for nom in sorted(traitees):
-        h.update(f"traite:{nom}:".encode())
-        h.update(pd.util.hash_pandas_object(traitees[nom].astype(str), index=False).values.tobytes())
-        h.update(",".join(traitees[nom].columns).encode())
-    for p in sorted(Path(refs_dir).glob("*.csv")):
-        h.update(p.name.encode() + p.read_bytes())
-    for p in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(p.name.encode() + p.read_bytes())
-    try:
-        from importlib.metadata import version
-        h.update(version("great_expectations").encode())
-    except Exception:
-        pass
-    return h.hexdigest()
-
-
 def valider(bruts: dict[str, pd.DataFrame], traitees: dict[str, pd.DataFrame], refs: Referentiels, *,
-            docs_dir: Path, cache_dir: Path | None = None, refs_dir: Path | None = None) -> RapportValidation:
+            docs_dir: Path) -> RapportValidation:
     """Valide toutes les tables (brutes puis traitées) en un seul contexte Great Expectations et publie les Data
-    Docs dans ``docs_dir``. Réutilise un résultat en cache si rien n'a changé."""
+    Docs dans ``docs_dir``."""
     t0 = time.perf_counter()
-    docs_dir = Path(docs_dir)
-    cle = cle_validation(bruts, traitees, refs_dir or Path("."))
-    if cache_dir is not None:
-        stock = Path(cache_dir) / cle
-        if (stock / "resultat.json").is_file() and (stock / "docs" / "index.html").is_file():
-            rapport = RapportValidation.depuis_json(json.loads((stock / "resultat.json").read_text(encoding="utf-8")))
-            shutil.rmtree(docs_dir, ignore_errors=True)
-            shutil.copytree(stock / "docs", docs_dir)
-            rapport.reutilise = True
-            rapport.duree = time.perf_counter() - t0
-            rapport.docs = str(docs_dir / "index.html")
-            return rapport
-    rapport = _valider_gx(bruts, traitees, refs, docs_dir, cle)
+    rapport = _valider_gx(bruts, traitees, refs, Path(docs_dir))
     rapport.duree = time.perf_counter() - t0
-    if cache_dir is not None:
-        stock = Path(cache_dir) / cle
-        tmp = Path(tempfile.mkdtemp(prefix=".val-", dir=Path(cache_dir).mkdir(parents=True, exist_ok=True) or cache_dir))
-        (tmp / "resultat.json").write_text(json.dumps(rapport.en_json(), ensure_ascii=False, indent=1),
-                                           encoding="utf-8")
-        shutil.copytree(docs_dir, tmp / "docs")
-        shutil.rmtree(stock, ignore_errors=True)
-        os.replace(tmp, stock)
     return rapport
 
 
-def _valider_gx(bruts, traitees, refs, docs_dir: Path, cle: str) -> RapportValidation:
+def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import logging
     import warnings
@@ -363,7 +309,7 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path, cle: str) -> RapportValid
                               "échecs": len(attentes) - ok})
         ctx.build_data_docs(site_names=["rapport"])  # une seule construction des Data Docs, pour toutes les tables
         rendre_hors_ligne(docs_dir)  # styles et scripts copiés à côté des pages : lisibles sans Internet
-        rapport = RapportValidation(not echecs, n, echecs, par_table, cle, docs=str(docs_dir / "index.html"))
+        rapport = RapportValidation(not echecs, n, echecs, par_table, docs=str(docs_dir / "index.html"))
         return rapport
     finally:
         shutil.rmtree(projet, ignore_errors=True)

@@ -1,0 +1,28 @@
+"""Exécution du rapport : les notebooks exécutés par papermill dans l'ordre de leurs dépendances, export HTML, index.
+
+À lire dans cet ordre (un quart d'heure) :
+
+- ``steps.py`` — LA table des étapes : notebook, entrées déclarées (tables brutes, référentiels, paramètres, tables
+  nettoyées), sorties ; l'ordre et la réutilisation en découlent ;
+- ``cache.py`` — la clé d'une étape (empreintes du contenu de ses entrées déclarées, de son notebook et du code) et
+  le manifeste du rapport ; seules les étapes dont une entrée a changé sont refaites ;
+- ``run.py`` — une exécution : plan, lecture et nettoyages en parallèle, validation, chapitres en parallèle, fiches
+  quartier par lots dans des noyaux partagés, index, publication ; une étape en échec ne publie rien ;
+- ``commit.py`` — la publication des tables nettoyées (transit, validation, publication d'un coup) ;
+- ``execute.py`` — papermill, lots de fiches, export HTML ; ``kernels.py`` — noyau du projet et noyaux préchauffés ;
+  ``lock.py`` — le verrou (filelock) ; ``display.py`` — barres d'avancement (tqdm) et résumé.
+"""
+
+from ..errors import EchecExecution
+from ..parametres import OBLIGATOIRES, PARAMETRES, charger_parametres
+from .cache import MANIFESTE
+from .display import Progression
+from .kernels import MODULES_CHAPITRES, MODULES_VALIDATION, NOYAU, ReserveNoyaux, _noyau, installer_noyau
+from .lock import Verrou
+from .run import HORS_SELECTION, Execution, executer, version_code
+from .steps import ETAPES, Declaration, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport, notebooks_du_rapport
+
+__all__ = ["EchecExecution", "OBLIGATOIRES", "PARAMETRES", "charger_parametres", "MANIFESTE", "Progression",
+           "MODULES_CHAPITRES", "MODULES_VALIDATION", "NOYAU", "ReserveNoyaux", "_noyau", "installer_noyau", "Verrou",
+           "HORS_SELECTION", "Execution", "executer", "version_code", "ETAPES", "Declaration", "Etape", "Groupe",
+           "Statut", "_choisir_etapes", "etapes_du_rapport", "notebooks_du_rapport"]

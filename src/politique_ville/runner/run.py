@@ -1,0 +1,376 @@
+"""Une exécution du rapport, de bout en bout.
+
+1. plan de l'amont : les étapes qui ne lisent pas de tables nettoyées (lecture, nettoyages) reçoivent leur clé
+   (``cache.py``) et leur statut : ignorée (table brute requise absente), réutilisée (même clé que le manifeste,
+   sorties présentes), non demandée (hors de ``--chapitres``) ou à exécuter ;
+2. si aucun nettoyage n'est à refaire, plan de l'aval (validation, chapitres, fiches) sur les tables publiées ; rien
+   du tout à refaire : « Rien n'a changé », en moins d'une seconde ;
+3. sinon : dossier de travail du rapport (``.<annee>.en-cours``, mis en place d'un coup à la fin) et, si des tables
+   sont à refaire ou à valider, dossier de transit des tables (``commit.py``) ;
+4. lecture et nettoyages, en parallèle ; puis plan de l'aval sur les tables du transit (une table qui n'a pas
+   changé ne fait rien refaire) ;
+5. validation ; vérification de la liste des fiches ; chapitres en parallèle ; fiches quartier par lots ;
+6. index, manifeste ; publication des tables nettoyées puis du rapport. Une étape en échec : rien n'est publié, le
+   notebook en échec est gardé dans ``<annee>.echec/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from .. import __version__
+from ..catalog import Catalogue, dossier_travail, empreinte, promouvoir
+from ..errors import EchecExecution
+from ..export import ecrire_index, titre_notebook
+from ..parametres import charger_parametres
+from .cache import Entrees, ecrire_manifeste, lire_manifeste
+from .commit import Transit
+from .display import Progression, resume
+from .execute import cause, executer_lot_de_fiches, executer_notebook, exporter
+from .kernels import MODULES_VALIDATION, ReserveNoyaux
+from .lock import Verrou
+from .steps import LIEN_FICHES, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport
+
+HORS_SELECTION = "hors de la sélection --chapitres"
+
+
+def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | None = None, raw_dir=None,
+             out=None, processed_dir=None, chapitres: list[str] | None = None, jobs: int | None = None,
+             force: bool = False, sortie=print, barres: bool | None = None, fichier_barres=None) -> Path:
+    """Exécute le rapport d'une année ; renvoie le chemin de ``index.html``. Deux exécutions simultanées sur le même
+    rapport ne se corrompent pas : la seconde s'arrête (verrou)."""
+    absolu = lambda d: Path(d).resolve() if d else None  # noqa: E731 (les notebooks s'exécutent dans notebooks/)
+    cat0 = Catalogue.pour(annee, absolu(racine), reports_dir=absolu(out))
+    with Verrou(cat0.reports_dir.parent / f".{cat0.reports_dir.name}.verrou"):
+        fichier_params = absolu(fichier_params) or cat0.racine / "params" / f"{int(annee)}.yaml"
+        params = charger_parametres(cat0.racine, annee, fichier_params)
+        cat = Catalogue.pour(annee, cat0.racine, raw_dir=absolu(raw_dir), reports_dir=absolu(out),
+                             processed_dir=absolu(processed_dir), reference_dir=params.get("reference_dir"))
+        return Execution(cat, params, chapitres=chapitres, jobs=jobs, force=force, fichier_params=fichier_params,
+                         progression=Progression(sortie, barres, fichier_barres)).lancer()
+
+
+class Execution:
+    def __init__(self, cat: Catalogue, params: dict, *, chapitres=None, jobs=None, force=False, sortie=print,
+                 fichier_params: Path | None = None, progression: Progression | None = None):
+        self.cat, self.params, self.force = cat, params, force
+        self.fichier_params = fichier_params
+        self.progression = progression or Progression(sortie)
+        self.sortie = self.progression.ecrire
+        self.jobs = max(1, int(jobs or os.cpu_count() or 1))
+        self.final = cat.reports_dir
+        self.travail = dossier_travail(self.final)
+        self.transit = Transit(cat.processed_dir)
+        self.reserve: ReserveNoyaux | None = None  # noyaux des chapitres, préchauffés pendant la validation
+        self.reserve_validation: ReserveNoyaux | None = None  # celui de la validation, pendant les nettoyages
+        self.debut = dt.datetime.now()
+        self.t0 = time.perf_counter()
+        if not cat.raw_dir.is_dir():
+            raise EchecExecution(f"Dossier des données brutes introuvable : {cat.raw_dir}")
+        self.bruts = set(cat.tables_brutes())
+        self.entrees = Entrees(cat, params)
+        self.etapes = etapes_du_rapport(cat.racine)
+        if chapitres:
+            _choisir_etapes(self.etapes, chapitres)
+
+    def parametres_nb(self, e: Etape) -> dict:
+        """Paramètres papermill d'une étape : les valeurs des paramètres de l'année (``parametres``) et les dossiers ;
+        ``staging_dir`` (dossier de transit) pour les nettoyages et la validation ; les tables nettoyées lues là où
+        elles sont pour cette exécution."""
+        p = {"annee": int(self.cat.annee), "racine": str(self.cat.racine), "raw_dir": str(self.cat.raw_dir),
+             "processed_dir": str(self.transit.tables_dir if e.lit_des_tables else self.cat.processed_dir),
+             # les notebooks écrivent dans le dossier de travail, promu d'un coup à la fin
+             "reports_dir": str(self.travail), "reference_dir": str(self.cat.reference_dir),
+             "fichier_params": str(self.fichier_params) if self.fichier_params else None,
+             "parametres": dict(self.params)}
+        if e.decl.produit or e.decl.valide:
+            p["staging_dir"] = str(self.transit.dossier)
+        return p
+
+    # ------------------------------------------------------------------------------------------- plan
+    def _planifier(self, etapes: list[Etape], tables_dir: Path | None, ancien: dict, precedent: dict):
+        for e in etapes:
+            manquantes = [t for t in e.decl.requises if t not in self.bruts]
+            if manquantes:
+                e.statut, e.detail = Statut.IGNOREE, f"entrées manquantes : {', '.join(manquantes)}"
+                continue
+            e.cle = self.entrees.cle(e.decl, e.notebook, tables_dir)
+            a = ancien.get(e.nom, {})
+            if a.get("cle") == e.cle and self._sorties_presentes(a) and self._tables_intactes(e, a):
+                e.statut, e.tables = Statut.REUTILISEE, dict(a.get("tables", {}))
+            elif not e.demandee:
+                e.statut, e.detail = Statut.NON_DEMANDEE, HORS_SELECTION + (
+                    "" if e.nom not in precedent else " ; version précédente retirée (--force)" if self.force
+                    else " ; version précédente retirée : ses entrées ont changé")
+            else:
+                e.statut = Statut.A_EXECUTER
+
+    def _sorties_presentes(self, ancien: dict) -> bool:
+        return bool(ancien.get("sorties")) and all((self.final / rel).exists() for rel in ancien["sorties"])
+
+    def _tables_intactes(self, e: Etape, ancien: dict) -> bool:
+        """Un nettoyage n'est réutilisé que si les tables publiées sont encore celles qu'il a produites (une
+        exécution d'essai ou une retouche à la main a pu les remplacer)."""
+        if not e.decl.produit:
+            return True
+        if self.entrees.tables_produites(e.decl, self.cat.processed_dir) == ancien.get("tables"):
+            return True
+        self.sortie(f"Les tables nettoyées de {self.cat.processed_dir} ne sont plus celles de ce rapport (remplacées "
+                    f"ou modifiées depuis) : la préparation est refaite ({e.nom}).")
+        return False
+
+    def _a(self, statut: Statut, groupe: Groupe | None = None, etapes=None) -> list[Etape]:
+        return [e for e in (self.etapes if etapes is None else etapes) if e.statut == statut and (groupe is None or e.groupe == groupe)]
+
+    # ------------------------------------------------------------------------------------------- exécution
+    def lancer(self) -> Path:
+        precedent = lire_manifeste(self.final).get("etapes", {})
+        ancien = {} if self.force else precedent
+        amont = [e for e in self.etapes if not e.lit_des_tables]
+        aval = [e for e in self.etapes if e.lit_des_tables]
+        self._planifier(amont, None, ancien, precedent)
+        nettoyages = [e for e in self._a(Statut.A_EXECUTER, etapes=amont) if e.decl.produit]
+        if not nettoyages:
+            self._planifier(aval, self.cat.processed_dir, ancien, precedent)
+        self.sortie(f"Rapport {self.cat.annee} — {self.params.get('territoire', '')}")
+        if not self._a(Statut.A_EXECUTER):
+            self._resume(rien_de_neuf=True)
+            return self.final / "index.html"
+        shutil.rmtree(self.travail, ignore_errors=True)
+        (self.travail / "notebooks").mkdir(parents=True)
+        try:
+            self._executer_les_etapes(amont, aval, nettoyages, ancien, precedent)
+        except BaseException:
+            self.transit.abandonner()  # tables non validées, ou d'un rapport qui n'est pas publié
+            raise
+        self._ecrire_index()
+        ecrire_manifeste(self.travail, self.cat.annee, {
+            e.nom: {"cle": e.cle, "sorties": [s for s in e.sorties() if (self.travail / s).exists()],
+                    "duree": round(e.duree, 2), **({"tables": e.tables} if e.decl.produit else {})}
+            for e in self.etapes if e.statut in (Statut.EXECUTEE, Statut.REUTILISEE)})
+        self.transit.publier()
+        promouvoir(self.travail, self.final)
+        shutil.rmtree(self.final.parent / f"{self.final.name}.echec", ignore_errors=True)
+        self._resume()
+        return self.final / "index.html"
+
+    def _executer_les_etapes(self, amont, aval, nettoyages, ancien, precedent):
+        tables_a_refaire = nettoyages or any(e.decl.valide and e.statut == Statut.A_EXECUTER for e in aval)
+        if tables_a_refaire:  # à refaire ou à revalider : dans le transit, publiées à la fin
+            self.transit.ouvrir(reprises=[t for e in amont if e.decl.produit and e.statut == Statut.REUTILISEE
+                                          for t in e.tables])
+            # le noyau de la validation (Great Expectations : plusieurs secondes d'import) se prépare pendant la
+            # lecture et les nettoyages
+            self.reserve_validation = ReserveNoyaux(1, self.cat.racine / "notebooks", MODULES_VALIDATION)
+        try:
+            independants = self._a(Statut.A_EXECUTER, etapes=amont)
+            if independants:  # lecture et nettoyages : tables différentes, en parallèle
+                self._en_parallele(independants)
+            if nettoyages:  # l'aval se décide sur les tables refaites : une table inchangée ne fait rien refaire
+                for e in nettoyages:
+                    e.tables = self.entrees.tables_produites(e.decl, self.transit.dossier)
+                self._planifier(aval, self.transit.tables_dir, ancien, precedent)
+            self._reprendre_sorties(ancien)
+            validation = [e for e in self._a(Statut.A_EXECUTER, etapes=aval) if e.decl.valide]
+            chapitres = self._a(Statut.A_EXECUTER, Groupe.CHAPITRE)
+            fiches = self._a(Statut.A_EXECUTER, Groupe.FICHES)
+            consommateurs = len(chapitres) + (self.jobs if fiches else 0)
+            # pendant la validation (un seul cœur occupé), les noyaux des chapitres et des fiches se préparent
+            if consommateurs and validation:
+                self.reserve = ReserveNoyaux(min(consommateurs, 2 * self.jobs), self.cat.racine / "notebooks")
+            for e in validation:
+                self._executer_notebook(e)
+            if self.reserve is not None:
+                self.reserve.arreter_prechauffage()
+            self._verifier_selection_fiches(chapitres + fiches)
+            if chapitres:
+                self._en_parallele(chapitres)
+            for e in fiches:
+                self._executer_fiches(e)
+        finally:
+            for reserve in (self.reserve, self.reserve_validation):
+                if reserve is not None:
+                    reserve.fermer()
+
+    def _reprendre_sorties(self, ancien: dict):
+        """Les sorties des étapes réutilisées passent du rapport précédent au dossier de travail."""
+        for e in self._a(Statut.REUTILISEE):
+            for rel in ancien[e.nom].get("sorties", []):
+                src, dst = self.final / rel, self.travail / rel
+                if dst.exists():
+                    continue
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
+
+    def _echouer(self, etape: str, execute: Path, exc: Exception):
+        echec = self.final.parent / f"{self.final.name}.echec"
+        shutil.rmtree(echec, ignore_errors=True)
+        self.transit.abandonner()
+        if self.travail.exists():
+            self.travail.rename(echec)
+        raise EchecExecution(
+            f"Échec de l'étape « {etape} ».\n{cause(exc)}\n"
+            f"Le notebook exécuté est conservé pour diagnostic : {echec / execute.relative_to(self.travail)}\n"
+            f"Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas été modifiés."
+        ) from None
+
+    def _en_parallele(self, etapes: list[Etape]):
+        """Exécute des étapes indépendantes en parallèle ; en cas d'échec, attend la fin des autres avant de mettre
+        le dossier de travail de côté, puis signale la première étape en échec (dans l'ordre du rapport)."""
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            echecs = [f.result() for f in [pool.submit(self._executer_notebook, e, False) for e in etapes]]
+        for echec in echecs:
+            if echec is not None:
+                self._echouer(*echec)
+
+    def _verifier_selection_fiches(self, a_faire: list[Etape]):
+        """Un code inconnu dans ``fiches_quartier`` arrête l'exécution dès que les quartiers sont connus (tables
+        validées), avant les chapitres, plutôt qu'au milieu du chapitre 10 ; le rapport précédent reste en place."""
+        if not any(e.groupe == Groupe.FICHES or e.nom == LIEN_FICHES for e in a_faire):
+            return
+        quartiers = _quartiers(self.transit.tables_dir)
+        if quartiers is None:
+            return
+        try:
+            _selection_fiches(list(quartiers["code_qp"]), self.params.get("fiches_quartier", "toutes"))
+        except EchecExecution as exc:
+            shutil.rmtree(self.travail, ignore_errors=True)
+            self.transit.abandonner()
+            fichier = self.fichier_params or "fichier de paramètres"
+            raise EchecExecution(f"{fichier} : {exc}. Le rapport précédent ({self.final}) n'a pas été "
+                                 f"modifié.") from None
+
+    def _noyau_prechauffe(self):
+        return self.reserve.prendre() if self.reserve is not None else None
+
+    def _executer_notebook(self, e: Etape, lever: bool = True):
+        t = time.perf_counter()
+        execute = self.travail / "notebooks" / f"{e.nom}.ipynb"
+        if e.decl.valide:
+            km = self.reserve_validation.prendre(attendre=120) if self.reserve_validation is not None else None
+        else:
+            km = self._noyau_prechauffe() if e.groupe != Groupe.PREPARATION else None
+        try:
+            with self.progression.etape(e.nom) as barre:
+                executer_notebook(e.notebook, execute, self.parametres_nb(e), km=km, barre=barre)
+        except Exception as exc:
+            self.sortie(f"  ✗ {e.nom} : échec")
+            if not lever:
+                return (e.nom, execute, exc)
+            self._echouer(e.nom, execute, exc)
+        exporter(execute, self.travail, e.nom)
+        e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - t
+        self.sortie(f"  ✓ {e.nom} ({e.duree:.1f} s)")
+
+    def _executer_fiches(self, e: Etape):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from tqdm import tqdm
+
+        t = time.perf_counter()
+        quartiers = _quartiers(self.transit.tables_dir)
+        if quartiers is None or quartiers.empty:
+            e.statut, e.detail = Statut.IGNOREE, "aucun quartier dans les tables nettoyées"
+            return
+        dossier = self.travail / "quartiers"
+        shutil.rmtree(dossier, ignore_errors=True)
+        (dossier / "notebooks").mkdir(parents=True)
+        codes = _selection_fiches(list(quartiers["code_qp"]), self.params.get("fiches_quartier", "toutes"))
+        lots = [codes[i::self.jobs] for i in range(min(self.jobs, len(codes)))]
+        parametres = self.parametres_nb(e)
+        with self.progression.etape(f"fiches quartier ({len(codes)})", unite="fiche") as options:
+            barre = tqdm(total=len(codes), **(options or {"disable": True}))
+            with ThreadPoolExecutor(max_workers=max(1, len(lots))) as pool:
+                echecs = [f.result() for f in [
+                    pool.submit(executer_lot_de_fiches, e.notebook, lot, dossier, parametres,
+                                km=self._noyau_prechauffe(), avancer=lambda: barre.update(1)) for lot in lots]]
+            barre.close()
+        for echec in echecs:
+            if echec is not None:
+                code, execute, exc = echec
+                self.sortie(f"  ✗ fiche quartier {code} : échec")
+                self._echouer(f"fiche quartier {code}", execute, exc)
+        e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - t
+        e.detail = f"{len(codes)} fiches"
+        self.sortie(f"  ✓ fiches quartier : {len(codes)} ({e.duree:.1f} s)")
+
+    # ------------------------------------------------------------------------------------------- index, résumé
+    def _ecrire_index(self):
+        faites = (Statut.EXECUTEE, Statut.REUTILISEE)
+        chap = [{"titre": titre_notebook(e.notebook), "html": f"{e.nom}.html", "html_code": f"{e.nom}_avec_code.html"}
+                for e in self.etapes if e.groupe != Groupe.FICHES and e.statut in faites]
+        fiches = []
+        if any(e.groupe == Groupe.FICHES and e.statut in faites for e in self.etapes):
+            q = _quartiers(self.transit.tables_dir)
+            fiches = [{"titre": lib, "html": f"quartiers/{c}.html"} for c, lib in zip(q["code_qp"], q["libelle"])
+                      if (self.travail / "quartiers" / f"{c}.html").is_file()]
+        annexes = []
+        if (self.travail / "validation" / "index.html").is_file():
+            annexes.append({"titre": "Rapport de validation des données (Great Expectations, Data Docs)",
+                            "html": "validation/index.html"})
+        for x in sorted((self.travail / "tableaux").glob("*.xlsx")) if (self.travail / "tableaux").is_dir() else []:
+            annexes.append({"titre": f"Tableaux du chapitre « {x.stem} » (Excel)", "html": f"tableaux/{x.name}"})
+        ignorees = [{"titre": f"{titre_notebook(e.notebook) if e.groupe != Groupe.FICHES else 'Fiches quartier'} — "
+                              f"non produit ({e.detail})"}
+                    for e in self.etapes if e.statut in (Statut.IGNOREE, Statut.NON_DEMANDEE)]
+        entrees = []
+        for table in sorted(self.bruts):
+            f = self.cat.fichier_brut(table)
+            entrees.append({"fichier": str(f.relative_to(self.cat.racine)) if f.is_relative_to(self.cat.racine)
+                            else str(f), "lignes": _compter_lignes(f), "sha256": empreinte(f)})
+        ecrire_index(self.travail, annee=self.cat.annee, territoire=self.params.get("territoire", ""),
+                     chapitres=chap, fiches=fiches, annexes=annexes, ignores=ignorees,
+                     parametres=dict(self.params), entrees=entrees, version=version_code(self.cat.racine),
+                     debut=self.debut)
+
+    def _resume(self, rien_de_neuf: bool = False):
+        for ligne in resume(self.etapes, time.perf_counter() - self.t0, rien_de_neuf):
+            self.sortie(ligne)
+        self.sortie(f"Rapport : {self.final / 'index.html'}")
+
+
+def version_code(racine: Path) -> str:
+    try:
+        rev = subprocess.run(["git", "-C", str(racine), "describe", "--always", "--dirty"], capture_output=True,
+                             text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        rev = ""
+    return f"politique_ville {__version__}" + (f" (git {rev})" if rev else "")
+
+
+def _quartiers(dossier: Path):
+    """Quartiers de l'année (table nettoyée ``insee_qpv`` de ``dossier``), avec un libellé pour l'index."""
+    import pandas as pd
+
+    chemin = Path(dossier) / "insee_qpv.parquet"
+    if not chemin.is_file():
+        return None
+    q = pd.read_parquet(chemin, columns=["code_qp", "nom_qp", "nom_commune", "type_quartier"])
+    q["libelle"] = [f"{n if isinstance(n, str) and n.strip() else 'Quartier sans nom publié'} ({c}) — {communes}"
+                    for n, c, communes in zip(q["nom_qp"], q["code_qp"], q["nom_commune"])]
+    return q
+
+
+def _selection_fiches(codes: list[str], choix) -> list[str]:
+    """Règle de :func:`politique_ville.compute.qpv.selection_fiches` (partagée avec le chapitre 10, qui ne fait de lien
+    que vers les fiches produites)."""
+    from ..compute.qpv import selection_fiches
+
+    try:
+        return selection_fiches(codes, choix)
+    except ValueError as exc:
+        raise EchecExecution(str(exc)) from None
+
+
+def _compter_lignes(chemin: Path):
+    try:
+        from ..catalog import lire_table
+        return len(lire_table(chemin))
+    except Exception:
+        return "?"

@@ -1,0 +1,192 @@
+"""LA table des étapes du rapport : pour chacune, son notebook, ses entrées déclarées et ses sorties.
+
+Entrées déclarées : tables brutes lues (``data/raw/<annee>/``), fichiers de référentiels (``reference_dir``),
+paramètres de ``params/<annee>.yaml``, tables nettoyées lues. Sorties : tables nettoyées produites (dans le dossier
+de transit, voir ``commit.py``), et, dans le rapport, ``<nom>.html``, ``<nom>_avec_code.html``,
+``notebooks/<nom>.ipynb`` plus les sorties propres à l'étape.
+
+Tout le reste en découle :
+
+- l'ordre : une étape qui lit des tables nettoyées vient après celles qui les produisent et après la validation
+  (seules des tables validées sont lues par les chapitres) ; la validation vient après toutes les étapes qui
+  produisent des tables ; à égalité, l'ordre de la table ;
+- la réutilisation : la clé d'une étape (``cache.py``) est l'empreinte de ses seules entrées déclarées ; un fichier
+  brut modifié ne fait refaire que les étapes qui le lisent, puis celles qui lisent une table nettoyée qu'il a
+  changée (``npnru.csv`` modifié : lecture, nettoyage des financements, validation, chapitres 20 et 90 ; ni le
+  chapitre 10 ni les fiches quartier).
+
+Les noms des fichiers des notebooks ne jouent aucun rôle (leur préfixe numérique sert au seul lecteur, et à
+``--chapitres 20``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from ..errors import EchecExecution
+from ..nettoyage import TABLES_FINANCEMENTS, TABLES_INSEE
+
+TOUT = ("*",)  # toutes les tables brutes, tous les référentiels, tous les paramètres ou toutes les tables nettoyées
+
+
+class Groupe(StrEnum):
+    PREPARATION = "préparation"  # lecture, nettoyages, validation : toujours faite
+    CHAPITRE = "chapitre"        # un chapitre du rapport, indépendant des autres
+    FICHES = "fiches"            # un notebook exécuté une fois par quartier
+
+
+class Statut(StrEnum):
+    A_EXECUTER = "à exécuter"
+    EXECUTEE = "exécutée"
+    REUTILISEE = "réutilisée"
+    IGNOREE = "ignorée"            # une table brute requise manque
+    NON_DEMANDEE = "non demandée"  # hors de --chapitres
+
+
+@dataclass(frozen=True)
+class Declaration:
+    nom: str
+    notebook: str  # fichier de notebooks/
+    groupe: Groupe
+    bruts: tuple[str, ...] = ()         # tables brutes lues
+    requises: tuple[str, ...] = ()      # tables brutes sans lesquelles l'étape n'a pas de sens (sinon « ignorée »)
+    referentiels: tuple[str, ...] = ()  # fichiers du dossier des référentiels ({annee} : l'année du rapport)
+    parametres: tuple[str, ...] = ()    # paramètres de l'année dont le résultat dépend
+    tables: tuple[str, ...] = ()        # tables nettoyées lues
+    produit: tuple[str, ...] = ()       # tables nettoyées écrites (dossier de transit)
+    valide: bool = False                # valide les tables produites : leur publication en dépend
+    sorties: tuple[str, ...] = ()       # sorties du rapport propres à l'étape (en plus du HTML et du notebook)
+
+
+NETTOYAGE = ("communes.csv", "porteurs.csv", "nomenclature.csv", "perimetres.csv")
+FINANCEMENTS = (*TABLES_FINANCEMENTS, "programmation_communes")
+INSEE = (*TABLES_INSEE, "insee_qpv_communes", "insee_valeurs_manquantes")
+
+ETAPES = (
+    Declaration("00_donnees_brutes", "00_donnees_brutes.ipynb", Groupe.PREPARATION, bruts=TOUT),
+    Declaration("01_nettoyage_financements", "01_nettoyage_financements.ipynb", Groupe.PREPARATION,
+                bruts=TABLES_FINANCEMENTS, referentiels=NETTOYAGE, produit=FINANCEMENTS),
+    Declaration("02_nettoyage_insee", "02_nettoyage_insee.ipynb", Groupe.PREPARATION,
+                bruts=TABLES_INSEE, referentiels=NETTOYAGE, produit=INSEE),
+    Declaration("03_validation", "03_validation.ipynb", Groupe.PREPARATION, bruts=TOUT, referentiels=NETTOYAGE,
+                tables=TOUT, valide=True, sorties=("validation",)),
+    Declaration("10_geographie_prioritaire", "10_geographie_prioritaire.ipynb", Groupe.CHAPITRE,
+                requises=("insee_qpv",), referentiels=TOUT, parametres=TOUT, tables=INSEE,
+                sorties=("tableaux/10_geographie_prioritaire.xlsx",)),
+    Declaration("20_programmation", "20_programmation.ipynb", Groupe.CHAPITRE,
+                requises=("programmation", "porteurs", "porteurs_synthese", "financements_programmation",
+                          "fonds_cohesion_sociale", "fonds_concours", "iti_feder", "npnru", "tfpb_conventions",
+                          "indicateurs_actions", "feuille_de_route"),
+                referentiels=TOUT, parametres=TOUT, tables=FINANCEMENTS, sorties=("tableaux/20_programmation.xlsx",)),
+    Declaration("30_contribution_objectifs", "30_contribution_objectifs.ipynb", Groupe.CHAPITRE,
+                requises=("programmation", "feuille_de_route"), referentiels=TOUT, parametres=TOUT,
+                tables=("programmation", "programmation_communes", "feuille_de_route"),
+                sorties=("tableaux/30_contribution_objectifs.xlsx",)),
+    Declaration("40_annexe_grille_priorites", "40_annexe_grille_priorites.ipynb", Groupe.CHAPITRE,
+                requises=("programmation", "feuille_de_route"), referentiels=TOUT, parametres=TOUT,
+                tables=("programmation", "programmation_communes", "feuille_de_route"),
+                sorties=("tableaux/40_annexe_grille_priorites.xlsx",)),
+    Declaration("90_concordance", "90_concordance.ipynb", Groupe.CHAPITRE, referentiels=TOUT, parametres=TOUT,
+                tables=TOUT, sorties=("tableaux/90_concordance.xlsx",)),
+    Declaration("fiches_quartier", "fiche_quartier.ipynb", Groupe.FICHES, requises=("insee_qpv",),
+                referentiels=TOUT, parametres=TOUT, tables=(*INSEE, "programmation", "programmation_communes"),
+                sorties=("quartiers",)),
+)
+
+
+def ordre(declarations=ETAPES) -> list[Declaration]:
+    """Les étapes dans l'ordre de leurs dépendances (tables produites, validation), à égalité dans l'ordre donné."""
+    produites = {t: d.nom for d in declarations for t in d.produit}
+    validation = {d.nom for d in declarations if d.valide}
+
+    def amont(d: Declaration) -> set[str]:
+        if d.valide:
+            return {p.nom for p in declarations if p.produit}
+        if not d.tables:
+            return set()
+        lues = produites if d.tables == TOUT else {t: produites[t] for t in d.tables if t in produites}
+        return set(lues.values()) | validation
+
+    restantes, rangees, faites = list(declarations), [], set()
+    while restantes:
+        prete = next((d for d in restantes if amont(d) <= faites), None)
+        if prete is None:
+            raise ValueError(f"dépendances circulaires entre les étapes : {', '.join(d.nom for d in restantes)}")
+        restantes.remove(prete)
+        rangees.append(prete)
+        faites.add(prete.nom)
+    return rangees
+
+
+@dataclass
+class Etape:
+    """Une étape d'une exécution : sa déclaration et ce que l'exécution en fait."""
+
+    decl: Declaration
+    notebook: Path
+    cle: str = ""
+    statut: Statut | None = None
+    demandee: bool = True  # hors de --chapitres : gardée telle quelle si elle est à jour, sinon retirée
+    duree: float = 0.0
+    detail: str = ""
+    tables: dict[str, str] = field(default_factory=dict)  # tables produites -> empreinte
+
+    @property
+    def nom(self) -> str:
+        return self.decl.nom
+
+    @property
+    def groupe(self) -> Groupe:
+        return self.decl.groupe
+
+    @property
+    def lit_des_tables(self) -> bool:
+        return bool(self.decl.tables)
+
+    def sorties(self) -> list[str]:
+        """Chemins de ses sorties dans le rapport (relatifs au dossier du rapport), présentes ou non."""
+        if self.groupe == Groupe.FICHES:
+            return list(self.decl.sorties)
+        return [f"{self.nom}.html", f"{self.nom}_avec_code.html", f"notebooks/{self.nom}.ipynb",
+                *self.decl.sorties]
+
+
+def etapes_du_rapport(racine: Path) -> list[Etape]:
+    """Les étapes du rapport dans l'ordre (celles dont le notebook existe)."""
+    dossier = Path(racine) / "notebooks"
+    return [Etape(d, dossier / d.notebook) for d in ordre() if (dossier / d.notebook).is_file()]
+
+
+def notebooks_du_rapport(racine: Path) -> list[Path]:
+    """Les notebooks du rapport (hors fiche quartier), dans l'ordre des étapes."""
+    return [e.notebook for e in etapes_du_rapport(racine) if e.groupe != Groupe.FICHES]
+
+
+#: autres noms de l'étape des fiches quartier pour --chapitres
+NOMS_FICHES = ("fiche", "fiches", "fiche_quartier", "fiches_quartier", "quartier", "quartiers")
+#: le chapitre qui fait un lien vers les fiches : les demander, c'est demander les fiches aussi
+LIEN_FICHES = "10_geographie_prioritaire"
+
+
+def _choisir_etapes(etapes: list[Etape], chapitres: list[str]):
+    """``--chapitres 10,20`` : seules ces étapes sont demandées ; la préparation l'est toujours, les fiches quartier
+    aussi avec le chapitre 10 (qui fait un lien vers elles). Un chapitre est désigné par son numéro (« 20 »), une
+    partie de son nom (« programmation ») ou, pour les fiches, « fiches ». Un nom inconnu est une erreur."""
+    chapitres = [c.strip() for c in chapitres if c and c.strip()]
+
+    def vise(c: str, e: Etape) -> bool:
+        return e.nom.startswith(c) or c in e.nom or (e.groupe == Groupe.FICHES and c.lower() in NOMS_FICHES)
+
+    inconnus = [c for c in chapitres if not any(vise(c, e) for e in etapes)]
+    if inconnus:
+        noms = [e.nom[:2] + " (" + e.nom + ")" if e.groupe != Groupe.FICHES else "fiches (fiches quartier)"
+                for e in etapes if e.groupe != Groupe.PREPARATION]
+        raise EchecExecution(f"Chapitre(s) inconnu(s) : {', '.join(inconnus)}. Chapitres : {', '.join(noms)}.")
+    for e in etapes:
+        e.demandee = e.groupe == Groupe.PREPARATION or any(vise(c, e) for c in chapitres)
+    if any(e.demandee and e.nom == LIEN_FICHES for e in etapes):
+        for e in etapes:
+            if e.groupe == Groupe.FICHES:
+                e.demandee = True
