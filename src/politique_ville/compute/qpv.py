@@ -1,5 +1,9 @@
 """Chapitre 1 et fiches quartier : géographie prioritaire, indicateurs INSEE des quartiers, comparaisons et rangs.
 
+Mise en forme (valeurs à la française, écarts signés, rangs) : :mod:`politique_ville.present_qpv` ; phrases :
+:mod:`politique_ville.narration.geographie` et :mod:`politique_ville.narration.fiche`. Ce module n'écrit ni nombre
+à la française ni phrase.
+
 Entrées : tables nettoyées ``insee_qpv``, ``insee_qpv_communes``, ``insee_references``, ``insee_valeurs_manquantes``,
 ``insee_provenance`` (et ``programmation``, ``programmation_communes`` pour les fiches quartier). Fonctions pures :
 DataFrame en entrée, DataFrame (ou nombre) en sortie, sans lecture de fichier ni figure.
@@ -23,8 +27,6 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-
-from ..present import avec_unite, euros, nombre_fr, pourcent
 
 # --------------------------------------------------------------------------------------------- constantes
 
@@ -72,8 +74,9 @@ class Indicateur:
     (comparé par la part des QPV dans le total de l'agglomération). ``poids`` : colonne de pondération de la moyenne
     des QPV (``data/raw/README.md``). ``diviseur`` : 12 pour le revenu annuel montré par mois. ``references`` :
     colonne de ``insee_references`` lue pour chaque niveau de comparaison (par défaut la colonne de même nom).
-    ``id_publie`` : identifiant du chiffre publié correspondant dans ``chiffres_publies_<annee>.csv`` (moyenne
-    des QPV d'un taux, part des QPV dans l'agglomération d'un effectif, ou total des QPV)."""
+    :attr:`calculs_publies` : expressions de recalcul (langage de :mod:`politique_ville.published`) du chiffre
+    publié correspondant, dans l'ordre de préférence (moyenne des QPV d'un taux ; part des QPV dans l'agglomération
+    d'un effectif, à défaut total des QPV) : le registre des chiffres publiés le retrouve sans identifiant."""
 
     code: str
     libelle: str
@@ -86,7 +89,17 @@ class Indicateur:
     diviseur: float = 1.0
     references: dict = field(default_factory=dict)
     notes_references: dict = field(default_factory=dict)
-    id_publie: str | None = None
+
+    @property
+    def calculs_publies(self) -> tuple[str, ...]:
+        from ..published import calcul
+        qpv = {"type_quartier": "QPV"}
+        if self.genre == "taux":
+            moyenne = calcul("moyenne_ponderee", "insee_qpv", self.code, self.poids or "pop_mun", **qpv)
+            return (moyenne if self.diviseur == 1 else f"{moyenne} / {self.diviseur:g}",)
+        total = calcul("somme", "insee_qpv", self.code, **qpv)
+        agglo = calcul("valeur", "insee_references", self.code, niveau=NIVEAU_AGGLO)
+        return (f"{total} / {agglo} * 100", total)
 
     def colonne_reference(self, niveau: str) -> str:
         return self.references.get(niveau, self.code)
@@ -103,53 +116,47 @@ _NOTE_DELD = {NIVEAU_HORS_QPV: "femmes et hommes confondus"}  # « approximative
 INDICATEURS: tuple[Indicateur, ...] = (
     # ---- taux, indices et revenus : moyenne pondérée des QPV
     Indicateur("part_moins_25", "Part des moins de 25 ans dans la population", "Moins de 25 ans", "%", "taux",
-               "Démographie", 1, "pop_mun", id_publie="ch1_part_moins_25_qpv"),
+               "Démographie", 1, "pop_mun"),
     Indicateur("ind_jeune", "Indice de jeunesse (moins de 20 ans / 60 ans et plus)", "Indice de jeunesse",
-               "indice", "taux", "Démographie", 1, "pop_mun", id_publie="ch1_indice_jeunesse_qpv"),
+               "indice", "taux", "Démographie", 1, "pop_mun"),
     Indicateur("part_menages_1pers", "Part des ménages d'une personne seule", "Ménages d'une personne", "%",
-               "taux", "Structure des ménages", 1, "pop_mun", id_publie="ch1_menages_1pers_qpv"),
+               "taux", "Structure des ménages", 1, "pop_mun"),
     Indicateur("part_retard_3e", "Élèves en retard d'au moins un an à l'entrée en 3e", "Retard à l'entrée en 3e",
-               "%", "taux", "Éducation", 1, "pop_mun", id_publie="ch1_retard_3e_qpv"),
+               "%", "taux", "Éducation", 1, "pop_mun"),
     Indicateur("tx_tot_empl", "Taux d'emploi des 15-64 ans", "Taux d'emploi", "%", "taux", "Emploi", 1,
-               "pop_mun", id_publie="ch1_taux_emploi_qpv"),
+               "pop_mun"),
     Indicateur("part_de_plus_2ans_f", "Demandeuses d'emploi inscrites depuis plus de 2 ans (femmes)",
                "Inscrites depuis plus de 2 ans (F)", "%", "taux", "Emploi", 1, "abcde_f",
-               references=_HORS_QPV_DELD, notes_references=_NOTE_DELD, id_publie="ch1_part_de_plus_2ans_femmes_qpv"),
+               references=_HORS_QPV_DELD, notes_references=_NOTE_DELD),
     Indicateur("part_de_plus_2ans_h", "Demandeurs d'emploi inscrits depuis plus de 2 ans (hommes)",
                "Inscrits depuis plus de 2 ans (H)", "%", "taux", "Emploi", 1, "abcde_h",
-               references=_HORS_QPV_DELD, notes_references=_NOTE_DELD, id_publie="ch1_part_de_plus_2ans_hommes_qpv"),
+               references=_HORS_QPV_DELD, notes_references=_NOTE_DELD),
     Indicateur("pmimp", "Part des ménages fiscaux imposés", "Ménages imposés", "%", "taux", "Revenus", 1,
-               "pop_mun", id_publie="ch1_menages_imposes_qpv"),
+               "pop_mun"),
     Indicateur("decuc_q2", "Revenu médian mensuel par unité de consommation", "Revenu médian mensuel",
-               "€ par mois", "taux", "Revenus", 0, "pop_mun", diviseur=12.0, id_publie="ch1_revenu_median_qpv"),
+               "€ par mois", "taux", "Revenus", 0, "pop_mun", diviseur=12.0),
     # ---- effectifs : part des QPV dans le total de l'agglomération
-    Indicateur("pop_mun", "Population municipale", "Population", "habitants", "effectif", "Démographie", 0,
-               id_publie="ch1_part_population_qpv"),
+    Indicateur("pop_mun", "Population municipale", "Population", "habitants", "effectif", "Démographie", 0),
     Indicateur("abcde", "Demandeurs d'emploi (catégories A, B, C, D, E)", "Demandeurs d'emploi", "personnes",
-               "effectif", "Emploi", 0, id_publie="ch1_part_demandeurs_emploi_qpv"),
+               "effectif", "Emploi", 0),
     Indicateur("abcde_f", "Demandeuses d'emploi (femmes, cat. A à E)", "Demandeuses d'emploi", "personnes",
-               "effectif", "Emploi", 0, id_publie="ch1_demandeurs_emploi_femmes_qpv"),
+               "effectif", "Emploi", 0),
     Indicateur("abcde_h", "Demandeurs d'emploi hommes (cat. A à E)", "Demandeurs d'emploi (H)", "personnes",
-               "effectif", "Emploi", 0, id_publie="ch1_demandeurs_emploi_hommes_qpv"),
+               "effectif", "Emploi", 0),
     Indicateur("nb_entrees_contrats_aides_2016",
                f"Entrées en contrats aidés ({_millesime('nb_entrees_contrats_aides_2016')})",
-               "Entrées en contrats aidés", "entrées", "effectif", "Emploi", 0,
-               id_publie="ch1_part_contrats_aides_2016_qpv"),
-    Indicateur("nb_etablissements", "Établissements", "Établissements", "établissements", "effectif", "Économie", 0,
-               id_publie="ch1_part_etablissements_qpv"),
+               "Entrées en contrats aidés", "entrées", "effectif", "Emploi", 0),
+    Indicateur("nb_etablissements", "Établissements", "Établissements", "établissements", "effectif", "Économie", 0),
     Indicateur("nb_etablissements_commerce_services", "Établissements du commerce et des services",
-               "Commerce et services", "établissements", "effectif", "Économie", 0,
-               id_publie="ch1_part_etablissements_commerce_services_qpv"),
+               "Commerce et services", "établissements", "effectif", "Économie", 0),
     Indicateur("nb_creations_transferts_2013",
                f"Créations et transferts d'établissements (réf. {_millesime('nb_creations_transferts_2013')})",
-               "Créations et transferts", "établissements", "effectif", "Économie", 0,
-               id_publie="ch1_part_creations_transferts_qpv"),
-    Indicateur("a", "Allocataires de la CAF", "Allocataires CAF", "allocataires", "effectif", "Social", 0,
-               id_publie="ch1_part_allocataires_caf_qpv"),
+               "Créations et transferts", "établissements", "effectif", "Économie", 0),
+    Indicateur("a", "Allocataires de la CAF", "Allocataires CAF", "allocataires", "effectif", "Social", 0),
     Indicateur("nb_beneficiaires_rsa", "Bénéficiaires du RSA", "Bénéficiaires du RSA", "personnes", "effectif",
-               "Social", 0, id_publie="ch1_part_beneficiaires_rsa_qpv"),
+               "Social", 0),
     Indicateur("nb_beneficiaires_cmu", "Bénéficiaires de la CMU", "Bénéficiaires de la CMU", "personnes",
-               "effectif", "Social", 0, id_publie="ch1_part_beneficiaires_cmu_qpv"),
+               "effectif", "Social", 0),
 )
 
 _PAR_CODE = {i.code: i for i in INDICATEURS}
@@ -193,79 +200,6 @@ def table_indicateurs(qpv: pd.DataFrame | None = None) -> pd.DataFrame:
             "Comparaisons (insee_references)": refs,
         })
     return pd.DataFrame(lignes)
-
-
-# --------------------------------------------------------------------------------------------- mise en forme
-
-def formater(code: str, valeur, manquant: str = "—", unite: bool = True) -> str:
-    """Une valeur d'indicateur à la française, avec son unité (sans, si ``unite`` est faux : tableaux dont l'en-tête
-    donne l'unité) ; un texte (« secret », « non publié ») est gardé."""
-    if isinstance(valeur, str):
-        return valeur
-    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
-        return manquant
-    i = indicateur(code)
-    if not unite:
-        return nombre_fr(valeur, i.decimales)
-    if i.unite == "%":
-        return pourcent(valeur, i.decimales)
-    if i.unite.startswith("€"):
-        return euros(valeur, i.decimales) + i.unite[1:]
-    if i.unite == "indice":
-        return nombre_fr(valeur, i.decimales)
-    return avec_unite(valeur, "", i.decimales)
-
-
-def formateur(code: str, manquant: str = "—", unite: bool = True):
-    """Fonction de mise en forme d'une colonne de tableau (``Chapitre.tableau(..., formats=...)``)."""
-    return lambda v: formater(code, v, manquant, unite)
-
-
-def entete(code: str, court: bool = True) -> str:
-    """En-tête de colonne d'un indicateur, avec son unité : « Moins de 25 ans (%) »."""
-    i = indicateur(code)
-    return f"{i.court if court else i.libelle} ({i.unite})"
-
-
-def formater_ecart(code: str, valeur, manquant: str = "—") -> str:
-    """Écart signé : « +6,5 pts », « −1,1 pt », « −399 € par mois », « +0,4 »."""
-    if isinstance(valeur, str):
-        return valeur
-    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
-        return manquant
-    i = indicateur(code)
-    texte = nombre_fr(valeur, i.decimales)
-    signe = "+" if texte.strip("0,−") != "" and not texte.startswith("−") else ""
-    if i.unite == "%":
-        return f"{signe}{texte}\u00a0pt" + ("s" if abs(valeur) >= 2 else "")
-    if i.unite.startswith("€"):
-        return f"{signe}{texte}\u00a0€{i.unite[1:]}"
-    return f"{signe}{texte}"
-
-
-def formater_nombre(valeur, manquant: str = NON_PUBLIE) -> str:
-    """Valeur d'un tableau où chaque ligne a son unité (colonne « Unité ») : une décimale, sauf au-delà de 100
-    (montants en euros, arrondis à l'euro) ; un texte (« secret ») est gardé ; manquant -> ``manquant``."""
-    if isinstance(valeur, str):
-        return valeur
-    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
-        return manquant
-    return nombre_fr(valeur, 0 if abs(float(valeur)) >= 100 else 1)
-
-
-def unite_ecart(code: str) -> str:
-    """Unité d'un écart, pour un libellé d'axe : « points de % », « € par mois », « indice »."""
-    u = indicateur(code).unite
-    return "points de %" if u == "%" else u
-
-
-def rang_texte(valeur) -> str:
-    """« 3 » ; un texte (« secret ») est gardé ; manquant -> « — »."""
-    if isinstance(valeur, str):
-        return valeur
-    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
-        return "—"
-    return str(int(valeur))
 
 
 # --------------------------------------------------------------------------------------------- quartiers
@@ -592,7 +526,8 @@ def synthese(qpv: pd.DataFrame, references: pd.DataFrame | None, manquantes: pd.
                                       if math.isnan(v) and mot.get((c, i.code), MOTIF_SECRET) == MOTIF_SECRET))
         ligne["ponderation"] = i.libelle_poids
         lignes.append(ligne)
-    return pd.DataFrame(lignes)
+    return pd.DataFrame(lignes, columns=["code", "theme", "indicateur", "unite", "moyenne_qpv", *NIVEAUX_COMPARAISON,
+                                         "ecart_agglomeration", "nb_qpv_renseignes", "nb_secrets", "ponderation"])
 
 
 #: niveaux auxquels l'écart d'un quartier est mesuré, par ordre de préférence (le premier publié est retenu)
@@ -674,7 +609,8 @@ def parts_agglomeration(qpv: pd.DataFrame, references: pd.DataFrame | None) -> p
                        "total_agglomeration": total_agglo,
                        "part_qpv": total / total_agglo * 100 if total_agglo and not math.isnan(total_agglo)
                        else math.nan})
-    return pd.DataFrame(lignes)
+    return pd.DataFrame(lignes, columns=["code", "theme", "indicateur", "unite", "total_qpv", "nb_qpv_renseignes",
+                                         "total_agglomeration", "part_qpv"])
 
 
 def parts_par_quartier(qpv: pd.DataFrame, references: pd.DataFrame | None, code: str,
@@ -699,16 +635,19 @@ def parts_par_quartier(qpv: pd.DataFrame, references: pd.DataFrame | None, code:
 
 
 def valeurs_publiees(chiffres: pd.DataFrame | None) -> dict[str, tuple[float, int]]:
-    """code de l'indicateur -> (valeur publiée, nombre de décimales publiées), d'après ``id_publie`` et les chiffres
-    publiés de l'année (absents : dictionnaire vide)."""
+    """code de l'indicateur -> (valeur publiée, nombre de décimales publiées) : le chiffre publié de l'année dont
+    l'expression est l'une de :attr:`Indicateur.calculs_publies` (absents : dictionnaire vide)."""
+    from ..published import Registre
     if chiffres is None or chiffres.empty:
         return {}
-    v = {k: str(x).strip() for k, x in zip(chiffres["id"], chiffres["valeur"])}
+    registre = Registre.depuis_tables(chiffres)
     sortie = {}
     for i in INDICATEURS:
-        if i.id_publie in v:
-            texte = v[i.id_publie]
-            sortie[i.code] = (float(texte), len(texte.split(".", 1)[1]) if "." in texte else 0)
+        for expression in i.calculs_publies:
+            c = registre.premier(expression)
+            if c is not None:
+                sortie[i.code] = (c.valeur, c.decimales)
+                break
     return sortie
 
 
@@ -855,3 +794,9 @@ def synthese_actions(actions: pd.DataFrame) -> pd.DataFrame:
     return (actions.groupby(["pilier", "thematique"], sort=False)
             .agg(actions=("id_action", "size"), credits_specifiques=("credits_specifiques", "sum"),
                  cget=("cget", "sum")).reset_index())
+
+
+def a_des_valeurs_reconstruites(provenance: pd.DataFrame | None) -> bool:
+    """Des valeurs par quartier de ``insee_qpv`` sont-elles reconstruites (transcription d'un rapport publié) ?"""
+    return provenance is not None and bool(
+        (provenance["fichier"].str.startswith("insee_qpv") & (provenance["provenance"] == "reconstruit")).any())

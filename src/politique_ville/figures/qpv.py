@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from .. import present_qpv as pq
 from ..compute import qpv as cq
 from ..present import finir_figure, format_axe, nombre_fr, pourcent, style_figures
 
@@ -71,12 +72,6 @@ def _hauteur(n: int, base: float = 1.4, par_ligne: float = 0.34) -> float:
     return max(3.0, base + par_ligne * n)
 
 
-def _ecart_court(code: str, e: float) -> str:
-    """Étiquette de barre : l'écart signé sans unité (l'unité est dans le libellé de l'axe)."""
-    t = nombre_fr(e, cq.indicateur(code).decimales)
-    return t if t.startswith("−") or t.strip("0,") == "" else "+" + t
-
-
 def _graduations(ax, unite: str = ""):
     """Graduations « rondes » (pas de 1, 2 ou 5 × 10^n) et autant de décimales que le pas en demande."""
     from matplotlib.ticker import MaxNLocator
@@ -121,7 +116,7 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
         if sep:  # ligne qui sépare les plus grands écarts des plus faibles (figure résumée) : pas de barre
             continue
         if not math.isnan(e):
-            ax.text(e + (decalage if e >= 0 else -decalage), y, _ecart_court(code, e), va="center",
+            ax.text(e + (decalage if e >= 0 else -decalage), y, pq.ecart_court(code, e), va="center",
                     ha="left" if e >= 0 else "right", fontsize=8, color="#1d2733")
         else:
             negatif = d["ecart_reference"].median(skipna=True) < 0
@@ -132,15 +127,15 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
         from matplotlib.lines import Line2D
         ax.axvline(moy, color=GRIS, linestyle="--", linewidth=1.2)
         ax.legend(handles=[Line2D([0], [0], color=GRIS, linestyle="--",
-                                  label=f"Moyenne des QPV : {cq.formater_ecart(code, moy)}")],
+                                  label=f"Moyenne des QPV : {pq.formater_ecart(code, moy)}")],
                   loc="lower right" if moy >= 0 else "upper left", fontsize=8.5, frameon=True)
     gauche, droite = ax.get_xlim()
     ax.set_xlim(min(gauche, -0.05 * etendue) - 0.1 * etendue, max(droite, 0.05 * etendue) + 0.1 * etendue)
-    u = cq.unite_ecart(code)
+    u = pq.unite_ecart(code)
     _graduations(ax)
     note = i.notes_references.get(niveau)
     qui = "Écarts extrêmes des QPV" if figure_resumee(len(comp)) else "Écart de chaque QPV"
-    finir_figure(fig, ax, f"{i.court}\n{qui} à {libelle_niveau} ({cq.formater(code, ref)})",
+    finir_figure(fig, ax, f"{i.court}\n{qui} à {libelle_niveau} ({pq.formater(code, ref)})",
                  f"Écart à {libelle_niveau} ({u})" + (f"\nRéférence : {note}" if note else ""), "", source)
     return fig
 

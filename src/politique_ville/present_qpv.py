@@ -1,0 +1,330 @@
+"""Mise en forme des indicateurs du chapitre 10 et des fiches quartier : valeurs à la française avec leur unité,
+écarts signés, rangs, en-têtes de colonnes, et vues des tableaux (colonnes renommées et formats par colonne).
+
+Les calculs sont dans :mod:`politique_ville.compute.qpv` (nombres et tables, sans mise en forme) ; les phrases dans
+:mod:`politique_ville.narration.geographie` et :mod:`politique_ville.narration.fiche`. Chaque nombre passe par
+:func:`present.nombre_fr` (et ``pourcent``, ``euros``, ``avec_unite``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from .compute import qpv as cq
+from .present import avec_unite, euros, nombre_fr, pourcent
+
+
+def _manquant(valeur) -> bool:
+    return valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur))
+
+
+def formater(code: str, valeur, manquant: str = "—", unite: bool = True) -> str:
+    """Une valeur d'indicateur à la française, avec son unité (sans, si ``unite`` est faux : tableaux dont l'en-tête
+    donne l'unité) ; un texte (« secret », « non publié ») est gardé."""
+    if isinstance(valeur, str):
+        return valeur
+    if _manquant(valeur):
+        return manquant
+    i = cq.indicateur(code)
+    if not unite:
+        return nombre_fr(valeur, i.decimales)
+    if i.unite == "%":
+        return pourcent(valeur, i.decimales)
+    if i.unite.startswith("€"):
+        return euros(valeur, i.decimales) + i.unite[1:]
+    if i.unite == "indice":
+        return nombre_fr(valeur, i.decimales)
+    return avec_unite(valeur, "", i.decimales)
+
+
+def formateur(code: str, manquant: str = "—", unite: bool = True):
+    """Fonction de mise en forme d'une colonne de tableau (``Chapitre.tableau(..., formats=...)``)."""
+    return lambda v: formater(code, v, manquant, unite)
+
+
+def entete(code: str, court: bool = True) -> str:
+    """En-tête de colonne d'un indicateur, avec son unité : « Moins de 25 ans (%) »."""
+    i = cq.indicateur(code)
+    return f"{i.court if court else i.libelle} ({i.unite})"
+
+
+def formater_ecart(code: str, valeur, manquant: str = "—") -> str:
+    """Écart signé : « +6,5 pts », « −1,1 pt », « −399 € par mois », « +0,4 »."""
+    if isinstance(valeur, str):
+        return valeur
+    if _manquant(valeur):
+        return manquant
+    i = cq.indicateur(code)
+    texte = nombre_fr(valeur, i.decimales)
+    signe = "+" if texte.strip("0,−") != "" and not texte.startswith("−") else ""
+    if i.unite == "%":
+        return f"{signe}{texte}\u00a0pt" + ("s" if abs(valeur) >= 2 else "")
+    if i.unite.startswith("€"):
+        return f"{signe}{texte}\u00a0€{i.unite[1:]}"
+    return f"{signe}{texte}"
+
+
+def ecart_court(code: str, valeur: float) -> str:
+    """Étiquette de barre : l'écart signé sans unité (« +6,5 », « −1,1 ») ; l'unité est dans le libellé de l'axe."""
+    t = nombre_fr(valeur, cq.indicateur(code).decimales)
+    return t if t.startswith("−") or t.strip("0,") == "" else "+" + t
+
+
+def formater_nombre(valeur, manquant: str = cq.NON_PUBLIE) -> str:
+    """Valeur d'un tableau où chaque ligne a son unité (colonne « Unité ») : une décimale, sauf au-delà de 100
+    (montants en euros, arrondis à l'euro) ; un texte (« secret ») est gardé ; manquant -> ``manquant``."""
+    if isinstance(valeur, str):
+        return valeur
+    if _manquant(valeur):
+        return manquant
+    return nombre_fr(valeur, 0 if abs(float(valeur)) >= 100 else 1)
+
+
+def unite_ecart(code: str) -> str:
+    """Unité d'un écart, pour un libellé d'axe : « points de % », « € par mois », « indice »."""
+    u = cq.indicateur(code).unite
+    return "points de %" if u == "%" else u
+
+
+def rang_texte(valeur) -> str:
+    """« 3 » ; un texte (« secret ») est gardé ; manquant -> « — »."""
+    if isinstance(valeur, str):
+        return valeur
+    if _manquant(valeur):
+        return "—"
+    return str(int(valeur))
+
+
+def annee_texte(valeur) -> str:
+    """Année de reconnaissance d'un quartier : « 2015 », ou « non précisée »."""
+    return "non précisée" if _manquant(valeur) else str(valeur)
+
+
+def nombre_ou(manquant: str, decimales: int | None = None, pour_cent: bool = False):
+    """Format de colonne : le nombre à la française (en %, si ``pour_cent``), ``manquant`` s'il manque."""
+    def f(v):
+        if isinstance(v, str):
+            return v
+        if _manquant(v):
+            return manquant
+        if pour_cent:
+            return pourcent(v, 1 if decimales is None else decimales)
+        return nombre_fr(v, 0 if decimales is None else decimales)
+    return f
+
+
+def chiffre_cle(v) -> str:
+    """Valeur d'un chiffre clé : entier sans décimale, sinon une décimale ; « non publié » s'il manque."""
+    return cq.NON_PUBLIE if _manquant(v) else nombre_fr(v, 0 if float(v).is_integer() else 1)
+
+
+# --------------------------------------------------------------------------------------------- vues des tableaux
+
+def vue_chiffres_cles(geographie: pd.DataFrame) -> dict:
+    """Chiffres clés de la géographie prioritaire (``geographie`` : sortie de ``compute.qpv.geographie``)."""
+    cles = ["nb_qpv", "nb_communes_qpv", "nb_qpv_multicommunes", "nb_quartiers_communautaires", "nb_quartiers_veille",
+            "pop_qpv", "pop_agglomeration", "part_population_qpv"]
+    vue = geographie.set_index("cle").loc[cles].reset_index()
+    vue = vue.rename(columns={"libelle": "Chiffre", "valeur": "Valeur", "unite": "Unité"})[["Chiffre", "Valeur", "Unité"]]
+    return {"df": vue, "titre": "Chiffres clés de la géographie prioritaire", "formats": {"Valeur": chiffre_cle}}
+
+
+def vue_quartiers(quartiers: pd.DataFrame, population: pd.DataFrame, sans_comparaison: bool) -> dict:
+    """Quartiers, type, communes et population (``population`` : ``compute.qpv.parts_par_quartier`` sur
+    ``pop_mun``, indexée par code)."""
+    vue = quartiers.assign(
+        population=[v if v == v else cq.NON_DISPONIBLE for v in quartiers["pop_mun"].astype("float64")],
+        part=quartiers["code_qp"].map(population["part_agglomeration"]),
+        provenance=[population["provenance"].get(c, "non disponible (quartier non couvert par l'INSEE)")
+                    for c in quartiers["code_qp"]],
+    )[["code_qp", "quartier", "type_libelle", "annee_reconnaissance", "communes", "population", "part", "provenance"]]
+    vue.columns = ["Code", "Quartier", "Type", "Année de reconnaissance", "Communes", "Population (habitants)",
+                   "Part de la population de l'agglomération (%)", "Provenance de la population"]
+    part_manquante = cq.NON_PUBLIE if sans_comparaison else "n.d."
+    return {"df": vue, "titre": "Quartiers de la géographie prioritaire et leurs communes",
+            "formats": {"Population (habitants)": formateur("pop_mun"),
+                        "Part de la population de l'agglomération (%)": nombre_ou(part_manquante, 2, pour_cent=True),
+                        "Année de reconnaissance": annee_texte}}
+
+
+def vue_communes(communes: pd.DataFrame) -> dict:
+    """Communes de la géographie prioritaire (sortie de ``compute.qpv.communes_de_la_geographie``)."""
+    vue = communes.copy()
+    vue.columns = ["Commune", "Nombre de QPV", "QPV", "Nombre de quartiers communautaires ou de veille",
+                   "Quartiers communautaires ou de veille"]
+    return {"df": vue, "titre": "Communes de la géographie prioritaire",
+            "formats": {"Nombre de QPV": nombre_fr, "Nombre de quartiers communautaires ou de veille": nombre_fr}}
+
+
+def liste_fiches_html(liens: pd.DataFrame) -> str:
+    """Liste HTML (échappée) des fiches produites : lien, quartier, type, communes ; « » si aucune."""
+    avec_fiche = liens[liens["lien"].notna()]
+    if avec_fiche.empty:
+        return ""
+    e = html.escape
+    return "<ul>" + "".join(
+        f'<li><a href="{e(lien)}">{e(q)}</a> — {e(t)}, {e(c)}</li>'
+        for lien, q, t, c in zip(avec_fiche["lien"], avec_fiche["quartier"], avec_fiche["type_libelle"],
+                              avec_fiche["communes"])) + "</ul>"
+
+
+def vue_synthese(synthese: pd.DataFrame) -> dict:
+    """Indicateurs des QPV comparés aux territoires de référence (sortie de ``compute.qpv.synthese``)."""
+    vue = synthese.assign(indicateur=[cq.indicateur(c).court for c in synthese["code"]])[
+        ["indicateur", "unite", "moyenne_qpv", cq.NIVEAU_MOYENNE_QPV, cq.NIVEAU_AGGLO, cq.NIVEAU_HORS_QPV,
+         cq.NIVEAU_QPV_DEPARTEMENT, "ecart_agglomeration", "nb_secrets"]]
+    vue.columns = ["Indicateur", "Unité", "Moyenne des QPV (recalculée)", "Moyenne des QPV (publiée)", "Agglomération",
+                   "Agglomération hors QPV", "QPV du département", "Écart QPV − agglomération",
+                   "QPV en secret statistique"]
+    return {"df": vue, "titre": "Indicateurs des QPV comparés aux territoires de référence",
+            "formats": {c: formater_nombre for c in vue.columns[2:8]} | {"QPV en secret statistique": nombre_fr}}
+
+
+def vue_comparaison(comp: pd.DataFrame, code: str, manquantes: pd.DataFrame | None) -> dict:
+    """Les QPV sur un indicateur (``comp`` : sortie de ``compute.qpv.comparaison``) : rang, valeur (ou « secret »),
+    écarts à la moyenne des QPV et au niveau de référence, provenance."""
+    i = cq.indicateur(code)
+    niveau = comp["niveau_ecart"].iloc[0]
+    col_ecart = "Écart à l'agglomération" + (" hors QPV" if niveau == cq.NIVEAU_HORS_QPV else "")
+    secret = comp["marque"].notna()
+    vue = comp.assign(
+        valeur=cq.avec_marques(comp["valeur"], comp["code_qp"], code, cq.motifs(manquantes)),
+        ecart_moyenne_qpv=[("—" if m else x) for m, x in zip(secret, comp["ecart_moyenne_qpv"])],
+        ecart_reference=[("—" if m else x if x == x else cq.NON_PUBLIE)
+                         for m, x in zip(secret, comp["ecart_reference"])],
+    )[["rang", "quartier", "communes", "valeur", "ecart_moyenne_qpv", "ecart_reference", "provenance"]]
+    vue.columns = ["Rang", "Quartier", "Communes", entete(code), "Écart à la moyenne des QPV", col_ecart, "Provenance"]
+    return {"df": vue, "titre": f"{i.libelle} par QPV",
+            "formats": {"Rang": rang_texte, entete(code): formateur(code),
+                        "Écart à la moyenne des QPV": lambda v: formater_ecart(code, v),
+                        col_ecart: lambda v: formater_ecart(code, v, cq.NON_PUBLIE)}}
+
+
+def vue_parts(parts: pd.DataFrame, publies: dict) -> dict:
+    """Part des QPV dans le total de l'agglomération (``parts`` : ``compute.qpv.parts_agglomeration``), avec la
+    part publiée (``publies`` : ``compute.qpv.valeurs_publiees``)."""
+    vue = parts.copy()
+    vue["publie"] = [publies[c][0] if c in publies and c not in ("abcde_f", "abcde_h") else float("nan")
+                     for c in vue["code"]]
+    vue = vue[["theme", "indicateur", "unite", "total_qpv", "total_agglomeration", "part_qpv", "publie"]]
+    vue.columns = ["Thème", "Effectif", "Unité", "Total des QPV", "Total de l'agglomération", "Part des QPV (%)",
+                   "Part publiée (%)"]
+    return {"df": vue, "titre": "Part des QPV dans le total de l'agglomération",
+            "formats": {"Total des QPV": nombre_fr, "Total de l'agglomération": nombre_ou(cq.NON_PUBLIE),
+                        "Part des QPV (%)": nombre_ou(cq.NON_PUBLIE, 1, pour_cent=True),
+                        "Part publiée (%)": nombre_ou(cq.NON_PUBLIE, 0, pour_cent=True)}}
+
+
+def vues_effectifs(effectifs: pd.DataFrame, qpv: pd.DataFrame) -> list[dict]:
+    """Effectifs par QPV, en deux tableaux (population et emploi ; économie et situation sociale), sans ceux dont
+    aucun effectif n'est dans le fichier de l'année (``effectifs`` : ``compute.qpv.effectifs_par_quartier``)."""
+    vues = []
+    for titre, themes in (("Effectifs par QPV : population et emploi", ("Démographie", "Emploi")),
+                          ("Effectifs par QPV : économie et situation sociale", ("Économie", "Social"))):
+        codes = [i.code for i in cq.indicateurs("effectif", qpv) if i.theme in themes]
+        if codes:
+            vue = effectifs[["quartier"] + codes].rename(columns={"quartier": "Quartier"} | {c: entete(c) for c in codes})
+            vues.append({"df": vue, "titre": titre, "formats": {entete(c): formateur(c, unite=False) for c in codes}})
+    return vues
+
+
+def vue_valeurs(valeurs: pd.DataFrame, codes: list[str]) -> dict:
+    """Indicateurs par QPV (``valeurs`` : ``compute.qpv.valeurs_par_quartier``)."""
+    entetes = {c: entete(c) for c in codes}
+    vue = valeurs.drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | entetes)
+    return {"df": vue, "titre": "Indicateurs par QPV",
+            "formats": {entetes[c]: formateur(c, unite=False) for c in codes}}
+
+
+def vue_rangs(rangs: pd.DataFrame, codes: list[str]) -> dict:
+    """Rang des QPV sur chaque indicateur (``rangs`` : ``compute.qpv.classement_marque``)."""
+    courts = {c: cq.indicateur(c).court for c in codes}
+    vue = rangs.drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | courts)
+    return {"df": vue, "titre": "Rang des QPV sur chaque indicateur", "formats": {courts[c]: rang_texte for c in codes}}
+
+
+def vue_secrets(secrets: pd.DataFrame) -> dict:
+    vue = secrets[["code_qp", "quartier", "indicateur", "motif"]].copy()
+    vue.columns = ["Code", "Quartier", "Indicateur", "Motif"]
+    return {"df": vue, "titre": "Valeurs des QPV couvertes par le secret statistique"}
+
+
+def vue_resume_manquantes(resume: pd.DataFrame) -> dict:
+    vue = resume.assign(type_quartier=resume["type_quartier"].map(lambda t: cq.TYPES_QUARTIER.get(t, t)))
+    vue.columns = ["Type de quartier", "Motif", "Cases vides", "Quartiers concernés"]
+    return {"df": vue, "titre": "Cases vides des indicateurs par motif",
+            "formats": {"Cases vides": nombre_fr, "Quartiers concernés": nombre_fr}}
+
+
+def vue_concordance(conc: pd.DataFrame) -> dict:
+    """Chiffres publiés du chapitre et valeurs recalculées (lignes de la concordance)."""
+    vue = conc.assign(
+        publie=[("≈ " if a else "") + avec_unite(v, u) for v, u, a in
+                zip(conc["valeur_publiee"], conc["unite"], conc["approximatif"])],
+        recalcule=[avec_unite(v, u, 2 if u == "%" else None) for v, u in zip(conc["valeur_recalculee"], conc["unite"])],
+    )[["section", "libelle", "publie", "recalcule", "statut", "explication"]]
+    vue.columns = ["Section", "Chiffre", "Publié", "Recalculé", "Statut", "Explication de l'écart"]
+    return {"df": vue, "titre": "Chiffres publiés du chapitre et valeurs recalculées", "droite": ["Publié", "Recalculé"]}
+
+
+# --------------------------------------------------------------------------------------------- fiche quartier
+
+def vue_identite(ident: dict) -> dict:
+    """Identité d'un quartier (``ident`` : ``compute.qpv.fiche_identite``)."""
+    pop = ident["pop_mun"]
+    vue = pd.DataFrame([{"Code": ident["code_qp"], "Quartier": ident["quartier"], "Type": ident["type_libelle"],
+                         "Communes": ", ".join(ident["communes"]),
+                         "Année de reconnaissance": ident["annee_reconnaissance"],
+                         "Population (habitants)": pop if pop == pop else cq.NON_DISPONIBLE}])
+    return {"df": vue, "titre": "Identité du quartier",
+            "formats": {"Population (habitants)": formateur("pop_mun"), "Année de reconnaissance": annee_texte}}
+
+
+def vue_fiche_indicateurs(fiche: pd.DataFrame) -> dict:
+    """Indicateurs d'un quartier (``fiche`` : ``compute.qpv.fiche_indicateurs``)."""
+    vue = fiche[["theme", "indicateur", "unite", "valeur", "rang", "nb_classes", "moyenne_qpv", "agglomeration",
+                 "qpv_departement", "provenance"]].copy()
+    vue.columns = ["Thème", "Indicateur", "Unité", "Valeur du quartier", "Rang parmi les QPV", "QPV classés",
+                   "Moyenne des QPV", "Agglomération", "QPV du département", "Provenance de la valeur"]
+    return {"df": vue, "titre": "Indicateurs du quartier comparés aux QPV, à l'agglomération et au département",
+            "formats": {"Valeur du quartier": formater_nombre, "Rang parmi les QPV": rang_texte,
+                        "QPV classés": nombre_fr, "Moyenne des QPV": formater_nombre,
+                        "Agglomération": formater_nombre, "QPV du département": formater_nombre}}
+
+
+def vue_fiche_effectifs(effectifs: pd.DataFrame) -> dict:
+    """Effectifs d'un quartier (``effectifs`` : ``compute.qpv.fiche_effectifs``)."""
+    vue = effectifs[["indicateur", "unite", "valeur", "part_qpv", "part_agglomeration", "provenance"]].copy()
+    vue.columns = ["Effectif", "Unité", "Valeur du quartier", "Part de l'ensemble des QPV (%)",
+                   "Part de l'agglomération (%)", "Provenance de la valeur"]
+    return {"df": vue, "titre": "Effectifs du quartier",
+            "formats": {"Valeur du quartier": nombre_ou("—"),
+                        "Part de l'ensemble des QPV (%)": nombre_ou("—", 1, pour_cent=True),
+                        "Part de l'agglomération (%)": nombre_ou(cq.NON_PUBLIE, 2, pour_cent=True)}}
+
+
+def vue_actions(actions: pd.DataFrame) -> dict:
+    """Actions de la programmation situées dans la ou les communes d'un quartier."""
+    vue = actions[["id_action", "intitule", "thematique", "porteur", "communes_quartier", "credits_specifiques",
+                   "cget", "droit_commun", "provenance_montants"]].copy()
+    vue.columns = ["Action", "Intitulé", "Thématique", "Porteur", "Commune", "Crédits spécifiques (€)",
+                   "Crédits CGET (€)", "Droit commun (€)", "Provenance des montants"]
+    return {"df": vue, "titre": "Actions de la programmation situées dans la ou les communes du quartier",
+            "formats": {"Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros, "Droit commun (€)": euros}}
+
+
+def vue_synthese_actions(synthese: pd.DataFrame) -> dict:
+    vue = synthese.copy()
+    vue.columns = ["Pilier", "Thématique", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
+    return {"df": vue, "titre": "Actions de la ou des communes du quartier par thématique",
+            "formats": {"Actions": nombre_fr, "Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros}}
+
+
+def vue_intercommunales(inter: pd.DataFrame) -> dict:
+    vue = inter.copy()
+    vue.columns = ["Périmètre", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
+    return {"df": vue, "titre": "Actions intercommunales (comptées à part)",
+            "formats": {"Actions": nombre_fr, "Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros}}

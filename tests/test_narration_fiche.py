@@ -1,0 +1,147 @@
+"""Phrases de la fiche quartier (``narration.fiche``) et vues de ses tableaux (``present_qpv``), sur de petites tables
+construites ici : singulier et pluriel des actions, une ou plusieurs communes, aucune action, actions
+intercommunales, quartier non couvert par l'INSEE, code local ou INSEE, nom non publié, valeurs reconstruites ou non,
+niveau de comparaison absent."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from politique_ville import present_qpv as pq
+from politique_ville.compute import qpv as cq
+from politique_ville.narration import fiche as nf
+
+NB = "\u00a0"
+FINE = "\u202f"
+
+
+def identite(code="LOC-QP01", nom_publie=True, couvert=True, communes=("Auchel",), pop=2874.0):
+    return {"code_qp": code, "quartier": "Alpha <b>" if nom_publie else f"Quartier sans nom publié ({code})",
+            "type_quartier": "QPV", "type_libelle": "Quartier prioritaire (QPV)", "communes": list(communes),
+            "annee_reconnaissance": 2014, "pop_mun": pop if couvert else math.nan, "est_qpv": couvert,
+            "couvert_insee": couvert, "nom_publie": nom_publie}
+
+
+def actions(montants: list[tuple[float, float]]) -> pd.DataFrame:
+    return pd.DataFrame({"id_action": [f"A{k}" for k in range(len(montants))],
+                         "credits_specifiques": [m[0] for m in montants], "cget": [m[1] for m in montants]})
+
+
+# --------------------------------------------------------------------------------------------- en-tête et identité
+
+def test_entete_echappe_et_liens():
+    texte = nf.entete(identite(communes=("Auchel", "Burbure")), 2019)
+    assert '<a href="../10_geographie_prioritaire.html">← Géographie prioritaire' in texte
+    assert '<a href="../index.html">Sommaire du rapport 2019</a>' in texte
+    assert "<h2>Alpha &lt;b&gt;</h2>" in texte and "<b>" not in texte.replace("<strong>", "")
+    assert "<strong>Quartier prioritaire (QPV)</strong> — Auchel, Burbure</p>" in texte
+
+
+@pytest.mark.parametrize("ident, reconstruit, attendu", [
+    (identite(), True, "Code local (pas un code INSEE). Population reconstruite (data/raw/README.md)."),
+    (identite(), False, "Code local (pas un code INSEE)."),
+    (identite(code="QP062001"), False, "Code INSEE du quartier."),
+    (identite(nom_publie=False), True, "Code local (pas un code INSEE). Le rapport ne publie pas le nom de ce quartier. "
+                                       "Population reconstruite (data/raw/README.md)."),
+    (identite(code="LOC-QC01", couvert=False), True, "Code local (pas un code INSEE). n.d. : non disponible, l'INSEE "
+                                                     "ne couvre pas ce quartier."),
+])
+def test_note_d_identite(ident, reconstruit, attendu):
+    assert nf.note_identite(ident, reconstruit) == attendu
+
+
+def test_vue_identite_population_ou_non_disponible():
+    vue = pq.vue_identite(identite())
+    assert vue["titre"] == "Identité du quartier"
+    assert vue["formats"]["Population (habitants)"](vue["df"].loc[0, "Population (habitants)"]) == f"2{FINE}874"
+    vue = pq.vue_identite(identite(couvert=False))
+    assert vue["df"].loc[0, "Population (habitants)"] == cq.NON_DISPONIBLE
+    assert vue["formats"]["Année de reconnaissance"](pd.NA) == "non précisée"
+    assert vue["formats"]["Année de reconnaissance"](2015) == "2015"
+
+
+# --------------------------------------------------------------------------------------------- indicateurs
+
+def test_notes_des_indicateurs_et_des_effectifs():
+    assert nf.note_indicateurs(True).endswith(" Valeurs du quartier reconstruites, sauf mention « publié » "
+                                              "(data/raw/README.md).")
+    assert "reconstruites" not in nf.note_indicateurs(False)
+    assert nf.note_figure(True).startswith("Valeurs du quartier reconstruites") and nf.note_figure(False) == ""
+    assert nf.note_effectifs(True, False) == "Effectifs par quartier reconstruits (data/raw/README.md)."
+    assert nf.note_effectifs(False, True) == "« non publié » : total du territoire non fourni."
+    assert nf.note_effectifs(False, False) is None
+    assert nf.sans_comparaison(2031) == (
+        "**Niveau de comparaison non publié** : aucune valeur de l'agglomération ni des QPV du département n'a été "
+        "reçue pour 2031. Le quartier est comparé aux autres QPV (rang, moyenne des QPV).")
+    assert nf.source(2019, True).endswith("valeurs par quartier reconstruites")
+    assert nf.source(2031, False) == "INSEE (données par quartier), 2031"
+    assert "ne publie pas de données pour ce quartier" in nf.NON_COUVERT
+
+
+def test_vues_des_indicateurs_et_des_effectifs():
+    fiche = pd.DataFrame([{"code": "pmimp", "theme": "Revenus", "indicateur": "Ménages imposés", "unite": "%",
+                           "valeur": "secret", "rang": pd.NA, "nb_classes": 15, "moyenne_qpv": 24.05,
+                           "agglomeration": 45.6, "qpv_departement": math.nan, "provenance": "secret statistique"}])
+    vue = pq.vue_fiche_indicateurs(fiche)
+    f = vue["formats"]
+    assert f["Valeur du quartier"]("secret") == "secret" and f["Rang parmi les QPV"](pd.NA) == "—"
+    assert f["Moyenne des QPV"](24.05) == "24,1" and f["QPV du département"](math.nan) == cq.NON_PUBLIE
+    assert f["Agglomération"](1476.2) == f"1{FINE}476"
+    eff = pd.DataFrame([{"code": "abcde_f", "indicateur": "Demandeuses", "unite": "personnes", "valeur": 180.0,
+                         "part_qpv": 7.1, "part_agglomeration": math.nan, "provenance": "reconstruit"}])
+    f = pq.vue_fiche_effectifs(eff)["formats"]
+    assert f["Valeur du quartier"](180.0) == "180" and f["Valeur du quartier"]("secret") == "secret"
+    assert f["Part de l'ensemble des QPV (%)"](7.1) == f"7,1{NB}%" and f["Part de l'ensemble des QPV (%)"](math.nan) == "—"
+    assert f["Part de l'agglomération (%)"](math.nan) == cq.NON_PUBLIE
+    assert f["Part de l'agglomération (%)"](0.594) == f"0,59{NB}%"
+
+
+# --------------------------------------------------------------------------------------------- actions
+
+def test_une_action_au_singulier_dans_une_commune():
+    # 1 action : 1 000 € de crédits spécifiques, 500 € de crédits CGET
+    assert nf.actions(actions([(1000.0, 500.0)]), ["Auchel"], 2019) == (
+        f"**1 action** de la programmation 2019 est située dans la commune du quartier (Auchel), pour 1{FINE}000{NB}€ de "
+        f"crédits spécifiques et 500{NB}€ de crédits CGET (sommes de montants reconstruits). Les actions sont "
+        f"rattachées à des communes, pas à des quartiers : une action d'une commune qui compte plusieurs quartiers "
+        f"figure sur la fiche de chacun d'eux.")
+
+
+def test_plusieurs_actions_au_pluriel_dans_plusieurs_communes():
+    # 3 actions : 1 000 + 2 500 + 0 = 3 500 € ; CGET 500 + 250 + 100 = 850 €
+    texte = nf.actions(actions([(1000.0, 500.0), (2500.0, 250.0), (0.0, 100.0)]), ["Auchel", "Burbure <x>"], 2019)
+    assert texte.startswith(f"**3 actions** de la programmation 2019 sont situées dans les communes du quartier (Auchel, "
+                            f"Burbure &lt;x&gt;), pour 3{FINE}500{NB}€ de crédits spécifiques et 850{NB}€ de crédits CGET")
+    assert "action(s)" not in texte
+
+
+def test_aucune_action_dans_la_commune():
+    assert nf.actions(actions([]), ["Divion"], 2019) == (
+        "Aucune action de la programmation 2019 n'est située dans la commune du quartier (Divion). Le quartier peut "
+        "bénéficier des actions intercommunales ci-dessous.")
+    assert nf.sans_programmation(2031).startswith("**Aucune action : pas de données de programmation** pour 2031")
+
+
+@pytest.mark.parametrize("n, attendu", [
+    (0, ""),
+    (1, "En outre, **1 action de périmètre intercommunal** bénéficie à l'ensemble des quartiers du territoire ou d'une "
+        "partie de celui-ci ; elle n'est pas rattachée à ce quartier en particulier."),
+    (33, "En outre, **33 actions de périmètre intercommunal** bénéficient à l'ensemble des quartiers du territoire ou "
+         "d'une partie de celui-ci ; elles ne sont pas rattachées à ce quartier en particulier."),
+])
+def test_actions_intercommunales_accordees(n, attendu):
+    assert nf.intercommunales(n) == attendu
+
+
+def test_vues_des_actions():
+    a = pd.DataFrame({"id_action": ["A1"], "intitule": ["=SOMME()"], "thematique": ["T"], "porteur": ["P"],
+                      "communes_quartier": ["Auchel"], "credits_specifiques": [1234.0], "cget": [math.nan],
+                      "droit_commun": [0.0], "provenance_montants": ["reconstruit"]})
+    vue = pq.vue_actions(a)
+    assert list(vue["df"].columns)[:2] == ["Action", "Intitulé"]
+    assert vue["formats"]["Crédits spécifiques (€)"](1234.0) == f"1{FINE}234{NB}€"
+    assert vue["formats"]["Crédits CGET (€)"](math.nan) == "—"
+    inter = pq.vue_intercommunales(pd.DataFrame({"perimetre": ["Intercommunal"], "actions": [33],
+                                                 "credits_specifiques": [1.0], "cget": [2.0]}))
+    assert list(inter["df"].columns) == ["Périmètre", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
