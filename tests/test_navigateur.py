@@ -99,3 +99,68 @@ def test_intitule_piege_visible_comme_texte(rapport, navigateur):
         assert not r["dialogues"], f"{chemin.name} : script exécuté ({r['dialogues']})"
         montre = montre or "<script>alert('intrus')</script>" in r["texte"]
     assert montre, f"l'intitulé {INTITULE_PIEGE!r} n'est affiché dans aucune page"
+
+
+def test_tableau_interactif_de_1600_lignes(navigateur, tmp_path):
+    """Une page de taille nationale (1 600 quartiers, page d'essai générée sans le pipeline) : ouverte en moins de 3 s,
+    la recherche filtre les lignes, le tri d'une colonne de nombres suit les valeurs et non le texte français ; sans
+    JavaScript, le tableau est complet."""
+    import time
+
+    from test_tableaux_interactifs import NAVIGATION, page_chapitre, tableau_quartiers
+
+    from politique_ville.present import nombre_fr
+
+    chemin = page_chapitre(tmp_path, 1600, NAVIGATION)
+    assert chemin.stat().st_size < 10 * 1024 * 1024
+    page = navigateur.new_page(viewport={"width": 1280, "height": 900})
+    erreurs, dialogues = [], []
+    page.on("console", lambda m: erreurs.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: erreurs.append(str(e)))
+    page.on("dialog", lambda d: (dialogues.append(d.message), d.dismiss()))
+    debut = time.perf_counter()
+    page.goto(chemin.as_uri())
+    page.wait_for_selector("div.dt-container table.tableau-interactif")
+    duree = time.perf_counter() - debut
+    assert duree < 3, f"ouverture en {duree:.1f} s"
+    info = lambda: _espaces(page.inner_text("div.dt-info"))
+    lignes = "table.tableau-interactif tbody tr"
+    assert info() == "Lignes 1 à 25 sur 1 600" and page.locator(lignes).count() == 25
+
+    page.fill("div.dt-search input", "Quartier 0042")
+    page.wait_for_function("document.querySelectorAll('table.tableau-interactif tbody tr').length === 1")
+    assert info() == "Lignes 1 à 1 sur 1 (filtrées parmi 1 600)"
+    assert page.inner_text(f"{lignes} td >> nth=0") == "Quartier 0042"
+    page.fill("div.dt-search input", "intrus")
+    page.wait_for_function("document.querySelectorAll('table.tableau-interactif tbody tr').length === 1")
+    assert "<script>alert('intrus')</script>" in page.inner_text(f"{lignes} td >> nth=0")
+    page.fill("div.dt-search input", "pas de quartier de ce nom")
+    page.wait_for_function("document.querySelector('table.tableau-interactif tbody td.dt-empty') !== null")
+    assert _espaces(page.inner_text(lignes)) == "Aucune ligne ne correspond à la recherche"
+    page.fill("div.dt-search input", "")
+
+    population = tableau_quartiers(1600)["Population"].tolist()
+    valeurs = "els => els.map(e => [Number(e.dataset.order), e.textContent])"
+    entete = page.locator("table.tableau-interactif thead th").nth(2)
+    assert entete.inner_text().strip() == "Population"
+    entete.click()
+    page.wait_for_function("document.querySelector('table.tableau-interactif thead th:nth-child(3)')"
+                           ".classList.contains('dt-ordering-asc')")
+    montrees = page.eval_on_selector_all(f"{lignes} td:nth-child(3)", valeurs)
+    attendues = sorted(population)[:25]
+    assert [v for v, _ in montrees] == attendues
+    assert [t for _, t in montrees] == [nombre_fr(v) for v in attendues]
+    # en texte, « 1 034 » viendrait avant « 9 » : l'ordre des valeurs n'est pas celui du texte
+    assert sorted(nombre_fr(v) for v in attendues) != [nombre_fr(v) for v in attendues]
+    entete.click()
+    page.wait_for_function("document.querySelector('table.tableau-interactif thead th:nth-child(3)')"
+                           ".classList.contains('dt-ordering-desc')")
+    assert [v for v, _ in page.eval_on_selector_all(f"{lignes} td:nth-child(3)", valeurs)] == sorted(population)[-25:][::-1]
+    page.close()
+    assert not erreurs and not dialogues, erreurs + dialogues
+
+    sans_js = navigateur.new_context(java_script_enabled=False)
+    page = sans_js.new_page()
+    page.goto(chemin.as_uri())
+    assert page.locator(lignes).count() == 1600 and page.locator("div.dt-container").count() == 0
+    sans_js.close()

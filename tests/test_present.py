@@ -1,4 +1,4 @@
-"""Présentation : un long tableau peut n'être montré qu'en partie dans le HTML, jamais dans le classeur Excel."""
+"""Présentation : un long tableau est montré en entier dans le HTML (interactif) et gardé entier dans le classeur."""
 
 import pandas as pd
 import pytest
@@ -23,18 +23,22 @@ def test_tableau_sans_lignes_max_inchange(tmp_path):
             == present.Chapitre("x", tmp_path).tableau(court, "Court").data)
 
 
-def test_tableau_long_montre_les_premieres_lignes_et_garde_tout_dans_le_classeur(tmp_path):
+def test_tableau_long_montre_toutes_les_lignes_et_garde_tout_dans_le_classeur(tmp_path):
+    """``lignes_max`` (que des notebooks passent encore) ne coupe plus le HTML : les 250 lignes sont dans la page,
+    sans phrase « Seules les … premières lignes », et le tableau est interactif."""
     df = _tableau(250)
     chap = present.Chapitre("test", tmp_path)
-    html = chap.tableau(df, "Long", note="Une note.", lignes_max=100).data
-    assert html.count("<tr>") == 1 + 100  # en-tête + 100 premières lignes
-    assert "Quartier 99<" in html and "Quartier 100<" not in html
-    assert "Seules les 100 premières lignes sur 250 sont affichées ici" in html
-    assert html.index("Seules les 100") < html.index("Une note.")
+    html = chap.tableau(df, "Long", {"Valeur": present.nombre_fr}, note="Une note.", lignes_max=100).data
+    assert html == present.Chapitre("x", tmp_path).tableau(df, "Long", {"Valeur": present.nombre_fr},
+                                                           note="Une note.").data
+    assert html.count("<tr>") == 1 + 250  # en-tête + toutes les lignes
+    assert "Quartier 99<" in html and "Quartier 100<" in html and "Quartier 249<" in html
+    assert "premières lignes" not in html and "Seule" not in html
+    assert 'class="tableau tableau-interactif"' in html and html.endswith('<p class="note">Une note.</p>')
+    assert not hasattr(present, "note_lignes_masquees")
     chap.classeur()
     ws = load_workbook(tmp_path / "tableaux" / "test.xlsx").active
     assert ws.max_row == 1 + 250 and ws.cell(251, 1).value == "Quartier 249"
-    assert "Seule la première ligne sur 250 est affichée" in present.note_lignes_masquees(1, 250)
 
 
 @pytest.mark.parametrize("mauvais", [0, -3, 2.5, "10", True])

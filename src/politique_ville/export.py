@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
+import re
 from pathlib import Path
 
 MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -30,8 +32,13 @@ def titre_notebook(chemin: Path) -> str:
     return Path(chemin).stem
 
 
-def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False) -> Path:
-    """Exporte un notebook exécuté en HTML autonome (figures intégrées). Mode rapport : code masqué."""
+def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False, navigation: dict | None = None) -> Path:
+    """Exporte un notebook exécuté en HTML autonome (figures intégrées). Mode rapport : code masqué.
+
+    La page reçoit le sommaire de ses sections (titres de niveau 2 et 3) et, si elle a un tableau interactif
+    (``present.tableau_html``), DataTables intégré (voir :func:`finir_page`). ``navigation`` (facultatif) : liens en
+    haut et en bas de la page, ``{"index": "index.html", "precedent": (titre, fichier) ou None,
+    "suivant": (titre, fichier) ou None}`` (chemins relatifs à la page)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -41,10 +48,110 @@ def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False) -> Path
     exp.exclude_input = not avec_code
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True
-    corps, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": titre_notebook(notebook)}})
+    corps, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": titre_notebook(notebook)},
+                                                     "navigation": navigation or {}})
+    corps = finir_page(corps)
     sortie.parent.mkdir(parents=True, exist_ok=True)
     sortie.write_text(corps, encoding="utf-8")
     return sortie
+
+
+MARQUE_SOMMAIRE = "<!-- politique_ville:sommaire -->"
+MARQUE_TABLEAUX = "<!-- politique_ville:tableaux-interactifs -->"
+VENDOR = Path(__file__).parent / "templates" / "rapport" / "vendor"
+_TITRE_SECTION = re.compile(r'<h([23])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_BALISE = re.compile(r"<[^>]*>")
+_LIEN_ANCRE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+
+
+def sommaire_html(page: str) -> str:
+    """Sommaire d'une page : ses titres de niveau 2 et 3 qui ont un identifiant (nbconvert en donne un à chaque titre
+    Markdown), liens vers leurs ancres ; vide s'il y a moins de deux sections."""
+    titres = []
+    for niveau, ident, contenu in _TITRE_SECTION.findall(page):
+        texte = html.unescape(_BALISE.sub("", _LIEN_ANCRE.sub("", contenu))).strip()
+        if texte:
+            titres.append((int(niveau), html.unescape(ident), texte))
+    if len(titres) < 2:
+        return ""
+    e = html.escape
+    morceaux, ouvert = [], False
+    for niveau, ident, texte in titres:
+        lien = f'<a href="#{e(ident)}">{e(texte)}</a>'
+        if niveau == 3 and morceaux:
+            morceaux.append(("" if ouvert else "<ol>") + f"<li>{lien}</li>")
+            ouvert = True
+        else:
+            if ouvert:
+                morceaux.append("</ol>")
+                ouvert = False
+            morceaux.append(("</li>" if morceaux else "") + f"<li>{lien}")
+    morceaux.append(("</ol>" if ouvert else "") + "</li>")
+    return ('<nav class="sommaire-page" aria-label="Sommaire de la page"><p>Dans cette page</p><ol>'
+            + "".join(morceaux) + "</ol></nav>")
+
+
+#: Réglages de DataTables pour les tableaux interactifs : ordre d'origine gardé (pas de tri au chargement), pages de
+#: ``present.LIGNES_INTERACTIF`` lignes, textes en français (nombres avec l'espace fine des milliers) ; une erreur
+#: laisse le tableau tel quel (complet) et s'écrit dans la console, sans fenêtre d'alerte.
+INIT_DATATABLES = r"""DataTable.ext.errMode = "throw";  // jamais de fenêtre d'alerte : le tableau reste complet, non interactif
+document.querySelectorAll("table.%(classe)s").forEach(function (t) {
+  try { new DataTable(t, {
+    order: [], pageLength: %(lignes)d, autoWidth: false,
+    lengthMenu: [10, %(lignes)d, 50, 100, {label: "toutes", value: -1}],
+    language: {
+      decimal: ",", thousands: "\u202f",
+      search: "Rechercher\u00a0:", searchPlaceholder: "",
+      lengthMenu: "Afficher _MENU_ lignes",
+      info: "Lignes _START_ à _END_ sur _TOTAL_", infoEmpty: "Aucune ligne",
+      infoFiltered: "(filtrées parmi _MAX_)", emptyTable: "Aucune ligne",
+      zeroRecords: "Aucune ligne ne correspond à la recherche",
+      entries: {_: "lignes", 1: "ligne"}, lengthLabels: {"-1": "toutes"},
+      paginate: {first: "Première", last: "Dernière", next: "Suivant", previous: "Précédent"},
+      aria: {orderable: " : trier", orderableReverse: " : inverser le tri", orderableRemove: " : retirer le tri",
+             paginate: {first: "Première page", last: "Dernière page", next: "Page suivante",
+                        previous: "Page précédente", number: ""}}
+    }
+  }); } catch (e) { console.error("Tableau interactif impossible : " + e.message); }
+});"""
+
+
+@functools.cache
+def ressources_tableaux_interactifs() -> str:
+    """Styles et script de DataTables (copiés par ``scripts/vendoriser_datatables.py``) et leurs réglages, à intégrer
+    à une page qui a un tableau interactif."""
+    from .present import CLASSE_INTERACTIF, LIGNES_INTERACTIF
+    css = (VENDOR / "datatables" / "dataTables.dataTables.min.css").read_text(encoding="utf-8")
+    js = (VENDOR / "datatables" / "dataTables.min.js").read_text(encoding="utf-8")
+    for nom, texte in (("css", css), ("js", js)):
+        if re.search(r"</(style|script)", texte, re.I):  # fermerait la balise avant la fin
+            raise ValueError(f"DataTables ({nom}) contient une balise fermante : intégration impossible telle quelle")
+    init = INIT_DATATABLES % {"classe": CLASSE_INTERACTIF, "lignes": LIGNES_INTERACTIF}
+    # flèche de tri collée à l'intitulé, du côté où le texte de la colonne est aligné (à droite pour les nombres)
+    th = f"table.{CLASSE_INTERACTIF}.dataTable thead > tr > th"
+    reglages = (f"div.dt-container {{ margin: .5rem 0 1rem; font-size: .85rem; }}\n"
+                f"{th} div.dt-column-header {{ justify-content: flex-start; }}\n"
+                f"{th} div.dt-column-header .dt-column-title {{ flex-grow: 0; }}\n"
+                f'{th}[style*="text-align:right"] div.dt-column-header {{ flex-direction: row-reverse; }}\n'
+                f'{th}[style*="text-align:left"] div.dt-column-header {{ flex-direction: row; }}')
+    return (f'<style type="text/css">\n{css}\n{reglages}\n</style>\n<script>\n{js}\n</script>\n'
+            f"<script>\n{init}\n</script>")
+
+
+def finir_page(page: str) -> str:
+    """Complète une page exportée : sommaire des sections (après le premier titre, sinon en haut de page) et
+    DataTables seulement si la page a un tableau interactif (les autres pages ne grossissent pas)."""
+    from .present import CLASSE_INTERACTIF
+    sommaire = sommaire_html(page)
+    fin_h1 = page.find("</h1>")
+    if sommaire and fin_h1 >= 0:
+        page = page.replace(MARQUE_SOMMAIRE, "", 1)
+        fin_h1 = page.find("</h1>")
+        page = page[:fin_h1 + 5] + "\n" + sommaire + page[fin_h1 + 5:]
+    else:
+        page = page.replace(MARQUE_SOMMAIRE, sommaire, 1)
+    interactif = re.search(r'<table class="[^"]*\b' + re.escape(CLASSE_INTERACTIF) + r'\b', page)
+    return page.replace(MARQUE_TABLEAUX, ressources_tableaux_interactifs() if interactif else "", 1)
 
 
 def ecrire_index(dossier: Path, *, annee: int, territoire: str, chapitres: list[dict], parametres: dict,

@@ -58,13 +58,43 @@ def avec_unite(valeur, unite: str, decimales: int | None = None) -> str:
     return t if t == "—" or not unite else f"{t}{ESPACE_UNITE}{unite}"
 
 
+#: Au-delà de ce nombre de lignes, un tableau du HTML devient interactif (tri par colonne, recherche, pages de
+#: ``LIGNES_INTERACTIF`` lignes : DataTables, copié dans ``templates/rapport/vendor/`` et intégré à la page par
+#: ``export.exporter_html``). Toutes les lignes restent dans la page : sans JavaScript, le tableau est complet.
+LIGNES_INTERACTIF = 25
+
+#: Classe HTML des tableaux interactifs : ``export.exporter_html`` n'intègre DataTables qu'aux pages qui en ont une.
+CLASSE_INTERACTIF = "tableau-interactif"
+
+
+def valeur_de_tri(valeur) -> str:
+    """Valeur brute d'une cellule mise en forme (attribut ``data-order``), pour trier par valeur et non par le texte
+    français : 1712989.0 -> « 1712989 », 0.353 -> « 0.353 » ; manquant -> « » (trié en premier)."""
+    if valeur is None or valeur is pd.NA or valeur is pd.NaT:
+        return ""
+    if isinstance(valeur, numbers.Integral):
+        return str(int(valeur))
+    if isinstance(valeur, numbers.Real) or type(valeur).__name__ == "Decimal":
+        v = float(valeur)
+        if math.isnan(v) or math.isinf(v):
+            return ""
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    return str(valeur)
+
+
 def tableau_html(df: pd.DataFrame, formats: dict | None = None, droite: list[str] | tuple = (),
-                 classes: str = "tableau") -> str:
+                 classes: str = "tableau", interactif: bool | None = None) -> str:
     """Tableau HTML dont chaque cellule est échappée (un intitulé « <script> » s'affiche comme du texte).
 
-    ``formats`` : fonction de mise en forme par colonne (ces colonnes sont alignées à droite, comme ``droite``)."""
+    ``formats`` : fonction de mise en forme par colonne (ces colonnes sont alignées à droite, comme ``droite``).
+    ``interactif`` (par défaut : plus de :data:`LIGNES_INTERACTIF` lignes) : classe :data:`CLASSE_INTERACTIF`, et
+    chaque cellule d'une colonne mise en forme porte sa valeur brute (``data-order``) pour le tri."""
     formats = formats or {}
     a_droite = set(formats) | set(droite)
+    if interactif is None:
+        interactif = len(df) > LIGNES_INTERACTIF
+    if interactif:
+        classes = f"{classes} {CLASSE_INTERACTIF}"
 
     def style(c):
         return "text-align:right" if c in a_droite else "text-align:left"
@@ -76,7 +106,8 @@ def tableau_html(df: pd.DataFrame, formats: dict | None = None, droite: list[str
         for c in df.columns:
             v = ligne[c]
             texte = formats[c](v) if c in formats else ("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
-            cellules.append(f'<td style="{style(c)}">{html.escape(texte)}</td>')
+            tri = f' data-order="{html.escape(valeur_de_tri(v))}"' if interactif and c in formats else ""
+            cellules.append(f'<td style="{style(c)}"{tri}>{html.escape(texte)}</td>')
         lignes.append("<tr>" + "".join(cellules) + "</tr>")
     return (f'<table class="{html.escape(classes)}"><thead><tr>{entete}</tr></thead><tbody>'
             + "".join(lignes) + "</tbody></table>")
@@ -148,16 +179,10 @@ def ecrire_classeur(tableaux: list[tuple[str, pd.DataFrame]], chemin) -> "Path":
     return ecrire_atomique(Path(chemin), ecrire)
 
 
-#: Nombre de lignes qu'un long tableau (une ligne par quartier, par action…) montre au plus dans le HTML quand le
-#: notebook le demande (``Chapitre.tableau(..., lignes_max=LIGNES_HTML_MAX)``) ; le classeur Excel garde tout.
+#: Ancienne limite de lignes du HTML, gardée parce que des notebooks la passent encore
+#: (``Chapitre.tableau(..., lignes_max=LIGNES_HTML_MAX)``) : le HTML ne coupe plus aucun tableau, un long tableau y est
+#: interactif (:data:`LIGNES_INTERACTIF`).
 LIGNES_HTML_MAX = 100
-
-
-def note_lignes_masquees(montrees: int, total: int) -> str:
-    """Phrase placée sous un tableau dont le HTML ne montre que les premières lignes."""
-    debut = "Seule la première ligne" if montrees == 1 else f"Seules les {nombre_fr(montrees)} premières lignes"
-    return (f"{debut} sur {nombre_fr(total)} {'est affichée' if montrees == 1 else 'sont affichées'} ici : le "
-            f"tableau complet est dans le classeur Excel du chapitre (lien de téléchargement en fin de chapitre).")
 
 
 class Chapitre:
@@ -165,7 +190,8 @@ class Chapitre:
 
     ``Chapitre(cle, reports_dir)`` ; ``chap.tableau(df, titre, formats)`` renvoie l'objet HTML à afficher (tableau
     échappé, précédé de son titre) ; ``chap.classeur()`` écrit ``tableaux/<cle>.xlsx`` et renvoie le lien à afficher.
-    Un très long tableau peut n'être montré qu'en partie dans le HTML (``lignes_max``) : le classeur le garde entier.
+    Un long tableau (plus de :data:`LIGNES_INTERACTIF` lignes) est montré en entier, interactif (tri, recherche,
+    pages).
     """
 
     def __init__(self, cle: str, reports_dir):
@@ -176,18 +202,14 @@ class Chapitre:
 
     def tableau(self, df: pd.DataFrame, titre: str, formats: dict | None = None, droite=(), note: str | None = None,
                 lignes_max: int | None = None):
-        """Tableau à afficher, gardé entier pour le classeur. ``lignes_max`` (facultatif, par défaut tout est montré) :
-        au-delà de ce nombre de lignes, le HTML ne montre que les ``lignes_max`` premières, suivies d'une phrase qui
-        le dit et renvoie au classeur Excel."""
+        """Tableau à afficher (en entier), gardé pour le classeur. ``lignes_max`` : accepté pour les notebooks qui le
+        passent encore, vérifié, sans effet (le HTML ne coupe plus les longs tableaux, il les rend interactifs)."""
         from IPython.display import HTML
         if lignes_max is not None and (isinstance(lignes_max, bool) or not isinstance(lignes_max, numbers.Integral)
                                        or lignes_max < 1):
             raise ValueError(f"lignes_max doit être un entier positif (reçu : {lignes_max!r})")
         self.tableaux.append((titre, df.reset_index(drop=True)))
-        coupe = lignes_max is not None and len(df) > lignes_max
-        bloc = f"<h4>{html.escape(titre)}</h4>" + tableau_html(df.head(lignes_max) if coupe else df, formats, droite)
-        if coupe:
-            bloc += f'<p class="note">{html.escape(note_lignes_masquees(lignes_max, len(df)))}</p>'
+        bloc = f"<h4>{html.escape(titre)}</h4>" + tableau_html(df, formats, droite)
         if note:
             bloc += f'<p class="note">{html.escape(note)}</p>'
         return HTML(bloc)
