@@ -67,7 +67,10 @@ MODULES_CHAPITRES = ("pandas", "numpy", "pyarrow.parquet", "matplotlib.pyplot", 
                      "politique_ville.catalog", "politique_ville.present", "politique_ville.concordance",
                      "politique_ville.notebook", "politique_ville.compute.qpv", "politique_ville.compute.programmation",
                      "politique_ville.compute.contribution", "politique_ville.figures.qpv",
-                     "politique_ville.figures.programmation", "politique_ville.figures.contribution")
+                     "politique_ville.figures.programmation", "politique_ville.figures.contribution",
+                     "politique_ville.narration.geographie", "politique_ville.narration.fiche",
+                     "politique_ville.narration.programmation", "politique_ville.narration.contribution",
+                     "politique_ville.present_qpv", "politique_ville.present_programmation")
 
 
 class ReserveNoyaux:
