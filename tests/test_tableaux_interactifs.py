@@ -126,7 +126,8 @@ def test_datatables_integre_seulement_si_tableau_interactif(pages):
     assert "DataTables 3.1.2" in g and "new DataTable(" in g and "dt-container" in g  # script, réglages, styles
     assert g.count("new DataTable(") == 1 and g.index("new DataTable(") > g.index("</main>")
     assert "DataTable" not in p and "dt-container" not in p
-    assert "politique_ville:" not in g and "politique_ville:" not in p  # marques remplacées
+    for marque in (export.MARQUE_SOMMAIRE, export.MARQUE_TABLEAUX):  # marques remplacées (celles de la navigation
+        assert marque not in g and marque not in p          # restent : le runner la pose à chaque exécution)
     assert len(export.ressources_tableaux_interactifs().encode("utf-8")) > 100_000  # ~150 ko épargnés à la petite
     for page in (g, p):  # autonomes : aucune ressource externe
         assert 'src="http' not in page and "<link" not in page
@@ -207,3 +208,22 @@ def test_copie_de_datatables_verifiee():
     r = subprocess.run([sys.executable, str(RACINE / "scripts" / "vendoriser_datatables.py"), "--verifier"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "3 fichiers, 0 différent(s)" in r.stdout, r.stdout + r.stderr
+
+
+def test_navigation_posee_apres_coup_d_apres_la_liste_finale(tmp_path, pages):
+    """Le runner pose la navigation à la fin de chaque exécution (``export.poser_navigation``) : une page réutilisée
+    d'une exécution précédente ne garde pas un lien vers un chapitre retiré ; même balisage que le gabarit."""
+    page = page_chapitre(tmp_path, 30, None, nom="reprise")
+    assert "<nav aria-label=\"Navigation entre les chapitres" not in page.read_text("utf-8")
+    assert export.poser_navigation(page, NAVIGATION)
+    posee = page.read_text("utf-8")
+    attendu = re.findall(r'<nav [^>]*navigation-haut[^>]*>.*?</nav>', pages["grand"], re.S)[0]
+    assert re.findall(r'<nav [^>]*navigation-haut[^>]*>.*?</nav>', posee, re.S)[0].split(">", 1)[1] == \
+        attendu.split(">", 1)[1]
+    assert posee.count("30_programmation.html") == 2
+    # le chapitre suivant a été retiré : la navigation suivante ne pointe plus vers lui
+    assert export.poser_navigation(page, {"index": "index.html", "precedent": NAVIGATION["precedent"], "suivant": None})
+    apres = page.read_text("utf-8")
+    assert "30_programmation.html" not in apres and apres.count('rel="prev"') == 2
+    assert not export.poser_navigation(page, {"index": "index.html", "precedent": NAVIGATION["precedent"],
+                                              "suivant": None})  # rien à changer : page intacte

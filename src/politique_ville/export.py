@@ -56,6 +56,39 @@ def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False, navigat
     return sortie
 
 
+def navigation_html(nav: dict | None, position: str) -> str:
+    """Barre de navigation d'une page (même balisage que la macro ``navigation`` du gabarit) ; « » sans lien."""
+    if not nav:
+        return ""
+    e = html.escape
+    morceaux = [f'<nav class="navigation-rapport navigation-{position}" aria-label="Navigation entre les chapitres '
+                f'({position})">']
+    p, i, s = nav.get("precedent"), nav.get("index"), nav.get("suivant")
+    morceaux.append(f'<a class="precedent" href="{e(p[1])}" rel="prev"><span class="sens">← Chapitre précédent</span> '
+                    f'{e(p[0])}</a>' if p else '<span class="precedent"></span>')
+    if i:
+        morceaux.append(f'<a class="index" href="{e(i)}">Sommaire du rapport</a>')
+    morceaux.append(f'<a class="suivant" href="{e(s[1])}" rel="next"><span class="sens">Chapitre suivant →</span> '
+                    f'{e(s[0])}</a>' if s else '<span class="suivant"></span>')
+    return "\n".join(morceaux) + "\n</nav>"
+
+
+def poser_navigation(page: Path, nav: dict | None) -> bool:
+    """Remplace la navigation d'une page déjà exportée (entre ses marques) : posée à la fin de chaque exécution,
+    d'après la liste finale des chapitres, elle ne pointe jamais vers un chapitre retiré ou absent, même quand la page
+    est réutilisée d'une exécution précédente. Renvoie ``True`` si la page a changé."""
+    texte = page.read_text(encoding="utf-8")
+    nouveau = texte
+    for position in ("haut", "bas"):
+        motif = re.compile(rf"(<!-- politique_ville:navigation-{position} -->).*?(<!-- /politique_ville:navigation-{position} -->)",
+                           re.S)
+        nouveau = motif.sub(lambda m: m.group(1) + navigation_html(nav, position) + m.group(2), nouveau, count=1)
+    if nouveau != texte:
+        page.write_text(nouveau, encoding="utf-8")
+        return True
+    return False
+
+
 MARQUE_SOMMAIRE = "<!-- politique_ville:sommaire -->"
 MARQUE_TABLEAUX = "<!-- politique_ville:tableaux-interactifs -->"
 VENDOR = Path(__file__).parent / "templates" / "rapport" / "vendor"

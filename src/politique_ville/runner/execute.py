@@ -66,7 +66,7 @@ def executer_lot_de_fiches(modele_chemin: Path, codes: list[str], dossier: Path,
                 nbformat.write(nb, str(execute))
                 return code, execute, exc
             nbformat.write(nb, str(execute))
-            exporter_html(execute, dossier / f"{code}.html")
+            exporter_html(execute, dossier / f"{code}.html", navigation={"index": "../index.html"})
             avancer()
     finally:
         kc.stop_channels()

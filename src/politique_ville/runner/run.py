@@ -26,7 +26,7 @@ from pathlib import Path
 from .. import __version__
 from ..catalog import Catalogue, dossier_travail, empreinte, promouvoir
 from ..errors import EchecExecution
-from ..export import ecrire_index, titre_notebook
+from ..export import ecrire_index, poser_navigation, titre_notebook
 from ..parametres import charger_parametres
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
 from .commit import Transit
@@ -305,6 +305,13 @@ class Execution:
         faites = (Statut.EXECUTEE, Statut.REUTILISEE)
         chap = [{"titre": titre_notebook(e.notebook), "html": f"{e.nom}.html", "html_code": f"{e.nom}_avec_code.html"}
                 for e in self.etapes if e.groupe != Groupe.FICHES and e.statut in faites]
+        for i, c in enumerate(chap):  # navigation posée d'après la liste finale : jamais vers un chapitre absent
+            nav = {"index": "index.html",
+                   "precedent": (chap[i - 1]["titre"], chap[i - 1]["html"]) if i > 0 else None,
+                   "suivant": (chap[i + 1]["titre"], chap[i + 1]["html"]) if i + 1 < len(chap) else None}
+            for page in (c["html"], c["html_code"]):
+                if (self.travail / page).is_file():
+                    poser_navigation(self.travail / page, nav)
         fiches = []
         if any(e.groupe == Groupe.FICHES and e.statut in faites for e in self.etapes):
             q = _quartiers(self.transit.tables_dir)
