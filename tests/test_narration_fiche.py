@@ -65,7 +65,12 @@ def test_vue_identite_population_ou_non_disponible():
 
 def test_notes_des_indicateurs_et_des_effectifs():
     assert nf.note_indicateurs(True).endswith(" Valeurs du quartier reconstruites, sauf mention « publié » "
-                                              "(data/raw/README.md).")
+                                              "(data/raw/README.md) ; rang calculé sur des valeurs reconstruites : le "
+                                              "rapport ne classe pas les quartiers.")
+    assert "« secret » : secret statistique (non classé)" in nf.note_indicateurs(True)
+    simule = nf.note_indicateurs(True, simules=1)
+    assert "secret statistique simulé pour éprouver la règle" in simule and "ce n'est pas l'INSEE" in simule
+    assert "« secret » : secret statistique (non classé)" not in simule
     assert "reconstruites" not in nf.note_indicateurs(False)
     assert nf.note_figure(True).startswith("Valeurs du quartier reconstruites") and nf.note_figure(False) == ""
     assert nf.note_effectifs(True, False) == "Effectifs par quartier reconstruits (data/raw/README.md)."
@@ -101,11 +106,20 @@ def test_vues_des_indicateurs_et_des_effectifs():
 
 def test_une_action_au_singulier_dans_une_commune():
     # 1 action : 1 000 € de crédits spécifiques, 500 € de crédits CGET
+    # montants publiés (pas de colonne de provenance) : ni marque ni légende
     assert nf.actions(actions([(1000.0, 500.0)]), ["Auchel"], 2019) == (
         f"**1 action** de la programmation 2019 est située dans la commune du quartier (Auchel), pour 1{FINE}000{NB}€ de "
-        f"crédits spécifiques et 500{NB}€ de crédits CGET (sommes de montants reconstruits). Les actions sont "
+        f"crédits spécifiques et 500{NB}€ de crédits CGET. Les actions sont "
         f"rattachées à des communes, pas à des quartiers : une action d'une commune qui compte plusieurs quartiers "
         f"figure sur la fiche de chacun d'eux.")
+    # montants reconstruits : astérisque (échappé pour le Markdown) et légende
+    reconstruits = actions([(1000.0, 500.0)]).assign(provenance_credits_specifiques="reconstruit",
+                                                     provenance_cget="publié")
+    texte = nf.actions(reconstruits, ["Auchel"], 2019)
+    assert (f"pour 1{FINE}000{NB}€\\* de crédits spécifiques et 500{NB}€ de crédits CGET (sommes de montants par "
+            f"action reconstruits).") in texte
+    assert texte.endswith("\n\n\\* valeur reconstruite, non publiée par le rapport (ou calculée à partir de valeurs "
+                          "reconstruites) : règle dans data/raw/README.md.")
 
 
 def test_plusieurs_actions_au_pluriel_dans_plusieurs_communes():

@@ -213,13 +213,13 @@ def test_menages_d_une_personne(agglo, debut):
     contre = ng.contre("part_menages_1pers", agglo)
     assert ng.menages(f) == [
         f"{debut} **35,0{NB}%** en moyenne à l'échelle des QPV{contre}. Le quartier **Alpha (VilleA)** en compte le "
-        f"plus (38,0{NB}%) ; à l'inverse, le quartier **Bêta (VilleB)**, avec 34,0{NB}% de ménages d'une personne "
+        f"plus : 38,0{NB}% ; à l'inverse, le quartier **Bêta (VilleB)**, avec 34,0{NB}% de ménages d'une personne "
         f"seule, a le profil le plus familial."]
 
 
 def test_quartiers_ex_aequo_nommes_ensemble():
     f = territoire({"part_menages_1pers": [38.0, 38.04, 30.0]}, {AGGLO: {"part_menages_1pers": 28.3}}, n=3)
-    assert "Le quartier **Alpha (VilleA) et Bêta (VilleB)** en compte le plus (38,0" in ng.menages(f)[0]
+    assert "Le quartier **Alpha (VilleA) et Bêta (VilleB)** en compte le plus : 38,0" in ng.menages(f)[0]
 
 
 def test_nom_de_quartier_echappe():

@@ -95,7 +95,8 @@ PUBLIE = {
 }
 
 # =============================================================================================== reconstruction
-# Valeurs par QPV (LOC-QP01 .. LOC-QP16, même ordre que QUARTIERS). None = cellule vide (secret statistique).
+# Valeurs par QPV (LOC-QP01 .. LOC-QP16, même ordre que QUARTIERS). None = cellule vide (secret statistique simulé,
+# voir SECRETS).
 # Méthode : profil de départ choisi à la main (cohérent entre indicateurs : quartiers familiaux = plus de jeunes,
 # moins de personnes seules ; centres-villes = l'inverse), puis décalage uniforme des valeurs non publiées pour
 # que la moyenne pondérée atteigne la moyenne publiée, arrondi à 0,1 (à l'euro pour decuc_q2). Les effectifs
@@ -150,7 +151,9 @@ VALEURS_QUARTIERS_APPROXIMATIVES = {
                                                "seule » pour le quartier Le Centre à Bruay ; 39.6 retenu, maximum "
                                                "strict des QPV"),
 }
-#: Cellules laissées vides comme un secret statistique de l'INSEE (plus petit QPV, petits effectifs).
+#: Cellules laissées vides pour SIMULER un secret statistique (plus petit QPV, petits effectifs) : le rapport ne
+#: publie pas ces valeurs et ne parle d'aucun secret ; la case vide éprouve la règle du pipeline (jamais 0, exclue des
+#: moyennes et des rangs). Provenance « simulé » : ce n'est pas l'INSEE qui les a masquées.
 SECRETS = {("LOC-QP14", "part_retard_3e"), ("LOC-QP14", "decuc_q2")}
 
 #: Pondération de chaque moyenne « en moyenne à l'échelle des QPV ».
@@ -432,37 +435,37 @@ COMMENTAIRES_RECONSTRUIT = {
 PROVENANCE_DESCRIPTIVE = {
     ("LOC-QP05", "nom_qp"): ("reconstruit", "nom composé à partir de « CONSEIL CITOYEN AUCHEL CENTRE VILLE CITE 3 » "
                                             "(2.1) et « quartier centre-ville Auchel » (2.4.2)"),
-    ("LOC-QP05", "type_quartier"): ("reconstruit", "statut de QPV déduit du conseil citoyen et de la convention "
+    ("LOC-QP05", "type_quartier"): ("supposé", "statut de QPV déduit du conseil citoyen et de la convention "
                                                   "d'abattement de TFPB (2.4.2), réservée aux QPV"),
-    ("LOC-QP06", "type_quartier"): ("reconstruit", "statut de QPV déduit de « Avenant Barlin Regain » (TFPB, 2.4.2) "
+    ("LOC-QP06", "type_quartier"): ("supposé", "statut de QPV déduit de « Avenant Barlin Regain » (TFPB, 2.4.2) "
                                                   "et du « CONSEIL CITOYEN QUARTIER DU REGAIN »"),
-    ("LOC-QP07", "nom_commune"): ("reconstruit", "le rapport cite « Beuvry Renaissance » et « Labourse renaissance » "
+    ("LOC-QP07", "nom_commune"): ("supposé", "le rapport cite « Beuvry Renaissance » et « Labourse renaissance » "
                                                 "(2.4.2) ; regroupement en un seul QPV intercommunal supposé"),
-    ("LOC-QP07", "type_quartier"): ("reconstruit", "statut de QPV déduit des conventions de TFPB (2.4.2)"),
-    ("LOC-QP08", "type_quartier"): ("reconstruit", "statut de QPV déduit du « Conseil citoyen Fosse 7 » à Houdain "
+    ("LOC-QP07", "type_quartier"): ("supposé", "statut de QPV déduit des conventions de TFPB (2.4.2)"),
+    ("LOC-QP08", "type_quartier"): ("supposé", "statut de QPV déduit du « Conseil citoyen Fosse 7 » à Houdain "
                                                   "(3.2)"),
-    ("LOC-QP11", "type_quartier"): ("reconstruit", "statut de QPV déduit de « Avenant Lillers Centre-Ville » "
+    ("LOC-QP11", "type_quartier"): ("supposé", "statut de QPV déduit de « Avenant Lillers Centre-Ville » "
                                                   "(TFPB, 2.4.2)"),
-    ("LOC-QP12", "type_quartier"): ("reconstruit", "statut de QPV déduit de « Avenant Divion cités 6 et 30 » "
+    ("LOC-QP12", "type_quartier"): ("supposé", "statut de QPV déduit de « Avenant Divion cités 6 et 30 » "
                                                   "(TFPB, 2.4.2)"),
-    ("LOC-QP13", "type_quartier"): ("reconstruit", "statut de QPV déduit de « Avenant Noeux-les-Mines Terre Noeve » "
+    ("LOC-QP13", "type_quartier"): ("supposé", "statut de QPV déduit de « Avenant Noeux-les-Mines Terre Noeve » "
                                                   "(TFPB, 2.4.2)"),
-    ("LOC-QP14", "type_quartier"): ("reconstruit", "statut de QPV déduit de « Convention le Haut d’Houdain » "
+    ("LOC-QP14", "type_quartier"): ("supposé", "statut de QPV déduit de « Convention le Haut d’Houdain » "
                                                   "(TFPB, 2.4.2)"),
-    ("LOC-QP15", "type_quartier"): ("reconstruit", "statut de QPV déduit de « Avenant Divion Cité des astres » "
+    ("LOC-QP15", "type_quartier"): ("supposé", "statut de QPV déduit de « Avenant Divion Cité des astres » "
                                                   "(TFPB, 2.4.2)"),
     ("LOC-QP16", "nom_qp"): ("non disponible", "le rapport annonce 16 QPV mais n'en nomme que 15"),
-    ("LOC-QP16", "nom_commune"): ("reconstruit", "commune du 16e QPV non publiée ; Bruay-la-Buissière supposée"),
+    ("LOC-QP16", "nom_commune"): ("supposé", "commune du 16e QPV non publiée ; Bruay-la-Buissière supposée"),
     ("LOC-QC01", "nom_qp"): ("non disponible", "le rapport ne nomme pas ce quartier communautaire"),
     ("LOC-QC02", "nom_qp"): ("non disponible", "le rapport ne nomme pas ce quartier de veille"),
-    ("LOC-QC03", "nom_commune"): ("reconstruit", "commune non précisée par le rapport (« quartier voisin de la Cité "
+    ("LOC-QC03", "nom_commune"): ("supposé", "commune non précisée par le rapport (« quartier voisin de la Cité "
                                                 "Béclet Calvaire ») ; Hersin-Coupigny supposée"),
-    ("LOC-QC03", "type_quartier"): ("reconstruit", "statut de quartier communautaire (2015) supposé : quartier cité "
+    ("LOC-QC03", "type_quartier"): ("supposé", "statut de quartier communautaire (2015) supposé : quartier cité "
                                                   "comme voisin du 5e quartier"),
-    ("LOC-QC03", "annee_reconnaissance"): ("reconstruit", "année 2015 attribuée avec le statut supposé de quartier "
+    ("LOC-QC03", "annee_reconnaissance"): ("supposé", "année 2015 attribuée avec le statut supposé de quartier "
                                                          "communautaire"),
     ("LOC-QC04", "nom_qp"): ("non disponible", "le rapport ne nomme pas ce quartier communautaire"),
-    ("LOC-QC04", "nom_commune"): ("reconstruit", "4 quartiers sur 3 communes : la commune qui en compte deux n'est "
+    ("LOC-QC04", "nom_commune"): ("supposé", "4 quartiers sur 3 communes : la commune qui en compte deux n'est "
                                                 "pas publiée ; Hersin-Coupigny supposée"),
 }
 
@@ -488,8 +491,10 @@ def lignes_provenance() -> list[list[str]]:
                 lignes.append(["insee_qpv.csv", code, var, "approximatif", VALEURS_QUARTIERS_APPROXIMATIVES[(code, var)][1]])
                 continue
             if (code, var) in SECRETS:
-                lignes.append(["insee_qpv.csv", code, var, "secret statistique",
-                               "cellule vide : petit effectif (plus petit QPV), comme l'INSEE le fait"])
+                lignes.append(["insee_qpv.csv", code, var, "simulé",
+                               "cellule laissée vide pour simuler un secret statistique et éprouver la règle (plus "
+                               "petit QPV) : le rapport ne publie pas cette valeur ; ce n'est pas l'INSEE qui l'a "
+                               "masquée"])
                 continue
             com = COMMENTAIRES_RECONSTRUIT[var]
             brut = PAR_QPV[var][int(code[-2:]) - 1]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .catalog import Catalogue, lire_traitees
 from .errors import EchecExecution
-from .parametres import charger_parametres
+from .parametres import charger_parametres, nom_territoire
 from .present import Chapitre, image_figure, style_figures
 
 COLONNES_CHIFFRES = ["id", "section", "libelle", "valeur", "unite", "tolerance", "citation", "calcul"]
@@ -48,7 +48,7 @@ class Contexte:
 
     @property
     def territoire(self) -> str:
-        return str(self.params.get("territoire", "") or "")
+        return nom_territoire(self.params)  # territoire donné par son code : son nom (donné ou officiel)
 
     @property
     def a_des_chiffres_publies(self) -> bool:

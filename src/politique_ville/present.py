@@ -139,8 +139,12 @@ def nom_de_feuille(titre: str, deja: set[str]) -> str:
     return nom
 
 
-def ecrire_classeur(tableaux: list[tuple[str, pd.DataFrame]], chemin) -> "Path":
-    """Un classeur, une feuille par tableau : en-têtes français, nombres stockés comme nombres, textes neutralisés."""
+def ecrire_classeur(tableaux: list[tuple], chemin) -> "Path":
+    """Un classeur, une feuille par tableau : en-têtes français, nombres stockés comme nombres, textes neutralisés.
+
+    Chaque élément : ``(titre, df)`` ou ``(titre, df, note)`` ; une ``note`` (provenance commune à toute la feuille :
+    « Provenance : reconstruit — … », :func:`provenance.note`) est écrite en première ligne, en italique, au-dessus
+    des en-têtes ; les nombres restent des nombres."""
     from pathlib import Path
 
     from openpyxl import Workbook
@@ -152,10 +156,14 @@ def ecrire_classeur(tableaux: list[tuple[str, pd.DataFrame]], chemin) -> "Path":
         wb = Workbook()
         wb.remove(wb.active)
         noms: set[str] = set()
-        for titre, df in tableaux:
+        for titre, df, *reste in tableaux:
             ws = wb.create_sheet(nom_de_feuille(titre, noms))
+            note = reste[0] if reste else None
+            if note:
+                ws.append([neutraliser_formule(str(note))])
+                ws.cell(row=1, column=1).font = Font(italic=True)
             ws.append([neutraliser_formule(str(c)) for c in df.columns])
-            for cell in ws[1]:
+            for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
             for ligne in df.itertuples(index=False):
                 valeurs = []
@@ -168,7 +176,7 @@ def ecrire_classeur(tableaux: list[tuple[str, pd.DataFrame]], chemin) -> "Path":
                         valeurs.append(neutraliser_formule(v) if isinstance(v, str) else v)
                 ws.append(valeurs)
             for col in ws.columns:
-                largeur = max(len(str(c.value or "")) for c in col)
+                largeur = max(len(str(c.value or "")) for c in col[1 if note else 0:])
                 ws.column_dimensions[col[0].column_letter].width = min(60, max(10, largeur + 2))
             for ligne in ws.iter_rows(min_row=2):
                 for cell in ligne:
@@ -201,17 +209,27 @@ class Chapitre:
         self.tableaux: list[tuple[str, pd.DataFrame]] = []
 
     def tableau(self, df: pd.DataFrame, titre: str, formats: dict | None = None, droite=(), note: str | None = None,
-                lignes_max: int | None = None):
+                lignes_max: int | None = None, provenance: str | None = None):
         """Tableau à afficher (en entier), gardé pour le classeur. ``lignes_max`` : accepté pour les notebooks qui le
-        passent encore, vérifié, sans effet (le HTML ne coupe plus les longs tableaux, il les rend interactifs)."""
+        passent encore, vérifié, sans effet (le HTML ne coupe plus les longs tableaux, il les rend interactifs).
+
+        ``provenance`` : provenance commune à toutes les valeurs du tableau, quand il n'a pas de colonne
+        « Provenance » : une note « Provenance : … » (:func:`provenance.note`, ou le texte donné s'il commence par
+        « Provenance : ») sous le tableau et en première ligne de sa feuille Excel."""
         from IPython.display import HTML
         if lignes_max is not None and (isinstance(lignes_max, bool) or not isinstance(lignes_max, numbers.Integral)
                                        or lignes_max < 1):
             raise ValueError(f"lignes_max doit être un entier positif (reçu : {lignes_max!r})")
-        self.tableaux.append((titre, df.reset_index(drop=True)))
+        note_provenance = None
+        if provenance:
+            from . import provenance as pv
+            note_provenance = provenance if provenance.startswith(pv.DEBUT_NOTE) else pv.note(provenance)
+        self.tableaux.append((titre, df.reset_index(drop=True), note_provenance))
         bloc = f"<h4>{html.escape(titre)}</h4>" + tableau_html(df, formats, droite)
         if note:
             bloc += f'<p class="note">{html.escape(note)}</p>'
+        if note_provenance:
+            bloc += f'<p class="note provenance">{html.escape(note_provenance)}</p>'
         return HTML(bloc)
 
     def classeur(self):

@@ -123,18 +123,26 @@ def chiffre_cle(v) -> str:
 
 # --------------------------------------------------------------------------------------------- vues des tableaux
 
-def vue_chiffres_cles(geographie: pd.DataFrame) -> dict:
-    """Chiffres clés de la géographie prioritaire (``geographie`` : sortie de ``compute.qpv.geographie``)."""
+def vue_chiffres_cles(geographie: pd.DataFrame, provenances: dict | None = None) -> dict:
+    """Chiffres clés de la géographie prioritaire (``geographie`` : sortie de ``compute.qpv.geographie``) ;
+    ``provenances`` (clé -> provenance) : colonne « Provenance »."""
     cles = ["nb_qpv", "nb_communes_qpv", "nb_qpv_multicommunes", "nb_quartiers_communautaires", "nb_quartiers_veille",
             "pop_qpv", "pop_agglomeration", "part_population_qpv"]
     vue = geographie.set_index("cle").loc[cles].reset_index()
-    vue = vue.rename(columns={"libelle": "Chiffre", "valeur": "Valeur", "unite": "Unité"})[["Chiffre", "Valeur", "Unité"]]
+    colonnes = ["Chiffre", "Valeur", "Unité"]
+    if provenances:
+        vue["provenance"] = [provenances.get(c, "publié") for c in vue["cle"]]
+        colonnes.append("Provenance")
+    vue = vue.rename(columns={"libelle": "Chiffre", "valeur": "Valeur", "unite": "Unité",
+                              "provenance": "Provenance"})[colonnes]
     return {"df": vue, "titre": "Chiffres clés de la géographie prioritaire", "formats": {"Valeur": chiffre_cle}}
 
 
-def vue_quartiers(quartiers: pd.DataFrame, population: pd.DataFrame, sans_comparaison: bool) -> dict:
+def vue_quartiers(quartiers: pd.DataFrame, population: pd.DataFrame, sans_comparaison: bool,
+                  identites: dict | None = None) -> dict:
     """Quartiers, type, communes et population (``population`` : ``compute.qpv.parts_par_quartier`` sur
-    ``pop_mun``, indexée par code)."""
+    ``pop_mun``, indexée par code) ; ``identites`` (code -> provenance du nom, du statut, de la commune) : colonne
+    « Provenance de l'identité »."""
     vue = quartiers.assign(
         population=[v if v == v else cq.NON_DISPONIBLE for v in quartiers["pop_mun"].astype("float64")],
         part=quartiers["code_qp"].map(population["part_agglomeration"]),
@@ -143,6 +151,8 @@ def vue_quartiers(quartiers: pd.DataFrame, population: pd.DataFrame, sans_compar
     )[["code_qp", "quartier", "type_libelle", "annee_reconnaissance", "communes", "population", "part", "provenance"]]
     vue.columns = ["Code", "Quartier", "Type", "Année de reconnaissance", "Communes", "Population (habitants)",
                    "Part de la population de l'agglomération (%)", "Provenance de la population"]
+    if identites:
+        vue["Provenance de l'identité"] = [identites.get(c, "publié") for c in quartiers["code_qp"]]
     part_manquante = cq.NON_PUBLIE if sans_comparaison else "n.d."
     return {"df": vue, "titre": "Quartiers de la géographie prioritaire et leurs communes",
             "formats": {"Population (habitants)": formateur("pop_mun"),
@@ -150,25 +160,31 @@ def vue_quartiers(quartiers: pd.DataFrame, population: pd.DataFrame, sans_compar
                         "Année de reconnaissance": annee_texte}}
 
 
-def vue_communes(communes: pd.DataFrame) -> dict:
-    """Communes de la géographie prioritaire (sortie de ``compute.qpv.communes_de_la_geographie``)."""
+def vue_communes(communes: pd.DataFrame, supposes: dict | None = None) -> dict:
+    """Communes de la géographie prioritaire (sortie de ``compute.qpv.communes_de_la_geographie``) ; ``supposes``
+    (commune -> quartiers dont le rattachement à la commune est supposé) : colonne « Provenance du rattachement »."""
     vue = communes.copy()
     vue.columns = ["Commune", "Nombre de QPV", "QPV", "Nombre de quartiers communautaires ou de veille",
                    "Quartiers communautaires ou de veille"]
+    if supposes is not None:
+        vue["Provenance du rattachement"] = [
+            f"supposé : {', '.join(supposes[c])}" if c in supposes else "publié" for c in vue["Commune"]]
     return {"df": vue, "titre": "Communes de la géographie prioritaire",
             "formats": {"Nombre de QPV": nombre_fr, "Nombre de quartiers communautaires ou de veille": nombre_fr}}
 
 
-def liste_fiches_html(liens: pd.DataFrame) -> str:
-    """Liste HTML (échappée) des fiches produites : lien, quartier, type, communes ; « » si aucune."""
+def liste_fiches_html(liens: pd.DataFrame, supposes: dict | None = None) -> str:
+    """Liste HTML (échappée) des fiches produites : lien, quartier, type, communes ; « » si aucune. ``supposes``
+    (code -> « (supposé : statut, commune) ») : marque des identités supposées."""
     avec_fiche = liens[liens["lien"].notna()]
     if avec_fiche.empty:
         return ""
     e = html.escape
+    supposes = supposes or {}
     return "<ul>" + "".join(
-        f'<li><a href="{e(lien)}">{e(q)}</a> — {e(t)}, {e(c)}</li>'
-        for lien, q, t, c in zip(avec_fiche["lien"], avec_fiche["quartier"], avec_fiche["type_libelle"],
-                              avec_fiche["communes"])) + "</ul>"
+        f'<li><a href="{e(lien)}">{e(q)}</a> — {e(t)}, {e(c)}{" " + e(supposes[k]) if k in supposes else ""}</li>'
+        for lien, q, t, c, k in zip(avec_fiche["lien"], avec_fiche["quartier"], avec_fiche["type_libelle"],
+                                 avec_fiche["communes"], avec_fiche["code_qp"])) + "</ul>"
 
 
 def vue_synthese(synthese: pd.DataFrame) -> dict:
@@ -218,7 +234,7 @@ def vue_parts(parts: pd.DataFrame, publies: dict) -> dict:
                         "Part publiée (%)": nombre_ou(cq.NON_PUBLIE, 0, pour_cent=True)}}
 
 
-def vues_effectifs(effectifs: pd.DataFrame, qpv: pd.DataFrame) -> list[dict]:
+def vues_effectifs(effectifs: pd.DataFrame, qpv: pd.DataFrame, simules: set | None = None) -> list[dict]:
     """Effectifs par QPV, en deux tableaux (population et emploi ; économie et situation sociale), sans ceux dont
     aucun effectif n'est dans le fichier de l'année (``effectifs`` : ``compute.qpv.effectifs_par_quartier``)."""
     vues = []
@@ -226,29 +242,51 @@ def vues_effectifs(effectifs: pd.DataFrame, qpv: pd.DataFrame) -> list[dict]:
                           ("Effectifs par QPV : économie et situation sociale", ("Économie", "Social"))):
         codes = [i.code for i in cq.indicateurs("effectif", qpv) if i.theme in themes]
         if codes:
-            vue = effectifs[["quartier"] + codes].rename(columns={"quartier": "Quartier"} | {c: entete(c) for c in codes})
+            vue = marquer_simules(effectifs, codes, simules)[["quartier"] + codes].rename(columns={"quartier": "Quartier"} | {c: entete(c) for c in codes})
             vues.append({"df": vue, "titre": titre, "formats": {entete(c): formateur(c, unite=False) for c in codes}})
     return vues
 
 
-def vue_valeurs(valeurs: pd.DataFrame, codes: list[str]) -> dict:
-    """Indicateurs par QPV (``valeurs`` : ``compute.qpv.valeurs_par_quartier``)."""
+SECRET_SIMULE = "secret (simulé)"
+
+
+def marquer_simules(df: pd.DataFrame, codes: list[str], simules: set | None) -> pd.DataFrame:
+    """Cases « secret » dont la valeur simule le secret statistique (``simules`` : (code_qp, variable)) écrites
+    « secret (simulé) » ; ``df`` a une colonne ``code_qp``."""
+    if not simules:
+        return df
+    df = df.copy()
+    for c in codes:
+        if c in df.columns:
+            df[c] = [SECRET_SIMULE if v == cq.SECRET and (q, c) in simules else v
+                     for q, v in zip(df["code_qp"], df[c])]
+    return df
+
+
+def vue_valeurs(valeurs: pd.DataFrame, codes: list[str], simules: set | None = None) -> dict:
+    """Indicateurs par QPV (``valeurs`` : ``compute.qpv.valeurs_par_quartier``) ; ``simules`` : cases qui simulent le
+    secret statistique (:func:`marquer_simules`)."""
     entetes = {c: entete(c) for c in codes}
-    vue = valeurs.drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | entetes)
+    vue = marquer_simules(valeurs, codes, simules).drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | entetes)
     return {"df": vue, "titre": "Indicateurs par QPV",
             "formats": {entetes[c]: formateur(c, unite=False) for c in codes}}
 
 
-def vue_rangs(rangs: pd.DataFrame, codes: list[str]) -> dict:
+def vue_rangs(rangs: pd.DataFrame, codes: list[str], simules: set | None = None) -> dict:
     """Rang des QPV sur chaque indicateur (``rangs`` : ``compute.qpv.classement_marque``)."""
     courts = {c: cq.indicateur(c).court for c in codes}
-    vue = rangs.drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | courts)
+    vue = marquer_simules(rangs, codes, simules).drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | courts)
     return {"df": vue, "titre": "Rang des QPV sur chaque indicateur", "formats": {courts[c]: rang_texte for c in codes}}
 
 
-def vue_secrets(secrets: pd.DataFrame) -> dict:
+def vue_secrets(secrets: pd.DataFrame, simules: set | None = None) -> dict:
+    """Valeurs des QPV couvertes par le secret statistique ; colonne « Provenance » : « simulé » pour une case qui
+    simule le secret (``simules``), « secret statistique » sinon."""
     vue = secrets[["code_qp", "quartier", "indicateur", "motif"]].copy()
-    vue.columns = ["Code", "Quartier", "Indicateur", "Motif"]
+    vue["provenance"] = ["simulé (secret statistique simulé pour éprouver la règle : valeur non publiée par le "
+                         "rapport, non masquée par l'INSEE)" if (c, v) in (simules or set()) else "secret statistique"
+                         for c, v in zip(secrets["code_qp"], secrets["variable"])]
+    vue.columns = ["Code", "Quartier", "Indicateur", "Motif", "Provenance"]
     return {"df": vue, "titre": "Valeurs des QPV couvertes par le secret statistique"}
 
 
@@ -272,13 +310,16 @@ def vue_concordance(conc: pd.DataFrame) -> dict:
 
 # --------------------------------------------------------------------------------------------- fiche quartier
 
-def vue_identite(ident: dict) -> dict:
-    """Identité d'un quartier (``ident`` : ``compute.qpv.fiche_identite``)."""
+def vue_identite(ident: dict, provenance: str | None = None) -> dict:
+    """Identité d'un quartier (``ident`` : ``compute.qpv.fiche_identite``) ; ``provenance`` (« publié », « statut :
+    supposé ; population : reconstruit ») : colonne « Provenance »."""
     pop = ident["pop_mun"]
-    vue = pd.DataFrame([{"Code": ident["code_qp"], "Quartier": ident["quartier"], "Type": ident["type_libelle"],
-                         "Communes": ", ".join(ident["communes"]),
-                         "Année de reconnaissance": ident["annee_reconnaissance"],
-                         "Population (habitants)": pop if pop == pop else cq.NON_DISPONIBLE}])
+    ligne = {"Code": ident["code_qp"], "Quartier": ident["quartier"], "Type": ident["type_libelle"],
+             "Communes": ", ".join(ident["communes"]), "Année de reconnaissance": ident["annee_reconnaissance"],
+             "Population (habitants)": pop if pop == pop else cq.NON_DISPONIBLE}
+    if provenance is not None:
+        ligne["Provenance"] = provenance
+    vue = pd.DataFrame([ligne])
     return {"df": vue, "titre": "Identité du quartier",
             "formats": {"Population (habitants)": formateur("pop_mun"), "Année de reconnaissance": annee_texte}}
 

@@ -3,6 +3,10 @@ sa ou ses communes).
 
 Fonctions pures : l'identité du quartier (``compute.qpv.fiche_identite``), des tables d'actions ou des nombres en
 entrée, du texte en sortie (Markdown, ou HTML échappé pour l'en-tête).
+
+Provenance (:mod:`politique_ville.provenance`) : un attribut supposé du quartier (statut, commune) est marqué
+« (supposé) » dans l'en-tête et le tableau d'identité ; une somme de montants reconstruits porte la marque « \\* »
+et sa légende ; une case qui simule le secret statistique n'est jamais attribuée à l'INSEE.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import html
 
 import pandas as pd
 
+from .. import provenance as pv
+from ..compute import qpv as cq
 from ..present import euros, nombre_fr
 
 e = html.escape
@@ -30,19 +36,54 @@ def source(annee: int, reconstruit: bool) -> str:
             else f"INSEE (données par quartier), {annee}")
 
 
-def entete(ident: dict, annee: int) -> str:
-    """En-tête HTML de la fiche : liens vers le chapitre 10 et le sommaire, nom du quartier, type et communes."""
+_ATTRIBUTS = {"nom_qp": "nom", "type_quartier": "statut", "nom_commune": "commune",
+              "annee_reconnaissance": "année de reconnaissance", "pop_mun": "population"}
+
+
+def provenances_quartier(provenance: pd.DataFrame | None, code_qp: str) -> dict[str, str]:
+    """Attribut (« statut », « commune », « population »…) -> provenance, pour ceux qui ne sont pas publiés."""
+    prov = cq.provenances(provenance)
+    sortie = {}
+    for var, nom in _ATTRIBUTS.items():
+        p = pv.normaliser(prov.get((code_qp, var)))
+        if p and p != pv.PUBLIE:
+            sortie[nom] = p
+    return sortie
+
+
+def supposes(provenances: dict[str, str]) -> list[str]:
+    """Les attributs supposés (``provenances`` : :func:`provenances_quartier`)."""
+    return [nom for nom, p in provenances.items() if p == pv.SUPPOSE]
+
+
+def provenance_identite(provenances: dict[str, str]) -> str:
+    """Colonne « Provenance » du tableau d'identité : « publié », ou « statut : supposé ; population : reconstruit »."""
+    return " ; ".join(f"{nom} : {p}" for nom, p in provenances.items()) or pv.PUBLIE
+
+
+def simules(provenance: pd.DataFrame | None, code_qp: str) -> int:
+    """Nombre de cases du quartier qui simulent le secret statistique (provenance « simulé »)."""
+    return sum(1 for (c, _v), p in cq.provenances(provenance).items() if c == code_qp and pv.normaliser(p) == pv.SIMULE)
+
+
+def entete(ident: dict, annee: int, suppose: list[str] | tuple = ()) -> str:
+    """En-tête HTML de la fiche : liens vers le chapitre 10 et le sommaire, nom du quartier, type et communes ;
+    ``suppose`` : attributs supposés (« statut », « commune »), marqués « (supposé : …) »."""
+    marque = f' <em>(supposé : {e(", ".join(suppose))} ; le rapport ne l\'écrit pas)</em>' if suppose else ""
     return (f'<p><a href="../10_geographie_prioritaire.html">← Géographie prioritaire et situation '
             f'socio-économique</a> · <a href="../index.html">Sommaire du rapport {annee}</a></p>'
             f'<h2>{e(ident["quartier"])}</h2>'
-            f'<p><strong>{e(ident["type_libelle"])}</strong> — {e(", ".join(ident["communes"]))}</p>')
+            f'<p><strong>{e(ident["type_libelle"])}</strong> — {e(", ".join(ident["communes"]))}{marque}</p>')
 
 
-def note_identite(ident: dict, reconstruit: bool) -> str:
-    """Note du tableau d'identité : nature du code, nom non publié, population reconstruite ou non disponible."""
+def note_identite(ident: dict, reconstruit: bool, suppose: list[str] | tuple = ()) -> str:
+    """Note du tableau d'identité : nature du code, nom non publié, attributs supposés, population reconstruite ou
+    non disponible."""
     return (("Code local (pas un code INSEE). " if str(ident["code_qp"]).startswith("LOC-")
              else "Code INSEE du quartier. ")
             + ("" if ident["nom_publie"] else "Le rapport ne publie pas le nom de ce quartier. ")
+            + (f"Supposé ({', '.join(suppose)}) : déduit du texte du rapport, qui ne l'écrit pas (data/raw/README.md). "
+               if suppose else "")
             + (("Population reconstruite (data/raw/README.md)." if reconstruit else "") if ident["couvert_insee"]
                else "n.d. : non disponible, l'INSEE ne couvre pas ce quartier.")).strip()
 
@@ -52,11 +93,16 @@ def sans_comparaison(annee: int) -> str:
             f"reçue pour {annee}. Le quartier est comparé aux autres QPV (rang, moyenne des QPV).")
 
 
-def note_indicateurs(reconstruit: bool) -> str:
-    return ("Rang 1 = valeur la plus élevée parmi les QPV ; « secret » : secret statistique (non classé) ; « non publié » "
+def note_indicateurs(reconstruit: bool, simules: int = 0) -> str:
+    """Note du tableau des indicateurs ; ``simules`` : cases du quartier qui simulent le secret statistique."""
+    secret = ("« secret » : secret statistique (non classé)" if not simules else
+              "« secret » de provenance « simulé » : valeur absente, secret statistique simulé pour éprouver la règle "
+              "(le rapport ne publie pas cette valeur, ce n'est pas l'INSEE qui l'a masquée ; non classée)")
+    return (f"Rang 1 = valeur la plus élevée parmi les QPV ; {secret} ; « non publié » "
             ": valeur de comparaison que le rapport ne publie pas. Moyenne des QPV pondérée (voir le chapitre). Revenu "
             "médian par unité de consommation en euros par mois (revenu annuel divisé par 12)."
-            + (" Valeurs du quartier reconstruites, sauf mention « publié » (data/raw/README.md)." if reconstruit else ""))
+            + (" Valeurs du quartier reconstruites, sauf mention « publié » (data/raw/README.md) ; rang calculé sur "
+               "des valeurs reconstruites : le rapport ne classe pas les quartiers." if reconstruit else ""))
 
 
 def note_figure(reconstruit: bool) -> str:
@@ -75,9 +121,18 @@ def sans_programmation(annee: int) -> str:
             f"disponible.")
 
 
+def provenance_montants(actions: pd.DataFrame, *colonnes: str) -> str:
+    """Provenance d'une somme de montants par action : la moins sûre des colonnes ``provenance_<colonne>`` (par
+    défaut crédits spécifiques et CGET) ; « publié » si la table n'en a pas."""
+    colonnes = colonnes or ("credits_specifiques", "cget")
+    return pv.combiner([p for c in colonnes if f"provenance_{c}" in actions.columns
+                        for p in actions[f"provenance_{c}"].dropna()])
+
+
 def actions(actions: pd.DataFrame, communes: list[str], annee: int) -> str:
     """Les actions de la programmation situées dans la ou les communes du quartier (``compute.qpv.actions_du_quartier``)
-    : leur nombre (accordé) et leurs crédits, ou qu'il n'y en a aucune."""
+    : leur nombre (accordé) et leurs crédits (marqués « \\* » s'ils somment des montants reconstruits, avec la
+    légende), ou qu'il n'y en a aucune."""
     communes_txt = e(", ".join(communes))
     if actions.empty:
         return (f"Aucune action de la programmation {annee} n'est située dans la commune du quartier ({communes_txt}). "
@@ -85,10 +140,15 @@ def actions(actions: pd.DataFrame, communes: list[str], annee: int) -> str:
     n = len(actions)
     nombre = (f"**1 action** de la programmation {annee} est située" if n == 1
               else f"**{nombre_fr(n)} actions** de la programmation {annee} sont situées")
-    return (f"{nombre} dans {'la commune' if len(communes) == 1 else 'les communes'} du quartier ({communes_txt}), pour "
-            f"{euros(actions['credits_specifiques'].sum())} de crédits spécifiques et {euros(actions['cget'].sum())} de "
-            f"crédits CGET (sommes de montants reconstruits). Les actions sont rattachées à des communes, pas à des "
-            f"quartiers : une action d'une commune qui compte plusieurs quartiers figure sur la fiche de chacun d'eux.")
+    p_cs, p_cget = provenance_montants(actions, "credits_specifiques"), provenance_montants(actions, "cget")
+    texte = (f"{nombre} dans {'la commune' if len(communes) == 1 else 'les communes'} du quartier ({communes_txt}), pour "
+             f"{pv.marquer(euros(actions['credits_specifiques'].sum()), p_cs, markdown=True)} de crédits spécifiques et "
+             f"{pv.marquer(euros(actions['cget'].sum()), p_cget, markdown=True)} de crédits CGET"
+             + (" (sommes de montants par action reconstruits)" if pv.RECONSTRUIT in (p_cs, p_cget) else "")
+             + ". Les actions sont rattachées à des communes, pas à des quartiers : une action d'une commune qui compte "
+               "plusieurs quartiers figure sur la fiche de chacun d'eux.")
+    legende = pv.legende(texte, markdown=True)
+    return texte + (f"\n\n{legende}" if legende else "")
 
 
 def intercommunales(n: int) -> str:

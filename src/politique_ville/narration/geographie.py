@@ -6,6 +6,12 @@ ses paragraphes (Markdown), dans l'ordre où le chapitre les montre ; les notes 
 phrases simples. Chaque comparaison suit les données (:func:`compute.qpv.comparer` : plus, moins, égal, inconnu) :
 aucune conclusion n'est écrite contre les chiffres, ni à propos d'un niveau de comparaison que le rapport ne publie
 pas. Les noms de quartiers et de communes sont échappés (HTML) : le texte est affiché tel quel.
+
+Provenance (:mod:`politique_ville.provenance`) : un nombre tiré d'une valeur non publiée (reconstruite, ou calculée à
+partir de valeurs reconstruites) porte la marque « \\* », et la section se termine par la légende ; une identité
+supposée est dite « (supposé) » ; un superlatif sur des quartiers (« le plus élevé ») n'est écrit tel quel que si
+toutes les valeurs comparées sont publiées, sinon « parmi les valeurs reconstruites, … » ; une case vide qui simule le
+secret statistique (provenance « simulé ») n'est jamais attribuée à l'INSEE.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import provenance as pv
 from ..compute import qpv as cq
 from ..present import nombre_fr, pourcent
 from ..present_qpv import formater
@@ -58,11 +65,57 @@ class Faits:
     reconstruit: bool         # valeurs par quartier reconstruites (transcription d'un rapport publié)
     sans_comparaison: bool    # aucun niveau de comparaison reçu (agglomération, département)
     codes_locaux: bool        # codes de quartier locaux (« LOC-... »), pas des codes INSEE
+    prov: dict = None         # compute.qpv.provenances : (code_qp, variable) -> provenance
 
     @property
     def autres(self) -> pd.DataFrame:
         """Les quartiers communautaires et de veille."""
         return self.quartiers[~self.quartiers["est_qpv"]]
+
+    # ------------------------------------------------------------------ provenance des valeurs
+    def p_qpv(self, code_qp: str, variable: str) -> str:
+        """Provenance d'une valeur d'un quartier (« publié » si elle n'est pas listée)."""
+        return pv.normaliser((self.prov or {}).get((code_qp, variable))) or pv.PUBLIE
+
+    def _codes_renseignes(self, variable: str) -> list[str]:
+        q = self.qpv[self.qpv["type_quartier"] == cq.TYPE_QPV]
+        if variable not in q.columns:
+            return []
+        x = pd.to_numeric(q[variable], errors="coerce")
+        return list(q.loc[x.notna(), "code_qp"])
+
+    def p_qpv_tous(self, variable: str) -> str:
+        """Provenance d'une moyenne, d'une somme ou d'un classement des QPV sur ``variable`` : la moins sûre des
+        valeurs des QPV renseignés."""
+        return pv.combiner(self.p_qpv(c, variable) for c in self._codes_renseignes(variable))
+
+    def p_moyenne(self, code: str) -> str:
+        """Provenance de la moyenne pondérée des QPV : valeurs et poids."""
+        poids = cq.indicateur(code).poids
+        return pv.combiner(self.p_qpv_tous(code), self.p_qpv_tous(poids) if poids else None)
+
+    def p_ref(self, niveau: str, code: str) -> str:
+        """Provenance d'une valeur de comparaison (``insee_references``)."""
+        colonne = cq.indicateur(code).colonne_reference(niveau) if code in {i.code for i in cq.INDICATEURS} else code
+        return pv.normaliser(cq.provenance_reference(self.provenance, niveau, colonne)) or pv.PUBLIE
+
+    def p_part(self, code: str) -> str:
+        """Provenance de la part des QPV dans le total de l'agglomération."""
+        return pv.combiner(self.p_qpv_tous(code), self.p_ref(cq.NIVEAU_AGGLO, code))
+
+    def simules(self, variable: str) -> list[str]:
+        """QPV dont la case vide de ``variable`` simule le secret statistique (provenance « simulé »)."""
+        q = self.qpv[self.qpv["type_quartier"] == cq.TYPE_QPV]
+        if variable not in q.columns:
+            return []
+        vides = q.loc[pd.to_numeric(q[variable], errors="coerce").isna(), "code_qp"]
+        return [c for c in vides if self.p_qpv(c, variable) == pv.SIMULE]
+
+    def supposes(self, code_qp: str) -> list[str]:
+        """Attributs supposés d'un quartier : « statut », « commune », « année » (provenance « supposé »)."""
+        noms = {"type_quartier": "statut", "nom_commune": "commune", "annee_reconnaissance": "année",
+                "nom_qp": "nom"}
+        return [nom for var, nom in noms.items() if self.p_qpv(code_qp, var) == pv.SUPPOSE]
 
 
 def faits(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, refs: pd.DataFrame | None = None,
@@ -79,6 +132,7 @@ def faits(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, refs: pd.DataFrame | No
         quartiers=cq.quartiers(qpv, qpv_communes),
         reconstruit=cq.a_des_valeurs_reconstruites(provenance), sans_comparaison=refs is None or refs.empty,
         codes_locaux=bool(qpv["code_qp"].astype(str).str.startswith("LOC-").any()),
+        prov=cq.provenances(provenance),
     )
 
 
@@ -103,9 +157,44 @@ def si_reconstruit(f: Faits, texte: str) -> str:
     return texte if f.reconstruit else ""
 
 
-def val(code: str, v, manquant: str = cq.NON_PUBLIE) -> str:
-    """Valeur d'un indicateur dans une phrase, avec son unité (« 38,0 % », « 1 077 € par mois »)."""
-    return formater(code, v, manquant)
+def val(code: str, v, manquant: str = cq.NON_PUBLIE, provenance: str | None = None) -> str:
+    """Valeur d'un indicateur dans une phrase, avec son unité (« 38,0 % », « 1 077 € par mois ») et la marque de sa
+    provenance (« 38,0 %\\* » pour une valeur reconstruite ; rien pour une valeur publiée ou manquante)."""
+    texte = formater(code, v, manquant)
+    return pv.marquer(texte, provenance, markdown=True) if _connu(v) else texte
+
+
+def gras(code: str, v, provenance: str | None = None) -> str:
+    """Valeur en gras, marque hors du gras : « **38,0 %**\\* »."""
+    return f"**{formater(code, v, cq.NON_PUBLIE)}**" + (pv.marque(provenance, markdown=True) if _connu(v) else "")
+
+
+def nombre(v, provenance: str | None = None, decimales: int = 0) -> str:
+    """Un nombre à la française avec la marque de sa provenance (« 36 299\\* »)."""
+    return pv.marquer(nombre_fr(v, decimales), provenance, markdown=True) if _connu(v) else nombre_fr(v, decimales)
+
+
+def part(v, provenance: str | None = None, decimales: int = 0) -> str:
+    """Un pourcentage à la française avec la marque de sa provenance (« 19 %\\* »)."""
+    return pv.marquer(pourcent(v, decimales), provenance, markdown=True) if _connu(v) else pourcent(v, decimales)
+
+
+def avec_legende(paragraphes: list[str]) -> list[str]:
+    """Les paragraphes d'une section, suivis de la légende des marques qu'ils emploient (une fois par section)."""
+    paragraphes = [p for p in paragraphes if p]
+    legende = pv.legende(paragraphes, markdown=True)
+    return paragraphes + [legende] if legende else paragraphes
+
+
+def parmi(f: Faits, code: str) -> str:
+    """Préfixe d'un superlatif sur les quartiers : « » si toutes les valeurs comparées sont publiées, sinon
+    « parmi les valeurs reconstruites, » (le rapport ne classe pas les quartiers : le classement vient de la
+    reconstruction)."""
+    return "" if f.p_qpv_tous(code) == pv.PUBLIE else "parmi les valeurs reconstruites, "
+
+
+def _majuscule(texte: str) -> str:
+    return texte[:1].upper() + texte[1:]
 
 
 def publie(code: str, publies: dict, parentheses: bool = True) -> str:
@@ -138,12 +227,19 @@ def approx(provenance: pd.DataFrame | None, niveau: str, code: str) -> str:
 def extreme(f: Faits, code: str, sens: str) -> tuple[str, float]:
     """Le ou les QPV (ex aequo) de valeur la plus élevée (``sens`` = « maximum ») ou la plus faible, nommés avec
     leurs communes, et cette valeur ; (« aucun quartier », NaN) si aucune valeur n'est connue."""
+    noms, v, _p = extreme_prov(f, code, sens)
+    return noms, v
+
+
+def extreme_prov(f: Faits, code: str, sens: str) -> tuple[str, float, str]:
+    """:func:`extreme`, et la provenance de la valeur extrême (la moins sûre des ex aequo)."""
     x = cq.extremes(f.qpv, code, f.qpv_communes)
     x = x[x["sens"] == sens]
     if x.empty:
-        return "aucun quartier", math.nan
+        return "aucun quartier", math.nan, pv.PUBLIE
     noms = " et ".join(f"{e(q)} ({e(c)})" for q, c in zip(x["quartier"], x["communes"]))
-    return noms, float(x["valeur"].iloc[0])
+    prov = pv.combiner(f.p_qpv(c, code) for c in x["code_qp"]) if "code_qp" in x.columns else pv.PUBLIE
+    return noms, float(x["valeur"].iloc[0]), prov
 
 
 def absent(code: str, annee: int) -> str:
@@ -159,14 +255,29 @@ def _disponible(f: Faits, code: str, sortie: list[str]) -> bool:
     return False
 
 
-def exclus_secret(n, suite: str = "de la moyenne et du classement") -> str:
+SECRET_SIMULE = ("secret statistique simulé pour éprouver la règle : le rapport ne publie pas cette valeur, ce n'est "
+                 "pas l'INSEE qui l'a masquée")
+SECRETS_SIMULES = ("secret statistique simulé pour éprouver la règle : le rapport ne publie pas ces valeurs, ce n'est "
+                   "pas l'INSEE qui les a masquées")
+
+
+def exclus_secret(n, suite: str = "de la moyenne et du classement", simules: int = 0) -> str:
     """« 1 QPV dont la valeur est couverte par le secret statistique est exclu de la moyenne et du classement. »,
-    au pluriel au-delà de 1 ; « » si aucun."""
+    au pluriel au-delà de 1 ; « » si aucun. ``simules`` : parmi les ``n``, cases vides qui SIMULENT le secret
+    (provenance « simulé ») : elles sont dites simulées, jamais attribuées à l'INSEE."""
     if not n:
         return ""
-    if n == 1:
-        return f"1 QPV dont la valeur est couverte par le secret statistique est exclu {suite}. "
-    return f"{nombre_fr(n)} QPV dont la valeur est couverte par le secret statistique sont exclus {suite}. "
+    vrais = n - simules
+    sortie = ""
+    if vrais == 1:
+        sortie += f"1 QPV dont la valeur est couverte par le secret statistique est exclu {suite}. "
+    elif vrais > 1:
+        sortie += f"{nombre_fr(vrais)} QPV dont la valeur est couverte par le secret statistique sont exclus {suite}. "
+    if simules == 1:
+        sortie += f"1 QPV dont la valeur est absente ({SECRET_SIMULE}) est exclu {suite}. "
+    elif simules > 1:
+        sortie += f"{nombre_fr(simules)} QPV dont la valeur est absente ({SECRETS_SIMULES}) sont exclus {suite}. "
+    return sortie
 
 
 # --------------------------------------------------------------------------------------------- sans comparaison
@@ -184,24 +295,29 @@ def constat(f: Faits, *codes: str) -> list[str]:
             if not s["nb_qpv_renseignes"]:
                 sortie.append(f"**{i.libelle}** : aucune valeur publiée (secret statistique pour tous les QPV).")
                 continue
-            haut, v_haut = extreme(f, code, "maximum")
-            bas, v_bas = extreme(f, code, "minimum")
+            haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
+            bas, v_bas, p_bas = extreme_prov(f, code, "minimum")
             n = s["nb_secrets"]
-            secrets = (f" ; {accord(n, 'QPV', 'QPV')} en secret statistique, "
-                       f"{'exclu' if n == 1 else 'exclus'} de la moyenne et du classement" if n else "")
+            simules = len(f.simules(code))
+            secrets = (f" ; {accord(n, 'QPV', 'QPV')} en secret statistique"
+                       + (f" ({'simulé' if n == 1 else 'simulés'} pour éprouver la règle : valeurs non publiées, "
+                          f"non masquées par l'INSEE)" if simules == n else
+                          f" (dont {nombre_fr(simules)} simulé pour éprouver la règle)" if simules else "")
+                       + f", {'exclu' if n == 1 else 'exclus'} de la moyenne et du classement" if n else "")
+            qualif = parmi(f, code)
             sortie.append(
-                f"**{i.libelle}** : **{val(code, s['moyenne_qpv'])}** en moyenne dans les QPV (moyenne pondérée par : "
-                f"{i.libelle_poids}) ; {val(code, v_bas)} dans le quartier {bas}, le plus bas, et {val(code, v_haut)} "
-                f"dans le quartier {haut}, le plus haut{secrets}. "
-                f"Valeur de l'agglomération : niveau de comparaison non publié.")
+                f"**{i.libelle}** : {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} en moyenne dans les QPV "
+                f"(moyenne pondérée par : {i.libelle_poids}) ; {qualif}{val(code, v_bas, provenance=p_bas)} dans le "
+                f"quartier {bas}, le plus bas, et {val(code, v_haut, provenance=p_haut)} dans le quartier {haut}, le "
+                f"plus haut{secrets}. Valeur de l'agglomération : niveau de comparaison non publié.")
         else:
             p = f.parts.loc[code]
             n = p["nb_qpv_renseignes"]
             sortie.append(
-                f"**{i.libelle}** : {nombre_fr(p['total_qpv'])} {i.unite} dans les QPV "
+                f"**{i.libelle}** : {nombre(p['total_qpv'], f.p_qpv_tous(code))} {i.unite} dans les QPV "
                 f"({accord(n, 'QPV renseigné', 'QPV renseignés')}) ; total du territoire non publié (niveau de "
                 f"comparaison non publié) : la part des QPV ne peut pas être calculée.")
-    return sortie
+    return avec_legende(sortie)
 
 
 # --------------------------------------------------------------------------------------------- géographie
@@ -215,8 +331,29 @@ def avertissements(f: Faits) -> list[str]:
             "**À lire avant les tableaux par quartier.** Le rapport ne publie que des moyennes et quelques valeurs de"
             " quartiers : les valeurs par quartier sont **reconstruites** (règle décrite dans `data/raw/README.md`) "
             "de façon à redonner exactement les moyennes et les valeurs publiées. Chaque tableau par quartier porte "
-            "une colonne « Provenance » ; chaque figure par quartier le rappelle. Les moyennes des QPV, elles, "
-            "concordent avec le rapport.")
+            "une colonne « Provenance » (ou une note « Provenance : » quand toutes ses valeurs ont la même) ; chaque "
+            "figure par quartier le rappelle. Les moyennes des QPV, elles, concordent avec le rapport. Dans le texte, "
+            "un nombre reconstruit, ou calculé à partir de valeurs reconstruites, porte un astérisque (« 36 299\\* ») ; "
+            "un classement des quartiers n'est pas publié par le rapport : il est écrit « parmi les valeurs "
+            "reconstruites ».")
+    simules = sorted({c for c, v in (f.prov or {}) if f.p_qpv(c, v) == pv.SIMULE})
+    if simules:
+        noms = ", ".join(e(cq.nom_quartier(c, f.qpv.set_index("code_qp").at[c, "nom_qp"])) for c in simules
+                         if c in set(f.qpv["code_qp"]))
+        n = sum(1 for c, v in (f.prov or {}) if f.p_qpv(c, v) == pv.SIMULE)
+        sortie.append(
+            f"**Secret statistique simulé.** {accord(n, 'case vide', 'cases vides')} ({noms}) "
+            f"{'imite' if n == 1 else 'imitent'} le secret statistique pour éprouver la règle (valeur absente : jamais 0, "
+            f"ni moyenne ni rang) : le rapport ne publie pas {'cette valeur' if n == 1 else 'ces valeurs'} et ne parle "
+            f"d'aucun secret ; ce n'est pas l'INSEE qui {'l’a masquée' if n == 1 else 'les a masquées'} (provenance "
+            f"« simulé »).")
+    supposes = [c for c in f.quartiers["code_qp"] if f.supposes(c)]
+    if supposes:
+        sortie.append(
+            f"**Identités supposées.** Pour {accord(len(supposes), 'quartier')}, le rapport n'écrit pas le statut, la "
+            f"commune ou l'année : {'elle est déduite' if len(supposes) == 1 else 'elles sont déduites'} de son texte "
+            f"(conseils citoyens, conventions de TFPB, quartiers cités comme voisins) et marquées « (supposé) » dans "
+            f"les tableaux et les fiches (voir « Identités supposées » ci-dessous).")
     if f.sans_comparaison:
         sortie.append(
             f"**Niveau de comparaison non publié.** Aucun fichier de niveaux de comparaison (`insee_references` : "
@@ -232,25 +369,51 @@ def avertissements(f: Faits) -> list[str]:
 def _population(f: Faits) -> str:
     g = f.geo
     ils = "Il compte" if g["nb_qpv"] == 1 else "Ils comptent"
+    p_pop, p_agglo, p_part = f.p_qpv_tous("pop_mun"), f.p_ref(cq.NIVEAU_AGGLO, "pop_mun"), f.p_part("pop_mun")
     if _connu(g["pop_agglomeration"]):
         pub = publie("pop_mun", f.publies, False)
-        return (f"{ils} {nombre_fr(g['pop_qpv'])} habitants sur {nombre_fr(g['pop_agglomeration'])} : c'est "
-                f"**{pourcent(g['part_population_qpv'], 0)} de la population du territoire** "
-                f"({pourcent(g['part_population_qpv'], 2)}{f' ; {pub}' if pub else ''}) qui est concernée directement "
-                f"par la Politique de la Ville.")
-    return (f"{ils} {nombre_fr(g['pop_qpv'])} habitants. La population de l'ensemble du territoire n'est pas "
+        return (f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants sur {nombre(g['pop_agglomeration'], p_agglo)} : "
+                f"c'est **{pourcent(g['part_population_qpv'], 0)} de la population du territoire**"
+                f"{pv.marque(p_part, markdown=True)} ({part(g['part_population_qpv'], p_part, 2)}"
+                f"{f' ; {pub}' if pub else ''}) qui est concernée directement par la Politique de la Ville.")
+    return (f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants. La population de l'ensemble du territoire n'est pas "
             f"publiée pour {f.annee} (niveau de comparaison non publié) : la part de la population concernée "
             f"directement par la Politique de la Ville ne peut pas être calculée.")
 
 
-def _multicommunes(n) -> str:
+def _multicommunes(n, supposes: int = 0) -> str:
+    """``supposes`` : parmi les ``n``, regroupements de communes supposés (le rapport ne les écrit pas)."""
     if not n:
         return ""
+    dont = ""
+    if supposes:
+        dont = (" (regroupement supposé : le rapport ne l'écrit pas)" if n == 1 else
+                f" (dont {accord(supposes, 'regroupement supposé', 'regroupements supposés')} : le rapport ne "
+                f"{'l’écrit' if supposes == 1 else 'les écrit'} pas)")
     if n == 1:
-        return (" 1 QPV s'étend sur plusieurs communes : il est rattaché à chacune d'elles dans les tableaux "
+        return (f" 1 QPV s'étend sur plusieurs communes{dont} : il est rattaché à chacune d'elles dans les tableaux "
                 "ci-dessous.")
-    return (f" {nombre_fr(n)} QPV s'étendent sur plusieurs communes : ils sont rattachés à chacune d'elles dans les "
-            f"tableaux ci-dessous.")
+    return (f" {nombre_fr(n)} QPV s'étendent sur plusieurs communes{dont} : ils sont rattachés à chacune d'elles dans "
+            f"les tableaux ci-dessous.")
+
+
+def identites_supposees(f: Faits) -> str:
+    """Les identités et attributs supposés, quartier par quartier (« statut », « commune » : provenance « supposé ») ;
+    « » s'il n'y en a aucun."""
+    lignes = []
+    for code, quartier, communes in zip(f.quartiers["code_qp"], f.quartiers["quartier"], f.quartiers["communes"]):
+        attributs = f.supposes(code)
+        if attributs:
+            lignes.append(f"- {e(quartier)} ({e(communes)}) : {', '.join(attributs)} (supposé)")
+    if not lignes:
+        return ""
+    return ("**Identités supposées** (déduites du texte du rapport, qui ne les écrit pas ; règle dans "
+            "`data/raw/README.md`) :\n\n" + "\n".join(lignes))
+
+
+def _regroupements_supposes(f: Faits) -> int:
+    qp = f.quartiers[f.quartiers["est_qpv"] & (f.quartiers["nb_communes"] > 1)]
+    return sum(1 for c in qp["code_qp"] if f.p_qpv(c, "nom_commune") == pv.SUPPOSE)
 
 
 def geographie_prioritaire(f: Faits) -> list[str]:
@@ -268,7 +431,7 @@ def geographie_prioritaire(f: Faits) -> list[str]:
               f"{'' if pd.isna(decret) else f' en {decret}'}. **{nombre_fr(g['nb_qpv'])} {qpv} sur "
               f"**{accord(g['nb_communes_qpv'], 'commune')}** du territoire intercommunal{territoire}, "
               f"{'est concerné' if un else 'sont concernés'} par le Contrat de Ville.{controle} "
-              f"{_population(f)}{_multicommunes(g['nb_qpv_multicommunes'])}"]
+              f"{_population(f)}{_multicommunes(g['nb_qpv_multicommunes'], _regroupements_supposes(f))}"]
     autres = f.autres
     if len(autres):
         premiere = g["annee_premiers_communautaires"]
@@ -287,9 +450,19 @@ def geographie_prioritaire(f: Faits) -> list[str]:
             f"{dont}, qu'elle accompagne par ses dispositifs de droit commun et ses crédits dédiés à la Politique de la "
             f"Ville.{texte_suivants} La géographie d'agglomération compte ainsi "
             f"{accord(g['nb_quartiers_agglomeration'], 'quartier communautaire ou de veille', 'quartiers communautaires ou de veille')}, "
-            f"sur {accord(g['communes_quartiers_agglomeration'], 'commune')}. L'INSEE ne publie pas de données pour "
-            f"ces quartiers, qui n'appartiennent pas à la géographie prioritaire réglementaire.")
-    return sortie
+            f"sur {accord(g['communes_quartiers_agglomeration'], 'commune')}{_communes_supposees(f)}. L'INSEE ne "
+            f"publie pas de données pour ces quartiers, qui n'appartiennent pas à la géographie prioritaire "
+            f"réglementaire.")
+    sortie.append(identites_supposees(f))
+    return avec_legende(sortie)
+
+
+def _communes_supposees(f: Faits) -> str:
+    n = sum(1 for c in f.autres["code_qp"] if f.p_qpv(c, "nom_commune") == pv.SUPPOSE)
+    if not n:
+        return ""
+    return (f" (nombre supposé : la commune de {accord(n, 'quartier')} est déduite du texte, que le rapport ne "
+            f"précise pas)")
 
 
 def note_chiffres_cles(f: Faits) -> str | None:
@@ -390,25 +563,30 @@ def _part_moins_25(f: Faits) -> str:
     else:
         texte = ("Sur le plan démographique, la part des moins de 25 ans de l'agglomération n'est pas publiée ; au sein "
                  "des QPV, elle est en moyenne de ")
-    texte += (f"**{val(code, s['moyenne_qpv'])}**{publie(code, f.publies)}"
-              + (f", {departement} ({val(code, s[cq.NIVEAU_QPV_DEPARTEMENT])})" if departement
-                 else " (valeur des QPV du département non publiée)") + ".")
+    texte += (f"{gras(code, s['moyenne_qpv'], f.p_moyenne(code))}{publie(code, f.publies)}"
+              + (f", {departement} ({val(code, s[cq.NIVEAU_QPV_DEPARTEMENT], provenance=f.p_ref(cq.NIVEAU_QPV_DEPARTEMENT, code))})"
+                 if departement else " (valeur des QPV du département non publiée)") + ".")
     if s["nb_qpv_renseignes"] >= 2:
-        haut, v_haut = extreme(f, code, "maximum")
-        bas, v_bas = extreme(f, code, "minimum")
-        texte += (f" Des différences significatives existent entre les quartiers : le quartier **{haut}** est le plus "
-                  f"marqué par sa jeunesse, les moins de 25 ans y représentant {val(code, v_haut)} de la population ; "
-                  f"inversement, la population du quartier **{bas}** ne compte que {val(code, v_bas)} de moins de "
-                  f"25 ans.")
+        haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
+        bas, v_bas, p_bas = extreme_prov(f, code, "minimum")
+        texte += (f" Des différences significatives existent entre les quartiers : {parmi(f, code)}le quartier "
+                  f"**{haut}** est le plus marqué par sa jeunesse, les moins de 25 ans y représentant "
+                  f"{val(code, v_haut, provenance=p_haut)} de la population ; inversement, la population du quartier "
+                  f"**{bas}** ne compte que {val(code, v_bas, provenance=p_bas)} de moins de 25 ans.")
     return texte
 
 
-def jeunes_du_departement(n: float) -> str:
-    """« 1 jeune de moins de 25 ans sur 6 vit en quartier prioritaire » ; « » si le ratio n'est pas publié."""
+def jeunes_du_departement(n: float, provenance: str | None = None) -> str:
+    """« 1 jeune de moins de 25 ans sur 6 vit en quartier prioritaire » ; « » si le ratio n'est pas publié. Ratio de
+    deux effectifs reconstruits (``provenance``) : il est exact par construction, et le texte le dit."""
     if not _connu(n):
         return ""
+    if pv.normaliser(provenance) in (None, pv.PUBLIE):
+        return (f"Dans le département, **1 jeune de moins de 25 ans sur {nombre_fr(n, 0)}** vit en quartier "
+                f"prioritaire (ratio exact : {nombre_fr(n, 2)}).")
     return (f"Dans le département, **1 jeune de moins de 25 ans sur {nombre_fr(n, 0)}** vit en quartier prioritaire "
-            f"(ratio exact : {nombre_fr(n, 2)}).")
+            f"(ratio des effectifs reconstruits : {nombre(n, provenance, 2)}, égal au chiffre publié par construction : "
+            f"les effectifs ont été choisis pour le redonner).")
 
 
 def _indice_jeunesse(f: Faits) -> str:
@@ -416,7 +594,7 @@ def _indice_jeunesse(f: Faits) -> str:
     s = f.synth.loc[code]
     sens = cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO], nettement=0.25)
     debut = DEBUT_INDICE_JEUNESSE.get(sens, "L'indice de jeunesse des QPV est")
-    return (f"{debut} en moyenne de **{val(code, s['moyenne_qpv'])}**{publie(code, f.publies)}"
+    return (f"{debut} en moyenne de {gras(code, s['moyenne_qpv'], f.p_moyenne(code))}{publie(code, f.publies)}"
             f"{contre(code, s[cq.NIVEAU_AGGLO])} (indice de jeunesse : moins de 20 ans rapportés aux 60 ans et plus).")
 
 
@@ -428,10 +606,11 @@ def demographie(f: Faits) -> list[str]:
     sortie: list[str] = []
     if _disponible(f, "part_moins_25", sortie):
         sortie.append(_part_moins_25(f))
-    sortie.append(jeunes_du_departement(cq.jeunes_en_qpv_departement(f.refs)))
+    sortie.append(jeunes_du_departement(cq.jeunes_en_qpv_departement(f.refs), pv.combiner(
+        f.p_ref(cq.NIVEAU_DEPARTEMENT, "pop_moins_25"), f.p_ref(cq.NIVEAU_QPV_DEPARTEMENT, "pop_moins_25"))))
     if _disponible(f, "ind_jeune", sortie):
         sortie.append(_indice_jeunesse(f))
-    return [p for p in sortie if p]
+    return avec_legende(sortie)
 
 
 # --------------------------------------------------------------------------------------------- ménages, éducation
@@ -456,14 +635,16 @@ def menages(f: Faits) -> list[str]:
     s = f.synth.loc[code]
     debut = DEBUT_MENAGES.get(cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO]),
                               "Ménages composés d'une personne seule :")
-    texte = (f"{debut} **{val(code, s['moyenne_qpv'])}** en moyenne à l'échelle des QPV{publie(code, f.publies)}"
-             f"{contre(code, s[cq.NIVEAU_AGGLO])}.")
+    texte = (f"{debut} {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} en moyenne à l'échelle des QPV"
+             f"{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO])}.")
     if s["nb_qpv_renseignes"] >= 2:
-        haut, v_haut = extreme(f, code, "maximum")
-        bas, v_bas = extreme(f, code, "minimum")
-        texte += (f" Le quartier **{haut}** en compte le plus ({val(code, v_haut)}) ; à l'inverse, le quartier "
-                  f"**{bas}**, avec {val(code, v_bas)} de ménages d'une personne seule, a le profil le plus familial.")
-    return [texte]
+        haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
+        bas, v_bas, p_bas = extreme_prov(f, code, "minimum")
+        texte += (f" {_majuscule(parmi(f, code) + 'le')} quartier **{haut}** en compte le plus : "
+                  f"{val(code, v_haut, provenance=p_haut)} ; à l'inverse, le quartier **{bas}**, avec "
+                  f"{val(code, v_bas, provenance=p_bas)} de ménages d'une personne seule, a le profil le plus "
+                  f"familial.")
+    return avec_legende([texte])
 
 
 def ecoles_rep(maternelles, primaires, colleges) -> str:
@@ -487,15 +668,17 @@ def education(f: Faits) -> list[str]:
         return sortie
     s = f.synth.loc[code]
     texte = (f"Le taux d'élèves en retard d'au moins un an à l'entrée en 3e est en moyenne de "
-             f"**{val(code, s['moyenne_qpv'])}** à l'échelle des QPV{publie(code, f.publies)}"
+             f"{gras(code, s['moyenne_qpv'], f.p_moyenne(code))} à l'échelle des QPV{publie(code, f.publies)}"
              f"{contre(code, s[cq.NIVEAU_AGGLO])}. ")
     if s["nb_qpv_renseignes"] >= 2:
-        haut, v_haut = extreme(f, code, "maximum")
-        texte += f"Il atteint {val(code, v_haut)} dans le quartier **{haut}**, le plus élevé. "
-    sortie.append(texte + exclus_secret(s["nb_secrets"])
+        haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
+        qualif = parmi(f, code)
+        texte += (f"Il atteint {val(code, v_haut, provenance=p_haut)} dans le quartier **{haut}**, "
+                  + (f"le plus élevé {qualif[:-2]}. " if qualif else "le plus élevé. "))
+    sortie.append(texte + exclus_secret(s["nb_secrets"], simules=len(f.simules(code)))
                   + "Le rapport illustre le décrochage des établissements REP par ce taux, qui est mesuré à l'échelle "
                     "des quartiers de résidence des élèves et non des établissements.")
-    return sortie
+    return avec_legende(sortie)
 
 
 # --------------------------------------------------------------------------------------------- emploi
@@ -505,26 +688,29 @@ def _taux_emploi(f: Faits) -> str:
     s = f.synth.loc[code]
     sens = cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO])
     ecart = abs(s["ecart_agglomeration"])
-    return (f"Le taux d'emploi des 15-64 ans est en moyenne de **{val(code, s['moyenne_qpv'])}** à l'échelle des "
-            f"QPV{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO])}"
-            + (f", soit {nombre_fr(ecart, 1)} point{'s' if round(ecart, 1) >= 2 else ''} de {sens} dans les QPV."
-               if sens in ("plus", "moins") else "."))
+    p_ecart = pv.combiner(f.p_moyenne(code), f.p_ref(cq.NIVEAU_AGGLO, code))
+    return (f"Le taux d'emploi des 15-64 ans est en moyenne de {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} à "
+            f"l'échelle des QPV{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO])}"
+            + (f", soit {nombre(ecart, p_ecart, 1)} point{'s' if round(ecart, 1) >= 2 else ''} de {sens} dans les "
+               f"QPV." if sens in ("plus", "moins") else "."))
 
 
 def _demandeurs(f: Faits) -> str:
     p = f.parts.loc["abcde"]
-    return (f"**{pourcent(p['part_qpv'], 0)} des demandeurs d'emploi** (catégories A à E) de l'agglomération sont des "
-            f"habitants des QPV{publie('abcde', f.publies)}. On y recense {nombre_fr(f.parts.loc['abcde_h', 'total_qpv'])} "
-            f"hommes{publie('abcde_h', f.publies)} et {nombre_fr(f.parts.loc['abcde_f', 'total_qpv'])} "
+    return (f"**{pourcent(p['part_qpv'], 0)} des demandeurs d'emploi**{pv.marque(f.p_part('abcde'), markdown=True)} "
+            f"(catégories A à E) de l'agglomération sont des habitants des QPV{publie('abcde', f.publies)}. On y "
+            f"recense {nombre(f.parts.loc['abcde_h', 'total_qpv'], f.p_qpv_tous('abcde_h'))} "
+            f"hommes{publie('abcde_h', f.publies)} et {nombre(f.parts.loc['abcde_f', 'total_qpv'], f.p_qpv_tous('abcde_f'))} "
             f"femmes{publie('abcde_f', f.publies)}.")
 
 
 def _anciennete(f: Faits) -> str:
     sf, sh = f.synth.loc["part_de_plus_2ans_f"], f.synth.loc["part_de_plus_2ans_h"]
     hors_qpv, agglo = sf[cq.NIVEAU_HORS_QPV], sf[cq.NIVEAU_AGGLO]
+    mf, mh = (pv.marque(f.p_moyenne(c), markdown=True) for c in ("part_de_plus_2ans_f", "part_de_plus_2ans_h"))
     texte = (f"La part des demandeurs d'emploi inscrits depuis plus de 2 ans s'élève en moyenne à "
-             f"**{val('part_de_plus_2ans_f', sf['moyenne_qpv'])} pour les femmes** et "
-             f"**{val('part_de_plus_2ans_h', sh['moyenne_qpv'])} pour les hommes** à l'échelle des QPV (moyennes "
+             f"**{val('part_de_plus_2ans_f', sf['moyenne_qpv'])} pour les femmes**{mf} et "
+             f"**{val('part_de_plus_2ans_h', sh['moyenne_qpv'])} pour les hommes**{mh} à l'échelle des QPV (moyennes "
              f"pondérées par le nombre de demandeurs d'emploi de chaque sexe)")
     if _connu(hors_qpv) and not _connu(agglo):
         approximatif = bool(approx(f.provenance, cq.NIVEAU_HORS_QPV, "part_de_plus_2ans_f"))
@@ -559,9 +745,10 @@ def emploi(f: Faits) -> list[str]:
             _disponible(f, code, sortie)
     if "nb_entrees_contrats_aides_2016" in f.parts.index:
         p = f.parts.loc["nb_entrees_contrats_aides_2016"]
-        sortie.append(f"Parmi les {p['indicateur'].lower()}, {pourcent(p['part_qpv'], 0)} concernaient des habitants "
+        sortie.append(f"Parmi les {p['indicateur'].lower()}, "
+                      f"{part(p['part_qpv'], f.p_part('nb_entrees_contrats_aides_2016'))} concernaient des habitants "
                       f"des QPV{publie('nb_entrees_contrats_aides_2016', f.publies)}.")
-    return sortie
+    return avec_legende(sortie)
 
 
 # --------------------------------------------------------------------------------------------- économie, revenus, social
@@ -577,11 +764,13 @@ def economie(f: Faits) -> list[str]:
             _disponible(f, code, sortie)
         return sortie
     pe, pc, pt = (f.parts.loc[c] for c in codes)
-    return [f"Les QPV concentrent **{pourcent(pe['part_qpv'], 0)} des établissements** présents à l'échelle de "
-            f"l'agglomération{publie(codes[0], f.publies)}, et {pourcent(pc['part_qpv'], 1)} des établissements du "
-            f"commerce et des services{publie(codes[1], f.publies)}. Les créations et transferts d'établissements y "
-            f"restent peu nombreux : {pourcent(pt['part_qpv'], 0)} seulement concernent les QPV"
-            f"{publie(codes[2], f.publies)} ({pt['indicateur'][0].lower() + pt['indicateur'][1:]})."]
+    return avec_legende([
+        f"Les QPV concentrent **{pourcent(pe['part_qpv'], 0)} des établissements**"
+        f"{pv.marque(f.p_part(codes[0]), markdown=True)} présents à l'échelle de l'agglomération"
+        f"{publie(codes[0], f.publies)}, et {part(pc['part_qpv'], f.p_part(codes[1]), 1)} des établissements du "
+        f"commerce et des services{publie(codes[1], f.publies)}. Les créations et transferts d'établissements y "
+        f"restent peu nombreux : {part(pt['part_qpv'], f.p_part(codes[2]))} seulement concernent les QPV"
+        f"{publie(codes[2], f.publies)} ({pt['indicateur'][0].lower() + pt['indicateur'][1:]})."])
 
 
 INTERCOMMUNAL = "à l'échelle intercommunale"
@@ -608,22 +797,26 @@ def revenus(f: Faits) -> list[str]:
     s, r = f.synth.loc["pmimp"], f.synth.loc["decuc_q2"]
     imposes = cq.comparer("pmimp", s["moyenne_qpv"], s[cq.NIVEAU_AGGLO], nettement=0.25)
     revenu = cq.comparer("decuc_q2", r["moyenne_qpv"], r[cq.NIVEAU_AGGLO])
-    imposes_txt = (f"en moyenne **{val('pmimp', s['moyenne_qpv'])}** des ménages fiscaux sont imposés en QPV"
-                   f"{publie('pmimp', f.publies)}{contre('pmimp', s[cq.NIVEAU_AGGLO], INTERCOMMUNAL)}")
-    revenu_txt = (f"en moyenne **{val('decuc_q2', r['moyenne_qpv'])}** en QPV{publie('decuc_q2', f.publies)}"
-                  f"{contre('decuc_q2', r[cq.NIVEAU_AGGLO])}")
+    imposes_txt = (f"en moyenne {gras('pmimp', s['moyenne_qpv'], f.p_moyenne('pmimp'))} des ménages fiscaux sont "
+                   f"imposés en QPV{publie('pmimp', f.publies)}{contre('pmimp', s[cq.NIVEAU_AGGLO], INTERCOMMUNAL)}")
+    revenu_txt = (f"en moyenne {gras('decuc_q2', r['moyenne_qpv'], f.p_moyenne('decuc_q2'))} en QPV"
+                  f"{publie('decuc_q2', f.publies)}{contre('decuc_q2', r[cq.NIVEAU_AGGLO])}")
     if imposes == "nettement moins" and revenu == "moins":  # constat habituel : moins d'imposés, revenus plus bas
         phrase = (f"Les QPV se démarquent fortement du reste de l'agglomération par une proportion de ménages imposés "
                   f"beaucoup plus faible ({imposes_txt}) et par un revenu médian inférieur : {revenu_txt}.")
     else:
         phrase = (f"{DEBUT_IMPOSES.get(imposes, 'Ménages imposés')} ({imposes_txt}). "
                   f"{SUITE_REVENU.get(revenu, 'Revenu médian')} : {revenu_txt}.")
-    n = r["nb_secrets"]
-    exclus = ("" if not n else " 1 QPV (revenu couvert par le secret statistique) est exclu de la moyenne." if n == 1
-              else f" {nombre_fr(n)} QPV (revenu couvert par le secret statistique) sont exclus de la moyenne.")
-    return [f"{phrase} Le revenu est le revenu déclaré médian par unité de consommation, publié par l'INSEE en euros "
+    n, sim = r["nb_secrets"], len(f.simules("decuc_q2"))
+    vrais = n - sim
+    exclus = ("" if not vrais else " 1 QPV (revenu couvert par le secret statistique) est exclu de la moyenne."
+              if vrais == 1 else
+              f" {nombre_fr(vrais)} QPV (revenu couvert par le secret statistique) sont exclus de la moyenne.")
+    exclus += ("" if not sim else f" 1 QPV (revenu absent : {SECRET_SIMULE}) est exclu de la moyenne." if sim == 1
+               else f" {nombre_fr(sim)} QPV (revenus absents : {SECRETS_SIMULES}) sont exclus de la moyenne.")
+    return avec_legende([f"{phrase} Le revenu est le revenu déclaré médian par unité de consommation, publié par l'INSEE en euros "
             f"par an et divisé ici par 12 ; la moyenne des QPV est une moyenne pondérée de médianes, approximation "
-            f"retenue par le rapport.{exclus}"]
+            f"retenue par le rapport.{exclus}"])
 
 
 def social(f: Faits) -> list[str]:
@@ -638,12 +831,14 @@ def social(f: Faits) -> list[str]:
             _disponible(f, code, sortie)
         return sortie
     p = f.parts["part_qpv"]
-    return [f"Les QPV accueillent une grande partie des habitants les plus fragiles de l'agglomération : "
-            f"**{pourcent(p['a'], 0)} des allocataires de la CAF**{publie('a', f.publies)}, "
-            f"**{pourcent(p['nb_beneficiaires_rsa'], 0)} des bénéficiaires du RSA**"
-            f"{publie('nb_beneficiaires_rsa', f.publies)} et **{pourcent(p['nb_beneficiaires_cmu'], 0)} des "
-            f"bénéficiaires de la CMU**{publie('nb_beneficiaires_cmu', f.publies)}, alors qu'ils regroupent "
-            f"{pourcent(f.geo['part_population_qpv'], 0)} de la population."]
+    m = {c: pv.marque(f.p_part(c), markdown=True) for c in codes}
+    return avec_legende([
+        f"Les QPV accueillent une grande partie des habitants les plus fragiles de l'agglomération : "
+        f"**{pourcent(p['a'], 0)} des allocataires de la CAF**{m['a']}{publie('a', f.publies)}, "
+        f"**{pourcent(p['nb_beneficiaires_rsa'], 0)} des bénéficiaires du RSA**{m['nb_beneficiaires_rsa']}"
+        f"{publie('nb_beneficiaires_rsa', f.publies)} et **{pourcent(p['nb_beneficiaires_cmu'], 0)} des "
+        f"bénéficiaires de la CMU**{m['nb_beneficiaires_cmu']}{publie('nb_beneficiaires_cmu', f.publies)}, alors "
+        f"qu'ils regroupent {part(f.geo['part_population_qpv'], f.p_part('pop_mun'))} de la population."])
 
 
 # --------------------------------------------------------------------------------------------- poids des QPV, rangs
@@ -684,9 +879,24 @@ def valeurs_manquantes(f: Faits, secrets: pd.DataFrame, resume: pd.DataFrame) ->
     """Les valeurs des QPV couvertes par le secret statistique (``compute.qpv.valeurs_secretes``) et les cases
     « n.d. » des quartiers que l'INSEE ne couvre pas (``compute.qpv.resume_manquantes``)."""
     nd = int(resume.loc[resume["motif"] == cq.MOTIF_NON_DISPONIBLE, "cases"].sum()) if len(resume) else 0
-    return (f"**{len(secrets)} valeur(s) de QPV** sont couvertes par le secret statistique (petits effectifs), dans "
-            f"{secrets['code_qp'].nunique()} quartier(s) : elles sont affichées « secret », ne comptent ni dans les "
-            f"moyennes ni dans les classements, et ne sont jamais remplacées par 0."
+    simule = [f.p_qpv(c, v) == pv.SIMULE for c, v in zip(secrets["code_qp"], secrets["variable"])]
+    n_sim = sum(simule)
+    vrais = secrets[pd.Series([not x for x in simule], index=secrets.index, dtype=bool)]
+    texte = ""
+    if len(vrais) or not n_sim:
+        texte = (f"**{len(vrais)} valeur(s) de QPV** sont couvertes par le secret statistique (petits effectifs), "
+                 f"dans {vrais['code_qp'].nunique()} quartier(s) : elles sont affichées « secret », ne comptent ni dans "
+                 f"les moyennes ni dans les classements, et ne sont jamais remplacées par 0.")
+    if n_sim:
+        sim = secrets[simule]
+        texte += ((" " if texte else "")
+                  + f"**{accord(n_sim, 'valeur absente', 'valeurs absentes')}** de QPV, dans "
+                  f"{accord(sim['code_qp'].nunique(), 'quartier')} ({SECRETS_SIMULES if n_sim > 1 else SECRET_SIMULE}) : "
+                  f"{'elle est affichée' if n_sim == 1 else 'elles sont affichées'} « secret », avec la provenance "
+                  f"« simulé », ne {'compte' if n_sim == 1 else 'comptent'} ni dans les moyennes ni dans les "
+                  f"classements, et ne {'est' if n_sim == 1 else 'sont'} jamais remplacée{'s' if n_sim > 1 else ''} "
+                  f"par 0.")
+    return (texte
             + (f" Par ailleurs, l'INSEE ne publie aucune donnée pour les quartiers communautaires et de veille ({nd} "
                f"cases « n.d. », non disponibles)." if len(f.autres) else ""))
 
@@ -712,3 +922,86 @@ def concordance(conc: pd.DataFrame) -> str:
 def sans_rapport_publie(annee: int) -> str:
     return (f"Pas de rapport publié pour {annee} : aucun chiffre publié à comparer (fichier "
             f"`chiffres_publies_{annee}.csv` absent des référentiels du territoire).")
+
+
+# --------------------------------------------------------------------------------------------- provenance des tableaux
+
+_ATTRIBUTS = {"nom_qp": "nom", "type_quartier": "statut", "nom_commune": "commune",
+              "annee_reconnaissance": "année de reconnaissance"}
+
+
+def provenance_identite(f: Faits, code_qp: str) -> str:
+    """Provenance de l'identité d'un quartier, pour une colonne de tableau : « publié », ou le détail des attributs
+    qui ne le sont pas (« statut : supposé ; commune : supposé », « nom : reconstruit »)."""
+    details = [f"{nom} : {f.p_qpv(code_qp, var)}" for var, nom in _ATTRIBUTS.items()
+               if f.p_qpv(code_qp, var) != pv.PUBLIE]
+    return " ; ".join(details) or pv.PUBLIE
+
+
+def provenances_identites(f: Faits) -> dict[str, str]:
+    """code_qp -> :func:`provenance_identite`, pour chaque quartier ; vide sans fichier de provenance."""
+    if not f.prov:
+        return {}
+    return {c: provenance_identite(f, c) for c in f.quartiers["code_qp"]}
+
+
+def marques_supposees(f: Faits) -> dict[str, str]:
+    """code_qp -> « (supposé : statut, commune) » pour les quartiers dont un attribut est supposé (liste des fiches)."""
+    return {c: f"(supposé : {', '.join(f.supposes(c))})" for c in f.quartiers["code_qp"] if f.supposes(c)}
+
+
+def rattachements_supposes(f: Faits) -> dict[str, list[str]]:
+    """commune -> quartiers dont le rattachement à cette commune est supposé (commune supposée)."""
+    sortie: dict[str, list[str]] = {}
+    noms = dict(zip(f.quartiers["code_qp"], f.quartiers["quartier"]))
+    for code, commune in zip(f.qpv_communes["code_qp"], f.qpv_communes["commune"]):
+        if f.p_qpv(code, "nom_commune") == pv.SUPPOSE:
+            sortie.setdefault(commune, []).append(noms.get(code, code))
+    return sortie
+
+
+def provenances_chiffres_cles(f: Faits) -> dict[str, str] | None:
+    """Provenance de chaque chiffre clé (``compute.qpv.geographie``) ; ``None`` sans fichier de provenance."""
+    if not f.prov and f.provenance is None:
+        return None
+    qpv = f.quartiers[f.quartiers["est_qpv"]]
+    autres = pv.combiner(f.p_qpv(c, v) for c in f.autres["code_qp"] for v in ("type_quartier", "nom_commune"))
+    return {"nb_qpv": pv.PUBLIE, "nb_communes_qpv": pv.combiner(f.p_qpv(c, "nom_commune") for c in qpv["code_qp"]),
+            "nb_qpv_multicommunes": pv.combiner(f.p_qpv(c, "nom_commune") for c in qpv["code_qp"]),
+            "nb_quartiers_communautaires": autres, "nb_quartiers_veille": autres,
+            "pop_qpv": f.p_qpv_tous("pop_mun"), "pop_agglomeration": f.p_ref(cq.NIVEAU_AGGLO, "pop_mun"),
+            "part_population_qpv": f.p_part("pop_mun")}
+
+
+def cellules_simulees(f: Faits) -> set[tuple[str, str]]:
+    """(code_qp, variable) des cases vides qui simulent le secret statistique."""
+    return {(c, v) for (c, v) in (f.prov or {}) if f.p_qpv(c, v) == pv.SIMULE}
+
+
+def provenance_tableau(f: Faits, tableau: str) -> str | None:
+    """Note « Provenance : … » d'un tableau du chapitre dont les valeurs partagent une provenance (ou dont la
+    provenance se lit par colonne) ; ``None`` si toutes ses valeurs sont publiées (aucune valeur reconstruite)."""
+    if not f.reconstruit:
+        return None
+    simule = (" Cases « secret (simulé) » : secret statistique simulé pour éprouver la règle (valeur non publiée, "
+              "non masquée par l'INSEE)." if cellules_simulees(f) else "")
+    notes = {
+        "synthese": "Provenance : « Moyenne des QPV (recalculée) » et « Écart » : reconstruit (calculés sur des valeurs "
+                    "par quartier reconstruites ; ils redonnent les moyennes publiées) ; « Moyenne des QPV (publiée) », "
+                    "« Agglomération », « Agglomération hors QPV », « QPV du département » : publié, sauf valeurs "
+                    "approximatives signalées en note.",
+        "parts": "Provenance : « Total des QPV », « Total de l'agglomération » et « Part des QPV » : reconstruit "
+                 "(effectifs et totaux reconstruits pour redonner les parts publiées) ; « Part publiée » : publié.",
+        "effectifs": pv.note(pv.RECONSTRUIT, "Effectifs par quartier." + simule),
+        "valeurs": pv.note(pv.RECONSTRUIT, "Sauf les quelques valeurs publiées par le rapport, marquées « publié » dans "
+                                           "la colonne Provenance des tableaux par indicateur." + simule),
+        "rangs": pv.note(pv.RECONSTRUIT, "Rangs calculés sur des valeurs par quartier reconstruites : le rapport ne "
+                                         "classe pas les quartiers." + simule),
+        "manquantes": ("Provenance : les cases « secret statistique » de ce territoire sont simulées (provenance "
+                       "« simulé ») pour éprouver la règle ; les cases « non disponible » sont celles des quartiers que "
+                       "l'INSEE ne couvre pas." if cellules_simulees(f) else None),
+        "concordance": "Provenance : « Publié » : publié (chiffre du rapport) ; « Recalculé » : recalculé à partir des "
+                       "tables, dont les valeurs par quartier reconstruites (les valeurs « identiques » le sont en "
+                       "partie par construction).",
+    }
+    return notes.get(tableau)
