@@ -105,7 +105,7 @@ def _pre(actions=8, communes=8):
 
 
 def test_paragraphe_pre():
-    chiffres = pd.DataFrame({"id": ["ch3_pre_part_pilier"], "valeur": ["33"]})
+    chiffres = pd.DataFrame({"id": ["x"], "valeur": ["33"], "calcul": [narr.CALCUL_PART_PRE]})
     assert narr.paragraphe_pre(_pre(), chiffres) == (
         f"**Programmes de réussite éducative (PRE).** 8 communes disposent d'un PRE. Crédits de l'État (CGET) aux "
         f"PRE : 400{F}809{U}€, soit 32,6{U}% des crédits CGET du pilier cohésion sociale (1{F}230{F}586{U}€) ; le "
@@ -117,12 +117,15 @@ def test_paragraphe_pre():
     assert narr.paragraphe_pre(_pre(actions=0, communes=0), chiffres) == ""
 
 
-def test_valeur_publiee():
-    chiffres = pd.DataFrame({"id": ["a", "b"], "valeur": ["12.5", ""]})
-    assert narr.valeur_publiee(chiffres, "a") == 12.5
-    assert narr.valeur_publiee(chiffres, "b") is None                  # vide : non publié
-    assert narr.valeur_publiee(chiffres, "c") is None
-    assert narr.valeur_publiee(None, "a") is None
+def test_valeur_publiee_trouvee_par_son_expression_jamais_par_un_identifiant():
+    chiffres = pd.DataFrame({"id": ["a", "b", "c"], "valeur": ["12.5", "", "7"],
+                             "calcul": ['somme("programmation", "cget")', 'nombre("porteurs")',
+                                        'somme("programmation","cget")']})
+    assert narr.valeur_publiee(chiffres, "somme( 'programmation' , 'cget' )") == 12.5  # autre écriture, même calcul
+    assert narr.valeur_publiee(chiffres, 'nombre("porteurs")') is None              # vide : non publié
+    assert narr.valeur_publiee(chiffres, 'nombre("programmation")') is None         # absent du registre
+    assert narr.valeur_publiee(None, 'somme("programmation", "cget")') is None
+    assert narr.valeur_publiee(pd.DataFrame({"id": ["a"], "valeur": ["1"]}), "nombre('x')") is None
 
 
 # --------------------------------------------------------------------------------------------- comparaison
@@ -183,7 +186,7 @@ def test_note_comparaison_lignes_hors_piliers():
 
 
 def test_alerte_credits_specifiques():
-    chiffres = pd.DataFrame({"id": ["ch2_prog_cget_total"], "valeur": ["900"]})
+    chiffres = pd.DataFrame({"id": ["x"], "valeur": ["900"], "calcul": [narr.CALCUL_CGET_PROGRAMMATION]})
     assert narr.alerte_credits_specifiques(_comp(), chiffres) == (
         f"*Attention :* le total des crédits spécifiques des tableaux du chapitre 3 (950{U}€) n'est pas égal aux "
         f"crédits CGET de la programmation publiés en section 2.1 (900{U}€) : le rapport emploie plusieurs totaux de "

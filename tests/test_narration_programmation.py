@@ -67,7 +67,7 @@ def _cget(total=1712989.0):
 
 
 def _projets(accompagnes_publie=129.0, actions=131.0):
-    return _conf(id=["ch2_prog_porteurs_projets_deposes", "ch2_prog_projets_accompagnes"],
+    return _conf(id=["x1", "x2"], calcul=[narr.CALCUL_PROJETS_DEPOSES, narr.CALCUL_PROJETS_RETENUS],
                  valeur_recalculee=[153.0, actions], valeur_publiee=[153.0, accompagnes_publie],
                  statut=["identique", "écart documenté"])
 
@@ -96,7 +96,7 @@ def test_points_cles_non_publie_singulier_et_sans_fcs_de_l_annee():
 
 
 def test_projets_retenus_contradictoires():
-    projets = _conf(id=["ch2_prog_porteurs_projets_deposes", "a", "b", "c"],
+    projets = _conf(id=["x", "a", "b", "c"], calcul=[narr.CALCUL_PROJETS_DEPOSES] + [narr.CALCUL_PROJETS_RETENUS] * 3,
                     valeur_publiee=[153.0, 129.0, 127.0, 129.0], valeur_recalculee=[153.0, 131.0, 131.0, 131.0],
                     statut=["identique", "écart documenté", "écart documenté", "écart documenté"],
                     explication=["", "Le rapport compte autrement.", "", ""])
@@ -113,7 +113,8 @@ def test_projets_retenus_contradictoires():
 
 
 def test_projets_retenus_un_seul_nombre_publie_pas_de_contradiction():
-    meme = _conf(id=["ch2_prog_porteurs_projets_deposes", "a", "b"], valeur_publiee=[153.0, 129.0, 129.0],
+    meme = _conf(id=["x", "a", "b"], calcul=[narr.CALCUL_PROJETS_DEPOSES] + [narr.CALCUL_PROJETS_RETENUS] * 2,
+                 valeur_publiee=[153.0, 129.0, 129.0],
                  valeur_recalculee=[153.0, 131.0, 131.0], statut=["identique"] * 3)
     assert narr.projets_retenus_contradictoires(meme) == ""          # les projets déposés ne comptent pas
     non_publies = meme.assign(valeur_publiee=[153.0, NAN, NAN])

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..indicateurs import registre as registre_indicateurs
+
 # --------------------------------------------------------------------------------------------- constantes
 
 TYPE_QPV = "QPV"
@@ -89,6 +91,14 @@ class Indicateur:
     diviseur: float = 1.0
     references: dict = field(default_factory=dict)
     notes_references: dict = field(default_factory=dict)
+    #: thème du registre (démographie ; revenus et pauvreté ; emploi ; demandeurs d'emploi ; éducation et
+    #: équipements ; activité économique) — ``theme`` garde la rubrique du chapitre 1 du rapport 2019
+    theme_registre: str = ""
+    #: une valeur plus élevée est-elle défavorable au quartier ? (None : ni l'un ni l'autre)
+    defavorable_si_eleve: bool | None = None
+    #: règle d'agrégation du registre (somme, part, moyenne_ponderee, mediane_non_agregeable)
+    agregation: str = ""
+    note: str = ""
 
     @property
     def calculs_publies(self) -> tuple[str, ...]:
@@ -110,54 +120,15 @@ class Indicateur:
                 "abcde_h": "demandeurs d'emploi hommes (cat. ABCDE)"}.get(self.poids or "", self.poids or "—")
 
 
-_HORS_QPV_DELD = {NIVEAU_HORS_QPV: "part_de_plus_2ans"}
-_NOTE_DELD = {NIVEAU_HORS_QPV: "femmes et hommes confondus"}  # « approximative » : provenance de chaque valeur
+def _depuis_registre(d) -> Indicateur:
+    return Indicateur(d.variable, d.libelle, d.court, d.unite, d.genre, d.rubrique, d.decimales, d.base, d.diviseur,
+                      dict(d.references), dict(d.notes_references), theme_registre=d.theme,
+                      defavorable_si_eleve=d.defavorable_si_eleve, agregation=d.agregation, note=d.note)
 
-INDICATEURS: tuple[Indicateur, ...] = (
-    # ---- taux, indices et revenus : moyenne pondérée des QPV
-    Indicateur("part_moins_25", "Part des moins de 25 ans dans la population", "Moins de 25 ans", "%", "taux",
-               "Démographie", 1, "pop_mun"),
-    Indicateur("ind_jeune", "Indice de jeunesse (moins de 20 ans / 60 ans et plus)", "Indice de jeunesse",
-               "indice", "taux", "Démographie", 1, "pop_mun"),
-    Indicateur("part_menages_1pers", "Part des ménages d'une personne seule", "Ménages d'une personne", "%",
-               "taux", "Structure des ménages", 1, "pop_mun"),
-    Indicateur("part_retard_3e", "Élèves en retard d'au moins un an à l'entrée en 3e", "Retard à l'entrée en 3e",
-               "%", "taux", "Éducation", 1, "pop_mun"),
-    Indicateur("tx_tot_empl", "Taux d'emploi des 15-64 ans", "Taux d'emploi", "%", "taux", "Emploi", 1,
-               "pop_mun"),
-    Indicateur("part_de_plus_2ans_f", "Demandeuses d'emploi inscrites depuis plus de 2 ans (femmes)",
-               "Inscrites depuis plus de 2 ans (F)", "%", "taux", "Emploi", 1, "abcde_f",
-               references=_HORS_QPV_DELD, notes_references=_NOTE_DELD),
-    Indicateur("part_de_plus_2ans_h", "Demandeurs d'emploi inscrits depuis plus de 2 ans (hommes)",
-               "Inscrits depuis plus de 2 ans (H)", "%", "taux", "Emploi", 1, "abcde_h",
-               references=_HORS_QPV_DELD, notes_references=_NOTE_DELD),
-    Indicateur("pmimp", "Part des ménages fiscaux imposés", "Ménages imposés", "%", "taux", "Revenus", 1,
-               "pop_mun"),
-    Indicateur("decuc_q2", "Revenu médian mensuel par unité de consommation", "Revenu médian mensuel",
-               "€ par mois", "taux", "Revenus", 0, "pop_mun", diviseur=12.0),
-    # ---- effectifs : part des QPV dans le total de l'agglomération
-    Indicateur("pop_mun", "Population municipale", "Population", "habitants", "effectif", "Démographie", 0),
-    Indicateur("abcde", "Demandeurs d'emploi (catégories A, B, C, D, E)", "Demandeurs d'emploi", "personnes",
-               "effectif", "Emploi", 0),
-    Indicateur("abcde_f", "Demandeuses d'emploi (femmes, cat. A à E)", "Demandeuses d'emploi", "personnes",
-               "effectif", "Emploi", 0),
-    Indicateur("abcde_h", "Demandeurs d'emploi hommes (cat. A à E)", "Demandeurs d'emploi (H)", "personnes",
-               "effectif", "Emploi", 0),
-    Indicateur("nb_entrees_contrats_aides_2016",
-               f"Entrées en contrats aidés ({_millesime('nb_entrees_contrats_aides_2016')})",
-               "Entrées en contrats aidés", "entrées", "effectif", "Emploi", 0),
-    Indicateur("nb_etablissements", "Établissements", "Établissements", "établissements", "effectif", "Économie", 0),
-    Indicateur("nb_etablissements_commerce_services", "Établissements du commerce et des services",
-               "Commerce et services", "établissements", "effectif", "Économie", 0),
-    Indicateur("nb_creations_transferts_2013",
-               f"Créations et transferts d'établissements (réf. {_millesime('nb_creations_transferts_2013')})",
-               "Créations et transferts", "établissements", "effectif", "Économie", 0),
-    Indicateur("a", "Allocataires de la CAF", "Allocataires CAF", "allocataires", "effectif", "Social", 0),
-    Indicateur("nb_beneficiaires_rsa", "Bénéficiaires du RSA", "Bénéficiaires du RSA", "personnes", "effectif",
-               "Social", 0),
-    Indicateur("nb_beneficiaires_cmu", "Bénéficiaires de la CMU", "Bénéficiaires de la CMU", "personnes",
-               "effectif", "Social", 0),
-)
+
+#: Les indicateurs du registre ``data/reference/indicateurs_qpv.csv`` (:mod:`politique_ville.indicateurs`), dans
+#: son ordre : ceux du rapport 2019 d'abord (dans l'ordre de son chapitre 1), puis les autres variables de l'INSEE.
+INDICATEURS: tuple[Indicateur, ...] = tuple(_depuis_registre(d) for d in registre_indicateurs())
 
 _PAR_CODE = {i.code: i for i in INDICATEURS}
 

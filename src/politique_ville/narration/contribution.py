@@ -13,14 +13,16 @@ import pandas as pd
 
 from ..compute.contribution import LIBELLES_MESURES, piliers_du_contrat
 from ..present import euros, nombre_fr, pourcent
+from ..published import Registre, calcul
 
 IDENTIQUE = "identique"
 
-#: Chiffre publié des crédits CGET de la programmation (section 2.1), comparé au total des crédits spécifiques des
-#: tableaux du chapitre 3.
-ID_CGET_PROGRAMMATION = "ch2_prog_cget_total"
-#: Part des crédits CGET du pilier cohésion sociale allant aux programmes de réussite éducative, publiée (arrondie).
-ID_PART_PRE = "ch3_pre_part_pilier"
+#: Chiffres publiés que citent les phrases, désignés par leur expression de recalcul (jamais par un identifiant) :
+#: les crédits CGET de la programmation, comparés au total des crédits spécifiques des tableaux du chapitre 3 ; la
+#: part des crédits CGET du pilier cohésion sociale allant aux programmes de réussite éducative (publiée arrondie).
+CALCUL_CGET_PROGRAMMATION = calcul("somme", "programmation", "cget")
+CALCUL_PART_PRE = (f'100 * {calcul("somme", "programmation", "cget", intitule="PRE")} / '
+                   f'{calcul("somme", "programmation", "cget", pilier="Cohésion sociale")}')
 
 #: Note des listes d'actions : leurs montants sont reconstruits.
 NOTE_ACTIONS = ("Montants par action reconstruits (le rapport ne publie que les totaux par thématique ou par pilier) : "
@@ -53,12 +55,15 @@ def _des_piliers(n: int) -> str:
     return "du pilier" if n == 1 else f"des {_NOMBRES_EN_LETTRES.get(n, nombre_fr(n))} piliers"
 
 
-def valeur_publiee(chiffres: pd.DataFrame | None, id_: str) -> float | None:
-    """La valeur publiée d'un chiffre (table des chiffres publiés), ``None`` s'il n'est pas publié."""
-    if chiffres is None or chiffres.empty:
+def valeur_publiee(chiffres: pd.DataFrame | None, expression: str) -> float | None:
+    """La valeur du premier chiffre publié (table des chiffres publiés) dont l'expression de recalcul est
+    ``expression`` (même calcul, quelle que soit son écriture), ``None`` s'il n'est pas publié."""
+    if chiffres is None or chiffres.empty or "calcul" not in chiffres.columns:
         return None
-    v = chiffres.loc[chiffres["id"] == id_, "valeur"]
-    return float(v.iloc[0]) if len(v) and not _manque(v.iloc[0]) and str(v.iloc[0]).strip() else None
+    c = Registre.depuis_tables(chiffres).premier(expression)
+    if c is None or not c.valeur_texte.strip():
+        return None
+    return float(c.valeur_texte)
 
 
 # --------------------------------------------------------------------------------------------- piliers et thématiques
@@ -144,7 +149,7 @@ def paragraphe_pre(pre: pd.DataFrame, chiffres: pd.DataFrame | None) -> str:
     texte = (f"**Programmes de réussite éducative (PRE).** {communes}. Crédits de l'État (CGET) aux PRE : "
              f"{euros(p['cget'])}, soit {pourcent(p['part_pilier'])} des crédits CGET du pilier cohésion sociale "
              f"({euros(p['cget_pilier'])})")
-    publie = valeur_publiee(chiffres, ID_PART_PRE)
+    publie = valeur_publiee(chiffres, CALCUL_PART_PRE)
     if publie is not None:
         texte += f" ; le rapport écrit « environ {pourcent(publie, 0)} »"
     return texte + ". Montants CGET par action reconstruits ; leur total pour les PRE est publié."
@@ -203,7 +208,7 @@ def alerte_credits_specifiques(comp: pd.DataFrame, chiffres: pd.DataFrame | None
     """Quand le total des crédits spécifiques des tableaux du chapitre 3 diffère des crédits CGET de la
     programmation publiés en section 2.1 : l'avertissement ; vide s'ils sont égaux ou si ce chiffre n'est pas
     publié."""
-    cget = valeur_publiee(chiffres, ID_CGET_PROGRAMMATION)
+    cget = valeur_publiee(chiffres, CALCUL_CGET_PROGRAMMATION)
     total = comp.loc[comp["niveau"] == "ensemble", "credits_specifiques"]
     if cget is None or total.empty or _manque(total.iloc[0]) or round(float(total.iloc[0])) == round(cget):
         return ""

@@ -13,15 +13,26 @@ import math
 import pandas as pd
 
 from ..present import euros, nombre_fr, pourcent
+from ..published import calcul, normaliser
 
 #: Statuts de confrontation qui ne sont pas des écarts.
 IDENTIQUE = "identique"
 NON_PUBLIE = "non publié"
 
-#: Chiffre publié des projets « accompagnés par les crédits CGET » (texte de la section 2.1).
-ID_PROJETS_ACCOMPAGNES = "ch2_prog_projets_accompagnes"
-#: Chiffre publié des projets déposés (en-tête des tableaux des porteurs) : pas un nombre de projets retenus.
-ID_PROJETS_DEPOSES = "ch2_prog_porteurs_projets_deposes"
+#: Quantités publiées que citent les phrases, désignées par leur expression de recalcul (le registre des chiffres
+#: publiés les retrouve quelle que soit l'année ; aucun identifiant de chiffre publié dans le code) :
+#: les projets retenus (une ligne de programmation par action) ; les projets déposés (en-tête des tableaux des
+#: porteurs), qui ne sont pas un nombre de projets retenus.
+CALCUL_PROJETS_RETENUS = calcul("nombre", "programmation")
+CALCUL_PROJETS_DEPOSES = calcul("somme", "porteurs", "nombre_projets")
+
+
+def _de_calcul(p: pd.DataFrame, expression: str) -> pd.Series:
+    """Lignes (sortie de ``confronter``) dont l'expression de recalcul est ``expression``."""
+    cible = normaliser(expression)
+    if "calcul" not in p.columns:
+        return pd.Series(False, index=p.index)
+    return p["calcul"].map(lambda c: isinstance(c, str) and bool(c.strip()) and normaliser(c) == cible)
 
 
 def _manque(v) -> bool:
@@ -71,7 +82,7 @@ def points_cles(cget: pd.DataFrame, projets: pd.DataFrame, fcs: pd.DataFrame, an
     retenus(...))`` (colonne ou index ``id``) ; ``fcs`` : sortie de ``fonds_cohesion_sociale``."""
     total = cget.loc[cget["rubrique_code"] == "total", "valeur_recalculee"]
     p = projets.reset_index() if "id" not in projets.columns else projets
-    acc = p[p["id"] == ID_PROJETS_ACCOMPAGNES]
+    acc = p[_de_calcul(p, CALCUL_PROJETS_RETENUS)].head(1)
     lignes = []
     if len(total) and len(acc):
         a = acc.iloc[0]
@@ -93,8 +104,9 @@ def projets_retenus_contradictoires(projets: pd.DataFrame) -> str:
     """Quand le rapport publie plusieurs nombres différents de projets retenus : la contradiction, et le nombre
     d'actions de la programmation détaillée (dernière ligne de ``projets``). Vide sinon."""
     p = projets.reset_index() if "id" not in projets.columns else projets
-    publies = sorted({int(v) for i, v in zip(p["id"], p["valeur_publiee"]) if i != ID_PROJETS_DEPOSES
-                      and not _manque(v)}, reverse=True)
+    deposes = _de_calcul(p, CALCUL_PROJETS_DEPOSES)
+    publies = sorted({int(v) for d, v in zip(deposes, p["valeur_publiee"]) if not d and not _manque(v)},
+                     reverse=True)
     if len(publies) < 2:
         return ""
     texte = (f"Le rapport se contredit : il annonce successivement "

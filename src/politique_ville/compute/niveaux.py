@@ -1,0 +1,234 @@
+"""Niveaux de comparaison calculés à partir d'un fichier de l'INSEE qui couvre davantage que le territoire.
+
+Entrée : la table nettoyée ``insee_qpv_comparaison`` (tous les quartiers du fichier, ``dans_territoire``,
+``departement``, ``region``, un indicateur par colonne) et, s'il y en a un, ``insee_references`` reçu. Sortie : une
+table longue (un niveau × un indicateur par ligne, :data:`COLONNES`) et sa forme large :func:`en_references`, aux
+colonnes de ``insee_references`` (``niveau``, ``libelle_territoire``, une colonne par indicateur), que
+``compute.qpv.valeur_reference`` lit telle quelle.
+
+Niveaux : « QPV du département » et « QPV de la région » du territoire, « QPV de France » seulement quand le
+fichier est national (il a des quartiers dans chacune des 13 régions de métropole) : un fichier régional ne dit
+jamais rien de la France, un fichier d'un seul département rien de sa région. Le département (la région) du
+territoire est celui de la plupart de ses quartiers, sauf s'il est donné.
+
+Agrégation, selon le registre (:mod:`politique_ville.indicateurs`) :
+
+- ``somme`` : effectifs additionnés (origine « calculé ») ;
+- ``part`` : somme des numérateurs / somme des dénominateurs (× 100 pour un pourcentage) quand le fichier a les
+  deux colonnes (« calculé ») ; sinon moyenne des QPV pondérée par la base (« approximation pondérée ») ;
+- ``moyenne_ponderee`` : moyenne des QPV pondérée par la base, dénominateur exact du taux (« calculé ») ;
+- ``mediane_non_agregeable`` : jamais moyennée ; valeur = médiane des valeurs des QPV, avec leur minimum et
+  maximum (« médiane des QPV »).
+
+Une valeur manquante (secret statistique, non disponible) est laissée de côté et comptée (``nb_secrets``), jamais
+prise pour 0. Une valeur reçue (``insee_references``) l'emporte sur une valeur calculée, case par case ; la colonne
+``origine`` dit laquelle : « reçu », « calculé », « approximation pondérée » ou « médiane des QPV ».
+
+Fonctions pures : DataFrame en entrée, DataFrame en sortie ; les noms des départements et régions sont donnés par
+l'appelant (``reference.departements()``…).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..indicateurs import Definition
+from ..indicateurs import registre as registre_indicateurs
+
+NIVEAU_QPV_DEPARTEMENT = "QPV du département"
+NIVEAU_QPV_REGION = "QPV de la région"
+NIVEAU_QPV_FRANCE = "QPV de France"
+NIVEAUX_CALCULES = (NIVEAU_QPV_DEPARTEMENT, NIVEAU_QPV_REGION, NIVEAU_QPV_FRANCE)
+
+RECU = "reçu"
+CALCULE = "calculé"
+APPROXIMATION = "approximation pondérée"
+MEDIANE = "médiane des QPV"
+ORIGINES = (RECU, CALCULE, APPROXIMATION, MEDIANE)
+
+#: les 13 régions de métropole (codes INSEE) : un fichier qui a des quartiers dans chacune est national
+REGIONS_METROPOLE = ("11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
+
+COLONNES = ["niveau", "libelle_territoire", "variable", "valeur", "origine", "regle", "base", "nb_qpv",
+            "nb_qpv_renseignes", "nb_secrets", "minimum", "maximum"]
+
+
+# --------------------------------------------------------------------------------------------- périmètres
+
+def _majoritaire(valeurs: pd.Series) -> str | None:
+    v = valeurs.dropna().astype(str)
+    v = v[v != ""]
+    if v.empty:
+        return None
+    compte = v.value_counts()
+    return sorted(compte[compte == compte.max()].index)[0]
+
+
+def couverture(comparaison: pd.DataFrame) -> str:
+    """Étendue du fichier : « nationale » (des quartiers dans les 13 régions de métropole), « pluri-régionale »,
+    « régionale » (une région, plusieurs départements), « départementale » (un seul département) ou « territoire »
+    (aucun quartier hors du territoire)."""
+    if comparaison is None or comparaison.empty or comparaison["dans_territoire"].astype(bool).all():
+        return "territoire"
+    regions = {str(r) for r in comparaison["region"].dropna() if str(r)}
+    departements = {str(d) for d in comparaison["departement"].dropna() if str(d)}
+    if set(REGIONS_METROPOLE) <= regions:
+        return "nationale"
+    if len(regions) > 1:
+        return "pluri-régionale"
+    if len(departements) > 1:
+        return "régionale"
+    return "départementale"
+
+
+def perimetres(comparaison: pd.DataFrame, departement: str | None = None, region: str | None = None,
+               noms_departements: dict | None = None, noms_regions: dict | None = None
+               ) -> list[tuple[str, str, pd.Series]]:
+    """Les niveaux à calculer : (niveau, libellé du territoire, masque des quartiers du niveau). Aucun si le
+    fichier ne couvre que le territoire."""
+    etendue = couverture(comparaison)
+    if etendue == "territoire":
+        return []
+    t = comparaison[comparaison["dans_territoire"].astype(bool)]
+    departement = departement or _majoritaire(t["departement"])
+    region = region or _majoritaire(t["region"])
+    if region is None and departement is not None:  # région du département, lue dans le fichier
+        region = _majoritaire(comparaison.loc[comparaison["departement"] == departement, "region"])
+    noms_departements, noms_regions = noms_departements or {}, noms_regions or {}
+    sortie = []
+    if departement is not None:
+        nom = noms_departements.get(departement)
+        sortie.append((NIVEAU_QPV_DEPARTEMENT, f"QPV du département {nom} ({departement})" if nom
+                       else f"QPV du département {departement}", comparaison["departement"] == departement))
+    if region is not None and etendue in ("nationale", "pluri-régionale", "régionale"):
+        nom = noms_regions.get(region)
+        sortie.append((NIVEAU_QPV_REGION, f"QPV de la région {nom} ({region})" if nom else f"QPV de la région {region}",
+                       comparaison["region"] == region))
+    if etendue == "nationale":
+        sortie.append((NIVEAU_QPV_FRANCE, "QPV de France", pd.Series(True, index=comparaison.index)))
+    return sortie
+
+
+# --------------------------------------------------------------------------------------------- agrégation
+
+def _nombres(q: pd.DataFrame, colonne: str) -> pd.Series:
+    return pd.to_numeric(q[colonne], errors="coerce").astype("float64")
+
+
+def agreger(q: pd.DataFrame, d: Definition) -> dict | None:
+    """Valeur d'un ensemble de quartiers ``q`` pour l'indicateur ``d`` (règle du registre) : valeur, origine,
+    nombre de QPV, de QPV renseignés, de valeurs manquantes, minimum et maximum des valeurs des QPV. None si la
+    variable n'est pas dans la table."""
+    if d.variable not in q.columns and not (d.agregation == "part" and d.numerateur in q.columns
+                                            and d.denominateur in q.columns):
+        return None
+    n = len(q)
+    x = _nombres(q, d.variable) if d.variable in q.columns else pd.Series(math.nan, index=q.index)
+    res = {"regle": d.agregation, "base": d.base, "nb_qpv": n,
+           "minimum": float(x.min()) if x.notna().any() else math.nan,
+           "maximum": float(x.max()) if x.notna().any() else math.nan}
+
+    def fin(valeur: float, origine: str, renseignes: int) -> dict:
+        return res | {"valeur": valeur, "origine": origine, "nb_qpv_renseignes": int(renseignes),
+                      "nb_secrets": int(n - renseignes)}
+
+    if d.agregation == "somme":
+        ok = x.notna()
+        return fin(float(x[ok].sum()) if ok.any() else math.nan, CALCULE, ok.sum())
+    if d.agregation == "mediane_non_agregeable":
+        ok = x.notna()
+        return fin(float(x[ok].median()) if ok.any() else math.nan, MEDIANE, ok.sum())
+    if d.agregation == "part" and d.numerateur in q.columns and d.denominateur in q.columns:
+        num, den = _nombres(q, d.numerateur), _nombres(q, d.denominateur)
+        ok = num.notna() & den.notna()
+        total = float(den[ok].sum())
+        facteur = 100.0 if d.unite == "%" else 1.0
+        res["base"] = d.denominateur
+        return fin(float(num[ok].sum()) / total * facteur if total > 0 else math.nan, CALCULE, ok.sum())
+    origine = CALCULE if d.agregation == "moyenne_ponderee" else APPROXIMATION
+    if d.base not in q.columns:  # base absente du fichier : moyenne simple, approximation
+        ok = x.notna()
+        res["base"] = None
+        return fin(float(x[ok].mean()) if ok.any() else math.nan, APPROXIMATION, ok.sum())
+    w = _nombres(q, d.base)
+    ok = x.notna() & w.notna() & (w > 0)
+    return fin(float((x[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else math.nan, origine, ok.sum())
+
+
+def niveaux_calcules(comparaison: pd.DataFrame | None, definitions: Iterable[Definition] | None = None, *,
+                     departement: str | None = None, region: str | None = None,
+                     noms_departements: dict | None = None, noms_regions: dict | None = None) -> pd.DataFrame:
+    """Les niveaux calculés (table longue, :data:`COLONNES`) pour chaque indicateur du registre présent dans
+    ``comparaison`` ; vide si le fichier ne couvre que le territoire. Seuls les QPV comptent (``type_quartier``)."""
+    if comparaison is None or comparaison.empty:
+        return pd.DataFrame(columns=COLONNES)
+    c = comparaison
+    if "type_quartier" in c.columns:
+        c = c[c["type_quartier"].fillna("QPV") == "QPV"]
+    definitions = list(definitions) if definitions is not None else list(registre_indicateurs())
+    lignes = []
+    for niveau, libelle, masque in perimetres(c, departement, region, noms_departements, noms_regions):
+        q = c[masque.reindex(c.index, fill_value=False).astype(bool)]
+        for d in definitions:
+            r = agreger(q, d)
+            if r is not None:
+                lignes.append({"niveau": niveau, "libelle_territoire": libelle, "variable": d.variable} | r)
+    return pd.DataFrame(lignes, columns=COLONNES)
+
+
+def references_longues(references: pd.DataFrame | None) -> pd.DataFrame:
+    """``insee_references`` reçu en table longue (une ligne par niveau et valeur publiée), origine « reçu »."""
+    if references is None or references.empty:
+        return pd.DataFrame(columns=COLONNES)
+    variables = [c for c in references.columns if c not in ("niveau", "libelle_territoire", "ligne_source")
+                 and pd.api.types.is_numeric_dtype(references[c])]
+    lignes = []
+    for _, r in references.iterrows():
+        for v in variables:
+            x = pd.to_numeric(pd.Series([r[v]]), errors="coerce").iloc[0]
+            if pd.isna(x):
+                continue
+            lignes.append({"niveau": r["niveau"], "libelle_territoire": r.get("libelle_territoire"), "variable": v,
+                           "valeur": float(x), "origine": RECU})
+    return pd.DataFrame(lignes, columns=COLONNES)
+
+
+def combiner(calcules: pd.DataFrame, references: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Valeurs reçues et valeurs calculées, une ligne par (niveau, variable) : la valeur reçue l'emporte, case par
+    case ; une valeur calculée ne remplit que ce que ``insee_references`` ne publie pas. Ordre : niveaux reçus, puis
+    niveaux calculés."""
+    recues = references_longues(references)
+    if calcules is None or calcules.empty:
+        return recues.reset_index(drop=True)
+    if recues.empty:
+        return calcules.reset_index(drop=True)
+    deja = set(zip(recues["niveau"], recues["variable"]))
+    garder = [(n, v) not in deja for n, v in zip(calcules["niveau"], calcules["variable"])]
+    return pd.concat([recues, calcules[garder]], ignore_index=True)
+
+
+def en_references(niveaux: pd.DataFrame, variables: Iterable[str] | None = None) -> pd.DataFrame:
+    """La forme de ``insee_references`` : une ligne par niveau (``niveau``, ``libelle_territoire``), une colonne
+    par variable (NaN = ni reçu ni calculé) ; ``compute.qpv.valeur_reference`` la lit telle quelle."""
+    if niveaux is None or niveaux.empty:
+        return pd.DataFrame(columns=["niveau", "libelle_territoire", *(variables or [])])
+    ordre = list(dict.fromkeys(niveaux["niveau"]))
+    large = niveaux.pivot_table(index="niveau", columns="variable", values="valeur", aggfunc="first", dropna=False)
+    libelles = niveaux.dropna(subset=["libelle_territoire"]).groupby("niveau", sort=False)["libelle_territoire"].first()
+    colonnes = list(variables) if variables is not None else list(dict.fromkeys(niveaux["variable"]))
+    large = large.reindex(index=ordre, columns=colonnes)
+    large.columns.name = None
+    large.insert(0, "libelle_territoire", [libelles.get(n) for n in ordre])
+    return large.reset_index().rename(columns={"index": "niveau"})
+
+
+def origine(niveaux: pd.DataFrame | None, niveau: str, variable: str) -> str | None:
+    """Origine d'une valeur de comparaison (« reçu », « calculé », « approximation pondérée », « médiane des
+    QPV ») ; None si le niveau ne l'a pas."""
+    if niveaux is None or niveaux.empty:
+        return None
+    ligne = niveaux[(niveaux["niveau"] == niveau) & (niveaux["variable"] == variable)]
+    return None if ligne.empty else ligne["origine"].iloc[0]
