@@ -294,7 +294,8 @@ def test_comparaison_triee_par_rang(insee):
     classes = comp[comp["rang"].notna()]
     assert list(classes["rang"]) == sorted(classes["rang"])
     assert comp["rang"].isna().iloc[-1] and comp["marque"].iloc[-1] == cq.SECRET
-    assert comp["provenance"].iloc[-1] == cq.MOTIF_SECRET
+    # la case vide de LOC-QP14 imite le secret : sa provenance le dit (« simulé »), jamais « secret statistique » INSEE
+    assert comp["code_qp"].iloc[-1] == "LOC-QP14" and comp["provenance"].iloc[-1] == "simulé"
     assert (comp["nb_classes"] == len(classes)).all()
     # un quartier dont le rapport publie la valeur est marqué « publié », les autres « reconstruit »
     assert {"publié", "reconstruit"} <= set(comp["provenance"])

@@ -1,9 +1,9 @@
 """Les années antérieures d'un rapport : où sont leurs données, de quel territoire, et lecture de leurs tables.
 
 Règle d'emplacement (:func:`dossier_de_l_annee`) : les dossiers d'une année antérieure se déduisent de ceux de
-l'année du rapport en remplaçant l'année dans leur nom — ``data/raw/2020`` -> ``data/raw/2019``,
-``params/2020.yaml`` -> ``params/2019.yaml``, ``/tmp/essai/processed-2020`` -> ``/tmp/essai/processed-2019`` ; un
-dossier dont le nom ne contient pas l'année (``--out /tmp/essai/rapport``) donne ``/tmp/essai/rapport-2019``, à côté
+l'année du rapport en remplaçant l'année dans leur nom — ``data/raw/2032`` -> ``data/raw/2031``,
+``params/2032.yaml`` -> ``params/2031.yaml``, ``/tmp/essai/processed-2032`` -> ``/tmp/essai/processed-2031`` ; un
+dossier dont le nom ne contient pas l'année (``--out /tmp/essai/rapport``) donne ``/tmp/essai/rapport-2031``, à côté
 de lui : un essai ne remplace jamais les tables de ``data/processed/``. Les :data:`HORIZON` années qui précèdent sont
 cherchées ; une année est trouvée si elle a des fichiers bruts ou des tables nettoyées.
 

@@ -1,6 +1,6 @@
 """Registre des indicateurs INSEE des quartiers, tenu comme une donnée : ``data/reference/indicateurs_qpv.csv``.
 
-Une ligne par variable (nom de l'INSEE en minuscules, ou nom explicite des fichiers du rapport 2019) :
+Une ligne par variable (nom de l'INSEE en minuscules, ou nom explicite des fichiers du premier rapport transcrit (data/raw/README.md)) :
 
 - ``libelle``, ``libelle_court``, ``unite`` (« % », « indice », « € par mois », « € par an », « habitants »…),
   ``theme`` (l'un de :data:`THEMES`), ``plus_eleve_est_defavorable`` (« oui », « non », vide = ni l'un ni l'autre) ;
@@ -12,11 +12,11 @@ Une ligne par variable (nom de l'INSEE en minuscules, ou nom explicite des fichi
   * ``moyenne_ponderee`` : moyenne des QPV pondérée par ``base``, exacte (``base`` est le dénominateur du taux) ;
   * ``mediane_non_agregeable`` : médiane ou décile, qui ne s'additionne ni ne se moyenne : un ensemble de QPV est
     décrit par la médiane et l'étendue des valeurs de ses QPV (``base`` : pondération de la moyenne des QPV que le
-    chapitre 1 publie, comme le rapport 2019) ;
+    chapitre 1 publie, comme le premier rapport transcrit) ;
 
 - ``decimales`` (précision affichée), ``diviseur`` (12 : variable annuelle montrée par mois), ``type`` (« entier »,
   « décimal »), ``minimum`` et ``maximum`` (bornes des valeurs, suites Great Expectations ; vide = sans borne) ;
-- ``rubrique_rapport`` : rubrique sous laquelle le chapitre 1 du rapport 2019 range l'indicateur (vide : le thème) ;
+- ``rubrique_rapport`` : rubrique sous laquelle le chapitre 1 du premier rapport transcrit (data/raw/README.md) range l'indicateur (vide : le thème) ;
 - ``colonnes_reference`` / ``notes_reference`` : « niveau=colonne » (séparés par « | ») quand un niveau de
   comparaison publie l'indicateur sous une autre variable ; ``note`` : précision libre.
 

@@ -260,7 +260,7 @@ FORMATS_PROGRAMMATION = {
 
 
 def formats_programmation(vue: pd.DataFrame) -> dict:
-    """Mise en forme des colonnes d'une vue du chapitre 2 ; une colonne d'année (« 2018 ») : :func:`auto`."""
+    """Mise en forme des colonnes d'une vue du chapitre 2 ; une colonne d'année (« 2031 ») : :func:`auto`."""
     formats = {c: FORMATS_PROGRAMMATION[c] for c in vue.columns if c in FORMATS_PROGRAMMATION}
     formats.update({c: auto for c in vue.columns if str(c).isdigit()})
     return formats

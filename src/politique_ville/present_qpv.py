@@ -99,7 +99,7 @@ def rang_texte(valeur) -> str:
 
 
 def annee_texte(valeur) -> str:
-    """Année de reconnaissance d'un quartier : « 2015 », ou « non précisée »."""
+    """Année de reconnaissance d'un quartier : « 2014 », ou « non précisée »."""
     return "non précisée" if _manquant(valeur) else str(valeur)
 
 

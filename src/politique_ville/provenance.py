@@ -11,7 +11,7 @@ Excel, fiches, phrases) : publié, reconstruit, supposé, simulé, approximatif.
 - « approximatif » : le rapport ne donne qu'un ordre de grandeur (« près de », « environ »).
 
 Dans une phrase, une valeur qui n'est pas « publiée » porte une marque visible (:func:`marquer` : « 36 299* »,
-« Hersin-Coupigny (supposé) ») reliée à une légende (:func:`legende`), donnée une fois par section. Dans un tableau :
+« Saint-Omer (supposé) ») reliée à une légende (:func:`legende`), donnée une fois par section. Dans un tableau :
 une colonne « Provenance » quand les provenances se mêlent, sinon une note « Provenance : … » (:func:`note`), reprise
 en première ligne de la feuille Excel.
 

@@ -386,8 +386,8 @@ _NON_MOT = re.compile(r"[^0-9a-z]+")
 
 def intitule_normalise(texte) -> str:
     """Règle de rapprochement des intitulés : minuscules, sans accents, apostrophes, guillemets et ponctuation
-    remplacés par des espaces, millésimes (« 2019 ») retirés, espaces réduits. « Fête de quartier 2019 » et
-    « FÊTE DE QUARTIER – 2020 » donnent tous deux « fete de quartier »."""
+    remplacés par des espaces, millésimes (« 2031 ») retirés, espaces réduits. « Fête de quartier 2031 » et
+    « FÊTE DE QUARTIER – 2032 » donnent tous deux « fete de quartier »."""
     t = unicodedata.normalize("NFKD", str(texte or "").replace("œ", "oe").replace("Œ", "OE"))
     t = "".join(c for c in t if not unicodedata.combining(c)).lower()
     t = _ANNEE.sub(" ", t)

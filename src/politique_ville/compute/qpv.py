@@ -92,7 +92,7 @@ class Indicateur:
     references: dict = field(default_factory=dict)
     notes_references: dict = field(default_factory=dict)
     #: thème du registre (démographie ; revenus et pauvreté ; emploi ; demandeurs d'emploi ; éducation et
-    #: équipements ; activité économique) — ``theme`` garde la rubrique du chapitre 1 du rapport 2019
+    #: équipements ; activité économique) — ``theme`` garde la rubrique du chapitre 1 du premier rapport transcrit (data/raw/README.md)
     theme_registre: str = ""
     #: une valeur plus élevée est-elle défavorable au quartier ? (None : ni l'un ni l'autre)
     defavorable_si_eleve: bool | None = None
@@ -127,7 +127,7 @@ def _depuis_registre(d) -> Indicateur:
 
 
 #: Les indicateurs du registre ``data/reference/indicateurs_qpv.csv`` (:mod:`politique_ville.indicateurs`), dans
-#: son ordre : ceux du rapport 2019 d'abord (dans l'ordre de son chapitre 1), puis les autres variables de l'INSEE.
+#: son ordre : ceux du premier rapport transcrit (data/raw/README.md) d'abord (dans l'ordre de son chapitre 1), puis les autres variables de l'INSEE.
 INDICATEURS: tuple[Indicateur, ...] = tuple(_depuis_registre(d) for d in registre_indicateurs())
 
 _PAR_CODE = {i.code: i for i in INDICATEURS}

@@ -21,7 +21,7 @@ NOTE_EUROS_COURANTS = ("Montants en euros courants : ceux de chaque année, non 
 REGLE_RECONDUITES = (
     "Règle de rapprochement : une action est « reconduite » quand l'année précédente compte une action du même "
     "porteur (nom du référentiel des porteurs) au même intitulé, une fois l'intitulé normalisé (minuscules, sans "
-    "accents ni ponctuation, sans millésime : « Fête de quartier 2019 » = « FÊTE DE QUARTIER – 2020 »). Une paire "
+    "accents ni ponctuation, sans millésime : « Fête de quartier 2031 » = « FÊTE DE QUARTIER – 2032 »). Une paire "
     "d'actions d'un même porteur aux intitulés proches mais différents (ressemblance de {bas:.0%} à moins de "
     "{haut:.0%}, mesurée par difflib) est « douteuse » : elle est listée pour vérification et n'est pas comptée "
     "comme reconduite.")
@@ -46,7 +46,7 @@ def accord(n, singulier: str, pluriel: str | None = None) -> str:
 
 
 def liste(elements) -> str:
-    """« 2017 », « 2017 et 2018 », « 2016, 2017 et 2018 »."""
+    """« 2031 », « 2031 et 2032 », « 2030, 2031 et 2032 »."""
     e = [str(x) for x in elements]
     if not e:
         return ""
