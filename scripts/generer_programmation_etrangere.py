@@ -234,6 +234,79 @@ def actions(n: int) -> list[tuple]:
     return sortie
 
 
+#: Feuille de route du contrat (priorités numérotées comme la colonne « Orientation » de l'export).
+FEUILLE_DE_ROUTE = [
+    ("1", "", "Réussite éducative et soutien à la parentalité", "Cohésion sociale"),
+    ("2", "", "Accès aux soins et prévention santé", "Cohésion sociale"),
+    ("3", "", "Insertion par l'activité économique", "Emploi et développement économique"),
+    ("4", "", "Gestion urbaine de proximité", "Cadre de vie et renouvellement urbain"),
+]
+
+
+def tables_connexes(liste: list[tuple], annee: int) -> dict[str, list[list]]:
+    """Les tables que le territoire fictif fournit déjà au format du dépôt (en-têtes de ``data/raw/2019/``) : feuille
+    de route, tableaux des porteurs (projets déposés, dont deux non retenus), programmes connexes (fonds de cohésion
+    sociale, fonds de concours, ITI, NPNRU, TFPB) et indicateurs d'actions. Tout est fictif."""
+    deposes: dict[str, int] = {}
+    cget = {"Associations": 0, "Institutions": 0}
+    depenses = {"Associations": 0, "Institutions": 0}
+    for (_ident, _intitule, _ecrit, code, *_reste, fins) in liste:
+        deposes[code] = deposes.get(code, 0) + 1
+        groupe = "Associations" if PORTEURS[code][1] == "association" else "Institutions"
+        cget[groupe] += dict(fins).get("etat_credits_specifiques", 0)
+        depenses[groupe] += sum(m for _, m in fins)
+    deposes["G"] = deposes.get("G", 0) + 2  # deux projets déposés, non retenus
+    porteurs = [["tableau", "ordre", "porteur", "nombre_projets"]]
+    for groupe, types in (("Associations", ("association",)), ("Institutions", ("commune", "CCAS", "EPCI"))):
+        ordre = 0
+        for code, (nom, type_, _siret, _rna) in PORTEURS.items():
+            if type_ in types and deposes.get(code):
+                ordre += 1
+                porteurs.append([groupe, str(ordre), nom.upper(), str(deposes[code])])
+    n_assoc = sum(int(r[3]) for r in porteurs[1:] if r[0] == "Associations")
+    n_inst = sum(int(r[3]) for r in porteurs[1:] if r[0] == "Institutions")
+    return {
+        "feuille_de_route": [["priorite", "sous_priorite", "libelle", "pilier"], *map(list, FEUILLE_DE_ROUTE)],
+        "porteurs": porteurs,
+        "porteurs_synthese": [
+            ["tableau", "nombre_projets", "montant_cget", "depenses_subventionnables", "projets_deposes",
+             "projets_retenus"],
+            ["Associations", str(n_assoc), _montant_fr(cget["Associations"]), _montant_fr(depenses["Associations"]),
+             "", ""],
+            ["Institutions", str(n_inst), _montant_fr(cget["Institutions"]), _montant_fr(depenses["Institutions"]),
+             "", ""],
+            ["Ensemble", "", "", "", str(n_assoc + n_inst), str(len(liste))]],
+        "fonds_cohesion_sociale": [
+            ["section", "annee", "objet", "montant", "nombre_volets", "regle"],
+            ["2.1", str(annee), "attribués aux conseils citoyens et associations de quartier (fictif)", "6 000 €", "",
+             ""]],
+        "fonds_concours": [
+            ["tableau", "commune", "projet", "montant_operation", "montant_fdc", "regle_tableau"],
+            ["FDC Politique de la Ville", "Chimère-les-Bains", "Rénovation d'une salle de quartier (fictif)",
+             "100 000", "40 000", "40% des dépenses éligibles avec un montant de fonds de concours plafonné à 70.000 €"]],
+        "iti_feder": [
+            ["type_ligne", "axe", "intitule_axe", "porteur", "projet", "commune", "logements", "complement",
+             "montant_feder", "libelle_rapport"],
+            ["projet", "Axe 1", "Favoriser la création d'activités dans les QPV", "Asso. Passerelles",
+             "Couveuse d'entreprises (fictif)", "Utopie-Saint-Martin", "", "", "",
+             "Asso. Passerelles – Couveuse d'entreprises (fictif)"]],
+        "npnru": [["quartier", "commune", "enveloppe", "instance", "date_decision"],
+                  ["Les Hauts d'Ailleurs", "Ailleurs-la-Rivière", "2 500 000 €", "Comité d'engagement (fictif)",
+                   f"15 mars {annee}"]],
+        "tfpb_conventions": [
+            ["bailleur", "type_acte", "quartier", "communes", "periode", "cadre", "libelle_rapport"],
+            ["Habitat Fictif", "convention", "Quartier des Thermes", "Chimère-les-Bains", f"{annee}-{annee + 1}",
+             "convention d'abattement (fictif)", "Convention Quartier des Thermes"]],
+        "indicateurs_actions": [
+            ["section", "action", "porteur", "indicateur", "annee", "valeur", "unite", "lecture_numerique",
+             "approximatif"],
+            ["2.2", "Médiation de nuit", "Régie de Quartier Fictive", "interventions", str(annee), "120",
+             "interventions", "", "non"],
+            ["2.2", "Médiation de nuit", "Régie de Quartier Fictive", "interventions", str(annee - 1), "95",
+             "interventions", "", "non"]],
+    }
+
+
 def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str | None = None) -> dict[str, Path]:
     out = Path(out)
     raw = out / "raw" / str(annee)
@@ -279,6 +352,10 @@ def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str |
                  "", "non", "", "Fonds de participation des habitants (fictif)"])
     chemins["scdl"] = raw / "subventions_agglomeration_scdl.csv"
     chemins["scdl"].write_bytes(_csv(scdl, ",").encode("utf-8"))
+    # tables déjà au format du dépôt (feuille de route, porteurs, programmes connexes), reprises telles quelles
+    for nom, lignes_table in tables_connexes(liste, annee).items():
+        chemins[nom] = raw / f"{nom}.csv"
+        chemins[nom].write_bytes(_csv(lignes_table, ",").replace("\r\n", "\n").encode("utf-8"))
     # quartiers
     insee = [["CODGEO", "LIBGEO", "LIBCOM", "POP_MUN", "ABCDE", "TP60", "TX_TOT_EMPL"]]
     insee += [[c, nom, commune, str(p), str(d), tp, te] for c, nom, commune, p, d, tp, te in QUARTIERS]
@@ -306,7 +383,15 @@ def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str |
         f"territoire: \"{TERRITOIRE} (données synthétiques)\"\n"
         f"territoire_court: \"CFCA (fictif)\"\n"
         f"departement: \"Département fictif 999\"\n"
-        f"reference_dir: \"{reference_dir_param or ref}\"\n", encoding="utf-8")
+        f"reference_dir: \"{reference_dir_param or ref}\"\n"
+        f"# l'export de la programmation, tel que reçu, lu par sa correspondance (relative au dossier des référentiels)\n"
+        f"correspondance_programmation: \"correspondances/programmation_{annee}.yaml\"\n"
+        f"# subventions de l'agglomération au format SCDL : vérification indépendante (chapitre de concordance)\n"
+        f"scdl:\n"
+        f"  - fichier: subventions_agglomeration_scdl.csv\n"
+        f"    financeur: agglomeration\n"
+        f"    attribuant_siret: \"{PORTEURS['F'][2]}\"\n"
+        f"    attribuant_nom: \"{TERRITOIRE}\"\n", encoding="utf-8")
     (out / "README.md").write_text(
         f"# {TERRITOIRE}, année {annee} : DONNÉES SYNTHÉTIQUES\n\n"
         f"Produit par `scripts/generer_programmation_etrangere.py --actions {n}` : rien ici n'est réel (territoire, "
@@ -318,10 +403,15 @@ def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str |
         f"- `raw/{annee}/subventions_agglomeration_scdl.csv` : subventions de l'agglomération au format SCDL v2, "
         f"avec des différences volontaires (un montant +500 €, une subvention hors programmation, l'agglomération "
         f"absente de son propre fichier) ;\n"
-        f"- `raw/{annee}/insee_qpv.csv` : trois quartiers fictifs ;\n"
+        f"- `raw/{annee}/insee_qpv.csv` : trois quartiers fictifs (population, demandeurs d'emploi, taux de pauvreté, "
+        f"taux d'emploi) ;\n"
+        f"- `raw/{annee}/feuille_de_route.csv`, `porteurs.csv`, `porteurs_synthese.csv` et les programmes connexes "
+        f"(`fonds_cohesion_sociale.csv`, `fonds_concours.csv`, `iti_feder.csv`, `npnru.csv`, `tfpb_conventions.csv`, "
+        f"`indicateurs_actions.csv`) : tables déjà au format du dépôt, petites et fictives ;\n"
         f"- `reference/` : communes, porteurs (avec SIRET et RNA), nomenclature, périmètres, et la correspondance "
         f"`correspondances/programmation_{annee}.yaml` ;\n"
-        f"- `params/{annee}.yaml`.\n\n"
+        f"- `params/{annee}.yaml` : déclare la correspondance (`correspondance_programmation`) et le fichier SCDL "
+        f"(`scdl`).\n\n"
         f"Ce jeu est régénéré à l'identique par le script (vérifié par `tests/test_correspondance.py`) ; ne le "
         f"modifiez pas à la main.\n", encoding="utf-8")
     return chemins

@@ -842,6 +842,86 @@ class Generateur:
                 "insee_national": [str(f) for f in fichiers_nationaux]}
 
 
+# --------------------------------------------------------------------------------------------- évolutions
+
+#: Option ``--evolutions`` : années A-3, A-2 et A (A-1 manque : une lacune), avec des changements connus.
+#: Taux de pauvreté (``tp60``) du premier QPV (« QP990001 ») en A-3, et sa hausse de A-3 à A-2 (points).
+PAUVRETE_INITIALE = 41.0
+HAUSSE_PAUVRETE = 2.5
+#: Taux de pauvreté de l'agglomération en A-3, A-2 et A.
+PAUVRETE_AGGLOMERATION = (18.2, 18.6, 19.0)
+#: Actions de A-3 (rang dans la programmation) : la 1re est reconduite sous un intitulé en capitales suivi du
+#: millésime (même intitulé normalisé), la 2e est arrêtée, la 3e reçoit un intitulé proche (paire douteuse) ; une
+#: action nouvelle, du porteur de la 1re, s'ajoute en A-2. A reprend la programmation de A-2.
+INTITULE_NOUVEAU = "Action nouvelle fictive (évolutions)"
+
+
+def _lignes_csv(chemin: Path) -> list[list[str]]:
+    with open(chemin, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def _ecrire_lignes(chemin: Path, lignes: list[list[str]]) -> None:
+    tampon = io.StringIO()
+    csv.writer(tampon, lineterminator="\n").writerows(lignes)
+    chemin.write_text(tampon.getvalue(), encoding="utf-8")
+
+
+def ecrire_evolutions(out: Path, facteur: float, annee: int, graine: int) -> dict:
+    """Trois années d'un même territoire synthétique, A-3, A-2 et A (A-1 manque), aux changements connus : le taux de
+    pauvreté du premier QPV monte de :data:`HAUSSE_PAUVRETE` points de A-3 à A-2 ; une action est reconduite (intitulé
+    réécrit), une arrêtée, une nouvelle, une paire douteuse ; en A, la géographie prioritaire change (codes 2015
+    « QP99xxxx » -> codes 2024 « QN99xxxxF »). Déterministe ; écrit hors de ``data/raw``."""
+    out = Path(out).resolve()
+    a0, a1, a2 = annee - 3, annee - 2, annee
+    info = Generateur(facteur, a0, graine, codes="qp99").ecrire(out)
+    shutil.rmtree(out / "raw" / str(annee - 1), ignore_errors=True)
+    rng = random.Random(f"{graine}-{facteur}-{annee}-evolutions")
+    brut0 = out / "raw" / str(a0)
+    qpv = _lignes_csv(brut0 / "insee_qpv.csv")
+    pauvrete = {ligne[0]: ("" if ligne[3] != "QPV" else round(rng.uniform(25, 55), 1)) for ligne in qpv[1:]}
+    premier = next(ligne[0] for ligne in qpv[1:] if ligne[3] == "QPV")
+    references = _lignes_csv(brut0 / "insee_references.csv")
+    programmation = _lignes_csv(brut0 / "programmation.csv")
+    for k, a in enumerate((a0, a1, a2)):
+        brut = out / "raw" / str(a)
+        if a != a0:
+            shutil.rmtree(brut, ignore_errors=True)
+            shutil.copytree(brut0, brut)
+        lignes = [qpv[0] + ["tp60"]]
+        for ligne in qpv[1:]:
+            v = pauvrete[ligne[0]]
+            if ligne[0] == premier:
+                v = PAUVRETE_INITIALE + (HAUSSE_PAUVRETE if a != a0 else 0.0) + (0.5 if a == a2 else 0.0)
+            lignes.append(ligne + ["" if v == "" else f"{v:.1f}"])
+        _ecrire_lignes(brut / "insee_qpv.csv", lignes)
+        refs = [references[0] + ["tp60"]] + [
+            r + [f"{PAUVRETE_AGGLOMERATION[k]:.1f}%" if r[0] == "Agglomération" else ""] for r in references[1:]]
+        _ecrire_lignes(brut / "insee_references.csv", refs)
+        if a != a0:
+            entete, actions = programmation[0], [list(ligne) for ligne in programmation[1:]]
+            i_int, i_id = entete.index("intitule"), entete.index("id_action")
+            nouvelle = list(actions[0])
+            nouvelle[i_id], nouvelle[i_int] = f"SYN{a1}-NOUV1", INTITULE_NOUVEAU
+            actions[0][i_int] = f"{actions[0][i_int].upper()} {a1}"
+            actions[2][i_int] = actions[2][i_int].replace("(action fictive", "renforcé (action fictive")
+            _ecrire_lignes(brut / "programmation.csv", [entete, actions[0]] + actions[2:] + [nouvelle])
+        if a == a2:  # géographie prioritaire 2024
+            for nom in ("insee_qpv.csv", "insee_provenance.csv"):
+                f = brut / nom
+                f.write_text(re.sub(r"QP99(\d{4})", r"QN99\1F", f.read_text(encoding="utf-8")), encoding="utf-8")
+        params = (out / "params" / f"{a0}.yaml").read_text(encoding="utf-8")
+        (out / "params" / f"{a}.yaml").write_text(params.replace(f"annee: {a0}", f"annee: {a}"), encoding="utf-8")
+    texte = (f"# Données SYNTHÉTIQUES — fictives, sur plusieurs années\n\nProduites par "
+             f"`scripts/generer_territoire_synthetique.py --facteur {facteur:g} --annee {annee} --graine {graine} "
+             f"--evolutions` : années {a0}, {a1} et {a2} d'un même territoire fictif ({annee - 1} manque). "
+             f"Changements connus : taux de pauvreté du quartier {premier} de {PAUVRETE_INITIALE:.1f} % en {a0} à "
+             f"{PAUVRETE_INITIALE + HAUSSE_PAUVRETE:.1f} % en {a1} ; en {a1}, une action reconduite sous un intitulé "
+             f"réécrit, une arrêtée, une nouvelle, une paire douteuse ; en {a2}, codes de la géographie 2024.\n")
+    (out / "README.md").write_text(texte, encoding="utf-8")
+    return {**info, "annees": [a0, a1, a2], "absente": annee - 1, "quartier_pauvrete": premier}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Génère une année synthétique (données fictives) hors de data/raw.")
     p.add_argument("--facteur", type=float, required=True, help="1 = taille nationale (1 600 QPV, 30 000 actions)")
@@ -855,7 +935,15 @@ def main(argv=None) -> int:
                    help="écrit aussi DIR/insee_national/insee_qpv_national_fictif_<géographie>.xlsx, fichier "
                         "national fictif au format de l'INSEE (variables de l'INSEE en capitales, titre, libellés, "
                         "notes, marqueurs « s » / « nd ») : 2015 (codes « QP99… ») et/ou 2024 (codes « QN99…F »)")
+    p.add_argument("--evolutions", action="store_true",
+                   help="écrit les années A-3, A-2 et A (A-1 manque) d'un même territoire, aux changements connus "
+                        "(taux de pauvreté, actions reconduite, arrêtée, nouvelle, géographie 2024 en A)")
     args = p.parse_args(argv)
+    if args.evolutions:
+        info = ecrire_evolutions(args.out, args.facteur, args.annee, args.graine)
+        print(f"Années synthétiques {', '.join(map(str, info['annees']))} ({info['absente']} manque) : "
+              f"{args.out.resolve()}")
+        return 0
     info = Generateur(args.facteur, args.annee, args.graine, args.codes, args.insee_national).ecrire(args.out)
     print(f"Année synthétique {args.annee} (facteur {args.facteur:g}) : {info['qpv']} QPV, {info['quartiers']} "
           f"quartiers, {info['actions']} actions, {info['communes']} communes, {info['porteurs']} porteurs.")

@@ -178,7 +178,7 @@ def test_parametres_et_referentiels_dans_les_cles_des_etapes_qui_les_declarent(t
     cat = _projet(tmp_path, racine)
     depart = _cles(cat, racine)
     chapitres = {"10_geographie_prioritaire", "20_programmation", "30_contribution_objectifs",
-                 "40_annexe_grille_priorites", "90_concordance", "fiches_quartier"}
+                 "40_annexe_grille_priorites", "50_evolutions", "90_concordance", "fiches_quartier"}
     # une valeur de paramètre (pas le chemin du fichier) : les chapitres, pas la préparation
     assert _changees(depart, _cles(cat, racine, {"annee": 2019, "territoire": "T", "fiches_quartier": 3})) == chapitres
     # les chiffres publiés : les chapitres seulement ; les communes : nettoyages et validation aussi

@@ -131,6 +131,8 @@ CLES_PROGRAMMATION = ("fichier", "disposition", "colonnes", "financeurs", "natur
 #: Colonnes supplémentaires de la programmation produite (gardées telles quelles par le nettoyage).
 COLONNE_LIGNES = "lignes_source"
 COLONNE_PORTEUR_EXPORT = "porteur_export"
+#: Provenance d'un montant tiré de l'export (donnée reçue, non reconstruite) : voir ``provenance.py``.
+PROVENANCE_EXPORT = "publié"
 
 
 def colonne_financeur(code: str) -> str:
@@ -826,12 +828,17 @@ def _programmation(corr: Correspondance, actions: pd.DataFrame, montants: pd.Dat
             out[nat] = textes_montants(m[cols].sum(axis=1, min_count=1) if cols else pd.Series(np.nan, index=m.index))
         out["cget"] = textes_montants(m["etat_credits_specifiques"] if "etat_credits_specifiques" in m.columns
                                       else pd.Series(np.nan, index=m.index))
+    # provenance des montants : un montant lu dans l'export (ou calculé à partir de ses montants par financeur) est
+    # une donnée reçue, ni reconstruite ni supposée (« publié » du vocabulaire de provenance.py)
+    for nat in MONTANTS_AGREGES:
+        if nat in out.columns and f"provenance_{nat}" not in out.columns:
+            out[f"provenance_{nat}"] = PROVENANCE_EXPORT  # montant vide compris : l'absence est, elle aussi, reçue
     canoniques = [col.nom for col in SCHEMAS["programmation"].colonnes]
     for col in SCHEMAS["programmation"].obligatoires:
         if col not in out.columns:
             out[col] = ""
-    extras = [x for x in ("siret", "rna", COLONNE_PORTEUR_EXPORT, "qpv") if x in out.columns]
-    sortie = out[[x for x in canoniques if x in out.columns] + extras].copy()
+    extras = [x for x in ("siret", "rna", COLONNE_PORTEUR_EXPORT, "qpv") if x in out.columns and x not in canoniques]
+    sortie = out[[x for x in canoniques if x in out.columns and not x.startswith("montant_")] + extras].copy()
     if montants is not None:
         for code in montants.columns:
             col = colonne_financeur(code)
@@ -877,12 +884,15 @@ def _financements(montants: pd.DataFrame, ecarts: pd.DataFrame, nom: str) -> pd.
     la ligne de total. Un total fourni par l'export qui diffère est rappelé dans la note."""
     lignes = []
     ecart_de = dict(zip(ecarts["financeur"], zip(ecarts["total_fourni"], ecarts["ecart"])))
+    total = montants.sum(min_count=1).sum(min_count=1)
     for code in montants.columns:
-        note = f"somme des montants des actions de {nom} (correspondance)"
+        note = f"somme des montants des actions de {nom} (correspondance) ; part : montant ÷ montant total"
         if code in ecart_de:
             fourni, ecart = ecart_de[code]
             note += f" ; l'export donne un total de {texte_montant(fourni)} (écart {texte_montant(ecart)})"
-        lignes.append({"type_ligne": "financeur", "financeur": FINANCEURS[code][0], "part": "",
+        somme = montants[code].sum(min_count=1)
+        part = f"{100 * somme / total:.1f}%".replace(".", ",") if total and pd.notna(somme) else ""
+        lignes.append({"type_ligne": "financeur", "financeur": FINANCEURS[code][0], "part": part,
                        "montant": texte_montant(montants[code].sum(min_count=1)), "note": note})
     lignes.append({"type_ligne": "total", "financeur": "Programmation (montant total)", "part": "",
                    "montant": texte_montant(montants.sum(min_count=1).sum(min_count=1)),
@@ -1091,3 +1101,140 @@ def noms_par_identifiant(tables: dict[str, pd.DataFrame], nom: str = "porteur", 
         lignes.append({"identifiant": ident, "genre": genre, "noms": " | ".join(noms), "nombre_de_noms": len(noms),
                        "tables": ", ".join(dict.fromkeys(sel["table"])), "lignes": " ; ".join(par_table)})
     return pd.DataFrame(lignes, columns=COLONNES_NOMS_PAR_IDENTIFIANT)
+
+
+# --------------------------------------------------------------------------------------------- territoire (paramètres)
+
+#: Paramètre de ``params/<annee>.yaml`` qui désigne la correspondance de l'export de la programmation.
+PARAMETRE = "correspondance_programmation"
+
+
+def chemin_correspondance(cat, params: dict | None) -> Path | None:
+    """Le fichier de correspondance désigné par le paramètre ``correspondance_programmation`` (``None`` sans ce
+    paramètre) : chemin absolu, ou relatif au dossier des référentiels du territoire, sinon à la racine du projet.
+    Introuvable : erreur en français qui dit où il a été cherché."""
+    valeur = str((params or {}).get(PARAMETRE) or "").strip()
+    if not valeur:
+        return None
+    chemin = Path(valeur)
+    candidats = [chemin] if chemin.is_absolute() else [Path(cat.reference_dir) / chemin, Path(cat.racine) / chemin]
+    for c in candidats:
+        if c.is_file():
+            return c
+    raise ErreurDonnees(f"fichier de correspondance « {valeur} » (paramètre « {PARAMETRE} ») introuvable ; cherché : "
+                        f"{', '.join(str(c) for c in candidats)}", fichier=valeur)
+
+
+def tables_de_la_correspondance(corr: Correspondance) -> list[str]:
+    """Les tables brutes canoniques qu'une correspondance fournit : ``programmation``, ``financements_programmation``
+    quand les montants sont donnés par financeur (disposition longue, ou colonnes par financeur), et les tables
+    reprises telles quelles."""
+    tables = ["programmation"]
+    if corr.disposition == "long" or corr.financeurs:
+        tables.append("financements_programmation")
+    return tables + [t for t in corr.tables if t not in tables]
+
+
+def fichiers_du_territoire(cat, params: dict | None) -> dict[str, Path]:
+    """Les fichiers que lit le nettoyage en plus des fichiers bruts aux noms du dépôt, pour les clés du runner :
+    la correspondance, l'export qu'elle désigne et les tables qu'elle reprend (``{"correspondance:<nom>": chemin}`` ;
+    plus le fichier des quartiers quand l'export ne situe ses actions que par leur quartier),
+    et les fichiers SCDL du paramètre ``scdl`` (``{"scdl:<nom>": chemin}``). Seuls les fichiers présents sont
+    rendus ; une correspondance illisible ne donne qu'elle-même (le nettoyage dira pourquoi)."""
+    sortie: dict[str, Path] = {}
+    try:
+        chemin = chemin_correspondance(cat, params)
+    except ErreurDonnees:
+        chemin = None
+    if chemin is not None:
+        sortie[f"correspondance:{chemin.name}"] = chemin
+        try:
+            corr = charger_correspondance(chemin)
+        except ErreurDonnees:
+            corr = None
+        if corr is not None:
+            for nom in (corr.fichier, *(spec["fichier"] for spec in corr.tables.values())):
+                f = Path(cat.raw_dir) / nom
+                if nom and f.is_file():
+                    sortie[f"correspondance:{nom}"] = f
+            if "communes" not in corr.colonnes and "insee_qpv" in cat.tables_brutes():  # communes tirées des quartiers
+                sortie["correspondance:insee_qpv"] = cat.fichier_brut("insee_qpv")
+    for entree in (params or {}).get("scdl") or []:
+        nom = str(entree.get("fichier", "")) if isinstance(entree, dict) else ""
+        f = Path(cat.raw_dir) / nom
+        if nom and f.is_file():
+            sortie[f"scdl:{nom}"] = f
+    return sortie
+
+
+def tables_fournies(cat, params: dict | None) -> set[str]:
+    """Tables brutes disponibles pour l'année : les fichiers aux noms du dépôt (``cat.tables_brutes()``) et, si une
+    correspondance est déclarée et son export reçu, les tables canoniques qu'elle fournit. C'est ce que le runner
+    confronte aux entrées requises d'un chapitre (« programmation présente » suit la correspondance, pas le nom du
+    fichier)."""
+    presentes = set(cat.tables_brutes())
+    try:
+        chemin = chemin_correspondance(cat, params)
+        corr = charger_correspondance(chemin) if chemin is not None else None
+    except ErreurDonnees:
+        return presentes
+    if corr is not None and corr.fichier and (Path(cat.raw_dir) / corr.fichier).is_file():
+        presentes |= set(tables_de_la_correspondance(corr))
+    return presentes
+
+
+def _quartiers_bruts(cat) -> pd.DataFrame | None:
+    """La table brute des quartiers, en-têtes de l'INSEE ramenés aux noms internes (code_qp, nom_qp, nom_commune),
+    pour les exports qui ne situent leurs actions que par leur quartier."""
+    from .schemas import renommages_colonnes
+
+    if "insee_qpv" not in cat.tables_brutes():
+        return None
+    brut = cat.lire_brut("insee_qpv")
+    brut = brut.rename(columns=renommages_colonnes("insee_qpv", brut.columns))
+    return brut if {"code_qp", "nom_commune"} <= set(brut.columns) else None
+
+
+def bruts_du_territoire(cat, params: dict | None, refs: Referentiels | None, tables: tuple[str, ...] | None = None
+                        ) -> tuple[dict[str, pd.DataFrame], Resultat | None]:
+    """Les tables brutes à nettoyer (``nettoyage.nettoyer_financements``) : les fichiers aux noms du dépôt présents
+    dans ``cat.raw_dir`` (parmi ``tables``, défaut : ``nettoyage.TABLES_FINANCEMENTS``), puis, si les paramètres
+    déclarent une correspondance (``correspondance_programmation``), les tables qu'elle tire de l'export, qui les
+    remplacent. Renvoie ``(bruts, resultat)`` ; ``resultat`` (écarts des totaux fournis, porteurs à vérifier) vaut
+    ``None`` sans correspondance. Correspondance ou export fautifs : erreurs en français (fichier, ligne, colonne)."""
+    from .nettoyage import TABLES_FINANCEMENTS
+
+    tables = TABLES_FINANCEMENTS if tables is None else tables
+    presentes = set(cat.tables_brutes())
+    bruts = {t: cat.lire_brut(t) for t in tables if t in presentes}
+    chemin = chemin_correspondance(cat, params)
+    if chemin is None:
+        return bruts, None
+    corr = charger_correspondance(chemin)
+    quartiers = _quartiers_bruts(cat) if "communes" not in corr.colonnes else None
+    resultat = appliquer(corr, lire_export(corr, cat.raw_dir), refs, quartiers=quartiers,
+                         autres={t: lire_table(Path(cat.raw_dir) / spec["fichier"]) for t, spec in corr.tables.items()})
+    bruts.update(resultat.bruts())
+    return bruts, resultat
+
+
+def resume_correspondance(resultat: Resultat) -> str:
+    """Une phrase (Markdown) pour le journal du nettoyage : l'export lu, la correspondance, la disposition, le nombre
+    d'actions et de lignes, les écarts de totaux et les identifiants à vérifier (singulier et pluriel)."""
+    corr = resultat.correspondance
+    prog = resultat.tables["programmation"]
+    n = len(prog)
+    disposition = ("longue : une ligne par action et par financeur" if corr.disposition == "long"
+                   else "large : une ligne par action")
+    texte = (f"**Programmation lue dans l'export `{corr.fichier}`** par la correspondance `{corr.nom_yaml}` "
+             f"(disposition {disposition}) : {n} action{'s' if n > 1 else ''}.")
+    e = len(resultat.ecarts)
+    texte += (" Aucun total de financeur de l'export ne diffère de la somme des actions." if e == 0 else
+              f" {e} total{'aux' if e > 1 else ''} de financeur de l'export diffère{'nt' if e > 1 else ''} de la "
+              f"somme des actions (écart{'s' if e > 1 else ''} listé{'s' if e > 1 else ''} ci-dessous, rappelé"
+              f"{'s' if e > 1 else ''} dans la table des financements : ce n'est pas une erreur).")
+    v = len(resultat.porteurs_a_verifier)
+    if v:
+        texte += (f" {v} identifiant{'s' if v > 1 else ''} (SIRET ou RNA) porte{'nt' if v > 1 else ''} plusieurs noms "
+                  f"de porteur : listé{'s' if v > 1 else ''} ci-dessous, jamais fusionnés.")
+    return texte

@@ -38,8 +38,8 @@ from .schemas import (
 )
 
 MAX_ERREURS = 20
-#: Séparateur des communes d'une cellule : « , », « ; », « / », ou un tiret entouré d'espaces (« Béthune - Beuvry »,
-#: graphie de certains fichiers de l'INSEE). Un tiret sans espaces fait partie du nom (« Bruay-la-Buissière »).
+#: Séparateur des communes d'une cellule : « , », « ; », « / », ou un tiret entouré d'espaces (« Lens - Liévin »,
+#: graphie de certains fichiers de l'INSEE). Un tiret sans espaces fait partie du nom (« Saint-Étienne-du-Rouvray »).
 SEPARATEUR_COMMUNES = re.compile(r"\s*[,;/]\s*|\s+[-\u2013\u2014]\s+")
 
 
@@ -81,27 +81,52 @@ _cle_de_texte = functools.lru_cache(maxsize=1 << 16)(_cle)
 
 @dataclass
 class Referentiels:
-    """Référentiels du territoire (``data/reference/``) et de l'année (feuille de route nettoyée)."""
+    """Référentiels du territoire (``data/reference/``) et de l'année (feuille de route nettoyée).
+
+    ``territoire`` : le territoire du référentiel officiel (``reference.Territoire``) quand les paramètres le
+    désignent par son code (``territoire: {niveau, code}``) ; sans ``communes.csv`` dans le dossier des
+    référentiels, les communes viennent alors du Code officiel géographique (:func:`communes_du_cog`).
+    ``nom_territoire`` : nom affiché dans les messages d'erreur."""
 
     communes: pd.DataFrame
     porteurs: pd.DataFrame
     nomenclature: pd.DataFrame
     perimetres: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["nom", "type", "variantes"]))
     feuille_de_route: pd.DataFrame | None = None
+    territoire: object | None = None
+    nom_territoire: str = ""
 
     @classmethod
-    def charger(cls, catalogue) -> "Referentiels":
+    def charger(cls, catalogue, parametres: dict | None = None) -> "Referentiels":
+        """Référentiels du dossier ``catalogue.reference_dir`` ; avec les ``parametres`` de l'année, le territoire
+        désigné par son code. Un ``communes.csv`` du dossier l'emporte (graphies, périmètres tapés à la main) ;
+        sans lui, les communes du territoire viennent du Code officiel géographique. Sans porteurs ni nomenclature
+        (territoire qui n'a que le fichier de l'INSEE), ces référentiels sont vides."""
+        from .parametres import nom_territoire, territoire_du_referentiel
+
         lire = catalogue.lire_reference
-        perimetres = lire("perimetres") if (catalogue.reference_dir / "perimetres.csv").is_file() else None
-        return cls(communes=lire("communes"), porteurs=lire("porteurs"), nomenclature=lire("nomenclature"),
-                   **({"perimetres": perimetres} if perimetres is not None else {}))
+        dossier = catalogue.reference_dir
+        territoire = territoire_du_referentiel(parametres) if parametres else None
+        if (dossier / "communes.csv").is_file() or territoire is None:
+            communes = lire("communes")
+        else:
+            communes = communes_du_cog(territoire)
+        perimetres = lire("perimetres") if (dossier / "perimetres.csv").is_file() else None
+        porteurs = lire("porteurs") if (dossier / "porteurs.csv").is_file() or territoire is None else \
+            pd.DataFrame(columns=["alias", "porteur_canonique", "type_porteur"])
+        nomenclature = lire("nomenclature") if (dossier / "nomenclature.csv").is_file() or territoire is None else \
+            pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"])
+        return cls(communes=communes, porteurs=porteurs, nomenclature=nomenclature,
+                   **({"perimetres": perimetres} if perimetres is not None else {}), territoire=territoire,
+                   nom_territoire=nom_territoire(parametres) if parametres else "")
 
     def __post_init__(self):
         self._communes = {}
-        for _, c in self.communes.iterrows():
-            for v in [c["nom_officiel"], *str(c.get("variantes", "")).split("|")]:
+        variantes = self.communes["variantes"] if "variantes" in self.communes.columns else [""] * len(self.communes)
+        for nom, var in zip(self.communes["nom_officiel"], variantes):
+            for v in [nom, *str(var if isinstance(var, str) else "").split("|")]:
                 if v.strip():
-                    self._communes[cle(v)] = c["nom_officiel"]
+                    self._communes[cle(v)] = nom
         self._perimetres = {}
         for _, p in self.perimetres.iterrows():
             for v in [p["nom"], *str(p.get("variantes", "")).split("|")]:
@@ -123,6 +148,20 @@ class Referentiels:
                     d.setdefault(cle(v), (n["code"], n["libelle"]))
             if str(n.get("parent", "")).strip():
                 self._parents[(n["type"], n["code"])] = n["parent"]
+
+    def codes_territoire(self) -> set[str]:
+        """Codes INSEE des communes du territoire : celles du territoire officiel s'il est désigné par son code,
+        et celles du référentiel des communes qui ont un code."""
+        codes = set(self.territoire.communes) if self.territoire is not None else set()
+        if "code_insee" in self.communes.columns:
+            codes |= {str(c).strip() for c in self.communes["code_insee"] if isinstance(c, str) and c.strip()}
+        return codes
+
+    def libelle_territoire(self) -> str:
+        if self.territoire is not None:
+            return f"« {self.nom_territoire or self.territoire.nom} » ({self.territoire.niveau} {self.territoire.code})" \
+                if self.territoire.code else f"« {self.nom_territoire or self.territoire.nom} »"
+        return f"« {self.nom_territoire} »" if self.nom_territoire else "du référentiel des communes"
 
     # -- recherches (renvoient None si inconnu)
     def commune(self, texte: str) -> str | None:
@@ -473,7 +512,7 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
                 f"géographie 2015 (« QP… »), « {c24} » (ligne {l24}) un code de la géographie 2024 (« QN… ») ; "
                 f"aucune valeur ne se compare d'une géographie à l'autre : un fichier par géographie",
                 ligne=max(l15, l24), colonne=nom)
-        if table == "insee_qpv":
+        if table in ("insee_qpv", "insee_qpv_comparaison"):
             df[COLONNE_GEOGRAPHIE] = geographies
             journal.noter(table, "géographie prioritaire du code de quartier (2015 « QP… », 2024 « QN… », locale "
                           "« LOC-… »)", COLONNE_GEOGRAPHIE, pd.Series(None, index=df.index, dtype="object"),
@@ -681,6 +720,207 @@ def verifier_provenance_insee(provenance: pd.DataFrame, qpv: pd.DataFrame, refer
     err.lever()
 
 
+# --------------------------------------------------------------------------------------------- territoire
+
+def communes_du_cog(territoire) -> pd.DataFrame:
+    """Référentiel des communes d'un territoire du Code officiel géographique (``reference.Territoire``), aux
+    colonnes de ``communes.csv`` : nom officiel, code INSEE, variantes (anciens noms : communes déléguées ou
+    associées), ``contrat_de_ville`` et ``qpv`` inconnus (vides)."""
+    from . import reference
+
+    toutes = reference.communes(alias=True)
+    codes = set(territoire.communes)
+    actuelles = toutes[(toutes["type"] == "COM") & toutes["code"].isin(codes)]
+    anciens = toutes[(toutes["type"] != "COM") & toutes["rattachement"].isin(codes)]
+    variantes = anciens.groupby("rattachement")["nom"].agg(lambda s: " | ".join(sorted(set(s))))
+    return pd.DataFrame({"nom_officiel": actuelles["nom"].values, "code_insee": actuelles["code"].values,
+                         "variantes": [variantes.get(c, "") for c in actuelles["code"]],
+                         "contrat_de_ville": "", "qpv": ""})
+
+
+_SEPARATEUR_CODES = re.compile(r"[\s,;/|]+")
+_CODE_COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+def departement_du_code_qp(code) -> str | None:
+    """Département écrit dans un code de quartier de l'INSEE (« QP062001 », « QN06201M » -> « 62 » ; « QP971001 »
+    -> « 971 » ; « QP02A001 » -> « 2A ») ; None pour un code local."""
+    texte = str(code or "").strip().upper()
+    if not texte.startswith(("QP", "QN")) or len(texte) < 6:
+        return None
+    dep = texte[2:5]
+    return dep[1:] if dep.startswith("0") else dep
+
+
+@dataclass
+class SelectionTerritoire:
+    """Les quartiers du territoire dans un fichier de l'INSEE qui en couvre davantage (national, régional)."""
+
+    brut_territoire: pd.DataFrame  # lignes brutes du territoire (colonnes du fichier)
+    brut_autres: pd.DataFrame      # lignes brutes des autres quartiers
+    #: ligne_source -> (département, région, code de la première commune) de chaque quartier du fichier
+    lieux: dict[int, tuple[str | None, str | None, str | None]]
+    colonne: str                   # colonne qui a servi à la sélection (code_commune ou nom_commune)
+    inconnus: list[str]            # communes du fichier introuvables (ni du territoire ni du COG)
+
+
+def _codes_cellule(v) -> list[str]:
+    if _vide(v):
+        return []
+    codes = []
+    for morceau in _SEPARATEUR_CODES.split(str(v).strip()):
+        m = morceau.strip().upper()
+        if m.isdigit() and len(m) == 4:
+            m = m.zfill(5)  # code lu comme un nombre (« 1001 » pour « 01001 »)
+        if m and m not in codes:
+            codes.append(m)
+    return codes
+
+
+def selectionner_territoire(brut: pd.DataFrame, refs: Referentiels, journal: Journal | None = None
+                            ) -> SelectionTerritoire | None:
+    """Dans le fichier brut des quartiers, ceux du territoire : par le code INSEE de leur(s) commune(s) si le fichier
+    a une colonne de codes (``INSEE_COM``, ``CODE_COM``… : ``schemas.ALIAS_COLONNES``), sinon par le nom de leur(s)
+    commune(s) (un quartier sur plusieurs communes est du territoire si l'une d'elles l'est ; graphies du référentiel
+    des communes et règles du Code officiel géographique). None si le fichier ne couvre que le territoire (il est
+    alors nettoyé tel quel, comme avant) ou si ses colonnes ne permettent pas de choisir (le nettoyage le dira).
+
+    Un quartier dont aucune commune n'est connue (ni du territoire ni du Code officiel géographique) est rangé hors du
+    territoire si le fichier en couvre manifestement davantage (communes d'ailleurs, autres départements dans les
+    codes des quartiers), et le journal le dit ; sinon il reste dans le territoire, où le nettoyage signale sa commune
+    inconnue. Aucun quartier du territoire : :class:`ErreurDonnees` qui nomme le territoire et les communes
+    cherchées."""
+    from . import reference
+
+    fichier = brut.attrs.get("source", {}).get("fichier", "insee_qpv.csv")
+    try:
+        renommages = renommages_colonnes("insee_qpv", [c for c in brut.columns if c != COLONNE_LIGNE])
+    except ValueError:
+        return None
+    df = brut.rename(columns=renommages)
+    if "code_qp" not in df.columns or not ({"code_commune", "nom_commune"} & set(df.columns)) or df.empty:
+        return None
+    lignes = df[COLONNE_LIGNE] if COLONNE_LIGNE in df.columns else pd.Series(range(2, len(df) + 2), index=df.index)
+    codes_t = refs.codes_territoire()
+    if _tout_du_territoire(df, refs, codes_t):
+        return None  # le fichier du seul territoire (cas du premier rapport transcrit) : sans lire le Code officiel géographique
+    cles_t: set[str] = set()
+    if codes_t:
+        toutes = reference.communes(alias=True)
+        du_t = toutes[((toutes["type"] == "COM") & toutes["code"].isin(codes_t)) | toutes["rattachement"].isin(codes_t)]
+        cles_t = {reference.cle_commune(n)[0] for n in du_t["nom"]}
+    cog = reference.communes()
+    lieu_commune = dict(zip(cog["code"], zip(cog["departement"], cog["region"])))
+    region_dep = dict(zip(reference.departements()["code"], reference.departements()["region"]))
+
+    def du_territoire(nom: str) -> bool:
+        return refs.commune(nom) is not None or reference.cle_commune(nom)[0] in cles_t
+
+    n = len(df)
+    statuts, lieux, inconnus = [], {}, []
+    colonne = "code_commune" if "code_commune" in df.columns else "nom_commune"
+    codes_col = df["code_commune"] if "code_commune" in df.columns else pd.Series([None] * n, index=df.index)
+    noms_col = df["nom_commune"] if "nom_commune" in df.columns else pd.Series([None] * n, index=df.index)
+    for code_qp, codes_v, noms_v, ligne in zip(df["code_qp"], codes_col, noms_col, lignes):
+        dep_code = departement_du_code_qp(code_qp)
+        dep_cog = dep_code if dep_code in region_dep else None
+        codes = [c for c in _codes_cellule(codes_v) if _CODE_COMMUNE.match(c)]
+        statut, premiere = None, None
+        if codes:
+            statut = "territoire" if any(c in codes_t for c in codes) else "hors"
+            premiere = codes[0]
+        else:
+            morceaux = [m for m in SEPARATEUR_COMMUNES.split(str(noms_v)) if m.strip()] if not _vide(noms_v) else []
+            if any(du_territoire(m) for m in morceaux):
+                statut = "territoire"
+            for m in morceaux:
+                trouves = reference.codes_par_nom(m, dep_cog)
+                if trouves:
+                    premiere = premiere or (next((c for c in trouves if c in codes_t), None) or trouves[0])
+                    if statut is None:
+                        statut = "territoire" if set(trouves) & codes_t else "hors"
+            if statut is None:
+                statut = "inconnu"
+                inconnus.extend(m.strip() for m in morceaux)
+        dep, reg = lieu_commune.get(premiere, (None, None)) if premiere else (None, None)
+        if dep is None:
+            dep = dep_code
+            reg = region_dep.get(dep_code)
+        statuts.append(statut)
+        lieux[int(ligne)] = (dep or None, reg or None, premiere)
+    statuts = pd.Series(statuts, index=df.index)
+    du_t = statuts == "territoire"
+    if not du_t.any():
+        cherchees = sorted(refs.communes["nom_officiel"]) if len(refs.communes) else sorted(codes_t)
+        exemples = list(dict.fromkeys(str(v) for v in (noms_col if colonne == "nom_commune" else codes_col)
+                                      if not _vide(v)))
+        raise ErreurDonnees(
+            f"le fichier des quartiers ne contient aucun quartier du territoire {refs.libelle_territoire()} : "
+            f"communes cherchées{' (par leur code INSEE)' if colonne == 'code_commune' else ''} ({len(cherchees)}) : "
+            f"{', '.join(cherchees[:15])}{' …' if len(cherchees) > 15 else ''} ; "
+            f"{'codes' if colonne == 'code_commune' else 'communes'} du fichier : "
+            f"{', '.join(exemples[:8])}{' …' if len(exemples) > 8 else ''}", fichier=fichier, colonne=colonne)
+    deps_t = {departement_du_code_qp(c) for c in df.loc[du_t, "code_qp"]}
+    plus_large = (statuts == "hors").any() or any(departement_du_code_qp(c) not in deps_t
+                                                  for c in df.loc[statuts == "inconnu", "code_qp"])
+    if not plus_large:
+        return None
+    garder = du_t
+    if inconnus and journal is not None:
+        journal.avertir(f"{fichier} : {int((statuts == 'inconnu').sum())} quartier(s) dont aucune commune n'est connue "
+                        f"(ni du territoire ni du Code officiel géographique) rangé(s) hors du territoire, pour les "
+                        f"seuls niveaux de comparaison : {', '.join(list(dict.fromkeys(inconnus))[:10])}"
+                        f"{' …' if len(set(inconnus)) > 10 else ''}")
+    if journal is not None:
+        journal.lignes.append({
+            "table": "insee_qpv", "règle": f"quartiers du territoire {refs.libelle_territoire()} retenus (par "
+                                          f"{'code INSEE' if colonne == 'code_commune' else 'nom'} de commune) ; "
+                                          "les autres servent aux niveaux de comparaison (insee_qpv_comparaison)",
+            "colonne": colonne, "valeurs modifiées": int((~garder).sum()),
+            "exemples": f"{int(garder.sum())} quartier(s) du territoire sur {n} dans le fichier"})
+    territoire_, autres = brut[garder.to_numpy()], brut[(~garder).to_numpy()]
+    territoire_.attrs, autres.attrs = dict(brut.attrs), dict(brut.attrs)
+    return SelectionTerritoire(territoire_, autres, lieux, colonne, list(dict.fromkeys(inconnus)))
+
+
+def _tout_du_territoire(df: pd.DataFrame, refs: Referentiels, codes_t: set[str]) -> bool:
+    """Chaque quartier a une commune du territoire, reconnue par son code ou par le référentiel des communes."""
+    codes_col = df["code_commune"] if "code_commune" in df.columns else [None] * len(df)
+    noms_col = df["nom_commune"] if "nom_commune" in df.columns else [None] * len(df)
+    for codes_v, noms_v in zip(codes_col, noms_col):
+        codes = _codes_cellule(codes_v)
+        if codes:
+            if not any(c in codes_t for c in codes):
+                return False
+            continue
+        if _vide(noms_v) or not any(refs.commune(m) is not None for m in SEPARATEUR_COMMUNES.split(str(noms_v))
+                                    if m.strip()):
+            return False
+    return True
+
+
+def table_comparaison(selection: SelectionTerritoire, qpv: pd.DataFrame, autres: pd.DataFrame) -> pd.DataFrame:
+    """Tous les quartiers du fichier, nettoyés (``qpv`` : ceux du territoire ; ``autres`` : les autres, nettoyés
+    sans référentiel des communes), avec ``dans_territoire``, ``departement``, ``region`` et ``code_commune``
+    (première commune) d'après le Code officiel géographique, dans l'ordre du fichier."""
+    communs = [c for c in autres.columns if c in qpv.columns and c != "nom_commune"]
+    t = qpv[communs].copy()
+    if "nom_commune_brut" in qpv.columns:
+        t["nom_commune"] = qpv["nom_commune_brut"].values
+    t["dans_territoire"] = True
+    a = autres.copy()
+    a["dans_territoire"] = False
+    tout = pd.concat([t, a], ignore_index=True, sort=False)
+    tout = tout.sort_values(COLONNE_LIGNE, kind="stable").reset_index(drop=True)
+    lieux = [selection.lieux.get(int(n), (None, None, None)) for n in tout[COLONNE_LIGNE]]
+    tout["departement"] = [d for d, _, _ in lieux]
+    tout["region"] = [r for _, r, _ in lieux]
+    if "code_commune" not in tout.columns:
+        tout["code_commune"] = [c for _, _, c in lieux]
+    tout["dans_territoire"] = tout["dans_territoire"].astype(bool)
+    return tout
+
+
 # --------------------------------------------------------------------------------------------- par famille
 
 TABLES_FINANCEMENTS = ("feuille_de_route", "programmation", "porteurs", "porteurs_synthese",
@@ -722,10 +962,38 @@ def nettoyer_financements(bruts: dict[str, pd.DataFrame], refs: Referentiels, jo
 def nettoyer_insee(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
                    ) -> dict[str, pd.DataFrame]:
     """Nettoie les tables INSEE : quartiers, niveaux de comparaison, provenance ; ajoute ``insee_qpv_communes`` et
-    ``insee_valeurs_manquantes`` (secret statistique marqué comme tel, jamais 0)."""
-    sorties = _nettoyer_tables(TABLES_INSEE, bruts, refs, journal if journal is not None else Journal())
+    ``insee_valeurs_manquantes`` (secret statistique marqué comme tel, jamais 0).
+
+    Un fichier des quartiers qui couvre davantage que le territoire (national, régional) est pris tel quel :
+    ``insee_qpv`` garde les quartiers du territoire (:func:`selectionner_territoire`) et ``insee_qpv_comparaison``
+    tous les quartiers du fichier, avec leur département et leur région, pour les seuls niveaux de comparaison
+    calculés (``compute.niveaux``). Une colonne que le registre des indicateurs ne connaît pas est gardée et
+    signalée au journal (« colonnes non reconnues »)."""
+    journal = journal if journal is not None else Journal()
+    selection = selectionner_territoire(bruts["insee_qpv"], refs, journal) if "insee_qpv" in bruts else None
+    if selection is not None:
+        bruts = {**bruts, "insee_qpv": selection.brut_territoire}
+    erreurs: list[ErreurDonnees] = []
+    try:
+        sorties = _nettoyer_tables(TABLES_INSEE, bruts, refs, journal)
+    except ErreursNettoyage as exc:
+        erreurs += exc.erreurs
+        sorties = {}
+    autres = None
+    if selection is not None:
+        try:
+            autres = nettoyer_table("insee_qpv_comparaison", selection.brut_autres, refs, journal).donnees
+        except ErreursNettoyage as exc:
+            erreurs += exc.erreurs
+    if erreurs:
+        raise ErreursNettoyage(erreurs)
     if "insee_qpv" in sorties:
         qpv = sorties["insee_qpv"]
+        if selection is not None and autres is not None:
+            comparaison = table_comparaison(selection, qpv, autres)
+            _verifier_une_geographie(comparaison, bruts["insee_qpv"].attrs.get("source", {}).get("fichier",
+                                                                                                "insee_qpv"))
+            sorties["insee_qpv_comparaison"] = comparaison
         if "insee_provenance" in sorties and "insee_references" in sorties:
             verifier_provenance_insee(sorties["insee_provenance"], qpv, sorties["insee_references"],
                                       bruts["insee_provenance"].attrs.get("source", {}).get("fichier",
@@ -733,4 +1001,35 @@ def nettoyer_insee(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: 
         sorties["insee_qpv_communes"] = communes_eclatees(qpv, "code_qp", "nom_commune", refs)
         sorties["insee_valeurs_manquantes"] = valeurs_manquantes_insee(qpv, sorties.get("insee_provenance"),
                                                                        bruts["insee_qpv"])
+    _signaler_colonnes_non_reconnues(sorties, bruts, journal)
     return sorties
+
+
+def _verifier_une_geographie(comparaison: pd.DataFrame, fichier: str):
+    """Les quartiers du territoire et les autres sont d'une même géographie prioritaire (2015 ou 2024)."""
+    geos = comparaison[COLONNE_GEOGRAPHIE].dropna()
+    if {"2015", "2024"} <= set(geos):
+        l15 = comparaison.loc[geos.index[geos == "2015"][0]]
+        l24 = comparaison.loc[geos.index[geos == "2024"][0]]
+        raise ErreurDonnees(
+            f"le fichier mêle les deux géographies prioritaires : « {l15['code_qp']} » (ligne "
+            f"{int(l15[COLONNE_LIGNE])}) est un code de la géographie 2015 (« QP… »), « {l24['code_qp']} » (ligne "
+            f"{int(l24[COLONNE_LIGNE])}) un code de la géographie 2024 (« QN… ») ; aucune valeur ne se compare d'une "
+            f"géographie à l'autre : un fichier par géographie", fichier=fichier, colonne="code_qp")
+
+
+def _signaler_colonnes_non_reconnues(sorties: dict[str, pd.DataFrame], bruts: dict[str, pd.DataFrame],
+                                     journal: Journal):
+    """« colonnes non reconnues » : colonnes des tables INSEE que le registre des indicateurs ne connaît pas,
+    gardées telles quelles (jamais retirées en silence)."""
+    from .indicateurs import colonnes_non_reconnues
+
+    for table in ("insee_qpv", "insee_references"):
+        if table not in sorties:
+            continue
+        inconnues = colonnes_non_reconnues(sorties[table].columns)
+        if inconnues:
+            fichier = bruts[table].attrs.get("source", {}).get("fichier", table)
+            journal.avertir(f"{fichier} : colonne(s) non reconnue(s) par le registre des indicateurs "
+                            f"(data/reference/indicateurs_qpv.csv), gardée(s) telle(s) quelle(s), sans comparaison : "
+                            f"{', '.join(inconnues)}")

@@ -25,7 +25,17 @@ PARAMETRES = {
                                           "quartiers, pour un échantillon) ou une liste de codes de quartier"),
     "reference_dir": (str, "dossier des référentiels du territoire (communes, porteurs, nomenclature, chiffres "
                            "publiés), relatif à la racine du projet ; défaut : data/reference"),
+    "correspondance_programmation": (str, "fichier YAML de correspondance de l'export de la programmation (voir "
+                                          "data/reference/correspondances/README.md), relatif à la racine du projet "
+                                          "ou au dossier des référentiels ; sans lui, la programmation est lue dans "
+                                          "les fichiers bruts aux noms du dépôt (programmation.csv…)"),
+    "scdl": (list, "fichiers de subventions au format national SCDL « Subventions », source indépendante : liste de "
+                   "{fichier: (dans le dossier des fichiers bruts), financeur: (financeur de la programmation : "
+                   "etat_credits_specifiques, agglomeration, communes…), attribuant_siret: \"…\", attribuant_nom: "
+                   "\"…\"}"),
 }
+#: Clés permises de chaque fichier du paramètre ``scdl`` (``fichier`` et ``financeur`` obligatoires).
+CLES_SCDL = ("fichier", "financeur", "attribuant_siret", "attribuant_nom")
 OBLIGATOIRES = ("annee", "territoire")
 #: Clés permises du paramètre ``territoire`` donné comme territoire du référentiel officiel.
 CLES_TERRITOIRE = ("niveau", "code", "nom")
@@ -56,6 +66,8 @@ def charger_parametres(racine: Path, annee: int, fichier: Path | str | None = No
                            + f" ; paramètres permis : {', '.join(PARAMETRES)}")
         elif not isinstance(valeur, PARAMETRES[nom][0]) or isinstance(valeur, bool):
             erreurs.append(f"paramètre « {nom} » : {PARAMETRES[nom][1]} attendu(e), trouvé « {valeur} »")
+        elif nom == "scdl":
+            erreurs += verifier_scdl(valeur)
         elif nom == "territoire" and isinstance(valeur, dict):
             territoire, erreurs_territoire = verifier_territoire(valeur)
             erreurs += erreurs_territoire
@@ -67,6 +79,28 @@ def charger_parametres(racine: Path, annee: int, fichier: Path | str | None = No
     if int(params["annee"]) != int(annee):
         raise EchecExecution(f"{chemin} : annee = {params['annee']} alors que l'année demandée est {annee}.")
     return params
+
+
+def verifier_scdl(valeur: list) -> list[str]:
+    """Vérifie la forme du paramètre ``scdl`` : une liste de {fichier, financeur, attribuant_siret, attribuant_nom} ;
+    ``fichier`` et ``financeur`` obligatoires. Renvoie la liste des erreurs (en français). Le financeur et le contenu
+    des fichiers sont vérifiés au nettoyage (``scdl.lire_scdl_du_territoire``)."""
+    erreurs = []
+    for i, entree in enumerate(valeur, start=1):
+        if not isinstance(entree, dict):
+            erreurs.append(f"paramètre « scdl », fichier n° {i} : attendu {{fichier: …, financeur: …}}, trouvé "
+                           f"« {entree} »")
+            continue
+        for cle in entree:
+            if cle not in CLES_SCDL:
+                proche = difflib.get_close_matches(str(cle), CLES_SCDL, n=1)
+                erreurs.append(f"paramètre « scdl », fichier n° {i} : clé inconnue « {cle} »"
+                               + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
+                               + f" ; clés permises : {', '.join(CLES_SCDL)}")
+        for cle in ("fichier", "financeur"):
+            if not str(entree.get(cle) or "").strip():
+                erreurs.append(f"paramètre « scdl », fichier n° {i} : « {cle} » absent")
+    return erreurs
 
 
 def verifier_territoire(valeur: dict) -> tuple[dict | None, list[str]]:

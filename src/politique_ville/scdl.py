@@ -348,3 +348,87 @@ def verification_independante(comparaison: pd.DataFrame, fichier: str = "") -> p
         "statut": comparaison["statut"],
         "explication": comparaison["statut"].map(explications),
     })
+
+
+# --------------------------------------------------------------------------------------------- territoire (paramètres)
+
+def lire_scdl_du_territoire(cat, params: dict | None) -> list[tuple[dict, pd.DataFrame]]:
+    """Les fichiers SCDL déclarés par le paramètre ``scdl`` (liste de {fichier, financeur, attribuant_siret,
+    attribuant_nom}), lus dans le dossier des fichiers bruts et vérifiés (:func:`lire_scdl`) : ``[(entrée,
+    table)]``, dans l'ordre des paramètres. Un fichier absent, d'un autre attribuant que celui déclaré, ou fautif :
+    erreur en français qui nomme le fichier (et la ligne)."""
+    sortie = []
+    for entree in (params or {}).get("scdl") or []:
+        fichier = str(entree.get("fichier", "")).strip()
+        chemin = Path(cat.raw_dir) / fichier
+        if not chemin.is_file():
+            raise ErreurDonnees(f"fichier SCDL « {fichier} » (paramètre « scdl ») absent du dossier des fichiers bruts",
+                                fichier=str(chemin))
+        siret = entree.get("attribuant_siret")
+        sortie.append((dict(entree), lire_scdl(chemin, financeur=str(entree.get("financeur", "")).strip() or None,
+                                               attribuant_siret=str(siret) if siret not in (None, "") else None,
+                                               attribuant_nom=entree.get("attribuant_nom") or None)))
+    return sortie
+
+
+def verifications_du_territoire(cat, params: dict | None, programmation: pd.DataFrame | None) -> list[dict]:
+    """Pour chaque fichier SCDL déclaré, la vérification indépendante de la programmation (table nettoyée, avec ses
+    colonnes ``montant_<financeur>``) : une entrée par fichier, dans l'ordre des paramètres, avec ``fichier``,
+    ``financeur`` (libellé), ``attribuant`` (nom lu dans le fichier), ``comparaison`` (:func:`comparer`), ``vue``
+    (:func:`verification_independante`), ``comptes`` (:func:`compter_statuts`) et ``differences`` (les lignes de
+    ``vue`` qui ne concordent pas). Sans programmation : liste vide."""
+    if programmation is None:
+        return []
+    sortie = []
+    for entree, table in lire_scdl_du_territoire(cat, params):
+        comparaison = comparer(table, programmation, table["financeur"].iloc[0] if len(table) else None)
+        vue = verification_independante(comparaison, entree["fichier"])
+        sortie.append({"fichier": entree["fichier"], "financeur": FINANCEURS[table["financeur"].iloc[0]][0],
+                       "attribuant": str(table["nomAttribuant"].iloc[0]) if len(table) else "",
+                       "comparaison": comparaison, "vue": vue, "comptes": compter_statuts(comparaison),
+                       "differences": vue[vue["statut"] != CONCORDE].reset_index(drop=True)})
+    return sortie
+
+
+def tableau_des_comptes(comptes: dict[str, int]) -> pd.DataFrame:
+    """Les comptes par statut (:func:`compter_statuts`) en table : ``statut``, ``porteurs`` (0 compris), dans l'ordre
+    de :data:`STATUTS`, puis une ligne « ensemble »."""
+    lignes = [{"statut": s, "porteurs": int(comptes.get(s, 0))} for s in STATUTS]
+    lignes.append({"statut": "ensemble", "porteurs": sum(int(comptes.get(s, 0)) for s in STATUTS)})
+    return pd.DataFrame(lignes)
+
+
+def phrase_verification(verif: dict) -> str:
+    """Une phrase en français qui résume une vérification indépendante (:func:`verifications_du_territoire`) :
+    nombre de porteurs comparés, qui concordent, qui diffèrent, absents d'un côté (singulier et pluriel)."""
+    c = verif["comptes"]
+    total = sum(c.values())
+
+    def n(k, sing, plur):
+        return f"{k} {sing if abs(k) < 2 else plur}"
+
+    if total == 0:
+        return (f"Le fichier « {verif['fichier']} » ({verif['attribuant']}) ne contient aucune subvention à comparer "
+                f"et la programmation n'a aucun montant de ce financeur ({verif['financeur']}).")
+    morceaux = [n(c[CONCORDE], "concorde", "concordent"), n(c[DIFFERE], "diffère", "diffèrent"),
+                n(c[ABSENT_PROGRAMMATION], "est absent de la programmation", "sont absents de la programmation"),
+                n(c[ABSENT_SCDL], "est absent du fichier SCDL", "sont absents du fichier SCDL")]
+    return (f"Vérification indépendante par le fichier « {verif['fichier']} » ({verif['attribuant']}, financeur de la "
+            f"programmation : {verif['financeur']}) : {n(total, 'porteur comparé', 'porteurs comparés')} ; "
+            f"{', '.join(morceaux[:-1])} et {morceaux[-1]}.")
+
+
+#: Colonnes de :func:`verification_independante` montrées dans la liste des différences, et leurs intitulés.
+COLONNES_DIFFERENCES = {"libelle": "subvention (financeur à porteur)", "valeur_independante": "montant SCDL",
+                        "valeur_programmation": "montant de la programmation",
+                        "ecart": "écart (SCDL − programmation)", "statut": "statut", "explication": "explication"}
+#: Colonnes de montants (intitulés) de la liste des différences.
+MONTANTS_DIFFERENCES = ("montant SCDL", "montant de la programmation", "écart (SCDL − programmation)")
+#: Phrase du chapitre de concordance quand aucun fichier SCDL n'est déclaré (``{annee}``).
+SANS_SCDL = ("Aucun fichier de subventions au format SCDL n'est déclaré pour {annee} (paramètre `scdl` des paramètres "
+             "de l'année) ou la programmation manque : pas de vérification indépendante par cette voie.")
+
+
+def differences_affichees(verif: dict) -> pd.DataFrame:
+    """Les différences d'une vérification (:func:`verifications_du_territoire`) avec des intitulés français."""
+    return verif["differences"][list(COLONNES_DIFFERENCES)].rename(columns=COLONNES_DIFFERENCES)

@@ -18,7 +18,8 @@ Genres de colonne :
 - ``code_qp`` : code de quartier, d'une des deux géographies prioritaires de l'INSEE (2015 : « QP062001 » ;
   2024 : « QN06201M », « QN0620001 ») ou code local (« LOC-QP01 » à « LOC-QP9999 », « LOC-QC01 »…), voir
   :data:`MOTIF_CODE_QP` et :func:`geographie_qpv` ;
-- ``provenance`` : « publié », « reconstruit » ou « non publié ».
+- ``provenance`` : « publié », « reconstruit », « non publié », « supposé », « simulé » ou « approximatif »
+  (vocabulaire : :mod:`politique_ville.provenance`).
 
 Noms de colonnes des fichiers de l'INSEE : un fichier tel que l'INSEE le publie (« CODGEO », « LIBGEO », « LIBCOM »,
 « POP_MUN »…) est accepté sans retouche ; ses en-têtes sont ramenés aux noms internes par
@@ -31,8 +32,8 @@ import re
 from dataclasses import dataclass, field
 
 GENRES_NUMERIQUES = ("montant", "taux", "indice", "effectif", "annee", "nombre")
-PROVENANCES = ("publié", "reconstruit", "non publié")
-#: Code d'un QPV de la géographie 2015 (en vigueur jusqu'au 31 décembre 2023) : « QP », le département sur trois
+PROVENANCES = ("publié", "reconstruit", "non publié", "supposé", "simulé", "approximatif")
+#: Code d'un QPV de la géographie 2015 (en vigueur jusqu'à l'entrée en vigueur de la géographie 2024) : « QP », le département sur trois
 #: caractères (« 062 », « 971 », « 02A » ou « 02B » pour la Corse) puis trois chiffres : « QP062001 ».
 MOTIF_CODE_QP_2015 = r"QP(?:\d{3}|02[AB])\d{3}"
 #: Code d'un QPV de la géographie 2024 (en vigueur depuis le 1er janvier 2024) : « QN », le département (deux
@@ -139,6 +140,14 @@ SCHEMAS: dict[str, Schema] = {s.table: s for s in [
         C("provenance_credits_specifiques", "provenance", obligatoire=False),
         C("provenance_cget", "provenance", obligatoire=False),
         C("source", obligatoire=False),
+        # programmation tirée d'un export par une correspondance déclarée (correspondance.py) : identifiants du
+        # porteur, quartier(s) de l'action, nom du porteur tel qu'écrit dans l'export, lignes de l'export, et le
+        # montant de chacun des neuf financeurs canoniques (correspondance.FINANCEURS)
+        C("siret", obligatoire=False), C("rna", obligatoire=False), C("qpv", obligatoire=False),
+        C("porteur_export", obligatoire=False), C("lignes_source", obligatoire=False),
+        *(C(f"montant_{code}", "montant", obligatoire=False) for code in (
+            "etat_credits_specifiques", "etat_droit_commun", "agglomeration", "communes", "departement", "region",
+            "caf", "bailleurs", "autres")),
     ), cle=("id_action",), description="une ligne par action de la programmation"),
     Schema("porteurs", (
         C("tableau", non_vide=True), C("ordre", "effectif"), C("porteur", "porteur", non_vide=True),
@@ -189,11 +198,23 @@ SCHEMAS: dict[str, Schema] = {s.table: s for s in [
         C("code_qp", "code_qp", non_vide=True), C("nom_qp"), C("nom_commune", "communes", non_vide=True),
         # un fichier de l'INSEE ne liste que des QPV : sans colonne « type_quartier », tous ses quartiers sont des QPV
         C("type_quartier", non_vide=True, defaut="QPV"), C("annee_reconnaissance", "annee", obligatoire=False),
+        # codes INSEE de la (des) commune(s) du quartier, quand le fichier les donne (sélection du territoire)
+        C("code_commune", obligatoire=False),
         *(c if c.nom in ("pop_mun",) else Colonne(c.nom, c.genre, False, False, c.unite_brute, c.decimales)
           for c in INDICATEURS_INSEE),
     ), cle=("code_qp",), famille="insee",
         description="indicateurs INSEE par quartier ; cellule vide, « s » ou « n.s. » = secret "
                     "statistique, « nd » ou « n.d. » = non disponible (jamais 0)"),
+    # le reste d'un fichier national ou régional (et les QPV du territoire, marqués ``dans_territoire``) : sert aux
+    # seuls niveaux de comparaison calculés (compute/niveaux.py) ; communes gardées telles que le fichier les écrit,
+    # département et région de chaque quartier ajoutés d'après le Code officiel géographique (nettoyage.py)
+    Schema("insee_qpv_comparaison", (
+        C("code_qp", "code_qp", non_vide=True), C("nom_qp"), C("nom_commune", obligatoire=False),
+        C("code_commune", obligatoire=False), C("type_quartier", non_vide=True, defaut="QPV"),
+        C("annee_reconnaissance", "annee", obligatoire=False),
+        *(Colonne(c.nom, c.genre, False, False, c.unite_brute, c.decimales) for c in INDICATEURS_INSEE),
+    ), cle=("code_qp",), famille="insee",
+        description="tous les quartiers du fichier de l'INSEE, pour les niveaux de comparaison calculés"),
     Schema("insee_references", (
         C("niveau", non_vide=True), C("libelle_territoire"),
         *(Colonne(c.nom, c.genre, False, False, "€ par mois" if c.nom == "decuc_q2" else c.unite_brute, c.decimales)
@@ -227,7 +248,9 @@ def genre_implicite(table: str, colonne: str) -> str | None:
 #: - ``CODGEO`` / ``CODE_QP`` / ``CODE_QPV`` / ``QP`` (code du quartier, géographie 2015 ou 2024) -> ``code_qp`` ;
 #: - ``LIBGEO`` / ``LIB_QP`` / ``LIBQP`` / ``NOM_QP`` / ``LIB_QPV`` / ``NOM_QPV`` (nom du quartier) -> ``nom_qp`` ;
 #: - ``LIBCOM`` / ``LIB_COM`` / ``COMMUNES`` / ``NOM_COM`` / ``NOM_COMMUNE`` / ``COMMUNE_QP`` (commune(s) du quartier,
-#:   plusieurs séparées par « , », « ; », « / » ou « - » entouré d'espaces) -> ``nom_commune``.
+#:   plusieurs séparées par « , », « ; », « / » ou « - » entouré d'espaces) -> ``nom_commune`` ;
+#: - ``INSEE_COM`` / ``CODE_COM`` / ``DEPCOM`` / ``CODE_COMMUNE`` / ``CODE_INSEE``… (code(s) INSEE de la (des)
+#:   commune(s), séparés par « , », « ; », « / » ou des espaces) -> ``code_commune``.
 #:
 #: Toute autre colonne nommée comme une variable (lettres sans accents, chiffres, « _ » : « POP_MUN », « Ind_Jeune »,
 #: « pmimp », « DECUC_Q2 », « TX_TOT_EMPL », « A »…) prend son nom en minuscules (« pop_mun »…), celui des schémas
@@ -238,8 +261,13 @@ ALIAS_COLONNES: dict[str, dict[str, str]] = {
         "libgeo": "nom_qp", "lib_qp": "nom_qp", "libqp": "nom_qp", "lib_qpv": "nom_qp", "nom_qpv": "nom_qp",
         "libcom": "nom_commune", "lib_com": "nom_commune", "communes": "nom_commune", "nom_com": "nom_commune",
         "commune_qp": "nom_commune",
+        # code(s) INSEE de la (des) commune(s) du quartier
+        "insee_com": "code_commune", "code_com": "code_commune", "codecom": "code_commune", "com": "code_commune",
+        "cod_com": "code_commune", "depcom": "code_commune", "code_commune": "code_commune",
+        "codes_communes": "code_commune", "code_insee": "code_commune", "codgeo_com": "code_commune",
     },
 }
+ALIAS_COLONNES["insee_qpv_comparaison"] = ALIAS_COLONNES["insee_qpv"]
 _NOM_DE_VARIABLE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 

@@ -73,6 +73,13 @@ class RapportValidation:
     par_table: list[dict]
     duree: float = 0.0
     docs: str = ""
+    #: (table, colonne) des tables INSEE que le registre des indicateurs ne connaît pas : « colonnes non reconnues »,
+    #: gardées telles quelles (aucune attente de type ni d'intervalle ne porte sur elles)
+    non_reconnues: list[tuple[str, str]] = field(default_factory=list)
+
+    def colonnes_non_reconnues(self) -> pd.DataFrame:
+        return pd.DataFrame([{"table": t, "colonne non reconnue": c} for t, c in self.non_reconnues],
+                            columns=["table", "colonne non reconnue"])
 
     def resume(self) -> pd.DataFrame:
         return pd.DataFrame(self.par_table, columns=["table", "étape", "attentes", "réussies", "échecs"])
@@ -177,13 +184,21 @@ def attentes_traitees(table: str, traitee: pd.DataFrame, brut: pd.DataFrame | No
     colonnes = [(c.nom, c.genre, c) for c in schema.colonnes if c.nom in traitee.columns]
     colonnes += [(c, genre_implicite(table, c), None) for c in traitee.columns
                  if genre_implicite(table, c) and schema.colonne(c) is None]
+    registre = _registre_insee(schema)
+    colonnes += [(c, registre[c].genre, None) for c in traitee.columns
+                 if c in registre and schema.colonne(c) is None and not genre_implicite(table, c)]
     for nom, genre, col in colonnes:
         if genre in GENRES_NUMERIQUES:
-            a.append(Attente("ExpectColumnValuesToBeInTypeList", {"column": nom, "type_list": ["float64", "int64"]}))
-            if genre == "taux":
-                a.append(Attente("ExpectColumnValuesToBeBetween", {"column": nom, "min_value": 0, "max_value": 100}))
-            elif genre != "nombre":
-                a.append(Attente("ExpectColumnValuesToBeBetween", {"column": nom, "min_value": 0, **filtre}))
+            if nom in registre:  # indicateur du registre (data/reference/indicateurs_qpv.csv) : type et bornes
+                a.extend(_attentes_du_registre(registre[nom], nom, filtre))
+            else:
+                a.append(Attente("ExpectColumnValuesToBeInTypeList",
+                                 {"column": nom, "type_list": ["float64", "int64"]}))
+                if genre == "taux":
+                    a.append(Attente("ExpectColumnValuesToBeBetween",
+                                     {"column": nom, "min_value": 0, "max_value": 100}))
+                elif genre != "nombre":
+                    a.append(Attente("ExpectColumnValuesToBeBetween", {"column": nom, "min_value": 0, **filtre}))
             if genre == "montant" and brut is not None and nom in brut.columns and not (col and col.unite_brute):
                 total = _total_brut(brut[nom])
                 if total is not None:
@@ -212,6 +227,50 @@ def attentes_traitees(table: str, traitee: pd.DataFrame, brut: pd.DataFrame | No
     elif schema.cle:
         a.append(Attente("ExpectCompoundColumnsToBeUnique", {"column_list": list(schema.cle), **filtre}))
     return a
+
+
+def _registre_insee(schema) -> dict:
+    """Le registre des indicateurs (variable -> définition) pour une table de la famille INSEE, sinon vide."""
+    if schema is None or schema.famille != "insee":
+        return {}
+    from .indicateurs import par_variable
+
+    return par_variable()
+
+
+def _attentes_du_registre(d, nom: str, filtre: dict) -> list[Attente]:
+    """Attentes d'un indicateur d'après le registre : colonne numérique, valeurs dans [minimum, maximum]."""
+    a = [Attente("ExpectColumnValuesToBeInTypeList", {"column": nom, "type_list": ["float64", "int64"]})]
+    bornes = {k: v for k, v in (("min_value", d.minimum), ("max_value", d.maximum)) if v is not None}
+    if bornes:
+        a.append(Attente("ExpectColumnValuesToBeBetween", {"column": nom, **bornes, **filtre}))
+    return a
+
+
+def colonnes_non_reconnues(traitees: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
+    """(table, colonne) des tables INSEE nettoyées que le registre des indicateurs ne connaît pas."""
+    from .indicateurs import colonnes_non_reconnues as non_reconnues
+
+    return [(t, c) for t, df in sorted(traitees.items())
+            if t in SCHEMAS and SCHEMAS[t].famille == "insee" and t != "insee_provenance"
+            for c in non_reconnues(df.columns)]
+
+
+def brut_de_la_table(table: str, bruts: dict[str, pd.DataFrame], traitees: dict[str, pd.DataFrame]
+                     ) -> pd.DataFrame | None:
+    """La table brute d'une table traitée, pour « rien de perdu ni d'inventé » (en-têtes ramenés aux noms internes).
+    Fichier de l'INSEE plus large que le territoire : ``insee_qpv`` répond des seules lignes du territoire, et
+    ``insee_qpv_comparaison`` de tout le fichier."""
+    if table == "insee_qpv_comparaison":
+        return brut_renomme("insee_qpv", bruts["insee_qpv"]) if "insee_qpv" in bruts else None
+    if table not in bruts:
+        return None
+    brut = brut_renomme(table, bruts[table])
+    if table == "insee_qpv" and "insee_qpv_comparaison" in traitees and COLONNE_LIGNE in brut.columns \
+            and COLONNE_LIGNE in traitees[table].columns:
+        gardees = set(pd.to_numeric(traitees[table][COLONNE_LIGNE]).astype(int))
+        brut = brut[pd.to_numeric(brut[COLONNE_LIGNE]).astype(int).isin(gardees)]
+    return brut
 
 
 def _attentes_derivees(table, traitee, refs: Referentiels) -> list[Attente]:
@@ -282,7 +341,7 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
                     df = df.assign(est_total=df[col].fillna("").str.strip().str.upper() == val.upper())
                 travaux.append((table, "brut", df, attentes_brutes(table, brut)))
         for table, traitee in sorted(traitees.items()):
-            brut = brut_renomme(table, bruts[table]) if table in bruts else None
+            brut = brut_de_la_table(table, bruts, traitees)
             travaux.append((table, "traité", _vers_gx(traitee), attentes_traitees(table, traitee, brut, refs, traitees)))
         echecs, par_table, n = [], [], 0
         for table, etape, df, attentes in travaux:
@@ -309,7 +368,8 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
                               "échecs": len(attentes) - ok})
         ctx.build_data_docs(site_names=["rapport"])  # une seule construction des Data Docs, pour toutes les tables
         rendre_hors_ligne(docs_dir)  # styles et scripts copiés à côté des pages : lisibles sans Internet
-        rapport = RapportValidation(not echecs, n, echecs, par_table, docs=str(docs_dir / "index.html"))
+        rapport = RapportValidation(not echecs, n, echecs, par_table, docs=str(docs_dir / "index.html"),
+                                    non_reconnues=colonnes_non_reconnues(traitees))
         return rapport
     finally:
         shutil.rmtree(projet, ignore_errors=True)

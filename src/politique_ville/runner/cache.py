@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..catalog import Catalogue, empreinte
-from .steps import TOUT, Declaration
+from .steps import TOUT, Declaration, fichiers_declares
 
 MANIFESTE = ".execution.json"
 PAQUET = Path(__file__).resolve().parents[1]
@@ -63,6 +63,9 @@ class Entrees:
     def __init__(self, cat: Catalogue, params: dict):
         self.cat, self.params = cat, params
         self._memo: dict[Path, str] = {}
+        #: années antérieures utilisables (année -> dossier de leurs tables nettoyées) et écartées (année -> raison)
+        self.anterieures: dict[int, Path] = {}
+        self.ecartees: dict[int, str] = {}
 
     def _empreinte(self, chemin: Path) -> str:
         if chemin not in self._memo:
@@ -99,8 +102,13 @@ class Entrees:
     def cle(self, decl: Declaration, notebook: Path, tables_dir: Path | None) -> str:
         """Clé d'une étape ; ``tables_dir`` : où sont les tables nettoyées qu'elle lira (transit ou publiées)."""
         entrees = {**self.bruts(decl.bruts), **self.referentiels(decl.referentiels)}
+        entrees.update({k: self._empreinte(f) for k, f in fichiers_declares(decl, self.cat, self.params).items()})
         if decl.tables:
             entrees.update(self.tables(decl.tables, tables_dir))
+        if decl.anterieures:  # tables des années antérieures : « 2031:table:programmation »
+            for annee, dossier in sorted(self.anterieures.items()):
+                entrees.update({f"{annee}:{k}": h for k, h in self.tables(decl.anterieures, dossier).items()})
+            entrees.update({f"{annee}:ecartee": raison for annee, raison in sorted(self.ecartees.items())})
         return cle(entrees, self.valeurs(decl.parametres), self._empreinte(notebook), empreinte_code())
 
     def tables_produites(self, decl: Declaration, dossier: Path) -> dict[str, str]:

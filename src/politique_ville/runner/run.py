@@ -12,6 +12,13 @@
 5. validation ; vérification de la liste des fiches ; chapitres en parallèle ; fiches quartier par lots ;
 6. index, manifeste ; publication des tables nettoyées puis du rapport. Une étape en échec : rien n'est publié, le
    notebook en échec est gardé dans ``<annee>.echec/``.
+
+Avant tout cela, ``executer`` prépare les années antérieures trouvées (``historique.py`` : mêmes dossiers, à l'année
+près) quand une étape demandée les lit (chapitre des évolutions, fiches quartier) : pour chacune, une exécution de la
+seule préparation (lecture, nettoyages, validation), incrémentale par la même règle de clé — une année dont rien n'a
+changé est réutilisée en moins d'une seconde. Une année d'un autre territoire arrête l'exécution (erreur qui nomme
+les deux) ; une année dont les données ne passent pas le nettoyage ou la validation est écartée des évolutions, et
+dite telle.
 """
 
 from __future__ import annotations
@@ -23,18 +30,19 @@ import subprocess
 import time
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, historique
 from ..catalog import Catalogue, dossier_travail, empreinte, promouvoir
+from ..correspondance import tables_fournies
 from ..errors import EchecExecution
 from ..export import ecrire_index, poser_navigation, titre_notebook
-from ..parametres import charger_parametres
+from ..parametres import charger_parametres, nom_territoire
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
 from .commit import Transit
 from .display import Progression, resume
 from .execute import cause, executer_lot_de_fiches, executer_notebook, exporter
 from .kernels import MODULES_VALIDATION, ReserveNoyaux
 from .lock import Verrou
-from .steps import LIEN_FICHES, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport
+from .steps import LIEN_FICHES, SANS_ANTERIEURE, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport
 
 HORS_SELECTION = "hors de la sélection --chapitres"
 
@@ -51,13 +59,56 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
         params = charger_parametres(cat0.racine, annee, fichier_params)
         cat = Catalogue.pour(annee, cat0.racine, raw_dir=absolu(raw_dir), reports_dir=absolu(out),
                              processed_dir=absolu(processed_dir), reference_dir=params.get("reference_dir"))
-        return Execution(cat, params, chapitres=chapitres, jobs=jobs, force=force, fichier_params=fichier_params,
-                         progression=Progression(sortie, barres, fichier_barres)).lancer()
+        progression = Progression(sortie, barres, fichier_barres)
+        execution = Execution(cat, params, chapitres=chapitres, jobs=jobs, force=force, fichier_params=fichier_params,
+                              progression=progression)
+        if any(e.demandee and e.decl.anterieures for e in execution.etapes):
+            execution.annees_anterieures(*preparer_annees_anterieures(cat, params, fichier_params, progression, jobs))
+        return execution.lancer()
+
+
+def preparer_annees_anterieures(cat: Catalogue, params: dict, fichier_params: Path | None, progression: Progression,
+                                jobs: int | None = None) -> tuple[dict[int, Path], dict[int, str]]:
+    """Prépare les tables nettoyées des années antérieures trouvées (``historique.annees_anterieures``), de la plus
+    ancienne à la plus récente : pour une année qui a des fichiers bruts, exécution de la seule préparation
+    (réutilisée si rien n'a changé) ; une année qui n'a que des tables nettoyées les garde. Renvoie les années
+    utilisables (année -> dossier des tables) et les années écartées (année -> raison, en français). Une année d'un
+    autre territoire : ``EchecExecution`` qui nomme les deux."""
+    utilisables, ecartees = {}, {}
+    for em in historique.annees_anterieures(cat, fichier_params):
+        try:
+            params_a = charger_parametres(cat.racine, em.annee, em.fichier_params)
+        except EchecExecution as exc:
+            ecartees[em.annee] = f"paramètres absents ou invalides ({str(exc).splitlines()[0]})"
+            progression.ecrire(f"Année {em.annee} écartée des évolutions : {ecartees[em.annee]}")
+            continue
+        historique.verifier_territoire(params, params_a, cat.annee, em.annee, em.fichier_params)
+        if em.a_des_bruts:
+            progression.ecrire(f"Année antérieure {em.annee} : préparation des tables nettoyées ({em.processed_dir})")
+            cat_a = Catalogue.pour(em.annee, cat.racine, raw_dir=em.raw_dir, reports_dir=em.reports_dir,
+                                   processed_dir=em.processed_dir, reference_dir=params_a.get("reference_dir"))
+            try:
+                with Verrou(cat_a.reports_dir.parent / f".{cat_a.reports_dir.name}.verrou"):
+                    Execution(cat_a, params_a, jobs=jobs, fichier_params=em.fichier_params, progression=progression,
+                              preparation_seule=True).lancer()
+            except EchecExecution as exc:
+                texte = str(exc)
+                ecartees[em.annee] = ("ses données ne passent pas la validation" if "03_validation" in texte else
+                                      "ses données ne passent pas le nettoyage" if "nettoyage" in texte else
+                                      texte.splitlines()[0].rstrip("."))
+                progression.ecrire(f"Année {em.annee} écartée des évolutions : {ecartees[em.annee]}.\n{texte}")
+                continue
+        if em.a_des_tables:
+            utilisables[em.annee] = em.processed_dir
+        else:
+            ecartees[em.annee] = "aucune table nettoyée"
+    return utilisables, ecartees
 
 
 class Execution:
     def __init__(self, cat: Catalogue, params: dict, *, chapitres=None, jobs=None, force=False, sortie=print,
-                 fichier_params: Path | None = None, progression: Progression | None = None):
+                 fichier_params: Path | None = None, progression: Progression | None = None,
+                 preparation_seule: bool = False):
         self.cat, self.params, self.force = cat, params, force
         self.fichier_params = fichier_params
         self.progression = progression or Progression(sortie)
@@ -73,10 +124,18 @@ class Execution:
         if not cat.raw_dir.is_dir():
             raise EchecExecution(f"Dossier des données brutes introuvable : {cat.raw_dir}")
         self.bruts = set(cat.tables_brutes())
+        # tables brutes disponibles, y compris celles qu'une correspondance tire d'un export
+        self.fournies = tables_fournies(cat, params)
         self.entrees = Entrees(cat, params)
         self.etapes = etapes_du_rapport(cat.racine)
-        if chapitres:
-            _choisir_etapes(self.etapes, chapitres)
+        if chapitres or preparation_seule:
+            _choisir_etapes(self.etapes, [] if preparation_seule else chapitres)
+        # années antérieures : par défaut celles qui ont déjà des tables nettoyées (executer les prépare d'abord)
+        self.annees_anterieures({e.annee: e.processed_dir for e in historique.annees_anterieures_de(cat, fichier_params)})
+
+    def annees_anterieures(self, utilisables: dict[int, Path], ecartees: dict[int, str] | None = None):
+        """Les années antérieures que lisent les étapes qui les déclarent (``anterieures``), et celles écartées."""
+        self.entrees.anterieures, self.entrees.ecartees = dict(utilisables), dict(ecartees or {})
 
     def parametres_nb(self, e: Etape) -> dict:
         """Paramètres papermill d'une étape : les valeurs des paramètres de l'année (``parametres``) et les dossiers ;
@@ -90,14 +149,21 @@ class Execution:
              "parametres": dict(self.params)}
         if e.decl.produit or e.decl.valide:
             p["staging_dir"] = str(self.transit.dossier)
+        if e.decl.anterieures:
+            p["annees_anterieures"] = {str(a): str(d) for a, d in sorted(self.entrees.anterieures.items())}
+            p["annees_ecartees"] = {str(a): r for a, r in sorted(self.entrees.ecartees.items())}
         return p
 
     # ------------------------------------------------------------------------------------------- plan
     def _planifier(self, etapes: list[Etape], tables_dir: Path | None, ancien: dict, precedent: dict):
         for e in etapes:
-            manquantes = [t for t in e.decl.requises if t not in self.bruts]
+            manquantes = [t for t in e.decl.requises if t not in self.fournies]
             if manquantes:
                 e.statut, e.detail = Statut.IGNOREE, f"entrées manquantes : {', '.join(manquantes)}"
+                continue
+            if e.decl.anterieures and e.groupe == Groupe.CHAPITRE and not self.entrees.anterieures:
+                ecartees = "; ".join(f"{a} écartée : {r}" for a, r in sorted(self.entrees.ecartees.items()))
+                e.statut, e.detail = Statut.IGNOREE, SANS_ANTERIEURE + (f" utilisable ({ecartees})" if ecartees else "")
                 continue
             e.cle = self.entrees.cle(e.decl, e.notebook, tables_dir)
             a = ancien.get(e.nom, {})
@@ -137,7 +203,7 @@ class Execution:
         nettoyages = [e for e in self._a(Statut.A_EXECUTER, etapes=amont) if e.decl.produit]
         if not nettoyages:
             self._planifier(aval, self.cat.processed_dir, ancien, precedent)
-        self.sortie(f"Rapport {self.cat.annee} — {self.params.get('territoire', '')}")
+        self.sortie(f"Rapport {self.cat.annee} — {nom_territoire(self.params)}")
         if not self._a(Statut.A_EXECUTER):
             self._resume(rien_de_neuf=True)
             return self.final / "index.html"
@@ -331,7 +397,7 @@ class Execution:
             f = self.cat.fichier_brut(table)
             entrees.append({"fichier": str(f.relative_to(self.cat.racine)) if f.is_relative_to(self.cat.racine)
                             else str(f), "lignes": _compter_lignes(f), "sha256": empreinte(f)})
-        ecrire_index(self.travail, annee=self.cat.annee, territoire=self.params.get("territoire", ""),
+        ecrire_index(self.travail, annee=self.cat.annee, territoire=nom_territoire(self.params),
                      chapitres=chap, fiches=fiches, annexes=annexes, ignores=ignorees,
                      parametres=dict(self.params), entrees=entrees, version=version_code(self.cat.racine),
                      debut=self.debut)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from ..correspondance import fichiers_du_territoire
 from ..errors import EchecExecution
 from ..nettoyage import TABLES_FINANCEMENTS, TABLES_INSEE
 
@@ -57,21 +58,37 @@ class Declaration:
     tables: tuple[str, ...] = ()        # tables nettoyées lues
     produit: tuple[str, ...] = ()       # tables nettoyées écrites (dossier de transit)
     valide: bool = False                # valide les tables produites : leur publication en dépend
+    anterieures: tuple[str, ...] = ()   # tables nettoyées lues dans chaque année antérieure (évolutions)
+    # lit la correspondance de l'export de la programmation (paramètre correspondance_programmation), l'export et les
+    # tables qu'elle désigne, et les fichiers SCDL (paramètre scdl) : fichiers_declares
+    correspondance: bool = False
     sorties: tuple[str, ...] = ()       # sorties du rapport propres à l'étape (en plus du HTML et du notebook)
 
 
 NETTOYAGE = ("communes.csv", "porteurs.csv", "nomenclature.csv", "perimetres.csv")
 FINANCEMENTS = (*TABLES_FINANCEMENTS, "programmation_communes")
-INSEE = (*TABLES_INSEE, "insee_qpv_communes", "insee_valeurs_manquantes")
+INSEE = (*TABLES_INSEE, "insee_qpv_communes", "insee_valeurs_manquantes", "insee_qpv_comparaison", "insee_niveaux")
+#: nettoyage INSEE : aussi le registre des indicateurs (data/reference/indicateurs_qpv.csv, pris dans le dossier des
+#: référentiels quand c'est data/reference) ; le territoire et son département désignent les quartiers retenus
+REFERENTIELS_INSEE = (*NETTOYAGE, "indicateurs_qpv.csv")
+PARAMETRES_TERRITOIRE = ("territoire", "departement")
+#: tables suivies d'une année à l'autre (chapitre des évolutions : ``compute.evolutions.TABLES``)
+EVOLUTIONS = ("insee_qpv", "insee_references", "insee_valeurs_manquantes", "programmation", "porteurs",
+              "financements_programmation")
+#: raison d'un chapitre des évolutions non produit
+SANS_ANTERIEURE = "aucune année antérieure"
 
 ETAPES = (
     Declaration("00_donnees_brutes", "00_donnees_brutes.ipynb", Groupe.PREPARATION, bruts=TOUT),
     Declaration("01_nettoyage_financements", "01_nettoyage_financements.ipynb", Groupe.PREPARATION,
-                bruts=TABLES_FINANCEMENTS, referentiels=NETTOYAGE, produit=FINANCEMENTS),
+                bruts=TABLES_FINANCEMENTS, referentiels=NETTOYAGE,
+                parametres=("correspondance_programmation", "scdl", *PARAMETRES_TERRITOIRE), produit=FINANCEMENTS,
+                correspondance=True),
     Declaration("02_nettoyage_insee", "02_nettoyage_insee.ipynb", Groupe.PREPARATION,
-                bruts=TABLES_INSEE, referentiels=NETTOYAGE, produit=INSEE),
-    Declaration("03_validation", "03_validation.ipynb", Groupe.PREPARATION, bruts=TOUT, referentiels=NETTOYAGE,
-                tables=TOUT, valide=True, sorties=("validation",)),
+                bruts=TABLES_INSEE, referentiels=REFERENTIELS_INSEE, parametres=PARAMETRES_TERRITOIRE, produit=INSEE),
+    Declaration("03_validation", "03_validation.ipynb", Groupe.PREPARATION, bruts=TOUT,
+                referentiels=REFERENTIELS_INSEE, parametres=PARAMETRES_TERRITOIRE, tables=TOUT, valide=True,
+                sorties=("validation",)),
     Declaration("10_geographie_prioritaire", "10_geographie_prioritaire.ipynb", Groupe.CHAPITRE,
                 requises=("insee_qpv",), referentiels=TOUT, parametres=TOUT, tables=INSEE,
                 sorties=("tableaux/10_geographie_prioritaire.xlsx",)),
@@ -82,18 +99,29 @@ ETAPES = (
                 referentiels=TOUT, parametres=TOUT, tables=FINANCEMENTS, sorties=("tableaux/20_programmation.xlsx",)),
     Declaration("30_contribution_objectifs", "30_contribution_objectifs.ipynb", Groupe.CHAPITRE,
                 requises=("programmation", "feuille_de_route"), referentiels=TOUT, parametres=TOUT,
-                tables=("programmation", "programmation_communes", "feuille_de_route"),
+                tables=("programmation", "programmation_communes", "feuille_de_route", "insee_qpv", "insee_qpv_communes"),
                 sorties=("tableaux/30_contribution_objectifs.xlsx",)),
     Declaration("40_annexe_grille_priorites", "40_annexe_grille_priorites.ipynb", Groupe.CHAPITRE,
                 requises=("programmation", "feuille_de_route"), referentiels=TOUT, parametres=TOUT,
                 tables=("programmation", "programmation_communes", "feuille_de_route"),
                 sorties=("tableaux/40_annexe_grille_priorites.xlsx",)),
+    # lit les tables de l'année et celles des années antérieures (préparées avant l'exécution, voir run.py) ; sans
+    # année antérieure utilisable : « ignorée » (SANS_ANTERIEURE)
+    Declaration("50_evolutions", "50_evolutions.ipynb", Groupe.CHAPITRE, referentiels=TOUT, parametres=TOUT,
+                tables=EVOLUTIONS, anterieures=EVOLUTIONS, sorties=("tableaux/50_evolutions.xlsx",)),
     Declaration("90_concordance", "90_concordance.ipynb", Groupe.CHAPITRE, referentiels=TOUT, parametres=TOUT,
-                tables=TOUT, sorties=("tableaux/90_concordance.xlsx",)),
+                tables=TOUT, correspondance=True, sorties=("tableaux/90_concordance.xlsx",)),
     Declaration("fiches_quartier", "fiche_quartier.ipynb", Groupe.FICHES, requises=("insee_qpv",),
                 referentiels=TOUT, parametres=TOUT, tables=(*INSEE, "programmation", "programmation_communes"),
-                sorties=("quartiers",)),
+                anterieures=("insee_qpv", "insee_valeurs_manquantes"), sorties=("quartiers",)),
 )
+
+
+def fichiers_declares(decl: Declaration, cat, params: dict) -> dict[str, Path]:
+    """Fichiers lus par une étape au-delà des tables brutes aux noms du dépôt : la correspondance déclarée, l'export et
+    les tables qu'elle désigne, les fichiers SCDL (``correspondance.fichiers_du_territoire``) ; vide pour une étape qui
+    ne les lit pas. Entrées de sa clé, comme ses fichiers bruts."""
+    return fichiers_du_territoire(cat, params) if decl.correspondance else {}
 
 
 def ordre(declarations=ETAPES) -> list[Declaration]:
