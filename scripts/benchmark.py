@@ -286,18 +286,18 @@ class Banc:
             etapes = {k: v.get("duree") for k, v in man.get("etapes", {}).items()}
         except (OSError, ValueError):
             pass
-        for _, l in detail["lignes"]:  # précision du manifeste si présent, sinon les lignes du runner
-            mm = re.search(r"✓ (\S+) \((\d+(?:[.,]\d+)?) s\)", l)
+        for _, lg in detail["lignes"]:  # précision du manifeste si présent, sinon les lignes du runner
+            mm = re.search(r"✓ (\S+) \((\d+(?:[.,]\d+)?) s\)", lg)
             if mm and mm.group(1) not in etapes:
                 etapes[mm.group(1)] = float(mm.group(2).replace(",", "."))
-            mm = re.search(r"✓ fiches quartier : (\d+) \((\d+(?:[.,]\d+)?) s\)", l)
+            mm = re.search(r"✓ fiches quartier : (\d+) \((\d+(?:[.,]\d+)?) s\)", lg)
             if mm:
                 etapes.setdefault("fiches_quartier", float(mm.group(2).replace(",", ".")))
                 detail["fiches"] = int(mm.group(1))
         r = {"mur": m["duree"], "pic_octets": m["pic_octets"], "processus_max": m["processus_max"],
              "cpu_etrangere": m.get("cpu_etrangere"), "essais": essais, "attente_calme": attente,
              "interne": detail.get("total"), "t_import": detail.get("t_import"), "etapes": etapes,
-             "lignes": [l for _, l in detail["lignes"]], "fiches": detail.get("fiches")}
+             "lignes": [lg for _, lg in detail["lignes"]], "fiches": detail.get("fiches")}
         journal(f"  {etiquette} : {m['duree']:.1f} s, pic {m['pic_octets'] / 2**20:.0f} Mio, CPU étrangère "
                 f"{m.get('cpu_etrangere') or 0:.1f} s")
         return r
@@ -308,9 +308,9 @@ class Banc:
 
         modele = ""
         try:
-            for l in Path("/proc/cpuinfo").read_text().splitlines():
-                if l.startswith("model name"):
-                    modele = l.split(":", 1)[1].strip()
+            for lg in Path("/proc/cpuinfo").read_text().splitlines():
+                if lg.startswith("model name"):
+                    modele = lg.split(":", 1)[1].strip()
                     break
         except OSError:
             pass
@@ -762,7 +762,7 @@ def rapport(res: dict) -> str:
         a(f"**{len(chaud)} exécutions** après une exécution complète, rien de modifié : durée murale médiane "
           f"**{fr(mediane(v), 2)} s** (min {fr(min(v), 2)}, max {fr(max(v), 2)}), dont {fr(mediane(vi), 2)} s dans "
           f"le processus (imports du runner {fr(mediane([r['t_import'] for r in chaud]), 2)} s, empreintes des "
-          f"entrées, lecture du manifeste). Message du runner : « {next((l for l in chaud[0]['lignes'] if 'Rien' in l), '')} ».")
+          f"entrées, lecture du manifeste). Message du runner : « {next((x for x in chaud[0]['lignes'] if 'Rien' in x), '')} ».")
         a("")
 
     fiches = res.get("fiches_2019") or []

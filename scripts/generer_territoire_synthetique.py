@@ -64,8 +64,8 @@ def _csv(chemin: Path, entete: list[str], lignes: list[list]) -> int:
     tampon = io.StringIO()
     w = csv.writer(tampon, lineterminator="\n")
     w.writerow(entete)
-    for l in lignes:
-        w.writerow(["" if v is None else v for v in l])
+    for lg in lignes:
+        w.writerow(["" if v is None else v for v in lg])
     chemin.write_text(tampon.getvalue(), encoding="utf-8")
     return len(lignes)
 
@@ -518,9 +518,9 @@ class Generateur:
         shutil.copyfile(FEUILLE_2019, dossier / "feuille_de_route.csv")
         with open(FEUILLE_2019, encoding="utf-8", newline="") as f:
             fdr = list(csv.DictReader(f))
-        self.piliers_priorite = {int(l["priorite"]): l["pilier"] for l in fdr if not l["sous_priorite"]}
-        self.sous_priorites = [(int(l["priorite"]), l["sous_priorite"]) for l in fdr if l["sous_priorite"]]
-        self.sp_reussite = next((l["sous_priorite"] for l in fdr if "réussite éducative" in l["libelle"].lower()),
+        self.piliers_priorite = {int(lg["priorite"]): lg["pilier"] for lg in fdr if not lg["sous_priorite"]}
+        self.sous_priorites = [(int(lg["priorite"]), lg["sous_priorite"]) for lg in fdr if lg["sous_priorite"]]
+        self.sp_reussite = next((lg["sous_priorite"] for lg in fdr if "réussite éducative" in lg["libelle"].lower()),
                                 None)
 
     def porteurs(self):
@@ -541,11 +541,11 @@ class Generateur:
             sigle = "".join(m[0] for m in canon.split()[:-1] if m[0].isalpha()).upper() + f" {i + 1}"
             graphies = [canon, _sans_accents(canon).upper(), sigle]
             self.liste_porteurs.append((canon, "association", graphies[:rng.choice([1, 2, 3])]))
-        for i, c in enumerate(communes[:n_communes_p]):
+        for c in communes[:n_communes_p]:
             self.liste_porteurs.append((f"Ville de {c}", "commune",
                                         [f"Ville de {c}", f"Ville de  {self.graphie(c)}", f"Mairie de {c}"]
                                         [:rng.choice([1, 2, 3])]))
-        for i, c in enumerate(communes[:n_ccas]):
+        for c in communes[:n_ccas]:
             self.liste_porteurs.append((f"CCAS de {c}", "CCAS", [f"CCAS de {c}", f"CCAS {_sans_accents(c).upper()}"]
                                         [:rng.choice([1, 2])]))
         for i in range(n_epci):
@@ -648,7 +648,7 @@ class Generateur:
             synthese.append([tableau, milliers(sum(n for _, n in lignes[tableau])),
                              euros(sum(a["cget"] for a in acts), rng, 0, 0),
                              euros(sum(a["cs"] + a["dc"] for a in acts), rng, 0, 0), "", ""])
-        synthese.append(["Ensemble", "", "", "", milliers(sum(n for l in lignes.values() for _, n in l)),
+        synthese.append(["Ensemble", "", "", "", milliers(sum(n for lg in lignes.values() for _, n in lg)),
                          milliers(len(self.actions))])
         _csv(dossier / "porteurs_synthese.csv", ["tableau", "nombre_projets", "montant_cget",
                                                   "depenses_subventionnables", "projets_deposes", "projets_retenus"],
@@ -821,8 +821,8 @@ class Generateur:
                  f"Produites par `scripts/generer_territoire_synthetique.py --facteur {self.f:g} --annee {self.annee} "
                  f"--graine {self.graine}" + (" --codes qp99" if self.codes == "qp99" else "")
                  + "` pour mesurer les performances du pipeline (`scripts/benchmark.py`). "
-                 f"Elles ne décrivent aucun territoire réel : communes, quartiers, porteurs, montants et indicateurs "
-                 f"sont tirés au hasard (graine fixe). "
+                 "Elles ne décrivent aucun territoire réel : communes, quartiers, porteurs, montants et indicateurs "
+                 "sont tirés au hasard (graine fixe). "
                  + ("Les codes de quartier « LOC-QP0001… » sont des codes locaux fictifs, pas des codes INSEE.\n\n"
                     if self.codes == "local" else
                     "Les codes de quartier « QP99… » ne sont pas des codes INSEE (le « département » 99x n'existe "

@@ -20,8 +20,14 @@ import pytest
 
 from politique_ville.catalog import COLONNE_LIGNE, Catalogue, lire_table
 from politique_ville.errors import ErreurDonnees
-from politique_ville.nettoyage import (ErreursNettoyage, Journal, Referentiels, nettoyer_financements,
-                                       nettoyer_insee, nettoyer_table)
+from politique_ville.nettoyage import (
+    ErreursNettoyage,
+    Journal,
+    Referentiels,
+    nettoyer_financements,
+    nettoyer_insee,
+    nettoyer_table,
+)
 
 ANNEE = 2019
 N_ACTIONS = 131

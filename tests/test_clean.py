@@ -3,8 +3,14 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville.clean import (ValeurIllisible, arrondi_publie, est_manquant, lire_nombre, lire_nombres,
-                                   texte_normalise)
+from politique_ville.clean import (
+    ValeurIllisible,
+    arrondi_publie,
+    est_manquant,
+    lire_nombre,
+    lire_nombres,
+    texte_normalise,
+)
 
 
 @pytest.mark.parametrize("texte, attendu", [

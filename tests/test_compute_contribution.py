@@ -10,7 +10,6 @@ import pytest
 from politique_ville import present_programmation as pp
 from politique_ville.catalog import lire_table
 from politique_ville.compute import contribution as ctb
-from politique_ville.nettoyage import Referentiels, nettoyer_financements
 
 MESURES_MONTANTS = ("projets", "droit_commun", "credits_specifiques")
 

@@ -14,7 +14,6 @@ import pytest
 
 from politique_ville.compute import programmation as prog
 from politique_ville.concordance import charger_reference
-from politique_ville.nettoyage import Referentiels, nettoyer_financements
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,7 @@ import pytest
 from politique_ville.catalog import lire_table
 from politique_ville.clean import arrondi_publie, decimales_du_texte
 from politique_ville.compute import qpv as cq
-from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
 from politique_ville.published import normaliser
-
 
 # --------------------------------------------------------------------------------------------- données
 

@@ -5,7 +5,6 @@ import pytest
 
 from politique_ville.catalog import lire_table
 from politique_ville.concordance import STATUT_IDENTIQUE, STATUTS_ECART, concordance_annee, fournisseur_memoire
-from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
 
 TABLES_ATTENDUES = {
     "programmation", "porteurs", "porteurs_synthese", "feuille_de_route", "financements_programmation",

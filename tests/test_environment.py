@@ -46,10 +46,10 @@ def test_environment_yml_concorde_avec_le_lock(racine):
 
 
 def test_versions_installees_sont_celles_du_lock(racine):
-    from importlib.metadata import version, PackageNotFoundError
+    from importlib.metadata import PackageNotFoundError, version
     pins = _lock(racine)
     for nom in ("pandas", "numpy", "great-expectations", "papermill", "nbconvert", "seaborn", "pyarrow"):
         try:
             assert version(nom) == pins[nom], f"{nom} installé en {version(nom)}, verrouillé en {pins[nom]}"
         except PackageNotFoundError:
-            raise AssertionError(f"{nom} n'est pas installé")
+            raise AssertionError(f"{nom} n'est pas installé") from None

@@ -9,8 +9,8 @@ import re
 
 import pandas as pd
 import pytest
-
 from conftest import RACINE, empreintes
+
 from politique_ville.catalog import Catalogue, lire_table
 from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
 from politique_ville.schemas import MOTIF_CODE_QP

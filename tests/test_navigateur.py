@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-
 from conftest import INTITULE_PIEGE
 
 pytestmark = pytest.mark.pipeline

@@ -5,8 +5,14 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville.nettoyage import (ErreursNettoyage, Journal, Referentiels, nettoyer_financements,
-                                       nettoyer_insee, nettoyer_table)
+from politique_ville.nettoyage import (
+    ErreursNettoyage,
+    Journal,
+    Referentiels,
+    nettoyer_financements,
+    nettoyer_insee,
+    nettoyer_table,
+)
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
+from conftest import ANNEE, RACINE, empreintes
 from nbclient import NotebookClient
 
-from conftest import ANNEE, RACINE, empreintes
 from politique_ville.runner import _noyau, notebooks_du_rapport
 
 pytestmark = pytest.mark.pipeline

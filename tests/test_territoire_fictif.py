@@ -15,8 +15,8 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from conftest import RACINE, empreintes
+
 from politique_ville.catalog import Catalogue, lire_table
 from politique_ville.nettoyage import ErreursNettoyage, Journal, Referentiels, nettoyer_insee, nettoyer_table
 from politique_ville.schemas import SCHEMAS, renommages_colonnes

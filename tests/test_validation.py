@@ -2,7 +2,6 @@
 
 import re
 
-import numpy as np
 import pytest
 
 from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
@@ -31,7 +30,7 @@ def test_donnees_2019_valides_et_data_docs_publiees(valide):
     assert rapport.attentes > 250
     assert (base / "docs" / "index.html").is_file()
     assert len(list((base / "docs" / "validations").rglob("*.html"))) == len(rapport.par_table)
-    tables = {(l["table"], l["étape"]) for l in rapport.par_table}
+    tables = {(lg["table"], lg["étape"]) for lg in rapport.par_table}
     assert ("programmation", "brut") in tables and ("programmation", "traité") in tables
     assert ("insee_qpv", "traité") in tables
 

@@ -233,7 +233,7 @@ def lignes_references() -> list[dict]:
 #: Provenance des cellules de insee_references.csv qui ne sont pas « publié » : (niveau, variable) -> (prov, comm.)
 def provenance_references() -> list[tuple[str, str, str, str]]:
     lignes = []
-    for var, (total, part, lib) in TOTAUX_AGGLO.items():
+    for var, (total, _part, lib) in TOTAUX_AGGLO.items():
         lignes.append(("Agglomération", var, "reconstruit",
                        f"total non publié, choisi pour que la somme des QPV en représente {lib} "
                        f"(somme QPV = {somme_qpv(var)}, soit {100 * somme_qpv(var) / total:.2f} %)"))

@@ -638,7 +638,7 @@ def provenance(total, n):
 def euros(montant, style="espace"):
     """12345 -> « 12 345 € » (style du rapport) ou « 12.345 € » (tableau Accès aux droits)."""
     sep = "." if style == "point" else " "
-    return "{:,}".format(montant).replace(",", sep) + " €"
+    return f"{montant:,}".replace(",", sep) + " €"
 
 
 def alias_vers_canonique():
@@ -656,8 +656,7 @@ def construire_actions():
     lignes = []
     for (intitule, communes, porteur, prio, sous, rangee, note) in ACTIONS_EMPLOI:
         thematique = "Développement économique" if prio == "3" else "Emploi"
-        source = "3.1 Emploi et développement économique, priorité {} ; {}".format(
-            prio, GRILLE_EMPLOI.format(r=rangee))
+        source = f"3.1 Emploi et développement économique, priorité {prio} ; {GRILLE_EMPLOI.format(r=rangee)}"
         if note:
             source += " ; " + note
         lignes.append(dict(intitule=intitule, communes=communes, porteur=porteur, pilier=EMPLOI,
@@ -680,7 +679,7 @@ def construire_actions():
             lignes.append(dict(intitule=intitule, communes=communes, porteur=porteur, pilier=COHESION,
                                thematique=thematique, priorite=prio, sous_priorite=sous, source=source))
     for (intitule, communes, porteur, prio, sous, note) in ACTIONS_CADRE:
-        source = "3.3 Cadre de vie, priorité {} ; annexe 1 ({})".format(sous, sous)
+        source = f"3.3 Cadre de vie, priorité {sous} ; annexe 1 ({sous})"
         if note:
             source += " ; " + note
         lignes.append(dict(intitule=intitule, communes=communes, porteur=porteur, pilier=CADRE,
@@ -703,28 +702,28 @@ def construire_programmation():
     lignes = construire_actions()
     alias = alias_vers_canonique()
     for i, ligne in enumerate(lignes):
-        ligne["id_action"] = "PV2019-{:03d}".format(i + 1)
+        ligne["id_action"] = f"PV2019-{i + 1:03d}"
         ligne["type_porteur"] = alias[ligne["porteur"]][1]
 
     # droit commun et crédits spécifiques : groupes = tableaux du chapitre 3
     for thematiques, (dc, cs) in TABLEAUX_CH3.items():
-        idx = [i for i, l in enumerate(lignes) if l["thematique"] in thematiques]
+        idx = [i for i, lg in enumerate(lignes) if lg["thematique"] in thematiques]
         affecter(lignes, idx, "droit_commun", dc)
         affecter(lignes, idx, "credits_specifiques", cs)
 
     # crédits CGET : groupes de la section 2.1 (et 3.2 pour les PRE)
     def idx(cond):
-        return [i for i, l in enumerate(lignes) if cond(l)]
-    pre = idx(lambda l: l["intitule"] == "PRE")
-    reussite = idx(lambda l: l["sous_priorite"] == "10.3" and l["intitule"] != "PRE")
-    reste_cohesion = idx(lambda l: l["pilier"] == COHESION and l["sous_priorite"] != "10.3")
+        return [i for i, lg in enumerate(lignes) if cond(lg)]
+    pre = idx(lambda lg: lg["intitule"] == "PRE")
+    reussite = idx(lambda lg: lg["sous_priorite"] == "10.3" and lg["intitule"] != "PRE")
+    reste_cohesion = idx(lambda lg: lg["pilier"] == COHESION and lg["sous_priorite"] != "10.3")
     affecter(lignes, pre, "cget", CGET_PRE)
     affecter(lignes, reussite, "cget", CGET_REUSSITE_EDUCATIVE - CGET_PRE)
     affecter(lignes, reste_cohesion, "cget", CGET_COHESION - CGET_REUSSITE_EDUCATIVE)
-    affecter(lignes, idx(lambda l: l["thematique"] == "Emploi"), "cget", CGET_EMPLOI)
-    affecter(lignes, idx(lambda l: l["thematique"] == "Développement économique"), "cget", CGET_DEV_ECO)
-    affecter(lignes, idx(lambda l: l["pilier"] == CADRE), "cget", CGET_CADRE)
-    affecter(lignes, idx(lambda l: l["pilier"] == PILOTAGE), "cget", CGET_PILOTAGE)
+    affecter(lignes, idx(lambda lg: lg["thematique"] == "Emploi"), "cget", CGET_EMPLOI)
+    affecter(lignes, idx(lambda lg: lg["thematique"] == "Développement économique"), "cget", CGET_DEV_ECO)
+    affecter(lignes, idx(lambda lg: lg["pilier"] == CADRE), "cget", CGET_CADRE)
+    affecter(lignes, idx(lambda lg: lg["pilier"] == PILOTAGE), "cget", CGET_PILOTAGE)
 
     sortie = []
     for ligne in lignes:
@@ -765,7 +764,7 @@ def construire_reference():
     for canonique, (type_porteur, graphies) in PORTEURS_CANONIQUES.items():
         for graphie in graphies:
             lignes.append([graphie, canonique, type_porteur])
-    return sorted(lignes, key=lambda l: (l[1], l[0]))
+    return sorted(lignes, key=lambda lg: (lg[1], lg[0]))
 
 
 def ecrire(chemin, entete, lignes):
@@ -776,14 +775,14 @@ def ecrire(chemin, entete, lignes):
 
 
 def verifier(programmation, porteurs, reference):
-    alias = {l[0] for l in reference}
-    for l in programmation:
-        assert l[2] in alias, l[2]
-    for l in porteurs:
-        assert l[2] in alias, l[2]
+    alias = {lg[0] for lg in reference}
+    for lg in programmation:
+        assert lg[2] in alias, lg[2]
+    for lg in porteurs:
+        assert lg[2] in alias, lg[2]
     nb = {"Associations": 0, "Institutions": 0}
-    for l in porteurs:
-        nb[l[0]] += int(l[3])
+    for lg in porteurs:
+        nb[lg[0]] += int(lg[3])
     assert nb == {"Associations": 88, "Institutions": 65}, nb
     assert len(programmation) == 131, len(programmation)
 

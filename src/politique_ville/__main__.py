@@ -8,7 +8,6 @@ from pathlib import Path
 
 from .errors import ErreurDonnees
 
-
 _TRADUCTIONS = {
     "usage: ": "utilisation : ",
     "the following arguments are required: %s": "arguments obligatoires manquants : %s",

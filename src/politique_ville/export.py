@@ -82,7 +82,8 @@ def poser_navigation(page: Path, nav: dict | None) -> bool:
     for position in ("haut", "bas"):
         motif = re.compile(rf"(<!-- politique_ville:navigation-{position} -->).*?(<!-- /politique_ville:navigation-{position} -->)",
                            re.S)
-        nouveau = motif.sub(lambda m: m.group(1) + navigation_html(nav, position) + m.group(2), nouveau, count=1)
+        barre = navigation_html(nav, position)
+        nouveau = motif.sub(lambda m, barre=barre: m.group(1) + barre + m.group(2), nouveau, count=1)
     if nouveau != texte:
         page.write_text(nouveau, encoding="utf-8")
         return True

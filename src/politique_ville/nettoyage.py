@@ -97,7 +97,7 @@ class Referentiels:
     nom_territoire: str = ""
 
     @classmethod
-    def charger(cls, catalogue, parametres: dict | None = None) -> "Referentiels":
+    def charger(cls, catalogue, parametres: dict | None = None) -> Referentiels:
         """Référentiels du dossier ``catalogue.reference_dir`` ; avec les ``parametres`` de l'année, le territoire
         désigné par son code. Un ``communes.csv`` du dossier l'emporte (graphies, périmètres tapés à la main) ;
         sans lui, les communes du territoire viennent du Code officiel géographique. Sans porteurs ni nomenclature
@@ -449,7 +449,7 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
                 continue
             trouve = refs.code(genre, v)
             if trouve is None:
-                permis = sorted({l for _, l in refs._nomenclature.get(genre, {}).values()})
+                permis = sorted({lg for _, lg in refs._nomenclature.get(genre, {}).values()})
                 err(f"{_LIBELLE_GENRE[genre]} inconnu(e) « {v} » (valeurs permises : {', '.join(permis)})",
                     ligne=int(lignes[idx]), colonne=nom)
                 codes.append(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+from pathlib import Path
 
 import pandas as pd
 
@@ -139,7 +140,7 @@ def nom_de_feuille(titre: str, deja: set[str]) -> str:
     return nom
 
 
-def ecrire_classeur(tableaux: list[tuple], chemin) -> "Path":
+def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
     """Un classeur, une feuille par tableau : en-têtes français, nombres stockés comme nombres, textes neutralisés.
 
     Chaque élément : ``(titre, df)`` ou ``(titre, df, note)`` ; une ``note`` (provenance commune à toute la feuille :

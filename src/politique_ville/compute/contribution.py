@@ -319,8 +319,8 @@ def actions_par_priorite(programmation: pd.DataFrame, feuille_de_route: pd.DataF
     rapport."""
     fdr = feuille_de_route.copy()
     fdr["_sp"] = fdr["sous_priorite"].map(lambda v: "" if _vide(v) else str(v).strip())
-    lib_p = {int(p): _libelle_propre(l) for p, l, sp in zip(fdr["priorite"], fdr["libelle"], fdr["_sp"]) if sp == ""}
-    lib_sp = {sp: _libelle_propre(l) for l, sp in zip(fdr["libelle"], fdr["_sp"]) if sp}
+    lib_p = {int(p): _libelle_propre(lg) for p, lg, sp in zip(fdr["priorite"], fdr["libelle"], fdr["_sp"]) if sp == ""}
+    lib_sp = {sp: _libelle_propre(lg) for lg, sp in zip(fdr["libelle"], fdr["_sp"]) if sp}
     lignes = []
     for _, a in programmation.iterrows():
         p = None if _vide(a["priorite"]) else int(a["priorite"])
@@ -397,7 +397,7 @@ def grille_priorites(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame
     placees = placer_dans_grille(programmation, feuille_de_route)
     fdr = feuille_de_route.copy()
     fdr["_sp"] = fdr["sous_priorite"].map(lambda v: "" if _vide(v) else str(v).strip())
-    lib_p = {int(p): _libelle_propre(l) for p, l, sp in zip(fdr["priorite"], fdr["libelle"], fdr["_sp"]) if sp == ""}
+    lib_p = {int(p): _libelle_propre(lg) for p, lg, sp in zip(fdr["priorite"], fdr["libelle"], fdr["_sp"]) if sp == ""}
     pil_p = {int(p): pi for p, pi, sp in zip(fdr["priorite"], fdr["pilier"], fdr["_sp"]) if sp == ""}
 
     def ligne(case, p, sp, lib_sp, pilier):
@@ -413,7 +413,7 @@ def grille_priorites(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame
             lignes.append(ligne(f"{p}", p, "", f"Priorité {p}, {SANS_SOUS_PRIORITE}", pil_p[p]))
         for _, s in fdr[(fdr["priorite"] == p) & (fdr["_sp"] != "")].iterrows():
             lignes.append(ligne(s["_sp"], p, s["_sp"], _libelle_propre(s["libelle"]), pil_p[p]))
-    connues = {l["sous_priorite"] for l in lignes} | {str(p) for p in lib_p}
+    connues = {lg["sous_priorite"] for lg in lignes} | {str(p) for p in lib_p}
     # sous-priorités ou priorités absentes de la feuille de route : gardées, jamais perdues
     for case in dict.fromkeys(placees["case"]):
         if case.startswith("hors:") or case in connues:

@@ -17,10 +17,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..clean import arrondi_publie, lire_nombre, ValeurIllisible
+from ..clean import ValeurIllisible, arrondi_publie, lire_nombre
 from ..concordance import fournisseur_memoire, table_concordance
-from ..published import Registre, Statut, calcul
 from ..nettoyage import cle
+from ..published import Registre, Statut, calcul
 
 #: Ordre des piliers dans le rapport (codes de ``data/reference/nomenclature.csv``).
 ORDRE_PILIERS = ["emploi", "cohesion_sociale", "cadre_de_vie", "pilotage"]
@@ -306,8 +306,8 @@ def synthese_porteurs(porteurs: pd.DataFrame, porteurs_synthese: pd.DataFrame) -
         "projets": _somme(porteurs["nombre_projets"]),
         "projets_entete": float(ens["projets_deposes"]) if ens is not None and pd.notna(ens["projets_deposes"])
         else math.nan,
-        "montant_cget": _somme(pd.Series([l["montant_cget"] for l in lignes])),
-        "depenses_subventionnables": _somme(pd.Series([l["depenses_subventionnables"] for l in lignes])),
+        "montant_cget": _somme(pd.Series([lg["montant_cget"] for lg in lignes])),
+        "depenses_subventionnables": _somme(pd.Series([lg["depenses_subventionnables"] for lg in lignes])),
     })
     sortie = pd.DataFrame(lignes)
     sortie["projets_concordent"] = [
