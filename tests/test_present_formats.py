@@ -107,3 +107,26 @@ def test_noms_de_feuilles_valides_et_uniques():
     noms = [present.nom_de_feuille(t, deja) for t in ["Crédits [2019]: a/b?", "Crédits [2019]: a/b?", "x" * 40]]
     assert noms[0] == "Crédits  2019   a b" and noms[1] == "Crédits  2019   a b (2)"
     assert len(noms[2]) == 31
+
+
+def test_vues_de_la_concordance():
+    from politique_ville import present_concordance as pc
+
+    conc = pd.DataFrame({"section": ["2.1", "1"], "libelle": ["Crédits CGET", "Part des QPV"],
+                         "valeur_publiee": [1712989.0, 13.0], "valeur_recalculee": [1712989.0, 13.04],
+                         "unite": ["€", "%"], "approximatif": [False, True], "derive": [False, True],
+                         "statut": ["identique", "écart documenté"], "genre": ["vérification indépendante", "x"],
+                         "sources": ["programmation : 2-132", ""], "explication": ["", "Le rapport arrondit."],
+                         "ecart_documente": [False, True]})
+    vue = pc.vue_tous(conc)["df"]
+    assert list(vue["publié"]) == [f"1{FINE}712{FINE}989{INSEC}€", f"≈ 13{INSEC}%"]
+    assert list(vue["recalculé"]) == [f"1{FINE}712{FINE}989{INSEC}€", f"13,0{INSEC}%"]
+    assert list(vue["chiffre"]) == ["Crédits CGET", "Part des QPV (dérivé)"]
+    e = pc.ecarts(conc)
+    assert list(e["libelle"]) == ["Part des QPV"] and pc.attention_non_documentes(e) == ""
+    deux = pd.concat([e, e.assign(ecart_documente=False), e.assign(ecart_documente=False)])
+    assert pc.attention_non_documentes(deux) == "**Attention : 2 écarts non documentés.**"
+    assert pc.attention_non_documentes(deux.iloc[:2]) == "**Attention : 1 écart non documenté.**"
+    from pathlib import Path
+    texte = pc.sans_rapport_publie(2031, Path("/p/data/reference"), Path("/p"))
+    assert "`chiffres_publies_2031.csv`" in texte and "`data/reference`" in texte
