@@ -159,3 +159,97 @@ def test_vues_des_actions():
     inter = pq.vue_intercommunales(pd.DataFrame({"perimetre": ["Intercommunal"], "actions": [33],
                                                  "credits_specifiques": [1.0], "cget": [2.0]}))
     assert list(inter["df"].columns) == ["Périmètre", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
+
+
+# --------------------------------------------------------------------------------------------- tous les indicateurs, par thème
+
+def _quartiers():
+    """Deux QPV (A : 100 habitants, B : 300) ; niveau reçu : Agglomération (taux d'emploi 60) ; niveau calculé :
+    QPV du département (taux d'emploi 55, approximation pondérée ; revenu : médiane 12 000, de 10 000 à 16 000)."""
+    from politique_ville.compute import niveaux as cn
+    qpv = pd.DataFrame({"code_qp": ["A", "B"], "nom_qp": ["Alpha", "Bêta"], "nom_commune": ["VilleA", "VilleB"],
+                        "type_quartier": ["QPV", "QPV"], "pop_mun": [100.0, 300.0], "tx_tot_empl": [50.0, 60.0],
+                        "decuc_q2": [12000.0, 14000.0], "tp60": [math.nan, 30.0], "ma_colonne": ["1,5", "2"]})
+    refs = pd.DataFrame([{"niveau": cq.NIVEAU_AGGLO, "tx_tot_empl": 60.0}])
+    base = {"libelle_territoire": "QPV du département Hautes-Alpes (05)", "regle": "", "base": None, "nb_qpv": 4,
+            "nb_qpv_renseignes": 4, "nb_secrets": 0, "minimum": math.nan, "maximum": math.nan}
+    calcules = pd.DataFrame([base | {"niveau": cq.NIVEAU_QPV_DEPARTEMENT, "variable": "tx_tot_empl", "valeur": 55.0,
+                                     "origine": cn.APPROXIMATION},
+                             base | {"niveau": cq.NIVEAU_QPV_DEPARTEMENT, "variable": "decuc_q2", "valeur": 12000.0,
+                                     "origine": cn.MEDIANE, "minimum": 10000.0, "maximum": 16000.0}],
+                            columns=cn.COLONNES)
+    niveaux = cn.combiner(calcules, refs)
+    manquantes = pd.DataFrame({"code_qp": ["A"], "variable": ["tp60"], "motif": [cq.MOTIF_SECRET]})
+    return qpv, cq.references_comparaison(refs, niveaux), niveaux, manquantes
+
+
+def test_fiche_par_theme_rangs_orientes_et_ecarts():
+    qpv, refs, niveaux, manquantes = _quartiers()
+    fiche = cq.fiche_par_theme(qpv, refs, "A", niveaux, None, manquantes).set_index("code")
+    assert list(fiche.index) == ["pop_mun", "decuc_q2", "tp60", "tx_tot_empl"]       # thèmes du registre, dans l'ordre
+    assert list(fiche["theme"]) == ["Démographie", "Revenus et pauvreté", "Revenus et pauvreté", "Emploi"]
+    # taux d'emploi : favorable si élevé -> Alpha (50) a le rang 1 ; écarts : 50 − 57,5 ; 50 − 60 ; 50 − 55
+    assert (fiche.at["tx_tot_empl", "rang"], fiche.at["tx_tot_empl", "sens"]) == (1, cq.SENS_FAIBLE)
+    assert fiche.at["tx_tot_empl", f"ecart:{cq.NIVEAU_QPV_TERRITOIRE}"] == pytest.approx(-7.5)
+    assert fiche.at["tx_tot_empl", f"ecart:{cq.NIVEAU_AGGLO}"] == pytest.approx(-10.0)
+    assert fiche.at["tx_tot_empl", f"origine:{cq.NIVEAU_QPV_DEPARTEMENT}"] == "approximation pondérée"
+    # revenu : rang 1 = le plus faible (Alpha, 1 000 € par mois) ; écart à la médiane des QPV du département : 0
+    assert fiche.at["decuc_q2", "rang"] == 1 and fiche.at["decuc_q2", f"ecart:{cq.NIVEAU_QPV_DEPARTEMENT}"] == 0
+    # secret : marqué, non classé, pas d'écart ; population : un effectif, rang sans jugement, pas d'écart
+    assert fiche.at["tp60", "valeur"] == cq.SECRET and pd.isna(fiche.at["tp60", "rang"])
+    assert fiche.at["pop_mun", "rang"] == 2 and math.isnan(fiche.at["pop_mun", f"ecart:{cq.NIVEAU_QPV_TERRITOIRE}"])
+    # pour Bêta, le sens s'inverse : 60 > 50, rang 2 en emploi ; taux de pauvreté seul classé : rang 1
+    autre = cq.fiche_par_theme(qpv, refs, "B", niveaux, None, manquantes).set_index("code")
+    assert autre.at["tx_tot_empl", "rang"] == 2 and autre.at["tp60", "rang"] == 1
+    vue = pq.vue_fiche_theme("Emploi", fiche.reset_index()[fiche.reset_index()["theme"] == "Emploi"])
+    ligne = vue["df"].iloc[0]
+    assert ligne["Rang parmi les QPV (1 = situation la plus défavorable)"] == "1 sur 2 (valeur la plus faible = 1)"
+    assert ligne["QPV du territoire (écart du quartier)"] == f"57,5 ; écart −7,5{NB}pts"
+    assert ligne["QPV du département (écart du quartier)"] == f"55,0 ; écart −5,0{NB}pts"
+    revenus = pq.vue_fiche_theme("R", fiche.reset_index()[fiche.reset_index()["theme"] == "Revenus et pauvreté"])
+    assert revenus["df"].iloc[0]["QPV du département (écart du quartier)"] == (
+        f"1{FINE}000 (833–1{FINE}333) ; écart 0{NB}€ par mois")               # médiane et étendue, telles quelles
+    assert revenus["df"].iloc[1]["Valeur du quartier"] == cq.SECRET
+    assert revenus["df"].iloc[1]["QPV du département (écart du quartier)"] == cq.NON_PUBLIE
+
+
+def test_section_par_theme_de_la_fiche_et_colonnes_inconnues():
+    qpv, refs, niveaux, manquantes = _quartiers()
+    fiche = cq.fiche_par_theme(qpv, refs, "A", niveaux, None, manquantes)
+    blocs = nf.indicateurs_par_theme(fiche, 2033, cq.valeurs_inconnues(qpv, "A"))
+    assert blocs[0].startswith("Les 4 indicateurs du fichier de l'INSEE de 2033 connus du registre, en 3 thèmes")
+    assert "**rang 1 = situation la plus défavorable**" in blocs[0]
+    assert [b for b in blocs if isinstance(b, str) and b.startswith("###")] == [
+        "### Démographie", "### Revenus et pauvreté", "### Emploi"]
+    tableaux = [b for b in blocs if isinstance(b, dict)]
+    assert [t["titre"] for t in tableaux] == ["Démographie : le quartier comparé",
+                                              "Revenus et pauvreté : le quartier comparé", "Emploi : le quartier comparé"]
+    assert tableaux[2]["note"].startswith("Origine des niveaux — QPV du territoire : approximation pondérée ; "
+                                          "Agglomération : reçu ; QPV du département : approximation pondérée.")
+    assert blocs[-1] == ("**Colonne non reconnue** par le registre des indicateurs (`data/reference/indicateurs_qpv.csv`)"
+                         " : « ma_colonne » = 1,5. Elle est gardée telle quelle, sans unité, rang ni comparaison.")
+    assert nf.colonnes_non_reconnues({}) == ""
+    deux = nf.colonnes_non_reconnues({"x": 2.0, "y": "n.d."})
+    assert "**Colonnes non reconnues**" in deux and "« x » = 2,00 et « y » = n.d." in deux and "Elles sont gardées" in deux
+    assert nf.indicateurs_par_theme(fiche.iloc[0:0], 2033) == ["Aucun indicateur du registre dans le fichier de "
+                                                              "l'INSEE de 2033."]
+
+
+def test_section_des_actions_de_la_fiche():
+    ident = identite(communes=("Auchel",))
+    qc = pd.DataFrame({"code_qp": ["LOC-QP01"], "commune": ["Auchel"], "rang": [1], "perimetre": [False]})
+    assert nf.section_actions(None, None, qc, ident, 2019) == [nf.sans_programmation(2019)]
+    prog = pd.DataFrame({"id_action": ["A1", "A2"], "intitule": ["Atelier", "Réseau"], "pilier": ["P1", "P1"],
+                         "thematique": ["Emploi", "Emploi"], "porteur": ["Asso", "Agglo"],
+                         "communes": ["Auchel", "Intercommunal"], "credits_specifiques": [1000.0, 500.0],
+                         "cget": [400.0, 100.0], "droit_commun": [0.0, 0.0]})
+    pc = pd.DataFrame({"id_action": ["A1", "A2"], "commune": ["Auchel", "Intercommunal"], "perimetre": [False, True]})
+    blocs = nf.section_actions(prog, pc, qc, ident, 2019)
+    assert [type(b).__name__ for b in blocs] == ["str", "dict", "dict", "str", "dict"]
+    assert blocs[0].startswith("**1 action** de la programmation 2019 est située dans la commune du quartier (Auchel)")
+    assert blocs[1]["df"]["Action"].tolist() == ["A1"] and blocs[1]["note"] == nf.NOTE_MONTANTS_ACTIONS
+    assert blocs[3].startswith("En outre, **1 action de périmètre intercommunal**")
+    # aucune action dans la commune : la phrase le dit, pas de tableau des actions
+    ailleurs = pd.DataFrame({"code_qp": ["LOC-QP01"], "commune": ["Burbure"], "rang": [1], "perimetre": [False]})
+    blocs = nf.section_actions(prog, pc, ailleurs, identite(communes=("Burbure",)), 2019)
+    assert blocs[0].startswith("Aucune action de la programmation 2019") and isinstance(blocs[1], str)

@@ -484,3 +484,144 @@ def test_valeurs_manquantes_et_concordance():
     assert ng.concordance(conc.assign(ecart_documente=False)) == (
         "Aucune contradiction du rapport n'est documentée pour les chiffres de ce chapitre (1 chiffres sur 2 "
         "concordent).")
+
+
+# --------------------------------------------------------------------------------------------- niveaux calculés, thèmes
+
+def _avec_niveaux(valeurs: dict, refs: dict | None, calcules: list[dict] | None, inconnues: dict | None = None):
+    """Deux QPV (A : 100 habitants, B : 300) ; ``refs`` reçus (niveau -> {variable: valeur}) ; ``calcules`` : lignes
+    de niveaux calculés (``compute.niveaux``), combinées aux reçus comme le fait le nettoyage (insee_niveaux)."""
+    from politique_ville.compute import niveaux as cn
+    qpv = pd.DataFrame({"code_qp": ["A", "B"], "nom_qp": ["Alpha", "Bêta"], "nom_commune": ["VilleA", "VilleB"],
+                        "type_quartier": ["QPV", "QPV"], "pop_mun": [100.0, 300.0]})
+    for code, v in valeurs.items():
+        qpv[code] = pd.array(v, dtype="Float64").astype("float64")
+    for code, v in (inconnues or {}).items():
+        qpv[code] = v
+    communes = pd.DataFrame({"code_qp": ["A", "B"], "commune": ["VilleA", "VilleB"], "rang": [1, 1],
+                             "perimetre": [False, False]})
+    references = pd.DataFrame([{"niveau": n, **c} for n, c in refs.items()]) if refs else None
+    niveaux = None
+    if calcules is not None:
+        niveaux = cn.combiner(pd.DataFrame([{"regle": "", "base": None, "nb_qpv": 4, "nb_qpv_renseignes": 4,
+                                             "nb_secrets": 0, "minimum": math.nan, "maximum": math.nan} | c
+                                            for c in calcules], columns=cn.COLONNES), references)
+    return ng.faits(qpv, communes, references, None, None, {}, 2033, "Territoire", niveaux=niveaux)
+
+
+CALCULES = [
+    {"niveau": DEP, "libelle_territoire": "QPV du département Hautes-Alpes (05)", "variable": "part_moins_25",
+     "valeur": 30.0, "origine": "calculé"},
+    {"niveau": DEP, "libelle_territoire": "QPV du département Hautes-Alpes (05)", "variable": "tx_tot_empl",
+     "valeur": 55.0, "origine": "approximation pondérée"},
+    {"niveau": DEP, "libelle_territoire": "QPV du département Hautes-Alpes (05)", "variable": "decuc_q2",
+     "valeur": 12000.0, "origine": "médiane des QPV", "minimum": 10000.0, "maximum": 16000.0},
+    {"niveau": cq.NIVEAU_QPV_REGION, "libelle_territoire": "QPV de la région Provence-Alpes-Côte d'Azur (93)",
+     "variable": "tx_tot_empl", "valeur": 52.0, "origine": "calculé"},
+]
+VALEURS = {"part_moins_25": [40.0, 20.0], "tx_tot_empl": [50.0, 60.0], "decuc_q2": [12000.0, 14000.0],
+           "tp60": [40.0, 30.0], "ind_jeune": [1.2, 1.5], "abcde": [10.0, 30.0]}
+
+
+def test_niveaux_calcules_completent_les_recus_qui_l_emportent():
+    f = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}, DEP: {"part_moins_25": 41.0}}, CALCULES)
+    refs = f.refs.set_index("niveau")
+    assert refs.at[DEP, "part_moins_25"] == 41.0          # reçu : l'emporte sur le calculé (30)
+    assert refs.at[DEP, "tx_tot_empl"] == 55.0 and refs.at[cq.NIVEAU_QPV_REGION, "tx_tot_empl"] == 52.0
+    assert not f.sans_comparaison and cq.NIVEAU_QPV_FRANCE not in set(refs.index)
+    synth = cq.synthese(f.qpv, f.refs).set_index("code")
+    assert cq.NIVEAU_QPV_REGION in synth.columns and cq.NIVEAU_QPV_FRANCE not in synth.columns  # jamais « de France »
+    texte = ng.origine_des_niveaux(f)
+    assert ("les niveaux « QPV du département Hautes-Alpes (05) » et « QPV de la région Provence-Alpes-Côte "
+            "d&#x27;Azur (93) » sont calculés") in texte
+    assert "« Agglomération » et « QPV du département » : valeurs reçues" in texte and "France" not in texte
+    assert "médianes et déciles jamais moyennés" in texte and "Origine du niveau" in texte
+    # sans niveau calculé : rien, et le tableau du rapport est inchangé
+    sans = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}}, None)
+    assert ng.origine_des_niveaux(sans) == "" and "Origine du niveau" not in ng.vue_synthese(sans)["df"].columns
+    assert ng.vue_synthese(sans)["df"].columns.tolist() == pq.vue_synthese(cq.synthese(sans.qpv, sans.refs))["df"].columns.tolist()
+
+
+def test_tableau_de_synthese_avec_origine_et_mediane_donnee_telle_quelle():
+    f = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}}, CALCULES)
+    vue = ng.vue_synthese(f)
+    df = vue["df"].set_index("Indicateur")
+    assert "QPV de la région" in df.columns and "QPV de France" not in df.columns
+    # médiane des QPV : 12 000 / 12 = 1 000 par mois, étendue 833 à 1 333 (jamais une moyenne de médianes)
+    assert df.at["Revenu médian mensuel", "QPV du département"] == f"1{FINE}000 (833–1{FINE}333)"
+    assert df.at["Taux d'emploi", "Origine du niveau"] == ("reçu : Agglomération ; approximation pondérée : QPV du "
+                                                          "département ; calculé : QPV de la région")
+    assert vue["formats"]["QPV de la région"](df.at["Taux d'emploi", "QPV de la région"]) == "52,0"
+    # un fichier national : « QPV de France » apparaît
+    national = _avec_niveaux(VALEURS, None, CALCULES + [{"niveau": cq.NIVEAU_QPV_FRANCE, "variable": "tx_tot_empl",
+                                                          "libelle_territoire": "QPV de France", "valeur": 51.0,
+                                                          "origine": "calculé"}])
+    assert "QPV de France" in ng.vue_synthese(national)["df"].columns
+    assert "Aucun niveau de comparaison n'a été reçu" in ng.origine_des_niveaux(national)
+
+
+def test_rangs_orientes_selon_le_registre():
+    x = pd.Series([50.0, 60.0, math.nan])
+    # taux d'emploi : une valeur élevée est favorable -> rang 1 = la plus faible
+    assert cq.rangs_orientes(x, "tx_tot_empl").tolist() == [1, 2, pd.NA]
+    # taux de pauvreté : défavorable si élevé -> rang 1 = la plus élevée ; ex aequo à la précision affichée
+    assert cq.rangs_orientes(pd.Series([40.0, 30.0, 40.04]), "tp60").tolist() == [1, 3, 1]
+    # indice de jeunesse : ni l'un ni l'autre -> rang 1 = la plus élevée, sans jugement
+    assert cq.rangs_orientes(pd.Series([1.2, 1.5]), "ind_jeune").tolist() == [2, 1]
+    assert pq.entete_rang("tx_tot_empl") == "Taux d'emploi (1 = le plus faible)"
+    assert pq.entete_rang("tp60") == "Taux de pauvreté (1 = le plus élevé)"
+    assert ng.sens_des_rangs(["tp60", "tx_tot_empl", "ind_jeune"]) == (
+        "Rang 1 = situation la plus défavorable : valeur la plus élevée pour Taux de pauvreté ; valeur la plus faible "
+        "pour Taux d'emploi. Ni favorable ni défavorable, sans jugement : rang 1 = valeur la plus élevée pour Indice "
+        "de jeunesse. Ex aequo à la précision affichée ; une valeur couverte par le secret statistique n'est pas "
+        "classée.")
+    assert ng.sens_des_rangs(["ind_jeune"]).startswith("Ni favorable ni défavorable")
+
+
+def test_tous_les_indicateurs_groupes_par_theme_et_colonnes_inconnues():
+    f = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}}, CALCULES, inconnues={"ma_colonne": ["3", "4"]})
+    groupes = cq.indicateurs_par_theme(f.qpv)
+    assert groupes == {"Démographie": ["part_moins_25", "ind_jeune", "pop_mun"], "Revenus et pauvreté": ["decuc_q2",
+                       "tp60"], "Emploi": ["tx_tot_empl"], "Demandeurs d'emploi": ["abcde"]}
+    themes = {t.nom: t for t in cq.themes(f.qpv, f.refs, f.niveaux)}
+    assert list(themes) == list(groupes)
+    emploi = themes["Emploi"]
+    assert emploi.rangs["tx_tot_empl"].tolist() == [1, 2]            # 50 < 60 : Alpha est le plus défavorable
+    assert themes["Revenus et pauvreté"].rangs["tp60"].tolist() == [1, 2]
+    # QPV du territoire (part sans numérateur : moyenne pondérée par la population) : (50×100 + 60×300) / 400 = 57,5
+    ecarts = emploi.ecarts.set_index("code_qp")
+    assert ecarts.at["A", cq.NIVEAU_QPV_TERRITOIRE] == pytest.approx(-7.5)
+    assert ecarts.at["A", AGGLO] == pytest.approx(-10.0) and ecarts.at["B", DEP] == pytest.approx(5.0)
+    vue = pq.vue_ecarts_theme("Emploi", emploi.ecarts, emploi.niveaux)
+    assert vue["formats"]["Taux d'emploi − QPV du territoire"](-7.5) == f"−7,5{NB}pts"
+    assert "Taux d'emploi − QPV de France" not in vue["df"].columns
+    # médiane du territoire : médiane de 12 000 et 14 000 = 13 000 (1 083 par mois), pas la moyenne pondérée 1 125
+    rev = themes["Revenus et pauvreté"].niveaux
+    ligne = rev[(rev["code"] == "decuc_q2") & (rev["niveau"] == cq.NIVEAU_QPV_TERRITOIRE)].iloc[0]
+    assert ligne["valeur"] == pytest.approx(13000 / 12) and ligne["origine"] == "médiane des QPV"
+    niveaux = pq.vue_niveaux_theme("Revenus et pauvreté", rev)["df"]
+    assert f"1{FINE}083 (1{FINE}000–1{FINE}167)" in set(niveaux["Valeur"])
+    # effectifs : pas d'écart (une part des QPV), mais un rang
+    assert themes["Demandeurs d'emploi"].ecarts.empty and pq.vue_ecarts_theme("x", themes["Demandeurs d'emploi"].ecarts,
+                                                                             themes["Demandeurs d'emploi"].niveaux) is None
+    textes = ng.tous_les_indicateurs(f)
+    assert ("compte **7 indicateurs connus du registre des indicateurs**, en 4 thèmes : démographie (3), revenus et "
+            "pauvreté (2), emploi (1), demandeurs d&#x27;emploi (1)") in textes[0]
+    assert any("**1 colonne non reconnue** : « ma_colonne »" in t for t in textes)
+    assert cq.colonnes_inconnues(f.qpv) == ["ma_colonne"]
+    vue = pq.vue_colonnes_inconnues(f.qpv, ["ma_colonne"])
+    assert vue["df"]["ma_colonne"].tolist() == ["3", "4"] and vue["df"]["Quartier"].tolist() == ["Alpha", "Bêta"]
+    vues = ng.vues_theme(f, themes["Emploi"])
+    assert [v["titre"] for v in vues] == ["Emploi : niveaux de comparaison", "Emploi : valeurs par QPV",
+                                          "Emploi : rang des QPV (rang 1 = situation la plus défavorable)",
+                                          "Emploi : écarts des QPV aux niveaux de comparaison"]
+    assert vues[2]["note"].startswith("Rang 1 = situation la plus défavorable : valeur la plus faible pour Taux d'emploi.")
+
+
+def test_colonnes_non_reconnues_singulier_pluriel_aucune():
+    assert ng.colonnes_non_reconnues([]).startswith("Toutes les colonnes d'indicateurs du fichier sont connues")
+    un = ng.colonnes_non_reconnues(["x"])
+    assert un.startswith("**1 colonne non reconnue** : « x ».") and "elle est gardée telle quelle" in un
+    deux = ng.colonnes_non_reconnues(["x", "y <b>"])
+    assert deux.startswith("**2 colonnes non reconnues** : « x » et « y &lt;b&gt; ».")
+    assert "elles sont gardées telles quelles" in deux

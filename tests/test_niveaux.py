@@ -248,7 +248,8 @@ def test_suites_suivent_le_registre_et_listent_les_colonnes_inconnues():
               for a in attentes if a.type == "ExpectColumnValuesToBeBetween"}
     assert bornes["tp60"] == (0, 100) and bornes["pop_moins_25"] == (0, None) and bornes["decuc_q2"] == (0, None)
     assert "ma_variable" not in bornes  # non reconnue : ni type ni borne inventés, mais listée
-    assert colonnes_non_reconnues({"insee_qpv": qpv}) == [("insee_qpv", "ma_variable")]
+    # ind_local : la colonne inconnue de la fixture elle-même
+    assert colonnes_non_reconnues({"insee_qpv": qpv}) == [("insee_qpv", "ind_local"), ("insee_qpv", "ma_variable")]
     journal = Journal()
     params = charger_parametres(RACINE, 2033, FIXTURE / "params" / "departement.yaml")
     cat = Catalogue.pour(2033, RACINE, raw_dir=FIXTURE / "raw" / "2033", reference_dir=params["reference_dir"])

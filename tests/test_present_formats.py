@@ -130,3 +130,10 @@ def test_vues_de_la_concordance():
     from pathlib import Path
     texte = pc.sans_rapport_publie(2031, Path("/p/data/reference"), Path("/p"))
     assert "`chiffres_publies_2031.csv`" in texte and "`data/reference`" in texte
+
+
+def test_classeur_sans_tableau_reste_lisible(tmp_path):
+    """Un chapitre qui n'a rien montré cette année (pas de chiffres publiés, pas de fichier SCDL) écrit quand même un
+    classeur valide, qui le dit (openpyxl refuse un classeur sans feuille)."""
+    ws = load_workbook(present.ecrire_classeur([], tmp_path / "vide.xlsx")).active
+    assert ws.title == "Sans tableau" and ws.cell(1, 1).value == present.SANS_TABLEAU

@@ -8,6 +8,9 @@ CC, QP005903 (Briançon) et QP005904 (Gap) ailleurs dans les Hautes-Alpes.
 
 from __future__ import annotations
 
+import html
+import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -154,3 +157,72 @@ def test_quartiers_de_communes_inconnues_hors_du_territoire():
                                            ("QP02A001", "2A"), ("LOC-QP01", None), ("", None)])
 def test_departement_du_code_qp(code, attendu):
     assert departement_du_code_qp(code) == attendu
+
+
+# --------------------------------------------------------------------------------------------- chapitre 10 et fiches
+
+@pytest.fixture(scope="module")
+def rapport_epci(tmp_path_factory):
+    """Le chapitre 10 (et ses fiches) de la CC du Pays des Ecrins, par le runner, hors du dépôt."""
+    from politique_ville.runner import executer
+
+    base = tmp_path_factory.mktemp("par_code")
+    raw = base / "raw" / "2033"
+    shutil.copytree(FIXTURE / "raw" / "2033", raw)
+    index = executer(2033, racine=RACINE, fichier_params=FIXTURE / "params" / "epci.yaml", raw_dir=raw,
+                     out=base / "reports" / "2033", processed_dir=base / "processed" / "2033", chapitres=["10"],
+                     sortie=lambda *a, **k: None)
+
+    def texte(page: Path) -> str:
+        brut = page.read_text(encoding="utf-8")
+        assert "Traceback" not in brut, page.name
+        sans_balises = re.sub(r"<script.*?</script>|<style.*?</style>", "", brut, flags=re.S)
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", sans_balises)))
+
+    return {"chapitre": texte(index.parent / "10_geographie_prioritaire.html"),
+            "fiche": texte(index.parent / "quartiers" / "QP005901.html")}
+
+
+@pytest.mark.pipeline
+def test_chapitre_10_niveaux_calcules_avec_leur_origine(rapport_epci):
+    """QPV du département (05), calculés à la main dans tests/test_niveaux.py : parts des moins de 25 ans 27,0 %
+    (calculé), taux d'emploi 53,0 (approximation pondérée), revenu médian 13 000 € par an = 1 083 € par mois, de
+    10 000 à 16 000 (833 à 1 333) : une médiane des QPV, jamais moyennée. Pas de « QPV de France » (fichier
+    régional)."""
+    t = rapport_epci["chapitre"]
+    assert "Niveaux de comparaison calculés." in t
+    assert "« QPV du département Hautes-Alpes (05) » et « QPV de la région Provence-Alpes-Côte d'Azur (93) » sont " \
+           "calculés" in t
+    assert "Moins de 25 ans % QPV du département QPV du département Hautes-Alpes (05) 27,0 calculé 4 0" in t
+    assert "Taux d'emploi % QPV du département QPV du département Hautes-Alpes (05) 53,0 approximation pondérée" in t
+    assert ("Revenu médian mensuel € par mois QPV du département QPV du département Hautes-Alpes (05) "
+            "1 083 (833–1 333) médiane des QPV") in t
+    assert "QPV de France" not in t and "Origine du niveau" in t
+    assert "Niveau de comparaison non publié." not in t   # le fichier couvre davantage : des niveaux sont calculés
+
+
+@pytest.mark.pipeline
+def test_chapitre_10_tous_les_indicateurs_par_theme_et_colonne_inconnue(rapport_epci):
+    t = rapport_epci["chapitre"]
+    assert ("compte 8 indicateurs connus du registre des indicateurs , en 4 thèmes : démographie (4), revenus et "
+            "pauvreté (2), emploi (1), demandeurs d'emploi (1)") in t
+    for theme in ("Démographie", "Revenus et pauvreté", "Emploi", "Demandeurs d'emploi"):
+        assert f"{theme} : tous les indicateurs" in t and f"{theme} : valeurs par QPV" in t, theme
+    assert "Éducation et équipements : tous les indicateurs" not in t
+    # rangs orientés : taux d'emploi 50 (Les Sables) < 60 -> rang 1 ; revenu 1 000 < 1 167 -> rang 1
+    assert "Quartier Taux d'emploi (1 = le plus faible) Les Sables (fictif) 1 Les Tourelles (fictif) 2" in t
+    assert "Revenu médian mensuel (1 = le plus faible) Taux de pauvreté (1 = le plus élevé)" in t
+    # écarts au QPV du département : 30 − 27 = +3,0 pts ; 50 − 53 = −3,0 pts
+    assert "Les Sables (fictif) +7,5 pts +3,0 pts +2,5 pts" in t and "Les Sables (fictif) −7,5 pts −3,0 pts" in t
+    assert "1 colonne non reconnue : « ind_local »" in t
+    assert "Colonnes non reconnues par le registre des indicateurs Code Quartier ind_local QP005901 Les Sables " \
+           "(fictif) 1,5 QP005902 Les Tourelles (fictif) 2" in t
+
+
+@pytest.mark.pipeline
+def test_fiche_tous_les_indicateurs_par_theme(rapport_epci):
+    t = rapport_epci["fiche"]
+    assert "Les 8 indicateurs du fichier de l'INSEE de 2033 connus du registre, en 4 thèmes" in t
+    assert ("Taux d'emploi des 15-64 ans % 50,0 1 sur 2 (valeur la plus faible = 1) 57,5 ; écart −7,5 pts 53,0 ; "
+            "écart −3,0 pts 52,2 ; écart −2,2 pts") in t
+    assert "« ind_local » = 1,5" in t

@@ -108,12 +108,13 @@ class Contexte:
 
 def ouvrir(cle: str, annee: int, *, tables: tuple[str, ...] = (), facultatives: tuple[str, ...] = (),
            parametres: dict | None = None, racine=None, raw_dir=None, processed_dir=None, reports_dir=None,
-           reference_dir=None, fichier_params=None, figures: bool = True) -> Contexte:
+           reference_dir=None, fichier_params=None, figures: bool = True, sous_dossier: str | None = None) -> Contexte:
     """Met en place un chapitre : catalogue, paramètres, tables nettoyées, chapitre (classeur), style des figures.
 
     ``parametres`` : valeurs transmises par le runner ; à défaut, lues dans ``fichier_params`` ou
     ``params/<annee>.yaml`` ; à défaut encore (territoire d'essai sans fichier de paramètres), un dictionnaire avec la
-    seule année."""
+    seule année. ``sous_dossier`` : page écrite dans un sous-dossier du rapport (fiches quartier : ``quartiers``) ;
+    son classeur va dans ``<sous_dossier>/tableaux/``."""
     cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, processed_dir=processed_dir, reports_dir=reports_dir,
                          reference_dir=reference_dir)
     if parametres is None:
@@ -127,4 +128,4 @@ def ouvrir(cle: str, annee: int, *, tables: tuple[str, ...] = (), facultatives: 
     if figures:
         style_figures()
     return Contexte(cle=cle, cat=cat, params=dict(parametres), tables=t,
-                    chap=Chapitre(cle=cle, reports_dir=cat.reports_dir))
+                    chap=Chapitre(cle=cle, reports_dir=cat.reports_dir / sous_dossier if sous_dossier else cat.reports_dir))

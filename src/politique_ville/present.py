@@ -140,6 +140,10 @@ def nom_de_feuille(titre: str, deja: set[str]) -> str:
     return nom
 
 
+#: seule cellule du classeur d'un chapitre qui n'a montré aucun tableau cette année
+SANS_TABLEAU = "Aucun tableau dans ce chapitre pour cette année (données absentes ou sans objet)."
+
+
 def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
     """Un classeur, une feuille par tableau : en-têtes français, nombres stockés comme nombres, textes neutralisés.
 
@@ -156,6 +160,8 @@ def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
     def ecrire(p: Path):
         wb = Workbook()
         wb.remove(wb.active)
+        if not tableaux:  # un classeur a toujours une feuille : celle-ci dit qu'il n'y a rien
+            wb.create_sheet("Sans tableau").append([SANS_TABLEAU])
         noms: set[str] = set()
         for titre, df, *reste in tableaux:
             ws = wb.create_sheet(nom_de_feuille(titre, noms))

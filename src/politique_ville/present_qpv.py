@@ -13,6 +13,7 @@ import math
 
 import pandas as pd
 
+from .compute import niveaux as cn
 from .compute import qpv as cq
 from .present import avec_unite, euros, nombre_fr, pourcent
 
@@ -369,3 +370,153 @@ def vue_intercommunales(inter: pd.DataFrame) -> dict:
     vue.columns = ["Périmètre", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
     return {"df": vue, "titre": "Actions intercommunales (comptées à part)",
             "formats": {"Actions": nombre_fr, "Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros}}
+
+
+# --------------------------------------------------------------------------------------------- niveaux et thèmes
+
+def valeur_niveau(code: str, valeur, origine: str | None = None, minimum=None, maximum=None,
+                  manquant: str = cq.NON_PUBLIE, unite: bool = False) -> str:
+    """Valeur d'un niveau de comparaison ; une médiane des QPV (origine « médiane des QPV ») avec l'étendue des
+    valeurs des QPV, telle quelle : « 1 083 (833–1 333) » (jamais une moyenne de médianes)."""
+    texte = formater(code, valeur, manquant, unite)
+    if origine == cn.MEDIANE and not _manquant(valeur) and not _manquant(minimum) and not _manquant(maximum):
+        texte += f" ({formater(code, minimum, unite=False)}–{formater(code, maximum, unite=False)})"
+    return texte
+
+
+def _origines(niveaux_ind: pd.DataFrame, code: str) -> str:
+    """« calculé : QPV du département, QPV de la région ; reçu : Agglomération » pour un indicateur."""
+    sel = niveaux_ind[(niveaux_ind["code"] == code) & (niveaux_ind["niveau"] != cq.NIVEAU_QPV_TERRITOIRE)]
+    par_origine: dict[str, list[str]] = {}
+    for n, o in zip(sel["niveau"], sel["origine"]):
+        par_origine.setdefault(o, []).append(n)
+    return " ; ".join(f"{o} : {', '.join(n)}" for o, n in par_origine.items()) or "—"
+
+
+def vue_synthese_niveaux(synthese: pd.DataFrame, niveaux_ind: pd.DataFrame) -> dict:
+    """:func:`vue_synthese` quand des niveaux sont calculés (``niveaux_ind`` : ``compute.qpv.niveaux_indicateurs``) :
+    « QPV de la région » et « QPV de France » quand ils sont là, une médiane des QPV avec son étendue, et la colonne
+    « Origine du niveau » (reçu, calculé, approximation pondérée, médiane des QPV)."""
+    vue = vue_synthese(synthese)
+    df = vue["df"]
+    niveaux = [cq.NIVEAU_MOYENNE_QPV, cq.NIVEAU_AGGLO, cq.NIVEAU_HORS_QPV, cq.NIVEAU_QPV_DEPARTEMENT,
+               *[n for n in cq.NIVEAUX_SUPPLEMENTAIRES if n in synthese.columns]]
+    colonnes = {n: (cq.NIVEAUX_COMPARAISON | cq.NIVEAUX_SUPPLEMENTAIRES)[n] for n in niveaux}
+    index = niveaux_ind.set_index(["code", "niveau"])
+    for n in niveaux:
+        cellules = []
+        for code, v in zip(synthese["code"], synthese[n]):
+            if (code, n) in index.index:
+                r = index.loc[(code, n)]
+                r = r.iloc[0] if isinstance(r, pd.DataFrame) else r
+                cellules.append(valeur_niveau(code, r["valeur"], r["origine"], r["minimum"], r["maximum"]))
+            else:
+                cellules.append(v)
+        df[colonnes[n]] = cellules
+    position = list(df.columns).index("Écart QPV − agglomération")
+    for n in cq.NIVEAUX_SUPPLEMENTAIRES:
+        if n in synthese.columns:
+            df.insert(position, colonnes[n], df.pop(colonnes[n]))
+            position += 1
+    df["Origine du niveau"] = [_origines(niveaux_ind, c) for c in synthese["code"]]
+    formats = {c: formater_nombre for c in colonnes.values()} | {
+        "Moyenne des QPV (recalculée)": formater_nombre, "Écart QPV − agglomération": formater_nombre,
+        "QPV en secret statistique": nombre_fr}
+    return {"df": df, "titre": vue["titre"], "formats": formats}
+
+
+def vue_niveaux_theme(nom: str, niveaux_ind: pd.DataFrame) -> dict:
+    """Niveaux de comparaison des indicateurs d'un thème (``compute.qpv.Theme.niveaux``), une ligne par indicateur
+    et niveau : valeur (médiane des QPV avec son étendue), origine du niveau, QPV agrégés, valeurs manquantes."""
+    vue = pd.DataFrame({
+        "Indicateur": [cq.indicateur(c).court for c in niveaux_ind["code"]],
+        "Unité": [cq.indicateur(c).unite for c in niveaux_ind["code"]],
+        "Niveau": niveaux_ind["niveau"].values,
+        "Territoire": [t if isinstance(t, str) and t else n
+                       for t, n in zip(niveaux_ind["libelle_territoire"], niveaux_ind["niveau"])],
+        "Valeur": [valeur_niveau(c, v, o, mi, ma) for c, v, o, mi, ma in zip(
+            niveaux_ind["code"], niveaux_ind["valeur"], niveaux_ind["origine"], niveaux_ind["minimum"],
+            niveaux_ind["maximum"])],
+        "Origine du niveau": niveaux_ind["origine"].values,
+        "QPV agrégés": niveaux_ind["nb_qpv"].values,
+        "Valeurs manquantes laissées de côté": niveaux_ind["nb_secrets"].values,
+    })
+    return {"df": vue, "titre": f"{nom} : niveaux de comparaison", "droite": ["Valeur"],
+            "formats": {"QPV agrégés": nombre_ou("—"), "Valeurs manquantes laissées de côté": nombre_ou("—")}}
+
+
+def vue_valeurs_theme(nom: str, valeurs: pd.DataFrame, codes: list[str], simules: set | None = None) -> dict:
+    """Valeurs des QPV sur les indicateurs d'un thème (``compute.qpv.Theme.valeurs``), à la précision du registre,
+    unité dans l'en-tête ; « secret », « secret (simulé) », « n.d. » gardés."""
+    vue = vue_valeurs(valeurs, codes, simules)
+    return vue | {"titre": f"{nom} : valeurs par QPV"}
+
+
+def entete_rang(code: str) -> str:
+    """En-tête d'une colonne de rangs orientés : « Taux d'emploi (1 = le plus faible) »."""
+    return f"{cq.indicateur(code).court} (1 = {'le plus faible' if cq.sens_du_rang(code) == cq.SENS_FAIBLE else 'le plus élevé'})"
+
+
+def vue_rangs_theme(nom: str, rangs: pd.DataFrame, codes: list[str], simules: set | None = None) -> dict:
+    """Rangs orientés des QPV (``compute.qpv.Theme.rangs``) : rang 1 = situation la plus défavorable (sens du
+    registre, dans l'en-tête de chaque colonne)."""
+    entetes = {c: entete_rang(c) for c in codes}
+    vue = marquer_simules(rangs, codes, simules).drop(columns="code_qp").rename(
+        columns={"quartier": "Quartier"} | entetes)
+    return {"df": vue, "titre": f"{nom} : rang des QPV (rang 1 = situation la plus défavorable)",
+            "formats": {entetes[c]: rang_texte for c in codes}}
+
+
+def vue_ecarts_theme(nom: str, ecarts: pd.DataFrame, niveaux_ind: pd.DataFrame) -> dict | None:
+    """Écarts de chaque QPV à chaque niveau de comparaison (``compute.qpv.Theme.ecarts``), une colonne par
+    indicateur de taux et niveau qui a une valeur (``niveaux_ind`` : ``compute.qpv.Theme.niveaux``) : « Taux
+    d'emploi − QPV du département » ; None si le thème n'a pas de taux."""
+    if ecarts.empty:
+        return None
+    presents = set(zip(niveaux_ind["code"], niveaux_ind["niveau"]))
+    niveaux = [c for c in ecarts.columns if c not in ("code_qp", "quartier", "code", "valeur")]
+    quartiers = ecarts.drop_duplicates("code_qp")[["code_qp", "quartier"]].reset_index(drop=True)
+    vue = pd.DataFrame({"Quartier": quartiers["quartier"].values})
+    formats = {}
+    for code in dict.fromkeys(ecarts["code"]):
+        e = ecarts[ecarts["code"] == code].set_index("code_qp")
+        for n in niveaux:
+            if (code, n) in presents:
+                colonne = f"{cq.indicateur(code).court} − {n}"
+                vue[colonne] = [e.at[c, n] for c in quartiers["code_qp"]]
+                formats[colonne] = (lambda k: lambda v: formater_ecart(k, v))(code)
+    return {"df": vue, "titre": f"{nom} : écarts des QPV aux niveaux de comparaison", "formats": formats}
+
+
+def vue_colonnes_inconnues(qpv: pd.DataFrame, colonnes: list[str]) -> dict:
+    """Les colonnes que le registre ne connaît pas, telles quelles, par quartier (jamais écartées en silence)."""
+    vue = qpv[["code_qp", "nom_qp", *colonnes]].copy()
+    vue.insert(1, "Quartier", [cq.nom_quartier(c, n) for c, n in zip(vue["code_qp"], vue.pop("nom_qp"))])
+    vue = vue.rename(columns={"code_qp": "Code"})
+    return {"df": vue, "titre": "Colonnes non reconnues par le registre des indicateurs",
+            "formats": {c: nombre_ou("—", 2) if pd.api.types.is_numeric_dtype(qpv[c]) else str for c in colonnes}}
+
+
+def vue_fiche_theme(nom: str, fiche: pd.DataFrame) -> dict:
+    """Un quartier sur les indicateurs d'un thème (lignes de ``compute.qpv.fiche_par_theme``) : valeur, rang orienté
+    (rang 1 = situation la plus défavorable), et pour chaque niveau de comparaison sa valeur et l'écart du
+    quartier (« 27,0 ; écart +3,0 pts », une médiane des QPV avec son étendue), provenance de la valeur."""
+    niveaux = [c for c in fiche.columns if f"ecart:{c}" in fiche.columns]
+    niveaux = [n for n in niveaux if fiche[n].notna().any()]
+    vue = pd.DataFrame({
+        "Indicateur": fiche["indicateur"].values,
+        "Unité": fiche["unite"].values,
+        "Valeur du quartier": [formater(c, v, "—", unite=False) for c, v in zip(fiche["code"], fiche["valeur"])],
+        "Rang parmi les QPV (1 = situation la plus défavorable)": [
+            "—" if _manquant(r) else f"{int(r)} sur {int(n)} ({'valeur la plus faible' if s == cq.SENS_FAIBLE else 'valeur la plus élevée'} = 1)"
+            for r, n, s in zip(fiche["rang"], fiche["nb_classes"], fiche["sens"])],
+    })
+    for n in niveaux:
+        vue[f"{n} (écart du quartier)"] = [
+            cq.NON_PUBLIE if _manquant(v) else valeur_niveau(c, v, o, mi, ma)
+            + ("" if _manquant(e) else f" ; écart {formater_ecart(c, e)}")
+            for c, v, e, o, mi, ma in zip(fiche["code"], fiche[n], fiche[f"ecart:{n}"], fiche[f"origine:{n}"],
+                                          fiche[f"minimum:{n}"], fiche[f"maximum:{n}"])]
+    vue["Provenance de la valeur"] = fiche["provenance"].values
+    return {"df": vue, "titre": f"{nom} : le quartier comparé",
+            "droite": ["Valeur du quartier", *[f"{n} (écart du quartier)" for n in niveaux]]}

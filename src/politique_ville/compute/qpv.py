@@ -28,7 +28,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..indicateurs import THEMES as THEMES_REGISTRE
+from ..indicateurs import colonnes_non_reconnues
+from ..indicateurs import definition as definition_registre
 from ..indicateurs import registre as registre_indicateurs
+from . import niveaux as cn
 
 # --------------------------------------------------------------------------------------------- constantes
 
@@ -44,6 +48,10 @@ NIVEAU_AGGLO = "Agglomération"
 NIVEAU_QPV_DEPARTEMENT = "QPV du département"
 NIVEAU_HORS_QPV = "Hors QPV de l'agglomération"
 NIVEAU_DEPARTEMENT = "Département"
+NIVEAU_QPV_REGION = cn.NIVEAU_QPV_REGION
+NIVEAU_QPV_FRANCE = cn.NIVEAU_QPV_FRANCE
+#: les QPV du territoire, agrégés par la règle du registre (médiane des QPV pour une médiane : jamais moyennée)
+NIVEAU_QPV_TERRITOIRE = "QPV du territoire"
 
 #: niveaux de comparaison de ``insee_references`` montrés à côté des quartiers, avec le libellé des colonnes
 NIVEAUX_COMPARAISON = {
@@ -52,6 +60,9 @@ NIVEAUX_COMPARAISON = {
     NIVEAU_QPV_DEPARTEMENT: "QPV du département",
     NIVEAU_HORS_QPV: "Agglomération hors QPV",
 }
+#: niveaux calculés à partir d'un fichier de l'INSEE plus large que le territoire, montrés seulement quand ils sont là
+#: (« QPV de France » : fichier national seulement)
+NIVEAUX_SUPPLEMENTAIRES = {NIVEAU_QPV_REGION: "QPV de la région", NIVEAU_QPV_FRANCE: "QPV de France"}
 
 SECRET = "secret"
 NON_DISPONIBLE = "n.d."
@@ -481,15 +492,19 @@ def extremes(qpv: pd.DataFrame, code: str, qpv_communes: pd.DataFrame | None = N
 def synthese(qpv: pd.DataFrame, references: pd.DataFrame | None, manquantes: pd.DataFrame | None = None
              ) -> pd.DataFrame:
     """Une ligne par indicateur de taux : moyenne des QPV recalculée (pondérée) et valeur de chaque niveau de
-    comparaison (NaN = non publié), écart à l'agglomération, nombre de QPV renseignés et secrets."""
+    comparaison (NaN = non publié ; « QPV de la région », « QPV de France » seulement quand ``references`` les a),
+    écart à l'agglomération, nombre de QPV renseignés et secrets."""
     q = _qpv(qpv)
     mot = motifs(manquantes)
+    supplementaires = niveaux_supplementaires(references)
     lignes = []
     for i in indicateurs("taux", qpv):
         x = valeurs(q, i.code)
         ligne = {"code": i.code, "theme": i.theme, "indicateur": i.libelle, "unite": i.unite,
                  "moyenne_qpv": moyenne_qpv(qpv, i.code)}
         for niveau in NIVEAUX_COMPARAISON:
+            ligne[niveau] = valeur_reference(references, niveau, i.colonne_reference(niveau), i.diviseur)
+        for niveau in supplementaires:
             ligne[niveau] = valeur_reference(references, niveau, i.colonne_reference(niveau), i.diviseur)
         ligne["ecart_agglomeration"] = ligne["moyenne_qpv"] - ligne[NIVEAU_AGGLO]
         ligne["nb_qpv_renseignes"] = int(x.notna().sum())
@@ -498,7 +513,8 @@ def synthese(qpv: pd.DataFrame, references: pd.DataFrame | None, manquantes: pd.
         ligne["ponderation"] = i.libelle_poids
         lignes.append(ligne)
     return pd.DataFrame(lignes, columns=["code", "theme", "indicateur", "unite", "moyenne_qpv", *NIVEAUX_COMPARAISON,
-                                         "ecart_agglomeration", "nb_qpv_renseignes", "nb_secrets", "ponderation"])
+                                         *supplementaires, "ecart_agglomeration", "nb_qpv_renseignes", "nb_secrets",
+                                         "ponderation"])
 
 
 #: niveaux auxquels l'écart d'un quartier est mesuré, par ordre de préférence (le premier publié est retenu)
@@ -643,6 +659,198 @@ def effectifs_par_quartier(qpv: pd.DataFrame, manquantes: pd.DataFrame | None = 
     return valeurs_par_quartier(qpv, manquantes, [i.code for i in indicateurs("effectif", qpv)])
 
 
+# --------------------------------------------------------------------------------------------- niveaux calculés
+
+def references_comparaison(references: pd.DataFrame | None, niveaux: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Les niveaux de comparaison du chapitre : ``insee_references`` reçu, complété par les niveaux calculés de
+    ``insee_niveaux`` (``compute.niveaux``, table longue ; absente quand le fichier de l'INSEE ne couvre que le
+    territoire). La valeur reçue l'emporte, case par case ; une valeur calculée ne remplit que ce qui n'est pas
+    reçu. Même forme que ``insee_references`` (lue par :func:`valeur_reference`) ; ``references`` tel quel sans
+    niveaux calculés."""
+    if niveaux is None or niveaux.empty:
+        return references
+    calcules = cn.en_references(niveaux)
+    if references is None or references.empty:
+        return calcules
+    recus = references.drop_duplicates("niveau").set_index("niveau")
+    calcules = calcules.drop_duplicates("niveau").set_index("niveau")
+    ordre = list(recus.index) + [n for n in calcules.index if n not in recus.index]
+    colonnes = list(recus.columns) + [c for c in calcules.columns if c not in recus.columns]
+    fusion = recus.combine_first(calcules).reindex(index=ordre, columns=colonnes)
+    fusion.index.name = "niveau"
+    return fusion.reset_index()
+
+
+def niveaux_supplementaires(references: pd.DataFrame | None) -> list[str]:
+    """« QPV de la région », « QPV de France » : ceux que ``references`` a (niveaux calculés), dans cet ordre."""
+    if references is None or references.empty or "niveau" not in references.columns:
+        return []
+    presents = set(references["niveau"])
+    return [n for n in NIVEAUX_SUPPLEMENTAIRES if n in presents]
+
+
+def _nan(v) -> float:
+    v = pd.to_numeric(pd.Series([v]), errors="coerce").iloc[0]
+    return math.nan if pd.isna(v) else float(v)
+
+
+def niveaux_indicateurs(qpv: pd.DataFrame, references: pd.DataFrame | None, niveaux: pd.DataFrame | None = None,
+                        provenance: pd.DataFrame | None = None, codes: list[str] | None = None) -> pd.DataFrame:
+    """Les niveaux de comparaison de chaque indicateur présent dans ``qpv`` (ou de ``codes``), une ligne par
+    indicateur et niveau qui a une valeur : d'abord les « QPV du territoire » (ses QPV agrégés par la règle du
+    registre : somme, part recalculée, moyenne pondérée, médiane des QPV — jamais une moyenne de médianes), puis
+    chaque niveau de ``references`` (reçu, ou calculé : voir :func:`references_comparaison`), dans son ordre.
+
+    Colonnes : ``code``, ``niveau``, ``libelle_territoire``, ``valeur`` (unité affichée : revenu mensuel),
+    ``origine`` (« reçu », « calculé », « approximation pondérée », « médiane des QPV » ; « reçu (approximatif) »
+    pour une valeur reçue que la provenance dit approximative), ``minimum`` et ``maximum`` (valeurs des QPV du
+    niveau, pour une médiane), ``nb_qpv``, ``nb_secrets`` (valeurs manquantes laissées de côté)."""
+    codes = codes if codes is not None else [i.code for i in indicateurs(qpv=qpv)]
+    q = _qpv(qpv)
+    lignes = []
+    ordre = [] if references is None or references.empty else list(dict.fromkeys(references["niveau"]))
+    libelles = {} if not ordre or "libelle_territoire" not in references.columns else dict(
+        zip(references["niveau"], references["libelle_territoire"]))
+    for code in codes:
+        i = indicateur(code)
+        r = cn.agreger(q, definition_registre(code))
+        if r is not None and not math.isnan(r["valeur"]):
+            lignes.append({"code": code, "niveau": NIVEAU_QPV_TERRITOIRE, "libelle_territoire": "QPV du territoire",
+                           "valeur": r["valeur"] / i.diviseur, "origine": r["origine"],
+                           "minimum": r["minimum"] / i.diviseur, "maximum": r["maximum"] / i.diviseur,
+                           "nb_qpv": r["nb_qpv"], "nb_secrets": r["nb_secrets"]})
+        for niveau in ordre:
+            colonne = i.colonne_reference(niveau)
+            v = valeur_reference(references, niveau, colonne, i.diviseur)
+            if math.isnan(v):
+                continue
+            ligne = {"code": code, "niveau": niveau, "libelle_territoire": libelles.get(niveau), "valeur": v,
+                     "origine": cn.RECU, "minimum": math.nan, "maximum": math.nan, "nb_qpv": math.nan,
+                     "nb_secrets": math.nan}
+            calcul = None
+            if niveaux is not None and not niveaux.empty:
+                sel = niveaux[(niveaux["niveau"] == niveau) & (niveaux["variable"] == colonne)]
+                calcul = sel.iloc[0] if len(sel) else None
+            if calcul is not None and calcul["origine"] != cn.RECU:
+                ligne |= {"origine": calcul["origine"], "minimum": _nan(calcul.get("minimum")) / i.diviseur,
+                          "maximum": _nan(calcul.get("maximum")) / i.diviseur, "nb_qpv": _nan(calcul.get("nb_qpv")),
+                          "nb_secrets": _nan(calcul.get("nb_secrets"))}
+            elif provenance_reference(provenance, niveau, colonne) == "approximatif":
+                ligne["origine"] = f"{cn.RECU} (approximatif)"
+            lignes.append(ligne)
+    return pd.DataFrame(lignes, columns=["code", "niveau", "libelle_territoire", "valeur", "origine", "minimum",
+                                         "maximum", "nb_qpv", "nb_secrets"])
+
+
+def origines_par_niveau(niveaux_ind: pd.DataFrame) -> dict[str, list[str]]:
+    """niveau -> origines de ses valeurs (sans doublon, dans l'ordre) : ce qui est reçu, ce qui est calculé."""
+    sortie: dict[str, list[str]] = {}
+    for n, o in zip(niveaux_ind["niveau"], niveaux_ind["origine"]):
+        if o not in sortie.setdefault(n, []):
+            sortie[n].append(o)
+    return sortie
+
+
+# --------------------------------------------------------------------------------------------- par thème
+
+#: sens du rang d'un indicateur selon le registre : rang 1 = situation la plus défavorable (valeur la plus élevée ou
+#: la plus faible), ou, pour un indicateur ni favorable ni défavorable, valeur la plus élevée
+SENS_ELEVE = "la plus élevée"
+SENS_FAIBLE = "la plus faible"
+
+
+def sens_du_rang(code: str) -> str:
+    """Valeur qui a le rang 1 : « la plus faible » pour un indicateur dont une valeur élevée est favorable (taux
+    d'emploi, revenu), « la plus élevée » sinon (défavorable si élevé, ou ni l'un ni l'autre)."""
+    return SENS_FAIBLE if indicateur(code).defavorable_si_eleve is False else SENS_ELEVE
+
+
+def rangs_orientes(valeurs_: pd.Series, code: str) -> pd.Series:
+    """Rang de chaque valeur selon le sens du registre (:func:`sens_du_rang`) : rang 1 = situation la plus
+    défavorable ; ex aequo à la précision affichée (plus petit rang partagé) ; valeur manquante non classée."""
+    i = indicateur(code)
+    x = pd.to_numeric(valeurs_, errors="coerce").astype("float64").round(i.decimales)
+    return x.rank(ascending=sens_du_rang(code) == SENS_FAIBLE, method="min").astype("Int64")
+
+
+def indicateurs_par_theme(qpv: pd.DataFrame) -> dict[str, list[str]]:
+    """Thème du registre -> codes des indicateurs présents dans ``qpv`` (ordre du registre) ; les six thèmes dans
+    leur ordre, sans ceux dont aucun indicateur n'est dans le fichier."""
+    sortie: dict[str, list[str]] = {}
+    for theme in THEMES_REGISTRE:
+        codes = [i.code for i in INDICATEURS if i.theme_registre == theme and i.code in qpv.columns]
+        if codes:
+            sortie[theme] = codes
+    return sortie
+
+
+def colonnes_inconnues(qpv: pd.DataFrame) -> list[str]:
+    """Colonnes de ``insee_qpv`` que le registre des indicateurs ne connaît pas (gardées, à lister)."""
+    return colonnes_non_reconnues(list(qpv.columns))
+
+
+def valeurs_inconnues(qpv: pd.DataFrame, code_qp: str) -> dict:
+    """Colonne non reconnue -> valeur du quartier, telle quelle (fiche quartier)."""
+    ligne = qpv[qpv["code_qp"] == code_qp]
+    return {} if ligne.empty else {c: ligne[c].iloc[0] for c in colonnes_inconnues(qpv)}
+
+
+@dataclass(frozen=True, eq=False)
+class Theme:
+    """Les indicateurs d'un thème du registre présents dans le fichier (voir :func:`themes`)."""
+
+    nom: str
+    codes: list[str]
+    valeurs: pd.DataFrame   # code_qp, quartier, une colonne par code (nombre, ou « secret » / « n.d. »)
+    rangs: pd.DataFrame     # code_qp, quartier, une colonne par code (rang orienté, ou « secret » / « n.d. »)
+    niveaux: pd.DataFrame   # niveaux_indicateurs des codes du thème
+    ecarts: pd.DataFrame    # code_qp, quartier, code, valeur, une colonne par niveau (écart, NaN sans valeur)
+
+    @property
+    def taux(self) -> list[str]:
+        return [c for c in self.codes if indicateur(c).genre == "taux"]
+
+
+def ecarts_aux_niveaux(qpv: pd.DataFrame, niveaux_ind: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Écart de chaque QPV à chaque niveau de comparaison (valeur − niveau, unité affichée), pour les indicateurs
+    de taux de ``codes`` (un effectif ne se compare pas par écart : voir la part des QPV) ; une ligne par QPV et
+    indicateur, une colonne par niveau ; NaN si la valeur du quartier (secret) ou le niveau manque."""
+    q = _qpv(qpv)
+    taux = [c for c in codes if indicateur(c).genre == "taux"]
+    sel = niveaux_ind[niveaux_ind["code"].isin(taux)]
+    ordre = list(dict.fromkeys(sel["niveau"]))
+    lignes = []
+    for code in taux:
+        x = valeurs(q, code)
+        refs = dict(zip(sel.loc[sel["code"] == code, "niveau"], sel.loc[sel["code"] == code, "valeur"]))
+        for c, n, v in zip(q["code_qp"], q["nom_qp"], x):
+            lignes.append({"code_qp": c, "quartier": nom_quartier(c, n), "code": code, "valeur": v}
+                          | {niveau: v - refs.get(niveau, math.nan) for niveau in ordre})
+    return pd.DataFrame(lignes, columns=["code_qp", "quartier", "code", "valeur", *ordre])
+
+
+def themes(qpv: pd.DataFrame, references: pd.DataFrame | None, niveaux: pd.DataFrame | None = None,
+           manquantes: pd.DataFrame | None = None, provenance: pd.DataFrame | None = None) -> list[Theme]:
+    """Tous les indicateurs du fichier, groupés par thème du registre (:func:`indicateurs_par_theme`) : valeurs
+    par QPV (cases vides marquées), rangs orientés (:func:`rangs_orientes`), niveaux de comparaison
+    (:func:`niveaux_indicateurs`) et écarts à chacun (:func:`ecarts_aux_niveaux`)."""
+    q = _qpv(qpv)
+    mot = motifs(manquantes)
+    niveaux_ind = niveaux_indicateurs(qpv, references, niveaux, provenance)
+    sortie = []
+    for nom, codes in indicateurs_par_theme(qpv).items():
+        rangs_ = pd.DataFrame({"code_qp": q["code_qp"].values,
+                               "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]})
+        for c in codes:
+            r = rangs_orientes(valeurs(q, c), c)
+            rangs_[c] = pd.Series([marque_manquante(mot.get((k, c))) if pd.isna(x) else int(x)
+                                   for k, x in zip(q["code_qp"], r)], dtype="object").values
+        sortie.append(Theme(nom, codes, valeurs_par_quartier(qpv, manquantes, codes), rangs_,
+                            niveaux_ind[niveaux_ind["code"].isin(codes)].reset_index(drop=True),
+                            ecarts_aux_niveaux(qpv, niveaux_ind, codes)))
+    return sortie
+
+
 # --------------------------------------------------------------------------------------------- fiche quartier
 
 def fiche_identite(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, code_qp: str) -> dict:
@@ -691,6 +899,50 @@ def fiche_indicateurs(qpv: pd.DataFrame, references: pd.DataFrame | None, code_q
             "provenance": provenance_valeur(prov, code_qp, i.code, v),
         })
     df = pd.DataFrame(lignes)
+    df["rang"] = df["rang"].astype("Int64")
+    return df
+
+
+def fiche_par_theme(qpv: pd.DataFrame, references: pd.DataFrame | None, code_qp: str,
+                    niveaux: pd.DataFrame | None = None, provenance: pd.DataFrame | None = None,
+                    manquantes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Un quartier sur chaque indicateur du fichier, groupé par thème du registre (ordre des thèmes puis du
+    registre) : ``theme``, ``code``, ``indicateur``, ``unite``, ``genre``, ``valeur`` (ou « secret » / « n.d. »),
+    ``rang`` orienté (rang 1 = situation la plus défavorable, :func:`rangs_orientes`), ``nb_classes``, ``sens``
+    (:func:`sens_du_rang`), ``provenance`` ; puis, pour chaque niveau de comparaison (:func:`niveaux_indicateurs`),
+    une colonne à son nom (valeur du niveau, NaN s'il ne l'a pas), ``ecart:<niveau>`` (écart du quartier, pour un
+    taux seulement), ``origine:<niveau>``, ``minimum:<niveau>`` et ``maximum:<niveau>`` (étendue des valeurs des QPV
+    du niveau, pour une médiane des QPV)."""
+    ligne = qpv[qpv["code_qp"] == code_qp]
+    if ligne.empty:
+        raise KeyError(f"quartier inconnu « {code_qp} »")
+    q = _qpv(qpv)
+    mot, prov = motifs(manquantes), provenances(provenance)
+    niveaux_ind = niveaux_indicateurs(qpv, references, niveaux, provenance)
+    ordre = list(dict.fromkeys(niveaux_ind["niveau"]))
+    lignes = []
+    for theme, codes in indicateurs_par_theme(qpv).items():
+        for code in codes:
+            i = indicateur(code)
+            v = float(valeurs(ligne, code).iloc[0])
+            r = rangs_orientes(valeurs(q, code), code)[(q["code_qp"] == code_qp).to_numpy()]
+            refs = niveaux_ind[niveaux_ind["code"] == code].set_index("niveau")
+            sortie = {"theme": theme, "code": code, "indicateur": i.libelle, "unite": i.unite, "genre": i.genre,
+                      "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, code))),
+                      "rang": r.iloc[0] if len(r) and not pd.isna(r.iloc[0]) else pd.NA,
+                      "nb_classes": int(valeurs(q, code).notna().sum()), "sens": sens_du_rang(code),
+                      "provenance": provenance_valeur(prov, code_qp, code, v)}
+            for niveau in ordre:
+                r = refs.loc[niveau] if niveau in refs.index else {}
+                ref = float(r.get("valeur", math.nan))
+                sortie |= {niveau: ref, f"ecart:{niveau}": v - ref if i.genre == "taux" else math.nan,
+                           f"origine:{niveau}": r.get("origine"), f"minimum:{niveau}": r.get("minimum", math.nan),
+                           f"maximum:{niveau}": r.get("maximum", math.nan)}
+            lignes.append(sortie)
+    df = pd.DataFrame(lignes, columns=["theme", "code", "indicateur", "unite", "genre", "valeur", "rang",
+                                       "nb_classes", "sens", "provenance",
+                                       *[c for n in ordre for c in (n, f"ecart:{n}", f"origine:{n}", f"minimum:{n}",
+                                                                    f"maximum:{n}")]])
     df["rang"] = df["rang"].astype("Int64")
     return df
 

@@ -15,6 +15,7 @@ import html
 
 import pandas as pd
 
+from .. import present_qpv as pq
 from .. import provenance as pv
 from ..compute import qpv as cq
 from ..present import euros, nombre_fr
@@ -160,3 +161,88 @@ def intercommunales(n: int) -> str:
                 "d'une partie de celui-ci ; elle n'est pas rattachée à ce quartier en particulier.")
     return (f"En outre, **{nombre_fr(n)} actions de périmètre intercommunal** bénéficient à l'ensemble des quartiers du "
             f"territoire ou d'une partie de celui-ci ; elles ne sont pas rattachées à ce quartier en particulier.")
+
+
+# --------------------------------------------------------------------------------------------- tous les indicateurs
+
+def accord(n, singulier: str, pluriel: str | None = None) -> str:
+    return f"{nombre_fr(n)} {singulier if abs(float(n)) < 2 else (pluriel or singulier + 's')}"
+
+
+
+def _liste(elements) -> str:
+    elements = list(elements)
+    return elements[0] if len(elements) == 1 else ", ".join(elements[:-1]) + " et " + elements[-1]
+
+
+def origine_des_niveaux(fiche: pd.DataFrame) -> str:
+    """« Origine des niveaux : QPV du territoire : calculé, médiane des QPV ; QPV du département : calculé » (lue
+    dans ``compute.qpv.fiche_par_theme``) ; « » sans niveau de comparaison."""
+    morceaux = []
+    for c in fiche.columns:
+        if c.startswith("origine:"):
+            origines = list(dict.fromkeys(o for o in fiche[c] if isinstance(o, str) and o))
+            if origines:
+                morceaux.append(f"{c.removeprefix('origine:')} : {', '.join(origines)}")
+    return ("Origine des niveaux — " + " ; ".join(morceaux) + ".") if morceaux else ""
+
+
+def colonnes_non_reconnues(valeurs: dict) -> str:
+    """Colonnes que le registre ne connaît pas, avec la valeur du quartier telle quelle ; « » s'il n'y en a pas."""
+    if not valeurs:
+        return ""
+    un = len(valeurs) == 1
+    detail = _liste([f"« {e(str(c))} » = {e(nombre_fr(v, 2) if isinstance(v, (int, float)) and v == v else str(v))}"
+                     for c, v in valeurs.items()])
+    return (f"**{'Colonne non reconnue' if un else 'Colonnes non reconnues'}** par le registre des indicateurs "
+            f"(`data/reference/indicateurs_qpv.csv`) : {detail}. {'Elle est gardée' if un else 'Elles sont gardées'} "
+            f"telle{'' if un else 's'} quelle{'' if un else 's'}, sans unité, rang ni comparaison.")
+
+
+def indicateurs_par_theme(fiche: pd.DataFrame, annee: int, inconnues: dict | None = None) -> list:
+    """Section « Tous les indicateurs du quartier, par thème » (``fiche`` : ``compute.qpv.fiche_par_theme``) : une
+    phrase, puis pour chaque thème son titre (Markdown) et son tableau (dict pour ``ctx.tableau(**vue)``), enfin
+    les colonnes non reconnues (``inconnues`` : colonne -> valeur du quartier)."""
+    if fiche.empty:
+        return [f"Aucun indicateur du registre dans le fichier de l'INSEE de {annee}."]
+    themes = list(dict.fromkeys(fiche["theme"]))
+    blocs: list = [
+        f"Les {accord(len(fiche), 'indicateur')} du fichier de l'INSEE de {annee} connus du registre, en "
+        f"{accord(len(themes), 'thème')} : valeur du quartier, rang parmi les QPV (**rang 1 = situation la plus "
+        f"défavorable**, selon le sens de l'indicateur : valeur la plus élevée, ou la plus faible pour un indicateur "
+        f"dont une valeur élevée est favorable ; sans jugement, valeur la plus élevée, pour un indicateur ni favorable "
+        f"ni défavorable), et chaque niveau de comparaison avec l'écart du quartier (taux seulement)."]
+    regle = ("« médiane des QPV » : médiane des valeurs des QPV du niveau (minimum–maximum), jamais une moyenne de "
+             "médianes ; « secret » : secret statistique, non classé.")
+    for theme in themes:
+        lignes = fiche[fiche["theme"] == theme]
+        blocs.append(f"### {theme}")
+        blocs.append(pq.vue_fiche_theme(theme, lignes)
+                     | {"note": " ".join(x for x in (origine_des_niveaux(lignes), regle) if x)})
+    texte = colonnes_non_reconnues(inconnues or {})
+    if texte:
+        blocs.append(texte)
+    return blocs
+
+
+# --------------------------------------------------------------------------------------------- actions
+
+def section_actions(programmation: pd.DataFrame | None, programmation_communes: pd.DataFrame | None,
+                    qpv_communes: pd.DataFrame, ident: dict, annee: int) -> list:
+    """Section « Actions de la programmation » d'une fiche : paragraphes (Markdown) et tableaux (dicts pour
+    ``ctx.tableau(**vue)``), dans l'ordre : actions de la ou des communes du quartier et leur synthèse par
+    thématique, puis actions intercommunales ; ou l'absence de programmation."""
+    if programmation is None or programmation_communes is None:
+        return [sans_programmation(annee)]
+    liste = cq.actions_du_quartier(programmation, programmation_communes, qpv_communes, ident["code_qp"])
+    blocs: list = [actions(liste, ident["communes"], annee)]
+    if not liste.empty:
+        blocs.append(pq.vue_actions(liste) | {"note": NOTE_MONTANTS_ACTIONS})
+        blocs.append(pq.vue_synthese_actions(cq.synthese_actions(liste))
+                     | {"note": NOTE_SOMMES, "provenance": provenance_montants(liste)})
+    inter = cq.actions_intercommunales(programmation, programmation_communes)
+    if len(inter):
+        blocs.append(intercommunales(int(inter["actions"].sum())))
+        blocs.append(pq.vue_intercommunales(inter) | {"note": NOTE_SOMMES,
+                                                      "provenance": provenance_montants(programmation)})
+    return blocs

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import present_qpv as pq
 from .. import provenance as pv
+from ..compute import niveaux as cn
 from ..compute import qpv as cq
 from ..present import nombre_fr, pourcent
 from ..present_qpv import formater
@@ -66,6 +68,7 @@ class Faits:
     sans_comparaison: bool    # aucun niveau de comparaison reçu (agglomération, département)
     codes_locaux: bool        # codes de quartier locaux (« LOC-... »), pas des codes INSEE
     prov: dict = None         # compute.qpv.provenances : (code_qp, variable) -> provenance
+    niveaux: pd.DataFrame | None = None  # insee_niveaux (compute.niveaux, table longue) : None sans niveau calculé
 
     @property
     def autres(self) -> pd.DataFrame:
@@ -120,9 +123,13 @@ class Faits:
 
 def faits(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, refs: pd.DataFrame | None = None,
           manquantes: pd.DataFrame | None = None, provenance: pd.DataFrame | None = None,
-          publies: dict | None = None, annee: int = 0, territoire: str = "") -> Faits:
-    """Les faits du chapitre à partir des tables nettoyées (``insee_references`` et ``insee_provenance``
-    facultatives) et des chiffres publiés (``compute.qpv.valeurs_publiees``)."""
+          publies: dict | None = None, annee: int = 0, territoire: str = "",
+          niveaux: pd.DataFrame | None = None) -> Faits:
+    """Les faits du chapitre à partir des tables nettoyées (``insee_references``, ``insee_provenance`` et
+    ``insee_niveaux`` facultatives) et des chiffres publiés (``compute.qpv.valeurs_publiees``). Les niveaux de
+    comparaison sont ceux de ``refs`` (reçus) complétés par les niveaux calculés de ``niveaux``
+    (``compute.qpv.references_comparaison`` : la valeur reçue l'emporte)."""
+    refs = cq.references_comparaison(refs, niveaux)
     return Faits(
         annee=int(annee), territoire=territoire or "", qpv=qpv, qpv_communes=qpv_communes, refs=refs,
         manquantes=manquantes, provenance=provenance, publies=dict(publies or {}),
@@ -132,7 +139,7 @@ def faits(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, refs: pd.DataFrame | No
         quartiers=cq.quartiers(qpv, qpv_communes),
         reconstruit=cq.a_des_valeurs_reconstruites(provenance), sans_comparaison=refs is None or refs.empty,
         codes_locaux=bool(qpv["code_qp"].astype(str).str.startswith("LOC-").any()),
-        prov=cq.provenances(provenance),
+        prov=cq.provenances(provenance), niveaux=niveaux,
     )
 
 
@@ -359,11 +366,12 @@ def avertissements(f: Faits) -> list[str]:
             f"**Niveau de comparaison non publié.** Aucun fichier de niveaux de comparaison (`insee_references` : "
             f"agglomération, QPV du département) n'a été reçu pour {f.annee} : les quartiers sont comparés entre eux "
             f"et à la moyenne des QPV ; les colonnes de comparaison indiquent « non publié ».")
+    sortie.append(origine_des_niveaux(f))
     absents = [i.libelle for i in cq.INDICATEURS if i.code not in f.qpv.columns]
     if absents:
         sortie.append(f"Indicateurs absents du fichier INSEE de {f.annee} (facultatifs), non traités dans ce chapitre : "
                       f"{e(', '.join(absents))}.")
-    return sortie
+    return [p for p in sortie if p]
 
 
 def _population(f: Faits) -> str:
@@ -1005,3 +1013,176 @@ def provenance_tableau(f: Faits, tableau: str) -> str | None:
                        "partie par construction).",
     }
     return notes.get(tableau)
+
+
+# --------------------------------------------------------------------------------------------- niveaux calculés
+
+def _liste(elements) -> str:
+    """« a », « a et b », « a, b et c »."""
+    elements = list(elements)
+    return elements[0] if len(elements) == 1 else ", ".join(elements[:-1]) + " et " + elements[-1]
+
+
+def a_des_niveaux_calcules(f: Faits) -> bool:
+    """Des niveaux de comparaison sont-ils calculés à partir du fichier de l'INSEE (``insee_niveaux``) ?"""
+    return f.niveaux is not None and not f.niveaux.empty and bool((f.niveaux["origine"] != cn.RECU).any())
+
+
+def origine_des_niveaux(f: Faits) -> str:
+    """Quels niveaux de comparaison sont calculés à partir du fichier de l'INSEE, lesquels sont reçus
+    (``insee_references``), et comment un niveau est calculé ; « » sans niveau calculé."""
+    if not a_des_niveaux_calcules(f):
+        return ""
+    n = f.niveaux
+    calcules = n[n["origine"] != cn.RECU]
+    libelles = calcules.dropna(subset=["libelle_territoire"]).groupby("niveau", sort=False)["libelle_territoire"].first()
+    noms = [f"« {e(str(libelles.get(x, x)))} »" for x in dict.fromkeys(calcules["niveau"])]
+    recus = [x for x in dict.fromkeys(n.loc[n["origine"] == cn.RECU, "niveau"])]
+    un = len(noms) == 1
+    texte = (f"**Niveaux de comparaison calculés.** Le fichier de l'INSEE couvre davantage que le territoire : "
+             f"{'le niveau' if un else 'les niveaux'} {_liste(noms)} {'est calculé' if un else 'sont calculés'} à "
+             f"partir de ses quartiers, selon la règle de chaque indicateur (registre des indicateurs) : effectifs "
+             f"additionnés et parts recalculées par numérateur et dénominateur (« calculé ») ; à défaut, moyenne des "
+             f"QPV pondérée par la base de l'indicateur (« approximation pondérée ») ; médianes et déciles jamais "
+             f"moyennés : médiane des valeurs des QPV, avec leur étendue (« médiane des QPV »). Les valeurs couvertes "
+             f"par le secret statistique sont laissées de côté et comptées.")
+    if recus:
+        texte += (f" {_majuscule(_liste([f'« {e(x)} »' for x in recus]))} : valeurs reçues (fichier des niveaux de "
+                  f"comparaison `insee_references`) ; une valeur reçue l'emporte toujours sur une valeur calculée.")
+    else:
+        texte += (" Aucun niveau de comparaison n'a été reçu (`insee_references`) : les valeurs de l'agglomération "
+                  "restent « non publié ».")
+    return texte + (" La colonne « Origine du niveau » des tableaux de comparaison dit, pour chaque valeur, si elle "
+                    "est reçue ou calculée.")
+
+
+# --------------------------------------------------------------------------------------------- tous les indicateurs
+
+LIENS_REGISTRE = "`data/reference/indicateurs_qpv.csv`"
+
+
+def sens_des_rangs(codes) -> str:
+    """Le sens du rang 1 pour les indicateurs ``codes``, selon le registre (``defavorable_si_eleve``) : « Rang 1 =
+    situation la plus défavorable : valeur la plus élevée pour A ; la plus faible pour B. » et, pour un indicateur
+    ni favorable ni défavorable, « rang 1 = valeur la plus élevée, sans jugement ». Texte brut (note de tableau,
+    échappée à l'affichage)."""
+    groupes = {"eleve": [], "faible": [], "neutre": []}
+    for c in codes:
+        i = cq.indicateur(c)
+        cle = "neutre" if i.defavorable_si_eleve is None else "eleve" if i.defavorable_si_eleve else "faible"
+        groupes[cle].append(i.court)
+    morceaux = []
+    if groupes["eleve"]:
+        morceaux.append(f"valeur la plus élevée pour {_liste(groupes['eleve'])}")
+    if groupes["faible"]:
+        morceaux.append(f"valeur la plus faible pour {_liste(groupes['faible'])}")
+    texte = ("Rang 1 = situation la plus défavorable : " + " ; ".join(morceaux) + ".") if morceaux else ""
+    if groupes["neutre"]:
+        texte += ((" " if texte else "") + f"Ni favorable ni défavorable, sans jugement : rang 1 = valeur la plus "
+                  f"élevée pour {_liste(groupes['neutre'])}.")
+    return texte + " Ex aequo à la précision affichée ; une valeur couverte par le secret statistique n'est pas classée."
+
+
+def colonnes_non_reconnues(colonnes: list[str]) -> str:
+    """Les colonnes du fichier que le registre ne connaît pas, listées (jamais écartées en silence)."""
+    if not colonnes:
+        return f"Toutes les colonnes d'indicateurs du fichier sont connues du registre des indicateurs ({LIENS_REGISTRE})."
+    un = len(colonnes) == 1
+    noms = _liste([f"« {e(c)} »" for c in colonnes])
+    return (f"**{accord(len(colonnes), 'colonne non reconnue', 'colonnes non reconnues')}** : {noms}. Le registre des "
+            f"indicateurs ({LIENS_REGISTRE}) ne {'la' if un else 'les'} connaît pas : "
+            f"{'elle est gardée telle quelle' if un else 'elles sont gardées telles quelles'} dans la table nettoyée et "
+            f"{'montrée' if un else 'montrées'} en fin de section, sans unité, rang ni comparaison.")
+
+
+def tous_les_indicateurs(f: Faits) -> list[str]:
+    """Introduction de la section « Tous les indicateurs du fichier, par thème » : combien d'indicateurs, par
+    thème ; sens des rangs ; niveaux de comparaison (QPV du territoire, reçus, calculés) ; colonnes non reconnues."""
+    groupes = cq.indicateurs_par_theme(f.qpv)
+    n = sum(len(c) for c in groupes.values())
+    detail = ", ".join(f"{t.lower()} ({len(c)})" for t, c in groupes.items())
+    sortie = [
+        f"Le fichier de l'INSEE de {f.annee} compte **{accord(n, 'indicateur connu', 'indicateurs connus')} du "
+        f"registre des indicateurs**, en {accord(len(groupes), 'thème')} : {e(detail)}. Pour chaque thème : les "
+        f"niveaux de comparaison et l'origine de chacun, les valeurs par QPV (à la précision du registre, unité dans "
+        f"l'en-tête), le rang des QPV et leurs écarts à chaque niveau.",
+        "Rang 1 = situation la plus défavorable, selon le sens que le registre donne à chaque indicateur : valeur la "
+        "plus élevée quand une valeur élevée est défavorable (taux de pauvreté, par exemple), la plus faible quand elle "
+        "est favorable (taux d'emploi, revenu) ; un indicateur ni favorable ni défavorable (population, indice de "
+        "jeunesse) est classé sans jugement, rang 1 = valeur la plus élevée. Le sens est rappelé dans l'en-tête de "
+        "chaque colonne de rangs.",
+        f"Niveaux de comparaison : « {cq.NIVEAU_QPV_TERRITOIRE} » (les QPV du territoire, agrégés selon la règle de "
+        f"chaque indicateur : une médiane n'est jamais moyennée) et "
+        + ("les niveaux reçus ou calculés (voir ci-dessous)." if a_des_niveaux_calcules(f) else
+           "les niveaux reçus (`insee_references`)." if not f.sans_comparaison else
+           "aucun autre : aucun niveau de comparaison n'a été reçu ni calculé (niveau de comparaison non publié)."),
+        origine_des_niveaux(f),
+        colonnes_non_reconnues(cq.colonnes_inconnues(f.qpv)),
+    ]
+    return [p for p in sortie if p]
+
+
+def titre_theme(theme: cq.Theme) -> str:
+    return f"### {theme.nom} : tous les indicateurs"
+
+
+NOTE_NIVEAUX_THEME = ("Origine du niveau : « reçu » (fichier des niveaux de comparaison), « calculé » (à partir du "
+                      "fichier de l'INSEE : somme, part recalculée, moyenne pondérée exacte), « approximation "
+                      "pondérée » (moyenne des QPV pondérée par une base qui n'est pas le dénominateur exact), "
+                      "« médiane des QPV » (médiane des valeurs des QPV, suivie de leur minimum et maximum : une "
+                      "médiane ne se moyenne pas). Valeurs manquantes : QPV au secret statistique ou non "
+                      "renseignés, laissés de côté.")
+
+
+def provenance_niveau(f: Faits, code: str, niveau: str) -> str:
+    """Provenance d'une valeur de comparaison : celle des valeurs des QPV (et de leur base) pour les « QPV du
+    territoire », celle de ``insee_references`` pour un niveau reçu (« publié » pour un niveau calculé à partir du
+    fichier de l'INSEE, dont les valeurs ne sont pas listées)."""
+    if niveau == cq.NIVEAU_QPV_TERRITOIRE:
+        return f.p_moyenne(code)
+    return f.p_ref(niveau, code)
+
+
+def vues_theme(f: Faits, theme: cq.Theme) -> list[dict]:
+    """Les tableaux d'un thème (``compute.qpv.themes``), avec leurs notes : niveaux de comparaison, valeurs par QPV,
+    rangs orientés, écarts aux niveaux (indicateurs de taux). Chaque dict se passe à ``ctx.tableau(**vue)``."""
+    simules = cellules_simulees(f)
+    vues = []
+    if len(theme.niveaux):
+        vue = pq.vue_niveaux_theme(theme.nom, theme.niveaux) | {"note": NOTE_NIVEAUX_THEME}
+        if f.provenance is not None:
+            vue["df"]["Provenance"] = [provenance_niveau(f, c, n)
+                                       for c, n in zip(theme.niveaux["code"], theme.niveaux["niveau"])]
+        vues.append(vue)
+    vues.append(pq.vue_valeurs_theme(theme.nom, theme.valeurs, theme.codes, simules)
+                | {"note": note_valeurs(f), "provenance": provenance_tableau(f, "valeurs")})
+    vues.append(pq.vue_rangs_theme(theme.nom, theme.rangs, theme.codes, simules)
+                | {"note": sens_des_rangs(theme.codes) + si_reconstruit(f, " Rangs calculés sur des valeurs "
+                                                                           "reconstruites."),
+                   "provenance": provenance_tableau(f, "rangs")})
+    ecarts = pq.vue_ecarts_theme(theme.nom, theme.ecarts, theme.niveaux)
+    if ecarts is not None:
+        effectifs = [c for c in theme.codes if c not in theme.taux]
+        vues.append(ecarts | {"provenance": pv.note(pv.RECONSTRUIT, "Écarts calculés sur des valeurs par quartier "
+                                                                "reconstruites.") if f.reconstruit else None,
+                              "note": "Écart = valeur du quartier − valeur du niveau (en points pour un %) ; « — » : "
+                                      "valeur du quartier couverte par le secret statistique."
+                                      + (" Les effectifs ne se comparent pas par écart : leur part dans le total "
+                                         "est au chapitre « Poids des QPV dans l'agglomération »." if effectifs
+                                         else "")})
+    return vues
+
+
+NOTE_INCONNUES = ("Colonnes gardées telles qu'elles sont lues dans le fichier : le registre des indicateurs ne leur "
+                  "donne ni libellé, ni unité, ni sens, ni règle d'agrégation.")
+
+
+def vue_synthese(f: Faits) -> dict:
+    """Le tableau « Indicateurs des QPV comparés aux territoires de référence » : celui du rapport
+    (``present_qpv.vue_synthese``), ou, quand des niveaux sont calculés, avec « QPV de la région », « QPV de
+    France » s'ils sont là, les médianes des QPV et leur étendue, et la colonne « Origine du niveau »."""
+    synth = cq.synthese(f.qpv, f.refs, f.manquantes)
+    if not a_des_niveaux_calcules(f):
+        return pq.vue_synthese(synth)
+    return pq.vue_synthese_niveaux(synth, cq.niveaux_indicateurs(f.qpv, f.refs, f.niveaux, f.provenance,
+                                                                   list(synth["code"])))
