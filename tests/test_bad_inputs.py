@@ -454,7 +454,9 @@ def test_pipeline_echoue_proprement_et_garde_les_sorties_precedentes(tmp_path, r
                  sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
     message = str(exc.value)
     assert "Échec de l'étape « 01_nettoyage_financements »" in message
-    assert ("fichier « programmation.csv », ligne 11, colonne « credits_specifiques » : valeur négative (-1 200 €)"
+    # la programmation est lue à travers sa correspondance déclarée (params/2019.yaml), qui refuse le montant la
+    # première, en nommant le fichier, la ligne et la colonne
+    assert ("fichier « programmation.csv », ligne 11, colonne « credits_specifiques » : montant négatif (-1 200 €)"
             in message)
     assert "n'ont pas été modifiés" in message
     assert "Traceback" not in message
@@ -469,6 +471,6 @@ def test_pipeline_echoue_proprement_et_garde_les_sorties_precedentes(tmp_path, r
     echoue = tmp_path / "reports" / f"{ANNEE}.echec" / "notebooks" / "01_nettoyage_financements.ipynb"
     assert echoue.is_file()
     assert str(echoue) in message
-    assert "valeur négative" in echoue.read_text(encoding="utf-8")
+    assert "montant négatif (-1 200 €)" in echoue.read_text(encoding="utf-8")
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [str(ANNEE), f"{ANNEE}.echec"]
     assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == [str(ANNEE)]

@@ -282,3 +282,16 @@ def test_bruts_du_territoire_et_verification_scdl(tmp_path):
     autre = {**params, "scdl": [{**params["scdl"][0], "attribuant_siret": "99900001100018"}]}
     with pytest.raises(ErreurDonnees, match="pas de l'attribuant déclaré"):
         verifications_du_territoire(cat, autre, prog)
+
+
+def test_section_de_la_fiche(avec_quartiers):
+    """La ligne de la fiche : celle du quartier, rangée parmi les quartiers qui ont un ratio ; rien sans programmation."""
+    from politique_ville.narration import besoins as nbe
+
+    prog, pc = avec_quartiers
+    qa = nbe.section_fiche(prog, pc, QPV, QPV_COMMUNES, "QA", 2031)
+    assert len(qa) == 1 and qa[0].startswith("**Besoins et moyens** : 2 actions de la programmation 2031 rattachées")
+    assert "1\u202f500\u00a0€ de crédits spécifiques" in qa[0] and "2,25\u00a0€ par habitant" in qa[0]
+    veille = nbe.section_fiche(prog, pc, QPV, QPV_COMMUNES, "QX", 2031)
+    assert "n'est pas un quartier prioritaire" in veille[0]
+    assert nbe.section_fiche(None, pc, QPV, QPV_COMMUNES, "QA", 2031) == []

@@ -100,6 +100,15 @@ class Contexte:
         from IPython.display import display
         display(self.chap.tableau(df, titre, **options))
 
+    def afficher(self, blocs) -> None:
+        """Affiche dans l'ordre une suite de blocs rendus par le paquet : un texte est un paragraphe (Markdown), un
+        dictionnaire une vue de tableau (``ctx.tableau(**vue)``)."""
+        for bloc in blocs:
+            if isinstance(bloc, str):
+                self.md(bloc)
+            else:
+                self.tableau(**bloc)
+
     def classeur(self) -> None:
         """Écrit le classeur Excel du chapitre et affiche son lien."""
         from IPython.display import display

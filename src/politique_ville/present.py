@@ -33,6 +33,13 @@ def nombre_fr(valeur, decimales: int = 0) -> str:
     return ("−" if v < 0 else "") + texte
 
 
+def accord(n, singulier: str, pluriel: str | None = None) -> str:
+    """« 1 quartier », « 2 quartiers », « 0 action » : le nombre à la française et le mot accordé (0 et 1 au
+    singulier, comme en français ; pluriel ``singulier + s`` par défaut)."""
+    mot = singulier if abs(float(n)) < 2 else (pluriel if pluriel is not None else singulier + "s")
+    return f"{nombre_fr(n)} {mot}"
+
+
 def euros(valeur, decimales: int = 0) -> str:
     """« 1 712 989 € »."""
     t = nombre_fr(valeur, decimales)

@@ -374,10 +374,10 @@ def valeurs_secretes(qpv: pd.DataFrame, manquantes: pd.DataFrame | None) -> pd.D
     """Les valeurs des QPV couvertes par le secret statistique (ou vides sans motif, même convention)."""
     mot = motifs(manquantes)
     lignes = []
-    for _, l in _qpv(qpv).iterrows():
+    for _, lg in _qpv(qpv).iterrows():
         for i in indicateurs(qpv=qpv):
-            if pd.isna(l[i.code]) and mot.get((l["code_qp"], i.code), MOTIF_SECRET) == MOTIF_SECRET:
-                lignes.append({"code_qp": l["code_qp"], "quartier": nom_quartier(l["code_qp"], l["nom_qp"]),
+            if pd.isna(lg[i.code]) and mot.get((lg["code_qp"], i.code), MOTIF_SECRET) == MOTIF_SECRET:
+                lignes.append({"code_qp": lg["code_qp"], "quartier": nom_quartier(lg["code_qp"], lg["nom_qp"]),
                                "variable": i.code, "indicateur": i.libelle, "motif": MOTIF_SECRET})
     return pd.DataFrame(lignes, columns=["code_qp", "quartier", "variable", "indicateur", "motif"])
 
@@ -860,13 +860,13 @@ def fiche_identite(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, code_qp: str) 
     ligne = q[q["code_qp"] == code_qp]
     if ligne.empty:
         raise KeyError(f"quartier inconnu « {code_qp} » : codes disponibles {', '.join(q['code_qp'])}")
-    l = ligne.iloc[0]
+    lg = ligne.iloc[0]
     brut = qpv[qpv["code_qp"] == code_qp].iloc[0]
     couvert = any(pd.notna(brut[i.code]) for i in indicateurs(qpv=qpv))
     communes = _communes_par_quartier(qpv_communes).get(code_qp, [])
-    return {"code_qp": code_qp, "quartier": l["quartier"], "type_quartier": l["type_quartier"],
-            "type_libelle": l["type_libelle"], "communes": communes, "annee_reconnaissance": l["annee_reconnaissance"],
-            "pop_mun": math.nan if pd.isna(l["pop_mun"]) else float(l["pop_mun"]), "est_qpv": bool(l["est_qpv"]), "couvert_insee": couvert,
+    return {"code_qp": code_qp, "quartier": lg["quartier"], "type_quartier": lg["type_quartier"],
+            "type_libelle": lg["type_libelle"], "communes": communes, "annee_reconnaissance": lg["annee_reconnaissance"],
+            "pop_mun": math.nan if pd.isna(lg["pop_mun"]) else float(lg["pop_mun"]), "est_qpv": bool(lg["est_qpv"]), "couvert_insee": couvert,
             "nom_publie": isinstance(brut["nom_qp"], str) and bool(brut["nom_qp"].strip())}
 
 
@@ -970,10 +970,10 @@ def fiche_effectifs(qpv: pd.DataFrame, references: pd.DataFrame | None, code_qp:
     return pd.DataFrame(lignes)
 
 
-def _provenance_montants(l) -> str:
+def _provenance_montants(lg) -> str:
     """« reconstruit » si les trois montants ont la même provenance, sinon le détail par montant."""
-    p = {"crédits spécifiques": l.get("provenance_credits_specifiques"), "CGET": l.get("provenance_cget"),
-         "droit commun": l.get("provenance_droit_commun")}
+    p = {"crédits spécifiques": lg.get("provenance_credits_specifiques"), "CGET": lg.get("provenance_cget"),
+         "droit commun": lg.get("provenance_droit_commun")}
     valeurs_ = {v for v in p.values() if isinstance(v, str) and v}
     if len(valeurs_) == 1:
         return valeurs_.pop()
@@ -992,7 +992,7 @@ def actions_du_quartier(programmation: pd.DataFrame, programmation_communes: pd.
     concernees = pc.groupby("id_action")["commune"].agg(lambda s: ", ".join(sorted(set(s))))
     p = programmation[programmation["id_action"].isin(concernees.index)].copy()
     p["communes_quartier"] = p["id_action"].map(concernees)
-    p["provenance_montants"] = [_provenance_montants(l) for _, l in p.iterrows()]
+    p["provenance_montants"] = [_provenance_montants(lg) for _, lg in p.iterrows()]
     colonnes = ["id_action", "intitule", "pilier", "thematique", "porteur", "communes", "communes_quartier",
                 "credits_specifiques", "cget", "droit_commun", "provenance_credits_specifiques", "provenance_cget",
                 "provenance_droit_commun", "provenance_montants"]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import provenance as pv
 from ..compute import besoins as cb
-from ..present import euros, nombre_fr, pourcent
+from ..present import accord, euros, nombre_fr, pourcent
 
 #: Sans table des quartiers ou sans table des actions par commune : rien à rapporter aux habitants.
 SANS_QUARTIERS = ("*Pas de table des quartiers (fichier de l'INSEE) ou des communes des actions : les moyens ne peuvent "
@@ -28,10 +28,6 @@ def _manque(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
-def accord(n, singulier: str, pluriel: str | None = None) -> str:
-    """« 1 action », « 2 actions », « 0 action » ; nombre au format français."""
-    mot = singulier if abs(float(n)) < 2 else (pluriel or singulier + "s")
-    return f"{nombre_fr(n)} {mot}"
 
 
 def _eur(v, provenance, decimales: int = 0) -> str:
@@ -179,3 +175,16 @@ def phrase_fiche(ligne, nombre_quartiers: int, annee: int, indicateur: str = "tp
             texte += (f" ; {INDICATEURS[indicateur]} {pourcent(valeur)}, rang {int(rb)} pour le besoin "
                       f"(1 = le {INDICATEURS[indicateur]} le {'plus élevé' if indicateur == 'tp60' else 'plus faible'})")
     return texte + "."
+
+
+def section_fiche(programmation, programmation_communes, insee_qpv, insee_qpv_communes, code_qp: str,
+                  annee: int) -> list[str]:
+    """Les paragraphes « besoins et moyens » d'une fiche quartier : la phrase du quartier et, s'il y a des valeurs
+    non publiées, leur légende ; rien sans programmation."""
+    if programmation is None or programmation_communes is None:
+        return []
+    tous, _, _ = cb.vue_besoins_moyens(programmation, programmation_communes, insee_qpv, insee_qpv_communes)
+    ligne = tous[tous["code_qp"] == code_qp]
+    phrase = phrase_fiche(ligne.iloc[0] if len(ligne) else None, int(tous["total_par_habitant"].notna().sum()),
+                          annee, cb.indicateur_de_besoin(tous)[0])
+    return [p for p in (phrase, legende(phrase)) if p]

@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from ..compute import evolutions as ce
-from ..present import ESPACE_UNITE, avec_unite, nombre_fr
+from ..present import ESPACE_UNITE, accord, avec_unite, nombre_fr
 
 NON_DISPONIBLE = "non disponible"
 NOTE_EUROS_COURANTS = ("Montants en euros courants : ceux de chaque année, non corrigés de l'inflation. Montants "
@@ -39,10 +39,6 @@ def _manque(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
-def accord(n, singulier: str, pluriel: str | None = None) -> str:
-    """« 1 action », « 2 actions », « 0 action »."""
-    mot = singulier if abs(float(n)) < 2 else (pluriel or singulier + "s")
-    return f"{nombre_fr(n)} {mot}"
 
 
 def liste(elements) -> str:

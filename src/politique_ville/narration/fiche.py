@@ -18,7 +18,7 @@ import pandas as pd
 from .. import present_qpv as pq
 from .. import provenance as pv
 from ..compute import qpv as cq
-from ..present import euros, nombre_fr
+from ..present import accord, euros, nombre_fr
 
 e = html.escape
 
@@ -165,8 +165,6 @@ def intercommunales(n: int) -> str:
 
 # --------------------------------------------------------------------------------------------- tous les indicateurs
 
-def accord(n, singulier: str, pluriel: str | None = None) -> str:
-    return f"{nombre_fr(n)} {singulier if abs(float(n)) < 2 else (pluriel or singulier + 's')}"
 
 
 

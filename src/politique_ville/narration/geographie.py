@@ -26,7 +26,7 @@ from .. import present_qpv as pq
 from .. import provenance as pv
 from ..compute import niveaux as cn
 from ..compute import qpv as cq
-from ..present import nombre_fr, pourcent
+from ..present import accord, nombre_fr, pourcent
 from ..present_qpv import formater
 
 e = html.escape
@@ -39,11 +39,6 @@ def _connu(v) -> bool:
         return False
 
 
-def accord(n, singulier: str, pluriel: str | None = None) -> str:
-    """« 1 quartier », « 2 quartiers » : le nombre (à la française) et le mot accordé (pluriel : ``singulier + s``
-    par défaut). 0 et 1 sont au singulier."""
-    pluriel = pluriel if pluriel is not None else singulier + "s"
-    return f"{nombre_fr(n)} {singulier if abs(float(n)) < 2 else pluriel}"
 
 
 # --------------------------------------------------------------------------------------------- faits du chapitre

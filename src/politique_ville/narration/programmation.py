@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from ..present import euros, nombre_fr, pourcent
+from ..present import accord, euros, nombre_fr, pourcent
 from ..published import calcul, normaliser
 
 #: Statuts de confrontation qui ne sont pas des écarts.
@@ -39,10 +39,6 @@ def _manque(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
-def accord(n, singulier: str, pluriel: str | None = None) -> str:
-    """« 1 projet », « 2 projets », « 0 projet » ; nombre au format français."""
-    mot = singulier if abs(float(n)) < 2 else (pluriel or singulier + "s")
-    return f"{nombre_fr(n)} {mot}"
 
 
 def _comparatif(a: float, b: float) -> str:

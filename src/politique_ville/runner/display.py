@@ -63,7 +63,9 @@ def resume(etapes: list[Etape], total: float, rien_de_neuf: bool = False) -> lis
         autres = [f"{e.nom} ({e.statut} : {e.detail})" for e in etapes if e.statut != Statut.REUTILISEE]
         return ["Rien n'a changé (fichiers bruts, référentiels, paramètres, notebooks, code) : "
                 + (f"les {r} étapes sont réutilisées" if not autres else
-                   f"{r} étape(s) réutilisée(s) ; non produites : {' ; '.join(autres)}") + f". ({total:.1f} s)"]
+                   f"{r} {'étape réutilisée' if r < 2 else 'étapes réutilisées'} ; "
+                   f"{'non produite' if len(autres) < 2 else 'non produites'} : {' ; '.join(autres)}")
+                + f". ({total:.1f} s)"]
     lignes = ["Résumé :"]
     for e in etapes:
         d = f" — {e.detail}" if e.detail else ""
