@@ -237,7 +237,7 @@ def test_execution_complete_garde_ce_qui_est_a_jour(reprises):
 @pytest.mark.pipeline
 def test_sans_changement_tout_est_reutilise(reprises):
     texte = reprises["runs"]["rien"]["texte"]
-    assert "Rien n'a changé" in texte and "7 étape(s) réutilisée(s)" in texte
+    assert "Rien n'a changé" in texte and "7 étapes réutilisées" in texte
     # 20, 30, 40 : pas de programmation dans la fixture, nommés comme non produits
     assert "non produites : 20_programmation (ignorée : entrées manquantes : programmation" in texte
 
