@@ -7,7 +7,7 @@ ANNEE ?= 2019
 KERNEL := politique-ville
 STAMP := $(VENV)/.installe
 
-.PHONY: setup report test test-rapide lint lab clean help navigateur
+.PHONY: setup report test test-rapide lint format lab clean help navigateur
 
 help:
 	@echo "make report  : installe l'environnement puis produit le rapport $(ANNEE) (reports/$(ANNEE)/index.html)"
@@ -49,8 +49,13 @@ test: setup navigateur
 test-rapide: setup
 	$(PY) -m pytest -p no:cacheprovider -m "not pipeline" --durations=10 -q
 
+format: setup
+	$(VENV)/bin/ruff format src scripts tests
+	$(VENV)/bin/ruff check --fix src scripts tests notebooks
+
 lint: setup
 	$(VENV)/bin/ruff check src scripts tests notebooks
+	$(VENV)/bin/ruff format --check src scripts tests
 	$(VENV)/bin/lint-imports --no-cache
 
 lab: setup

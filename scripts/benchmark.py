@@ -54,6 +54,7 @@ CIBLES = {"froid_s": 30.0, "ratio_naif": 5.0, "chaud_s": 3.0, "national_s": 90.0
 
 # --------------------------------------------------------------------------------------------- outils
 
+
 def mediane(valeurs):
     valeurs = [v for v in valeurs if v is not None]
     return statistics.median(valeurs) if valeurs else None
@@ -149,8 +150,9 @@ def attendre_calme(seuil: float = 0.15, fenetre: float = 3.0, maximum: float = 1
     return time.perf_counter() - t0
 
 
-def executer_commande(cmd: list[str], env: dict, cwd: Path | None = None, memoire: bool = False,
-                      sortie_fichier: Path | None = None) -> dict:
+def executer_commande(
+    cmd: list[str], env: dict, cwd: Path | None = None, memoire: bool = False, sortie_fichier: Path | None = None
+) -> dict:
     """Lance une commande, mesure sa durée (horloge murale) et, si demandé, le pic de mémoire de son arbre."""
     t0 = time.perf_counter()
     out = open(sortie_fichier, "w") if sortie_fichier else subprocess.DEVNULL
@@ -165,13 +167,18 @@ def executer_commande(cmd: list[str], env: dict, cwd: Path | None = None, memoir
     finally:
         if sortie_fichier:
             out.close()
-    return {"duree": time.perf_counter() - t0, "rc": rc, "pic_octets": pic, "processus_max": nproc,
-            "cpu_etrangere": etranger}
+    return {
+        "duree": time.perf_counter() - t0,
+        "rc": rc,
+        "pic_octets": pic,
+        "processus_max": nproc,
+        "cpu_etrangere": etranger,
+    }
 
 
 # --------------------------------------------------------------------------------------------- banc
 
-PILOTE = r'''
+PILOTE = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from pathlib import Path
@@ -191,7 +198,7 @@ except Exception as exc:
     ok, erreur = False, f"{exc.__class__.__name__}: {exc}"
 Path(a["resultat"]).write_text(json.dumps({"ok": ok, "erreur": erreur, "lignes": lignes, "t_import": t_import,
     "paquet": politique_ville.__file__, "total": time.perf_counter() - t0}, ensure_ascii=False))
-'''
+"""
 
 
 class Banc:
@@ -215,20 +222,30 @@ class Banc:
             journal(f"Instantané du code réutilisé : {self.instantane}")
         else:
             shutil.rmtree(self.instantane, ignore_errors=True)
-            shutil.copytree(RACINE / "src", self.instantane / "src",
-                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-            shutil.copytree(RACINE / "notebooks", self.instantane / "notebooks",
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+            shutil.copytree(
+                RACINE / "src", self.instantane / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+            )
+            shutil.copytree(
+                RACINE / "notebooks", self.instantane / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+            )
             (self.instantane / "git.txt").write_text(
                 _git("describe", "--always", "--dirty") + "\n" + _git("status", "--short", "--", "src", "notebooks"),
-                encoding="utf-8")
+                encoding="utf-8",
+            )
         self.pilote.write_text(PILOTE, encoding="utf-8")
-        r = subprocess.run([PY, "-c", "import politique_ville; print(politique_ville.__file__)"], env=self.env,
-                           capture_output=True, text=True)
+        r = subprocess.run(
+            [PY, "-c", "import politique_ville; print(politique_ville.__file__)"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
         if str(self.instantane) not in r.stdout:
             raise SystemExit(f"L'instantané du code n'est pas celui importé : {r.stdout} {r.stderr}")
-        git, _, modifies = (self.instantane / "git.txt").read_text(encoding="utf-8").partition("\n") \
-            if (self.instantane / "git.txt").is_file() else (_git("describe", "--always", "--dirty"), "", "")
+        git, _, modifies = (
+            (self.instantane / "git.txt").read_text(encoding="utf-8").partition("\n")
+            if (self.instantane / "git.txt").is_file()
+            else (_git("describe", "--always", "--dirty"), "", "")
+        )
         self.resultats["instantane"] = {"git": git, "fichiers_modifies": modifies.strip()}
 
     def racine(self, nom: str, params: dict[str, Path]) -> Path:
@@ -245,37 +262,75 @@ class Banc:
         return r
 
     # ------------------------------------------------------------------ une exécution du pipeline
-    def pipeline(self, *, racine: Path, annee: int, params: Path, raw: Path, out: Path, processed: Path,
-                 force: bool, vider_cache: bool = False, neuf: bool = False, chapitres=None, jobs=None,
-                 etiquette: str = "") -> dict:
+    def pipeline(
+        self,
+        *,
+        racine: Path,
+        annee: int,
+        params: Path,
+        raw: Path,
+        out: Path,
+        processed: Path,
+        force: bool,
+        vider_cache: bool = False,
+        neuf: bool = False,
+        chapitres=None,
+        jobs=None,
+        etiquette: str = "",
+    ) -> dict:
         self.compteur += 1
         res_f = self.travail / "journaux" / f"{self.compteur:03d}-{etiquette or 'run'}.json"
         res_f.parent.mkdir(exist_ok=True)
-        a = {"annee": annee, "racine": str(racine), "params": str(params), "raw": str(raw), "out": str(out),
-             "processed": str(processed), "force": force, "chapitres": chapitres, "jobs": jobs, "resultat": str(res_f)}
+        a = {
+            "annee": annee,
+            "racine": str(racine),
+            "params": str(params),
+            "raw": str(raw),
+            "out": str(out),
+            "processed": str(processed),
+            "force": force,
+            "chapitres": chapitres,
+            "jobs": jobs,
+            "resultat": str(res_f),
+        }
         essais = 0
         while True:
             essais += 1
             attente = attendre_calme() if self.args.attendre_calme else 0.0
             if neuf:
-                for d in (out, processed, out.parent / f".{out.name}.en-cours", out.parent / f"{out.name}.echec",
-                          processed.parent / f".{processed.name}.en-cours"):
+                for d in (
+                    out,
+                    processed,
+                    out.parent / f".{out.name}.en-cours",
+                    out.parent / f"{out.name}.echec",
+                    processed.parent / f".{processed.name}.en-cours",
+                ):
                     shutil.rmtree(d, ignore_errors=True)
             if vider_cache:
                 shutil.rmtree(racine / ".cache", ignore_errors=True)
-            m = executer_commande([PY, str(self.pilote), json.dumps(a)], self.env, cwd=racine, memoire=True,
-                                  sortie_fichier=res_f.with_suffix(".log"))
+            m = executer_commande(
+                [PY, str(self.pilote), json.dumps(a)],
+                self.env,
+                cwd=racine,
+                memoire=True,
+                sortie_fichier=res_f.with_suffix(".log"),
+            )
             etranger = m.get("cpu_etrangere") or 0
             perturbe = etranger > 1.0 and etranger > 0.10 * m["duree"] * (os.cpu_count() or 1)
             if not perturbe or essais >= 3 or not self.args.attendre_calme:
                 break
-            journal(f"  {etiquette} perturbée ({m['cpu_etrangere']:.0f} s de CPU pris par d'autres processus en "
-                    f"{m['duree']:.0f} s) : refaite")
+            journal(
+                f"  {etiquette} perturbée ({m['cpu_etrangere']:.0f} s de CPU pris par d'autres processus en "
+                f"{m['duree']:.0f} s) : refaite"
+            )
         try:
             detail = json.loads(res_f.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            detail = {"ok": False, "erreur": f"pas de résultat (code {m['rc']}), voir {res_f.with_suffix('.log')}",
-                      "lignes": []}
+            detail = {
+                "ok": False,
+                "erreur": f"pas de résultat (code {m['rc']}), voir {res_f.with_suffix('.log')}",
+                "lignes": [],
+            }
         if not detail.get("ok"):
             raise RuntimeError(f"Échec de l'exécution {etiquette} : {detail.get('erreur')}")
         if str(self.instantane) not in detail.get("paquet", ""):
@@ -294,12 +349,23 @@ class Banc:
             if mm:
                 etapes.setdefault("fiches_quartier", float(mm.group(2).replace(",", ".")))
                 detail["fiches"] = int(mm.group(1))
-        r = {"mur": m["duree"], "pic_octets": m["pic_octets"], "processus_max": m["processus_max"],
-             "cpu_etrangere": m.get("cpu_etrangere"), "essais": essais, "attente_calme": attente,
-             "interne": detail.get("total"), "t_import": detail.get("t_import"), "etapes": etapes,
-             "lignes": [lg for _, lg in detail["lignes"]], "fiches": detail.get("fiches")}
-        journal(f"  {etiquette} : {m['duree']:.1f} s, pic {m['pic_octets'] / 2**20:.0f} Mio, CPU étrangère "
-                f"{m.get('cpu_etrangere') or 0:.1f} s")
+        r = {
+            "mur": m["duree"],
+            "pic_octets": m["pic_octets"],
+            "processus_max": m["processus_max"],
+            "cpu_etrangere": m.get("cpu_etrangere"),
+            "essais": essais,
+            "attente_calme": attente,
+            "interne": detail.get("total"),
+            "t_import": detail.get("t_import"),
+            "etapes": etapes,
+            "lignes": [lg for _, lg in detail["lignes"]],
+            "fiches": detail.get("fiches"),
+        }
+        journal(
+            f"  {etiquette} : {m['duree']:.1f} s, pic {m['pic_octets'] / 2**20:.0f} Mio, CPU étrangère "
+            f"{m.get('cpu_etrangere') or 0:.1f} s"
+        )
         return r
 
     # ------------------------------------------------------------------ machine
@@ -318,16 +384,35 @@ class Banc:
             modele = platform.processor()
         paquets = {}
         from importlib.metadata import PackageNotFoundError, version
-        for p in ("papermill", "nbclient", "nbconvert", "nbformat", "jupyter_client", "ipykernel", "great_expectations",
-                  "pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "psutil"):
+
+        for p in (
+            "papermill",
+            "nbclient",
+            "nbconvert",
+            "nbformat",
+            "jupyter_client",
+            "ipykernel",
+            "great_expectations",
+            "pandas",
+            "numpy",
+            "pyarrow",
+            "matplotlib",
+            "seaborn",
+            "psutil",
+        ):
             try:
                 paquets[p] = version(p)
             except PackageNotFoundError:
                 paquets[p] = "absent"
         self.resultats["machine"] = {
-            "processeur": modele, "coeurs_logiques": os.cpu_count(), "coeurs_physiques": psutil.cpu_count(False),
-            "memoire_go": psutil.virtual_memory().total / 2**30, "systeme": platform.platform(),
-            "python": platform.python_version(), "paquets": paquets, "charge_debut": os.getloadavg(),
+            "processeur": modele,
+            "coeurs_logiques": os.cpu_count(),
+            "coeurs_physiques": psutil.cpu_count(False),
+            "memoire_go": psutil.virtual_memory().total / 2**30,
+            "systeme": platform.platform(),
+            "python": platform.python_version(),
+            "paquets": paquets,
+            "charge_debut": os.getloadavg(),
         }
 
     # ------------------------------------------------------------------ 2019 : froid, chaud
@@ -341,27 +426,69 @@ class Banc:
     def froid_2019(self):
         n = self.args.repetitions
         journal(f"2019 à froid ({n} fois)")
-        runs = [self.pipeline(racine=self.r19, annee=ANNEE, params=self.p19, raw=self.raw19, out=self.out19,
-                              processed=self.proc19, force=True, vider_cache=True, neuf=True,
-                              etiquette=f"froid-2019-{i + 1}") for i in range(n)]
+        runs = [
+            self.pipeline(
+                racine=self.r19,
+                annee=ANNEE,
+                params=self.p19,
+                raw=self.raw19,
+                out=self.out19,
+                processed=self.proc19,
+                force=True,
+                vider_cache=True,
+                neuf=True,
+                etiquette=f"froid-2019-{i + 1}",
+            )
+            for i in range(n)
+        ]
         self.resultats["froid_2019"] = runs
 
     def chaud_2019(self):
         n = max(3, self.args.repetitions)
         journal(f"2019, ré-exécution sans changement ({n} fois)")
         if not (self.out19 / ".execution.json").is_file():
-            self.pipeline(racine=self.r19, annee=ANNEE, params=self.p19, raw=self.raw19, out=self.out19,
-                          processed=self.proc19, force=True, neuf=True, etiquette="amorce-chaud")
-        runs = [self.pipeline(racine=self.r19, annee=ANNEE, params=self.p19, raw=self.raw19, out=self.out19,
-                              processed=self.proc19, force=False, etiquette=f"chaud-2019-{i + 1}") for i in range(n)]
+            self.pipeline(
+                racine=self.r19,
+                annee=ANNEE,
+                params=self.p19,
+                raw=self.raw19,
+                out=self.out19,
+                processed=self.proc19,
+                force=True,
+                neuf=True,
+                etiquette="amorce-chaud",
+            )
+        runs = [
+            self.pipeline(
+                racine=self.r19,
+                annee=ANNEE,
+                params=self.p19,
+                raw=self.raw19,
+                out=self.out19,
+                processed=self.proc19,
+                force=False,
+                etiquette=f"chaud-2019-{i + 1}",
+            )
+            for i in range(n)
+        ]
         self.resultats["chaud_2019"] = runs
         # étape 03 avec le cache de validation (force, cache gardé) : la différence avec le froid = Great Expectations
         n2 = self.args.repetitions
         journal(f"2019 forcé, cache de validation gardé ({n2} fois)")
         self.resultats["force_cache_2019"] = [
-            self.pipeline(racine=self.r19, annee=ANNEE, params=self.p19, raw=self.raw19, out=self.out19,
-                          processed=self.proc19, force=True, neuf=True, etiquette=f"force-cache-2019-{i + 1}")
-            for i in range(n2)]
+            self.pipeline(
+                racine=self.r19,
+                annee=ANNEE,
+                params=self.p19,
+                raw=self.raw19,
+                out=self.out19,
+                processed=self.proc19,
+                force=True,
+                neuf=True,
+                etiquette=f"force-cache-2019-{i + 1}",
+            )
+            for i in range(n2)
+        ]
 
     # ------------------------------------------------------------------ façon naïve
     def naif_2019(self):
@@ -383,9 +510,26 @@ class Banc:
         (out / "quartiers" / "notebooks").mkdir(parents=True)
         shutil.rmtree(self.r19 / ".cache", ignore_errors=True)
         nbdir = self.r19 / "notebooks"
-        params = ["-p", "annee", str(ANNEE), "-p", "racine", str(self.r19), "-p", "raw_dir", str(self.raw19),
-                  "-p", "processed_dir", str(processed), "-p", "reports_dir", str(out),
-                  "-p", "reference_dir", str(RACINE / "data" / "reference")]
+        params = [
+            "-p",
+            "annee",
+            str(ANNEE),
+            "-p",
+            "racine",
+            str(self.r19),
+            "-p",
+            "raw_dir",
+            str(self.raw19),
+            "-p",
+            "processed_dir",
+            str(processed),
+            "-p",
+            "reports_dir",
+            str(out),
+            "-p",
+            "reference_dir",
+            str(RACINE / "data" / "reference"),
+        ]
         papermill = [str(VENV_BIN / "papermill"), "-k", NOYAU, "--cwd", str(nbdir), "--no-progress-bar"]
         durees, executes = {}, []
         t0 = time.perf_counter()
@@ -397,12 +541,16 @@ class Banc:
             durees[nb.stem] = m["duree"]
             executes.append(cible)
         import pandas as pd
+
         codes = list(pd.read_parquet(processed / "insee_qpv.parquet", columns=["code_qp"])["code_qp"])
         fiches = []
         for code in codes:
             cible = out / "quartiers" / "notebooks" / f"{code}.ipynb"
-            m = executer_commande(papermill + [str(nbdir / "fiche_quartier.ipynb"), str(cible)] + params
-                                  + ["-p", "code_qp", code], self.env, cwd=nbdir)
+            m = executer_commande(
+                papermill + [str(nbdir / "fiche_quartier.ipynb"), str(cible)] + params + ["-p", "code_qp", code],
+                self.env,
+                cwd=nbdir,
+            )
             if m["rc"] != 0:
                 raise RuntimeError(f"naïf : papermill a échoué sur la fiche {code}")
             fiches.append(m["duree"])
@@ -415,8 +563,16 @@ class Banc:
                 raise RuntimeError(f"naïf : nbconvert a échoué sur {nb}")
             exports.append(m["duree"])
         total = time.perf_counter() - t0
-        return {"total": total, "papermill": t_papermill, "nbconvert": sum(exports), "notebooks": len(executes),
-                "chapitres": durees, "fiches": fiches, "exports": exports, "quartiers": len(codes)}
+        return {
+            "total": total,
+            "papermill": t_papermill,
+            "nbconvert": sum(exports),
+            "notebooks": len(executes),
+            "chapitres": durees,
+            "fiches": fiches,
+            "exports": exports,
+            "quartiers": len(codes),
+        }
 
     # ------------------------------------------------------------------ fiches quartier
     def fiches_2019(self):
@@ -428,15 +584,30 @@ class Banc:
         for k in nombres:
             p = self.travail / "params-fiches" / f"{ANNEE}-{k}.yaml"
             p.parent.mkdir(exist_ok=True)
-            p.write_text(re.sub(r"(?m)^fiches_quartier:.*\n?", "", texte) + f"\nfiches_quartier: {k}\n",
-                         encoding="utf-8")
+            p.write_text(
+                re.sub(r"(?m)^fiches_quartier:.*\n?", "", texte) + f"\nfiches_quartier: {k}\n", encoding="utf-8"
+            )
             for i in range(n):
-                r = self.pipeline(racine=self.r19, annee=ANNEE, params=p, raw=self.raw19,
-                                  out=self.travail / "fiches-2019" / "rapport",
-                                  processed=self.travail / "fiches-2019" / "processed", force=True, neuf=True,
-                                  chapitres=["10"], etiquette=f"fiches-{k}-{i + 1}")
-                mesures.append({"demandees": k, "fiches": r["fiches"], "duree": r["etapes"].get("fiches_quartier"),
-                                "mur": r["mur"]})
+                r = self.pipeline(
+                    racine=self.r19,
+                    annee=ANNEE,
+                    params=p,
+                    raw=self.raw19,
+                    out=self.travail / "fiches-2019" / "rapport",
+                    processed=self.travail / "fiches-2019" / "processed",
+                    force=True,
+                    neuf=True,
+                    chapitres=["10"],
+                    etiquette=f"fiches-{k}-{i + 1}",
+                )
+                mesures.append(
+                    {
+                        "demandees": k,
+                        "fiches": r["fiches"],
+                        "duree": r["etapes"].get("fiches_quartier"),
+                        "mur": r["mur"],
+                    }
+                )
         self.resultats["fiches_2019"] = mesures
 
     # ------------------------------------------------------------------ décomposition
@@ -446,38 +617,78 @@ class Banc:
             attendre_calme()
         n = max(3, self.args.repetitions)
         d = {}
-        code_noyau = ("import time; t=time.perf_counter()\n"
-                      "from jupyter_client.manager import KernelManager\n"
-                      f"km=KernelManager(kernel_name='{NOYAU}'); km.start_kernel(); kc=km.client(); kc.start_channels()\n"
-                      "kc.wait_for_ready(timeout=120); print(time.perf_counter()-t)\n"
-                      "kc.stop_channels(); km.shutdown_kernel(now=True)")
+        code_noyau = (
+            "import time; t=time.perf_counter()\n"
+            "from jupyter_client.manager import KernelManager\n"
+            f"km=KernelManager(kernel_name='{NOYAU}'); km.start_kernel(); kc=km.client(); kc.start_channels()\n"
+            "kc.wait_for_ready(timeout=120); print(time.perf_counter()-t)\n"
+            "kc.stop_channels(); km.shutdown_kernel(now=True)"
+        )
         d["noyau_s"] = [self._mesure_python(code_noyau) for _ in range(n)]
         vide = self.travail / "vide.ipynb"
-        vide.write_text(json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
-                                               "outputs": [], "source": ["pass"]}],
-                                    "metadata": {"kernelspec": {"name": NOYAU, "display_name": NOYAU,
-                                                                "language": "python"}},
-                                    "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
-        d["papermill_vide_s"] = [executer_commande([str(VENV_BIN / "papermill"), "-k", NOYAU, "--no-progress-bar",
-                                                    str(vide), str(self.travail / "vide-sortie.ipynb")],
-                                                   self.env)["duree"] for _ in range(n)]
-        d["nbconvert_vide_s"] = [executer_commande([str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html",
-                                                    str(self.travail / "vide-sortie.ipynb")], self.env)["duree"]
-                                 for _ in range(n)]
-        imports = ("import time; t=time.perf_counter()\n"
-                   "import pandas, numpy, matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot\n"
-                   "from IPython.display import HTML, Markdown, display\n"
-                   "from politique_ville.compute import qpv, programmation, contribution\n"
-                   "from politique_ville.figures import qpv as fq, programmation as fp, contribution as fc\n"
-                   "from politique_ville import present, concordance, nettoyage, catalog\n"
-                   "print(time.perf_counter()-t)")
+        vide.write_text(
+            json.dumps(
+                {
+                    "cells": [
+                        {
+                            "cell_type": "code",
+                            "execution_count": None,
+                            "metadata": {},
+                            "outputs": [],
+                            "source": ["pass"],
+                        }
+                    ],
+                    "metadata": {"kernelspec": {"name": NOYAU, "display_name": NOYAU, "language": "python"}},
+                    "nbformat": 4,
+                    "nbformat_minor": 5,
+                }
+            ),
+            encoding="utf-8",
+        )
+        d["papermill_vide_s"] = [
+            executer_commande(
+                [
+                    str(VENV_BIN / "papermill"),
+                    "-k",
+                    NOYAU,
+                    "--no-progress-bar",
+                    str(vide),
+                    str(self.travail / "vide-sortie.ipynb"),
+                ],
+                self.env,
+            )["duree"]
+            for _ in range(n)
+        ]
+        d["nbconvert_vide_s"] = [
+            executer_commande(
+                [str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", str(self.travail / "vide-sortie.ipynb")],
+                self.env,
+            )["duree"]
+            for _ in range(n)
+        ]
+        imports = (
+            "import time; t=time.perf_counter()\n"
+            "import pandas, numpy, matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot\n"
+            "from IPython.display import HTML, Markdown, display\n"
+            "from politique_ville.compute import qpv, programmation, contribution\n"
+            "from politique_ville.figures import qpv as fq, programmation as fp, contribution as fc\n"
+            "from politique_ville import present, concordance, nettoyage, catalog\n"
+            "print(time.perf_counter()-t)"
+        )
         d["imports_s"] = [self._mesure_python(imports) for _ in range(n)]
-        d["import_gx_s"] = [self._mesure_python(
-            "import os, time; os.environ['GX_ANALYTICS_ENABLED']='False'; t=time.perf_counter()\n"
-            "import great_expectations\nprint(time.perf_counter()-t)") for _ in range(n)]
-        d["import_runner_s"] = [self._mesure_python(
-            "import time; t=time.perf_counter()\nimport politique_ville.runner\nprint(time.perf_counter()-t)")
-            for _ in range(n)]
+        d["import_gx_s"] = [
+            self._mesure_python(
+                "import os, time; os.environ['GX_ANALYTICS_ENABLED']='False'; t=time.perf_counter()\n"
+                "import great_expectations\nprint(time.perf_counter()-t)"
+            )
+            for _ in range(n)
+        ]
+        d["import_runner_s"] = [
+            self._mesure_python(
+                "import time; t=time.perf_counter()\nimport politique_ville.runner\nprint(time.perf_counter()-t)"
+            )
+            for _ in range(n)
+        ]
         # export HTML des notebooks exécutés du dernier rapport 2019 à froid (mode rapport et avec le code)
         if (self.out19 / "notebooks").is_dir():
             d["export_s"] = self.mesurer_export(self.out19)
@@ -497,7 +708,8 @@ class Banc:
             "    t = time.perf_counter(); exporter_html(nb, tmp / (nb.stem + '.html'))\n"
             "    if not fiche: exporter_html(nb, tmp / (nb.stem + '_code.html'), avec_code=True)\n"
             "    res[('fiche:' if fiche else '') + nb.stem] = time.perf_counter() - t\n"
-            "print(json.dumps(res))")
+            "print(json.dumps(res))"
+        )
         r = subprocess.run([PY, "-c", code_export], env=self.env, capture_output=True, text=True)
         shutil.rmtree(self.travail / "export-essai", ignore_errors=True)
         try:
@@ -523,9 +735,21 @@ class Banc:
         for f in ([minimal] if minimal else []) + facteurs:
             dossier = self.travail / f"synth-{f:g}"
             t = time.perf_counter()
-            g = subprocess.run([PY, str(RACINE / "scripts" / "generer_territoire_synthetique.py"), "--facteur", str(f),
-                                "--out", str(dossier), "--annee", str(ANNEE_SYNTH)], env=self.env,
-                               capture_output=True, text=True)
+            g = subprocess.run(
+                [
+                    PY,
+                    str(RACINE / "scripts" / "generer_territoire_synthetique.py"),
+                    "--facteur",
+                    str(f),
+                    "--out",
+                    str(dossier),
+                    "--annee",
+                    str(ANNEE_SYNTH),
+                ],
+                env=self.env,
+                capture_output=True,
+                text=True,
+            )
             t_gen = time.perf_counter() - t
             if g.returncode != 0:
                 raise RuntimeError(f"générateur : {g.stderr}")
@@ -534,15 +758,44 @@ class Banc:
             racine = self.racine(f"racine-synth-{f:g}", {ANNEE_SYNTH: params})
             out, processed = dossier / "rapport", dossier / "processed"
             reps = 1 if f == minimal else (self.args.repetitions_echelle if f < 1 else self.args.repetitions_national)
-            runs = [self.pipeline(racine=racine, annee=ANNEE_SYNTH, params=params, raw=dossier / "raw" /
-                                  str(ANNEE_SYNTH), out=out, processed=processed, force=True, vider_cache=True,
-                                  neuf=True, etiquette=f"echelle-{f:g}-{i + 1}") for i in range(reps)]
-            chaud = self.pipeline(racine=racine, annee=ANNEE_SYNTH, params=params,
-                                  raw=dossier / "raw" / str(ANNEE_SYNTH), out=out, processed=processed, force=False,
-                                  etiquette=f"echelle-{f:g}-chaud")
-            res.append({"facteur": f, "minimal": f == minimal, "generation_s": t_gen, "taille": taille,
-                        "resume_generateur": g.stdout.splitlines()[0] if g.stdout else "", "runs": runs,
-                        "chaud": chaud, "html_octets": _octets(out), "export_s": self.mesurer_export(out)})
+            runs = [
+                self.pipeline(
+                    racine=racine,
+                    annee=ANNEE_SYNTH,
+                    params=params,
+                    raw=dossier / "raw" / str(ANNEE_SYNTH),
+                    out=out,
+                    processed=processed,
+                    force=True,
+                    vider_cache=True,
+                    neuf=True,
+                    etiquette=f"echelle-{f:g}-{i + 1}",
+                )
+                for i in range(reps)
+            ]
+            chaud = self.pipeline(
+                racine=racine,
+                annee=ANNEE_SYNTH,
+                params=params,
+                raw=dossier / "raw" / str(ANNEE_SYNTH),
+                out=out,
+                processed=processed,
+                force=False,
+                etiquette=f"echelle-{f:g}-chaud",
+            )
+            res.append(
+                {
+                    "facteur": f,
+                    "minimal": f == minimal,
+                    "generation_s": t_gen,
+                    "taille": taille,
+                    "resume_generateur": g.stdout.splitlines()[0] if g.stdout else "",
+                    "runs": runs,
+                    "chaud": chaud,
+                    "html_octets": _octets(out),
+                    "export_s": self.mesurer_export(out),
+                }
+            )
             self.resultats["echelle"] = res
             self.sauver()
         if self.args.py_spy and Path(self.args.py_spy).is_file():
@@ -558,13 +811,38 @@ class Banc:
         for d in (dossier / "rapport", dossier / "processed"):
             shutil.rmtree(d, ignore_errors=True)
         res_f = self.travail / "journaux" / "profil.json"
-        a = {"annee": ANNEE_SYNTH, "racine": str(racine), "params": str(params),
-             "raw": str(dossier / "raw" / str(ANNEE_SYNTH)), "out": str(dossier / "rapport"),
-             "processed": str(dossier / "processed"), "force": True, "resultat": str(res_f)}
+        a = {
+            "annee": ANNEE_SYNTH,
+            "racine": str(racine),
+            "params": str(params),
+            "raw": str(dossier / "raw" / str(ANNEE_SYNTH)),
+            "out": str(dossier / "rapport"),
+            "processed": str(dossier / "processed"),
+            "force": True,
+            "resultat": str(res_f),
+        }
         brut = self.travail / "profil-py-spy.txt"
-        r = subprocess.run([self.args.py_spy, "record", "--subprocesses", "--rate", "50", "--format", "raw",
-                            "--output", str(brut), "--", PY, str(self.pilote), json.dumps(a)], env=self.env,
-                           capture_output=True, text=True, cwd=racine)
+        r = subprocess.run(
+            [
+                self.args.py_spy,
+                "record",
+                "--subprocesses",
+                "--rate",
+                "50",
+                "--format",
+                "raw",
+                "--output",
+                str(brut),
+                "--",
+                PY,
+                str(self.pilote),
+                json.dumps(a),
+            ],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            cwd=racine,
+        )
         if r.returncode != 0 or not brut.is_file():
             self.resultats["profil"] = {"erreur": (r.stderr or r.stdout)[-1500:]}
             return
@@ -573,14 +851,16 @@ class Banc:
     def sauver(self):
         self.resultats["fin"] = dt.datetime.now().isoformat(timespec="seconds")
         self.resultats.setdefault("machine", {})["charge_fin"] = os.getloadavg()
-        (self.travail / "resultats.json").write_text(json.dumps(self.resultats, ensure_ascii=False, indent=1,
-                                                                default=str), encoding="utf-8")
+        (self.travail / "resultats.json").write_text(
+            json.dumps(self.resultats, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
 
 
 def _git(*args) -> str:
     try:
-        return subprocess.run(["git", "-C", str(RACINE), *args], capture_output=True, text=True,
-                              timeout=20).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(RACINE), *args], capture_output=True, text=True, timeout=20
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -598,8 +878,10 @@ def _octets(dossier: Path) -> int:
 
 
 #: Fonctions « feuilles » d'un fil qui attend (py-spy ne les reconnaît pas toutes comme inactives).
-ATTENTE = re.compile(r"^(\S+\.)?(select|poll|epoll|wait|_wait_for_tstate_lock|join|sleep|acquire|recv|recv_multipart|"
-                     r"_watch_pipe_fd|device|accept|readinto|read|_recv_bytes|_poll|_read_ready)\b")
+ATTENTE = re.compile(
+    r"^(\S+\.)?(select|poll|epoll|wait|_wait_for_tstate_lock|join|sleep|acquire|recv|recv_multipart|"
+    r"_watch_pipe_fd|device|accept|readinto|read|_recv_bytes|_poll|_read_ready)\b"
+)
 
 
 def analyser_py_spy(brut: Path, n: int = 25) -> dict:
@@ -623,17 +905,25 @@ def analyser_py_spy(brut: Path, n: int = 25) -> dict:
             par_processus["noyaux Jupyter (notebooks)"] += c
         else:
             par_processus["processus principal (runner, export HTML)"] += c
-        fonctions = [re.sub(r":\d+\)$", ")", re.sub(r"\s*\(/.*?(site-packages/|src/|lib/python3\.\d+/)", " (", x))
-                     for x in cadres if not x.startswith("process ") and not x.startswith("thread ")]
+        fonctions = [
+            re.sub(r":\d+\)$", ")", re.sub(r"\s*\(/.*?(site-packages/|src/|lib/python3\.\d+/)", " (", x))
+            for x in cadres
+            if not x.startswith("process ") and not x.startswith("thread ")
+        ]
         for f in dict.fromkeys(fonctions):
             inclusif[f] += c
         if fonctions:
             propre[fonctions[-1]] += c
-    return {"echantillons": total, "par_processus": dict(par_processus),
-            "inclusif": inclusif.most_common(n * 4), "propre": propre.most_common(n)}
+    return {
+        "echantillons": total,
+        "par_processus": dict(par_processus),
+        "inclusif": inclusif.most_common(n * 4),
+        "propre": propre.most_common(n),
+    }
 
 
 # --------------------------------------------------------------------------------------------- rapport
+
 
 def rapport(res: dict) -> str:
     L = []
@@ -641,10 +931,12 @@ def rapport(res: dict) -> str:
     m = res.get("machine", {})
     a("# Performances du pipeline — mesures")
     a("")
-    a(f"Produit par `scripts/benchmark.py` le {res.get('debut', '?')[:10]} (mesures de {res.get('debut', '?')[11:16]} "
-      f"à {res.get('fin', '?')[11:16]}). Ce n'est pas un test : les chiffres dépendent de la machine et de sa charge. "
-      f"Toutes les durées sont des **médianes** ; le nombre d'exécutions est donné pour chacune. Code mesuré : "
-      f"instantané de `src/` et `notebooks/` pris au début (git `{res.get('instantane', {}).get('git', '?')}`).")
+    a(
+        f"Produit par `scripts/benchmark.py` le {res.get('debut', '?')[:10]} (mesures de {res.get('debut', '?')[11:16]} "
+        f"à {res.get('fin', '?')[11:16]}). Ce n'est pas un test : les chiffres dépendent de la machine et de sa charge. "
+        f"Toutes les durées sont des **médianes** ; le nombre d'exécutions est donné pour chacune. Code mesuré : "
+        f"instantané de `src/` et `notebooks/` pris au début (git `{res.get('instantane', {}).get('git', '?')}`)."
+    )
     a("")
     a("## Machine")
     a("")
@@ -659,20 +951,26 @@ def rapport(res: dict) -> str:
         a(f"| Paquets | {', '.join(f'{k} {v}' for k, v in m.get('paquets', {}).items())} |")
         cd, cf = m.get("charge_debut"), m.get("charge_fin")
         if cd:
-            a(f"| Charge moyenne (1, 5, 15 min) | début {', '.join(fr(x, 2) for x in cd)} ; fin "
-              f"{', '.join(fr(x, 2) for x in (cf or []))} |")
+            a(
+                f"| Charge moyenne (1, 5, 15 min) | début {', '.join(fr(x, 2) for x in cd)} ; fin "
+                f"{', '.join(fr(x, 2) for x in (cf or []))} |"
+            )
     a("")
-    a("**Conditions de mesure.** Le code mesuré est un instantané (git "
-      f"`{res.get('instantane', {}).get('git', '?')}`) copié au début : des modifications faites pendant la mesure "
-      "n'y entrent pas. Chaque exécution a sa propre racine de travail (lien vers les notebooks de l'instantané, "
-      "`params/<annee>.yaml`, cache de validation propre) sous le dossier de travail ; rien n'est écrit dans le dépôt "
-      "hors de ce fichier. La machine est partagée : d'autres sessions (tests, profils) ont pu tourner pendant une "
-      "partie des mesures ; le temps CPU pris par les autres processus est mesuré quand c'est possible (colonne "
-      "« CPU d'autres processus ») et les médianes limitent l'effet d'une exécution perturbée.")
+    a(
+        "**Conditions de mesure.** Le code mesuré est un instantané (git "
+        f"`{res.get('instantane', {}).get('git', '?')}`) copié au début : des modifications faites pendant la mesure "
+        "n'y entrent pas. Chaque exécution a sa propre racine de travail (lien vers les notebooks de l'instantané, "
+        "`params/<annee>.yaml`, cache de validation propre) sous le dossier de travail ; rien n'est écrit dans le dépôt "
+        "hors de ce fichier. La machine est partagée : d'autres sessions (tests, profils) ont pu tourner pendant une "
+        "partie des mesures ; le temps CPU pris par les autres processus est mesuré quand c'est possible (colonne "
+        "« CPU d'autres processus ») et les médianes limitent l'effet d'une exécution perturbée."
+    )
     for c in res.get("complements", []):
-        a(f"Mesure complémentaire de {c.get('debut', '?')[11:16]} à {c.get('fin', '?')[11:16]} (parties : "
-          f"{', '.join(c.get('parties', []))} ; même instantané, git `{c.get('git')}`) ; charge au début "
-          f"{', '.join(fr(x, 2) for x in (c.get('charge_debut') or []))}.")
+        a(
+            f"Mesure complémentaire de {c.get('debut', '?')[11:16]} à {c.get('fin', '?')[11:16]} (parties : "
+            f"{', '.join(c.get('parties', []))} ; même instantané, git `{c.get('git')}`) ; charge au début "
+            f"{', '.join(fr(x, 2) for x in (c.get('charge_debut') or []))}."
+        )
     a("")
     lignes_cibles = []
 
@@ -691,8 +989,12 @@ def rapport(res: dict) -> str:
         if t_froid:
             cible("Rapport 2019 à froid, fiches comprises", fr(t_froid, 1, "s"), "≤ 30 s", t_froid <= CIBLES["froid_s"])
         if ratio:
-            cible("Gain sur la façon naïve (papermill + nbconvert en ligne de commande)", f"× {fr(ratio, 1)}",
-                  "≥ × 5", ratio >= CIBLES["ratio_naif"])
+            cible(
+                "Gain sur la façon naïve (papermill + nbconvert en ligne de commande)",
+                f"× {fr(ratio, 1)}",
+                "≥ × 5",
+                ratio >= CIBLES["ratio_naif"],
+            )
     if chaud:
         t = mediane([r["mur"] for r in chaud])
         cible("Ré-exécution sans changement", fr(t, 2, "s"), "≤ 3 s", t <= CIBLES["chaud_s"])
@@ -701,10 +1003,18 @@ def rapport(res: dict) -> str:
     if nat:
         t = mediane([r["mur"] for r in nat["runs"]])
         pic = max(r["pic_octets"] for r in nat["runs"]) / 2**30
-        cible("Taille nationale (1 600 QPV, 30 000 actions, 20 fiches) à froid", fr(t, 1, "s"), "≤ 90 s",
-              t <= CIBLES["national_s"])
-        cible("Mémoire maximale à l'échelle nationale (arbre des processus)", fr(pic, 2, "Gio"), "≤ 2 Gio",
-              pic <= CIBLES["memoire_go"])
+        cible(
+            "Taille nationale (1 600 QPV, 30 000 actions, 20 fiches) à froid",
+            fr(t, 1, "s"),
+            "≤ 90 s",
+            t <= CIBLES["national_s"],
+        )
+        cible(
+            "Mémoire maximale à l'échelle nationale (arbre des processus)",
+            fr(pic, 2, "Gio"),
+            "≤ 2 Gio",
+            pic <= CIBLES["memoire_go"],
+        )
     a("## Résumé : les cibles")
     a("")
     a("| mesure | valeur | cible | |")
@@ -715,30 +1025,44 @@ def rapport(res: dict) -> str:
     if froid:
         a("## Rapport 2019 à froid, fiches quartier comprises")
         a("")
-        a(f"Dossier du rapport et dossier des tables neufs, cache de validation vidé, `--force`, `--jobs` par défaut "
-          f"({m.get('coeurs_logiques', '?')}) ; durée murale du processus (démarrage de Python compris). "
-          f"**{len(froid)} exécutions**.")
+        a(
+            f"Dossier du rapport et dossier des tables neufs, cache de validation vidé, `--force`, `--jobs` par défaut "
+            f"({m.get('coeurs_logiques', '?')}) ; durée murale du processus (démarrage de Python compris). "
+            f"**{len(froid)} exécutions**."
+        )
         a("")
         a("| | médiane | min | max |")
         a("| --- | --- | --- | --- |")
         vals = [r["mur"] for r in froid]
-        a(f"| Notre pipeline (`executer`) | **{fr(mediane(vals), 1)} s** | {fr(min(vals), 1)} s | {fr(max(vals), 1)} s |")
+        a(
+            f"| Notre pipeline (`executer`) | **{fr(mediane(vals), 1)} s** | {fr(min(vals), 1)} s | {fr(max(vals), 1)} s |"
+        )
         if naif:
             vn = [r["total"] for r in naif]
-            a(f"| Façon naïve : papermill puis nbconvert, un processus par notebook ({naif[0]['notebooks']} "
-              f"notebooks), {len(naif)} exécution(s) | **{fr(mediane(vn), 1)} s** | {fr(min(vn), 1)} s | "
-              f"{fr(max(vn), 1)} s |")
-            a(f"| dont papermill (9 notebooks + {naif[0]['quartiers']} fiches) | {fr(mediane([r['papermill'] for r in naif]), 1)} s | | |")
-            a(f"| dont nbconvert ({naif[0]['notebooks']} exports) | {fr(mediane([r['nbconvert'] for r in naif]), 1)} s | | |")
+            a(
+                f"| Façon naïve : papermill puis nbconvert, un processus par notebook ({naif[0]['notebooks']} "
+                f"notebooks), {len(naif)} exécution(s) | **{fr(mediane(vn), 1)} s** | {fr(min(vn), 1)} s | "
+                f"{fr(max(vn), 1)} s |"
+            )
+            a(
+                f"| dont papermill (9 notebooks + {naif[0]['quartiers']} fiches) | {fr(mediane([r['papermill'] for r in naif]), 1)} s | | |"
+            )
+            a(
+                f"| dont nbconvert ({naif[0]['notebooks']} exports) | {fr(mediane([r['nbconvert'] for r in naif]), 1)} s | | |"
+            )
         a("")
         if naif and t_froid:
-            a(f"Rapport des durées : **× {fr(t_naif / t_froid, 1)}**. La façon naïve produit un seul HTML par notebook "
-              f"(le pipeline en produit deux par chapitre : sans et avec le code), sans index ni manifeste ; elle "
-              f"démarre un processus Python, un noyau et refait les imports pour chacun des {naif[0]['notebooks']} "
-              f"notebooks, puis un processus nbconvert par export.")
+            a(
+                f"Rapport des durées : **× {fr(t_naif / t_froid, 1)}**. La façon naïve produit un seul HTML par notebook "
+                f"(le pipeline en produit deux par chapitre : sans et avec le code), sans index ni manifeste ; elle "
+                f"démarre un processus Python, un noyau et refait les imports pour chacun des {naif[0]['notebooks']} "
+                f"notebooks, puis un processus nbconvert par export."
+            )
             a("")
-        a("Durée de chaque étape (médiane, secondes, lignes « ✓ » du runner / manifeste `.execution.json`). Les "
-          "chapitres s'exécutent en parallèle : leur somme dépasse la durée murale.")
+        a(
+            "Durée de chaque étape (médiane, secondes, lignes « ✓ » du runner / manifeste `.execution.json`). Les "
+            "chapitres s'exécutent en parallèle : leur somme dépasse la durée murale."
+        )
         a("")
         etapes = list(dict.fromkeys(k for r in froid for k in r["etapes"]))
         a("| étape | à froid | forcé, cache de validation gardé | naïf (papermill seul) |")
@@ -746,11 +1070,16 @@ def rapport(res: dict) -> str:
         for e in etapes:
             v = mediane([r["etapes"].get(e) for r in froid])
             v2 = mediane([r["etapes"].get(e) for r in fc]) if fc else None
-            vn = mediane([r["chapitres"].get(e) for r in naif]) if naif and e != "fiches_quartier" else (
-                mediane([sum(r["fiches"]) for r in naif]) if naif else None)
+            vn = (
+                mediane([r["chapitres"].get(e) for r in naif])
+                if naif and e != "fiches_quartier"
+                else (mediane([sum(r["fiches"]) for r in naif]) if naif else None)
+            )
             a(f"| {e} | {fr(v, 1)} | {fr(v2, 1)} | {fr(vn, 1)} |")
-        a(f"| **durée murale** | **{fr(t_froid, 1)}** | {fr(mediane([r['mur'] for r in fc]), 1)} | "
-          f"{fr(mediane([r['papermill'] for r in naif]), 1) if naif else '—'} |")
+        a(
+            f"| **durée murale** | **{fr(t_froid, 1)}** | {fr(mediane([r['mur'] for r in fc]), 1)} | "
+            f"{fr(mediane([r['papermill'] for r in naif]), 1) if naif else '—'} |"
+        )
         a(f"| pic de mémoire (Mio) | {fr(max(r['pic_octets'] for r in froid) / 2**20, 0)} | | |")
         a("")
 
@@ -759,10 +1088,12 @@ def rapport(res: dict) -> str:
         a("")
         v = [r["mur"] for r in chaud]
         vi = [r["interne"] for r in chaud]
-        a(f"**{len(chaud)} exécutions** après une exécution complète, rien de modifié : durée murale médiane "
-          f"**{fr(mediane(v), 2)} s** (min {fr(min(v), 2)}, max {fr(max(v), 2)}), dont {fr(mediane(vi), 2)} s dans "
-          f"le processus (imports du runner {fr(mediane([r['t_import'] for r in chaud]), 2)} s, empreintes des "
-          f"entrées, lecture du manifeste). Message du runner : « {next((x for x in chaud[0]['lignes'] if 'Rien' in x), '')} ».")
+        a(
+            f"**{len(chaud)} exécutions** après une exécution complète, rien de modifié : durée murale médiane "
+            f"**{fr(mediane(v), 2)} s** (min {fr(min(v), 2)}, max {fr(max(v), 2)}), dont {fr(mediane(vi), 2)} s dans "
+            f"le processus (imports du runner {fr(mediane([r['t_import'] for r in chaud]), 2)} s, empreintes des "
+            f"entrées, lecture du manifeste). Message du runner : « {next((x for x in chaud[0]['lignes'] if 'Rien' in x), '')} »."
+        )
         a("")
 
     fiches = res.get("fiches_2019") or []
@@ -776,28 +1107,36 @@ def rapport(res: dict) -> str:
         xs = sorted(pts)
         ys = [mediane(pts[x]) for x in xs]
         pente, origine, r2 = _regression(xs, ys)
-        a(f"Durée de l'étape « fiches quartier » seule (mesurée par le runner ; exécution avec `--chapitres 10`, "
-          f"les fiches s'exécutant après les chapitres, "
-          f"`fiches_quartier: n`), {len(fiches) // max(1, len(xs))} exécutions par point, lots répartis sur "
-          f"{m.get('coeurs_logiques', 2)} noyaux :")
+        a(
+            f"Durée de l'étape « fiches quartier » seule (mesurée par le runner ; exécution avec `--chapitres 10`, "
+            f"les fiches s'exécutant après les chapitres, "
+            f"`fiches_quartier: n`), {len(fiches) // max(1, len(xs))} exécutions par point, lots répartis sur "
+            f"{m.get('coeurs_logiques', 2)} noyaux :"
+        )
         a("")
         a("| fiches | durée de l'étape (médiane) |")
         a("| --- | --- |")
         for x, y in zip(xs, ys):
             a(f"| {x} | {fr(y, 2)} s |")
         a("")
-        a(f"Régression linéaire : **{fr(pente, 2)} s par fiche supplémentaire** (durée murale, "
-          f"{m.get('coeurs_logiques', 2)} lots en parallèle), coût fixe {fr(origine, 1)} s (démarrage des noyaux "
-          f"et imports, une fois par lot), R² = {fr(r2, 3)}.")
+        a(
+            f"Régression linéaire : **{fr(pente, 2)} s par fiche supplémentaire** (durée murale, "
+            f"{m.get('coeurs_logiques', 2)} lots en parallèle), coût fixe {fr(origine, 1)} s (démarrage des noyaux "
+            f"et imports, une fois par lot), R² = {fr(r2, 3)}."
+        )
         if naif:
             per = mediane([statistics.median(r["fiches"]) for r in naif])
-            exp = mediane([statistics.median(r["exports"][-r["quartiers"]:]) for r in naif])
-            a(f"Façon naïve : {fr(per, 2)} s par fiche pour papermill (processus, noyau, imports, exécution) + "
-              f"{fr(exp, 2)} s pour nbconvert, soit **{fr(per + exp, 2)} s par fiche**, "
-              f"× {fr((per + exp) / pente, 1) if pente else '—'} le coût marginal du pipeline.")
+            exp = mediane([statistics.median(r["exports"][-r["quartiers"] :]) for r in naif])
+            a(
+                f"Façon naïve : {fr(per, 2)} s par fiche pour papermill (processus, noyau, imports, exécution) + "
+                f"{fr(exp, 2)} s pour nbconvert, soit **{fr(per + exp, 2)} s par fiche**, "
+                f"× {fr((per + exp) / pente, 1) if pente else '—'} le coût marginal du pipeline."
+            )
         if dec.get("noyau_s"):
-            a(f"Pour mémoire, démarrer un noyau coûte {fr(mediane(dec['noyau_s']), 2)} s (et "
-              f"{fr(mediane(dec.get('papermill_vide_s', [])), 2)} s un notebook vide par la commande papermill).")
+            a(
+                f"Pour mémoire, démarrer un noyau coûte {fr(mediane(dec['noyau_s']), 2)} s (et "
+                f"{fr(mediane(dec.get('papermill_vide_s', [])), 2)} s un notebook vide par la commande papermill)."
+            )
         a("")
 
     if dec:
@@ -807,18 +1146,29 @@ def rapport(res: dict) -> str:
         a("")
         a("| poste | durée |")
         a("| --- | --- |")
-        a(f"| démarrage d'un noyau Jupyter (`KernelManager.start_kernel` → prêt) | {fr(mediane(dec.get('noyau_s', [])), 2)} s |")
-        a(f"| notebook vide par la commande `papermill` (processus + imports de papermill + noyau) | "
-          f"{fr(mediane(dec.get('papermill_vide_s', [])), 2)} s |")
-        a(f"| notebook vide par la commande `jupyter nbconvert --to html` | {fr(mediane(dec.get('nbconvert_vide_s', [])), 2)} s |")
-        a(f"| imports d'un chapitre (pandas, matplotlib, `politique_ville.compute`, `figures`…) dans un processus neuf | "
-          f"{fr(mediane(dec.get('imports_s', [])), 2)} s |")
+        a(
+            f"| démarrage d'un noyau Jupyter (`KernelManager.start_kernel` → prêt) | {fr(mediane(dec.get('noyau_s', [])), 2)} s |"
+        )
+        a(
+            f"| notebook vide par la commande `papermill` (processus + imports de papermill + noyau) | "
+            f"{fr(mediane(dec.get('papermill_vide_s', [])), 2)} s |"
+        )
+        a(
+            f"| notebook vide par la commande `jupyter nbconvert --to html` | {fr(mediane(dec.get('nbconvert_vide_s', [])), 2)} s |"
+        )
+        a(
+            f"| imports d'un chapitre (pandas, matplotlib, `politique_ville.compute`, `figures`…) dans un processus neuf | "
+            f"{fr(mediane(dec.get('imports_s', [])), 2)} s |"
+        )
         a(f"| import de Great Expectations | {fr(mediane(dec.get('import_gx_s', [])), 2)} s |")
-        a(f"| import de `politique_ville.runner` (processus parent) | {fr(mediane(dec.get('import_runner_s', [])), 2)} s |")
+        a(
+            f"| import de `politique_ville.runner` (processus parent) | {fr(mediane(dec.get('import_runner_s', [])), 2)} s |"
+        )
         gx = None
         if froid and fc:
-            gx = (mediane([r["etapes"].get("03_validation") for r in froid]) or 0) - \
-                 (mediane([r["etapes"].get("03_validation") for r in fc]) or 0)
+            gx = (mediane([r["etapes"].get("03_validation") for r in froid]) or 0) - (
+                mediane([r["etapes"].get("03_validation") for r in fc]) or 0
+            )
             a(f"| Great Expectations dans l'étape 03 (à froid − avec cache) | {fr(gx, 1)} s |")
         exp = dec.get("export_s") or {}
         if exp:
@@ -826,14 +1176,18 @@ def rapport(res: dict) -> str:
             fi = [v for k, v in exp.items() if k.startswith("fiche:")]
             a(f"| export HTML des 9 notebooks (deux versions chacun) | {fr(chap, 1)} s |")
             if fi:
-                a(f"| export HTML d'une fiche quartier | {fr(statistics.median(fi), 2)} s ({len(fi)} fiches : "
-                  f"{fr(sum(fi), 1)} s) |")
+                a(
+                    f"| export HTML d'une fiche quartier | {fr(statistics.median(fi), 2)} s ({len(fi)} fiches : "
+                    f"{fr(sum(fi), 1)} s) |"
+                )
         a("")
         if froid and dec.get("noyau_s") and dec.get("imports_s"):
             noyau, imp = mediane(dec["noyau_s"]), mediane(dec["imports_s"])
-            a("Décomposition approchée de chaque étape à froid (durée − démarrage du noyau − imports − export ; "
-              "pour l'étape 03, Great Expectations est isolé). Les imports mesurés sont ceux d'un chapitre "
-              "(matplotlib compris) : pour les étapes 00 à 03, plus légères, le reste est alors « ≈ 0 ».")
+            a(
+                "Décomposition approchée de chaque étape à froid (durée − démarrage du noyau − imports − export ; "
+                "pour l'étape 03, Great Expectations est isolé). Les imports mesurés sont ceux d'un chapitre "
+                "(matplotlib compris) : pour les étapes 00 à 03, plus légères, le reste est alors « ≈ 0 »."
+            )
             a("")
             a("| étape | durée | noyau | imports | Great Expectations | export HTML | calcul et reste |")
             a("| --- | --- | --- | --- | --- | --- | --- |")
@@ -842,32 +1196,40 @@ def rapport(res: dict) -> str:
                 g = gx if e.startswith("03") and gx else 0
                 x = exp.get(e, 0)
                 reste = d - noyau - imp - g - x
-                a(f"| {e} | {fr(d, 1)} | {fr(noyau, 1)} | {fr(imp, 1)} | {fr(g, 1) if g else '—'} | {fr(x, 1)} | "
-                  f"{fr(reste, 1) if reste >= 0.05 else '≈ 0'} |")
+                a(
+                    f"| {e} | {fr(d, 1)} | {fr(noyau, 1)} | {fr(imp, 1)} | {fr(g, 1) if g else '—'} | {fr(x, 1)} | "
+                    f"{fr(reste, 1) if reste >= 0.05 else '≈ 0'} |"
+                )
             a("")
 
     if ech:
         a("## Passage à l'échelle : années synthétiques")
         a("")
-        a("Données fictives produites par `scripts/generer_territoire_synthetique.py` (même structure que les "
-          "fichiers de 2019, graine 0), hors de `data/raw`. Exécution complète à froid (cache de validation vidé, "
-          "`--force`) : préparation, chapitres 10 à 90, **20 fiches quartier** (`fiches_quartier: 20`). Mémoire : "
-          "maximum de la somme des RSS du processus et de tous ses descendants (noyaux), échantillonnée toutes les "
-          "0,1 s ; la somme des RSS compte plusieurs fois les pages partagées : c'est un majorant.")
+        a(
+            "Données fictives produites par `scripts/generer_territoire_synthetique.py` (même structure que les "
+            "fichiers de 2019, graine 0), hors de `data/raw`. Exécution complète à froid (cache de validation vidé, "
+            "`--force`) : préparation, chapitres 10 à 90, **20 fiches quartier** (`fiches_quartier: 20`). Mémoire : "
+            "maximum de la somme des RSS du processus et de tous ses descendants (noyaux), échantillonnée toutes les "
+            "0,1 s ; la somme des RSS compte plusieurs fois les pages partagées : c'est un majorant."
+        )
         a("")
-        a("| taille | quartiers | actions | données brutes | génération | exécutions | durée (médiane) | min–max | pic de mémoire | processus simultanés | ré-exécution sans changement | rapport produit | export HTML (mesuré à part) | CPU d'autres processus pendant la mesure (médiane) |")
+        a(
+            "| taille | quartiers | actions | données brutes | génération | exécutions | durée (médiane) | min–max | pic de mémoire | processus simultanés | ré-exécution sans changement | rapport produit | export HTML (mesuré à part) | CPU d'autres processus pendant la mesure (médiane) |"
+        )
         a("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for e in ech:
             t = [r["mur"] for r in e["runs"]]
             q = e["taille"]["lignes"].get("insee_qpv", 0)
             nom = "minimale (coût fixe)" if e["minimal"] else _fraction(e["facteur"])
-            a(f"| {nom} | {q} | {e['taille']['lignes'].get('programmation', 0)} | "
-              f"{fr(e['taille']['octets'] / 2**20, 1)} Mio | {fr(e['generation_s'], 1)} s | {len(t)} | "
-              f"**{fr(mediane(t), 1)} s** | {fr(min(t), 1)}–{fr(max(t), 1)} s | "
-              f"{fr(max(r['pic_octets'] for r in e['runs']) / 2**20, 0)} Mio | "
-              f"{max(r['processus_max'] or 0 for r in e['runs'])} | {fr(e['chaud']['mur'], 2)} s | "
-              f"{fr(e['html_octets'] / 2**20, 1)} Mio | {fr(sum((e.get('export_s') or {}).values()), 1)} s | "
-              f"{_etranger(e['runs'])} |")
+            a(
+                f"| {nom} | {q} | {e['taille']['lignes'].get('programmation', 0)} | "
+                f"{fr(e['taille']['octets'] / 2**20, 1)} Mio | {fr(e['generation_s'], 1)} s | {len(t)} | "
+                f"**{fr(mediane(t), 1)} s** | {fr(min(t), 1)}–{fr(max(t), 1)} s | "
+                f"{fr(max(r['pic_octets'] for r in e['runs']) / 2**20, 0)} Mio | "
+                f"{max(r['processus_max'] or 0 for r in e['runs'])} | {fr(e['chaud']['mur'], 2)} s | "
+                f"{fr(e['html_octets'] / 2**20, 1)} Mio | {fr(sum((e.get('export_s') or {}).values()), 1)} s | "
+                f"{_etranger(e['runs'])} |"
+            )
         a("")
         mini = next((e for e in ech if e["minimal"]), None)
         lad = [e for e in ech if not e["minimal"]]
@@ -876,12 +1238,19 @@ def rapport(res: dict) -> str:
             ys = [mediane([r["mur"] for r in e["runs"]]) for e in lad]
             pente, origine, r2 = _regression(xs, ys)
             t0 = mediane([r["mur"] for r in mini["runs"]]) if mini else None
-            a("**Croissance.** " + (f"Coût fixe mesuré sur la plus petite exécution (taille minimale, "
-                                     f"{mini['taille']['lignes'].get('insee_qpv', 0)} quartiers, "
-                                     f"{mini['taille']['lignes'].get('programmation', 0)} actions) : "
-                                     f"**{fr(t0, 1)} s**. " if mini else "")
-              + f"Ajustement linéaire sur les trois tailles : durée ≈ {fr(origine, 1)} s + {fr(pente, 1)} s × "
-                f"(taille / taille nationale), R² = {fr(r2, 3)}.")
+            a(
+                "**Croissance.** "
+                + (
+                    f"Coût fixe mesuré sur la plus petite exécution (taille minimale, "
+                    f"{mini['taille']['lignes'].get('insee_qpv', 0)} quartiers, "
+                    f"{mini['taille']['lignes'].get('programmation', 0)} actions) : "
+                    f"**{fr(t0, 1)} s**. "
+                    if mini
+                    else ""
+                )
+                + f"Ajustement linéaire sur les trois tailles : durée ≈ {fr(origine, 1)} s + {fr(pente, 1)} s × "
+                f"(taille / taille nationale), R² = {fr(r2, 3)}."
+            )
             a("")
             a("| taille | durée | durée − coût fixe | rapport à la taille précédente (linéaire : × 4) |")
             a("| --- | --- | --- | --- |")
@@ -898,32 +1267,49 @@ def rapport(res: dict) -> str:
             a("| étape | " + " | ".join(("minimale" if e["minimal"] else _fraction(e["facteur"])) for e in ech) + " |")
             a("| --- |" + " --- |" * len(ech))
             for k in etapes:
-                a(f"| {k} | " + " | ".join(fr(mediane([r['etapes'].get(k) for r in e['runs']]), 1) for e in ech) + " |")
-            a("| **durée murale** | " + " | ".join(f"**{fr(mediane([r['mur'] for r in e['runs']]), 1)}**" for e in ech)
-              + " |")
+                a(f"| {k} | " + " | ".join(fr(mediane([r["etapes"].get(k) for r in e["runs"]]), 1) for e in ech) + " |")
+            a(
+                "| **durée murale** | "
+                + " | ".join(f"**{fr(mediane([r['mur'] for r in e['runs']]), 1)}**" for e in ech)
+                + " |"
+            )
             a("")
             chapitres = [k for k in etapes if k[:2].isdigit() and int(k[:2]) >= 10]
             if any(e.get("export_s") for e in ech):
-                a("Export HTML (`exporter_html`, deux versions par chapitre), mesuré à part dans un processus seul, "
-                  "sur les notebooks exécutés de chaque taille (secondes) :")
+                a(
+                    "Export HTML (`exporter_html`, deux versions par chapitre), mesuré à part dans un processus seul, "
+                    "sur les notebooks exécutés de chaque taille (secondes) :"
+                )
                 a("")
-                a("| chapitre | " + " | ".join(("minimale" if e["minimal"] else _fraction(e["facteur"])) for e in ech)
-                  + " |")
+                a(
+                    "| chapitre | "
+                    + " | ".join(("minimale" if e["minimal"] else _fraction(e["facteur"])) for e in ech)
+                    + " |"
+                )
                 a("| --- |" + " --- |" * len(ech))
                 for k in chapitres:
-                    a(f"| {k} | " + " | ".join(fr((e.get('export_s') or {}).get(k), 1) for e in ech) + " |")
-                a("| 20 fiches | " + " | ".join(fr(sum(v for c, v in (e.get('export_s') or {}).items()
-                                                       if c.startswith('fiche:')), 1) for e in ech) + " |")
+                    a(f"| {k} | " + " | ".join(fr((e.get("export_s") or {}).get(k), 1) for e in ech) + " |")
+                a(
+                    "| 20 fiches | "
+                    + " | ".join(
+                        fr(sum(v for c, v in (e.get("export_s") or {}).items() if c.startswith("fiche:")), 1)
+                        for e in ech
+                    )
+                    + " |"
+                )
                 a("")
     prof = res.get("profil")
     if prof and not prof.get("erreur"):
         a("## Profil de l'exécution nationale (py-spy, noyaux compris)")
         a("")
         tot = prof["echantillons"] or 1
-        a(f"{prof['echantillons']} échantillons à 50 Hz sur tous les processus (un échantillon par fil actif ; les "
-          f"piles des fils en attente — sélecteurs, verrous, tubes — sont retirées ; py-spy ralentit l'exécution "
-          f"d'environ 25 %). Répartition : " + ", ".join(
-              f"{k} {fr(100 * v / tot, 0)} %" for k, v in prof["par_processus"].items()) + ".")
+        a(
+            f"{prof['echantillons']} échantillons à 50 Hz sur tous les processus (un échantillon par fil actif ; les "
+            f"piles des fils en attente — sélecteurs, verrous, tubes — sont retirées ; py-spy ralentit l'exécution "
+            f"d'environ 25 %). Répartition : "
+            + ", ".join(f"{k} {fr(100 * v / tot, 0)} %" for k, v in prof["par_processus"].items())
+            + "."
+        )
         a("")
         a("Fonctions du projet et des bibliothèques les plus coûteuses (temps inclusif, part des échantillons) :")
         a("")
@@ -931,11 +1317,37 @@ def rapport(res: dict) -> str:
         a("| --- | --- |")
         n = 0
         for f, c in prof["inclusif"]:
-            if any(s in f for s in ("<module>", "run_code", "run_cell", "_run_module", "execute_request", "dispatch",
-                                    "run_ast_nodes", "_run_cell", "run_cell_async", "process_one", "dispatch_queue",
-                                    "_run_once", "run_forever", "start (", "launch_instance", "_bootstrap",
-                                    "wrapper (", "_pseudo_sync_runner", "run_until_complete", "main (",
-                                    "do_execute", "execute_cell", "async_execute", "_run (", "worker (", "run (")):
+            if any(
+                s in f
+                for s in (
+                    "<module>",
+                    "run_code",
+                    "run_cell",
+                    "_run_module",
+                    "execute_request",
+                    "dispatch",
+                    "run_ast_nodes",
+                    "_run_cell",
+                    "run_cell_async",
+                    "process_one",
+                    "dispatch_queue",
+                    "_run_once",
+                    "run_forever",
+                    "start (",
+                    "launch_instance",
+                    "_bootstrap",
+                    "wrapper (",
+                    "_pseudo_sync_runner",
+                    "run_until_complete",
+                    "main (",
+                    "do_execute",
+                    "execute_cell",
+                    "async_execute",
+                    "_run (",
+                    "worker (",
+                    "run (",
+                )
+            ):
                 continue
             a(f"| `{f[:150]}` | {fr(100 * c / tot, 1)} % |")
             n += 1
@@ -955,14 +1367,16 @@ def rapport(res: dict) -> str:
         g = apres.get("instantane", {}).get("git", "?")
         a(f"## Remesure après les corrections (git `{g}`)")
         a("")
-        a(f"Même machine, même script, mesures de {apres.get('debut', '?')[11:16]} à {apres.get('fin', '?')[11:16]} "
-          f"(charge au début : {', '.join(fr(x, 2) for x in apres.get('machine', {}).get('charge_debut') or [])}) ; "
-          f"parties remesurées : rapport 2019 à froid et ré-exécution, passage à l'échelle (1 exécution pour les "
-          f"petites tailles, 3 à la taille nationale). La façon naïve, les fiches et la décomposition ne dépendent "
-          f"pas des corrections et n'ont pas été refaites.")
+        a(
+            f"Même machine, même script, mesures de {apres.get('debut', '?')[11:16]} à {apres.get('fin', '?')[11:16]} "
+            f"(charge au début : {', '.join(fr(x, 2) for x in apres.get('machine', {}).get('charge_debut') or [])}) ; "
+            f"parties remesurées : rapport 2019 à froid et ré-exécution, passage à l'échelle (1 exécution pour les "
+            f"petites tailles, 3 à la taille nationale). La façon naïve, les fiches et la décomposition ne dépendent "
+            f"pas des corrections et n'ont pas été refaites."
+        )
         a("")
         sous = rapport({k: v for k, v in apres.items() if k not in ("analyse", "apres", "complements")})
-        corps = sous[sous.index("## Résumé"):]
+        corps = sous[sous.index("## Résumé") :]
         corps = re.sub(r"(?m)^## ", "### ", corps)
         L.append(corps)
     return "\n".join(L) + "\n"
@@ -997,6 +1411,7 @@ def _regression(xs, ys):
 
 # --------------------------------------------------------------------------------------------- main
 
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Mesures de performance du pipeline (écrit reports/benchmark.md).")
     p.add_argument("--travail", type=Path, default=Path("/tmp/bench/run"), help="dossier de travail (jetable)")
@@ -1005,8 +1420,12 @@ def main(argv=None) -> int:
     p.add_argument("--repetitions-echelle", type=int, default=3, help="exécutions par taille (1/16, 1/4)")
     p.add_argument("--repetitions-national", type=int, default=3, help="exécutions à la taille nationale")
     p.add_argument("--facteurs", default="0.0625,0.25,1")
-    p.add_argument("--facteur-minimal", type=float, default=1 / 256,
-                   help="taille de l'exécution qui mesure le coût fixe (0 : aucune)")
+    p.add_argument(
+        "--facteur-minimal",
+        type=float,
+        default=1 / 256,
+        help="taille de l'exécution qui mesure le coût fixe (0 : aucune)",
+    )
     p.add_argument("--fiches", default="2,5,10,21", help="nombres de fiches pour la régression")
     p.add_argument("--parties", default="machine,froid,naif,chaud,fiches,decomposition,echelle")
     p.add_argument("--py-spy", default="", help="chemin de py-spy pour profiler l'exécution nationale")
@@ -1014,17 +1433,26 @@ def main(argv=None) -> int:
     p.add_argument("--copie", type=Path, help="copie du rapport (ex. /tmp/bench/benchmark.md)")
     p.add_argument("--analyse", type=Path, help="texte d'analyse (Markdown) ajouté à la fin du rapport")
     p.add_argument("--rapport-seul", type=Path, help="réécrit le rapport à partir d'un resultats.json existant")
-    p.add_argument("--garder-instantane", action="store_true",
-                   help="réutilise l'instantané du code déjà présent dans le dossier de travail (mêmes sources que "
-                        "la mesure précédente)")
-    p.add_argument("--attendre-calme", action=argparse.BooleanOptionalAction, default=True,
-                   help="avant chaque exécution, attendre que les autres processus libèrent le CPU ; refaire (2 fois "
-                        "au plus) une exécution perturbée")
-    p.add_argument("--fusionner", type=Path,
-                   help="resultats.json d'une mesure précédente : les parties mesurées ici le remplacent")
+    p.add_argument(
+        "--garder-instantane",
+        action="store_true",
+        help="réutilise l'instantané du code déjà présent dans le dossier de travail (mêmes sources que "
+        "la mesure précédente)",
+    )
+    p.add_argument(
+        "--attendre-calme",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="avant chaque exécution, attendre que les autres processus libèrent le CPU ; refaire (2 fois "
+        "au plus) une exécution perturbée",
+    )
+    p.add_argument(
+        "--fusionner", type=Path, help="resultats.json d'une mesure précédente : les parties mesurées ici le remplacent"
+    )
     p.add_argument("--reanalyser-py-spy", type=Path, help="profil py-spy brut déjà enregistré à réanalyser")
-    p.add_argument("--apres", type=Path, help="resultats.json d'une remesure après corrections, ajoutée en fin de "
-                                              "rapport")
+    p.add_argument(
+        "--apres", type=Path, help="resultats.json d'une remesure après corrections, ajoutée en fin de rapport"
+    )
     args = p.parse_args(argv)
 
     if args.rapport_seul:
@@ -1035,8 +1463,14 @@ def main(argv=None) -> int:
         banc.preparer(args.garder_instantane)
         banc.machine()
         banc.preparer_2019()
-        etapes = [("froid", banc.froid_2019), ("naif", banc.naif_2019), ("chaud", banc.chaud_2019),
-                  ("fiches", banc.fiches_2019), ("decomposition", banc.decomposition), ("echelle", banc.echelle)]
+        etapes = [
+            ("froid", banc.froid_2019),
+            ("naif", banc.naif_2019),
+            ("chaud", banc.chaud_2019),
+            ("fiches", banc.fiches_2019),
+            ("decomposition", banc.decomposition),
+            ("echelle", banc.echelle),
+        ]
         for nom, f in etapes:
             if nom in parties:
                 f()
@@ -1045,10 +1479,14 @@ def main(argv=None) -> int:
         res = banc.resultats
         if args.fusionner:
             base = json.loads(args.fusionner.read_text(encoding="utf-8"))
-            complement = {"parties": sorted(parties), "debut": res.get("debut"), "fin": res.get("fin"),
-                          "git": res.get("instantane", {}).get("git"),
-                          "charge_debut": res.get("machine", {}).get("charge_debut"),
-                          "charge_fin": res.get("machine", {}).get("charge_fin")}
+            complement = {
+                "parties": sorted(parties),
+                "debut": res.get("debut"),
+                "fin": res.get("fin"),
+                "git": res.get("instantane", {}).get("git"),
+                "charge_debut": res.get("machine", {}).get("charge_debut"),
+                "charge_fin": res.get("machine", {}).get("charge_fin"),
+            }
             for k, v in res.items():
                 if k not in ("machine", "debut", "fin", "instantane"):
                     base[k] = v

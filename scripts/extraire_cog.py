@@ -58,8 +58,12 @@ README_ATTENDU = ("statistiques/8680726", "population Mayotte INSEE 2017")
 SOURCES = ("communes", "epci", "departements", "regions")
 EXTRAITS = ("communes.csv", "epci.csv", "departements.csv", "regions.csv")
 #: type de commune du paquet -> code TYPECOM du COG de l'INSEE
-TYPES = {"commune-actuelle": "COM", "commune-deleguee": "COMD", "commune-associee": "COMA",
-         "arrondissement-municipal": "ARM"}
+TYPES = {
+    "commune-actuelle": "COM",
+    "commune-deleguee": "COMD",
+    "commune-associee": "COMA",
+    "arrondissement-municipal": "ARM",
+}
 ORDRE_TYPES = {"COM": 0, "ARM": 1, "COMD": 2, "COMA": 3}
 
 
@@ -68,6 +72,7 @@ class Echec(Exception):
 
 
 # --------------------------------------------------------------------------------------------- téléchargement
+
 
 def sha256(octets: bytes) -> str:
     return hashlib.sha256(octets).hexdigest()
@@ -78,13 +83,26 @@ def telecharger(dossier: Path) -> Path:
     l'empreinte de l'archive."""
     npm = shutil.which("npm")
     if not npm:
-        raise Echec("npm est introuvable : installez Node.js et npm pour télécharger le paquet "
-                    f"{PAQUET}@{VERSION} (l'extrait versionné, lui, n'en a pas besoin).")
-    env = {**os.environ, "npm_config_cache": str(dossier / ".cache-npm"), "npm_config_update_notifier": "false",
-           "npm_config_fund": "false", "npm_config_audit": "false"}
+        raise Echec(
+            "npm est introuvable : installez Node.js et npm pour télécharger le paquet "
+            f"{PAQUET}@{VERSION} (l'extrait versionné, lui, n'en a pas besoin)."
+        )
+    env = {
+        **os.environ,
+        "npm_config_cache": str(dossier / ".cache-npm"),
+        "npm_config_update_notifier": "false",
+        "npm_config_fund": "false",
+        "npm_config_audit": "false",
+    }
     try:
-        res = subprocess.run([npm, "pack", f"{PAQUET}@{VERSION}", "--ignore-scripts", "--silent"], cwd=dossier,
-                             env=env, capture_output=True, text=True, timeout=300)
+        res = subprocess.run(
+            [npm, "pack", f"{PAQUET}@{VERSION}", "--ignore-scripts", "--silent"],
+            cwd=dossier,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     except subprocess.TimeoutExpired:
         raise Echec(f"npm pack {PAQUET}@{VERSION} n'a pas abouti en 5 minutes (registre npm injoignable ?).") from None
     if res.returncode != 0:
@@ -94,8 +112,10 @@ def telecharger(dossier: Path) -> Path:
         raise Echec(f"npm pack devait produire une archive .tgz, trouvé : {[a.name for a in archives]}")
     empreinte = sha256(archives[0].read_bytes())
     if empreinte != SHA256_ARCHIVE:
-        raise Echec(f"empreinte SHA-256 inattendue pour {archives[0].name} : {empreinte} ; épinglée : "
-                    f"{SHA256_ARCHIVE}. L'archive publiée a changé ou a été altérée : rien n'est écrit.")
+        raise Echec(
+            f"empreinte SHA-256 inattendue pour {archives[0].name} : {empreinte} ; épinglée : "
+            f"{SHA256_ARCHIVE}. L'archive publiée a changé ou a été altérée : rien n'est écrit."
+        )
     return archives[0]
 
 
@@ -103,6 +123,7 @@ def lire_archive(archive: Path) -> dict:
     """Contenu utile de l'archive : données JSON, package.json, LICENSE, README, empreinte de chaque source."""
     lu = {"sources": {}, "empreintes_sources": {}}
     with tarfile.open(archive, "r:gz") as tar:
+
         def octets(nom: str) -> bytes:
             try:
                 f = tar.extractfile(f"package/{nom}")
@@ -111,6 +132,7 @@ def lire_archive(archive: Path) -> dict:
             if f is None:
                 raise Echec(f"le paquet {PAQUET}@{VERSION} ne contient pas « {nom} ».")
             return f.read()
+
         for source in SOURCES:
             brut = octets(f"data/{source}.json")
             lu["sources"][source] = json.loads(brut.decode("utf-8"))
@@ -119,12 +141,15 @@ def lire_archive(archive: Path) -> dict:
         lu["licence_texte"] = octets("LICENSE").decode("utf-8")
         lu["readme"] = octets("README.md").decode("utf-8")
     if lu["package"].get("name") != PAQUET or lu["package"].get("version") != VERSION:
-        raise Echec(f"l'archive annonce {lu['package'].get('name')}@{lu['package'].get('version')}, "
-                    f"attendu {PAQUET}@{VERSION}.")
+        raise Echec(
+            f"l'archive annonce {lu['package'].get('name')}@{lu['package'].get('version')}, attendu {PAQUET}@{VERSION}."
+        )
     manquantes = [a for a in README_ATTENDU if a not in lu["readme"]]
     if manquantes:
-        raise Echec("le README du paquet ne cite plus les sources de population attendues "
-                    f"({', '.join(manquantes)}) : revoyez MILLESIME_POPULATION et MILLESIMES_PARTICULIERS.")
+        raise Echec(
+            "le README du paquet ne cite plus les sources de population attendues "
+            f"({', '.join(manquantes)}) : revoyez MILLESIME_POPULATION et MILLESIMES_PARTICULIERS."
+        )
     return lu
 
 
@@ -134,14 +159,17 @@ def licence(lu: dict) -> dict:
     section = re.search(r"^## Licence\s*\n(.*?)(?=^## |\Z)", lu["readme"], flags=re.S | re.M)
     return {
         "package_json": lu["package"].get("license", ""),
-        "fichier_LICENSE": lu["licence_texte"].strip().splitlines()[0] + " — "
-                           + next((ligne.strip() for ligne in lu["licence_texte"].splitlines() if ligne.startswith("Copyright")), ""),
+        "fichier_LICENSE": lu["licence_texte"].strip().splitlines()[0]
+        + " — "
+        + next((ligne.strip() for ligne in lu["licence_texte"].splitlines() if ligne.startswith("Copyright")), ""),
         "readme": " ".join(ligne.strip().rstrip("\\").strip() for ligne in section.group(1).strip().splitlines())
-                  if section else "",
+        if section
+        else "",
     }
 
 
 # --------------------------------------------------------------------------------------------- extraits
+
 
 def _csv(entete: list[str], lignes: list[list]) -> bytes:
     tampon = io.StringIO()
@@ -180,32 +208,77 @@ def construire(lu: dict) -> dict[str, bytes]:
         t = TYPES[c["type"]]
         pop = c.get("population")
         rattachement = c.get("chefLieu") or c.get("commune") or ""
-        lignes.append([c["code"], c["nom"], t, rattachement if t != "COM" else "", c["departement"], c["region"],
-                       epci_de.get(c["code"], "") if t == "COM" else "", "" if pop is None else int(pop),
-                       _millesime(c["departement"]) if pop is not None else "",
-                       " ".join(sorted(c.get("anciensCodes", []))) if t == "COM" else ""])
+        lignes.append(
+            [
+                c["code"],
+                c["nom"],
+                t,
+                rattachement if t != "COM" else "",
+                c["departement"],
+                c["region"],
+                epci_de.get(c["code"], "") if t == "COM" else "",
+                "" if pop is None else int(pop),
+                _millesime(c["departement"]) if pop is not None else "",
+                " ".join(sorted(c.get("anciensCodes", []))) if t == "COM" else "",
+            ]
+        )
         if t == "COM":
             actuelles[c["code"]] = c
     inconnues = sorted(set(epci_de) - set(actuelles))
     if inconnues:
         raise Echec(f"membres d'EPCI absents des communes actuelles : {', '.join(inconnues[:10])}")
     lignes.sort(key=lambda x: (x[0], ORDRE_TYPES[x[2]], x[1], x[3]))
-    communes = _csv(["code", "nom", "type", "rattachement", "departement", "region", "epci", "population",
-                     "millesime_population", "anciens_codes"], lignes)
+    communes = _csv(
+        [
+            "code",
+            "nom",
+            "type",
+            "rattachement",
+            "departement",
+            "region",
+            "epci",
+            "population",
+            "millesime_population",
+            "anciens_codes",
+        ],
+        lignes,
+    )
 
     def agreger(codes):
         pops = [actuelles[c]["population"] for c in codes if actuelles[c].get("population") is not None]
-        mill = Counter(_millesime(actuelles[c]["departement"]) for c in codes
-                       if actuelles[c].get("population") is not None)
+        mill = Counter(
+            _millesime(actuelles[c]["departement"]) for c in codes if actuelles[c].get("population") is not None
+        )
         return len(codes), (sum(pops) if pops else ""), _millesime_agrege(mill)
 
     l_epci = []
     for e in sorted(s["epci"], key=lambda e: e["code"]):
         n, pop, mill = agreger([m["code"] for m in e["membres"]])
-        l_epci.append([e["code"], e["nom"], e["type"], e.get("modeFinancement", ""), n, pop, mill,
-                       e.get("populationMunicipale", "")])
-    epci = _csv(["siren", "nom", "type", "financement", "nb_communes", "population", "millesime_population",
-                 "population_municipale_dgcl"], l_epci)
+        l_epci.append(
+            [
+                e["code"],
+                e["nom"],
+                e["type"],
+                e.get("modeFinancement", ""),
+                n,
+                pop,
+                mill,
+                e.get("populationMunicipale", ""),
+            ]
+        )
+    epci = _csv(
+        [
+            "siren",
+            "nom",
+            "type",
+            "financement",
+            "nb_communes",
+            "population",
+            "millesime_population",
+            "population_municipale_dgcl",
+        ],
+        l_epci,
+    )
 
     par_dep, par_reg = {}, {}
     for code, c in actuelles.items():
@@ -215,8 +288,9 @@ def construire(lu: dict) -> dict[str, bytes]:
     for d in sorted(s["departements"], key=lambda d: d["code"]):
         n, pop, mill = agreger(par_dep.get(d["code"], []))
         l_dep.append([d["code"], d["nom"], d["region"], d["chefLieu"], d["zone"], n, pop, mill])
-    departements = _csv(["code", "nom", "region", "chef_lieu", "zone", "nb_communes", "population",
-                         "millesime_population"], l_dep)
+    departements = _csv(
+        ["code", "nom", "region", "chef_lieu", "zone", "nb_communes", "population", "millesime_population"], l_dep
+    )
     l_reg = []
     for r in sorted(s["regions"], key=lambda r: r["code"]):
         n, pop, mill = agreger(par_reg.get(r["code"], []))
@@ -237,18 +311,25 @@ def provenance(lu: dict, extraits: dict[str, bytes], date: str) -> dict:
         "sources": lu["empreintes_sources"],
         "population": {
             "nature": "population municipale (populations légales de l'INSEE) ; pour un EPCI, un département, une "
-                      "région : somme des populations de ses communes actuelles",
+            "région : somme des populations de ses communes actuelles",
             "millesime": MILLESIME_POPULATION,
             "millesimes_particuliers": MILLESIMES_PARTICULIERS,
             "fondement": "millésime non écrit dans les données du paquet ; déduit de la source citée par son README "
-                         "(page INSEE des populations légales, statistiques/8680726 ; Mayotte : « population Mayotte "
-                         "INSEE " + MILLESIMES_PARTICULIERS["976"] + " ») et cohérent avec les valeurs (Paris 2 103 778 ; Mamoudzou 71 437)",
+            "(page INSEE des populations légales, statistiques/8680726 ; Mayotte : « population Mayotte "
+            "INSEE "
+            + MILLESIMES_PARTICULIERS["976"]
+            + " ») et cohérent avec les valeurs (Paris 2 103 778 ; Mamoudzou 71 437)",
             "population_municipale_dgcl": "colonne de epci.csv : population municipale de l'EPCI donnée par le "
-                                          "fichier de la DGCL repris par le paquet (autre base, non sommée ici)",
+            "fichier de la DGCL repris par le paquet (autre base, non sommée ici)",
         },
-        "extraits": {nom: {"sha256": sha256(o), "lignes": o.count(b"\n") - 1,
-                           "colonnes": o.split(b"\n", 1)[0].decode("utf-8").split(",")}
-                     for nom, o in sorted(extraits.items())},
+        "extraits": {
+            nom: {
+                "sha256": sha256(o),
+                "lignes": o.count(b"\n") - 1,
+                "colonnes": o.split(b"\n", 1)[0].decode("utf-8").split(","),
+            }
+            for nom, o in sorted(extraits.items())
+        },
     }
 
 
@@ -280,6 +361,7 @@ def ecrire(dossier: Path, fichiers: dict[str, bytes]) -> None:
 
 # --------------------------------------------------------------------------------------------- vérification
 
+
 def verifier(dossier: Path, avec_npm: bool) -> list[str]:
     """Écarts entre l'extrait et ses empreintes (et, avec npm, avec un extrait refait du paquet). Vide si conforme."""
     fautes = []
@@ -288,8 +370,10 @@ def verifier(dossier: Path, avec_npm: bool) -> list[str]:
         return [f"{chemin} est absent : lancez scripts/extraire_cog.py."]
     prov = json.loads(chemin.read_text(encoding="utf-8"))
     if prov.get("version") != VERSION or prov.get("sha256_archive") != SHA256_ARCHIVE:
-        fautes.append(f"PROVENANCE.json décrit {prov.get('paquet')}@{prov.get('version')} "
-                      f"({prov.get('sha256_archive')}), le script épingle {PAQUET}@{VERSION} ({SHA256_ARCHIVE}).")
+        fautes.append(
+            f"PROVENANCE.json décrit {prov.get('paquet')}@{prov.get('version')} "
+            f"({prov.get('sha256_archive')}), le script épingle {PAQUET}@{VERSION} ({SHA256_ARCHIVE})."
+        )
     for nom in EXTRAITS:
         f = dossier / nom
         attendu = prov.get("extraits", {}).get(nom, {}).get("sha256")
@@ -298,8 +382,10 @@ def verifier(dossier: Path, avec_npm: bool) -> list[str]:
         elif attendu is None:
             fautes.append(f"{nom} : pas d'empreinte dans PROVENANCE.json")
         elif sha256(f.read_bytes()) != attendu:
-            fautes.append(f"{nom} : empreinte {sha256(f.read_bytes())}, PROVENANCE.json indique {attendu} "
-                          "(fichier modifié à la main ?)")
+            fautes.append(
+                f"{nom} : empreinte {sha256(f.read_bytes())}, PROVENANCE.json indique {attendu} "
+                "(fichier modifié à la main ?)"
+            )
     if avec_npm:
         refait = extraire(dossier)
         for nom in EXTRAITS:
@@ -310,6 +396,7 @@ def verifier(dossier: Path, avec_npm: bool) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------- codes d'un territoire
+
 
 def remplir_codes(fichier: Path, niveau: str, code: str) -> list[tuple[str, str]]:
     """Remplit la colonne ``code_insee`` de ``fichier`` (colonne ``nom_officiel``) par rapprochement des noms avec
@@ -336,14 +423,18 @@ def remplir_codes(fichier: Path, niveau: str, code: str) -> list[tuple[str, str]
             fautes.append(f"ligne {n} : {exc}")
             continue
         if c.nom != ligne[i_nom]:
-            fautes.append(f"ligne {n} : « {ligne[i_nom]} » n'est pas le nom officiel « {c.nom} » ({c.code}) ; "
-                          "corrigez nom_officiel (l'ancienne graphie va dans variantes)")
+            fautes.append(
+                f"ligne {n} : « {ligne[i_nom]} » n'est pas le nom officiel « {c.nom} » ({c.code}) ; "
+                "corrigez nom_officiel (l'ancienne graphie va dans variantes)"
+            )
             continue
         ligne[i_code] = c.code
         trouves.append((c.nom, c.code))
     if fautes:
-        raise Echec(f"{fichier} : {len(fautes)} commune(s) non rapprochée(s) de {terr.nom} ({terr.code}) :\n"
-                    + "\n".join(f"  - {f}" for f in fautes))
+        raise Echec(
+            f"{fichier} : {len(fautes)} commune(s) non rapprochée(s) de {terr.nom} ({terr.code}) :\n"
+            + "\n".join(f"  - {f}" for f in fautes)
+        )
     tampon = io.StringIO()
     csv.writer(tampon, lineterminator="\n").writerows(lignes)
     nouveau = tampon.getvalue()
@@ -356,16 +447,30 @@ def remplir_codes(fichier: Path, niveau: str, code: str) -> list[tuple[str, str]
 
 # --------------------------------------------------------------------------------------------- ligne de commande
 
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="Extrait du découpage administratif (COG) depuis le paquet npm "
-                                            f"{PAQUET}@{VERSION}.")
-    p.add_argument("--dossier", type=Path, default=DOSSIER, metavar="DOSSIER",
-                   help="dossier de l'extrait (défaut : data/reference/cog)")
-    p.add_argument("--verifier", action="store_true",
-                   help="vérifie les empreintes de l'extrait ; avec npm, re-télécharge le paquet et compare")
+    p = argparse.ArgumentParser(
+        description=f"Extrait du découpage administratif (COG) depuis le paquet npm {PAQUET}@{VERSION}."
+    )
+    p.add_argument(
+        "--dossier",
+        type=Path,
+        default=DOSSIER,
+        metavar="DOSSIER",
+        help="dossier de l'extrait (défaut : data/reference/cog)",
+    )
+    p.add_argument(
+        "--verifier",
+        action="store_true",
+        help="vérifie les empreintes de l'extrait ; avec npm, re-télécharge le paquet et compare",
+    )
     p.add_argument("--sans-npm", action="store_true", help="avec --verifier : empreintes seulement, sans réseau")
-    p.add_argument("--remplir-codes", type=Path, metavar="FICHIER",
-                   help="remplit la colonne code_insee d'un référentiel de communes du territoire")
+    p.add_argument(
+        "--remplir-codes",
+        type=Path,
+        metavar="FICHIER",
+        help="remplit la colonne code_insee d'un référentiel de communes du territoire",
+    )
     p.add_argument("--territoire", metavar="NIVEAU:CODE", help="avec --remplir-codes : ex. epci:200072460")
     a = p.parse_args(argv)
     try:
@@ -388,8 +493,10 @@ def main(argv: list[str] | None = None) -> int:
                 for f in fautes:
                     print(f"  - {f}", file=sys.stderr)
                 return 1
-            print(f"Extrait conforme : {a.dossier} ({PAQUET}@{VERSION}"
-                  + (", comparé à un extrait refait du paquet)" if avec_npm else ", empreintes)"))
+            print(
+                f"Extrait conforme : {a.dossier} ({PAQUET}@{VERSION}"
+                + (", comparé à un extrait refait du paquet)" if avec_npm else ", empreintes)")
+            )
             return 0
         fichiers = extraire(a.dossier)
         ecrire(a.dossier, fichiers)

@@ -97,52 +97,182 @@ COFINANCEURS = {
     "bailleurs": "Bailleur social",
     "autres": "Autre financeur",
 }
-AXES = {"cohesion": "Axe 1 - Cohésion sociale", "cadre": "Axe 2 - Cadre de vie",
-        "emploi": "Axe 3 - Développement économique et emploi", "pilotage": "Pilotage du contrat"}
+AXES = {
+    "cohesion": "Axe 1 - Cohésion sociale",
+    "cadre": "Axe 2 - Cadre de vie",
+    "emploi": "Axe 3 - Développement économique et emploi",
+    "pilotage": "Pilotage du contrat",
+}
 
 #: Les 10 actions du jeu de test, écrites à la main : (intitulé, porteur tel qu'écrit dans l'export, code porteur,
 #: SIRET écrit ?, RNA écrit ?, communes, quartiers, axe, thème, orientation, [(cofinanceur, montant)]).
 ACTIONS = [
-    ("Accompagnement à la scolarité", "Association Passerelles Fictives", "A", True, True, "Ailleurs-la-Rivière",
-     "LOC-QP01", "cohesion", "Parentalité et éducation", "Priorité 1",
-     [("etat_credits_specifiques", 8000), ("communes", 2000), ("caf", 1500)]),
-    ("Ateliers santé ville", "CCAS de Chimère-les-Bains", "C", True, False, "Chimère-les-Bains", "LOC-QP02",
-     "cohesion", "Santé - accès aux soins", "Priorité 2",
-     [("etat_credits_specifiques", 5000), ("departement", 3000)]),
-    ("Théâtre forum", "Compagnie Imaginaire du Théâtre", "D", False, True, "Ailleurs-la-Rivière", "LOC-QP01",
-     "cohesion", "Culture et pratiques artistiques", "",
-     [("etat_credits_specifiques", 4000), ("agglomeration", 2500), ("communes", 1000)]),
-    ("Chantier d'insertion espaces verts", "Régie de Quartier Fictive", "E", True, False, "Chimère-les-Bains",
-     "LOC-QP02", "emploi", "Insertion professionnelle", "Priorité 3",
-     [("etat_credits_specifiques", 10000), ("etat_droit_commun", 12000), ("region", 6000), ("bailleurs", 3000)]),
-    ("Gestion urbaine de proximité", "Ville d'Ailleurs-la-Rivière", "B", True, False, "Ailleurs-la-Rivière",
-     "LOC-QP01", "cadre", "Habitat et cadre de vie", "",
-     [("etat_credits_specifiques", 3000), ("communes", 7000), ("bailleurs", 4000)]),
-    ("Permanences d'accès aux droits", "ASSOCIATION PASSERELLES FICTIVES", "A", True, False, "Intercommunal", "",
-     "cohesion", "Accès au droit", "",
-     [("etat_credits_specifiques", 2500), ("agglomeration", 2500)]),
-    ("Soutien à la création d'entreprise", "Asso. Passerelles", "A", True, False, "Utopie-Saint-Martin", "LOC-QP03",
-     "emploi", "Création d'activité", "",
-     [("etat_credits_specifiques", 6000), ("region", 4000), ("agglomeration", 1000)]),
-    ("Médiation de nuit", "Régie de Quartier Fictive", "E", True, False, "Chimère-les-Bains / Utopie-Saint-Martin",
-     "LOC-QP02, LOC-QP03", "cohesion", "Tranquillité publique", "",
-     [("etat_credits_specifiques", 7000), ("communes", 3000), ("autres", 1000)]),
-    ("Conseil citoyen intercommunal", TERRITOIRE, "F", True, False, "Intercommunal", "", "cohesion",
-     "Lien social et citoyenneté", "",
-     [("etat_credits_specifiques", 1500), ("agglomeration", 1500)]),
-    ("Pilotage et animation du contrat de ville", TERRITOIRE, "F", True, False, "Intercommunal", "", "pilotage",
-     "Pilotage", "",
-     [("etat_credits_specifiques", 5000), ("agglomeration", 5000)]),
+    (
+        "Accompagnement à la scolarité",
+        "Association Passerelles Fictives",
+        "A",
+        True,
+        True,
+        "Ailleurs-la-Rivière",
+        "LOC-QP01",
+        "cohesion",
+        "Parentalité et éducation",
+        "Priorité 1",
+        [("etat_credits_specifiques", 8000), ("communes", 2000), ("caf", 1500)],
+    ),
+    (
+        "Ateliers santé ville",
+        "CCAS de Chimère-les-Bains",
+        "C",
+        True,
+        False,
+        "Chimère-les-Bains",
+        "LOC-QP02",
+        "cohesion",
+        "Santé - accès aux soins",
+        "Priorité 2",
+        [("etat_credits_specifiques", 5000), ("departement", 3000)],
+    ),
+    (
+        "Théâtre forum",
+        "Compagnie Imaginaire du Théâtre",
+        "D",
+        False,
+        True,
+        "Ailleurs-la-Rivière",
+        "LOC-QP01",
+        "cohesion",
+        "Culture et pratiques artistiques",
+        "",
+        [("etat_credits_specifiques", 4000), ("agglomeration", 2500), ("communes", 1000)],
+    ),
+    (
+        "Chantier d'insertion espaces verts",
+        "Régie de Quartier Fictive",
+        "E",
+        True,
+        False,
+        "Chimère-les-Bains",
+        "LOC-QP02",
+        "emploi",
+        "Insertion professionnelle",
+        "Priorité 3",
+        [("etat_credits_specifiques", 10000), ("etat_droit_commun", 12000), ("region", 6000), ("bailleurs", 3000)],
+    ),
+    (
+        "Gestion urbaine de proximité",
+        "Ville d'Ailleurs-la-Rivière",
+        "B",
+        True,
+        False,
+        "Ailleurs-la-Rivière",
+        "LOC-QP01",
+        "cadre",
+        "Habitat et cadre de vie",
+        "",
+        [("etat_credits_specifiques", 3000), ("communes", 7000), ("bailleurs", 4000)],
+    ),
+    (
+        "Permanences d'accès aux droits",
+        "ASSOCIATION PASSERELLES FICTIVES",
+        "A",
+        True,
+        False,
+        "Intercommunal",
+        "",
+        "cohesion",
+        "Accès au droit",
+        "",
+        [("etat_credits_specifiques", 2500), ("agglomeration", 2500)],
+    ),
+    (
+        "Soutien à la création d'entreprise",
+        "Asso. Passerelles",
+        "A",
+        True,
+        False,
+        "Utopie-Saint-Martin",
+        "LOC-QP03",
+        "emploi",
+        "Création d'activité",
+        "",
+        [("etat_credits_specifiques", 6000), ("region", 4000), ("agglomeration", 1000)],
+    ),
+    (
+        "Médiation de nuit",
+        "Régie de Quartier Fictive",
+        "E",
+        True,
+        False,
+        "Chimère-les-Bains / Utopie-Saint-Martin",
+        "LOC-QP02, LOC-QP03",
+        "cohesion",
+        "Tranquillité publique",
+        "",
+        [("etat_credits_specifiques", 7000), ("communes", 3000), ("autres", 1000)],
+    ),
+    (
+        "Conseil citoyen intercommunal",
+        TERRITOIRE,
+        "F",
+        True,
+        False,
+        "Intercommunal",
+        "",
+        "cohesion",
+        "Lien social et citoyenneté",
+        "",
+        [("etat_credits_specifiques", 1500), ("agglomeration", 1500)],
+    ),
+    (
+        "Pilotage et animation du contrat de ville",
+        TERRITOIRE,
+        "F",
+        True,
+        False,
+        "Intercommunal",
+        "",
+        "pilotage",
+        "Pilotage",
+        "",
+        [("etat_credits_specifiques", 5000), ("agglomeration", 5000)],
+    ),
 ]
 #: écart volontaire du bloc « TOTAL » de l'export : le total du Conseil régional est écrit 1 000 € trop haut
 ECART_TOTAL = ("region", 1000)
 
-ENTETE_EXPORT = ["N° dossier", "Libellé de l'action", "Structure porteuse", "N° SIRET", "N° RNA",
-                 "Commune(s) d'intervention", "Quartier(s) prioritaire(s)", "Axe du contrat", "Thème", "Orientation",
-                 "Cofinanceur", "Montant accordé (€)"]
-COLONNES_SCDL = ["nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire",
-                 "idBeneficiaire", "rnaBeneficiaire", "objet", "montant", "nature", "conditionsVersement",
-                 "datesPeriodeVersement", "idRAE", "notificationUE", "pourcentageSubvention", "dispositifAide"]
+ENTETE_EXPORT = [
+    "N° dossier",
+    "Libellé de l'action",
+    "Structure porteuse",
+    "N° SIRET",
+    "N° RNA",
+    "Commune(s) d'intervention",
+    "Quartier(s) prioritaire(s)",
+    "Axe du contrat",
+    "Thème",
+    "Orientation",
+    "Cofinanceur",
+    "Montant accordé (€)",
+]
+COLONNES_SCDL = [
+    "nomAttribuant",
+    "idAttribuant",
+    "dateConvention",
+    "referenceDecision",
+    "nomBeneficiaire",
+    "idBeneficiaire",
+    "rnaBeneficiaire",
+    "objet",
+    "montant",
+    "nature",
+    "conditionsVersement",
+    "datesPeriodeVersement",
+    "idRAE",
+    "notificationUE",
+    "pourcentageSubvention",
+    "dispositifAide",
+]
 
 CORRESPONDANCE = """\
 # Correspondance de l'export de programmation {annee} de la {territoire} (DONNÉES FICTIVES) avec le schéma
@@ -250,7 +380,7 @@ def tables_connexes(liste: list[tuple], annee: int) -> dict[str, list[list]]:
     deposes: dict[str, int] = {}
     cget = {"Associations": 0, "Institutions": 0}
     depenses = {"Associations": 0, "Institutions": 0}
-    for (_ident, _intitule, _ecrit, code, *_reste, fins) in liste:
+    for _ident, _intitule, _ecrit, code, *_reste, fins in liste:
         deposes[code] = deposes.get(code, 0) + 1
         groupe = "Associations" if PORTEURS[code][1] == "association" else "Institutions"
         cget[groupe] += dict(fins).get("etat_credits_specifiques", 0)
@@ -269,41 +399,137 @@ def tables_connexes(liste: list[tuple], annee: int) -> dict[str, list[list]]:
         "feuille_de_route": [["priorite", "sous_priorite", "libelle", "pilier"], *map(list, FEUILLE_DE_ROUTE)],
         "porteurs": porteurs,
         "porteurs_synthese": [
-            ["tableau", "nombre_projets", "montant_cget", "depenses_subventionnables", "projets_deposes",
-             "projets_retenus"],
-            ["Associations", str(n_assoc), _montant_fr(cget["Associations"]), _montant_fr(depenses["Associations"]),
-             "", ""],
-            ["Institutions", str(n_inst), _montant_fr(cget["Institutions"]), _montant_fr(depenses["Institutions"]),
-             "", ""],
-            ["Ensemble", "", "", "", str(n_assoc + n_inst), str(len(liste))]],
+            [
+                "tableau",
+                "nombre_projets",
+                "montant_cget",
+                "depenses_subventionnables",
+                "projets_deposes",
+                "projets_retenus",
+            ],
+            [
+                "Associations",
+                str(n_assoc),
+                _montant_fr(cget["Associations"]),
+                _montant_fr(depenses["Associations"]),
+                "",
+                "",
+            ],
+            [
+                "Institutions",
+                str(n_inst),
+                _montant_fr(cget["Institutions"]),
+                _montant_fr(depenses["Institutions"]),
+                "",
+                "",
+            ],
+            ["Ensemble", "", "", "", str(n_assoc + n_inst), str(len(liste))],
+        ],
         "fonds_cohesion_sociale": [
             ["section", "annee", "objet", "montant", "nombre_volets", "regle"],
-            ["2.1", str(annee), "attribués aux conseils citoyens et associations de quartier (fictif)", "6 000 €", "",
-             ""]],
+            [
+                "2.1",
+                str(annee),
+                "attribués aux conseils citoyens et associations de quartier (fictif)",
+                "6 000 €",
+                "",
+                "",
+            ],
+        ],
         "fonds_concours": [
             ["tableau", "commune", "projet", "montant_operation", "montant_fdc", "regle_tableau"],
-            ["FDC Politique de la Ville", "Chimère-les-Bains", "Rénovation d'une salle de quartier (fictif)",
-             "100 000", "40 000", "40% des dépenses éligibles avec un montant de fonds de concours plafonné à 70.000 €"]],
+            [
+                "FDC Politique de la Ville",
+                "Chimère-les-Bains",
+                "Rénovation d'une salle de quartier (fictif)",
+                "100 000",
+                "40 000",
+                "40% des dépenses éligibles avec un montant de fonds de concours plafonné à 70.000 €",
+            ],
+        ],
         "iti_feder": [
-            ["type_ligne", "axe", "intitule_axe", "porteur", "projet", "commune", "logements", "complement",
-             "montant_feder", "libelle_rapport"],
-            ["projet", "Axe 1", "Favoriser la création d'activités dans les QPV", "Asso. Passerelles",
-             "Couveuse d'entreprises (fictif)", "Utopie-Saint-Martin", "", "", "",
-             "Asso. Passerelles – Couveuse d'entreprises (fictif)"]],
-        "npnru": [["quartier", "commune", "enveloppe", "instance", "date_decision"],
-                  ["Les Hauts d'Ailleurs", "Ailleurs-la-Rivière", "2 500 000 €", "Comité d'engagement (fictif)",
-                   f"15 mars {annee}"]],
+            [
+                "type_ligne",
+                "axe",
+                "intitule_axe",
+                "porteur",
+                "projet",
+                "commune",
+                "logements",
+                "complement",
+                "montant_feder",
+                "libelle_rapport",
+            ],
+            [
+                "projet",
+                "Axe 1",
+                "Favoriser la création d'activités dans les QPV",
+                "Asso. Passerelles",
+                "Couveuse d'entreprises (fictif)",
+                "Utopie-Saint-Martin",
+                "",
+                "",
+                "",
+                "Asso. Passerelles – Couveuse d'entreprises (fictif)",
+            ],
+        ],
+        "npnru": [
+            ["quartier", "commune", "enveloppe", "instance", "date_decision"],
+            [
+                "Les Hauts d'Ailleurs",
+                "Ailleurs-la-Rivière",
+                "2 500 000 €",
+                "Comité d'engagement (fictif)",
+                f"15 mars {annee}",
+            ],
+        ],
         "tfpb_conventions": [
             ["bailleur", "type_acte", "quartier", "communes", "periode", "cadre", "libelle_rapport"],
-            ["Habitat Fictif", "convention", "Quartier des Thermes", "Chimère-les-Bains", f"{annee}-{annee + 1}",
-             "convention d'abattement (fictif)", "Convention Quartier des Thermes"]],
+            [
+                "Habitat Fictif",
+                "convention",
+                "Quartier des Thermes",
+                "Chimère-les-Bains",
+                f"{annee}-{annee + 1}",
+                "convention d'abattement (fictif)",
+                "Convention Quartier des Thermes",
+            ],
+        ],
         "indicateurs_actions": [
-            ["section", "action", "porteur", "indicateur", "annee", "valeur", "unite", "lecture_numerique",
-             "approximatif"],
-            ["2.2", "Médiation de nuit", "Régie de Quartier Fictive", "interventions", str(annee), "120",
-             "interventions", "", "non"],
-            ["2.2", "Médiation de nuit", "Régie de Quartier Fictive", "interventions", str(annee - 1), "95",
-             "interventions", "", "non"]],
+            [
+                "section",
+                "action",
+                "porteur",
+                "indicateur",
+                "annee",
+                "valeur",
+                "unite",
+                "lecture_numerique",
+                "approximatif",
+            ],
+            [
+                "2.2",
+                "Médiation de nuit",
+                "Régie de Quartier Fictive",
+                "interventions",
+                str(annee),
+                "120",
+                "interventions",
+                "",
+                "non",
+            ],
+            [
+                "2.2",
+                "Médiation de nuit",
+                "Régie de Quartier Fictive",
+                "interventions",
+                str(annee - 1),
+                "95",
+                "interventions",
+                "",
+                "non",
+            ],
+        ],
     }
 
 
@@ -318,38 +544,86 @@ def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str |
     # export long
     lignes = [ENTETE_EXPORT]
     totaux = {c: 0 for c in COFINANCEURS}
-    for (ident, intitule, ecrit, code, avec_siret, avec_rna, communes, qpv, axe, theme, orientation, fins) in liste:
+    for ident, intitule, ecrit, code, avec_siret, avec_rna, communes, qpv, axe, theme, orientation, fins in liste:
         _, _, siret, rna = PORTEURS[code]
         for c, montant in fins:
-            lignes.append([ident, intitule, ecrit, siret if avec_siret else "", rna if avec_rna else "", communes, qpv,
-                           AXES[axe], theme, orientation, COFINANCEURS[c], _montant_fr(montant)])
+            lignes.append(
+                [
+                    ident,
+                    intitule,
+                    ecrit,
+                    siret if avec_siret else "",
+                    rna if avec_rna else "",
+                    communes,
+                    qpv,
+                    AXES[axe],
+                    theme,
+                    orientation,
+                    COFINANCEURS[c],
+                    _montant_fr(montant),
+                ]
+            )
             totaux[c] += montant
     for c, total in totaux.items():
         if total:
             total += ECART_TOTAL[1] if c == ECART_TOTAL[0] else 0
-            lignes.append(["TOTAL", "Total par cofinanceur", "", "", "", "", "", "", "", "", COFINANCEURS[c],
-                           _montant_fr(total)])
+            lignes.append(
+                ["TOTAL", "Total par cofinanceur", "", "", "", "", "", "", "", "", COFINANCEURS[c], _montant_fr(total)]
+            )
     chemins = {"export": raw / "programmation_export.csv"}
     chemins["export"].write_bytes(_csv(lignes, ";").encode("utf-8-sig"))
     # SCDL de l'agglomération
     nom_f, _, siret_f, _ = PORTEURS["F"]
     scdl = [COLONNES_SCDL]
     premier_d = True
-    for (ident, intitule, _ecrit, code, *_reste, fins) in liste:
+    for ident, intitule, _ecrit, code, *_reste, fins in liste:
         montant = dict(fins).get("agglomeration")
         if not montant or code == "F":  # l'agglomération ne se subventionne pas elle-même
             continue
         nom, _, siret, rna = PORTEURS[code]
         if code == "D" and premier_d:  # différence volontaire : +500 € dans la délibération
             montant, premier_d = montant + 500, False
-        scdl.append([nom_f, siret_f, f"{annee}-03-15", f"DEL-{annee}-{ident[-5:]}", nom.upper(), siret,
-                     rna if code != "D" else "",  # compagnie sans RNA ni SIRET commun : rapprochée par son nom
-                     intitule, f"{montant:.2f}", "aide en numéraire", "unique", f"{annee}-04-30", "", "non", "",
-                     f"Contrat de ville {annee} (fictif)"])
+        scdl.append(
+            [
+                nom_f,
+                siret_f,
+                f"{annee}-03-15",
+                f"DEL-{annee}-{ident[-5:]}",
+                nom.upper(),
+                siret,
+                rna if code != "D" else "",  # compagnie sans RNA ni SIRET commun : rapprochée par son nom
+                intitule,
+                f"{montant:.2f}",
+                "aide en numéraire",
+                "unique",
+                f"{annee}-04-30",
+                "",
+                "non",
+                "",
+                f"Contrat de ville {annee} (fictif)",
+            ]
+        )
     nom_g, _, siret_g, rna_g = PORTEURS["G"]
-    scdl.append([nom_f, siret_f, f"{annee}-06-01", f"DEL-{annee}-HORS", nom_g, siret_g, rna_g,
-                 "Jardins partagés (hors programmation)", "1200.00", "aide en numéraire", "unique", f"{annee}-07-01",
-                 "", "non", "", "Fonds de participation des habitants (fictif)"])
+    scdl.append(
+        [
+            nom_f,
+            siret_f,
+            f"{annee}-06-01",
+            f"DEL-{annee}-HORS",
+            nom_g,
+            siret_g,
+            rna_g,
+            "Jardins partagés (hors programmation)",
+            "1200.00",
+            "aide en numéraire",
+            "unique",
+            f"{annee}-07-01",
+            "",
+            "non",
+            "",
+            "Fonds de participation des habitants (fictif)",
+        ]
+    )
     chemins["scdl"] = raw / "subventions_agglomeration_scdl.csv"
     chemins["scdl"].write_bytes(_csv(scdl, ",").encode("utf-8"))
     # tables déjà au format du dépôt (feuille de route, porteurs, programmes connexes), reprises telles quelles
@@ -361,10 +635,15 @@ def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str |
     insee += [[c, nom, commune, str(p), str(d), tp, te] for c, nom, commune, p, d, tp, te in QUARTIERS]
     (raw / "insee_qpv.csv").write_bytes(_csv(insee, ";").encode("utf-8"))
     # référentiels
-    (ref / "communes.csv").write_bytes(_csv(
-        [["nom_officiel", "code_insee", "variantes", "contrat_de_ville", "qpv"]]
-        + [[nom, "", var, "oui", "oui" if any(q[2] == nom for q in QUARTIERS) else "non"] for nom, var in COMMUNES],
-        ",").replace("\r\n", "\n").encode("utf-8"))
+    (ref / "communes.csv").write_bytes(
+        _csv(
+            [["nom_officiel", "code_insee", "variantes", "contrat_de_ville", "qpv"]]
+            + [[nom, "", var, "oui", "oui" if any(q[2] == nom for q in QUARTIERS) else "non"] for nom, var in COMMUNES],
+            ",",
+        )
+        .replace("\r\n", "\n")
+        .encode("utf-8")
+    )
     porteurs = [["alias", "porteur_canonique", "type_porteur", "siret", "rna"]]
     for nom, type_, siret, rna in PORTEURS.values():
         porteurs.append([nom, nom, type_, siret, rna])
@@ -373,25 +652,29 @@ def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str |
     (ref / "perimetres.csv").write_text(
         "nom,type,variantes,description\n"
         "Intercommunal,intercommunal,interco | intercommunal | intercommunale,action menée sur l'ensemble des "
-        "communes du territoire (fictif)\n", encoding="utf-8")
+        "communes du territoire (fictif)\n",
+        encoding="utf-8",
+    )
     chemins["correspondance"] = ref / "correspondances" / f"programmation_{annee}.yaml"
     chemins["correspondance"].write_text(CORRESPONDANCE.format(annee=annee, territoire=TERRITOIRE), encoding="utf-8")
     (out / "params" / f"{annee}.yaml").write_text(
         f"# Territoire ENTIÈREMENT FICTIF (scripts/generer_programmation_etrangere.py) : programmation reçue dans une\n"
         f"# disposition étrangère, lue par la correspondance reference/correspondances/programmation_{annee}.yaml.\n"
         f"annee: {annee}\n"
-        f"territoire: \"{TERRITOIRE} (données synthétiques)\"\n"
-        f"territoire_court: \"CFCA (fictif)\"\n"
-        f"departement: \"Département fictif 999\"\n"
-        f"reference_dir: \"{reference_dir_param or ref}\"\n"
+        f'territoire: "{TERRITOIRE} (données synthétiques)"\n'
+        f'territoire_court: "CFCA (fictif)"\n'
+        f'departement: "Département fictif 999"\n'
+        f'reference_dir: "{reference_dir_param or ref}"\n'
         f"# l'export de la programmation, tel que reçu, lu par sa correspondance (relative au dossier des référentiels)\n"
-        f"correspondance_programmation: \"correspondances/programmation_{annee}.yaml\"\n"
+        f'correspondance_programmation: "correspondances/programmation_{annee}.yaml"\n'
         f"# subventions de l'agglomération au format SCDL : vérification indépendante (chapitre de concordance)\n"
         f"scdl:\n"
         f"  - fichier: subventions_agglomeration_scdl.csv\n"
         f"    financeur: agglomeration\n"
-        f"    attribuant_siret: \"{PORTEURS['F'][2]}\"\n"
-        f"    attribuant_nom: \"{TERRITOIRE}\"\n", encoding="utf-8")
+        f'    attribuant_siret: "{PORTEURS["F"][2]}"\n'
+        f'    attribuant_nom: "{TERRITOIRE}"\n',
+        encoding="utf-8",
+    )
     (out / "README.md").write_text(
         f"# {TERRITOIRE}, année {annee} : DONNÉES SYNTHÉTIQUES\n\n"
         f"Produit par `scripts/generer_programmation_etrangere.py --actions {n}` : rien ici n'est réel (territoire, "
@@ -413,7 +696,9 @@ def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str |
         f"- `params/{annee}.yaml` : déclare la correspondance (`correspondance_programmation`) et le fichier SCDL "
         f"(`scdl`).\n\n"
         f"Ce jeu est régénéré à l'identique par le script (vérifié par `tests/test_correspondance.py`) ; ne le "
-        f"modifiez pas à la main.\n", encoding="utf-8")
+        f"modifiez pas à la main.\n",
+        encoding="utf-8",
+    )
     return chemins
 
 
@@ -422,8 +707,11 @@ def main(argv=None) -> int:
     p.add_argument("--out", required=True, type=Path, help="dossier de sortie (hors de data/raw/)")
     p.add_argument("--actions", type=int, default=10, help="nombre d'actions (défaut 10 : le jeu des tests)")
     p.add_argument("--annee", type=int, default=2032)
-    p.add_argument("--reference-dir-param", default=None,
-                   help="valeur de reference_dir écrite dans params/<annee>.yaml (défaut : chemin absolu)")
+    p.add_argument(
+        "--reference-dir-param",
+        default=None,
+        help="valeur de reference_dir écrite dans params/<annee>.yaml (défaut : chemin absolu)",
+    )
     a = p.parse_args(argv)
     if "data" in a.out.resolve().parts and "raw" in a.out.resolve().parts:
         p.error("n'écrivez pas dans data/raw/ : ces données sont fictives")

@@ -78,8 +78,9 @@ def _zip_deterministe(chemin: Path) -> None:
     with zipfile.ZipFile(chemin, "w") as z:
         for nom, contenu in membres:
             if nom == "docProps/core.xml":
-                contenu = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>2000-01-01T00:00:00Z\g<2>", contenu)
+                contenu = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", contenu
+                )
             info = zipfile.ZipInfo(nom, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -104,21 +105,89 @@ def euros(n: float, rng: random.Random, points: float = 0.04, sans_espace: float
 
 # --------------------------------------------------------------------------------------------- noms fictifs
 
-BASES_COMMUNES = ["Fictiville", "Synthéval", "Modèlebourg", "Essaimont", "Simulac", "Maquetteville", "Nœuville",
-                  "Exemplois", "Facticourt", "Imaginy", "Prototypie", "Échantillac"]
-COMPLEMENTS_COMMUNES = ["", "-sur-Donnée", "-les-Essais", "-la-Maquette", "-en-Test", "-Saint-Calcul",
-                        "-lès-Tableaux", "-le-Fictif"]
-NOMS_QUARTIERS = ["Les Tilleuls", "Le Centre", "La Cité des Essais", "Les Hauts", "Le Moulin", "Les Peupliers",
-                  "La Fosse fictive", "Le Plateau", "Les Jardins", "La Gare", "Le Val", "Les Provinces",
-                  "La Renaissance", "Le Regain", "Les Astres", "Le Bois fictif"]
-PREFIXES_ASSOCIATIONS = ["Association fictive", "Amicale fictive", "Collectif fictif", "Maison fictive",
-                         "Atelier fictif", "Réseau fictif", "Centre social fictif", "Club fictif"]
-THEMES_ASSOCIATIONS = ["des Essais", "Horizon", "Trait d’Union", "Les Échantillons", "Passerelle", "Solidarité",
-                       "Cap Emploi", "Lien Social", "Jeunesse", "Les Quartiers", "Médiation", "Insertion"]
-AUTRES_INSTITUTIONS = ["Bailleur fictif", "Office fictif de l’habitat", "Mission locale fictive",
-                       "Groupement fictif d’employeurs", "Régie fictive de quartier"]
-BAILLEURS = ["Habitat fictif", "Logis synthétique", "Foyer d’essai", "Cités modèles", "Toit fictif",
-             "Résidences d’exemple", "Immobilière fictive", "Office public fictif"]
+BASES_COMMUNES = [
+    "Fictiville",
+    "Synthéval",
+    "Modèlebourg",
+    "Essaimont",
+    "Simulac",
+    "Maquetteville",
+    "Nœuville",
+    "Exemplois",
+    "Facticourt",
+    "Imaginy",
+    "Prototypie",
+    "Échantillac",
+]
+COMPLEMENTS_COMMUNES = [
+    "",
+    "-sur-Donnée",
+    "-les-Essais",
+    "-la-Maquette",
+    "-en-Test",
+    "-Saint-Calcul",
+    "-lès-Tableaux",
+    "-le-Fictif",
+]
+NOMS_QUARTIERS = [
+    "Les Tilleuls",
+    "Le Centre",
+    "La Cité des Essais",
+    "Les Hauts",
+    "Le Moulin",
+    "Les Peupliers",
+    "La Fosse fictive",
+    "Le Plateau",
+    "Les Jardins",
+    "La Gare",
+    "Le Val",
+    "Les Provinces",
+    "La Renaissance",
+    "Le Regain",
+    "Les Astres",
+    "Le Bois fictif",
+]
+PREFIXES_ASSOCIATIONS = [
+    "Association fictive",
+    "Amicale fictive",
+    "Collectif fictif",
+    "Maison fictive",
+    "Atelier fictif",
+    "Réseau fictif",
+    "Centre social fictif",
+    "Club fictif",
+]
+THEMES_ASSOCIATIONS = [
+    "des Essais",
+    "Horizon",
+    "Trait d’Union",
+    "Les Échantillons",
+    "Passerelle",
+    "Solidarité",
+    "Cap Emploi",
+    "Lien Social",
+    "Jeunesse",
+    "Les Quartiers",
+    "Médiation",
+    "Insertion",
+]
+AUTRES_INSTITUTIONS = [
+    "Bailleur fictif",
+    "Office fictif de l’habitat",
+    "Mission locale fictive",
+    "Groupement fictif d’employeurs",
+    "Régie fictive de quartier",
+]
+BAILLEURS = [
+    "Habitat fictif",
+    "Logis synthétique",
+    "Foyer d’essai",
+    "Cités modèles",
+    "Toit fictif",
+    "Résidences d’exemple",
+    "Immobilière fictive",
+    "Office public fictif",
+]
 
 
 def _sans_accents(t: str) -> str:
@@ -130,8 +199,10 @@ def _sans_accents(t: str) -> str:
 
 def nom_commune(i: int) -> str:
     n = len(BASES_COMMUNES) * len(COMPLEMENTS_COMMUNES)
-    base = BASES_COMMUNES[i % len(BASES_COMMUNES)] + COMPLEMENTS_COMMUNES[(i // len(BASES_COMMUNES))
-                                                                          % len(COMPLEMENTS_COMMUNES)]
+    base = (
+        BASES_COMMUNES[i % len(BASES_COMMUNES)]
+        + COMPLEMENTS_COMMUNES[(i // len(BASES_COMMUNES)) % len(COMPLEMENTS_COMMUNES)]
+    )
     return base if i < n else f"{base} {i // n + 1}"
 
 
@@ -167,7 +238,7 @@ class Generateur:
     def communes(self):
         self.noms_communes = [nom_commune(i) for i in range(self.n_communes)]
         self.variantes = {n: variantes_commune(n) for n in self.noms_communes}
-        self.communes_qpv = self.noms_communes[:self.n_communes_qpv]
+        self.communes_qpv = self.noms_communes[: self.n_communes_qpv]
 
     def graphie(self, commune: str) -> str:
         """Une commune telle qu'un export l'écrit : le nom officiel le plus souvent, sinon une de ses variantes."""
@@ -181,8 +252,9 @@ class Generateur:
         rng = self.rng
         self.qpv = []
         # chaque commune « qpv » a au moins un quartier ; les autres quartiers vont aux communes déjà dotées
-        rattachement = list(self.communes_qpv) + [rng.choice(self.communes_qpv)
-                                                 for _ in range(self.n_qpv - len(self.communes_qpv))]
+        rattachement = list(self.communes_qpv) + [
+            rng.choice(self.communes_qpv) for _ in range(self.n_qpv - len(self.communes_qpv))
+        ]
         rng.shuffle(rattachement)
         noms_vus = set()
         for k in range(self.n_qpv + self.n_qc):
@@ -201,17 +273,41 @@ class Generateur:
                 code = f"LOC-QP{k + 1:04d}" if est_qpv else f"LOC-QC{k - self.n_qpv + 1:04d}"
             else:
                 code = f"QP99{k + 1:04d}" if est_qpv else f"QP99{5000 + k - self.n_qpv + 1:04d}"
-            self.qpv.append({"code": code, "nom": nom if rng.random() > 0.03 else "", "nom_interne": nom,
-                             "communes": communes, "est_qpv": est_qpv,
-                             "type": "QPV" if est_qpv else rng.choice(["quartier communautaire", "quartier de veille"]),
-                             "annee": 2014 if est_qpv else rng.choice([2015, 2015, 2018])})
+            self.qpv.append(
+                {
+                    "code": code,
+                    "nom": nom if rng.random() > 0.03 else "",
+                    "nom_interne": nom,
+                    "communes": communes,
+                    "est_qpv": est_qpv,
+                    "type": "QPV" if est_qpv else rng.choice(["quartier communautaire", "quartier de veille"]),
+                    "annee": 2014 if est_qpv else rng.choice([2015, 2015, 2018]),
+                }
+            )
 
     # ------------------------------------------------------------------ INSEE
-    INDICATEURS = ["pop_mun", "ind_jeune", "pmimp", "decuc_q2", "tx_tot_empl", "abcde", "abcde_f", "abcde_h", "a",
-                   "part_moins_25", "part_menages_1pers", "part_retard_3e", "part_de_plus_2ans_f",
-                   "part_de_plus_2ans_h", "nb_beneficiaires_rsa", "nb_beneficiaires_cmu", "nb_etablissements",
-                   "nb_etablissements_commerce_services", "nb_creations_transferts_2013",
-                   "nb_entrees_contrats_aides_2016"]
+    INDICATEURS = [
+        "pop_mun",
+        "ind_jeune",
+        "pmimp",
+        "decuc_q2",
+        "tx_tot_empl",
+        "abcde",
+        "abcde_f",
+        "abcde_h",
+        "a",
+        "part_moins_25",
+        "part_menages_1pers",
+        "part_retard_3e",
+        "part_de_plus_2ans_f",
+        "part_de_plus_2ans_h",
+        "nb_beneficiaires_rsa",
+        "nb_beneficiaires_cmu",
+        "nb_etablissements",
+        "nb_etablissements_commerce_services",
+        "nb_creations_transferts_2013",
+        "nb_entrees_contrats_aides_2016",
+    ]
     SECRETS = ("decuc_q2", "part_retard_3e", "part_de_plus_2ans_f", "part_de_plus_2ans_h")
 
     def insee(self, dossier: Path):
@@ -223,23 +319,37 @@ class Generateur:
             if not q["est_qpv"]:
                 lignes.append(base + [""] * len(self.INDICATEURS))
                 for var in self.INDICATEURS:
-                    provenance.append(["insee_qpv.csv", q["code"], var, "non disponible",
-                                       "quartier hors géographie prioritaire réglementaire : l'INSEE ne le couvre "
-                                       f"pas ({MENTION})"])
+                    provenance.append(
+                        [
+                            "insee_qpv.csv",
+                            q["code"],
+                            var,
+                            "non disponible",
+                            "quartier hors géographie prioritaire réglementaire : l'INSEE ne le couvre "
+                            f"pas ({MENTION})",
+                        ]
+                    )
                 continue
             pop = max(800, int(rng.lognormvariate(8.0, 0.45)))
             fragilite = rng.uniform(0.7, 1.3)
-            v = {"pop_mun": pop, "ind_jeune": round(rng.uniform(0.9, 2.6), 1),
-                 "pmimp": round(min(60, max(8, rng.gauss(25, 5) / fragilite)), 1),
-                 "decuc_q2": int(rng.gauss(13000, 1100) / fragilite ** 0.3),
-                 "tx_tot_empl": round(min(75, max(35, rng.gauss(55, 4) / fragilite ** 0.5)), 1)}
+            v = {
+                "pop_mun": pop,
+                "ind_jeune": round(rng.uniform(0.9, 2.6), 1),
+                "pmimp": round(min(60, max(8, rng.gauss(25, 5) / fragilite)), 1),
+                "decuc_q2": int(rng.gauss(13000, 1100) / fragilite**0.3),
+                "tx_tot_empl": round(min(75, max(35, rng.gauss(55, 4) / fragilite**0.5)), 1),
+            }
             v["abcde_f"] = int(pop * 0.07 * fragilite)
             v["abcde_h"] = int(pop * 0.085 * fragilite)
             v["abcde"] = v["abcde_f"] + v["abcde_h"]
             v["a"] = int(pop * 0.2 * fragilite)
-            for var, (m, s) in {"part_moins_25": (38, 3.5), "part_menages_1pers": (35, 4.5),
-                                "part_retard_3e": (32, 5), "part_de_plus_2ans_f": (29, 2.5),
-                                "part_de_plus_2ans_h": (31, 2.5)}.items():
+            for var, (m, s) in {
+                "part_moins_25": (38, 3.5),
+                "part_menages_1pers": (35, 4.5),
+                "part_retard_3e": (32, 5),
+                "part_de_plus_2ans_f": (29, 2.5),
+                "part_de_plus_2ans_h": (31, 2.5),
+            }.items():
                 v[var] = round(min(95, max(5, rng.gauss(m, s))), 1)
             v["nb_beneficiaires_rsa"] = int(pop * 0.09 * fragilite)
             v["nb_beneficiaires_cmu"] = int(pop * 0.23 * fragilite)
@@ -257,8 +367,15 @@ class Generateur:
                 x = v[var]
                 if var in secret:
                     cellules.append("")
-                    provenance.append(["insee_qpv.csv", q["code"], var, "secret statistique",
-                                       f"cellule vide : petit effectif ({MENTION})"])
+                    provenance.append(
+                        [
+                            "insee_qpv.csv",
+                            q["code"],
+                            var,
+                            "secret statistique",
+                            f"cellule vide : petit effectif ({MENTION})",
+                        ]
+                    )
                     continue
                 # bruit de calcul des exports (1.7000000000000002), comme en 2019
                 texte = repr(x + 1e-15) if isinstance(x, float) and rng.random() < 0.01 else str(x)
@@ -267,11 +384,23 @@ class Generateur:
             lignes.append(base + cellules)
             valeurs.append(v | {"secret": secret})
             self.valeurs_qpv[q["code"]] = v | {"secret": secret, "fragilite": fragilite}
-        provenance.insert(0, ["insee_qpv.csv", self.qpv[0]["code"], "code_qp", "reconstruit",
-                              f"codes locaux fictifs, pas des codes INSEE ({MENTION})" if self.codes == "local" else
-                              f"codes « QP99… » fictifs : le « département » 99x n'existe pas ({MENTION})"])
-        _csv(dossier / "insee_qpv.csv", ["code_qp", "nom_qp", "nom_commune", "type_quartier", "annee_reconnaissance"]
-             + self.INDICATEURS, lignes)
+        provenance.insert(
+            0,
+            [
+                "insee_qpv.csv",
+                self.qpv[0]["code"],
+                "code_qp",
+                "reconstruit",
+                f"codes locaux fictifs, pas des codes INSEE ({MENTION})"
+                if self.codes == "local"
+                else f"codes « QP99… » fictifs : le « département » 99x n'existe pas ({MENTION})",
+            ],
+        )
+        _csv(
+            dossier / "insee_qpv.csv",
+            ["code_qp", "nom_qp", "nom_commune", "type_quartier", "annee_reconnaissance"] + self.INDICATEURS,
+            lignes,
+        )
 
         def somme(var):
             return sum(v[var] for v in valeurs)
@@ -281,73 +410,253 @@ class Generateur:
             return sum(a * b for a, b in vals) / sum(b for _, b in vals)
 
         pop_qpv = somme("pop_mun")
-        parts = {"pop_mun": 0.13, "abcde": 0.19, "a": 0.19, "nb_beneficiaires_rsa": 0.28, "nb_beneficiaires_cmu": 0.31,
-                 "nb_etablissements": 0.09, "nb_etablissements_commerce_services": 0.097,
-                 "nb_creations_transferts_2013": 0.08, "nb_entrees_contrats_aides_2016": 0.21}
+        parts = {
+            "pop_mun": 0.13,
+            "abcde": 0.19,
+            "a": 0.19,
+            "nb_beneficiaires_rsa": 0.28,
+            "nb_beneficiaires_cmu": 0.31,
+            "nb_etablissements": 0.09,
+            "nb_etablissements_commerce_services": 0.097,
+            "nb_creations_transferts_2013": 0.08,
+            "nb_entrees_contrats_aides_2016": 0.21,
+        }
         agglo = {k: somme(k) / p for k, p in parts.items()}
         pourcent = lambda x: f"{x:.1f}%"  # noqa: E731
-        entete = ["niveau", "libelle_territoire", "pop_mun", "pop_moins_25", "ind_jeune", "pmimp", "decuc_q2",
-                  "tx_tot_empl", "abcde", "abcde_f", "abcde_h", "a", "part_moins_25", "part_menages_1pers",
-                  "part_retard_3e", "part_de_plus_2ans_f", "part_de_plus_2ans_h", "part_de_plus_2ans",
-                  "nb_beneficiaires_rsa", "nb_beneficiaires_cmu", "nb_etablissements",
-                  "nb_etablissements_commerce_services", "nb_creations_transferts_2013",
-                  "nb_entrees_contrats_aides_2016", "nb_communes_qpv", "nb_ecoles_maternelles_rep",
-                  "nb_ecoles_primaires_rep", "nb_colleges_rep"]
+        entete = [
+            "niveau",
+            "libelle_territoire",
+            "pop_mun",
+            "pop_moins_25",
+            "ind_jeune",
+            "pmimp",
+            "decuc_q2",
+            "tx_tot_empl",
+            "abcde",
+            "abcde_f",
+            "abcde_h",
+            "a",
+            "part_moins_25",
+            "part_menages_1pers",
+            "part_retard_3e",
+            "part_de_plus_2ans_f",
+            "part_de_plus_2ans_h",
+            "part_de_plus_2ans",
+            "nb_beneficiaires_rsa",
+            "nb_beneficiaires_cmu",
+            "nb_etablissements",
+            "nb_etablissements_commerce_services",
+            "nb_creations_transferts_2013",
+            "nb_entrees_contrats_aides_2016",
+            "nb_communes_qpv",
+            "nb_ecoles_maternelles_rep",
+            "nb_ecoles_primaires_rep",
+            "nb_colleges_rep",
+        ]
         jeunes_qpv_dep = int(pop_qpv * 2.1 * 0.41)
         refs = [
-            ["Agglomération", f"{self.territoire} — ensemble", milliers(agglo["pop_mun"]), "", "1.2", "45.6%",
-             f"{milliers(1476)} €", "57.5%", milliers(agglo["abcde"]), "", "", milliers(agglo["a"]), "32.6%", "28.3%",
-             "18%", "", "", "", milliers(agglo["nb_beneficiaires_rsa"]), milliers(agglo["nb_beneficiaires_cmu"]),
-             milliers(agglo["nb_etablissements"]), milliers(agglo["nb_etablissements_commerce_services"]),
-             milliers(agglo["nb_creations_transferts_2013"]), milliers(agglo["nb_entrees_contrats_aides_2016"]),
-             str(len({c for q in self.qpv if q["est_qpv"] for c in q["communes"]})),
-             str(round(self.n_qpv * 1.0)), str(round(self.n_qpv * 1.0)), str(round(self.n_qpv * 0.4))],
-            ["Moyenne des QPV de l'agglomération", f"QPV du {self.territoire}", "", "",
-             f"{moyenne('ind_jeune'):.1f}", f"{moyenne('pmimp'):.0f}%", f"{milliers(moyenne('decuc_q2') / 12)}€",
-             pourcent(moyenne("tx_tot_empl")), "", "", "", "", f"{moyenne('part_moins_25'):.0f}%",
-             f"{moyenne('part_menages_1pers'):.0f}%", f"{moyenne('part_retard_3e'):.0f}%",
-             f"{moyenne('part_de_plus_2ans_f', 'abcde_f'):.0f}%", f"{moyenne('part_de_plus_2ans_h', 'abcde_h'):.0f}%",
-             "", "", "", "", "", "", "", "", "", "", ""],
-            ["QPV du département", "QPV du département fictif", milliers(pop_qpv * 2.1), milliers(jeunes_qpv_dep), "",
-             "", "", "", "", "", "", "", "41%", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],
-            ["Hors QPV de l'agglomération", f"{self.territoire} hors QPV", "", "", "", "", "", "", "", "", "", "", "",
-             "", "", "", "", "29%", "", "", "", "", "", "", "", "", "", ""],
-            ["Département", "Département fictif", milliers(pop_qpv * 2.1 / 0.128), milliers(jeunes_qpv_dep * 6), "",
-             "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],
+            [
+                "Agglomération",
+                f"{self.territoire} — ensemble",
+                milliers(agglo["pop_mun"]),
+                "",
+                "1.2",
+                "45.6%",
+                f"{milliers(1476)} €",
+                "57.5%",
+                milliers(agglo["abcde"]),
+                "",
+                "",
+                milliers(agglo["a"]),
+                "32.6%",
+                "28.3%",
+                "18%",
+                "",
+                "",
+                "",
+                milliers(agglo["nb_beneficiaires_rsa"]),
+                milliers(agglo["nb_beneficiaires_cmu"]),
+                milliers(agglo["nb_etablissements"]),
+                milliers(agglo["nb_etablissements_commerce_services"]),
+                milliers(agglo["nb_creations_transferts_2013"]),
+                milliers(agglo["nb_entrees_contrats_aides_2016"]),
+                str(len({c for q in self.qpv if q["est_qpv"] for c in q["communes"]})),
+                str(round(self.n_qpv * 1.0)),
+                str(round(self.n_qpv * 1.0)),
+                str(round(self.n_qpv * 0.4)),
+            ],
+            [
+                "Moyenne des QPV de l'agglomération",
+                f"QPV du {self.territoire}",
+                "",
+                "",
+                f"{moyenne('ind_jeune'):.1f}",
+                f"{moyenne('pmimp'):.0f}%",
+                f"{milliers(moyenne('decuc_q2') / 12)}€",
+                pourcent(moyenne("tx_tot_empl")),
+                "",
+                "",
+                "",
+                "",
+                f"{moyenne('part_moins_25'):.0f}%",
+                f"{moyenne('part_menages_1pers'):.0f}%",
+                f"{moyenne('part_retard_3e'):.0f}%",
+                f"{moyenne('part_de_plus_2ans_f', 'abcde_f'):.0f}%",
+                f"{moyenne('part_de_plus_2ans_h', 'abcde_h'):.0f}%",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "QPV du département",
+                "QPV du département fictif",
+                milliers(pop_qpv * 2.1),
+                milliers(jeunes_qpv_dep),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "41%",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "Hors QPV de l'agglomération",
+                f"{self.territoire} hors QPV",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "29%",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "Département",
+                "Département fictif",
+                milliers(pop_qpv * 2.1 / 0.128),
+                milliers(jeunes_qpv_dep * 6),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
         ]
         _csv(dossier / "insee_references.csv", entete, refs)
         for var in ("pop_mun", "abcde", "a", "nb_beneficiaires_rsa", "nb_beneficiaires_cmu"):
-            provenance.append(["insee_references.csv", "Agglomération", var, "reconstruit",
-                               f"total fictif : la somme des QPV en représente {parts[var]:.0%} ({MENTION})"])
-        provenance.append(["insee_references.csv", "Hors QPV de l'agglomération", "part_de_plus_2ans",
-                           "approximatif", f"valeur fictive donnée comme approximative ({MENTION})"])
+            provenance.append(
+                [
+                    "insee_references.csv",
+                    "Agglomération",
+                    var,
+                    "reconstruit",
+                    f"total fictif : la somme des QPV en représente {parts[var]:.0%} ({MENTION})",
+                ]
+            )
+        provenance.append(
+            [
+                "insee_references.csv",
+                "Hors QPV de l'agglomération",
+                "part_de_plus_2ans",
+                "approximatif",
+                f"valeur fictive donnée comme approximative ({MENTION})",
+            ]
+        )
         _csv(dossier / "insee_provenance.csv", ["fichier", "cle", "variable", "provenance", "commentaire"], provenance)
 
     # ------------------------------------------------------------------ fichier national fictif, format INSEE
     #: Variables des chiffres clés QPV de l'INSEE (nom, libellé), dans l'ordre de sa documentation.
     VARIABLES_INSEE = [
-        ("code_qp", "Code du quartier prioritaire (QP)"), ("nom_qp", "Libellé du QP"),
+        ("code_qp", "Code du quartier prioritaire (QP)"),
+        ("nom_qp", "Libellé du QP"),
         ("nom_commune", "Libellé géographique de la (des) commune(s) englobante(s)"),
         ("pop_mun", "Population municipale du QP"),
         ("pop_com_qp", "Cumul de la population municipale de tous les QP de la (des) commune(s) englobante(s)"),
         ("pop_com", "Population municipale de la (des) commune(s) englobante(s)"),
         ("ind_jeune", "Indice de jeunesse : population de 0 à 19 ans / population de 60 ans et plus"),
-        ("tx_tot_et", "Part des étrangers parmi la population"), ("tx_f", "Part des femmes parmi la population"),
+        ("tx_tot_et", "Part des étrangers parmi la population"),
+        ("tx_f", "Part des femmes parmi la population"),
         ("tx_f_et", "Part des étrangères parmi les femmes"),
         ("percou", "Nombre de personnes couvertes par au moins une prestation CAF"),
         ("pmimp", "Part des ménages imposés"),
-        ("part_chomprinc", "Part des ménages dont l'origine principale du revenu déclaré repose sur des indemnités "
-                           "de chômage"),
+        (
+            "part_chomprinc",
+            "Part des ménages dont l'origine principale du revenu déclaré repose sur des indemnités de chômage",
+        ),
         ("decuc_q2", "Médiane (en euros) du revenu déclaré par unité de consommation"),
         ("decuc_d1", "Premier décile du revenu déclaré par unité de consommation"),
         ("decuc_d9", "Neuvième décile du revenu déclaré par unité de consommation"),
         ("disp_q2", "Médiane (en euros) du revenu disponible par unité de consommation"),
         ("disp_d1", "Premier décile (en euros) du revenu disponible par unité de consommation"),
         ("disp_d9", "Neuvième décile (en euros) du revenu disponible par unité de consommation"),
-        ("tp60", "Taux de pauvreté"), ("brev", "Taux de bas revenus"),
+        ("tp60", "Taux de pauvreté"),
+        ("brev", "Taux de bas revenus"),
         ("a", "Nombre total de foyers allocataires percevant au moins une prestation CAF"),
-        ("tx_tot_empl", "Part des personnes de 15 à 64 ans actives ayant un emploi parmi les personnes de 15 à 64 "
-                        "ans"),
+        ("tx_tot_empl", "Part des personnes de 15 à 64 ans actives ayant un emploi parmi les personnes de 15 à 64 ans"),
         ("tx_f_empl", "Part des femmes de 15 à 64 ans actives ayant un emploi parmi les femmes de 15 à 64 ans"),
         ("tx_et_empl", "Part des étrangers de 15 à 64 actifs ayant un emploi parmi les étrangers de 15 à 64 ans"),
         ("tx_tot_eprec", "Part des personnes en emploi précaire parmi les personnes ayant un emploi."),
@@ -358,8 +667,7 @@ class Generateur:
         ("abcde_h", "Nombre total de demandeurs d'emploi hommes"),
         ("abc_capbep", "Nombre de demandeurs d'emploi de catégorie A, B ou C de niveau de formation CAP-BEP"),
         ("abc_bac", "Nombre de demandeurs d'emploi de catégorie A, B ou C de niveau de formation BAC"),
-        ("abc_supbac", "Nombre de demandeurs d'emploi de catégorie A, B ou C de niveau de formation supérieur au "
-                       "BAC"),
+        ("abc_supbac", "Nombre de demandeurs d'emploi de catégorie A, B ou C de niveau de formation supérieur au BAC"),
         ("ec_mat", "Nombre d'écoles maternelles à moins de 100m du QP"),
         ("ec_elem", "Nombre d'écoles élémentaires à moins de 100m du QP"),
         ("ec_elem_pri", "Nombre d'écoles élémentaires privées à moins de 100m du QP"),
@@ -387,8 +695,14 @@ class Generateur:
         sortie = []
         qpv = [q for q in self.qpv if q["est_qpv"]]
         for k, q in enumerate(qpv, start=1):
-            sortie.append({"code": self.code_national(geographie, "99", k), "nom": q["nom_interne"],
-                           "communes": list(q["communes"]), "valeurs": self.valeurs_qpv[q["code"]]})
+            sortie.append(
+                {
+                    "code": self.code_national(geographie, "99", k),
+                    "nom": q["nom_interne"],
+                    "communes": list(q["communes"]),
+                    "valeurs": self.valeurs_qpv[q["code"]],
+                }
+            )
         autres = {"99": max(4, len(qpv) // 4), "96": max(4, len(qpv) // 2)}
         i_commune = self.n_communes
         for dep, n in autres.items():
@@ -405,8 +719,9 @@ class Generateur:
                     if autre not in choix:
                         choix.append(autre)
                 nom = f"{NOMS_QUARTIERS[(k + 3) % len(NOMS_QUARTIERS)]} fictif {dep}-{k}"
-                sortie.append({"code": self.code_national(geographie, dep, k), "nom": nom, "communes": choix,
-                               "valeurs": None})
+                sortie.append(
+                    {"code": self.code_national(geographie, dep, k), "nom": nom, "communes": choix, "valeurs": None}
+                )
         return sortie
 
     def valeurs_nationales(self, q: dict, rng: random.Random) -> dict:
@@ -414,17 +729,33 @@ class Generateur:
         if base is None:
             fragilite = rng.uniform(0.7, 1.3)
             pop = max(800, int(rng.lognormvariate(8.0, 0.45)))
-            v = {"pop_mun": pop, "ind_jeune": round(rng.uniform(0.9, 2.6), 1),
-                 "pmimp": round(min(60, max(8, rng.gauss(25, 5) / fragilite)), 1),
-                 "decuc_q2": int(rng.gauss(13000, 1100) / fragilite ** 0.3),
-                 "tx_tot_empl": round(min(75, max(35, rng.gauss(55, 4) / fragilite ** 0.5)), 1),
-                 "abcde_f": int(pop * 0.07 * fragilite), "abcde_h": int(pop * 0.085 * fragilite),
-                 "a": int(pop * 0.2 * fragilite)}
+            v = {
+                "pop_mun": pop,
+                "ind_jeune": round(rng.uniform(0.9, 2.6), 1),
+                "pmimp": round(min(60, max(8, rng.gauss(25, 5) / fragilite)), 1),
+                "decuc_q2": int(rng.gauss(13000, 1100) / fragilite**0.3),
+                "tx_tot_empl": round(min(75, max(35, rng.gauss(55, 4) / fragilite**0.5)), 1),
+                "abcde_f": int(pop * 0.07 * fragilite),
+                "abcde_h": int(pop * 0.085 * fragilite),
+                "a": int(pop * 0.2 * fragilite),
+            }
             v["abcde"] = v["abcde_f"] + v["abcde_h"]
         else:
             fragilite = base["fragilite"]
-            v = {k: base[k] for k in ("pop_mun", "ind_jeune", "pmimp", "decuc_q2", "tx_tot_empl", "abcde_f",
-                                      "abcde_h", "abcde", "a")}
+            v = {
+                k: base[k]
+                for k in (
+                    "pop_mun",
+                    "ind_jeune",
+                    "pmimp",
+                    "decuc_q2",
+                    "tx_tot_empl",
+                    "abcde_f",
+                    "abcde_h",
+                    "abcde",
+                    "a",
+                )
+            }
         pop = v["pop_mun"]
         un = lambda x: round(min(100.0, max(0.0, x)), 1)  # noqa: E731 (taux à une décimale, dans [0, 100])
         v["tx_tot_et"] = un(rng.uniform(3, 35))
@@ -473,10 +804,18 @@ class Generateur:
         wb = Workbook()
         ws = wb.active
         ws.title = "QPV fictifs"
-        ws.append([f"Quartiers prioritaires de la politique de la ville (géographie {geographie}) : chiffres clés — "
-                   f"FICHIER FICTIF ({MENTION})"])
-        ws.append(["Mis en forme comme les fichiers de l'Insee ; quartiers, communes, codes et valeurs fictifs : "
-                   "aucun quartier réel."])
+        ws.append(
+            [
+                f"Quartiers prioritaires de la politique de la ville (géographie {geographie}) : chiffres clés — "
+                f"FICHIER FICTIF ({MENTION})"
+            ]
+        )
+        ws.append(
+            [
+                "Mis en forme comme les fichiers de l'Insee ; quartiers, communes, codes et valeurs fictifs : "
+                "aucun quartier réel."
+            ]
+        )
         ws.append([])
         ws.append([libelle for _, libelle in self.VARIABLES_INSEE])
         ws.append([n.upper() for n in variables])
@@ -492,19 +831,27 @@ class Generateur:
             if k % 13 == 0:
                 marques["tx_f_et"] = None  # case vide : secret statistique, convention de l'INSEE
             communes = q["communes"]
-            v = v | {"pop_com_qp": sum(w["pop_mun"] for r, w in zip(quartiers, valeurs)
-                                       if set(r["communes"]) & set(communes)),
-                     "pop_com": sum(pop_communes[c] for c in communes)}
+            v = v | {
+                "pop_com_qp": sum(
+                    w["pop_mun"] for r, w in zip(quartiers, valeurs) if set(r["communes"]) & set(communes)
+                ),
+                "pop_com": sum(pop_communes[c] for c in communes),
+            }
             ligne = [q["code"], q["nom"], ", ".join(communes)]
             for var in variables[3:]:
                 ligne.append(marques[var] if var in marques else v[var])
             ws.append(ligne)
         ws.append([])
-        ws.append([f"Source : fictive ({MENTION}), à la manière des chiffres clés des quartiers prioritaires de "
-                   "l'Insee."])
+        ws.append(
+            [f"Source : fictive ({MENTION}), à la manière des chiffres clés des quartiers prioritaires de l'Insee."]
+        )
         ws.append(["Champ : quartiers prioritaires fictifs de deux « départements » fictifs (99 et 96)."])
-        ws.append(["Note : s = secret statistique ; nd = non disponible ; case vide = secret statistique "
-                   "(convention de l'Insee)."])
+        ws.append(
+            [
+                "Note : s = secret statistique ; nd = non disponible ; case vide = secret statistique "
+                "(convention de l'Insee)."
+            ]
+        )
         wb.properties.creator = "generer_territoire_synthetique.py (données fictives)"
         wb.properties.created = datetime.datetime(2000, 1, 1)
         chemin = dossier / f"insee_qpv_national_fictif_{geographie}.xlsx"
@@ -520,8 +867,9 @@ class Generateur:
             fdr = list(csv.DictReader(f))
         self.piliers_priorite = {int(lg["priorite"]): lg["pilier"] for lg in fdr if not lg["sous_priorite"]}
         self.sous_priorites = [(int(lg["priorite"]), lg["sous_priorite"]) for lg in fdr if lg["sous_priorite"]]
-        self.sp_reussite = next((lg["sous_priorite"] for lg in fdr if "réussite éducative" in lg["libelle"].lower()),
-                                None)
+        self.sp_reussite = next(
+            (lg["sous_priorite"] for lg in fdr if "réussite éducative" in lg["libelle"].lower()), None
+        )
 
     def porteurs(self):
         """Porteurs fictifs : ~0,6 porteur par action (77 porteurs pour 131 actions en 2019), chacun avec 1 à 3
@@ -536,40 +884,73 @@ class Generateur:
         n_autres = max(2, round(n * 0.08))
         n_assos = n - n_communes_p - n_ccas - n_epci - n_autres
         for i in range(n_assos):
-            canon = (f"{PREFIXES_ASSOCIATIONS[i % len(PREFIXES_ASSOCIATIONS)]} "
-                     f"{THEMES_ASSOCIATIONS[(i // len(PREFIXES_ASSOCIATIONS)) % len(THEMES_ASSOCIATIONS)]} {i + 1}")
+            canon = (
+                f"{PREFIXES_ASSOCIATIONS[i % len(PREFIXES_ASSOCIATIONS)]} "
+                f"{THEMES_ASSOCIATIONS[(i // len(PREFIXES_ASSOCIATIONS)) % len(THEMES_ASSOCIATIONS)]} {i + 1}"
+            )
             sigle = "".join(m[0] for m in canon.split()[:-1] if m[0].isalpha()).upper() + f" {i + 1}"
             graphies = [canon, _sans_accents(canon).upper(), sigle]
-            self.liste_porteurs.append((canon, "association", graphies[:rng.choice([1, 2, 3])]))
+            self.liste_porteurs.append((canon, "association", graphies[: rng.choice([1, 2, 3])]))
         for c in communes[:n_communes_p]:
-            self.liste_porteurs.append((f"Ville de {c}", "commune",
-                                        [f"Ville de {c}", f"Ville de  {self.graphie(c)}", f"Mairie de {c}"]
-                                        [:rng.choice([1, 2, 3])]))
+            self.liste_porteurs.append(
+                (
+                    f"Ville de {c}",
+                    "commune",
+                    [f"Ville de {c}", f"Ville de  {self.graphie(c)}", f"Mairie de {c}"][: rng.choice([1, 2, 3])],
+                )
+            )
         for c in communes[:n_ccas]:
-            self.liste_porteurs.append((f"CCAS de {c}", "CCAS", [f"CCAS de {c}", f"CCAS {_sans_accents(c).upper()}"]
-                                        [:rng.choice([1, 2])]))
+            self.liste_porteurs.append(
+                (f"CCAS de {c}", "CCAS", [f"CCAS de {c}", f"CCAS {_sans_accents(c).upper()}"][: rng.choice([1, 2])])
+            )
         for i in range(n_epci):
             canon = f"Communauté d’agglomération fictive n° {i + 1}"
             self.liste_porteurs.append((canon, "EPCI", [canon, f"CA fictive {i + 1}"]))
         for i in range(n_autres):
             canon = f"{AUTRES_INSTITUTIONS[i % len(AUTRES_INSTITUTIONS)]} {i + 1}"
-            self.liste_porteurs.append((canon, "autre institution", [canon, canon.upper()][:rng.choice([1, 2])]))
+            self.liste_porteurs.append((canon, "autre institution", [canon, canon.upper()][: rng.choice([1, 2])]))
         # poids : quelques gros porteurs, beaucoup de petits (loi de puissance)
         self.poids_porteurs = [1 / (k + 1) ** 0.6 for k in range(len(self.liste_porteurs))]
         rng.shuffle(self.poids_porteurs)
 
     # ------------------------------------------------------------------ programmation
-    THEMES_COHESION = ["Education", "Santé", "Sport", "Culture", "Numérique", "Environnement - Mobilité",
-                       "Prévention", "Participation des habitants"]
-    VARIANTES_PILIER = {"Cohésion sociale": ["Pilier Cohésion sociale", "Développement humain – cohésion sociale"],
-                        "Emploi et développement économique": ["Pilier Emploi Développement économique"],
-                        "Cadre de vie et renouvellement urbain": ["Pilier Cadre de vie"]}
-    VARIANTES_THEME = {"Education": ["Éducation", "Réussite éducative"], "Prévention": ["Prévention de la délinquance"],
-                       "Environnement - Mobilité": ["Environnement et mobilité"]}
-    INTITULES = ["Accompagnement vers l’emploi", "Atelier d’écriture", "Soutien scolaire", "Médiation sociale",
-                 "Chantier d’insertion", "Permanence d’accès aux droits", "Prévention santé", "Sport pour tous",
-                 "Fête de quartier", "Jardin partagé", "Atelier numérique", "Mobilité solidaire",
-                 "Création d’entreprise", "Gestion urbaine de proximité", "Conseil citoyen"]
+    THEMES_COHESION = [
+        "Education",
+        "Santé",
+        "Sport",
+        "Culture",
+        "Numérique",
+        "Environnement - Mobilité",
+        "Prévention",
+        "Participation des habitants",
+    ]
+    VARIANTES_PILIER = {
+        "Cohésion sociale": ["Pilier Cohésion sociale", "Développement humain – cohésion sociale"],
+        "Emploi et développement économique": ["Pilier Emploi Développement économique"],
+        "Cadre de vie et renouvellement urbain": ["Pilier Cadre de vie"],
+    }
+    VARIANTES_THEME = {
+        "Education": ["Éducation", "Réussite éducative"],
+        "Prévention": ["Prévention de la délinquance"],
+        "Environnement - Mobilité": ["Environnement et mobilité"],
+    }
+    INTITULES = [
+        "Accompagnement vers l’emploi",
+        "Atelier d’écriture",
+        "Soutien scolaire",
+        "Médiation sociale",
+        "Chantier d’insertion",
+        "Permanence d’accès aux droits",
+        "Prévention santé",
+        "Sport pour tous",
+        "Fête de quartier",
+        "Jardin partagé",
+        "Atelier numérique",
+        "Mobilité solidaire",
+        "Création d’entreprise",
+        "Gestion urbaine de proximité",
+        "Conseil citoyen",
+    ]
 
     def programmation(self, dossier: Path):
         rng = self.rng
@@ -595,10 +976,16 @@ class Generateur:
                     theme = "Cadre de vie"
                 else:
                     theme = "Education" if sp == self.sp_reussite else rng.choice(self.THEMES_COHESION)
-            pilier_ecrit = rng.choice(self.VARIANTES_PILIER[pilier]) if pilier in self.VARIANTES_PILIER \
-                and rng.random() < 0.05 else pilier
-            theme_ecrit = rng.choice(self.VARIANTES_THEME[theme]) if theme in self.VARIANTES_THEME \
-                and rng.random() < 0.05 else theme
+            pilier_ecrit = (
+                rng.choice(self.VARIANTES_PILIER[pilier])
+                if pilier in self.VARIANTES_PILIER and rng.random() < 0.05
+                else pilier
+            )
+            theme_ecrit = (
+                rng.choice(self.VARIANTES_THEME[theme])
+                if theme in self.VARIANTES_THEME and rng.random() < 0.05
+                else theme
+            )
             x = rng.random()
             if x < 0.07:
                 communes = "interco"
@@ -611,16 +998,60 @@ class Generateur:
             cget = rng.randint(500, int(cs * 0.9) + 500)
             montant = lambda v: "" if v is None else euros(v, rng)  # noqa: E731
             prov = lambda v: "non publié" if v is None else "reconstruit"  # noqa: E731
-            lignes.append([id_action, f"{self.INTITULES[k % len(self.INTITULES)]} (action fictive {k + 1})", porteur,
-                           type_p, communes, pilier_ecrit, theme_ecrit, priorite, sous, montant(dc), montant(cs),
-                           montant(cget), prov(dc), prov(cs), prov(cget),
-                           f"{MENTION}, graine {self.graine}"])
-            self.actions.append({"id": id_action, "porteur": choix_porteurs[k], "graphie": porteur, "type": type_p,
-                                 "dc": dc or 0, "cs": cs, "cget": cget, "intitule": lignes[-1][1]})
-        _csv(dossier / "programmation.csv",
-             ["id_action", "intitule", "porteur", "type_porteur", "communes", "pilier", "thematique", "priorite",
-              "sous_priorite", "droit_commun", "credits_specifiques", "cget", "provenance_droit_commun",
-              "provenance_credits_specifiques", "provenance_cget", "source"], lignes)
+            lignes.append(
+                [
+                    id_action,
+                    f"{self.INTITULES[k % len(self.INTITULES)]} (action fictive {k + 1})",
+                    porteur,
+                    type_p,
+                    communes,
+                    pilier_ecrit,
+                    theme_ecrit,
+                    priorite,
+                    sous,
+                    montant(dc),
+                    montant(cs),
+                    montant(cget),
+                    prov(dc),
+                    prov(cs),
+                    prov(cget),
+                    f"{MENTION}, graine {self.graine}",
+                ]
+            )
+            self.actions.append(
+                {
+                    "id": id_action,
+                    "porteur": choix_porteurs[k],
+                    "graphie": porteur,
+                    "type": type_p,
+                    "dc": dc or 0,
+                    "cs": cs,
+                    "cget": cget,
+                    "intitule": lignes[-1][1],
+                }
+            )
+        _csv(
+            dossier / "programmation.csv",
+            [
+                "id_action",
+                "intitule",
+                "porteur",
+                "type_porteur",
+                "communes",
+                "pilier",
+                "thematique",
+                "priorite",
+                "sous_priorite",
+                "droit_commun",
+                "credits_specifiques",
+                "cget",
+                "provenance_droit_commun",
+                "provenance_credits_specifiques",
+                "provenance_cget",
+                "source",
+            ],
+            lignes,
+        )
 
     def tableaux_porteurs(self, dossier: Path):
         rng = self.rng
@@ -645,36 +1076,98 @@ class Generateur:
         synthese = []
         for tableau in ("Associations", "Institutions"):
             acts = [a for a in self.actions if (a["type"] == "association") == (tableau == "Associations")]
-            synthese.append([tableau, milliers(sum(n for _, n in lignes[tableau])),
-                             euros(sum(a["cget"] for a in acts), rng, 0, 0),
-                             euros(sum(a["cs"] + a["dc"] for a in acts), rng, 0, 0), "", ""])
-        synthese.append(["Ensemble", "", "", "", milliers(sum(n for lg in lignes.values() for _, n in lg)),
-                         milliers(len(self.actions))])
-        _csv(dossier / "porteurs_synthese.csv", ["tableau", "nombre_projets", "montant_cget",
-                                                  "depenses_subventionnables", "projets_deposes", "projets_retenus"],
-             synthese)
+            synthese.append(
+                [
+                    tableau,
+                    milliers(sum(n for _, n in lignes[tableau])),
+                    euros(sum(a["cget"] for a in acts), rng, 0, 0),
+                    euros(sum(a["cs"] + a["dc"] for a in acts), rng, 0, 0),
+                    "",
+                    "",
+                ]
+            )
+        synthese.append(
+            [
+                "Ensemble",
+                "",
+                "",
+                "",
+                milliers(sum(n for lg in lignes.values() for _, n in lg)),
+                milliers(len(self.actions)),
+            ]
+        )
+        _csv(
+            dossier / "porteurs_synthese.csv",
+            [
+                "tableau",
+                "nombre_projets",
+                "montant_cget",
+                "depenses_subventionnables",
+                "projets_deposes",
+                "projets_retenus",
+            ],
+            synthese,
+        )
 
     # ------------------------------------------------------------------ financements et programmes connexes
     def financements(self, dossier: Path):
         rng = self.rng
         total = sum(a["cs"] + a["dc"] for a in self.actions)
         cget = sum(a["cget"] for a in self.actions)
-        parts = [("Etat - CGET", cget / total * 100), ("Etat - Droit commun*", 14.6), ("Région", 4.7),
-                 ("Département", 3.3), ("CAF", 6.2), ("EPCI – intercommunalités fictives", 6.1), ("Communes", 24.4)]
+        parts = [
+            ("Etat - CGET", cget / total * 100),
+            ("Etat - Droit commun*", 14.6),
+            ("Région", 4.7),
+            ("Département", 3.3),
+            ("CAF", 6.2),
+            ("EPCI – intercommunalités fictives", 6.1),
+            ("Communes", 24.4),
+        ]
         parts.append(("Autres (Bailleurs, opérateurs…)", max(0.0, 100 - sum(p for _, p in parts))))
-        lignes = [["financeur", nom, f"{p:.1f}%".replace(".", ","), euros(cget, rng, 0, 0) if nom == "Etat - CGET"
-                   else "", f"part fictive ({MENTION})"] for nom, p in parts]
-        lignes.append(["total", f"Programmation {self.annee} (montant total)", "", euros(total, rng, 0, 0),
-                       f"montant total fictif ({MENTION})"])
+        lignes = [
+            [
+                "financeur",
+                nom,
+                f"{p:.1f}%".replace(".", ","),
+                euros(cget, rng, 0, 0) if nom == "Etat - CGET" else "",
+                f"part fictive ({MENTION})",
+            ]
+            for nom, p in parts
+        ]
+        lignes.append(
+            [
+                "total",
+                f"Programmation {self.annee} (montant total)",
+                "",
+                euros(total, rng, 0, 0),
+                f"montant total fictif ({MENTION})",
+            ]
+        )
         _csv(dossier / "financements_programmation.csv", ["type_ligne", "financeur", "part", "montant", "note"], lignes)
         fcs = round(94414 * self.n_actions / 131)
-        _csv(dossier / "fonds_cohesion_sociale.csv", ["section", "annee", "objet", "montant", "nombre_volets", "regle"], [
-            ["2.1", self.annee, f"attribués au titre du Fonds de Cohésion Sociale ({MENTION})", euros(fcs, rng, 0, 0),
-             "", ""],
-            ["2.3", self.annee, f"consacrés aux actions des 4 volets du Fonds intercommunal ({MENTION})",
-             f"{fcs:,}".replace(",", ".") + " €", 4,
-             "La participation financière du Fonds de Cohésion Sociale est égale à celle de la commune dans la limite "
-             "de 2000 €"]])
+        _csv(
+            dossier / "fonds_cohesion_sociale.csv",
+            ["section", "annee", "objet", "montant", "nombre_volets", "regle"],
+            [
+                [
+                    "2.1",
+                    self.annee,
+                    f"attribués au titre du Fonds de Cohésion Sociale ({MENTION})",
+                    euros(fcs, rng, 0, 0),
+                    "",
+                    "",
+                ],
+                [
+                    "2.3",
+                    self.annee,
+                    f"consacrés aux actions des 4 volets du Fonds intercommunal ({MENTION})",
+                    f"{fcs:,}".replace(",", ".") + " €",
+                    4,
+                    "La participation financière du Fonds de Cohésion Sociale est égale à celle de la commune dans la limite "
+                    "de 2000 €",
+                ],
+            ],
+        )
 
     def fonds_concours(self, dossier: Path):
         rng = self.rng
@@ -686,8 +1179,16 @@ class Generateur:
             op = rng.randint(80000, 1200000)
             fdc = min(round(op * 0.4), 70000)
             total += fdc
-            lignes.append(["FDC Politique de la Ville", _sans_accents(c).upper(), f"Équipement fictif à {c}",
-                           milliers(op), milliers(fdc), regle])
+            lignes.append(
+                [
+                    "FDC Politique de la Ville",
+                    _sans_accents(c).upper(),
+                    f"Équipement fictif à {c}",
+                    milliers(op),
+                    milliers(fdc),
+                    regle,
+                ]
+            )
         lignes.append(["FDC Politique de la Ville", "TOTAL FDC", "", "", milliers(total), regle])
         regle2 = "fonds de concours « classiques » avec majoration de 5%, le projet se situant en QPV"
         total = 0
@@ -696,16 +1197,29 @@ class Generateur:
             fdc = rng.randint(100000, 300000)
             total += fdc
             dont = f" (dont {milliers(round(fdc * 0.125))} Pol Ville)" if i == 0 else ""
-            lignes.append(["FDC classique majoré de 5% en QPV", _sans_accents(c).upper(), f"Centre fictif à {c}",
-                           milliers(op), milliers(fdc) + dont, regle2])
+            lignes.append(
+                [
+                    "FDC classique majoré de 5% en QPV",
+                    _sans_accents(c).upper(),
+                    f"Centre fictif à {c}",
+                    milliers(op),
+                    milliers(fdc) + dont,
+                    regle2,
+                ]
+            )
         lignes.append(["FDC classique majoré de 5% en QPV", "TOTAL FDC", "", "", milliers(total), regle2])
-        _csv(dossier / "fonds_concours.csv", ["tableau", "commune", "projet", "montant_operation", "montant_fdc",
-                                               "regle_tableau"], lignes)
+        _csv(
+            dossier / "fonds_concours.csv",
+            ["tableau", "commune", "projet", "montant_operation", "montant_fdc", "regle_tableau"],
+            lignes,
+        )
 
     def iti_npnru_tfpb(self, dossier: Path):
         rng = self.rng
-        axes = {"Axe 1": "Favoriser création reprise d’activités dans les QPV",
-                "Axe 3": "Améliorer l’efficacité énergétique du logement social"}
+        axes = {
+            "Axe 1": "Favoriser création reprise d’activités dans les QPV",
+            "Axe 3": "Améliorer l’efficacité énergétique du logement social",
+        }
         lignes = []
         for i in range(max(4, round(self.n_qpv * 0.3))):
             axe = "Axe 1" if i % 3 == 0 else "Axe 3"
@@ -713,31 +1227,92 @@ class Generateur:
             porteur = rng.choice(BAILLEURS) if axe == "Axe 3" else f"Incubateur fictif {i + 1}"
             logements = rng.randint(10, 120) if axe == "Axe 3" else ""
             projet = f"Résidence fictive {i + 1}" if axe == "Axe 3" else f"Fonds fictif de soutien {i + 1}"
-            lignes.append(["projet", axe, axes[axe], porteur, projet, self.graphie(c) if axe == "Axe 3" else "",
-                           logements, "", "", f"{porteur} – {projet} ({MENTION})"])
+            lignes.append(
+                [
+                    "projet",
+                    axe,
+                    axes[axe],
+                    porteur,
+                    projet,
+                    self.graphie(c) if axe == "Axe 3" else "",
+                    logements,
+                    "",
+                    "",
+                    f"{porteur} – {projet} ({MENTION})",
+                ]
+            )
         feder = rng.randint(150000, 400000) * len(lignes)
-        lignes.append(["total", "", "", "", "", "", "", f"total des dossiers déposés ({MENTION})",
-                       f"{feder:,}".replace(",", ".") + " €", "Ces dossiers fictifs mobilisent le FEDER."])
-        _csv(dossier / "iti_feder.csv", ["type_ligne", "axe", "intitule_axe", "porteur", "projet", "commune",
-                                          "logements", "complement", "montant_feder", "libelle_rapport"], lignes)
+        lignes.append(
+            [
+                "total",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"total des dossiers déposés ({MENTION})",
+                f"{feder:,}".replace(",", ".") + " €",
+                "Ces dossiers fictifs mobilisent le FEDER.",
+            ]
+        )
+        _csv(
+            dossier / "iti_feder.csv",
+            [
+                "type_ligne",
+                "axe",
+                "intitule_axe",
+                "porteur",
+                "projet",
+                "commune",
+                "logements",
+                "complement",
+                "montant_feder",
+                "libelle_rapport",
+            ],
+            lignes,
+        )
         qpvs = [q for q in self.qpv if q["est_qpv"]]
         npnru = rng.sample(qpvs, max(2, round(len(qpvs) * 0.28)))
-        _csv(dossier / "npnru.csv", ["quartier", "commune", "enveloppe", "instance", "date_decision"], [
-            [q["nom_interne"], self.graphie(q["communes"][0]), f"{rng.randint(2_000_000, 60_000_000):,}"
-             .replace(",", ".") + " €", "Comité d’engagement fictif", f"20 novembre {self.annee - 1}"] for q in npnru])
-        bailleurs = [f"{BAILLEURS[i % len(BAILLEURS)]}" + (f" {i // len(BAILLEURS) + 1}" if i >= len(BAILLEURS) else "")
-                     for i in range(max(4, round(self.n_qpv / 80)))]
+        _csv(
+            dossier / "npnru.csv",
+            ["quartier", "commune", "enveloppe", "instance", "date_decision"],
+            [
+                [
+                    q["nom_interne"],
+                    self.graphie(q["communes"][0]),
+                    f"{rng.randint(2_000_000, 60_000_000):,}".replace(",", ".") + " €",
+                    "Comité d’engagement fictif",
+                    f"20 novembre {self.annee - 1}",
+                ]
+                for q in npnru
+            ],
+        )
+        bailleurs = [
+            f"{BAILLEURS[i % len(BAILLEURS)]}" + (f" {i // len(BAILLEURS) + 1}" if i >= len(BAILLEURS) else "")
+            for i in range(max(4, round(self.n_qpv / 80)))
+        ]
         lignes = []
         for q in qpvs:
             for b in rng.sample(bailleurs, rng.choice([1, 1, 1, 2])):
                 acte = "avenant" if rng.random() < 0.8 else "convention"
-                quartier = q["nom_interne"] if rng.random() < 0.6 else \
-                    f"{q['communes'][0]} {q['nom_interne'].lower()}"
-                lignes.append([b, acte, quartier, " ; ".join(self.graphie(c) for c in q["communes"]),
-                               f"{self.annee}-{self.annee + 1}", f"cadre fictif ({MENTION})",
-                               f"{acte.capitalize()} {quartier}"])
-        _csv(dossier / "tfpb_conventions.csv", ["bailleur", "type_acte", "quartier", "communes", "periode", "cadre",
-                                                 "libelle_rapport"], lignes)
+                quartier = q["nom_interne"] if rng.random() < 0.6 else f"{q['communes'][0]} {q['nom_interne'].lower()}"
+                lignes.append(
+                    [
+                        b,
+                        acte,
+                        quartier,
+                        " ; ".join(self.graphie(c) for c in q["communes"]),
+                        f"{self.annee}-{self.annee + 1}",
+                        f"cadre fictif ({MENTION})",
+                        f"{acte.capitalize()} {quartier}",
+                    ]
+                )
+        _csv(
+            dossier / "tfpb_conventions.csv",
+            ["bailleur", "type_acte", "quartier", "communes", "periode", "cadre", "libelle_rapport"],
+            lignes,
+        )
 
     def indicateurs(self, dossier: Path):
         """~0,39 ligne d'indicateur par action (51 lignes pour 131 actions en 2019)."""
@@ -745,8 +1320,12 @@ class Generateur:
         lignes = []
         cible = round(self.n_actions * 0.39)
         suivies = rng.sample(self.actions, min(len(self.actions), max(3, cible // 3)))
-        mesures = [("participants", "personnes"), ("séances", "séances"), ("jeunes accompagnés", "jeunes"),
-                   ("part des habitants des QPV", "%")]
+        mesures = [
+            ("participants", "personnes"),
+            ("séances", "séances"),
+            ("jeunes accompagnés", "jeunes"),
+            ("part des habitants des QPV", "%"),
+        ]
         for a in suivies:
             if len(lignes) >= cible:
                 break
@@ -759,29 +1338,72 @@ class Generateur:
                         valeur, lecture = "une vingtaine", "20"
                     else:
                         valeur, lecture = milliers(rng.randint(5, 3000)), ""
-                    lignes.append([rng.choice(["2.2", "3.1"]), a["intitule"],
-                                   self.liste_porteurs[a["porteur"]][0], indicateur, an, valeur, unite, lecture,
-                                   "oui" if approx else "non"])
-        _csv(dossier / "indicateurs_actions.csv", ["section", "action", "porteur", "indicateur", "annee", "valeur",
-                                                    "unite", "lecture_numerique", "approximatif"], lignes)
+                    lignes.append(
+                        [
+                            rng.choice(["2.2", "3.1"]),
+                            a["intitule"],
+                            self.liste_porteurs[a["porteur"]][0],
+                            indicateur,
+                            an,
+                            valeur,
+                            unite,
+                            lecture,
+                            "oui" if approx else "non",
+                        ]
+                    )
+        _csv(
+            dossier / "indicateurs_actions.csv",
+            [
+                "section",
+                "action",
+                "porteur",
+                "indicateur",
+                "annee",
+                "valeur",
+                "unite",
+                "lecture_numerique",
+                "approximatif",
+            ],
+            lignes,
+        )
 
     # ------------------------------------------------------------------ référentiels
     def referentiels(self, dossier: Path):
         dossier.mkdir(parents=True, exist_ok=True)
         avec_qpv = {c for q in self.qpv if q["est_qpv"] for c in q["communes"]}
         dans_cv = {c for q in self.qpv for c in q["communes"]}
-        _csv(dossier / "communes.csv", ["nom_officiel", "code_insee", "variantes", "contrat_de_ville", "qpv"], [
-            [c, "", " | ".join([c] + self.variantes[c]), "oui" if c in dans_cv else "non",
-             "oui" if c in avec_qpv else "non"] for c in self.noms_communes])
+        _csv(
+            dossier / "communes.csv",
+            ["nom_officiel", "code_insee", "variantes", "contrat_de_ville", "qpv"],
+            [
+                [
+                    c,
+                    "",
+                    " | ".join([c] + self.variantes[c]),
+                    "oui" if c in dans_cv else "non",
+                    "oui" if c in avec_qpv else "non",
+                ]
+                for c in self.noms_communes
+            ],
+        )
         alias = []
         for canon, type_p, graphies in self.liste_porteurs:
             for g in dict.fromkeys(graphies):
                 alias.append([g, canon, type_p])
         _csv(dossier / "porteurs.csv", ["alias", "porteur_canonique", "type_porteur"], alias)
         shutil.copyfile(REFERENCE_2019 / "nomenclature.csv", dossier / "nomenclature.csv")
-        _csv(dossier / "perimetres.csv", ["nom", "type", "variantes", "description"], [
-            ["Intercommunal", "intercommunal", "interco | intercommunal | intercommunale | agglomération",
-             f"action menée sur l'ensemble des communes du territoire ({MENTION})"]])
+        _csv(
+            dossier / "perimetres.csv",
+            ["nom", "type", "variantes", "description"],
+            [
+                [
+                    "Intercommunal",
+                    "intercommunal",
+                    "interco | intercommunal | intercommunale | agglomération",
+                    f"action menée sur l'ensemble des communes du territoire ({MENTION})",
+                ]
+            ],
+        )
 
     # ------------------------------------------------------------------ tout
     def ecrire(self, out: Path) -> dict:
@@ -812,34 +1434,50 @@ class Generateur:
             f"# Paramètres d'une année SYNTHÉTIQUE : {MENTION}, facteur {self.f:g}, graine {self.graine}.\n"
             f"# Produit par scripts/generer_territoire_synthetique.py ; ne décrit aucun territoire réel.\n"
             f"annee: {self.annee}\n"
-            f"territoire: \"{self.territoire}\"\n"
-            f"territoire_court: \"SYNTH\"\n"
-            f"departement: \"Département fictif\"\n"
-            f"reference_dir: \"{ref}\"\n"
-            f"fiches_quartier: 20\n", encoding="utf-8")
-        texte = (f"# Données SYNTHÉTIQUES — fictives\n\n"
-                 f"Produites par `scripts/generer_territoire_synthetique.py --facteur {self.f:g} --annee {self.annee} "
-                 f"--graine {self.graine}" + (" --codes qp99" if self.codes == "qp99" else "")
-                 + "` pour mesurer les performances du pipeline (`scripts/benchmark.py`). "
-                 "Elles ne décrivent aucun territoire réel : communes, quartiers, porteurs, montants et indicateurs "
-                 "sont tirés au hasard (graine fixe). "
-                 + ("Les codes de quartier « LOC-QP0001… » sont des codes locaux fictifs, pas des codes INSEE.\n\n"
-                    if self.codes == "local" else
-                    "Les codes de quartier « QP99… » ne sont pas des codes INSEE (le « département » 99x n'existe "
-                    "pas).\n\n")
-                 + f"Taille : {self.n_qpv} QPV et {self.n_qc} quartiers communautaires ou de veille, {self.n_actions} "
-                 f"actions, {self.n_communes} communes, {len(self.liste_porteurs)} porteurs.\n")
+            f'territoire: "{self.territoire}"\n'
+            f'territoire_court: "SYNTH"\n'
+            f'departement: "Département fictif"\n'
+            f'reference_dir: "{ref}"\n'
+            f"fiches_quartier: 20\n",
+            encoding="utf-8",
+        )
+        texte = (
+            f"# Données SYNTHÉTIQUES — fictives\n\n"
+            f"Produites par `scripts/generer_territoire_synthetique.py --facteur {self.f:g} --annee {self.annee} "
+            f"--graine {self.graine}"
+            + (" --codes qp99" if self.codes == "qp99" else "")
+            + "` pour mesurer les performances du pipeline (`scripts/benchmark.py`). "
+            "Elles ne décrivent aucun territoire réel : communes, quartiers, porteurs, montants et indicateurs "
+            "sont tirés au hasard (graine fixe). "
+            + (
+                "Les codes de quartier « LOC-QP0001… » sont des codes locaux fictifs, pas des codes INSEE.\n\n"
+                if self.codes == "local"
+                else "Les codes de quartier « QP99… » ne sont pas des codes INSEE (le « département » 99x n'existe "
+                "pas).\n\n"
+            )
+            + f"Taille : {self.n_qpv} QPV et {self.n_qc} quartiers communautaires ou de veille, {self.n_actions} "
+            f"actions, {self.n_communes} communes, {len(self.liste_porteurs)} porteurs.\n"
+        )
         if fichiers_nationaux:
-            texte += ("\nFichiers nationaux FICTIFS au format de l'INSEE (`insee_national/`, option "
-                      f"`--insee-national {' '.join(self.geographies_nationales)}`) : QPV du territoire et QPV "
-                      "fictifs de communes fictives hors du territoire ; codes à la forme de l'INSEE (« QP99… », "
-                      "« QN99…F ») dans des « départements » 99 et 96 qui n'existent pas.\n")
+            texte += (
+                "\nFichiers nationaux FICTIFS au format de l'INSEE (`insee_national/`, option "
+                f"`--insee-national {' '.join(self.geographies_nationales)}`) : QPV du territoire et QPV "
+                "fictifs de communes fictives hors du territoire ; codes à la forme de l'INSEE (« QP99… », "
+                "« QN99…F ») dans des « départements » 99 et 96 qui n'existent pas.\n"
+            )
         for d in (out, brut, ref, *([nationaux] if fichiers_nationaux else [])):
             (d / "README.md").write_text(texte, encoding="utf-8")
-        return {"qpv": self.n_qpv, "quartiers": self.n_qpv + self.n_qc, "actions": self.n_actions,
-                "communes": self.n_communes, "porteurs": len(self.liste_porteurs), "raw": str(brut),
-                "reference": str(ref), "params": str(out / "params" / f"{self.annee}.yaml"),
-                "insee_national": [str(f) for f in fichiers_nationaux]}
+        return {
+            "qpv": self.n_qpv,
+            "quartiers": self.n_qpv + self.n_qc,
+            "actions": self.n_actions,
+            "communes": self.n_communes,
+            "porteurs": len(self.liste_porteurs),
+            "raw": str(brut),
+            "reference": str(ref),
+            "params": str(out / "params" / f"{self.annee}.yaml"),
+            "insee_national": [str(f) for f in fichiers_nationaux],
+        }
 
 
 # --------------------------------------------------------------------------------------------- évolutions
@@ -896,7 +1534,8 @@ def ecrire_evolutions(out: Path, facteur: float, annee: int, graine: int) -> dic
             lignes.append(ligne + ["" if v == "" else f"{v:.1f}"])
         _ecrire_lignes(brut / "insee_qpv.csv", lignes)
         refs = [references[0] + ["tp60"]] + [
-            r + [f"{PAUVRETE_AGGLOMERATION[k]:.1f}%" if r[0] == "Agglomération" else ""] for r in references[1:]]
+            r + [f"{PAUVRETE_AGGLOMERATION[k]:.1f}%" if r[0] == "Agglomération" else ""] for r in references[1:]
+        ]
         _ecrire_lignes(brut / "insee_references.csv", refs)
         if a != a0:
             entete, actions = programmation[0], [list(ligne) for ligne in programmation[1:]]
@@ -912,12 +1551,14 @@ def ecrire_evolutions(out: Path, facteur: float, annee: int, graine: int) -> dic
                 f.write_text(re.sub(r"QP99(\d{4})", r"QN99\1F", f.read_text(encoding="utf-8")), encoding="utf-8")
         params = (out / "params" / f"{a0}.yaml").read_text(encoding="utf-8")
         (out / "params" / f"{a}.yaml").write_text(params.replace(f"annee: {a0}", f"annee: {a}"), encoding="utf-8")
-    texte = (f"# Données SYNTHÉTIQUES — fictives, sur plusieurs années\n\nProduites par "
-             f"`scripts/generer_territoire_synthetique.py --facteur {facteur:g} --annee {annee} --graine {graine} "
-             f"--evolutions` : années {a0}, {a1} et {a2} d'un même territoire fictif ({annee - 1} manque). "
-             f"Changements connus : taux de pauvreté du quartier {premier} de {PAUVRETE_INITIALE:.1f} % en {a0} à "
-             f"{PAUVRETE_INITIALE + HAUSSE_PAUVRETE:.1f} % en {a1} ; en {a1}, une action reconduite sous un intitulé "
-             f"réécrit, une arrêtée, une nouvelle, une paire douteuse ; en {a2}, codes de la géographie 2024.\n")
+    texte = (
+        f"# Données SYNTHÉTIQUES — fictives, sur plusieurs années\n\nProduites par "
+        f"`scripts/generer_territoire_synthetique.py --facteur {facteur:g} --annee {annee} --graine {graine} "
+        f"--evolutions` : années {a0}, {a1} et {a2} d'un même territoire fictif ({annee - 1} manque). "
+        f"Changements connus : taux de pauvreté du quartier {premier} de {PAUVRETE_INITIALE:.1f} % en {a0} à "
+        f"{PAUVRETE_INITIALE + HAUSSE_PAUVRETE:.1f} % en {a1} ; en {a1}, une action reconduite sous un intitulé "
+        f"réécrit, une arrêtée, une nouvelle, une paire douteuse ; en {a2}, codes de la géographie 2024.\n"
+    )
     (out / "README.md").write_text(texte, encoding="utf-8")
     return {**info, "annees": [a0, a1, a2], "absente": annee - 1, "quartier_pauvrete": premier}
 
@@ -928,25 +1569,42 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, required=True, help="dossier de sortie (raw/, reference/, params/)")
     p.add_argument("--annee", type=int, default=2099)
     p.add_argument("--graine", type=int, default=0)
-    p.add_argument("--codes", choices=["local", "qp99"], default="local",
-                   help="codes de quartier : « LOC-QP0001 » (codes locaux, défaut) ou « QP99xxxx » (forme INSEE, "
-                        "« département » 99x inexistant)")
-    p.add_argument("--insee-national", nargs="+", choices=["2015", "2024"], default=[], metavar="GEOGRAPHIE",
-                   help="écrit aussi DIR/insee_national/insee_qpv_national_fictif_<géographie>.xlsx, fichier "
-                        "national fictif au format de l'INSEE (variables de l'INSEE en capitales, titre, libellés, "
-                        "notes, marqueurs « s » / « nd ») : 2015 (codes « QP99… ») et/ou 2024 (codes « QN99…F »)")
-    p.add_argument("--evolutions", action="store_true",
-                   help="écrit les années A-3, A-2 et A (A-1 manque) d'un même territoire, aux changements connus "
-                        "(taux de pauvreté, actions reconduite, arrêtée, nouvelle, géographie 2024 en A)")
+    p.add_argument(
+        "--codes",
+        choices=["local", "qp99"],
+        default="local",
+        help="codes de quartier : « LOC-QP0001 » (codes locaux, défaut) ou « QP99xxxx » (forme INSEE, "
+        "« département » 99x inexistant)",
+    )
+    p.add_argument(
+        "--insee-national",
+        nargs="+",
+        choices=["2015", "2024"],
+        default=[],
+        metavar="GEOGRAPHIE",
+        help="écrit aussi DIR/insee_national/insee_qpv_national_fictif_<géographie>.xlsx, fichier "
+        "national fictif au format de l'INSEE (variables de l'INSEE en capitales, titre, libellés, "
+        "notes, marqueurs « s » / « nd ») : 2015 (codes « QP99… ») et/ou 2024 (codes « QN99…F »)",
+    )
+    p.add_argument(
+        "--evolutions",
+        action="store_true",
+        help="écrit les années A-3, A-2 et A (A-1 manque) d'un même territoire, aux changements connus "
+        "(taux de pauvreté, actions reconduite, arrêtée, nouvelle, géographie 2024 en A)",
+    )
     args = p.parse_args(argv)
     if args.evolutions:
         info = ecrire_evolutions(args.out, args.facteur, args.annee, args.graine)
-        print(f"Années synthétiques {', '.join(map(str, info['annees']))} ({info['absente']} manque) : "
-              f"{args.out.resolve()}")
+        print(
+            f"Années synthétiques {', '.join(map(str, info['annees']))} ({info['absente']} manque) : "
+            f"{args.out.resolve()}"
+        )
         return 0
     info = Generateur(args.facteur, args.annee, args.graine, args.codes, args.insee_national).ecrire(args.out)
-    print(f"Année synthétique {args.annee} (facteur {args.facteur:g}) : {info['qpv']} QPV, {info['quartiers']} "
-          f"quartiers, {info['actions']} actions, {info['communes']} communes, {info['porteurs']} porteurs.")
+    print(
+        f"Année synthétique {args.annee} (facteur {args.facteur:g}) : {info['qpv']} QPV, {info['quartiers']} "
+        f"quartiers, {info['actions']} actions, {info['communes']} communes, {info['porteurs']} porteurs."
+    )
     print(f"  bruts : {info['raw']}\n  référentiels : {info['reference']}\n  paramètres : {info['params']}")
     for f in info["insee_national"]:
         print(f"  fichier national fictif (format INSEE) : {f}")

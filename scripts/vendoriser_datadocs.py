@@ -26,30 +26,39 @@ DESTINATION = RACINE / "src" / "politique_ville" / "templates" / "datadocs" / "v
 
 #: paquet npm -> [(chemin dans le paquet, chemin sous vendor/)] ; licences comprises
 PAQUETS = {
-    "bootstrap@4.3.1": [("dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"),
-                        ("dist/js/bootstrap.min.js", "bootstrap/bootstrap.min.js"),
-                        ("LICENSE", "bootstrap/LICENSE")],
+    "bootstrap@4.3.1": [
+        ("dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"),
+        ("dist/js/bootstrap.min.js", "bootstrap/bootstrap.min.js"),
+        ("LICENSE", "bootstrap/LICENSE"),
+    ],
     "jquery@3.7.1": [("dist/jquery.min.js", "jquery/jquery.min.js"), ("LICENSE.txt", "jquery/LICENSE.txt")],
     "popper.js@1.12.9": [("dist/umd/popper.min.js", "popper/popper.min.js")],  # licence MIT dans l'en-tête
     "bootstrap-table@1.19.1": [
         ("dist/bootstrap-table.min.css", "bootstrap-table/bootstrap-table.min.css"),
         ("dist/bootstrap-table.min.js", "bootstrap-table/bootstrap-table.min.js"),
-        ("dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
-         "bootstrap-table/bootstrap-table-filter-control.min.css"),
-        ("dist/extensions/filter-control/bootstrap-table-filter-control.min.js",
-         "bootstrap-table/bootstrap-table-filter-control.min.js"),
-        ("LICENSE", "bootstrap-table/LICENSE")],
+        (
+            "dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
+            "bootstrap-table/bootstrap-table-filter-control.min.css",
+        ),
+        (
+            "dist/extensions/filter-control/bootstrap-table-filter-control.min.js",
+            "bootstrap-table/bootstrap-table-filter-control.min.js",
+        ),
+        ("LICENSE", "bootstrap-table/LICENSE"),
+    ],
     "bootstrap-datepicker@1.9.0": [
         ("dist/css/bootstrap-datepicker.min.css", "bootstrap-datepicker/bootstrap-datepicker.min.css"),
         ("dist/js/bootstrap-datepicker.min.js", "bootstrap-datepicker/bootstrap-datepicker.min.js"),
-        ("LICENSE", "bootstrap-datepicker/LICENSE")],
+        ("LICENSE", "bootstrap-datepicker/LICENSE"),
+    ],
     "@fortawesome/fontawesome-free@6.6.0": [
         ("css/all.min.css", "fontawesome/css/all.min.css"),
         ("webfonts/fa-solid-900.woff2", "fontawesome/webfonts/fa-solid-900.woff2"),
         ("webfonts/fa-regular-400.woff2", "fontawesome/webfonts/fa-regular-400.woff2"),
         ("webfonts/fa-brands-400.woff2", "fontawesome/webfonts/fa-brands-400.woff2"),
         ("webfonts/fa-v4compatibility.woff2", "fontawesome/webfonts/fa-v4compatibility.woff2"),
-        ("LICENSE.txt", "fontawesome/LICENSE.txt")],
+        ("LICENSE.txt", "fontawesome/LICENSE.txt"),
+    ],
 }
 
 
@@ -62,8 +71,11 @@ def telecharger() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for paquet, fichiers in PAQUETS.items():
-            nom = subprocess.run(["npm", "pack", "--silent", paquet], cwd=tmp, check=True, capture_output=True,
-                                 text=True).stdout.strip().splitlines()[-1]
+            nom = (
+                subprocess.run(["npm", "pack", "--silent", paquet], cwd=tmp, check=True, capture_output=True, text=True)
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             extrait = tmp / nom.removesuffix(".tgz")
             with tarfile.open(tmp / nom) as tar:
                 tar.extractall(extrait, filter="data")
@@ -78,8 +90,11 @@ def telecharger() -> None:
 
 def verifier() -> int:
     lignes = (DESTINATION / "FICHIERS.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    fautifs = [f for _, _, f, h in (ligne.split("\t") for ligne in lignes)
-               if not (DESTINATION / f).is_file() or _empreinte(DESTINATION / f) != h]
+    fautifs = [
+        f
+        for _, _, f, h in (ligne.split("\t") for ligne in lignes)
+        if not (DESTINATION / f).is_file() or _empreinte(DESTINATION / f) != h
+    ]
     print(f"{len(lignes)} fichiers, {len(fautifs)} différent(s) de FICHIERS.tsv" + (f" : {fautifs}" if fautifs else ""))
     return 1 if fautifs else 0
 

@@ -32,13 +32,20 @@ LICENCE = "MIT"
 #: paquet npm -> [(chemin dans le paquet, chemin sous vendor/, empreinte SHA-256 attendue)]
 PAQUETS = {
     "datatables.net": [
-        ("js/dataTables.min.js", "datatables/dataTables.min.js",
-         "2050bcff007823d21472681c2e74b1eaf96893830a92acf9f6bb961a58f5c617"),
-        ("License.txt", "datatables/License.txt",
-         "62b5fdd54371b4f6bd07a60dbc78b38814f49a8028213f540dc2733cad605382")],
+        (
+            "js/dataTables.min.js",
+            "datatables/dataTables.min.js",
+            "2050bcff007823d21472681c2e74b1eaf96893830a92acf9f6bb961a58f5c617",
+        ),
+        ("License.txt", "datatables/License.txt", "62b5fdd54371b4f6bd07a60dbc78b38814f49a8028213f540dc2733cad605382"),
+    ],
     "datatables.net-dt": [
-        ("css/dataTables.dataTables.min.css", "datatables/dataTables.dataTables.min.css",
-         "156624d53bf9385a37f857fbc290361d4104d3536d30930fb86bce5cc0f19387")],
+        (
+            "css/dataTables.dataTables.min.css",
+            "datatables/dataTables.dataTables.min.css",
+            "156624d53bf9385a37f857fbc290361d4104d3536d30930fb86bce5cc0f19387",
+        )
+    ],
 }
 
 ENTETE = "nom\tversion\tsource\tchemin_dans_le_paquet\tfichier\tsha256\tlicence"
@@ -54,8 +61,17 @@ def _extraire() -> dict[str, bytes]:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for paquet, fichiers in PAQUETS.items():
-            nom = subprocess.run(["npm", "pack", "--silent", f"{paquet}@{VERSION}"], cwd=tmp, check=True,
-                                 capture_output=True, text=True).stdout.strip().splitlines()[-1]
+            nom = (
+                subprocess.run(
+                    ["npm", "pack", "--silent", f"{paquet}@{VERSION}"],
+                    cwd=tmp,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             extrait = tmp / nom.removesuffix(".tgz")
             with tarfile.open(tmp / nom) as tar:
                 tar.extractall(extrait, filter="data")
@@ -71,21 +87,38 @@ def _ecrire(contenus: dict[str, bytes]) -> None:
             dst = DESTINATION / cible
             dst.parent.mkdir(parents=True, exist_ok=True)
             dst.write_bytes(contenus[cible])
-            lignes.append("\t".join([paquet, VERSION, f"npm:{paquet}@{VERSION}", dans_paquet, cible,
-                                     _empreinte(contenus[cible]), LICENCE]))
+            lignes.append(
+                "\t".join(
+                    [
+                        paquet,
+                        VERSION,
+                        f"npm:{paquet}@{VERSION}",
+                        dans_paquet,
+                        cible,
+                        _empreinte(contenus[cible]),
+                        LICENCE,
+                    ]
+                )
+            )
     (DESTINATION / "FICHIERS.tsv").write_text("\n".join(lignes) + "\n", encoding="utf-8")
     print(f"{len(lignes) - 1} fichiers écrits dans {DESTINATION}")
 
 
 def telecharger(mettre_a_jour: bool = False) -> int:
     contenus = _extraire()
-    differents = [(cible, _empreinte(contenus[cible])) for fichiers in PAQUETS.values()
-                  for _, cible, attendue in fichiers if _empreinte(contenus[cible]) != attendue]
+    differents = [
+        (cible, _empreinte(contenus[cible]))
+        for fichiers in PAQUETS.values()
+        for _, cible, attendue in fichiers
+        if _empreinte(contenus[cible]) != attendue
+    ]
     if differents and not mettre_a_jour:
         for cible, h in differents:
             print(f"empreinte inattendue pour {cible} : {h}", file=sys.stderr)
-        print("rien n'est écrit (version changée ? relancer avec --mettre-a-jour, puis recopier les empreintes)",
-              file=sys.stderr)
+        print(
+            "rien n'est écrit (version changée ? relancer avec --mettre-a-jour, puis recopier les empreintes)",
+            file=sys.stderr,
+        )
         return 1
     for cible, h in differents:
         print(f"{cible}\t{h}")
@@ -106,16 +139,22 @@ def verifier() -> int:
         if not chemin.is_file() or _empreinte(chemin.read_bytes()) != h or attendues.get(cible) != h:
             fautifs.append(cible)
     manquants = sorted(set(attendues) - {ligne.split("\t")[4] for ligne in lignes[1:]})
-    print(f"{len(lignes) - 1} fichiers, {len(fautifs)} différent(s) des empreintes épinglées"
-          + (f" : {fautifs}" if fautifs else "") + (f" ; absents de FICHIERS.tsv : {manquants}" if manquants else ""))
+    print(
+        f"{len(lignes) - 1} fichiers, {len(fautifs)} différent(s) des empreintes épinglées"
+        + (f" : {fautifs}" if fautifs else "")
+        + (f" ; absents de FICHIERS.tsv : {manquants}" if manquants else "")
+    )
     return 1 if fautifs or manquants else 0
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--verifier", action="store_true", help="vérifie les empreintes au lieu de télécharger")
-    p.add_argument("--mettre-a-jour", action="store_true",
-                   help="écrit les fichiers même si leurs empreintes diffèrent de celles épinglées (et les affiche)")
+    p.add_argument(
+        "--mettre-a-jour",
+        action="store_true",
+        help="écrit les fichiers même si leurs empreintes diffèrent de celles épinglées (et les affiche)",
+    )
     args = p.parse_args(argv)
     if args.verifier:
         return verifier()

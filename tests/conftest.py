@@ -36,8 +36,11 @@ def traitees_memoire(catalogue) -> dict:
 
 
 def empreintes(dossier: Path) -> dict[str, str]:
-    return {p.relative_to(dossier).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(dossier.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(dossier).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(dossier.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="session")
@@ -54,17 +57,33 @@ def rapport(tmp_path_factory):
     cible = prog.index[prog["intitule"] == "Lectures à partager"][0]
     texte = (raw / "programmation.csv").read_text(encoding="utf-8")
     assert texte.count("Lectures à partager,") == 1
-    (raw / "programmation.csv").write_text(texte.replace("Lectures à partager,", f'"{INTITULE_PIEGE}",'),
-                                           encoding="utf-8")
+    (raw / "programmation.csv").write_text(
+        texte.replace("Lectures à partager,", f'"{INTITULE_PIEGE}",'), encoding="utf-8"
+    )
     depot_avant = empreintes(RACINE / "data" / "raw")
     copie_avant = empreintes(raw)
     sortie, traitees = base / "reports" / str(ANNEE), base / "processed" / str(ANNEE)
     messages: list[str] = []
-    index = executer(ANNEE, racine=RACINE, raw_dir=raw, out=sortie, processed_dir=traitees,
-                     sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
-    return {"index": index, "sortie": sortie, "traitees": traitees, "messages": messages, "raw": raw,
-            "depot_avant": depot_avant, "depot_apres": empreintes(RACINE / "data" / "raw"),
-            "copie_avant": copie_avant, "copie_apres": empreintes(raw), "ligne_piegee": int(prog.loc[cible, "ligne_source"])}
+    index = executer(
+        ANNEE,
+        racine=RACINE,
+        raw_dir=raw,
+        out=sortie,
+        processed_dir=traitees,
+        sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+    )
+    return {
+        "index": index,
+        "sortie": sortie,
+        "traitees": traitees,
+        "messages": messages,
+        "raw": raw,
+        "depot_avant": depot_avant,
+        "depot_apres": empreintes(RACINE / "data" / "raw"),
+        "copie_avant": copie_avant,
+        "copie_apres": empreintes(raw),
+        "ligne_piegee": int(prog.loc[cible, "ligne_source"]),
+    }
 
 
 # --------------------------------------------------------------------------------------------- dépôt intact

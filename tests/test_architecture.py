@@ -34,15 +34,32 @@ def test_ruff(racine):
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
 
 
+def test_mise_en_forme_ruff(racine):
+    r = _lancer(BIN / "ruff", "format", "--check", "--no-cache", "src", "scripts", "tests", cwd=racine)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+
+
 def _lignes_de_code(cellule) -> int:
     return sum(1 for ligne in "".join(cellule["source"]).splitlines() if ligne.strip())
 
 
-@pytest.mark.parametrize("nom", ["10_geographie_prioritaire", "20_programmation", "30_contribution_objectifs",
-                                 "40_annexe_grille_priorites", "90_concordance", "fiche_quartier"])
+@pytest.mark.parametrize(
+    "nom",
+    [
+        "10_geographie_prioritaire",
+        "20_programmation",
+        "30_contribution_objectifs",
+        "40_annexe_grille_priorites",
+        "90_concordance",
+        "fiche_quartier",
+    ],
+)
 def test_notebooks_de_chapitre_restent_des_plans(racine, nom):
-    cellules = [c for c in json.loads((racine / "notebooks" / f"{nom}.ipynb").read_text(encoding="utf-8"))["cells"]
-                if c["cell_type"] == "code"]
+    cellules = [
+        c
+        for c in json.loads((racine / "notebooks" / f"{nom}.ipynb").read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code"
+    ]
     total = sum(_lignes_de_code(c) for c in cellules)
     assert total <= LIGNES_MAX_NOTEBOOK, f"{nom} : {total} lignes de code (au plus {LIGNES_MAX_NOTEBOOK})"
     longues = {i: _lignes_de_code(c) for i, c in enumerate(cellules) if _lignes_de_code(c) > LIGNES_MAX_CELLULE}

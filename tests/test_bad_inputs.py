@@ -36,9 +36,13 @@ MONTANTS = ["droit_commun", "credits_specifiques", "cget"]
 
 # --------------------------------------------------------------------------------------------- outils
 
+
 def _empreintes(dossier: Path) -> dict[str, str]:
-    return {p.relative_to(dossier).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(dossier.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(dossier).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(dossier.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _sha(chemin: Path) -> str:
@@ -135,6 +139,7 @@ def _meme_resultat(sorties, reference):
 
 # --------------------------------------------------------------------------------------------- variantes acceptées
 
+
 def test_separateur_point_virgule(tmp_path, raw, refs, reference):
     chemin = _ecrire_csv(tmp_path / "programmation.csv", _rangees(raw, "programmation"), sep=";")
     assert chemin.read_text(encoding="utf-8").splitlines()[0].startswith("id_action;intitule;porteur;")
@@ -191,6 +196,7 @@ def test_xlsx_meme_resultat(tmp_path, raw, refs, reference, racine):
     chemin = dossier / "programmation.xlsx"
     pd.DataFrame(rangees[1:], columns=rangees[0], dtype="object").to_excel(chemin, index=False, engine="openpyxl")
     import openpyxl
+
     feuille = openpyxl.load_workbook(chemin).active
     assert all(c.data_type == "s" for ligne in feuille.iter_rows(min_row=2) for c in ligne if c.value is not None)
     # le catalogue trouve le .xlsx quand il n'y a pas de .csv
@@ -205,8 +211,12 @@ def test_xlsx_meme_resultat(tmp_path, raw, refs, reference, racine):
 
 
 def test_colonne_inconnue_gardee_et_signalee(tmp_path, raw, refs, reference):
-    rangees = [r + [v] for r, v in zip(_rangees(raw, "programmation"),
-                                       ["remarque_saisie"] + [f"saisie n°{i}" for i in range(1, N_ACTIONS + 1)])]
+    rangees = [
+        r + [v]
+        for r, v in zip(
+            _rangees(raw, "programmation"), ["remarque_saisie"] + [f"saisie n°{i}" for i in range(1, N_ACTIONS + 1)]
+        )
+    ]
     chemin = _ecrire_csv(tmp_path / "programmation.csv", rangees)
     journal = Journal()
     sorties = _nettoyer_programmation(chemin, raw, refs, journal)
@@ -251,10 +261,11 @@ def test_retour_a_la_ligne_puis_erreur_nomme_la_vraie_ligne(tmp_path, raw, refs)
 
 # --------------------------------------------------------------------------------------------- erreurs de structure
 
+
 def test_colonne_obligatoire_absente(tmp_path, raw, refs):
     rangees = _rangees(raw, "programmation")
     i = rangees[0].index("pilier")
-    chemin = _ecrire_csv(tmp_path / "programmation.csv", [r[:i] + r[i + 1:] for r in rangees])
+    chemin = _ecrire_csv(tmp_path / "programmation.csv", [r[:i] + r[i + 1 :] for r in rangees])
     e = _seule_erreur(_echec(_nettoyer_programmation, chemin, raw, refs))
     _verifier_lieu(e, "programmation.csv", 1, "pilier")
     assert "colonne obligatoire absente" in str(e)
@@ -271,8 +282,11 @@ def test_fichier_vide_zero_octet(tmp_path):
     assert chemin.read_bytes() == b""
 
 
-@pytest.mark.parametrize("octets", [b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n", b"\n\n  \n"],
-                         ids=["bom-seul", "bom-et-fin-de-ligne", "lignes-blanches"])
+@pytest.mark.parametrize(
+    "octets",
+    [b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n", b"\n\n  \n"],
+    ids=["bom-seul", "bom-et-fin-de-ligne", "lignes-blanches"],
+)
 def test_fichier_vide_avec_bom_ou_blancs(tmp_path, octets):
     # un fichier vide enregistré « UTF-8 avec BOM » par un tableur ou un éditeur est toujours un fichier vide
     chemin = tmp_path / "programmation.csv"
@@ -319,7 +333,7 @@ def test_fichier_coupe_en_milieu_de_ligne(tmp_path, raw):
 def test_fichier_coupe_dans_un_champ_entre_guillemets(tmp_path, raw, fin):
     lignes = _texte_programmation(raw).split("\n")
     debut_source = lignes[49].index(',"3.') + 1  # la colonne « source », entre guillemets
-    coupe = "\n".join(lignes[:49]) + "\n" + lignes[49][:debut_source + 20] + fin
+    coupe = "\n".join(lignes[:49]) + "\n" + lignes[49][: debut_source + 20] + fin
     chemin = tmp_path / "programmation.csv"
     chemin.write_text(coupe, encoding="utf-8")
     e = _echec(lire_table, chemin)
@@ -344,6 +358,7 @@ def test_fichier_tout_entre_guillemets_coupe(tmp_path, raw):
 
 # --------------------------------------------------------------------------------------------- erreurs de contenu
 
+
 def test_montant_negatif(tmp_path, raw, refs):
     rangees = _rangees(raw, "programmation")
     assert rangees[10][0] == "PV2019-010"
@@ -354,8 +369,9 @@ def test_montant_negatif(tmp_path, raw, refs):
 
 
 def test_texte_dans_un_montant(tmp_path, raw, refs):
-    chemin = _ecrire_csv(tmp_path / "programmation.csv",
-                         _modifier(_rangees(raw, "programmation"), 40, "cget", "douze euros"))
+    chemin = _ecrire_csv(
+        tmp_path / "programmation.csv", _modifier(_rangees(raw, "programmation"), 40, "cget", "douze euros")
+    )
     e = _seule_erreur(_echec(_nettoyer_programmation, chemin, raw, refs))
     _verifier_lieu(e, "programmation.csv", 40, "cget")
     assert "« douze euros » n'est pas un nombre lisible" in str(e) and "montant en euros" in str(e)
@@ -375,8 +391,10 @@ def test_commune_inconnue(tmp_path, raw, refs):
     rangees = _modifier(rangees, 90, "communes", "Béthune, Springfield")
     chemin = _ecrire_csv(tmp_path / "programmation.csv", rangees)
     exc = _echec(_nettoyer_programmation, chemin, raw, refs)
-    assert [(e.fichier, e.ligne, e.colonne) for e in exc.erreurs] == [("programmation.csv", 77, "communes"),
-                                                                      ("programmation.csv", 90, "communes")]
+    assert [(e.fichier, e.ligne, e.colonne) for e in exc.erreurs] == [
+        ("programmation.csv", 77, "communes"),
+        ("programmation.csv", 90, "communes"),
+    ]
     for e in exc.erreurs:
         assert "commune inconnue « Springfield »" in str(e) and "Béthune" not in str(e)
     message = str(exc)
@@ -386,8 +404,10 @@ def test_commune_inconnue(tmp_path, raw, refs):
 
 
 def _bruts_insee(raw: Path, **remplacements: Path) -> dict[str, pd.DataFrame]:
-    return {t: lire_table(remplacements.get(t, raw / f"{t}.csv"))
-            for t in ("insee_qpv", "insee_references", "insee_provenance")}
+    return {
+        t: lire_table(remplacements.get(t, raw / f"{t}.csv"))
+        for t in ("insee_qpv", "insee_references", "insee_provenance")
+    }
 
 
 def test_insee_reel_se_nettoie(raw, refs):
@@ -407,13 +427,25 @@ def test_code_qpv_mal_forme(tmp_path, raw, refs):
     assert _sha(chemin) == avant
 
 
-@pytest.mark.parametrize("code, valide", [
-    ("QP062012", True), ("LOC-QP03", True), ("LOC-QC05", True), ("LOC-QP0001", True), ("LOC-QP9999", True),
-    ("LOC-QP1", False), ("LOC-QP12345", False), ("LOC-QX01", False), ("loc-qp01", False), ("QP62012", False),
-])
+@pytest.mark.parametrize(
+    "code, valide",
+    [
+        ("QP062012", True),
+        ("LOC-QP03", True),
+        ("LOC-QC05", True),
+        ("LOC-QP0001", True),
+        ("LOC-QP9999", True),
+        ("LOC-QP1", False),
+        ("LOC-QP12345", False),
+        ("LOC-QX01", False),
+        ("loc-qp01", False),
+        ("QP62012", False),
+    ],
+)
 def test_codes_de_quartier_insee_ou_locaux_jusqu_a_9999(code, valide):
     """Un territoire sans codes INSEE numérote ses quartiers localement, jusqu'à 9 999 (taille nationale : 1 600)."""
     from politique_ville.schemas import MOTIF_CODE_QP
+
     assert bool(re.fullmatch(MOTIF_CODE_QP, code)) is valide
 
 
@@ -431,14 +463,16 @@ def test_provenance_vers_un_qpv_inconnu(tmp_path, raw, refs):
 
 # --------------------------------------------------------------------------------------------- pipeline complet
 
+
 @pytest.mark.pipeline
 def test_pipeline_echoue_proprement_et_garde_les_sorties_precedentes(tmp_path, racine, raw):
     from politique_ville.runner import EchecExecution, executer
 
     brut = tmp_path / "raw" / str(ANNEE)
     shutil.copytree(raw, brut)
-    _ecrire_csv(brut / "programmation.csv", _modifier(_rangees(raw, "programmation"), 11, "credits_specifiques",
-                                                        "-1 200 €"))
+    _ecrire_csv(
+        brut / "programmation.csv", _modifier(_rangees(raw, "programmation"), 11, "credits_specifiques", "-1 200 €")
+    )
     sortie = tmp_path / "reports" / str(ANNEE)
     sortie.mkdir(parents=True)
     (sortie / "index.html").write_text("<p>rapport précédent</p>", encoding="utf-8")
@@ -450,14 +484,22 @@ def test_pipeline_echoue_proprement_et_garde_les_sorties_precedentes(tmp_path, r
 
     messages = []
     with pytest.raises(EchecExecution) as exc:
-        executer(ANNEE, racine=racine, raw_dir=brut, out=sortie, processed_dir=traitees,
-                 sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+        executer(
+            ANNEE,
+            racine=racine,
+            raw_dir=brut,
+            out=sortie,
+            processed_dir=traitees,
+            sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+        )
     message = str(exc.value)
     assert "Échec de l'étape « 01_nettoyage_financements »" in message
     # la programmation est lue à travers sa correspondance déclarée (params/2019.yaml), qui refuse le montant la
     # première, en nommant le fichier, la ligne et la colonne
-    assert ("fichier « programmation.csv », ligne 11, colonne « credits_specifiques » : montant négatif (-1 200 €)"
-            in message)
+    assert (
+        "fichier « programmation.csv », ligne 11, colonne « credits_specifiques » : montant négatif (-1 200 €)"
+        in message
+    )
     assert "n'ont pas été modifiés" in message
     assert "Traceback" not in message
 

@@ -23,9 +23,19 @@ FIXTURE = RACINE / "tests" / "fixtures" / "territoire_etranger"
 
 def _prog(lignes):
     """lignes : (id, qpv, cs, dc, provenance)."""
-    return pd.DataFrame([{"id_action": i, "qpv": q, "credits_specifiques": cs, "droit_commun": dc,
-                          "provenance_credits_specifiques": p, "provenance_droit_commun": p}
-                         for i, q, cs, dc, p in lignes])
+    return pd.DataFrame(
+        [
+            {
+                "id_action": i,
+                "qpv": q,
+                "credits_specifiques": cs,
+                "droit_commun": dc,
+                "provenance_credits_specifiques": p,
+                "provenance_droit_commun": p,
+            }
+            for i, q, cs, dc, p in lignes
+        ]
+    )
 
 
 def _pc(lignes):
@@ -33,22 +43,50 @@ def _pc(lignes):
     return pd.DataFrame([{"id_action": i, "commune": c, "perimetre": p} for i, c, p in lignes])
 
 
-QPV = pd.DataFrame({"code_qp": ["QA", "QB", "QC", "QX"], "nom_qp": ["Alpha", "Bêta", "Gamma", "Veille"],
-                    "nom_commune": ["Ville-A", "Ville-B", "Ville-B", "Ville-A"],
-                    "type_quartier": ["QPV", "QPV", "QPV", "quartier de veille"],
-                    "pop_mun": [2000, 1000, 0, None], "abcde": [400, 100, 50, None],
-                    "tp60": [40.0, 30.0, 50.0, None], "tx_tot_empl": [45.0, 55.0, 40.0, None]})
-QPV_COMMUNES = pd.DataFrame({"code_qp": ["QA", "QB", "QC", "QX"], "commune": ["Ville-A", "Ville-B", "Ville-B", "Ville-A"],
-                             "perimetre": [False] * 4})
+QPV = pd.DataFrame(
+    {
+        "code_qp": ["QA", "QB", "QC", "QX"],
+        "nom_qp": ["Alpha", "Bêta", "Gamma", "Veille"],
+        "nom_commune": ["Ville-A", "Ville-B", "Ville-B", "Ville-A"],
+        "type_quartier": ["QPV", "QPV", "QPV", "quartier de veille"],
+        "pop_mun": [2000, 1000, 0, None],
+        "abcde": [400, 100, 50, None],
+        "tp60": [40.0, 30.0, 50.0, None],
+        "tx_tot_empl": [45.0, 55.0, 40.0, None],
+    }
+)
+QPV_COMMUNES = pd.DataFrame(
+    {
+        "code_qp": ["QA", "QB", "QC", "QX"],
+        "commune": ["Ville-A", "Ville-B", "Ville-B", "Ville-A"],
+        "perimetre": [False] * 4,
+    }
+)
 
 
 @pytest.fixture
 def avec_quartiers():
-    prog = _prog([("a1", "QA", 1000.0, 3000.0, "publié"), ("a2", "Alpha", 500.0, None, "publié"),
-                  ("a3", "QB", 2000.0, 2000.0, "publié"), ("a4", "QA, QB", 700.0, 300.0, "publié"),
-                  ("a5", "", 900.0, 100.0, "publié"), ("a6", "", 400.0, None, "publié")])
-    pc = _pc([("a1", "Ville-A", False), ("a2", "Ville-A", False), ("a3", "Ville-B", False), ("a4", "Ville-A", False),
-              ("a4", "Ville-B", False), ("a5", "Intercommunal", True), ("a6", "Ville-A", False)])
+    prog = _prog(
+        [
+            ("a1", "QA", 1000.0, 3000.0, "publié"),
+            ("a2", "Alpha", 500.0, None, "publié"),
+            ("a3", "QB", 2000.0, 2000.0, "publié"),
+            ("a4", "QA, QB", 700.0, 300.0, "publié"),
+            ("a5", "", 900.0, 100.0, "publié"),
+            ("a6", "", 400.0, None, "publié"),
+        ]
+    )
+    pc = _pc(
+        [
+            ("a1", "Ville-A", False),
+            ("a2", "Ville-A", False),
+            ("a3", "Ville-B", False),
+            ("a4", "Ville-A", False),
+            ("a4", "Ville-B", False),
+            ("a5", "Intercommunal", True),
+            ("a6", "Ville-A", False),
+        ]
+    )
     return prog, pc
 
 
@@ -58,7 +96,10 @@ def test_rattachement_quand_la_programmation_nomme_les_quartiers(avec_quartiers)
     assert r.loc["a1", "rattachement"] == cb.QUARTIER and r.loc["a1", "code_qp"] == "QA"
     assert r.loc["a2", "code_qp"] == "QA"  # quartier nommé par son nom
     assert (r.loc["a4", "rattachement"], r.loc["a4", "code_qp"], r.loc["a4", "quartiers"]) == (
-        cb.PLUSIEURS_QUARTIERS, "", "QA, QB")
+        cb.PLUSIEURS_QUARTIERS,
+        "",
+        "QA, QB",
+    )
     assert r.loc["a5", "rattachement"] == cb.INTERCOMMUNAL
     # Ville-A n'a qu'un QPV, mais la programmation nomme les quartiers : une action de la commune reste à part
     assert (r.loc["a6", "rattachement"], r.loc["a6", "code_qp"]) == (cb.COMMUNE_ENTIERE, "")
@@ -108,7 +149,8 @@ def test_sans_taux_de_pauvrete_le_besoin_est_le_taux_d_emploi_le_plus_faible(ave
 def test_rattachement_par_la_commune_quand_aucun_quartier_n_est_nomme():
     # programmation du rapport 2019 : actions situées par commune seulement, montants reconstruits
     prog = _prog([("b1", None, 100.0, 50.0, "reconstruit"), ("b2", None, 300.0, None, "reconstruit")]).drop(
-        columns="qpv")
+        columns="qpv"
+    )
     pc = _pc([("b1", "Ville-A", False), ("b2", "Ville-B", False)])
     r = cb.rattachement_actions(prog, pc, QPV, QPV_COMMUNES).set_index("id_action")
     # Ville-A : un seul QPV (QA ; le quartier de veille QX ne compte pas) ; Ville-B : deux QPV
@@ -117,7 +159,9 @@ def test_rattachement_par_la_commune_quand_aucun_quartier_n_est_nomme():
     b, a, bilan = cb.vue_besoins_moyens(prog, pc, QPV, QPV_COMMUNES)
     qa = b.set_index("code_qp").loc["QA"]
     assert qa["financement_total"] == 150.0 and qa["provenance_total"] == "reconstruit"
-    assert b.set_index("code_qp").loc["QB", "provenance_total"] == "publié"  # rien de rattaché : 0 € sans reconstruction
+    assert (
+        b.set_index("code_qp").loc["QB", "provenance_total"] == "publié"
+    )  # rien de rattaché : 0 € sans reconstruction
     assert bilan["rattachement_par_commune"] and bilan["provenance_total"] == "reconstruit"
     assert "commune (seul QPV)" in nb.regle(bilan)
     # forcé : pas de rattachement par la commune
@@ -127,12 +171,27 @@ def test_rattachement_par_la_commune_quand_aucun_quartier_n_est_nomme():
 
 # --------------------------------------------------------------------------------------------- phrases
 
+
 def _ligne(**autres):
-    base = {"code_qp": "QA", "nom_qp": "Alpha", "actions": 2, "rattachement": cb.QUARTIER,
-            "credits_specifiques": 1500.0, "financement_total": 4500.0, "cs_par_habitant": 0.75,
-            "total_par_habitant": 2.25, "cs_par_demandeur": 3.75, "total_par_demandeur": 11.25,
-            "actions_pour_1000": 1.0, "provenance_cs": "publié", "provenance_total": "publié",
-            "rang_total_par_habitant": 2, "rang_besoin": 1, "tp60": 40.0, "tx_tot_empl": 45.0}
+    base = {
+        "code_qp": "QA",
+        "nom_qp": "Alpha",
+        "actions": 2,
+        "rattachement": cb.QUARTIER,
+        "credits_specifiques": 1500.0,
+        "financement_total": 4500.0,
+        "cs_par_habitant": 0.75,
+        "total_par_habitant": 2.25,
+        "cs_par_demandeur": 3.75,
+        "total_par_demandeur": 11.25,
+        "actions_pour_1000": 1.0,
+        "provenance_cs": "publié",
+        "provenance_total": "publié",
+        "rang_total_par_habitant": 2,
+        "rang_besoin": 1,
+        "tp60": 40.0,
+        "tx_tot_empl": 45.0,
+    }
     return {**base, **autres}
 
 
@@ -149,8 +208,9 @@ def test_phrase_fiche_valeurs_rang_et_accords():
 
 
 def test_phrase_fiche_reconstruit_par_commune_sans_action_et_hors_qpv():
-    t = nb.phrase_fiche(_ligne(provenance_total="reconstruit", provenance_cs="reconstruit",
-                               rattachement=cb.COMMUNE_SEUL_QPV), 3, 2019)
+    t = nb.phrase_fiche(
+        _ligne(provenance_total="reconstruit", provenance_cs="reconstruit", rattachement=cb.COMMUNE_SEUL_QPV), 3, 2019
+    )
     assert "4\u202f500\u00a0€\\*" in t and "2,25\u00a0€\\* par habitant" in t
     assert "par sa commune, dont il est le seul QPV" in t
     assert nb.legende(t).startswith("\\* valeur reconstruite")
@@ -171,15 +231,19 @@ def test_commentaire_le_plus_pauvre_premier_ou_non(avec_quartiers):
     assert "va de 4,00\u00a0€ (Bêta) à 0,00\u00a0€ (Gamma)." in t
     # Alpha le plus pauvre, doté mais pas en tête ; deux quartiers sans action
     sans_a3 = prog[prog["id_action"] != "a3"]
-    b3, _, bilan3 = cb.vue_besoins_moyens(sans_a3, pc, QPV.assign(pop_mun=[2000, 1000, 500, None],
-                                                                    tp60=[60.0, 30.0, 50.0, None]), QPV_COMMUNES)
+    b3, _, bilan3 = cb.vue_besoins_moyens(
+        sans_a3, pc, QPV.assign(pop_mun=[2000, 1000, 500, None], tp60=[60.0, 30.0, 50.0, None]), QPV_COMMUNES
+    )
     t3 = nb.commentaire(b3, bilan3, 2032, "tp60")
     assert "va de 2,25\u00a0€ (Alpha) à 0 € pour 2 quartiers sans action rattachée." in t3
     assert "Alpha (60,0\u00a0%) : il est aussi le premier" in t3
-    b4, _, bilan4 = cb.vue_besoins_moyens(prog, pc, QPV.assign(pop_mun=[2000, 1000, 500, None],
-                                                                tp60=[45.0, 30.0, 20.0, None]), QPV_COMMUNES)
-    assert "Alpha (45,0\u00a0%) : il n'est que 2e sur 3 pour le financement par habitant (2,25\u00a0€)" in \
-        nb.commentaire(b4, bilan4, 2032, "tp60")
+    b4, _, bilan4 = cb.vue_besoins_moyens(
+        prog, pc, QPV.assign(pop_mun=[2000, 1000, 500, None], tp60=[45.0, 30.0, 20.0, None]), QPV_COMMUNES
+    )
+    assert (
+        "Alpha (45,0\u00a0%) : il n'est que 2e sur 3 pour le financement par habitant (2,25\u00a0€)"
+        in nb.commentaire(b4, bilan4, 2032, "tp60")
+    )
     # le plus pauvre devient Bêta : premier aussi pour le financement
     b2, _, bilan2 = cb.vue_besoins_moyens(prog, pc, QPV.assign(tp60=[40.0, 60.0, 50.0, None]), QPV_COMMUNES)
     assert "Bêta (60,0\u00a0%) : il est aussi le premier" in nb.commentaire(b2, bilan2, 2032, "tp60")
@@ -202,26 +266,33 @@ def test_vues_et_figure(avec_quartiers):
     mele = b.assign(provenance_total=["reconstruit", "publié", "publié"])
     assert list(pb.vue_besoins(mele)["df"][pb.COL_PROVENANCE]) == ["reconstruit", "publié", "publié"]
     from politique_ville.figures import besoins as fb
+
     fig = fb.nuage_besoins_moyens(reconstruit, "tp60", 2032, "essai")
     textes = [t.get_text() for t in fig.axes[0].texts]
     assert textes == ["Bêta*", "Alpha*"]  # Gamma : population nulle, pas de point
     assert fb.nuage_besoins_moyens(b.assign(tp60=float("nan")), "tp60", 2032, "essai") is None
     import matplotlib.pyplot as plt
+
     plt.close("all")
 
 
 # --------------------------------------------------------------------------------------------- paramètres, branchement
 
+
 def test_parametres_correspondance_et_scdl(tmp_path):
     from politique_ville.parametres import charger_parametres
 
     f = tmp_path / "2032.yaml"
-    f.write_text("annee: 2032\nterritoire: X\ncorrespondance_programmation: c.yaml\n"
-                 "scdl:\n  - fichier: s.csv\n    financeur: agglomeration\n", encoding="utf-8")
+    f.write_text(
+        "annee: 2032\nterritoire: X\ncorrespondance_programmation: c.yaml\n"
+        "scdl:\n  - fichier: s.csv\n    financeur: agglomeration\n",
+        encoding="utf-8",
+    )
     p = charger_parametres(tmp_path, 2032, f)
     assert p["scdl"][0]["financeur"] == "agglomeration"
-    f.write_text("annee: 2032\nterritoire: X\nscdl:\n  - fichier: s.csv\n    financeurr: agglomeration\n",
-                 encoding="utf-8")
+    f.write_text(
+        "annee: 2032\nterritoire: X\nscdl:\n  - fichier: s.csv\n    financeurr: agglomeration\n", encoding="utf-8"
+    )
     with pytest.raises(EchecExecution) as exc:
         charger_parametres(tmp_path, 2032, f)
     assert "clé inconnue « financeurr » (vouliez-vous dire « financeur » ?)" in str(exc.value)
@@ -240,8 +311,11 @@ def test_tables_fournies_et_fichiers_suivent_la_correspondance(tmp_path):
     assert {"programmation", "financements_programmation", "feuille_de_route"} <= tables_fournies(cat, params)
     assert "programmation" not in tables_fournies(cat, {})
     fichiers = fichiers_du_territoire(cat, params)
-    assert set(fichiers) == {"correspondance:programmation_2032.yaml", "correspondance:programmation_export.csv",
-                             "scdl:subventions_agglomeration_scdl.csv"}
+    assert set(fichiers) == {
+        "correspondance:programmation_2032.yaml",
+        "correspondance:programmation_export.csv",
+        "scdl:subventions_agglomeration_scdl.csv",
+    }
     # export absent : la programmation n'est pas fournie (les chapitres qui l'exigent seront « ignorés »)
     (raw / "programmation_export.csv").unlink()
     assert "programmation" not in tables_fournies(cat, params)
@@ -260,23 +334,28 @@ def test_bruts_du_territoire_et_verification_scdl(tmp_path):
     refs = Referentiels.charger(cat)
     bruts, r = bruts_du_territoire(cat, params, refs)
     assert r is not None and len(bruts["programmation"]) == 10 and "feuille_de_route" in bruts
-    assert "10 actions" in resume_correspondance(r) and "1 total de financeur de l'export diffère" in \
-        resume_correspondance(r)
+    assert "10 actions" in resume_correspondance(
+        r
+    ) and "1 total de financeur de l'export diffère" in resume_correspondance(r)
     sans, aucun = bruts_du_territoire(cat, {}, refs)
     assert aucun is None and "programmation" not in sans
     prog = nettoyer_financements(bruts, refs, Journal())["programmation"]
     (v,) = verifications_du_territoire(cat, params, prog)
-    assert v["comptes"] == {"concorde": 1, "diffère": 1, "absent de la programmation": 1,
-                            "absent du fichier SCDL": 1}
+    assert v["comptes"] == {"concorde": 1, "diffère": 1, "absent de la programmation": 1, "absent du fichier SCDL": 1}
     assert list(tableau_des_comptes(v["comptes"])["porteurs"]) == [1, 1, 1, 1, 4]
     assert len(v["differences"]) == 3 and set(v["differences"]["statut"]) == {
-        "diffère", "absent de la programmation", "absent du fichier SCDL"}
-    assert ("4 porteurs comparés ; 1 concorde, 1 diffère, 1 est absent de la programmation et 1 est absent du "
-            "fichier SCDL") in phrase_verification(v)
-    v2 = {**v, "comptes": {"concorde": 2, "diffère": 0, "absent de la programmation": 0,
-                            "absent du fichier SCDL": 3}}
-    assert "5 porteurs comparés ; 2 concordent, 0 diffère, 0 est absent de la programmation et 3 sont absents" in \
-        phrase_verification(v2)
+        "diffère",
+        "absent de la programmation",
+        "absent du fichier SCDL",
+    }
+    assert (
+        "4 porteurs comparés ; 1 concorde, 1 diffère, 1 est absent de la programmation et 1 est absent du fichier SCDL"
+    ) in phrase_verification(v)
+    v2 = {**v, "comptes": {"concorde": 2, "diffère": 0, "absent de la programmation": 0, "absent du fichier SCDL": 3}}
+    assert (
+        "5 porteurs comparés ; 2 concordent, 0 diffère, 0 est absent de la programmation et 3 sont absents"
+        in phrase_verification(v2)
+    )
     assert verifications_du_territoire(cat, params, None) == []
     # attribuant déclaré différent : erreur en français qui nomme les deux
     autre = {**params, "scdl": [{**params["scdl"][0], "attribuant_siret": "99900001100018"}]}

@@ -6,7 +6,7 @@ import pytest
 from politique_ville.catalog import COLONNE_LIGNE, ecrire_atomique, lire_table
 from politique_ville.errors import ErreurDonnees
 
-CONTENU = "id,intitule,montant\n1,Lectures à partager,\"12 345 €\"\n2,Nœux-les-Mines,53.387 €\n"
+CONTENU = 'id,intitule,montant\n1,Lectures à partager,"12 345 €"\n2,Nœux-les-Mines,53.387 €\n'
 
 
 def _ecrire(tmp_path, nom, octets):
@@ -42,8 +42,9 @@ def test_champ_entre_guillemets_avec_retour_a_la_ligne(tmp_path):
 
 def test_xlsx(tmp_path):
     p = tmp_path / "t.xlsx"
-    pd.DataFrame({"id": [1, 2], "intitule": ["Lectures à partager", "Nœux-les-Mines"],
-                  "montant": ["12 345 €", "53.387 €"]}).to_excel(p, index=False)
+    pd.DataFrame(
+        {"id": [1, 2], "intitule": ["Lectures à partager", "Nœux-les-Mines"], "montant": ["12 345 €", "53.387 €"]}
+    ).to_excel(p, index=False)
     df = lire_table(p)
     _attendu(df.assign(id=df["id"]))
 

@@ -60,6 +60,7 @@ def conf_piliers(prog, fdr, chiffres, ecarts):
 
 # --------------------------------------------------------------------------------------------- golden
 
+
 @pytest.mark.parametrize("niveau", ["thematique", "pilier"])
 def test_chaque_chiffre_publie_des_tableaux_est_confronte(niveau, chiffres, conf_themes, conf_piliers):
     conf = conf_themes if niveau == "thematique" else conf_piliers
@@ -150,8 +151,9 @@ def test_comparaison_ensemble(prog, fdr, chiffres):
 
 
 def test_tableau_avec_publies_signale_les_porteurs(prog, fdr, chiffres, ecarts):
-    tab = ctb.tableau_avec_publies(ctb.synthese_thematiques(prog, fdr, "cohesion_sociale"), chiffres, ecarts,
-                                   "thematique").set_index("thematique")
+    tab = ctb.tableau_avec_publies(
+        ctb.synthese_thematiques(prog, fdr, "cohesion_sociale"), chiffres, ecarts, "thematique"
+    ).set_index("thematique")
     publies = chiffres.set_index("id")["valeur"].astype(float)
     assert tab.loc["Education", "porteurs_publie"] == publies["ch3_education_porteurs"]
     assert tab.loc["Education", "concordance"].startswith("écart documenté")
@@ -169,17 +171,22 @@ def test_pre_financement_publie(prog, chiffres):
 
 # --------------------------------------------------------------------------------------------- ratios (exemple)
 
+
 def test_ratios_sur_un_exemple():
-    df = pd.DataFrame({"projets": [4, 2, 3, 0, 5],
-                       "droit_commun": [100.0, 0.0, math.nan, 50.0, 30.0],
-                       "credits_specifiques": [200.0, 50.0, 30.0, 0.0, math.nan]})
+    df = pd.DataFrame(
+        {
+            "projets": [4, 2, 3, 0, 5],
+            "droit_commun": [100.0, 0.0, math.nan, 50.0, 30.0],
+            "credits_specifiques": [200.0, 50.0, 30.0, 0.0, math.nan],
+        }
+    )
     r = ctb.ajouter_ratios(df)
     assert r["effet_levier"].tolist()[:2] == [0.5, 0.0]
-    assert r["effet_levier"].iloc[2:].isna().all()        # droit commun manquant ; crédits nuls ; crédits manquants
-    assert r["moyenne_projet"].iloc[0] == 75.0            # (100 + 200) / 4
+    assert r["effet_levier"].iloc[2:].isna().all()  # droit commun manquant ; crédits nuls ; crédits manquants
+    assert r["moyenne_projet"].iloc[0] == 75.0  # (100 + 200) / 4
     assert r["moyenne_projet"].iloc[1] == 25.0
-    assert math.isnan(r["moyenne_projet"].iloc[2])        # montant manquant : moyenne manquante, pas 10
-    assert math.isnan(r["moyenne_projet"].iloc[3])        # aucun projet : pas de division par zéro
+    assert math.isnan(r["moyenne_projet"].iloc[2])  # montant manquant : moyenne manquante, pas 10
+    assert math.isnan(r["moyenne_projet"].iloc[3])  # aucun projet : pas de division par zéro
     assert r["moyenne_credits_specifiques"].iloc[2] == 10.0
     assert r["part_droit_commun"].iloc[0] == pytest.approx(100 / 3)
     assert r["part_droit_commun"].iloc[3] == 100.0
@@ -187,45 +194,49 @@ def test_ratios_sur_un_exemple():
 
 
 def _prog_exemple():
-    return pd.DataFrame({
-        "id_action": ["A1", "A2", "A3", "A4", "A5"],
-        "intitule": ["Un", "Deux", "Trois", "Quatre", "Cinq"],
-        "porteur_canonique": ["P1", "P1", None, "P2", "P3"],
-        "communes": ["X", "Y", "X", "Z", "Intercommunal"],
-        "pilier_code": ["a", "a", "a", "b", "hors"],
-        "pilier": ["Pilier A", "Pilier A", "Pilier A", "Pilier B", "Hors"],
-        "thematique_code": ["t1", "t1", "t2", "t3", "h"],
-        "thematique": ["T1", "T1", "T2", "T3", "H"],
-        "priorite": pd.array([1, 1, 1, 2, None], dtype="Int64"),
-        "sous_priorite": ["1.1", "1.2", "", "2.9", ""],
-        "droit_commun": [10.0, 5.0, math.nan, math.nan, math.nan],
-        "credits_specifiques": [1.0, 2.0, 3.0, math.nan, math.nan],
-        "cget": [1.0, 1.0, 1.0, 1.0, 1.0],
-        "provenance_droit_commun": ["reconstruit", "reconstruit", "non publié", "non publié", "non publié"],
-        "provenance_credits_specifiques": ["reconstruit", "publié", "publié", "non publié", "non publié"],
-        "source": ["", "sous-priorité inférée", "", "", "ligne reconstruite"],
-    })
+    return pd.DataFrame(
+        {
+            "id_action": ["A1", "A2", "A3", "A4", "A5"],
+            "intitule": ["Un", "Deux", "Trois", "Quatre", "Cinq"],
+            "porteur_canonique": ["P1", "P1", None, "P2", "P3"],
+            "communes": ["X", "Y", "X", "Z", "Intercommunal"],
+            "pilier_code": ["a", "a", "a", "b", "hors"],
+            "pilier": ["Pilier A", "Pilier A", "Pilier A", "Pilier B", "Hors"],
+            "thematique_code": ["t1", "t1", "t2", "t3", "h"],
+            "thematique": ["T1", "T1", "T2", "T3", "H"],
+            "priorite": pd.array([1, 1, 1, 2, None], dtype="Int64"),
+            "sous_priorite": ["1.1", "1.2", "", "2.9", ""],
+            "droit_commun": [10.0, 5.0, math.nan, math.nan, math.nan],
+            "credits_specifiques": [1.0, 2.0, 3.0, math.nan, math.nan],
+            "cget": [1.0, 1.0, 1.0, 1.0, 1.0],
+            "provenance_droit_commun": ["reconstruit", "reconstruit", "non publié", "non publié", "non publié"],
+            "provenance_credits_specifiques": ["reconstruit", "publié", "publié", "non publié", "non publié"],
+            "source": ["", "sous-priorité inférée", "", "", "ligne reconstruite"],
+        }
+    )
 
 
 def _fdr_exemple():
-    return pd.DataFrame({
-        "priorite": pd.array([1, 1, 1, 2, 2], dtype="Int64"),
-        "sous_priorite": [None, "1.1", "1.2", None, "2.1"],
-        "libelle": ["Priorité un", "Sous un un :", "Sous un deux", "Priorité deux", "Sous deux un"],
-        "pilier": ["Pilier A", "Pilier A", "Pilier A", "Pilier B", "Pilier B"],
-        "pilier_code": ["a", "a", "a", "b", "b"],
-    })
+    return pd.DataFrame(
+        {
+            "priorite": pd.array([1, 1, 1, 2, 2], dtype="Int64"),
+            "sous_priorite": [None, "1.1", "1.2", None, "2.1"],
+            "libelle": ["Priorité un", "Sous un un :", "Sous un deux", "Priorité deux", "Sous deux un"],
+            "pilier": ["Pilier A", "Pilier A", "Pilier A", "Pilier B", "Pilier B"],
+            "pilier_code": ["a", "a", "a", "b", "b"],
+        }
+    )
 
 
 def test_indicateurs_valeurs_manquantes_restent_manquantes():
     ind = ctb.indicateurs(_prog_exemple(), "thematique").set_index("thematique")
-    assert ind.loc["T1", "projets"] == 2 and ind.loc["T1", "porteurs"] == 1    # P1 compté une fois
+    assert ind.loc["T1", "projets"] == 2 and ind.loc["T1", "porteurs"] == 1  # P1 compté une fois
     assert ind.loc["T1", "droit_commun"] == 15.0
-    assert math.isnan(ind.loc["T2", "droit_commun"])                           # jamais 0
-    assert ind.loc["T2", "porteurs"] == 0                                       # porteur manquant non compté
+    assert math.isnan(ind.loc["T2", "droit_commun"])  # jamais 0
+    assert ind.loc["T2", "porteurs"] == 0  # porteur manquant non compté
     assert ind.loc["T2", "credits_specifiques"] == 3.0
     piliers = ctb.synthese_piliers(_prog_exemple(), _fdr_exemple())
-    assert piliers["pilier_code"].tolist() == ["a", "b"]                        # « hors » n'est pas un pilier
+    assert piliers["pilier_code"].tolist() == ["a", "b"]  # « hors » n'est pas un pilier
     assert math.isnan(piliers.set_index("pilier_code").loc["b", "effet_levier"])
 
 
@@ -233,16 +244,17 @@ def test_actions_provenance_et_rubriques():
     a = ctb.actions_par_priorite(_prog_exemple(), _fdr_exemple()).set_index("id_action")
     assert a.loc["A1", "provenance_montants"] == "reconstruit"
     assert "crédits spécifiques : publié" in a.loc["A2", "provenance_montants"]
-    assert a.loc["A1", "rubrique"] == "1.1 Sous un un"                          # « : » final retiré
+    assert a.loc["A1", "rubrique"] == "1.1 Sous un un"  # « : » final retiré
     assert a.loc["A3", "rubrique"] == f"Priorité 1, {ctb.SANS_SOUS_PRIORITE}"
     assert a.loc["A5", "rubrique"] == ctb.SANS_PRIORITE
     assert a.loc["A2", "sous_priorite_inferee"] and not a.loc["A1", "sous_priorite_inferee"]
     assert a.loc["A5", "ligne_reconstruite"]
-    assert list(a.index)[-1] == "A5"                                            # sans priorité en dernier
-    assert list(a.index)[:3] == ["A3", "A1", "A2"]                              # priorité seule en tête
+    assert list(a.index)[-1] == "A5"  # sans priorité en dernier
+    assert list(a.index)[:3] == ["A3", "A1", "A2"]  # priorité seule en tête
 
 
 # --------------------------------------------------------------------------------------------- grille
+
 
 def test_grille_couvre_chaque_action_une_fois(prog, fdr):
     grille = ctb.grille_priorites(prog, fdr)
@@ -251,12 +263,13 @@ def test_grille_couvre_chaque_action_une_fois(prog, fdr):
     assert set(ids) == set(prog["id_action"])
     assert grille["nombre_actions"].sum() == len(prog)
     # les actions sans sous-priorité ou sans priorité sont listées, pas écartées
-    sans_sp = prog.loc[prog["sous_priorite"].isna() | (prog["sous_priorite"].astype(str).str.strip() == ""),
-                       "id_action"]
+    sans_sp = prog.loc[
+        prog["sous_priorite"].isna() | (prog["sous_priorite"].astype(str).str.strip() == ""), "id_action"
+    ]
     assert len(sans_sp) > 0
     lignes_sans_sp = grille[grille["sous_priorite"] == ""]
     assert set(sans_sp) == {i for liste in lignes_sans_sp["id_actions"] for i in liste}
-    assert grille["priorite"].isna().any()                                      # accès aux droits, pilotage
+    assert grille["priorite"].isna().any()  # accès aux droits, pilotage
 
 
 def test_grille_toutes_les_sous_priorites(prog, fdr):
@@ -273,8 +286,8 @@ def test_matrice_grille(prog, fdr):
     sp_fdr = set(fdr["sous_priorite"].dropna().astype(str).str.strip()) - {""}
     # une case par sous-priorité, par priorité ayant des actions sans sous-priorité, et la case « Hors priorités »
     cases = len(sp_fdr) + ((grille["sous_priorite"] == "") & grille["priorite"].notna()).sum() + 1
-    assert m.notna().sum().sum() == cases                                       # case inexistante = NaN
-    assert len(m) == fdr["priorite"].nunique() + 1                              # + « Hors priorités »
+    assert m.notna().sum().sum() == cases  # case inexistante = NaN
+    assert len(m) == fdr["priorite"].nunique() + 1  # + « Hors priorités »
     vue = pp.vue_matrice(m, grille)
     assert vue["Total"].sum() == len(prog)
 
@@ -285,4 +298,4 @@ def test_grille_garde_une_sous_priorite_inconnue():
     ids = sorted(i for liste in grille["id_actions"] for i in liste)
     assert ids == ["A1", "A2", "A3", "A4", "A5"]
     assert "2.9" in set(grille["sous_priorite"])
-    assert grille.loc[grille["sous_priorite"] == "2.1", "nombre_actions"].iloc[0] == 0   # gardée sans action
+    assert grille.loc[grille["sous_priorite"] == "2.1", "nombre_actions"].iloc[0] == 0  # gardée sans action

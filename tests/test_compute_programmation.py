@@ -59,9 +59,12 @@ def _ligne(df, colonne, valeur):
 
 #: rubrique de la section 2.1 -> chiffre publié que le registre doit retrouver par l'expression de la rubrique
 CGET_PUBLIES = {
-    "cohesion_sociale": "ch2_prog_cget_cohesion", "reussite_educative": "ch2_prog_cget_reussite_educative",
-    "emploi": "ch2_prog_cget_emploi", "developpement_economique": "ch2_prog_cget_developpement_economique",
-    "cadre_de_vie": "ch2_prog_cget_cadre_de_vie", "pilotage": "ch2_prog_cget_pilotage",
+    "cohesion_sociale": "ch2_prog_cget_cohesion",
+    "reussite_educative": "ch2_prog_cget_reussite_educative",
+    "emploi": "ch2_prog_cget_emploi",
+    "developpement_economique": "ch2_prog_cget_developpement_economique",
+    "cadre_de_vie": "ch2_prog_cget_cadre_de_vie",
+    "pilotage": "ch2_prog_cget_pilotage",
     "total": "ch2_prog_cget_total_thematiques",
 }
 
@@ -124,11 +127,15 @@ def test_cget_montant_manquant_reste_manquant(t):
 
 # --------------------------------------------------------------------------------------------- projets
 
+
 def test_projets_par_pilier_suivent_le_chapitre_3(t, publie, recalcule_documente):
     piliers = prog.projets_par_pilier(t["programmation"]).set_index("pilier_code")
     assert list(piliers.index) == prog.ORDRE_PILIERS + ["total"]
-    for code, id_ in (("emploi", "ch2_prog_projets_emploi"), ("cohesion_sociale", "ch2_prog_projets_cohesion"),
-                      ("cadre_de_vie", "ch2_prog_projets_cadre_de_vie")):
+    for code, id_ in (
+        ("emploi", "ch2_prog_projets_emploi"),
+        ("cohesion_sociale", "ch2_prog_projets_cohesion"),
+        ("cadre_de_vie", "ch2_prog_projets_cadre_de_vie"),
+    ):
         assert piliers.loc[code, "valeur_recalculee"] == recalcule_documente(id_)
     assert piliers.loc["pilotage", "valeur_recalculee"] == publie("ch2_prog_projets_pilotage")
     assert piliers.loc["total", "valeur_recalculee"] == recalcule_documente("ch2_prog_projets_retenus")
@@ -139,8 +146,13 @@ def test_projets_par_pilier_ecarts_au_texte_documentes(t, chiffres, ecarts, publ
     conf = prog.confronter(prog.projets_par_pilier(t["programmation"]), chiffres, ecarts).set_index("pilier_code")
     # 25 / 87 / 14 / 1 publiés (somme 127), chacun à côté de sa valeur recalculée
     assert conf.loc[prog.ORDRE_PILIERS, "valeur_publiee"].sum() == publie("ch2_prog_projets_retenus")
-    assert list(conf["id"]) == ["ch2_prog_projets_emploi", "ch2_prog_projets_cohesion", "ch2_prog_projets_cadre_de_vie",
-                                "ch2_prog_projets_pilotage", "ch2_prog_projets_retenus"]  # section 2.1, pas 3.x
+    assert list(conf["id"]) == [
+        "ch2_prog_projets_emploi",
+        "ch2_prog_projets_cohesion",
+        "ch2_prog_projets_cadre_de_vie",
+        "ch2_prog_projets_pilotage",
+        "ch2_prog_projets_retenus",
+    ]  # section 2.1, pas 3.x
     for code in ("emploi", "cohesion_sociale", "cadre_de_vie", "total"):
         assert conf.loc[code, "statut"] == prog.STATUT_ECART_DOCUMENTE
         assert len(conf.loc[code, "explication"]) > 20
@@ -148,22 +160,26 @@ def test_projets_par_pilier_ecarts_au_texte_documentes(t, chiffres, ecarts, publ
 
 
 def test_projets_deposes_et_retenus(t, chiffres, ecarts, publie):
-    conf = prog.confronter(prog.projets_deposes_retenus(t["porteurs"], t["porteurs_synthese"], t["programmation"]),
-                           chiffres, ecarts).set_index("id")
+    conf = prog.confronter(
+        prog.projets_deposes_retenus(t["porteurs"], t["porteurs_synthese"], t["programmation"]), chiffres, ecarts
+    ).set_index("id")
     assert conf.loc["ch2_prog_porteurs_projets_deposes", "valeur_recalculee"] == publie(
-        "ch2_prog_porteurs_projets_deposes")
+        "ch2_prog_porteurs_projets_deposes"
+    )
     assert conf.loc["ch2_prog_porteurs_projets_deposes", "statut"] == prog.STATUT_IDENTIQUE
     assert conf.index.is_unique and len(conf) == 4  # le nombre d'actions est publié trois fois : trois lignes
     # le rapport dit 129 puis 127 retenus : les deux écarts sont documentés, aucun n'est caché
-    assert {conf.loc["ch2_prog_projets_accompagnes", "valeur_publiee"],
-            conf.loc["ch2_prog_projets_retenus", "valeur_publiee"]} == {publie("ch2_prog_projets_accompagnes"),
-                                                                        publie("ch2_prog_projets_retenus")}
+    assert {
+        conf.loc["ch2_prog_projets_accompagnes", "valeur_publiee"],
+        conf.loc["ch2_prog_projets_retenus", "valeur_publiee"],
+    } == {publie("ch2_prog_projets_accompagnes"), publie("ch2_prog_projets_retenus")}
     for id_ in ("ch2_prog_porteurs_projets_retenus", "ch2_prog_projets_accompagnes", "ch2_prog_projets_retenus"):
         assert conf.loc[id_, "statut"] == prog.STATUT_ECART_DOCUMENTE
         assert conf.loc[id_, "valeur_recalculee"] == len(t["programmation"])
 
 
 # --------------------------------------------------------------------------------------------- financements
+
 
 def test_parts_des_financeurs_telles_que_publiees(t, chiffres, publie):
     fin = prog.financement_par_financeur(t["financements_programmation"]).set_index("financeur")
@@ -201,11 +217,14 @@ def test_montant_implique_par_la_part_publiee(t, publie):
     fin = prog.financement_par_financeur(t["financements_programmation"])
     ligne = fin.iloc[0]
     assert ligne["montant_publie"] == publie("ch2_prog_cget_total")
-    assert ligne["montant_de_la_part"] == round(publie("ch2_fin_part_etat_cget") * publie("ch2_fin_montant_total") / 100)
+    assert ligne["montant_de_la_part"] == round(
+        publie("ch2_fin_part_etat_cget") * publie("ch2_fin_montant_total") / 100
+    )
     assert fin["montant_publie"].isna().sum() == len(fin) - 1  # les montants non publiés restent manquants
 
 
 # --------------------------------------------------------------------------------------------- porteurs
+
 
 def test_synthese_des_tableaux_des_porteurs(t, publie):
     s = prog.synthese_porteurs(t["porteurs"], t["porteurs_synthese"]).set_index("tableau")
@@ -218,12 +237,15 @@ def test_synthese_des_tableaux_des_porteurs(t, publie):
     assert s.loc["Associations", "depenses_subventionnables"] == publie("ch2_prog_associations_depenses")
     assert s.loc["Institutions", "depenses_subventionnables"] == publie("ch2_prog_institutions_depenses")
     assert s.loc["Ensemble", "montant_cget"] == publie("ch2_prog_associations_cget") + publie(
-        "ch2_prog_institutions_cget")
+        "ch2_prog_institutions_cget"
+    )
     assert s.loc["Ensemble", "lignes"] == len(t["porteurs"])
 
 
-@pytest.mark.parametrize("tableau, id_", [("Associations", "ch2_prog_associations_projets"),
-                                          ("Institutions", "ch2_prog_institutions_projets")])
+@pytest.mark.parametrize(
+    "tableau, id_",
+    [("Associations", "ch2_prog_associations_projets"), ("Institutions", "ch2_prog_institutions_projets")],
+)
 def test_tableau_des_porteurs_noms_canoniques(t, publie, tableau, id_):
     tp = prog.tableau_porteurs(t["porteurs"], tableau)
     lignes = t["porteurs"][t["porteurs"]["tableau"] == tableau]
@@ -261,6 +283,7 @@ def test_actions_par_type_de_porteur(t):
 
 # --------------------------------------------------------------------------------------------- FCS
 
+
 def test_fonds_de_cohesion_sociale(t, publie):
     fcs = prog.fonds_cohesion_sociale(t["fonds_cohesion_sociale"]).set_index("section")
     assert fcs.loc["2.1", "montant"] == publie("ch2_fcs_montant_2019")
@@ -276,6 +299,7 @@ def test_fonds_de_cohesion_sociale_montants_differents_signales(t):
 
 
 # --------------------------------------------------------------------------------------------- 2.2 indicateurs
+
 
 @pytest.fixture(scope="module")
 def seances(t):
@@ -325,9 +349,20 @@ def test_series_illustrees_les_plus_longues_puis_ordre_du_rapport():
     lignes = []
     for k in range(10):  # séries de 2 ans, sauf les 4e et 8e (3 ans)
         annees = [2017, 2018, 2019] if k in (3, 7) else [2018, 2019]
-        lignes += [{"section": "2.2", "action": f"A{k}", "porteur": "p", "indicateur": "x", "annee": a,
-                    "valeur": str(k + a), "unite": "u", "approximatif": "non", "valeur_num": float(k + a)}
-                   for a in annees]
+        lignes += [
+            {
+                "section": "2.2",
+                "action": f"A{k}",
+                "porteur": "p",
+                "indicateur": "x",
+                "annee": a,
+                "valeur": str(k + a),
+                "unite": "u",
+                "approximatif": "non",
+                "valeur_num": float(k + a),
+            }
+            for a in annees
+        ]
     series = prog.series_pluriannuelles(prog.evolution_indicateurs(pd.DataFrame(lignes)))
     choisies = prog.series_illustrees(series, nombre_max=4)
     # les deux séries de 3 ans, puis les premières de 2 ans ; rendues dans l'ordre du rapport
@@ -344,16 +379,29 @@ def test_valeurs_approximatives_signalees(t, publie):
     assert gusp["approximatif"].all()
     assert gusp["valeur_num"].iloc[0] == publie("ch2_act_gusp_professionnels")
     large = prog.indicateurs_par_annee(evo)
-    assert large.loc[(large["action"] == "Boite à outils GUSP")
-                     & (large["indicateur"] == "professionnels participants"), "approximatif"].iloc[0] == "2019"
+    assert (
+        large.loc[
+            (large["action"] == "Boite à outils GUSP") & (large["indicateur"] == "professionnels participants"),
+            "approximatif",
+        ].iloc[0]
+        == "2019"
+    )
 
 
 def test_evolution_approximative_manquante_et_ordre():
-    ind = pd.DataFrame({
-        "section": ["2.2"] * 5, "action": ["A", "A", "A", "B", "B"], "porteur": ["p"] * 5,
-        "indicateur": ["x", "x", "x", "y", "y"], "annee": [2019, 2017, 2018, 2018, 2019],
-        "valeur": ["25", "une vingtaine", "", "10", "12"], "unite": ["u"] * 5,
-        "approximatif": ["non", "oui", "non", "non", "non"], "valeur_num": [25.0, 20.0, np.nan, 10.0, 12.0]})
+    ind = pd.DataFrame(
+        {
+            "section": ["2.2"] * 5,
+            "action": ["A", "A", "A", "B", "B"],
+            "porteur": ["p"] * 5,
+            "indicateur": ["x", "x", "x", "y", "y"],
+            "annee": [2019, 2017, 2018, 2018, 2019],
+            "valeur": ["25", "une vingtaine", "", "10", "12"],
+            "unite": ["u"] * 5,
+            "approximatif": ["non", "oui", "non", "non", "non"],
+            "valeur_num": [25.0, 20.0, np.nan, 10.0, 12.0],
+        }
+    )
     evo = prog.evolution_indicateurs(ind)
     a = evo[evo["action"] == "A"].set_index("annee")
     assert list(a.index) == [2017, 2018, 2019]  # trié par année quel que soit l'ordre reçu
@@ -370,6 +418,7 @@ def test_evolution_approximative_manquante_et_ordre():
 
 # --------------------------------------------------------------------------------------------- 2.3 fonds de concours
 
+
 def test_regle_du_fonds_de_concours_lue_dans_le_texte(t, publie):
     texte = t["fonds_concours"]["regle_tableau"].iloc[0]
     assert prog.regle_fonds_concours(texte) == (publie("ch2_fdc_pv_taux"), publie("ch2_fdc_pv_plafond"))
@@ -381,11 +430,16 @@ def test_fonds_de_concours_regle_verifiee_ligne_par_ligne(t, publie):
     fdc = prog.controle_fonds_concours(t["fonds_concours"])
     pv = fdc[fdc["taux"].notna()].set_index("commune")
     assert len(pv) == 3 and pv["conforme"].all()
-    assert pv.loc["Divion", "fdc_regle"] == publie("ch2_fdc_pv_divion_fdc_40pct") == publie(
-        "ch2_fdc_pv_divion_montant_fdc")
+    assert (
+        pv.loc["Divion", "fdc_regle"]
+        == publie("ch2_fdc_pv_divion_fdc_40pct")
+        == publie("ch2_fdc_pv_divion_montant_fdc")
+    )
     assert not pv.loc["Divion", "plafond_atteint"]
-    for commune, id_ in (("Nœux-les-Mines", "ch2_fdc_pv_noeux_montant_fdc"),
-                         ("Hersin-Coupigny", "ch2_fdc_pv_hersin_montant_fdc")):
+    for commune, id_ in (
+        ("Nœux-les-Mines", "ch2_fdc_pv_noeux_montant_fdc"),
+        ("Hersin-Coupigny", "ch2_fdc_pv_hersin_montant_fdc"),
+    ):
         assert pv.loc[commune, "plafond_atteint"]
         assert pv.loc[commune, "fdc_regle"] == publie(id_) == publie("ch2_fdc_pv_plafond")
     classique = fdc[fdc["taux"].isna()]
@@ -424,6 +478,7 @@ def test_fonds_de_concours_total_faux_detecte(t):
 
 # --------------------------------------------------------------------------------------------- 2.4 programmes connexes
 
+
 def test_iti_sept_projets_feder_total_seulement(t, publie):
     iti = prog.projets_iti(t["iti_feder"])
     assert len(iti) == publie("ch2_iti_nombre_projets")
@@ -438,8 +493,12 @@ def test_iti_sept_projets_feder_total_seulement(t, publie):
 
 
 def chiffres_ids_logements():
-    return ["ch2_iti_logements_rue_moussy", "ch2_iti_logements_rue_de_turenne", "ch2_iti_logements_luxembourg",
-            "ch2_iti_logements_residence_duez"]
+    return [
+        "ch2_iti_logements_rue_moussy",
+        "ch2_iti_logements_rue_de_turenne",
+        "ch2_iti_logements_luxembourg",
+        "ch2_iti_logements_residence_duez",
+    ]
 
 
 def test_tfpb_par_bailleur_et_par_quartier(t):
@@ -459,12 +518,15 @@ def test_tfpb_par_bailleur_et_par_quartier(t):
 
 
 def test_tfpb_graphies_rapprochees_actes_et_communes():
-    tfpb = pd.DataFrame({
-        "bailleur": ["B1", "B2", "B1", "B3", "B2", "B1"],
-        "type_acte": ["avenant", "convention", "avenant", "avenant", "avenant", "avenant"],
-        "quartier": ["Cité-Nord", "cité nord", "Gare", "Gare / Sud", "Gare", "Cité-Nord"],
-        "communes": ["Aville, Bville", "Bville", "Cville", "Cville ,Dville", "", "Aville, Bville"],
-        "periode": ["2018-2020", "2019-2021", "2018-2020", "2020", "2019", "2018-2020"]})
+    tfpb = pd.DataFrame(
+        {
+            "bailleur": ["B1", "B2", "B1", "B3", "B2", "B1"],
+            "type_acte": ["avenant", "convention", "avenant", "avenant", "avenant", "avenant"],
+            "quartier": ["Cité-Nord", "cité nord", "Gare", "Gare / Sud", "Gare", "Cité-Nord"],
+            "communes": ["Aville, Bville", "Bville", "Cville", "Cville ,Dville", "", "Aville, Bville"],
+            "periode": ["2018-2020", "2019-2021", "2018-2020", "2020", "2019", "2018-2020"],
+        }
+    )
     quart = prog.tfpb_par_quartier(tfpb).set_index("quartier")
     assert list(quart.columns) == ["communes", "B1", "B2", "B3", "actes", "graphies"]
     assert quart.loc["Cité-Nord", "B1"] == "avenant (2018-2020)"  # acte répété : écrit une fois
@@ -476,8 +538,13 @@ def test_tfpb_graphies_rapprochees_actes_et_communes():
     assert bail.loc["B1"].to_dict() == {"avenants": 3, "conventions": 0, "actes": 3, "quartiers": 2, "communes": 3}
     assert bail.loc["B2"].to_dict() == {"avenants": 1, "conventions": 1, "actes": 2, "quartiers": 2, "communes": 1}
     assert bail.loc["B3", "communes"] == 2
-    assert bail.loc["Ensemble"].to_dict() == {"avenants": 5, "conventions": 1, "actes": 6, "quartiers": 3,
-                                              "communes": 4}
+    assert bail.loc["Ensemble"].to_dict() == {
+        "avenants": 5,
+        "conventions": 1,
+        "actes": 6,
+        "quartiers": 3,
+        "communes": 4,
+    }
 
 
 def test_npnru_enveloppes(t, publie):
@@ -485,7 +552,8 @@ def test_npnru_enveloppes(t, publie):
     assert n.loc["Mont Liébaut", "enveloppe"] == publie("ch2_npnru_enveloppe_mont_liebaut")
     assert n.loc["Centre de Bruay-La-Buissière", "enveloppe"] == publie("ch2_npnru_enveloppe_centre_bruay")
     assert n.loc["Total", "enveloppe"] == publie("ch2_npnru_enveloppe_mont_liebaut") + publie(
-        "ch2_npnru_enveloppe_centre_bruay")
+        "ch2_npnru_enveloppe_centre_bruay"
+    )
 
 
 def test_concordance_des_sections(t, chiffres, ecarts):
@@ -498,27 +566,46 @@ def test_concordance_des_sections(t, chiffres, ecarts):
 
 # --------------------------------------------------------------------------------------------- confronter
 
+
 def test_confronter_statuts():
-    chiffres = pd.DataFrame({"id": ["a", "b", "c"], "valeur": ["10", "35.3", "5"], "unite": ["€", "%", ""],
-                             "tolerance": ["", "", "2"]})
+    chiffres = pd.DataFrame(
+        {"id": ["a", "b", "c"], "valeur": ["10", "35.3", "5"], "unite": ["€", "%", ""], "tolerance": ["", "", "2"]}
+    )
     ecarts = pd.DataFrame({"id": ["b"], "explication": ["le rapport se contredit"]})
     rec = pd.DataFrame({"id": ["a", "b", "c", "z", "a"], "valeur_recalculee": [10.4, 31.0, 6.5, 1.0, np.nan]})
     conf = prog.confronter(rec, chiffres, ecarts)
-    assert list(conf["statut"]) == [prog.STATUT_IDENTIQUE, prog.STATUT_ECART_DOCUMENTE, prog.STATUT_IDENTIQUE,
-                                    prog.STATUT_NON_PUBLIE, prog.STATUT_ECART]
+    assert list(conf["statut"]) == [
+        prog.STATUT_IDENTIQUE,
+        prog.STATUT_ECART_DOCUMENTE,
+        prog.STATUT_IDENTIQUE,
+        prog.STATUT_NON_PUBLIE,
+        prog.STATUT_ECART,
+    ]
     assert conf["explication"].iloc[1] == "le rapport se contredit"
     assert math.isnan(conf["valeur_publiee"].iloc[3])
     assert conf["ecart"].iloc[1] == pytest.approx(-4.3)
     sans_reference = prog.confronter(rec, None, None)
     assert (sans_reference["statut"] == prog.STATUT_NON_PUBLIE).all()
     # par expression : même calcul écrit autrement, section respectée, une ligne par chiffre publié
-    chiffres = pd.DataFrame({"id": ["n21", "n3", "bis"], "section": ["2.1", "3.1", "2.1"], "valeur": ["4", "5", "5"],
-                             "unite": ["", "", ""], "tolerance": ["", "", ""],
-                             "calcul": ['nombre("t", pilier="A")', 'nombre("t", pilier="A")', 'nombre("t")'],
-                             "libelle": ["quatre", "cinq", "bis"]})
-    rec = pd.DataFrame({"calcul": ["nombre('t',  pilier='A')", 'nombre("t")', 'nombre("t", pilier="Z")'],
-                        "section": ["2.1", "", "2.1"], "valeur_recalculee": [4.0, 5.0, 1.0],
-                        "libelle": ["a", "tout", "z"]})
+    chiffres = pd.DataFrame(
+        {
+            "id": ["n21", "n3", "bis"],
+            "section": ["2.1", "3.1", "2.1"],
+            "valeur": ["4", "5", "5"],
+            "unite": ["", "", ""],
+            "tolerance": ["", "", ""],
+            "calcul": ['nombre("t", pilier="A")', 'nombre("t", pilier="A")', 'nombre("t")'],
+            "libelle": ["quatre", "cinq", "bis"],
+        }
+    )
+    rec = pd.DataFrame(
+        {
+            "calcul": ["nombre('t',  pilier='A')", 'nombre("t")', 'nombre("t", pilier="Z")'],
+            "section": ["2.1", "", "2.1"],
+            "valeur_recalculee": [4.0, 5.0, 1.0],
+            "libelle": ["a", "tout", "z"],
+        }
+    )
     conf = prog.confronter(rec, chiffres, None)
     assert list(conf["id"]) == ["n21", "bis", ""]
     assert list(conf["statut"]) == [prog.STATUT_IDENTIQUE, prog.STATUT_IDENTIQUE, prog.STATUT_NON_PUBLIE]

@@ -14,6 +14,7 @@ from politique_ville.published import normaliser
 
 # --------------------------------------------------------------------------------------------- données
 
+
 @pytest.fixture(scope="module")
 def traitees(traitees_memoire):
     """Tables nettoyées construites en mémoire à partir des fichiers bruts (dépôt neuf : pas de data/processed)."""
@@ -28,8 +29,13 @@ def chiffres(catalogue):
 
 @pytest.fixture(scope="module")
 def insee(traitees):
-    return (traitees["insee_qpv"], traitees["insee_qpv_communes"], traitees["insee_references"],
-            traitees["insee_valeurs_manquantes"], traitees["insee_provenance"])
+    return (
+        traitees["insee_qpv"],
+        traitees["insee_qpv_communes"],
+        traitees["insee_references"],
+        traitees["insee_valeurs_manquantes"],
+        traitees["insee_provenance"],
+    )
 
 
 def concorde(recalcule: float, ligne) -> bool:
@@ -88,11 +94,17 @@ def test_revenu_montre_par_mois(insee, chiffres):
     assert cq.indicateur("decuc_q2").unite == "€ par mois"
 
 
-@pytest.mark.parametrize("code, id_", [
-    ("part_moins_25", "ch1_part_moins_25_agglomeration"), ("ind_jeune", "ch1_indice_jeunesse_agglomeration"),
-    ("part_menages_1pers", "ch1_menages_1pers_agglomeration"), ("part_retard_3e", "ch1_retard_3e_agglomeration"),
-    ("tx_tot_empl", "ch1_taux_emploi_agglomeration"), ("pmimp", "ch1_menages_imposes_agglomeration"),
-])
+@pytest.mark.parametrize(
+    "code, id_",
+    [
+        ("part_moins_25", "ch1_part_moins_25_agglomeration"),
+        ("ind_jeune", "ch1_indice_jeunesse_agglomeration"),
+        ("part_menages_1pers", "ch1_menages_1pers_agglomeration"),
+        ("part_retard_3e", "ch1_retard_3e_agglomeration"),
+        ("tx_tot_empl", "ch1_taux_emploi_agglomeration"),
+        ("pmimp", "ch1_menages_imposes_agglomeration"),
+    ],
+)
 def test_niveau_agglomeration(insee, chiffres, code, id_):
     qpv, _, refs, manquantes, _ = insee
     s = cq.synthese(qpv, refs, manquantes).set_index("code").loc[code]
@@ -108,21 +120,27 @@ def test_ecart_taux_emploi(insee, chiffres):
 def test_qpv_du_departement_et_jeunes(insee, chiffres):
     qpv, _, refs, manquantes, _ = insee
     s = cq.synthese(qpv, refs, manquantes).set_index("code")
-    assert concorde(s.loc["part_moins_25", cq.NIVEAU_QPV_DEPARTEMENT], chiffres.loc["ch1_part_moins_25_qpv_departement"])
+    assert concorde(
+        s.loc["part_moins_25", cq.NIVEAU_QPV_DEPARTEMENT], chiffres.loc["ch1_part_moins_25_qpv_departement"]
+    )
     assert math.isnan(s.loc["ind_jeune", cq.NIVEAU_QPV_DEPARTEMENT])  # non publié : reste manquant
     assert concorde(cq.jeunes_en_qpv_departement(refs), chiffres.loc["ch1_jeunes_en_qpv_departement"])
 
 
 # --------------------------------------------------------------------------------------------- golden : géographie
 
-@pytest.mark.parametrize("cle, id_", [
-    ("nb_qpv", "ch1_nombre_qpv"),
-    ("nb_communes_qpv", "ch1_nombre_communes_qpv"),
-    ("nb_communes_qpv_publie", "ch1_nombre_communes_qpv"),
-    ("part_population_qpv", "ch1_part_population_qpv"),
-    ("nb_premiers_communautaires", "ch1_nombre_quartiers_communautaires_2015"),
-    ("nb_quartiers_agglomeration", "ch1_rang_cinquieme_quartier_communautaire"),
-])
+
+@pytest.mark.parametrize(
+    "cle, id_",
+    [
+        ("nb_qpv", "ch1_nombre_qpv"),
+        ("nb_communes_qpv", "ch1_nombre_communes_qpv"),
+        ("nb_communes_qpv_publie", "ch1_nombre_communes_qpv"),
+        ("part_population_qpv", "ch1_part_population_qpv"),
+        ("nb_premiers_communautaires", "ch1_nombre_quartiers_communautaires_2015"),
+        ("nb_quartiers_agglomeration", "ch1_rang_cinquieme_quartier_communautaire"),
+    ],
+)
 def test_geographie(insee, chiffres, cle, id_):
     qpv, communes, refs, _, _ = insee
     g = cq.geographie(qpv, communes, refs).set_index("cle")["valeur"]
@@ -136,7 +154,8 @@ def test_quartiers_multicommunes_et_sans_nom(insee):
     for code, brut in zip(qpv["code_qp"], qpv["nom_commune"]):
         assert q.loc[code, "communes"] == brut
     assert (q["nb_communes"] > 1).sum() == cq.geographie(qpv, communes, None).set_index("cle").loc[
-        "nb_qpv_multicommunes", "valeur"] + (q[~q["est_qpv"]]["nb_communes"] > 1).sum()
+        "nb_qpv_multicommunes", "valeur"
+    ] + (q[~q["est_qpv"]]["nb_communes"] > 1).sum()
     sans_nom = qpv[qpv["nom_qp"].fillna("").str.strip() == ""]["code_qp"]
     assert len(sans_nom) > 0
     for code in sans_nom:
@@ -167,33 +186,50 @@ def test_liens_seulement_vers_les_fiches_produites(insee):
     assert cq.liens_fiches(qpv, communes, 0)["lien"].isna().all()
 
 
-@pytest.mark.parametrize("choix, attendu", [
-    ("toutes", ["b", "a", "c"]), (None, ["b", "a", "c"]), ("Tous", ["b", "a", "c"]), (2, ["b", "a"]), (0, []),
-    (10, ["b", "a", "c"]), (["c", "b"], ["b", "c"]),  # l'ordre est celui de la table, pas celui de la liste
-])
+@pytest.mark.parametrize(
+    "choix, attendu",
+    [
+        ("toutes", ["b", "a", "c"]),
+        (None, ["b", "a", "c"]),
+        ("Tous", ["b", "a", "c"]),
+        (2, ["b", "a"]),
+        (0, []),
+        (10, ["b", "a", "c"]),
+        (["c", "b"], ["b", "c"]),  # l'ordre est celui de la table, pas celui de la liste
+    ],
+)
 def test_selection_des_fiches(choix, attendu):
     assert cq.selection_fiches(["b", "a", "c"], choix) == attendu
 
 
-@pytest.mark.parametrize("choix, message", [
-    (["a", "QP999999"], "quartier(s) inconnu(s) dans la table des quartiers : QP999999"),
-    ("quelques-unes", "« quelques-unes » n'est ni « toutes », ni un nombre, ni une liste de codes"),
-    (True, "n'est ni « toutes »"), (-1, "nombre de fiches négatif"),
-])
+@pytest.mark.parametrize(
+    "choix, message",
+    [
+        (["a", "QP999999"], "quartier(s) inconnu(s) dans la table des quartiers : QP999999"),
+        ("quelques-unes", "« quelques-unes » n'est ni « toutes », ni un nombre, ni une liste de codes"),
+        (True, "n'est ni « toutes »"),
+        (-1, "nombre de fiches négatif"),
+    ],
+)
 def test_selection_des_fiches_refusee_en_francais(choix, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         cq.selection_fiches(["a", "b"], choix)
 
 
-@pytest.mark.parametrize("code, id_", [
-    ("abcde", "ch1_part_demandeurs_emploi_qpv"), ("a", "ch1_part_allocataires_caf_qpv"),
-    ("nb_beneficiaires_rsa", "ch1_part_beneficiaires_rsa_qpv"), ("nb_beneficiaires_cmu", "ch1_part_beneficiaires_cmu_qpv"),
-    ("nb_etablissements", "ch1_part_etablissements_qpv"),
-    ("nb_etablissements_commerce_services", "ch1_part_etablissements_commerce_services_qpv"),
-    ("nb_creations_transferts_2013", "ch1_part_creations_transferts_qpv"),
-    ("nb_entrees_contrats_aides_2016", "ch1_part_contrats_aides_2016_qpv"),
-    ("pop_mun", "ch1_part_population_qpv"),
-])
+@pytest.mark.parametrize(
+    "code, id_",
+    [
+        ("abcde", "ch1_part_demandeurs_emploi_qpv"),
+        ("a", "ch1_part_allocataires_caf_qpv"),
+        ("nb_beneficiaires_rsa", "ch1_part_beneficiaires_rsa_qpv"),
+        ("nb_beneficiaires_cmu", "ch1_part_beneficiaires_cmu_qpv"),
+        ("nb_etablissements", "ch1_part_etablissements_qpv"),
+        ("nb_etablissements_commerce_services", "ch1_part_etablissements_commerce_services_qpv"),
+        ("nb_creations_transferts_2013", "ch1_part_creations_transferts_qpv"),
+        ("nb_entrees_contrats_aides_2016", "ch1_part_contrats_aides_2016_qpv"),
+        ("pop_mun", "ch1_part_population_qpv"),
+    ],
+)
 def test_parts_des_qpv_dans_l_agglomeration(insee, chiffres, code, id_):
     qpv, _, refs, _, _ = insee
     p = cq.parts_agglomeration(qpv, refs).set_index("code").loc[code]
@@ -201,8 +237,9 @@ def test_parts_des_qpv_dans_l_agglomeration(insee, chiffres, code, id_):
     assert normaliser(chiffres.loc[id_, "calcul"]) in [normaliser(e) for e in cq.indicateur(code).calculs_publies]
 
 
-@pytest.mark.parametrize("code, id_", [("abcde_h", "ch1_demandeurs_emploi_hommes_qpv"),
-                                       ("abcde_f", "ch1_demandeurs_emploi_femmes_qpv")])
+@pytest.mark.parametrize(
+    "code, id_", [("abcde_h", "ch1_demandeurs_emploi_hommes_qpv"), ("abcde_f", "ch1_demandeurs_emploi_femmes_qpv")]
+)
 def test_demandeurs_d_emploi_par_sexe(insee, chiffres, code, id_):
     qpv, _, refs, _, _ = insee
     p = cq.parts_agglomeration(qpv, refs).set_index("code").loc[code]
@@ -212,13 +249,17 @@ def test_demandeurs_d_emploi_par_sexe(insee, chiffres, code, id_):
 
 # --------------------------------------------------------------------------------------------- golden : extrêmes
 
-@pytest.mark.parametrize("code, sens, id_", [
-    ("part_moins_25", "maximum", "ch1_part_moins_25_provinces"),
-    ("part_moins_25", "minimum", "ch1_part_moins_25_cites_5"),
-    ("part_menages_1pers", "maximum", "ch1_menages_1pers_le_centre"),
-    ("part_menages_1pers", "minimum", "ch1_menages_1pers_rimbert"),
-    ("part_retard_3e", "maximum", "ch1_retard_3e_le_centre"),
-])
+
+@pytest.mark.parametrize(
+    "code, sens, id_",
+    [
+        ("part_moins_25", "maximum", "ch1_part_moins_25_provinces"),
+        ("part_moins_25", "minimum", "ch1_part_moins_25_cites_5"),
+        ("part_menages_1pers", "maximum", "ch1_menages_1pers_le_centre"),
+        ("part_menages_1pers", "minimum", "ch1_menages_1pers_rimbert"),
+        ("part_retard_3e", "maximum", "ch1_retard_3e_le_centre"),
+    ],
+)
 def test_quartiers_extremes_nommes_par_le_rapport(insee, chiffres, code, sens, id_):
     qpv, communes, _, _, _ = insee
     ligne = chiffres.loc[id_]
@@ -226,8 +267,9 @@ def test_quartiers_extremes_nommes_par_le_rapport(insee, chiffres, code, sens, i
     x = x[x["sens"] == sens]
     assert list(x["code_qp"]) == [code_du_calcul(ligne)], "le quartier cité par le rapport est l'extrême, seul"
     assert concorde(x["valeur"].iloc[0], ligne)
-    assert x["quartier"].iloc[0] == cq.nom_quartier(x["code_qp"].iloc[0], qpv.set_index("code_qp").loc[
-        x["code_qp"].iloc[0], "nom_qp"])
+    assert x["quartier"].iloc[0] == cq.nom_quartier(
+        x["code_qp"].iloc[0], qpv.set_index("code_qp").loc[x["code_qp"].iloc[0], "nom_qp"]
+    )
 
 
 def test_minimum_des_menages_d_une_personne(insee, chiffres):
@@ -237,10 +279,17 @@ def test_minimum_des_menages_d_une_personne(insee, chiffres):
 
 
 def test_extremes_rendent_les_ex_aequo():
-    qpv = pd.DataFrame({"code_qp": ["A", "B", "C", "D"], "nom_qp": ["a", "b", "", "d"], "nom_commune": ["x"] * 4,
-                        "type_quartier": ["QPV"] * 4, "part_moins_25": [40.0, 40.04, 30.0, math.nan]})
+    qpv = pd.DataFrame(
+        {
+            "code_qp": ["A", "B", "C", "D"],
+            "nom_qp": ["a", "b", "", "d"],
+            "nom_commune": ["x"] * 4,
+            "type_quartier": ["QPV"] * 4,
+            "part_moins_25": [40.0, 40.04, 30.0, math.nan],
+        }
+    )
     x = cq.extremes(qpv, "part_moins_25")
-    assert list(x.loc[x["sens"] == "maximum", "code_qp"]) == ["A", "B"]   # égaux à la précision affichée
+    assert list(x.loc[x["sens"] == "maximum", "code_qp"]) == ["A", "B"]  # égaux à la précision affichée
     assert list(x.loc[x["sens"] == "minimum", "quartier"]) == ["Quartier sans nom publié (C)"]
     vide = qpv.assign(part_moins_25=math.nan)
     assert cq.extremes(vide, "part_moins_25").empty
@@ -248,13 +297,14 @@ def test_extremes_rendent_les_ex_aequo():
 
 # --------------------------------------------------------------------------------------------- rangs
 
+
 def test_rangs_ex_aequo_et_valeurs_manquantes():
     r = cq.rangs(pd.Series([10.0, 20.0, 20.0, math.nan, 5.0, 1.7000000000000002, 1.7]), 1)
     assert r.dtype == "Int64"
     assert list(r[:3]) == [3, 1, 1]
-    assert pd.isna(r[3])            # secret : non classé
+    assert pd.isna(r[3])  # secret : non classé
     assert r[4] == 4
-    assert r[5] == r[6] == 5        # flottant brut d'une division : même valeur affichée, même rang
+    assert r[5] == r[6] == 5  # flottant brut d'une division : même valeur affichée, même rang
 
 
 def test_classement_sur_les_donnees(insee, chiffres):
@@ -301,6 +351,7 @@ def test_comparaison_triee_par_rang(insee):
 
 # --------------------------------------------------------------------------------------------- valeurs manquantes
 
+
 def test_secret_jamais_zero(insee):
     qpv, communes, refs, manquantes, provenance = insee
     secrets = cq.valeurs_secretes(qpv, manquantes)
@@ -342,8 +393,16 @@ def test_quartier_non_couvert_marque_non_disponible(insee):
 
 
 def test_case_vide_sans_motif_est_un_secret():
-    qpv = pd.DataFrame({"code_qp": ["A", "B"], "nom_qp": ["a", "b"], "nom_commune": ["x", "x"],
-                        "type_quartier": ["QPV", "QPV"], "pop_mun": [100, 300], "pmimp": [20.0, math.nan]})
+    qpv = pd.DataFrame(
+        {
+            "code_qp": ["A", "B"],
+            "nom_qp": ["a", "b"],
+            "nom_commune": ["x", "x"],
+            "type_quartier": ["QPV", "QPV"],
+            "pop_mun": [100, 300],
+            "pmimp": [20.0, math.nan],
+        }
+    )
     large = cq.valeurs_par_quartier(qpv, None, ["pmimp"]).set_index("code_qp")
     assert large.loc["B", "pmimp"] == cq.SECRET and large.loc["A", "pmimp"] == 20.0
     assert cq.moyenne_qpv(qpv, "pmimp") == 20.0
@@ -351,14 +410,15 @@ def test_case_vide_sans_motif_est_un_secret():
 
 # --------------------------------------------------------------------------------------------- niveaux manquants
 
+
 def test_niveau_de_comparaison_manquant(insee):
     qpv, communes, refs, manquantes, provenance = insee
     sans = refs[~refs["niveau"].isin([cq.NIVEAU_QPV_DEPARTEMENT, cq.NIVEAU_AGGLO])].drop(columns=["part_retard_3e"])
     s = cq.synthese(qpv, sans, manquantes).set_index("code")
     assert s[cq.NIVEAU_QPV_DEPARTEMENT].isna().all() and s[cq.NIVEAU_AGGLO].isna().all()
-    assert math.isnan(s.loc["part_retard_3e", cq.NIVEAU_MOYENNE_QPV])       # colonne absente
+    assert math.isnan(s.loc["part_retard_3e", cq.NIVEAU_MOYENNE_QPV])  # colonne absente
     assert s["ecart_agglomeration"].isna().all()
-    assert s["moyenne_qpv"].notna().all()                                   # la moyenne reste calculée
+    assert s["moyenne_qpv"].notna().all()  # la moyenne reste calculée
     # l'écart d'un quartier se mesure alors à l'agglomération hors QPV quand elle est publiée, sinon pas du tout
     comp = cq.comparaison(qpv, sans, "part_de_plus_2ans_f", communes, provenance, manquantes)
     assert (comp["niveau_ecart"] == cq.NIVEAU_HORS_QPV).all()
@@ -369,8 +429,9 @@ def test_niveau_de_comparaison_manquant(insee):
     for references in (None, refs.iloc[0:0]):
         assert cq.synthese(qpv, references, manquantes)[cq.NIVEAU_AGGLO].isna().all()
         assert cq.parts_agglomeration(qpv, references)["part_qpv"].isna().all()
-        assert math.isnan(cq.geographie(qpv, communes, references).set_index("cle").loc["part_population_qpv",
-                                                                                          "valeur"])
+        assert math.isnan(
+            cq.geographie(qpv, communes, references).set_index("cle").loc["part_population_qpv", "valeur"]
+        )
         f = cq.fiche_indicateurs(qpv, references, "LOC-QP01", provenance, manquantes)
         assert f["agglomeration"].isna().all() and f["valeur"].notna().all()
         assert math.isnan(cq.jeunes_en_qpv_departement(references))
@@ -379,8 +440,10 @@ def test_niveau_de_comparaison_manquant(insee):
 
 def test_figure_des_ecarts_sans_reference(insee):
     import matplotlib
+
     matplotlib.use("Agg")
     from politique_ville.figures import qpv as fq
+
     qpv, communes, refs, manquantes, provenance = insee
     comp = cq.comparaison(qpv, refs.iloc[0:0], "pmimp", communes, provenance, manquantes)
     assert fq.figure_ecarts(comp, "pmimp", "test") is None
@@ -410,8 +473,10 @@ def _qpv_nombreux(insee, n):
 
 def test_figures_par_quartier_resumees_au_dela_du_seuil(insee):
     import matplotlib
+
     matplotlib.use("Agg")
     from politique_ville.figures import qpv as fq
+
     qpv, communes, refs, manquantes, provenance = insee
     # en deçà du seuil (le territoire 2019) : tous les quartiers, aucune phrase sous la figure
     comp = cq.comparaison(qpv, refs, "part_retard_3e", communes, provenance, manquantes)
@@ -449,6 +514,7 @@ def test_figures_par_quartier_resumees_au_dela_du_seuil(insee):
 
 # --------------------------------------------------------------------------------------------- métadonnées
 
+
 def test_metadonnees_des_indicateurs(insee):
     qpv, _, refs, _, _ = insee
     # le registre (data/reference/indicateurs_qpv.csv) a toutes les variables de l'INSEE ; celles du fichier 2019 :
@@ -472,10 +538,11 @@ def test_metadonnees_des_indicateurs(insee):
 
 # --------------------------------------------------------------------------------------------- fiche quartier
 
+
 def test_fiche_actions_d_un_quartier_multicommunes(traitees):
     prog, pc, communes = traitees["programmation"], traitees["programmation_communes"], traitees["insee_qpv_communes"]
     nb = communes.groupby("code_qp")["commune"].nunique()
-    code = nb[nb >= 3].index[0]                                  # quartier sur au moins trois communes
+    code = nb[nb >= 3].index[0]  # quartier sur au moins trois communes
     siennes = set(communes.loc[communes["code_qp"] == code, "commune"])
     a = cq.actions_du_quartier(prog, pc, communes, code)
     attendues = set(pc.loc[pc["commune"].isin(siennes) & ~pc["perimetre"], "id_action"])
@@ -499,21 +566,42 @@ def test_fiche_actions_d_un_quartier_multicommunes(traitees):
 
 
 def test_fiche_actions_cas_limites():
-    prog = pd.DataFrame({"id_action": ["A1", "A2", "A3", "A4"], "intitule": ["a", "b", "c", "d"],
-                         "pilier": ["P"] * 4, "thematique": ["T"] * 4, "porteur": ["x"] * 4,
-                         "communes": ["C1, C3", "Intercommunal", "C3", "C2"],
-                         "credits_specifiques": [1.0, 2.0, 3.0, 4.0], "cget": [1.0, 1.0, 1.0, 1.0],
-                         "droit_commun": [math.nan] * 4, "provenance_credits_specifiques": ["reconstruit"] * 4,
-                         "provenance_cget": ["publié"] * 4, "provenance_droit_commun": ["non publié"] * 4})
-    pc = pd.DataFrame({"id_action": ["A1", "A1", "A2", "A3", "A4"], "commune": ["C1", "C3", "Intercommunal", "C3", "C2"],
-                       "perimetre": [False, False, True, False, False]})
-    communes = pd.DataFrame({"code_qp": ["Q", "Q", "R"], "commune": ["C1", "C2", "C4"], "rang": [1, 2, 1],
-                             "perimetre": [False, False, False]})
+    prog = pd.DataFrame(
+        {
+            "id_action": ["A1", "A2", "A3", "A4"],
+            "intitule": ["a", "b", "c", "d"],
+            "pilier": ["P"] * 4,
+            "thematique": ["T"] * 4,
+            "porteur": ["x"] * 4,
+            "communes": ["C1, C3", "Intercommunal", "C3", "C2"],
+            "credits_specifiques": [1.0, 2.0, 3.0, 4.0],
+            "cget": [1.0, 1.0, 1.0, 1.0],
+            "droit_commun": [math.nan] * 4,
+            "provenance_credits_specifiques": ["reconstruit"] * 4,
+            "provenance_cget": ["publié"] * 4,
+            "provenance_droit_commun": ["non publié"] * 4,
+        }
+    )
+    pc = pd.DataFrame(
+        {
+            "id_action": ["A1", "A1", "A2", "A3", "A4"],
+            "commune": ["C1", "C3", "Intercommunal", "C3", "C2"],
+            "perimetre": [False, False, True, False, False],
+        }
+    )
+    communes = pd.DataFrame(
+        {
+            "code_qp": ["Q", "Q", "R"],
+            "commune": ["C1", "C2", "C4"],
+            "rang": [1, 2, 1],
+            "perimetre": [False, False, False],
+        }
+    )
     a = cq.actions_du_quartier(prog, pc, communes, "Q")
-    assert list(a["id_action"]) == ["A1", "A4"]                     # une seule fois, même sur deux communes
+    assert list(a["id_action"]) == ["A1", "A4"]  # une seule fois, même sur deux communes
     assert list(a["communes_quartier"]) == ["C1", "C2"]
     assert "crédits spécifiques : reconstruit" in a["provenance_montants"].iloc[0]
-    assert cq.actions_du_quartier(prog, pc, communes, "R").empty    # aucune action dans sa commune
+    assert cq.actions_du_quartier(prog, pc, communes, "R").empty  # aucune action dans sa commune
     assert cq.synthese_actions(cq.actions_du_quartier(prog, pc, communes, "R")).empty
 
 
@@ -533,17 +621,24 @@ def test_fiche_effectifs(insee):
     assert e.loc["pop_mun", "valeur"] == pop
     p = cq.parts_agglomeration(qpv, refs).set_index("code")
     assert e.loc["pop_mun", "part_agglomeration"] == pytest.approx(pop / p.loc["pop_mun", "total_agglomeration"] * 100)
-    assert math.isnan(e.loc["abcde_f", "part_agglomeration"])       # total non publié
+    assert math.isnan(e.loc["abcde_f", "part_agglomeration"])  # total non publié
 
 
-@pytest.mark.parametrize("code, valeur, reference, nettement, attendu", [
-    ("part_moins_25", 38.0, 32.6, None, "plus"), ("part_moins_25", 38.0, 41.0, None, "moins"),
-    ("part_moins_25", 38.04, 37.96, None, "égal"),  # égaux à la précision affichée (1 décimale)
-    ("ind_jeune", 1.6, 1.2, 0.25, "nettement plus"), ("ind_jeune", 1.3, 1.2, 0.25, "plus"),
-    ("pmimp", 24.0, 45.6, 0.25, "nettement moins"), ("decuc_q2", 1077.0, 1476.0, None, "moins"),
-    ("tx_tot_empl", 56.4, float("nan"), None, "inconnu"), ("tx_tot_empl", None, 57.5, None, "inconnu"),
-    ("tx_tot_empl", "secret", 57.5, None, "inconnu"),
-])
+@pytest.mark.parametrize(
+    "code, valeur, reference, nettement, attendu",
+    [
+        ("part_moins_25", 38.0, 32.6, None, "plus"),
+        ("part_moins_25", 38.0, 41.0, None, "moins"),
+        ("part_moins_25", 38.04, 37.96, None, "égal"),  # égaux à la précision affichée (1 décimale)
+        ("ind_jeune", 1.6, 1.2, 0.25, "nettement plus"),
+        ("ind_jeune", 1.3, 1.2, 0.25, "plus"),
+        ("pmimp", 24.0, 45.6, 0.25, "nettement moins"),
+        ("decuc_q2", 1077.0, 1476.0, None, "moins"),
+        ("tx_tot_empl", 56.4, float("nan"), None, "inconnu"),
+        ("tx_tot_empl", None, 57.5, None, "inconnu"),
+        ("tx_tot_empl", "secret", 57.5, None, "inconnu"),
+    ],
+)
 def test_sens_des_ecarts_a_la_precision_affichee(code, valeur, reference, nettement, attendu):
     assert cq.comparer(code, valeur, reference, nettement) == attendu
 
@@ -553,13 +648,30 @@ def test_sens_des_ecarts_2019_conformes_au_rapport(insee):
     concernés par le vieillissement », « ménages imposés beaucoup plus faible ») découlent des données recalculées."""
     qpv, communes, refs, manquantes, _ = insee
     synth = cq.synthese(qpv, refs, manquantes).set_index("code")
-    assert cq.comparer("part_moins_25", synth.loc["part_moins_25", "moyenne_qpv"],
-                       synth.loc["part_moins_25", cq.NIVEAU_QPV_DEPARTEMENT]) == "moins"
-    assert cq.comparer("ind_jeune", synth.loc["ind_jeune", "moyenne_qpv"], synth.loc["ind_jeune", cq.NIVEAU_AGGLO],
-                       0.25) == "nettement plus"
-    assert cq.comparer("pmimp", synth.loc["pmimp", "moyenne_qpv"], synth.loc["pmimp", cq.NIVEAU_AGGLO],
-                       0.25) == "nettement moins"
-    assert cq.comparer("decuc_q2", synth.loc["decuc_q2", "moyenne_qpv"],
-                       synth.loc["decuc_q2", cq.NIVEAU_AGGLO]) == "moins"
-    assert cq.comparer("part_menages_1pers", synth.loc["part_menages_1pers", "moyenne_qpv"],
-                       synth.loc["part_menages_1pers", cq.NIVEAU_AGGLO]) == "plus"
+    assert (
+        cq.comparer(
+            "part_moins_25",
+            synth.loc["part_moins_25", "moyenne_qpv"],
+            synth.loc["part_moins_25", cq.NIVEAU_QPV_DEPARTEMENT],
+        )
+        == "moins"
+    )
+    assert (
+        cq.comparer("ind_jeune", synth.loc["ind_jeune", "moyenne_qpv"], synth.loc["ind_jeune", cq.NIVEAU_AGGLO], 0.25)
+        == "nettement plus"
+    )
+    assert (
+        cq.comparer("pmimp", synth.loc["pmimp", "moyenne_qpv"], synth.loc["pmimp", cq.NIVEAU_AGGLO], 0.25)
+        == "nettement moins"
+    )
+    assert (
+        cq.comparer("decuc_q2", synth.loc["decuc_q2", "moyenne_qpv"], synth.loc["decuc_q2", cq.NIVEAU_AGGLO]) == "moins"
+    )
+    assert (
+        cq.comparer(
+            "part_menages_1pers",
+            synth.loc["part_menages_1pers", "moyenne_qpv"],
+            synth.loc["part_menages_1pers", cq.NIVEAU_AGGLO],
+        )
+        == "plus"
+    )

@@ -8,14 +8,16 @@ import pytest
 from politique_ville.concordance import concorde, evaluer, resume_statuts, table_concordance
 from politique_ville.errors import ErreurCalcul
 
-PROG = pd.DataFrame({
-    "thematique": ["Santé", "Santé", "Sport", " Sport "],
-    "porteur": ["AHI", "Ville", "AHI", "Club"],
-    "montant": ["1 000 €", "53.387 €", "", "n.c."],
-    "taux": ["35,3%", "10%", "20%", "30%"],
-    "pop": ["100", "300", "0", "100"],
-    "ligne_source": [2, 3, 4, 5],
-})
+PROG = pd.DataFrame(
+    {
+        "thematique": ["Santé", "Santé", "Sport", " Sport "],
+        "porteur": ["AHI", "Ville", "AHI", "Club"],
+        "montant": ["1 000 €", "53.387 €", "", "n.c."],
+        "taux": ["35,3%", "10%", "20%", "30%"],
+        "pop": ["100", "300", "0", "100"],
+        "ligne_source": [2, 3, 4, 5],
+    }
+)
 
 
 def tables(nom):
@@ -33,7 +35,8 @@ def test_fonctions_de_base():
     assert evaluer('maximum("prog", "taux")', tables).valeur == 35.3
     assert evaluer('minimum("prog", "taux", thematique=["Sport"])', tables).valeur == 20
     assert evaluer('moyenne_ponderee("prog", "taux", "pop", thematique="Santé")', tables).valeur == pytest.approx(
-        (35.3 * 100 + 10 * 300) / 400)
+        (35.3 * 100 + 10 * 300) / 400
+    )
 
 
 def test_arithmetique_et_sources():
@@ -42,15 +45,18 @@ def test_arithmetique_et_sources():
     assert r.sources == {"prog": [2, 3, 4, 5]}
 
 
-@pytest.mark.parametrize("expr, message", [
-    ('__import__("os")', "fonction inconnue"),
-    ('somme("prog", "absente")', "colonne « absente »"),
-    ('somme("autre", "montant")', "table « autre »"),
-    ('valeur("prog", "montant", thematique="Santé")', "exactement une ligne"),
-    ('somme("prog", "montant") / nombre("prog", porteur="X")', "division par zéro"),
-    ('somme("prog", "thematique")', "ligne 2, colonne « thematique »"),
-    ('(lambda: 1)()', "non permise"),
-])
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        ('__import__("os")', "fonction inconnue"),
+        ('somme("prog", "absente")', "colonne « absente »"),
+        ('somme("autre", "montant")', "table « autre »"),
+        ('valeur("prog", "montant", thematique="Santé")', "exactement une ligne"),
+        ('somme("prog", "montant") / nombre("prog", porteur="X")', "division par zéro"),
+        ('somme("prog", "thematique")', "ligne 2, colonne « thematique »"),
+        ("(lambda: 1)()", "non permise"),
+    ],
+)
 def test_erreurs_en_francais(expr, message):
     with pytest.raises(ErreurCalcul, match=message):
         evaluer(expr, tables)
@@ -66,14 +72,40 @@ def test_concorde_a_la_precision_publiee_ou_dans_la_tolerance():
 
 
 def test_table_concordance_statuts():
-    chiffres = pd.DataFrame([
-        {"id": "a", "section": "1", "libelle": "total", "valeur": "54387", "unite": "€", "tolerance": "",
-         "citation": "", "calcul": 'somme("prog", "montant")'},
-        {"id": "b", "section": "1", "libelle": "faux", "valeur": "12", "unite": "projets", "tolerance": "",
-         "citation": "", "calcul": 'nombre("prog")'},
-        {"id": "c", "section": "1", "libelle": "récit", "valeur": "42", "unite": "nombre", "tolerance": "",
-         "citation": "", "calcul": ""},
-    ])
+    chiffres = pd.DataFrame(
+        [
+            {
+                "id": "a",
+                "section": "1",
+                "libelle": "total",
+                "valeur": "54387",
+                "unite": "€",
+                "tolerance": "",
+                "citation": "",
+                "calcul": 'somme("prog", "montant")',
+            },
+            {
+                "id": "b",
+                "section": "1",
+                "libelle": "faux",
+                "valeur": "12",
+                "unite": "projets",
+                "tolerance": "",
+                "citation": "",
+                "calcul": 'nombre("prog")',
+            },
+            {
+                "id": "c",
+                "section": "1",
+                "libelle": "récit",
+                "valeur": "42",
+                "unite": "nombre",
+                "tolerance": "",
+                "citation": "",
+                "calcul": "",
+            },
+        ]
+    )
     ecarts = pd.DataFrame([{"id": "b", "explication": "le rapport se contredit"}])
     t = table_concordance(chiffres, ecarts, tables).set_index("id")
     assert t.loc["a", "statut"] == "identique"
@@ -87,14 +119,46 @@ def test_table_concordance_statuts():
 
 
 def test_table_concordance_genres_et_expression_inevaluable():
-    chiffres = pd.DataFrame([
-        {"id": "a", "section": "1", "libelle": "total", "valeur": "54387", "unite": "€", "tolerance": "",
-         "citation": "", "calcul": 'somme("prog", "montant")', "nature": "par construction", "derive": ""},
-        {"id": "b", "section": "1", "libelle": "faux", "valeur": "12", "unite": "projets", "tolerance": "",
-         "citation": "", "calcul": 'nombre("prog")', "nature": "dépend de la reconstruction", "derive": "oui"},
-        {"id": "c", "section": "1", "libelle": "cassé", "valeur": "1", "unite": "", "tolerance": "",
-         "citation": "", "calcul": 'somme("prog", "absente")', "nature": "vérification indépendante", "derive": ""},
-    ])
+    chiffres = pd.DataFrame(
+        [
+            {
+                "id": "a",
+                "section": "1",
+                "libelle": "total",
+                "valeur": "54387",
+                "unite": "€",
+                "tolerance": "",
+                "citation": "",
+                "calcul": 'somme("prog", "montant")',
+                "nature": "par construction",
+                "derive": "",
+            },
+            {
+                "id": "b",
+                "section": "1",
+                "libelle": "faux",
+                "valeur": "12",
+                "unite": "projets",
+                "tolerance": "",
+                "citation": "",
+                "calcul": 'nombre("prog")',
+                "nature": "dépend de la reconstruction",
+                "derive": "oui",
+            },
+            {
+                "id": "c",
+                "section": "1",
+                "libelle": "cassé",
+                "valeur": "1",
+                "unite": "",
+                "tolerance": "",
+                "citation": "",
+                "calcul": 'somme("prog", "absente")',
+                "nature": "vérification indépendante",
+                "derive": "",
+            },
+        ]
+    )
     t = table_concordance(chiffres, None, tables).set_index("id")
     assert t.loc["a", "genre"] == "par construction"
     assert t.loc["b", "statut"] == "écart non expliqué" and t.loc["b", "derive"]
@@ -102,6 +166,11 @@ def test_table_concordance_genres_et_expression_inevaluable():
     assert t.loc["c", "statut"] == "écart non expliqué" and "recalcul impossible" in t.loc["c", "explication"]
     assert t.loc["c", "genre"] == "taille indépendante de la reconstruction"
     resume = resume_statuts(t.reset_index())
-    assert list(resume["statut"]) == ["identique", "écart non expliqué", "écart non expliqué",
-                                      "écart non expliqué (total)", "total"]
+    assert list(resume["statut"]) == [
+        "identique",
+        "écart non expliqué",
+        "écart non expliqué",
+        "écart non expliqué (total)",
+        "total",
+    ]
     assert list(resume["chiffres"]) == [1, 1, 1, 2, 3]

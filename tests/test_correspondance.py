@@ -74,11 +74,13 @@ def _erreur(corr, brut, refs=None) -> ErreursNettoyage:
 
 # --------------------------------------------------------------------------------------------- 2019 : l'identité
 
+
 def test_identite_2019_redonne_exactement_les_tables_brutes():
     cat = Catalogue.pour(2019, RACINE)
     refs = Referentiels.charger(cat)
-    r = preparer_programmation(RACINE / "data" / "reference" / "correspondances" / "programmation_2019.yaml",
-                               cat.raw_dir, refs)
+    r = preparer_programmation(
+        RACINE / "data" / "reference" / "correspondances" / "programmation_2019.yaml", cat.raw_dir, refs
+    )
     assert set(r.tables) == {"programmation", "financements_programmation"}
     for table in r.tables:
         pd.testing.assert_frame_equal(r.tables[table], lire_table(cat.raw_dir / f"{table}.csv"))
@@ -94,6 +96,7 @@ def test_correspondance_2019_est_l_identite_ecrite():
 
 # --------------------------------------------------------------------------------------------- le jeu fictif
 
+
 def test_fixture_regeneree_a_l_identique(tmp_path):
     spec = importlib.util.spec_from_file_location("gen", RACINE / "scripts" / "generer_programmation_etrangere.py")
     gen = importlib.util.module_from_spec(spec)
@@ -102,6 +105,7 @@ def test_fixture_regeneree_a_l_identique(tmp_path):
     assert empreintes(tmp_path) == empreintes(FIXTURE)
     # SIRET fictifs à clé de Luhn juste
     from politique_ville.correspondance import siret_valide
+
     assert all(siret_valide(s) for _, _, s, _ in gen.PORTEURS.values())
 
 
@@ -121,11 +125,17 @@ def test_export_long_une_ligne_par_action(resultat):
 def test_montants_par_action_calcules_a_la_main(resultat):
     prog = resultat.tables["programmation"].set_index("id_action")
     # action 1 : ANCT 8 000, Ville 2 000, CAF 1 500 -> crédits spécifiques 8 000, droit commun 3 500
-    assert prog.loc["2032-CV-00001", ["credits_specifiques", "droit_commun", "cget"]].tolist() == ["8000", "3500",
-                                                                                                   "8000"]
+    assert prog.loc["2032-CV-00001", ["credits_specifiques", "droit_commun", "cget"]].tolist() == [
+        "8000",
+        "3500",
+        "8000",
+    ]
     # action 3 : l'agglomération compte en crédits spécifiques (nature déclarée) : 4 000 + 2 500 ; Ville 1 000
-    assert prog.loc["2032-CV-00003", ["credits_specifiques", "droit_commun", "cget"]].tolist() == ["6500", "1000",
-                                                                                                   "4000"]
+    assert prog.loc["2032-CV-00003", ["credits_specifiques", "droit_commun", "cget"]].tolist() == [
+        "6500",
+        "1000",
+        "4000",
+    ]
     # action 6 : aucun financeur de droit commun -> cellule vide (manquant), jamais 0
     assert prog.loc["2032-CV-00006", "droit_commun"] == ""
     assert prog.loc["2032-CV-00006", "montant_agglomeration"] == "2500"
@@ -136,15 +146,28 @@ def test_financements_par_financeur_et_ecart_du_total_fourni(resultat):
     fin = resultat.tables["financements_programmation"]
     montants = dict(zip(fin["financeur"], fin["montant"]))
     # sommes à la main des 10 actions
-    assert montants == {"Etat - crédits spécifiques": "52000", "Etat - Droit commun": "12000",
-                        "Agglomération (EPCI)": "12500", "Communes": "13000", "Département": "3000",
-                        "Région": "10000", "CAF": "1500", "Bailleurs": "7000", "Autres": "1000",
-                        "Programmation (montant total)": "112000"}
+    assert montants == {
+        "Etat - crédits spécifiques": "52000",
+        "Etat - Droit commun": "12000",
+        "Agglomération (EPCI)": "12500",
+        "Communes": "13000",
+        "Département": "3000",
+        "Région": "10000",
+        "CAF": "1500",
+        "Bailleurs": "7000",
+        "Autres": "1000",
+        "Programmation (montant total)": "112000",
+    }
     # le total « Conseil régional » de l'export dit 11 000 : un écart listé, pas une erreur
     assert len(resultat.ecarts) == 1
     e = resultat.ecarts.iloc[0]
     assert (e["financeur"], e["total_fourni"], e["somme_actions"], e["ecart"], e["ligne"]) == (
-        "region", 11000.0, 10000.0, 1000.0, 34)
+        "region",
+        11000.0,
+        10000.0,
+        1000.0,
+        34,
+    )
     assert "total de 11000 (écart 1000)" in fin.loc[fin["financeur"] == "Région", "note"].iloc[0]
     assert "écart" not in fin.loc[fin["financeur"] == "CAF", "note"].iloc[0]
 
@@ -168,8 +191,11 @@ def test_nettoyage_existant_inchange_totaux_par_pilier(nettoyees):
     assert par_pilier.loc["Pilotage", "credits_specifiques"] == 10000
     assert math.isnan(par_pilier.loc["Pilotage", "droit_commun"])
     assert prog.groupby("pilier").size().to_dict() == {
-        "Cohésion sociale": 6, "Emploi et développement économique": 2, "Cadre de vie et renouvellement urbain": 1,
-        "Pilotage": 1}
+        "Cohésion sociale": 6,
+        "Emploi et développement économique": 2,
+        "Cadre de vie et renouvellement urbain": 1,
+        "Pilotage": 1,
+    }
 
 
 def test_nettoyage_existant_inchange_par_thematique(nettoyees):
@@ -177,16 +203,32 @@ def test_nettoyage_existant_inchange_par_thematique(nettoyees):
     # libellés étrangers ramenés à la nomenclature par la correspondance (« Parentalité et éducation » -> Education),
     # « Accès au droit », variante de la nomenclature, reconnu sans déclaration
     par_theme = prog.groupby("thematique")[["credits_specifiques", "droit_commun"]].sum(min_count=1)
-    attendu = {"Education": (8000, 3500), "Santé": (5000, 3000), "Culture": (6500, 1000), "Emploi": (10000, 21000),
-               "Cadre de vie": (3000, 11000), "Développement économique": (7000, 4000), "Prévention": (7000, 4000)}
+    attendu = {
+        "Education": (8000, 3500),
+        "Santé": (5000, 3000),
+        "Culture": (6500, 1000),
+        "Emploi": (10000, 21000),
+        "Cadre de vie": (3000, 11000),
+        "Développement économique": (7000, 4000),
+        "Prévention": (7000, 4000),
+    }
     for theme, valeurs in attendu.items():
         assert tuple(par_theme.loc[theme]) == valeurs, theme
     for theme, cs in {"Accès aux droits": 5000, "Participation des habitants": 3000, "Pilotage": 10000}.items():
         assert par_theme.loc[theme, "credits_specifiques"] == cs
         assert math.isnan(par_theme.loc[theme, "droit_commun"])
-    assert set(prog["thematique_code"]) == {"education", "sante", "culture", "emploi", "cadre_de_vie",
-                                            "acces_aux_droits", "developpement_economique", "prevention",
-                                            "participation", "pilotage"}
+    assert set(prog["thematique_code"]) == {
+        "education",
+        "sante",
+        "culture",
+        "emploi",
+        "cadre_de_vie",
+        "acces_aux_droits",
+        "developpement_economique",
+        "prevention",
+        "participation",
+        "pilotage",
+    }
 
 
 def test_nettoyage_communes_et_quartiers(nettoyees):
@@ -194,8 +236,11 @@ def test_nettoyage_communes_et_quartiers(nettoyees):
     # action 8 : deux communes ; actions 6, 9, 10 : le périmètre intercommunal
     a8 = communes[communes["id_action"] == "2032-CV-00008"]
     assert a8["commune"].tolist() == ["Chimère-les-Bains", "Utopie-Saint-Martin"]
-    assert communes.loc[communes["perimetre"], "id_action"].tolist() == ["2032-CV-00006", "2032-CV-00009",
-                                                                         "2032-CV-00010"]
+    assert communes.loc[communes["perimetre"], "id_action"].tolist() == [
+        "2032-CV-00006",
+        "2032-CV-00009",
+        "2032-CV-00010",
+    ]
     prog = nettoyees["programmation"].set_index("id_action")
     assert prog.loc["2032-CV-00008", "qpv"] == "LOC-QP02, LOC-QP03"
 
@@ -213,14 +258,20 @@ def test_erreur_du_nettoyage_nomme_le_fichier_recu_et_sa_ligne(refs):
 
 # --------------------------------------------------------------------------------------------- porteurs identifiés
 
+
 def test_porteurs_rapproches_par_siret_et_rna(resultat):
     prog = resultat.tables["programmation"].set_index("id_action")
     # « Asso. Passerelles » (action 7) : inconnu du référentiel par son nom, reconnu par son SIRET
     assert prog.loc["2032-CV-00007", ["porteur", "porteur_export"]].tolist() == [
-        "Association Passerelles Fictives", "Asso. Passerelles"]
+        "Association Passerelles Fictives",
+        "Asso. Passerelles",
+    ]
     # la compagnie (action 3) n'a pas de SIRET dans l'export : reconnue par son RNA, SIRET laissé vide (tel que reçu)
     assert prog.loc["2032-CV-00003", ["porteur", "siret", "rna"]].tolist() == [
-        "Compagnie Imaginaire du Théâtre", "", "W999000044"]
+        "Compagnie Imaginaire du Théâtre",
+        "",
+        "W999000044",
+    ]
     # type de porteur tiré du référentiel (l'export n'en a pas)
     assert prog.loc["2032-CV-00010", "type_porteur"] == "EPCI"
 
@@ -236,10 +287,16 @@ def test_deux_noms_pour_un_siret_listes_jamais_fusionnes(resultat):
 
 
 def test_noms_par_identifiant_a_travers_les_annees():
-    a = pd.DataFrame({"porteur": ["Les Amis du Quartier", "Régie Nord"], "siret": ["99900001100018", ""],
-                      "ligne_source": [2, 3]})
-    b = pd.DataFrame({"porteur": ["LES AMIS DU QUARTIER", "Amis du quartier (ex-Foyer)"],
-                      "siret": ["999 000 011 00018", "99900001100018"], "ligne_source": [5, 9]})
+    a = pd.DataFrame(
+        {"porteur": ["Les Amis du Quartier", "Régie Nord"], "siret": ["99900001100018", ""], "ligne_source": [2, 3]}
+    )
+    b = pd.DataFrame(
+        {
+            "porteur": ["LES AMIS DU QUARTIER", "Amis du quartier (ex-Foyer)"],
+            "siret": ["999 000 011 00018", "99900001100018"],
+            "ligne_source": [5, 9],
+        }
+    )
     sortie = noms_par_identifiant({"programmation 2031": a, "programmation 2032": b})
     assert sortie["noms"].tolist() == ["Les Amis du Quartier | Amis du quartier (ex-Foyer)"]
     assert sortie["tables"].tolist() == ["programmation 2031, programmation 2032"]
@@ -249,34 +306,48 @@ def test_noms_par_identifiant_a_travers_les_annees():
 
 
 def test_cles_porteurs_siret_puis_rna_puis_nom():
-    df = pd.DataFrame({"porteur": ["Asso A", "Asso B", "ASSO  C.", "Asso D"],
-                       "siret": ["99900001100018", "", "", "999000011"],
-                       "rna": ["", "W999000044", "", ""]})
-    assert cles_porteurs(df).tolist() == ["siret:99900001100018", "rna:W999000044", "nom:asso c",
-                                          "siren:999000011"]
+    df = pd.DataFrame(
+        {
+            "porteur": ["Asso A", "Asso B", "ASSO  C.", "Asso D"],
+            "siret": ["99900001100018", "", "", "999000011"],
+            "rna": ["", "W999000044", "", ""],
+        }
+    )
+    assert cles_porteurs(df).tolist() == ["siret:99900001100018", "rna:W999000044", "nom:asso c", "siren:999000011"]
 
 
 def test_porteurs_par_identifiant_siret_siren_rna():
-    ref = pd.DataFrame({"alias": ["X", "Y"], "porteur_canonique": ["Porteur X", "Porteur Y"],
-                        "siret": ["99900001100018", ""], "rna": ["", "W999000044"]})
-    df = pd.DataFrame({"siret": ["99900001100018", "99900001100026", "", "12345678900000"],
-                       "rna": ["", "", "W999000044", ""]})
+    ref = pd.DataFrame(
+        {
+            "alias": ["X", "Y"],
+            "porteur_canonique": ["Porteur X", "Porteur Y"],
+            "siret": ["99900001100018", ""],
+            "rna": ["", "W999000044"],
+        }
+    )
+    df = pd.DataFrame(
+        {"siret": ["99900001100018", "99900001100026", "", "12345678900000"], "rna": ["", "", "W999000044", ""]}
+    )
     # SIRET exact ; autre établissement du même SIREN ; RNA ; inconnu
     assert porteurs_par_identifiant(df, ref).tolist()[:3] == ["Porteur X", "Porteur X", "Porteur Y"]
     assert pd.isna(porteurs_par_identifiant(df, ref).iloc[3])
 
 
-@pytest.mark.parametrize("brut, affiche", [
-    ("ASSOCIATION  LES JARDINS DE L'AVENIR", "Association les Jardins de l'Avenir"),
-    ("CCAS DE LILLERS", "CCAS de Lillers"),
-    ("Compagnie  Imaginaire ", "Compagnie Imaginaire"),  # casse mixte : gardée, espaces unifiés
-    ("Ville de Saint-Imaginaire", "Ville de Saint-Imaginaire"),
-])
+@pytest.mark.parametrize(
+    "brut, affiche",
+    [
+        ("ASSOCIATION  LES JARDINS DE L'AVENIR", "Association les Jardins de l'Avenir"),
+        ("CCAS DE LILLERS", "CCAS de Lillers"),
+        ("Compagnie  Imaginaire ", "Compagnie Imaginaire"),  # casse mixte : gardée, espaces unifiés
+        ("Ville de Saint-Imaginaire", "Ville de Saint-Imaginaire"),
+    ],
+)
 def test_nom_affichage(brut, affiche):
     assert nom_affichage(brut) == affiche
 
 
 # --------------------------------------------------------------------------------------------- erreurs de correspondance
+
 
 def test_champ_canonique_inconnu_nomme_le_yaml_sa_ligne_et_le_plus_proche(tmp_path):
     texte = YAML.read_text(encoding="utf-8").replace("    intitule:", "    intitulee:")
@@ -285,7 +356,10 @@ def test_champ_canonique_inconnu_nomme_le_yaml_sa_ligne_et_le_plus_proche(tmp_pa
         charger_correspondance(tmp_path / "c.yaml")
     messages = [str(e) for e in exc.value.erreurs]
     inconnu = next(e for e in exc.value.erreurs if "champ canonique inconnu" in e.message)
-    assert inconnu.fichier == "c.yaml" and inconnu.ligne == texte.splitlines().index('    intitulee: "Libellé de l\'action"') + 1
+    assert (
+        inconnu.fichier == "c.yaml"
+        and inconnu.ligne == texte.splitlines().index('    intitulee: "Libellé de l\'action"') + 1
+    )
     assert "« intitulee »" in inconnu.message and "les plus proches : intitule" in inconnu.message
     # et le champ obligatoire qu'il devait donner manque
     assert any("champ obligatoire « intitule »" in m for m in messages)
@@ -293,11 +367,23 @@ def test_champ_canonique_inconnu_nomme_le_yaml_sa_ligne_et_le_plus_proche(tmp_pa
 
 def test_financeur_canonique_inconnu_et_disposition_inconnue():
     with pytest.raises(ErreursNettoyage) as exc:
-        correspondance_depuis_dict({"programmation": {
-            "fichier": "x.csv", "disposition": "longue",
-            "colonnes": {"id_action": "a", "intitule": "b", "porteur": "c", "pilier": "d", "thematique": "e",
-                         "communes": "f"},
-            "financeurs": {"regoin": "Région"}}})
+        correspondance_depuis_dict(
+            {
+                "programmation": {
+                    "fichier": "x.csv",
+                    "disposition": "longue",
+                    "colonnes": {
+                        "id_action": "a",
+                        "intitule": "b",
+                        "porteur": "c",
+                        "pilier": "d",
+                        "thematique": "e",
+                        "communes": "f",
+                    },
+                    "financeurs": {"regoin": "Région"},
+                }
+            }
+        )
     texte = str(exc.value)
     assert "disposition « longue » inconnue" in texte
     assert "financeur canonique inconnu « regoin »" in texte and "les plus proches : region" in texte
@@ -324,13 +410,16 @@ def test_libelle_sans_correspondance_liste_les_canoniques_et_les_plus_proches(re
 
 
 def test_cible_absente_de_la_nomenclature(tmp_path, refs):
-    texte = YAML.read_text(encoding="utf-8").replace('"Tranquillité publique": "Prévention"',
-                                                      '"Tranquillité publique": "Tranquillité"')
+    texte = YAML.read_text(encoding="utf-8").replace(
+        '"Tranquillité publique": "Prévention"', '"Tranquillité publique": "Tranquillité"'
+    )
     (tmp_path / "c.yaml").write_text(texte, encoding="utf-8")
     erreurs = valider(charger_correspondance(tmp_path / "c.yaml"), _export(), refs)
     cible = next(e for e in erreurs if "absent(e) de la nomenclature" in e.message)
-    assert cible.fichier == "c.yaml" and cible.ligne == texte.splitlines().index(
-        '      "Tranquillité publique": "Tranquillité"') + 1
+    assert (
+        cible.fichier == "c.yaml"
+        and cible.ligne == texte.splitlines().index('      "Tranquillité publique": "Tranquillité"') + 1
+    )
     # et le libellé de l'export n'a plus de correspondance valable... il reste déclaré : une seule erreur de cible
     assert len(erreurs) == 1
 
@@ -341,8 +430,9 @@ def test_financeur_sous_deux_noms(refs):
     brut.loc[(brut["N° dossier"] == "2032-CV-00005") & (brut["Cofinanceur"] == "Ville"), "Cofinanceur"] = "Commune"
     e = _erreur(charger_correspondance(YAML), brut, refs).erreurs[0]
     assert (e.fichier, e.colonne) == (EXPORT, "Cofinanceur") and e.ligne == 15
-    assert "le financeur « Communes » apparaît sous deux noms : « Ville » (ligne 3) et « Commune » (ligne 15)" \
-        in e.message
+    assert (
+        "le financeur « Communes » apparaît sous deux noms : « Ville » (ligne 3) et « Commune » (ligne 15)" in e.message
+    )
 
 
 def test_financeur_inconnu(refs):
@@ -356,10 +446,14 @@ def test_financeur_inconnu(refs):
 
 # --------------------------------------------------------------------------------------------- mauvaises données
 
-@pytest.mark.parametrize("montant, message", [
-    ("-500,00", "montant négatif (-500,00)"),
-    ("beaucoup", "montant illisible : « beaucoup » n'est pas un nombre lisible"),
-])
+
+@pytest.mark.parametrize(
+    "montant, message",
+    [
+        ("-500,00", "montant négatif (-500,00)"),
+        ("beaucoup", "montant illisible : « beaucoup » n'est pas un nombre lisible"),
+    ],
+)
 def test_montant_negatif_ou_illisible(refs, montant, message):
     brut = _export()
     brut.loc[3, "Montant accordé (€)"] = montant
@@ -373,8 +467,10 @@ def test_couple_action_financeur_en_double(refs):
     brut.loc[4, "Cofinanceur"] = "ANCT (BOP 147)"  # action 2 : deux lignes ANCT (lignes 5 et 6)
     e = _erreur(charger_correspondance(YAML), brut, refs).erreurs[0]
     assert (e.ligne, e.colonne) == (6, "Cofinanceur")
-    assert "l'action « 2032-CV-00002 » a deux lignes pour le financeur « Etat - crédits spécifiques » (lignes 5, 6)" \
+    assert (
+        "l'action « 2032-CV-00002 » a deux lignes pour le financeur « Etat - crédits spécifiques » (lignes 5, 6)"
         in e.message
+    )
 
 
 def test_action_sans_pilier(refs):
@@ -390,8 +486,10 @@ def test_pilier_different_d_une_ligne_a_l_autre(refs):
     brut.loc[4, "Axe du contrat"] = "Axe 2 - Cadre de vie"  # 2e ligne de l'action 2 (ligne 6 du fichier)
     e = _erreur(charger_correspondance(YAML), brut, refs).erreurs[0]
     assert (e.ligne, e.colonne) == (6, "Axe du contrat")
-    assert ("l'action « 2032-CV-00002 » a deux valeurs de « pilier » : « Axe 1 - Cohésion sociale » (ligne 5) et "
-            "« Axe 2 - Cadre de vie » (ligne 6)") in e.message
+    assert (
+        "l'action « 2032-CV-00002 » a deux valeurs de « pilier » : « Axe 1 - Cohésion sociale » (ligne 5) et "
+        "« Axe 2 - Cadre de vie » (ligne 6)"
+    ) in e.message
 
 
 def test_siret_invalide(refs):
@@ -404,25 +502,58 @@ def test_siret_invalide(refs):
 
 # --------------------------------------------------------------------------------------------- disposition large
 
+
 def _large(refs, lignes, financeurs=None, **autres):
-    corr = correspondance_depuis_dict({"programmation": {
-        "fichier": "large.csv", "disposition": "large",
-        "colonnes": {"id_action": "Code", "intitule": "Action", "porteur": "Porteur", "communes": "Lieu",
-                     "pilier": "Pilier", "thematique": "Thème"},
-        "financeurs": financeurs or {"etat_credits_specifiques": "Etat", "communes": "Villes", "caf": "Caf"},
-        "ligne_total": {"colonne": "Code", "valeur": "Total"}, **autres}})
-    brut = pd.DataFrame(lignes, columns=["Code", "Action", "Porteur", "Lieu", "Pilier", "Thème", "Etat", "Villes",
-                                         "Caf"], dtype=object)
+    corr = correspondance_depuis_dict(
+        {
+            "programmation": {
+                "fichier": "large.csv",
+                "disposition": "large",
+                "colonnes": {
+                    "id_action": "Code",
+                    "intitule": "Action",
+                    "porteur": "Porteur",
+                    "communes": "Lieu",
+                    "pilier": "Pilier",
+                    "thematique": "Thème",
+                },
+                "financeurs": financeurs or {"etat_credits_specifiques": "Etat", "communes": "Villes", "caf": "Caf"},
+                "ligne_total": {"colonne": "Code", "valeur": "Total"},
+                **autres,
+            }
+        }
+    )
+    brut = pd.DataFrame(
+        lignes, columns=["Code", "Action", "Porteur", "Lieu", "Pilier", "Thème", "Etat", "Villes", "Caf"], dtype=object
+    )
     brut["ligne_source"] = range(2, len(brut) + 2)
     brut.attrs["source"] = {"fichier": "large.csv"}
     return corr, brut
 
 
 LIGNES_LARGES = [
-    ["L1", "Atelier", "Ville d'Ailleurs-la-Rivière", "Ailleurs-la-Rivière", "Cohésion sociale", "Sport", "1 000 €",
-     "500", ""],
-    ["L2", "Jardin", "CCAS de Chimère-les-Bains", "Chimère-les-Bains", "Cadre de vie", "Cadre de vie", "2 000,50",
-     "", "300"],
+    [
+        "L1",
+        "Atelier",
+        "Ville d'Ailleurs-la-Rivière",
+        "Ailleurs-la-Rivière",
+        "Cohésion sociale",
+        "Sport",
+        "1 000 €",
+        "500",
+        "",
+    ],
+    [
+        "L2",
+        "Jardin",
+        "CCAS de Chimère-les-Bains",
+        "Chimère-les-Bains",
+        "Cadre de vie",
+        "Cadre de vie",
+        "2 000,50",
+        "",
+        "300",
+    ],
     ["Total", "", "", "", "", "", "3 000,50", "500", "400"],
 ]
 
@@ -439,7 +570,8 @@ def test_disposition_large_avec_colonnes_par_financeur(refs):
     assert prog["ligne_source"].tolist() == [2, 3]
     # le total de la CAF (400) diffère de la somme (300) : écart ; Etat et Villes concordent
     assert r.ecarts[["financeur", "total_fourni", "somme_actions", "ecart", "ligne"]].values.tolist() == [
-        ["caf", 400.0, 300.0, 100.0, 4]]
+        ["caf", 400.0, 300.0, 100.0, 4]
+    ]
     propres = nettoyer_financements(r.bruts(), refs)["programmation"]
     assert propres["credits_specifiques"].sum() == 3000.5 and propres["droit_commun"].sum() == 800
 
@@ -459,15 +591,32 @@ def test_disposition_large_deux_colonnes_pour_un_financeur():
 
 
 def test_communes_deduites_des_quartiers(refs):
-    corr = correspondance_depuis_dict({"programmation": {
-        "fichier": "q.csv", "disposition": "large",
-        "colonnes": {"id_action": "id", "intitule": "t", "porteur": "p", "qpv": "q", "pilier": "pi",
-                     "thematique": "th", "credits_specifiques": "cs"}}})
-    brut = pd.DataFrame([["Q1", "Action", "Régie de Quartier Fictive", "LOC-QP02 ; Cité du Songe", "Cohésion sociale",
-                          "Sport", "100"]], columns=["id", "t", "p", "q", "pi", "th", "cs"], dtype=object)
+    corr = correspondance_depuis_dict(
+        {
+            "programmation": {
+                "fichier": "q.csv",
+                "disposition": "large",
+                "colonnes": {
+                    "id_action": "id",
+                    "intitule": "t",
+                    "porteur": "p",
+                    "qpv": "q",
+                    "pilier": "pi",
+                    "thematique": "th",
+                    "credits_specifiques": "cs",
+                },
+            }
+        }
+    )
+    brut = pd.DataFrame(
+        [["Q1", "Action", "Régie de Quartier Fictive", "LOC-QP02 ; Cité du Songe", "Cohésion sociale", "Sport", "100"]],
+        columns=["id", "t", "p", "q", "pi", "th", "cs"],
+        dtype=object,
+    )
     brut["ligne_source"] = [2]
-    quartiers = lire_table(RAW / "insee_qpv.csv").rename(columns={"CODGEO": "code_qp", "LIBGEO": "nom_qp",
-                                                                  "LIBCOM": "nom_commune"})
+    quartiers = lire_table(RAW / "insee_qpv.csv").rename(
+        columns={"CODGEO": "code_qp", "LIBGEO": "nom_qp", "LIBCOM": "nom_commune"}
+    )
     prog = appliquer(corr, brut, refs, quartiers=quartiers).tables["programmation"]
     assert prog["communes"].tolist() == ["Chimère-les-Bains, Utopie-Saint-Martin"]
     with pytest.raises(ErreursNettoyage, match="fournissez la table des quartiers"):
@@ -475,6 +624,7 @@ def test_communes_deduites_des_quartiers(refs):
 
 
 # --------------------------------------------------------------------------------------------- divers
+
 
 def test_texte_montant():
     assert [texte_montant(x) for x in (1234.0, 1234.5, 0.125, float("nan"))] == ["1234", "1234.50", "0.12", ""]

@@ -26,7 +26,9 @@ def test_notebooks_commites_sans_sorties(racine):
 def test_chaque_notebook_a_une_cellule_parameters_en_premier_code(racine):
     for nb in _notebooks(racine):
         cells = [c for c in json.loads(nb.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-        assert "parameters" in cells[0]["metadata"].get("tags", []), f"{nb.name} : première cellule de code sans tag parameters"
+        assert "parameters" in cells[0]["metadata"].get("tags", []), (
+            f"{nb.name} : première cellule de code sans tag parameters"
+        )
         assert "annee" in "".join(cells[0]["source"])
 
 
@@ -54,23 +56,33 @@ def test_rien_du_territoire_ni_de_l_annee_en_dur(racine):
     for f in sorted((racine / "src").rglob("*.py")):
         texte = f.read_text(encoding="utf-8")
         fautes += [f"{f.name} : « {t} »" for t in termes if t in texte]
-        fautes += [f"{f.name} : année « {m.group()} »" for m in annee.finditer(texte)
-                   if m.group() not in GEOGRAPHIES_NATIONALES]
+        fautes += [
+            f"{f.name} : année « {m.group()} »"
+            for m in annee.finditer(texte)
+            if m.group() not in GEOGRAPHIES_NATIONALES
+        ]
     for nb in _notebooks(racine):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         for cell in cells:
             texte = "".join(cell["source"])
             fautes += [f"{nb.name} : « {t} »" for t in termes if t in texte]
             if "parameters" not in cell.get("metadata", {}).get("tags", []):
-                fautes += [f"{nb.name} : année « {m.group()} »" for m in annee.finditer(texte)
-                           if m.group() not in GEOGRAPHIES_NATIONALES]
+                fautes += [
+                    f"{nb.name} : année « {m.group()} »"
+                    for m in annee.finditer(texte)
+                    if m.group() not in GEOGRAPHIES_NATIONALES
+                ]
     assert not fautes, "valeurs du territoire ou de l'année écrites en dur :\n" + "\n".join(fautes)
 
 
 def test_sorties_generees_non_versionnees(racine):
     try:
-        suivis = subprocess.run(["git", "-C", str(racine), "ls-files", "data/processed", "reports"],
-                                capture_output=True, text=True, check=True).stdout.split()
+        suivis = subprocess.run(
+            ["git", "-C", str(racine), "ls-files", "data/processed", "reports"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("pas un dépôt git")
     assert [f for f in suivis if not f.endswith((".gitkeep", "README.md"))] == []

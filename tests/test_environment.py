@@ -47,6 +47,7 @@ def test_environment_yml_concorde_avec_le_lock(racine):
 
 def test_versions_installees_sont_celles_du_lock(racine):
     from importlib.metadata import PackageNotFoundError, version
+
     pins = _lock(racine)
     for nom in ("pandas", "numpy", "great-expectations", "papermill", "nbconvert", "seaborn", "pyarrow"):
         try:

@@ -19,8 +19,9 @@ FACTEUR = 1 / 16  # 100 QPV, 1 875 actions
 
 
 def _generateur():
-    spec = importlib.util.spec_from_file_location("generer_territoire_synthetique",
-                                                  RACINE / "scripts" / "generer_territoire_synthetique.py")
+    spec = importlib.util.spec_from_file_location(
+        "generer_territoire_synthetique", RACINE / "scripts" / "generer_territoire_synthetique.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -96,8 +97,10 @@ def test_fichier_national_fictif_au_format_de_l_insee(national):
     ea, eb = empreintes(a), empreintes(b)
     assert {f for f in ea if ea[f] != eb[f]} == {"params/2099.yaml"}  # classeurs identiques à l'octet près
     assert {f for f in ea if f.startswith("insee_national/")} == {
-        "insee_national/README.md", "insee_national/insee_qpv_national_fictif_2015.xlsx",
-        "insee_national/insee_qpv_national_fictif_2024.xlsx"}
+        "insee_national/README.md",
+        "insee_national/insee_qpv_national_fictif_2015.xlsx",
+        "insee_national/insee_qpv_national_fictif_2024.xlsx",
+    }
     territoire = lire_table(a / "raw" / "2099" / "insee_qpv.csv")
     qpv_territoire = territoire[territoire["type_quartier"] == "QPV"]
     assert len(qpv_territoire) == 25
@@ -120,10 +123,11 @@ def test_fichier_national_fictif_au_format_de_l_insee(national):
         cellules = set(df.drop(columns=["ligne_source"]).to_numpy().ravel())
         assert {"s", "nd", ""} <= cellules
         communes = set(", ".join(df["NOM_COMMUNE"]).split(", "))
-        refs = Referentiels(communes=pd.DataFrame({"nom_officiel": sorted(communes), "code_insee": "",
-                                                   "variantes": ""}),
-                            porteurs=pd.DataFrame(columns=["alias", "porteur_canonique", "type_porteur"]),
-                            nomenclature=pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"]))
+        refs = Referentiels(
+            communes=pd.DataFrame({"nom_officiel": sorted(communes), "code_insee": "", "variantes": ""}),
+            porteurs=pd.DataFrame(columns=["alias", "porteur_canonique", "type_porteur"]),
+            nomenclature=pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"]),
+        )
         sorties = nettoyer_insee({"insee_qpv": df}, refs)
         propre = sorties["insee_qpv"]
         assert set(propre["geographie_qpv"]) == {geographie}

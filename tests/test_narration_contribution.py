@@ -10,27 +10,45 @@ from politique_ville import present_programmation as pp
 from politique_ville.compute import contribution as ctb
 from politique_ville.narration import contribution as narr
 
-F = "\u202f"   # espace fine insécable des milliers
-U = "\u00a0"   # espace insécable avant l'unité
+F = "\u202f"  # espace fine insécable des milliers
+U = "\u00a0"  # espace insécable avant l'unité
 NAN = math.nan
 
 
 def _ligne(projets=96, porteurs=54, porteurs_publie=45.0, dc=717269.0, cs=1595490.0):
-    return pd.Series({"pilier": "Cohésion sociale", "projets": projets, "porteurs": porteurs,
-                      "porteurs_publie": porteurs_publie, "droit_commun": dc, "credits_specifiques": cs})
+    return pd.Series(
+        {
+            "pilier": "Cohésion sociale",
+            "projets": projets,
+            "porteurs": porteurs,
+            "porteurs_publie": porteurs_publie,
+            "droit_commun": dc,
+            "credits_specifiques": cs,
+        }
+    )
 
 
 def _conf(groupes, mesures, publiees, recalculees, statuts, explications):
-    return pd.DataFrame({"groupe": groupes, "mesure": mesures, "valeur_publiee": publiees,
-                         "valeur_recalculee": recalculees, "statut": statuts, "explication": explications})
+    return pd.DataFrame(
+        {
+            "groupe": groupes,
+            "mesure": mesures,
+            "valeur_publiee": publiees,
+            "valeur_recalculee": recalculees,
+            "statut": statuts,
+            "explication": explications,
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------- piliers et thématiques
 
+
 def test_resume_groupe_porteurs_publies_differents():
     assert narr.resume_groupe(_ligne()) == (
         f"96 projets soutenus, 54 porteurs de projets (45 selon le rapport), 717{F}269{U}€ de subventions de droit "
-        f"commun et 1{F}595{F}490{U}€ de crédits spécifiques Politique de la Ville.")
+        f"commun et 1{F}595{F}490{U}€ de crédits spécifiques Politique de la Ville."
+    )
 
 
 def test_resume_groupe_porteurs_egaux_ou_non_publies_et_singulier():
@@ -39,24 +57,30 @@ def test_resume_groupe_porteurs_egaux_ou_non_publies_et_singulier():
     assert "selon le rapport" not in narr.resume_groupe(_ligne(porteurs_publie=NAN))
     assert "selon le rapport" not in narr.resume_groupe(_ligne().drop("porteurs_publie"))
     un = narr.resume_groupe(_ligne(projets=1, porteurs=1, porteurs_publie=NAN, dc=0.0, cs=500.0))
-    assert un == (f"1 projet soutenu, 1 porteur de projets, 0{U}€ de subventions de droit commun et 500{U}€ de "
-                  f"crédits spécifiques Politique de la Ville.")
+    assert un == (
+        f"1 projet soutenu, 1 porteur de projets, 0{U}€ de subventions de droit commun et 500{U}€ de "
+        f"crédits spécifiques Politique de la Ville."
+    )
     # moins de porteurs recalculés que publiés : cités aussi
     assert "(60 selon le rapport)" in narr.resume_groupe(_ligne(porteurs_publie=60.0))
 
 
 def test_ecarts_du_groupe():
-    conf = _conf(["Education", "Education", "Education", "Santé"],
-                 ["porteurs", "projets", "droit_commun", "porteurs"], [13.0, 23.0, 295733.0, 12.0],
-                 [18.0, 23.0, 295000.0, 13.0], ["écart documenté", "identique", "écart non documenté",
-                                                 "écart documenté"],
-                 ["Les PRE sont attribués aux CCAS.", "", "", "Graphies."])
+    conf = _conf(
+        ["Education", "Education", "Education", "Santé"],
+        ["porteurs", "projets", "droit_commun", "porteurs"],
+        [13.0, 23.0, 295733.0, 12.0],
+        [18.0, 23.0, 295000.0, 13.0],
+        ["écart documenté", "identique", "écart non documenté", "écart documenté"],
+        ["Les PRE sont attribués aux CCAS.", "", "", "Graphies."],
+    )
     texte = narr.ecarts_du_groupe(conf, "Education")
     assert texte == (
         "> **Écart avec le rapport (porteurs de projets : 13 publié, 18 recalculé).** Les PRE sont attribués aux "
         "CCAS.\n\n"
         f"> **Écart avec le rapport (subventions droit commun : 295{F}733 publié, 295{F}000 recalculé).** Écart "
-        f"non documenté.")
+        f"non documenté."
+    )
     assert narr.ecarts_du_groupe(conf, "Culture") == ""
     assert narr.ecarts_du_groupe(conf[conf["statut"] == "identique"], "Education") == ""
 
@@ -76,7 +100,8 @@ def test_commentaires_priorites_et_tableau():
     conf = _conf(["Cohésion sociale"], ["priorites"], [3.0], [5.0], ["écart documenté"], ["Une de plus."])
     assert narr.commentaire_priorites(prio, conf, "Cohésion sociale", 2019) == (
         "> **Écart avec le rapport (priorités d'intervention retenues : 3 publié, 5 recalculé).** Une de plus."
-        "\n\nAucune action soutenue en 2019 au titre de la priorité 8.")
+        "\n\nAucune action soutenue en 2019 au titre de la priorité 8."
+    )
     assert narr.commentaire_priorites(prio.assign(actions=2), conf.iloc[0:0], "Cohésion sociale", 2019) == ""
     tableau = narr.commentaire_tableau(_ligne(), conf.iloc[0:0], "Cohésion sociale")
     assert tableau == narr.resume_groupe(_ligne())
@@ -85,23 +110,35 @@ def test_commentaires_priorites_et_tableau():
 def test_bilan_concordance():
     def conf(identiques, ecarts):
         return pd.DataFrame({"statut": ["identique"] * identiques + ["écart documenté"] * ecarts})
+
     assert narr.bilan_concordance(conf(33, 3)) == (
         "33 chiffres publiés sur 36 sont recalculés à l'identique ; les 3 autres sont des écarts expliqués "
-        "ci-dessous, thématique par thématique.")
+        "ci-dessous, thématique par thématique."
+    )
     assert narr.bilan_concordance(conf(35, 1)) == (
         "35 chiffres publiés sur 36 sont recalculés à l'identique ; l'autre est un écart expliqué ci-dessous, "
-        "thématique par thématique.")
+        "thématique par thématique."
+    )
     assert narr.bilan_concordance(conf(1, 2)).startswith("1 chiffre publié sur 3 est recalculé à l'identique ; les 2")
     assert narr.bilan_concordance(conf(36, 0)) == "Les 36 chiffres publiés sont tous recalculés à l'identique."
     assert narr.bilan_concordance(conf(1, 0)) == "Le chiffre publié est recalculé à l'identique."
     assert narr.bilan_concordance(conf(0, 4)).startswith("Aucun des 4 chiffres publiés n'est recalculé")
     assert narr.bilan_concordance(conf(0, 1)).startswith("Le chiffre publié n'est pas recalculé à l'identique")
-    assert narr.bilan_concordance(conf(0, 0)) == ""                     # aucun chiffre publié
+    assert narr.bilan_concordance(conf(0, 0)) == ""  # aucun chiffre publié
 
 
 def _pre(actions=8, communes=8):
-    return pd.DataFrame([{"actions": actions, "communes": communes, "cget": 400809.0, "cget_pilier": 1230586.0,
-                          "part_pilier": 400809 / 1230586 * 100}])
+    return pd.DataFrame(
+        [
+            {
+                "actions": actions,
+                "communes": communes,
+                "cget": 400809.0,
+                "cget_pilier": 1230586.0,
+                "part_pilier": 400809 / 1230586 * 100,
+            }
+        ]
+    )
 
 
 def test_paragraphe_pre():
@@ -110,7 +147,8 @@ def test_paragraphe_pre():
         f"**Programmes de réussite éducative (PRE).** 8 communes disposent d'un PRE. Crédits de l'État (CGET) aux "
         f"PRE : 400{F}809{U}€, soit 32,6{U}% des crédits CGET du pilier cohésion sociale (1{F}230{F}586{U}€) ; le "
         f"rapport écrit « environ 33{U}% ». Montants CGET par action reconstruits ; leur total pour les PRE est "
-        f"publié.")
+        f"publié."
+    )
     sans_publie = narr.paragraphe_pre(_pre(communes=1), chiffres.iloc[0:0])
     assert "1 commune dispose d'un PRE." in sans_publie and "le rapport écrit" not in sans_publie
     assert "le rapport écrit" not in narr.paragraphe_pre(_pre(), None)
@@ -118,27 +156,38 @@ def test_paragraphe_pre():
 
 
 def test_valeur_publiee_trouvee_par_son_expression_jamais_par_un_identifiant():
-    chiffres = pd.DataFrame({"id": ["a", "b", "c"], "valeur": ["12.5", "", "7"],
-                             "calcul": ['somme("programmation", "cget")', 'nombre("porteurs")',
-                                        'somme("programmation","cget")']})
+    chiffres = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "valeur": ["12.5", "", "7"],
+            "calcul": ['somme("programmation", "cget")', 'nombre("porteurs")', 'somme("programmation","cget")'],
+        }
+    )
     assert narr.valeur_publiee(chiffres, "somme( 'programmation' , 'cget' )") == 12.5  # autre écriture, même calcul
-    assert narr.valeur_publiee(chiffres, 'nombre("porteurs")') is None              # vide : non publié
-    assert narr.valeur_publiee(chiffres, 'nombre("programmation")') is None         # absent du registre
+    assert narr.valeur_publiee(chiffres, 'nombre("porteurs")') is None  # vide : non publié
+    assert narr.valeur_publiee(chiffres, 'nombre("programmation")') is None  # absent du registre
     assert narr.valeur_publiee(None, 'somme("programmation", "cget")') is None
     assert narr.valeur_publiee(pd.DataFrame({"id": ["a"], "valeur": ["1"]}), "nombre('x')") is None
 
 
 # --------------------------------------------------------------------------------------------- comparaison
 
+
 def _comp():
     """Deux thématiques d'un pilier détaillé, un autre pilier, l'ensemble (valeurs à la main)."""
-    comp = pd.DataFrame({
-        "groupe": ["Education", "Numérique", "Cadre de vie", "Ensemble"],
-        "niveau": ["thematique", "thematique", "pilier", "ensemble"],
-        "pilier_code": ["cs", "cs", "cv", ""], "pilier": ["Cohésion", "Cohésion", "Cadre de vie", ""],
-        "projets": [4, 2, 2, 8], "porteurs": [3, 2, 2, 6],
-        "droit_commun": [300.0, 0.0, 500.0, 800.0], "credits_specifiques": [600.0, 100.0, 250.0, 950.0],
-        "actions_montants_reconstruits": [0, 0, 0, 0]})
+    comp = pd.DataFrame(
+        {
+            "groupe": ["Education", "Numérique", "Cadre de vie", "Ensemble"],
+            "niveau": ["thematique", "thematique", "pilier", "ensemble"],
+            "pilier_code": ["cs", "cs", "cv", ""],
+            "pilier": ["Cohésion", "Cohésion", "Cadre de vie", ""],
+            "projets": [4, 2, 2, 8],
+            "porteurs": [3, 2, 2, 6],
+            "droit_commun": [300.0, 0.0, 500.0, 800.0],
+            "credits_specifiques": [600.0, 100.0, 250.0, 950.0],
+            "actions_montants_reconstruits": [0, 0, 0, 0],
+        }
+    )
     return ctb.ajouter_ratios(comp)
 
 
@@ -161,12 +210,13 @@ def test_constats_comparaison_sans_droit_commun_nul_et_sans_credits():
     assert not any(c.startswith("Sans aucune") for c in constats)
     sans_credits = _comp().assign(credits_specifiques=0.0)
     constats = narr.constats_comparaison(ctb.ajouter_ratios(sans_credits))
-    assert len(constats) == 1 and constats[0].startswith("Ensemble des deux piliers")   # effet levier manquant
+    assert len(constats) == 1 and constats[0].startswith("Ensemble des deux piliers")  # effet levier manquant
 
 
 def _prog_fdr():
-    prog = pd.DataFrame({"pilier_code": ["cs", "cs", "cv", "pilotage"],
-                         "pilier": ["Cohésion", "Cohésion", "Cadre de vie", "Pilotage"]})
+    prog = pd.DataFrame(
+        {"pilier_code": ["cs", "cs", "cv", "pilotage"], "pilier": ["Cohésion", "Cohésion", "Cadre de vie", "Pilotage"]}
+    )
     fdr = pd.DataFrame({"priorite": [1, 2, 3], "pilier_code": ["cs", "cs", "cv"]})
     return prog, fdr
 
@@ -176,7 +226,8 @@ def test_note_comparaison_lignes_hors_piliers():
     comp = _comp().assign(projets=[1, 1, 1, 3])
     assert narr.note_comparaison(comp, prog, fdr) == (
         "Ratios calculés sur les totaux publiés des tableaux du chapitre 3. « Ensemble » : les 3 projets des deux "
-        "piliers, porteurs comptés une fois ; hors piliers du Contrat de Ville, non compté : Pilotage (1 ligne).")
+        "piliers, porteurs comptés une fois ; hors piliers du Contrat de Ville, non compté : Pilotage (1 ligne)."
+    )
     deux = pd.concat([prog, prog.iloc[[3]]], ignore_index=True)
     assert narr.note_comparaison(comp, deux, fdr).endswith("non compté : Pilotage (2 lignes).")
     assert narr.note_comparaison(comp, prog.iloc[:3], fdr).endswith("porteurs comptés une fois.")
@@ -190,32 +241,42 @@ def test_alerte_credits_specifiques():
     assert narr.alerte_credits_specifiques(_comp(), chiffres) == (
         f"*Attention :* le total des crédits spécifiques des tableaux du chapitre 3 (950{U}€) n'est pas égal aux "
         f"crédits CGET de la programmation publiés en section 2.1 (900{U}€) : le rapport emploie plusieurs totaux de "
-        f"crédits spécifiques (voir le chapitre 2 et la concordance).")
-    assert "(1" in narr.alerte_credits_specifiques(_comp(), chiffres.assign(valeur="1000"))   # moins : signalé aussi
-    assert narr.alerte_credits_specifiques(_comp(), chiffres.assign(valeur="950")) == ""      # égal
-    assert narr.alerte_credits_specifiques(_comp(), chiffres.iloc[0:0]) == ""                 # non publié
+        f"crédits spécifiques (voir le chapitre 2 et la concordance)."
+    )
+    assert "(1" in narr.alerte_credits_specifiques(_comp(), chiffres.assign(valeur="1000"))  # moins : signalé aussi
+    assert narr.alerte_credits_specifiques(_comp(), chiffres.assign(valeur="950")) == ""  # égal
+    assert narr.alerte_credits_specifiques(_comp(), chiffres.iloc[0:0]) == ""  # non publié
 
 
 # --------------------------------------------------------------------------------------------- annexe 1
 
+
 def _grille(nombres=(3, 0, 2, 1), priorites=(1, 1, 2, None)):
-    return pd.DataFrame({"priorite": pd.array(list(priorites), dtype="Int64"),
-                         "libelle_priorite": ["Emploi des jeunes", "Emploi des jeunes", "Santé", "Hors priorités"],
-                         "sous_priorite": ["1.1", "1.2", "2.1", ""],
-                         "libelle_sous_priorite": ["Insertion", "Mobilité", "Prévention", "Pilotage"],
-                         "pilier": ["Emploi", "Emploi", "Cohésion", "Pilotage"],
-                         "nombre_actions": list(nombres), "actions": ["a ; b ; c", "", "d ; e", "f"]})
+    return pd.DataFrame(
+        {
+            "priorite": pd.array(list(priorites), dtype="Int64"),
+            "libelle_priorite": ["Emploi des jeunes", "Emploi des jeunes", "Santé", "Hors priorités"],
+            "sous_priorite": ["1.1", "1.2", "2.1", ""],
+            "libelle_sous_priorite": ["Insertion", "Mobilité", "Prévention", "Pilotage"],
+            "pilier": ["Emploi", "Emploi", "Cohésion", "Pilotage"],
+            "nombre_actions": list(nombres),
+            "actions": ["a ; b ; c", "", "d ; e", "f"],
+        }
+    )
 
 
 def test_resume_grille():
     assert narr.resume_grille(_grille(), 6) == (
         "**6 actions** placées dans la grille, pour 6 lignes de programmation ; 2 cases de la feuille de route ont "
-        "au moins une action, 1 n'en a aucune.")
+        "au moins une action, 1 n'en a aucune."
+    )
     assert narr.resume_grille(_grille(nombres=(1, 0, 0, 0)), 1) == (
         "**1 action** placée dans la grille, pour 1 ligne de programmation ; 1 case de la feuille de route a au "
-        "moins une action, 2 n'en ont aucune.")
+        "moins une action, 2 n'en ont aucune."
+    )
     assert narr.resume_grille(_grille(nombres=(1, 1, 1, 0)), 3).endswith(
-        "3 cases de la feuille de route ont au moins une action, aucune n'en est dépourvue.")
+        "3 cases de la feuille de route ont au moins une action, aucune n'en est dépourvue."
+    )
 
 
 def test_intro_et_titre_priorite():
@@ -230,26 +291,45 @@ def test_vues_grille_et_matrice():
     g = _grille()
     vue = pp.vue_grille(g)
     assert vue["Sous-priorité"].tolist() == ["1.1", "1.2", "2.1", "—"]
-    matrice = pd.DataFrame({".1": [3.0, 2.0, NAN], ".2": [0.0, NAN, NAN], "sans sous-priorité": [NAN, NAN, 1.0]},
-                           index=["Priorité 1", "Priorité 2", "Hors priorités"])
+    matrice = pd.DataFrame(
+        {".1": [3.0, 2.0, NAN], ".2": [0.0, NAN, NAN], "sans sous-priorité": [NAN, NAN, 1.0]},
+        index=["Priorité 1", "Priorité 2", "Hors priorités"],
+    )
     m = pp.vue_matrice(matrice, g)
-    assert list(m.columns) == ["Priorité", "Intitulé de la priorité", "Sous-priorité .1", "Sous-priorité .2",
-                               "Sans sous-priorité", "Total"]
+    assert list(m.columns) == [
+        "Priorité",
+        "Intitulé de la priorité",
+        "Sous-priorité .1",
+        "Sous-priorité .2",
+        "Sans sous-priorité",
+        "Total",
+    ]
     assert m["Priorité"].tolist() == ["1", "2", "Hors priorités"]
     assert m["Intitulé de la priorité"].tolist() == ["Emploi des jeunes", "Santé", "Pilotage"]
     assert m["Total"].tolist() == [3.0, 2.0, 1.0]
     f = pp.formats_matrice(m)
     assert set(f) == {"Sous-priorité .1", "Sous-priorité .2", "Sans sous-priorité", "Total"}
-    assert f["Sous-priorité .2"](NAN) == "—"                          # sous-priorité inexistante
-    assert pp.libelles_matrice(g) == {"Priorité 1": "1. Emploi des jeunes", "Priorité 2": "2. Santé",
-                                      "Hors priorités": "Hors priorités (Pilotage)"}
+    assert f["Sous-priorité .2"](NAN) == "—"  # sous-priorité inexistante
+    assert pp.libelles_matrice(g) == {
+        "Priorité 1": "1. Emploi des jeunes",
+        "Priorité 2": "2. Santé",
+        "Hors priorités": "Hors priorités (Pilotage)",
+    }
     assert "Hors priorités" not in pp.libelles_matrice(g[g["priorite"].notna()])
 
 
 def test_vue_tableau_et_formats_contribution():
-    tab = pd.DataFrame({"pilier": ["Cohésion sociale"], "projets": [96], "porteurs": [54], "porteurs_publie": [45.0],
-                        "droit_commun": [717269.0], "credits_specifiques": [1595490.0],
-                        "concordance": ["écart documenté : porteurs de projets"]})
+    tab = pd.DataFrame(
+        {
+            "pilier": ["Cohésion sociale"],
+            "projets": [96],
+            "porteurs": [54],
+            "porteurs_publie": [45.0],
+            "droit_commun": [717269.0],
+            "credits_specifiques": [1595490.0],
+            "concordance": ["écart documenté : porteurs de projets"],
+        }
+    )
     vue = pp.vue_tableau(tab, "pilier")
     assert list(vue.columns)[:3] == ["Pilier", pp.COL_PROJETS, pp.COL_PORTEURS]
     f = pp.formats_contribution()
@@ -259,17 +339,36 @@ def test_vue_tableau_et_formats_contribution():
 
 
 def test_vue_actions_et_hors_grille():
-    actions = pd.DataFrame({"rubrique": ["1.1 Insertion", "Priorité 2, sans sous-priorité"],
-                            "sous_priorite_inferee": [True, False], "intitule": ["A", "B"], "porteur": ["P", "Q"],
-                            "communes": ["X", "Y"], "droit_commun": [10.0, NAN], "credits_specifiques": [5.0, 1.0],
-                            "provenance_montants": ["reconstruit", "publié"]})
-    assert pp.vue_actions(actions)["Priorité / sous-priorité"].tolist() == ["1.1 Insertion (déduite)",
-                                                                            "Priorité 2, sans sous-priorité"]
-    placees = pd.DataFrame({"sous_priorite": ["", "", "1.1"], "priorite": pd.array([2, None, 1], dtype="Int64"),
-                            "thematique": ["Santé", "Pilotage", "Emploi"], "intitule": ["B", "C", "A"],
-                            "porteur": ["Q", "R", "P"], "communes": ["Y", "Z", "X"],
-                            "ligne_reconstruite": [False, True, False]})
+    actions = pd.DataFrame(
+        {
+            "rubrique": ["1.1 Insertion", "Priorité 2, sans sous-priorité"],
+            "sous_priorite_inferee": [True, False],
+            "intitule": ["A", "B"],
+            "porteur": ["P", "Q"],
+            "communes": ["X", "Y"],
+            "droit_commun": [10.0, NAN],
+            "credits_specifiques": [5.0, 1.0],
+            "provenance_montants": ["reconstruit", "publié"],
+        }
+    )
+    assert pp.vue_actions(actions)["Priorité / sous-priorité"].tolist() == [
+        "1.1 Insertion (déduite)",
+        "Priorité 2, sans sous-priorité",
+    ]
+    placees = pd.DataFrame(
+        {
+            "sous_priorite": ["", "", "1.1"],
+            "priorite": pd.array([2, None, 1], dtype="Int64"),
+            "thematique": ["Santé", "Pilotage", "Emploi"],
+            "intitule": ["B", "C", "A"],
+            "porteur": ["Q", "R", "P"],
+            "communes": ["Y", "Z", "X"],
+            "ligne_reconstruite": [False, True, False],
+        }
+    )
     hors = pp.vue_hors_grille(placees)
     assert hors["Rattachement"].tolist() == ["Priorité 2, sans sous-priorité", "Hors priorités de la feuille de route"]
-    assert hors["Origine de la ligne"].tolist() == ["listée par le rapport",
-                                                    "reconstruite (absente des listes du rapport)"]
+    assert hors["Origine de la ligne"].tolist() == [
+        "listée par le rapport",
+        "reconstruite (absente des listes du rapport)",
+    ]

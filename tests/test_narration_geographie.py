@@ -12,30 +12,53 @@ from politique_ville import present_qpv as pq
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import geographie as ng
 
-NB = "\u00a0"   # espace insécable avant l'unité
+NB = "\u00a0"  # espace insécable avant l'unité
 FINE = "\u202f"  # espace fine insécable des milliers
 
 
-def territoire(valeurs: dict | None = None, refs: dict | None = None, *, n: int = 2, communes_par_qpv: int = 1,
-               provenance: list | None = None, manquantes: list | None = None, publies: dict | None = None,
-               autres: int = 0, territoire: str = "") -> ng.Faits:
+def territoire(
+    valeurs: dict | None = None,
+    refs: dict | None = None,
+    *,
+    n: int = 2,
+    communes_par_qpv: int = 1,
+    provenance: list | None = None,
+    manquantes: list | None = None,
+    publies: dict | None = None,
+    autres: int = 0,
+    territoire: str = "",
+) -> ng.Faits:
     """``n`` QPV (A : 100 habitants, B : 300, C : 600, D : 1000), chacun sur ``communes_par_qpv`` communes ;
     ``valeurs`` : indicateur -> valeurs par QPV ; ``refs`` : niveau -> {variable: valeur} ; ``autres`` quartiers
     communautaires (non couverts par l'INSEE)."""
     codes = ["A", "B", "C", "D"][:n]
-    qpv = pd.DataFrame({"code_qp": codes, "nom_qp": ["Alpha", "Bêta", "Gamma", "Delta"][:n],
-                        "nom_commune": [f"Ville{c}" for c in codes], "type_quartier": ["QPV"] * n,
-                        "pop_mun": pd.array([100, 300, 600, 1000][:n], dtype="Int64"),
-                        "annee_reconnaissance": pd.array([2014] * n, dtype="Int64")})
+    qpv = pd.DataFrame(
+        {
+            "code_qp": codes,
+            "nom_qp": ["Alpha", "Bêta", "Gamma", "Delta"][:n],
+            "nom_commune": [f"Ville{c}" for c in codes],
+            "type_quartier": ["QPV"] * n,
+            "pop_mun": pd.array([100, 300, 600, 1000][:n], dtype="Int64"),
+            "annee_reconnaissance": pd.array([2014] * n, dtype="Int64"),
+        }
+    )
     for code, v in (valeurs or {}).items():
         qpv[code] = pd.array(v, dtype="Float64" if code != "pop_mun" else "Int64").astype("float64")
-    lignes = [{"code_qp": c, "commune": f"Ville{c}" if k == 0 else f"Ville{c}{k}", "rang": k + 1, "perimetre": False}
-              for c in codes for k in range(communes_par_qpv)]
+    lignes = [
+        {"code_qp": c, "commune": f"Ville{c}" if k == 0 else f"Ville{c}{k}", "rang": k + 1, "perimetre": False}
+        for c in codes
+        for k in range(communes_par_qpv)
+    ]
     for k in range(autres):
         code = f"Q{k}"
-        ligne = {"code_qp": code, "nom_qp": f"Communautaire {k}", "nom_commune": "VilleQ",
-                 "type_quartier": "quartier communautaire" if k else "quartier de veille",
-                 "pop_mun": pd.NA, "annee_reconnaissance": 2015 + (k == autres - 1 and autres > 1) * 3}
+        ligne = {
+            "code_qp": code,
+            "nom_qp": f"Communautaire {k}",
+            "nom_commune": "VilleQ",
+            "type_quartier": "quartier communautaire" if k else "quartier de veille",
+            "pop_mun": pd.NA,
+            "annee_reconnaissance": 2015 + (k == autres - 1 and autres > 1) * 3,
+        }
         qpv = pd.concat([qpv, pd.DataFrame([ligne]).astype({"annee_reconnaissance": "Int64"})], ignore_index=True)
         lignes.append({"code_qp": code, "commune": "VilleQ", "rang": 1, "perimetre": False})
     references = None
@@ -43,8 +66,9 @@ def territoire(valeurs: dict | None = None, refs: dict | None = None, *, n: int 
         references = pd.DataFrame([{"niveau": niveau, **cols} for niveau, cols in refs.items()])
     prov = pd.DataFrame(provenance or [], columns=["fichier", "cle", "variable", "provenance", "commentaire"])
     manq = pd.DataFrame(manquantes or [], columns=["code_qp", "variable", "motif"])
-    return ng.faits(qpv, pd.DataFrame(lignes), references, manq, prov if provenance else None, publies or {}, 2019,
-                    territoire)
+    return ng.faits(
+        qpv, pd.DataFrame(lignes), references, manq, prov if provenance else None, publies or {}, 2019, territoire
+    )
 
 
 AGGLO, DEP, HORS = cq.NIVEAU_AGGLO, cq.NIVEAU_QPV_DEPARTEMENT, cq.NIVEAU_HORS_QPV
@@ -52,10 +76,11 @@ AGGLO, DEP, HORS = cq.NIVEAU_AGGLO, cq.NIVEAU_QPV_DEPARTEMENT, cq.NIVEAU_HORS_QP
 
 # --------------------------------------------------------------------------------------------- mise en forme
 
+
 def test_formats_des_valeurs_et_des_ecarts():
     assert pq.formater("part_moins_25", 38.04) == f"38,0{NB}%"
     assert pq.formater("decuc_q2", 1077.0) == f"1{FINE}077{NB}€ par mois"
-    assert pq.formater("ind_jeune", 1.25) == "1,3"                        # arrondi des chiffres publiés : 0,5 vers le haut
+    assert pq.formater("ind_jeune", 1.25) == "1,3"  # arrondi des chiffres publiés : 0,5 vers le haut
     assert pq.formater("pop_mun", 36299) == f"36{FINE}299"
     assert pq.formater("pop_mun", 36299, unite=False) == f"36{FINE}299"
     assert pq.formater("part_retard_3e", math.nan, cq.SECRET) == cq.SECRET
@@ -64,7 +89,7 @@ def test_formats_des_valeurs_et_des_ecarts():
     assert pq.formater_nombre(1476.4) == f"1{FINE}476" and pq.formater_nombre(45.62) == "45,6"
     assert pq.formater_ecart("part_moins_25", 6.5) == f"+6,5{NB}pts"
     assert pq.formater_ecart("part_moins_25", -1.1) == f"−1,1{NB}pt"
-    assert pq.formater_ecart("part_moins_25", 0.0) == f"0,0{NB}pt"         # ni « + » ni « − » pour un écart nul
+    assert pq.formater_ecart("part_moins_25", 0.0) == f"0,0{NB}pt"  # ni « + » ni « − » pour un écart nul
     assert pq.formater_ecart("decuc_q2", -399.0) == f"−399{NB}€ par mois"
     assert pq.formater_ecart("ind_jeune", 0.4) == "+0,4"
     assert pq.formater_ecart("ind_jeune", math.nan, cq.NON_PUBLIE) == cq.NON_PUBLIE
@@ -78,6 +103,7 @@ def test_formats_des_valeurs_et_des_ecarts():
 def test_compute_n_importe_pas_la_mise_en_forme():
     import ast
     import inspect
+
     arbre = ast.parse(inspect.getsource(cq))
     modules = {n.module for n in ast.walk(arbre) if isinstance(n, ast.ImportFrom)}
     assert not {m for m in modules if m and ("present" in m or "narration" in m or "figures" in m)}
@@ -94,15 +120,21 @@ def test_accord_singulier_pluriel():
 
 # --------------------------------------------------------------------------------------------- briques
 
+
 def test_chiffre_publie_a_sa_precision_ou_rien():
-    publies = {"part_moins_25": (38.0, 0), "a": (19.0, 0), "abcde_h": (3078.0, 0), "decuc_q2": (1077.0, 0),
-               "ind_jeune": (1.6, 1)}
+    publies = {
+        "part_moins_25": (38.0, 0),
+        "a": (19.0, 0),
+        "abcde_h": (3078.0, 0),
+        "decuc_q2": (1077.0, 0),
+        "ind_jeune": (1.6, 1),
+    }
     assert ng.publie("part_moins_25", publies) == f" (chiffre publié : 38{NB}%)"
-    assert ng.publie("a", publies) == f" (chiffre publié : 19{NB}%)"           # effectif : la part publiée
+    assert ng.publie("a", publies) == f" (chiffre publié : 19{NB}%)"  # effectif : la part publiée
     assert ng.publie("abcde_h", publies) == f" (chiffre publié : 3{FINE}078)"  # effectif par sexe : le total
     assert ng.publie("decuc_q2", publies) == f" (chiffre publié : 1{FINE}077 € par mois)"
     assert ng.publie("ind_jeune", publies, parentheses=False) == "chiffre publié : 1,6"
-    assert ng.publie("pmimp", publies) == ""                                    # non publié : rien
+    assert ng.publie("pmimp", publies) == ""  # non publié : rien
 
 
 def test_contre_ou_non_publie():
@@ -117,25 +149,33 @@ def test_contre_ou_non_publie():
 MOINS_25 = {"part_moins_25": [40.0, 36.0]}
 
 
-@pytest.mark.parametrize("agglo, debut", [
-    (32.6, "les quartiers prioritaires se démarquent du reste de l'agglomération par leur jeunesse."),
-    (41.0, "les quartiers prioritaires comptent proportionnellement moins de jeunes que l'agglomération."),
-    (37.04, "la part des jeunes est la même dans les quartiers prioritaires et dans l'agglomération."),
-])
+@pytest.mark.parametrize(
+    "agglo, debut",
+    [
+        (32.6, "les quartiers prioritaires se démarquent du reste de l'agglomération par leur jeunesse."),
+        (41.0, "les quartiers prioritaires comptent proportionnellement moins de jeunes que l'agglomération."),
+        (37.04, "la part des jeunes est la même dans les quartiers prioritaires et dans l'agglomération."),
+    ],
+)
 def test_jeunesse_des_qpv_comparee_a_l_agglomeration(agglo, debut):
     f = territoire(MOINS_25, {AGGLO: {"part_moins_25": agglo}})
     texte = ng.demographie(f)[0]
-    assert texte.startswith(f"Sur le plan démographique, {debut} À l'échelle intercommunale, "
-                            f"{pq.formater('part_moins_25', agglo)} des habitants ont moins de 25 ans ;")
+    assert texte.startswith(
+        f"Sur le plan démographique, {debut} À l'échelle intercommunale, "
+        f"{pq.formater('part_moins_25', agglo)} des habitants ont moins de 25 ans ;"
+    )
     assert f"au sein des QPV, leur part est en moyenne de **37,0{NB}%**" in texte
     assert "(valeur des QPV du département non publiée)" in texte
 
 
-@pytest.mark.parametrize("dep, attendu", [
-    (41.0, f", une proportion qui reste plus faible qu'à l'échelle des QPV du département (41,0{NB}%)."),
-    (30.0, f", une proportion plus élevée qu'à l'échelle des QPV du département (30,0{NB}%)."),
-    (37.0, f", comme à l'échelle des QPV du département (37,0{NB}%)."),
-])
+@pytest.mark.parametrize(
+    "dep, attendu",
+    [
+        (41.0, f", une proportion qui reste plus faible qu'à l'échelle des QPV du département (41,0{NB}%)."),
+        (30.0, f", une proportion plus élevée qu'à l'échelle des QPV du département (30,0{NB}%)."),
+        (37.0, f", comme à l'échelle des QPV du département (37,0{NB}%)."),
+    ],
+)
 def test_jeunesse_des_qpv_comparee_aux_qpv_du_departement(dep, attendu):
     f = territoire(MOINS_25, {AGGLO: {"part_moins_25": 32.6}, DEP: {"part_moins_25": dep}})
     assert attendu in ng.demographie(f)[0]
@@ -144,12 +184,16 @@ def test_jeunesse_des_qpv_comparee_aux_qpv_du_departement(dep, attendu):
 def test_jeunesse_quartiers_extremes_et_part_de_l_agglomeration_non_publiee():
     f = territoire(MOINS_25, {AGGLO: {"pmimp": 45.6}}, publies={"part_moins_25": (37.0, 0)})
     texte = ng.demographie(f)[0]
-    assert texte.startswith("Sur le plan démographique, la part des moins de 25 ans de l'agglomération n'est pas "
-                            f"publiée ; au sein des QPV, elle est en moyenne de **37,0{NB}%** (chiffre publié : 37{NB}%)")
+    assert texte.startswith(
+        "Sur le plan démographique, la part des moins de 25 ans de l'agglomération n'est pas "
+        f"publiée ; au sein des QPV, elle est en moyenne de **37,0{NB}%** (chiffre publié : 37{NB}%)"
+    )
     assert "non publié des habitants" not in texte and "se démarquent" not in texte
-    assert (f"le quartier **Alpha (VilleA)** est le plus marqué par sa jeunesse, les moins de 25 ans y représentant "
-            f"40,0{NB}% de la population ; inversement, la population du quartier **Bêta (VilleB)** ne compte que "
-            f"36,0{NB}% de moins de 25 ans.") in texte
+    assert (
+        f"le quartier **Alpha (VilleA)** est le plus marqué par sa jeunesse, les moins de 25 ans y représentant "
+        f"40,0{NB}% de la population ; inversement, la population du quartier **Bêta (VilleB)** ne compte que "
+        f"36,0{NB}% de moins de 25 ans."
+    ) in texte
 
 
 def test_jeunesse_un_seul_qpv_pas_de_superlatif():
@@ -158,55 +202,74 @@ def test_jeunesse_un_seul_qpv_pas_de_superlatif():
     assert f"**40,0{NB}%**" in texte and "le plus marqué" not in texte and "Des différences" not in texte
 
 
-@pytest.mark.parametrize("agglo, debut", [
-    (1.0, "Les QPV sont beaucoup moins concernés par le vieillissement à l'œuvre sur le territoire"),  # +40 %
-    (1.3, "Les QPV sont moins concernés par le vieillissement à l'œuvre sur le territoire"),           # +7,7 %
-    (1.6, "Les QPV sont plus concernés par le vieillissement que l'ensemble du territoire"),           # −12,5 %
-    (2.0, "Les QPV sont beaucoup plus concernés par le vieillissement que l'ensemble du territoire"),  # −30 %
-    (1.4, "Le vieillissement touche les QPV autant que le reste du territoire"),
-])
+@pytest.mark.parametrize(
+    "agglo, debut",
+    [
+        (1.0, "Les QPV sont beaucoup moins concernés par le vieillissement à l'œuvre sur le territoire"),  # +40 %
+        (1.3, "Les QPV sont moins concernés par le vieillissement à l'œuvre sur le territoire"),  # +7,7 %
+        (1.6, "Les QPV sont plus concernés par le vieillissement que l'ensemble du territoire"),  # −12,5 %
+        (2.0, "Les QPV sont beaucoup plus concernés par le vieillissement que l'ensemble du territoire"),  # −30 %
+        (1.4, "Le vieillissement touche les QPV autant que le reste du territoire"),
+    ],
+)
 def test_indice_de_jeunesse_nettement_plus_moins_egal(agglo, debut):
     # A = 2,0, B = 1,2 -> moyenne (100 × 2 + 300 × 1,2) / 400 = 1,4 ; « nettement » au-delà de 25 % d'écart relatif
     f = territoire({"ind_jeune": [2.0, 1.2]}, {AGGLO: {"ind_jeune": agglo}})
     assert ng.demographie(f)[1:] == [
         f"{debut} : leur indice de jeunesse est en moyenne de **1,4**, contre {pq.formater('ind_jeune', agglo)} à "
-        f"l'échelle de l'agglomération (indice de jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."]
+        f"l'échelle de l'agglomération (indice de jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."
+    ]
 
 
 def test_indice_de_jeunesse_agglomeration_non_publiee():
     f = territoire({"ind_jeune": [2.0, 1.2]}, {DEP: {"ind_jeune": 1.5}})
     assert ng.demographie(f)[1:] == [
         "L'indice de jeunesse des QPV est en moyenne de **1,4** (valeur de l'agglomération non publiée) (indice de "
-        "jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."]
+        "jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."
+    ]
 
 
 def test_jeunes_du_departement():
-    assert ng.jeunes_du_departement(6.0) == ("Dans le département, **1 jeune de moins de 25 ans sur 6** vit en "
-                                             "quartier prioritaire (ratio exact : 6,00).")
+    assert ng.jeunes_du_departement(6.0) == (
+        "Dans le département, **1 jeune de moins de 25 ans sur 6** vit en quartier prioritaire (ratio exact : 6,00)."
+    )
     assert ng.jeunes_du_departement(math.nan) == ""
-    f = territoire(MOINS_25, {AGGLO: {"part_moins_25": 32.6},
-                              cq.NIVEAU_DEPARTEMENT: {"pop_moins_25": 1000}, DEP: {"pop_moins_25": 160}})
+    f = territoire(
+        MOINS_25,
+        {AGGLO: {"part_moins_25": 32.6}, cq.NIVEAU_DEPARTEMENT: {"pop_moins_25": 1000}, DEP: {"pop_moins_25": 160}},
+    )
     assert "1 jeune de moins de 25 ans sur 6** vit en quartier prioritaire (ratio exact : 6,25)" in ng.demographie(f)[1]
 
 
 def test_indicateur_absent_du_fichier_de_l_annee():
-    f = territoire(MOINS_25, {AGGLO: {"part_moins_25": 32.6}})    # pas d'indice de jeunesse dans le fichier
-    assert ng.demographie(f)[-1] == ("*Indice de jeunesse (moins de 20 ans / 60 ans et plus) : indicateur absent du "
-                                     "fichier INSEE de 2019.*")
+    f = territoire(MOINS_25, {AGGLO: {"part_moins_25": 32.6}})  # pas d'indice de jeunesse dans le fichier
+    assert ng.demographie(f)[-1] == (
+        "*Indice de jeunesse (moins de 20 ans / 60 ans et plus) : indicateur absent du fichier INSEE de 2019.*"
+    )
     assert "Indice de jeunesse (moins de 20 ans / 60 ans et plus)" in ng.avertissements(f)[-1]
     assert ng.menages(f) == ["*Part des ménages d'une personne seule : indicateur absent du fichier INSEE de 2019.*"]
 
 
 # --------------------------------------------------------------------------------------------- ménages, éducation
 
-@pytest.mark.parametrize("agglo, debut", [
-    (28.3, "Les quartiers prioritaires ont un profil plutôt familial, mais la part des ménages composés d'une personne "
-           "seule y reste relativement élevée :"),
-    (40.0, "La part des ménages composés d'une personne seule est plus faible dans les quartiers prioritaires :"),
-    (35.0, "La part des ménages composés d'une personne seule est la même dans les quartiers prioritaires et dans "
-           "l'agglomération :"),
-    (math.nan, "Ménages composés d'une personne seule :"),
-])
+
+@pytest.mark.parametrize(
+    "agglo, debut",
+    [
+        (
+            28.3,
+            "Les quartiers prioritaires ont un profil plutôt familial, mais la part des ménages composés d'une personne "
+            "seule y reste relativement élevée :",
+        ),
+        (40.0, "La part des ménages composés d'une personne seule est plus faible dans les quartiers prioritaires :"),
+        (
+            35.0,
+            "La part des ménages composés d'une personne seule est la même dans les quartiers prioritaires et dans "
+            "l'agglomération :",
+        ),
+        (math.nan, "Ménages composés d'une personne seule :"),
+    ],
+)
 def test_menages_d_une_personne(agglo, debut):
     # A = 38, B = 34 -> moyenne (3 800 + 10 200) / 400 = 35,0
     f = territoire({"part_menages_1pers": [38.0, 34.0]}, {AGGLO: {"part_menages_1pers": agglo}})
@@ -214,7 +277,8 @@ def test_menages_d_une_personne(agglo, debut):
     assert ng.menages(f) == [
         f"{debut} **35,0{NB}%** en moyenne à l'échelle des QPV{contre}. Le quartier **Alpha (VilleA)** en compte le "
         f"plus : 38,0{NB}% ; à l'inverse, le quartier **Bêta (VilleB)**, avec 34,0{NB}% de ménages d'une personne "
-        f"seule, a le profil le plus familial."]
+        f"seule, a le profil le plus familial."
+    ]
 
 
 def test_quartiers_ex_aequo_nommes_ensemble():
@@ -228,13 +292,22 @@ def test_nom_de_quartier_echappe():
     assert "**&lt;b&gt;Alpha&lt;/b&gt; (VilleA)**" in ng.menages(f)[0]
 
 
-@pytest.mark.parametrize("valeurs, n, exclus", [
-    ([30.0, 40.0, math.nan], 3, "1 QPV dont la valeur est couverte par le secret statistique est exclu de la moyenne "
-                                "et du classement. "),
-    ([30.0, 40.0, math.nan, math.nan], 4, "2 QPV dont la valeur est couverte par le secret statistique sont exclus de "
-                                          "la moyenne et du classement. "),
-    ([30.0, 40.0], 2, ""),
-])
+@pytest.mark.parametrize(
+    "valeurs, n, exclus",
+    [
+        (
+            [30.0, 40.0, math.nan],
+            3,
+            "1 QPV dont la valeur est couverte par le secret statistique est exclu de la moyenne et du classement. ",
+        ),
+        (
+            [30.0, 40.0, math.nan, math.nan],
+            4,
+            "2 QPV dont la valeur est couverte par le secret statistique sont exclus de la moyenne et du classement. ",
+        ),
+        ([30.0, 40.0], 2, ""),
+    ],
+)
 def test_retard_scolaire_secrets_au_singulier_et_au_pluriel(valeurs, n, exclus):
     # A = 30, B = 40 (C, D secrets) -> moyenne (3 000 + 12 000) / 400 = 37,5
     f = territoire({"part_retard_3e": valeurs}, {AGGLO: {"part_retard_3e": 18.0}}, n=n)
@@ -242,17 +315,30 @@ def test_retard_scolaire_secrets_au_singulier_et_au_pluriel(valeurs, n, exclus):
         f"Le taux d'élèves en retard d'au moins un an à l'entrée en 3e est en moyenne de **37,5{NB}%** à l'échelle des "
         f"QPV, contre 18,0{NB}% à l'échelle de l'agglomération. Il atteint 40,0{NB}% dans le quartier **Bêta "
         f"(VilleB)**, le plus élevé. {exclus}Le rapport illustre le décrochage des établissements REP par ce taux, qui "
-        f"est mesuré à l'échelle des quartiers de résidence des élèves et non des établissements."]
+        f"est mesuré à l'échelle des quartiers de résidence des élèves et non des établissements."
+    ]
 
 
 def test_ecoles_en_education_prioritaire_accordees():
-    assert ng.ecoles_rep(1, 2, 1) == ("Sur le plan éducatif, 1 école maternelle, 2 écoles primaires et 1 collège sont "
-                                      "classés en réseau d'éducation prioritaire (REP).")
-    assert ng.ecoles_rep(16, 16, 6).startswith("Sur le plan éducatif, 16 écoles maternelles, 16 écoles primaires et "
-                                               "6 collèges")
+    assert ng.ecoles_rep(1, 2, 1) == (
+        "Sur le plan éducatif, 1 école maternelle, 2 écoles primaires et 1 collège sont "
+        "classés en réseau d'éducation prioritaire (REP)."
+    )
+    assert ng.ecoles_rep(16, 16, 6).startswith(
+        "Sur le plan éducatif, 16 écoles maternelles, 16 écoles primaires et 6 collèges"
+    )
     assert ng.ecoles_rep(16, math.nan, 6) == ""
-    f = territoire({"part_retard_3e": [30.0, 40.0]}, {AGGLO: {"part_retard_3e": math.nan, "nb_ecoles_maternelles_rep": 3,
-                                                              "nb_ecoles_primaires_rep": 4, "nb_colleges_rep": 1}})
+    f = territoire(
+        {"part_retard_3e": [30.0, 40.0]},
+        {
+            AGGLO: {
+                "part_retard_3e": math.nan,
+                "nb_ecoles_maternelles_rep": 3,
+                "nb_ecoles_primaires_rep": 4,
+                "nb_colleges_rep": 1,
+            }
+        },
+    )
     textes = ng.education(f)
     assert textes[0].startswith("Sur le plan éducatif, 3 écoles maternelles, 4 écoles primaires et 1 collège")
     assert "(valeur de l'agglomération non publiée). Il atteint" in textes[1] and "contre non publié" not in textes[1]
@@ -260,12 +346,16 @@ def test_ecoles_en_education_prioritaire_accordees():
 
 # --------------------------------------------------------------------------------------------- emploi
 
-@pytest.mark.parametrize("agglo, fin", [
-    (58.6, f", contre 58,6{NB}% à l'échelle de l'agglomération, soit 1,1 point de moins dans les QPV."),
-    (55.0, f", contre 55,0{NB}% à l'échelle de l'agglomération, soit 2,5 points de plus dans les QPV."),
-    (57.5, f", contre 57,5{NB}% à l'échelle de l'agglomération."),
-    (math.nan, " (valeur de l'agglomération non publiée)."),
-])
+
+@pytest.mark.parametrize(
+    "agglo, fin",
+    [
+        (58.6, f", contre 58,6{NB}% à l'échelle de l'agglomération, soit 1,1 point de moins dans les QPV."),
+        (55.0, f", contre 55,0{NB}% à l'échelle de l'agglomération, soit 2,5 points de plus dans les QPV."),
+        (57.5, f", contre 57,5{NB}% à l'échelle de l'agglomération."),
+        (math.nan, " (valeur de l'agglomération non publiée)."),
+    ],
+)
 def test_taux_d_emploi_ecart_en_points(agglo, fin):
     # A = 50, B = 60 -> moyenne (5 000 + 18 000) / 400 = 57,5
     f = territoire({"tx_tot_empl": [50.0, 60.0]}, {AGGLO: {"tx_tot_empl": agglo}})
@@ -274,25 +364,46 @@ def test_taux_d_emploi_ecart_en_points(agglo, fin):
 
 def _anciennete(refs, provenance=None):
     # poids : demandeuses A = 10, B = 30 ; demandeurs A = 20, B = 20
-    return territoire({"abcde_f": [10, 30], "abcde_h": [20, 20], "part_de_plus_2ans_f": [40.0, 20.0],
-                       "part_de_plus_2ans_h": [30.0, 34.0]}, refs, provenance=provenance)
+    return territoire(
+        {
+            "abcde_f": [10, 30],
+            "abcde_h": [20, 20],
+            "part_de_plus_2ans_f": [40.0, 20.0],
+            "part_de_plus_2ans_h": [30.0, 34.0],
+        },
+        refs,
+        provenance=provenance,
+    )
 
 
 def test_anciennete_d_inscription_par_sexe_et_reste_de_l_agglomeration():
     # femmes : (10 × 40 + 30 × 20) / 40 = 25,0 ; hommes : (20 × 30 + 20 × 34) / 40 = 32,0
-    debut = (f"La part des demandeurs d'emploi inscrits depuis plus de 2 ans s'élève en moyenne à **25,0{NB}% pour les "
-             f"femmes** et **32,0{NB}% pour les hommes** à l'échelle des QPV (moyennes pondérées par le nombre de "
-             f"demandeurs d'emploi de chaque sexe)")
-    approximatif = [{"fichier": "insee_references.csv", "cle": HORS, "variable": "part_de_plus_2ans",
-                     "provenance": "approximatif", "commentaire": ""}]
+    debut = (
+        f"La part des demandeurs d'emploi inscrits depuis plus de 2 ans s'élève en moyenne à **25,0{NB}% pour les "
+        f"femmes** et **32,0{NB}% pour les hommes** à l'échelle des QPV (moyennes pondérées par le nombre de "
+        f"demandeurs d'emploi de chaque sexe)"
+    )
+    approximatif = [
+        {
+            "fichier": "insee_references.csv",
+            "cle": HORS,
+            "variable": "part_de_plus_2ans",
+            "provenance": "approximatif",
+            "commentaire": "",
+        }
+    ]
     f = _anciennete({HORS: {"part_de_plus_2ans": 29.0}}, approximatif)
-    assert (debut + f", contre environ 29,0{NB}% dans le reste de l'agglomération, femmes et hommes confondus (valeur "
-            "donnée comme approximative ; la valeur de l'agglomération entière n'est pas publiée : les écarts ci-dessous "
-            "sont mesurés à l'agglomération hors QPV).") in ng.emploi(f)
+    assert (
+        debut + f", contre environ 29,0{NB}% dans le reste de l'agglomération, femmes et hommes confondus (valeur "
+        "donnée comme approximative ; la valeur de l'agglomération entière n'est pas publiée : les écarts ci-dessous "
+        "sont mesurés à l'agglomération hors QPV)."
+    ) in ng.emploi(f)
     f = _anciennete({HORS: {"part_de_plus_2ans": 29.0}})
-    assert (debut + f", contre 29,0{NB}% dans le reste de l'agglomération, femmes et hommes confondus (la valeur de "
-            "l'agglomération entière n'est pas publiée : les écarts ci-dessous sont mesurés à l'agglomération hors "
-            "QPV).") in ng.emploi(f)
+    assert (
+        debut + f", contre 29,0{NB}% dans le reste de l'agglomération, femmes et hommes confondus (la valeur de "
+        "l'agglomération entière n'est pas publiée : les écarts ci-dessous sont mesurés à l'agglomération hors "
+        "QPV)."
+    ) in ng.emploi(f)
     f = _anciennete({AGGLO: {"part_de_plus_2ans_f": 27.0}})
     assert debut + f", contre 27,0{NB}% à l'échelle de l'agglomération." in ng.emploi(f)
     f = _anciennete({AGGLO: {"pmimp": 45.0}})
@@ -301,13 +412,16 @@ def test_anciennete_d_inscription_par_sexe_et_reste_de_l_agglomeration():
 
 def test_demandeurs_d_emploi_et_contrats_aides():
     # abcde : 400 dans les QPV (100 + 300) sur 2 000 -> 20 % ; hommes 150 + 50 = 200, femmes 50 + 150 = 200
-    f = territoire({"abcde": [100, 300], "abcde_f": [50, 150], "abcde_h": [50, 150],
-                    "nb_entrees_contrats_aides_2016": [10, 11]},
-                   {AGGLO: {"abcde": 2000, "nb_entrees_contrats_aides_2016": 100}},
-                   publies={"abcde": (20.0, 0), "abcde_h": (200.0, 0)})
+    f = territoire(
+        {"abcde": [100, 300], "abcde_f": [50, 150], "abcde_h": [50, 150], "nb_entrees_contrats_aides_2016": [10, 11]},
+        {AGGLO: {"abcde": 2000, "nb_entrees_contrats_aides_2016": 100}},
+        publies={"abcde": (20.0, 0), "abcde_h": (200.0, 0)},
+    )
     textes = ng.emploi(f)
-    assert (f"**20{NB}% des demandeurs d'emploi** (catégories A à E) de l'agglomération sont des habitants des QPV "
-            f"(chiffre publié : 20{NB}%). On y recense 200 hommes (chiffre publié : 200) et 200 femmes.") in textes
+    assert (
+        f"**20{NB}% des demandeurs d'emploi** (catégories A à E) de l'agglomération sont des habitants des QPV "
+        f"(chiffre publié : 20{NB}%). On y recense 200 hommes (chiffre publié : 200) et 200 femmes."
+    ) in textes
     assert f"Parmi les entrées en contrats aidés (2016), 21{NB}% concernaient des habitants des QPV." in textes
 
 
@@ -319,26 +433,52 @@ REVENUS = {"pmimp": [20.0, 24.0], "decuc_q2": [12000.0, 13200.0]}
 
 
 def test_revenus_constat_habituel():
-    f = territoire(REVENUS, {AGGLO: {"pmimp": 45.6, "decuc_q2": 17712.0}})   # 1 476 € par mois
+    f = territoire(REVENUS, {AGGLO: {"pmimp": 45.6, "decuc_q2": 17712.0}})  # 1 476 € par mois
     texte = ng.revenus(f)[0]
     assert texte.startswith(
         f"Les QPV se démarquent fortement du reste de l'agglomération par une proportion de ménages imposés beaucoup "
         f"plus faible (en moyenne **23,0{NB}%** des ménages fiscaux sont imposés en QPV, contre 45,6{NB}% à l'échelle "
         f"intercommunale) et par un revenu médian inférieur : en moyenne **1{FINE}075{NB}€ par mois** en QPV, contre "
-        f"1{FINE}476{NB}€ par mois à l'échelle de l'agglomération.")
+        f"1{FINE}476{NB}€ par mois à l'échelle de l'agglomération."
+    )
     assert "secret" not in texte
 
 
-@pytest.mark.parametrize("pmimp, decuc, debut, suite", [
-    (25.0, 17712.0, "La proportion de ménages imposés est plus faible dans les QPV", "Le revenu médian y est inférieur"),
-    (15.0, 12000.0, "La proportion de ménages imposés est beaucoup plus élevée dans les QPV",
-     "Le revenu médian y est supérieur"),
-    (22.0, 12900.0, "La proportion de ménages imposés est plus élevée dans les QPV", "Le revenu médian y est le même"),
-    (23.0, math.nan, "La proportion de ménages imposés est la même dans les QPV et dans l'agglomération",
-     "Revenu médian"),
-    (10.0, 17712.0, "La proportion de ménages imposés est beaucoup plus élevée dans les QPV",
-     "Le revenu médian y est inférieur"),
-])
+@pytest.mark.parametrize(
+    "pmimp, decuc, debut, suite",
+    [
+        (
+            25.0,
+            17712.0,
+            "La proportion de ménages imposés est plus faible dans les QPV",
+            "Le revenu médian y est inférieur",
+        ),
+        (
+            15.0,
+            12000.0,
+            "La proportion de ménages imposés est beaucoup plus élevée dans les QPV",
+            "Le revenu médian y est supérieur",
+        ),
+        (
+            22.0,
+            12900.0,
+            "La proportion de ménages imposés est plus élevée dans les QPV",
+            "Le revenu médian y est le même",
+        ),
+        (
+            23.0,
+            math.nan,
+            "La proportion de ménages imposés est la même dans les QPV et dans l'agglomération",
+            "Revenu médian",
+        ),
+        (
+            10.0,
+            17712.0,
+            "La proportion de ménages imposés est beaucoup plus élevée dans les QPV",
+            "Le revenu médian y est inférieur",
+        ),
+    ],
+)
 def test_revenus_dans_chaque_sens(pmimp, decuc, debut, suite):
     f = territoire(REVENUS, {AGGLO: {"pmimp": pmimp, "decuc_q2": decuc}})
     texte = ng.revenus(f)[0]
@@ -351,8 +491,9 @@ def test_revenus_qpv_exclus_au_singulier_et_au_pluriel():
     refs = {AGGLO: {"pmimp": 45.6, "decuc_q2": 17712.0}}
     un = territoire({"pmimp": [20.0, 24.0, 30.0], "decuc_q2": [12000.0, 13200.0, math.nan]}, refs, n=3)
     assert ng.revenus(un)[0].endswith(" 1 QPV (revenu couvert par le secret statistique) est exclu de la moyenne.")
-    deux = territoire({"pmimp": [20.0, 24.0, 30.0, 30.0], "decuc_q2": [12000.0, 13200.0, math.nan, math.nan]}, refs,
-                      n=4)
+    deux = territoire(
+        {"pmimp": [20.0, 24.0, 30.0, 30.0], "decuc_q2": [12000.0, 13200.0, math.nan, math.nan]}, refs, n=4
+    )
     assert ng.revenus(deux)[0].endswith(" 2 QPV (revenu couvert par le secret statistique) sont exclus de la moyenne.")
 
 
@@ -360,23 +501,41 @@ def test_economie_et_social():
     # établissements : 5 + 15 = 20 sur 200 -> 10 % ; commerce 4 + 6 = 10 sur 80 -> 12,5 % ; créations 1 + 2 = 3 sur 60
     # -> 5 % ; allocataires 30 + 90 = 120 sur 400 -> 30 % ; RSA 10 + 30 = 40 sur 100 -> 40 % ; CMU 5 + 15 = 20 sur 40
     # -> 50 % ; population 400 sur 4 000 -> 10 %
-    f = territoire({"nb_etablissements": [5, 15], "nb_etablissements_commerce_services": [4, 6],
-                    "nb_creations_transferts_2013": [1, 2], "a": [30, 90], "nb_beneficiaires_rsa": [10, 30],
-                    "nb_beneficiaires_cmu": [5, 15]},
-                   {AGGLO: {"nb_etablissements": 200, "nb_etablissements_commerce_services": 80,
-                            "nb_creations_transferts_2013": 60, "a": 400, "nb_beneficiaires_rsa": 100,
-                            "nb_beneficiaires_cmu": 40, "pop_mun": 4000}})
+    f = territoire(
+        {
+            "nb_etablissements": [5, 15],
+            "nb_etablissements_commerce_services": [4, 6],
+            "nb_creations_transferts_2013": [1, 2],
+            "a": [30, 90],
+            "nb_beneficiaires_rsa": [10, 30],
+            "nb_beneficiaires_cmu": [5, 15],
+        },
+        {
+            AGGLO: {
+                "nb_etablissements": 200,
+                "nb_etablissements_commerce_services": 80,
+                "nb_creations_transferts_2013": 60,
+                "a": 400,
+                "nb_beneficiaires_rsa": 100,
+                "nb_beneficiaires_cmu": 40,
+                "pop_mun": 4000,
+            }
+        },
+    )
     assert ng.economie(f) == [
         f"Les QPV concentrent **10{NB}% des établissements** présents à l'échelle de l'agglomération, et 12,5{NB}% des "
         f"établissements du commerce et des services. Les créations et transferts d'établissements y restent peu "
-        f"nombreux : 5{NB}% seulement concernent les QPV (créations et transferts d'établissements (réf. 2013))."]
+        f"nombreux : 5{NB}% seulement concernent les QPV (créations et transferts d'établissements (réf. 2013))."
+    ]
     assert ng.social(f) == [
         f"Les QPV accueillent une grande partie des habitants les plus fragiles de l'agglomération : **30{NB}% des "
         f"allocataires de la CAF**, **40{NB}% des bénéficiaires du RSA** et **50{NB}% des bénéficiaires de la CMU**, "
-        f"alors qu'ils regroupent 10{NB}% de la population."]
+        f"alors qu'ils regroupent 10{NB}% de la population."
+    ]
 
 
 # --------------------------------------------------------------------------------------------- sans comparaison
+
 
 def test_sans_niveau_de_comparaison_constat_des_quartiers():
     f = territoire({"pmimp": [20.0, 24.0, math.nan], "a": [30, 90, 10]}, None, n=3)
@@ -387,41 +546,55 @@ def test_sans_niveau_de_comparaison_constat_des_quartiers():
         f"population municipale) ; 20,0{NB}% dans le quartier Alpha (VilleA), le plus bas, et 24,0{NB}% dans le "
         f"quartier Bêta (VilleB), le plus haut ; 1 QPV en secret statistique, exclu de la moyenne et du classement. "
         f"Valeur de l'agglomération : niveau de comparaison non publié.",
-        "*Revenu médian mensuel par unité de consommation : indicateur absent du fichier INSEE de 2019.*"]
-    assert ng.social(f)[0] == ("**Allocataires de la CAF** : 130 allocataires dans les QPV (3 QPV renseignés) ; total "
-                               "du territoire non publié (niveau de comparaison non publié) : la part des QPV ne peut "
-                               "pas être calculée.")
+        "*Revenu médian mensuel par unité de consommation : indicateur absent du fichier INSEE de 2019.*",
+    ]
+    assert ng.social(f)[0] == (
+        "**Allocataires de la CAF** : 130 allocataires dans les QPV (3 QPV renseignés) ; total "
+        "du territoire non publié (niveau de comparaison non publié) : la part des QPV ne peut "
+        "pas être calculée."
+    )
     deux = territoire({"pmimp": [20.0, 24.0, math.nan, math.nan]}, None, n=4)
     assert "; 2 QPV en secret statistique, exclus de la moyenne" in ng.revenus(deux)[0]
     un = territoire({"a": [30]}, None, n=1)
     assert "(1 QPV renseigné)" in ng.social(un)[0]
     tous_secrets = territoire({"pmimp": [math.nan, math.nan]}, None)
-    assert ng.revenus(tous_secrets)[0] == ("**Part des ménages fiscaux imposés** : aucune valeur publiée (secret "
-                                           "statistique pour tous les QPV).")
-    assert ng.note_synthese(f).endswith("Aucun niveau de comparaison n'a été reçu pour 2019 (niveau de comparaison non "
-                                        "publié).")
+    assert ng.revenus(tous_secrets)[0] == (
+        "**Part des ménages fiscaux imposés** : aucune valeur publiée (secret statistique pour tous les QPV)."
+    )
+    assert ng.note_synthese(f).endswith(
+        "Aucun niveau de comparaison n'a été reçu pour 2019 (niveau de comparaison non publié)."
+    )
 
 
 # --------------------------------------------------------------------------------------------- géographie
+
 
 def test_geographie_un_qpv_s_etend_deux_qpv_s_etendent():
     un = territoire(None, {AGGLO: {"pop_mun": 4000}}, n=2, communes_par_qpv=1)
     un.qpv_communes.loc[len(un.qpv_communes)] = {"code_qp": "A", "commune": "VilleA2", "rang": 2, "perimetre": False}
     un = ng.faits(un.qpv, un.qpv_communes, un.refs, None, None, {}, 2019)
     texte = ng.geographie_prioritaire(un)[0]
-    assert texte.endswith(" 1 QPV s'étend sur plusieurs communes : il est rattaché à chacune d'elles dans les "
-                          "tableaux ci-dessous.")
-    assert "**2 quartiers prioritaires (QPV)**, répartis sur **3 communes** du territoire intercommunal, sont " \
-           "concernés" in texte
+    assert texte.endswith(
+        " 1 QPV s'étend sur plusieurs communes : il est rattaché à chacune d'elles dans les tableaux ci-dessous."
+    )
+    assert (
+        "**2 quartiers prioritaires (QPV)**, répartis sur **3 communes** du territoire intercommunal, sont "
+        "concernés" in texte
+    )
     deux = territoire(None, {AGGLO: {"pop_mun": 4000}}, n=2, communes_par_qpv=2)
     assert ng.geographie_prioritaire(deux)[0].endswith(
-        " 2 QPV s'étendent sur plusieurs communes : ils sont rattachés à chacune d'elles dans les tableaux ci-dessous.")
+        " 2 QPV s'étendent sur plusieurs communes : ils sont rattachés à chacune d'elles dans les tableaux ci-dessous."
+    )
     assert "s'étend" not in ng.geographie_prioritaire(territoire(None, {AGGLO: {"pop_mun": 4000}}))[0]
 
 
 def test_geographie_population_et_territoire():
-    f = territoire(None, {AGGLO: {"pop_mun": 4000, "nb_communes_qpv": 3}}, publies={"pop_mun": (10.0, 0)},
-                   territoire="Agglo <fictive>")
+    f = territoire(
+        None,
+        {AGGLO: {"pop_mun": 4000, "nb_communes_qpv": 3}},
+        publies={"pop_mun": (10.0, 0)},
+        territoire="Agglo <fictive>",
+    )
     texte = ng.geographie_prioritaire(f)[0]
     # 400 habitants sur 4 000 : 10 %
     assert texte == (
@@ -429,12 +602,17 @@ def test_geographie_population_et_territoire():
         "(QPV)**, répartis sur **2 communes** du territoire intercommunal (Agglo &lt;fictive&gt;), sont concernés par "
         "le Contrat de Ville. **Attention : le rapport annonce 3 communes.** Ils comptent 400 habitants sur "
         f"4{FINE}000 : c'est **10{NB}% de la population du territoire** (10,00{NB}% ; chiffre publié : 10{NB}%) qui "
-        "est concernée directement par la Politique de la Ville.")
+        "est concernée directement par la Politique de la Ville."
+    )
     seul = territoire(None, None, n=1)
     texte = ng.geographie_prioritaire(seul)[0]
-    assert "**1 quartier prioritaire (QPV)**, réparti sur **1 commune** du territoire intercommunal, est concerné" in texte
-    assert ("Il compte 100 habitants. La population de l'ensemble du territoire n'est pas publiée pour 2019 (niveau de "
-            "comparaison non publié)") in texte
+    assert (
+        "**1 quartier prioritaire (QPV)**, réparti sur **1 commune** du territoire intercommunal, est concerné" in texte
+    )
+    assert (
+        "Il compte 100 habitants. La population de l'ensemble du territoire n'est pas publiée pour 2019 (niveau de "
+        "comparaison non publié)"
+    ) in texte
     sans_publie = territoire(None, {AGGLO: {"pop_mun": 4000}})
     assert f"(10,00{NB}%) qui est concernée" in ng.geographie_prioritaire(sans_publie)[0]
 
@@ -448,7 +626,8 @@ def test_geographie_quartiers_communautaires_et_de_veille():
         "la Politique de la Ville. En 2018, la géographie d'agglomération s'est élargie au quartier Communautaire 2 "
         "(VilleQ). La géographie d'agglomération compte ainsi 3 quartiers communautaires ou de veille, sur 1 commune. "
         "L'INSEE ne publie pas de données pour ces quartiers, qui n'appartiennent pas à la géographie prioritaire "
-        "réglementaire.")
+        "réglementaire."
+    )
     un = territoire(None, None, autres=1)
     assert "**1 quartier prioritaire communautaire** (dont 1 quartier de veille)" in ng.geographie_prioritaire(un)[1]
     assert len(ng.geographie_prioritaire(territoire(None, None))) == 1
@@ -460,86 +639,169 @@ def test_fiches_produites_et_notes():
     f = territoire(MOINS_25, {AGGLO: {"part_moins_25": 32.6}})
     assert not f.reconstruit and ng.note_reconstruit(f) == "" and ng.note_figure_indicateur(f, "part_moins_25") == ""
     assert ng.source(f) == "INSEE (données par quartier), 2019"
-    reconstruit = territoire(MOINS_25, {AGGLO: {"part_moins_25": 32.6}}, provenance=[
-        {"fichier": "insee_qpv.csv", "cle": "A", "variable": "part_moins_25", "provenance": "reconstruit",
-         "commentaire": ""}])
+    reconstruit = territoire(
+        MOINS_25,
+        {AGGLO: {"part_moins_25": 32.6}},
+        provenance=[
+            {
+                "fichier": "insee_qpv.csv",
+                "cle": "A",
+                "variable": "part_moins_25",
+                "provenance": "reconstruit",
+                "commentaire": "",
+            }
+        ],
+    )
     assert reconstruit.reconstruit and "reconstruites" in ng.note_reconstruit(reconstruit)
     assert ng.source(reconstruit).endswith("valeurs par quartier reconstruites")
     assert ng.note_indicateur(reconstruit).startswith("Rang 1 = valeur la plus élevée ; ex aequo")
 
 
 def test_valeurs_manquantes_et_concordance():
-    f = territoire({"pmimp": [20.0, math.nan]}, {AGGLO: {"pmimp": 45.0}}, autres=1,
-                   manquantes=[{"code_qp": "B", "variable": "pmimp", "motif": cq.MOTIF_SECRET},
-                               {"code_qp": "Q0", "variable": "pmimp", "motif": cq.MOTIF_NON_DISPONIBLE}])
+    f = territoire(
+        {"pmimp": [20.0, math.nan]},
+        {AGGLO: {"pmimp": 45.0}},
+        autres=1,
+        manquantes=[
+            {"code_qp": "B", "variable": "pmimp", "motif": cq.MOTIF_SECRET},
+            {"code_qp": "Q0", "variable": "pmimp", "motif": cq.MOTIF_NON_DISPONIBLE},
+        ],
+    )
     secrets, resume = cq.valeurs_secretes(f.qpv, f.manquantes), cq.resume_manquantes(f.qpv, f.manquantes)
     assert ng.valeurs_manquantes(f, secrets, resume) == (
         "**1 valeur(s) de QPV** sont couvertes par le secret statistique (petits effectifs), dans 1 quartier(s) : "
         "elles sont affichées « secret », ne comptent ni dans les moyennes ni dans les classements, et ne sont jamais "
         "remplacées par 0. Par ailleurs, l'INSEE ne publie aucune donnée pour les quartiers communautaires et de veille "
-        "(1 cases « n.d. », non disponibles).")
-    conc = pd.DataFrame({"libelle": ["a", "b"], "explication": ["", "x < y"], "statut": ["identique", "écart"],
-                         "ecart_documente": [False, True]})
+        "(1 cases « n.d. », non disponibles)."
+    )
+    conc = pd.DataFrame(
+        {
+            "libelle": ["a", "b"],
+            "explication": ["", "x < y"],
+            "statut": ["identique", "écart"],
+            "ecart_documente": [False, True],
+        }
+    )
     assert ng.concordance(conc) == "**Contradictions du rapport sur les chiffres de ce chapitre :**\n\n- b : x &lt; y"
     assert ng.concordance(conc.assign(ecart_documente=False)) == (
         "Aucune contradiction du rapport n'est documentée pour les chiffres de ce chapitre (1 chiffres sur 2 "
-        "concordent).")
+        "concordent)."
+    )
 
 
 # --------------------------------------------------------------------------------------------- niveaux calculés, thèmes
+
 
 def _avec_niveaux(valeurs: dict, refs: dict | None, calcules: list[dict] | None, inconnues: dict | None = None):
     """Deux QPV (A : 100 habitants, B : 300) ; ``refs`` reçus (niveau -> {variable: valeur}) ; ``calcules`` : lignes
     de niveaux calculés (``compute.niveaux``), combinées aux reçus comme le fait le nettoyage (insee_niveaux)."""
     from politique_ville.compute import niveaux as cn
-    qpv = pd.DataFrame({"code_qp": ["A", "B"], "nom_qp": ["Alpha", "Bêta"], "nom_commune": ["VilleA", "VilleB"],
-                        "type_quartier": ["QPV", "QPV"], "pop_mun": [100.0, 300.0]})
+
+    qpv = pd.DataFrame(
+        {
+            "code_qp": ["A", "B"],
+            "nom_qp": ["Alpha", "Bêta"],
+            "nom_commune": ["VilleA", "VilleB"],
+            "type_quartier": ["QPV", "QPV"],
+            "pop_mun": [100.0, 300.0],
+        }
+    )
     for code, v in valeurs.items():
         qpv[code] = pd.array(v, dtype="Float64").astype("float64")
     for code, v in (inconnues or {}).items():
         qpv[code] = v
-    communes = pd.DataFrame({"code_qp": ["A", "B"], "commune": ["VilleA", "VilleB"], "rang": [1, 1],
-                             "perimetre": [False, False]})
+    communes = pd.DataFrame(
+        {"code_qp": ["A", "B"], "commune": ["VilleA", "VilleB"], "rang": [1, 1], "perimetre": [False, False]}
+    )
     references = pd.DataFrame([{"niveau": n, **c} for n, c in refs.items()]) if refs else None
     niveaux = None
     if calcules is not None:
-        niveaux = cn.combiner(pd.DataFrame([{"regle": "", "base": None, "nb_qpv": 4, "nb_qpv_renseignes": 4,
-                                             "nb_secrets": 0, "minimum": math.nan, "maximum": math.nan} | c
-                                            for c in calcules], columns=cn.COLONNES), references)
+        niveaux = cn.combiner(
+            pd.DataFrame(
+                [
+                    {
+                        "regle": "",
+                        "base": None,
+                        "nb_qpv": 4,
+                        "nb_qpv_renseignes": 4,
+                        "nb_secrets": 0,
+                        "minimum": math.nan,
+                        "maximum": math.nan,
+                    }
+                    | c
+                    for c in calcules
+                ],
+                columns=cn.COLONNES,
+            ),
+            references,
+        )
     return ng.faits(qpv, communes, references, None, None, {}, 2033, "Territoire", niveaux=niveaux)
 
 
 CALCULES = [
-    {"niveau": DEP, "libelle_territoire": "QPV du département Hautes-Alpes (05)", "variable": "part_moins_25",
-     "valeur": 30.0, "origine": "calculé"},
-    {"niveau": DEP, "libelle_territoire": "QPV du département Hautes-Alpes (05)", "variable": "tx_tot_empl",
-     "valeur": 55.0, "origine": "approximation pondérée"},
-    {"niveau": DEP, "libelle_territoire": "QPV du département Hautes-Alpes (05)", "variable": "decuc_q2",
-     "valeur": 12000.0, "origine": "médiane des QPV", "minimum": 10000.0, "maximum": 16000.0},
-    {"niveau": cq.NIVEAU_QPV_REGION, "libelle_territoire": "QPV de la région Provence-Alpes-Côte d'Azur (93)",
-     "variable": "tx_tot_empl", "valeur": 52.0, "origine": "calculé"},
+    {
+        "niveau": DEP,
+        "libelle_territoire": "QPV du département Hautes-Alpes (05)",
+        "variable": "part_moins_25",
+        "valeur": 30.0,
+        "origine": "calculé",
+    },
+    {
+        "niveau": DEP,
+        "libelle_territoire": "QPV du département Hautes-Alpes (05)",
+        "variable": "tx_tot_empl",
+        "valeur": 55.0,
+        "origine": "approximation pondérée",
+    },
+    {
+        "niveau": DEP,
+        "libelle_territoire": "QPV du département Hautes-Alpes (05)",
+        "variable": "decuc_q2",
+        "valeur": 12000.0,
+        "origine": "médiane des QPV",
+        "minimum": 10000.0,
+        "maximum": 16000.0,
+    },
+    {
+        "niveau": cq.NIVEAU_QPV_REGION,
+        "libelle_territoire": "QPV de la région Provence-Alpes-Côte d'Azur (93)",
+        "variable": "tx_tot_empl",
+        "valeur": 52.0,
+        "origine": "calculé",
+    },
 ]
-VALEURS = {"part_moins_25": [40.0, 20.0], "tx_tot_empl": [50.0, 60.0], "decuc_q2": [12000.0, 14000.0],
-           "tp60": [40.0, 30.0], "ind_jeune": [1.2, 1.5], "abcde": [10.0, 30.0]}
+VALEURS = {
+    "part_moins_25": [40.0, 20.0],
+    "tx_tot_empl": [50.0, 60.0],
+    "decuc_q2": [12000.0, 14000.0],
+    "tp60": [40.0, 30.0],
+    "ind_jeune": [1.2, 1.5],
+    "abcde": [10.0, 30.0],
+}
 
 
 def test_niveaux_calcules_completent_les_recus_qui_l_emportent():
     f = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}, DEP: {"part_moins_25": 41.0}}, CALCULES)
     refs = f.refs.set_index("niveau")
-    assert refs.at[DEP, "part_moins_25"] == 41.0          # reçu : l'emporte sur le calculé (30)
+    assert refs.at[DEP, "part_moins_25"] == 41.0  # reçu : l'emporte sur le calculé (30)
     assert refs.at[DEP, "tx_tot_empl"] == 55.0 and refs.at[cq.NIVEAU_QPV_REGION, "tx_tot_empl"] == 52.0
     assert not f.sans_comparaison and cq.NIVEAU_QPV_FRANCE not in set(refs.index)
     synth = cq.synthese(f.qpv, f.refs).set_index("code")
     assert cq.NIVEAU_QPV_REGION in synth.columns and cq.NIVEAU_QPV_FRANCE not in synth.columns  # jamais « de France »
     texte = ng.origine_des_niveaux(f)
-    assert ("les niveaux « QPV du département Hautes-Alpes (05) » et « QPV de la région Provence-Alpes-Côte "
-            "d&#x27;Azur (93) » sont calculés") in texte
+    assert (
+        "les niveaux « QPV du département Hautes-Alpes (05) » et « QPV de la région Provence-Alpes-Côte "
+        "d&#x27;Azur (93) » sont calculés"
+    ) in texte
     assert "« Agglomération » et « QPV du département » : valeurs reçues" in texte and "France" not in texte
     assert "médianes et déciles jamais moyennés" in texte and "Origine du niveau" in texte
     # sans niveau calculé : rien, et le tableau du rapport est inchangé
     sans = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}}, None)
     assert ng.origine_des_niveaux(sans) == "" and "Origine du niveau" not in ng.vue_synthese(sans)["df"].columns
-    assert ng.vue_synthese(sans)["df"].columns.tolist() == pq.vue_synthese(cq.synthese(sans.qpv, sans.refs))["df"].columns.tolist()
+    assert (
+        ng.vue_synthese(sans)["df"].columns.tolist()
+        == pq.vue_synthese(cq.synthese(sans.qpv, sans.refs))["df"].columns.tolist()
+    )
 
 
 def test_tableau_de_synthese_avec_origine_et_mediane_donnee_telle_quelle():
@@ -549,13 +811,25 @@ def test_tableau_de_synthese_avec_origine_et_mediane_donnee_telle_quelle():
     assert "QPV de la région" in df.columns and "QPV de France" not in df.columns
     # médiane des QPV : 12 000 / 12 = 1 000 par mois, étendue 833 à 1 333 (jamais une moyenne de médianes)
     assert df.at["Revenu médian mensuel", "QPV du département"] == f"1{FINE}000 (833–1{FINE}333)"
-    assert df.at["Taux d'emploi", "Origine du niveau"] == ("reçu : Agglomération ; approximation pondérée : QPV du "
-                                                          "département ; calculé : QPV de la région")
+    assert df.at["Taux d'emploi", "Origine du niveau"] == (
+        "reçu : Agglomération ; approximation pondérée : QPV du département ; calculé : QPV de la région"
+    )
     assert vue["formats"]["QPV de la région"](df.at["Taux d'emploi", "QPV de la région"]) == "52,0"
     # un fichier national : « QPV de France » apparaît
-    national = _avec_niveaux(VALEURS, None, CALCULES + [{"niveau": cq.NIVEAU_QPV_FRANCE, "variable": "tx_tot_empl",
-                                                          "libelle_territoire": "QPV de France", "valeur": 51.0,
-                                                          "origine": "calculé"}])
+    national = _avec_niveaux(
+        VALEURS,
+        None,
+        CALCULES
+        + [
+            {
+                "niveau": cq.NIVEAU_QPV_FRANCE,
+                "variable": "tx_tot_empl",
+                "libelle_territoire": "QPV de France",
+                "valeur": 51.0,
+                "origine": "calculé",
+            }
+        ],
+    )
     assert "QPV de France" in ng.vue_synthese(national)["df"].columns
     assert "Aucun niveau de comparaison n'a été reçu" in ng.origine_des_niveaux(national)
 
@@ -574,19 +848,24 @@ def test_rangs_orientes_selon_le_registre():
         "Rang 1 = situation la plus défavorable : valeur la plus élevée pour Taux de pauvreté ; valeur la plus faible "
         "pour Taux d'emploi. Ni favorable ni défavorable, sans jugement : rang 1 = valeur la plus élevée pour Indice "
         "de jeunesse. Ex aequo à la précision affichée ; une valeur couverte par le secret statistique n'est pas "
-        "classée.")
+        "classée."
+    )
     assert ng.sens_des_rangs(["ind_jeune"]).startswith("Ni favorable ni défavorable")
 
 
 def test_tous_les_indicateurs_groupes_par_theme_et_colonnes_inconnues():
     f = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}}, CALCULES, inconnues={"ma_colonne": ["3", "4"]})
     groupes = cq.indicateurs_par_theme(f.qpv)
-    assert groupes == {"Démographie": ["part_moins_25", "ind_jeune", "pop_mun"], "Revenus et pauvreté": ["decuc_q2",
-                       "tp60"], "Emploi": ["tx_tot_empl"], "Demandeurs d'emploi": ["abcde"]}
+    assert groupes == {
+        "Démographie": ["part_moins_25", "ind_jeune", "pop_mun"],
+        "Revenus et pauvreté": ["decuc_q2", "tp60"],
+        "Emploi": ["tx_tot_empl"],
+        "Demandeurs d'emploi": ["abcde"],
+    }
     themes = {t.nom: t for t in cq.themes(f.qpv, f.refs, f.niveaux)}
     assert list(themes) == list(groupes)
     emploi = themes["Emploi"]
-    assert emploi.rangs["tx_tot_empl"].tolist() == [1, 2]            # 50 < 60 : Alpha est le plus défavorable
+    assert emploi.rangs["tx_tot_empl"].tolist() == [1, 2]  # 50 < 60 : Alpha est le plus défavorable
     assert themes["Revenus et pauvreté"].rangs["tp60"].tolist() == [1, 2]
     # QPV du territoire (part sans numérateur : moyenne pondérée par la population) : (50×100 + 60×300) / 400 = 57,5
     ecarts = emploi.ecarts.set_index("code_qp")
@@ -602,20 +881,30 @@ def test_tous_les_indicateurs_groupes_par_theme_et_colonnes_inconnues():
     niveaux = pq.vue_niveaux_theme("Revenus et pauvreté", rev)["df"]
     assert f"1{FINE}083 (1{FINE}000–1{FINE}167)" in set(niveaux["Valeur"])
     # effectifs : pas d'écart (une part des QPV), mais un rang
-    assert themes["Demandeurs d'emploi"].ecarts.empty and pq.vue_ecarts_theme("x", themes["Demandeurs d'emploi"].ecarts,
-                                                                             themes["Demandeurs d'emploi"].niveaux) is None
+    assert (
+        themes["Demandeurs d'emploi"].ecarts.empty
+        and pq.vue_ecarts_theme("x", themes["Demandeurs d'emploi"].ecarts, themes["Demandeurs d'emploi"].niveaux)
+        is None
+    )
     textes = ng.tous_les_indicateurs(f)
-    assert ("compte **7 indicateurs connus du registre des indicateurs**, en 4 thèmes : démographie (3), revenus et "
-            "pauvreté (2), emploi (1), demandeurs d&#x27;emploi (1)") in textes[0]
+    assert (
+        "compte **7 indicateurs connus du registre des indicateurs**, en 4 thèmes : démographie (3), revenus et "
+        "pauvreté (2), emploi (1), demandeurs d&#x27;emploi (1)"
+    ) in textes[0]
     assert any("**1 colonne non reconnue** : « ma_colonne »" in t for t in textes)
     assert cq.colonnes_inconnues(f.qpv) == ["ma_colonne"]
     vue = pq.vue_colonnes_inconnues(f.qpv, ["ma_colonne"])
     assert vue["df"]["ma_colonne"].tolist() == ["3", "4"] and vue["df"]["Quartier"].tolist() == ["Alpha", "Bêta"]
     vues = ng.vues_theme(f, themes["Emploi"])
-    assert [v["titre"] for v in vues] == ["Emploi : niveaux de comparaison", "Emploi : valeurs par QPV",
-                                          "Emploi : rang des QPV (rang 1 = situation la plus défavorable)",
-                                          "Emploi : écarts des QPV aux niveaux de comparaison"]
-    assert vues[2]["note"].startswith("Rang 1 = situation la plus défavorable : valeur la plus faible pour Taux d'emploi.")
+    assert [v["titre"] for v in vues] == [
+        "Emploi : niveaux de comparaison",
+        "Emploi : valeurs par QPV",
+        "Emploi : rang des QPV (rang 1 = situation la plus défavorable)",
+        "Emploi : écarts des QPV aux niveaux de comparaison",
+    ]
+    assert vues[2]["note"].startswith(
+        "Rang 1 = situation la plus défavorable : valeur la plus faible pour Taux d'emploi."
+    )
 
 
 def test_colonnes_non_reconnues_singulier_pluriel_aucune():

@@ -13,8 +13,15 @@ from conftest import INTITULE_PIEGE
 pytestmark = pytest.mark.pipeline
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _espaces(texte: str) -> str:
@@ -28,6 +35,7 @@ def navigateur():
             pytest.fail("Chromium est requis en CI (paquet Debian « chromium », installé par `make test`)")
         pytest.skip("Chromium absent : `apt-get install chromium`")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -43,7 +51,8 @@ def _visiter(navigateur, chemin: Path, captures: Path | None = None):
     page.goto(chemin.as_uri())
     page.wait_for_load_state("load")
     images_cassees = page.evaluate(
-        "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+        "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+    )
     liens = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
     texte = _espaces(page.inner_text("body"))
     if captures is not None:
@@ -58,8 +67,14 @@ def _visiter(navigateur, chemin: Path, captures: Path | None = None):
                 liens_casses.append(lien)
         elif url.scheme in ("http", "https"):
             liens_casses.append(f"lien externe dans un rapport hors ligne : {lien}")
-    return {"erreurs": erreurs, "dialogues": dialogues, "images": images_cassees, "liens": liens_casses,
-            "texte": texte, "nb_images": None}
+    return {
+        "erreurs": erreurs,
+        "dialogues": dialogues,
+        "images": images_cassees,
+        "liens": liens_casses,
+        "texte": texte,
+        "nb_images": None,
+    }
 
 
 def _pages(rapport):
@@ -81,10 +96,13 @@ def test_aucune_erreur_ni_lien_casse(rapport, navigateur, tmp_path_factory):
     assert not problemes, problemes
 
 
-@pytest.mark.parametrize("page, attendus", [
-    ("90_concordance.html", ["1 712 989 €", "5 530 289 €", "35,3 %", "109,2 %", "identique", "écart"]),
-    ("index.html", ["Rapport sur la mise en œuvre de la politique de la ville", "Fiches quartier"]),
-])
+@pytest.mark.parametrize(
+    "page, attendus",
+    [
+        ("90_concordance.html", ["1 712 989 €", "5 530 289 €", "35,3 %", "109,2 %", "identique", "écart"]),
+        ("index.html", ["Rapport sur la mise en œuvre de la politique de la ville", "Fiches quartier"]),
+    ],
+)
 def test_chiffres_publies_visibles(rapport, navigateur, page, attendus):
     r = _visiter(navigateur, rapport["sortie"] / page)
     manquants = [a for a in attendus if a not in r["texte"]]
@@ -143,8 +161,9 @@ def test_tableau_interactif_de_1600_lignes(navigateur, tmp_path):
     entete = page.locator("table.tableau-interactif thead th").nth(2)
     assert entete.inner_text().strip() == "Population"
     entete.click()
-    page.wait_for_function("document.querySelector('table.tableau-interactif thead th:nth-child(3)')"
-                           ".classList.contains('dt-ordering-asc')")
+    page.wait_for_function(
+        "document.querySelector('table.tableau-interactif thead th:nth-child(3)').classList.contains('dt-ordering-asc')"
+    )
     montrees = page.eval_on_selector_all(f"{lignes} td:nth-child(3)", valeurs)
     attendues = sorted(population)[:25]
     assert [v for v, _ in montrees] == attendues
@@ -152,9 +171,13 @@ def test_tableau_interactif_de_1600_lignes(navigateur, tmp_path):
     # en texte, « 1 034 » viendrait avant « 9 » : l'ordre des valeurs n'est pas celui du texte
     assert sorted(nombre_fr(v) for v in attendues) != [nombre_fr(v) for v in attendues]
     entete.click()
-    page.wait_for_function("document.querySelector('table.tableau-interactif thead th:nth-child(3)')"
-                           ".classList.contains('dt-ordering-desc')")
-    assert [v for v, _ in page.eval_on_selector_all(f"{lignes} td:nth-child(3)", valeurs)] == sorted(population)[-25:][::-1]
+    page.wait_for_function(
+        "document.querySelector('table.tableau-interactif thead th:nth-child(3)')"
+        ".classList.contains('dt-ordering-desc')"
+    )
+    assert [v for v, _ in page.eval_on_selector_all(f"{lignes} td:nth-child(3)", valeurs)] == sorted(population)[-25:][
+        ::-1
+    ]
     page.close()
     assert not erreurs and not dialogues, erreurs + dialogues
 

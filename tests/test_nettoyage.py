@@ -32,22 +32,36 @@ def traitees(bruts, refs):
     return tables, journal
 
 
-@pytest.mark.parametrize("graphie, officiel", [
-    ("Noeux-les-Mines", "Nœux-les-Mines"), ("Nœux-les-Mines", "Nœux-les-Mines"), ("NOEUX LES MINES", "Nœux-les-Mines"),
-    ("Noeux-le-Mines", "Nœux-les-Mines"), ("Lil lers", "Lillers"), ("Calonnne-Ricouart", "Calonne-Ricouart"),
-    ("Marles-les Mines", "Marles-les-Mines"), ("Cauchy à la Tour", "Cauchy-à-la-Tour"),
-    ("Bruay-La-Buissière", "Bruay-la-Buissière"), ("BETHUNE", "Béthune"),
-])
+@pytest.mark.parametrize(
+    "graphie, officiel",
+    [
+        ("Noeux-les-Mines", "Nœux-les-Mines"),
+        ("Nœux-les-Mines", "Nœux-les-Mines"),
+        ("NOEUX LES MINES", "Nœux-les-Mines"),
+        ("Noeux-le-Mines", "Nœux-les-Mines"),
+        ("Lil lers", "Lillers"),
+        ("Calonnne-Ricouart", "Calonne-Ricouart"),
+        ("Marles-les Mines", "Marles-les-Mines"),
+        ("Cauchy à la Tour", "Cauchy-à-la-Tour"),
+        ("Bruay-La-Buissière", "Bruay-la-Buissière"),
+        ("BETHUNE", "Béthune"),
+    ],
+)
 def test_communes_ramenees_au_nom_officiel(refs, graphie, officiel):
     assert refs.commune(graphie) == officiel
 
 
-@pytest.mark.parametrize("graphie, canonique", [
-    ("AHI", "Association Habitat Insertion"), ("ASSOCIATION HABITAT INSERTION", "Association Habitat Insertion"),
-    ("Association Habitat Insertion", "Association Habitat Insertion"),
-    ("association habitat insertion", "Association Habitat Insertion"),
-    ("CCAS de Lil lers", "CCAS de Lillers"), ("Ville de  Bruay-La-Buissière", "Ville de Bruay-la-Buissière"),
-])
+@pytest.mark.parametrize(
+    "graphie, canonique",
+    [
+        ("AHI", "Association Habitat Insertion"),
+        ("ASSOCIATION HABITAT INSERTION", "Association Habitat Insertion"),
+        ("Association Habitat Insertion", "Association Habitat Insertion"),
+        ("association habitat insertion", "Association Habitat Insertion"),
+        ("CCAS de Lil lers", "CCAS de Lillers"),
+        ("Ville de  Bruay-La-Buissière", "Ville de Bruay-la-Buissière"),
+    ],
+)
 def test_porteurs_ramenes_au_nom_canonique(refs, graphie, canonique):
     assert refs.porteur(graphie) == canonique
 
@@ -181,16 +195,32 @@ def test_regles_entre_colonnes_et_doublons_dans_l_ordre_du_fichier(refs, bruts):
 
 def test_code_insee_et_perimetres_des_communes_eclatees():
     from politique_ville.nettoyage import communes_eclatees
+
     refs_ = Referentiels(
-        communes=pd.DataFrame({"nom_officiel": ["Aville", "Bville", "Aville"], "code_insee": ["99001", "", "99003"],
-                               "variantes": ["", "", ""]}),
+        communes=pd.DataFrame(
+            {
+                "nom_officiel": ["Aville", "Bville", "Aville"],
+                "code_insee": ["99001", "", "99003"],
+                "variantes": ["", "", ""],
+            }
+        ),
         porteurs=pd.DataFrame(columns=["alias", "porteur_canonique", "type_porteur"]),
-        nomenclature=pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"]))
+        nomenclature=pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"]),
+    )
     assert refs_.code_insee("Aville") == "99001"  # première ligne du référentiel
     assert refs_.code_insee("Bville") == "" and refs_.code_insee("Inconnue") == ""
-    df = pd.DataFrame({"id": ["a1", "a2", "total", "a3"], "communes": ["Aville, Intercommunal", "Bville", "Aville", None],
-                       "est_total": [False, False, True, False], "ligne_source": [2, 3, 4, 5]})
+    df = pd.DataFrame(
+        {
+            "id": ["a1", "a2", "total", "a3"],
+            "communes": ["Aville, Intercommunal", "Bville", "Aville", None],
+            "est_total": [False, False, True, False],
+            "ligne_source": [2, 3, 4, 5],
+        }
+    )
     ec = communes_eclatees(df, "id", "communes", refs_)
     assert list(zip(ec["id"], ec["commune"], ec["rang"], ec["perimetre"], ec["ligne_source"])) == [
-        ("a1", "Aville", 1, False, 2), ("a1", "Intercommunal", 2, True, 2), ("a2", "Bville", 1, False, 3)]
+        ("a1", "Aville", 1, False, 2),
+        ("a1", "Intercommunal", 2, True, 2),
+        ("a2", "Bville", 1, False, 3),
+    ]
     assert ec["code_insee"].iloc[0] == "99001" and ec["code_insee"].iloc[1:].isna().all()  # vide : manquant

@@ -65,14 +65,24 @@ from politique_ville.validate import attentes_traitees, colonnes_non_reconnues
 
 RACINE = Path(__file__).resolve().parents[1]
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_par_code"
-ATTENDU_DEPARTEMENT = {"pop_mun": (10000, cn.CALCULE, 0), "abcde": (1000, cn.CALCULE, 0),
-                       "part_moins_25": (27.0, cn.CALCULE, 0), "tx_tot_empl": (53.0, cn.APPROXIMATION, 0),
-                       "tx_f": (50.4, cn.CALCULE, 0), "decuc_q2": (13000, cn.MEDIANE, 0),
-                       "tp60": (260000 / 7000, cn.APPROXIMATION, 1)}
-ATTENDU_REGION = {"pop_mun": (16000, cn.CALCULE, 0), "abcde": (1550, cn.CALCULE, 0),
-                  "part_moins_25": (27.5, cn.CALCULE, 0), "tx_tot_empl": (52.1875, cn.APPROXIMATION, 0),
-                  "tx_f": (50.25, cn.CALCULE, 0), "decuc_q2": (12500, cn.MEDIANE, 0),
-                  "tp60": (445000 / 12000, cn.APPROXIMATION, 2)}
+ATTENDU_DEPARTEMENT = {
+    "pop_mun": (10000, cn.CALCULE, 0),
+    "abcde": (1000, cn.CALCULE, 0),
+    "part_moins_25": (27.0, cn.CALCULE, 0),
+    "tx_tot_empl": (53.0, cn.APPROXIMATION, 0),
+    "tx_f": (50.4, cn.CALCULE, 0),
+    "decuc_q2": (13000, cn.MEDIANE, 0),
+    "tp60": (260000 / 7000, cn.APPROXIMATION, 1),
+}
+ATTENDU_REGION = {
+    "pop_mun": (16000, cn.CALCULE, 0),
+    "abcde": (1550, cn.CALCULE, 0),
+    "part_moins_25": (27.5, cn.CALCULE, 0),
+    "tx_tot_empl": (52.1875, cn.APPROXIMATION, 0),
+    "tx_f": (50.25, cn.CALCULE, 0),
+    "decuc_q2": (12500, cn.MEDIANE, 0),
+    "tp60": (445000 / 12000, cn.APPROXIMATION, 2),
+}
 
 
 def _nettoyer(niveau: str):
@@ -99,11 +109,14 @@ def test_niveaux_calcules_a_la_main(nettoyees):
     assert len(comparaison) == 12
     assert int(comparaison["dans_territoire"].sum()) == (2 if niveau_territoire == "epci" else 4)
     assert cn.couverture(comparaison) == "pluri-régionale"
-    niveaux = cn.niveaux_calcules(comparaison, noms_departements={"05": "Hautes-Alpes"},
-                                  noms_regions={"93": "Provence-Alpes-Côte d'Azur"})
+    niveaux = cn.niveaux_calcules(
+        comparaison, noms_departements={"05": "Hautes-Alpes"}, noms_regions={"93": "Provence-Alpes-Côte d'Azur"}
+    )
     assert set(niveaux["niveau"]) == {cn.NIVEAU_QPV_DEPARTEMENT, cn.NIVEAU_QPV_REGION}  # jamais « de France »
-    for niveau, attendus, nb in ((cn.NIVEAU_QPV_DEPARTEMENT, ATTENDU_DEPARTEMENT, 4),
-                                 (cn.NIVEAU_QPV_REGION, ATTENDU_REGION, 8)):
+    for niveau, attendus, nb in (
+        (cn.NIVEAU_QPV_DEPARTEMENT, ATTENDU_DEPARTEMENT, 4),
+        (cn.NIVEAU_QPV_REGION, ATTENDU_REGION, 8),
+    ):
         for variable, (valeur, origine, secrets) in attendus.items():
             ligne = _valeur(niveaux, niveau, variable)
             assert ligne["valeur"] == pytest.approx(valeur), (niveau, variable)
@@ -111,8 +124,10 @@ def test_niveaux_calcules_a_la_main(nettoyees):
             assert ligne["nb_secrets"] == secrets and ligne["nb_qpv"] == nb, (niveau, variable)
     d = _valeur(niveaux, cn.NIVEAU_QPV_DEPARTEMENT, "decuc_q2")
     assert (d["minimum"], d["maximum"]) == (10000, 16000)
-    assert _valeur(niveaux, cn.NIVEAU_QPV_DEPARTEMENT, "pop_mun")["libelle_territoire"] == \
-        "QPV du département Hautes-Alpes (05)"
+    assert (
+        _valeur(niveaux, cn.NIVEAU_QPV_DEPARTEMENT, "pop_mun")["libelle_territoire"]
+        == "QPV du département Hautes-Alpes (05)"
+    )
     # la part recalculée n'est pas la moyenne pondérée des parts publiées (23,75 sans le QPV au secret)
     assert _valeur(niveaux, cn.NIVEAU_QPV_DEPARTEMENT, "part_moins_25")["valeur"] != pytest.approx(23.75)
 
@@ -120,9 +135,14 @@ def test_niveaux_calcules_a_la_main(nettoyees):
 def test_recu_l_emporte_case_par_case_et_forme_de_insee_references():
     comparaison = _nettoyer("epci")["insee_qpv_comparaison"]
     calcules = cn.niveaux_calcules(comparaison)
-    recus = pd.DataFrame({"niveau": [cn.NIVEAU_QPV_DEPARTEMENT, "Agglomération"],
-                          "libelle_territoire": ["QPV des Hautes-Alpes (publié)", "CC du Pays des Ecrins"],
-                          "pop_mun": [9999.0, 6591.0], "tx_f": [math.nan, 51.0]})
+    recus = pd.DataFrame(
+        {
+            "niveau": [cn.NIVEAU_QPV_DEPARTEMENT, "Agglomération"],
+            "libelle_territoire": ["QPV des Hautes-Alpes (publié)", "CC du Pays des Ecrins"],
+            "pop_mun": [9999.0, 6591.0],
+            "tx_f": [math.nan, 51.0],
+        }
+    )
     niveaux = cn.combiner(calcules, recus)
     assert _valeur(niveaux, cn.NIVEAU_QPV_DEPARTEMENT, "pop_mun")["valeur"] == 9999
     assert _valeur(niveaux, cn.NIVEAU_QPV_DEPARTEMENT, "pop_mun")["origine"] == cn.RECU
@@ -142,9 +162,16 @@ def test_recu_l_emporte_case_par_case_et_forme_de_insee_references():
 
 def _comparaison(regions: list[str], departements: list[str]) -> pd.DataFrame:
     n = len(regions)
-    return pd.DataFrame({"code_qp": [f"QP{i:06d}" for i in range(n)], "type_quartier": "QPV",
-                         "dans_territoire": [True] + [False] * (n - 1), "departement": departements,
-                         "region": regions, "pop_mun": [100.0] * n})
+    return pd.DataFrame(
+        {
+            "code_qp": [f"QP{i:06d}" for i in range(n)],
+            "type_quartier": "QPV",
+            "dans_territoire": [True] + [False] * (n - 1),
+            "departement": departements,
+            "region": regions,
+            "pop_mun": [100.0] * n,
+        }
+    )
 
 
 def test_fichier_national_regional_departemental():
@@ -185,15 +212,57 @@ def test_valeurs_toutes_secretes_et_base_absente():
 
 # --------------------------------------------------------------------------------------------- registre
 
+
 def test_registre_couvre_les_variables_de_l_insee_et_de_2019():
     reg = indicateurs.par_variable()
-    documentation = pd.read_csv(RACINE.parent / "shared" / "docs" / "insee_qpv_variables.csv")["variable"] \
-        if (RACINE.parent / "shared" / "docs" / "insee_qpv_variables.csv").is_file() else None
-    insee = ["pop_mun", "pop_com_qp", "pop_com", "ind_jeune", "tx_tot_et", "tx_f", "tx_f_et", "percou", "pmimp",
-             "part_chomprinc", "decuc_q2", "decuc_d1", "decuc_d9", "disp_q2", "disp_d1", "disp_d9", "tp60", "brev",
-             "a", "tx_tot_empl", "tx_f_empl", "tx_et_empl", "tx_tot_eprec", "tx_f_eprec", "tx_et_eprec", "abcde",
-             "abcde_f", "abcde_h", "abc_capbep", "abc_bac", "abc_supbac", "ec_mat", "ec_elem", "ec_elem_pri", "coll",
-             "coll_pri", "nbetab", "ens_sante", "serv_par", "serv_tot", "auto_ent"]
+    documentation = (
+        pd.read_csv(RACINE.parent / "shared" / "docs" / "insee_qpv_variables.csv")["variable"]
+        if (RACINE.parent / "shared" / "docs" / "insee_qpv_variables.csv").is_file()
+        else None
+    )
+    insee = [
+        "pop_mun",
+        "pop_com_qp",
+        "pop_com",
+        "ind_jeune",
+        "tx_tot_et",
+        "tx_f",
+        "tx_f_et",
+        "percou",
+        "pmimp",
+        "part_chomprinc",
+        "decuc_q2",
+        "decuc_d1",
+        "decuc_d9",
+        "disp_q2",
+        "disp_d1",
+        "disp_d9",
+        "tp60",
+        "brev",
+        "a",
+        "tx_tot_empl",
+        "tx_f_empl",
+        "tx_et_empl",
+        "tx_tot_eprec",
+        "tx_f_eprec",
+        "tx_et_eprec",
+        "abcde",
+        "abcde_f",
+        "abcde_h",
+        "abc_capbep",
+        "abc_bac",
+        "abc_supbac",
+        "ec_mat",
+        "ec_elem",
+        "ec_elem_pri",
+        "coll",
+        "coll_pri",
+        "nbetab",
+        "ens_sante",
+        "serv_par",
+        "serv_tot",
+        "auto_ent",
+    ]
     assert [v for v in insee if v not in reg] == []
     if documentation is not None:
         assert [v for v in documentation[3:] if v not in reg] == []
@@ -210,7 +279,14 @@ def test_registre_couvre_les_variables_de_l_insee_et_de_2019():
 def test_compute_qpv_lit_le_registre_sans_changer_2019():
     i = cq.indicateur("decuc_q2")
     assert (i.libelle, i.unite, i.genre, i.theme, i.poids, i.diviseur, i.decimales) == (
-        "Revenu médian mensuel par unité de consommation", "€ par mois", "taux", "Revenus", "pop_mun", 12.0, 0)
+        "Revenu médian mensuel par unité de consommation",
+        "€ par mois",
+        "taux",
+        "Revenus",
+        "pop_mun",
+        12.0,
+        0,
+    )
     assert i.theme_registre == "Revenus et pauvreté" and i.agregation == "mediane_non_agregeable"
     d = cq.indicateur("part_de_plus_2ans_f")
     assert d.colonne_reference(cq.NIVEAU_HORS_QPV) == "part_de_plus_2ans" and d.poids == "abcde_f"
@@ -220,12 +296,15 @@ def test_compute_qpv_lit_le_registre_sans_changer_2019():
     assert [i.code for i in cq.INDICATEURS][:3] == ["part_moins_25", "ind_jeune", "part_menages_1pers"]
 
 
-@pytest.mark.parametrize("colonne, valeur, attendu", [
-    ("agregation", "moyenne", "règle d'agrégation inconnu(e) « moyenne »"),
-    ("theme", "Santé", "thème inconnu(e) « Santé »"),
-    ("base", "", "la règle « part » demande une base"),
-    ("decimales", "un", "« un » n'est pas un nombre"),
-])
+@pytest.mark.parametrize(
+    "colonne, valeur, attendu",
+    [
+        ("agregation", "moyenne", "règle d'agrégation inconnu(e) « moyenne »"),
+        ("theme", "Santé", "thème inconnu(e) « Santé »"),
+        ("base", "", "la règle « part » demande une base"),
+        ("decimales", "un", "« un » n'est pas un nombre"),
+    ],
+)
 def test_ligne_fautive_du_registre(tmp_path, colonne, valeur, attendu):
     df = pd.read_csv(indicateurs.chemin_registre(), dtype=str, keep_default_na=False)
     ligne = df.index[df["variable"] == "tp60"][0]
@@ -244,8 +323,11 @@ def test_suites_suivent_le_registre_et_listent_les_colonnes_inconnues():
     tables = _nettoyer("departement")
     qpv = tables["insee_qpv"].assign(ma_variable=1.0)
     attentes = attentes_traitees("insee_qpv", qpv, None, None, {})
-    bornes = {a.kwargs["column"]: (a.kwargs.get("min_value"), a.kwargs.get("max_value"))
-              for a in attentes if a.type == "ExpectColumnValuesToBeBetween"}
+    bornes = {
+        a.kwargs["column"]: (a.kwargs.get("min_value"), a.kwargs.get("max_value"))
+        for a in attentes
+        if a.type == "ExpectColumnValuesToBeBetween"
+    }
     assert bornes["tp60"] == (0, 100) and bornes["pop_moins_25"] == (0, None) and bornes["decuc_q2"] == (0, None)
     assert "ma_variable" not in bornes  # non reconnue : ni type ni borne inventés, mais listée
     # ind_local : la colonne inconnue de la fixture elle-même

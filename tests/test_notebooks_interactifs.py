@@ -22,8 +22,9 @@ pytestmark = pytest.mark.pipeline
 
 def _executer(chemin):
     nb = nbformat.read(str(chemin), as_version=4)
-    NotebookClient(nb, kernel_name=_noyau(), timeout=600,
-                   resources={"metadata": {"path": str(chemin.parent)}}).execute()
+    NotebookClient(
+        nb, kernel_name=_noyau(), timeout=600, resources={"metadata": {"path": str(chemin.parent)}}
+    ).execute()
     return nb
 
 
@@ -47,8 +48,13 @@ def test_tous_les_notebooks_s_executent_sur_leurs_valeurs_par_defaut(copie):
     attendus = {n.stem for n in notebooks_du_rapport(RACINE)} | {"fiche_quartier"}
     assert set(copie["executes"]) == attendus and len(attendus) >= 10
     for nom, nb in copie["executes"].items():
-        erreurs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                   if o.get("output_type") == "error"]
+        erreurs = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
         assert not erreurs, (nom, erreurs[:1])
 
 

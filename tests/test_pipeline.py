@@ -23,8 +23,13 @@ def test_index_et_chapitres_html_produits(rapport):
     index = rapport["index"]
     assert index.name == "index.html" and index.is_file()
     page = index.read_text(encoding="utf-8")
-    for titre in ("Données brutes reçues", "Nettoyage de la programmation et des financements",
-                  "Nettoyage des données INSEE des quartiers", "Validation des données", "Concordance"):
+    for titre in (
+        "Données brutes reçues",
+        "Nettoyage de la programmation et des financements",
+        "Nettoyage des données INSEE des quartiers",
+        "Validation des données",
+        "Concordance",
+    ):
         assert titre in page
     assert 'href="validation/index.html"' in page and (rapport["sortie"] / "validation" / "index.html").is_file()
     assert "programmation.csv" in page  # empreintes des entrées
@@ -69,14 +74,23 @@ def test_classeurs_excel_des_chapitres(rapport):
 
     dossier = rapport["sortie"] / "tableaux"
     classeurs = sorted(dossier.glob("*.xlsx"))
-    assert {c.stem for c in classeurs} >= {"10_geographie_prioritaire", "20_programmation", "30_contribution_objectifs",
-                                           "40_annexe_grille_priorites"}
+    assert {c.stem for c in classeurs} >= {
+        "10_geographie_prioritaire",
+        "20_programmation",
+        "30_contribution_objectifs",
+        "40_annexe_grille_priorites",
+    }
     for c in classeurs:
         html = (rapport["sortie"] / f"{c.stem}.html").read_text(encoding="utf-8")
         assert f'href="tableaux/{c.name}"' in html, f"{c.stem} : pas de lien vers son classeur"
     wb = load_workbook(dossier / "20_programmation.xlsx")
-    nombres = [cell.value for ws in wb.worksheets for row in ws.iter_rows(min_row=2) for cell in row
-               if cell.data_type == "n" and cell.value is not None]
+    nombres = [
+        cell.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows(min_row=2)
+        for cell in row
+        if cell.data_type == "n" and cell.value is not None
+    ]
     assert 1712989 in nombres and 5530289 in nombres  # stockés comme nombres, pas comme texte
     # l'intitulé piégé « =1+1 … » ne devient jamais une formule
     trouve = []
@@ -98,8 +112,14 @@ def test_reexecution_sans_changement_reutilise_tout(rapport, racine):
     index = rapport["index"]
     avant = index.stat().st_mtime_ns
     messages = []
-    executer(ANNEE, racine=racine, raw_dir=rapport["raw"], out=rapport["sortie"], processed_dir=rapport["traitees"],
-             sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+    executer(
+        ANNEE,
+        racine=racine,
+        raw_dir=rapport["raw"],
+        out=rapport["sortie"],
+        processed_dir=rapport["traitees"],
+        sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+    )
     assert any("Rien n'a changé" in m and "réutilisées" in m for m in messages), messages
     assert index.stat().st_mtime_ns == avant
 
@@ -120,6 +140,7 @@ def test_resume_final(rapport):
 
 # --------------------------------------------------------------------------------------------- un fichier brut modifié
 
+
 @pytest.fixture(scope="module")
 def npnru_modifie(rapport, tmp_path_factory):
     """Le rapport de la session, copié (fichiers bruts, rapport, tables nettoyées), puis ré-exécuté après une
@@ -134,24 +155,45 @@ def npnru_modifie(rapport, tmp_path_factory):
         shutil.copytree(src, dst)
     texte = (raw / "npnru.csv").read_text(encoding="utf-8")
     assert "Comité Local d’Engagement" in texte
-    (raw / "npnru.csv").write_text(texte.replace("Comité Local d’Engagement", "Comité de pilotage", 1), encoding="utf-8")
+    (raw / "npnru.csv").write_text(
+        texte.replace("Comité Local d’Engagement", "Comité de pilotage", 1), encoding="utf-8"
+    )
     avant = empreintes(traitees)
     messages: list[str] = []
-    executer(ANNEE, racine=RACINE, raw_dir=raw, out=sortie, processed_dir=traitees,
-             sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+    executer(
+        ANNEE,
+        racine=RACINE,
+        raw_dir=raw,
+        out=sortie,
+        processed_dir=traitees,
+        sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+    )
     return {"texte": "\n".join(messages), "avant": avant, "apres": empreintes(traitees)}
 
 
 def test_un_fichier_brut_modifie_ne_refait_que_les_etapes_qui_en_dependent(npnru_modifie):
-    statuts = dict((nom, statut) for statut, nom in re.findall(r"^  (exécutée|réutilisée|ignorée|non demandée)\s+(\w+)",
-                                                               npnru_modifie["texte"], flags=re.M))
+    statuts = dict(
+        (nom, statut)
+        for statut, nom in re.findall(
+            r"^  (exécutée|réutilisée|ignorée|non demandée)\s+(\w+)", npnru_modifie["texte"], flags=re.M
+        )
+    )
     # npnru est lu par l'inventaire, le nettoyage des financements et la validation ; sa table nettoyée, par les
     # chapitres 20 et 90 seulement
     assert {n for n, s in statuts.items() if s == "exécutée"} == {
-        "00_donnees_brutes", "01_nettoyage_financements", "03_validation", "20_programmation", "90_concordance"}
+        "00_donnees_brutes",
+        "01_nettoyage_financements",
+        "03_validation",
+        "20_programmation",
+        "90_concordance",
+    }
     assert {n for n, s in statuts.items() if s == "réutilisée"} == {
-        "02_nettoyage_insee", "10_geographie_prioritaire", "30_contribution_objectifs", "40_annexe_grille_priorites",
-        "fiches_quartier"}
+        "02_nettoyage_insee",
+        "10_geographie_prioritaire",
+        "30_contribution_objectifs",
+        "40_annexe_grille_priorites",
+        "fiches_quartier",
+    }
     # seule la table npnru a changé, et elle est publiée
     changees = {f for f in npnru_modifie["apres"] if npnru_modifie["apres"][f] != npnru_modifie["avant"].get(f)}
     assert changees == {"npnru.parquet"}

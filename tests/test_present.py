@@ -15,12 +15,15 @@ def test_tableau_sans_lignes_max_inchange(tmp_path):
     df = _tableau(250)
     chap = present.Chapitre("test", tmp_path)
     html = chap.tableau(df, "Titre", {"Valeur": present.nombre_fr}, note="Une note.").data
-    assert html == ("<h4>Titre</h4>" + present.tableau_html(df, {"Valeur": present.nombre_fr})
-                    + '<p class="note">Une note.</p>')
+    assert html == (
+        "<h4>Titre</h4>" + present.tableau_html(df, {"Valeur": present.nombre_fr}) + '<p class="note">Une note.</p>'
+    )
     # en deçà de lignes_max : même HTML que sans l'argument
     court = _tableau(20)
-    assert (chap.tableau(court, "Court", lignes_max=present.LIGNES_HTML_MAX).data
-            == present.Chapitre("x", tmp_path).tableau(court, "Court").data)
+    assert (
+        chap.tableau(court, "Court", lignes_max=present.LIGNES_HTML_MAX).data
+        == present.Chapitre("x", tmp_path).tableau(court, "Court").data
+    )
 
 
 def test_tableau_long_montre_toutes_les_lignes_et_garde_tout_dans_le_classeur(tmp_path):
@@ -29,8 +32,10 @@ def test_tableau_long_montre_toutes_les_lignes_et_garde_tout_dans_le_classeur(tm
     df = _tableau(250)
     chap = present.Chapitre("test", tmp_path)
     html = chap.tableau(df, "Long", {"Valeur": present.nombre_fr}, note="Une note.", lignes_max=100).data
-    assert html == present.Chapitre("x", tmp_path).tableau(df, "Long", {"Valeur": present.nombre_fr},
-                                                           note="Une note.").data
+    assert (
+        html
+        == present.Chapitre("x", tmp_path).tableau(df, "Long", {"Valeur": present.nombre_fr}, note="Une note.").data
+    )
     assert html.count("<tr>") == 1 + 250  # en-tête + toutes les lignes
     assert "Quartier 99<" in html and "Quartier 100<" in html and "Quartier 249<" in html
     assert "premières lignes" not in html and "Seule" not in html
@@ -51,6 +56,7 @@ def test_figure_en_png_quel_que_soit_le_moteur_de_matplotlib():
     """Avec le moteur « Agg » (MPLBACKEND=Agg sur un serveur), ``display(fig)`` n'afficherait que le texte
     « <Figure size …> » : ``image_figure`` donne toujours l'image PNG."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -65,6 +71,7 @@ def test_figure_en_png_quel_que_soit_le_moteur_de_matplotlib():
 def test_texte_alternatif_de_chaque_figure():
     """Chaque figure porte un texte alternatif en français : son titre, ses axes, sa source."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -74,8 +81,9 @@ def test_texte_alternatif_de_chaque_figure():
     image = present.image_figure(fig)
     plt.close(fig)
     alt = image.metadata["alt"]
-    assert alt == ("Figure : Population des QPV. axe horizontal : Habitants ; axe vertical : Quartier. "
-                   "Source : INSEE 2019.")
+    assert alt == (
+        "Figure : Population des QPV. axe horizontal : Habitants ; axe vertical : Quartier. Source : INSEE 2019."
+    )
     fig2, _ = plt.subplots()
     assert present.image_figure(fig2, alt="Carte des QPV").metadata["alt"] == "Carte des QPV"
     assert present.texte_alternatif(fig2) == "Figure sans titre."

@@ -56,7 +56,7 @@ def test_unites_separees_par_une_espace_insecable():
 
 
 def test_tableau_html_echappe_cellules_et_en_tetes():
-    df = pd.DataFrame({"<b>Porteur</b>": ["<script>alert(1)</script>", "A & B \"cité\""], "Montant": [1.5, 2]})
+    df = pd.DataFrame({"<b>Porteur</b>": ["<script>alert(1)</script>", 'A & B "cité"'], "Montant": [1.5, 2]})
     html = present.tableau_html(df, {"Montant": present.euros})
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;Porteur&lt;/b&gt;" in html and "<b>" not in html
@@ -74,8 +74,9 @@ def test_titre_et_note_du_tableau_echappes(tmp_path):
 
 @pytest.mark.parametrize("texte", ["=1+1", "+33 6", "-2", "@SOMME(A1)", "\tcaché", "\rretour"])
 def test_classeur_neutralise_les_formules(tmp_path, texte):
-    chemin = present.ecrire_classeur([("Feuille", pd.DataFrame({"Porteur": [texte], "Montant": [-12.5]}))],
-                                     tmp_path / "c.xlsx")
+    chemin = present.ecrire_classeur(
+        [("Feuille", pd.DataFrame({"Porteur": [texte], "Montant": [-12.5]}))], tmp_path / "c.xlsx"
+    )
     ws = load_workbook(chemin).active
     cellule = ws.cell(2, 1)
     assert cellule.data_type == "s" and cellule.value.startswith("'")
@@ -87,8 +88,9 @@ def test_classeur_neutralise_les_formules(tmp_path, texte):
 def test_classeur_garde_les_nombres_en_nombres_et_les_vides_vides(tmp_path):
     import numpy as np
 
-    df = pd.DataFrame({"Quartier": ["A", "B"], "Population": [np.int64(1234), np.int64(5)],
-                       "Taux (%)": [35.25, np.nan]})
+    df = pd.DataFrame(
+        {"Quartier": ["A", "B"], "Population": [np.int64(1234), np.int64(5)], "Taux (%)": [35.25, np.nan]}
+    )
     ws = load_workbook(present.ecrire_classeur([("=Titre", df)], tmp_path / "c.xlsx")).active
     assert ws.title == "=Titre"  # nom de feuille : jamais évalué par Excel
     assert [c.value for c in ws[1]] == ["Quartier", "Population", "Taux (%)"]
@@ -112,12 +114,22 @@ def test_noms_de_feuilles_valides_et_uniques():
 def test_vues_de_la_concordance():
     from politique_ville import present_concordance as pc
 
-    conc = pd.DataFrame({"section": ["2.1", "1"], "libelle": ["Crédits CGET", "Part des QPV"],
-                         "valeur_publiee": [1712989.0, 13.0], "valeur_recalculee": [1712989.0, 13.04],
-                         "unite": ["€", "%"], "approximatif": [False, True], "derive": [False, True],
-                         "statut": ["identique", "écart documenté"], "genre": ["vérification indépendante", "x"],
-                         "sources": ["programmation : 2-132", ""], "explication": ["", "Le rapport arrondit."],
-                         "ecart_documente": [False, True]})
+    conc = pd.DataFrame(
+        {
+            "section": ["2.1", "1"],
+            "libelle": ["Crédits CGET", "Part des QPV"],
+            "valeur_publiee": [1712989.0, 13.0],
+            "valeur_recalculee": [1712989.0, 13.04],
+            "unite": ["€", "%"],
+            "approximatif": [False, True],
+            "derive": [False, True],
+            "statut": ["identique", "écart documenté"],
+            "genre": ["vérification indépendante", "x"],
+            "sources": ["programmation : 2-132", ""],
+            "explication": ["", "Le rapport arrondit."],
+            "ecart_documente": [False, True],
+        }
+    )
     vue = pc.vue_tous(conc)["df"]
     assert list(vue["publié"]) == [f"1{FINE}712{FINE}989{INSEC}€", f"≈ 13{INSEC}%"]
     assert list(vue["recalculé"]) == [f"1{FINE}712{FINE}989{INSEC}€", f"13,0{INSEC}%"]
@@ -128,6 +140,7 @@ def test_vues_de_la_concordance():
     assert pc.attention_non_documentes(deux) == "**Attention : 2 écarts non documentés.**"
     assert pc.attention_non_documentes(deux.iloc[:2]) == "**Attention : 1 écart non documenté.**"
     from pathlib import Path
+
     texte = pc.sans_rapport_publie(2031, Path("/p/data/reference"), Path("/p"))
     assert "`chiffres_publies_2031.csv`" in texte and "`data/reference`" in texte
 

@@ -26,14 +26,16 @@ from politique_ville.published import (
     normaliser,
 )
 
-T = pd.DataFrame({
-    "pilier": ["A", "A", "B", " B ", "C"],
-    "porteur": ["P1", "P2", "P1", "P3", None],
-    "montant": [100.0, 50.0, 30.0, float("nan"), 20.0],
-    "taux": [10.0, 20.0, 40.0, 30.0, 50.0],
-    "pop": [1.0, 3.0, 1.0, 0.0, 5.0],
-    "ligne_source": [2, 3, 4, 5, 6],
-})
+T = pd.DataFrame(
+    {
+        "pilier": ["A", "A", "B", " B ", "C"],
+        "porteur": ["P1", "P2", "P1", "P3", None],
+        "montant": [100.0, 50.0, 30.0, float("nan"), 20.0],
+        "taux": [10.0, 20.0, 40.0, 30.0, 50.0],
+        "pop": [1.0, 3.0, 1.0, 0.0, 5.0],
+        "ligne_source": [2, 3, 4, 5, 6],
+    }
+)
 
 
 def tables(nom):
@@ -44,23 +46,27 @@ def tables(nom):
 
 # --------------------------------------------------------------------------------------------- langage
 
-@pytest.mark.parametrize("expression, attendu", [
-    ('nombre("t")', 5),
-    ('nombre("t", pilier="B")', 2),                       # espaces de bord ignorés (« B »)
-    ('nombre("t", pilier=["A", "C"])', 3),                # liste : appartenance
-    ('nombre("t", pilier="A", porteur="P2")', 1),         # filtres cumulés
-    ('somme("t", "montant")', 200),                       # valeur manquante ignorée
-    ('somme("t", "montant", pilier="Z")', 0),
-    ('distinct("t", "porteur")', 3),                      # vide non compté
-    ('valeur("t", "montant", porteur="P2")', 50),
-    ('moyenne("t", "taux", pilier="A")', 15),
-    ('moyenne_ponderee("t", "taux", "pop", pilier="A")', (10 * 1 + 20 * 3) / 4),
-    ('maximum("t", "taux")', 50),
-    ('minimum("t", "taux", pilier=["B"])', 30),
-    ('somme("t", "montant") / nombre("t") * 2 - 10', 70),  # arithmétique, priorités usuelles
-    ('-(valeur("t", "taux", porteur="P2") + 5)', -25),
-    ('100 * 3 / 4', 75),
-])
+
+@pytest.mark.parametrize(
+    "expression, attendu",
+    [
+        ('nombre("t")', 5),
+        ('nombre("t", pilier="B")', 2),  # espaces de bord ignorés (« B »)
+        ('nombre("t", pilier=["A", "C"])', 3),  # liste : appartenance
+        ('nombre("t", pilier="A", porteur="P2")', 1),  # filtres cumulés
+        ('somme("t", "montant")', 200),  # valeur manquante ignorée
+        ('somme("t", "montant", pilier="Z")', 0),
+        ('distinct("t", "porteur")', 3),  # vide non compté
+        ('valeur("t", "montant", porteur="P2")', 50),
+        ('moyenne("t", "taux", pilier="A")', 15),
+        ('moyenne_ponderee("t", "taux", "pop", pilier="A")', (10 * 1 + 20 * 3) / 4),
+        ('maximum("t", "taux")', 50),
+        ('minimum("t", "taux", pilier=["B"])', 30),
+        ('somme("t", "montant") / nombre("t") * 2 - 10', 70),  # arithmétique, priorités usuelles
+        ('-(valeur("t", "taux", porteur="P2") + 5)', -25),
+        ("100 * 3 / 4", 75),
+    ],
+)
 def test_chaque_fonction_et_l_arithmetique(expression, attendu):
     assert evaluer(expression, tables).valeur == pytest.approx(attendu)
 
@@ -69,27 +75,30 @@ def test_lignes_sources_des_tables_lues():
     assert evaluer('somme("t", "montant", pilier="A") / nombre("t", pilier="C")', tables).sources == {"t": [2, 3, 6]}
 
 
-@pytest.mark.parametrize("expression, message", [
-    ('inconnue("t")', "fonction inconnue « inconnue »"),
-    ('__import__("os")', "fonction inconnue"),
-    ('somme("t", colonne)', "seules des constantes sont permises"),
-    ('nombre("t", pilier=x)', "seules des constantes sont permises"),
-    ('nombre("t", pilier=nombre("t"))', "seules des constantes sont permises"),
-    ('somme(1, "montant")', "attend le nom de la table"),
-    ('somme("t")', "attend une colonne"),
-    ('moyenne_ponderee("t", "taux")', "attend une colonne de poids"),
-    ('nombre("t") ** 2', "construction non permise"),
-    ('(lambda: 1)()', "non permise"),
-    ('nombre("t"', "expression illisible"),
-    ('somme("t", "absente")', "colonne « absente » absente de la table « t »"),
-    ('nombre("t", zone="A")', "colonne de filtre « zone »"),
-    ('nombre("autre")', "table « autre » indisponible"),
-    ('valeur("t", "montant", pilier="A")', "exactement une ligne, 2 trouvée"),
-    ('valeur("t", "montant", pilier="B", porteur="P3")', "valeur manquante"),
-    ('nombre("t") / nombre("t", pilier="Z")', "division par zéro"),
-    ('somme("t", "porteur")', "ligne 2, colonne « porteur »"),
-    ('moyenne("t", "montant", pilier="Z")', "aucune valeur disponible"),
-])
+@pytest.mark.parametrize(
+    "expression, message",
+    [
+        ('inconnue("t")', "fonction inconnue « inconnue »"),
+        ('__import__("os")', "fonction inconnue"),
+        ('somme("t", colonne)', "seules des constantes sont permises"),
+        ('nombre("t", pilier=x)', "seules des constantes sont permises"),
+        ('nombre("t", pilier=nombre("t"))', "seules des constantes sont permises"),
+        ('somme(1, "montant")', "attend le nom de la table"),
+        ('somme("t")', "attend une colonne"),
+        ('moyenne_ponderee("t", "taux")', "attend une colonne de poids"),
+        ('nombre("t") ** 2', "construction non permise"),
+        ("(lambda: 1)()", "non permise"),
+        ('nombre("t"', "expression illisible"),
+        ('somme("t", "absente")', "colonne « absente » absente de la table « t »"),
+        ('nombre("t", zone="A")', "colonne de filtre « zone »"),
+        ('nombre("autre")', "table « autre » indisponible"),
+        ('valeur("t", "montant", pilier="A")', "exactement une ligne, 2 trouvée"),
+        ('valeur("t", "montant", pilier="B", porteur="P3")', "valeur manquante"),
+        ('nombre("t") / nombre("t", pilier="Z")', "division par zéro"),
+        ('somme("t", "porteur")', "ligne 2, colonne « porteur »"),
+        ('moyenne("t", "montant", pilier="Z")', "aucune valeur disponible"),
+    ],
+)
 def test_refus_en_francais(expression, message):
     with pytest.raises(ErreurCalcul, match=message):
         evaluer(expression, tables)
@@ -101,6 +110,7 @@ def test_refus_avant_toute_lecture_de_table():
     def espion(nom):
         lues.append(nom)
         return T
+
     with pytest.raises(ErreurCalcul, match="fonction inconnue"):
         evaluer('nombre("t") + ouvrir("t")', espion)
     assert lues == []
@@ -131,23 +141,27 @@ def test_calcul_et_forme_normalisee():
 
 # --------------------------------------------------------------------------------------------- comparaison
 
-@pytest.mark.parametrize("publie, recalcule, tolerance, attendu", [
-    ("35.3", 35.25, None, True),       # arrondi à une décimale, 0,5 vers le haut : 35,3
-    ("35.3", 35.2499, None, False),    # 35,2 : juste sous la frontière
-    ("35.3", 35.3499, None, True),
-    ("35.3", 35.35, None, False),      # 35,4
-    ("13", 12.5, None, True),          # précision du texte : l'unité
-    ("13", 12.49, None, False),
-    ("13", 13.49, "", True),           # tolérance vide : précision publiée
-    ("13.0", 12.96, None, True),       # « 13.0 » : une décimale
-    ("13.0", 12.9, None, False),
-    ("40", 39.0, "1", True),           # « ≈ » : à au plus 1 de 40
-    ("40", 41.0, "1", True),
-    ("40", 38.99, "1", False),
-    ("40", 41.01, "1", False),
-    ("20", 22.0, "2", True),
-    ("20", float("nan"), "2", False),  # rien de recalculé : ne concorde pas
-])
+
+@pytest.mark.parametrize(
+    "publie, recalcule, tolerance, attendu",
+    [
+        ("35.3", 35.25, None, True),  # arrondi à une décimale, 0,5 vers le haut : 35,3
+        ("35.3", 35.2499, None, False),  # 35,2 : juste sous la frontière
+        ("35.3", 35.3499, None, True),
+        ("35.3", 35.35, None, False),  # 35,4
+        ("13", 12.5, None, True),  # précision du texte : l'unité
+        ("13", 12.49, None, False),
+        ("13", 13.49, "", True),  # tolérance vide : précision publiée
+        ("13.0", 12.96, None, True),  # « 13.0 » : une décimale
+        ("13.0", 12.9, None, False),
+        ("40", 39.0, "1", True),  # « ≈ » : à au plus 1 de 40
+        ("40", 41.0, "1", True),
+        ("40", 38.99, "1", False),
+        ("40", 41.01, "1", False),
+        ("20", 22.0, "2", True),
+        ("20", float("nan"), "2", False),  # rien de recalculé : ne concorde pas
+    ],
+)
 def test_une_seule_regle_de_tolerance(publie, recalcule, tolerance, attendu):
     assert concorde(publie, recalcule, tolerance) is attendu
 
@@ -176,18 +190,65 @@ def test_genre_d_un_resultat():
 
 # --------------------------------------------------------------------------------------------- registre
 
-CHIFFRES = pd.DataFrame([
-    {"id": "x1", "section": "2.1", "libelle": "projets du pilier A", "valeur": "2", "unite": "projets",
-     "tolerance": "", "citation": "", "calcul": 'nombre("t", pilier="A")', "nature": "vérification indépendante"},
-    {"id": "x2", "section": "3.1", "libelle": "projets soutenus, pilier A", "valeur": "3", "unite": "projets",
-     "tolerance": "", "citation": "", "calcul": "nombre('t', pilier='A')", "nature": "vérification indépendante"},
-    {"id": "x3", "section": "2.1", "libelle": "montant", "valeur": "200", "unite": "€", "tolerance": "",
-     "citation": "", "calcul": 'somme("t", "montant")', "nature": "par construction"},
-    {"id": "x4", "section": "2.4.1", "libelle": "taux", "valeur": "20", "unite": "%", "tolerance": "5",
-     "citation": "", "calcul": 'valeur("t", "taux", porteur="P2")', "nature": "relecture de la transcription"},
-    {"id": "x5", "section": "1", "libelle": "récit", "valeur": "7", "unite": "", "tolerance": "", "citation": "",
-     "calcul": "", "nature": "sans recalcul"},
-])
+CHIFFRES = pd.DataFrame(
+    [
+        {
+            "id": "x1",
+            "section": "2.1",
+            "libelle": "projets du pilier A",
+            "valeur": "2",
+            "unite": "projets",
+            "tolerance": "",
+            "citation": "",
+            "calcul": 'nombre("t", pilier="A")',
+            "nature": "vérification indépendante",
+        },
+        {
+            "id": "x2",
+            "section": "3.1",
+            "libelle": "projets soutenus, pilier A",
+            "valeur": "3",
+            "unite": "projets",
+            "tolerance": "",
+            "citation": "",
+            "calcul": "nombre('t', pilier='A')",
+            "nature": "vérification indépendante",
+        },
+        {
+            "id": "x3",
+            "section": "2.1",
+            "libelle": "montant",
+            "valeur": "200",
+            "unite": "€",
+            "tolerance": "",
+            "citation": "",
+            "calcul": 'somme("t", "montant")',
+            "nature": "par construction",
+        },
+        {
+            "id": "x4",
+            "section": "2.4.1",
+            "libelle": "taux",
+            "valeur": "20",
+            "unite": "%",
+            "tolerance": "5",
+            "citation": "",
+            "calcul": 'valeur("t", "taux", porteur="P2")',
+            "nature": "relecture de la transcription",
+        },
+        {
+            "id": "x5",
+            "section": "1",
+            "libelle": "récit",
+            "valeur": "7",
+            "unite": "",
+            "tolerance": "",
+            "citation": "",
+            "calcul": "",
+            "nature": "sans recalcul",
+        },
+    ]
+)
 ECARTS = pd.DataFrame([{"id": "x2", "explication": "le tableau compte 3 projets, la liste 2"}])
 
 
@@ -197,7 +258,7 @@ def test_registre_et_recherche_par_expression():
     assert r.get("x2").documente and r.get("x2").explication.startswith("le tableau")
     # même expression écrite autrement : les deux chiffres, dans l'ordre du registre
     assert [c.id for c in r.chercher("nombre( 't' , pilier = 'A' )")] == ["x1", "x2"]
-    assert [c.id for c in r.chercher('nombre("t", pilier="A")', section="2")] == ["x1"]      # sous-sections
+    assert [c.id for c in r.chercher('nombre("t", pilier="A")', section="2")] == ["x1"]  # sous-sections
     assert [c.id for c in r.chercher('nombre("t", pilier="A")', section="3.1")] == ["x2"]
     assert r.chercher('nombre("t", pilier="A")', section="2.4") == []
     assert [c.id for c in r.chercher('valeur("t", "taux", porteur="P2")', section="2.4")] == ["x4"]
@@ -214,11 +275,20 @@ def test_registre_et_recherche_par_expression():
 
 def test_registre_confronter():
     r = Registre.depuis_tables(CHIFFRES, ECARTS)
-    rec = pd.DataFrame({"libelle": ["A", "A (3.1)", "montant", "taux", "rien"],
-                        "calcul": ['nombre("t", pilier="A")', 'nombre("t", pilier="A")', 'somme("t", "montant")',
-                                   'valeur("t", "taux", porteur="P2")', 'nombre("t", pilier="Z")'],
-                        "section": ["2.1", "3", "", "2.4.1", "2.1"],
-                        "valeur_recalculee": [2.0, 2.0, 199.5, 24.0, 0.0]})
+    rec = pd.DataFrame(
+        {
+            "libelle": ["A", "A (3.1)", "montant", "taux", "rien"],
+            "calcul": [
+                'nombre("t", pilier="A")',
+                'nombre("t", pilier="A")',
+                'somme("t", "montant")',
+                'valeur("t", "taux", porteur="P2")',
+                'nombre("t", pilier="Z")',
+            ],
+            "section": ["2.1", "3", "", "2.4.1", "2.1"],
+            "valeur_recalculee": [2.0, 2.0, 199.5, 24.0, 0.0],
+        }
+    )
     conf = r.confronter(rec)
     assert list(conf["id"]) == ["x1", "x2", "x3", "x4", ""]
     assert list(conf["statut"]) == ["identique", "écart documenté", "identique", "identique", "non publié"]
@@ -237,6 +307,7 @@ def test_registre_vide_sans_rapport(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------- registre 2019
+
 
 @pytest.fixture(scope="module")
 def reference_2019(catalogue):
@@ -270,6 +341,10 @@ def test_natures_2019_s_additionnent(catalogue, traitees_memoire, reference_2019
     assert set(ecarts_conc["genre"]) == {ECART_DEPENDANT, ECART_INDEPENDANT}
     # la taille de ces écarts dépend d'un choix de reconstruction (PRE attribués aux CCAS, crédits par action)
     dependants = set(ecarts_conc.loc[ecarts_conc["genre"] == ECART_DEPENDANT, "id"])
-    assert dependants == {"ch2_prog_associations_cget", "ch2_prog_institutions_cget", "ch3_cohesion_porteurs",
-                          "ch3_education_porteurs"}
+    assert dependants == {
+        "ch2_prog_associations_cget",
+        "ch2_prog_institutions_cget",
+        "ch3_cohesion_porteurs",
+        "ch3_education_porteurs",
+    }
     assert (conc["statut"] == Statut.ECART_NON_EXPLIQUE).sum() == 0

@@ -32,6 +32,7 @@ def cog(racine):
 
 # --------------------------------------------------------------------------------------------- extrait et provenance
 
+
 def test_extrait_conforme_a_ses_empreintes(cog, script):
     prov = json.loads((cog / "PROVENANCE.json").read_text(encoding="utf-8"))
     assert prov["paquet"] == "@etalab/decoupage-administratif" == script.PAQUET
@@ -72,22 +73,57 @@ def test_verifier_sans_npm(cog, script, tmp_path, capsys):
 
 def _paquet_miniature():
     """Un paquet réduit : 2 communes actuelles dans un EPCI, une commune déléguée, une commune sans EPCI."""
-    return {"sources": {
-        "communes": [
-            {"code": "99002", "nom": "Bville", "type": "commune-actuelle", "departement": "99", "region": "98",
-             "population": 200, "anciensCodes": ["99009"]},
-            {"code": "99001", "nom": "Aville", "type": "commune-actuelle", "departement": "99", "region": "98",
-             "population": 1000},
-            {"code": "99009", "nom": "Ancienne", "type": "commune-deleguee", "departement": "99", "region": "98",
-             "chefLieu": "99002"},
-            {"code": "99003", "nom": "Île-Seule", "type": "commune-actuelle", "departement": "99", "region": "98",
-             "population": 50},
-        ],
-        "epci": [{"code": "200000001", "nom": "CC Test", "type": "CC", "modeFinancement": "FPU",
-                  "populationMunicipale": 1190, "membres": [{"code": "99001"}, {"code": "99002"}]}],
-        "departements": [{"code": "99", "nom": "Testdép", "region": "98", "chefLieu": "99001", "zone": "metro"}],
-        "regions": [{"code": "98", "nom": "Testrég", "chefLieu": "99001", "zone": "metro"}],
-    }}
+    return {
+        "sources": {
+            "communes": [
+                {
+                    "code": "99002",
+                    "nom": "Bville",
+                    "type": "commune-actuelle",
+                    "departement": "99",
+                    "region": "98",
+                    "population": 200,
+                    "anciensCodes": ["99009"],
+                },
+                {
+                    "code": "99001",
+                    "nom": "Aville",
+                    "type": "commune-actuelle",
+                    "departement": "99",
+                    "region": "98",
+                    "population": 1000,
+                },
+                {
+                    "code": "99009",
+                    "nom": "Ancienne",
+                    "type": "commune-deleguee",
+                    "departement": "99",
+                    "region": "98",
+                    "chefLieu": "99002",
+                },
+                {
+                    "code": "99003",
+                    "nom": "Île-Seule",
+                    "type": "commune-actuelle",
+                    "departement": "99",
+                    "region": "98",
+                    "population": 50,
+                },
+            ],
+            "epci": [
+                {
+                    "code": "200000001",
+                    "nom": "CC Test",
+                    "type": "CC",
+                    "modeFinancement": "FPU",
+                    "populationMunicipale": 1190,
+                    "membres": [{"code": "99001"}, {"code": "99002"}],
+                }
+            ],
+            "departements": [{"code": "99", "nom": "Testdép", "region": "98", "chefLieu": "99001", "zone": "metro"}],
+            "regions": [{"code": "98", "nom": "Testrég", "chefLieu": "99001", "zone": "metro"}],
+        }
+    }
 
 
 def test_construire_extraits_octets_stables(script):
@@ -117,10 +153,12 @@ def test_construire_refuse_une_commune_dans_deux_epci(script):
 def test_lire_archive_verifie_nom_version_et_sources(script, tmp_path):
     def archive(version, readme):
         chemin = tmp_path / f"p-{version}.tgz"
-        fichiers = {"package/package.json": json.dumps({"name": script.PAQUET, "version": version,
-                                                        "license": "MIT"}),
-                    "package/LICENSE": "MIT License\n\nCopyright (c) Etalab\n", "package/README.md": readme,
-                    **{f"package/data/{s}.json": "[]" for s in script.SOURCES}}
+        fichiers = {
+            "package/package.json": json.dumps({"name": script.PAQUET, "version": version, "license": "MIT"}),
+            "package/LICENSE": "MIT License\n\nCopyright (c) Etalab\n",
+            "package/README.md": readme,
+            **{f"package/data/{s}.json": "[]" for s in script.SOURCES},
+        }
         with tarfile.open(chemin, "w:gz") as tar:
             for nom, texte in fichiers.items():
                 octets = texte.encode("utf-8")
@@ -131,8 +169,11 @@ def test_lire_archive_verifie_nom_version_et_sources(script, tmp_path):
 
     readme = "x " + " ".join(script.README_ATTENDU) + "\n## Licence\n\nDonnées : Licence Ouverte\\\nCode : MIT\n"
     lu = script.lire_archive(archive(script.VERSION, readme))
-    assert script.licence(lu) == {"package_json": "MIT", "fichier_LICENSE": "MIT License — Copyright (c) Etalab",
-                                  "readme": "Données : Licence Ouverte Code : MIT"}
+    assert script.licence(lu) == {
+        "package_json": "MIT",
+        "fichier_LICENSE": "MIT License — Copyright (c) Etalab",
+        "readme": "Données : Licence Ouverte Code : MIT",
+    }
     with pytest.raises(script.Echec, match="attendu @etalab/decoupage-administratif@"):
         script.lire_archive(archive("0.0.1", readme))
     with pytest.raises(script.Echec, match="revoyez MILLESIME_POPULATION"):
@@ -141,25 +182,42 @@ def test_lire_archive_verifie_nom_version_et_sources(script, tmp_path):
 
 # --------------------------------------------------------------------------------------------- noms de communes
 
-@pytest.mark.parametrize("graphie, departement, code", [
-    ("St-Omer", "62", "62765"), ("SAINT OMER", "Pas-de-Calais", "62765"), ("Saint-Omer (62)", None, "62765"),
-    ("saint omer", "pas de calais", "62765"), ("Saint-Omer-Capelle", None, "62766"),  # nom plus long : pas coupé
-    ("L'Isle-Adam", None, "95313"), ("L’Isle-Adam", None, "95313"), ("L ISLE ADAM", None, "95313"),
-    ("NOEUX LES MINES", None, "62617"), ("Nœux-les-Mines", None, "62617"),
-    ("Béthune Cedex", None, "62119"), ("BETHUNE CEDEX 2", None, "62119"), ("62400 Béthune", None, "62119"),
-    ("Touquet-Paris-Plage (Le)", None, "62826"), ("Ste-Marie-aux-Mines", None, "68298"),
-    ("Saint-Aubin", "62", "62742"), ("Château-Chinon (Ville)", None, "58062"),
-])
+
+@pytest.mark.parametrize(
+    "graphie, departement, code",
+    [
+        ("St-Omer", "62", "62765"),
+        ("SAINT OMER", "Pas-de-Calais", "62765"),
+        ("Saint-Omer (62)", None, "62765"),
+        ("saint omer", "pas de calais", "62765"),
+        ("Saint-Omer-Capelle", None, "62766"),  # nom plus long : pas coupé
+        ("L'Isle-Adam", None, "95313"),
+        ("L’Isle-Adam", None, "95313"),
+        ("L ISLE ADAM", None, "95313"),
+        ("NOEUX LES MINES", None, "62617"),
+        ("Nœux-les-Mines", None, "62617"),
+        ("Béthune Cedex", None, "62119"),
+        ("BETHUNE CEDEX 2", None, "62119"),
+        ("62400 Béthune", None, "62119"),
+        ("Touquet-Paris-Plage (Le)", None, "62826"),
+        ("Ste-Marie-aux-Mines", None, "68298"),
+        ("Saint-Aubin", "62", "62742"),
+        ("Château-Chinon (Ville)", None, "58062"),
+    ],
+)
 def test_trouver_commune(graphie, departement, code):
     c = ref.trouver_commune(graphie, departement)
     assert c.code == code and c.alias is None and c.graphie == graphie
 
 
-@pytest.mark.parametrize("ancien, alias_type, code, nom", [
-    ("Labuissière", "COMD", "62178", "Bruay-la-Buissière"),  # commune déléguée
-    ("Berguette", "COMA", "62473", "Isbergues"),  # commune associée
-    ("Marseille 3e Arrondissement", "ARM", "13055", "Marseille"),
-])
+@pytest.mark.parametrize(
+    "ancien, alias_type, code, nom",
+    [
+        ("Labuissière", "COMD", "62178", "Bruay-la-Buissière"),  # commune déléguée
+        ("Berguette", "COMA", "62473", "Isbergues"),  # commune associée
+        ("Marseille 3e Arrondissement", "ARM", "13055", "Marseille"),
+    ],
+)
 def test_ancien_nom_mene_a_la_commune_actuelle(ancien, alias_type, code, nom):
     c = ref.trouver_commune(ancien)
     assert (c.code, c.nom, c.alias, c.type_alias) == (code, nom, ancien, alias_type)
@@ -176,7 +234,9 @@ def test_homonymes_erreur_avec_les_departements():
         ref.trouver_commune("St-Omer")
     texte = str(exc.value)
     assert "« St-Omer » désigne 2 communes" in texte
-    assert "Saint-Omer (14, 14635)" in texte and "Saint-Omer (62, 62765)" in texte and "précisez le département" in texte
+    assert (
+        "Saint-Omer (14, 14635)" in texte and "Saint-Omer (62, 62765)" in texte and "précisez le département" in texte
+    )
 
 
 def test_nom_mal_orthographie_erreur_avec_les_noms_proches():
@@ -203,8 +263,18 @@ def test_parmi_les_communes_d_un_territoire():
         ref.trouver_commune("Lens", parmi=t.communes)
 
 
-@pytest.mark.parametrize("cellule", ["Béthune, Beuvry", "Béthune - Beuvry", "Béthune et Beuvry", "Béthune-Beuvry",
-                                     "Béthune / Beuvry", "BETHUNE ; BEUVRY", "Béthune, Beuvry, Béthune"])
+@pytest.mark.parametrize(
+    "cellule",
+    [
+        "Béthune, Beuvry",
+        "Béthune - Beuvry",
+        "Béthune et Beuvry",
+        "Béthune-Beuvry",
+        "Béthune / Beuvry",
+        "BETHUNE ; BEUVRY",
+        "Béthune, Beuvry, Béthune",
+    ],
+)
 def test_cellule_de_plusieurs_communes(cellule):
     assert [c.code for c in ref.communes_d_une_cellule(cellule)] == ["62119", "62126"]
 
@@ -214,7 +284,9 @@ def test_cellule_noms_a_tirets_et_a_et():
     assert [c.code for c in ref.communes_d_une_cellule("Cauchy-à-la-Tour - Auchel")] == ["62217", "62048"]
     # « -et- » dans un nom officiel : le nom entier d'abord
     assert [c.nom for c in ref.communes_d_une_cellule("Andert-et-Condon, Murs-et-Gélignieux")] == [
-        "Andert-et-Condon", "Murs-et-Gélignieux"]
+        "Andert-et-Condon",
+        "Murs-et-Gélignieux",
+    ]
     assert [c.code for c in ref.communes_d_une_cellule("Saint-Omer (62) - Saint-Omer-Capelle")] == ["62765", "62766"]
     assert ref.communes_d_une_cellule("") == [] and ref.communes_d_une_cellule(None) == []
 
@@ -228,6 +300,7 @@ def test_cellule_avec_une_commune_inconnue():
 
 
 # --------------------------------------------------------------------------------------------- territoires
+
 
 def test_territoire_epci():
     t = ref.territoire("epci", CABBALR)
@@ -261,8 +334,10 @@ def test_territoire_inconnu():
         ref.territoire("departement", "Pas de Calais")
     with pytest.raises(ErreurDonnees, match="code de région inconnu.*« 99 »"):
         ref.territoire("region", "99")
-    with pytest.raises(ErreurDonnees, match="niveau de territoire inconnu : « commune » ; niveaux permis : epci, "
-                                            "departement, region, france"):
+    with pytest.raises(
+        ErreurDonnees,
+        match="niveau de territoire inconnu : « commune » ; niveaux permis : epci, departement, region, france",
+    ):
         ref.territoire("commune", "62119")
 
 
@@ -285,6 +360,7 @@ def test_tables():
 
 
 # --------------------------------------------------------------------------------------------- 2019 et paramètres
+
 
 def test_communes_2019_ont_leur_code_officiel(racine):
     lignes = list(csv.DictReader(io.StringIO((racine / "data" / "reference" / "communes.csv").read_text("utf-8"))))
@@ -325,16 +401,21 @@ def test_parametres_2019_inchanges(racine):
     assert isinstance(p["territoire"], str) and territoire_du_referentiel(p) is None
 
 
-@pytest.mark.parametrize("yaml_territoire, attendu", [
-    ('territoire: {niveau: epci, code: "200072461"}', "SIREN d'EPCI inconnu dans le Code officiel géographique : "
-                                                      "« 200072461 » ; les plus proches : 200072460"),
-    ('territoire: {niveau: commune, code: "62119"}', "niveau de territoire inconnu : « commune »"),
-    ('territoire: {code: "62"}', "« niveau » absent"),
-    ("territoire: {niveau: departement}", "« code » absent"),
-    ('territoire: {niveau: region, code: "32", nome: X}', "clé inconnue « nome » (vouliez-vous dire « nom » ?)"),
-    ('territoire: {niveau: region, code: "32", nom: ""}', "nom attendu en texte non vide"),
-    ("territoire: [epci, 200072460]", "paramètre « territoire » : nom du territoire"),
-])
+@pytest.mark.parametrize(
+    "yaml_territoire, attendu",
+    [
+        (
+            'territoire: {niveau: epci, code: "200072461"}',
+            "SIREN d'EPCI inconnu dans le Code officiel géographique : « 200072461 » ; les plus proches : 200072460",
+        ),
+        ('territoire: {niveau: commune, code: "62119"}', "niveau de territoire inconnu : « commune »"),
+        ('territoire: {code: "62"}', "« niveau » absent"),
+        ("territoire: {niveau: departement}", "« code » absent"),
+        ('territoire: {niveau: region, code: "32", nome: X}', "clé inconnue « nome » (vouliez-vous dire « nom » ?)"),
+        ('territoire: {niveau: region, code: "32", nom: ""}', "nom attendu en texte non vide"),
+        ("territoire: [epci, 200072460]", "paramètre « territoire » : nom du territoire"),
+    ],
+)
 def test_parametre_territoire_invalide(tmp_path, yaml_territoire, attendu):
     with pytest.raises(EchecExecution) as exc:
         _params(tmp_path, yaml_territoire)

@@ -13,13 +13,19 @@ def test_parametres_de_l_annee(racine):
     assert p["annee"] == 2019 and p["territoire"]
 
 
-@pytest.mark.parametrize("contenu, message", [
-    ("annee: 2019\nterritoire: T\nterritoir_court: X\n", "paramètre inconnu « territoir_court » (vouliez-vous dire « territoire_court » ?)"),
-    ("annee: 2019\n", "paramètre obligatoire absent : « territoire »"),
-    ("annee: 2020\nterritoire: T\n", "annee = 2020 alors que l'année demandée est 2019"),
-    ("annee: 2019\nterritoire: [a, b]\n", "paramètre « territoire »"),
-    ("annee: 2019\nterritoire: 'T\n", "illisible"),
-])
+@pytest.mark.parametrize(
+    "contenu, message",
+    [
+        (
+            "annee: 2019\nterritoire: T\nterritoir_court: X\n",
+            "paramètre inconnu « territoir_court » (vouliez-vous dire « territoire_court » ?)",
+        ),
+        ("annee: 2019\n", "paramètre obligatoire absent : « territoire »"),
+        ("annee: 2020\nterritoire: T\n", "annee = 2020 alors que l'année demandée est 2019"),
+        ("annee: 2019\nterritoire: [a, b]\n", "paramètre « territoire »"),
+        ("annee: 2019\nterritoire: 'T\n", "illisible"),
+    ],
+)
 def test_parametres_invalides_sont_des_erreurs(racine, tmp_path, contenu, message):
     f = tmp_path / "p.yaml"
     f.write_text(contenu, encoding="utf-8")
@@ -34,19 +40,26 @@ def test_deux_executions_simultanees_ne_se_corrompent_pas(racine, tmp_path):
     (sortie / "index.html").write_text("rapport précédent")
     with Verrou(tmp_path / "reports" / ".2019.verrou"):
         with pytest.raises(EchecExecution, match="déjà en cours"):
-            executer(2019, racine=racine, out=sortie, processed_dir=tmp_path / "processed" / "2019",
-                     sortie=lambda *a, **k: None)
+            executer(
+                2019,
+                racine=racine,
+                out=sortie,
+                processed_dir=tmp_path / "processed" / "2019",
+                sortie=lambda *a, **k: None,
+            )
     assert (sortie / "index.html").read_text() == "rapport précédent"
 
 
 def test_ligne_de_commande_en_francais(racine):
     r = subprocess.run([sys.executable, "-m", "politique_ville", "run"], capture_output=True, text=True, cwd=racine)
     assert r.returncode == 2 and "erreur" in r.stderr and "--annee" in r.stderr
-    r = subprocess.run([sys.executable, "-m", "politique_ville", "run", "--annee", "1999"], capture_output=True,
-                       text=True, cwd=racine)
+    r = subprocess.run(
+        [sys.executable, "-m", "politique_ville", "run", "--annee", "1999"], capture_output=True, text=True, cwd=racine
+    )
     assert r.returncode == 1 and "Fichier de paramètres introuvable" in r.stderr
-    r = subprocess.run([sys.executable, "-m", "politique_ville", "run", "--help"], capture_output=True, text=True,
-                       cwd=racine)
+    r = subprocess.run(
+        [sys.executable, "-m", "politique_ville", "run", "--help"], capture_output=True, text=True, cwd=racine
+    )
     assert r.returncode == 0 and r.stdout.startswith("utilisation : ")
     for option in ("--params", "--raw-dir", "--out", "--processed-dir", "--chapitres", "--jobs", "--force"):
         assert option in r.stdout, option
@@ -59,8 +72,9 @@ def _executer_puis_arreter(km, code: str) -> tuple[int, str]:
     try:
         kc.wait_for_ready(timeout=60)
         sorties = []
-        rep = kc.execute_interactive(code, output_hook=lambda msg: sorties.append(msg["content"].get("text", "")),
-                                     timeout=60)
+        rep = kc.execute_interactive(
+            code, output_hook=lambda msg: sorties.append(msg["content"].get("text", "")), timeout=60
+        )
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -77,9 +91,11 @@ def test_reserve_de_noyaux_prechauffes(racine):
         km = reserve.prendre(attendre=120)
         assert km is not None and km.is_alive()
         compte, texte = _executer_puis_arreter(
-            km, "import sys; print(sorted(m for m in ('pandas', 'politique_ville.compute.qpv', "
-                "'politique_ville.figures.programmation') if m in sys.modules), "
-                "[n for n in dir() if n.startswith('_pv')])")
+            km,
+            "import sys; print(sorted(m for m in ('pandas', 'politique_ville.compute.qpv', "
+            "'politique_ville.figures.programmation') if m in sys.modules), "
+            "[n for n in dir() if n.startswith('_pv')])",
+        )
         assert compte == 1  # le préchauffage ne compte pas d'exécution
         assert texte == "['pandas', 'politique_ville.compute.qpv', 'politique_ville.figures.programmation'] []"
     finally:
@@ -104,7 +120,8 @@ def test_reserve_de_la_validation_et_attente_bornee(racine):
         km = reserve.prendre(attendre=120)
         assert km is not None
         _, texte = _executer_puis_arreter(
-            km, "import sys, os; print('great_expectations' in sys.modules, os.environ.get('GX_ANALYTICS_ENABLED'))")
+            km, "import sys, os; print('great_expectations' in sys.modules, os.environ.get('GX_ANALYTICS_ENABLED'))"
+        )
         assert texte == "True False"
         assert reserve.prendre(attendre=30) is None  # un seul noyau demandé : plus rien à attendre
     finally:
@@ -112,6 +129,7 @@ def test_reserve_de_la_validation_et_attente_bornee(racine):
 
 
 # --------------------------------------------------------------------------------------------- table des étapes, clés
+
 
 def test_l_ordre_des_etapes_vient_de_leurs_dependances():
     """L'ordre découle des tables lues et produites, pas des noms de fichiers : la table à l'envers donne encore
@@ -170,15 +188,21 @@ def test_un_fichier_brut_modifie_ne_change_que_les_cles_des_etapes_qui_le_lisent
     assert _changees(brut_change, table_changee) == {"03_validation", "20_programmation", "90_concordance"}
     # le fichier INSEE : inventaire, nettoyage INSEE, validation
     (cat.raw_dir / "insee_qpv.csv").write_text("a,b\n2,insee\n", encoding="utf-8")
-    assert _changees(table_changee, _cles(cat, racine)) == {"00_donnees_brutes", "02_nettoyage_insee",
-                                                            "03_validation"}
+    assert _changees(table_changee, _cles(cat, racine)) == {"00_donnees_brutes", "02_nettoyage_insee", "03_validation"}
 
 
 def test_parametres_et_referentiels_dans_les_cles_des_etapes_qui_les_declarent(tmp_path, racine):
     cat = _projet(tmp_path, racine)
     depart = _cles(cat, racine)
-    chapitres = {"10_geographie_prioritaire", "20_programmation", "30_contribution_objectifs",
-                 "40_annexe_grille_priorites", "50_evolutions", "90_concordance", "fiches_quartier"}
+    chapitres = {
+        "10_geographie_prioritaire",
+        "20_programmation",
+        "30_contribution_objectifs",
+        "40_annexe_grille_priorites",
+        "50_evolutions",
+        "90_concordance",
+        "fiches_quartier",
+    }
     # une valeur de paramètre (pas le chemin du fichier) : les chapitres, pas la préparation
     assert _changees(depart, _cles(cat, racine, {"annee": 2019, "territoire": "T", "fiches_quartier": 3})) == chapitres
     # les chiffres publiés : les chapitres seulement ; les communes : nettoyages et validation aussi
@@ -187,7 +211,10 @@ def test_parametres_et_referentiels_dans_les_cles_des_etapes_qui_les_declarent(t
     assert _changees(depart, publies) == chapitres
     (cat.reference_dir / "communes.csv").write_text("x\nautre\n", encoding="utf-8")
     assert _changees(publies, _cles(cat, racine)) == chapitres | {
-        "01_nettoyage_financements", "02_nettoyage_insee", "03_validation"}
+        "01_nettoyage_financements",
+        "02_nettoyage_insee",
+        "03_validation",
+    }
 
 
 def test_publication_des_tables_nettoyees(tmp_path):

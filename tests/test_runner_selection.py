@@ -26,24 +26,28 @@ CODES = ["QP999001", "QP999002", "QP999003", "QP999004", "QP999005"]  # ordre du
 
 # --------------------------------------------------------------------------------------------- --chapitres (sans exécuter)
 
+
 def _demandees(chapitres):
     etapes = etapes_du_rapport(RACINE)
     _choisir_etapes(etapes, chapitres)
     return {e.nom for e in etapes if e.demandee and e.groupe != "préparation"}
 
 
-@pytest.mark.parametrize("chapitres, attendues", [
-    (["20"], {"20_programmation"}),
-    (["programmation"], {"20_programmation"}),
-    (["20", " 30 ", ""], {"20_programmation", "30_contribution_objectifs"}),
-    # les fiches se demandent sous plusieurs noms ; le chapitre 10, qui fait un lien vers elles, les emmène
-    (["fiche"], {"fiches_quartier"}),
-    (["fiches"], {"fiches_quartier"}),
-    (["fiches_quartier"], {"fiches_quartier"}),
-    (["quartiers"], {"fiches_quartier"}),
-    (["10"], {"10_geographie_prioritaire", "fiches_quartier"}),
-    (["90", "fiches"], {"90_concordance", "fiches_quartier"}),
-])
+@pytest.mark.parametrize(
+    "chapitres, attendues",
+    [
+        (["20"], {"20_programmation"}),
+        (["programmation"], {"20_programmation"}),
+        (["20", " 30 ", ""], {"20_programmation", "30_contribution_objectifs"}),
+        # les fiches se demandent sous plusieurs noms ; le chapitre 10, qui fait un lien vers elles, les emmène
+        (["fiche"], {"fiches_quartier"}),
+        (["fiches"], {"fiches_quartier"}),
+        (["fiches_quartier"], {"fiches_quartier"}),
+        (["quartiers"], {"fiches_quartier"}),
+        (["10"], {"10_geographie_prioritaire", "fiches_quartier"}),
+        (["90", "fiches"], {"90_concordance", "fiches_quartier"}),
+    ],
+)
 def test_choix_des_chapitres(chapitres, attendues):
     assert _demandees(chapitres) == attendues
 
@@ -65,6 +69,7 @@ def test_chapitre_inconnu_est_une_erreur_qui_liste_les_choix():
 
 # --------------------------------------------------------------------------------------------- exécutions successives
 
+
 @pytest.fixture(scope="module")
 def reprises(tmp_path_factory):
     base = tmp_path_factory.mktemp("selection")
@@ -72,18 +77,30 @@ def reprises(tmp_path_factory):
     shutil.copytree(FIXTURE / "raw" / str(ANNEE), raw)
     params = base / f"{ANNEE}.yaml"
     texte = (FIXTURE / "params" / f"{ANNEE}.yaml").read_text(encoding="utf-8")
-    params.write_text(texte.replace('reference_dir: "', f'reference_dir: "{RACINE}/') + "fiches_quartier: 2\n",
-                      encoding="utf-8")
+    params.write_text(
+        texte.replace('reference_dir: "', f'reference_dir: "{RACINE}/') + "fiches_quartier: 2\n", encoding="utf-8"
+    )
     sortie = base / "reports" / str(ANNEE)
     runs = {}
 
     def run(nom, chapitres=None, **kw):
         messages: list[str] = []
-        executer(ANNEE, racine=RACINE, fichier_params=params, raw_dir=raw, out=sortie,
-                 processed_dir=base / "processed" / str(ANNEE), chapitres=chapitres,
-                 sortie=lambda *a, **k: messages.append(" ".join(map(str, a))), **kw)
-        runs[nom] = {"messages": messages, "texte": "\n".join(messages),
-                     "fichiers": sorted(str(p.relative_to(sortie)) for p in sortie.rglob("*.html"))}
+        executer(
+            ANNEE,
+            racine=RACINE,
+            fichier_params=params,
+            raw_dir=raw,
+            out=sortie,
+            processed_dir=base / "processed" / str(ANNEE),
+            chapitres=chapitres,
+            sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+            **kw,
+        )
+        runs[nom] = {
+            "messages": messages,
+            "texte": "\n".join(messages),
+            "fichiers": sorted(str(p.relative_to(sortie)) for p in sortie.rglob("*.html")),
+        }
 
     barres = io.StringIO()
     # comme sur un serveur : matplotlib sans affichage, pour les noyaux aussi (les figures restent des images)
@@ -104,14 +121,20 @@ def reprises(tmp_path_factory):
     run("traitees_remplacees")
     # une liste de fiches qui nomme un quartier inconnu : arrêt avant les chapitres, rapport précédent intact
     index_avant = (sortie / "index.html").read_bytes()
-    params.write_text(params.read_text(encoding="utf-8").replace("fiches_quartier: 2",
-                                                                 "fiches_quartier: [QP999002, QP999999]"),
-                      encoding="utf-8")
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("fiches_quartier: 2", "fiches_quartier: [QP999002, QP999999]"),
+        encoding="utf-8",
+    )
     with pytest.raises(EchecExecution) as exc:
         run("code_inconnu")
-    runs["code_inconnu"] = {"erreur": str(exc.value), "index_intact": (sortie / "index.html").read_bytes() == index_avant}
-    params.write_text(params.read_text(encoding="utf-8").replace("fiches_quartier: [QP999002, QP999999]",
-                                                                 "fiches_quartier: 2"), encoding="utf-8")
+    runs["code_inconnu"] = {
+        "erreur": str(exc.value),
+        "index_intact": (sortie / "index.html").read_bytes() == index_avant,
+    }
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("fiches_quartier: [QP999002, QP999999]", "fiches_quartier: 2"),
+        encoding="utf-8",
+    )
     runs["attente_en_echec"] = _attente_en_echec(params, raw, sortie, base / "processed" / str(ANNEE))
     return {"runs": runs, "sortie": sortie, "base": base}
 
@@ -142,11 +165,23 @@ def _attente_en_echec(params, raw, sortie, traitees) -> dict:
             qpv.to_parquet(table, index=False)
 
     with pytest.raises(EchecExecution) as exc:
-        executer(ANNEE, racine=RACINE, fichier_params=params, raw_dir=raw, out=sortie,
-                 processed_dir=traitees, sortie=sortie_et_alteration)
-    return {"erreur": str(exc.value), "messages": messages, "avant": avant,
-            "apres": {"rapport": empreintes(sortie), "traitees": empreintes(traitees)},
-            "echec": sortie.parent / f"{ANNEE}.echec", "transit_laisse": dossier_travail(traitees).exists()}
+        executer(
+            ANNEE,
+            racine=RACINE,
+            fichier_params=params,
+            raw_dir=raw,
+            out=sortie,
+            processed_dir=traitees,
+            sortie=sortie_et_alteration,
+        )
+    return {
+        "erreur": str(exc.value),
+        "messages": messages,
+        "avant": avant,
+        "apres": {"rapport": empreintes(sortie), "traitees": empreintes(traitees)},
+        "echec": sortie.parent / f"{ANNEE}.echec",
+        "transit_laisse": dossier_travail(traitees).exists(),
+    }
 
 
 def _statut(texte: str, nom: str) -> str:
@@ -176,7 +211,8 @@ def test_figures_en_images_meme_avec_matplotlib_sans_affichage(reprises):
     """Fiches produites avec MPLBACKEND=Agg ; chapitre 10 sans : les figures sont des images PNG, jamais le texte
     « <Figure size …> »."""
     for page in [reprises["sortie"] / "quartiers" / f"{c}.html" for c in CODES[:2]] + [
-            reprises["sortie"] / "10_geographie_prioritaire.html"]:
+        reprises["sortie"] / "10_geographie_prioritaire.html"
+    ]:
         texte = page.read_text(encoding="utf-8")
         assert "data:image/png;base64," in texte and "Figure size" not in texte, page
 
@@ -200,17 +236,33 @@ def test_hors_terminal_une_ligne_au_debut_et_a_la_fin_de_chaque_etape(reprises):
 
 def _statuts(run: dict) -> dict[str, str]:
     """Étape -> statut, lu dans le résumé de fin d'exécution."""
-    return dict((nom, statut) for statut, nom in re.findall(
-        r"^  (exécutée|réutilisée|ignorée|non demandée)\s+(\w+)", run["texte"], flags=re.M))
+    return dict(
+        (nom, statut)
+        for statut, nom in re.findall(
+            r"^  (exécutée|réutilisée|ignorée|non demandée)\s+(\w+)", run["texte"], flags=re.M
+        )
+    )
 
 
 @pytest.mark.pipeline
 def test_chapitre_10_reutilise_la_preparation_et_les_fiches(reprises):
     statuts = _statuts(reprises["runs"]["chapitre_10"])
-    assert {n: statuts[n] for n in ("00_donnees_brutes", "03_validation", "10_geographie_prioritaire",
-                                    "fiches_quartier", "90_concordance")} == {
-        "00_donnees_brutes": "réutilisée", "03_validation": "réutilisée", "10_geographie_prioritaire": "exécutée",
-        "fiches_quartier": "réutilisée", "90_concordance": "non demandée"}
+    assert {
+        n: statuts[n]
+        for n in (
+            "00_donnees_brutes",
+            "03_validation",
+            "10_geographie_prioritaire",
+            "fiches_quartier",
+            "90_concordance",
+        )
+    } == {
+        "00_donnees_brutes": "réutilisée",
+        "03_validation": "réutilisée",
+        "10_geographie_prioritaire": "exécutée",
+        "fiches_quartier": "réutilisée",
+        "90_concordance": "non demandée",
+    }
 
 
 @pytest.mark.pipeline
@@ -228,10 +280,16 @@ def test_execution_complete_garde_ce_qui_est_a_jour(reprises):
     statuts = _statuts(reprises["runs"]["tout"])
     assert [n for n, s in statuts.items() if s == "exécutée"] == ["90_concordance"]
     assert {n for n, s in statuts.items() if s == "réutilisée"} == {
-        "00_donnees_brutes", "01_nettoyage_financements", "02_nettoyage_insee", "03_validation",
-        "10_geographie_prioritaire", "fiches_quartier"}
+        "00_donnees_brutes",
+        "01_nettoyage_financements",
+        "02_nettoyage_insee",
+        "03_validation",
+        "10_geographie_prioritaire",
+        "fiches_quartier",
+    }
     assert {"10_geographie_prioritaire.html", "90_concordance.html", "quartiers/QP999002.html"} <= set(
-        reprises["runs"]["tout"]["fichiers"])
+        reprises["runs"]["tout"]["fichiers"]
+    )
 
 
 @pytest.mark.pipeline
@@ -245,32 +303,40 @@ def test_sans_changement_tout_est_reutilise(reprises):
 @pytest.mark.pipeline
 def test_quartier_inconnu_dans_fiches_quartier_arrete_avant_les_chapitres(reprises):
     r = reprises["runs"]["code_inconnu"]
-    assert r["erreur"].endswith(f"{ANNEE}.yaml : fiches_quartier : quartier(s) inconnu(s) dans la table des "
-                                f"quartiers : QP999999. Le rapport précédent ({reprises['sortie']}) n'a pas été "
-                                f"modifié.")
+    assert r["erreur"].endswith(
+        f"{ANNEE}.yaml : fiches_quartier : quartier(s) inconnu(s) dans la table des "
+        f"quartiers : QP999999. Le rapport précédent ({reprises['sortie']}) n'a pas été "
+        f"modifié."
+    )
     assert r["index_intact"]
 
 
 @pytest.mark.pipeline
 def test_tables_nettoyees_remplacees_depuis_le_rapport_preparation_refaite(reprises):
     r = reprises["runs"]["traitees_remplacees"]
-    assert "ne sont plus celles de ce rapport (remplacées ou modifiées depuis) : la préparation est refaite" in r["texte"]
+    assert (
+        "ne sont plus celles de ce rapport (remplacées ou modifiées depuis) : la préparation est refaite" in r["texte"]
+    )
     statuts = _statuts(r)
     assert statuts["02_nettoyage_insee"] == "exécutée"
     # les tables refaites sont identiques à celles dont le rapport est issu (mêmes fichiers bruts) : la validation,
     # le chapitre 10 et les fiches, dont les entrées n'ont pas changé, sont réutilisés
-    assert statuts["03_validation"] == statuts["10_geographie_prioritaire"] == statuts["fiches_quartier"] == \
-        "réutilisée"
+    assert (
+        statuts["03_validation"] == statuts["10_geographie_prioritaire"] == statuts["fiches_quartier"] == "réutilisée"
+    )
     assert len(pd.read_parquet(reprises["base"] / "processed" / str(ANNEE) / "insee_qpv.parquet")) == 5
 
 
 @pytest.mark.pipeline
 def test_attente_non_satisfaite_arrete_avant_les_chapitres_et_garde_le_rapport(reprises):
     r = reprises["runs"]["attente_en_echec"]
-    assert r["erreur"].startswith("Échec de l'étape « 03_validation ».\nValidation échouée : 1 attente(s) non "
-                                  "satisfaite(s) sur ")
-    assert ("insee_qpv (traité), colonne « tx_tot_empl » : valeurs dans l'intervalle permis : 1 valeur(s) fautive(s) "
-            ": 140.0 — lignes 2") in r["erreur"]
+    assert r["erreur"].startswith(
+        "Échec de l'étape « 03_validation ».\nValidation échouée : 1 attente(s) non satisfaite(s) sur "
+    )
+    assert (
+        "insee_qpv (traité), colonne « tx_tot_empl » : valeurs dans l'intervalle permis : 1 valeur(s) fautive(s) "
+        ": 140.0 — lignes 2"
+    ) in r["erreur"]
     assert "Aucun chapitre n'a été produit" in r["erreur"] and "n'ont pas été modifiés" in r["erreur"]
     assert "Traceback" not in r["erreur"]
     # aucun chapitre commencé ; rapport et tables nettoyées précédents intacts ; pas de transit laissé

@@ -60,31 +60,66 @@ def _ecrire(tmp_path, lignes, colonnes=COLONNES_SCDL_V2, sep=",", nom="scdl.csv"
     return chemin
 
 
-def _ligne(beneficiaire="Asso", siret=SIRET_PASSERELLES, montant="100", attribuant_siret=SIRET_AGGLO,
-           attribuant=AGGLO, rna="", v2=True):
-    valeurs = {"nomAttribuant": attribuant, "idAttribuant": attribuant_siret, "dateConvention": "2032-01-10",
-               "referenceDecision": "D1", "nomBeneficiaire": beneficiaire, "idBeneficiaire": siret,
-               "rnaBeneficiaire": rna, "objet": "Objet", "montant": montant, "nature": "aide en numéraire",
-               "conditionsVersement": "unique", "datesPeriodeVersement": "2032-02-01", "idRAE": "",
-               "notificationUE": "non", "pourcentageSubvention": "", "dispositifAide": ""}
+def _ligne(
+    beneficiaire="Asso",
+    siret=SIRET_PASSERELLES,
+    montant="100",
+    attribuant_siret=SIRET_AGGLO,
+    attribuant=AGGLO,
+    rna="",
+    v2=True,
+):
+    valeurs = {
+        "nomAttribuant": attribuant,
+        "idAttribuant": attribuant_siret,
+        "dateConvention": "2032-01-10",
+        "referenceDecision": "D1",
+        "nomBeneficiaire": beneficiaire,
+        "idBeneficiaire": siret,
+        "rnaBeneficiaire": rna,
+        "objet": "Objet",
+        "montant": montant,
+        "nature": "aide en numéraire",
+        "conditionsVersement": "unique",
+        "datesPeriodeVersement": "2032-02-01",
+        "idRAE": "",
+        "notificationUE": "non",
+        "pourcentageSubvention": "",
+        "dispositifAide": "",
+    }
     return [valeurs[c] for c in (COLONNES_SCDL_V2 if v2 else COLONNES_SCDL_V1)]
 
 
 # --------------------------------------------------------------------------------------------- Luhn
 
-@pytest.mark.parametrize("siren, valide", [("552100554", True), ("552100555", False), ("552 100 554", True),
-                                           ("55210055", False), ("55210055A", False), ("356000000", True)])
+
+@pytest.mark.parametrize(
+    "siren, valide",
+    [
+        ("552100554", True),
+        ("552100555", False),
+        ("552 100 554", True),
+        ("55210055", False),
+        ("55210055A", False),
+        ("356000000", True),
+    ],
+)
 def test_siren(siren, valide):
     assert siren_valide(siren) is valide
 
 
-@pytest.mark.parametrize("siret, valide", [
-    (SIRET_PASSERELLES, True), ("99900001100017", False),  # un chiffre changé : clé fausse
-    ("999 000 011 00018", True), ("9990000110001", False),  # 13 chiffres
-    ("35600000000048", True),  # siège de La Poste : clé de Luhn ordinaire
-    ("35600000012346", True),  # établissement de La Poste : somme des chiffres 30, multiple de 5
-    ("35600000012345", False),  # somme 29
-])
+@pytest.mark.parametrize(
+    "siret, valide",
+    [
+        (SIRET_PASSERELLES, True),
+        ("99900001100017", False),  # un chiffre changé : clé fausse
+        ("999 000 011 00018", True),
+        ("9990000110001", False),  # 13 chiffres
+        ("35600000000048", True),  # siège de La Poste : clé de Luhn ordinaire
+        ("35600000012346", True),  # établissement de La Poste : somme des chiffres 30, multiple de 5
+        ("35600000012345", False),  # somme 29
+    ],
+)
 def test_siret_et_exception_de_la_poste(siret, valide):
     assert siret_valide(siret) is valide
 
@@ -95,6 +130,7 @@ def test_la_poste_valide_sans_la_cle_de_luhn():
 
 
 # --------------------------------------------------------------------------------------------- reconnaissance
+
 
 def test_v1_et_v2_reconnues_par_leurs_colonnes(tmp_path):
     v1 = lire_table(_ecrire(tmp_path, [_ligne(v2=False)], COLONNES_SCDL_V1, nom="v1.csv"))
@@ -110,8 +146,10 @@ def test_v1_et_v2_reconnues_par_leurs_colonnes(tmp_path):
 
 
 def test_lecture_v1_et_v2(tmp_path):
-    v1 = lire_scdl(_ecrire(tmp_path, [_ligne(v2=False, montant="2500.5")], COLONNES_SCDL_V1, nom="v1.csv"),
-                   financeur="agglomeration")
+    v1 = lire_scdl(
+        _ecrire(tmp_path, [_ligne(v2=False, montant="2500.5")], COLONNES_SCDL_V1, nom="v1.csv"),
+        financeur="agglomeration",
+    )
     assert v1["montant_num"].tolist() == [2500.5] and v1["version_scdl"].tolist() == ["1.1"]
     # séparateur « ; », en-têtes en capitales et montant écrit à la française
     v2 = lire_scdl(_ecrire(tmp_path, [_ligne(montant="2 500,50")], [c.upper() for c in COLONNES_SCDL_V2], sep=";"))
@@ -122,11 +160,13 @@ def test_fichier_non_scdl_est_une_erreur_qui_liste_les_colonnes_absentes():
     with pytest.raises(ErreurDonnees) as exc:
         lire_scdl(RAW / "programmation_export.csv")
     assert exc.value.fichier == "programmation_export.csv" and exc.value.ligne == 1
-    assert "ce n'est pas un fichier SCDL « Subventions » : colonne(s) absente(s) nomAttribuant, idAttribuant" \
-        in str(exc.value)
+    assert "ce n'est pas un fichier SCDL « Subventions » : colonne(s) absente(s) nomAttribuant, idAttribuant" in str(
+        exc.value
+    )
 
 
 # --------------------------------------------------------------------------------------------- vérification
+
 
 def test_fichier_de_l_agglomeration_lu(scdl):
     assert len(scdl) == 4 and scdl["version_scdl"].iloc[0] == "2"
@@ -140,8 +180,10 @@ def test_siret_invalide_nomme_la_ligne(tmp_path):
     with pytest.raises(ErreursNettoyage) as exc:
         lire_scdl(chemin)
     erreurs = exc.value.erreurs
-    assert [(e.fichier, e.ligne, e.colonne) for e in erreurs] == [("scdl.csv", 3, "idBeneficiaire"),
-                                                                  ("scdl.csv", 4, "idBeneficiaire")]
+    assert [(e.fichier, e.ligne, e.colonne) for e in erreurs] == [
+        ("scdl.csv", 3, "idBeneficiaire"),
+        ("scdl.csv", 4, "idBeneficiaire"),
+    ]
     assert "SIRET « 99900001100017 » invalide (clé de contrôle (Luhn) fausse" in erreurs[0].message
     assert "4 chiffres au lieu de 14 (SIRET) ou 9 (SIREN)" in erreurs[1].message
 
@@ -161,8 +203,10 @@ def test_fichier_d_un_autre_attribuant_nomme_les_deux(tmp_path):
         lire_scdl(chemin, financeur="agglomeration", attribuant_siret=SIRET_AGGLO, attribuant_nom=AGGLO)
     e = exc.value.erreurs[0]
     assert (e.ligne, e.colonne) == (2, "idAttribuant")
-    assert f"ce fichier SCDL est celui de « {autre} » (idAttribuant {SIRET_PASSERELLES}), pas de l'attribuant " \
-           f"déclaré « {AGGLO} » (SIRET {SIRET_AGGLO})" in e.message
+    assert (
+        f"ce fichier SCDL est celui de « {autre} » (idAttribuant {SIRET_PASSERELLES}), pas de l'attribuant "
+        f"déclaré « {AGGLO} » (SIRET {SIRET_AGGLO})" in e.message
+    )
     # par le nom seul
     with pytest.raises(ErreursNettoyage, match=f"celui de « {autre} »"):
         lire_scdl(chemin, attribuant_nom=AGGLO)
@@ -178,6 +222,7 @@ def test_financeur_inconnu():
 
 # --------------------------------------------------------------------------------------------- comparaison
 
+
 def _par_porteur(comparaison):
     return comparaison.set_index("porteur")
 
@@ -189,7 +234,10 @@ def test_comparaison_avec_la_programmation(scdl, programmation, quelle):
     assert c["statut"].tolist() == ["concorde", "diffère", "absent de la programmation", "absent du fichier SCDL"]
     p = _par_porteur(c)
     assert p.loc["Association Passerelles Fictives", ["montant_scdl", "montant_programmation", "ecart"]].tolist() == [
-        3500.0, 3500.0, 0.0]
+        3500.0,
+        3500.0,
+        0.0,
+    ]
     assert p.loc["Association Passerelles Fictives", "rapprochement"] == "SIRET"
     assert p.loc["Association Passerelles Fictives", "actions"] == "2032-CV-00006, 2032-CV-00007"
     assert p.loc["Association Passerelles Fictives", "lignes_scdl"] == "3, 4"
@@ -201,8 +249,12 @@ def test_comparaison_avec_la_programmation(scdl, programmation, quelle):
     agglo = p.loc[AGGLO]
     assert agglo["montant_programmation"] == 6500 and pd.isna(agglo["montant_scdl"])
     assert set(c["financeur"]) == {"Agglomération (EPCI)"} and set(c["attribuant"]) == {AGGLO}
-    assert compter_statuts(c) == {"concorde": 1, "diffère": 1, "absent de la programmation": 1,
-                                  "absent du fichier SCDL": 1}
+    assert compter_statuts(c) == {
+        "concorde": 1,
+        "diffère": 1,
+        "absent de la programmation": 1,
+        "absent du fichier SCDL": 1,
+    }
 
 
 def _prog(lignes):
@@ -243,8 +295,16 @@ def test_porteur_sans_montant_du_financeur_non_liste(tmp_path):
 
 def test_verification_independante_pour_la_concordance(scdl, programmation):
     v = verification_independante(comparer(scdl, programmation[1]), SCDL.name)
-    assert list(v.columns) == ["verification", "source", "libelle", "valeur_independante", "valeur_programmation",
-                               "ecart", "statut", "explication"]
+    assert list(v.columns) == [
+        "verification",
+        "source",
+        "libelle",
+        "valeur_independante",
+        "valeur_programmation",
+        "ecart",
+        "statut",
+        "explication",
+    ]
     assert set(v["verification"]) == {"vérification indépendante"} and set(v["source"]) == {SCDL.name}
     assert v["libelle"].iloc[1] == "Agglomération (EPCI) à Compagnie Imaginaire du Théâtre"
     assert v["explication"].iloc[1] == "le montant accordé publié par l'attribuant n'est pas celui de la programmation"

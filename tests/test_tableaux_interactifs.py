@@ -24,13 +24,15 @@ FORMATS = {"Population": present.nombre_fr, "Taux": present.pourcent, "Montant":
 def tableau_quartiers(n: int) -> pd.DataFrame:
     """n quartiers ; la ligne 3 porte l'intitulé piégé ; valeurs choisies pour que l'ordre du texte français diffère
     de l'ordre des valeurs (« 9 » avant « 10 000 » en texte, après en valeur)."""
-    return pd.DataFrame({
-        "Quartier": [INTITULE_PIEGE if i == 3 else f"Quartier {i:04d}" for i in range(n)],
-        "Commune": [f"Commune {i % 37}" for i in range(n)],
-        "Population": [(i * 7919) % 20000 for i in range(n)],
-        "Taux": [((i * 31) % 1000) / 10 for i in range(n)],
-        "Montant": [float((i * 104729) % 3_000_000) for i in range(n)],
-    })
+    return pd.DataFrame(
+        {
+            "Quartier": [INTITULE_PIEGE if i == 3 else f"Quartier {i:04d}" for i in range(n)],
+            "Commune": [f"Commune {i % 37}" for i in range(n)],
+            "Population": [(i * 7919) % 20000 for i in range(n)],
+            "Taux": [((i * 31) % 1000) / 10 for i in range(n)],
+            "Montant": [float((i * 104729) % 3_000_000) for i in range(n)],
+        }
+    )
 
 
 def page_chapitre(dossier: Path, lignes: int, navigation: dict | None = None, nom: str = "chapitre") -> Path:
@@ -39,22 +41,27 @@ def page_chapitre(dossier: Path, lignes: int, navigation: dict | None = None, no
     chap = present.Chapitre(nom, dossier)
     petit = chap.tableau(tableau_quartiers(5), "Petit tableau", FORMATS).data
     grand = chap.tableau(tableau_quartiers(lignes), "Indicateurs par quartier", FORMATS, note="Source : essai.").data
-    nb = new_notebook(cells=[
-        new_markdown_cell("# Chapitre d'essai\n\nIntroduction."),
-        new_markdown_cell("## Première section\n\nTexte."),
-        new_code_cell("ctx.tableau(petit)", outputs=[new_output("display_data", data={"text/html": petit})]),
-        new_markdown_cell("### Détail par commune\n\nTexte."),
-        new_markdown_cell("## Quartiers & communes\n\nTexte."),
-        new_code_cell("ctx.tableau(grand)", outputs=[new_output("display_data", data={"text/html": grand})]),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Chapitre d'essai\n\nIntroduction."),
+            new_markdown_cell("## Première section\n\nTexte."),
+            new_code_cell("ctx.tableau(petit)", outputs=[new_output("display_data", data={"text/html": petit})]),
+            new_markdown_cell("### Détail par commune\n\nTexte."),
+            new_markdown_cell("## Quartiers & communes\n\nTexte."),
+            new_code_cell("ctx.tableau(grand)", outputs=[new_output("display_data", data={"text/html": grand})]),
+        ]
+    )
     chemin_nb = dossier / f"{nom}.ipynb"
     dossier.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(chemin_nb))
     return export.exporter_html(chemin_nb, dossier / f"{nom}.html", navigation=navigation)
 
 
-NAVIGATION = {"index": "index.html", "precedent": ("Géographie <prioritaire>", "10_geographie_prioritaire.html"),
-              "suivant": ("Programmation", "30_programmation.html")}
+NAVIGATION = {
+    "index": "index.html",
+    "precedent": ("Géographie <prioritaire>", "10_geographie_prioritaire.html"),
+    "suivant": ("Programmation", "30_programmation.html"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +73,7 @@ def pages(tmp_path_factory):
 
 
 # --------------------------------------------------------------------------------------------- present
+
 
 def test_seuil_interactif_documente():
     """25 lignes : tableau simple ; 26 : interactif (classe, valeurs de tri) ; forçable dans les deux sens."""
@@ -81,20 +89,43 @@ def test_seuil_interactif_documente():
 
 
 def test_valeurs_de_tri_brutes():
-    df = pd.DataFrame({"Libellé": ["a", "b", "c", "d"], "Montant": [1712989, 9.0, -1500.5, float("nan")],
-                       "Taux": [0.353, 35.25, None, 100], "Texte": ["x", "y", "z", "w"]})
-    h = present.tableau_html(df, {"Montant": present.euros, "Taux": present.pourcent}, droite=["Texte"],
-                             interactif=True)
+    df = pd.DataFrame(
+        {
+            "Libellé": ["a", "b", "c", "d"],
+            "Montant": [1712989, 9.0, -1500.5, float("nan")],
+            "Taux": [0.353, 35.25, None, 100],
+            "Texte": ["x", "y", "z", "w"],
+        }
+    )
+    h = present.tableau_html(
+        df, {"Montant": present.euros, "Taux": present.pourcent}, droite=["Texte"], interactif=True
+    )
     cellules = re.findall(r'<td style="[^"]*"( data-order="[^"]*")?>([^<]*)</td>', h)
     montants = [c for i, c in enumerate(cellules) if i % 4 == 1]
     taux = [c for i, c in enumerate(cellules) if i % 4 == 2]
-    assert montants == [(' data-order="1712989"', f"1{FINE}712{FINE}989{INSEC}€"), (' data-order="9"', f"9{INSEC}€"),
-                        (' data-order="-1500.5"', f"−1{FINE}501{INSEC}€"), (' data-order=""', "—")]
-    assert taux == [(' data-order="0.353"', f"0,4{INSEC}%"), (' data-order="35.25"', f"35,3{INSEC}%"),
-                    (' data-order=""', "—"), (' data-order="100"', f"100,0{INSEC}%")]
+    assert montants == [
+        (' data-order="1712989"', f"1{FINE}712{FINE}989{INSEC}€"),
+        (' data-order="9"', f"9{INSEC}€"),
+        (' data-order="-1500.5"', f"−1{FINE}501{INSEC}€"),
+        (' data-order=""', "—"),
+    ]
+    assert taux == [
+        (' data-order="0.353"', f"0,4{INSEC}%"),
+        (' data-order="35.25"', f"35,3{INSEC}%"),
+        (' data-order=""', "—"),
+        (' data-order="100"', f"100,0{INSEC}%"),
+    ]
     # colonnes sans mise en forme (même alignées à droite) : pas de valeur de tri, le texte suffit
     assert [c for i, c in enumerate(cellules) if i % 4 in (0, 3)] == [
-        ("", "a"), ("", "x"), ("", "b"), ("", "y"), ("", "c"), ("", "z"), ("", "d"), ("", "w")]
+        ("", "a"),
+        ("", "x"),
+        ("", "b"),
+        ("", "y"),
+        ("", "c"),
+        ("", "z"),
+        ("", "d"),
+        ("", "w"),
+    ]
     assert present.valeur_de_tri(pd.NA) == "" and present.valeur_de_tri(float("inf")) == ""
     assert present.valeur_de_tri(True) == "1" and present.valeur_de_tri("B&<") == "B&<"
 
@@ -121,13 +152,14 @@ def test_tableau_de_1600_lignes_loin_de_10_mo():
 
 # --------------------------------------------------------------------------------------------- pages exportées
 
+
 def test_datatables_integre_seulement_si_tableau_interactif(pages):
     g, p = pages["grand"], pages["petit"]
     assert "DataTables 3.1.2" in g and "new DataTable(" in g and "dt-container" in g  # script, réglages, styles
     assert g.count("new DataTable(") == 1 and g.index("new DataTable(") > g.index("</main>")
     assert "DataTable" not in p and "dt-container" not in p
     for marque in (export.MARQUE_SOMMAIRE, export.MARQUE_TABLEAUX):  # marques remplacées (celles de la navigation
-        assert marque not in g and marque not in p          # restent : le runner la pose à chaque exécution)
+        assert marque not in g and marque not in p  # restent : le runner la pose à chaque exécution)
     assert len(export.ressources_tableaux_interactifs().encode("utf-8")) > 100_000  # ~150 ko épargnés à la petite
     for page in (g, p):  # autonomes : aucune ressource externe
         assert 'src="http' not in page and "<link" not in page
@@ -135,9 +167,17 @@ def test_datatables_integre_seulement_si_tableau_interactif(pages):
 
 def test_textes_francais_de_datatables(pages):
     g = pages["grand"]
-    for texte in ['search: "Rechercher\\u00a0:"', 'lengthMenu: "Afficher _MENU_ lignes"',
-                  'info: "Lignes _START_ à _END_ sur _TOTAL_"', 'previous: "Précédent"', 'next: "Suivant"',
-                  'emptyTable: "Aucune ligne"', 'decimal: ","', "order: []", "pageLength: 25"]:
+    for texte in [
+        'search: "Rechercher\\u00a0:"',
+        'lengthMenu: "Afficher _MENU_ lignes"',
+        'info: "Lignes _START_ à _END_ sur _TOTAL_"',
+        'previous: "Précédent"',
+        'next: "Suivant"',
+        'emptyTable: "Aucune ligne"',
+        'decimal: ","',
+        "order: []",
+        "pageLength: 25",
+    ]:
         assert texte in g, texte
 
 
@@ -155,18 +195,25 @@ def test_navigation_entre_chapitres(pages):
     navs = re.findall(r'<nav [^>]*class="navigation-rapport navigation-(haut|bas)"[^>]*>(.*?)</nav>', g, re.S)
     assert [n for n, _ in navs] == ["haut", "bas"]
     for _, contenu in navs:
-        assert re.search(r'<a class="precedent" href="10_geographie_prioritaire.html" rel="prev">'
-                         r'<span class="sens">← Chapitre précédent</span> Géographie &lt;prioritaire&gt;</a>', contenu)
+        assert re.search(
+            r'<a class="precedent" href="10_geographie_prioritaire.html" rel="prev">'
+            r'<span class="sens">← Chapitre précédent</span> Géographie &lt;prioritaire&gt;</a>',
+            contenu,
+        )
         assert '<a class="index" href="index.html">Sommaire du rapport</a>' in contenu
-        assert re.search(r'<a class="suivant" href="30_programmation.html" rel="next">'
-                         r'<span class="sens">Chapitre suivant →</span> Programmation</a>', contenu)
+        assert re.search(
+            r'<a class="suivant" href="30_programmation.html" rel="next">'
+            r'<span class="sens">Chapitre suivant →</span> Programmation</a>',
+            contenu,
+        )
     assert "navigation-rapport navigation" not in p  # sans l'argument : pas de barre
 
 
 def test_premier_et_dernier_chapitre(tmp_path):
     """Premier chapitre : pas de lien « précédent » ; seul l'index : ni précédent ni suivant."""
-    premier = page_chapitre(tmp_path, 3, {"index": "index.html", "precedent": None,
-                                          "suivant": ("Programmation", "20.html")}, "premier").read_text("utf-8")
+    premier = page_chapitre(
+        tmp_path, 3, {"index": "index.html", "precedent": None, "suivant": ("Programmation", "20.html")}, "premier"
+    ).read_text("utf-8")
     assert 'rel="prev"' not in premier and premier.count('rel="next"') == 2 and "Chapitre précédent" not in premier
     seul = page_chapitre(tmp_path, 3, {"index": "../index.html"}, "seul").read_text("utf-8")
     assert seul.count('href="../index.html"') == 2 and 'rel="prev"' not in seul and 'rel="next"' not in seul
@@ -181,8 +228,9 @@ def test_sommaire_des_sections(pages):
     for ident, _ in liens:  # chaque lien mène à un titre de la page
         assert re.search(r'<h[23] id="' + re.escape(ident) + '"', g), ident
     # la sous-section est imbriquée sous sa section ; titres des tableaux (h4) et titre du chapitre (h1) exclus
-    assert re.search(r"<li><a [^>]*>Première section</a><ol><li><a [^>]*>Détail par commune</a></li></ol></li>",
-                     sommaire.group(1))
+    assert re.search(
+        r"<li><a [^>]*>Première section</a><ol><li><a [^>]*>Détail par commune</a></li></ol></li>", sommaire.group(1)
+    )
     assert "Indicateurs par quartier" not in sommaire.group(1) and "Chapitre d" not in sommaire.group(1)
     assert g.index("</h1>") < g.index('<nav class="sommaire-page"') < g.index("Introduction.")
 
@@ -191,22 +239,39 @@ def test_sommaire_absent_si_une_seule_section():
     page = '<h1 id="T">T</h1><h2 id="A">A<a class="anchor-link" href="#A">¶</a></h2><h4>Tableau</h4>'
     assert export.sommaire_html(page) == ""
     deux = export.sommaire_html(page + '<h3 id="B-&amp;-C">B &amp; <em>C</em></h3>')
-    assert deux == ('<nav class="sommaire-page" aria-label="Sommaire de la page"><p>Dans cette page</p><ol>'
-                    '<li><a href="#A">A</a><ol><li><a href="#B-&amp;-C">B &amp; C</a></li></ol></li></ol></nav>')
+    assert deux == (
+        '<nav class="sommaire-page" aria-label="Sommaire de la page"><p>Dans cette page</p><ol>'
+        '<li><a href="#A">A</a><ol><li><a href="#B-&amp;-C">B &amp; C</a></li></ol></li></ol></nav>'
+    )
 
 
 # --------------------------------------------------------------------------------------------- copie de DataTables
 
+
 def test_copie_de_datatables_verifiee():
     vendor = RACINE / "src" / "politique_ville" / "templates" / "rapport" / "vendor"
     lignes = (vendor / "FICHIERS.tsv").read_text(encoding="utf-8").splitlines()
-    assert lignes[0].split("\t") == ["nom", "version", "source", "chemin_dans_le_paquet", "fichier", "sha256", "licence"]
+    assert lignes[0].split("\t") == [
+        "nom",
+        "version",
+        "source",
+        "chemin_dans_le_paquet",
+        "fichier",
+        "sha256",
+        "licence",
+    ]
     fichiers = {ligne.split("\t")[4] for ligne in lignes[1:]}
-    assert fichiers == {"datatables/dataTables.min.js", "datatables/dataTables.dataTables.min.css",
-                        "datatables/License.txt"}
+    assert fichiers == {
+        "datatables/dataTables.min.js",
+        "datatables/dataTables.dataTables.min.css",
+        "datatables/License.txt",
+    }
     assert "MIT License" in (vendor / "datatables" / "License.txt").read_text(encoding="utf-8")
-    r = subprocess.run([sys.executable, str(RACINE / "scripts" / "vendoriser_datatables.py"), "--verifier"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(RACINE / "scripts" / "vendoriser_datatables.py"), "--verifier"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0 and "3 fichiers, 0 différent(s)" in r.stdout, r.stdout + r.stderr
 
 
@@ -214,16 +279,19 @@ def test_navigation_posee_apres_coup_d_apres_la_liste_finale(tmp_path, pages):
     """Le runner pose la navigation à la fin de chaque exécution (``export.poser_navigation``) : une page réutilisée
     d'une exécution précédente ne garde pas un lien vers un chapitre retiré ; même balisage que le gabarit."""
     page = page_chapitre(tmp_path, 30, None, nom="reprise")
-    assert "<nav aria-label=\"Navigation entre les chapitres" not in page.read_text("utf-8")
+    assert '<nav aria-label="Navigation entre les chapitres' not in page.read_text("utf-8")
     assert export.poser_navigation(page, NAVIGATION)
     posee = page.read_text("utf-8")
-    attendu = re.findall(r'<nav [^>]*navigation-haut[^>]*>.*?</nav>', pages["grand"], re.S)[0]
-    assert re.findall(r'<nav [^>]*navigation-haut[^>]*>.*?</nav>', posee, re.S)[0].split(">", 1)[1] == \
-        attendu.split(">", 1)[1]
+    attendu = re.findall(r"<nav [^>]*navigation-haut[^>]*>.*?</nav>", pages["grand"], re.S)[0]
+    assert (
+        re.findall(r"<nav [^>]*navigation-haut[^>]*>.*?</nav>", posee, re.S)[0].split(">", 1)[1]
+        == attendu.split(">", 1)[1]
+    )
     assert posee.count("30_programmation.html") == 2
     # le chapitre suivant a été retiré : la navigation suivante ne pointe plus vers lui
     assert export.poser_navigation(page, {"index": "index.html", "precedent": NAVIGATION["precedent"], "suivant": None})
     apres = page.read_text("utf-8")
     assert "30_programmation.html" not in apres and apres.count('rel="prev"') == 2
-    assert not export.poser_navigation(page, {"index": "index.html", "precedent": NAVIGATION["precedent"],
-                                              "suivant": None})  # rien à changer : page intacte
+    assert not export.poser_navigation(
+        page, {"index": "index.html", "precedent": NAVIGATION["precedent"], "suivant": None}
+    )  # rien à changer : page intacte

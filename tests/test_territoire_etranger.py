@@ -35,9 +35,15 @@ def _executer(base, params=PARAMS, raw=None):
     from politique_ville.runner import executer
 
     messages: list[str] = []
-    index = executer(ANNEE, racine=RACINE, fichier_params=params, raw_dir=raw or base / "raw",
-                     out=base / "reports", processed_dir=base / "processed",
-                     sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+    index = executer(
+        ANNEE,
+        racine=RACINE,
+        fichier_params=params,
+        raw_dir=raw or base / "raw",
+        out=base / "reports",
+        processed_dir=base / "processed",
+        sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+    )
     return index, messages
 
 
@@ -47,8 +53,15 @@ def etranger(tmp_path_factory):
     shutil.copytree(FIXTURE / "raw" / str(ANNEE), base / "raw")
     avant = empreintes(FIXTURE)
     index, messages = _executer(base)
-    return {"index": index, "sortie": index.parent, "base": base, "messages": messages,
-            "traitees": base / "processed", "fixture_avant": avant, "fixture_apres": empreintes(FIXTURE)}
+    return {
+        "index": index,
+        "sortie": index.parent,
+        "base": base,
+        "messages": messages,
+        "traitees": base / "processed",
+        "fixture_avant": avant,
+        "fixture_apres": empreintes(FIXTURE),
+    }
 
 
 def _page(chemin) -> str:
@@ -61,8 +74,10 @@ def _tableau(page: str, titre: str) -> dict[str, list[str]]:
     assert m, f"tableau « {titre} » introuvable"
     lignes = {}
     for tr in re.findall(r"<tr>(.*?)</tr>", m.group(1), flags=re.S):
-        cellules = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", td)).strip()
-                    for td in re.findall(r"<td[^>]*>.*?</td>", tr, flags=re.S)]
+        cellules = [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", td)).strip()
+            for td in re.findall(r"<td[^>]*>.*?</td>", tr, flags=re.S)
+        ]
         if cellules:
             lignes[cellules[0]] = cellules[1:]
     return lignes
@@ -75,14 +90,23 @@ def _texte(page: str) -> str:
 @pipeline
 def test_chapitres_20_30_40_90_et_fiches_produits(etranger):
     texte = "\n".join(etranger["messages"])
-    for nom in ("01_nettoyage_financements", "03_validation", "20_programmation", "30_contribution_objectifs",
-                "40_annexe_grille_priorites", "90_concordance"):
+    for nom in (
+        "01_nettoyage_financements",
+        "03_validation",
+        "20_programmation",
+        "30_contribution_objectifs",
+        "40_annexe_grille_priorites",
+        "90_concordance",
+    ):
         page = etranger["sortie"] / f"{nom}.html"
         assert page.is_file(), nom
         assert "Traceback" not in page.read_text(encoding="utf-8"), nom
         assert re.search(rf"exécutée\s+{nom}", texte), nom
     assert sorted(p.stem for p in (etranger["sortie"] / "quartiers").glob("*.html")) == [
-        "LOC-QP01", "LOC-QP02", "LOC-QP03"]
+        "LOC-QP01",
+        "LOC-QP02",
+        "LOC-QP03",
+    ]
     assert etranger["fixture_apres"] == etranger["fixture_avant"]
 
 
@@ -135,15 +159,19 @@ def test_besoins_face_aux_moyens_ratios_a_la_main(etranger):
     # QP01 : 4 000 hab., 600 DE, actions 1, 3, 5 : CS 17 500, total 33 000
     assert "17 500 € | 33 000 € | 4,38 € | 8,25 € | 29,17 € | 55,00 € | 0,75" in " | ".join(t["2"])
     # QP03 : 1 500 hab., 250 DE, action 7 : CS 7 000, total 11 000 ; le taux de pauvreté le plus élevé (rang 1)
-    assert "45,0 % | 45,5 % | 1 | 1 | 7 000 € | 11 000 € | 4,67 € | 7,33 € | 28,00 € | 44,00 € | 0,67" in \
-        " | ".join(t["3"])
+    assert "45,0 % | 45,5 % | 1 | 1 | 7 000 € | 11 000 € | 4,67 € | 7,33 € | 28,00 € | 44,00 € | 0,67" in " | ".join(
+        t["3"]
+    )
     texte = _texte(page)
     assert "Cité du Songe (45,0 %) : il n'est que 3e sur 3 pour le financement par habitant (7,33 €)" in texte
-    assert "6 actions sont rattachées à un quartier (83 000 €, soit 74,1 %) ; 4 actions sont comptées à part " \
-           "(29 000 €)" in texte
+    assert (
+        "6 actions sont rattachées à un quartier (83 000 €, soit 74,1 %) ; 4 actions sont comptées à part "
+        "(29 000 €)" in texte
+    )
     a_part = _tableau(page, "Actions comptées à part (plusieurs quartiers, commune entière, intercommunal)")
-    assert " | ".join(a_part["plusieurs quartiers"]) == ("Chimère-les-Bains, Utopie-Saint-Martin | Quartier des Thermes, "
-                                                         "Cité du Songe | 1 | 7 000 € | 11 000 €")
+    assert " | ".join(a_part["plusieurs quartiers"]) == (
+        "Chimère-les-Bains, Utopie-Saint-Martin | Quartier des Thermes, Cité du Songe | 1 | 7 000 € | 11 000 €"
+    )
     assert " | ".join(a_part["intercommunal"]).endswith("| 3 | 18 000 € | 18 000 €")
     assert "Financement rattaché par habitant et besoin des quartiers, 2032" in page  # la figure (texte alternatif)
     assert "\\*" not in texte and "valeur reconstruite" not in texte.split("Les besoins face aux moyens")[-1]
@@ -152,8 +180,9 @@ def test_besoins_face_aux_moyens_ratios_a_la_main(etranger):
 @pipeline
 def test_verification_independante_scdl_dans_la_concordance(etranger):
     texte = _texte(_page(etranger["sortie"] / "90_concordance.html"))
-    assert ("4 porteurs comparés ; 1 concorde, 1 diffère, 1 est absent de la programmation et 1 est absent du "
-            "fichier SCDL") in texte
+    assert (
+        "4 porteurs comparés ; 1 concorde, 1 diffère, 1 est absent de la programmation et 1 est absent du fichier SCDL"
+    ) in texte
     assert "Agglomération (EPCI) à Compagnie Imaginaire du Théâtre 3 000 € 2 500 € 500 € diffère" in texte
     assert "Agglomération (EPCI) à Association Les Jardins Fictifs 1 200 €" in texte
 
@@ -166,18 +195,33 @@ def test_correspondance_fautive_arrete_avant_tout_chapitre_rapport_intact(etrang
     avant = empreintes(rapport)
     tables_avant = empreintes(etranger["traitees"])
     yaml_faux = tmp_path / "faux.yaml"
-    yaml_faux.write_text((FIXTURE / "reference" / "correspondances" / f"programmation_{ANNEE}.yaml").read_text(
-        encoding="utf-8").replace('    thematique: "Thème"', '    thematique: "Theme"'), encoding="utf-8")
+    yaml_faux.write_text(
+        (FIXTURE / "reference" / "correspondances" / f"programmation_{ANNEE}.yaml")
+        .read_text(encoding="utf-8")
+        .replace('    thematique: "Thème"', '    thematique: "Theme"'),
+        encoding="utf-8",
+    )
     params = tmp_path / f"{ANNEE}.yaml"
-    params.write_text(PARAMS.read_text(encoding="utf-8").replace(
-        f'correspondance_programmation: "correspondances/programmation_{ANNEE}.yaml"',
-        f'correspondance_programmation: "{yaml_faux}"'), encoding="utf-8")
+    params.write_text(
+        PARAMS.read_text(encoding="utf-8").replace(
+            f'correspondance_programmation: "correspondances/programmation_{ANNEE}.yaml"',
+            f'correspondance_programmation: "{yaml_faux}"',
+        ),
+        encoding="utf-8",
+    )
     messages: list[str] = []
     from politique_ville.runner import executer
 
     with pytest.raises(EchecExecution) as exc:
-        executer(ANNEE, racine=RACINE, fichier_params=params, raw_dir=etranger["base"] / "raw", out=rapport,
-                 processed_dir=etranger["traitees"], sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+        executer(
+            ANNEE,
+            racine=RACINE,
+            fichier_params=params,
+            raw_dir=etranger["base"] / "raw",
+            out=rapport,
+            processed_dir=etranger["traitees"],
+            sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+        )
     texte = str(exc.value) + "\n".join(messages)
     assert "01_nettoyage_financements" in texte
     assert "colonne « Theme »" in texte and "absente de l'export" in texte and "les plus proches : Thème" in texte

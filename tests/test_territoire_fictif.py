@@ -40,21 +40,53 @@ def _brut_insee() -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------- correspondance INSEE
 
+
 def test_entetes_insee_ramenes_aux_noms_internes():
-    entetes = ["CODGEO", "LIBGEO", "LIBCOM", "DEP", "POP_MUN", "IND_JEUNE", "PMIMP", "DECUC_Q2", "TX_TOT_EMPL",
-               "ABCDE", "A"]
+    entetes = [
+        "CODGEO",
+        "LIBGEO",
+        "LIBCOM",
+        "DEP",
+        "POP_MUN",
+        "IND_JEUNE",
+        "PMIMP",
+        "DECUC_Q2",
+        "TX_TOT_EMPL",
+        "ABCDE",
+        "A",
+    ]
     assert renommages_colonnes("insee_qpv", entetes) == {
-        "CODGEO": "code_qp", "LIBGEO": "nom_qp", "LIBCOM": "nom_commune", "DEP": "dep", "POP_MUN": "pop_mun",
-        "IND_JEUNE": "ind_jeune", "PMIMP": "pmimp", "DECUC_Q2": "decuc_q2", "TX_TOT_EMPL": "tx_tot_empl",
-        "ABCDE": "abcde", "A": "a"}
+        "CODGEO": "code_qp",
+        "LIBGEO": "nom_qp",
+        "LIBCOM": "nom_commune",
+        "DEP": "dep",
+        "POP_MUN": "pop_mun",
+        "IND_JEUNE": "ind_jeune",
+        "PMIMP": "pmimp",
+        "DECUC_Q2": "decuc_q2",
+        "TX_TOT_EMPL": "tx_tot_empl",
+        "ABCDE": "abcde",
+        "A": "a",
+    }
 
 
-@pytest.mark.parametrize("entete, interne", [
-    ("CODE_QP", "code_qp"), ("codgeo", "code_qp"), ("CodGeo", "code_qp"), (" CODGEO ", "code_qp"),
-    ("LIB_QP", "nom_qp"), ("Libgeo", "nom_qp"), ("LIB_COM", "nom_commune"), ("COMMUNES", "nom_commune"),
-    ("Communes", "nom_commune"), ("Pop_Mun", "pop_mun"), ("NB_ETABLISSEMENTS", "nb_etablissements"),
-    ("PART_MOINS_25", "part_moins_25"),
-])
+@pytest.mark.parametrize(
+    "entete, interne",
+    [
+        ("CODE_QP", "code_qp"),
+        ("codgeo", "code_qp"),
+        ("CodGeo", "code_qp"),
+        (" CODGEO ", "code_qp"),
+        ("LIB_QP", "nom_qp"),
+        ("Libgeo", "nom_qp"),
+        ("LIB_COM", "nom_commune"),
+        ("COMMUNES", "nom_commune"),
+        ("Communes", "nom_commune"),
+        ("Pop_Mun", "pop_mun"),
+        ("NB_ETABLISSEMENTS", "nb_etablissements"),
+        ("PART_MOINS_25", "part_moins_25"),
+    ],
+)
 def test_correspondance_sans_tenir_compte_de_la_casse(entete, interne):
     assert renommages_colonnes("insee_qpv", [entete]) == {entete: interne}
 
@@ -91,8 +123,12 @@ def test_fichier_insee_tel_que_publie_se_nettoie():
     # secret statistique : manquant, jamais 0, et listé avec son motif
     assert pd.isna(qpv.loc["QP999005", "pmimp"]) and pd.isna(qpv.loc["QP999005", "decuc_q2"])
     manq = sorties["insee_valeurs_manquantes"]
-    assert set(zip(manq["code_qp"], manq["variable"])) == {("QP999004", "tx_tot_empl"), ("QP999005", "pmimp"),
-                                                          ("QP999005", "decuc_q2"), ("QP999005", "a")}
+    assert set(zip(manq["code_qp"], manq["variable"])) == {
+        ("QP999004", "tx_tot_empl"),
+        ("QP999005", "pmimp"),
+        ("QP999005", "decuc_q2"),
+        ("QP999005", "a"),
+    }
     assert set(manq["motif"]) == {"secret statistique"}
     # indicateurs facultatifs absents : pas inventés
     assert "part_moins_25" not in qpv.columns and "annee_reconnaissance" not in qpv.columns
@@ -133,6 +169,7 @@ def test_calculs_sans_references_ni_annee_de_reconnaissance():
 
 # --------------------------------------------------------------------------------------------- pipeline complet
 
+
 @pytest.fixture(scope="module")
 def fictif(tmp_path_factory):
     from politique_ville.runner import executer
@@ -142,13 +179,27 @@ def fictif(tmp_path_factory):
     shutil.copytree(FIXTURE / "raw" / str(ANNEE), raw)
     fixture_avant, copie_avant = empreintes(FIXTURE), empreintes(raw)
     messages: list[str] = []
-    index = executer(ANNEE, racine=RACINE, fichier_params=PARAMS, raw_dir=raw, out=base / "reports" / str(ANNEE),
-                     processed_dir=base / "processed" / str(ANNEE),
-                     sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
-    return {"index": index, "sortie": index.parent, "base": base, "messages": messages,
-            "traitees": base / "processed" / str(ANNEE), "raw": raw,
-            "fixture_avant": fixture_avant, "fixture_apres": empreintes(FIXTURE),
-            "copie_avant": copie_avant, "copie_apres": empreintes(raw)}
+    index = executer(
+        ANNEE,
+        racine=RACINE,
+        fichier_params=PARAMS,
+        raw_dir=raw,
+        out=base / "reports" / str(ANNEE),
+        processed_dir=base / "processed" / str(ANNEE),
+        sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+    )
+    return {
+        "index": index,
+        "sortie": index.parent,
+        "base": base,
+        "messages": messages,
+        "traitees": base / "processed" / str(ANNEE),
+        "raw": raw,
+        "fixture_avant": fixture_avant,
+        "fixture_apres": empreintes(FIXTURE),
+        "copie_avant": copie_avant,
+        "copie_apres": empreintes(raw),
+    }
 
 
 def _page(chemin) -> str:
@@ -160,8 +211,14 @@ def test_execution_reussie_chapitres_10_et_90(fictif):
     assert fictif["index"].is_file()
     texte = "\n".join(fictif["messages"])
     assert "Résumé :" in texte and "Rapport : " in texte
-    for nom in ("00_donnees_brutes", "01_nettoyage_financements", "02_nettoyage_insee", "03_validation",
-                "10_geographie_prioritaire", "90_concordance"):
+    for nom in (
+        "00_donnees_brutes",
+        "01_nettoyage_financements",
+        "02_nettoyage_insee",
+        "03_validation",
+        "10_geographie_prioritaire",
+        "90_concordance",
+    ):
         page = fictif["sortie"] / f"{nom}.html"
         assert page.is_file(), nom
         assert "Traceback" not in page.read_text(encoding="utf-8"), nom
@@ -239,8 +296,13 @@ def test_secret_statistique_affiche_secret_jamais_0(fictif):
 @pipeline
 def test_journal_du_nettoyage_insee_montre_les_renommages(fictif):
     page = _page(fictif["sortie"] / "02_nettoyage_insee.html")
-    for avant, apres in (("CODGEO", "code_qp"), ("LIBGEO", "nom_qp"), ("LIBCOM", "nom_commune"),
-                         ("POP_MUN", "pop_mun"), ("DECUC_Q2", "decuc_q2")):
+    for avant, apres in (
+        ("CODGEO", "code_qp"),
+        ("LIBGEO", "nom_qp"),
+        ("LIBCOM", "nom_commune"),
+        ("POP_MUN", "pop_mun"),
+        ("DECUC_Q2", "decuc_q2"),
+    ):
         assert f"« {avant} » → « {apres} »" in page, avant
     assert "valeur par défaut « QPV »" in page
 
@@ -251,7 +313,10 @@ def test_preparation_avec_le_seul_fichier_insee(fictif):
     assert "Validation réussie" in _page(fictif["sortie"] / "03_validation.html")
     assert f"Pas de rapport publié pour {ANNEE}" in _page(fictif["sortie"] / "90_concordance.html")
     assert sorted(p.stem for p in fictif["traitees"].glob("*.parquet")) == [
-        "insee_qpv", "insee_qpv_communes", "insee_valeurs_manquantes"]
+        "insee_qpv",
+        "insee_qpv_communes",
+        "insee_valeurs_manquantes",
+    ]
 
 
 @pipeline
@@ -261,6 +326,7 @@ def test_fichiers_bruts_inchanges(fictif):
 
 
 # --------------------------------------------------------------------------------------------- comparaisons partielles
+
 
 @pytest.fixture(scope="module")
 def references_partielles(tmp_path_factory):
@@ -273,11 +339,20 @@ def references_partielles(tmp_path_factory):
     shutil.copytree(FIXTURE / "raw" / str(ANNEE), raw)
     (raw / "insee_references.csv").write_text(
         "niveau,libelle_territoire,pop_mun,ind_jeune,tx_tot_empl\n"
-        "Agglomération,Communauté fictive de Val-d'Exemple,48 210,2.0,61.2%\n", encoding="utf-8")
+        "Agglomération,Communauté fictive de Val-d'Exemple,48 210,2.0,61.2%\n",
+        encoding="utf-8",
+    )
     messages: list[str] = []
-    index = executer(ANNEE, racine=RACINE, fichier_params=PARAMS, raw_dir=raw, out=base / "reports" / str(ANNEE),
-                     processed_dir=base / "processed" / str(ANNEE), chapitres=["10"],
-                     sortie=lambda *a, **k: messages.append(" ".join(map(str, a))))
+    index = executer(
+        ANNEE,
+        racine=RACINE,
+        fichier_params=PARAMS,
+        raw_dir=raw,
+        out=base / "reports" / str(ANNEE),
+        processed_dir=base / "processed" / str(ANNEE),
+        chapitres=["10"],
+        sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+    )
     page = index.parent / "10_geographie_prioritaire.html"
     texte = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _page(page)))
     return {"texte": texte, "brut": page.read_text(encoding="utf-8"), "messages": messages}
@@ -288,8 +363,10 @@ def test_chapitre_10_avec_des_niveaux_de_comparaison_partiels(references_partiel
     texte = references_partielles["texte"]
     assert "Traceback" not in references_partielles["brut"]
     # chaque comparaison suit les données : QPV 1,6 contre 2,0 pour l'agglomération
-    assert ("Les QPV sont plus concernés par le vieillissement que l'ensemble du territoire : leur indice de jeunesse "
-            "est en moyenne de 1,6 , contre 2,0 à l'échelle de l'agglomération") in texte
+    assert (
+        "Les QPV sont plus concernés par le vieillissement que l'ensemble du territoire : leur indice de jeunesse "
+        "est en moyenne de 1,6 , contre 2,0 à l'échelle de l'agglomération"
+    ) in texte
     assert "moins concernés par le vieillissement" not in texte
     assert "soit 13,0 points de moins dans les QPV" in texte
     # valeurs de l'agglomération absentes : dit, jamais « contre non publié », jamais de conclusion inventée

@@ -31,8 +31,16 @@ from politique_ville.validate import brut_de_la_table
 
 RACINE = Path(__file__).resolve().parents[1]
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_par_code"
-ECRINS = ["Champcella", "Freissinières", "L'Argentière-la-Bessée", "La Roche-de-Rame", "Les Vigneaux",
-          "Puy-Saint-Vincent", "Saint-Martin-de-Queyrières", "Vallouise-Pelvoux"]
+ECRINS = [
+    "Champcella",
+    "Freissinières",
+    "L'Argentière-la-Bessée",
+    "La Roche-de-Rame",
+    "Les Vigneaux",
+    "Puy-Saint-Vincent",
+    "Saint-Martin-de-Queyrières",
+    "Vallouise-Pelvoux",
+]
 
 
 def _contexte(niveau: str = "epci", params: dict | None = None):
@@ -61,8 +69,10 @@ def test_communes_du_referentiel_officiel_sans_communes_csv():
     assert len(refs_dep.communes) == 162 and refs_dep.commune("GAP") == "Gap"
 
 
-@pytest.mark.parametrize("niveau, gardes", [("epci", ["QP005901", "QP005902"]),
-                                            ("departement", ["QP005901", "QP005902", "QP005903", "QP005904"])])
+@pytest.mark.parametrize(
+    "niveau, gardes",
+    [("epci", ["QP005901", "QP005902"]), ("departement", ["QP005901", "QP005902", "QP005903", "QP005904"])],
+)
 @pytest.mark.parametrize("par", ["code", "nom"])
 def test_quartiers_du_territoire_par_code_ou_par_nom(niveau, gardes, par):
     cat, refs = _contexte(niveau)
@@ -99,8 +109,11 @@ def test_fichier_du_seul_territoire_nettoye_comme_avant():
 
 
 def test_aucun_quartier_du_territoire():
-    params = {"annee": 2033, "territoire": {"niveau": "epci", "code": "200067320", "nom": "CC Serre-Ponçon Val d'Avance"},
-              "reference_dir": str(FIXTURE / "reference")}
+    params = {
+        "annee": 2033,
+        "territoire": {"niveau": "epci", "code": "200067320", "nom": "CC Serre-Ponçon Val d'Avance"},
+        "reference_dir": str(FIXTURE / "reference"),
+    }
     cat, refs = _contexte(params=params)
     for sans in ((), ("INSEE_COM",)):
         with pytest.raises(ErreurDonnees) as exc:
@@ -153,13 +166,16 @@ def test_quartiers_de_communes_inconnues_hors_du_territoire():
     assert int(exc.value.erreurs[0].ligne) == int(brut.loc[brut["CODE_QP"] == "QP005901", COLONNE_LIGNE].iloc[0])
 
 
-@pytest.mark.parametrize("code, attendu", [("QP062001", "62"), ("QN06201M", "62"), ("QP971001", "971"),
-                                           ("QP02A001", "2A"), ("LOC-QP01", None), ("", None)])
+@pytest.mark.parametrize(
+    "code, attendu",
+    [("QP062001", "62"), ("QN06201M", "62"), ("QP971001", "971"), ("QP02A001", "2A"), ("LOC-QP01", None), ("", None)],
+)
 def test_departement_du_code_qp(code, attendu):
     assert departement_du_code_qp(code) == attendu
 
 
 # --------------------------------------------------------------------------------------------- chapitre 10 et fiches
+
 
 @pytest.fixture(scope="module")
 def rapport_epci(tmp_path_factory):
@@ -169,9 +185,16 @@ def rapport_epci(tmp_path_factory):
     base = tmp_path_factory.mktemp("par_code")
     raw = base / "raw" / "2033"
     shutil.copytree(FIXTURE / "raw" / "2033", raw)
-    index = executer(2033, racine=RACINE, fichier_params=FIXTURE / "params" / "epci.yaml", raw_dir=raw,
-                     out=base / "reports" / "2033", processed_dir=base / "processed" / "2033", chapitres=["10"],
-                     sortie=lambda *a, **k: None)
+    index = executer(
+        2033,
+        racine=RACINE,
+        fichier_params=FIXTURE / "params" / "epci.yaml",
+        raw_dir=raw,
+        out=base / "reports" / "2033",
+        processed_dir=base / "processed" / "2033",
+        chapitres=["10"],
+        sortie=lambda *a, **k: None,
+    )
 
     def texte(page: Path) -> str:
         brut = page.read_text(encoding="utf-8")
@@ -179,8 +202,10 @@ def rapport_epci(tmp_path_factory):
         sans_balises = re.sub(r"<script.*?</script>|<style.*?</style>", "", brut, flags=re.S)
         return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", sans_balises)))
 
-    return {"chapitre": texte(index.parent / "10_geographie_prioritaire.html"),
-            "fiche": texte(index.parent / "quartiers" / "QP005901.html")}
+    return {
+        "chapitre": texte(index.parent / "10_geographie_prioritaire.html"),
+        "fiche": texte(index.parent / "quartiers" / "QP005901.html"),
+    }
 
 
 @pytest.mark.pipeline
@@ -191,21 +216,27 @@ def test_chapitre_10_niveaux_calcules_avec_leur_origine(rapport_epci):
     régional)."""
     t = rapport_epci["chapitre"]
     assert "Niveaux de comparaison calculés." in t
-    assert "« QPV du département Hautes-Alpes (05) » et « QPV de la région Provence-Alpes-Côte d'Azur (93) » sont " \
-           "calculés" in t
+    assert (
+        "« QPV du département Hautes-Alpes (05) » et « QPV de la région Provence-Alpes-Côte d'Azur (93) » sont "
+        "calculés" in t
+    )
     assert "Moins de 25 ans % QPV du département QPV du département Hautes-Alpes (05) 27,0 calculé 4 0" in t
     assert "Taux d'emploi % QPV du département QPV du département Hautes-Alpes (05) 53,0 approximation pondérée" in t
-    assert ("Revenu médian mensuel € par mois QPV du département QPV du département Hautes-Alpes (05) "
-            "1 083 (833–1 333) médiane des QPV") in t
+    assert (
+        "Revenu médian mensuel € par mois QPV du département QPV du département Hautes-Alpes (05) "
+        "1 083 (833–1 333) médiane des QPV"
+    ) in t
     assert "QPV de France" not in t and "Origine du niveau" in t
-    assert "Niveau de comparaison non publié." not in t   # le fichier couvre davantage : des niveaux sont calculés
+    assert "Niveau de comparaison non publié." not in t  # le fichier couvre davantage : des niveaux sont calculés
 
 
 @pytest.mark.pipeline
 def test_chapitre_10_tous_les_indicateurs_par_theme_et_colonne_inconnue(rapport_epci):
     t = rapport_epci["chapitre"]
-    assert ("compte 8 indicateurs connus du registre des indicateurs , en 4 thèmes : démographie (4), revenus et "
-            "pauvreté (2), emploi (1), demandeurs d'emploi (1)") in t
+    assert (
+        "compte 8 indicateurs connus du registre des indicateurs , en 4 thèmes : démographie (4), revenus et "
+        "pauvreté (2), emploi (1), demandeurs d'emploi (1)"
+    ) in t
     for theme in ("Démographie", "Revenus et pauvreté", "Emploi", "Demandeurs d'emploi"):
         assert f"{theme} : tous les indicateurs" in t and f"{theme} : valeurs par QPV" in t, theme
     assert "Éducation et équipements : tous les indicateurs" not in t
@@ -215,14 +246,18 @@ def test_chapitre_10_tous_les_indicateurs_par_theme_et_colonne_inconnue(rapport_
     # écarts au QPV du département : 30 − 27 = +3,0 pts ; 50 − 53 = −3,0 pts
     assert "Les Sables (fictif) +7,5 pts +3,0 pts +2,5 pts" in t and "Les Sables (fictif) −7,5 pts −3,0 pts" in t
     assert "1 colonne non reconnue : « ind_local »" in t
-    assert "Colonnes non reconnues par le registre des indicateurs Code Quartier ind_local QP005901 Les Sables " \
-           "(fictif) 1,5 QP005902 Les Tourelles (fictif) 2" in t
+    assert (
+        "Colonnes non reconnues par le registre des indicateurs Code Quartier ind_local QP005901 Les Sables "
+        "(fictif) 1,5 QP005902 Les Tourelles (fictif) 2" in t
+    )
 
 
 @pytest.mark.pipeline
 def test_fiche_tous_les_indicateurs_par_theme(rapport_epci):
     t = rapport_epci["fiche"]
     assert "Les 8 indicateurs du fichier de l'INSEE de 2033 connus du registre, en 4 thèmes" in t
-    assert ("Taux d'emploi des 15-64 ans % 50,0 1 sur 2 (valeur la plus faible = 1) 57,5 ; écart −7,5 pts 53,0 ; "
-            "écart −3,0 pts 52,2 ; écart −2,2 pts") in t
+    assert (
+        "Taux d'emploi des 15-64 ans % 50,0 1 sur 2 (valeur la plus faible = 1) 57,5 ; écart −7,5 pts 53,0 ; "
+        "écart −3,0 pts 52,2 ; écart −2,2 pts"
+    ) in t
     assert "« ind_local » = 1,5" in t

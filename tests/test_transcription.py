@@ -21,11 +21,15 @@ def test_dictionnaire_couvre_chaque_colonne_brute(catalogue, racine):
         m = re.search(rf"^(#+) .*`{re.escape(fichier)}`.*$", dico, flags=re.M)
         assert m, f"data/raw/README.md ne décrit pas {fichier}"
         niveau = len(m.group(1))
-        suite = dico[m.end():]
+        suite = dico[m.end() :]
         fin = re.search(rf"^#{{1,{niveau}}} ", suite, flags=re.M)
         section = suite[: fin.start()] if fin else suite
         colonnes = [c for c in lire_table(catalogue.fichier_brut(table)).columns if c != "ligne_source"]
-        manquantes += [f"{fichier}:{c}" for c in colonnes if not re.search(rf"^\|[^|\n]*`{re.escape(c)}`[^|\n]*\|", section, flags=re.M)]
+        manquantes += [
+            f"{fichier}:{c}"
+            for c in colonnes
+            if not re.search(rf"^\|[^|\n]*`{re.escape(c)}`[^|\n]*\|", section, flags=re.M)
+        ]
     assert not manquantes, f"colonnes absentes du dictionnaire : {manquantes}"
 
 

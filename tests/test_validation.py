@@ -50,8 +50,12 @@ def test_data_docs_lisibles_hors_ligne(valide):
         for rel in re.findall(r'(?:src|href)="([^"#]+\.(?:css|js|png))"', texte):
             assert (page.parent / rel).resolve().is_file(), (page, rel)
     accueil = (base / "docs" / "index.html").read_text(encoding="utf-8")
-    for fichier in ("vendor/jquery/jquery.min.js", "vendor/bootstrap-table/bootstrap-table.min.js",
-                    "vendor/bootstrap/bootstrap.min.css", "vendor/fontawesome/css/all.min.css"):
+    for fichier in (
+        "vendor/jquery/jquery.min.js",
+        "vendor/bootstrap-table/bootstrap-table.min.js",
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/fontawesome/css/all.min.css",
+    ):
         assert f'"static/{fichier}"' in accueil, fichier
     assert (base / "docs" / "static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2").is_file()
 
@@ -59,17 +63,21 @@ def test_data_docs_lisibles_hors_ligne(valide):
 def test_reecriture_hors_ligne():
     from politique_ville.datadocs import _reecrire, ressources_distantes
 
-    page = ('<link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css"/>\n'
-            '<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>\n'
-            '<script src="https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js" integrity="sha384-x"'
-            ' crossorigin="anonymous"></script>\n'
-            '<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=1&'
-            'dataContextId=abc"/>\n<a href="https://greatexpectations.io">GX</a>')
+    page = (
+        '<link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css"/>\n'
+        '<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>\n'
+        '<script src="https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js" integrity="sha384-x"'
+        ' crossorigin="anonymous"></script>\n'
+        '<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=1&'
+        'dataContextId=abc"/>\n<a href="https://greatexpectations.io">GX</a>'
+    )
     assert len(ressources_distantes(page)) == 4
     sortie = _reecrire(page, "../static")
-    assert sortie == ('<link rel="stylesheet" href="../static/vendor/bootstrap/bootstrap.min.css"/>\n'
-                      '<script src="../static/vendor/bootstrap/bootstrap.min.js"></script>\n'
-                      '<img src="../static/images/logo-long.png"/>\n<a href="https://greatexpectations.io">GX</a>')
+    assert sortie == (
+        '<link rel="stylesheet" href="../static/vendor/bootstrap/bootstrap.min.css"/>\n'
+        '<script src="../static/vendor/bootstrap/bootstrap.min.js"></script>\n'
+        '<img src="../static/images/logo-long.png"/>\n<a href="https://greatexpectations.io">GX</a>'
+    )
     assert ressources_distantes(sortie) == []
     # une adresse inconnue reste telle quelle, et se voit
     inconnue = '<script src="https://exemple.invalid/x.js"></script>'
@@ -84,18 +92,30 @@ def test_ressources_gardees_conformes_a_leur_inventaire():
     import sys
 
     from conftest import RACINE
-    r = subprocess.run([sys.executable, str(RACINE / "scripts" / "vendoriser_datadocs.py"), "--verifier"],
-                       capture_output=True, text=True)
+
+    r = subprocess.run(
+        [sys.executable, str(RACINE / "scripts" / "vendoriser_datadocs.py"), "--verifier"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0 and "20 fichiers, 0 différent(s)" in r.stdout, r.stdout + r.stderr
 
 
 def test_les_attentes_couvrent_les_regles_demandees(donnees):
     refs, bruts, traitees = donnees
-    types = {a.type for a in attentes_traitees("programmation", traitees["programmation"], bruts["programmation"],
-                                                 refs, traitees)}
-    assert {"ExpectTableRowCountToEqual", "ExpectColumnSumToBeBetween", "ExpectColumnValuesToBeBetween",
-            "ExpectColumnValuesToBeUnique", "ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeInSet",
-            "ExpectColumnValuesToBeInTypeList"} <= types
+    types = {
+        a.type
+        for a in attentes_traitees("programmation", traitees["programmation"], bruts["programmation"], refs, traitees)
+    }
+    assert {
+        "ExpectTableRowCountToEqual",
+        "ExpectColumnSumToBeBetween",
+        "ExpectColumnValuesToBeBetween",
+        "ExpectColumnValuesToBeUnique",
+        "ExpectColumnValuesToNotBeNull",
+        "ExpectColumnValuesToBeInSet",
+        "ExpectColumnValuesToBeInTypeList",
+    } <= types
     qpv = {a.type for a in attentes_traitees("insee_qpv", traitees["insee_qpv"], bruts["insee_qpv"], refs, traitees)}
     assert "ExpectColumnValuesToMatchRegex" in qpv
 
@@ -104,13 +124,13 @@ def test_table_alteree_echoue_avec_table_colonne_et_lignes(donnees, catalogue, t
     refs, bruts, traitees = donnees
     alteree = dict(traitees)
     prog = traitees["programmation"].copy()
-    prog.loc[prog.index[:12], "credits_specifiques"] = -5.0   # montants négatifs (et total changé)
+    prog.loc[prog.index[:12], "credits_specifiques"] = -5.0  # montants négatifs (et total changé)
     alteree["programmation"] = prog
     qpv = traitees["insee_qpv"].copy()
-    qpv.loc[qpv.index[2], "pmimp"] = 140.0                       # taux hors [0, 100]
-    qpv.loc[qpv.index[3], "code_qp"] = "QP62"                     # code de quartier mal formé
+    qpv.loc[qpv.index[2], "pmimp"] = 140.0  # taux hors [0, 100]
+    qpv.loc[qpv.index[3], "code_qp"] = "QP62"  # code de quartier mal formé
     alteree["insee_qpv"] = qpv
-    alteree["porteurs"] = traitees["porteurs"].iloc[:-1]          # une ligne perdue
+    alteree["porteurs"] = traitees["porteurs"].iloc[:-1]  # une ligne perdue
     communes = traitees["programmation_communes"].copy()
     communes.loc[communes.index[0], "commune"] = "Atlantis"
     alteree["programmation_communes"] = communes
@@ -118,7 +138,7 @@ def test_table_alteree_echoue_avec_table_colonne_et_lignes(donnees, catalogue, t
     assert not rapport.succes
     echecs = {(e.table, e.colonne, e.attente): e for e in rapport.echecs}
     negatifs = echecs[("programmation", "credits_specifiques", "expect_column_values_to_be_between")]
-    assert negatifs.lignes == list(range(2, 2 + MAX_LIGNES_FAUTIVES))   # lignes du fichier brut, 10 au plus
+    assert negatifs.lignes == list(range(2, 2 + MAX_LIGNES_FAUTIVES))  # lignes du fichier brut, 10 au plus
     assert ("programmation", "credits_specifiques", "expect_column_sum_to_be_between") in echecs
     assert echecs[("insee_qpv", "pmimp", "expect_column_values_to_be_between")].lignes == [4]
     assert echecs[("insee_qpv", "code_qp", "expect_column_values_to_match_regex")].lignes == [5]

@@ -90,9 +90,7 @@ FDC_COLONNES = [
 ]
 
 FDC_PV = "FDC Politique de la Ville"
-FDC_PV_REGLE = (
-    "40% des dépenses éligibles avec un montant de fonds de concours plafonné à 70.000 €"
-)
+FDC_PV_REGLE = "40% des dépenses éligibles avec un montant de fonds de concours plafonné à 70.000 €"
 FDC_CL = "FDC classique majoré de 5% en QPV"
 FDC_CL_REGLE = (
     "fonds de concours « classiques » avec majoration de 5%, le projet d’investissement "
@@ -156,7 +154,9 @@ AXE1 = ("Axe 1", "Favoriser création reprise d’activités dans les QPV")
 AXE3 = ("Axe 3", "Améliorer l’efficacité énergétique du logement social")
 
 ITI = [
-    ("projet",) + AXE1 + (
+    ("projet",)
+    + AXE1
+    + (
         "PDC Actif",
         "fonds de garantie aux projets de créateurs en QPV",
         "",
@@ -165,20 +165,22 @@ ITI = [
         "",
         "PDC Actif – fonds de garantie aux projets de créateurs en QPV",
     ),
-    ("projet",) + AXE1 + (
+    ("projet",)
+    + AXE1
+    + (
         "CABBALR",
         "Initiatives structurantes pour l’entrepreneuriat dans les territoires fragiles",
         "",
         "",
         "",
         "",
-        "CABBALR – Initiatives structurantes pour l’entrepreneuriat dans les territoires "
-        "fragiles",
+        "CABBALR – Initiatives structurantes pour l’entrepreneuriat dans les territoires fragiles",
     ),
-    ("projet",) + AXE1 + (
+    ("projet",)
+    + AXE1
+    + (
         "BGE Hauts de France",
-        "Implantation et consolidation des activités à travers la digitalisation des "
-        "entrepreneurs",
+        "Implantation et consolidation des activités à travers la digitalisation des entrepreneurs",
         "",
         "",
         "",
@@ -186,7 +188,9 @@ ITI = [
         "BGE Hauts de France – Implantation et consolidation des activités à travers la "
         "digitalisation des entrepreneurs",
     ),
-    ("projet",) + AXE3 + (
+    ("projet",)
+    + AXE3
+    + (
         "SIA Habitat",
         "Rue Moussy",
         "Nœux-les-Mines",
@@ -195,7 +199,9 @@ ITI = [
         "",
         "SIA Habitat – Nœux-les-Mines Rue Moussy – 60 logements / IP 4c (6c)",
     ),
-    ("projet",) + AXE3 + (
+    ("projet",)
+    + AXE3
+    + (
         "PDC Habitat",
         "Bâtiment rue de Turenne",
         "Béthune",
@@ -204,7 +210,9 @@ ITI = [
         "",
         "PDC Habitat – Béthune – Bâtiment rue de Turenne – 56 logements",
     ),
-    ("projet",) + AXE3 + (
+    ("projet",)
+    + AXE3
+    + (
         "PDC Habitat",
         "Bâtiment 9-11-13 Luxembourg",
         "Béthune",
@@ -213,7 +221,9 @@ ITI = [
         "",
         "PDC Habitat – Béthune – Bâtiment 9-11-13 Luxembourg – 30 logements",
     ),
-    ("projet",) + AXE3 + (
+    ("projet",)
+    + AXE3
+    + (
         "PDC Habitat",
         "Résidence Duez – Lillers",
         "Lillers",
@@ -274,10 +284,7 @@ CADRE_CONV_2019 = (
     "convention signée avant le 1er octobre 2018 par les communes entrées dans le dispositif "
     "(Marles-les-Mines, Houdain et Calonne-Ricouart)"
 )
-CADRE_CONV_2020 = (
-    "abattement activé par la Ville de Béthune avant le 1er octobre 2019 avec Pas-de-Calais "
-    "Habitat"
-)
+CADRE_CONV_2020 = "abattement activé par la Ville de Béthune avant le 1er octobre 2019 avec Pas-de-Calais Habitat"
 
 # (bailleur, libellé tel qu'imprimé, communes lues dans le libellé)
 TFPB_LIGNES = [
@@ -368,7 +375,8 @@ INDICATEURS = [
     NAGER + ("bassins de natation en QPV", "2019", "2", "bassins", "", "non"),
     ARMEE + ("métiers proposés", "2019", "la cinquantaine", "métiers", "50", "oui"),
     ARMEE + ("jeunes mobilisés", "2019", "101", "jeunes", "", "non"),
-    ARMEE + ("jeunes ayant suivi un parcours vers une filière métier de l'armée de l'Air", "2019", "16", "jeunes", "", "non"),
+    ARMEE
+    + ("jeunes ayant suivi un parcours vers une filière métier de l'armée de l'Air", "2019", "16", "jeunes", "", "non"),
     ARMEE + ("demi-journées d'information-sensibilisation", "2019", "15", "demi-journées", "", "non"),
     ARMEE + ("jeunes s'étant rendus à la Base Aérienne d'Évreux", "2019", "23", "jeunes", "", "non"),
     ARMEE + ("jeunes ayant déposé un dossier d'engagement au CIRFA", "2019", "16", "jeunes", "", "non"),
@@ -402,7 +410,8 @@ INDICATEURS = [
     SAM + ("jeunes ayant intégré le dispositif", "2019", "80", "jeunes", "", "non"),
     SAM + ("jeunes issus de la géographie prioritaire", "2019", "77", "jeunes", "", "non"),
     SAM + ("part des jeunes femmes parmi les jeunes issus de la géographie prioritaire", "2019", "33%", "%", "", "non"),
-    EMPLOIS_FRANCS + ("emplois francs signés sur le territoire de la CABBALR", "2019", "71", "emplois francs", "", "non"),
+    EMPLOIS_FRANCS
+    + ("emplois francs signés sur le territoire de la CABBALR", "2019", "71", "emplois francs", "", "non"),
     BUSINESS + ("structures adhérentes au Club", "2019", "une vingtaine", "structures", "20", "oui"),
     BUSINESS + ("heures de bénévolat valorisées", "2019", "650", "heures", "", "non"),
 ]

@@ -34,33 +34,52 @@ def main(argv=None) -> int:
     sous = p.add_subparsers(dest="commande", required=True, metavar="commande")
     run = sous.add_parser("run", help="exécute le rapport d'une année")
     run.add_argument("--annee", type=int, required=True, help="année du rapport (celle du dossier data/raw/<annee>)")
-    run.add_argument("--params", type=Path, metavar="FICHIER",
-                     help="fichier de paramètres (défaut : params/<annee>.yaml)")
-    run.add_argument("--raw-dir", type=Path, metavar="DOSSIER",
-                     help="dossier des données brutes (défaut : data/raw/<annee>)")
+    run.add_argument(
+        "--params", type=Path, metavar="FICHIER", help="fichier de paramètres (défaut : params/<annee>.yaml)"
+    )
+    run.add_argument(
+        "--raw-dir", type=Path, metavar="DOSSIER", help="dossier des données brutes (défaut : data/raw/<annee>)"
+    )
     run.add_argument("--out", type=Path, metavar="DOSSIER", help="dossier du rapport (défaut : reports/<annee>)")
-    run.add_argument("--processed-dir", type=Path, metavar="DOSSIER",
-                     help="dossier des tables nettoyées (défaut : data/processed/<annee>) ; à donner pour un essai "
-                          "qui ne doit pas les remplacer")
-    run.add_argument("--chapitres", metavar="LISTE",
-                     help="chapitres à produire, séparés par des virgules : numéro (10,20), partie du nom "
-                          "(programmation) ou « fiches » (fiches quartier) ; la préparation (lecture, nettoyage, "
-                          "validation) est toujours faite, les autres chapitres déjà produits sont gardés s'ils sont "
-                          "à jour")
-    run.add_argument("--jobs", type=int, metavar="N",
-                     help="chapitres et fiches exécutés en parallèle (défaut : nombre de cœurs)")
+    run.add_argument(
+        "--processed-dir",
+        type=Path,
+        metavar="DOSSIER",
+        help="dossier des tables nettoyées (défaut : data/processed/<annee>) ; à donner pour un essai "
+        "qui ne doit pas les remplacer",
+    )
+    run.add_argument(
+        "--chapitres",
+        metavar="LISTE",
+        help="chapitres à produire, séparés par des virgules : numéro (10,20), partie du nom "
+        "(programmation) ou « fiches » (fiches quartier) ; la préparation (lecture, nettoyage, "
+        "validation) est toujours faite, les autres chapitres déjà produits sont gardés s'ils sont "
+        "à jour",
+    )
+    run.add_argument(
+        "--jobs", type=int, metavar="N", help="chapitres et fiches exécutés en parallèle (défaut : nombre de cœurs)"
+    )
     run.add_argument("--force", action="store_true", help="ré-exécute tout, même ce qui n'a pas changé")
     sous.add_parser("noyau", help="enregistre le noyau Jupyter du projet dans l'environnement courant")
     args = p.parse_args(argv)
     if args.commande == "noyau":
         from .runner import installer_noyau
+
         print(f"Noyau Jupyter enregistré : {installer_noyau()}")
         return 0
     from .runner import EchecExecution, executer
+
     try:
-        executer(args.annee, fichier_params=args.params, raw_dir=args.raw_dir, out=args.out,
-                 processed_dir=args.processed_dir,
-                 chapitres=args.chapitres.split(",") if args.chapitres else None, jobs=args.jobs, force=args.force)
+        executer(
+            args.annee,
+            fichier_params=args.params,
+            raw_dir=args.raw_dir,
+            out=args.out,
+            processed_dir=args.processed_dir,
+            chapitres=args.chapitres.split(",") if args.chapitres else None,
+            jobs=args.jobs,
+            force=args.force,
+        )
     except (EchecExecution, ErreurDonnees) as exc:
         print(f"\nERREUR : {exc}", file=sys.stderr)
         return 1

@@ -53,8 +53,16 @@ class Catalogue:
     ref_dir: Path | None = None
 
     @classmethod
-    def pour(cls, annee: int, racine: Path | None = None, *, raw_dir=None, processed_dir=None, reports_dir=None,
-             reference_dir=None):
+    def pour(
+        cls,
+        annee: int,
+        racine: Path | None = None,
+        *,
+        raw_dir=None,
+        processed_dir=None,
+        reports_dir=None,
+        reference_dir=None,
+    ):
         """Chemins d'une année ; chaque dossier peut être remplacé (autre territoire, essais). ``reference_dir``
         relatif est pris depuis la racine du projet."""
         r = Path(racine) if racine else racine_projet()
@@ -81,8 +89,9 @@ class Catalogue:
             p = self.raw_dir / f"{table}{ext}"
             if p.is_file():
                 return p
-        raise ErreurDonnees(f"table brute « {table} » introuvable (attendu {table}.csv ou {table}.xlsx)",
-                            fichier=str(self.raw_dir))
+        raise ErreurDonnees(
+            f"table brute « {table} » introuvable (attendu {table}.csv ou {table}.xlsx)", fichier=str(self.raw_dir)
+        )
 
     def tables_brutes(self) -> list[str]:
         """Noms des tables brutes présentes, triés."""
@@ -175,7 +184,7 @@ def lire_table(chemin: Path | str) -> pd.DataFrame:
     _verifier_entete(entete, nom, entete_enr.debut)
     lignes: list[list[str]] = []
     numeros: list[int] = []
-    for enr in enregistrements[dispo.entete + 1:dispo.fin]:
+    for enr in enregistrements[dispo.entete + 1 : dispo.fin]:
         if enr.vide:
             continue
         champs, num = enr.champs, enr.debut
@@ -184,15 +193,29 @@ def lire_table(chemin: Path | str) -> pd.DataFrame:
                 manquante = entete[len(champs)]
                 raise ErreurDonnees(
                     f"{len(champs)} champs au lieu de {len(entete)} : la ligne est coupée (ligne tronquée ou séparateur "
-                    f"« {sep} » absent)", fichier=nom, ligne=num, colonne=manquante)
-            raise ErreurDonnees(f"{len(champs)} champs au lieu de {len(entete)} : champ en trop (séparateur « {sep} » "
-                                f"dans une valeur non protégée par des guillemets ?)", fichier=nom, ligne=num)
+                    f"« {sep} » absent)",
+                    fichier=nom,
+                    ligne=num,
+                    colonne=manquante,
+                )
+            raise ErreurDonnees(
+                f"{len(champs)} champs au lieu de {len(entete)} : champ en trop (séparateur « {sep} » "
+                f"dans une valeur non protégée par des guillemets ?)",
+                fichier=nom,
+                ligne=num,
+            )
         lignes.append(champs)
         numeros.append(num)
     df = pd.DataFrame(lignes, columns=entete, dtype="object")
     df[COLONNE_LIGNE] = numeros
-    df.attrs["source"] = {"fichier": nom, "chemin": str(chemin), "encodage": encodage, "separateur": sep,
-                          "sha256": empreinte(chemin), "ligne_entete": entete_enr.debut}
+    df.attrs["source"] = {
+        "fichier": nom,
+        "chemin": str(chemin),
+        "encodage": encodage,
+        "separateur": sep,
+        "sha256": empreinte(chemin),
+        "ligne_entete": entete_enr.debut,
+    }
     _attrs_disposition(df, enregistrements, dispo, entete)
     return df
 
@@ -226,8 +249,11 @@ class _Dispo:
 
 #: Une note sous le tableau : « Source : … », « Sources : … », « Champ : … », « Note : … », « Lecture : … »,
 #: « Définition : … », « Avertissement : … », « Mise à jour : … », « Unité : … », « * … », « (1) … ».
-_NOTE = re.compile(r"^\s*(?:(?:sources?|champs?|notes?|lecture|cl[ée] de lecture|d[ée]finitions?|avertissements?|"
-                   r"mises? à jour|unit[ée]s?)\s*:|\*|\(\d+\))", re.IGNORECASE)
+_NOTE = re.compile(
+    r"^\s*(?:(?:sources?|champs?|notes?|lecture|cl[ée] de lecture|d[ée]finitions?|avertissements?|"
+    r"mises? à jour|unit[ée]s?)\s*:|\*|\(\d+\))",
+    re.IGNORECASE,
+)
 #: Un nom de variable : lettres sans accents, chiffres et « _ », commençant par une lettre (« CODGEO », « pop_mun »).
 _CODE_VARIABLE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
@@ -241,8 +267,11 @@ def _enregistrements_csv(texte: str, sep: str, nom: str) -> list[_Enregistrement
             sortie.append(_Enregistrement(champs, debut, lecteur.line_num))
             debut = lecteur.line_num + 1
     except csv.Error as exc:
-        raise ErreurDonnees(f"fichier mal formé ({_traduire_csv(exc)}) : guillemet non fermé ou fichier tronqué",
-                            fichier=nom, ligne=debut) from None
+        raise ErreurDonnees(
+            f"fichier mal formé ({_traduire_csv(exc)}) : guillemet non fermé ou fichier tronqué",
+            fichier=nom,
+            ligne=debut,
+        ) from None
     return sortie
 
 
@@ -251,8 +280,11 @@ def _regularite(texte: str, sep: str) -> int:
     des lignes d'au moins deux champs remplis ; 0 si ce nombre est 1."""
     echantillon = "\n".join(texte.split("\n")[:200])
     try:
-        comptes = Counter(len(r) for r in csv.reader(io.StringIO(echantillon, newline=""), delimiter=sep)
-                          if sum(1 for c in r if c.strip()) >= 2)
+        comptes = Counter(
+            len(r)
+            for r in csv.reader(io.StringIO(echantillon, newline=""), delimiter=sep)
+            if sum(1 for c in r if c.strip()) >= 2
+        )
     except csv.Error:
         return 0
     if not comptes:
@@ -317,8 +349,11 @@ def _disposition(enr: list[_Enregistrement], debut_tableau: int = 0, tableur: bo
     suivant = next((i for i in range(entete + 1, len(enr)) if not enr[i].vide), None)
     if suivant is not None:
         a, b = enr[entete], enr[suivant]
-        memes = (a.remplis[:1] + a.remplis[-1:] == b.remplis[:1] + b.remplis[-1:]) if tableur else (
-            len(a.champs) == len(b.champs) and a.remplis == b.remplis)
+        memes = (
+            (a.remplis[:1] + a.remplis[-1:] == b.remplis[:1] + b.remplis[-1:])
+            if tableur
+            else (len(a.champs) == len(b.champs) and a.remplis == b.remplis)
+        )
         if memes and len(b.remplis) >= 2 and _ressemble_a_des_codes(b.champs) and not _ressemble_a_des_codes(a.champs):
             libelles, entete = entete, suivant
     # notes : dernières lignes d'une seule cellule remplie
@@ -355,7 +390,7 @@ def _attrs_disposition(df: pd.DataFrame, enr: list[_Enregistrement], dispo: _Dis
             if str(v).strip():
                 libelles[nom_col] = str(v).strip()
     df.attrs["libelles"] = libelles
-    df.attrs["notes"] = [seul_texte(e) for e in enr[dispo.fin:] if not e.vide]
+    df.attrs["notes"] = [seul_texte(e) for e in enr[dispo.fin :] if not e.vide]
 
 
 def _traduire_csv(exc: csv.Error) -> str:
@@ -380,8 +415,9 @@ def _verifier_entete(entete: list[str], nom: str, ligne: int = 1, lettres: list[
             raise ErreurDonnees("nom de colonne en double", fichier=nom, ligne=ligne, colonne=c)
         vus.add(c)
     if COLONNE_LIGNE in vus:
-        raise ErreurDonnees(f"nom de colonne réservé « {COLONNE_LIGNE} »", fichier=nom, ligne=ligne,
-                            colonne=COLONNE_LIGNE)
+        raise ErreurDonnees(
+            f"nom de colonne réservé « {COLONNE_LIGNE} »", fichier=nom, ligne=ligne, colonne=COLONNE_LIGNE
+        )
 
 
 def _texte_cellule(v) -> str:
@@ -403,8 +439,10 @@ def _lire_xlsx(chemin: Path) -> pd.DataFrame:
         classeur = load_workbook(chemin, read_only=True, data_only=True)
         try:
             feuille = classeur.worksheets[0]
-            enr = [_Enregistrement([_texte_cellule(v) for v in ligne], n, n)
-                   for n, ligne in enumerate(feuille.iter_rows(min_row=1, min_col=1, values_only=True), start=1)]
+            enr = [
+                _Enregistrement([_texte_cellule(v) for v in ligne], n, n)
+                for n, ligne in enumerate(feuille.iter_rows(min_row=1, min_col=1, values_only=True), start=1)
+            ]
         finally:
             classeur.close()
     except Exception as exc:  # fichier corrompu, pas un xlsx...
@@ -416,27 +454,36 @@ def _lire_xlsx(chemin: Path) -> pd.DataFrame:
     largeur = d - g + 1
 
     def cellules(e: _Enregistrement) -> list[str]:
-        c = e.champs[g:d + 1]
+        c = e.champs[g : d + 1]
         return c + [""] * (largeur - len(c))
 
     ligne_entete = enr[dispo.entete]
     entete = [c.strip() for c in cellules(ligne_entete)]
     _verifier_entete(entete, nom, ligne_entete.debut, [get_column_letter(g + k + 1) for k in range(largeur)])
     lignes, numeros = [], []
-    for e in enr[dispo.entete + 1:dispo.fin]:
+    for e in enr[dispo.entete + 1 : dispo.fin]:
         if e.vide:
             continue
         dehors = [i for i in e.remplis if i < g or i > d]
         if dehors:
-            raise ErreurDonnees(f"valeur « {e.champs[dehors[0]]} » hors du tableau (colonne "
-                                f"{get_column_letter(dehors[0] + 1)}, sans nom de colonne au-dessus)", fichier=nom,
-                                ligne=e.debut)
+            raise ErreurDonnees(
+                f"valeur « {e.champs[dehors[0]]} » hors du tableau (colonne "
+                f"{get_column_letter(dehors[0] + 1)}, sans nom de colonne au-dessus)",
+                fichier=nom,
+                ligne=e.debut,
+            )
         lignes.append(cellules(e))
         numeros.append(e.debut)
     df = pd.DataFrame(lignes, columns=entete, dtype="object")
     df[COLONNE_LIGNE] = numeros
-    df.attrs["source"] = {"fichier": nom, "chemin": str(chemin), "encodage": "xlsx", "separateur": "",
-                          "sha256": empreinte(chemin), "ligne_entete": ligne_entete.debut}
+    df.attrs["source"] = {
+        "fichier": nom,
+        "chemin": str(chemin),
+        "encodage": "xlsx",
+        "separateur": "",
+        "sha256": empreinte(chemin),
+        "ligne_entete": ligne_entete.debut,
+    }
     _attrs_disposition(df, enr, dispo, entete)
     return df
 
@@ -466,13 +513,22 @@ def inventaire(catalogue: Catalogue) -> pd.DataFrame:
     for table in catalogue.tables_brutes():
         df = catalogue.lire_brut(table)
         src = df.attrs["source"]
-        lignes.append({"table": table, "fichier": src["fichier"], "lignes": len(df),
-                       "colonnes": len(df.columns) - 1, "encodage": src["encodage"],
-                       "séparateur": src["separateur"], "sha256": src["sha256"][:12]})
+        lignes.append(
+            {
+                "table": table,
+                "fichier": src["fichier"],
+                "lignes": len(df),
+                "colonnes": len(df.columns) - 1,
+                "encodage": src["encodage"],
+                "séparateur": src["separateur"],
+                "sha256": src["sha256"][:12],
+            }
+        )
     return pd.DataFrame(lignes, columns=["table", "fichier", "lignes", "colonnes", "encodage", "séparateur", "sha256"])
 
 
 # --------------------------------------------------------------------------------------------- tables traitées
+
 
 def dossier_travail(dossier_final: Path) -> Path:
     """Dossier de travail d'une exécution, promu d'un coup à la fin (``.<nom>.en-cours`` à côté du dossier final)."""
@@ -486,8 +542,9 @@ def ecrire_tables(tables: dict[str, pd.DataFrame], dossier: Path) -> list[Path]:
     for nom, df in tables.items():
         propre = df.copy()
         propre.attrs = {}
-        chemins.append(ecrire_atomique(Path(dossier) / f"{nom}.parquet",
-                                       lambda p, d=propre: d.to_parquet(p, index=False)))
+        chemins.append(
+            ecrire_atomique(Path(dossier) / f"{nom}.parquet", lambda p, d=propre: d.to_parquet(p, index=False))
+        )
     return chemins
 
 
@@ -504,6 +561,7 @@ def promouvoir(travail: Path, final: Path) -> Path:
         raise FileNotFoundError(f"dossier de travail absent : {travail}")
     ancien = final.parent / f".{final.name}.ancien"
     import shutil
+
     shutil.rmtree(ancien, ignore_errors=True)
     if final.exists():
         final.rename(ancien)
@@ -512,8 +570,9 @@ def promouvoir(travail: Path, final: Path) -> Path:
     return final
 
 
-def lire_traitees(catalogue: Catalogue, *noms: str, facultatives: tuple[str, ...] = ()
-                  ) -> dict[str, pd.DataFrame | None]:
+def lire_traitees(
+    catalogue: Catalogue, *noms: str, facultatives: tuple[str, ...] = ()
+) -> dict[str, pd.DataFrame | None]:
     """Tables nettoyées de l'année (``data/processed/<annee>/``) ; erreur claire si l'une manque. Une table
     ``facultatives`` absente (fichier brut non reçu cette année) vaut ``None`` au lieu d'être une erreur."""
     sortie = {}
@@ -523,7 +582,8 @@ def lire_traitees(catalogue: Catalogue, *noms: str, facultatives: tuple[str, ...
             sortie[nom] = None
             continue
         if not chemin.is_file():
-            raise ErreurDonnees(f"table nettoyée « {nom} » absente : exécutez d'abord le nettoyage (make report)",
-                                fichier=str(chemin))
+            raise ErreurDonnees(
+                f"table nettoyée « {nom} » absente : exécutez d'abord le nettoyage (make report)", fichier=str(chemin)
+            )
         sortie[nom] = pd.read_parquet(chemin)
     return sortie

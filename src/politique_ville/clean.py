@@ -15,9 +15,33 @@ import numpy as np
 import pandas as pd
 
 #: Textes qui signifient « valeur manquante » (jamais zéro).
-MARQUEURS_MANQUANT = {"", "-", "–", "—", "n.c.", "n.c", "nc", "n.d.", "n.d", "nd", "s", "ns", "n.s.", "n.s", "na",
-                      "nan", "none", "null", "/", "?", "secret", "secret statistique", "non communiqué",
-                      "non disponible", "non significatif"}
+MARQUEURS_MANQUANT = {
+    "",
+    "-",
+    "–",
+    "—",
+    "n.c.",
+    "n.c",
+    "nc",
+    "n.d.",
+    "n.d",
+    "nd",
+    "s",
+    "ns",
+    "n.s.",
+    "n.s",
+    "na",
+    "nan",
+    "none",
+    "null",
+    "/",
+    "?",
+    "secret",
+    "secret statistique",
+    "non communiqué",
+    "non disponible",
+    "non significatif",
+}
 
 MOTIF_SECRET = "secret statistique"
 MOTIF_NON_DISPONIBLE = "non disponible"
@@ -25,8 +49,16 @@ MOTIF_NON_DISPONIBLE = "non disponible"
 #: « s » et la case vide : secret statistique (convention de l'INSEE) ; « n.s. » (non significatif : effectif trop
 #: faible pour être diffusé) est rangé avec le secret ; « nd », « n.d. » et les autres marqueurs (« - », « n.c. »,
 #: « / »…) : non disponible.
-MOTIFS_MARQUEURS = {"": MOTIF_SECRET, "s": MOTIF_SECRET, "secret": MOTIF_SECRET, "secret statistique": MOTIF_SECRET,
-                    "ns": MOTIF_SECRET, "n.s.": MOTIF_SECRET, "n.s": MOTIF_SECRET, "non significatif": MOTIF_SECRET}
+MOTIFS_MARQUEURS = {
+    "": MOTIF_SECRET,
+    "s": MOTIF_SECRET,
+    "secret": MOTIF_SECRET,
+    "secret statistique": MOTIF_SECRET,
+    "ns": MOTIF_SECRET,
+    "n.s.": MOTIF_SECRET,
+    "n.s": MOTIF_SECRET,
+    "non significatif": MOTIF_SECRET,
+}
 
 _ESPACES = "\u00a0\u202f\u2009\u2007\u200a\u2008 \t"
 _MILLIERS_POINT = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -134,7 +166,7 @@ def arrondi_publie(valeur: float, decimales: int) -> float:
     """Arrondi « commercial » (0,5 vers le haut) à la précision publiée : 35,25 -> 35,3."""
     if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
         return math.nan
-    facteur = 10 ** decimales
+    facteur = 10**decimales
     return math.floor(abs(valeur) * facteur + 0.5 + 1e-9) / facteur * (1 if valeur >= 0 else -1)
 
 

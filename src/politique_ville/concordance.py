@@ -53,20 +53,24 @@ def fournisseur_brut(catalogue: Catalogue) -> FournisseurTables:
 
 def fournisseur_memoire(tables: dict[str, pd.DataFrame]) -> FournisseurTables:
     """Tables déjà chargées (par ex. les tables traitées d'une exécution)."""
+
     def charger(nom: str) -> pd.DataFrame:
         if nom not in tables:
             raise KeyError(f"table « {nom} » absente (tables disponibles : {', '.join(sorted(tables))})")
         return tables[nom]
+
     return FournisseurTables(charger)
 
 
 def fournisseur_traite(catalogue: Catalogue) -> FournisseurTables:
     """Tables traitées de l'année (``data/processed/<annee>/*.parquet``)."""
+
     def charger(nom: str) -> pd.DataFrame:
         chemin = catalogue.processed_dir / f"{nom}.parquet"
         if not chemin.is_file():
             raise FileNotFoundError(f"table traitée absente : {chemin} (lancez d'abord le nettoyage)")
         return pd.read_parquet(chemin)
+
     return FournisseurTables(charger)
 
 
@@ -97,28 +101,49 @@ def table_concordance(chiffres: pd.DataFrame, ecarts: pd.DataFrame | None, table
             except ErreurCalcul as exc:
                 statut = Statut.ECART_DOCUMENTE if c.documente else Statut.ECART_NON_EXPLIQUE
                 message = f"recalcul impossible : {exc}"
-        lignes.append({
-            "id": c.id, "section": c.section, "libelle": c.libelle,
-            "valeur_publiee": c.valeur, "unite": c.unite,
-            "approximatif": c.approximatif,
-            "valeur_recalculee": recalc,
-            "ecart": (recalc - c.valeur) if not math.isnan(recalc) else math.nan,
-            "statut": str(statut),
-            "genre": genre(statut, c.nature),
-            "nature": c.nature,
-            "derive": c.derive,
-            "ecart_documente": c.documente,
-            "explication": c.explication or message,
-            "citation": c.citation,
-            "calcul": c.calcul,
-            "sources": "; ".join(f"{t} l. {_plages(n)}" for t, n in sources.items()),
-        })
+        lignes.append(
+            {
+                "id": c.id,
+                "section": c.section,
+                "libelle": c.libelle,
+                "valeur_publiee": c.valeur,
+                "unite": c.unite,
+                "approximatif": c.approximatif,
+                "valeur_recalculee": recalc,
+                "ecart": (recalc - c.valeur) if not math.isnan(recalc) else math.nan,
+                "statut": str(statut),
+                "genre": genre(statut, c.nature),
+                "nature": c.nature,
+                "derive": c.derive,
+                "ecart_documente": c.documente,
+                "explication": c.explication or message,
+                "citation": c.citation,
+                "calcul": c.calcul,
+                "sources": "; ".join(f"{t} l. {_plages(n)}" for t, n in sources.items()),
+            }
+        )
     return pd.DataFrame(lignes, columns=COLONNES_CONCORDANCE)
 
 
-COLONNES_CONCORDANCE = ["id", "section", "libelle", "valeur_publiee", "unite", "approximatif", "valeur_recalculee",
-                        "ecart", "statut", "genre", "nature", "derive", "ecart_documente", "explication", "citation",
-                        "calcul", "sources"]
+COLONNES_CONCORDANCE = [
+    "id",
+    "section",
+    "libelle",
+    "valeur_publiee",
+    "unite",
+    "approximatif",
+    "valeur_recalculee",
+    "ecart",
+    "statut",
+    "genre",
+    "nature",
+    "derive",
+    "ecart_documente",
+    "explication",
+    "citation",
+    "calcul",
+    "sources",
+]
 
 
 def _plages(nums: list[int]) -> str:
@@ -155,8 +180,11 @@ def concordance_annee(catalogue: Catalogue, tables=None) -> pd.DataFrame:
 
 
 #: Ordre des lignes du résumé : statut, puis genre.
-ORDRE_RESUME = [(Statut.IDENTIQUE, Nature.INDEPENDANTE), (Statut.IDENTIQUE, Nature.RELECTURE),
-                (Statut.IDENTIQUE, Nature.CONSTRUCTION)]
+ORDRE_RESUME = [
+    (Statut.IDENTIQUE, Nature.INDEPENDANTE),
+    (Statut.IDENTIQUE, Nature.RELECTURE),
+    (Statut.IDENTIQUE, Nature.CONSTRUCTION),
+]
 
 
 def resume_statuts(concordance: pd.DataFrame) -> pd.DataFrame:

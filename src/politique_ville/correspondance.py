@@ -89,13 +89,31 @@ from .schemas import SCHEMAS
 #: de la politique de la ville) ou ``droit_commun``. Seuls les crédits de l'État (BOP 147) sont spécifiques par défaut ;
 #: une correspondance peut en déclarer d'autres (``nature_des_financeurs``).
 FINANCEURS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "etat_credits_specifiques": ("Etat - crédits spécifiques", "credits_specifiques",
-                                 ("Etat - CGET", "Etat CGET", "CGET", "ANCT", "BOP 147", "Etat BOP 147",
-                                  "Etat crédits spécifiques", "Etat politique de la ville", "Crédits spécifiques")),
-    "etat_droit_commun": ("Etat - Droit commun", "droit_commun",
-                          ("Etat - Droit commun*", "Etat droit commun", "Droit commun Etat", "Droit commun")),
-    "agglomeration": ("Agglomération (EPCI)", "droit_commun",
-                      ("EPCI", "Agglomération", "Communauté d'agglomération", "Intercommunalité", "Métropole")),
+    "etat_credits_specifiques": (
+        "Etat - crédits spécifiques",
+        "credits_specifiques",
+        (
+            "Etat - CGET",
+            "Etat CGET",
+            "CGET",
+            "ANCT",
+            "BOP 147",
+            "Etat BOP 147",
+            "Etat crédits spécifiques",
+            "Etat politique de la ville",
+            "Crédits spécifiques",
+        ),
+    ),
+    "etat_droit_commun": (
+        "Etat - Droit commun",
+        "droit_commun",
+        ("Etat - Droit commun*", "Etat droit commun", "Droit commun Etat", "Droit commun"),
+    ),
+    "agglomeration": (
+        "Agglomération (EPCI)",
+        "droit_commun",
+        ("EPCI", "Agglomération", "Communauté d'agglomération", "Intercommunalité", "Métropole"),
+    ),
     "communes": ("Communes", "droit_commun", ("Commune", "Ville", "Villes")),
     "departement": ("Département", "droit_commun", ("Conseil départemental", "Conseil général")),
     "region": ("Région", "droit_commun", ("Conseil régional",)),
@@ -108,26 +126,57 @@ MONTANTS_AGREGES = ("droit_commun", "credits_specifiques", "cget")
 DISPOSITIONS = ("large", "long")
 #: Champs canoniques qu'une correspondance peut donner (``colonnes``) et leur rôle.
 CHAMPS: dict[str, str] = {
-    "id_action": "identifiant de l'action", "intitule": "intitulé de l'action", "porteur": "nom du porteur",
-    "siret": "SIRET (14 chiffres) ou SIREN (9) du porteur", "rna": "numéro RNA du porteur (« W » + 9 caractères)",
-    "type_porteur": "type de porteur (nomenclature)", "communes": "commune(s) de l'action",
-    "qpv": "quartier(s) prioritaire(s) de l'action", "pilier": "pilier (nomenclature)",
-    "thematique": "thématique (nomenclature)", "priorite": "priorité de la feuille de route",
+    "id_action": "identifiant de l'action",
+    "intitule": "intitulé de l'action",
+    "porteur": "nom du porteur",
+    "siret": "SIRET (14 chiffres) ou SIREN (9) du porteur",
+    "rna": "numéro RNA du porteur (« W » + 9 caractères)",
+    "type_porteur": "type de porteur (nomenclature)",
+    "communes": "commune(s) de l'action",
+    "qpv": "quartier(s) prioritaire(s) de l'action",
+    "pilier": "pilier (nomenclature)",
+    "thematique": "thématique (nomenclature)",
+    "priorite": "priorité de la feuille de route",
     "sous_priorite": "sous-priorité de la feuille de route",
     "droit_commun": "montant de droit commun (disposition large, sans colonnes par financeur)",
-    "credits_specifiques": "montant de crédits spécifiques (idem)", "cget": "crédits de l'Etat, BOP 147 (idem)",
-    "provenance_droit_commun": "provenance du montant", "provenance_credits_specifiques": "provenance du montant",
-    "provenance_cget": "provenance du montant", "source": "source de la ligne",
-    "financeur": "financeur (disposition longue)", "montant": "montant du financeur (disposition longue)",
+    "credits_specifiques": "montant de crédits spécifiques (idem)",
+    "cget": "crédits de l'Etat, BOP 147 (idem)",
+    "provenance_droit_commun": "provenance du montant",
+    "provenance_credits_specifiques": "provenance du montant",
+    "provenance_cget": "provenance du montant",
+    "source": "source de la ligne",
+    "financeur": "financeur (disposition longue)",
+    "montant": "montant du financeur (disposition longue)",
 }
 CHAMPS_OBLIGATOIRES = ("id_action", "intitule", "porteur", "pilier", "thematique")
 #: Champs propres à une action (disposition longue : identiques sur toutes ses lignes).
-CHAMPS_ACTION = ("intitule", "porteur", "siret", "rna", "type_porteur", "communes", "qpv", "pilier", "thematique",
-                 "priorite", "sous_priorite", "provenance_droit_commun", "provenance_credits_specifiques",
-                 "provenance_cget", "source")
+CHAMPS_ACTION = (
+    "intitule",
+    "porteur",
+    "siret",
+    "rna",
+    "type_porteur",
+    "communes",
+    "qpv",
+    "pilier",
+    "thematique",
+    "priorite",
+    "sous_priorite",
+    "provenance_droit_commun",
+    "provenance_credits_specifiques",
+    "provenance_cget",
+    "source",
+)
 TYPES_LIBELLES = ("pilier", "thematique", "type_porteur")
-CLES_PROGRAMMATION = ("fichier", "disposition", "colonnes", "financeurs", "nature_des_financeurs", "libelles",
-                      "ligne_total")
+CLES_PROGRAMMATION = (
+    "fichier",
+    "disposition",
+    "colonnes",
+    "financeurs",
+    "nature_des_financeurs",
+    "libelles",
+    "ligne_total",
+)
 #: Colonnes supplémentaires de la programmation produite (gardées telles quelles par le nettoyage).
 COLONNE_LIGNES = "lignes_source"
 COLONNE_PORTEUR_EXPORT = "porteur_export"
@@ -141,6 +190,7 @@ def colonne_financeur(code: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- lecture du YAML
+
 
 @dataclass
 class Correspondance:
@@ -181,8 +231,14 @@ def _noeud_vers_python(noeud, chemin: tuple, lignes: dict, erreurs: list, nom: s
         for k, v in noeud.value:
             cle_ = str(k.value)
             if cle_ in sortie:
-                erreurs.append(ErreurDonnees(f"clé « {cle_} » en double dans « {'.'.join(chemin) or 'racine'} »",
-                                             fichier=nom, ligne=k.start_mark.line + 1, colonne=cle_))
+                erreurs.append(
+                    ErreurDonnees(
+                        f"clé « {cle_} » en double dans « {'.'.join(chemin) or 'racine'} »",
+                        fichier=nom,
+                        ligne=k.start_mark.line + 1,
+                        colonne=cle_,
+                    )
+                )
             sortie[cle_] = _noeud_vers_python(v, (*chemin, cle_), lignes, erreurs, nom)
         return sortie
     if isinstance(noeud, yaml.SequenceNode):
@@ -202,8 +258,11 @@ def charger_correspondance(chemin: Path | str) -> Correspondance:
         noeud = yaml.compose(chemin.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         marque = getattr(exc, "problem_mark", None)
-        raise ErreurDonnees(f"fichier YAML illisible ({getattr(exc, 'problem', exc)})", fichier=nom,
-                            ligne=marque.line + 1 if marque else None) from None
+        raise ErreurDonnees(
+            f"fichier YAML illisible ({getattr(exc, 'problem', exc)})",
+            fichier=nom,
+            ligne=marque.line + 1 if marque else None,
+        ) from None
     erreurs: list[ErreurDonnees] = []
     lignes: dict[tuple, int] = {}
     donnees = _noeud_vers_python(noeud, (), lignes, erreurs, nom) if noeud is not None else {}
@@ -238,23 +297,34 @@ def _depuis_dict(donnees: dict, nom: str, lignes: dict, erreurs: list) -> Corres
     tables_permises = ("source", "programmation", *[t for t in SCHEMAS if t != "programmation"])
     for cle_ in donnees:
         if cle_ not in tables_permises:
-            err(f"clé inconnue « {cle_} » (permises : source, programmation, ou une table du schéma : "
-                f"{', '.join(t for t in SCHEMAS if t != 'programmation')}){_proches(cle_, tables_permises)}", cle_)
+            err(
+                f"clé inconnue « {cle_} » (permises : source, programmation, ou une table du schéma : "
+                f"{', '.join(t for t in SCHEMAS if t != 'programmation')}){_proches(cle_, tables_permises)}",
+                cle_,
+            )
     prog = donnees.get("programmation")
     if not isinstance(prog, dict):
         err("section « programmation » absente ou vide (fichier, disposition, colonnes)", "programmation")
         return Correspondance(fichier="", source=str(donnees.get("source", "")), lignes_yaml=lignes)
     for cle_ in prog:
         if cle_ not in CLES_PROGRAMMATION:
-            err(f"clé inconnue « {cle_} » (permises : {', '.join(CLES_PROGRAMMATION)})"
-                f"{_proches(cle_, CLES_PROGRAMMATION)}", "programmation", cle_)
+            err(
+                f"clé inconnue « {cle_} » (permises : {', '.join(CLES_PROGRAMMATION)})"
+                f"{_proches(cle_, CLES_PROGRAMMATION)}",
+                "programmation",
+                cle_,
+            )
     fichier = str(prog.get("fichier", "")).strip()
     if not fichier:
         err("« fichier » absent : nom du fichier de l'export dans le dossier des fichiers bruts", "programmation")
     disposition = str(prog.get("disposition", "large")).strip()
     if disposition not in DISPOSITIONS:
-        err(f"disposition « {disposition} » inconnue (permises : « large » : une ligne par action et une colonne par "
-            f"financeur ; « long » : une ligne par action et par financeur)", "programmation", "disposition")
+        err(
+            f"disposition « {disposition} » inconnue (permises : « large » : une ligne par action et une colonne par "
+            f"financeur ; « long » : une ligne par action et par financeur)",
+            "programmation",
+            "disposition",
+        )
     colonnes = prog.get("colonnes") or {}
     if not isinstance(colonnes, dict):
         err("« colonnes » doit associer chaque champ canonique à une colonne de l'export", "programmation", "colonnes")
@@ -262,27 +332,40 @@ def _depuis_dict(donnees: dict, nom: str, lignes: dict, erreurs: list) -> Corres
     colonnes = {str(k): str(v).strip() for k, v in colonnes.items()}
     for champ, col in colonnes.items():
         if champ not in CHAMPS:
-            err(f"champ canonique inconnu « {champ} »{_proches(champ, CHAMPS)} ; champs permis : {', '.join(CHAMPS)}",
-                "programmation", "colonnes", champ)
+            err(
+                f"champ canonique inconnu « {champ} »{_proches(champ, CHAMPS)} ; champs permis : {', '.join(CHAMPS)}",
+                "programmation",
+                "colonnes",
+                champ,
+            )
         elif not col:
             err(f"colonne de l'export vide pour le champ « {champ} »", "programmation", "colonnes", champ)
     for champ in CHAMPS_OBLIGATOIRES:
         if champ not in colonnes:
-            err(f"champ obligatoire « {champ} » ({CHAMPS[champ]}) sans colonne de l'export", "programmation",
-                "colonnes")
+            err(
+                f"champ obligatoire « {champ} » ({CHAMPS[champ]}) sans colonne de l'export", "programmation", "colonnes"
+            )
     if "communes" not in colonnes and "qpv" not in colonnes:
         err("ni « communes » ni « qpv » : une action doit dire où elle a lieu", "programmation", "colonnes")
     financeurs_brut = prog.get("financeurs") or {}
     financeurs: dict[str, list[str]] = {}
     if not isinstance(financeurs_brut, dict):
-        err("« financeurs » doit associer chaque financeur canonique à son nom dans l'export", "programmation",
-            "financeurs")
+        err(
+            "« financeurs » doit associer chaque financeur canonique à son nom dans l'export",
+            "programmation",
+            "financeurs",
+        )
         financeurs_brut = {}
     noms_vus: dict[str, str] = {}
     for code, noms in financeurs_brut.items():
         if code not in FINANCEURS:
-            err(f"financeur canonique inconnu « {code} »{_proches(code, FINANCEURS)} ; financeurs permis : "
-                f"{', '.join(FINANCEURS)}", "programmation", "financeurs", code)
+            err(
+                f"financeur canonique inconnu « {code} »{_proches(code, FINANCEURS)} ; financeurs permis : "
+                f"{', '.join(FINANCEURS)}",
+                "programmation",
+                "financeurs",
+                code,
+            )
             continue
         liste = [str(n).strip() for n in (noms if isinstance(noms, list) else [noms]) if str(n).strip()]
         if not liste:
@@ -290,60 +373,104 @@ def _depuis_dict(donnees: dict, nom: str, lignes: dict, erreurs: list) -> Corres
         for n in liste:
             k = cle(n)
             if k in noms_vus and noms_vus[k] != code:
-                err(f"le nom « {n} » est donné à deux financeurs : « {noms_vus[k]} » et « {code} »",
-                    "programmation", "financeurs", code)
+                err(
+                    f"le nom « {n} » est donné à deux financeurs : « {noms_vus[k]} » et « {code} »",
+                    "programmation",
+                    "financeurs",
+                    code,
+                )
             noms_vus[k] = code
         financeurs[code] = liste
     nature = {}
     for code, nat in (prog.get("nature_des_financeurs") or {}).items():
         if code not in FINANCEURS:
-            err(f"financeur canonique inconnu « {code} »{_proches(code, FINANCEURS)}", "programmation",
-                "nature_des_financeurs", code)
+            err(
+                f"financeur canonique inconnu « {code} »{_proches(code, FINANCEURS)}",
+                "programmation",
+                "nature_des_financeurs",
+                code,
+            )
         elif nat not in NATURES:
-            err(f"nature « {nat} » inconnue (permises : {', '.join(NATURES)})", "programmation",
-                "nature_des_financeurs", code)
+            err(
+                f"nature « {nat} » inconnue (permises : {', '.join(NATURES)})",
+                "programmation",
+                "nature_des_financeurs",
+                code,
+            )
         else:
             nature[code] = nat
     if disposition == "long":
         for champ in ("financeur", "montant"):
             if champ not in colonnes:
-                err(f"disposition longue : le champ « {champ} » ({CHAMPS[champ]}) doit avoir sa colonne",
-                    "programmation", "colonnes")
+                err(
+                    f"disposition longue : le champ « {champ} » ({CHAMPS[champ]}) doit avoir sa colonne",
+                    "programmation",
+                    "colonnes",
+                )
         for champ in MONTANTS_AGREGES:
             if champ in colonnes:
-                err(f"disposition longue : « {champ} » se calcule à partir des financeurs, il ne se lit pas dans une "
-                    f"colonne", "programmation", "colonnes", champ)
+                err(
+                    f"disposition longue : « {champ} » se calcule à partir des financeurs, il ne se lit pas dans une "
+                    f"colonne",
+                    "programmation",
+                    "colonnes",
+                    champ,
+                )
     else:
         for champ in ("financeur", "montant"):
             if champ in colonnes:
-                err(f"disposition large : le champ « {champ} » n'existe qu'en disposition longue (une colonne par "
-                    f"financeur : section « financeurs »)", "programmation", "colonnes", champ)
+                err(
+                    f"disposition large : le champ « {champ} » n'existe qu'en disposition longue (une colonne par "
+                    f"financeur : section « financeurs »)",
+                    "programmation",
+                    "colonnes",
+                    champ,
+                )
         if financeurs:
             for champ in MONTANTS_AGREGES:
                 if champ in colonnes:
-                    err(f"« {champ} » donné à la fois par une colonne et par les financeurs : gardez l'un ou l'autre",
-                        "programmation", "colonnes", champ)
+                    err(
+                        f"« {champ} » donné à la fois par une colonne et par les financeurs : gardez l'un ou l'autre",
+                        "programmation",
+                        "colonnes",
+                        champ,
+                    )
             for code, noms in financeurs.items():
                 if len(noms) > 1:
-                    err(f"disposition large : une seule colonne par financeur (« {code} » : {', '.join(noms)})",
-                        "programmation", "financeurs", code)
+                    err(
+                        f"disposition large : une seule colonne par financeur (« {code} » : {', '.join(noms)})",
+                        "programmation",
+                        "financeurs",
+                        code,
+                    )
     libelles = {}
     for type_, table in (prog.get("libelles") or {}).items():
         if type_ not in TYPES_LIBELLES:
-            err(f"type de libellé inconnu « {type_} » (permis : {', '.join(TYPES_LIBELLES)})", "programmation",
-                "libelles", type_)
+            err(
+                f"type de libellé inconnu « {type_} » (permis : {', '.join(TYPES_LIBELLES)})",
+                "programmation",
+                "libelles",
+                type_,
+            )
             continue
         if not isinstance(table, dict):
-            err("chaque type de libellé associe un libellé de l'export à un libellé de la nomenclature",
-                "programmation", "libelles", type_)
+            err(
+                "chaque type de libellé associe un libellé de l'export à un libellé de la nomenclature",
+                "programmation",
+                "libelles",
+                type_,
+            )
             continue
         libelles[type_] = {str(k).strip(): str(v).strip() for k, v in table.items()}
     total = prog.get("ligne_total")
     ligne_total = None
     if total:
         if not isinstance(total, dict) or set(total) != {"colonne", "valeur"}:
-            err("« ligne_total » attend {colonne: <colonne de l'export>, valeur: <texte qui marque un total>}",
-                "programmation", "ligne_total")
+            err(
+                "« ligne_total » attend {colonne: <colonne de l'export>, valeur: <texte qui marque un total>}",
+                "programmation",
+                "ligne_total",
+            )
         else:
             ligne_total = (str(total["colonne"]).strip(), str(total["valeur"]).strip())
     tables = {}
@@ -360,12 +487,26 @@ def _depuis_dict(donnees: dict, nom: str, lignes: dict, erreurs: list) -> Corres
         connues = [c.nom for c in SCHEMAS[table].colonnes]
         for champ in cols:
             if champ not in connues:
-                err(f"champ canonique inconnu « {champ} » de la table « {table} »{_proches(champ, connues)} ; "
-                    f"champs permis : {', '.join(connues)}", table, "colonnes", champ)
+                err(
+                    f"champ canonique inconnu « {champ} » de la table « {table} »{_proches(champ, connues)} ; "
+                    f"champs permis : {', '.join(connues)}",
+                    table,
+                    "colonnes",
+                    champ,
+                )
         tables[table] = {"fichier": str(spec["fichier"]).strip(), "colonnes": cols}
-    return Correspondance(fichier=fichier, disposition=disposition, colonnes=colonnes, financeurs=financeurs,
-                          nature=nature, libelles=libelles, ligne_total=ligne_total, tables=tables,
-                          source=str(donnees.get("source", "")), lignes_yaml=lignes)
+    return Correspondance(
+        fichier=fichier,
+        disposition=disposition,
+        colonnes=colonnes,
+        financeurs=financeurs,
+        nature=nature,
+        libelles=libelles,
+        ligne_total=ligne_total,
+        tables=tables,
+        source=str(donnees.get("source", "")),
+        lignes_yaml=lignes,
+    )
 
 
 # --------------------------------------------------------------------------------------------- montants
@@ -421,6 +562,7 @@ def textes_montants(serie: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------------------------- résultat
 
+
 @dataclass
 class Resultat:
     """Tables brutes canoniques tirées d'un export, et ce que la correspondance a relevé."""
@@ -443,6 +585,7 @@ COLONNES_ECARTS = ["financeur", "libelle", "total_fourni", "somme_actions", "eca
 
 
 # --------------------------------------------------------------------------------------------- validation
+
 
 class _Erreurs:
     def __init__(self):
@@ -511,11 +654,20 @@ def valider(corr: Correspondance, brut: pd.DataFrame, refs: Referentiels | None 
             cles_yaml = ("programmation", *champ.split(".")) if "." in champ else ("programmation", "colonnes", champ)
             ligne_yaml = corr.ligne(*cles_yaml)
             ou = f"{corr.nom_yaml}, ligne {ligne_yaml}" if ligne_yaml else corr.nom_yaml
-            err(f"colonne « {col} » (champ « {champ} », {ou}) absente de l'export{_proches(col, colonnes)} ; "
-                f"colonnes de l'export : {', '.join(colonnes)}", fichier=nom, ligne=1, colonne=col)
+            err(
+                f"colonne « {col} » (champ « {champ} », {ou}) absente de l'export{_proches(col, colonnes)} ; "
+                f"colonnes de l'export : {', '.join(colonnes)}",
+                fichier=nom,
+                ligne=1,
+                colonne=col,
+            )
     if corr.ligne_total and corr.ligne_total[0] not in colonnes:
-        err(f"colonne « {corr.ligne_total[0]} » de « ligne_total » absente de l'export{_proches(corr.ligne_total[0], colonnes)}",
-            fichier=nom, ligne=1, colonne=corr.ligne_total[0])
+        err(
+            f"colonne « {corr.ligne_total[0]} » de « ligne_total » absente de l'export{_proches(corr.ligne_total[0], colonnes)}",
+            fichier=nom,
+            ligne=1,
+            colonne=corr.ligne_total[0],
+        )
     if err.liste:
         return err.liste
     total = _masque_total(corr, brut)
@@ -533,18 +685,26 @@ def valider(corr: Correspondance, brut: pd.DataFrame, refs: Referentiels | None 
             code = _resoudre_financeur(corr, texte)
             if code is None:
                 canon = [v[0] for v in FINANCEURS.values()]
-                err(f"financeur « {texte} » sans correspondance : ajoutez-le à « financeurs » dans {corr.nom_yaml} ; "
+                err(
+                    f"financeur « {texte} » sans correspondance : ajoutez-le à « financeurs » dans {corr.nom_yaml} ; "
                     f"financeurs canoniques : {', '.join(f'{c} ({v[0]})' for c, v in FINANCEURS.items())}"
                     f"{_proches(texte, [*canon, *(n for v in FINANCEURS.values() for n in v[2])])}",
-                    fichier=nom, ligne=int(ligne), colonne=col)
+                    fichier=nom,
+                    ligne=int(ligne),
+                    colonne=col,
+                )
             else:
                 par_code.setdefault(code, []).append(texte)
         for code, noms in par_code.items():
             if len(noms) > 1:
                 detail = " et ".join(f"« {n} » (ligne {int(premieres[n])})" for n in noms)
-                err(f"le financeur « {FINANCEURS[code][0]} » apparaît sous deux noms : {detail} ; un même financeur "
+                err(
+                    f"le financeur « {FINANCEURS[code][0]} » apparaît sous deux noms : {detail} ; un même financeur "
                     f"doit avoir un seul nom dans l'export (sinon ses montants seraient comptés à part)",
-                    fichier=nom, ligne=int(max(premieres[n] for n in noms)), colonne=col)
+                    fichier=nom,
+                    ligne=int(max(premieres[n] for n in noms)),
+                    colonne=col,
+                )
         vides = valeurs.eq("") & ~total
         for ligne in brut.loc[vides, COLONNE_LIGNE].head(20):
             err("financeur vide", fichier=nom, ligne=int(ligne), colonne=col)
@@ -554,10 +714,13 @@ def valider(corr: Correspondance, brut: pd.DataFrame, refs: Referentiels | None 
             permis = _libelles_nomenclature(refs, type_)
             for source, cible in table.items():
                 if refs.code(type_, cible) is None:
-                    err(f"{type_} « {cible} » (cible de « {source} ») absent(e) de la nomenclature ; libellés "
+                    err(
+                        f"{type_} « {cible} » (cible de « {source} ») absent(e) de la nomenclature ; libellés "
                         f"canoniques : {', '.join(permis)}{_proches(cible, permis)}",
-                        fichier=corr.nom_yaml, ligne=corr.ligne("programmation", "libelles", type_, source),
-                        colonne=f"libelles.{type_}")
+                        fichier=corr.nom_yaml,
+                        ligne=corr.ligne("programmation", "libelles", type_, source),
+                        colonne=f"libelles.{type_}",
+                    )
         for type_ in TYPES_LIBELLES:
             if type_ not in corr.colonnes:
                 continue
@@ -568,21 +731,32 @@ def valider(corr: Correspondance, brut: pd.DataFrame, refs: Referentiels | None 
             for texte, ligne in _premieres_lignes(valeurs, lignes).items():
                 if not texte or cle(texte) in declares or refs.code(type_, texte) is not None:
                     continue
-                err(f"{type_} « {texte} » sans correspondance : ajoutez-le à « libelles: {type_}: » dans "
+                err(
+                    f"{type_} « {texte} » sans correspondance : ajoutez-le à « libelles: {type_}: » dans "
                     f"{corr.nom_yaml} ; libellés canoniques : {', '.join(permis)}{_proches(texte, permis)}",
-                    fichier=nom, ligne=int(ligne), colonne=col)
+                    fichier=nom,
+                    ligne=int(ligne),
+                    colonne=col,
+                )
     return err.liste
 
 
 # --------------------------------------------------------------------------------------------- application
+
 
 def lire_export(corr: Correspondance, dossier: Path | str) -> pd.DataFrame:
     """L'export de la programmation, lu tel quel (``catalog.lire_table``) dans le dossier des fichiers bruts."""
     return lire_table(Path(dossier) / corr.fichier)
 
 
-def appliquer(corr: Correspondance, brut: pd.DataFrame, refs: Referentiels | None = None, *,
-              quartiers: pd.DataFrame | None = None, autres: dict[str, pd.DataFrame] | None = None) -> Resultat:
+def appliquer(
+    corr: Correspondance,
+    brut: pd.DataFrame,
+    refs: Referentiels | None = None,
+    *,
+    quartiers: pd.DataFrame | None = None,
+    autres: dict[str, pd.DataFrame] | None = None,
+) -> Resultat:
     """Applique la correspondance à l'export ``brut`` (lu par ``catalog.lire_table``) et renvoie les tables brutes
     canoniques. ``refs`` : référentiels du territoire (nomenclature, porteurs) ; ``quartiers`` : table des quartiers
     (``code_qp``, ``nom_qp``, ``nom_commune``) pour les actions repérées par leur seul quartier ; ``autres`` : les
@@ -616,8 +790,9 @@ def appliquer(corr: Correspondance, brut: pd.DataFrame, refs: Referentiels | Non
         tables["financements_programmation"] = _financements(montants, ecarts, nom)
     for table, spec in corr.tables.items():
         if autres is None or table not in autres:
-            raise ErreurDonnees(f"table « {table} » déclarée dans {corr.nom_yaml} mais non fournie",
-                                fichier=spec["fichier"])
+            raise ErreurDonnees(
+                f"table « {table} » déclarée dans {corr.nom_yaml} mais non fournie", fichier=spec["fichier"]
+            )
         tables[table] = reprendre_table(table, autres[table], spec["colonnes"])
     return Resultat(tables=tables, ecarts=ecarts, porteurs_a_verifier=a_verifier, correspondance=corr)
 
@@ -630,8 +805,13 @@ def reprendre_table(table: str, brut: pd.DataFrame, colonnes: dict[str, str]) ->
     err = _Erreurs()
     for champ, col in colonnes.items():
         if col not in presentes:
-            err(f"colonne « {col} » (champ « {champ} » de la table « {table} ») absente du fichier"
-                f"{_proches(col, presentes)}", fichier=nom, ligne=1, colonne=col)
+            err(
+                f"colonne « {col} » (champ « {champ} » de la table « {table} ») absente du fichier"
+                f"{_proches(col, presentes)}",
+                fichier=nom,
+                ligne=1,
+                colonne=col,
+            )
     err.lever()
     renommages = {col: champ for champ, col in colonnes.items() if col != champ}
     sortie = brut.rename(columns=renommages) if renommages else brut.copy()
@@ -639,17 +819,26 @@ def reprendre_table(table: str, brut: pd.DataFrame, colonnes: dict[str, str]) ->
     return sortie
 
 
-def _verifier_montants(valeurs: pd.Series, illisibles: dict, texte: pd.Series, lignes: pd.Series, nom: str,
-                       col: str, err: _Erreurs):
+def _verifier_montants(
+    valeurs: pd.Series, illisibles: dict, texte: pd.Series, lignes: pd.Series, nom: str, col: str, err: _Erreurs
+):
     if illisibles:
         fautifs = texte.isin(list(illisibles))
         for t, ligne in zip(texte[fautifs], lignes[fautifs]):
-            err(f"montant illisible : {illisibles[t]} (attendu : montant en euros)", fichier=nom, ligne=int(ligne),
-                colonne=col)
+            err(
+                f"montant illisible : {illisibles[t]} (attendu : montant en euros)",
+                fichier=nom,
+                ligne=int(ligne),
+                colonne=col,
+            )
     negatifs = valeurs < 0
     for t, ligne in zip(texte[negatifs], lignes[negatifs]):
-        err(f"montant négatif ({t}) : un montant accordé ne peut pas être négatif", fichier=nom, ligne=int(ligne),
-            colonne=col)
+        err(
+            f"montant négatif ({t}) : un montant accordé ne peut pas être négatif",
+            fichier=nom,
+            ligne=int(ligne),
+            colonne=col,
+        )
 
 
 def _long(corr: Correspondance, brut: pd.DataFrame, total: pd.Series, nom: str, err: _Erreurs):
@@ -672,14 +861,19 @@ def _long(corr: Correspondance, brut: pd.DataFrame, total: pd.Series, nom: str, 
     if doubles.any():
         for (i, code), groupe in brut[doubles].groupby([ids[doubles], codes[doubles]], sort=False):
             nums = [int(x) for x in groupe[COLONNE_LIGNE]]
-            err(f"l'action « {i} » a deux lignes pour le financeur « {FINANCEURS[code][0]} » (lignes "
-                f"{', '.join(map(str, nums))}) : une seule ligne par action et financeur", fichier=nom, ligne=nums[1],
-                colonne=col_fin)
+            err(
+                f"l'action « {i} » a deux lignes pour le financeur « {FINANCEURS[code][0]} » (lignes "
+                f"{', '.join(map(str, nums))}) : une seule ligne par action et financeur",
+                fichier=nom,
+                ligne=nums[1],
+                colonne=col_fin,
+            )
     # champs de l'action : la première valeur non vide de ses lignes ; deux valeurs différentes sont une erreur
     d = brut[act]
     champs = [ch for ch in CHAMPS_ACTION if ch in c]
-    valeurs_champs = pd.DataFrame({ch: d[c[ch]].fillna("").map(str).str.strip().replace("", np.nan) for ch in champs},
-                                  index=d.index)
+    valeurs_champs = pd.DataFrame(
+        {ch: d[c[ch]].fillna("").map(str).str.strip().replace("", np.nan) for ch in champs}, index=d.index
+    )
     groupes = valeurs_champs.groupby(ids[act], sort=False)
     actions = groupes.first()
     differents = groupes.nunique() > 1
@@ -688,8 +882,12 @@ def _long(corr: Correspondance, brut: pd.DataFrame, total: pd.Series, nom: str, 
             sel = valeurs_champs.loc[ids[act] == i, ch].dropna()
             v1, v2 = sel.iloc[0], sel[sel != sel.iloc[0]].iloc[0]
             l1, l2 = int(brut.at[sel.index[0], COLONNE_LIGNE]), int(brut.at[sel[sel != v1].index[0], COLONNE_LIGNE])
-            err(f"l'action « {i} » a deux valeurs de « {ch} » : « {v1} » (ligne {l1}) et « {v2} » (ligne {l2})",
-                fichier=nom, ligne=l2, colonne=c[ch])
+            err(
+                f"l'action « {i} » a deux valeurs de « {ch} » : « {v1} » (ligne {l1}) et « {v2} » (ligne {l2})",
+                fichier=nom,
+                ligne=l2,
+                colonne=c[ch],
+            )
     lignes_act = lignes[act].astype(int)
     actions.insert(0, "id_action", actions.index)
     actions[COLONNE_LIGNE] = lignes_act.groupby(ids[act], sort=False).first()
@@ -728,8 +926,12 @@ def _large(corr: Correspondance, brut: pd.DataFrame, total: pd.Series, nom: str,
     if doubles.any():
         for i, groupe in d[doubles].groupby(ids[doubles], sort=False):
             nums = [int(x) for x in groupe[COLONNE_LIGNE]]
-            err(f"identifiant d'action « {i} » en double (lignes {', '.join(map(str, nums))})", fichier=nom,
-                ligne=nums[1], colonne=col_id)
+            err(
+                f"identifiant d'action « {i} » en double (lignes {', '.join(map(str, nums))})",
+                fichier=nom,
+                ligne=nums[1],
+                colonne=col_id,
+            )
     actions = pd.DataFrame({ch: d[col] for ch, col in c.items() if ch not in ("financeur", "montant")}, index=d.index)
     actions[COLONNE_LIGNE] = d[COLONNE_LIGNE]
     # montants agrégés lus directement (disposition des fichiers transcrits) : vérifiés, gardés tels que reçus
@@ -762,15 +964,29 @@ def _ecarts(montants: pd.DataFrame, fournis: pd.DataFrame, nom: str) -> pd.DataF
             continue
         somme = float(montants[code].sum()) if code in montants.columns else 0.0
         if abs(somme - montant) > 0.5:
-            lignes.append({"financeur": code, "libelle": FINANCEURS[code][0], "total_fourni": float(montant),
-                           "somme_actions": somme, "ecart": float(montant) - somme, "fichier": nom,
-                           "ligne": int(ligne)})
+            lignes.append(
+                {
+                    "financeur": code,
+                    "libelle": FINANCEURS[code][0],
+                    "total_fourni": float(montant),
+                    "somme_actions": somme,
+                    "ecart": float(montant) - somme,
+                    "fichier": nom,
+                    "ligne": int(ligne),
+                }
+            )
     return pd.DataFrame(lignes, columns=COLONNES_ECARTS)
 
 
-def _programmation(corr: Correspondance, actions: pd.DataFrame, montants: pd.DataFrame | None,
-                   refs: Referentiels | None, quartiers: pd.DataFrame | None, nom: str, err: _Erreurs
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _programmation(
+    corr: Correspondance,
+    actions: pd.DataFrame,
+    montants: pd.DataFrame | None,
+    refs: Referentiels | None,
+    quartiers: pd.DataFrame | None,
+    nom: str,
+    err: _Erreurs,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     c = corr.colonnes
     lignes = actions[COLONNE_LIGNE].astype(int)
     vide = actions.get("pilier", pd.Series(np.nan, index=actions.index)).fillna("").map(str).str.strip().eq("")
@@ -795,8 +1011,12 @@ def _programmation(corr: Correspondance, actions: pd.DataFrame, montants: pd.Dat
         valides = par_valeur(valeurs, lambda v, f=verifier: not v or f(v))
         for v, brut_, ligne in zip(valeurs[~valides], out.loc[~valides, ch], lignes[~valides]):
             if v:
-                err(f"{ch.upper()} « {brut_} » invalide ({_raison_identifiant(ch, v)})", fichier=nom,
-                    ligne=int(ligne), colonne=c[ch])
+                err(
+                    f"{ch.upper()} « {brut_} » invalide ({_raison_identifiant(ch, v)})",
+                    fichier=nom,
+                    ligne=int(ligne),
+                    colonne=c[ch],
+                )
         out[ch] = valeurs.where(valeurs != "", "")
     if "siret" in out.columns or "rna" in out.columns:
         a_verifier = noms_par_identifiant({nom: out.assign(**{COLONNE_LIGNE: lignes})})
@@ -808,6 +1028,7 @@ def _programmation(corr: Correspondance, actions: pd.DataFrame, montants: pd.Dat
                 out.loc[change, "porteur"] = canon[change]
     # type de porteur tiré du référentiel quand l'export ne le donne pas
     if "type_porteur" not in out.columns:
+
         def type_de(p):
             canon = refs.porteur(p) if refs is not None and isinstance(p, str) else None
             return (refs.type_du_porteur(canon) if canon else None) or ""
@@ -815,8 +1036,13 @@ def _programmation(corr: Correspondance, actions: pd.DataFrame, montants: pd.Dat
         types = par_valeur(out["porteur"], type_de)
         if refs is not None:
             for p, ligne in zip(out.loc[types == "", "porteur"], lignes[types == ""]):
-                err(f"type de porteur inconnu pour « {p} » : ajoutez le porteur (et son type) à porteurs.csv ou une "
-                    f"colonne « type_porteur » à la correspondance", fichier=nom, ligne=int(ligne), colonne=c["porteur"])
+                err(
+                    f"type de porteur inconnu pour « {p} » : ajoutez le porteur (et son type) à porteurs.csv ou une "
+                    f"colonne « type_porteur » à la correspondance",
+                    fichier=nom,
+                    ligne=int(ligne),
+                    colonne=c["porteur"],
+                )
         out["type_porteur"] = types
     if "communes" not in out.columns:
         out["communes"] = _communes_des_quartiers(out["qpv"], quartiers, lignes, nom, c["qpv"], err)
@@ -826,8 +1052,11 @@ def _programmation(corr: Correspondance, actions: pd.DataFrame, montants: pd.Dat
         for nat in ("droit_commun", "credits_specifiques"):
             cols = [k for k in m.columns if corr.nature_de(k) == nat]
             out[nat] = textes_montants(m[cols].sum(axis=1, min_count=1) if cols else pd.Series(np.nan, index=m.index))
-        out["cget"] = textes_montants(m["etat_credits_specifiques"] if "etat_credits_specifiques" in m.columns
-                                      else pd.Series(np.nan, index=m.index))
+        out["cget"] = textes_montants(
+            m["etat_credits_specifiques"]
+            if "etat_credits_specifiques" in m.columns
+            else pd.Series(np.nan, index=m.index)
+        )
     # provenance des montants : un montant lu dans l'export (ou calculé à partir de ses montants par financeur) est
     # une donnée reçue, ni reconstruite ni supposée (« publié » du vocabulaire de provenance.py)
     for nat in MONTANTS_AGREGES:
@@ -842,8 +1071,11 @@ def _programmation(corr: Correspondance, actions: pd.DataFrame, montants: pd.Dat
     if montants is not None:
         for code in montants.columns:
             col = colonne_financeur(code)
-            sortie[col] = actions[col].to_numpy() if col in actions.columns else (
-                textes_montants(montants[code].reset_index(drop=True)).to_numpy())
+            sortie[col] = (
+                actions[col].to_numpy()
+                if col in actions.columns
+                else (textes_montants(montants[code].reset_index(drop=True)).to_numpy())
+            )
     if COLONNE_LIGNES in actions.columns:
         sortie[COLONNE_LIGNES] = actions[COLONNE_LIGNES]
     sortie[COLONNE_LIGNE] = lignes.astype("int64")
@@ -855,12 +1087,18 @@ def _programmation(corr: Correspondance, actions: pd.DataFrame, montants: pd.Dat
 
 def _communes_des_quartiers(qpv: pd.Series, quartiers: pd.DataFrame | None, lignes, nom, col, err) -> list[str]:
     if quartiers is None:
-        err("l'export ne donne pas de communes : fournissez la table des quartiers (code_qp, nom_qp, nom_commune) "
-            "pour les déduire des quartiers, ou une colonne « communes »", fichier=nom, ligne=1, colonne=col)
+        err(
+            "l'export ne donne pas de communes : fournissez la table des quartiers (code_qp, nom_qp, nom_commune) "
+            "pour les déduire des quartiers, ou une colonne « communes »",
+            fichier=nom,
+            ligne=1,
+            colonne=col,
+        )
         return [""] * len(qpv)
     table = {}
-    for code, nom_qp, commune in zip(quartiers["code_qp"], quartiers.get("nom_qp", quartiers["code_qp"]),
-                                     quartiers["nom_commune"]):
+    for code, nom_qp, commune in zip(
+        quartiers["code_qp"], quartiers.get("nom_qp", quartiers["code_qp"]), quartiers["nom_commune"]
+    ):
         table[cle(str(code))] = str(commune)
         table[cle(str(nom_qp))] = str(commune)
     sortie = []
@@ -892,19 +1130,37 @@ def _financements(montants: pd.DataFrame, ecarts: pd.DataFrame, nom: str) -> pd.
             note += f" ; l'export donne un total de {texte_montant(fourni)} (écart {texte_montant(ecart)})"
         somme = montants[code].sum(min_count=1)
         part = f"{100 * somme / total:.1f}%".replace(".", ",") if total and pd.notna(somme) else ""
-        lignes.append({"type_ligne": "financeur", "financeur": FINANCEURS[code][0], "part": part,
-                       "montant": texte_montant(montants[code].sum(min_count=1)), "note": note})
-    lignes.append({"type_ligne": "total", "financeur": "Programmation (montant total)", "part": "",
-                   "montant": texte_montant(montants.sum(min_count=1).sum(min_count=1)),
-                   "note": f"somme des montants de tous les financeurs de {nom} (correspondance)"})
+        lignes.append(
+            {
+                "type_ligne": "financeur",
+                "financeur": FINANCEURS[code][0],
+                "part": part,
+                "montant": texte_montant(montants[code].sum(min_count=1)),
+                "note": note,
+            }
+        )
+    lignes.append(
+        {
+            "type_ligne": "total",
+            "financeur": "Programmation (montant total)",
+            "part": "",
+            "montant": texte_montant(montants.sum(min_count=1).sum(min_count=1)),
+            "note": f"somme des montants de tous les financeurs de {nom} (correspondance)",
+        }
+    )
     df = pd.DataFrame(lignes, dtype=object)
     df[COLONNE_LIGNE] = np.arange(2, len(df) + 2, dtype="int64")  # lignes d'une table calculée, pas de l'export
     df.attrs["source"] = {"fichier": f"{nom} (financements calculés)"}
     return df
 
 
-def preparer_programmation(chemin_yaml: Path | str, raw_dir: Path | str, refs: Referentiels | None = None, *,
-                           quartiers: pd.DataFrame | None = None) -> Resultat:
+def preparer_programmation(
+    chemin_yaml: Path | str,
+    raw_dir: Path | str,
+    refs: Referentiels | None = None,
+    *,
+    quartiers: pd.DataFrame | None = None,
+) -> Resultat:
     """Tout en un, pour le notebook de nettoyage : lit la correspondance, l'export et les tables reprises (dans
     ``raw_dir``), valide, applique. ``Resultat.bruts()`` remplace les tables brutes ``programmation`` et
     ``financements_programmation`` avant ``nettoyer_financements``."""
@@ -915,6 +1171,7 @@ def preparer_programmation(chemin_yaml: Path | str, raw_dir: Path | str, refs: R
 
 
 # --------------------------------------------------------------------------------------------- porteurs identifiés
+
 
 def normaliser_identifiant(texte) -> str:
     """SIRET / SIREN / RNA sans espaces, points ni tirets, en capitales (« 123 456 789 00012 » -> « 12345678900012 »)."""
@@ -986,11 +1243,60 @@ def _raison_identifiant(genre: str, s: str) -> str:
     return "clé de contrôle (Luhn) fausse : chiffre mal recopié ?"
 
 
-_ACRONYMES = {"ccas", "caf", "epci", "cci", "cma", "plie", "qpv", "sivom", "mjc", "cpam", "adil", "apf", "aci",
-              "bge", "cdad", "ddpm", "ehpad", "cidff", "sa", "sas", "sarl", "scic", "scop", "gip", "oph", "esat",
-              "afpa", "crij", "rsa", "pre", "cget", "anct", "ccj"}
-_PARTICULES = {"de", "du", "des", "la", "le", "les", "et", "en", "à", "au", "aux", "sur", "sous", "pour", "d", "l",
-               "par"}
+_ACRONYMES = {
+    "ccas",
+    "caf",
+    "epci",
+    "cci",
+    "cma",
+    "plie",
+    "qpv",
+    "sivom",
+    "mjc",
+    "cpam",
+    "adil",
+    "apf",
+    "aci",
+    "bge",
+    "cdad",
+    "ddpm",
+    "ehpad",
+    "cidff",
+    "sa",
+    "sas",
+    "sarl",
+    "scic",
+    "scop",
+    "gip",
+    "oph",
+    "esat",
+    "afpa",
+    "crij",
+    "rsa",
+    "pre",
+    "cget",
+    "anct",
+    "ccj",
+}
+_PARTICULES = {
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "les",
+    "et",
+    "en",
+    "à",
+    "au",
+    "aux",
+    "sur",
+    "sous",
+    "pour",
+    "d",
+    "l",
+    "par",
+}
 
 
 def nom_affichage(nom) -> str:
@@ -1058,8 +1364,11 @@ def porteurs_par_identifiant(df: pd.DataFrame, porteurs_ref: pd.DataFrame) -> pd
         valeurs = df[col].fillna("").map(normaliser_identifiant)
         trouve = valeurs.map(table)
         if col == "siret":
-            sirens = ref.assign(siren=ref[col].str[:9]).groupby("siren")["porteur_canonique"].agg(
-                lambda s: s.iloc[0] if s.nunique() == 1 else np.nan)
+            sirens = (
+                ref.assign(siren=ref[col].str[:9])
+                .groupby("siren")["porteur_canonique"]
+                .agg(lambda s: s.iloc[0] if s.nunique() == 1 else np.nan)
+            )
             trouve = trouve.where(trouve.notna(), valeurs.str[:9].map(sirens))
         sortie = sortie.where(sortie.notna(), trouve)
     return sortie
@@ -1068,8 +1377,9 @@ def porteurs_par_identifiant(df: pd.DataFrame, porteurs_ref: pd.DataFrame) -> pd
 COLONNES_NOMS_PAR_IDENTIFIANT = ["identifiant", "genre", "noms", "nombre_de_noms", "tables", "lignes"]
 
 
-def noms_par_identifiant(tables: dict[str, pd.DataFrame], nom: str = "porteur", siret: str = "siret",
-                         rna: str = "rna") -> pd.DataFrame:
+def noms_par_identifiant(
+    tables: dict[str, pd.DataFrame], nom: str = "porteur", siret: str = "siret", rna: str = "rna"
+) -> pd.DataFrame:
     """Les identifiants (SIRET, RNA) portés par plusieurs noms, à travers des tables et des années (``{libellé de la
     table: DataFrame}`` ; par ex. ``{"programmation 2031": p1, "programmation 2032": p2}``). Deux noms de même clé
     normalisée (« ASSO X » / « Asso X ») ne comptent qu'une fois ; les autres sont listés, jamais fusionnés :
@@ -1083,9 +1393,18 @@ def noms_par_identifiant(tables: dict[str, pd.DataFrame], nom: str = "porteur", 
                 continue
             ids = par_valeur(df[col].fillna(""), normaliser_identifiant)
             lignes = df[COLONNE_LIGNE] if COLONNE_LIGNE in df.columns else pd.Series(df.index, index=df.index)
-            morceaux.append(pd.DataFrame({"identifiant": ids, "genre": genre, "nom": df[nom].astype(object),
-                                          "cle": par_valeur(df[nom], cle_nom_porteur), "table": libelle,
-                                          "ligne": lignes.astype(int)})[ids != ""])
+            morceaux.append(
+                pd.DataFrame(
+                    {
+                        "identifiant": ids,
+                        "genre": genre,
+                        "nom": df[nom].astype(object),
+                        "cle": par_valeur(df[nom], cle_nom_porteur),
+                        "table": libelle,
+                        "ligne": lignes.astype(int),
+                    }
+                )[ids != ""]
+            )
     if not morceaux:
         return pd.DataFrame(columns=COLONNES_NOMS_PAR_IDENTIFIANT)
     tout = pd.concat(morceaux, ignore_index=True)
@@ -1098,8 +1417,16 @@ def noms_par_identifiant(tables: dict[str, pd.DataFrame], nom: str = "porteur", 
     for (genre, ident), sel in tout.groupby(["genre", "identifiant"], sort=False):
         noms = list(dict.fromkeys(nom_affichage(n) for n in sel.drop_duplicates("cle")["nom"]))
         par_table = [f"{t} : {', '.join(map(str, g['ligne']))}" for t, g in sel.groupby("table", sort=False)]
-        lignes.append({"identifiant": ident, "genre": genre, "noms": " | ".join(noms), "nombre_de_noms": len(noms),
-                       "tables": ", ".join(dict.fromkeys(sel["table"])), "lignes": " ; ".join(par_table)})
+        lignes.append(
+            {
+                "identifiant": ident,
+                "genre": genre,
+                "noms": " | ".join(noms),
+                "nombre_de_noms": len(noms),
+                "tables": ", ".join(dict.fromkeys(sel["table"])),
+                "lignes": " ; ".join(par_table),
+            }
+        )
     return pd.DataFrame(lignes, columns=COLONNES_NOMS_PAR_IDENTIFIANT)
 
 
@@ -1121,8 +1448,11 @@ def chemin_correspondance(cat, params: dict | None) -> Path | None:
     for c in candidats:
         if c.is_file():
             return c
-    raise ErreurDonnees(f"fichier de correspondance « {valeur} » (paramètre « {PARAMETRE} ») introuvable ; cherché : "
-                        f"{', '.join(str(c) for c in candidats)}", fichier=valeur)
+    raise ErreurDonnees(
+        f"fichier de correspondance « {valeur} » (paramètre « {PARAMETRE} ») introuvable ; cherché : "
+        f"{', '.join(str(c) for c in candidats)}",
+        fichier=valeur,
+    )
 
 
 def tables_de_la_correspondance(corr: Correspondance) -> list[str]:
@@ -1195,8 +1525,9 @@ def _quartiers_bruts(cat) -> pd.DataFrame | None:
     return brut if {"code_qp", "nom_commune"} <= set(brut.columns) else None
 
 
-def bruts_du_territoire(cat, params: dict | None, refs: Referentiels | None, tables: tuple[str, ...] | None = None
-                        ) -> tuple[dict[str, pd.DataFrame], Resultat | None]:
+def bruts_du_territoire(
+    cat, params: dict | None, refs: Referentiels | None, tables: tuple[str, ...] | None = None
+) -> tuple[dict[str, pd.DataFrame], Resultat | None]:
     """Les tables brutes à nettoyer (``nettoyage.nettoyer_financements``) : les fichiers aux noms du dépôt présents
     dans ``cat.raw_dir`` (parmi ``tables``, défaut : ``nettoyage.TABLES_FINANCEMENTS``), puis, si les paramètres
     déclarent une correspondance (``correspondance_programmation``), les tables qu'elle tire de l'export, qui les
@@ -1212,8 +1543,13 @@ def bruts_du_territoire(cat, params: dict | None, refs: Referentiels | None, tab
         return bruts, None
     corr = charger_correspondance(chemin)
     quartiers = _quartiers_bruts(cat) if "communes" not in corr.colonnes else None
-    resultat = appliquer(corr, lire_export(corr, cat.raw_dir), refs, quartiers=quartiers,
-                         autres={t: lire_table(Path(cat.raw_dir) / spec["fichier"]) for t, spec in corr.tables.items()})
+    resultat = appliquer(
+        corr,
+        lire_export(corr, cat.raw_dir),
+        refs,
+        quartiers=quartiers,
+        autres={t: lire_table(Path(cat.raw_dir) / spec["fichier"]) for t, spec in corr.tables.items()},
+    )
     bruts.update(resultat.bruts())
     return bruts, resultat
 
@@ -1224,17 +1560,27 @@ def resume_correspondance(resultat: Resultat) -> str:
     corr = resultat.correspondance
     prog = resultat.tables["programmation"]
     n = len(prog)
-    disposition = ("longue : une ligne par action et par financeur" if corr.disposition == "long"
-                   else "large : une ligne par action")
-    texte = (f"**Programmation lue dans l'export `{corr.fichier}`** par la correspondance `{corr.nom_yaml}` "
-             f"(disposition {disposition}) : {n} action{'s' if n > 1 else ''}.")
+    disposition = (
+        "longue : une ligne par action et par financeur"
+        if corr.disposition == "long"
+        else "large : une ligne par action"
+    )
+    texte = (
+        f"**Programmation lue dans l'export `{corr.fichier}`** par la correspondance `{corr.nom_yaml}` "
+        f"(disposition {disposition}) : {n} action{'s' if n > 1 else ''}."
+    )
     e = len(resultat.ecarts)
-    texte += (" Aucun total de financeur de l'export ne diffère de la somme des actions." if e == 0 else
-              f" {e} total{'aux' if e > 1 else ''} de financeur de l'export diffère{'nt' if e > 1 else ''} de la "
-              f"somme des actions (écart{'s' if e > 1 else ''} listé{'s' if e > 1 else ''} ci-dessous, rappelé"
-              f"{'s' if e > 1 else ''} dans la table des financements : ce n'est pas une erreur).")
+    texte += (
+        " Aucun total de financeur de l'export ne diffère de la somme des actions."
+        if e == 0
+        else f" {e} total{'aux' if e > 1 else ''} de financeur de l'export diffère{'nt' if e > 1 else ''} de la "
+        f"somme des actions (écart{'s' if e > 1 else ''} listé{'s' if e > 1 else ''} ci-dessous, rappelé"
+        f"{'s' if e > 1 else ''} dans la table des financements : ce n'est pas une erreur)."
+    )
     v = len(resultat.porteurs_a_verifier)
     if v:
-        texte += (f" {v} identifiant{'s' if v > 1 else ''} (SIRET ou RNA) porte{'nt' if v > 1 else ''} plusieurs noms "
-                  f"de porteur : listé{'s' if v > 1 else ''} ci-dessous, jamais fusionnés.")
+        texte += (
+            f" {v} identifiant{'s' if v > 1 else ''} (SIRET ou RNA) porte{'nt' if v > 1 else ''} plusieurs noms "
+            f"de porteur : listé{'s' if v > 1 else ''} ci-dessous, jamais fusionnés."
+        )
     return texte

@@ -24,20 +24,13 @@ RESSOURCES = {
     "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "vendor/bootstrap/bootstrap.min.js",
     "https://code.jquery.com/jquery-3.7.1.min.js": "vendor/jquery/jquery.min.js",
     "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "vendor/popper/popper.min.js",
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css":
-        "vendor/bootstrap-table/bootstrap-table.min.css",
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js":
-        "vendor/bootstrap-table/bootstrap-table.min.js",
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
-        "vendor/bootstrap-table/bootstrap-table-filter-control.min.js",
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
-        "vendor/bootstrap-table/bootstrap-table-filter-control.min.css",
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
-        "vendor/bootstrap-table/bootstrap-table-filter-control.min.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
-        "vendor/bootstrap-datepicker/bootstrap-datepicker.min.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
-        "vendor/bootstrap-datepicker/bootstrap-datepicker.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "vendor/bootstrap-table/bootstrap-table.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "vendor/bootstrap-table/bootstrap-table.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": "vendor/bootstrap-table/bootstrap-table-filter-control.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css": "vendor/bootstrap-table/bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": "vendor/bootstrap-table/bootstrap-table-filter-control.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css": "vendor/bootstrap-datepicker/bootstrap-datepicker.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js": "vendor/bootstrap-datepicker/bootstrap-datepicker.min.js",
     "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "vendor/fontawesome/css/all.min.css",
     # logos servis par Great Expectations (avec l'identifiant du contexte) : celui que les Data Docs embarquent
     "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png": "images/logo-long.png",
@@ -48,8 +41,10 @@ A_RETIRER = (
     re.compile(r'<script src="https://cdn\.jsdelivr\.net/npm/vega(?:-lite|-embed)?@\d+"></script>\s*'),
     re.compile(r'<link [^>]*href="https://cdn\.jsdelivr\.net/npm/@forevolve/bootstrap-dark@[^"]*"[^>]*>\s*'),
     # pied de page publicitaire (lettre d'information de Great Expectations) : rien à faire dans un rapport partagé
-    re.compile(r'<footer>\s*<p>Stay current on everything GX with our newsletter <a [^>]*>Subscribe</a></p>\s*'
-               r'</footer>\s*'),
+    re.compile(
+        r"<footer>\s*<p>Stay current on everything GX with our newsletter <a [^>]*>Subscribe</a></p>\s*"
+        r"</footer>\s*"
+    ),
 )
 _ADRESSE = re.compile(r"""(?P<avant>(?:src|href)=["']|url\(['"]?)(?P<url>https://[^"')?\s]+)(?:\?[^"')\s]*)?""")
 _SRI = re.compile(r'\s+(?:integrity|crossorigin)="[^"]*"')
@@ -61,8 +56,7 @@ def rendre_hors_ligne(docs_dir: Path) -> int:
     pages réécrites. Idempotent."""
     docs_dir = Path(docs_dir)
     static = docs_dir / "static"
-    shutil.copytree(VENDOR, static / "vendor", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("FICHIERS.tsv"))
+    shutil.copytree(VENDOR, static / "vendor", dirs_exist_ok=True, ignore=shutil.ignore_patterns("FICHIERS.tsv"))
     n = 0
     for page in docs_dir.rglob("*.html"):
         texte = page.read_text(encoding="utf-8")
@@ -93,4 +87,4 @@ def _reecrire(texte: str, vers_static: str) -> str:
 def ressources_distantes(texte: str) -> list[str]:
     """Balises d'une page qui chargent encore quelque chose depuis Internet (les simples liens ``<a>`` n'en sont
     pas)."""
-    return [texte[m.start():m.start() + 160] for m in _RESSOURCE_DISTANTE.finditer(texte)]
+    return [texte[m.start() : m.start() + 160] for m in _RESSOURCE_DISTANTE.finditer(texte)]

@@ -6,8 +6,9 @@ from __future__ import annotations
 class ErreurDonnees(Exception):
     """Une donnée d'entrée est invalide ; le message dit où (fichier, ligne, colonne)."""
 
-    def __init__(self, message: str, *, fichier: str | None = None, ligne: int | None = None,
-                 colonne: str | None = None):
+    def __init__(
+        self, message: str, *, fichier: str | None = None, ligne: int | None = None, colonne: str | None = None
+    ):
         self.fichier = fichier
         self.ligne = ligne
         self.colonne = colonne

@@ -9,8 +9,20 @@ import json
 import re
 from pathlib import Path
 
-MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre"]
+MOIS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def date_fr(d: dt.datetime | dt.date) -> str:
@@ -48,8 +60,9 @@ def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False, navigat
     exp.exclude_input = not avec_code
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True
-    corps, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": titre_notebook(notebook)},
-                                                     "navigation": navigation or {}})
+    corps, _ = exp.from_notebook_node(
+        nb, resources={"metadata": {"name": titre_notebook(notebook)}, "navigation": navigation or {}}
+    )
     corps = finir_page(corps)
     sortie.parent.mkdir(parents=True, exist_ok=True)
     sortie.write_text(corps, encoding="utf-8")
@@ -61,15 +74,23 @@ def navigation_html(nav: dict | None, position: str) -> str:
     if not nav:
         return ""
     e = html.escape
-    morceaux = [f'<nav class="navigation-rapport navigation-{position}" aria-label="Navigation entre les chapitres '
-                f'({position})">']
+    morceaux = [
+        f'<nav class="navigation-rapport navigation-{position}" aria-label="Navigation entre les chapitres '
+        f'({position})">'
+    ]
     p, i, s = nav.get("precedent"), nav.get("index"), nav.get("suivant")
-    morceaux.append(f'<a class="precedent" href="{e(p[1])}" rel="prev"><span class="sens">← Chapitre précédent</span> '
-                    f'{e(p[0])}</a>' if p else '<span class="precedent"></span>')
+    morceaux.append(
+        f'<a class="precedent" href="{e(p[1])}" rel="prev"><span class="sens">← Chapitre précédent</span> {e(p[0])}</a>'
+        if p
+        else '<span class="precedent"></span>'
+    )
     if i:
         morceaux.append(f'<a class="index" href="{e(i)}">Sommaire du rapport</a>')
-    morceaux.append(f'<a class="suivant" href="{e(s[1])}" rel="next"><span class="sens">Chapitre suivant →</span> '
-                    f'{e(s[0])}</a>' if s else '<span class="suivant"></span>')
+    morceaux.append(
+        f'<a class="suivant" href="{e(s[1])}" rel="next"><span class="sens">Chapitre suivant →</span> {e(s[0])}</a>'
+        if s
+        else '<span class="suivant"></span>'
+    )
     return "\n".join(morceaux) + "\n</nav>"
 
 
@@ -80,8 +101,10 @@ def poser_navigation(page: Path, nav: dict | None) -> bool:
     texte = page.read_text(encoding="utf-8")
     nouveau = texte
     for position in ("haut", "bas"):
-        motif = re.compile(rf"(<!-- politique_ville:navigation-{position} -->).*?(<!-- /politique_ville:navigation-{position} -->)",
-                           re.S)
+        motif = re.compile(
+            rf"(<!-- politique_ville:navigation-{position} -->).*?(<!-- /politique_ville:navigation-{position} -->)",
+            re.S,
+        )
         barre = navigation_html(nav, position)
         nouveau = motif.sub(lambda m, barre=barre: m.group(1) + barre + m.group(2), nouveau, count=1)
     if nouveau != texte:
@@ -121,8 +144,11 @@ def sommaire_html(page: str) -> str:
                 ouvert = False
             morceaux.append(("</li>" if morceaux else "") + f"<li>{lien}")
     morceaux.append(("</ol>" if ouvert else "") + "</li>")
-    return ('<nav class="sommaire-page" aria-label="Sommaire de la page"><p>Dans cette page</p><ol>'
-            + "".join(morceaux) + "</ol></nav>")
+    return (
+        '<nav class="sommaire-page" aria-label="Sommaire de la page"><p>Dans cette page</p><ol>'
+        + "".join(morceaux)
+        + "</ol></nav>"
+    )
 
 
 #: Réglages de DataTables pour les tableaux interactifs : ordre d'origine gardé (pas de tri au chargement), pages de
@@ -155,6 +181,7 @@ def ressources_tableaux_interactifs() -> str:
     """Styles et script de DataTables (copiés par ``scripts/vendoriser_datatables.py``) et leurs réglages, à intégrer
     à une page qui a un tableau interactif."""
     from .present import CLASSE_INTERACTIF, LIGNES_INTERACTIF
+
     css = (VENDOR / "datatables" / "dataTables.dataTables.min.css").read_text(encoding="utf-8")
     js = (VENDOR / "datatables" / "dataTables.min.js").read_text(encoding="utf-8")
     for nom, texte in (("css", css), ("js", js)):
@@ -163,47 +190,65 @@ def ressources_tableaux_interactifs() -> str:
     init = INIT_DATATABLES % {"classe": CLASSE_INTERACTIF, "lignes": LIGNES_INTERACTIF}
     # flèche de tri collée à l'intitulé, du côté où le texte de la colonne est aligné (à droite pour les nombres)
     th = f"table.{CLASSE_INTERACTIF}.dataTable thead > tr > th"
-    reglages = (f"div.dt-container {{ margin: .5rem 0 1rem; font-size: .85rem; }}\n"
-                f"{th} div.dt-column-header {{ justify-content: flex-start; }}\n"
-                f"{th} div.dt-column-header .dt-column-title {{ flex-grow: 0; }}\n"
-                f'{th}[style*="text-align:right"] div.dt-column-header {{ flex-direction: row-reverse; }}\n'
-                f'{th}[style*="text-align:left"] div.dt-column-header {{ flex-direction: row; }}')
-    return (f'<style type="text/css">\n{css}\n{reglages}\n</style>\n<script>\n{js}\n</script>\n'
-            f"<script>\n{init}\n</script>")
+    reglages = (
+        f"div.dt-container {{ margin: .5rem 0 1rem; font-size: .85rem; }}\n"
+        f"{th} div.dt-column-header {{ justify-content: flex-start; }}\n"
+        f"{th} div.dt-column-header .dt-column-title {{ flex-grow: 0; }}\n"
+        f'{th}[style*="text-align:right"] div.dt-column-header {{ flex-direction: row-reverse; }}\n'
+        f'{th}[style*="text-align:left"] div.dt-column-header {{ flex-direction: row; }}'
+    )
+    return (
+        f'<style type="text/css">\n{css}\n{reglages}\n</style>\n<script>\n{js}\n</script>\n<script>\n{init}\n</script>'
+    )
 
 
 def finir_page(page: str) -> str:
     """Complète une page exportée : sommaire des sections (après le premier titre, sinon en haut de page) et
     DataTables seulement si la page a un tableau interactif (les autres pages ne grossissent pas)."""
     from .present import CLASSE_INTERACTIF
+
     sommaire = sommaire_html(page)
     fin_h1 = page.find("</h1>")
     if sommaire and fin_h1 >= 0:
         page = page.replace(MARQUE_SOMMAIRE, "", 1)
         fin_h1 = page.find("</h1>")
-        page = page[:fin_h1 + 5] + "\n" + sommaire + page[fin_h1 + 5:]
+        page = page[: fin_h1 + 5] + "\n" + sommaire + page[fin_h1 + 5 :]
     else:
         page = page.replace(MARQUE_SOMMAIRE, sommaire, 1)
-    interactif = re.search(r'<table class="[^"]*\b' + re.escape(CLASSE_INTERACTIF) + r'\b', page)
+    interactif = re.search(r'<table class="[^"]*\b' + re.escape(CLASSE_INTERACTIF) + r"\b", page)
     return page.replace(MARQUE_TABLEAUX, ressources_tableaux_interactifs() if interactif else "", 1)
 
 
-def ecrire_index(dossier: Path, *, annee: int, territoire: str, chapitres: list[dict], parametres: dict,
-                 entrees: list[dict], version: str, debut: dt.datetime, fiches: list[dict] = (),
-                 annexes: list[dict] = (), ignores: list[dict] = ()) -> Path:
+def ecrire_index(
+    dossier: Path,
+    *,
+    annee: int,
+    territoire: str,
+    chapitres: list[dict],
+    parametres: dict,
+    entrees: list[dict],
+    version: str,
+    debut: dt.datetime,
+    fiches: list[dict] = (),
+    annexes: list[dict] = (),
+    ignores: list[dict] = (),
+) -> Path:
     """Page d'accueil du rapport : chapitres, paramètres du run, empreintes des entrées, version du code, date."""
     e = html.escape
     lignes_chap = "\n".join(
         f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a>'
         + (f' — <a class="code" href="{e(c["html_code"])}">version avec le code</a>' if c.get("html_code") else "")
-        + "</li>" for c in chapitres)
+        + "</li>"
+        for c in chapitres
+    )
     lignes_fiches = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in fiches)
     lignes_annexes = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in annexes)
     lignes_ignores = "\n".join(f'<li class="ignore">{e(c["titre"])}</li>' for c in ignores)
     lignes_param = "\n".join(f"<tr><th>{e(str(k))}</th><td>{e(str(v))}</td></tr>" for k, v in parametres.items())
     lignes_ent = "\n".join(
         f"<tr><td>{e(x['fichier'])}</td><td>{x['lignes']}</td><td><code>{e(x['sha256'][:16])}…</code></td></tr>"
-        for x in entrees)
+        for x in entrees
+    )
     page = f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -225,8 +270,8 @@ th {{ background: #eef3f8; }} li {{ margin: .3rem 0; }} a.code {{ font-size: .9e
 {lignes_chap}
 {lignes_ignores}
 </ul>
-{f'<h2>Fiches quartier</h2><ul class="fiches">{lignes_fiches}</ul>' if fiches else ''}
-{f'<h2>Validation et tableaux téléchargeables</h2><ul>{lignes_annexes}</ul>' if annexes else ''}
+{f'<h2>Fiches quartier</h2><ul class="fiches">{lignes_fiches}</ul>' if fiches else ""}
+{f"<h2>Validation et tableaux téléchargeables</h2><ul>{lignes_annexes}</ul>" if annexes else ""}
 <h2>Paramètres de l'exécution</h2>
 <table>{lignes_param}
 <tr><th>Version du code</th><td>{e(version)}</td></tr>

@@ -47,8 +47,9 @@ class Emplacement:
 
     @property
     def a_des_bruts(self) -> bool:
-        return self.raw_dir.is_dir() and bool(Catalogue.pour(self.annee, self.raw_dir, raw_dir=self.raw_dir)
-                                              .tables_brutes())
+        return self.raw_dir.is_dir() and bool(
+            Catalogue.pour(self.annee, self.raw_dir, raw_dir=self.raw_dir).tables_brutes()
+        )
 
     @property
     def a_des_tables(self) -> bool:
@@ -58,15 +59,17 @@ class Emplacement:
 def emplacement(cat: Catalogue, fichier_params: Path | None, autre: int) -> Emplacement:
     """Les dossiers de l'année ``autre`` déduits de ceux de l'année de ``cat``."""
     fp = Path(fichier_params) if fichier_params else cat.racine / "params" / f"{cat.annee}.yaml"
-    params = fp.parent / (fp.name.replace(str(cat.annee), str(autre)) if str(cat.annee) in fp.name
-                          else f"{autre}.yaml")
-    return Emplacement(int(autre), dossier_de_l_annee(cat.raw_dir, cat.annee, autre),
-                       dossier_de_l_annee(cat.processed_dir, cat.annee, autre),
-                       dossier_de_l_annee(cat.reports_dir, cat.annee, autre), params)
+    params = fp.parent / (fp.name.replace(str(cat.annee), str(autre)) if str(cat.annee) in fp.name else f"{autre}.yaml")
+    return Emplacement(
+        int(autre),
+        dossier_de_l_annee(cat.raw_dir, cat.annee, autre),
+        dossier_de_l_annee(cat.processed_dir, cat.annee, autre),
+        dossier_de_l_annee(cat.reports_dir, cat.annee, autre),
+        params,
+    )
 
 
-def annees_anterieures(cat: Catalogue, fichier_params: Path | None = None, horizon: int = HORIZON
-                       ) -> list[Emplacement]:
+def annees_anterieures(cat: Catalogue, fichier_params: Path | None = None, horizon: int = HORIZON) -> list[Emplacement]:
     """Les années antérieures trouvées (fichiers bruts ou tables nettoyées), de la plus ancienne à la plus récente."""
     trouvees = [emplacement(cat, fichier_params, a) for a in range(cat.annee - horizon, cat.annee)]
     return [e for e in trouvees if e.a_des_bruts or e.a_des_tables]
@@ -90,7 +93,8 @@ def verifier_territoire(params: dict, autres: dict, annee: int, autre: int, fich
         f"L'année {autre} ne décrit pas le même territoire que le rapport {annee} : « {nom_territoire(autres)} » "
         f"({fichier_autre or f'paramètres de {autre}'}) au lieu de « {nom_territoire(params)} ». Les évolutions "
         f"ne comparent que les années d'un même territoire : corrigez le paramètre « territoire », ou rangez les "
-        f"données de l'autre territoire dans d'autres dossiers (--raw-dir, --processed-dir, --out, --params).")
+        f"données de l'autre territoire dans d'autres dossiers (--raw-dir, --processed-dir, --out, --params)."
+    )
 
 
 def lire_tables(dossier: Path, tables) -> dict[str, pd.DataFrame | None]:
@@ -99,8 +103,9 @@ def lire_tables(dossier: Path, tables) -> dict[str, pd.DataFrame | None]:
     return {t: pd.read_parquet(d / f"{t}.parquet") if (d / f"{t}.parquet").is_file() else None for t in tables}
 
 
-def charger(cat: Catalogue, courantes: dict, annees_anterieures: dict | None, tables,
-            fichier_params=None) -> dict[int, dict[str, pd.DataFrame | None]]:
+def charger(
+    cat: Catalogue, courantes: dict, annees_anterieures: dict | None, tables, fichier_params=None
+) -> dict[int, dict[str, pd.DataFrame | None]]:
     """Les tables de chaque année : celles de l'année du rapport (``courantes``, déjà lues par le chapitre ; une
     table absente est lue dans ``cat.processed_dir`` si elle y est) et celles des années antérieures
     (``annees_anterieures`` : ``{annee: dossier des tables nettoyées}``, transmis par le runner ; ``None`` : celles

@@ -41,18 +41,56 @@ from .errors import ErreurDonnees
 
 NOM_FICHIER = "indicateurs_qpv.csv"
 REGLES = ("somme", "part", "moyenne_ponderee", "mediane_non_agregeable")
-THEMES = ("Démographie", "Revenus et pauvreté", "Emploi", "Demandeurs d'emploi", "Éducation et équipements",
-          "Activité économique")
+THEMES = (
+    "Démographie",
+    "Revenus et pauvreté",
+    "Emploi",
+    "Demandeurs d'emploi",
+    "Éducation et équipements",
+    "Activité économique",
+)
 TYPES = ("entier", "décimal")
-COLONNES = ("variable", "libelle", "libelle_court", "unite", "theme", "plus_eleve_est_defavorable", "agregation",
-            "numerateur", "denominateur", "base", "decimales", "diviseur", "type", "minimum", "maximum",
-            "rubrique_rapport", "colonnes_reference", "notes_reference", "note")
+COLONNES = (
+    "variable",
+    "libelle",
+    "libelle_court",
+    "unite",
+    "theme",
+    "plus_eleve_est_defavorable",
+    "agregation",
+    "numerateur",
+    "denominateur",
+    "base",
+    "decimales",
+    "diviseur",
+    "type",
+    "minimum",
+    "maximum",
+    "rubrique_rapport",
+    "colonnes_reference",
+    "notes_reference",
+    "note",
+)
 #: colonnes d'une table INSEE qui ne sont pas des indicateurs (identifiants, libellés, colonnes ajoutées)
-COLONNES_DESCRIPTIVES = frozenset({
-    "code_qp", "nom_qp", "nom_commune", "nom_commune_brut", "type_quartier", "annee_reconnaissance", "code_commune",
-    "geographie_qpv", "niveau", "libelle_territoire", "ligne_source", "departement", "region", "dans_territoire",
-    "est_total",
-})
+COLONNES_DESCRIPTIVES = frozenset(
+    {
+        "code_qp",
+        "nom_qp",
+        "nom_commune",
+        "nom_commune_brut",
+        "type_quartier",
+        "annee_reconnaissance",
+        "code_commune",
+        "geographie_qpv",
+        "niveau",
+        "libelle_territoire",
+        "ligne_source",
+        "departement",
+        "region",
+        "dans_territoire",
+        "est_total",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -107,8 +145,9 @@ def _paires(texte: str, fichier: str, ligne: int, colonne: str) -> dict:
     sortie = {}
     for morceau in (m for m in texte.split("|") if m.strip()):
         if "=" not in morceau:
-            raise ErreurDonnees(f"« {morceau.strip()} » : attendu « niveau=valeur »", fichier=fichier, ligne=ligne,
-                                colonne=colonne)
+            raise ErreurDonnees(
+                f"« {morceau.strip()} » : attendu « niveau=valeur »", fichier=fichier, ligne=ligne, colonne=colonne
+            )
         cle, valeur = morceau.split("=", 1)
         sortie[cle.strip()] = valeur.strip()
     return sortie
@@ -130,8 +169,14 @@ def _choix(valeur: str, permis, quoi: str, fichier: str, ligne: int, colonne: st
     if valeur in permis:
         return valeur
     proche = difflib.get_close_matches(valeur, list(permis), n=1, cutoff=0.6)
-    raise ErreurDonnees(f"{quoi} inconnu(e) « {valeur} »" + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
-                        + f" ; valeurs permises : {', '.join(permis)}", fichier=fichier, ligne=ligne, colonne=colonne)
+    raise ErreurDonnees(
+        f"{quoi} inconnu(e) « {valeur} »"
+        + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
+        + f" ; valeurs permises : {', '.join(permis)}",
+        fichier=fichier,
+        ligne=ligne,
+        colonne=colonne,
+    )
 
 
 def lire_registre(chemin: Path | str) -> tuple[Definition, ...]:
@@ -143,11 +188,17 @@ def lire_registre(chemin: Path | str) -> tuple[Definition, ...]:
     if not chemin.is_file():
         raise ErreurDonnees("registre des indicateurs introuvable", fichier=fichier)
     df = pd.read_csv(chemin, dtype=str, keep_default_na=False, encoding="utf-8")
-    manquantes = [c for c in COLONNES if c not in df.columns and c not in ("rubrique_rapport", "colonnes_reference",
-                                                                          "notes_reference", "note")]
+    manquantes = [
+        c
+        for c in COLONNES
+        if c not in df.columns and c not in ("rubrique_rapport", "colonnes_reference", "notes_reference", "note")
+    ]
     if manquantes:
-        raise ErreurDonnees(f"colonne(s) absente(s) : {', '.join(manquantes)} (colonnes attendues : "
-                            f"{', '.join(COLONNES)})", fichier=fichier, ligne=1)
+        raise ErreurDonnees(
+            f"colonne(s) absente(s) : {', '.join(manquantes)} (colonnes attendues : {', '.join(COLONNES)})",
+            fichier=fichier,
+            ligne=1,
+        )
     definitions, vues = [], {}
     for n, r in enumerate(df.to_dict("records"), start=2):
         t = {c: _texte(r.get(c)) for c in COLONNES}
@@ -155,38 +206,71 @@ def lire_registre(chemin: Path | str) -> tuple[Definition, ...]:
         if not var:
             raise ErreurDonnees("variable absente", fichier=fichier, ligne=n, colonne="variable")
         if var in vues:
-            raise ErreurDonnees(f"variable « {var} » en double (déjà ligne {vues[var]})", fichier=fichier, ligne=n,
-                                colonne="variable")
+            raise ErreurDonnees(
+                f"variable « {var} » en double (déjà ligne {vues[var]})", fichier=fichier, ligne=n, colonne="variable"
+            )
         vues[var] = n
         regle = _choix(t["agregation"], REGLES, "règle d'agrégation", fichier, n, "agregation")
         theme = _choix(t["theme"], THEMES, "thème", fichier, n, "theme")
         type_ = _choix(t["type"], TYPES, "type", fichier, n, "type")
-        sens = _choix(t["plus_eleve_est_defavorable"], ("oui", "non", ""), "sens (plus_eleve_est_defavorable)",
-                      fichier, n, "plus_eleve_est_defavorable")
+        sens = _choix(
+            t["plus_eleve_est_defavorable"],
+            ("oui", "non", ""),
+            "sens (plus_eleve_est_defavorable)",
+            fichier,
+            n,
+            "plus_eleve_est_defavorable",
+        )
         for c in ("libelle", "libelle_court", "unite"):
             if not t[c]:
                 raise ErreurDonnees(f"{c} absent(e) pour « {var} »", fichier=fichier, ligne=n, colonne=c)
         if regle != "somme" and not t["base"]:
-            raise ErreurDonnees(f"la règle « {regle} » demande une base de pondération (colonne base)",
-                                fichier=fichier, ligne=n, colonne="base")
+            raise ErreurDonnees(
+                f"la règle « {regle} » demande une base de pondération (colonne base)",
+                fichier=fichier,
+                ligne=n,
+                colonne="base",
+            )
         if regle == "part" and bool(t["numerateur"]) != bool(t["denominateur"]):
             colonne = "denominateur" if t["numerateur"] else "numerateur"
-            raise ErreurDonnees("une part se recalcule avec un numérateur ET un dénominateur (ou aucun des deux)",
-                                fichier=fichier, ligne=n, colonne=colonne)
+            raise ErreurDonnees(
+                "une part se recalcule avec un numérateur ET un dénominateur (ou aucun des deux)",
+                fichier=fichier,
+                ligne=n,
+                colonne=colonne,
+            )
         if regle != "part" and (t["numerateur"] or t["denominateur"]):
-            raise ErreurDonnees(f"numérateur et dénominateur ne servent qu'à la règle « part » (règle : « {regle} »)",
-                                fichier=fichier, ligne=n, colonne="numerateur")
+            raise ErreurDonnees(
+                f"numérateur et dénominateur ne servent qu'à la règle « part » (règle : « {regle} »)",
+                fichier=fichier,
+                ligne=n,
+                colonne="numerateur",
+            )
         decimales = _nombre(t["decimales"], fichier, n, "decimales", entier=True)
         diviseur = _nombre(t["diviseur"], fichier, n, "diviseur")
-        definitions.append(Definition(
-            variable=var, libelle=t["libelle"], court=t["libelle_court"], unite=t["unite"], theme=theme,
-            defavorable_si_eleve={"oui": True, "non": False, "": None}[sens], agregation=regle,
-            numerateur=t["numerateur"] or None, denominateur=t["denominateur"] or None, base=t["base"] or None,
-            decimales=0 if decimales is None else decimales, diviseur=1.0 if diviseur is None else diviseur,
-            type=type_, minimum=_nombre(t["minimum"], fichier, n, "minimum"),
-            maximum=_nombre(t["maximum"], fichier, n, "maximum"), rubrique=t["rubrique_rapport"] or theme,
-            references=_paires(t["colonnes_reference"], fichier, n, "colonnes_reference"),
-            notes_references=_paires(t["notes_reference"], fichier, n, "notes_reference"), note=t["note"]))
+        definitions.append(
+            Definition(
+                variable=var,
+                libelle=t["libelle"],
+                court=t["libelle_court"],
+                unite=t["unite"],
+                theme=theme,
+                defavorable_si_eleve={"oui": True, "non": False, "": None}[sens],
+                agregation=regle,
+                numerateur=t["numerateur"] or None,
+                denominateur=t["denominateur"] or None,
+                base=t["base"] or None,
+                decimales=0 if decimales is None else decimales,
+                diviseur=1.0 if diviseur is None else diviseur,
+                type=type_,
+                minimum=_nombre(t["minimum"], fichier, n, "minimum"),
+                maximum=_nombre(t["maximum"], fichier, n, "maximum"),
+                rubrique=t["rubrique_rapport"] or theme,
+                references=_paires(t["colonnes_reference"], fichier, n, "colonnes_reference"),
+                notes_references=_paires(t["notes_reference"], fichier, n, "notes_reference"),
+                note=t["note"],
+            )
+        )
     return tuple(definitions)
 
 
@@ -220,5 +304,8 @@ def colonnes_non_reconnues(colonnes, chemin: Path | str | None = None) -> list[s
     """Colonnes d'une table INSEE que le registre ne connaît pas (hors identifiants et libellés : code, nom,
     communes, type de quartier…) : gardées telles quelles, à lister comme « colonnes non reconnues »."""
     connues = par_variable(chemin)
-    return [c for c in colonnes if c not in connues and c not in COLONNES_DESCRIPTIVES
-            and not str(c).endswith(("_brut", "_dont"))]
+    return [
+        c
+        for c in colonnes
+        if c not in connues and c not in COLONNES_DESCRIPTIVES and not str(c).endswith(("_brut", "_dont"))
+    ]

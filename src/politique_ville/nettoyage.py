@@ -79,6 +79,7 @@ _cle_de_texte = functools.lru_cache(maxsize=1 << 16)(_cle)
 
 # --------------------------------------------------------------------------------------------- référentiels
 
+
 @dataclass
 class Referentiels:
     """Référentiels du territoire (``data/reference/``) et de l'année (feuille de route nettoyée).
@@ -112,13 +113,24 @@ class Referentiels:
         else:
             communes = communes_du_cog(territoire)
         perimetres = lire("perimetres") if (dossier / "perimetres.csv").is_file() else None
-        porteurs = lire("porteurs") if (dossier / "porteurs.csv").is_file() or territoire is None else \
-            pd.DataFrame(columns=["alias", "porteur_canonique", "type_porteur"])
-        nomenclature = lire("nomenclature") if (dossier / "nomenclature.csv").is_file() or territoire is None else \
-            pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"])
-        return cls(communes=communes, porteurs=porteurs, nomenclature=nomenclature,
-                   **({"perimetres": perimetres} if perimetres is not None else {}), territoire=territoire,
-                   nom_territoire=nom_territoire(parametres) if parametres else "")
+        porteurs = (
+            lire("porteurs")
+            if (dossier / "porteurs.csv").is_file() or territoire is None
+            else pd.DataFrame(columns=["alias", "porteur_canonique", "type_porteur"])
+        )
+        nomenclature = (
+            lire("nomenclature")
+            if (dossier / "nomenclature.csv").is_file() or territoire is None
+            else pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"])
+        )
+        return cls(
+            communes=communes,
+            porteurs=porteurs,
+            nomenclature=nomenclature,
+            **({"perimetres": perimetres} if perimetres is not None else {}),
+            territoire=territoire,
+            nom_territoire=nom_territoire(parametres) if parametres else "",
+        )
 
     def __post_init__(self):
         self._communes = {}
@@ -159,8 +171,11 @@ class Referentiels:
 
     def libelle_territoire(self) -> str:
         if self.territoire is not None:
-            return f"« {self.nom_territoire or self.territoire.nom} » ({self.territoire.niveau} {self.territoire.code})" \
-                if self.territoire.code else f"« {self.nom_territoire or self.territoire.nom} »"
+            return (
+                f"« {self.nom_territoire or self.territoire.nom} » ({self.territoire.niveau} {self.territoire.code})"
+                if self.territoire.code
+                else f"« {self.nom_territoire or self.territoire.nom} »"
+            )
         return f"« {self.nom_territoire} »" if self.nom_territoire else "du référentiel des communes"
 
     # -- recherches (renvoient None si inconnu)
@@ -198,6 +213,7 @@ class Referentiels:
 
 # --------------------------------------------------------------------------------------------- journal
 
+
 @dataclass
 class Journal:
     """Ce que le nettoyage a changé : une ligne par (table, règle, colonne), avec un exemple avant / après."""
@@ -214,14 +230,28 @@ class Journal:
         n = int(change.sum())
         if n:
             ex = [f"« {a} » → « {b} »" for a, b in list(zip(avant_t[change], apres_t[change]))[:exemples]]
-            self.lignes.append({"table": table, "règle": regle, "colonne": colonne, "valeurs modifiées": n,
-                                "exemples": " ; ".join(dict.fromkeys(ex))})
+            self.lignes.append(
+                {
+                    "table": table,
+                    "règle": regle,
+                    "colonne": colonne,
+                    "valeurs modifiées": n,
+                    "exemples": " ; ".join(dict.fromkeys(ex)),
+                }
+            )
 
     def renommer(self, table: str, renommages: dict[str, str]):
         """Une ligne par en-tête renommé (fichiers de l'INSEE : « CODGEO » → « code_qp ») ; aucune valeur ne change."""
         for avant, apres in renommages.items():
-            self.lignes.append({"table": table, "règle": "en-tête de l'INSEE ramené au nom interne (schemas.py)",
-                                "colonne": apres, "valeurs modifiées": 0, "exemples": f"« {avant} » → « {apres} »"})
+            self.lignes.append(
+                {
+                    "table": table,
+                    "règle": "en-tête de l'INSEE ramené au nom interne (schemas.py)",
+                    "colonne": apres,
+                    "valeurs modifiées": 0,
+                    "exemples": f"« {avant} » → « {apres} »",
+                }
+            )
 
     def avertir(self, message: str):
         self.avertissements.append(message)
@@ -245,6 +275,7 @@ def _texte(v) -> str:
 
 # --------------------------------------------------------------------------------------------- nettoyage
 
+
 @dataclass
 class TableNettoyee:
     table: str
@@ -266,8 +297,9 @@ class _Erreurs:
             raise ErreursNettoyage(self.liste)
 
 
-def nettoyer_table(table: str, brut: pd.DataFrame, refs: Referentiels, journal: Journal | None = None,
-                   schema: Schema | None = None) -> TableNettoyee:
+def nettoyer_table(
+    table: str, brut: pd.DataFrame, refs: Referentiels, journal: Journal | None = None, schema: Schema | None = None
+) -> TableNettoyee:
     """Nettoie une table brute selon son schéma. Lève :class:`ErreursNettoyage` (fichier, ligne, colonne)."""
     schema = schema or SCHEMAS[table]
     journal = journal if journal is not None else Journal()
@@ -294,8 +326,13 @@ def nettoyer_table(table: str, brut: pd.DataFrame, refs: Referentiels, journal: 
     for colonne in schema.colonnes:  # colonne absente du fichier mais qui a une valeur par défaut
         if colonne.defaut is not None and colonne.nom not in df.columns:
             df[colonne.nom] = colonne.defaut
-            journal.noter(table, f"colonne absente du fichier : valeur par défaut « {colonne.defaut} »", colonne.nom,
-                          pd.Series(None, index=df.index, dtype="object"), df[colonne.nom])
+            journal.noter(
+                table,
+                f"colonne absente du fichier : valeur par défaut « {colonne.defaut} »",
+                colonne.nom,
+                pd.Series(None, index=df.index, dtype="object"),
+                df[colonne.nom],
+            )
     # espaces de bord
     for c in colonnes:
         avant = df[c]
@@ -316,8 +353,10 @@ def nettoyer_table(table: str, brut: pd.DataFrame, refs: Referentiels, journal: 
         genre = genre_implicite(table, c)
         if c not in connues and genre:
             from .schemas import Colonne
-            _nettoyer_colonne(table, df, c, genre, Colonne(c, genre, obligatoire=False), refs, journal, err, lignes,
-                              est_total)
+
+            _nettoyer_colonne(
+                table, df, c, genre, Colonne(c, genre, obligatoire=False), refs, journal, err, lignes, est_total
+            )
     for colonne in schema.colonnes:
         if colonne.non_vide and colonne.nom in df.columns:
             test = est_manquant if colonne.genre in GENRES_NUMERIQUES else _vide
@@ -366,15 +405,23 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
             dont = avant.map(lambda v: _montant_dont(v))
             if dont.notna().any():
                 df[f"{nom}_dont"] = dont
-                journal.noter(table, "montant « dont … » entre parenthèses gardé à part", f"{nom}_dont",
-                              avant[dont.notna()], dont[dont.notna()])
+                journal.noter(
+                    table,
+                    "montant « dont … » entre parenthèses gardé à part",
+                    f"{nom}_dont",
+                    avant[dont.notna()],
+                    dont[dont.notna()],
+                )
         if colonne.unite_brute == "€ par mois":
             serie = serie * 12
             journal.noter(table, "revenu mensuel converti en annuel (× 12)", nom, avant, serie)
         for idx in serie.index[(serie < 0) & ~est_total]:
             if genre != "nombre":
-                err(f"valeur négative ({avant[idx]}) : un {_LIBELLE_GENRE[genre]} ne peut pas être négatif",
-                    ligne=int(lignes[idx]), colonne=nom)
+                err(
+                    f"valeur négative ({avant[idx]}) : un {_LIBELLE_GENRE[genre]} ne peut pas être négatif",
+                    ligne=int(lignes[idx]),
+                    colonne=nom,
+                )
         if genre == "taux":
             for idx in serie.index[serie > 100]:
                 err(f"taux de {avant[idx]} hors de l'intervalle [0, 100]", ligne=int(lignes[idx]), colonne=nom)
@@ -393,11 +440,17 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
         if genre in ("effectif", "annee"):
             serie = serie.astype("Int64")
         simple = avant.map(lambda v: _vide(v) or bool(re.fullmatch(r"-?\d+(\.\d+)?", str(v).strip())))
-        journal.noter(table, f"nombre écrit à la française lu comme {_LIBELLE_GENRE[genre]}", nom, avant[~simple],
-                      serie[~simple])
+        journal.noter(
+            table, f"nombre écrit à la française lu comme {_LIBELLE_GENRE[genre]}", nom, avant[~simple], serie[~simple]
+        )
         marqueurs = avant.map(lambda v: not _vide(v) and est_manquant(v))
-        journal.noter(table, "marqueur de valeur manquante (« - », « n.c. »…) : manquant, jamais 0", nom,
-                      avant[marqueurs], serie[marqueurs])
+        journal.noter(
+            table,
+            "marqueur de valeur manquante (« - », « n.c. »…) : manquant, jamais 0",
+            nom,
+            avant[marqueurs],
+            serie[marqueurs],
+        )
         df[nom] = serie
         return
     if genre == "communes":
@@ -413,8 +466,12 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
                     continue
                 trouve = refs.commune(morceau) or refs.perimetre(morceau)
                 if trouve is None:
-                    err(f"commune inconnue « {morceau} » (ni commune du territoire ni périmètre connu : ajoutez-la ou sa "
-                        f"graphie à data/reference/communes.csv)", ligne=int(lignes[idx]), colonne=nom)
+                    err(
+                        f"commune inconnue « {morceau} » (ni commune du territoire ni périmètre connu : ajoutez-la ou sa "
+                        f"graphie à data/reference/communes.csv)",
+                        ligne=int(lignes[idx]),
+                        colonne=nom,
+                    )
                     trouve = morceau
                 if trouve not in noms:
                     noms.append(trouve)
@@ -431,8 +488,11 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
                 continue
             canon = refs.porteur(v)
             if canon is None:
-                err(f"porteur inconnu « {v} » : ajoutez sa graphie au référentiel data/reference/porteurs.csv",
-                    ligne=int(lignes[idx]), colonne=nom)
+                err(
+                    f"porteur inconnu « {v} » : ajoutez sa graphie au référentiel data/reference/porteurs.csv",
+                    ligne=int(lignes[idx]),
+                    colonne=nom,
+                )
             resultat.append(canon)
         df[nom] = resultat
         df["porteur_canonique"] = df[nom]
@@ -450,8 +510,11 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
             trouve = refs.code(genre, v)
             if trouve is None:
                 permis = sorted({lg for _, lg in refs._nomenclature.get(genre, {}).values()})
-                err(f"{_LIBELLE_GENRE[genre]} inconnu(e) « {v} » (valeurs permises : {', '.join(permis)})",
-                    ligne=int(lignes[idx]), colonne=nom)
+                err(
+                    f"{_LIBELLE_GENRE[genre]} inconnu(e) « {v} » (valeurs permises : {', '.join(permis)})",
+                    ligne=int(lignes[idx]),
+                    colonne=nom,
+                )
                 codes.append(None)
                 libelles.append(None)
             else:
@@ -508,21 +571,31 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
             premiers.setdefault(geo, (str(v), int(lignes[idx])))
         if "2015" in premiers and "2024" in premiers:
             (c15, l15), (c24, l24) = premiers["2015"], premiers["2024"]
-            err(f"le fichier mêle les deux géographies prioritaires : « {c15} » (ligne {l15}) est un code de la "
+            err(
+                f"le fichier mêle les deux géographies prioritaires : « {c15} » (ligne {l15}) est un code de la "
                 f"géographie 2015 (« QP… »), « {c24} » (ligne {l24}) un code de la géographie 2024 (« QN… ») ; "
                 f"aucune valeur ne se compare d'une géographie à l'autre : un fichier par géographie",
-                ligne=max(l15, l24), colonne=nom)
+                ligne=max(l15, l24),
+                colonne=nom,
+            )
         if table in ("insee_qpv", "insee_qpv_comparaison"):
             df[COLONNE_GEOGRAPHIE] = geographies
-            journal.noter(table, "géographie prioritaire du code de quartier (2015 « QP… », 2024 « QN… », locale "
-                          "« LOC-… »)", COLONNE_GEOGRAPHIE, pd.Series(None, index=df.index, dtype="object"),
-                          df[COLONNE_GEOGRAPHIE])
+            journal.noter(
+                table,
+                "géographie prioritaire du code de quartier (2015 « QP… », 2024 « QN… », locale « LOC-… »)",
+                COLONNE_GEOGRAPHIE,
+                pd.Series(None, index=df.index, dtype="object"),
+                df[COLONNE_GEOGRAPHIE],
+            )
         return
     if genre == "provenance":
         for idx, v in avant.items():
             if not _vide(v) and v not in PROVENANCES:
-                err(f"provenance « {v} » inconnue (permises : {', '.join(PROVENANCES)})", ligne=int(lignes[idx]),
-                    colonne=nom)
+                err(
+                    f"provenance « {v} » inconnue (permises : {', '.join(PROVENANCES)})",
+                    ligne=int(lignes[idx]),
+                    colonne=nom,
+                )
         return
     if genre == "id":
         return
@@ -542,9 +615,17 @@ def _montant_dont(texte) -> float:
         return math.nan
 
 
-_LIBELLE_GENRE = {"montant": "montant en euros", "taux": "taux en %", "indice": "indice", "effectif": "effectif",
-                  "annee": "année", "nombre": "nombre", "type_porteur": "type de porteur", "pilier": "pilier",
-                  "thematique": "thématique"}
+_LIBELLE_GENRE = {
+    "montant": "montant en euros",
+    "taux": "taux en %",
+    "indice": "indice",
+    "effectif": "effectif",
+    "annee": "année",
+    "nombre": "nombre",
+    "type_porteur": "type de porteur",
+    "pilier": "pilier",
+    "thematique": "thématique",
+}
 
 
 def _verifier_cle(df: pd.DataFrame, colonnes: tuple[str, ...], lignes, err):
@@ -559,8 +640,11 @@ def _verifier_cle(df: pd.DataFrame, colonnes: tuple[str, ...], lignes, err):
     for valeur, groupe in df[doubles].groupby(cles[doubles], sort=False):
         if len(groupe) > 1:
             nums = [int(lignes[i]) for i in groupe.index]
-            err(f"identifiant « {valeur} » en double (lignes {', '.join(map(str, nums))})", ligne=nums[1],
-                colonne=presentes[0] if len(presentes) == 1 else ", ".join(presentes))
+            err(
+                f"identifiant « {valeur} » en double (lignes {', '.join(map(str, nums))})",
+                ligne=nums[1],
+                colonne=presentes[0] if len(presentes) == 1 else ", ".join(presentes),
+            )
 
 
 def _verifier_totaux(df: pd.DataFrame, schema: Schema, lignes, err):
@@ -577,8 +661,12 @@ def _verifier_totaux(df: pd.DataFrame, schema: Schema, lignes, err):
                 continue
             somme = detail[m].sum()
             if abs(somme - total[m]) > 0.5:
-                err(f"ligne de total incohérente : {_texte(total[m])} imprimé, {_texte(somme)} pour la somme des lignes "
-                    f"{int(lignes[detail.index[0]])} à {int(lignes[detail.index[-1]])}", ligne=int(lignes[idx]), colonne=m)
+                err(
+                    f"ligne de total incohérente : {_texte(total[m])} imprimé, {_texte(somme)} pour la somme des lignes "
+                    f"{int(lignes[detail.index[0]])} à {int(lignes[detail.index[-1]])}",
+                    ligne=int(lignes[idx]),
+                    colonne=m,
+                )
         debut = pos + 1
 
 
@@ -587,6 +675,7 @@ def _regles_de_table(table, df, refs: Referentiels, journal, err, lignes):
     # Chaque règle est évaluée sur les valeurs des colonnes (sans construire une ligne pandas par ligne du fichier) ;
     # seules les lignes fautives sont reprises, dans l'ordre du fichier, pour écrire les messages.
     if {"thematique_code", "pilier_code"} <= set(df.columns):
+
         def parent_contredit(theme, pilier):
             if _vide(theme) or _vide(pilier):
                 return None
@@ -596,15 +685,18 @@ def _regles_de_table(table, df, refs: Referentiels, journal, err, lignes):
         parents = [parent_contredit(t, p) for t, p in zip(df["thematique_code"], df["pilier_code"])]
         for idx, parent in zip(df.index, parents):
             if parent is not None:
-                err(f"la thématique « {df.at[idx, 'thematique']} » relève du pilier « {parent} », pas de "
-                    f"« {df.at[idx, 'pilier']} »", ligne=int(lignes[idx]), colonne="thematique")
+                err(
+                    f"la thématique « {df.at[idx, 'thematique']} » relève du pilier « {parent} », pas de "
+                    f"« {df.at[idx, 'pilier']} »",
+                    ligne=int(lignes[idx]),
+                    colonne="thematique",
+                )
     fdr = refs.feuille_de_route
     if table != "feuille_de_route" and fdr is not None and "priorite" in df.columns:
         priorites = set(fdr["priorite"].dropna().astype(int))
         sous = set(fdr["sous_priorite"].dropna())
         prio = df["priorite"]
-        sp_col = df["sous_priorite"] if "sous_priorite" in df.columns else pd.Series(None, index=df.index,
-                                                                                       dtype=object)
+        sp_col = df["sous_priorite"] if "sous_priorite" in df.columns else pd.Series(None, index=df.index, dtype=object)
         p_faux = prio.map(lambda p: not pd.isna(p) and int(p) not in priorites).astype(bool)
         sp_a_voir = ~sp_col.map(_vide).astype(bool)
         for idx in df.index[(p_faux | sp_a_voir).to_numpy(dtype=bool)]:
@@ -614,11 +706,17 @@ def _regles_de_table(table, df, refs: Referentiels, journal, err, lignes):
             sp = sp_col[idx]
             if sp_a_voir[idx]:
                 if sp not in sous:
-                    err(f"sous-priorité {sp} absente de la feuille de route", ligne=int(lignes[idx]),
-                        colonne="sous_priorite")
+                    err(
+                        f"sous-priorité {sp} absente de la feuille de route",
+                        ligne=int(lignes[idx]),
+                        colonne="sous_priorite",
+                    )
                 elif not pd.isna(p) and not sp.startswith(f"{int(p)}."):
-                    err(f"sous-priorité {sp} incompatible avec la priorité {p}", ligne=int(lignes[idx]),
-                        colonne="sous_priorite")
+                    err(
+                        f"sous-priorité {sp} incompatible avec la priorité {p}",
+                        ligne=int(lignes[idx]),
+                        colonne="sous_priorite",
+                    )
     if table == "indicateurs_actions" and "valeur" in df.columns:
         valeurs = []
         for v, lecture in zip(df["valeur"], df.get("lecture_numerique", pd.Series(np.nan, index=df.index))):
@@ -627,11 +725,13 @@ def _regles_de_table(table, df, refs: Referentiels, journal, err, lignes):
             except ValeurIllisible:
                 valeurs.append(lecture if not pd.isna(lecture) else math.nan)
         df["valeur_num"] = pd.Series(valeurs, index=df.index, dtype="float64")
-        journal.noter(table, "valeur lue comme nombre (texte gardé dans « valeur »)", "valeur", df["valeur"],
-                      df["valeur_num"])
+        journal.noter(
+            table, "valeur lue comme nombre (texte gardé dans « valeur »)", "valeur", df["valeur"], df["valeur_num"]
+        )
 
 
 # --------------------------------------------------------------------------------------------- tables dérivées
+
 
 def communes_eclatees(df: pd.DataFrame, cle_col: str, colonne: str, refs: Referentiels) -> pd.DataFrame:
     """Une ligne par (clé, commune) : un QPV ou une action sur plusieurs communes les garde toutes."""
@@ -645,18 +745,34 @@ def communes_eclatees(df: pd.DataFrame, cle_col: str, colonne: str, refs: Refere
             if nom not in par_nom:
                 par_nom[nom] = (refs.code_insee(nom) or None, refs.commune(nom) is None)
             code, perimetre = par_nom[nom]
-            lignes.append({cle_col: cle_, "commune": nom, "code_insee": code, "rang": i + 1, "perimetre": perimetre,
-                           COLONNE_LIGNE: ligne})
+            lignes.append(
+                {
+                    cle_col: cle_,
+                    "commune": nom,
+                    "code_insee": code,
+                    "rang": i + 1,
+                    "perimetre": perimetre,
+                    COLONNE_LIGNE: ligne,
+                }
+            )
     return pd.DataFrame(lignes, columns=[cle_col, "commune", "code_insee", "rang", "perimetre", COLONNE_LIGNE])
 
 
 #: Marqueurs explicites de l'INSEE, dont le motif l'emporte sur celui du fichier de provenance.
-_MARQUEURS_EXPLICITES = {"s": MOTIF_SECRET, "n.s.": MOTIF_SECRET, "n.s": MOTIF_SECRET, "ns": MOTIF_SECRET,
-                         "nd": MOTIF_NON_DISPONIBLE, "n.d.": MOTIF_NON_DISPONIBLE, "n.d": MOTIF_NON_DISPONIBLE}
+_MARQUEURS_EXPLICITES = {
+    "s": MOTIF_SECRET,
+    "n.s.": MOTIF_SECRET,
+    "n.s": MOTIF_SECRET,
+    "ns": MOTIF_SECRET,
+    "nd": MOTIF_NON_DISPONIBLE,
+    "n.d.": MOTIF_NON_DISPONIBLE,
+    "n.d": MOTIF_NON_DISPONIBLE,
+}
 
 
-def valeurs_manquantes_insee(qpv: pd.DataFrame, provenance: pd.DataFrame | None,
-                             brut: pd.DataFrame | None = None) -> pd.DataFrame:
+def valeurs_manquantes_insee(
+    qpv: pd.DataFrame, provenance: pd.DataFrame | None, brut: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Chaque cellule manquante d'un indicateur INSEE, avec son motif, jamais 0 :
 
     - marqueur de l'INSEE dans le fichier brut (``brut`` : la table telle que lue, reliée par ``ligne_source``) :
@@ -668,6 +784,7 @@ def valeurs_manquantes_insee(qpv: pd.DataFrame, provenance: pd.DataFrame | None,
 
     ``commentaire`` : celui du fichier de provenance, sinon le marqueur lu (« marqueur « nd » du fichier »)."""
     from .schemas import INDICATEURS_INSEE
+
     motifs = {}
     if provenance is not None and not provenance.empty:
         p = provenance[provenance["fichier"].str.startswith("insee_qpv")]
@@ -675,14 +792,16 @@ def valeurs_manquantes_insee(qpv: pd.DataFrame, provenance: pd.DataFrame | None,
     bruts: dict[int, dict] = {}
     if brut is not None and COLONNE_LIGNE in brut.columns:
         try:
-            renomme = brut.rename(columns=renommages_colonnes("insee_qpv", [c for c in brut.columns
-                                                                             if c != COLONNE_LIGNE]))
+            renomme = brut.rename(
+                columns=renommages_colonnes("insee_qpv", [c for c in brut.columns if c != COLONNE_LIGNE])
+            )
         except ValueError:
             renomme = brut
         bruts = {int(n): rec for n, rec in zip(renomme[COLONNE_LIGNE], renomme.to_dict("records"))}
     lignes = []
     indicateurs = [c.nom for c in INDICATEURS_INSEE if c.nom in qpv.columns] + [
-        c for c in qpv.columns if genre_implicite("insee_qpv", c) and c not in {i.nom for i in INDICATEURS_INSEE}]
+        c for c in qpv.columns if genre_implicite("insee_qpv", c) and c not in {i.nom for i in INDICATEURS_INSEE}
+    ]
     for _, q in qpv.iterrows():
         cellules = bruts.get(int(q[COLONNE_LIGNE]), {})
         for var in indicateurs:
@@ -692,8 +811,9 @@ def valeurs_manquantes_insee(qpv: pd.DataFrame, provenance: pd.DataFrame | None,
             texte = marqueur.strip().lower() if isinstance(marqueur, str) else ""
             if texte in _MARQUEURS_EXPLICITES:
                 motif = _MARQUEURS_EXPLICITES[texte]
-                commentaire = (motifs.get((q["code_qp"], var), (None, ""))[1]
-                               or f"marqueur « {marqueur.strip()} » du fichier")
+                commentaire = (
+                    motifs.get((q["code_qp"], var), (None, ""))[1] or f"marqueur « {marqueur.strip()} » du fichier"
+                )
             elif (q["code_qp"], var) in motifs:
                 motif, commentaire = motifs[(q["code_qp"], var)]
             else:
@@ -701,13 +821,21 @@ def valeurs_manquantes_insee(qpv: pd.DataFrame, provenance: pd.DataFrame | None,
                 commentaire = f"marqueur « {marqueur.strip()} » du fichier" if texte else ""
             if motif not in (MOTIF_SECRET, MOTIF_NON_DISPONIBLE):
                 motif = MOTIF_SECRET
-            lignes.append({"code_qp": q["code_qp"], "variable": var, "motif": motif, "commentaire": commentaire,
-                           COLONNE_LIGNE: q[COLONNE_LIGNE]})
+            lignes.append(
+                {
+                    "code_qp": q["code_qp"],
+                    "variable": var,
+                    "motif": motif,
+                    "commentaire": commentaire,
+                    COLONNE_LIGNE: q[COLONNE_LIGNE],
+                }
+            )
     return pd.DataFrame(lignes, columns=["code_qp", "variable", "motif", "commentaire", COLONNE_LIGNE])
 
 
-def verifier_provenance_insee(provenance: pd.DataFrame, qpv: pd.DataFrame, references: pd.DataFrame,
-                              fichier: str = "insee_provenance.csv"):
+def verifier_provenance_insee(
+    provenance: pd.DataFrame, qpv: pd.DataFrame, references: pd.DataFrame, fichier: str = "insee_provenance.csv"
+):
     """Les clés du fichier de provenance désignent des quartiers et niveaux qui existent (« code QPV inconnu »)."""
     err = _Erreurs(fichier)
     codes = set(qpv["code_qp"])
@@ -722,6 +850,7 @@ def verifier_provenance_insee(provenance: pd.DataFrame, qpv: pd.DataFrame, refer
 
 # --------------------------------------------------------------------------------------------- territoire
 
+
 def communes_du_cog(territoire) -> pd.DataFrame:
     """Référentiel des communes d'un territoire du Code officiel géographique (``reference.Territoire``), aux
     colonnes de ``communes.csv`` : nom officiel, code INSEE, variantes (anciens noms : communes déléguées ou
@@ -733,9 +862,15 @@ def communes_du_cog(territoire) -> pd.DataFrame:
     actuelles = toutes[(toutes["type"] == "COM") & toutes["code"].isin(codes)]
     anciens = toutes[(toutes["type"] != "COM") & toutes["rattachement"].isin(codes)]
     variantes = anciens.groupby("rattachement")["nom"].agg(lambda s: " | ".join(sorted(set(s))))
-    return pd.DataFrame({"nom_officiel": actuelles["nom"].values, "code_insee": actuelles["code"].values,
-                         "variantes": [variantes.get(c, "") for c in actuelles["code"]],
-                         "contrat_de_ville": "", "qpv": ""})
+    return pd.DataFrame(
+        {
+            "nom_officiel": actuelles["nom"].values,
+            "code_insee": actuelles["code"].values,
+            "variantes": [variantes.get(c, "") for c in actuelles["code"]],
+            "contrat_de_ville": "",
+            "qpv": "",
+        }
+    )
 
 
 _SEPARATEUR_CODES = re.compile(r"[\s,;/|]+")
@@ -757,11 +892,11 @@ class SelectionTerritoire:
     """Les quartiers du territoire dans un fichier de l'INSEE qui en couvre davantage (national, régional)."""
 
     brut_territoire: pd.DataFrame  # lignes brutes du territoire (colonnes du fichier)
-    brut_autres: pd.DataFrame      # lignes brutes des autres quartiers
+    brut_autres: pd.DataFrame  # lignes brutes des autres quartiers
     #: ligne_source -> (département, région, code de la première commune) de chaque quartier du fichier
     lieux: dict[int, tuple[str | None, str | None, str | None]]
-    colonne: str                   # colonne qui a servi à la sélection (code_commune ou nom_commune)
-    inconnus: list[str]            # communes du fichier introuvables (ni du territoire ni du COG)
+    colonne: str  # colonne qui a servi à la sélection (code_commune ou nom_commune)
+    inconnus: list[str]  # communes du fichier introuvables (ni du territoire ni du COG)
 
 
 def _codes_cellule(v) -> list[str]:
@@ -777,8 +912,9 @@ def _codes_cellule(v) -> list[str]:
     return codes
 
 
-def selectionner_territoire(brut: pd.DataFrame, refs: Referentiels, journal: Journal | None = None
-                            ) -> SelectionTerritoire | None:
+def selectionner_territoire(
+    brut: pd.DataFrame, refs: Referentiels, journal: Journal | None = None
+) -> SelectionTerritoire | None:
     """Dans le fichier brut des quartiers, ceux du territoire : par le code INSEE de leur(s) commune(s) si le fichier
     a une colonne de codes (``INSEE_COM``, ``CODE_COM``… : ``schemas.ALIAS_COLONNES``), sinon par le nom de leur(s)
     commune(s) (un quartier sur plusieurs communes est du territoire si l'une d'elles l'est ; graphies du référentiel
@@ -852,32 +988,44 @@ def selectionner_territoire(brut: pd.DataFrame, refs: Referentiels, journal: Jou
     du_t = statuts == "territoire"
     if not du_t.any():
         cherchees = sorted(refs.communes["nom_officiel"]) if len(refs.communes) else sorted(codes_t)
-        exemples = list(dict.fromkeys(str(v) for v in (noms_col if colonne == "nom_commune" else codes_col)
-                                      if not _vide(v)))
+        exemples = list(
+            dict.fromkeys(str(v) for v in (noms_col if colonne == "nom_commune" else codes_col) if not _vide(v))
+        )
         raise ErreurDonnees(
             f"le fichier des quartiers ne contient aucun quartier du territoire {refs.libelle_territoire()} : "
             f"communes cherchées{' (par leur code INSEE)' if colonne == 'code_commune' else ''} ({len(cherchees)}) : "
             f"{', '.join(cherchees[:15])}{' …' if len(cherchees) > 15 else ''} ; "
             f"{'codes' if colonne == 'code_commune' else 'communes'} du fichier : "
-            f"{', '.join(exemples[:8])}{' …' if len(exemples) > 8 else ''}", fichier=fichier, colonne=colonne)
+            f"{', '.join(exemples[:8])}{' …' if len(exemples) > 8 else ''}",
+            fichier=fichier,
+            colonne=colonne,
+        )
     deps_t = {departement_du_code_qp(c) for c in df.loc[du_t, "code_qp"]}
-    plus_large = (statuts == "hors").any() or any(departement_du_code_qp(c) not in deps_t
-                                                  for c in df.loc[statuts == "inconnu", "code_qp"])
+    plus_large = (statuts == "hors").any() or any(
+        departement_du_code_qp(c) not in deps_t for c in df.loc[statuts == "inconnu", "code_qp"]
+    )
     if not plus_large:
         return None
     garder = du_t
     if inconnus and journal is not None:
-        journal.avertir(f"{fichier} : {int((statuts == 'inconnu').sum())} quartier(s) dont aucune commune n'est connue "
-                        f"(ni du territoire ni du Code officiel géographique) rangé(s) hors du territoire, pour les "
-                        f"seuls niveaux de comparaison : {', '.join(list(dict.fromkeys(inconnus))[:10])}"
-                        f"{' …' if len(set(inconnus)) > 10 else ''}")
+        journal.avertir(
+            f"{fichier} : {int((statuts == 'inconnu').sum())} quartier(s) dont aucune commune n'est connue "
+            f"(ni du territoire ni du Code officiel géographique) rangé(s) hors du territoire, pour les "
+            f"seuls niveaux de comparaison : {', '.join(list(dict.fromkeys(inconnus))[:10])}"
+            f"{' …' if len(set(inconnus)) > 10 else ''}"
+        )
     if journal is not None:
-        journal.lignes.append({
-            "table": "insee_qpv", "règle": f"quartiers du territoire {refs.libelle_territoire()} retenus (par "
-                                          f"{'code INSEE' if colonne == 'code_commune' else 'nom'} de commune) ; "
-                                          "les autres servent aux niveaux de comparaison (insee_qpv_comparaison)",
-            "colonne": colonne, "valeurs modifiées": int((~garder).sum()),
-            "exemples": f"{int(garder.sum())} quartier(s) du territoire sur {n} dans le fichier"})
+        journal.lignes.append(
+            {
+                "table": "insee_qpv",
+                "règle": f"quartiers du territoire {refs.libelle_territoire()} retenus (par "
+                f"{'code INSEE' if colonne == 'code_commune' else 'nom'} de commune) ; "
+                "les autres servent aux niveaux de comparaison (insee_qpv_comparaison)",
+                "colonne": colonne,
+                "valeurs modifiées": int((~garder).sum()),
+                "exemples": f"{int(garder.sum())} quartier(s) du territoire sur {n} dans le fichier",
+            }
+        )
     territoire_, autres = brut[garder.to_numpy()], brut[(~garder).to_numpy()]
     territoire_.attrs, autres.attrs = dict(brut.attrs), dict(brut.attrs)
     return SelectionTerritoire(territoire_, autres, lieux, colonne, list(dict.fromkeys(inconnus)))
@@ -893,8 +1041,9 @@ def _tout_du_territoire(df: pd.DataFrame, refs: Referentiels, codes_t: set[str])
             if not any(c in codes_t for c in codes):
                 return False
             continue
-        if _vide(noms_v) or not any(refs.commune(m) is not None for m in SEPARATEUR_COMMUNES.split(str(noms_v))
-                                    if m.strip()):
+        if _vide(noms_v) or not any(
+            refs.commune(m) is not None for m in SEPARATEUR_COMMUNES.split(str(noms_v)) if m.strip()
+        ):
             return False
     return True
 
@@ -923,14 +1072,25 @@ def table_comparaison(selection: SelectionTerritoire, qpv: pd.DataFrame, autres:
 
 # --------------------------------------------------------------------------------------------- par famille
 
-TABLES_FINANCEMENTS = ("feuille_de_route", "programmation", "porteurs", "porteurs_synthese",
-                       "financements_programmation", "fonds_cohesion_sociale", "fonds_concours", "iti_feder", "npnru",
-                       "tfpb_conventions", "indicateurs_actions")
+TABLES_FINANCEMENTS = (
+    "feuille_de_route",
+    "programmation",
+    "porteurs",
+    "porteurs_synthese",
+    "financements_programmation",
+    "fonds_cohesion_sociale",
+    "fonds_concours",
+    "iti_feder",
+    "npnru",
+    "tfpb_conventions",
+    "indicateurs_actions",
+)
 TABLES_INSEE = ("insee_qpv", "insee_references", "insee_provenance")
 
 
-def _nettoyer_tables(tables: tuple[str, ...], bruts: dict[str, pd.DataFrame], refs: Referentiels,
-                     journal: Journal) -> dict[str, pd.DataFrame]:
+def _nettoyer_tables(
+    tables: tuple[str, ...], bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal
+) -> dict[str, pd.DataFrame]:
     """Nettoie les tables présentes, dans l'ordre donné ; rassemble les erreurs de toutes les tables."""
     sorties: dict[str, pd.DataFrame] = {}
     erreurs: list[ErreurDonnees] = []
@@ -949,8 +1109,9 @@ def _nettoyer_tables(tables: tuple[str, ...], bruts: dict[str, pd.DataFrame], re
     return sorties
 
 
-def nettoyer_financements(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
-                          ) -> dict[str, pd.DataFrame]:
+def nettoyer_financements(
+    bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
+) -> dict[str, pd.DataFrame]:
     """Nettoie les tables de la programmation et des financements présentes dans ``bruts``.
     Renvoie les tables traitées, dont ``programmation_communes`` (une ligne par action et commune)."""
     sorties = _nettoyer_tables(TABLES_FINANCEMENTS, bruts, refs, journal if journal is not None else Journal())
@@ -959,8 +1120,9 @@ def nettoyer_financements(bruts: dict[str, pd.DataFrame], refs: Referentiels, jo
     return sorties
 
 
-def nettoyer_insee(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
-                   ) -> dict[str, pd.DataFrame]:
+def nettoyer_insee(
+    bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
+) -> dict[str, pd.DataFrame]:
     """Nettoie les tables INSEE : quartiers, niveaux de comparaison, provenance ; ajoute ``insee_qpv_communes`` et
     ``insee_valeurs_manquantes`` (secret statistique marqué comme tel, jamais 0).
 
@@ -991,16 +1153,21 @@ def nettoyer_insee(bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: 
         qpv = sorties["insee_qpv"]
         if selection is not None and autres is not None:
             comparaison = table_comparaison(selection, qpv, autres)
-            _verifier_une_geographie(comparaison, bruts["insee_qpv"].attrs.get("source", {}).get("fichier",
-                                                                                                "insee_qpv"))
+            _verifier_une_geographie(
+                comparaison, bruts["insee_qpv"].attrs.get("source", {}).get("fichier", "insee_qpv")
+            )
             sorties["insee_qpv_comparaison"] = comparaison
         if "insee_provenance" in sorties and "insee_references" in sorties:
-            verifier_provenance_insee(sorties["insee_provenance"], qpv, sorties["insee_references"],
-                                      bruts["insee_provenance"].attrs.get("source", {}).get("fichier",
-                                                                                           "insee_provenance.csv"))
+            verifier_provenance_insee(
+                sorties["insee_provenance"],
+                qpv,
+                sorties["insee_references"],
+                bruts["insee_provenance"].attrs.get("source", {}).get("fichier", "insee_provenance.csv"),
+            )
         sorties["insee_qpv_communes"] = communes_eclatees(qpv, "code_qp", "nom_commune", refs)
-        sorties["insee_valeurs_manquantes"] = valeurs_manquantes_insee(qpv, sorties.get("insee_provenance"),
-                                                                       bruts["insee_qpv"])
+        sorties["insee_valeurs_manquantes"] = valeurs_manquantes_insee(
+            qpv, sorties.get("insee_provenance"), bruts["insee_qpv"]
+        )
     _signaler_colonnes_non_reconnues(sorties, bruts, journal)
     return sorties
 
@@ -1015,11 +1182,15 @@ def _verifier_une_geographie(comparaison: pd.DataFrame, fichier: str):
             f"le fichier mêle les deux géographies prioritaires : « {l15['code_qp']} » (ligne "
             f"{int(l15[COLONNE_LIGNE])}) est un code de la géographie 2015 (« QP… »), « {l24['code_qp']} » (ligne "
             f"{int(l24[COLONNE_LIGNE])}) un code de la géographie 2024 (« QN… ») ; aucune valeur ne se compare d'une "
-            f"géographie à l'autre : un fichier par géographie", fichier=fichier, colonne="code_qp")
+            f"géographie à l'autre : un fichier par géographie",
+            fichier=fichier,
+            colonne="code_qp",
+        )
 
 
-def _signaler_colonnes_non_reconnues(sorties: dict[str, pd.DataFrame], bruts: dict[str, pd.DataFrame],
-                                     journal: Journal):
+def _signaler_colonnes_non_reconnues(
+    sorties: dict[str, pd.DataFrame], bruts: dict[str, pd.DataFrame], journal: Journal
+):
     """« colonnes non reconnues » : colonnes des tables INSEE que le registre des indicateurs ne connaît pas,
     gardées telles quelles (jamais retirées en silence)."""
     from .indicateurs import colonnes_non_reconnues
@@ -1030,6 +1201,8 @@ def _signaler_colonnes_non_reconnues(sorties: dict[str, pd.DataFrame], bruts: di
         inconnues = colonnes_non_reconnues(sorties[table].columns)
         if inconnues:
             fichier = bruts[table].attrs.get("source", {}).get("fichier", table)
-            journal.avertir(f"{fichier} : colonne(s) non reconnue(s) par le registre des indicateurs "
-                            f"(data/reference/indicateurs_qpv.csv), gardée(s) telle(s) quelle(s), sans comparaison : "
-                            f"{', '.join(inconnues)}")
+            journal.avertir(
+                f"{fichier} : colonne(s) non reconnue(s) par le registre des indicateurs "
+                f"(data/reference/indicateurs_qpv.csv), gardée(s) telle(s) quelle(s), sans comparaison : "
+                f"{', '.join(inconnues)}"
+            )

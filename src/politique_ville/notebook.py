@@ -57,6 +57,7 @@ class Contexte:
     def _charger_reference(self):
         if self._reference is None:
             from .concordance import charger_reference
+
             self._reference = charger_reference(self.cat)
         return self._reference
 
@@ -75,6 +76,7 @@ class Contexte:
     def md(texte: str) -> None:
         """Affiche un paragraphe (Markdown) ; rien si le texte est vide."""
         from IPython.display import Markdown, display
+
         if texte:
             display(Markdown(texte))
 
@@ -82,6 +84,7 @@ class Contexte:
     def note(texte: str) -> None:
         """Affiche une note (texte échappé) ; rien si le texte est vide."""
         from IPython.display import HTML, display
+
         if texte:
             display(HTML(f'<p class="note">{html.escape(texte)}</p>'))
 
@@ -89,15 +92,18 @@ class Contexte:
     def montrer(fig) -> None:
         """Affiche une figure en PNG (quel que soit le moteur de matplotlib) puis la ferme ; rien si ``None``."""
         from IPython.display import display
+
         if fig is None:
             return
         import matplotlib.pyplot as plt
+
         display(image_figure(fig))
         plt.close(fig)
 
     def tableau(self, df: pd.DataFrame, titre: str, **options) -> None:
         """Affiche un tableau (gardé pour le classeur Excel du chapitre) : voir :meth:`present.Chapitre.tableau`."""
         from IPython.display import display
+
         display(self.chap.tableau(df, titre, **options))
 
     def afficher(self, blocs) -> None:
@@ -112,20 +118,40 @@ class Contexte:
     def classeur(self) -> None:
         """Écrit le classeur Excel du chapitre et affiche son lien."""
         from IPython.display import display
+
         display(self.chap.classeur())
 
 
-def ouvrir(cle: str, annee: int, *, tables: tuple[str, ...] = (), facultatives: tuple[str, ...] = (),
-           parametres: dict | None = None, racine=None, raw_dir=None, processed_dir=None, reports_dir=None,
-           reference_dir=None, fichier_params=None, figures: bool = True, sous_dossier: str | None = None) -> Contexte:
+def ouvrir(
+    cle: str,
+    annee: int,
+    *,
+    tables: tuple[str, ...] = (),
+    facultatives: tuple[str, ...] = (),
+    parametres: dict | None = None,
+    racine=None,
+    raw_dir=None,
+    processed_dir=None,
+    reports_dir=None,
+    reference_dir=None,
+    fichier_params=None,
+    figures: bool = True,
+    sous_dossier: str | None = None,
+) -> Contexte:
     """Met en place un chapitre : catalogue, paramètres, tables nettoyées, chapitre (classeur), style des figures.
 
     ``parametres`` : valeurs transmises par le runner ; à défaut, lues dans ``fichier_params`` ou
     ``params/<annee>.yaml`` ; à défaut encore (territoire d'essai sans fichier de paramètres), un dictionnaire avec la
     seule année. ``sous_dossier`` : page écrite dans un sous-dossier du rapport (fiches quartier : ``quartiers``) ;
     son classeur va dans ``<sous_dossier>/tableaux/``."""
-    cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, processed_dir=processed_dir, reports_dir=reports_dir,
-                         reference_dir=reference_dir)
+    cat = Catalogue.pour(
+        annee,
+        racine,
+        raw_dir=raw_dir,
+        processed_dir=processed_dir,
+        reports_dir=reports_dir,
+        reference_dir=reference_dir,
+    )
     if parametres is None:
         try:
             parametres = charger_parametres(cat.racine, annee, fichier_params)
@@ -136,5 +162,10 @@ def ouvrir(cle: str, annee: int, *, tables: tuple[str, ...] = (), facultatives: 
     t = lire_traitees(cat, *tables, facultatives=tuple(facultatives)) if (tables or facultatives) else {}
     if figures:
         style_figures()
-    return Contexte(cle=cle, cat=cat, params=dict(parametres), tables=t,
-                    chap=Chapitre(cle=cle, reports_dir=cat.reports_dir / sous_dossier if sous_dossier else cat.reports_dir))
+    return Contexte(
+        cle=cle,
+        cat=cat,
+        params=dict(parametres),
+        tables=t,
+        chap=Chapitre(cle=cle, reports_dir=cat.reports_dir / sous_dossier if sous_dossier else cat.reports_dir),
+    )

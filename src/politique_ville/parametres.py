@@ -16,23 +16,38 @@ from .errors import EchecExecution, ErreurDonnees
 #: Paramètres permis dans params/<annee>.yaml, avec leur type et leur rôle.
 PARAMETRES = {
     "annee": (int, "année du rapport"),
-    "territoire": ((str, dict), "nom du territoire, tel qu'il figure en tête du rapport, ou territoire du "
-                                "référentiel officiel : {niveau: epci|departement|region|france, code: \"…\" (SIREN "
-                                "d'un EPCI, code INSEE sinon), nom: \"…\" (facultatif, remplace le nom officiel)}"),
+    "territoire": (
+        (str, dict),
+        "nom du territoire, tel qu'il figure en tête du rapport, ou territoire du "
+        'référentiel officiel : {niveau: epci|departement|region|france, code: "…" (SIREN '
+        'd\'un EPCI, code INSEE sinon), nom: "…" (facultatif, remplace le nom officiel)}',
+    ),
     "territoire_court": (str, "sigle ou nom court du territoire"),
     "departement": (str, "département (niveau de comparaison « QPV du département »)"),
-    "fiches_quartier": ((str, int, list), "quartiers qui ont une fiche : « toutes » (défaut), un nombre (les n premiers "
-                                          "quartiers, pour un échantillon) ou une liste de codes de quartier"),
-    "reference_dir": (str, "dossier des référentiels du territoire (communes, porteurs, nomenclature, chiffres "
-                           "publiés), relatif à la racine du projet ; défaut : data/reference"),
-    "correspondance_programmation": (str, "fichier YAML de correspondance de l'export de la programmation (voir "
-                                          "data/reference/correspondances/README.md), relatif à la racine du projet "
-                                          "ou au dossier des référentiels ; sans lui, la programmation est lue dans "
-                                          "les fichiers bruts aux noms du dépôt (programmation.csv…)"),
-    "scdl": (list, "fichiers de subventions au format national SCDL « Subventions », source indépendante : liste de "
-                   "{fichier: (dans le dossier des fichiers bruts), financeur: (financeur de la programmation : "
-                   "etat_credits_specifiques, agglomeration, communes…), attribuant_siret: \"…\", attribuant_nom: "
-                   "\"…\"}"),
+    "fiches_quartier": (
+        (str, int, list),
+        "quartiers qui ont une fiche : « toutes » (défaut), un nombre (les n premiers "
+        "quartiers, pour un échantillon) ou une liste de codes de quartier",
+    ),
+    "reference_dir": (
+        str,
+        "dossier des référentiels du territoire (communes, porteurs, nomenclature, chiffres "
+        "publiés), relatif à la racine du projet ; défaut : data/reference",
+    ),
+    "correspondance_programmation": (
+        str,
+        "fichier YAML de correspondance de l'export de la programmation (voir "
+        "data/reference/correspondances/README.md), relatif à la racine du projet "
+        "ou au dossier des référentiels ; sans lui, la programmation est lue dans "
+        "les fichiers bruts aux noms du dépôt (programmation.csv…)",
+    ),
+    "scdl": (
+        list,
+        "fichiers de subventions au format national SCDL « Subventions », source indépendante : liste de "
+        "{fichier: (dans le dossier des fichiers bruts), financeur: (financeur de la programmation : "
+        'etat_credits_specifiques, agglomeration, communes…), attribuant_siret: "…", attribuant_nom: '
+        '"…"}',
+    ),
 }
 #: Clés permises de chaque fichier du paramètre ``scdl`` (``fichier`` et ``financeur`` obligatoires).
 CLES_SCDL = ("fichier", "financeur", "attribuant_siret", "attribuant_nom")
@@ -50,8 +65,10 @@ def charger_parametres(racine: Path, annee: int, fichier: Path | str | None = No
     un paramètre ignoré ; l'erreur propose le nom le plus proche."""
     chemin = chemin_parametres(racine, annee, fichier)
     if not chemin.is_file():
-        raise EchecExecution(f"Fichier de paramètres introuvable : {chemin}. Créez-le sur le modèle du fichier "
-                             f"d'une autre année (dossier params/).")
+        raise EchecExecution(
+            f"Fichier de paramètres introuvable : {chemin}. Créez-le sur le modèle du fichier "
+            f"d'une autre année (dossier params/)."
+        )
     try:
         params = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -62,8 +79,11 @@ def charger_parametres(racine: Path, annee: int, fichier: Path | str | None = No
     for nom, valeur in params.items():
         if nom not in PARAMETRES:
             proche = difflib.get_close_matches(str(nom), PARAMETRES, n=1)
-            erreurs.append(f"paramètre inconnu « {nom} »" + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
-                           + f" ; paramètres permis : {', '.join(PARAMETRES)}")
+            erreurs.append(
+                f"paramètre inconnu « {nom} »"
+                + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
+                + f" ; paramètres permis : {', '.join(PARAMETRES)}"
+            )
         elif not isinstance(valeur, PARAMETRES[nom][0]) or isinstance(valeur, bool):
             erreurs.append(f"paramètre « {nom} » : {PARAMETRES[nom][1]} attendu(e), trouvé « {valeur} »")
         elif nom == "scdl":
@@ -88,15 +108,18 @@ def verifier_scdl(valeur: list) -> list[str]:
     erreurs = []
     for i, entree in enumerate(valeur, start=1):
         if not isinstance(entree, dict):
-            erreurs.append(f"paramètre « scdl », fichier n° {i} : attendu {{fichier: …, financeur: …}}, trouvé "
-                           f"« {entree} »")
+            erreurs.append(
+                f"paramètre « scdl », fichier n° {i} : attendu {{fichier: …, financeur: …}}, trouvé « {entree} »"
+            )
             continue
         for cle in entree:
             if cle not in CLES_SCDL:
                 proche = difflib.get_close_matches(str(cle), CLES_SCDL, n=1)
-                erreurs.append(f"paramètre « scdl », fichier n° {i} : clé inconnue « {cle} »"
-                               + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
-                               + f" ; clés permises : {', '.join(CLES_SCDL)}")
+                erreurs.append(
+                    f"paramètre « scdl », fichier n° {i} : clé inconnue « {cle} »"
+                    + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
+                    + f" ; clés permises : {', '.join(CLES_SCDL)}"
+                )
         for cle in ("fichier", "financeur"):
             if not str(entree.get(cle) or "").strip():
                 erreurs.append(f"paramètre « scdl », fichier n° {i} : « {cle} » absent")
@@ -113,17 +136,21 @@ def verifier_territoire(valeur: dict) -> tuple[dict | None, list[str]]:
     for cle in valeur:
         if cle not in CLES_TERRITOIRE:
             proche = difflib.get_close_matches(str(cle), CLES_TERRITOIRE, n=1)
-            erreurs.append(f"paramètre « territoire » : clé inconnue « {cle} »"
-                           + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
-                           + f" ; clés permises : {', '.join(CLES_TERRITOIRE)}")
+            erreurs.append(
+                f"paramètre « territoire » : clé inconnue « {cle} »"
+                + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
+                + f" ; clés permises : {', '.join(CLES_TERRITOIRE)}"
+            )
     niveau, code, nom = valeur.get("niveau"), valeur.get("code"), valeur.get("nom")
     if niveau is None:
         erreurs.append(f"paramètre « territoire » : « niveau » absent ({' | '.join(NIVEAUX)})")
     elif not isinstance(niveau, str):
         erreurs.append(f"paramètre « territoire » : niveau attendu parmi {', '.join(NIVEAUX)}, trouvé « {niveau} »")
     if code is None and str(niveau).strip().lower() != "france":
-        erreurs.append("paramètre « territoire » : « code » absent (SIREN d'un EPCI, code INSEE d'un département ou "
-                       "d'une région, entre guillemets)")
+        erreurs.append(
+            "paramètre « territoire » : « code » absent (SIREN d'un EPCI, code INSEE d'un département ou "
+            "d'une région, entre guillemets)"
+        )
     elif code is not None and (not isinstance(code, (str, int)) or isinstance(code, bool)):
         erreurs.append(f"paramètre « territoire » : code attendu en texte, trouvé « {code} »")
     if nom is not None and (not isinstance(nom, str) or not nom.strip()):

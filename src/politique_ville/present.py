@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-ESPACE_MILLIERS = "\u202f"   # espace fine insécable, comme l'INSEE
-ESPACE_UNITE = "\u00a0"      # espace insécable avant l'unité
+ESPACE_MILLIERS = "\u202f"  # espace fine insécable, comme l'INSEE
+ESPACE_UNITE = "\u00a0"  # espace insécable avant l'unité
 LOCALE = "fr_FR"
 
 
@@ -27,6 +27,7 @@ def nombre_fr(valeur, decimales: int = 0) -> str:
     from babel.numbers import format_decimal
 
     from .clean import arrondi_publie
+
     v = arrondi_publie(float(valeur), decimales)
     motif = "#,##0" + ("." + "0" * decimales if decimales else "")
     texte = format_decimal(Decimal(f"{abs(v):.{decimales}f}"), format=motif, locale=LOCALE)
@@ -55,8 +56,9 @@ def pourcent(valeur, decimales: int = 1) -> str:
 def avec_unite(valeur, unite: str, decimales: int | None = None) -> str:
     """Formate une valeur selon son unité (« € », « % », « projets »…)."""
     if decimales is None:
-        entier = isinstance(valeur, numbers.Integral) or (isinstance(valeur, numbers.Real) and (
-            math.isnan(valeur) or float(valeur).is_integer()))
+        entier = isinstance(valeur, numbers.Integral) or (
+            isinstance(valeur, numbers.Real) and (math.isnan(valeur) or float(valeur).is_integer())
+        )
         decimales = 0 if valeur is None or valeur is pd.NA or entier else 1
     if unite == "€":
         return euros(valeur, decimales)
@@ -90,8 +92,13 @@ def valeur_de_tri(valeur) -> str:
     return str(valeur)
 
 
-def tableau_html(df: pd.DataFrame, formats: dict | None = None, droite: list[str] | tuple = (),
-                 classes: str = "tableau", interactif: bool | None = None) -> str:
+def tableau_html(
+    df: pd.DataFrame,
+    formats: dict | None = None,
+    droite: list[str] | tuple = (),
+    classes: str = "tableau",
+    interactif: bool | None = None,
+) -> str:
     """Tableau HTML dont chaque cellule est échappée (un intitulé « <script> » s'affiche comme du texte).
 
     ``formats`` : fonction de mise en forme par colonne (ces colonnes sont alignées à droite, comme ``droite``).
@@ -113,12 +120,19 @@ def tableau_html(df: pd.DataFrame, formats: dict | None = None, droite: list[str
         cellules = []
         for c in df.columns:
             v = ligne[c]
-            texte = formats[c](v) if c in formats else ("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+            texte = (
+                formats[c](v)
+                if c in formats
+                else ("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+            )
             tri = f' data-order="{html.escape(valeur_de_tri(v))}"' if interactif and c in formats else ""
             cellules.append(f'<td style="{style(c)}"{tri}>{html.escape(texte)}</td>')
         lignes.append("<tr>" + "".join(cellules) + "</tr>")
-    return (f'<table class="{html.escape(classes)}"><thead><tr>{entete}</tr></thead><tbody>'
-            + "".join(lignes) + "</tbody></table>")
+    return (
+        f'<table class="{html.escape(classes)}"><thead><tr>{entete}</tr></thead><tbody>'
+        + "".join(lignes)
+        + "</tbody></table>"
+    )
 
 
 # --------------------------------------------------------------------------------------------- classeur Excel
@@ -137,6 +151,7 @@ def neutraliser_formule(valeur):
 def nom_de_feuille(titre: str, deja: set[str]) -> str:
     """Nom de feuille Excel valide (31 caractères, sans []:*?/\\) et unique."""
     import re
+
     base = re.sub(r"[\[\]:*?/\\]", " ", titre).strip()[:31] or "Tableau"
     nom, i = base, 2
     while nom.lower() in {d.lower() for d in deja}:
@@ -190,7 +205,7 @@ def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
                         valeurs.append(neutraliser_formule(v) if isinstance(v, str) else v)
                 ws.append(valeurs)
             for col in ws.columns:
-                largeur = max(len(str(c.value or "")) for c in col[1 if note else 0:])
+                largeur = max(len(str(c.value or "")) for c in col[1 if note else 0 :])
                 ws.column_dimensions[col[0].column_letter].width = min(60, max(10, largeur + 2))
             for ligne in ws.iter_rows(min_row=2):
                 for cell in ligne:
@@ -218,12 +233,21 @@ class Chapitre:
 
     def __init__(self, cle: str, reports_dir):
         from pathlib import Path
+
         self.cle = cle
         self.reports_dir = Path(reports_dir)
         self.tableaux: list[tuple[str, pd.DataFrame]] = []
 
-    def tableau(self, df: pd.DataFrame, titre: str, formats: dict | None = None, droite=(), note: str | None = None,
-                lignes_max: int | None = None, provenance: str | None = None):
+    def tableau(
+        self,
+        df: pd.DataFrame,
+        titre: str,
+        formats: dict | None = None,
+        droite=(),
+        note: str | None = None,
+        lignes_max: int | None = None,
+        provenance: str | None = None,
+    ):
         """Tableau à afficher (en entier), gardé pour le classeur. ``lignes_max`` : accepté pour les notebooks qui le
         passent encore, vérifié, sans effet (le HTML ne coupe plus les longs tableaux, il les rend interactifs).
 
@@ -231,12 +255,15 @@ class Chapitre:
         « Provenance » : une note « Provenance : … » (:func:`provenance.note`, ou le texte donné s'il commence par
         « Provenance : ») sous le tableau et en première ligne de sa feuille Excel."""
         from IPython.display import HTML
-        if lignes_max is not None and (isinstance(lignes_max, bool) or not isinstance(lignes_max, numbers.Integral)
-                                       or lignes_max < 1):
+
+        if lignes_max is not None and (
+            isinstance(lignes_max, bool) or not isinstance(lignes_max, numbers.Integral) or lignes_max < 1
+        ):
             raise ValueError(f"lignes_max doit être un entier positif (reçu : {lignes_max!r})")
         note_provenance = None
         if provenance:
             from . import provenance as pv
+
             note_provenance = provenance if provenance.startswith(pv.DEBUT_NOTE) else pv.note(provenance)
         self.tableaux.append((titre, df.reset_index(drop=True), note_provenance))
         bloc = f"<h4>{html.escape(titre)}</h4>" + tableau_html(df, formats, droite)
@@ -248,22 +275,39 @@ class Chapitre:
 
     def classeur(self):
         from IPython.display import HTML
+
         chemin = ecrire_classeur(self.tableaux, self.reports_dir / "tableaux" / f"{self.cle}.xlsx")
-        return HTML(f'<p class="telechargement">↓ <a href="tableaux/{html.escape(chemin.name)}">Télécharger les {len(self.tableaux)} tableaux '
-                    f'de ce chapitre (Excel)</a></p>')
+        return HTML(
+            f'<p class="telechargement">↓ <a href="tableaux/{html.escape(chemin.name)}">Télécharger les {len(self.tableaux)} tableaux '
+            f"de ce chapitre (Excel)</a></p>"
+        )
 
 
 # --------------------------------------------------------------------------------------------- figures
 
+
 def style_figures():
     """Thème commun des figures (seaborn), lisible à l'impression."""
     import matplotlib
-    matplotlib.use("Agg") if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline") else None
+
+    matplotlib.use("Agg") if matplotlib.get_backend().lower() not in (
+        "agg",
+        "module://matplotlib_inline.backend_inline",
+    ) else None
     import seaborn as sns
+
     sns.set_theme(style="whitegrid", context="notebook", palette="Blues_d")
     import matplotlib.pyplot as plt
-    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 110, "axes.titleweight": "bold", "axes.titlesize": 12,
-                         "axes.formatter.use_locale": False})
+
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 110,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "axes.formatter.use_locale": False,
+        }
+    )
 
 
 def texte_alternatif(fig) -> str:
@@ -275,8 +319,11 @@ def texte_alternatif(fig) -> str:
         t = ax.get_title(loc="left") or ax.get_title()
         if t and t not in morceaux and t != titre:
             morceaux.append(t)
-        axes = [f"{nom} : {lib}" for nom, lib in (("axe horizontal", ax.get_xlabel()), ("axe vertical", ax.get_ylabel()))
-                if lib]
+        axes = [
+            f"{nom} : {lib}"
+            for nom, lib in (("axe horizontal", ax.get_xlabel()), ("axe vertical", ax.get_ylabel()))
+            if lib
+        ]
         if axes:
             morceaux.append(" ; ".join(axes))
     sources = [t.get_text() for t in fig.texts if t.get_text().startswith("Source")]
@@ -293,8 +340,11 @@ def image_figure(fig, alt: str | None = None):
     from IPython.core.pylabtools import print_figure
     from IPython.display import Image
 
-    return Image(data=print_figure(fig, fmt="png", bbox_inches="tight"), format="png",
-                 metadata={"alt": alt or texte_alternatif(fig)})
+    return Image(
+        data=print_figure(fig, fmt="png", bbox_inches="tight"),
+        format="png",
+        metadata={"alt": alt or texte_alternatif(fig)},
+    )
 
 
 def format_axe(ax, axe: str = "x", unite: str = "", decimales: int = 0):
@@ -303,6 +353,7 @@ def format_axe(ax, axe: str = "x", unite: str = "", decimales: int = 0):
 
     def f(v, _pos):
         return avec_unite(v, unite, decimales) if unite else nombre_fr(v, decimales)
+
     (ax.xaxis if axe == "x" else ax.yaxis).set_major_formatter(FuncFormatter(f))
 
 

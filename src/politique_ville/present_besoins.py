@@ -55,14 +55,17 @@ def _provenance(df: pd.DataFrame) -> tuple[str | None, list[str] | None]:
 def vue_besoins(besoins: pd.DataFrame, indicateur: str = "tp60") -> dict:
     """Le tableau rangé par quartier (sortie de ``compute.besoins.classement``). La colonne du taux de pauvreté
     n'est montrée que si le fichier des quartiers le donne."""
-    df = pd.DataFrame({
-        COL_RANG: besoins["rang_total_par_habitant"].to_numpy(),
-        COL_QUARTIER: [n if isinstance(n, str) and n.strip() else c
-                       for n, c in zip(besoins["nom_qp"], besoins["code_qp"])],
-        "Code": besoins["code_qp"].to_numpy(),
-        COL_POP: besoins["pop_mun"].to_numpy(dtype=float),
-        COL_DE: besoins["abcde"].to_numpy(dtype=float),
-    })
+    df = pd.DataFrame(
+        {
+            COL_RANG: besoins["rang_total_par_habitant"].to_numpy(),
+            COL_QUARTIER: [
+                n if isinstance(n, str) and n.strip() else c for n, c in zip(besoins["nom_qp"], besoins["code_qp"])
+            ],
+            "Code": besoins["code_qp"].to_numpy(),
+            COL_POP: besoins["pop_mun"].to_numpy(dtype=float),
+            COL_DE: besoins["abcde"].to_numpy(dtype=float),
+        }
+    )
     if besoins["tp60"].notna().any():
         df[COL_TP60] = besoins["tp60"].to_numpy(dtype=float)
     df[COL_EMPLOI] = besoins["tx_tot_empl"].to_numpy(dtype=float)
@@ -81,10 +84,22 @@ def vue_besoins(besoins: pd.DataFrame, indicateur: str = "tp60") -> dict:
     if colonne is not None:
         df[COL_PROVENANCE] = colonne
     besoin = "taux de pauvreté" if indicateur == "tp60" else "taux d'emploi"
-    formats = {COL_RANG: _rang, COL_RANG_BESOIN: _rang, COL_POP: nombre_fr, COL_DE: nombre_fr, COL_TP60: pourcent,
-               COL_EMPLOI: pourcent, COL_ACTIONS: nombre_fr, COL_CS: euros, COL_TOTAL: euros, COL_CS_HAB: _euros_fins,
-               COL_TOTAL_HAB: _euros_fins, COL_CS_DE: _euros_fins, COL_TOTAL_DE: _euros_fins,
-               COL_ACTIONS_1000: lambda v: nombre_fr(v, 2)}
+    formats = {
+        COL_RANG: _rang,
+        COL_RANG_BESOIN: _rang,
+        COL_POP: nombre_fr,
+        COL_DE: nombre_fr,
+        COL_TP60: pourcent,
+        COL_EMPLOI: pourcent,
+        COL_ACTIONS: nombre_fr,
+        COL_CS: euros,
+        COL_TOTAL: euros,
+        COL_CS_HAB: _euros_fins,
+        COL_TOTAL_HAB: _euros_fins,
+        COL_CS_DE: _euros_fins,
+        COL_TOTAL_DE: _euros_fins,
+        COL_ACTIONS_1000: lambda v: nombre_fr(v, 2),
+    }
     vue = {"df": df, "titre": f"Besoins et moyens par quartier (rang du besoin : {besoin})", "formats": formats}
     if commune is not None and commune != pv.PUBLIE:
         vue["provenance"] = pv.note(commune, "Sommes et ratios calculés à partir des montants par action")
@@ -96,16 +111,21 @@ def vue_a_part(a_part: pd.DataFrame, noms: dict[str, str] | None = None) -> dict
     quartiers, pour les actions de plusieurs quartiers."""
     noms = noms or {}
     quartiers = [", ".join(noms.get(c, c) or c for c in q.split(", ")) if q else "—" for q in a_part["quartiers"]]
-    df = pd.DataFrame({
-        COL_RATTACHEMENT: a_part["rattachement"].to_numpy(),
-        "Communes ou périmètre": a_part["perimetre"].to_numpy(),
-        "Quartiers concernés (montants non répartis)": quartiers,
-        "Actions": a_part["actions"].to_numpy(),
-        COL_CS: a_part["credits_specifiques"].to_numpy(dtype=float),
-        COL_TOTAL: a_part["financement_total"].to_numpy(dtype=float),
-    })
-    vue = {"df": df, "titre": "Actions comptées à part (plusieurs quartiers, commune entière, intercommunal)",
-           "formats": {"Actions": nombre_fr, COL_CS: euros, COL_TOTAL: euros}}
+    df = pd.DataFrame(
+        {
+            COL_RATTACHEMENT: a_part["rattachement"].to_numpy(),
+            "Communes ou périmètre": a_part["perimetre"].to_numpy(),
+            "Quartiers concernés (montants non répartis)": quartiers,
+            "Actions": a_part["actions"].to_numpy(),
+            COL_CS: a_part["credits_specifiques"].to_numpy(dtype=float),
+            COL_TOTAL: a_part["financement_total"].to_numpy(dtype=float),
+        }
+    )
+    vue = {
+        "df": df,
+        "titre": "Actions comptées à part (plusieurs quartiers, commune entière, intercommunal)",
+        "formats": {"Actions": nombre_fr, COL_CS: euros, COL_TOTAL: euros},
+    }
     if len(a_part):
         commune, colonne = _provenance(a_part)
         if colonne is not None:

@@ -17,8 +17,9 @@ from .present import avec_unite, nombre_fr
 
 def publie(df: pd.DataFrame) -> list[str]:
     """Valeur publiée avec son unité ; « ≈ » devant un chiffre que le rapport donne lui-même comme approximatif."""
-    return [("≈ " if a else "") + avec_unite(v, u) for v, u, a in zip(df["valeur_publiee"], df["unite"],
-                                                                       df["approximatif"])]
+    return [
+        ("≈ " if a else "") + avec_unite(v, u) for v, u, a in zip(df["valeur_publiee"], df["unite"], df["approximatif"])
+    ]
 
 
 def recalcule(df: pd.DataFrame) -> list[str]:
@@ -33,15 +34,18 @@ def chiffre(df: pd.DataFrame) -> list[str]:
 
 def vue_resume(resume: pd.DataFrame) -> dict:
     """Le décompte par statut et par genre (sortie de ``resume_statuts``)."""
-    return {"df": resume.rename(columns={"genre": "vérification ou écart"}),
-            "titre": "Chiffres publiés par statut et par nature de la vérification", "formats": {"chiffres": nombre_fr}}
+    return {
+        "df": resume.rename(columns={"genre": "vérification ou écart"}),
+        "titre": "Chiffres publiés par statut et par nature de la vérification",
+        "formats": {"chiffres": nombre_fr},
+    }
 
 
 def vue_tous(conc: pd.DataFrame) -> dict:
     """Tous les chiffres publiés, avec les lignes des tables nettoyées utilisées pour les recalculer."""
     vue = conc.assign(publié=publie(conc), recalculé=recalcule(conc), chiffre=chiffre(conc))[
-        ["section", "chiffre", "publié", "recalculé", "statut", "genre", "sources"]].rename(
-        columns={"genre": "vérification ou écart", "sources": "lignes utilisées (tables nettoyées)"})
+        ["section", "chiffre", "publié", "recalculé", "statut", "genre", "sources"]
+    ].rename(columns={"genre": "vérification ou écart", "sources": "lignes utilisées (tables nettoyées)"})
     return {"df": vue, "titre": "Chaque chiffre publié et sa valeur recalculée", "droite": ["publié", "recalculé"]}
 
 
@@ -53,8 +57,13 @@ def ecarts(conc: pd.DataFrame) -> pd.DataFrame:
 def vue_ecarts(e: pd.DataFrame) -> dict:
     """Les écarts et leur explication ; « taille de l'écart » : dépend ou non d'un choix de reconstruction."""
     vue = e.assign(publié=publie(e), recalculé=recalcule(e), chiffre=chiffre(e))[
-        ["chiffre", "publié", "recalculé", "genre", "explication"]].rename(columns={"genre": "taille de l'écart"})
-    return {"df": vue, "titre": "Écarts entre chiffres publiés et valeurs recalculées", "droite": ["publié", "recalculé"]}
+        ["chiffre", "publié", "recalculé", "genre", "explication"]
+    ].rename(columns={"genre": "taille de l'écart"})
+    return {
+        "df": vue,
+        "titre": "Écarts entre chiffres publiés et valeurs recalculées",
+        "droite": ["publié", "recalculé"],
+    }
 
 
 def attention_non_documentes(e: pd.DataFrame) -> str:
@@ -62,8 +71,7 @@ def attention_non_documentes(e: pd.DataFrame) -> str:
     n = int((~e["ecart_documente"].astype(bool)).sum()) if len(e) else 0
     if not n:
         return ""
-    return (f"**Attention : {n} écart non documenté.**" if n == 1 else
-            f"**Attention : {n} écarts non documentés.**")
+    return f"**Attention : {n} écart non documenté.**" if n == 1 else f"**Attention : {n} écarts non documentés.**"
 
 
 def sans_rapport_publie(annee: int, reference_dir: Path, racine: Path | None = None) -> str:
@@ -71,6 +79,8 @@ def sans_rapport_publie(annee: int, reference_dir: Path, racine: Path | None = N
     reference_dir = Path(reference_dir)
     if racine is not None and reference_dir.is_relative_to(racine):
         reference_dir = reference_dir.relative_to(racine)
-    return (f"**Pas de rapport publié pour {annee}** : aucun chiffre publié de référence (fichier "
-            f"`chiffres_publies_{annee}.csv` absent du dossier des référentiels `{reference_dir}`). Rien à comparer : "
-            f"les chiffres de ce rapport sont ceux que le pipeline calcule à partir des données reçues.")
+    return (
+        f"**Pas de rapport publié pour {annee}** : aucun chiffre publié de référence (fichier "
+        f"`chiffres_publies_{annee}.csv` absent du dossier des référentiels `{reference_dir}`). Rien à comparer : "
+        f"les chiffres de ce rapport sont ceux que le pipeline calcule à partir des données reçues."
+    )

@@ -17,8 +17,12 @@ from .compute.contribution import SANS_PRIORITE, SANS_SOUS_PRIORITE
 # --------------------------------------------------------------------------------------------- écritures
 
 #: Statut d'une confrontation à un chiffre publié, tel qu'il est écrit dans les tableaux.
-STATUTS_FR = {"identique": "identique", "écart documenté": "écart documenté",
-              "écart non expliqué": "écart non expliqué", "non publié": "non publié"}
+STATUTS_FR = {
+    "identique": "identique",
+    "écart documenté": "écart documenté",
+    "écart non expliqué": "écart non expliqué",
+    "non publié": "non publié",
+}
 
 
 def auto(v) -> str:
@@ -67,189 +71,401 @@ def _statuts(vue: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------- chapitre 2
 
+
 def vue_projets(projets: pd.DataFrame) -> pd.DataFrame:
     """Projets déposés et retenus (sortie de ``confronter(projets_deposes_retenus(...))``)."""
-    return _statuts(_renommer(projets.reset_index(), {
-        "libelle": "Chiffre du rapport", "valeur_publiee": "Publié (projets)",
-        "valeur_recalculee": "Recalculé (projets)", "ecart": "Écart (projets)", "statut": "Statut",
-        "base": "Base du recalcul"}))
+    return _statuts(
+        _renommer(
+            projets.reset_index(),
+            {
+                "libelle": "Chiffre du rapport",
+                "valeur_publiee": "Publié (projets)",
+                "valeur_recalculee": "Recalculé (projets)",
+                "ecart": "Écart (projets)",
+                "statut": "Statut",
+                "base": "Base du recalcul",
+            },
+        )
+    )
 
 
 def vue_piliers(piliers: pd.DataFrame) -> pd.DataFrame:
     """Projets retenus par pilier (sortie de ``confronter(projets_par_pilier(...))``)."""
-    return _statuts(_renommer(piliers, {
-        "pilier": "Pilier", "valeur_publiee": "Publié, section 2.1 (projets)",
-        "valeur_recalculee": "Recalculé, actions de la programmation (projets)", "ecart": "Écart (projets)",
-        "part": "Part des actions recalculées (%)", "statut": "Statut"}))
+    return _statuts(
+        _renommer(
+            piliers,
+            {
+                "pilier": "Pilier",
+                "valeur_publiee": "Publié, section 2.1 (projets)",
+                "valeur_recalculee": "Recalculé, actions de la programmation (projets)",
+                "ecart": "Écart (projets)",
+                "part": "Part des actions recalculées (%)",
+                "statut": "Statut",
+            },
+        )
+    )
 
 
 def vue_financeurs(fin: pd.DataFrame) -> pd.DataFrame:
     """Financement par financeur (sortie de ``financement_par_financeur``)."""
-    return _renommer(fin, {
-        "financeur": "Financeur", "part_publiee": "Part publiée (%)", "montant_publie": "Montant publié (€)",
-        "part_des_montants": "Part recalculée : montant publié / total (%)",
-        "montant_de_la_part": "Montant qu'impliquerait la part publiée (€)"})
+    return _renommer(
+        fin,
+        {
+            "financeur": "Financeur",
+            "part_publiee": "Part publiée (%)",
+            "montant_publie": "Montant publié (€)",
+            "part_des_montants": "Part recalculée : montant publié / total (%)",
+            "montant_de_la_part": "Montant qu'impliquerait la part publiée (€)",
+        },
+    )
 
 
 def vue_controles(controles: pd.DataFrame) -> pd.DataFrame:
     """Contrôles de la répartition du financement (sortie de ``confronter(controles_financement(...))``)."""
-    return _statuts(_renommer(controles, {
-        "libelle": "Contrôle", "unite_calcul": "Unité", "valeur_publiee": "Publié", "valeur_recalculee": "Recalculé",
-        "ecart": "Écart", "statut": "Statut"}))
+    return _statuts(
+        _renommer(
+            controles,
+            {
+                "libelle": "Contrôle",
+                "unite_calcul": "Unité",
+                "valeur_publiee": "Publié",
+                "valeur_recalculee": "Recalculé",
+                "ecart": "Écart",
+                "statut": "Statut",
+            },
+        )
+    )
 
 
 def vue_cget(cget: pd.DataFrame) -> pd.DataFrame:
     """Crédits CGET par thématique (sortie de ``confronter(cget_par_thematique(...))``)."""
-    return _renommer(cget, {
-        "rubrique": "Thématique", "valeur_recalculee": "Crédits CGET recalculés (€)", "part": "Part du total (%)",
-        "valeur_publiee": "Publié (€)", "ecart": "Écart (€)", "actions": "Actions",
-        "provenance": "Provenance des montants par action"})
+    return _renommer(
+        cget,
+        {
+            "rubrique": "Thématique",
+            "valeur_recalculee": "Crédits CGET recalculés (€)",
+            "part": "Part du total (%)",
+            "valeur_publiee": "Publié (€)",
+            "ecart": "Écart (€)",
+            "actions": "Actions",
+            "provenance": "Provenance des montants par action",
+        },
+    )
 
 
 def vue_synthese_porteurs(synth: pd.DataFrame) -> pd.DataFrame:
     """Synthèse des deux tableaux des porteurs (sortie de ``synthese_porteurs``)."""
-    return _renommer(synth.assign(projets_concordent=synth["projets_concordent"].map(oui_non)), {
-        "tableau": "Tableau", "lignes": "Lignes du tableau", "porteurs_distincts": "Porteurs distincts",
-        "projets": "Projets déposés (somme des lignes)", "projets_entete": "Projets (en-tête publié)",
-        "projets_concordent": "Somme = en-tête", "montant_cget": "Montants CGET attribués (€)",
-        "depenses_subventionnables": "Dépenses subventionnables (€)", "part_cget_depenses": "CGET / dépenses (%)"})
+    return _renommer(
+        synth.assign(projets_concordent=synth["projets_concordent"].map(oui_non)),
+        {
+            "tableau": "Tableau",
+            "lignes": "Lignes du tableau",
+            "porteurs_distincts": "Porteurs distincts",
+            "projets": "Projets déposés (somme des lignes)",
+            "projets_entete": "Projets (en-tête publié)",
+            "projets_concordent": "Somme = en-tête",
+            "montant_cget": "Montants CGET attribués (€)",
+            "depenses_subventionnables": "Dépenses subventionnables (€)",
+            "part_cget_depenses": "CGET / dépenses (%)",
+        },
+    )
 
 
 def vue_groupes_porteurs(groupes: pd.DataFrame) -> pd.DataFrame:
     """Projets déposés et actions retenues par groupe (sortie de ``porteurs_deposes_et_retenus``)."""
-    return _renommer(groupes, {
-        "groupe": "Porteurs", "projets_deposes": "Projets déposés", "actions_retenues": "Actions retenues",
-        "cget_publie": "Montants CGET publiés (€)", "cget_actions": "Crédits CGET des actions retenues (€)",
-        "provenance_cget_actions": "Provenance (crédits des actions)", "ecart_cget": "Écart (€)"})
+    return _renommer(
+        groupes,
+        {
+            "groupe": "Porteurs",
+            "projets_deposes": "Projets déposés",
+            "actions_retenues": "Actions retenues",
+            "cget_publie": "Montants CGET publiés (€)",
+            "cget_actions": "Crédits CGET des actions retenues (€)",
+            "provenance_cget_actions": "Provenance (crédits des actions)",
+            "ecart_cget": "Écart (€)",
+        },
+    )
 
 
 def vue_types_porteurs(types: pd.DataFrame) -> pd.DataFrame:
     """Actions retenues par type de porteur (sortie de ``actions_par_type_porteur``)."""
-    return types.rename(columns={"groupe": "Tableau des porteurs", "type_porteur": "Type de porteur",
-                                 "actions": "Actions retenues", "porteurs_distincts": "Porteurs distincts",
-                                 "cget": "Crédits CGET (€)", "provenance": "Provenance des crédits CGET"})
+    return types.rename(
+        columns={
+            "groupe": "Tableau des porteurs",
+            "type_porteur": "Type de porteur",
+            "actions": "Actions retenues",
+            "porteurs_distincts": "Porteurs distincts",
+            "cget": "Crédits CGET (€)",
+            "provenance": "Provenance des crédits CGET",
+        }
+    )
 
 
 def vue_tableau_porteurs(tp: pd.DataFrame) -> pd.DataFrame:
     """Un tableau des porteurs (sortie de ``tableau_porteurs``) ; sans colonne « Type » s'il n'y a qu'un type."""
     if tp["type_porteur"].nunique() == 1:
         tp = tp.drop(columns="type_porteur")
-    return tp.rename(columns={"porteur": "Porteur (nom canonique)", "type_porteur": "Type",
-                              "projets": "Projets déposés", "lignes": "Lignes du tableau",
-                              "graphies": "Graphie(s) du rapport"})
+    return tp.rename(
+        columns={
+            "porteur": "Porteur (nom canonique)",
+            "type_porteur": "Type",
+            "projets": "Projets déposés",
+            "lignes": "Lignes du tableau",
+            "graphies": "Graphie(s) du rapport",
+        }
+    )
 
 
 def vue_fonds_cohesion_sociale(fcs: pd.DataFrame) -> pd.DataFrame:
     """Le Fonds de Cohésion Sociale (sortie de ``fonds_cohesion_sociale``)."""
-    return _renommer(fcs.assign(montants_concordent=fcs["montants_concordent"].map(oui_non)), {
-        "section": "Section du rapport", "objet": "Objet", "montant": "Montant (€)", "nombre_volets": "Volets",
-        "regle": "Règle", "montants_concordent": "Montant identique dans les deux sections"})
+    return _renommer(
+        fcs.assign(montants_concordent=fcs["montants_concordent"].map(oui_non)),
+        {
+            "section": "Section du rapport",
+            "objet": "Objet",
+            "montant": "Montant (€)",
+            "nombre_volets": "Volets",
+            "regle": "Règle",
+            "montants_concordent": "Montant identique dans les deux sections",
+        },
+    )
 
 
 def vue_indicateurs_par_annee(large: pd.DataFrame) -> pd.DataFrame:
     """Indicateurs des actions, une colonne par année (sortie de ``indicateurs_par_annee``)."""
-    return large.rename(columns={"action": "Action", "indicateur": "Indicateur", "unite": "Unité",
-                                 "approximatif": "Valeur approximative (≈) en"})
+    return large.rename(
+        columns={
+            "action": "Action",
+            "indicateur": "Indicateur",
+            "unite": "Unité",
+            "approximatif": "Valeur approximative (≈) en",
+        }
+    )
 
 
 def vue_evolutions(series: pd.DataFrame) -> pd.DataFrame:
     """Évolutions des indicateurs suivis sur plusieurs années (sortie de ``series_pluriannuelles``)."""
     s = series[series["annee_precedente"].notna()]
-    return _renommer(s.assign(variation_approximative=s["variation_approximative"].map(oui_non)), {
-        "action": "Action", "indicateur": "Indicateur", "unite": "Unité", "annee_precedente": "Année de départ",
-        "valeur_precedente": "Valeur de départ", "annee": "Année", "valeur_num": "Valeur",
-        "variation_absolue": "Évolution (unité de l'indicateur ; points pour un %)",
-        "variation_relative": "Évolution (%)", "variation_approximative": "Évolution approximative"})
+    return _renommer(
+        s.assign(variation_approximative=s["variation_approximative"].map(oui_non)),
+        {
+            "action": "Action",
+            "indicateur": "Indicateur",
+            "unite": "Unité",
+            "annee_precedente": "Année de départ",
+            "valeur_precedente": "Valeur de départ",
+            "annee": "Année",
+            "valeur_num": "Valeur",
+            "variation_absolue": "Évolution (unité de l'indicateur ; points pour un %)",
+            "variation_relative": "Évolution (%)",
+            "variation_approximative": "Évolution approximative",
+        },
+    )
 
 
 def vue_fonds_concours(fdc: pd.DataFrame) -> pd.DataFrame:
     """Opérations des fonds de concours Politique de la Ville et contrôle de la règle (lignes de
     ``controle_fonds_concours`` qui ont un taux)."""
     pv = fdc[fdc["taux"].notna()]
-    return _renommer(pv.assign(plafond_atteint=pv["plafond_atteint"].map(oui_non),
-                               conforme=pv["conforme"].map(oui_non)), {
-        "commune": "Commune", "projet": "Projet", "montant_operation": "Montant opération (€)",
-        "montant_fdc": "Fonds de concours publié (€)", "part_operation": "Part de l'opération (%)",
-        "fdc_regle": "Fonds de concours selon la règle (€)", "plafond_atteint": "Plafond atteint",
-        "ecart_regle": "Écart à la règle (€)", "conforme": "Conforme à la règle"})
+    return _renommer(
+        pv.assign(plafond_atteint=pv["plafond_atteint"].map(oui_non), conforme=pv["conforme"].map(oui_non)),
+        {
+            "commune": "Commune",
+            "projet": "Projet",
+            "montant_operation": "Montant opération (€)",
+            "montant_fdc": "Fonds de concours publié (€)",
+            "part_operation": "Part de l'opération (%)",
+            "fdc_regle": "Fonds de concours selon la règle (€)",
+            "plafond_atteint": "Plafond atteint",
+            "ecart_regle": "Écart à la règle (€)",
+            "conforme": "Conforme à la règle",
+        },
+    )
 
 
 def vue_fonds_concours_classique(fdc: pd.DataFrame) -> pd.DataFrame:
     """Opérations des fonds de concours sans règle chiffrée (lignes de ``controle_fonds_concours`` sans taux)."""
-    return _renommer(fdc[fdc["taux"].isna()], {
-        "tableau": "Dispositif", "commune": "Commune", "projet": "Projet",
-        "montant_operation": "Montant opération (€)", "montant_fdc": "Fonds de concours (€)",
-        "part_operation": "Part de l'opération (%)"})
+    return _renommer(
+        fdc[fdc["taux"].isna()],
+        {
+            "tableau": "Dispositif",
+            "commune": "Commune",
+            "projet": "Projet",
+            "montant_operation": "Montant opération (€)",
+            "montant_fdc": "Fonds de concours (€)",
+            "part_operation": "Part de l'opération (%)",
+        },
+    )
 
 
 def vue_totaux_fonds_concours(tot: pd.DataFrame) -> pd.DataFrame:
     """Totaux imprimés et sommes des opérations (sortie de ``totaux_fonds_concours``)."""
-    return tot.assign(total_verifie=tot["total_verifie"].map(oui_non)).rename(columns={
-        "tableau": "Tableau", "operations": "Opérations", "communes": "Communes",
-        "montant_operations": "Montant des opérations (€)", "somme_fdc": "Somme des fonds de concours (€)",
-        "total_imprime": "Total imprimé (€)", "ecart": "Écart (€)", "total_verifie": "Total vérifié"})
+    return tot.assign(total_verifie=tot["total_verifie"].map(oui_non)).rename(
+        columns={
+            "tableau": "Tableau",
+            "operations": "Opérations",
+            "communes": "Communes",
+            "montant_operations": "Montant des opérations (€)",
+            "somme_fdc": "Somme des fonds de concours (€)",
+            "total_imprime": "Total imprimé (€)",
+            "ecart": "Écart (€)",
+            "total_verifie": "Total vérifié",
+        }
+    )
 
 
 def vue_concordance(conc: pd.DataFrame, section: bool = False) -> pd.DataFrame:
     """Chiffres publiés d'une ou plusieurs sections et leur recalcul (sortie de ``concordance_sections``) ;
     ``section`` : avec la colonne « Section »."""
     colonnes = {"section": "Section"} if section else {}
-    colonnes.update({"libelle": "Chiffre publié", "valeur_publiee": "Publié", "unite": "Unité",
-                     "valeur_recalculee": "Recalculé", "statut": "Statut"})
+    colonnes.update(
+        {
+            "libelle": "Chiffre publié",
+            "valeur_publiee": "Publié",
+            "unite": "Unité",
+            "valeur_recalculee": "Recalculé",
+            "statut": "Statut",
+        }
+    )
     return _renommer(conc, colonnes)
 
 
 def vue_projets_iti(iti: pd.DataFrame) -> pd.DataFrame:
     """Projets ITI (sortie de ``projets_iti``)."""
-    return _renommer(iti, {
-        "axe": "Axe", "intitule_axe": "Priorité d'investissement", "porteur": "Porteur", "projet": "Projet",
-        "commune": "Commune", "logements": "Logements", "montant_feder": "FEDER (€)",
-        "provenance_feder": "Provenance du FEDER"})
+    return _renommer(
+        iti,
+        {
+            "axe": "Axe",
+            "intitule_axe": "Priorité d'investissement",
+            "porteur": "Porteur",
+            "projet": "Projet",
+            "commune": "Commune",
+            "logements": "Logements",
+            "montant_feder": "FEDER (€)",
+            "provenance_feder": "Provenance du FEDER",
+        },
+    )
 
 
 def vue_synthese_iti(s_iti: pd.DataFrame) -> pd.DataFrame:
     """ITI par axe (sortie de ``synthese_iti``)."""
-    return s_iti.rename(columns={"axe": "Axe", "intitule_axe": "Priorité d'investissement", "projets": "Projets",
-                                 "logements": "Logements", "feder_par_projet_publie": "FEDER publié par projet (€)",
-                                 "feder_total_publie": "FEDER total publié (€)"})
+    return s_iti.rename(
+        columns={
+            "axe": "Axe",
+            "intitule_axe": "Priorité d'investissement",
+            "projets": "Projets",
+            "logements": "Logements",
+            "feder_par_projet_publie": "FEDER publié par projet (€)",
+            "feder_total_publie": "FEDER total publié (€)",
+        }
+    )
 
 
 def vue_tfpb_bailleurs(bail: pd.DataFrame) -> pd.DataFrame:
     """Actes d'abattement de TFPB par bailleur (sortie de ``tfpb_par_bailleur``)."""
-    return bail.rename(columns={"bailleur": "Bailleur", "avenants": "Avenants", "conventions": "Conventions",
-                                "actes": "Actes", "quartiers": "Quartiers", "communes": "Communes"})
+    return bail.rename(
+        columns={
+            "bailleur": "Bailleur",
+            "avenants": "Avenants",
+            "conventions": "Conventions",
+            "actes": "Actes",
+            "quartiers": "Quartiers",
+            "communes": "Communes",
+        }
+    )
 
 
 def vue_tfpb_quartiers(quart: pd.DataFrame) -> pd.DataFrame:
     """Bailleurs par quartier (sortie de ``tfpb_par_quartier``)."""
-    return quart.rename(columns={"quartier": "Quartier", "communes": "Commune(s)", "actes": "Actes",
-                                 "graphies": "Graphie(s) du rapport"})
+    return quart.rename(
+        columns={
+            "quartier": "Quartier",
+            "communes": "Commune(s)",
+            "actes": "Actes",
+            "graphies": "Graphie(s) du rapport",
+        }
+    )
 
 
 def vue_npnru(npnru: pd.DataFrame) -> pd.DataFrame:
     """Enveloppes du NPNRU (sortie de ``npnru_enveloppes``)."""
-    return npnru.rename(columns={"quartier": "Quartier", "commune": "Commune", "enveloppe": "Enveloppe (€)",
-                                 "part": "Part (%)", "instance": "Instance", "date_decision": "Date de la décision"})
+    return npnru.rename(
+        columns={
+            "quartier": "Quartier",
+            "commune": "Commune",
+            "enveloppe": "Enveloppe (€)",
+            "part": "Part (%)",
+            "instance": "Instance",
+            "date_decision": "Date de la décision",
+        }
+    )
 
 
 #: Mise en forme des colonnes des vues du chapitre 2 (un même intitulé a partout la même forme).
 FORMATS_PROGRAMMATION = {
-    **dict.fromkeys(["Publié (projets)", "Recalculé (projets)", "Publié, section 2.1 (projets)",
-                     "Recalculé, actions de la programmation (projets)", "Actions", "Lignes du tableau",
-                     "Porteurs distincts", "Projets déposés (somme des lignes)", "Projets (en-tête publié)",
-                     "Projets déposés", "Actions retenues", "Volets", "Opérations", "Communes", "Logements",
-                     "Projets", "Avenants", "Conventions", "Actes", "Quartiers"], present.nombre_fr),
-    **dict.fromkeys(["Part des actions recalculées (%)", "Part publiée (%)",
-                     "Part recalculée : montant publié / total (%)", "Part du total (%)", "CGET / dépenses (%)",
-                     "Part de l'opération (%)", "Part (%)"], present.pourcent),
-    **dict.fromkeys(["Montant publié (€)", "Montant qu'impliquerait la part publiée (€)",
-                     "Crédits CGET recalculés (€)", "Publié (€)", "Montants CGET attribués (€)",
-                     "Dépenses subventionnables (€)", "Montants CGET publiés (€)",
-                     "Crédits CGET des actions retenues (€)", "Crédits CGET (€)", "Montant (€)",
-                     "Montant opération (€)", "Fonds de concours publié (€)", "Fonds de concours selon la règle (€)",
-                     "Montant des opérations (€)", "Somme des fonds de concours (€)", "Total imprimé (€)",
-                     "Fonds de concours (€)", "FEDER (€)", "FEDER publié par projet (€)", "FEDER total publié (€)",
-                     "Enveloppe (€)"], present.euros),
+    **dict.fromkeys(
+        [
+            "Publié (projets)",
+            "Recalculé (projets)",
+            "Publié, section 2.1 (projets)",
+            "Recalculé, actions de la programmation (projets)",
+            "Actions",
+            "Lignes du tableau",
+            "Porteurs distincts",
+            "Projets déposés (somme des lignes)",
+            "Projets (en-tête publié)",
+            "Projets déposés",
+            "Actions retenues",
+            "Volets",
+            "Opérations",
+            "Communes",
+            "Logements",
+            "Projets",
+            "Avenants",
+            "Conventions",
+            "Actes",
+            "Quartiers",
+        ],
+        present.nombre_fr,
+    ),
+    **dict.fromkeys(
+        [
+            "Part des actions recalculées (%)",
+            "Part publiée (%)",
+            "Part recalculée : montant publié / total (%)",
+            "Part du total (%)",
+            "CGET / dépenses (%)",
+            "Part de l'opération (%)",
+            "Part (%)",
+        ],
+        present.pourcent,
+    ),
+    **dict.fromkeys(
+        [
+            "Montant publié (€)",
+            "Montant qu'impliquerait la part publiée (€)",
+            "Crédits CGET recalculés (€)",
+            "Publié (€)",
+            "Montants CGET attribués (€)",
+            "Dépenses subventionnables (€)",
+            "Montants CGET publiés (€)",
+            "Crédits CGET des actions retenues (€)",
+            "Crédits CGET (€)",
+            "Montant (€)",
+            "Montant opération (€)",
+            "Fonds de concours publié (€)",
+            "Fonds de concours selon la règle (€)",
+            "Montant des opérations (€)",
+            "Somme des fonds de concours (€)",
+            "Total imprimé (€)",
+            "Fonds de concours (€)",
+            "FEDER (€)",
+            "FEDER publié par projet (€)",
+            "FEDER total publié (€)",
+            "Enveloppe (€)",
+        ],
+        present.euros,
+    ),
     **dict.fromkeys(["Publié", "Recalculé", "Valeur de départ", "Valeur"], auto),
     **dict.fromkeys(["Écart (projets)", "Écart", "Évolution (unité de l'indicateur ; points pour un %)"], signe),
     **dict.fromkeys(["Écart (€)", "Écart à la règle (€)"], signe_euros),
@@ -285,10 +501,18 @@ COL_PROVENANCE = "Provenance des montants"
 def formats_contribution() -> dict:
     """Mise en forme française des colonnes des vues des chapitres 3 et 4 (pour ``Chapitre.tableau``)."""
     return {
-        COL_PROJETS: present.nombre_fr, COL_PORTEURS: present.nombre_fr, COL_PORTEURS_PUBLIE: present.nombre_fr,
-        COL_DC: present.euros, COL_CS: present.euros, COL_LEVIER: lambda v: present.euros(v, 2),
-        COL_PART_DC: present.pourcent, COL_MOYENNE: present.euros, COL_MOYENNE_CS: present.euros,
-        COL_DC_ACTION: present.euros, COL_CS_ACTION: present.euros, "Actions": present.nombre_fr,
+        COL_PROJETS: present.nombre_fr,
+        COL_PORTEURS: present.nombre_fr,
+        COL_PORTEURS_PUBLIE: present.nombre_fr,
+        COL_DC: present.euros,
+        COL_CS: present.euros,
+        COL_LEVIER: lambda v: present.euros(v, 2),
+        COL_PART_DC: present.pourcent,
+        COL_MOYENNE: present.euros,
+        COL_MOYENNE_CS: present.euros,
+        COL_DC_ACTION: present.euros,
+        COL_CS_ACTION: present.euros,
+        "Actions": present.nombre_fr,
         "Nombre d'actions": present.nombre_fr,
     }
 
@@ -297,66 +521,80 @@ def vue_tableau(tab: pd.DataFrame, niveau: str) -> pd.DataFrame:
     """Le tableau du chapitre 3 (sortie de ``tableau_avec_publies``) avec les intitulés du rapport ; les
     porteurs publiés sont à côté des porteurs recalculés."""
     entete = "Pilier" if niveau == "pilier" else "Thématique"
-    return pd.DataFrame({
-        entete: tab[niveau].to_numpy(),
-        COL_PROJETS: tab["projets"].to_numpy(),
-        COL_PORTEURS: tab["porteurs"].to_numpy(),
-        COL_PORTEURS_PUBLIE: tab["porteurs_publie"].to_numpy(dtype=float),
-        COL_DC: tab["droit_commun"].to_numpy(dtype=float),
-        COL_CS: tab["credits_specifiques"].to_numpy(dtype=float),
-        "Concordance avec le rapport": tab["concordance"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            entete: tab[niveau].to_numpy(),
+            COL_PROJETS: tab["projets"].to_numpy(),
+            COL_PORTEURS: tab["porteurs"].to_numpy(),
+            COL_PORTEURS_PUBLIE: tab["porteurs_publie"].to_numpy(dtype=float),
+            COL_DC: tab["droit_commun"].to_numpy(dtype=float),
+            COL_CS: tab["credits_specifiques"].to_numpy(dtype=float),
+            "Concordance avec le rapport": tab["concordance"].to_numpy(),
+        }
+    )
 
 
 def vue_priorites(prio: pd.DataFrame) -> pd.DataFrame:
     """Priorités d'un pilier (sortie de ``priorites_du_pilier``)."""
-    return pd.DataFrame({"Priorité": prio["priorite"].astype(int).to_numpy(),
-                         "Intitulé (feuille de route)": prio["libelle"].to_numpy(),
-                         "Actions": prio["actions"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "Priorité": prio["priorite"].astype(int).to_numpy(),
+            "Intitulé (feuille de route)": prio["libelle"].to_numpy(),
+            "Actions": prio["actions"].to_numpy(),
+        }
+    )
 
 
 def vue_actions(actions: pd.DataFrame) -> pd.DataFrame:
     """Liste d'actions (sortie de ``actions_par_priorite``) comme les listes du rapport, avec les montants
     par action et leur provenance."""
-    rubrique = [r + (" (déduite)" if inf else "")
-                for r, inf in zip(actions["rubrique"], actions["sous_priorite_inferee"])]
-    return pd.DataFrame({
-        "Priorité / sous-priorité": rubrique,
-        "Action": actions["intitule"].to_numpy(),
-        "Porteur": actions["porteur"].to_numpy(),
-        "Commune(s)": actions["communes"].to_numpy(),
-        COL_DC_ACTION: actions["droit_commun"].to_numpy(dtype=float),
-        COL_CS_ACTION: actions["credits_specifiques"].to_numpy(dtype=float),
-        COL_PROVENANCE: actions["provenance_montants"].to_numpy(),
-    })
+    rubrique = [
+        r + (" (déduite)" if inf else "") for r, inf in zip(actions["rubrique"], actions["sous_priorite_inferee"])
+    ]
+    return pd.DataFrame(
+        {
+            "Priorité / sous-priorité": rubrique,
+            "Action": actions["intitule"].to_numpy(),
+            "Porteur": actions["porteur"].to_numpy(),
+            "Commune(s)": actions["communes"].to_numpy(),
+            COL_DC_ACTION: actions["droit_commun"].to_numpy(dtype=float),
+            COL_CS_ACTION: actions["credits_specifiques"].to_numpy(dtype=float),
+            COL_PROVENANCE: actions["provenance_montants"].to_numpy(),
+        }
+    )
 
 
 def vue_comparaison(comp: pd.DataFrame) -> pd.DataFrame:
     """Comparaison des thématiques (sortie de ``comparaison_thematiques``)."""
     groupe = [f"{g} (pilier)" if n == "pilier" else g for g, n in zip(comp["groupe"], comp["niveau"])]
-    return pd.DataFrame({
-        "Thématique ou pilier": groupe,
-        COL_PROJETS: comp["projets"].to_numpy(),
-        COL_DC: comp["droit_commun"].to_numpy(dtype=float),
-        COL_CS: comp["credits_specifiques"].to_numpy(dtype=float),
-        COL_LEVIER: comp["effet_levier"].to_numpy(dtype=float),
-        COL_PART_DC: comp["part_droit_commun"].to_numpy(dtype=float),
-        COL_MOYENNE: comp["moyenne_projet"].to_numpy(dtype=float),
-        COL_MOYENNE_CS: comp["moyenne_credits_specifiques"].to_numpy(dtype=float),
-    })
+    return pd.DataFrame(
+        {
+            "Thématique ou pilier": groupe,
+            COL_PROJETS: comp["projets"].to_numpy(),
+            COL_DC: comp["droit_commun"].to_numpy(dtype=float),
+            COL_CS: comp["credits_specifiques"].to_numpy(dtype=float),
+            COL_LEVIER: comp["effet_levier"].to_numpy(dtype=float),
+            COL_PART_DC: comp["part_droit_commun"].to_numpy(dtype=float),
+            COL_MOYENNE: comp["moyenne_projet"].to_numpy(dtype=float),
+            COL_MOYENNE_CS: comp["moyenne_credits_specifiques"].to_numpy(dtype=float),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------- annexe 1 (grille)
 
+
 def vue_grille(grille: pd.DataFrame) -> pd.DataFrame:
     """La grille (sortie de ``grille_priorites``) : une ligne par sous-priorité et ses actions."""
     sp = [s if s else "—" for s in grille["sous_priorite"]]
-    return pd.DataFrame({
-        "Sous-priorité": sp,
-        "Intitulé": grille["libelle_sous_priorite"].to_numpy(),
-        "Nombre d'actions": grille["nombre_actions"].to_numpy(),
-        "Actions (intitulé – commune(s) (porteur))": grille["actions"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "Sous-priorité": sp,
+            "Intitulé": grille["libelle_sous_priorite"].to_numpy(),
+            "Nombre d'actions": grille["nombre_actions"].to_numpy(),
+            "Actions (intitulé – commune(s) (porteur))": grille["actions"].to_numpy(),
+        }
+    )
 
 
 def vue_matrice(matrice: pd.DataFrame, grille: pd.DataFrame) -> pd.DataFrame:
@@ -367,10 +605,12 @@ def vue_matrice(matrice: pd.DataFrame, grille: pd.DataFrame) -> pd.DataFrame:
         if not pd.isna(p):
             intitules.setdefault(f"Priorité {int(p)}", lib)
     hors = grille.loc[grille["priorite"].isna(), "libelle_sous_priorite"].tolist()
-    out = pd.DataFrame({
-        "Priorité": [i[len("Priorité "):] if i.startswith("Priorité ") else i for i in matrice.index],
-        "Intitulé de la priorité": [intitules.get(i, ", ".join(hors)) for i in matrice.index],
-    })
+    out = pd.DataFrame(
+        {
+            "Priorité": [i[len("Priorité ") :] if i.startswith("Priorité ") else i for i in matrice.index],
+            "Intitulé de la priorité": [intitules.get(i, ", ".join(hors)) for i in matrice.index],
+        }
+    )
     for c in matrice.columns:
         nom = f"Sous-priorité {c}" if str(c).startswith(".") else str(c).capitalize()
         out[nom] = matrice[c].to_numpy(dtype=float)
@@ -400,13 +640,19 @@ def vue_hors_grille(placees: pd.DataFrame) -> pd.DataFrame:
     """Les actions sans sous-priorité (rattachées à leur seule priorité, ou à aucune priorité), listées
     explicitement (sortie de ``placer_dans_grille``)."""
     hors = placees[placees["sous_priorite"] == ""]
-    return pd.DataFrame({
-        "Rattachement": [f"Priorité {int(p)}, {SANS_SOUS_PRIORITE}" if not pd.isna(p) else SANS_PRIORITE
-                         for p in hors["priorite"]],
-        "Thématique": hors["thematique"].to_numpy(),
-        "Action": hors["intitule"].to_numpy(),
-        "Porteur": hors["porteur"].to_numpy(),
-        "Commune(s)": hors["communes"].to_numpy(),
-        "Origine de la ligne": ["reconstruite (absente des listes du rapport)" if r else "listée par le rapport"
-                                for r in hors["ligne_reconstruite"]],
-    })
+    return pd.DataFrame(
+        {
+            "Rattachement": [
+                f"Priorité {int(p)}, {SANS_SOUS_PRIORITE}" if not pd.isna(p) else SANS_PRIORITE
+                for p in hors["priorite"]
+            ],
+            "Thématique": hors["thematique"].to_numpy(),
+            "Action": hors["intitule"].to_numpy(),
+            "Porteur": hors["porteur"].to_numpy(),
+            "Commune(s)": hors["communes"].to_numpy(),
+            "Origine de la ligne": [
+                "reconstruite (absente des listes du rapport)" if r else "listée par le rapport"
+                for r in hors["ligne_reconstruite"]
+            ],
+        }
+    )

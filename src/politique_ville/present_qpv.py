@@ -106,6 +106,7 @@ def annee_texte(valeur) -> str:
 
 def nombre_ou(manquant: str, decimales: int | None = None, pour_cent: bool = False):
     """Format de colonne : le nombre à la française (en %, si ``pour_cent``), ``manquant`` s'il manque."""
+
     def f(v):
         if isinstance(v, str):
             return v
@@ -114,6 +115,7 @@ def nombre_ou(manquant: str, decimales: int | None = None, pour_cent: bool = Fal
         if pour_cent:
             return pourcent(v, 1 if decimales is None else decimales)
         return nombre_fr(v, 0 if decimales is None else decimales)
+
     return f
 
 
@@ -124,54 +126,89 @@ def chiffre_cle(v) -> str:
 
 # --------------------------------------------------------------------------------------------- vues des tableaux
 
+
 def vue_chiffres_cles(geographie: pd.DataFrame, provenances: dict | None = None) -> dict:
     """Chiffres clés de la géographie prioritaire (``geographie`` : sortie de ``compute.qpv.geographie``) ;
     ``provenances`` (clé -> provenance) : colonne « Provenance »."""
-    cles = ["nb_qpv", "nb_communes_qpv", "nb_qpv_multicommunes", "nb_quartiers_communautaires", "nb_quartiers_veille",
-            "pop_qpv", "pop_agglomeration", "part_population_qpv"]
+    cles = [
+        "nb_qpv",
+        "nb_communes_qpv",
+        "nb_qpv_multicommunes",
+        "nb_quartiers_communautaires",
+        "nb_quartiers_veille",
+        "pop_qpv",
+        "pop_agglomeration",
+        "part_population_qpv",
+    ]
     vue = geographie.set_index("cle").loc[cles].reset_index()
     colonnes = ["Chiffre", "Valeur", "Unité"]
     if provenances:
         vue["provenance"] = [provenances.get(c, "publié") for c in vue["cle"]]
         colonnes.append("Provenance")
-    vue = vue.rename(columns={"libelle": "Chiffre", "valeur": "Valeur", "unite": "Unité",
-                              "provenance": "Provenance"})[colonnes]
+    vue = vue.rename(columns={"libelle": "Chiffre", "valeur": "Valeur", "unite": "Unité", "provenance": "Provenance"})[
+        colonnes
+    ]
     return {"df": vue, "titre": "Chiffres clés de la géographie prioritaire", "formats": {"Valeur": chiffre_cle}}
 
 
-def vue_quartiers(quartiers: pd.DataFrame, population: pd.DataFrame, sans_comparaison: bool,
-                  identites: dict | None = None) -> dict:
+def vue_quartiers(
+    quartiers: pd.DataFrame, population: pd.DataFrame, sans_comparaison: bool, identites: dict | None = None
+) -> dict:
     """Quartiers, type, communes et population (``population`` : ``compute.qpv.parts_par_quartier`` sur
     ``pop_mun``, indexée par code) ; ``identites`` (code -> provenance du nom, du statut, de la commune) : colonne
     « Provenance de l'identité »."""
     vue = quartiers.assign(
         population=[v if v == v else cq.NON_DISPONIBLE for v in quartiers["pop_mun"].astype("float64")],
         part=quartiers["code_qp"].map(population["part_agglomeration"]),
-        provenance=[population["provenance"].get(c, "non disponible (quartier non couvert par l'INSEE)")
-                    for c in quartiers["code_qp"]],
+        provenance=[
+            population["provenance"].get(c, "non disponible (quartier non couvert par l'INSEE)")
+            for c in quartiers["code_qp"]
+        ],
     )[["code_qp", "quartier", "type_libelle", "annee_reconnaissance", "communes", "population", "part", "provenance"]]
-    vue.columns = ["Code", "Quartier", "Type", "Année de reconnaissance", "Communes", "Population (habitants)",
-                   "Part de la population de l'agglomération (%)", "Provenance de la population"]
+    vue.columns = [
+        "Code",
+        "Quartier",
+        "Type",
+        "Année de reconnaissance",
+        "Communes",
+        "Population (habitants)",
+        "Part de la population de l'agglomération (%)",
+        "Provenance de la population",
+    ]
     if identites:
         vue["Provenance de l'identité"] = [identites.get(c, "publié") for c in quartiers["code_qp"]]
     part_manquante = cq.NON_PUBLIE if sans_comparaison else "n.d."
-    return {"df": vue, "titre": "Quartiers de la géographie prioritaire et leurs communes",
-            "formats": {"Population (habitants)": formateur("pop_mun"),
-                        "Part de la population de l'agglomération (%)": nombre_ou(part_manquante, 2, pour_cent=True),
-                        "Année de reconnaissance": annee_texte}}
+    return {
+        "df": vue,
+        "titre": "Quartiers de la géographie prioritaire et leurs communes",
+        "formats": {
+            "Population (habitants)": formateur("pop_mun"),
+            "Part de la population de l'agglomération (%)": nombre_ou(part_manquante, 2, pour_cent=True),
+            "Année de reconnaissance": annee_texte,
+        },
+    }
 
 
 def vue_communes(communes: pd.DataFrame, supposes: dict | None = None) -> dict:
     """Communes de la géographie prioritaire (sortie de ``compute.qpv.communes_de_la_geographie``) ; ``supposes``
     (commune -> quartiers dont le rattachement à la commune est supposé) : colonne « Provenance du rattachement »."""
     vue = communes.copy()
-    vue.columns = ["Commune", "Nombre de QPV", "QPV", "Nombre de quartiers communautaires ou de veille",
-                   "Quartiers communautaires ou de veille"]
+    vue.columns = [
+        "Commune",
+        "Nombre de QPV",
+        "QPV",
+        "Nombre de quartiers communautaires ou de veille",
+        "Quartiers communautaires ou de veille",
+    ]
     if supposes is not None:
         vue["Provenance du rattachement"] = [
-            f"supposé : {', '.join(supposes[c])}" if c in supposes else "publié" for c in vue["Commune"]]
-    return {"df": vue, "titre": "Communes de la géographie prioritaire",
-            "formats": {"Nombre de QPV": nombre_fr, "Nombre de quartiers communautaires ou de veille": nombre_fr}}
+            f"supposé : {', '.join(supposes[c])}" if c in supposes else "publié" for c in vue["Commune"]
+        ]
+    return {
+        "df": vue,
+        "titre": "Communes de la géographie prioritaire",
+        "formats": {"Nombre de QPV": nombre_fr, "Nombre de quartiers communautaires ou de veille": nombre_fr},
+    }
 
 
 def liste_fiches_html(liens: pd.DataFrame, supposes: dict | None = None) -> str:
@@ -182,22 +219,53 @@ def liste_fiches_html(liens: pd.DataFrame, supposes: dict | None = None) -> str:
         return ""
     e = html.escape
     supposes = supposes or {}
-    return "<ul>" + "".join(
-        f'<li><a href="{e(lien)}">{e(q)}</a> — {e(t)}, {e(c)}{" " + e(supposes[k]) if k in supposes else ""}</li>'
-        for lien, q, t, c, k in zip(avec_fiche["lien"], avec_fiche["quartier"], avec_fiche["type_libelle"],
-                                 avec_fiche["communes"], avec_fiche["code_qp"])) + "</ul>"
+    return (
+        "<ul>"
+        + "".join(
+            f'<li><a href="{e(lien)}">{e(q)}</a> — {e(t)}, {e(c)}{" " + e(supposes[k]) if k in supposes else ""}</li>'
+            for lien, q, t, c, k in zip(
+                avec_fiche["lien"],
+                avec_fiche["quartier"],
+                avec_fiche["type_libelle"],
+                avec_fiche["communes"],
+                avec_fiche["code_qp"],
+            )
+        )
+        + "</ul>"
+    )
 
 
 def vue_synthese(synthese: pd.DataFrame) -> dict:
     """Indicateurs des QPV comparés aux territoires de référence (sortie de ``compute.qpv.synthese``)."""
     vue = synthese.assign(indicateur=[cq.indicateur(c).court for c in synthese["code"]])[
-        ["indicateur", "unite", "moyenne_qpv", cq.NIVEAU_MOYENNE_QPV, cq.NIVEAU_AGGLO, cq.NIVEAU_HORS_QPV,
-         cq.NIVEAU_QPV_DEPARTEMENT, "ecart_agglomeration", "nb_secrets"]]
-    vue.columns = ["Indicateur", "Unité", "Moyenne des QPV (recalculée)", "Moyenne des QPV (publiée)", "Agglomération",
-                   "Agglomération hors QPV", "QPV du département", "Écart QPV − agglomération",
-                   "QPV en secret statistique"]
-    return {"df": vue, "titre": "Indicateurs des QPV comparés aux territoires de référence",
-            "formats": {c: formater_nombre for c in vue.columns[2:8]} | {"QPV en secret statistique": nombre_fr}}
+        [
+            "indicateur",
+            "unite",
+            "moyenne_qpv",
+            cq.NIVEAU_MOYENNE_QPV,
+            cq.NIVEAU_AGGLO,
+            cq.NIVEAU_HORS_QPV,
+            cq.NIVEAU_QPV_DEPARTEMENT,
+            "ecart_agglomeration",
+            "nb_secrets",
+        ]
+    ]
+    vue.columns = [
+        "Indicateur",
+        "Unité",
+        "Moyenne des QPV (recalculée)",
+        "Moyenne des QPV (publiée)",
+        "Agglomération",
+        "Agglomération hors QPV",
+        "QPV du département",
+        "Écart QPV − agglomération",
+        "QPV en secret statistique",
+    ]
+    return {
+        "df": vue,
+        "titre": "Indicateurs des QPV comparés aux territoires de référence",
+        "formats": {c: formater_nombre for c in vue.columns[2:8]} | {"QPV en secret statistique": nombre_fr},
+    }
 
 
 def vue_comparaison(comp: pd.DataFrame, code: str, manquantes: pd.DataFrame | None) -> dict:
@@ -210,40 +278,65 @@ def vue_comparaison(comp: pd.DataFrame, code: str, manquantes: pd.DataFrame | No
     vue = comp.assign(
         valeur=cq.avec_marques(comp["valeur"], comp["code_qp"], code, cq.motifs(manquantes)),
         ecart_moyenne_qpv=[("—" if m else x) for m, x in zip(secret, comp["ecart_moyenne_qpv"])],
-        ecart_reference=[("—" if m else x if x == x else cq.NON_PUBLIE)
-                         for m, x in zip(secret, comp["ecart_reference"])],
+        ecart_reference=[
+            ("—" if m else x if x == x else cq.NON_PUBLIE) for m, x in zip(secret, comp["ecart_reference"])
+        ],
     )[["rang", "quartier", "communes", "valeur", "ecart_moyenne_qpv", "ecart_reference", "provenance"]]
     vue.columns = ["Rang", "Quartier", "Communes", entete(code), "Écart à la moyenne des QPV", col_ecart, "Provenance"]
-    return {"df": vue, "titre": f"{i.libelle} par QPV",
-            "formats": {"Rang": rang_texte, entete(code): formateur(code),
-                        "Écart à la moyenne des QPV": lambda v: formater_ecart(code, v),
-                        col_ecart: lambda v: formater_ecart(code, v, cq.NON_PUBLIE)}}
+    return {
+        "df": vue,
+        "titre": f"{i.libelle} par QPV",
+        "formats": {
+            "Rang": rang_texte,
+            entete(code): formateur(code),
+            "Écart à la moyenne des QPV": lambda v: formater_ecart(code, v),
+            col_ecart: lambda v: formater_ecart(code, v, cq.NON_PUBLIE),
+        },
+    }
 
 
 def vue_parts(parts: pd.DataFrame, publies: dict) -> dict:
     """Part des QPV dans le total de l'agglomération (``parts`` : ``compute.qpv.parts_agglomeration``), avec la
     part publiée (``publies`` : ``compute.qpv.valeurs_publiees``)."""
     vue = parts.copy()
-    vue["publie"] = [publies[c][0] if c in publies and c not in ("abcde_f", "abcde_h") else float("nan")
-                     for c in vue["code"]]
+    vue["publie"] = [
+        publies[c][0] if c in publies and c not in ("abcde_f", "abcde_h") else float("nan") for c in vue["code"]
+    ]
     vue = vue[["theme", "indicateur", "unite", "total_qpv", "total_agglomeration", "part_qpv", "publie"]]
-    vue.columns = ["Thème", "Effectif", "Unité", "Total des QPV", "Total de l'agglomération", "Part des QPV (%)",
-                   "Part publiée (%)"]
-    return {"df": vue, "titre": "Part des QPV dans le total de l'agglomération",
-            "formats": {"Total des QPV": nombre_fr, "Total de l'agglomération": nombre_ou(cq.NON_PUBLIE),
-                        "Part des QPV (%)": nombre_ou(cq.NON_PUBLIE, 1, pour_cent=True),
-                        "Part publiée (%)": nombre_ou(cq.NON_PUBLIE, 0, pour_cent=True)}}
+    vue.columns = [
+        "Thème",
+        "Effectif",
+        "Unité",
+        "Total des QPV",
+        "Total de l'agglomération",
+        "Part des QPV (%)",
+        "Part publiée (%)",
+    ]
+    return {
+        "df": vue,
+        "titre": "Part des QPV dans le total de l'agglomération",
+        "formats": {
+            "Total des QPV": nombre_fr,
+            "Total de l'agglomération": nombre_ou(cq.NON_PUBLIE),
+            "Part des QPV (%)": nombre_ou(cq.NON_PUBLIE, 1, pour_cent=True),
+            "Part publiée (%)": nombre_ou(cq.NON_PUBLIE, 0, pour_cent=True),
+        },
+    }
 
 
 def vues_effectifs(effectifs: pd.DataFrame, qpv: pd.DataFrame, simules: set | None = None) -> list[dict]:
     """Effectifs par QPV, en deux tableaux (population et emploi ; économie et situation sociale), sans ceux dont
     aucun effectif n'est dans le fichier de l'année (``effectifs`` : ``compute.qpv.effectifs_par_quartier``)."""
     vues = []
-    for titre, themes in (("Effectifs par QPV : population et emploi", ("Démographie", "Emploi")),
-                          ("Effectifs par QPV : économie et situation sociale", ("Économie", "Social"))):
+    for titre, themes in (
+        ("Effectifs par QPV : population et emploi", ("Démographie", "Emploi")),
+        ("Effectifs par QPV : économie et situation sociale", ("Économie", "Social")),
+    ):
         codes = [i.code for i in cq.indicateurs("effectif", qpv) if i.theme in themes]
         if codes:
-            vue = marquer_simules(effectifs, codes, simules)[["quartier"] + codes].rename(columns={"quartier": "Quartier"} | {c: entete(c) for c in codes})
+            vue = marquer_simules(effectifs, codes, simules)[["quartier"] + codes].rename(
+                columns={"quartier": "Quartier"} | {c: entete(c) for c in codes}
+            )
             vues.append({"df": vue, "titre": titre, "formats": {entete(c): formateur(c, unite=False) for c in codes}})
     return vues
 
@@ -259,8 +352,7 @@ def marquer_simules(df: pd.DataFrame, codes: list[str], simules: set | None) -> 
     df = df.copy()
     for c in codes:
         if c in df.columns:
-            df[c] = [SECRET_SIMULE if v == cq.SECRET and (q, c) in simules else v
-                     for q, v in zip(df["code_qp"], df[c])]
+            df[c] = [SECRET_SIMULE if v == cq.SECRET and (q, c) in simules else v for q, v in zip(df["code_qp"], df[c])]
     return df
 
 
@@ -268,15 +360,24 @@ def vue_valeurs(valeurs: pd.DataFrame, codes: list[str], simules: set | None = N
     """Indicateurs par QPV (``valeurs`` : ``compute.qpv.valeurs_par_quartier``) ; ``simules`` : cases qui simulent le
     secret statistique (:func:`marquer_simules`)."""
     entetes = {c: entete(c) for c in codes}
-    vue = marquer_simules(valeurs, codes, simules).drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | entetes)
-    return {"df": vue, "titre": "Indicateurs par QPV",
-            "formats": {entetes[c]: formateur(c, unite=False) for c in codes}}
+    vue = (
+        marquer_simules(valeurs, codes, simules)
+        .drop(columns="code_qp")
+        .rename(columns={"quartier": "Quartier"} | entetes)
+    )
+    return {
+        "df": vue,
+        "titre": "Indicateurs par QPV",
+        "formats": {entetes[c]: formateur(c, unite=False) for c in codes},
+    }
 
 
 def vue_rangs(rangs: pd.DataFrame, codes: list[str], simules: set | None = None) -> dict:
     """Rang des QPV sur chaque indicateur (``rangs`` : ``compute.qpv.classement_marque``)."""
     courts = {c: cq.indicateur(c).court for c in codes}
-    vue = marquer_simules(rangs, codes, simules).drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | courts)
+    vue = (
+        marquer_simules(rangs, codes, simules).drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | courts)
+    )
     return {"df": vue, "titre": "Rang des QPV sur chaque indicateur", "formats": {courts[c]: rang_texte for c in codes}}
 
 
@@ -284,9 +385,13 @@ def vue_secrets(secrets: pd.DataFrame, simules: set | None = None) -> dict:
     """Valeurs des QPV couvertes par le secret statistique ; colonne « Provenance » : « simulé » pour une case qui
     simule le secret (``simules``), « secret statistique » sinon."""
     vue = secrets[["code_qp", "quartier", "indicateur", "motif"]].copy()
-    vue["provenance"] = ["simulé (secret statistique simulé pour éprouver la règle : valeur non publiée par le "
-                         "rapport, non masquée par l'INSEE)" if (c, v) in (simules or set()) else "secret statistique"
-                         for c, v in zip(secrets["code_qp"], secrets["variable"])]
+    vue["provenance"] = [
+        "simulé (secret statistique simulé pour éprouver la règle : valeur non publiée par le "
+        "rapport, non masquée par l'INSEE)"
+        if (c, v) in (simules or set())
+        else "secret statistique"
+        for c, v in zip(secrets["code_qp"], secrets["variable"])
+    ]
     vue.columns = ["Code", "Quartier", "Indicateur", "Motif", "Provenance"]
     return {"df": vue, "titre": "Valeurs des QPV couvertes par le secret statistique"}
 
@@ -294,88 +399,184 @@ def vue_secrets(secrets: pd.DataFrame, simules: set | None = None) -> dict:
 def vue_resume_manquantes(resume: pd.DataFrame) -> dict:
     vue = resume.assign(type_quartier=resume["type_quartier"].map(lambda t: cq.TYPES_QUARTIER.get(t, t)))
     vue.columns = ["Type de quartier", "Motif", "Cases vides", "Quartiers concernés"]
-    return {"df": vue, "titre": "Cases vides des indicateurs par motif",
-            "formats": {"Cases vides": nombre_fr, "Quartiers concernés": nombre_fr}}
+    return {
+        "df": vue,
+        "titre": "Cases vides des indicateurs par motif",
+        "formats": {"Cases vides": nombre_fr, "Quartiers concernés": nombre_fr},
+    }
 
 
 def vue_concordance(conc: pd.DataFrame) -> dict:
     """Chiffres publiés du chapitre et valeurs recalculées (lignes de la concordance)."""
     vue = conc.assign(
-        publie=[("≈ " if a else "") + avec_unite(v, u) for v, u, a in
-                zip(conc["valeur_publiee"], conc["unite"], conc["approximatif"])],
+        publie=[
+            ("≈ " if a else "") + avec_unite(v, u)
+            for v, u, a in zip(conc["valeur_publiee"], conc["unite"], conc["approximatif"])
+        ],
         recalcule=[avec_unite(v, u, 2 if u == "%" else None) for v, u in zip(conc["valeur_recalculee"], conc["unite"])],
     )[["section", "libelle", "publie", "recalcule", "statut", "explication"]]
     vue.columns = ["Section", "Chiffre", "Publié", "Recalculé", "Statut", "Explication de l'écart"]
-    return {"df": vue, "titre": "Chiffres publiés du chapitre et valeurs recalculées", "droite": ["Publié", "Recalculé"]}
+    return {
+        "df": vue,
+        "titre": "Chiffres publiés du chapitre et valeurs recalculées",
+        "droite": ["Publié", "Recalculé"],
+    }
 
 
 # --------------------------------------------------------------------------------------------- fiche quartier
+
 
 def vue_identite(ident: dict, provenance: str | None = None) -> dict:
     """Identité d'un quartier (``ident`` : ``compute.qpv.fiche_identite``) ; ``provenance`` (« publié », « statut :
     supposé ; population : reconstruit ») : colonne « Provenance »."""
     pop = ident["pop_mun"]
-    ligne = {"Code": ident["code_qp"], "Quartier": ident["quartier"], "Type": ident["type_libelle"],
-             "Communes": ", ".join(ident["communes"]), "Année de reconnaissance": ident["annee_reconnaissance"],
-             "Population (habitants)": pop if pop == pop else cq.NON_DISPONIBLE}
+    ligne = {
+        "Code": ident["code_qp"],
+        "Quartier": ident["quartier"],
+        "Type": ident["type_libelle"],
+        "Communes": ", ".join(ident["communes"]),
+        "Année de reconnaissance": ident["annee_reconnaissance"],
+        "Population (habitants)": pop if pop == pop else cq.NON_DISPONIBLE,
+    }
     if provenance is not None:
         ligne["Provenance"] = provenance
     vue = pd.DataFrame([ligne])
-    return {"df": vue, "titre": "Identité du quartier",
-            "formats": {"Population (habitants)": formateur("pop_mun"), "Année de reconnaissance": annee_texte}}
+    return {
+        "df": vue,
+        "titre": "Identité du quartier",
+        "formats": {"Population (habitants)": formateur("pop_mun"), "Année de reconnaissance": annee_texte},
+    }
 
 
 def vue_fiche_indicateurs(fiche: pd.DataFrame) -> dict:
     """Indicateurs d'un quartier (``fiche`` : ``compute.qpv.fiche_indicateurs``)."""
-    vue = fiche[["theme", "indicateur", "unite", "valeur", "rang", "nb_classes", "moyenne_qpv", "agglomeration",
-                 "qpv_departement", "provenance"]].copy()
-    vue.columns = ["Thème", "Indicateur", "Unité", "Valeur du quartier", "Rang parmi les QPV", "QPV classés",
-                   "Moyenne des QPV", "Agglomération", "QPV du département", "Provenance de la valeur"]
-    return {"df": vue, "titre": "Indicateurs du quartier comparés aux QPV, à l'agglomération et au département",
-            "formats": {"Valeur du quartier": formater_nombre, "Rang parmi les QPV": rang_texte,
-                        "QPV classés": nombre_fr, "Moyenne des QPV": formater_nombre,
-                        "Agglomération": formater_nombre, "QPV du département": formater_nombre}}
+    vue = fiche[
+        [
+            "theme",
+            "indicateur",
+            "unite",
+            "valeur",
+            "rang",
+            "nb_classes",
+            "moyenne_qpv",
+            "agglomeration",
+            "qpv_departement",
+            "provenance",
+        ]
+    ].copy()
+    vue.columns = [
+        "Thème",
+        "Indicateur",
+        "Unité",
+        "Valeur du quartier",
+        "Rang parmi les QPV",
+        "QPV classés",
+        "Moyenne des QPV",
+        "Agglomération",
+        "QPV du département",
+        "Provenance de la valeur",
+    ]
+    return {
+        "df": vue,
+        "titre": "Indicateurs du quartier comparés aux QPV, à l'agglomération et au département",
+        "formats": {
+            "Valeur du quartier": formater_nombre,
+            "Rang parmi les QPV": rang_texte,
+            "QPV classés": nombre_fr,
+            "Moyenne des QPV": formater_nombre,
+            "Agglomération": formater_nombre,
+            "QPV du département": formater_nombre,
+        },
+    }
 
 
 def vue_fiche_effectifs(effectifs: pd.DataFrame) -> dict:
     """Effectifs d'un quartier (``effectifs`` : ``compute.qpv.fiche_effectifs``)."""
     vue = effectifs[["indicateur", "unite", "valeur", "part_qpv", "part_agglomeration", "provenance"]].copy()
-    vue.columns = ["Effectif", "Unité", "Valeur du quartier", "Part de l'ensemble des QPV (%)",
-                   "Part de l'agglomération (%)", "Provenance de la valeur"]
-    return {"df": vue, "titre": "Effectifs du quartier",
-            "formats": {"Valeur du quartier": nombre_ou("—"),
-                        "Part de l'ensemble des QPV (%)": nombre_ou("—", 1, pour_cent=True),
-                        "Part de l'agglomération (%)": nombre_ou(cq.NON_PUBLIE, 2, pour_cent=True)}}
+    vue.columns = [
+        "Effectif",
+        "Unité",
+        "Valeur du quartier",
+        "Part de l'ensemble des QPV (%)",
+        "Part de l'agglomération (%)",
+        "Provenance de la valeur",
+    ]
+    return {
+        "df": vue,
+        "titre": "Effectifs du quartier",
+        "formats": {
+            "Valeur du quartier": nombre_ou("—"),
+            "Part de l'ensemble des QPV (%)": nombre_ou("—", 1, pour_cent=True),
+            "Part de l'agglomération (%)": nombre_ou(cq.NON_PUBLIE, 2, pour_cent=True),
+        },
+    }
 
 
 def vue_actions(actions: pd.DataFrame) -> dict:
     """Actions de la programmation situées dans la ou les communes d'un quartier."""
-    vue = actions[["id_action", "intitule", "thematique", "porteur", "communes_quartier", "credits_specifiques",
-                   "cget", "droit_commun", "provenance_montants"]].copy()
-    vue.columns = ["Action", "Intitulé", "Thématique", "Porteur", "Commune", "Crédits spécifiques (€)",
-                   "Crédits CGET (€)", "Droit commun (€)", "Provenance des montants"]
-    return {"df": vue, "titre": "Actions de la programmation situées dans la ou les communes du quartier",
-            "formats": {"Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros, "Droit commun (€)": euros}}
+    vue = actions[
+        [
+            "id_action",
+            "intitule",
+            "thematique",
+            "porteur",
+            "communes_quartier",
+            "credits_specifiques",
+            "cget",
+            "droit_commun",
+            "provenance_montants",
+        ]
+    ].copy()
+    vue.columns = [
+        "Action",
+        "Intitulé",
+        "Thématique",
+        "Porteur",
+        "Commune",
+        "Crédits spécifiques (€)",
+        "Crédits CGET (€)",
+        "Droit commun (€)",
+        "Provenance des montants",
+    ]
+    return {
+        "df": vue,
+        "titre": "Actions de la programmation situées dans la ou les communes du quartier",
+        "formats": {"Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros, "Droit commun (€)": euros},
+    }
 
 
 def vue_synthese_actions(synthese: pd.DataFrame) -> dict:
     vue = synthese.copy()
     vue.columns = ["Pilier", "Thématique", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
-    return {"df": vue, "titre": "Actions de la ou des communes du quartier par thématique",
-            "formats": {"Actions": nombre_fr, "Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros}}
+    return {
+        "df": vue,
+        "titre": "Actions de la ou des communes du quartier par thématique",
+        "formats": {"Actions": nombre_fr, "Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros},
+    }
 
 
 def vue_intercommunales(inter: pd.DataFrame) -> dict:
     vue = inter.copy()
     vue.columns = ["Périmètre", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
-    return {"df": vue, "titre": "Actions intercommunales (comptées à part)",
-            "formats": {"Actions": nombre_fr, "Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros}}
+    return {
+        "df": vue,
+        "titre": "Actions intercommunales (comptées à part)",
+        "formats": {"Actions": nombre_fr, "Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros},
+    }
 
 
 # --------------------------------------------------------------------------------------------- niveaux et thèmes
 
-def valeur_niveau(code: str, valeur, origine: str | None = None, minimum=None, maximum=None,
-                  manquant: str = cq.NON_PUBLIE, unite: bool = False) -> str:
+
+def valeur_niveau(
+    code: str,
+    valeur,
+    origine: str | None = None,
+    minimum=None,
+    maximum=None,
+    manquant: str = cq.NON_PUBLIE,
+    unite: bool = False,
+) -> str:
     """Valeur d'un niveau de comparaison ; une médiane des QPV (origine « médiane des QPV ») avec l'étendue des
     valeurs des QPV, telle quelle : « 1 083 (833–1 333) » (jamais une moyenne de médianes)."""
     texte = formater(code, valeur, manquant, unite)
@@ -399,8 +600,13 @@ def vue_synthese_niveaux(synthese: pd.DataFrame, niveaux_ind: pd.DataFrame) -> d
     « Origine du niveau » (reçu, calculé, approximation pondérée, médiane des QPV)."""
     vue = vue_synthese(synthese)
     df = vue["df"]
-    niveaux = [cq.NIVEAU_MOYENNE_QPV, cq.NIVEAU_AGGLO, cq.NIVEAU_HORS_QPV, cq.NIVEAU_QPV_DEPARTEMENT,
-               *[n for n in cq.NIVEAUX_SUPPLEMENTAIRES if n in synthese.columns]]
+    niveaux = [
+        cq.NIVEAU_MOYENNE_QPV,
+        cq.NIVEAU_AGGLO,
+        cq.NIVEAU_HORS_QPV,
+        cq.NIVEAU_QPV_DEPARTEMENT,
+        *[n for n in cq.NIVEAUX_SUPPLEMENTAIRES if n in synthese.columns],
+    ]
     colonnes = {n: (cq.NIVEAUX_COMPARAISON | cq.NIVEAUX_SUPPLEMENTAIRES)[n] for n in niveaux}
     index = niveaux_ind.set_index(["code", "niveau"])
     for n in niveaux:
@@ -420,29 +626,46 @@ def vue_synthese_niveaux(synthese: pd.DataFrame, niveaux_ind: pd.DataFrame) -> d
             position += 1
     df["Origine du niveau"] = [_origines(niveaux_ind, c) for c in synthese["code"]]
     formats = {c: formater_nombre for c in colonnes.values()} | {
-        "Moyenne des QPV (recalculée)": formater_nombre, "Écart QPV − agglomération": formater_nombre,
-        "QPV en secret statistique": nombre_fr}
+        "Moyenne des QPV (recalculée)": formater_nombre,
+        "Écart QPV − agglomération": formater_nombre,
+        "QPV en secret statistique": nombre_fr,
+    }
     return {"df": df, "titre": vue["titre"], "formats": formats}
 
 
 def vue_niveaux_theme(nom: str, niveaux_ind: pd.DataFrame) -> dict:
     """Niveaux de comparaison des indicateurs d'un thème (``compute.qpv.Theme.niveaux``), une ligne par indicateur
     et niveau : valeur (médiane des QPV avec son étendue), origine du niveau, QPV agrégés, valeurs manquantes."""
-    vue = pd.DataFrame({
-        "Indicateur": [cq.indicateur(c).court for c in niveaux_ind["code"]],
-        "Unité": [cq.indicateur(c).unite for c in niveaux_ind["code"]],
-        "Niveau": niveaux_ind["niveau"].values,
-        "Territoire": [t if isinstance(t, str) and t else n
-                       for t, n in zip(niveaux_ind["libelle_territoire"], niveaux_ind["niveau"])],
-        "Valeur": [valeur_niveau(c, v, o, mi, ma) for c, v, o, mi, ma in zip(
-            niveaux_ind["code"], niveaux_ind["valeur"], niveaux_ind["origine"], niveaux_ind["minimum"],
-            niveaux_ind["maximum"])],
-        "Origine du niveau": niveaux_ind["origine"].values,
-        "QPV agrégés": niveaux_ind["nb_qpv"].values,
-        "Valeurs manquantes laissées de côté": niveaux_ind["nb_secrets"].values,
-    })
-    return {"df": vue, "titre": f"{nom} : niveaux de comparaison", "droite": ["Valeur"],
-            "formats": {"QPV agrégés": nombre_ou("—"), "Valeurs manquantes laissées de côté": nombre_ou("—")}}
+    vue = pd.DataFrame(
+        {
+            "Indicateur": [cq.indicateur(c).court for c in niveaux_ind["code"]],
+            "Unité": [cq.indicateur(c).unite for c in niveaux_ind["code"]],
+            "Niveau": niveaux_ind["niveau"].values,
+            "Territoire": [
+                t if isinstance(t, str) and t else n
+                for t, n in zip(niveaux_ind["libelle_territoire"], niveaux_ind["niveau"])
+            ],
+            "Valeur": [
+                valeur_niveau(c, v, o, mi, ma)
+                for c, v, o, mi, ma in zip(
+                    niveaux_ind["code"],
+                    niveaux_ind["valeur"],
+                    niveaux_ind["origine"],
+                    niveaux_ind["minimum"],
+                    niveaux_ind["maximum"],
+                )
+            ],
+            "Origine du niveau": niveaux_ind["origine"].values,
+            "QPV agrégés": niveaux_ind["nb_qpv"].values,
+            "Valeurs manquantes laissées de côté": niveaux_ind["nb_secrets"].values,
+        }
+    )
+    return {
+        "df": vue,
+        "titre": f"{nom} : niveaux de comparaison",
+        "droite": ["Valeur"],
+        "formats": {"QPV agrégés": nombre_ou("—"), "Valeurs manquantes laissées de côté": nombre_ou("—")},
+    }
 
 
 def vue_valeurs_theme(nom: str, valeurs: pd.DataFrame, codes: list[str], simules: set | None = None) -> dict:
@@ -461,10 +684,16 @@ def vue_rangs_theme(nom: str, rangs: pd.DataFrame, codes: list[str], simules: se
     """Rangs orientés des QPV (``compute.qpv.Theme.rangs``) : rang 1 = situation la plus défavorable (sens du
     registre, dans l'en-tête de chaque colonne)."""
     entetes = {c: entete_rang(c) for c in codes}
-    vue = marquer_simules(rangs, codes, simules).drop(columns="code_qp").rename(
-        columns={"quartier": "Quartier"} | entetes)
-    return {"df": vue, "titre": f"{nom} : rang des QPV (rang 1 = situation la plus défavorable)",
-            "formats": {entetes[c]: rang_texte for c in codes}}
+    vue = (
+        marquer_simules(rangs, codes, simules)
+        .drop(columns="code_qp")
+        .rename(columns={"quartier": "Quartier"} | entetes)
+    )
+    return {
+        "df": vue,
+        "titre": f"{nom} : rang des QPV (rang 1 = situation la plus défavorable)",
+        "formats": {entetes[c]: rang_texte for c in codes},
+    }
 
 
 def vue_ecarts_theme(nom: str, ecarts: pd.DataFrame, niveaux_ind: pd.DataFrame) -> dict | None:
@@ -493,8 +722,11 @@ def vue_colonnes_inconnues(qpv: pd.DataFrame, colonnes: list[str]) -> dict:
     vue = qpv[["code_qp", "nom_qp", *colonnes]].copy()
     vue.insert(1, "Quartier", [cq.nom_quartier(c, n) for c, n in zip(vue["code_qp"], vue.pop("nom_qp"))])
     vue = vue.rename(columns={"code_qp": "Code"})
-    return {"df": vue, "titre": "Colonnes non reconnues par le registre des indicateurs",
-            "formats": {c: nombre_ou("—", 2) if pd.api.types.is_numeric_dtype(qpv[c]) else str for c in colonnes}}
+    return {
+        "df": vue,
+        "titre": "Colonnes non reconnues par le registre des indicateurs",
+        "formats": {c: nombre_ou("—", 2) if pd.api.types.is_numeric_dtype(qpv[c]) else str for c in colonnes},
+    }
 
 
 def vue_fiche_theme(nom: str, fiche: pd.DataFrame) -> dict:
@@ -503,20 +735,36 @@ def vue_fiche_theme(nom: str, fiche: pd.DataFrame) -> dict:
     quartier (« 27,0 ; écart +3,0 pts », une médiane des QPV avec son étendue), provenance de la valeur."""
     niveaux = [c for c in fiche.columns if f"ecart:{c}" in fiche.columns]
     niveaux = [n for n in niveaux if fiche[n].notna().any()]
-    vue = pd.DataFrame({
-        "Indicateur": fiche["indicateur"].values,
-        "Unité": fiche["unite"].values,
-        "Valeur du quartier": [formater(c, v, "—", unite=False) for c, v in zip(fiche["code"], fiche["valeur"])],
-        "Rang parmi les QPV (1 = situation la plus défavorable)": [
-            "—" if _manquant(r) else f"{int(r)} sur {int(n)} ({'valeur la plus faible' if s == cq.SENS_FAIBLE else 'valeur la plus élevée'} = 1)"
-            for r, n, s in zip(fiche["rang"], fiche["nb_classes"], fiche["sens"])],
-    })
+    vue = pd.DataFrame(
+        {
+            "Indicateur": fiche["indicateur"].values,
+            "Unité": fiche["unite"].values,
+            "Valeur du quartier": [formater(c, v, "—", unite=False) for c, v in zip(fiche["code"], fiche["valeur"])],
+            "Rang parmi les QPV (1 = situation la plus défavorable)": [
+                "—"
+                if _manquant(r)
+                else f"{int(r)} sur {int(n)} ({'valeur la plus faible' if s == cq.SENS_FAIBLE else 'valeur la plus élevée'} = 1)"
+                for r, n, s in zip(fiche["rang"], fiche["nb_classes"], fiche["sens"])
+            ],
+        }
+    )
     for n in niveaux:
         vue[f"{n} (écart du quartier)"] = [
-            cq.NON_PUBLIE if _manquant(v) else valeur_niveau(c, v, o, mi, ma)
-            + ("" if _manquant(e) else f" ; écart {formater_ecart(c, e)}")
-            for c, v, e, o, mi, ma in zip(fiche["code"], fiche[n], fiche[f"ecart:{n}"], fiche[f"origine:{n}"],
-                                          fiche[f"minimum:{n}"], fiche[f"maximum:{n}"])]
+            cq.NON_PUBLIE
+            if _manquant(v)
+            else valeur_niveau(c, v, o, mi, ma) + ("" if _manquant(e) else f" ; écart {formater_ecart(c, e)}")
+            for c, v, e, o, mi, ma in zip(
+                fiche["code"],
+                fiche[n],
+                fiche[f"ecart:{n}"],
+                fiche[f"origine:{n}"],
+                fiche[f"minimum:{n}"],
+                fiche[f"maximum:{n}"],
+            )
+        ]
     vue["Provenance de la valeur"] = fiche["provenance"].values
-    return {"df": vue, "titre": f"{nom} : le quartier comparé",
-            "droite": ["Valeur du quartier", *[f"{n} (écart du quartier)" for n in niveaux]]}
+    return {
+        "df": vue,
+        "titre": f"{nom} : le quartier comparé",
+        "droite": ["Valeur du quartier", *[f"{n} (écart du quartier)" for n in niveaux]],
+    }

@@ -35,9 +35,9 @@ DEFINITIONS = {
     APPROXIMATIF: "le rapport n'en donne qu'un ordre de grandeur (« près de », « environ »)",
     SUPPOSE: "identité ou attribut déduit du texte du rapport, qui ne l'écrit pas",
     RECONSTRUIT: "valeur reconstruite, non publiée par le rapport (choisie pour redonner les totaux et moyennes "
-                 "publiés ; règle dans data/raw/README.md), ou calculée à partir de telles valeurs",
+    "publiés ; règle dans data/raw/README.md), ou calculée à partir de telles valeurs",
     SIMULE: "valeur simulée pour éprouver une règle (secret statistique simulé) : ni publiée par le rapport, ni "
-            "produite par l'INSEE",
+    "produite par l'INSEE",
 }
 
 #: Marque d'une valeur dans une phrase ou une cellule (texte brut). L'astérisque, fréquent, est court ; les autres
@@ -45,8 +45,10 @@ DEFINITIONS = {
 MARQUES = {PUBLIE: "", RECONSTRUIT: "*", SUPPOSE: " (supposé)", SIMULE: " (simulé)", APPROXIMATIF: " (approximatif)"}
 
 #: Légende de l'astérisque, une fois par section.
-LEGENDE_RECONSTRUIT = "* valeur reconstruite, non publiée par le rapport (ou calculée à partir de valeurs " \
-                      "reconstruites) : règle dans data/raw/README.md"
+LEGENDE_RECONSTRUIT = (
+    "* valeur reconstruite, non publiée par le rapport (ou calculée à partir de valeurs "
+    "reconstruites) : règle dans data/raw/README.md"
+)
 
 
 def normaliser(provenance) -> str | None:
@@ -63,7 +65,7 @@ def combiner(*provenances) -> str:
     (:data:`VOCABULAIRE`), « publié » si aucune n'est connue. Accepte des chaînes ou des itérables de chaînes."""
     rang = 0
     for p in provenances:
-        for x in ([p] if isinstance(p, str) or p is None else p):
+        for x in [p] if isinstance(p, str) or p is None else p:
             n = normaliser(x)
             if n is not None:
                 rang = max(rang, VOCABULAIRE.index(n))

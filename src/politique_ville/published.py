@@ -78,8 +78,18 @@ from .errors import ErreurCalcul
 
 FONCTIONS = ("somme", "nombre", "distinct", "valeur", "moyenne", "moyenne_ponderee", "maximum", "minimum")
 
-COLONNES_CHIFFRES = ["id", "section", "libelle", "valeur", "unite", "tolerance", "citation", "calcul", "nature",
-                     "derive"]
+COLONNES_CHIFFRES = [
+    "id",
+    "section",
+    "libelle",
+    "valeur",
+    "unite",
+    "tolerance",
+    "citation",
+    "calcul",
+    "nature",
+    "derive",
+]
 COLONNES_ECARTS = ["id", "explication"]
 
 
@@ -125,6 +135,7 @@ def genre(statut: str, nature: str) -> str:
 
 # --------------------------------------------------------------------------------------------- analyse
 
+
 @dataclass(frozen=True)
 class Appel:
     """Un appel du langage : ``somme("programmation", "cget", pilier="Pilotage")``."""
@@ -144,8 +155,11 @@ def _lire(expression: str) -> ast.expr:
 
 
 def _constante(noeud, expression):
-    if isinstance(noeud, ast.Constant) and isinstance(noeud.value, (str, int, float)) \
-            and not isinstance(noeud.value, bool):
+    if (
+        isinstance(noeud, ast.Constant)
+        and isinstance(noeud.value, (str, int, float))
+        and not isinstance(noeud.value, bool)
+    ):
         return noeud.value
     if isinstance(noeud, (ast.List, ast.Tuple)):
         return [_constante(e, expression) for e in noeud.elts]
@@ -166,8 +180,13 @@ def _appel(noeud: ast.Call, expression: str) -> Appel:
         raise ErreurCalcul(f"{nom}() attend une colonne (« {expression} »)")
     if nom == "moyenne_ponderee" and (len(args) < 3 or not isinstance(args[2], str)):
         raise ErreurCalcul(f"moyenne_ponderee() attend une colonne de poids (« {expression} »)")
-    return Appel(nom, args[0], args[1] if nom != "nombre" and len(args) > 1 else None, filtres,
-                 args[2] if nom == "moyenne_ponderee" else None)
+    return Appel(
+        nom,
+        args[0],
+        args[1] if nom != "nombre" and len(args) > 1 else None,
+        filtres,
+        args[2] if nom == "moyenne_ponderee" else None,
+    )
 
 
 def _verifier(noeud, expression) -> list[Appel]:
@@ -233,7 +252,11 @@ class _Canonique(ast.NodeTransformer):
     def visit_Constant(self, noeud):
         if isinstance(noeud.value, str):
             return ast.Constant(noeud.value.strip())
-        if isinstance(noeud.value, (int, float)) and not isinstance(noeud.value, bool) and float(noeud.value).is_integer():
+        if (
+            isinstance(noeud.value, (int, float))
+            and not isinstance(noeud.value, bool)
+            and float(noeud.value).is_integer()
+        ):
             return ast.Constant(int(noeud.value))
         return noeud
 
@@ -250,6 +273,7 @@ def normaliser(expression: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- évaluation
+
 
 @dataclass
 class Resultat:
@@ -309,7 +333,9 @@ def _filtrer(df: pd.DataFrame, filtres: dict, table: str, expression: str) -> pd
     masque = pd.Series(True, index=df.index)
     for col, attendu in filtres.items():
         if col not in df.columns:
-            raise ErreurCalcul(f"colonne de filtre « {col} » absente de la table « {table} » (expression « {expression} »)")
+            raise ErreurCalcul(
+                f"colonne de filtre « {col} » absente de la table « {table} » (expression « {expression} »)"
+            )
         texte = df[col].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())
         if isinstance(attendu, list):
             masque &= texte.isin([str(a) for a in attendu])
@@ -330,7 +356,9 @@ def _agreger(a: Appel, tables, sources, expression):
         return float(len(sel))
     if a.fonction == "distinct":
         if a.colonne not in sel.columns:
-            raise ErreurCalcul(f"colonne « {a.colonne} » absente de la table « {a.table} » (expression « {expression} »)")
+            raise ErreurCalcul(
+                f"colonne « {a.colonne} » absente de la table « {a.table} » (expression « {expression} »)"
+            )
         s = sel[a.colonne].dropna().map(lambda v: str(v).strip())
         return float(s[s != ""].nunique())
     x = _nombres(sel, a.colonne, a.table, expression)
@@ -359,6 +387,7 @@ def _agreger(a: Appel, tables, sources, expression):
 
 # --------------------------------------------------------------------------------------------- comparaison
 
+
 def _rempli(v) -> bool:
     return v is not None and not (isinstance(v, float) and math.isnan(v)) and str(v).strip() not in ("", "nan")
 
@@ -376,8 +405,9 @@ def concorde(valeur_publiee_texte: str, recalculee: float, tolerance=None) -> bo
     return abs(arrondi_publie(float(recalculee), d) - publiee) < 10 ** (-d) / 2
 
 
-def comparer(valeur_publiee_texte: str | None, recalculee: float | None, tolerance=None,
-             documente: bool = False) -> Statut:
+def comparer(
+    valeur_publiee_texte: str | None, recalculee: float | None, tolerance=None, documente: bool = False
+) -> Statut:
     """Le statut d'une valeur recalculée face au chiffre publié (``None`` : rien n'est publié ; valeur recalculée
     ``None`` : non recalculable). ``documente`` : l'écart est expliqué dans les écarts documentés."""
     if not _rempli(valeur_publiee_texte):
@@ -390,6 +420,7 @@ def comparer(valeur_publiee_texte: str | None, recalculee: float | None, toleran
 
 
 # --------------------------------------------------------------------------------------------- registre
+
 
 @dataclass(frozen=True)
 class ChiffrePublie:
@@ -453,11 +484,21 @@ class Registre:
         out = []
         for _, r in chiffres.iterrows():
             id_ = str(r["id"])
-            out.append(ChiffrePublie(
-                id=id_, section=_str(r.get("section")), libelle=_str(r.get("libelle")),
-                valeur_texte=_str(r.get("valeur")), unite=_str(r.get("unite")), tolerance=_str(r.get("tolerance")),
-                citation=_str(r.get("citation")), calcul=_str(r.get("calcul")), nature=_str(r.get("nature")),
-                derive=_str(r.get("derive")).lower() in ("oui", "vrai", "true", "1"), explication=expl.get(id_, "")))
+            out.append(
+                ChiffrePublie(
+                    id=id_,
+                    section=_str(r.get("section")),
+                    libelle=_str(r.get("libelle")),
+                    valeur_texte=_str(r.get("valeur")),
+                    unite=_str(r.get("unite")),
+                    tolerance=_str(r.get("tolerance")),
+                    citation=_str(r.get("citation")),
+                    calcul=_str(r.get("calcul")),
+                    nature=_str(r.get("nature")),
+                    derive=_str(r.get("derive")).lower() in ("oui", "vrai", "true", "1"),
+                    explication=expl.get(id_, ""),
+                )
+            )
         return cls(out)
 
     @classmethod
@@ -474,8 +515,16 @@ class Registre:
     def get(self, id_: str) -> ChiffrePublie | None:
         return self._par_id.get(id_)
 
-    def chercher(self, calcul_: str | None = None, *, section: str | None = None, fonction: str | None = None,
-                 table: str | None = None, colonne: str | None = None, **filtres) -> list[ChiffrePublie]:
+    def chercher(
+        self,
+        calcul_: str | None = None,
+        *,
+        section: str | None = None,
+        fonction: str | None = None,
+        table: str | None = None,
+        colonne: str | None = None,
+        **filtres,
+    ) -> list[ChiffrePublie]:
         """Les chiffres publiés (ordre du registre) dont l'expression est ``calcul_`` (forme normalisée) ou, sans
         ``calcul_``, un appel unique de ``fonction`` sur ``table`` (et ``colonne``) avec exactement ces
         ``filtres``. ``section`` : seulement cette section du rapport et ses sous-sections (« 2 » : 2.1, 2.4.3…)."""
@@ -529,16 +578,33 @@ class Registre:
             recalc = pd.to_numeric(pd.Series([r["valeur_recalculee"]]), errors="coerce").iloc[0]
             recalc = None if pd.isna(recalc) else float(recalc)
             if not trouves:
-                lignes.append({**r.to_dict(), "id": "" if par_calcul else r.get("id", ""),
-                               "valeur_publiee": math.nan, "unite": "", "statut": str(Statut.NON_PUBLIE),
-                               "explication": "", "nature": ""})
+                lignes.append(
+                    {
+                        **r.to_dict(),
+                        "id": "" if par_calcul else r.get("id", ""),
+                        "valeur_publiee": math.nan,
+                        "unite": "",
+                        "statut": str(Statut.NON_PUBLIE),
+                        "explication": "",
+                        "nature": "",
+                    }
+                )
                 continue
             for c in trouves:
-                statut = c.comparer(recalc) if recalc is not None else (
-                    Statut.ECART_DOCUMENTE if c.documente else Statut.ECART_NON_EXPLIQUE)
-                ligne = {**r.to_dict(), "id": c.id, "valeur_publiee": c.valeur, "unite": c.unite,
-                         "statut": str(statut), "explication": "" if statut == Statut.IDENTIQUE else c.explication,
-                         "nature": c.nature}
+                statut = (
+                    c.comparer(recalc)
+                    if recalc is not None
+                    else (Statut.ECART_DOCUMENTE if c.documente else Statut.ECART_NON_EXPLIQUE)
+                )
+                ligne = {
+                    **r.to_dict(),
+                    "id": c.id,
+                    "valeur_publiee": c.valeur,
+                    "unite": c.unite,
+                    "statut": str(statut),
+                    "explication": "" if statut == Statut.IDENTIQUE else c.explication,
+                    "nature": c.nature,
+                }
                 if len(trouves) > 1 and "libelle" in ligne:
                     ligne["libelle"] = c.libelle
                 lignes.append(ligne)
@@ -554,6 +620,7 @@ def charger_tables(reference_dir: Path, annee: int) -> tuple[pd.DataFrame, pd.Da
     """Les tables ``chiffres_publies_<annee>.csv`` et ``ecarts_documentes_<annee>.csv`` du dossier des référentiels
     (tables vides, colonnes comprises, pour une année sans rapport publié)."""
     from .catalog import lire_table
+
     ref = Path(reference_dir)
     chemin = ref / f"chiffres_publies_{annee}.csv"
     if not chemin.is_file():

@@ -63,6 +63,7 @@ _SEPARATEURS_FAIBLES = re.compile(r"\s+(?:et|-|–|—)\s+", flags=re.I)
 
 # --------------------------------------------------------------------------------------------- chargement
 
+
 def dossier_cog() -> Path:
     """Dossier de l'extrait : ``data/reference/cog`` de la racine du projet (celui du paquet installé sinon)."""
     candidats = []
@@ -74,14 +75,18 @@ def dossier_cog() -> Path:
     for c in candidats:
         if (c / "PROVENANCE.json").is_file():
             return c
-    raise ErreurDonnees("extrait du Code officiel géographique introuvable (data/reference/cog/PROVENANCE.json) : "
-                        "lancez scripts/extraire_cog.py.")
+    raise ErreurDonnees(
+        "extrait du Code officiel géographique introuvable (data/reference/cog/PROVENANCE.json) : "
+        "lancez scripts/extraire_cog.py."
+    )
 
 
 def _lire(chemin: Path) -> pd.DataFrame:
     if not chemin.is_file():
-        raise ErreurDonnees("fichier de l'extrait du Code officiel géographique absent (lancez "
-                            "scripts/extraire_cog.py)", fichier=str(chemin))
+        raise ErreurDonnees(
+            "fichier de l'extrait du Code officiel géographique absent (lancez scripts/extraire_cog.py)",
+            fichier=str(chemin),
+        )
     df = pd.read_csv(chemin, dtype=str, keep_default_na=False, encoding="utf-8")
     for col in COLONNES_NOMBRES:
         if col in df:
@@ -99,12 +104,12 @@ def cle_commune(texte) -> tuple[str, str | None]:
         if _DEPARTEMENT.match(contenu):
             departement = departement or contenu.upper().zfill(2)
         elif contenu.lower() in _ARTICLES:
-            t = t[:m.start()].strip()
+            t = t[: m.start()].strip()
             t = f"{contenu} {t}"
             continue
         else:
             break
-        t = t[:m.start()].strip()
+        t = t[: m.start()].strip()
     t = _CEDEX.sub(" ", t)
     t = _CODE_POSTAL.sub(" ", t.strip())
     t = texte_normalise(t)
@@ -176,8 +181,9 @@ class _Cog:
         pop = None if pd.isna(a.population) else int(a.population)
         if type_ == "COM":
             return Commune(a.code, a.nom, a.departement, a.region, a.epci, pop, graphie)
-        return Commune(a.code, a.nom, a.departement, a.region, a.epci, pop, graphie, alias=nom, type_alias=type_,
-                       code_alias=code)
+        return Commune(
+            a.code, a.nom, a.departement, a.region, a.epci, pop, graphie, alias=nom, type_alias=type_, code_alias=code
+        )
 
     def candidats(self, cle: str, departement: str | None, parmi: frozenset | None) -> list[int]:
         """Positions des lignes de clé ``cle`` qui passent les filtres ; communes actuelles d'abord, sinon alias
@@ -251,6 +257,7 @@ def regions(dossier: Path | str | None = None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------- noms de communes
 
+
 def code_departement(departement, dossier: Path | str | None = None) -> str:
     """Code INSEE d'un département donné par son code (« 62 », 62, « 2a ») ou son nom (accents et casse
     indifférents). Un département inconnu est une erreur qui liste les plus proches."""
@@ -265,8 +272,9 @@ def code_departement(departement, dossier: Path | str | None = None) -> str:
         return par_nom[cle]
     proches = difflib.get_close_matches(cle, list(par_nom), n=3, cutoff=0.6)
     suggestion = ", ".join(f"{c.noms_departements[par_nom[k]]} ({par_nom[k]})" for k in proches)
-    raise ErreurDonnees(f"département inconnu : « {departement} »"
-                        + (f" ; les plus proches : {suggestion}" if suggestion else ""))
+    raise ErreurDonnees(
+        f"département inconnu : « {departement} »" + (f" ; les plus proches : {suggestion}" if suggestion else "")
+    )
 
 
 def _filtres(departement, suffixe: str | None, parmi, dossier) -> tuple[str | None, frozenset | None]:
@@ -288,25 +296,31 @@ def _resoudre(c: _Cog, graphie: str, cle: str, dep: str | None, parmi: frozenset
     if len(trouves) == 1:
         return c.commune(trouves[0], graphie)
     if trouves:
-        liste = ", ".join(f"{c.commune(i, graphie).nom} ({c.commune(i, graphie).departement}, "
-                          f"{c.commune(i, graphie).code})" for i in trouves[:10])
-        raise ErreurDonnees(f"« {graphie} » désigne {len(trouves)} communes du Code officiel géographique : {liste}"
-                            f"{' …' if len(trouves) > 10 else ''} ; précisez le département (« {graphie} "
-                            f"({c.commune(trouves[-1], graphie).departement}) » ou paramètre departement)")
+        liste = ", ".join(
+            f"{c.commune(i, graphie).nom} ({c.commune(i, graphie).departement}, {c.commune(i, graphie).code})"
+            for i in trouves[:10]
+        )
+        raise ErreurDonnees(
+            f"« {graphie} » désigne {len(trouves)} communes du Code officiel géographique : {liste}"
+            f"{' …' if len(trouves) > 10 else ''} ; précisez le département (« {graphie} "
+            f"({c.commune(trouves[-1], graphie).departement}) » ou paramètre departement)"
+        )
     ailleurs = c.candidats(cle, None, None) if (dep or parmi is not None) else []
     message = f"commune introuvable dans le Code officiel géographique : « {graphie} »{_dans(dep, parmi)}"
     if ailleurs:
         message += " ; ce nom est celui de " + ", ".join(
             f"{c.commune(i, graphie).nom} ({c.commune(i, graphie).departement}, {c.commune(i, graphie).code})"
-            for i in ailleurs[:5])
+            for i in ailleurs[:5]
+        )
     proches = c.proches(cle, dep if dep != "∅" else None, parmi)
     if proches:
         message += " ; noms officiels les plus proches : " + ", ".join(proches)
     raise ErreurDonnees(message)
 
 
-def trouver_commune(nom: str, departement=None, *, parmi: Iterable[str] | None = None,
-                    dossier: Path | str | None = None) -> Commune:
+def trouver_commune(
+    nom: str, departement=None, *, parmi: Iterable[str] | None = None, dossier: Path | str | None = None
+) -> Commune:
     """La commune actuelle que désigne ``nom`` (graphies tolérées : voir le module). ``departement`` (code ou nom)
     et ``parmi`` (codes INSEE des communes d'un territoire) restreignent la recherche. Erreur en français si le nom
     n'est pas trouvé (avec les noms officiels les plus proches) ou s'il est ambigu (avec les homonymes)."""
@@ -318,8 +332,9 @@ def trouver_commune(nom: str, departement=None, *, parmi: Iterable[str] | None =
     return _resoudre(c, str(nom).strip(), cle, dep, ens)
 
 
-def communes_d_une_cellule(texte: str, departement=None, *, parmi: Iterable[str] | None = None,
-                           dossier: Path | str | None = None) -> list[Commune]:
+def communes_d_une_cellule(
+    texte: str, departement=None, *, parmi: Iterable[str] | None = None, dossier: Path | str | None = None
+) -> list[Commune]:
     """Les communes d'une cellule qui peut en nommer plusieurs (« A, B », « A - B », « A et B », « A-B », « A / B »,
     « A (62) - B (62) »), dans l'ordre, sans doublon ; une cellule vide n'en nomme aucune. Les noms officiels les
     plus longs sont essayés d'abord (un nom à tirets n'est pas coupé). Un morceau introuvable est l'erreur de
@@ -380,8 +395,9 @@ def _combiner(dep: str | None, indique: str | None) -> str | None:
     return dep or indique
 
 
-def _decouper(c: _Cog, jetons: list[str], dep: str | None,
-              parmi: frozenset | None) -> list[tuple[str, str | None]] | None:
+def _decouper(
+    c: _Cog, jetons: list[str], dep: str | None, parmi: frozenset | None
+) -> list[tuple[str, str | None]] | None:
     """Découpage d'une suite de jetons en clés de communes connues, avec le département de chacune (demandé, ou
     indiqué par un jeton de département après le nom) ; « et » permis entre deux noms ; les noms les plus longs
     d'abord. None si impossible."""
@@ -396,7 +412,7 @@ def _decouper(c: _Cog, jetons: list[str], dep: str | None,
                 continue
             cle, suite_i, dep_k = " ".join(jetons[i:j]), j, dep
             if j < n and jetons[j].startswith(_MARQUE):
-                dep_k, suite_i = _combiner(dep, jetons[j][len(_MARQUE):].upper().zfill(2)), j + 1
+                dep_k, suite_i = _combiner(dep, jetons[j][len(_MARQUE) :].upper().zfill(2)), j + 1
             if c.candidats(cle, dep_k, parmi):
                 suite = depuis(suite_i + 1) if suite_i + 1 < n and jetons[suite_i] == "et" else None
                 if suite is None:
@@ -412,6 +428,7 @@ def _decouper(c: _Cog, jetons: list[str], dep: str | None,
 
 
 # --------------------------------------------------------------------------------------------- territoires
+
 
 def _millesime(communes_: pd.DataFrame, noms_departements: dict) -> str:
     """Millésime de la population d'un ensemble de communes : « N » s'il est unique, sinon le principal suivi des
@@ -433,14 +450,22 @@ def _inconnu(niveau: str, code: str, table: pd.DataFrame, col_code: str) -> Erre
     noms = dict(zip(table[col_code], table["nom"]))
     proches = difflib.get_close_matches(str(code), codes, n=5, cutoff=0.6)
     par_nom = {cle_commune(n)[0]: k for k, n in noms.items()}
-    proches += [par_nom[k] for k in difflib.get_close_matches(cle_commune(code)[0], list(par_nom), n=5, cutoff=0.5)
-                if par_nom[k] not in proches]
+    proches += [
+        par_nom[k]
+        for k in difflib.get_close_matches(cle_commune(code)[0], list(par_nom), n=5, cutoff=0.5)
+        if par_nom[k] not in proches
+    ]
     liste = ", ".join(f"{k} ({noms[k]})" for k in proches[:8])
     quoi = {"epci": "SIREN d'EPCI", "departement": "code de département", "region": "code de région"}[niveau]
-    return ErreurDonnees(f"{quoi} inconnu dans le Code officiel géographique : « {code} »"
-                         + (f" ; les plus proches : {liste}" if liste else "")
-                         + (" (un code écrit sans guillemets dans un fichier YAML perd ses zéros initiaux)"
-                            if str(code).isdigit() and niveau != "epci" else ""))
+    return ErreurDonnees(
+        f"{quoi} inconnu dans le Code officiel géographique : « {code} »"
+        + (f" ; les plus proches : {liste}" if liste else "")
+        + (
+            " (un code écrit sans guillemets dans un fichier YAML perd ses zéros initiaux)"
+            if str(code).isdigit() and niveau != "epci"
+            else ""
+        )
+    )
 
 
 def territoire(niveau: str, code: str | int | None = None, dossier: Path | str | None = None) -> Territoire:
@@ -451,18 +476,22 @@ def territoire(niveau: str, code: str | int | None = None, dossier: Path | str |
     niv = str(niveau).strip().lower().replace("é", "e")
     if niv not in NIVEAUX:
         proche = difflib.get_close_matches(niv, NIVEAUX, n=1)
-        raise ErreurDonnees(f"niveau de territoire inconnu : « {niveau} »"
-                            + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
-                            + f" ; niveaux permis : {', '.join(NIVEAUX)}")
+        raise ErreurDonnees(
+            f"niveau de territoire inconnu : « {niveau} »"
+            + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
+            + f" ; niveaux permis : {', '.join(NIVEAUX)}"
+        )
     a = c.actuelles
     code_txt = "" if code is None else str(code).strip()
     if niv == "france":
         zones = set(c.departements.loc[c.departements["zone"].isin(ZONES_FRANCE), "code"])
         membres, nom, code_txt = a[a["departement"].isin(zones)], "France (métropole et outre-mer)", ""
     else:
-        table, col_code, col_commune = {"epci": (c.epci, "siren", "epci"),
-                                        "departement": (c.departements, "code", "departement"),
-                                        "region": (c.regions, "code", "region")}[niv]
+        table, col_code, col_commune = {
+            "epci": (c.epci, "siren", "epci"),
+            "departement": (c.departements, "code", "departement"),
+            "region": (c.regions, "code", "region"),
+        }[niv]
         if niv != "epci" and code_txt.isdigit() and len(code_txt) == 1:
             code_txt = code_txt.zfill(2)
         if niv == "departement" and re.fullmatch(r"2[ab]", code_txt, flags=re.I):
@@ -473,12 +502,14 @@ def territoire(niveau: str, code: str | int | None = None, dossier: Path | str |
         nom = ligne["nom"].iloc[0]
         membres = a[a[col_commune] == code_txt]
     population = int(membres["population"].sum(skipna=True))
-    return Territoire(niv, code_txt, nom, tuple(sorted(membres["code"])), population,
-                      _millesime(membres, c.noms_departements))
+    return Territoire(
+        niv, code_txt, nom, tuple(sorted(membres["code"])), population, _millesime(membres, c.noms_departements)
+    )
 
 
-def population_publiee_et_cog(niveau: str, code: str | int | None, population_publiee: float | int | None,
-                              dossier: Path | str | None = None) -> dict:
+def population_publiee_et_cog(
+    niveau: str, code: str | int | None, population_publiee: float | int | None, dossier: Path | str | None = None
+) -> dict:
     """La population d'un territoire publiée par un rapport à côté de celle du référentiel (somme des populations
     municipales légales de ses communes actuelles, avec son millésime). Aucune des deux n'est corrigée : l'écart
     vient en général du millésime (le rapport cite un recensement plus ancien) et du périmètre (communes entrées ou
@@ -486,11 +517,17 @@ def population_publiee_et_cog(niveau: str, code: str | int | None, population_pu
     fichier de la DGCL repris par le paquet (autre base)."""
     t = territoire(niveau, code, dossier)
     publiee = None if population_publiee is None or pd.isna(population_publiee) else population_publiee
-    res = {"territoire": t.nom, "niveau": t.niveau, "code": t.code, "nb_communes": len(t.communes),
-           "population_publiee": publiee, "population_cog": t.population,
-           "millesime_cog": t.millesime_population,
-           "ecart": None if publiee is None else t.population - publiee,
-           "ecart_relatif": None if not publiee else (t.population - publiee) / publiee}
+    res = {
+        "territoire": t.nom,
+        "niveau": t.niveau,
+        "code": t.code,
+        "nb_communes": len(t.communes),
+        "population_publiee": publiee,
+        "population_cog": t.population,
+        "millesime_cog": t.millesime_population,
+        "ecart": None if publiee is None else t.population - publiee,
+        "ecart_relatif": None if not publiee else (t.population - publiee) / publiee,
+    }
     if t.niveau == "epci":
         e = _charge(dossier).epci
         dgcl = e.loc[e["siren"] == t.code, "population_municipale_dgcl"].iloc[0]

@@ -54,32 +54,92 @@ from .correspondance import (
 from .errors import ErreurDonnees
 from .nettoyage import ErreursNettoyage
 
-__all__ = ["COLONNES_SCDL_V1", "COLONNES_SCDL_V2", "STATUTS", "SIREN_LA_POSTE", "comparer", "compter_statuts",
-           "est_scdl", "lire_scdl", "luhn_valide", "siren_valide", "siret_valide", "verification_independante",
-           "verifier_scdl", "version_scdl"]
+__all__ = [
+    "COLONNES_SCDL_V1",
+    "COLONNES_SCDL_V2",
+    "STATUTS",
+    "SIREN_LA_POSTE",
+    "comparer",
+    "compter_statuts",
+    "est_scdl",
+    "lire_scdl",
+    "luhn_valide",
+    "siren_valide",
+    "siret_valide",
+    "verification_independante",
+    "verifier_scdl",
+    "version_scdl",
+]
 
-COLONNES_SCDL_V1 = ("nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire",
-                    "idBeneficiaire", "objet", "montant", "nature", "conditionsVersement", "datesPeriodeVersement",
-                    "idRAE", "notificationUE", "pourcentageSubvention")
+COLONNES_SCDL_V1 = (
+    "nomAttribuant",
+    "idAttribuant",
+    "dateConvention",
+    "referenceDecision",
+    "nomBeneficiaire",
+    "idBeneficiaire",
+    "objet",
+    "montant",
+    "nature",
+    "conditionsVersement",
+    "datesPeriodeVersement",
+    "idRAE",
+    "notificationUE",
+    "pourcentageSubvention",
+)
 #: colonnes ajoutées par la version 2 du schéma
 AJOUTS_V2 = ("rnaBeneficiaire", "dispositifAide")
-COLONNES_SCDL_V2 = ("nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire",
-                    "idBeneficiaire", "rnaBeneficiaire", "objet", "montant", "nature", "conditionsVersement",
-                    "datesPeriodeVersement", "idRAE", "notificationUE", "pourcentageSubvention", "dispositifAide")
+COLONNES_SCDL_V2 = (
+    "nomAttribuant",
+    "idAttribuant",
+    "dateConvention",
+    "referenceDecision",
+    "nomBeneficiaire",
+    "idBeneficiaire",
+    "rnaBeneficiaire",
+    "objet",
+    "montant",
+    "nature",
+    "conditionsVersement",
+    "datesPeriodeVersement",
+    "idRAE",
+    "notificationUE",
+    "pourcentageSubvention",
+    "dispositifAide",
+)
 #: colonnes sans lesquelles un fichier n'est pas reconnu comme SCDL (et ne peut pas servir à la comparaison)
-COLONNES_ESSENTIELLES = ("nomAttribuant", "idAttribuant", "dateConvention", "nomBeneficiaire", "idBeneficiaire",
-                         "objet", "montant")
+COLONNES_ESSENTIELLES = (
+    "nomAttribuant",
+    "idAttribuant",
+    "dateConvention",
+    "nomBeneficiaire",
+    "idBeneficiaire",
+    "objet",
+    "montant",
+)
 #: les colonnes reconnues, en minuscules -> nom du schéma
 _PAR_MINUSCULES = {c.lower(): c for c in COLONNES_SCDL_V2}
 
 CONCORDE, DIFFERE = "concorde", "diffère"
 ABSENT_PROGRAMMATION, ABSENT_SCDL = "absent de la programmation", "absent du fichier SCDL"
 STATUTS = (CONCORDE, DIFFERE, ABSENT_PROGRAMMATION, ABSENT_SCDL)
-COLONNES_COMPARAISON = ["porteur", "siret", "rapprochement", "attribuant", "financeur", "montant_scdl",
-                        "montant_programmation", "ecart", "statut", "lignes_scdl", "actions"]
+COLONNES_COMPARAISON = [
+    "porteur",
+    "siret",
+    "rapprochement",
+    "attribuant",
+    "financeur",
+    "montant_scdl",
+    "montant_programmation",
+    "ecart",
+    "statut",
+    "lignes_scdl",
+    "actions",
+]
 
 
 # --------------------------------------------------------------------------------------------- reconnaissance
+
 
 def renommages_scdl(colonnes) -> dict[str, str]:
     """En-têtes à ramener au nom du schéma SCDL (différence de casse ou espaces de bord seulement)."""
@@ -110,15 +170,27 @@ def version_scdl(df: pd.DataFrame) -> str | None:
 
 # --------------------------------------------------------------------------------------------- lecture, vérification
 
-def lire_scdl(chemin: Path | str, *, financeur: str | None = None, attribuant_siret: str | None = None,
-              attribuant_nom: str | None = None) -> pd.DataFrame:
+
+def lire_scdl(
+    chemin: Path | str,
+    *,
+    financeur: str | None = None,
+    attribuant_siret: str | None = None,
+    attribuant_nom: str | None = None,
+) -> pd.DataFrame:
     """Lit un fichier SCDL « Subventions » (``catalog.lire_table``) et le vérifie (:func:`verifier_scdl`)."""
-    return verifier_scdl(lire_table(chemin), financeur=financeur, attribuant_siret=attribuant_siret,
-                         attribuant_nom=attribuant_nom)
+    return verifier_scdl(
+        lire_table(chemin), financeur=financeur, attribuant_siret=attribuant_siret, attribuant_nom=attribuant_nom
+    )
 
 
-def verifier_scdl(brut: pd.DataFrame, *, financeur: str | None = None, attribuant_siret: str | None = None,
-                  attribuant_nom: str | None = None) -> pd.DataFrame:
+def verifier_scdl(
+    brut: pd.DataFrame,
+    *,
+    financeur: str | None = None,
+    attribuant_siret: str | None = None,
+    attribuant_nom: str | None = None,
+) -> pd.DataFrame:
     """Vérifie une table SCDL lue telle quelle et la rend avec ses colonnes au nom du schéma, plus :
     ``montant_num`` (€), ``siret_beneficiaire`` (identifiant normalisé), ``financeur`` (code canonique déclaré,
     :data:`correspondance.FINANCEURS`), ``version_scdl``. ``attribuant_siret`` / ``attribuant_nom`` : l'attribuant
@@ -130,13 +202,18 @@ def verifier_scdl(brut: pd.DataFrame, *, financeur: str | None = None, attribuan
         erreurs.append(ErreurDonnees(message, fichier=nom, ligne=ligne, colonne=colonne))
 
     if financeur is not None and financeur not in FINANCEURS:
-        raise ErreurDonnees(f"financeur « {financeur} » inconnu (financeurs permis : {', '.join(FINANCEURS)})",
-                            fichier=nom)
+        raise ErreurDonnees(
+            f"financeur « {financeur} » inconnu (financeurs permis : {', '.join(FINANCEURS)})", fichier=nom
+        )
     if not est_scdl(brut):
         manquantes = [c for c in COLONNES_ESSENTIELLES if c not in _presentes(brut)]
-        raise ErreurDonnees(f"ce n'est pas un fichier SCDL « Subventions » : colonne(s) absente(s) "
-                            f"{', '.join(manquantes)} (colonnes trouvées : "
-                            f"{', '.join(c for c in brut.columns if c != COLONNE_LIGNE)})", fichier=nom, ligne=1)
+        raise ErreurDonnees(
+            f"ce n'est pas un fichier SCDL « Subventions » : colonne(s) absente(s) "
+            f"{', '.join(manquantes)} (colonnes trouvées : "
+            f"{', '.join(c for c in brut.columns if c != COLONNE_LIGNE)})",
+            fichier=nom,
+            ligne=1,
+        )
     df = brut.rename(columns=renommages_scdl(brut.columns)).copy()
     df.attrs = dict(brut.attrs)
     lignes = df[COLONNE_LIGNE] if COLONNE_LIGNE in df.columns else pd.Series(range(2, len(df) + 2), index=df.index)
@@ -148,15 +225,22 @@ def verifier_scdl(brut: pd.DataFrame, *, financeur: str | None = None, attribuan
         verdicts = {v: identifiant_siret_valide(v) for v in pd.unique(valeurs)}
         fautifs = ~valeurs.map(verdicts).astype(bool)
         for v, texte, ligne in zip(valeurs[fautifs], df.loc[fautifs, col], lignes[fautifs]):
-            err(f"{'SIRET' if len(v) != 9 else 'SIREN'} « {texte} » invalide ({_raison(v)})", ligne=int(ligne),
-                colonne=col)
+            err(
+                f"{'SIRET' if len(v) != 9 else 'SIREN'} « {texte} » invalide ({_raison(v)})",
+                ligne=int(ligne),
+                colonne=col,
+            )
         df[col + "_normalise"] = valeurs
     if "rnaBeneficiaire" in df.columns:
         rna = df["rnaBeneficiaire"].fillna("").map(normaliser_identifiant)
-        for texte, ligne in zip(df.loc[(rna != "") & ~rna.map(rna_valide), "rnaBeneficiaire"],
-                                lignes[(rna != "") & ~rna.map(rna_valide)]):
-            err(f"RNA « {texte} » invalide (attendu : « W » suivi de 9 caractères)", ligne=int(ligne),
-                colonne="rnaBeneficiaire")
+        for texte, ligne in zip(
+            df.loc[(rna != "") & ~rna.map(rna_valide), "rnaBeneficiaire"], lignes[(rna != "") & ~rna.map(rna_valide)]
+        ):
+            err(
+                f"RNA « {texte} » invalide (attendu : « W » suivi de 9 caractères)",
+                ligne=int(ligne),
+                colonne="rnaBeneficiaire",
+            )
     # montants : nombre à point décimal du schéma, ou écriture à la française
     texte = df["montant"].fillna("").map(str)
     simples = texte.str.strip().str.fullmatch(r"-?\d+(\.\d+)?").fillna(False).astype(bool)
@@ -172,8 +256,11 @@ def verifier_scdl(brut: pd.DataFrame, *, financeur: str | None = None, attribuan
             x = np.nan
         valeurs[texte == v] = x
     for t, ligne in zip(texte[valeurs < 0], lignes[valeurs < 0]):
-        err(f"montant négatif ({t}) : une subvention accordée ne peut pas être négative", ligne=int(ligne),
-            colonne="montant")
+        err(
+            f"montant négatif ({t}) : une subvention accordée ne peut pas être négative",
+            ligne=int(ligne),
+            colonne="montant",
+        )
     for ligne in lignes[valeurs.isna() & ~texte.isin(illisibles)]:
         err("montant manquant : chaque subvention du fichier SCDL a un montant", ligne=int(ligne), colonne="montant")
     # attribuant déclaré
@@ -186,12 +273,21 @@ def verifier_scdl(brut: pd.DataFrame, *, financeur: str | None = None, attribuan
             autre = df["nomAttribuant"].map(cle_nom_porteur) != cle_nom_porteur(attribuant_nom)
         if autre.any():
             i = autre.idxmax()
-            declare = " ".join(x for x in (f"« {attribuant_nom} »" if attribuant_nom else "",
-                                           f"(SIRET {attribuant_siret})" if attribuant_siret else "") if x)
-            err(f"ce fichier SCDL est celui de « {df.at[i, 'nomAttribuant']} » (idAttribuant "
+            declare = " ".join(
+                x
+                for x in (
+                    f"« {attribuant_nom} »" if attribuant_nom else "",
+                    f"(SIRET {attribuant_siret})" if attribuant_siret else "",
+                )
+                if x
+            )
+            err(
+                f"ce fichier SCDL est celui de « {df.at[i, 'nomAttribuant']} » (idAttribuant "
                 f"{df.at[i, 'idAttribuant']}), pas de l'attribuant déclaré {declare} "
                 f"({int(autre.sum())} ligne(s) sur {len(df)}) : vérifiez le fichier ou la déclaration",
-                ligne=int(lignes[i]), colonne="idAttribuant" if attendu else "nomAttribuant")
+                ligne=int(lignes[i]),
+                colonne="idAttribuant" if attendu else "nomAttribuant",
+            )
     if erreurs:
         raise ErreursNettoyage(erreurs)
     df["montant_num"] = valeurs.astype("float64")
@@ -216,6 +312,7 @@ def _raison(s: str) -> str:
 
 # --------------------------------------------------------------------------------------------- comparaison
 
+
 def _montants_programmation(programmation: pd.DataFrame, financeur: str) -> pd.Series:
     col = colonne_financeur(financeur)
     if col not in programmation.columns:
@@ -226,8 +323,9 @@ def _montants_programmation(programmation: pd.DataFrame, financeur: str) -> pd.S
     return pd.to_numeric(serie, errors="coerce").astype("float64")
 
 
-def comparer(scdl: pd.DataFrame, programmation: pd.DataFrame, financeur: str | None = None,
-             tolerance: float = 0.5) -> pd.DataFrame:
+def comparer(
+    scdl: pd.DataFrame, programmation: pd.DataFrame, financeur: str | None = None, tolerance: float = 0.5
+) -> pd.DataFrame:
     """Montants accordés par l'attribuant (table SCDL vérifiée, :func:`verifier_scdl`) face aux montants de ce
     financeur dans la programmation (colonne ``montant_<financeur>``), par porteur.
 
@@ -239,8 +337,10 @@ def comparer(scdl: pd.DataFrame, programmation: pd.DataFrame, financeur: str | N
     pas listé), ``rapprochement`` (SIRET, SIREN, RNA, nom, ou vide), ``lignes_scdl``, ``actions``."""
     financeur = financeur or (str(scdl["financeur"].iloc[0]) if "financeur" in scdl.columns and len(scdl) else "")
     if financeur not in FINANCEURS:
-        raise ErreurDonnees(f"financeur « {financeur} » inconnu : dites quel financeur de la programmation "
-                            f"l'attribuant SCDL représente ({', '.join(FINANCEURS)})")
+        raise ErreurDonnees(
+            f"financeur « {financeur} » inconnu : dites quel financeur de la programmation "
+            f"l'attribuant SCDL représente ({', '.join(FINANCEURS)})"
+        )
     libelle = FINANCEURS[financeur][0]
     p = programmation.copy()
     p["_montant"] = _montants_programmation(p, financeur)
@@ -250,24 +350,37 @@ def comparer(scdl: pd.DataFrame, programmation: pd.DataFrame, financeur: str | N
     for col in ("siret", "rna"):
         p["_" + col] = p[col].fillna("").map(normaliser_identifiant) if col in p.columns else ""
     g = p.groupby("_cle", sort=False)
-    prog = pd.DataFrame({"montant_programmation": g["_montant"].sum(), "porteur": g["porteur"].first(),
-                         "siret": g["_siret"].first(),
-                         "actions": g["id_action"].agg(lambda s: ", ".join(map(str, s))) if "id_action" in p.columns
-                         else ""})
+    prog = pd.DataFrame(
+        {
+            "montant_programmation": g["_montant"].sum(),
+            "porteur": g["porteur"].first(),
+            "siret": g["_siret"].first(),
+            "actions": g["id_action"].agg(lambda s: ", ".join(map(str, s))) if "id_action" in p.columns else "",
+        }
+    )
     par_siret = {s: k for s, k in zip(p["_siret"], p["_cle"]) if len(s) == 14}
     sirens = p.loc[p["_siret"].str.len() >= 9, ["_siret", "_cle"]].assign(siren=lambda d: d["_siret"].str[:9])
-    uniques = sirens.drop_duplicates(["siren", "_cle"]).groupby("siren")["_cle"].agg(
-        lambda s: s.iloc[0] if len(s) == 1 else None)
+    uniques = (
+        sirens.drop_duplicates(["siren", "_cle"])
+        .groupby("siren")["_cle"]
+        .agg(lambda s: s.iloc[0] if len(s) == 1 else None)
+    )
     par_siren = {k: v for k, v in uniques.items() if v is not None}
     par_rna = {r: k for r, k in zip(p["_rna"], p["_cle"]) if r}
     sans_siret = p[p["_siret"] == ""]
     par_nom = {n: k for n, k in zip(sans_siret["_nom"], sans_siret["_cle"]) if n}
 
     s = scdl.copy()
-    sir = s["siret_beneficiaire"] if "siret_beneficiaire" in s.columns else s["idBeneficiaire"].map(
-        normaliser_identifiant)
-    rna = s["rnaBeneficiaire"].fillna("").map(normaliser_identifiant) if "rnaBeneficiaire" in s.columns else \
-        pd.Series("", index=s.index)
+    sir = (
+        s["siret_beneficiaire"]
+        if "siret_beneficiaire" in s.columns
+        else s["idBeneficiaire"].map(normaliser_identifiant)
+    )
+    rna = (
+        s["rnaBeneficiaire"].fillna("").map(normaliser_identifiant)
+        if "rnaBeneficiaire" in s.columns
+        else pd.Series("", index=s.index)
+    )
     noms = s["nomBeneficiaire"].map(cle_nom_porteur)
     cles, modes = [], []
     for si, r, n in zip(sir, rna, noms):
@@ -287,36 +400,50 @@ def comparer(scdl: pd.DataFrame, programmation: pd.DataFrame, financeur: str | N
     lignes = s[COLONNE_LIGNE] if COLONNE_LIGNE in s.columns else pd.Series(s.index, index=s.index)
     s["_ligne"] = lignes.astype(str)
     gs = s.groupby("_cle", sort=False)
-    cote_scdl = pd.DataFrame({"montant_scdl": gs["_montant"].sum(), "nom_scdl": gs["nomBeneficiaire"].first(),
-                              "siret_scdl": gs["siret_beneficiaire"].first() if "siret_beneficiaire" in s.columns
-                              else gs["idBeneficiaire"].first(),
-                              "rapprochement": gs["_mode"].first(), "attribuant": gs["nomAttribuant"].first(),
-                              "lignes_scdl": gs["_ligne"].agg(", ".join)})
+    cote_scdl = pd.DataFrame(
+        {
+            "montant_scdl": gs["_montant"].sum(),
+            "nom_scdl": gs["nomBeneficiaire"].first(),
+            "siret_scdl": gs["siret_beneficiaire"].first()
+            if "siret_beneficiaire" in s.columns
+            else gs["idBeneficiaire"].first(),
+            "rapprochement": gs["_mode"].first(),
+            "attribuant": gs["nomAttribuant"].first(),
+            "lignes_scdl": gs["_ligne"].agg(", ".join),
+        }
+    )
     tout = prog.join(cote_scdl, how="outer", sort=False)
     ordre = list(prog.index) + [k for k in cote_scdl.index if k not in prog.index]
     tout = tout.reindex(ordre)
     attribuant = str(s["nomAttribuant"].iloc[0]) if len(s) else ""
-    sortie = pd.DataFrame({
-        "porteur": [nom_affichage(a if isinstance(a, str) and a else b)
-                    for a, b in zip(tout["porteur"], tout["nom_scdl"])],
-        "siret": [a if isinstance(a, str) and a else (b if isinstance(b, str) else "")
-                  for a, b in zip(tout["siret"], tout["siret_scdl"])],
-        "rapprochement": tout["rapprochement"].fillna("").to_numpy(),
-        "attribuant": tout["attribuant"].fillna(attribuant).to_numpy(),
-        "financeur": libelle,
-        "montant_scdl": tout["montant_scdl"].astype("float64").to_numpy(),
-        "montant_programmation": tout["montant_programmation"].astype("float64").to_numpy(),
-    })
+    sortie = pd.DataFrame(
+        {
+            "porteur": [
+                nom_affichage(a if isinstance(a, str) and a else b) for a, b in zip(tout["porteur"], tout["nom_scdl"])
+            ],
+            "siret": [
+                a if isinstance(a, str) and a else (b if isinstance(b, str) else "")
+                for a, b in zip(tout["siret"], tout["siret_scdl"])
+            ],
+            "rapprochement": tout["rapprochement"].fillna("").to_numpy(),
+            "attribuant": tout["attribuant"].fillna(attribuant).to_numpy(),
+            "financeur": libelle,
+            "montant_scdl": tout["montant_scdl"].astype("float64").to_numpy(),
+            "montant_programmation": tout["montant_programmation"].astype("float64").to_numpy(),
+        }
+    )
     sortie["ecart"] = sortie["montant_scdl"] - sortie["montant_programmation"]
     sortie["statut"] = np.select(
-        [sortie["montant_programmation"].isna(), sortie["montant_scdl"].isna(),
-         sortie["ecart"].abs() <= tolerance],
-        [ABSENT_PROGRAMMATION, ABSENT_SCDL, CONCORDE], DIFFERE)
+        [sortie["montant_programmation"].isna(), sortie["montant_scdl"].isna(), sortie["ecart"].abs() <= tolerance],
+        [ABSENT_PROGRAMMATION, ABSENT_SCDL, CONCORDE],
+        DIFFERE,
+    )
     sortie["lignes_scdl"] = tout["lignes_scdl"].fillna("").to_numpy()
     sortie["actions"] = tout["actions"].fillna("").to_numpy()
     rang = {s_: i for i, s_ in enumerate(STATUTS)}
-    sortie = sortie.sort_values(["statut", "porteur"], key=lambda c: c.map(rang) if c.name == "statut" else c,
-                                kind="stable").reset_index(drop=True)
+    sortie = sortie.sort_values(
+        ["statut", "porteur"], key=lambda c: c.map(rang) if c.name == "statut" else c, kind="stable"
+    ).reset_index(drop=True)
     return sortie[COLONNES_COMPARAISON]
 
 
@@ -335,22 +462,25 @@ def verification_independante(comparaison: pd.DataFrame, fichier: str = "") -> p
         CONCORDE: "le montant accordé publié par l'attribuant est celui de la programmation",
         DIFFERE: "le montant accordé publié par l'attribuant n'est pas celui de la programmation",
         ABSENT_PROGRAMMATION: "subvention publiée par l'attribuant, sans action de ce porteur financée par lui dans "
-                              "la programmation",
+        "la programmation",
         ABSENT_SCDL: "montant de la programmation sans subvention correspondante dans le fichier de l'attribuant",
     }
-    return pd.DataFrame({
-        "verification": "vérification indépendante",
-        "source": fichier,
-        "libelle": [f"{f} à {p}" for f, p in zip(comparaison["financeur"], comparaison["porteur"])],
-        "valeur_independante": comparaison["montant_scdl"],
-        "valeur_programmation": comparaison["montant_programmation"],
-        "ecart": comparaison["ecart"],
-        "statut": comparaison["statut"],
-        "explication": comparaison["statut"].map(explications),
-    })
+    return pd.DataFrame(
+        {
+            "verification": "vérification indépendante",
+            "source": fichier,
+            "libelle": [f"{f} à {p}" for f, p in zip(comparaison["financeur"], comparaison["porteur"])],
+            "valeur_independante": comparaison["montant_scdl"],
+            "valeur_programmation": comparaison["montant_programmation"],
+            "ecart": comparaison["ecart"],
+            "statut": comparaison["statut"],
+            "explication": comparaison["statut"].map(explications),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------- territoire (paramètres)
+
 
 def lire_scdl_du_territoire(cat, params: dict | None) -> list[tuple[dict, pd.DataFrame]]:
     """Les fichiers SCDL déclarés par le paramètre ``scdl`` (liste de {fichier, financeur, attribuant_siret,
@@ -362,12 +492,22 @@ def lire_scdl_du_territoire(cat, params: dict | None) -> list[tuple[dict, pd.Dat
         fichier = str(entree.get("fichier", "")).strip()
         chemin = Path(cat.raw_dir) / fichier
         if not chemin.is_file():
-            raise ErreurDonnees(f"fichier SCDL « {fichier} » (paramètre « scdl ») absent du dossier des fichiers bruts",
-                                fichier=str(chemin))
+            raise ErreurDonnees(
+                f"fichier SCDL « {fichier} » (paramètre « scdl ») absent du dossier des fichiers bruts",
+                fichier=str(chemin),
+            )
         siret = entree.get("attribuant_siret")
-        sortie.append((dict(entree), lire_scdl(chemin, financeur=str(entree.get("financeur", "")).strip() or None,
-                                               attribuant_siret=str(siret) if siret not in (None, "") else None,
-                                               attribuant_nom=entree.get("attribuant_nom") or None)))
+        sortie.append(
+            (
+                dict(entree),
+                lire_scdl(
+                    chemin,
+                    financeur=str(entree.get("financeur", "")).strip() or None,
+                    attribuant_siret=str(siret) if siret not in (None, "") else None,
+                    attribuant_nom=entree.get("attribuant_nom") or None,
+                ),
+            )
+        )
     return sortie
 
 
@@ -383,10 +523,17 @@ def verifications_du_territoire(cat, params: dict | None, programmation: pd.Data
     for entree, table in lire_scdl_du_territoire(cat, params):
         comparaison = comparer(table, programmation, table["financeur"].iloc[0] if len(table) else None)
         vue = verification_independante(comparaison, entree["fichier"])
-        sortie.append({"fichier": entree["fichier"], "financeur": FINANCEURS[table["financeur"].iloc[0]][0],
-                       "attribuant": str(table["nomAttribuant"].iloc[0]) if len(table) else "",
-                       "comparaison": comparaison, "vue": vue, "comptes": compter_statuts(comparaison),
-                       "differences": vue[vue["statut"] != CONCORDE].reset_index(drop=True)})
+        sortie.append(
+            {
+                "fichier": entree["fichier"],
+                "financeur": FINANCEURS[table["financeur"].iloc[0]][0],
+                "attribuant": str(table["nomAttribuant"].iloc[0]) if len(table) else "",
+                "comparaison": comparaison,
+                "vue": vue,
+                "comptes": compter_statuts(comparaison),
+                "differences": vue[vue["statut"] != CONCORDE].reset_index(drop=True),
+            }
+        )
     return sortie
 
 
@@ -408,25 +555,39 @@ def phrase_verification(verif: dict) -> str:
         return f"{k} {sing if abs(k) < 2 else plur}"
 
     if total == 0:
-        return (f"Le fichier « {verif['fichier']} » ({verif['attribuant']}) ne contient aucune subvention à comparer "
-                f"et la programmation n'a aucun montant de ce financeur ({verif['financeur']}).")
-    morceaux = [n(c[CONCORDE], "concorde", "concordent"), n(c[DIFFERE], "diffère", "diffèrent"),
-                n(c[ABSENT_PROGRAMMATION], "est absent de la programmation", "sont absents de la programmation"),
-                n(c[ABSENT_SCDL], "est absent du fichier SCDL", "sont absents du fichier SCDL")]
-    return (f"Vérification indépendante par le fichier « {verif['fichier']} » ({verif['attribuant']}, financeur de la "
-            f"programmation : {verif['financeur']}) : {n(total, 'porteur comparé', 'porteurs comparés')} ; "
-            f"{', '.join(morceaux[:-1])} et {morceaux[-1]}.")
+        return (
+            f"Le fichier « {verif['fichier']} » ({verif['attribuant']}) ne contient aucune subvention à comparer "
+            f"et la programmation n'a aucun montant de ce financeur ({verif['financeur']})."
+        )
+    morceaux = [
+        n(c[CONCORDE], "concorde", "concordent"),
+        n(c[DIFFERE], "diffère", "diffèrent"),
+        n(c[ABSENT_PROGRAMMATION], "est absent de la programmation", "sont absents de la programmation"),
+        n(c[ABSENT_SCDL], "est absent du fichier SCDL", "sont absents du fichier SCDL"),
+    ]
+    return (
+        f"Vérification indépendante par le fichier « {verif['fichier']} » ({verif['attribuant']}, financeur de la "
+        f"programmation : {verif['financeur']}) : {n(total, 'porteur comparé', 'porteurs comparés')} ; "
+        f"{', '.join(morceaux[:-1])} et {morceaux[-1]}."
+    )
 
 
 #: Colonnes de :func:`verification_independante` montrées dans la liste des différences, et leurs intitulés.
-COLONNES_DIFFERENCES = {"libelle": "subvention (financeur à porteur)", "valeur_independante": "montant SCDL",
-                        "valeur_programmation": "montant de la programmation",
-                        "ecart": "écart (SCDL − programmation)", "statut": "statut", "explication": "explication"}
+COLONNES_DIFFERENCES = {
+    "libelle": "subvention (financeur à porteur)",
+    "valeur_independante": "montant SCDL",
+    "valeur_programmation": "montant de la programmation",
+    "ecart": "écart (SCDL − programmation)",
+    "statut": "statut",
+    "explication": "explication",
+}
 #: Colonnes de montants (intitulés) de la liste des différences.
 MONTANTS_DIFFERENCES = ("montant SCDL", "montant de la programmation", "écart (SCDL − programmation)")
 #: Phrase du chapitre de concordance quand aucun fichier SCDL n'est déclaré (``{annee}``).
-SANS_SCDL = ("Aucun fichier de subventions au format SCDL n'est déclaré pour {annee} (paramètre `scdl` des paramètres "
-             "de l'année) ou la programmation manque : pas de vérification indépendante par cette voie.")
+SANS_SCDL = (
+    "Aucun fichier de subventions au format SCDL n'est déclaré pour {annee} (paramètre `scdl` des paramètres "
+    "de l'année) ou la programmation manque : pas de vérification indépendante par cette voie."
+)
 
 
 def differences_affichees(verif: dict) -> pd.DataFrame:

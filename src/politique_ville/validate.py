@@ -78,21 +78,36 @@ class RapportValidation:
     non_reconnues: list[tuple[str, str]] = field(default_factory=list)
 
     def colonnes_non_reconnues(self) -> pd.DataFrame:
-        return pd.DataFrame([{"table": t, "colonne non reconnue": c} for t, c in self.non_reconnues],
-                            columns=["table", "colonne non reconnue"])
+        return pd.DataFrame(
+            [{"table": t, "colonne non reconnue": c} for t, c in self.non_reconnues],
+            columns=["table", "colonne non reconnue"],
+        )
 
     def resume(self) -> pd.DataFrame:
         return pd.DataFrame(self.par_table, columns=["table", "étape", "attentes", "réussies", "échecs"])
 
     def echecs_tableau(self) -> pd.DataFrame:
-        return pd.DataFrame([{"table": e.table, "étape": e.etape, "colonne": e.colonne,
-                              "attente": LIBELLES.get(e.attente, e.attente), "détail": e.detail,
-                              "lignes du fichier": ", ".join(map(str, e.lignes))} for e in self.echecs])
+        return pd.DataFrame(
+            [
+                {
+                    "table": e.table,
+                    "étape": e.etape,
+                    "colonne": e.colonne,
+                    "attente": LIBELLES.get(e.attente, e.attente),
+                    "détail": e.detail,
+                    "lignes du fichier": ", ".join(map(str, e.lignes)),
+                }
+                for e in self.echecs
+            ]
+        )
 
     def message(self) -> str:
         entete = f"Validation échouée : {len(self.echecs)} attente(s) non satisfaite(s) sur {self.attentes}."
-        return "\n".join([entete] + [f"  - {e.texte()}" for e in self.echecs] +
-                         ["Aucun chapitre n'a été produit ; les tables traitées précédentes sont intactes."])
+        return "\n".join(
+            [entete]
+            + [f"  - {e.texte()}" for e in self.echecs]
+            + ["Aucun chapitre n'a été produit ; les tables traitées précédentes sont intactes."]
+        )
 
     def lever_si_echec(self):
         if not self.succes:
@@ -100,6 +115,7 @@ class RapportValidation:
 
 
 # --------------------------------------------------------------------------------------------- suites
+
 
 @dataclass
 class Attente:
@@ -171,8 +187,9 @@ def _kwargs_gx(kwargs: dict) -> dict:
     return k
 
 
-def attentes_traitees(table: str, traitee: pd.DataFrame, brut: pd.DataFrame | None, refs: Referentiels,
-                      traitees: dict[str, pd.DataFrame]) -> list[Attente]:
+def attentes_traitees(
+    table: str, traitee: pd.DataFrame, brut: pd.DataFrame | None, refs: Referentiels, traitees: dict[str, pd.DataFrame]
+) -> list[Attente]:
     """Attentes d'une table traitée ; ``brut`` sert aux contrôles « rien de perdu ni d'inventé »."""
     a: list[Attente] = []
     schema = SCHEMAS.get(table)
@@ -182,44 +199,68 @@ def attentes_traitees(table: str, traitee: pd.DataFrame, brut: pd.DataFrame | No
         return a + _attentes_derivees(table, traitee, refs)
     filtre = _filtre_total(schema)
     colonnes = [(c.nom, c.genre, c) for c in schema.colonnes if c.nom in traitee.columns]
-    colonnes += [(c, genre_implicite(table, c), None) for c in traitee.columns
-                 if genre_implicite(table, c) and schema.colonne(c) is None]
+    colonnes += [
+        (c, genre_implicite(table, c), None)
+        for c in traitee.columns
+        if genre_implicite(table, c) and schema.colonne(c) is None
+    ]
     registre = _registre_insee(schema)
-    colonnes += [(c, registre[c].genre, None) for c in traitee.columns
-                 if c in registre and schema.colonne(c) is None and not genre_implicite(table, c)]
+    colonnes += [
+        (c, registre[c].genre, None)
+        for c in traitee.columns
+        if c in registre and schema.colonne(c) is None and not genre_implicite(table, c)
+    ]
     for nom, genre, col in colonnes:
         if genre in GENRES_NUMERIQUES:
             if nom in registre:  # indicateur du registre (data/reference/indicateurs_qpv.csv) : type et bornes
                 a.extend(_attentes_du_registre(registre[nom], nom, filtre))
             else:
-                a.append(Attente("ExpectColumnValuesToBeInTypeList",
-                                 {"column": nom, "type_list": ["float64", "int64"]}))
+                a.append(
+                    Attente("ExpectColumnValuesToBeInTypeList", {"column": nom, "type_list": ["float64", "int64"]})
+                )
                 if genre == "taux":
-                    a.append(Attente("ExpectColumnValuesToBeBetween",
-                                     {"column": nom, "min_value": 0, "max_value": 100}))
+                    a.append(
+                        Attente("ExpectColumnValuesToBeBetween", {"column": nom, "min_value": 0, "max_value": 100})
+                    )
                 elif genre != "nombre":
                     a.append(Attente("ExpectColumnValuesToBeBetween", {"column": nom, "min_value": 0, **filtre}))
             if genre == "montant" and brut is not None and nom in brut.columns and not (col and col.unite_brute):
                 total = _total_brut(brut[nom])
                 if total is not None:
-                    a.append(Attente("ExpectColumnSumToBeBetween",
-                                     {"column": nom, "min_value": total - 0.5, "max_value": total + 0.5}))
+                    a.append(
+                        Attente(
+                            "ExpectColumnSumToBeBetween",
+                            {"column": nom, "min_value": total - 0.5, "max_value": total + 0.5},
+                        )
+                    )
         elif genre == "code_qp":
             a.append(Attente("ExpectColumnValuesToMatchRegex", {"column": nom, "regex": MOTIF_CODE_QP}))
         elif genre in ("pilier", "thematique", "type_porteur"):
             codes = sorted(refs.nomenclature.loc[refs.nomenclature["type"] == genre, "code"])
             a.append(Attente("ExpectColumnValuesToBeInSet", {"column": f"{nom}_code", "value_set": codes}))
         elif genre == "priorite" and refs.feuille_de_route is not None and table != "feuille_de_route":
-            a.append(Attente("ExpectColumnValuesToBeInSet", {
-                "column": nom, "value_set": sorted(float(x) for x in refs.feuille_de_route["priorite"].dropna())}))
+            a.append(
+                Attente(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": nom, "value_set": sorted(float(x) for x in refs.feuille_de_route["priorite"].dropna())},
+                )
+            )
         elif genre == "sous_priorite" and refs.feuille_de_route is not None and table != "feuille_de_route":
-            a.append(Attente("ExpectColumnValuesToBeInSet", {
-                "column": nom, "value_set": sorted(refs.feuille_de_route["sous_priorite"].dropna())}))
+            a.append(
+                Attente(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": nom, "value_set": sorted(refs.feuille_de_route["sous_priorite"].dropna())},
+                )
+            )
         elif genre == "provenance":
             a.append(Attente("ExpectColumnValuesToBeInSet", {"column": nom, "value_set": list(PROVENANCES)}))
         elif genre == "porteur":
-            a.append(Attente("ExpectColumnValuesToBeInSet", {
-                "column": nom, "value_set": sorted(set(refs.porteurs["porteur_canonique"]))}))
+            a.append(
+                Attente(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": nom, "value_set": sorted(set(refs.porteurs["porteur_canonique"]))},
+                )
+            )
         if col is not None and col.non_vide:
             a.append(Attente("ExpectColumnValuesToNotBeNull", {"column": nom, **filtre}))
     if len(schema.cle) == 1:
@@ -251,13 +292,17 @@ def colonnes_non_reconnues(traitees: dict[str, pd.DataFrame]) -> list[tuple[str,
     """(table, colonne) des tables INSEE nettoyées que le registre des indicateurs ne connaît pas."""
     from .indicateurs import colonnes_non_reconnues as non_reconnues
 
-    return [(t, c) for t, df in sorted(traitees.items())
-            if t in SCHEMAS and SCHEMAS[t].famille == "insee" and t != "insee_provenance"
-            for c in non_reconnues(df.columns)]
+    return [
+        (t, c)
+        for t, df in sorted(traitees.items())
+        if t in SCHEMAS and SCHEMAS[t].famille == "insee" and t != "insee_provenance"
+        for c in non_reconnues(df.columns)
+    ]
 
 
-def brut_de_la_table(table: str, bruts: dict[str, pd.DataFrame], traitees: dict[str, pd.DataFrame]
-                     ) -> pd.DataFrame | None:
+def brut_de_la_table(
+    table: str, bruts: dict[str, pd.DataFrame], traitees: dict[str, pd.DataFrame]
+) -> pd.DataFrame | None:
     """La table brute d'une table traitée, pour « rien de perdu ni d'inventé » (en-têtes ramenés aux noms internes).
     Fichier de l'INSEE plus large que le territoire : ``insee_qpv`` répond des seules lignes du territoire, et
     ``insee_qpv_comparaison`` de tout le fichier."""
@@ -266,8 +311,12 @@ def brut_de_la_table(table: str, bruts: dict[str, pd.DataFrame], traitees: dict[
     if table not in bruts:
         return None
     brut = brut_renomme(table, bruts[table])
-    if table == "insee_qpv" and "insee_qpv_comparaison" in traitees and COLONNE_LIGNE in brut.columns \
-            and COLONNE_LIGNE in traitees[table].columns:
+    if (
+        table == "insee_qpv"
+        and "insee_qpv_comparaison" in traitees
+        and COLONNE_LIGNE in brut.columns
+        and COLONNE_LIGNE in traitees[table].columns
+    ):
         gardees = set(pd.to_numeric(traitees[table][COLONNE_LIGNE]).astype(int))
         brut = brut[pd.to_numeric(brut[COLONNE_LIGNE]).astype(int).isin(gardees)]
     return brut
@@ -282,8 +331,12 @@ def _attentes_derivees(table, traitee, refs: Referentiels) -> list[Attente]:
     if "code_qp" in traitee.columns:
         a.append(Attente("ExpectColumnValuesToMatchRegex", {"column": "code_qp", "regex": MOTIF_CODE_QP}))
     if "motif" in traitee.columns:
-        a.append(Attente("ExpectColumnValuesToBeInSet", {"column": "motif",
-                                                         "value_set": ["secret statistique", "non disponible"]}))
+        a.append(
+            Attente(
+                "ExpectColumnValuesToBeInSet",
+                {"column": "motif", "value_set": ["secret statistique", "non disponible"]},
+            )
+        )
     return a
 
 
@@ -301,8 +354,10 @@ def _total_brut(serie: pd.Series) -> float | None:
 
 # --------------------------------------------------------------------------------------------- exécution
 
-def valider(bruts: dict[str, pd.DataFrame], traitees: dict[str, pd.DataFrame], refs: Referentiels, *,
-            docs_dir: Path) -> RapportValidation:
+
+def valider(
+    bruts: dict[str, pd.DataFrame], traitees: dict[str, pd.DataFrame], refs: Referentiels, *, docs_dir: Path
+) -> RapportValidation:
     """Valide toutes les tables (brutes puis traitées) en un seul contexte Great Expectations et publie les Data
     Docs dans ``docs_dir``."""
     t0 = time.perf_counter()
@@ -325,11 +380,14 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
         ctx = gx.get_context(mode="file", project_root_dir=str(projet))
         docs_dir.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(docs_dir, ignore_errors=True)
-        ctx.add_data_docs_site(site_name="rapport", site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        })
+        ctx.add_data_docs_site(
+            site_name="rapport",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
         source = ctx.data_sources.add_pandas("politique_ville")
         travaux = []
         for table, brut in sorted(bruts.items()):
@@ -342,7 +400,9 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
                 travaux.append((table, "brut", df, attentes_brutes(table, brut)))
         for table, traitee in sorted(traitees.items()):
             brut = brut_de_la_table(table, bruts, traitees)
-            travaux.append((table, "traité", _vers_gx(traitee), attentes_traitees(table, traitee, brut, refs, traitees)))
+            travaux.append(
+                (table, "traité", _vers_gx(traitee), attentes_traitees(table, traitee, brut, refs, traitees))
+            )
         echecs, par_table, n = [], [], 0
         for table, etape, df, attentes in travaux:
             nom = f"{table}_{'brut' if etape == 'brut' else 'traite'}"
@@ -353,8 +413,9 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
                 suite.add_expectation(getattr(gx.expectations, at.type)(**_kwargs_gx(at.kwargs)))
             suite = ctx.suites.add(suite)
             vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=nom, data=definition, suite=suite))
-            point = ctx.checkpoints.add(gx.Checkpoint(
-                name=f"controle_{nom}", validation_definitions=[vd], result_format="COMPLETE", actions=[]))
+            point = ctx.checkpoints.add(
+                gx.Checkpoint(name=f"controle_{nom}", validation_definitions=[vd], result_format="COMPLETE", actions=[])
+            )
             resultat = point.run(batch_parameters={"dataframe": df})
             ok = 0
             for res in resultat.run_results.values():
@@ -364,12 +425,25 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
                         ok += 1
                         continue
                     echecs.append(_echec(table, etape, r, df))
-            par_table.append({"table": table, "étape": etape, "attentes": len(attentes), "réussies": ok,
-                              "échecs": len(attentes) - ok})
+            par_table.append(
+                {
+                    "table": table,
+                    "étape": etape,
+                    "attentes": len(attentes),
+                    "réussies": ok,
+                    "échecs": len(attentes) - ok,
+                }
+            )
         ctx.build_data_docs(site_names=["rapport"])  # une seule construction des Data Docs, pour toutes les tables
         rendre_hors_ligne(docs_dir)  # styles et scripts copiés à côté des pages : lisibles sans Internet
-        rapport = RapportValidation(not echecs, n, echecs, par_table, docs=str(docs_dir / "index.html"),
-                                    non_reconnues=colonnes_non_reconnues(traitees))
+        rapport = RapportValidation(
+            not echecs,
+            n,
+            echecs,
+            par_table,
+            docs=str(docs_dir / "index.html"),
+            non_reconnues=colonnes_non_reconnues(traitees),
+        )
         return rapport
     finally:
         shutil.rmtree(projet, ignore_errors=True)

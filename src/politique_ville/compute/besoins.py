@@ -47,12 +47,38 @@ RATTACHES = (QUARTIER, COMMUNE_SEUL_QPV)
 A_PART = (PLUSIEURS_QUARTIERS, COMMUNES_PLUSIEURS_QPV, COMMUNE_ENTIERE, COMMUNES_SANS_QPV, INTERCOMMUNAL)
 
 COLONNES_RATTACHEMENT = ["id_action", "rattachement", "code_qp", "quartiers", "perimetre"]
-COLONNES_BESOINS = ["code_qp", "nom_qp", "communes", "pop_mun", "abcde", "tp60", "tx_tot_empl", "actions",
-                    "rattachement", "credits_specifiques", "financement_total", "cs_par_habitant",
-                    "total_par_habitant", "cs_par_demandeur", "total_par_demandeur", "actions_pour_1000",
-                    "provenance_cs", "provenance_total", "rang_total_par_habitant", "rang_besoin"]
-COLONNES_A_PART = ["rattachement", "perimetre", "quartiers", "actions", "credits_specifiques", "financement_total",
-                   "provenance_cs", "provenance_total"]
+COLONNES_BESOINS = [
+    "code_qp",
+    "nom_qp",
+    "communes",
+    "pop_mun",
+    "abcde",
+    "tp60",
+    "tx_tot_empl",
+    "actions",
+    "rattachement",
+    "credits_specifiques",
+    "financement_total",
+    "cs_par_habitant",
+    "total_par_habitant",
+    "cs_par_demandeur",
+    "total_par_demandeur",
+    "actions_pour_1000",
+    "provenance_cs",
+    "provenance_total",
+    "rang_total_par_habitant",
+    "rang_besoin",
+]
+COLONNES_A_PART = [
+    "rattachement",
+    "perimetre",
+    "quartiers",
+    "actions",
+    "credits_specifiques",
+    "financement_total",
+    "provenance_cs",
+    "provenance_total",
+]
 
 
 def _texte(v) -> str:
@@ -79,9 +105,13 @@ def _quartiers_nommes(texte: str, par_cle: dict[str, str]) -> list[str]:
     return codes
 
 
-def rattachement_actions(programmation: pd.DataFrame, programmation_communes: pd.DataFrame,
-                         insee_qpv: pd.DataFrame, insee_qpv_communes: pd.DataFrame,
-                         par_commune: bool | None = None) -> pd.DataFrame:
+def rattachement_actions(
+    programmation: pd.DataFrame,
+    programmation_communes: pd.DataFrame,
+    insee_qpv: pd.DataFrame,
+    insee_qpv_communes: pd.DataFrame,
+    par_commune: bool | None = None,
+) -> pd.DataFrame:
     """Une ligne par action : ``rattachement`` (:data:`RATTACHES` ou :data:`A_PART`), ``code_qp`` (le quartier pour
     lequel elle compte, vide sinon), ``quartiers`` (QPV concernés, « , »), ``perimetre`` (communes ou périmètre de
     l'action). ``par_commune`` : rattacher par la commune (seul QPV de ses communes) ; défaut : seulement si la
@@ -91,17 +121,20 @@ def rattachement_actions(programmation: pd.DataFrame, programmation_communes: pd
     par_cle = {_cle(c): c for c in qpv["code_qp"]}
     if "nom_qp" in qpv.columns:
         par_cle.update({_cle(n): c for n, c in zip(qpv["nom_qp"], qpv["code_qp"]) if _texte(n)})
-    nomme = programmation["qpv"].map(_texte) if "qpv" in programmation.columns else \
-        pd.Series("", index=programmation.index)
+    nomme = (
+        programmation["qpv"].map(_texte) if "qpv" in programmation.columns else pd.Series("", index=programmation.index)
+    )
     if par_commune is None:
         par_commune = not nomme.ne("").any()
-    qc = insee_qpv_communes[~insee_qpv_communes["perimetre"].astype(bool) & insee_qpv_communes["code_qp"].isin(codes_qpv)]
+    qc = insee_qpv_communes[
+        ~insee_qpv_communes["perimetre"].astype(bool) & insee_qpv_communes["code_qp"].isin(codes_qpv)
+    ]
     qpv_de_commune = qc.groupby("commune")["code_qp"].agg(lambda s: list(dict.fromkeys(s))).to_dict()
     pc = programmation_communes.copy()
     pc["perimetre"] = pc["perimetre"].astype(bool)
     communes = pc.groupby("id_action", sort=False).agg(
-        communes=("commune", lambda s: list(dict.fromkeys(s))),
-        perimetres=("perimetre", "any"))
+        communes=("commune", lambda s: list(dict.fromkeys(s))), perimetres=("perimetre", "any")
+    )
     lignes = []
     for ident, nom in zip(programmation["id_action"], nomme):
         cs = communes.loc[ident, "communes"] if ident in communes.index else []
@@ -132,21 +165,29 @@ def _montants(programmation: pd.DataFrame) -> pd.DataFrame:
     """Par action : crédits spécifiques, financement total (crédits spécifiques + droit commun ; manquant si les deux
     le sont) et leurs provenances."""
     p = programmation
-    cs = pd.to_numeric(p["credits_specifiques"], errors="coerce") if "credits_specifiques" in p else \
-        pd.Series(np.nan, index=p.index)
+    cs = (
+        pd.to_numeric(p["credits_specifiques"], errors="coerce")
+        if "credits_specifiques" in p
+        else pd.Series(np.nan, index=p.index)
+    )
     dc = pd.to_numeric(p["droit_commun"], errors="coerce") if "droit_commun" in p else pd.Series(np.nan, index=p.index)
     total = cs.fillna(0) + dc.fillna(0)
     total = total.where(cs.notna() | dc.notna())
     vide = pd.Series("", index=p.index, dtype=object)
     prov_cs = p["provenance_credits_specifiques"] if "provenance_credits_specifiques" in p else vide
     prov_dc = p["provenance_droit_commun"] if "provenance_droit_commun" in p else vide
-    return pd.DataFrame({
-        "id_action": p["id_action"].to_numpy(), "credits_specifiques": cs.to_numpy(dtype=float),
-        "financement_total": total.to_numpy(dtype=float),
-        "provenance_cs": [pv.combiner(a) if pd.notna(m) else pv.PUBLIE for a, m in zip(prov_cs, cs)],
-        "provenance_total": [pv.combiner(*(x for x, m in ((a, c), (b, d)) if pd.notna(m)))
-                             for a, b, c, d in zip(prov_cs, prov_dc, cs, dc)],
-    })
+    return pd.DataFrame(
+        {
+            "id_action": p["id_action"].to_numpy(),
+            "credits_specifiques": cs.to_numpy(dtype=float),
+            "financement_total": total.to_numpy(dtype=float),
+            "provenance_cs": [pv.combiner(a) if pd.notna(m) else pv.PUBLIE for a, m in zip(prov_cs, cs)],
+            "provenance_total": [
+                pv.combiner(*(x for x, m in ((a, c), (b, d)) if pd.notna(m)))
+                for a, b, c, d in zip(prov_cs, prov_dc, cs, dc)
+            ],
+        }
+    )
 
 
 def _ratio(num, den):
@@ -165,22 +206,31 @@ def besoins_moyens(programmation: pd.DataFrame, rattachement: pd.DataFrame, inse
     m = _montants(programmation).merge(rattachement[["id_action", "rattachement", "code_qp"]], on="id_action")
     m = m[m["rattachement"].isin(RATTACHES)]
     g = m.groupby("code_qp", sort=False)
-    par_q = pd.DataFrame({
-        "actions": g.size(),
-        "rattachement": g["rattachement"].agg(lambda s: ", ".join(dict.fromkeys(s))),
-        "credits_specifiques": g["credits_specifiques"].sum(),
-        "financement_total": g["financement_total"].sum(),
-        "provenance_cs": g["provenance_cs"].agg(pv.combiner),
-        "provenance_total": g["provenance_total"].agg(pv.combiner),
-    })
+    par_q = pd.DataFrame(
+        {
+            "actions": g.size(),
+            "rattachement": g["rattachement"].agg(lambda s: ", ".join(dict.fromkeys(s))),
+            "credits_specifiques": g["credits_specifiques"].sum(),
+            "financement_total": g["financement_total"].sum(),
+            "provenance_cs": g["provenance_cs"].agg(pv.combiner),
+            "provenance_total": g["provenance_total"].agg(pv.combiner),
+        }
+    )
+
     def col(nom):
         return qpv[nom].to_numpy() if nom in qpv.columns else np.full(len(qpv), np.nan)
 
-    b = pd.DataFrame({"code_qp": qpv["code_qp"].to_numpy(), "nom_qp": col("nom_qp"), "communes": col("nom_commune"),
-                      "pop_mun": pd.to_numeric(pd.Series(col("pop_mun")), errors="coerce").astype(float),
-                      "abcde": pd.to_numeric(pd.Series(col("abcde")), errors="coerce").astype(float),
-                      "tp60": pd.to_numeric(pd.Series(col("tp60")), errors="coerce").astype(float),
-                      "tx_tot_empl": pd.to_numeric(pd.Series(col("tx_tot_empl")), errors="coerce").astype(float)})
+    b = pd.DataFrame(
+        {
+            "code_qp": qpv["code_qp"].to_numpy(),
+            "nom_qp": col("nom_qp"),
+            "communes": col("nom_commune"),
+            "pop_mun": pd.to_numeric(pd.Series(col("pop_mun")), errors="coerce").astype(float),
+            "abcde": pd.to_numeric(pd.Series(col("abcde")), errors="coerce").astype(float),
+            "tp60": pd.to_numeric(pd.Series(col("tp60")), errors="coerce").astype(float),
+            "tx_tot_empl": pd.to_numeric(pd.Series(col("tx_tot_empl")), errors="coerce").astype(float),
+        }
+    )
     b = b.join(par_q, on="code_qp")
     b["actions"] = b["actions"].fillna(0).astype(int)
     b["rattachement"] = b["rattachement"].fillna("")
@@ -208,8 +258,9 @@ def indicateur_de_besoin(besoins: pd.DataFrame) -> tuple[str, pd.Series]:
 
 def classement(besoins: pd.DataFrame) -> pd.DataFrame:
     """Le tableau rangé : financement total par habitant décroissant (quartiers sans population à la fin)."""
-    return besoins.sort_values(["total_par_habitant", "nom_qp"], ascending=[False, True], na_position="last",
-                               kind="stable").reset_index(drop=True)
+    return besoins.sort_values(
+        ["total_par_habitant", "nom_qp"], ascending=[False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
 
 
 def actions_a_part(programmation: pd.DataFrame, rattachement: pd.DataFrame) -> pd.DataFrame:
@@ -220,12 +271,18 @@ def actions_a_part(programmation: pd.DataFrame, rattachement: pd.DataFrame) -> p
     if m.empty:
         return pd.DataFrame(columns=COLONNES_A_PART)
     g = m.groupby(["rattachement", "perimetre"], sort=False)
-    sortie = pd.DataFrame({
-        "quartiers": g["quartiers"].agg(lambda s: ", ".join(dict.fromkeys(q for x in s for q in x.split(", ") if q))),
-        "actions": g.size(), "credits_specifiques": g["credits_specifiques"].sum(min_count=1),
-        "financement_total": g["financement_total"].sum(min_count=1),
-        "provenance_cs": g["provenance_cs"].agg(pv.combiner),
-        "provenance_total": g["provenance_total"].agg(pv.combiner)}).reset_index()
+    sortie = pd.DataFrame(
+        {
+            "quartiers": g["quartiers"].agg(
+                lambda s: ", ".join(dict.fromkeys(q for x in s for q in x.split(", ") if q))
+            ),
+            "actions": g.size(),
+            "credits_specifiques": g["credits_specifiques"].sum(min_count=1),
+            "financement_total": g["financement_total"].sum(min_count=1),
+            "provenance_cs": g["provenance_cs"].agg(pv.combiner),
+            "provenance_total": g["provenance_total"].agg(pv.combiner),
+        }
+    ).reset_index()
     sortie["_ordre"] = sortie["rattachement"].map({r: i for i, r in enumerate(A_PART)})
     return sortie.sort_values(["_ordre"], kind="stable")[COLONNES_A_PART].reset_index(drop=True)
 
@@ -252,8 +309,9 @@ def bilan(programmation: pd.DataFrame, besoins: pd.DataFrame, a_part: pd.DataFra
     }
 
 
-def vue_besoins_moyens(programmation, programmation_communes, insee_qpv, insee_qpv_communes,
-                       par_commune: bool | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def vue_besoins_moyens(
+    programmation, programmation_communes, insee_qpv, insee_qpv_communes, par_commune: bool | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Tout en un : (tableau par quartier rangé, actions à part, bilan)."""
     r = rattachement_actions(programmation, programmation_communes, insee_qpv, insee_qpv_communes, par_commune)
     b = classement(besoins_moyens(programmation, r, insee_qpv))

@@ -49,6 +49,7 @@ SANS_SOUS_PRIORITE = "sans sous-priorité"
 
 # --------------------------------------------------------------------------------------------- outils
 
+
 def _somme(serie: pd.Series) -> float:
     """Somme qui reste manquante si toutes les valeurs le sont."""
     return float(serie.sum(min_count=1)) if len(serie) else math.nan
@@ -78,8 +79,10 @@ def piliers_du_contrat(feuille_de_route: pd.DataFrame) -> list[str]:
 
 # --------------------------------------------------------------------------------------------- tableaux
 
-def indicateurs(programmation: pd.DataFrame, niveau: str = "thematique",
-                piliers: list[str] | tuple | None = None) -> pd.DataFrame:
+
+def indicateurs(
+    programmation: pd.DataFrame, niveau: str = "thematique", piliers: list[str] | tuple | None = None
+) -> pd.DataFrame:
     """Les quatre chiffres des tableaux du chapitre 3 par pilier (``niveau="pilier"``) ou par thématique.
 
     Colonnes : ``pilier_code``, ``pilier`` (et ``thematique_code``, ``thematique``), ``projets``, ``porteurs``,
@@ -92,18 +95,23 @@ def indicateurs(programmation: pd.DataFrame, niveau: str = "thematique",
     if piliers is not None:
         df = df[df["pilier_code"].isin(list(piliers))]
     cles = ["pilier_code", "pilier"] + (["thematique_code", "thematique"] if niveau == "thematique" else [])
-    reconstruit = (df.get("provenance_droit_commun", pd.Series("", index=df.index)).eq("reconstruit")
-                   | df.get("provenance_credits_specifiques", pd.Series("", index=df.index)).eq("reconstruit"))
+    reconstruit = df.get("provenance_droit_commun", pd.Series("", index=df.index)).eq("reconstruit") | df.get(
+        "provenance_credits_specifiques", pd.Series("", index=df.index)
+    ).eq("reconstruit")
     df = df.assign(_reconstruit=reconstruit.astype(int))
     lignes = []
     for cle, g in df.groupby(cles, sort=False, dropna=False):
         porteurs = g["porteur_canonique"].dropna().map(lambda v: str(v).strip())
-        lignes.append({**dict(zip(cles, cle)),
-                       "projets": len(g),
-                       "porteurs": int(porteurs[porteurs != ""].nunique()),
-                       "droit_commun": _somme(g["droit_commun"]),
-                       "credits_specifiques": _somme(g["credits_specifiques"]),
-                       "actions_montants_reconstruits": int(g["_reconstruit"].sum())})
+        lignes.append(
+            {
+                **dict(zip(cles, cle)),
+                "projets": len(g),
+                "porteurs": int(porteurs[porteurs != ""].nunique()),
+                "droit_commun": _somme(g["droit_commun"]),
+                "credits_specifiques": _somme(g["credits_specifiques"]),
+                "actions_montants_reconstruits": int(g["_reconstruit"].sum()),
+            }
+        )
     colonnes = cles + list(MESURES) + ["actions_montants_reconstruits"]
     return pd.DataFrame(lignes, columns=colonnes)
 
@@ -136,15 +144,17 @@ def synthese_piliers(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame
     return ajouter_ratios(indicateurs(programmation, "pilier", piliers_du_contrat(feuille_de_route)))
 
 
-def synthese_thematiques(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame,
-                         pilier_code: str | None = None) -> pd.DataFrame:
+def synthese_thematiques(
+    programmation: pd.DataFrame, feuille_de_route: pd.DataFrame, pilier_code: str | None = None
+) -> pd.DataFrame:
     """Tableau de chaque thématique (d'un pilier, ou de tous les piliers du contrat), avec ratios."""
     piliers = [pilier_code] if pilier_code else piliers_du_contrat(feuille_de_route)
     return ajouter_ratios(indicateurs(programmation, "thematique", piliers))
 
 
-def comparaison_thematiques(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame,
-                            detailles: tuple[str, ...] = PILIERS_DETAILLES) -> pd.DataFrame:
+def comparaison_thematiques(
+    programmation: pd.DataFrame, feuille_de_route: pd.DataFrame, detailles: tuple[str, ...] = PILIERS_DETAILLES
+) -> pd.DataFrame:
     """Les tableaux publiés du chapitre 3 côte à côte : une ligne par thématique des piliers ``detailles``, une ligne
     par pilier pour les autres (leur découpage par thématique n'est pas publié : il ne refléterait que la règle de
     reconstruction des montants par action). Colonnes : ``groupe`` (libellé), ``niveau``, ``pilier``, mesures,
@@ -159,15 +169,29 @@ def comparaison_thematiques(programmation: pd.DataFrame, feuille_de_route: pd.Da
             t = indicateurs(programmation, "pilier", [p])
             t["groupe"] = t["pilier"]
             t["niveau"] = "pilier"
-        parts.append(t[["groupe", "niveau", "pilier_code", "pilier"] + list(MESURES) + ["actions_montants_reconstruits"]])
-    comp = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["groupe", "niveau", "pilier_code", "pilier"] + list(MESURES) + ["actions_montants_reconstruits"])
+        parts.append(
+            t[["groupe", "niveau", "pilier_code", "pilier"] + list(MESURES) + ["actions_montants_reconstruits"]]
+        )
+    comp = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(
+            columns=["groupe", "niveau", "pilier_code", "pilier"] + list(MESURES) + ["actions_montants_reconstruits"]
+        )
+    )
     sel = programmation[programmation["pilier_code"].isin(piliers)]
     porteurs = sel["porteur_canonique"].dropna().map(lambda v: str(v).strip())
-    ensemble = {"groupe": "Ensemble", "niveau": "ensemble", "pilier_code": "", "pilier": "",
-                "projets": len(sel), "porteurs": int(porteurs[porteurs != ""].nunique()),
-                "droit_commun": _somme(sel["droit_commun"]), "credits_specifiques": _somme(sel["credits_specifiques"]),
-                "actions_montants_reconstruits": int(comp["actions_montants_reconstruits"].sum())}
+    ensemble = {
+        "groupe": "Ensemble",
+        "niveau": "ensemble",
+        "pilier_code": "",
+        "pilier": "",
+        "projets": len(sel),
+        "porteurs": int(porteurs[porteurs != ""].nunique()),
+        "droit_commun": _somme(sel["droit_commun"]),
+        "credits_specifiques": _somme(sel["credits_specifiques"]),
+        "actions_montants_reconstruits": int(comp["actions_montants_reconstruits"].sum()),
+    }
     comp = pd.concat([comp, pd.DataFrame([ensemble])], ignore_index=True)
     for c in ("projets", "porteurs", "actions_montants_reconstruits"):
         comp[c] = comp[c].astype(int)
@@ -177,16 +201,20 @@ def comparaison_thematiques(programmation: pd.DataFrame, feuille_de_route: pd.Da
 def priorites_du_pilier(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame, pilier_code: str) -> pd.DataFrame:
     """Priorités de la feuille de route d'un pilier, avec leur intitulé et le nombre d'actions soutenues
     (0 pour une priorité sans action : elle reste listée)."""
-    fdr = feuille_de_route[(feuille_de_route["pilier_code"] == pilier_code) & feuille_de_route["sous_priorite"].map(_vide)]
+    fdr = feuille_de_route[
+        (feuille_de_route["pilier_code"] == pilier_code) & feuille_de_route["sous_priorite"].map(_vide)
+    ]
     prog = programmation[programmation["pilier_code"] == pilier_code]
     comptes = prog["priorite"].dropna().astype(int).value_counts()
-    out = pd.DataFrame({"priorite": fdr["priorite"].astype(int).to_numpy(),
-                        "libelle": fdr["libelle"].map(_libelle_propre).to_numpy()})
+    out = pd.DataFrame(
+        {"priorite": fdr["priorite"].astype(int).to_numpy(), "libelle": fdr["libelle"].map(_libelle_propre).to_numpy()}
+    )
     out["actions"] = out["priorite"].map(comptes).fillna(0).astype(int)
     return out.sort_values("priorite", kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------- chiffres publiés
+
 
 def _analyser_calcul(calcul: str) -> dict | None:
     """« nombre("programmation", thematique="Education") » -> table, fonction, colonne, filtres ; None sinon
@@ -197,8 +225,9 @@ def _analyser_calcul(calcul: str) -> dict | None:
     return {"fonction": a.fonction, "table": a.table, "colonne": a.colonne, "filtres": dict(a.filtres)}
 
 
-def chiffres_publies_groupes(chiffres: pd.DataFrame, prefixe: str | None = PREFIXE,
-                             section: str = SECTION) -> pd.DataFrame:
+def chiffres_publies_groupes(
+    chiffres: pd.DataFrame, prefixe: str | None = PREFIXE, section: str = SECTION
+) -> pd.DataFrame:
     """Les chiffres publiés des tableaux par pilier et par thématique, reconnus à leur expression de recalcul
     (colonne ``calcul``) : ``nombre`` = projets, ``distinct(porteur_canonique)`` = porteurs, ``somme(droit_commun |
     credits_specifiques)``, ``distinct(feuille_de_route, priorite)`` = priorités ; un seul filtre ``pilier=`` ou
@@ -215,7 +244,7 @@ def chiffres_publies_groupes(chiffres: pd.DataFrame, prefixe: str | None = PREFI
         a = analyser(c.calcul)
         if a is None or len(a.filtres) != 1:
             continue
-        (niveau, groupe), = a.filtres.items()
+        ((niveau, groupe),) = a.filtres.items()
         if niveau not in ("pilier", "thematique") or not isinstance(groupe, str):
             continue
         mesure = None
@@ -230,13 +259,26 @@ def chiffres_publies_groupes(chiffres: pd.DataFrame, prefixe: str | None = PREFI
             mesure = "priorites"
         if mesure is None:
             continue
-        lignes.append({"id": c.id, "niveau": niveau, "groupe": groupe, "mesure": mesure,
-                       "valeur_publiee": c.valeur, "libelle": c.libelle})
+        lignes.append(
+            {
+                "id": c.id,
+                "niveau": niveau,
+                "groupe": groupe,
+                "mesure": mesure,
+                "valeur_publiee": c.valeur,
+                "libelle": c.libelle,
+            }
+        )
     return pd.DataFrame(lignes, columns=["id", "niveau", "groupe", "mesure", "valeur_publiee", "libelle"])
 
 
-def confronter_publies(recalcules: pd.DataFrame, chiffres: pd.DataFrame, ecarts: pd.DataFrame | None,
-                       niveau: str, prefixe: str | None = PREFIXE) -> pd.DataFrame:
+def confronter_publies(
+    recalcules: pd.DataFrame,
+    chiffres: pd.DataFrame,
+    ecarts: pd.DataFrame | None,
+    niveau: str,
+    prefixe: str | None = PREFIXE,
+) -> pd.DataFrame:
     """Chaque chiffre publié d'un tableau (``niveau`` : « pilier » ou « thematique ») à côté de sa valeur
     recalculée dans ``recalcules`` (sortie de :func:`indicateurs` ou d'une synthèse, avec une colonne ``priorites``
     facultative). Comparaison et statut de :mod:`politique_ville.published` (précision du chiffre publié).
@@ -256,12 +298,22 @@ def confronter_publies(recalcules: pd.DataFrame, chiffres: pd.DataFrame, ecarts:
         statut = c.comparer(None if math.isnan(v) else v)
         if statut == Statut.NON_RECALCULABLE:
             statut = Statut.ECART_DOCUMENTE if c.documente else Statut.ECART_NON_EXPLIQUE
-        lignes.append({"id": p["id"], "groupe": p["groupe"], "mesure": p["mesure"],
-                       "valeur_publiee": p["valeur_publiee"], "valeur_recalculee": v,
-                       "ecart": v - p["valeur_publiee"], "statut": str(statut),
-                       "explication": "" if statut == Statut.IDENTIQUE else c.explication})
-    return pd.DataFrame(lignes, columns=["id", "groupe", "mesure", "valeur_publiee", "valeur_recalculee", "ecart",
-                                         "statut", "explication"])
+        lignes.append(
+            {
+                "id": p["id"],
+                "groupe": p["groupe"],
+                "mesure": p["mesure"],
+                "valeur_publiee": p["valeur_publiee"],
+                "valeur_recalculee": v,
+                "ecart": v - p["valeur_publiee"],
+                "statut": str(statut),
+                "explication": "" if statut == Statut.IDENTIQUE else c.explication,
+            }
+        )
+    return pd.DataFrame(
+        lignes,
+        columns=["id", "groupe", "mesure", "valeur_publiee", "valeur_recalculee", "ecart", "statut", "explication"],
+    )
 
 
 def nombre_priorites(feuille_de_route: pd.DataFrame) -> pd.DataFrame:
@@ -272,8 +324,9 @@ def nombre_priorites(feuille_de_route: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def tableau_avec_publies(recalcules: pd.DataFrame, chiffres: pd.DataFrame, ecarts: pd.DataFrame | None,
-                         niveau: str) -> pd.DataFrame:
+def tableau_avec_publies(
+    recalcules: pd.DataFrame, chiffres: pd.DataFrame, ecarts: pd.DataFrame | None, niveau: str
+) -> pd.DataFrame:
     """Le tableau recalculé, avec pour chaque mesure la valeur publiée (colonne ``<mesure>_publie``) et un
     résumé de la concordance par ligne (``concordance`` : « identique » ou « écart documenté : porteurs »...)."""
     conf = confronter_publies(recalcules, chiffres, ecarts, niveau)
@@ -292,13 +345,17 @@ def tableau_avec_publies(recalcules: pd.DataFrame, chiffres: pd.DataFrame, ecart
         if fautes.empty:
             resume.append(f"identique ({len(c)} chiffres sur {len(c)})")
         else:
-            resume.append("; ".join(f"{s} : {LIBELLES_MESURES.get(m, m).lower()}" for m, s in zip(fautes["mesure"],
-                                                                                       fautes["statut"])))
+            resume.append(
+                "; ".join(
+                    f"{s} : {LIBELLES_MESURES.get(m, m).lower()}" for m, s in zip(fautes["mesure"], fautes["statut"])
+                )
+            )
     out["concordance"] = resume
     return out
 
 
 # --------------------------------------------------------------------------------------------- actions
+
 
 def _provenance_montants(dc: str, cs: str) -> str:
     dc, cs = ("" if _vide(x) else str(x) for x in (dc, cs))
@@ -332,17 +389,29 @@ def actions_par_priorite(programmation: pd.DataFrame, feuille_de_route: pd.DataF
         else:
             rubrique = f"Priorité {p}, {SANS_SOUS_PRIORITE}"
         source = "" if _vide(a.get("source")) else str(a.get("source"))
-        lignes.append({
-            "id_action": a["id_action"], "pilier_code": a["pilier_code"], "pilier": a["pilier"],
-            "thematique": a["thematique"], "priorite": p, "libelle_priorite": lib_p.get(p, "") if p else "",
-            "sous_priorite": sp, "libelle_sous_priorite": lib_sp.get(sp, ""), "rubrique": rubrique,
-            "intitule": a["intitule"], "porteur": a["porteur_canonique"], "communes": a["communes"],
-            "droit_commun": a["droit_commun"], "credits_specifiques": a["credits_specifiques"],
-            "provenance_montants": _provenance_montants(a.get("provenance_droit_commun"),
-                                                        a.get("provenance_credits_specifiques")),
-            "sous_priorite_inferee": "inférée" in source,
-            "ligne_reconstruite": source.startswith("ligne reconstruite"),
-        })
+        lignes.append(
+            {
+                "id_action": a["id_action"],
+                "pilier_code": a["pilier_code"],
+                "pilier": a["pilier"],
+                "thematique": a["thematique"],
+                "priorite": p,
+                "libelle_priorite": lib_p.get(p, "") if p else "",
+                "sous_priorite": sp,
+                "libelle_sous_priorite": lib_sp.get(sp, ""),
+                "rubrique": rubrique,
+                "intitule": a["intitule"],
+                "porteur": a["porteur_canonique"],
+                "communes": a["communes"],
+                "droit_commun": a["droit_commun"],
+                "credits_specifiques": a["credits_specifiques"],
+                "provenance_montants": _provenance_montants(
+                    a.get("provenance_droit_commun"), a.get("provenance_credits_specifiques")
+                ),
+                "sous_priorite_inferee": "inférée" in source,
+                "ligne_reconstruite": source.startswith("ligne reconstruite"),
+            }
+        )
     out = pd.DataFrame(lignes)
     if out.empty:
         return out
@@ -366,10 +435,11 @@ def _rang_numerique(sp: str, p) -> float:
 
 # --------------------------------------------------------------------------------------------- grille (annexe 1)
 
+
 def _rang(sp: str, p) -> str:
     """« 10.3 » -> « 3 » (rang de la sous-priorité dans sa priorité)."""
     prefixe = f"{p}."
-    return sp[len(prefixe):].strip(".") if sp.startswith(prefixe) else sp
+    return sp[len(prefixe) :].strip(".") if sp.startswith(prefixe) else sp
 
 
 def placer_dans_grille(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame) -> pd.DataFrame:
@@ -380,8 +450,10 @@ def placer_dans_grille(programmation: pd.DataFrame, feuille_de_route: pd.DataFra
     a = actions_par_priorite(programmation, feuille_de_route)
     if a.empty:
         return a.assign(case=[], libelle_action=[])
-    a["case"] = [sp if sp else (f"{p}" if not pd.isna(p) else f"hors:{t}")
-                 for sp, p, t in zip(a["sous_priorite"], a["priorite"], a["thematique"])]
+    a["case"] = [
+        sp if sp else (f"{p}" if not pd.isna(p) else f"hors:{t}")
+        for sp, p, t in zip(a["sous_priorite"], a["priorite"], a["thematique"])
+    ]
     a["libelle_action"] = [f"{i} – {c} ({po})" for i, c, po in zip(a["intitule"], a["communes"], a["porteur"])]
     return a
 
@@ -402,10 +474,16 @@ def grille_priorites(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame
 
     def ligne(case, p, sp, lib_sp, pilier):
         sel = placees[placees["case"] == case]
-        return {"priorite": p, "libelle_priorite": lib_p.get(p, SANS_PRIORITE) if p is not None else SANS_PRIORITE,
-                "sous_priorite": sp, "libelle_sous_priorite": lib_sp, "pilier": pilier,
-                "nombre_actions": len(sel), "actions": " ; ".join(sel["libelle_action"]),
-                "id_actions": list(sel["id_action"])}
+        return {
+            "priorite": p,
+            "libelle_priorite": lib_p.get(p, SANS_PRIORITE) if p is not None else SANS_PRIORITE,
+            "sous_priorite": sp,
+            "libelle_sous_priorite": lib_sp,
+            "pilier": pilier,
+            "nombre_actions": len(sel),
+            "actions": " ; ".join(sel["libelle_action"]),
+            "id_actions": list(sel["id_action"]),
+        }
 
     lignes = []
     for p in sorted(lib_p):
@@ -423,7 +501,7 @@ def grille_priorites(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame
         lignes.append(ligne(case, p, sel["sous_priorite"], "(absente de la feuille de route)", sel["pilier"]))
     for case in dict.fromkeys(placees["case"]):
         if case.startswith("hors:"):
-            t = case[len("hors:"):]
+            t = case[len("hors:") :]
             pilier = placees.loc[placees["case"] == case, "pilier"].iloc[0]
             lignes.append(ligne(case, None, "", t, pilier))
     out = pd.DataFrame(lignes)
@@ -440,10 +518,14 @@ def matrice_grille(grille: pd.DataFrame) -> pd.DataFrame:
     0 : elle existe mais aucune action ne s'y rattache."""
     g = grille.copy()
     g["ligne"] = [f"Priorité {int(p)}" if not pd.isna(p) else "Hors priorités" for p in g["priorite"]]
-    g["colonne"] = [f".{_rang(sp, int(p))}" if sp and not pd.isna(p) else SANS_SOUS_PRIORITE
-                    for sp, p in zip(g["sous_priorite"], g["priorite"])]
-    rangs = sorted({c for c in g["colonne"] if c != SANS_SOUS_PRIORITE},
-                   key=lambda c: (int(c[1:]) if c[1:].isdigit() else math.inf, c))
+    g["colonne"] = [
+        f".{_rang(sp, int(p))}" if sp and not pd.isna(p) else SANS_SOUS_PRIORITE
+        for sp, p in zip(g["sous_priorite"], g["priorite"])
+    ]
+    rangs = sorted(
+        {c for c in g["colonne"] if c != SANS_SOUS_PRIORITE},
+        key=lambda c: (int(c[1:]) if c[1:].isdigit() else math.inf, c),
+    )
     colonnes = rangs + ([SANS_SOUS_PRIORITE] if (g["colonne"] == SANS_SOUS_PRIORITE).any() else [])
     lignes = list(dict.fromkeys(g["ligne"]))
     m = g.pivot_table(index="ligne", columns="colonne", values="nombre_actions", aggfunc="sum")
@@ -455,6 +537,7 @@ def matrice_grille(grille: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------- dispositif (PRE)
 
+
 def financement_dispositif(programmation: pd.DataFrame, intitule: str, pilier_code: str) -> pd.DataFrame:
     """Crédits CGET d'un dispositif (actions d'intitulé ``intitule``, ex. les programmes de réussite éducative) et
     leur part dans les crédits CGET de son pilier. Une ligne : ``actions``, ``communes`` (distinctes), ``cget``,
@@ -464,5 +547,14 @@ def financement_dispositif(programmation: pd.DataFrame, intitule: str, pilier_co
     cget, cget_pilier = _somme(sel["cget"]), _somme(pilier["cget"])
     part = 100 * cget / cget_pilier if cget_pilier and not math.isnan(cget_pilier) else math.nan
     communes = sel["communes"].dropna().map(lambda v: str(v).strip())
-    return pd.DataFrame([{"actions": len(sel), "communes": int(communes[communes != ""].nunique()),
-                          "cget": cget, "cget_pilier": cget_pilier, "part_pilier": part}])
+    return pd.DataFrame(
+        [
+            {
+                "actions": len(sel),
+                "communes": int(communes[communes != ""].nunique()),
+                "cget": cget,
+                "cget_pilier": cget_pilier,
+                "part_pilier": part,
+            }
+        ]
+    )

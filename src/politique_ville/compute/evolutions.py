@@ -45,8 +45,15 @@ from . import qpv as cq
 #: Taux de pauvreté (variable ``tp60`` des chiffres clés QPV de l'INSEE) : celui du registre du chapitre 10 s'il y
 #: est, sinon suivi ici en plus de ses indicateurs.
 TAUX_PAUVRETE = next((i for i in cq.INDICATEURS if i.code == "tp60"), None) or cq.Indicateur(
-    "tp60", "Taux de pauvreté (seuil de 60 % du revenu médian)", "Taux de pauvreté", "%", "taux", "Revenus", 1,
-    "pop_mun")
+    "tp60",
+    "Taux de pauvreté (seuil de 60 % du revenu médian)",
+    "Taux de pauvreté",
+    "%",
+    "taux",
+    "Revenus",
+    1,
+    "pop_mun",
+)
 INDICATEURS = tuple(cq.INDICATEURS) + (() if TAUX_PAUVRETE in cq.INDICATEURS else (TAUX_PAUVRETE,))
 _PAR_CODE = {i.code: i for i in INDICATEURS}
 
@@ -75,8 +82,25 @@ TABLES_PROGRAMMATION = ("programmation", "porteurs", "financements_programmation
 #: tables suivies par le chapitre des évolutions
 TABLES = (*TABLES_QPV, *TABLES_PROGRAMMATION)
 
-COLONNES_SERIES = ["serie", "portee", "code_qp", "quartier", "niveau", "geographie", "code", "indicateur", "genre",
-                   "unite", "mode", "decimales", "annee", "valeur", "marque", "evolution", "sens"]
+COLONNES_SERIES = [
+    "serie",
+    "portee",
+    "code_qp",
+    "quartier",
+    "niveau",
+    "geographie",
+    "code",
+    "indicateur",
+    "genre",
+    "unite",
+    "mode",
+    "decimales",
+    "annee",
+    "valeur",
+    "marque",
+    "evolution",
+    "sens",
+]
 
 
 def indicateur(code: str) -> cq.Indicateur:
@@ -134,13 +158,15 @@ def _ajouter_evolutions(df: pd.DataFrame) -> pd.DataFrame:
         return df.assign(evolution=pd.Series(dtype=float), sens=pd.Series(dtype=object))
     prec = df[["serie", "annee", "valeur"]].assign(annee=df["annee"] + 1).rename(columns={"valeur": "_avant"})
     df = df.merge(prec, on=["serie", "annee"], how="left")
-    df["evolution"] = [evolution(a, b, m, d) for a, b, m, d in
-                       zip(df["_avant"], df["valeur"], df["mode"], df["decimales"])]
+    df["evolution"] = [
+        evolution(a, b, m, d) for a, b, m, d in zip(df["_avant"], df["valeur"], df["mode"], df["decimales"])
+    ]
     df["sens"] = [sens(e, m, d) for e, m, d in zip(df["evolution"], df["mode"], df["decimales"])]
     return df.drop(columns="_avant")
 
 
 # --------------------------------------------------------------------------------------------- années et tables
+
 
 def annees_de(annees: dict, table: str) -> list[int]:
     """Les années (triées) où ``table`` existe et n'est pas vide."""
@@ -157,8 +183,14 @@ def bilan_annees(annee: int, annees: dict, ecartees: dict | None = None, tables=
     for a in range(debut, int(annee) + 1):
         t = annees.get(a, {})
         statut = "trouvée" if a in annees else "écartée" if a in ecartees else "absente"
-        lignes.append({"annee": a, "statut": statut, "raison": ecartees.get(a, ""),
-                       **{n: t.get(n) is not None and len(t[n]) > 0 for n in tables}})
+        lignes.append(
+            {
+                "annee": a,
+                "statut": statut,
+                "raison": ecartees.get(a, ""),
+                **{n: t.get(n) is not None and len(t[n]) > 0 for n in tables},
+            }
+        )
     return pd.DataFrame(lignes, columns=["annee", "statut", "raison", *tables])
 
 
@@ -170,13 +202,20 @@ def debuts_des_tables(annees: dict, tables=TABLES) -> pd.DataFrame:
     for n in tables:
         presentes = annees_de(annees, n)
         manquantes = [a for a in trouvees if a not in presentes]
-        lignes.append({"table": n, "premiere": presentes[0] if presentes else pd.NA,
-                       "derniere": presentes[-1] if presentes else pd.NA, "annees": presentes,
-                       "manquantes": manquantes})
+        lignes.append(
+            {
+                "table": n,
+                "premiere": presentes[0] if presentes else pd.NA,
+                "derniere": presentes[-1] if presentes else pd.NA,
+                "annees": presentes,
+                "manquantes": manquantes,
+            }
+        )
     return pd.DataFrame(lignes, columns=["table", "premiere", "derniere", "annees", "manquantes"])
 
 
 # --------------------------------------------------------------------------------------------- géographie
+
 
 def geographie_de(qpv: pd.DataFrame | None) -> str | None:
     """Géographie prioritaire des QPV d'une année (« 2015 », « 2024 », « locale », ou plusieurs jointes par
@@ -188,14 +227,17 @@ def geographie_de(qpv: pd.DataFrame | None) -> str | None:
         geos = sorted(set(q["geographie_qpv"].dropna().astype(str)))
     else:  # table écrite avant la colonne geographie_qpv : déduite du code
         from ..schemas import geographie_qpv
+
         geos = sorted({geographie_qpv(c) for c in q["code_qp"]})
     return "+".join(geos) if geos else None
 
 
 def geographies(annees: dict) -> pd.DataFrame:
     """Géographie prioritaire de chaque année qui a une table ``insee_qpv``."""
-    return pd.DataFrame([{"annee": a, "geographie": geographie_de(annees[a].get("insee_qpv"))}
-                         for a in annees_de(annees, "insee_qpv")], columns=["annee", "geographie"])
+    return pd.DataFrame(
+        [{"annee": a, "geographie": geographie_de(annees[a].get("insee_qpv"))} for a in annees_de(annees, "insee_qpv")],
+        columns=["annee", "geographie"],
+    )
 
 
 def changements_geographie(annees: dict) -> pd.DataFrame:
@@ -211,6 +253,7 @@ def changements_geographie(annees: dict) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------- indicateurs
+
 
 def _valeurs(qpv: pd.DataFrame, ind: cq.Indicateur) -> pd.Series:
     return pd.to_numeric(qpv[ind.code], errors="coerce").astype("float64") / ind.diviseur
@@ -239,24 +282,53 @@ def _lignes_annee(annee: int, tables: dict) -> list[dict]:
     for ind in INDICATEURS:
         if ind.code not in qpv.columns:
             continue
-        base = {"code": ind.code, "indicateur": ind.libelle, "genre": ind.genre, "unite": ind.unite,
-                "mode": mode_evolution(ind), "decimales": ind.decimales, "annee": int(annee)}
+        base = {
+            "code": ind.code,
+            "indicateur": ind.libelle,
+            "genre": ind.genre,
+            "unite": ind.unite,
+            "mode": mode_evolution(ind),
+            "decimales": ind.decimales,
+            "annee": int(annee),
+        }
         for c, n, v in zip(q["code_qp"], q["nom_qp"], _valeurs(q, ind)):
-            lignes.append({**base, "serie": f"{QUARTIER}|{c}|{ind.code}", "portee": QUARTIER, "code_qp": c,
-                           "quartier": cq.nom_quartier(c, n), "niveau": None, "geographie": geo, "valeur": v,
-                           "marque": cq.marque_manquante(mot.get((c, ind.code))) if math.isnan(v) else None})
+            lignes.append(
+                {
+                    **base,
+                    "serie": f"{QUARTIER}|{c}|{ind.code}",
+                    "portee": QUARTIER,
+                    "code_qp": c,
+                    "quartier": cq.nom_quartier(c, n),
+                    "niveau": None,
+                    "geographie": geo,
+                    "valeur": v,
+                    "marque": cq.marque_manquante(mot.get((c, ind.code))) if math.isnan(v) else None,
+                }
+            )
         if ind.genre == "taux":
             niveaux = {NIVEAU_MOYENNE_QPV: _moyenne_ponderee(q, ind)}
             niveaux |= {n: cq.valeur_reference(refs, n, ind.colonne_reference(n), ind.diviseur) for n in NIVEAUX_TAUX}
         else:
             x = pd.to_numeric(q[ind.code], errors="coerce")
-            niveaux = {NIVEAU_ENSEMBLE_QPV: float(x.sum()) if x.notna().any() else math.nan,
-                       cq.NIVEAU_AGGLO: cq.valeur_reference(refs, cq.NIVEAU_AGGLO, ind.code)}
+            niveaux = {
+                NIVEAU_ENSEMBLE_QPV: float(x.sum()) if x.notna().any() else math.nan,
+                cq.NIVEAU_AGGLO: cq.valeur_reference(refs, cq.NIVEAU_AGGLO, ind.code),
+            }
         for n, v in niveaux.items():
             g = None if n in NIVEAUX_TERRITOIRE else geo
-            lignes.append({**base, "serie": f"{NIVEAU}|{n}|{g or ''}|{ind.code}", "portee": NIVEAU, "code_qp": None,
-                           "quartier": None, "niveau": n, "geographie": g, "valeur": v,
-                           "marque": cq.NON_PUBLIE if math.isnan(v) else None})
+            lignes.append(
+                {
+                    **base,
+                    "serie": f"{NIVEAU}|{n}|{g or ''}|{ind.code}",
+                    "portee": NIVEAU,
+                    "code_qp": None,
+                    "quartier": None,
+                    "niveau": n,
+                    "geographie": g,
+                    "valeur": v,
+                    "marque": cq.NON_PUBLIE if math.isnan(v) else None,
+                }
+            )
     return lignes
 
 
@@ -297,22 +369,39 @@ def series_quartier(annees: dict, code_qp: str) -> pd.DataFrame:
     n = s[s["niveau"].isin([NIVEAU_MOYENNE_QPV, NIVEAU_ENSEMBLE_QPV])][["code", "annee", "geographie", "valeur"]]
     q = q.merge(n.rename(columns={"valeur": "moyenne_qpv"}), on=["code", "annee", "geographie"], how="left")
     rang = {i.code: k for k, i in enumerate(INDICATEURS)}
-    return q.sort_values(["code", "annee"], key=lambda c: c.map(rang) if c.name == "code" else c,
-                         kind="stable").reset_index(drop=True)
+    return q.sort_values(
+        ["code", "annee"], key=lambda c: c.map(rang) if c.name == "code" else c, kind="stable"
+    ).reset_index(drop=True)
 
 
 def tableau_series(series: pd.DataFrame, annees: list[int]) -> pd.DataFrame:
     """Tableau large : une ligne par série, une colonne par année civile de ``annees`` (toutes, lacunes comprises :
     NaN), puis la dernière évolution calculable (``evolution``, ``mode``, ``sens``, ``annee_evolution``)."""
-    cles = ["serie", "portee", "code_qp", "quartier", "niveau", "geographie", "code", "indicateur", "unite", "mode",
-            "decimales"]
+    cles = [
+        "serie",
+        "portee",
+        "code_qp",
+        "quartier",
+        "niveau",
+        "geographie",
+        "code",
+        "indicateur",
+        "unite",
+        "mode",
+        "decimales",
+    ]
     if series.empty:
         return pd.DataFrame(columns=[*cles, *annees, "annee_evolution", "evolution", "sens"])
     larges = series.pivot_table(index="serie", columns="annee", values="valeur", aggfunc="first", dropna=False)
     larges = larges.reindex(columns=list(annees))
     meta = series.drop_duplicates("serie").set_index("serie")[cles[1:]]
-    derniere = (series.dropna(subset=["evolution"]).sort_values("annee").groupby("serie")
-                [["annee", "evolution", "sens"]].last().rename(columns={"annee": "annee_evolution"}))
+    derniere = (
+        series.dropna(subset=["evolution"])
+        .sort_values("annee")
+        .groupby("serie")[["annee", "evolution", "sens"]]
+        .last()
+        .rename(columns={"annee": "annee_evolution"})
+    )
     sortie = meta.join(larges).join(derniere).reset_index()
     ordre = {s: i for i, s in enumerate(series["serie"].drop_duplicates())}
     return sortie.sort_values("serie", key=lambda c: c.map(ordre)).reset_index(drop=True)
@@ -320,48 +409,78 @@ def tableau_series(series: pd.DataFrame, annees: list[int]) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------- programmation
 
+
 def _ligne(annee, rubrique, libelle, mesure, unite, valeur) -> dict:
-    return {"annee": int(annee), "rubrique": rubrique, "libelle": libelle, "mesure": mesure, "unite": unite,
-            "valeur": math.nan if _manque(valeur) else float(valeur)}
+    return {
+        "annee": int(annee),
+        "rubrique": rubrique,
+        "libelle": libelle,
+        "mesure": mesure,
+        "unite": unite,
+        "valeur": math.nan if _manque(valeur) else float(valeur),
+    }
 
 
 def _programmation_annee(annee: int, t: dict) -> list[dict]:
     lignes = []
     prog = t.get("programmation")
     if prog is not None and len(prog):
-        total = cc.ajouter_ratios(pd.DataFrame([{"projets": len(prog), "droit_commun": _somme(prog["droit_commun"]),
-                                                 "credits_specifiques": _somme(prog["credits_specifiques"])}]))
+        total = cc.ajouter_ratios(
+            pd.DataFrame(
+                [
+                    {
+                        "projets": len(prog),
+                        "droit_commun": _somme(prog["droit_commun"]),
+                        "credits_specifiques": _somme(prog["credits_specifiques"]),
+                    }
+                ]
+            )
+        )
         e = total.iloc[0]
-        lignes += [_ligne(annee, "Ensemble", "Actions retenues (projets retenus)", "actions", "actions", len(prog)),
-                   _ligne(annee, "Ensemble", "Crédits spécifiques", "credits_specifiques", "€",
-                          e["credits_specifiques"]),
-                   _ligne(annee, "Ensemble", "Crédits CGET", "cget", "€",
-                          pd.to_numeric(prog["cget"], errors="coerce").sum(min_count=1)),
-                   _ligne(annee, "Ensemble", "Droit commun", "droit_commun", "€", e["droit_commun"]),
-                   _ligne(annee, "Ensemble", "Effet levier du droit commun", "effet_levier", "€ pour 1 €",
-                          e["effet_levier"])]
+        lignes += [
+            _ligne(annee, "Ensemble", "Actions retenues (projets retenus)", "actions", "actions", len(prog)),
+            _ligne(annee, "Ensemble", "Crédits spécifiques", "credits_specifiques", "€", e["credits_specifiques"]),
+            _ligne(
+                annee,
+                "Ensemble",
+                "Crédits CGET",
+                "cget",
+                "€",
+                pd.to_numeric(prog["cget"], errors="coerce").sum(min_count=1),
+            ),
+            _ligne(annee, "Ensemble", "Droit commun", "droit_commun", "€", e["droit_commun"]),
+            _ligne(annee, "Ensemble", "Effet levier du droit commun", "effet_levier", "€ pour 1 €", e["effet_levier"]),
+        ]
         for niveau, rubrique in (("pilier", "Pilier"), ("thematique", "Thématique")):
             ind = cc.ajouter_ratios(cc.indicateurs(prog, niveau=niveau))
             for _, r in ind.iterrows():
                 lib = r["pilier"] if niveau == "pilier" else r["thematique"]
-                lignes += [_ligne(annee, rubrique, lib, "actions", "actions", r["projets"]),
-                           _ligne(annee, rubrique, lib, "credits_specifiques", "€", r["credits_specifiques"]),
-                           _ligne(annee, rubrique, lib, "droit_commun", "€", r["droit_commun"]),
-                           _ligne(annee, rubrique, lib, "effet_levier", "€ pour 1 €", r["effet_levier"])]
+                lignes += [
+                    _ligne(annee, rubrique, lib, "actions", "actions", r["projets"]),
+                    _ligne(annee, rubrique, lib, "credits_specifiques", "€", r["credits_specifiques"]),
+                    _ligne(annee, rubrique, lib, "droit_commun", "€", r["droit_commun"]),
+                    _ligne(annee, rubrique, lib, "effet_levier", "€ pour 1 €", r["effet_levier"]),
+                ]
         for _, r in cp.actions_par_type_porteur(prog).iterrows():
-            lignes += [_ligne(annee, "Type de porteur", r["type_porteur"], "actions", "actions", r["actions"]),
-                       _ligne(annee, "Type de porteur", r["type_porteur"], "cget", "€", r["cget"])]
+            lignes += [
+                _ligne(annee, "Type de porteur", r["type_porteur"], "actions", "actions", r["actions"]),
+                _ligne(annee, "Type de porteur", r["type_porteur"], "cget", "€", r["cget"]),
+            ]
     porteurs = t.get("porteurs")
     if porteurs is not None and len(porteurs):
-        lignes.append(_ligne(annee, "Ensemble", "Projets déposés", "projets_deposes", "projets",
-                             _somme(porteurs["nombre_projets"])))
+        lignes.append(
+            _ligne(
+                annee, "Ensemble", "Projets déposés", "projets_deposes", "projets", _somme(porteurs["nombre_projets"])
+            )
+        )
     fin = t.get("financements_programmation")
     if fin is not None and len(fin):
-        lignes.append(_ligne(annee, "Ensemble", "Montant total de la programmation", "montant_total", "€",
-                             _total(fin)))
+        lignes.append(_ligne(annee, "Ensemble", "Montant total de la programmation", "montant_total", "€", _total(fin)))
         for _, r in cp.financement_par_financeur(fin).iterrows():
-            lignes += [_ligne(annee, "Financeur", r["financeur"], "part_publiee", "%", r["part_publiee"]),
-                       _ligne(annee, "Financeur", r["financeur"], "montant_publie", "€", r["montant_publie"])]
+            lignes += [
+                _ligne(annee, "Financeur", r["financeur"], "part_publiee", "%", r["part_publiee"]),
+                _ligne(annee, "Financeur", r["financeur"], "montant_publie", "€", r["montant_publie"]),
+            ]
     return lignes
 
 
@@ -404,8 +523,9 @@ def _porteur(prog: pd.DataFrame) -> pd.Series:
     return prog[col].fillna("").astype(str).str.strip()
 
 
-def reconduites(avant: pd.DataFrame, apres: pd.DataFrame, annee_avant: int, annee: int,
-                bande: tuple[float, float] = BANDE_DOUTEUSE) -> pd.DataFrame:
+def reconduites(
+    avant: pd.DataFrame, apres: pd.DataFrame, annee_avant: int, annee: int, bande: tuple[float, float] = BANDE_DOUTEUSE
+) -> pd.DataFrame:
     """Rapproche les actions de deux années : une ligne par action reconduite (même porteur, même intitulé
     normalisé ; chaque action n'est rapprochée qu'une fois, dans l'ordre de la programmation), arrêtée (de
     ``annee_avant`` seulement), nouvelle (de ``annee`` seulement), et une ligne par paire douteuse (même porteur,
@@ -414,10 +534,20 @@ def reconduites(avant: pd.DataFrame, apres: pd.DataFrame, annee_avant: int, anne
 
     Colonnes : ``annee_avant``, ``annee``, ``statut``, ``porteur``, ``intitule_avant``, ``intitule``,
     ``id_avant``, ``id``, ``ratio``."""
-    a = pd.DataFrame({"porteur": _porteur(avant).values, "intitule": avant["intitule"].astype(str).values,
-                      "id": avant["id_action"].astype(str).values})
-    b = pd.DataFrame({"porteur": _porteur(apres).values, "intitule": apres["intitule"].astype(str).values,
-                      "id": apres["id_action"].astype(str).values})
+    a = pd.DataFrame(
+        {
+            "porteur": _porteur(avant).values,
+            "intitule": avant["intitule"].astype(str).values,
+            "id": avant["id_action"].astype(str).values,
+        }
+    )
+    b = pd.DataFrame(
+        {
+            "porteur": _porteur(apres).values,
+            "intitule": apres["intitule"].astype(str).values,
+            "id": apres["id_action"].astype(str).values,
+        }
+    )
     a["cle"] = [intitule_normalise(x) for x in a["intitule"]]
     b["cle"] = [intitule_normalise(x) for x in b["intitule"]]
     libres: dict[tuple[str, str], list[int]] = {}
@@ -431,15 +561,44 @@ def reconduites(avant: pd.DataFrame, apres: pd.DataFrame, annee_avant: int, anne
             j = candidats.pop(0)
             pris_a.add(i)
             pris_b.add(j)
-            lignes.append({**base, "statut": RECONDUITE, "porteur": b.at[j, "porteur"],
-                           "intitule_avant": a.at[i, "intitule"], "intitule": b.at[j, "intitule"],
-                           "id_avant": a.at[i, "id"], "id": b.at[j, "id"], "ratio": 1.0})
+            lignes.append(
+                {
+                    **base,
+                    "statut": RECONDUITE,
+                    "porteur": b.at[j, "porteur"],
+                    "intitule_avant": a.at[i, "intitule"],
+                    "intitule": b.at[j, "intitule"],
+                    "id_avant": a.at[i, "id"],
+                    "id": b.at[j, "id"],
+                    "ratio": 1.0,
+                }
+            )
     for i in a.index.difference(sorted(pris_a)):
-        lignes.append({**base, "statut": ARRETEE, "porteur": a.at[i, "porteur"], "intitule_avant": a.at[i, "intitule"],
-                       "intitule": None, "id_avant": a.at[i, "id"], "id": None, "ratio": math.nan})
+        lignes.append(
+            {
+                **base,
+                "statut": ARRETEE,
+                "porteur": a.at[i, "porteur"],
+                "intitule_avant": a.at[i, "intitule"],
+                "intitule": None,
+                "id_avant": a.at[i, "id"],
+                "id": None,
+                "ratio": math.nan,
+            }
+        )
     for j in b.index.difference(sorted(pris_b)):
-        lignes.append({**base, "statut": NOUVELLE, "porteur": b.at[j, "porteur"], "intitule_avant": None,
-                       "intitule": b.at[j, "intitule"], "id_avant": None, "id": b.at[j, "id"], "ratio": math.nan})
+        lignes.append(
+            {
+                **base,
+                "statut": NOUVELLE,
+                "porteur": b.at[j, "porteur"],
+                "intitule_avant": None,
+                "intitule": b.at[j, "intitule"],
+                "id_avant": None,
+                "id": b.at[j, "id"],
+                "ratio": math.nan,
+            }
+        )
     bas, haut = bande
     for i in a.index.difference(sorted(pris_a)):
         for j in b.index.difference(sorted(pris_b)):
@@ -447,22 +606,40 @@ def reconduites(avant: pd.DataFrame, apres: pd.DataFrame, annee_avant: int, anne
                 continue
             r = ratio(a.at[i, "cle"], b.at[j, "cle"])
             if bas <= r < haut:
-                lignes.append({**base, "statut": DOUTEUSE, "porteur": b.at[j, "porteur"],
-                               "intitule_avant": a.at[i, "intitule"], "intitule": b.at[j, "intitule"],
-                               "id_avant": a.at[i, "id"], "id": b.at[j, "id"], "ratio": r})
-    return pd.DataFrame(lignes, columns=["annee_avant", "annee", "statut", "porteur", "intitule_avant", "intitule",
-                                         "id_avant", "id", "ratio"])
+                lignes.append(
+                    {
+                        **base,
+                        "statut": DOUTEUSE,
+                        "porteur": b.at[j, "porteur"],
+                        "intitule_avant": a.at[i, "intitule"],
+                        "intitule": b.at[j, "intitule"],
+                        "id_avant": a.at[i, "id"],
+                        "id": b.at[j, "id"],
+                        "ratio": r,
+                    }
+                )
+    return pd.DataFrame(
+        lignes,
+        columns=["annee_avant", "annee", "statut", "porteur", "intitule_avant", "intitule", "id_avant", "id", "ratio"],
+    )
 
 
 def reconduites_par_annee(annees: dict) -> pd.DataFrame:
     """:func:`reconduites` pour chaque année qui a une programmation ET dont l'année civile précédente en a une
     (pas de rapprochement par-dessus une lacune)."""
     presentes = annees_de(annees, "programmation")
-    morceaux = [reconduites(annees[a - 1]["programmation"], annees[a]["programmation"], a - 1, a)
-                for a in presentes if a - 1 in presentes]
+    morceaux = [
+        reconduites(annees[a - 1]["programmation"], annees[a]["programmation"], a - 1, a)
+        for a in presentes
+        if a - 1 in presentes
+    ]
     if not morceaux:
-        return reconduites(pd.DataFrame(columns=["porteur", "intitule", "id_action"]),
-                           pd.DataFrame(columns=["porteur", "intitule", "id_action"]), 0, 0)
+        return reconduites(
+            pd.DataFrame(columns=["porteur", "intitule", "id_action"]),
+            pd.DataFrame(columns=["porteur", "intitule", "id_action"]),
+            0,
+            0,
+        )
     return pd.concat(morceaux, ignore_index=True)
 
 

@@ -52,11 +52,24 @@ ORIGINES = (RECU, CALCULE, APPROXIMATION, MEDIANE)
 #: les 13 régions de métropole (codes INSEE) : un fichier qui a des quartiers dans chacune est national
 REGIONS_METROPOLE = ("11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
 
-COLONNES = ["niveau", "libelle_territoire", "variable", "valeur", "origine", "regle", "base", "nb_qpv",
-            "nb_qpv_renseignes", "nb_secrets", "minimum", "maximum"]
+COLONNES = [
+    "niveau",
+    "libelle_territoire",
+    "variable",
+    "valeur",
+    "origine",
+    "regle",
+    "base",
+    "nb_qpv",
+    "nb_qpv_renseignes",
+    "nb_secrets",
+    "minimum",
+    "maximum",
+]
 
 
 # --------------------------------------------------------------------------------------------- périmètres
+
 
 def _majoritaire(valeurs: pd.Series) -> str | None:
     v = valeurs.dropna().astype(str)
@@ -84,9 +97,13 @@ def couverture(comparaison: pd.DataFrame) -> str:
     return "départementale"
 
 
-def perimetres(comparaison: pd.DataFrame, departement: str | None = None, region: str | None = None,
-               noms_departements: dict | None = None, noms_regions: dict | None = None
-               ) -> list[tuple[str, str, pd.Series]]:
+def perimetres(
+    comparaison: pd.DataFrame,
+    departement: str | None = None,
+    region: str | None = None,
+    noms_departements: dict | None = None,
+    noms_regions: dict | None = None,
+) -> list[tuple[str, str, pd.Series]]:
     """Les niveaux à calculer : (niveau, libellé du territoire, masque des quartiers du niveau). Aucun si le
     fichier ne couvre que le territoire."""
     etendue = couverture(comparaison)
@@ -101,18 +118,29 @@ def perimetres(comparaison: pd.DataFrame, departement: str | None = None, region
     sortie = []
     if departement is not None:
         nom = noms_departements.get(departement)
-        sortie.append((NIVEAU_QPV_DEPARTEMENT, f"QPV du département {nom} ({departement})" if nom
-                       else f"QPV du département {departement}", comparaison["departement"] == departement))
+        sortie.append(
+            (
+                NIVEAU_QPV_DEPARTEMENT,
+                f"QPV du département {nom} ({departement})" if nom else f"QPV du département {departement}",
+                comparaison["departement"] == departement,
+            )
+        )
     if region is not None and etendue in ("nationale", "pluri-régionale", "régionale"):
         nom = noms_regions.get(region)
-        sortie.append((NIVEAU_QPV_REGION, f"QPV de la région {nom} ({region})" if nom else f"QPV de la région {region}",
-                       comparaison["region"] == region))
+        sortie.append(
+            (
+                NIVEAU_QPV_REGION,
+                f"QPV de la région {nom} ({region})" if nom else f"QPV de la région {region}",
+                comparaison["region"] == region,
+            )
+        )
     if etendue == "nationale":
         sortie.append((NIVEAU_QPV_FRANCE, "QPV de France", pd.Series(True, index=comparaison.index)))
     return sortie
 
 
 # --------------------------------------------------------------------------------------------- agrégation
+
 
 def _nombres(q: pd.DataFrame, colonne: str) -> pd.Series:
     return pd.to_numeric(q[colonne], errors="coerce").astype("float64")
@@ -122,18 +150,27 @@ def agreger(q: pd.DataFrame, d: Definition) -> dict | None:
     """Valeur d'un ensemble de quartiers ``q`` pour l'indicateur ``d`` (règle du registre) : valeur, origine,
     nombre de QPV, de QPV renseignés, de valeurs manquantes, minimum et maximum des valeurs des QPV. None si la
     variable n'est pas dans la table."""
-    if d.variable not in q.columns and not (d.agregation == "part" and d.numerateur in q.columns
-                                            and d.denominateur in q.columns):
+    if d.variable not in q.columns and not (
+        d.agregation == "part" and d.numerateur in q.columns and d.denominateur in q.columns
+    ):
         return None
     n = len(q)
     x = _nombres(q, d.variable) if d.variable in q.columns else pd.Series(math.nan, index=q.index)
-    res = {"regle": d.agregation, "base": d.base, "nb_qpv": n,
-           "minimum": float(x.min()) if x.notna().any() else math.nan,
-           "maximum": float(x.max()) if x.notna().any() else math.nan}
+    res = {
+        "regle": d.agregation,
+        "base": d.base,
+        "nb_qpv": n,
+        "minimum": float(x.min()) if x.notna().any() else math.nan,
+        "maximum": float(x.max()) if x.notna().any() else math.nan,
+    }
 
     def fin(valeur: float, origine: str, renseignes: int) -> dict:
-        return res | {"valeur": valeur, "origine": origine, "nb_qpv_renseignes": int(renseignes),
-                      "nb_secrets": int(n - renseignes)}
+        return res | {
+            "valeur": valeur,
+            "origine": origine,
+            "nb_qpv_renseignes": int(renseignes),
+            "nb_secrets": int(n - renseignes),
+        }
 
     if d.agregation == "somme":
         ok = x.notna()
@@ -158,9 +195,15 @@ def agreger(q: pd.DataFrame, d: Definition) -> dict | None:
     return fin(float((x[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else math.nan, origine, ok.sum())
 
 
-def niveaux_calcules(comparaison: pd.DataFrame | None, definitions: Iterable[Definition] | None = None, *,
-                     departement: str | None = None, region: str | None = None,
-                     noms_departements: dict | None = None, noms_regions: dict | None = None) -> pd.DataFrame:
+def niveaux_calcules(
+    comparaison: pd.DataFrame | None,
+    definitions: Iterable[Definition] | None = None,
+    *,
+    departement: str | None = None,
+    region: str | None = None,
+    noms_departements: dict | None = None,
+    noms_regions: dict | None = None,
+) -> pd.DataFrame:
     """Les niveaux calculés (table longue, :data:`COLONNES`) pour chaque indicateur du registre présent dans
     ``comparaison`` ; vide si le fichier ne couvre que le territoire. Seuls les QPV comptent (``type_quartier``)."""
     if comparaison is None or comparaison.empty:
@@ -183,16 +226,26 @@ def references_longues(references: pd.DataFrame | None) -> pd.DataFrame:
     """``insee_references`` reçu en table longue (une ligne par niveau et valeur publiée), origine « reçu »."""
     if references is None or references.empty:
         return pd.DataFrame(columns=COLONNES)
-    variables = [c for c in references.columns if c not in ("niveau", "libelle_territoire", "ligne_source")
-                 and pd.api.types.is_numeric_dtype(references[c])]
+    variables = [
+        c
+        for c in references.columns
+        if c not in ("niveau", "libelle_territoire", "ligne_source") and pd.api.types.is_numeric_dtype(references[c])
+    ]
     lignes = []
     for _, r in references.iterrows():
         for v in variables:
             x = pd.to_numeric(pd.Series([r[v]]), errors="coerce").iloc[0]
             if pd.isna(x):
                 continue
-            lignes.append({"niveau": r["niveau"], "libelle_territoire": r.get("libelle_territoire"), "variable": v,
-                           "valeur": float(x), "origine": RECU})
+            lignes.append(
+                {
+                    "niveau": r["niveau"],
+                    "libelle_territoire": r.get("libelle_territoire"),
+                    "variable": v,
+                    "valeur": float(x),
+                    "origine": RECU,
+                }
+            )
     return pd.DataFrame(lignes, columns=COLONNES)
 
 

@@ -47,8 +47,10 @@ STATUT_NON_PUBLIE = Statut.NON_PUBLIE
 
 # --------------------------------------------------------------------------------------------- outils communs
 
-def confronter(recalcules: pd.DataFrame, chiffres: pd.DataFrame | None, ecarts: pd.DataFrame | None = None
-               ) -> pd.DataFrame:
+
+def confronter(
+    recalcules: pd.DataFrame, chiffres: pd.DataFrame | None, ecarts: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Place à côté de chaque valeur recalculée le ou les chiffres publiés de même expression et, s'il y a lieu,
     l'explication de l'écart documenté (:meth:`politique_ville.published.Registre.confronter`).
 
@@ -61,13 +63,28 @@ def confronter(recalcules: pd.DataFrame, chiffres: pd.DataFrame | None, ecarts: 
     return Registre.depuis_tables(chiffres, ecarts).confronter(recalcules)
 
 
-def concordance_sections(chiffres: pd.DataFrame | None, ecarts: pd.DataFrame | None, tables: dict[str, pd.DataFrame],
-                         sections: list[str] | tuple[str, ...]) -> pd.DataFrame:
+def concordance_sections(
+    chiffres: pd.DataFrame | None,
+    ecarts: pd.DataFrame | None,
+    tables: dict[str, pd.DataFrame],
+    sections: list[str] | tuple[str, ...],
+) -> pd.DataFrame:
     """Chiffres publiés des sections données (« 2.3 », « 2.4.1 »…), recalculés sur les tables nettoyées fournies
     (expressions ``calcul`` de la référence) : statut « identique », « écart » ou « non recalculable »."""
     if chiffres is None or not len(chiffres):
-        return pd.DataFrame(columns=["id", "section", "libelle", "valeur_publiee", "unite", "valeur_recalculee",
-                                     "statut", "explication", "citation"])
+        return pd.DataFrame(
+            columns=[
+                "id",
+                "section",
+                "libelle",
+                "valeur_publiee",
+                "unite",
+                "valeur_recalculee",
+                "statut",
+                "explication",
+                "citation",
+            ]
+        )
     choisis = chiffres[chiffres["section"].astype(str).isin([str(x) for x in sections])]
     return table_concordance(choisis, ecarts, fournisseur_memoire(tables)).reset_index(drop=True)
 
@@ -97,8 +114,10 @@ def _part(valeur: float, total: float) -> float:
 
 # --------------------------------------------------------------------------------------------- 2.1 projets
 
-def projets_deposes_retenus(porteurs: pd.DataFrame, porteurs_synthese: pd.DataFrame,
-                            programmation: pd.DataFrame) -> pd.DataFrame:
+
+def projets_deposes_retenus(
+    porteurs: pd.DataFrame, porteurs_synthese: pd.DataFrame, programmation: pd.DataFrame
+) -> pd.DataFrame:
     """Projets déposés et retenus : ce que chaque chiffre publié de la section 2.1 devient une fois recalculé.
 
     Projets déposés = somme de la colonne « Nombre de projets » des deux tableaux des porteurs ; projets retenus =
@@ -108,15 +127,28 @@ def projets_deposes_retenus(porteurs: pd.DataFrame, porteurs_synthese: pd.DataFr
     n_actions = float(len(programmation))
     deposes = _somme(porteurs["nombre_projets"])
     base = "actions de la programmation (une ligne par action)"
-    return pd.DataFrame([
-        {"libelle": "Projets déposés (en-tête des tableaux des porteurs)", "valeur_recalculee": deposes,
-         "base": "somme des « nombres de projets » des deux tableaux des porteurs",
-         "calcul": calcul("somme", "porteurs", "nombre_projets")},
-        {"libelle": "Projets retenus ou accompagnés (texte, en-tête des tableaux des porteurs)",
-         "valeur_recalculee": n_actions, "base": base, "calcul": calcul("nombre", "programmation")},
-        {"libelle": "Projets retenus et accompagnés (répartition par pilier)", "valeur_recalculee": n_actions,
-         "base": base, "calcul": _calcul_piliers("nombre", None, programmation)},
-    ]).assign(section=SECTION_PROGRAMMATION)
+    return pd.DataFrame(
+        [
+            {
+                "libelle": "Projets déposés (en-tête des tableaux des porteurs)",
+                "valeur_recalculee": deposes,
+                "base": "somme des « nombres de projets » des deux tableaux des porteurs",
+                "calcul": calcul("somme", "porteurs", "nombre_projets"),
+            },
+            {
+                "libelle": "Projets retenus ou accompagnés (texte, en-tête des tableaux des porteurs)",
+                "valeur_recalculee": n_actions,
+                "base": base,
+                "calcul": calcul("nombre", "programmation"),
+            },
+            {
+                "libelle": "Projets retenus et accompagnés (répartition par pilier)",
+                "valeur_recalculee": n_actions,
+                "base": base,
+                "calcul": _calcul_piliers("nombre", None, programmation),
+            },
+        ]
+    ).assign(section=SECTION_PROGRAMMATION)
 
 
 def _piliers(programmation: pd.DataFrame) -> list[str]:
@@ -138,22 +170,32 @@ def projets_par_pilier(programmation: pd.DataFrame) -> pd.DataFrame:
     Colonnes : ``pilier_code``, ``pilier``, ``calcul`` et ``section`` (expression et section du chiffre publié),
     ``valeur_recalculee`` (actions), ``part`` (% des actions). Une dernière ligne « Total » (code ``total``) est confrontée aux « projets retenus et
     accompagnés » que le rapport répartit par pilier."""
-    comptes = (programmation.groupby(["pilier_code", "pilier"], dropna=False).size()
-               .rename("valeur_recalculee").reset_index())
+    comptes = (
+        programmation.groupby(["pilier_code", "pilier"], dropna=False).size().rename("valeur_recalculee").reset_index()
+    )
     rang = {c: i for i, c in enumerate(ORDRE_PILIERS)}
     comptes["_rang"] = comptes["pilier_code"].map(rang).fillna(len(rang))
     comptes = comptes.sort_values(["_rang", "pilier"]).drop(columns="_rang").reset_index(drop=True)
     comptes["valeur_recalculee"] = comptes["valeur_recalculee"].astype(float)
     comptes["part"] = comptes["valeur_recalculee"] / comptes["valeur_recalculee"].sum() * 100
     comptes["calcul"] = [calcul("nombre", "programmation", pilier=str(p)) for p in comptes["pilier"]]
-    total = pd.DataFrame([{"pilier_code": "total", "pilier": "Total",
-                           "calcul": _calcul_piliers("nombre", None, programmation),
-                           "valeur_recalculee": float(comptes["valeur_recalculee"].sum()), "part": 100.0}])
+    total = pd.DataFrame(
+        [
+            {
+                "pilier_code": "total",
+                "pilier": "Total",
+                "calcul": _calcul_piliers("nombre", None, programmation),
+                "valeur_recalculee": float(comptes["valeur_recalculee"].sum()),
+                "part": 100.0,
+            }
+        ]
+    )
     sortie = pd.concat([comptes, total], ignore_index=True).assign(section=SECTION_PROGRAMMATION)
     return sortie[["pilier_code", "pilier", "calcul", "section", "valeur_recalculee", "part"]]
 
 
 # --------------------------------------------------------------------------------------------- 2.1 financements
+
 
 def _total_programmation(financements: pd.DataFrame) -> float:
     total = financements.loc[financements["type_ligne"] == "total", "montant"]
@@ -168,15 +210,19 @@ def financement_par_financeur(financements: pd.DataFrame) -> pd.DataFrame:
     ``note``. Les parts sont gardées telles que publiées, sans être ramenées à 100 %."""
     total = _total_programmation(financements)
     f = financements[financements["type_ligne"] == "financeur"].copy()
-    sortie = pd.DataFrame({
-        "financeur": f["financeur"].astype(str).str.strip(),
-        "part_publiee": pd.to_numeric(f["part"], errors="coerce"),
-        "montant_publie": pd.to_numeric(f["montant"], errors="coerce"),
-        "note": f["note"].fillna("").astype(str),
-    }).reset_index(drop=True)
+    sortie = pd.DataFrame(
+        {
+            "financeur": f["financeur"].astype(str).str.strip(),
+            "part_publiee": pd.to_numeric(f["part"], errors="coerce"),
+            "montant_publie": pd.to_numeric(f["montant"], errors="coerce"),
+            "note": f["note"].fillna("").astype(str),
+        }
+    ).reset_index(drop=True)
     sortie["part_des_montants"] = [_part(m, total) for m in sortie["montant_publie"]]
-    sortie["montant_de_la_part"] = [arrondi_publie(v * total / 100, 0) if pd.notna(v) and not math.isnan(total)
-                                    else math.nan for v in sortie["part_publiee"]]
+    sortie["montant_de_la_part"] = [
+        arrondi_publie(v * total / 100, 0) if pd.notna(v) and not math.isnan(total) else math.nan
+        for v in sortie["part_publiee"]
+    ]
     return sortie[["financeur", "part_publiee", "montant_publie", "part_des_montants", "montant_de_la_part", "note"]]
 
 
@@ -191,24 +237,42 @@ def controles_financement(financements: pd.DataFrame) -> pd.DataFrame:
     t = "financements_programmation"
     montant_total = calcul("valeur", t, "montant", type_ligne="total")
     lignes = [
-        {"calcul": montant_total, "libelle": "Montant total de la programmation",
-         "valeur_recalculee": total, "unite_calcul": "€"},
-        {"calcul": calcul("somme", t, "part", type_ligne="financeur"),
-         "libelle": "Somme des parts publiées des financeurs",
-         "valeur_recalculee": float(f["part_publiee"].sum(min_count=1)), "unite_calcul": "%"},
+        {
+            "calcul": montant_total,
+            "libelle": "Montant total de la programmation",
+            "valeur_recalculee": total,
+            "unite_calcul": "€",
+        },
+        {
+            "calcul": calcul("somme", t, "part", type_ligne="financeur"),
+            "libelle": "Somme des parts publiées des financeurs",
+            "valeur_recalculee": float(f["part_publiee"].sum(min_count=1)),
+            "unite_calcul": "%",
+        },
     ]
     for _, r in f[f["montant_publie"].notna()].iterrows():
         montant = calcul("valeur", t, "montant", financeur=r["financeur"])
-        lignes.append({"calcul": f"{montant} / {montant_total} * 100",
-                       "libelle": f"Part « {r['financeur']} » recalculée : montant publié / montant total",
-                       "valeur_recalculee": r["part_des_montants"], "unite_calcul": "%"})
-        lignes.append({"calcul": f"{calcul('valeur', t, 'part', financeur=r['financeur'])} * {montant_total} / 100",
-                       "libelle": f"Montant « {r['financeur']} » qu'impliquerait la part publiée",
-                       "valeur_recalculee": r["montant_de_la_part"], "unite_calcul": "€"})
+        lignes.append(
+            {
+                "calcul": f"{montant} / {montant_total} * 100",
+                "libelle": f"Part « {r['financeur']} » recalculée : montant publié / montant total",
+                "valeur_recalculee": r["part_des_montants"],
+                "unite_calcul": "%",
+            }
+        )
+        lignes.append(
+            {
+                "calcul": f"{calcul('valeur', t, 'part', financeur=r['financeur'])} * {montant_total} / 100",
+                "libelle": f"Montant « {r['financeur']} » qu'impliquerait la part publiée",
+                "valeur_recalculee": r["montant_de_la_part"],
+                "unite_calcul": "€",
+            }
+        )
     return pd.DataFrame(lignes).assign(section=SECTION_PROGRAMMATION)
 
 
 # --------------------------------------------------------------------------------------------- 2.1 crédits CGET
+
 
 def sous_priorite_reussite_educative(feuille_de_route: pd.DataFrame) -> str | None:
     """Numéro de la sous-priorité de la feuille de route intitulée « Réussite éducative » (programmes de réussite
@@ -221,8 +285,9 @@ def sous_priorite_reussite_educative(feuille_de_route: pd.DataFrame) -> str | No
     return str(trouve["sous_priorite"].iloc[0]) if len(trouve) else None
 
 
-def cget_par_thematique(programmation: pd.DataFrame, feuille_de_route: pd.DataFrame | None = None,
-                        sous_priorite_reussite: str | None = None) -> pd.DataFrame:
+def cget_par_thematique(
+    programmation: pd.DataFrame, feuille_de_route: pd.DataFrame | None = None, sous_priorite_reussite: str | None = None
+) -> pd.DataFrame:
     """Contributions des crédits CGET par thématique, comme la section 2.1 les présente : la cohésion sociale (pilier
     entier, « dont » la réussite éducative = sous-priorité « Réussite éducative » de la feuille de route), l'emploi et
     le développement économique (thématiques du pilier emploi), le cadre de vie, le pilotage, puis le total.
@@ -252,11 +317,17 @@ def cget_par_thematique(programmation: pd.DataFrame, feuille_de_route: pd.DataFr
         return calcul("somme", "programmation", "cget", thematique=str(groupe["thematique"].iloc[0]))
 
     def ligne(code, libelle, groupe, dont=False):
-        return {"rubrique_code": code, "rubrique": libelle, "dont": dont, "calcul": expression(code, groupe),
-                "section": SECTION_PROGRAMMATION,
-                "valeur_recalculee": _somme(groupe["cget"]), "actions": int(len(groupe)),
-                "actions_sans_montant": int(groupe["cget"].isna().sum()),
-                "provenance": _provenance_groupe(groupe["cget"], groupe["provenance_cget"])}
+        return {
+            "rubrique_code": code,
+            "rubrique": libelle,
+            "dont": dont,
+            "calcul": expression(code, groupe),
+            "section": SECTION_PROGRAMMATION,
+            "valeur_recalculee": _somme(groupe["cget"]),
+            "actions": int(len(groupe)),
+            "actions_sans_montant": int(groupe["cget"].isna().sum()),
+            "provenance": _provenance_groupe(groupe["cget"], groupe["provenance_cget"]),
+        }
 
     rubriques = []
     for (code, libelle), groupe in p.groupby(["rubrique_code", "rubrique"], sort=False):
@@ -267,17 +338,36 @@ def cget_par_thematique(programmation: pd.DataFrame, feuille_de_route: pd.DataFr
         lignes.append(r)
         if r["rubrique_code"] == "cohesion_sociale" and sous_priorite_reussite:
             pre = groupe[groupe["sous_priorite"].astype(str) == str(sous_priorite_reussite)]
-            lignes.append(ligne("reussite_educative",
-                                f"dont réussite éducative (sous-priorité {sous_priorite_reussite})", pre, dont=True))
+            lignes.append(
+                ligne(
+                    "reussite_educative",
+                    f"dont réussite éducative (sous-priorité {sous_priorite_reussite})",
+                    pre,
+                    dont=True,
+                )
+            )
     lignes.append(ligne("total", "Total des crédits CGET", p))
     sortie = pd.DataFrame(lignes)
     total = sortie.loc[sortie["rubrique_code"] == "total", "valeur_recalculee"].iloc[0]
     sortie["part"] = [_part(v, total) for v in sortie["valeur_recalculee"]]
-    return sortie[["rubrique_code", "rubrique", "dont", "calcul", "section", "valeur_recalculee", "part", "actions",
-                   "actions_sans_montant", "provenance"]]
+    return sortie[
+        [
+            "rubrique_code",
+            "rubrique",
+            "dont",
+            "calcul",
+            "section",
+            "valeur_recalculee",
+            "part",
+            "actions",
+            "actions_sans_montant",
+            "provenance",
+        ]
+    ]
 
 
 # --------------------------------------------------------------------------------------------- 2.1 porteurs
+
 
 def synthese_porteurs(porteurs: pd.DataFrame, porteurs_synthese: pd.DataFrame) -> pd.DataFrame:
     """Les deux tableaux des porteurs (« Associations », « Institutions ») et leur ensemble : lignes du tableau,
@@ -290,39 +380,65 @@ def synthese_porteurs(porteurs: pd.DataFrame, porteurs_synthese: pd.DataFrame) -
     lignes = []
     for tableau, groupe in porteurs.groupby("tableau", sort=False):
         entete = synth.loc[tableau] if tableau in synth.index else None
-        lignes.append({
-            "tableau": tableau, "lignes": int(len(groupe)),
-            "porteurs_distincts": int(groupe["porteur_canonique"].nunique()),
-            "projets": _somme(groupe["nombre_projets"]),
-            "projets_entete": float(entete["nombre_projets"]) if entete is not None and pd.notna(
-                entete["nombre_projets"]) else math.nan,
-            "montant_cget": float(entete["montant_cget"]) if entete is not None else math.nan,
-            "depenses_subventionnables": float(entete["depenses_subventionnables"]) if entete is not None else math.nan,
-        })
+        lignes.append(
+            {
+                "tableau": tableau,
+                "lignes": int(len(groupe)),
+                "porteurs_distincts": int(groupe["porteur_canonique"].nunique()),
+                "projets": _somme(groupe["nombre_projets"]),
+                "projets_entete": float(entete["nombre_projets"])
+                if entete is not None and pd.notna(entete["nombre_projets"])
+                else math.nan,
+                "montant_cget": float(entete["montant_cget"]) if entete is not None else math.nan,
+                "depenses_subventionnables": float(entete["depenses_subventionnables"])
+                if entete is not None
+                else math.nan,
+            }
+        )
     ens = synth.loc["Ensemble"] if "Ensemble" in synth.index else None
-    lignes.append({
-        "tableau": "Ensemble", "lignes": int(len(porteurs)),
-        "porteurs_distincts": int(porteurs["porteur_canonique"].nunique()),
-        "projets": _somme(porteurs["nombre_projets"]),
-        "projets_entete": float(ens["projets_deposes"]) if ens is not None and pd.notna(ens["projets_deposes"])
-        else math.nan,
-        "montant_cget": _somme(pd.Series([lg["montant_cget"] for lg in lignes])),
-        "depenses_subventionnables": _somme(pd.Series([lg["depenses_subventionnables"] for lg in lignes])),
-    })
+    lignes.append(
+        {
+            "tableau": "Ensemble",
+            "lignes": int(len(porteurs)),
+            "porteurs_distincts": int(porteurs["porteur_canonique"].nunique()),
+            "projets": _somme(porteurs["nombre_projets"]),
+            "projets_entete": float(ens["projets_deposes"])
+            if ens is not None and pd.notna(ens["projets_deposes"])
+            else math.nan,
+            "montant_cget": _somme(pd.Series([lg["montant_cget"] for lg in lignes])),
+            "depenses_subventionnables": _somme(pd.Series([lg["depenses_subventionnables"] for lg in lignes])),
+        }
+    )
     sortie = pd.DataFrame(lignes)
     sortie["projets_concordent"] = [
-        (not math.isnan(a)) and (not math.isnan(b)) and a == b for a, b in zip(sortie["projets"], sortie["projets_entete"])]
-    sortie["part_cget_depenses"] = [_part(m, d) for m, d in zip(sortie["montant_cget"],
-                                                                 sortie["depenses_subventionnables"])]
-    return sortie[["tableau", "lignes", "porteurs_distincts", "projets", "projets_entete", "projets_concordent",
-                   "montant_cget", "depenses_subventionnables", "part_cget_depenses"]]
+        (not math.isnan(a)) and (not math.isnan(b)) and a == b
+        for a, b in zip(sortie["projets"], sortie["projets_entete"])
+    ]
+    sortie["part_cget_depenses"] = [
+        _part(m, d) for m, d in zip(sortie["montant_cget"], sortie["depenses_subventionnables"])
+    ]
+    return sortie[
+        [
+            "tableau",
+            "lignes",
+            "porteurs_distincts",
+            "projets",
+            "projets_entete",
+            "projets_concordent",
+            "montant_cget",
+            "depenses_subventionnables",
+            "part_cget_depenses",
+        ]
+    ]
 
 
 def groupe_du_type(type_porteur_code: pd.Series) -> pd.Series:
     """« Associations » pour le type association, « Institutions » pour les autres (communes, CCAS, EPCI…),
     comme les deux tableaux de la section 2.1."""
-    return pd.Series(np.where(type_porteur_code == "association", GROUPE_ASSOCIATIONS, GROUPE_INSTITUTIONS),
-                     index=type_porteur_code.index)
+    return pd.Series(
+        np.where(type_porteur_code == "association", GROUPE_ASSOCIATIONS, GROUPE_INSTITUTIONS),
+        index=type_porteur_code.index,
+    )
 
 
 def tableau_porteurs(porteurs: pd.DataFrame, tableau: str) -> pd.DataFrame:
@@ -342,13 +458,20 @@ def tableau_porteurs(porteurs: pd.DataFrame, tableau: str) -> pd.DataFrame:
                 vues.append(v)
         return " | ".join(vues)
 
-    sortie = t.groupby("porteur_canonique", sort=False).agg(
-        type_porteur=("type_porteur", "first"), projets=("nombre_projets", "sum"), lignes=("ordre", "size"),
-        graphies=("porteur_brut", graphies)).reset_index().rename(columns={"porteur_canonique": "porteur"})
+    sortie = (
+        t.groupby("porteur_canonique", sort=False)
+        .agg(
+            type_porteur=("type_porteur", "first"),
+            projets=("nombre_projets", "sum"),
+            lignes=("ordre", "size"),
+            graphies=("porteur_brut", graphies),
+        )
+        .reset_index()
+        .rename(columns={"porteur_canonique": "porteur"})
+    )
     sortie["projets"] = sortie["projets"].astype(int)
     sortie["_nom"] = sortie["porteur"].astype(str).map(cle)
-    return (sortie.sort_values(["projets", "_nom"], ascending=[False, True]).drop(columns="_nom")
-            .reset_index(drop=True))
+    return sortie.sort_values(["projets", "_nom"], ascending=[False, True]).drop(columns="_nom").reset_index(drop=True)
 
 
 def actions_par_type_porteur(programmation: pd.DataFrame) -> pd.DataFrame:
@@ -361,16 +484,24 @@ def actions_par_type_porteur(programmation: pd.DataFrame) -> pd.DataFrame:
     p["groupe"] = groupe_du_type(p["type_porteur_code"])
     lignes = []
     for (groupe, type_), g in p.groupby(["groupe", "type_porteur"], sort=False):
-        lignes.append({"groupe": groupe, "type_porteur": type_, "actions": int(len(g)),
-                       "porteurs_distincts": int(g["porteur_canonique"].nunique()), "cget": _somme(g["cget"]),
-                       "provenance": _provenance_groupe(g["cget"], g["provenance_cget"])})
+        lignes.append(
+            {
+                "groupe": groupe,
+                "type_porteur": type_,
+                "actions": int(len(g)),
+                "porteurs_distincts": int(g["porteur_canonique"].nunique()),
+                "cget": _somme(g["cget"]),
+                "provenance": _provenance_groupe(g["cget"], g["provenance_cget"]),
+            }
+        )
     sortie = pd.DataFrame(lignes)
     sortie["_g"] = (sortie["groupe"] != GROUPE_ASSOCIATIONS).astype(int)
     return sortie.sort_values(["_g", "actions"], ascending=[True, False]).drop(columns="_g").reset_index(drop=True)
 
 
-def porteurs_deposes_et_retenus(porteurs: pd.DataFrame, porteurs_synthese: pd.DataFrame,
-                                programmation: pd.DataFrame) -> pd.DataFrame:
+def porteurs_deposes_et_retenus(
+    porteurs: pd.DataFrame, porteurs_synthese: pd.DataFrame, programmation: pd.DataFrame
+) -> pd.DataFrame:
     """Par groupe de porteurs (Associations, Institutions) : projets déposés (tableaux des porteurs), montants CGET
     publiés, actions retenues et crédits CGET par action additionnés (reconstruits) de la programmation.
 
@@ -382,28 +513,34 @@ def porteurs_deposes_et_retenus(porteurs: pd.DataFrame, porteurs_synthese: pd.Da
     p = programmation.copy()
     p["cget"] = pd.to_numeric(p["cget"], errors="coerce")
     p["groupe"] = groupe_du_type(p["type_porteur_code"])
-    types = {g: sorted(str(x) for x in p.loc[p["groupe"] == g, "type_porteur"].dropna().unique())
-             for g in (GROUPE_ASSOCIATIONS, GROUPE_INSTITUTIONS)}
+    types = {
+        g: sorted(str(x) for x in p.loc[p["groupe"] == g, "type_porteur"].dropna().unique())
+        for g in (GROUPE_ASSOCIATIONS, GROUPE_INSTITUTIONS)
+    }
     types = {g: (v[0] if len(v) == 1 else v) for g, v in types.items()}
     lignes = []
     for groupe in (GROUPE_ASSOCIATIONS, GROUPE_INSTITUTIONS):
         g = p[p["groupe"] == groupe]
         s = synth.loc[groupe] if groupe in synth.index else None
-        lignes.append({
-            "groupe": groupe,
-            "projets_deposes": float(s["projets"]) if s is not None else math.nan,
-            "cget_publie": float(s["montant_cget"]) if s is not None else math.nan,
-            "actions_retenues": int(len(g)), "cget_actions": _somme(g["cget"]),
-            "provenance_cget_actions": _provenance_groupe(g["cget"], g["provenance_cget"]),
-            "calcul_projets": calcul("somme", "porteurs", "nombre_projets", tableau=groupe),
-            "calcul": calcul("somme", "programmation", "cget", type_porteur=types[groupe]),
-        })
+        lignes.append(
+            {
+                "groupe": groupe,
+                "projets_deposes": float(s["projets"]) if s is not None else math.nan,
+                "cget_publie": float(s["montant_cget"]) if s is not None else math.nan,
+                "actions_retenues": int(len(g)),
+                "cget_actions": _somme(g["cget"]),
+                "provenance_cget_actions": _provenance_groupe(g["cget"], g["provenance_cget"]),
+                "calcul_projets": calcul("somme", "porteurs", "nombre_projets", tableau=groupe),
+                "calcul": calcul("somme", "programmation", "cget", type_porteur=types[groupe]),
+            }
+        )
     sortie = pd.DataFrame(lignes)
     sortie["ecart_cget"] = sortie["cget_actions"] - sortie["cget_publie"]
     return sortie.assign(section=SECTION_PROGRAMMATION)
 
 
 # --------------------------------------------------------------------------------------------- 2.1 / 2.3 FCS
+
 
 def fonds_cohesion_sociale(fcs: pd.DataFrame) -> pd.DataFrame:
     """Le Fonds de Cohésion Sociale tel que cité (sections 2.1 et 2.3), avec un contrôle : les montants cités pour une
@@ -413,11 +550,13 @@ def fonds_cohesion_sociale(fcs: pd.DataFrame) -> pd.DataFrame:
     sortie = fcs[["section", "annee", "objet", "montant", "nombre_volets", "regle"]].copy().reset_index(drop=True)
     sortie["montant"] = pd.to_numeric(sortie["montant"], errors="coerce")
     sortie["montants_concordent"] = sortie.groupby("annee")["montant"].transform(
-        lambda s: s.notna().all() and s.nunique() == 1)
+        lambda s: s.notna().all() and s.nunique() == 1
+    )
     return sortie
 
 
 # --------------------------------------------------------------------------------------------- 2.2 indicateurs
+
 
 def _oui(v) -> bool:
     return str(v).strip().lower() in ("oui", "true", "vrai", "1")
@@ -449,15 +588,32 @@ def evolution_indicateurs(indicateurs: pd.DataFrame, section: str | None = None)
     d["valeur_precedente"] = g["valeur_num"].shift(1)
     approx_prec = g["approximatif"].shift(1).astype("boolean").fillna(False).astype(bool)
     d["variation_absolue"] = d["valeur_num"] - d["valeur_precedente"]
-    d["variation_relative"] = np.where(d["valeur_precedente"].abs() > 0,
-                                       d["variation_absolue"] / d["valeur_precedente"].abs() * 100, np.nan)
+    d["variation_relative"] = np.where(
+        d["valeur_precedente"].abs() > 0, d["variation_absolue"] / d["valeur_precedente"].abs() * 100, np.nan
+    )
     d["variation_relative"] = d["variation_relative"].astype(float)
     d.loc[d["variation_absolue"].isna(), "variation_relative"] = np.nan
     d["variation_approximative"] = d["variation_absolue"].notna() & (d["approximatif"] | approx_prec)
     d["nombre_annees"] = g["annee"].transform("nunique")
-    return d[["section", "action", "porteur", "indicateur", "unite", "annee", "valeur", "valeur_num", "approximatif",
-              "annee_precedente", "valeur_precedente", "variation_absolue", "variation_relative",
-              "variation_approximative", "nombre_annees"]]
+    return d[
+        [
+            "section",
+            "action",
+            "porteur",
+            "indicateur",
+            "unite",
+            "annee",
+            "valeur",
+            "valeur_num",
+            "approximatif",
+            "annee_precedente",
+            "valeur_precedente",
+            "variation_absolue",
+            "variation_relative",
+            "variation_approximative",
+            "nombre_annees",
+        ]
+    ]
 
 
 def series_pluriannuelles(evolution: pd.DataFrame, unite: str | None = None) -> pd.DataFrame:
@@ -484,10 +640,10 @@ def series_illustrees(series: pd.DataFrame, nombre_max: int = FIGURES_EVOLUTION_
     if series.empty:
         return series.reset_index(drop=True)
     rang = series.groupby(cles, sort=False).ngroup()  # ordre du rapport ; clé manquante : rang manquant, écartée
-    par_serie = (pd.DataFrame({"rang": rang, "annees": series["nombre_annees"]})
-                 .loc[rang >= 0].drop_duplicates("rang"))
-    retenues = (par_serie.sort_values(["annees", "rang"], ascending=[False, True], kind="stable")["rang"]
-                .head(max(int(nombre_max), 0)))
+    par_serie = pd.DataFrame({"rang": rang, "annees": series["nombre_annees"]}).loc[rang >= 0].drop_duplicates("rang")
+    retenues = par_serie.sort_values(["annees", "rang"], ascending=[False, True], kind="stable")["rang"].head(
+        max(int(nombre_max), 0)
+    )
     return series[rang.isin(retenues)].reset_index(drop=True)
 
 
@@ -502,13 +658,15 @@ def indicateurs_par_annee(evolution: pd.DataFrame) -> pd.DataFrame:
     large = e.pivot_table(index=["_rang"] + cles, columns="annee", values="valeur_num", aggfunc="first")
     large.columns = [str(int(c)) for c in large.columns]
     large = large.reset_index().sort_values("_rang")
-    approx = (e[e["approximatif"]].groupby("_rang")["annee"]
-              .agg(lambda s: ", ".join(str(int(a)) for a in sorted(s.dropna()))))
+    approx = (
+        e[e["approximatif"]].groupby("_rang")["annee"].agg(lambda s: ", ".join(str(int(a)) for a in sorted(s.dropna())))
+    )
     large["approximatif"] = large["_rang"].map(approx).fillna("")
     return large.drop(columns="_rang").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------- 2.3 fonds de concours
+
 
 def regle_fonds_concours(texte: str) -> tuple[float, float]:
     """Lit la règle d'un fonds de concours écrite comme le rapport l'écrit (« 40% des dépenses éligibles avec un
@@ -551,8 +709,23 @@ def controle_fonds_concours(fonds_concours: pd.DataFrame) -> pd.DataFrame:
     f["ecart_regle"] = fdc - f["fdc_regle"]
     f["conforme"] = (f["ecart_regle"].abs() < 0.5).where(f["ecart_regle"].notna()).astype("boolean")
     f["part_operation"] = [_part(a, b) for a, b in zip(fdc, op)]
-    return f[["tableau", "commune", "projet", "montant_operation", "montant_fdc", "part_operation", "taux", "plafond",
-              "fdc_regle", "plafond_atteint", "ecart_regle", "conforme", "ligne_source"]]
+    return f[
+        [
+            "tableau",
+            "commune",
+            "projet",
+            "montant_operation",
+            "montant_fdc",
+            "part_operation",
+            "taux",
+            "plafond",
+            "fdc_regle",
+            "plafond_atteint",
+            "ecart_regle",
+            "conforme",
+            "ligne_source",
+        ]
+    ]
 
 
 def totaux_fonds_concours(fonds_concours: pd.DataFrame) -> pd.DataFrame:
@@ -566,16 +739,24 @@ def totaux_fonds_concours(fonds_concours: pd.DataFrame) -> pd.DataFrame:
         detail, totaux = g[~est_total], g[est_total]
         imprime = _somme(totaux["montant_fdc"]) if len(totaux) else math.nan
         somme = _somme(detail["montant_fdc"])
-        lignes.append({"tableau": tableau, "operations": int(len(detail)),
-                       "communes": int(detail["commune"].nunique()),
-                       "montant_operations": _somme(detail["montant_operation"]), "somme_fdc": somme,
-                       "total_imprime": imprime, "ecart": somme - imprime})
+        lignes.append(
+            {
+                "tableau": tableau,
+                "operations": int(len(detail)),
+                "communes": int(detail["commune"].nunique()),
+                "montant_operations": _somme(detail["montant_operation"]),
+                "somme_fdc": somme,
+                "total_imprime": imprime,
+                "ecart": somme - imprime,
+            }
+        )
     sortie = pd.DataFrame(lignes)
     sortie["total_verifie"] = sortie["ecart"].abs() < 0.5
     return sortie
 
 
 # --------------------------------------------------------------------------------------------- 2.4 programmes connexes
+
 
 def projets_iti(iti_feder: pd.DataFrame) -> pd.DataFrame:
     """Projets ITI (lignes de total exclues), dans l'ordre du rapport, avec la provenance du montant FEDER par
@@ -585,10 +766,8 @@ def projets_iti(iti_feder: pd.DataFrame) -> pd.DataFrame:
     ``provenance_feder``."""
     p = iti_feder[~iti_feder["est_total"].astype(bool)].copy().reset_index(drop=True)
     p["montant_feder"] = pd.to_numeric(p["montant_feder"], errors="coerce")
-    p["provenance_feder"] = np.where(p["montant_feder"].notna(), PROVENANCE_PUBLIE,
-                                     "non publié (total seulement)")
-    return p[["axe", "intitule_axe", "porteur", "projet", "commune", "logements", "montant_feder",
-              "provenance_feder"]]
+    p["provenance_feder"] = np.where(p["montant_feder"].notna(), PROVENANCE_PUBLIE, "non publié (total seulement)")
+    return p[["axe", "intitule_axe", "porteur", "projet", "commune", "logements", "montant_feder", "provenance_feder"]]
 
 
 def synthese_iti(iti_feder: pd.DataFrame) -> pd.DataFrame:
@@ -602,11 +781,26 @@ def synthese_iti(iti_feder: pd.DataFrame) -> pd.DataFrame:
     total_feder = _somme(totaux["montant_feder"]) if len(totaux) else math.nan
     lignes = []
     for (axe, intitule), g in p.groupby(["axe", "intitule_axe"], sort=False):
-        lignes.append({"axe": axe, "intitule_axe": intitule, "projets": int(len(g)),
-                       "logements": _somme(g["logements"]), "feder_par_projet_publie": _somme(g["montant_feder"]),
-                       "feder_total_publie": math.nan})
-    lignes.append({"axe": "Ensemble", "intitule_axe": "", "projets": int(len(p)), "logements": _somme(p["logements"]),
-                   "feder_par_projet_publie": _somme(p["montant_feder"]), "feder_total_publie": total_feder})
+        lignes.append(
+            {
+                "axe": axe,
+                "intitule_axe": intitule,
+                "projets": int(len(g)),
+                "logements": _somme(g["logements"]),
+                "feder_par_projet_publie": _somme(g["montant_feder"]),
+                "feder_total_publie": math.nan,
+            }
+        )
+    lignes.append(
+        {
+            "axe": "Ensemble",
+            "intitule_axe": "",
+            "projets": int(len(p)),
+            "logements": _somme(p["logements"]),
+            "feder_par_projet_publie": _somme(p["montant_feder"]),
+            "feder_total_publie": total_feder,
+        }
+    )
     return pd.DataFrame(lignes)
 
 
@@ -638,18 +832,31 @@ def tfpb_par_quartier(tfpb: pd.DataFrame) -> pd.DataFrame:
     # première ligne de chaque quartier rapproché (ordre du rapport) : nom et communes affichés
     premiers = t.drop_duplicates("_cle", keep="first").set_index("_cle")
     ordre = premiers.index
-    sortie = pd.DataFrame({"quartier": premiers["quartier"].to_numpy(dtype=object),
-                           "communes": premiers["communes"].to_numpy(dtype=object)}, index=ordre)
+    sortie = pd.DataFrame(
+        {
+            "quartier": premiers["quartier"].to_numpy(dtype=object),
+            "communes": premiers["communes"].to_numpy(dtype=object),
+        },
+        index=ordre,
+    )
     # actes de chaque bailleur dans chaque quartier, sans répétition, dans l'ordre du rapport
-    actes = (t.drop_duplicates(["_cle", "bailleur", "_acte"])
-             .groupby(["_cle", "bailleur"], sort=False)["_acte"].agg(", ".join))
+    actes = (
+        t.drop_duplicates(["_cle", "bailleur", "_acte"])
+        .groupby(["_cle", "bailleur"], sort=False)["_acte"]
+        .agg(", ".join)
+    )
     par_bailleur = actes.unstack("bailleur") if len(actes) else pd.DataFrame(index=ordre)
     for b in bailleurs:
         colonne = par_bailleur[b] if b in par_bailleur.columns else pd.Series(dtype=object)
         sortie[b] = colonne.reindex(ordre).fillna("").to_numpy(dtype=object)
     sortie["actes"] = t.groupby("_cle", sort=False).size().reindex(ordre).astype(int).to_numpy()
-    sortie["graphies"] = (t.drop_duplicates(["_cle", "_graphie"]).groupby("_cle", sort=False)["_graphie"]
-                          .agg(" | ".join).reindex(ordre).to_numpy(dtype=object))
+    sortie["graphies"] = (
+        t.drop_duplicates(["_cle", "_graphie"])
+        .groupby("_cle", sort=False)["_graphie"]
+        .agg(" | ".join)
+        .reindex(ordre)
+        .to_numpy(dtype=object)
+    )
     sortie = sortie.reset_index(drop=True)
     sortie["_tri"] = sortie["communes"].astype(str).map(cle) + " " + sortie["quartier"].astype(str).map(cle)
     return sortie.sort_values("_tri").drop(columns="_tri").reset_index(drop=True)
@@ -663,16 +870,28 @@ def tfpb_par_bailleur(tfpb: pd.DataFrame) -> pd.DataFrame:
     t = _tfpb_preparee(tfpb)
     t["_avenant"] = (t["type_acte"] == "avenant").fillna(False).astype(int)
     t["_convention"] = (t["type_acte"] == "convention").fillna(False).astype(int)
-    communes = (t[["bailleur"]].assign(_commune=t["communes"].astype(str).str.split(r"\s*,\s*"))
-                .explode("_commune"))
+    communes = t[["bailleur"]].assign(_commune=t["communes"].astype(str).str.split(r"\s*,\s*")).explode("_commune")
     communes = communes[communes["_commune"].notna() & (communes["_commune"] != "")]
     g = t.groupby("bailleur", sort=False)
-    par = pd.DataFrame({"avenants": g["_avenant"].sum(), "conventions": g["_convention"].sum(), "actes": g.size(),
-                        "quartiers": g["_cle"].nunique()})
+    par = pd.DataFrame(
+        {
+            "avenants": g["_avenant"].sum(),
+            "conventions": g["_convention"].sum(),
+            "actes": g.size(),
+            "quartiers": g["_cle"].nunique(),
+        }
+    )
     par["communes"] = communes.groupby("bailleur", sort=False)["_commune"].nunique().reindex(par.index).fillna(0)
-    ensemble = pd.DataFrame({"avenants": [t["_avenant"].sum()], "conventions": [t["_convention"].sum()],
-                             "actes": [len(t)], "quartiers": [t["_cle"].nunique()],
-                             "communes": [communes["_commune"].nunique()]}, index=["Ensemble"])
+    ensemble = pd.DataFrame(
+        {
+            "avenants": [t["_avenant"].sum()],
+            "conventions": [t["_convention"].sum()],
+            "actes": [len(t)],
+            "quartiers": [t["_cle"].nunique()],
+            "communes": [communes["_commune"].nunique()],
+        },
+        index=["Ensemble"],
+    )
     sortie = pd.concat([par, ensemble]).astype(int)
     sortie.index.name = "bailleur"
     return sortie.reset_index()[["bailleur", "avenants", "conventions", "actes", "quartiers", "communes"]]
@@ -686,7 +905,18 @@ def npnru_enveloppes(npnru: pd.DataFrame) -> pd.DataFrame:
     n["enveloppe"] = pd.to_numeric(n["enveloppe"], errors="coerce")
     total = _somme(n["enveloppe"])
     n["part"] = [_part(v, total) for v in n["enveloppe"]]
-    total_ligne = pd.DataFrame([{"quartier": "Total", "commune": "", "enveloppe": total, "part": _part(total, total),
-                                 "instance": "", "date_decision": ""}])
-    return pd.concat([n, total_ligne], ignore_index=True)[["quartier", "commune", "enveloppe", "part", "instance",
-                                                           "date_decision"]]
+    total_ligne = pd.DataFrame(
+        [
+            {
+                "quartier": "Total",
+                "commune": "",
+                "enveloppe": total,
+                "part": _part(total, total),
+                "instance": "",
+                "date_decision": "",
+            }
+        ]
+    )
+    return pd.concat([n, total_ligne], ignore_index=True)[
+        ["quartier", "commune", "enveloppe", "part", "instance", "date_decision"]
+    ]

@@ -71,6 +71,7 @@ MOTIF_SECRET = "secret statistique"
 MOTIF_NON_DISPONIBLE = "non disponible"
 PUBLIE = "publié"
 
+
 def _millesime(code: str) -> str:
     """Année de référence écrite à la fin du nom d'une variable (« nb_x_AAAA » -> « AAAA »)."""
     m = re.search(r"_(\d{4})$", code)
@@ -78,6 +79,7 @@ def _millesime(code: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- indicateurs
+
 
 @dataclass(frozen=True)
 class Indicateur:
@@ -114,6 +116,7 @@ class Indicateur:
     @property
     def calculs_publies(self) -> tuple[str, ...]:
         from ..published import calcul
+
         qpv = {"type_quartier": "QPV"}
         if self.genre == "taux":
             moyenne = calcul("moyenne_ponderee", "insee_qpv", self.code, self.poids or "pop_mun", **qpv)
@@ -127,14 +130,31 @@ class Indicateur:
 
     @property
     def libelle_poids(self) -> str:
-        return {"pop_mun": "population municipale", "abcde_f": "demandeuses d'emploi (cat. ABCDE)",
-                "abcde_h": "demandeurs d'emploi hommes (cat. ABCDE)"}.get(self.poids or "", self.poids or "—")
+        return {
+            "pop_mun": "population municipale",
+            "abcde_f": "demandeuses d'emploi (cat. ABCDE)",
+            "abcde_h": "demandeurs d'emploi hommes (cat. ABCDE)",
+        }.get(self.poids or "", self.poids or "—")
 
 
 def _depuis_registre(d) -> Indicateur:
-    return Indicateur(d.variable, d.libelle, d.court, d.unite, d.genre, d.rubrique, d.decimales, d.base, d.diviseur,
-                      dict(d.references), dict(d.notes_references), theme_registre=d.theme,
-                      defavorable_si_eleve=d.defavorable_si_eleve, agregation=d.agregation, note=d.note)
+    return Indicateur(
+        d.variable,
+        d.libelle,
+        d.court,
+        d.unite,
+        d.genre,
+        d.rubrique,
+        d.decimales,
+        d.base,
+        d.diviseur,
+        dict(d.references),
+        dict(d.notes_references),
+        theme_registre=d.theme,
+        defavorable_si_eleve=d.defavorable_si_eleve,
+        agregation=d.agregation,
+        note=d.note,
+    )
 
 
 #: Les indicateurs du registre ``data/reference/indicateurs_qpv.csv`` (:mod:`politique_ville.indicateurs`), dans
@@ -151,11 +171,17 @@ def indicateur(code: str) -> Indicateur:
         raise KeyError(f"indicateur inconnu « {code} »") from None
 
 
-def indicateurs(genre: str | None = None, qpv: pd.DataFrame | None = None, theme: str | None = None
-                ) -> list[Indicateur]:
+def indicateurs(
+    genre: str | None = None, qpv: pd.DataFrame | None = None, theme: str | None = None
+) -> list[Indicateur]:
     """Les indicateurs (d'un genre, d'un thème), limités à ceux présents dans ``qpv`` si elle est donnée."""
-    return [i for i in INDICATEURS if (genre is None or i.genre == genre) and (theme is None or i.theme == theme)
-            and (qpv is None or i.code in qpv.columns)]
+    return [
+        i
+        for i in INDICATEURS
+        if (genre is None or i.genre == genre)
+        and (theme is None or i.theme == theme)
+        and (qpv is None or i.code in qpv.columns)
+    ]
 
 
 def table_indicateurs(qpv: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -165,26 +191,32 @@ def table_indicateurs(qpv: pd.DataFrame | None = None) -> pd.DataFrame:
     for i in indicateurs(qpv=qpv):
         if i.genre == "taux":
             calcul = f"moyenne des QPV pondérée par : {i.libelle_poids}"
-            autres = [f"{NIVEAUX_COMPARAISON[n]} : {i.colonne_reference(n)}"
-                      + (f" ({i.notes_references[n]})" if n in i.notes_references else "")
-                      for n in NIVEAUX_COMPARAISON if i.colonne_reference(n) != i.code]
+            autres = [
+                f"{NIVEAUX_COMPARAISON[n]} : {i.colonne_reference(n)}"
+                + (f" ({i.notes_references[n]})" if n in i.notes_references else "")
+                for n in NIVEAUX_COMPARAISON
+                if i.colonne_reference(n) != i.code
+            ]
             refs = "même variable à chaque niveau" + (" ; sauf " + " ; ".join(autres) if autres else "")
         else:
             calcul = "somme des QPV, rapportée au total de l'agglomération"
             refs = f"total de l'agglomération ({NIVEAU_AGGLO})"
-        lignes.append({
-            "Thème": i.theme,
-            "Indicateur": i.libelle,
-            "Variable": i.code,
-            "Unité": i.unite + (" (variable annuelle divisée par 12)" if i.diviseur == 12 else ""),
-            "Calcul": calcul,
-            "Décimales affichées": i.decimales,
-            "Comparaisons (insee_references)": refs,
-        })
+        lignes.append(
+            {
+                "Thème": i.theme,
+                "Indicateur": i.libelle,
+                "Variable": i.code,
+                "Unité": i.unite + (" (variable annuelle divisée par 12)" if i.diviseur == 12 else ""),
+                "Calcul": calcul,
+                "Décimales affichées": i.decimales,
+                "Comparaisons (insee_references)": refs,
+            }
+        )
     return pd.DataFrame(lignes)
 
 
 # --------------------------------------------------------------------------------------------- quartiers
+
 
 def nom_quartier(code_qp: str, nom) -> str:
     """Nom affiché : le nom publié, sinon « Quartier sans nom publié (LOC-QP16) »."""
@@ -213,8 +245,19 @@ def quartiers(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> pd.DataFrame:
     q["est_qpv"] = q["type_quartier"] == TYPE_QPV
     q["_ordre"] = (~q["est_qpv"]).astype(int)
     q = q.sort_values(["_ordre", "code_qp"], kind="stable")
-    return q[["code_qp", "quartier", "type_quartier", "type_libelle", "annee_reconnaissance", "communes",
-              "nb_communes", "pop_mun", "est_qpv"]].reset_index(drop=True)
+    return q[
+        [
+            "code_qp",
+            "quartier",
+            "type_quartier",
+            "type_libelle",
+            "annee_reconnaissance",
+            "communes",
+            "nb_communes",
+            "pop_mun",
+            "est_qpv",
+        ]
+    ].reset_index(drop=True)
 
 
 def _qpv(qpv: pd.DataFrame) -> pd.DataFrame:
@@ -246,26 +289,62 @@ def geographie(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, references: pd.Dat
     lignes = [
         ("nb_qpv", "Quartiers prioritaires (QPV)", len(qp), "quartiers"),
         ("nb_communes_qpv", "Communes comptant au moins un QPV", communes_qpv["commune"].nunique(), "communes"),
-        ("nb_communes_qpv_publie", "Communes comptant un QPV (chiffre publié)",
-         valeur_reference(references, NIVEAU_AGGLO, "nb_communes_qpv"), "communes"),
-        ("nb_qpv_multicommunes", "QPV s'étendant sur plusieurs communes", int((qp["nb_communes"] > 1).sum()),
-         "quartiers"),
-        ("nb_quartiers_communautaires", "Quartiers communautaires",
-         int((autres["type_quartier"] == "quartier communautaire").sum()), "quartiers"),
-        ("nb_quartiers_veille", "Quartiers de veille", int((autres["type_quartier"] == "quartier de veille").sum()),
-         "quartiers"),
-        ("nb_quartiers_agglomeration", "Quartiers communautaires et de veille (géographie d'agglomération)",
-         len(autres), "quartiers"),
-        ("annee_premiers_communautaires", "Année d'association des premiers quartiers communautaires", premiere,
-         "année"),
-        ("nb_premiers_communautaires", "Quartiers communautaires et de veille associés cette année-là",
-         int((annees == premiere).sum()) if not math.isnan(premiere) else 0, "quartiers"),
-        ("communes_quartiers_agglomeration", "Communes des quartiers communautaires et de veille",
-         qpv_communes[qpv_communes["code_qp"].isin(autres["code_qp"])]["commune"].nunique(), "communes"),
+        (
+            "nb_communes_qpv_publie",
+            "Communes comptant un QPV (chiffre publié)",
+            valeur_reference(references, NIVEAU_AGGLO, "nb_communes_qpv"),
+            "communes",
+        ),
+        (
+            "nb_qpv_multicommunes",
+            "QPV s'étendant sur plusieurs communes",
+            int((qp["nb_communes"] > 1).sum()),
+            "quartiers",
+        ),
+        (
+            "nb_quartiers_communautaires",
+            "Quartiers communautaires",
+            int((autres["type_quartier"] == "quartier communautaire").sum()),
+            "quartiers",
+        ),
+        (
+            "nb_quartiers_veille",
+            "Quartiers de veille",
+            int((autres["type_quartier"] == "quartier de veille").sum()),
+            "quartiers",
+        ),
+        (
+            "nb_quartiers_agglomeration",
+            "Quartiers communautaires et de veille (géographie d'agglomération)",
+            len(autres),
+            "quartiers",
+        ),
+        (
+            "annee_premiers_communautaires",
+            "Année d'association des premiers quartiers communautaires",
+            premiere,
+            "année",
+        ),
+        (
+            "nb_premiers_communautaires",
+            "Quartiers communautaires et de veille associés cette année-là",
+            int((annees == premiere).sum()) if not math.isnan(premiere) else 0,
+            "quartiers",
+        ),
+        (
+            "communes_quartiers_agglomeration",
+            "Communes des quartiers communautaires et de veille",
+            qpv_communes[qpv_communes["code_qp"].isin(autres["code_qp"])]["commune"].nunique(),
+            "communes",
+        ),
         ("pop_qpv", "Population des QPV", pop_qpv, "habitants"),
         ("pop_agglomeration", "Population de l'agglomération", pop_agglo, "habitants"),
-        ("part_population_qpv", "Part de la population de l'agglomération vivant en QPV",
-         pop_qpv / pop_agglo * 100 if pop_agglo and not math.isnan(pop_agglo) else math.nan, "%"),
+        (
+            "part_population_qpv",
+            "Part de la population de l'agglomération vivant en QPV",
+            pop_qpv / pop_agglo * 100 if pop_agglo and not math.isnan(pop_agglo) else math.nan,
+            "%",
+        ),
     ]
     return pd.DataFrame(lignes, columns=["cle", "libelle", "valeur", "unite"])
 
@@ -274,21 +353,29 @@ def communes_de_la_geographie(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> 
     """Une ligne par commune : ses QPV et ses quartiers communautaires ou de veille (un quartier sur plusieurs
     communes apparaît dans chacune)."""
     q = quartiers(qpv, qpv_communes).set_index("code_qp")
-    c = qpv_communes[~qpv_communes["perimetre"]].merge(q[["quartier", "est_qpv"]], left_on="code_qp",
-                                                       right_index=True)
+    c = qpv_communes[~qpv_communes["perimetre"]].merge(q[["quartier", "est_qpv"]], left_on="code_qp", right_index=True)
     communes = c.groupby("commune", sort=True).size().index  # ordre alphabétique, comme un groupby trié
     est_qpv = c["est_qpv"].astype(bool)
 
     def par_commune(sel: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         g = sel.groupby("commune", sort=True)["quartier"]
-        return (g.size().reindex(communes, fill_value=0).astype("int64"),
-                g.agg(", ".join).reindex(communes, fill_value=""))
+        return (
+            g.size().reindex(communes, fill_value=0).astype("int64"),
+            g.agg(", ".join).reindex(communes, fill_value=""),
+        )
 
     nb_qpv, noms_qpv = par_commune(c[est_qpv])
     nb_autres, noms_autres = par_commune(c[~est_qpv])
-    df = pd.DataFrame({"commune": list(communes), "nb_qpv": nb_qpv.to_list(), "qpv": noms_qpv.to_list(),
-                       "nb_autres": nb_autres.to_list(), "autres": noms_autres.to_list()},
-                      columns=["commune", "nb_qpv", "qpv", "nb_autres", "autres"])
+    df = pd.DataFrame(
+        {
+            "commune": list(communes),
+            "nb_qpv": nb_qpv.to_list(),
+            "qpv": noms_qpv.to_list(),
+            "nb_autres": nb_autres.to_list(),
+            "autres": noms_autres.to_list(),
+        },
+        columns=["commune", "nb_qpv", "qpv", "nb_autres", "autres"],
+    )
     return df.sort_values(["nb_qpv", "commune"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -309,8 +396,9 @@ def selection_fiches(codes: list[str], choix="toutes") -> list[str]:
         connus = set(codes)
         inconnus = [str(c) for c in choix if c not in connus]
         if inconnus:
-            raise ValueError(f"fiches_quartier : quartier(s) inconnu(s) dans la table des quartiers : "
-                             f"{', '.join(inconnus)}")
+            raise ValueError(
+                f"fiches_quartier : quartier(s) inconnu(s) dans la table des quartiers : {', '.join(inconnus)}"
+            )
         voulus = set(choix)
         return [c for c in codes if c in voulus]
     raise ValueError(f"fiches_quartier : « {choix} » n'est ni « toutes », ni un nombre, ni une liste de codes")
@@ -322,12 +410,19 @@ def liens_fiches(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, fiches="toutes")
     :func:`selection_fiches`) ; ``lien`` vide pour les autres (pas de lien vers une page qui n'existe pas)."""
     avec_fiche = set(selection_fiches(qpv["code_qp"], fiches))
     q = quartiers(qpv, qpv_communes)
-    return pd.DataFrame({"code_qp": q["code_qp"], "quartier": q["quartier"], "type_libelle": q["type_libelle"],
-                         "communes": q["communes"],
-                         "lien": [f"quartiers/{c}.html" if c in avec_fiche else None for c in q["code_qp"]]})
+    return pd.DataFrame(
+        {
+            "code_qp": q["code_qp"],
+            "quartier": q["quartier"],
+            "type_libelle": q["type_libelle"],
+            "communes": q["communes"],
+            "lien": [f"quartiers/{c}.html" if c in avec_fiche else None for c in q["code_qp"]],
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------- valeurs manquantes
+
 
 def motifs(manquantes: pd.DataFrame | None) -> dict[tuple[str, str], str]:
     """(code_qp, variable) -> motif de la case vide (« secret statistique », « non disponible »)."""
@@ -366,8 +461,11 @@ def resume_manquantes(qpv: pd.DataFrame, manquantes: pd.DataFrame | None) -> pd.
     if manquantes is None or manquantes.empty:
         return pd.DataFrame(columns=["type_quartier", "motif", "cases", "quartiers"])
     m = manquantes[manquantes["variable"].isin(codes)].merge(qpv[["code_qp", "type_quartier"]], on="code_qp")
-    return (m.groupby(["type_quartier", "motif"]).agg(cases=("variable", "size"), quartiers=("code_qp", "nunique"))
-            .reset_index())
+    return (
+        m.groupby(["type_quartier", "motif"])
+        .agg(cases=("variable", "size"), quartiers=("code_qp", "nunique"))
+        .reset_index()
+    )
 
 
 def valeurs_secretes(qpv: pd.DataFrame, manquantes: pd.DataFrame | None) -> pd.DataFrame:
@@ -377,8 +475,15 @@ def valeurs_secretes(qpv: pd.DataFrame, manquantes: pd.DataFrame | None) -> pd.D
     for _, lg in _qpv(qpv).iterrows():
         for i in indicateurs(qpv=qpv):
             if pd.isna(lg[i.code]) and mot.get((lg["code_qp"], i.code), MOTIF_SECRET) == MOTIF_SECRET:
-                lignes.append({"code_qp": lg["code_qp"], "quartier": nom_quartier(lg["code_qp"], lg["nom_qp"]),
-                               "variable": i.code, "indicateur": i.libelle, "motif": MOTIF_SECRET})
+                lignes.append(
+                    {
+                        "code_qp": lg["code_qp"],
+                        "quartier": nom_quartier(lg["code_qp"], lg["nom_qp"]),
+                        "variable": i.code,
+                        "indicateur": i.libelle,
+                        "motif": MOTIF_SECRET,
+                    }
+                )
     return pd.DataFrame(lignes, columns=["code_qp", "quartier", "variable", "indicateur", "motif"])
 
 
@@ -394,6 +499,7 @@ def avec_marques(valeurs: pd.Series, codes_qp: pd.Series, variable: str, mot: di
 
 
 # --------------------------------------------------------------------------------------------- calculs
+
 
 def valeurs(qpv: pd.DataFrame, code: str) -> pd.Series:
     """Valeurs d'un indicateur (float, NaN si absente), dans l'unité affichée (revenu mensuel), indexées comme
@@ -451,22 +557,27 @@ def classement(qpv: pd.DataFrame, codes: list[str] | None = None) -> pd.DataFram
     classé)."""
     q = _qpv(qpv)
     codes = codes or [i.code for i in indicateurs("taux", qpv)]
-    sortie = pd.DataFrame({"code_qp": q["code_qp"].values,
-                           "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]})
+    sortie = pd.DataFrame(
+        {"code_qp": q["code_qp"].values, "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]}
+    )
     for c in codes:
         sortie[c] = rangs(valeurs(q, c), indicateur(c).decimales).values
     return sortie
 
 
-def classement_marque(qpv: pd.DataFrame, manquantes: pd.DataFrame | None = None,
-                      codes: list[str] | None = None) -> pd.DataFrame:
+def classement_marque(
+    qpv: pd.DataFrame, manquantes: pd.DataFrame | None = None, codes: list[str] | None = None
+) -> pd.DataFrame:
     """``classement`` pour l'affichage : rang entier, ou « secret » / « n.d. » pour une valeur non classée
     (colonnes ``object``)."""
     r = classement(qpv, codes)
     mot = motifs(manquantes)
     for c in r.columns[2:]:
-        r[c] = pd.Series([marque_manquante(mot.get((q, c))) if pd.isna(x) else int(x)
-                          for q, x in zip(r["code_qp"], r[c])], index=r.index, dtype="object")
+        r[c] = pd.Series(
+            [marque_manquante(mot.get((q, c))) if pd.isna(x) else int(x) for q, x in zip(r["code_qp"], r[c])],
+            index=r.index,
+            dtype="object",
+        )
     return r
 
 
@@ -483,14 +594,21 @@ def extremes(qpv: pd.DataFrame, code: str, qpv_communes: pd.DataFrame | None = N
         for sens, cible in (("maximum", arr.max()), ("minimum", arr.min())):
             for idx in arr.index[arr == cible]:
                 c = q.at[idx, "code_qp"]
-                lignes.append({"sens": sens, "code_qp": c, "quartier": nom_quartier(c, q.at[idx, "nom_qp"]),
-                               "communes": ", ".join(communes.get(c, [])) or q.at[idx, "nom_commune"],
-                               "valeur": float(x[idx])})
+                lignes.append(
+                    {
+                        "sens": sens,
+                        "code_qp": c,
+                        "quartier": nom_quartier(c, q.at[idx, "nom_qp"]),
+                        "communes": ", ".join(communes.get(c, [])) or q.at[idx, "nom_commune"],
+                        "valeur": float(x[idx]),
+                    }
+                )
     return pd.DataFrame(lignes, columns=["sens", "code_qp", "quartier", "communes", "valeur"])
 
 
-def synthese(qpv: pd.DataFrame, references: pd.DataFrame | None, manquantes: pd.DataFrame | None = None
-             ) -> pd.DataFrame:
+def synthese(
+    qpv: pd.DataFrame, references: pd.DataFrame | None, manquantes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Une ligne par indicateur de taux : moyenne des QPV recalculée (pondérée) et valeur de chaque niveau de
     comparaison (NaN = non publié ; « QPV de la région », « QPV de France » seulement quand ``references`` les a),
     écart à l'agglomération, nombre de QPV renseignés et secrets."""
@@ -500,21 +618,44 @@ def synthese(qpv: pd.DataFrame, references: pd.DataFrame | None, manquantes: pd.
     lignes = []
     for i in indicateurs("taux", qpv):
         x = valeurs(q, i.code)
-        ligne = {"code": i.code, "theme": i.theme, "indicateur": i.libelle, "unite": i.unite,
-                 "moyenne_qpv": moyenne_qpv(qpv, i.code)}
+        ligne = {
+            "code": i.code,
+            "theme": i.theme,
+            "indicateur": i.libelle,
+            "unite": i.unite,
+            "moyenne_qpv": moyenne_qpv(qpv, i.code),
+        }
         for niveau in NIVEAUX_COMPARAISON:
             ligne[niveau] = valeur_reference(references, niveau, i.colonne_reference(niveau), i.diviseur)
         for niveau in supplementaires:
             ligne[niveau] = valeur_reference(references, niveau, i.colonne_reference(niveau), i.diviseur)
         ligne["ecart_agglomeration"] = ligne["moyenne_qpv"] - ligne[NIVEAU_AGGLO]
         ligne["nb_qpv_renseignes"] = int(x.notna().sum())
-        ligne["nb_secrets"] = int(sum(1 for c, v in zip(q["code_qp"], x)
-                                      if math.isnan(v) and mot.get((c, i.code), MOTIF_SECRET) == MOTIF_SECRET))
+        ligne["nb_secrets"] = int(
+            sum(
+                1
+                for c, v in zip(q["code_qp"], x)
+                if math.isnan(v) and mot.get((c, i.code), MOTIF_SECRET) == MOTIF_SECRET
+            )
+        )
         ligne["ponderation"] = i.libelle_poids
         lignes.append(ligne)
-    return pd.DataFrame(lignes, columns=["code", "theme", "indicateur", "unite", "moyenne_qpv", *NIVEAUX_COMPARAISON,
-                                         *supplementaires, "ecart_agglomeration", "nb_qpv_renseignes", "nb_secrets",
-                                         "ponderation"])
+    return pd.DataFrame(
+        lignes,
+        columns=[
+            "code",
+            "theme",
+            "indicateur",
+            "unite",
+            "moyenne_qpv",
+            *NIVEAUX_COMPARAISON,
+            *supplementaires,
+            "ecart_agglomeration",
+            "nb_qpv_renseignes",
+            "nb_secrets",
+            "ponderation",
+        ],
+    )
 
 
 #: niveaux auxquels l'écart d'un quartier est mesuré, par ordre de préférence (le premier publié est retenu)
@@ -532,9 +673,14 @@ def niveau_ecart(references: pd.DataFrame | None, code: str) -> tuple[str | None
     return None, math.nan
 
 
-def comparaison(qpv: pd.DataFrame, references: pd.DataFrame | None, code: str,
-                qpv_communes: pd.DataFrame | None = None, provenance: pd.DataFrame | None = None,
-                manquantes: pd.DataFrame | None = None) -> pd.DataFrame:
+def comparaison(
+    qpv: pd.DataFrame,
+    references: pd.DataFrame | None,
+    code: str,
+    qpv_communes: pd.DataFrame | None = None,
+    provenance: pd.DataFrame | None = None,
+    manquantes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Chaque QPV sur un indicateur de taux : valeur, marque de la case vide (« secret »), rang, écarts à la
     moyenne des QPV et à l'agglomération (NaN si elle n'est pas publiée), écart au niveau de référence retenu
     (``niveau_ecart`` : l'agglomération, à défaut l'agglomération hors QPV), provenance de la valeur. Trié par rang
@@ -546,14 +692,17 @@ def comparaison(qpv: pd.DataFrame, references: pd.DataFrame | None, code: str,
     mot, prov = motifs(manquantes), provenances(provenance)
     moy = moyenne_qpv(qpv, code)
     agglo = valeur_reference(references, NIVEAU_AGGLO, i.colonne_reference(NIVEAU_AGGLO), i.diviseur)
-    df = pd.DataFrame({
-        "code_qp": q["code_qp"].values,
-        "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])],
-        "communes": [", ".join(communes.get(c, [])) or n for c, n in zip(q["code_qp"], q["nom_commune"])],
-        "valeur": x.values,
-    })
-    df["marque"] = [None if not math.isnan(v) else marque_manquante(mot.get((c, code)))
-                    for c, v in zip(df["code_qp"], df["valeur"])]
+    df = pd.DataFrame(
+        {
+            "code_qp": q["code_qp"].values,
+            "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])],
+            "communes": [", ".join(communes.get(c, [])) or n for c, n in zip(q["code_qp"], q["nom_commune"])],
+            "valeur": x.values,
+        }
+    )
+    df["marque"] = [
+        None if not math.isnan(v) else marque_manquante(mot.get((c, code))) for c, v in zip(df["code_qp"], df["valeur"])
+    ]
     df["rang"] = rangs(df["valeur"], i.decimales).values
     df["nb_classes"] = int(df["valeur"].notna().sum())
     df["moyenne_qpv"] = moy
@@ -565,19 +714,21 @@ def comparaison(qpv: pd.DataFrame, references: pd.DataFrame | None, code: str,
     df["reference_ecart"] = ref
     df["ecart_reference"] = df["valeur"] - ref
     df["provenance"] = [provenance_valeur(prov, c, i.code, v) for c, v in zip(df["code_qp"], df["valeur"])]
-    df["_ordre"] = df["rang"].astype("Float64").fillna(10 ** 6)
+    df["_ordre"] = df["rang"].astype("Float64").fillna(10**6)
     return df.sort_values(["_ordre", "code_qp"], kind="stable").drop(columns="_ordre").reset_index(drop=True)
 
 
-def valeurs_par_quartier(qpv: pd.DataFrame, manquantes: pd.DataFrame | None = None,
-                         codes: list[str] | None = None) -> pd.DataFrame:
+def valeurs_par_quartier(
+    qpv: pd.DataFrame, manquantes: pd.DataFrame | None = None, codes: list[str] | None = None
+) -> pd.DataFrame:
     """Tableau large : un QPV par ligne, un indicateur par colonne ; valeurs numériques (revenu mensuel), case vide
     marquée « secret » ou « n.d. » (colonnes ``object``)."""
     q = _qpv(qpv)
     mot = motifs(manquantes)
     codes = codes or [i.code for i in indicateurs("taux", qpv)]
-    sortie = pd.DataFrame({"code_qp": q["code_qp"].values,
-                           "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]})
+    sortie = pd.DataFrame(
+        {"code_qp": q["code_qp"].values, "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]}
+    )
     for c in codes:
         sortie[c] = avec_marques(valeurs(q, c), q["code_qp"], c, mot).values
     return sortie
@@ -591,31 +742,59 @@ def parts_agglomeration(qpv: pd.DataFrame, references: pd.DataFrame | None) -> p
         x = pd.to_numeric(q[i.code], errors="coerce")
         total_agglo = valeur_reference(references, NIVEAU_AGGLO, i.code)
         total = float(x.sum()) if x.notna().any() else math.nan
-        lignes.append({"code": i.code, "theme": i.theme, "indicateur": i.libelle, "unite": i.unite,
-                       "total_qpv": total, "nb_qpv_renseignes": int(x.notna().sum()),
-                       "total_agglomeration": total_agglo,
-                       "part_qpv": total / total_agglo * 100 if total_agglo and not math.isnan(total_agglo)
-                       else math.nan})
-    return pd.DataFrame(lignes, columns=["code", "theme", "indicateur", "unite", "total_qpv", "nb_qpv_renseignes",
-                                         "total_agglomeration", "part_qpv"])
+        lignes.append(
+            {
+                "code": i.code,
+                "theme": i.theme,
+                "indicateur": i.libelle,
+                "unite": i.unite,
+                "total_qpv": total,
+                "nb_qpv_renseignes": int(x.notna().sum()),
+                "total_agglomeration": total_agglo,
+                "part_qpv": total / total_agglo * 100 if total_agglo and not math.isnan(total_agglo) else math.nan,
+            }
+        )
+    return pd.DataFrame(
+        lignes,
+        columns=[
+            "code",
+            "theme",
+            "indicateur",
+            "unite",
+            "total_qpv",
+            "nb_qpv_renseignes",
+            "total_agglomeration",
+            "part_qpv",
+        ],
+    )
 
 
-def parts_par_quartier(qpv: pd.DataFrame, references: pd.DataFrame | None, code: str,
-                       provenance: pd.DataFrame | None = None, manquantes: pd.DataFrame | None = None
-                       ) -> pd.DataFrame:
+def parts_par_quartier(
+    qpv: pd.DataFrame,
+    references: pd.DataFrame | None,
+    code: str,
+    provenance: pd.DataFrame | None = None,
+    manquantes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Chaque QPV sur un effectif : valeur, part de l'agglomération (%), rang, provenance."""
     i = indicateur(code)
     q = _qpv(qpv)
     x = pd.to_numeric(q[code], errors="coerce").astype("float64")
     total_agglo = valeur_reference(references, NIVEAU_AGGLO, code)
     mot, prov = motifs(manquantes), provenances(provenance)
-    df = pd.DataFrame({"code_qp": q["code_qp"].values,
-                       "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])],
-                       "valeur": x.values})
-    df["marque"] = [None if not math.isnan(v) else marque_manquante(mot.get((c, code)))
-                    for c, v in zip(df["code_qp"], df["valeur"])]
-    df["part_agglomeration"] = df["valeur"] / total_agglo * 100 if total_agglo and not math.isnan(total_agglo) \
-        else math.nan
+    df = pd.DataFrame(
+        {
+            "code_qp": q["code_qp"].values,
+            "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])],
+            "valeur": x.values,
+        }
+    )
+    df["marque"] = [
+        None if not math.isnan(v) else marque_manquante(mot.get((c, code))) for c, v in zip(df["code_qp"], df["valeur"])
+    ]
+    df["part_agglomeration"] = (
+        df["valeur"] / total_agglo * 100 if total_agglo and not math.isnan(total_agglo) else math.nan
+    )
     df["rang"] = rangs(df["valeur"], i.decimales).values
     df["provenance"] = [provenance_valeur(prov, c, code, v) for c, v in zip(df["code_qp"], df["valeur"])]
     return df
@@ -625,6 +804,7 @@ def valeurs_publiees(chiffres: pd.DataFrame | None) -> dict[str, tuple[float, in
     """code de l'indicateur -> (valeur publiée, nombre de décimales publiées) : le chiffre publié de l'année dont
     l'expression est l'une de :attr:`Indicateur.calculs_publies` (absents : dictionnaire vide)."""
     from ..published import Registre
+
     if chiffres is None or chiffres.empty:
         return {}
     registre = Registre.depuis_tables(chiffres)
@@ -642,8 +822,11 @@ def provenance_reference(provenance: pd.DataFrame | None, niveau: str, variable:
     """Provenance d'une valeur de ``insee_references`` (« publié » si elle n'est pas listée)."""
     if provenance is None or provenance.empty:
         return PUBLIE
-    p = provenance[provenance["fichier"].str.startswith("insee_references") & (provenance["cle"] == niveau)
-                   & (provenance["variable"] == variable)]
+    p = provenance[
+        provenance["fichier"].str.startswith("insee_references")
+        & (provenance["cle"] == niveau)
+        & (provenance["variable"] == variable)
+    ]
     return p["provenance"].iloc[0] if len(p) else PUBLIE
 
 
@@ -660,6 +843,7 @@ def effectifs_par_quartier(qpv: pd.DataFrame, manquantes: pd.DataFrame | None = 
 
 
 # --------------------------------------------------------------------------------------------- niveaux calculés
+
 
 def references_comparaison(references: pd.DataFrame | None, niveaux: pd.DataFrame | None) -> pd.DataFrame | None:
     """Les niveaux de comparaison du chapitre : ``insee_references`` reçu, complété par les niveaux calculés de
@@ -694,8 +878,13 @@ def _nan(v) -> float:
     return math.nan if pd.isna(v) else float(v)
 
 
-def niveaux_indicateurs(qpv: pd.DataFrame, references: pd.DataFrame | None, niveaux: pd.DataFrame | None = None,
-                        provenance: pd.DataFrame | None = None, codes: list[str] | None = None) -> pd.DataFrame:
+def niveaux_indicateurs(
+    qpv: pd.DataFrame,
+    references: pd.DataFrame | None,
+    niveaux: pd.DataFrame | None = None,
+    provenance: pd.DataFrame | None = None,
+    codes: list[str] | None = None,
+) -> pd.DataFrame:
     """Les niveaux de comparaison de chaque indicateur présent dans ``qpv`` (ou de ``codes``), une ligne par
     indicateur et niveau qui a une valeur : d'abord les « QPV du territoire » (ses QPV agrégés par la règle du
     registre : somme, part recalculée, moyenne pondérée, médiane des QPV — jamais une moyenne de médianes), puis
@@ -709,37 +898,73 @@ def niveaux_indicateurs(qpv: pd.DataFrame, references: pd.DataFrame | None, nive
     q = _qpv(qpv)
     lignes = []
     ordre = [] if references is None or references.empty else list(dict.fromkeys(references["niveau"]))
-    libelles = {} if not ordre or "libelle_territoire" not in references.columns else dict(
-        zip(references["niveau"], references["libelle_territoire"]))
+    libelles = (
+        {}
+        if not ordre or "libelle_territoire" not in references.columns
+        else dict(zip(references["niveau"], references["libelle_territoire"]))
+    )
     for code in codes:
         i = indicateur(code)
         r = cn.agreger(q, definition_registre(code))
         if r is not None and not math.isnan(r["valeur"]):
-            lignes.append({"code": code, "niveau": NIVEAU_QPV_TERRITOIRE, "libelle_territoire": "QPV du territoire",
-                           "valeur": r["valeur"] / i.diviseur, "origine": r["origine"],
-                           "minimum": r["minimum"] / i.diviseur, "maximum": r["maximum"] / i.diviseur,
-                           "nb_qpv": r["nb_qpv"], "nb_secrets": r["nb_secrets"]})
+            lignes.append(
+                {
+                    "code": code,
+                    "niveau": NIVEAU_QPV_TERRITOIRE,
+                    "libelle_territoire": "QPV du territoire",
+                    "valeur": r["valeur"] / i.diviseur,
+                    "origine": r["origine"],
+                    "minimum": r["minimum"] / i.diviseur,
+                    "maximum": r["maximum"] / i.diviseur,
+                    "nb_qpv": r["nb_qpv"],
+                    "nb_secrets": r["nb_secrets"],
+                }
+            )
         for niveau in ordre:
             colonne = i.colonne_reference(niveau)
             v = valeur_reference(references, niveau, colonne, i.diviseur)
             if math.isnan(v):
                 continue
-            ligne = {"code": code, "niveau": niveau, "libelle_territoire": libelles.get(niveau), "valeur": v,
-                     "origine": cn.RECU, "minimum": math.nan, "maximum": math.nan, "nb_qpv": math.nan,
-                     "nb_secrets": math.nan}
+            ligne = {
+                "code": code,
+                "niveau": niveau,
+                "libelle_territoire": libelles.get(niveau),
+                "valeur": v,
+                "origine": cn.RECU,
+                "minimum": math.nan,
+                "maximum": math.nan,
+                "nb_qpv": math.nan,
+                "nb_secrets": math.nan,
+            }
             calcul = None
             if niveaux is not None and not niveaux.empty:
                 sel = niveaux[(niveaux["niveau"] == niveau) & (niveaux["variable"] == colonne)]
                 calcul = sel.iloc[0] if len(sel) else None
             if calcul is not None and calcul["origine"] != cn.RECU:
-                ligne |= {"origine": calcul["origine"], "minimum": _nan(calcul.get("minimum")) / i.diviseur,
-                          "maximum": _nan(calcul.get("maximum")) / i.diviseur, "nb_qpv": _nan(calcul.get("nb_qpv")),
-                          "nb_secrets": _nan(calcul.get("nb_secrets"))}
+                ligne |= {
+                    "origine": calcul["origine"],
+                    "minimum": _nan(calcul.get("minimum")) / i.diviseur,
+                    "maximum": _nan(calcul.get("maximum")) / i.diviseur,
+                    "nb_qpv": _nan(calcul.get("nb_qpv")),
+                    "nb_secrets": _nan(calcul.get("nb_secrets")),
+                }
             elif provenance_reference(provenance, niveau, colonne) == "approximatif":
                 ligne["origine"] = f"{cn.RECU} (approximatif)"
             lignes.append(ligne)
-    return pd.DataFrame(lignes, columns=["code", "niveau", "libelle_territoire", "valeur", "origine", "minimum",
-                                         "maximum", "nb_qpv", "nb_secrets"])
+    return pd.DataFrame(
+        lignes,
+        columns=[
+            "code",
+            "niveau",
+            "libelle_territoire",
+            "valeur",
+            "origine",
+            "minimum",
+            "maximum",
+            "nb_qpv",
+            "nb_secrets",
+        ],
+    )
 
 
 def origines_par_niveau(niveaux_ind: pd.DataFrame) -> dict[str, list[str]]:
@@ -801,10 +1026,10 @@ class Theme:
 
     nom: str
     codes: list[str]
-    valeurs: pd.DataFrame   # code_qp, quartier, une colonne par code (nombre, ou « secret » / « n.d. »)
-    rangs: pd.DataFrame     # code_qp, quartier, une colonne par code (rang orienté, ou « secret » / « n.d. »)
-    niveaux: pd.DataFrame   # niveaux_indicateurs des codes du thème
-    ecarts: pd.DataFrame    # code_qp, quartier, code, valeur, une colonne par niveau (écart, NaN sans valeur)
+    valeurs: pd.DataFrame  # code_qp, quartier, une colonne par code (nombre, ou « secret » / « n.d. »)
+    rangs: pd.DataFrame  # code_qp, quartier, une colonne par code (rang orienté, ou « secret » / « n.d. »)
+    niveaux: pd.DataFrame  # niveaux_indicateurs des codes du thème
+    ecarts: pd.DataFrame  # code_qp, quartier, code, valeur, une colonne par niveau (écart, NaN sans valeur)
 
     @property
     def taux(self) -> list[str]:
@@ -824,13 +1049,20 @@ def ecarts_aux_niveaux(qpv: pd.DataFrame, niveaux_ind: pd.DataFrame, codes: list
         x = valeurs(q, code)
         refs = dict(zip(sel.loc[sel["code"] == code, "niveau"], sel.loc[sel["code"] == code, "valeur"]))
         for c, n, v in zip(q["code_qp"], q["nom_qp"], x):
-            lignes.append({"code_qp": c, "quartier": nom_quartier(c, n), "code": code, "valeur": v}
-                          | {niveau: v - refs.get(niveau, math.nan) for niveau in ordre})
+            lignes.append(
+                {"code_qp": c, "quartier": nom_quartier(c, n), "code": code, "valeur": v}
+                | {niveau: v - refs.get(niveau, math.nan) for niveau in ordre}
+            )
     return pd.DataFrame(lignes, columns=["code_qp", "quartier", "code", "valeur", *ordre])
 
 
-def themes(qpv: pd.DataFrame, references: pd.DataFrame | None, niveaux: pd.DataFrame | None = None,
-           manquantes: pd.DataFrame | None = None, provenance: pd.DataFrame | None = None) -> list[Theme]:
+def themes(
+    qpv: pd.DataFrame,
+    references: pd.DataFrame | None,
+    niveaux: pd.DataFrame | None = None,
+    manquantes: pd.DataFrame | None = None,
+    provenance: pd.DataFrame | None = None,
+) -> list[Theme]:
     """Tous les indicateurs du fichier, groupés par thème du registre (:func:`indicateurs_par_theme`) : valeurs
     par QPV (cases vides marquées), rangs orientés (:func:`rangs_orientes`), niveaux de comparaison
     (:func:`niveaux_indicateurs`) et écarts à chacun (:func:`ecarts_aux_niveaux`)."""
@@ -839,19 +1071,33 @@ def themes(qpv: pd.DataFrame, references: pd.DataFrame | None, niveaux: pd.DataF
     niveaux_ind = niveaux_indicateurs(qpv, references, niveaux, provenance)
     sortie = []
     for nom, codes in indicateurs_par_theme(qpv).items():
-        rangs_ = pd.DataFrame({"code_qp": q["code_qp"].values,
-                               "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]})
+        rangs_ = pd.DataFrame(
+            {
+                "code_qp": q["code_qp"].values,
+                "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])],
+            }
+        )
         for c in codes:
             r = rangs_orientes(valeurs(q, c), c)
-            rangs_[c] = pd.Series([marque_manquante(mot.get((k, c))) if pd.isna(x) else int(x)
-                                   for k, x in zip(q["code_qp"], r)], dtype="object").values
-        sortie.append(Theme(nom, codes, valeurs_par_quartier(qpv, manquantes, codes), rangs_,
-                            niveaux_ind[niveaux_ind["code"].isin(codes)].reset_index(drop=True),
-                            ecarts_aux_niveaux(qpv, niveaux_ind, codes)))
+            rangs_[c] = pd.Series(
+                [marque_manquante(mot.get((k, c))) if pd.isna(x) else int(x) for k, x in zip(q["code_qp"], r)],
+                dtype="object",
+            ).values
+        sortie.append(
+            Theme(
+                nom,
+                codes,
+                valeurs_par_quartier(qpv, manquantes, codes),
+                rangs_,
+                niveaux_ind[niveaux_ind["code"].isin(codes)].reset_index(drop=True),
+                ecarts_aux_niveaux(qpv, niveaux_ind, codes),
+            )
+        )
     return sortie
 
 
 # --------------------------------------------------------------------------------------------- fiche quartier
+
 
 def fiche_identite(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, code_qp: str) -> dict:
     """Nom affiché, type, communes, population, année de reconnaissance d'un quartier ; ``couvert_insee`` faux si
@@ -864,15 +1110,27 @@ def fiche_identite(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, code_qp: str) 
     brut = qpv[qpv["code_qp"] == code_qp].iloc[0]
     couvert = any(pd.notna(brut[i.code]) for i in indicateurs(qpv=qpv))
     communes = _communes_par_quartier(qpv_communes).get(code_qp, [])
-    return {"code_qp": code_qp, "quartier": lg["quartier"], "type_quartier": lg["type_quartier"],
-            "type_libelle": lg["type_libelle"], "communes": communes, "annee_reconnaissance": lg["annee_reconnaissance"],
-            "pop_mun": math.nan if pd.isna(lg["pop_mun"]) else float(lg["pop_mun"]), "est_qpv": bool(lg["est_qpv"]), "couvert_insee": couvert,
-            "nom_publie": isinstance(brut["nom_qp"], str) and bool(brut["nom_qp"].strip())}
+    return {
+        "code_qp": code_qp,
+        "quartier": lg["quartier"],
+        "type_quartier": lg["type_quartier"],
+        "type_libelle": lg["type_libelle"],
+        "communes": communes,
+        "annee_reconnaissance": lg["annee_reconnaissance"],
+        "pop_mun": math.nan if pd.isna(lg["pop_mun"]) else float(lg["pop_mun"]),
+        "est_qpv": bool(lg["est_qpv"]),
+        "couvert_insee": couvert,
+        "nom_publie": isinstance(brut["nom_qp"], str) and bool(brut["nom_qp"].strip()),
+    }
 
 
-def fiche_indicateurs(qpv: pd.DataFrame, references: pd.DataFrame | None, code_qp: str,
-                      provenance: pd.DataFrame | None = None, manquantes: pd.DataFrame | None = None
-                      ) -> pd.DataFrame:
+def fiche_indicateurs(
+    qpv: pd.DataFrame,
+    references: pd.DataFrame | None,
+    code_qp: str,
+    provenance: pd.DataFrame | None = None,
+    manquantes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Un quartier sur chaque indicateur de taux : sa valeur (ou « secret » / « n.d. »), son rang parmi les QPV
     (« x sur n »), la moyenne des QPV (recalculée), l'agglomération et les QPV du département (NaN = non publié),
     la provenance de sa valeur."""
@@ -888,24 +1146,38 @@ def fiche_indicateurs(qpv: pd.DataFrame, references: pd.DataFrame | None, code_q
         r = rangs(x, i.decimales)
         rang = r[q["code_qp"] == code_qp]
         rang = rang.iloc[0] if len(rang) else pd.NA
-        lignes.append({
-            "code": i.code, "theme": i.theme, "indicateur": i.libelle, "unite": i.unite,
-            "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, i.code))),
-            "rang": rang if not pd.isna(rang) else pd.NA, "nb_classes": int(x.notna().sum()),
-            "moyenne_qpv": moyenne_qpv(qpv, i.code),
-            "agglomeration": valeur_reference(references, NIVEAU_AGGLO, i.colonne_reference(NIVEAU_AGGLO), i.diviseur),
-            "qpv_departement": valeur_reference(references, NIVEAU_QPV_DEPARTEMENT,
-                                                i.colonne_reference(NIVEAU_QPV_DEPARTEMENT), i.diviseur),
-            "provenance": provenance_valeur(prov, code_qp, i.code, v),
-        })
+        lignes.append(
+            {
+                "code": i.code,
+                "theme": i.theme,
+                "indicateur": i.libelle,
+                "unite": i.unite,
+                "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, i.code))),
+                "rang": rang if not pd.isna(rang) else pd.NA,
+                "nb_classes": int(x.notna().sum()),
+                "moyenne_qpv": moyenne_qpv(qpv, i.code),
+                "agglomeration": valeur_reference(
+                    references, NIVEAU_AGGLO, i.colonne_reference(NIVEAU_AGGLO), i.diviseur
+                ),
+                "qpv_departement": valeur_reference(
+                    references, NIVEAU_QPV_DEPARTEMENT, i.colonne_reference(NIVEAU_QPV_DEPARTEMENT), i.diviseur
+                ),
+                "provenance": provenance_valeur(prov, code_qp, i.code, v),
+            }
+        )
     df = pd.DataFrame(lignes)
     df["rang"] = df["rang"].astype("Int64")
     return df
 
 
-def fiche_par_theme(qpv: pd.DataFrame, references: pd.DataFrame | None, code_qp: str,
-                    niveaux: pd.DataFrame | None = None, provenance: pd.DataFrame | None = None,
-                    manquantes: pd.DataFrame | None = None) -> pd.DataFrame:
+def fiche_par_theme(
+    qpv: pd.DataFrame,
+    references: pd.DataFrame | None,
+    code_qp: str,
+    niveaux: pd.DataFrame | None = None,
+    provenance: pd.DataFrame | None = None,
+    manquantes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Un quartier sur chaque indicateur du fichier, groupé par thème du registre (ordre des thèmes puis du
     registre) : ``theme``, ``code``, ``indicateur``, ``unite``, ``genre``, ``valeur`` (ou « secret » / « n.d. »),
     ``rang`` orienté (rang 1 = situation la plus défavorable, :func:`rangs_orientes`), ``nb_classes``, ``sens``
@@ -927,28 +1199,56 @@ def fiche_par_theme(qpv: pd.DataFrame, references: pd.DataFrame | None, code_qp:
             v = float(valeurs(ligne, code).iloc[0])
             r = rangs_orientes(valeurs(q, code), code)[(q["code_qp"] == code_qp).to_numpy()]
             refs = niveaux_ind[niveaux_ind["code"] == code].set_index("niveau")
-            sortie = {"theme": theme, "code": code, "indicateur": i.libelle, "unite": i.unite, "genre": i.genre,
-                      "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, code))),
-                      "rang": r.iloc[0] if len(r) and not pd.isna(r.iloc[0]) else pd.NA,
-                      "nb_classes": int(valeurs(q, code).notna().sum()), "sens": sens_du_rang(code),
-                      "provenance": provenance_valeur(prov, code_qp, code, v)}
+            sortie = {
+                "theme": theme,
+                "code": code,
+                "indicateur": i.libelle,
+                "unite": i.unite,
+                "genre": i.genre,
+                "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, code))),
+                "rang": r.iloc[0] if len(r) and not pd.isna(r.iloc[0]) else pd.NA,
+                "nb_classes": int(valeurs(q, code).notna().sum()),
+                "sens": sens_du_rang(code),
+                "provenance": provenance_valeur(prov, code_qp, code, v),
+            }
             for niveau in ordre:
                 r = refs.loc[niveau] if niveau in refs.index else {}
                 ref = float(r.get("valeur", math.nan))
-                sortie |= {niveau: ref, f"ecart:{niveau}": v - ref if i.genre == "taux" else math.nan,
-                           f"origine:{niveau}": r.get("origine"), f"minimum:{niveau}": r.get("minimum", math.nan),
-                           f"maximum:{niveau}": r.get("maximum", math.nan)}
+                sortie |= {
+                    niveau: ref,
+                    f"ecart:{niveau}": v - ref if i.genre == "taux" else math.nan,
+                    f"origine:{niveau}": r.get("origine"),
+                    f"minimum:{niveau}": r.get("minimum", math.nan),
+                    f"maximum:{niveau}": r.get("maximum", math.nan),
+                }
             lignes.append(sortie)
-    df = pd.DataFrame(lignes, columns=["theme", "code", "indicateur", "unite", "genre", "valeur", "rang",
-                                       "nb_classes", "sens", "provenance",
-                                       *[c for n in ordre for c in (n, f"ecart:{n}", f"origine:{n}", f"minimum:{n}",
-                                                                    f"maximum:{n}")]])
+    df = pd.DataFrame(
+        lignes,
+        columns=[
+            "theme",
+            "code",
+            "indicateur",
+            "unite",
+            "genre",
+            "valeur",
+            "rang",
+            "nb_classes",
+            "sens",
+            "provenance",
+            *[c for n in ordre for c in (n, f"ecart:{n}", f"origine:{n}", f"minimum:{n}", f"maximum:{n}")],
+        ],
+    )
     df["rang"] = df["rang"].astype("Int64")
     return df
 
 
-def fiche_effectifs(qpv: pd.DataFrame, references: pd.DataFrame | None, code_qp: str,
-                    provenance: pd.DataFrame | None = None, manquantes: pd.DataFrame | None = None) -> pd.DataFrame:
+def fiche_effectifs(
+    qpv: pd.DataFrame,
+    references: pd.DataFrame | None,
+    code_qp: str,
+    provenance: pd.DataFrame | None = None,
+    manquantes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Un quartier sur chaque effectif : valeur, part de l'agglomération (%), part de l'ensemble des QPV (%)."""
     ligne = qpv[qpv["code_qp"] == code_qp]
     if ligne.empty:
@@ -960,28 +1260,36 @@ def fiche_effectifs(qpv: pd.DataFrame, references: pd.DataFrame | None, code_qp:
         v = pd.to_numeric(ligne[i.code], errors="coerce").astype("float64").iloc[0]
         total_qpv = float(pd.to_numeric(q[i.code], errors="coerce").sum())
         agglo = valeur_reference(references, NIVEAU_AGGLO, i.code)
-        lignes.append({
-            "code": i.code, "indicateur": i.libelle, "unite": i.unite,
-            "valeur": float(v) if not math.isnan(v) else marque_manquante(mot.get((code_qp, i.code))),
-            "part_qpv": v / total_qpv * 100 if total_qpv else math.nan,
-            "part_agglomeration": v / agglo * 100 if agglo and not math.isnan(agglo) else math.nan,
-            "provenance": provenance_valeur(prov, code_qp, i.code, v),
-        })
+        lignes.append(
+            {
+                "code": i.code,
+                "indicateur": i.libelle,
+                "unite": i.unite,
+                "valeur": float(v) if not math.isnan(v) else marque_manquante(mot.get((code_qp, i.code))),
+                "part_qpv": v / total_qpv * 100 if total_qpv else math.nan,
+                "part_agglomeration": v / agglo * 100 if agglo and not math.isnan(agglo) else math.nan,
+                "provenance": provenance_valeur(prov, code_qp, i.code, v),
+            }
+        )
     return pd.DataFrame(lignes)
 
 
 def _provenance_montants(lg) -> str:
     """« reconstruit » si les trois montants ont la même provenance, sinon le détail par montant."""
-    p = {"crédits spécifiques": lg.get("provenance_credits_specifiques"), "CGET": lg.get("provenance_cget"),
-         "droit commun": lg.get("provenance_droit_commun")}
+    p = {
+        "crédits spécifiques": lg.get("provenance_credits_specifiques"),
+        "CGET": lg.get("provenance_cget"),
+        "droit commun": lg.get("provenance_droit_commun"),
+    }
     valeurs_ = {v for v in p.values() if isinstance(v, str) and v}
     if len(valeurs_) == 1:
         return valeurs_.pop()
     return " ; ".join(f"{k} : {v}" for k, v in p.items() if isinstance(v, str) and v)
 
 
-def actions_du_quartier(programmation: pd.DataFrame, programmation_communes: pd.DataFrame,
-                        qpv_communes: pd.DataFrame, code_qp: str) -> pd.DataFrame:
+def actions_du_quartier(
+    programmation: pd.DataFrame, programmation_communes: pd.DataFrame, qpv_communes: pd.DataFrame, code_qp: str
+) -> pd.DataFrame:
     """Actions de la programmation situées dans l'une des communes du quartier (un quartier sur plusieurs communes
     les prend toutes ; une action sur plusieurs communes est retenue si l'une d'elles est une commune du quartier).
     Les actions de périmètre intercommunal ne sont pas comptées ici (voir ``actions_intercommunales``).
@@ -993,9 +1301,22 @@ def actions_du_quartier(programmation: pd.DataFrame, programmation_communes: pd.
     p = programmation[programmation["id_action"].isin(concernees.index)].copy()
     p["communes_quartier"] = p["id_action"].map(concernees)
     p["provenance_montants"] = [_provenance_montants(lg) for _, lg in p.iterrows()]
-    colonnes = ["id_action", "intitule", "pilier", "thematique", "porteur", "communes", "communes_quartier",
-                "credits_specifiques", "cget", "droit_commun", "provenance_credits_specifiques", "provenance_cget",
-                "provenance_droit_commun", "provenance_montants"]
+    colonnes = [
+        "id_action",
+        "intitule",
+        "pilier",
+        "thematique",
+        "porteur",
+        "communes",
+        "communes_quartier",
+        "credits_specifiques",
+        "cget",
+        "droit_commun",
+        "provenance_credits_specifiques",
+        "provenance_cget",
+        "provenance_droit_commun",
+        "provenance_montants",
+    ]
     return p[[c for c in colonnes if c in p.columns]].reset_index(drop=True)
 
 
@@ -1004,9 +1325,9 @@ def actions_intercommunales(programmation: pd.DataFrame, programmation_communes:
     « Intercommunal »...), comptées par périmètre, avec leurs montants (sommes de montants reconstruits)."""
     pc = programmation_communes[programmation_communes["perimetre"]]
     p = pc[["id_action", "commune"]].drop_duplicates().merge(programmation, on="id_action", how="left")
-    g = p.groupby("commune", sort=False).agg(actions=("id_action", "nunique"),
-                                             credits_specifiques=("credits_specifiques", "sum"),
-                                             cget=("cget", "sum"))
+    g = p.groupby("commune", sort=False).agg(
+        actions=("id_action", "nunique"), credits_specifiques=("credits_specifiques", "sum"), cget=("cget", "sum")
+    )
     return g.reset_index().rename(columns={"commune": "perimetre"})
 
 
@@ -1014,12 +1335,15 @@ def synthese_actions(actions: pd.DataFrame) -> pd.DataFrame:
     """Actions d'un quartier par thématique : nombre et montants (sommes de montants reconstruits)."""
     if actions.empty:
         return pd.DataFrame(columns=["pilier", "thematique", "actions", "credits_specifiques", "cget"])
-    return (actions.groupby(["pilier", "thematique"], sort=False)
-            .agg(actions=("id_action", "size"), credits_specifiques=("credits_specifiques", "sum"),
-                 cget=("cget", "sum")).reset_index())
+    return (
+        actions.groupby(["pilier", "thematique"], sort=False)
+        .agg(actions=("id_action", "size"), credits_specifiques=("credits_specifiques", "sum"), cget=("cget", "sum"))
+        .reset_index()
+    )
 
 
 def a_des_valeurs_reconstruites(provenance: pd.DataFrame | None) -> bool:
     """Des valeurs par quartier de ``insee_qpv`` sont-elles reconstruites (transcription d'un rapport publié) ?"""
     return provenance is not None and bool(
-        (provenance["fichier"].str.startswith("insee_qpv") & (provenance["provenance"] == "reconstruit")).any())
+        (provenance["fichier"].str.startswith("insee_qpv") & (provenance["provenance"] == "reconstruit")).any()
+    )

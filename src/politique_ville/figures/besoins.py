@@ -34,17 +34,39 @@ def nuage_besoins_moyens(besoins: pd.DataFrame, indicateur: str, annee: int, sou
     fig, ax = plt.subplots(figsize=(9, 6))
     sans = (df["actions"] == 0).to_numpy()
     if sans.any():  # aucune action rattachée : un repère gris, sans étiquette (les noms sont dans le tableau)
-        ax.scatter(df[indicateur][sans], df["total_par_habitant"][sans], s=30, marker="x", color="#8a96a3",
-                   label="aucune action rattachée")
+        ax.scatter(
+            df[indicateur][sans],
+            df["total_par_habitant"][sans],
+            s=30,
+            marker="x",
+            color="#8a96a3",
+            label="aucune action rattachée",
+        )
     pleins = ~df["reconstruit"].to_numpy() & ~sans
-    ax.scatter(df[indicateur][pleins], df["total_par_habitant"][pleins], s=tailles[pleins], color=COULEUR, alpha=0.75,
-               edgecolor="white", linewidth=0.8, label="montants de la programmation")
+    ax.scatter(
+        df[indicateur][pleins],
+        df["total_par_habitant"][pleins],
+        s=tailles[pleins],
+        color=COULEUR,
+        alpha=0.75,
+        edgecolor="white",
+        linewidth=0.8,
+        label="montants de la programmation",
+    )
     creux = df["reconstruit"].to_numpy() & ~sans
     if creux.any():
-        ax.scatter(df[indicateur][creux], df["total_par_habitant"][creux], s=tailles[creux],
-                   facecolor="none", edgecolor=COULEUR, linewidth=1.5, label="montants reconstruits*")
-    for x, y, nom, code, r, n in zip(df[indicateur], df["total_par_habitant"], df["nom_qp"], df["code_qp"],
-                                     df["reconstruit"], df["actions"]):
+        ax.scatter(
+            df[indicateur][creux],
+            df["total_par_habitant"][creux],
+            s=tailles[creux],
+            facecolor="none",
+            edgecolor=COULEUR,
+            linewidth=1.5,
+            label="montants reconstruits*",
+        )
+    for x, y, nom, code, r, n in zip(
+        df[indicateur], df["total_par_habitant"], df["nom_qp"], df["code_qp"], df["reconstruit"], df["actions"]
+    ):
         if n == 0:
             continue
         etiquette = (nom if isinstance(nom, str) and nom.strip() else code) + ("*" if r else "")
@@ -60,8 +82,12 @@ def nuage_besoins_moyens(besoins: pd.DataFrame, indicateur: str, annee: int, sou
         ax.legend(loc="best", frameon=True, fontsize=8)
     sens = "à droite : pauvreté plus forte" if indicateur == "tp60" else "à gauche : emploi plus faible"
     fig = present.finir_figure(
-        fig, ax, f"Financement rattaché par habitant et besoin des quartiers, {annee}",
-        f"{LIBELLES_BESOIN[indicateur]} — {sens}", "Financement total par habitant (€)",
-        source + (" ; * montants par action reconstruits, non publiés" if creux.any() else ""))
+        fig,
+        ax,
+        f"Financement rattaché par habitant et besoin des quartiers, {annee}",
+        f"{LIBELLES_BESOIN[indicateur]} — {sens}",
+        "Financement total par habitant (€)",
+        source + (" ; * montants par action reconstruits, non publiés" if creux.any() else ""),
+    )
     sns.despine(fig)
     return fig

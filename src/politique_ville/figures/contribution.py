@@ -38,12 +38,23 @@ def montants_par_thematique(comp: pd.DataFrame, annee: int, source: str):
     ``comp`` : sortie de ``comparaison_thematiques``."""
     present.style_figures()
     df = _groupes(comp)
-    long = df.melt(id_vars=["libelle_axe"], value_vars=["droit_commun", "credits_specifiques"],
-                   var_name="type", value_name="montant")
+    long = df.melt(
+        id_vars=["libelle_axe"],
+        value_vars=["droit_commun", "credits_specifiques"],
+        var_name="type",
+        value_name="montant",
+    )
     long["type"] = long["type"].map({"droit_commun": LIBELLE_DROIT_COMMUN, "credits_specifiques": LIBELLE_CREDITS})
     fig, ax = plt.subplots(figsize=(10, 0.62 * len(df) + 1.8))
-    sns.barplot(data=long, y="libelle_axe", x="montant", hue="type", orient="h", ax=ax,
-                palette={LIBELLE_DROIT_COMMUN: COULEUR_DROIT_COMMUN, LIBELLE_CREDITS: COULEUR_CREDITS})
+    sns.barplot(
+        data=long,
+        y="libelle_axe",
+        x="montant",
+        hue="type",
+        orient="h",
+        ax=ax,
+        palette={LIBELLE_DROIT_COMMUN: COULEUR_DROIT_COMMUN, LIBELLE_CREDITS: COULEUR_CREDITS},
+    )
     maxi = float(np.nanmax(long["montant"].to_numpy(dtype=float))) if len(long) else 0
     for conteneur in ax.containers:
         ax.bar_label(conteneur, labels=[present.euros(v) for v in conteneur.datavalues], padding=3, fontsize=8)
@@ -51,8 +62,9 @@ def montants_par_thematique(comp: pd.DataFrame, annee: int, source: str):
     present.format_axe(ax, "x")
     ax.grid(axis="y", visible=False)
     ax.legend(title=None, loc="best", frameon=True)
-    return present.finir_figure(fig, ax, f"Subventions de la programmation {annee} par thématique",
-                                "Montant (€)", "", source)
+    return present.finir_figure(
+        fig, ax, f"Subventions de la programmation {annee} par thématique", "Montant (€)", "", source
+    )
 
 
 def effet_levier(comp: pd.DataFrame, annee: int, source: str):
@@ -63,23 +75,28 @@ def effet_levier(comp: pd.DataFrame, annee: int, source: str):
     ensemble = comp.loc[comp["niveau"] == "ensemble", "effet_levier"]
     fig, ax = plt.subplots(figsize=(10, 0.5 * len(df) + 1.8))
     sns.barplot(data=df, y="libelle_axe", x="effet_levier", orient="h", ax=ax, color=COULEUR_DROIT_COMMUN)
-    textes = ax.bar_label(ax.containers[0], labels=[present.euros(v, 2) for v in ax.containers[0].datavalues],
-                          padding=3, fontsize=8)
+    textes = ax.bar_label(
+        ax.containers[0], labels=[present.euros(v, 2) for v in ax.containers[0].datavalues], padding=3, fontsize=8
+    )
     for t in textes:
         t.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9})
         t.set_zorder(5)
     if len(ensemble) and not pd.isna(ensemble.iloc[0]):
         v = float(ensemble.iloc[0])
         ax.axvline(v, color=COULEUR_CREDITS, linestyle="--", linewidth=1.5, zorder=1)
-        ax.text(v, -0.7, f" Ensemble : {present.euros(v, 2)}", color="#8a5a00", fontsize=8.5, va="bottom",
-                ha="left")
+        ax.text(v, -0.7, f" Ensemble : {present.euros(v, 2)}", color="#8a5a00", fontsize=8.5, va="bottom", ha="left")
     maxi = float(np.nanmax(df["effet_levier"].to_numpy(dtype=float))) if len(df) else 1
     ax.set_xlim(0, maxi * 1.18)
     ax.set_ylim(len(df) - 0.5, -1.1)
     present.format_axe(ax, "x", decimales=1)
-    return present.finir_figure(fig, ax, f"Effet levier : droit commun mobilisé pour 1 € de crédits spécifiques "
-                                         f"({annee})",
-                                "Subventions droit commun pour 1 € de crédits spécifiques Pol Ville (€)", "", source)
+    return present.finir_figure(
+        fig,
+        ax,
+        f"Effet levier : droit commun mobilisé pour 1 € de crédits spécifiques ({annee})",
+        "Subventions droit commun pour 1 € de crédits spécifiques Pol Ville (€)",
+        "",
+        source,
+    )
 
 
 def montant_moyen_par_projet(comp: pd.DataFrame, annee: int, source: str):
@@ -103,8 +120,14 @@ def montant_moyen_par_projet(comp: pd.DataFrame, annee: int, source: str):
     ax.set_xlim(0, maxi * 1.18)
     present.format_axe(ax, "x")
     ax.legend(loc="lower right", frameon=True)
-    return present.finir_figure(fig, ax, f"Montant moyen des subventions par projet soutenu ({annee})",
-                                "Montant moyen par projet (€)", "", source)
+    return present.finir_figure(
+        fig,
+        ax,
+        f"Montant moyen des subventions par projet soutenu ({annee})",
+        "Montant moyen par projet (€)",
+        "",
+        source,
+    )
 
 
 def grille_heatmap(matrice: pd.DataFrame, libelles: dict[str, str], annee: int, source: str):
@@ -114,13 +137,30 @@ def grille_heatmap(matrice: pd.DataFrame, libelles: dict[str, str], annee: int, 
     present.style_figures()
     m = matrice.astype(float)
     fig, ax = plt.subplots(figsize=(11, 0.55 * len(m) + 2.2))
-    sns.heatmap(m, mask=m.isna(), annot=True, fmt=".0f", cmap="Blues", linewidths=0.6, linecolor="white",
-                cbar_kws={"label": "Nombre d'actions"}, ax=ax, vmin=0)
+    sns.heatmap(
+        m,
+        mask=m.isna(),
+        annot=True,
+        fmt=".0f",
+        cmap="Blues",
+        linewidths=0.6,
+        linecolor="white",
+        cbar_kws={"label": "Nombre d'actions"},
+        ax=ax,
+        vmin=0,
+    )
     ax.set_facecolor("#f4f4f4")
     ax.grid(False)
-    ax.set_yticklabels([textwrap.shorten(libelles.get(i, i), 60, placeholder="…") for i in m.index], rotation=0,
-                       fontsize=8.5)
+    ax.set_yticklabels(
+        [textwrap.shorten(libelles.get(i, i), 60, placeholder="…") for i in m.index], rotation=0, fontsize=8.5
+    )
     ax.set_xticklabels([c if c.startswith(".") else "\n".join(textwrap.wrap(c, 12)) for c in m.columns], rotation=0)
     ax.tick_params(axis="both", length=0)
-    return present.finir_figure(fig, ax, f"Actions de la programmation {annee} par priorité et sous-priorité",
-                                "Sous-priorité (rang dans la priorité : .1, .2…)", "", source)
+    return present.finir_figure(
+        fig,
+        ax,
+        f"Actions de la programmation {annee} par priorité et sous-priorité",
+        "Sous-priorité (rang dans la priorité : .1, .2…)",
+        "",
+        source,
+    )

@@ -42,8 +42,7 @@ def figure_series(series: pd.DataFrame, code: str, source: str, titre: str | Non
     ax.set_xticklabels([str(a) for a in annees])
     present.format_axe(ax, "y", "%" if r0["unite"] == "%" else "", int(r0["decimales"]) if r0["unite"] == "%" else 0)
     ax.legend(fontsize=8, loc="best")
-    return present.finir_figure(fig, ax, titre or str(r0["indicateur"]), "Année",
-                                str(r0["unite"]), source)
+    return present.finir_figure(fig, ax, titre or str(r0["indicateur"]), "Année", str(r0["unite"]), source)
 
 
 def figure_serie_quartier(serie: pd.DataFrame, quartier: str, source: str):

@@ -23,6 +23,7 @@ GRIS = "#5a6b7d"
 
 def _figure(largeur=9.5, hauteur=4.2):
     import matplotlib.pyplot as plt
+
     present.style_figures()
     return plt.subplots(figsize=(largeur, hauteur))
 
@@ -51,8 +52,14 @@ def figure_projets_par_pilier(piliers: pd.DataFrame, source: str):
     ax.set_xlim(0, np.nanmax(np.concatenate([pub, rec])) * 1.15)
     present.format_axe(ax, "x")
     ax.legend(loc="lower right", frameon=True, fontsize=9)
-    return present.finir_figure(fig, ax, "Projets retenus par pilier : chiffres publiés et recalculés",
-                                "Nombre de projets (actions)", "", source)
+    return present.finir_figure(
+        fig,
+        ax,
+        "Projets retenus par pilier : chiffres publiés et recalculés",
+        "Nombre de projets (actions)",
+        "",
+        source,
+    )
 
 
 def figure_financeurs(financeurs: pd.DataFrame, somme_parts: float, source: str):
@@ -68,20 +75,47 @@ def figure_financeurs(financeurs: pd.DataFrame, somme_parts: float, source: str)
     recalc = financeurs["part_des_montants"].to_numpy(dtype=float)
     masque = ~np.isnan(recalc)
     if masque.any():
-        ax.scatter(recalc[masque], y[masque], marker="D", s=60, color=ORANGE, zorder=3,
-                   label=_coupe("Part recalculée : montant publié / montant total", 24))
+        ax.scatter(
+            recalc[masque],
+            y[masque],
+            marker="D",
+            s=60,
+            color=ORANGE,
+            zorder=3,
+            label=_coupe("Part recalculée : montant publié / montant total", 24),
+        )
         for yi, v in zip(y[masque], recalc[masque]):
-            ax.annotate(present.pourcent(v), (v, yi), xytext=(0, -15), textcoords="offset points", ha="center",
-                        fontsize=9, color=ORANGE, fontweight="bold",
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+            ax.annotate(
+                present.pourcent(v),
+                (v, yi),
+                xytext=(0, -15),
+                textcoords="offset points",
+                ha="center",
+                fontsize=9,
+                color=ORANGE,
+                fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            )
     ax.set_yticks(y, [_coupe(f, 30) for f in financeurs["financeur"]])
     ax.invert_yaxis()
     ax.set_xlim(0, max(np.nanmax(parts), np.nanmax(recalc) if masque.any() else 0) * 1.2)
     present.format_axe(ax, "x", "%")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9, frameon=True,
-              title=f"Somme des parts publiées :\n{present.pourcent(somme_parts)}", title_fontsize=9)
-    return present.finir_figure(fig, ax, "Financement de la programmation par financeur",
-                                "Part du montant total de la programmation (%)", "", source)
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=9,
+        frameon=True,
+        title=f"Somme des parts publiées :\n{present.pourcent(somme_parts)}",
+        title_fontsize=9,
+    )
+    return present.finir_figure(
+        fig,
+        ax,
+        "Financement de la programmation par financeur",
+        "Part du montant total de la programmation (%)",
+        "",
+        source,
+    )
 
 
 def figure_cget_thematiques(cget: pd.DataFrame, source: str):
@@ -97,11 +131,25 @@ def figure_cget_thematiques(cget: pd.DataFrame, source: str):
         d = dont.iloc[0]
         parent = principales.index[principales["rubrique_code"] == "cohesion_sociale"]
         if len(parent):
-            ax.barh(y[parent[0]], d["valeur_recalculee"], color=BLEU_CLAIR, height=0.6, hatch="//",
-                    edgecolor="white", label=str(d["rubrique"]).replace("dont ", "dont ").capitalize())
-            ax.text(d["valeur_recalculee"] / 2, y[parent[0]], present.euros(d["valeur_recalculee"]), ha="center",
-                    va="center", fontsize=9, color="#1d2733",
-                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+            ax.barh(
+                y[parent[0]],
+                d["valeur_recalculee"],
+                color=BLEU_CLAIR,
+                height=0.6,
+                hatch="//",
+                edgecolor="white",
+                label=str(d["rubrique"]).replace("dont ", "dont ").capitalize(),
+            )
+            ax.text(
+                d["valeur_recalculee"] / 2,
+                y[parent[0]],
+                present.euros(d["valeur_recalculee"]),
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="#1d2733",
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9},
+            )
     maxi = np.nanmax(valeurs)
     for yi, v in zip(y, valeurs):
         ax.text(v + maxi * 0.01, yi, present.euros(v), va="center", fontsize=9)
@@ -135,8 +183,9 @@ def figure_porteurs(porteurs: pd.DataFrame, source: str):
     ax.set_xlim(0, np.nanmax(np.concatenate([dep, ret])) * 1.45)
     present.format_axe(ax, "x")
     ax.legend(loc="lower right", fontsize=9, frameon=True)
-    return present.finir_figure(fig, ax, "Projets déposés et actions retenues, par type de porteur",
-                                "Nombre de projets", "", source)
+    return present.finir_figure(
+        fig, ax, "Projets déposés et actions retenues, par type de porteur", "Nombre de projets", "", source
+    )
 
 
 def figure_evolution_indicateur(serie: pd.DataFrame, source: str):
@@ -158,20 +207,33 @@ def figure_evolution_indicateur(serie: pd.DataFrame, source: str):
     maxi = np.nanmax(valeurs)
     for xi, v, a in zip(x, valeurs, approx):
         texte = present.pourcent(v, 0) if en_pourcent else present.nombre_fr(v)
-        ax.text(xi, v + maxi * 0.02, ("≈ " if a else "") + texte, ha="center", va="bottom", fontsize=10,
-                fontweight="bold")
+        ax.text(
+            xi, v + maxi * 0.02, ("≈ " if a else "") + texte, ha="center", va="bottom", fontsize=10, fontweight="bold"
+        )
     for i in range(1, len(serie)):
         r = serie.iloc[i]
         if pd.isna(r["variation_absolue"]):
             continue
         signe = "+" if r["variation_absolue"] >= 0 else ""
-        absolu = (f"{signe}{present.nombre_fr(r['variation_absolue'])} pt" if en_pourcent
-                  else f"{signe}{present.nombre_fr(r['variation_absolue'])}")
-        relatif = "" if pd.isna(r["variation_relative"]) else \
-            f"\n({'+' if r['variation_relative'] >= 0 else ''}{present.pourcent(r['variation_relative'])})"
-        ax.annotate(("≈ " if r["variation_approximative"] else "") + absolu + relatif,
-                    xy=(i - 0.5, maxi * 1.16), ha="center", va="center", fontsize=9, color=ORANGE,
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": ORANGE, "alpha": 0.95})
+        absolu = (
+            f"{signe}{present.nombre_fr(r['variation_absolue'])} pt"
+            if en_pourcent
+            else f"{signe}{present.nombre_fr(r['variation_absolue'])}"
+        )
+        relatif = (
+            ""
+            if pd.isna(r["variation_relative"])
+            else f"\n({'+' if r['variation_relative'] >= 0 else ''}{present.pourcent(r['variation_relative'])})"
+        )
+        ax.annotate(
+            ("≈ " if r["variation_approximative"] else "") + absolu + relatif,
+            xy=(i - 0.5, maxi * 1.16),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=ORANGE,
+            bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": ORANGE, "alpha": 0.95},
+        )
     ax.grid(axis="x", visible=False)
     ax.set_xticks(x, [str(int(a)) for a in serie["annee"]])
     ax.set_ylim(0, maxi * 1.32)

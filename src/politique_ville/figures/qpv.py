@@ -43,19 +43,21 @@ def _extremes(d: pd.DataFrame, colonne: str, libelle: str) -> pd.DataFrame:
     else:
         haut, bas = connus, connus.iloc[0:0]
     caches = len(d) - len(haut) - len(bas)
-    separateur = pd.DataFrame({libelle: [f"… {nombre_fr(caches)} autres QPV …"],
-                               colonne: [math.nan], "_separateur": [True]})
-    return pd.concat([haut.assign(_separateur=False), separateur, bas.assign(_separateur=False)],
-                     ignore_index=True)
+    separateur = pd.DataFrame(
+        {libelle: [f"… {nombre_fr(caches)} autres QPV …"], colonne: [math.nan], "_separateur": [True]}
+    )
+    return pd.concat([haut.assign(_separateur=False), separateur, bas.assign(_separateur=False)], ignore_index=True)
 
 
 def note_figure_ecarts(comp: pd.DataFrame) -> str:
     """Phrase à placer sous ``figure_ecarts`` quand elle est résumée ; « » sinon."""
     if not figure_resumee(len(comp)):
         return ""
-    return (f"La figure ne montre que les {EXTREMES_FIGURE} écarts les plus élevés et les {EXTREMES_FIGURE} plus "
-            f"faibles : les {nombre_fr(len(comp))} quartiers, avec leur écart, sont dans le tableau téléchargeable "
-            f"(classeur Excel du chapitre).")
+    return (
+        f"La figure ne montre que les {EXTREMES_FIGURE} écarts les plus élevés et les {EXTREMES_FIGURE} plus "
+        f"faibles : les {nombre_fr(len(comp))} quartiers, avec leur écart, sont dans le tableau téléchargeable "
+        f"(classeur Excel du chapitre)."
+    )
 
 
 def note_figure_population(quartiers: pd.DataFrame) -> str:
@@ -63,9 +65,11 @@ def note_figure_population(quartiers: pd.DataFrame) -> str:
     n = int(quartiers["est_qpv"].sum())
     if not figure_resumee(n):
         return ""
-    return (f"La figure ne montre que les {EXTREMES_FIGURE} quartiers prioritaires les plus peuplés et les "
-            f"{EXTREMES_FIGURE} moins peuplés : les {nombre_fr(n)} quartiers, avec leur population, sont dans le "
-            f"tableau téléchargeable (classeur Excel du chapitre).")
+    return (
+        f"La figure ne montre que les {EXTREMES_FIGURE} quartiers prioritaires les plus peuplés et les "
+        f"{EXTREMES_FIGURE} moins peuplés : les {nombre_fr(n)} quartiers, avec leur population, sont dans le "
+        f"tableau téléchargeable (classeur Excel du chapitre)."
+    )
 
 
 def _hauteur(n: int, base: float = 1.4, par_ligne: float = 0.34) -> float:
@@ -75,6 +79,7 @@ def _hauteur(n: int, base: float = 1.4, par_ligne: float = 0.34) -> float:
 def _graduations(ax, unite: str = ""):
     """Graduations « rondes » (pas de 1, 2 ou 5 × 10^n) et autant de décimales que le pas en demande."""
     from matplotlib.ticker import MaxNLocator
+
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
     graduations = [g for g in ax.get_xticks()]
     pas = min((abs(b - a) for a, b in zip(graduations, graduations[1:])), default=1)
@@ -98,15 +103,28 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
         return None
     ref = float(comp["reference_ecart"].iloc[0])
     d = comp.copy()
-    d["libelle"] = [q if m is None or (isinstance(m, float) and math.isnan(m)) else f"{q} ({m})"
-                    for q, m in zip(d["quartier"], d["marque"])]
+    d["libelle"] = [
+        q if m is None or (isinstance(m, float) and math.isnan(m)) else f"{q} ({m})"
+        for q, m in zip(d["quartier"], d["marque"])
+    ]
     d = d.sort_values("ecart_reference", ascending=False, na_position="last", kind="stable")
     d = _extremes(d, "ecart_reference", "libelle")
     separateur = d["_separateur"].to_numpy(dtype=bool) if "_separateur" in d.columns else [False] * len(d)
     d["sens"] = ["au-dessus" if e >= 0 else "en dessous" for e in d["ecart_reference"].fillna(0)]
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
-    sns.barplot(data=d, y="libelle", x="ecart_reference", hue="sens", palette={"au-dessus": BLEU, "en dessous": ORANGE},
-                dodge=False, legend=False, ax=ax, orient="h", order=list(d["libelle"]), errorbar=None)
+    sns.barplot(
+        data=d,
+        y="libelle",
+        x="ecart_reference",
+        hue="sens",
+        palette={"au-dessus": BLEU, "en dessous": ORANGE},
+        dodge=False,
+        legend=False,
+        ax=ax,
+        orient="h",
+        order=list(d["libelle"]),
+        errorbar=None,
+    )
     ax.axvline(0, color="#1d2733", linewidth=1)
     moy = float(d["moyenne_qpv"].iloc[0]) - ref
     libelle_niveau = "l'agglomération hors QPV" if niveau == cq.NIVEAU_HORS_QPV else "l'agglomération"
@@ -116,27 +134,53 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
         if sep:  # ligne qui sépare les plus grands écarts des plus faibles (figure résumée) : pas de barre
             continue
         if not math.isnan(e):
-            ax.text(e + (decalage if e >= 0 else -decalage), y, pq.ecart_court(code, e), va="center",
-                    ha="left" if e >= 0 else "right", fontsize=8, color="#1d2733")
+            ax.text(
+                e + (decalage if e >= 0 else -decalage),
+                y,
+                pq.ecart_court(code, e),
+                va="center",
+                ha="left" if e >= 0 else "right",
+                fontsize=8,
+                color="#1d2733",
+            )
         else:
             negatif = d["ecart_reference"].median(skipna=True) < 0
-            ax.text(-decalage if negatif else decalage, y,
-                    "valeur non publiée (secret statistique)" if m == cq.SECRET else "non disponible",
-                    va="center", ha="right" if negatif else "left", fontsize=8, color=GRIS, style="italic")
+            ax.text(
+                -decalage if negatif else decalage,
+                y,
+                "valeur non publiée (secret statistique)" if m == cq.SECRET else "non disponible",
+                va="center",
+                ha="right" if negatif else "left",
+                fontsize=8,
+                color=GRIS,
+                style="italic",
+            )
     if not math.isnan(moy):
         from matplotlib.lines import Line2D
+
         ax.axvline(moy, color=GRIS, linestyle="--", linewidth=1.2)
-        ax.legend(handles=[Line2D([0], [0], color=GRIS, linestyle="--",
-                                  label=f"Moyenne des QPV : {pq.formater_ecart(code, moy)}")],
-                  loc="lower right" if moy >= 0 else "upper left", fontsize=8.5, frameon=True)
+        ax.legend(
+            handles=[
+                Line2D([0], [0], color=GRIS, linestyle="--", label=f"Moyenne des QPV : {pq.formater_ecart(code, moy)}")
+            ],
+            loc="lower right" if moy >= 0 else "upper left",
+            fontsize=8.5,
+            frameon=True,
+        )
     gauche, droite = ax.get_xlim()
     ax.set_xlim(min(gauche, -0.05 * etendue) - 0.1 * etendue, max(droite, 0.05 * etendue) + 0.1 * etendue)
     u = pq.unite_ecart(code)
     _graduations(ax)
     note = i.notes_references.get(niveau)
     qui = "Écarts extrêmes des QPV" if figure_resumee(len(comp)) else "Écart de chaque QPV"
-    finir_figure(fig, ax, f"{i.court}\n{qui} à {libelle_niveau} ({pq.formater(code, ref)})",
-                 f"Écart à {libelle_niveau} ({u})" + (f"\nRéférence : {note}" if note else ""), "", source)
+    finir_figure(
+        fig,
+        ax,
+        f"{i.court}\n{qui} à {libelle_niveau} ({pq.formater(code, ref)})",
+        f"Écart à {libelle_niveau} ({u})" + (f"\nRéférence : {note}" if note else ""),
+        "",
+        source,
+    )
     return fig
 
 
@@ -156,8 +200,7 @@ def figure_population(quartiers: pd.DataFrame, source: str):
     d = _extremes(d, "pop", "quartier")
     separateur = d["_separateur"].to_numpy(dtype=bool) if "_separateur" in d.columns else [False] * len(d)
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
-    sns.barplot(data=d, y="quartier", x="pop", color=BLEU, ax=ax, orient="h", order=list(d["quartier"]),
-                errorbar=None)
+    sns.barplot(data=d, y="quartier", x="pop", color=BLEU, ax=ax, orient="h", order=list(d["quartier"]), errorbar=None)
     for y, (v, sep) in enumerate(zip(d["pop"], separateur)):
         if not sep:  # la ligne qui sépare les plus peuplés des moins peuplés (figure résumée) n'a pas de barre
             ax.text(v, y, f" {nombre_fr(v)}", va="center", ha="left", fontsize=8)
@@ -185,19 +228,38 @@ def figure_parts(parts: pd.DataFrame, part_population: float, source: str):
     d = d.sort_values("part_qpv", ascending=False, kind="stable")
     d["sens"] = ["au-dessus" if p >= part_population else "en dessous" for p in d["part_qpv"]]
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d), base=1.8)))
-    sns.barplot(data=d, y="libelle", x="part_qpv", hue="sens", palette={"au-dessus": BLEU, "en dessous": ORANGE},
-                dodge=False, legend=False, ax=ax, orient="h", order=list(d["libelle"]), errorbar=None)
+    sns.barplot(
+        data=d,
+        y="libelle",
+        x="part_qpv",
+        hue="sens",
+        palette={"au-dessus": BLEU, "en dessous": ORANGE},
+        dodge=False,
+        legend=False,
+        ax=ax,
+        orient="h",
+        order=list(d["libelle"]),
+        errorbar=None,
+    )
     for y, v in enumerate(d["part_qpv"]):
         ax.text(v, y, f" {pourcent(v)}", va="center", ha="left", fontsize=8.5)
     if not math.isnan(part_population):
         ax.axvline(part_population, color=GRIS, linestyle="--", linewidth=1.2)
-        ax.text(part_population, -0.75, f" part de la population : {pourcent(part_population, 0)}", color=GRIS,
-                fontsize=8.5, ha="left", va="bottom")
+        ax.text(
+            part_population,
+            -0.75,
+            f" part de la population : {pourcent(part_population, 0)}",
+            color=GRIS,
+            fontsize=8.5,
+            ha="left",
+            va="bottom",
+        )
     ax.set_ylim(len(d) - 0.5, -1.1)
     ax.set_xlim(0, max(d["part_qpv"].max(), part_population if not math.isnan(part_population) else 0) * 1.15)
     _graduations(ax, "%")
-    finir_figure(fig, ax, "Part des QPV dans le total de l'agglomération", "Part des QPV dans l'agglomération (%)",
-                 "", source)
+    finir_figure(
+        fig, ax, "Part des QPV dans le total de l'agglomération", "Part des QPV dans l'agglomération (%)", "", source
+    )
     return fig
 
 
@@ -210,26 +272,45 @@ def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str):
 
     style_figures()
     d = fiche[fiche["unite"] == "%"].copy()
-    d["libelle"] = [cq.indicateur(c).court + (f" (quartier : {v})" if isinstance(v, str) else "")
-                    for c, v in zip(d["code"], d["valeur"])]
+    d["libelle"] = [
+        cq.indicateur(c).court + (f" (quartier : {v})" if isinstance(v, str) else "")
+        for c, v in zip(d["code"], d["valeur"])
+    ]
     d["quartier_num"] = [v if not isinstance(v, str) else math.nan for v in d["valeur"]]
     if d["quartier_num"].isna().all():
         return None
-    long = pd.concat([
-        pd.DataFrame({"libelle": d["libelle"], "niveau": quartier, "valeur": d["quartier_num"]}),
-        pd.DataFrame({"libelle": d["libelle"], "niveau": "Moyenne des QPV", "valeur": d["moyenne_qpv"]}),
-        pd.DataFrame({"libelle": d["libelle"], "niveau": "Agglomération", "valeur": d["agglomeration"]}),
-    ], ignore_index=True)
+    long = pd.concat(
+        [
+            pd.DataFrame({"libelle": d["libelle"], "niveau": quartier, "valeur": d["quartier_num"]}),
+            pd.DataFrame({"libelle": d["libelle"], "niveau": "Moyenne des QPV", "valeur": d["moyenne_qpv"]}),
+            pd.DataFrame({"libelle": d["libelle"], "niveau": "Agglomération", "valeur": d["agglomeration"]}),
+        ],
+        ignore_index=True,
+    )
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d), base=1.8, par_ligne=0.75)))
-    sns.barplot(data=long, y="libelle", x="valeur", hue="niveau", ax=ax, orient="h", order=list(d["libelle"]),
-                hue_order=[quartier, "Moyenne des QPV", "Agglomération"], palette=[BLEU, "#9bb7d4", "#c9ccd1"],
-                errorbar=None)
+    sns.barplot(
+        data=long,
+        y="libelle",
+        x="valeur",
+        hue="niveau",
+        ax=ax,
+        orient="h",
+        order=list(d["libelle"]),
+        hue_order=[quartier, "Moyenne des QPV", "Agglomération"],
+        palette=[BLEU, "#9bb7d4", "#c9ccd1"],
+        errorbar=None,
+    )
     for conteneur in ax.containers:
-        ax.bar_label(conteneur, labels=[pourcent(b.get_width()) if not math.isnan(b.get_width()) else ""
-                                        for b in conteneur], fontsize=7.5, padding=2)
+        ax.bar_label(
+            conteneur,
+            labels=[pourcent(b.get_width()) if not math.isnan(b.get_width()) else "" for b in conteneur],
+            fontsize=7.5,
+            padding=2,
+        )
     ax.set_xlim(0, max(long["valeur"].max(skipna=True), 1) * 1.18)
     ax.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8.5, frameon=False)
     _graduations(ax, "%")
-    finir_figure(fig, ax, f"{quartier}\nIndicateurs en % : quartier, moyenne des QPV, agglomération",
-                 "Valeur (%)", "", source)
+    finir_figure(
+        fig, ax, f"{quartier}\nIndicateurs en % : quartier, moyenne des QPV, agglomération", "Valeur (%)", "", source
+    )
     return fig

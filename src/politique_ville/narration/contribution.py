@@ -21,13 +21,17 @@ IDENTIQUE = "identique"
 #: les crédits CGET de la programmation, comparés au total des crédits spécifiques des tableaux du chapitre 3 ; la
 #: part des crédits CGET du pilier cohésion sociale allant aux programmes de réussite éducative (publiée arrondie).
 CALCUL_CGET_PROGRAMMATION = calcul("somme", "programmation", "cget")
-CALCUL_PART_PRE = (f'100 * {calcul("somme", "programmation", "cget", intitule="PRE")} / '
-                   f'{calcul("somme", "programmation", "cget", pilier="Cohésion sociale")}')
+CALCUL_PART_PRE = (
+    f"100 * {calcul('somme', 'programmation', 'cget', intitule='PRE')} / "
+    f"{calcul('somme', 'programmation', 'cget', pilier='Cohésion sociale')}"
+)
 
 #: Note des listes d'actions : leurs montants sont reconstruits.
-NOTE_ACTIONS = ("Montants par action reconstruits (le rapport ne publie que les totaux par thématique ou par pilier) : "
-                "répartition à parts égales du total publié, voir la colonne « Provenance des montants ». "
-                "Les totaux, eux, sont publiés.")
+NOTE_ACTIONS = (
+    "Montants par action reconstruits (le rapport ne publie que les totaux par thématique ou par pilier) : "
+    "répartition à parts égales du total publié, voir la colonne « Provenance des montants ». "
+    "Les totaux, eux, sont publiés."
+)
 
 AUCUNE_ACTION_DU_PILIER = "*Aucune action de ce pilier dans la programmation.*"
 
@@ -36,8 +40,6 @@ _NOMBRES_EN_LETTRES = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq"}
 
 def _manque(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
-
-
 
 
 def _enumeration(elements: list[str]) -> str:
@@ -64,6 +66,7 @@ def valeur_publiee(chiffres: pd.DataFrame | None, expression: str) -> float | No
 
 # --------------------------------------------------------------------------------------------- piliers et thématiques
 
+
 def resume_groupe(ligne: pd.Series) -> str:
     """Phrase du tableau d'un pilier ou d'une thématique (ligne de ``tableau_avec_publies``) ; les porteurs publiés
     sont cités s'ils diffèrent des porteurs recalculés."""
@@ -72,8 +75,10 @@ def resume_groupe(ligne: pd.Series) -> str:
     if not _manque(pub) and round(float(pub)) != int(ligne["porteurs"]):
         porteurs += f" ({nombre_fr(pub)} selon le rapport)"
     projets = accord(ligne["projets"], "projet soutenu", "projets soutenus")
-    return (f"{projets}, {porteurs}, {euros(ligne['droit_commun'])} de subventions de droit commun et "
-            f"{euros(ligne['credits_specifiques'])} de crédits spécifiques Politique de la Ville.")
+    return (
+        f"{projets}, {porteurs}, {euros(ligne['droit_commun'])} de subventions de droit commun et "
+        f"{euros(ligne['credits_specifiques'])} de crédits spécifiques Politique de la Ville."
+    )
 
 
 def ecarts_du_groupe(conf: pd.DataFrame, groupe: str) -> str:
@@ -83,7 +88,9 @@ def ecarts_du_groupe(conf: pd.DataFrame, groupe: str) -> str:
     return "\n\n".join(
         f"> **Écart avec le rapport ({LIBELLES_MESURES.get(e['mesure'], e['mesure']).lower()} : "
         f"{nombre_fr(e['valeur_publiee'])} publié, {nombre_fr(e['valeur_recalculee'])} recalculé).** "
-        f"{e['explication'] or 'Écart non documenté.'}" for _, e in sel.iterrows())
+        f"{e['explication'] or 'Écart non documenté.'}"
+        for _, e in sel.iterrows()
+    )
 
 
 def priorites_sans_action(prio: pd.DataFrame, annee: int) -> str:
@@ -121,16 +128,28 @@ def bilan_concordance(conf: pd.DataFrame) -> str:
     ecarts = int((conf["statut"] != IDENTIQUE).sum())
     identiques = n - ecarts
     if ecarts == 0:
-        return ("Le chiffre publié est recalculé à l'identique." if n == 1 else
-                f"Les {nombre_fr(n)} chiffres publiés sont tous recalculés à l'identique.")
+        return (
+            "Le chiffre publié est recalculé à l'identique."
+            if n == 1
+            else f"Les {nombre_fr(n)} chiffres publiés sont tous recalculés à l'identique."
+        )
     if identiques == 0:
-        return ("Le chiffre publié n'est pas recalculé à l'identique : l'écart est expliqué ci-dessous." if n == 1 else
-                f"Aucun des {nombre_fr(n)} chiffres publiés n'est recalculé à l'identique : les écarts sont "
-                f"expliqués ci-dessous, thématique par thématique.")
-    debut = (f"{nombre_fr(identiques)} chiffre publié sur {nombre_fr(n)} est recalculé" if identiques == 1 else
-             f"{nombre_fr(identiques)} chiffres publiés sur {nombre_fr(n)} sont recalculés")
-    fin = ("l'autre est un écart expliqué ci-dessous" if ecarts == 1 else
-           f"les {nombre_fr(ecarts)} autres sont des écarts expliqués ci-dessous")
+        return (
+            "Le chiffre publié n'est pas recalculé à l'identique : l'écart est expliqué ci-dessous."
+            if n == 1
+            else f"Aucun des {nombre_fr(n)} chiffres publiés n'est recalculé à l'identique : les écarts sont "
+            f"expliqués ci-dessous, thématique par thématique."
+        )
+    debut = (
+        f"{nombre_fr(identiques)} chiffre publié sur {nombre_fr(n)} est recalculé"
+        if identiques == 1
+        else f"{nombre_fr(identiques)} chiffres publiés sur {nombre_fr(n)} sont recalculés"
+    )
+    fin = (
+        "l'autre est un écart expliqué ci-dessous"
+        if ecarts == 1
+        else f"les {nombre_fr(ecarts)} autres sont des écarts expliqués ci-dessous"
+    )
     return f"{debut} à l'identique ; {fin}, thématique par thématique."
 
 
@@ -140,11 +159,16 @@ def paragraphe_pre(pre: pd.DataFrame, chiffres: pd.DataFrame | None) -> str:
     if pre.empty or not pre["actions"].iloc[0]:
         return ""
     p = pre.iloc[0]
-    communes = ("1 commune dispose d'un PRE" if p["communes"] == 1 else
-                f"{nombre_fr(p['communes'])} communes disposent d'un PRE")
-    texte = (f"**Programmes de réussite éducative (PRE).** {communes}. Crédits de l'État (CGET) aux PRE : "
-             f"{euros(p['cget'])}, soit {pourcent(p['part_pilier'])} des crédits CGET du pilier cohésion sociale "
-             f"({euros(p['cget_pilier'])})")
+    communes = (
+        "1 commune dispose d'un PRE"
+        if p["communes"] == 1
+        else f"{nombre_fr(p['communes'])} communes disposent d'un PRE"
+    )
+    texte = (
+        f"**Programmes de réussite éducative (PRE).** {communes}. Crédits de l'État (CGET) aux PRE : "
+        f"{euros(p['cget'])}, soit {pourcent(p['part_pilier'])} des crédits CGET du pilier cohésion sociale "
+        f"({euros(p['cget_pilier'])})"
+    )
     publie = valeur_publiee(chiffres, CALCUL_PART_PRE)
     if publie is not None:
         texte += f" ; le rapport écrit « environ {pourcent(publie, 0)} »"
@@ -153,18 +177,23 @@ def paragraphe_pre(pre: pd.DataFrame, chiffres: pd.DataFrame | None) -> str:
 
 # --------------------------------------------------------------------------------------------- comparaison
 
+
 def note_comparaison(comp: pd.DataFrame, programmation: pd.DataFrame, feuille_de_route: pd.DataFrame) -> str:
     """Note du tableau de comparaison (sortie de ``comparaison_thematiques``) : ce que compte « Ensemble » et les
     lignes de la programmation hors piliers du Contrat de Ville."""
     piliers = piliers_du_contrat(feuille_de_route)
     n_ensemble = int(comp.loc[comp["niveau"] == "ensemble", "projets"].iloc[0])
     hors = programmation[~programmation["pilier_code"].isin(piliers)]
-    texte = ("Ratios calculés sur les totaux publiés des tableaux du chapitre 3. « Ensemble » : "
-             f"{'le' if n_ensemble < 2 else 'les'} {accord(n_ensemble, 'projet')} {_des_piliers(len(piliers))}, "
-             "porteurs comptés une fois")
+    texte = (
+        "Ratios calculés sur les totaux publiés des tableaux du chapitre 3. « Ensemble » : "
+        f"{'le' if n_ensemble < 2 else 'les'} {accord(n_ensemble, 'projet')} {_des_piliers(len(piliers))}, "
+        "porteurs comptés une fois"
+    )
     if len(hors):
-        texte += (f" ; hors piliers du Contrat de Ville, non compté : {', '.join(hors['pilier'].unique())} "
-                  f"({accord(len(hors), 'ligne')})")
+        texte += (
+            f" ; hors piliers du Contrat de Ville, non compté : {', '.join(hors['pilier'].unique())} "
+            f"({accord(len(hors), 'ligne')})"
+        )
     return texte + "."
 
 
@@ -177,14 +206,18 @@ def constats_comparaison(comp: pd.DataFrame) -> list[str]:
     if not ens.empty:
         e = ens.iloc[0]
         n_piliers = comp.loc[comp["niveau"] != "ensemble", "pilier_code"].nunique()
-        out.append(f"Ensemble {_des_piliers(n_piliers)} : {euros(e['droit_commun'])} de droit commun pour "
-                   f"{euros(e['credits_specifiques'])} de crédits spécifiques, soit "
-                   f"{euros(e['effet_levier'], 2)} de droit commun pour 1 € de crédits spécifiques ; "
-                   f"{euros(e['moyenne_projet'])} en moyenne par projet soutenu.")
+        out.append(
+            f"Ensemble {_des_piliers(n_piliers)} : {euros(e['droit_commun'])} de droit commun pour "
+            f"{euros(e['credits_specifiques'])} de crédits spécifiques, soit "
+            f"{euros(e['effet_levier'], 2)} de droit commun pour 1 € de crédits spécifiques ; "
+            f"{euros(e['moyenne_projet'])} en moyenne par projet soutenu."
+        )
     if not df.empty:
         haut = df.loc[df["effet_levier"].idxmax()]
-        out.append(f"Effet levier le plus fort : {haut['groupe']} ({euros(haut['effet_levier'], 2)} de "
-                   f"droit commun pour 1 € de crédits spécifiques).")
+        out.append(
+            f"Effet levier le plus fort : {haut['groupe']} ({euros(haut['effet_levier'], 2)} de "
+            f"droit commun pour 1 € de crédits spécifiques)."
+        )
         nuls = df.loc[df["droit_commun"] == 0, "groupe"].tolist()
         if nuls:
             out.append("Sans aucune subvention de droit commun : " + ", ".join(nuls) + ".")
@@ -208,12 +241,15 @@ def alerte_credits_specifiques(comp: pd.DataFrame, chiffres: pd.DataFrame | None
     total = comp.loc[comp["niveau"] == "ensemble", "credits_specifiques"]
     if cget is None or total.empty or _manque(total.iloc[0]) or round(float(total.iloc[0])) == round(cget):
         return ""
-    return (f"*Attention :* le total des crédits spécifiques des tableaux du chapitre 3 ({euros(total.iloc[0])}) "
-            f"n'est pas égal aux crédits CGET de la programmation publiés en section 2.1 ({euros(cget)}) : le "
-            f"rapport emploie plusieurs totaux de crédits spécifiques (voir le chapitre 2 et la concordance).")
+    return (
+        f"*Attention :* le total des crédits spécifiques des tableaux du chapitre 3 ({euros(total.iloc[0])}) "
+        f"n'est pas égal aux crédits CGET de la programmation publiés en section 2.1 ({euros(cget)}) : le "
+        f"rapport emploie plusieurs totaux de crédits spécifiques (voir le chapitre 2 et la concordance)."
+    )
 
 
 # --------------------------------------------------------------------------------------------- annexe 1 (grille)
+
 
 def resume_grille(grille: pd.DataFrame, lignes_programmation: int) -> str:
     """Actions placées dans la grille (sortie de ``grille_priorites``), cases de la feuille de route avec et sans
@@ -222,12 +258,20 @@ def resume_grille(grille: pd.DataFrame, lignes_programmation: int) -> str:
     cases = grille["priorite"].notna()
     avec = int((cases & (grille["nombre_actions"] > 0)).sum())
     sans = int((cases & (grille["nombre_actions"] == 0)).sum())
-    texte = (f"**{accord(placees, 'action')}** {'placée' if placees < 2 else 'placées'} dans la grille, pour "
-             f"{accord(lignes_programmation, 'ligne')} de programmation ; ")
-    texte += ("1 case de la feuille de route a" if avec == 1 else
-              f"{nombre_fr(avec)} cases de la feuille de route ont") + " au moins une action, "
-    texte += ("aucune n'en est dépourvue" if sans == 0 else
-              "1 n'en a aucune" if sans == 1 else f"{nombre_fr(sans)} n'en ont aucune")
+    texte = (
+        f"**{accord(placees, 'action')}** {'placée' if placees < 2 else 'placées'} dans la grille, pour "
+        f"{accord(lignes_programmation, 'ligne')} de programmation ; "
+    )
+    texte += (
+        "1 case de la feuille de route a" if avec == 1 else f"{nombre_fr(avec)} cases de la feuille de route ont"
+    ) + " au moins une action, "
+    texte += (
+        "aucune n'en est dépourvue"
+        if sans == 0
+        else "1 n'en a aucune"
+        if sans == 1
+        else f"{nombre_fr(sans)} n'en ont aucune"
+    )
     return texte + "."
 
 

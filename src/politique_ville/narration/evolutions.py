@@ -16,29 +16,36 @@ from ..compute import evolutions as ce
 from ..present import ESPACE_UNITE, accord, avec_unite, nombre_fr
 
 NON_DISPONIBLE = "non disponible"
-NOTE_EUROS_COURANTS = ("Montants en euros courants : ceux de chaque année, non corrigés de l'inflation. Montants "
-                       "par action reconstruits quand le rapport de l'année ne publie que des totaux.")
+NOTE_EUROS_COURANTS = (
+    "Montants en euros courants : ceux de chaque année, non corrigés de l'inflation. Montants "
+    "par action reconstruits quand le rapport de l'année ne publie que des totaux."
+)
 REGLE_RECONDUITES = (
     "Règle de rapprochement : une action est « reconduite » quand l'année précédente compte une action du même "
     "porteur (nom du référentiel des porteurs) au même intitulé, une fois l'intitulé normalisé (minuscules, sans "
     "accents ni ponctuation, sans millésime : « Fête de quartier 2031 » = « FÊTE DE QUARTIER – 2032 »). Une paire "
     "d'actions d'un même porteur aux intitulés proches mais différents (ressemblance de {bas:.0%} à moins de "
     "{haut:.0%}, mesurée par difflib) est « douteuse » : elle est listée pour vérification et n'est pas comptée "
-    "comme reconduite.")
+    "comme reconduite."
+)
 #: libellés des tables pour le lecteur
-TABLES = {"insee_qpv": "indicateurs INSEE des quartiers", "insee_references": "niveaux de comparaison INSEE",
-          "insee_valeurs_manquantes": "valeurs manquantes INSEE", "programmation": "programmation",
-          "porteurs": "tableaux des porteurs (projets déposés)",
-          "financements_programmation": "financement par financeur"}
-GEOGRAPHIES = {"2015": "la géographie prioritaire 2015 (codes « QP… »)",
-               "2024": "la géographie prioritaire 2024 (codes « QN… »)",
-               "locale": "des codes locaux (« LOC-… »)"}
+TABLES = {
+    "insee_qpv": "indicateurs INSEE des quartiers",
+    "insee_references": "niveaux de comparaison INSEE",
+    "insee_valeurs_manquantes": "valeurs manquantes INSEE",
+    "programmation": "programmation",
+    "porteurs": "tableaux des porteurs (projets déposés)",
+    "financements_programmation": "financement par financeur",
+}
+GEOGRAPHIES = {
+    "2015": "la géographie prioritaire 2015 (codes « QP… »)",
+    "2024": "la géographie prioritaire 2024 (codes « QN… »)",
+    "locale": "des codes locaux (« LOC-… »)",
+}
 
 
 def _manque(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
-
-
 
 
 def liste(elements) -> str:
@@ -75,8 +82,19 @@ def evolution(ev, mode: str, decimales: int = 1) -> str:
     return f"{signe}{texte}{ESPACE_UNITE}%"
 
 
-def phrase_evolution(libelle: str, avant, apres, annee_avant: int, annee: int, ev, mode: str, unite: str,
-                     decimales: int = 1, marque_avant=None, marque=None) -> str:
+def phrase_evolution(
+    libelle: str,
+    avant,
+    apres,
+    annee_avant: int,
+    annee: int,
+    ev,
+    mode: str,
+    unite: str,
+    decimales: int = 1,
+    marque_avant=None,
+    marque=None,
+) -> str:
     """Une évolution d'une année à la suivante, dite dans son sens :
 
     « Taux de pauvreté : de 41,0 % en 2096 à 43,5 % en 2097, en hausse de 2,5 points. » ; « … stable (41,0 % en
@@ -95,6 +113,7 @@ def phrase_evolution(libelle: str, avant, apres, annee_avant: int, annee: int, e
 
 # --------------------------------------------------------------------------------------------- années
 
+
 def annees_trouvees(bilan: pd.DataFrame, annee: int) -> str:
     """Les années trouvées, manquantes et écartées (``bilan`` : ``compute.evolutions.bilan_annees``)."""
     trouvees = [a for a, s in zip(bilan["annee"], bilan["statut"]) if s == "trouvée"]
@@ -104,12 +123,15 @@ def annees_trouvees(bilan: pd.DataFrame, annee: int) -> str:
     if not anterieures:
         texte = f"Aucune année antérieure à {annee} n'a été trouvée pour ce territoire : pas d'évolution à montrer."
     else:
-        texte = (f"Ce chapitre compare {accord(len(trouvees), 'année')} : {liste(trouvees)} (année du rapport : "
-                 f"{annee}).")
+        texte = (
+            f"Ce chapitre compare {accord(len(trouvees), 'année')} : {liste(trouvees)} (année du rapport : {annee})."
+        )
     if absentes:
-        texte += (f" {'Année manquante' if len(absentes) == 1 else 'Années manquantes'} (aucune donnée) : "
-                  f"{liste(absentes)} ; {'elle reste' if len(absentes) == 1 else 'elles restent'} une lacune dans "
-                  f"les séries, sans valeur estimée.")
+        texte += (
+            f" {'Année manquante' if len(absentes) == 1 else 'Années manquantes'} (aucune donnée) : "
+            f"{liste(absentes)} ; {'elle reste' if len(absentes) == 1 else 'elles restent'} une lacune dans "
+            f"les séries, sans valeur estimée."
+        )
     for a, r in ecartees:
         texte += f" L'année {a} est écartée des séries : {r}."
     return texte
@@ -128,11 +150,12 @@ def debuts_des_tables(debuts: pd.DataFrame) -> str:
         avant = [a for a in r["manquantes"] if a < r["premiere"]]
         pendant = [a for a in r["manquantes"] if a > r["premiere"]]
         if avant:
-            phrases.append(f"Table « {nom} » : absente en {liste(avant)} ; son évolution commence en "
-                           f"{r['premiere']}.")
+            phrases.append(f"Table « {nom} » : absente en {liste(avant)} ; son évolution commence en {r['premiere']}.")
         if pendant:
-            phrases.append(f"Table « {nom} » : absente en {liste(pendant)} ; sa série s'interrompt "
-                           f"{'cette année-là' if len(pendant) == 1 else 'ces années-là'}.")
+            phrases.append(
+                f"Table « {nom} » : absente en {liste(pendant)} ; sa série s'interrompt "
+                f"{'cette année-là' if len(pendant) == 1 else 'ces années-là'}."
+            )
     return "\n".join(f"- {p}" for p in phrases)
 
 
@@ -148,24 +171,45 @@ def changements_geographie(changements: pd.DataFrame) -> str:
             f"l'autre : les séries des quartiers, de la moyenne et de l'ensemble des QPV, des QPV du département et "
             f"de l'agglomération hors QPV ne sont pas enchaînées ; elles s'arrêtent en {c['annee_avant']} et de "
             f"nouvelles séries commencent en {c['annee']}. Seules les séries de l'agglomération et du département "
-            f"se poursuivent.")
+            f"se poursuivent."
+        )
     return "\n\n".join(phrases)
 
 
 # --------------------------------------------------------------------------------------------- indicateurs
 
+
 def _lignes_evolution(series: pd.DataFrame, annee: int) -> list[str]:
     """Une ligne par série qui a une ligne en ``annee`` : son évolution depuis l'année précédente de la même série."""
     if len(series) and not (series["annee"] == annee - 1).any():
-        return [f"- Évolution de {annee - 1} à {annee} {NON_DISPONIBLE} : pas de données en {annee - 1} (lacune, "
-                f"sans valeur estimée)."] if (series["annee"] == annee).any() else []
+        return (
+            [
+                f"- Évolution de {annee - 1} à {annee} {NON_DISPONIBLE} : pas de données en {annee - 1} (lacune, "
+                f"sans valeur estimée)."
+            ]
+            if (series["annee"] == annee).any()
+            else []
+        )
     lignes = []
     for _, r in series[series["annee"] == annee].iterrows():
         p = series[(series["serie"] == r["serie"]) & (series["annee"] == annee - 1)]
         p = p.iloc[0] if len(p) else None
-        lignes.append("- " + phrase_evolution(
-            r["indicateur"], None if p is None else p["valeur"], r["valeur"], annee - 1, annee, r["evolution"],
-            r["mode"], r["unite"], int(r["decimales"]), None if p is None else p["marque"], r["marque"]))
+        lignes.append(
+            "- "
+            + phrase_evolution(
+                r["indicateur"],
+                None if p is None else p["valeur"],
+                r["valeur"],
+                annee - 1,
+                annee,
+                r["evolution"],
+                r["mode"],
+                r["unite"],
+                int(r["decimales"]),
+                None if p is None else p["marque"],
+                r["marque"],
+            )
+        )
     return lignes
 
 
@@ -184,11 +228,15 @@ def serie_quartier(serie: pd.DataFrame, quartier: str, annee: int) -> str:
         return ""
     annees = sorted(serie["annee"].unique())
     geo = serie.sort_values("annee")["geographie"].iloc[-1]
-    texte = (f"**Évolutions.** {quartier} figure dans les données de {accord(len(annees), 'année')} "
-             f"({liste(annees)}), dans {geographie(geo)}.")
+    texte = (
+        f"**Évolutions.** {quartier} figure dans les données de {accord(len(annees), 'année')} "
+        f"({liste(annees)}), dans {geographie(geo)}."
+    )
     if annee not in annees:
-        return texte + (f" Il n'apparaît pas en {annee} : sa série s'arrête en {annees[-1]} (changement de "
-                        f"géographie prioritaire ou quartier sorti de la liste) ; elle n'est pas prolongée.")
+        return texte + (
+            f" Il n'apparaît pas en {annee} : sa série s'arrête en {annees[-1]} (changement de "
+            f"géographie prioritaire ou quartier sorti de la liste) ; elle n'est pas prolongée."
+        )
     manquantes = [a for a in range(annees[0], annee) if a not in annees]
     if manquantes:
         texte += f" Pas de données en {liste(manquantes)} : une lacune, sans valeur estimée."
@@ -204,14 +252,32 @@ def programmation_ensemble(prog: pd.DataFrame, annee: int) -> str:
     ``compute.evolutions.programmation_par_annee``)."""
     e = prog[(prog["rubrique"] == "Ensemble")]
     if len(e) and not (e["annee"] == annee - 1).any():
-        return (f"Évolution de {annee - 1} à {annee} {NON_DISPONIBLE} : pas de programmation en {annee - 1} "
-                f"(lacune, sans valeur estimée).") if (e["annee"] == annee).any() else ""
+        return (
+            (
+                f"Évolution de {annee - 1} à {annee} {NON_DISPONIBLE} : pas de programmation en {annee - 1} "
+                f"(lacune, sans valeur estimée)."
+            )
+            if (e["annee"] == annee).any()
+            else ""
+        )
     lignes = []
     for _, r in e[e["annee"] == annee].iterrows():
         p = e[(e["serie"] == r["serie"]) & (e["annee"] == annee - 1)]
         avant = p["valeur"].iloc[0] if len(p) else None
-        lignes.append("- " + phrase_evolution(r["libelle"], avant, r["valeur"], annee - 1, annee, r["evolution"],
-                                              r["mode"], r["unite"], int(r["decimales"])))
+        lignes.append(
+            "- "
+            + phrase_evolution(
+                r["libelle"],
+                avant,
+                r["valeur"],
+                annee - 1,
+                annee,
+                r["evolution"],
+                r["mode"],
+                r["unite"],
+                int(r["decimales"]),
+            )
+        )
     return "\n".join(lignes)
 
 
@@ -221,14 +287,18 @@ def reconduites(synthese: pd.DataFrame) -> str:
     phrases = []
     for _, r in synthese.iterrows():
         n_r, n_a, n_n, n_d = (int(r[ce.RECONDUITE]), int(r[ce.ARRETEE]), int(r[ce.NOUVELLE]), int(r[ce.DOUTEUSE]))
-        texte = (f"De {r['annee_avant']} à {r['annee']} : {accord(n_r, 'action')} "
-                 f"{'reconduite' if n_r < 2 else 'reconduites'}, {nombre_fr(n_a)} "
-                 f"{'arrêtée' if n_a < 2 else 'arrêtées'} (présente{'s' if n_a >= 2 else ''} en {r['annee_avant']} "
-                 f"seulement) et {nombre_fr(n_n)} {'nouvelle' if n_n < 2 else 'nouvelles'}.")
+        texte = (
+            f"De {r['annee_avant']} à {r['annee']} : {accord(n_r, 'action')} "
+            f"{'reconduite' if n_r < 2 else 'reconduites'}, {nombre_fr(n_a)} "
+            f"{'arrêtée' if n_a < 2 else 'arrêtées'} (présente{'s' if n_a >= 2 else ''} en {r['annee_avant']} "
+            f"seulement) et {nombre_fr(n_n)} {'nouvelle' if n_n < 2 else 'nouvelles'}."
+        )
         if n_d:
-            texte += (f" {accord(n_d, 'paire douteuse', 'paires douteuses')} (même porteur, intitulés proches) "
-                      f"{'est à vérifier' if n_d < 2 else 'sont à vérifier'} : ses actions sont comptées comme "
-                      f"arrêtée et nouvelle.")
+            texte += (
+                f" {accord(n_d, 'paire douteuse', 'paires douteuses')} (même porteur, intitulés proches) "
+                f"{'est à vérifier' if n_d < 2 else 'sont à vérifier'} : ses actions sont comptées comme "
+                f"arrêtée et nouvelle."
+            )
         phrases.append(texte)
     return "\n\n".join(phrases)
 
@@ -240,7 +310,12 @@ def regle_reconduites(bande=ce.BANDE_DOUTEUSE) -> str:
 def sans_reconduites(prog_annees: list[int]) -> str:
     """Pourquoi aucune action n'est rapprochée : moins de deux années consécutives avec une programmation."""
     if len(prog_annees) < 2:
-        return ("Une seule année a une programmation : aucune action ne peut être rapprochée de l'année précédente."
-                if prog_annees else "Aucune année n'a de programmation.")
-    return (f"Les années qui ont une programmation ({liste(prog_annees)}) ne se suivent pas : les actions ne sont "
-            f"rapprochées que d'une année à la suivante, jamais par-dessus une lacune.")
+        return (
+            "Une seule année a une programmation : aucune action ne peut être rapprochée de l'année précédente."
+            if prog_annees
+            else "Aucune année n'a de programmation."
+        )
+    return (
+        f"Les années qui ont une programmation ({liste(prog_annees)}) ne se suivent pas : les actions ne sont "
+        f"rapprochées que d'une année à la suivante, jamais par-dessus une lacune."
+    )

@@ -23,22 +23,34 @@ from ..present import accord, euros, nombre_fr
 e = html.escape
 
 NOTE_SOMMES = "Sommes de montants reconstruits."
-NOTE_MONTANTS_ACTIONS = ("Montants par action reconstruits (le rapport ne publie que des totaux par thématique ; "
-                         "règle dans data/raw/README.md) ; « — » : montant non publié.")
-NON_COUVERT = ("**L'INSEE ne publie pas de données pour ce quartier.** Les quartiers communautaires et de veille "
-               "n'appartiennent pas à la géographie prioritaire réglementaire : aucun indicateur socio-économique n'est "
-               "disponible pour eux. Les moyennes des QPV et les valeurs de l'agglomération figurent au chapitre "
-               "[Géographie prioritaire et situation socio-économique](../10_geographie_prioritaire.html).")
+NOTE_MONTANTS_ACTIONS = (
+    "Montants par action reconstruits (le rapport ne publie que des totaux par thématique ; "
+    "règle dans data/raw/README.md) ; « — » : montant non publié."
+)
+NON_COUVERT = (
+    "**L'INSEE ne publie pas de données pour ce quartier.** Les quartiers communautaires et de veille "
+    "n'appartiennent pas à la géographie prioritaire réglementaire : aucun indicateur socio-économique n'est "
+    "disponible pour eux. Les moyennes des QPV et les valeurs de l'agglomération figurent au chapitre "
+    "[Géographie prioritaire et situation socio-économique](../10_geographie_prioritaire.html)."
+)
 
 
 def source(annee: int, reconstruit: bool) -> str:
     """Ligne de source de la figure de la fiche."""
-    return (f"INSEE et CAF (données par quartier), rapport {annee} ; valeurs par quartier reconstruites" if reconstruit
-            else f"INSEE (données par quartier), {annee}")
+    return (
+        f"INSEE et CAF (données par quartier), rapport {annee} ; valeurs par quartier reconstruites"
+        if reconstruit
+        else f"INSEE (données par quartier), {annee}"
+    )
 
 
-_ATTRIBUTS = {"nom_qp": "nom", "type_quartier": "statut", "nom_commune": "commune",
-              "annee_reconnaissance": "année de reconnaissance", "pop_mun": "population"}
+_ATTRIBUTS = {
+    "nom_qp": "nom",
+    "type_quartier": "statut",
+    "nom_commune": "commune",
+    "annee_reconnaissance": "année de reconnaissance",
+    "pop_mun": "population",
+}
 
 
 def provenances_quartier(provenance: pd.DataFrame | None, code_qp: str) -> dict[str, str]:
@@ -70,64 +82,95 @@ def simules(provenance: pd.DataFrame | None, code_qp: str) -> int:
 def entete(ident: dict, annee: int, suppose: list[str] | tuple = ()) -> str:
     """En-tête HTML de la fiche : liens vers le chapitre 10 et le sommaire, nom du quartier, type et communes ;
     ``suppose`` : attributs supposés (« statut », « commune »), marqués « (supposé : …) »."""
-    marque = f' <em>(supposé : {e(", ".join(suppose))} ; le rapport ne l\'écrit pas)</em>' if suppose else ""
-    return (f'<p><a href="../10_geographie_prioritaire.html">← Géographie prioritaire et situation '
-            f'socio-économique</a> · <a href="../index.html">Sommaire du rapport {annee}</a></p>'
-            f'<h2>{e(ident["quartier"])}</h2>'
-            f'<p><strong>{e(ident["type_libelle"])}</strong> — {e(", ".join(ident["communes"]))}{marque}</p>')
+    marque = f" <em>(supposé : {e(', '.join(suppose))} ; le rapport ne l'écrit pas)</em>" if suppose else ""
+    return (
+        f'<p><a href="../10_geographie_prioritaire.html">← Géographie prioritaire et situation '
+        f'socio-économique</a> · <a href="../index.html">Sommaire du rapport {annee}</a></p>'
+        f"<h2>{e(ident['quartier'])}</h2>"
+        f"<p><strong>{e(ident['type_libelle'])}</strong> — {e(', '.join(ident['communes']))}{marque}</p>"
+    )
 
 
 def note_identite(ident: dict, reconstruit: bool, suppose: list[str] | tuple = ()) -> str:
     """Note du tableau d'identité : nature du code, nom non publié, attributs supposés, population reconstruite ou
     non disponible."""
-    return (("Code local (pas un code INSEE). " if str(ident["code_qp"]).startswith("LOC-")
-             else "Code INSEE du quartier. ")
-            + ("" if ident["nom_publie"] else "Le rapport ne publie pas le nom de ce quartier. ")
-            + (f"Supposé ({', '.join(suppose)}) : déduit du texte du rapport, qui ne l'écrit pas (data/raw/README.md). "
-               if suppose else "")
-            + (("Population reconstruite (data/raw/README.md)." if reconstruit else "") if ident["couvert_insee"]
-               else "n.d. : non disponible, l'INSEE ne couvre pas ce quartier.")).strip()
+    return (
+        ("Code local (pas un code INSEE). " if str(ident["code_qp"]).startswith("LOC-") else "Code INSEE du quartier. ")
+        + ("" if ident["nom_publie"] else "Le rapport ne publie pas le nom de ce quartier. ")
+        + (
+            f"Supposé ({', '.join(suppose)}) : déduit du texte du rapport, qui ne l'écrit pas (data/raw/README.md). "
+            if suppose
+            else ""
+        )
+        + (
+            ("Population reconstruite (data/raw/README.md)." if reconstruit else "")
+            if ident["couvert_insee"]
+            else "n.d. : non disponible, l'INSEE ne couvre pas ce quartier."
+        )
+    ).strip()
 
 
 def sans_comparaison(annee: int) -> str:
-    return (f"**Niveau de comparaison non publié** : aucune valeur de l'agglomération ni des QPV du département n'a été "
-            f"reçue pour {annee}. Le quartier est comparé aux autres QPV (rang, moyenne des QPV).")
+    return (
+        f"**Niveau de comparaison non publié** : aucune valeur de l'agglomération ni des QPV du département n'a été "
+        f"reçue pour {annee}. Le quartier est comparé aux autres QPV (rang, moyenne des QPV)."
+    )
 
 
 def note_indicateurs(reconstruit: bool, simules: int = 0) -> str:
     """Note du tableau des indicateurs ; ``simules`` : cases du quartier qui simulent le secret statistique."""
-    secret = ("« secret » : secret statistique (non classé)" if not simules else
-              "« secret » de provenance « simulé » : valeur absente, secret statistique simulé pour éprouver la règle "
-              "(le rapport ne publie pas cette valeur, ce n'est pas l'INSEE qui l'a masquée ; non classée)")
-    return (f"Rang 1 = valeur la plus élevée parmi les QPV ; {secret} ; « non publié » "
-            ": valeur de comparaison que le rapport ne publie pas. Moyenne des QPV pondérée (voir le chapitre). Revenu "
-            "médian par unité de consommation en euros par mois (revenu annuel divisé par 12)."
-            + (" Valeurs du quartier reconstruites, sauf mention « publié » (data/raw/README.md) ; rang calculé sur "
-               "des valeurs reconstruites : le rapport ne classe pas les quartiers." if reconstruit else ""))
+    secret = (
+        "« secret » : secret statistique (non classé)"
+        if not simules
+        else "« secret » de provenance « simulé » : valeur absente, secret statistique simulé pour éprouver la règle "
+        "(le rapport ne publie pas cette valeur, ce n'est pas l'INSEE qui l'a masquée ; non classée)"
+    )
+    return (
+        f"Rang 1 = valeur la plus élevée parmi les QPV ; {secret} ; « non publié » "
+        ": valeur de comparaison que le rapport ne publie pas. Moyenne des QPV pondérée (voir le chapitre). Revenu "
+        "médian par unité de consommation en euros par mois (revenu annuel divisé par 12)."
+        + (
+            " Valeurs du quartier reconstruites, sauf mention « publié » (data/raw/README.md) ; rang calculé sur "
+            "des valeurs reconstruites : le rapport ne classe pas les quartiers."
+            if reconstruit
+            else ""
+        )
+    )
 
 
 def note_figure(reconstruit: bool) -> str:
-    return ("Valeurs du quartier reconstruites (data/raw/README.md) ; moyenne des QPV et agglomération publiées."
-            if reconstruit else "")
+    return (
+        "Valeurs du quartier reconstruites (data/raw/README.md) ; moyenne des QPV et agglomération publiées."
+        if reconstruit
+        else ""
+    )
 
 
 def note_effectifs(reconstruit: bool, sans_comparaison: bool) -> str | None:
-    return ("Effectifs par quartier reconstruits (data/raw/README.md)." if reconstruit
-            else "« non publié » : total du territoire non fourni." if sans_comparaison else None)
+    return (
+        "Effectifs par quartier reconstruits (data/raw/README.md)."
+        if reconstruit
+        else "« non publié » : total du territoire non fourni."
+        if sans_comparaison
+        else None
+    )
 
 
 def sans_programmation(annee: int) -> str:
-    return (f"**Aucune action : pas de données de programmation** pour {annee} (fichier `programmation` non reçu). Les "
-            f"actions situées dans la ou les communes du quartier figureront ici quand la programmation de l'année sera "
-            f"disponible.")
+    return (
+        f"**Aucune action : pas de données de programmation** pour {annee} (fichier `programmation` non reçu). Les "
+        f"actions situées dans la ou les communes du quartier figureront ici quand la programmation de l'année sera "
+        f"disponible."
+    )
 
 
 def provenance_montants(actions: pd.DataFrame, *colonnes: str) -> str:
     """Provenance d'une somme de montants par action : la moins sûre des colonnes ``provenance_<colonne>`` (par
     défaut crédits spécifiques et CGET) ; « publié » si la table n'en a pas."""
     colonnes = colonnes or ("credits_specifiques", "cget")
-    return pv.combiner([p for c in colonnes if f"provenance_{c}" in actions.columns
-                        for p in actions[f"provenance_{c}"].dropna()])
+    return pv.combiner(
+        [p for c in colonnes if f"provenance_{c}" in actions.columns for p in actions[f"provenance_{c}"].dropna()]
+    )
 
 
 def actions(actions: pd.DataFrame, communes: list[str], annee: int) -> str:
@@ -136,18 +179,25 @@ def actions(actions: pd.DataFrame, communes: list[str], annee: int) -> str:
     légende), ou qu'il n'y en a aucune."""
     communes_txt = e(", ".join(communes))
     if actions.empty:
-        return (f"Aucune action de la programmation {annee} n'est située dans la commune du quartier ({communes_txt}). "
-                f"Le quartier peut bénéficier des actions intercommunales ci-dessous.")
+        return (
+            f"Aucune action de la programmation {annee} n'est située dans la commune du quartier ({communes_txt}). "
+            f"Le quartier peut bénéficier des actions intercommunales ci-dessous."
+        )
     n = len(actions)
-    nombre = (f"**1 action** de la programmation {annee} est située" if n == 1
-              else f"**{nombre_fr(n)} actions** de la programmation {annee} sont situées")
+    nombre = (
+        f"**1 action** de la programmation {annee} est située"
+        if n == 1
+        else f"**{nombre_fr(n)} actions** de la programmation {annee} sont situées"
+    )
     p_cs, p_cget = provenance_montants(actions, "credits_specifiques"), provenance_montants(actions, "cget")
-    texte = (f"{nombre} dans {'la commune' if len(communes) == 1 else 'les communes'} du quartier ({communes_txt}), pour "
-             f"{pv.marquer(euros(actions['credits_specifiques'].sum()), p_cs, markdown=True)} de crédits spécifiques et "
-             f"{pv.marquer(euros(actions['cget'].sum()), p_cget, markdown=True)} de crédits CGET"
-             + (" (sommes de montants par action reconstruits)" if pv.RECONSTRUIT in (p_cs, p_cget) else "")
-             + ". Les actions sont rattachées à des communes, pas à des quartiers : une action d'une commune qui compte "
-               "plusieurs quartiers figure sur la fiche de chacun d'eux.")
+    texte = (
+        f"{nombre} dans {'la commune' if len(communes) == 1 else 'les communes'} du quartier ({communes_txt}), pour "
+        f"{pv.marquer(euros(actions['credits_specifiques'].sum()), p_cs, markdown=True)} de crédits spécifiques et "
+        f"{pv.marquer(euros(actions['cget'].sum()), p_cget, markdown=True)} de crédits CGET"
+        + (" (sommes de montants par action reconstruits)" if pv.RECONSTRUIT in (p_cs, p_cget) else "")
+        + ". Les actions sont rattachées à des communes, pas à des quartiers : une action d'une commune qui compte "
+        "plusieurs quartiers figure sur la fiche de chacun d'eux."
+    )
     legende = pv.legende(texte, markdown=True)
     return texte + (f"\n\n{legende}" if legende else "")
 
@@ -157,15 +207,17 @@ def intercommunales(n: int) -> str:
     if not n:
         return ""
     if n == 1:
-        return ("En outre, **1 action de périmètre intercommunal** bénéficie à l'ensemble des quartiers du territoire ou "
-                "d'une partie de celui-ci ; elle n'est pas rattachée à ce quartier en particulier.")
-    return (f"En outre, **{nombre_fr(n)} actions de périmètre intercommunal** bénéficient à l'ensemble des quartiers du "
-            f"territoire ou d'une partie de celui-ci ; elles ne sont pas rattachées à ce quartier en particulier.")
+        return (
+            "En outre, **1 action de périmètre intercommunal** bénéficie à l'ensemble des quartiers du territoire ou "
+            "d'une partie de celui-ci ; elle n'est pas rattachée à ce quartier en particulier."
+        )
+    return (
+        f"En outre, **{nombre_fr(n)} actions de périmètre intercommunal** bénéficient à l'ensemble des quartiers du "
+        f"territoire ou d'une partie de celui-ci ; elles ne sont pas rattachées à ce quartier en particulier."
+    )
 
 
 # --------------------------------------------------------------------------------------------- tous les indicateurs
-
-
 
 
 def _liste(elements) -> str:
@@ -190,11 +242,17 @@ def colonnes_non_reconnues(valeurs: dict) -> str:
     if not valeurs:
         return ""
     un = len(valeurs) == 1
-    detail = _liste([f"« {e(str(c))} » = {e(nombre_fr(v, 2) if isinstance(v, (int, float)) and v == v else str(v))}"
-                     for c, v in valeurs.items()])
-    return (f"**{'Colonne non reconnue' if un else 'Colonnes non reconnues'}** par le registre des indicateurs "
-            f"(`data/reference/indicateurs_qpv.csv`) : {detail}. {'Elle est gardée' if un else 'Elles sont gardées'} "
-            f"telle{'' if un else 's'} quelle{'' if un else 's'}, sans unité, rang ni comparaison.")
+    detail = _liste(
+        [
+            f"« {e(str(c))} » = {e(nombre_fr(v, 2) if isinstance(v, (int, float)) and v == v else str(v))}"
+            for c, v in valeurs.items()
+        ]
+    )
+    return (
+        f"**{'Colonne non reconnue' if un else 'Colonnes non reconnues'}** par le registre des indicateurs "
+        f"(`data/reference/indicateurs_qpv.csv`) : {detail}. {'Elle est gardée' if un else 'Elles sont gardées'} "
+        f"telle{'' if un else 's'} quelle{'' if un else 's'}, sans unité, rang ni comparaison."
+    )
 
 
 def indicateurs_par_theme(fiche: pd.DataFrame, annee: int, inconnues: dict | None = None) -> list:
@@ -209,14 +267,18 @@ def indicateurs_par_theme(fiche: pd.DataFrame, annee: int, inconnues: dict | Non
         f"{accord(len(themes), 'thème')} : valeur du quartier, rang parmi les QPV (**rang 1 = situation la plus "
         f"défavorable**, selon le sens de l'indicateur : valeur la plus élevée, ou la plus faible pour un indicateur "
         f"dont une valeur élevée est favorable ; sans jugement, valeur la plus élevée, pour un indicateur ni favorable "
-        f"ni défavorable), et chaque niveau de comparaison avec l'écart du quartier (taux seulement)."]
-    regle = ("« médiane des QPV » : médiane des valeurs des QPV du niveau (minimum–maximum), jamais une moyenne de "
-             "médianes ; « secret » : secret statistique, non classé.")
+        f"ni défavorable), et chaque niveau de comparaison avec l'écart du quartier (taux seulement)."
+    ]
+    regle = (
+        "« médiane des QPV » : médiane des valeurs des QPV du niveau (minimum–maximum), jamais une moyenne de "
+        "médianes ; « secret » : secret statistique, non classé."
+    )
     for theme in themes:
         lignes = fiche[fiche["theme"] == theme]
         blocs.append(f"### {theme}")
-        blocs.append(pq.vue_fiche_theme(theme, lignes)
-                     | {"note": " ".join(x for x in (origine_des_niveaux(lignes), regle) if x)})
+        blocs.append(
+            pq.vue_fiche_theme(theme, lignes) | {"note": " ".join(x for x in (origine_des_niveaux(lignes), regle) if x)}
+        )
     texte = colonnes_non_reconnues(inconnues or {})
     if texte:
         blocs.append(texte)
@@ -225,8 +287,14 @@ def indicateurs_par_theme(fiche: pd.DataFrame, annee: int, inconnues: dict | Non
 
 # --------------------------------------------------------------------------------------------- actions
 
-def section_actions(programmation: pd.DataFrame | None, programmation_communes: pd.DataFrame | None,
-                    qpv_communes: pd.DataFrame, ident: dict, annee: int) -> list:
+
+def section_actions(
+    programmation: pd.DataFrame | None,
+    programmation_communes: pd.DataFrame | None,
+    qpv_communes: pd.DataFrame,
+    ident: dict,
+    annee: int,
+) -> list:
     """Section « Actions de la programmation » d'une fiche : paragraphes (Markdown) et tableaux (dicts pour
     ``ctx.tableau(**vue)``), dans l'ordre : actions de la ou des communes du quartier et leur synthèse par
     thématique, puis actions intercommunales ; ou l'absence de programmation."""
@@ -236,11 +304,14 @@ def section_actions(programmation: pd.DataFrame | None, programmation_communes: 
     blocs: list = [actions(liste, ident["communes"], annee)]
     if not liste.empty:
         blocs.append(pq.vue_actions(liste) | {"note": NOTE_MONTANTS_ACTIONS})
-        blocs.append(pq.vue_synthese_actions(cq.synthese_actions(liste))
-                     | {"note": NOTE_SOMMES, "provenance": provenance_montants(liste)})
+        blocs.append(
+            pq.vue_synthese_actions(cq.synthese_actions(liste))
+            | {"note": NOTE_SOMMES, "provenance": provenance_montants(liste)}
+        )
     inter = cq.actions_intercommunales(programmation, programmation_communes)
     if len(inter):
         blocs.append(intercommunales(int(inter["actions"].sum())))
-        blocs.append(pq.vue_intercommunales(inter) | {"note": NOTE_SOMMES,
-                                                      "provenance": provenance_montants(programmation)})
+        blocs.append(
+            pq.vue_intercommunales(inter) | {"note": NOTE_SOMMES, "provenance": provenance_montants(programmation)}
+        )
     return blocs

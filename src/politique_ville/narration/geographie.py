@@ -39,9 +39,8 @@ def _connu(v) -> bool:
         return False
 
 
-
-
 # --------------------------------------------------------------------------------------------- faits du chapitre
+
 
 @dataclass(frozen=True, eq=False)
 class Faits:
@@ -55,14 +54,14 @@ class Faits:
     manquantes: pd.DataFrame | None
     provenance: pd.DataFrame | None
     publies: dict
-    geo: pd.Series            # compute.qpv.geographie, indexé par clé
-    synth: pd.DataFrame       # compute.qpv.synthese, indexé par code
-    parts: pd.DataFrame       # compute.qpv.parts_agglomeration, indexé par code
-    quartiers: pd.DataFrame   # compute.qpv.quartiers
-    reconstruit: bool         # valeurs par quartier reconstruites (transcription d'un rapport publié)
-    sans_comparaison: bool    # aucun niveau de comparaison reçu (agglomération, département)
-    codes_locaux: bool        # codes de quartier locaux (« LOC-... »), pas des codes INSEE
-    prov: dict = None         # compute.qpv.provenances : (code_qp, variable) -> provenance
+    geo: pd.Series  # compute.qpv.geographie, indexé par clé
+    synth: pd.DataFrame  # compute.qpv.synthese, indexé par code
+    parts: pd.DataFrame  # compute.qpv.parts_agglomeration, indexé par code
+    quartiers: pd.DataFrame  # compute.qpv.quartiers
+    reconstruit: bool  # valeurs par quartier reconstruites (transcription d'un rapport publié)
+    sans_comparaison: bool  # aucun niveau de comparaison reçu (agglomération, département)
+    codes_locaux: bool  # codes de quartier locaux (« LOC-... »), pas des codes INSEE
+    prov: dict = None  # compute.qpv.provenances : (code_qp, variable) -> provenance
     niveaux: pd.DataFrame | None = None  # insee_niveaux (compute.niveaux, table longue) : None sans niveau calculé
 
     @property
@@ -111,47 +110,68 @@ class Faits:
 
     def supposes(self, code_qp: str) -> list[str]:
         """Attributs supposés d'un quartier : « statut », « commune », « année » (provenance « supposé »)."""
-        noms = {"type_quartier": "statut", "nom_commune": "commune", "annee_reconnaissance": "année",
-                "nom_qp": "nom"}
+        noms = {"type_quartier": "statut", "nom_commune": "commune", "annee_reconnaissance": "année", "nom_qp": "nom"}
         return [nom for var, nom in noms.items() if self.p_qpv(code_qp, var) == pv.SUPPOSE]
 
 
-def faits(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, refs: pd.DataFrame | None = None,
-          manquantes: pd.DataFrame | None = None, provenance: pd.DataFrame | None = None,
-          publies: dict | None = None, annee: int = 0, territoire: str = "",
-          niveaux: pd.DataFrame | None = None) -> Faits:
+def faits(
+    qpv: pd.DataFrame,
+    qpv_communes: pd.DataFrame,
+    refs: pd.DataFrame | None = None,
+    manquantes: pd.DataFrame | None = None,
+    provenance: pd.DataFrame | None = None,
+    publies: dict | None = None,
+    annee: int = 0,
+    territoire: str = "",
+    niveaux: pd.DataFrame | None = None,
+) -> Faits:
     """Les faits du chapitre à partir des tables nettoyées (``insee_references``, ``insee_provenance`` et
     ``insee_niveaux`` facultatives) et des chiffres publiés (``compute.qpv.valeurs_publiees``). Les niveaux de
     comparaison sont ceux de ``refs`` (reçus) complétés par les niveaux calculés de ``niveaux``
     (``compute.qpv.references_comparaison`` : la valeur reçue l'emporte)."""
     refs = cq.references_comparaison(refs, niveaux)
     return Faits(
-        annee=int(annee), territoire=territoire or "", qpv=qpv, qpv_communes=qpv_communes, refs=refs,
-        manquantes=manquantes, provenance=provenance, publies=dict(publies or {}),
+        annee=int(annee),
+        territoire=territoire or "",
+        qpv=qpv,
+        qpv_communes=qpv_communes,
+        refs=refs,
+        manquantes=manquantes,
+        provenance=provenance,
+        publies=dict(publies or {}),
         geo=cq.geographie(qpv, qpv_communes, refs).set_index("cle")["valeur"],
         synth=cq.synthese(qpv, refs, manquantes).set_index("code"),
         parts=cq.parts_agglomeration(qpv, refs).set_index("code"),
         quartiers=cq.quartiers(qpv, qpv_communes),
-        reconstruit=cq.a_des_valeurs_reconstruites(provenance), sans_comparaison=refs is None or refs.empty,
+        reconstruit=cq.a_des_valeurs_reconstruites(provenance),
+        sans_comparaison=refs is None or refs.empty,
         codes_locaux=bool(qpv["code_qp"].astype(str).str.startswith("LOC-").any()),
-        prov=cq.provenances(provenance), niveaux=niveaux,
+        prov=cq.provenances(provenance),
+        niveaux=niveaux,
     )
 
 
 # --------------------------------------------------------------------------------------------- briques
 
+
 def source(f: Faits) -> str:
     """Ligne de source des figures."""
-    return (f"INSEE et CAF (données par quartier), rapport {f.annee} ; valeurs par quartier reconstruites"
-            if f.reconstruit else f"INSEE (données par quartier), {f.annee}")
+    return (
+        f"INSEE et CAF (données par quartier), rapport {f.annee} ; valeurs par quartier reconstruites"
+        if f.reconstruit
+        else f"INSEE (données par quartier), {f.annee}"
+    )
 
 
 def note_reconstruit(f: Faits) -> str:
     """Rappel des valeurs reconstruites, sous les tableaux par quartier ; « » sans valeur reconstruite."""
-    return ("Valeurs par quartier reconstruites, non publiées par le rapport (les quelques valeurs publiées sont "
-            "marquées « publié » dans la colonne Provenance des tableaux par indicateur) : règle de reconstruction "
-            "dans data/raw/README.md. Les moyennes des QPV concordent avec les chiffres publiés."
-            if f.reconstruit else "")
+    return (
+        "Valeurs par quartier reconstruites, non publiées par le rapport (les quelques valeurs publiées sont "
+        "marquées « publié » dans la colonne Provenance des tableaux par indicateur) : règle de reconstruction "
+        "dans data/raw/README.md. Les moyennes des QPV concordent avec les chiffres publiés."
+        if f.reconstruit
+        else ""
+    )
 
 
 def si_reconstruit(f: Faits, texte: str) -> str:
@@ -222,8 +242,11 @@ def contre(code: str, v, lieu: str = "à l'échelle de l'agglomération", de: st
 def approx(provenance: pd.DataFrame | None, niveau: str, code: str) -> str:
     """Mention d'une valeur de comparaison que le rapport donne comme approximative ; « » sinon."""
     colonne = cq.indicateur(code).colonne_reference(niveau)
-    return (" (valeur approximative : le rapport n'en donne qu'un ordre de grandeur)"
-            if cq.provenance_reference(provenance, niveau, colonne) == "approximatif" else "")
+    return (
+        " (valeur approximative : le rapport n'en donne qu'un ordre de grandeur)"
+        if cq.provenance_reference(provenance, niveau, colonne) == "approximatif"
+        else ""
+    )
 
 
 def extreme(f: Faits, code: str, sens: str) -> tuple[str, float]:
@@ -257,10 +280,14 @@ def _disponible(f: Faits, code: str, sortie: list[str]) -> bool:
     return False
 
 
-SECRET_SIMULE = ("secret statistique simulé pour éprouver la règle : le rapport ne publie pas cette valeur, ce n'est "
-                 "pas l'INSEE qui l'a masquée")
-SECRETS_SIMULES = ("secret statistique simulé pour éprouver la règle : le rapport ne publie pas ces valeurs, ce n'est "
-                   "pas l'INSEE qui les a masquées")
+SECRET_SIMULE = (
+    "secret statistique simulé pour éprouver la règle : le rapport ne publie pas cette valeur, ce n'est "
+    "pas l'INSEE qui l'a masquée"
+)
+SECRETS_SIMULES = (
+    "secret statistique simulé pour éprouver la règle : le rapport ne publie pas ces valeurs, ce n'est "
+    "pas l'INSEE qui les a masquées"
+)
 
 
 def exclus_secret(n, suite: str = "de la moyenne et du classement", simules: int = 0) -> str:
@@ -284,6 +311,7 @@ def exclus_secret(n, suite: str = "de la moyenne et du classement", simules: int
 
 # --------------------------------------------------------------------------------------------- sans comparaison
 
+
 def constat(f: Faits, *codes: str) -> list[str]:
     """Sans niveau de comparaison publié : ce que disent les quartiers eux-mêmes, indicateur par indicateur
     (moyenne des QPV et quartiers extrêmes pour un taux ; total des QPV pour un effectif)."""
@@ -301,28 +329,40 @@ def constat(f: Faits, *codes: str) -> list[str]:
             bas, v_bas, p_bas = extreme_prov(f, code, "minimum")
             n = s["nb_secrets"]
             simules = len(f.simules(code))
-            secrets = (f" ; {accord(n, 'QPV', 'QPV')} en secret statistique"
-                       + (f" ({'simulé' if n == 1 else 'simulés'} pour éprouver la règle : valeurs non publiées, "
-                          f"non masquées par l'INSEE)" if simules == n else
-                          f" (dont {nombre_fr(simules)} simulé pour éprouver la règle)" if simules else "")
-                       + f", {'exclu' if n == 1 else 'exclus'} de la moyenne et du classement" if n else "")
+            secrets = (
+                f" ; {accord(n, 'QPV', 'QPV')} en secret statistique"
+                + (
+                    f" ({'simulé' if n == 1 else 'simulés'} pour éprouver la règle : valeurs non publiées, "
+                    f"non masquées par l'INSEE)"
+                    if simules == n
+                    else f" (dont {nombre_fr(simules)} simulé pour éprouver la règle)"
+                    if simules
+                    else ""
+                )
+                + f", {'exclu' if n == 1 else 'exclus'} de la moyenne et du classement"
+                if n
+                else ""
+            )
             qualif = parmi(f, code)
             sortie.append(
                 f"**{i.libelle}** : {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} en moyenne dans les QPV "
                 f"(moyenne pondérée par : {i.libelle_poids}) ; {qualif}{val(code, v_bas, provenance=p_bas)} dans le "
                 f"quartier {bas}, le plus bas, et {val(code, v_haut, provenance=p_haut)} dans le quartier {haut}, le "
-                f"plus haut{secrets}. Valeur de l'agglomération : niveau de comparaison non publié.")
+                f"plus haut{secrets}. Valeur de l'agglomération : niveau de comparaison non publié."
+            )
         else:
             p = f.parts.loc[code]
             n = p["nb_qpv_renseignes"]
             sortie.append(
                 f"**{i.libelle}** : {nombre(p['total_qpv'], f.p_qpv_tous(code))} {i.unite} dans les QPV "
                 f"({accord(n, 'QPV renseigné', 'QPV renseignés')}) ; total du territoire non publié (niveau de "
-                f"comparaison non publié) : la part des QPV ne peut pas être calculée.")
+                f"comparaison non publié) : la part des QPV ne peut pas être calculée."
+            )
     return avec_legende(sortie)
 
 
 # --------------------------------------------------------------------------------------------- géographie
+
 
 def avertissements(f: Faits) -> list[str]:
     """Ce qu'il faut savoir avant de lire : valeurs reconstruites, niveaux de comparaison absents, indicateurs
@@ -337,35 +377,44 @@ def avertissements(f: Faits) -> list[str]:
             "figure par quartier le rappelle. Les moyennes des QPV, elles, concordent avec le rapport. Dans le texte, "
             "un nombre reconstruit, ou calculé à partir de valeurs reconstruites, porte un astérisque (« 36 299\\* ») ; "
             "un classement des quartiers n'est pas publié par le rapport : il est écrit « parmi les valeurs "
-            "reconstruites ».")
+            "reconstruites »."
+        )
     simules = sorted({c for c, v in (f.prov or {}) if f.p_qpv(c, v) == pv.SIMULE})
     if simules:
-        noms = ", ".join(e(cq.nom_quartier(c, f.qpv.set_index("code_qp").at[c, "nom_qp"])) for c in simules
-                         if c in set(f.qpv["code_qp"]))
+        noms = ", ".join(
+            e(cq.nom_quartier(c, f.qpv.set_index("code_qp").at[c, "nom_qp"]))
+            for c in simules
+            if c in set(f.qpv["code_qp"])
+        )
         n = sum(1 for c, v in (f.prov or {}) if f.p_qpv(c, v) == pv.SIMULE)
         sortie.append(
             f"**Secret statistique simulé.** {accord(n, 'case vide', 'cases vides')} ({noms}) "
             f"{'imite' if n == 1 else 'imitent'} le secret statistique pour éprouver la règle (valeur absente : jamais 0, "
             f"ni moyenne ni rang) : le rapport ne publie pas {'cette valeur' if n == 1 else 'ces valeurs'} et ne parle "
             f"d'aucun secret ; ce n'est pas l'INSEE qui {'l’a masquée' if n == 1 else 'les a masquées'} (provenance "
-            f"« simulé »).")
+            f"« simulé »)."
+        )
     supposes = [c for c in f.quartiers["code_qp"] if f.supposes(c)]
     if supposes:
         sortie.append(
             f"**Identités supposées.** Pour {accord(len(supposes), 'quartier')}, le rapport n'écrit pas le statut, la "
             f"commune ou l'année : {'elle est déduite' if len(supposes) == 1 else 'elles sont déduites'} de son texte "
             f"(conseils citoyens, conventions de TFPB, quartiers cités comme voisins) et marquées « (supposé) » dans "
-            f"les tableaux et les fiches (voir « Identités supposées » ci-dessous).")
+            f"les tableaux et les fiches (voir « Identités supposées » ci-dessous)."
+        )
     if f.sans_comparaison:
         sortie.append(
             f"**Niveau de comparaison non publié.** Aucun fichier de niveaux de comparaison (`insee_references` : "
             f"agglomération, QPV du département) n'a été reçu pour {f.annee} : les quartiers sont comparés entre eux "
-            f"et à la moyenne des QPV ; les colonnes de comparaison indiquent « non publié ».")
+            f"et à la moyenne des QPV ; les colonnes de comparaison indiquent « non publié »."
+        )
     sortie.append(origine_des_niveaux(f))
     absents = [i.libelle for i in cq.INDICATEURS if i.code not in f.qpv.columns]
     if absents:
-        sortie.append(f"Indicateurs absents du fichier INSEE de {f.annee} (facultatifs), non traités dans ce chapitre : "
-                      f"{e(', '.join(absents))}.")
+        sortie.append(
+            f"Indicateurs absents du fichier INSEE de {f.annee} (facultatifs), non traités dans ce chapitre : "
+            f"{e(', '.join(absents))}."
+        )
     return [p for p in sortie if p]
 
 
@@ -375,13 +424,17 @@ def _population(f: Faits) -> str:
     p_pop, p_agglo, p_part = f.p_qpv_tous("pop_mun"), f.p_ref(cq.NIVEAU_AGGLO, "pop_mun"), f.p_part("pop_mun")
     if _connu(g["pop_agglomeration"]):
         pub = publie("pop_mun", f.publies, False)
-        return (f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants sur {nombre(g['pop_agglomeration'], p_agglo)} : "
-                f"c'est **{pourcent(g['part_population_qpv'], 0)} de la population du territoire**"
-                f"{pv.marque(p_part, markdown=True)} ({part(g['part_population_qpv'], p_part, 2)}"
-                f"{f' ; {pub}' if pub else ''}) qui est concernée directement par la Politique de la Ville.")
-    return (f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants. La population de l'ensemble du territoire n'est pas "
-            f"publiée pour {f.annee} (niveau de comparaison non publié) : la part de la population concernée "
-            f"directement par la Politique de la Ville ne peut pas être calculée.")
+        return (
+            f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants sur {nombre(g['pop_agglomeration'], p_agglo)} : "
+            f"c'est **{pourcent(g['part_population_qpv'], 0)} de la population du territoire**"
+            f"{pv.marque(p_part, markdown=True)} ({part(g['part_population_qpv'], p_part, 2)}"
+            f"{f' ; {pub}' if pub else ''}) qui est concernée directement par la Politique de la Ville."
+        )
+    return (
+        f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants. La population de l'ensemble du territoire n'est pas "
+        f"publiée pour {f.annee} (niveau de comparaison non publié) : la part de la population concernée "
+        f"directement par la Politique de la Ville ne peut pas être calculée."
+    )
 
 
 def _multicommunes(n, supposes: int = 0) -> str:
@@ -390,14 +443,21 @@ def _multicommunes(n, supposes: int = 0) -> str:
         return ""
     dont = ""
     if supposes:
-        dont = (" (regroupement supposé : le rapport ne l'écrit pas)" if n == 1 else
-                f" (dont {accord(supposes, 'regroupement supposé', 'regroupements supposés')} : le rapport ne "
-                f"{'l’écrit' if supposes == 1 else 'les écrit'} pas)")
+        dont = (
+            " (regroupement supposé : le rapport ne l'écrit pas)"
+            if n == 1
+            else f" (dont {accord(supposes, 'regroupement supposé', 'regroupements supposés')} : le rapport ne "
+            f"{'l’écrit' if supposes == 1 else 'les écrit'} pas)"
+        )
     if n == 1:
-        return (f" 1 QPV s'étend sur plusieurs communes{dont} : il est rattaché à chacune d'elles dans les tableaux "
-                "ci-dessous.")
-    return (f" {nombre_fr(n)} QPV s'étendent sur plusieurs communes{dont} : ils sont rattachés à chacune d'elles dans "
-            f"les tableaux ci-dessous.")
+        return (
+            f" 1 QPV s'étend sur plusieurs communes{dont} : il est rattaché à chacune d'elles dans les tableaux "
+            "ci-dessous."
+        )
+    return (
+        f" {nombre_fr(n)} QPV s'étendent sur plusieurs communes{dont} : ils sont rattachés à chacune d'elles dans "
+        f"les tableaux ci-dessous."
+    )
 
 
 def identites_supposees(f: Faits) -> str:
@@ -410,8 +470,10 @@ def identites_supposees(f: Faits) -> str:
             lignes.append(f"- {e(quartier)} ({e(communes)}) : {', '.join(attributs)} (supposé)")
     if not lignes:
         return ""
-    return ("**Identités supposées** (déduites du texte du rapport, qui ne les écrit pas ; règle dans "
-            "`data/raw/README.md`) :\n\n" + "\n".join(lignes))
+    return (
+        "**Identités supposées** (déduites du texte du rapport, qui ne les écrit pas ; règle dans "
+        "`data/raw/README.md`) :\n\n" + "\n".join(lignes)
+    )
 
 
 def _regroupements_supposes(f: Faits) -> int:
@@ -424,25 +486,33 @@ def geographie_prioritaire(f: Faits) -> list[str]:
     veille de la géographie d'agglomération."""
     g = f.geo
     publiees = g["nb_communes_qpv_publie"]
-    controle = ("" if not _connu(publiees) or publiees == g["nb_communes_qpv"]
-                else f" **Attention : le rapport annonce {nombre_fr(publiees)} communes.**")
+    controle = (
+        ""
+        if not _connu(publiees) or publiees == g["nb_communes_qpv"]
+        else f" **Attention : le rapport annonce {nombre_fr(publiees)} communes.**"
+    )
     decret = f.quartiers.loc[f.quartiers["est_qpv"], "annee_reconnaissance"].min()
     territoire = f" ({e(f.territoire)})" if f.territoire else ""
     un = g["nb_qpv"] == 1
     qpv = "quartier prioritaire (QPV)**, réparti" if un else "quartiers prioritaires (QPV)**, répartis"
-    sortie = [f"Les contours de la géographie prioritaire ont été arrêtés par décret"
-              f"{'' if pd.isna(decret) else f' en {decret}'}. **{nombre_fr(g['nb_qpv'])} {qpv} sur "
-              f"**{accord(g['nb_communes_qpv'], 'commune')}** du territoire intercommunal{territoire}, "
-              f"{'est concerné' if un else 'sont concernés'} par le Contrat de Ville.{controle} "
-              f"{_population(f)}{_multicommunes(g['nb_qpv_multicommunes'], _regroupements_supposes(f))}"]
+    sortie = [
+        f"Les contours de la géographie prioritaire ont été arrêtés par décret"
+        f"{'' if pd.isna(decret) else f' en {decret}'}. **{nombre_fr(g['nb_qpv'])} {qpv} sur "
+        f"**{accord(g['nb_communes_qpv'], 'commune')}** du territoire intercommunal{territoire}, "
+        f"{'est concerné' if un else 'sont concernés'} par le Contrat de Ville.{controle} "
+        f"{_population(f)}{_multicommunes(g['nb_qpv_multicommunes'], _regroupements_supposes(f))}"
+    ]
     autres = f.autres
     if len(autres):
         premiere = g["annee_premiers_communautaires"]
         annees = pd.to_numeric(autres["annee_reconnaissance"], errors="coerce")
-        suivants = autres[(annees > premiere).fillna(False).to_numpy(dtype=bool)] if _connu(premiere) else autres.iloc[0:0]
+        suivants = (
+            autres[(annees > premiere).fillna(False).to_numpy(dtype=bool)] if _connu(premiere) else autres.iloc[0:0]
+        )
         texte_suivants = "".join(
             f" En {int(a)}, la géographie d'agglomération s'est élargie au quartier {e(q)} ({e(c)})."
-            for a, q, c in zip(suivants["annee_reconnaissance"], suivants["quartier"], suivants["communes"]))
+            for a, q, c in zip(suivants["annee_reconnaissance"], suivants["quartier"], suivants["communes"])
+        )
         quand = f"En {int(premiere)}, l'agglomération" if _connu(premiere) else "L'agglomération"
         n_veille = g["nb_quartiers_veille"]
         dont = f" (dont {accord(n_veille, 'quartier de veille', 'quartiers de veille')})" if n_veille else ""
@@ -455,7 +525,8 @@ def geographie_prioritaire(f: Faits) -> list[str]:
             f"{accord(g['nb_quartiers_agglomeration'], 'quartier communautaire ou de veille', 'quartiers communautaires ou de veille')}, "
             f"sur {accord(g['communes_quartiers_agglomeration'], 'commune')}{_communes_supposees(f)}. L'INSEE ne "
             f"publie pas de données pour ces quartiers, qui n'appartiennent pas à la géographie prioritaire "
-            f"réglementaire.")
+            f"réglementaire."
+        )
     sortie.append(identites_supposees(f))
     return avec_legende(sortie)
 
@@ -464,76 +535,104 @@ def _communes_supposees(f: Faits) -> str:
     n = sum(1 for c in f.autres["code_qp"] if f.p_qpv(c, "nom_commune") == pv.SUPPOSE)
     if not n:
         return ""
-    return (f" (nombre supposé : la commune de {accord(n, 'quartier')} est déduite du texte, que le rapport ne "
-            f"précise pas)")
+    return (
+        f" (nombre supposé : la commune de {accord(n, 'quartier')} est déduite du texte, que le rapport ne précise pas)"
+    )
 
 
 def note_chiffres_cles(f: Faits) -> str | None:
-    return (si_reconstruit(f, "Population des QPV : somme des populations par quartier (reconstruites) ; leur part "
-                              "dans l'agglomération concorde avec le chiffre publié.")
-            or ("Population des QPV : somme des populations par quartier. « non publié » : population du territoire "
-                "non fournie (niveau de comparaison non publié)." if f.sans_comparaison else None))
+    return si_reconstruit(
+        f,
+        "Population des QPV : somme des populations par quartier (reconstruites) ; leur part "
+        "dans l'agglomération concorde avec le chiffre publié.",
+    ) or (
+        "Population des QPV : somme des populations par quartier. « non publié » : population du territoire "
+        "non fournie (niveau de comparaison non publié)."
+        if f.sans_comparaison
+        else None
+    )
 
 
 def note_quartiers(f: Faits) -> str:
-    return (("Codes de quartier locaux (pas des codes INSEE). " if f.codes_locaux else "Codes de quartier de l'INSEE. ")
-            + "Un quartier sur plusieurs communes les garde toutes. "
-            + ("« n.d. » : l'INSEE ne couvre pas les quartiers communautaires et de veille. " if len(f.autres) else "")
-            + ("« non publié » : population du territoire non fournie (niveau de comparaison non publié). "
-               if f.sans_comparaison else "")
-            + note_reconstruit(f))
+    return (
+        ("Codes de quartier locaux (pas des codes INSEE). " if f.codes_locaux else "Codes de quartier de l'INSEE. ")
+        + "Un quartier sur plusieurs communes les garde toutes. "
+        + ("« n.d. » : l'INSEE ne couvre pas les quartiers communautaires et de veille. " if len(f.autres) else "")
+        + (
+            "« non publié » : population du territoire non fournie (niveau de comparaison non publié). "
+            if f.sans_comparaison
+            else ""
+        )
+        + note_reconstruit(f)
+    )
 
 
 def note_population(f: Faits) -> str:
-    return si_reconstruit(f, "Populations par quartier reconstruites (data/raw/README.md) ; leur somme redonne la part "
-                             "publiée de la population de l'agglomération vivant en QPV.")
+    return si_reconstruit(
+        f,
+        "Populations par quartier reconstruites (data/raw/README.md) ; leur somme redonne la part "
+        "publiée de la population de l'agglomération vivant en QPV.",
+    )
 
 
 def fiches_produites(avec_fiche: int, total: int) -> str:
     """Phrase sous la liste des fiches quand seule une partie des quartiers a une fiche ; « » sinon."""
     if avec_fiche >= total:
         return ""
-    return (f"Fiches produites pour {nombre_fr(avec_fiche)} quartier(s) sur {nombre_fr(total)} (paramètre "
-            f"`fiches_quartier` du fichier de paramètres de l'année) ; les autres quartiers n'ont pas de fiche dans ce "
-            f"rapport. Leurs indicateurs figurent dans les tableaux de ce chapitre et dans son classeur Excel.")
+    return (
+        f"Fiches produites pour {nombre_fr(avec_fiche)} quartier(s) sur {nombre_fr(total)} (paramètre "
+        f"`fiches_quartier` du fichier de paramètres de l'année) ; les autres quartiers n'ont pas de fiche dans ce "
+        f"rapport. Leurs indicateurs figurent dans les tableaux de ce chapitre et dans son classeur Excel."
+    )
 
 
 # --------------------------------------------------------------------------------------------- tableaux par indicateur
 
+
 def note_synthese(f: Faits) -> str:
-    texte = ("Moyenne des QPV : moyenne des quartiers pondérée par la population (par le nombre de demandeurs d'emploi "
-             "de chaque sexe pour l'ancienneté d'inscription), sur les QPV dont la valeur n'est pas couverte par le "
-             "secret statistique. Écart en points pour les indicateurs en %. « non publié » : le rapport ne donne pas "
-             "la valeur de ce niveau.")
+    texte = (
+        "Moyenne des QPV : moyenne des quartiers pondérée par la population (par le nombre de demandeurs d'emploi "
+        "de chaque sexe pour l'ancienneté d'inscription), sur les QPV dont la valeur n'est pas couverte par le "
+        "secret statistique. Écart en points pour les indicateurs en %. « non publié » : le rapport ne donne pas "
+        "la valeur de ce niveau."
+    )
     if f.sans_comparaison:
         return texte + f" Aucun niveau de comparaison n'a été reçu pour {f.annee} (niveau de comparaison non publié)."
     if f.synth[cq.NIVEAU_HORS_QPV].notna().any():
-        return texte + " Agglomération hors QPV : femmes et hommes confondus" + (
-            ", valeur approximative." if approx(f.provenance, cq.NIVEAU_HORS_QPV, "part_de_plus_2ans_f") else ".")
+        return (
+            texte
+            + " Agglomération hors QPV : femmes et hommes confondus"
+            + (", valeur approximative." if approx(f.provenance, cq.NIVEAU_HORS_QPV, "part_de_plus_2ans_f") else ".")
+        )
     return texte
 
 
 def note_indicateur(f: Faits) -> str:
     """Note du tableau des QPV sur un indicateur."""
-    return ("Rang 1 = valeur la plus élevée ; ex aequo à la précision affichée ; valeur secrète non classée."
-            + (f" {note_reconstruit(f)}" if note_reconstruit(f) else "")
-            + (" « non publié » : niveau de comparaison non publié." if f.sans_comparaison else ""))
+    return (
+        "Rang 1 = valeur la plus élevée ; ex aequo à la précision affichée ; valeur secrète non classée."
+        + (f" {note_reconstruit(f)}" if note_reconstruit(f) else "")
+        + (" « non publié » : niveau de comparaison non publié." if f.sans_comparaison else "")
+    )
 
 
 def note_figure_indicateur(f: Faits, code: str) -> str:
-    return si_reconstruit(f, f"{cq.indicateur(code).libelle} : valeurs par quartier reconstruites (data/raw/README.md) ; "
-                             f"la moyenne des QPV concorde avec le chiffre publié.")
+    return si_reconstruit(
+        f,
+        f"{cq.indicateur(code).libelle} : valeurs par quartier reconstruites (data/raw/README.md) ; "
+        f"la moyenne des QPV concorde avec le chiffre publié.",
+    )
 
 
 # --------------------------------------------------------------------------------------------- démographie
 
 DEBUT_JEUNESSE = {
     "plus": "Sur le plan démographique, les quartiers prioritaires se démarquent du reste de l'agglomération par leur "
-            "jeunesse.",
+    "jeunesse.",
     "moins": "Sur le plan démographique, les quartiers prioritaires comptent proportionnellement moins de jeunes que "
-             "l'agglomération.",
+    "l'agglomération.",
     "égal": "Sur le plan démographique, la part des jeunes est la même dans les quartiers prioritaires et dans "
-            "l'agglomération.",
+    "l'agglomération.",
 }
 JEUNESSE_DEPARTEMENT = {
     "moins": "une proportion qui reste plus faible qu'à l'échelle des QPV du département",
@@ -542,13 +641,13 @@ JEUNESSE_DEPARTEMENT = {
 }
 DEBUT_INDICE_JEUNESSE = {
     "nettement plus": "Les QPV sont beaucoup moins concernés par le vieillissement à l'œuvre sur le territoire : leur "
-                      "indice de jeunesse est",
+    "indice de jeunesse est",
     "plus": "Les QPV sont moins concernés par le vieillissement à l'œuvre sur le territoire : leur indice de jeunesse "
-            "est",
+    "est",
     "moins": "Les QPV sont plus concernés par le vieillissement que l'ensemble du territoire : leur indice de jeunesse "
-             "est",
+    "est",
     "nettement moins": "Les QPV sont beaucoup plus concernés par le vieillissement que l'ensemble du territoire : leur "
-                       "indice de jeunesse est",
+    "indice de jeunesse est",
     "égal": "Le vieillissement touche les QPV autant que le reste du territoire : leur indice de jeunesse est",
 }
 
@@ -560,22 +659,34 @@ def _part_moins_25(f: Faits) -> str:
     dep = cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_QPV_DEPARTEMENT])
     departement = JEUNESSE_DEPARTEMENT.get(dep)
     if _connu(s[cq.NIVEAU_AGGLO]):
-        texte = (f"{DEBUT_JEUNESSE[agglo]} À l'échelle intercommunale, {val(code, s[cq.NIVEAU_AGGLO])} des habitants "
-                 f"ont moins de 25 ans{approx(f.provenance, cq.NIVEAU_AGGLO, code)} ; au sein des QPV, leur part est "
-                 f"en moyenne de ")
+        texte = (
+            f"{DEBUT_JEUNESSE[agglo]} À l'échelle intercommunale, {val(code, s[cq.NIVEAU_AGGLO])} des habitants "
+            f"ont moins de 25 ans{approx(f.provenance, cq.NIVEAU_AGGLO, code)} ; au sein des QPV, leur part est "
+            f"en moyenne de "
+        )
     else:
-        texte = ("Sur le plan démographique, la part des moins de 25 ans de l'agglomération n'est pas publiée ; au sein "
-                 "des QPV, elle est en moyenne de ")
-    texte += (f"{gras(code, s['moyenne_qpv'], f.p_moyenne(code))}{publie(code, f.publies)}"
-              + (f", {departement} ({val(code, s[cq.NIVEAU_QPV_DEPARTEMENT], provenance=f.p_ref(cq.NIVEAU_QPV_DEPARTEMENT, code))})"
-                 if departement else " (valeur des QPV du département non publiée)") + ".")
+        texte = (
+            "Sur le plan démographique, la part des moins de 25 ans de l'agglomération n'est pas publiée ; au sein "
+            "des QPV, elle est en moyenne de "
+        )
+    texte += (
+        f"{gras(code, s['moyenne_qpv'], f.p_moyenne(code))}{publie(code, f.publies)}"
+        + (
+            f", {departement} ({val(code, s[cq.NIVEAU_QPV_DEPARTEMENT], provenance=f.p_ref(cq.NIVEAU_QPV_DEPARTEMENT, code))})"
+            if departement
+            else " (valeur des QPV du département non publiée)"
+        )
+        + "."
+    )
     if s["nb_qpv_renseignes"] >= 2:
         haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
         bas, v_bas, p_bas = extreme_prov(f, code, "minimum")
-        texte += (f" Des différences significatives existent entre les quartiers : {parmi(f, code)}le quartier "
-                  f"**{haut}** est le plus marqué par sa jeunesse, les moins de 25 ans y représentant "
-                  f"{val(code, v_haut, provenance=p_haut)} de la population ; inversement, la population du quartier "
-                  f"**{bas}** ne compte que {val(code, v_bas, provenance=p_bas)} de moins de 25 ans.")
+        texte += (
+            f" Des différences significatives existent entre les quartiers : {parmi(f, code)}le quartier "
+            f"**{haut}** est le plus marqué par sa jeunesse, les moins de 25 ans y représentant "
+            f"{val(code, v_haut, provenance=p_haut)} de la population ; inversement, la population du quartier "
+            f"**{bas}** ne compte que {val(code, v_bas, provenance=p_bas)} de moins de 25 ans."
+        )
     return texte
 
 
@@ -585,11 +696,15 @@ def jeunes_du_departement(n: float, provenance: str | None = None) -> str:
     if not _connu(n):
         return ""
     if pv.normaliser(provenance) in (None, pv.PUBLIE):
-        return (f"Dans le département, **1 jeune de moins de 25 ans sur {nombre_fr(n, 0)}** vit en quartier "
-                f"prioritaire (ratio exact : {nombre_fr(n, 2)}).")
-    return (f"Dans le département, **1 jeune de moins de 25 ans sur {nombre_fr(n, 0)}** vit en quartier prioritaire "
-            f"(ratio des effectifs reconstruits : {nombre(n, provenance, 2)}, égal au chiffre publié par construction : "
-            f"les effectifs ont été choisis pour le redonner).")
+        return (
+            f"Dans le département, **1 jeune de moins de 25 ans sur {nombre_fr(n, 0)}** vit en quartier "
+            f"prioritaire (ratio exact : {nombre_fr(n, 2)})."
+        )
+    return (
+        f"Dans le département, **1 jeune de moins de 25 ans sur {nombre_fr(n, 0)}** vit en quartier prioritaire "
+        f"(ratio des effectifs reconstruits : {nombre(n, provenance, 2)}, égal au chiffre publié par construction : "
+        f"les effectifs ont été choisis pour le redonner)."
+    )
 
 
 def _indice_jeunesse(f: Faits) -> str:
@@ -597,8 +712,10 @@ def _indice_jeunesse(f: Faits) -> str:
     s = f.synth.loc[code]
     sens = cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO], nettement=0.25)
     debut = DEBUT_INDICE_JEUNESSE.get(sens, "L'indice de jeunesse des QPV est")
-    return (f"{debut} en moyenne de {gras(code, s['moyenne_qpv'], f.p_moyenne(code))}{publie(code, f.publies)}"
-            f"{contre(code, s[cq.NIVEAU_AGGLO])} (indice de jeunesse : moins de 20 ans rapportés aux 60 ans et plus).")
+    return (
+        f"{debut} en moyenne de {gras(code, s['moyenne_qpv'], f.p_moyenne(code))}{publie(code, f.publies)}"
+        f"{contre(code, s[cq.NIVEAU_AGGLO])} (indice de jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."
+    )
 
 
 def demographie(f: Faits) -> list[str]:
@@ -609,8 +726,14 @@ def demographie(f: Faits) -> list[str]:
     sortie: list[str] = []
     if _disponible(f, "part_moins_25", sortie):
         sortie.append(_part_moins_25(f))
-    sortie.append(jeunes_du_departement(cq.jeunes_en_qpv_departement(f.refs), pv.combiner(
-        f.p_ref(cq.NIVEAU_DEPARTEMENT, "pop_moins_25"), f.p_ref(cq.NIVEAU_QPV_DEPARTEMENT, "pop_moins_25"))))
+    sortie.append(
+        jeunes_du_departement(
+            cq.jeunes_en_qpv_departement(f.refs),
+            pv.combiner(
+                f.p_ref(cq.NIVEAU_DEPARTEMENT, "pop_moins_25"), f.p_ref(cq.NIVEAU_QPV_DEPARTEMENT, "pop_moins_25")
+            ),
+        )
+    )
     if _disponible(f, "ind_jeune", sortie):
         sortie.append(_indice_jeunesse(f))
     return avec_legende(sortie)
@@ -620,10 +743,10 @@ def demographie(f: Faits) -> list[str]:
 
 DEBUT_MENAGES = {
     "plus": "Les quartiers prioritaires ont un profil plutôt familial, mais la part des ménages composés d'une personne "
-            "seule y reste relativement élevée :",
+    "seule y reste relativement élevée :",
     "moins": "La part des ménages composés d'une personne seule est plus faible dans les quartiers prioritaires :",
     "égal": "La part des ménages composés d'une personne seule est la même dans les quartiers prioritaires et dans "
-            "l'agglomération :",
+    "l'agglomération :",
 }
 
 
@@ -636,17 +759,22 @@ def menages(f: Faits) -> list[str]:
     if not _disponible(f, code, sortie):
         return sortie
     s = f.synth.loc[code]
-    debut = DEBUT_MENAGES.get(cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO]),
-                              "Ménages composés d'une personne seule :")
-    texte = (f"{debut} {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} en moyenne à l'échelle des QPV"
-             f"{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO])}.")
+    debut = DEBUT_MENAGES.get(
+        cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO]), "Ménages composés d'une personne seule :"
+    )
+    texte = (
+        f"{debut} {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} en moyenne à l'échelle des QPV"
+        f"{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO])}."
+    )
     if s["nb_qpv_renseignes"] >= 2:
         haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
         bas, v_bas, p_bas = extreme_prov(f, code, "minimum")
-        texte += (f" {_majuscule(parmi(f, code) + 'le')} quartier **{haut}** en compte le plus : "
-                  f"{val(code, v_haut, provenance=p_haut)} ; à l'inverse, le quartier **{bas}**, avec "
-                  f"{val(code, v_bas, provenance=p_bas)} de ménages d'une personne seule, a le profil le plus "
-                  f"familial.")
+        texte += (
+            f" {_majuscule(parmi(f, code) + 'le')} quartier **{haut}** en compte le plus : "
+            f"{val(code, v_haut, provenance=p_haut)} ; à l'inverse, le quartier **{bas}**, avec "
+            f"{val(code, v_bas, provenance=p_bas)} de ménages d'une personne seule, a le profil le plus "
+            f"familial."
+        )
     return avec_legende([texte])
 
 
@@ -654,9 +782,11 @@ def ecoles_rep(maternelles, primaires, colleges) -> str:
     """Écoles et collèges classés en éducation prioritaire ; « » si l'un des nombres n'est pas publié."""
     if not all(_connu(v) for v in (maternelles, primaires, colleges)):
         return ""
-    return (f"Sur le plan éducatif, {accord(maternelles, 'école maternelle', 'écoles maternelles')}, "
-            f"{accord(primaires, 'école primaire', 'écoles primaires')} et {accord(colleges, 'collège')} sont classés "
-            f"en réseau d'éducation prioritaire (REP).")
+    return (
+        f"Sur le plan éducatif, {accord(maternelles, 'école maternelle', 'écoles maternelles')}, "
+        f"{accord(primaires, 'école primaire', 'écoles primaires')} et {accord(colleges, 'collège')} sont classés "
+        f"en réseau d'éducation prioritaire (REP)."
+    )
 
 
 def education(f: Faits) -> list[str]:
@@ -664,27 +794,36 @@ def education(f: Faits) -> list[str]:
     code = "part_retard_3e"
     if f.sans_comparaison:
         return constat(f, code)
-    rep = [cq.valeur_reference(f.refs, cq.NIVEAU_AGGLO, c)
-           for c in ("nb_ecoles_maternelles_rep", "nb_ecoles_primaires_rep", "nb_colleges_rep")]
+    rep = [
+        cq.valeur_reference(f.refs, cq.NIVEAU_AGGLO, c)
+        for c in ("nb_ecoles_maternelles_rep", "nb_ecoles_primaires_rep", "nb_colleges_rep")
+    ]
     sortie = [p for p in [ecoles_rep(*rep)] if p]
     if not _disponible(f, code, sortie):
         return sortie
     s = f.synth.loc[code]
-    texte = (f"Le taux d'élèves en retard d'au moins un an à l'entrée en 3e est en moyenne de "
-             f"{gras(code, s['moyenne_qpv'], f.p_moyenne(code))} à l'échelle des QPV{publie(code, f.publies)}"
-             f"{contre(code, s[cq.NIVEAU_AGGLO])}. ")
+    texte = (
+        f"Le taux d'élèves en retard d'au moins un an à l'entrée en 3e est en moyenne de "
+        f"{gras(code, s['moyenne_qpv'], f.p_moyenne(code))} à l'échelle des QPV{publie(code, f.publies)}"
+        f"{contre(code, s[cq.NIVEAU_AGGLO])}. "
+    )
     if s["nb_qpv_renseignes"] >= 2:
         haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
         qualif = parmi(f, code)
-        texte += (f"Il atteint {val(code, v_haut, provenance=p_haut)} dans le quartier **{haut}**, "
-                  + (f"le plus élevé {qualif[:-2]}. " if qualif else "le plus élevé. "))
-    sortie.append(texte + exclus_secret(s["nb_secrets"], simules=len(f.simules(code)))
-                  + "Le rapport illustre le décrochage des établissements REP par ce taux, qui est mesuré à l'échelle "
-                    "des quartiers de résidence des élèves et non des établissements.")
+        texte += f"Il atteint {val(code, v_haut, provenance=p_haut)} dans le quartier **{haut}**, " + (
+            f"le plus élevé {qualif[:-2]}. " if qualif else "le plus élevé. "
+        )
+    sortie.append(
+        texte
+        + exclus_secret(s["nb_secrets"], simules=len(f.simules(code)))
+        + "Le rapport illustre le décrochage des établissements REP par ce taux, qui est mesuré à l'échelle "
+        "des quartiers de résidence des élèves et non des établissements."
+    )
     return avec_legende(sortie)
 
 
 # --------------------------------------------------------------------------------------------- emploi
+
 
 def _taux_emploi(f: Faits) -> str:
     code = "tx_tot_empl"
@@ -692,36 +831,47 @@ def _taux_emploi(f: Faits) -> str:
     sens = cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO])
     ecart = abs(s["ecart_agglomeration"])
     p_ecart = pv.combiner(f.p_moyenne(code), f.p_ref(cq.NIVEAU_AGGLO, code))
-    return (f"Le taux d'emploi des 15-64 ans est en moyenne de {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} à "
-            f"l'échelle des QPV{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO])}"
-            + (f", soit {nombre(ecart, p_ecart, 1)} point{'s' if round(ecart, 1) >= 2 else ''} de {sens} dans les "
-               f"QPV." if sens in ("plus", "moins") else "."))
+    return (
+        f"Le taux d'emploi des 15-64 ans est en moyenne de {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} à "
+        f"l'échelle des QPV{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO])}"
+        + (
+            f", soit {nombre(ecart, p_ecart, 1)} point{'s' if round(ecart, 1) >= 2 else ''} de {sens} dans les QPV."
+            if sens in ("plus", "moins")
+            else "."
+        )
+    )
 
 
 def _demandeurs(f: Faits) -> str:
     p = f.parts.loc["abcde"]
-    return (f"**{pourcent(p['part_qpv'], 0)} des demandeurs d'emploi**{pv.marque(f.p_part('abcde'), markdown=True)} "
-            f"(catégories A à E) de l'agglomération sont des habitants des QPV{publie('abcde', f.publies)}. On y "
-            f"recense {nombre(f.parts.loc['abcde_h', 'total_qpv'], f.p_qpv_tous('abcde_h'))} "
-            f"hommes{publie('abcde_h', f.publies)} et {nombre(f.parts.loc['abcde_f', 'total_qpv'], f.p_qpv_tous('abcde_f'))} "
-            f"femmes{publie('abcde_f', f.publies)}.")
+    return (
+        f"**{pourcent(p['part_qpv'], 0)} des demandeurs d'emploi**{pv.marque(f.p_part('abcde'), markdown=True)} "
+        f"(catégories A à E) de l'agglomération sont des habitants des QPV{publie('abcde', f.publies)}. On y "
+        f"recense {nombre(f.parts.loc['abcde_h', 'total_qpv'], f.p_qpv_tous('abcde_h'))} "
+        f"hommes{publie('abcde_h', f.publies)} et {nombre(f.parts.loc['abcde_f', 'total_qpv'], f.p_qpv_tous('abcde_f'))} "
+        f"femmes{publie('abcde_f', f.publies)}."
+    )
 
 
 def _anciennete(f: Faits) -> str:
     sf, sh = f.synth.loc["part_de_plus_2ans_f"], f.synth.loc["part_de_plus_2ans_h"]
     hors_qpv, agglo = sf[cq.NIVEAU_HORS_QPV], sf[cq.NIVEAU_AGGLO]
     mf, mh = (pv.marque(f.p_moyenne(c), markdown=True) for c in ("part_de_plus_2ans_f", "part_de_plus_2ans_h"))
-    texte = (f"La part des demandeurs d'emploi inscrits depuis plus de 2 ans s'élève en moyenne à "
-             f"**{val('part_de_plus_2ans_f', sf['moyenne_qpv'])} pour les femmes**{mf} et "
-             f"**{val('part_de_plus_2ans_h', sh['moyenne_qpv'])} pour les hommes**{mh} à l'échelle des QPV (moyennes "
-             f"pondérées par le nombre de demandeurs d'emploi de chaque sexe)")
+    texte = (
+        f"La part des demandeurs d'emploi inscrits depuis plus de 2 ans s'élève en moyenne à "
+        f"**{val('part_de_plus_2ans_f', sf['moyenne_qpv'])} pour les femmes**{mf} et "
+        f"**{val('part_de_plus_2ans_h', sh['moyenne_qpv'])} pour les hommes**{mh} à l'échelle des QPV (moyennes "
+        f"pondérées par le nombre de demandeurs d'emploi de chaque sexe)"
+    )
     if _connu(hors_qpv) and not _connu(agglo):
         approximatif = bool(approx(f.provenance, cq.NIVEAU_HORS_QPV, "part_de_plus_2ans_f"))
-        return (texte + f", contre {'environ ' if approximatif else ''}{val('part_de_plus_2ans_f', hors_qpv)} dans le "
-                f"reste de l'agglomération, femmes et hommes confondus ("
-                + ("valeur donnée comme approximative ; " if approximatif else "")
-                + "la valeur de l'agglomération entière n'est pas publiée : les écarts ci-dessous sont mesurés à "
-                  "l'agglomération hors QPV).")
+        return (
+            texte + f", contre {'environ ' if approximatif else ''}{val('part_de_plus_2ans_f', hors_qpv)} dans le "
+            f"reste de l'agglomération, femmes et hommes confondus ("
+            + ("valeur donnée comme approximative ; " if approximatif else "")
+            + "la valeur de l'agglomération entière n'est pas publiée : les écarts ci-dessous sont mesurés à "
+            "l'agglomération hors QPV)."
+        )
     if _connu(agglo):
         return texte + f"{contre('part_de_plus_2ans_f', agglo)}."
     return texte + " (valeur de l'agglomération non publiée)."
@@ -731,8 +881,16 @@ def emploi(f: Faits) -> list[str]:
     """Taux d'emploi, demandeurs d'emploi (part des QPV, hommes et femmes), ancienneté d'inscription, contrats
     aidés."""
     if f.sans_comparaison:
-        return constat(f, "tx_tot_empl", "abcde", "abcde_f", "abcde_h", "part_de_plus_2ans_f", "part_de_plus_2ans_h",
-                       "nb_entrees_contrats_aides_2016")
+        return constat(
+            f,
+            "tx_tot_empl",
+            "abcde",
+            "abcde_f",
+            "abcde_h",
+            "part_de_plus_2ans_f",
+            "part_de_plus_2ans_h",
+            "nb_entrees_contrats_aides_2016",
+        )
     sortie: list[str] = []
     if _disponible(f, "tx_tot_empl", sortie):
         sortie.append(_taux_emploi(f))
@@ -748,13 +906,16 @@ def emploi(f: Faits) -> list[str]:
             _disponible(f, code, sortie)
     if "nb_entrees_contrats_aides_2016" in f.parts.index:
         p = f.parts.loc["nb_entrees_contrats_aides_2016"]
-        sortie.append(f"Parmi les {p['indicateur'].lower()}, "
-                      f"{part(p['part_qpv'], f.p_part('nb_entrees_contrats_aides_2016'))} concernaient des habitants "
-                      f"des QPV{publie('nb_entrees_contrats_aides_2016', f.publies)}.")
+        sortie.append(
+            f"Parmi les {p['indicateur'].lower()}, "
+            f"{part(p['part_qpv'], f.p_part('nb_entrees_contrats_aides_2016'))} concernaient des habitants "
+            f"des QPV{publie('nb_entrees_contrats_aides_2016', f.publies)}."
+        )
     return avec_legende(sortie)
 
 
 # --------------------------------------------------------------------------------------------- économie, revenus, social
+
 
 def economie(f: Faits) -> list[str]:
     """Part des QPV dans les établissements, ceux du commerce et des services, les créations et transferts."""
@@ -767,13 +928,16 @@ def economie(f: Faits) -> list[str]:
             _disponible(f, code, sortie)
         return sortie
     pe, pc, pt = (f.parts.loc[c] for c in codes)
-    return avec_legende([
-        f"Les QPV concentrent **{pourcent(pe['part_qpv'], 0)} des établissements**"
-        f"{pv.marque(f.p_part(codes[0]), markdown=True)} présents à l'échelle de l'agglomération"
-        f"{publie(codes[0], f.publies)}, et {part(pc['part_qpv'], f.p_part(codes[1]), 1)} des établissements du "
-        f"commerce et des services{publie(codes[1], f.publies)}. Les créations et transferts d'établissements y "
-        f"restent peu nombreux : {part(pt['part_qpv'], f.p_part(codes[2]))} seulement concernent les QPV"
-        f"{publie(codes[2], f.publies)} ({pt['indicateur'][0].lower() + pt['indicateur'][1:]})."])
+    return avec_legende(
+        [
+            f"Les QPV concentrent **{pourcent(pe['part_qpv'], 0)} des établissements**"
+            f"{pv.marque(f.p_part(codes[0]), markdown=True)} présents à l'échelle de l'agglomération"
+            f"{publie(codes[0], f.publies)}, et {part(pc['part_qpv'], f.p_part(codes[1]), 1)} des établissements du "
+            f"commerce et des services{publie(codes[1], f.publies)}. Les créations et transferts d'établissements y "
+            f"restent peu nombreux : {part(pt['part_qpv'], f.p_part(codes[2]))} seulement concernent les QPV"
+            f"{publie(codes[2], f.publies)} ({pt['indicateur'][0].lower() + pt['indicateur'][1:]})."
+        ]
+    )
 
 
 INTERCOMMUNAL = "à l'échelle intercommunale"
@@ -784,8 +948,11 @@ DEBUT_IMPOSES = {
     "nettement plus": "La proportion de ménages imposés est beaucoup plus élevée dans les QPV",
     "égal": "La proportion de ménages imposés est la même dans les QPV et dans l'agglomération",
 }
-SUITE_REVENU = {"moins": "Le revenu médian y est inférieur", "plus": "Le revenu médian y est supérieur",
-                "égal": "Le revenu médian y est le même"}
+SUITE_REVENU = {
+    "moins": "Le revenu médian y est inférieur",
+    "plus": "Le revenu médian y est supérieur",
+    "égal": "Le revenu médian y est le même",
+}
 
 
 def revenus(f: Faits) -> list[str]:
@@ -800,26 +967,47 @@ def revenus(f: Faits) -> list[str]:
     s, r = f.synth.loc["pmimp"], f.synth.loc["decuc_q2"]
     imposes = cq.comparer("pmimp", s["moyenne_qpv"], s[cq.NIVEAU_AGGLO], nettement=0.25)
     revenu = cq.comparer("decuc_q2", r["moyenne_qpv"], r[cq.NIVEAU_AGGLO])
-    imposes_txt = (f"en moyenne {gras('pmimp', s['moyenne_qpv'], f.p_moyenne('pmimp'))} des ménages fiscaux sont "
-                   f"imposés en QPV{publie('pmimp', f.publies)}{contre('pmimp', s[cq.NIVEAU_AGGLO], INTERCOMMUNAL)}")
-    revenu_txt = (f"en moyenne {gras('decuc_q2', r['moyenne_qpv'], f.p_moyenne('decuc_q2'))} en QPV"
-                  f"{publie('decuc_q2', f.publies)}{contre('decuc_q2', r[cq.NIVEAU_AGGLO])}")
+    imposes_txt = (
+        f"en moyenne {gras('pmimp', s['moyenne_qpv'], f.p_moyenne('pmimp'))} des ménages fiscaux sont "
+        f"imposés en QPV{publie('pmimp', f.publies)}{contre('pmimp', s[cq.NIVEAU_AGGLO], INTERCOMMUNAL)}"
+    )
+    revenu_txt = (
+        f"en moyenne {gras('decuc_q2', r['moyenne_qpv'], f.p_moyenne('decuc_q2'))} en QPV"
+        f"{publie('decuc_q2', f.publies)}{contre('decuc_q2', r[cq.NIVEAU_AGGLO])}"
+    )
     if imposes == "nettement moins" and revenu == "moins":  # constat habituel : moins d'imposés, revenus plus bas
-        phrase = (f"Les QPV se démarquent fortement du reste de l'agglomération par une proportion de ménages imposés "
-                  f"beaucoup plus faible ({imposes_txt}) et par un revenu médian inférieur : {revenu_txt}.")
+        phrase = (
+            f"Les QPV se démarquent fortement du reste de l'agglomération par une proportion de ménages imposés "
+            f"beaucoup plus faible ({imposes_txt}) et par un revenu médian inférieur : {revenu_txt}."
+        )
     else:
-        phrase = (f"{DEBUT_IMPOSES.get(imposes, 'Ménages imposés')} ({imposes_txt}). "
-                  f"{SUITE_REVENU.get(revenu, 'Revenu médian')} : {revenu_txt}.")
+        phrase = (
+            f"{DEBUT_IMPOSES.get(imposes, 'Ménages imposés')} ({imposes_txt}). "
+            f"{SUITE_REVENU.get(revenu, 'Revenu médian')} : {revenu_txt}."
+        )
     n, sim = r["nb_secrets"], len(f.simules("decuc_q2"))
     vrais = n - sim
-    exclus = ("" if not vrais else " 1 QPV (revenu couvert par le secret statistique) est exclu de la moyenne."
-              if vrais == 1 else
-              f" {nombre_fr(vrais)} QPV (revenu couvert par le secret statistique) sont exclus de la moyenne.")
-    exclus += ("" if not sim else f" 1 QPV (revenu absent : {SECRET_SIMULE}) est exclu de la moyenne." if sim == 1
-               else f" {nombre_fr(sim)} QPV (revenus absents : {SECRETS_SIMULES}) sont exclus de la moyenne.")
-    return avec_legende([f"{phrase} Le revenu est le revenu déclaré médian par unité de consommation, publié par l'INSEE en euros "
+    exclus = (
+        ""
+        if not vrais
+        else " 1 QPV (revenu couvert par le secret statistique) est exclu de la moyenne."
+        if vrais == 1
+        else f" {nombre_fr(vrais)} QPV (revenu couvert par le secret statistique) sont exclus de la moyenne."
+    )
+    exclus += (
+        ""
+        if not sim
+        else f" 1 QPV (revenu absent : {SECRET_SIMULE}) est exclu de la moyenne."
+        if sim == 1
+        else f" {nombre_fr(sim)} QPV (revenus absents : {SECRETS_SIMULES}) sont exclus de la moyenne."
+    )
+    return avec_legende(
+        [
+            f"{phrase} Le revenu est le revenu déclaré médian par unité de consommation, publié par l'INSEE en euros "
             f"par an et divisé ici par 12 ; la moyenne des QPV est une moyenne pondérée de médianes, approximation "
-            f"retenue par le rapport.{exclus}"])
+            f"retenue par le rapport.{exclus}"
+        ]
+    )
 
 
 def social(f: Faits) -> list[str]:
@@ -835,35 +1023,51 @@ def social(f: Faits) -> list[str]:
         return sortie
     p = f.parts["part_qpv"]
     m = {c: pv.marque(f.p_part(c), markdown=True) for c in codes}
-    return avec_legende([
-        f"Les QPV accueillent une grande partie des habitants les plus fragiles de l'agglomération : "
-        f"**{pourcent(p['a'], 0)} des allocataires de la CAF**{m['a']}{publie('a', f.publies)}, "
-        f"**{pourcent(p['nb_beneficiaires_rsa'], 0)} des bénéficiaires du RSA**{m['nb_beneficiaires_rsa']}"
-        f"{publie('nb_beneficiaires_rsa', f.publies)} et **{pourcent(p['nb_beneficiaires_cmu'], 0)} des "
-        f"bénéficiaires de la CMU**{m['nb_beneficiaires_cmu']}{publie('nb_beneficiaires_cmu', f.publies)}, alors "
-        f"qu'ils regroupent {part(f.geo['part_population_qpv'], f.p_part('pop_mun'))} de la population."])
+    return avec_legende(
+        [
+            f"Les QPV accueillent une grande partie des habitants les plus fragiles de l'agglomération : "
+            f"**{pourcent(p['a'], 0)} des allocataires de la CAF**{m['a']}{publie('a', f.publies)}, "
+            f"**{pourcent(p['nb_beneficiaires_rsa'], 0)} des bénéficiaires du RSA**{m['nb_beneficiaires_rsa']}"
+            f"{publie('nb_beneficiaires_rsa', f.publies)} et **{pourcent(p['nb_beneficiaires_cmu'], 0)} des "
+            f"bénéficiaires de la CMU**{m['nb_beneficiaires_cmu']}{publie('nb_beneficiaires_cmu', f.publies)}, alors "
+            f"qu'ils regroupent {part(f.geo['part_population_qpv'], f.p_part('pop_mun'))} de la population."
+        ]
+    )
 
 
 # --------------------------------------------------------------------------------------------- poids des QPV, rangs
 
+
 def note_parts(f: Faits) -> str | None:
-    return (si_reconstruit(f, "Totaux des QPV : sommes des effectifs par quartier (reconstruits). Totaux de "
-                              "l'agglomération reconstruits pour redonner les parts publiées (data/raw/README.md) : "
-                              "seules les parts et les totaux de demandeurs d'emploi par sexe sont publiés.")
-            or ("Totaux des QPV : sommes des effectifs par quartier. « non publié » : total du territoire non fourni "
-                "(niveau de comparaison non publié)." if f.sans_comparaison else None))
+    return si_reconstruit(
+        f,
+        "Totaux des QPV : sommes des effectifs par quartier (reconstruits). Totaux de "
+        "l'agglomération reconstruits pour redonner les parts publiées (data/raw/README.md) : "
+        "seules les parts et les totaux de demandeurs d'emploi par sexe sont publiés.",
+    ) or (
+        "Totaux des QPV : sommes des effectifs par quartier. « non publié » : total du territoire non fourni "
+        "(niveau de comparaison non publié)."
+        if f.sans_comparaison
+        else None
+    )
 
 
 def note_figure_parts(f: Faits) -> str:
-    return si_reconstruit(f, "Parts calculées sur des effectifs reconstruits ; elles redonnent les parts publiées par "
-                             "le rapport.")
+    return si_reconstruit(
+        f, "Parts calculées sur des effectifs reconstruits ; elles redonnent les parts publiées par le rapport."
+    )
 
 
 def note_effectifs(f: Faits) -> str:
-    return (si_reconstruit(f, "Effectifs par quartier reconstruits (data/raw/README.md) : proportionnels à la "
-                              "population, modulés par la fragilité du quartier, répartis pour redonner les totaux et "
-                              "les parts publiés.")
-            or "« secret » : valeur couverte par le secret statistique (jamais remplacée par 0).")
+    return (
+        si_reconstruit(
+            f,
+            "Effectifs par quartier reconstruits (data/raw/README.md) : proportionnels à la "
+            "population, modulés par la fragilité du quartier, répartis pour redonner les totaux et "
+            "les parts publiés.",
+        )
+        or "« secret » : valeur couverte par le secret statistique (jamais remplacée par 0)."
+    )
 
 
 def note_valeurs(f: Faits) -> str:
@@ -872,11 +1076,14 @@ def note_valeurs(f: Faits) -> str:
 
 def note_rangs(f: Faits) -> str:
     return "Rang 1 = valeur la plus élevée parmi les QPV renseignés." + si_reconstruit(
-        f, " Rangs calculés sur des valeurs reconstruites : ils illustrent la méthode et ne décrivent pas des quartiers "
-           "réels, sauf pour les valeurs publiées par le rapport.")
+        f,
+        " Rangs calculés sur des valeurs reconstruites : ils illustrent la méthode et ne décrivent pas des quartiers "
+        "réels, sauf pour les valeurs publiées par le rapport.",
+    )
 
 
 # --------------------------------------------------------------------------------------------- valeurs manquantes
+
 
 def valeurs_manquantes(f: Faits, secrets: pd.DataFrame, resume: pd.DataFrame) -> str:
     """Les valeurs des QPV couvertes par le secret statistique (``compute.qpv.valeurs_secretes``) et les cases
@@ -887,29 +1094,39 @@ def valeurs_manquantes(f: Faits, secrets: pd.DataFrame, resume: pd.DataFrame) ->
     vrais = secrets[pd.Series([not x for x in simule], index=secrets.index, dtype=bool)]
     texte = ""
     if len(vrais) or not n_sim:
-        texte = (f"**{len(vrais)} valeur(s) de QPV** sont couvertes par le secret statistique (petits effectifs), "
-                 f"dans {vrais['code_qp'].nunique()} quartier(s) : elles sont affichées « secret », ne comptent ni dans "
-                 f"les moyennes ni dans les classements, et ne sont jamais remplacées par 0.")
+        texte = (
+            f"**{len(vrais)} valeur(s) de QPV** sont couvertes par le secret statistique (petits effectifs), "
+            f"dans {vrais['code_qp'].nunique()} quartier(s) : elles sont affichées « secret », ne comptent ni dans "
+            f"les moyennes ni dans les classements, et ne sont jamais remplacées par 0."
+        )
     if n_sim:
         sim = secrets[simule]
-        texte += ((" " if texte else "")
-                  + f"**{accord(n_sim, 'valeur absente', 'valeurs absentes')}** de QPV, dans "
-                  f"{accord(sim['code_qp'].nunique(), 'quartier')} ({SECRETS_SIMULES if n_sim > 1 else SECRET_SIMULE}) : "
-                  f"{'elle est affichée' if n_sim == 1 else 'elles sont affichées'} « secret », avec la provenance "
-                  f"« simulé », ne {'compte' if n_sim == 1 else 'comptent'} ni dans les moyennes ni dans les "
-                  f"classements, et ne {'est' if n_sim == 1 else 'sont'} jamais remplacée{'s' if n_sim > 1 else ''} "
-                  f"par 0.")
-    return (texte
-            + (f" Par ailleurs, l'INSEE ne publie aucune donnée pour les quartiers communautaires et de veille ({nd} "
-               f"cases « n.d. », non disponibles)." if len(f.autres) else ""))
+        texte += (
+            (" " if texte else "") + f"**{accord(n_sim, 'valeur absente', 'valeurs absentes')}** de QPV, dans "
+            f"{accord(sim['code_qp'].nunique(), 'quartier')} ({SECRETS_SIMULES if n_sim > 1 else SECRET_SIMULE}) : "
+            f"{'elle est affichée' if n_sim == 1 else 'elles sont affichées'} « secret », avec la provenance "
+            f"« simulé », ne {'compte' if n_sim == 1 else 'comptent'} ni dans les moyennes ni dans les "
+            f"classements, et ne {'est' if n_sim == 1 else 'sont'} jamais remplacée{'s' if n_sim > 1 else ''} "
+            f"par 0."
+        )
+    return texte + (
+        f" Par ailleurs, l'INSEE ne publie aucune donnée pour les quartiers communautaires et de veille ({nd} "
+        f"cases « n.d. », non disponibles)."
+        if len(f.autres)
+        else ""
+    )
 
 
 # --------------------------------------------------------------------------------------------- concordance
 
-NOTE_CONCORDANCE = ("« ≈ » : chiffre que le rapport donne lui-même comme approximatif (« près de », « environ ») ; il "
-                    "concorde s'il est dans la tolérance déclarée.")
-NOTE_INDICATEURS = ("Métadonnées tenues dans src/politique_ville/compute/qpv.py (INDICATEURS) ; pondérations "
-                    "documentées dans data/raw/README.md.")
+NOTE_CONCORDANCE = (
+    "« ≈ » : chiffre que le rapport donne lui-même comme approximatif (« près de », « environ ») ; il "
+    "concorde s'il est dans la tolérance déclarée."
+)
+NOTE_INDICATEURS = (
+    "Métadonnées tenues dans src/politique_ville/compute/qpv.py (INDICATEURS) ; pondérations "
+    "documentées dans data/raw/README.md."
+)
 
 
 def concordance(conc: pd.DataFrame) -> str:
@@ -917,27 +1134,37 @@ def concordance(conc: pd.DataFrame) -> str:
     doc = conc[conc["ecart_documente"]]
     if len(doc):
         return "**Contradictions du rapport sur les chiffres de ce chapitre :**\n\n" + "\n".join(
-            f"- {e(lib)} : {e(x)}" for lib, x in zip(doc["libelle"], doc["explication"]))
-    return ("Aucune contradiction du rapport n'est documentée pour les chiffres de ce chapitre "
-            f"({(conc['statut'] == 'identique').sum()} chiffres sur {len(conc)} concordent).")
+            f"- {e(lib)} : {e(x)}" for lib, x in zip(doc["libelle"], doc["explication"])
+        )
+    return (
+        "Aucune contradiction du rapport n'est documentée pour les chiffres de ce chapitre "
+        f"({(conc['statut'] == 'identique').sum()} chiffres sur {len(conc)} concordent)."
+    )
 
 
 def sans_rapport_publie(annee: int) -> str:
-    return (f"Pas de rapport publié pour {annee} : aucun chiffre publié à comparer (fichier "
-            f"`chiffres_publies_{annee}.csv` absent des référentiels du territoire).")
+    return (
+        f"Pas de rapport publié pour {annee} : aucun chiffre publié à comparer (fichier "
+        f"`chiffres_publies_{annee}.csv` absent des référentiels du territoire)."
+    )
 
 
 # --------------------------------------------------------------------------------------------- provenance des tableaux
 
-_ATTRIBUTS = {"nom_qp": "nom", "type_quartier": "statut", "nom_commune": "commune",
-              "annee_reconnaissance": "année de reconnaissance"}
+_ATTRIBUTS = {
+    "nom_qp": "nom",
+    "type_quartier": "statut",
+    "nom_commune": "commune",
+    "annee_reconnaissance": "année de reconnaissance",
+}
 
 
 def provenance_identite(f: Faits, code_qp: str) -> str:
     """Provenance de l'identité d'un quartier, pour une colonne de tableau : « publié », ou le détail des attributs
     qui ne le sont pas (« statut : supposé ; commune : supposé », « nom : reconstruit »)."""
-    details = [f"{nom} : {f.p_qpv(code_qp, var)}" for var, nom in _ATTRIBUTS.items()
-               if f.p_qpv(code_qp, var) != pv.PUBLIE]
+    details = [
+        f"{nom} : {f.p_qpv(code_qp, var)}" for var, nom in _ATTRIBUTS.items() if f.p_qpv(code_qp, var) != pv.PUBLIE
+    ]
     return " ; ".join(details) or pv.PUBLIE
 
 
@@ -969,11 +1196,16 @@ def provenances_chiffres_cles(f: Faits) -> dict[str, str] | None:
         return None
     qpv = f.quartiers[f.quartiers["est_qpv"]]
     autres = pv.combiner(f.p_qpv(c, v) for c in f.autres["code_qp"] for v in ("type_quartier", "nom_commune"))
-    return {"nb_qpv": pv.PUBLIE, "nb_communes_qpv": pv.combiner(f.p_qpv(c, "nom_commune") for c in qpv["code_qp"]),
-            "nb_qpv_multicommunes": pv.combiner(f.p_qpv(c, "nom_commune") for c in qpv["code_qp"]),
-            "nb_quartiers_communautaires": autres, "nb_quartiers_veille": autres,
-            "pop_qpv": f.p_qpv_tous("pop_mun"), "pop_agglomeration": f.p_ref(cq.NIVEAU_AGGLO, "pop_mun"),
-            "part_population_qpv": f.p_part("pop_mun")}
+    return {
+        "nb_qpv": pv.PUBLIE,
+        "nb_communes_qpv": pv.combiner(f.p_qpv(c, "nom_commune") for c in qpv["code_qp"]),
+        "nb_qpv_multicommunes": pv.combiner(f.p_qpv(c, "nom_commune") for c in qpv["code_qp"]),
+        "nb_quartiers_communautaires": autres,
+        "nb_quartiers_veille": autres,
+        "pop_qpv": f.p_qpv_tous("pop_mun"),
+        "pop_agglomeration": f.p_ref(cq.NIVEAU_AGGLO, "pop_mun"),
+        "part_population_qpv": f.p_part("pop_mun"),
+    }
 
 
 def cellules_simulees(f: Faits) -> set[tuple[str, str]]:
@@ -986,31 +1218,46 @@ def provenance_tableau(f: Faits, tableau: str) -> str | None:
     provenance se lit par colonne) ; ``None`` si toutes ses valeurs sont publiées (aucune valeur reconstruite)."""
     if not f.reconstruit:
         return None
-    simule = (" Cases « secret (simulé) » : secret statistique simulé pour éprouver la règle (valeur non publiée, "
-              "non masquée par l'INSEE)." if cellules_simulees(f) else "")
+    simule = (
+        " Cases « secret (simulé) » : secret statistique simulé pour éprouver la règle (valeur non publiée, "
+        "non masquée par l'INSEE)."
+        if cellules_simulees(f)
+        else ""
+    )
     notes = {
         "synthese": "Provenance : « Moyenne des QPV (recalculée) » et « Écart » : reconstruit (calculés sur des valeurs "
-                    "par quartier reconstruites ; ils redonnent les moyennes publiées) ; « Moyenne des QPV (publiée) », "
-                    "« Agglomération », « Agglomération hors QPV », « QPV du département » : publié, sauf valeurs "
-                    "approximatives signalées en note.",
+        "par quartier reconstruites ; ils redonnent les moyennes publiées) ; « Moyenne des QPV (publiée) », "
+        "« Agglomération », « Agglomération hors QPV », « QPV du département » : publié, sauf valeurs "
+        "approximatives signalées en note.",
         "parts": "Provenance : « Total des QPV », « Total de l'agglomération » et « Part des QPV » : reconstruit "
-                 "(effectifs et totaux reconstruits pour redonner les parts publiées) ; « Part publiée » : publié.",
+        "(effectifs et totaux reconstruits pour redonner les parts publiées) ; « Part publiée » : publié.",
         "effectifs": pv.note(pv.RECONSTRUIT, "Effectifs par quartier." + simule),
-        "valeurs": pv.note(pv.RECONSTRUIT, "Sauf les quelques valeurs publiées par le rapport, marquées « publié » dans "
-                                           "la colonne Provenance des tableaux par indicateur." + simule),
-        "rangs": pv.note(pv.RECONSTRUIT, "Rangs calculés sur des valeurs par quartier reconstruites : le rapport ne "
-                                         "classe pas les quartiers." + simule),
-        "manquantes": ("Provenance : les cases « secret statistique » de ce territoire sont simulées (provenance "
-                       "« simulé ») pour éprouver la règle ; les cases « non disponible » sont celles des quartiers que "
-                       "l'INSEE ne couvre pas." if cellules_simulees(f) else None),
+        "valeurs": pv.note(
+            pv.RECONSTRUIT,
+            "Sauf les quelques valeurs publiées par le rapport, marquées « publié » dans "
+            "la colonne Provenance des tableaux par indicateur." + simule,
+        ),
+        "rangs": pv.note(
+            pv.RECONSTRUIT,
+            "Rangs calculés sur des valeurs par quartier reconstruites : le rapport ne "
+            "classe pas les quartiers." + simule,
+        ),
+        "manquantes": (
+            "Provenance : les cases « secret statistique » de ce territoire sont simulées (provenance "
+            "« simulé ») pour éprouver la règle ; les cases « non disponible » sont celles des quartiers que "
+            "l'INSEE ne couvre pas."
+            if cellules_simulees(f)
+            else None
+        ),
         "concordance": "Provenance : « Publié » : publié (chiffre du rapport) ; « Recalculé » : recalculé à partir des "
-                       "tables, dont les valeurs par quartier reconstruites (les valeurs « identiques » le sont en "
-                       "partie par construction).",
+        "tables, dont les valeurs par quartier reconstruites (les valeurs « identiques » le sont en "
+        "partie par construction).",
     }
     return notes.get(tableau)
 
 
 # --------------------------------------------------------------------------------------------- niveaux calculés
+
 
 def _liste(elements) -> str:
     """« a », « a et b », « a, b et c »."""
@@ -1030,25 +1277,35 @@ def origine_des_niveaux(f: Faits) -> str:
         return ""
     n = f.niveaux
     calcules = n[n["origine"] != cn.RECU]
-    libelles = calcules.dropna(subset=["libelle_territoire"]).groupby("niveau", sort=False)["libelle_territoire"].first()
+    libelles = (
+        calcules.dropna(subset=["libelle_territoire"]).groupby("niveau", sort=False)["libelle_territoire"].first()
+    )
     noms = [f"« {e(str(libelles.get(x, x)))} »" for x in dict.fromkeys(calcules["niveau"])]
     recus = [x for x in dict.fromkeys(n.loc[n["origine"] == cn.RECU, "niveau"])]
     un = len(noms) == 1
-    texte = (f"**Niveaux de comparaison calculés.** Le fichier de l'INSEE couvre davantage que le territoire : "
-             f"{'le niveau' if un else 'les niveaux'} {_liste(noms)} {'est calculé' if un else 'sont calculés'} à "
-             f"partir de ses quartiers, selon la règle de chaque indicateur (registre des indicateurs) : effectifs "
-             f"additionnés et parts recalculées par numérateur et dénominateur (« calculé ») ; à défaut, moyenne des "
-             f"QPV pondérée par la base de l'indicateur (« approximation pondérée ») ; médianes et déciles jamais "
-             f"moyennés : médiane des valeurs des QPV, avec leur étendue (« médiane des QPV »). Les valeurs couvertes "
-             f"par le secret statistique sont laissées de côté et comptées.")
+    texte = (
+        f"**Niveaux de comparaison calculés.** Le fichier de l'INSEE couvre davantage que le territoire : "
+        f"{'le niveau' if un else 'les niveaux'} {_liste(noms)} {'est calculé' if un else 'sont calculés'} à "
+        f"partir de ses quartiers, selon la règle de chaque indicateur (registre des indicateurs) : effectifs "
+        f"additionnés et parts recalculées par numérateur et dénominateur (« calculé ») ; à défaut, moyenne des "
+        f"QPV pondérée par la base de l'indicateur (« approximation pondérée ») ; médianes et déciles jamais "
+        f"moyennés : médiane des valeurs des QPV, avec leur étendue (« médiane des QPV »). Les valeurs couvertes "
+        f"par le secret statistique sont laissées de côté et comptées."
+    )
     if recus:
-        texte += (f" {_majuscule(_liste([f'« {e(x)} »' for x in recus]))} : valeurs reçues (fichier des niveaux de "
-                  f"comparaison `insee_references`) ; une valeur reçue l'emporte toujours sur une valeur calculée.")
+        texte += (
+            f" {_majuscule(_liste([f'« {e(x)} »' for x in recus]))} : valeurs reçues (fichier des niveaux de "
+            f"comparaison `insee_references`) ; une valeur reçue l'emporte toujours sur une valeur calculée."
+        )
     else:
-        texte += (" Aucun niveau de comparaison n'a été reçu (`insee_references`) : les valeurs de l'agglomération "
-                  "restent « non publié ».")
-    return texte + (" La colonne « Origine du niveau » des tableaux de comparaison dit, pour chaque valeur, si elle "
-                    "est reçue ou calculée.")
+        texte += (
+            " Aucun niveau de comparaison n'a été reçu (`insee_references`) : les valeurs de l'agglomération "
+            "restent « non publié »."
+        )
+    return texte + (
+        " La colonne « Origine du niveau » des tableaux de comparaison dit, pour chaque valeur, si elle "
+        "est reçue ou calculée."
+    )
 
 
 # --------------------------------------------------------------------------------------------- tous les indicateurs
@@ -1073,21 +1330,29 @@ def sens_des_rangs(codes) -> str:
         morceaux.append(f"valeur la plus faible pour {_liste(groupes['faible'])}")
     texte = ("Rang 1 = situation la plus défavorable : " + " ; ".join(morceaux) + ".") if morceaux else ""
     if groupes["neutre"]:
-        texte += ((" " if texte else "") + f"Ni favorable ni défavorable, sans jugement : rang 1 = valeur la plus "
-                  f"élevée pour {_liste(groupes['neutre'])}.")
-    return texte + " Ex aequo à la précision affichée ; une valeur couverte par le secret statistique n'est pas classée."
+        texte += (
+            (" " if texte else "") + f"Ni favorable ni défavorable, sans jugement : rang 1 = valeur la plus "
+            f"élevée pour {_liste(groupes['neutre'])}."
+        )
+    return (
+        texte + " Ex aequo à la précision affichée ; une valeur couverte par le secret statistique n'est pas classée."
+    )
 
 
 def colonnes_non_reconnues(colonnes: list[str]) -> str:
     """Les colonnes du fichier que le registre ne connaît pas, listées (jamais écartées en silence)."""
     if not colonnes:
-        return f"Toutes les colonnes d'indicateurs du fichier sont connues du registre des indicateurs ({LIENS_REGISTRE})."
+        return (
+            f"Toutes les colonnes d'indicateurs du fichier sont connues du registre des indicateurs ({LIENS_REGISTRE})."
+        )
     un = len(colonnes) == 1
     noms = _liste([f"« {e(c)} »" for c in colonnes])
-    return (f"**{accord(len(colonnes), 'colonne non reconnue', 'colonnes non reconnues')}** : {noms}. Le registre des "
-            f"indicateurs ({LIENS_REGISTRE}) ne {'la' if un else 'les'} connaît pas : "
-            f"{'elle est gardée telle quelle' if un else 'elles sont gardées telles quelles'} dans la table nettoyée et "
-            f"{'montrée' if un else 'montrées'} en fin de section, sans unité, rang ni comparaison.")
+    return (
+        f"**{accord(len(colonnes), 'colonne non reconnue', 'colonnes non reconnues')}** : {noms}. Le registre des "
+        f"indicateurs ({LIENS_REGISTRE}) ne {'la' if un else 'les'} connaît pas : "
+        f"{'elle est gardée telle quelle' if un else 'elles sont gardées telles quelles'} dans la table nettoyée et "
+        f"{'montrée' if un else 'montrées'} en fin de section, sans unité, rang ni comparaison."
+    )
 
 
 def tous_les_indicateurs(f: Faits) -> list[str]:
@@ -1108,9 +1373,13 @@ def tous_les_indicateurs(f: Faits) -> list[str]:
         "chaque colonne de rangs.",
         f"Niveaux de comparaison : « {cq.NIVEAU_QPV_TERRITOIRE} » (les QPV du territoire, agrégés selon la règle de "
         f"chaque indicateur : une médiane n'est jamais moyennée) et "
-        + ("les niveaux reçus ou calculés (voir ci-dessous)." if a_des_niveaux_calcules(f) else
-           "les niveaux reçus (`insee_references`)." if not f.sans_comparaison else
-           "aucun autre : aucun niveau de comparaison n'a été reçu ni calculé (niveau de comparaison non publié)."),
+        + (
+            "les niveaux reçus ou calculés (voir ci-dessous)."
+            if a_des_niveaux_calcules(f)
+            else "les niveaux reçus (`insee_references`)."
+            if not f.sans_comparaison
+            else "aucun autre : aucun niveau de comparaison n'a été reçu ni calculé (niveau de comparaison non publié)."
+        ),
         origine_des_niveaux(f),
         colonnes_non_reconnues(cq.colonnes_inconnues(f.qpv)),
     ]
@@ -1121,12 +1390,14 @@ def titre_theme(theme: cq.Theme) -> str:
     return f"### {theme.nom} : tous les indicateurs"
 
 
-NOTE_NIVEAUX_THEME = ("Origine du niveau : « reçu » (fichier des niveaux de comparaison), « calculé » (à partir du "
-                      "fichier de l'INSEE : somme, part recalculée, moyenne pondérée exacte), « approximation "
-                      "pondérée » (moyenne des QPV pondérée par une base qui n'est pas le dénominateur exact), "
-                      "« médiane des QPV » (médiane des valeurs des QPV, suivie de leur minimum et maximum : une "
-                      "médiane ne se moyenne pas). Valeurs manquantes : QPV au secret statistique ou non "
-                      "renseignés, laissés de côté.")
+NOTE_NIVEAUX_THEME = (
+    "Origine du niveau : « reçu » (fichier des niveaux de comparaison), « calculé » (à partir du "
+    "fichier de l'INSEE : somme, part recalculée, moyenne pondérée exacte), « approximation "
+    "pondérée » (moyenne des QPV pondérée par une base qui n'est pas le dénominateur exact), "
+    "« médiane des QPV » (médiane des valeurs des QPV, suivie de leur minimum et maximum : une "
+    "médiane ne se moyenne pas). Valeurs manquantes : QPV au secret statistique ou non "
+    "renseignés, laissés de côté."
+)
 
 
 def provenance_niveau(f: Faits, code: str, niveau: str) -> str:
@@ -1146,30 +1417,47 @@ def vues_theme(f: Faits, theme: cq.Theme) -> list[dict]:
     if len(theme.niveaux):
         vue = pq.vue_niveaux_theme(theme.nom, theme.niveaux) | {"note": NOTE_NIVEAUX_THEME}
         if f.provenance is not None:
-            vue["df"]["Provenance"] = [provenance_niveau(f, c, n)
-                                       for c, n in zip(theme.niveaux["code"], theme.niveaux["niveau"])]
+            vue["df"]["Provenance"] = [
+                provenance_niveau(f, c, n) for c, n in zip(theme.niveaux["code"], theme.niveaux["niveau"])
+            ]
         vues.append(vue)
-    vues.append(pq.vue_valeurs_theme(theme.nom, theme.valeurs, theme.codes, simules)
-                | {"note": note_valeurs(f), "provenance": provenance_tableau(f, "valeurs")})
-    vues.append(pq.vue_rangs_theme(theme.nom, theme.rangs, theme.codes, simules)
-                | {"note": sens_des_rangs(theme.codes) + si_reconstruit(f, " Rangs calculés sur des valeurs "
-                                                                           "reconstruites."),
-                   "provenance": provenance_tableau(f, "rangs")})
+    vues.append(
+        pq.vue_valeurs_theme(theme.nom, theme.valeurs, theme.codes, simules)
+        | {"note": note_valeurs(f), "provenance": provenance_tableau(f, "valeurs")}
+    )
+    vues.append(
+        pq.vue_rangs_theme(theme.nom, theme.rangs, theme.codes, simules)
+        | {
+            "note": sens_des_rangs(theme.codes) + si_reconstruit(f, " Rangs calculés sur des valeurs reconstruites."),
+            "provenance": provenance_tableau(f, "rangs"),
+        }
+    )
     ecarts = pq.vue_ecarts_theme(theme.nom, theme.ecarts, theme.niveaux)
     if ecarts is not None:
         effectifs = [c for c in theme.codes if c not in theme.taux]
-        vues.append(ecarts | {"provenance": pv.note(pv.RECONSTRUIT, "Écarts calculés sur des valeurs par quartier "
-                                                                "reconstruites.") if f.reconstruit else None,
-                              "note": "Écart = valeur du quartier − valeur du niveau (en points pour un %) ; « — » : "
-                                      "valeur du quartier couverte par le secret statistique."
-                                      + (" Les effectifs ne se comparent pas par écart : leur part dans le total "
-                                         "est au chapitre « Poids des QPV dans l'agglomération »." if effectifs
-                                         else "")})
+        vues.append(
+            ecarts
+            | {
+                "provenance": pv.note(pv.RECONSTRUIT, "Écarts calculés sur des valeurs par quartier reconstruites.")
+                if f.reconstruit
+                else None,
+                "note": "Écart = valeur du quartier − valeur du niveau (en points pour un %) ; « — » : "
+                "valeur du quartier couverte par le secret statistique."
+                + (
+                    " Les effectifs ne se comparent pas par écart : leur part dans le total "
+                    "est au chapitre « Poids des QPV dans l'agglomération »."
+                    if effectifs
+                    else ""
+                ),
+            }
+        )
     return vues
 
 
-NOTE_INCONNUES = ("Colonnes gardées telles qu'elles sont lues dans le fichier : le registre des indicateurs ne leur "
-                  "donne ni libellé, ni unité, ni sens, ni règle d'agrégation.")
+NOTE_INCONNUES = (
+    "Colonnes gardées telles qu'elles sont lues dans le fichier : le registre des indicateurs ne leur "
+    "donne ni libellé, ni unité, ni sens, ni règle d'agrégation."
+)
 
 
 def vue_synthese(f: Faits) -> dict:
@@ -1179,5 +1467,6 @@ def vue_synthese(f: Faits) -> dict:
     synth = cq.synthese(f.qpv, f.refs, f.manquantes)
     if not a_des_niveaux_calcules(f):
         return pq.vue_synthese(synth)
-    return pq.vue_synthese_niveaux(synth, cq.niveaux_indicateurs(f.qpv, f.refs, f.niveaux, f.provenance,
-                                                                   list(synth["code"])))
+    return pq.vue_synthese_niveaux(
+        synth, cq.niveaux_indicateurs(f.qpv, f.refs, f.niveaux, f.provenance, list(synth["code"]))
+    )

@@ -39,8 +39,6 @@ def _manque(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
-
-
 def _comparatif(a: float, b: float) -> str:
     """« plus que », « moins que » ou « autant que » (a comparé à b, à l'euro près)."""
     if round(a) > round(b):
@@ -71,6 +69,7 @@ def _suivi_des_explications(texte: str, conf: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------------------------- 2.1 projets
 
+
 def points_cles(cget: pd.DataFrame, projets: pd.DataFrame, fcs: pd.DataFrame, annee: int) -> str:
     """Les chiffres clés de la programmation : crédits CGET et actions retenues, Fonds de Cohésion Sociale de l'année.
 
@@ -82,17 +81,21 @@ def points_cles(cget: pd.DataFrame, projets: pd.DataFrame, fcs: pd.DataFrame, an
     lignes = []
     if len(total) and len(acc):
         a = acc.iloc[0]
-        texte = (f"- **{euros(total.iloc[0])}** de crédits CGET (État) ont été mobilisés pour la programmation "
-                 f"{annee} du Contrat de Ville, pour **{accord(a['valeur_recalculee'], 'action')}** "
-                 f"{'retenue' if a['valeur_recalculee'] < 2 else 'retenues'} dans la programmation détaillée")
+        texte = (
+            f"- **{euros(total.iloc[0])}** de crédits CGET (État) ont été mobilisés pour la programmation "
+            f"{annee} du Contrat de Ville, pour **{accord(a['valeur_recalculee'], 'action')}** "
+            f"{'retenue' if a['valeur_recalculee'] < 2 else 'retenues'} dans la programmation détaillée"
+        )
         if not _manque(a["valeur_publiee"]):
             texte += f" (le rapport écrit « {accord(a['valeur_publiee'], 'projet')} » : voir ci-dessous)"
         lignes.append(texte + ".")
     f = fcs[fcs["annee"] == annee]
     if len(f) and not _manque(f["montant"].iloc[0]):
-        lignes.append(f"- **{euros(f['montant'].iloc[0])}** ont été attribués par l'agglomération au titre de son "
-                      f"Fonds de Cohésion Sociale (conseils citoyens, associations de quartier, qualification des "
-                      f"acteurs).")
+        lignes.append(
+            f"- **{euros(f['montant'].iloc[0])}** ont été attribués par l'agglomération au titre de son "
+            f"Fonds de Cohésion Sociale (conseils citoyens, associations de quartier, qualification des "
+            f"acteurs)."
+        )
     return "\n".join(lignes)
 
 
@@ -101,13 +104,14 @@ def projets_retenus_contradictoires(projets: pd.DataFrame) -> str:
     d'actions de la programmation détaillée (dernière ligne de ``projets``). Vide sinon."""
     p = projets.reset_index() if "id" not in projets.columns else projets
     deposes = _de_calcul(p, CALCUL_PROJETS_DEPOSES)
-    publies = sorted({int(v) for d, v in zip(deposes, p["valeur_publiee"]) if not d and not _manque(v)},
-                     reverse=True)
+    publies = sorted({int(v) for d, v in zip(deposes, p["valeur_publiee"]) if not d and not _manque(v)}, reverse=True)
     if len(publies) < 2:
         return ""
-    texte = (f"Le rapport se contredit : il annonce successivement "
-             f"{' puis '.join(accord(v, 'projet retenu', 'projets retenus') for v in publies)}, alors que la "
-             f"programmation détaillée compte {accord(p['valeur_recalculee'].iloc[-1], 'action')}")
+    texte = (
+        f"Le rapport se contredit : il annonce successivement "
+        f"{' puis '.join(accord(v, 'projet retenu', 'projets retenus') for v in publies)}, alors que la "
+        f"programmation détaillée compte {accord(p['valeur_recalculee'].iloc[-1], 'action')}"
+    )
     return _suivi_des_explications(texte, p)
 
 
@@ -120,17 +124,21 @@ def repartition_piliers(piliers: pd.DataFrame) -> str:
     recalc = ", ".join(f"{r['pilier']} {nombre_fr(r['valeur_recalculee'])}" for _, r in p.iterrows())
     if p["valeur_publiee"].isna().all():
         return f"Actions de la programmation par pilier : {recalc}."
-    texte = ("La section 2.1 répartit les projets ainsi : "
-             + ", ".join(f"{r['pilier']} {nombre_fr(r['valeur_publiee'])}" for _, r in p.iterrows()))
+    texte = "La section 2.1 répartit les projets ainsi : " + ", ".join(
+        f"{r['pilier']} {nombre_fr(r['valeur_publiee'])}" for _, r in p.iterrows()
+    )
     if (p["statut"] == IDENTIQUE).all():
         return texte + " : les actions de la programmation donnent exactement la même répartition."
-    texte += (". Les listes d'actions du chapitre 3 et la grille de l'annexe donnent "
-              + ", ".join(nombre_fr(v) for v in p["valeur_recalculee"])
-              + " : c'est cette répartition détaillée, action par action, que suivent les données")
+    texte += (
+        ". Les listes d'actions du chapitre 3 et la grille de l'annexe donnent "
+        + ", ".join(nombre_fr(v) for v in p["valeur_recalculee"])
+        + " : c'est cette répartition détaillée, action par action, que suivent les données"
+    )
     return _suivi_des_explications(texte, piliers)
 
 
 # --------------------------------------------------------------------------------------------- 2.1 financement
+
 
 def notes_financeurs(fin: pd.DataFrame) -> str:
     """Les notes du tableau des financeurs (sortie de ``financement_par_financeur``), en liste."""
@@ -155,28 +163,35 @@ def parts_financeurs(fin: pd.DataFrame, controles: pd.DataFrame) -> str:
         texte = f"Les parts publiées totalisent **{pourcent(somme)}** : elles partagent exactement le montant total."
         aussi = ""
     else:
-        texte = (f"Les parts publiées totalisent **{pourcent(somme)}**, et non 100 % : la répartition ne peut pas "
-                 f"être un partage exact du montant total.")
+        texte = (
+            f"Les parts publiées totalisent **{pourcent(somme)}**, et non 100 % : la répartition ne peut pas "
+            f"être un partage exact du montant total."
+        )
         aussi = " non plus"
     avec_montant = fin[fin["montant_publie"].notna() & fin["part_publiee"].notna()]
     total = controles["valeur_recalculee"].iloc[0] if len(controles) else math.nan
     if len(avec_montant) and not _manque(total):
         r = avec_montant.iloc[0]
         correspond = round(float(r["part_publiee"]), 1) == round(float(r["part_des_montants"]), 1)
-        texte += (f" La part de {_nom_financeur(r['financeur'])} publiée, {pourcent(r['part_publiee'])}, "
-                  f"{'correspond' if correspond else 'ne correspond pas' + aussi} aux montants publiés : "
-                  f"{euros(r['montant_publie'])} rapportés au total de {euros(total)} font "
-                  f"**{pourcent(r['part_des_montants'])}**.")
+        texte += (
+            f" La part de {_nom_financeur(r['financeur'])} publiée, {pourcent(r['part_publiee'])}, "
+            f"{'correspond' if correspond else 'ne correspond pas' + aussi} aux montants publiés : "
+            f"{euros(r['montant_publie'])} rapportés au total de {euros(total)} font "
+            f"**{pourcent(r['part_des_montants'])}**."
+        )
     return texte + (" Explications :" if liste_explications(controles) else "")
 
 
 # --------------------------------------------------------------------------------------------- 2.1 crédits CGET
 
+
 def note_cget(cget: pd.DataFrame) -> str:
     """Note du tableau des crédits CGET par thématique : les montants par action sont reconstruits ; leurs sommes
     redonnent-elles les montants publiés ? ``cget`` : ``confronter(cget_par_thematique(...))``."""
-    note = ("Les montants par action sont reconstruits à partir des totaux publiés (règle de répartition décrite dans "
-            "data/raw/README.md) : seules leurs sommes par thématique sont des chiffres publiés")
+    note = (
+        "Les montants par action sont reconstruits à partir des totaux publiés (règle de répartition décrite dans "
+        "data/raw/README.md) : seules leurs sommes par thématique sont des chiffres publiés"
+    )
     if (cget["statut"] == NON_PUBLIE).all():
         return note + " ; le rapport de l'année n'en publie aucune."
     if cget["statut"].isin([IDENTIQUE, NON_PUBLIE]).all():
@@ -186,6 +201,7 @@ def note_cget(cget: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------------------------- 2.1 porteurs
 
+
 def synthese_porteurs(synth: pd.DataFrame, total_cget: float) -> str:
     """Les projets déposés des deux tableaux des porteurs (ligne « Ensemble » de ``synthese_porteurs``), et leurs
     montants CGET comparés aux crédits CGET de la programmation (``total_cget``)."""
@@ -194,12 +210,16 @@ def synthese_porteurs(synth: pd.DataFrame, total_cget: float) -> str:
         return ""
     e = s.iloc[0]
     porteurs = accord(e["porteurs_distincts"], "porteur distinct", "porteurs distincts")
-    texte = (f"Les deux tableaux totalisent **{accord(e['projets'], 'projet déposé', 'projets déposés')}** "
-             f"({accord(e['lignes'], 'ligne')}, {porteurs} une fois les graphies rapprochées).")
+    texte = (
+        f"Les deux tableaux totalisent **{accord(e['projets'], 'projet déposé', 'projets déposés')}** "
+        f"({accord(e['lignes'], 'ligne')}, {porteurs} une fois les graphies rapprochées)."
+    )
     if not _manque(e["montant_cget"]) and not _manque(total_cget):
-        texte += (f" Leurs en-têtes attribuent {euros(e['montant_cget'])} de crédits CGET, "
-                  f"{_comparatif(e['montant_cget'], total_cget)} les {euros(total_cget)} de crédits CGET de la "
-                  f"programmation.")
+        texte += (
+            f" Leurs en-têtes attribuent {euros(e['montant_cget'])} de crédits CGET, "
+            f"{_comparatif(e['montant_cget'], total_cget)} les {euros(total_cget)} de crédits CGET de la "
+            f"programmation."
+        )
     return texte
 
 
@@ -208,17 +228,21 @@ def ecarts_porteurs(conf_cget: pd.DataFrame) -> str:
     retrouvent pas dans la programmation (un statut d'écart) ; vide sinon."""
     if not (~conf_cget["statut"].isin([IDENTIQUE, NON_PUBLIE])).any():
         return ""
-    return _suivi_des_explications("Les montants CGET des en-têtes des tableaux des porteurs ne se retrouvent pas "
-                                   "dans la programmation", conf_cget)
+    return _suivi_des_explications(
+        "Les montants CGET des en-têtes des tableaux des porteurs ne se retrouvent pas dans la programmation", conf_cget
+    )
 
 
 def note_tableau_porteurs(tp: pd.DataFrame) -> str:
     """Note d'un tableau des porteurs (sortie de ``tableau_porteurs``)."""
-    return (f"{accord(len(tp), 'porteur')}, {accord(tp['projets'].sum(), 'projet')}. Un porteur cité sur plusieurs "
-            f"lignes du tableau est regroupé sous son nom canonique.")
+    return (
+        f"{accord(len(tp), 'porteur')}, {accord(tp['projets'].sum(), 'projet')}. Un porteur cité sur plusieurs "
+        f"lignes du tableau est regroupé sous son nom canonique."
+    )
 
 
 # --------------------------------------------------------------------------------------------- 2.2 indicateurs
+
 
 def _avec_signe(v, texte: str) -> str:
     return ("+" if v >= 0 else "") + texte
@@ -229,8 +253,9 @@ def commentaire_serie(serie: pd.DataFrame) -> str:
     d'une action et d'un indicateur) : les valeurs année par année, puis chaque évolution (en points pour un %)."""
     action, indicateur = serie["action"].iloc[0], serie["indicateur"].iloc[0]
     en_pct = (serie["unite"] == "%").all()
-    chaine = " → ".join(f"{pourcent(v, 0) if en_pct else nombre_fr(v)} ({int(a)})"
-                        for a, v in zip(serie["annee"], serie["valeur_num"]))
+    chaine = " → ".join(
+        f"{pourcent(v, 0) if en_pct else nombre_fr(v)} ({int(a)})" for a, v in zip(serie["annee"], serie["valeur_num"])
+    )
     evols = []
     for _, r in serie[serie["variation_absolue"].notna()].iterrows():
         absolue = _avec_signe(r["variation_absolue"], nombre_fr(r["variation_absolue"]))
@@ -254,16 +279,19 @@ def series_non_illustrees(series: pd.DataFrame, illustrees: pd.DataFrame) -> str
     n_illustrees = illustrees.groupby(["action", "indicateur"], sort=False).ngroups
     if n_illustrees >= n_series:
         return ""
-    debut = ("Seul 1 des" if n_illustrees == 1 else f"Seuls {nombre_fr(n_illustrees)} des")
+    debut = "Seul 1 des" if n_illustrees == 1 else f"Seuls {nombre_fr(n_illustrees)} des"
     verbe = "est commenté" if n_illustrees == 1 else "sont commentés"
     illustre = "illustré" if n_illustrees == 1 else "illustrés"
-    return (f"{debut} {nombre_fr(n_series)} indicateurs suivis sur plusieurs années {verbe} ci-dessus et {illustre} "
-            f"ci-dessous : ceux qui sont suivis sur le plus grand nombre d'années (à égalité, les premiers dans "
-            f"l'ordre du rapport). Tous figurent dans le tableau « Évolution des indicateurs suivis sur plusieurs "
-            f"années » du classeur Excel du chapitre.")
+    return (
+        f"{debut} {nombre_fr(n_series)} indicateurs suivis sur plusieurs années {verbe} ci-dessus et {illustre} "
+        f"ci-dessous : ceux qui sont suivis sur le plus grand nombre d'années (à égalité, les premiers dans "
+        f"l'ordre du rapport). Tous figurent dans le tableau « Évolution des indicateurs suivis sur plusieurs "
+        f"années » du classeur Excel du chapitre."
+    )
 
 
 # --------------------------------------------------------------------------------------------- 2.3 fonds de concours
+
 
 def regle_fonds_concours(fdc: pd.DataFrame) -> str:
     """La règle publiée des fonds de concours Politique de la Ville (première ligne de ``controle_fonds_concours``
@@ -273,11 +301,14 @@ def regle_fonds_concours(fdc: pd.DataFrame) -> str:
         return ""
     r = pv.iloc[0]
     plafond = "" if _manque(r["plafond"]) else f", fonds de concours plafonné à **{euros(r['plafond'])}**"
-    return (f"Règle publiée : **{pourcent(r['taux'], 0)} des dépenses éligibles**{plafond}. Elle est vérifiée "
-            f"ci-dessous opération par opération, en appliquant le taux au montant de l'opération publié.")
+    return (
+        f"Règle publiée : **{pourcent(r['taux'], 0)} des dépenses éligibles**{plafond}. Elle est vérifiée "
+        f"ci-dessous opération par opération, en appliquant le taux au montant de l'opération publié."
+    )
 
 
 # --------------------------------------------------------------------------------------------- 2.4 programmes connexes
+
 
 def resume_iti(s_iti: pd.DataFrame) -> str:
     """Projets ITI et FEDER mobilisé (ligne « Ensemble » de ``synthese_iti``)."""
@@ -287,8 +318,10 @@ def resume_iti(s_iti: pd.DataFrame) -> str:
     projets = f"**{accord(e['projets'], 'projet')}** {'déposé' if e['projets'] < 2 else 'déposés'} à la Région"
     if _manque(e["feder_total_publie"]):
         return projets + " ; le rapport ne publie pas le montant de FEDER mobilisé."
-    texte = f"{projets}, qui {'mobilise' if e['projets'] < 2 else 'mobilisent'} **{euros(e['feder_total_publie'])} " \
-            f"de FEDER** au total."
+    texte = (
+        f"{projets}, qui {'mobilise' if e['projets'] < 2 else 'mobilisent'} **{euros(e['feder_total_publie'])} "
+        f"de FEDER** au total."
+    )
     if _manque(e["feder_par_projet_publie"]):
         texte += " Le rapport ne ventile pas ce montant par projet."
     return texte
@@ -297,5 +330,8 @@ def resume_iti(s_iti: pd.DataFrame) -> str:
 def citations_sans_table(conc: pd.DataFrame) -> str:
     """Les chiffres publiés cités sans table pour les recalculer (sortie de ``concordance_sections``), un
     paragraphe chacun."""
-    return "\n\n".join(f"Le rapport indique aussi : « {r['citation']} » ({nombre_fr(r['valeur_publiee'])} "
-                       f"{r['unite']}, chiffre sans table pour le recalculer)." for _, r in conc.iterrows())
+    return "\n\n".join(
+        f"Le rapport indique aussi : « {r['citation']} » ({nombre_fr(r['valeur_publiee'])} "
+        f"{r['unite']}, chiffre sans table pour le recalculer)."
+        for _, r in conc.iterrows()
+    )

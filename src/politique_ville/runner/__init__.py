@@ -22,7 +22,30 @@ from .lock import Verrou
 from .run import HORS_SELECTION, Execution, executer, version_code
 from .steps import ETAPES, Declaration, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport, notebooks_du_rapport
 
-__all__ = ["EchecExecution", "OBLIGATOIRES", "PARAMETRES", "charger_parametres", "MANIFESTE", "Progression",
-           "MODULES_CHAPITRES", "MODULES_VALIDATION", "NOYAU", "ReserveNoyaux", "_noyau", "installer_noyau", "Verrou",
-           "HORS_SELECTION", "Execution", "executer", "version_code", "ETAPES", "Declaration", "Etape", "Groupe",
-           "Statut", "_choisir_etapes", "etapes_du_rapport", "notebooks_du_rapport"]
+__all__ = [
+    "EchecExecution",
+    "OBLIGATOIRES",
+    "PARAMETRES",
+    "charger_parametres",
+    "MANIFESTE",
+    "Progression",
+    "MODULES_CHAPITRES",
+    "MODULES_VALIDATION",
+    "NOYAU",
+    "ReserveNoyaux",
+    "_noyau",
+    "installer_noyau",
+    "Verrou",
+    "HORS_SELECTION",
+    "Execution",
+    "executer",
+    "version_code",
+    "ETAPES",
+    "Declaration",
+    "Etape",
+    "Groupe",
+    "Statut",
+    "_choisir_etapes",
+    "etapes_du_rapport",
+    "notebooks_du_rapport",
+]

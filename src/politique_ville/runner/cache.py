@@ -43,8 +43,13 @@ def empreinte_code(paquet: Path = PAQUET) -> str:
             h.update(f"{nom}=={version(nom)}".encode())
         except PackageNotFoundError:
             pass
-    for f in sorted(p for p in paquet.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                    and (p.suffix == ".py" or "templates" in p.relative_to(paquet).parts)):
+    for f in sorted(
+        p
+        for p in paquet.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and (p.suffix == ".py" or "templates" in p.relative_to(paquet).parts)
+    ):
         h.update(f"{f.relative_to(paquet).as_posix()}:{empreinte(f)}".encode())
     return h.hexdigest()
 
@@ -52,8 +57,12 @@ def empreinte_code(paquet: Path = PAQUET) -> str:
 def cle(entrees: dict[str, str], valeurs: dict, notebook: str, code: str) -> str:
     """LA règle de clé : ``entrees`` (nom -> empreinte du contenu), ``valeurs`` (paramètres), empreintes du notebook
     et du code."""
-    texte = json.dumps({"entrees": entrees, "valeurs": valeurs, "notebook": notebook, "code": code},
-                       sort_keys=True, ensure_ascii=False, default=str)
+    texte = json.dumps(
+        {"entrees": entrees, "valeurs": valeurs, "notebook": notebook, "code": code},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
     return hashlib.sha256(texte.encode()).hexdigest()
 
 
@@ -78,14 +87,14 @@ class Entrees:
 
     def bruts(self, noms) -> dict[str, str]:
         presentes = self.cat.tables_brutes()
-        return {f"brut:{t}": self._empreinte(self.cat.fichier_brut(t)) for t in presentes
-                if noms == TOUT or t in noms}
+        return {f"brut:{t}": self._empreinte(self.cat.fichier_brut(t)) for t in presentes if noms == TOUT or t in noms}
 
     def referentiels(self, noms) -> dict[str, str]:
         d = self.cat.reference_dir
         if noms == TOUT:
-            fichiers = sorted(p for p in d.iterdir() if p.is_file() and not p.name.startswith(".")) \
-                if d.is_dir() else []
+            fichiers = (
+                sorted(p for p in d.iterdir() if p.is_file() and not p.name.startswith(".")) if d.is_dir() else []
+            )
         else:
             fichiers = [d / n.format(annee=self.cat.annee) for n in noms]
         return {f"referentiel:{f.name}": self._empreinte(f) for f in fichiers if f.is_file()}

@@ -27,6 +27,7 @@ class Progression:
         with self._ecriture:  # étapes parallèles : une ligne n'en coupe pas une autre
             if self.barres and self.sortie is print:
                 from tqdm import tqdm
+
                 tqdm.write(texte)  # au-dessus des barres en cours, sans les couper
             else:
                 self.sortie(texte)
@@ -42,8 +43,15 @@ class Progression:
             position = min(set(range(len(self._occupees) + 1)) - self._occupees)
             self._occupees.add(position)
         try:
-            yield {"desc": nom, "unit": unite, "position": position, "leave": False, "file": self.fichier,
-                   "dynamic_ncols": True, "mininterval": 0.2}
+            yield {
+                "desc": nom,
+                "unit": unite,
+                "position": position,
+                "leave": False,
+                "file": self.fichier,
+                "dynamic_ncols": True,
+                "mininterval": 0.2,
+            }
         finally:
             with self._verrou:
                 self._occupees.discard(position)
@@ -61,11 +69,16 @@ def resume(etapes: list[Etape], total: float, rien_de_neuf: bool = False) -> lis
     r = sum(e.statut == Statut.REUTILISEE for e in etapes)
     if rien_de_neuf:
         autres = [f"{e.nom} ({e.statut} : {e.detail})" for e in etapes if e.statut != Statut.REUTILISEE]
-        return ["Rien n'a changé (fichiers bruts, référentiels, paramètres, notebooks, code) : "
-                + (f"les {r} étapes sont réutilisées" if not autres else
-                   f"{r} {'étape réutilisée' if r < 2 else 'étapes réutilisées'} ; "
-                   f"{'non produite' if len(autres) < 2 else 'non produites'} : {' ; '.join(autres)}")
-                + f". ({total:.1f} s)"]
+        return [
+            "Rien n'a changé (fichiers bruts, référentiels, paramètres, notebooks, code) : "
+            + (
+                f"les {r} étapes sont réutilisées"
+                if not autres
+                else f"{r} {'étape réutilisée' if r < 2 else 'étapes réutilisées'} ; "
+                f"{'non produite' if len(autres) < 2 else 'non produites'} : {' ; '.join(autres)}"
+            )
+            + f". ({total:.1f} s)"
+        ]
     lignes = ["Résumé :"]
     for e in etapes:
         d = f" — {e.detail}" if e.detail else ""

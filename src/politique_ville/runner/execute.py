@@ -19,9 +19,16 @@ def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, km=Non
     import papermill as pm
 
     try:
-        pm.execute_notebook(str(notebook), str(execute), parameters=parametres, kernel_name=_noyau(),
-                            cwd=str(notebook.parent), progress_bar=barre or False, log_output=False,
-                            **({"km": km} if km is not None else {}))
+        pm.execute_notebook(
+            str(notebook),
+            str(execute),
+            parameters=parametres,
+            kernel_name=_noyau(),
+            cwd=str(notebook.parent),
+            progress_bar=barre or False,
+            log_output=False,
+            **({"km": km} if km is not None else {}),
+        )
     finally:
         if km is not None:  # noyau prêté par la réserve : papermill ne l'arrête pas
             _arreter_noyau(km)
@@ -33,8 +40,9 @@ def exporter(execute: Path, dossier: Path, nom: str):
     exporter_html(execute, dossier / f"{nom}_avec_code.html", avec_code=True)
 
 
-def executer_lot_de_fiches(modele_chemin: Path, codes: list[str], dossier: Path, parametres: dict, *, km=None,
-                           avancer=lambda: None):
+def executer_lot_de_fiches(
+    modele_chemin: Path, codes: list[str], dossier: Path, parametres: dict, *, km=None, avancer=lambda: None
+):
     """Exécute un lot de fiches dans UN noyau (``km`` préchauffé, sinon démarré ici) : le démarrage du noyau et les
     imports sont payés une fois. Renvoie ``None``, ou ``(code, notebook exécuté, exception)`` à la première fiche
     en échec."""
@@ -58,8 +66,13 @@ def executer_lot_de_fiches(modele_chemin: Path, codes: list[str], dossier: Path,
             nb = parameterize_notebook(copy.deepcopy(modele), {**parametres, "code_qp": code}, kernel_name=_noyau())
             execute = dossier / "notebooks" / f"{code}.ipynb"
             try:
-                client = NotebookClient(nb, km=km, timeout=600, kernel_name=_noyau(),
-                                        resources={"metadata": {"path": str(modele_chemin.parent)}})
+                client = NotebookClient(
+                    nb,
+                    km=km,
+                    timeout=600,
+                    kernel_name=_noyau(),
+                    resources={"metadata": {"path": str(modele_chemin.parent)}},
+                )
                 client.kc = kc  # le noyau du lot, déjà démarré
                 client.execute()
             except Exception as exc:

@@ -21,8 +21,14 @@ def _spec_noyau() -> dict:
     # fait écrire « KeyboardInterrupt caught in kernel » (sans conséquence) ; les erreurs des cellules, elles,
     # remontent par le notebook (et arrêtent l'exécution)
     return {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                 "--IPKernelApp.log_level=CRITICAL"],
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            "--IPKernelApp.log_level=CRITICAL",
+        ],
         "display_name": "Python (politique de la ville)",
         "language": "python",
         "metadata": {"debugger": True},
@@ -47,6 +53,7 @@ def _noyau() -> str:
     si l'enregistrement est impossible."""
     try:
         from jupyter_client.kernelspec import KernelSpecManager
+
         specs = KernelSpecManager().find_kernel_specs()
     except Exception:
         return "python3"
@@ -63,14 +70,30 @@ def _noyau() -> str:
 
 
 #: modules importés d'avance dans un noyau préchauffé (ceux des chapitres et des fiches)
-MODULES_CHAPITRES = ("pandas", "numpy", "pyarrow.parquet", "matplotlib.pyplot", "seaborn", "IPython.display",
-                     "politique_ville.catalog", "politique_ville.present", "politique_ville.concordance",
-                     "politique_ville.notebook", "politique_ville.compute.qpv", "politique_ville.compute.programmation",
-                     "politique_ville.compute.contribution", "politique_ville.figures.qpv",
-                     "politique_ville.figures.programmation", "politique_ville.figures.contribution",
-                     "politique_ville.narration.geographie", "politique_ville.narration.fiche",
-                     "politique_ville.narration.programmation", "politique_ville.narration.contribution",
-                     "politique_ville.present_qpv", "politique_ville.present_programmation")
+MODULES_CHAPITRES = (
+    "pandas",
+    "numpy",
+    "pyarrow.parquet",
+    "matplotlib.pyplot",
+    "seaborn",
+    "IPython.display",
+    "politique_ville.catalog",
+    "politique_ville.present",
+    "politique_ville.concordance",
+    "politique_ville.notebook",
+    "politique_ville.compute.qpv",
+    "politique_ville.compute.programmation",
+    "politique_ville.compute.contribution",
+    "politique_ville.figures.qpv",
+    "politique_ville.figures.programmation",
+    "politique_ville.figures.contribution",
+    "politique_ville.narration.geographie",
+    "politique_ville.narration.fiche",
+    "politique_ville.narration.programmation",
+    "politique_ville.narration.contribution",
+    "politique_ville.present_qpv",
+    "politique_ville.present_programmation",
+)
 
 
 class ReserveNoyaux:
@@ -96,10 +119,12 @@ class ReserveNoyaux:
     def _demarrer(self, nombre: int):
         from jupyter_client.manager import KernelManager
 
-        code = ("import importlib as _pv_importlib\nimport os as _pv_os\n"
-                "_pv_os.environ.setdefault('GX_ANALYTICS_ENABLED', 'False')\n"
-                f"for _pv_module in {self._modules!r}:\n    _pv_importlib.import_module(_pv_module)\n"
-                "del _pv_importlib, _pv_os, _pv_module")
+        code = (
+            "import importlib as _pv_importlib\nimport os as _pv_os\n"
+            "_pv_os.environ.setdefault('GX_ANALYTICS_ENABLED', 'False')\n"
+            f"for _pv_module in {self._modules!r}:\n    _pv_importlib.import_module(_pv_module)\n"
+            "del _pv_importlib, _pv_os, _pv_module"
+        )
         try:
             for _ in range(nombre):
                 if self._arret.is_set():
@@ -128,6 +153,7 @@ class ReserveNoyaux:
         """Un noyau préchauffé s'il y en a un de prêt (au besoin en l'attendant ``attendre`` secondes, tant que la
         réserve en prépare encore), sinon ``None``."""
         import queue
+
         try:
             km = self.prets.get(timeout=attendre) if attendre > 0 else self.prets.get_nowait()
         except queue.Empty:
@@ -150,8 +176,16 @@ class ReserveNoyaux:
 _FIN = object()  # marque de fin de la file d'une réserve
 
 #: modules importés d'avance dans le noyau de la validation, préparé pendant la lecture et les nettoyages
-MODULES_VALIDATION = ("great_expectations", "pandas", "pyarrow.parquet", "IPython.display", "politique_ville.catalog",
-                      "politique_ville.nettoyage", "politique_ville.present", "politique_ville.validate")
+MODULES_VALIDATION = (
+    "great_expectations",
+    "pandas",
+    "pyarrow.parquet",
+    "IPython.display",
+    "politique_ville.catalog",
+    "politique_ville.nettoyage",
+    "politique_ville.present",
+    "politique_ville.validate",
+)
 
 
 def _arreter_noyau(km):

@@ -29,10 +29,12 @@ class Verrou:
                 qui = self.qui.read_text(encoding="utf-8").strip()
             except OSError:
                 qui = ""
-            raise EchecExecution(f"Une exécution est déjà en cours pour ce rapport ({qui or self.chemin}). "
-                                 f"Attendez qu'elle se termine.") from None
-        self.qui.write_text(f"processus {os.getpid()}, démarré le {dt.datetime.now():%d/%m/%Y à %H:%M:%S}",
-                            encoding="utf-8")
+            raise EchecExecution(
+                f"Une exécution est déjà en cours pour ce rapport ({qui or self.chemin}). Attendez qu'elle se termine."
+            ) from None
+        self.qui.write_text(
+            f"processus {os.getpid()}, démarré le {dt.datetime.now():%d/%m/%Y à %H:%M:%S}", encoding="utf-8"
+        )
         return self
 
     def __exit__(self, *exc):

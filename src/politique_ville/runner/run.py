@@ -47,9 +47,21 @@ from .steps import LIEN_FICHES, SANS_ANTERIEURE, Etape, Groupe, Statut, _choisir
 HORS_SELECTION = "hors de la sélection --chapitres"
 
 
-def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | None = None, raw_dir=None,
-             out=None, processed_dir=None, chapitres: list[str] | None = None, jobs: int | None = None,
-             force: bool = False, sortie=print, barres: bool | None = None, fichier_barres=None) -> Path:
+def executer(
+    annee: int,
+    *,
+    racine: Path | None = None,
+    fichier_params: Path | None = None,
+    raw_dir=None,
+    out=None,
+    processed_dir=None,
+    chapitres: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    sortie=print,
+    barres: bool | None = None,
+    fichier_barres=None,
+) -> Path:
     """Exécute le rapport d'une année ; renvoie le chemin de ``index.html``. Deux exécutions simultanées sur le même
     rapport ne se corrompent pas : la seconde s'arrête (verrou)."""
     absolu = lambda d: Path(d).resolve() if d else None  # noqa: E731 (les notebooks s'exécutent dans notebooks/)
@@ -57,18 +69,32 @@ def executer(annee: int, *, racine: Path | None = None, fichier_params: Path | N
     with Verrou(cat0.reports_dir.parent / f".{cat0.reports_dir.name}.verrou"):
         fichier_params = absolu(fichier_params) or cat0.racine / "params" / f"{int(annee)}.yaml"
         params = charger_parametres(cat0.racine, annee, fichier_params)
-        cat = Catalogue.pour(annee, cat0.racine, raw_dir=absolu(raw_dir), reports_dir=absolu(out),
-                             processed_dir=absolu(processed_dir), reference_dir=params.get("reference_dir"))
+        cat = Catalogue.pour(
+            annee,
+            cat0.racine,
+            raw_dir=absolu(raw_dir),
+            reports_dir=absolu(out),
+            processed_dir=absolu(processed_dir),
+            reference_dir=params.get("reference_dir"),
+        )
         progression = Progression(sortie, barres, fichier_barres)
-        execution = Execution(cat, params, chapitres=chapitres, jobs=jobs, force=force, fichier_params=fichier_params,
-                              progression=progression)
+        execution = Execution(
+            cat,
+            params,
+            chapitres=chapitres,
+            jobs=jobs,
+            force=force,
+            fichier_params=fichier_params,
+            progression=progression,
+        )
         if any(e.demandee and e.decl.anterieures for e in execution.etapes):
             execution.annees_anterieures(*preparer_annees_anterieures(cat, params, fichier_params, progression, jobs))
         return execution.lancer()
 
 
-def preparer_annees_anterieures(cat: Catalogue, params: dict, fichier_params: Path | None, progression: Progression,
-                                jobs: int | None = None) -> tuple[dict[int, Path], dict[int, str]]:
+def preparer_annees_anterieures(
+    cat: Catalogue, params: dict, fichier_params: Path | None, progression: Progression, jobs: int | None = None
+) -> tuple[dict[int, Path], dict[int, str]]:
     """Prépare les tables nettoyées des années antérieures trouvées (``historique.annees_anterieures``), de la plus
     ancienne à la plus récente : pour une année qui a des fichiers bruts, exécution de la seule préparation
     (réutilisée si rien n'a changé) ; une année qui n'a que des tables nettoyées les garde. Renvoie les années
@@ -85,17 +111,33 @@ def preparer_annees_anterieures(cat: Catalogue, params: dict, fichier_params: Pa
         historique.verifier_territoire(params, params_a, cat.annee, em.annee, em.fichier_params)
         if em.a_des_bruts:
             progression.ecrire(f"Année antérieure {em.annee} : préparation des tables nettoyées ({em.processed_dir})")
-            cat_a = Catalogue.pour(em.annee, cat.racine, raw_dir=em.raw_dir, reports_dir=em.reports_dir,
-                                   processed_dir=em.processed_dir, reference_dir=params_a.get("reference_dir"))
+            cat_a = Catalogue.pour(
+                em.annee,
+                cat.racine,
+                raw_dir=em.raw_dir,
+                reports_dir=em.reports_dir,
+                processed_dir=em.processed_dir,
+                reference_dir=params_a.get("reference_dir"),
+            )
             try:
                 with Verrou(cat_a.reports_dir.parent / f".{cat_a.reports_dir.name}.verrou"):
-                    Execution(cat_a, params_a, jobs=jobs, fichier_params=em.fichier_params, progression=progression,
-                              preparation_seule=True).lancer()
+                    Execution(
+                        cat_a,
+                        params_a,
+                        jobs=jobs,
+                        fichier_params=em.fichier_params,
+                        progression=progression,
+                        preparation_seule=True,
+                    ).lancer()
             except EchecExecution as exc:
                 texte = str(exc)
-                ecartees[em.annee] = ("ses données ne passent pas la validation" if "03_validation" in texte else
-                                      "ses données ne passent pas le nettoyage" if "nettoyage" in texte else
-                                      texte.splitlines()[0].rstrip("."))
+                ecartees[em.annee] = (
+                    "ses données ne passent pas la validation"
+                    if "03_validation" in texte
+                    else "ses données ne passent pas le nettoyage"
+                    if "nettoyage" in texte
+                    else texte.splitlines()[0].rstrip(".")
+                )
                 progression.ecrire(f"Année {em.annee} écartée des évolutions : {ecartees[em.annee]}.\n{texte}")
                 continue
         if em.a_des_tables:
@@ -106,9 +148,19 @@ def preparer_annees_anterieures(cat: Catalogue, params: dict, fichier_params: Pa
 
 
 class Execution:
-    def __init__(self, cat: Catalogue, params: dict, *, chapitres=None, jobs=None, force=False, sortie=print,
-                 fichier_params: Path | None = None, progression: Progression | None = None,
-                 preparation_seule: bool = False):
+    def __init__(
+        self,
+        cat: Catalogue,
+        params: dict,
+        *,
+        chapitres=None,
+        jobs=None,
+        force=False,
+        sortie=print,
+        fichier_params: Path | None = None,
+        progression: Progression | None = None,
+        preparation_seule: bool = False,
+    ):
         self.cat, self.params, self.force = cat, params, force
         self.fichier_params = fichier_params
         self.progression = progression or Progression(sortie)
@@ -131,7 +183,9 @@ class Execution:
         if chapitres or preparation_seule:
             _choisir_etapes(self.etapes, [] if preparation_seule else chapitres)
         # années antérieures : par défaut celles qui ont déjà des tables nettoyées (executer les prépare d'abord)
-        self.annees_anterieures({e.annee: e.processed_dir for e in historique.annees_anterieures_de(cat, fichier_params)})
+        self.annees_anterieures(
+            {e.annee: e.processed_dir for e in historique.annees_anterieures_de(cat, fichier_params)}
+        )
 
     def annees_anterieures(self, utilisables: dict[int, Path], ecartees: dict[int, str] | None = None):
         """Les années antérieures que lisent les étapes qui les déclarent (``anterieures``), et celles écartées."""
@@ -141,12 +195,17 @@ class Execution:
         """Paramètres papermill d'une étape : les valeurs des paramètres de l'année (``parametres``) et les dossiers ;
         ``staging_dir`` (dossier de transit) pour les nettoyages et la validation ; les tables nettoyées lues là où
         elles sont pour cette exécution."""
-        p = {"annee": int(self.cat.annee), "racine": str(self.cat.racine), "raw_dir": str(self.cat.raw_dir),
-             "processed_dir": str(self.transit.tables_dir if e.lit_des_tables else self.cat.processed_dir),
-             # les notebooks écrivent dans le dossier de travail, promu d'un coup à la fin
-             "reports_dir": str(self.travail), "reference_dir": str(self.cat.reference_dir),
-             "fichier_params": str(self.fichier_params) if self.fichier_params else None,
-             "parametres": dict(self.params)}
+        p = {
+            "annee": int(self.cat.annee),
+            "racine": str(self.cat.racine),
+            "raw_dir": str(self.cat.raw_dir),
+            "processed_dir": str(self.transit.tables_dir if e.lit_des_tables else self.cat.processed_dir),
+            # les notebooks écrivent dans le dossier de travail, promu d'un coup à la fin
+            "reports_dir": str(self.travail),
+            "reference_dir": str(self.cat.reference_dir),
+            "fichier_params": str(self.fichier_params) if self.fichier_params else None,
+            "parametres": dict(self.params),
+        }
         if e.decl.produit or e.decl.valide:
             p["staging_dir"] = str(self.transit.dossier)
         if e.decl.anterieures:
@@ -170,9 +229,17 @@ class Execution:
             if a.get("cle") == e.cle and self._sorties_presentes(a) and self._tables_intactes(e, a):
                 e.statut, e.tables = Statut.REUTILISEE, dict(a.get("tables", {}))
             elif not e.demandee:
-                e.statut, e.detail = Statut.NON_DEMANDEE, HORS_SELECTION + (
-                    "" if e.nom not in precedent else " ; version précédente retirée (--force)" if self.force
-                    else " ; version précédente retirée : ses entrées ont changé")
+                e.statut, e.detail = (
+                    Statut.NON_DEMANDEE,
+                    HORS_SELECTION
+                    + (
+                        ""
+                        if e.nom not in precedent
+                        else " ; version précédente retirée (--force)"
+                        if self.force
+                        else " ; version précédente retirée : ses entrées ont changé"
+                    ),
+                )
             else:
                 e.statut = Statut.A_EXECUTER
 
@@ -186,12 +253,18 @@ class Execution:
             return True
         if self.entrees.tables_produites(e.decl, self.cat.processed_dir) == ancien.get("tables"):
             return True
-        self.sortie(f"Les tables nettoyées de {self.cat.processed_dir} ne sont plus celles de ce rapport (remplacées "
-                    f"ou modifiées depuis) : la préparation est refaite ({e.nom}).")
+        self.sortie(
+            f"Les tables nettoyées de {self.cat.processed_dir} ne sont plus celles de ce rapport (remplacées "
+            f"ou modifiées depuis) : la préparation est refaite ({e.nom})."
+        )
         return False
 
     def _a(self, statut: Statut, groupe: Groupe | None = None, etapes=None) -> list[Etape]:
-        return [e for e in (self.etapes if etapes is None else etapes) if e.statut == statut and (groupe is None or e.groupe == groupe)]
+        return [
+            e
+            for e in (self.etapes if etapes is None else etapes)
+            if e.statut == statut and (groupe is None or e.groupe == groupe)
+        ]
 
     # ------------------------------------------------------------------------------------------- exécution
     def lancer(self) -> Path:
@@ -215,10 +288,20 @@ class Execution:
             self.transit.abandonner()  # tables non validées, ou d'un rapport qui n'est pas publié
             raise
         self._ecrire_index()
-        ecrire_manifeste(self.travail, self.cat.annee, {
-            e.nom: {"cle": e.cle, "sorties": [s for s in e.sorties() if (self.travail / s).exists()],
-                    "duree": round(e.duree, 2), **({"tables": e.tables} if e.decl.produit else {})}
-            for e in self.etapes if e.statut in (Statut.EXECUTEE, Statut.REUTILISEE)})
+        ecrire_manifeste(
+            self.travail,
+            self.cat.annee,
+            {
+                e.nom: {
+                    "cle": e.cle,
+                    "sorties": [s for s in e.sorties() if (self.travail / s).exists()],
+                    "duree": round(e.duree, 2),
+                    **({"tables": e.tables} if e.decl.produit else {}),
+                }
+                for e in self.etapes
+                if e.statut in (Statut.EXECUTEE, Statut.REUTILISEE)
+            },
+        )
         self.transit.publier()
         promouvoir(self.travail, self.final)
         shutil.rmtree(self.final.parent / f"{self.final.name}.echec", ignore_errors=True)
@@ -228,8 +311,9 @@ class Execution:
     def _executer_les_etapes(self, amont, aval, nettoyages, ancien, precedent):
         tables_a_refaire = nettoyages or any(e.decl.valide and e.statut == Statut.A_EXECUTER for e in aval)
         if tables_a_refaire:  # à refaire ou à revalider : dans le transit, publiées à la fin
-            self.transit.ouvrir(reprises=[t for e in amont if e.decl.produit and e.statut == Statut.REUTILISEE
-                                          for t in e.tables])
+            self.transit.ouvrir(
+                reprises=[t for e in amont if e.decl.produit and e.statut == Statut.REUTILISEE for t in e.tables]
+            )
             # le noyau de la validation (Great Expectations : plusieurs secondes d'import) se prépare pendant la
             # lecture et les nettoyages
             self.reserve_validation = ReserveNoyaux(1, self.cat.racine / "notebooks", MODULES_VALIDATION)
@@ -289,6 +373,7 @@ class Execution:
         """Exécute des étapes indépendantes en parallèle ; en cas d'échec, attend la fin des autres avant de mettre
         le dossier de travail de côté, puis signale la première étape en échec (dans l'ordre du rapport)."""
         from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
             echecs = [f.result() for f in [pool.submit(self._executer_notebook, e, False) for e in etapes]]
         for echec in echecs:
@@ -309,8 +394,9 @@ class Execution:
             shutil.rmtree(self.travail, ignore_errors=True)
             self.transit.abandonner()
             fichier = self.fichier_params or "fichier de paramètres"
-            raise EchecExecution(f"{fichier} : {exc}. Le rapport précédent ({self.final}) n'a pas été "
-                                 f"modifié.") from None
+            raise EchecExecution(
+                f"{fichier} : {exc}. Le rapport précédent ({self.final}) n'a pas été modifié."
+            ) from None
 
     def _noyau_prechauffe(self):
         return self.reserve.prendre() if self.reserve is not None else None
@@ -348,14 +434,26 @@ class Execution:
         shutil.rmtree(dossier, ignore_errors=True)
         (dossier / "notebooks").mkdir(parents=True)
         codes = _selection_fiches(list(quartiers["code_qp"]), self.params.get("fiches_quartier", "toutes"))
-        lots = [codes[i::self.jobs] for i in range(min(self.jobs, len(codes)))]
+        lots = [codes[i :: self.jobs] for i in range(min(self.jobs, len(codes)))]
         parametres = self.parametres_nb(e)
         with self.progression.etape(f"fiches quartier ({len(codes)})", unite="fiche") as options:
             barre = tqdm(total=len(codes), **(options or {"disable": True}))
             with ThreadPoolExecutor(max_workers=max(1, len(lots))) as pool:
-                echecs = [f.result() for f in [
-                    pool.submit(executer_lot_de_fiches, e.notebook, lot, dossier, parametres,
-                                km=self._noyau_prechauffe(), avancer=lambda: barre.update(1)) for lot in lots]]
+                echecs = [
+                    f.result()
+                    for f in [
+                        pool.submit(
+                            executer_lot_de_fiches,
+                            e.notebook,
+                            lot,
+                            dossier,
+                            parametres,
+                            km=self._noyau_prechauffe(),
+                            avancer=lambda: barre.update(1),
+                        )
+                        for lot in lots
+                    ]
+                ]
             barre.close()
         for echec in echecs:
             if echec is not None:
@@ -369,38 +467,69 @@ class Execution:
     # ------------------------------------------------------------------------------------------- index, résumé
     def _ecrire_index(self):
         faites = (Statut.EXECUTEE, Statut.REUTILISEE)
-        chap = [{"titre": titre_notebook(e.notebook), "html": f"{e.nom}.html", "html_code": f"{e.nom}_avec_code.html"}
-                for e in self.etapes if e.groupe != Groupe.FICHES and e.statut in faites]
+        chap = [
+            {"titre": titre_notebook(e.notebook), "html": f"{e.nom}.html", "html_code": f"{e.nom}_avec_code.html"}
+            for e in self.etapes
+            if e.groupe != Groupe.FICHES and e.statut in faites
+        ]
         for i, c in enumerate(chap):  # navigation posée d'après la liste finale : jamais vers un chapitre absent
-            nav = {"index": "index.html",
-                   "precedent": (chap[i - 1]["titre"], chap[i - 1]["html"]) if i > 0 else None,
-                   "suivant": (chap[i + 1]["titre"], chap[i + 1]["html"]) if i + 1 < len(chap) else None}
+            nav = {
+                "index": "index.html",
+                "precedent": (chap[i - 1]["titre"], chap[i - 1]["html"]) if i > 0 else None,
+                "suivant": (chap[i + 1]["titre"], chap[i + 1]["html"]) if i + 1 < len(chap) else None,
+            }
             for page in (c["html"], c["html_code"]):
                 if (self.travail / page).is_file():
                     poser_navigation(self.travail / page, nav)
         fiches = []
         if any(e.groupe == Groupe.FICHES and e.statut in faites for e in self.etapes):
             q = _quartiers(self.transit.tables_dir)
-            fiches = [{"titre": lib, "html": f"quartiers/{c}.html"} for c, lib in zip(q["code_qp"], q["libelle"])
-                      if (self.travail / "quartiers" / f"{c}.html").is_file()]
+            fiches = [
+                {"titre": lib, "html": f"quartiers/{c}.html"}
+                for c, lib in zip(q["code_qp"], q["libelle"])
+                if (self.travail / "quartiers" / f"{c}.html").is_file()
+            ]
         annexes = []
         if (self.travail / "validation" / "index.html").is_file():
-            annexes.append({"titre": "Rapport de validation des données (Great Expectations, Data Docs)",
-                            "html": "validation/index.html"})
+            annexes.append(
+                {
+                    "titre": "Rapport de validation des données (Great Expectations, Data Docs)",
+                    "html": "validation/index.html",
+                }
+            )
         for x in sorted((self.travail / "tableaux").glob("*.xlsx")) if (self.travail / "tableaux").is_dir() else []:
             annexes.append({"titre": f"Tableaux du chapitre « {x.stem} » (Excel)", "html": f"tableaux/{x.name}"})
-        ignorees = [{"titre": f"{titre_notebook(e.notebook) if e.groupe != Groupe.FICHES else 'Fiches quartier'} — "
-                              f"non produit ({e.detail})"}
-                    for e in self.etapes if e.statut in (Statut.IGNOREE, Statut.NON_DEMANDEE)]
+        ignorees = [
+            {
+                "titre": f"{titre_notebook(e.notebook) if e.groupe != Groupe.FICHES else 'Fiches quartier'} — "
+                f"non produit ({e.detail})"
+            }
+            for e in self.etapes
+            if e.statut in (Statut.IGNOREE, Statut.NON_DEMANDEE)
+        ]
         entrees = []
         for table in sorted(self.bruts):
             f = self.cat.fichier_brut(table)
-            entrees.append({"fichier": str(f.relative_to(self.cat.racine)) if f.is_relative_to(self.cat.racine)
-                            else str(f), "lignes": _compter_lignes(f), "sha256": empreinte(f)})
-        ecrire_index(self.travail, annee=self.cat.annee, territoire=nom_territoire(self.params),
-                     chapitres=chap, fiches=fiches, annexes=annexes, ignores=ignorees,
-                     parametres=dict(self.params), entrees=entrees, version=version_code(self.cat.racine),
-                     debut=self.debut)
+            entrees.append(
+                {
+                    "fichier": str(f.relative_to(self.cat.racine)) if f.is_relative_to(self.cat.racine) else str(f),
+                    "lignes": _compter_lignes(f),
+                    "sha256": empreinte(f),
+                }
+            )
+        ecrire_index(
+            self.travail,
+            annee=self.cat.annee,
+            territoire=nom_territoire(self.params),
+            chapitres=chap,
+            fiches=fiches,
+            annexes=annexes,
+            ignores=ignorees,
+            parametres=dict(self.params),
+            entrees=entrees,
+            version=version_code(self.cat.racine),
+            debut=self.debut,
+        )
 
     def _resume(self, rien_de_neuf: bool = False):
         for ligne in resume(self.etapes, time.perf_counter() - self.t0, rien_de_neuf):
@@ -410,8 +539,9 @@ class Execution:
 
 def version_code(racine: Path) -> str:
     try:
-        rev = subprocess.run(["git", "-C", str(racine), "describe", "--always", "--dirty"], capture_output=True,
-                             text=True, timeout=10).stdout.strip()
+        rev = subprocess.run(
+            ["git", "-C", str(racine), "describe", "--always", "--dirty"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         rev = ""
     return f"politique_ville {__version__}" + (f" (git {rev})" if rev else "")
@@ -425,8 +555,10 @@ def _quartiers(dossier: Path):
     if not chemin.is_file():
         return None
     q = pd.read_parquet(chemin, columns=["code_qp", "nom_qp", "nom_commune", "type_quartier"])
-    q["libelle"] = [f"{n if isinstance(n, str) and n.strip() else 'Quartier sans nom publié'} ({c}) — {communes}"
-                    for n, c, communes in zip(q["nom_qp"], q["code_qp"], q["nom_commune"])]
+    q["libelle"] = [
+        f"{n if isinstance(n, str) and n.strip() else 'Quartier sans nom publié'} ({c}) — {communes}"
+        for n, c, communes in zip(q["nom_qp"], q["code_qp"], q["nom_commune"])
+    ]
     return q
 
 
@@ -444,6 +576,7 @@ def _selection_fiches(codes: list[str], choix) -> list[str]:
 def _compter_lignes(chemin: Path):
     try:
         from ..catalog import lire_table
+
         return len(lire_table(chemin))
     except Exception:
         return "?"

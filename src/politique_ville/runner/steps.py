@@ -34,15 +34,15 @@ TOUT = ("*",)  # toutes les tables brutes, tous les référentiels, tous les par
 
 class Groupe(StrEnum):
     PREPARATION = "préparation"  # lecture, nettoyages, validation : toujours faite
-    CHAPITRE = "chapitre"        # un chapitre du rapport, indépendant des autres
-    FICHES = "fiches"            # un notebook exécuté une fois par quartier
+    CHAPITRE = "chapitre"  # un chapitre du rapport, indépendant des autres
+    FICHES = "fiches"  # un notebook exécuté une fois par quartier
 
 
 class Statut(StrEnum):
     A_EXECUTER = "à exécuter"
     EXECUTEE = "exécutée"
     REUTILISEE = "réutilisée"
-    IGNOREE = "ignorée"            # une table brute requise manque
+    IGNOREE = "ignorée"  # une table brute requise manque
     NON_DEMANDEE = "non demandée"  # hors de --chapitres
 
 
@@ -51,18 +51,18 @@ class Declaration:
     nom: str
     notebook: str  # fichier de notebooks/
     groupe: Groupe
-    bruts: tuple[str, ...] = ()         # tables brutes lues
-    requises: tuple[str, ...] = ()      # tables brutes sans lesquelles l'étape n'a pas de sens (sinon « ignorée »)
+    bruts: tuple[str, ...] = ()  # tables brutes lues
+    requises: tuple[str, ...] = ()  # tables brutes sans lesquelles l'étape n'a pas de sens (sinon « ignorée »)
     referentiels: tuple[str, ...] = ()  # fichiers du dossier des référentiels ({annee} : l'année du rapport)
-    parametres: tuple[str, ...] = ()    # paramètres de l'année dont le résultat dépend
-    tables: tuple[str, ...] = ()        # tables nettoyées lues
-    produit: tuple[str, ...] = ()       # tables nettoyées écrites (dossier de transit)
-    valide: bool = False                # valide les tables produites : leur publication en dépend
-    anterieures: tuple[str, ...] = ()   # tables nettoyées lues dans chaque année antérieure (évolutions)
+    parametres: tuple[str, ...] = ()  # paramètres de l'année dont le résultat dépend
+    tables: tuple[str, ...] = ()  # tables nettoyées lues
+    produit: tuple[str, ...] = ()  # tables nettoyées écrites (dossier de transit)
+    valide: bool = False  # valide les tables produites : leur publication en dépend
+    anterieures: tuple[str, ...] = ()  # tables nettoyées lues dans chaque année antérieure (évolutions)
     # lit la correspondance de l'export de la programmation (paramètre correspondance_programmation), l'export et les
     # tables qu'elle désigne, et les fichiers SCDL (paramètre scdl) : fichiers_declares
     correspondance: bool = False
-    sorties: tuple[str, ...] = ()       # sorties du rapport propres à l'étape (en plus du HTML et du notebook)
+    sorties: tuple[str, ...] = ()  # sorties du rapport propres à l'étape (en plus du HTML et du notebook)
 
 
 NETTOYAGE = ("communes.csv", "porteurs.csv", "nomenclature.csv", "perimetres.csv")
@@ -73,47 +73,134 @@ INSEE = (*TABLES_INSEE, "insee_qpv_communes", "insee_valeurs_manquantes", "insee
 REFERENTIELS_INSEE = (*NETTOYAGE, "indicateurs_qpv.csv")
 PARAMETRES_TERRITOIRE = ("territoire", "departement")
 #: tables suivies d'une année à l'autre (chapitre des évolutions : ``compute.evolutions.TABLES``)
-EVOLUTIONS = ("insee_qpv", "insee_references", "insee_valeurs_manquantes", "programmation", "porteurs",
-              "financements_programmation")
+EVOLUTIONS = (
+    "insee_qpv",
+    "insee_references",
+    "insee_valeurs_manquantes",
+    "programmation",
+    "porteurs",
+    "financements_programmation",
+)
 #: raison d'un chapitre des évolutions non produit
 SANS_ANTERIEURE = "aucune année antérieure"
 
 ETAPES = (
     Declaration("00_donnees_brutes", "00_donnees_brutes.ipynb", Groupe.PREPARATION, bruts=TOUT),
-    Declaration("01_nettoyage_financements", "01_nettoyage_financements.ipynb", Groupe.PREPARATION,
-                bruts=TABLES_FINANCEMENTS, referentiels=NETTOYAGE,
-                parametres=("correspondance_programmation", "scdl", *PARAMETRES_TERRITOIRE), produit=FINANCEMENTS,
-                correspondance=True),
-    Declaration("02_nettoyage_insee", "02_nettoyage_insee.ipynb", Groupe.PREPARATION,
-                bruts=TABLES_INSEE, referentiels=REFERENTIELS_INSEE, parametres=PARAMETRES_TERRITOIRE, produit=INSEE),
-    Declaration("03_validation", "03_validation.ipynb", Groupe.PREPARATION, bruts=TOUT,
-                referentiels=REFERENTIELS_INSEE, parametres=PARAMETRES_TERRITOIRE, tables=TOUT, valide=True,
-                sorties=("validation",)),
-    Declaration("10_geographie_prioritaire", "10_geographie_prioritaire.ipynb", Groupe.CHAPITRE,
-                requises=("insee_qpv",), referentiels=TOUT, parametres=TOUT, tables=INSEE,
-                sorties=("tableaux/10_geographie_prioritaire.xlsx",)),
-    Declaration("20_programmation", "20_programmation.ipynb", Groupe.CHAPITRE,
-                requises=("programmation", "porteurs", "porteurs_synthese", "financements_programmation",
-                          "fonds_cohesion_sociale", "fonds_concours", "iti_feder", "npnru", "tfpb_conventions",
-                          "indicateurs_actions", "feuille_de_route"),
-                referentiels=TOUT, parametres=TOUT, tables=FINANCEMENTS, sorties=("tableaux/20_programmation.xlsx",)),
-    Declaration("30_contribution_objectifs", "30_contribution_objectifs.ipynb", Groupe.CHAPITRE,
-                requises=("programmation", "feuille_de_route"), referentiels=TOUT, parametres=TOUT,
-                tables=("programmation", "programmation_communes", "feuille_de_route", "insee_qpv", "insee_qpv_communes"),
-                sorties=("tableaux/30_contribution_objectifs.xlsx",)),
-    Declaration("40_annexe_grille_priorites", "40_annexe_grille_priorites.ipynb", Groupe.CHAPITRE,
-                requises=("programmation", "feuille_de_route"), referentiels=TOUT, parametres=TOUT,
-                tables=("programmation", "programmation_communes", "feuille_de_route"),
-                sorties=("tableaux/40_annexe_grille_priorites.xlsx",)),
+    Declaration(
+        "01_nettoyage_financements",
+        "01_nettoyage_financements.ipynb",
+        Groupe.PREPARATION,
+        bruts=TABLES_FINANCEMENTS,
+        referentiels=NETTOYAGE,
+        parametres=("correspondance_programmation", "scdl", *PARAMETRES_TERRITOIRE),
+        produit=FINANCEMENTS,
+        correspondance=True,
+    ),
+    Declaration(
+        "02_nettoyage_insee",
+        "02_nettoyage_insee.ipynb",
+        Groupe.PREPARATION,
+        bruts=TABLES_INSEE,
+        referentiels=REFERENTIELS_INSEE,
+        parametres=PARAMETRES_TERRITOIRE,
+        produit=INSEE,
+    ),
+    Declaration(
+        "03_validation",
+        "03_validation.ipynb",
+        Groupe.PREPARATION,
+        bruts=TOUT,
+        referentiels=REFERENTIELS_INSEE,
+        parametres=PARAMETRES_TERRITOIRE,
+        tables=TOUT,
+        valide=True,
+        sorties=("validation",),
+    ),
+    Declaration(
+        "10_geographie_prioritaire",
+        "10_geographie_prioritaire.ipynb",
+        Groupe.CHAPITRE,
+        requises=("insee_qpv",),
+        referentiels=TOUT,
+        parametres=TOUT,
+        tables=INSEE,
+        sorties=("tableaux/10_geographie_prioritaire.xlsx",),
+    ),
+    Declaration(
+        "20_programmation",
+        "20_programmation.ipynb",
+        Groupe.CHAPITRE,
+        requises=(
+            "programmation",
+            "porteurs",
+            "porteurs_synthese",
+            "financements_programmation",
+            "fonds_cohesion_sociale",
+            "fonds_concours",
+            "iti_feder",
+            "npnru",
+            "tfpb_conventions",
+            "indicateurs_actions",
+            "feuille_de_route",
+        ),
+        referentiels=TOUT,
+        parametres=TOUT,
+        tables=FINANCEMENTS,
+        sorties=("tableaux/20_programmation.xlsx",),
+    ),
+    Declaration(
+        "30_contribution_objectifs",
+        "30_contribution_objectifs.ipynb",
+        Groupe.CHAPITRE,
+        requises=("programmation", "feuille_de_route"),
+        referentiels=TOUT,
+        parametres=TOUT,
+        tables=("programmation", "programmation_communes", "feuille_de_route", "insee_qpv", "insee_qpv_communes"),
+        sorties=("tableaux/30_contribution_objectifs.xlsx",),
+    ),
+    Declaration(
+        "40_annexe_grille_priorites",
+        "40_annexe_grille_priorites.ipynb",
+        Groupe.CHAPITRE,
+        requises=("programmation", "feuille_de_route"),
+        referentiels=TOUT,
+        parametres=TOUT,
+        tables=("programmation", "programmation_communes", "feuille_de_route"),
+        sorties=("tableaux/40_annexe_grille_priorites.xlsx",),
+    ),
     # lit les tables de l'année et celles des années antérieures (préparées avant l'exécution, voir run.py) ; sans
     # année antérieure utilisable : « ignorée » (SANS_ANTERIEURE)
-    Declaration("50_evolutions", "50_evolutions.ipynb", Groupe.CHAPITRE, referentiels=TOUT, parametres=TOUT,
-                tables=EVOLUTIONS, anterieures=EVOLUTIONS, sorties=("tableaux/50_evolutions.xlsx",)),
-    Declaration("90_concordance", "90_concordance.ipynb", Groupe.CHAPITRE, referentiels=TOUT, parametres=TOUT,
-                tables=TOUT, correspondance=True, sorties=("tableaux/90_concordance.xlsx",)),
-    Declaration("fiches_quartier", "fiche_quartier.ipynb", Groupe.FICHES, requises=("insee_qpv",),
-                referentiels=TOUT, parametres=TOUT, tables=(*INSEE, "programmation", "programmation_communes"),
-                anterieures=("insee_qpv", "insee_valeurs_manquantes"), sorties=("quartiers",)),
+    Declaration(
+        "50_evolutions",
+        "50_evolutions.ipynb",
+        Groupe.CHAPITRE,
+        referentiels=TOUT,
+        parametres=TOUT,
+        tables=EVOLUTIONS,
+        anterieures=EVOLUTIONS,
+        sorties=("tableaux/50_evolutions.xlsx",),
+    ),
+    Declaration(
+        "90_concordance",
+        "90_concordance.ipynb",
+        Groupe.CHAPITRE,
+        referentiels=TOUT,
+        parametres=TOUT,
+        tables=TOUT,
+        correspondance=True,
+        sorties=("tableaux/90_concordance.xlsx",),
+    ),
+    Declaration(
+        "fiches_quartier",
+        "fiche_quartier.ipynb",
+        Groupe.FICHES,
+        requises=("insee_qpv",),
+        referentiels=TOUT,
+        parametres=TOUT,
+        tables=(*INSEE, "programmation", "programmation_communes"),
+        anterieures=("insee_qpv", "insee_valeurs_manquantes"),
+        sorties=("quartiers",),
+    ),
 )
 
 
@@ -177,8 +264,7 @@ class Etape:
         """Chemins de ses sorties dans le rapport (relatifs au dossier du rapport), présentes ou non."""
         if self.groupe == Groupe.FICHES:
             return list(self.decl.sorties)
-        return [f"{self.nom}.html", f"{self.nom}_avec_code.html", f"notebooks/{self.nom}.ipynb",
-                *self.decl.sorties]
+        return [f"{self.nom}.html", f"{self.nom}_avec_code.html", f"notebooks/{self.nom}.ipynb", *self.decl.sorties]
 
 
 def etapes_du_rapport(racine: Path) -> list[Etape]:
@@ -209,8 +295,11 @@ def _choisir_etapes(etapes: list[Etape], chapitres: list[str]):
 
     inconnus = [c for c in chapitres if not any(vise(c, e) for e in etapes)]
     if inconnus:
-        noms = [e.nom[:2] + " (" + e.nom + ")" if e.groupe != Groupe.FICHES else "fiches (fiches quartier)"
-                for e in etapes if e.groupe != Groupe.PREPARATION]
+        noms = [
+            e.nom[:2] + " (" + e.nom + ")" if e.groupe != Groupe.FICHES else "fiches (fiches quartier)"
+            for e in etapes
+            if e.groupe != Groupe.PREPARATION
+        ]
         raise EchecExecution(f"Chapitre(s) inconnu(s) : {', '.join(inconnus)}. Chapitres : {', '.join(noms)}.")
     for e in etapes:
         e.demandee = e.groupe == Groupe.PREPARATION or any(vise(c, e) for c in chapitres)
