@@ -914,3 +914,40 @@ def test_colonnes_non_reconnues_singulier_pluriel_aucune():
     deux = ng.colonnes_non_reconnues(["x", "y <b>"])
     assert deux.startswith("**2 colonnes non reconnues** : « x » et « y &lt;b&gt; ».")
     assert "elles sont gardées telles quelles" in deux
+
+
+def test_population_officielle_a_cote_de_la_population_retenue():
+    """La population retenue (reconstruite en 2019 : seule la part de 13 % est publiée) et celle du Code officiel
+    géographique sont montrées côte à côte ; aucune n'est corrigée ; rien sans territoire désigné par son code."""
+    from types import SimpleNamespace
+
+    reconstruite = SimpleNamespace(p_ref=lambda niveau, variable: "reconstruit")
+    officiel = {
+        "population_publiee": 279236,
+        "population_cog": 275028,
+        "millesime_cog": "2023",
+        "nb_communes": 100,
+        "ecart": 275028 - 279236,
+        "ecart_relatif": (275028 - 279236) / 279236,
+    }
+    texte = ng.population_officielle(reconstruite, officiel)
+    assert texte.startswith(
+        "**Population du territoire.** Le chapitre retient 279\u202f236\\* habitants (reconstruite, non publiée par "
+        "le rapport)"
+    )
+    assert (
+        "**275\u202f028 habitants** dans les 100 communes actuelles du territoire (populations municipales 2023)"
+        in texte
+    )
+    assert (
+        "soit 4\u202f208 habitants de moins (1,5\u00a0%)" in texte and "aucun des deux chiffres n'est corrigé" in texte
+    )
+    publiee = SimpleNamespace(p_ref=lambda niveau, variable: "publié")
+    plus = ng.population_officielle(
+        publiee, {**officiel, "population_cog": 280000, "ecart": 764, "ecart_relatif": 764 / 279236, "nb_communes": 1}
+    )
+    assert "279\u202f236 habitants (publiée par le rapport)" in plus and "764 habitants de plus (0,3\u00a0%)" in plus
+    assert "dans la seule commune du territoire (populations municipales 2023)" in plus
+    egal = ng.population_officielle(publiee, {**officiel, "population_cog": 279236, "ecart": 0, "ecart_relatif": 0.0})
+    assert egal.endswith("les deux chiffres sont égaux.")
+    assert ng.population_officielle(publiee, None) == ""

@@ -394,11 +394,13 @@ def test_parametre_territoire_par_code(tmp_path):
     assert p["territoire"] == "Ma ville" and nom_territoire(p) == "Ma ville" and territoire_du_referentiel(p) is None
 
 
-def test_parametres_2019_inchanges(racine):
-    from politique_ville.parametres import charger_parametres, territoire_du_referentiel
+def test_parametres_2019_designent_le_territoire_par_son_code(racine):
+    from politique_ville.parametres import charger_parametres, nom_territoire, territoire_du_referentiel
 
     p = charger_parametres(racine, 2019)
-    assert isinstance(p["territoire"], str) and territoire_du_referentiel(p) is None
+    t = territoire_du_referentiel(p)
+    assert (t.niveau, t.code, len(t.communes)) == ("epci", CABBALR, 100)
+    assert nom_territoire(p) == "Communauté d'Agglomération de Béthune-Bruay, Artois-Lys Romane"  # le nom donné
 
 
 @pytest.mark.parametrize(

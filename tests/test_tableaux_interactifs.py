@@ -295,3 +295,11 @@ def test_navigation_posee_apres_coup_d_apres_la_liste_finale(tmp_path, pages):
     assert not export.poser_navigation(
         page, {"index": "index.html", "precedent": NAVIGATION["precedent"], "suivant": None}
     )  # rien à changer : page intacte
+
+
+def test_valeur_des_parametres_dans_l_index():
+    assert export.valeur_parametre({"niveau": "epci", "code": "200072460", "nom": "CA d'Essai"}) == (
+        "CA d'Essai (epci 200072460)"
+    )
+    assert export.valeur_parametre({"niveau": "france"}) == "france"
+    assert export.valeur_parametre(["QP1", "QP2"]) == "QP1, QP2" and export.valeur_parametre(2031) == "2031"

@@ -219,6 +219,18 @@ def finir_page(page: str) -> str:
     return page.replace(MARQUE_TABLEAUX, ressources_tableaux_interactifs() if interactif else "", 1)
 
 
+def valeur_parametre(v) -> str:
+    """Valeur d'un paramètre lisible dans l'index : « epci 200072460 (nom) » pour un territoire désigné par son code,
+    les éléments d'une liste séparés par des virgules."""
+    if isinstance(v, dict):
+        nom = v.get("nom")
+        code = " ".join(str(v[k]) for k in ("niveau", "code") if v.get(k) not in (None, ""))
+        return f"{nom} ({code})" if nom else code
+    if isinstance(v, (list, tuple)):
+        return ", ".join(str(x) for x in v)
+    return str(v)
+
+
 def ecrire_index(
     dossier: Path,
     *,
@@ -244,7 +256,9 @@ def ecrire_index(
     lignes_fiches = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in fiches)
     lignes_annexes = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in annexes)
     lignes_ignores = "\n".join(f'<li class="ignore">{e(c["titre"])}</li>' for c in ignores)
-    lignes_param = "\n".join(f"<tr><th>{e(str(k))}</th><td>{e(str(v))}</td></tr>" for k, v in parametres.items())
+    lignes_param = "\n".join(
+        f"<tr><th>{e(str(k))}</th><td>{e(valeur_parametre(v))}</td></tr>" for k, v in parametres.items()
+    )
     lignes_ent = "\n".join(
         f"<tr><td>{e(x['fichier'])}</td><td>{x['lignes']}</td><td><code>{e(x['sha256'][:16])}…</code></td></tr>"
         for x in entrees

@@ -50,6 +50,15 @@ class Contexte:
     def territoire(self) -> str:
         return nom_territoire(self.params)  # territoire donné par son code : son nom (donné ou officiel)
 
+    def population_officielle(self, population_retenue) -> dict | None:
+        """Population retenue par le chapitre à côté de celle du Code officiel géographique, quand le territoire est
+        désigné par son code (``reference.population_publiee_et_cog``) ; ``None`` sinon."""
+        from .parametres import territoire_du_referentiel
+        from .reference import population_publiee_et_cog
+
+        t = territoire_du_referentiel(self.params)
+        return None if t is None else population_publiee_et_cog(t.niveau, t.code, population_retenue)
+
     @property
     def a_des_chiffres_publies(self) -> bool:
         return (self.cat.reference_dir / f"chiffres_publies_{self.annee}.csv").is_file()

@@ -167,12 +167,22 @@ class _Cog:
         self.actuelles = t[t["type"] == "COM"].reset_index(drop=True)
         self._lignes = list(zip(t["code"], t["nom"], t["type"], t["rattachement"], t["departement"]))
         self._actuelle = {r.code: r for r in self.actuelles.itertuples(index=False)}
-        self.cles = [cle_commune(nom)[0] for nom in t["nom"]]
-        self.index: dict[str, list[int]] = {}
-        for i, cle in enumerate(self.cles):
-            self.index.setdefault(cle, []).append(i)
         self.noms_departements = dict(zip(self.departements["code"], self.departements["nom"]))
         self._cles_par_departement: dict[str | None, list[str]] = {}
+
+    @functools.cached_property
+    def cles(self) -> list[str]:
+        """Clé de rapprochement de chaque nom (calculée au premier rapprochement par le nom : un territoire désigné
+        par son code n'en a pas besoin)."""
+        return [cle_commune(nom)[0] for nom in self.toutes["nom"]]
+
+    @functools.cached_property
+    def index(self) -> dict[str, list[int]]:
+        """Clé -> positions dans la table des communes."""
+        index: dict[str, list[int]] = {}
+        for i, cle in enumerate(self.cles):
+            index.setdefault(cle, []).append(i)
+        return index
 
     def commune(self, i: int, graphie: str) -> Commune:
         code, nom, type_, rattachement, _ = self._lignes[i]

@@ -437,6 +437,45 @@ def _population(f: Faits) -> str:
     )
 
 
+def population_officielle(f: Faits, officiel: dict | None) -> str:
+    """La population du territoire retenue par le chapitre à côté de celle du Code officiel géographique (sortie de
+    ``reference.population_publiee_et_cog`` : ``population_cog``, ``millesime_cog``, ``nb_communes``, ``ecart``).
+    Elles diffèrent en général (millésime, périmètre) : la phrase le dit, et n'en corrige aucune. « » sans territoire
+    désigné par son code."""
+    if not officiel or not _connu(officiel.get("population_cog")):
+        return ""
+    cog = (
+        f"le Code officiel géographique (extrait versionné du paquet `@etalab/decoupage-administratif`) compte "
+        f"**{nombre_fr(officiel['population_cog'])} habitants** "
+        + (
+            "dans la seule commune du territoire"
+            if officiel["nb_communes"] == 1
+            else f"dans les {nombre_fr(officiel['nb_communes'])} communes actuelles du territoire"
+        )
+        + f" (populations municipales {officiel['millesime_cog']})"
+    )
+    retenue = officiel.get("population_publiee")
+    if not _connu(retenue):
+        return f"**Population du territoire.** Le chapitre n'en a pas d'autre : {cog}."
+    p = f.p_ref(cq.NIVEAU_AGGLO, "pop_mun")
+    origine = {pv.PUBLIE: "publiée par le rapport", pv.RECONSTRUIT: "reconstruite, non publiée par le rapport"}.get(
+        p, f"{p}, non publiée par le rapport"
+    )
+    ecart = officiel["ecart"]
+    if ecart == 0:
+        suite = "les deux chiffres sont égaux."
+    else:
+        sens = "de plus" if ecart > 0 else "de moins"
+        suite = (
+            f"soit {nombre_fr(abs(ecart))} habitants {sens} ({pourcent(100 * abs(officiel['ecart_relatif']), 1)}). "
+            f"L'écart tient au millésime et au périmètre ; aucun des deux chiffres n'est corrigé, et les parts de ce "
+            f"chapitre restent calculées sur la population retenue."
+        )
+    return (
+        f"**Population du territoire.** Le chapitre retient {nombre(retenue, p)} habitants ({origine}) ; {cog}, {suite}"
+    )
+
+
 def _multicommunes(n, supposes: int = 0) -> str:
     """``supposes`` : parmi les ``n``, regroupements de communes supposés (le rapport ne les écrit pas)."""
     if not n:
