@@ -245,7 +245,11 @@ def ecrire_index(
     annexes: list[dict] = (),
     ignores: list[dict] = (),
 ) -> Path:
-    """Page d'accueil du rapport : chapitres, paramètres du run, empreintes des entrées, version du code, date."""
+    """Page d'accueil du rapport : chapitres, paramètres du run, empreintes des entrées, version du code, date.
+    ``fiches`` : dicts ``titre``, ``html`` ; plus de ``present_qpv.SEUIL_FICHES_GROUPEES`` fiches qui ont toutes
+    ``region``, ``departement`` et ``commune`` : liste groupée avec un champ de recherche."""
+    from .present_qpv import SEUIL_FICHES_GROUPEES, fiches_groupees_html
+
     e = html.escape
     lignes_chap = "\n".join(
         f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a>'
@@ -254,6 +258,11 @@ def ecrire_index(
         for c in chapitres
     )
     lignes_fiches = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in fiches)
+    if len(fiches) > SEUIL_FICHES_GROUPEES and all("commune" in c for c in fiches):
+        # beaucoup de fiches : groupées par région, département et commune, avec un champ de recherche
+        bloc_fiches = fiches_groupees_html([{**c, "lien": c["html"]} for c in fiches])
+    else:
+        bloc_fiches = f'<ul class="fiches">{lignes_fiches}</ul>'
     lignes_annexes = "\n".join(f'<li><a href="{e(c["html"])}">{e(c["titre"])}</a></li>' for c in annexes)
     lignes_ignores = "\n".join(f'<li class="ignore">{e(c["titre"])}</li>' for c in ignores)
     lignes_param = "\n".join(
@@ -284,7 +293,7 @@ th {{ background: #eef3f8; }} li {{ margin: .3rem 0; }} a.code {{ font-size: .9e
 {lignes_chap}
 {lignes_ignores}
 </ul>
-{f'<h2>Fiches quartier</h2><ul class="fiches">{lignes_fiches}</ul>' if fiches else ""}
+{f"<h2>Fiches quartier</h2>{bloc_fiches}" if fiches else ""}
 {f"<h2>Validation et tableaux téléchargeables</h2><ul>{lignes_annexes}</ul>" if annexes else ""}
 <h2>Paramètres de l'exécution</h2>
 <table>{lignes_param}

@@ -411,9 +411,11 @@ def avertissements(f: Faits) -> list[str]:
     sortie.append(origine_des_niveaux(f))
     absents = [i.libelle for i in cq.INDICATEURS if i.code not in f.qpv.columns]
     if absents:
+        # la liste (longue : le registre connaît toutes les variables de l'INSEE) est repliée, le nombre est dit
         sortie.append(
-            f"Indicateurs absents du fichier INSEE de {f.annee} (facultatifs), non traités dans ce chapitre : "
-            f"{e(', '.join(absents))}."
+            f"<details><summary>{accord(len(absents), 'indicateur du registre absent', 'indicateurs du registre absents')}"
+            f" du fichier INSEE de {f.annee} (facultatifs), non traités dans ce chapitre : voir la liste</summary>\n\n"
+            f"{e(', '.join(absents))}.\n\n</details>"
         )
     return [p for p in sortie if p]
 

@@ -485,10 +485,11 @@ class Execution:
         if any(e.groupe == Groupe.FICHES and e.statut in faites for e in self.etapes):
             q = _quartiers(self.transit.tables_dir)
             fiches = [
-                {"titre": lib, "html": f"quartiers/{c}.html"}
+                {"code_qp": c, "titre": lib, "html": f"quartiers/{c}.html"}
                 for c, lib in zip(q["code_qp"], q["libelle"])
                 if (self.travail / "quartiers" / f"{c}.html").is_file()
             ]
+            fiches = _rattacher(fiches, self.transit.tables_dir)
         annexes = []
         if (self.travail / "validation" / "index.html").is_file():
             annexes.append(
@@ -560,6 +561,31 @@ def _quartiers(dossier: Path):
         for n, c, communes in zip(q["nom_qp"], q["code_qp"], q["nom_commune"])
     ]
     return q
+
+
+def _rattacher(fiches: list[dict], dossier: Path) -> list[dict]:
+    """Au-delà de ``present_qpv.SEUIL_FICHES_GROUPEES`` fiches : région, département et commune de chacune (table
+    ``insee_qpv_communes`` et Code officiel géographique), pour la liste groupée de l'index ; en deçà, ou sans la
+    table des communes, les fiches telles quelles (simple liste)."""
+    import pandas as pd
+
+    from ..present_qpv import SEUIL_FICHES_GROUPEES, rattachement_fiches
+
+    chemin = Path(dossier) / "insee_qpv_communes.parquet"
+    if len(fiches) <= SEUIL_FICHES_GROUPEES or not chemin.is_file():
+        return fiches
+    ratt = rattachement_fiches(pd.read_parquet(chemin)).set_index("code_qp")
+    return [
+        {
+            **f,
+            **(
+                ratt.loc[f["code_qp"]].to_dict()
+                if f["code_qp"] in ratt.index
+                else {"region": "", "departement": "", "commune": "Commune non indiquée"}
+            ),
+        }
+        for f in fiches
+    ]
 
 
 def _selection_fiches(codes: list[str], choix) -> list[str]:
