@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/benchmark.py [--repetitions 3] [--repetitions-naif 3] [--repetitions-echelle 3]
                                           [--facteurs 0.0625,0.25,1] [--travail /tmp/bench/run]
-                                          [--parties machine,froid,naif,chaud,fiches,decomposition,echelle]
+                                          [--parties machine,froid,naif,chaud,fiches,decomposition,echelle,
+                                                     fiches_national] [--fractions-fiches 0.0625,0.25,1]
                                           [--copie FICHIER.md] [--rapport-seul resultats.json]
 
 Ce qui est mesuré (médianes de plusieurs exécutions, leur nombre est écrit dans le rapport) :
@@ -16,6 +17,9 @@ Ce qui est mesuré (médianes de plusieurs exécutions, leur nombre est écrit d
 - passage à l'échelle : années synthétiques (``scripts/generer_territoire_synthetique.py``, données fictives
   écrites hors de ``data/raw``) de 1/16, 1/4 et 1 fois la taille nationale : durée, mémoire maximale de l'arbre
   des processus (parent + noyaux, RSS échantillonné avec psutil), croissance ;
+- toutes les fiches à la taille nationale (``fiches_national``) : étape des fiches seule pour 1/16, 1/4 et toutes
+  les fiches du territoire synthétique national (croissance, coût marginal d'une fiche par régression, mémoire
+  maximale de l'arbre des processus), comparée à une fiche à la façon naïve mesurée dans la même exécution ;
 - où va le temps : durée de chaque étape (lignes du runner et manifeste), démarrage d'un noyau, imports,
   Great Expectations (étape 03 avec et sans cache), export HTML ; profil py-spy de l'exécution nationale si
   py-spy est disponible (``--py-spy CHEMIN``).
@@ -49,7 +53,14 @@ NOYAU = "politique-ville"
 ANNEE = 2019
 ANNEE_SYNTH = 2099
 
-CIBLES = {"froid_s": 30.0, "ratio_naif": 5.0, "chaud_s": 3.0, "national_s": 90.0, "memoire_go": 2.0}
+CIBLES = {
+    "froid_s": 30.0,
+    "ratio_naif": 5.0,
+    "chaud_s": 3.0,
+    "national_s": 90.0,
+    "memoire_go": 2.0,
+    "ratio_fiche": 50.0,  # une fiche naïve / coût marginal d'une fiche (toutes les fiches, taille nationale)
+}
 
 
 # --------------------------------------------------------------------------------------------- outils
@@ -228,6 +239,9 @@ class Banc:
             shutil.copytree(
                 RACINE / "notebooks", self.instantane / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
             )
+            # les référentiels versionnés (registre des indicateurs, extrait officiel des communes) : le paquet de
+            # l'instantané les trouve à côté de lui, comme dans le dépôt
+            shutil.copytree(RACINE / "data" / "reference", self.instantane / "data" / "reference")
             (self.instantane / "git.txt").write_text(
                 _git("describe", "--always", "--dirty") + "\n" + _git("status", "--short", "--", "src", "notebooks"),
                 encoding="utf-8",
@@ -609,6 +623,118 @@ class Banc:
                     }
                 )
         self.resultats["fiches_2019"] = mesures
+
+    # ------------------------------------------------------------------ toutes les fiches, taille nationale
+    def fiches_national(self):
+        """Étape des fiches seule (``--chapitres fiches``, préparation faite une fois avant et réutilisée) sur le
+        territoire synthétique national, pour 1/16, 1/4 et toutes les fiches ; une fiche à la façon naïve
+        (papermill puis nbconvert en ligne de commande) dans la même mesure, avant et après chaque taille."""
+        import pandas as pd
+
+        fractions = [float(f) for f in self.args.fractions_fiches.split(",")]
+        dossier = self.travail / "synth-fiches"
+        shutil.rmtree(dossier, ignore_errors=True)
+        g = subprocess.run(
+            [
+                PY,
+                str(RACINE / "scripts" / "generer_territoire_synthetique.py"),
+                "--facteur",
+                "1",
+                "--out",
+                str(dossier),
+                "--annee",
+                str(ANNEE_SYNTH),
+            ],
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if g.returncode != 0:
+            raise RuntimeError(f"générateur : {g.stderr}")
+        base_params = (dossier / "params" / f"{ANNEE_SYNTH}.yaml").read_text(encoding="utf-8")
+        racine = self.racine("racine-fiches", {})
+        raw, out, processed = dossier / "raw" / str(ANNEE_SYNTH), dossier / "rapport", dossier / "processed"
+
+        def params(n) -> Path:
+            chemin = racine / "params" / f"{ANNEE_SYNTH}.yaml"
+            chemin.write_text(
+                re.sub(r"(?m)^fiches_quartier:.*$", f"fiches_quartier: {n}", base_params), encoding="utf-8"
+            )
+            return chemin
+
+        def lancer(n, etiquette, neuf=False):
+            shutil.rmtree(out / "quartiers", ignore_errors=True)  # l'étape des fiches est refaite, pas le reste
+            return self.pipeline(
+                racine=racine,
+                annee=ANNEE_SYNTH,
+                params=params(n),
+                raw=raw,
+                out=out,
+                processed=processed,
+                force=neuf,
+                neuf=neuf,
+                chapitres=["fiches"],
+                etiquette=etiquette,
+            )
+
+        journal("Toutes les fiches à la taille nationale : préparation des tables (hors mesure)")
+        preparation = lancer(0, "fiches-national-preparation", neuf=True)
+        total = len(pd.read_parquet(processed / "insee_qpv.parquet", columns=["code_qp"]))
+        naif = [self._une_fiche_naive(racine, raw, processed)]
+        tailles = []
+        for f in fractions:
+            n = total if f >= 1 else max(1, round(f * total))
+            reps = self.args.repetitions_national if f >= 1 else self.args.repetitions_fiches
+            journal(f"  {n} fiches ({_fraction(f)}), {reps} fois")
+            runs = [lancer("toutes" if f >= 1 else n, f"fiches-national-{n}-{i + 1}") for i in range(reps)]
+            tailles.append(
+                {
+                    "fraction": f,
+                    "fiches": n,
+                    "etape_s": [r["etapes"].get("fiches_quartier") for r in runs],
+                    "mur_s": [r["mur"] for r in runs],
+                    "pic_octets": [r["pic_octets"] for r in runs],
+                    "cpu_etrangere": [r.get("cpu_etrangere") for r in runs],
+                    "produites": [r.get("fiches") for r in runs],
+                }
+            )
+            naif.append(self._une_fiche_naive(racine, raw, processed))
+            self.resultats["fiches_national"] = {
+                "quartiers": total,
+                "preparation_s": preparation["mur"],
+                "tailles": tailles,
+                "naif_une_fiche": naif,
+            }
+            self.sauver()
+
+    def _une_fiche_naive(self, racine: Path, raw: Path, processed: Path) -> dict:
+        """Une fiche à la façon naïve : papermill en ligne de commande (noyau démarré, imports, tables lues), puis
+        nbconvert en ligne de commande."""
+        if self.args.attendre_calme:
+            attendre_calme()
+        import pandas as pd
+
+        d = self.travail / "naif-fiche"
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir(parents=True)
+        code = str(pd.read_parquet(processed / "insee_qpv.parquet", columns=["code_qp"])["code_qp"].iloc[0])
+        nbdir = racine / "notebooks"
+        pm = executer_commande(
+            [str(VENV_BIN / "papermill"), "-k", NOYAU, "--cwd", str(nbdir), "--no-progress-bar"]
+            + [str(nbdir / "fiche_quartier.ipynb"), str(d / f"{code}.ipynb")]
+            + ["-p", "annee", str(ANNEE_SYNTH), "-p", "racine", str(racine), "-p", "raw_dir", str(raw)]
+            + ["-p", "processed_dir", str(processed), "-p", "reports_dir", str(d), "-p", "code_qp", code]
+            + ["-p", "fichier_params", str(racine / "params" / f"{ANNEE_SYNTH}.yaml")],
+            self.env,
+            cwd=nbdir,
+        )
+        nbc = executer_commande(
+            [str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", str(d / f"{code}.ipynb")], self.env
+        )
+        if pm["rc"] != 0 or nbc["rc"] != 0:
+            raise RuntimeError(f"fiche naïve : échec (papermill {pm['rc']}, nbconvert {nbc['rc']})")
+        journal(f"  une fiche, façon naïve : {pm['duree'] + nbc['duree']:.1f} s")
+        return {"papermill_s": pm["duree"], "nbconvert_s": nbc["duree"], "total_s": pm["duree"] + nbc["duree"]}
 
     # ------------------------------------------------------------------ décomposition
     def decomposition(self):
@@ -1015,6 +1141,29 @@ def rapport(res: dict) -> str:
             "≤ 2 Gio",
             pic <= CIBLES["memoire_go"],
         )
+    fn = _fiches_national(res.get("fiches_national"))
+    if fn:
+        if fn["ratio"]:
+            cible(
+                "Toutes les fiches, taille nationale : coût marginal d'une fiche / une fiche à la façon naïve",
+                f"1/{fr(fn['ratio'], 0)} ({fr(fn['pente'], 2, 's')} contre {fr(fn['naif'], 1, 's')})",
+                "≤ 1/50",
+                fn["ratio"] >= CIBLES["ratio_fiche"],
+            )
+        if fn["pic_go"] is not None:
+            cible(
+                f"Toutes les fiches ({fr(fn['n_max'], 0)}), mémoire maximale de l'arbre des processus",
+                fr(fn["pic_go"], 2, "Gio"),
+                "≤ 2 Gio",
+                fn["pic_go"] <= CIBLES["memoire_go"],
+            )
+        if fn["r2"] is not None:
+            cible(
+                "Toutes les fiches : croissance linéaire (R² de la régression, durée par fiche 1× / 1/16)",
+                f"R² {fr(fn['r2'], 3)} ; × {fr(fn['par_fiche_rapport'], 2)}",
+                "R² ≥ 0,99, rapport ≤ 1,2",
+                fn["r2"] >= 0.99 and (fn["par_fiche_rapport"] or 9) <= 1.2,
+            )
     a("## Résumé : les cibles")
     a("")
     a("| mesure | valeur | cible | |")
@@ -1357,6 +1506,8 @@ def rapport(res: dict) -> str:
     elif prof:
         a(f"Profil py-spy impossible : {prof['erreur'][:300]}")
         a("")
+    if fn:
+        L.extend(_section_fiches_national(res["fiches_national"], fn))
     if res.get("analyse"):
         a("## Analyse")
         a("")
@@ -1380,6 +1531,71 @@ def rapport(res: dict) -> str:
         corps = re.sub(r"(?m)^## ", "### ", corps)
         L.append(corps)
     return "\n".join(L) + "\n"
+
+
+def _fiches_national(d: dict | None) -> dict | None:
+    """Synthèse de la partie « toutes les fiches à la taille nationale » : régression de la durée de l'étape sur
+    le nombre de fiches (pente = coût marginal d'une fiche), une fiche naïve (médiane), mémoire maximale."""
+    if not d or not d.get("tailles"):
+        return None
+    xs, ys = [], []
+    for taille in d["tailles"]:
+        for y in taille["etape_s"]:
+            if y is not None:
+                xs.append(taille["fiches"])
+                ys.append(y)
+    pente, origine, r2 = _regression(xs, ys)
+    naif = mediane([x["total_s"] for x in d.get("naif_une_fiche", [])])
+    par_fiche = [mediane(t["etape_s"]) / t["fiches"] for t in d["tailles"] if mediane(t["etape_s"])]
+    pics = [p for t in d["tailles"] for p in t["pic_octets"] if p]
+    return {
+        "pente": pente,
+        "origine": origine,
+        "r2": r2,
+        "naif": naif,
+        "ratio": naif / pente if naif and pente else None,
+        "pic_go": max(pics) / 2**30 if pics else None,
+        "n_max": max(t["fiches"] for t in d["tailles"]),
+        "par_fiche_rapport": par_fiche[-1] / par_fiche[0] if len(par_fiche) > 1 and par_fiche[0] else None,
+    }
+
+
+def _section_fiches_national(d: dict, fn: dict) -> list[str]:
+    L = [
+        "## Toutes les fiches à la taille nationale",
+        "",
+        f"Territoire synthétique national ({fr(d['quartiers'], 0)} quartiers, générateur, données fictives, codes locaux) ; "
+        "étape des fiches seule (`--chapitres fiches`), la préparation (lecture, nettoyages, validation : "
+        f"{fr(d.get('preparation_s'), 1, 's')}) faite une fois avant et réutilisée ; dossier `quartiers/` du rapport "
+        "retiré avant chaque exécution pour que l'étape soit refaite. Fiches en lots, un noyau par cœur.",
+        "",
+        "| fiches | exécutions | étape des fiches (médiane) | par fiche | mémoire maximale (arbre) | CPU d'autres "
+        "processus |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for t in d["tailles"]:
+        m = mediane(t["etape_s"])
+        pic = max([p for p in t["pic_octets"] if p] or [0])
+        L.append(
+            f"| {fr(t['fiches'], 0)} ({'toutes' if t['fraction'] >= 1 else _fraction(t['fraction'])}) | "
+            f"{len(t['etape_s'])} | {fr(m, 1, 's')} | "
+            f"{fr(m / t['fiches'] if m else None, 3, 's')} | {fr(pic / 2**20, 0, 'Mio')} | "
+            f"{fr(mediane([c for c in t['cpu_etrangere'] if c is not None]), 1, 's')} |"
+        )
+    naifs = d.get("naif_une_fiche", [])
+    L += [
+        "",
+        f"Une fiche à la façon naïve (papermill puis nbconvert en ligne de commande, même mesure, {len(naifs)} fois "
+        f"entre les tailles) : médiane {fr(fn['naif'], 1, 's')} (papermill "
+        f"{fr(mediane([x['papermill_s'] for x in naifs]), 1, 's')}, nbconvert "
+        f"{fr(mediane([x['nbconvert_s'] for x in naifs]), 1, 's')}).",
+        "",
+        f"Régression de la durée de l'étape sur le nombre de fiches : {fr(fn['pente'], 3, 's')} par fiche (coût "
+        f"marginal, temps mural, deux lots en parallèle), {fr(fn['origine'], 1, 's')} à l'origine, R² "
+        f"{fr(fn['r2'], 4)} ; coût marginal = 1/{fr(fn['ratio'], 0)} d'une fiche naïve.",
+        "",
+    ]
+    return L
 
 
 def _etranger(runs) -> str:
@@ -1427,7 +1643,13 @@ def main(argv=None) -> int:
         help="taille de l'exécution qui mesure le coût fixe (0 : aucune)",
     )
     p.add_argument("--fiches", default="2,5,10,21", help="nombres de fiches pour la régression")
-    p.add_argument("--parties", default="machine,froid,naif,chaud,fiches,decomposition,echelle")
+    p.add_argument(
+        "--fractions-fiches",
+        default="0.0625,0.25,1",
+        help="toutes les fiches à la taille nationale : fractions des quartiers (1 = toutes)",
+    )
+    p.add_argument("--repetitions-fiches", type=int, default=3, help="exécutions par fraction < 1 des fiches")
+    p.add_argument("--parties", default="machine,froid,naif,chaud,fiches,decomposition,echelle,fiches_national")
     p.add_argument("--py-spy", default="", help="chemin de py-spy pour profiler l'exécution nationale")
     p.add_argument("--sortie", type=Path, default=RACINE / "reports" / "benchmark.md")
     p.add_argument("--copie", type=Path, help="copie du rapport (ex. /tmp/bench/benchmark.md)")
@@ -1470,6 +1692,7 @@ def main(argv=None) -> int:
             ("fiches", banc.fiches_2019),
             ("decomposition", banc.decomposition),
             ("echelle", banc.echelle),
+            ("fiches_national", banc.fiches_national),
         ]
         for nom, f in etapes:
             if nom in parties:

@@ -374,3 +374,19 @@ def test_section_de_la_fiche(avec_quartiers):
     veille = nbe.section_fiche(prog, pc, QPV, QPV_COMMUNES, "QX", 2031)
     assert "n'est pas un quartier prioritaire" in veille[0]
     assert nbe.section_fiche(None, pc, QPV, QPV_COMMUNES, "QA", 2031) == []
+
+
+def test_section_de_la_fiche_calcule_le_classement_une_fois_par_contenu(avec_quartiers, monkeypatch):
+    """Les fiches d'un lot partagent un noyau : le classement du territoire n'est refait que si les tables changent."""
+    from politique_ville.narration import besoins as nbe
+
+    prog, pc = avec_quartiers
+    appels = []
+    vrai = cb.vue_besoins_moyens
+    monkeypatch.setattr(cb, "vue_besoins_moyens", lambda *a, **k: appels.append(1) or vrai(*a, **k))
+    nbe._CLASSEMENTS.clear()
+    a = nbe.section_fiche(prog, pc, QPV, QPV_COMMUNES, "QA", 2031)
+    b = nbe.section_fiche(prog.copy(), pc, QPV, QPV_COMMUNES, "QA", 2031)  # même contenu : même classement
+    assert a == b and len(appels) == 1
+    autre = prog.assign(credits_specifiques=prog["credits_specifiques"] * 2)
+    assert nbe.section_fiche(autre, pc, QPV, QPV_COMMUNES, "QA", 2031) != a and len(appels) == 2

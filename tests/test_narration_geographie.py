@@ -940,7 +940,8 @@ def test_population_officielle_a_cote_de_la_population_retenue():
         in texte
     )
     assert (
-        "soit 4\u202f208 habitants de moins (1,5\u00a0%)" in texte and "aucun des deux chiffres n'est corrigé" in texte
+        "soit 4\u202f208\\* habitants de moins (1,5\u00a0%\\*)" in texte
+        and "aucun des deux chiffres n'est corrigé" in texte
     )
     publiee = SimpleNamespace(p_ref=lambda niveau, variable: "publié")
     plus = ng.population_officielle(

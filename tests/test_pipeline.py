@@ -138,6 +138,16 @@ def test_resume_final(rapport):
     assert "fiches quartier : 21" in texte
 
 
+def test_liste_des_fiches_simple_sous_le_seuil(rapport):
+    """21 fiches (moins de 50) : une simple liste dans l'index et au chapitre 10, sans groupes ni recherche."""
+    index = rapport["index"].read_text(encoding="utf-8")
+    chap10 = (rapport["sortie"] / "10_geographie_prioritaire.html").read_text(encoding="utf-8")
+    assert '<ul class="fiches">' in index and index.count('<li><a href="quartiers/') == 21
+    assert chap10.count('<li><a href="quartiers/') == 21
+    for page in (index, chap10):
+        assert "filtre-fiches" not in page and "fiches-groupees" not in page
+
+
 # --------------------------------------------------------------------------------------------- un fichier brut modifié
 
 

@@ -403,6 +403,8 @@ def test_nombres_reconstruits_marques_dans_les_phrases(rapport):
                 for m in re.finditer(r"(?<![\d\u202f,])" + re.escape(n) + r"(?![\d,])", phrase):
                     if phrase[: m.start()].endswith("chiffre publié : "):  # le chiffre du rapport, cité à côté
                         continue
+                    if "%" not in n and re.match(r"\s?%", phrase[m.end() :]):  # un pourcentage, pas cet indice
+                        continue
                     vus.add(n)
                     if not phrase[m.end() :].lstrip().startswith("*"):
                         fautes.append(f"{page.name} : « {n} » sans marque dans : {phrase}")

@@ -7,6 +7,7 @@ import functools
 import html
 import json
 import re
+import threading
 from pathlib import Path
 
 MOIS = [
@@ -52,14 +53,9 @@ def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False, navigat
     haut et en bas de la page, ``{"index": "index.html", "precedent": (titre, fichier) ou None,
     "suivant": (titre, fichier) ou None}`` (chemins relatifs à la page)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)
-    exp = HTMLExporter(template_name="rapport", extra_template_basedirs=[str(Path(__file__).parent / "templates")])
-    exp.language_code = "fr"
-    exp.exclude_input = not avec_code
-    exp.exclude_input_prompt = True
-    exp.exclude_output_prompt = True
+    exp = _exporteur(avec_code)
     corps, _ = exp.from_notebook_node(
         nb, resources={"metadata": {"name": titre_notebook(notebook)}, "navigation": navigation or {}}
     )
@@ -67,6 +63,26 @@ def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False, navigat
     sortie.parent.mkdir(parents=True, exist_ok=True)
     sortie.write_text(corps, encoding="utf-8")
     return sortie
+
+
+_EXPORTEURS = threading.local()
+
+
+def _exporteur(avec_code: bool):
+    """L'exportateur HTML (gabarit « rapport ») d'un fil d'exécution, créé une fois par version (avec ou sans le
+    code) : le gabarit Jinja est chargé et compilé une fois, pas à chaque page (des centaines de fiches par lot). Un
+    par fil : les lots de fiches s'exportent en parallèle."""
+    from nbconvert import HTMLExporter
+
+    exporteurs = _EXPORTEURS.__dict__.setdefault("parversion", {})
+    if avec_code not in exporteurs:
+        exp = HTMLExporter(template_name="rapport", extra_template_basedirs=[str(Path(__file__).parent / "templates")])
+        exp.language_code = "fr"
+        exp.exclude_input = not avec_code
+        exp.exclude_input_prompt = True
+        exp.exclude_output_prompt = True
+        exporteurs[avec_code] = exp
+    return exporteurs[avec_code]
 
 
 def navigation_html(nav: dict | None, position: str) -> str:

@@ -315,3 +315,18 @@ def section_actions(
             pq.vue_intercommunales(inter) | {"note": NOTE_SOMMES, "provenance": provenance_montants(programmation)}
         )
     return blocs
+
+
+# --------------------------------------------------------------------------------------------- besoins et moyens
+def au_quartier(provenance: pd.DataFrame | None, manquantes: pd.DataFrame | None, code_qp: str):
+    """(provenance, valeurs manquantes) réduites à ce que lit une fiche : les lignes de provenance des tables par
+    quartier (``insee_qpv…``) du seul quartier — les autres (références, niveaux) gardées —, les valeurs manquantes
+    du seul quartier. Les tableaux de la fiche ne cherchent que ``(code_qp, variable)`` : mêmes valeurs, sans
+    reparcourir à chaque fiche les tables de tout le territoire (1 600 quartiers à l'échelle nationale). Ce qui se
+    dit du territoire entier (``cq.a_des_valeurs_reconstruites``) se calcule sur les tables complètes."""
+    if provenance is not None:
+        par_quartier = provenance["fichier"].str.startswith("insee_qpv")
+        provenance = provenance[~par_quartier | (provenance["cle"] == code_qp)]
+    if manquantes is not None:
+        manquantes = manquantes[manquantes["code_qp"] == code_qp]
+    return provenance, manquantes

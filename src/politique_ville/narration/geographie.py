@@ -469,7 +469,7 @@ def population_officielle(f: Faits, officiel: dict | None) -> str:
     else:
         sens = "de plus" if ecart > 0 else "de moins"
         suite = (
-            f"soit {nombre_fr(abs(ecart))} habitants {sens} ({pourcent(100 * abs(officiel['ecart_relatif']), 1)}). "
+            f"soit {nombre(abs(ecart), p)} habitants {sens} ({part(100 * abs(officiel['ecart_relatif']), p, 1)}). "
             f"L'écart tient au millésime et au périmètre ; aucun des deux chiffres n'est corrigé, et les parts de ce "
             f"chapitre restent calculées sur la population retenue."
         )

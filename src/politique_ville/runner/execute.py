@@ -41,11 +41,20 @@ def exporter(execute: Path, dossier: Path, nom: str):
 
 
 def executer_lot_de_fiches(
-    modele_chemin: Path, codes: list[str], dossier: Path, parametres: dict, *, km=None, avancer=lambda: None
+    modele_chemin: Path,
+    codes: list[str],
+    dossier: Path,
+    parametres: dict,
+    *,
+    km=None,
+    avancer=lambda: None,
+    faite=lambda code: None,
+    arret=None,
 ):
     """Exécute un lot de fiches dans UN noyau (``km`` préchauffé, sinon démarré ici) : le démarrage du noyau et les
-    imports sont payés une fois. Renvoie ``None``, ou ``(code, notebook exécuté, exception)`` à la première fiche
-    en échec."""
+    imports sont payés une fois. ``faite(code)`` : appelé quand une fiche est complète (notebook, classeur et page
+    écrits). ``arret`` (``threading.Event``, facultatif) : posé, le lot s'arrête après la fiche en cours (exécution
+    interrompue). Renvoie ``None``, ou ``(code, notebook exécuté, exception)`` à la première fiche en échec."""
     import nbformat
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -63,6 +72,8 @@ def executer_lot_de_fiches(
     try:
         kc.wait_for_ready(timeout=120)
         for code in codes:
+            if arret is not None and arret.is_set():
+                break
             nb = parameterize_notebook(copy.deepcopy(modele), {**parametres, "code_qp": code}, kernel_name=_noyau())
             execute = dossier / "notebooks" / f"{code}.ipynb"
             try:
@@ -80,6 +91,7 @@ def executer_lot_de_fiches(
                 return code, execute, exc
             nbformat.write(nb, str(execute))
             exporter_html(execute, dossier / f"{code}.html", navigation={"index": "../index.html"})
+            faite(code)
             avancer()
     finally:
         kc.stop_channels()

@@ -9,7 +9,9 @@
    sont à refaire ou à valider, dossier de transit des tables (``commit.py``) ;
 4. lecture et nettoyages, en parallèle ; puis plan de l'aval sur les tables du transit (une table qui n'a pas
    changé ne fait rien refaire) ;
-5. validation ; vérification de la liste des fiches ; chapitres en parallèle ; fiches quartier par lots ;
+5. validation ; vérification de la liste des fiches ; chapitres en parallèle ; fiches quartier par lots (un journal
+   des fiches terminées : une exécution interrompue laisse le rapport précédent en place et la suivante, pour les
+   mêmes entrées, reprend ses fiches terminées au lieu de les refaire) ;
 6. index, manifeste ; publication des tables nettoyées puis du rapport. Une étape en échec : rien n'est publié, le
    notebook en échec est gardé dans ``<annee>.echec/``.
 
@@ -27,6 +29,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -168,6 +171,8 @@ class Execution:
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
         self.final = cat.reports_dir
         self.travail = dossier_travail(self.final)
+        # fiches terminées d'une exécution interrompue (arrêt demandé, machine éteinte) : reprises par la suivante
+        self.reprise_fiches = self.final.parent / f".{self.final.name}.fiches-interrompues"
         self.transit = Transit(cat.processed_dir)
         self.reserve: ReserveNoyaux | None = None  # noyaux des chapitres, préchauffés pendant la validation
         self.reserve_validation: ReserveNoyaux | None = None  # celui de la validation, pendant les nettoyages
@@ -280,6 +285,7 @@ class Execution:
         if not self._a(Statut.A_EXECUTER):
             self._resume(rien_de_neuf=True)
             return self.final / "index.html"
+        self._garder_fiches_interrompues()
         shutil.rmtree(self.travail, ignore_errors=True)
         (self.travail / "notebooks").mkdir(parents=True)
         try:
@@ -302,9 +308,12 @@ class Execution:
                 if e.statut in (Statut.EXECUTEE, Statut.REUTILISEE)
             },
         )
+        for marque in (FICHES_CLE, FICHES_FAITES):  # utiles seulement à la reprise d'une exécution interrompue
+            (self.travail / "quartiers" / marque).unlink(missing_ok=True)
         self.transit.publier()
         promouvoir(self.travail, self.final)
         shutil.rmtree(self.final.parent / f"{self.final.name}.echec", ignore_errors=True)
+        shutil.rmtree(self.reprise_fiches, ignore_errors=True)
         self._resume()
         return self.final / "index.html"
 
@@ -434,11 +443,27 @@ class Execution:
         shutil.rmtree(dossier, ignore_errors=True)
         (dossier / "notebooks").mkdir(parents=True)
         codes = _selection_fiches(list(quartiers["code_qp"]), self.params.get("fiches_quartier", "toutes"))
-        lots = [codes[i :: self.jobs] for i in range(min(self.jobs, len(codes)))]
+        reprises = self._reprendre_fiches(e, codes, dossier)
+        # journal des fiches terminées : une exécution interrompue laisse de quoi reprendre là où elle s'est arrêtée
+        (dossier / FICHES_CLE).write_text(e.cle, encoding="utf-8")
+        journal = open(dossier / FICHES_FAITES, "a", encoding="utf-8")  # noqa: SIM115 (fermé plus bas)
+        verrou = threading.Lock()
+
+        def faite(code: str):
+            with verrou:
+                journal.write(code + "\n")
+                journal.flush()
+
+        for code in reprises:
+            faite(code)
+        a_faire = [c for c in codes if c not in reprises]
+        lots = [a_faire[i :: self.jobs] for i in range(min(self.jobs, len(a_faire)))]
         parametres = self.parametres_nb(e)
         with self.progression.etape(f"fiches quartier ({len(codes)})", unite="fiche") as options:
-            barre = tqdm(total=len(codes), **(options or {"disable": True}))
-            with ThreadPoolExecutor(max_workers=max(1, len(lots))) as pool:
+            barre = tqdm(total=len(codes), initial=len(reprises), **(options or {"disable": True}))
+            arret = threading.Event()
+            pool = ThreadPoolExecutor(max_workers=max(1, len(lots)))
+            try:
                 echecs = [
                     f.result()
                     for f in [
@@ -450,10 +475,18 @@ class Execution:
                             parametres,
                             km=self._noyau_prechauffe(),
                             avancer=lambda: barre.update(1),
+                            faite=faite,
+                            arret=arret,
                         )
                         for lot in lots
                     ]
                 ]
+            except BaseException:  # interruption : les lots s'arrêtent après leur fiche en cours
+                arret.set()
+                raise
+            finally:
+                pool.shutdown(wait=True)
+                journal.close()
             barre.close()
         for echec in echecs:
             if echec is not None:
@@ -461,8 +494,49 @@ class Execution:
                 self.sortie(f"  ✗ fiche quartier {code} : échec")
                 self._echouer(f"fiche quartier {code}", execute, exc)
         e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - t
-        e.detail = f"{len(codes)} fiches"
+        e.detail = f"{len(codes)} fiches" + (
+            f" dont {len(reprises)} reprise{'s' if len(reprises) > 1 else ''} d'une exécution interrompue"
+            if reprises
+            else ""
+        )
         self.sortie(f"  ✓ fiches quartier : {len(codes)} ({e.duree:.1f} s)")
+
+    def _garder_fiches_interrompues(self):
+        """Une exécution précédente interrompue (dossier de travail resté en place) a peut-être terminé des fiches :
+        elles sont mises de côté (``.<annee>.fiches-interrompues``) avant que le dossier de travail soit refait."""
+        quartiers = self.travail / "quartiers"
+        if (quartiers / FICHES_CLE).is_file():
+            shutil.rmtree(self.reprise_fiches, ignore_errors=True)
+            quartiers.rename(self.reprise_fiches)
+
+    def _reprendre_fiches(self, e: Etape, codes: list[str], dossier: Path) -> list[str]:
+        """Fiches terminées par une exécution interrompue, pour les mêmes entrées (même clé que l'étape) : leur
+        notebook, leur classeur et leur page passent dans le dossier de travail, elles ne sont pas refaites. Une
+        fiche n'est reprise que si le journal de cette exécution la dit terminée (pas une page à moitié écrite)."""
+        r = self.reprise_fiches
+        try:
+            if (r / FICHES_CLE).read_text(encoding="utf-8") != e.cle:
+                return []
+            faites = set((r / FICHES_FAITES).read_text(encoding="utf-8").split())
+        except OSError:
+            return []
+        reprises = []
+        for code in codes:
+            fichiers = [f"{code}.html", f"notebooks/{code}.ipynb"]
+            if code not in faites or not all((r / f).is_file() for f in fichiers):
+                continue
+            for f in [*fichiers, f"tableaux/quartier_{code}.xlsx"]:
+                if (r / f).is_file():
+                    (dossier / f).parent.mkdir(parents=True, exist_ok=True)
+                    _lier(r / f, dossier / f)
+            reprises.append(code)
+        if reprises:
+            n = len(reprises)
+            self.sortie(
+                f"  fiches quartier : {n} fiche{'s' if n > 1 else ''} d'une exécution interrompue reprise"
+                f"{'s' if n > 1 else ''} telle{'s' if n > 1 else ''} quelle{'s' if n > 1 else ''}"
+            )
+        return reprises
 
     # ------------------------------------------------------------------------------------------- index, résumé
     def _ecrire_index(self):
@@ -597,6 +671,18 @@ def _selection_fiches(codes: list[str], choix) -> list[str]:
         return selection_fiches(codes, choix)
     except ValueError as exc:
         raise EchecExecution(str(exc)) from None
+
+
+#: dans ``quartiers/`` pendant l'exécution : la clé de l'étape des fiches et le journal des fiches terminées
+FICHES_CLE, FICHES_FAITES = ".cle-fiches", ".fiches-faites"
+
+
+def _lier(src: Path, dst: Path):
+    """Lien physique (les fichiers d'une fiche ne sont jamais réécrits en place), copie à défaut."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _compter_lignes(chemin: Path):
