@@ -372,3 +372,12 @@ def test_vue_actions_et_hors_grille():
         "listée par le rapport",
         "reconstruite (absente des listes du rapport)",
     ]
+
+
+def test_publie_ou_reconstruit_suit_la_provenance_des_montants():
+    reconstruits = pd.DataFrame({"provenance_credits_specifiques": ["reconstruit", "publié"]})
+    assert narr.publie_ou_reconstruit(reconstruits).startswith("**Publié ou reconstruit.**")
+    assert "*reconstruits*" in narr.publie_ou_reconstruit(reconstruits)
+    recus = pd.DataFrame({"provenance_credits_specifiques": ["publié", "publié"]})
+    assert narr.publie_ou_reconstruit(recus).startswith("**Montants.** Les montants par action sont ceux de la")
+    assert "reconstruit" not in narr.publie_ou_reconstruit(pd.DataFrame({"credits_specifiques": [1.0]}))

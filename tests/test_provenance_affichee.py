@@ -449,3 +449,28 @@ def test_secret_simule_jamais_attribue_a_l_insee_dans_le_rapport(rapport):
     assert "(supposé : statut, commune, année de reconnaissance" in " ".join(
         _paragraphes(sortie / "quartiers" / "LOC-QC03.html")
     )
+
+
+def test_case_simulee_de_la_fiche_le_dit_a_sa_place():
+    fiche = pd.DataFrame(
+        {
+            "theme": ["Éducation", "Revenus"],
+            "indicateur": ["Retard en 3e", "Revenu médian"],
+            "unite": ["%", "€ par mois"],
+            "valeur": ["secret", 1077.0],
+            "rang": [float("nan"), 3.0],
+            "nb_classes": [15, 15],
+            "moyenne_qpv": [33.0, 1077.0],
+            "agglomeration": [18.0, 1476.0],
+            "qpv_departement": [float("nan"), float("nan")],
+            "provenance": ["simulé", "reconstruit"],
+        }
+    )
+    vue = pq.vue_fiche_indicateurs(fiche)["df"]
+    assert list(vue["Valeur du quartier"]) == ["secret (simulé)", 1077.0]
+    assert (
+        pq.vue_fiche_indicateurs(fiche.assign(provenance=["secret statistique", "publié"]))["df"][
+            "Valeur du quartier"
+        ].iloc[0]
+        == "secret"
+    )

@@ -627,6 +627,10 @@ def vue_fiche_indicateurs(fiche: pd.DataFrame) -> dict:
             "provenance",
         ]
     ].copy()
+    # une case vide qui imite le secret (provenance « simulé ») le dit à sa place, pas seulement dans la Provenance
+    vue["valeur"] = [
+        f"{v} (simulé)" if isinstance(v, str) and p == "simulé" else v for v, p in zip(vue["valeur"], vue["provenance"])
+    ]
     vue.columns = [
         "Thème",
         "Indicateur",

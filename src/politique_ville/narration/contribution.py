@@ -53,6 +53,25 @@ def _des_piliers(n: int) -> str:
     return "du pilier" if n == 1 else f"des {_NOMBRES_EN_LETTRES.get(n, nombre_fr(n))} piliers"
 
 
+def publie_ou_reconstruit(programmation: pd.DataFrame) -> str:
+    """Ce que le lecteur doit savoir des montants par action avant les tableaux : reconstruits (colonnes de
+    provenance ``reconstruit``) ou reçus tels quels. Les totaux par pilier et par thématique sont recalculés."""
+    colonnes = [c for c in ("provenance_credits_specifiques", "provenance_droit_commun") if c in programmation]
+    reconstruits = any((programmation[c].astype(str) == "reconstruit").any() for c in colonnes)
+    if reconstruits:
+        return (
+            "**Publié ou reconstruit.** Les totaux par pilier et par thématique sont ceux que publie le rapport : ils "
+            "sont recalculés ici à l'euro près. Le rapport ne publie en revanche **aucun montant par action** : les "
+            "montants affichés action par action sont *reconstruits* (répartition des totaux publiés à parts égales, "
+            "règle décrite dans `data/raw/README.md`) et signalés dans la colonne « Provenance des montants ». Ils ne "
+            "sont pas les subventions réellement attribuées à chaque action et ne doivent pas être cités comme telles."
+        )
+    return (
+        "**Montants.** Les montants par action sont ceux de la programmation reçue ; les totaux par pilier et par "
+        "thématique en sont recalculés."
+    )
+
+
 def valeur_publiee(chiffres: pd.DataFrame | None, expression: str) -> float | None:
     """La valeur du premier chiffre publié (table des chiffres publiés) dont l'expression de recalcul est
     ``expression`` (même calcul, quelle que soit son écriture), ``None`` s'il n'est pas publié."""
