@@ -38,6 +38,8 @@ import io
 import shutil
 from pathlib import Path
 
+from politique_ville.scdl import COLONNES_SCDL_V2
+
 RACINE = Path(__file__).resolve().parents[1]
 TERRITOIRE = "Communauté fictive des Coteaux d'Ailleurs"
 
@@ -255,24 +257,8 @@ ENTETE_EXPORT = [
     "Cofinanceur",
     "Montant accordé (€)",
 ]
-COLONNES_SCDL = [
-    "nomAttribuant",
-    "idAttribuant",
-    "dateConvention",
-    "referenceDecision",
-    "nomBeneficiaire",
-    "idBeneficiaire",
-    "rnaBeneficiaire",
-    "objet",
-    "montant",
-    "nature",
-    "conditionsVersement",
-    "datesPeriodeVersement",
-    "idRAE",
-    "notificationUE",
-    "pourcentageSubvention",
-    "dispositifAide",
-]
+#: colonnes d'un fichier SCDL « Subventions » (v2), celles que le paquet reconnaît
+COLONNES_SCDL = list(COLONNES_SCDL_V2)
 
 CORRESPONDANCE = """\
 # Correspondance de l'export de programmation {annee} de la {territoire} (DONNÉES FICTIVES) avec le schéma

@@ -952,3 +952,38 @@ def test_population_officielle_a_cote_de_la_population_retenue():
     egal = ng.population_officielle(publiee, {**officiel, "population_cog": 279236, "ecart": 0, "ecart_relatif": 0.0})
     assert egal.endswith("les deux chiffres sont égaux.")
     assert ng.population_officielle(publiee, None) == ""
+
+
+def test_population_officielle_sans_population_dans_le_fichier_donne_un_ordre_de_grandeur():
+    """Territoire désigné par son code dont le fichier de l'INSEE ne donne pas la population : celle du Code officiel
+    géographique (10 000 habitants en QPV sur 143 467 : 7,0 %), dite d'un autre millésime."""
+    from types import SimpleNamespace
+
+    f = SimpleNamespace(geo=pd.Series({"pop_qpv": 10000.0}), p_qpv_tous=lambda variable: "publié")
+    officiel = {
+        "population_publiee": None,
+        "population_cog": 143467,
+        "millesime_cog": "2023",
+        "nb_communes": 162,
+        "ecart": None,
+        "ecart_relatif": None,
+    }
+    texte = ng.population_officielle(f, officiel)
+    assert texte.startswith("**Population du territoire.** Le fichier de l'INSEE ne la donne pas ; le Code officiel")
+    assert "**143\u202f467 habitants** dans les 162 communes actuelles du territoire" in texte
+    assert texte.endswith(
+        "les QPV en regroupent 10\u202f000, soit environ 7,0\u00a0% (ordre de grandeur : les deux "
+        "populations ne sont pas du même millésime)."
+    )
+
+
+def test_le_territoire_est_nomme_selon_son_niveau():
+    t = territoire(None, {AGGLO: {"pop_mun": 4000}}, n=2, communes_par_qpv=1)
+    for niveau, attendu in (
+        ("epci", "du territoire intercommunal"),
+        ("departement", "du département"),
+        ("region", "de la région"),
+        ("france", "de France"),
+    ):
+        f = ng.faits(t.qpv, t.qpv_communes, t.refs, None, None, {}, 2031, niveau_territoire=niveau)
+        assert f"**2 communes** {attendu}, sont concernés" in ng.geographie_prioritaire(f)[0]

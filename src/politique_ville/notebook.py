@@ -60,6 +60,13 @@ class Contexte:
         return None if t is None else population_publiee_et_cog(t.niveau, t.code, population_retenue)
 
     @property
+    def niveau_territoire(self) -> str:
+        """« epci », « departement », « region » ou « france » pour un territoire désigné par son code ; « epci » pour
+        un territoire donné par son seul nom (le cas d'une agglomération)."""
+        valeur = self.params.get("territoire")
+        return str(valeur.get("niveau") or "epci") if isinstance(valeur, dict) else "epci"
+
+    @property
     def a_des_chiffres_publies(self) -> bool:
         return (self.cat.reference_dir / f"chiffres_publies_{self.annee}.csv").is_file()
 

@@ -89,24 +89,8 @@ COLONNES_SCDL_V1 = (
 )
 #: colonnes ajoutées par la version 2 du schéma
 AJOUTS_V2 = ("rnaBeneficiaire", "dispositifAide")
-COLONNES_SCDL_V2 = (
-    "nomAttribuant",
-    "idAttribuant",
-    "dateConvention",
-    "referenceDecision",
-    "nomBeneficiaire",
-    "idBeneficiaire",
-    "rnaBeneficiaire",
-    "objet",
-    "montant",
-    "nature",
-    "conditionsVersement",
-    "datesPeriodeVersement",
-    "idRAE",
-    "notificationUE",
-    "pourcentageSubvention",
-    "dispositifAide",
-)
+#: la version 2 : RNA du bénéficiaire après son identifiant, dispositif d'aide à la fin
+COLONNES_SCDL_V2 = (*COLONNES_SCDL_V1[:6], "rnaBeneficiaire", *COLONNES_SCDL_V1[6:], "dispositifAide")
 #: colonnes sans lesquelles un fichier n'est pas reconnu comme SCDL (et ne peut pas servir à la comparaison)
 COLONNES_ESSENTIELLES = (
     "nomAttribuant",

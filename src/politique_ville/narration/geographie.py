@@ -63,6 +63,7 @@ class Faits:
     codes_locaux: bool  # codes de quartier locaux (« LOC-... »), pas des codes INSEE
     prov: dict = None  # compute.qpv.provenances : (code_qp, variable) -> provenance
     niveaux: pd.DataFrame | None = None  # insee_niveaux (compute.niveaux, table longue) : None sans niveau calculé
+    niveau_territoire: str = "epci"  # epci | departement | region | france (paramètre territoire)
 
     @property
     def autres(self) -> pd.DataFrame:
@@ -114,6 +115,15 @@ class Faits:
         return [nom for var, nom in noms.items() if self.p_qpv(code_qp, var) == pv.SUPPOSE]
 
 
+#: le territoire dans une phrase, selon son niveau (paramètre ``territoire``)
+DU_TERRITOIRE = {
+    "epci": "du territoire intercommunal",
+    "departement": "du département",
+    "region": "de la région",
+    "france": "de France",
+}
+
+
 def faits(
     qpv: pd.DataFrame,
     qpv_communes: pd.DataFrame,
@@ -124,6 +134,7 @@ def faits(
     annee: int = 0,
     territoire: str = "",
     niveaux: pd.DataFrame | None = None,
+    niveau_territoire: str = "epci",
 ) -> Faits:
     """Les faits du chapitre à partir des tables nettoyées (``insee_references``, ``insee_provenance`` et
     ``insee_niveaux`` facultatives) et des chiffres publiés (``compute.qpv.valeurs_publiees``). Les niveaux de
@@ -131,6 +142,7 @@ def faits(
     (``compute.qpv.references_comparaison`` : la valeur reçue l'emporte)."""
     refs = cq.references_comparaison(refs, niveaux)
     return Faits(
+        niveau_territoire=niveau_territoire or "epci",
         annee=int(annee),
         territoire=territoire or "",
         qpv=qpv,
@@ -435,7 +447,7 @@ def _population(f: Faits) -> str:
     return (
         f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants. La population de l'ensemble du territoire n'est pas "
         f"publiée pour {f.annee} (niveau de comparaison non publié) : la part de la population concernée "
-        f"directement par la Politique de la Ville ne peut pas être calculée."
+        f"directement par la Politique de la Ville ne peut pas être calculée à partir du fichier de l'INSEE."
     )
 
 
@@ -458,7 +470,15 @@ def population_officielle(f: Faits, officiel: dict | None) -> str:
     )
     retenue = officiel.get("population_publiee")
     if not _connu(retenue):
-        return f"**Population du territoire.** Le chapitre n'en a pas d'autre : {cog}."
+        texte = f"**Population du territoire.** Le fichier de l'INSEE ne la donne pas ; {cog}"
+        pop_qpv = f.geo.get("pop_qpv") if f.geo is not None else None
+        if _connu(pop_qpv) and officiel["population_cog"]:
+            texte += (
+                f" : les QPV en regroupent {nombre(pop_qpv, f.p_qpv_tous('pop_mun'))}, soit environ "
+                f"{pourcent(100 * pop_qpv / officiel['population_cog'], 1)} (ordre de grandeur : les deux populations "
+                f"ne sont pas du même millésime)"
+            )
+        return texte + "."
     p = f.p_ref(cq.NIVEAU_AGGLO, "pop_mun")
     origine = {pv.PUBLIE: "publiée par le rapport", pv.RECONSTRUIT: "reconstruite, non publiée par le rapport"}.get(
         p, f"{p}, non publiée par le rapport"
@@ -539,7 +559,8 @@ def geographie_prioritaire(f: Faits) -> list[str]:
     sortie = [
         f"Les contours de la géographie prioritaire ont été arrêtés par décret"
         f"{'' if pd.isna(decret) else f' en {decret}'}. **{nombre_fr(g['nb_qpv'])} {qpv} sur "
-        f"**{accord(g['nb_communes_qpv'], 'commune')}** du territoire intercommunal{territoire}, "
+        f"**{accord(g['nb_communes_qpv'], 'commune')}** {DU_TERRITOIRE.get(f.niveau_territoire, 'du territoire')}"
+        f"{territoire}, "
         f"{'est concerné' if un else 'sont concernés'} par le Contrat de Ville.{controle} "
         f"{_population(f)}{_multicommunes(g['nb_qpv_multicommunes'], _regroupements_supposes(f))}"
     ]
