@@ -381,3 +381,17 @@ def test_publie_ou_reconstruit_suit_la_provenance_des_montants():
     recus = pd.DataFrame({"provenance_credits_specifiques": ["publié", "publié"]})
     assert narr.publie_ou_reconstruit(recus).startswith("**Montants.** Les montants par action sont ceux de la")
     assert "reconstruit" not in narr.publie_ou_reconstruit(pd.DataFrame({"credits_specifiques": [1.0]}))
+
+
+def test_notes_des_actions_suivent_les_donnees():
+    """Pas de « montants reconstruits » ni de « sous-priorité déduite » pour des montants et des classements reçus."""
+    reconstruits = pd.DataFrame({"provenance_credits_specifiques": ["reconstruit"]})
+    assert narr.note_actions(reconstruits) == narr.NOTE_ACTIONS
+    assert narr.note_actions(pd.DataFrame({"provenance_credits_specifiques": ["publié"]})) is None
+    deux = pd.DataFrame({"sous_priorite_inferee": [True, True, False]})
+    assert narr.sous_priorites_deduites(deux) == (
+        "Le rapport ne classe pas 2 actions de ce pilier par sous-priorité : leur sous-priorité est déduite de l'ordre "
+        "des colonnes de la grille de l'annexe 1 (mention « déduite »)."
+    )
+    assert "pas 1 action de ce pilier" in narr.sous_priorites_deduites(deux.iloc[1:])
+    assert narr.sous_priorites_deduites(deux.assign(sous_priorite_inferee=False)) == ""

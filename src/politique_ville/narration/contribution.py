@@ -53,12 +53,36 @@ def _des_piliers(n: int) -> str:
     return "du pilier" if n == 1 else f"des {_NOMBRES_EN_LETTRES.get(n, nombre_fr(n))} piliers"
 
 
+def _montants_reconstruits(programmation: pd.DataFrame) -> bool:
+    colonnes = [c for c in ("provenance_credits_specifiques", "provenance_droit_commun") if c in programmation]
+    return any((programmation[c].astype(str) == "reconstruit").any() for c in colonnes)
+
+
+def note_actions(programmation: pd.DataFrame) -> str | None:
+    """Note d'une liste d'actions : ``NOTE_ACTIONS`` si leurs montants sont reconstruits, rien s'ils sont reçus."""
+    return NOTE_ACTIONS if _montants_reconstruits(programmation) else None
+
+
+def sous_priorites_deduites(actions: pd.DataFrame) -> str:
+    """Quand la sous-priorité de certaines actions d'un pilier est déduite (sortie de
+    ``compute.contribution.actions_par_priorite``, colonne ``sous_priorite_inferee``), la phrase qui le dit ; « »
+    sinon."""
+    if "sous_priorite_inferee" not in actions or actions.empty:
+        return ""
+    deduites = actions["sous_priorite_inferee"].astype(bool)
+    if not deduites.any():
+        return ""
+    return (
+        f"Le rapport ne classe pas {accord(int(deduites.sum()), 'action', 'actions')} de ce pilier par "
+        "sous-priorité : leur sous-priorité est déduite de l'ordre des colonnes de la grille de l'annexe 1 "
+        "(mention « déduite »)."
+    )
+
+
 def publie_ou_reconstruit(programmation: pd.DataFrame) -> str:
     """Ce que le lecteur doit savoir des montants par action avant les tableaux : reconstruits (colonnes de
     provenance ``reconstruit``) ou reçus tels quels. Les totaux par pilier et par thématique sont recalculés."""
-    colonnes = [c for c in ("provenance_credits_specifiques", "provenance_droit_commun") if c in programmation]
-    reconstruits = any((programmation[c].astype(str) == "reconstruit").any() for c in colonnes)
-    if reconstruits:
+    if _montants_reconstruits(programmation):
         return (
             "**Publié ou reconstruit.** Les totaux par pilier et par thématique sont ceux que publie le rapport : ils "
             "sont recalculés ici à l'euro près. Le rapport ne publie en revanche **aucun montant par action** : les "
