@@ -177,29 +177,32 @@ def test_execution_interrompue_au_milieu_des_fiches_puis_reprise(tmp_path, monke
     avant = {p.relative_to(sortie): p.read_bytes() for p in sortie.rglob("*") if p.is_file()}
     assert len(list((sortie / "quartiers").glob("*.html"))) == 4
 
-    vrai_lot, executees = module_run.executer_lot_de_fiches, []
+    vrai_lot, executees = module_run.executer_fiches, []
 
-    def lot_interrompu(modele, codes, dossier, parametres, *, faite, **k):
+    def lot_interrompu(modele, file_codes, dossier, parametres, *, faite, **k):
         def faite_puis_arret(code):
             faite(code)
             executees.append(code)
             if len(executees) == 3:
                 raise KeyboardInterrupt
 
-        return vrai_lot(modele, codes, dossier, parametres, faite=faite_puis_arret, **k)
+        return vrai_lot(modele, file_codes, dossier, parametres, faite=faite_puis_arret, **k)
 
-    monkeypatch.setattr(module_run, "executer_lot_de_fiches", lot_interrompu)
+    monkeypatch.setattr(module_run, "executer_fiches", lot_interrompu)
     with pytest.raises(KeyboardInterrupt):
         lancer(8)
     # le rapport précédent est intact, octet pour octet
     assert {p.relative_to(sortie): p.read_bytes() for p in sortie.rglob("*") if p.is_file()} == avant
 
-    def lot_compte(modele, codes, dossier, parametres, **k):
-        executees.extend(codes)
-        return vrai_lot(modele, codes, dossier, parametres, **k)
+    def lot_compte(modele, file_codes, dossier, parametres, *, faite, **k):
+        def faite_et_comptee(code):
+            faite(code)
+            executees.append(code)
+
+        return vrai_lot(modele, file_codes, dossier, parametres, faite=faite_et_comptee, **k)
 
     premieres, executees[:] = list(executees), []
-    monkeypatch.setattr(module_run, "executer_lot_de_fiches", lot_compte)
+    monkeypatch.setattr(module_run, "executer_fiches", lot_compte)
     index = lancer(8)
     texte = "\n".join(messages)
     assert "3 fiches d'une exécution interrompue reprises telles quelles" in texte

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -65,67 +66,83 @@ def test_ligne_de_commande_en_francais(racine):
         assert option in r.stdout, option
 
 
-def _executer_puis_arreter(km, code: str) -> tuple[int, str]:
-    """Exécute ``code`` dans le noyau d'une réserve puis l'arrête : (numéro d'exécution, texte affiché)."""
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        sorties = []
-        rep = kc.execute_interactive(
-            code, output_hook=lambda msg: sorties.append(msg["content"].get("text", "")), timeout=60
-        )
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+def _executer(noyau, code: str) -> tuple[int, str]:
+    """Exécute ``code`` dans un noyau du pool, comme le ferait une cellule : (numéro d'exécution, texte affiché)."""
+    sorties = []
+    rep = noyau.kc.execute_interactive(
+        code, output_hook=lambda msg: sorties.append(msg["content"].get("text", "")), timeout=60
+    )
     return rep["content"]["execution_count"], "".join(sorties).strip()
 
 
-def test_reserve_de_noyaux_prechauffes(racine):
-    """Un noyau de la réserve est prêt, les modules des chapitres déjà importés, sans rien laisser dans l'espace de
-    noms du notebook ni compter d'exécution ; les noyaux non pris sont arrêtés à la fermeture."""
-    from politique_ville.runner import ReserveNoyaux
+def test_pool_de_noyaux_prete_un_noyau_neuf_a_chaque_notebook(racine):
+    """Un noyau du pool arrive les modules des chapitres déjà importés, sans rien dans l'espace de noms du notebook ni
+    exécution comptée ; rendu puis repris, il a oublié ce que le notebook précédent avait défini (variables, figures
+    ouvertes, compteur d'exécution) mais garde ses modules ; fermé, le pool n'a plus rien à prêter."""
+    from politique_ville.runner import PoolNoyaux
 
-    reserve = ReserveNoyaux(2, racine / "notebooks")
+    pool = PoolNoyaux(racine / "notebooks")
+    pool.demarrer(1)
     try:
-        km = reserve.prendre(attendre=120)
-        assert km is not None and km.is_alive()
-        compte, texte = _executer_puis_arreter(
-            km,
+        noyau = pool.prendre(attendre=120)
+        assert noyau is not None and noyau.km.is_alive()
+        compte, texte = _executer(
+            noyau,
             "import sys; print(sorted(m for m in ('pandas', 'politique_ville.compute.qpv', "
-            "'politique_ville.figures.programmation') if m in sys.modules), "
+            "'politique_ville.figures.programmation', 'politique_ville.nettoyage') if m in sys.modules), "
             "[n for n in dir() if n.startswith('_pv')])",
         )
         assert compte == 1  # le préchauffage ne compte pas d'exécution
-        assert texte == "['pandas', 'politique_ville.compute.qpv', 'politique_ville.figures.programmation'] []"
+        assert texte == (
+            "['pandas', 'politique_ville.compute.qpv', 'politique_ville.figures.programmation', "
+            "'politique_ville.nettoyage'] []"
+        )
+        _executer(noyau, "import matplotlib.pyplot as plt\nfig = plt.figure()\nsecret = 42")
+        pool.rendre(noyau)
+        repris = pool.prendre(attendre=30)
+        assert repris is noyau and noyau.notebooks == 1  # le même processus, remis à zéro
+        compte, texte = _executer(
+            repris,
+            "import sys\nprint('secret' in dir(), 'fig' in dir(), len(sys.modules['matplotlib.pyplot'].get_fignums()), "
+            "'politique_ville.compute.qpv' in sys.modules)",
+        )
+        assert (compte, texte) == (1, "False False 0 True")
+        pool.rendre(repris)
     finally:
-        reserve.fermer()
-    autre = reserve.prendre()
-    assert autre is None  # le second noyau, non pris, a été arrêté et retiré
+        pool.fermer()
+    debut = time.monotonic()
+    assert pool.prendre(attendre=30) is None and time.monotonic() - debut < 5  # fermé : rien à attendre
+    assert not noyau.km.is_alive()
 
 
-def test_reserve_de_la_validation_et_attente_bornee(racine):
-    """Le noyau de la validation arrive avec Great Expectations déjà importé ; une réserve qui n'a plus rien à
-    préparer ne fait pas attendre (« prendre(attendre=…) » rend None aussitôt)."""
-    import time
+def test_pool_la_validation_prend_le_noyau_de_great_expectations(racine):
+    """Le noyau de la validation arrive avec Great Expectations déjà importé et c'est lui que prend la validation,
+    même si un autre noyau est libre ; un pool sans noyau à venir ne fait pas attendre ; un noyau mort rendu est
+    retiré."""
+    from politique_ville.runner import MODULES_VALIDATION, PoolNoyaux
 
-    from politique_ville.runner import MODULES_VALIDATION, ReserveNoyaux
-
-    vide = ReserveNoyaux(0, racine / "notebooks")
+    vide = PoolNoyaux(racine / "notebooks")
     debut = time.monotonic()
     assert vide.prendre(attendre=30) is None and time.monotonic() - debut < 5
     vide.fermer()
-    reserve = ReserveNoyaux(1, racine / "notebooks", MODULES_VALIDATION)
+    pool = PoolNoyaux(racine / "notebooks")
+    pool.demarrer(1)
+    pool.demarrer(1, MODULES_VALIDATION)
     try:
-        km = reserve.prendre(attendre=120)
-        assert km is not None
-        _, texte = _executer_puis_arreter(
-            km, "import sys, os; print('great_expectations' in sys.modules, os.environ.get('GX_ANALYTICS_ENABLED'))"
+        noyau = pool.prendre(attendre=120, modules=MODULES_VALIDATION)
+        assert noyau is not None
+        _, texte = _executer(
+            noyau, "import sys, os; print('great_expectations' in sys.modules, os.environ.get('GX_ANALYTICS_ENABLED'))"
         )
         assert texte == "True False"
-        assert reserve.prendre(attendre=30) is None  # un seul noyau demandé : plus rien à attendre
+        autre = pool.prendre(attendre=120)
+        assert autre is not None and autre is not noyau
+        autre.km.shutdown_kernel(now=True)  # un noyau mort rendu n'est pas reprêté
+        pool.rendre(autre)
+        pool.rendre(noyau)
+        assert pool.prendre(attendre=30) is noyau
     finally:
-        reserve.fermer()
+        pool.fermer()
 
 
 # --------------------------------------------------------------------------------------------- table des étapes, clés

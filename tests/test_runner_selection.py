@@ -339,7 +339,14 @@ def test_attente_non_satisfaite_arrete_avant_les_chapitres_et_garde_le_rapport(r
     ) in r["erreur"]
     assert "Aucun chapitre n'a été produit" in r["erreur"] and "n'ont pas été modifiés" in r["erreur"]
     assert "Traceback" not in r["erreur"]
-    # aucun chapitre commencé ; rapport et tables nettoyées précédents intacts ; pas de transit laissé
-    assert not any(n in m for m in r["messages"] for n in ("10_geographie", "90_concordance", "fiches quartier"))
+    # les chapitres et les fiches avancent pendant la validation, sur les tables du transit : son échec les abandonne
+    # et le dit ; aucun n'est publié (rapport et tables nettoyées précédents intacts, octet pour octet) ; pas de
+    # transit laissé ; aucun chapitre n'est dit « en échec » (ils ne le sont pas : ils sont abandonnés)
+    texte = "\n".join(r["messages"])
+    assert (
+        "✗ 03_validation : échec ; les chapitres et fiches commencés en même temps sur ces tables sont abandonnés, "
+        "aucun n'est publié"
+    ) in texte
+    assert not any("✗" in m for m in r["messages"] if "03_validation" not in m)
     assert r["apres"] == r["avant"] and not r["transit_laisse"]
     assert (r["echec"] / "notebooks" / "03_validation.ipynb").is_file()

@@ -184,8 +184,8 @@ def test_textes_francais_de_datatables(pages):
 def test_page_echappe_toujours_l_intitule_piege(pages):
     g = pages["grand"]
     assert "<script>alert(" not in g
-    # nbconvert réécrit &#x27; en apostrophe (comme aujourd'hui) ; les chevrons restent échappés
-    assert g.count("=1+1 &lt;script&gt;alert('intrus')&lt;/script&gt; Lectures à partager") == 2
+    # l'apostrophe échappée (&#x27;) dans la page ; les chevrons restent échappés
+    assert g.count("=1+1 &lt;script&gt;alert(&#x27;intrus&#x27;)&lt;/script&gt; Lectures à partager") == 2
     assert 'data-order="15838"' in g and 'data-order="314187"' in g  # ligne 2 (population), ligne 3 (montant)
     assert 'DataTable.ext.errMode = "throw"' in g  # jamais de fenêtre d'alerte en cas d'erreur
 
@@ -303,3 +303,19 @@ def test_valeur_des_parametres_dans_l_index():
     )
     assert export.valeur_parametre({"niveau": "france"}) == "france"
     assert export.valeur_parametre(["QP1", "QP2"]) == "QP1, QP2" and export.valeur_parametre(2031) == "2031"
+
+
+def test_page_accessible_sans_relecture_par_beautifulsoup():
+    """Ce que faisait nbconvert en relisant toute la page (BeautifulSoup), fait sur le texte : une image sans texte
+    alternatif en reçoit un (en français), celles qui en ont un le gardent ; entrées et sorties des cellules
+    atteignables au clavier, sans doubler un ``tabindex`` déjà là ni toucher aux autres blocs."""
+    page = (
+        '<img src="a.png"><img alt="Figure : taux" src="b.png">'
+        '<div class="jp-Cell-inputWrapper"><div class="jp-RenderedImage jp-OutputArea-output">'
+        '<div class="jp-OutputArea-output" tabindex="0"><div class="jp-OutputArea-child">'
+    )
+    assert export._accessible(page) == (
+        '<img alt="Image sans description" src="a.png"><img alt="Figure : taux" src="b.png">'
+        '<div class="jp-Cell-inputWrapper" tabindex="0"><div class="jp-RenderedImage jp-OutputArea-output" '
+        'tabindex="0"><div class="jp-OutputArea-output" tabindex="0"><div class="jp-OutputArea-child">'
+    )

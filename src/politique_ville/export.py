@@ -45,19 +45,25 @@ def titre_notebook(chemin: Path) -> str:
     return Path(chemin).stem
 
 
-def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False, navigation: dict | None = None) -> Path:
+def exporter_html(
+    notebook, sortie: Path, avec_code: bool = False, navigation: dict | None = None, *, titre: str | None = None
+) -> Path:
     """Exporte un notebook exécuté en HTML autonome (figures intégrées). Mode rapport : code masqué.
 
+    ``notebook`` : le chemin du notebook exécuté, ou le notebook déjà en mémoire (``nbformat.NotebookNode``, avec
+    ``titre`` : il n'est pas relu ni revalidé, une fiche ou les deux versions d'un chapitre l'exportent tel quel).
     La page reçoit le sommaire de ses sections (titres de niveau 2 et 3) et, si elle a un tableau interactif
     (``present.tableau_html``), DataTables intégré (voir :func:`finir_page`). ``navigation`` (facultatif) : liens en
     haut et en bas de la page, ``{"index": "index.html", "precedent": (titre, fichier) ou None,
     "suivant": (titre, fichier) ou None}`` (chemins relatifs à la page)."""
-    import nbformat
+    if isinstance(notebook, (str, Path)):
+        import nbformat
 
-    nb = nbformat.read(str(notebook), as_version=4)
+        titre = titre or titre_notebook(Path(notebook))
+        notebook = nbformat.read(str(notebook), as_version=4)
     exp = _exporteur(avec_code)
     corps, _ = exp.from_notebook_node(
-        nb, resources={"metadata": {"name": titre_notebook(notebook)}, "navigation": navigation or {}}
+        notebook, resources={"metadata": {"name": titre or ""}, "navigation": navigation or {}}
     )
     corps = finir_page(corps)
     sortie.parent.mkdir(parents=True, exist_ok=True)
@@ -67,16 +73,50 @@ def exporter_html(notebook: Path, sortie: Path, avec_code: bool = False, navigat
 
 _EXPORTEURS = threading.local()
 
+#: ce qu'ajoute l'exportateur HTML de nbconvert après coup (texte alternatif des images qui n'en ont pas, entrées et
+#: sorties des cellules atteignables au clavier), fait ici sur le texte de la page : nbconvert relit pour cela toute
+#: la page avec BeautifulSoup (le tiers du temps d'un export)
+_IMG_SANS_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
+_FOCUS = re.compile(r'<div class="([^"]*\b(?:jp-Cell-inputWrapper|jp-OutputArea-output)\b[^"]*)"(?![^>]*\btabindex=)')
+
+
+def _accessible(page: str) -> str:
+    page = _IMG_SANS_ALT.sub('<img alt="Image sans description"', page)
+    return _FOCUS.sub(r'<div class="\1" tabindex="0"', page)
+
 
 def _exporteur(avec_code: bool):
     """L'exportateur HTML (gabarit « rapport ») d'un fil d'exécution, créé une fois par version (avec ou sans le
     code) : le gabarit Jinja est chargé et compilé une fois, pas à chaque page (des centaines de fiches par lot). Un
     par fil : les lots de fiches s'exportent en parallèle."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class ExportateurRapport(HTMLExporter):
+        """``HTMLExporter`` sans sa relecture de la page par BeautifulSoup ; :func:`_accessible` en fait autant."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            from nbconvert.filters.highlight import Highlight2HTML
+            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            )
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+            )
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _accessible(page), resources
 
     exporteurs = _EXPORTEURS.__dict__.setdefault("parversion", {})
     if avec_code not in exporteurs:
-        exp = HTMLExporter(template_name="rapport", extra_template_basedirs=[str(Path(__file__).parent / "templates")])
+        exp = ExportateurRapport(
+            template_name="rapport", extra_template_basedirs=[str(Path(__file__).parent / "templates")]
+        )
         exp.language_code = "fr"
         exp.exclude_input = not avec_code
         exp.exclude_input_prompt = True

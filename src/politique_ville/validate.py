@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -375,78 +374,77 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="great_expectations")
-    projet = Path(tempfile.mkdtemp(prefix="gx-"))
-    try:
-        ctx = gx.get_context(mode="file", project_root_dir=str(projet))
-        docs_dir.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(docs_dir, ignore_errors=True)
-        ctx.add_data_docs_site(
-            site_name="rapport",
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    # contexte en mémoire : un contexte sur fichiers réécrit et relit sa configuration YAML à chaque ajout (un
+    # tiers du temps de la validation) ; seules les Data Docs vont sur le disque, dans ``docs_dir``
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    docs_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(docs_dir, ignore_errors=True)
+    ctx.add_data_docs_site(
+        site_name="rapport",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    source = ctx.data_sources.add_pandas("politique_ville")
+    travaux = []
+    for table, brut in sorted(bruts.items()):
+        if table in SCHEMAS:
+            brut = brut_renomme(table, brut)
+            df = brut.replace("", None) if not brut.empty else brut
+            if SCHEMAS[table].ligne_total:
+                col, val = SCHEMAS[table].ligne_total
+                df = df.assign(est_total=df[col].fillna("").str.strip().str.upper() == val.upper())
+            travaux.append((table, "brut", df, attentes_brutes(table, brut)))
+    for table, traitee in sorted(traitees.items()):
+        brut = brut_de_la_table(table, bruts, traitees)
+        travaux.append((table, "traité", _vers_gx(traitee), attentes_traitees(table, traitee, brut, refs, traitees)))
+    echecs, par_table, n = [], [], 0
+    for table, etape, df, attentes in travaux:
+        nom = f"{table}_{'brut' if etape == 'brut' else 'traite'}"
+        asset = source.add_dataframe_asset(nom)
+        definition = asset.add_batch_definition_whole_dataframe("complet")
+        suite = gx.ExpectationSuite(name=nom, meta={"table": table, "etape": etape})
+        for at in attentes:
+            suite.add_expectation(getattr(gx.expectations, at.type)(**_kwargs_gx(at.kwargs)))
+        suite = ctx.suites.add(suite)
+        vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=nom, data=definition, suite=suite))
+        point = ctx.checkpoints.add(
+            gx.Checkpoint(name=f"controle_{nom}", validation_definitions=[vd], result_format="COMPLETE", actions=[])
         )
-        source = ctx.data_sources.add_pandas("politique_ville")
-        travaux = []
-        for table, brut in sorted(bruts.items()):
-            if table in SCHEMAS:
-                brut = brut_renomme(table, brut)
-                df = brut.replace("", None) if not brut.empty else brut
-                if SCHEMAS[table].ligne_total:
-                    col, val = SCHEMAS[table].ligne_total
-                    df = df.assign(est_total=df[col].fillna("").str.strip().str.upper() == val.upper())
-                travaux.append((table, "brut", df, attentes_brutes(table, brut)))
-        for table, traitee in sorted(traitees.items()):
-            brut = brut_de_la_table(table, bruts, traitees)
-            travaux.append(
-                (table, "traité", _vers_gx(traitee), attentes_traitees(table, traitee, brut, refs, traitees))
-            )
-        echecs, par_table, n = [], [], 0
-        for table, etape, df, attentes in travaux:
-            nom = f"{table}_{'brut' if etape == 'brut' else 'traite'}"
-            asset = source.add_dataframe_asset(nom)
-            definition = asset.add_batch_definition_whole_dataframe("complet")
-            suite = gx.ExpectationSuite(name=nom, meta={"table": table, "etape": etape})
-            for at in attentes:
-                suite.add_expectation(getattr(gx.expectations, at.type)(**_kwargs_gx(at.kwargs)))
-            suite = ctx.suites.add(suite)
-            vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=nom, data=definition, suite=suite))
-            point = ctx.checkpoints.add(
-                gx.Checkpoint(name=f"controle_{nom}", validation_definitions=[vd], result_format="COMPLETE", actions=[])
-            )
-            resultat = point.run(batch_parameters={"dataframe": df})
-            ok = 0
-            for res in resultat.run_results.values():
-                for r in res.results:
-                    n += 1
-                    if r.success:
-                        ok += 1
-                        continue
-                    echecs.append(_echec(table, etape, r, df))
-            par_table.append(
-                {
-                    "table": table,
-                    "étape": etape,
-                    "attentes": len(attentes),
-                    "réussies": ok,
-                    "échecs": len(attentes) - ok,
-                }
-            )
-        ctx.build_data_docs(site_names=["rapport"])  # une seule construction des Data Docs, pour toutes les tables
-        rendre_hors_ligne(docs_dir)  # styles et scripts copiés à côté des pages : lisibles sans Internet
-        rapport = RapportValidation(
-            not echecs,
-            n,
-            echecs,
-            par_table,
-            docs=str(docs_dir / "index.html"),
-            non_reconnues=colonnes_non_reconnues(traitees),
+        resultat = point.run(batch_parameters={"dataframe": df})
+        ok = 0
+        for res in resultat.run_results.values():
+            for r in res.results:
+                n += 1
+                if r.success:
+                    ok += 1
+                    continue
+                echecs.append(_echec(table, etape, r, df))
+        par_table.append(
+            {
+                "table": table,
+                "étape": etape,
+                "attentes": len(attentes),
+                "réussies": ok,
+                "échecs": len(attentes) - ok,
+            }
         )
-        return rapport
-    finally:
-        shutil.rmtree(projet, ignore_errors=True)
+    ctx.build_data_docs(site_names=["rapport"])  # une seule construction des Data Docs, pour toutes les tables
+    rendre_hors_ligne(docs_dir)  # styles et scripts copiés à côté des pages : lisibles sans Internet
+    rapport = RapportValidation(
+        not echecs,
+        n,
+        echecs,
+        par_table,
+        docs=str(docs_dir / "index.html"),
+        non_reconnues=colonnes_non_reconnues(traitees),
+    )
+    return rapport
 
 
 def _echec(table, etape, r, df) -> Echec:

@@ -9,7 +9,7 @@
 - ``run.py`` — une exécution : plan, lecture et nettoyages en parallèle, validation, chapitres en parallèle, fiches
   quartier par lots dans des noyaux partagés, index, publication ; une étape en échec ne publie rien ;
 - ``commit.py`` — la publication des tables nettoyées (transit, validation, publication d'un coup) ;
-- ``execute.py`` — papermill, lots de fiches, export HTML ; ``kernels.py`` — noyau du projet et noyaux préchauffés ;
+- ``execute.py`` — papermill, lots de fiches, export HTML ; ``kernels.py`` — noyau du projet et noyaux d'une exécution (démarrés une fois, prêtés, rendus) ;
   ``lock.py`` — le verrou (filelock) ; ``display.py`` — barres d'avancement (tqdm) et résumé.
 """
 
@@ -17,7 +17,16 @@ from ..errors import EchecExecution
 from ..parametres import OBLIGATOIRES, PARAMETRES, charger_parametres
 from .cache import MANIFESTE
 from .display import Progression
-from .kernels import MODULES_CHAPITRES, MODULES_VALIDATION, NOYAU, ReserveNoyaux, _noyau, installer_noyau
+from .kernels import (
+    MODULES_CHAPITRES,
+    MODULES_PREPARATION,
+    MODULES_VALIDATION,
+    NOYAU,
+    Noyau,
+    PoolNoyaux,
+    _noyau,
+    installer_noyau,
+)
 from .lock import Verrou
 from .run import HORS_SELECTION, Execution, executer, version_code
 from .steps import ETAPES, Declaration, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport, notebooks_du_rapport
@@ -32,7 +41,9 @@ __all__ = [
     "MODULES_CHAPITRES",
     "MODULES_VALIDATION",
     "NOYAU",
-    "ReserveNoyaux",
+    "MODULES_PREPARATION",
+    "Noyau",
+    "PoolNoyaux",
     "_noyau",
     "installer_noyau",
     "Verrou",

@@ -6,57 +6,93 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from ..export import exporter_html
-from .kernels import _arreter_noyau, _noyau
+from ..export import exporter_html, titre_notebook
+from .kernels import _noyau
 
 #: erreurs dont le message, en français, se suffit (sans le nom de l'exception)
 ERREURS_EXPLIQUEES = ("ErreursNettoyage", "ErreurDonnees", "ValidationEchouee")
 
 
-def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, km=None, barre=None):
-    """Exécute ``notebook`` avec ``parametres`` (papermill), écrit le notebook exécuté dans ``execute``. ``km`` :
-    un noyau préchauffé prêté (arrêté ensuite), sinon papermill en démarre un."""
-    import papermill as pm
+#: moteur papermill qui exécute dans un noyau déjà démarré (celui du pool), par son client déjà ouvert
+MOTEUR = "politique_ville"
 
-    try:
-        pm.execute_notebook(
-            str(notebook),
-            str(execute),
-            parameters=parametres,
-            kernel_name=_noyau(),
-            cwd=str(notebook.parent),
-            progress_bar=barre or False,
-            log_output=False,
-            **({"km": km} if km is not None else {}),
-        )
-    finally:
-        if km is not None:  # noyau prêté par la réserve : papermill ne l'arrête pas
-            _arreter_noyau(km)
+
+def _enregistrer_moteur():
+    """Le moteur de papermill (``nbclient``) avec le client ``kc`` d'un noyau du pool : papermill injecte les
+    paramètres, tient ses métadonnées (durées par cellule) et signale les erreurs comme d'habitude ; le noyau, qui ne
+    lui appartient pas, n'est ni démarré ni arrêté."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class MoteurNoyauPrete(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, start_timeout=60, **kwargs):
+            kc = kwargs.pop("kc")
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout", "execution_timeout"], **kwargs)
+            client = PapermillNotebookClient(
+                nb_man,
+                **merge_kwargs(
+                    kwargs, startup_timeout=start_timeout, kernel_name=kernel_name, log=logger, log_output=log_output
+                ),
+            )
+            client.kc = kc  # le client du noyau prêté : nbclient ne démarre ni n'arrête rien
+            return client.execute()
+
+    papermill_engines.register(MOTEUR, MoteurNoyauPrete)
+
+
+def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, noyau=None, barre=None):
+    """Exécute ``notebook`` avec ``parametres`` (papermill), écrit le notebook exécuté dans ``execute`` (une fois, à
+    la fin : papermill ne le réécrit pas après chaque cellule). ``noyau`` : un noyau du pool (:class:`Noyau`), prêté
+    pour ce notebook ; sinon papermill en démarre un."""
+    import papermill as pm
+    from papermill.engines import papermill_engines
+
+    if noyau is not None and MOTEUR not in papermill_engines._engines:
+        _enregistrer_moteur()
+    pm.execute_notebook(
+        str(notebook),
+        str(execute),
+        parameters=parametres,
+        kernel_name=_noyau(),
+        cwd=str(notebook.parent),
+        progress_bar=barre or False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+        **({"engine_name": MOTEUR, "km": noyau.km, "kc": noyau.kc} if noyau is not None else {}),
+    )
 
 
 def exporter(execute: Path, dossier: Path, nom: str):
-    """``<nom>.html`` (code masqué) et ``<nom>_avec_code.html``."""
-    exporter_html(execute, dossier / f"{nom}.html")
-    exporter_html(execute, dossier / f"{nom}_avec_code.html", avec_code=True)
+    """``<nom>.html`` (code masqué) et ``<nom>_avec_code.html`` (le notebook exécuté est lu une fois)."""
+    import nbformat
+
+    nb, titre = nbformat.read(str(execute), as_version=4), titre_notebook(execute)
+    exporter_html(nb, dossier / f"{nom}.html", titre=titre)
+    exporter_html(nb, dossier / f"{nom}_avec_code.html", avec_code=True, titre=titre)
 
 
-def executer_lot_de_fiches(
+def executer_fiches(
     modele_chemin: Path,
-    codes: list[str],
+    file_codes,
     dossier: Path,
     parametres: dict,
     *,
-    km=None,
+    noyau,
     avancer=lambda: None,
     faite=lambda code: None,
     arret=None,
 ):
-    """Exécute un lot de fiches dans UN noyau (``km`` préchauffé, sinon démarré ici) : le démarrage du noyau et les
-    imports sont payés une fois. ``faite(code)`` : appelé quand une fiche est complète (notebook, classeur et page
-    écrits). ``arret`` (``threading.Event``, facultatif) : posé, le lot s'arrête après la fiche en cours (exécution
-    interrompue). Renvoie ``None``, ou ``(code, notebook exécuté, exception)`` à la première fiche en échec."""
+    """Exécute des fiches dans le noyau ``noyau`` (:class:`Noyau`, remis à zéro entre deux fiches) : la suivante est
+    prise dans ``file_codes`` (``queue.Queue`` partagée par les noyaux qui travaillent aux fiches : celui qui finit
+    tôt en prend plus) jusqu'à ce qu'elle soit vide. ``faite(code)`` : appelé quand une fiche est complète (notebook,
+    classeur et page écrits). ``arret`` (``threading.Event``, facultatif) : posé, plus aucune fiche n'est commencée.
+    Renvoie ``None``, ou ``(code, notebook exécuté, exception)`` à la première fiche en échec."""
+    import queue
+
     import nbformat
-    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from papermill.parameterize import parameterize_notebook
 
@@ -64,38 +100,35 @@ def executer_lot_de_fiches(
     for c in modele.cells:
         c.metadata.setdefault("tags", [])
     modele.metadata.setdefault("papermill", {})
-    if km is None:
-        km = KernelManager(kernel_name=_noyau())
-        km.start_kernel(cwd=str(modele_chemin.parent))
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=120)
-        for code in codes:
-            if arret is not None and arret.is_set():
-                break
-            nb = parameterize_notebook(copy.deepcopy(modele), {**parametres, "code_qp": code}, kernel_name=_noyau())
-            execute = dossier / "notebooks" / f"{code}.ipynb"
-            try:
-                client = NotebookClient(
-                    nb,
-                    km=km,
-                    timeout=600,
-                    kernel_name=_noyau(),
-                    resources={"metadata": {"path": str(modele_chemin.parent)}},
-                )
-                client.kc = kc  # le noyau du lot, déjà démarré
-                client.execute()
-            except Exception as exc:
-                nbformat.write(nb, str(execute))
-                return code, execute, exc
+    titre = titre_notebook(modele_chemin)
+    premiere = True
+    while arret is None or not arret.is_set():
+        try:
+            code = file_codes.get_nowait()
+        except queue.Empty:
+            break
+        if not premiere and not noyau.vierge():
+            raise RuntimeError("le noyau des fiches ne répond plus")
+        premiere = False
+        nb = parameterize_notebook(copy.deepcopy(modele), {**parametres, "code_qp": code}, kernel_name=_noyau())
+        execute = dossier / "notebooks" / f"{code}.ipynb"
+        try:
+            client = NotebookClient(
+                nb,
+                km=noyau.km,
+                timeout=600,
+                kernel_name=_noyau(),
+                resources={"metadata": {"path": str(modele_chemin.parent)}},
+            )
+            client.kc = noyau.kc  # le noyau prêté, déjà démarré
+            client.execute()
+        except Exception as exc:
             nbformat.write(nb, str(execute))
-            exporter_html(execute, dossier / f"{code}.html", navigation={"index": "../index.html"})
-            faite(code)
-            avancer()
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+            return code, execute, exc
+        nbformat.write(nb, str(execute))
+        exporter_html(nb, dossier / f"{code}.html", navigation={"index": "../index.html"}, titre=titre)
+        faite(code)
+        avancer()
     return None
 
 

@@ -1,8 +1,13 @@
-"""Les noyaux Jupyter : le noyau du projet (enregistré au besoin) et la réserve de noyaux préchauffés.
+"""Les noyaux Jupyter : le noyau du projet (enregistré au besoin) et les noyaux d'une exécution.
 
-Des noyaux sont démarrés d'avance, imports faits, sur le cœur laissé libre : celui de la validation (Great
-Expectations, plusieurs secondes d'import) pendant les nettoyages, ceux des chapitres et des fiches pendant la
-validation.
+Démarrer un noyau et y importer pandas, matplotlib et le paquet coûte de l'ordre d'une seconde et demie de calcul :
+payé pour chaque notebook et chaque fiche, c'est l'essentiel d'une exécution. Une exécution démarre donc quelques
+noyaux une fois (:class:`PoolNoyaux`, autant que de tâches en parallèle, en arrière-plan dès le début) et chaque
+notebook en emprunte un puis le rend : entre deux notebooks, l'espace de noms est vidé (``reset``), les figures
+fermées et le compteur d'exécution remis à 1 (:meth:`Noyau.vierge`) — un notebook exécuté ne voit rien du précédent
+que les modules déjà importés (et leurs calculs gardés par ``politique_ville.memo``, qui ne changent aucun
+résultat). Le noyau de la validation (Great Expectations, plusieurs secondes d'import) est préparé pendant la lecture
+et les nettoyages, puis rejoint les autres.
 """
 
 from __future__ import annotations
@@ -96,84 +101,192 @@ MODULES_CHAPITRES = (
 )
 
 
-class ReserveNoyaux:
-    """Noyaux démarrés d'avance, imports des chapitres faits, pour les chapitres et les lots de fiches.
+#: modules de la lecture et des nettoyages, ajoutés à ceux des chapitres dans les noyaux d'une exécution
+MODULES_PREPARATION = (
+    "politique_ville.nettoyage",
+    "politique_ville.correspondance",
+    "politique_ville.scdl",
+)
 
-    La validation (Great Expectations) n'occupe qu'un cœur pendant plusieurs secondes ; pendant ce temps, la réserve
-    démarre des noyaux un à un sur l'autre cœur et y importe pandas, matplotlib et les modules du paquet (sans
-    rien définir dans l'espace de noms du notebook, sans compter d'exécution). Un chapitre prend un noyau prêt s'il
-    y en a un (sinon papermill en démarre un, comme d'habitude) ; les noyaux non pris sont arrêtés à la fin.
-    ``nombre`` borne la mémoire : un noyau préchauffé occupe environ 150 Mio. ``modules`` : ceux des chapitres par
-    défaut ; :data:`MODULES_VALIDATION` pour le noyau de la validation, préparé, lui, pendant les nettoyages."""
+#: remise à zéro entre deux notebooks : espace de noms vidé, figures fermées, compteur d'exécution remis à 1
+_VIERGE = (
+    "import sys as _pv_sys\n"
+    "if 'matplotlib.pyplot' in _pv_sys.modules:\n"
+    "    _pv_sys.modules['matplotlib.pyplot'].close('all')\n"
+    "del _pv_sys\n"
+    # comme un noyau neuf : espace de noms vidé, nouvelle session d'historique, compteur d'exécution à 1
+    "get_ipython().reset(new_session=True)"
+)
 
-    def __init__(self, nombre: int, cwd: Path, modules: tuple[str, ...] = MODULES_CHAPITRES):
-        import queue
 
-        self.prets: queue.Queue = queue.Queue()
-        self._cwd = str(cwd)
-        self._modules = tuple(modules)
-        self._arret = threading.Event()
-        self._fil = threading.Thread(target=self._demarrer, args=(max(0, nombre),), daemon=True)
-        self._fil.start()
+def _code_imports(modules) -> str:
+    return (
+        "import importlib as _pv_importlib\nimport os as _pv_os\n"
+        "_pv_os.environ.setdefault('GX_ANALYTICS_ENABLED', 'False')\n"
+        f"for _pv_module in {tuple(modules)!r}:\n    _pv_importlib.import_module(_pv_module)\n"
+        "del _pv_importlib, _pv_os, _pv_module"
+    )
 
-    def _demarrer(self, nombre: int):
+
+class Noyau:
+    """Un noyau du projet démarré une fois, modules importés, qui exécute des notebooks l'un après l'autre (son
+    client ``kc`` reste ouvert : papermill et nbclient l'utilisent tel quel)."""
+
+    def __init__(self, km, kc, modules: tuple[str, ...]):
+        self.km, self.kc, self.modules = km, kc, tuple(modules)
+        self.notebooks = 0  # notebooks exécutés depuis le démarrage
+
+    @classmethod
+    def demarrer(cls, cwd, modules: tuple[str, ...] = MODULES_CHAPITRES) -> Noyau:
+        """Démarre un noyau dans ``cwd`` et y importe ``modules`` (sans rien définir dans l'espace de noms du
+        notebook ni compter d'exécution). Une erreur de démarrage est levée (l'appelant fait sans)."""
         from jupyter_client.manager import KernelManager
 
-        code = (
-            "import importlib as _pv_importlib\nimport os as _pv_os\n"
-            "_pv_os.environ.setdefault('GX_ANALYTICS_ENABLED', 'False')\n"
-            f"for _pv_module in {self._modules!r}:\n    _pv_importlib.import_module(_pv_module)\n"
-            "del _pv_importlib, _pv_os, _pv_module"
-        )
-        try:
-            for _ in range(nombre):
-                if self._arret.is_set():
-                    return
-                self._demarrer_un(KernelManager, code)
-        finally:
-            self.prets.put(_FIN)  # plus aucun noyau ne viendra : prendre(attendre=…) n'attend pas pour rien
-
-    def _demarrer_un(self, KernelManager, code: str):
         km = KernelManager(kernel_name=_noyau())
+        km.start_kernel(cwd=str(cwd))
         try:
-            km.start_kernel(cwd=self._cwd)
             kc = km.client()
             kc.start_channels()
-            try:
-                kc.wait_for_ready(timeout=60)
-                kc.execute_interactive(code, silent=True, store_history=False, timeout=120)
-            finally:
-                kc.stop_channels()
-        except Exception:  # un noyau qui ne démarre pas : l'étape en démarrera un elle-même
+            kc.wait_for_ready(timeout=120)
+            noyau = cls(km, kc, modules)
+            if not noyau.executer(_code_imports(modules), timeout=300):
+                raise RuntimeError("imports du noyau en échec")
+        except BaseException:
             _arreter_noyau(km)
-            return
-        self.prets.put(km)
+            raise
+        return noyau
 
-    def prendre(self, attendre: float = 0.0):
-        """Un noyau préchauffé s'il y en a un de prêt (au besoin en l'attendant ``attendre`` secondes, tant que la
-        réserve en prépare encore), sinon ``None``."""
-        import queue
-
+    def executer(self, code: str, timeout: float = 60) -> bool:
+        """Exécute ``code`` en silence (hors historique) ; ``False`` si le code échoue ou si le noyau ne répond pas."""
         try:
-            km = self.prets.get(timeout=attendre) if attendre > 0 else self.prets.get_nowait()
-        except queue.Empty:
-            return None
-        if km is _FIN:
-            self.prets.put(_FIN)
-            return None
-        return km
+            rep = self.kc.execute_interactive(code, silent=True, store_history=False, timeout=timeout)
+        except Exception:
+            return False
+        return rep.get("content", {}).get("status") == "ok"
 
-    def arreter_prechauffage(self):
-        self._arret.set()
+    def vierge(self) -> bool:
+        """Remet le noyau dans l'état d'un noyau neuf pour le notebook suivant ; ``False`` s'il est mort ou ne
+        répond plus (il est alors à arrêter)."""
+        return self.km.is_alive() and self.executer(_VIERGE)
+
+    def arreter(self):
+        try:
+            self.kc.stop_channels()
+        except Exception:
+            pass
+        _arreter_noyau(self.km)
+
+
+def _charge(noyau: Noyau) -> int:
+    return len(noyau.modules)
+
+
+class PoolNoyaux:
+    """Les noyaux d'une exécution, démarrés en arrière-plan, prêtés à une étape puis rendus.
+
+    ``prendre`` attend un noyau libre (démarré ou rendu) ; s'il n'y en a aucun et qu'aucun ne démarre plus (démarrage
+    impossible), il rend ``None`` et l'étape démarre le sien, comme papermill le fait d'habitude. ``rendre`` remet le
+    noyau à zéro (:meth:`Noyau.vierge`) avant de le reprêter ; un noyau mort est arrêté et retiré."""
+
+    def __init__(self, cwd, modules: tuple[str, ...] = MODULES_CHAPITRES + MODULES_PREPARATION):
+        self._cwd, self._modules = str(cwd), tuple(modules)
+        self._cond = threading.Condition()
+        self._libres: list[Noyau] = []
+        self._prevus = 0  # noyaux en démarrage ou prêtés (ceux qui peuvent encore devenir libres)
+        self._tous: list[Noyau] = []
+        self._ferme = False
+        self._fils: list[threading.Thread] = []
+
+    def demarrer(self, nombre: int = 1, modules: tuple[str, ...] | None = None):
+        """Démarre ``nombre`` noyaux en arrière-plan (en parallèle), avec ``modules`` (par défaut ceux du pool)."""
+        for _ in range(max(0, nombre)):
+            with self._cond:
+                if self._ferme:
+                    return
+                self._prevus += 1
+            fil = threading.Thread(target=self._demarrer_un, args=(modules or self._modules,), daemon=True)
+            self._fils.append(fil)
+            fil.start()
+
+    def _demarrer_un(self, modules):
+        try:
+            noyau = Noyau.demarrer(self._cwd, modules)
+        except Exception:  # un noyau qui ne démarre pas : l'étape en démarrera un elle-même
+            noyau = None
+        with self._cond:
+            if noyau is not None and not self._ferme:
+                self._tous.append(noyau)
+                self._libres.append(noyau)
+            else:
+                self._prevus -= 1
+            self._cond.notify_all()
+        if noyau is not None and self._ferme:
+            noyau.arreter()
+
+    def prendre(self, attendre: float = 300.0, modules: tuple[str, ...] = ()) -> Noyau | None:
+        """Un noyau libre, en attendant au plus ``attendre`` secondes qu'un noyau démarre ou soit rendu ; ``None`` s'il
+        n'y en a aucun à attendre. ``modules`` : un noyau qui les a déjà importés est préféré (la validation prend
+        celui de Great Expectations), à défaut n'importe lequel."""
+        import time
+
+        fin = time.monotonic() + attendre
+        with self._cond:
+            while True:
+                if self._libres:
+                    # parmi les noyaux qui ont ``modules``, le moins chargé (la validation garde le sien)
+                    aptes = sorted((n for n in self._libres if set(modules) <= set(n.modules)), key=_charge)
+                    if aptes or not self._attendus_avec(modules):
+                        choisi = aptes[0] if aptes else self._libres[0]
+                        self._libres.remove(choisi)
+                        return choisi
+                elif self._prevus == 0:
+                    return None  # plus rien ne démarre ni ne sera rendu
+                reste = fin - time.monotonic()
+                if reste <= 0 or self._ferme:
+                    return None
+                self._cond.wait(reste)
+
+    def _attendus_avec(self, modules) -> bool:
+        """Un noyau qui a ``modules`` démarre encore ou est prêté (il vaut la peine de l'attendre)."""
+        return any(set(modules) <= set(n.modules) for n in self._tous if n not in self._libres) or (
+            self._prevus > len(self._tous)
+        )
+
+    def rendre(self, noyau: Noyau | None):
+        if noyau is None:
+            return
+        noyau.notebooks += 1
+        propre = not self._ferme and noyau.vierge()
+        with self._cond:
+            if propre and not self._ferme:
+                self._libres.append(noyau)
+            else:
+                self._prevus -= 1
+                if noyau in self._tous:
+                    self._tous.remove(noyau)
+            self._cond.notify_all()
+        if not propre:
+            noyau.arreter()
+
+    def interrompre(self):
+        """Interrompt les noyaux prêtés (le notebook en cours s'arrête sur ``KeyboardInterrupt``)."""
+        with self._cond:
+            pretes = [n for n in self._tous if n not in self._libres]
+        for noyau in pretes:
+            try:
+                noyau.km.interrupt_kernel()
+            except Exception:
+                pass
 
     def fermer(self):
-        self._arret.set()
-        self._fil.join(timeout=120)
-        while (km := self.prendre()) is not None:
-            _arreter_noyau(km)
+        """Arrête tous les noyaux (ceux qui démarrent encore le sont à la fin de leur démarrage)."""
+        with self._cond:
+            self._ferme = True
+            tous, self._libres, self._tous = list(self._tous), [], []
+            self._cond.notify_all()
+        for noyau in tous:
+            noyau.arreter()
 
-
-_FIN = object()  # marque de fin de la file d'une réserve
 
 #: modules importés d'avance dans le noyau de la validation, préparé pendant la lecture et les nettoyages
 MODULES_VALIDATION = (

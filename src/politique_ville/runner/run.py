@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__, historique
@@ -42,8 +43,8 @@ from ..parametres import charger_parametres, nom_territoire
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
 from .commit import Transit
 from .display import Progression, resume
-from .execute import cause, executer_lot_de_fiches, executer_notebook, exporter
-from .kernels import MODULES_VALIDATION, ReserveNoyaux
+from .execute import cause, executer_fiches, executer_notebook, exporter
+from .kernels import MODULES_CHAPITRES, MODULES_PREPARATION, MODULES_VALIDATION, PoolNoyaux
 from .lock import Verrou
 from .steps import LIEN_FICHES, SANS_ANTERIEURE, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport
 
@@ -174,8 +175,9 @@ class Execution:
         # fiches terminées d'une exécution interrompue (arrêt demandé, machine éteinte) : reprises par la suivante
         self.reprise_fiches = self.final.parent / f".{self.final.name}.fiches-interrompues"
         self.transit = Transit(cat.processed_dir)
-        self.reserve: ReserveNoyaux | None = None  # noyaux des chapitres, préchauffés pendant la validation
-        self.reserve_validation: ReserveNoyaux | None = None  # celui de la validation, pendant les nettoyages
+        self.noyaux: PoolNoyaux | None = None  # noyaux de l'exécution, prêtés aux étapes puis rendus
+        self.abandon = threading.Event()  # la validation a échoué : ce qui est en cours ne sera pas publié
+        self.durees_precedentes: dict[str, float] = {}  # durées au manifeste précédent : les plus longues d'abord
         self.debut = dt.datetime.now()
         self.t0 = time.perf_counter()
         if not cat.raw_dir.is_dir():
@@ -274,6 +276,7 @@ class Execution:
     # ------------------------------------------------------------------------------------------- exécution
     def lancer(self) -> Path:
         precedent = lire_manifeste(self.final).get("etapes", {})
+        self.durees_precedentes = {n: float(v.get("duree") or 0.0) for n, v in precedent.items()}
         ancien = {} if self.force else precedent
         amont = [e for e in self.etapes if not e.lit_des_tables]
         aval = [e for e in self.etapes if e.lit_des_tables]
@@ -323,9 +326,12 @@ class Execution:
             self.transit.ouvrir(
                 reprises=[t for e in amont if e.decl.produit and e.statut == Statut.REUTILISEE for t in e.tables]
             )
-            # le noyau de la validation (Great Expectations : plusieurs secondes d'import) se prépare pendant la
-            # lecture et les nettoyages
-            self.reserve_validation = ReserveNoyaux(1, self.cat.racine / "notebooks", MODULES_VALIDATION)
+        # les noyaux de l'exécution démarrent tout de suite, en arrière-plan : autant que de tâches en parallèle, et
+        # celui de la validation (Great Expectations) qui se prépare pendant la lecture et les nettoyages
+        self.noyaux = PoolNoyaux(self.cat.racine / "notebooks")
+        self.noyaux.demarrer(min(self.jobs, len(self._a(Statut.A_EXECUTER)) or 1))
+        if tables_a_refaire and any(e.decl.valide and e.statut != Statut.IGNOREE for e in aval):
+            self.noyaux.demarrer(1, MODULES_VALIDATION + MODULES_CHAPITRES + MODULES_PREPARATION)
         try:
             independants = self._a(Statut.A_EXECUTER, etapes=amont)
             if independants:  # lecture et nettoyages : tables différentes, en parallèle
@@ -338,23 +344,13 @@ class Execution:
             validation = [e for e in self._a(Statut.A_EXECUTER, etapes=aval) if e.decl.valide]
             chapitres = self._a(Statut.A_EXECUTER, Groupe.CHAPITRE)
             fiches = self._a(Statut.A_EXECUTER, Groupe.FICHES)
-            consommateurs = len(chapitres) + (self.jobs if fiches else 0)
-            # pendant la validation (un seul cœur occupé), les noyaux des chapitres et des fiches se préparent
-            if consommateurs and validation:
-                self.reserve = ReserveNoyaux(min(consommateurs, 2 * self.jobs), self.cat.racine / "notebooks")
-            for e in validation:
-                self._executer_notebook(e)
-            if self.reserve is not None:
-                self.reserve.arreter_prechauffage()
             self._verifier_selection_fiches(chapitres + fiches)
-            if chapitres:
-                self._en_parallele(chapitres)
-            for e in fiches:
-                self._executer_fiches(e)
+            for e in validation[1:]:
+                self._executer_notebook(e)
+            if chapitres or fiches or validation:  # la validation avance en même temps que chapitres et fiches
+                self._en_parallele(chapitres, fiches[0] if fiches else None, validation[0] if validation else None)
         finally:
-            for reserve in (self.reserve, self.reserve_validation):
-                if reserve is not None:
-                    reserve.fermer()
+            self.noyaux.fermer()
 
     def _reprendre_sorties(self, ancien: dict):
         """Les sorties des étapes réutilisées passent du rapport précédent au dossier de travail."""
@@ -378,16 +374,60 @@ class Execution:
             f"Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas été modifiés."
         ) from None
 
-    def _en_parallele(self, etapes: list[Etape]):
-        """Exécute des étapes indépendantes en parallèle ; en cas d'échec, attend la fin des autres avant de mettre
-        le dossier de travail de côté, puis signale la première étape en échec (dans l'ordre du rapport)."""
-        from concurrent.futures import ThreadPoolExecutor
+    def _en_parallele(self, etapes: list[Etape], fiches: Etape | None = None, validation: Etape | None = None):
+        """Exécute des étapes indépendantes en parallèle (``jobs`` à la fois), puis, dans les mêmes fils et dès
+        qu'un fil se libère, les fiches quartier (``fiches``).
 
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            echecs = [f.result() for f in [pool.submit(self._executer_notebook, e, False) for e in etapes]]
-        for echec in echecs:
-            if echec is not None:
-                self._echouer(*echec)
+        ``validation`` : la validation des tables, exécutée dans son propre fil pendant que les chapitres et les
+        fiches avancent déjà sur les tables du transit. Rien n'est publié avant qu'elle ait réussi : si elle échoue,
+        les noyaux au travail sont interrompus, plus rien ne commence, et c'est son échec qui est signalé (aucun
+        chapitre n'est produit, le rapport et les tables précédents restent en place).
+
+        En cas d'échec, attend la fin de ce qui est commencé (plus aucune fiche n'est commencée) avant de mettre le
+        dossier de travail de côté, puis signale la première étape en échec (dans l'ordre du rapport)."""
+        from concurrent.futures import ThreadPoolExecutor, wait
+
+        # les plus longues d'abord (durée de la dernière exécution, au manifeste), pour finir ensemble
+        ordre = sorted(etapes, key=lambda e: -self.durees_precedentes.get(e.nom, 0.0))
+        lot = self._preparer_fiches(fiches) if fiches is not None else None
+        fils = self.jobs + (1 if validation is not None else 0)
+        with ThreadPoolExecutor(max_workers=fils) as pool:
+            fv = pool.submit(self._executer_notebook, validation, False) if validation is not None else None
+            futurs = [pool.submit(self._executer_notebook, e, False) for e in ordre]
+            if lot is not None:
+                futurs += [pool.submit(self._travailler_aux_fiches, lot) for _ in range(min(fils, lot.a_faire))]
+            try:
+                echec_validation = fv.result() if fv is not None else None
+                if echec_validation is not None:  # rien de ce qui a été fait sur ces tables ne sera publié
+                    self.abandon.set()
+                    self.sortie(
+                        f"  ✗ {validation.nom} : échec ; les chapitres et fiches commencés en même temps sur ces tables "
+                        "sont abandonnés, aucun n'est publié"
+                    )
+                    if lot is not None:
+                        lot.arret.set()
+                    self.noyaux.interrompre()
+                    wait(futurs)
+                    self._echouer(*echec_validation)
+                resultats = [f.result() for f in futurs]
+            except BaseException:  # interruption : les fiches en cours se terminent, aucune autre ne commence
+                self.abandon.set()
+                if lot is not None:
+                    lot.arret.set()
+                raise
+            finally:
+                if lot is not None:
+                    lot.fermer()
+        echecs = {r[0]: r for r in resultats if r is not None}
+        for e in etapes:
+            if e.nom in echecs:
+                self._echouer(*echecs[e.nom])
+        for r in resultats:
+            if r is not None:  # une fiche en échec
+                self.sortie(f"  ✗ {r[0]} : échec")
+                self._echouer(*r)
+        if lot is not None:
+            self._finir_fiches(fiches, lot)
 
     def _verifier_selection_fiches(self, a_faire: list[Etape]):
         """Un code inconnu dans ``fiches_quartier`` arrête l'exécution dès que les quartiers sont connus (tables
@@ -407,38 +447,40 @@ class Execution:
                 f"{fichier} : {exc}. Le rapport précédent ({self.final}) n'a pas été modifié."
             ) from None
 
-    def _noyau_prechauffe(self):
-        return self.reserve.prendre() if self.reserve is not None else None
-
     def _executer_notebook(self, e: Etape, lever: bool = True):
+        if self.abandon.is_set():  # la validation a échoué : l'étape ne commence pas
+            return None
         t = time.perf_counter()
         execute = self.travail / "notebooks" / f"{e.nom}.ipynb"
-        if e.decl.valide:
-            km = self.reserve_validation.prendre(attendre=120) if self.reserve_validation is not None else None
-        else:
-            km = self._noyau_prechauffe() if e.groupe != Groupe.PREPARATION else None
+        noyau = self.noyaux.prendre(modules=MODULES_VALIDATION if e.decl.valide else ()) if self.noyaux else None
         try:
             with self.progression.etape(e.nom) as barre:
-                executer_notebook(e.notebook, execute, self.parametres_nb(e), km=km, barre=barre)
+                executer_notebook(e.notebook, execute, self.parametres_nb(e), noyau=noyau, barre=barre)
         except Exception as exc:
-            self.sortie(f"  ✗ {e.nom} : échec")
+            # pas après l'échec de la validation (étape interrompue, pas en échec), ni pour elle (dit plus loin)
+            if not self.abandon.is_set() and not (e.decl.valide and not lever):
+                self.sortie(f"  ✗ {e.nom} : échec")
             if not lever:
                 return (e.nom, execute, exc)
             self._echouer(e.nom, execute, exc)
+        finally:
+            if self.noyaux is not None:
+                self.noyaux.rendre(noyau)
         exporter(execute, self.travail, e.nom)
         e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - t
         self.sortie(f"  ✓ {e.nom} ({e.duree:.1f} s)")
 
-    def _executer_fiches(self, e: Etape):
-        from concurrent.futures import ThreadPoolExecutor
+    def _preparer_fiches(self, e: Etape) -> LotDeFiches | None:
+        """Les fiches à faire : sélection, reprise de celles d'une exécution interrompue, journal des fiches
+        terminées, file partagée par les fils qui y travaillent ; ``None`` s'il n'y a aucun quartier."""
+        import queue
 
         from tqdm import tqdm
 
-        t = time.perf_counter()
         quartiers = _quartiers(self.transit.tables_dir)
         if quartiers is None or quartiers.empty:
             e.statut, e.detail = Statut.IGNOREE, "aucun quartier dans les tables nettoyées"
-            return
+            return None
         dossier = self.travail / "quartiers"
         shutil.rmtree(dossier, ignore_errors=True)
         (dossier / "notebooks").mkdir(parents=True)
@@ -446,60 +488,63 @@ class Execution:
         reprises = self._reprendre_fiches(e, codes, dossier)
         # journal des fiches terminées : une exécution interrompue laisse de quoi reprendre là où elle s'est arrêtée
         (dossier / FICHES_CLE).write_text(e.cle, encoding="utf-8")
-        journal = open(dossier / FICHES_FAITES, "a", encoding="utf-8")  # noqa: SIM115 (fermé plus bas)
-        verrou = threading.Lock()
-
-        def faite(code: str):
-            with verrou:
-                journal.write(code + "\n")
-                journal.flush()
-
-        for code in reprises:
-            faite(code)
-        a_faire = [c for c in codes if c not in reprises]
-        lots = [a_faire[i :: self.jobs] for i in range(min(self.jobs, len(a_faire)))]
-        parametres = self.parametres_nb(e)
-        with self.progression.etape(f"fiches quartier ({len(codes)})", unite="fiche") as options:
-            barre = tqdm(total=len(codes), initial=len(reprises), **(options or {"disable": True}))
-            arret = threading.Event()
-            pool = ThreadPoolExecutor(max_workers=max(1, len(lots)))
-            try:
-                echecs = [
-                    f.result()
-                    for f in [
-                        pool.submit(
-                            executer_lot_de_fiches,
-                            e.notebook,
-                            lot,
-                            dossier,
-                            parametres,
-                            km=self._noyau_prechauffe(),
-                            avancer=lambda: barre.update(1),
-                            faite=faite,
-                            arret=arret,
-                        )
-                        for lot in lots
-                    ]
-                ]
-            except BaseException:  # interruption : les lots s'arrêtent après leur fiche en cours
-                arret.set()
-                raise
-            finally:
-                pool.shutdown(wait=True)
-                journal.close()
-            barre.close()
-        for echec in echecs:
-            if echec is not None:
-                code, execute, exc = echec
-                self.sortie(f"  ✗ fiche quartier {code} : échec")
-                self._echouer(f"fiche quartier {code}", execute, exc)
-        e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - t
-        e.detail = f"{len(codes)} fiches" + (
-            f" dont {len(reprises)} reprise{'s' if len(reprises) > 1 else ''} d'une exécution interrompue"
-            if reprises
-            else ""
+        file_codes: queue.Queue = queue.Queue()
+        for code in codes:
+            if code not in reprises:
+                file_codes.put(code)
+        etape = self.progression.etape(f"fiches quartier ({len(codes)})", unite="fiche")
+        options = etape.__enter__()
+        lot = LotDeFiches(
+            etape=e,
+            dossier=dossier,
+            codes=codes,
+            reprises=reprises,
+            file_codes=file_codes,
+            a_faire=file_codes.qsize(),
+            journal=open(dossier / FICHES_FAITES, "a", encoding="utf-8"),  # noqa: SIM115 (fermé par lot.fermer)
+            barre=tqdm(total=len(codes), initial=len(reprises), **(options or {"disable": True})),
+            affichage=etape,
+            t0=time.perf_counter(),
         )
-        self.sortie(f"  ✓ fiches quartier : {len(codes)} ({e.duree:.1f} s)")
+        for code in reprises:
+            lot.faite(code)
+        return lot
+
+    def _travailler_aux_fiches(self, lot: LotDeFiches):
+        """Un fil qui fait des fiches tant qu'il en reste, dans un noyau emprunté au pool (démarré ici sinon)."""
+        noyau = self.noyaux.prendre() if self.noyaux is not None else None
+        propre = noyau is None
+        if propre:
+            from .kernels import Noyau
+
+            noyau = Noyau.demarrer(self.cat.racine / "notebooks")
+        try:
+            echec = executer_fiches(
+                lot.etape.notebook,
+                lot.file_codes,
+                lot.dossier,
+                self.parametres_nb(lot.etape),
+                noyau=noyau,
+                avancer=lambda: lot.barre.update(1),
+                faite=lot.faite,
+                arret=lot.arret,
+            )
+        finally:
+            if propre:
+                noyau.arreter()
+            else:
+                self.noyaux.rendre(noyau)
+        if echec is not None:
+            lot.arret.set()  # plus aucune fiche ne commence
+            code, execute, exc = echec
+            return (f"fiche quartier {code}", execute, exc)
+        return None
+
+    def _finir_fiches(self, e: Etape, lot: LotDeFiches):
+        e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - lot.t0
+        n, r = len(lot.codes), len(lot.reprises)
+        e.detail = f"{n} fiches" + (f" dont {r} reprise{'s' if r > 1 else ''} d'une exécution interrompue" if r else "")
+        self.sortie(f"  ✓ fiches quartier : {n} ({e.duree:.1f} s)")
 
     def _garder_fiches_interrompues(self):
         """Une exécution précédente interrompue (dossier de travail resté en place) a peut-être terminé des fiches :
@@ -671,6 +716,35 @@ def _selection_fiches(codes: list[str], choix) -> list[str]:
         return selection_fiches(codes, choix)
     except ValueError as exc:
         raise EchecExecution(str(exc)) from None
+
+
+@dataclass
+class LotDeFiches:
+    """Les fiches d'une exécution, faites par les fils libres : file des codes à faire, journal des fiches
+    terminées (reprise d'une exécution interrompue), barre d'avancement."""
+
+    etape: Etape
+    dossier: Path
+    codes: list[str]
+    reprises: list[str]
+    file_codes: object
+    a_faire: int
+    journal: object
+    barre: object
+    affichage: object
+    t0: float
+    arret: threading.Event = field(default_factory=threading.Event)
+    verrou: threading.Lock = field(default_factory=threading.Lock)
+
+    def faite(self, code: str):
+        with self.verrou:
+            self.journal.write(code + "\n")
+            self.journal.flush()
+
+    def fermer(self):
+        self.journal.close()
+        self.barre.close()
+        self.affichage.__exit__(None, None, None)
 
 
 #: dans ``quartiers/`` pendant l'exécution : la clé de l'étape des fiches et le journal des fiches terminées
