@@ -377,16 +377,21 @@ def test_section_de_la_fiche(avec_quartiers):
 
 
 def test_section_de_la_fiche_calcule_le_classement_une_fois_par_contenu(avec_quartiers, monkeypatch):
-    """Les fiches d'un lot partagent un noyau : le classement du territoire n'est refait que si les tables changent."""
+    """Les fiches d'un lot partagent un noyau : le classement du territoire n'est refait que si les tables changent
+    (tables marquées par leur lecture, ``catalog.lire_traitees`` : voir ``memo``)."""
+    from politique_ville import memo
     from politique_ville.narration import besoins as nbe
 
     prog, pc = avec_quartiers
     appels = []
-    vrai = cb.vue_besoins_moyens
-    monkeypatch.setattr(cb, "vue_besoins_moyens", lambda *a, **k: appels.append(1) or vrai(*a, **k))
-    nbe._CLASSEMENTS.clear()
-    a = nbe.section_fiche(prog, pc, QPV, QPV_COMMUNES, "QA", 2031)
-    b = nbe.section_fiche(prog.copy(), pc, QPV, QPV_COMMUNES, "QA", 2031)  # même contenu : même classement
-    assert a == b and len(appels) == 1
-    autre = prog.assign(credits_specifiques=prog["credits_specifiques"] * 2)
-    assert nbe.section_fiche(autre, pc, QPV, QPV_COMMUNES, "QA", 2031) != a and len(appels) == 2
+    vrai = cb.rattachement_actions
+    monkeypatch.setattr(cb, "rattachement_actions", lambda *a, **k: appels.append(1) or vrai(*a, **k))
+    memo.oublier()
+    tables = [memo.marquer(t.copy(), ("essai", i)) for i, t in enumerate((prog, pc, QPV, QPV_COMMUNES))]
+    a = nbe.section_fiche(*tables, "QA", 2031)
+    relue = memo.marquer(prog.copy(), ("essai", 0))  # même fichier relu (même jeton) : même classement
+    assert nbe.section_fiche(relue, *tables[1:], "QA", 2031) == a and len(appels) == 1
+    autre = memo.marquer(prog.assign(credits_specifiques=prog["credits_specifiques"] * 2), ("essai", "autre"))
+    assert nbe.section_fiche(autre, *tables[1:], "QA", 2031) != a and len(appels) == 2
+    # tables non marquées : recalculé à chaque appel, même résultat
+    assert nbe.section_fiche(prog, pc, QPV, QPV_COMMUNES, "QA", 2031) == a and len(appels) == 3

@@ -14,12 +14,14 @@ import io
 import os
 import re
 import tempfile
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from . import memo
 from .errors import ErreurDonnees
 
 EXTENSIONS = (".csv", ".xlsx")
@@ -570,11 +572,54 @@ def promouvoir(travail: Path, final: Path) -> Path:
     return final
 
 
+#: Dernière lecture de chaque table nettoyée, par processus : chemin -> (identité du fichier, table). Les fiches
+#: quartier d'un lot, exécutées l'une après l'autre dans un même noyau, relisent les mêmes fichiers : une seule
+#: lecture par noyau. Bornée : les tables d'un seul dossier, au plus :data:`TABLES_GARDEES` fichiers.
+_LECTURES: dict[str, tuple[tuple, pd.DataFrame]] = {}
+_VERROU_LECTURES = threading.Lock()
+TABLES_GARDEES = 32
+
+
+def _identite_fichier(chemin: Path) -> tuple:
+    """Ce qui distingue un fichier réécrit de l'ancien : chemin, périphérique, inode, taille, dates de modification
+    et de changement (en nanosecondes). Une écriture atomique (``ecrire_atomique`` : nouveau fichier renommé) change
+    l'inode et les dates ; une réécriture sur place change les dates."""
+    st = os.stat(chemin)
+    return (os.path.abspath(chemin), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _lire_parquet_garde(chemin: Path) -> pd.DataFrame:
+    """Table d'un fichier Parquet, lue une fois par processus tant que le fichier ne change pas (voir
+    :data:`_LECTURES`) : chaque appel rend une copie de la lecture gardée, marquée (:func:`memo.marquer`) de
+    l'identité du fichier, si bien que les calculs décorés par :func:`memo.une_fois` la reconnaissent d'une fiche à
+    l'autre. Un fichier réécrit (autre identité) est relu."""
+    identite = _identite_fichier(chemin)
+    cle = identite[0]
+    with _VERROU_LECTURES:
+        garde = _LECTURES.get(cle)
+    if garde is None or garde[0] != identite:
+        table = pd.read_parquet(chemin)
+        if _identite_fichier(chemin) != identite:  # réécrit pendant la lecture : ni gardé ni marqué
+            return table
+        garde = (identite, table)
+        dossier = os.path.dirname(cle)
+        with _VERROU_LECTURES:
+            for autre in [c for c in _LECTURES if os.path.dirname(c) != dossier or c == cle]:
+                del _LECTURES[autre]  # les tables d'un seul dossier (une année, un territoire)
+            while len(_LECTURES) >= TABLES_GARDEES:
+                del _LECTURES[next(iter(_LECTURES))]
+            _LECTURES[cle] = garde
+    return memo.marquer(garde[1].copy(deep=True), ("parquet", identite))
+
+
 def lire_traitees(
     catalogue: Catalogue, *noms: str, facultatives: tuple[str, ...] = ()
 ) -> dict[str, pd.DataFrame | None]:
     """Tables nettoyées de l'année (``data/processed/<annee>/``) ; erreur claire si l'une manque. Une table
-    ``facultatives`` absente (fichier brut non reçu cette année) vaut ``None`` au lieu d'être une erreur."""
+    ``facultatives`` absente (fichier brut non reçu cette année) vaut ``None`` au lieu d'être une erreur.
+
+    Chaque table est une copie, à soi, de la dernière lecture du fichier gardée par le processus (relu s'il a
+    changé : voir :func:`_lire_parquet_garde`), marquée pour la mémoire des calculs (:mod:`politique_ville.memo`)."""
     sortie = {}
     for nom in (*noms, *facultatives):
         chemin = catalogue.processed_dir / f"{nom}.parquet"
@@ -585,5 +630,5 @@ def lire_traitees(
             raise ErreurDonnees(
                 f"table nettoyée « {nom} » absente : exécutez d'abord le nettoyage (make report)", fichier=str(chemin)
             )
-        sortie[nom] = pd.read_parquet(chemin)
+        sortie[nom] = _lire_parquet_garde(chemin)
     return sortie

@@ -32,6 +32,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .. import memo
 from .. import provenance as pv
 
 QUARTIER = "quartier"
@@ -309,10 +310,12 @@ def bilan(programmation: pd.DataFrame, besoins: pd.DataFrame, a_part: pd.DataFra
     }
 
 
+@memo.une_fois
 def vue_besoins_moyens(
     programmation, programmation_communes, insee_qpv, insee_qpv_communes, par_commune: bool | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Tout en un : (tableau par quartier rangé, actions à part, bilan)."""
+    """Tout en un : (tableau par quartier rangé, actions à part, bilan). Calculé une fois pour les mêmes tables
+    (fiches quartier d'un même noyau : :mod:`politique_ville.memo`) ; chaque appel rend sa propre copie."""
     r = rattachement_actions(programmation, programmation_communes, insee_qpv, insee_qpv_communes, par_commune)
     b = classement(besoins_moyens(programmation, r, insee_qpv))
     a = actions_a_part(programmation, r)

@@ -6,7 +6,10 @@ Mise en forme (valeurs à la française, écarts signés, rangs) : :mod:`politiq
 
 Entrées : tables nettoyées ``insee_qpv``, ``insee_qpv_communes``, ``insee_references``, ``insee_valeurs_manquantes``,
 ``insee_provenance`` (et ``programmation``, ``programmation_communes`` pour les fiches quartier). Fonctions pures :
-DataFrame en entrée, DataFrame (ou nombre) en sortie, sans lecture de fichier ni figure.
+DataFrame en entrée, DataFrame (ou nombre) en sortie, sans lecture de fichier ni figure. Ce qu'une fiche quartier
+calcule sur tout le territoire (quartiers et communes, niveaux de comparaison, rangs parmi les QPV, index des actions
+par commune) est gardé d'une fiche à l'autre d'un même noyau pour les mêmes tables (:mod:`politique_ville.memo`) ;
+seul le travail propre au quartier est refait à chaque fiche.
 
 Conventions :
 
@@ -26,8 +29,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from .. import memo
 from ..indicateurs import THEMES as THEMES_REGISTRE
 from ..indicateurs import colonnes_non_reconnues
 from ..indicateurs import definition as definition_registre
@@ -225,11 +230,15 @@ def nom_quartier(code_qp: str, nom) -> str:
     return f"Quartier sans nom publié ({code_qp})"
 
 
-def _communes_par_quartier(qpv_communes: pd.DataFrame) -> dict[str, list[str]]:
+@memo.une_fois
+def _communes_par_quartier(qpv_communes: pd.DataFrame):
+    """code_qp -> communes du quartier (tuple, dans l'ordre de ``rang``), en lecture seule : calculé une fois pour
+    les mêmes tables (:mod:`politique_ville.memo`), rendu sans copie."""
     c = qpv_communes.sort_values(["code_qp", "rang"])
-    return {k: list(g["commune"]) for k, g in c.groupby("code_qp", sort=False)}
+    return memo.lecture_seule({k: tuple(g["commune"]) for k, g in c.groupby("code_qp", sort=False)})
 
 
+@memo.une_fois
 def quartiers(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> pd.DataFrame:
     """Une ligne par quartier (QPV puis quartiers communautaires et de veille, dans l'ordre de la table) : nom
     affiché, type, année de reconnaissance, communes (toutes, pour un quartier sur plusieurs communes),
@@ -265,14 +274,35 @@ def _qpv(qpv: pd.DataFrame) -> pd.DataFrame:
 
 
 def valeur_reference(references: pd.DataFrame | None, niveau: str, colonne: str, diviseur: float = 1.0) -> float:
-    """Valeur d'un niveau de comparaison ; NaN si le niveau, la colonne ou la valeur manque (« non publié »)."""
+    """Valeur d'un niveau de comparaison ; NaN si le niveau, la colonne ou la valeur manque (« non publié »). La
+    valeur est celle de la première ligne du niveau. Une table marquée (:mod:`politique_ville.memo`) est lue dans un
+    index construit une fois (:func:`_valeurs_references`) ; sinon, par filtrage."""
     if references is None or references.empty or colonne not in references.columns:
         return math.nan
+    if memo.memorisable(references):
+        v = _valeurs_references(references).get((niveau, colonne), math.nan)
+        return math.nan if math.isnan(v) else v / diviseur
     ligne = references[references["niveau"] == niveau]
     if ligne.empty:
         return math.nan
     v = pd.to_numeric(ligne[colonne], errors="coerce").iloc[0]
     return math.nan if pd.isna(v) else float(v) / diviseur
+
+
+@memo.une_fois
+def _valeurs_references(references: pd.DataFrame):
+    """(niveau, colonne) -> valeur numérique (float, NaN si absente ou illisible) de la première ligne de chaque
+    niveau : ce que :func:`valeur_reference` lit, pour toutes les cases d'un coup (en lecture seule)."""
+    premieres: dict = {}
+    for position, niveau in enumerate(references["niveau"]):
+        premieres.setdefault(niveau, position)
+    niveaux_, positions = list(premieres), list(premieres.values())
+    sortie = {}
+    for colonne in references.columns:
+        x = pd.to_numeric(references[colonne].iloc[positions], errors="coerce")
+        for niveau, v in zip(niveaux_, x):
+            sortie[(niveau, colonne)] = math.nan if pd.isna(v) else float(v)
+    return memo.lecture_seule(sortie)
 
 
 def geographie(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, references: pd.DataFrame | None) -> pd.DataFrame:
@@ -845,6 +875,7 @@ def effectifs_par_quartier(qpv: pd.DataFrame, manquantes: pd.DataFrame | None = 
 # --------------------------------------------------------------------------------------------- niveaux calculés
 
 
+@memo.une_fois
 def references_comparaison(references: pd.DataFrame | None, niveaux: pd.DataFrame | None) -> pd.DataFrame | None:
     """Les niveaux de comparaison du chapitre : ``insee_references`` reçu, complété par les niveaux calculés de
     ``insee_niveaux`` (``compute.niveaux``, table longue ; absente quand le fichier de l'INSEE ne couvre que le
@@ -893,7 +924,43 @@ def niveaux_indicateurs(
     Colonnes : ``code``, ``niveau``, ``libelle_territoire``, ``valeur`` (unité affichée : revenu mensuel),
     ``origine`` (« reçu », « calculé », « approximation pondérée », « médiane des QPV » ; « reçu (approximatif) »
     pour une valeur reçue que la provenance dit approximative), ``minimum`` et ``maximum`` (valeurs des QPV du
-    niveau, pour une médiane), ``nb_qpv``, ``nb_secrets`` (valeurs manquantes laissées de côté)."""
+    niveau, pour une médiane), ``nb_qpv``, ``nb_secrets`` (valeurs manquantes laissées de côté).
+
+    Le calcul sur tout le territoire (:func:`_niveaux_indicateurs`) est fait une fois pour les mêmes tables
+    (:mod:`politique_ville.memo`) ; seule la marque « approximatif », lue dans ``provenance`` (que la fiche quartier
+    réduit aux lignes de son quartier et des références), est posée à chaque appel."""
+    sortie = _niveaux_indicateurs(qpv, references, niveaux, None if codes is None else tuple(codes))
+    a_verifier = sortie.pop("_colonne_recue")
+    if provenance is not None and not provenance.empty:
+        approximatives = _provenances_references(provenance)
+        marque = np.array(
+            [
+                isinstance(c, str) and approximatives.get((n, c)) == "approximatif"
+                for n, c in zip(sortie["niveau"], a_verifier)
+            ],
+            dtype=bool,
+        )
+        if marque.any():
+            sortie.loc[marque, "origine"] = f"{cn.RECU} (approximatif)"
+    return sortie
+
+
+def _provenances_references(provenance: pd.DataFrame):
+    """(niveau, variable) -> provenance de la valeur de ``insee_references`` (première ligne listée) : ce que
+    :func:`provenance_reference` lit, pour toutes les valeurs d'un coup."""
+    p = provenance[provenance["fichier"].str.startswith("insee_references", na=False)]
+    sortie: dict = {}
+    for c, v, x in zip(p["cle"], p["variable"], p["provenance"]):
+        sortie.setdefault((c, v), x)
+    return sortie
+
+
+@memo.une_fois
+def _niveaux_indicateurs(
+    qpv: pd.DataFrame, references: pd.DataFrame | None, niveaux: pd.DataFrame | None, codes: tuple[str, ...] | None
+) -> pd.DataFrame:
+    """:func:`niveaux_indicateurs` sans la provenance : ``_colonne_recue`` donne, pour une valeur reçue (ni
+    calculée ni agrégée), la colonne de ``references`` lue, dont la provenance peut la dire approximative."""
     codes = codes if codes is not None else [i.code for i in indicateurs(qpv=qpv)]
     q = _qpv(qpv)
     lignes = []
@@ -918,6 +985,7 @@ def niveaux_indicateurs(
                     "maximum": r["maximum"] / i.diviseur,
                     "nb_qpv": r["nb_qpv"],
                     "nb_secrets": r["nb_secrets"],
+                    "_colonne_recue": None,
                 }
             )
         for niveau in ordre:
@@ -935,6 +1003,7 @@ def niveaux_indicateurs(
                 "maximum": math.nan,
                 "nb_qpv": math.nan,
                 "nb_secrets": math.nan,
+                "_colonne_recue": None,
             }
             calcul = None
             if niveaux is not None and not niveaux.empty:
@@ -948,8 +1017,8 @@ def niveaux_indicateurs(
                     "nb_qpv": _nan(calcul.get("nb_qpv")),
                     "nb_secrets": _nan(calcul.get("nb_secrets")),
                 }
-            elif provenance_reference(provenance, niveau, colonne) == "approximatif":
-                ligne["origine"] = f"{cn.RECU} (approximatif)"
+            else:
+                ligne["_colonne_recue"] = colonne  # provenance lue par niveaux_indicateurs
             lignes.append(ligne)
     return pd.DataFrame(
         lignes,
@@ -963,6 +1032,7 @@ def niveaux_indicateurs(
             "maximum",
             "nb_qpv",
             "nb_secrets",
+            "_colonne_recue",
         ],
     )
 
@@ -1099,6 +1169,51 @@ def themes(
 # --------------------------------------------------------------------------------------------- fiche quartier
 
 
+@memo.une_fois
+def _rangs_territoire(qpv: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Ce qu'une fiche quartier lit de tous les QPV, calculé une fois pour les mêmes tables (:mod:`politique_ville.memo`)
+    : (rangs, par indicateur). ``rangs`` : une ligne par QPV (ordre de la table), ``code_qp``, puis pour chaque
+    indicateur du registre présent dans ``qpv`` son rang (:func:`rangs`, colonne ``<code>``) et son rang orienté
+    (:func:`rangs_orientes`, colonne ``oriente:<code>``). Par indicateur (lecture seule) : (nombre de QPV classés,
+    moyenne des QPV pour un taux (:func:`moyenne_qpv`, NaN sinon), total des QPV pour un effectif (NaN sinon))."""
+    q = _qpv(qpv)
+    colonnes: dict = {"code_qp": q["code_qp"].array}
+    par_code = {}
+    for i in indicateurs(qpv=qpv):
+        x = valeurs(q, i.code)
+        colonnes[i.code] = rangs(x, i.decimales).array
+        colonnes[f"oriente:{i.code}"] = rangs_orientes(x, i.code).array
+        par_code[i.code] = (
+            int(x.notna().sum()),
+            moyenne_qpv(qpv, i.code) if i.genre == "taux" else math.nan,
+            float(pd.to_numeric(q[i.code], errors="coerce").sum()) if i.genre == "effectif" else math.nan,
+        )
+    return pd.DataFrame(colonnes), memo.lecture_seule(par_code)
+
+
+@memo.une_fois
+def _nombres_territoire(qpv: pd.DataFrame) -> pd.DataFrame:
+    """Valeur numérique (float64, NaN si absente ou illisible ; revenu annuel, avant division) de chaque indicateur
+    du registre présent dans ``qpv``, pour chaque ligne de ``qpv`` (même ordre) : lue une fois pour toutes les
+    fiches (:mod:`politique_ville.memo`)."""
+    return pd.DataFrame(
+        {i.code: pd.to_numeric(qpv[i.code], errors="coerce").astype("float64").to_numpy() for i in indicateurs(qpv=qpv)}
+    )
+
+
+def _nombres_du_quartier(qpv: pd.DataFrame, code_qp: str) -> pd.Series:
+    """Les valeurs numériques (:func:`_nombres_territoire`) de la première ligne du quartier dans ``qpv``."""
+    position = np.flatnonzero(qpv["code_qp"].to_numpy() == code_qp)[0]
+    return _nombres_territoire(qpv).iloc[position]
+
+
+def _position(rangs_: pd.DataFrame, code_qp: str) -> int | None:
+    """Position du quartier (première ligne de son code) dans les rangs de :func:`_rangs_territoire` ; None s'il
+    n'est pas un QPV."""
+    positions = np.flatnonzero(rangs_["code_qp"].to_numpy() == code_qp)
+    return int(positions[0]) if len(positions) else None
+
+
 def fiche_identite(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, code_qp: str) -> dict:
     """Nom affiché, type, communes, population, année de reconnaissance d'un quartier ; ``couvert_insee`` faux si
     l'INSEE ne publie aucune donnée pour lui. Erreur claire si le code est inconnu."""
@@ -1109,7 +1224,7 @@ def fiche_identite(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, code_qp: str) 
     lg = ligne.iloc[0]
     brut = qpv[qpv["code_qp"] == code_qp].iloc[0]
     couvert = any(pd.notna(brut[i.code]) for i in indicateurs(qpv=qpv))
-    communes = _communes_par_quartier(qpv_communes).get(code_qp, [])
+    communes = list(_communes_par_quartier(qpv_communes).get(code_qp, ()))
     return {
         "code_qp": code_qp,
         "quartier": lg["quartier"],
@@ -1134,18 +1249,17 @@ def fiche_indicateurs(
     """Un quartier sur chaque indicateur de taux : sa valeur (ou « secret » / « n.d. »), son rang parmi les QPV
     (« x sur n »), la moyenne des QPV (recalculée), l'agglomération et les QPV du département (NaN = non publié),
     la provenance de sa valeur."""
-    q = _qpv(qpv)
     ligne = qpv[qpv["code_qp"] == code_qp]
     if ligne.empty:
         raise KeyError(f"quartier inconnu « {code_qp} »")
     mot, prov = motifs(manquantes), provenances(provenance)
+    tous, par_code = _rangs_territoire(qpv)  # calculés une fois pour toutes les fiches (memo)
+    position = _position(tous, code_qp)
+    nombres = _nombres_du_quartier(qpv, code_qp)
     lignes = []
     for i in indicateurs("taux", qpv):
-        v = float(valeurs(ligne, i.code).iloc[0])
-        x = valeurs(q, i.code)
-        r = rangs(x, i.decimales)
-        rang = r[q["code_qp"] == code_qp]
-        rang = rang.iloc[0] if len(rang) else pd.NA
+        v = float(nombres[i.code] / i.diviseur)
+        rang = tous[i.code].iloc[position] if position is not None else pd.NA
         lignes.append(
             {
                 "code": i.code,
@@ -1154,8 +1268,8 @@ def fiche_indicateurs(
                 "unite": i.unite,
                 "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, i.code))),
                 "rang": rang if not pd.isna(rang) else pd.NA,
-                "nb_classes": int(x.notna().sum()),
-                "moyenne_qpv": moyenne_qpv(qpv, i.code),
+                "nb_classes": par_code[i.code][0],
+                "moyenne_qpv": par_code[i.code][1],
                 "agglomeration": valeur_reference(
                     references, NIVEAU_AGGLO, i.colonne_reference(NIVEAU_AGGLO), i.diviseur
                 ),
@@ -1188,17 +1302,22 @@ def fiche_par_theme(
     ligne = qpv[qpv["code_qp"] == code_qp]
     if ligne.empty:
         raise KeyError(f"quartier inconnu « {code_qp} »")
-    q = _qpv(qpv)
     mot, prov = motifs(manquantes), provenances(provenance)
     niveaux_ind = niveaux_indicateurs(qpv, references, niveaux, provenance)
     ordre = list(dict.fromkeys(niveaux_ind["niveau"]))
+    niveaux_par_code: dict[str, dict] = {}  # code -> niveau -> ligne de niveaux_ind
+    for enr in niveaux_ind.to_dict("records"):
+        niveaux_par_code.setdefault(enr["code"], {}).setdefault(enr["niveau"], enr)
+    tous, par_code = _rangs_territoire(qpv)  # calculés une fois pour toutes les fiches (memo)
+    position = _position(tous, code_qp)
+    nombres = _nombres_du_quartier(qpv, code_qp)
     lignes = []
     for theme, codes in indicateurs_par_theme(qpv).items():
         for code in codes:
             i = indicateur(code)
-            v = float(valeurs(ligne, code).iloc[0])
-            r = rangs_orientes(valeurs(q, code), code)[(q["code_qp"] == code_qp).to_numpy()]
-            refs = niveaux_ind[niveaux_ind["code"] == code].set_index("niveau")
+            v = float(nombres[code] / i.diviseur)
+            rang = tous[f"oriente:{code}"].iloc[position] if position is not None else pd.NA
+            refs = niveaux_par_code.get(code, {})
             sortie = {
                 "theme": theme,
                 "code": code,
@@ -1206,13 +1325,13 @@ def fiche_par_theme(
                 "unite": i.unite,
                 "genre": i.genre,
                 "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, code))),
-                "rang": r.iloc[0] if len(r) and not pd.isna(r.iloc[0]) else pd.NA,
-                "nb_classes": int(valeurs(q, code).notna().sum()),
+                "rang": rang if not pd.isna(rang) else pd.NA,
+                "nb_classes": par_code[code][0],
                 "sens": sens_du_rang(code),
                 "provenance": provenance_valeur(prov, code_qp, code, v),
             }
             for niveau in ordre:
-                r = refs.loc[niveau] if niveau in refs.index else {}
+                r = refs.get(niveau, {})
                 ref = float(r.get("valeur", math.nan))
                 sortie |= {
                     niveau: ref,
@@ -1253,12 +1372,13 @@ def fiche_effectifs(
     ligne = qpv[qpv["code_qp"] == code_qp]
     if ligne.empty:
         raise KeyError(f"quartier inconnu « {code_qp} »")
-    q = _qpv(qpv)
     mot, prov = motifs(manquantes), provenances(provenance)
+    _, par_code = _rangs_territoire(qpv)  # totaux des QPV calculés une fois pour toutes les fiches (memo)
+    nombres = _nombres_du_quartier(qpv, code_qp)
     lignes = []
     for i in indicateurs("effectif", qpv):
-        v = pd.to_numeric(ligne[i.code], errors="coerce").astype("float64").iloc[0]
-        total_qpv = float(pd.to_numeric(q[i.code], errors="coerce").sum())
+        v = nombres[i.code]
+        total_qpv = par_code[i.code][2]
         agglo = valeur_reference(references, NIVEAU_AGGLO, i.code)
         lignes.append(
             {
@@ -1294,13 +1414,37 @@ def actions_du_quartier(
     les prend toutes ; une action sur plusieurs communes est retenue si l'une d'elles est une commune du quartier).
     Les actions de périmètre intercommunal ne sont pas comptées ici (voir ``actions_intercommunales``).
     Colonnes : identifiant, intitulé, thématique, pilier, porteur, communes de l'action, communes du quartier
-    concernées, montants et leur provenance."""
+    concernées, montants et leur provenance.
+
+    Tables marquées (:mod:`politique_ville.memo`) : les lignes de chaque commune et de chaque action sont indexées
+    une fois pour toutes les fiches (:func:`_lignes_par_valeur`) ; mêmes lignes, même ordre qu'un filtrage."""
     communes = set(qpv_communes.loc[(qpv_communes["code_qp"] == code_qp) & ~qpv_communes["perimetre"], "commune"])
-    pc = programmation_communes[~programmation_communes["perimetre"] & programmation_communes["commune"].isin(communes)]
-    concernees = pc.groupby("id_action")["commune"].agg(lambda s: ", ".join(sorted(set(s))))
-    p = programmation[programmation["id_action"].isin(concernees.index)].copy()
+    pc = p = None
+    if (
+        memo.memorisable(programmation_communes)
+        and memo.memorisable(programmation)
+        and all(isinstance(c, str) for c in communes)
+    ):
+        pc, p = _actions_indexees(programmation, programmation_communes, communes)
+    if pc is None:
+        pc = programmation_communes[
+            ~programmation_communes["perimetre"] & programmation_communes["commune"].isin(communes)
+        ]
+        concernees = pc.groupby("id_action")["commune"].agg(lambda s: ", ".join(sorted(set(s))))
+        p = programmation[programmation["id_action"].isin(concernees.index)].copy()
+    else:
+        concernees = pc.groupby("id_action")["commune"].agg(lambda s: ", ".join(sorted(set(s))))
     p["communes_quartier"] = p["id_action"].map(concernees)
-    p["provenance_montants"] = [_provenance_montants(lg) for _, lg in p.iterrows()]
+    provenances_ = [
+        p[c].tolist() if c in p.columns else [None] * len(p)
+        for c in ("provenance_credits_specifiques", "provenance_cget", "provenance_droit_commun")
+    ]
+    p["provenance_montants"] = [
+        _provenance_montants(
+            {"provenance_credits_specifiques": cs, "provenance_cget": cget, "provenance_droit_commun": dc}
+        )
+        for cs, cget, dc in zip(*provenances_)
+    ]
     colonnes = [
         "id_action",
         "intitule",
@@ -1320,6 +1464,42 @@ def actions_du_quartier(
     return p[[c for c in colonnes if c in p.columns]].reset_index(drop=True)
 
 
+def _actions_indexees(
+    programmation: pd.DataFrame, programmation_communes: pd.DataFrame, communes: set
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """(lignes hors périmètre de ``programmation_communes`` dans ``communes``, actions de la programmation qui en
+    ont une), dans l'ordre des tables, par les index de :func:`_lignes_par_valeur` ; (None, None) si aucune ligne
+    (le filtrage ordinaire rend alors les tables vides)."""
+    par_commune = _lignes_par_valeur(programmation_communes, "commune", True)
+    morceaux = [par_commune[c] for c in communes if c in par_commune]
+    if not morceaux:
+        return None, None
+    pc = programmation_communes.iloc[np.unique(np.concatenate(morceaux))]
+    par_action = _lignes_par_valeur(programmation, "id_action", False)
+    morceaux = [par_action[a] for a in pd.unique(pc["id_action"].dropna()) if a in par_action]
+    if not morceaux:
+        return None, None
+    return pc, programmation.iloc[np.unique(np.concatenate(morceaux))].copy()
+
+
+@memo.une_fois(taille=4)
+def _lignes_par_valeur(table: pd.DataFrame, colonne: str, hors_perimetre: bool):
+    """valeur de ``colonne`` -> positions (triées, en lecture seule) des lignes de ``table`` qui l'ont (valeur
+    manquante : aucune entrée) ; ``hors_perimetre`` : seulement les lignes dont ``perimetre`` est faux."""
+    positions = np.arange(len(table))
+    valeurs_ = table[colonne].to_numpy()
+    if hors_perimetre:
+        garder = (~table["perimetre"]).to_numpy(dtype=bool)
+        positions, valeurs_ = positions[garder], valeurs_[garder]
+    index = {}
+    for valeur, pos in pd.Series(positions).groupby(valeurs_, sort=False).indices.items():
+        t = positions[pos]
+        t.flags.writeable = False
+        index[valeur] = t
+    return memo.lecture_seule(index)
+
+
+@memo.une_fois
 def actions_intercommunales(programmation: pd.DataFrame, programmation_communes: pd.DataFrame) -> pd.DataFrame:
     """Actions de périmètre intercommunal (pseudo-communes marquées ``perimetre`` dans ``programmation_communes`` :
     « Intercommunal »...), comptées par périmètre, avec leurs montants (sommes de montants reconstruits)."""
@@ -1342,6 +1522,7 @@ def synthese_actions(actions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@memo.une_fois
 def a_des_valeurs_reconstruites(provenance: pd.DataFrame | None) -> bool:
     """Des valeurs par quartier de ``insee_qpv`` sont-elles reconstruites (transcription d'un rapport publié) ?"""
     return provenance is not None and bool(

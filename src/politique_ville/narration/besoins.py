@@ -212,33 +212,16 @@ def phrase_fiche(ligne, nombre_quartiers: int, annee: int, indicateur: str = "tp
     return texte + "."
 
 
-#: classement des quartiers du territoire, par empreinte du contenu des tables : les fiches d'un lot s'exécutent dans
-#: un même noyau et ce calcul, sur toute la programmation du territoire (30 000 actions à l'échelle nationale :
-#: plusieurs secondes), n'est fait qu'une fois pour toutes leurs fiches (une seule entrée gardée). Les phrases ne
-#: dépendent que du contenu des tables : la mémoire ne change aucun résultat.
-_CLASSEMENTS: dict = {}
-
-
-def _empreinte_table(df) -> tuple | None:
-    if df is None:
-        return None
-    return (df.shape, tuple(map(str, df.columns)), int(pd.util.hash_pandas_object(df, index=True).sum()))
-
-
 def section_fiche(
     programmation, programmation_communes, insee_qpv, insee_qpv_communes, code_qp: str, annee: int
 ) -> list[str]:
     """Les paragraphes « besoins et moyens » d'une fiche quartier : la phrase du quartier et, s'il y a des valeurs
-    non publiées, leur légende ; rien sans programmation. Le classement du territoire est calculé une fois pour les
-    mêmes tables (voir ``_CLASSEMENTS``)."""
+    non publiées, leur légende ; rien sans programmation. Le classement du territoire (toute la programmation :
+    30 000 actions à l'échelle nationale) est calculé une fois pour les mêmes tables, pour toutes les fiches d'un
+    noyau (``compute.besoins.vue_besoins_moyens``, :mod:`politique_ville.memo`)."""
     if programmation is None or programmation_communes is None:
         return []
-    tables = (programmation, programmation_communes, insee_qpv, insee_qpv_communes)
-    cle = tuple(_empreinte_table(t) for t in tables)
-    if cle not in _CLASSEMENTS:
-        _CLASSEMENTS.clear()
-        _CLASSEMENTS[cle] = cb.vue_besoins_moyens(*tables)[0]
-    tous = _CLASSEMENTS[cle]
+    tous = cb.vue_besoins_moyens(programmation, programmation_communes, insee_qpv, insee_qpv_communes)[0]
     ligne = tous[tous["code_qp"] == code_qp]
     phrase = phrase_fiche(
         ligne.iloc[0] if len(ligne) else None,

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 
+from .. import memo
 from .. import present_qpv as pq
 from .. import provenance as pv
 from ..compute import qpv as cq
@@ -164,12 +166,20 @@ def sans_programmation(annee: int) -> str:
     )
 
 
+@memo.une_fois
 def provenance_montants(actions: pd.DataFrame, *colonnes: str) -> str:
     """Provenance d'une somme de montants par action : la moins sûre des colonnes ``provenance_<colonne>`` (par
-    défaut crédits spécifiques et CGET) ; « publié » si la table n'en a pas."""
+    défaut crédits spécifiques et CGET) ; « publié » si la table n'en a pas. Chaque provenance distincte n'est
+    examinée qu'une fois ; pour la programmation entière (table marquée), le résultat est gardé d'une fiche à
+    l'autre (:mod:`politique_ville.memo`)."""
     colonnes = colonnes or ("credits_specifiques", "cget")
     return pv.combiner(
-        [p for c in colonnes if f"provenance_{c}" in actions.columns for p in actions[f"provenance_{c}"].dropna()]
+        [
+            p
+            for c in colonnes
+            if f"provenance_{c}" in actions.columns
+            for p in pd.unique(actions[f"provenance_{c}"].dropna().to_numpy())
+        ]
     )
 
 
@@ -323,10 +333,34 @@ def au_quartier(provenance: pd.DataFrame | None, manquantes: pd.DataFrame | None
     quartier (``insee_qpv…``) du seul quartier — les autres (références, niveaux) gardées —, les valeurs manquantes
     du seul quartier. Les tableaux de la fiche ne cherchent que ``(code_qp, variable)`` : mêmes valeurs, sans
     reparcourir à chaque fiche les tables de tout le territoire (1 600 quartiers à l'échelle nationale). Ce qui se
-    dit du territoire entier (``cq.a_des_valeurs_reconstruites``) se calcule sur les tables complètes."""
+    dit du territoire entier (``cq.a_des_valeurs_reconstruites``) se calcule sur les tables complètes.
+
+    Pour une table de provenance marquée (:mod:`politique_ville.memo`), les positions des lignes de chaque quartier
+    sont indexées une fois pour toutes les fiches (:func:`_lignes_par_quartier`) ; mêmes lignes, même ordre."""
     if provenance is not None:
-        par_quartier = provenance["fichier"].str.startswith("insee_qpv")
-        provenance = provenance[~par_quartier | (provenance["cle"] == code_qp)]
+        if memo.memorisable(provenance):
+            autres, par_quartier = _lignes_par_quartier(provenance)
+            provenance = provenance.iloc[np.union1d(autres, par_quartier.get(code_qp, autres[:0]))]
+        else:
+            par_quartier = provenance["fichier"].str.startswith("insee_qpv")
+            provenance = provenance[~par_quartier | (provenance["cle"] == code_qp)]
     if manquantes is not None:
         manquantes = manquantes[manquantes["code_qp"] == code_qp]
     return provenance, manquantes
+
+
+@memo.une_fois
+def _lignes_par_quartier(provenance: pd.DataFrame):
+    """(positions des lignes qui ne sont pas d'une table par quartier, {code_qp: positions de ses lignes}) dans
+    ``provenance`` : tableaux triés en lecture seule (rendus sans copie)."""
+    par_quartier = provenance["fichier"].str.startswith("insee_qpv", na=False).to_numpy(dtype=bool)
+    autres = np.flatnonzero(~par_quartier)
+    positions = pd.Series(np.flatnonzero(par_quartier))
+    groupes = positions.groupby(provenance["cle"].to_numpy()[par_quartier], sort=False).indices
+    index = {}
+    for cle, pos in groupes.items():
+        t = np.sort(positions.to_numpy()[pos])
+        t.flags.writeable = False
+        index[cle] = t
+    autres.flags.writeable = False
+    return autres, memo.lecture_seule(index)
