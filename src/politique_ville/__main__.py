@@ -60,12 +60,19 @@ def main(argv=None) -> int:
         "--jobs", type=int, metavar="N", help="chapitres et fiches exécutés en parallèle (défaut : nombre de cœurs)"
     )
     run.add_argument("--force", action="store_true", help="ré-exécute tout, même ce qui n'a pas changé")
-    sous.add_parser("noyau", help="enregistre le noyau Jupyter du projet dans l'environnement courant")
+    sous.add_parser(
+        "noyau",
+        help="enregistre le noyau Jupyter du projet dans l'environnement courant et prépare le cache des polices de "
+        "matplotlib (installation : la première exécution n'a pas à le faire)",
+    )
     args = p.parse_args(argv)
     if args.commande == "noyau":
         from .runner import installer_noyau
 
         print(f"Noyau Jupyter enregistré : {installer_noyau()}")
+        # sinon fait par chaque noyau de la première exécution, en même temps (plusieurs secondes chacun)
+        import matplotlib.font_manager  # noqa: F401
+
         return 0
     from .runner import EchecExecution, executer
 
