@@ -13,6 +13,7 @@ import pandas as pd
 import seaborn as sns
 
 from .. import present
+from .barres import barres_horizontales, poignees_legende
 
 COULEUR_DROIT_COMMUN = "#1d4f80"
 COULEUR_CREDITS = "#e39b2d"
@@ -38,30 +39,17 @@ def montants_par_thematique(comp: pd.DataFrame, annee: int, source: str):
     ``comp`` : sortie de ``comparaison_thematiques``."""
     present.style_figures()
     df = _groupes(comp)
-    long = df.melt(
-        id_vars=["libelle_axe"],
-        value_vars=["droit_commun", "credits_specifiques"],
-        var_name="type",
-        value_name="montant",
-    )
-    long["type"] = long["type"].map({"droit_commun": LIBELLE_DROIT_COMMUN, "credits_specifiques": LIBELLE_CREDITS})
+    montants = [df["droit_commun"].to_numpy(dtype=float), df["credits_specifiques"].to_numpy(dtype=float)]
+    libelles, couleurs = [LIBELLE_DROIT_COMMUN, LIBELLE_CREDITS], [COULEUR_DROIT_COMMUN, COULEUR_CREDITS]
     fig, ax = plt.subplots(figsize=(10, 0.62 * len(df) + 1.8))
-    sns.barplot(
-        data=long,
-        y="libelle_axe",
-        x="montant",
-        hue="type",
-        orient="h",
-        ax=ax,
-        palette={LIBELLE_DROIT_COMMUN: COULEUR_DROIT_COMMUN, LIBELLE_CREDITS: COULEUR_CREDITS},
-    )
-    maxi = float(np.nanmax(long["montant"].to_numpy(dtype=float))) if len(long) else 0
-    for conteneur in ax.containers:
+    conteneurs = barres_horizontales(ax, list(df["libelle_axe"]), list(zip(montants, couleurs)))
+    maxi = float(np.nanmax(np.concatenate(montants))) if len(df) else 0
+    for conteneur in conteneurs:
         ax.bar_label(conteneur, labels=[present.euros(v) for v in conteneur.datavalues], padding=3, fontsize=8)
     ax.set_xlim(0, maxi * 1.2 if maxi > 0 else 1)
     present.format_axe(ax, "x")
     ax.grid(axis="y", visible=False)
-    ax.legend(title=None, loc="best", frameon=True)
+    ax.legend(handles=poignees_legende(libelles, couleurs), title=None, loc="best", frameon=True)
     return present.finir_figure(
         fig, ax, f"Subventions de la programmation {annee} par thématique", "Montant (€)", "", source
     )
@@ -74,10 +62,8 @@ def effet_levier(comp: pd.DataFrame, annee: int, source: str):
     df = _groupes(comp).sort_values("effet_levier", ascending=False, na_position="last")
     ensemble = comp.loc[comp["niveau"] == "ensemble", "effet_levier"]
     fig, ax = plt.subplots(figsize=(10, 0.5 * len(df) + 1.8))
-    sns.barplot(data=df, y="libelle_axe", x="effet_levier", orient="h", ax=ax, color=COULEUR_DROIT_COMMUN)
-    textes = ax.bar_label(
-        ax.containers[0], labels=[present.euros(v, 2) for v in ax.containers[0].datavalues], padding=3, fontsize=8
-    )
+    (barres,) = barres_horizontales(ax, list(df["libelle_axe"]), [(df["effet_levier"], COULEUR_DROIT_COMMUN)])
+    textes = ax.bar_label(barres, labels=[present.euros(v, 2) for v in barres.datavalues], padding=3, fontsize=8)
     for t in textes:
         t.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9})
         t.set_zorder(5)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .. import present_qpv as pq
 from ..compute import qpv as cq
 from ..present import finir_figure, format_axe, nombre_fr, pourcent, style_figures
+from .barres import barres_horizontales, poignees_legende
 
 BLEU = "#2f6497"
 ORANGE = "#d9822b"
@@ -72,6 +74,11 @@ def note_figure_population(quartiers: pd.DataFrame) -> str:
     )
 
 
+def _couleurs_sens(sens) -> list[str]:
+    """Couleur de chaque barre : bleu au-dessus de la référence, orange en dessous."""
+    return [BLEU if s == "au-dessus" else ORANGE for s in sens]
+
+
 def _hauteur(n: int, base: float = 1.4, par_ligne: float = 0.34) -> float:
     return max(3.0, base + par_ligne * n)
 
@@ -94,7 +101,6 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
     sont montrés (phrase à placer sous la figure : ``note_figure_ecarts``). Renvoie ``None`` si aucun niveau de
     référence n'est publié."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
 
     style_figures()
     i = cq.indicateur(code)
@@ -112,19 +118,7 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
     separateur = d["_separateur"].to_numpy(dtype=bool) if "_separateur" in d.columns else [False] * len(d)
     d["sens"] = ["au-dessus" if e >= 0 else "en dessous" for e in d["ecart_reference"].fillna(0)]
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
-    sns.barplot(
-        data=d,
-        y="libelle",
-        x="ecart_reference",
-        hue="sens",
-        palette={"au-dessus": BLEU, "en dessous": ORANGE},
-        dodge=False,
-        legend=False,
-        ax=ax,
-        orient="h",
-        order=list(d["libelle"]),
-        errorbar=None,
-    )
+    barres_horizontales(ax, list(d["libelle"]), [(d["ecart_reference"], _couleurs_sens(d["sens"]))])
     ax.axvline(0, color="#1d2733", linewidth=1)
     moy = float(d["moyenne_qpv"].iloc[0]) - ref
     libelle_niveau = "l'agglomération hors QPV" if niveau == cq.NIVEAU_HORS_QPV else "l'agglomération"
@@ -189,7 +183,6 @@ def figure_population(quartiers: pd.DataFrame, source: str):
     population n'est connue. Au-delà de ``SEUIL_QUARTIERS_FIGURE`` QPV, seuls les ``EXTREMES_FIGURE`` plus peuplés et
     moins peuplés sont montrés (phrase à placer sous la figure : ``note_figure_population``)."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
 
     d = quartiers[quartiers["est_qpv"]].copy()
     d["pop"] = pd.to_numeric(d["pop_mun"], errors="coerce").astype("float64")
@@ -200,7 +193,7 @@ def figure_population(quartiers: pd.DataFrame, source: str):
     d = _extremes(d, "pop", "quartier")
     separateur = d["_separateur"].to_numpy(dtype=bool) if "_separateur" in d.columns else [False] * len(d)
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
-    sns.barplot(data=d, y="quartier", x="pop", color=BLEU, ax=ax, orient="h", order=list(d["quartier"]), errorbar=None)
+    barres_horizontales(ax, list(d["quartier"]), [(d["pop"], BLEU)])
     for y, (v, sep) in enumerate(zip(d["pop"], separateur)):
         if not sep:  # la ligne qui sépare les plus peuplés des moins peuplés (figure résumée) n'a pas de barre
             ax.text(v, y, f" {nombre_fr(v)}", va="center", ha="left", fontsize=8)
@@ -218,7 +211,6 @@ def figure_parts(parts: pd.DataFrame, part_population: float, source: str):
     ``compute.qpv.parts_agglomeration``), comparée à leur part de la population (trait pointillé). Renvoie ``None``
     si aucune part n'est calculable (totaux du territoire non publiés)."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
 
     d = parts[parts["part_qpv"].notna() & (parts["code"] != "pop_mun")].copy()
     if d.empty:
@@ -228,19 +220,7 @@ def figure_parts(parts: pd.DataFrame, part_population: float, source: str):
     d = d.sort_values("part_qpv", ascending=False, kind="stable")
     d["sens"] = ["au-dessus" if p >= part_population else "en dessous" for p in d["part_qpv"]]
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d), base=1.8)))
-    sns.barplot(
-        data=d,
-        y="libelle",
-        x="part_qpv",
-        hue="sens",
-        palette={"au-dessus": BLEU, "en dessous": ORANGE},
-        dodge=False,
-        legend=False,
-        ax=ax,
-        orient="h",
-        order=list(d["libelle"]),
-        errorbar=None,
-    )
+    barres_horizontales(ax, list(d["libelle"]), [(d["part_qpv"], _couleurs_sens(d["sens"]))])
     for y, v in enumerate(d["part_qpv"]):
         ax.text(v, y, f" {pourcent(v)}", va="center", ha="left", fontsize=8.5)
     if not math.isnan(part_population):
@@ -268,7 +248,6 @@ def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str):
     (``fiche`` : sortie de ``compute.qpv.fiche_indicateurs``). Une valeur secrète ou non publiée n'a pas de barre.
     Renvoie ``None`` si le quartier n'a aucune valeur."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
 
     style_figures()
     d = fiche[fiche["unite"] == "%"].copy()
@@ -279,36 +258,29 @@ def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str):
     d["quartier_num"] = [v if not isinstance(v, str) else math.nan for v in d["valeur"]]
     if d["quartier_num"].isna().all():
         return None
-    long = pd.concat(
-        [
-            pd.DataFrame({"libelle": d["libelle"], "niveau": quartier, "valeur": d["quartier_num"]}),
-            pd.DataFrame({"libelle": d["libelle"], "niveau": "Moyenne des QPV", "valeur": d["moyenne_qpv"]}),
-            pd.DataFrame({"libelle": d["libelle"], "niveau": "Agglomération", "valeur": d["agglomeration"]}),
-        ],
-        ignore_index=True,
-    )
+    niveaux = [quartier, "Moyenne des QPV", "Agglomération"]
+    couleurs = [BLEU, "#9bb7d4", "#c9ccd1"]
+    valeurs = [d["quartier_num"].to_numpy(dtype=float), d["moyenne_qpv"].to_numpy(dtype=float)]
+    valeurs.append(d["agglomeration"].to_numpy(dtype=float))
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d), base=1.8, par_ligne=0.75)))
-    sns.barplot(
-        data=long,
-        y="libelle",
-        x="valeur",
-        hue="niveau",
-        ax=ax,
-        orient="h",
-        order=list(d["libelle"]),
-        hue_order=[quartier, "Moyenne des QPV", "Agglomération"],
-        palette=[BLEU, "#9bb7d4", "#c9ccd1"],
-        errorbar=None,
-    )
-    for conteneur in ax.containers:
+    conteneurs = barres_horizontales(ax, list(d["libelle"]), list(zip(valeurs, couleurs)))
+    for conteneur in conteneurs:
         ax.bar_label(
             conteneur,
             labels=[pourcent(b.get_width()) if not math.isnan(b.get_width()) else "" for b in conteneur],
             fontsize=7.5,
             padding=2,
         )
-    ax.set_xlim(0, max(long["valeur"].max(skipna=True), 1) * 1.18)
-    ax.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8.5, frameon=False)
+    ax.set_xlim(0, max(np.nanmax(np.concatenate(valeurs)), 1) * 1.18)
+    ax.legend(
+        handles=poignees_legende(niveaux, couleurs),
+        title="",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        ncol=3,
+        fontsize=8.5,
+        frameon=False,
+    )
     _graduations(ax, "%")
     finir_figure(
         fig, ax, f"{quartier}\nIndicateurs en % : quartier, moyenne des QPV, agglomération", "Valeur (%)", "", source

@@ -1,0 +1,65 @@
+"""Barres horizontales par catégorie, dessinées directement avec matplotlib, du même aspect que ``sns.barplot``
+(``orient="h"``, une valeur par catégorie, sans barre d'erreur) : couleurs atténuées comme celles de seaborn
+(saturation 0,75), une catégorie par graduation (la première en haut), barres côte à côte quand il y a plusieurs
+séries, pas de quadrillage horizontal. Le thème reste celui de seaborn (:func:`politique_ville.present.style_figures`).
+
+``sns.barplot`` regroupe, trie et agrège ses données (et calcule un intervalle de confiance par bootstrap quand on
+ne le lui interdit pas) pour tracer une barre par valeur : autant de temps pris à chaque figure, et à chaque fiche
+quartier. Ici, chaque libellé est une ligne, même quand deux quartiers portent le même nom (``sns.barplot`` les
+fondrait en une seule barre, leur moyenne).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: saturation des couleurs de remplissage de ``sns.barplot`` (paramètre ``saturation``)
+SATURATION = 0.75
+
+#: épaisseur totale des barres d'une catégorie (paramètre ``width`` de ``sns.barplot``)
+EPAISSEUR = 0.8
+
+
+def couleur_barre(couleur) -> tuple:
+    """La couleur telle que ``sns.barplot`` la donne à une barre (saturation atténuée)."""
+    import seaborn as sns
+
+    return sns.desaturate(couleur, SATURATION)
+
+
+def barres_horizontales(ax, libelles: Sequence[str], series: Sequence[tuple], *, cote_a_cote: bool = True) -> list:
+    """Une ligne par libellé (``libelles``, de haut en bas) et, par série ``(valeurs, couleur)``, une barre par
+    valeur connue (valeur manquante : pas de barre). ``couleur`` : une couleur (texte) pour toute la série, ou une
+    liste, une couleur par valeur. Plusieurs séries sont côte à côte (``cote_a_cote``, les ``hue`` de
+    ``sns.barplot``) ou au même endroit (séries qui ne se recouvrent pas : ``sns.barplot(dodge=False)``). Renvoie
+    les conteneurs de barres, un par série (ceux de ``ax.containers``)."""
+    n = len(libelles)
+    positions = np.arange(n, dtype=float)
+    k = len(series) if cote_a_cote else 1
+    epaisseur = EPAISSEUR / k
+    conteneurs = []
+    for rang, (valeurs, couleur) in enumerate(series):
+        v = np.asarray(valeurs, dtype=float)
+        connues = ~np.isnan(v)
+        if not connues.any():  # aucune barre : conteneur vide, comme seaborn
+            conteneurs.append(ax.barh([], [], height=epaisseur, align="edge", color="none"))
+            continue
+        if isinstance(couleur, str):
+            teintes = couleur_barre(couleur)
+        else:
+            teintes = [couleur_barre(c) for c, garde in zip(couleur, connues) if garde]
+        bord = positions[connues] - EPAISSEUR / 2 + (epaisseur * rang if cote_a_cote else 0)
+        conteneurs.append(ax.barh(bord, v[connues], height=epaisseur, align="edge", color=teintes))
+    ax.set_yticks(positions, list(libelles))
+    ax.yaxis.grid(False)
+    ax.set_ylim(n - 0.5, -0.5)
+    return conteneurs
+
+
+def poignees_legende(libelles: Sequence[str], couleurs: Sequence) -> list:
+    """Poignées de légende des séries (rectangles pleins), celles que ``sns.barplot`` place pour ``hue``."""
+    from matplotlib.patches import Rectangle
+
+    return [Rectangle((0, 0), 0, 0, facecolor=couleur_barre(c), label=nom) for nom, c in zip(libelles, couleurs)]

@@ -1,0 +1,258 @@
+"""Rendu des figures en PNG : mise en page en une mesure (``present.mettre_en_page``), image en un seul dessin
+(``present.image_figure``), encodeur PNG (``present.encoder_png``), barres dessinées sans ``sns.barplot``
+(``figures.barres``). Même image qu'avant, rien de coupé ; ce qui déborde est recadré comme avant."""
+
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from politique_ville import present  # noqa: E402
+from politique_ville.figures import qpv as fq  # noqa: E402
+from politique_ville.figures.barres import barres_horizontales, couleur_barre, poignees_legende  # noqa: E402
+
+BLANC = np.array([255, 255, 255])
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def _toile(fig) -> np.ndarray:
+    """La figure entière dessinée sur sa toile (référence : ce que donnerait ``savefig`` sans recadrage)."""
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def _taille(fig) -> tuple[int, int]:
+    return int(fig.bbox.height), int(fig.bbox.width)
+
+
+def _fiche() -> pd.DataFrame:
+    """Sortie de ``compute.qpv.fiche_indicateurs`` réduite : quatre indicateurs en %, une valeur secrète (« s »),
+    une valeur de l'agglomération non publiée."""
+    return pd.DataFrame(
+        {
+            "code": ["part_moins_25", "part_menages_1pers", "part_retard_3e", "tx_tot_empl", "ind_jeune"],
+            "unite": ["%", "%", "%", "%", "indice"],
+            "valeur": [44.5, 30.2, "s", 53.3, 2.3],
+            "moyenne_qpv": [38.0, 35.0, 33.0, 56.4, 1.6],
+            "agglomeration": [32.6, 28.3, 18.0, math.nan, 1.2],
+        }
+    )
+
+
+def _lignes(fig, artiste) -> tuple[int, int]:
+    """Lignes de pixels (du haut) occupées par un artiste dans l'image de la figure entière."""
+    boite = artiste.get_window_extent(fig.canvas.get_renderer())
+    hauteur = _taille(fig)[0]
+    return int(hauteur - boite.y1), int(math.ceil(hauteur - boite.y0))
+
+
+def test_fiche_en_un_seul_dessin_legende_et_source_entieres():
+    """La figure de la fiche, mise en page par ``finir_figure``, est rendue en une passe à sa taille (9 × 7,3 pouces
+    à 100 ppp) : la légende sous l'axe et la ligne de source sont dans l'image, avec du fond tout autour."""
+    fig = fq.figure_fiche(_fiche(), "Quartier des Essais", "INSEE 2019")
+    assert getattr(fig, present.MISE_EN_PAGE_FAITE) is True
+    image = present.image_figure(fig)
+    a = _pixels(image.data)
+    assert a.shape[:2] == _taille(fig) == (int(fig.get_figheight() * 100), 900)
+    # rien ne touche le bord : aucune ligne ni colonne du cadre n'a d'encre
+    for bord in (a[0], a[-1], a[:, 0], a[:, -1]):
+        assert (bord == BLANC).all()
+    ax = fig.axes[0]
+    legende = ax.get_legend()
+    assert [t.get_text() for t in legende.get_texts()] == ["Quartier des Essais", "Moyenne des QPV", "Agglomération"]
+    haut, bas = _lignes(fig, legende)
+    assert 0 < haut < bas < a.shape[0] - 1
+    bande = a[haut:bas]
+    # les trois carrés de couleur de la légende sont dans l'image (coupée, la légende perdrait le sien ou ses textes)
+    for couleur in (fq.BLEU, "#9bb7d4", "#c9ccd1"):
+        rgb = np.round(np.array(couleur_barre(couleur)[:3]) * 255).astype(int)
+        assert (np.abs(bande - rgb).sum(axis=2) <= 3).any(), couleur
+    source = next(t for t in fig.texts if t.get_text().startswith("Source"))
+    haut_source, bas_source = _lignes(fig, source)
+    assert bas < haut_source < bas_source < a.shape[0]
+    assert (a[haut_source:bas_source] != BLANC).any()  # la ligne de source est écrite
+    # la valeur secrète n'a pas de barre mais son libellé le dit
+    libelles = [t.get_text() for t in ax.get_yticklabels()]
+    assert libelles[2].endswith("(quartier : s)") and len(libelles) == 4
+    assert image.metadata["alt"].startswith("Figure : Quartier des Essais")
+    plt.close(fig)
+
+
+def _graphique(ancienne_facon: bool):
+    """Un graphique de barres avec ce qui prend de la place autour de l'axe : libellés longs, titre sur deux lignes,
+    libellé d'axe sur deux lignes, légende sous l'axe, ligne de source."""
+    present.style_figures()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.barh([0, 1, 2], [12.5, 40.0, 27.3], color=["#2f6497", "#9bb7d4", "#c9ccd1"], label="Valeur")
+    ax.set_yticks([0, 1, 2], ["Un libellé assez long", "Court", "Un autre libellé, plus long encore"])
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=1, frameon=False)
+    present.format_axe(ax, "x", "%")
+    titre, axe_x, source = "Titre\nSur deux lignes", "Valeur (%)\nRéférence : moyenne", "INSEE 2019, calculs"
+    if ancienne_facon:  # finir_figure avant : titre placé par matplotlib, tight_layout (deux mesures)
+        ax.set_title(titre, loc="left")
+        ax.set_xlabel(axe_x)
+        ax.set_ylabel("")
+        fig.text(0.01, 0.005, f"Source : {source}", fontsize=8, color="#5a6b7d", ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+    else:
+        present.finir_figure(fig, ax, titre, axe_x, "", source)
+    return fig
+
+
+def test_mise_en_page_et_image_identiques_a_tight_layout():
+    """La mise en page en une mesure donne les marges de ``tight_layout`` et l'image, pixel pour pixel, celle de
+    l'ancienne mise en page (titre placé par matplotlib) ; ``image_figure`` la rend telle quelle, sans recadrage."""
+    avant, apres = _graphique(True), _graphique(False)
+    pa, pb = avant.subplotpars, apres.subplotpars
+    assert (pa.left, pa.right, pa.bottom, pa.top) == pytest.approx((pb.left, pb.right, pb.bottom, pb.top), abs=1e-12)
+    assert pb.bottom > 0.2  # place faite à la légende sous l'axe (sans elle : ~0,15)
+    reference = _toile(avant)
+    image = _pixels(present.image_figure(apres).data)
+    assert image.shape == reference.shape and (image == reference).all()
+    plt.close(avant)
+    plt.close(apres)
+
+
+def test_plusieurs_axes_par_tight_layout():
+    """Deux axes : la mise en page est celle de ``tight_layout`` (espacement entre les axes compris)."""
+    present.style_figures()
+    figures = []
+    for faire in (lambda f: f.tight_layout(rect=(0, 0.03, 1, 1)), lambda f: present.mettre_en_page(f, (0, 0.03, 1, 1))):
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3))
+        ax1.set_ylabel("Un libellé vertical")
+        ax2.set_title("Titre")
+        faire(fig)
+        figures.append(fig)
+    a, b = (f.subplotpars for f in figures)
+    assert (a.left, a.right, a.bottom, a.top, a.wspace) == pytest.approx((b.left, b.right, b.bottom, b.top, b.wspace))
+    assert getattr(figures[1], present.MISE_EN_PAGE_FAITE) is True
+    for f in figures:
+        plt.close(f)
+
+
+def test_ce_qui_deborde_est_recadre_comme_avant():
+    """Ce qui ne tient pas dans la figure n'est pas coupé : l'image est recadrée sur tout le contenu
+    (``bbox_inches="tight"``), comme avant."""
+    largeur = 900
+    # une ligne de source plus longue que la figure : pas de rendu en une passe, l'image s'élargit
+    fig = fq.figure_fiche(_fiche(), "Quartier des Essais", "INSEE 2019 ; " * 30)
+    assert getattr(fig, present.MISE_EN_PAGE_FAITE) is False
+    a = _pixels(present.image_figure(fig).data)
+    assert a.shape[1] > largeur + 200 and (a[:, -1] == BLANC).all()
+    plt.close(fig)
+    # un texte ajouté après la mise en page, hors du cadre : l'encre au bord le trahit, l'image s'élargit
+    fig = fq.figure_fiche(_fiche(), "Quartier des Essais", "INSEE 2019")
+    fig.axes[0].text(1.02, 0.5, "Note ajoutée après coup, hors du cadre", transform=fig.axes[0].transAxes)
+    assert getattr(fig, present.MISE_EN_PAGE_FAITE) is True
+    a = _pixels(present.image_figure(fig).data)
+    assert a.shape[1] > largeur and (a[:, -1] == BLANC).all()
+    plt.close(fig)
+    # un texte ajouté après la mise en page, tout entier hors du cadre (pas d'encre au bord) : mesuré, recadré
+    fig = fq.figure_fiche(_fiche(), "Quartier des Essais", "INSEE 2019")
+    fig.axes[0].text(1.6, 0.5, "Tout entier hors du cadre", transform=fig.axes[0].transAxes)
+    a = _pixels(present.image_figure(fig).data)
+    assert a.shape[1] > largeur + 300 and (a[:, -1] == BLANC).all()
+    plt.close(fig)
+    # une légende déplacée après la mise en page, tout entière sous la figure (pas d'encre au bord) : recadrée aussi
+    fig = fq.figure_fiche(_fiche(), "Quartier des Essais", "INSEE 2019")
+    hauteur = _taille(fig)[0]
+    ax = fig.axes[0]
+    ax.get_legend().set_bbox_to_anchor((0.5, -0.6), transform=ax.transAxes)
+    a = _pixels(present.image_figure(fig).data)
+    assert a.shape[0] > hauteur + 50 and (a[-1] == BLANC).all()
+    plt.close(fig)
+    # une figure sans mise en page : recadrée sur son contenu (marges par défaut retirées), comme dans JupyterLab
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.bar(["a", "b"], [1, 2])
+    assert not getattr(fig, present.MISE_EN_PAGE_FAITE, False)
+    a = _pixels(present.image_figure(fig).data)
+    assert a.shape[1] < 400 and a.shape[0] < 300
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("opaque", [True, False])
+def test_encoder_png_sans_perte(opaque):
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 256, size=(23, 41, 4), dtype=np.uint8)
+    pixels[5:9] = 255  # des lignes identiques (filtre « Up » : des zéros)
+    if opaque:
+        pixels[..., 3] = 255
+    image = Image.open(io.BytesIO(present.encoder_png(pixels, dpi=100)))
+    image.load()
+    assert image.size == (41, 23) and image.mode == ("RGB" if opaque else "RGBA")
+    assert image.info["dpi"] == pytest.approx((100, 100), abs=0.01)
+    relu = np.asarray(image.convert("RGBA"))
+    assert (relu == pixels).all()
+    assert not (relu[..., 3] == 255).all() or opaque
+
+
+def test_barres_comme_sns_barplot():
+    """``barres_horizontales`` dessine les barres de ``sns.barplot`` (couleurs atténuées, barres côte à côte, une
+    valeur manquante sans barre, axe des catégories, légende) : même image, pixel pour pixel."""
+    import seaborn as sns
+
+    present.style_figures()
+    libelles = ["Premier", "Deuxième", "Troisième"]
+    series = {"Quartier": [44.5, math.nan, 53.3], "Moyenne des QPV": [38.0, 35.0, 56.4]}
+    couleurs = ["#2f6497", "#9bb7d4"]
+    images = []
+    for seaborn in (True, False):
+        fig, ax = plt.subplots(figsize=(6, 3))
+        if seaborn:
+            long = pd.DataFrame(
+                [(lib, niv, v) for niv, vals in series.items() for lib, v in zip(libelles, vals)],
+                columns=["libelle", "niveau", "valeur"],
+            )
+            sns.barplot(
+                data=long, y="libelle", x="valeur", hue="niveau", palette=couleurs, ax=ax, orient="h", errorbar=None
+            )
+            ax.legend(title="", loc="lower right")
+        else:
+            conteneurs = barres_horizontales(ax, libelles, list(zip(series.values(), couleurs)))
+            assert [len(c) for c in conteneurs] == [2, 3]  # la valeur manquante n'a pas de barre
+            ax.legend(handles=poignees_legende(list(series), couleurs), title="", loc="lower right")
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        images.append(_toile(fig))
+        plt.close(fig)
+    assert images[0].shape == images[1].shape and (images[0] == images[1]).all()
+
+
+def test_deux_quartiers_du_meme_nom_ont_chacun_leur_barre():
+    """Deux QPV de même nom (communes différentes) : deux lignes, deux barres (``sns.barplot`` les fondait en une
+    seule barre, leur moyenne, et décalait les étiquettes de valeur)."""
+    quartiers = pd.DataFrame(
+        {"est_qpv": [True, True, True], "pop_mun": [3000, 2000, 1000], "quartier": ["Centre", "Gare", "Centre"]}
+    )
+    fig = fq.figure_population(quartiers, "INSEE 2019")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Centre", "Gare", "Centre"]
+    barres = ax.containers[0]
+    assert sorted(b.get_width() for b in barres) == [1000, 2000, 3000]
+    assert sorted(round(b.get_y() + b.get_height() / 2) for b in barres) == [0, 1, 2]
+    plt.close(fig)
+
+
+def test_graduations_a_la_francaise():
+    """Graduations en pourcentage et en euros au format français (gardées en mémoire d'une figure à l'autre)."""
+    present.style_figures()
+    for unite, maxi, attendu in (("%", 60, "60\u00a0%"), ("€", 3000, "3\u202f000\u00a0€")):
+        fig, ax = plt.subplots(figsize=(6, 2))
+        ax.barh([0], [maxi])
+        ax.set_xlim(0, maxi)
+        present.format_axe(ax, "x", unite)
+        fig.canvas.draw()
+        textes = [t.get_text() for t in ax.get_xticklabels()]
+        assert textes[0] == f"0\u00a0{unite}" and attendu in textes
+        plt.close(fig)
+    assert present._graduation(-1.5, "%", 1) == "−1,5\u00a0%" and present._graduation(1.5, "", 0) == "2"
