@@ -197,18 +197,25 @@ class PoolNoyaux:
         self._ferme = False
         self._fils: list[threading.Thread] = []
 
-    def demarrer(self, nombre: int = 1, modules: tuple[str, ...] | None = None):
-        """Démarre ``nombre`` noyaux en arrière-plan (en parallèle), avec ``modules`` (par défaut ceux du pool)."""
+    def demarrer(self, nombre: int = 1, modules: tuple[str, ...] | None = None, apres_les_autres: bool = False):
+        """Démarre ``nombre`` noyaux en arrière-plan (en parallèle), avec ``modules`` (par défaut ceux du pool).
+        ``apres_les_autres`` : seulement quand les noyaux déjà en démarrage sont prêts (un noyau utile plus tard,
+        comme celui de la validation, ne ralentit pas ceux dont la première étape a besoin tout de suite)."""
         for _ in range(max(0, nombre)):
             with self._cond:
                 if self._ferme:
                     return
+                avant = self._prevus - len(self._tous) if apres_les_autres else 0  # en démarrage
                 self._prevus += 1
-            fil = threading.Thread(target=self._demarrer_un, args=(modules or self._modules,), daemon=True)
+            fil = threading.Thread(target=self._demarrer_un, args=(modules or self._modules, avant), daemon=True)
             self._fils.append(fil)
             fil.start()
 
-    def _demarrer_un(self, modules):
+    def _demarrer_un(self, modules, attendre: int = 0):
+        if attendre:
+            with self._cond:
+                cible = len(self._tous) + attendre
+                self._cond.wait_for(lambda: self._ferme or len(self._tous) >= cible or self._prevus < cible, 120)
         try:
             noyau = Noyau.demarrer(self._cwd, modules)
         except Exception:  # un noyau qui ne démarre pas : l'étape en démarrera un elle-même

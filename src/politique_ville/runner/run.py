@@ -331,7 +331,7 @@ class Execution:
         self.noyaux = PoolNoyaux(self.cat.racine / "notebooks")
         self.noyaux.demarrer(min(self.jobs, len(self._a(Statut.A_EXECUTER)) or 1))
         if tables_a_refaire and any(e.decl.valide and e.statut != Statut.IGNOREE for e in aval):
-            self.noyaux.demarrer(1, MODULES_VALIDATION + MODULES_CHAPITRES + MODULES_PREPARATION)
+            self.noyaux.demarrer(1, MODULES_VALIDATION + MODULES_CHAPITRES + MODULES_PREPARATION, apres_les_autres=True)
         try:
             independants = self._a(Statut.A_EXECUTER, etapes=amont)
             if independants:  # lecture et nettoyages : tables différentes, en parallèle
