@@ -4,10 +4,17 @@ HTML (``export.py`` : version du rapport, code masqué, et version avec le code)
 from __future__ import annotations
 
 import copy
+import sys
+import threading
 from pathlib import Path
 
 from ..export import exporter_html, titre_notebook
 from .kernels import _noyau
+
+# jsonschema (importé par nbformat, donc par papermill et nbconvert) compile à son chargement une grammaire Lark pour
+# vérifier le format « iri » (paquet rfc3987_syntax) : 0,7 s de calcul au début de chaque exécution, pour un format
+# qu'aucun schéma de notebook n'emploie. Le processus du runner s'en passe ; les noyaux n'en sont pas affectés.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 #: erreurs dont le message, en français, se suffit (sans le nom de l'exception)
 ERREURS_EXPLIQUEES = ("ErreursNettoyage", "ErreurDonnees", "ValidationEchouee")
@@ -65,13 +72,35 @@ def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, noyau=
     )
 
 
-def exporter(execute: Path, dossier: Path, nom: str):
-    """``<nom>.html`` (code masqué) et ``<nom>_avec_code.html`` (le notebook exécuté est lu une fois)."""
+_FIL_EXPORT = None
+_VERROU_EXPORT = threading.Lock()
+
+
+def fil_export():
+    """Le fil des exports HTML du processus : un seul, qui garde un exportateur par version (gabarits compilés une
+    fois) ; pendant qu'il exporte une fiche, le noyau qui l'a faite passe à la suivante. Le calcul en Python du
+    processus principal ne gagne rien à plusieurs fils (verrou global de l'interpréteur)."""
+    global _FIL_EXPORT
+    with _VERROU_EXPORT:
+        if _FIL_EXPORT is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _FIL_EXPORT = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-html")
+        return _FIL_EXPORT
+
+
+def _exporter_chapitre(execute: Path, dossier: Path, nom: str):
     import nbformat
 
     nb, titre = nbformat.read(str(execute), as_version=4), titre_notebook(execute)
     exporter_html(nb, dossier / f"{nom}.html", titre=titre)
     exporter_html(nb, dossier / f"{nom}_avec_code.html", avec_code=True, titre=titre)
+
+
+def exporter(execute: Path, dossier: Path, nom: str):
+    """``<nom>.html`` (code masqué) et ``<nom>_avec_code.html`` (le notebook exécuté est lu une fois), par le fil des
+    exports ; rend la main quand les deux pages sont écrites."""
+    fil_export().submit(_exporter_chapitre, execute, dossier, nom).result()
 
 
 def executer_fiches(
@@ -102,7 +131,18 @@ def executer_fiches(
     modele.metadata.setdefault("papermill", {})
     titre = titre_notebook(modele_chemin)
     premiere = True
+    exports: list[tuple[str, object]] = []  # pages en cours d'export (fil des exports), dans l'ordre
+
+    def terminees(attendre: bool):
+        """Les fiches dont la page est écrite sont dites faites (dans ce fil : une erreur d'export s'y lève)."""
+        while exports and (attendre or exports[0][1].done()):
+            code_fait, futur = exports.pop(0)
+            futur.result()
+            faite(code_fait)
+            avancer()
+
     while arret is None or not arret.is_set():
+        terminees(attendre=False)
         try:
             code = file_codes.get_nowait()
         except queue.Empty:
@@ -124,11 +164,14 @@ def executer_fiches(
             client.execute()
         except Exception as exc:
             nbformat.write(nb, str(execute))
+            terminees(attendre=True)
             return code, execute, exc
         nbformat.write(nb, str(execute))
-        exporter_html(nb, dossier / f"{code}.html", navigation={"index": "../index.html"}, titre=titre)
-        faite(code)
-        avancer()
+        page = dossier / f"{code}.html"
+        exports.append(
+            (code, fil_export().submit(exporter_html, nb, page, navigation={"index": "../index.html"}, titre=titre))
+        )
+    terminees(attendre=True)
     return None
 
 

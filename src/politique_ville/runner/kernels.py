@@ -177,8 +177,10 @@ class Noyau:
         _arreter_noyau(self.km)
 
 
-def _charge(noyau: Noyau) -> int:
-    return len(noyau.modules)
+def _charge(noyau: Noyau) -> bool:
+    """Ordre de préférence entre noyaux libres : celui de la validation (Great Expectations) en dernier, pour qu'il
+    soit libre quand elle en a besoin."""
+    return "great_expectations" in noyau.modules
 
 
 class PoolNoyaux:
@@ -240,7 +242,7 @@ class PoolNoyaux:
         with self._cond:
             while True:
                 if self._libres:
-                    # parmi les noyaux qui ont ``modules``, le moins chargé (la validation garde le sien)
+                    # parmi les noyaux qui ont ``modules``, celui de la validation en dernier (elle le trouve libre)
                     aptes = sorted((n for n in self._libres if set(modules) <= set(n.modules)), key=_charge)
                     if aptes or not self._attendus_avec(modules):
                         choisi = aptes[0] if aptes else self._libres[0]

@@ -44,7 +44,7 @@ from .cache import Entrees, ecrire_manifeste, lire_manifeste
 from .commit import Transit
 from .display import Progression, resume
 from .execute import cause, executer_fiches, executer_notebook, exporter
-from .kernels import MODULES_CHAPITRES, MODULES_PREPARATION, MODULES_VALIDATION, PoolNoyaux
+from .kernels import MODULES_VALIDATION, PoolNoyaux
 from .lock import Verrou
 from .steps import LIEN_FICHES, SANS_ANTERIEURE, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport
 
@@ -331,7 +331,9 @@ class Execution:
         self.noyaux = PoolNoyaux(self.cat.racine / "notebooks")
         self.noyaux.demarrer(min(self.jobs, len(self._a(Statut.A_EXECUTER)) or 1))
         if tables_a_refaire and any(e.decl.valide and e.statut != Statut.IGNOREE for e in aval):
-            self.noyaux.demarrer(1, MODULES_VALIDATION + MODULES_CHAPITRES + MODULES_PREPARATION, apres_les_autres=True)
+            # Great Expectations seulement : prêt plus tôt pour la validation ; les chapitres et fiches qu'il fera
+            # ensuite importeront le reste à leur première cellule
+            self.noyaux.demarrer(1, MODULES_VALIDATION, apres_les_autres=True)
         try:
             independants = self._a(Statut.A_EXECUTER, etapes=amont)
             if independants:  # lecture et nettoyages : tables différentes, en parallèle
