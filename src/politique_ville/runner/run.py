@@ -329,11 +329,13 @@ class Execution:
         # les noyaux de l'exécution démarrent tout de suite, en arrière-plan : autant que de tâches en parallèle, et
         # celui de la validation (Great Expectations) qui se prépare pendant la lecture et les nettoyages
         self.noyaux = PoolNoyaux(self.cat.racine / "notebooks")
-        self.noyaux.demarrer(min(self.jobs, len(self._a(Statut.A_EXECUTER)) or 1))
-        if tables_a_refaire and any(e.decl.valide and e.statut != Statut.IGNOREE for e in aval):
+        validation = tables_a_refaire and any(e.decl.valide and e.statut != Statut.IGNOREE for e in aval)
+        # autant de noyaux que de tâches en parallèle, dont celui de la validation s'il y en a une (au moins un autre)
+        self.noyaux.demarrer(max(1, min(self.jobs, len(self._a(Statut.A_EXECUTER))) - (1 if validation else 0)))
+        if validation:
             # Great Expectations seulement : prêt plus tôt pour la validation ; les chapitres et fiches qu'il fera
             # ensuite importeront le reste à leur première cellule
-            self.noyaux.demarrer(1, MODULES_VALIDATION, apres_les_autres=True)
+            self.noyaux.demarrer(1, MODULES_VALIDATION, apres_les_autres=self.jobs > 2)
         try:
             independants = self._a(Statut.A_EXECUTER, etapes=amont)
             if independants:  # lecture et nettoyages : tables différentes, en parallèle
