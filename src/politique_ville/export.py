@@ -118,6 +118,7 @@ def _exporteur(avec_code: bool):
             template_name="rapport", extra_template_basedirs=[str(Path(__file__).parent / "templates")]
         )
         exp.language_code = "fr"
+        exp.optimistic_validation = True  # le notebook validé une fois, pas après chacun des préprocesseurs
         exp.exclude_input = not avec_code
         exp.exclude_input_prompt = True
         exp.exclude_output_prompt = True

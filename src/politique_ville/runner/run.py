@@ -330,8 +330,10 @@ class Execution:
         # celui de la validation (Great Expectations) qui se prépare pendant la lecture et les nettoyages
         self.noyaux = PoolNoyaux(self.cat.racine / "notebooks")
         validation = tables_a_refaire and any(e.decl.valide and e.statut != Statut.IGNOREE for e in aval)
-        # autant de noyaux que de tâches en parallèle, dont celui de la validation s'il y en a une (au moins un autre)
-        self.noyaux.demarrer(max(1, min(self.jobs, len(self._a(Statut.A_EXECUTER))) - (1 if validation else 0)))
+        # autant de noyaux que de tâches en parallèle (les fiches en occupent autant qu'il y a de fils), dont celui de
+        # la validation s'il y en a une (au moins un autre)
+        taches = len(self._a(Statut.A_EXECUTER)) + (self.jobs if self._a(Statut.A_EXECUTER, Groupe.FICHES) else 0)
+        self.noyaux.demarrer(max(1, min(self.jobs, taches) - (1 if validation else 0)))
         if validation:
             # Great Expectations seulement : prêt plus tôt pour la validation ; les chapitres et fiches qu'il fera
             # ensuite importeront le reste à leur première cellule
