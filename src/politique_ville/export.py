@@ -85,16 +85,13 @@ def _accessible(page: str) -> str:
     return _FOCUS.sub(r'<div class="\1" tabindex="0"', page)
 
 
-def _exporteur(avec_code: bool):
-    """L'exportateur HTML (gabarit « rapport ») d'un fil d'exécution, créé une fois par version (avec ou sans le
-    code) : le gabarit Jinja est chargé et compilé une fois, pas à chaque page (des centaines de fiches par lot). Un
-    par fil : les lots de fiches s'exportent en parallèle."""
+@functools.cache
+def _classe_exportateur():
+    """``HTMLExporter`` sans sa relecture de la page par BeautifulSoup ; :func:`_accessible` en fait autant."""
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
 
     class ExportateurRapport(HTMLExporter):
-        """``HTMLExporter`` sans sa relecture de la page par BeautifulSoup ; :func:`_accessible` en fait autant."""
-
         def from_notebook_node(self, nb, resources=None, **kw):
             from nbconvert.filters.highlight import Highlight2HTML
             from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -112,9 +109,16 @@ def _exporteur(avec_code: bool):
             page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             return _accessible(page), resources
 
+    return ExportateurRapport
+
+
+def _exporteur(avec_code: bool):
+    """L'exportateur HTML (gabarit « rapport ») d'un fil d'exécution, créé une fois par version (avec ou sans le
+    code) : le gabarit Jinja est chargé et compilé une fois, pas à chaque page. Un par fil (un exportateur n'est pas
+    partagé entre fils) ; le runner exporte sur un seul fil (``runner.execute.fil_export``)."""
     exporteurs = _EXPORTEURS.__dict__.setdefault("parversion", {})
     if avec_code not in exporteurs:
-        exp = ExportateurRapport(
+        exp = _classe_exportateur()(
             template_name="rapport", extra_template_basedirs=[str(Path(__file__).parent / "templates")]
         )
         exp.language_code = "fr"

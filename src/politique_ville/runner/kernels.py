@@ -74,7 +74,7 @@ def _noyau() -> str:
     return NOYAU
 
 
-#: modules importés d'avance dans un noyau préchauffé (ceux des chapitres et des fiches)
+#: modules importés d'avance dans les noyaux d'une exécution (ceux des chapitres et des fiches)
 MODULES_CHAPITRES = (
     "pandas",
     "numpy",
