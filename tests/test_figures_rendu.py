@@ -88,6 +88,25 @@ def test_fiche_en_un_seul_dessin_legende_et_source_entieres():
     plt.close(fig)
 
 
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_fiche_legende_sous_le_titre_de_l_axe_quelle_que_soit_la_hauteur(n):
+    """Avec un ou deux indicateurs (figure basse), la légende ne recouvre ni les graduations ni le titre de l'axe
+    « Valeur (%) » : elle est à une distance fixe sous les axes, pas à une fraction de leur hauteur."""
+    fiche = _fiche().iloc[:n].assign(valeur=[44.5, 30.2, 28.0, 53.3][:n])
+    fig = fq.figure_fiche(fiche, "Quartier des Essais", "INSEE 2019")
+    present.image_figure(fig)  # mise en page et dessin, comme dans le rapport
+    rendu = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    legende = ax.get_legend().get_window_extent(rendu)
+    titre_axe = ax.xaxis.label.get_window_extent(rendu)
+    graduations = [t.get_window_extent(rendu) for t in ax.get_xticklabels() if t.get_text()]
+    assert ax.xaxis.label.get_text() == "Valeur (%)"
+    assert legende.y1 <= titre_axe.y0  # la légende est entièrement sous le titre de l'axe
+    assert all(legende.y1 <= g.y0 for g in graduations)
+    assert legende.y0 >= 0  # et dans la figure
+    plt.close(fig)
+
+
 def _graphique(ancienne_facon: bool):
     """Un graphique de barres avec ce qui prend de la place autour de l'axe : libellés longs, titre sur deux lignes,
     libellé d'axe sur deux lignes, légende sous l'axe, ligne de source."""

@@ -272,11 +272,16 @@ def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str):
             padding=2,
         )
     ax.set_xlim(0, max(np.nanmax(np.concatenate(valeurs)), 1) * 1.18)
+    from matplotlib.transforms import ScaledTranslation
+
     ax.legend(
         handles=poignees_legende(niveaux, couleurs),
         title="",
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.1),
+        # à une distance fixe sous les axes (0,5 pouce : sous les graduations et le titre de l'axe), quelle que soit
+        # la hauteur de la figure : avec deux indicateurs, une fraction des axes posait la légende sur « Valeur (%) »
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=ax.transAxes + ScaledTranslation(0, -0.5, fig.dpi_scale_trans),
         ncol=3,
         fontsize=8.5,
         frameon=False,
