@@ -85,6 +85,4 @@ def test_sorties_generees_non_versionnees(racine):
         ).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("pas un dépôt git")
-    # seule exception : le relevé des mesures de performance (écrit par scripts/benchmark.py, ni par make report ni
-    # par les tests), versionné comme trace des mesures ; aucun rapport d'une année, aucune table nettoyée
-    assert [f for f in suivis if not f.endswith((".gitkeep", "README.md")) and f != "reports/benchmark.md"] == []
+    assert [f for f in suivis if not f.endswith((".gitkeep", "README.md"))] == []
