@@ -1,7 +1,12 @@
 """Vocabulaire de la provenance d'une valeur, le même partout où une valeur est montrée (tableaux HTML, feuilles
-Excel, fiches, phrases) : publié, reconstruit, supposé, simulé, approximatif.
+Excel, fiches, phrases) : publié, reçu, recalculé, reconstruit, supposé, simulé, approximatif.
 
-- « publié » : le rapport donne la valeur (ou ses chiffres l'imposent) ;
+- « publié » : un rapport publié imprime la valeur (ou ses chiffres l'imposent) ; seulement pour une année dont un
+  rapport publié est décrit (registre des chiffres publiés de ses paramètres) ;
+- « reçu » : valeur lue telle quelle dans un fichier reçu nommé (fichier de l'INSEE, export de programmation,
+  fichier de subventions) : la note ou la légende nomme le fichier (:func:`note`, ``source=``) ;
+- « recalculé » : valeur calculée par le code à partir de valeurs publiées ou reçues (somme, part, niveau de
+  comparaison calculé, tableau des financeurs calculé à partir de l'export) ;
 - « reconstruit » : valeur non publiée, choisie pour redonner exactement les totaux et moyennes publiés (règle dans
   ``data/raw/README.md``), ou calculée à partir de telles valeurs ;
 - « supposé » : identité ou attribut déduit du texte du rapport, qui ne l'écrit pas (commune d'un quartier, statut
@@ -21,6 +26,8 @@ Module sans dépendance (chaînes seulement) : ``compute``, ``present`` et ``nar
 from __future__ import annotations
 
 PUBLIE = "publié"
+RECU = "reçu"
+RECALCULE = "recalculé"
 RECONSTRUIT = "reconstruit"
 SUPPOSE = "supposé"
 SIMULE = "simulé"
@@ -28,10 +35,12 @@ APPROXIMATIF = "approximatif"
 
 #: Le vocabulaire, du plus sûr au moins sûr : une valeur calculée à partir de plusieurs valeurs prend la provenance
 #: la moins sûre (:func:`combiner`).
-VOCABULAIRE = (PUBLIE, APPROXIMATIF, SUPPOSE, RECONSTRUIT, SIMULE)
+VOCABULAIRE = (PUBLIE, RECU, RECALCULE, APPROXIMATIF, SUPPOSE, RECONSTRUIT, SIMULE)
 
 DEFINITIONS = {
     PUBLIE: "valeur publiée par le rapport (ou imposée par ses chiffres)",
+    RECU: "valeur reçue, lue telle quelle dans le fichier nommé",
+    RECALCULE: "valeur calculée par le code à partir des valeurs publiées ou reçues",
     APPROXIMATIF: "le rapport n'en donne qu'un ordre de grandeur (« près de », « environ »)",
     SUPPOSE: "identité ou attribut déduit du texte du rapport, qui ne l'écrit pas",
     RECONSTRUIT: "valeur reconstruite, non publiée par le rapport (choisie pour redonner les totaux et moyennes "
@@ -42,7 +51,7 @@ DEFINITIONS = {
 
 #: Marque d'une valeur dans une phrase ou une cellule (texte brut). L'astérisque, fréquent, est court ; les autres
 #: provenances, rares, sont écrites en toutes lettres.
-MARQUES = {PUBLIE: "", RECONSTRUIT: "*", SUPPOSE: " (supposé)", SIMULE: " (simulé)", APPROXIMATIF: " (approximatif)"}
+MARQUES = {PUBLIE: "", RECU: "", RECALCULE: "", RECONSTRUIT: "*", SUPPOSE: " (supposé)", SIMULE: " (simulé)", APPROXIMATIF: " (approximatif)"}
 
 #: Légende de l'astérisque, une fois par section.
 LEGENDE_RECONSTRUIT = (
@@ -99,11 +108,14 @@ def legende(textes, markdown: bool = False) -> str:
     return "\\" + LEGENDE_RECONSTRUIT + "." if markdown else LEGENDE_RECONSTRUIT + "."
 
 
-def note(provenance, precision: str = "") -> str:
+def note(provenance, precision: str = "", source: str | None = None) -> str:
     """Note d'un tableau (ou première ligne d'une feuille Excel) dont toutes les valeurs ont la même provenance :
-    « Provenance : reconstruit — valeur reconstruite, non publiée… ». ``precision`` : ce que la note ajoute."""
+    « Provenance : reconstruit — valeur reconstruite, non publiée… ». ``precision`` : ce que la note ajoute ;
+    ``source`` : le fichier reçu (ou le rapport) d'où viennent les valeurs, nommé dans la note
+    (« Provenance : reçu — valeur reçue, lue telle quelle dans le fichier nommé (data/raw/2031/insee_qpv.csv) »)."""
     p = normaliser(provenance) or PUBLIE
-    return f"Provenance : {p} — {DEFINITIONS[p]}" + (f". {precision}" if precision else ".")
+    definition = DEFINITIONS[p] + (f" ({source})" if source else "")
+    return f"Provenance : {p} — {definition}" + (f". {precision}" if precision else ".")
 
 
 #: Début de la note de provenance d'un tableau, de la première ligne d'une feuille Excel.

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 
 GENRES_NUMERIQUES = ("montant", "taux", "indice", "effectif", "annee", "nombre")
-PROVENANCES = ("publié", "reconstruit", "non publié", "supposé", "simulé", "approximatif")
+PROVENANCES = ("publié", "reçu", "recalculé", "reconstruit", "non publié", "supposé", "simulé", "approximatif")
 #: Code d'un QPV de la géographie 2015 (en vigueur jusqu'à l'entrée en vigueur de la géographie 2024) : « QP », le département sur trois
 #: caractères (« 062 », « 971 », « 02A » ou « 02B » pour la Corse) puis trois chiffres : « QP062001 ».
 MOTIF_CODE_QP_2015 = r"QP(?:\d{3}|02[AB])\d{3}"
