@@ -14,7 +14,7 @@ Usage ::
     python scripts/extraire_cog.py                     # (re)fabrique l'extrait (npm et le registre npm requis)
     python scripts/extraire_cog.py --verifier          # empreintes des extraits ; avec npm, re-télécharge et compare
     python scripts/extraire_cog.py --verifier --sans-npm
-    python scripts/extraire_cog.py --remplir-codes data/reference/communes.csv --territoire epci:200072460
+    python scripts/extraire_cog.py --remplir-codes data/reference/territoires/cabbalr/communes.csv --territoire epci:200072460
 
 ``--remplir-codes`` remplit la colonne ``code_insee`` d'un référentiel de communes du territoire (colonne
 ``nom_officiel``) par rapprochement des noms avec l'extrait, parmi les communes du territoire donné : aucun code n'est

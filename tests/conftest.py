@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from politique_ville.catalog import Catalogue
+from politique_ville.parametres import catalogue_de_l_annee
 
 RACINE = Path(__file__).resolve().parents[1]
 ANNEE = 2019
@@ -21,7 +22,8 @@ def racine() -> Path:
 
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
-    return Catalogue.pour(ANNEE, RACINE)
+    """Le catalogue de l'exemple 2019, avec le dossier de ses référentiels que nomme params/2019.yaml."""
+    return catalogue_de_l_annee(ANNEE, RACINE)
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +122,7 @@ def pytest_sessionfinish(session, exitstatus):
             for p in changes[:30]:
                 rapport.write_line(f"  {p}", red=True)
         session.exitstatus = 1
+
+
+#: le dossier des référentiels propres à l'exemple 2019 (nommé par params/2019.yaml) : aucun autre territoire ne le lit
+REFERENCE_2019 = Path("data/reference/territoires/cabbalr")

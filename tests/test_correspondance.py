@@ -15,7 +15,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import RACINE, empreintes
+from conftest import RACINE, REFERENCE_2019, empreintes
 
 from politique_ville.catalog import Catalogue, lire_table
 from politique_ville.correspondance import (
@@ -35,6 +35,7 @@ from politique_ville.correspondance import (
 )
 from politique_ville.errors import ErreurDonnees
 from politique_ville.nettoyage import ErreursNettoyage, Journal, Referentiels, nettoyer_financements
+from politique_ville.parametres import catalogue_de_l_annee
 
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_etranger"
 ANNEE = 2032
@@ -76,10 +77,10 @@ def _erreur(corr, brut, refs=None) -> ErreursNettoyage:
 
 
 def test_identite_2019_redonne_exactement_les_tables_brutes():
-    cat = Catalogue.pour(2019, RACINE)
+    cat = catalogue_de_l_annee(2019, RACINE)
     refs = Referentiels.charger(cat)
     r = preparer_programmation(
-        RACINE / "data" / "reference" / "correspondances" / "programmation_2019.yaml", cat.raw_dir, refs
+        RACINE / REFERENCE_2019 / "correspondances" / "programmation_2019.yaml", cat.raw_dir, refs
     )
     assert set(r.tables) == {"programmation", "financements_programmation"}
     for table in r.tables:
@@ -88,7 +89,7 @@ def test_identite_2019_redonne_exactement_les_tables_brutes():
 
 
 def test_correspondance_2019_est_l_identite_ecrite():
-    corr = charger_correspondance(RACINE / "data" / "reference" / "correspondances" / "programmation_2019.yaml")
+    corr = charger_correspondance(RACINE / REFERENCE_2019 / "correspondances" / "programmation_2019.yaml")
     assert corr.disposition == "large" and corr.fichier == "programmation.csv"
     assert all(champ == col for champ, col in corr.colonnes.items())
     assert len(corr.colonnes) == 16 and not corr.financeurs and not corr.libelles

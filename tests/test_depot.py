@@ -5,6 +5,7 @@ import re
 import subprocess
 
 import pytest
+from conftest import REFERENCE_2019
 
 from politique_ville.catalog import lire_table
 
@@ -33,7 +34,7 @@ def test_chaque_notebook_a_une_cellule_parameters_en_premier_code(racine):
 
 
 def _termes_du_territoire(racine):
-    communes = lire_table(racine / "data" / "reference" / "communes.csv")
+    communes = lire_table(racine / REFERENCE_2019 / "communes.csv")
     termes = set()
     for _, c in communes.iterrows():
         termes.add(c["nom_officiel"])

@@ -19,7 +19,6 @@ from politique_ville import historique
 from politique_ville import present_evolutions as pe
 from politique_ville.catalog import Catalogue
 from politique_ville.compute import evolutions as ce
-from politique_ville.errors import EchecExecution
 from politique_ville.narration import evolutions as ne
 
 # --------------------------------------------------------------------------------------------- petites tables
@@ -340,23 +339,37 @@ def _annees_fictives(tmp_path, territoire_anterieur: str):
         )
 
 
-def test_une_annee_d_un_autre_territoire_est_refusee_en_nommant_les_deux(tmp_path):
-    from politique_ville.runner import executer
+def test_une_annee_d_un_autre_territoire_est_ignoree_et_dite_jamais_bloquante(tmp_path):
+    """Un autre territoire du dépôt (l'exemple 2019 à côté d'un nouveau territoire) : son année est ignorée par les
+    évolutions, rien n'en est préparé, et la raison nomme l'autre territoire ; la course continue."""
+    from politique_ville.runner.display import Progression
+    from politique_ville.runner.run import preparer_annees_anterieures
 
     _annees_fictives(tmp_path, "Territoire fictif B")
-    with pytest.raises(EchecExecution) as exc:
-        executer(
-            2099,
-            racine=RACINE,
-            fichier_params=tmp_path / "params" / "2099.yaml",
-            raw_dir=tmp_path / "raw" / "2099",
-            out=tmp_path / "reports" / "2099",
-            processed_dir=tmp_path / "processed" / "2099",
-            sortie=lambda *a: None,
-        )
-    message = str(exc.value)
-    assert "« Territoire fictif B »" in message and "« Territoire fictif A »" in message and "2098" in message
-    assert not (tmp_path / "reports" / "2099").exists() and not (tmp_path / "processed").exists()
+    lignes = []
+    cat = Catalogue.pour(
+        2099,
+        RACINE,
+        raw_dir=tmp_path / "raw" / "2099",
+        processed_dir=tmp_path / "processed" / "2099",
+        reports_dir=tmp_path / "reports" / "2099",
+    )
+    params = {"annee": 2099, "territoire": "Territoire fictif A"}
+    utilisables, ecartees = preparer_annees_anterieures(
+        cat, params, tmp_path / "params" / "2099.yaml", Progression(lignes.append, False)
+    )
+    assert utilisables == {}
+    assert ecartees == {2098: "autre territoire (« Territoire fictif B »), ignorée"}
+    assert any("2098" in ligne and "autre territoire" in ligne for ligne in lignes)
+    assert not (tmp_path / "processed").exists() and not (tmp_path / "reports").exists()  # rien préparé
+    # des tables nettoyées déjà là pour 2098 : pas lues par les évolutions d'un autre territoire
+    (tmp_path / "processed" / "2098").mkdir(parents=True)
+    (tmp_path / "processed" / "2098" / "insee_qpv.parquet").write_bytes(b"")
+    assert historique.annees_anterieures_de(cat, tmp_path / "params" / "2099.yaml", params) == []
+    memes = historique.annees_anterieures_de(
+        cat, tmp_path / "params" / "2099.yaml", {"annee": 2099, "territoire": "Territoire fictif B"}
+    )
+    assert [e.annee for e in memes] == [2098]
     assert historique.meme_territoire({"territoire": "Territoire fictif A"}, {"territoire": " territoire FICTIF a "})
     assert historique.meme_territoire(
         {"territoire": {"niveau": "epci", "code": "200072", "nom": "X"}},

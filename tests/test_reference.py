@@ -10,6 +10,7 @@ import shutil
 import tarfile
 
 import pytest
+from conftest import REFERENCE_2019
 
 from politique_ville import reference as ref
 from politique_ville.errors import EchecExecution, ErreurDonnees
@@ -363,7 +364,7 @@ def test_tables():
 
 
 def test_communes_2019_ont_leur_code_officiel(racine):
-    lignes = list(csv.DictReader(io.StringIO((racine / "data" / "reference" / "communes.csv").read_text("utf-8"))))
+    lignes = list(csv.DictReader(io.StringIO((racine / REFERENCE_2019 / "communes.csv").read_text("utf-8"))))
     t = ref.territoire("epci", CABBALR)
     assert len(lignes) == 17 and all(r["code_insee"] for r in lignes)
     for r in lignes:  # chaque code est celui du référentiel pour ce nom, dans l'agglomération

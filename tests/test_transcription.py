@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REFERENCE_2019
 
 from politique_ville.catalog import lire_table
 
@@ -46,6 +47,6 @@ def test_transcription_reproduit_les_fichiers_commites(racine, tmp_path, script)
     produits = sorted(sortie.iterdir()) + sorted(ref.iterdir())
     assert produits, f"{script} n'a rien produit"
     for p in produits:
-        commite = racine / "data" / ("raw/2019" if p.parent == sortie else "reference") / p.name
+        commite = (racine / "data" / "raw/2019" if p.parent == sortie else racine / REFERENCE_2019) / p.name
         assert commite.is_file(), f"{p.name} produit par {script} mais absent du dépôt"
         assert filecmp.cmp(p, commite, shallow=False), f"{commite} diffère de ce que produit {script}"

@@ -18,7 +18,7 @@ nommés. Ce script contient :
 Aucun hasard : deux exécutions donnent des fichiers identiques à l'octet près.
 Codes de quartier : codes LOCAUX « LOC-QP01 ».. / « LOC-QC01 ».. (jamais un code INSEE « QP » + 6 chiffres).
 
-Usage : python scripts/transcription_2019/insee.py --out data/raw/2019 --ref-out data/reference
+Usage : python scripts/transcription_2019/insee.py --out data/raw/2019 --ref-out data/reference/territoires/cabbalr
 """
 
 from __future__ import annotations
@@ -815,7 +815,7 @@ def lignes_qpv() -> list[list[str]]:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", required=True, help="dossier des tables brutes (ex. data/raw/2019)")
-    parser.add_argument("--ref-out", help="dossier des tables de référence (ex. data/reference)")
+    parser.add_argument("--ref-out", help="dossier des tables de référence (ex. data/reference/territoires/cabbalr)")
     args = parser.parse_args(argv)
 
     verifier_reconstruction()

@@ -24,7 +24,7 @@ restants sont donnés un par un aux premières lignes dans l'ordre du rapport. U
 « publié » si le groupe n'a qu'une ligne ou si son total publié est 0 €.
 
 Usage : python scripts/transcription_2019/programmation.py --out data/raw/2019 \
-            --ref-out data/reference
+            --ref-out data/reference/territoires/cabbalr
 """
 
 import argparse
@@ -1234,7 +1234,7 @@ def verifier(programmation, porteurs, reference):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", required=True, help="dossier des fichiers bruts (data/raw/2019)")
-    parser.add_argument("--ref-out", help="dossier du référentiel des porteurs (data/reference)")
+    parser.add_argument("--ref-out", help="dossier du référentiel des porteurs (data/reference/territoires/cabbalr)")
     args = parser.parse_args()
 
     programmation = construire_programmation()

@@ -1,7 +1,11 @@
 """Où vivent les données, et lecture robuste des fichiers bruts.
 
 - ``data/raw/<annee>/`` : entrées telles que reçues, **jamais écrites par le code** ;
-- ``data/reference/`` : référentiels du territoire (communes, porteurs) et chiffres publiés ;
+- ``data/reference/`` : référentiels officiels et communs à tous les territoires (extrait du COG, registre des
+  indicateurs, nomenclature des piliers et thématiques) ;
+- le dossier des référentiels d'un territoire (paramètre ``reference_dir``, par exemple
+  ``data/reference/territoires/<nom>/`` pour un exemple du dépôt) : ses communes et leurs graphies, porteurs,
+  périmètres, chiffres publiés ; il n'est lu que pour les années dont les paramètres le nomment ;
 - ``data/processed/<annee>/`` : tables nettoyées (Parquet), écrites de façon atomique ;
 - ``reports/<annee>/`` : rapports HTML, notebooks exécutés, validation.
 """
@@ -81,9 +85,22 @@ class Catalogue:
         )
 
     @property
+    def reference_commune(self) -> Path:
+        """Référentiels officiels et communs à tous les territoires : ``data/reference``."""
+        return self.racine / "data" / "reference"
+
+    @property
     def reference_dir(self) -> Path:
-        """Référentiels du territoire et chiffres publiés (``data/reference`` par défaut)."""
-        return self.ref_dir or self.racine / "data" / "reference"
+        """Référentiels du territoire (paramètre ``reference_dir``) ; sans ce paramètre, les seuls référentiels
+        communs (``data/reference``), où ne vit aucune table propre à un territoire."""
+        return self.ref_dir or self.reference_commune
+
+    def fichier_reference(self, nom: str) -> Path:
+        """Le fichier ``nom`` des référentiels : celui du dossier du territoire s'il l'a (il l'emporte), sinon celui
+        des référentiels communs (``nomenclature.csv``, ``indicateurs_qpv.csv``). Le chemin rendu peut ne pas
+        exister (référentiel absent)."""
+        propre = self.reference_dir / nom
+        return propre if propre.is_file() or self.ref_dir is None else self.reference_commune / nom
 
     def fichier_brut(self, table: str) -> Path:
         """Le fichier brut d'une table (``.csv`` de préférence, sinon ``.xlsx``)."""
@@ -106,7 +123,7 @@ class Catalogue:
         return lire_table(self.fichier_brut(table))
 
     def lire_reference(self, nom: str) -> pd.DataFrame:
-        return lire_table(self.reference_dir / f"{nom}.csv")
+        return lire_table(self.fichier_reference(f"{nom}.csv"))
 
 
 def empreinte(chemin: Path) -> str:

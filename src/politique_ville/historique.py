@@ -21,7 +21,7 @@ import pandas as pd
 
 from .catalog import Catalogue
 from .errors import EchecExecution
-from .parametres import nom_territoire
+from .parametres import charger_parametres, nom_territoire
 
 #: nombre d'années antérieures cherchées
 HORIZON = 10
@@ -84,17 +84,25 @@ def meme_territoire(params: dict, autres: dict) -> bool:
     return nom_territoire(params).strip().casefold() == nom_territoire(autres).strip().casefold()
 
 
-def verifier_territoire(params: dict, autres: dict, annee: int, autre: int, fichier_autre=None) -> None:
-    """Refuse (``EchecExecution``, en français, qui nomme les deux territoires) une année antérieure d'un autre
-    territoire que celui du rapport."""
-    if meme_territoire(params, autres):
-        return
-    raise EchecExecution(
-        f"L'année {autre} ne décrit pas le même territoire que le rapport {annee} : « {nom_territoire(autres)} » "
-        f"({fichier_autre or f'paramètres de {autre}'}) au lieu de « {nom_territoire(params)} ». Les évolutions "
-        f"ne comparent que les années d'un même territoire : corrigez le paramètre « territoire », ou rangez les "
-        f"données de l'autre territoire dans d'autres dossiers (--raw-dir, --processed-dir, --out, --params)."
-    )
+#: début de la raison donnée à une année antérieure d'un autre territoire
+AUTRE_TERRITOIRE = "autre territoire"
+
+
+def autre_territoire(autres: dict) -> str:
+    """Raison, en français, d'une année antérieure d'un autre territoire, ignorée par les évolutions."""
+    return f"{AUTRE_TERRITOIRE} (« {nom_territoire(autres)} »), ignorée"
+
+
+def du_meme_territoire(params: dict | None, em: Emplacement) -> bool:
+    """L'année ``em`` décrit-elle le territoire de ``params`` ? Sans ``params``, ou si les paramètres de l'année
+    manquent ou sont illisibles, oui (le runner, lui, écarte une année sans paramètres valides en le disant)."""
+    if params is None or not em.fichier_params.is_file():
+        return True
+    try:
+        autres = charger_parametres(em.fichier_params.parent, em.annee, em.fichier_params)
+    except EchecExecution:
+        return True
+    return meme_territoire(params, autres)
 
 
 def lire_tables(dossier: Path, tables) -> dict[str, pd.DataFrame | None]:
@@ -104,20 +112,20 @@ def lire_tables(dossier: Path, tables) -> dict[str, pd.DataFrame | None]:
 
 
 def charger(
-    cat: Catalogue, courantes: dict, annees_anterieures: dict | None, tables, fichier_params=None
+    cat: Catalogue, courantes: dict, annees_anterieures: dict | None, tables, fichier_params=None, params=None
 ) -> dict[int, dict[str, pd.DataFrame | None]]:
     """Les tables de chaque année : celles de l'année du rapport (``courantes``, déjà lues par le chapitre ; une
     table absente est lue dans ``cat.processed_dir`` si elle y est) et celles des années antérieures
     (``annees_anterieures`` : ``{annee: dossier des tables nettoyées}``, transmis par le runner ; ``None`` : celles
-    déjà préparées, trouvées par :func:`annees_anterieures`)."""
+    déjà préparées, trouvées par :func:`annees_anterieures`, du même territoire que ``params``)."""
     if annees_anterieures is None:
-        annees_anterieures = {e.annee: e.processed_dir for e in annees_anterieures_de(cat, fichier_params)}
+        annees_anterieures = {e.annee: e.processed_dir for e in annees_anterieures_de(cat, fichier_params, params)}
     sortie = {int(a): lire_tables(d, tables) for a, d in sorted(annees_anterieures.items(), key=lambda x: int(x[0]))}
     lues = lire_tables(cat.processed_dir, [t for t in tables if courantes.get(t) is None])
     sortie[int(cat.annee)] = {t: courantes.get(t) if courantes.get(t) is not None else lues.get(t) for t in tables}
     return sortie
 
 
-def annees_anterieures_de(cat: Catalogue, fichier_params=None) -> list[Emplacement]:
-    """Les années antérieures qui ont déjà des tables nettoyées."""
-    return [e for e in annees_anterieures(cat, fichier_params) if e.a_des_tables]
+def annees_anterieures_de(cat: Catalogue, fichier_params=None, params: dict | None = None) -> list[Emplacement]:
+    """Les années antérieures qui ont déjà des tables nettoyées (du territoire de ``params`` s'ils sont donnés)."""
+    return [e for e in annees_anterieures(cat, fichier_params) if e.a_des_tables and du_meme_territoire(params, e)]

@@ -11,6 +11,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -82,7 +83,8 @@ _cle_de_texte = functools.lru_cache(maxsize=1 << 16)(_cle)
 
 @dataclass
 class Referentiels:
-    """Référentiels du territoire (``data/reference/``) et de l'année (feuille de route nettoyée).
+    """Référentiels du territoire (son dossier, paramètre ``reference_dir`` ; les référentiels communs de
+    ``data/reference/``) et de l'année (feuille de route nettoyée).
 
     ``territoire`` : le territoire du référentiel officiel (``reference.Territoire``) quand les paramètres le
     désignent par son code (``territoire: {niveau, code}``) ; sans ``communes.csv`` dans le dossier des
@@ -96,31 +98,46 @@ class Referentiels:
     feuille_de_route: pd.DataFrame | None = None
     territoire: object | None = None
     nom_territoire: str = ""
+    #: dossier des référentiels du territoire (paramètre ``reference_dir``), nommé par les messages d'erreur
+    dossier: Path | None = None
 
     @classmethod
     def charger(cls, catalogue, parametres: dict | None = None) -> Referentiels:
-        """Référentiels du dossier ``catalogue.reference_dir`` ; avec les ``parametres`` de l'année, le territoire
-        désigné par son code. Un ``communes.csv`` du dossier l'emporte (graphies, périmètres tapés à la main) ;
-        sans lui, les communes du territoire viennent du Code officiel géographique. Sans porteurs ni nomenclature
-        (territoire qui n'a que le fichier de l'INSEE), ces référentiels sont vides."""
+        """Référentiels du territoire (``catalogue.reference_dir``, paramètre ``reference_dir``) ; avec les
+        ``parametres`` de l'année, le territoire désigné par son code. Un ``communes.csv`` du dossier du territoire
+        l'emporte (graphies, périmètres tapés à la main) ; sans lui, les communes du territoire viennent du Code
+        officiel géographique. Sans porteurs ni périmètres (territoire qui n'a que le fichier de l'INSEE), ces
+        référentiels sont vides ; la nomenclature des piliers et thématiques est celle du territoire s'il en a une,
+        sinon la nomenclature commune (``data/reference/nomenclature.csv``). Aucune table propre à un autre
+        territoire n'est jamais lue."""
         from .parametres import nom_territoire, territoire_du_referentiel
 
-        lire = catalogue.lire_reference
-        dossier = catalogue.reference_dir
+        propre = catalogue.ref_dir  # dossier du territoire (None : seulement les référentiels communs)
         territoire = territoire_du_referentiel(parametres) if parametres else None
-        if (dossier / "communes.csv").is_file() or territoire is None:
-            communes = lire("communes")
-        else:
+
+        def du_territoire(nom: str) -> bool:
+            return propre is not None and (propre / f"{nom}.csv").is_file()
+
+        if du_territoire("communes"):
+            communes = catalogue.lire_reference("communes")
+        elif territoire is not None:
             communes = communes_du_cog(territoire)
-        perimetres = lire("perimetres") if (dossier / "perimetres.csv").is_file() else None
+        else:
+            raise ErreurDonnees(
+                "territoire donné par son seul nom, sans référentiel de ses communes : désignez-le par son code "
+                '(territoire: {niveau: epci, code: "…"}, communes lues dans le Code officiel géographique) ou '
+                "donnez le dossier de ses référentiels (paramètre reference_dir) avec un communes.csv",
+                fichier=str(propre / "communes.csv") if propre is not None else "params",
+            )
+        perimetres = catalogue.lire_reference("perimetres") if du_territoire("perimetres") else None
         porteurs = (
-            lire("porteurs")
-            if (dossier / "porteurs.csv").is_file() or territoire is None
+            catalogue.lire_reference("porteurs")
+            if du_territoire("porteurs")
             else pd.DataFrame(columns=["alias", "porteur_canonique", "type_porteur"])
         )
         nomenclature = (
-            lire("nomenclature")
-            if (dossier / "nomenclature.csv").is_file() or territoire is None
+            catalogue.lire_reference("nomenclature")
+            if catalogue.fichier_reference("nomenclature.csv").is_file()
             else pd.DataFrame(columns=["type", "code", "libelle", "variantes", "parent"])
         )
         return cls(
@@ -130,6 +147,7 @@ class Referentiels:
             **({"perimetres": perimetres} if perimetres is not None else {}),
             territoire=territoire,
             nom_territoire=nom_territoire(parametres) if parametres else "",
+            dossier=propre,
         )
 
     def __post_init__(self):
@@ -177,6 +195,30 @@ class Referentiels:
                 else f"« {self.nom_territoire or self.territoire.nom} »"
             )
         return f"« {self.nom_territoire} »" if self.nom_territoire else "du référentiel des communes"
+
+    def _fichier_du_territoire(self, nom: str) -> str:
+        """« communes.csv du dossier des référentiels du territoire (…) » : jamais le fichier d'un autre territoire."""
+        if self.dossier is not None:
+            return f"{Path(self.dossier) / nom}"
+        return f"un {nom} dans le dossier des référentiels du territoire (paramètre reference_dir, à créer)"
+
+    def conseil_commune(self) -> str:
+        """Que faire d'une commune inconnue, selon la source des communes du territoire."""
+        if self.territoire is not None and not (
+            self.dossier is not None and (Path(self.dossier) / "communes.csv").is_file()
+        ):
+            return (
+                f"ni commune du territoire {self.libelle_territoire()} selon le Code officiel géographique, ni "
+                f"périmètre connu ; si c'est une autre graphie d'une de ses communes, ajoutez-la à "
+                f"{self._fichier_du_territoire('communes.csv')}"
+            )
+        return (
+            f"ni commune du territoire ni périmètre connu : ajoutez-la ou sa graphie à "
+            f"{self._fichier_du_territoire('communes.csv')}"
+        )
+
+    def conseil_porteur(self) -> str:
+        return f"ajoutez sa graphie au référentiel des porteurs du territoire, {self._fichier_du_territoire('porteurs.csv')}"
 
     # -- recherches (renvoient None si inconnu)
     def commune(self, texte: str) -> str | None:
@@ -467,8 +509,7 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
                 trouve = refs.commune(morceau) or refs.perimetre(morceau)
                 if trouve is None:
                     err(
-                        f"commune inconnue « {morceau} » (ni commune du territoire ni périmètre connu : ajoutez-la ou sa "
-                        f"graphie à data/reference/communes.csv)",
+                        f"commune inconnue « {morceau} » ({refs.conseil_commune()})",
                         ligne=int(lignes[idx]),
                         colonne=nom,
                     )
@@ -489,7 +530,7 @@ def _nettoyer_colonne(table, df, nom, genre, colonne, refs, journal, err, lignes
             canon = refs.porteur(v)
             if canon is None:
                 err(
-                    f"porteur inconnu « {v} » : ajoutez sa graphie au référentiel data/reference/porteurs.csv",
+                    f"porteur inconnu « {v} » : {refs.conseil_porteur()}",
                     ligne=int(lignes[idx]),
                     colonne=nom,
                 )

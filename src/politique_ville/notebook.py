@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
-from .catalog import Catalogue, lire_traitees
+from .catalog import Catalogue, lire_traitees, racine_projet
 from .errors import EchecExecution
 from .parametres import charger_parametres, nom_territoire
 from .present import Chapitre, image_figure, style_figures
@@ -160,21 +161,23 @@ def ouvrir(
     ``params/<annee>.yaml`` ; à défaut encore (territoire d'essai sans fichier de paramètres), un dictionnaire avec la
     seule année. ``sous_dossier`` : page écrite dans un sous-dossier du rapport (fiches quartier : ``quartiers``) ;
     son classeur va dans ``<sous_dossier>/tableaux/``."""
+    racine = Path(racine) if racine else racine_projet()
+    if parametres is None:
+        try:
+            parametres = charger_parametres(racine, annee, fichier_params)
+        except EchecExecution:
+            if fichier_params:  # un fichier désigné mais invalide est une erreur, pas un oubli
+                raise
+            parametres = {"annee": int(annee)}
     cat = Catalogue.pour(
         annee,
         racine,
         raw_dir=raw_dir,
         processed_dir=processed_dir,
         reports_dir=reports_dir,
-        reference_dir=reference_dir,
+        # ouvert à la main : le dossier des référentiels du territoire est celui que nomment ses paramètres
+        reference_dir=reference_dir or parametres.get("reference_dir"),
     )
-    if parametres is None:
-        try:
-            parametres = charger_parametres(cat.racine, annee, fichier_params)
-        except EchecExecution:
-            if fichier_params:  # un fichier désigné mais invalide est une erreur, pas un oubli
-                raise
-            parametres = {"annee": int(annee)}
     t = lire_traitees(cat, *tables, facultatives=tuple(facultatives)) if (tables or facultatives) else {}
     if figures:
         style_figures()

@@ -31,8 +31,9 @@ PARAMETRES = {
     ),
     "reference_dir": (
         str,
-        "dossier des référentiels du territoire (communes, porteurs, nomenclature, chiffres "
-        "publiés), relatif à la racine du projet ; défaut : data/reference",
+        "dossier des référentiels propres au territoire (communes et leurs graphies, porteurs, périmètres, "
+        "nomenclature, chiffres publiés d'un rapport), relatif à la racine du projet ; sans lui, seuls les "
+        "référentiels officiels et communs de data/reference (COG, registre des indicateurs, nomenclature)",
     ),
     "correspondance_programmation": (
         str,
@@ -182,3 +183,14 @@ def nom_territoire(params: dict) -> str:
     if isinstance(valeur, dict):
         return str(valeur.get("nom") or territoire_du_referentiel(params).nom)
     return str(valeur or "")
+
+
+def catalogue_de_l_annee(annee: int, racine: Path | str | None = None, fichier: Path | str | None = None, **dossiers):
+    """Le catalogue d'une année tel que le runner le fait : le dossier des référentiels du territoire est celui que
+    nomment ses paramètres (``params/<annee>.yaml``, ou ``fichier``). Pour JupyterLab et les tests :
+    ``catalogue_de_l_annee(annee)``. ``dossiers`` : ``raw_dir``, ``processed_dir``, ``reports_dir`` remplacés."""
+    from .catalog import Catalogue, racine_projet
+
+    r = Path(racine) if racine else racine_projet()
+    params = charger_parametres(r, annee, fichier)
+    return Catalogue.pour(annee, r, reference_dir=params.get("reference_dir"), **dossiers)

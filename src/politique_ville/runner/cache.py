@@ -90,13 +90,20 @@ class Entrees:
         return {f"brut:{t}": self._empreinte(self.cat.fichier_brut(t)) for t in presentes if noms == TOUT or t in noms}
 
     def referentiels(self, noms) -> dict[str, str]:
-        d = self.cat.reference_dir
+        """Empreintes des référentiels lus : ceux du dossier du territoire, et les communs qu'il n'a pas
+        (``Catalogue.fichier_reference``)."""
         if noms == TOUT:
-            fichiers = (
-                sorted(p for p in d.iterdir() if p.is_file() and not p.name.startswith(".")) if d.is_dir() else []
+            dossiers = dict.fromkeys([self.cat.reference_commune, self.cat.reference_dir])
+            noms = sorted(
+                {
+                    p.name
+                    for d in dossiers
+                    if d.is_dir()
+                    for p in d.iterdir()
+                    if p.is_file() and not p.name.startswith(".")
+                }
             )
-        else:
-            fichiers = [d / n.format(annee=self.cat.annee) for n in noms]
+        fichiers = [self.cat.fichier_reference(n.format(annee=self.cat.annee)) for n in noms]
         return {f"referentiel:{f.name}": self._empreinte(f) for f in fichiers if f.is_file()}
 
     def tables(self, noms, dossier: Path) -> dict[str, str]:

@@ -103,7 +103,8 @@ def preparer_annees_anterieures(
     ancienne à la plus récente : pour une année qui a des fichiers bruts, exécution de la seule préparation
     (réutilisée si rien n'a changé) ; une année qui n'a que des tables nettoyées les garde. Renvoie les années
     utilisables (année -> dossier des tables) et les années écartées (année -> raison, en français). Une année d'un
-    autre territoire : ``EchecExecution`` qui nomme les deux."""
+    autre territoire (un autre exemple du dépôt) est ignorée, jamais bloquante : « <année> : autre territoire (…),
+    ignorée », dans le résumé de l'exécution."""
     utilisables, ecartees = {}, {}
     for em in historique.annees_anterieures(cat, fichier_params):
         try:
@@ -112,7 +113,10 @@ def preparer_annees_anterieures(
             ecartees[em.annee] = f"paramètres absents ou invalides ({str(exc).splitlines()[0]})"
             progression.ecrire(f"Année {em.annee} écartée des évolutions : {ecartees[em.annee]}")
             continue
-        historique.verifier_territoire(params, params_a, cat.annee, em.annee, em.fichier_params)
+        if not historique.meme_territoire(params, params_a):  # un autre exemple ou territoire du dépôt : ignoré
+            ecartees[em.annee] = historique.autre_territoire(params_a)
+            progression.ecrire(f"Année {em.annee} : {ecartees[em.annee]} (évolutions)")
+            continue
         if em.a_des_bruts:
             progression.ecrire(f"Année antérieure {em.annee} : préparation des tables nettoyées ({em.processed_dir})")
             cat_a = Catalogue.pour(
@@ -191,7 +195,7 @@ class Execution:
             _choisir_etapes(self.etapes, [] if preparation_seule else chapitres)
         # années antérieures : par défaut celles qui ont déjà des tables nettoyées (executer les prépare d'abord)
         self.annees_anterieures(
-            {e.annee: e.processed_dir for e in historique.annees_anterieures_de(cat, fichier_params)}
+            {e.annee: e.processed_dir for e in historique.annees_anterieures_de(cat, fichier_params, params)}
         )
 
     def annees_anterieures(self, utilisables: dict[int, Path], ecartees: dict[int, str] | None = None):
@@ -660,6 +664,9 @@ class Execution:
     def _resume(self, rien_de_neuf: bool = False):
         for ligne in resume(self.etapes, time.perf_counter() - self.t0, rien_de_neuf):
             self.sortie(ligne)
+        for annee, raison in sorted(self.entrees.ecartees.items()):
+            if raison.startswith(historique.AUTRE_TERRITOIRE):
+                self.sortie(f"  {annee} : {raison}")
         self.sortie(f"Rapport : {self.final / 'index.html'}")
 
 

@@ -68,8 +68,9 @@ class Declaration:
 NETTOYAGE = ("communes.csv", "porteurs.csv", "nomenclature.csv", "perimetres.csv")
 FINANCEMENTS = (*TABLES_FINANCEMENTS, "programmation_communes")
 INSEE = (*TABLES_INSEE, "insee_qpv_communes", "insee_valeurs_manquantes", "insee_qpv_comparaison", "insee_niveaux")
-#: nettoyage INSEE : aussi le registre des indicateurs (data/reference/indicateurs_qpv.csv, pris dans le dossier des
-#: référentiels quand c'est data/reference) ; le territoire et son département désignent les quartiers retenus
+#: nettoyage INSEE : aussi le registre des indicateurs (data/reference/indicateurs_qpv.csv : un référentiel commun,
+#: que le dossier d'un territoire peut remplacer, voir ``Catalogue.fichier_reference``) ; le territoire et son
+#: département désignent les quartiers retenus
 REFERENTIELS_INSEE = (*NETTOYAGE, "indicateurs_qpv.csv")
 PARAMETRES_TERRITOIRE = ("territoire", "departement")
 #: tables suivies d'une année à l'autre (chapitre des évolutions : ``compute.evolutions.TABLES``)
