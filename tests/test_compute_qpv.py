@@ -72,17 +72,31 @@ MOYENNES = [
 
 @pytest.mark.parametrize("code, id_", MOYENNES)
 def test_moyennes_des_qpv_redonnent_les_chiffres_publies(insee, chiffres, code, id_):
+    """Le rapport 2019 publie des moyennes des QPV pondérées (par la population, ou les demandeurs d'emploi de chaque
+    sexe) : recalculées ici à la main, elles redonnent les chiffres publiés. Le niveau « QPV du territoire » du
+    produit suit la règle du registre : la même moyenne pour ces taux, mais la médiane des QPV pour le revenu
+    médian, que le rapport moyenne (son approximation, montrée à côté, jamais reprise)."""
     qpv, _, refs, manquantes, _ = insee
     ligne = chiffres.loc[id_]
-    moyenne = cq.moyenne_qpv(qpv, code)
+    q = qpv[qpv["type_quartier"] == "QPV"]
+    poids = {"part_de_plus_2ans_f": "abcde_f", "part_de_plus_2ans_h": "abcde_h"}.get(code, "pop_mun")
+    x, w = pd.to_numeric(q[code], errors="coerce") / cq.indicateur(code).diviseur, pd.to_numeric(q[poids])
+    ok = x.notna() & w.notna()
+    moyenne = float((x[ok] * w[ok]).sum() / w[ok].sum())
     assert concorde(moyenne, ligne), f"{code} : {moyenne} recalculé, {ligne['valeur']} publié"
     assert abs(moyenne - float(ligne["valeur"])) <= (0.5 if code == "decuc_q2" else 0.05 + 1e-9)
     # la métadonnée de l'indicateur désigne bien ce chiffre publié
     assert normaliser(chiffres.loc[id_, "calcul"]) in [normaliser(e) for e in cq.indicateur(code).calculs_publies]
-    # la table de synthèse montre la même moyenne et la moyenne publiée (niveau « Moyenne des QPV »)
+    # la table de synthèse montre le niveau « QPV du territoire » et la moyenne publiée (niveau « Moyenne des QPV »)
     s = cq.synthese(qpv, refs, manquantes).set_index("code").loc[code]
-    assert s["moyenne_qpv"] == pytest.approx(moyenne)
     assert s[cq.NIVEAU_MOYENNE_QPV] == pytest.approx(float(ligne["valeur"]))
+    if code == "decuc_q2":  # une médiane n'est jamais moyennée : médiane des valeurs des QPV, avec leur étendue
+        assert s["regle"] == "médiane des QPV"
+        assert s["qpv_territoire"] == pytest.approx(float(x[ok].median()))
+        assert (s["minimum_qpv"], s["maximum_qpv"]) == (pytest.approx(x.min()), pytest.approx(x.max()))
+        assert abs(s["qpv_territoire"] - moyenne) > 10
+    else:
+        assert s["qpv_territoire"] == pytest.approx(moyenne)
 
 
 def test_revenu_montre_par_mois(insee, chiffres):
@@ -362,10 +376,10 @@ def test_secret_jamais_zero(insee):
             assert large.loc[code_qp, var] == cq.SECRET
         # la moyenne ne compte pas la valeur secrète comme un 0 : elle est celle des autres QPV
         sans = qpv[qpv["code_qp"] != code_qp]
-        assert cq.moyenne_qpv(qpv, var) == pytest.approx(cq.moyenne_qpv(sans, var))
+        assert cq.valeur_qpv(qpv, var) == pytest.approx(cq.valeur_qpv(sans, var))
         avec_zero = qpv.copy()
         avec_zero.loc[avec_zero["code_qp"] == code_qp, var] = 0
-        assert cq.moyenne_qpv(avec_zero, var) < cq.moyenne_qpv(qpv, var)
+        assert cq.valeur_qpv(avec_zero, var) < cq.valeur_qpv(qpv, var)
     assert (large.drop(columns="quartier").map(lambda v: v == 0)).sum().sum() == 0
     # le nombre de secrets de la synthèse est celui des valeurs secrètes
     s = cq.synthese(qpv, refs, manquantes)
@@ -405,7 +419,7 @@ def test_case_vide_sans_motif_est_un_secret():
     )
     large = cq.valeurs_par_quartier(qpv, None, ["pmimp"]).set_index("code_qp")
     assert large.loc["B", "pmimp"] == cq.SECRET and large.loc["A", "pmimp"] == 20.0
-    assert cq.moyenne_qpv(qpv, "pmimp") == 20.0
+    assert cq.valeur_qpv(qpv, "pmimp") == 20.0
 
 
 # --------------------------------------------------------------------------------------------- niveaux manquants
@@ -418,7 +432,7 @@ def test_niveau_de_comparaison_manquant(insee):
     assert s[cq.NIVEAU_QPV_DEPARTEMENT].isna().all() and s[cq.NIVEAU_AGGLO].isna().all()
     assert math.isnan(s.loc["part_retard_3e", cq.NIVEAU_MOYENNE_QPV])  # colonne absente
     assert s["ecart_agglomeration"].isna().all()
-    assert s["moyenne_qpv"].notna().all()  # la moyenne reste calculée
+    assert s["qpv_territoire"].notna().all()  # le niveau des QPV du territoire reste calculé
     # l'écart d'un quartier se mesure alors à l'agglomération hors QPV quand elle est publiée, sinon pas du tout
     comp = cq.comparaison(qpv, sans, "part_de_plus_2ans_f", communes, provenance, manquantes)
     assert (comp["niveau_ecart"] == cq.NIVEAU_HORS_QPV).all()
@@ -651,26 +665,29 @@ def test_sens_des_ecarts_2019_conformes_au_rapport(insee):
     assert (
         cq.comparer(
             "part_moins_25",
-            synth.loc["part_moins_25", "moyenne_qpv"],
+            synth.loc["part_moins_25", "qpv_territoire"],
             synth.loc["part_moins_25", cq.NIVEAU_QPV_DEPARTEMENT],
         )
         == "moins"
     )
     assert (
-        cq.comparer("ind_jeune", synth.loc["ind_jeune", "moyenne_qpv"], synth.loc["ind_jeune", cq.NIVEAU_AGGLO], 0.25)
+        cq.comparer(
+            "ind_jeune", synth.loc["ind_jeune", "qpv_territoire"], synth.loc["ind_jeune", cq.NIVEAU_AGGLO], 0.25
+        )
         == "nettement plus"
     )
     assert (
-        cq.comparer("pmimp", synth.loc["pmimp", "moyenne_qpv"], synth.loc["pmimp", cq.NIVEAU_AGGLO], 0.25)
+        cq.comparer("pmimp", synth.loc["pmimp", "qpv_territoire"], synth.loc["pmimp", cq.NIVEAU_AGGLO], 0.25)
         == "nettement moins"
     )
     assert (
-        cq.comparer("decuc_q2", synth.loc["decuc_q2", "moyenne_qpv"], synth.loc["decuc_q2", cq.NIVEAU_AGGLO]) == "moins"
+        cq.comparer("decuc_q2", synth.loc["decuc_q2", "qpv_territoire"], synth.loc["decuc_q2", cq.NIVEAU_AGGLO])
+        == "moins"
     )
     assert (
         cq.comparer(
             "part_menages_1pers",
-            synth.loc["part_menages_1pers", "moyenne_qpv"],
+            synth.loc["part_menages_1pers", "qpv_territoire"],
             synth.loc["part_menages_1pers", cq.NIVEAU_AGGLO],
         )
         == "plus"

@@ -43,7 +43,7 @@ def _fiche() -> pd.DataFrame:
             "code": ["part_moins_25", "part_menages_1pers", "part_retard_3e", "tx_tot_empl", "ind_jeune"],
             "unite": ["%", "%", "%", "%", "indice"],
             "valeur": [44.5, 30.2, "s", 53.3, 2.3],
-            "moyenne_qpv": [38.0, 35.0, 33.0, 56.4, 1.6],
+            "qpv_territoire": [38.0, 35.0, 33.0, 56.4, 1.6],
             "agglomeration": [32.6, 28.3, 18.0, math.nan, 1.2],
         }
     )
@@ -69,7 +69,7 @@ def test_fiche_en_un_seul_dessin_legende_et_source_entieres():
         assert (bord == BLANC).all()
     ax = fig.axes[0]
     legende = ax.get_legend()
-    assert [t.get_text() for t in legende.get_texts()] == ["Quartier des Essais", "Moyenne des QPV", "Agglomération"]
+    assert [t.get_text() for t in legende.get_texts()] == ["Quartier des Essais", "QPV du territoire", "Agglomération"]
     haut, bas = _lignes(fig, legende)
     assert 0 < haut < bas < a.shape[0] - 1
     bande = a[haut:bas]

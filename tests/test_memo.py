@@ -194,12 +194,13 @@ def test_fiche_par_la_memoire_valeurs_a_la_main(tmp_path):
         t = lire_traitees(cat, "insee_qpv", "insee_qpv_communes", "insee_references", "insee_provenance")
         qpv, refs = t["insee_qpv"], cq.references_comparaison(t["insee_references"], None)
         b = cq.fiche_indicateurs(qpv, refs, "B").set_index("code")
-        # B : 60, rang 1 sur 3 ; moyenne des QPV pondérée par la population : (50×100 + 60×300 + 40×100) / 500 = 54
-        assert (b.at["tx_tot_empl", "rang"], b.at["tx_tot_empl", "nb_classes"]) == (1, 3)
-        assert b.at["tx_tot_empl", "moyenne_qpv"] == pytest.approx(54.0)
+        # B : 60, le taux d'emploi le plus élevé, la situation la plus favorable : rang 3 sur 3 (rang 1 = la plus
+        # défavorable) ; QPV du territoire, moyenne pondérée par la population : (50×100 + 60×300 + 40×100) / 500 = 54
+        assert (b.at["tx_tot_empl", "rang"], b.at["tx_tot_empl", "nb_classes"]) == (3, 3)
+        assert b.at["tx_tot_empl", "qpv_territoire"] == pytest.approx(54.0)
         assert b.at["tx_tot_empl", "agglomeration"] == 62.0
         c = cq.fiche_indicateurs(qpv, refs, "C").set_index("code")
-        assert c.at["tx_tot_empl", "rang"] == 3  # le plus faible : rang 3 (rang 1 = valeur la plus élevée)
+        assert c.at["tx_tot_empl", "rang"] == 1  # le plus faible taux d'emploi : la situation la plus défavorable
         # fiche par thème : taux d'emploi favorable si élevé -> C (40) a le rang orienté 1, B le rang 3
         theme_c = cq.fiche_par_theme(qpv, refs, "C").set_index("code")
         theme_b = cq.fiche_par_theme(qpv, refs, "B").set_index("code")

@@ -10,6 +10,7 @@ import pytest
 
 from politique_ville import present_qpv as pq
 from politique_ville.compute import qpv as cq
+from politique_ville.designation import designation
 from politique_ville.narration import fiche as nf
 
 NB = "\u00a0"
@@ -101,11 +102,15 @@ def test_notes_des_indicateurs_et_des_effectifs():
     assert "reconstruites" not in nf.note_indicateurs(False)
     assert nf.note_figure(True).startswith("Valeurs du quartier reconstruites") and nf.note_figure(False) == ""
     assert nf.note_effectifs(True, False) == "Effectifs par quartier reconstruits (data/raw/README.md)."
-    assert nf.note_effectifs(False, True) == "« non publié » : total du territoire non fourni."
-    assert nf.note_effectifs(False, False) is None
+    assert nf.note_effectifs(False, True) is None and nf.note_effectifs(False, False) is None
     assert nf.sans_comparaison(2031) == (
-        "**Niveau de comparaison non publié** : aucune valeur de l'agglomération ni des QPV du département n'a été "
-        "reçue pour 2031. Le quartier est comparé aux autres QPV (rang, moyenne des QPV)."
+        "**Aucun niveau de comparaison** : aucune valeur de l'agglomération ni des QPV du département n'a été reçue "
+        "ou calculée pour 2031. Le quartier est comparé aux autres QPV (rang, niveau des QPV du territoire)."
+    )
+    assert "de la métropole" in nf.sans_comparaison(2031, designation("epci", "METRO"))
+    # sans rapport publié, la note ne parle pas de « non publié »
+    assert "non publié" not in nf.note_indicateurs(False, publie=False) and "« non publié »" in nf.note_indicateurs(
+        True
     )
     assert nf.source(2019, True).endswith("valeurs par quartier reconstruites")
     assert nf.source(2031, False) == "INSEE (données par quartier), 2031"
@@ -123,7 +128,7 @@ def test_vues_des_indicateurs_et_des_effectifs():
                 "valeur": "secret",
                 "rang": pd.NA,
                 "nb_classes": 15,
-                "moyenne_qpv": 24.05,
+                "qpv_territoire": 24.05,
                 "agglomeration": 45.6,
                 "qpv_departement": math.nan,
                 "provenance": "secret statistique",
@@ -132,9 +137,12 @@ def test_vues_des_indicateurs_et_des_effectifs():
     )
     vue = pq.vue_fiche_indicateurs(fiche)
     f = vue["formats"]
-    assert f["Valeur du quartier"]("secret") == "secret" and f["Rang parmi les QPV"](pd.NA) == "—"
-    assert f["Moyenne des QPV"](24.05) == "24,1" and f["QPV du département"](math.nan) == cq.NON_PUBLIE
-    assert f["Agglomération"](1476.2) == f"1{FINE}476"
+    rang = "Rang parmi les QPV (1 = situation la plus défavorable)"
+    assert f["Valeur du quartier"]("secret") == "secret" and f[rang](pd.NA) == "—"
+    assert f["QPV du territoire"](24.05) == "24,1" and f["Agglomération"](1476.2) == f"1{FINE}476"
+    # un niveau sans aucune valeur n'a pas de colonne ; le territoire est nommé selon sa nature
+    assert "QPV du département" not in vue["df"].columns
+    assert "Métropole" in pq.vue_fiche_indicateurs(fiche, designation("epci", "METRO"))["df"].columns
     eff = pd.DataFrame(
         [
             {

@@ -27,10 +27,13 @@ def territoire(
     publies: dict | None = None,
     autres: int = 0,
     territoire: str = "",
+    rapport: bool = True,
+    designation=None,
 ) -> ng.Faits:
     """``n`` QPV (A : 100 habitants, B : 300, C : 600, D : 1000), chacun sur ``communes_par_qpv`` communes ;
     ``valeurs`` : indicateur -> valeurs par QPV ; ``refs`` : niveau -> {variable: valeur} ; ``autres`` quartiers
-    communautaires (non couverts par l'INSEE)."""
+    communautaires (non couverts par l'INSEE). ``rapport`` : l'année a un rapport publié (les phrases du premier
+    rapport transcrit) ; faux, celles d'un territoire qui n'a que ses fichiers reçus."""
     codes = ["A", "B", "C", "D"][:n]
     qpv = pd.DataFrame(
         {
@@ -67,7 +70,16 @@ def territoire(
     prov = pd.DataFrame(provenance or [], columns=["fichier", "cle", "variable", "provenance", "commentaire"])
     manq = pd.DataFrame(manquantes or [], columns=["code_qp", "variable", "motif"])
     return ng.faits(
-        qpv, pd.DataFrame(lignes), references, manq, prov if provenance else None, publies or {}, 2019, territoire
+        qpv,
+        pd.DataFrame(lignes),
+        references,
+        manq,
+        prov if provenance else None,
+        publies or {},
+        2019,
+        territoire,
+        designation=designation,
+        rapport=rapport,
     )
 
 
@@ -161,7 +173,7 @@ def test_jeunesse_des_qpv_comparee_a_l_agglomeration(agglo, debut):
     f = territoire(MOINS_25, {AGGLO: {"part_moins_25": agglo}})
     texte = ng.demographie(f)[0]
     assert texte.startswith(
-        f"Sur le plan démographique, {debut} À l'échelle intercommunale, "
+        f"Sur le plan démographique, {debut} À l'échelle de l'agglomération, "
         f"{pq.formater('part_moins_25', agglo)} des habitants ont moins de 25 ans ;"
     )
     assert f"au sein des QPV, leur part est en moyenne de **37,0{NB}%**" in texte
@@ -215,18 +227,18 @@ def test_jeunesse_un_seul_qpv_pas_de_superlatif():
 def test_indice_de_jeunesse_nettement_plus_moins_egal(agglo, debut):
     # A = 2,0, B = 1,2 -> moyenne (100 × 2 + 300 × 1,2) / 400 = 1,4 ; « nettement » au-delà de 25 % d'écart relatif
     f = territoire({"ind_jeune": [2.0, 1.2]}, {AGGLO: {"ind_jeune": agglo}})
-    assert ng.demographie(f)[1:] == [
+    assert ng.demographie(f)[0] == (
         f"{debut} : leur indice de jeunesse est en moyenne de **1,4**, contre {pq.formater('ind_jeune', agglo)} à "
         f"l'échelle de l'agglomération (indice de jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."
-    ]
+    )
 
 
 def test_indice_de_jeunesse_agglomeration_non_publiee():
     f = territoire({"ind_jeune": [2.0, 1.2]}, {DEP: {"ind_jeune": 1.5}})
-    assert ng.demographie(f)[1:] == [
+    assert ng.demographie(f)[0] == (
         "L'indice de jeunesse des QPV est en moyenne de **1,4** (valeur de l'agglomération non publiée) (indice de "
         "jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."
-    ]
+    )
 
 
 def test_jeunes_du_departement():
@@ -244,10 +256,10 @@ def test_jeunes_du_departement():
 def test_indicateur_absent_du_fichier_de_l_annee():
     f = territoire(MOINS_25, {AGGLO: {"part_moins_25": 32.6}})  # pas d'indice de jeunesse dans le fichier
     assert ng.demographie(f)[-1] == (
-        "*Indice de jeunesse (moins de 20 ans / 60 ans et plus) : indicateur absent du fichier INSEE de 2019.*"
+        "*Absent du fichier de l'INSEE de 2019 : Indice de jeunesse (moins de 20 ans / 60 ans et plus).*"
     )
     assert "Indice de jeunesse (moins de 20 ans / 60 ans et plus)" in ng.avertissements(f)[-1]
-    assert ng.menages(f) == ["*Part des ménages d'une personne seule : indicateur absent du fichier INSEE de 2019.*"]
+    assert ng.menages(f) == ["*Absent du fichier de l'INSEE de 2019 : Part des ménages d'une personne seule.*"]
 
 
 # --------------------------------------------------------------------------------------------- ménages, éducation
@@ -429,6 +441,8 @@ def test_demandeurs_d_emploi_et_contrats_aides():
 
 # pmimp : A = 20, B = 24 -> 23,0 ; revenu annuel A = 12 000, B = 13 200 -> mensuel (100 × 1 000 + 300 × 1 100) / 400
 # = 1 075 € par mois
+# revenu médian : 12 000 et 13 200 € par an -> médiane des QPV (12 000 + 13 200) / 2 = 12 600, soit 1 050 € par mois
+# (jamais la moyenne pondérée par la population, (100 × 12 000 + 300 × 13 200) / 400 / 12 = 1 075)
 REVENUS = {"pmimp": [20.0, 24.0], "decuc_q2": [12000.0, 13200.0]}
 
 
@@ -438,10 +452,19 @@ def test_revenus_constat_habituel():
     assert texte.startswith(
         f"Les QPV se démarquent fortement du reste de l'agglomération par une proportion de ménages imposés beaucoup "
         f"plus faible (en moyenne **23,0{NB}%** des ménages fiscaux sont imposés en QPV, contre 45,6{NB}% à l'échelle "
-        f"intercommunale) et par un revenu médian inférieur : en moyenne **1{FINE}075{NB}€ par mois** en QPV, contre "
-        f"1{FINE}476{NB}€ par mois à l'échelle de l'agglomération."
+        f"de l'agglomération) et par un revenu médian inférieur : **1{FINE}050{NB}€ par mois** en médiane des QPV, "
+        f"contre 1{FINE}476{NB}€ par mois à l'échelle de l'agglomération."
     )
-    assert "secret" not in texte
+    assert (
+        f"médiane des revenus médians des quartiers (de 1{FINE}000{NB}€ par mois à 1{FINE}100{NB}€ par mois)" in texte
+    )
+    assert "1 075" not in texte.replace(FINE, " ").replace(NB, " ") and "secret" not in texte
+    # l'approximation d'un rapport publié (moyenne pondérée de médianes) est rappelée comme la sienne, jamais reprise
+    publie = territoire(
+        REVENUS, {AGGLO: {"pmimp": 45.6, "decuc_q2": 17712.0}, cq.NIVEAU_MOYENNE_QPV: {"decuc_q2": 12900.0}}
+    )
+    assert f"Le rapport publie une moyenne pondérée de ces médianes (1{FINE}075{NB}€ par mois)" in ng.revenus(publie)[0]
+    assert "rapport" not in ng.revenus(territoire(REVENUS, {AGGLO: {"pmimp": 45.6}}, rapport=False))[0]
 
 
 @pytest.mark.parametrize(
@@ -461,7 +484,7 @@ def test_revenus_constat_habituel():
         ),
         (
             22.0,
-            12900.0,
+            12600.0,
             "La proportion de ménages imposés est plus élevée dans les QPV",
             "Le revenu médian y est le même",
         ),
@@ -483,18 +506,18 @@ def test_revenus_dans_chaque_sens(pmimp, decuc, debut, suite):
     f = territoire(REVENUS, {AGGLO: {"pmimp": pmimp, "decuc_q2": decuc}})
     texte = ng.revenus(f)[0]
     assert texte.startswith(f"{debut} (en moyenne **23,0{NB}%** des ménages fiscaux sont imposés en QPV")
-    assert f"). {suite} : en moyenne **1{FINE}075{NB}€ par mois** en QPV" in texte
+    assert f"). {suite} : **1{FINE}050{NB}€ par mois** en médiane des QPV" in texte
     assert "se démarquent fortement" not in texte
 
 
 def test_revenus_qpv_exclus_au_singulier_et_au_pluriel():
     refs = {AGGLO: {"pmimp": 45.6, "decuc_q2": 17712.0}}
     un = territoire({"pmimp": [20.0, 24.0, 30.0], "decuc_q2": [12000.0, 13200.0, math.nan]}, refs, n=3)
-    assert ng.revenus(un)[0].endswith(" 1 QPV (revenu couvert par le secret statistique) est exclu de la moyenne.")
+    assert ng.revenus(un)[0].endswith(" 1 QPV (revenu couvert par le secret statistique) est laissé de côté.")
     deux = territoire(
         {"pmimp": [20.0, 24.0, 30.0, 30.0], "decuc_q2": [12000.0, 13200.0, math.nan, math.nan]}, refs, n=4
     )
-    assert ng.revenus(deux)[0].endswith(" 2 QPV (revenu couvert par le secret statistique) sont exclus de la moyenne.")
+    assert ng.revenus(deux)[0].endswith(" 2 QPV (revenu couvert par le secret statistique) sont laissés de côté.")
 
 
 def test_economie_et_social():
@@ -540,19 +563,21 @@ def test_economie_et_social():
 def test_sans_niveau_de_comparaison_constat_des_quartiers():
     f = territoire({"pmimp": [20.0, 24.0, math.nan], "a": [30, 90, 10]}, None, n=3)
     assert f.sans_comparaison
-    assert "**Niveau de comparaison non publié.**" in ng.avertissements(f)[0]
+    assert "**Aucun niveau de comparaison.**" in ng.avertissements(f)[0]
     assert ng.revenus(f) == [
-        f"**Part des ménages fiscaux imposés** : **23,0{NB}%** en moyenne dans les QPV (moyenne pondérée par : "
-        f"population municipale) ; 20,0{NB}% dans le quartier Alpha (VilleA), le plus bas, et 24,0{NB}% dans le "
-        f"quartier Bêta (VilleB), le plus haut ; 1 QPV en secret statistique, exclu de la moyenne et du classement. "
-        f"Valeur de l'agglomération : niveau de comparaison non publié.",
-        "*Revenu médian mensuel par unité de consommation : indicateur absent du fichier INSEE de 2019.*",
+        f"**Part des ménages fiscaux imposés** : **23,0{NB}%** en moyenne (approximation pondérée) ; 20,0{NB}% dans le "
+        f"quartier Alpha (VilleA), le plus bas, et 24,0{NB}% dans le quartier Bêta (VilleB), le plus haut ; 1 QPV en "
+        f"secret statistique, exclu de la moyenne et du classement. Valeur de l'agglomération : non publiée.",
+        "*Absent du fichier de l'INSEE de 2019 : Revenu médian mensuel par unité de consommation.*",
     ]
     assert ng.social(f)[0] == (
         "**Allocataires de la CAF** : 130 allocataires dans les QPV (3 QPV renseignés) ; total "
-        "du territoire non publié (niveau de comparaison non publié) : la part des QPV ne peut "
-        "pas être calculée."
+        "de l'agglomération non publié : la part des QPV ne peut pas être calculée."
     )
+    # sans rapport publié (un territoire qui n'a que son fichier de l'INSEE) : « non reçue », jamais « non publiée »
+    recu = territoire({"pmimp": [20.0, 24.0, math.nan], "a": [30, 90, 10]}, None, n=3, rapport=False)
+    assert ng.revenus(recu)[0].endswith("Valeur de l'agglomération : non reçue.")
+    assert "non publi" not in " ".join(ng.revenus(recu) + ng.social(recu) + ng.avertissements(recu))
     deux = territoire({"pmimp": [20.0, 24.0, math.nan, math.nan]}, None, n=4)
     assert "; 2 QPV en secret statistique, exclus de la moyenne" in ng.revenus(deux)[0]
     un = territoire({"a": [30]}, None, n=1)
@@ -561,9 +586,7 @@ def test_sans_niveau_de_comparaison_constat_des_quartiers():
     assert ng.revenus(tous_secrets)[0] == (
         "**Part des ménages fiscaux imposés** : aucune valeur publiée (secret statistique pour tous les QPV)."
     )
-    assert ng.note_synthese(f).endswith(
-        "Aucun niveau de comparaison n'a été reçu pour 2019 (niveau de comparaison non publié)."
-    )
+    assert ng.note_synthese(f).endswith("Aucun niveau de comparaison n'a été reçu ni calculé pour 2019.")
 
 
 # --------------------------------------------------------------------------------------------- géographie
@@ -600,9 +623,9 @@ def test_geographie_population_et_territoire():
     assert texte == (
         "Les contours de la géographie prioritaire ont été arrêtés par décret en 2014. **2 quartiers prioritaires "
         "(QPV)**, répartis sur **2 communes** du territoire intercommunal (Agglo &lt;fictive&gt;), sont concernés par "
-        "le Contrat de Ville. **Attention : le rapport annonce 3 communes.** Ils comptent 400 habitants sur "
+        "le contrat de ville. **Attention : le rapport annonce 3 communes.** Ils comptent 400 habitants sur "
         f"4{FINE}000 : c'est **10{NB}% de la population du territoire** (10,00{NB}% ; chiffre publié : 10{NB}%) qui "
-        "est concernée directement par la Politique de la Ville."
+        "est concernée directement par la politique de la ville."
     )
     seul = territoire(None, None, n=1)
     texte = ng.geographie_prioritaire(seul)[0]
@@ -623,8 +646,9 @@ def test_geographie_quartiers_communautaires_et_de_veille():
     assert ng.geographie_prioritaire(f)[1] == (
         "En 2015, l'agglomération a également associé à cette géographie **2 quartiers prioritaires communautaires** "
         "(dont 1 quartier de veille), qu'elle accompagne par ses dispositifs de droit commun et ses crédits dédiés à "
-        "la Politique de la Ville. En 2018, la géographie d'agglomération s'est élargie au quartier Communautaire 2 "
-        "(VilleQ). La géographie d'agglomération compte ainsi 3 quartiers communautaires ou de veille, sur 1 commune. "
+        "la politique de la ville. En 2018, cette géographie de l'agglomération s'est élargie au quartier "
+        "Communautaire 2 (VilleQ). Cette géographie de l'agglomération compte ainsi 3 quartiers communautaires ou de "
+        "veille, sur 1 commune. "
         "L'INSEE ne publie pas de données pour ces quartiers, qui n'appartiennent pas à la géographie prioritaire "
         "réglementaire."
     )
@@ -654,7 +678,7 @@ def test_fiches_produites_et_notes():
     )
     assert reconstruit.reconstruit and "reconstruites" in ng.note_reconstruit(reconstruit)
     assert ng.source(reconstruit).endswith("valeurs par quartier reconstruites")
-    assert ng.note_indicateur(reconstruit).startswith("Rang 1 = valeur la plus élevée ; ex aequo")
+    assert ng.note_indicateur(reconstruit).startswith("Rang 1 = situation la plus défavorable (valeur la plus élevée")
 
 
 def test_valeurs_manquantes_et_concordance():
@@ -791,7 +815,7 @@ def test_niveaux_calcules_completent_les_recus_qui_l_emportent():
     texte = ng.origine_des_niveaux(f)
     assert (
         "les niveaux « QPV du département Hautes-Alpes (05) » et « QPV de la région Provence-Alpes-Côte "
-        "d&#x27;Azur (93) » sont calculés"
+        "d'Azur (93) » sont calculés"
     ) in texte
     assert "« Agglomération » et « QPV du département » : valeurs reçues" in texte and "France" not in texte
     assert "médianes et déciles jamais moyennés" in texte and "Origine du niveau" in texte
@@ -810,11 +834,11 @@ def test_tableau_de_synthese_avec_origine_et_mediane_donnee_telle_quelle():
     df = vue["df"].set_index("Indicateur")
     assert "QPV de la région" in df.columns and "QPV de France" not in df.columns
     # médiane des QPV : 12 000 / 12 = 1 000 par mois, étendue 833 à 1 333 (jamais une moyenne de médianes)
-    assert df.at["Revenu médian mensuel", "QPV du département"] == f"1{FINE}000 (833–1{FINE}333)"
+    assert df.at["Revenu médian mensuel", "QPV du département"] == f"1{FINE}000{NB}€ par mois (833–1{FINE}333)"
     assert df.at["Taux d'emploi", "Origine du niveau"] == (
         "reçu : Agglomération ; approximation pondérée : QPV du département ; calculé : QPV de la région"
     )
-    assert vue["formats"]["QPV de la région"](df.at["Taux d'emploi", "QPV de la région"]) == "52,0"
+    assert df.at["Taux d'emploi", "QPV de la région"] == f"52,0{NB}%"
     # un fichier national : « QPV de France » apparaît
     national = _avec_niveaux(
         VALEURS,
@@ -889,7 +913,7 @@ def test_tous_les_indicateurs_groupes_par_theme_et_colonnes_inconnues():
     textes = ng.tous_les_indicateurs(f)
     assert (
         "compte **7 indicateurs connus du registre des indicateurs**, en 4 thèmes : démographie (3), revenus et "
-        "pauvreté (2), emploi (1), demandeurs d&#x27;emploi (1)"
+        "pauvreté (2), emploi (1), demandeurs d'emploi (1)"
     ) in textes[0]
     assert any("**1 colonne non reconnue** : « ma_colonne »" in t for t in textes)
     assert cq.colonnes_inconnues(f.qpv) == ["ma_colonne"]

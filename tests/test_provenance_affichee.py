@@ -460,7 +460,7 @@ def test_case_simulee_de_la_fiche_le_dit_a_sa_place():
             "valeur": ["secret", 1077.0],
             "rang": [float("nan"), 3.0],
             "nb_classes": [15, 15],
-            "moyenne_qpv": [33.0, 1077.0],
+            "qpv_territoire": [33.0, 1077.0],
             "agglomeration": [18.0, 1476.0],
             "qpv_departement": [float("nan"), float("nan")],
             "provenance": ["simulé", "reconstruit"],

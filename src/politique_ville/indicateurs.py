@@ -40,7 +40,11 @@ from .catalog import racine_projet
 from .errors import ErreurDonnees
 
 NOM_FICHIER = "indicateurs_qpv.csv"
-REGLES = ("somme", "part", "moyenne_ponderee", "mediane_non_agregeable")
+#: règles d'agrégation ; « contexte » : variable de contexte (population de la commune du quartier, répétée pour
+#: chacun de ses QPV), montrée par quartier, jamais agrégée, classée ni comparée
+REGLES = ("somme", "part", "moyenne_ponderee", "mediane_non_agregeable", "contexte")
+#: règle des variables de contexte
+CONTEXTE = "contexte"
 THEMES = (
     "Démographie",
     "Revenus et pauvreté",
@@ -119,8 +123,15 @@ class Definition:
 
     @property
     def genre(self) -> str:
-        """« effectif » (additionné) ou « taux » (parts, indices, revenus : comparés par moyennes)."""
-        return "effectif" if self.agregation == "somme" else "taux"
+        """« effectif » (additionné), « contexte » (montré par quartier seulement) ou « taux » (parts, indices,
+        revenus, médianes : comparés niveau à niveau)."""
+        return "effectif" if self.agregation == "somme" else CONTEXTE if self.agregation == CONTEXTE else "taux"
+
+    @property
+    def colonnes_base(self) -> tuple[str, ...]:
+        """Les colonnes de la base de pondération : « pop_mun*tx_f » (population des femmes : population × part
+        des femmes) -> (« pop_mun », « tx_f ») ; () sans base."""
+        return tuple(c.strip() for c in (self.base or "").split("*") if c.strip())
 
 
 def chemin_registre() -> Path:
@@ -224,7 +235,7 @@ def lire_registre(chemin: Path | str) -> tuple[Definition, ...]:
         for c in ("libelle", "libelle_court", "unite"):
             if not t[c]:
                 raise ErreurDonnees(f"{c} absent(e) pour « {var} »", fichier=fichier, ligne=n, colonne=c)
-        if regle != "somme" and not t["base"]:
+        if regle not in ("somme", CONTEXTE) and not t["base"]:
             raise ErreurDonnees(
                 f"la règle « {regle} » demande une base de pondération (colonne base)",
                 fichier=fichier,

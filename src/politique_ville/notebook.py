@@ -67,6 +67,25 @@ class Contexte:
         valeur = self.params.get("territoire")
         return str(valeur.get("niveau") or "epci") if isinstance(valeur, dict) else "epci"
 
+    def fichier_recu(self, table: str) -> str:
+        """Le fichier brut reçu d'une table, relatif à la racine du projet quand il y est (« data/raw/2031/insee_qpv.csv »),
+        nommé par les notes de provenance « reçu » ; « » s'il n'y en a pas."""
+        try:
+            chemin = self.cat.fichier_brut(table)
+        except Exception:  # table sans fichier brut (reçue autrement) : rien à nommer
+            return ""
+        return str(chemin.relative_to(self.cat.racine)) if chemin.is_relative_to(self.cat.racine) else str(chemin)
+
+    @property
+    def designation(self):
+        """Le territoire dans les phrases et les en-têtes (``designation.Designation``) : sa nature vient du Code
+        officiel géographique quand il est désigné par son code (métropole, agglomération, département…)."""
+        from .designation import designation
+        from .parametres import territoire_du_referentiel
+
+        t = territoire_du_referentiel(self.params)
+        return designation(self.niveau_territoire, t.type_epci if t is not None else None)
+
     @property
     def a_des_chiffres_publies(self) -> bool:
         return (self.cat.reference_dir / f"chiffres_publies_{self.annee}.csv").is_file()

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .compute import niveaux as cn
 from .compute import qpv as cq
+from .designation import Designation
 from .present import avec_unite, euros, nombre_fr, pourcent
 
 
@@ -127,9 +128,17 @@ def chiffre_cle(v) -> str:
 # --------------------------------------------------------------------------------------------- vues des tableaux
 
 
-def vue_chiffres_cles(geographie: pd.DataFrame, provenances: dict | None = None) -> dict:
+def vue_chiffres_cles(
+    geographie: pd.DataFrame,
+    provenances: dict | None = None,
+    d: Designation | None = None,
+    sans_manquants: bool = False,
+) -> dict:
     """Chiffres clés de la géographie prioritaire (``geographie`` : sortie de ``compute.qpv.geographie``) ;
-    ``provenances`` (clé -> provenance) : colonne « Provenance »."""
+    ``provenances`` (clé -> provenance) : colonne « Provenance ». Le territoire est nommé selon sa nature (``d``) ;
+    ``sans_manquants`` (année sans rapport publié) : un chiffre que rien ne donne n'est pas listé (la population
+    officielle du territoire est dite par le texte du chapitre)."""
+    d = d or Designation()
     cles = [
         "nb_qpv",
         "nb_communes_qpv",
@@ -141,6 +150,12 @@ def vue_chiffres_cles(geographie: pd.DataFrame, provenances: dict | None = None)
         "part_population_qpv",
     ]
     vue = geographie.set_index("cle").loc[cles].reset_index()
+    vue["libelle"] = [
+        lib.replace("de l'agglomération", d.de) if c in ("pop_agglomeration", "part_population_qpv") else lib
+        for c, lib in zip(vue["cle"], vue["libelle"])
+    ]
+    if sans_manquants:
+        vue = vue[vue["valeur"].notna() | ~vue["cle"].isin(["pop_agglomeration", "part_population_qpv"])]
     colonnes = ["Chiffre", "Valeur", "Unité"]
     if provenances:
         vue["provenance"] = [provenances.get(c, "publié") for c in vue["cle"]]
@@ -152,11 +167,19 @@ def vue_chiffres_cles(geographie: pd.DataFrame, provenances: dict | None = None)
 
 
 def vue_quartiers(
-    quartiers: pd.DataFrame, population: pd.DataFrame, sans_comparaison: bool, identites: dict | None = None
+    quartiers: pd.DataFrame,
+    population: pd.DataFrame,
+    sans_comparaison: bool,
+    identites: dict | None = None,
+    d: Designation | None = None,
+    defaut: str = "publié",
 ) -> dict:
     """Quartiers, type, communes et population (``population`` : ``compute.qpv.parts_par_quartier`` sur
     ``pop_mun``, indexée par code) ; ``identites`` (code -> provenance du nom, du statut, de la commune) : colonne
-    « Provenance de l'identité »."""
+    « Provenance de l'identité » (``defaut`` : celle d'une identité non listée). Sans part de la population du
+    territoire connue, la colonne n'est pas montrée."""
+    d = d or Designation()
+    col_part = f"Part de la population {d.de} (%)"
     vue = quartiers.assign(
         population=[v if v == v else cq.NON_DISPONIBLE for v in quartiers["pop_mun"].astype("float64")],
         part=quartiers["code_qp"].map(population["part_agglomeration"]),
@@ -172,24 +195,26 @@ def vue_quartiers(
         "Année de reconnaissance",
         "Communes",
         "Population (habitants)",
-        "Part de la population de l'agglomération (%)",
+        col_part,
         "Provenance de la population",
     ]
+    if pd.to_numeric(vue[col_part], errors="coerce").isna().all() and defaut != "publié":
+        vue = vue.drop(columns=col_part)
     if identites:
-        vue["Provenance de l'identité"] = [identites.get(c, "publié") for c in quartiers["code_qp"]]
+        vue["Provenance de l'identité"] = [identites.get(c, defaut) for c in quartiers["code_qp"]]
     part_manquante = cq.NON_PUBLIE if sans_comparaison else "n.d."
     return {
         "df": vue,
         "titre": "Quartiers de la géographie prioritaire et leurs communes",
         "formats": {
             "Population (habitants)": formateur("pop_mun"),
-            "Part de la population de l'agglomération (%)": nombre_ou(part_manquante, 2, pour_cent=True),
+            col_part: nombre_ou(part_manquante, 2, pour_cent=True),
             "Année de reconnaissance": annee_texte,
         },
     }
 
 
-def vue_communes(communes: pd.DataFrame, supposes: dict | None = None) -> dict:
+def vue_communes(communes: pd.DataFrame, supposes: dict | None = None, defaut: str = "publié") -> dict:
     """Communes de la géographie prioritaire (sortie de ``compute.qpv.communes_de_la_geographie``) ; ``supposes``
     (commune -> quartiers dont le rattachement à la commune est supposé) : colonne « Provenance du rattachement »."""
     vue = communes.copy()
@@ -202,7 +227,7 @@ def vue_communes(communes: pd.DataFrame, supposes: dict | None = None) -> dict:
     ]
     if supposes is not None:
         vue["Provenance du rattachement"] = [
-            f"supposé : {', '.join(supposes[c])}" if c in supposes else "publié" for c in vue["Commune"]
+            f"supposé : {', '.join(supposes[c])}" if c in supposes else defaut for c in vue["Commune"]
         ]
     return {
         "df": vue,
@@ -398,90 +423,149 @@ def liste_fiches_html(
     )
 
 
-def vue_synthese(synthese: pd.DataFrame) -> dict:
-    """Indicateurs des QPV comparés aux territoires de référence (sortie de ``compute.qpv.synthese``)."""
-    vue = synthese.assign(indicateur=[cq.indicateur(c).court for c in synthese["code"]])[
-        [
-            "indicateur",
-            "unite",
-            "moyenne_qpv",
-            cq.NIVEAU_MOYENNE_QPV,
-            cq.NIVEAU_AGGLO,
-            cq.NIVEAU_HORS_QPV,
-            cq.NIVEAU_QPV_DEPARTEMENT,
-            "ecart_agglomeration",
-            "nb_secrets",
+#: la convention des rangs, la même partout (chapitre et fiches) : rang 1 = situation la plus défavorable selon le
+#: sens du registre des indicateurs
+CONVENTION_RANG = (
+    "Rang 1 = situation la plus défavorable (valeur la plus élevée d'un indicateur défavorable quand il est élevé, "
+    "la plus faible d'un indicateur favorable — taux d'emploi, revenu —, la plus élevée d'un indicateur ni l'un ni "
+    "l'autre)"
+)
+
+#: en-tête de la colonne du niveau « QPV du territoire » (règle du registre : jamais une moyenne de médianes)
+COL_QPV_TERRITOIRE = "QPV du territoire"
+COL_REGLE = "Calcul des QPV du territoire"
+
+
+def vue_synthese(
+    synthese: pd.DataFrame, niveaux_ind: pd.DataFrame | None = None, d: Designation | None = None, manquant: str = ""
+) -> dict:
+    """Indicateurs des QPV comparés aux niveaux de référence (sortie de ``compute.qpv.synthese``) : le niveau
+    « QPV du territoire » (règle du registre, une médiane avec l'étendue des QPV), puis seulement les niveaux qui
+    ont au moins une valeur — la moyenne des QPV publiée par un rapport, le territoire nommé par sa nature (``d`` :
+    « Agglomération », « Métropole », « Département »…), le territoire hors QPV, les QPV du département, de la région,
+    de France —, l'écart au territoire quand il est connu, les secrets, et l'origine de chaque niveau quand des
+    niveaux sont calculés (``niveaux_ind`` : ``compute.qpv.niveaux_indicateurs``). ``manquant`` : marque d'une case
+    vide d'un niveau montré (« non publié », « non reçu »)."""
+    d = d or Designation()
+    manquant = manquant or cq.NON_PUBLIE
+    index = None if niveaux_ind is None or niveaux_ind.empty else niveaux_ind.set_index(["code", "niveau"])
+
+    def cellule(code, niveau, v):
+        if index is not None and (code, niveau) in index.index:
+            r = index.loc[(code, niveau)]
+            r = r.iloc[0] if isinstance(r, pd.DataFrame) else r
+            return valeur_niveau(code, r["valeur"], r["origine"], r["minimum"], r["maximum"], manquant, unite=True)
+        return formater(code, v, manquant)
+
+    df = pd.DataFrame(
+        {
+            "Indicateur": [cq.indicateur(c).court for c in synthese["code"]],
+            "Unité": synthese["unite"].to_numpy(),
+            COL_QPV_TERRITOIRE: [
+                valeur_niveau(c, v, o, mi, ma, manquant, unite=True)
+                for c, v, o, mi, ma in zip(
+                    synthese["code"],
+                    synthese["qpv_territoire"],
+                    synthese["regle"],
+                    synthese["minimum_qpv"],
+                    synthese["maximum_qpv"],
+                )
+            ],
+            COL_REGLE: [o or "—" for o in synthese["regle"]],
+        }
+    )
+    libelles = {
+        cq.NIVEAU_MOYENNE_QPV: "Moyenne des QPV (publiée)",
+        cq.NIVEAU_AGGLO: d.colonne,
+        cq.NIVEAU_HORS_QPV: d.hors_qpv,
+        cq.NIVEAU_QPV_DEPARTEMENT: "QPV du département",
+        cq.NIVEAU_QPV_REGION: "QPV de la région",
+        cq.NIVEAU_QPV_FRANCE: "QPV de France",
+    }
+    for niveau, libelle in libelles.items():
+        if niveau in synthese.columns and synthese[niveau].notna().any():
+            df[libelle] = [cellule(c, niveau, v) for c, v in zip(synthese["code"], synthese[niveau])]
+    if synthese["ecart_agglomeration"].notna().any():
+        df[f"Écart QPV − {d.nature}"] = [
+            formater_ecart(c, v, manquant) for c, v in zip(synthese["code"], synthese["ecart_agglomeration"])
         ]
-    ]
-    vue.columns = [
-        "Indicateur",
-        "Unité",
-        "Moyenne des QPV (recalculée)",
-        "Moyenne des QPV (publiée)",
-        "Agglomération",
-        "Agglomération hors QPV",
-        "QPV du département",
-        "Écart QPV − agglomération",
-        "QPV en secret statistique",
-    ]
+    df["QPV en secret statistique"] = synthese["nb_secrets"].to_numpy()
+    if index is not None:
+        df["Origine du niveau"] = [_origines(niveaux_ind, c) for c in synthese["code"]]
     return {
-        "df": vue,
-        "titre": "Indicateurs des QPV comparés aux territoires de référence",
-        "formats": {c: formater_nombre for c in vue.columns[2:8]} | {"QPV en secret statistique": nombre_fr},
+        "df": df,
+        "titre": "Indicateurs des QPV comparés aux niveaux de référence",
+        "formats": {"QPV en secret statistique": nombre_fr},
     }
 
 
-def vue_comparaison(comp: pd.DataFrame, code: str, manquantes: pd.DataFrame | None) -> dict:
-    """Les QPV sur un indicateur (``comp`` : sortie de ``compute.qpv.comparaison``) : rang, valeur (ou « secret »),
-    écarts à la moyenne des QPV et au niveau de référence, provenance."""
+def vue_comparaison(
+    comp: pd.DataFrame,
+    code: str,
+    manquantes: pd.DataFrame | None,
+    d: Designation | None = None,
+    manquant: str = cq.NON_PUBLIE,
+) -> dict:
+    """Les QPV sur un indicateur (``comp`` : sortie de ``compute.qpv.comparaison``) : rang (1 = situation la plus
+    défavorable), valeur (ou « secret »), écarts au niveau des QPV du territoire et au territoire (nommé selon sa
+    nature, ``d``) quand il est connu, provenance."""
+    d = d or Designation()
     i = cq.indicateur(code)
     niveau = comp["niveau_ecart"].iloc[0]
-    col_ecart = "Écart à l'agglomération" + (" hors QPV" if niveau == cq.NIVEAU_HORS_QPV else "")
+    col_ecart = f"Écart {d.a}" + (" hors QPV" if niveau == cq.NIVEAU_HORS_QPV else "")
     secret = comp["marque"].notna()
     vue = comp.assign(
         valeur=cq.avec_marques(comp["valeur"], comp["code_qp"], code, cq.motifs(manquantes)),
-        ecart_moyenne_qpv=[("—" if m else x) for m, x in zip(secret, comp["ecart_moyenne_qpv"])],
-        ecart_reference=[
-            ("—" if m else x if x == x else cq.NON_PUBLIE) for m, x in zip(secret, comp["ecart_reference"])
-        ],
-    )[["rang", "quartier", "communes", "valeur", "ecart_moyenne_qpv", "ecart_reference", "provenance"]]
-    vue.columns = ["Rang", "Quartier", "Communes", entete(code), "Écart à la moyenne des QPV", col_ecart, "Provenance"]
+        ecart_qpv_territoire=[("—" if m else x) for m, x in zip(secret, comp["ecart_qpv_territoire"])],
+        ecart_reference=[("—" if m else x if x == x else manquant) for m, x in zip(secret, comp["ecart_reference"])],
+    )[["rang", "quartier", "communes", "valeur", "ecart_qpv_territoire", "ecart_reference", "provenance"]]
+    col_rang = entete_rang(code).replace(i.court, "Rang")
+    vue.columns = [
+        col_rang,
+        "Quartier",
+        "Communes",
+        entete(code),
+        "Écart aux QPV du territoire",
+        col_ecart,
+        "Provenance",
+    ]
+    if comp["ecart_reference"].isna().all():  # aucun niveau du territoire : pas de colonne vide
+        vue = vue.drop(columns=col_ecart)
     return {
         "df": vue,
         "titre": f"{i.libelle} par QPV",
         "formats": {
-            "Rang": rang_texte,
+            col_rang: rang_texte,
             entete(code): formateur(code),
-            "Écart à la moyenne des QPV": lambda v: formater_ecart(code, v),
-            col_ecart: lambda v: formater_ecart(code, v, cq.NON_PUBLIE),
+            "Écart aux QPV du territoire": lambda v: formater_ecart(code, v),
+            col_ecart: lambda v: formater_ecart(code, v, manquant),
         },
     }
 
 
-def vue_parts(parts: pd.DataFrame, publies: dict) -> dict:
-    """Part des QPV dans le total de l'agglomération (``parts`` : ``compute.qpv.parts_agglomeration``), avec la
-    part publiée (``publies`` : ``compute.qpv.valeurs_publiees``)."""
+def vue_parts(parts: pd.DataFrame, publies: dict, d: Designation | None = None, manquant: str = cq.NON_PUBLIE) -> dict:
+    """Part des QPV dans le total du territoire (``parts`` : ``compute.qpv.parts_agglomeration``), avec la part
+    publiée par un rapport (``publies`` : ``compute.qpv.valeurs_publiees``) quand il y en a une ; le territoire nommé
+    selon sa nature (``d``)."""
+    d = d or Designation()
     vue = parts.copy()
     vue["publie"] = [
         publies[c][0] if c in publies and c not in ("abcde_f", "abcde_h") else float("nan") for c in vue["code"]
     ]
+    total, part_ = f"Total {d.de}", "Part des QPV (%)"
     vue = vue[["theme", "indicateur", "unite", "total_qpv", "total_agglomeration", "part_qpv", "publie"]]
-    vue.columns = [
-        "Thème",
-        "Effectif",
-        "Unité",
-        "Total des QPV",
-        "Total de l'agglomération",
-        "Part des QPV (%)",
-        "Part publiée (%)",
-    ]
+    vue.columns = ["Thème", "Effectif", "Unité", "Total des QPV", total, part_, "Part publiée (%)"]
+    if not publies:
+        vue = vue.drop(columns="Part publiée (%)")
+        if vue[total].isna().all():  # ni total du territoire ni part : le total des QPV seul
+            vue = vue.drop(columns=[total, part_])
     return {
         "df": vue,
-        "titre": "Part des QPV dans le total de l'agglomération",
+        "titre": f"Part des QPV dans le total {d.de}",
         "formats": {
             "Total des QPV": nombre_fr,
-            "Total de l'agglomération": nombre_ou(cq.NON_PUBLIE),
-            "Part des QPV (%)": nombre_ou(cq.NON_PUBLIE, 1, pour_cent=True),
+            total: nombre_ou(manquant),
+            part_: nombre_ou(manquant, 1, pour_cent=True),
             "Part publiée (%)": nombre_ou(cq.NON_PUBLIE, 0, pour_cent=True),
         },
     }
@@ -537,11 +621,15 @@ def vue_valeurs(valeurs: pd.DataFrame, codes: list[str], simules: set | None = N
 
 def vue_rangs(rangs: pd.DataFrame, codes: list[str], simules: set | None = None) -> dict:
     """Rang des QPV sur chaque indicateur (``rangs`` : ``compute.qpv.classement_marque``)."""
-    courts = {c: cq.indicateur(c).court for c in codes}
+    courts = {c: entete_rang(c) for c in codes}  # la convention dans chaque en-tête : « (1 = le plus élevé) »
     vue = (
         marquer_simules(rangs, codes, simules).drop(columns="code_qp").rename(columns={"quartier": "Quartier"} | courts)
     )
-    return {"df": vue, "titre": "Rang des QPV sur chaque indicateur", "formats": {courts[c]: rang_texte for c in codes}}
+    return {
+        "df": vue,
+        "titre": "Rang des QPV sur chaque indicateur (1 = situation la plus défavorable)",
+        "formats": {courts[c]: rang_texte for c in codes},
+    }
 
 
 def vue_secrets(secrets: pd.DataFrame, simules: set | None = None) -> dict:
@@ -611,8 +699,11 @@ def vue_identite(ident: dict, provenance: str | None = None) -> dict:
     }
 
 
-def vue_fiche_indicateurs(fiche: pd.DataFrame) -> dict:
-    """Indicateurs d'un quartier (``fiche`` : ``compute.qpv.fiche_indicateurs``)."""
+def vue_fiche_indicateurs(fiche: pd.DataFrame, d: Designation | None = None) -> dict:
+    """Indicateurs d'un quartier (``fiche`` : ``compute.qpv.fiche_indicateurs``) : sa valeur, son rang (1 = situation
+    la plus défavorable), le niveau des QPV du territoire, le territoire (nommé selon sa nature, ``d``) et les QPV du
+    département quand ils ont une valeur."""
+    d = d or Designation()
     vue = fiche[
         [
             "theme",
@@ -621,7 +712,7 @@ def vue_fiche_indicateurs(fiche: pd.DataFrame) -> dict:
             "valeur",
             "rang",
             "nb_classes",
-            "moyenne_qpv",
+            "qpv_territoire",
             "agglomeration",
             "qpv_departement",
             "provenance",
@@ -631,50 +722,59 @@ def vue_fiche_indicateurs(fiche: pd.DataFrame) -> dict:
     vue["valeur"] = [
         f"{v} (simulé)" if isinstance(v, str) and p == "simulé" else v for v, p in zip(vue["valeur"], vue["provenance"])
     ]
+    rang = "Rang parmi les QPV (1 = situation la plus défavorable)"
     vue.columns = [
         "Thème",
         "Indicateur",
         "Unité",
         "Valeur du quartier",
-        "Rang parmi les QPV",
+        rang,
         "QPV classés",
-        "Moyenne des QPV",
-        "Agglomération",
+        COL_QPV_TERRITOIRE,
+        d.colonne,
         "QPV du département",
         "Provenance de la valeur",
     ]
+    for c in (d.colonne, "QPV du département"):
+        if pd.to_numeric(vue[c], errors="coerce").isna().all() and len(vue):
+            vue = vue.drop(columns=c)
     return {
         "df": vue,
-        "titre": "Indicateurs du quartier comparés aux QPV, à l'agglomération et au département",
+        "titre": "Indicateurs du quartier comparés aux niveaux de référence",
         "formats": {
             "Valeur du quartier": formater_nombre,
-            "Rang parmi les QPV": rang_texte,
+            rang: rang_texte,
             "QPV classés": nombre_fr,
-            "Moyenne des QPV": formater_nombre,
-            "Agglomération": formater_nombre,
+            COL_QPV_TERRITOIRE: formater_nombre,
+            d.colonne: formater_nombre,
             "QPV du département": formater_nombre,
         },
     }
 
 
-def vue_fiche_effectifs(effectifs: pd.DataFrame) -> dict:
-    """Effectifs d'un quartier (``effectifs`` : ``compute.qpv.fiche_effectifs``)."""
+def vue_fiche_effectifs(effectifs: pd.DataFrame, d: Designation | None = None) -> dict:
+    """Effectifs d'un quartier (``effectifs`` : ``compute.qpv.fiche_effectifs``) ; la part du territoire seulement
+    quand son total est connu."""
+    d = d or Designation()
     vue = effectifs[["indicateur", "unite", "valeur", "part_qpv", "part_agglomeration", "provenance"]].copy()
+    col = f"Part {d.de} (%)"
     vue.columns = [
         "Effectif",
         "Unité",
         "Valeur du quartier",
         "Part de l'ensemble des QPV (%)",
-        "Part de l'agglomération (%)",
+        col,
         "Provenance de la valeur",
     ]
+    if len(vue) and pd.to_numeric(vue[col], errors="coerce").isna().all():
+        vue = vue.drop(columns=col)
     return {
         "df": vue,
         "titre": "Effectifs du quartier",
         "formats": {
             "Valeur du quartier": nombre_ou("—"),
             "Part de l'ensemble des QPV (%)": nombre_ou("—", 1, pour_cent=True),
-            "Part de l'agglomération (%)": nombre_ou(cq.NON_PUBLIE, 2, pour_cent=True),
+            col: nombre_ou(cq.NON_PUBLIE, 2, pour_cent=True),
         },
     }
 
@@ -759,45 +859,6 @@ def _origines(niveaux_ind: pd.DataFrame, code: str) -> str:
     for n, o in zip(sel["niveau"], sel["origine"]):
         par_origine.setdefault(o, []).append(n)
     return " ; ".join(f"{o} : {', '.join(n)}" for o, n in par_origine.items()) or "—"
-
-
-def vue_synthese_niveaux(synthese: pd.DataFrame, niveaux_ind: pd.DataFrame) -> dict:
-    """:func:`vue_synthese` quand des niveaux sont calculés (``niveaux_ind`` : ``compute.qpv.niveaux_indicateurs``) :
-    « QPV de la région » et « QPV de France » quand ils sont là, une médiane des QPV avec son étendue, et la colonne
-    « Origine du niveau » (reçu, calculé, approximation pondérée, médiane des QPV)."""
-    vue = vue_synthese(synthese)
-    df = vue["df"]
-    niveaux = [
-        cq.NIVEAU_MOYENNE_QPV,
-        cq.NIVEAU_AGGLO,
-        cq.NIVEAU_HORS_QPV,
-        cq.NIVEAU_QPV_DEPARTEMENT,
-        *[n for n in cq.NIVEAUX_SUPPLEMENTAIRES if n in synthese.columns],
-    ]
-    colonnes = {n: (cq.NIVEAUX_COMPARAISON | cq.NIVEAUX_SUPPLEMENTAIRES)[n] for n in niveaux}
-    index = niveaux_ind.set_index(["code", "niveau"])
-    for n in niveaux:
-        cellules = []
-        for code, v in zip(synthese["code"], synthese[n]):
-            if (code, n) in index.index:
-                r = index.loc[(code, n)]
-                r = r.iloc[0] if isinstance(r, pd.DataFrame) else r
-                cellules.append(valeur_niveau(code, r["valeur"], r["origine"], r["minimum"], r["maximum"]))
-            else:
-                cellules.append(v)
-        df[colonnes[n]] = cellules
-    position = list(df.columns).index("Écart QPV − agglomération")
-    for n in cq.NIVEAUX_SUPPLEMENTAIRES:
-        if n in synthese.columns:
-            df.insert(position, colonnes[n], df.pop(colonnes[n]))
-            position += 1
-    df["Origine du niveau"] = [_origines(niveaux_ind, c) for c in synthese["code"]]
-    formats = {c: formater_nombre for c in colonnes.values()} | {
-        "Moyenne des QPV (recalculée)": formater_nombre,
-        "Écart QPV − agglomération": formater_nombre,
-        "QPV en secret statistique": nombre_fr,
-    }
-    return {"df": df, "titre": vue["titre"], "formats": formats}
 
 
 def vue_niveaux_theme(nom: str, niveaux_ind: pd.DataFrame) -> dict:

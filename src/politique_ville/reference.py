@@ -148,6 +148,8 @@ class Territoire:
     communes: tuple[str, ...]
     population: int
     millesime_population: str
+    #: type d'un EPCI dans le COG (METRO, MET69, CU, CA, CC) ; « » pour un autre niveau
+    type_epci: str = ""
 
     def __str__(self) -> str:
         return f"{self.nom} ({self.niveau} {self.code})" if self.code else self.nom
@@ -493,6 +495,7 @@ def territoire(niveau: str, code: str | int | None = None, dossier: Path | str |
         )
     a = c.actuelles
     code_txt = "" if code is None else str(code).strip()
+    type_epci = ""
     if niv == "france":
         zones = set(c.departements.loc[c.departements["zone"].isin(ZONES_FRANCE), "code"])
         membres, nom, code_txt = a[a["departement"].isin(zones)], "France (métropole et outre-mer)", ""
@@ -510,10 +513,17 @@ def territoire(niveau: str, code: str | int | None = None, dossier: Path | str |
         if ligne.empty:
             raise _inconnu(niv, code_txt, table, col_code)
         nom = ligne["nom"].iloc[0]
+        type_epci = str(ligne["type"].iloc[0]) if niv == "epci" and "type" in ligne.columns else ""
         membres = a[a[col_commune] == code_txt]
     population = int(membres["population"].sum(skipna=True))
     return Territoire(
-        niv, code_txt, nom, tuple(sorted(membres["code"])), population, _millesime(membres, c.noms_departements)
+        niv,
+        code_txt,
+        nom,
+        tuple(sorted(membres["code"])),
+        population,
+        _millesime(membres, c.noms_departements),
+        type_epci if niv == "epci" else "",
     )
 
 

@@ -18,7 +18,11 @@ Agrégation, selon le registre (:mod:`politique_ville.indicateurs`) :
   deux colonnes (« calculé ») ; sinon moyenne des QPV pondérée par la base (« approximation pondérée ») ;
 - ``moyenne_ponderee`` : moyenne des QPV pondérée par la base, dénominateur exact du taux (« calculé ») ;
 - ``mediane_non_agregeable`` : jamais moyennée ; valeur = médiane des valeurs des QPV, avec leur minimum et
-  maximum (« médiane des QPV »).
+  maximum (« médiane des QPV ») ;
+- ``contexte`` (population de la commune du quartier…) : jamais agrégée.
+
+Une base de pondération peut être un produit de colonnes : ``pop_mun*tx_f`` (population des femmes) pour un taux
+parmi les femmes ; sans ``tx_f`` dans le fichier, la population seule (« approximation pondérée »).
 
 Une valeur manquante (secret statistique, non disponible) est laissée de côté et comptée (``nb_secrets``), jamais
 prise pour 0. Une valeur reçue (``insee_references``) l'emporte sur une valeur calculée, case par case ; la colonne
@@ -35,7 +39,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..indicateurs import Definition
+from ..indicateurs import CONTEXTE, Definition
 from ..indicateurs import registre as registre_indicateurs
 
 NIVEAU_QPV_DEPARTEMENT = "QPV du département"
@@ -97,15 +101,25 @@ def couverture(comparaison: pd.DataFrame) -> str:
     return "départementale"
 
 
+def niveau_departement(code: str) -> str:
+    """Le niveau « QPV du département » d'un département donné, pour un territoire qui en couvre plusieurs (une
+    région, la France) : « QPV du département 05 ». Une fiche quartier le lit comme son « QPV du département »
+    (``compute.qpv.references_du_quartier``)."""
+    return f"{NIVEAU_QPV_DEPARTEMENT} {code}"
+
+
 def perimetres(
     comparaison: pd.DataFrame,
     departement: str | None = None,
     region: str | None = None,
     noms_departements: dict | None = None,
     noms_regions: dict | None = None,
+    niveau_territoire: str = "epci",
 ) -> list[tuple[str, str, pd.Series]]:
     """Les niveaux à calculer : (niveau, libellé du territoire, masque des quartiers du niveau). Aucun si le
-    fichier ne couvre que le territoire."""
+    fichier ne couvre que le territoire. Un territoire ne se compare pas à lui-même : un département n'a pas de
+    niveau « QPV du département », une région pas de « QPV de la région » ; les QPV d'une région (ou de France) ont
+    chacun leur département (:func:`niveau_departement`)."""
     etendue = couverture(comparaison)
     if etendue == "territoire":
         return []
@@ -116,7 +130,17 @@ def perimetres(
         region = _majoritaire(comparaison.loc[comparaison["departement"] == departement, "region"])
     noms_departements, noms_regions = noms_departements or {}, noms_regions or {}
     sortie = []
-    if departement is not None:
+    if niveau_territoire in ("region", "france"):
+        for dep in sorted({x for x in t["departement"] if isinstance(x, str) and x}):
+            nom = noms_departements.get(dep)
+            sortie.append(
+                (
+                    niveau_departement(dep),
+                    f"QPV du département {nom} ({dep})" if nom else f"QPV du département {dep}",
+                    comparaison["departement"] == dep,
+                )
+            )
+    if departement is not None and niveau_territoire == "epci":
         nom = noms_departements.get(departement)
         sortie.append(
             (
@@ -125,7 +149,15 @@ def perimetres(
                 comparaison["departement"] == departement,
             )
         )
-    if region is not None and etendue in ("nationale", "pluri-régionale", "régionale"):
+    if (
+        region is not None
+        and etendue in ("nationale", "pluri-régionale", "régionale")
+        and niveau_territoire
+        in (
+            "epci",
+            "departement",
+        )
+    ):
         nom = noms_regions.get(region)
         sortie.append(
             (
@@ -134,7 +166,7 @@ def perimetres(
                 comparaison["region"] == region,
             )
         )
-    if etendue == "nationale":
+    if etendue == "nationale" and niveau_territoire != "france":
         sortie.append((NIVEAU_QPV_FRANCE, "QPV de France", pd.Series(True, index=comparaison.index)))
     return sortie
 
@@ -150,6 +182,8 @@ def agreger(q: pd.DataFrame, d: Definition) -> dict | None:
     """Valeur d'un ensemble de quartiers ``q`` pour l'indicateur ``d`` (règle du registre) : valeur, origine,
     nombre de QPV, de QPV renseignés, de valeurs manquantes, minimum et maximum des valeurs des QPV. None si la
     variable n'est pas dans la table."""
+    if d.agregation == CONTEXTE:  # variable de contexte : jamais agrégée
+        return None
     if d.variable not in q.columns and not (
         d.agregation == "part" and d.numerateur in q.columns and d.denominateur in q.columns
     ):
@@ -186,11 +220,17 @@ def agreger(q: pd.DataFrame, d: Definition) -> dict | None:
         res["base"] = d.denominateur
         return fin(float(num[ok].sum()) / total * facteur if total > 0 else math.nan, CALCULE, ok.sum())
     origine = CALCULE if d.agregation == "moyenne_ponderee" else APPROXIMATION
-    if d.base not in q.columns:  # base absente du fichier : moyenne simple, approximation
+    colonnes = [c for c in d.colonnes_base if c in q.columns]
+    if not colonnes or colonnes[0] != d.colonnes_base[0]:  # base absente du fichier : moyenne simple, approximation
         ok = x.notna()
         res["base"] = None
         return fin(float(x[ok].mean()) if ok.any() else math.nan, APPROXIMATION, ok.sum())
-    w = _nombres(q, d.base)
+    if len(colonnes) < len(d.colonnes_base):  # « pop_mun*tx_f » sans tx_f : pondérée par la seule population
+        colonnes, origine = colonnes[:1], APPROXIMATION
+    w = _nombres(q, colonnes[0])
+    for c in colonnes[1:]:
+        w = w * _nombres(q, c)
+    res["base"] = "*".join(colonnes)
     ok = x.notna() & w.notna() & (w > 0)
     return fin(float((x[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else math.nan, origine, ok.sum())
 
@@ -203,9 +243,11 @@ def niveaux_calcules(
     region: str | None = None,
     noms_departements: dict | None = None,
     noms_regions: dict | None = None,
+    niveau_territoire: str = "epci",
 ) -> pd.DataFrame:
     """Les niveaux calculés (table longue, :data:`COLONNES`) pour chaque indicateur du registre présent dans
-    ``comparaison`` ; vide si le fichier ne couvre que le territoire. Seuls les QPV comptent (``type_quartier``)."""
+    ``comparaison`` ; vide si le fichier ne couvre que le territoire. Seuls les QPV comptent (``type_quartier``) ;
+    ``niveau_territoire`` : voir :func:`perimetres`."""
     if comparaison is None or comparaison.empty:
         return pd.DataFrame(columns=COLONNES)
     c = comparaison
@@ -213,7 +255,9 @@ def niveaux_calcules(
         c = c[c["type_quartier"].fillna("QPV") == "QPV"]
     definitions = list(definitions) if definitions is not None else list(registre_indicateurs())
     lignes = []
-    for niveau, libelle, masque in perimetres(c, departement, region, noms_departements, noms_regions):
+    for niveau, libelle, masque in perimetres(
+        c, departement, region, noms_departements, noms_regions, niveau_territoire
+    ):
         q = c[masque.reindex(c.index, fill_value=False).astype(bool)]
         for d in definitions:
             r = agreger(q, d)
@@ -285,3 +329,33 @@ def origine(niveaux: pd.DataFrame | None, niveau: str, variable: str) -> str | N
         return None
     ligne = niveaux[(niveaux["niveau"] == niveau) & (niveaux["variable"] == variable)]
     return None if ligne.empty else ligne["origine"].iloc[0]
+
+
+def niveaux_du_territoire(
+    comparaison: pd.DataFrame, references: pd.DataFrame | None, parametres: dict | None = None
+) -> pd.DataFrame:
+    """Les niveaux de comparaison du territoire de ``parametres`` (table longue) : calculés à partir du fichier de
+    l'INSEE (son département, sa région, la France, chacun selon ce que le territoire n'est pas lui-même ; le
+    département donné par le paramètre ``departement`` s'il est connu du Code officiel géographique), puis les
+    niveaux reçus (``references``), qui l'emportent."""
+    from .. import reference
+    from ..errors import ErreurDonnees
+
+    parametres = parametres or {}
+    departement = None
+    if isinstance(parametres.get("departement"), str):
+        try:
+            departement = reference.code_departement(parametres["departement"])
+        except ErreurDonnees:
+            departement = None  # département inconnu du Code officiel géographique : celui des quartiers
+    territoire = parametres.get("territoire")
+    niveau = str(territoire.get("niveau") or "epci") if isinstance(territoire, dict) else "epci"
+    deps, regs = reference.departements(), reference.regions()
+    calcules = niveaux_calcules(
+        comparaison,
+        departement=departement,
+        noms_departements=dict(zip(deps["code"], deps["nom"])),
+        noms_regions=dict(zip(regs["code"], regs["nom"])),
+        niveau_territoire=niveau,
+    )
+    return combiner(calcules, references)

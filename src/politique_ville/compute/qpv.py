@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from .. import memo
+from ..indicateurs import CONTEXTE, colonnes_non_reconnues
 from ..indicateurs import THEMES as THEMES_REGISTRE
-from ..indicateurs import colonnes_non_reconnues
 from ..indicateurs import definition as definition_registre
 from ..indicateurs import registre as registre_indicateurs
 from . import niveaux as cn
@@ -75,6 +75,7 @@ NON_PUBLIE = "non publié"
 MOTIF_SECRET = "secret statistique"
 MOTIF_NON_DISPONIBLE = "non disponible"
 PUBLIE = "publié"
+RECU = "reçu"
 
 
 def _millesime(code: str) -> str:
@@ -189,32 +190,46 @@ def indicateurs(
     ]
 
 
+#: la règle d'agrégation du registre, dite au lecteur
+REGLES_LISIBLES = {
+    "somme": "effectifs additionnés",
+    "part": "part recalculée (numérateur / dénominateur) quand le fichier les donne, sinon moyenne pondérée par {base}",
+    "moyenne_ponderee": "moyenne des QPV pondérée par {base}",
+    "mediane_non_agregeable": "médiane des valeurs des QPV, avec leur étendue (jamais une moyenne de médianes)",
+    "contexte": "variable de contexte : montrée par quartier, jamais agrégée ni classée",
+}
+_BASES = {
+    "pop_mun": "la population municipale",
+    "abcde_f": "les demandeuses d'emploi (cat. A à E)",
+    "abcde_h": "les demandeurs d'emploi hommes (cat. A à E)",
+    "pop_mun*tx_f": "la population des femmes (population × part des femmes)",
+    "pop_mun*tx_tot_et": "la population étrangère (population × part des étrangers)",
+}
+
+
 def table_indicateurs(qpv: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Les métadonnées des indicateurs, pour les montrer : libellé, unité, calcul (pondération), précision,
-    colonnes de comparaison lues dans ``insee_references`` (quand elles diffèrent de la variable)."""
+    """Les métadonnées des indicateurs, pour les montrer : libellé, unité, règle de calcul du niveau des QPV (registre
+    des indicateurs), précision, colonnes de comparaison lues dans ``insee_references`` quand elles diffèrent de la
+    variable."""
     lignes = []
     for i in indicateurs(qpv=qpv):
-        if i.genre == "taux":
-            calcul = f"moyenne des QPV pondérée par : {i.libelle_poids}"
-            autres = [
-                f"{NIVEAUX_COMPARAISON[n]} : {i.colonne_reference(n)}"
-                + (f" ({i.notes_references[n]})" if n in i.notes_references else "")
-                for n in NIVEAUX_COMPARAISON
-                if i.colonne_reference(n) != i.code
-            ]
-            refs = "même variable à chaque niveau" + (" ; sauf " + " ; ".join(autres) if autres else "")
-        else:
-            calcul = "somme des QPV, rapportée au total de l'agglomération"
-            refs = f"total de l'agglomération ({NIVEAU_AGGLO})"
+        d = definition_registre(i.code)
+        calcul = REGLES_LISIBLES.get(d.agregation, d.agregation).format(base=_BASES.get(d.base or "", d.base or "—"))
+        autres = [
+            f"{n} : {i.colonne_reference(n)}" + (f" ({i.notes_references[n]})" if n in i.notes_references else "")
+            for n in NIVEAUX_COMPARAISON
+            if i.colonne_reference(n) != i.code
+        ]
         lignes.append(
             {
-                "Thème": i.theme,
+                "Thème": i.theme_registre or i.theme,
                 "Indicateur": i.libelle,
                 "Variable": i.code,
                 "Unité": i.unite + (" (variable annuelle divisée par 12)" if i.diviseur == 12 else ""),
-                "Calcul": calcul,
+                "Calcul du niveau des QPV": calcul,
                 "Décimales affichées": i.decimales,
-                "Comparaisons (insee_references)": refs,
+                "Colonnes de comparaison reçues": "même variable à chaque niveau"
+                + (" ; sauf " + " ; ".join(autres) if autres else ""),
             }
         )
     return pd.DataFrame(lignes)
@@ -467,22 +482,36 @@ def marque_manquante(motif: str | None) -> str:
     return NON_DISPONIBLE if motif == MOTIF_NON_DISPONIBLE else SECRET
 
 
-def provenances(provenance: pd.DataFrame | None) -> dict[tuple[str, str], str]:
-    """(code_qp, variable) -> provenance de la valeur (« reconstruit », « approximatif »...) pour ``insee_qpv``."""
+class Provenances(dict):
+    """(code_qp, variable) -> provenance des valeurs listées ; ``defaut`` : celle de toute autre valeur."""
+
+    defaut: str = PUBLIE
+
+
+def provenances(provenance: pd.DataFrame | None) -> Provenances:
+    """(code_qp, variable) -> provenance de la valeur (« reconstruit », « approximatif »...) pour ``insee_qpv``.
+
+    Valeur non listée (``defaut``) : « publié » quand l'année a un fichier de provenance (``insee_provenance`` :
+    transcription d'un rapport publié, qui liste ce qui n'est PAS publié) ; sinon « reçu » : la valeur est lue telle
+    quelle dans le fichier reçu de l'INSEE (``insee_qpv``), ni publiée par un rapport, ni reconstruite."""
+    sortie = Provenances()
+    sortie.defaut = RECU if provenance is None else PUBLIE
     if provenance is None or provenance.empty:
-        return {}
+        return sortie
     p = provenance[provenance["fichier"].str.startswith("insee_qpv")]
-    return {(c, v): x for c, v, x in zip(p["cle"], p["variable"], p["provenance"])}
+    sortie.update({(c, v): x for c, v, x in zip(p["cle"], p["variable"], p["provenance"])})
+    return sortie
 
 
 def provenance_valeur(prov: dict, code_qp: str, variable: str, valeur) -> str:
-    """Provenance d'une valeur par quartier : celle du fichier de provenance, sinon « publié » (toute cellule
-    non listée est publiée) ; une case vide sans ligne de provenance est un secret statistique."""
+    """Provenance d'une valeur par quartier : celle du fichier de provenance, sinon celle par défaut
+    (:func:`provenances` : « publié » ou « reçu ») ; une case vide sans ligne de provenance est un secret
+    statistique."""
     if (code_qp, variable) in prov:
         return prov[(code_qp, variable)]
     if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur)):
         return MOTIF_SECRET
-    return PUBLIE
+    return getattr(prov, "defaut", PUBLIE)
 
 
 def resume_manquantes(qpv: pd.DataFrame, manquantes: pd.DataFrame | None) -> pd.DataFrame:
@@ -538,19 +567,30 @@ def valeurs(qpv: pd.DataFrame, code: str) -> pd.Series:
     return pd.to_numeric(qpv[code], errors="coerce").astype("float64") / i.diviseur
 
 
-def moyenne_qpv(qpv: pd.DataFrame, code: str) -> float:
-    """Moyenne des QPV pondérée par le poids documenté de l'indicateur, sur les QPV qui ont une valeur et un poids ;
-    NaN s'il n'y en a aucun."""
+def niveau_qpv(qpv: pd.DataFrame, code: str) -> dict:
+    """Le niveau « QPV du territoire » d'un indicateur : ses QPV agrégés par LA règle du registre
+    (``compute.niveaux.agreger`` : somme, part recalculée, moyenne pondérée par la bonne base, médiane des QPV —
+    jamais une moyenne de médianes), dans l'unité affichée. Clés : ``valeur``, ``origine`` (« calculé »,
+    « approximation pondérée », « médiane des QPV »), ``minimum``, ``maximum`` (étendue des valeurs des QPV),
+    ``nb_qpv_renseignes``, ``base``. Valeur NaN (origine None) pour une variable de contexte ou absente."""
     i = indicateur(code)
-    q = _qpv(qpv)
-    x = valeurs(q, code)
-    if i.poids is None:
-        return float(x.mean()) if x.notna().any() else math.nan
-    w = pd.to_numeric(q[i.poids], errors="coerce").astype("float64")
-    ok = x.notna() & w.notna() & (w > 0)
-    if not ok.any():
-        return math.nan
-    return float((x[ok] * w[ok]).sum() / w[ok].sum())
+    r = cn.agreger(_qpv(qpv), definition_registre(code))
+    if r is None:
+        return {"valeur": math.nan, "origine": None, "minimum": math.nan, "maximum": math.nan,
+                "nb_qpv_renseignes": 0, "base": None}  # fmt: skip
+    return {
+        "valeur": r["valeur"] / i.diviseur,
+        "origine": r["origine"],
+        "minimum": r["minimum"] / i.diviseur,
+        "maximum": r["maximum"] / i.diviseur,
+        "nb_qpv_renseignes": r["nb_qpv_renseignes"],
+        "base": r["base"],
+    }
+
+
+def valeur_qpv(qpv: pd.DataFrame, code: str) -> float:
+    """La valeur du niveau « QPV du territoire » (:func:`niveau_qpv`)."""
+    return niveau_qpv(qpv, code)["valeur"]
 
 
 def comparer(code: str, valeur, reference, nettement: float | None = None) -> str:
@@ -584,14 +624,14 @@ def rangs(valeurs_: pd.Series, decimales: int) -> pd.Series:
 
 def classement(qpv: pd.DataFrame, codes: list[str] | None = None) -> pd.DataFrame:
     """Rang de chaque QPV sur chaque indicateur de taux (une colonne par indicateur, ``Int64``, manquant = non
-    classé)."""
+    classé) : rang 1 = situation la plus défavorable (:func:`rangs_orientes`), la convention de tout le rapport."""
     q = _qpv(qpv)
     codes = codes or [i.code for i in indicateurs("taux", qpv)]
     sortie = pd.DataFrame(
         {"code_qp": q["code_qp"].values, "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]}
     )
     for c in codes:
-        sortie[c] = rangs(valeurs(q, c), indicateur(c).decimales).values
+        sortie[c] = rangs_orientes(valeurs(q, c), c).values  # rang 1 = situation la plus défavorable
     return sortie
 
 
@@ -639,8 +679,8 @@ def extremes(qpv: pd.DataFrame, code: str, qpv_communes: pd.DataFrame | None = N
 def synthese(
     qpv: pd.DataFrame, references: pd.DataFrame | None, manquantes: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Une ligne par indicateur de taux : moyenne des QPV recalculée (pondérée) et valeur de chaque niveau de
-    comparaison (NaN = non publié ; « QPV de la région », « QPV de France » seulement quand ``references`` les a),
+    """Une ligne par indicateur de taux : niveau « QPV du territoire » (:func:`niveau_qpv` : règle du registre,
+    ``regle``, étendue ``minimum_qpv``–``maximum_qpv``) et valeur de chaque niveau de comparaison (NaN = non publié ; « QPV de la région », « QPV de France » seulement quand ``references`` les a),
     écart à l'agglomération, nombre de QPV renseignés et secrets."""
     q = _qpv(qpv)
     mot = motifs(manquantes)
@@ -653,13 +693,19 @@ def synthese(
             "theme": i.theme,
             "indicateur": i.libelle,
             "unite": i.unite,
-            "moyenne_qpv": moyenne_qpv(qpv, i.code),
+        }
+        n = niveau_qpv(qpv, i.code)
+        ligne |= {
+            "qpv_territoire": n["valeur"],
+            "regle": n["origine"],
+            "minimum_qpv": n["minimum"],
+            "maximum_qpv": n["maximum"],
         }
         for niveau in NIVEAUX_COMPARAISON:
             ligne[niveau] = valeur_reference(references, niveau, i.colonne_reference(niveau), i.diviseur)
         for niveau in supplementaires:
             ligne[niveau] = valeur_reference(references, niveau, i.colonne_reference(niveau), i.diviseur)
-        ligne["ecart_agglomeration"] = ligne["moyenne_qpv"] - ligne[NIVEAU_AGGLO]
+        ligne["ecart_agglomeration"] = ligne["qpv_territoire"] - ligne[NIVEAU_AGGLO]
         ligne["nb_qpv_renseignes"] = int(x.notna().sum())
         ligne["nb_secrets"] = int(
             sum(
@@ -677,7 +723,10 @@ def synthese(
             "theme",
             "indicateur",
             "unite",
-            "moyenne_qpv",
+            "qpv_territoire",
+            "regle",
+            "minimum_qpv",
+            "maximum_qpv",
             *NIVEAUX_COMPARAISON,
             *supplementaires,
             "ecart_agglomeration",
@@ -711,8 +760,8 @@ def comparaison(
     provenance: pd.DataFrame | None = None,
     manquantes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Chaque QPV sur un indicateur de taux : valeur, marque de la case vide (« secret »), rang, écarts à la
-    moyenne des QPV et à l'agglomération (NaN si elle n'est pas publiée), écart au niveau de référence retenu
+    """Chaque QPV sur un indicateur de taux : valeur, marque de la case vide (« secret »), rang, écarts au niveau
+    « QPV du territoire » (:func:`niveau_qpv`) et à l'agglomération (NaN si elle n'est pas publiée), écart au niveau de référence retenu
     (``niveau_ecart`` : l'agglomération, à défaut l'agglomération hors QPV), provenance de la valeur. Trié par rang
     (non classés à la fin)."""
     i = indicateur(code)
@@ -720,7 +769,7 @@ def comparaison(
     x = valeurs(q, code)
     communes = _communes_par_quartier(qpv_communes) if qpv_communes is not None else {}
     mot, prov = motifs(manquantes), provenances(provenance)
-    moy = moyenne_qpv(qpv, code)
+    moy = valeur_qpv(qpv, code)
     agglo = valeur_reference(references, NIVEAU_AGGLO, i.colonne_reference(NIVEAU_AGGLO), i.diviseur)
     df = pd.DataFrame(
         {
@@ -733,10 +782,10 @@ def comparaison(
     df["marque"] = [
         None if not math.isnan(v) else marque_manquante(mot.get((c, code))) for c, v in zip(df["code_qp"], df["valeur"])
     ]
-    df["rang"] = rangs(df["valeur"], i.decimales).values
+    df["rang"] = rangs_orientes(df["valeur"], code).values  # rang 1 = situation la plus défavorable
     df["nb_classes"] = int(df["valeur"].notna().sum())
-    df["moyenne_qpv"] = moy
-    df["ecart_moyenne_qpv"] = df["valeur"] - moy
+    df["qpv_territoire"] = moy
+    df["ecart_qpv_territoire"] = df["valeur"] - moy
     df["agglomeration"] = agglo
     df["ecart_agglomeration"] = df["valeur"] - agglo
     niveau, ref = niveau_ecart(references, code)
@@ -849,8 +898,11 @@ def valeurs_publiees(chiffres: pd.DataFrame | None) -> dict[str, tuple[float, in
 
 
 def provenance_reference(provenance: pd.DataFrame | None, niveau: str, variable: str) -> str:
-    """Provenance d'une valeur de ``insee_references`` (« publié » si elle n'est pas listée)."""
-    if provenance is None or provenance.empty:
+    """Provenance d'une valeur de ``insee_references`` : celle listée par le fichier de provenance, « publié » si
+    elle n'y est pas ; « reçu » sans fichier de provenance (niveaux reçus dans un fichier, pas d'un rapport)."""
+    if provenance is None:
+        return RECU
+    if provenance.empty:
         return PUBLIE
     p = provenance[
         provenance["fichier"].str.startswith("insee_references")
@@ -894,6 +946,41 @@ def references_comparaison(references: pd.DataFrame | None, niveaux: pd.DataFram
     fusion = recus.combine_first(calcules).reindex(index=ordre, columns=colonnes)
     fusion.index.name = "niveau"
     return fusion.reset_index()
+
+
+def departement_du_quartier(code_qp: str, qpv_communes: pd.DataFrame | None = None) -> str | None:
+    """Le département d'un quartier : celui du code INSEE de sa première commune (``insee_qpv_communes``,
+    « 62048 » -> « 62 », « 97411 » -> « 974 », « 2A004 » -> « 2A ») ; à défaut, celui d'un code de la géographie
+    2015 (« QP005901 » -> « 05 ») ; None sinon (code local)."""
+    if qpv_communes is not None and "code_insee" in qpv_communes.columns:
+        lignes = qpv_communes[qpv_communes["code_qp"] == code_qp]
+        if "rang" in lignes.columns:
+            lignes = lignes.sort_values("rang", kind="stable")
+        codes = [c for c in lignes["code_insee"] if isinstance(c, str) and len(c) == 5]
+        if codes:
+            return codes[0][:3] if codes[0].startswith("97") else codes[0][:2]
+    m = re.fullmatch(r"QP(\d{3}|02[AB])\d{3}", str(code_qp))
+    if not m:
+        return None
+    dep = m.group(1)[1:] if m.group(1).startswith("0") else m.group(1)
+    return dep
+
+
+def references_du_quartier(
+    references: pd.DataFrame | None, code_qp: str, qpv_communes: pd.DataFrame | None = None
+) -> pd.DataFrame | None:
+    """Les niveaux de comparaison vus d'un quartier : pour un territoire qui couvre plusieurs départements (région,
+    France), le niveau « QPV du département » est celui du département du quartier (:func:`departement_du_quartier`,
+    ``compute.niveaux.niveau_departement``) ; les autres départements sont laissés de côté. Inchangé sinon."""
+    if references is None or references.empty or "niveau" not in references.columns:
+        return references
+    propres = references["niveau"].astype(str).str.startswith(f"{NIVEAU_QPV_DEPARTEMENT} ")
+    if not propres.any():
+        return references
+    sien = cn.niveau_departement(departement_du_quartier(code_qp, qpv_communes) or "")
+    sortie = references[~propres | (references["niveau"] == sien)].copy()
+    sortie.loc[sortie["niveau"] == sien, "niveau"] = NIVEAU_QPV_DEPARTEMENT
+    return sortie.reset_index(drop=True)
 
 
 def niveaux_supplementaires(references: pd.DataFrame | None) -> list[str]:
@@ -1148,6 +1235,8 @@ def themes(
             }
         )
         for c in codes:
+            if indicateur(c).genre == CONTEXTE:  # variable de contexte : montrée, jamais classée
+                continue
             r = rangs_orientes(valeurs(q, c), c)
             rangs_[c] = pd.Series(
                 [marque_manquante(mot.get((k, c))) if pd.isna(x) else int(x) for k, x in zip(q["code_qp"], r)],
@@ -1175,17 +1264,18 @@ def _rangs_territoire(qpv: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     : (rangs, par indicateur). ``rangs`` : une ligne par QPV (ordre de la table), ``code_qp``, puis pour chaque
     indicateur du registre présent dans ``qpv`` son rang (:func:`rangs`, colonne ``<code>``) et son rang orienté
     (:func:`rangs_orientes`, colonne ``oriente:<code>``). Par indicateur (lecture seule) : (nombre de QPV classés,
-    moyenne des QPV pour un taux (:func:`moyenne_qpv`, NaN sinon), total des QPV pour un effectif (NaN sinon))."""
+    niveau « QPV du territoire » pour un taux (:func:`valeur_qpv`, NaN sinon), total des QPV pour un effectif (NaN sinon))."""
     q = _qpv(qpv)
     colonnes: dict = {"code_qp": q["code_qp"].array}
     par_code = {}
     for i in indicateurs(qpv=qpv):
         x = valeurs(q, i.code)
-        colonnes[i.code] = rangs(x, i.decimales).array
-        colonnes[f"oriente:{i.code}"] = rangs_orientes(x, i.code).array
+        if i.genre != CONTEXTE:  # une variable de contexte n'est jamais classée
+            colonnes[i.code] = rangs(x, i.decimales).array
+            colonnes[f"oriente:{i.code}"] = rangs_orientes(x, i.code).array
         par_code[i.code] = (
             int(x.notna().sum()),
-            moyenne_qpv(qpv, i.code) if i.genre == "taux" else math.nan,
+            valeur_qpv(qpv, i.code) if i.genre == "taux" else math.nan,
             float(pd.to_numeric(q[i.code], errors="coerce").sum()) if i.genre == "effectif" else math.nan,
         )
     return pd.DataFrame(colonnes), memo.lecture_seule(par_code)
@@ -1259,7 +1349,7 @@ def fiche_indicateurs(
     lignes = []
     for i in indicateurs("taux", qpv):
         v = float(nombres[i.code] / i.diviseur)
-        rang = tous[i.code].iloc[position] if position is not None else pd.NA
+        rang = tous[f"oriente:{i.code}"].iloc[position] if position is not None else pd.NA  # 1 = le plus défavorable
         lignes.append(
             {
                 "code": i.code,
@@ -1269,7 +1359,7 @@ def fiche_indicateurs(
                 "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, i.code))),
                 "rang": rang if not pd.isna(rang) else pd.NA,
                 "nb_classes": par_code[i.code][0],
-                "moyenne_qpv": par_code[i.code][1],
+                "qpv_territoire": par_code[i.code][1],
                 "agglomeration": valeur_reference(
                     references, NIVEAU_AGGLO, i.colonne_reference(NIVEAU_AGGLO), i.diviseur
                 ),
@@ -1316,7 +1406,7 @@ def fiche_par_theme(
         for code in codes:
             i = indicateur(code)
             v = float(nombres[code] / i.diviseur)
-            rang = tous[f"oriente:{code}"].iloc[position] if position is not None else pd.NA
+            rang = tous[f"oriente:{code}"].iloc[position] if position is not None and i.genre != CONTEXTE else pd.NA
             refs = niveaux_par_code.get(code, {})
             sortie = {
                 "theme": theme,
@@ -1326,7 +1416,7 @@ def fiche_par_theme(
                 "genre": i.genre,
                 "valeur": v if not math.isnan(v) else marque_manquante(mot.get((code_qp, code))),
                 "rang": rang if not pd.isna(rang) else pd.NA,
-                "nb_classes": par_code[code][0],
+                "nb_classes": par_code[code][0] if i.genre != CONTEXTE else 0,
                 "sens": sens_du_rang(code),
                 "provenance": provenance_valeur(prov, code_qp, code, v),
             }

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import present_qpv as pq
 from ..compute import qpv as cq
+from ..designation import Designation
 from ..present import finir_figure, format_axe, nombre_fr, pourcent, style_figures
 from .barres import barres_horizontales, poignees_legende
 
@@ -94,7 +95,7 @@ def _graduations(ax, unite: str = ""):
     format_axe(ax, "x", unite, decimales)
 
 
-def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
+def figure_ecarts(comp: pd.DataFrame, code: str, source: str, designation: Designation | None = None):
     """Écart de chaque QPV au niveau de référence (``comp`` : sortie de ``compute.qpv.comparaison``), barres
     horizontales triées ; les QPV dont la valeur est secrète sont nommés sans barre ; trait pointillé = moyenne des
     QPV. Au-delà de ``SEUIL_QUARTIERS_FIGURE`` QPV, seuls les ``EXTREMES_FIGURE`` plus grands et plus petits écarts
@@ -103,6 +104,7 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
     import matplotlib.pyplot as plt
 
     style_figures()
+    t = designation or Designation()
     i = cq.indicateur(code)
     niveau = comp["niveau_ecart"].iloc[0] if len(comp) else None
     if niveau is None or (isinstance(niveau, float) and math.isnan(niveau)):
@@ -120,8 +122,8 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d))))
     barres_horizontales(ax, list(d["libelle"]), [(d["ecart_reference"], _couleurs_sens(d["sens"]))])
     ax.axvline(0, color="#1d2733", linewidth=1)
-    moy = float(d["moyenne_qpv"].iloc[0]) - ref
-    libelle_niveau = "l'agglomération hors QPV" if niveau == cq.NIVEAU_HORS_QPV else "l'agglomération"
+    moy = float(d["qpv_territoire"].iloc[0]) - ref
+    libelle_niveau = f"{t.le} hors QPV" if niveau == cq.NIVEAU_HORS_QPV else t.le
     etendue = max(abs(d["ecart_reference"].min(skipna=True)), abs(d["ecart_reference"].max(skipna=True)), 1e-9)
     decalage = 0.012 * etendue
     for y, (e, m, sep) in enumerate(zip(d["ecart_reference"], d["marque"], separateur)):
@@ -155,7 +157,9 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str):
         ax.axvline(moy, color=GRIS, linestyle="--", linewidth=1.2)
         ax.legend(
             handles=[
-                Line2D([0], [0], color=GRIS, linestyle="--", label=f"Moyenne des QPV : {pq.formater_ecart(code, moy)}")
+                Line2D(
+                    [0], [0], color=GRIS, linestyle="--", label=f"QPV du territoire : {pq.formater_ecart(code, moy)}"
+                )
             ],
             loc="lower right" if moy >= 0 else "upper left",
             fontsize=8.5,
@@ -206,7 +210,7 @@ def figure_population(quartiers: pd.DataFrame, source: str):
     return fig
 
 
-def figure_parts(parts: pd.DataFrame, part_population: float, source: str):
+def figure_parts(parts: pd.DataFrame, part_population: float, source: str, designation: Designation | None = None):
     """Part des QPV dans le total de l'agglomération de chaque effectif (``parts`` : sortie de
     ``compute.qpv.parts_agglomeration``), comparée à leur part de la population (trait pointillé). Renvoie ``None``
     si aucune part n'est calculable (totaux du territoire non publiés)."""
@@ -237,13 +241,12 @@ def figure_parts(parts: pd.DataFrame, part_population: float, source: str):
     ax.set_ylim(len(d) - 0.5, -1.1)
     ax.set_xlim(0, max(d["part_qpv"].max(), part_population if not math.isnan(part_population) else 0) * 1.15)
     _graduations(ax, "%")
-    finir_figure(
-        fig, ax, "Part des QPV dans le total de l'agglomération", "Part des QPV dans l'agglomération (%)", "", source
-    )
+    t = designation or Designation()
+    finir_figure(fig, ax, f"Part des QPV dans le total {t.de}", f"Part des QPV dans {t.le} (%)", "", source)
     return fig
 
 
-def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str):
+def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str, designation: Designation | None = None):
     """Fiche quartier : le quartier, la moyenne des QPV et l'agglomération sur les indicateurs exprimés en %
     (``fiche`` : sortie de ``compute.qpv.fiche_indicateurs``). Une valeur secrète ou non publiée n'a pas de barre.
     Renvoie ``None`` si le quartier n'a aucune valeur."""
@@ -258,10 +261,13 @@ def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str):
     d["quartier_num"] = [v if not isinstance(v, str) else math.nan for v in d["valeur"]]
     if d["quartier_num"].isna().all():
         return None
-    niveaux = [quartier, "Moyenne des QPV", "Agglomération"]
+    t = designation or Designation()
+    niveaux = [quartier, "QPV du territoire", t.colonne]
     couleurs = [BLEU, "#9bb7d4", "#c9ccd1"]
-    valeurs = [d["quartier_num"].to_numpy(dtype=float), d["moyenne_qpv"].to_numpy(dtype=float)]
+    valeurs = [d["quartier_num"].to_numpy(dtype=float), d["qpv_territoire"].to_numpy(dtype=float)]
     valeurs.append(d["agglomeration"].to_numpy(dtype=float))
+    if np.isnan(valeurs[2]).all():  # territoire sans valeur (non reçue) : pas de série vide dans la légende
+        niveaux, couleurs, valeurs = niveaux[:2], couleurs[:2], valeurs[:2]
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d), base=1.8, par_ligne=0.75)))
     conteneurs = barres_horizontales(ax, list(d["libelle"]), list(zip(valeurs, couleurs)))
     for conteneur in conteneurs:
@@ -288,6 +294,11 @@ def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str):
     )
     _graduations(ax, "%")
     finir_figure(
-        fig, ax, f"{quartier}\nIndicateurs en % : quartier, moyenne des QPV, agglomération", "Valeur (%)", "", source
+        fig,
+        ax,
+        f"{quartier}\nIndicateurs en % : " + ", ".join(["quartier", "QPV du territoire", t.nature][: len(niveaux)]),
+        "Valeur (%)",
+        "",
+        source,
     )
     return fig

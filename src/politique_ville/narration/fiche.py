@@ -20,6 +20,7 @@ from .. import memo
 from .. import present_qpv as pq
 from .. import provenance as pv
 from ..compute import qpv as cq
+from ..designation import Designation
 from ..present import accord, euros, nombre_fr
 
 e = html.escape
@@ -32,7 +33,7 @@ NOTE_MONTANTS_ACTIONS = (
 NON_COUVERT = (
     "**L'INSEE ne publie pas de données pour ce quartier.** Les quartiers communautaires et de veille "
     "n'appartiennent pas à la géographie prioritaire réglementaire : aucun indicateur socio-économique n'est "
-    "disponible pour eux. Les moyennes des QPV et les valeurs de l'agglomération figurent au chapitre "
+    "disponible pour eux. Les niveaux des QPV du territoire et du territoire lui-même figurent au chapitre "
     "[Géographie prioritaire et situation socio-économique](../10_geographie_prioritaire.html)."
 )
 
@@ -71,9 +72,15 @@ def supposes(provenances: dict[str, str]) -> list[str]:
     return [nom for nom, p in provenances.items() if p == pv.SUPPOSE]
 
 
-def provenance_identite(provenances: dict[str, str]) -> str:
-    """Colonne « Provenance » du tableau d'identité : « publié », ou « statut : supposé ; population : reconstruit »."""
-    return " ; ".join(f"{nom} : {p}" for nom, p in provenances.items()) or pv.PUBLIE
+def provenance_identite(provenances: dict[str, str], defaut: str = pv.PUBLIE) -> str:
+    """Colonne « Provenance » du tableau d'identité : ``defaut`` (« publié », ou « reçu » pour un fichier de l'INSEE
+    reçu tel quel), ou « statut : supposé ; population : reconstruit »."""
+    return " ; ".join(f"{nom} : {p}" for nom, p in provenances.items()) or defaut
+
+
+def provenance_par_defaut(provenance: pd.DataFrame | None) -> str:
+    """Provenance d'une valeur que le fichier de provenance ne liste pas (``compute.qpv.provenances``)."""
+    return cq.provenances(provenance).defaut
 
 
 def simules(provenance: pd.DataFrame | None, code_qp: str) -> int:
@@ -98,7 +105,13 @@ def note_identite(ident: dict, reconstruit: bool, suppose: list[str] | tuple = (
     non disponible."""
     return (
         ("Code local (pas un code INSEE). " if str(ident["code_qp"]).startswith("LOC-") else "Code INSEE du quartier. ")
-        + ("" if ident["nom_publie"] else "Le rapport ne publie pas le nom de ce quartier. ")
+        + (
+            ""
+            if ident["nom_publie"]
+            else "Le rapport ne publie pas le nom de ce quartier. "
+            if reconstruit
+            else "Le fichier de l'INSEE ne donne pas le nom de ce quartier. "
+        )
         + (
             f"Supposé ({', '.join(suppose)}) : déduit du texte du rapport, qui ne l'écrit pas (data/raw/README.md). "
             if suppose
@@ -112,14 +125,15 @@ def note_identite(ident: dict, reconstruit: bool, suppose: list[str] | tuple = (
     ).strip()
 
 
-def sans_comparaison(annee: int) -> str:
+def sans_comparaison(annee: int, d: Designation | None = None) -> str:
+    d = d or Designation()
     return (
-        f"**Niveau de comparaison non publié** : aucune valeur de l'agglomération ni des QPV du département n'a été "
-        f"reçue pour {annee}. Le quartier est comparé aux autres QPV (rang, moyenne des QPV)."
+        f"**Aucun niveau de comparaison** : aucune valeur {d.de} ni des QPV du département n'a été reçue ou calculée "
+        f"pour {annee}. Le quartier est comparé aux autres QPV (rang, niveau des QPV du territoire)."
     )
 
 
-def note_indicateurs(reconstruit: bool, simules: int = 0) -> str:
+def note_indicateurs(reconstruit: bool, simules: int = 0, publie: bool | None = None) -> str:
     """Note du tableau des indicateurs ; ``simules`` : cases du quartier qui simulent le secret statistique."""
     secret = (
         "« secret » : secret statistique (non classé)"
@@ -127,10 +141,13 @@ def note_indicateurs(reconstruit: bool, simules: int = 0) -> str:
         else "« secret » de provenance « simulé » : valeur absente, secret statistique simulé pour éprouver la règle "
         "(le rapport ne publie pas cette valeur, ce n'est pas l'INSEE qui l'a masquée ; non classée)"
     )
+    publie = reconstruit if publie is None else publie
     return (
-        f"Rang 1 = valeur la plus élevée parmi les QPV ; {secret} ; « non publié » "
-        ": valeur de comparaison que le rapport ne publie pas. Moyenne des QPV pondérée (voir le chapitre). Revenu "
-        "médian par unité de consommation en euros par mois (revenu annuel divisé par 12)."
+        f"{pq.CONVENTION_RANG}, parmi les QPV ; {secret}"
+        + (" ; « non publié » : valeur de comparaison que le rapport ne publie pas" if publie else "")
+        + ". QPV du territoire : ses quartiers agrégés selon la règle de chaque indicateur (moyenne pondérée, part "
+        "recalculée, médiane des QPV pour une médiane : voir le chapitre). Revenu médian par unité de consommation "
+        "en euros par mois (revenu annuel divisé par 12)."
         + (
             " Valeurs du quartier reconstruites, sauf mention « publié » (data/raw/README.md) ; rang calculé sur "
             "des valeurs reconstruites : le rapport ne classe pas les quartiers."
@@ -142,20 +159,14 @@ def note_indicateurs(reconstruit: bool, simules: int = 0) -> str:
 
 def note_figure(reconstruit: bool) -> str:
     return (
-        "Valeurs du quartier reconstruites (data/raw/README.md) ; moyenne des QPV et agglomération publiées."
+        "Valeurs du quartier reconstruites (data/raw/README.md) ; niveau des QPV recalculé, agglomération publiée."
         if reconstruit
         else ""
     )
 
 
 def note_effectifs(reconstruit: bool, sans_comparaison: bool) -> str | None:
-    return (
-        "Effectifs par quartier reconstruits (data/raw/README.md)."
-        if reconstruit
-        else "« non publié » : total du territoire non fourni."
-        if sans_comparaison
-        else None
-    )
+    return "Effectifs par quartier reconstruits (data/raw/README.md)." if reconstruit else None
 
 
 def sans_programmation(annee: int) -> str:

@@ -26,10 +26,15 @@ from .. import present_qpv as pq
 from .. import provenance as pv
 from ..compute import niveaux as cn
 from ..compute import qpv as cq
+from ..designation import Designation, contrats_de_ville
+from ..designation import designation as designer
 from ..present import accord, nombre_fr, pourcent
 from ..present_qpv import formater
 
-e = html.escape
+
+def e(texte) -> str:
+    """Échappe un texte pour le HTML (les apostrophes restent telles quelles : elles sont du texte)."""
+    return html.escape(str(texte), quote=False)
 
 
 def _connu(v) -> bool:
@@ -64,6 +69,32 @@ class Faits:
     prov: dict = None  # compute.qpv.provenances : (code_qp, variable) -> provenance
     niveaux: pd.DataFrame | None = None  # insee_niveaux (compute.niveaux, table longue) : None sans niveau calculé
     niveau_territoire: str = "epci"  # epci | departement | region | france (paramètre territoire)
+    d: Designation = Designation()  # le territoire dans les phrases : « l'agglomération », « la métropole »…
+    fichier_insee: str = ""  # le fichier reçu des valeurs par quartier, nommé par les notes de provenance
+    rapport: bool | None = None  # l'année a-t-elle un rapport publié ? (None : si des chiffres publiés sont donnés)
+
+    @property
+    def a_un_rapport(self) -> bool:
+        """L'année a-t-elle des chiffres publiés par un rapport (registre des chiffres publiés) ? Sinon, aucune phrase
+        ne parle d'un rapport, de chiffres publiés ou de leur approximation."""
+        return bool(self.publies) if self.rapport is None else bool(self.rapport)
+
+    @property
+    def source_recue(self) -> str:
+        """Le fichier reçu d'où viennent les valeurs par quartier (« data/raw/2031/insee_qpv.csv »), nommé par les
+        notes de provenance « reçu »."""
+        return self.fichier_insee or "fichier de l'INSEE"
+
+    @property
+    def recu(self) -> bool:
+        """Valeurs par quartier reçues telles quelles (aucun fichier de provenance : ni publiées, ni reconstruites)."""
+        return getattr(self.prov, "defaut", pv.PUBLIE) == pv.RECU
+
+    @property
+    def manquant(self) -> str:
+        """Marque d'un niveau de comparaison absent : « non publié » (le rapport ne le donne pas) ou « non reçu »
+        (aucun fichier ne l'apporte, sans rapport publié)."""
+        return cq.NON_PUBLIE if self.a_un_rapport else NON_RECU
 
     @property
     def autres(self) -> pd.DataFrame:
@@ -72,8 +103,10 @@ class Faits:
 
     # ------------------------------------------------------------------ provenance des valeurs
     def p_qpv(self, code_qp: str, variable: str) -> str:
-        """Provenance d'une valeur d'un quartier (« publié » si elle n'est pas listée)."""
-        return pv.normaliser((self.prov or {}).get((code_qp, variable))) or pv.PUBLIE
+        """Provenance d'une valeur d'un quartier : celle listée, sinon celle par défaut (« publié » pour la
+        transcription d'un rapport, « reçu » pour un fichier de l'INSEE reçu tel quel : ``compute.qpv.provenances``)."""
+        prov = self.prov or {}
+        return pv.normaliser(prov.get((code_qp, variable))) or getattr(prov, "defaut", pv.PUBLIE)
 
     def _codes_renseignes(self, variable: str) -> list[str]:
         q = self.qpv[self.qpv["type_quartier"] == cq.TYPE_QPV]
@@ -88,13 +121,18 @@ class Faits:
         return pv.combiner(self.p_qpv(c, variable) for c in self._codes_renseignes(variable))
 
     def p_moyenne(self, code: str) -> str:
-        """Provenance de la moyenne pondérée des QPV : valeurs et poids."""
-        poids = cq.indicateur(code).poids
-        return pv.combiner(self.p_qpv_tous(code), self.p_qpv_tous(poids) if poids else None)
+        """Provenance du niveau « QPV du territoire » : valeurs et poids ; « recalculé » à partir de valeurs reçues."""
+        poids = [c for c in cq.definition_registre(code).colonnes_base if c in self.qpv.columns] if code in {
+            i.code for i in cq.INDICATEURS} else []  # fmt: skip
+        p = pv.combiner(self.p_qpv_tous(code), *[self.p_qpv_tous(c) for c in poids])
+        return pv.RECALCULE if p == pv.RECU else p
 
     def p_ref(self, niveau: str, code: str) -> str:
-        """Provenance d'une valeur de comparaison (``insee_references``)."""
+        """Provenance d'une valeur de comparaison : celle de ``insee_references`` (publié, reconstruit… ; « reçu »
+        sans fichier de provenance), « recalculé » pour un niveau calculé à partir du fichier de l'INSEE."""
         colonne = cq.indicateur(code).colonne_reference(niveau) if code in {i.code for i in cq.INDICATEURS} else code
+        if self.provenance is None and cn.origine(self.niveaux, niveau, colonne) not in (None, cn.RECU):
+            return pv.RECALCULE
         return pv.normaliser(cq.provenance_reference(self.provenance, niveau, colonne)) or pv.PUBLIE
 
     def p_part(self, code: str) -> str:
@@ -114,6 +152,9 @@ class Faits:
         noms = {"type_quartier": "statut", "nom_commune": "commune", "annee_reconnaissance": "année", "nom_qp": "nom"}
         return [nom for var, nom in noms.items() if self.p_qpv(code_qp, var) == pv.SUPPOSE]
 
+
+#: marque d'un niveau de comparaison qu'aucun fichier n'apporte, pour une année sans rapport publié
+NON_RECU = "non reçu"
 
 #: le territoire dans une phrase, selon son niveau (paramètre ``territoire``)
 DU_TERRITOIRE = {
@@ -135,6 +176,9 @@ def faits(
     territoire: str = "",
     niveaux: pd.DataFrame | None = None,
     niveau_territoire: str = "epci",
+    designation: Designation | None = None,
+    fichier_insee: str = "",
+    rapport: bool | None = None,
 ) -> Faits:
     """Les faits du chapitre à partir des tables nettoyées (``insee_references``, ``insee_provenance`` et
     ``insee_niveaux`` facultatives) et des chiffres publiés (``compute.qpv.valeurs_publiees``). Les niveaux de
@@ -143,6 +187,9 @@ def faits(
     refs = cq.references_comparaison(refs, niveaux)
     return Faits(
         niveau_territoire=niveau_territoire or "epci",
+        d=designation or designer(niveau_territoire),
+        fichier_insee=fichier_insee,
+        rapport=rapport,
         annee=int(annee),
         territoire=territoire or "",
         qpv=qpv,
@@ -246,9 +293,27 @@ def publie(code: str, publies: dict, parentheses: bool = True) -> str:
     return f" ({texte})" if parentheses else texte
 
 
-def contre(code: str, v, lieu: str = "à l'échelle de l'agglomération", de: str = "de l'agglomération") -> str:
-    """« , contre 28,3 % à l'échelle de l'agglomération », ou « (valeur de l'agglomération non publiée) »."""
-    return f", contre {val(code, v)} {lieu}" if _connu(v) else f" (valeur {de} non publiée)"
+def contre(code: str, v, d: Designation | None = None, lieu: str | None = None, manquant: str = "non publiée") -> str:
+    """« , contre 28,3 % à l'échelle de l'agglomération », ou « (valeur de l'agglomération non publiée) » ; le
+    territoire nommé par sa nature (``d``)."""
+    d = d or Designation()
+    return f", contre {val(code, v)} {lieu or d.a_l_echelle}" if _connu(v) else f" (valeur {d.de} {manquant})"
+
+
+def _manquante(f: Faits) -> str:
+    """« non publiée » (année d'un rapport publié) ou « non reçue »."""
+    return "non publiée" if f.a_un_rapport else "non reçue"
+
+
+def au_niveau_qpv(f: Faits, code: str) -> str:
+    """Comment dire le niveau « QPV du territoire » d'un indicateur selon sa règle : « en moyenne » (moyenne
+    pondérée), « dans l'ensemble des QPV » (part recalculée), « en médiane des QPV » (médiane, jamais moyennée)."""
+    regle = f.synth.loc[code, "regle"] if code in f.synth.index else None
+    if regle == cn.MEDIANE:
+        return "en médiane des QPV"
+    if regle == cn.CALCULE and cq.definition_registre(code).agregation == "part":
+        return "dans l'ensemble des QPV"
+    return "en moyenne"
 
 
 def approx(provenance: pd.DataFrame | None, niveau: str, code: str) -> str:
@@ -277,19 +342,6 @@ def extreme_prov(f: Faits, code: str, sens: str) -> tuple[str, float, str]:
     noms = " et ".join(f"{e(q)} ({e(c)})" for q, c in zip(x["quartier"], x["communes"]))
     prov = pv.combiner(f.p_qpv(c, code) for c in x["code_qp"]) if "code_qp" in x.columns else pv.PUBLIE
     return noms, float(x["valeur"].iloc[0]), prov
-
-
-def absent(code: str, annee: int) -> str:
-    """Un indicateur facultatif absent du fichier de l'INSEE de l'année."""
-    return f"*{cq.indicateur(code).libelle} : indicateur absent du fichier INSEE de {annee}.*"
-
-
-def _disponible(f: Faits, code: str, sortie: list[str]) -> bool:
-    """L'indicateur est-il dans le fichier de l'année ? Sinon, ``sortie`` reçoit la phrase qui le dit."""
-    if code in f.qpv.columns:
-        return True
-    sortie.append(absent(code, f.annee))
-    return False
 
 
 SECRET_SIMULE = (
@@ -329,7 +381,7 @@ def constat(f: Faits, *codes: str) -> list[str]:
     (moyenne des QPV et quartiers extrêmes pour un taux ; total des QPV pour un effectif)."""
     sortie: list[str] = []
     for code in codes:
-        if not _disponible(f, code, sortie):
+        if code not in f.qpv.columns:
             continue
         i = cq.indicateur(code)
         if i.genre == "taux":
@@ -357,19 +409,20 @@ def constat(f: Faits, *codes: str) -> list[str]:
             )
             qualif = parmi(f, code)
             sortie.append(
-                f"**{i.libelle}** : {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} en moyenne dans les QPV "
-                f"(moyenne pondérée par : {i.libelle_poids}) ; {qualif}{val(code, v_bas, provenance=p_bas)} dans le "
+                f"**{i.libelle}** : {gras(code, s['qpv_territoire'], f.p_moyenne(code))} {au_niveau_qpv(f, code)} "
+                f"({s['regle']}) ; {qualif}{val(code, v_bas, provenance=p_bas)} dans le "
                 f"quartier {bas}, le plus bas, et {val(code, v_haut, provenance=p_haut)} dans le quartier {haut}, le "
-                f"plus haut{secrets}. Valeur de l'agglomération : niveau de comparaison non publié."
+                f"plus haut{secrets}. Valeur {f.d.de} : {_manquante(f)}."
             )
         else:
             p = f.parts.loc[code]
             n = p["nb_qpv_renseignes"]
             sortie.append(
                 f"**{i.libelle}** : {nombre(p['total_qpv'], f.p_qpv_tous(code))} {i.unite} dans les QPV "
-                f"({accord(n, 'QPV renseigné', 'QPV renseignés')}) ; total du territoire non publié (niveau de "
-                f"comparaison non publié) : la part des QPV ne peut pas être calculée."
+                f"({accord(n, 'QPV renseigné', 'QPV renseignés')}) ; total {f.d.de} {_manquante(f).replace('ée', 'é')} "
+                f": la part des QPV ne peut pas être calculée."
             )
+    sortie.append(absents(f, *codes))
     return avec_legende(sortie)
 
 
@@ -416,9 +469,10 @@ def avertissements(f: Faits) -> list[str]:
         )
     if f.sans_comparaison:
         sortie.append(
-            f"**Niveau de comparaison non publié.** Aucun fichier de niveaux de comparaison (`insee_references` : "
-            f"agglomération, QPV du département) n'a été reçu pour {f.annee} : les quartiers sont comparés entre eux "
-            f"et à la moyenne des QPV ; les colonnes de comparaison indiquent « non publié »."
+            f"**Aucun niveau de comparaison.** Aucun fichier de niveaux de comparaison (`insee_references` : "
+            f"{f.d.le}, QPV du département) n'a été reçu pour {f.annee}, et le fichier de l'INSEE ne couvre que le "
+            f"territoire : les quartiers sont comparés entre eux et au niveau des QPV du territoire ; les colonnes "
+            f"de comparaison indiquent « {f.manquant} »."
         )
     sortie.append(origine_des_niveaux(f))
     absents = [i.libelle for i in cq.INDICATEURS if i.code not in f.qpv.columns]
@@ -442,12 +496,14 @@ def _population(f: Faits) -> str:
             f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants sur {nombre(g['pop_agglomeration'], p_agglo)} : "
             f"c'est **{pourcent(g['part_population_qpv'], 0)} de la population du territoire**"
             f"{pv.marque(p_part, markdown=True)} ({part(g['part_population_qpv'], p_part, 2)}"
-            f"{f' ; {pub}' if pub else ''}) qui est concernée directement par la Politique de la Ville."
+            f"{f' ; {pub}' if pub else ''}) qui est concernée directement par la politique de la ville."
         )
+    if not f.a_un_rapport:  # la population officielle (COG) est donnée juste après, avec l'ordre de grandeur
+        return f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants."
     return (
         f"{ils} {nombre(g['pop_qpv'], p_pop)} habitants. La population de l'ensemble du territoire n'est pas "
         f"publiée pour {f.annee} (niveau de comparaison non publié) : la part de la population concernée "
-        f"directement par la Politique de la Ville ne peut pas être calculée à partir du fichier de l'INSEE."
+        f"directement par la politique de la ville ne peut pas être calculée à partir du fichier de l'INSEE."
     )
 
 
@@ -480,9 +536,12 @@ def population_officielle(f: Faits, officiel: dict | None) -> str:
             )
         return texte + "."
     p = f.p_ref(cq.NIVEAU_AGGLO, "pop_mun")
-    origine = {pv.PUBLIE: "publiée par le rapport", pv.RECONSTRUIT: "reconstruite, non publiée par le rapport"}.get(
-        p, f"{p}, non publiée par le rapport"
-    )
+    origine = {
+        pv.PUBLIE: "publiée par le rapport",
+        pv.RECONSTRUIT: "reconstruite, non publiée par le rapport",
+        pv.RECU: "reçue dans le fichier des niveaux de comparaison, insee_references",
+        pv.RECALCULE: "recalculée",
+    }.get(p, f"{p}, non publiée par le rapport")
     ecart = officiel["ecart"]
     if ecart == 0:
         suite = "les deux chiffres sont égaux."
@@ -544,7 +603,7 @@ def _regroupements_supposes(f: Faits) -> int:
 
 def geographie_prioritaire(f: Faits) -> list[str]:
     """Les QPV (nombre, communes, population, QPV sur plusieurs communes), puis les quartiers communautaires et de
-    veille de la géographie d'agglomération."""
+    veille associés par le territoire."""
     g = f.geo
     publiees = g["nb_communes_qpv_publie"]
     controle = (
@@ -559,9 +618,10 @@ def geographie_prioritaire(f: Faits) -> list[str]:
     sortie = [
         f"Les contours de la géographie prioritaire ont été arrêtés par décret"
         f"{'' if pd.isna(decret) else f' en {decret}'}. **{nombre_fr(g['nb_qpv'])} {qpv} sur "
-        f"**{accord(g['nb_communes_qpv'], 'commune')}** {DU_TERRITOIRE.get(f.niveau_territoire, 'du territoire')}"
+        f"**{accord(g['nb_communes_qpv'], 'commune')}** {f.d.du_territoire}"
         f"{territoire}, "
-        f"{'est concerné' if un else 'sont concernés'} par le Contrat de Ville.{controle} "
+        f"{'est concerné' if un else 'sont concernés'} par {contrats_de_ville(1 if f.d.intercommunal else 2)}."
+        f"{controle} "
         f"{_population(f)}{_multicommunes(g['nb_qpv_multicommunes'], _regroupements_supposes(f))}"
     ]
     autres = f.autres
@@ -572,18 +632,18 @@ def geographie_prioritaire(f: Faits) -> list[str]:
             autres[(annees > premiere).fillna(False).to_numpy(dtype=bool)] if _connu(premiere) else autres.iloc[0:0]
         )
         texte_suivants = "".join(
-            f" En {int(a)}, la géographie d'agglomération s'est élargie au quartier {e(q)} ({e(c)})."
+            f" En {int(a)}, cette géographie {f.d.de} s'est élargie au quartier {e(q)} ({e(c)})."
             for a, q, c in zip(suivants["annee_reconnaissance"], suivants["quartier"], suivants["communes"])
         )
-        quand = f"En {int(premiere)}, l'agglomération" if _connu(premiere) else "L'agglomération"
+        quand = f"En {int(premiere)}, {f.d.le}" if _connu(premiere) else _majuscule(f.d.le)
         n_veille = g["nb_quartiers_veille"]
         dont = f" (dont {accord(n_veille, 'quartier de veille', 'quartiers de veille')})" if n_veille else ""
         n_premiers = g["nb_premiers_communautaires"] if _connu(premiere) else len(autres)
         sortie.append(
             f"{quand} a également associé à cette géographie "
             f"**{accord(n_premiers, 'quartier prioritaire communautaire', 'quartiers prioritaires communautaires')}**"
-            f"{dont}, qu'elle accompagne par ses dispositifs de droit commun et ses crédits dédiés à la Politique de la "
-            f"Ville.{texte_suivants} La géographie d'agglomération compte ainsi "
+            f"{dont}, qu'{'il' if f.d.le.startswith('le ') else 'elle'} accompagne par ses dispositifs de droit commun "
+            f"et ses crédits dédiés à la politique de la ville.{texte_suivants} Cette géographie {f.d.de} compte ainsi "
             f"{accord(g['nb_quartiers_agglomeration'], 'quartier communautaire ou de veille', 'quartiers communautaires ou de veille')}, "
             f"sur {accord(g['communes_quartiers_agglomeration'], 'commune')}{_communes_supposees(f)}. L'INSEE ne "
             f"publie pas de données pour ces quartiers, qui n'appartiennent pas à la géographie prioritaire "
@@ -605,13 +665,13 @@ def _communes_supposees(f: Faits) -> str:
 def note_chiffres_cles(f: Faits) -> str | None:
     return si_reconstruit(
         f,
-        "Population des QPV : somme des populations par quartier (reconstruites) ; leur part "
-        "dans l'agglomération concorde avec le chiffre publié.",
+        f"Population des QPV : somme des populations par quartier (reconstruites) ; leur part "
+        f"dans {f.d.le} concorde avec le chiffre publié.",
     ) or (
         "Population des QPV : somme des populations par quartier. « non publié » : population du territoire "
         "non fournie (niveau de comparaison non publié)."
-        if f.sans_comparaison
-        else None
+        if f.sans_comparaison and f.a_un_rapport
+        else "Population des QPV : somme des populations par quartier."
     )
 
 
@@ -621,8 +681,8 @@ def note_quartiers(f: Faits) -> str:
         + "Un quartier sur plusieurs communes les garde toutes. "
         + ("« n.d. » : l'INSEE ne couvre pas les quartiers communautaires et de veille. " if len(f.autres) else "")
         + (
-            "« non publié » : population du territoire non fournie (niveau de comparaison non publié). "
-            if f.sans_comparaison
+            f"« {f.manquant} » : population du territoire non fournie. "
+            if f.sans_comparaison and f.a_un_rapport
             else ""
         )
         + note_reconstruit(f)
@@ -632,8 +692,8 @@ def note_quartiers(f: Faits) -> str:
 def note_population(f: Faits) -> str:
     return si_reconstruit(
         f,
-        "Populations par quartier reconstruites (data/raw/README.md) ; leur somme redonne la part "
-        "publiée de la population de l'agglomération vivant en QPV.",
+        f"Populations par quartier reconstruites (data/raw/README.md) ; leur somme redonne la part "
+        f"publiée de la population {f.d.de} vivant en QPV.",
     )
 
 
@@ -652,18 +712,28 @@ def fiches_produites(avec_fiche: int, total: int) -> str:
 
 
 def note_synthese(f: Faits) -> str:
+    """Note du tableau de synthèse : la règle du niveau des QPV du territoire, et ce que disent les cases vides."""
     texte = (
-        "Moyenne des QPV : moyenne des quartiers pondérée par la population (par le nombre de demandeurs d'emploi "
-        "de chaque sexe pour l'ancienneté d'inscription), sur les QPV dont la valeur n'est pas couverte par le "
-        "secret statistique. Écart en points pour les indicateurs en %. « non publié » : le rapport ne donne pas "
-        "la valeur de ce niveau."
+        "QPV du territoire : ses quartiers agrégés selon la règle du registre des indicateurs — moyenne pondérée par "
+        "la population concernée (« approximation pondérée » quand l'INSEE ne publie pas le dénominateur exact ; "
+        "demandeurs d'emploi de chaque sexe pour l'ancienneté d'inscription), part recalculée (« calculé »), "
+        "médiane des valeurs des quartiers avec leur étendue pour une médiane ou un décile (« médiane des QPV » : "
+        "jamais une moyenne de médianes) — sur les QPV dont la valeur n'est pas couverte par le secret statistique. "
+        "Écart en points pour les indicateurs en %."
     )
+    if f.a_un_rapport:
+        texte += " « non publié » : le rapport ne donne pas la valeur de ce niveau."
+        if f.synth[cq.NIVEAU_MOYENNE_QPV].notna().any():
+            texte += (
+                " Moyenne des QPV (publiée) : la valeur imprimée par le rapport, calculée par lui (pour un revenu "
+                "médian, une moyenne pondérée de médianes : son approximation)."
+            )
     if f.sans_comparaison:
-        return texte + f" Aucun niveau de comparaison n'a été reçu pour {f.annee} (niveau de comparaison non publié)."
+        return texte + f" Aucun niveau de comparaison n'a été reçu ni calculé pour {f.annee}."
     if f.synth[cq.NIVEAU_HORS_QPV].notna().any():
         return (
             texte
-            + " Agglomération hors QPV : femmes et hommes confondus"
+            + f" {f.d.hors_qpv} : femmes et hommes confondus"
             + (", valeur approximative." if approx(f.provenance, cq.NIVEAU_HORS_QPV, "part_de_plus_2ans_f") else ".")
         )
     return texte
@@ -672,9 +742,9 @@ def note_synthese(f: Faits) -> str:
 def note_indicateur(f: Faits) -> str:
     """Note du tableau des QPV sur un indicateur."""
     return (
-        "Rang 1 = valeur la plus élevée ; ex aequo à la précision affichée ; valeur secrète non classée."
+        f"{pq.CONVENTION_RANG} ; ex aequo à la précision affichée ; valeur secrète non classée."
         + (f" {note_reconstruit(f)}" if note_reconstruit(f) else "")
-        + (" « non publié » : niveau de comparaison non publié." if f.sans_comparaison else "")
+        + (f" « {f.manquant} » : niveau de comparaison {f.manquant}." if f.sans_comparaison else "")
     )
 
 
@@ -686,16 +756,179 @@ def note_figure_indicateur(f: Faits, code: str) -> str:
     )
 
 
+# --------------------------------------------------------------------------------------------- rubriques
+
+#: Les rubriques de la situation socio-économique (celles du premier rapport transcrit) et leurs indicateurs. Une
+#: rubrique dont aucun indicateur n'est dans le fichier de l'année n'est pas montrée : :func:`rubriques` la replie
+#: dans une ligne ; les indicateurs absents d'une rubrique montrée sont dits en une ligne (:func:`absents`).
+RUBRIQUES = {
+    "Démographie": ("part_moins_25", "ind_jeune"),
+    "Structure des ménages": ("part_menages_1pers",),
+    "Éducation": ("part_retard_3e",),
+    "Emploi": (
+        "tx_tot_empl",
+        "abcde",
+        "abcde_f",
+        "abcde_h",
+        "part_de_plus_2ans_f",
+        "part_de_plus_2ans_h",
+        "nb_entrees_contrats_aides_2016",
+    ),
+    "Économie": (
+        "nb_etablissements",
+        "nbetab",
+        "nb_etablissements_commerce_services",
+        "nb_creations_transferts_2013",
+    ),
+    "Revenus": ("pmimp", "decuc_q2"),
+    "Situation sociale": ("a", "nb_beneficiaires_rsa", "nb_beneficiaires_cmu"),
+}
+#: indicateurs de REP (niveau du territoire de ``insee_references``) qui font exister la rubrique Éducation
+_REP = ("nb_ecoles_maternelles_rep", "nb_ecoles_primaires_rep", "nb_colleges_rep")
+
+
+@dataclass(frozen=True)
+class Rubrique:
+    """Une rubrique montrée : son titre, ses paragraphes, les indicateurs de taux dont le chapitre montre le tableau
+    par QPV et la figure."""
+
+    titre: str
+    paragraphes: list[str]
+    indicateurs: list[str]
+
+
+def rubriques(f: Faits) -> list[Rubrique]:
+    """Les rubriques qui ont au moins un indicateur dans le fichier de l'année, dans l'ordre du chapitre."""
+    fonctions = {
+        "Démographie": demographie,
+        "Structure des ménages": menages,
+        "Éducation": education,
+        "Emploi": emploi,
+        "Économie": economie,
+        "Revenus": revenus,
+        "Situation sociale": social,
+    }
+    sortie = []
+    for titre, codes in RUBRIQUES.items():
+        presents = [c for c in codes if c in f.qpv.columns]
+        rep = titre == "Éducation" and any(_connu(cq.valeur_reference(f.refs, cq.NIVEAU_AGGLO, c)) for c in _REP)
+        if not presents and not rep:
+            continue
+        taux = [c for c in presents if cq.indicateur(c).genre == "taux"]
+        sortie.append(Rubrique(titre, fonctions[titre](f), taux))
+    return sortie
+
+
+def rubriques_absentes(f: Faits) -> str:
+    """Une ligne pour les rubriques dont aucun indicateur n'est dans le fichier (« » s'il n'y en a pas) : elles
+    ne sont pas montrées, indicateur par indicateur."""
+    montrees = {r.titre for r in rubriques(f)}
+    absentes = [t for t in RUBRIQUES if t not in montrees]
+    if not absentes:
+        return ""
+    return (
+        f"*{'Rubrique' if len(absentes) == 1 else 'Rubriques'} sans indicateur dans le fichier de l'INSEE de "
+        f"{f.annee} : {_liste(absentes).lower()}. Tous les indicateurs que le fichier contient sont montrés plus bas, "
+        f"par thème.*"
+    )
+
+
+def absents(f: Faits, *codes: str) -> str:
+    """Les indicateurs d'une rubrique absents du fichier de l'année, en une ligne ; « » s'il n'en manque aucun."""
+    manquants = [cq.indicateur(c).libelle for c in codes if c not in f.qpv.columns]
+    if not manquants:
+        return ""
+    return f"*Absent{'s' if len(manquants) > 1 else ''} du fichier de l'INSEE de {f.annee} : {e(_liste(manquants))}.*"
+
+
+def _comparaisons(f: Faits, code: str) -> str:
+    """« , contre 27,0 % pour les QPV du département et 27,5 % pour les QPV de la région » : les niveaux de
+    comparaison qui ont une valeur (reçus ou calculés), nommés selon le territoire ; « » s'il n'y en a aucun."""
+    s = f.synth.loc[code]
+    morceaux = []
+    for niveau, nom in (
+        (cq.NIVEAU_AGGLO, f"{f.d.a_l_echelle}"),
+        (cq.NIVEAU_HORS_QPV, f"dans le reste {f.d.de}"),
+        (cq.NIVEAU_QPV_DEPARTEMENT, "pour les QPV du département"),
+        (cq.NIVEAU_QPV_REGION, "pour les QPV de la région"),
+        (cq.NIVEAU_QPV_FRANCE, "pour les QPV de France"),
+    ):
+        if niveau in s.index and _connu(s[niveau]):
+            morceaux.append(f"{val(code, s[niveau], provenance=f.p_ref(niveau, code))} {nom}")
+    return f", contre {_liste(morceaux)}" if morceaux else ""
+
+
+def _etendue(f: Faits, code: str) -> str:
+    """« ; de 665 € (quartier A) à 1 085 € (quartier B) » : les valeurs extrêmes des QPV."""
+    s = f.synth.loc[code]
+    if s["nb_qpv_renseignes"] < 2:
+        return ""
+    haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
+    bas, v_bas, p_bas = extreme_prov(f, code, "minimum")
+    return (
+        f" ; {parmi(f, code)}de {val(code, v_bas, provenance=p_bas)} ({bas}) à "
+        f"{val(code, v_haut, provenance=p_haut)} ({haut})"
+    )
+
+
+def generique(f: Faits, *codes: str) -> list[str]:
+    """Ce que disent les données, indicateur par indicateur, quand les phrases d'une rubrique n'ont pas toutes leurs
+    données : pour un taux, le niveau des QPV du territoire (selon la règle du registre), les niveaux de comparaison
+    qui ont une valeur et l'étendue des QPV ; pour un effectif, le total des QPV et leur part du territoire si elle
+    est connue. Les indicateurs absents du fichier tiennent en une ligne."""
+    sortie: list[str] = []
+    for code in codes:
+        if code not in f.qpv.columns:
+            continue
+        i = cq.indicateur(code)
+        if i.genre == "taux":
+            s = f.synth.loc[code]
+            if not s["nb_qpv_renseignes"]:
+                sortie.append(f"**{i.libelle}** : aucune valeur (secret statistique pour tous les QPV).")
+                continue
+            sortie.append(
+                f"**{i.libelle}** : {gras(code, s['qpv_territoire'], f.p_moyenne(code))} {au_niveau_qpv(f, code)}"
+                f"{publie(code, f.publies)}{_comparaisons(f, code)}{_etendue(f, code)}."
+                + (
+                    f" {exclus_secret(s['nb_secrets'], 'du niveau des QPV et du classement', len(f.simules(code)))}"
+                    if s["nb_secrets"]
+                    else ""
+                )  # fmt: skip
+            )
+        elif i.genre == "effectif" and code in f.parts.index:
+            p = f.parts.loc[code]
+            part_txt = (
+                f", soit {part(p['part_qpv'], f.p_part(code), 1)} du total {f.d.de}{publie(code, f.publies)}"
+                if _connu(p["part_qpv"])
+                else ""
+            )
+            sortie.append(
+                f"**{i.libelle}** : {nombre(p['total_qpv'], f.p_qpv_tous(code))} {i.unite} dans les QPV{part_txt}."
+            )
+    sortie.append(absents(f, *codes))
+    return avec_legende(sortie)
+
+
+def _departement_pertinent(f: Faits) -> bool:
+    """Les « QPV du département » ne se comparent qu'au territoire d'un EPCI (un département ne se compare pas à
+    lui-même ; les QPV d'une région ont chacun leur département : voir les fiches)."""
+    return f.d.niveau == "epci"
+
+
 # --------------------------------------------------------------------------------------------- démographie
 
-DEBUT_JEUNESSE = {
-    "plus": "Sur le plan démographique, les quartiers prioritaires se démarquent du reste de l'agglomération par leur "
-    "jeunesse.",
-    "moins": "Sur le plan démographique, les quartiers prioritaires comptent proportionnellement moins de jeunes que "
-    "l'agglomération.",
-    "égal": "Sur le plan démographique, la part des jeunes est la même dans les quartiers prioritaires et dans "
-    "l'agglomération.",
-}
+
+def _debut_jeunesse(f: Faits, sens: str) -> str | None:
+    return {
+        "plus": f"Sur le plan démographique, les quartiers prioritaires se démarquent du reste {f.d.de} par leur "
+        "jeunesse.",
+        "moins": "Sur le plan démographique, les quartiers prioritaires comptent proportionnellement moins de jeunes "
+        f"que {f.d.le}.",
+        "égal": "Sur le plan démographique, la part des jeunes est la même dans les quartiers prioritaires et dans "
+        f"{f.d.le}.",
+    }.get(sens)
+
+
 JEUNESSE_DEPARTEMENT = {
     "moins": "une proportion qui reste plus faible qu'à l'échelle des QPV du département",
     "plus": "une proportion plus élevée qu'à l'échelle des QPV du département",
@@ -717,29 +950,30 @@ DEBUT_INDICE_JEUNESSE = {
 def _part_moins_25(f: Faits) -> str:
     code = "part_moins_25"
     s = f.synth.loc[code]
-    agglo = cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO])
-    dep = cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_QPV_DEPARTEMENT])
+    agglo = cq.comparer(code, s["qpv_territoire"], s[cq.NIVEAU_AGGLO])
+    dep = cq.comparer(code, s["qpv_territoire"], s[cq.NIVEAU_QPV_DEPARTEMENT])
     departement = JEUNESSE_DEPARTEMENT.get(dep)
     if _connu(s[cq.NIVEAU_AGGLO]):
         texte = (
-            f"{DEBUT_JEUNESSE[agglo]} À l'échelle intercommunale, {val(code, s[cq.NIVEAU_AGGLO])} des habitants "
-            f"ont moins de 25 ans{approx(f.provenance, cq.NIVEAU_AGGLO, code)} ; au sein des QPV, leur part est "
-            f"en moyenne de "
+            f"{_debut_jeunesse(f, agglo)} {_majuscule(f.d.a_l_echelle)}, {val(code, s[cq.NIVEAU_AGGLO])} des "
+            f"habitants ont moins de 25 ans{approx(f.provenance, cq.NIVEAU_AGGLO, code)} ; au sein des QPV, leur part "
+            f"est {au_niveau_qpv(f, code)} de "
         )
     else:
         texte = (
-            "Sur le plan démographique, la part des moins de 25 ans de l'agglomération n'est pas publiée ; au sein "
-            "des QPV, elle est en moyenne de "
+            f"Sur le plan démographique, la part des moins de 25 ans {f.d.de} n'est pas "
+            f"{'publiée' if f.a_un_rapport else 'connue'} ; au sein des QPV, elle est {au_niveau_qpv(f, code)} de "
         )
-    texte += (
-        f"{gras(code, s['moyenne_qpv'], f.p_moyenne(code))}{publie(code, f.publies)}"
-        + (
+    texte += f"{gras(code, s['qpv_territoire'], f.p_moyenne(code))}{publie(code, f.publies)}"
+    if _departement_pertinent(f):
+        texte += (
             f", {departement} ({val(code, s[cq.NIVEAU_QPV_DEPARTEMENT], provenance=f.p_ref(cq.NIVEAU_QPV_DEPARTEMENT, code))})"
             if departement
-            else " (valeur des QPV du département non publiée)"
+            else f" (valeur des QPV du département {_manquante(f)})"
         )
-        + "."
-    )
+    else:
+        texte += _comparaisons(f, code)
+    texte += "."
     if s["nb_qpv_renseignes"] >= 2:
         haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
         bas, v_bas, p_bas = extreme_prov(f, code, "minimum")
@@ -757,7 +991,7 @@ def jeunes_du_departement(n: float, provenance: str | None = None) -> str:
     deux effectifs reconstruits (``provenance``) : il est exact par construction, et le texte le dit."""
     if not _connu(n):
         return ""
-    if pv.normaliser(provenance) in (None, pv.PUBLIE):
+    if pv.normaliser(provenance) in (None, pv.PUBLIE, pv.RECU):
         return (
             f"Dans le département, **1 jeune de moins de 25 ans sur {nombre_fr(n, 0)}** vit en quartier "
             f"prioritaire (ratio exact : {nombre_fr(n, 2)})."
@@ -772,61 +1006,71 @@ def jeunes_du_departement(n: float, provenance: str | None = None) -> str:
 def _indice_jeunesse(f: Faits) -> str:
     code = "ind_jeune"
     s = f.synth.loc[code]
-    sens = cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO], nettement=0.25)
+    sens = cq.comparer(code, s["qpv_territoire"], s[cq.NIVEAU_AGGLO], nettement=0.25)
     debut = DEBUT_INDICE_JEUNESSE.get(sens, "L'indice de jeunesse des QPV est")
     return (
-        f"{debut} en moyenne de {gras(code, s['moyenne_qpv'], f.p_moyenne(code))}{publie(code, f.publies)}"
-        f"{contre(code, s[cq.NIVEAU_AGGLO])} (indice de jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."
+        f"{debut} {au_niveau_qpv(f, code)} de {gras(code, s['qpv_territoire'], f.p_moyenne(code))}"
+        f"{publie(code, f.publies)}"
+        + (
+            contre(code, s[cq.NIVEAU_AGGLO], f.d, manquant=_manquante(f))
+            if f.d.intercommunal or _connu(s[cq.NIVEAU_AGGLO])
+            else _comparaisons(f, code)
+        )
+        + " (indice de jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."
     )
 
 
 def demographie(f: Faits) -> list[str]:
-    """Part des moins de 25 ans (comparée à l'agglomération et aux QPV du département, quartiers extrêmes), jeunes du
+    """Part des moins de 25 ans (comparée au territoire et aux QPV du département, quartiers extrêmes), jeunes du
     département vivant en QPV, indice de jeunesse."""
+    codes = RUBRIQUES["Démographie"]
     if f.sans_comparaison:
-        return constat(f, "part_moins_25", "ind_jeune")
+        return constat(f, *codes)
     sortie: list[str] = []
-    if _disponible(f, "part_moins_25", sortie):
+    if "part_moins_25" in f.qpv.columns:
         sortie.append(_part_moins_25(f))
-    sortie.append(
-        jeunes_du_departement(
-            cq.jeunes_en_qpv_departement(f.refs),
-            pv.combiner(
-                f.p_ref(cq.NIVEAU_DEPARTEMENT, "pop_moins_25"), f.p_ref(cq.NIVEAU_QPV_DEPARTEMENT, "pop_moins_25")
-            ),
+    if _departement_pertinent(f):
+        sortie.append(
+            jeunes_du_departement(
+                cq.jeunes_en_qpv_departement(f.refs),
+                pv.combiner(
+                    f.p_ref(cq.NIVEAU_DEPARTEMENT, "pop_moins_25"), f.p_ref(cq.NIVEAU_QPV_DEPARTEMENT, "pop_moins_25")
+                ),
+            )
         )
-    )
-    if _disponible(f, "ind_jeune", sortie):
+    if "ind_jeune" in f.qpv.columns:
         sortie.append(_indice_jeunesse(f))
+    sortie.append(absents(f, *codes))
     return avec_legende(sortie)
 
 
 # --------------------------------------------------------------------------------------------- ménages, éducation
 
-DEBUT_MENAGES = {
-    "plus": "Les quartiers prioritaires ont un profil plutôt familial, mais la part des ménages composés d'une personne "
-    "seule y reste relativement élevée :",
-    "moins": "La part des ménages composés d'une personne seule est plus faible dans les quartiers prioritaires :",
-    "égal": "La part des ménages composés d'une personne seule est la même dans les quartiers prioritaires et dans "
-    "l'agglomération :",
-}
+
+def _debut_menages(f: Faits, sens: str) -> str:
+    return {
+        "plus": "Les quartiers prioritaires ont un profil plutôt familial, mais la part des ménages composés d'une "
+        "personne seule y reste relativement élevée :",
+        "moins": "La part des ménages composés d'une personne seule est plus faible dans les quartiers prioritaires :",
+        "égal": "La part des ménages composés d'une personne seule est la même dans les quartiers prioritaires et "
+        f"dans {f.d.le} :",
+    }.get(sens, "Ménages composés d'une personne seule :")
 
 
 def menages(f: Faits) -> list[str]:
-    """Ménages d'une personne seule : moyenne des QPV comparée à l'agglomération, quartiers extrêmes."""
+    """Ménages d'une personne seule : niveau des QPV comparé au territoire, quartiers extrêmes."""
     code = "part_menages_1pers"
     if f.sans_comparaison:
         return constat(f, code)
-    sortie: list[str] = []
-    if not _disponible(f, code, sortie):
-        return sortie
+    if code not in f.qpv.columns:
+        return [absents(f, code)]
     s = f.synth.loc[code]
-    debut = DEBUT_MENAGES.get(
-        cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO]), "Ménages composés d'une personne seule :"
-    )
+    if not _connu(s[cq.NIVEAU_AGGLO]) and not f.a_un_rapport:
+        return generique(f, code)
     texte = (
-        f"{debut} {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} en moyenne à l'échelle des QPV"
-        f"{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO])}."
+        f"{_debut_menages(f, cq.comparer(code, s['qpv_territoire'], s[cq.NIVEAU_AGGLO]))} "
+        f"{gras(code, s['qpv_territoire'], f.p_moyenne(code))} {au_niveau_qpv(f, code)} à l'échelle des QPV"
+        f"{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO], f.d, manquant=_manquante(f))}."
     )
     if s["nb_qpv_renseignes"] >= 2:
         haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
@@ -852,22 +1096,19 @@ def ecoles_rep(maternelles, primaires, colleges) -> str:
 
 
 def education(f: Faits) -> list[str]:
-    """Écoles en REP, retard à l'entrée en 3e (moyenne, agglomération, quartier le plus touché, secrets)."""
+    """Écoles en REP, retard à l'entrée en 3e (niveau des QPV, territoire, quartier le plus touché, secrets)."""
     code = "part_retard_3e"
     if f.sans_comparaison:
         return constat(f, code)
-    rep = [
-        cq.valeur_reference(f.refs, cq.NIVEAU_AGGLO, c)
-        for c in ("nb_ecoles_maternelles_rep", "nb_ecoles_primaires_rep", "nb_colleges_rep")
-    ]
+    rep = [cq.valeur_reference(f.refs, cq.NIVEAU_AGGLO, c) for c in _REP]
     sortie = [p for p in [ecoles_rep(*rep)] if p]
-    if not _disponible(f, code, sortie):
-        return sortie
+    if code not in f.qpv.columns:
+        return sortie + [absents(f, code)]
     s = f.synth.loc[code]
     texte = (
-        f"Le taux d'élèves en retard d'au moins un an à l'entrée en 3e est en moyenne de "
-        f"{gras(code, s['moyenne_qpv'], f.p_moyenne(code))} à l'échelle des QPV{publie(code, f.publies)}"
-        f"{contre(code, s[cq.NIVEAU_AGGLO])}. "
+        f"Le taux d'élèves en retard d'au moins un an à l'entrée en 3e est {au_niveau_qpv(f, code)} de "
+        f"{gras(code, s['qpv_territoire'], f.p_moyenne(code))} à l'échelle des QPV{publie(code, f.publies)}"
+        f"{contre(code, s[cq.NIVEAU_AGGLO], f.d, manquant=_manquante(f))}. "
     )
     if s["nb_qpv_renseignes"] >= 2:
         haut, v_haut, p_haut = extreme_prov(f, code, "maximum")
@@ -878,8 +1119,12 @@ def education(f: Faits) -> list[str]:
     sortie.append(
         texte
         + exclus_secret(s["nb_secrets"], simules=len(f.simules(code)))
-        + "Le rapport illustre le décrochage des établissements REP par ce taux, qui est mesuré à l'échelle "
-        "des quartiers de résidence des élèves et non des établissements."
+        + (
+            "Le rapport illustre le décrochage des établissements REP par ce taux, qui est mesuré à l'échelle "
+            "des quartiers de résidence des élèves et non des établissements."
+            if f.a_un_rapport
+            else "Ce taux est mesuré à l'échelle des quartiers de résidence des élèves, non des établissements."
+        )
     )
     return avec_legende(sortie)
 
@@ -890,12 +1135,15 @@ def education(f: Faits) -> list[str]:
 def _taux_emploi(f: Faits) -> str:
     code = "tx_tot_empl"
     s = f.synth.loc[code]
-    sens = cq.comparer(code, s["moyenne_qpv"], s[cq.NIVEAU_AGGLO])
+    sens = cq.comparer(code, s["qpv_territoire"], s[cq.NIVEAU_AGGLO])
     ecart = abs(s["ecart_agglomeration"])
     p_ecart = pv.combiner(f.p_moyenne(code), f.p_ref(cq.NIVEAU_AGGLO, code))
+    if not _connu(s[cq.NIVEAU_AGGLO]) and not f.a_un_rapport:
+        return generique(f, code)[0]
     return (
-        f"Le taux d'emploi des 15-64 ans est en moyenne de {gras(code, s['moyenne_qpv'], f.p_moyenne(code))} à "
-        f"l'échelle des QPV{publie(code, f.publies)}{contre(code, s[cq.NIVEAU_AGGLO])}"
+        f"Le taux d'emploi des 15-64 ans est {au_niveau_qpv(f, code)} de "
+        f"{gras(code, s['qpv_territoire'], f.p_moyenne(code))} à l'échelle des QPV{publie(code, f.publies)}"
+        f"{contre(code, s[cq.NIVEAU_AGGLO], f.d, manquant=_manquante(f))}"
         + (
             f", soit {nombre(ecart, p_ecart, 1)} point{'s' if round(ecart, 1) >= 2 else ''} de {sens} dans les QPV."
             if sens in ("plus", "moins")
@@ -905,13 +1153,24 @@ def _taux_emploi(f: Faits) -> str:
 
 
 def _demandeurs(f: Faits) -> str:
+    """Part des QPV dans les demandeurs d'emploi du territoire, et leur nombre par sexe ; sans total du territoire,
+    les seuls nombres des QPV (jamais une part vide)."""
     p = f.parts.loc["abcde"]
+    par_sexe = (
+        f"{nombre(f.parts.loc['abcde_h', 'total_qpv'], f.p_qpv_tous('abcde_h'))} hommes{publie('abcde_h', f.publies)}"
+        f" et {nombre(f.parts.loc['abcde_f', 'total_qpv'], f.p_qpv_tous('abcde_f'))} femmes"
+        f"{publie('abcde_f', f.publies)}"
+    )
+    if not _connu(p["part_qpv"]):
+        return (
+            f"Les QPV comptent {nombre(p['total_qpv'], f.p_qpv_tous('abcde'))} demandeurs d'emploi (catégories A à E) :"
+            f" {par_sexe} ; le total {f.d.de} n'est pas {'publié' if f.a_un_rapport else 'connu'}, la part des QPV "
+            f"ne peut pas être calculée."
+        )
     return (
         f"**{pourcent(p['part_qpv'], 0)} des demandeurs d'emploi**{pv.marque(f.p_part('abcde'), markdown=True)} "
-        f"(catégories A à E) de l'agglomération sont des habitants des QPV{publie('abcde', f.publies)}. On y "
-        f"recense {nombre(f.parts.loc['abcde_h', 'total_qpv'], f.p_qpv_tous('abcde_h'))} "
-        f"hommes{publie('abcde_h', f.publies)} et {nombre(f.parts.loc['abcde_f', 'total_qpv'], f.p_qpv_tous('abcde_f'))} "
-        f"femmes{publie('abcde_f', f.publies)}."
+        f"(catégories A à E) {f.d.de} sont des habitants des QPV{publie('abcde', f.publies)}. On y "
+        f"recense {par_sexe}."
     )
 
 
@@ -921,58 +1180,54 @@ def _anciennete(f: Faits) -> str:
     mf, mh = (pv.marque(f.p_moyenne(c), markdown=True) for c in ("part_de_plus_2ans_f", "part_de_plus_2ans_h"))
     texte = (
         f"La part des demandeurs d'emploi inscrits depuis plus de 2 ans s'élève en moyenne à "
-        f"**{val('part_de_plus_2ans_f', sf['moyenne_qpv'])} pour les femmes**{mf} et "
-        f"**{val('part_de_plus_2ans_h', sh['moyenne_qpv'])} pour les hommes**{mh} à l'échelle des QPV (moyennes "
+        f"**{val('part_de_plus_2ans_f', sf['qpv_territoire'])} pour les femmes**{mf} et "
+        f"**{val('part_de_plus_2ans_h', sh['qpv_territoire'])} pour les hommes**{mh} à l'échelle des QPV (moyennes "
         f"pondérées par le nombre de demandeurs d'emploi de chaque sexe)"
     )
     if _connu(hors_qpv) and not _connu(agglo):
         approximatif = bool(approx(f.provenance, cq.NIVEAU_HORS_QPV, "part_de_plus_2ans_f"))
         return (
             texte + f", contre {'environ ' if approximatif else ''}{val('part_de_plus_2ans_f', hors_qpv)} dans le "
-            f"reste de l'agglomération, femmes et hommes confondus ("
+            f"reste {f.d.de}, femmes et hommes confondus ("
             + ("valeur donnée comme approximative ; " if approximatif else "")
-            + "la valeur de l'agglomération entière n'est pas publiée : les écarts ci-dessous sont mesurés à "
-            "l'agglomération hors QPV)."
+            + f"la valeur {f.d.de} entière n'est pas publiée : les écarts ci-dessous sont mesurés {f.d.a} "
+            "hors QPV)."
         )
     if _connu(agglo):
-        return texte + f"{contre('part_de_plus_2ans_f', agglo)}."
-    return texte + " (valeur de l'agglomération non publiée)."
+        return texte + f"{contre('part_de_plus_2ans_f', agglo, f.d)}."
+    return texte + (
+        f" (valeur {f.d.de} {_manquante(f)})." if f.d.intercommunal else f"{_comparaisons(f, 'part_de_plus_2ans_f')}."
+    )
 
 
 def emploi(f: Faits) -> list[str]:
     """Taux d'emploi, demandeurs d'emploi (part des QPV, hommes et femmes), ancienneté d'inscription, contrats
     aidés."""
+    codes = RUBRIQUES["Emploi"]
     if f.sans_comparaison:
-        return constat(
-            f,
-            "tx_tot_empl",
-            "abcde",
-            "abcde_f",
-            "abcde_h",
-            "part_de_plus_2ans_f",
-            "part_de_plus_2ans_h",
-            "nb_entrees_contrats_aides_2016",
-        )
+        return constat(f, *codes)
     sortie: list[str] = []
-    if _disponible(f, "tx_tot_empl", sortie):
+    if "tx_tot_empl" in f.qpv.columns:
         sortie.append(_taux_emploi(f))
     if {"abcde", "abcde_f", "abcde_h"} <= set(f.parts.index):
         sortie.append(_demandeurs(f))
     else:
-        for code in ("abcde", "abcde_f", "abcde_h"):
-            _disponible(f, code, sortie)
+        sortie += generique(f, *[c for c in ("abcde", "abcde_f", "abcde_h") if c in f.qpv.columns])
     if {"part_de_plus_2ans_f", "part_de_plus_2ans_h"} <= set(f.synth.index):
         sortie.append(_anciennete(f))
     else:
-        for code in ("part_de_plus_2ans_f", "part_de_plus_2ans_h"):
-            _disponible(f, code, sortie)
+        sortie += generique(f, *[c for c in ("part_de_plus_2ans_f", "part_de_plus_2ans_h") if c in f.qpv.columns])
     if "nb_entrees_contrats_aides_2016" in f.parts.index:
         p = f.parts.loc["nb_entrees_contrats_aides_2016"]
-        sortie.append(
-            f"Parmi les {p['indicateur'].lower()}, "
-            f"{part(p['part_qpv'], f.p_part('nb_entrees_contrats_aides_2016'))} concernaient des habitants "
-            f"des QPV{publie('nb_entrees_contrats_aides_2016', f.publies)}."
-        )
+        if _connu(p["part_qpv"]):
+            sortie.append(
+                f"Parmi les {p['indicateur'].lower()}, "
+                f"{part(p['part_qpv'], f.p_part('nb_entrees_contrats_aides_2016'))} concernaient des habitants "
+                f"des QPV{publie('nb_entrees_contrats_aides_2016', f.publies)}."
+            )
+        else:
+            sortie += generique(f, "nb_entrees_contrats_aides_2016")
+    sortie.append(absents(f, *codes))
     return avec_legende(sortie)
 
 
@@ -980,20 +1235,22 @@ def emploi(f: Faits) -> list[str]:
 
 
 def economie(f: Faits) -> list[str]:
-    """Part des QPV dans les établissements, ceux du commerce et des services, les créations et transferts."""
+    """Part des QPV dans les établissements, ceux du commerce et des services, les créations et transferts ; avec
+    les établissements tels que l'INSEE les nomme (``nbetab``) quand le fichier les a."""
     codes = ("nb_etablissements", "nb_etablissements_commerce_services", "nb_creations_transferts_2013")
     if f.sans_comparaison:
-        return constat(f, *codes)
-    if not set(codes) <= set(f.parts.index):
-        sortie: list[str] = []
-        for code in codes:
-            _disponible(f, code, sortie)
-        return sortie
+        return constat(f, *[c for c in RUBRIQUES["Économie"] if c in f.qpv.columns or c in codes])
+    complet = set(codes) <= set(f.parts.index) and all(_connu(f.parts.loc[c, "part_qpv"]) for c in codes)
+    if not complet:
+        presents = [c for c in RUBRIQUES["Économie"] if c in f.qpv.columns]
+        return generique(f, *presents) + (
+            [] if "nbetab" in f.qpv.columns else [absents(f, *codes)] if not presents else []
+        )
     pe, pc, pt = (f.parts.loc[c] for c in codes)
     return avec_legende(
         [
             f"Les QPV concentrent **{pourcent(pe['part_qpv'], 0)} des établissements**"
-            f"{pv.marque(f.p_part(codes[0]), markdown=True)} présents à l'échelle de l'agglomération"
+            f"{pv.marque(f.p_part(codes[0]), markdown=True)} présents {f.d.a_l_echelle}"
             f"{publie(codes[0], f.publies)}, et {part(pc['part_qpv'], f.p_part(codes[1]), 1)} des établissements du "
             f"commerce et des services{publie(codes[1], f.publies)}. Les créations et transferts d'établissements y "
             f"restent peu nombreux : {part(pt['part_qpv'], f.p_part(codes[2]))} seulement concernent les QPV"
@@ -1002,13 +1259,11 @@ def economie(f: Faits) -> list[str]:
     )
 
 
-INTERCOMMUNAL = "à l'échelle intercommunale"
 DEBUT_IMPOSES = {
     "nettement moins": "La proportion de ménages imposés est beaucoup plus faible dans les QPV",
     "moins": "La proportion de ménages imposés est plus faible dans les QPV",
     "plus": "La proportion de ménages imposés est plus élevée dans les QPV",
     "nettement plus": "La proportion de ménages imposés est beaucoup plus élevée dans les QPV",
-    "égal": "La proportion de ménages imposés est la même dans les QPV et dans l'agglomération",
 }
 SUITE_REVENU = {
     "moins": "Le revenu médian y est inférieur",
@@ -1017,77 +1272,94 @@ SUITE_REVENU = {
 }
 
 
+def _revenu_median(f: Faits) -> str:
+    """La règle du niveau des QPV pour le revenu médian : la médiane des revenus médians des quartiers, avec leur
+    étendue, jamais une moyenne de médianes ; l'approximation d'un rapport publié est dite comme telle."""
+    r = f.synth.loc["decuc_q2"]
+    texte = (
+        "Le revenu est le revenu déclaré médian par unité de consommation, publié par l'INSEE en euros par an et "
+        "divisé ici par 12 ; le niveau des QPV est la médiane des revenus médians des quartiers"
+        + (
+            f" (de {val('decuc_q2', r['minimum_qpv'], provenance=f.p_qpv_tous('decuc_q2'))} à "
+            f"{val('decuc_q2', r['maximum_qpv'], provenance=f.p_qpv_tous('decuc_q2'))})"
+            if _connu(r["minimum_qpv"]) and r["nb_qpv_renseignes"] >= 2
+            else ""
+        )
+        + " : une médiane ne se moyenne pas."
+    )
+    publiee = r.get(cq.NIVEAU_MOYENNE_QPV)
+    if f.a_un_rapport and _connu(publiee):
+        texte += (
+            f" Le rapport publie une moyenne pondérée de ces médianes ({val('decuc_q2', publiee)}), approximation "
+            f"qu'il retient : elle est rappelée dans le tableau, jamais reprise comme niveau des QPV."
+        )
+    return texte
+
+
 def revenus(f: Faits) -> list[str]:
-    """Ménages imposés et revenu médian des QPV comparés à l'agglomération ; QPV exclus (secret)."""
+    """Ménages imposés et revenu médian des QPV comparés au territoire ; QPV exclus (secret)."""
+    codes = RUBRIQUES["Revenus"]
     if f.sans_comparaison:
-        return constat(f, "pmimp", "decuc_q2")
-    if not {"pmimp", "decuc_q2"} <= set(f.synth.index):
-        sortie: list[str] = []
-        for code in ("pmimp", "decuc_q2"):
-            _disponible(f, code, sortie)
-        return sortie
+        return constat(f, *codes)
+    if not set(codes) <= set(f.synth.index) or not (_connu(f.synth.loc["pmimp", cq.NIVEAU_AGGLO]) or f.a_un_rapport):
+        sortie = generique(f, *codes)
+        return sortie + ([_revenu_median(f)] if "decuc_q2" in f.synth.index else [])
     s, r = f.synth.loc["pmimp"], f.synth.loc["decuc_q2"]
-    imposes = cq.comparer("pmimp", s["moyenne_qpv"], s[cq.NIVEAU_AGGLO], nettement=0.25)
-    revenu = cq.comparer("decuc_q2", r["moyenne_qpv"], r[cq.NIVEAU_AGGLO])
+    imposes = cq.comparer("pmimp", s["qpv_territoire"], s[cq.NIVEAU_AGGLO], nettement=0.25)
+    revenu = cq.comparer("decuc_q2", r["qpv_territoire"], r[cq.NIVEAU_AGGLO])
     imposes_txt = (
-        f"en moyenne {gras('pmimp', s['moyenne_qpv'], f.p_moyenne('pmimp'))} des ménages fiscaux sont "
-        f"imposés en QPV{publie('pmimp', f.publies)}{contre('pmimp', s[cq.NIVEAU_AGGLO], INTERCOMMUNAL)}"
+        f"en moyenne {gras('pmimp', s['qpv_territoire'], f.p_moyenne('pmimp'))} des ménages fiscaux sont "
+        f"imposés en QPV{publie('pmimp', f.publies)}"
+        f"{contre('pmimp', s[cq.NIVEAU_AGGLO], f.d, manquant=_manquante(f))}"
     )
     revenu_txt = (
-        f"en moyenne {gras('decuc_q2', r['moyenne_qpv'], f.p_moyenne('decuc_q2'))} en QPV"
-        f"{publie('decuc_q2', f.publies)}{contre('decuc_q2', r[cq.NIVEAU_AGGLO])}"
+        f"{gras('decuc_q2', r['qpv_territoire'], f.p_moyenne('decuc_q2'))} en médiane des QPV"
+        f"{contre('decuc_q2', r[cq.NIVEAU_AGGLO], f.d, manquant=_manquante(f))}"
     )
     if imposes == "nettement moins" and revenu == "moins":  # constat habituel : moins d'imposés, revenus plus bas
         phrase = (
-            f"Les QPV se démarquent fortement du reste de l'agglomération par une proportion de ménages imposés "
+            f"Les QPV se démarquent fortement du reste {f.d.de} par une proportion de ménages imposés "
             f"beaucoup plus faible ({imposes_txt}) et par un revenu médian inférieur : {revenu_txt}."
         )
     else:
-        phrase = (
-            f"{DEBUT_IMPOSES.get(imposes, 'Ménages imposés')} ({imposes_txt}). "
-            f"{SUITE_REVENU.get(revenu, 'Revenu médian')} : {revenu_txt}."
+        debut = DEBUT_IMPOSES.get(imposes) or (
+            f"La proportion de ménages imposés est la même dans les QPV et dans {f.d.le}"
+            if imposes == "égal"
+            else "Ménages imposés"
         )
+        phrase = f"{debut} ({imposes_txt}). {SUITE_REVENU.get(revenu, 'Revenu médian')} : {revenu_txt}."
     n, sim = r["nb_secrets"], len(f.simules("decuc_q2"))
     vrais = n - sim
     exclus = (
         ""
         if not vrais
-        else " 1 QPV (revenu couvert par le secret statistique) est exclu de la moyenne."
+        else " 1 QPV (revenu couvert par le secret statistique) est laissé de côté."
         if vrais == 1
-        else f" {nombre_fr(vrais)} QPV (revenu couvert par le secret statistique) sont exclus de la moyenne."
+        else f" {nombre_fr(vrais)} QPV (revenu couvert par le secret statistique) sont laissés de côté."
     )
     exclus += (
         ""
         if not sim
-        else f" 1 QPV (revenu absent : {SECRET_SIMULE}) est exclu de la moyenne."
+        else f" 1 QPV (revenu absent : {SECRET_SIMULE}) est laissé de côté."
         if sim == 1
-        else f" {nombre_fr(sim)} QPV (revenus absents : {SECRETS_SIMULES}) sont exclus de la moyenne."
+        else f" {nombre_fr(sim)} QPV (revenus absents : {SECRETS_SIMULES}) sont laissés de côté."
     )
-    return avec_legende(
-        [
-            f"{phrase} Le revenu est le revenu déclaré médian par unité de consommation, publié par l'INSEE en euros "
-            f"par an et divisé ici par 12 ; la moyenne des QPV est une moyenne pondérée de médianes, approximation "
-            f"retenue par le rapport.{exclus}"
-        ]
-    )
+    return avec_legende([f"{phrase} {_revenu_median(f)}{exclus}"])
 
 
 def social(f: Faits) -> list[str]:
     """Part des QPV dans les allocataires de la CAF, les bénéficiaires du RSA et de la CMU, rapprochée de leur part
     de la population."""
-    codes = ("a", "nb_beneficiaires_rsa", "nb_beneficiaires_cmu")
+    codes = RUBRIQUES["Situation sociale"]
     if f.sans_comparaison:
         return constat(f, *codes)
-    if not set(codes) <= set(f.parts.index):
-        sortie: list[str] = []
-        for code in codes:
-            _disponible(f, code, sortie)
-        return sortie
+    if not set(codes) <= set(f.parts.index) or not all(_connu(f.parts.loc[c, "part_qpv"]) for c in codes):
+        return generique(f, *codes)
     p = f.parts["part_qpv"]
     m = {c: pv.marque(f.p_part(c), markdown=True) for c in codes}
     return avec_legende(
         [
-            f"Les QPV accueillent une grande partie des habitants les plus fragiles de l'agglomération : "
+            f"Les QPV accueillent une grande partie des habitants les plus fragiles {f.d.de} : "
             f"**{pourcent(p['a'], 0)} des allocataires de la CAF**{m['a']}{publie('a', f.publies)}, "
             f"**{pourcent(p['nb_beneficiaires_rsa'], 0)} des bénéficiaires du RSA**{m['nb_beneficiaires_rsa']}"
             f"{publie('nb_beneficiaires_rsa', f.publies)} et **{pourcent(p['nb_beneficiaires_cmu'], 0)} des "
@@ -1137,7 +1409,7 @@ def note_valeurs(f: Faits) -> str:
 
 
 def note_rangs(f: Faits) -> str:
-    return "Rang 1 = valeur la plus élevée parmi les QPV renseignés." + si_reconstruit(
+    return f"{pq.CONVENTION_RANG}, parmi les QPV renseignés." + si_reconstruit(
         f,
         " Rangs calculés sur des valeurs reconstruites : ils illustrent la méthode et ne décrivent pas des quartiers "
         "réels, sauf pour les valeurs publiées par le rapport.",
@@ -1186,8 +1458,8 @@ NOTE_CONCORDANCE = (
     "concorde s'il est dans la tolérance déclarée."
 )
 NOTE_INDICATEURS = (
-    "Métadonnées tenues dans src/politique_ville/compute/qpv.py (INDICATEURS) ; pondérations "
-    "documentées dans data/raw/README.md."
+    "Métadonnées tenues dans le registre des indicateurs (data/reference/indicateurs_qpv.csv) : libellés, unités, "
+    "règles de calcul du niveau des QPV et bases de pondération."
 )
 
 
@@ -1224,10 +1496,9 @@ _ATTRIBUTS = {
 def provenance_identite(f: Faits, code_qp: str) -> str:
     """Provenance de l'identité d'un quartier, pour une colonne de tableau : « publié », ou le détail des attributs
     qui ne le sont pas (« statut : supposé ; commune : supposé », « nom : reconstruit »)."""
-    details = [
-        f"{nom} : {f.p_qpv(code_qp, var)}" for var, nom in _ATTRIBUTS.items() if f.p_qpv(code_qp, var) != pv.PUBLIE
-    ]
-    return " ; ".join(details) or pv.PUBLIE
+    defaut = getattr(f.prov, "defaut", pv.PUBLIE)
+    details = [f"{nom} : {f.p_qpv(code_qp, var)}" for var, nom in _ATTRIBUTS.items() if f.p_qpv(code_qp, var) != defaut]
+    return " ; ".join(details) or defaut
 
 
 def provenances_identites(f: Faits) -> dict[str, str]:
@@ -1277,7 +1548,22 @@ def cellules_simulees(f: Faits) -> set[tuple[str, str]]:
 
 def provenance_tableau(f: Faits, tableau: str) -> str | None:
     """Note « Provenance : … » d'un tableau du chapitre dont les valeurs partagent une provenance (ou dont la
-    provenance se lit par colonne) ; ``None`` si toutes ses valeurs sont publiées (aucune valeur reconstruite)."""
+    provenance se lit par colonne) ; ``None`` si toutes ses valeurs sont publiées (aucune valeur reconstruite). Valeurs
+    reçues (fichier de l'INSEE sans fichier de provenance) : « reçu », le fichier nommé ; ce qui en est calculé :
+    « recalculé »."""
+    if f.recu:
+        recu = pv.note(pv.RECU, source=f.source_recue)
+        return {
+            "synthese": f"Provenance : « QPV du territoire » et écarts : recalculé (à partir des valeurs reçues, "
+            f"{f.source_recue}) ; niveaux de comparaison : recalculé (origine « calculé », « approximation "
+            f"pondérée », « médiane des QPV » : à partir du même fichier) ou reçu (origine « reçu » : "
+            f"insee_references).",
+            "parts": f"Provenance : « Total des QPV » et parts : recalculé (à partir des valeurs reçues, "
+            f"{f.source_recue}).",
+            "effectifs": recu,
+            "valeurs": recu,
+            "rangs": pv.note(pv.RECALCULE, "Rangs calculés sur les valeurs reçues.", source=f.source_recue),
+        }.get(tableau)
     if not f.reconstruit:
         return None
     simule = (
@@ -1287,8 +1573,9 @@ def provenance_tableau(f: Faits, tableau: str) -> str | None:
         else ""
     )
     notes = {
-        "synthese": "Provenance : « Moyenne des QPV (recalculée) » et « Écart » : reconstruit (calculés sur des valeurs "
-        "par quartier reconstruites ; ils redonnent les moyennes publiées) ; « Moyenne des QPV (publiée) », "
+        "synthese": "Provenance : « QPV du territoire » et « Écart » : reconstruit (calculés sur des valeurs "
+        "par quartier reconstruites ; ils redonnent les moyennes publiées, sauf le revenu médian : médiane des QPV) ; "
+        "« Moyenne des QPV (publiée) », "
         "« Agglomération », « Agglomération hors QPV », « QPV du département » : publié, sauf valeurs "
         "approximatives signalées en note.",
         "parts": "Provenance : « Total des QPV », « Total de l'agglomération » et « Part des QPV » : reconstruit "
@@ -1523,12 +1810,103 @@ NOTE_INCONNUES = (
 
 
 def vue_synthese(f: Faits) -> dict:
-    """Le tableau « Indicateurs des QPV comparés aux territoires de référence » : celui du rapport
-    (``present_qpv.vue_synthese``), ou, quand des niveaux sont calculés, avec « QPV de la région », « QPV de
-    France » s'ils sont là, les médianes des QPV et leur étendue, et la colonne « Origine du niveau »."""
+    """Le tableau « Indicateurs des QPV comparés aux niveaux de référence » (``present_qpv.vue_synthese``) : le niveau
+    « QPV du territoire » selon la règle du registre, les niveaux qui ont une valeur nommés selon le territoire, et,
+    quand des niveaux sont calculés, l'origine de chacun."""
     synth = cq.synthese(f.qpv, f.refs, f.manquantes)
-    if not a_des_niveaux_calcules(f):
-        return pq.vue_synthese(synth)
-    return pq.vue_synthese_niveaux(
-        synth, cq.niveaux_indicateurs(f.qpv, f.refs, f.niveaux, f.provenance, list(synth["code"]))
+    niveaux_ind = (
+        cq.niveaux_indicateurs(f.qpv, f.refs, f.niveaux, f.provenance, list(synth["code"]))
+        if a_des_niveaux_calcules(f)
+        else None
+    )
+    return pq.vue_synthese(synth, niveaux_ind, f.d, f.manquant)
+
+
+# --------------------------------------------------------------------------------------------- textes des sections
+
+
+def introduction(f: Faits) -> str:
+    """L'ouverture du chapitre : pour l'année d'un rapport publié, la section qu'il reprend et les chiffres publiés
+    rappelés ; sinon, ce que le chapitre montre du fichier reçu, sans parler d'aucun rapport."""
+    niveaux = "des QPV du département" if f.d.intercommunal else "des autres niveaux de comparaison disponibles"
+    if f.a_un_rapport:
+        return (
+            "Ce chapitre reprend la section 1 du rapport, « Le contrat de ville et ses orientations stratégiques » : "
+            f"la géographie prioritaire {f.d.de}, puis la situation socio-économique initiale des quartiers "
+            f"prioritaires (QPV), comparée à celle {f.d.de} et {niveaux}. Chaque chiffre est recalculé à partir des "
+            "tables INSEE nettoyées ; les chiffres publiés par le rapport sont rappelés à côté.\n\n"
+            "La dernière partie montre **tous les indicateurs du fichier de l'INSEE, par thème**, avec leurs rangs et "
+            "leurs écarts à chaque niveau de comparaison, reçu ou calculé."
+        )
+    return (
+        f"La géographie prioritaire {f.d.de} ({e(f.territoire)}), puis la situation socio-économique des quartiers "
+        f"prioritaires (QPV) d'après le fichier de l'INSEE reçu ({e(f.source_recue)}), comparée à celle {niveaux}. "
+        "Chaque niveau de plusieurs quartiers est calculé selon la règle de son indicateur (registre des "
+        "indicateurs) : jamais une moyenne de médianes.\n\n"
+        "La dernière partie montre **tous les indicateurs du fichier, par thème**, avec leurs rangs et leurs écarts "
+        "à chaque niveau de comparaison, reçu ou calculé."
+    )
+
+
+def intro_fiches(f: Faits) -> str:
+    """Le paragraphe au-dessus de la liste des fiches quartier."""
+    comparaisons = ["aux autres quartiers", "aux QPV du territoire"]
+    if f.synth[cq.NIVEAU_AGGLO].notna().any():
+        comparaisons.append(f.d.a)
+    if f.d.intercommunal:
+        comparaisons.append("aux QPV du département")
+    elif f.d.niveau == "region":
+        comparaisons.append("aux QPV de son département")
+    autres = " (QPV et quartiers communautaires ou de veille)" if len(f.autres) else ""
+    return (
+        f"Une fiche par quartier{autres} : ses indicateurs comparés {_liste(comparaisons)}, son rang, et les actions "
+        "de la programmation situées dans sa ou ses communes quand le rapport a une programmation."
+    )
+
+
+def intro_situation(f: Faits) -> str:
+    """Le paragraphe qui ouvre la situation socio-économique : les niveaux de comparaison qui existent, nommés."""
+    niveaux = ["les **QPV du territoire** (leurs quartiers agrégés selon la règle de chaque indicateur)"]
+    if f.synth[cq.NIVEAU_AGGLO].notna().any():
+        niveaux.append(f"**{f.d.le}**")
+    for niveau, nom in (
+        (cq.NIVEAU_QPV_DEPARTEMENT, "les **QPV du département**"),
+        (cq.NIVEAU_QPV_REGION, "les **QPV de la région**"),
+        (cq.NIVEAU_QPV_FRANCE, "les **QPV de France**"),
+    ):
+        if niveau in f.synth.columns and f.synth[niveau].notna().any():
+            niveaux.append(nom)
+    texte = f"Les indicateurs de chaque QPV sont comparés {'à ' if len(niveaux) == 1 else 'à plusieurs niveaux : '}"
+    texte += _liste(niveaux) + "."
+    if f.a_un_rapport:
+        texte += " Le rapport publie la moyenne des QPV de certains indicateurs : elle est rappelée à côté."
+    if "decuc_q2" in f.qpv.columns:
+        texte += (
+            " Le revenu médian par unité de consommation est publié par l'INSEE en euros par an : il est montré "
+            "**par mois** (divisé par 12)."
+        )
+    return texte + " Les règles de calcul de chaque indicateur sont données en fin de chapitre."
+
+
+def titre_poids(f: Faits) -> str:
+    return f"## Poids des QPV dans {f.d.le}"
+
+
+def intro_poids(f: Faits) -> str:
+    if f.parts["part_qpv"].notna().any():
+        return (
+            f"Pour les effectifs (demandeurs d'emploi, allocataires, établissements…), la comparaison porte sur la "
+            f"part des QPV dans le total {f.d.de}, à rapprocher de leur part de la population."
+        )
+    return (
+        f"Pour les effectifs (demandeurs d'emploi, allocataires, établissements…), le total {f.d.de} n'est pas "
+        f"{'publié' if f.a_un_rapport else 'reçu'} : les totaux des QPV sont donnés sans leur part."
+    )
+
+
+def intro_classement(f: Faits) -> str:
+    return (
+        f"Rang de chaque QPV sur chaque indicateur. {pq.CONVENTION_RANG} : le sens de chaque indicateur vient du "
+        "registre des indicateurs et figure dans l'en-tête de sa colonne. Des valeurs égales à la précision affichée "
+        "sont ex aequo et partagent le même rang ; une valeur couverte par le secret statistique n'est pas classée."
     )
