@@ -31,6 +31,31 @@ d'un territoire dans un fichier national et les niveaux de comparaison. Les code
 désignent aucun quartier : géographie 2015 « QP99xxxx » / « QP96xxxx », géographie 2024 « QN99xxxxF » / « QN96xxxxF »
 (« F » pour fictif) ; le titre du classeur, sa feuille et son nom de fichier disent « fictif ».
 
+Option ``--insee-communes-reelles 2015 2024`` (seule : ni l'année synthétique ni ``--facteur`` requis) :
+
+    python scripts/generer_territoire_synthetique.py --out /tmp/france --insee-communes-reelles 2015 2024 [--region 76]
+
+écrit ``DIR/insee_national/insee_qpv_france_communes_reelles_<géographie>.xlsx``, un fichier NATIONAL fictif dont
+les quartiers sont situés dans des communes RÉELLES d'EPCI à fiscalité propre réels : de quoi choisir dans un
+fichier national un territoire désigné par son code (``territoire: {niveau: epci, code: "200072460"}``), comme le
+ferait un nouvel utilisateur, ou passer tous les contrats de ville de France en revue. Même mise en page, mêmes 44
+variables, mêmes marqueurs « s », « nd » et cases vides que le fichier de ``--insee-national`` ; titre, feuille et
+nom de fichier disent « fictif ». Au facteur 1 (défaut), ~1 600 QPV (1 514 en géographie 2015, 1 600 en 2024) dans
+~430 EPCI, les 13 régions de métropole et les 5 départements d'outre-mer, répartis sur les communes d'au moins
+5 000 habitants selon leur population (les grandes communes en ont davantage) ; ~5 % des quartiers s'étendent sur
+deux communes du même EPCI et du même département (« Commune A, Commune B ») ; voir :class:`QpvCommunesReelles`.
+Les communes portent leur nom exact du Code officiel géographique (``data/reference/cog/``, lu par
+``politique_ville.reference``) : ``POP_COM`` est leur population municipale légale, ``POP_COM_QP`` la somme des
+populations des QPV de ces communes. Codes à la forme de l'INSEE, dans le vrai département de la commune :
+géographie 2015 « QP062001 » (« QP », département sur trois caractères — « 062 », « 971 », « 02A », « 02B » —, trois
+chiffres : ``schemas.MOTIF_CODE_QP_2015``, qui n'a pas de place pour une marque, si bien qu'un code peut être celui
+d'un vrai quartier, que la ligne ne décrit pas) ; géographie 2024 « QN062001F » (même forme, « F » pour fictif :
+``schemas.MOTIF_CODE_QP_2024``). Quartiers, noms (« Les Hauts 62-003 (quartier fictif) »), codes et valeurs sont
+fictifs. ``--region 76`` (un ou plusieurs codes INSEE de région) écrit aussi l'extrait régional
+``insee_qpv_region_76_communes_reelles_<géographie>.xlsx`` : les lignes de la région, identiques à celles du
+fichier national, comme les fichiers régionaux que reçoivent les analystes. ``--facteur`` (0.25…) réduit le nombre
+de QPV et d'EPCI.
+
 Déterministe : même facteur, même année, même graine => fichiers identiques à l'octet près (le classeur aussi :
 dates internes et horodatages de l'archive fixés).
 """
@@ -40,7 +65,9 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import heapq
 import io
+import math
 import random
 import re
 import shutil
@@ -85,6 +112,38 @@ def _zip_deterministe(chemin: Path) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, contenu)
+
+
+def ecrire_classeur_insee(chemin: Path, feuille: str, titre: str, sous_titre: str, lignes: list, champ: str) -> None:
+    """Un classeur à la manière des chiffres clés QPV de l'INSEE : deux lignes de titre et une vide, libellés des 44
+    variables, noms des variables en capitales, une ligne par quartier (``lignes``), une ligne vide et les notes
+    « Source : », « Champ : » (``champ``), « Note : » ; déterministe (:func:`_zip_deterministe`)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = feuille
+    ws.append([titre])
+    ws.append([sous_titre])
+    ws.append([])
+    ws.append([libelle for _, libelle in Generateur.VARIABLES_INSEE])
+    ws.append([n.upper() for n, _ in Generateur.VARIABLES_INSEE])
+    for ligne in lignes:
+        ws.append(ligne)
+    ws.append([])
+    ws.append([f"Source : fictive ({MENTION}), à la manière des chiffres clés des quartiers prioritaires de l'Insee."])
+    ws.append([champ])
+    ws.append(
+        [
+            "Note : s = secret statistique ; nd = non disponible ; case vide = secret statistique "
+            "(convention de l'Insee)."
+        ]
+    )
+    wb.properties.creator = "generer_territoire_synthetique.py (données fictives)"
+    wb.properties.created = datetime.datetime(2000, 1, 1)
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(chemin)
+    _zip_deterministe(chemin)
 
 
 def milliers(n: float) -> str:
@@ -724,11 +783,14 @@ class Generateur:
                 )
         return sortie
 
-    def valeurs_nationales(self, q: dict, rng: random.Random) -> dict:
+    @staticmethod
+    def valeurs_nationales(q: dict, rng: random.Random, pop: int | None = None) -> dict:
+        """Les 44 variables d'un quartier : celles du territoire (``q["valeurs"]``) reprises, les autres tirées ;
+        ``pop`` : population municipale imposée (sinon tirée) d'un quartier qui n'est pas du territoire."""
         base = q["valeurs"]
         if base is None:
             fragilite = rng.uniform(0.7, 1.3)
-            pop = max(800, int(rng.lognormvariate(8.0, 0.45)))
+            pop = pop if pop is not None else max(800, int(rng.lognormvariate(8.0, 0.45)))
             v = {
                 "pop_mun": pop,
                 "ind_jeune": round(rng.uniform(0.9, 2.6), 1),
@@ -789,8 +851,6 @@ class Generateur:
 
     def insee_national(self, dossier: Path, geographie: str) -> Path:
         """Le fichier national fictif d'une géographie (« 2015 » ou « 2024 »), au format des classeurs de l'INSEE."""
-        from openpyxl import Workbook
-
         rng = random.Random(f"{self.graine}-{self.f}-{self.annee}-insee-national-{geographie}")
         quartiers = self.quartiers_nationaux(geographie, rng)
         valeurs = [self.valeurs_nationales(q, rng) for q in quartiers]
@@ -800,36 +860,8 @@ class Generateur:
                 pop_communes[c] = pop_communes.get(c, 0) + v["pop_mun"]
         facteurs = {c: rng.uniform(3, 9) for c in sorted(pop_communes)}
         pop_communes = {c: max(5000, round(p * facteurs[c])) for c, p in pop_communes.items()}
-        variables = [n for n, _ in self.VARIABLES_INSEE]
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "QPV fictifs"
-        ws.append(
-            [
-                f"Quartiers prioritaires de la politique de la ville (géographie {geographie}) : chiffres clés — "
-                f"FICHIER FICTIF ({MENTION})"
-            ]
-        )
-        ws.append(
-            [
-                "Mis en forme comme les fichiers de l'Insee ; quartiers, communes, codes et valeurs fictifs : "
-                "aucun quartier réel."
-            ]
-        )
-        ws.append([])
-        ws.append([libelle for _, libelle in self.VARIABLES_INSEE])
-        ws.append([n.upper() for n in variables])
+        lignes = []
         for k, (q, v) in enumerate(zip(quartiers, valeurs), start=1):
-            petit = v["pop_mun"] < 1300 or k % 7 == 0
-            marques = {}
-            if petit:
-                marques |= {var: "s" for var in self.SECRETS_NATIONAUX}
-            if q["valeurs"] is not None and "decuc_q2" in q["valeurs"]["secret"]:
-                marques["decuc_q2"] = "s"
-            if k % 11 == 0:
-                marques |= {var: "nd" for var in self.NON_DISPONIBLES_NATIONAUX}
-            if k % 13 == 0:
-                marques["tx_f_et"] = None  # case vide : secret statistique, convention de l'INSEE
             communes = q["communes"]
             v = v | {
                 "pop_com_qp": sum(
@@ -837,28 +869,36 @@ class Generateur:
                 ),
                 "pop_com": sum(pop_communes[c] for c in communes),
             }
-            ligne = [q["code"], q["nom"], ", ".join(communes)]
-            for var in variables[3:]:
-                ligne.append(marques[var] if var in marques else v[var])
-            ws.append(ligne)
-        ws.append([])
-        ws.append(
-            [f"Source : fictive ({MENTION}), à la manière des chiffres clés des quartiers prioritaires de l'Insee."]
-        )
-        ws.append(["Champ : quartiers prioritaires fictifs de deux « départements » fictifs (99 et 96)."])
-        ws.append(
-            [
-                "Note : s = secret statistique ; nd = non disponible ; case vide = secret statistique "
-                "(convention de l'Insee)."
-            ]
-        )
-        wb.properties.creator = "generer_territoire_synthetique.py (données fictives)"
-        wb.properties.created = datetime.datetime(2000, 1, 1)
+            secret_decuc = q["valeurs"] is not None and "decuc_q2" in q["valeurs"]["secret"]
+            lignes.append([q["code"], q["nom"], ", ".join(communes)] + self.cellules_insee(k, v, secret_decuc))
         chemin = dossier / f"insee_qpv_national_fictif_{geographie}.xlsx"
-        dossier.mkdir(parents=True, exist_ok=True)
-        wb.save(chemin)
-        _zip_deterministe(chemin)
+        ecrire_classeur_insee(
+            chemin,
+            feuille="QPV fictifs",
+            titre=f"Quartiers prioritaires de la politique de la ville (géographie {geographie}) : chiffres clés — "
+            f"FICHIER FICTIF ({MENTION})",
+            sous_titre="Mis en forme comme les fichiers de l'Insee ; quartiers, communes, codes et valeurs fictifs : "
+            "aucun quartier réel.",
+            lignes=lignes,
+            champ="Champ : quartiers prioritaires fictifs de deux « départements » fictifs (99 et 96).",
+        )
         return chemin
+
+    @classmethod
+    def cellules_insee(cls, k: int, v: dict, secret_decuc: bool = False) -> list:
+        """Les cellules des variables 4 à 44 (après code, nom et communes) de la k-ième ligne d'un fichier au format
+        de l'INSEE : valeurs, ou marqueurs « s » (petit quartier, une ligne sur 7 : déciles et taux de pauvreté),
+        « nd » (une ligne sur 11 : emploi des étrangers), case vide (une ligne sur 13 : part des étrangères)."""
+        marques = {}
+        if v["pop_mun"] < 1300 or k % 7 == 0:
+            marques |= {var: "s" for var in cls.SECRETS_NATIONAUX}
+        if secret_decuc:
+            marques["decuc_q2"] = "s"
+        if k % 11 == 0:
+            marques |= {var: "nd" for var in cls.NON_DISPONIBLES_NATIONAUX}
+        if k % 13 == 0:
+            marques["tx_f_et"] = None  # case vide : secret statistique, convention de l'INSEE
+        return [marques[var] if var in marques else v[var] for var, _ in cls.VARIABLES_INSEE[3:]]
 
     # ------------------------------------------------------------------ feuille de route, porteurs
     def feuille_de_route(self, dossier: Path):
@@ -1428,7 +1468,11 @@ class Generateur:
         self.indicateurs(brut)
         self.referentiels(ref)
         nationaux = out / "insee_national"
-        shutil.rmtree(nationaux, ignore_errors=True)
+        # les fichiers nationaux d'une exécution précédente (pas ceux de --insee-communes-reelles, à côté)
+        for ancien in [*nationaux.glob("insee_qpv_national_fictif_*.xlsx"), nationaux / "README.md"]:
+            ancien.unlink(missing_ok=True)
+        if nationaux.is_dir() and not any(nationaux.iterdir()):
+            nationaux.rmdir()
         fichiers_nationaux = [self.insee_national(nationaux, g) for g in self.geographies_nationales]
         (out / "params" / f"{self.annee}.yaml").write_text(
             f"# Paramètres d'une année SYNTHÉTIQUE : {MENTION}, facteur {self.f:g}, graine {self.graine}.\n"
@@ -1563,9 +1607,291 @@ def ecrire_evolutions(out: Path, facteur: float, annee: int, graine: int) -> dic
     return {**info, "annees": [a0, a1, a2], "absente": annee - 1, "quartier_pauvrete": premier}
 
 
+# --------------------------------------------------------------------------------------------- communes réelles
+
+#: Option ``--insee-communes-reelles`` : nombre de QPV au facteur 1, par géographie (1 514 QPV dans la géographie
+#: 2015 ; environ 1 600 dans la géographie 2024), et nombre d'EPCI à fiscalité propre qui en ont (environ 430).
+QPV_COMMUNES_REELLES = {"2015": 1514, "2024": 1600}
+EPCI_COMMUNES_REELLES = 430
+#: Une commune a des quartiers en propre à partir de 5 000 habitants (population légale de l'extrait du COG).
+POPULATION_MIN_COMMUNE_QPV = 5000
+#: Les quartiers d'une commune ne dépassent pas 45 % de sa population ; un quartier a au moins 1 000 habitants, et
+#: une commune reçoit au plus un quartier par tranche de 1 200 habitants de cette part.
+PART_MAX_QPV_COMMUNE = 0.45
+POPULATION_MIN_QPV = 1000
+#: Environ 5 % des quartiers s'étendent sur une seconde commune du même EPCI et du même département (celui du code du
+#: quartier), d'au moins 1 000 habitants.
+PART_QPV_DEUX_COMMUNES = 0.05
+POPULATION_MIN_SECONDE_COMMUNE = 1000
+#: Extrait officiel du Code officiel géographique (communes, EPCI, départements, régions, populations).
+DOSSIER_COG = RACINE / "data" / "reference" / "cog"
+#: Un nom de commune que le nettoyage couperait (virgule, point-virgule, barre, tiret entouré d'espaces) n'est pas pris.
+_NOM_COUPE = re.compile(r"[,;/]|\s[-\u2013\u2014]\s")
+
+
+def _reference():
+    """Le module ``politique_ville.reference`` (le paquet installé, sinon celui de ``src/``)."""
+    try:
+        from politique_ville import reference
+    except ImportError:  # pragma: no cover (script lancé hors de l'environnement du projet)
+        sys.path.insert(0, str(RACINE / "src"))
+        from politique_ville import reference
+    return reference
+
+
+def _departement_sur_trois(departement: str) -> str:
+    """Département d'un code de quartier, sur trois caractères : « 62 » -> « 062 », « 2A » -> « 02A », « 971 »."""
+    return departement.zfill(3)
+
+
+def code_quartier_reel(geographie: str, departement: str, numero: int) -> str:
+    """Code à la forme de l'INSEE, dans le vrai département de la commune : géographie 2015 « QP062001 » (« QP », le
+    département sur trois caractères, trois chiffres : ``schemas.MOTIF_CODE_QP_2015``) ; géographie 2024
+    « QN062001F » (même début, « QN », puis « F » pour fictif : ``schemas.MOTIF_CODE_QP_2024`` permet 4 à 6 chiffres
+    ou capitales après les deux premiers caractères du département)."""
+    dep = _departement_sur_trois(departement)
+    return f"QP{dep}{numero:03d}" if geographie == "2015" else f"QN{dep}{numero:03d}F"
+
+
+def _tirage_pondere(rng: random.Random, elements: list, poids: list[float]):
+    return rng.choices(elements, weights=poids, k=1)[0]
+
+
+class QpvCommunesReelles:
+    """Les QPV fictifs d'une géographie, répartis sur des communes réelles d'EPCI réels (option
+    ``--insee-communes-reelles``).
+
+    1. EPCI : ceux qui ont au moins une commune de 5 000 habitants (métropole et départements d'outre-mer) ; un par
+       région d'abord (les 13 régions de métropole et les 5 départements d'outre-mer, tirés au prorata de la
+       population de ces communes), puis les autres au prorata de la même population, jusqu'à ~430 (au facteur 1).
+    2. Quartiers : la plus grande commune de chaque EPCI retenu en reçoit un ; les autres quartiers vont, par la
+       règle de la plus forte moyenne (D'Hondt), aux communes de 5 000 habitants de ces EPCI, au prorata de leur
+       population à la puissance 0,8 (tirée à ± 40 %), une commune ne recevant pas plus d'un quartier par 1 200
+       habitants de 45 % de sa population : les grandes communes en ont plus (Paris, Marseille : une vingtaine).
+    3. Population d'un quartier : tirée (log-normale, médiane ~3 000), ramenée à 45 % de sa commune au plus ;
+       ~5 % des quartiers s'étendent sur une seconde commune du même EPCI (« Commune A, Commune B »).
+    4. Codes numérotés par département (« QP062001 »… ; « QN062001F »…), lignes triées par code.
+    """
+
+    def __init__(self, geographie: str, facteur: float = 1.0, graine: int = 0):
+        if facteur <= 0:
+            raise SystemExit("--facteur doit être > 0")
+        self.geographie, self.f, self.graine = geographie, facteur, graine
+        self.n_qpv = max(40, round(QPV_COMMUNES_REELLES[geographie] * facteur))
+        self.n_epci = min(self.n_qpv // 2, max(18, round(EPCI_COMMUNES_REELLES * facteur)))
+        self.rng = random.Random(f"{graine}-{facteur}-communes-reelles-{geographie}")
+
+    # ------------------------------------------------------------------ référentiel
+    def _communes(self) -> list[dict]:
+        ref = _reference()
+        deps = ref.departements(dossier=DOSSIER_COG)
+        zone = dict(zip(deps["code"], deps["zone"]))
+        c = ref.communes(dossier=DOSSIER_COG)
+        c = c[c["departement"].map(zone).isin(["metro", "drom"]) & (c["epci"] != "") & c["population"].notna()]
+        c = c[~c["nom"].str.contains(_NOM_COUPE)].sort_values("code")
+        self.noms_regions = dict(zip(ref.regions(dossier=DOSSIER_COG)["code"], ref.regions(dossier=DOSSIER_COG)["nom"]))
+        self.zone_region = dict(zip(deps["region"], deps["zone"]))
+        self.millesime = ref.provenance(dossier=DOSSIER_COG)["population"]["millesime"]
+        return [
+            {"code": code, "nom": nom, "departement": dep, "region": reg, "epci": epci, "population": int(pop)}
+            for code, nom, dep, reg, epci, pop in zip(
+                c["code"], c["nom"], c["departement"], c["region"], c["epci"], c["population"]
+            )
+        ]
+
+    # ------------------------------------------------------------------ tirage
+    def quartiers(self) -> list[dict]:
+        rng = self.rng
+        communes = self._communes()
+        par_epci: dict[str, list[dict]] = {}
+        for c in communes:
+            par_epci.setdefault(c["epci"], []).append(c)
+        candidates = {  # EPCI -> ses communes d'au moins 5 000 habitants, de la plus peuplée à la moins peuplée
+            e: sorted((c for c in cs if c["population"] >= POPULATION_MIN_COMMUNE_QPV), key=lambda c: -c["population"])
+            for e, cs in par_epci.items()
+        }
+        candidates = {e: cs for e, cs in sorted(candidates.items()) if cs}
+        poids = {e: sum(c["population"] for c in cs) for e, cs in candidates.items()}
+        region = {e: cs[0]["region"] for e, cs in candidates.items()}
+        regions = sorted(set(region.values()), key=lambda r: (self.zone_region.get(r) != "metro", r))
+        if self.n_epci < len(regions):
+            regions = [r for r in regions if self.zone_region.get(r) == "metro"]
+        # 1. un EPCI par région, puis les autres au prorata de leur population (Efraimidis et Spirakis)
+        retenus: list[str] = []
+        for r in regions:
+            dans = [e for e in candidates if region[e] == r]
+            retenus.append(_tirage_pondere(rng, dans, [poids[e] for e in dans]))
+        reste = [e for e in candidates if e not in set(retenus)]
+        cles = {e: math.log(1.0 - rng.random()) / poids[e] for e in reste}
+        retenus += sorted(reste, key=lambda e: (-cles[e], e))[: self.n_epci - len(retenus)]
+        retenus.sort()
+        # 2. quartiers par commune : un pour la plus grande commune de chaque EPCI, puis D'Hondt avec plafond
+        sieges: dict[str, int] = {}
+        infos: dict[str, dict] = {}
+        tas = []
+        for e in retenus:
+            for i, c in enumerate(candidates[e]):
+                infos[c["code"]] = c
+                sieges[c["code"]] = 1 if i == 0 else 0
+                c_poids = c["population"] ** 0.8 * rng.uniform(0.6, 1.4)
+                plafond = max(1, int(PART_MAX_QPV_COMMUNE * c["population"] // 1200))
+                c["_poids"], c["_plafond"] = c_poids, plafond
+                if sieges[c["code"]] < plafond:
+                    heapq.heappush(tas, (-c_poids / (sieges[c["code"]] + 1), c["code"]))
+        a_placer = self.n_qpv - len(retenus)
+        while a_placer > 0:
+            if not tas:
+                raise SystemExit("trop de quartiers pour les communes retenues : facteur trop grand")
+            _, code = heapq.heappop(tas)
+            c = infos[code]
+            sieges[code] += 1
+            a_placer -= 1
+            if sieges[code] < c["_plafond"]:
+                heapq.heappush(tas, (-c["_poids"] / (sieges[code] + 1), code))
+        # 3. population des quartiers, seconde commune de quelques-uns
+        quartiers = []
+        for code in sorted(c for c, n in sieges.items() if n):
+            c = infos[code]
+            pops = [max(POPULATION_MIN_QPV, int(rng.lognormvariate(8.0, 0.45))) for _ in range(sieges[code])]
+            plafond = PART_MAX_QPV_COMMUNE * c["population"]
+            if sum(pops) > plafond:
+                pops = [max(POPULATION_MIN_QPV, int(p * plafond / sum(pops))) for p in pops]
+            voisines = [  # même EPCI et même département (celui du code du quartier)
+                v
+                for v in par_epci[c["epci"]]
+                if v["code"] != code
+                and v["departement"] == c["departement"]
+                and v["population"] >= POPULATION_MIN_SECONDE_COMMUNE
+            ]
+            for p in pops:
+                communes_q = [c]
+                if voisines and rng.random() < PART_QPV_DEUX_COMMUNES:
+                    communes_q.append(_tirage_pondere(rng, voisines, [v["population"] for v in voisines]))
+                quartiers.append({"communes": communes_q, "pop_mun": p})
+        # 4. codes par département, dans l'ordre des communes
+        numeros: dict[str, int] = {}
+        for q in quartiers:
+            dep = q["communes"][0]["departement"]
+            numeros[dep] = numeros.get(dep, 0) + 1
+            q["departement"], q["region"], q["epci"] = dep, q["communes"][0]["region"], q["communes"][0]["epci"]
+            q["code"] = code_quartier_reel(self.geographie, dep, numeros[dep])
+            q["nom"] = (
+                f"{NOMS_QUARTIERS[numeros[dep] % len(NOMS_QUARTIERS)]} {dep}-{numeros[dep]:03d} (quartier fictif)"
+            )
+        quartiers.sort(key=lambda q: q["code"])
+        return quartiers
+
+    def lignes(self) -> list[tuple[dict, list]]:
+        """Chaque quartier et sa ligne du classeur (44 cellules), dans l'ordre des codes."""
+        quartiers = self.quartiers()
+        rng = random.Random(f"{self.graine}-{self.f}-communes-reelles-{self.geographie}-valeurs")
+        par_commune: dict[str, list[int]] = {}  # commune -> ses quartiers (rangs)
+        for i, q in enumerate(quartiers):
+            for c in q["communes"]:
+                par_commune.setdefault(c["code"], []).append(i)
+        sortie = []
+        for k, q in enumerate(quartiers, start=1):
+            v = Generateur.valeurs_nationales({"valeurs": None}, rng, pop=q["pop_mun"])
+            # POP_COM_QP : population des QPV de la (des) commune(s) englobante(s) ; POP_COM : celle des communes (COG)
+            rangs = {i for c in q["communes"] for i in par_commune[c["code"]]}
+            v["pop_com_qp"] = sum(quartiers[i]["pop_mun"] for i in rangs)
+            v["pop_com"] = sum(c["population"] for c in q["communes"])
+            noms = ", ".join(c["nom"] for c in q["communes"])
+            sortie.append((q, [q["code"], q["nom"], noms] + Generateur.cellules_insee(k, v)))
+        return sortie
+
+
+def ecrire_communes_reelles(out: Path, geographies, facteur: float = 1.0, graine: int = 0, regions=()) -> dict:
+    """Option ``--insee-communes-reelles`` : pour chaque géographie, le fichier national fictif
+    ``DIR/insee_national/insee_qpv_france_communes_reelles_<géographie>.xlsx`` (QPV fictifs dans des communes réelles
+    d'EPCI réels) et, pour chaque région demandée (``--region``), son extrait
+    ``insee_qpv_region_<code>_communes_reelles_<géographie>.xlsx`` (mêmes lignes, mêmes valeurs). Déterministe."""
+    out = Path(out).resolve()
+    if (RACINE / "data" / "raw") in [out, *out.parents]:
+        raise SystemExit(f"Refus d'écrire sous data/raw : {out}")
+    dossier = out / "insee_national"
+    dossier.mkdir(parents=True, exist_ok=True)
+    for ancien in sorted(dossier.glob("insee_qpv_*communes_reelles_*.xlsx")):
+        ancien.unlink()
+    info: dict = {"fichiers": [], "regionaux": [], "geographies": {}}
+    for geographie in sorted(set(geographies)):
+        gen = QpvCommunesReelles(geographie, facteur, graine)
+        lignes = gen.lignes()
+        quartiers = [q for q, _ in lignes]
+        inconnues = sorted(set(regions) - {q["region"] for q in quartiers})
+        if inconnues:
+            raise SystemExit(
+                f"--region {' '.join(inconnues)} : aucune région de ce code parmi celles du fichier "
+                f"({', '.join(sorted({q['region'] for q in quartiers}))})"
+            )
+        source = (
+            f"Mis en forme comme les fichiers de l'Insee ; communes et EPCI réels (Code officiel géographique, "
+            f"population municipale {gen.millesime} des communes) ; quartiers, codes et valeurs fictifs : aucun "
+            "quartier réel."
+        )
+        chemin = dossier / f"insee_qpv_france_communes_reelles_{geographie}.xlsx"
+        ecrire_classeur_insee(
+            chemin,
+            feuille="QPV fictifs communes réelles",
+            titre=f"Quartiers prioritaires de la politique de la ville (géographie {geographie}) : chiffres clés — "
+            f"France — FICHIER FICTIF sur des communes réelles — {MENTION}",
+            sous_titre=source,
+            lignes=[ligne for _, ligne in lignes],
+            champ="Champ : quartiers prioritaires fictifs de France (métropole et départements d'outre-mer), dans "
+            "des communes réelles.",
+        )
+        info["fichiers"].append(chemin)
+        for r in sorted(set(regions)):
+            nom_region = gen.noms_regions.get(r, r)
+            chemin_r = dossier / f"insee_qpv_region_{r}_communes_reelles_{geographie}.xlsx"
+            ecrire_classeur_insee(
+                chemin_r,
+                feuille="QPV fictifs communes réelles",
+                titre=f"Quartiers prioritaires de la politique de la ville (géographie {geographie}) : chiffres "
+                f"clés — région {nom_region} ({r}) — FICHIER FICTIF sur des communes réelles — {MENTION}",
+                sous_titre=source,
+                lignes=[ligne for q, ligne in lignes if q["region"] == r],
+                champ=f"Champ : quartiers prioritaires fictifs de la région {nom_region}, dans des communes réelles.",
+            )
+            info["regionaux"].append(chemin_r)
+        info["geographies"][geographie] = {
+            "qpv": len(quartiers),
+            "epci": len({q["epci"] for q in quartiers}),
+            "communes": len({c["code"] for q in quartiers for c in q["communes"]}),
+            "deux_communes": sum(len(q["communes"]) > 1 for q in quartiers),
+            "departements": len({q["departement"] for q in quartiers}),
+            "regions": len({q["region"] for q in quartiers}),
+        }
+    geos = " ".join(sorted(set(geographies)))
+    (dossier / "README_communes_reelles.md").write_text(
+        "# Fichiers FICTIFS au format de l'INSEE, sur des communes réelles\n\n"
+        f"Produits par `scripts/generer_territoire_synthetique.py --out DIR --insee-communes-reelles {geos}"
+        + (f" --facteur {facteur:g}" if facteur != 1 else "")
+        + (f" --graine {graine}" if graine else "")
+        + (f" --region {' '.join(sorted(set(regions)))}" if regions else "")
+        + "`. Les communes, leurs départements, régions, EPCI et populations (`POP_COM`) sont ceux du Code officiel "
+        "géographique (`data/reference/cog/`) ; les quartiers, leurs noms, leurs codes et toutes leurs valeurs sont "
+        f"fictifs : {MENTION}. Les codes ont la forme de ceux de l'INSEE, dans le vrai département de la commune "
+        "(« QP062001 », « QN062001F », « F » pour fictif) : un code de la géographie 2015 peut être celui d'un vrai "
+        "quartier, mais la ligne ne le décrit pas.\n\n"
+        + "".join(
+            f"- géographie {g} : {s['qpv']} QPV dans {s['communes']} communes ({s['deux_communes']} sur deux "
+            f"communes), {s['epci']} EPCI, {s['departements']} départements, {s['regions']} régions.\n"
+            for g, s in info["geographies"].items()
+        ),
+        encoding="utf-8",
+    )
+    return info
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Génère une année synthétique (données fictives) hors de data/raw.")
-    p.add_argument("--facteur", type=float, required=True, help="1 = taille nationale (1 600 QPV, 30 000 actions)")
+    p.add_argument(
+        "--facteur",
+        type=float,
+        help="1 = taille nationale (1 600 QPV, 30 000 actions) ; obligatoire, sauf avec --insee-communes-reelles "
+        "(1 par défaut : ~1 600 QPV dans ~430 EPCI)",
+    )
     p.add_argument("--out", type=Path, required=True, help="dossier de sortie (raw/, reference/, params/)")
     p.add_argument("--annee", type=int, default=2099)
     p.add_argument("--graine", type=int, default=0)
@@ -1587,12 +1913,53 @@ def main(argv=None) -> int:
         "notes, marqueurs « s » / « nd ») : 2015 (codes « QP99… ») et/ou 2024 (codes « QN99…F »)",
     )
     p.add_argument(
+        "--insee-communes-reelles",
+        nargs="+",
+        choices=["2015", "2024"],
+        default=[],
+        metavar="GEOGRAPHIE",
+        help="écrit seulement DIR/insee_national/insee_qpv_france_communes_reelles_<géographie>.xlsx : QPV fictifs "
+        "(mêmes 44 variables, même mise en page) dans des communes RÉELLES d'EPCI réels de toute la France (noms et "
+        "populations du Code officiel géographique) ; codes « QP062001 » (2015) ou « QN062001F » (2024) dans le "
+        "vrai département ; sans l'année synthétique",
+    )
+    p.add_argument(
+        "--region",
+        nargs="+",
+        default=[],
+        metavar="CODE",
+        help="avec --insee-communes-reelles : écrit aussi l'extrait régional "
+        "insee_qpv_region_<code>_communes_reelles_<géographie>.xlsx (code INSEE de la région : 76, 32, 04…)",
+    )
+    p.add_argument(
         "--evolutions",
         action="store_true",
         help="écrit les années A-3, A-2 et A (A-1 manque) d'un même territoire, aux changements connus "
         "(taux de pauvreté, actions reconduite, arrêtée, nouvelle, géographie 2024 en A)",
     )
     args = p.parse_args(argv)
+    if args.region and not args.insee_communes_reelles:
+        p.error("--region ne s'emploie qu'avec --insee-communes-reelles")
+    if args.insee_communes_reelles:
+        if args.evolutions or args.insee_national:
+            p.error(
+                "--insee-communes-reelles écrit seulement ses fichiers nationaux : lancez à part --evolutions ou "
+                "l'année synthétique (--insee-national)"
+            )
+        facteur = 1.0 if args.facteur is None else args.facteur
+        regions = [r.zfill(2) if r.isdigit() and len(r) == 1 else r for r in args.region]
+        info = ecrire_communes_reelles(args.out, args.insee_communes_reelles, facteur, args.graine, regions)
+        for (geographie, s), chemin in zip(info["geographies"].items(), info["fichiers"]):
+            print(
+                f"Fichier national FICTIF sur des communes réelles, géographie {geographie} : {s['qpv']} QPV dans "
+                f"{s['communes']} communes ({s['deux_communes']} sur deux communes), {s['epci']} EPCI, "
+                f"{s['departements']} départements, {s['regions']} régions.\n  {chemin}"
+            )
+        for chemin in info["regionaux"]:
+            print(f"  extrait régional : {chemin}")
+        return 0
+    if args.facteur is None:
+        p.error("--facteur est obligatoire (1 = taille nationale)")
     if args.evolutions:
         info = ecrire_evolutions(args.out, args.facteur, args.annee, args.graine)
         print(

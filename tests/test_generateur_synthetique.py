@@ -4,6 +4,7 @@ par le nettoyage (comme le seraient les exports d'un vrai territoire de cette ta
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 
@@ -12,7 +13,7 @@ import pytest
 from conftest import RACINE, empreintes
 
 from politique_ville.catalog import Catalogue, lire_table
-from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
+from politique_ville.nettoyage import ErreursNettoyage, Referentiels, nettoyer_financements, nettoyer_insee
 from politique_ville.schemas import MOTIF_CODE_QP
 
 FACTEUR = 1 / 16  # 100 QPV, 1 875 actions
@@ -133,3 +134,197 @@ def test_fichier_national_fictif_au_format_de_l_insee(national):
         assert set(propre["geographie_qpv"]) == {geographie}
         assert pd.api.types.is_float_dtype(propre["tp60"]) and propre["tp60"].isna().any()
         assert set(sorties["insee_valeurs_manquantes"]["motif"]) == {"secret statistique", "non disponible"}
+
+
+# --------------------------------------------------------------------------------------------- communes réelles
+
+EPCI_BETHUNE = "200072460"  # CA de Béthune-Bruay, Artois-Lys Romane (Pas-de-Calais, région 32)
+
+
+@pytest.fixture(scope="module")
+def communes_reelles(tmp_path_factory):
+    """Option ``--insee-communes-reelles`` au facteur 1 (taille nationale : ~1 s par géographie), avec l'extrait de
+    la région Hauts-de-France ; une seconde fois (géographie 2015 et son extrait) pour le déterminisme."""
+    gen = _generateur()
+    a, b = tmp_path_factory.mktemp("reelles_a"), tmp_path_factory.mktemp("reelles_b")
+    assert gen.main(["--out", str(a), "--insee-communes-reelles", "2015", "2024", "--region", "32"]) == 0
+    assert gen.main(["--out", str(b), "--insee-communes-reelles", "2015", "--region", "32"]) == 0
+    fichiers = {
+        (geographie, etendue): a / "insee_national" / f"insee_qpv_{etendue}_communes_reelles_{geographie}.xlsx"
+        for geographie in ("2015", "2024")
+        for etendue in ("france", "region_32")
+    }
+    return {"a": a, "b": b, "tables": {cle: lire_table(f) for cle, f in fichiers.items()}}
+
+
+@functools.cache
+def _cog_par_nom() -> dict[tuple[str, str], dict]:
+    """(nom officiel, département) -> commune actuelle du Code officiel géographique."""
+    from politique_ville import reference
+
+    cog = reference.communes()
+    return {
+        (nom, dep): {"code": code, "epci": epci, "region": reg, "population": pop}
+        for nom, dep, code, epci, reg, pop in zip(
+            cog["nom"], cog["departement"], cog["code"], cog["epci"], cog["region"], cog["population"]
+        )
+    }
+
+
+def _communes_des_lignes(df: pd.DataFrame) -> list[list[tuple[str, str]]]:
+    """Les (nom, département du code) de chaque quartier du fichier."""
+    from politique_ville.nettoyage import departement_du_code_qp
+
+    return [
+        [(nom, departement_du_code_qp(code)) for nom in noms.split(", ")]
+        for code, noms in zip(df["CODE_QP"], df["NOM_COMMUNE"])
+    ]
+
+
+def test_communes_reelles_deterministe_a_l_octet_pres(communes_reelles):
+    a, b = empreintes(communes_reelles["a"]), empreintes(communes_reelles["b"])
+    assert set(a) == {
+        "insee_national/README_communes_reelles.md",
+        *(
+            f"insee_national/insee_qpv_{etendue}_communes_reelles_{g}.xlsx"
+            for g in ("2015", "2024")
+            for etendue in ("france", "region_32")
+        ),
+    }
+    for f in ("insee_qpv_france_communes_reelles_2015.xlsx", "insee_qpv_region_32_communes_reelles_2015.xlsx"):
+        assert a[f"insee_national/{f}"] == b[f"insee_national/{f}"], f
+
+
+@pytest.mark.parametrize("geographie", ["2015", "2024"])
+def test_communes_reelles_codes_et_communes_du_cog(communes_reelles, geographie):
+    from politique_ville.reference import codes_par_nom
+    from politique_ville.schemas import geographie_qpv
+
+    df = communes_reelles["tables"][(geographie, "france")]
+    assert "FICHIER FICTIF" in df.attrs["titres"][0] and f"géographie {geographie}" in df.attrs["titres"][0]
+    assert len(df.columns) == 44 + 1 and df.attrs["source"]["ligne_entete"] == 5
+    assert {"s", "nd", ""} <= set(df.drop(columns=["ligne_source"]).to_numpy().ravel())
+    # codes de la forme que le nettoyage accepte, numérotés dans le vrai département : QP062001, QN062001F
+    codes = df["CODE_QP"]
+    assert codes.is_unique and list(codes) == sorted(codes)
+    assert all(re.fullmatch(MOTIF_CODE_QP, c) and geographie_qpv(c) == geographie for c in codes)
+    if geographie == "2015":
+        assert all(re.fullmatch(r"QP(\d{3}|02[AB])\d{3}", c) for c in codes)
+    else:
+        assert all(re.fullmatch(r"QN(\d{3}|02[AB])\d{3}F", c) for c in codes)
+    assert {c[2:5] for c in codes} >= {"02A", "02B", "971", "972", "973", "974", "976", "062", "093"}
+    # chaque commune : une vraie commune du département du code, que le rapprochement par le nom retrouve
+    cog = _cog_par_nom()
+    communes = _communes_des_lignes(df)
+    for code, liste in zip(codes, communes):
+        for nom, dep in liste:
+            assert (nom, dep) in cog, (code, nom, dep)
+            assert cog[(nom, dep)]["code"] in codes_par_nom(nom, dep), (code, nom)
+    # quelques quartiers sur deux communes du même EPCI
+    deux = [liste for liste in communes if len(liste) > 1]
+    assert 20 <= len(deux) <= 150 and all(len({cog[c]["epci"] for c in liste}) == 1 for liste in deux)
+    # POP_COM : population légale des communes ; POP_COM_QP : somme des populations des QPV de ces communes
+    pop_qpv: dict[tuple[str, str], int] = {}
+    for liste, pop in zip(communes, df["POP_MUN"].astype(int)):
+        for c in liste:
+            pop_qpv[c] = pop_qpv.get(c, 0) + pop
+    for liste, pop_com, pop_com_qp in zip(communes, df["POP_COM"].astype(int), df["POP_COM_QP"].astype(int)):
+        assert pop_com == sum(int(cog[c]["population"]) for c in liste)
+        assert pop_com_qp <= sum(pop_qpv[c] for c in liste) and pop_com_qp < pop_com
+    grandes = df.groupby("NOM_COMMUNE").size()
+    assert grandes["Paris"] > grandes["Marseille"] > grandes.median()  # les grandes communes en ont plus
+
+
+@pytest.mark.parametrize("geographie, qpv", [("2015", 1514), ("2024", 1600)])
+def test_communes_reelles_epci_regions_dans_les_cibles(communes_reelles, geographie, qpv):
+    df = communes_reelles["tables"][(geographie, "france")]
+    cog = _cog_par_nom()
+    communes = _communes_des_lignes(df)
+    assert len(df) == qpv
+    epci = {cog[c]["epci"] for liste in communes for c in liste}
+    assert 400 <= len(epci) <= 460  # ~435 EPCI à fiscalité propre ont un QPV (géographie 2015)
+    regions = {cog[liste[0]]["region"] for liste in communes}
+    assert {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"} <= regions
+    assert regions & {"01", "02", "03", "04", "06"}  # et des départements d'outre-mer
+    assert len({dep for liste in communes for _, dep in liste}) >= 90
+
+
+@pytest.mark.parametrize("geographie", ["2015", "2024"])
+def test_communes_reelles_extrait_regional(communes_reelles, geographie):
+    national = communes_reelles["tables"][(geographie, "france")]
+    regional = communes_reelles["tables"][(geographie, "region_32")]
+    assert (
+        "région Hauts-de-France (32)" in regional.attrs["titres"][0] and "FICHIER FICTIF" in regional.attrs["titres"][0]
+    )
+    cog = _cog_par_nom()
+    dans = [cog[liste[0]]["region"] == "32" for liste in _communes_des_lignes(national)]
+    attendu = national[dans].drop(columns=["ligne_source"]).reset_index(drop=True)
+    assert len(attendu) >= 50
+    pd.testing.assert_frame_equal(regional.drop(columns=["ligne_source"]).reset_index(drop=True), attendu)
+
+
+def _qpv_de_l_epci(df: pd.DataFrame, siren: str) -> list[str]:
+    """Les quartiers du fichier dont une commune (nom et département du code) est de l'EPCI, selon le COG."""
+    cog = _cog_par_nom()
+    return [
+        code
+        for code, liste in zip(df["CODE_QP"], _communes_des_lignes(df))
+        if any(cog[c]["epci"] == siren for c in liste)
+    ]
+
+
+def _nettoyer_pour_l_epci(df: pd.DataFrame, siren: str):
+    from politique_ville.nettoyage import Journal
+
+    params = {"annee": 2099, "territoire": {"niveau": "epci", "code": siren}}
+    refs = Referentiels.charger(Catalogue.pour(2099, RACINE), params)
+    journal = Journal()
+    return nettoyer_insee({"insee_qpv": df}, refs, journal), refs, journal
+
+
+@pytest.mark.parametrize("geographie, etendue", [("2015", "france"), ("2024", "france"), ("2015", "region_32")])
+def test_communes_reelles_nettoyage_choisit_les_qpv_d_un_epci_reel(communes_reelles, geographie, etendue):
+    """Le territoire désigné par son code, comme un nouvel utilisateur : le nettoyage garde ses quartiers, et les
+    autres servent aux niveaux de comparaison."""
+    df = communes_reelles["tables"][(geographie, etendue)]
+    attendus = _qpv_de_l_epci(df, EPCI_BETHUNE)
+    assert attendus
+    tables, refs, journal = _nettoyer_pour_l_epci(df, EPCI_BETHUNE)
+    qpv = tables["insee_qpv"]
+    assert list(qpv["code_qp"]) == attendus and set(qpv["geographie_qpv"]) == {geographie}
+    assert set(tables["insee_qpv_communes"]["code_insee"]) <= set(refs.territoire.communes)
+    comparaison = tables["insee_qpv_comparaison"]
+    assert len(comparaison) == len(df) and list(comparaison.loc[comparaison["dans_territoire"], "code_qp"]) == attendus
+    assert set(comparaison["departement"]) >= {"62", "59"} and comparaison["region"].notna().all()
+    regle = [r for r in journal.lignes if r["règle"].startswith("quartiers du territoire")]
+    assert len(regle) == 1 and regle[0]["colonne"] == "nom_commune" and not journal.avertissements
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=(AssertionError, ErreursNettoyage),
+    reason="défaut du produit : nettoyage.selectionner_territoire reconnaît les communes du territoire par leur seul "
+    "nom, sans le département écrit dans le code du quartier ; le quartier d'un homonyme d'un autre département "
+    "(Saint-Denis 93 pour la CINOR de La Réunion, Saint-Pierre 974 pour Châlons-en-Champagne…) est pris, et si "
+    "l'autre commune de ce quartier n'est pas du territoire, le nettoyage s'arrête sur une « commune inconnue »",
+)
+def test_communes_reelles_homonyme_d_un_autre_departement_hors_du_territoire(communes_reelles):
+    """Un EPCI dont une commune a le nom de la commune d'un QPV d'un autre département : ce QPV n'est pas de l'EPCI
+    (au facteur 1, graine 0, géographie 2015 : la CC Le Grésivaudan, dont Revel (38), et un QPV de Revel (31) sur
+    deux communes, arrêté par « commune inconnue « Saint-Félix-Lauragais » »)."""
+    df = communes_reelles["tables"][("2015", "france")]
+    cog = _cog_par_nom()
+    communes = _communes_des_lignes(df)
+    deps_par_nom: dict[str, set[str]] = {}
+    for liste in communes:
+        for nom, dep in liste:
+            deps_par_nom.setdefault(nom, set()).add(dep)
+    avec_qpv = {cog[c]["epci"] for liste in communes for c in liste}
+    # un EPCI qui a des QPV et une commune homonyme de la commune d'un QPV d'un autre département
+    siren = min(
+        info["epci"]
+        for (nom, dep), info in cog.items()
+        if info["epci"] in avec_qpv and deps_par_nom.get(nom, set()) - {dep}
+    )
+    tables, _, _ = _nettoyer_pour_l_epci(df, siren)
+    assert list(tables["insee_qpv"]["code_qp"]) == _qpv_de_l_epci(df, siren)
