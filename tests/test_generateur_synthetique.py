@@ -13,7 +13,7 @@ import pytest
 from conftest import RACINE, empreintes
 
 from politique_ville.catalog import Catalogue, lire_table
-from politique_ville.nettoyage import ErreursNettoyage, Referentiels, nettoyer_financements, nettoyer_insee
+from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
 from politique_ville.schemas import MOTIF_CODE_QP
 
 FACTEUR = 1 / 16  # 100 QPV, 1 875 actions
@@ -300,14 +300,6 @@ def test_communes_reelles_nettoyage_choisit_les_qpv_d_un_epci_reel(communes_reel
     assert len(regle) == 1 and regle[0]["colonne"] == "nom_commune" and not journal.avertissements
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(AssertionError, ErreursNettoyage),
-    reason="défaut du produit : nettoyage.selectionner_territoire reconnaît les communes du territoire par leur seul "
-    "nom, sans le département écrit dans le code du quartier ; le quartier d'un homonyme d'un autre département "
-    "(Saint-Denis 93 pour la CINOR de La Réunion, Saint-Pierre 974 pour Châlons-en-Champagne…) est pris, et si "
-    "l'autre commune de ce quartier n'est pas du territoire, le nettoyage s'arrête sur une « commune inconnue »",
-)
 def test_communes_reelles_homonyme_d_un_autre_departement_hors_du_territoire(communes_reelles):
     """Un EPCI dont une commune a le nom de la commune d'un QPV d'un autre département : ce QPV n'est pas de l'EPCI
     (au facteur 1, graine 0, géographie 2015 : la CC Le Grésivaudan, dont Revel (38), et un QPV de Revel (31) sur

@@ -1008,10 +1008,13 @@ def selectionner_territoire(
             premiere = codes[0]
         else:
             morceaux = [m for m in SEPARATEUR_COMMUNES.split(str(noms_v)) if m.strip()] if not _vide(noms_v) else []
-            if any(du_territoire(m) for m in morceaux):
+            # le département du code du quartier départage les homonymes : « Saint-Denis » d'un QP093… n'est pas
+            # celle de La Réunion ; un nom introuvable dans ce département reste cherché dans le territoire
+            dans_dep = {m: reference.codes_par_nom(m, dep_cog) if dep_cog else [] for m in morceaux}
+            if any(set(dans_dep[m]) & codes_t if dans_dep[m] else du_territoire(m) for m in morceaux):
                 statut = "territoire"
             for m in morceaux:
-                trouves = reference.codes_par_nom(m, dep_cog)
+                trouves = dans_dep[m] or reference.codes_par_nom(m, dep_cog)
                 if trouves:
                     premiere = premiere or (next((c for c in trouves if c in codes_t), None) or trouves[0])
                     if statut is None:

@@ -37,6 +37,7 @@ from ..indicateurs import CONTEXTE, colonnes_non_reconnues
 from ..indicateurs import THEMES as THEMES_REGISTRE
 from ..indicateurs import definition as definition_registre
 from ..indicateurs import registre as registre_indicateurs
+from ..nettoyage import departement_du_code_qp
 from . import niveaux as cn
 
 # --------------------------------------------------------------------------------------------- constantes
@@ -950,8 +951,8 @@ def references_comparaison(references: pd.DataFrame | None, niveaux: pd.DataFram
 
 def departement_du_quartier(code_qp: str, qpv_communes: pd.DataFrame | None = None) -> str | None:
     """Le département d'un quartier : celui du code INSEE de sa première commune (``insee_qpv_communes``,
-    « 62048 » -> « 62 », « 97411 » -> « 974 », « 2A004 » -> « 2A ») ; à défaut, celui d'un code de la géographie
-    2015 (« QP005901 » -> « 05 ») ; None sinon (code local)."""
+    « 62048 » -> « 62 », « 97411 » -> « 974 », « 2A004 » -> « 2A ») ; à défaut, celui de son code
+    (``nettoyage.departement_du_code_qp`` : « QP005901 » -> « 05 ») ; None pour un code local."""
     if qpv_communes is not None and "code_insee" in qpv_communes.columns:
         lignes = qpv_communes[qpv_communes["code_qp"] == code_qp]
         if "rang" in lignes.columns:
@@ -959,11 +960,7 @@ def departement_du_quartier(code_qp: str, qpv_communes: pd.DataFrame | None = No
         codes = [c for c in lignes["code_insee"] if isinstance(c, str) and len(c) == 5]
         if codes:
             return codes[0][:3] if codes[0].startswith("97") else codes[0][:2]
-    m = re.fullmatch(r"QP(\d{3}|02[AB])\d{3}", str(code_qp))
-    if not m:
-        return None
-    dep = m.group(1)[1:] if m.group(1).startswith("0") else m.group(1)
-    return dep
+    return departement_du_code_qp(code_qp)
 
 
 def references_du_quartier(
