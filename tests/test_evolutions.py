@@ -359,7 +359,8 @@ def test_une_annee_d_un_autre_territoire_est_ignoree_et_dite_jamais_bloquante(tm
         cat, params, tmp_path / "params" / "2099.yaml", Progression(lignes.append, False)
     )
     assert utilisables == {}
-    assert ecartees == {2098: "autre territoire (« Territoire fictif B »), ignorée"}
+    assert ecartees == {2098: "autre territoire, ignorée"}  # sans son nom : le rapport ne parle pas d'un autre
+    assert any("« Territoire fictif B »" in ligne for ligne in lignes)  # la ligne de l'exécution le nomme
     assert any("2098" in ligne and "autre territoire" in ligne for ligne in lignes)
     assert not (tmp_path / "processed").exists() and not (tmp_path / "reports").exists()  # rien préparé
     # des tables nettoyées déjà là pour 2098 : pas lues par les évolutions d'un autre territoire

@@ -88,9 +88,10 @@ def meme_territoire(params: dict, autres: dict) -> bool:
 AUTRE_TERRITOIRE = "autre territoire"
 
 
-def autre_territoire(autres: dict) -> str:
-    """Raison, en français, d'une année antérieure d'un autre territoire, ignorée par les évolutions."""
-    return f"{AUTRE_TERRITOIRE} (« {nom_territoire(autres)} »), ignorée"
+def autre_territoire() -> str:
+    """Raison, en français, d'une année antérieure d'un autre territoire, ignorée par les évolutions (sans son nom :
+    le rapport d'un territoire ne parle pas d'un autre ; la ligne de l'exécution, elle, le nomme)."""
+    return f"{AUTRE_TERRITOIRE}, ignorée"
 
 
 def du_meme_territoire(params: dict | None, em: Emplacement) -> bool:

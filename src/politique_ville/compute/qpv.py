@@ -1189,6 +1189,11 @@ class Theme:
     def taux(self) -> list[str]:
         return [c for c in self.codes if indicateur(c).genre == "taux"]
 
+    @property
+    def classes(self) -> list[str]:
+        """Les indicateurs classés (tous sauf les variables de contexte)."""
+        return [c for c in self.codes if indicateur(c).genre != CONTEXTE]
+
 
 def ecarts_aux_niveaux(qpv: pd.DataFrame, niveaux_ind: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Écart de chaque QPV à chaque niveau de comparaison (valeur − niveau, unité affichée), pour les indicateurs

@@ -1648,8 +1648,8 @@ def origine_des_niveaux(f: Faits) -> str:
         )
     else:
         texte += (
-            " Aucun niveau de comparaison n'a été reçu (`insee_references`) : les valeurs de l'agglomération "
-            "restent « non publié »."
+            f" Aucun niveau de comparaison n'a été reçu (`insee_references`) : les valeurs {f.d.de} restent "
+            f"« {f.manquant} »."
         )
     return texte + (
         " La colonne « Origine du niveau » des tableaux de comparaison dit, pour chaque valeur, si elle "
@@ -1775,9 +1775,15 @@ def vues_theme(f: Faits, theme: cq.Theme) -> list[dict]:
         | {"note": note_valeurs(f), "provenance": provenance_tableau(f, "valeurs")}
     )
     vues.append(
-        pq.vue_rangs_theme(theme.nom, theme.rangs, theme.codes, simules)
+        pq.vue_rangs_theme(theme.nom, theme.rangs, theme.classes, simules)
         | {
-            "note": sens_des_rangs(theme.codes) + si_reconstruit(f, " Rangs calculés sur des valeurs reconstruites."),
+            "note": sens_des_rangs(theme.classes)
+            + si_reconstruit(f, " Rangs calculés sur des valeurs reconstruites.")
+            + (
+                " Population de la commune du quartier : variable de contexte, jamais classée."
+                if len(theme.classes) < len(theme.codes)
+                else ""
+            ),
             "provenance": provenance_tableau(f, "rangs"),
         }
     )
@@ -1794,7 +1800,7 @@ def vues_theme(f: Faits, theme: cq.Theme) -> list[dict]:
                 "valeur du quartier couverte par le secret statistique."
                 + (
                     " Les effectifs ne se comparent pas par écart : leur part dans le total "
-                    "est au chapitre « Poids des QPV dans l'agglomération »."
+                    f"est au chapitre « Poids des QPV dans {f.d.le} »."
                     if effectifs
                     else ""
                 ),
@@ -1828,12 +1834,25 @@ def vue_synthese(f: Faits) -> dict:
 def introduction(f: Faits) -> str:
     """L'ouverture du chapitre : pour l'année d'un rapport publié, la section qu'il reprend et les chiffres publiés
     rappelés ; sinon, ce que le chapitre montre du fichier reçu, sans parler d'aucun rapport."""
-    niveaux = "des QPV du département" if f.d.intercommunal else "des autres niveaux de comparaison disponibles"
+    presents = [
+        nom
+        for niveau, nom in (
+            (cq.NIVEAU_AGGLO, f.d.de),
+            (cq.NIVEAU_QPV_DEPARTEMENT, "des QPV du département"),
+            (cq.NIVEAU_QPV_REGION, "des QPV de la région"),
+            (cq.NIVEAU_QPV_FRANCE, "des QPV de France"),
+        )
+        if niveau in f.synth.columns and f.synth[niveau].notna().any()
+    ]
+    if f.d.niveau == "region" and f.niveaux is not None and len(f.niveaux):
+        if f.niveaux["niveau"].astype(str).str.startswith(f"{cq.NIVEAU_QPV_DEPARTEMENT} ").any():
+            presents.append("des QPV de son département pour chaque quartier")
+    niveaux = _liste(presents) if presents else "des autres quartiers du territoire"
     if f.a_un_rapport:
         return (
             "Ce chapitre reprend la section 1 du rapport, « Le contrat de ville et ses orientations stratégiques » : "
             f"la géographie prioritaire {f.d.de}, puis la situation socio-économique initiale des quartiers "
-            f"prioritaires (QPV), comparée à celle {f.d.de} et {niveaux}. Chaque chiffre est recalculé à partir des "
+            f"prioritaires (QPV), comparée à celle {niveaux}. Chaque chiffre est recalculé à partir des "
             "tables INSEE nettoyées ; les chiffres publiés par le rapport sont rappelés à côté.\n\n"
             "La dernière partie montre **tous les indicateurs du fichier de l'INSEE, par thème**, avec leurs rangs et "
             "leurs écarts à chaque niveau de comparaison, reçu ou calculé."
@@ -1860,7 +1879,7 @@ def intro_fiches(f: Faits) -> str:
     autres = " (QPV et quartiers communautaires ou de veille)" if len(f.autres) else ""
     return (
         f"Une fiche par quartier{autres} : ses indicateurs comparés {_liste(comparaisons)}, son rang, et les actions "
-        "de la programmation situées dans sa ou ses communes quand le rapport a une programmation."
+        "de la programmation situées dans sa ou ses communes quand l'année a une programmation."
     )
 
 

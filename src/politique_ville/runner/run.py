@@ -114,8 +114,11 @@ def preparer_annees_anterieures(
             progression.ecrire(f"Année {em.annee} écartée des évolutions : {ecartees[em.annee]}")
             continue
         if not historique.meme_territoire(params, params_a):  # un autre exemple ou territoire du dépôt : ignoré
-            ecartees[em.annee] = historique.autre_territoire(params_a)
-            progression.ecrire(f"Année {em.annee} : {ecartees[em.annee]} (évolutions)")
+            ecartees[em.annee] = historique.autre_territoire()  # sans son nom : rien de lui dans ce rapport
+            progression.ecrire(
+                f"Année {em.annee} : autre territoire (« {nom_territoire(params_a)} », {em.fichier_params}), ignorée "
+                f"par les évolutions"
+            )
             continue
         if em.a_des_bruts:
             progression.ecrire(f"Année antérieure {em.annee} : préparation des tables nettoyées ({em.processed_dir})")
@@ -231,8 +234,14 @@ class Execution:
             if manquantes:
                 e.statut, e.detail = Statut.IGNOREE, f"entrées manquantes : {', '.join(manquantes)}"
                 continue
+            if e.decl.au_moins_un and not any(self._present(x) for x in e.decl.au_moins_un):
+                e.statut, e.detail = Statut.IGNOREE, e.decl.raison_sans
+                continue
             if e.decl.anterieures and e.groupe == Groupe.CHAPITRE and not self.entrees.anterieures:
-                ecartees = "; ".join(f"{a} écartée : {r}" for a, r in sorted(self.entrees.ecartees.items()))
+                ecartees = "; ".join(
+                    f"{a} : {r}" if r.startswith(historique.AUTRE_TERRITOIRE) else f"{a} écartée : {r}"
+                    for a, r in sorted(self.entrees.ecartees.items())
+                )
                 e.statut, e.detail = Statut.IGNOREE, SANS_ANTERIEURE + (f" utilisable ({ecartees})" if ecartees else "")
                 continue
             e.cle = self.entrees.cle(e.decl, e.notebook, tables_dir)
@@ -253,6 +262,14 @@ class Execution:
                 )
             else:
                 e.statut = Statut.A_EXECUTER
+
+    def _present(self, entree: str) -> bool:
+        """Une entrée de ``Declaration.au_moins_un`` est-elle là : « referentiel:<fichier> » dans le dossier des
+        référentiels du territoire, « parametre:<nom> » non vide dans les paramètres de l'année ?"""
+        genre, _, nom = entree.partition(":")
+        if genre == "referentiel":
+            return (self.cat.reference_dir / nom.format(annee=self.cat.annee)).is_file()
+        return bool(self.params.get(nom))
 
     def _sorties_presentes(self, ancien: dict) -> bool:
         return bool(ancien.get("sorties")) and all((self.final / rel).exists() for rel in ancien["sorties"])

@@ -63,6 +63,10 @@ class Declaration:
     # tables qu'elle désigne, et les fichiers SCDL (paramètre scdl) : fichiers_declares
     correspondance: bool = False
     sorties: tuple[str, ...] = ()  # sorties du rapport propres à l'étape (en plus du HTML et du notebook)
+    # l'étape n'a de sens qu'avec au moins une de ces entrées : « referentiel:<fichier> » (dossier des référentiels
+    # du territoire, {annee} : l'année du rapport) ou « parametre:<nom> » ; sinon « ignorée », avec la raison
+    au_moins_un: tuple[str, ...] = ()
+    raison_sans: str = ""
 
 
 NETTOYAGE = ("communes.csv", "porteurs.csv", "nomenclature.csv", "perimetres.csv")
@@ -190,6 +194,9 @@ ETAPES = (
         tables=TOUT,
         correspondance=True,
         sorties=("tableaux/90_concordance.xlsx",),
+        au_moins_un=("referentiel:chiffres_publies_{annee}.csv", "parametre:scdl"),
+        raison_sans="ni chiffres publiés d'un rapport (chiffres_publies_<annee>.csv du dossier des référentiels) ni "
+        "fichier de subventions SCDL (paramètre scdl) : rien à comparer",
     ),
     Declaration(
         "fiches_quartier",
