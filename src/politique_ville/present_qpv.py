@@ -699,7 +699,7 @@ def vue_identite(ident: dict, provenance: str | None = None) -> dict:
     }
 
 
-def vue_fiche_indicateurs(fiche: pd.DataFrame, d: Designation | None = None) -> dict:
+def vue_fiche_indicateurs(fiche: pd.DataFrame, d: Designation | None = None, manquant: str = cq.NON_PUBLIE) -> dict:
     """Indicateurs d'un quartier (``fiche`` : ``compute.qpv.fiche_indicateurs``) : sa valeur, son rang (1 = situation
     la plus défavorable), le niveau des QPV du territoire, le territoire (nommé selon sa nature, ``d``) et les QPV du
     département quand ils ont une valeur."""
@@ -745,9 +745,9 @@ def vue_fiche_indicateurs(fiche: pd.DataFrame, d: Designation | None = None) -> 
             "Valeur du quartier": formater_nombre,
             rang: rang_texte,
             "QPV classés": nombre_fr,
-            COL_QPV_TERRITOIRE: formater_nombre,
-            d.colonne: formater_nombre,
-            "QPV du département": formater_nombre,
+            COL_QPV_TERRITOIRE: lambda v: formater_nombre(v, manquant),
+            d.colonne: lambda v: formater_nombre(v, manquant),
+            "QPV du département": lambda v: formater_nombre(v, manquant),
         },
     }
 
@@ -957,10 +957,12 @@ def vue_colonnes_inconnues(qpv: pd.DataFrame, colonnes: list[str]) -> dict:
     }
 
 
-def vue_fiche_theme(nom: str, fiche: pd.DataFrame) -> dict:
+def vue_fiche_theme(nom: str, fiche: pd.DataFrame, manquant: str = cq.NON_PUBLIE) -> dict:
     """Un quartier sur les indicateurs d'un thème (lignes de ``compute.qpv.fiche_par_theme``) : valeur, rang orienté
     (rang 1 = situation la plus défavorable), et pour chaque niveau de comparaison sa valeur et l'écart du
-    quartier (« 27,0 ; écart +3,0 pts », une médiane des QPV avec son étendue), provenance de la valeur."""
+    quartier (« 27,0 ; écart +3,0 pts », une médiane des QPV avec son étendue), provenance de la valeur. Une
+    variable de contexte (population de la commune) n'a ni rang ni niveau (« — ») ; ``manquant`` : la marque d'un
+    niveau sans valeur (« non publié », « non reçu »)."""
     niveaux = [c for c in fiche.columns if f"ecart:{c}" in fiche.columns]
     niveaux = [n for n in niveaux if fiche[n].notna().any()]
     vue = pd.DataFrame(
@@ -978,10 +980,13 @@ def vue_fiche_theme(nom: str, fiche: pd.DataFrame) -> dict:
     )
     for n in niveaux:
         vue[f"{n} (écart du quartier)"] = [
-            cq.NON_PUBLIE
+            "—"
+            if g == "contexte"
+            else manquant
             if _manquant(v)
             else valeur_niveau(c, v, o, mi, ma) + ("" if _manquant(e) else f" ; écart {formater_ecart(c, e)}")
-            for c, v, e, o, mi, ma in zip(
+            for g, c, v, e, o, mi, ma in zip(
+                fiche["genre"] if "genre" in fiche.columns else [None] * len(fiche),
                 fiche["code"],
                 fiche[n],
                 fiche[f"ecart:{n}"],

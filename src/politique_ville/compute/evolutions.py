@@ -59,7 +59,9 @@ _PAR_CODE = {i.code: i for i in INDICATEURS}
 
 QUARTIER = "quartier"
 NIVEAU = "niveau"
-NIVEAU_MOYENNE_QPV = "Moyenne des QPV (recalculée)"
+#: le niveau des QPV du territoire, année par année : la règle du registre (``compute.qpv.niveau_qpv``), jamais une
+#: moyenne de médianes
+NIVEAU_MOYENNE_QPV = cq.NIVEAU_QPV_TERRITOIRE
 NIVEAU_ENSEMBLE_QPV = "Ensemble des QPV"
 #: niveaux dont le périmètre ne dépend pas de la géographie prioritaire : suivis d'une géographie à l'autre
 NIVEAUX_TERRITOIRE = (cq.NIVEAU_AGGLO, cq.NIVEAU_DEPARTEMENT)
@@ -259,17 +261,6 @@ def _valeurs(qpv: pd.DataFrame, ind: cq.Indicateur) -> pd.Series:
     return pd.to_numeric(qpv[ind.code], errors="coerce").astype("float64") / ind.diviseur
 
 
-def _moyenne_ponderee(q: pd.DataFrame, ind: cq.Indicateur) -> float:
-    """Moyenne des QPV pondérée par le poids documenté (règle de ``compute.qpv.moyenne_qpv``, pour tout indicateur,
-    ``tp60`` compris)."""
-    x = _valeurs(q, ind)
-    if ind.poids is None or ind.poids not in q.columns:
-        return float(x.mean()) if x.notna().any() else math.nan
-    w = pd.to_numeric(q[ind.poids], errors="coerce").astype("float64")
-    ok = x.notna() & w.notna() & (w > 0)
-    return float((x[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else math.nan
-
-
 def _lignes_annee(annee: int, tables: dict) -> list[dict]:
     qpv = tables.get("insee_qpv")
     if qpv is None or qpv.empty:
@@ -305,8 +296,10 @@ def _lignes_annee(annee: int, tables: dict) -> list[dict]:
                     "marque": cq.marque_manquante(mot.get((c, ind.code))) if math.isnan(v) else None,
                 }
             )
-        if ind.genre == "taux":
-            niveaux = {NIVEAU_MOYENNE_QPV: _moyenne_ponderee(q, ind)}
+        if ind.genre == "contexte":  # population de la commune : montrée par quartier, jamais agrégée
+            niveaux = {}
+        elif ind.genre == "taux":
+            niveaux = {NIVEAU_MOYENNE_QPV: cq.valeur_qpv(qpv, ind.code)}
             niveaux |= {n: cq.valeur_reference(refs, n, ind.colonne_reference(n), ind.diviseur) for n in NIVEAUX_TAUX}
         else:
             x = pd.to_numeric(q[ind.code], errors="coerce")

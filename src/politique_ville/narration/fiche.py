@@ -276,7 +276,9 @@ def colonnes_non_reconnues(valeurs: dict) -> str:
     )
 
 
-def indicateurs_par_theme(fiche: pd.DataFrame, annee: int, inconnues: dict | None = None) -> list:
+def indicateurs_par_theme(
+    fiche: pd.DataFrame, annee: int, inconnues: dict | None = None, manquant: str = cq.NON_PUBLIE
+) -> list:
     """Section « Tous les indicateurs du quartier, par thème » (``fiche`` : ``compute.qpv.fiche_par_theme``) : une
     phrase, puis pour chaque thème son titre (Markdown) et son tableau (dict pour ``ctx.tableau(**vue)``), enfin
     les colonnes non reconnues (``inconnues`` : colonne -> valeur du quartier)."""
@@ -298,7 +300,8 @@ def indicateurs_par_theme(fiche: pd.DataFrame, annee: int, inconnues: dict | Non
         lignes = fiche[fiche["theme"] == theme]
         blocs.append(f"### {theme}")
         blocs.append(
-            pq.vue_fiche_theme(theme, lignes) | {"note": " ".join(x for x in (origine_des_niveaux(lignes), regle) if x)}
+            pq.vue_fiche_theme(theme, lignes, manquant)
+            | {"note": " ".join(x for x in (origine_des_niveaux(lignes), regle) if x)}
         )
     texte = colonnes_non_reconnues(inconnues or {})
     if texte:
@@ -375,3 +378,9 @@ def _lignes_par_quartier(provenance: pd.DataFrame):
         index[cle] = t
     autres.flags.writeable = False
     return autres, memo.lecture_seule(index)
+
+
+def manquant(publie: bool) -> str:
+    """La marque d'un niveau de comparaison sans valeur dans une fiche : « non publié » pour l'année d'un rapport
+    publié, « non reçu » sinon."""
+    return cq.NON_PUBLIE if publie else "non reçu"

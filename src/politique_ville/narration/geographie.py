@@ -1379,8 +1379,12 @@ def note_parts(f: Faits) -> str | None:
         "l'agglomération reconstruits pour redonner les parts publiées (data/raw/README.md) : "
         "seules les parts et les totaux de demandeurs d'emploi par sexe sont publiés.",
     ) or (
-        "Totaux des QPV : sommes des effectifs par quartier. « non publié » : total du territoire non fourni "
-        "(niveau de comparaison non publié)."
+        (
+            "Totaux des QPV : sommes des effectifs par quartier. « non publié » : total du territoire non fourni "
+            "(niveau de comparaison non publié)."
+            if f.a_un_rapport
+            else "Totaux des QPV : sommes des effectifs par quartier (total du territoire non reçu)."
+        )
         if f.sans_comparaison
         else None
     )
@@ -1727,7 +1731,7 @@ def tous_les_indicateurs(f: Faits) -> list[str]:
             if a_des_niveaux_calcules(f)
             else "les niveaux reçus (`insee_references`)."
             if not f.sans_comparaison
-            else "aucun autre : aucun niveau de comparaison n'a été reçu ni calculé (niveau de comparaison non publié)."
+            else "aucun autre : aucun niveau de comparaison n'a été reçu ni calculé."
         ),
         origine_des_niveaux(f),
         colonnes_non_reconnues(cq.colonnes_inconnues(f.qpv)),
