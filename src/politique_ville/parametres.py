@@ -194,3 +194,33 @@ def catalogue_de_l_annee(annee: int, racine: Path | str | None = None, fichier: 
     r = Path(racine) if racine else racine_projet()
     params = charger_parametres(r, annee, fichier)
     return Catalogue.pour(annee, r, reference_dir=params.get("reference_dir"), **dossiers)
+
+
+def catalogue_et_parametres(
+    annee: int,
+    racine=None,
+    *,
+    raw_dir=None,
+    processed_dir=None,
+    reports_dir=None,
+    reference_dir=None,
+    fichier_params=None,
+    parametres: dict | None = None,
+):
+    """Ce que les notebooks de préparation ouvrent d'abord : les paramètres de l'année (``parametres`` transmis par
+    le runner ; ouverts à la main, lus dans ``fichier_params`` ou ``params/<annee>.yaml``) et le catalogue, dont le
+    dossier des référentiels du territoire est celui que nomment les paramètres (``reference_dir`` du runner
+    l'emporte)."""
+    from .catalog import Catalogue, racine_projet
+
+    r = Path(racine) if racine else racine_projet()
+    params = parametres if parametres is not None else charger_parametres(r, annee, fichier_params)
+    cat = Catalogue.pour(
+        annee,
+        r,
+        raw_dir=raw_dir,
+        processed_dir=processed_dir,
+        reports_dir=reports_dir,
+        reference_dir=reference_dir or params.get("reference_dir"),
+    )
+    return cat, params
