@@ -194,8 +194,9 @@ def _statut(texte: str, nom: str) -> str:
 def test_fiches_seules_sans_les_chapitres(reprises):
     r = reprises["runs"]["fiches"]
     assert _statut(r["texte"], "fiches_quartier").startswith("exécutée") and "2 fiches" in r["texte"]
-    for nom in ("10_geographie_prioritaire", "90_concordance"):
-        assert _statut(r["texte"], nom) == "non demandée — hors de la sélection --chapitres"
+    assert _statut(r["texte"], "10_geographie_prioritaire") == "non demandée — hors de la sélection --chapitres"
+    # ni chiffres publiés ni fichier SCDL dans la fixture : la concordance n'a rien à comparer, demandée ou non
+    assert _statut(r["texte"], "90_concordance").startswith("ignorée — ni chiffres publiés")
     assert "quartiers/QP999001.html" in r["fichiers"] and "10_geographie_prioritaire.html" not in r["fichiers"]
     assert "non produit (hors de la sélection --chapitres)" in r["index"]
 
@@ -261,7 +262,7 @@ def test_chapitre_10_reutilise_la_preparation_et_les_fiches(reprises):
         "03_validation": "réutilisée",
         "10_geographie_prioritaire": "exécutée",
         "fiches_quartier": "réutilisée",
-        "90_concordance": "non demandée",
+        "90_concordance": "ignorée",
     }
 
 
@@ -277,25 +278,18 @@ def test_chapitre_10_ne_fait_de_lien_que_vers_les_fiches_produites(reprises):
 
 @pytest.mark.pipeline
 def test_execution_complete_garde_ce_qui_est_a_jour(reprises):
-    statuts = _statuts(reprises["runs"]["tout"])
-    assert [n for n, s in statuts.items() if s == "exécutée"] == ["90_concordance"]
-    assert {n for n, s in statuts.items() if s == "réutilisée"} == {
-        "00_donnees_brutes",
-        "01_nettoyage_financements",
-        "02_nettoyage_insee",
-        "03_validation",
-        "10_geographie_prioritaire",
-        "fiches_quartier",
-    }
-    assert {"10_geographie_prioritaire.html", "90_concordance.html", "quartiers/QP999002.html"} <= set(
-        reprises["runs"]["tout"]["fichiers"]
-    )
+    # tout était à jour après les sélections précédentes : rien à refaire ; la concordance (rien à comparer dans la
+    # fixture) est dite non produite, avec sa raison
+    texte = reprises["runs"]["tout"]["texte"]
+    assert "Rien n'a changé" in texte and "6 étapes réutilisées" in texte
+    assert "90_concordance (ignorée : ni chiffres publiés" in texte
+    assert {"10_geographie_prioritaire.html", "quartiers/QP999002.html"} <= set(reprises["runs"]["tout"]["fichiers"])
 
 
 @pytest.mark.pipeline
 def test_sans_changement_tout_est_reutilise(reprises):
     texte = reprises["runs"]["rien"]["texte"]
-    assert "Rien n'a changé" in texte and "7 étapes réutilisées" in texte
+    assert "Rien n'a changé" in texte and "6 étapes réutilisées" in texte
     # 20, 30, 40 : pas de programmation dans la fixture, nommés comme non produits
     assert "non produites : 20_programmation (ignorée : entrées manquantes : programmation" in texte
 

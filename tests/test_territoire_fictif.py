@@ -207,7 +207,7 @@ def _page(chemin) -> str:
 
 
 @pipeline
-def test_execution_reussie_chapitres_10_et_90(fictif):
+def test_execution_reussie_chapitre_10_sans_concordance(fictif):
     assert fictif["index"].is_file()
     texte = "\n".join(fictif["messages"])
     assert "Résumé :" in texte and "Rapport : " in texte
@@ -217,7 +217,6 @@ def test_execution_reussie_chapitres_10_et_90(fictif):
         "02_nettoyage_insee",
         "03_validation",
         "10_geographie_prioritaire",
-        "90_concordance",
     ):
         page = fictif["sortie"] / f"{nom}.html"
         assert page.is_file(), nom
@@ -225,6 +224,9 @@ def test_execution_reussie_chapitres_10_et_90(fictif):
         assert re.search(rf"exécutée\s+{nom}", texte), nom
     for nom in IGNORES:
         assert not (fictif["sortie"] / f"{nom}.html").exists(), nom
+    # ni chiffres publiés ni fichier SCDL : la concordance n'a rien à comparer, elle n'est pas produite et le dit
+    assert not (fictif["sortie"] / "90_concordance.html").exists()
+    assert re.search(r"ignorée\s+90_concordance — ni chiffres publiés .*rien à comparer", texte)
 
 
 def _tables_requises(nom: str) -> list[str]:
@@ -257,7 +259,7 @@ def test_une_fiche_par_quartier(fictif):
     for c in codes:
         assert f'href="quartiers/{c}.html"' in index
     fiche = _page(fictif["sortie"] / "quartiers" / "QP999005.html")
-    assert "Bois-Modèle" in fiche and "Niveau de comparaison non publié" in fiche
+    assert "Bois-Modèle" in fiche and "Aucun niveau de comparaison" in fiche and "non publié" not in fiche
     assert "Aucune action : pas de données de programmation" in fiche
 
 
@@ -287,7 +289,7 @@ def test_secret_statistique_affiche_secret_jamais_0(fictif):
     assert lignes["Bois-Modèle"] == ["1,5", "50,1", "secret", "secret"]
     assert lignes["Le Port Imaginaire"][1] == "secret"
     texte = _page(fictif["sortie"] / "10_geographie_prioritaire.html")
-    assert "Niveau de comparaison non publié" in texte
+    assert "Aucun niveau de comparaison." in texte and "non publié" not in texte
     assert "4 valeur(s) de QPV" in texte and "jamais remplacées par 0" in texte
     qpv = pd.read_parquet(fictif["traitees"] / "insee_qpv.parquet").set_index("code_qp")
     assert pd.isna(qpv.loc["QP999005", "pmimp"])
@@ -311,7 +313,7 @@ def test_journal_du_nettoyage_insee_montre_les_renommages(fictif):
 def test_preparation_avec_le_seul_fichier_insee(fictif):
     assert "Rien à nettoyer" in _page(fictif["sortie"] / "01_nettoyage_financements.html")
     assert "Validation réussie" in _page(fictif["sortie"] / "03_validation.html")
-    assert f"Pas de rapport publié pour {ANNEE}" in _page(fictif["sortie"] / "90_concordance.html")
+    assert not (fictif["sortie"] / "90_concordance.html").exists()  # rien à comparer : non produit
     assert sorted(p.stem for p in fictif["traitees"].glob("*.parquet")) == [
         "insee_qpv",
         "insee_qpv_communes",
@@ -370,7 +372,8 @@ def test_chapitre_10_avec_des_niveaux_de_comparaison_partiels(references_partiel
     assert "moins concernés par le vieillissement" not in texte
     assert "soit 13,0 points de moins dans les QPV" in texte
     # valeurs de l'agglomération absentes : dit, jamais « contre non publié », jamais de conclusion inventée
-    assert "Ménages imposés (en moyenne" in texte and "(valeur de l'agglomération non publiée)" in texte
+    # sans rapport publié : ce que disent les niveaux qui existent, jamais « non publiée »
+    assert "Part des ménages fiscaux imposés : " in texte and "non publiée" not in texte
     assert "se démarquent fortement" not in texte and "contre non publié" not in texte
     # pas de niveau « hors QPV » : pas de note à son sujet
     assert "Agglomération hors QPV : femmes et hommes confondus" not in texte
