@@ -1,34 +1,56 @@
 """Le format national des données ouvertes de subventions (SCDL « Subventions »), source indépendante.
 
-Un fichier publié par une collectivité au format du socle commun des données locales (schéma « Subventions »,
-v1.1 et v2.x) est reconnu à ses colonnes, sans correspondance à écrire (:func:`est_scdl`, :func:`version_scdl`) :
+**Lu comme le schéma le dit.** Un fichier publié par une collectivité au format du socle commun des données locales
+est reconnu à ses colonnes (casse ignorée, dans n'importe quel ordre) et **validé contre le schéma officiel de sa
+version** (Table Schema, copies dans ``schemas_scdl/``, validation par ``frictionless``, l'outil pour lequel le schéma
+est écrit) :
 
-- v1.1 : ``nomAttribuant``, ``idAttribuant``, ``dateConvention``, ``referenceDecision``, ``nomBeneficiaire``,
-  ``idBeneficiaire``, ``objet``, ``montant``, ``nature``, ``conditionsVersement``, ``datesPeriodeVersement``,
-  ``idRAE``, ``notificationUE``, ``pourcentageSubvention`` ;
-- v2.x : les mêmes, plus ``rnaBeneficiaire`` (numéro RNA d'une association) et ``dispositifAide``.
+- 1.0 (2018) : noms en capitales (``ATTRIBUANT_NOM``, ``BENEFICIAIRE_ID``, ``SUBVENTION_MONTANT``…), ramenés aux
+  noms de la 1.1 (:data:`NOMS_V1_0`) ;
+- 1.1 et 2.0.x : les 14 mêmes colonnes (:data:`COLONNES_SCDL_V1`), validées contre le schéma 2.0.2 ;
+- 2.1.x : 16 colonnes (:data:`COLONNES_SCDL_V2_1`), + ``rnaBeneficiaire`` (``idBeneficiaire`` peut alors être vide)
+  et ``dispositifAide``.
 
-Les noms de colonnes sont comparés sans tenir compte de la casse (« NOMATTRIBUANT » = « nomAttribuant »). Le fichier
-est lu par ``catalog.lire_table`` (CSV « , » ou « ; », UTF-8 ou Windows-1252, ou classeur) ; ``montant`` est un
-nombre à point décimal (« 2500.50 ») ou écrit à la française (« 2 500,50 »).
+Un fichier qui a ses propres colonnes (« ATTRIB_NOM, SUB_MONTANT… ») se lit par une correspondance déclarée, comme
+l'export de la programmation (:func:`charger_correspondance_subventions`, clé ``correspondance`` du paramètre
+``scdl``).
 
-Vérifications (:func:`verifier_scdl`), toutes rassemblées dans une seule erreur en français qui nomme fichier, ligne
-et colonne : ``idAttribuant`` et ``idBeneficiaire`` sont des SIRET (14 chiffres) ou SIREN (9) dont la clé de Luhn est
-juste (exception de La Poste, SIREN 356000000 : somme des chiffres multiple de 5) ; ``rnaBeneficiaire`` a la forme
-d'un RNA ; ``montant`` est lisible et positif ; le fichier est bien celui de l'attribuant déclaré (sinon l'erreur
-nomme l'attribuant déclaré et celui du fichier).
+**Ce que font les vrais fichiers.** Chaque écart au schéma relevé par ``frictionless`` (et par les contrôles propres
+du schéma : clé de Luhn des SIRET, un identifiant ou un RNA par bénéficiaire) est listé avec ce qui en a été fait
+(:attr:`Subventions.ecarts_schema`) : *accepté* (colonnes dans un autre ordre, valeurs en capitales « Aide en
+numéraire », « _ » entre les dates d'une période, dates « AAAA/MM/JJ », montants à la française, octets Windows-1252
+derrière un BOM UTF-8, pourcentage absent compté 100 %), *réparé* quand c'est sans ambiguïté (SIRET lu comme un
+nombre à virgule « 21860194600000.0 » dont les 14 chiffres ont une clé juste), ou *ligne écartée* avec la raison
+(SIRET invalide, ni SIRET ni RNA, montant illisible ou négatif, date illisible). Une ligne écartée reste listée avec
+son montant ; elle n'arrête jamais le fichier. Arrêtent le fichier, avec une erreur en français qui nomme fichier,
+ligne et colonne : un fichier qui n'est pas SCDL ; un fichier qui mêle deux attribuants (ou qui n'est pas celui de
+l'attribuant déclaré) ; un ``pourcentageSubvention`` nul, négatif ou au-delà de 1 ; un montant à virgule dans un
+fichier dont les autres lignes ont un point décimal (ambigu).
 
-Comparaison (:func:`comparer`) : par porteur (rapproché par SIRET, sinon SIREN, RNA, puis nom normalisé) et par
-attribuant, les montants accordés (SCDL) face aux montants de la programmation pour le même financeur (colonne
-``montant_<financeur>`` produite par :mod:`politique_ville.correspondance`) ; statut « concorde », « diffère »,
-« absent de la programmation » ou « absent du fichier SCDL ». :func:`verification_independante` la met en forme pour
-le chapitre de concordance (« vérification indépendante »).
+**Parts, identifiants, années** (:func:`verifier_scdl`). ``montant`` est le total de la subvention avant partage ; la
+part d'un bénéficiaire est ``montant × pourcentageSubvention``. Les lignes d'une même subvention (même attribuant,
+``referenceDecision``, ``dateConvention``, ``objet`` et ``montant``) portent le même ``id_subvention`` ; des parts
+qui dépassent 100 % sont un écart listé avec ses lignes (:attr:`Subventions.subventions_a_verifier`). Avec l'année
+du rapport, une ligne dont ``dateConvention`` (ou la période de ``datesPeriodeVersement``) tombe hors de l'année est
+« autre exercice » : listée à part, jamais additionnée.
 
-Niveau « nettoyage » : importe ``catalog``, ``clean``, ``errors``, ``correspondance`` et ``nettoyage``.
+**Comparaison** (:func:`comparer`) : par porteur (rapproché par SIRET, sinon SIREN, RNA, puis nom normalisé) et pour
+le financeur déclaré, la somme des parts des lignes comptées face au montant de la programmation (colonne
+``montant_<financeur>``) ; statut « concorde », « diffère », « absent de la programmation » ou « absent du fichier
+SCDL ». :func:`detail_des_lignes` déplie le montant de chaque porteur en ses lignes.
+
+Niveau « nettoyage » : importe ``catalog``, ``clean``, ``errors``, ``correspondance`` et ``nettoyage`` ;
+``frictionless`` n'est importé qu'à la lecture d'un fichier SCDL (jamais à l'import du paquet).
 """
 
 from __future__ import annotations
 
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -52,15 +74,19 @@ from .correspondance import (
     siret_valide,
 )
 from .errors import ErreurDonnees
-from .nettoyage import ErreursNettoyage
+from .nettoyage import ErreursNettoyage, cle
 
 __all__ = [
     "COLONNES_SCDL_V1",
     "COLONNES_SCDL_V2",
+    "COLONNES_SCDL_V2_1",
+    "NOMS_V1_0",
     "STATUTS",
     "SIREN_LA_POSTE",
+    "Subventions",
     "comparer",
     "compter_statuts",
+    "detail_des_lignes",
     "est_scdl",
     "lire_scdl",
     "luhn_valide",
@@ -87,26 +113,50 @@ COLONNES_SCDL_V1 = (
     "notificationUE",
     "pourcentageSubvention",
 )
-#: colonnes ajoutées par la version 2 du schéma
-AJOUTS_V2 = ("rnaBeneficiaire", "dispositifAide")
-#: la version 2 : RNA du bénéficiaire après son identifiant, dispositif d'aide à la fin
-COLONNES_SCDL_V2 = (*COLONNES_SCDL_V1[:6], "rnaBeneficiaire", *COLONNES_SCDL_V1[6:], "dispositifAide")
-#: colonnes sans lesquelles un fichier n'est pas reconnu comme SCDL (et ne peut pas servir à la comparaison)
-COLONNES_ESSENTIELLES = (
-    "nomAttribuant",
-    "idAttribuant",
-    "dateConvention",
-    "nomBeneficiaire",
-    "idBeneficiaire",
-    "objet",
-    "montant",
-)
-#: les colonnes reconnues, en minuscules -> nom du schéma
-_PAR_MINUSCULES = {c.lower(): c for c in COLONNES_SCDL_V2}
+#: colonnes ajoutées par la version 2.1 du schéma
+AJOUTS_V2_1 = ("rnaBeneficiaire", "dispositifAide")
+#: la version 2.1 : RNA du bénéficiaire après son identifiant, dispositif d'aide à la fin
+COLONNES_SCDL_V2_1 = (*COLONNES_SCDL_V1[:6], "rnaBeneficiaire", *COLONNES_SCDL_V1[6:], "dispositifAide")
+#: ancien nom, gardé pour les appelants : c'est la version 2.1 (la 2.0 a les 14 colonnes de la 1.1)
+COLONNES_SCDL_V2 = COLONNES_SCDL_V2_1
+#: la version 1.0.0 (2018) : noms en capitales -> noms de la 1.1
+NOMS_V1_0 = {
+    "ATTRIBUANT_NOM": "nomAttribuant",
+    "ATTRIBUANT_ID": "idAttribuant",
+    "CONVENTION_DATE": "dateConvention",
+    "DECISION_REF": "referenceDecision",
+    "BENEFICIAIRE_NOM": "nomBeneficiaire",
+    "BENEFICIAIRE_ID": "idBeneficiaire",
+    "SUBVENTION_OBJET": "objet",
+    "SUBVENTION_MONTANT": "montant",
+    "SUBVENTION_NATURE": "nature",
+    "CONDITIONS_VERSEMENT": "conditionsVersement",
+    "DATE_PERIODE_VERSEMENT": "datesPeriodeVersement",
+    "RAE_NUM": "idRAE",
+    "NOTIF_UE": "notificationUE",
+    "SUBVENTION_POURCENTAGE": "pourcentageSubvention",
+}
+#: colonnes sans lesquelles un fichier n'est pas reconnu comme SCDL (et ne peut pas servir à la comparaison) ;
+#: ``idBeneficiaire`` peut manquer dans un fichier 2.1 qui a ``rnaBeneficiaire``
+COLONNES_ESSENTIELLES = ("nomAttribuant", "idAttribuant", "dateConvention", "nomBeneficiaire", "objet", "montant")
+#: les colonnes reconnues, en minuscules -> nom du schéma (1.1 et 2.x, puis 1.0)
+_PAR_MINUSCULES = {c.lower(): c for c in COLONNES_SCDL_V2_1} | {k.lower(): v for k, v in NOMS_V1_0.items()}
+
+#: versions reconnues -> (schéma officiel validé, libellé)
+VERSIONS = {
+    "1.0": ("schema-1.0.0.json", "1.0 (noms en capitales)"),
+    "1.1/2.0": ("schema-2.0.2.json", "1.1 ou 2.0 (14 colonnes)"),
+    "2.1": ("schema-2.1.1.json", "2.1 (16 colonnes, avec le RNA)"),
+}
+DOSSIER_SCHEMAS = Path(__file__).parent / "schemas_scdl"
 
 CONCORDE, DIFFERE = "concorde", "diffère"
 ABSENT_PROGRAMMATION, ABSENT_SCDL = "absent de la programmation", "absent du fichier SCDL"
 STATUTS = (CONCORDE, DIFFERE, ABSENT_PROGRAMMATION, ABSENT_SCDL)
+#: ce qui est fait de chaque ligne d'un fichier SCDL
+COMPTEE, AUTRE_EXERCICE, ECARTEE = "comptée", "autre exercice", "écartée"
+TRAITEMENTS_LIGNES = (COMPTEE, AUTRE_EXERCICE, ECARTEE)
+ACCEPTE, REPARE = "accepté", "réparé"
 COLONNES_COMPARAISON = [
     "porteur",
     "siret",
@@ -120,13 +170,66 @@ COLONNES_COMPARAISON = [
     "lignes_scdl",
     "actions",
 ]
+COLONNES_ECARTS_SCHEMA = ["ligne", "colonne", "valeur", "regle", "traitement"]
+COLONNES_A_VERIFIER = ["id_subvention", "referenceDecision", "dateConvention", "objet", "montant", "parts", "lignes"]
+TOLERANCE_PARTS = 0.001
+NATURES = (
+    "aide en numéraire",
+    "aide en nature",
+    "aide en numéraire;aide en nature",
+    "aide en nature;aide en numéraire",
+)
+
+
+@dataclass
+class Subventions:
+    """Un fichier de subventions lu et vérifié (:func:`verifier_scdl`).
+
+    ``lignes`` : une ligne par ligne du fichier, colonnes au nom du schéma (2.1) plus ``ligne_source``,
+    ``montant_num`` (montant total de la subvention, €), ``pourcentage`` (1 quand absent), ``part`` (montant ×
+    pourcentage : ce que reçoit ce bénéficiaire), ``siret_beneficiaire`` (identifiant normalisé, réparé s'il y a
+    lieu), ``rna_beneficiaire``, ``date_convention`` (date lue), ``exercice`` (année de la convention),
+    ``id_subvention`` (numéro de la subvention dont la ligne est une part), ``traitement`` (« comptée », « autre
+    exercice », « écartée »), ``motif`` (pourquoi la ligne n'est pas comptée), ``financeur``, ``version_scdl``."""
+
+    fichier: str
+    version: str
+    lignes: pd.DataFrame
+    ecarts_schema: pd.DataFrame
+    subventions_a_verifier: pd.DataFrame
+    financeur: str = ""
+    annee: int | None = None
+    encodage: str = ""
+    infos: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.lignes)
+
+    @property
+    def attribuant(self) -> str:
+        return str(self.lignes["nomAttribuant"].iloc[0]) if len(self.lignes) else ""
+
+    @property
+    def comptees(self) -> pd.DataFrame:
+        """Les lignes comptées dans la comparaison."""
+        return self.lignes[self.lignes["traitement"] == COMPTEE]
+
+    @property
+    def non_comptees(self) -> pd.DataFrame:
+        """Les lignes d'un autre exercice et les lignes écartées, avec leur montant et leur motif."""
+        return self.lignes[self.lignes["traitement"] != COMPTEE]
+
+    def comptes(self) -> dict[str, int]:
+        """Nombre de lignes par traitement (0 compris)."""
+        c = self.lignes["traitement"].value_counts()
+        return {t: int(c.get(t, 0)) for t in TRAITEMENTS_LIGNES}
 
 
 # --------------------------------------------------------------------------------------------- reconnaissance
 
 
 def renommages_scdl(colonnes) -> dict[str, str]:
-    """En-têtes à ramener au nom du schéma SCDL (différence de casse ou espaces de bord seulement)."""
+    """En-têtes à ramener au nom du schéma SCDL (casse, espaces de bord, noms en capitales de la 1.0)."""
     sortie = {}
     for c in colonnes:
         nom = _PAR_MINUSCULES.get(str(c).strip().lower())
@@ -140,16 +243,212 @@ def _presentes(df: pd.DataFrame) -> set[str]:
 
 
 def est_scdl(df: pd.DataFrame) -> bool:
-    """Vrai si la table a les colonnes essentielles du schéma SCDL « Subventions » (casse ignorée)."""
-    return set(COLONNES_ESSENTIELLES) <= _presentes(df)
+    """Vrai si la table a les colonnes essentielles du schéma SCDL « Subventions » (casse ignorée, noms de la 1.0
+    compris) et un identifiant du bénéficiaire (``idBeneficiaire`` ou ``rnaBeneficiaire``)."""
+    presentes = _presentes(df)
+    return set(COLONNES_ESSENTIELLES) <= presentes and bool({"idBeneficiaire", "rnaBeneficiaire"} & presentes)
 
 
 def version_scdl(df: pd.DataFrame) -> str | None:
-    """« 2 » si la table a une colonne propre à la v2 (``rnaBeneficiaire``, ``dispositifAide``), « 1.1 » sinon ;
-    ``None`` si ce n'est pas un fichier SCDL."""
+    """« 1.0 » (noms en capitales), « 2.1 » (``rnaBeneficiaire`` ou ``dispositifAide``), « 1.1/2.0 » sinon (les 14
+    colonnes communes à la 1.1 et à la 2.0.x) ; ``None`` si ce n'est pas un fichier SCDL."""
     if not est_scdl(df):
         return None
-    return "2" if set(AJOUTS_V2) & _presentes(df) else "1.1"
+    majuscules = {str(c).strip().upper() for c in df.columns}
+    if len(majuscules & set(NOMS_V1_0)) >= len(COLONNES_ESSENTIELLES):
+        return "1.0"
+    return "2.1" if set(AJOUTS_V2_1) & _presentes(df) else "1.1/2.0"
+
+
+@cache
+def schema_officiel(version: str) -> dict:
+    """Le Table Schema officiel d'une version (:data:`VERSIONS`), tel que publié."""
+    return json.loads((DOSSIER_SCHEMAS / VERSIONS[version][0]).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------------------------- validation du schéma
+
+
+def _regle(type_: str, note: str, champ: dict) -> str:
+    """Ce que le schéma demande, en français, à partir d'une erreur de ``frictionless``."""
+    if type_ == "type-error":
+        return {
+            "date": "date AAAA-MM-JJ",
+            "number": "nombre à point décimal",
+            "boolean": "booléen (vrai/faux, oui/non)",
+            "integer": "nombre entier",
+        }.get(champ.get("type", ""), f"type {champ.get('type', '?')}")
+    contraintes = champ.get("constraints", {})
+    if '"required"' in note:
+        return "valeur obligatoire"
+    if '"enum"' in note:
+        return "une des valeurs : " + " | ".join(f"« {v} »" for v in contraintes.get("enum", []))
+    if '"pattern"' in note:
+        return f"motif {contraintes.get('pattern', '')}"
+    if '"minimum"' in note:
+        return f"au moins {contraintes.get('minimum')}"
+    if '"maximum"' in note:
+        return f"au plus {contraintes.get('maximum')}"
+    if '"maxLength"' in note:
+        return f"au plus {contraintes.get('maxLength')} caractères"
+    return note
+
+
+def valider_schema(table: pd.DataFrame, version: str, noms_fichier: dict[str, str]) -> list[dict]:
+    """Valide les valeurs de ``table`` (colonnes au nom du schéma 1.1/2.x) contre le schéma officiel de ``version``
+    avec ``frictionless`` (colonnes rapprochées par leur nom, dans n'importe quel ordre). Une entrée par cellule en
+    écart : ``ligne`` (du fichier), ``colonne`` (nom dans le fichier), ``champ`` (nom du schéma 2.1), ``valeur``,
+    ``regle``. ``noms_fichier`` : nom du schéma 2.1 -> nom de la colonne dans le fichier."""
+    from frictionless import Detector, Resource, Schema  # coûteux : seulement à la lecture d'un fichier SCDL
+
+    descr = schema_officiel(version)
+    vers_1_0 = {v: k for k, v in NOMS_V1_0.items()}
+    colonnes = [c for c in table.columns if c in _PAR_MINUSCULES.values()]
+    entete = [vers_1_0.get(c, c) if version == "1.0" else c for c in colonnes]
+    valeurs = table[colonnes].fillna("").astype(str).to_numpy().tolist()
+    champs = {f["name"]: f for f in descr["fields"]}
+    ressource = Resource(
+        data=[entete, *valeurs],
+        schema=Schema.from_descriptor({"fields": descr["fields"]}),
+        detector=Detector(schema_sync=True),
+    )
+    rapport = ressource.validate(limit_errors=10**7)
+    lignes = table[COLONNE_LIGNE].to_numpy() if COLONNE_LIGNE in table.columns else np.arange(2, len(table) + 2)
+    sortie = []
+    for num, nom, type_, note, cellule in rapport.flatten(["rowNumber", "fieldName", "type", "note", "cell"]):
+        if num is None or nom is None:
+            continue
+        champ = NOMS_V1_0.get(nom, nom)
+        sortie.append(
+            {
+                "ligne": int(lignes[int(num) - 2]),
+                "colonne": noms_fichier.get(champ, champ),
+                "champ": champ,
+                "valeur": "" if cellule is None else str(cellule),
+                "regle": _regle(type_, note, champs.get(nom, {})),
+            }
+        )
+    return sortie
+
+
+# --------------------------------------------------------------------------------------------- lecture des valeurs
+
+_DATE = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE_FR = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+_PERIODE = re.compile(r"^(\S+?)\s*(?:(/|_|\s+au\s+|\s+-\s+)\s*(\S+))?$")
+
+
+def lire_date(texte: str) -> tuple[date | None, str]:
+    """Une date du fichier -> (date, remarque) ; remarque vide au format du schéma (AAAA-MM-JJ), « format … » pour une
+    autre écriture acceptée ; (None, raison) si illisible."""
+    t = str(texte or "").strip()
+    if not t:
+        return None, "date absente"
+    m = _DATE.match(t)
+    if m:
+        a, sep, mo, j = int(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+        remarque = "" if sep == "-" and len(t) == 10 else f"format {'AAAA' + sep + 'MM' + sep + 'JJ'} lu"
+        if len(t) > 10:
+            remarque = "date et heure : la date seule est lue"
+    else:
+        m = _DATE_FR.match(t)
+        if not m:
+            return None, f"date « {t} » illisible"
+        j, sep, mo, a = int(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+        remarque = f"format JJ{sep}MM{sep}AAAA lu"
+    try:
+        return date(a, mo, j), remarque
+    except ValueError:
+        return None, f"date « {t} » impossible"
+
+
+def lire_periode(texte: str) -> tuple[tuple[date, date] | None, str]:
+    """``datesPeriodeVersement`` : une date ou une période « début/fin » (« _ » accepté comme séparateur, comme dans
+    le format réglementaire d'origine) -> ((début, fin), remarque) ; (None, raison) si absente ou illisible."""
+    t = str(texte or "").strip()
+    if not t:
+        return None, "période absente"
+    m = re.match(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:\s*([/_])\s*(.+))?$", t)
+    if not m:
+        return None, f"période « {t} » illisible"
+    d1, r1 = lire_date(m.group(1))
+    d2, r2 = lire_date(m.group(3)) if m.group(3) else (d1, r1)
+    if d1 is None or d2 is None:
+        return None, r1 if d1 is None else r2
+    remarques = [r for r in {r1, r2} if r]
+    if m.group(2) == "_":
+        remarques.insert(0, "« _ » entre les deux dates lu comme « / »")
+    return (min(d1, d2), max(d1, d2)), " ; ".join(remarques)
+
+
+_FLOTTANT = re.compile(r"^(\d+)\.0+$")
+_SCIENTIFIQUE = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
+
+
+def lire_identifiant(texte) -> tuple[str, str, str]:
+    """Un SIRET (ou SIREN) du fichier -> (identifiant, réparation, raison du refus). Un SIRET écrit comme un nombre à
+    virgule (« 21860194600000.0 ») est réparé s'il redonne 14 chiffres à clé juste ; en notation scientifique
+    (« 2.18601946E+13 ») des chiffres sont perdus : refusé."""
+    brut = str(texte or "").strip()
+    s = normaliser_identifiant(brut)
+    if not s:
+        return "", "", "identifiant vide"
+    if _SCIENTIFIQUE.match(brut.replace(" ", "")):
+        return (
+            "",
+            "",
+            (
+                f"SIRET « {brut} » écrit en notation scientifique par un tableur : des chiffres sont perdus, il ne peut "
+                f"pas être réparé"
+            ),
+        )
+    m = _FLOTTANT.match(re.sub(r"[\s\u00a0\u202f]", "", brut))
+    if m:
+        chiffres = m.group(1)
+        if len(chiffres) == 14 and identifiant_siret_valide(chiffres):
+            return chiffres, f"SIRET « {brut} » lu comme un nombre à virgule : « {chiffres} » (clé juste)", ""
+        return (
+            "",
+            "",
+            (
+                f"SIRET « {brut} » lu comme un nombre à virgule par un tableur ; « {chiffres} » n'est pas un SIRET "
+                f"({_raison(chiffres)}) : réparation ambiguë, refusée"
+            ),
+        )
+    if identifiant_siret_valide(s):
+        return s, "", ""
+    return "", "", f"{'SIRET' if len(s) != 9 else 'SIREN'} « {brut} » invalide ({_raison(s)})"
+
+
+def _raison(s: str) -> str:
+    if not s:
+        return "identifiant vide"
+    if not s.isdigit():
+        return "attendu : des chiffres seulement"
+    if len(s) not in (9, 14):
+        return f"{len(s)} chiffres au lieu de 14 (SIRET) ou 9 (SIREN)"
+    if len(s) == 14 and not siren_valide(s[:9]) and s[:9] != SIREN_LA_POSTE:
+        return "clé de contrôle (Luhn) du SIREN fausse : chiffre mal recopié ?"
+    return "clé de contrôle (Luhn) fausse : chiffre mal recopié ?"
+
+
+_POINT = re.compile(r"^-?\d+\.\d+$")
+_SIMPLE = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _pourcentage(texte: str) -> tuple[float | None, str]:
+    """``pourcentageSubvention`` -> (fraction, remarque) ; None si illisible (la remarque dit pourquoi)."""
+    t = str(texte or "").strip()
+    if not t:
+        return 1.0, "pourcentage absent : la ligne compte pour tout le montant (100 %)"
+    pour_cent = t.endswith("%")
+    try:
+        x = lire_nombre(t.rstrip("%").strip(), "nombre")
+    except ValeurIllisible:
+        return None, f"pourcentage « {t} » illisible"
+    if pour_cent:
+        return x / 100, f"« {t} » lu comme {x / 100:g}"
+    return x, "" if _SIMPLE.match(t) else f"« {t} » lu comme {x:g}"
 
 
 # --------------------------------------------------------------------------------------------- lecture, vérification
@@ -161,11 +460,23 @@ def lire_scdl(
     financeur: str | None = None,
     attribuant_siret: str | None = None,
     attribuant_nom: str | None = None,
-) -> pd.DataFrame:
+    annee: int | None = None,
+    colonnes: dict[str, str] | None = None,
+) -> Subventions:
     """Lit un fichier SCDL « Subventions » (``catalog.lire_table``) et le vérifie (:func:`verifier_scdl`)."""
     return verifier_scdl(
-        lire_table(chemin), financeur=financeur, attribuant_siret=attribuant_siret, attribuant_nom=attribuant_nom
+        lire_table(chemin),
+        financeur=financeur,
+        attribuant_siret=attribuant_siret,
+        attribuant_nom=attribuant_nom,
+        annee=annee,
+        colonnes=colonnes,
     )
+
+
+def _proches(mot, possibles) -> str:
+    p = difflib.get_close_matches(str(mot), [str(x) for x in possibles], n=3, cutoff=0.5)
+    return f" ; les plus proches : {', '.join(p)}" if p else ""
 
 
 def verifier_scdl(
@@ -174,85 +485,144 @@ def verifier_scdl(
     financeur: str | None = None,
     attribuant_siret: str | None = None,
     attribuant_nom: str | None = None,
-) -> pd.DataFrame:
-    """Vérifie une table SCDL lue telle quelle et la rend avec ses colonnes au nom du schéma, plus :
-    ``montant_num`` (€), ``siret_beneficiaire`` (identifiant normalisé), ``financeur`` (code canonique déclaré,
-    :data:`correspondance.FINANCEURS`), ``version_scdl``. ``attribuant_siret`` / ``attribuant_nom`` : l'attribuant
-    déclaré (le SIRET l'emporte ; un SIRET et un SIREN se comparent par le SIREN)."""
-    nom = brut.attrs.get("source", {}).get("fichier", "fichier SCDL")
+    annee: int | None = None,
+    colonnes: dict[str, str] | None = None,
+) -> Subventions:
+    """Vérifie une table SCDL lue telle quelle (voir le docstring du module) et la rend en :class:`Subventions`.
+
+    ``financeur`` : code canonique du financeur de la programmation que l'attribuant représente
+    (:data:`correspondance.FINANCEURS`) ; ``attribuant_siret`` / ``attribuant_nom`` : l'attribuant déclaré (le SIRET
+    l'emporte ; un SIRET et un SIREN se comparent par le SIREN) ; ``annee`` : l'année du rapport (lignes d'un autre
+    exercice mises à part) ; ``colonnes`` : correspondance {champ du schéma: colonne du fichier} d'un fichier qui a
+    ses propres colonnes."""
+    source = brut.attrs.get("source", {})
+    nom = source.get("fichier", "fichier SCDL")
+    encodage = source.get("encodage", "")
     erreurs: list[ErreurDonnees] = []
+    constats: list[dict] = []  # écarts au schéma relevés par la lecture, avec leur traitement
 
     def err(message, ligne=None, colonne=None):
         erreurs.append(ErreurDonnees(message, fichier=nom, ligne=ligne, colonne=colonne))
+
+    def constat(ligne, colonne, valeur, regle, traitement):
+        constats.append(
+            {"ligne": ligne, "colonne": colonne, "valeur": valeur, "regle": regle, "traitement": traitement}
+        )
 
     if financeur is not None and financeur not in FINANCEURS:
         raise ErreurDonnees(
             f"financeur « {financeur} » inconnu (financeurs permis : {', '.join(FINANCEURS)})", fichier=nom
         )
+    presentes_fichier = [c for c in brut.columns if c != COLONNE_LIGNE]
+    if colonnes:
+        inconnus = [ch for ch in colonnes if ch not in COLONNES_SCDL_V2_1]
+        absentes = [c for c in colonnes.values() if c not in presentes_fichier]
+        for ch in inconnus:
+            err(
+                f"champ « {ch} » de la correspondance inconnu du schéma SCDL (champs : "
+                f"{', '.join(COLONNES_SCDL_V2_1)}){_proches(ch, COLONNES_SCDL_V2_1)}",
+                ligne=1,
+            )
+        for c in absentes:
+            err(f"colonne « {c} » (correspondance) absente du fichier{_proches(c, presentes_fichier)}", 1, c)
+        if erreurs:
+            raise ErreursNettoyage(erreurs)
+        brut = brut.rename(columns={c: ch for ch, c in colonnes.items()})
+        brut.attrs = {"source": source}
     if not est_scdl(brut):
         manquantes = [c for c in COLONNES_ESSENTIELLES if c not in _presentes(brut)]
+        if not {"idBeneficiaire", "rnaBeneficiaire"} & _presentes(brut):
+            manquantes.append("idBeneficiaire (ou rnaBeneficiaire)")
         raise ErreurDonnees(
             f"ce n'est pas un fichier SCDL « Subventions » : colonne(s) absente(s) "
-            f"{', '.join(manquantes)} (colonnes trouvées : "
-            f"{', '.join(c for c in brut.columns if c != COLONNE_LIGNE)})",
+            f"{', '.join(manquantes)} (colonnes trouvées : {', '.join(presentes_fichier)}) ; un fichier qui a ses "
+            f"propres colonnes se lit par une correspondance (clé « correspondance » du paramètre scdl)",
             fichier=nom,
             ligne=1,
         )
-    df = brut.rename(columns=renommages_scdl(brut.columns)).copy()
-    df.attrs = dict(brut.attrs)
-    lignes = df[COLONNE_LIGNE] if COLONNE_LIGNE in df.columns else pd.Series(range(2, len(df) + 2), index=df.index)
+    version = "correspondance" if colonnes else version_scdl(brut)
+    version_schema = "2.1" if colonnes else version
+    renommages = renommages_scdl(brut.columns)
+    noms_fichier = {v: k for k, v in renommages.items()} | {
+        c: c for c in brut.columns if c in COLONNES_SCDL_V2_1 and c not in renommages
+    }
+    if colonnes:
+        noms_fichier |= dict(colonnes)
+    df = brut.rename(columns=renommages).copy()
+    lignes = (
+        df[COLONNE_LIGNE].astype("int64")
+        if COLONNE_LIGNE in df.columns
+        else pd.Series(range(2, len(df) + 2), index=df.index)
+    )
+    df[COLONNE_LIGNE] = lignes
     if df.empty:
-        err("le fichier ne contient aucune subvention", ligne=2)
-    # identifiants : une vérification par valeur distincte
-    for col in ("idAttribuant", "idBeneficiaire"):
-        valeurs = df[col].fillna("").map(normaliser_identifiant)
-        verdicts = {v: identifiant_siret_valide(v) for v in pd.unique(valeurs)}
-        fautifs = ~valeurs.map(verdicts).astype(bool)
-        for v, texte, ligne in zip(valeurs[fautifs], df.loc[fautifs, col], lignes[fautifs]):
-            err(
-                f"{'SIRET' if len(v) != 9 else 'SIREN'} « {texte} » invalide ({_raison(v)})",
-                ligne=int(ligne),
-                colonne=col,
-            )
-        df[col + "_normalise"] = valeurs
-    if "rnaBeneficiaire" in df.columns:
-        rna = df["rnaBeneficiaire"].fillna("").map(normaliser_identifiant)
-        for texte, ligne in zip(
-            df.loc[(rna != "") & ~rna.map(rna_valide), "rnaBeneficiaire"], lignes[(rna != "") & ~rna.map(rna_valide)]
-        ):
-            err(
-                f"RNA « {texte} » invalide (attendu : « W » suivi de 9 caractères)",
-                ligne=int(ligne),
-                colonne="rnaBeneficiaire",
-            )
-    # montants : nombre à point décimal du schéma, ou écriture à la française
-    texte = df["montant"].fillna("").map(str)
-    simples = texte.str.strip().str.fullmatch(r"-?\d+(\.\d+)?").fillna(False).astype(bool)
-    valeurs = pd.to_numeric(texte.where(simples), errors="coerce")
-    illisibles = set()
-    for v in pd.unique(texte[~simples]):
-        try:
-            x = lire_nombre(v, "montant")
-        except ValeurIllisible as exc:
-            illisibles.add(v)
-            for ligne in lignes[texte == v]:
-                err(f"montant illisible : {exc}", ligne=int(ligne), colonne="montant")
-            x = np.nan
-        valeurs[texte == v] = x
-    for t, ligne in zip(texte[valeurs < 0], lignes[valeurs < 0]):
-        err(
-            f"montant négatif ({t}) : une subvention accordée ne peut pas être négative",
-            ligne=int(ligne),
-            colonne="montant",
+        raise ErreurDonnees("le fichier ne contient aucune subvention", fichier=nom, ligne=2)
+    for c in COLONNES_SCDL_V2_1:
+        if c not in df.columns:
+            df[c] = ""
+        df[c] = df[c].fillna("").astype(str).str.strip()
+    # écarts de forme du fichier
+    if encodage == "cp1252-bom":
+        constat(
+            1, "", "", "encodage UTF-8", f"{ACCEPTE} : octets Windows-1252 derrière un BOM UTF-8, lus en Windows-1252"
         )
-    for ligne in lignes[valeurs.isna() & ~texte.isin(illisibles)]:
-        err("montant manquant : chaque subvention du fichier SCDL a un montant", ligne=int(ligne), colonne="montant")
-    # attribuant déclaré
+    elif encodage in ("cp1252", "latin-1"):
+        constat(1, "", "", "encodage UTF-8", f"{ACCEPTE} : fichier lu en {encodage}")
+    ordre_schema = [c for c in COLONNES_SCDL_V2_1 if c in noms_fichier]
+    ordre_fichier = [renommages.get(c, c) for c in presentes_fichier if renommages.get(c, c) in COLONNES_SCDL_V2_1]
+    if version not in ("1.0", "correspondance") and ordre_fichier != ordre_schema:
+        constat(1, "", "", "ordre des colonnes du schéma", f"{ACCEPTE} : colonnes rapprochées par leur nom")
+    if version == "1.0":
+        constat(1, "", "", "noms de colonnes de la version 1.0", f"{ACCEPTE} : ramenés aux noms de la 1.1")
+    elif version != "correspondance" and any(renommages.get(c, c) != str(c).strip() for c in renommages):
+        constat(1, "", "", "noms de colonnes du schéma (casse)", f"{ACCEPTE} : casse ignorée")
+    hors_schema = [c for c in presentes_fichier if c not in noms_fichier.values()]
+    if hors_schema:
+        constat(1, ", ".join(hors_schema), "", "colonnes du schéma seulement", f"{ACCEPTE} : colonnes ignorées")
+
+    n = len(df)
+    motif = pd.Series("", index=df.index, dtype=object)  # raison d'écarter la ligne (la première relevée)
+
+    def ecarter(i, raison):
+        if not motif.at[i]:
+            motif.at[i] = raison
+
+    # --- identifiants de l'attribuant : un seul attribuant par fichier
+    ids_att = {}
+    for v in pd.unique(df["idAttribuant"]):
+        ident, reparation, raison = lire_identifiant(v)
+        ids_att[v] = (ident, reparation, raison)
+    id_att = df["idAttribuant"].map(lambda v: ids_att[v][0])
+    for v, (_ident, reparation, raison) in ids_att.items():
+        sel = df["idAttribuant"] == v
+        for i in df.index[sel]:
+            if reparation:
+                constat(
+                    int(lignes[i]), noms_fichier["idAttribuant"], v, "SIRET de 14 chiffres", f"{REPARE} : {reparation}"
+                )
+            elif raison:
+                constat(
+                    int(lignes[i]), noms_fichier["idAttribuant"], v, "SIRET de 14 chiffres", f"ligne écartée : {raison}"
+                )
+                ecarter(i, f"identifiant de l'attribuant : {raison}")
+    cles_att = id_att.str[:9].where(id_att != "", "nom:" + df["nomAttribuant"].map(cle_nom_porteur))
+    distincts = list(dict.fromkeys(cles_att[id_att != ""])) or list(dict.fromkeys(cles_att))
+    if len(distincts) > 1:
+        premier = df.index[cles_att == distincts[0]][0]
+        for autre in distincts[1:]:
+            i = df.index[cles_att == autre][0]
+            err(
+                f"le fichier mêle deux attribuants : « {df.at[premier, 'nomAttribuant']} » (idAttribuant "
+                f"{df.at[premier, 'idAttribuant']}, ligne {int(lignes[premier])}) et « {df.at[i, 'nomAttribuant']} » "
+                f"(idAttribuant {df.at[i, 'idAttribuant']}, {int((cles_att == autre).sum())} ligne(s)) : un fichier "
+                f"SCDL est celui d'un seul attribuant ; séparez-le et déclarez chaque fichier",
+                ligne=int(lignes[i]),
+                colonne=noms_fichier["idAttribuant"],
+            )
     if attribuant_siret or attribuant_nom:
         attendu = normaliser_identifiant(attribuant_siret) if attribuant_siret else ""
         if attendu:
-            ids = df["idAttribuant_normalise"]
-            autre = ids.str[:9] != attendu[:9]
+            autre = (id_att.str[:9] != attendu[:9]) & (id_att != "")
         else:
             autre = df["nomAttribuant"].map(cle_nom_porteur) != cle_nom_porteur(attribuant_nom)
         if autre.any():
@@ -268,30 +638,306 @@ def verifier_scdl(
             err(
                 f"ce fichier SCDL est celui de « {df.at[i, 'nomAttribuant']} » (idAttribuant "
                 f"{df.at[i, 'idAttribuant']}), pas de l'attribuant déclaré {declare} "
-                f"({int(autre.sum())} ligne(s) sur {len(df)}) : vérifiez le fichier ou la déclaration",
+                f"({int(autre.sum())} ligne(s) sur {n}) : vérifiez le fichier ou la déclaration",
                 ligne=int(lignes[i]),
-                colonne="idAttribuant" if attendu else "nomAttribuant",
+                colonne=noms_fichier["idAttribuant" if attendu else "nomAttribuant"],
             )
+
+    # --- bénéficiaire : SIRET (réparé s'il est sans ambiguïté) ou RNA
+    siret = pd.Series("", index=df.index, dtype=object)
+    rna = df["rnaBeneficiaire"].map(normaliser_identifiant)
+    rna_ok = rna.map(lambda r: bool(r) and rna_valide(r))
+    col_id = noms_fichier.get("idBeneficiaire", "idBeneficiaire")
+    col_rna = noms_fichier.get("rnaBeneficiaire", "rnaBeneficiaire")
+    lus = {v: lire_identifiant(v) for v in pd.unique(df["idBeneficiaire"])}
+    for i, v, r_ok, r in zip(df.index, df["idBeneficiaire"], rna_ok, rna):
+        ident, reparation, raison = lus[v]
+        ligne = int(lignes[i])
+        if r and not r_ok:
+            if ident:
+                constat(
+                    ligne,
+                    col_rna,
+                    df.at[i, "rnaBeneficiaire"],
+                    "RNA « W » + 9 chiffres",
+                    f"{ACCEPTE} : RNA invalide ignoré, ligne identifiée par son SIRET",
+                )
+            else:
+                constat(
+                    ligne,
+                    col_rna,
+                    df.at[i, "rnaBeneficiaire"],
+                    "RNA « W » + 9 chiffres",
+                    "ligne écartée : RNA invalide",
+                )
+                ecarter(i, f"RNA « {df.at[i, 'rnaBeneficiaire']} » invalide (attendu : « W » suivi de 9 caractères)")
+        if ident:
+            siret.at[i] = ident
+            if reparation:
+                constat(ligne, col_id, v, "SIRET de 14 chiffres", f"{REPARE} : {reparation}")
+        elif v:
+            constat(ligne, col_id, v, "SIRET de 14 chiffres à clé juste", f"ligne écartée : {raison}")
+            ecarter(i, raison)
+        elif r_ok:
+            if version_schema != "2.1":
+                constat(
+                    ligne,
+                    col_id,
+                    "",
+                    "valeur obligatoire (avant la 2.1)",
+                    f"{ACCEPTE} : bénéficiaire identifié par son RNA",
+                )
+        else:
+            constat(ligne, col_id, "", "un SIRET ou un RNA du bénéficiaire", "ligne écartée : ni SIRET ni RNA")
+            ecarter(i, "ni SIRET ni RNA du bénéficiaire : la ligne ne peut être rapprochée d'aucun porteur")
+    rna = rna.where(rna_ok, "")
+
+    # --- montants : le point décimal du schéma, ou l'écriture à la française dans tout le fichier
+    col_mt = noms_fichier["montant"]
+    texte = df["montant"]
+    a_point = texte.str.fullmatch(_POINT.pattern)
+    a_virgule = texte.str.contains(",", regex=False)
+    if a_point.any() and a_virgule.any():
+        exemple = df.index[a_point][0]
+        for i in df.index[a_virgule]:
+            err(
+                f"montant « {texte.at[i]} » écrit avec une virgule alors que les autres montants du fichier ont un point "
+                f"décimal (ligne {int(lignes[exemple])} : « {texte.at[exemple]} ») : lecture ambiguë (virgule décimale "
+                f"ou séparateur de milliers ?), corrigez le fichier",
+                ligne=int(lignes[i]),
+                colonne=col_mt,
+            )
+    montants = pd.Series(np.nan, index=df.index, dtype="float64")
+    simples = texte.str.fullmatch(_SIMPLE.pattern)
+    montants[simples] = pd.to_numeric(texte[simples], errors="coerce")
+    lus_mt: dict[str, float | str] = {}
+    for v in pd.unique(texte[~simples]):
+        if not v:
+            lus_mt[v] = "montant absent"
+            continue
+        try:
+            lus_mt[v] = lire_nombre(v, "montant")
+        except ValeurIllisible as exc:
+            lus_mt[v] = f"montant illisible : {exc}"
+    for i in df.index[~simples]:
+        lu = lus_mt[texte.at[i]]
+        if isinstance(lu, str) or pd.isna(lu):
+            raison = lu if isinstance(lu, str) else "montant absent"
+            constat(int(lignes[i]), col_mt, texte.at[i], "nombre à point décimal", f"ligne écartée : {raison}")
+            ecarter(i, raison)
+        else:
+            montants.at[i] = lu
+            constat(
+                int(lignes[i]),
+                col_mt,
+                texte.at[i],
+                "nombre à point décimal",
+                f"{ACCEPTE} : lu {lu:.2f}".replace(".", ","),
+            )
+    for i in df.index[montants < 0]:
+        constat(int(lignes[i]), col_mt, texte.at[i], "montant accordé positif", "ligne écartée : montant négatif")
+        ecarter(i, f"montant négatif ({texte.at[i]}) : une subvention accordée ne peut pas être négative")
+
+    # --- parts : pourcentageSubvention entre 0,01 et 1 (absent : 100 %)
+    col_pc = noms_fichier.get("pourcentageSubvention", "pourcentageSubvention")
+    pourcentage = pd.Series(1.0, index=df.index, dtype="float64")
+    lus_pc = {v: _pourcentage(v) for v in pd.unique(df["pourcentageSubvention"])}
+    for i, v in zip(df.index, df["pourcentageSubvention"]):
+        x, remarque = lus_pc[v]
+        ligne = int(lignes[i])
+        if x is None:
+            err(f"{remarque} (attendu : une fraction entre 0.01 et 1, par exemple 0.5 pour 50 %)", ligne, col_pc)
+        elif x <= 0 or x > 1 + 1e-9:
+            pc = " (un pourcentage écrit sans « % » ? attendu 0.5 pour 50 %)" if x > 1 else ""
+            err(
+                f"pourcentageSubvention « {v} » hors de l'intervalle du schéma (0,01 à 1) : la part d'un bénéficiaire "
+                f"est montant × pourcentage{pc}",
+                ligne,
+                col_pc,
+            )
+        else:
+            pourcentage.at[i] = x
+            if remarque and "absent" in remarque:
+                if "pourcentageSubvention" in noms_fichier and v == "":
+                    constat(ligne, col_pc, "", "valeur obligatoire", f"{ACCEPTE} : {remarque}")
+            elif remarque:
+                constat(ligne, col_pc, v, "nombre à point décimal entre 0.01 et 1", f"{ACCEPTE} : {remarque}")
+
+    # --- dates et exercice
+    col_dc = noms_fichier["dateConvention"]
+    col_dp = noms_fichier.get("datesPeriodeVersement", "datesPeriodeVersement")
+    dates = {v: lire_date(v) for v in pd.unique(df["dateConvention"])}
+    periodes = {v: lire_periode(v) for v in pd.unique(df["datesPeriodeVersement"])}
+    date_conv = df["dateConvention"].map(lambda v: dates[v][0])
+    exercice = pd.Series(pd.NA, index=df.index, dtype="Int64")
+    hors_annee = pd.Series(False, index=df.index)
+    for i, dc, dp in zip(df.index, df["dateConvention"], df["datesPeriodeVersement"]):
+        ligne = int(lignes[i])
+        d, rem_d = dates[dc]
+        p, rem_p = periodes[dp]
+        if d is None:
+            constat(ligne, col_dc, dc, "date AAAA-MM-JJ", "date non lue : " + rem_d)
+        elif rem_d:
+            constat(ligne, col_dc, dc, "date AAAA-MM-JJ", f"{ACCEPTE} : {rem_d}")
+        if p is None and dp:
+            constat(ligne, col_dp, dp, "date ou période AAAA-MM-JJ/AAAA-MM-JJ", f"{ACCEPTE} : non utilisée ({rem_p})")
+        elif p is not None and rem_p:
+            constat(ligne, col_dp, dp, "date ou période AAAA-MM-JJ/AAAA-MM-JJ", f"{ACCEPTE} : {rem_p}")
+        if d is not None:
+            exercice.at[i] = d.year
+        if annee is None:
+            continue
+        if d is None and p is None:
+            ecarter(i, f"{rem_d} et pas de période de versement lisible : exercice inconnu")
+            continue
+        if d is not None and d.year != annee:
+            hors_annee.at[i] = True
+        elif p is not None and (p[1].year < annee or p[0].year > annee):
+            hors_annee.at[i] = True
+    # --- autres valeurs du schéma (non utilisées par la comparaison) : capitales acceptées
+    col_na = noms_fichier.get("nature", "nature")
+    for v in pd.unique(df["nature"]):
+        if v and v not in NATURES and v.lower().replace("; ", ";") in NATURES:
+            for i in df.index[df["nature"] == v]:
+                constat(int(lignes[i]), col_na, v, "valeur en minuscules du schéma", f"{ACCEPTE} : casse ignorée")
     if erreurs:
         raise ErreursNettoyage(erreurs)
-    df["montant_num"] = valeurs.astype("float64")
-    df["siret_beneficiaire"] = df["idBeneficiaire_normalise"]
+
+    # --- écarts au schéma relevés par frictionless, avec ce que la lecture en a fait
+    schema = valider_schema(df, version_schema, noms_fichier) if version_schema in VERSIONS else []
+    faits = {(c["ligne"], c["colonne"]): c["traitement"] for c in constats}
+    vus = set()
+    lignes_ecarts = []
+    for e in schema:
+        k = (e["ligne"], e["colonne"])
+        if k in vus:
+            continue
+        vus.add(k)
+        if e["champ"] == "idBeneficiaire" and e["valeur"] == "" and k not in faits:
+            continue  # 2.1 : identifiant vide avec un RNA (contrôle « one-of-required » du schéma)
+        lignes_ecarts.append({**e, "traitement": faits.get(k, f"{ACCEPTE} : valeur non utilisée par la vérification")})
+    for c in constats:
+        if (c["ligne"], c["colonne"]) not in vus:
+            lignes_ecarts.append(c)
+            vus.add((c["ligne"], c["colonne"]))
+    ecarts_schema = pd.DataFrame(lignes_ecarts, columns=COLONNES_ECARTS_SCHEMA)
+    ecarts_schema = ecarts_schema.sort_values(["ligne", "colonne"], kind="stable").reset_index(drop=True)
+
+    # --- subventions : les lignes d'une même subvention (une par bénéficiaire)
+    df["montant_num"] = montants
+    df["pourcentage"] = pourcentage
+    df["part"] = montants * pourcentage
+    df["siret_beneficiaire"] = siret
+    df["rna_beneficiaire"] = rna
+    df["date_convention"] = date_conv
+    df["exercice"] = exercice
+    cle_sub = pd.DataFrame(
+        {
+            "a": cles_att,
+            "r": df["referenceDecision"].map(cle),
+            "d": date_conv.astype(str),
+            "o": df["objet"].map(cle),
+            "m": montants.round(2).astype(str),
+        }
+    )
+    df["id_subvention"] = cle_sub.groupby(list(cle_sub.columns), sort=False, dropna=False).ngroup() + 1
+    traitement = pd.Series(COMPTEE, index=df.index, dtype=object)
+    traitement[hors_annee] = AUTRE_EXERCICE
+    motif[hors_annee & (motif == "")] = [
+        f"convention du {d.strftime('%d/%m/%Y') if d else '?'} hors de l'exercice {annee}"
+        if d is not None and d.year != annee
+        else f"versement hors de l'exercice {annee}"
+        for d in date_conv[hors_annee & (motif == "")]
+    ]
+    traitement[motif.ne("") & ~hors_annee] = ECARTEE
+    df["traitement"] = traitement
+    df["motif"] = motif
     df["financeur"] = financeur or ""
-    df["version_scdl"] = version_scdl(brut)
-    df[COLONNE_LIGNE] = lignes.astype("int64")
-    return df
+    df["version_scdl"] = version
+    a_verifier = []
+    for sid, g in df.groupby("id_subvention", sort=False):
+        explicites = g["pourcentageSubvention"].ne("")
+        if explicites.any() and g["pourcentage"].sum() > 1 + TOLERANCE_PARTS:
+            a_verifier.append(
+                {
+                    "id_subvention": int(sid),
+                    "referenceDecision": g["referenceDecision"].iloc[0],
+                    "dateConvention": g["dateConvention"].iloc[0],
+                    "objet": g["objet"].iloc[0],
+                    "montant": float(g["montant_num"].iloc[0]),
+                    "parts": float(g["pourcentage"].sum()),
+                    "lignes": ", ".join(str(int(x)) for x in g[COLONNE_LIGNE]),
+                }
+            )
+    sortie = df[[*COLONNES_SCDL_V2_1, *(c for c in df.columns if c not in COLONNES_SCDL_V2_1)]].copy()
+    sortie.attrs = {"source": dict(source)}
+    return Subventions(
+        fichier=nom,
+        version=version,
+        lignes=sortie.reset_index(drop=True),
+        ecarts_schema=ecarts_schema,
+        subventions_a_verifier=pd.DataFrame(a_verifier, columns=COLONNES_A_VERIFIER),
+        financeur=financeur or "",
+        annee=annee,
+        encodage=encodage,
+    )
 
 
-def _raison(s: str) -> str:
-    if not s:
-        return "identifiant vide"
-    if not s.isdigit():
-        return "attendu : des chiffres seulement"
-    if len(s) not in (9, 14):
-        return f"{len(s)} chiffres au lieu de 14 (SIRET) ou 9 (SIREN)"
-    if len(s) == 14 and not siren_valide(s[:9]) and s[:9] != SIREN_LA_POSTE:
-        return "clé de contrôle (Luhn) du SIREN fausse : chiffre mal recopié ?"
-    return "clé de contrôle (Luhn) fausse : chiffre mal recopié ?"
+# --------------------------------------------------------------------------------------------- correspondance
+
+
+def charger_correspondance_subventions(chemin: Path | str) -> dict[str, str]:
+    """Une correspondance de fichier de subventions (YAML) : ``{champ du schéma SCDL: colonne du fichier}``.
+
+    Format, comme la correspondance de la programmation (``correspondance.py``)::
+
+        source: "Subventions 2019 de la ville (export du logiciel)"
+        subventions:
+          colonnes:
+            nomAttribuant: ATTRIB_NOM
+            idAttribuant: ATTRIB_SIRET
+            dateConvention: DATE_CONV
+            nomBeneficiaire: BENEF_NOM
+            idBeneficiaire: BENEF_SIRET
+            objet: OBJET
+            montant: SUB_MONTANT
+
+    Une clé inconnue, un champ inconnu du schéma : erreur en français qui nomme le fichier et la clé."""
+    import yaml
+
+    chemin = Path(chemin)
+    if not chemin.is_file():
+        raise ErreurDonnees("correspondance des subventions introuvable", fichier=str(chemin))
+    try:
+        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        ligne = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise ErreurDonnees(
+            f"YAML illisible : {exc}", fichier=chemin.name, ligne=None if ligne is None else ligne + 1
+        ) from None
+    if not isinstance(donnees, dict) or not isinstance(donnees.get("subventions"), dict):
+        raise ErreurDonnees("attendu une section « subventions: » avec « colonnes: »", fichier=chemin.name)
+    inconnues = set(donnees) - {"source", "subventions"}
+    inconnues |= {f"subventions.{k}" for k in set(donnees["subventions"]) - {"colonnes"}}
+    if inconnues:
+        raise ErreurDonnees(
+            f"clé(s) inconnue(s) : {', '.join(sorted(inconnues))} (clés permises : source, subventions.colonnes)",
+            fichier=chemin.name,
+        )
+    colonnes = donnees["subventions"].get("colonnes") or {}
+    if not isinstance(colonnes, dict) or not colonnes:
+        raise ErreurDonnees(
+            "« subventions: colonnes: » attend {champ du schéma: colonne du fichier}", fichier=chemin.name
+        )
+    for champ in colonnes:
+        if champ not in COLONNES_SCDL_V2_1:
+            raise ErreurDonnees(
+                f"champ « {champ} » inconnu du schéma SCDL « Subventions »{_proches(champ, COLONNES_SCDL_V2_1)} ; "
+                f"champs : {', '.join(COLONNES_SCDL_V2_1)}",
+                fichier=chemin.name,
+                colonne=f"subventions.colonnes.{champ}",
+            )
+    return {str(k): str(v) for k, v in colonnes.items()}
 
 
 # --------------------------------------------------------------------------------------------- comparaison
@@ -307,25 +953,22 @@ def _montants_programmation(programmation: pd.DataFrame, financeur: str) -> pd.S
     return pd.to_numeric(serie, errors="coerce").astype("float64")
 
 
-def comparer(
-    scdl: pd.DataFrame, programmation: pd.DataFrame, financeur: str | None = None, tolerance: float = 0.5
-) -> pd.DataFrame:
-    """Montants accordés par l'attribuant (table SCDL vérifiée, :func:`verifier_scdl`) face aux montants de ce
-    financeur dans la programmation (colonne ``montant_<financeur>``), par porteur.
+def _lignes(scdl) -> pd.DataFrame:
+    return scdl.lignes if isinstance(scdl, Subventions) else scdl
 
-    Rapprochement d'un bénéficiaire SCDL avec un porteur de la programmation, dans l'ordre : même SIRET ; même SIREN
-    (si un seul porteur de la programmation l'a) ; même RNA ; même nom normalisé (seulement pour un porteur sans
-    SIRET dans la programmation). Une ligne par porteur : ``montant_scdl``, ``montant_programmation``, ``ecart``
-    (SCDL − programmation), ``statut`` (« concorde » à ``tolerance`` € près, « diffère », « absent de la
-    programmation », « absent du fichier SCDL » — un porteur de la programmation sans montant de ce financeur n'est
-    pas listé), ``rapprochement`` (SIRET, SIREN, RNA, nom, ou vide), ``lignes_scdl``, ``actions``."""
-    financeur = financeur or (str(scdl["financeur"].iloc[0]) if "financeur" in scdl.columns and len(scdl) else "")
-    if financeur not in FINANCEURS:
-        raise ErreurDonnees(
-            f"financeur « {financeur} » inconnu : dites quel financeur de la programmation "
-            f"l'attribuant SCDL représente ({', '.join(FINANCEURS)})"
-        )
-    libelle = FINANCEURS[financeur][0]
+
+def _financeur(scdl, financeur):
+    if financeur:
+        return financeur
+    if isinstance(scdl, Subventions) and scdl.financeur:
+        return scdl.financeur
+    lignes = _lignes(scdl)
+    return str(lignes["financeur"].iloc[0]) if "financeur" in lignes.columns and len(lignes) else ""
+
+
+def _rapprocher(scdl, programmation: pd.DataFrame, financeur: str):
+    """Les porteurs de la programmation financés par ``financeur`` (une ligne par porteur) et les lignes SCDL avec
+    la clé du porteur rapproché (``_cle``) et le mode de rapprochement (``_mode``)."""
     p = programmation.copy()
     p["_montant"] = _montants_programmation(p, financeur)
     p = p[p["_montant"].notna() & (p["_montant"] != 0)]
@@ -354,39 +997,66 @@ def comparer(
     sans_siret = p[p["_siret"] == ""]
     par_nom = {n: k for n, k in zip(sans_siret["_nom"], sans_siret["_cle"]) if n}
 
-    s = scdl.copy()
+    s = _lignes(scdl).copy()
     sir = (
         s["siret_beneficiaire"]
         if "siret_beneficiaire" in s.columns
         else s["idBeneficiaire"].map(normaliser_identifiant)
     )
-    rna = (
-        s["rnaBeneficiaire"].fillna("").map(normaliser_identifiant)
-        if "rnaBeneficiaire" in s.columns
-        else pd.Series("", index=s.index)
-    )
+    if "rna_beneficiaire" in s.columns:
+        rna = s["rna_beneficiaire"].fillna("")
+    elif "rnaBeneficiaire" in s.columns:
+        rna = s["rnaBeneficiaire"].fillna("").map(normaliser_identifiant)
+    else:
+        rna = pd.Series("", index=s.index)
     noms = s["nomBeneficiaire"].map(cle_nom_porteur)
     cles, modes = [], []
     for si, r, n in zip(sir, rna, noms):
-        if si in par_siret:
+        if si and si in par_siret:
             cles.append(par_siret[si]), modes.append("SIRET")
-        elif si[:9] in par_siren:
+        elif si and si[:9] in par_siren:
             cles.append(par_siren[si[:9]]), modes.append("SIREN")
         elif r and r in par_rna:
             cles.append(par_rna[r]), modes.append("RNA")
         elif n in par_nom:
             cles.append(par_nom[n]), modes.append("nom")
         else:
-            cles.append(f"scdl:{si or n}"), modes.append("")
+            cles.append(f"scdl:{si or r or n}"), modes.append("")
     s["_cle"], s["_mode"] = cles, modes
-    montants = s["montant_num"] if "montant_num" in s.columns else lire_montants(s["montant"].map(str))[0]
-    s["_montant"] = montants
-    lignes = s[COLONNE_LIGNE] if COLONNE_LIGNE in s.columns else pd.Series(s.index, index=s.index)
-    s["_ligne"] = lignes.astype(str)
+    if "part" not in s.columns:
+        montants = s["montant_num"] if "montant_num" in s.columns else lire_montants(s["montant"].map(str))[0]
+        s["part"] = montants
+    if "traitement" not in s.columns:
+        s["traitement"] = COMPTEE
+    s["_ligne"] = (s[COLONNE_LIGNE] if COLONNE_LIGNE in s.columns else pd.Series(s.index, index=s.index)).astype(str)
+    return prog, s
+
+
+def comparer(scdl, programmation: pd.DataFrame, financeur: str | None = None, tolerance: float = 0.5) -> pd.DataFrame:
+    """Parts accordées par l'attribuant (:class:`Subventions`, lignes comptées seulement) face aux montants de ce
+    financeur dans la programmation (colonne ``montant_<financeur>``), par porteur.
+
+    Rapprochement d'un bénéficiaire SCDL avec un porteur de la programmation, dans l'ordre : même SIRET ; même SIREN
+    (si un seul porteur de la programmation l'a) ; même RNA (les lignes identifiées par leur seul RNA) ; même nom
+    normalisé (seulement pour un porteur sans SIRET dans la programmation). Une ligne par porteur : ``montant_scdl``
+    (somme des parts montant × pourcentage), ``montant_programmation``, ``ecart`` (SCDL − programmation),
+    ``statut`` (« concorde » à ``tolerance`` € près, « diffère », « absent de la programmation », « absent du fichier
+    SCDL » — un porteur de la programmation sans montant de ce financeur n'est pas listé), ``rapprochement``
+    (SIRET, SIREN, RNA, nom, ou vide), ``lignes_scdl`` (les lignes comptées), ``actions``."""
+    financeur = _financeur(scdl, financeur)
+    if financeur not in FINANCEURS:
+        raise ErreurDonnees(
+            f"financeur « {financeur} » inconnu : dites quel financeur de la programmation "
+            f"l'attribuant SCDL représente ({', '.join(FINANCEURS)})"
+        )
+    libelle = FINANCEURS[financeur][0]
+    prog, s = _rapprocher(scdl, programmation, financeur)
+    attribuant = str(s["nomAttribuant"].iloc[0]) if len(s) else ""
+    s = s[s["traitement"] == COMPTEE]
     gs = s.groupby("_cle", sort=False)
     cote_scdl = pd.DataFrame(
         {
-            "montant_scdl": gs["_montant"].sum(),
+            "montant_scdl": gs["part"].sum(),
             "nom_scdl": gs["nomBeneficiaire"].first(),
             "siret_scdl": gs["siret_beneficiaire"].first()
             if "siret_beneficiaire" in s.columns
@@ -399,7 +1069,6 @@ def comparer(
     tout = prog.join(cote_scdl, how="outer", sort=False)
     ordre = list(prog.index) + [k for k in cote_scdl.index if k not in prog.index]
     tout = tout.reindex(ordre)
-    attribuant = str(s["nomAttribuant"].iloc[0]) if len(s) else ""
     sortie = pd.DataFrame(
         {
             "porteur": [
@@ -412,11 +1081,11 @@ def comparer(
             "rapprochement": tout["rapprochement"].fillna("").to_numpy(),
             "attribuant": tout["attribuant"].fillna(attribuant).to_numpy(),
             "financeur": libelle,
-            "montant_scdl": tout["montant_scdl"].astype("float64").to_numpy(),
+            "montant_scdl": tout["montant_scdl"].astype("float64").round(2).to_numpy(),
             "montant_programmation": tout["montant_programmation"].astype("float64").to_numpy(),
         }
     )
-    sortie["ecart"] = sortie["montant_scdl"] - sortie["montant_programmation"]
+    sortie["ecart"] = (sortie["montant_scdl"] - sortie["montant_programmation"]).round(2)
     sortie["statut"] = np.select(
         [sortie["montant_programmation"].isna(), sortie["montant_scdl"].isna(), sortie["ecart"].abs() <= tolerance],
         [ABSENT_PROGRAMMATION, ABSENT_SCDL, CONCORDE],
@@ -431,6 +1100,56 @@ def comparer(
     return sortie[COLONNES_COMPARAISON]
 
 
+COLONNES_DETAIL = [
+    "porteur",
+    "ligne",
+    "beneficiaire",
+    "identifiant",
+    "referenceDecision",
+    "dateConvention",
+    "objet",
+    "montant",
+    "pourcentage",
+    "part",
+    "traitement",
+    "motif",
+]
+
+
+def detail_des_lignes(scdl: Subventions, programmation: pd.DataFrame, financeur: str | None = None) -> pd.DataFrame:
+    """Le montant SCDL de chaque porteur déplié en ses lignes : une ligne par ligne du fichier, ``porteur`` (le
+    porteur de la programmation rapproché, ou le bénéficiaire), ``ligne``, ``beneficiaire``, ``identifiant`` (SIRET
+    ou RNA), la subvention (``referenceDecision``, ``dateConvention``, ``objet``), ``montant`` (total de la
+    subvention), ``pourcentage``, ``part`` (ce qui est compté pour le porteur), ``traitement`` et ``motif``. Les
+    lignes comptées d'abord (par porteur), puis les autres exercices, puis les lignes écartées."""
+    financeur = _financeur(scdl, financeur)
+    prog, s = _rapprocher(scdl, programmation, financeur)
+    noms = prog["porteur"].to_dict()
+    porteur = [
+        nom_affichage(noms[k]) if k in noms else nom_affichage(n) for k, n in zip(s["_cle"], s["nomBeneficiaire"])
+    ]
+    sortie = pd.DataFrame(
+        {
+            "porteur": porteur,
+            "ligne": s[COLONNE_LIGNE].astype("int64").to_numpy(),
+            "beneficiaire": s["nomBeneficiaire"].to_numpy(),
+            "identifiant": [a or b for a, b in zip(s["siret_beneficiaire"], s["rna_beneficiaire"])],
+            "referenceDecision": s["referenceDecision"].to_numpy(),
+            "dateConvention": s["dateConvention"].to_numpy(),
+            "objet": s["objet"].to_numpy(),
+            "montant": s["montant_num"].to_numpy(),
+            "pourcentage": s["pourcentage"].to_numpy(),
+            "part": s["part"].where(s["traitement"] != ECARTEE).to_numpy(),
+            "traitement": s["traitement"].to_numpy(),
+            "motif": s["motif"].to_numpy(),
+        }
+    )
+    rang = {t: i for i, t in enumerate(TRAITEMENTS_LIGNES)}
+    return sortie.sort_values(
+        ["traitement", "porteur", "ligne"], key=lambda c: c.map(rang) if c.name == "traitement" else c, kind="stable"
+    ).reset_index(drop=True)
+
+
 def compter_statuts(comparaison: pd.DataFrame) -> dict[str, int]:
     """Nombre de porteurs par statut, dans l'ordre de :data:`STATUTS` (0 compris)."""
     comptes = comparaison["statut"].value_counts()
@@ -441,7 +1160,7 @@ def verification_independante(comparaison: pd.DataFrame, fichier: str = "") -> p
     """La comparaison mise en forme pour le chapitre de concordance, section « vérification indépendante » : une
     ligne par porteur, ``verification`` (« vérification indépendante »), ``source`` (fichier SCDL), ``libelle``
     (« <financeur> à <porteur> »), ``valeur_independante`` (SCDL), ``valeur_programmation``, ``ecart``, ``statut``,
-    ``explication`` (en français)."""
+    ``explication`` (en français), ``lignes_scdl``."""
     explications = {
         CONCORDE: "le montant accordé publié par l'attribuant est celui de la programmation",
         DIFFERE: "le montant accordé publié par l'attribuant n'est pas celui de la programmation",
@@ -459,6 +1178,7 @@ def verification_independante(comparaison: pd.DataFrame, fichier: str = "") -> p
             "ecart": comparaison["ecart"],
             "statut": comparaison["statut"],
             "explication": comparaison["statut"].map(explications),
+            "lignes_scdl": comparaison["lignes_scdl"],
         }
     )
 
@@ -466,11 +1186,13 @@ def verification_independante(comparaison: pd.DataFrame, fichier: str = "") -> p
 # --------------------------------------------------------------------------------------------- territoire (paramètres)
 
 
-def lire_scdl_du_territoire(cat, params: dict | None) -> list[tuple[dict, pd.DataFrame]]:
+def lire_scdl_du_territoire(cat, params: dict | None) -> list[tuple[dict, Subventions]]:
     """Les fichiers SCDL déclarés par le paramètre ``scdl`` (liste de {fichier, financeur, attribuant_siret,
-    attribuant_nom}), lus dans le dossier des fichiers bruts et vérifiés (:func:`lire_scdl`) : ``[(entrée,
-    table)]``, dans l'ordre des paramètres. Un fichier absent, d'un autre attribuant que celui déclaré, ou fautif :
-    erreur en français qui nomme le fichier (et la ligne)."""
+    attribuant_nom, correspondance}), lus dans le dossier des fichiers bruts et vérifiés (:func:`lire_scdl`, avec
+    l'année du catalogue) : ``[(entrée, Subventions)]``, dans l'ordre des paramètres. ``correspondance`` (facultatif,
+    relatif au dossier des référentiels) : fichier YAML qui relie les colonnes d'un fichier non SCDL au schéma
+    (:func:`charger_correspondance_subventions`). Un fichier absent, d'un autre attribuant que celui déclaré, ou
+    inutilisable : erreur en français qui nomme le fichier (et la ligne)."""
     sortie = []
     for entree in (params or {}).get("scdl") or []:
         fichier = str(entree.get("fichier", "")).strip()
@@ -480,6 +1202,9 @@ def lire_scdl_du_territoire(cat, params: dict | None) -> list[tuple[dict, pd.Dat
                 f"fichier SCDL « {fichier} » (paramètre « scdl ») absent du dossier des fichiers bruts",
                 fichier=str(chemin),
             )
+        colonnes = None
+        if entree.get("correspondance"):
+            colonnes = charger_correspondance_subventions(chemin_correspondance_subventions(cat, entree))
         siret = entree.get("attribuant_siret")
         sortie.append(
             (
@@ -489,33 +1214,44 @@ def lire_scdl_du_territoire(cat, params: dict | None) -> list[tuple[dict, pd.Dat
                     financeur=str(entree.get("financeur", "")).strip() or None,
                     attribuant_siret=str(siret) if siret not in (None, "") else None,
                     attribuant_nom=entree.get("attribuant_nom") or None,
+                    annee=int(cat.annee) if getattr(cat, "annee", None) else None,
+                    colonnes=colonnes,
                 ),
             )
         )
     return sortie
 
 
+def chemin_correspondance_subventions(cat, entree: dict) -> Path:
+    """Le fichier de correspondance d'une entrée du paramètre ``scdl`` (relatif au dossier des référentiels)."""
+    chemin = Path(str(entree["correspondance"]))
+    return chemin if chemin.is_absolute() else Path(cat.reference_dir) / chemin
+
+
 def verifications_du_territoire(cat, params: dict | None, programmation: pd.DataFrame | None) -> list[dict]:
     """Pour chaque fichier SCDL déclaré, la vérification indépendante de la programmation (table nettoyée, avec ses
     colonnes ``montant_<financeur>``) : une entrée par fichier, dans l'ordre des paramètres, avec ``fichier``,
-    ``financeur`` (libellé), ``attribuant`` (nom lu dans le fichier), ``comparaison`` (:func:`comparer`), ``vue``
-    (:func:`verification_independante`), ``comptes`` (:func:`compter_statuts`) et ``differences`` (les lignes de
-    ``vue`` qui ne concordent pas). Sans programmation : liste vide."""
+    ``financeur`` (libellé), ``attribuant`` (nom lu dans le fichier), ``subventions`` (:class:`Subventions`),
+    ``comparaison`` (:func:`comparer`), ``vue`` (:func:`verification_independante`), ``comptes``
+    (:func:`compter_statuts`), ``differences`` (les lignes de ``vue`` qui ne concordent pas) et ``detail``
+    (:func:`detail_des_lignes`). Sans programmation : liste vide."""
     if programmation is None:
         return []
     sortie = []
-    for entree, table in lire_scdl_du_territoire(cat, params):
-        comparaison = comparer(table, programmation, table["financeur"].iloc[0] if len(table) else None)
+    for entree, sub in lire_scdl_du_territoire(cat, params):
+        comparaison = comparer(sub, programmation)
         vue = verification_independante(comparaison, entree["fichier"])
         sortie.append(
             {
                 "fichier": entree["fichier"],
-                "financeur": FINANCEURS[table["financeur"].iloc[0]][0],
-                "attribuant": str(table["nomAttribuant"].iloc[0]) if len(table) else "",
+                "financeur": FINANCEURS[sub.financeur][0],
+                "attribuant": sub.attribuant,
+                "subventions": sub,
                 "comparaison": comparaison,
                 "vue": vue,
                 "comptes": compter_statuts(comparaison),
                 "differences": vue[vue["statut"] != CONCORDE].reset_index(drop=True),
+                "detail": detail_des_lignes(sub, programmation),
             }
         )
     return sortie
@@ -529,31 +1265,65 @@ def tableau_des_comptes(comptes: dict[str, int]) -> pd.DataFrame:
     return pd.DataFrame(lignes)
 
 
+def _n(k, sing, plur):
+    return f"{k} {sing if abs(k) < 2 else plur}"
+
+
 def phrase_verification(verif: dict) -> str:
     """Une phrase en français qui résume une vérification indépendante (:func:`verifications_du_territoire`) :
-    nombre de porteurs comparés, qui concordent, qui diffèrent, absents d'un côté (singulier et pluriel)."""
+    nombre de porteurs comparés, qui concordent, qui diffèrent, absents d'un côté (singulier et pluriel) ; puis les
+    lignes du fichier non comptées (autre exercice, écartées) avec leur montant."""
     c = verif["comptes"]
     total = sum(c.values())
-
-    def n(k, sing, plur):
-        return f"{k} {sing if abs(k) < 2 else plur}"
-
     if total == 0:
-        return (
+        texte = (
             f"Le fichier « {verif['fichier']} » ({verif['attribuant']}) ne contient aucune subvention à comparer "
             f"et la programmation n'a aucun montant de ce financeur ({verif['financeur']})."
         )
-    morceaux = [
-        n(c[CONCORDE], "concorde", "concordent"),
-        n(c[DIFFERE], "diffère", "diffèrent"),
-        n(c[ABSENT_PROGRAMMATION], "est absent de la programmation", "sont absents de la programmation"),
-        n(c[ABSENT_SCDL], "est absent du fichier SCDL", "sont absents du fichier SCDL"),
-    ]
-    return (
-        f"Vérification indépendante par le fichier « {verif['fichier']} » ({verif['attribuant']}, financeur de la "
-        f"programmation : {verif['financeur']}) : {n(total, 'porteur comparé', 'porteurs comparés')} ; "
-        f"{', '.join(morceaux[:-1])} et {morceaux[-1]}."
+    else:
+        morceaux = [
+            _n(c[CONCORDE], "concorde", "concordent"),
+            _n(c[DIFFERE], "diffère", "diffèrent"),
+            _n(c[ABSENT_PROGRAMMATION], "est absent de la programmation", "sont absents de la programmation"),
+            _n(c[ABSENT_SCDL], "est absent du fichier SCDL", "sont absents du fichier SCDL"),
+        ]
+        texte = (
+            f"Vérification indépendante par le fichier « {verif['fichier']} » ({verif['attribuant']}, financeur de la "
+            f"programmation : {verif['financeur']}) : {_n(total, 'porteur comparé', 'porteurs comparés')} ; "
+            f"{', '.join(morceaux[:-1])} et {morceaux[-1]}."
+        )
+    sub = verif.get("subventions")
+    if sub is not None:
+        texte += " " + phrase_lignes(sub)
+    return texte
+
+
+def _euros(x: float) -> str:
+    entier = f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return (entier[:-3] if entier.endswith(",00") else entier) + " €"
+
+
+def phrase_lignes(sub: Subventions) -> str:
+    """Ce qu'il advient des lignes du fichier : comptées, d'un autre exercice (listées à part, jamais additionnées),
+    écartées (avec leur montant) ; version du schéma reconnue."""
+    k = sub.comptes()
+    autres = sub.lignes[sub.lignes["traitement"] == AUTRE_EXERCICE]
+    ecartees = sub.lignes[sub.lignes["traitement"] == ECARTEE]
+    version = VERSIONS[sub.version][1] if sub.version in VERSIONS else "colonnes propres, lues par une correspondance"
+    texte = (
+        f"Le fichier (schéma SCDL {version}) a {_n(len(sub), 'ligne', 'lignes')} : "
+        f"{_n(k[COMPTEE], 'comptée', 'comptées')}"
     )
+    if sub.annee is not None:
+        texte += f", {_n(k[AUTRE_EXERCICE], 'ligne', 'lignes')} d'un autre exercice que {sub.annee}" + (
+            f" ({_euros(float(autres['part'].sum()))}, non additionnés)" if len(autres) else ""
+        )
+    texte += f" et {_n(k[ECARTEE], 'ligne écartée', 'lignes écartées')}" + (
+        f" ({_euros(float(ecartees['montant_num'].fillna(0).sum()))} de montants lisibles, non comptés)"
+        if len(ecartees)
+        else ""
+    )
+    return texte + "."
 
 
 #: Colonnes de :func:`verification_independante` montrées dans la liste des différences, et leurs intitulés.
@@ -564,6 +1334,7 @@ COLONNES_DIFFERENCES = {
     "ecart": "écart (SCDL − programmation)",
     "statut": "statut",
     "explication": "explication",
+    "lignes_scdl": "lignes du fichier SCDL",
 }
 #: Colonnes de montants (intitulés) de la liste des différences.
 MONTANTS_DIFFERENCES = ("montant SCDL", "montant de la programmation", "écart (SCDL − programmation)")
@@ -577,3 +1348,73 @@ SANS_SCDL = (
 def differences_affichees(verif: dict) -> pd.DataFrame:
     """Les différences d'une vérification (:func:`verifications_du_territoire`) avec des intitulés français."""
     return verif["differences"][list(COLONNES_DIFFERENCES)].rename(columns=COLONNES_DIFFERENCES)
+
+
+#: Intitulés du détail des lignes (:func:`detail_des_lignes`) et de ses colonnes de montants.
+COLONNES_DETAIL_AFFICHEES = {
+    "porteur": "porteur",
+    "ligne": "ligne",
+    "beneficiaire": "bénéficiaire (fichier)",
+    "identifiant": "SIRET ou RNA",
+    "referenceDecision": "décision",
+    "dateConvention": "date de convention",
+    "objet": "objet",
+    "montant": "montant de la subvention",
+    "pourcentage": "part (%)",
+    "part": "montant compté",
+    "traitement": "traitement",
+    "motif": "motif",
+}
+MONTANTS_DETAIL = ("montant de la subvention", "montant compté")
+
+
+def detail_affiche(verif: dict) -> pd.DataFrame:
+    """Le détail des lignes (:func:`detail_des_lignes`) avec des intitulés français ; la part en pourcentage."""
+    d = verif["detail"].copy()
+    d["pourcentage"] = d["pourcentage"] * 100
+    return d[list(COLONNES_DETAIL_AFFICHEES)].rename(columns=COLONNES_DETAIL_AFFICHEES)
+
+
+COLONNES_ECARTS_AFFICHEES = {
+    "ligne": "ligne",
+    "colonne": "colonne",
+    "valeur": "valeur lue",
+    "regle": "ce que dit le schéma",
+    "traitement": "traitement",
+}
+
+
+def ecarts_schema_affiches(sub: Subventions) -> pd.DataFrame:
+    """Les écarts au schéma officiel (:attr:`Subventions.ecarts_schema`) avec des intitulés français."""
+    return sub.ecarts_schema.rename(columns=COLONNES_ECARTS_AFFICHEES)
+
+
+def resume_ecarts_schema(sub: Subventions) -> pd.DataFrame:
+    """Les écarts au schéma regroupés : une ligne par (colonne, règle, traitement), le nombre de cellules et les
+    premières lignes du fichier concernées."""
+    e = sub.ecarts_schema.copy()
+    if e.empty:
+        return pd.DataFrame(columns=["colonne", "ce que dit le schéma", "traitement", "cellules", "lignes"])
+    e["_t"] = e["traitement"].str.replace(r" : .*", "", regex=True)
+    g = e.groupby(["colonne", "regle", "_t"], sort=False)
+    sortie = g.agg(
+        cellules=("ligne", "size"),
+        lignes=("ligne", lambda s: ", ".join(map(str, list(s)[:8])) + (" …" if len(s) > 8 else "")),
+    ).reset_index()
+    return sortie.rename(columns={"regle": "ce que dit le schéma", "_t": "traitement"})
+
+
+def phrase_a_verifier(sub: Subventions) -> str:
+    """Les subventions dont les parts dépassent 100 % (écart listé avec ses lignes), ou chaîne vide."""
+    v = sub.subventions_a_verifier
+    if v.empty:
+        return ""
+    morceaux = [
+        f"« {r.objet} » ({r.referenceDecision or 'sans référence'}, {_euros(r.montant)}) : parts de "
+        f"{str(round(100 * r.parts, 1)).replace('.', ',').removesuffix(',0')} % (lignes {r.lignes})"
+        for r in v.itertuples()
+    ]
+    return (
+        f"Écart : {_n(len(v), 'subvention partagée dont les parts dépassent', 'subventions partagées dont les parts dépassent')} "
+        f"100 % du montant : " + " ; ".join(morceaux) + "."
+    )
