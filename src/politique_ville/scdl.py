@@ -266,6 +266,19 @@ def schema_officiel(version: str) -> dict:
     return json.loads((DOSSIER_SCHEMAS / VERSIONS[version][0]).read_text(encoding="utf-8"))
 
 
+def _champs_validables(descr: dict) -> list[dict]:
+    """Les champs du schéma, sans les contraintes « pattern » vides du schéma 1.0.0 (qui n'en imposent aucune, et
+    que ``frictionless`` refuse sur un booléen)."""
+    champs = []
+    for f in descr["fields"]:
+        f = json.loads(json.dumps(f))
+        contraintes = f.get("constraints", {})
+        if contraintes.get("pattern") == "":
+            del contraintes["pattern"]
+        champs.append(f)
+    return champs
+
+
 # --------------------------------------------------------------------------------------------- validation du schéma
 
 
@@ -299,26 +312,33 @@ def valider_schema(table: pd.DataFrame, version: str, noms_fichier: dict[str, st
     avec ``frictionless`` (colonnes rapprochées par leur nom, dans n'importe quel ordre). Une entrée par cellule en
     écart : ``ligne`` (du fichier), ``colonne`` (nom dans le fichier), ``champ`` (nom du schéma 2.1), ``valeur``,
     ``regle``. ``noms_fichier`` : nom du schéma 2.1 -> nom de la colonne dans le fichier."""
-    from frictionless import Detector, Resource, Schema  # coûteux : seulement à la lecture d'un fichier SCDL
+    from frictionless import Resource, Schema  # coûteux : seulement à la lecture d'un fichier SCDL
 
     descr = schema_officiel(version)
     vers_1_0 = {v: k for k, v in NOMS_V1_0.items()}
-    colonnes = [c for c in table.columns if c in _PAR_MINUSCULES.values()]
+    colonnes = [c for c in table.columns if c in noms_fichier]
     entete = [vers_1_0.get(c, c) if version == "1.0" else c for c in colonnes]
     valeurs = table[colonnes].fillna("").astype(str).to_numpy().tolist()
     champs = {f["name"]: f for f in descr["fields"]}
+    # « partial » : colonnes rapprochées par leur nom, dans n'importe quel ordre ; une colonne obligatoire absente
+    # est relevée (« missing-label »)
     ressource = Resource(
         data=[entete, *valeurs],
-        schema=Schema.from_descriptor({"fields": descr["fields"]}),
-        detector=Detector(schema_sync=True),
+        schema=Schema.from_descriptor({"fields": _champs_validables(descr), "fieldsMatch": "partial"}),
     )
     rapport = ressource.validate(limit_errors=10**7)
     lignes = table[COLONNE_LIGNE].to_numpy() if COLONNE_LIGNE in table.columns else np.arange(2, len(table) + 2)
     sortie = []
     for num, nom, type_, note, cellule in rapport.flatten(["rowNumber", "fieldName", "type", "note", "cell"]):
-        if num is None or nom is None:
+        if nom is None:
             continue
         champ = NOMS_V1_0.get(nom, nom)
+        if num is None:
+            if type_ == "missing-label":
+                sortie.append(
+                    {"ligne": 1, "colonne": champ, "champ": champ, "valeur": "", "regle": "colonne obligatoire"}
+                )
+            continue
         sortie.append(
             {
                 "ligne": int(lignes[int(num) - 2]),
@@ -815,7 +835,12 @@ def verifier_scdl(
         vus.add(k)
         if e["champ"] == "idBeneficiaire" and e["valeur"] == "" and k not in faits:
             continue  # 2.1 : identifiant vide avec un RNA (contrôle « one-of-required » du schéma)
-        lignes_ecarts.append({**e, "traitement": faits.get(k, f"{ACCEPTE} : valeur non utilisée par la vérification")})
+        defaut = (
+            f"{ACCEPTE} : colonne absente, valeurs vides"
+            if e["regle"] == "colonne obligatoire"
+            else f"{ACCEPTE} : valeur non utilisée par la vérification"
+        )
+        lignes_ecarts.append({**e, "traitement": faits.get(k, defaut)})
     for c in constats:
         if (c["ligne"], c["colonne"]) not in vus:
             lignes_ecarts.append(c)
@@ -1299,8 +1324,9 @@ def phrase_verification(verif: dict) -> str:
 
 
 def _euros(x: float) -> str:
+    """« 1 000 € » (espace fine insécable des milliers, insécable avant l'unité, comme ``present.euros``)."""
     entier = f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return (entier[:-3] if entier.endswith(",00") else entier) + " €"
+    return (entier[:-3] if entier.endswith(",00") else entier) + "\u00a0€"
 
 
 def phrase_lignes(sub: Subventions) -> str:
