@@ -30,6 +30,7 @@ from politique_ville.correspondance import (
     noms_par_identifiant,
     porteurs_par_identifiant,
     preparer_programmation,
+    resume_correspondance,
     texte_montant,
     valider,
 )
@@ -111,7 +112,7 @@ def test_fixture_regeneree_a_l_identique(tmp_path):
 
 def test_export_long_une_ligne_par_action(resultat):
     prog = resultat.tables["programmation"]
-    assert len(_export()) == 36  # 27 lignes d'actions + 9 lignes « TOTAL » (une par cofinanceur)
+    assert len(_export()) == 37  # 27 lignes d'actions + 9 lignes « TOTAL » (une par cofinanceur) + total général
     assert len(prog) == 10 and prog["id_action"].is_unique
     # ligne_source : première ligne de l'action dans le fichier reçu ; lignes_source : toutes ses lignes
     a3 = prog.set_index("id_action").loc["2032-CV-00003"]
@@ -158,18 +159,19 @@ def test_financements_par_financeur_et_ecart_du_total_fourni(resultat):
         "Autres": "1000",
         "Programmation (montant total)": "112000",
     }
-    # le total « Conseil régional » de l'export dit 11 000 : un écart listé, pas une erreur
-    assert len(resultat.ecarts) == 1
-    e = resultat.ecarts.iloc[0]
-    assert (e["financeur"], e["total_fourni"], e["somme_actions"], e["ecart"], e["ligne"]) == (
-        "region",
-        11000.0,
-        10000.0,
-        1000.0,
-        34,
-    )
+    # le total « Conseil régional » de l'export dit 11 000, et son total général (ligne 38, cofinanceur vide)
+    # 113 000 = somme des totaux imprimés, pour 112 000 dans les actions : deux écarts listés, pas des erreurs
+    assert resultat.ecarts[
+        ["financeur", "libelle", "total_fourni", "somme_actions", "ecart", "ligne"]
+    ].values.tolist() == [
+        ["region", "Région", 11000.0, 10000.0, 1000.0, 34],
+        ["ensemble", "Tous financeurs (total général)", 113000.0, 112000.0, 1000.0, 38],
+    ]
+    assert resultat.ecarts.attrs["totaux_verifies"] == 10  # 9 totaux de cofinanceur + le total général
     assert "total de 11000 (écart 1000)" in fin.loc[fin["financeur"] == "Région", "note"].iloc[0]
     assert "écart" not in fin.loc[fin["financeur"] == "CAF", "note"].iloc[0]
+    total = fin.loc[fin["financeur"] == "Programmation (montant total)", "note"].iloc[0]
+    assert total.endswith("l'export donne un total général de 113000 (écart 1000)")
 
 
 def test_nettoyage_existant_inchange_totaux_par_pilier(nettoyees):
@@ -574,6 +576,43 @@ def test_disposition_large_avec_colonnes_par_financeur(refs):
     ]
     propres = nettoyer_financements(r.bruts(), refs)["programmation"]
     assert propres["credits_specifiques"].sum() == 3000.5 and propres["droit_commun"].sum() == 800
+
+
+def test_disposition_large_colonne_de_total_rapprochee_par_action_et_au_total_general(refs):
+    """Une colonne « Total » par action (L1 : 1 000 + 500 = 1 500, l'export dit 1 600 ; L2 : 2 000,50 + 300 =
+    2 300,50, juste) et sur la ligne de total (l'export dit 3 900,50 ; la somme des actions est 3 800,50)."""
+    lignes = [ligne + [total] for ligne, total in zip(LIGNES_LARGES, ["1 600", "2 300,50", "3 900,50"])]
+    corr, brut = _large(refs, [x[:-1] for x in lignes], colonne_total="Total")
+    brut.insert(9, "Total", [x[-1] for x in lignes])
+    r = appliquer(corr, brut, refs)
+    assert r.ecarts[["financeur", "libelle", "total_fourni", "somme_actions", "ecart", "ligne"]].values.tolist() == [
+        ["caf", "CAF", 400.0, 300.0, 100.0, 4],
+        ["ensemble", "Tous financeurs (total général)", 3900.5, 3800.5, 100.0, 4],
+        ["ensemble", "Action L1 : total de l'action (colonne « Total »)", 1600.0, 1500.0, 100.0, 2],
+    ]
+    assert r.ecarts.attrs["totaux_verifies"] == 6  # 3 financeurs + total général + 2 actions
+    # colonne déclarée absente : erreur qui nomme la colonne et propose la plus proche
+    corr2, brut2 = _large(refs, LIGNES_LARGES, colonne_total="Totale")
+    brut2["Total"] = ""
+    with pytest.raises(ErreursNettoyage, match="colonne « Totale » de « colonne_total » absente de l'export"):
+        appliquer(corr2, brut2, refs)
+
+
+def test_total_general_d_un_export_long_sous_un_libelle_total(resultat):
+    """Sur une ligne de total, un cofinanceur « Tous financeurs » (ou vide) désigne le total général : un total changé
+    en 3 500 000 est un écart avec les deux montants, jamais « aucun total ne diffère »."""
+    from politique_ville.correspondance import _est_total_general
+
+    assert _est_total_general("") and _est_total_general("Tous financeurs") and _est_total_general("TOTAL")
+    assert not _est_total_general("CAF")
+    corr = resultat.correspondance
+    brut = _export()
+    brut.loc[brut.index[-1], "Montant accordé (€)"] = "3 500 000,00"
+    brut.loc[brut.index[-1], "Cofinanceur"] = "Tous financeurs"
+    r = appliquer(corr, brut, _refs())
+    general = r.ecarts[r.ecarts["financeur"] == "ensemble"].iloc[0]
+    assert (general["total_fourni"], general["somme_actions"], general["ecart"]) == (3500000.0, 112000.0, 3388000.0)
+    assert "Aucun" not in resume_correspondance(r) and "2 diffèrent" in resume_correspondance(r)
 
 
 def test_disposition_large_identifiant_en_double(refs):
