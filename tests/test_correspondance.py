@@ -10,7 +10,6 @@ sommes par pilier et par thématique calculés ici à la main. Puis chaque erreu
 from __future__ import annotations
 
 import importlib.util
-import math
 import shutil
 
 import pandas as pd
@@ -137,10 +136,11 @@ def test_montants_par_action_calcules_a_la_main(resultat):
         "1000",
         "4000",
     ]
-    # action 6 : aucun financeur de droit commun -> cellule vide (manquant), jamais 0
-    assert prog.loc["2032-CV-00006", "droit_commun"] == ""
+    # action 6 : aucune ligne d'un financeur de droit commun -> 0 € (l'export liste chaque financeur de chaque
+    # action : un financeur sans ligne ne la finance pas), le même chiffre dans tous les chapitres
+    assert prog.loc["2032-CV-00006", "droit_commun"] == "0"
     assert prog.loc["2032-CV-00006", "montant_agglomeration"] == "2500"
-    assert prog.loc["2032-CV-00006", "montant_communes"] == ""
+    assert prog.loc["2032-CV-00006", "montant_communes"] == "0"
 
 
 def test_financements_par_financeur_et_ecart_du_total_fourni(resultat):
@@ -189,9 +189,9 @@ def test_nettoyage_existant_inchange_totaux_par_pilier(nettoyees):
     }
     for pilier, (cs, dc, cget) in attendu.items():
         assert tuple(par_pilier.loc[pilier]) == (cs, dc, cget), pilier
-    # le pilotage n'a aucun droit commun : manquant, pas 0
+    # le pilotage n'a aucune ligne de droit commun : 0 €
     assert par_pilier.loc["Pilotage", "credits_specifiques"] == 10000
-    assert math.isnan(par_pilier.loc["Pilotage", "droit_commun"])
+    assert par_pilier.loc["Pilotage", "droit_commun"] == 0
     assert prog.groupby("pilier").size().to_dict() == {
         "Cohésion sociale": 6,
         "Emploi et développement économique": 2,
@@ -218,7 +218,7 @@ def test_nettoyage_existant_inchange_par_thematique(nettoyees):
         assert tuple(par_theme.loc[theme]) == valeurs, theme
     for theme, cs in {"Accès aux droits": 5000, "Participation des habitants": 3000, "Pilotage": 10000}.items():
         assert par_theme.loc[theme, "credits_specifiques"] == cs
-        assert math.isnan(par_theme.loc[theme, "droit_commun"])
+        assert par_theme.loc[theme, "droit_commun"] == 0
     assert set(prog["thematique_code"]) == {
         "education",
         "sante",

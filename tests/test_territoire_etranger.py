@@ -181,10 +181,19 @@ def test_besoins_face_aux_moyens_ratios_a_la_main(etranger):
 def test_verification_independante_scdl_dans_la_concordance(etranger):
     texte = _texte(_page(etranger["sortie"] / "90_concordance.html"))
     assert (
-        "4 porteurs comparés ; 1 concorde, 1 diffère, 1 est absent de la programmation et 1 est absent du fichier SCDL"
+        "7 porteurs comparés ; 1 concorde, 1 diffère, 4 sont absents de la programmation et 1 est absent du fichier "
+        "SCDL. Le fichier (schéma SCDL 2.1 (16 colonnes, avec le RNA)) a 9 lignes : 7 comptées, 1 ligne d'un autre "
+        "exercice que 2032 (800 €, non additionnés) et 1 ligne écartée (700 € de montants lisibles, non comptés)."
     ) in texte
     assert "Agglomération (EPCI) à Compagnie Imaginaire du Théâtre 3 000 € 2 500 € 500 € diffère" in texte
+    # parts d'une subvention partagée : 2 000 € × 0,6 et × 0,4
     assert "Agglomération (EPCI) à Association Les Jardins Fictifs 1 200 €" in texte
+    assert "Agglomération (EPCI) à Ville d'Ailleurs-la-Rivière 800 €" in texte
+    # chaque montant déplié en ses lignes ; les lignes non comptées avec leur raison et leur montant
+    assert "chaque montant déplié en ses lignes" in texte
+    assert "convention du 20/11/2031 hors de l'exercice 2032" in texte
+    assert "écrit en notation scientifique par un tableur" in texte
+    assert "lu comme un nombre à virgule" in texte  # le SIRET réparé, dans les écarts au schéma
 
 
 @pipeline

@@ -60,7 +60,9 @@ la note de la table ``financements_programmation`` (chapitre 20) et dans le jour
 
 Montants par financeur : les 9 financeurs canoniques (:data:`FINANCEURS`) donnent chacun une colonne
 ``montant_<code>`` ; ``cget`` = crédits spécifiques de l'État (BOP 147), ``credits_specifiques`` et ``droit_commun``
-= sommes des financeurs de cette nature (une action sans aucun financeur d'une nature a une cellule vide, jamais 0).
+= sommes des financeurs de cette nature. En disposition longue, un financeur de l'export qui n'a pas de ligne pour une
+action y vaut 0 € (l'export liste chaque financeur de chaque action) : le même chiffre dans tous les chapitres ; en
+disposition large, une cellule vide reste vide (jamais un 0 inventé), comme une nature sans aucun financeur.
 
 Porteurs identifiés (section en fin de module) : SIRET / SIREN (clé de Luhn, exception de La Poste), RNA ; un porteur
 de l'export est rapproché du référentiel des porteurs par son SIRET ou son RNA quand le référentiel les donne
@@ -943,8 +945,13 @@ def _long(corr: Correspondance, brut: pd.DataFrame, total: pd.Series, nom: str, 
     # montants par action et financeur
     m = pd.DataFrame({"id": ids[act], "code": codes[act], "montant": valeurs[act]})
     m = m[m["code"].notna()]
-    montants = m.groupby(["id", "code"], sort=False)["montant"].sum(min_count=1).unstack("code")
+    g = m.groupby(["id", "code"], sort=False)["montant"]
+    montants = g.sum(min_count=1).unstack("code")
     montants = montants.reindex(index=actions["id_action"], columns=[k for k in FINANCEURS if k in montants.columns])
+    # un financeur de l'export sans ligne pour une action ne la finance pas : 0 €, le même chiffre dans tous les
+    # chapitres (une ligne dont le montant est vide reste vide)
+    lignes_par_couple = g.size().unstack("code").reindex(index=montants.index, columns=montants.columns)
+    montants = montants.where(lignes_par_couple.notna(), 0.0)
     # totaux fournis : par financeur, et total général (ligne de total sans financeur)
     general = total & libelles_fin.map(_est_total_general).astype(bool)
     codes_totaux = codes.where(~general, TOTAL_GENERAL)
