@@ -1202,6 +1202,23 @@ def _communes_des_quartiers(qpv: pd.Series, quartiers: pd.DataFrame | None, lign
     return sortie
 
 
+#: Ce que la note de chaque ligne de ``financements_programmation`` dit quand la table est calculée à partir d'un
+#: export (« … des actions de <fichier> (correspondance) ») : :func:`export_des_financements` le relit.
+_NOTE_CALCULEE = re.compile(r"somme des montants (?:des actions|de tous les financeurs) de (.+?) \(correspondance\)")
+
+
+def export_des_financements(financements: pd.DataFrame | None) -> str:
+    """Le fichier de l'export dont la table ``financements_programmation`` est calculée (par :func:`appliquer`), ou
+    chaîne vide si la table est celle d'un rapport publié (ou absente)."""
+    if financements is None or "note" not in financements.columns:
+        return ""
+    for note in financements["note"].fillna("").astype(str):
+        m = _NOTE_CALCULEE.search(note)
+        if m:
+            return m.group(1)
+    return ""
+
+
 def _financements(montants: pd.DataFrame, ecarts: pd.DataFrame, nom: str) -> pd.DataFrame:
     """Table ``financements_programmation`` canonique : une ligne par financeur présent (somme des actions), puis
     la ligne de total. Un total fourni par l'export qui diffère est rappelé dans la note."""

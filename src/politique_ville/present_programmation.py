@@ -106,8 +106,21 @@ def vue_piliers(piliers: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def vue_financeurs(fin: pd.DataFrame) -> pd.DataFrame:
-    """Financement par financeur (sortie de ``financement_par_financeur``)."""
+def vue_financeurs(fin: pd.DataFrame, export: str = "") -> pd.DataFrame:
+    """Financement par financeur (sortie de ``financement_par_financeur``). ``export`` : le fichier reçu dont la table
+    des financeurs est calculée (``correspondance.export_des_financements``) ; les intitulés disent alors « calculé »
+    (somme des montants reçus), jamais « publié »."""
+    if export:
+        return _renommer(
+            fin,
+            {
+                "financeur": "Financeur",
+                "part_publiee": "Part calculée (%)",
+                "montant_publie": "Montant calculé : somme des actions (€)",
+                "part_des_montants": "Part recalculée : montant / total (%)",
+                "montant_de_la_part": "Montant qu'impliquerait la part calculée (€)",
+            },
+        )
     return _renommer(
         fin,
         {
@@ -117,6 +130,20 @@ def vue_financeurs(fin: pd.DataFrame) -> pd.DataFrame:
             "part_des_montants": "Part recalculée : montant publié / total (%)",
             "montant_de_la_part": "Montant qu'impliquerait la part publiée (€)",
         },
+    )
+
+
+def note_financeurs(export: str = "") -> str:
+    """La note du tableau des financeurs : calcul de contrôle (rapport publié) ou provenance (table calculée à partir
+    de l'export reçu ``export``)."""
+    if export:
+        return (
+            f"Table calculée à partir de l'export reçu « {export} » : montants = sommes des montants reçus par action "
+            f"(provenance : recalculé), parts = montant ÷ montant total ; rien n'y est publié."
+        )
+    return (
+        "« Montant qu'impliquerait la part publiée » = part publiée × montant total : calcul de contrôle, pas un "
+        "montant publié."
     )
 
 
@@ -433,6 +460,8 @@ FORMATS_PROGRAMMATION = {
             "Part des actions recalculées (%)",
             "Part publiée (%)",
             "Part recalculée : montant publié / total (%)",
+            "Part calculée (%)",
+            "Part recalculée : montant / total (%)",
             "Part du total (%)",
             "CGET / dépenses (%)",
             "Part de l'opération (%)",
@@ -444,6 +473,8 @@ FORMATS_PROGRAMMATION = {
         [
             "Montant publié (€)",
             "Montant qu'impliquerait la part publiée (€)",
+            "Montant calculé : somme des actions (€)",
+            "Montant qu'impliquerait la part calculée (€)",
             "Crédits CGET recalculés (€)",
             "Publié (€)",
             "Montants CGET attribués (€)",

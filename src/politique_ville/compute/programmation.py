@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..clean import ValeurIllisible, arrondi_publie, lire_nombre
 from ..concordance import fournisseur_memoire, table_concordance
+from ..correspondance import export_des_financements  # noqa: F401 (pour les chapitres : table calculée ?)
 from ..nettoyage import cle
 from ..published import Registre, Statut, calcul
 

@@ -150,15 +150,21 @@ def _nom_financeur(financeur: str) -> str:
     return "l'État (CGET)" if "cget" in str(financeur).lower() else f"« {financeur} »"
 
 
-def parts_financeurs(fin: pd.DataFrame, controles: pd.DataFrame) -> str:
+def parts_financeurs(fin: pd.DataFrame, controles: pd.DataFrame, export: str = "") -> str:
     """La somme des parts publiées des financeurs comparée à 100 %, puis, pour le premier financeur dont le montant
     est publié, sa part publiée comparée à celle que donnent les montants publiés (montant / montant total).
 
     ``fin`` : sortie de ``financement_par_financeur`` ; ``controles`` : ``confronter(controles_financement(...))``
-    (première ligne : le montant total ; les explications des écarts documentés)."""
+    (première ligne : le montant total ; les explications des écarts documentés). ``export`` : le fichier reçu dont
+    la table des financeurs est calculée ; la phrase dit alors ce qui est calculé, rien n'étant publié."""
     somme = fin["part_publiee"].sum(min_count=1)
     if _manque(somme):
         return ""
+    if export:
+        return (
+            f"Les montants par financeur sont les sommes des montants reçus dans l'export « {export} », et leurs parts "
+            f"sont calculées (montant ÷ montant total, {pourcent(somme)} au total) : aucune n'est un chiffre publié."
+        )
     if round(float(somme), 1) == 100:
         texte = f"Les parts publiées totalisent **{pourcent(somme)}** : elles partagent exactement le montant total."
         aussi = ""
