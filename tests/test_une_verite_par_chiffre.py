@@ -105,3 +105,25 @@ def test_table_des_financeurs_publiee_garde_ses_intitules(traitees_memoire):
     vue = pp.vue_financeurs(prog.financement_par_financeur(fin_2019))
     assert "Part publiée (%)" in vue.columns and "Montant publié (€)" in vue.columns
     assert pp.note_financeurs().startswith("« Montant qu'impliquerait la part publiée »")
+
+
+def test_ecarts_des_totaux_de_l_export_au_chapitre_20(etranger):
+    """Le total « Conseil régional » (11 000 pour 10 000 dans les actions) et le total général (113 000 pour
+    112 000) : deux écarts, relus dans la table des financements nettoyée, avec les deux montants."""
+    _, tables = etranger
+    e = prog.ecarts_des_financements(tables["financements_programmation"])
+    assert e.values.tolist() == [
+        ["Région", 11000.0, 10000.0, 1000.0, "programmation_export.csv"],
+        ["Tous financeurs (total général)", 113000.0, 112000.0, 1000.0, "programmation_export.csv"],
+    ]
+    vue = pp.vue_ecarts_totaux_export(e)
+    assert vue["titre"] == "Totaux de l'export « programmation_export.csv » qui diffèrent de la somme de ses lignes"
+    assert list(vue["df"].columns) == [
+        "Financeur",
+        "Total imprimé dans l'export (€)",
+        "Somme des lignes des actions (€)",
+        "Écart : export − actions (€)",
+    ]
+    assert pp.phrase_ecarts_totaux_export(e, "programmation_export.csv").startswith("**2 totaux** imprimés")
+    assert pp.phrase_ecarts_totaux_export(e.iloc[:0], "x.csv").startswith("Les totaux imprimés dans l'export")
+    assert pp.phrase_ecarts_totaux_export(e, "") == ""

@@ -1219,6 +1219,37 @@ def export_des_financements(financements: pd.DataFrame | None) -> str:
     return ""
 
 
+_NOTE_ECART = re.compile(r"l'export donne un total (général )?de (-?[\d.]+) \(écart (-?[\d.]+)\)")
+COLONNES_ECARTS_FINANCEMENTS = ["financeur", "total_export", "somme_actions", "ecart", "fichier"]
+
+
+def ecarts_des_financements(financements: pd.DataFrame | None) -> pd.DataFrame:
+    """Les totaux de l'export qui diffèrent de la somme de ses lignes, relus dans les notes de la table
+    ``financements_programmation`` calculée (:func:`_financements`) : ``financeur`` (« Tous financeurs (total
+    général) » pour le total général), ``total_export``, ``somme_actions``, ``ecart`` (export − actions), ``fichier``.
+    Vide pour une table publiée ou sans écart."""
+    fichier = export_des_financements(financements)
+    lignes = []
+    if fichier:
+        for financeur, type_ligne, note in zip(
+            financements["financeur"], financements["type_ligne"], financements["note"].fillna("").astype(str)
+        ):
+            m = _NOTE_ECART.search(note)
+            if not m:
+                continue
+            fourni, ecart = float(m.group(2)), float(m.group(3))
+            lignes.append(
+                {
+                    "financeur": LIBELLE_TOTAL_GENERAL if type_ligne == "total" else str(financeur),
+                    "total_export": fourni,
+                    "somme_actions": fourni - ecart,
+                    "ecart": ecart,
+                    "fichier": fichier,
+                }
+            )
+    return pd.DataFrame(lignes, columns=COLONNES_ECARTS_FINANCEMENTS)
+
+
 def _financements(montants: pd.DataFrame, ecarts: pd.DataFrame, nom: str) -> pd.DataFrame:
     """Table ``financements_programmation`` canonique : une ligne par financeur présent (somme des actions), puis
     la ligne de total. Un total fourni par l'export qui diffère est rappelé dans la note."""

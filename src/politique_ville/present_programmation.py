@@ -133,6 +133,46 @@ def vue_financeurs(fin: pd.DataFrame, export: str = "") -> pd.DataFrame:
     )
 
 
+def vue_ecarts_totaux_export(ecarts: pd.DataFrame) -> dict:
+    """Les totaux de l'export qui diffèrent de la somme de ses lignes (``compute.programmation.ecarts_des_financements``),
+    en vue pour ``ctx.tableau(**vue)`` : les deux montants et l'écart."""
+    fichier = ecarts["fichier"].iloc[0] if len(ecarts) else ""
+    return {
+        "df": ecarts.drop(columns="fichier").rename(
+            columns={
+                "financeur": "Financeur",
+                "total_export": "Total imprimé dans l'export (€)",
+                "somme_actions": "Somme des lignes des actions (€)",
+                "ecart": "Écart : export − actions (€)",
+            }
+        ),
+        "titre": f"Totaux de l'export « {fichier} » qui diffèrent de la somme de ses lignes",
+        "formats": dict.fromkeys(
+            ["Total imprimé dans l'export (€)", "Somme des lignes des actions (€)", "Écart : export − actions (€)"],
+            present.euros,
+        ),
+        "note": "Un total qui diffère n'est pas corrigé : les chapitres utilisent la somme des lignes des actions.",
+    }
+
+
+def phrase_ecarts_totaux_export(ecarts: pd.DataFrame, export: str) -> str:
+    """Une phrase : les totaux de l'export rapprochés de ses lignes (aucun écart, ou combien), vide sans export."""
+    if not export:
+        return ""
+    if ecarts.empty:
+        return f"Les totaux imprimés dans l'export « {export} » (s'il en a) égalent la somme de ses lignes."
+    n = len(ecarts)
+    if n == 1:
+        return (
+            f"**1 total** imprimé dans l'export « {export} » diffère de la somme de ses lignes (écart ci-dessous, "
+            f"avec les deux montants)."
+        )
+    return (
+        f"**{n} totaux** imprimés dans l'export « {export} » diffèrent de la somme de ses lignes (écarts ci-dessous, "
+        f"avec les deux montants)."
+    )
+
+
 def note_financeurs(export: str = "") -> str:
     """La note du tableau des financeurs : calcul de contrôle (rapport publié) ou provenance (table calculée à partir
     de l'export reçu ``export``)."""

@@ -19,7 +19,10 @@ import pandas as pd
 
 from ..clean import ValeurIllisible, arrondi_publie, lire_nombre
 from ..concordance import fournisseur_memoire, table_concordance
-from ..correspondance import export_des_financements  # noqa: F401 (pour les chapitres : table calculée ?)
+from ..correspondance import (  # noqa: F401 (pour le chapitre 20 : table calculée, totaux de l'export)
+    ecarts_des_financements,
+    export_des_financements,
+)
 from ..nettoyage import cle
 from ..published import Registre, Statut, calcul
 
