@@ -702,3 +702,44 @@ def test_verification_independante_pour_la_concordance(scdl, programmation):
     assert v["libelle"].iloc[1] == "Agglomération (EPCI) à Compagnie Imaginaire du Théâtre"
     assert v["explication"].iloc[1] == "le montant accordé publié par l'attribuant n'est pas celui de la programmation"
     assert v["explication"].iloc[-1].startswith("montant de la programmation sans subvention correspondante")
+
+
+def test_fichier_de_subventions_du_territoire_lu_par_sa_correspondance(tmp_path):
+    """Le paramètre « scdl » accepte « correspondance » (relatif au dossier des référentiels) ; le runner la compte
+    parmi les entrées du nettoyage."""
+    from politique_ville.catalog import Catalogue
+    from politique_ville.correspondance import fichiers_du_territoire
+    from politique_ville.parametres import verifier_scdl as verifier_parametre
+    from politique_ville.scdl import lire_scdl_du_territoire
+
+    raw, ref = tmp_path / "raw", tmp_path / "ref"
+    raw.mkdir(), ref.mkdir()
+    colonnes = ["ATTRIB_NOM", "ATTRIB_SIRET", "DATE_CONV", "BENEF_NOM", "BENEF_SIRET", "OBJET", "SUB_MONTANT"]
+    _ecrire(
+        raw, [[AGGLO, SIRET_AGGLO, "2032-03-15", "Asso", SIRET_PASSERELLES, "Objet", "1500"]], colonnes, nom="v.csv"
+    )
+    (ref / "v.yaml").write_text(
+        "subventions:\n  colonnes:\n"
+        + "".join(
+            f"    {champ}: {col}\n"
+            for champ, col in zip(
+                [
+                    "nomAttribuant",
+                    "idAttribuant",
+                    "dateConvention",
+                    "nomBeneficiaire",
+                    "idBeneficiaire",
+                    "objet",
+                    "montant",
+                ],
+                colonnes,
+            )
+        ),
+        encoding="utf-8",
+    )
+    entree = {"fichier": "v.csv", "financeur": "communes", "correspondance": "v.yaml"}
+    assert verifier_parametre([entree]) == []
+    cat = Catalogue.pour(2032, RACINE, raw_dir=raw, reference_dir=ref)
+    ((_, sub),) = lire_scdl_du_territoire(cat, {"scdl": [entree]})
+    assert sub.version == "correspondance" and sub.lignes["part"].tolist() == [1500.0] and sub.annee == 2032
+    assert set(fichiers_du_territoire(cat, {"scdl": [entree]})) == {"scdl:v.csv", "scdl:v.yaml"}

@@ -236,3 +236,39 @@ def test_correspondance_fautive_arrete_avant_tout_chapitre_rapport_intact(etrang
     assert "colonne « Theme »" in texte and "absente de l'export" in texte and "les plus proches : Thème" in texte
     assert not any(re.search(r"✓ (20|30|40|90)_", m) for m in messages)
     assert empreintes(rapport) == avant and empreintes(etranger["traitees"]) == tables_avant
+
+
+@pipeline
+def test_fichier_scdl_fautif_arrete_avant_tout_chapitre_rapport_intact(etranger, tmp_path):
+    """Un pourcentageSubvention de 1,5 (au-delà du schéma) dans le fichier SCDL : erreur en français qui nomme le
+    fichier, la ligne et la colonne ; ni le rapport ni les tables précédents ne changent."""
+    from politique_ville.errors import EchecExecution
+
+    rapport = etranger["sortie"]
+    avant, tables_avant = empreintes(rapport), empreintes(etranger["traitees"])
+    raw = tmp_path / "raw"
+    shutil.copytree(etranger["base"] / "raw", raw)
+    scdl = raw / "subventions_agglomeration_scdl.csv"
+    lignes = scdl.read_text(encoding="utf-8").splitlines()
+    lignes[3] = lignes[3].replace(",non,0.3,", ",non,1.5,")  # ligne 4 du fichier : la part de la régie
+    scdl.write_text("\n".join(lignes) + "\n", encoding="utf-8")
+    messages: list[str] = []
+    from politique_ville.runner import executer
+
+    with pytest.raises(EchecExecution) as exc:
+        executer(
+            ANNEE,
+            racine=RACINE,
+            fichier_params=PARAMS,
+            raw_dir=raw,
+            out=rapport,
+            processed_dir=etranger["traitees"],
+            sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+        )
+    texte = str(exc.value) + "\n".join(messages)
+    assert (
+        "fichier « subventions_agglomeration_scdl.csv », ligne 4, colonne « pourcentageSubvention » : "
+        "pourcentageSubvention « 1.5 » hors de l'intervalle du schéma (0,01 à 1)"
+    ) in texte
+    assert not any(re.search(r"✓ (20|30|40|90)_", m) for m in messages)
+    assert empreintes(rapport) == avant and empreintes(etranger["traitees"]) == tables_avant

@@ -1609,8 +1609,8 @@ def fichiers_du_territoire(cat, params: dict | None) -> dict[str, Path]:
     """Les fichiers que lit le nettoyage en plus des fichiers bruts aux noms du dépôt, pour les clés du runner :
     la correspondance, l'export qu'elle désigne et les tables qu'elle reprend (``{"correspondance:<nom>": chemin}`` ;
     plus le fichier des quartiers quand l'export ne situe ses actions que par leur quartier),
-    et les fichiers SCDL du paramètre ``scdl`` (``{"scdl:<nom>": chemin}``). Seuls les fichiers présents sont
-    rendus ; une correspondance illisible ne donne qu'elle-même (le nettoyage dira pourquoi)."""
+    et les fichiers SCDL du paramètre ``scdl`` et leurs correspondances (``{"scdl:<nom>": chemin}``). Seuls les
+    fichiers présents sont rendus ; une correspondance illisible ne donne qu'elle-même (le nettoyage dira pourquoi)."""
     sortie: dict[str, Path] = {}
     try:
         chemin = chemin_correspondance(cat, params)
@@ -1634,6 +1634,11 @@ def fichiers_du_territoire(cat, params: dict | None) -> dict[str, Path]:
         f = Path(cat.raw_dir) / nom
         if nom and f.is_file():
             sortie[f"scdl:{nom}"] = f
+        yaml_scdl = str(entree.get("correspondance", "") or "") if isinstance(entree, dict) else ""
+        if yaml_scdl:  # correspondance d'un fichier de subventions qui a ses propres colonnes
+            chemin_yaml = Path(yaml_scdl) if Path(yaml_scdl).is_absolute() else Path(cat.reference_dir) / yaml_scdl
+            if chemin_yaml.is_file():
+                sortie[f"scdl:{chemin_yaml.name}"] = chemin_yaml
     return sortie
 
 
