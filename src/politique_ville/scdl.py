@@ -5,7 +5,7 @@ est reconnu à ses colonnes (casse ignorée, dans n'importe quel ordre) et **val
 version** (Table Schema, copies dans ``schemas_scdl/``, validation par ``frictionless``, l'outil pour lequel le schéma
 est écrit) :
 
-- 1.0 (2018) : noms en capitales (``ATTRIBUANT_NOM``, ``BENEFICIAIRE_ID``, ``SUBVENTION_MONTANT``…), ramenés aux
+- 1.0 (la première version) : noms en capitales (``ATTRIBUANT_NOM``, ``BENEFICIAIRE_ID``, ``SUBVENTION_MONTANT``…), ramenés aux
   noms de la 1.1 (:data:`NOMS_V1_0`) ;
 - 1.1 et 2.0.x : les 14 mêmes colonnes (:data:`COLONNES_SCDL_V1`), validées contre le schéma 2.0.2 ;
 - 2.1.x : 16 colonnes (:data:`COLONNES_SCDL_V2_1`), + ``rnaBeneficiaire`` (``idBeneficiaire`` peut alors être vide)
@@ -119,7 +119,7 @@ AJOUTS_V2_1 = ("rnaBeneficiaire", "dispositifAide")
 COLONNES_SCDL_V2_1 = (*COLONNES_SCDL_V1[:6], "rnaBeneficiaire", *COLONNES_SCDL_V1[6:], "dispositifAide")
 #: ancien nom, gardé pour les appelants : c'est la version 2.1 (la 2.0 a les 14 colonnes de la 1.1)
 COLONNES_SCDL_V2 = COLONNES_SCDL_V2_1
-#: la version 1.0.0 (2018) : noms en capitales -> noms de la 1.1
+#: la version 1.0.0 (la première) : noms en capitales -> noms de la 1.1
 NOMS_V1_0 = {
     "ATTRIBUANT_NOM": "nomAttribuant",
     "ATTRIBUANT_ID": "idAttribuant",
@@ -916,7 +916,7 @@ def charger_correspondance_subventions(chemin: Path | str) -> dict[str, str]:
 
     Format, comme la correspondance de la programmation (``correspondance.py``)::
 
-        source: "Subventions 2019 de la ville (export du logiciel)"
+        source: "Subventions de la ville (export de son logiciel)"
         subventions:
           colonnes:
             nomAttribuant: ATTRIB_NOM
