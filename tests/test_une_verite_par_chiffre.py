@@ -127,3 +127,16 @@ def test_ecarts_des_totaux_de_l_export_au_chapitre_20(etranger):
     assert pp.phrase_ecarts_totaux_export(e, "programmation_export.csv").startswith("**2 totaux** imprimés")
     assert pp.phrase_ecarts_totaux_export(e.iloc[:0], "x.csv").startswith("Les totaux imprimés dans l'export")
     assert pp.phrase_ecarts_totaux_export(e, "") == ""
+
+
+def test_intitules_des_controles_et_introduction_selon_la_table(etranger, traitees_memoire):
+    _, tables = etranger
+    calcules = prog.controles_financement(tables["financements_programmation"])["libelle"].tolist()
+    assert calcules[1] == "Somme des parts calculées des financeurs"
+    assert calcules[2] == "Part « Etat - crédits spécifiques » recalculée : montant / montant total"
+    assert calcules[3] == "Montant « Etat - crédits spécifiques » qu'impliquerait la part calculée"
+    assert not any("publi" in x for x in calcules)
+    publies = prog.controles_financement(traitees_memoire["financements_programmation"])["libelle"].tolist()
+    assert publies[1] == "Somme des parts publiées des financeurs"
+    assert narr.intro_financeurs("programmation_export.csv").endswith("Ni ces montants ni ces parts ne sont publiés.")
+    assert narr.intro_financeurs().startswith("Le rapport publie le montant total de la programmation")

@@ -150,6 +150,22 @@ def _nom_financeur(financeur: str) -> str:
     return "l'État (CGET)" if "cget" in str(financeur).lower() else f"« {financeur} »"
 
 
+def intro_financeurs(export: str = "") -> str:
+    """L'introduction de la section « financement par financeur » : ce que le rapport publie, ou, pour une table
+    calculée à partir de l'export reçu ``export``, ce qui est calculé."""
+    if export:
+        return (
+            f"La table des financeurs est calculée à partir de l'export de la programmation reçu « {export} » : le "
+            f"montant de chaque financeur est la somme de ses montants reçus par action, sa part est ce montant "
+            f"rapporté au montant total. Ni ces montants ni ces parts ne sont publiés."
+        )
+    return (
+        "Le rapport publie le montant total de la programmation (dépenses cumulées au profit des QPV) et la part de "
+        "chaque financeur. Seul le montant de l'État (CGET) est aussi publié. Les parts sont montrées telles que "
+        "publiées ; elles ne sont pas ramenées à 100 %."
+    )
+
+
 def parts_financeurs(fin: pd.DataFrame, controles: pd.DataFrame, export: str = "") -> str:
     """La somme des parts publiées des financeurs comparée à 100 %, puis, pour le premier financeur dont le montant
     est publié, sa part publiée comparée à celle que donnent les montants publiés (montant / montant total).
