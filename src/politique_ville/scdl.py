@@ -307,55 +307,75 @@ def _regle(type_: str, note: str, champ: dict) -> str:
     return note
 
 
-def valider_schema(table: pd.DataFrame, version: str, noms_fichier: dict[str, str]) -> list[dict]:
+_SANS_ECART = pd.DataFrame(columns=["ligne", "colonne", "champ", "valeur", "regle"])
+
+
+def valider_schema(table: pd.DataFrame, version: str, noms_fichier: dict[str, str]) -> pd.DataFrame:
     """Valide les valeurs de ``table`` (colonnes au nom du schéma 1.1/2.x) contre le schéma officiel de ``version``
-    avec ``frictionless`` (colonnes rapprochées par leur nom, dans n'importe quel ordre). Une entrée par cellule en
-    écart : ``ligne`` (du fichier), ``colonne`` (nom dans le fichier), ``champ`` (nom du schéma 2.1), ``valeur``,
-    ``regle``. ``noms_fichier`` : nom du schéma 2.1 -> nom de la colonne dans le fichier."""
+    avec ``frictionless`` (colonnes rapprochées par leur nom, dans n'importe quel ordre ; une colonne obligatoire
+    absente est relevée). Une ligne par cellule en écart : ``ligne`` (du fichier ; 1 pour une colonne absente),
+    ``colonne`` (nom dans le fichier), ``champ`` (nom du schéma 2.1), ``valeur``, ``regle`` (ce que dit le schéma, en
+    français). ``noms_fichier`` : nom du schéma 2.1 -> nom de la colonne dans le fichier.
+
+    Les contrôles du schéma portent sur chaque cellule seule (type, motif, valeurs permises, bornes, obligation) :
+    ``frictionless`` valide donc les valeurs distinctes de chaque colonne, et chaque écart est reporté sur toutes
+    les lignes qui ont cette valeur (un fichier de 20 000 lignes ne répète pas 20 000 fois les mêmes valeurs)."""
     from frictionless import Resource, Schema  # coûteux : seulement à la lecture d'un fichier SCDL
 
     descr = schema_officiel(version)
     vers_1_0 = {v: k for k, v in NOMS_V1_0.items()}
     colonnes = [c for c in table.columns if c in noms_fichier]
-    entete = [vers_1_0.get(c, c) if version == "1.0" else c for c in colonnes]
-    valeurs = table[colonnes].fillna("").astype(str).to_numpy().tolist()
-    champs = {f["name"]: f for f in descr["fields"]}
-    # « partial » : colonnes rapprochées par leur nom, dans n'importe quel ordre ; une colonne obligatoire absente
-    # est relevée (« missing-label »)
-    ressource = Resource(
-        data=[entete, *valeurs],
-        schema=Schema.from_descriptor({"fields": _champs_validables(descr), "fieldsMatch": "partial"}),
-    )
-    rapport = ressource.validate(limit_errors=10**7)
-    lignes = table[COLONNE_LIGNE].to_numpy() if COLONNE_LIGNE in table.columns else np.arange(2, len(table) + 2)
-    sortie = []
-    for num, nom, type_, note, cellule in rapport.flatten(["rowNumber", "fieldName", "type", "note", "cell"]):
-        if nom is None:
+    champs = {f["name"]: f for f in _champs_validables(descr)}
+    nom_schema = {c: vers_1_0.get(c, c) if version == "1.0" else c for c in colonnes}
+    # une colonne obligatoire du schéma absente du fichier
+    absentes = [
+        NOMS_V1_0.get(nom, nom)
+        for nom, f in champs.items()
+        if f.get("constraints", {}).get("required") and nom not in nom_schema.values()
+    ]
+    fautes: dict[tuple[str, str], str] = {}
+    for c in colonnes:
+        champ = champs.get(nom_schema[c])
+        if champ is None:
             continue
-        champ = NOMS_V1_0.get(nom, nom)
-        if num is None:
-            if type_ == "missing-label":
-                sortie.append(
-                    {"ligne": 1, "colonne": champ, "champ": champ, "valeur": "", "regle": "colonne obligatoire"}
+        # une colonne témoin toujours remplie : une cellule vide n'est pas une « ligne vide » pour frictionless
+        distinctes = [[v, "x"] for v in pd.unique(table[c].fillna("").astype(str))]
+        schema = Schema.from_descriptor({"fields": [champ, {"name": "_temoin", "type": "string"}]})
+        ressource = Resource(data=[[champ["name"], "_temoin"], *distinctes], schema=schema)
+        rapport = ressource.validate(limit_errors=10**7)
+        for num, type_, note, cellule in rapport.flatten(["rowNumber", "type", "note", "cell"]):
+            if num is not None:
+                fautes.setdefault((c, "" if cellule is None else str(cellule)), _regle(type_, note, champ))
+    lignes = table[COLONNE_LIGNE] if COLONNE_LIGNE in table.columns else pd.Series(range(2, len(table) + 2))
+    morceaux = [
+        pd.DataFrame({"ligne": 1, "colonne": c, "champ": c, "valeur": "", "regle": "colonne obligatoire"}, index=[0])
+        for c in absentes
+    ]
+    for champ in dict.fromkeys(ch for ch, _v in fautes):
+        regles = {v: r for (ch, v), r in fautes.items() if ch == champ}
+        cellules = table[champ].fillna("").astype(str)
+        masque = cellules.isin(list(regles))
+        if masque.any():
+            morceaux.append(
+                pd.DataFrame(
+                    {
+                        "ligne": lignes[masque].astype("int64").to_numpy(),
+                        "colonne": noms_fichier.get(champ, champ),
+                        "champ": champ,
+                        "valeur": cellules[masque].to_numpy(),
+                        "regle": cellules[masque].map(regles).to_numpy(),
+                    }
                 )
-            continue
-        sortie.append(
-            {
-                "ligne": int(lignes[int(num) - 2]),
-                "colonne": noms_fichier.get(champ, champ),
-                "champ": champ,
-                "valeur": "" if cellule is None else str(cellule),
-                "regle": _regle(type_, note, champs.get(nom, {})),
-            }
-        )
-    return sortie
+            )
+    if not morceaux:
+        return _SANS_ECART.copy()
+    return pd.concat(morceaux, ignore_index=True).sort_values(["ligne", "colonne"], kind="stable")
 
 
 # --------------------------------------------------------------------------------------------- lecture des valeurs
 
 _DATE = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DATE_FR = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
-_PERIODE = re.compile(r"^(\S+?)\s*(?:(/|_|\s+au\s+|\s+-\s+)\s*(\S+))?$")
 
 
 def lire_date(texte: str) -> tuple[date | None, str]:
@@ -602,30 +622,45 @@ def verifier_scdl(
 
     n = len(df)
     motif = pd.Series("", index=df.index, dtype=object)  # raison d'écarter la ligne (la première relevée)
+    morceaux: list[pd.DataFrame] = []  # constats relevés sur des colonnes entières (une ligne par cellule)
 
-    def ecarter(i, raison):
-        if not motif.at[i]:
-            motif.at[i] = raison
+    def ecarter(masque: pd.Series, raisons) -> None:
+        """Écarte les lignes de ``masque`` (la première raison relevée l'emporte)."""
+        libres = masque & motif.eq("")
+        if libres.any():
+            motif[libres] = raisons[libres] if isinstance(raisons, pd.Series) else raisons
+
+    def constat_masque(masque: pd.Series, colonne: str, valeurs: pd.Series, regle: str, traitement) -> None:
+        if masque.any():
+            morceaux.append(
+                pd.DataFrame(
+                    {
+                        "ligne": lignes[masque].astype("int64").to_numpy(),
+                        "colonne": colonne,
+                        "valeur": valeurs[masque].to_numpy(),
+                        "regle": regle,
+                        "traitement": traitement[masque].to_numpy()
+                        if isinstance(traitement, pd.Series)
+                        else traitement,
+                    }
+                )
+            )
+
+    def par_valeur(serie: pd.Series, fonction) -> pd.Series:
+        """``fonction`` appliquée une fois par valeur distincte (les mêmes valeurs reviennent à chaque ligne)."""
+        lus = {v: fonction(v) for v in pd.unique(serie)}
+        return serie.map(lus)
 
     # --- identifiants de l'attribuant : un seul attribuant par fichier
-    ids_att = {}
-    for v in pd.unique(df["idAttribuant"]):
-        ident, reparation, raison = lire_identifiant(v)
-        ids_att[v] = (ident, reparation, raison)
-    id_att = df["idAttribuant"].map(lambda v: ids_att[v][0])
-    for v, (_ident, reparation, raison) in ids_att.items():
-        sel = df["idAttribuant"] == v
-        for i in df.index[sel]:
-            if reparation:
-                constat(
-                    int(lignes[i]), noms_fichier["idAttribuant"], v, "SIRET de 14 chiffres", f"{REPARE} : {reparation}"
-                )
-            elif raison:
-                constat(
-                    int(lignes[i]), noms_fichier["idAttribuant"], v, "SIRET de 14 chiffres", f"ligne écartée : {raison}"
-                )
-                ecarter(i, f"identifiant de l'attribuant : {raison}")
-    cles_att = id_att.str[:9].where(id_att != "", "nom:" + df["nomAttribuant"].map(cle_nom_porteur))
+    col_att = noms_fichier["idAttribuant"]
+    lus_att = par_valeur(df["idAttribuant"], lire_identifiant)
+    id_att = lus_att.str[0]
+    rep_att, raison_att = lus_att.str[1], lus_att.str[2]
+    constat_masque(rep_att.ne(""), col_att, df["idAttribuant"], "SIRET de 14 chiffres", REPARE + " : " + rep_att)
+    fautifs = raison_att.ne("") & id_att.eq("")
+    constat_masque(fautifs, col_att, df["idAttribuant"], "SIRET de 14 chiffres", "ligne écartée : " + raison_att)
+    ecarter(fautifs, "identifiant de l'attribuant : " + raison_att)
+    cles_att = id_att.str[:9].where(id_att != "", "nom:" + par_valeur(df["nomAttribuant"], cle_nom_porteur))
     distincts = list(dict.fromkeys(cles_att[id_att != ""])) or list(dict.fromkeys(cles_att))
     if len(distincts) > 1:
         premier = df.index[cles_att == distincts[0]][0]
@@ -637,14 +672,14 @@ def verifier_scdl(
                 f"(idAttribuant {df.at[i, 'idAttribuant']}, {int((cles_att == autre).sum())} ligne(s)) : un fichier "
                 f"SCDL est celui d'un seul attribuant ; séparez-le et déclarez chaque fichier",
                 ligne=int(lignes[i]),
-                colonne=noms_fichier["idAttribuant"],
+                colonne=col_att,
             )
     if attribuant_siret or attribuant_nom:
         attendu = normaliser_identifiant(attribuant_siret) if attribuant_siret else ""
         if attendu:
             autre = (id_att.str[:9] != attendu[:9]) & (id_att != "")
         else:
-            autre = df["nomAttribuant"].map(cle_nom_porteur) != cle_nom_porteur(attribuant_nom)
+            autre = par_valeur(df["nomAttribuant"], cle_nom_porteur) != cle_nom_porteur(attribuant_nom)
         if autre.any():
             i = autre.idxmax()
             declare = " ".join(
@@ -660,56 +695,52 @@ def verifier_scdl(
                 f"{df.at[i, 'idAttribuant']}), pas de l'attribuant déclaré {declare} "
                 f"({int(autre.sum())} ligne(s) sur {n}) : vérifiez le fichier ou la déclaration",
                 ligne=int(lignes[i]),
-                colonne=noms_fichier["idAttribuant" if attendu else "nomAttribuant"],
+                colonne=col_att if attendu else noms_fichier["nomAttribuant"],
             )
 
     # --- bénéficiaire : SIRET (réparé s'il est sans ambiguïté) ou RNA
-    siret = pd.Series("", index=df.index, dtype=object)
-    rna = df["rnaBeneficiaire"].map(normaliser_identifiant)
-    rna_ok = rna.map(lambda r: bool(r) and rna_valide(r))
     col_id = noms_fichier.get("idBeneficiaire", "idBeneficiaire")
     col_rna = noms_fichier.get("rnaBeneficiaire", "rnaBeneficiaire")
-    lus = {v: lire_identifiant(v) for v in pd.unique(df["idBeneficiaire"])}
-    for i, v, r_ok, r in zip(df.index, df["idBeneficiaire"], rna_ok, rna):
-        ident, reparation, raison = lus[v]
-        ligne = int(lignes[i])
-        if r and not r_ok:
-            if ident:
-                constat(
-                    ligne,
-                    col_rna,
-                    df.at[i, "rnaBeneficiaire"],
-                    "RNA « W » + 9 chiffres",
-                    f"{ACCEPTE} : RNA invalide ignoré, ligne identifiée par son SIRET",
-                )
-            else:
-                constat(
-                    ligne,
-                    col_rna,
-                    df.at[i, "rnaBeneficiaire"],
-                    "RNA « W » + 9 chiffres",
-                    "ligne écartée : RNA invalide",
-                )
-                ecarter(i, f"RNA « {df.at[i, 'rnaBeneficiaire']} » invalide (attendu : « W » suivi de 9 caractères)")
-        if ident:
-            siret.at[i] = ident
-            if reparation:
-                constat(ligne, col_id, v, "SIRET de 14 chiffres", f"{REPARE} : {reparation}")
-        elif v:
-            constat(ligne, col_id, v, "SIRET de 14 chiffres à clé juste", f"ligne écartée : {raison}")
-            ecarter(i, raison)
-        elif r_ok:
-            if version_schema != "2.1":
-                constat(
-                    ligne,
-                    col_id,
-                    "",
-                    "valeur obligatoire (avant la 2.1)",
-                    f"{ACCEPTE} : bénéficiaire identifié par son RNA",
-                )
-        else:
-            constat(ligne, col_id, "", "un SIRET ou un RNA du bénéficiaire", "ligne écartée : ni SIRET ni RNA")
-            ecarter(i, "ni SIRET ni RNA du bénéficiaire : la ligne ne peut être rapprochée d'aucun porteur")
+    rna = par_valeur(df["rnaBeneficiaire"], normaliser_identifiant)
+    rna_ok = par_valeur(rna, lambda r: bool(r) and rna_valide(r)).astype(bool)
+    lus_id = par_valeur(df["idBeneficiaire"], lire_identifiant)
+    siret, rep_id, raison_id = lus_id.str[0], lus_id.str[1], lus_id.str[2]
+    a_siret, id_ecrit = siret.ne(""), df["idBeneficiaire"].ne("")
+    rna_faux = rna.ne("") & ~rna_ok
+    regle_rna = "RNA « W » + 9 chiffres"
+    constat_masque(
+        rna_faux & a_siret,
+        col_rna,
+        df["rnaBeneficiaire"],
+        regle_rna,
+        f"{ACCEPTE} : RNA invalide ignoré, ligne identifiée par son SIRET",
+    )
+    constat_masque(rna_faux & ~a_siret, col_rna, df["rnaBeneficiaire"], regle_rna, "ligne écartée : RNA invalide")
+    ecarter(
+        rna_faux & ~a_siret,
+        "RNA « " + df["rnaBeneficiaire"] + " » invalide (attendu : « W » suivi de 9 caractères)",
+    )
+    constat_masque(
+        a_siret & rep_id.ne(""), col_id, df["idBeneficiaire"], "SIRET de 14 chiffres", REPARE + " : " + rep_id
+    )
+    fautifs = ~a_siret & id_ecrit
+    constat_masque(
+        fautifs, col_id, df["idBeneficiaire"], "SIRET de 14 chiffres à clé juste", "ligne écartée : " + raison_id
+    )
+    ecarter(fautifs, raison_id)
+    if version_schema != "2.1":
+        constat_masque(
+            ~id_ecrit & rna_ok,
+            col_id,
+            df["idBeneficiaire"],
+            "valeur obligatoire (avant la 2.1)",
+            f"{ACCEPTE} : bénéficiaire identifié par son RNA",
+        )
+    sans_rien = ~id_ecrit & ~rna_ok
+    constat_masque(
+        sans_rien, col_id, df["idBeneficiaire"], "un SIRET ou un RNA du bénéficiaire", "ligne écartée : ni SIRET ni RNA"
+    )
+    ecarter(sans_rien, "ni SIRET ni RNA du bénéficiaire : la ligne ne peut être rapprochée d'aucun porteur")
     rna = rna.where(rna_ok, "")
 
     # --- montants : le point décimal du schéma, ou l'écriture à la française dans tout le fichier
@@ -719,7 +750,7 @@ def verifier_scdl(
     a_virgule = texte.str.contains(",", regex=False)
     if a_point.any() and a_virgule.any():
         exemple = df.index[a_point][0]
-        for i in df.index[a_virgule]:
+        for i in df.index[a_virgule][:20]:
             err(
                 f"montant « {texte.at[i]} » écrit avec une virgule alors que les autres montants du fichier ont un point "
                 f"décimal (ligne {int(lignes[exemple])} : « {texte.at[exemple]} ») : lecture ambiguë (virgule décimale "
@@ -727,126 +758,138 @@ def verifier_scdl(
                 ligne=int(lignes[i]),
                 colonne=col_mt,
             )
-    montants = pd.Series(np.nan, index=df.index, dtype="float64")
     simples = texte.str.fullmatch(_SIMPLE.pattern)
-    montants[simples] = pd.to_numeric(texte[simples], errors="coerce")
-    lus_mt: dict[str, float | str] = {}
-    for v in pd.unique(texte[~simples]):
+    montants = pd.to_numeric(texte.where(simples), errors="coerce").astype("float64")
+
+    def _montant(v):
         if not v:
-            lus_mt[v] = "montant absent"
-            continue
+            return "montant absent"
         try:
-            lus_mt[v] = lire_nombre(v, "montant")
+            x = lire_nombre(v, "montant")
         except ValeurIllisible as exc:
-            lus_mt[v] = f"montant illisible : {exc}"
-    for i in df.index[~simples]:
-        lu = lus_mt[texte.at[i]]
-        if isinstance(lu, str) or pd.isna(lu):
-            raison = lu if isinstance(lu, str) else "montant absent"
-            constat(int(lignes[i]), col_mt, texte.at[i], "nombre à point décimal", f"ligne écartée : {raison}")
-            ecarter(i, raison)
-        else:
-            montants.at[i] = lu
-            constat(
-                int(lignes[i]),
-                col_mt,
-                texte.at[i],
-                "nombre à point décimal",
-                f"{ACCEPTE} : lu {lu:.2f}".replace(".", ","),
-            )
-    for i in df.index[montants < 0]:
-        constat(int(lignes[i]), col_mt, texte.at[i], "montant accordé positif", "ligne écartée : montant négatif")
-        ecarter(i, f"montant négatif ({texte.at[i]}) : une subvention accordée ne peut pas être négative")
+            return f"montant illisible : {exc}"
+        return "montant absent" if pd.isna(x) else x
+
+    lus_mt = par_valeur(texte.where(~simples, ""), _montant).where(~simples)
+    illisibles = ~simples & lus_mt.map(lambda x: isinstance(x, str))
+    lisibles = ~simples & ~illisibles
+    montants = montants.where(~lisibles, pd.to_numeric(lus_mt.where(lisibles), errors="coerce"))
+    regle_mt = "nombre à point décimal"
+    constat_masque(illisibles, col_mt, texte, regle_mt, "ligne écartée : " + lus_mt.where(illisibles, "").astype(str))
+    ecarter(illisibles, lus_mt.where(illisibles, "").astype(str))
+    lu_fr = montants.map(lambda x: f"{ACCEPTE} : lu {x:.2f}".replace(".", ",") if pd.notna(x) else "")
+    constat_masque(lisibles, col_mt, texte, regle_mt, lu_fr)
+    negatifs = montants < 0
+    constat_masque(negatifs, col_mt, texte, "montant accordé positif", "ligne écartée : montant négatif")
+    ecarter(negatifs, "montant négatif (" + texte + ") : une subvention accordée ne peut pas être négative")
 
     # --- parts : pourcentageSubvention entre 0,01 et 1 (absent : 100 %)
     col_pc = noms_fichier.get("pourcentageSubvention", "pourcentageSubvention")
-    pourcentage = pd.Series(1.0, index=df.index, dtype="float64")
     lus_pc = {v: _pourcentage(v) for v in pd.unique(df["pourcentageSubvention"])}
-    for i, v in zip(df.index, df["pourcentageSubvention"]):
-        x, remarque = lus_pc[v]
-        ligne = int(lignes[i])
-        if x is None:
-            err(f"{remarque} (attendu : une fraction entre 0.01 et 1, par exemple 0.5 pour 50 %)", ligne, col_pc)
-        elif x <= 0 or x > 1 + 1e-9:
-            pc = " (un pourcentage écrit sans « % » ? attendu 0.5 pour 50 %)" if x > 1 else ""
-            err(
-                f"pourcentageSubvention « {v} » hors de l'intervalle du schéma (0,01 à 1) : la part d'un bénéficiaire "
-                f"est montant × pourcentage{pc}",
-                ligne,
-                col_pc,
-            )
-        else:
-            pourcentage.at[i] = x
-            if remarque and "absent" in remarque:
-                if "pourcentageSubvention" in noms_fichier and v == "":
-                    constat(ligne, col_pc, "", "valeur obligatoire", f"{ACCEPTE} : {remarque}")
-            elif remarque:
-                constat(ligne, col_pc, v, "nombre à point décimal entre 0.01 et 1", f"{ACCEPTE} : {remarque}")
+    for v, (x, remarque) in lus_pc.items():
+        fautif = x is None or x <= 0 or x > 1 + 1e-9
+        if not fautif:
+            continue
+        for i in df.index[df["pourcentageSubvention"] == v][:20]:
+            if x is None:
+                err(
+                    f"{remarque} (attendu : une fraction entre 0.01 et 1, par exemple 0.5 pour 50 %)",
+                    int(lignes[i]),
+                    col_pc,
+                )
+            else:
+                pc = " (un pourcentage écrit sans « % » ? attendu 0.5 pour 50 %)" if x > 1 else ""
+                err(
+                    f"pourcentageSubvention « {v} » hors de l'intervalle du schéma (0,01 à 1) : la part d'un "
+                    f"bénéficiaire est montant × pourcentage{pc}",
+                    int(lignes[i]),
+                    col_pc,
+                )
+    pourcentage = (
+        df["pourcentageSubvention"]
+        .map({v: (x if x is not None and 0 < x <= 1 + 1e-9 else np.nan) for v, (x, _r) in lus_pc.items()})
+        .astype("float64")
+    )
+    remarques_pc = df["pourcentageSubvention"].map({v: r for v, (_x, r) in lus_pc.items()})
+    if "pourcentageSubvention" in noms_fichier:
+        absent = df["pourcentageSubvention"].eq("")
+        constat_masque(
+            absent, col_pc, df["pourcentageSubvention"], "valeur obligatoire", ACCEPTE + " : " + remarques_pc
+        )
+        autre = ~absent & remarques_pc.ne("") & pourcentage.notna()
+        constat_masque(
+            autre,
+            col_pc,
+            df["pourcentageSubvention"],
+            "nombre à point décimal entre 0.01 et 1",
+            ACCEPTE + " : " + remarques_pc,
+        )
 
     # --- dates et exercice
     col_dc = noms_fichier["dateConvention"]
     col_dp = noms_fichier.get("datesPeriodeVersement", "datesPeriodeVersement")
-    dates = {v: lire_date(v) for v in pd.unique(df["dateConvention"])}
-    periodes = {v: lire_periode(v) for v in pd.unique(df["datesPeriodeVersement"])}
-    date_conv = df["dateConvention"].map(lambda v: dates[v][0])
-    exercice = pd.Series(pd.NA, index=df.index, dtype="Int64")
+    lues_d = par_valeur(df["dateConvention"], lire_date)
+    lues_p = par_valeur(df["datesPeriodeVersement"], lire_periode)
+    date_conv, rem_d = lues_d.str[0], lues_d.str[1]
+    periode, rem_p = lues_p.str[0], lues_p.str[1]
+    sans_date, sans_periode = date_conv.isna(), periode.isna()
+    regle_d, regle_p = "date AAAA-MM-JJ", "date ou période AAAA-MM-JJ/AAAA-MM-JJ"
+    constat_masque(sans_date, col_dc, df["dateConvention"], regle_d, "date non lue : " + rem_d)
+    constat_masque(~sans_date & rem_d.ne(""), col_dc, df["dateConvention"], regle_d, ACCEPTE + " : " + rem_d)
+    constat_masque(
+        sans_periode & df["datesPeriodeVersement"].ne(""),
+        col_dp,
+        df["datesPeriodeVersement"],
+        regle_p,
+        ACCEPTE + " : non utilisée (" + rem_p + ")",
+    )
+    constat_masque(~sans_periode & rem_p.ne(""), col_dp, df["datesPeriodeVersement"], regle_p, ACCEPTE + " : " + rem_p)
+    exercice = date_conv.map(lambda d: d.year if d is not None and not pd.isna(d) else pd.NA).astype("Int64")
     hors_annee = pd.Series(False, index=df.index)
-    for i, dc, dp in zip(df.index, df["dateConvention"], df["datesPeriodeVersement"]):
-        ligne = int(lignes[i])
-        d, rem_d = dates[dc]
-        p, rem_p = periodes[dp]
-        if d is None:
-            constat(ligne, col_dc, dc, "date AAAA-MM-JJ", "date non lue : " + rem_d)
-        elif rem_d:
-            constat(ligne, col_dc, dc, "date AAAA-MM-JJ", f"{ACCEPTE} : {rem_d}")
-        if p is None and dp:
-            constat(ligne, col_dp, dp, "date ou période AAAA-MM-JJ/AAAA-MM-JJ", f"{ACCEPTE} : non utilisée ({rem_p})")
-        elif p is not None and rem_p:
-            constat(ligne, col_dp, dp, "date ou période AAAA-MM-JJ/AAAA-MM-JJ", f"{ACCEPTE} : {rem_p}")
-        if d is not None:
-            exercice.at[i] = d.year
-        if annee is None:
-            continue
-        if d is None and p is None:
-            ecarter(i, f"{rem_d} et pas de période de versement lisible : exercice inconnu")
-            continue
-        if d is not None and d.year != annee:
-            hors_annee.at[i] = True
-        elif p is not None and (p[1].year < annee or p[0].year > annee):
-            hors_annee.at[i] = True
+    if annee is not None:
+        inconnu = sans_date & sans_periode
+        ecarter(inconnu, rem_d + " et pas de période de versement lisible : exercice inconnu")
+        autre_annee = ~sans_date & exercice.ne(annee).fillna(False).astype(bool)
+        periode_hors = periode.map(
+            lambda p: (
+                p is not None and not (isinstance(p, float) and pd.isna(p)) and (p[1].year < annee or p[0].year > annee)
+            )
+        ).astype(bool)
+        hors_annee = (autre_annee | (~sans_date & ~autre_annee & periode_hors) | (sans_date & periode_hors)) & ~inconnu
+    date_conv = date_conv.where(~sans_date, None)
     # --- autres valeurs du schéma (non utilisées par la comparaison) : capitales acceptées
     col_na = noms_fichier.get("nature", "nature")
-    for v in pd.unique(df["nature"]):
-        if v and v not in NATURES and v.lower().replace("; ", ";") in NATURES:
-            for i in df.index[df["nature"] == v]:
-                constat(int(lignes[i]), col_na, v, "valeur en minuscules du schéma", f"{ACCEPTE} : casse ignorée")
+    capitales = par_valeur(
+        df["nature"], lambda v: bool(v) and v not in NATURES and v.lower().replace("; ", ";") in NATURES
+    ).astype(bool)
+    constat_masque(capitales, col_na, df["nature"], "valeur en minuscules du schéma", f"{ACCEPTE} : casse ignorée")
     if erreurs:
         raise ErreursNettoyage(erreurs)
 
     # --- écarts au schéma relevés par frictionless, avec ce que la lecture en a fait
-    schema = valider_schema(df, version_schema, noms_fichier) if version_schema in VERSIONS else []
-    faits = {(c["ligne"], c["colonne"]): c["traitement"] for c in constats}
-    vus = set()
-    lignes_ecarts = []
-    for e in schema:
-        k = (e["ligne"], e["colonne"])
-        if k in vus:
-            continue
-        vus.add(k)
-        if e["champ"] == "idBeneficiaire" and e["valeur"] == "" and k not in faits:
-            continue  # 2.1 : identifiant vide avec un RNA (contrôle « one-of-required » du schéma)
-        defaut = (
-            f"{ACCEPTE} : colonne absente, valeurs vides"
-            if e["regle"] == "colonne obligatoire"
-            else f"{ACCEPTE} : valeur non utilisée par la vérification"
-        )
-        lignes_ecarts.append({**e, "traitement": faits.get(k, defaut)})
-    for c in constats:
-        if (c["ligne"], c["colonne"]) not in vus:
-            lignes_ecarts.append(c)
-            vus.add((c["ligne"], c["colonne"]))
-    ecarts_schema = pd.DataFrame(lignes_ecarts, columns=COLONNES_ECARTS_SCHEMA)
+    colonnes_ecarts = ["ligne", "colonne", "valeur", "regle", "traitement"]
+    faits = pd.concat([pd.DataFrame(constats, columns=colonnes_ecarts), *morceaux], ignore_index=True).drop_duplicates(
+        ["ligne", "colonne"]
+    )
+    schema = valider_schema(df, version_schema, noms_fichier) if version_schema in VERSIONS else _SANS_ECART
+    schema = schema.drop_duplicates(["ligne", "colonne"]).merge(
+        faits[["ligne", "colonne", "traitement"]], on=["ligne", "colonne"], how="left"
+    )
+    # 2.1 : identifiant vide avec un RNA (contrôle « one-of-required » du schéma)
+    schema = schema[~(schema["champ"].eq("idBeneficiaire") & schema["valeur"].eq("") & schema["traitement"].isna())]
+    defaut = np.where(
+        schema["regle"].eq("colonne obligatoire"),
+        f"{ACCEPTE} : colonne absente, valeurs vides",
+        f"{ACCEPTE} : valeur non utilisée par la vérification",
+    )
+    schema = schema.assign(traitement=schema["traitement"].fillna(pd.Series(defaut, index=schema.index)))
+    cles_schema = set(zip(schema["ligne"], schema["colonne"]))
+    restants = faits[
+        pd.Series([k not in cles_schema for k in zip(faits["ligne"], faits["colonne"])], index=faits.index, dtype=bool)
+    ]
+    ecarts_schema = pd.concat([schema[colonnes_ecarts], restants[colonnes_ecarts]], ignore_index=True)
     ecarts_schema = ecarts_schema.sort_values(["ligne", "colonne"], kind="stable").reset_index(drop=True)
+    ecarts_schema["ligne"] = ecarts_schema["ligne"].astype("int64")
 
     # --- subventions : les lignes d'une même subvention (une par bénéficiaire)
     df["montant_num"] = montants
@@ -879,21 +922,24 @@ def verifier_scdl(
     df["motif"] = motif
     df["financeur"] = financeur or ""
     df["version_scdl"] = version
-    a_verifier = []
-    for sid, g in df.groupby("id_subvention", sort=False):
-        explicites = g["pourcentageSubvention"].ne("")
-        if explicites.any() and g["pourcentage"].sum() > 1 + TOLERANCE_PARTS:
-            a_verifier.append(
-                {
-                    "id_subvention": int(sid),
-                    "referenceDecision": g["referenceDecision"].iloc[0],
-                    "dateConvention": g["dateConvention"].iloc[0],
-                    "objet": g["objet"].iloc[0],
-                    "montant": float(g["montant_num"].iloc[0]),
-                    "parts": float(g["pourcentage"].sum()),
-                    "lignes": ", ".join(str(int(x)) for x in g[COLONNE_LIGNE]),
-                }
-            )
+    # parts d'une subvention au-delà de 100 % (au moins une part écrite) : un écart listé avec ses lignes
+    g = df.assign(_explicite=df["pourcentageSubvention"].ne("")).groupby("id_subvention", sort=False)
+    parts = g.agg(
+        parts=("pourcentage", "sum"),
+        explicites=("_explicite", "any"),
+        referenceDecision=("referenceDecision", "first"),
+        dateConvention=("dateConvention", "first"),
+        objet=("objet", "first"),
+        montant=("montant_num", "first"),
+    )
+    parts = parts[parts["explicites"] & (parts["parts"] > 1 + TOLERANCE_PARTS)]
+    if len(parts):
+        sel = df[df["id_subvention"].isin(parts.index)]
+        parts["lignes"] = sel.groupby("id_subvention", sort=False)[COLONNE_LIGNE].agg(
+            lambda x: ", ".join(str(int(v)) for v in x)
+        )
+    a_verifier = parts.reset_index().assign(id_subvention=lambda d: d["id_subvention"].astype(int))
+    a_verifier = a_verifier.reindex(columns=COLONNES_A_VERIFIER)
     sortie = df[[*COLONNES_SCDL_V2_1, *(c for c in df.columns if c not in COLONNES_SCDL_V2_1)]].copy()
     sortie.attrs = {"source": dict(source)}
     return Subventions(
@@ -901,7 +947,7 @@ def verifier_scdl(
         version=version,
         lignes=sortie.reset_index(drop=True),
         ecarts_schema=ecarts_schema,
-        subventions_a_verifier=pd.DataFrame(a_verifier, columns=COLONNES_A_VERIFIER),
+        subventions_a_verifier=a_verifier.reset_index(drop=True),
         financeur=financeur or "",
         annee=annee,
         encodage=encodage,
