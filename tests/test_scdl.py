@@ -351,8 +351,34 @@ def test_siret_lu_comme_un_nombre_a_virgule_repare_ou_refuse(scdl):
 def test_siret_a_virgule_dont_la_cle_est_fausse_est_refuse(tmp_path):
     sub = lire_scdl(_ecrire(tmp_path, [_ligne(siret="99900001100017.0", montant="250"), _ligne(montant="100")]))
     assert sub.lignes["traitement"].tolist() == ["écartée", "comptée"]
-    assert "réparation ambiguë, refusée" in sub.lignes["motif"].iloc[0]
+    assert "des chiffres ont pu être perdus, aucune réparation sans ambiguïté" in sub.lignes["motif"].iloc[0]
     assert sub.lignes["montant_num"].iloc[0] == 250  # montant montré
+
+
+@pytest.mark.parametrize(
+    "ecrit, lu, repare",
+    [
+        ("99900001100018.0", SIRET_PASSERELLES, True),  # 14 chiffres, clé juste
+        ("21860194600000.0", "", False),  # l'exemple de l'issue : clé fausse, refusé
+        ("1234567800011.0", "", False),  # 13 chiffres dont « 0 » + 13 n'a pas une clé juste
+        ("2.18601946E+13", "", False),  # notation scientifique : chiffres perdus
+    ],
+)
+def test_siret_lu_comme_un_nombre(ecrit, lu, repare):
+    from politique_ville.scdl import lire_identifiant
+
+    ident, reparation, raison = lire_identifiant(ecrit)
+    assert ident == lu and bool(reparation) is repare and bool(raison) is not repare
+
+
+def test_siret_a_zero_de_tete_perdu_repare():
+    from politique_ville.scdl import lire_identifiant
+
+    siret = "0" + "1234567800016"[:12]
+    siret = next(siret[:13] + str(k) for k in range(10) if siret_valide(siret[:13] + str(k)))
+    assert siret.startswith("0") and siret_valide(siret)
+    ident, reparation, raison = lire_identifiant(siret[1:] + ".0")
+    assert (ident, raison) == (siret, "") and "zéro de tête perdu" in reparation
 
 
 def test_comptes_de_statuts_du_fichier_fictif(scdl, programmation):

@@ -20,7 +20,7 @@ du schéma : clé de Luhn des SIRET, un identifiant ou un RNA par bénéficiaire
 (:attr:`Subventions.ecarts_schema`) : *accepté* (colonnes dans un autre ordre, valeurs en capitales « Aide en
 numéraire », « _ » entre les dates d'une période, dates « AAAA/MM/JJ », montants à la française, octets Windows-1252
 derrière un BOM UTF-8, pourcentage absent compté 100 %), *réparé* quand c'est sans ambiguïté (SIRET lu comme un
-nombre à virgule « 21860194600000.0 » dont les 14 chiffres ont une clé juste), ou *ligne écartée* avec la raison
+nombre à virgule « 21860194600000.0 » dont les 14 chiffres — ou 13, zéro de tête perdu — ont une clé juste), ou *ligne écartée* avec la raison
 (SIRET invalide, ni SIRET ni RNA, montant illisible ou négatif, date illisible). Une ligne écartée reste listée avec
 son montant ; elle n'arrête jamais le fichier. Arrêtent le fichier, avec une erreur en français qui nomme fichier,
 ligne et colonne : un fichier qui n'est pas SCDL ; un fichier qui mêle deux attribuants (ou qui n'est pas celui de
@@ -447,12 +447,18 @@ def lire_identifiant(texte) -> tuple[str, str, str]:
         chiffres = m.group(1)
         if len(chiffres) == 14 and identifiant_siret_valide(chiffres):
             return chiffres, f"SIRET « {brut} » lu comme un nombre à virgule : « {chiffres} » (clé juste)", ""
+        if len(chiffres) == 13 and identifiant_siret_valide("0" + chiffres):  # zéro de tête perdu par le tableur
+            return (
+                "0" + chiffres,
+                f"SIRET « {brut} » lu comme un nombre à virgule, zéro de tête perdu : « 0{chiffres} » (clé juste)",
+                "",
+            )
         return (
             "",
             "",
             (
                 f"SIRET « {brut} » lu comme un nombre à virgule par un tableur ; « {chiffres} » n'est pas un SIRET "
-                f"({_raison(chiffres)}) : réparation ambiguë, refusée"
+                f"({_raison(chiffres)}) : des chiffres ont pu être perdus, aucune réparation sans ambiguïté"
             ),
         )
     if identifiant_siret_valide(s):
