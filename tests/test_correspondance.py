@@ -686,3 +686,23 @@ def test_l_export_n_est_pas_modifie(tmp_path, refs):
 def test_erreur_donnees_est_en_francais():
     with pytest.raises(ErreurDonnees, match="fichier de correspondance introuvable"):
         charger_correspondance(FIXTURE / "absent.yaml")
+
+
+def test_colonne_de_total_d_un_export_long(resultat):
+    """Une colonne « Total action » répétée sur les lignes de chaque action : l'action 1 (8 000 + 2 000 + 1 500 =
+    11 500) est dite 12 000 ; sur la ligne de total général, 112 000 (juste, mais 113 000 dans la colonne du montant)."""
+    import dataclasses
+
+    corr = dataclasses.replace(resultat.correspondance, colonne_total="Total action")
+    brut = _export()
+    sommes = {"2032-CV-00001": "12 000,00"}
+    ids = brut["N° dossier"]
+    brut["Total action"] = [sommes.get(i, "") for i in ids]
+    brut.loc[brut.index[-1], "Total action"] = "112 000,00"
+    r = appliquer(corr, brut, _refs())
+    assert r.ecarts[["libelle", "total_fourni", "somme_actions", "ecart", "ligne"]].values.tolist() == [
+        ["Région", 11000.0, 10000.0, 1000.0, 34],
+        ["Tous financeurs (total général)", 113000.0, 112000.0, 1000.0, 38],
+        ["Action 2032-CV-00001 : total de l'action (colonne « Total action »)", 12000.0, 11500.0, 500.0, 2],
+    ]
+    assert r.ecarts.attrs["totaux_verifies"] == 12  # 10 lignes de total, 1 action, 1 total général de la colonne

@@ -438,6 +438,8 @@ def test_detail_des_lignes_deplie_chaque_montant(scdl, programmation):
         [6, 1000, 1.0, 1000],
     ]
     assert d["traitement"].tolist()[-2:] == ["autre exercice", "écartée"]
+    # les trois parts de la subvention partagée portent le même numéro de subvention
+    assert sorted(d.loc[d["ligne"].isin([3, 4, 5]), "subvention"].unique().tolist()) == [2]
     ecartee = d.iloc[-1]
     assert ecartee["montant"] == 700 and pd.isna(ecartee["part"]) and ecartee["porteur"] == "Régie de Quartier Fictive"
     # la somme des parts comptées de chaque porteur est son montant SCDL

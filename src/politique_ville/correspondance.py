@@ -40,7 +40,7 @@ Format du fichier de correspondance (toutes les clés sont en français ; une cl
         pilier: {"Axe 1 - Cohésion sociale": "Cohésion sociale"}
         thematique: {"Parentalité et éducation": "Education"}
       ligne_total: {colonne: "N° dossier", valeur: "TOTAL"}     # facultatif : lignes de total de l'export
-      colonne_total: "Coût total"      # facultatif (large) : colonne du total de chaque action
+      colonne_total: "Coût total"      # facultatif : colonne du total de chaque action
     financements_programmation:        # facultatif : table déjà canonique, reprise telle quelle
       fichier: financements_programmation.csv
 
@@ -54,7 +54,8 @@ données : montant négatif ou illisible, identifiant d'action en double (large)
 Totaux de l'export rapprochés de ses lignes : chaque ligne de total (``ligne_total``) par financeur (disposition
 longue : le financeur de la ligne ; large : chaque colonne de financeur) et au total général (disposition longue :
 ligne de total sans financeur ou « Total », « Tous financeurs »… ; large : la ``colonne_total`` de la ligne de total),
-et, en disposition large, la ``colonne_total`` de chaque action face à la somme de ses financeurs. Un total qui
+et la ``colonne_total`` de chaque action (en disposition longue, répétée sur ses lignes) face à la somme de ses
+financeurs. Un total qui
 diffère n'est pas une erreur : c'est un écart, listé (:attr:`Resultat.ecarts`, avec les deux montants), rappelé dans
 la note de la table ``financements_programmation`` (chapitre 20) et dans le journal du nettoyage.
 
@@ -230,7 +231,7 @@ class Correspondance:
     nature: dict[str, str] = field(default_factory=dict)
     libelles: dict[str, dict[str, str]] = field(default_factory=dict)
     ligne_total: tuple[str, str] | None = None
-    #: colonne du total de chaque action (disposition large), rapprochée de la somme de ses financeurs
+    #: colonne du total de chaque action, rapprochée de la somme de ses financeurs
     colonne_total: str | None = None
     #: autres tables déjà canoniques : table -> {"fichier": ..., "colonnes": {champ: colonne}}
     tables: dict[str, dict] = field(default_factory=dict)
@@ -957,8 +958,51 @@ def _long(corr: Correspondance, brut: pd.DataFrame, total: pd.Series, nom: str, 
     codes_totaux = codes.where(~general, TOTAL_GENERAL)
     fournis = pd.DataFrame({"code": codes_totaux[total], "montant": valeurs[total], "ligne": lignes[total]})
     ecarts = _ecarts(montants, fournis, nom)
-    ecarts.attrs["totaux_verifies"] = int(fournis["montant"].notna().sum())
+    verifies = int(fournis["montant"].notna().sum())
+    if corr.colonne_total:
+        ecarts, n = _colonne_total_long(corr.colonne_total, brut, total, ids, montants, nom, err, ecarts)
+        verifies += n
+    ecarts.attrs["totaux_verifies"] = verifies
     return actions, montants, ecarts
+
+
+def _colonne_total_long(col, brut, total, ids, montants, nom, err, ecarts):
+    """Disposition longue : la colonne du total de l'action (répétée sur ses lignes ; la première valeur lue compte)
+    face à la somme de ses financeurs, et, sur une ligne de total, face à la somme de toutes les actions."""
+    texte = brut[col].fillna("").map(str)
+    valeurs, illisibles = lire_montants(texte)
+    _verifier_montants(valeurs, illisibles, texte, brut[COLONNE_LIGNE], nom, col, err)
+    act = ~total
+    par_action = pd.DataFrame({"id": ids[act], "v": valeurs[act], "ligne": brut.loc[act, COLONNE_LIGNE]}).dropna(
+        subset=["v"]
+    )
+    premieres = par_action.drop_duplicates("id").set_index("id")
+    sommes = montants.sum(axis=1, min_count=1)
+    lignes = []
+    for i, r in premieres.iterrows():
+        somme = float(sommes.get(i, np.nan)) if pd.notna(sommes.get(i, np.nan)) else 0.0
+        if abs(somme - r["v"]) > 0.5:
+            lignes.append(
+                {
+                    "financeur": TOTAL_GENERAL,
+                    "libelle": f"Action {i} : total de l'action (colonne « {col} »)",
+                    "total_fourni": float(r["v"]),
+                    "somme_actions": somme,
+                    "ecart": float(r["v"]) - somme,
+                    "fichier": nom,
+                    "ligne": int(r["ligne"]),
+                }
+            )
+    generaux = pd.DataFrame({"code": TOTAL_GENERAL, "montant": valeurs[total], "ligne": brut.loc[total, COLONNE_LIGNE]})
+    generaux = generaux.dropna(subset=["montant"]).drop_duplicates("montant")
+    ecarts_generaux = _ecarts(montants, generaux, nom)
+    deja = set(zip(ecarts["financeur"], ecarts["total_fourni"]))
+    ecarts_generaux = ecarts_generaux[
+        [k not in deja for k in zip(ecarts_generaux["financeur"], ecarts_generaux["total_fourni"])]
+    ]
+    morceaux = [e for e in (ecarts, ecarts_generaux, pd.DataFrame(lignes, columns=COLONNES_ECARTS)) if len(e)]
+    sortie = pd.concat(morceaux, ignore_index=True) if morceaux else ecarts
+    return sortie, len(premieres) + len(generaux)
 
 
 def _listes_de_lignes(ids: pd.Series, lignes: pd.Series) -> list[str]:

@@ -1180,6 +1180,7 @@ def comparer(scdl, programmation: pd.DataFrame, financeur: str | None = None, to
 COLONNES_DETAIL = [
     "porteur",
     "ligne",
+    "subvention",
     "beneficiaire",
     "identifiant",
     "referenceDecision",
@@ -1195,8 +1196,9 @@ COLONNES_DETAIL = [
 
 def detail_des_lignes(scdl: Subventions, programmation: pd.DataFrame, financeur: str | None = None) -> pd.DataFrame:
     """Le montant SCDL de chaque porteur déplié en ses lignes : une ligne par ligne du fichier, ``porteur`` (le
-    porteur de la programmation rapproché, ou le bénéficiaire), ``ligne``, ``beneficiaire``, ``identifiant`` (SIRET
-    ou RNA), la subvention (``referenceDecision``, ``dateConvention``, ``objet``), ``montant`` (total de la
+    porteur de la programmation rapproché, ou le bénéficiaire), ``ligne``, ``subvention`` (numéro de la subvention
+    dont la ligne est une part : les lignes d'une même subvention ont le même), ``beneficiaire``, ``identifiant``
+    (SIRET ou RNA), la subvention (``referenceDecision``, ``dateConvention``, ``objet``), ``montant`` (total de la
     subvention), ``pourcentage``, ``part`` (ce qui est compté pour le porteur), ``traitement`` et ``motif``. Les
     lignes comptées d'abord (par porteur), puis les autres exercices, puis les lignes écartées."""
     financeur = _financeur(scdl, financeur)
@@ -1209,6 +1211,7 @@ def detail_des_lignes(scdl: Subventions, programmation: pd.DataFrame, financeur:
         {
             "porteur": porteur,
             "ligne": s[COLONNE_LIGNE].astype("int64").to_numpy(),
+            "subvention": s["id_subvention"].to_numpy() if "id_subvention" in s.columns else np.arange(1, len(s) + 1),
             "beneficiaire": s["nomBeneficiaire"].to_numpy(),
             "identifiant": [a or b for a, b in zip(s["siret_beneficiaire"], s["rna_beneficiaire"])],
             "referenceDecision": s["referenceDecision"].to_numpy(),
@@ -1432,6 +1435,7 @@ def differences_affichees(verif: dict) -> pd.DataFrame:
 COLONNES_DETAIL_AFFICHEES = {
     "porteur": "porteur",
     "ligne": "ligne",
+    "subvention": "subvention n°",
     "beneficiaire": "bénéficiaire (fichier)",
     "identifiant": "SIRET ou RNA",
     "referenceDecision": "décision",
