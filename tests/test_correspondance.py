@@ -613,6 +613,9 @@ def test_total_general_d_un_export_long_sous_un_libelle_total(resultat):
     general = r.ecarts[r.ecarts["financeur"] == "ensemble"].iloc[0]
     assert (general["total_fourni"], general["somme_actions"], general["ecart"]) == (3500000.0, 112000.0, 3388000.0)
     assert "Aucun" not in resume_correspondance(r) and "2 diffèrent" in resume_correspondance(r)
+    # un autre libellé qui n'est pas un financeur, sur la ligne de total : total général aussi (jamais une erreur)
+    brut.loc[brut.index[-1], "Cofinanceur"] = "Total programmation 2032"
+    assert appliquer(corr, brut, _refs()).ecarts["total_fourni"].tolist() == [11000.0, 3500000.0]
 
 
 def test_disposition_large_identifiant_en_double(refs):

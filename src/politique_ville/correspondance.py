@@ -53,7 +53,8 @@ données : montant négatif ou illisible, identifiant d'action en double (large)
 
 Totaux de l'export rapprochés de ses lignes : chaque ligne de total (``ligne_total``) par financeur (disposition
 longue : le financeur de la ligne ; large : chaque colonne de financeur) et au total général (disposition longue :
-ligne de total sans financeur ou « Total », « Tous financeurs »… ; large : la ``colonne_total`` de la ligne de total),
+ligne de total sans financeur, ou dont le libellé n'est pas un financeur, « Total », « Tous financeurs »… ; large : la
+``colonne_total`` de la ligne de total),
 et la ``colonne_total`` de chaque action (en disposition longue, répétée sur ses lignes) face à la somme de ses
 financeurs. Un total qui
 diffère n'est pas une erreur : c'est un écart, listé (:attr:`Resultat.ecarts`, avec les deux montants), rappelé dans
@@ -726,7 +727,11 @@ def valider(corr: Correspondance, brut: pd.DataFrame, refs: Referentiels | None 
     if corr.disposition == "long":
         col = corr.colonnes["financeur"]
         valeurs = brut[col].fillna("").map(str).str.strip()
-        general = total & par_valeur(valeurs, _est_total_general).astype(bool)
+        # sur une ligne de total, un libellé qui n'est pas un financeur (vide, « Total », « Tous financeurs »,
+        # « Total programmation »…) désigne le total général
+        general = total & par_valeur(
+            valeurs, lambda t: _est_total_general(t) or _resoudre_financeur(corr, t) is None
+        ).astype(bool)
         premieres = _premieres_lignes(valeurs[~general], brut.loc[~general, COLONNE_LIGNE])
         par_code: dict[str, list[str]] = {}
         for texte, ligne in premieres.items():
@@ -954,7 +959,7 @@ def _long(corr: Correspondance, brut: pd.DataFrame, total: pd.Series, nom: str, 
     lignes_par_couple = g.size().unstack("code").reindex(index=montants.index, columns=montants.columns)
     montants = montants.where(lignes_par_couple.notna(), 0.0)
     # totaux fournis : par financeur, et total général (ligne de total sans financeur)
-    general = total & libelles_fin.map(_est_total_general).astype(bool)
+    general = total & (libelles_fin.map(_est_total_general).astype(bool) | codes.isna())
     codes_totaux = codes.where(~general, TOTAL_GENERAL)
     fournis = pd.DataFrame({"code": codes_totaux[total], "montant": valeurs[total], "ligne": lignes[total]})
     ecarts = _ecarts(montants, fournis, nom)
