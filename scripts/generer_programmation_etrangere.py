@@ -1,7 +1,7 @@
 """Génère un second territoire SYNTHÉTIQUE (données fictives) dont la programmation arrive dans une disposition
 ÉTRANGÈRE au dépôt : export « long » (une ligne par action et par cofinanceur), autres noms de colonnes, autres
 libellés, porteurs identifiés par leur SIRET ou leur RNA, et un fichier de subventions de l'agglomération au format
-national SCDL « Subventions » (v2).
+national SCDL « Subventions » (2.1).
 
     python scripts/generer_programmation_etrangere.py --out DOSSIER [--actions 10] [--annee 2032]
         [--reference-dir-param CHEMIN]
@@ -14,11 +14,16 @@ vérification ; ils ne désignent aucune entreprise connue de ce dépôt), les R
 Écrit dans DOSSIER :
 
 - ``raw/<annee>/programmation_export.csv`` : l'export long (séparateur « ; », montants « 8 000,00 »), avec un bloc de
-  lignes « TOTAL » par cofinanceur dont une (Conseil régional) diffère volontairement de la somme des actions ;
-- ``raw/<annee>/subventions_agglomeration_scdl.csv`` : les subventions de l'agglomération (SCDL v2), avec des
-  différences volontaires : un montant qui diffère (Compagnie Imaginaire du Théâtre : +500 €), une subvention absente
-  de la programmation (Association Les Jardins Fictifs, 1 200 €), l'agglomération elle-même absente (elle ne se
-  subventionne pas) ;
+  lignes « TOTAL » par cofinanceur dont une (Conseil régional) diffère volontairement de la somme des actions, et une
+  ligne de total général (cofinanceur vide), somme des totaux imprimés, donc elle aussi 1 000 € au-dessus ;
+- ``raw/<annee>/subventions_agglomeration_scdl.csv`` : les subventions de l'agglomération (SCDL 2.1), avec les cas
+  qu'un trésorier vérifierait : un montant qui diffère (Compagnie Imaginaire du Théâtre : +500 €, identifiée par son
+  seul RNA) ; une subvention de 5 000 € partagée entre trois bénéficiaires (0,5 / 0,3 / 0,2 : Association Passerelles
+  Fictives 2 500 €, Régie de Quartier Fictive 1 500 €, CCAS de Chimère-les-Bains 1 000 € dont le SIRET a été lu comme
+  un nombre à virgule, « ….0 », réparable) ; une subvention hors programmation en deux lignes (2 000 € à 0,6 / 0,4 :
+  Association Les Jardins Fictifs 1 200 €, Ville d'Ailleurs-la-Rivière 800 €) ; une subvention de l'exercice
+  précédent (800 €, jamais additionnée) ; une ligne dont le SIRET est en notation scientifique (700 €, écartée) ;
+  l'agglomération elle-même absente (elle ne se subventionne pas) ;
 - ``raw/<annee>/insee_qpv.csv`` : trois quartiers (population, demandeurs d'emploi, taux de pauvreté et d'emploi) ;
 - ``reference/`` : communes, porteurs (avec leurs SIRET et RNA), nomenclature (copie de celle du dépôt), périmètres,
   et ``reference/correspondances/programmation_<annee>.yaml``, la correspondance de l'export ;
@@ -550,65 +555,112 @@ def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str |
                 ]
             )
             totaux[c] += montant
+    general = 0
     for c, total in totaux.items():
         if total:
             total += ECART_TOTAL[1] if c == ECART_TOTAL[0] else 0
+            general += total
             lignes.append(
                 ["TOTAL", "Total par cofinanceur", "", "", "", "", "", "", "", "", COFINANCEURS[c], _montant_fr(total)]
             )
+    # total général (cofinanceur vide) : la somme des totaux imprimés, donc lui aussi 1 000 € au-dessus des actions
+    lignes.append(["TOTAL", "Total général", "", "", "", "", "", "", "", "", "", _montant_fr(general)])
     chemins = {"export": raw / "programmation_export.csv"}
     chemins["export"].write_bytes(_csv(lignes, ";").encode("utf-8-sig"))
-    # SCDL de l'agglomération
+    # SCDL de l'agglomération (schéma 2.1), avec les cas qu'un trésorier vérifierait (voir le docstring)
     nom_f, _, siret_f, _ = PORTEURS["F"]
     scdl = [COLONNES_SCDL]
-    premier_d = True
+
+    def ligne_scdl(
+        date,
+        decision,
+        code,
+        objet,
+        montant,
+        *,
+        siret=None,
+        rna=None,
+        pourcentage="",
+        periode=None,
+        dispositif=None,
+        majuscules=True,
+    ):
+        nom, _, siret_p, rna_p = PORTEURS[code]
+        return [
+            nom_f,
+            siret_f,
+            date,
+            decision,
+            nom.upper() if majuscules else nom,
+            siret_p if siret is None else siret,
+            rna_p if rna is None else rna,
+            objet,
+            f"{montant:.2f}",
+            "aide en numéraire",
+            "unique",
+            periode or f"{annee}-04-30",
+            "",
+            "non",
+            pourcentage,
+            dispositif or f"Contrat de ville {annee} (fictif)",
+        ]
+
+    premier_a = premier_d = True
     for ident, intitule, _ecrit, code, *_reste, fins in liste:
         montant = dict(fins).get("agglomeration")
         if not montant or code == "F":  # l'agglomération ne se subventionne pas elle-même
             continue
-        nom, _, siret, rna = PORTEURS[code]
-        if code == "D" and premier_d:  # différence volontaire : +500 € dans la délibération
-            montant, premier_d = montant + 500, False
-        scdl.append(
-            [
-                nom_f,
-                siret_f,
-                f"{annee}-03-15",
-                f"DEL-{annee}-{ident[-5:]}",
-                nom.upper(),
-                siret,
-                rna if code != "D" else "",  # compagnie sans RNA ni SIRET commun : rapprochée par son nom
-                intitule,
-                f"{montant:.2f}",
-                "aide en numéraire",
-                "unique",
-                f"{annee}-04-30",
-                "",
-                "non",
-                "",
-                f"Contrat de ville {annee} (fictif)",
-            ]
-        )
-    nom_g, _, siret_g, rna_g = PORTEURS["G"]
+        date, decision = f"{annee}-03-15", f"DEL-{annee}-{ident[-5:]}"
+        if code == "D" and premier_d:
+            # différence volontaire : +500 € dans la délibération ; compagnie identifiée par son seul RNA (2.1)
+            premier_d = False
+            scdl.append(ligne_scdl(date, decision, "D", intitule, montant + 500, siret=""))
+        elif code == "A" and premier_a:
+            # subvention partagée entre trois bénéficiaires (0,5 / 0,3 / 0,2) : « montant » est le total avant
+            # partage ; le SIRET du CCAS a été lu comme un nombre à virgule par un tableur (réparable)
+            premier_a, total = False, 2 * montant
+            scdl.append(ligne_scdl(date, decision, "A", intitule, total, pourcentage="0.5"))
+            scdl.append(ligne_scdl(date, decision, "E", intitule, total, pourcentage="0.3"))
+            scdl.append(
+                ligne_scdl(date, decision, "C", intitule, total, siret=PORTEURS["C"][2] + ".0", pourcentage="0.2")
+            )
+        else:
+            scdl.append(ligne_scdl(date, decision, code, intitule, montant))
+    # subvention en deux lignes (0,6 / 0,4), hors programmation
+    jardins = ("Jardins partagés (hors programmation)", 2000)
+    date, decision, fph = f"{annee}-06-01", f"DEL-{annee}-HORS", "Fonds de participation des habitants (fictif)"
     scdl.append(
-        [
-            nom_f,
-            siret_f,
-            f"{annee}-06-01",
-            f"DEL-{annee}-HORS",
-            nom_g,
-            siret_g,
-            rna_g,
-            "Jardins partagés (hors programmation)",
-            "1200.00",
-            "aide en numéraire",
-            "unique",
-            f"{annee}-07-01",
-            "",
-            "non",
-            "",
-            "Fonds de participation des habitants (fictif)",
-        ]
+        ligne_scdl(
+            date, decision, "G", *jardins, pourcentage="0.6", periode=f"{annee}-07-01", dispositif=fph, majuscules=False
+        )
+    )
+    scdl.append(
+        ligne_scdl(
+            date, decision, "B", *jardins, pourcentage="0.4", periode=f"{annee}-07-01", dispositif=fph, majuscules=False
+        )
+    )
+    # une subvention de l'exercice précédent : listée à part, jamais additionnée
+    scdl.append(
+        ligne_scdl(
+            f"{annee - 1}-11-20",
+            f"DEL-{annee - 1}-00042",
+            "A",
+            "Permanences d'accès aux droits (exercice précédent)",
+            800,
+            periode=f"{annee - 1}-12-15",
+        )
+    )
+    # un SIRET en notation scientifique (chiffres perdus) : ligne écartée, montant montré
+    scdl.append(
+        ligne_scdl(
+            f"{annee}-06-10",
+            f"DEL-{annee}-00011",
+            "E",
+            "Chantier éducatif (été)",
+            700,
+            siret="9.9900005200012E+13",
+            periode=f"{annee}-07-15",
+        )
     )
     chemins["scdl"] = raw / "subventions_agglomeration_scdl.csv"
     chemins["scdl"].write_bytes(_csv(scdl, ",").encode("utf-8"))
@@ -668,10 +720,13 @@ def ecrire(out: Path, n: int = 10, annee: int = 2032, reference_dir_param: str |
         f"« W9990… », montants).\n\n"
         f"- `raw/{annee}/programmation_export.csv` : export de programmation en disposition LONGUE (une ligne par "
         f"action et cofinanceur), colonnes et libellés étrangers au dépôt, bloc « TOTAL » par cofinanceur (le total "
-        f"du Conseil régional diffère volontairement de {ECART_TOTAL[1]} € de la somme des actions) ;\n"
-        f"- `raw/{annee}/subventions_agglomeration_scdl.csv` : subventions de l'agglomération au format SCDL v2, "
-        f"avec des différences volontaires (un montant +500 €, une subvention hors programmation, l'agglomération "
-        f"absente de son propre fichier) ;\n"
+        f"du Conseil régional diffère volontairement de {ECART_TOTAL[1]} € de la somme des actions) et ligne de total "
+        f"général (cofinanceur vide, somme des totaux imprimés : {ECART_TOTAL[1]} € au-dessus des actions) ;\n"
+        f"- `raw/{annee}/subventions_agglomeration_scdl.csv` : subventions de l'agglomération au format SCDL 2.1, "
+        f"avec des cas voulus : un montant +500 € (compagnie identifiée par son seul RNA), une subvention partagée "
+        f"entre trois bénéficiaires (0,5 / 0,3 / 0,2, dont un SIRET lu comme un nombre à virgule), une subvention hors "
+        f"programmation en deux lignes (0,6 / 0,4), une subvention de l'exercice précédent, un SIRET en notation "
+        f"scientifique (ligne écartée), l'agglomération absente de son propre fichier ;\n"
         f"- `raw/{annee}/insee_qpv.csv` : trois quartiers fictifs (population, demandeurs d'emploi, taux de pauvreté, "
         f"taux d'emploi) ;\n"
         f"- `raw/{annee}/feuille_de_route.csv`, `porteurs.csv`, `porteurs_synthese.csv` et les programmes connexes "

@@ -334,23 +334,31 @@ def test_bruts_du_territoire_et_verification_scdl(tmp_path):
     refs = Referentiels.charger(cat)
     bruts, r = bruts_du_territoire(cat, params, refs)
     assert r is not None and len(bruts["programmation"]) == 10 and "feuille_de_route" in bruts
-    assert "10 actions" in resume_correspondance(
-        r
-    ) and "1 total de financeur de l'export diffère" in resume_correspondance(r)
+    assert "10 actions" in resume_correspondance(r) and (
+        "Sur 10 totaux de l'export (par financeur et général), 2 diffèrent de la somme de ses lignes"
+        in resume_correspondance(r)
+    )
     sans, aucun = bruts_du_territoire(cat, {}, refs)
     assert aucun is None and "programmation" not in sans
     prog = nettoyer_financements(bruts, refs, Journal())["programmation"]
     (v,) = verifications_du_territoire(cat, params, prog)
-    assert v["comptes"] == {"concorde": 1, "diffère": 1, "absent de la programmation": 1, "absent du fichier SCDL": 1}
-    assert list(tableau_des_comptes(v["comptes"])["porteurs"]) == [1, 1, 1, 1, 4]
-    assert len(v["differences"]) == 3 and set(v["differences"]["statut"]) == {
+    assert v["comptes"] == {"concorde": 1, "diffère": 1, "absent de la programmation": 4, "absent du fichier SCDL": 1}
+    assert list(tableau_des_comptes(v["comptes"])["porteurs"]) == [1, 1, 4, 1, 7]
+    assert len(v["differences"]) == 6 and set(v["differences"]["statut"]) == {
         "diffère",
         "absent de la programmation",
         "absent du fichier SCDL",
     }
     assert (
-        "4 porteurs comparés ; 1 concorde, 1 diffère, 1 est absent de la programmation et 1 est absent du fichier SCDL"
+        "7 porteurs comparés ; 1 concorde, 1 diffère, 4 sont absents de la programmation et 1 est absent du fichier "
+        "SCDL. Le fichier (schéma SCDL 2.1 (16 colonnes, avec le RNA)) a 9 lignes : 7 comptées, 1 ligne d'un autre "
+        "exercice que 2032"
     ) in phrase_verification(v)
+    # chaque montant se déplie en ses lignes : 9 lignes, dont les 7 comptées redonnent les montants comparés
+    assert len(v["detail"]) == 9
+    assert (
+        v["detail"].loc[v["detail"]["traitement"] == "comptée", "part"].sum() == v["comparaison"]["montant_scdl"].sum()
+    )
     v2 = {**v, "comptes": {"concorde": 2, "diffère": 0, "absent de la programmation": 0, "absent du fichier SCDL": 3}}
     assert (
         "5 porteurs comparés ; 2 concordent, 0 diffère, 0 est absent de la programmation et 3 sont absents"

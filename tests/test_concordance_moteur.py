@@ -163,14 +163,10 @@ def test_table_concordance_genres_et_expression_inevaluable():
     assert t.loc["a", "genre"] == "par construction"
     assert t.loc["b", "statut"] == "écart non expliqué" and t.loc["b", "derive"]
     assert t.loc["b", "genre"] == "taille dépendant d'un choix de reconstruction"
-    assert t.loc["c", "statut"] == "écart non expliqué" and "recalcul impossible" in t.loc["c", "explication"]
-    assert t.loc["c", "genre"] == "taille indépendante de la reconstruction"
+    # une expression que les tables ne permettent pas d'évaluer : « non recalculable » (comme dans les chapitres),
+    # jamais un écart ; l'explication dit pourquoi
+    assert t.loc["c", "statut"] == "non recalculable" and "recalcul impossible" in t.loc["c", "explication"]
+    assert t.loc["c", "genre"] == ""
     resume = resume_statuts(t.reset_index())
-    assert list(resume["statut"]) == [
-        "identique",
-        "écart non expliqué",
-        "écart non expliqué",
-        "écart non expliqué (total)",
-        "total",
-    ]
-    assert list(resume["chiffres"]) == [1, 1, 1, 2, 3]
+    assert list(resume["statut"]) == ["identique", "écart non expliqué", "non recalculable", "total"]
+    assert list(resume["chiffres"]) == [1, 1, 1, 3]

@@ -10,7 +10,6 @@ sommes par pilier et par thématique calculés ici à la main. Puis chaque erreu
 from __future__ import annotations
 
 import importlib.util
-import math
 import shutil
 
 import pandas as pd
@@ -30,6 +29,7 @@ from politique_ville.correspondance import (
     noms_par_identifiant,
     porteurs_par_identifiant,
     preparer_programmation,
+    resume_correspondance,
     texte_montant,
     valider,
 )
@@ -112,7 +112,7 @@ def test_fixture_regeneree_a_l_identique(tmp_path):
 
 def test_export_long_une_ligne_par_action(resultat):
     prog = resultat.tables["programmation"]
-    assert len(_export()) == 36  # 27 lignes d'actions + 9 lignes « TOTAL » (une par cofinanceur)
+    assert len(_export()) == 37  # 27 lignes d'actions + 9 lignes « TOTAL » (une par cofinanceur) + total général
     assert len(prog) == 10 and prog["id_action"].is_unique
     # ligne_source : première ligne de l'action dans le fichier reçu ; lignes_source : toutes ses lignes
     a3 = prog.set_index("id_action").loc["2032-CV-00003"]
@@ -137,10 +137,11 @@ def test_montants_par_action_calcules_a_la_main(resultat):
         "1000",
         "4000",
     ]
-    # action 6 : aucun financeur de droit commun -> cellule vide (manquant), jamais 0
-    assert prog.loc["2032-CV-00006", "droit_commun"] == ""
+    # action 6 : aucune ligne d'un financeur de droit commun -> 0 € (l'export liste chaque financeur de chaque
+    # action : un financeur sans ligne ne la finance pas), le même chiffre dans tous les chapitres
+    assert prog.loc["2032-CV-00006", "droit_commun"] == "0"
     assert prog.loc["2032-CV-00006", "montant_agglomeration"] == "2500"
-    assert prog.loc["2032-CV-00006", "montant_communes"] == ""
+    assert prog.loc["2032-CV-00006", "montant_communes"] == "0"
 
 
 def test_financements_par_financeur_et_ecart_du_total_fourni(resultat):
@@ -159,18 +160,19 @@ def test_financements_par_financeur_et_ecart_du_total_fourni(resultat):
         "Autres": "1000",
         "Programmation (montant total)": "112000",
     }
-    # le total « Conseil régional » de l'export dit 11 000 : un écart listé, pas une erreur
-    assert len(resultat.ecarts) == 1
-    e = resultat.ecarts.iloc[0]
-    assert (e["financeur"], e["total_fourni"], e["somme_actions"], e["ecart"], e["ligne"]) == (
-        "region",
-        11000.0,
-        10000.0,
-        1000.0,
-        34,
-    )
+    # le total « Conseil régional » de l'export dit 11 000, et son total général (ligne 38, cofinanceur vide)
+    # 113 000 = somme des totaux imprimés, pour 112 000 dans les actions : deux écarts listés, pas des erreurs
+    assert resultat.ecarts[
+        ["financeur", "libelle", "total_fourni", "somme_actions", "ecart", "ligne"]
+    ].values.tolist() == [
+        ["region", "Région", 11000.0, 10000.0, 1000.0, 34],
+        ["ensemble", "Tous financeurs (total général)", 113000.0, 112000.0, 1000.0, 38],
+    ]
+    assert resultat.ecarts.attrs["totaux_verifies"] == 10  # 9 totaux de cofinanceur + le total général
     assert "total de 11000 (écart 1000)" in fin.loc[fin["financeur"] == "Région", "note"].iloc[0]
     assert "écart" not in fin.loc[fin["financeur"] == "CAF", "note"].iloc[0]
+    total = fin.loc[fin["financeur"] == "Programmation (montant total)", "note"].iloc[0]
+    assert total.endswith("l'export donne un total général de 113000 (écart 1000)")
 
 
 def test_nettoyage_existant_inchange_totaux_par_pilier(nettoyees):
@@ -188,9 +190,9 @@ def test_nettoyage_existant_inchange_totaux_par_pilier(nettoyees):
     }
     for pilier, (cs, dc, cget) in attendu.items():
         assert tuple(par_pilier.loc[pilier]) == (cs, dc, cget), pilier
-    # le pilotage n'a aucun droit commun : manquant, pas 0
+    # le pilotage n'a aucune ligne de droit commun : 0 €
     assert par_pilier.loc["Pilotage", "credits_specifiques"] == 10000
-    assert math.isnan(par_pilier.loc["Pilotage", "droit_commun"])
+    assert par_pilier.loc["Pilotage", "droit_commun"] == 0
     assert prog.groupby("pilier").size().to_dict() == {
         "Cohésion sociale": 6,
         "Emploi et développement économique": 2,
@@ -217,7 +219,7 @@ def test_nettoyage_existant_inchange_par_thematique(nettoyees):
         assert tuple(par_theme.loc[theme]) == valeurs, theme
     for theme, cs in {"Accès aux droits": 5000, "Participation des habitants": 3000, "Pilotage": 10000}.items():
         assert par_theme.loc[theme, "credits_specifiques"] == cs
-        assert math.isnan(par_theme.loc[theme, "droit_commun"])
+        assert par_theme.loc[theme, "droit_commun"] == 0
     assert set(prog["thematique_code"]) == {
         "education",
         "sante",
@@ -577,6 +579,46 @@ def test_disposition_large_avec_colonnes_par_financeur(refs):
     assert propres["credits_specifiques"].sum() == 3000.5 and propres["droit_commun"].sum() == 800
 
 
+def test_disposition_large_colonne_de_total_rapprochee_par_action_et_au_total_general(refs):
+    """Une colonne « Total » par action (L1 : 1 000 + 500 = 1 500, l'export dit 1 600 ; L2 : 2 000,50 + 300 =
+    2 300,50, juste) et sur la ligne de total (l'export dit 3 900,50 ; la somme des actions est 3 800,50)."""
+    lignes = [ligne + [total] for ligne, total in zip(LIGNES_LARGES, ["1 600", "2 300,50", "3 900,50"])]
+    corr, brut = _large(refs, [x[:-1] for x in lignes], colonne_total="Total")
+    brut.insert(9, "Total", [x[-1] for x in lignes])
+    r = appliquer(corr, brut, refs)
+    assert r.ecarts[["financeur", "libelle", "total_fourni", "somme_actions", "ecart", "ligne"]].values.tolist() == [
+        ["caf", "CAF", 400.0, 300.0, 100.0, 4],
+        ["ensemble", "Tous financeurs (total général)", 3900.5, 3800.5, 100.0, 4],
+        ["ensemble", "Action L1 : total de l'action (colonne « Total »)", 1600.0, 1500.0, 100.0, 2],
+    ]
+    assert r.ecarts.attrs["totaux_verifies"] == 6  # 3 financeurs + total général + 2 actions
+    # colonne déclarée absente : erreur qui nomme la colonne et propose la plus proche
+    corr2, brut2 = _large(refs, LIGNES_LARGES, colonne_total="Totale")
+    brut2["Total"] = ""
+    with pytest.raises(ErreursNettoyage, match="colonne « Totale » de « colonne_total » absente de l'export"):
+        appliquer(corr2, brut2, refs)
+
+
+def test_total_general_d_un_export_long_sous_un_libelle_total(resultat):
+    """Sur une ligne de total, un cofinanceur « Tous financeurs » (ou vide) désigne le total général : un total changé
+    en 3 500 000 est un écart avec les deux montants, jamais « aucun total ne diffère »."""
+    from politique_ville.correspondance import _est_total_general
+
+    assert _est_total_general("") and _est_total_general("Tous financeurs") and _est_total_general("TOTAL")
+    assert not _est_total_general("CAF")
+    corr = resultat.correspondance
+    brut = _export()
+    brut.loc[brut.index[-1], "Montant accordé (€)"] = "3 500 000,00"
+    brut.loc[brut.index[-1], "Cofinanceur"] = "Tous financeurs"
+    r = appliquer(corr, brut, _refs())
+    general = r.ecarts[r.ecarts["financeur"] == "ensemble"].iloc[0]
+    assert (general["total_fourni"], general["somme_actions"], general["ecart"]) == (3500000.0, 112000.0, 3388000.0)
+    assert "Aucun" not in resume_correspondance(r) and "2 diffèrent" in resume_correspondance(r)
+    # un autre libellé qui n'est pas un financeur, sur la ligne de total : total général aussi (jamais une erreur)
+    brut.loc[brut.index[-1], "Cofinanceur"] = "Total programmation 2032"
+    assert appliquer(corr, brut, _refs()).ecarts["total_fourni"].tolist() == [11000.0, 3500000.0]
+
+
 def test_disposition_large_identifiant_en_double(refs):
     lignes = [LIGNES_LARGES[0], [*LIGNES_LARGES[1][:1]] + LIGNES_LARGES[1][1:]]
     lignes[1][0] = "L1"
@@ -648,3 +690,23 @@ def test_l_export_n_est_pas_modifie(tmp_path, refs):
 def test_erreur_donnees_est_en_francais():
     with pytest.raises(ErreurDonnees, match="fichier de correspondance introuvable"):
         charger_correspondance(FIXTURE / "absent.yaml")
+
+
+def test_colonne_de_total_d_un_export_long(resultat):
+    """Une colonne « Total action » répétée sur les lignes de chaque action : l'action 1 (8 000 + 2 000 + 1 500 =
+    11 500) est dite 12 000 ; sur la ligne de total général, 112 000 (juste, mais 113 000 dans la colonne du montant)."""
+    import dataclasses
+
+    corr = dataclasses.replace(resultat.correspondance, colonne_total="Total action")
+    brut = _export()
+    sommes = {"2032-CV-00001": "12 000,00"}
+    ids = brut["N° dossier"]
+    brut["Total action"] = [sommes.get(i, "") for i in ids]
+    brut.loc[brut.index[-1], "Total action"] = "112 000,00"
+    r = appliquer(corr, brut, _refs())
+    assert r.ecarts[["libelle", "total_fourni", "somme_actions", "ecart", "ligne"]].values.tolist() == [
+        ["Région", 11000.0, 10000.0, 1000.0, 34],
+        ["Tous financeurs (total général)", 113000.0, 112000.0, 1000.0, 38],
+        ["Action 2032-CV-00001 : total de l'action (colonne « Total action »)", 12000.0, 11500.0, 500.0, 2],
+    ]
+    assert r.ecarts.attrs["totaux_verifies"] == 12  # 10 lignes de total, 1 action, 1 total général de la colonne

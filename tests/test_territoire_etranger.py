@@ -181,10 +181,19 @@ def test_besoins_face_aux_moyens_ratios_a_la_main(etranger):
 def test_verification_independante_scdl_dans_la_concordance(etranger):
     texte = _texte(_page(etranger["sortie"] / "90_concordance.html"))
     assert (
-        "4 porteurs comparés ; 1 concorde, 1 diffère, 1 est absent de la programmation et 1 est absent du fichier SCDL"
+        "7 porteurs comparés ; 1 concorde, 1 diffère, 4 sont absents de la programmation et 1 est absent du fichier "
+        "SCDL. Le fichier (schéma SCDL 2.1 (16 colonnes, avec le RNA)) a 9 lignes : 7 comptées, 1 ligne d'un autre "
+        "exercice que 2032 (800 €, non additionnés) et 1 ligne écartée (700 € de montants lisibles, non comptés)."
     ) in texte
     assert "Agglomération (EPCI) à Compagnie Imaginaire du Théâtre 3 000 € 2 500 € 500 € diffère" in texte
+    # parts d'une subvention partagée : 2 000 € × 0,6 et × 0,4
     assert "Agglomération (EPCI) à Association Les Jardins Fictifs 1 200 €" in texte
+    assert "Agglomération (EPCI) à Ville d'Ailleurs-la-Rivière 800 €" in texte
+    # chaque montant déplié en ses lignes ; les lignes non comptées avec leur raison et leur montant
+    assert "chaque montant déplié en ses lignes" in texte
+    assert "convention du 20/11/2031 hors de l'exercice 2032" in texte
+    assert "écrit en notation scientifique par un tableur" in texte
+    assert "lu comme un nombre à virgule" in texte  # le SIRET réparé, dans les écarts au schéma
 
 
 @pipeline
@@ -225,5 +234,41 @@ def test_correspondance_fautive_arrete_avant_tout_chapitre_rapport_intact(etrang
     texte = str(exc.value) + "\n".join(messages)
     assert "01_nettoyage_financements" in texte
     assert "colonne « Theme »" in texte and "absente de l'export" in texte and "les plus proches : Thème" in texte
+    assert not any(re.search(r"✓ (20|30|40|90)_", m) for m in messages)
+    assert empreintes(rapport) == avant and empreintes(etranger["traitees"]) == tables_avant
+
+
+@pipeline
+def test_fichier_scdl_fautif_arrete_avant_tout_chapitre_rapport_intact(etranger, tmp_path):
+    """Un pourcentageSubvention de 1,5 (au-delà du schéma) dans le fichier SCDL : erreur en français qui nomme le
+    fichier, la ligne et la colonne ; ni le rapport ni les tables précédents ne changent."""
+    from politique_ville.errors import EchecExecution
+
+    rapport = etranger["sortie"]
+    avant, tables_avant = empreintes(rapport), empreintes(etranger["traitees"])
+    raw = tmp_path / "raw"
+    shutil.copytree(etranger["base"] / "raw", raw)
+    scdl = raw / "subventions_agglomeration_scdl.csv"
+    lignes = scdl.read_text(encoding="utf-8").splitlines()
+    lignes[3] = lignes[3].replace(",non,0.3,", ",non,1.5,")  # ligne 4 du fichier : la part de la régie
+    scdl.write_text("\n".join(lignes) + "\n", encoding="utf-8")
+    messages: list[str] = []
+    from politique_ville.runner import executer
+
+    with pytest.raises(EchecExecution) as exc:
+        executer(
+            ANNEE,
+            racine=RACINE,
+            fichier_params=PARAMS,
+            raw_dir=raw,
+            out=rapport,
+            processed_dir=etranger["traitees"],
+            sortie=lambda *a, **k: messages.append(" ".join(map(str, a))),
+        )
+    texte = str(exc.value) + "\n".join(messages)
+    assert (
+        "fichier « subventions_agglomeration_scdl.csv », ligne 4, colonne « pourcentageSubvention » : "
+        "pourcentageSubvention « 1.5 » hors de l'intervalle du schéma (0,01 à 1)"
+    ) in texte
     assert not any(re.search(r"✓ (20|30|40|90)_", m) for m in messages)
     assert empreintes(rapport) == avant and empreintes(etranger["traitees"]) == tables_avant

@@ -137,7 +137,10 @@ def empreinte(chemin: Path) -> str:
 
 def _decoder(octets: bytes, nom: str) -> tuple[str, str]:
     if octets.startswith(b"\xef\xbb\xbf"):
-        return octets[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return octets[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:  # un BOM UTF-8 devant des octets Windows-1252 (fichier réenregistré)
+            return octets[3:].decode("cp1252", errors="replace"), "cp1252-bom"
     try:
         return octets.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

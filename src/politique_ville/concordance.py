@@ -86,8 +86,8 @@ STATUTS_ECART = (Statut.ECART_DOCUMENTE, Statut.ECART_NON_EXPLIQUE)
 
 def table_concordance(chiffres: pd.DataFrame, ecarts: pd.DataFrame | None, tables) -> pd.DataFrame:
     """Chaque chiffre publié à côté de sa valeur recalculée, avec son statut (:class:`Statut`), le genre du résultat
-    et l'explication des écarts documentés. Une expression inévaluable est un écart (documenté ou non) dont
-    l'explication dit pourquoi."""
+    et l'explication des écarts documentés. Une expression que les tables ne permettent pas d'évaluer donne « non
+    recalculable », et l'explication dit pourquoi."""
     lignes = []
     for c in Registre.depuis_tables(chiffres, ecarts):
         recalc, sources, message = math.nan, {}, ""
@@ -99,7 +99,9 @@ def table_concordance(chiffres: pd.DataFrame, ecarts: pd.DataFrame | None, table
                 recalc, sources = r.valeur, r.sources
                 statut = c.comparer(recalc)
             except ErreurCalcul as exc:
-                statut = Statut.ECART_DOCUMENTE if c.documente else Statut.ECART_NON_EXPLIQUE
+                # les tables ne permettent pas de recalculer le chiffre : « non recalculable » (jamais un écart),
+                # comme dans les chapitres ; l'explication dit pourquoi
+                statut = Statut.NON_RECALCULABLE
                 message = f"recalcul impossible : {exc}"
         lignes.append(
             {

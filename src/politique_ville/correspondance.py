@@ -40,6 +40,7 @@ Format du fichier de correspondance (toutes les clés sont en français ; une cl
         pilier: {"Axe 1 - Cohésion sociale": "Cohésion sociale"}
         thematique: {"Parentalité et éducation": "Education"}
       ligne_total: {colonne: "N° dossier", valeur: "TOTAL"}     # facultatif : lignes de total de l'export
+      colonne_total: "Coût total"      # facultatif : colonne du total de chaque action
     financements_programmation:        # facultatif : table déjà canonique, reprise telle quelle
       fichier: financements_programmation.csv
 
@@ -48,13 +49,22 @@ Validation AVANT toute transformation (:func:`valider`), chaque erreur en franç
 colonne absente de l'export (avec les colonnes les plus proches), libellé sans correspondance (avec les libellés
 canoniques et les plus proches), financeur présent sous deux noms, cible inconnue de la nomenclature. Puis les
 données : montant négatif ou illisible, identifiant d'action en double (large) ou couple (action, financeur) en double
-(long), action sans pilier, champ d'une action qui change d'une ligne à l'autre (long), SIRET ou RNA invalide. Un
-total de financeur qui diffère d'une ligne de total de l'export n'est pas une erreur : c'est un écart, listé
-(:attr:`Resultat.ecarts`) et rappelé dans la note de la table ``financements_programmation``.
+(long), action sans pilier, champ d'une action qui change d'une ligne à l'autre (long), SIRET ou RNA invalide.
+
+Totaux de l'export rapprochés de ses lignes : chaque ligne de total (``ligne_total``) par financeur (disposition
+longue : le financeur de la ligne ; large : chaque colonne de financeur) et au total général (disposition longue :
+ligne de total sans financeur, ou dont le libellé n'est pas un financeur, « Total », « Tous financeurs »… ; large : la
+``colonne_total`` de la ligne de total),
+et la ``colonne_total`` de chaque action (en disposition longue, répétée sur ses lignes) face à la somme de ses
+financeurs. Un total qui
+diffère n'est pas une erreur : c'est un écart, listé (:attr:`Resultat.ecarts`, avec les deux montants), rappelé dans
+la note de la table ``financements_programmation`` (chapitre 20) et dans le journal du nettoyage.
 
 Montants par financeur : les 9 financeurs canoniques (:data:`FINANCEURS`) donnent chacun une colonne
 ``montant_<code>`` ; ``cget`` = crédits spécifiques de l'État (BOP 147), ``credits_specifiques`` et ``droit_commun``
-= sommes des financeurs de cette nature (une action sans aucun financeur d'une nature a une cellule vide, jamais 0).
+= sommes des financeurs de cette nature. En disposition longue, un financeur de l'export qui n'a pas de ligne pour une
+action y vaut 0 € (l'export liste chaque financeur de chaque action) : le même chiffre dans tous les chapitres ; en
+disposition large, une cellule vide reste vide (jamais un 0 inventé), comme une nature sans aucun financeur.
 
 Porteurs identifiés (section en fin de module) : SIRET / SIREN (clé de Luhn, exception de La Poste), RNA ; un porteur
 de l'export est rapproché du référentiel des porteurs par son SIRET ou son RNA quand le référentiel les donne
@@ -176,12 +186,31 @@ CLES_PROGRAMMATION = (
     "nature_des_financeurs",
     "libelles",
     "ligne_total",
+    "colonne_total",
 )
 #: Colonnes supplémentaires de la programmation produite (gardées telles quelles par le nettoyage).
 COLONNE_LIGNES = "lignes_source"
 COLONNE_PORTEUR_EXPORT = "porteur_export"
-#: Provenance d'un montant tiré de l'export (donnée reçue, non reconstruite) : voir ``provenance.py``.
-PROVENANCE_EXPORT = "publié"
+#: Provenance d'un montant tiré de l'export (donnée reçue d'un fichier nommé, non reconstruite) : voir
+#: ``provenance.py`` (« reçu » ; « publié » est réservé aux chiffres d'un rapport publié).
+PROVENANCE_EXPORT = "reçu"
+#: Code et libellé du total général (tous financeurs) dans :attr:`Resultat.ecarts`.
+TOTAL_GENERAL = "ensemble"
+LIBELLE_TOTAL_GENERAL = "Tous financeurs (total général)"
+#: Libellés de financeur qui, sur une ligne de total, désignent le total général (comparés par ``cle``).
+LIBELLES_TOTAL_GENERAL = (
+    "",
+    "total",
+    "total general",
+    "tous financeurs",
+    "tous cofinanceurs",
+    "ensemble",
+    "tous",
+    "toutes",
+    "ensemble des financeurs",
+    "total des financements",
+    "total general des financements",
+)
 
 
 def colonne_financeur(code: str) -> str:
@@ -203,6 +232,8 @@ class Correspondance:
     nature: dict[str, str] = field(default_factory=dict)
     libelles: dict[str, dict[str, str]] = field(default_factory=dict)
     ligne_total: tuple[str, str] | None = None
+    #: colonne du total de chaque action, rapprochée de la somme de ses financeurs
+    colonne_total: str | None = None
     #: autres tables déjà canoniques : table -> {"fichier": ..., "colonnes": {champ: colonne}}
     tables: dict[str, dict] = field(default_factory=dict)
     source: str = ""
@@ -473,6 +504,10 @@ def _depuis_dict(donnees: dict, nom: str, lignes: dict, erreurs: list) -> Corres
             )
         else:
             ligne_total = (str(total["colonne"]).strip(), str(total["valeur"]).strip())
+    colonne_total = prog.get("colonne_total")
+    if colonne_total is not None and (not isinstance(colonne_total, str) or not colonne_total.strip()):
+        err("« colonne_total » attend le nom de la colonne du total de chaque action", "programmation", "colonne_total")
+        colonne_total = None
     tables = {}
     for table, spec in donnees.items():
         if table in ("source", "programmation") or table not in SCHEMAS:
@@ -503,6 +538,7 @@ def _depuis_dict(donnees: dict, nom: str, lignes: dict, erreurs: list) -> Corres
         nature=nature,
         libelles=libelles,
         ligne_total=ligne_total,
+        colonne_total=colonne_total.strip() if colonne_total else None,
         tables=tables,
         source=str(donnees.get("source", "")),
         lignes_yaml=lignes,
@@ -617,6 +653,12 @@ def _masque_total(corr: Correspondance, brut: pd.DataFrame) -> pd.Series:
     return par_valeur(brut[col], lambda v: cle(str(v)) == cle(val)).astype(bool)
 
 
+def _est_total_general(texte) -> bool:
+    """Vrai si un libellé de financeur d'une ligne de total désigne le total général (vide, « Total », « Tous
+    financeurs »…)."""
+    return cle(str(texte)) in {cle(t) for t in LIBELLES_TOTAL_GENERAL}
+
+
 def _premieres_lignes(valeurs: pd.Series, lignes: pd.Series) -> dict:
     """Première ligne du fichier où apparaît chaque valeur (sans boucle sur les lignes)."""
     prem = pd.DataFrame({"v": valeurs.to_numpy(), "l": lignes.to_numpy()}).drop_duplicates("v")
@@ -661,6 +703,14 @@ def valider(corr: Correspondance, brut: pd.DataFrame, refs: Referentiels | None 
                 ligne=1,
                 colonne=col,
             )
+    if corr.colonne_total and corr.colonne_total not in colonnes:
+        err(
+            f"colonne « {corr.colonne_total} » de « colonne_total » absente de l'export"
+            f"{_proches(corr.colonne_total, colonnes)}",
+            fichier=nom,
+            ligne=1,
+            colonne=corr.colonne_total,
+        )
     if corr.ligne_total and corr.ligne_total[0] not in colonnes:
         err(
             f"colonne « {corr.ligne_total[0]} » de « ligne_total » absente de l'export{_proches(corr.ligne_total[0], colonnes)}",
@@ -677,7 +727,12 @@ def valider(corr: Correspondance, brut: pd.DataFrame, refs: Referentiels | None 
     if corr.disposition == "long":
         col = corr.colonnes["financeur"]
         valeurs = brut[col].fillna("").map(str).str.strip()
-        premieres = _premieres_lignes(valeurs, brut[COLONNE_LIGNE])
+        # sur une ligne de total, un libellé qui n'est pas un financeur (vide, « Total », « Tous financeurs »,
+        # « Total programmation »…) désigne le total général
+        general = total & par_valeur(
+            valeurs, lambda t: _est_total_general(t) or _resoudre_financeur(corr, t) is None
+        ).astype(bool)
+        premieres = _premieres_lignes(valeurs[~general], brut.loc[~general, COLONNE_LIGNE])
         par_code: dict[str, list[str]] = {}
         for texte, ligne in premieres.items():
             if not texte:
@@ -896,12 +951,63 @@ def _long(corr: Correspondance, brut: pd.DataFrame, total: pd.Series, nom: str, 
     # montants par action et financeur
     m = pd.DataFrame({"id": ids[act], "code": codes[act], "montant": valeurs[act]})
     m = m[m["code"].notna()]
-    montants = m.groupby(["id", "code"], sort=False)["montant"].sum(min_count=1).unstack("code")
+    g = m.groupby(["id", "code"], sort=False)["montant"]
+    montants = g.sum(min_count=1).unstack("code")
     montants = montants.reindex(index=actions["id_action"], columns=[k for k in FINANCEURS if k in montants.columns])
-    # totaux fournis
-    fournis = pd.DataFrame({"code": codes[total], "montant": valeurs[total], "ligne": lignes[total]})
+    # un financeur de l'export sans ligne pour une action ne la finance pas : 0 €, le même chiffre dans tous les
+    # chapitres (une ligne dont le montant est vide reste vide)
+    lignes_par_couple = g.size().unstack("code").reindex(index=montants.index, columns=montants.columns)
+    montants = montants.where(lignes_par_couple.notna(), 0.0)
+    # totaux fournis : par financeur, et total général (ligne de total sans financeur)
+    general = total & (libelles_fin.map(_est_total_general).astype(bool) | codes.isna())
+    codes_totaux = codes.where(~general, TOTAL_GENERAL)
+    fournis = pd.DataFrame({"code": codes_totaux[total], "montant": valeurs[total], "ligne": lignes[total]})
     ecarts = _ecarts(montants, fournis, nom)
+    verifies = int(fournis["montant"].notna().sum())
+    if corr.colonne_total:
+        ecarts, n = _colonne_total_long(corr.colonne_total, brut, total, ids, montants, nom, err, ecarts)
+        verifies += n
+    ecarts.attrs["totaux_verifies"] = verifies
     return actions, montants, ecarts
+
+
+def _colonne_total_long(col, brut, total, ids, montants, nom, err, ecarts):
+    """Disposition longue : la colonne du total de l'action (répétée sur ses lignes ; la première valeur lue compte)
+    face à la somme de ses financeurs, et, sur une ligne de total, face à la somme de toutes les actions."""
+    texte = brut[col].fillna("").map(str)
+    valeurs, illisibles = lire_montants(texte)
+    _verifier_montants(valeurs, illisibles, texte, brut[COLONNE_LIGNE], nom, col, err)
+    act = ~total
+    par_action = pd.DataFrame({"id": ids[act], "v": valeurs[act], "ligne": brut.loc[act, COLONNE_LIGNE]}).dropna(
+        subset=["v"]
+    )
+    premieres = par_action.drop_duplicates("id").set_index("id")
+    sommes = montants.sum(axis=1, min_count=1)
+    lignes = []
+    for i, r in premieres.iterrows():
+        somme = float(sommes.get(i, np.nan)) if pd.notna(sommes.get(i, np.nan)) else 0.0
+        if abs(somme - r["v"]) > 0.5:
+            lignes.append(
+                {
+                    "financeur": TOTAL_GENERAL,
+                    "libelle": f"Action {i} : total de l'action (colonne « {col} »)",
+                    "total_fourni": float(r["v"]),
+                    "somme_actions": somme,
+                    "ecart": float(r["v"]) - somme,
+                    "fichier": nom,
+                    "ligne": int(r["ligne"]),
+                }
+            )
+    generaux = pd.DataFrame({"code": TOTAL_GENERAL, "montant": valeurs[total], "ligne": brut.loc[total, COLONNE_LIGNE]})
+    generaux = generaux.dropna(subset=["montant"]).drop_duplicates("montant")
+    ecarts_generaux = _ecarts(montants, generaux, nom)
+    deja = set(zip(ecarts["financeur"], ecarts["total_fourni"]))
+    ecarts_generaux = ecarts_generaux[
+        [k not in deja for k in zip(ecarts_generaux["financeur"], ecarts_generaux["total_fourni"])]
+    ]
+    morceaux = [e for e in (ecarts, ecarts_generaux, pd.DataFrame(lignes, columns=COLONNES_ECARTS)) if len(e)]
+    sortie = pd.concat(morceaux, ignore_index=True) if morceaux else ecarts
+    return sortie, len(premieres) + len(generaux)
 
 
 def _listes_de_lignes(ids: pd.Series, lignes: pd.Series) -> list[str]:
@@ -953,7 +1059,32 @@ def _large(corr: Correspondance, brut: pd.DataFrame, total: pd.Series, nom: str,
             fournis.append({"code": code, "montant": v, "ligne": ligne})
         actions[colonne_financeur(code)] = texte[act]  # texte tel que reçu
     montants = pd.DataFrame(montants, index=ids.to_numpy())[[k for k in FINANCEURS if k in montants]]
+    par_action = []
+    if corr.colonne_total:
+        col = corr.colonne_total
+        texte = brut[col].fillna("").map(str)
+        valeurs, illisibles = lire_montants(texte)
+        _verifier_montants(valeurs, illisibles, texte, brut[COLONNE_LIGNE], nom, col, err)
+        for v, ligne in zip(valeurs[total], brut.loc[total, COLONNE_LIGNE]):
+            fournis.append({"code": TOTAL_GENERAL, "montant": v, "ligne": ligne})
+        sommes = montants.sum(axis=1, min_count=1).to_numpy()
+        for i, v, somme, ligne in zip(ids, valeurs[act], sommes, d[COLONNE_LIGNE]):
+            if pd.notna(v) and abs((0.0 if pd.isna(somme) else somme) - v) > 0.5:
+                par_action.append(
+                    {
+                        "financeur": TOTAL_GENERAL,
+                        "libelle": f"Action {i} : total de l'action (colonne « {col} »)",
+                        "total_fourni": float(v),
+                        "somme_actions": 0.0 if pd.isna(somme) else float(somme),
+                        "ecart": float(v) - (0.0 if pd.isna(somme) else float(somme)),
+                        "fichier": nom,
+                        "ligne": int(ligne),
+                    }
+                )
     ecarts = _ecarts(montants, pd.DataFrame(fournis, columns=["code", "montant", "ligne"]), nom)
+    if par_action:
+        ecarts = pd.concat([ecarts, pd.DataFrame(par_action, columns=COLONNES_ECARTS)], ignore_index=True)
+    ecarts.attrs["totaux_verifies"] = len(fournis) + (int(valeurs[act].notna().sum()) if corr.colonne_total else 0)
     return actions.reset_index(drop=True), montants, ecarts
 
 
@@ -962,12 +1093,15 @@ def _ecarts(montants: pd.DataFrame, fournis: pd.DataFrame, nom: str) -> pd.DataF
     for code, montant, ligne in zip(fournis["code"], fournis["montant"], fournis["ligne"]):
         if code is None or pd.isna(code) or pd.isna(montant):
             continue
-        somme = float(montants[code].sum()) if code in montants.columns else 0.0
+        if code == TOTAL_GENERAL:
+            somme = float(montants.sum().sum())
+        else:
+            somme = float(montants[code].sum()) if code in montants.columns else 0.0
         if abs(somme - montant) > 0.5:
             lignes.append(
                 {
                     "financeur": code,
-                    "libelle": FINANCEURS[code][0],
+                    "libelle": LIBELLE_TOTAL_GENERAL if code == TOTAL_GENERAL else FINANCEURS[code][0],
                     "total_fourni": float(montant),
                     "somme_actions": somme,
                     "ecart": float(montant) - somme,
@@ -1117,11 +1251,60 @@ def _communes_des_quartiers(qpv: pd.Series, quartiers: pd.DataFrame | None, lign
     return sortie
 
 
+#: Ce que la note de chaque ligne de ``financements_programmation`` dit quand la table est calculée à partir d'un
+#: export (« … des actions de <fichier> (correspondance) ») : :func:`export_des_financements` le relit.
+_NOTE_CALCULEE = re.compile(r"somme des montants (?:des actions|de tous les financeurs) de (.+?) \(correspondance\)")
+
+
+def export_des_financements(financements: pd.DataFrame | None) -> str:
+    """Le fichier de l'export dont la table ``financements_programmation`` est calculée (par :func:`appliquer`), ou
+    chaîne vide si la table est celle d'un rapport publié (ou absente)."""
+    if financements is None or "note" not in financements.columns:
+        return ""
+    for note in financements["note"].fillna("").astype(str):
+        m = _NOTE_CALCULEE.search(note)
+        if m:
+            return m.group(1)
+    return ""
+
+
+_NOTE_ECART = re.compile(r"l'export donne un total (général )?de (-?[\d.]+) \(écart (-?[\d.]+)\)")
+COLONNES_ECARTS_FINANCEMENTS = ["financeur", "total_export", "somme_actions", "ecart", "fichier"]
+
+
+def ecarts_des_financements(financements: pd.DataFrame | None) -> pd.DataFrame:
+    """Les totaux de l'export qui diffèrent de la somme de ses lignes, relus dans les notes de la table
+    ``financements_programmation`` calculée (:func:`_financements`) : ``financeur`` (« Tous financeurs (total
+    général) » pour le total général), ``total_export``, ``somme_actions``, ``ecart`` (export − actions), ``fichier``.
+    Vide pour une table publiée ou sans écart."""
+    fichier = export_des_financements(financements)
+    lignes = []
+    if fichier:
+        for financeur, type_ligne, note in zip(
+            financements["financeur"], financements["type_ligne"], financements["note"].fillna("").astype(str)
+        ):
+            m = _NOTE_ECART.search(note)
+            if not m:
+                continue
+            fourni, ecart = float(m.group(2)), float(m.group(3))
+            lignes.append(
+                {
+                    "financeur": LIBELLE_TOTAL_GENERAL if type_ligne == "total" else str(financeur),
+                    "total_export": fourni,
+                    "somme_actions": fourni - ecart,
+                    "ecart": ecart,
+                    "fichier": fichier,
+                }
+            )
+    return pd.DataFrame(lignes, columns=COLONNES_ECARTS_FINANCEMENTS)
+
+
 def _financements(montants: pd.DataFrame, ecarts: pd.DataFrame, nom: str) -> pd.DataFrame:
     """Table ``financements_programmation`` canonique : une ligne par financeur présent (somme des actions), puis
     la ligne de total. Un total fourni par l'export qui diffère est rappelé dans la note."""
     lignes = []
-    ecart_de = dict(zip(ecarts["financeur"], zip(ecarts["total_fourni"], ecarts["ecart"])))
+    generaux = ecarts[~ecarts["libelle"].str.startswith("Action ")] if len(ecarts) else ecarts
+    ecart_de = dict(zip(generaux["financeur"], zip(generaux["total_fourni"], generaux["ecart"])))
     total = montants.sum(min_count=1).sum(min_count=1)
     for code in montants.columns:
         note = f"somme des montants des actions de {nom} (correspondance) ; part : montant ÷ montant total"
@@ -1145,7 +1328,13 @@ def _financements(montants: pd.DataFrame, ecarts: pd.DataFrame, nom: str) -> pd.
             "financeur": "Programmation (montant total)",
             "part": "",
             "montant": texte_montant(montants.sum(min_count=1).sum(min_count=1)),
-            "note": f"somme des montants de tous les financeurs de {nom} (correspondance)",
+            "note": f"somme des montants de tous les financeurs de {nom} (correspondance)"
+            + (
+                f" ; l'export donne un total général de {texte_montant(ecart_de[TOTAL_GENERAL][0])} (écart "
+                f"{texte_montant(ecart_de[TOTAL_GENERAL][1])})"
+                if TOTAL_GENERAL in ecart_de
+                else ""
+            ),
         }
     )
     df = pd.DataFrame(lignes, dtype=object)
@@ -1469,8 +1658,8 @@ def fichiers_du_territoire(cat, params: dict | None) -> dict[str, Path]:
     """Les fichiers que lit le nettoyage en plus des fichiers bruts aux noms du dépôt, pour les clés du runner :
     la correspondance, l'export qu'elle désigne et les tables qu'elle reprend (``{"correspondance:<nom>": chemin}`` ;
     plus le fichier des quartiers quand l'export ne situe ses actions que par leur quartier),
-    et les fichiers SCDL du paramètre ``scdl`` (``{"scdl:<nom>": chemin}``). Seuls les fichiers présents sont
-    rendus ; une correspondance illisible ne donne qu'elle-même (le nettoyage dira pourquoi)."""
+    et les fichiers SCDL du paramètre ``scdl`` et leurs correspondances (``{"scdl:<nom>": chemin}``). Seuls les
+    fichiers présents sont rendus ; une correspondance illisible ne donne qu'elle-même (le nettoyage dira pourquoi)."""
     sortie: dict[str, Path] = {}
     try:
         chemin = chemin_correspondance(cat, params)
@@ -1494,6 +1683,11 @@ def fichiers_du_territoire(cat, params: dict | None) -> dict[str, Path]:
         f = Path(cat.raw_dir) / nom
         if nom and f.is_file():
             sortie[f"scdl:{nom}"] = f
+        yaml_scdl = str(entree.get("correspondance", "") or "") if isinstance(entree, dict) else ""
+        if yaml_scdl:  # correspondance d'un fichier de subventions qui a ses propres colonnes
+            chemin_yaml = Path(yaml_scdl) if Path(yaml_scdl).is_absolute() else Path(cat.reference_dir) / yaml_scdl
+            if chemin_yaml.is_file():
+                sortie[f"scdl:{chemin_yaml.name}"] = chemin_yaml
     return sortie
 
 
@@ -1570,13 +1764,21 @@ def resume_correspondance(resultat: Resultat) -> str:
         f"(disposition {disposition}) : {n} action{'s' if n > 1 else ''}."
     )
     e = len(resultat.ecarts)
-    texte += (
-        " Aucun total de financeur de l'export ne diffère de la somme des actions."
-        if e == 0
-        else f" {e} total{'aux' if e > 1 else ''} de financeur de l'export diffère{'nt' if e > 1 else ''} de la "
-        f"somme des actions (écart{'s' if e > 1 else ''} listé{'s' if e > 1 else ''} ci-dessous, rappelé"
-        f"{'s' if e > 1 else ''} dans la table des financements : ce n'est pas une erreur)."
-    )
+    verifies = int(resultat.ecarts.attrs.get("totaux_verifies", 0))
+    if verifies == 0 and e == 0:
+        texte += " L'export n'a ni ligne ni colonne de total : aucun total à rapprocher de ses lignes."
+    elif e == 0:
+        texte += (
+            f" {verifies} {'totaux' if verifies > 1 else 'total'} de l'export (par financeur et général) rapproché"
+            f"{'s' if verifies > 1 else ''} de la somme de ses lignes : aucun ne diffère."
+        )
+    else:
+        texte += (
+            f" Sur {verifies} {'totaux' if verifies > 1 else 'total'} de l'export (par financeur et général), {e} "
+            f"diffère{'nt' if e > 1 else ''} de la somme de ses lignes (écart{'s' if e > 1 else ''} listé"
+            f"{'s' if e > 1 else ''} ci-dessous avec les deux montants, rappelé{'s' if e > 1 else ''} dans la table "
+            f"des financements du chapitre 20 : ce n'est pas une erreur)."
+        )
     v = len(resultat.porteurs_a_verifier)
     if v:
         texte += (

@@ -47,11 +47,11 @@ PARAMETRES = {
         "fichiers de subventions au format national SCDL « Subventions », source indépendante : liste de "
         "{fichier: (dans le dossier des fichiers bruts), financeur: (financeur de la programmation : "
         'etat_credits_specifiques, agglomeration, communes…), attribuant_siret: "…", attribuant_nom: '
-        '"…"}',
+        '"…", correspondance: (facultatif : YAML qui relie les colonnes d\'un fichier non SCDL au schéma)}',
     ),
 }
 #: Clés permises de chaque fichier du paramètre ``scdl`` (``fichier`` et ``financeur`` obligatoires).
-CLES_SCDL = ("fichier", "financeur", "attribuant_siret", "attribuant_nom")
+CLES_SCDL = ("fichier", "financeur", "attribuant_siret", "attribuant_nom", "correspondance")
 OBLIGATOIRES = ("annee", "territoire")
 #: Clés permises du paramètre ``territoire`` donné comme territoire du référentiel officiel.
 CLES_TERRITOIRE = ("niveau", "code", "nom")

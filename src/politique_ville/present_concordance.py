@@ -84,3 +84,90 @@ def sans_rapport_publie(annee: int, reference_dir: Path, racine: Path | None = N
         f"`chiffres_publies_{annee}.csv` absent du dossier des référentiels `{reference_dir}`). Rien à comparer : "
         f"les chiffres de ce rapport sont ceux que le pipeline calcule à partir des données reçues."
     )
+
+
+# --------------------------------------------------------------------------------------------- subventions SCDL
+
+
+def _pourcent_part(x) -> str:
+    from .present import pourcent
+
+    return "" if pd.isna(x) else pourcent(x, 0 if float(x).is_integer() else 1)
+
+
+def blocs_verification(verif: dict) -> list:
+    """Les blocs (phrases et vues de tableaux, pour ``ctx.afficher``) d'une vérification indépendante par un fichier
+    de subventions (``scdl.verifications_du_territoire``) : la phrase de synthèse, les statuts, les différences avec
+    les lignes du fichier, les subventions dont les parts dépassent 100 %, les lignes non comptées (autre exercice,
+    écartées) avec leur montant, le détail de chaque porteur ligne par ligne (interactif, et dans le classeur) et les
+    écarts au schéma officiel avec ce qui en a été fait. Provenance : « reçu » (le fichier nommé) pour les montants
+    lus, « recalculé » pour les parts et les sommes."""
+    from . import provenance as pv
+    from . import scdl
+    from .present import euros
+
+    sub = verif["subventions"]
+    att = verif["attribuant"]
+    blocs: list = [scdl.phrase_verification(verif)]
+    blocs.append(
+        {
+            "df": scdl.tableau_des_comptes(verif["comptes"]),
+            "titre": f"Subventions SCDL de {att} : statuts",
+            "formats": {"porteurs": nombre_fr},
+        }
+    )
+    if len(verif["differences"]):
+        blocs.append(
+            {
+                "df": scdl.differences_affichees(verif),
+                "titre": f"Subventions SCDL de {att} : différences",
+                "formats": {c: euros for c in scdl.MONTANTS_DIFFERENCES},
+                "provenance": pv.note(
+                    pv.RECALCULE,
+                    "montant SCDL = somme des parts (montant × pourcentageSubvention) des lignes comptées",
+                    source=verif["fichier"],
+                ),
+            }
+        )
+    blocs.append(scdl.phrase_a_verifier(sub))
+    non_comptees = verif["detail"][verif["detail"]["traitement"] != scdl.COMPTEE]
+    if len(non_comptees):
+        vue = non_comptees.assign(pourcentage=non_comptees["pourcentage"] * 100)
+        vue = vue[list(scdl.COLONNES_DETAIL_AFFICHEES)].rename(columns=scdl.COLONNES_DETAIL_AFFICHEES)
+        blocs.append(
+            {
+                "df": vue.drop(columns=["montant compté"]),
+                "titre": f"Subventions SCDL de {att} : lignes non comptées (autre exercice, écartées)",
+                "formats": {"montant de la subvention": euros, "part (%)": _pourcent_part},
+                "provenance": pv.note(
+                    pv.RECU, "montants lus dans le fichier, non additionnés", source=verif["fichier"]
+                ),
+            }
+        )
+    blocs.append(
+        {
+            "df": scdl.detail_affiche(verif),
+            "titre": f"Subventions SCDL de {att} : chaque montant déplié en ses lignes",
+            "formats": {**{c: euros for c in scdl.MONTANTS_DETAIL}, "part (%)": _pourcent_part},
+            "provenance": pv.note(
+                pv.RECU,
+                "montant de la subvention et part lus dans le fichier ; montant compté = montant × part (recalculé)",
+                source=verif["fichier"],
+            ),
+        }
+    )
+    resume = scdl.resume_ecarts_schema(sub)
+    if len(resume):
+        blocs.append(
+            f"Écarts au schéma officiel (SCDL {scdl.VERSIONS.get(sub.version, ('', 'correspondance'))[1]}, validé "
+            f"avec frictionless) et ce que la lecture en a fait ; le détail, cellule par cellule, suit (et est dans le "
+            f"classeur)."
+        )
+        blocs.append(
+            {
+                "df": resume,
+                "titre": f"Subventions SCDL de {att} : écarts au schéma",
+                "formats": {"cellules": nombre_fr},
+            }
+        )
+    return [b for b in blocs if b]

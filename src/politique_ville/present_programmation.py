@@ -106,8 +106,21 @@ def vue_piliers(piliers: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def vue_financeurs(fin: pd.DataFrame) -> pd.DataFrame:
-    """Financement par financeur (sortie de ``financement_par_financeur``)."""
+def vue_financeurs(fin: pd.DataFrame, export: str = "") -> pd.DataFrame:
+    """Financement par financeur (sortie de ``financement_par_financeur``). ``export`` : le fichier reçu dont la table
+    des financeurs est calculée (``correspondance.export_des_financements``) ; les intitulés disent alors « calculé »
+    (somme des montants reçus), jamais « publié »."""
+    if export:
+        return _renommer(
+            fin,
+            {
+                "financeur": "Financeur",
+                "part_publiee": "Part calculée (%)",
+                "montant_publie": "Montant calculé : somme des actions (€)",
+                "part_des_montants": "Part recalculée : montant / total (%)",
+                "montant_de_la_part": "Montant qu'impliquerait la part calculée (€)",
+            },
+        )
     return _renommer(
         fin,
         {
@@ -117,6 +130,60 @@ def vue_financeurs(fin: pd.DataFrame) -> pd.DataFrame:
             "part_des_montants": "Part recalculée : montant publié / total (%)",
             "montant_de_la_part": "Montant qu'impliquerait la part publiée (€)",
         },
+    )
+
+
+def vue_ecarts_totaux_export(ecarts: pd.DataFrame) -> dict:
+    """Les totaux de l'export qui diffèrent de la somme de ses lignes (``compute.programmation.ecarts_des_financements``),
+    en vue pour ``ctx.tableau(**vue)`` : les deux montants et l'écart."""
+    fichier = ecarts["fichier"].iloc[0] if len(ecarts) else ""
+    return {
+        "df": ecarts.drop(columns="fichier").rename(
+            columns={
+                "financeur": "Financeur",
+                "total_export": "Total imprimé dans l'export (€)",
+                "somme_actions": "Somme des lignes des actions (€)",
+                "ecart": "Écart : export − actions (€)",
+            }
+        ),
+        "titre": f"Totaux de l'export « {fichier} » qui diffèrent de la somme de ses lignes",
+        "formats": dict.fromkeys(
+            ["Total imprimé dans l'export (€)", "Somme des lignes des actions (€)", "Écart : export − actions (€)"],
+            present.euros,
+        ),
+        "note": "Un total qui diffère n'est pas corrigé : les chapitres utilisent la somme des lignes des actions.",
+    }
+
+
+def phrase_ecarts_totaux_export(ecarts: pd.DataFrame, export: str) -> str:
+    """Une phrase : les totaux de l'export rapprochés de ses lignes (aucun écart, ou combien), vide sans export."""
+    if not export:
+        return ""
+    if ecarts.empty:
+        return f"Les totaux imprimés dans l'export « {export} » (s'il en a) égalent la somme de ses lignes."
+    n = len(ecarts)
+    if n == 1:
+        return (
+            f"**1 total** imprimé dans l'export « {export} » diffère de la somme de ses lignes (écart ci-dessous, "
+            f"avec les deux montants)."
+        )
+    return (
+        f"**{n} totaux** imprimés dans l'export « {export} » diffèrent de la somme de ses lignes (écarts ci-dessous, "
+        f"avec les deux montants)."
+    )
+
+
+def note_financeurs(export: str = "") -> str:
+    """La note du tableau des financeurs : calcul de contrôle (rapport publié) ou provenance (table calculée à partir
+    de l'export reçu ``export``)."""
+    if export:
+        return (
+            f"Table calculée à partir de l'export reçu « {export} » : montants = sommes des montants reçus par action "
+            f"(provenance : recalculé), parts = montant ÷ montant total ; rien n'y est publié."
+        )
+    return (
+        "« Montant qu'impliquerait la part publiée » = part publiée × montant total : calcul de contrôle, pas un "
+        "montant publié."
     )
 
 
@@ -433,6 +500,8 @@ FORMATS_PROGRAMMATION = {
             "Part des actions recalculées (%)",
             "Part publiée (%)",
             "Part recalculée : montant publié / total (%)",
+            "Part calculée (%)",
+            "Part recalculée : montant / total (%)",
             "Part du total (%)",
             "CGET / dépenses (%)",
             "Part de l'opération (%)",
@@ -444,6 +513,8 @@ FORMATS_PROGRAMMATION = {
         [
             "Montant publié (€)",
             "Montant qu'impliquerait la part publiée (€)",
+            "Montant calculé : somme des actions (€)",
+            "Montant qu'impliquerait la part calculée (€)",
             "Crédits CGET recalculés (€)",
             "Publié (€)",
             "Montants CGET attribués (€)",

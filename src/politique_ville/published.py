@@ -363,6 +363,8 @@ def _agreger(a: Appel, tables, sources, expression):
         return float(s[s != ""].nunique())
     x = _nombres(sel, a.colonne, a.table, expression)
     if a.fonction == "somme":
+        if len(x) and x.isna().all():  # comme les chapitres : une somme de valeurs toutes manquantes n'est pas 0
+            raise ErreurCalcul(f"aucune valeur disponible : toutes les valeurs sont manquantes (« {expression} »)")
         return float(x.sum(skipna=True))
     if a.fonction == "valeur":
         if len(sel) != 1:

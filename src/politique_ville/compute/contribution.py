@@ -283,7 +283,8 @@ def confronter_publies(
     recalculée dans ``recalcules`` (sortie de :func:`indicateurs` ou d'une synthèse, avec une colonne ``priorites``
     facultative). Comparaison et statut de :mod:`politique_ville.published` (précision du chiffre publié).
     Colonnes : ``id``, ``groupe``, ``mesure``, ``valeur_publiee``, ``valeur_recalculee``, ``ecart``,
-    ``statut`` (« identique », « écart documenté », « écart non expliqué »), ``explication``."""
+    ``statut`` (« identique », « écart documenté », « écart non expliqué », « non recalculable » quand les tables
+    ne donnent pas la valeur), ``explication``."""
     registre = Registre.depuis_tables(chiffres, ecarts)
     pub = chiffres_publies_groupes(chiffres, prefixe)
     pub = pub[pub["niveau"] == niveau]
@@ -295,9 +296,8 @@ def confronter_publies(
         v = rec.loc[p["groupe"], p["mesure"]]
         v = float(v.iloc[0]) if isinstance(v, pd.Series) else float(v)
         c = registre.get(p["id"])
+        # une valeur que les tables ne donnent pas est « non recalculable », comme dans le chapitre de concordance
         statut = c.comparer(None if math.isnan(v) else v)
-        if statut == Statut.NON_RECALCULABLE:
-            statut = Statut.ECART_DOCUMENTE if c.documente else Statut.ECART_NON_EXPLIQUE
         lignes.append(
             {
                 "id": p["id"],

@@ -19,6 +19,10 @@ import pandas as pd
 
 from ..clean import ValeurIllisible, arrondi_publie, lire_nombre
 from ..concordance import fournisseur_memoire, table_concordance
+from ..correspondance import (  # noqa: F401 (aussi pour le chapitre 20 : table calculée, totaux de l'export)
+    ecarts_des_financements,
+    export_des_financements,
+)
 from ..nettoyage import cle
 from ..published import Registre, Statut, calcul
 
@@ -231,9 +235,12 @@ def controles_financement(financements: pd.DataFrame) -> pd.DataFrame:
     des montants publiés pour chaque financeur dont le montant est donné, et montant total.
 
     Colonnes : ``calcul`` (expression de recalcul, pour retrouver le chiffre publié), ``libelle``,
-    ``valeur_recalculee``, ``unite_calcul``, ``section``."""
+    ``valeur_recalculee``, ``unite_calcul``, ``section``. Quand la table est calculée à partir d'un export reçu
+    (:func:`export_des_financements`), les intitulés disent « calculé » : rien n'y est publié."""
     total = _total_programmation(financements)
     f = financement_par_financeur(financements)
+    qualite = "calculée" if export_des_financements(financements) else "publiée"
+    montant_de = "montant" if qualite == "calculée" else "montant publié"
     t = "financements_programmation"
     montant_total = calcul("valeur", t, "montant", type_ligne="total")
     lignes = [
@@ -245,7 +252,7 @@ def controles_financement(financements: pd.DataFrame) -> pd.DataFrame:
         },
         {
             "calcul": calcul("somme", t, "part", type_ligne="financeur"),
-            "libelle": "Somme des parts publiées des financeurs",
+            "libelle": f"Somme des parts {qualite}s des financeurs",
             "valeur_recalculee": float(f["part_publiee"].sum(min_count=1)),
             "unite_calcul": "%",
         },
@@ -255,7 +262,7 @@ def controles_financement(financements: pd.DataFrame) -> pd.DataFrame:
         lignes.append(
             {
                 "calcul": f"{montant} / {montant_total} * 100",
-                "libelle": f"Part « {r['financeur']} » recalculée : montant publié / montant total",
+                "libelle": f"Part « {r['financeur']} » recalculée : {montant_de} / montant total",
                 "valeur_recalculee": r["part_des_montants"],
                 "unite_calcul": "%",
             }
@@ -263,7 +270,7 @@ def controles_financement(financements: pd.DataFrame) -> pd.DataFrame:
         lignes.append(
             {
                 "calcul": f"{calcul('valeur', t, 'part', financeur=r['financeur'])} * {montant_total} / 100",
-                "libelle": f"Montant « {r['financeur']} » qu'impliquerait la part publiée",
+                "libelle": f"Montant « {r['financeur']} » qu'impliquerait la part {qualite}",
                 "valeur_recalculee": r["montant_de_la_part"],
                 "unite_calcul": "€",
             }

@@ -150,15 +150,37 @@ def _nom_financeur(financeur: str) -> str:
     return "l'État (CGET)" if "cget" in str(financeur).lower() else f"« {financeur} »"
 
 
-def parts_financeurs(fin: pd.DataFrame, controles: pd.DataFrame) -> str:
+def intro_financeurs(export: str = "") -> str:
+    """L'introduction de la section « financement par financeur » : ce que le rapport publie, ou, pour une table
+    calculée à partir de l'export reçu ``export``, ce qui est calculé."""
+    if export:
+        return (
+            f"La table des financeurs est calculée à partir de l'export de la programmation reçu « {export} » : le "
+            f"montant de chaque financeur est la somme de ses montants reçus par action, sa part est ce montant "
+            f"rapporté au montant total. Ni ces montants ni ces parts ne sont publiés."
+        )
+    return (
+        "Le rapport publie le montant total de la programmation (dépenses cumulées au profit des QPV) et la part de "
+        "chaque financeur. Seul le montant de l'État (CGET) est aussi publié. Les parts sont montrées telles que "
+        "publiées ; elles ne sont pas ramenées à 100 %."
+    )
+
+
+def parts_financeurs(fin: pd.DataFrame, controles: pd.DataFrame, export: str = "") -> str:
     """La somme des parts publiées des financeurs comparée à 100 %, puis, pour le premier financeur dont le montant
     est publié, sa part publiée comparée à celle que donnent les montants publiés (montant / montant total).
 
     ``fin`` : sortie de ``financement_par_financeur`` ; ``controles`` : ``confronter(controles_financement(...))``
-    (première ligne : le montant total ; les explications des écarts documentés)."""
+    (première ligne : le montant total ; les explications des écarts documentés). ``export`` : le fichier reçu dont
+    la table des financeurs est calculée ; la phrase dit alors ce qui est calculé, rien n'étant publié."""
     somme = fin["part_publiee"].sum(min_count=1)
     if _manque(somme):
         return ""
+    if export:
+        return (
+            f"Les montants par financeur sont les sommes des montants reçus dans l'export « {export} », et leurs parts "
+            f"sont calculées (montant ÷ montant total, {pourcent(somme)} au total) : aucune n'est un chiffre publié."
+        )
     if round(float(somme), 1) == 100:
         texte = f"Les parts publiées totalisent **{pourcent(somme)}** : elles partagent exactement le montant total."
         aussi = ""
