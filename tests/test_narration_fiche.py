@@ -399,7 +399,12 @@ def test_section_des_actions_de_la_fiche():
     blocs = nf.section_actions(prog, pc, qc, ident, 2019)
     assert [type(b).__name__ for b in blocs] == ["str", "dict", "dict", "str", "dict"]
     assert blocs[0].startswith("**1 action** de la programmation 2019 est située dans la commune du quartier (Auchel)")
-    assert blocs[1]["df"]["Action"].tolist() == ["A1"] and blocs[1]["note"] == nf.NOTE_MONTANTS_ACTIONS
+    # montants sans colonne de provenance : publiés, rien n'est dit reconstruit
+    assert blocs[1]["df"]["Action"].tolist() == ["A1"] and blocs[1]["note"] == "« — » : montant non publié."
+    # la note suit la provenance des montants : reconstruits (l'exemple 2019) ou reçus (un export)
+    for prov, note in (("reconstruit", nf.NOTE_MONTANTS_ACTIONS), ("reçu", "Montants par action reçus")):
+        liste = pd.DataFrame({"provenance_credits_specifiques": [prov], "provenance_cget": [prov]})
+        assert nf.note_montants_actions(liste).startswith(note)
     assert blocs[3].startswith("En outre, **1 action de périmètre intercommunal**")
     # aucune action dans la commune : la phrase le dit, pas de tableau des actions
     ailleurs = pd.DataFrame({"code_qp": ["LOC-QP01"], "commune": ["Burbure"], "rang": [1], "perimetre": [False]})

@@ -88,3 +88,27 @@ def test_texte_alternatif_de_chaque_figure():
     assert present.image_figure(fig2, alt="Carte des QPV").metadata["alt"] == "Carte des QPV"
     assert present.texte_alternatif(fig2) == "Figure sans titre."
     plt.close(fig2)
+
+
+def test_sans_rapport_publie_les_colonnes_de_confrontation_vides_partent():
+    """Une année sans rapport publié : un tableau de confrontation garde ce qui est calculé, perd les colonnes vides
+    de valeur publiée, d'écart et de statut, et ne dit plus « recalculé »."""
+    import pandas as pd
+
+    from politique_ville.present import sans_rapport
+
+    df = pd.DataFrame(
+        {
+            "Chiffre du rapport": ["—", "—"],
+            "Publié (projets)": [float("nan"), float("nan")],
+            "Recalculé (projets)": [12, 10],
+            "Écart (projets)": ["—", "—"],
+            "Statut": ["non publié", "non publié"],
+            "Base du recalcul": ["tableaux des porteurs", "programmation"],
+        }
+    )
+    vue, titre = sans_rapport(df, "Projets déposés et retenus : chiffres publiés et recalculés")
+    assert list(vue.columns) == ["Calculé (projets)", "Base du recalcul"] and titre == "Projets déposés et retenus"
+    # une colonne « publiée » qui a des valeurs reste : rien n'est caché de ce que les données disent
+    df.loc[0, "Publié (projets)"] = 12
+    assert "Publié (projets)" in sans_rapport(df, "x")[0].columns

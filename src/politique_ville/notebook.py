@@ -24,7 +24,7 @@ import pandas as pd
 from .catalog import Catalogue, lire_traitees, racine_projet
 from .errors import EchecExecution
 from .parametres import charger_parametres, nom_territoire
-from .present import Chapitre, image_figure, style_figures
+from .present import Chapitre, colonne_sans_rapport, image_figure, sans_rapport, style_figures
 
 COLONNES_CHIFFRES = ["id", "section", "libelle", "valeur", "unite", "tolerance", "citation", "calcul"]
 
@@ -137,8 +137,15 @@ class Contexte:
         plt.close(fig)
 
     def tableau(self, df: pd.DataFrame, titre: str, **options) -> None:
-        """Affiche un tableau (gardé pour le classeur Excel du chapitre) : voir :meth:`present.Chapitre.tableau`."""
+        """Affiche un tableau (gardé pour le classeur Excel du chapitre) : voir :meth:`present.Chapitre.tableau`.
+        Pour une année sans rapport publié, les colonnes vides de confrontation à un rapport ne sont pas montrées
+        (:func:`present.sans_rapport`)."""
         from IPython.display import display
+
+        if not self.a_des_chiffres_publies:
+            df, titre = sans_rapport(df, titre)
+            if options.get("formats"):
+                options["formats"] = {colonne_sans_rapport(k): v for k, v in options["formats"].items()}
 
         display(self.chap.tableau(df, titre, **options))
 

@@ -78,6 +78,39 @@ LIGNES_INTERACTIF = 25
 CLASSE_INTERACTIF = "tableau-interactif"
 
 
+#: en-têtes d'une colonne de confrontation à un rapport publié (valeur publiée, écart, statut de la concordance)
+_COLONNES_DU_RAPPORT = ("publi", "du rapport", "écart", "statut")
+#: cases d'une telle colonne quand l'année n'a pas de rapport publié
+_VIDES = ("", "—", "non publié", "non publiée", "nan")
+
+
+def colonne_sans_rapport(colonne):
+    """L'en-tête d'une colonne pour une année sans rapport publié : « Recalculé (projets) » -> « Calculé (projets) »."""
+    if not isinstance(colonne, str):
+        return colonne
+    return (
+        colonne.replace("Chiffre du rapport", "Chiffre").replace("Recalculé", "Calculé").replace("recalculé", "calculé")
+    )
+
+
+def sans_rapport(df, titre: str):
+    """Un tableau d'une année sans rapport publié : les colonnes qui confrontent à un rapport (valeur publiée, écart,
+    statut) et ne tiennent que des cases vides (« — », « non publié ») ne sont pas montrées ; « Recalculé » devient
+    « Calculé » (rien n'est recalculé quand rien n'a été publié) ; le titre perd « chiffres publiés et recalculés ».
+    Renvoie (tableau, titre)."""
+    import pandas as pd
+
+    garder = []
+    for c in df.columns:
+        nom = str(c).lower()
+        vide = all(pd.isna(v) or str(v).strip().lower() in _VIDES for v in df[c])
+        if not (vide and any(m in nom for m in _COLONNES_DU_RAPPORT)):
+            garder.append(c)
+    sortie = df[garder].rename(columns=colonne_sans_rapport)
+    titre = titre.replace(" : chiffres publiés et recalculés", "").replace("chiffres publiés et recalculés", "chiffres")
+    return sortie, titre
+
+
 def valeur_de_tri(valeur) -> str:
     """Valeur brute d'une cellule mise en forme (attribut ``data-order``), pour trier par valeur et non par le texte
     français : 1712989.0 -> « 1712989 », 0.353 -> « 0.353 » ; manquant -> « » (trié en premier)."""

@@ -711,7 +711,7 @@ def vue_hors_grille(placees: pd.DataFrame) -> pd.DataFrame:
     """Les actions sans sous-priorité (rattachées à leur seule priorité, ou à aucune priorité), listées
     explicitement (sortie de ``placer_dans_grille``)."""
     hors = placees[placees["sous_priorite"] == ""]
-    return pd.DataFrame(
+    vue = pd.DataFrame(
         {
             "Rattachement": [
                 f"Priorité {int(p)}, {SANS_SOUS_PRIORITE}" if not pd.isna(p) else SANS_PRIORITE
@@ -727,3 +727,5 @@ def vue_hors_grille(placees: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     )
+    # aucune ligne reconstruite (une programmation reçue telle quelle) : la colonne n'a rien à dire
+    return vue if hors["ligne_reconstruite"].astype(bool).any() else vue.drop(columns="Origine de la ligne")

@@ -312,6 +312,23 @@ def indicateurs_par_theme(
 # --------------------------------------------------------------------------------------------- actions
 
 
+def note_montants_actions(liste: pd.DataFrame) -> str:
+    """Note du tableau des actions d'un quartier selon la provenance de leurs montants : reconstruits (la règle de
+    reconstruction), reçus (l'export de la programmation), publiés (rien à ajouter)."""
+    p = provenance_montants(liste)
+    if p == pv.RECONSTRUIT:
+        return NOTE_MONTANTS_ACTIONS
+    if p == pv.RECU:
+        return "Montants par action reçus (export de la programmation de l'année) ; « — » : montant non reçu."
+    return "« — » : montant non publié."
+
+
+def note_sommes(table: pd.DataFrame) -> str:
+    """Note d'un tableau de sommes de montants par action, selon leur provenance."""
+    p = provenance_montants(table)
+    return NOTE_SOMMES if p == pv.RECONSTRUIT else "Sommes des montants par action reçus." if p == pv.RECU else ""
+
+
 def section_actions(
     programmation: pd.DataFrame | None,
     programmation_communes: pd.DataFrame | None,
@@ -327,16 +344,17 @@ def section_actions(
     liste = cq.actions_du_quartier(programmation, programmation_communes, qpv_communes, ident["code_qp"])
     blocs: list = [actions(liste, ident["communes"], annee)]
     if not liste.empty:
-        blocs.append(pq.vue_actions(liste) | {"note": NOTE_MONTANTS_ACTIONS})
+        blocs.append(pq.vue_actions(liste) | {"note": note_montants_actions(liste)})
         blocs.append(
             pq.vue_synthese_actions(cq.synthese_actions(liste))
-            | {"note": NOTE_SOMMES, "provenance": provenance_montants(liste)}
+            | {"note": note_sommes(liste), "provenance": provenance_montants(liste)}
         )
     inter = cq.actions_intercommunales(programmation, programmation_communes)
     if len(inter):
         blocs.append(intercommunales(int(inter["actions"].sum())))
         blocs.append(
-            pq.vue_intercommunales(inter) | {"note": NOTE_SOMMES, "provenance": provenance_montants(programmation)}
+            pq.vue_intercommunales(inter)
+            | {"note": note_sommes(programmation), "provenance": provenance_montants(programmation)}
         )
     return blocs
 

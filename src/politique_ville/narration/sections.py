@@ -180,6 +180,33 @@ TEXTES: dict[str, tuple[str, str | None]] = {
         "à défaut dans sa priorité (ligne « sans sous-priorité ») ; à défaut dans une ligne « Hors priorités » de sa "
         "thématique. Aucune action n'est écartée.",
     ),
+    "20.note_cget_actions": (
+        "Crédits CGET des actions retenues : somme de montants par action RECONSTRUITS (non publiés) ; ils dépendent "
+        "de la règle de répartition.",
+        "Crédits de l'État des actions retenues : somme des montants par action reçus.",
+    ),
+    "20.note_types": (
+        "Crédits CGET par type de porteur : sommes de montants par action reconstruits (sauf mention « publié »).",
+        "Crédits de l'État par type de porteur : sommes des montants par action reçus.",
+    ),
+    "20.note_approx": (
+        "Valeur approximative : le rapport écrit « une vingtaine » ou « la cinquantaine » ; la valeur est lue comme "
+        "20 ou 50.",
+        "Valeur approximative : « une vingtaine » ou « la cinquantaine » est lue comme 20 ou 50.",
+    ),
+    "20.note_fdc_total": (
+        "Les lignes « TOTAL FDC » du rapport sont gardées pour ce contrôle et exclues des sommes.",
+        "Les lignes de total du fichier reçu sont gardées pour ce contrôle et exclues des sommes.",
+    ),
+    "20.note_fdc_classique": (
+        "Le rapport ne publie pas la règle chiffrée des fonds de concours « classiques » : la ligne n'est pas "
+        "contrôlée.",
+        "La règle chiffrée des fonds de concours « classiques » n'est pas connue : la ligne n'est pas contrôlée.",
+    ),
+    "20.note_feder": (
+        "FEDER : seul le total est publié (ligne de total du rapport) ; « — » = non publié par projet ni par axe.",
+        "FEDER : « — » = montant non reçu par projet ni par axe.",
+    ),
 }
 
 
@@ -223,3 +250,9 @@ def source(chapitre: str, annee: int, publie: bool) -> str:
     }[chapitre]
     partie = {"30": "tableaux du chapitre 3", "40": "annexe 1"}[chapitre]
     return f"{base} ; {partie} du rapport {annee}" if publie else base
+
+
+def source_figure(du_rapport: str, annee: int, publie: bool) -> str:
+    """Ligne de source d'une figure de la programmation : celle qui cite le rapport publié (``du_rapport``), ou, sans
+    rapport, la programmation reçue de l'année."""
+    return du_rapport if publie else f"programmation {annee} (fichiers reçus, valeurs calculées)"
