@@ -19,6 +19,8 @@ import threading
 from pathlib import Path
 
 NOYAU = "politique-ville"
+#: secondes sans battement de cœur au-delà desquelles un noyau prêté est dit muet et arrêté
+DELAI_MUET = 20.0
 
 
 def _spec_noyau() -> dict:
@@ -143,6 +145,7 @@ class Noyau:
     def __init__(self, km, kc, modules: tuple[str, ...]):
         self.km, self.kc, self.modules = km, kc, tuple(modules)
         self.notebooks = 0  # notebooks exécutés depuis le démarrage
+        self.muet_depuis: float | None = None  # depuis quand il ne répond plus au battement de cœur
 
     @classmethod
     def demarrer(cls, cwd, modules: tuple[str, ...] = MODULES_CHAPITRES) -> Noyau:
@@ -285,15 +288,43 @@ class PoolNoyaux:
         if not propre:
             noyau.arreter()
 
-    def interrompre(self):
-        """Interrompt les noyaux prêtés (le notebook en cours s'arrête sur ``KeyboardInterrupt``)."""
+    def _pretes(self, sauf=()) -> list[Noyau]:
         with self._cond:
-            pretes = [n for n in self._tous if n not in self._libres]
-        for noyau in pretes:
+            return [n for n in self._tous if n not in self._libres and n not in set(sauf)]
+
+    def interrompre(self, sauf=()):
+        """Interrompt les noyaux prêtés, sauf ceux de ``sauf`` (le notebook en cours s'arrête sur
+        ``KeyboardInterrupt``)."""
+        for noyau in self._pretes(sauf):
             try:
                 noyau.km.interrupt_kernel()
             except Exception:
                 pass
+
+    def arreter_pretes(self, sauf=()):
+        """Arrête (processus tué) les noyaux encore prêtés, sauf ceux de ``sauf`` : l'étape qui attendait une réponse
+        de l'un d'eux échoue aussitôt (noyau mort) au lieu d'attendre le délai d'une cellule. Ils sont retirés quand
+        l'étape les rend."""
+        for noyau in self._pretes(sauf):
+            _tuer(noyau.km)
+
+    def arreter_muets(self, delai: float = DELAI_MUET):
+        """Arrête les noyaux prêtés qui ne répondent plus depuis ``delai`` secondes (pas de battement de cœur :
+        processus suspendu, machine saturée) ; un calcul long, lui, n'empêche pas le battement de cœur."""
+        import time
+
+        maintenant = time.monotonic()
+        for noyau in self._pretes():
+            try:
+                bat = noyau.kc.hb_channel.is_beating() or not noyau.km.is_alive()
+            except Exception:
+                bat = True
+            if bat:
+                noyau.muet_depuis = None
+            elif noyau.muet_depuis is None:
+                noyau.muet_depuis = maintenant
+            elif maintenant - noyau.muet_depuis > delai:
+                _tuer(noyau.km)
 
     def fermer(self):
         """Arrête tous les noyaux (ceux qui démarrent encore le sont à la fin de leur démarrage)."""
@@ -316,6 +347,15 @@ MODULES_VALIDATION = (
     "politique_ville.present",
     "politique_ville.validate",
 )
+
+
+def _tuer(km):
+    """Tue le processus d'un noyau (signal KILL, sans lui demander de s'arrêter : il ne répond peut-être plus) ; le
+    client qui attendait sa réponse le voit mort aussitôt. Ses ressources sont libérées quand il est rendu."""
+    try:
+        km.provisioner.process.kill()
+    except Exception:
+        _arreter_noyau(km)
 
 
 def _arreter_noyau(km):
