@@ -64,6 +64,8 @@ def errno_ecriture(exc: BaseException) -> tuple[int, str | None] | None:
 
 def mo(octets: float) -> str:
     """Une taille en mégaoctets, à la française (« 12,4 Mo »)."""
+    if octets < 1e5:
+        return f"{octets / 1e3:.0f} ko"
     return f"{octets / 1e6:.1f} Mo".replace(".", ",")
 
 

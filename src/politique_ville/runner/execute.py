@@ -30,7 +30,6 @@ def _enregistrer_moteur():
     lui appartient pas, n'est ni démarré ni arrêté."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.log import logger
     from papermill.utils import merge_kwargs, remove_args
 
     class MoteurNoyauPrete(NBClientEngine):
@@ -47,7 +46,7 @@ def _enregistrer_moteur():
                     startup_timeout=start_timeout,
                     timeout=execution_timeout,
                     kernel_name=kernel_name,
-                    log=logger,
+                    log=_journal_discret(),
                     log_output=log_output,
                 ),
             )
@@ -55,6 +54,17 @@ def _enregistrer_moteur():
             return client.execute()
 
     papermill_engines.register(MOTEUR, MoteurNoyauPrete)
+
+
+def _journal_discret():
+    """Le journal de nbclient, réduit au silence : ses messages (« Kernel died while waiting for execute reply »)
+    sont en anglais et redits, en français, par l'erreur de l'étape."""
+    import logging
+
+    journal = logging.getLogger("politique_ville.nbclient")
+    journal.setLevel(logging.CRITICAL + 1)
+    journal.propagate = False
+    return journal
 
 
 def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, noyau=None, barre=None, delai=None):
@@ -169,6 +179,7 @@ def executer_fiches(
                 km=noyau.km,
                 timeout=delai,
                 kernel_name=_noyau(),
+                log=_journal_discret(),
                 resources={"metadata": {"path": str(modele_chemin.parent)}},
             )
             client.kc = noyau.kc  # le noyau prêté, déjà démarré

@@ -144,6 +144,9 @@ class Noyau:
 
     def __init__(self, km, kc, modules: tuple[str, ...]):
         self.km, self.kc, self.modules = km, kc, tuple(modules)
+        for canal in (kc.shell_channel, kc.iopub_channel):
+            _attente_surveillee(canal, km)
+        self.en_notebook = False  # prêté à une étape, qui y exécute son notebook (pas pendant sa remise à zéro)
         self.notebooks = 0  # notebooks exécutés depuis le démarrage
         self.muet_depuis: float | None = None  # depuis quand il ne répond plus au battement de cœur
 
@@ -258,6 +261,7 @@ class PoolNoyaux:
                     if aptes or not self._attendus_avec(modules):
                         choisi = aptes[0] if aptes else self._libres[0]
                         self._libres.remove(choisi)
+                        choisi.en_notebook = True
                         return choisi
                 elif self._prevus == 0:
                     return None  # plus rien ne démarre ni ne sera rendu
@@ -275,6 +279,7 @@ class PoolNoyaux:
     def rendre(self, noyau: Noyau | None):
         if noyau is None:
             return
+        noyau.en_notebook = False
         noyau.notebooks += 1
         propre = not self._ferme and noyau.vierge()
         with self._cond:
@@ -294,8 +299,10 @@ class PoolNoyaux:
 
     def interrompre(self, sauf=()):
         """Interrompt les noyaux prêtés, sauf ceux de ``sauf`` (le notebook en cours s'arrête sur
-        ``KeyboardInterrupt``)."""
+        ``KeyboardInterrupt``) ; pas ceux qu'on est en train de remettre à zéro."""
         for noyau in self._pretes(sauf):
+            if not noyau.en_notebook:
+                continue
             try:
                 noyau.km.interrupt_kernel()
             except Exception:
@@ -347,6 +354,32 @@ MODULES_VALIDATION = (
     "politique_ville.present",
     "politique_ville.validate",
 )
+
+
+def _attente_surveillee(canal, km, tranche: float = 1.0):
+    """Les clients « bloquants » de jupyter_client attendent un message sans limite : nbclient, qui les interroge
+    ainsi, ne verrait jamais un noyau mort (sa surveillance ne tourne qu'entre deux attentes). L'attente est faite par
+    tranches d'une seconde ; entre deux, un noyau mort lève ``DeadKernelError`` (l'étape échoue aussitôt)."""
+    import queue
+    import time
+
+    attendre = canal.get_msg
+
+    def get_msg(timeout=None, **kw):
+        fin = None if timeout is None else time.monotonic() + timeout
+        while True:
+            reste = tranche if fin is None else max(0.0, min(tranche, fin - time.monotonic()))
+            try:
+                return attendre(timeout=reste, **kw)
+            except queue.Empty:
+                if fin is not None and time.monotonic() >= fin:
+                    raise
+                if not km.is_alive():
+                    from nbclient.exceptions import DeadKernelError
+
+                    raise DeadKernelError("Kernel died") from None
+
+    canal.get_msg = get_msg
 
 
 def _tuer(km):
