@@ -649,6 +649,13 @@ class Execution:
                 f"{fichier} : {exc}. Le rapport précédent ({self.final}) n'a pas été modifié."
             ) from None
 
+    def _signaler_echec(self, exc: BaseException, validation: bool = False):
+        """Dès qu'une étape échoue, plus rien ne commence (les fils libres le voient avant que l'exécution n'arrête
+        ce qui est en cours) ; après un échec qui arrête tout, la validation non plus."""
+        self.abandon.set()
+        if validation or _fatale(exc):
+            self.arret_total.set()
+
     def _interrompue(self, e: Etape | None = None) -> bool:
         """L'étape a été arrêtée par l'exécution (un autre échec) : la validation ne l'est que par un arrêt total."""
         if e is not None and e.decl.valide:
@@ -675,6 +682,8 @@ class Execution:
             exporter(execute, self.travail, e.nom)
         except Exception as exc:
             interrompue = self._interrompue(e)
+            if not interrompue:
+                self._signaler_echec(exc, validation=e.decl.valide)
             # pas après un autre échec (étape interrompue, pas en échec), ni pour la validation (dit plus loin)
             if not interrompue and not (e.decl.valide and not lever):
                 self.sortie(f"  ✗ {e.nom} : échec")
@@ -758,6 +767,8 @@ class Execution:
         lot.arret.set()  # plus aucune fiche ne commence
         code, execute, exc = echec
         interrompue = self._interrompue()
+        if not interrompue:
+            self._signaler_echec(exc)
         nom = f"fiche quartier {code}" if code else "fiches quartier"
         if not interrompue:
             self.sortie(f"  ✗ {nom} : échec")
