@@ -39,6 +39,8 @@ class Verrou:
         return cls(dossier.parent / f".{dossier.name}.verrou", dossier, rapport)
 
     def __enter__(self):
+        # dossiers créés pour poser le verrou : retirés à la fin s'ils sont restés vides
+        self._crees = [d for d in (self.chemin.parent, *self.chemin.parent.parents) if not d.exists()]
         try:
             self.chemin.parent.mkdir(parents=True, exist_ok=True)
             self._verrou.acquire(blocking=False)
@@ -82,6 +84,11 @@ class Verrou:
             except OSError:
                 pass
         self._verrou.release()
+        for d in getattr(self, "_crees", []):
+            try:
+                d.rmdir()
+            except OSError:
+                break
         return False
 
 

@@ -114,7 +114,7 @@ def retablir_ancien(dossier: Path) -> bool:
 
 
 def retirer(chemins: list[Path], racine: Path) -> list[str]:
-    """Retire ``chemins`` ; renvoie, pour le résumé, chacun avec sa taille (« reports/.2019.en-cours (13,2 Mo) »)."""
+    """Retire ``chemins`` ; renvoie, pour le résumé, chacun avec sa taille (« reports/.<annee>.en-cours (13,2 Mo) »)."""
     dits = []
     for c in chemins:
         t = taille(c)
