@@ -150,9 +150,6 @@ class PoolFactice:
                 n.arrete = True
                 n.interrompu.set()
 
-    def arreter_muets(self, *a, **k):
-        pass
-
     def fermer(self):
         pass
 

@@ -592,8 +592,7 @@ class Execution:
             try:
                 pendants = set(futurs) | ({fv} if fv is not None else set())
                 while pendants:
-                    faits, pendants = wait(pendants, timeout=1.0, return_when=FIRST_COMPLETED)
-                    self.noyaux.arreter_muets()  # un noyau qui ne répond plus : son étape échoue tout de suite
+                    faits, pendants = wait(pendants, return_when=FIRST_COMPLETED)
                     for f in faits:
                         r = f.result()
                         if r is None or r.interrompue:
@@ -614,11 +613,8 @@ class Execution:
                                     + ("" if total or fv is None or fv not in pendants else " (la validation continue)")
                                 )
                             arreter(total=total)
-            except BaseException:  # interruption : les fiches en cours se terminent, aucune autre ne commence
-                self.abandon.set()
-                self.arret_total.set()
-                if lot is not None:
-                    lot.arret.set()
+            except BaseException:  # interruption (Ctrl-C) : plus rien ne commence, ce qui tourne est interrompu
+                arreter(total=True)
                 raise
             finally:
                 if minuteur is not None:
@@ -667,7 +663,17 @@ class Execution:
             return None
         t = time.perf_counter()
         execute = self.travail / "notebooks" / f"{e.nom}.ipynb"
-        noyau = self.noyaux.prendre(modules=MODULES_VALIDATION if e.decl.valide else ()) if self.noyaux else None
+        noyau = (
+            self.noyaux.prendre(
+                modules=MODULES_VALIDATION if e.decl.valide else (), tant_que=lambda: not self._interrompue(e)
+            )
+            if self.noyaux
+            else None
+        )
+        if self._interrompue(e):  # arrêtée pendant qu'elle attendait un noyau
+            if noyau is not None:
+                self.noyaux.rendre(noyau)
+            return None
         self.pretes[e.nom] = noyau
         try:
             try:
@@ -736,8 +742,11 @@ class Execution:
 
     def _travailler_aux_fiches(self, lot: LotDeFiches):
         """Un fil qui fait des fiches tant qu'il en reste, dans un noyau emprunté au pool (démarré ici sinon)."""
+        reste_a_faire = lambda: not lot.file_codes.empty() and not lot.arret.is_set()  # noqa: E731
         try:
-            noyau = self.noyaux.prendre() if self.noyaux is not None else None
+            noyau = self.noyaux.prendre(tant_que=reste_a_faire) if self.noyaux is not None else None
+            if noyau is None and not reste_a_faire():  # les autres fils ont tout fait en attendant
+                return None
             propre = noyau is None
             if propre:
                 from .kernels import Noyau
