@@ -524,6 +524,31 @@ def test_execution_tuee_pendant_la_publication_le_rapport_precedent_est_remis(ha
     assert (harnais.sortie / "index.html").read_bytes() == index
 
 
+def test_publication_tables_et_rapport_ensemble_ou_pas_du_tout(tmp_path):
+    """La publication remplace les tables puis le rapport ; si le second renommage échoue (ici : le dossier de
+    travail du rapport a disparu, vraie erreur du système), le premier est défait : tables et rapport précédents en
+    place, ensemble."""
+    from politique_ville.runner.commit import publier_ensemble
+
+    tables, transit = tmp_path / "processed" / "2019", tmp_path / "processed" / ".2019.en-cours"
+    rapport, travail = tmp_path / "reports" / "2019", tmp_path / "reports" / ".2019.en-cours"
+    for d, contenu in ((tables, "anciennes"), (transit, "nouvelles"), (rapport, "ancien")):
+        d.mkdir(parents=True)
+        (d / "f.txt").write_text(contenu, encoding="utf-8")
+    with pytest.raises(FileNotFoundError):
+        publier_ensemble([(transit, tables), (travail, rapport)])
+    assert (tables / "f.txt").read_text(encoding="utf-8") == "anciennes"
+    assert (transit / "f.txt").read_text(encoding="utf-8") == "nouvelles"
+    assert (rapport / "f.txt").read_text(encoding="utf-8") == "ancien"
+    assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == [".2019.en-cours", "2019"]
+    travail.mkdir()
+    (travail / "f.txt").write_text("nouveau", encoding="utf-8")
+    publier_ensemble([(transit, tables), (travail, rapport)])
+    assert (tables / "f.txt").read_text(encoding="utf-8") == "nouvelles"
+    assert (rapport / "f.txt").read_text(encoding="utf-8") == "nouveau"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_dir()) == ["2019", "2019", "processed", "reports"]
+
+
 # --------------------------------------------------------------------------------------------- instantané (item 4)
 
 

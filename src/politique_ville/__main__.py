@@ -90,6 +90,13 @@ def main(argv=None) -> int:
     except (EchecExecution, ErreurDonnees) as exc:
         print(f"\nERREUR : {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # dernier recours : une erreur du système non prévue, dite en français
+        from .errors import errno_ecriture, message_ecriture
+
+        e = errno_ecriture(exc)
+        quoi = message_ecriture(e[0], e[1] or exc.filename) if e else f"{exc.strerror or exc} ({exc.filename or '?'})"
+        print(f"\nERREUR : opération impossible sur un fichier : {quoi}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -35,14 +35,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__, historique
-from ..catalog import Catalogue, dossier_travail, promouvoir
+from ..catalog import Catalogue, dossier_travail
 from ..correspondance import tables_fournies
 from ..errors import EchecExecution, errno_ecriture, message_ecriture, mo
 from ..export import ecrire_index, poser_navigation, titre_notebook
 from ..parametres import charger_parametres, nom_territoire
 from . import restes
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
-from .commit import Transit
+from .commit import Transit, publier_ensemble
 from .display import Progression, resume
 from .execute import cause, executer_fiches, executer_notebook, exporter
 from .kernels import MODULES_VALIDATION, PoolNoyaux
@@ -333,21 +333,21 @@ class Execution:
             self.transit.abandonner()  # tables non validées, ou d'un rapport qui n'est pas publié
             raise
         except OSError as exc:
-            if errno_ecriture(exc) is None:
-                self.transit.abandonner()
-                raise
-            self._echec_ecriture("écriture du rapport", exc)
+            self._echec_ecriture("écriture du rapport", exc, noyaux=False)
         except BaseException:
             # interruption (Ctrl-C) : le dossier de travail reste, ses fiches terminées seront reprises
             self.transit.abandonner()
             raise
-        try:
-            self.transit.publier()
-            promouvoir(self.travail, self.final)
+        try:  # tables et rapport ensemble : tous deux, ou ni l'un ni l'autre
+            publier_ensemble(
+                [
+                    *([(self.transit.dossier, self.cat.processed_dir)] if self.transit.ouvert else []),
+                    (self.travail, self.final),
+                ]
+            )
+            self.transit.ouvert = False
         except OSError as exc:
-            if errno_ecriture(exc) is None:
-                raise
-            self._echec_ecriture("publication", exc)
+            self._echec_ecriture("publication", exc, noyaux=False)
         shutil.rmtree(self.final.parent / f"{self.final.name}.echec", ignore_errors=True)
         shutil.rmtree(self.reprise_fiches, ignore_errors=True)
         self._resume()
@@ -418,10 +418,11 @@ class Execution:
                     f"la place ou donnez d'autres dossiers (--out, --processed-dir)."
                 )
 
-    def _echec_ecriture(self, etape: str, exc: BaseException):
+    def _echec_ecriture(self, etape: str, exc: BaseException, noyaux: bool = True):
         """Une écriture impossible (disque plein, lecture seule, droits) : tout ce que l'exécution a écrit est retiré
         (dossier de travail, transit des tables, notebook d'échec qui serait vide), le message dit quoi et où."""
-        numero, chemin = errno_ecriture(exc) or (28, None)
+        numero, chemin = errno_ecriture(exc) or (getattr(exc, "errno", None), getattr(exc, "filename", None))
+        chemin = chemin if isinstance(chemin, str) else None
         ecrit = restes.taille(self.travail) + restes.taille(self.transit.dossier)
         lieu = Path(chemin) if chemin else self.travail
         shutil.rmtree(self.travail, ignore_errors=True)
@@ -438,13 +439,15 @@ class Execution:
                 if manque
                 else f" ({mo(ecrit)} écrits avant l'échec, libre : {mo(dispo)} : il en faut davantage)"
             )
-        else:
+        elif errno_ecriture(exc) is not None:
             cause = message_ecriture(numero, restes.existant(lieu.parent))
+        else:  # autre erreur du système (dossier retiré, occupé…)
+            cause = f"opération impossible sur {chemin or lieu} ({getattr(exc, 'strerror', None) or exc})"
         raise EchecExecution(
             f"Échec de l'étape « {etape} » : {cause}.\n"
             + (f"Fichier en cours d'écriture : {chemin}\n" if chemin else "")
-            + "Les noyaux en cours ont été arrêtés ; tout ce que l'exécution avait écrit est retiré (dossier de "
-            "travail, tables en transit).\n"
+            + ("Les noyaux en cours ont été arrêtés ; t" if noyaux else "T")
+            + "out ce que l'exécution avait écrit est retiré (dossier de travail, tables en transit).\n"
             f"Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas été modifiés."
         ) from None
 
