@@ -192,7 +192,13 @@ class Execution:
         self.nettoye: list[str] = []  # restes d'exécutions interrompues retirés au début (pour le résumé)
         #: délai d'une cellule (secondes) : au-delà, l'étape est en échec (un noyau qui ne répond plus n'arrête pas
         #: l'exécution au-delà) ; POLITIQUE_VILLE_DELAI_CELLULE le change (essais)
-        self.delai_cellule = float(os.environ.get("POLITIQUE_VILLE_DELAI_CELLULE") or DELAI_CELLULE)
+        try:
+            self.delai_cellule = float(os.environ.get("POLITIQUE_VILLE_DELAI_CELLULE") or DELAI_CELLULE)
+        except ValueError:
+            raise EchecExecution(
+                "POLITIQUE_VILLE_DELAI_CELLULE : un nombre de secondes est attendu, trouvé "
+                f"« {os.environ['POLITIQUE_VILLE_DELAI_CELLULE']} »"
+            ) from None
         self.durees_precedentes: dict[str, float] = {}  # durées au manifeste précédent : les plus longues d'abord
         self.debut = dt.datetime.now()
         self.t0 = time.perf_counter()
@@ -587,43 +593,49 @@ class Execution:
             minuteur.daemon = True
             minuteur.start()
 
-        with ThreadPoolExecutor(max_workers=fils) as pool:
-            fv = pool.submit(self._executer_notebook, validation, False) if validation is not None else None
-            futurs = [pool.submit(self._executer_notebook, e, False) for e in ordre]
-            if lot is not None:
-                futurs += [pool.submit(self._travailler_aux_fiches, lot) for _ in range(min(fils, lot.a_faire))]
-            try:
-                pendants = set(futurs) | ({fv} if fv is not None else set())
-                while pendants:
-                    faits, pendants = wait(pendants, return_when=FIRST_COMPLETED)
-                    for f in faits:
-                        r = f.result()
-                        if r is None or r.interrompue:
-                            continue
-                        if f is fv:  # rien de ce qui a été fait sur ces tables ne sera publié
-                            echec_validation = r
-                            self.sortie(
-                                f"  ✗ {validation.nom} : échec ; les chapitres et fiches commencés en même temps sur "
-                                "ces tables sont abandonnés, aucun n'est publié"
-                            )
-                            arreter(total=True)
-                        elif premier is None:
-                            premier = r
-                            total = _fatale(r.exc)
-                            if pendants:
-                                self.sortie(
-                                    "  les étapes en cours sont interrompues, aucune n'est publiée"
-                                    + ("" if total or fv is None or fv not in pendants else " (la validation continue)")
-                                )
-                            arreter(total=total)
-            except BaseException:  # interruption (Ctrl-C) : plus rien ne commence, ce qui tourne est interrompu
-                arreter(total=True)
-                raise
-            finally:
-                if minuteur is not None:
-                    minuteur.cancel()
+        try:
+            with ThreadPoolExecutor(max_workers=fils) as pool:
+                fv = pool.submit(self._executer_notebook, validation, False) if validation is not None else None
+                futurs = [pool.submit(self._executer_notebook, e, False) for e in ordre]
                 if lot is not None:
-                    lot.fermer()
+                    futurs += [pool.submit(self._travailler_aux_fiches, lot) for _ in range(min(fils, lot.a_faire))]
+                try:
+                    pendants = set(futurs) | ({fv} if fv is not None else set())
+                    while pendants:
+                        faits, pendants = wait(pendants, return_when=FIRST_COMPLETED)
+                        for f in faits:
+                            r = f.result()
+                            if r is None or r.interrompue:
+                                continue
+                            if f is fv:  # rien de ce qui a été fait sur ces tables ne sera publié
+                                echec_validation = r
+                                self.sortie(
+                                    f"  ✗ {validation.nom} : échec ; les chapitres et fiches commencés en même temps sur "
+                                    "ces tables sont abandonnés, aucun n'est publié"
+                                )
+                                arreter(total=True)
+                            elif premier is None:
+                                premier = r
+                                total = _fatale(r.exc)
+                                if pendants:
+                                    self.sortie(
+                                        "  les étapes en cours sont interrompues, aucune n'est publiée"
+                                        + (
+                                            ""
+                                            if total or fv is None or fv not in pendants
+                                            else " (la validation continue)"
+                                        )
+                                    )
+                                arreter(total=total)
+                except BaseException:  # interruption (Ctrl-C) : plus rien ne commence, ce qui tourne est interrompu
+                    arreter(total=True)
+                    raise
+                finally:
+                    if lot is not None:
+                        lot.fermer()
+        finally:  # après la fin de tous les fils : les noyaux qui ne s'arrêtent pas d'eux-mêmes l'auront été
+            if minuteur is not None:
+                minuteur.cancel()
         for r in (echec_validation, premier):
             if r is not None:
                 self._echouer(r.etape, r.execute, r.exc)
