@@ -354,6 +354,10 @@ def test_disque_plein_dans_un_notebook_arrete_tout_et_retire_ce_qui_a_ete_ecrit(
     harnais.comportements["20_programmation"] = chapitre
     messages = harnais.lancer(jobs=2)
     assert harnais.erreur.startswith("Échec de l'étape « 20_programmation » : disque plein dans ")
+    assert (
+        " : il manque environ " in harnais.erreur
+        and "estimation : le rapport et les tables précédents" in harnais.erreur
+    )
     assert f"Fichier en cours d'écriture : {chemin}" in harnais.erreur
     assert "tout ce que l'exécution avait écrit est retiré" in harnais.erreur
     assert "Errno" not in harnais.erreur and "Traceback" not in harnais.erreur
@@ -650,7 +654,8 @@ def test_vrai_disque_plein_arrete_vite_et_ne_laisse_rien(tmp_path):
         )
         restes = sorted(str(p.relative_to(disque)) for p in disque.rglob("*"))
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "disque plein dans " in r.stderr and str(disque) in r.stderr, r.stderr
+    assert f"disque plein dans {disque} (l'exécution avait écrit " in r.stderr, r.stderr
+    assert "premier rapport dans ce dossier : pas d'estimation" in r.stderr
     assert "délai" not in r.stderr  # aucune cellule n'a attendu son délai
     assert "Traceback" not in r.stderr and "Errno" not in r.stderr and "Kernel died" not in r.stderr, r.stderr
     assert restes in ([], ["processed", "reports"]), restes

@@ -439,11 +439,16 @@ class Execution:
             estime = restes.taille(self.final) + (
                 restes.taille(self.cat.processed_dir) if self._meme_disque(self.cat.processed_dir, lieu) else 0
             )
-            manque = estime - dispo if estime > dispo else None
+            # estimation : le plus grand du rapport précédent et de ce qui était écrit, plus 10 % (au moins 1 Mo) ;
+            # sans rapport précédent, pas de chiffre honnête à donner
+            manque = max(estime, ecrit) * 1.1 - dispo if estime else None
+            manque = max(manque, 1e6) if manque is not None else None
             cause = message_ecriture(numero, restes.point_de_montage(lieu), manque) + (
-                f" (le rapport et les tables précédents occupent {mo(estime)}, libre : {mo(dispo)})"
+                f" (estimation : le rapport et les tables précédents occupent {mo(estime)}, l'exécution avait écrit "
+                f"{mo(ecrit)} ; libre : {mo(dispo)})"
                 if manque
-                else f" ({mo(ecrit)} écrits avant l'échec, libre : {mo(dispo)} : il en faut davantage)"
+                else f" (l'exécution avait écrit {mo(ecrit)}, libre : {mo(dispo)} ; premier rapport dans ce dossier : "
+                "pas d'estimation de la place qu'il lui faut)"
             )
         elif errno_ecriture(exc) is not None:
             cause = message_ecriture(numero, restes.existant(lieu.parent))
