@@ -148,10 +148,16 @@ _EXPLICATIONS_YAML = (
 )
 
 
+def expliquer_yaml(exc: yaml.YAMLError) -> str:
+    """L'explication en français d'une erreur de syntaxe de PyYAML (sans le lieu)."""
+    probleme = str(getattr(exc, "problem", "") or exc)
+    return next((fr for en, fr in _EXPLICATIONS_YAML if en in probleme), f"syntaxe YAML invalide ({probleme})")
+
+
 def erreur_yaml(exc: yaml.YAMLError, chemin: Path, texte: str) -> str:
     """Une erreur de syntaxe YAML en français : fichier, ligne, colonne, explication, la ligne elle-même."""
     probleme = str(getattr(exc, "problem", "") or exc)
-    explication = next((fr for en, fr in _EXPLICATIONS_YAML if en in probleme), f"syntaxe YAML invalide ({probleme})")
+    explication = expliquer_yaml(exc)
     marque = getattr(exc, "problem_mark", None)
     if "end of stream" in probleme and getattr(exc, "context_mark", None) is not None:
         marque = exc.context_mark  # là où s'ouvre ce qui n'est jamais fermé
