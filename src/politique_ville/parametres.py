@@ -124,6 +124,8 @@ class _ChargeurSansDoublon(yaml.SafeLoader):
         vus = set()
         for cle, _ in node.value:
             nom = self.construct_object(cle, deep=deep)
+            if not isinstance(nom, (str, int, float, bool)) or nom == "<<":
+                continue
             if nom in vus:
                 raise yaml.constructor.ConstructorError(None, None, f"found duplicate key '{nom}'", cle.start_mark)
             vus.add(nom)
