@@ -147,6 +147,7 @@ _EXPLICATIONS_YAML = (
     ("expected <block end>", "indentation incohérente : la ligne n'est pas alignée sur celles du même niveau"),
     ("found undefined alias", "« * » en début de valeur : écrivez la valeur entre guillemets"),
     ("could not find expected ':'", "« : » attendu après le nom du paramètre"),
+    ("found unhashable key", "un nom de paramètre doit être un simple mot, pas une liste ni un dictionnaire"),
 )
 
 
