@@ -731,3 +731,68 @@ def test_un_noyau_tue_en_pleine_cellule_fait_echouer_son_etape_aussitot(tmp_path
         pool.rendre(noyau)
     finally:
         pool.fermer()
+
+
+def _noyaux_fils() -> list[int]:
+    """Les processus des noyaux Jupyter démarrés par ce processus (ses enfants ``ipykernel_launcher``)."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == os.getpid() and b"ipykernel_launcher" in (d / "cmdline").read_bytes():
+                pids.append(int(d.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+@pytest.mark.pipeline
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="processus lus dans /proc (Linux)")
+def test_des_noyaux_muets_arretent_l_execution_sans_attendre_le_delai_des_cellules(tmp_path, monkeypatch):
+    """Les noyaux de l'exécution suspendus (SIGSTOP : ils ne répondent plus, sans être morts) pendant les fiches :
+    sans battement de cœur depuis DELAI_MUET secondes (réglé à 3 ici), ils sont arrêtés, l'étape échoue sur « le
+    noyau … ne répondait plus » et l'exécution se termine, sans attendre le délai d'une cellule (s'il était atteint,
+    le message le dirait) ; le rapport précédent est intact."""
+    from politique_ville.runner import kernels
+
+    monkeypatch.setattr(kernels, "DELAI_MUET", 3.0)
+    monkeypatch.setenv("POLITIQUE_VILLE_DELAI_CELLULE", "300")
+    f = _fictif(tmp_path)
+    out, traitees = tmp_path / "reports" / "2031", tmp_path / "processed" / "2031"
+    out.mkdir(parents=True)
+    (out / "index.html").write_text("<p>rapport précédent</p>", encoding="utf-8")
+    suspendus: list[int] = []
+
+    def sortie(*a, **k):
+        texte = " ".join(map(str, a))
+        if "fiches quartier (3) : en cours" in texte and not suspendus:
+            for pid in _noyaux_fils():
+                os.kill(pid, signal.SIGSTOP)
+                suspendus.append(pid)
+
+    try:
+        with pytest.raises(EchecExecution) as exc:
+            executer(
+                ANNEE_FICTIVE,
+                racine=RACINE,
+                fichier_params=f["params"],
+                raw_dir=f["raw"],
+                out=out,
+                processed_dir=traitees,
+                sortie=sortie,
+            )
+    finally:
+        for pid in suspendus:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    assert suspendus
+    message = str(exc.value)
+    assert "le noyau Jupyter de l'étape s'est arrêté ou ne répondait plus" in message, message
+    assert "délai" not in message and "Traceback" not in message
+    assert (out / "index.html").read_text(encoding="utf-8") == "<p>rapport précédent</p>"
+    assert not (tmp_path / "reports" / ".2031.en-cours").exists() and not (traitees.parent / ".2031.en-cours").exists()
