@@ -588,7 +588,10 @@ def test_ligne_de_commande_dossier_en_lecture_seule_sans_trace_anglaise(tmp_path
         if disque is None:
             pytest.skip("pas de système de fichiers en lecture seule sur cette machine (tmpfs : root)")
         r = subprocess.run(
-            [sys.executable, "-m", "politique_ville", "run", "--annee", "2019", "--out", str(disque / "2019")],
+            [
+                *(sys.executable, "-m", "politique_ville", "run", "--annee", "2019", "--out", str(disque / "2019")),
+                *("--processed-dir", str(tmp_path / "processed" / "2019")),
+            ],
             capture_output=True,
             text=True,
             cwd=RACINE,
