@@ -71,9 +71,8 @@ class Verrou:
                 f"processus {os.getpid()}, démarré le {dt.datetime.now():%d/%m/%Y à %H:%M:%S}{rapport}",
                 encoding="utf-8",
             )
-        except OSError:
-            self._verrou.release()
-            raise
+        except OSError:  # disque plein : le verrou tient sans le nom de son processus (l'exécution dira pourquoi)
+            pass
         return self
 
     def __exit__(self, *exc):
