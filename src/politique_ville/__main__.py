@@ -74,8 +74,14 @@ def main(argv=None) -> int:
         import matplotlib.font_manager  # noqa: F401
 
         return 0
+    import signal
+
     from .runner import EchecExecution, executer
 
+    def arret_demande(signum, frame):  # SIGTERM (arrêt de la machine, du service) : comme Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, arret_demande)
     try:
         executer(
             args.annee,
@@ -89,6 +95,20 @@ def main(argv=None) -> int:
         )
     except (EchecExecution, ErreurDonnees) as exc:
         print(f"\nERREUR : {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "\nExécution interrompue : le rapport précédent et les tables nettoyées sont en place ; les fiches "
+            "terminées seront reprises par la prochaine exécution, qui retirera le reste.",
+            file=sys.stderr,
+        )
+        return 130
+    except OSError as exc:  # dernier recours : une erreur du système non prévue, dite en français
+        from .errors import errno_ecriture, message_ecriture
+
+        e = errno_ecriture(exc)
+        quoi = message_ecriture(e[0], e[1] or exc.filename) if e else f"{exc.strerror or exc} ({exc.filename or '?'})"
+        print(f"\nERREUR : opération impossible sur un fichier : {quoi}", file=sys.stderr)
         return 1
     return 0
 

@@ -70,10 +70,11 @@ def charger_parametres(racine: Path, annee: int, fichier: Path | str | None = No
             f"Fichier de paramètres introuvable : {chemin}. Créez-le sur le modèle du fichier "
             f"d'une autre année (dossier params/)."
         )
+    texte = chemin.read_text(encoding="utf-8")
     try:
-        params = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
+        params = yaml.load(texte, Loader=_ChargeurSansDoublon) or {}
     except yaml.YAMLError as exc:
-        raise EchecExecution(f"Fichier de paramètres illisible ({chemin}) : {exc}") from None
+        raise EchecExecution(erreur_yaml(exc, chemin, texte)) from None
     if not isinstance(params, dict):
         raise EchecExecution(f"{chemin} : le fichier doit contenir des lignes « nom: valeur ».")
     erreurs = []
@@ -94,12 +95,84 @@ def charger_parametres(racine: Path, annee: int, fichier: Path | str | None = No
             erreurs += erreurs_territoire
             if territoire is not None:
                 params["territoire"] = territoire
+    erreurs += verifier_reference_dir(racine, params)
     erreurs += [f"paramètre obligatoire absent : « {n} » ({PARAMETRES[n][1]})" for n in OBLIGATOIRES if n not in params]
     if erreurs:
         raise EchecExecution(f"{chemin} :\n" + "\n".join(f"  - {e}" for e in erreurs))
     if int(params["annee"]) != int(annee):
         raise EchecExecution(f"{chemin} : annee = {params['annee']} alors que l'année demandée est {annee}.")
     return params
+
+
+def verifier_reference_dir(racine: Path, params: dict) -> list[str]:
+    """Le dossier ``reference_dir`` doit exister (relatif à la racine du projet), quelle que soit la forme du
+    territoire : sinon une erreur qui nomme le chemin cherché (au lieu de référentiels absents, découverts chapitre
+    par chapitre)."""
+    valeur = params.get("reference_dir")
+    if not isinstance(valeur, str):
+        return []
+    dossier = Path(valeur) if Path(valeur).is_absolute() else Path(racine) / valeur
+    if dossier.is_dir():
+        return []
+    relatif = "" if Path(valeur).is_absolute() else f", relatif à la racine du projet {racine}"
+    return [f"paramètre « reference_dir » : dossier des référentiels introuvable : {dossier} (« {valeur} »{relatif})"]
+
+
+class _ChargeurSansDoublon(yaml.SafeLoader):
+    """Lecture YAML sûre qui refuse un paramètre écrit deux fois (PyYAML garderait le second sans rien dire)."""
+
+    def construct_mapping(self, node, deep=False):
+        vus = set()
+        for cle, _ in node.value:
+            nom = self.construct_object(cle, deep=deep)
+            if not isinstance(nom, (str, int, float, bool)) or nom == "<<":
+                continue
+            if nom in vus:
+                raise yaml.constructor.ConstructorError(None, None, f"found duplicate key '{nom}'", cle.start_mark)
+            vus.add(nom)
+        return super().construct_mapping(node, deep=deep)
+
+
+#: explications en français des erreurs de syntaxe de PyYAML (fragment du message anglais -> explication)
+_EXPLICATIONS_YAML = (
+    ("found duplicate key", "paramètre écrit deux fois"),
+    ("found unexpected end of stream", "guillemet ouvert et jamais fermé"),
+    (
+        "mapping values are not allowed here",
+        "« : » inattendu : une valeur qui contient « : » s'écrit entre guillemets, ou la ligne est mal indentée",
+    ),
+    ("found character '\\t' that cannot start any token", "tabulation : l'indentation se fait avec des espaces"),
+    ("that cannot start any token", "caractère interdit en début de valeur : écrivez la valeur entre guillemets"),
+    ("expected ',' or ']'", "liste entre crochets mal fermée : « , » ou « ] » attendu"),
+    ("expected ',' or '}'", "accolades mal fermées : « , » ou « } » attendu"),
+    ("expected <block end>", "indentation incohérente : la ligne n'est pas alignée sur celles du même niveau"),
+    ("found undefined alias", "« * » en début de valeur : écrivez la valeur entre guillemets"),
+    ("could not find expected ':'", "« : » attendu après le nom du paramètre"),
+    ("found unhashable key", "un nom de paramètre doit être un simple mot, pas une liste ni un dictionnaire"),
+)
+
+
+def expliquer_yaml(exc: yaml.YAMLError) -> str:
+    """L'explication en français d'une erreur de syntaxe de PyYAML (sans le lieu)."""
+    probleme = str(getattr(exc, "problem", "") or exc)
+    return next((fr for en, fr in _EXPLICATIONS_YAML if en in probleme), f"syntaxe YAML invalide ({probleme})")
+
+
+def erreur_yaml(exc: yaml.YAMLError, chemin: Path, texte: str) -> str:
+    """Une erreur de syntaxe YAML en français : fichier, ligne, colonne, explication, la ligne elle-même."""
+    probleme = str(getattr(exc, "problem", "") or exc)
+    explication = expliquer_yaml(exc)
+    marque = getattr(exc, "problem_mark", None)
+    if "end of stream" in probleme and getattr(exc, "context_mark", None) is not None:
+        marque = exc.context_mark  # là où s'ouvre ce qui n'est jamais fermé
+    if marque is None:
+        return f"Fichier de paramètres illisible : {chemin} : {explication}."
+    lignes = texte.splitlines()
+    ligne = lignes[marque.line] if marque.line < len(lignes) else ""
+    return (
+        f"Fichier de paramètres illisible : {chemin}, ligne {marque.line + 1}, colonne {marque.column + 1} : "
+        f"{explication}.\n  {ligne}\n  {' ' * marque.column}^"
+    )
 
 
 def verifier_scdl(valeur: list) -> list[str]:

@@ -10,7 +10,8 @@
   quartier par lots dans des noyaux partagés, index, publication ; une étape en échec ne publie rien ;
 - ``commit.py`` — la publication des tables nettoyées (transit, validation, publication d'un coup) ;
 - ``execute.py`` — papermill, lots de fiches, export HTML ; ``kernels.py`` — noyau du projet et noyaux d'une exécution (démarrés une fois, prêtés, rendus) ;
-  ``lock.py`` — le verrou (filelock) ; ``display.py`` — barres d'avancement (tqdm) et résumé.
+  ``lock.py`` — un verrou par dossier écrit (filelock) ; ``restes.py`` — ce qu'une exécution interrompue laisse
+  (retiré au début de la suivante) et la place qu'il faut ; ``display.py`` — barres d'avancement (tqdm) et résumé.
 """
 
 from ..errors import EchecExecution
@@ -27,7 +28,7 @@ from .kernels import (
     _noyau,
     installer_noyau,
 )
-from .lock import Verrou
+from .lock import Verrou, Verrous
 from .run import HORS_SELECTION, Execution, executer, version_code
 from .steps import ETAPES, Declaration, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport, notebooks_du_rapport
 
@@ -47,6 +48,7 @@ __all__ = [
     "_noyau",
     "installer_noyau",
     "Verrou",
+    "Verrous",
     "HORS_SELECTION",
     "Execution",
     "executer",

@@ -81,6 +81,26 @@ class Entrees:
             self._memo[chemin] = empreinte(chemin)
         return self._memo[chemin]
 
+    def empreinte_du_debut(self, chemin: Path) -> str:
+        """L'empreinte d'un fichier telle qu'au début de l'exécution (lue une fois)."""
+        return self._empreinte(chemin)
+
+    def changees(self, exclure=()) -> list[tuple[Path, str | None]]:
+        """Les fichiers lus depuis le début de l'exécution dont le contenu a changé depuis (empreinte relue), hors des
+        dossiers ``exclure`` (ceux que l'exécution écrit) : ``(chemin, nouvelle empreinte ou None s'il a disparu)``."""
+        exclus = [Path(d) for d in exclure]
+        changes = []
+        for chemin, avant in list(self._memo.items()):
+            if any(chemin.is_relative_to(d) for d in exclus):
+                continue
+            try:
+                apres = empreinte(chemin)
+            except OSError:
+                apres = None
+            if apres != avant:
+                changes.append((chemin, apres))
+        return changes
+
     def oublier(self, dossier: Path):
         """Les fichiers d'un dossier ont changé (tables nettoyées réécrites) : leurs empreintes sont à refaire."""
         self._memo = {p: h for p, h in self._memo.items() if p.parent != Path(dossier)}

@@ -53,3 +53,34 @@ class Transit:
     def abandonner(self):
         shutil.rmtree(self.dossier, ignore_errors=True)
         self.ouvert = False
+
+
+def publier_ensemble(paires: list[tuple[Path, Path]]):
+    """Publie d'un coup plusieurs dossiers de travail (``(travail, final)`` : tables en transit, rapport) : chacun
+    remplace son dossier final par deux renommages ; si l'un échoue (dossier en lecture seule, disque retiré…),
+    ceux déjà faits sont défaits, et tout est comme avant — jamais des tables nouvelles à côté d'un rapport ancien.
+    Les anciens contenus ne sont supprimés qu'une fois tout en place. Une exécution tuée au milieu laisse
+    ``.<nom>.ancien`` : l'exécution suivante le remet en place s'il manque le dossier final (``restes.py``)."""
+    faits: list[tuple[Path, Path, Path]] = []
+    try:
+        for travail, final in paires:
+            travail, final = Path(travail), Path(final)
+            ancien = final.parent / f".{final.name}.ancien"
+            shutil.rmtree(ancien, ignore_errors=True)
+            if final.exists():
+                final.rename(ancien)
+            faits.append((travail, final, ancien))
+            travail.rename(final)
+    except OSError:
+        for travail, final, ancien in reversed(faits):
+            try:
+                if ancien.exists() or not travail.exists():
+                    if final.exists() and not travail.exists():
+                        final.rename(travail)  # le nouveau contenu redevient le dossier de travail
+                    if ancien.exists():
+                        ancien.rename(final)
+            except OSError:
+                pass
+        raise
+    for _, _, ancien in faits:
+        shutil.rmtree(ancien, ignore_errors=True)

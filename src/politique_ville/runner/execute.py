@@ -30,18 +30,24 @@ def _enregistrer_moteur():
     lui appartient pas, n'est ni démarré ni arrêté."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.log import logger
     from papermill.utils import merge_kwargs, remove_args
 
     class MoteurNoyauPrete(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, start_timeout=60, **kwargs):
+        def execute_managed_notebook(
+            cls, nb_man, kernel_name, log_output=False, start_timeout=60, execution_timeout=None, **kwargs
+        ):
             kc = kwargs.pop("kc")
             kwargs = remove_args(["input_path", "timeout", "startup_timeout", "execution_timeout"], **kwargs)
             client = PapermillNotebookClient(
                 nb_man,
                 **merge_kwargs(
-                    kwargs, startup_timeout=start_timeout, kernel_name=kernel_name, log=logger, log_output=log_output
+                    kwargs,
+                    startup_timeout=start_timeout,
+                    timeout=execution_timeout,
+                    kernel_name=kernel_name,
+                    log=_journal_discret(),
+                    log_output=log_output,
                 ),
             )
             client.kc = kc  # le client du noyau prêté : nbclient ne démarre ni n'arrête rien
@@ -50,10 +56,22 @@ def _enregistrer_moteur():
     papermill_engines.register(MOTEUR, MoteurNoyauPrete)
 
 
-def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, noyau=None, barre=None):
+def _journal_discret():
+    """Le journal de nbclient, réduit au silence : ses messages (« Kernel died while waiting for execute reply »)
+    sont en anglais et redits, en français, par l'erreur de l'étape."""
+    import logging
+
+    journal = logging.getLogger("politique_ville.nbclient")
+    journal.setLevel(logging.CRITICAL + 1)
+    journal.propagate = False
+    return journal
+
+
+def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, noyau=None, barre=None, delai=None):
     """Exécute ``notebook`` avec ``parametres`` (papermill), écrit le notebook exécuté dans ``execute`` (une fois, à
     la fin : papermill ne le réécrit pas après chaque cellule). ``noyau`` : un noyau du pool (:class:`Noyau`), prêté
-    pour ce notebook ; sinon papermill en démarre un."""
+    pour ce notebook ; sinon papermill en démarre un. ``delai`` : secondes permises à une cellule (``None`` : sans
+    limite)."""
     import papermill as pm
     from papermill.engines import papermill_engines
 
@@ -68,6 +86,7 @@ def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, noyau=
         progress_bar=barre or False,
         log_output=False,
         request_save_on_cell_execute=False,
+        execution_timeout=delai,
         **({"engine_name": MOTEUR, "km": noyau.km, "kc": noyau.kc} if noyau is not None else {}),
     )
 
@@ -113,6 +132,7 @@ def executer_fiches(
     avancer=lambda: None,
     faite=lambda code: None,
     arret=None,
+    delai: float | None = 600,
 ):
     """Exécute des fiches dans le noyau ``noyau`` (:class:`Noyau`, remis à zéro entre deux fiches) : la suivante est
     prise dans ``file_codes`` (``queue.Queue`` partagée par les noyaux qui travaillent aux fiches : celui qui finit
@@ -148,7 +168,8 @@ def executer_fiches(
         except queue.Empty:
             break
         if not premiere and not noyau.vierge():
-            raise RuntimeError("le noyau des fiches ne répond plus")
+            terminees(attendre=True)
+            return code, None, NoyauPerdu("le noyau Jupyter des fiches ne répond plus ou s'est arrêté")
         premiere = False
         nb = parameterize_notebook(copy.deepcopy(modele), {**parametres, "code_qp": code}, kernel_name=_noyau())
         execute = dossier / "notebooks" / f"{code}.ipynb"
@@ -156,8 +177,9 @@ def executer_fiches(
             client = NotebookClient(
                 nb,
                 km=noyau.km,
-                timeout=600,
+                timeout=delai,
                 kernel_name=_noyau(),
+                log=_journal_discret(),
                 resources={"metadata": {"path": str(modele_chemin.parent)}},
             )
             client.kc = noyau.kc  # le noyau prêté, déjà démarré
@@ -175,8 +197,22 @@ def executer_fiches(
     return None
 
 
+class NoyauPerdu(RuntimeError):
+    """Le noyau Jupyter d'une étape est mort ou ne répond plus."""
+
+
 def cause(exc: Exception) -> str:
     """Ce qui a fait échouer une étape, en une ligne : le message de l'erreur levée dans le notebook."""
+    nom = type(exc).__name__
+    if nom == "DeadKernelError" or isinstance(exc, NoyauPerdu):
+        return (
+            "le noyau Jupyter de l'étape s'est arrêté ou ne répondait plus (processus tué, mémoire épuisée ?) ; "
+            "les autres étapes en cours ont été interrompues"
+        )
+    if nom == "CellTimeoutError":
+        return (
+            "une cellule n'a pas fini dans le délai permis (POLITIQUE_VILLE_DELAI_CELLULE) : le noyau ne répondait plus"
+        )
     if hasattr(exc, "evalue"):  # PapermillExecutionError : l'exception levée dans le notebook
         return f"{exc.evalue}" if exc.ename in ERREURS_EXPLIQUEES else f"{exc.ename} : {exc.evalue}"
     return f"{exc.__class__.__name__} : {exc}"

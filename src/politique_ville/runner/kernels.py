@@ -19,6 +19,8 @@ import threading
 from pathlib import Path
 
 NOYAU = "politique-ville"
+#: secondes sans battement de cœur au-delà desquelles un noyau prêté est dit muet et arrêté
+DELAI_MUET = 20.0
 
 
 def _spec_noyau() -> dict:
@@ -142,7 +144,33 @@ class Noyau:
 
     def __init__(self, km, kc, modules: tuple[str, ...]):
         self.km, self.kc, self.modules = km, kc, tuple(modules)
+        self.en_notebook = False  # prêté à une étape, qui y exécute son notebook (pas pendant sa remise à zéro)
         self.notebooks = 0  # notebooks exécutés depuis le démarrage
+        self.muet_depuis: float | None = None  # depuis quand il ne répond plus au battement de cœur
+        for canal in (kc.shell_channel, kc.iopub_channel):
+            _attente_surveillee(canal, self)
+
+    def repond(self) -> bool:
+        """``False`` si le noyau est mort, ou muet (pas de battement de cœur) depuis :data:`DELAI_MUET` secondes —
+        processus suspendu, machine à bout — ; il est alors tué. Un calcul long n'empêche pas le battement de cœur
+        (il est rendu par un fil à part du noyau)."""
+        import time
+
+        if not self.km.is_alive():
+            return False
+        try:
+            bat = self.kc.hb_channel.is_beating()
+        except Exception:
+            bat = True
+        maintenant = time.monotonic()
+        if bat:
+            self.muet_depuis = None
+        elif self.muet_depuis is None:
+            self.muet_depuis = maintenant
+        elif maintenant - self.muet_depuis > DELAI_MUET:
+            _tuer(self.km)
+            return False
+        return True
 
     @classmethod
     def demarrer(cls, cwd, modules: tuple[str, ...] = MODULES_CHAPITRES) -> Noyau:
@@ -166,11 +194,26 @@ class Noyau:
 
     def executer(self, code: str, timeout: float = 60) -> bool:
         """Exécute ``code`` en silence (hors historique) ; ``False`` si le code échoue ou si le noyau ne répond pas."""
+        import time
+
+        # comme ``execute_interactive``, mais par les canaux surveillés : un noyau mort ou muet est vu tout de suite
+        fin = time.monotonic() + timeout
         try:
-            rep = self.kc.execute_interactive(code, silent=True, store_history=False, timeout=timeout)
+            msg_id = self.kc.execute(code, silent=True, store_history=False)
+            while True:  # messages de sortie jusqu'à « idle » pour cette exécution
+                msg = self.kc.iopub_channel.get_msg(timeout=max(0.0, fin - time.monotonic()))
+                if (
+                    msg.get("parent_header", {}).get("msg_id") == msg_id
+                    and msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"
+                ):
+                    break
+            while True:
+                rep = self.kc.shell_channel.get_msg(timeout=max(0.0, fin - time.monotonic()))
+                if rep.get("parent_header", {}).get("msg_id") == msg_id:
+                    return rep.get("content", {}).get("status") == "ok"
         except Exception:
             return False
-        return rep.get("content", {}).get("status") == "ok"
 
     def vierge(self) -> bool:
         """Remet le noyau dans l'état d'un noyau neuf pour le notebook suivant ; ``False`` s'il est mort ou ne
@@ -240,10 +283,11 @@ class PoolNoyaux:
         if noyau is not None and self._ferme:
             noyau.arreter()
 
-    def prendre(self, attendre: float = 300.0, modules: tuple[str, ...] = ()) -> Noyau | None:
+    def prendre(self, attendre: float = 300.0, modules: tuple[str, ...] = (), tant_que=None) -> Noyau | None:
         """Un noyau libre, en attendant au plus ``attendre`` secondes qu'un noyau démarre ou soit rendu ; ``None`` s'il
         n'y en a aucun à attendre. ``modules`` : un noyau qui les a déjà importés est préféré (la validation prend
-        celui de Great Expectations), à défaut n'importe lequel."""
+        celui de Great Expectations), à défaut n'importe lequel. ``tant_que`` (facultatif) : l'attente cesse
+        (``None``) dès qu'il est faux — plus rien à faire, exécution arrêtée."""
         import time
 
         fin = time.monotonic() + attendre
@@ -255,13 +299,14 @@ class PoolNoyaux:
                     if aptes or not self._attendus_avec(modules):
                         choisi = aptes[0] if aptes else self._libres[0]
                         self._libres.remove(choisi)
+                        choisi.en_notebook = True
                         return choisi
                 elif self._prevus == 0:
                     return None  # plus rien ne démarre ni ne sera rendu
                 reste = fin - time.monotonic()
-                if reste <= 0 or self._ferme:
+                if reste <= 0 or self._ferme or (tant_que is not None and not tant_que()):
                     return None
-                self._cond.wait(reste)
+                self._cond.wait(min(reste, 1.0))
 
     def _attendus_avec(self, modules) -> bool:
         """Un noyau qui a ``modules`` démarre encore ou est prêté (il vaut la peine de l'attendre)."""
@@ -272,6 +317,7 @@ class PoolNoyaux:
     def rendre(self, noyau: Noyau | None):
         if noyau is None:
             return
+        noyau.en_notebook = False
         noyau.notebooks += 1
         propre = not self._ferme and noyau.vierge()
         with self._cond:
@@ -285,15 +331,27 @@ class PoolNoyaux:
         if not propre:
             noyau.arreter()
 
-    def interrompre(self):
-        """Interrompt les noyaux prêtés (le notebook en cours s'arrête sur ``KeyboardInterrupt``)."""
+    def _pretes(self, sauf=()) -> list[Noyau]:
         with self._cond:
-            pretes = [n for n in self._tous if n not in self._libres]
-        for noyau in pretes:
+            return [n for n in self._tous if n not in self._libres and n not in set(sauf)]
+
+    def interrompre(self, sauf=()):
+        """Interrompt les noyaux prêtés, sauf ceux de ``sauf`` (le notebook en cours s'arrête sur
+        ``KeyboardInterrupt``) ; pas ceux qu'on est en train de remettre à zéro."""
+        for noyau in self._pretes(sauf):
+            if not noyau.en_notebook:
+                continue
             try:
                 noyau.km.interrupt_kernel()
             except Exception:
                 pass
+
+    def arreter_pretes(self, sauf=()):
+        """Arrête (processus tué) les noyaux encore prêtés, sauf ceux de ``sauf`` : l'étape qui attendait une réponse
+        de l'un d'eux échoue aussitôt (noyau mort) au lieu d'attendre le délai d'une cellule. Ils sont retirés quand
+        l'étape les rend."""
+        for noyau in self._pretes(sauf):
+            _tuer(noyau.km)
 
     def fermer(self):
         """Arrête tous les noyaux (ceux qui démarrent encore le sont à la fin de leur démarrage)."""
@@ -316,6 +374,42 @@ MODULES_VALIDATION = (
     "politique_ville.present",
     "politique_ville.validate",
 )
+
+
+def _attente_surveillee(canal, noyau: Noyau, tranche: float = 1.0):
+    """Les clients « bloquants » de jupyter_client attendent un message sans limite : nbclient, qui les interroge
+    ainsi, ne verrait jamais un noyau mort ou muet (sa surveillance ne tourne qu'entre deux attentes). L'attente est
+    faite par tranches d'une seconde ; entre deux, un noyau mort ou muet (:meth:`Noyau.repond`) lève
+    ``DeadKernelError`` : l'étape échoue aussitôt, au lieu d'attendre le délai d'une cellule."""
+    import queue
+    import time
+
+    attendre = canal.get_msg
+
+    def get_msg(timeout=None, **kw):
+        fin = None if timeout is None else time.monotonic() + timeout
+        while True:
+            reste = tranche if fin is None else max(0.0, min(tranche, fin - time.monotonic()))
+            try:
+                return attendre(timeout=reste, **kw)
+            except queue.Empty:
+                if fin is not None and time.monotonic() >= fin:
+                    raise
+                if not noyau.repond():
+                    from nbclient.exceptions import DeadKernelError
+
+                    raise DeadKernelError("Kernel died") from None
+
+    canal.get_msg = get_msg
+
+
+def _tuer(km):
+    """Tue le processus d'un noyau (signal KILL, sans lui demander de s'arrêter : il ne répond peut-être plus) ; le
+    client qui attendait sa réponse le voit mort aussitôt. Ses ressources sont libérées quand il est rendu."""
+    try:
+        km.provisioner.process.kill()
+    except Exception:
+        _arreter_noyau(km)
 
 
 def _arreter_noyau(km):

@@ -35,20 +35,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__, historique
-from ..catalog import Catalogue, dossier_travail, empreinte, promouvoir
+from ..catalog import Catalogue, dossier_travail
 from ..correspondance import tables_fournies
-from ..errors import EchecExecution
+from ..errors import EchecExecution, errno_ecriture, message_ecriture, mo
 from ..export import ecrire_index, poser_navigation, titre_notebook
 from ..parametres import charger_parametres, nom_territoire
+from . import restes
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
-from .commit import Transit
+from .commit import Transit, publier_ensemble
 from .display import Progression, resume
 from .execute import cause, executer_fiches, executer_notebook, exporter
 from .kernels import MODULES_VALIDATION, PoolNoyaux
-from .lock import Verrou
+from .lock import Verrous
+from .restes import FICHES_CLE, FICHES_FAITES
 from .steps import LIEN_FICHES, SANS_ANTERIEURE, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport
 
 HORS_SELECTION = "hors de la sélection --chapitres"
+#: délai d'une cellule de notebook, en secondes (au-delà : étape en échec)
+DELAI_CELLULE = 600
+#: après une interruption des noyaux (échec d'une étape), secondes laissées aux étapes pour s'arrêter d'elles-mêmes
+#: avant que leurs noyaux soient arrêtés
+DELAI_INTERRUPTION = 3.0
 
 
 def executer(
@@ -70,17 +77,18 @@ def executer(
     rapport ne se corrompent pas : la seconde s'arrête (verrou)."""
     absolu = lambda d: Path(d).resolve() if d else None  # noqa: E731 (les notebooks s'exécutent dans notebooks/)
     cat0 = Catalogue.pour(annee, absolu(racine), reports_dir=absolu(out))
-    with Verrou(cat0.reports_dir.parent / f".{cat0.reports_dir.name}.verrou"):
-        fichier_params = absolu(fichier_params) or cat0.racine / "params" / f"{int(annee)}.yaml"
-        params = charger_parametres(cat0.racine, annee, fichier_params)
-        cat = Catalogue.pour(
-            annee,
-            cat0.racine,
-            raw_dir=absolu(raw_dir),
-            reports_dir=absolu(out),
-            processed_dir=absolu(processed_dir),
-            reference_dir=params.get("reference_dir"),
-        )
+    fichier_params = absolu(fichier_params) or cat0.racine / "params" / f"{int(annee)}.yaml"
+    params = charger_parametres(cat0.racine, annee, fichier_params)  # ne fait que lire
+    cat = Catalogue.pour(
+        annee,
+        cat0.racine,
+        raw_dir=absolu(raw_dir),
+        reports_dir=absolu(out),
+        processed_dir=absolu(processed_dir),
+        reference_dir=params.get("reference_dir"),
+    )
+    # un verrou par dossier écrit (rapport, tables nettoyées) : deux exécutions qui en partagent un ne s'entremêlent pas
+    with Verrous([cat.reports_dir, cat.processed_dir], rapport=cat.reports_dir):
         progression = Progression(sortie, barres, fichier_barres)
         execution = Execution(
             cat,
@@ -131,7 +139,7 @@ def preparer_annees_anterieures(
                 reference_dir=params_a.get("reference_dir"),
             )
             try:
-                with Verrou(cat_a.reports_dir.parent / f".{cat_a.reports_dir.name}.verrou"):
+                with Verrous([cat_a.reports_dir, cat_a.processed_dir], rapport=cat_a.reports_dir):
                     Execution(
                         cat_a,
                         params_a,
@@ -183,7 +191,21 @@ class Execution:
         self.reprise_fiches = self.final.parent / f".{self.final.name}.fiches-interrompues"
         self.transit = Transit(cat.processed_dir)
         self.noyaux: PoolNoyaux | None = None  # noyaux de l'exécution, prêtés aux étapes puis rendus
-        self.abandon = threading.Event()  # la validation a échoué : ce qui est en cours ne sera pas publié
+        self.abandon = threading.Event()  # une étape a échoué : ce qui est en cours ne sera pas publié
+        # écriture impossible, noyau mort : tout s'arrête, validation comprise (sinon elle va à son terme, son échec
+        # éventuel étant celui qui est dit)
+        self.arret_total = threading.Event()
+        self.pretes: dict[str, object] = {}  # étape -> noyau qu'elle a emprunté (pour l'arrêter)
+        self.nettoye: list[str] = []  # restes d'exécutions interrompues retirés au début (pour le résumé)
+        #: délai d'une cellule (secondes) : au-delà, l'étape est en échec (un noyau qui ne répond plus n'arrête pas
+        #: l'exécution au-delà) ; POLITIQUE_VILLE_DELAI_CELLULE le change (essais)
+        try:
+            self.delai_cellule = float(os.environ.get("POLITIQUE_VILLE_DELAI_CELLULE") or DELAI_CELLULE)
+        except ValueError:
+            raise EchecExecution(
+                "POLITIQUE_VILLE_DELAI_CELLULE : un nombre de secondes est attendu, trouvé "
+                f"« {os.environ['POLITIQUE_VILLE_DELAI_CELLULE']} »"
+            ) from None
         self.durees_precedentes: dict[str, float] = {}  # durées au manifeste précédent : les plus longues d'abord
         self.debut = dt.datetime.now()
         self.t0 = time.perf_counter()
@@ -296,6 +318,7 @@ class Execution:
 
     # ------------------------------------------------------------------------------------------- exécution
     def lancer(self) -> Path:
+        self._nettoyer_restes()
         precedent = lire_manifeste(self.final).get("etapes", {})
         self.durees_precedentes = {n: float(v.get("duree") or 0.0) for n, v in precedent.items()}
         ancien = {} if self.force else precedent
@@ -305,41 +328,184 @@ class Execution:
         nettoyages = [e for e in self._a(Statut.A_EXECUTER, etapes=amont) if e.decl.produit]
         if not nettoyages:
             self._planifier(aval, self.cat.processed_dir, ancien, precedent)
+        self._trier_fiches_interrompues()
         self.sortie(f"Rapport {self.cat.annee} — {nom_territoire(self.params)}")
         if not self._a(Statut.A_EXECUTER):
             self._resume(rien_de_neuf=True)
             return self.final / "index.html"
-        self._garder_fiches_interrompues()
-        shutil.rmtree(self.travail, ignore_errors=True)
-        (self.travail / "notebooks").mkdir(parents=True)
+        self._verifier_place()
         try:
+            shutil.rmtree(self.travail, ignore_errors=True)
+            (self.travail / "notebooks").mkdir(parents=True)
             self._executer_les_etapes(amont, aval, nettoyages, ancien, precedent)
-        except BaseException:
+            self._ecrire_index()
+            ecrire_manifeste(
+                self.travail,
+                self.cat.annee,
+                {
+                    e.nom: {
+                        "cle": e.cle,
+                        "sorties": [s for s in e.sorties() if (self.travail / s).exists()],
+                        "duree": round(e.duree, 2),
+                        **({"tables": e.tables} if e.decl.produit else {}),
+                    }
+                    for e in self.etapes
+                    if e.statut in (Statut.EXECUTEE, Statut.REUTILISEE)
+                },
+            )
+            for marque in (FICHES_CLE, FICHES_FAITES):  # utiles seulement à la reprise d'une exécution interrompue
+                (self.travail / "quartiers" / marque).unlink(missing_ok=True)
+            self._verifier_instantane()
+        except EchecExecution:
             self.transit.abandonner()  # tables non validées, ou d'un rapport qui n'est pas publié
             raise
-        self._ecrire_index()
-        ecrire_manifeste(
-            self.travail,
-            self.cat.annee,
-            {
-                e.nom: {
-                    "cle": e.cle,
-                    "sorties": [s for s in e.sorties() if (self.travail / s).exists()],
-                    "duree": round(e.duree, 2),
-                    **({"tables": e.tables} if e.decl.produit else {}),
-                }
-                for e in self.etapes
-                if e.statut in (Statut.EXECUTEE, Statut.REUTILISEE)
-            },
-        )
-        for marque in (FICHES_CLE, FICHES_FAITES):  # utiles seulement à la reprise d'une exécution interrompue
-            (self.travail / "quartiers" / marque).unlink(missing_ok=True)
-        self.transit.publier()
-        promouvoir(self.travail, self.final)
+        except OSError as exc:
+            self._echec_ecriture("écriture du rapport", exc, noyaux=False)
+        except BaseException:
+            # interruption (Ctrl-C) : le dossier de travail reste, ses fiches terminées seront reprises
+            self.transit.abandonner()
+            raise
+        try:  # tables et rapport ensemble : tous deux, ou ni l'un ni l'autre
+            publier_ensemble(
+                [
+                    *([(self.transit.dossier, self.cat.processed_dir)] if self.transit.ouvert else []),
+                    (self.travail, self.final),
+                ]
+            )
+            self.transit.ouvert = False
+        except OSError as exc:
+            self._echec_ecriture("publication", exc, noyaux=False)
         shutil.rmtree(self.final.parent / f"{self.final.name}.echec", ignore_errors=True)
         shutil.rmtree(self.reprise_fiches, ignore_errors=True)
         self._resume()
         return self.final / "index.html"
+
+    # ------------------------------------------------------------------------------------------- restes, place
+    def _nettoyer_restes(self):
+        """Au début de chaque exécution, sous ses verrous : ce qu'une exécution interrompue (tuée, machine éteinte,
+        disque plein) a laissé est retiré, et dit dans le résumé ; ses fiches terminées sont mises de côté pour être
+        reprises (:meth:`_trier_fiches_interrompues` décide si elles le seront)."""
+        racine = self.cat.racine
+        for dossier in (self.final, self.cat.processed_dir):
+            if restes.retablir_ancien(dossier):
+                self.nettoye.append(
+                    f"{restes._relatif(dossier, racine)} remis en place (exécution interrompue pendant la publication)"
+                )
+        restes.mettre_de_cote_fiches(self.final, self.reprise_fiches)
+        self.nettoye += restes.retirer(restes.restes(self.final, self.cat.processed_dir), racine)
+
+    def _trier_fiches_interrompues(self):
+        """Les fiches d'une exécution interrompue ne sont gardées que tant que la clé de leur étape est la même ;
+        sans clé connue encore (nettoyages à refaire), elles attendent la décision de :meth:`_reprendre_fiches`."""
+        r = self.reprise_fiches
+        if not r.exists():
+            return
+        try:
+            cle = (r / FICHES_CLE).read_text(encoding="utf-8")
+        except OSError:
+            cle = None
+        fiches = [e for e in self.etapes if e.groupe == Groupe.FICHES]
+        a_faire = [e for e in fiches if e.statut in (None, Statut.A_EXECUTER, Statut.NON_DEMANDEE)]
+        # clé encore inconnue (les nettoyages sont à refaire : l'aval se décide après eux) ou la même
+        if cle is not None and any(e.statut is None or e.cle == cle for e in a_faire):
+            return
+        pourquoi = (
+            "déjà au rapport"
+            if any(e.statut == Statut.REUTILISEE for e in fiches)
+            else "leurs entrées ont changé depuis"
+            if a_faire
+            else "étape non produite"
+        )
+        self.nettoye += [
+            f"{t} (fiches d'une exécution interrompue : {pourquoi})" for t in restes.retirer([r], self.cat.racine)
+        ]
+
+    def _verifier_place(self):
+        """Estimation grossière, avant d'écrire : un rapport et des tables de la taille des précédents doivent tenir
+        dans la place libre (un disque plein est refusé tout de suite, avec le chiffre)."""
+        besoins: dict[int, list] = {}
+        for dossier in (self.final, self.cat.processed_dir):
+            t = restes.taille(dossier)
+            if not t:
+                continue
+            try:
+                dev = restes.existant(dossier.parent).stat().st_dev
+            except OSError:
+                continue
+            b = besoins.setdefault(dev, [dossier, 0])
+            b[1] += t
+        for dossier, besoin in besoins.values():
+            dispo = restes.libre(dossier.parent)
+            if dispo < besoin:
+                raise EchecExecution(
+                    f"Place insuffisante : {message_ecriture(28, restes.point_de_montage(dossier), besoin - dispo)} "
+                    f"(le rapport et les tables précédents, que l'exécution réécrit à côté d'eux avant de les "
+                    f"remplacer, occupent {mo(besoin)} ; libre : {mo(dispo)}). Rien n'a été écrit ; le rapport "
+                    f"précédent ({self.final}) et les tables de {self.cat.processed_dir} sont en place. Libérez de "
+                    f"la place ou donnez d'autres dossiers (--out, --processed-dir)."
+                )
+
+    def _echec_ecriture(self, etape: str, exc: BaseException, noyaux: bool = True):
+        """Une écriture impossible (disque plein, lecture seule, droits) : tout ce que l'exécution a écrit est retiré
+        (dossier de travail, transit des tables, notebook d'échec qui serait vide), le message dit quoi et où."""
+        numero, chemin = errno_ecriture(exc) or (getattr(exc, "errno", None), getattr(exc, "filename", None))
+        chemin = chemin if isinstance(chemin, str) else None
+        ecrit = restes.taille(self.travail) + restes.taille(self.transit.dossier)
+        lieu = Path(chemin) if chemin else self.travail
+        shutil.rmtree(self.travail, ignore_errors=True)
+        self.transit.abandonner()
+        shutil.rmtree(self.final.parent / f"{self.final.name}.echec", ignore_errors=True)
+        if numero in (28, 122):
+            dispo = restes.libre(lieu.parent)
+            estime = restes.taille(self.final) + (
+                restes.taille(self.cat.processed_dir) if self._meme_disque(self.cat.processed_dir, lieu) else 0
+            )
+            # estimation : le plus grand du rapport précédent et de ce qui était écrit, plus 10 % (au moins 1 Mo) ;
+            # sans rapport précédent, pas de chiffre honnête à donner
+            manque = max(estime, ecrit) * 1.1 - dispo if estime else None
+            manque = max(manque, 1e6) if manque is not None else None
+            cause = message_ecriture(numero, restes.point_de_montage(lieu), manque) + (
+                f" (estimation : le rapport et les tables précédents occupent {mo(estime)}, l'exécution avait écrit "
+                f"{mo(ecrit)} ; libre : {mo(dispo)})"
+                if manque
+                else f" (l'exécution avait écrit {mo(ecrit)}, libre : {mo(dispo)} ; premier rapport dans ce dossier : "
+                "pas d'estimation de la place qu'il lui faut)"
+            )
+        elif errno_ecriture(exc) is not None:
+            cause = message_ecriture(numero, restes.existant(lieu.parent))
+        else:  # autre erreur du système (dossier retiré, occupé…)
+            cause = f"opération impossible sur {chemin or lieu} ({getattr(exc, 'strerror', None) or exc})"
+        raise EchecExecution(
+            f"Échec de l'étape « {etape} » : {cause}.\n"
+            + (f"Fichier en cours d'écriture : {chemin}\n" if chemin else "")
+            + ("Les noyaux en cours ont été arrêtés ; t" if noyaux else "T")
+            + "out ce que l'exécution avait écrit est retiré (dossier de travail, tables en transit).\n"
+            f"Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas été modifiés."
+        ) from None
+
+    @staticmethod
+    def _meme_disque(a: Path, b: Path) -> bool:
+        try:
+            return restes.existant(a).stat().st_dev == restes.existant(b).stat().st_dev
+        except OSError:
+            return False
+
+    def _verifier_instantane(self):
+        """Les entrées sont lues une fois, au début (empreintes) : si un fichier a changé depuis (fichier brut
+        remplacé pendant l'exécution), le rapport calculé n'est pas publié, son index ne dirait pas ce qu'il a lu."""
+        changes = self.entrees.changees(exclure=(self.transit.dossier,))
+        if not changes:
+            return
+        shutil.rmtree(self.travail, ignore_errors=True)
+        self.transit.abandonner()
+        noms = "\n".join(f"  - {f}" + (" (disparu)" if apres is None else "") for f, apres in changes)
+        raise EchecExecution(
+            "Des fichiers d'entrée ont changé pendant l'exécution :\n"
+            f"{noms}\n"
+            "Le rapport, calculé sur leur contenu du début, n'est pas publié (son index en donnerait les nouvelles "
+            f"empreintes). Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas "
+            "été modifiés. Relancez l'exécution une fois les fichiers en place : elle refera les étapes qui les lisent."
+        )
 
     def _executer_les_etapes(self, amont, aval, nettoyages, ancien, precedent):
         tables_a_refaire = nettoyages or any(e.decl.valide and e.statut == Statut.A_EXECUTER for e in aval)
@@ -389,15 +555,27 @@ class Execution:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
 
-    def _echouer(self, etape: str, execute: Path, exc: Exception):
+    def _echouer(self, etape: str, execute: Path | None, exc: BaseException):
+        if errno_ecriture(exc) is not None:  # disque plein, lecture seule : rien n'est gardé, le message dit où
+            self._echec_ecriture(etape, exc)
         echec = self.final.parent / f"{self.final.name}.echec"
         shutil.rmtree(echec, ignore_errors=True)
         self.transit.abandonner()
-        if self.travail.exists():
-            self.travail.rename(echec)
+        garde = None
+        try:
+            if self.travail.exists():
+                self.travail.rename(echec)
+                if execute is not None:
+                    garde = echec / execute.relative_to(self.travail)
+        except OSError:
+            shutil.rmtree(self.travail, ignore_errors=True)
+        diagnostic = (
+            f"Le notebook exécuté est conservé pour diagnostic : {garde}\n"
+            if garde is not None and garde.is_file() and garde.stat().st_size
+            else ""
+        )
         raise EchecExecution(
-            f"Échec de l'étape « {etape} ».\n{cause(exc)}\n"
-            f"Le notebook exécuté est conservé pour diagnostic : {echec / execute.relative_to(self.travail)}\n"
+            f"Échec de l'étape « {etape} ».\n{cause(exc)}\n{diagnostic}"
             f"Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas été modifiés."
         ) from None
 
@@ -410,49 +588,83 @@ class Execution:
         les noyaux au travail sont interrompus, plus rien ne commence, et c'est son échec qui est signalé (aucun
         chapitre n'est produit, le rapport et les tables précédents restent en place).
 
-        En cas d'échec, attend la fin de ce qui est commencé (plus aucune fiche n'est commencée) avant de mettre le
-        dossier de travail de côté, puis signale la première étape en échec (dans l'ordre du rapport)."""
-        from concurrent.futures import ThreadPoolExecutor, wait
+        Au premier échec, plus rien ne commence et les étapes en cours sont interrompues (leurs noyaux arrêtés s'ils
+        ne s'arrêtent pas d'eux-mêmes en quelques secondes) : une exécution qui ne publiera rien se termine tout de
+        suite. La validation va à son terme (son échec éventuel est celui qui est dit), sauf si l'échec est une
+        écriture impossible (disque plein, lecture seule) ou un noyau mort ou muet : alors tout s'arrête. Un noyau
+        qui ne répond plus (plus de battement de cœur) est arrêté, ce qui met son étape en échec."""
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
         # les plus longues d'abord (durée de la dernière exécution, au manifeste), pour finir ensemble
         ordre = sorted(etapes, key=lambda e: -self.durees_precedentes.get(e.nom, 0.0))
         lot = self._preparer_fiches(fiches) if fiches is not None else None
         fils = self.jobs + (1 if validation is not None else 0)
-        with ThreadPoolExecutor(max_workers=fils) as pool:
-            fv = pool.submit(self._executer_notebook, validation, False) if validation is not None else None
-            futurs = [pool.submit(self._executer_notebook, e, False) for e in ordre]
+        echec_validation, premier, minuteur = None, None, None
+
+        def noyau_de_la_validation():
+            return {self.pretes.get(validation.nom)} - {None} if validation is not None else set()
+
+        def arreter(total: bool):
+            nonlocal minuteur
+            self.abandon.set()
+            if total:
+                self.arret_total.set()
             if lot is not None:
-                futurs += [pool.submit(self._travailler_aux_fiches, lot) for _ in range(min(fils, lot.a_faire))]
-            try:
-                echec_validation = fv.result() if fv is not None else None
-                if echec_validation is not None:  # rien de ce qui a été fait sur ces tables ne sera publié
-                    self.abandon.set()
-                    self.sortie(
-                        f"  ✗ {validation.nom} : échec ; les chapitres et fiches commencés en même temps sur ces tables "
-                        "sont abandonnés, aucun n'est publié"
-                    )
+                lot.arret.set()
+            garder = (lambda: set()) if total else noyau_de_la_validation  # noqa: E731
+            self.noyaux.interrompre(sauf=garder())
+            if minuteur is not None:
+                minuteur.cancel()
+            minuteur = threading.Timer(DELAI_INTERRUPTION, lambda: self.noyaux.arreter_pretes(sauf=garder()))
+            minuteur.daemon = True
+            minuteur.start()
+
+        try:
+            with ThreadPoolExecutor(max_workers=fils) as pool:
+                fv = pool.submit(self._executer_notebook, validation, False) if validation is not None else None
+                futurs = [pool.submit(self._executer_notebook, e, False) for e in ordre]
+                if lot is not None:
+                    futurs += [pool.submit(self._travailler_aux_fiches, lot) for _ in range(min(fils, lot.a_faire))]
+                try:
+                    pendants = set(futurs) | ({fv} if fv is not None else set())
+                    while pendants:
+                        faits, pendants = wait(pendants, return_when=FIRST_COMPLETED)
+                        for f in faits:
+                            r = f.result()
+                            if r is None or r.interrompue:
+                                continue
+                            if f is fv:  # rien de ce qui a été fait sur ces tables ne sera publié
+                                echec_validation = r
+                                self.sortie(
+                                    f"  ✗ {validation.nom} : échec ; les chapitres et fiches commencés en même temps sur "
+                                    "ces tables sont abandonnés, aucun n'est publié"
+                                )
+                                arreter(total=True)
+                            elif premier is None:
+                                premier = r
+                                total = _fatale(r.exc)
+                                if pendants:
+                                    self.sortie(
+                                        "  les étapes en cours sont interrompues, aucune n'est publiée"
+                                        + (
+                                            ""
+                                            if total or fv is None or fv not in pendants
+                                            else " (la validation continue)"
+                                        )
+                                    )
+                                arreter(total=total)
+                except BaseException:  # interruption (Ctrl-C) : plus rien ne commence, ce qui tourne est interrompu
+                    arreter(total=True)
+                    raise
+                finally:
                     if lot is not None:
-                        lot.arret.set()
-                    self.noyaux.interrompre()
-                    wait(futurs)
-                    self._echouer(*echec_validation)
-                resultats = [f.result() for f in futurs]
-            except BaseException:  # interruption : les fiches en cours se terminent, aucune autre ne commence
-                self.abandon.set()
-                if lot is not None:
-                    lot.arret.set()
-                raise
-            finally:
-                if lot is not None:
-                    lot.fermer()
-        echecs = {r[0]: r for r in resultats if r is not None}
-        for e in etapes:
-            if e.nom in echecs:
-                self._echouer(*echecs[e.nom])
-        for r in resultats:
-            if r is not None:  # une fiche en échec
-                self.sortie(f"  ✗ {r[0]} : échec")
-                self._echouer(*r)
+                        lot.fermer()
+        finally:  # après la fin de tous les fils : les noyaux qui ne s'arrêtent pas d'eux-mêmes l'auront été
+            if minuteur is not None:
+                minuteur.cancel()
+        for r in (echec_validation, premier):
+            if r is not None:
+                self._echouer(r.etape, r.execute, r.exc)
         if lot is not None:
             self._finir_fiches(fiches, lot)
 
@@ -474,28 +686,60 @@ class Execution:
                 f"{fichier} : {exc}. Le rapport précédent ({self.final}) n'a pas été modifié."
             ) from None
 
+    def _signaler_echec(self, exc: BaseException, validation: bool = False):
+        """Dès qu'une étape échoue, plus rien ne commence (les fils libres le voient avant que l'exécution n'arrête
+        ce qui est en cours) ; après un échec qui arrête tout, la validation non plus."""
+        self.abandon.set()
+        if validation or _fatale(exc):
+            self.arret_total.set()
+
+    def _interrompue(self, e: Etape | None = None) -> bool:
+        """L'étape a été arrêtée par l'exécution (un autre échec) : la validation ne l'est que par un arrêt total."""
+        if e is not None and e.decl.valide:
+            return self.arret_total.is_set()
+        return self.abandon.is_set()
+
     def _executer_notebook(self, e: Etape, lever: bool = True):
-        if self.abandon.is_set():  # la validation a échoué : l'étape ne commence pas
+        if self._interrompue(e):  # une étape a échoué : celle-ci ne commence pas
             return None
         t = time.perf_counter()
         execute = self.travail / "notebooks" / f"{e.nom}.ipynb"
-        noyau = self.noyaux.prendre(modules=MODULES_VALIDATION if e.decl.valide else ()) if self.noyaux else None
+        noyau = (
+            self.noyaux.prendre(
+                modules=MODULES_VALIDATION if e.decl.valide else (), tant_que=lambda: not self._interrompue(e)
+            )
+            if self.noyaux
+            else None
+        )
+        if self._interrompue(e):  # arrêtée pendant qu'elle attendait un noyau
+            if noyau is not None:
+                self.noyaux.rendre(noyau)
+            return None
+        self.pretes[e.nom] = noyau
         try:
-            with self.progression.etape(e.nom) as barre:
-                executer_notebook(e.notebook, execute, self.parametres_nb(e), noyau=noyau, barre=barre)
+            try:
+                with self.progression.etape(e.nom) as barre:
+                    executer_notebook(
+                        e.notebook, execute, self.parametres_nb(e), noyau=noyau, barre=barre, delai=self.delai_cellule
+                    )
+            finally:
+                self.pretes.pop(e.nom, None)
+                if self.noyaux is not None:
+                    self.noyaux.rendre(noyau)
+            exporter(execute, self.travail, e.nom)
         except Exception as exc:
-            # pas après l'échec de la validation (étape interrompue, pas en échec), ni pour elle (dit plus loin)
-            if not self.abandon.is_set() and not (e.decl.valide and not lever):
+            interrompue = self._interrompue(e)
+            if not interrompue:
+                self._signaler_echec(exc, validation=e.decl.valide)
+            # pas après un autre échec (étape interrompue, pas en échec), ni pour la validation (dit plus loin)
+            if not interrompue and not (e.decl.valide and not lever):
                 self.sortie(f"  ✗ {e.nom} : échec")
             if not lever:
-                return (e.nom, execute, exc)
+                return Echec(e.nom, execute, exc, interrompue)
             self._echouer(e.nom, execute, exc)
-        finally:
-            if self.noyaux is not None:
-                self.noyaux.rendre(noyau)
-        exporter(execute, self.travail, e.nom)
         e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - t
         self.sortie(f"  ✓ {e.nom} ({e.duree:.1f} s)")
+        return None
 
     def _preparer_fiches(self, e: Etape) -> LotDeFiches | None:
         """Les fiches à faire : sélection, reprise de celles d'une exécution interrompue, journal des fiches
@@ -539,47 +783,52 @@ class Execution:
 
     def _travailler_aux_fiches(self, lot: LotDeFiches):
         """Un fil qui fait des fiches tant qu'il en reste, dans un noyau emprunté au pool (démarré ici sinon)."""
-        noyau = self.noyaux.prendre() if self.noyaux is not None else None
-        propre = noyau is None
-        if propre:
-            from .kernels import Noyau
-
-            noyau = Noyau.demarrer(self.cat.racine / "notebooks")
+        reste_a_faire = lambda: not lot.file_codes.empty() and not lot.arret.is_set()  # noqa: E731
         try:
-            echec = executer_fiches(
-                lot.etape.notebook,
-                lot.file_codes,
-                lot.dossier,
-                self.parametres_nb(lot.etape),
-                noyau=noyau,
-                avancer=lambda: lot.barre.update(1),
-                faite=lot.faite,
-                arret=lot.arret,
-            )
-        finally:
+            noyau = self.noyaux.prendre(tant_que=reste_a_faire) if self.noyaux is not None else None
+            if noyau is None and not reste_a_faire():  # les autres fils ont tout fait en attendant
+                return None
+            propre = noyau is None
             if propre:
-                noyau.arreter()
-            else:
-                self.noyaux.rendre(noyau)
-        if echec is not None:
-            lot.arret.set()  # plus aucune fiche ne commence
-            code, execute, exc = echec
-            return (f"fiche quartier {code}", execute, exc)
-        return None
+                from .kernels import Noyau
+
+                noyau = Noyau.demarrer(self.cat.racine / "notebooks")
+            try:
+                echec = executer_fiches(
+                    lot.etape.notebook,
+                    lot.file_codes,
+                    lot.dossier,
+                    self.parametres_nb(lot.etape),
+                    noyau=noyau,
+                    avancer=lambda: lot.barre.update(1),
+                    faite=lot.faite,
+                    arret=lot.arret,
+                    delai=self.delai_cellule,
+                )
+            finally:
+                if propre:
+                    noyau.arreter()
+                else:
+                    self.noyaux.rendre(noyau)
+        except Exception as exc:  # écriture impossible, noyau perdu entre deux fiches
+            echec = ("", None, exc)
+        if echec is None:
+            return None
+        lot.arret.set()  # plus aucune fiche ne commence
+        code, execute, exc = echec
+        interrompue = self._interrompue()
+        if not interrompue:
+            self._signaler_echec(exc)
+        nom = f"fiche quartier {code}" if code else "fiches quartier"
+        if not interrompue:
+            self.sortie(f"  ✗ {nom} : échec")
+        return Echec(nom, execute, exc, interrompue)
 
     def _finir_fiches(self, e: Etape, lot: LotDeFiches):
         e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - lot.t0
         n, r = len(lot.codes), len(lot.reprises)
         e.detail = f"{n} fiches" + (f" dont {r} reprise{'s' if r > 1 else ''} d'une exécution interrompue" if r else "")
         self.sortie(f"  ✓ fiches quartier : {n} ({e.duree:.1f} s)")
-
-    def _garder_fiches_interrompues(self):
-        """Une exécution précédente interrompue (dossier de travail resté en place) a peut-être terminé des fiches :
-        elles sont mises de côté (``.<annee>.fiches-interrompues``) avant que le dossier de travail soit refait."""
-        quartiers = self.travail / "quartiers"
-        if (quartiers / FICHES_CLE).is_file():
-            shutil.rmtree(self.reprise_fiches, ignore_errors=True)
-            quartiers.rename(self.reprise_fiches)
 
     def _reprendre_fiches(self, e: Etape, codes: list[str], dossier: Path) -> list[str]:
         """Fiches terminées par une exécution interrompue, pour les mêmes entrées (même clé que l'étape) : leur
@@ -661,7 +910,7 @@ class Execution:
                 {
                     "fichier": str(f.relative_to(self.cat.racine)) if f.is_relative_to(self.cat.racine) else str(f),
                     "lignes": _compter_lignes(f),
-                    "sha256": empreinte(f),
+                    "sha256": self.entrees.empreinte_du_debut(f),  # celle du contenu lu (instantané du début)
                 }
             )
         ecrire_index(
@@ -684,6 +933,8 @@ class Execution:
         for annee, raison in sorted(self.entrees.ecartees.items()):
             if raison.startswith(historique.AUTRE_TERRITOIRE):
                 self.sortie(f"  {annee} : {raison}")
+        if self.nettoye:
+            self.sortie(f"Restes d'une exécution interrompue retirés au début : {' ; '.join(self.nettoye)}.")
         self.sortie(f"Rapport : {self.final / 'index.html'}")
 
 
@@ -749,6 +1000,27 @@ def _selection_fiches(codes: list[str], choix) -> list[str]:
 
 
 @dataclass
+class Echec:
+    """Une étape (ou une fiche) en échec : son nom, son notebook exécuté, l'erreur ; ``interrompue`` : arrêtée par
+    l'exécution après un autre échec (ce n'est pas elle qui est dite en échec)."""
+
+    etape: str
+    execute: Path | None
+    exc: BaseException
+    interrompue: bool = False
+
+
+def _fatale(exc: BaseException) -> bool:
+    """Un échec après lequel rien ne vaut d'être attendu, pas même la validation : écriture impossible (disque
+    plein, lecture seule, droits), noyau mort ou qui ne répond plus."""
+    return errno_ecriture(exc) is not None or type(exc).__name__ in (
+        "DeadKernelError",
+        "NoyauPerdu",
+        "CellTimeoutError",
+    )
+
+
+@dataclass
 class LotDeFiches:
     """Les fiches d'une exécution, faites par les fils libres : file des codes à faire, journal des fiches
     terminées (reprise d'une exécution interrompue), barre d'avancement."""
@@ -775,10 +1047,6 @@ class LotDeFiches:
         self.journal.close()
         self.barre.close()
         self.affichage.__exit__(None, None, None)
-
-
-#: dans ``quartiers/`` pendant l'exécution : la clé de l'étape des fiches et le journal des fiches terminées
-FICHES_CLE, FICHES_FAITES = ".cle-fiches", ".fiches-faites"
 
 
 def _lier(src: Path, dst: Path):
