@@ -62,10 +62,9 @@ def exporter_html(
         titre = titre or titre_notebook(Path(notebook))
         notebook = nbformat.read(str(notebook), as_version=4)
     exp = _exporteur(avec_code)
-    corps, _ = exp.from_notebook_node(
-        notebook, resources={"metadata": {"name": titre or ""}, "navigation": navigation or {}}
-    )
-    corps = finir_page(corps)
+    corps, _ = exp.from_notebook_node(notebook, resources={"metadata": {"name": titre or ""}})
+    corps = finir_page(corps, vers_racine=vers_racine(navigation))
+    corps = _poser(corps, navigation)
     sortie.parent.mkdir(parents=True, exist_ok=True)
     sortie.write_text(corps, encoding="utf-8")
     return sortie
@@ -130,44 +129,99 @@ def _exporteur(avec_code: bool):
     return exporteurs[avec_code]
 
 
+def vers_racine(nav: dict | None) -> str:
+    """Chemin relatif de la page vers la racine du rapport, d'après son lien vers l'index (« ../index.html » pour
+    une fiche quartier : « ../ ») ; « » pour une page à la racine ou sans navigation."""
+    index = (nav or {}).get("index") or ""
+    return index.rsplit("/", 1)[0] + "/" if "/" in index else ""
+
+
 def navigation_html(nav: dict | None, position: str) -> str:
-    """Barre de navigation d'une page (même balisage que la macro ``navigation`` du gabarit) ; « » sans lien."""
+    """Barre de navigation d'une page ; « » sans lien. ``nav`` : ``index`` (lien vers l'index du rapport),
+    ``precedent`` et ``suivant`` (``(titre, fichier)`` ou ``None``), ``genre`` (« Chapitre », par défaut, ou
+    « Fiche »), ``liste`` (facultatif : ``(texte, lien)`` vers la liste des pages du même genre). Avec l'index, la
+    barre mène aussi à la recherche et à la méthodologie (à côté de l'index)."""
     if not nav:
         return ""
     e = html.escape
+    genre = nav.get("genre") or "Chapitre"
     morceaux = [
-        f'<nav class="navigation-rapport navigation-{position}" aria-label="Navigation entre les chapitres '
-        f'({position})">'
+        f'<nav class="navigation-rapport navigation-{position}" aria-label="Navigation entre les '
+        f'{"fiches" if genre == "Fiche" else "chapitres"} ({position})">'
     ]
     p, i, s = nav.get("precedent"), nav.get("index"), nav.get("suivant")
+    precedent = "Fiche précédente" if genre == "Fiche" else "Chapitre précédent"
+    suivant = "Fiche suivante" if genre == "Fiche" else "Chapitre suivant"
     morceaux.append(
-        f'<a class="precedent" href="{e(p[1])}" rel="prev"><span class="sens">← Chapitre précédent</span> {e(p[0])}</a>'
+        f'<a class="precedent" href="{e(p[1])}" rel="prev"><span class="sens">← {precedent}</span> {e(p[0])}</a>'
         if p
         else '<span class="precedent"></span>'
     )
     if i:
-        morceaux.append(f'<a class="index" href="{e(i)}">Sommaire du rapport</a>')
+        racine = vers_racine(nav)
+        outils = [f'<a class="index" href="{e(i)}">Sommaire du rapport</a>']
+        if nav.get("liste"):
+            outils.append(f'<a class="liste" href="{e(nav["liste"][1])}">{e(nav["liste"][0])}</a>')
+        outils.append(f'<a class="recherche" href="{e(racine)}recherche.html">Rechercher</a>')
+        outils.append(f'<a class="methodologie" href="{e(racine)}methodologie.html">Méthodologie</a>')
+        morceaux.append('<span class="outils">' + "".join(outils) + "</span>")
     morceaux.append(
-        f'<a class="suivant" href="{e(s[1])}" rel="next"><span class="sens">Chapitre suivant →</span> {e(s[0])}</a>'
+        f'<a class="suivant" href="{e(s[1])}" rel="next"><span class="sens">{suivant} →</span> {e(s[0])}</a>'
         if s
         else '<span class="suivant"></span>'
     )
     return "\n".join(morceaux) + "\n</nav>"
 
 
-def poser_navigation(page: Path, nav: dict | None) -> bool:
-    """Remplace la navigation d'une page déjà exportée (entre ses marques) : posée à la fin de chaque exécution,
-    d'après la liste finale des chapitres, elle ne pointe jamais vers un chapitre retiré ou absent, même quand la page
-    est réutilisée d'une exécution précédente. Renvoie ``True`` si la page a changé."""
-    texte = page.read_text(encoding="utf-8")
-    nouveau = texte
+_TITRE_PAGE = re.compile(r"<title>.*?</title>", re.S)
+_PREMIER_H1 = re.compile(r"(<h1\b[^>]*>)(.*?)(<a class=\"anchor-link\"[^>]*>.*?</a>)?(</h1>)", re.S)
+_SOUS_TITRE = re.compile(r"<!-- politique_ville:sous-titre -->.*?<!-- /politique_ville:sous-titre -->\n?", re.S)
+
+
+def _poser(
+    texte: str, nav: dict | None, titre: str | None = None, titre_h1: str | None = None, sous_titre: str | None = None
+) -> str:
+    """La page avec sa navigation (entre ses marques), et, s'ils sont donnés, son titre (``<title>``), son titre
+    visible (premier ``<h1>``) et un sous-titre sous celui-ci (territoire et année)."""
     for position in ("haut", "bas"):
         motif = re.compile(
             rf"(<!-- politique_ville:navigation-{position} -->).*?(<!-- /politique_ville:navigation-{position} -->)",
             re.S,
         )
         barre = navigation_html(nav, position)
-        nouveau = motif.sub(lambda m, barre=barre: m.group(1) + barre + m.group(2), nouveau, count=1)
+        texte = motif.sub(lambda m, barre=barre: m.group(1) + barre + m.group(2), texte, count=1)
+    e = html.escape
+    if titre is not None:
+        texte = _TITRE_PAGE.sub(lambda m: f"<title>{e(titre)}</title>", texte, count=1)
+    if titre_h1 is not None:
+        texte = _PREMIER_H1.sub(lambda m: m.group(1) + e(titre_h1) + (m.group(3) or "") + m.group(4), texte, count=1)
+    if sous_titre is not None:
+        texte = _SOUS_TITRE.sub("", texte, count=1)
+        fin = texte.find("</h1>")
+        if fin >= 0:
+            bloc = (
+                f'<!-- politique_ville:sous-titre --><p class="sous-titre">{e(sous_titre)}</p>'
+                "<!-- /politique_ville:sous-titre -->\n"
+            )
+            texte = texte[: fin + 5] + "\n" + bloc + texte[fin + 5 :].lstrip("\n")
+    return texte
+
+
+def poser_navigation(
+    page: Path,
+    nav: dict | None,
+    *,
+    titre: str | None = None,
+    titre_h1: str | None = None,
+    sous_titre: str | None = None,
+) -> bool:
+    """Remplace la navigation d'une page déjà exportée (entre ses marques) : posée à la fin de chaque exécution,
+    d'après la liste finale des chapitres (ou des fiches), elle ne pointe jamais vers une page retirée ou absente,
+    même quand la page est réutilisée d'une exécution précédente. ``titre``, ``titre_h1``, ``sous_titre`` : voir
+    :func:`_poser` (une fiche quartier nomme son quartier, sa commune, le territoire et l'année). Renvoie ``True`` si
+    la page a changé."""
+    texte = page.read_text(encoding="utf-8")
+    nouveau = _poser(texte, nav, titre, titre_h1, sous_titre)
     if nouveau != texte:
         page.write_text(nouveau, encoding="utf-8")
         return True
@@ -176,6 +230,9 @@ def poser_navigation(page: Path, nav: dict | None) -> bool:
 
 MARQUE_SOMMAIRE = "<!-- politique_ville:sommaire -->"
 MARQUE_TABLEAUX = "<!-- politique_ville:tableaux-interactifs -->"
+MARQUE_SCRIPT = "<!-- politique_ville:script-page -->"
+#: page de méthodologie du rapport (``methodologie.py``) et ses ancres
+METHODOLOGIE = "methodologie.html"
 VENDOR = Path(__file__).parent / "templates" / "rapport" / "vendor"
 _TITRE_SECTION = re.compile(r'<h([23])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _BALISE = re.compile(r"<[^>]*>")
@@ -216,9 +273,11 @@ def sommaire_html(page: str) -> str:
 #: ``present.LIGNES_INTERACTIF`` lignes, textes en français (nombres avec l'espace fine des milliers) ; une erreur
 #: laisse le tableau tel quel (complet) et s'écrit dans la console, sans fenêtre d'alerte.
 INIT_DATATABLES = r"""DataTable.ext.errMode = "throw";  // jamais de fenêtre d'alerte : le tableau reste complet, non interactif
-document.querySelectorAll("table.%(classe)s").forEach(function (t) {
+function tableauxInteractifs() { document.querySelectorAll("table.%(classe)s").forEach(function (t) {
   try { new DataTable(t, {
     order: [], pageLength: %(lignes)d, autoWidth: false,
+    responsive: {details: {type: "column", target: "td.dtr-control"}},
+    columnDefs: [{targets: 0, className: "dtr-control"}],
     lengthMenu: [10, %(lignes)d, 50, 100, {label: "toutes", value: -1}],
     language: {
       decimal: ",", thousands: "\u202f",
@@ -234,7 +293,14 @@ document.querySelectorAll("table.%(classe)s").forEach(function (t) {
                         previous: "Page précédente", number: ""}}
     }
   }); } catch (e) { console.error("Tableau interactif impossible : " + e.message); }
-});"""
+}); }
+tableauxInteractifs();
+// à l'impression, chaque tableau est imprimé en entier (toutes ses lignes et colonnes, sans les boutons) : les
+// tableaux interactifs redeviennent des tableaux simples le temps de l'impression
+window.addEventListener("beforeprint", function () {
+  DataTable.tables({api: true}).destroy();
+});
+window.addEventListener("afterprint", tableauxInteractifs);"""
 
 
 @functools.cache
@@ -243,8 +309,14 @@ def ressources_tableaux_interactifs() -> str:
     à une page qui a un tableau interactif."""
     from .present import CLASSE_INTERACTIF, LIGNES_INTERACTIF
 
-    css = (VENDOR / "datatables" / "dataTables.dataTables.min.css").read_text(encoding="utf-8")
-    js = (VENDOR / "datatables" / "dataTables.min.js").read_text(encoding="utf-8")
+    css = "\n".join(
+        (VENDOR / "datatables" / f).read_text(encoding="utf-8")
+        for f in ("dataTables.dataTables.min.css", "responsive.dataTables.min.css")
+    )
+    js = "\n".join(
+        (VENDOR / "datatables" / f).read_text(encoding="utf-8")
+        for f in ("dataTables.min.js", "dataTables.responsive.min.js")
+    )
     for nom, texte in (("css", css), ("js", js)):
         if re.search(r"</(style|script)", texte, re.I):  # fermerait la balise avant la fin
             raise ValueError(f"DataTables ({nom}) contient une balise fermante : intégration impossible telle quelle")
@@ -263,11 +335,102 @@ def ressources_tableaux_interactifs() -> str:
     )
 
 
-def finir_page(page: str) -> str:
-    """Complète une page exportée : sommaire des sections (après le premier titre, sinon en haut de page) et
-    DataTables seulement si la page a un tableau interactif (les autres pages ne grossissent pas)."""
+#: petit script de chaque page : un tableau (ou une figure) plus large que son cadre reçoit la classe « deborde »
+#: (mention « faites-le défiler » et ombre du bord, voir le gabarit)
+SCRIPT_PAGE = r"""<script>
+(function () {
+  function marquer() {
+    document.querySelectorAll(".defilement").forEach(function (d) {
+      d.classList.toggle("deborde", d.scrollWidth > d.clientWidth + 1);
+    });
+  }
+  window.addEventListener("load", marquer);
+  window.addEventListener("resize", marquer);
+})();
+</script>"""
+
+_TABLE = re.compile(r"<table\b")
+_FIN_TABLE = re.compile(r"</table>")
+_README = re.compile(r"(?:<code>)?data/raw/README\.md(?:</code>)?")
+_NOTE_PROVENANCE = re.compile(r'(<p class="note provenance">)([^<]*)</p>')
+_VOIR_CHAPITRE = re.compile(r"voir le chapitre (\d)( et la concordance)?")
+
+
+def ancre_provenance(provenance: str) -> str:
+    """Ancre de la définition d'une provenance dans la page de méthodologie (« reçu » -> « provenance-recu »)."""
+    import unicodedata
+
+    sans_accent = unicodedata.normalize("NFD", provenance).encode("ascii", "ignore").decode()
+    return "provenance-" + re.sub(r"[^a-z]+", "-", sans_accent.lower()).strip("-")
+
+
+def _liens_methodologie(page: str, racine: str) -> str:
+    """Les renvois au dictionnaire des données (« règle dans data/raw/README.md », fichier que le lecteur du rapport
+    n'a pas) deviennent des liens vers la méthodologie du rapport ; la note de provenance d'un tableau tient en une
+    ligne : la provenance, liée à sa définition, puis ce que la note ajoute (fichier source, précision)."""
+    from . import provenance as pv
+
+    e = html.escape
+    lien = f'<a class="vers-methodologie" href="{e(racine)}{METHODOLOGIE}#reconstruction">la méthodologie</a>'
+
+    def note(m: re.Match) -> str:
+        texte = html.unescape(m.group(2))
+        debut, _, suite = texte.removeprefix(pv.DEBUT_NOTE).partition(" — ")
+        p = pv.normaliser(debut)
+        if p is None or not suite.startswith(pv.DEFINITIONS[p]):
+            return m.group(0)
+        reste = suite[len(pv.DEFINITIONS[p]) :]  # « (fichier source). précision » ou « . précision »
+        return (
+            f'{m.group(1)}{pv.DEBUT_NOTE}<a class="vers-methodologie" href="{e(racine)}{METHODOLOGIE}#'
+            f'{ancre_provenance(p)}">{e(p)}</a>{e(reste)}</p>'
+        )
+
+    page = _NOTE_PROVENANCE.sub(note, page)
+    page = _README.sub(lien, page)
+    return page.replace("(" + lien, "(voir " + lien)
+
+
+def _liens_chapitres(page: str, racine: str, chapitres: dict[str, str] | None) -> str:
+    """« voir le chapitre 2 et la concordance » : liens vers les pages du rapport (``chapitres`` : numéro du chapitre
+    publié, ou « concordance », -> fichier)."""
+    if not chapitres:
+        return page
+    e = html.escape
+
+    def lier(m: re.Match) -> str:
+        cible = chapitres.get(m.group(1))
+        texte = f"voir le chapitre {m.group(1)}"
+        if cible:
+            texte = f'voir <a href="{e(racine)}{e(cible)}">le chapitre {m.group(1)}</a>'
+        if m.group(2):
+            conc = chapitres.get("concordance")
+            texte += f' et <a href="{e(racine)}{e(conc)}">la concordance</a>' if conc else m.group(2)
+        return texte
+
+    return _VOIR_CHAPITRE.sub(lier, page)
+
+
+#: chapitres du rapport publié cités par le texte (« voir le chapitre 2 ») -> page du rapport
+CHAPITRES_CITES = {
+    "1": "10_geographie_prioritaire.html",
+    "2": "20_programmation.html",
+    "3": "30_contribution_objectifs.html",
+    "concordance": "90_concordance.html",
+}
+
+
+def finir_page(page: str, vers_racine: str = "") -> str:
+    """Complète une page exportée : sommaire des sections (après le premier titre, sinon en haut de page),
+    DataTables seulement si la page a un tableau interactif (les autres pages ne grossissent pas), tableaux dans un
+    cadre qui défile sur un écran étroit, renvois vers la méthodologie et les chapitres. ``vers_racine`` : chemin
+    relatif de la page vers la racine du rapport (« ../ » pour une fiche quartier)."""
     from .present import CLASSE_INTERACTIF
 
+    page = _liens_methodologie(page, vers_racine)
+    page = _liens_chapitres(page, vers_racine, CHAPITRES_CITES)
+    page = _TABLE.sub('<div class="defilement" tabindex="0" role="region" aria-label="Tableau">\n<table', page)
+    page = _FIN_TABLE.sub("</table>\n</div>", page)
+    page = page.replace(MARQUE_SCRIPT, SCRIPT_PAGE, 1)
     sommaire = sommaire_html(page)
     fin_h1 = page.find("</h1>")
     if sommaire and fin_h1 >= 0:
