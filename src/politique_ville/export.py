@@ -231,6 +231,27 @@ def poser_navigation(
 MARQUE_SOMMAIRE = "<!-- politique_ville:sommaire -->"
 MARQUE_TABLEAUX = "<!-- politique_ville:tableaux-interactifs -->"
 MARQUE_SCRIPT = "<!-- politique_ville:script-page -->"
+
+#: mise en page commune des pages écrites par le paquet hors nbconvert (index, méthodologie, recherche)
+STYLE_PAGE = """body { font-family: "Segoe UI", Arial, sans-serif; max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem;
+  color: #1d2733; line-height: 1.45; }
+h1 { color: #14406b; } h2 { color: #14406b; border-bottom: 2px solid #d7e2ee; padding-bottom: .2rem; margin-top: 2rem; }
+h3 { color: #1d4f80; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; font-size: .9rem; }
+th, td { border: 1px solid #c9d3de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #eef3f8; }
+.defilement { overflow-x: auto; max-width: 100%; }
+dt { font-weight: bold; margin-top: .6rem; color: #14406b; } dd { margin-left: 1.2rem; }
+p.sous-titre { color: #5a6b7d; margin-top: -.5rem; }
+nav.navigation-rapport { display: flex; gap: 1rem; flex-wrap: wrap; font-size: .9rem; padding-bottom: .5rem;
+  border-bottom: 1px solid #d7e2ee; }
+nav.navigation-rapport a, nav.sommaire-page a { color: #14406b; }
+nav.sommaire-page { background: #f4f7fb; border-left: 3px solid #14406b; padding: .3rem 1rem; margin: 1rem 0; }
+code { overflow-wrap: anywhere; }
+@media (max-width: 40rem) { body { margin: .5rem auto; padding: 0 .6rem; } table { font-size: .8rem; } }
+@media print { nav.navigation-rapport { display: none; } body { max-width: none; margin: 0; font-size: 10pt; }
+  table { font-size: 7.5pt; width: 100%; } thead { display: table-header-group; } tr { break-inside: avoid; } }"""
+
 #: page de méthodologie du rapport (``methodologie.py``) et ses ancres
 METHODOLOGIE = "methodologie.html"
 VENDOR = Path(__file__).parent / "templates" / "rapport" / "vendor"
@@ -468,10 +489,14 @@ def ecrire_index(
     fiches: list[dict] = (),
     annexes: list[dict] = (),
     ignores: list[dict] = (),
+    chiffres_cles: list[tuple[str, str]] = (),
+    telechargements: list[dict] = (),
 ) -> Path:
     """Page d'accueil du rapport : chapitres, paramètres du run, empreintes des entrées, version du code, date.
     ``fiches`` : dicts ``titre``, ``html`` ; plus de ``present_qpv.SEUIL_FICHES_GROUPEES`` fiches qui ont toutes
-    ``region``, ``departement`` et ``commune`` : liste groupée avec un champ de recherche."""
+    ``region``, ``departement`` et ``commune`` : liste groupée avec un champ de recherche. ``chiffres_cles`` :
+    ``(libellé, valeur)`` montrés en tête de page ; ``telechargements`` : dicts ``titre``, ``html`` (édition PDF,
+    archive de tous les tableaux et données)."""
     from .present_qpv import SEUIL_FICHES_GROUPEES, fiches_groupees_html
 
     e = html.escape
@@ -496,39 +521,71 @@ def ecrire_index(
         f"<tr><td>{e(x['fichier'])}</td><td>{x['lignes']}</td><td><code>{e(x['sha256'][:16])}…</code></td></tr>"
         for x in entrees
     )
+    bloc_cles = (
+        '<dl class="chiffres-cles">'
+        + "".join(
+            f"<div><dt>{e(c[0])}</dt><dd>{e(c[1])}{f'<small>{e(c[2])}</small>' if len(c) > 2 and c[2] else ''}</dd>"
+            "</div>"
+            for c in chiffres_cles
+        )
+        + "</dl>"
+        if chiffres_cles
+        else ""
+    )
+    lignes_telechargements = "".join(f'<li><a href="{e(x["html"])}">{e(x["titre"])}</a></li>' for x in telechargements)
     page = f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Rapport politique de la ville {annee} — {e(territoire)}</title>
 <style>
-body {{ font-family: "Segoe UI", Arial, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d2733; }}
-h1 {{ color: #14406b; }} h2 {{ color: #14406b; border-bottom: 2px solid #d7e2ee; padding-bottom: .2rem; }}
-table {{ border-collapse: collapse; margin: .5rem 0 1.5rem; }} th, td {{ border: 1px solid #c9d3de; padding: .3rem .6rem; text-align: left; }}
-th {{ background: #eef3f8; }} li {{ margin: .3rem 0; }} a.code {{ font-size: .9em; color: #5a6b7d; }}
+{STYLE_PAGE}
+li {{ margin: .3rem 0; }} a.code {{ font-size: .9em; color: #5a6b7d; }}
 .note {{ color: #5a6b7d; font-size: .9em; }} li.ignore {{ color: #8a5a00; }}
+dl.chiffres-cles {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(10.5rem, 1fr)); gap: .6rem;
+  margin: 1rem 0 1.5rem; }}
+dl.chiffres-cles dd small {{ display: block; font-size: .8rem; font-weight: normal; color: #1d2733; }}
+@media (max-width: 40rem) {{ h1 {{ font-size: 1.5rem; }} dl.chiffres-cles {{ grid-template-columns: 1fr 1fr; gap: .4rem; }}
+  dl.chiffres-cles dd {{ font-size: 1.05rem; }} }}
+dl.chiffres-cles div {{ background: #f4f7fb; border-left: 3px solid #14406b; padding: .4rem .7rem; }}
+dl.chiffres-cles dt {{ margin: 0; font-weight: normal; color: #5a6b7d; font-size: .85rem; }}
+dl.chiffres-cles dd {{ margin: .1rem 0 0; font-size: 1.25rem; font-weight: bold; color: #14406b; }}
+form.recherche input {{ font-size: 1rem; padding: .3rem .5rem; width: min(100%, 24rem); box-sizing: border-box; }}
 </style>
 </head>
 <body>
+<main>
 <h1>Rapport sur la mise en œuvre de la politique de la ville — {annee}</h1>
 <p><strong>{e(territoire)}</strong></p>
+{bloc_cles}
+<form class="recherche" role="search" action="recherche.html" method="get">
+<label for="q">Rechercher dans le rapport</label><br>
+<input id="q" name="q" type="search" placeholder="un quartier, un indicateur, un porteur…">
+<button type="submit">Rechercher</button>
+</form>
 <h2>Chapitres</h2>
 <ul>
 {lignes_chap}
 {lignes_ignores}
+<li><a href="methodologie.html">Méthodologie : provenance des valeurs, règles de reconstruction, indicateurs,
+glossaire des sigles, sources</a></li>
 </ul>
-{f"<h2>Fiches quartier</h2>{bloc_fiches}" if fiches else ""}
+{f'<h2 id="fiches">Fiches quartier</h2>{bloc_fiches}' if fiches else ""}
+<h2>À télécharger</h2>
+<ul>{lignes_telechargements}<!-- politique_ville:pdf --><!-- politique_ville:/pdf --></ul>
 {f"<h2>Validation et tableaux téléchargeables</h2><ul>{lignes_annexes}</ul>" if annexes else ""}
 <h2>Paramètres de l'exécution</h2>
-<table>{lignes_param}
+<div class="defilement"><table>{lignes_param}
 <tr><th>Version du code</th><td>{e(version)}</td></tr>
 <tr><th>Date d'exécution</th><td>{e(date_fr(debut))}</td></tr>
-</table>
+</table></div>
 <h2>Fichiers d'entrée</h2>
-<table><tr><th>Fichier</th><th>Lignes</th><th>Empreinte SHA-256</th></tr>
+<div class="defilement"><table><tr><th>Fichier</th><th>Lignes</th><th>Empreinte SHA-256</th></tr>
 {lignes_ent}
-</table>
+</table></div>
 <p class="note">Les notebooks exécutés (trace complète de l'exécution) sont dans le dossier <code>notebooks/</code>.</p>
+</main>
 </body>
 </html>
 """
