@@ -656,3 +656,11 @@ def vue_hors_grille(placees: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     )
+
+
+#: provenance des tableaux de la grille des priorités (annexe) : note sous chaque tableau et première ligne de sa
+#: feuille Excel
+PROVENANCE_GRILLE = (
+    "Provenance : nombres d'actions : recalculé (comptées par le code dans la programmation) ; intitulés, communes, "
+    "porteurs, priorités : reçu (lus tels quels dans l'export de programmation)."
+)
