@@ -349,7 +349,9 @@ def ressources_tableaux_interactifs() -> str:
         f"{th} div.dt-column-header {{ justify-content: flex-start; }}\n"
         f"{th} div.dt-column-header .dt-column-title {{ flex-grow: 0; }}\n"
         f'{th}[style*="text-align:right"] div.dt-column-header {{ flex-direction: row-reverse; }}\n'
-        f'{th}[style*="text-align:left"] div.dt-column-header {{ flex-direction: row; }}'
+        f'{th}[style*="text-align:left"] div.dt-column-header {{ flex-direction: row; }}\n'
+        f"table.{CLASSE_INTERACTIF}.dataTable > tbody > tr > td.dtr-control {{ cursor: pointer; }}\n"
+        "@media print { div.dt-container > div.dt-layout-row:not(.dt-layout-table) { display: none; } }"
     )
     return (
         f'<style type="text/css">\n{css}\n{reglages}\n</style>\n<script>\n{js}\n</script>\n<script>\n{init}\n</script>'

@@ -20,14 +20,14 @@ from .export import METHODOLOGIE, STYLE_PAGE, ancre_provenance
 
 #: sigles employés par le rapport et ses données, en toutes lettres
 GLOSSAIRE = {
-    "ANCT": "Agence nationale de la cohésion des territoires : a repris en 2020 les missions du CGET, dont les crédits "
+    "ANCT": "Agence nationale de la cohésion des territoires : a repris les missions du CGET, dont les crédits "
     "spécifiques de la politique de la ville.",
     "ANRU": "Agence nationale pour la rénovation urbaine : met en œuvre le NPNRU.",
     "BOP 147": "Budget opérationnel du programme 147 « Politique de la ville » de l'État : les crédits spécifiques.",
     "CAF": "Caisse d'allocations familiales.",
-    "CGET": "Commissariat général à l'égalité des territoires (jusqu'en 2019) : crédits spécifiques de la politique de "
-    "la ville (programme 147) ; aujourd'hui l'ANCT.",
-    "CMU": "Couverture maladie universelle (complémentaire), remplacée en 2019 par la complémentaire santé solidaire.",
+    "CGET": "Commissariat général à l'égalité des territoires : crédits spécifiques de la politique de la ville "
+    "(programme 147) ; aujourd'hui l'ANCT.",
+    "CMU": "Couverture maladie universelle (complémentaire), aujourd'hui la complémentaire santé solidaire.",
     "DC": "Droit commun : crédits des politiques ordinaires de l'État, des collectivités et des organismes, mobilisés "
     "dans les quartiers, par opposition aux crédits spécifiques de la politique de la ville.",
     "EPCI": "Établissement public de coopération intercommunale (ici la communauté d'agglomération).",
@@ -39,11 +39,11 @@ GLOSSAIRE = {
     "INSEE": "Institut national de la statistique et des études économiques.",
     "ITI": "Investissement territorial intégré : enveloppe de fonds européens (FEDER) confiée au territoire pour des "
     "projets urbains intégrés.",
-    "NPNRU": "Nouveau programme national de renouvellement urbain (2014-2030), conduit par l'ANRU.",
+    "NPNRU": "Nouveau programme national de renouvellement urbain, conduit par l'ANRU.",
     "PRE": "Programme de réussite éducative.",
     "QPV": "Quartier prioritaire de la politique de la ville (géographie prioritaire fixée en 2015, révisée en 2024).",
     "QVA": "Quartier de veille active : ancien quartier de la politique de la ville sorti de la géographie prioritaire "
-    "en 2015, suivi par le contrat de ville.",
+    "de 2015, suivi par le contrat de ville.",
     "REP": "Réseau d'éducation prioritaire.",
     "RSA": "Revenu de solidarité active.",
     "SCDL": "Socle commun des données locales : format national de publication des subventions (données essentielles).",

@@ -166,7 +166,7 @@ def nom_de_feuille(titre: str, deja: set[str]) -> str:
 
 # ------------------------------------------------------------------------- nombres du classeur : jamais du texte
 
-_NOMBRE_FR = r"[−-]?(?:\d{1,3}(?:[\u202f\u00a0 ]\d{3})+|\d+)(?:,\d+)?"
+_NOMBRE_FR = r"−?(?:\d{1,3}(?:[\u202f\u00a0 ]\d{3})+|\d+)(?:,\d+)?"
 #: une cellule mise en forme à la française : « ≈ 33,3 % », « 16 quartiers », « 1 103 (956–1 205) »,
 #: « 38,0 ; écart +2,3 pts », « 1 712 989 € »
 _CELLULE_NOMBRE = re.compile(
@@ -195,7 +195,7 @@ def nombres_du_classeur(df: pd.DataFrame) -> pd.DataFrame:
     « 1 103 (956–1 205) », « 2 sur 16 (…) ») devient des colonnes de nombres : la valeur, son unité (dans l'en-tête
     si elle est la même partout, sinon dans une colonne « unité »), l'écart, les bornes, le rang et son total ; les
     cases sans valeur (« — », « n.d. », « secret statistique ») restent vides, leur texte dans une colonne
-    « remarque ». Une colonne qui mêle nombres et texte (« 2.1 Emploi », « 20 novembre 2018 ») reste du texte."""
+    « remarque ». Une colonne qui mêle nombres et texte (« 2.1 Emploi », « 20 novembre ») reste du texte."""
     colonnes = {}
     for c in df.columns:
         serie = df[c]
