@@ -130,6 +130,11 @@ SCRIPT_LARGEURS = """([classe, dans]) => {
 }"""
 
 
+#: les tableaux d'une page en paysage encore plus larges que leur cadre (en petits caractères) : ils seraient coupés
+SCRIPT_DEBORDANTS = """() => Array.from(document.querySelectorAll(".paysage table"))
+  .filter(t => t.scrollWidth > (t.closest(".defilement") || t.parentElement).clientWidth + 1).length"""
+
+
 def document_html(pages: list[tuple[str, str, str]], tete: str, *, titre: str) -> str:
     """Un seul document HTML : ``pages`` = ``(identifiant, classe, contenu)``, la tête (styles) d'une page du
     rapport, sans scripts."""
@@ -189,19 +194,20 @@ NOTE_COUVERTURE = (
 )
 
 
-def _imprimer(navigateur, source: Path, sortie: Path, *, entete: str | None, marquer: bool) -> tuple[int, int]:
+def _imprimer(navigateur, source: Path, sortie: Path, *, entete: str | None, marquer: bool) -> tuple[int, int, int]:
     """Imprime ``source`` en PDF (A4, tailles de page du CSS) ; ``entete`` : texte de l'en-tête de chaque page
-    (avec le numéro de page en pied), ``None`` : ni en-tête ni pied. Renvoie le nombre de tableaux mis en paysage
-    et en petits caractères."""
+    (avec le numéro de page en pied), ``None`` : ni en-tête ni pied. Renvoie le nombre de tableaux mis en paysage,
+    en petits caractères, et encore trop larges pour la page en paysage (0 attendu)."""
     page = navigateur.new_page(viewport={"width": LARGEUR_PORTRAIT, "height": 1000})
     try:
         page.emulate_media(media="print")
         page.goto(source.as_uri(), wait_until="load")
-        larges = [0, 0]
+        larges = [0, 0, 0]
         if marquer:  # mesurés à la largeur utile de la page portrait, puis de la page paysage
             larges[0] = page.evaluate(SCRIPT_LARGEURS, ["paysage", ""])
             page.set_viewport_size({"width": LARGEUR_PAYSAGE, "height": 1000})
             larges[1] = page.evaluate(SCRIPT_LARGEURS, ["serre", ".paysage"])
+            larges[2] = page.evaluate(SCRIPT_DEBORDANTS)
         options = {
             "path": str(sortie),
             "prefer_css_page_size": True,
@@ -340,7 +346,14 @@ def _edition(
     _imprimer(navigateur, source_couverture, couverture, entete=None, marquer=False)
     titres = {_sans_espaces(x): x for x in _titres_du_document(source.read_text(encoding="utf-8"))}
     pages = _assembler(couverture, corps, sortie, titres)
-    return {"fichier": sortie, "pages": pages, "paysage": larges[0], "serres": larges[1], "sommaire": sommaire}
+    return {
+        "fichier": sortie,
+        "pages": pages,
+        "paysage": larges[0],
+        "serres": larges[1],
+        "debordants": larges[2],
+        "sommaire": sommaire,
+    }
 
 
 def produire(
