@@ -351,6 +351,8 @@ def ressources_tableaux_interactifs() -> str:
         f'{th}[style*="text-align:right"] div.dt-column-header {{ flex-direction: row-reverse; }}\n'
         f'{th}[style*="text-align:left"] div.dt-column-header {{ flex-direction: row; }}\n'
         f"table.{CLASSE_INTERACTIF}.dataTable > tbody > tr > td.dtr-control {{ cursor: pointer; }}\n"
+        # colonnes réparties par Responsive sur la largeur de l'écran : un mot long se coupe plutôt que déborder
+        f"table.{CLASSE_INTERACTIF}.dataTable td, table.{CLASSE_INTERACTIF}.dataTable th {{ overflow-wrap: anywhere; }}\n"
         "@media print { div.dt-container > div.dt-layout-row:not(.dt-layout-table) { display: none; } }"
     )
     return (
