@@ -297,8 +297,7 @@ INIT_DATATABLES = r"""DataTable.ext.errMode = "throw";  // jamais de fenêtre d'
 function tableauxInteractifs() { document.querySelectorAll("table.%(classe)s").forEach(function (t) {
   try { new DataTable(t, {
     order: [], pageLength: %(lignes)d, autoWidth: false,
-    responsive: {details: {type: "column", target: "td.dtr-control"}},
-    columnDefs: [{targets: 0, className: "dtr-control"}],
+    responsive: true,
     lengthMenu: [10, %(lignes)d, 50, 100, {label: "toutes", value: -1}],
     language: {
       decimal: ",", thousands: "\u202f",
@@ -351,8 +350,9 @@ def ressources_tableaux_interactifs() -> str:
         f'{th}[style*="text-align:right"] div.dt-column-header {{ flex-direction: row-reverse; }}\n'
         f'{th}[style*="text-align:left"] div.dt-column-header {{ flex-direction: row; }}\n'
         f"table.{CLASSE_INTERACTIF}.dataTable > tbody > tr > td.dtr-control {{ cursor: pointer; }}\n"
-        # colonnes réparties par Responsive sur la largeur de l'écran : un mot long se coupe plutôt que déborder
-        f"table.{CLASSE_INTERACTIF}.dataTable td, table.{CLASSE_INTERACTIF}.dataTable th {{ overflow-wrap: anywhere; }}\n"
+        # largeurs des colonnes selon leur contenu (Responsive fait passer sous la ligne celles qui ne tiennent pas) :
+        # jamais un texte qui déborde de sa cellule
+        f"table.{CLASSE_INTERACTIF}.dataTable {{ table-layout: auto; }}\n"
         "@media print { div.dt-container > div.dt-layout-row:not(.dt-layout-table) { display: none; } }"
     )
     return (

@@ -363,9 +363,10 @@ def produire(
     territoire: str,
     fiches: bool = True,
     sortie=print,
+    navigateur=None,
 ) -> list[dict]:
     """Produit l'édition PDF du rapport du dossier ``dossier`` (et celle des fiches si ``fiches``). Sans Chromium :
-    rien, un message (renvoie ``[]``)."""
+    rien, un message (renvoie ``[]``). ``navigateur`` : un Chromium déjà lancé par Playwright (sinon lancé ici)."""
     dossier = Path(dossier)
     navigateur_exe = chromium()
     if navigateur_exe is None:
@@ -379,10 +380,15 @@ def produire(
         parties.append(("Méthodologie", dossier / "methodologie.html", "methodologie"))
     fiches_pages = sorted((dossier / "quartiers").glob("*.html")) if fiches else []
     resultats = []
+    import contextlib
+
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="politique_ville_pdf_") as tmp, sync_playwright() as pw:
-        navigateur = pw.chromium.launch(executable_path=navigateur_exe, args=ARGUMENTS_CHROMIUM)
+    with tempfile.TemporaryDirectory(prefix="politique_ville_pdf_") as tmp, contextlib.ExitStack() as pile:
+        lance = navigateur is None
+        if lance:
+            pw = pile.enter_context(sync_playwright())
+            navigateur = pw.chromium.launch(executable_path=navigateur_exe, args=ARGUMENTS_CHROMIUM)
         try:
             if parties:
                 r = _edition(
@@ -410,7 +416,8 @@ def produire(
                     )
                 )
         finally:
-            navigateur.close()
+            if lance:
+                navigateur.close()
     for r in resultats:
         sortie(
             f"PDF : {r['fichier']} ({r['pages']} pages A4"

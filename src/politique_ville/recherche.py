@@ -136,8 +136,12 @@ SCRIPT_RECHERCHE = r"""(function () {
   var champ = document.getElementById("q"), liste = document.getElementById("resultats"),
       etat = document.getElementById("etat");
   function extrait(texte, mots) {
-    var n = normaliser(texte), pos = -1;
-    mots.forEach(function (m) { var p = n.indexOf(m); if (p >= 0 && (pos < 0 || p < pos)) pos = p; });
+    // autour de l'expression cherchée, sinon de son mot le plus long
+    var n = normaliser(texte), pos = n.indexOf(mots.join(" "));
+    if (pos < 0) {
+      var long = mots.slice().sort(function (a, b) { return b.length - a.length; })[0] || "";
+      pos = n.indexOf(long);
+    }
     var debut = Math.max(0, pos - 80), bout = texte.slice(debut, debut + 240);
     return (debut > 0 ? "… " : "") + bout + (debut + 240 < texte.length ? " …" : "");
   }
