@@ -196,12 +196,18 @@ def nombres_du_classeur(df: pd.DataFrame) -> pd.DataFrame:
     si elle est la même partout, sinon dans une colonne « unité »), l'écart, les bornes, le rang et son total ; les
     cases sans valeur (« — », « n.d. », « secret statistique ») restent vides, leur texte dans une colonne
     « remarque ». Une colonne qui mêle nombres et texte (« 2.1 Emploi », « 20 novembre ») reste du texte."""
-    colonnes = {}
-    for c in df.columns:
-        serie = df[c]
+    colonnes: list[tuple] = []  # (en-tête, valeurs) : deux colonnes peuvent avoir le même en-tête
+
+    class _Colonnes:
+        def __setitem__(self, nom, valeurs):
+            colonnes.append((nom, list(valeurs)))
+
+    sortie = _Colonnes()
+    for j, c in enumerate(df.columns):
+        serie = df.iloc[:, j]
         texte = serie.dtype == object or pd.api.types.is_string_dtype(serie.dtype)
         if not texte or not serie.map(lambda v: isinstance(v, str)).any():
-            colonnes[c] = serie
+            sortie[c] = serie
             continue
         textes = [v.strip() if isinstance(v, str) else None for v in serie]
         vides = [t is None or bool(_SANS_VALEUR.match(t)) for t in textes]
@@ -211,40 +217,42 @@ def nombres_du_classeur(df: pd.DataFrame) -> pd.DataFrame:
         if pleins and all(rangs):
             it = iter(rangs)
             ms = [None if v else next(it) for v in vides]
-            colonnes[c] = [None if m is None else int(m["rang"]) for m in ms]
-            colonnes[f"{c} — sur"] = [None if m is None else int(m["sur"]) for m in ms]
+            sortie[c] = [None if m is None else int(m["rang"]) for m in ms]
+            sortie[f"{c} — sur"] = [None if m is None else int(m["sur"]) for m in ms]
             conventions = {m["convention"] for m in rangs if m["convention"]}
             if conventions:
-                colonnes[f"{c} — convention"] = [None if m is None else m["convention"] for m in ms]
+                sortie[f"{c} — convention"] = [None if m is None else m["convention"] for m in ms]
         elif pleins and all(nombres):
             it = iter(nombres)
             ms = [None if v else next(it) for v in vides]
             unites = {(m["unite"] or "").strip() for m in nombres}
             nom = f"{c} ({next(iter(unites))})" if len(unites) == 1 and next(iter(unites)) else str(c)
-            colonnes[nom] = [None if m is None else _nombre(m["valeur"]) for m in ms]
+            sortie[nom] = [None if m is None else _nombre(m["valeur"]) for m in ms]
             if len(unites) > 1:
-                colonnes[f"{c} — unité"] = [None if m is None else (m["unite"] or "").strip() or None for m in ms]
+                sortie[f"{c} — unité"] = [None if m is None else (m["unite"] or "").strip() or None for m in ms]
             if any(m["approx"] for m in nombres):
-                colonnes[f"{c} — approximatif"] = [None if m is None else ("oui" if m["approx"] else "non") for m in ms]
+                sortie[f"{c} — approximatif"] = [None if m is None else ("oui" if m["approx"] else "non") for m in ms]
             if any(m["bas"] for m in nombres):
-                colonnes[f"{c} — borne basse"] = [None if m is None else _nombre(m["bas"]) for m in ms]
-                colonnes[f"{c} — borne haute"] = [None if m is None else _nombre(m["haut"]) for m in ms]
+                sortie[f"{c} — borne basse"] = [None if m is None else _nombre(m["bas"]) for m in ms]
+                sortie[f"{c} — borne haute"] = [None if m is None else _nombre(m["haut"]) for m in ms]
             if any(m["ecart"] for m in nombres):
                 u = {m["unite_ecart"] for m in nombres if m["ecart"]}
                 u = {"pt" if x in ("pt", "pts") else x.strip() if x else x for x in u}
                 suffixe = f" ({'points' if u == {'pt'} else next(iter(u))})" if len(u) == 1 and None not in u else ""
-                colonnes[f"{c} — écart{suffixe}"] = [None if m is None else _nombre(m["ecart"]) for m in ms]
+                sortie[f"{c} — écart{suffixe}"] = [None if m is None else _nombre(m["ecart"]) for m in ms]
                 if not suffixe:
-                    colonnes[f"{c} — unité de l'écart"] = [
+                    sortie[f"{c} — unité de l'écart"] = [
                         None if m is None or not m["ecart"] else (m["unite_ecart"] or "").strip() or None for m in ms
                     ]
         else:
-            colonnes[c] = serie
+            sortie[c] = serie
             continue
         remarques = [t if v and t and t not in ("—", "–", "-") else None for t, v in zip(textes, vides)]
         if any(remarques):
-            colonnes[f"{c} — remarque"] = remarques
-    return pd.DataFrame(colonnes, index=df.index)
+            sortie[f"{c} — remarque"] = remarques
+    resultat = pd.DataFrame({i: v for i, (_, v) in enumerate(colonnes)}, index=df.index)
+    resultat.columns = [nom for nom, _ in colonnes]
+    return resultat
 
 
 #: seule cellule du classeur d'un chapitre qui n'a montré aucun tableau cette année
