@@ -334,6 +334,9 @@ def test_data_docs_en_francais_avec_un_lien_vers_le_rapport():
     assert "0 % inattendues" in texte and "colonne_inconnue" in texte and "'title': 'Heure'" in texte
     assert texte.index("</nav>\n</div>\n</nav>") < texte.index('<a href="../index.html">← Retour au rapport</a>')
     assert datadocs.lien_vers_le_rapport(texte, "../index.html") == texte  # une seule fois
+    # un intitulé de colonne est dans une chaîne JavaScript entre apostrophes : jamais d'apostrophe droite dedans
+    script = datadocs.franciser("<script>[{'title': 'Expectation Suite'}, {'title': 'Asset Name'}]</script>")
+    assert re.findall(r"'title': '([^']*)'", script) == ["Suite des attentes", "Table"]
 
 
 def test_validation_sans_boutons_de_tutoriel():

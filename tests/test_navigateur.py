@@ -241,11 +241,14 @@ def test_aucune_page_plus_large_que_l_ecran(rapport, navigateur, largeur, hauteu
     problemes = {}
     for chemin in _pages_lecteur(rapport):
         page = contexte.new_page()
+        erreurs = []
+        page.on("pageerror", lambda e, erreurs=erreurs: erreurs.append(str(e)))
         page.goto(chemin.as_uri())
         page.wait_for_load_state("load")
         assert page.locator('meta[name="viewport"]').count() >= 1, f"{chemin.name} : pas de meta viewport"
         r = page.evaluate(SCRIPT_MISE_EN_PAGE)
-        if r["larges"] or r["chevauchements"] or r["largeur"] > r["W"]:
+        r["erreurs"] = erreurs
+        if r["larges"] or r["chevauchements"] or r["largeur"] > r["W"] or erreurs:
             problemes[str(chemin.relative_to(rapport["sortie"]))] = r
         page.close()
     contexte.close()

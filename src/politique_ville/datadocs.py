@@ -116,8 +116,9 @@ TITRES_COLONNES = {
     "Asset Name": "Table",
     "Batch ID": "Lot",
     "Batch Spec": "Lot",
-    "Expectation Suite": "Suite d'attentes",
-    "Expectation Suites": "Suites d'attentes",
+    # écrits dans une chaîne JavaScript entre apostrophes droites : sans apostrophe
+    "Expectation Suite": "Suite des attentes",
+    "Expectation Suites": "Suites des attentes",
     "Validation Result": "Résultat",
 }
 _TEXTE_ELEMENT = re.compile(r">(\s*)([^<>]{2,120}?)(\s*)<")
@@ -137,7 +138,11 @@ def franciser(texte: str) -> str:
 
     texte = _TEXTE_ELEMENT.sub(traduire, texte)
     # intitulés des colonnes de la table de la page d'accueil (écrits dans sa configuration JavaScript)
-    texte = re.sub(r"'title': '([^']*)'", lambda m: f"'title': '{TITRES_COLONNES.get(m.group(1), m.group(1))}'", texte)
+    texte = re.sub(
+        r"'title': '([^']*)'",
+        lambda m: f"'title': '{TITRES_COLONNES.get(m.group(1), m.group(1)).replace(chr(39), chr(8217))}'",
+        texte,
+    )
     for motif, remplacement in _POURCENTS:
         texte = motif.sub(remplacement, texte)
     return re.sub(r"<html(?![^>]*\blang=)", '<html lang="fr"', texte, count=1)
