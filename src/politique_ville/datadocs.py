@@ -195,6 +195,15 @@ def _reecrire(texte: str, vers_static: str) -> str:
         return m.group(0) if cible is None else f"{m.group('avant')}{vers_static}/{cible}"
 
     texte = _ADRESSE.sub(local, texte)
+    # textes de la table de bootstrap-table en français : sa traduction, chargée juste après lui
+    locale = f'<script src="{vers_static}/vendor/bootstrap-table/bootstrap-table-fr-FR.min.js"></script>'
+    if locale not in texte:
+        texte = re.sub(
+            r'(<script src="[^"]*/bootstrap-table/bootstrap-table\.min\.js"[^>]*></script>)',
+            lambda m: m.group(1) + locale,
+            texte,
+            count=1,
+        )
     # l'intégrité (SRI) et « crossorigin » visaient les CDN : sur un fichier local, ils bloqueraient le chargement
     return re.sub(r"<(script|link)\b[^>]*>", lambda m: _SRI.sub("", m.group(0)), texte)
 
