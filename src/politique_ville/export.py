@@ -374,9 +374,6 @@ SCRIPT_PAGE = r"""<script>
 })();
 </script>"""
 
-_TABLE = re.compile(r"<table\b")
-_FIN_TABLE = re.compile(r"</table>")
-_README = re.compile(r"(?:<code>)?data/raw/README\.md(?:</code>)?")
 _NOTE_PROVENANCE = re.compile(r'(<p class="note provenance">)([^<]*)</p>')
 _VOIR_CHAPITRE = re.compile(r"voir le chapitre (\d)( et la concordance)?")
 
@@ -410,15 +407,18 @@ def _liens_methodologie(page: str, racine: str) -> str:
             f'{ancre_provenance(p)}">{e(p)}</a>{e(reste)}</p>'
         )
 
-    page = _NOTE_PROVENANCE.sub(note, page)
-    page = _README.sub(lien, page)
+    if 'class="note provenance"' in page:
+        page = _NOTE_PROVENANCE.sub(note, page)
+    if "data/raw/README.md" not in page:
+        return page
+    page = page.replace("<code>data/raw/README.md</code>", lien).replace("data/raw/README.md", lien)
     return page.replace("(" + lien, "(voir " + lien)
 
 
 def _liens_chapitres(page: str, racine: str, chapitres: dict[str, str] | None) -> str:
     """« voir le chapitre 2 et la concordance » : liens vers les pages du rapport (``chapitres`` : numéro du chapitre
     publié, ou « concordance », -> fichier)."""
-    if not chapitres:
+    if not chapitres or "voir le chapitre" not in page:
         return page
     e = html.escape
 
@@ -453,8 +453,8 @@ def finir_page(page: str, vers_racine: str = "") -> str:
 
     page = _liens_methodologie(page, vers_racine)
     page = _liens_chapitres(page, vers_racine, CHAPITRES_CITES)
-    page = _TABLE.sub('<div class="defilement" tabindex="0" role="region" aria-label="Tableau">\n<table', page)
-    page = _FIN_TABLE.sub("</table>\n</div>", page)
+    page = page.replace("<table", '<div class="defilement" tabindex="0" role="region" aria-label="Tableau">\n<table')
+    page = page.replace("</table>", "</table>\n</div>")
     page = page.replace(MARQUE_SCRIPT, SCRIPT_PAGE, 1)
     sommaire = sommaire_html(page)
     fin_h1 = page.find("</h1>")
