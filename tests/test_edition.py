@@ -178,7 +178,7 @@ def test_chiffres_cles():
     assert cles["Actions programmées"] == ("3",) and cles["Porteurs d'actions"] == ("2",)
     assert cles["Crédits spécifiques de l'État (CGET)"] == ("3\u202f000\u00a0€",)
     assert "Droit commun mobilisé" not in cles  # aucune valeur : pas de chiffre
-    assert cles["Chiffres publiés recalculés (concordance)"] == ("3", "2 identique, 1 écart documenté")
+    assert cles["Chiffres publiés recalculés (concordance)"] == ("3", "identique : 2 ; écart documenté : 1")
     assert edition.chiffres_cles({}) == []
 
 

@@ -98,7 +98,7 @@ def chiffres_cles(tables: dict, concordance=None) -> list[tuple]:
                 cles.append((libelle, euros(pd.to_numeric(p[colonne], errors="coerce").sum())))
     if concordance is not None and len(concordance):
         compte = concordance["statut"].astype(str).value_counts()
-        detail = ", ".join(f"{nombre_fr(n)} {s}" for s, n in compte.items())
+        detail = " ; ".join(f"{s} : {nombre_fr(n)}" for s, n in compte.items())
         cles.append(("Chiffres publiés recalculés (concordance)", nombre_fr(len(concordance)), detail))
     return cles
 
