@@ -5,9 +5,9 @@ Rendu par Chromium (le paquet Debian « chromium »), piloté par Playwright, à
 produites : les pages sont assemblées en un document (sans leurs scripts : chaque tableau interactif redevient un
 tableau simple, toutes ses lignes imprimées, et sans barres de navigation), mis en page par la feuille de style
 d'impression du gabarit (``@media print`` : en-têtes de tableau répétés à chaque page, lignes jamais coupées, figures
-à la taille de la page A4). Avant l'impression, chaque tableau plus large que la page A4 en portrait est mis sur une
-page en paysage (page nommée ``paysage``) et, s'il y dépasse encore, en caractères plus petits : aucun tableau n'est
-coupé, aucune colonne (« Provenance » comprise) n'est perdue. En-tête de chaque page : le territoire et l'année ;
+à la taille de la page A4). Avant l'impression, chaque tableau plus large que la page A4 en portrait passe en petits
+caractères ; s'il ne tient toujours pas, sur une page en paysage (page nommée ``paysage``) et, s'il y dépasse encore,
+ses mots longs se coupent : aucun tableau n'est coupé, aucune colonne (« Provenance » comprise) n'est perdue. En-tête de chaque page : le territoire et l'année ;
 pied : numéro de page. Les signets du PDF suivent les titres des pages ; le sommaire de la couverture donne la page
 de chaque chapitre (lue dans les signets d'un premier rendu).
 
@@ -107,7 +107,7 @@ body.jp-Notebook { max-width: none; padding: 0; margin: 0; font-size: 10pt; }
 section.page-rapport { break-before: page; }
 section.page-rapport:first-child { break-before: auto; }
 .paysage { page: paysage; }
-.serre table { font-size: 6.3pt !important; }
+.serre table, .reduit table { font-size: 6.3pt !important; }
 .serre td, .serre th { overflow-wrap: anywhere; }
 section.methodologie table { border-collapse: collapse; font-size: 7.5pt; width: 100%; }
 section.methodologie th, section.methodologie td { border: 1px solid #c9d3de; padding: .1rem .25rem;
@@ -130,8 +130,21 @@ SCRIPT_LARGEURS = """([classe, dans]) => {
 }"""
 
 
+#: les tableaux en petits caractères (``reduit``) encore trop larges pour la page portrait passent en paysage ;
+#: renvoie leur nombre
+SCRIPT_REDUITS_TROP_LARGES = """() => {
+  let n = 0;
+  document.querySelectorAll(".reduit table").forEach(t => {
+    const bloc = t.closest(".reduit");
+    if (t.scrollWidth > (t.closest(".defilement") || t.parentElement).clientWidth + 1 && !bloc.classList.contains("paysage")) {
+      bloc.classList.remove("reduit"); bloc.classList.add("paysage"); n++;
+    }
+  });
+  return n;
+}"""
+
 #: les tableaux d'une page en paysage encore plus larges que leur cadre (en petits caractères) : ils seraient coupés
-SCRIPT_DEBORDANTS = """() => Array.from(document.querySelectorAll(".paysage table"))
+SCRIPT_DEBORDANTS = """(blocs) => Array.from(document.querySelectorAll(blocs + " table"))
   .filter(t => t.scrollWidth > (t.closest(".defilement") || t.parentElement).clientWidth + 1).length"""
 
 
@@ -204,10 +217,13 @@ def _imprimer(navigateur, source: Path, sortie: Path, *, entete: str | None, mar
         page.goto(source.as_uri(), wait_until="load")
         larges = [0, 0, 0]
         if marquer:  # mesurés à la largeur utile de la page portrait, puis de la page paysage
-            larges[0] = page.evaluate(SCRIPT_LARGEURS, ["paysage", ""])
+            # un tableau à peine trop large reste en portrait, en petits caractères ; les autres passent en paysage
+            page.evaluate(SCRIPT_LARGEURS, ["reduit", ""])
+            larges[0] = page.evaluate(SCRIPT_REDUITS_TROP_LARGES)
+            debordants_portrait = page.evaluate(SCRIPT_DEBORDANTS, ".reduit")
             page.set_viewport_size({"width": LARGEUR_PAYSAGE, "height": 1000})
             larges[1] = page.evaluate(SCRIPT_LARGEURS, ["serre", ".paysage"])
-            larges[2] = page.evaluate(SCRIPT_DEBORDANTS)
+            larges[2] = debordants_portrait + page.evaluate(SCRIPT_DEBORDANTS, ".paysage")
         options = {
             "path": str(sortie),
             "prefer_css_page_size": True,
