@@ -51,15 +51,7 @@ DEFINITIONS = {
 
 #: Marque d'une valeur dans une phrase ou une cellule (texte brut). L'astérisque, fréquent, est court ; les autres
 #: provenances, rares, sont écrites en toutes lettres.
-MARQUES = {
-    PUBLIE: "",
-    RECU: "",
-    RECALCULE: "",
-    RECONSTRUIT: "*",
-    SUPPOSE: " (supposé)",
-    SIMULE: " (simulé)",
-    APPROXIMATIF: " (approximatif)",
-}
+MARQUES = {PUBLIE: "", RECU: "", RECALCULE: "", RECONSTRUIT: "*", SUPPOSE: " (supposé)", SIMULE: " (simulé)", APPROXIMATIF: " (approximatif)"}
 
 #: Légende de l'astérisque, une fois par section.
 LEGENDE_RECONSTRUIT = (
