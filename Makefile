@@ -7,13 +7,14 @@ ANNEE ?= 2019
 KERNEL := politique-ville
 STAMP := $(VENV)/.installe
 
-.PHONY: setup report test test-rapide lint format lab clean help navigateur
+.PHONY: setup report pdf test test-rapide lint format lab clean help navigateur
 
 help:
 	@echo "make report  : installe l'environnement puis produit le rapport $(ANNEE) (reports/$(ANNEE)/index.html)"
 	@echo "make test    : installe l'environnement puis lance tous les tests (ce que fait l'intégration continue)"
 	@echo "make test-rapide : les tests rapides seulement (sans exécution de notebooks), pendant le développement"
 	@echo "make lint    : ruff (style, erreurs) et contrats de couches (import-linter)"
+	@echo "make pdf     : édition PDF du rapport $(ANNEE) déjà produit (rapport et fiches ; demande Chromium : make navigateur)"
 	@echo "make lab     : ouvre JupyterLab avec le noyau du projet"
 	@echo "make clean   : supprime les sorties générées (data/processed, reports)"
 
@@ -31,6 +32,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 report: setup
 	$(PY) -m politique_ville run --annee $(ANNEE)
+
+# L'édition PDF (Chromium du paquet Debian, piloté par Playwright) du rapport déjà produit ; `make report` d'abord.
+pdf: setup navigateur
+	@test -f reports/$(ANNEE)/index.html || $(MAKE) --no-print-directory report ANNEE=$(ANNEE)
+	$(PY) -m politique_ville pdf --annee $(ANNEE)
 
 # Les tests du navigateur utilisent le Chromium de Debian (jamais un navigateur téléchargé par Playwright).
 navigateur:
@@ -58,8 +64,9 @@ lint: setup
 	$(VENV)/bin/ruff format --check src scripts tests
 	$(VENV)/bin/lint-imports --no-cache
 
+# JupyterLab refuse de démarrer en root (conteneurs) sans --allow-root : l'option n'est ajoutée qu'alors.
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 clean:
 	rm -rf data/processed/* reports/*

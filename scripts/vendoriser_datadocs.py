@@ -44,6 +44,8 @@ PAQUETS = {
             "dist/extensions/filter-control/bootstrap-table-filter-control.min.js",
             "bootstrap-table/bootstrap-table-filter-control.min.js",
         ),
+        # textes de la table en français (« Rechercher », « Affichage des lignes 1 à 10 sur 31 »)
+        ("dist/locale/bootstrap-table-fr-FR.min.js", "bootstrap-table/bootstrap-table-fr-FR.min.js"),
         ("LICENSE", "bootstrap-table/LICENSE"),
     ],
     "bootstrap-datepicker@1.9.0": [

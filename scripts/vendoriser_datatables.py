@@ -1,5 +1,6 @@
-"""Copie locale de DataTables (tri, recherche et pages des grands tableaux des chapitres), pour des pages HTML
-autonomes, lisibles hors ligne (``politique_ville.export``).
+"""Copie locale de DataTables (tri, recherche et pages des grands tableaux des chapitres ; extension Responsive pour
+les écrans étroits) et de MiniSearch (recherche dans tout le rapport, hors ligne), pour des pages HTML autonomes,
+lisibles hors ligne (``politique_ville.export``, ``politique_ville.recherche``).
 
     python scripts/vendoriser_datatables.py            # télécharge (npm pack), vérifie et écrit les fichiers
     python scripts/vendoriser_datatables.py --verifier # vérifie les empreintes des fichiers déjà copiés
@@ -10,7 +11,7 @@ fichier extrait doit avoir l'empreinte SHA-256 attendue (sinon rien n'est écrit
 paquet, sa version, sa source, le chemin dans le paquet, l'empreinte et la licence.
 
 DataTables 3 n'a besoin d'aucune autre bibliothèque (les versions 1 et 2 demandaient jQuery). Pour changer de
-version : modifier ``VERSION``, lancer ``--mettre-a-jour`` (écrit les nouveaux fichiers et affiche les empreintes à
+version : modifier la version d'un paquet dans ``PAQUETS``, lancer ``--mettre-a-jour`` (écrit les nouveaux fichiers et affiche les empreintes à
 recopier dans ``PAQUETS``), relire les fichiers, puis relancer sans option.
 """
 
@@ -26,26 +27,78 @@ from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[1]
 DESTINATION = RACINE / "src" / "politique_ville" / "templates" / "rapport" / "vendor"
-VERSION = "3.1.2"
 LICENCE = "MIT"
+VERSION = "3.1.2"  # DataTables
+VERSION_RESPONSIVE = "4.1.0"  # extension Responsive (demande DataTables ^3.1)
+VERSION_MINISEARCH = "7.2.0"
 
-#: paquet npm -> [(chemin dans le paquet, chemin sous vendor/, empreinte SHA-256 attendue)]
+#: paquet npm -> (version, [(chemin dans le paquet, chemin sous vendor/, empreinte SHA-256 attendue)])
 PAQUETS = {
-    "datatables.net": [
-        (
-            "js/dataTables.min.js",
-            "datatables/dataTables.min.js",
-            "2050bcff007823d21472681c2e74b1eaf96893830a92acf9f6bb961a58f5c617",
-        ),
-        ("License.txt", "datatables/License.txt", "62b5fdd54371b4f6bd07a60dbc78b38814f49a8028213f540dc2733cad605382"),
-    ],
-    "datatables.net-dt": [
-        (
-            "css/dataTables.dataTables.min.css",
-            "datatables/dataTables.dataTables.min.css",
-            "156624d53bf9385a37f857fbc290361d4104d3536d30930fb86bce5cc0f19387",
-        )
-    ],
+    "datatables.net": (
+        VERSION,
+        [
+            (
+                "js/dataTables.min.js",
+                "datatables/dataTables.min.js",
+                "2050bcff007823d21472681c2e74b1eaf96893830a92acf9f6bb961a58f5c617",
+            ),
+            (
+                "License.txt",
+                "datatables/License.txt",
+                "62b5fdd54371b4f6bd07a60dbc78b38814f49a8028213f540dc2733cad605382",
+            ),
+        ],
+    ),
+    "datatables.net-dt": (
+        VERSION,
+        [
+            (
+                "css/dataTables.dataTables.min.css",
+                "datatables/dataTables.dataTables.min.css",
+                "156624d53bf9385a37f857fbc290361d4104d3536d30930fb86bce5cc0f19387",
+            )
+        ],
+    ),
+    "datatables.net-responsive": (
+        VERSION_RESPONSIVE,
+        [
+            (
+                "js/dataTables.responsive.min.js",
+                "datatables/dataTables.responsive.min.js",
+                "fa4a325810ed63b345a8cf7240c13891f5a5e9674ab2d8ab7aa2ad5c629744f6",
+            ),
+            (
+                "License.txt",
+                "datatables/License-responsive.txt",
+                "62b5fdd54371b4f6bd07a60dbc78b38814f49a8028213f540dc2733cad605382",
+            ),
+        ],
+    ),
+    "datatables.net-responsive-dt": (
+        VERSION_RESPONSIVE,
+        [
+            (
+                "css/responsive.dataTables.min.css",
+                "datatables/responsive.dataTables.min.css",
+                "62d0c523d873aa0404c90365ce2370880ea4ce7a34a81da80a44ffa9dbb974bc",
+            ),
+        ],
+    ),
+    "minisearch": (
+        VERSION_MINISEARCH,
+        [
+            (
+                "dist/umd/index.js",
+                "minisearch/minisearch.js",
+                "03c27931eb603af1d3358579e9885eafdb6a2f5fa9929557b3e77d7e99d06d03",
+            ),
+            (
+                "LICENSE.txt",
+                "minisearch/LICENSE.txt",
+                "70d37354d6395629fb99edb28cb37a5d356ffa24a48cd02a5def5b83a300a899",
+            ),
+        ],
+    ),
 }
 
 ENTETE = "nom\tversion\tsource\tchemin_dans_le_paquet\tfichier\tsha256\tlicence"
@@ -60,10 +113,10 @@ def _extraire() -> dict[str, bytes]:
     contenus = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        for paquet, fichiers in PAQUETS.items():
+        for paquet, (version, fichiers) in PAQUETS.items():
             nom = (
                 subprocess.run(
-                    ["npm", "pack", "--silent", f"{paquet}@{VERSION}"],
+                    ["npm", "pack", "--silent", f"{paquet}@{version}"],
                     cwd=tmp,
                     check=True,
                     capture_output=True,
@@ -82,7 +135,7 @@ def _extraire() -> dict[str, bytes]:
 
 def _ecrire(contenus: dict[str, bytes]) -> None:
     lignes = [ENTETE]
-    for paquet, fichiers in PAQUETS.items():
+    for paquet, (version, fichiers) in PAQUETS.items():
         for dans_paquet, cible, _ in fichiers:
             dst = DESTINATION / cible
             dst.parent.mkdir(parents=True, exist_ok=True)
@@ -91,8 +144,8 @@ def _ecrire(contenus: dict[str, bytes]) -> None:
                 "\t".join(
                     [
                         paquet,
-                        VERSION,
-                        f"npm:{paquet}@{VERSION}",
+                        version,
+                        f"npm:{paquet}@{version}",
                         dans_paquet,
                         cible,
                         _empreinte(contenus[cible]),
@@ -108,7 +161,7 @@ def telecharger(mettre_a_jour: bool = False) -> int:
     contenus = _extraire()
     differents = [
         (cible, _empreinte(contenus[cible]))
-        for fichiers in PAQUETS.values()
+        for _, fichiers in PAQUETS.values()
         for _, cible, attendue in fichiers
         if _empreinte(contenus[cible]) != attendue
     ]
@@ -131,7 +184,7 @@ def verifier() -> int:
     if lignes[0] != ENTETE:
         print("FICHIERS.tsv : en-tête inattendu", file=sys.stderr)
         return 1
-    attendues = {cible: h for fichiers in PAQUETS.values() for _, cible, h in fichiers}
+    attendues = {cible: h for _, fichiers in PAQUETS.values() for _, cible, h in fichiers}
     fautifs = []
     for ligne in lignes[1:]:
         cible, h = ligne.split("\t")[4:6]

@@ -61,6 +61,9 @@ def test_tous_les_notebooks_s_executent_sur_leurs_valeurs_par_defaut(copie):
 def test_les_valeurs_par_defaut_visent_le_projet_ouvert(copie):
     racine = copie["racine"]
     assert (racine / "data" / "processed" / str(ANNEE) / "programmation.parquet").is_file()
-    assert (racine / "reports" / str(ANNEE) / "tableaux" / "10_geographie_prioritaire.xlsx").is_file()
-    assert (racine / "reports" / str(ANNEE) / "validation" / "index.html").is_file()
+    # exécutés à la main, les notebooks écrivent dans le brouillon, jamais dans le rapport publié (reports/<annee>/)
+    brouillon = racine / "reports" / "brouillon" / str(ANNEE)
+    assert (brouillon / "tableaux" / "10_geographie_prioritaire.xlsx").is_file()
+    assert (brouillon / "validation" / "index.html").is_file()
+    assert not (racine / "reports" / str(ANNEE)).exists()
     assert copie["apres"] == copie["avant"]  # rien d'écrit dans le dépôt d'origine

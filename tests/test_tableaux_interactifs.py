@@ -265,14 +265,22 @@ def test_copie_de_datatables_verifiee():
         "datatables/dataTables.min.js",
         "datatables/dataTables.dataTables.min.css",
         "datatables/License.txt",
+        # extension Responsive (écrans étroits) et MiniSearch (recherche dans le rapport), avec leurs licences
+        "datatables/dataTables.responsive.min.js",
+        "datatables/responsive.dataTables.min.css",
+        "datatables/License-responsive.txt",
+        "minisearch/minisearch.js",
+        "minisearch/LICENSE.txt",
     }
     assert "MIT License" in (vendor / "datatables" / "License.txt").read_text(encoding="utf-8")
+    assert "MIT License" in (vendor / "datatables" / "License-responsive.txt").read_text(encoding="utf-8")
+    assert "Permission is hereby granted, free of charge" in (vendor / "minisearch" / "LICENSE.txt").read_text("utf-8")
     r = subprocess.run(
         [sys.executable, str(RACINE / "scripts" / "vendoriser_datatables.py"), "--verifier"],
         capture_output=True,
         text=True,
     )
-    assert r.returncode == 0 and "3 fichiers, 0 différent(s)" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 0 and "8 fichiers, 0 différent(s)" in r.stdout, r.stdout + r.stderr
 
 
 def test_navigation_posee_apres_coup_d_apres_la_liste_finale(tmp_path, pages):

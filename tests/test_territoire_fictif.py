@@ -278,7 +278,10 @@ def test_index_au_nom_du_territoire_fictif_sans_rien_de_2019(fictif):
 @pipeline
 def test_secret_statistique_affiche_secret_jamais_0(fictif):
     page = (fictif["sortie"] / "10_geographie_prioritaire.html").read_text(encoding="utf-8")
-    tableau = re.search(r"<h4>Indicateurs par QPV</h4>(<table.*?</table>)", page, flags=re.S)
+    # le tableau est dans son cadre qui défile sur un écran étroit (<div class="defilement">)
+    tableau = re.search(
+        r"<h4>Indicateurs par QPV</h4>\s*(?:<div class=\"defilement\"[^>]*>\s*)?(<table.*?</table>)", page, flags=re.S
+    )
     assert tableau, "tableau « Indicateurs par QPV » introuvable"
     lignes = {}
     for tr in re.findall(r"<tr>(.*?)</tr>", tableau.group(1), flags=re.S):

@@ -98,7 +98,7 @@ def test_ressources_gardees_conformes_a_leur_inventaire():
         capture_output=True,
         text=True,
     )
-    assert r.returncode == 0 and "20 fichiers, 0 différent(s)" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 0 and "21 fichiers, 0 différent(s)" in r.stdout, r.stdout + r.stderr
 
 
 def test_les_attentes_couvrent_les_regles_demandees(donnees):

@@ -60,6 +60,17 @@ def main(argv=None) -> int:
         "--jobs", type=int, metavar="N", help="chapitres et fiches exécutés en parallèle (défaut : nombre de cœurs)"
     )
     run.add_argument("--force", action="store_true", help="ré-exécute tout, même ce qui n'a pas changé")
+    pdf = sous.add_parser(
+        "pdf",
+        help="produit l'édition PDF du rapport déjà exécuté (rapport_<annee>.pdf et fiches_quartier_<annee>.pdf) ; "
+        "demande Chromium (`make navigateur`)",
+    )
+    pdf.add_argument("--annee", type=int, required=True, help="année du rapport")
+    pdf.add_argument(
+        "--params", type=Path, metavar="FICHIER", help="fichier de paramètres (défaut : params/<annee>.yaml)"
+    )
+    pdf.add_argument("--out", type=Path, metavar="DOSSIER", help="dossier du rapport (défaut : reports/<annee>)")
+    pdf.add_argument("--sans-fiches", action="store_true", help="seulement le rapport, sans le PDF des fiches")
     sous.add_parser(
         "noyau",
         help="enregistre le noyau Jupyter du projet dans l'environnement courant et prépare le cache des polices de "
@@ -74,6 +85,8 @@ def main(argv=None) -> int:
         import matplotlib.font_manager  # noqa: F401
 
         return 0
+    if args.commande == "pdf":
+        return _pdf(args)
     import signal
 
     from .runner import EchecExecution, executer
@@ -110,6 +123,29 @@ def main(argv=None) -> int:
         quoi = message_ecriture(e[0], e[1] or exc.filename) if e else f"{exc.strerror or exc} ({exc.filename or '?'})"
         print(f"\nERREUR : opération impossible sur un fichier : {quoi}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _pdf(args) -> int:
+    """``pdf`` : l'édition PDF d'un rapport déjà produit ; sans Chromium, un message et le code 0 (rien n'échoue)."""
+    from .catalog import Catalogue
+    from .errors import EchecExecution
+    from .parametres import charger_parametres, nom_territoire
+    from .pdf import produire
+
+    cat = Catalogue.pour(args.annee, reports_dir=args.out)
+    if not (cat.reports_dir / "index.html").is_file():
+        print(
+            f"ERREUR : pas de rapport dans {cat.reports_dir} : `make report ANNEE={args.annee}` d'abord.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        territoire = nom_territoire(charger_parametres(cat.racine, args.annee, args.params))
+    except EchecExecution as exc:
+        print(f"ERREUR : {exc}", file=sys.stderr)
+        return 1
+    produire(cat.reports_dir, annee=args.annee, territoire=territoire, fiches=not args.sans_fiches)
     return 0
 
 

@@ -510,9 +510,17 @@ def _lire_xlsx(chemin: Path) -> pd.DataFrame:
     return df
 
 
+def _masque() -> int:
+    """Le masque de création de fichiers du processus (lu sans le changer durablement)."""
+    masque = os.umask(0o022)
+    os.umask(masque)
+    return masque
+
+
 def ecrire_atomique(chemin: Path, ecrire) -> Path:
     """Écrit ``chemin`` via un fichier temporaire du même dossier puis ``os.replace`` : jamais de fichier à moitié
-    écrit. Refuse d'écrire sous ``data/raw``."""
+    écrit. Refuse d'écrire sous ``data/raw``. Le fichier a les droits d'un fichier ordinaire (0644 avec le masque
+    habituel, comme les pages HTML), pas ceux d'un fichier temporaire (0600) : un classeur se partage."""
     chemin = Path(chemin).resolve()
     if "raw" in chemin.parts and "data" in chemin.parts and chemin.parts.index("raw") == chemin.parts.index("data") + 1:
         raise PermissionError(f"Écriture interdite dans les données brutes : {chemin}")
@@ -521,6 +529,7 @@ def ecrire_atomique(chemin: Path, ecrire) -> Path:
     os.close(fd)
     try:
         ecrire(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_masque())
         os.replace(tmp, chemin)
     except BaseException:
         if os.path.exists(tmp):

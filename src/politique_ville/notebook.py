@@ -165,6 +165,24 @@ class Contexte:
         display(self.chap.classeur())
 
 
+#: dossier (sous ``reports/``) où écrit un notebook exécuté à la main, hors du runner : le rapport publié
+#: (``reports/<annee>/``) ne change jamais dans le dos du runner
+BROUILLON = "brouillon"
+
+
+def dossier_des_sorties(annee: int, reports_dir=None, parametres: dict | None = None, racine=None):
+    """Le dossier où un notebook écrit ses sorties (classeur, Data Docs) : ``reports_dir`` s'il est donné ; pour un
+    notebook exécuté à la main (ni ``reports_dir`` ni ``parametres``, que le runner donne toujours),
+    ``reports/brouillon/<annee>/`` ; ``None`` sinon (le dossier du rapport, ``reports/<annee>/``)."""
+    from pathlib import Path
+
+    from .catalog import racine_projet
+
+    if reports_dir is not None or parametres is not None:
+        return reports_dir
+    return (Path(racine) if racine else racine_projet()) / "reports" / BROUILLON / str(int(annee))
+
+
 def ouvrir(
     cle: str,
     annee: int,
@@ -186,7 +204,9 @@ def ouvrir(
     ``parametres`` : valeurs transmises par le runner ; à défaut, lues dans ``fichier_params`` ou
     ``params/<annee>.yaml`` ; à défaut encore (territoire d'essai sans fichier de paramètres), un dictionnaire avec la
     seule année. ``sous_dossier`` : page écrite dans un sous-dossier du rapport (fiches quartier : ``quartiers``) ;
-    son classeur va dans ``<sous_dossier>/tableaux/``."""
+    son classeur va dans ``<sous_dossier>/tableaux/``. Exécuté à la main (sans ``parametres`` ni ``reports_dir``), le
+    notebook écrit dans ``reports/brouillon/<annee>/`` (:func:`dossier_des_sorties`), jamais dans le rapport publié."""
+    par_le_runner = parametres is not None  # le runner donne toujours les paramètres
     racine = Path(racine) if racine else racine_projet()
     if parametres is None:
         try:
@@ -200,7 +220,7 @@ def ouvrir(
         racine,
         raw_dir=raw_dir,
         processed_dir=processed_dir,
-        reports_dir=reports_dir,
+        reports_dir=dossier_des_sorties(annee, reports_dir, parametres if par_le_runner else None, racine),
         # ouvert à la main : le dossier des référentiels du territoire est celui que nomment ses paramètres
         reference_dir=reference_dir or parametres.get("reference_dir"),
     )

@@ -6,6 +6,7 @@ import functools
 import html
 import math
 import numbers
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -196,6 +197,97 @@ def nom_de_feuille(titre: str, deja: set[str]) -> str:
     return nom
 
 
+# ------------------------------------------------------------------------- nombres du classeur : jamais du texte
+
+_NOMBRE_FR = r"−?(?:\d{1,3}(?:[\u202f\u00a0 ]\d{3})+|\d+)(?:,\d+)?"
+#: une cellule mise en forme à la française : « ≈ 33,3 % », « 16 quartiers », « 1 103 (956–1 205) »,
+#: « 38,0 ; écart +2,3 pts », « 1 712 989 € »
+_CELLULE_NOMBRE = re.compile(
+    rf"^(?P<approx>≈\s?)?(?P<valeur>{_NOMBRE_FR})"
+    rf"(?:[\s\u00a0\u202f]?(?P<unite>%|€[^;()]{{0,20}}?|[a-zA-Zéèêàâîôûç][^;]{{0,40}}?))?"
+    rf"(?:\s?\((?P<bas>{_NOMBRE_FR})\s?[–-]\s?(?P<haut>{_NOMBRE_FR})\))?"
+    rf"(?:\s?;\s?écart\s(?P<ecart>[+]?{_NOMBRE_FR})[\s\u00a0\u202f]?(?P<unite_ecart>pts?|%|€[^;]{{0,20}})?)?$"
+)
+#: un rang : « 2 sur 16 (valeur la plus faible = 1) »
+_CELLULE_RANG = re.compile(r"^(?P<rang>\d+) sur (?P<sur>\d+)(?: \((?P<convention>[^)]*)\))?$")
+#: textes d'une case sans valeur (gardés dans une colonne « remarque »)
+_SANS_VALEUR = re.compile(r"^(?:—|–|-|n\.?d\.?|n\.?c\.?|s|secret.*|non .*|)$", re.I)
+
+
+def _nombre(texte: str | None) -> float | None:
+    if texte is None:
+        return None
+    t = texte.replace("−", "-").replace("+", "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    v = float(t.replace(",", "."))
+    return int(v) if v.is_integer() and "," not in t else v
+
+
+def nombres_du_classeur(df: pd.DataFrame) -> pd.DataFrame:
+    """Le tableau tel qu'une feuille Excel doit le garder : chaque colonne de texte dont toutes les cellules sont des
+    nombres mis en forme (« 38,0 », « 1 601 », « 13 % », « 16 quartiers », « 38,0 ; écart +2,3 pts »,
+    « 1 103 (956–1 205) », « 2 sur 16 (…) ») devient des colonnes de nombres : la valeur, son unité (dans l'en-tête
+    si elle est la même partout, sinon dans une colonne « unité »), l'écart, les bornes, le rang et son total ; les
+    cases sans valeur (« — », « n.d. », « secret statistique ») restent vides, leur texte dans une colonne
+    « remarque ». Une colonne qui mêle nombres et texte (« 2.1 Emploi », « 20 novembre ») reste du texte."""
+    colonnes: list[tuple] = []  # (en-tête, valeurs) : deux colonnes peuvent avoir le même en-tête
+
+    class _Colonnes:
+        def __setitem__(self, nom, valeurs):
+            colonnes.append((nom, list(valeurs)))
+
+    sortie = _Colonnes()
+    for j, c in enumerate(df.columns):
+        serie = df.iloc[:, j]
+        texte = serie.dtype == object or pd.api.types.is_string_dtype(serie.dtype)
+        if not texte or not serie.map(lambda v: isinstance(v, str)).any():
+            sortie[c] = serie
+            continue
+        textes = [v.strip() if isinstance(v, str) else None for v in serie]
+        vides = [t is None or bool(_SANS_VALEUR.match(t)) for t in textes]
+        pleins = [t for t, v in zip(textes, vides) if not v]
+        rangs = [_CELLULE_RANG.match(t) for t in pleins]
+        nombres = [_CELLULE_NOMBRE.match(t) for t in pleins]
+        if pleins and all(rangs):
+            it = iter(rangs)
+            ms = [None if v else next(it) for v in vides]
+            sortie[c] = [None if m is None else int(m["rang"]) for m in ms]
+            sortie[f"{c} — sur"] = [None if m is None else int(m["sur"]) for m in ms]
+            conventions = {m["convention"] for m in rangs if m["convention"]}
+            if conventions:
+                sortie[f"{c} — convention"] = [None if m is None else m["convention"] for m in ms]
+        elif pleins and all(nombres):
+            it = iter(nombres)
+            ms = [None if v else next(it) for v in vides]
+            unites = {(m["unite"] or "").strip() for m in nombres}
+            nom = f"{c} ({next(iter(unites))})" if len(unites) == 1 and next(iter(unites)) else str(c)
+            sortie[nom] = [None if m is None else _nombre(m["valeur"]) for m in ms]
+            if len(unites) > 1:
+                sortie[f"{c} — unité"] = [None if m is None else (m["unite"] or "").strip() or None for m in ms]
+            if any(m["approx"] for m in nombres):
+                sortie[f"{c} — approximatif"] = [None if m is None else ("oui" if m["approx"] else "non") for m in ms]
+            if any(m["bas"] for m in nombres):
+                sortie[f"{c} — borne basse"] = [None if m is None else _nombre(m["bas"]) for m in ms]
+                sortie[f"{c} — borne haute"] = [None if m is None else _nombre(m["haut"]) for m in ms]
+            if any(m["ecart"] for m in nombres):
+                u = {m["unite_ecart"] for m in nombres if m["ecart"]}
+                u = {"pt" if x in ("pt", "pts") else x.strip() if x else x for x in u}
+                suffixe = f" ({'points' if u == {'pt'} else next(iter(u))})" if len(u) == 1 and None not in u else ""
+                sortie[f"{c} — écart{suffixe}"] = [None if m is None else _nombre(m["ecart"]) for m in ms]
+                if not suffixe:
+                    sortie[f"{c} — unité de l'écart"] = [
+                        None if m is None or not m["ecart"] else (m["unite_ecart"] or "").strip() or None for m in ms
+                    ]
+        else:
+            sortie[c] = serie
+            continue
+        remarques = [t if v and t and t not in ("—", "–", "-") else None for t, v in zip(textes, vides)]
+        if any(remarques):
+            sortie[f"{c} — remarque"] = remarques
+    resultat = pd.DataFrame({i: v for i, (_, v) in enumerate(colonnes)}, index=df.index)
+    resultat.columns = [nom for nom, _ in colonnes]
+    return resultat
+
+
 #: seule cellule du classeur d'un chapitre qui n'a montré aucun tableau cette année
 SANS_TABLEAU = "Aucun tableau dans ce chapitre pour cette année (données absentes ou sans objet)."
 
@@ -205,7 +297,9 @@ def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
 
     Chaque élément : ``(titre, df)`` ou ``(titre, df, note)`` ; une ``note`` (provenance commune à toute la feuille :
     « Provenance : reconstruit — … », :func:`provenance.note`) est écrite en première ligne, en italique, au-dessus
-    des en-têtes ; les nombres restent des nombres."""
+    des en-têtes ; les nombres restent des nombres, et ceux qu'une vue a mis en forme en texte (« 38,0 ; écart
+    +2,3 pts ») redeviennent des nombres, valeur, unité et écart dans des colonnes séparées
+    (:func:`nombres_du_classeur`)."""
     from pathlib import Path
 
     from openpyxl import Workbook
@@ -241,6 +335,7 @@ def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
         for titre, df, *reste in tableaux:
             ws = wb.create_sheet(nom_de_feuille(titre, noms))
             note = reste[0] if reste else None
+            df = nombres_du_classeur(df)
             entetes = [neutraliser_formule(str(c)) for c in df.columns]
             lignes = [[valeur(v) for v in ligne] for ligne in df.itertuples(index=False)]
             for j, entete in enumerate(entetes):

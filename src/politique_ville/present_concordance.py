@@ -14,6 +14,12 @@ import pandas as pd
 from .concordance import STATUTS_ECART
 from .present import avec_unite, nombre_fr
 
+#: provenance des tableaux de concordance (note sous le tableau, première ligne de sa feuille Excel)
+PROVENANCE_CONCORDANCE = (
+    "Provenance : colonne « publié » : publié (imprimé par le rapport ; « ≈ » : approximatif) ; colonne « recalculé » : "
+    "recalculé (par le code, à partir des tables nettoyées)."
+)
+
 
 def publie(df: pd.DataFrame) -> list[str]:
     """Valeur publiée avec son unité ; « ≈ » devant un chiffre que le rapport donne lui-même comme approximatif."""
@@ -38,6 +44,7 @@ def vue_resume(resume: pd.DataFrame) -> dict:
         "df": resume.rename(columns={"genre": "vérification ou écart"}),
         "titre": "Chiffres publiés par statut et par nature de la vérification",
         "formats": {"chiffres": nombre_fr},
+        "provenance": "recalculé",
     }
 
 
@@ -46,7 +53,12 @@ def vue_tous(conc: pd.DataFrame) -> dict:
     vue = conc.assign(publié=publie(conc), recalculé=recalcule(conc), chiffre=chiffre(conc))[
         ["section", "chiffre", "publié", "recalculé", "statut", "genre", "sources"]
     ].rename(columns={"genre": "vérification ou écart", "sources": "lignes utilisées (tables nettoyées)"})
-    return {"df": vue, "titre": "Chaque chiffre publié et sa valeur recalculée", "droite": ["publié", "recalculé"]}
+    return {
+        "df": vue,
+        "titre": "Chaque chiffre publié et sa valeur recalculée",
+        "droite": ["publié", "recalculé"],
+        "provenance": PROVENANCE_CONCORDANCE,
+    }
 
 
 def ecarts(conc: pd.DataFrame) -> pd.DataFrame:
@@ -63,6 +75,7 @@ def vue_ecarts(e: pd.DataFrame) -> dict:
         "df": vue,
         "titre": "Écarts entre chiffres publiés et valeurs recalculées",
         "droite": ["publié", "recalculé"],
+        "provenance": PROVENANCE_CONCORDANCE,
     }
 
 

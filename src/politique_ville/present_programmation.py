@@ -729,3 +729,11 @@ def vue_hors_grille(placees: pd.DataFrame) -> pd.DataFrame:
     )
     # aucune ligne reconstruite (une programmation reçue telle quelle) : la colonne n'a rien à dire
     return vue if hors["ligne_reconstruite"].astype(bool).any() else vue.drop(columns="Origine de la ligne")
+
+
+#: provenance des tableaux de la grille des priorités (annexe) : note sous chaque tableau et première ligne de sa
+#: feuille Excel
+PROVENANCE_GRILLE = (
+    "Provenance : nombres d'actions : recalculé (comptées par le code dans la programmation) ; intitulés, communes, "
+    "porteurs, priorités : reçu (lus tels quels dans l'export de programmation)."
+)

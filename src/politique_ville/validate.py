@@ -387,7 +387,8 @@ def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
         site_config={
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            # ni boutons ni bandeau de tutoriel de Great Expectations dans un rapport partagé
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_how_to_buttons": False},
         },
     )
     source = ctx.data_sources.add_pandas("politique_ville")

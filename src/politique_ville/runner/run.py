@@ -34,11 +34,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__, historique
+from .. import __version__, edition, historique
 from ..catalog import Catalogue, dossier_travail
 from ..correspondance import tables_fournies
 from ..errors import EchecExecution, errno_ecriture, message_ecriture, mo
-from ..export import ecrire_index, poser_navigation, titre_notebook
+from ..export import ecrire_index, titre_notebook
 from ..parametres import charger_parametres, nom_territoire
 from . import restes
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
@@ -867,23 +867,18 @@ class Execution:
             for e in self.etapes
             if e.groupe != Groupe.FICHES and e.statut in faites
         ]
-        for i, c in enumerate(chap):  # navigation posée d'après la liste finale : jamais vers un chapitre absent
-            nav = {
-                "index": "index.html",
-                "precedent": (chap[i - 1]["titre"], chap[i - 1]["html"]) if i > 0 else None,
-                "suivant": (chap[i + 1]["titre"], chap[i + 1]["html"]) if i + 1 < len(chap) else None,
-            }
-            for page in (c["html"], c["html_code"]):
-                if (self.travail / page).is_file():
-                    poser_navigation(self.travail / page, nav)
+        territoire = nom_territoire(self.params)
+        # navigation et titres posés d'après la liste finale : jamais vers un chapitre absent
+        edition.nommer_chapitres(self.travail, chap, territoire=territoire, annee=self.cat.annee)
         fiches = []
         if any(e.groupe == Groupe.FICHES and e.statut in faites for e in self.etapes):
             q = _quartiers(self.transit.tables_dir)
             fiches = [
-                {"code_qp": c, "titre": lib, "html": f"quartiers/{c}.html"}
-                for c, lib in zip(q["code_qp"], q["libelle"])
+                {"code_qp": c, "titre": lib, "html": f"quartiers/{c}.html", "nom": nom, "communes": communes}
+                for c, lib, nom, communes in zip(q["code_qp"], q["libelle"], q["nom_qp"], q["nom_commune"])
                 if (self.travail / "quartiers" / f"{c}.html").is_file()
             ]
+            edition.nommer_fiches(self.travail, fiches, territoire=territoire, annee=self.cat.annee)
             fiches = _rattacher(fiches, self.transit.tables_dir)
         annexes = []
         if (self.travail / "validation" / "index.html").is_file():
@@ -913,10 +908,13 @@ class Execution:
                     "sha256": self.entrees.empreinte_du_debut(f),  # celle du contenu lu (instantané du début)
                 }
             )
+        cles, telechargements = self._finir_edition(chap, fiches, entrees, territoire)
         ecrire_index(
             self.travail,
             annee=self.cat.annee,
-            territoire=nom_territoire(self.params),
+            territoire=territoire,
+            chiffres_cles=cles,
+            telechargements=telechargements,
             chapitres=chap,
             fiches=fiches,
             annexes=annexes,
@@ -927,6 +925,33 @@ class Execution:
             debut=self.debut,
         )
 
+    def _finir_edition(self, chap: list[dict], fiches: list[dict], entrees: list[dict], territoire: str):
+        """Méthodologie, archive « tout télécharger », recherche et chiffres clés de l'index (``edition``) ; renvoie
+        ``(chiffres clés, téléchargements)``."""
+        from ..methodologie import ecrire_methodologie
+        from ..recherche import ecrire_recherche
+
+        annee, tables_dir = self.cat.annee, self.transit.tables_dir
+        ecrire_methodologie(
+            self.travail,
+            annee=annee,
+            territoire=territoire,
+            readme=self.cat.raw_dir.parent / "README.md",
+            registre=self.cat.reference_dir / "indicateurs_qpv.csv",
+            entrees=entrees,
+        )
+        archive = edition.ecrire_archive(self.travail, tables_dir, annee)
+        telechargements = [
+            {
+                "titre": "Tout télécharger : tous les classeurs Excel et les tables nettoyées en CSV (ZIP)",
+                "html": archive.name,
+            }
+        ]
+        pages = [c["html"] for c in chap] + ["methodologie.html"] + [f["html"] for f in fiches]
+        ecrire_recherche(self.travail, annee=annee, territoire=territoire, pages=pages)
+        avec_concordance = any(c["html"] == "90_concordance.html" for c in chap)
+        return edition.chiffres_cles_du_rapport(self.cat, tables_dir, avec_concordance), telechargements
+
     def _resume(self, rien_de_neuf: bool = False):
         for ligne in resume(self.etapes, time.perf_counter() - self.t0, rien_de_neuf):
             self.sortie(ligne)
@@ -936,6 +961,9 @@ class Execution:
         if self.nettoye:
             self.sortie(f"Restes d'une exécution interrompue retirés au début : {' ; '.join(self.nettoye)}.")
         self.sortie(f"Rapport : {self.final / 'index.html'}")
+        from ..pdf import ligne_du_resume
+
+        self.sortie(ligne_du_resume(self.final, self.cat.annee))
 
 
 def version_code(racine: Path) -> str:
