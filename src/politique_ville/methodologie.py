@@ -159,8 +159,11 @@ def ecrire_methodologie(
     readme: Path | None,
     registre: Path | None,
     entrees: list[dict] = (),
+    provenances: tuple[str, ...] | None = None,
 ) -> Path:
-    """Écrit ``methodologie.html`` dans le dossier du rapport et renvoie son chemin."""
+    """Écrit ``methodologie.html`` dans le dossier du rapport et renvoie son chemin. ``provenances`` : celles que
+    la légende définit (toutes par défaut ; pour un territoire qui n'a que ses fichiers reçus, celles qu'il peut
+    avoir : reçu, recalculé, approximatif)."""
     e = html.escape
 
     def marque(p: str) -> str:
@@ -169,7 +172,7 @@ def ecrire_methodologie(
 
     legende = "".join(
         f'<dt id="{ancre_provenance(p)}">{e(p)}{marque(p)}</dt><dd>{_sans_readme(pv.DEFINITIONS[p])}.</dd>'
-        for p in pv.VOCABULAIRE
+        for p in (provenances or pv.VOCABULAIRE)
     )
     regles = regles_html(readme) or (
         "<p>Aucune valeur reconstruite n'est décrite pour ce territoire : les valeurs viennent des fichiers reçus, "

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__, edition, historique
+from .. import provenance as pv
 from ..catalog import Catalogue, dossier_travail
 from ..correspondance import tables_fournies
 from ..errors import EchecExecution, errno_ecriture, message_ecriture, mo
@@ -932,13 +933,17 @@ class Execution:
         from ..recherche import ecrire_recherche
 
         annee, tables_dir = self.cat.annee, self.transit.tables_dir
+        # les règles de transcription du dictionnaire des données (data/raw/README.md) sont celles de l'exemple d'un
+        # rapport publié : seulement pour une année qui a un tel rapport, jamais pour un autre territoire
+        publie = (self.cat.reference_dir / f"chiffres_publies_{annee}.csv").is_file()
         ecrire_methodologie(
             self.travail,
             annee=annee,
             territoire=territoire,
-            readme=self.cat.raw_dir.parent / "README.md",
-            registre=self.cat.reference_dir / "indicateurs_qpv.csv",
+            readme=self.cat.raw_dir.parent / "README.md" if publie else None,
+            registre=self.cat.fichier_reference("indicateurs_qpv.csv"),
             entrees=entrees,
+            provenances=None if publie else (pv.RECU, pv.RECALCULE, pv.APPROXIMATIF),
         )
         archive = edition.ecrire_archive(self.travail, tables_dir, annee)
         telechargements = [
