@@ -156,6 +156,8 @@ def vue_chiffres_cles(
     ]
     if sans_manquants:
         vue = vue[vue["valeur"].notna() | ~vue["cle"].isin(["pop_agglomeration", "part_population_qpv"])]
+        # un territoire sans quartier communautaire ni de veille (la géographie de l'INSEE seule) : pas de ligne à 0
+        vue = vue[~(vue["cle"].isin(["nb_quartiers_communautaires", "nb_quartiers_veille"]) & (vue["valeur"] == 0))]
     colonnes = ["Chiffre", "Valeur", "Unité"]
     if provenances:
         vue["provenance"] = [provenances.get(c, "publié") for c in vue["cle"]]
