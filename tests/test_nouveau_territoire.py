@@ -161,6 +161,7 @@ def test_la_nature_du_territoire_dans_les_titres(rapports, cle):
     texte = _texte(dossier / "10_geographie_prioritaire.html")
     assert f"Poids des QPV dans {nature}" in texte
     assert "agglomération" not in texte
+    assert "Quartiers de veille" not in texte  # le territoire n'en a pas : pas de ligne à 0 dans les chiffres clés
     assert "contrats de ville" in texte if cle != "epci" else "le contrat de ville" in texte
 
 
