@@ -159,8 +159,11 @@ def ecrire_methodologie(
     readme: Path | None,
     registre: Path | None,
     entrees: list[dict] = (),
+    avec_rapport: bool = True,
 ) -> Path:
-    """Écrit ``methodologie.html`` dans le dossier du rapport et renvoie son chemin."""
+    """Écrit ``methodologie.html`` dans le dossier du rapport et renvoie son chemin. ``avec_rapport=False`` : un
+    territoire dont aucun rapport n'est publié (pas de chiffres publiés) ; la légende ne garde que les provenances
+    qui ne se définissent pas par rapport à un rapport publié (reçu, recalculé, simulé)."""
     e = html.escape
 
     def marque(p: str) -> str:
@@ -170,6 +173,7 @@ def ecrire_methodologie(
     legende = "".join(
         f'<dt id="{ancre_provenance(p)}">{e(p)}{marque(p)}</dt><dd>{_sans_readme(pv.DEFINITIONS[p])}.</dd>'
         for p in pv.VOCABULAIRE
+        if avec_rapport or p not in (pv.PUBLIE, pv.APPROXIMATIF, pv.SUPPOSE, pv.RECONSTRUIT)
     )
     regles = regles_html(readme) or (
         "<p>Aucune valeur reconstruite n'est décrite pour ce territoire : les valeurs viennent des fichiers reçus, "

@@ -973,6 +973,7 @@ class Execution:
             readme=self.cat.raw_dir.parent / "README.md",
             registre=self.cat.reference_dir / "indicateurs_qpv.csv",
             entrees=entrees,
+            avec_rapport=(self.cat.reference_dir / f"chiffres_publies_{annee}.csv").is_file(),
         )
         archive = edition.ecrire_archive(self.travail, tables_dir, annee)
         telechargements = [
