@@ -12,7 +12,7 @@ from politique_ville import reference as ref
 from politique_ville.catalog import Catalogue
 from politique_ville.errors import EchecExecution
 from politique_ville.nettoyage import epci_des_quartiers
-from politique_ville.parametres import charger_parametres, ensemble_de_territoires, verifier_territoires
+from politique_ville.parametres import charger_parametres, ensemble_de_territoires
 from politique_ville.present_qpv import fiches_groupees_html
 from politique_ville.runner.lot import nom_court, parametres_du_territoire, territoires_avec_quartiers
 
@@ -43,7 +43,10 @@ def _params(tmp_path, texte: str) -> dict:
             {"niveau": "epci", "codes": [TOULOUSE_METROPOLE, GRAND_AUCH]},
         ),
         # un département désigné par son nom, une région écrite sans zéro initial
-        ("territoires: {niveau: epci, dans: {departement: Haute-Garonne}}", {"niveau": "epci", "dans": {"departement": "31"}}),
+        (
+            "territoires: {niveau: epci, dans: {departement: Haute-Garonne}}",
+            {"niveau": "epci", "dans": {"departement": "31"}},
+        ),
         ("territoires: {niveau: epci, dans: {region: 1}}", {"niveau": "epci", "dans": {"region": "01"}}),
     ],
 )
@@ -61,11 +64,20 @@ def test_territoires_lus_et_normalises(tmp_path, texte, attendu):
         ('territoires: {niveau: epci, dans: {regoin: "76"}}', ["clé inconnue « regoin »", "« region »"]),
         ('territoirs: {niveau: epci, dans: {region: "76"}}', ["paramètre inconnu « territoirs »", "« territoires »"]),
         # une région qui n'existe pas : l'erreur liste celles qui existent
-        ('territoires: {niveau: epci, dans: {region: "99"}}', ["code de région inconnu", "76 (Occitanie)", "11 (Île-de-France)"]),
-        ('territoires: {niveau: epci, dans: {departement: "96"}}', ["département", "31 (Haute-Garonne)", "2A (Corse-du-Sud)"]),
-        ('territoires: {niveau: epci, codes: ["243100519"]}', ["SIREN d'EPCI inconnu", "243100518 (Toulouse Métropole)"]),
-        ('territoires: {niveau: region, dans: france}', ["niveau « region » non permis", "epci"]),
-        ('territoires: {niveau: epci}', ["soit « dans »", "soit « codes »"]),
+        (
+            'territoires: {niveau: epci, dans: {region: "99"}}',
+            ["code de région inconnu", "76 (Occitanie)", "11 (Île-de-France)"],
+        ),
+        (
+            'territoires: {niveau: epci, dans: {departement: "96"}}',
+            ["département", "31 (Haute-Garonne)", "2A (Corse-du-Sud)"],
+        ),
+        (
+            'territoires: {niveau: epci, codes: ["243100519"]}',
+            ["SIREN d'EPCI inconnu", "243100518 (Toulouse Métropole)"],
+        ),
+        ("territoires: {niveau: region, dans: france}", ["niveau « region » non permis", "epci"]),
+        ("territoires: {niveau: epci}", ["soit « dans »", "soit « codes »"]),
         ('territoires: {niveau: epci, dans: france, codes: ["243100518"]}', ["pas les deux"]),
         ("territoires: {niveau: epci, codes: []}", ["liste non vide de SIREN"]),
         (
@@ -168,9 +180,10 @@ def test_ensemble_sans_quartier_erreur_qui_liste_ce_qui_existe(tmp_path):
     ).to_csv(brut / "insee_qpv.csv", index=False, sep=";")
     cat = Catalogue.pour(2024, tmp_path, raw_dir=brut)
     # la Haute-Garonne a des quartiers ; le Lot (46), pas dans ce fichier
-    assert [t.code for t in territoires_avec_quartiers(cat, {"territoires": {"niveau": "epci", "dans": {"departement": "31"}}})] == [
-        TOULOUSE_METROPOLE
-    ]
+    assert [
+        t.code
+        for t in territoires_avec_quartiers(cat, {"territoires": {"niveau": "epci", "dans": {"departement": "31"}}})
+    ] == [TOULOUSE_METROPOLE]
     with pytest.raises(EchecExecution) as exc:
         territoires_avec_quartiers(cat, {"territoires": {"niveau": "epci", "dans": {"departement": "46"}}})
     message = str(exc.value)
@@ -185,16 +198,26 @@ def test_ensemble_sans_quartier_erreur_qui_liste_ce_qui_existe(tmp_path):
 def test_liste_groupee_des_territoires():
     page = fiches_groupees_html(
         [
-            {"lien": "a/index.html", "titre": "Toulouse Métropole", "detail": "13 QPV", "region": "Occitanie",
-             "departement": "Haute-Garonne (31)"},
-            {"lien": "b/index.html", "titre": "CA Grand Auch", "detail": "1 QPV", "region": "Occitanie",
-             "departement": "Gers (32)"},
+            {
+                "lien": "a/index.html",
+                "titre": "Toulouse Métropole",
+                "detail": "13 QPV",
+                "region": "Occitanie",
+                "departement": "Haute-Garonne (31)",
+            },
+            {
+                "lien": "b/index.html",
+                "titre": "CA Grand Auch",
+                "detail": "1 QPV",
+                "region": "Occitanie",
+                "departement": "Gers (32)",
+            },
         ],
         unite=("territoire", "territoires"),
         par_commune=False,
     )
     assert "Rechercher un territoire" in page and "2 territoires, par région, département." in page
-    assert "Haute-Garonne (31) <span class=\"nb\">(1 territoire)</span>" in page
+    assert 'Haute-Garonne (31) <span class="nb">(1 territoire)</span>' in page
     assert 'class="commune' not in page and 'data-aucun="aucun territoire ne correspond"' in page
     # la liste des fiches, elle, n'a pas changé
     fiches = fiches_groupees_html(

@@ -23,7 +23,13 @@ pytestmark = pytest.mark.pipeline
 
 #: (SIREN, dossier du rapport, nom, département dans l'index, quartiers du fichier)
 LOT = [
-    ("200066926", "200066926-ca-grand-auch-coeur-de-gascogne", "CA Grand Auch Coeur de Gascogne", "Gers (32)", ["QN032001F"]),
+    (
+        "200066926",
+        "200066926-ca-grand-auch-coeur-de-gascogne",
+        "CA Grand Auch Coeur de Gascogne",
+        "Gers (32)",
+        ["QN032001F"],
+    ),
     ("243400769", "243400769-ca-de-beziers-mediterranee", "CA de Béziers-Méditerranée", "Hérault (34)", ["QN034001F"]),
     (
         "200027183",

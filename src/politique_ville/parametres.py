@@ -296,14 +296,16 @@ def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
     dans, codes = valeur.get("dans"), valeur.get("codes")
     if (dans is None) == (codes is None):
         erreurs.append(
-            f"paramètre « {p} » : donnez soit « dans » ({{region: \"76\"}}, {{departement: \"31\"}} ou france), soit "
+            f'paramètre « {p} » : donnez soit « dans » ({{region: "76"}}, {{departement: "31"}} ou france), soit '
             "« codes » (liste de SIREN d'EPCI)" + (", pas les deux" if dans is not None else "")
         )
     if erreurs:
         return None, erreurs
     if codes is not None:
         if not isinstance(codes, list) or not codes:
-            return None, [f"paramètre « {p} » : « codes » : liste non vide de SIREN d'EPCI attendue, trouvé « {codes} »"]
+            return None, [
+                f"paramètre « {p} » : « codes » : liste non vide de SIREN d'EPCI attendue, trouvé « {codes} »"
+            ]
         normalises = []
         for code in codes:
             if not isinstance(code, (str, int)) or isinstance(code, bool):
@@ -320,10 +322,10 @@ def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
         return {"niveau": "epci", "dans": "france"}, []
     if not isinstance(dans, dict) or len(dans) != 1:
         return None, [
-            f"paramètre « {p} » : « dans » attendu sous la forme {{region: \"76\"}}, {{departement: \"31\"}} ou "
+            f'paramètre « {p} » : « dans » attendu sous la forme {{region: "76"}}, {{departement: "31"}} ou '
             f"france, trouvé « {dans} »"
         ]
-    (cle, code), = dans.items()
+    ((cle, code),) = dans.items()
     if cle not in CLES_DANS:
         return None, [_cle_inconnue(f"{p} » / « dans", cle, CLES_DANS)]
     try:
@@ -370,7 +372,7 @@ def ensemble_de_territoires(valeur: dict) -> list:
         communes = reference.communes()
         dans = valeur["dans"]
         if dans != "france":
-            (cle, code), = dans.items()
+            ((cle, code),) = dans.items()
             communes = communes[communes[cle] == code]
         codes = sorted({str(c) for c in communes["epci"].dropna() if str(c).strip()} & set(reference.epci()["siren"]))
     return [reference.territoire("epci", c) for c in codes]

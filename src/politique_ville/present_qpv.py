@@ -372,8 +372,10 @@ def fiches_groupees_html(
         if unite[0] == "fiche"
         else f"un {e(un)} (nom, code, département, région)"
     )
-    attributs = "" if unite[0] == "fiche" else (
-        f' data-un="{e(un)}" data-plusieurs="{e(plusieurs)}" data-aucun="aucun {e(un)} ne correspond"'
+    attributs = (
+        ""
+        if unite[0] == "fiche"
+        else (f' data-un="{e(un)}" data-plusieurs="{e(plusieurs)}" data-aucun="aucun {e(un)} ne correspond"')
     )
     style = (
         "<style>.fiches-groupees details { margin: .2rem 0 .2rem 1rem; } .fiches-groupees summary { cursor: pointer; "
@@ -385,9 +387,7 @@ def fiches_groupees_html(
         f'{style}<div class="fiches-groupees"{attributs}><p><label>Rechercher {recherche}\u00a0: '
         f'<input type="search" class="filtre-fiches"></label> <span class="compte-fiches" '
         f'aria-live="polite"></span></p><p class="note">{compte(len(fiches))}, par région, département'
-        f'{" et commune" if par_commune else ""}.</p>'
-        + "".join(blocs)
-        + f"</div><script>\n{FILTRE_FICHES}\n</script>"
+        f"{' et commune' if par_commune else ''}.</p>" + "".join(blocs) + f"</div><script>\n{FILTRE_FICHES}\n</script>"
     )
 
 

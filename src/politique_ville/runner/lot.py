@@ -126,7 +126,7 @@ def _decrire(valeur: dict) -> str:
     dans = valeur["dans"]
     if dans == "france":
         return "toute la France"
-    (cle, code), = dans.items()
+    ((cle, code),) = dans.items()
     table = reference.regions() if cle == "region" else reference.departements()
     nom = dict(zip(table["code"], table["nom"])).get(code, code)
     return f"{'région' if cle == 'region' else 'département'} {nom} ({code})"
@@ -309,8 +309,11 @@ def ecrire_index_du_lot(
         + ecartes_html
         + f'<p class="note">Produit le {e(date_fr(debut))}.</p></body></html>\n'
     )
-    ecrire_atomique(base / FICHIER_LOT, lambda p: p.write_text(
-        json.dumps({"annee": annee, "territoires": ensemble, "resultats": donnees}, ensure_ascii=False, indent=1),
-        encoding="utf-8",
-    ))
+    ecrire_atomique(
+        base / FICHIER_LOT,
+        lambda p: p.write_text(
+            json.dumps({"annee": annee, "territoires": ensemble, "resultats": donnees}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        ),
+    )
     return ecrire_atomique(base / "index.html", lambda p: p.write_text(page, encoding="utf-8"))
