@@ -971,7 +971,7 @@ class Execution:
             annee=annee,
             territoire=territoire,
             readme=self.cat.raw_dir.parent / "README.md",
-            registre=self.cat.reference_dir / "indicateurs_qpv.csv",
+            registre=self.cat.fichier_reference("indicateurs_qpv.csv"),  # celui du territoire, sinon le commun
             entrees=entrees,
             avec_rapport=(self.cat.reference_dir / f"chiffres_publies_{annee}.csv").is_file(),
         )
