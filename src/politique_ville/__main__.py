@@ -141,10 +141,19 @@ def _pdf(args) -> int:
         )
         return 1
     try:
-        territoire = nom_territoire(charger_parametres(cat.racine, args.annee, args.params))
+        params = charger_parametres(cat.racine, args.annee, args.params)
     except EchecExecution as exc:
         print(f"ERREUR : {exc}", file=sys.stderr)
         return 1
+    if "territoires" in params:
+        print(
+            "ERREUR : l'édition PDF d'un lot de territoires n'est pas encore produite ; pour un territoire du lot, "
+            "donnez un fichier de paramètres qui le nomme (territoire) et --out vers son dossier "
+            f"({cat.reports_dir}/<code>-<nom court>).",
+            file=sys.stderr,
+        )
+        return 1
+    territoire = nom_territoire(params)
     produire(cat.reports_dir, annee=args.annee, territoire=territoire, fiches=not args.sans_fiches)
     return 0
 

@@ -1250,3 +1250,49 @@ def _signaler_colonnes_non_reconnues(
                 f"(data/reference/indicateurs_qpv.csv), gardée(s) telle(s) quelle(s), sans comparaison : "
                 f"{', '.join(inconnues)}"
             )
+
+
+def epci_des_quartiers(brut: pd.DataFrame, codes_epci) -> list[str]:
+    """Les EPCI de ``codes_epci`` (SIREN) qui ont au moins un quartier prioritaire dans le fichier des quartiers de
+    l'INSEE ``brut`` (brut tel que lu, ou nettoyé : ``code_qp`` et ``code_commune`` et/ou ``nom_commune``, sous leurs
+    noms du fichier ou du schéma), dans l'ordre de ``codes_epci``. Commune d'un quartier comme
+    :func:`selectionner_territoire` la trouve : par son code INSEE quand le fichier en a un, sinon par son nom (le
+    département du code du quartier départage les homonymes) ; un quartier de plusieurs communes compte pour
+    l'EPCI de chacune. Les quartiers dont le type n'est pas « QPV » (quartiers de veille, communautaires) ne comptent
+    pas. Fonction pure (le Code officiel géographique est lu par ``reference``)."""
+    from . import reference
+
+    colonnes = [c for c in brut.columns if c != COLONNE_LIGNE]
+    try:
+        renommages = renommages_colonnes("insee_qpv", colonnes)
+    except ValueError:
+        renommages = {}
+    df = brut.rename(columns=renommages)
+    voulus = [str(c) for c in codes_epci]
+    if "code_qp" not in df.columns or not ({"code_commune", "nom_commune"} & set(df.columns)) or df.empty:
+        return []
+    if "type_quartier" in df.columns:
+        types = df["type_quartier"].astype(str).str.strip().str.upper()
+        df = df[types.str.startswith("QPV") | df["type_quartier"].map(_vide)]
+    toutes = reference.communes(alias=True)
+    actuelles = toutes[toutes["type"] == "COM"]
+    epci_de = dict(zip(actuelles["code"], actuelles["epci"].astype(str)))
+    # une commune déléguée ou un arrondissement : l'EPCI de sa commune
+    for code, rattachement in zip(toutes["code"], toutes["rattachement"]):
+        if code not in epci_de and isinstance(rattachement, str) and rattachement in epci_de:
+            epci_de[code] = epci_de[rattachement]
+    departements = set(reference.departements()["code"])
+    n = len(df)
+    codes_col = df["code_commune"] if "code_commune" in df.columns else pd.Series([None] * n, index=df.index)
+    noms_col = df["nom_commune"] if "nom_commune" in df.columns else pd.Series([None] * n, index=df.index)
+    trouves: set[str] = set()
+    for code_qp, codes_v, noms_v in zip(df["code_qp"], codes_col, noms_col):
+        codes = [c for c in _codes_cellule(codes_v) if _CODE_COMMUNE.match(c)]
+        if not codes and not _vide(noms_v):
+            dep = departement_du_code_qp(code_qp)
+            dep = dep if dep in departements else None
+            for morceau in SEPARATEUR_COMMUNES.split(str(noms_v)):
+                if morceau.strip():
+                    codes += reference.codes_par_nom(morceau, dep) if dep else []
+        trouves.update(epci_de[c] for c in codes if c in epci_de)
+    return [c for c in voulus if c in trouves]

@@ -7,6 +7,7 @@ notebook ouvert à la main dans JupyterLab les relit ici, depuis le fichier de l
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,12 @@ PARAMETRES = {
         "nom du territoire, tel qu'il figure en tête du rapport, ou territoire du "
         'référentiel officiel : {niveau: epci|departement|region|france, code: "…" (SIREN '
         'd\'un EPCI, code INSEE sinon), nom: "…" (facultatif, remplace le nom officiel)}',
+    ),
+    "territoires": (
+        dict,
+        "ensemble de territoires, un rapport par territoire (au lieu de « territoire ») : {niveau: epci, "
+        'dans: {region: "76"}}, {niveau: epci, dans: {departement: "31"}}, {niveau: epci, dans: france} ou '
+        '{niveau: epci, codes: ["243100518", …]}',
     ),
     "territoire_court": (str, "sigle ou nom court du territoire"),
     "departement": (str, "département (niveau de comparaison « QPV du département »)"),
@@ -55,6 +62,11 @@ CLES_SCDL = ("fichier", "financeur", "attribuant_siret", "attribuant_nom", "corr
 OBLIGATOIRES = ("annee", "territoire")
 #: Clés permises du paramètre ``territoire`` donné comme territoire du référentiel officiel.
 CLES_TERRITOIRE = ("niveau", "code", "nom")
+#: Clés permises du paramètre ``territoires`` (un ensemble de territoires), et de sa clé ``dans``.
+CLES_TERRITOIRES = ("niveau", "dans", "codes")
+CLES_DANS = ("region", "departement")
+#: Niveaux permis pour un ensemble de territoires (un rapport par territoire).
+NIVEAUX_ENSEMBLE = ("epci",)
 
 
 def chemin_parametres(racine: Path, annee: int, fichier: Path | str | None = None) -> Path:
@@ -95,8 +107,23 @@ def charger_parametres(racine: Path, annee: int, fichier: Path | str | None = No
             erreurs += erreurs_territoire
             if territoire is not None:
                 params["territoire"] = territoire
+        elif nom == "territoires":
+            ensemble, erreurs_ensemble = verifier_territoires(valeur)
+            erreurs += erreurs_ensemble
+            if ensemble is not None:
+                params["territoires"] = ensemble
     erreurs += verifier_reference_dir(racine, params)
-    erreurs += [f"paramètre obligatoire absent : « {n} » ({PARAMETRES[n][1]})" for n in OBLIGATOIRES if n not in params]
+    if "territoires" in params and "territoire" in params:
+        erreurs.append(
+            "« territoire » et « territoires » sont donnés ensemble : un seul territoire (territoire) ou un ensemble "
+            "de territoires, un rapport chacun (territoires), pas les deux"
+        )
+    erreurs += [
+        f"paramètre obligatoire absent : « {n} » ({PARAMETRES[n][1]})"
+        + (f", ou « territoires » ({PARAMETRES['territoires'][1]})" if n == "territoire" else "")
+        for n in OBLIGATOIRES
+        if n not in params and not (n == "territoire" and "territoires" in params)
+    ]
     if erreurs:
         raise EchecExecution(f"{chemin} :\n" + "\n".join(f"  - {e}" for e in erreurs))
     if int(params["annee"]) != int(annee):
@@ -236,6 +263,119 @@ def verifier_territoire(valeur: dict) -> tuple[dict | None, list[str]]:
     except ErreurDonnees as exc:
         return None, [f"paramètre « territoire » : {exc}"]
     return {"niveau": t.niveau, "code": t.code, "nom": nom.strip() if nom else t.nom}, []
+
+
+def _cle_inconnue(parametre: str, cle, permises) -> str:
+    proche = difflib.get_close_matches(str(cle), permises, n=1)
+    return (
+        f"paramètre « {parametre} » : clé inconnue « {cle} »"
+        + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
+        + f" ; clés permises : {', '.join(permises)}"
+    )
+
+
+def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
+    """Vérifie un paramètre ``territoires`` (un ensemble de territoires, un rapport chacun) contre le référentiel
+    officiel : ``{niveau: epci, dans: {region: "76"}}``, ``{niveau: epci, dans: {departement: "31"}}``,
+    ``{niveau: epci, dans: france}`` ou ``{niveau: epci, codes: [SIREN, …]}``. Renvoie le paramètre normalisé
+    (codes en texte ; ``dans`` : ``"france"`` ou ``{region|departement: code INSEE}``) et la liste des erreurs (en
+    français, avec la clé la plus proche d'une clé mal orthographiée et, pour un code inconnu, ce qui existe)."""
+    from . import reference
+
+    p = "territoires"
+    erreurs = [_cle_inconnue(p, cle, CLES_TERRITOIRES) for cle in valeur if cle not in CLES_TERRITOIRES]
+    niveau = valeur.get("niveau")
+    if niveau is None:
+        erreurs.append(f"paramètre « {p} » : « niveau » absent ({' | '.join(NIVEAUX_ENSEMBLE)})")
+    elif str(niveau).strip().lower() not in NIVEAUX_ENSEMBLE:
+        erreurs.append(
+            f"paramètre « {p} » : niveau « {niveau} » non permis pour un ensemble de territoires ; niveau permis : "
+            f"{', '.join(NIVEAUX_ENSEMBLE)} (un rapport par EPCI ; pour un seul département ou une seule région, "
+            "utilisez « territoire »)"
+        )
+    dans, codes = valeur.get("dans"), valeur.get("codes")
+    if (dans is None) == (codes is None):
+        erreurs.append(
+            f'paramètre « {p} » : donnez soit « dans » ({{region: "76"}}, {{departement: "31"}} ou france), soit '
+            "« codes » (liste de SIREN d'EPCI)" + (", pas les deux" if dans is not None else "")
+        )
+    if erreurs:
+        return None, erreurs
+    if codes is not None:
+        if not isinstance(codes, list) or not codes:
+            return None, [
+                f"paramètre « {p} » : « codes » : liste non vide de SIREN d'EPCI attendue, trouvé « {codes} »"
+            ]
+        normalises = []
+        for code in codes:
+            if not isinstance(code, (str, int)) or isinstance(code, bool):
+                erreurs.append(f"paramètre « {p} » : code attendu en texte, trouvé « {code} »")
+                continue
+            try:
+                normalises.append(reference.territoire("epci", code).code)
+            except ErreurDonnees as exc:
+                erreurs.append(f"paramètre « {p} » : {exc}")
+        if erreurs:
+            return None, erreurs
+        return {"niveau": "epci", "codes": list(dict.fromkeys(normalises))}, []
+    if isinstance(dans, str) and dans.strip().lower() == "france":
+        return {"niveau": "epci", "dans": "france"}, []
+    if not isinstance(dans, dict) or len(dans) != 1:
+        return None, [
+            f'paramètre « {p} » : « dans » attendu sous la forme {{region: "76"}}, {{departement: "31"}} ou '
+            f"france, trouvé « {dans} »"
+        ]
+    ((cle, code),) = dans.items()
+    if cle not in CLES_DANS:
+        return None, [_cle_inconnue(f"{p} » / « dans", cle, CLES_DANS)]
+    try:
+        return {"niveau": "epci", "dans": {cle: _code_dans(cle, code)}}, []
+    except ErreurDonnees as exc:
+        return None, [f"paramètre « {p} » : {exc}"]
+
+
+def _code_dans(cle: str, code) -> str:
+    """Code INSEE d'une région ou d'un département (donné par son code ou son nom) ; inconnu : ErreurDonnees qui
+    liste les plus proches et ce qui existe."""
+    from . import reference
+
+    table = reference.regions() if cle == "region" else reference.departements()
+    texte = str(code).strip()
+    if texte.isdigit() and len(texte) == 1:
+        texte = texte.zfill(2)
+    texte = texte.upper() if re.fullmatch(r"2[ab]", texte, flags=re.I) else texte
+    if texte in set(table["code"]):
+        return texte
+    par_nom = {reference.cle_commune(n)[0]: c for c, n in zip(table["code"], table["nom"])}
+    if reference.cle_commune(texte)[0] in par_nom:
+        return par_nom[reference.cle_commune(texte)[0]]
+    quoi = "région" if cle == "region" else "département"
+    try:
+        reference.territoire(cle, texte)
+    except ErreurDonnees as exc:
+        proches = str(exc)
+    else:  # pragma: no cover (code trouvé plus haut)
+        proches = ""
+    existants = ", ".join(f"{c} ({n})" for c, n in zip(table["code"], table["nom"]))
+    raise ErreurDonnees(f"{proches or quoi + ' inconnu : « ' + texte + ' »'}. Codes de {quoi} existants : {existants}")
+
+
+def ensemble_de_territoires(valeur: dict) -> list:
+    """Les territoires (``reference.Territoire``) candidats d'un paramètre ``territoires`` normalisé
+    (:func:`verifier_territoires`), dans l'ordre des codes donnés, sinon par SIREN : pour ``dans``, les EPCI qui ont
+    au moins une commune dans la région ou le département (tous pour ``france``)."""
+    from . import reference
+
+    if "codes" in valeur:
+        codes = list(valeur["codes"])
+    else:
+        communes = reference.communes()
+        dans = valeur["dans"]
+        if dans != "france":
+            ((cle, code),) = dans.items()
+            communes = communes[communes[cle] == code]
+        codes = sorted({str(c) for c in communes["epci"].dropna() if str(c).strip()} & set(reference.epci()["siren"]))
+    return [reference.territoire("epci", c) for c in codes]
 
 
 def territoire_du_referentiel(params: dict):

@@ -303,21 +303,28 @@ FILTRE_FICHES = r"""(function () {
       g.hidden = k === 0;
       if (g.tagName === "DETAILS" && q !== "") g.open = k > 0;
     });
-    compte.textContent = q === "" ? "" : (n === 0 ? "aucune fiche ne correspond" : n === 1 ? "1 fiche" : n + " fiches");
+    var un = bloc.dataset.un || "fiche", plusieurs = bloc.dataset.plusieurs || "fiches";
+    compte.textContent = q === "" ? "" : (n === 0 ? (bloc.dataset.aucun || "aucune fiche ne correspond") : n === 1 ? "1 " + un : n + " " + plusieurs);
   });
 })();"""
 
 
-def fiches_groupees_html(fiches: list[dict]) -> str:
+def fiches_groupees_html(
+    fiches: list[dict], unite: tuple[str, str] = ("fiche", "fiches"), par_commune: bool = True
+) -> str:
     """Liste des fiches groupée par région, département et commune (blocs dépliables, ``<details>``), précédée d'un
     champ de recherche (petit script intégré ; sans JavaScript, la liste reste complète). ``fiches`` : dicts
     ``lien``, ``titre`` (texte du lien), ``detail`` (texte après le lien, facultatif), ``region``, ``departement``,
     ``commune`` ; région et département vides : groupe :data:`HORS_COG`, rangé sous la commune seulement. Tout est
-    échappé."""
+    échappé. ``unite`` : ce que la liste compte (singulier, pluriel ; des territoires pour l'index d'un lot) ;
+    ``par_commune=False`` : groupes de région et de département seulement (les éléments n'ont pas de commune)."""
     e = html.escape
+    un, plusieurs = unite
+    if not par_commune:
+        fiches = [{**f, "commune": ""} for f in fiches]
 
     def compte(n):
-        return f"{nombre_fr(n)} fiche" + ("s" if n > 1 else "")
+        return f"{nombre_fr(n)} {un if n <= 1 else plusieurs}"
 
     def cle(f):
         hors = not (f.get("region") or f.get("departement"))
@@ -339,6 +346,8 @@ def fiches_groupees_html(fiches: list[dict]) -> str:
         )
 
     def communes(par_commune):
+        if not par_commune.keys() - {""}:  # sans communes : la liste directement sous le département
+            return "".join(f"<ul>{''.join(item(f) for f in fs)}</ul>" for fs in par_commune.values())
         return "".join(
             f'<div class="commune-fiches"><p class="commune">{e(c)} <span class="nb">({compte(len(fs))})</span></p>'
             f"<ul>{''.join(item(f) for f in fs)}</ul></div>"
@@ -360,6 +369,16 @@ def fiches_groupees_html(fiches: list[dict]) -> str:
             f'<details{" open" if seule_region else ""}><summary>{e(reg)} <span class="nb">({compte(n_reg)})'
             f"</span></summary>{interieur}</details>"
         )
+    recherche = (
+        "une fiche (quartier, commune, département, région)"
+        if unite[0] == "fiche"
+        else f"un {e(un)} (nom, code, département, région)"
+    )
+    attributs = (
+        ""
+        if unite[0] == "fiche"
+        else (f' data-un="{e(un)}" data-plusieurs="{e(plusieurs)}" data-aucun="aucun {e(un)} ne correspond"')
+    )
     style = (
         "<style>.fiches-groupees details { margin: .2rem 0 .2rem 1rem; } .fiches-groupees summary { cursor: pointer; "
         "font-weight: bold; color: #14406b; } .fiches-groupees .nb { font-weight: normal; color: #5a6b7d; } "
@@ -367,11 +386,10 @@ def fiches_groupees_html(fiches: list[dict]) -> str:
         ".1rem 0 .3rem 1rem; } .fiches-groupees input { font: inherit; padding: .2rem .4rem; min-width: 18rem; }</style>"
     )
     return (
-        f'{style}<div class="fiches-groupees"><p><label>Rechercher une fiche (quartier, commune, département, '
-        f'région)\u00a0: <input type="search" class="filtre-fiches"></label> <span class="compte-fiches" '
-        f'aria-live="polite"></span></p><p class="note">{compte(len(fiches))}, par région, département et commune.</p>'
-        + "".join(blocs)
-        + f"</div><script>\n{FILTRE_FICHES}\n</script>"
+        f'{style}<div class="fiches-groupees"{attributs}><p><label>Rechercher {recherche}\u00a0: '
+        f'<input type="search" class="filtre-fiches"></label> <span class="compte-fiches" '
+        f'aria-live="polite"></span></p><p class="note">{compte(len(fiches))}, par région, département'
+        f"{' et commune' if par_commune else ''}.</p>" + "".join(blocs) + f"</div><script>\n{FILTRE_FICHES}\n</script>"
     )
 
 

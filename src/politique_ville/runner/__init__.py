@@ -8,6 +8,8 @@
   le manifeste du rapport ; seules les étapes dont une entrée a changé sont refaites ;
 - ``run.py`` — une exécution : plan, lecture et nettoyages en parallèle, validation, chapitres en parallèle, fiches
   quartier par lots dans des noyaux partagés, index, publication ; une étape en échec ne publie rien ;
+- ``lot.py`` — un lot de territoires (paramètre ``territoires``) : une exécution par territoire, noyaux partagés,
+  index du lot ;
 - ``commit.py`` — la publication des tables nettoyées (transit, validation, publication d'un coup) ;
 - ``execute.py`` — papermill, lots de fiches, export HTML ; ``kernels.py`` — noyau du projet et noyaux d'une exécution (démarrés une fois, prêtés, rendus) ;
   ``lock.py`` — un verrou par dossier écrit (filelock) ; ``restes.py`` — ce qu'une exécution interrompue laisse

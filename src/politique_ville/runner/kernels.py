@@ -264,6 +264,18 @@ class PoolNoyaux:
             self._fils.append(fil)
             fil.start()
 
+    def nombre(self) -> int:
+        """Noyaux libres, prêtés ou en démarrage."""
+        with self._cond:
+            return self._prevus
+
+    def completer(self, nombre: int, modules: tuple[str, ...] | None = None):
+        """Démarre ce qu'il faut de noyaux pour en avoir ``nombre`` (libres, prêtés ou en démarrage) : un pool
+        partagé par plusieurs exécutions (lot de territoires) remplace ainsi les noyaux morts ou arrêtés."""
+        with self._cond:
+            manque = nombre - self._prevus
+        self.demarrer(manque, modules)
+
     def _demarrer_un(self, modules, attendre: int = 0):
         if attendre:
             with self._cond:

@@ -48,6 +48,7 @@ from .display import Progression, resume
 from .execute import cause, executer_fiches, executer_notebook, exporter
 from .kernels import MODULES_VALIDATION, PoolNoyaux
 from .lock import Verrous
+from .lot import FICHIER_LOT
 from .restes import FICHES_CLE, FICHES_FAITES
 from .steps import LIEN_FICHES, SANS_ANTERIEURE, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport
 
@@ -80,6 +81,29 @@ def executer(
     cat0 = Catalogue.pour(annee, absolu(racine), reports_dir=absolu(out))
     fichier_params = absolu(fichier_params) or cat0.racine / "params" / f"{int(annee)}.yaml"
     params = charger_parametres(cat0.racine, annee, fichier_params)  # ne fait que lire
+    if "territoires" in params:  # un ensemble de territoires : un rapport chacun (lot.py)
+        from .lot import executer_lot
+
+        return executer_lot(
+            annee,
+            params,
+            racine=cat0.racine,
+            fichier_params=fichier_params,
+            raw_dir=absolu(raw_dir),
+            out=absolu(out),
+            processed_dir=absolu(processed_dir),
+            chapitres=chapitres,
+            jobs=jobs,
+            force=force,
+            sortie=sortie,
+            barres=barres,
+            fichier_barres=fichier_barres,
+        )
+    if (cat0.reports_dir / FICHIER_LOT).is_file():
+        raise EchecExecution(
+            f"{cat0.reports_dir} contient les rapports d'un lot de territoires ({FICHIER_LOT}) : le rapport d'un seul "
+            "territoire ne les remplace pas. Donnez-lui son propre dossier (--out et --processed-dir)."
+        )
     cat = Catalogue.pour(
         annee,
         cat0.racine,
@@ -180,8 +204,11 @@ class Execution:
         fichier_params: Path | None = None,
         progression: Progression | None = None,
         preparation_seule: bool = False,
+        noyaux: PoolNoyaux | None = None,
     ):
         self.cat, self.params, self.force = cat, params, force
+        #: noyaux prêtés par un lot de territoires (``lot.py``) : utilisés, complétés au besoin, jamais fermés ici
+        self.noyaux_partages = noyaux
         self.fichier_params = fichier_params
         self.progression = progression or Progression(sortie)
         self.sortie = self.progression.ecrire
@@ -516,13 +543,19 @@ class Execution:
             )
         # les noyaux de l'exécution démarrent tout de suite, en arrière-plan : autant que de tâches en parallèle, et
         # celui de la validation (Great Expectations) qui se prépare pendant la lecture et les nettoyages
-        self.noyaux = PoolNoyaux(self.cat.racine / "notebooks")
         validation = tables_a_refaire and any(e.decl.valide and e.statut != Statut.IGNOREE for e in aval)
         # autant de noyaux que de tâches en parallèle (les fiches en occupent autant qu'il y a de fils), dont celui de
         # la validation s'il y en a une (au moins un autre)
         taches = len(self._a(Statut.A_EXECUTER)) + (self.jobs if self._a(Statut.A_EXECUTER, Groupe.FICHES) else 0)
-        self.noyaux.demarrer(max(1, min(self.jobs, taches) - (1 if validation else 0)))
-        if validation:
+        partages = self.noyaux_partages
+        deja = partages is not None and partages.nombre() > 0
+        if deja:  # noyaux d'un lot, déjà démarrés par un territoire précédent : complétés si certains sont morts
+            self.noyaux = partages
+            self.noyaux.completer(max(1, min(self.jobs, taches)))
+        else:  # un seul territoire, ou le premier d'un lot qui ait quelque chose à faire
+            self.noyaux = partages or PoolNoyaux(self.cat.racine / "notebooks")
+            self.noyaux.demarrer(max(1, min(self.jobs, taches) - (1 if validation else 0)))
+        if validation and not deja:
             # Great Expectations seulement : prêt plus tôt pour la validation ; les chapitres et fiches qu'il fera
             # ensuite importeront le reste à leur première cellule
             self.noyaux.demarrer(1, MODULES_VALIDATION, apres_les_autres=self.jobs > 2)
@@ -544,7 +577,8 @@ class Execution:
             if chapitres or fiches or validation:  # la validation avance en même temps que chapitres et fiches
                 self._en_parallele(chapitres, fiches[0] if fiches else None, validation[0] if validation else None)
         finally:
-            self.noyaux.fermer()
+            if self.noyaux_partages is None:
+                self.noyaux.fermer()
 
     def _reprendre_sorties(self, ancien: dict):
         """Les sorties des étapes réutilisées passent du rapport précédent au dossier de travail."""

@@ -1,0 +1,319 @@
+"""Un lot de territoires : un fichier de paramètres qui nomme un ensemble (``territoires:``) au lieu d'un territoire.
+
+1. les territoires candidats de l'ensemble (``parametres.ensemble_de_territoires``, référentiel officiel) ;
+2. ceux qui ont au moins un quartier prioritaire dans le fichier des quartiers de l'INSEE
+   (``nettoyage.epci_des_quartiers``, fichier brut lu une fois) ; aucun : erreur qui dit ce que le fichier contient ;
+3. pour chacun, l'exécution d'un territoire seul (:class:`run.Execution`, avec ses verrous, son cache, ses restes,
+   son instantané des entrées), paramètres ``{annee, territoire: {niveau, code, nom}}`` et les autres paramètres du
+   fichier, rapport dans ``<rapports>/<code>-<nom court>/``, tables dans ``<tables>/<code>/`` ; les noyaux Jupyter
+   sont démarrés une fois pour tout le lot et prêtés à chaque territoire ;
+4. un territoire en échec (nettoyage, validation…) est écarté, les autres publiés ; l'index du lot
+   (``<rapports>/index.html``) les range par région et département, avec leurs chiffres clés, et le résumé dit
+   lesquels sont écartés et pourquoi.
+
+Les règles d'une exécution s'appliquent territoire par territoire : un territoire dont rien n'a changé est réutilisé
+(« Rien n'a changé ») ; un lot interrompu reprend, à l'exécution suivante, là où il s'était arrêté.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..catalog import Catalogue, ecrire_atomique
+from ..errors import EchecExecution, ErreurDonnees
+from ..parametres import ensemble_de_territoires
+from .cache import MANIFESTE
+from .display import Progression
+from .kernels import PoolNoyaux
+from .lock import Verrou, Verrous
+
+#: fichier du lot à côté de son index : territoires publiés et écartés (et marque d'un dossier de lot)
+FICHIER_LOT = "lot.json"
+
+
+def nom_court(nom: str, longueur: int = 40) -> str:
+    """Nom de dossier d'un territoire : son nom officiel en minuscules, sans accents, mots reliés par « - »
+    (« Toulouse Métropole » -> « toulouse-metropole »), au plus ``longueur`` caractères."""
+    texte = unicodedata.normalize("NFD", str(nom))
+    texte = "".join(c for c in texte if not unicodedata.combining(c)).lower()
+    texte = re.sub(r"[^a-z0-9]+", "-", texte).strip("-")
+    return texte[:longueur].rstrip("-") or "territoire"
+
+
+def parametres_du_territoire(params: dict, territoire) -> dict:
+    """Les paramètres d'un territoire du lot : ceux du fichier, « territoires » remplacé par « territoire » (tel que
+    ``charger_parametres`` le normalise pour un territoire donné par son code)."""
+    p = {k: v for k, v in params.items() if k not in ("territoires", "territoire")}
+    p["territoire"] = {"niveau": territoire.niveau, "code": territoire.code, "nom": territoire.nom}
+    return p
+
+
+@dataclass
+class TerritoireDuLot:
+    code: str
+    nom: str
+    dossier: str  # nom du dossier du rapport, dans celui du lot
+    region: str = ""
+    departement: str = ""
+    statut: str = ""  # « publié », « écarté »
+    raison: str = ""
+    duree: float = 0.0
+
+
+def rattachement_epci(codes: list[str]) -> dict[str, tuple[str, str]]:
+    """Région et département (noms, « Haute-Garonne (31) ») de chaque EPCI : ceux de sa commune la plus peuplée
+    (un EPCI peut s'étendre sur plusieurs départements)."""
+    from .. import reference
+
+    c = reference.communes()
+    c = c[c["epci"].astype(str).isin(set(codes))].sort_values("population", ascending=False, kind="stable")
+    noms_dep = dict(zip(reference.departements()["code"], reference.departements()["nom"]))
+    noms_reg = dict(zip(reference.regions()["code"], reference.regions()["nom"]))
+    sortie = {}
+    for epci, dep, reg in zip(c["epci"].astype(str), c["departement"], c["region"]):
+        if epci not in sortie:
+            sortie[epci] = (noms_reg.get(reg, reg), f"{noms_dep.get(dep, dep)} ({dep})")
+    return sortie
+
+
+def territoires_avec_quartiers(cat: Catalogue, params: dict) -> list:
+    """Les territoires de l'ensemble qui ont au moins un quartier prioritaire dans le fichier de l'INSEE du dossier
+    des données brutes ; aucun : :class:`EchecExecution` qui dit ce que le fichier contient."""
+    from .. import reference
+    from ..nettoyage import epci_des_quartiers
+
+    candidats = ensemble_de_territoires(params["territoires"])
+    if "insee_qpv" not in cat.tables_brutes():
+        raise EchecExecution(
+            f"Lot de territoires : pas de fichier des quartiers de l'INSEE (insee_qpv.csv ou .xlsx…) dans "
+            f"{cat.raw_dir} ; il désigne les territoires du lot qui ont des quartiers prioritaires."
+        )
+    brut = cat.lire_brut("insee_qpv")
+    retenus = set(epci_des_quartiers(brut, [t.code for t in candidats]))
+    if retenus:
+        return [t for t in candidats if t.code in retenus]
+    tous = reference.epci()
+    presents = epci_des_quartiers(brut, list(tous["siren"]))
+    noms = dict(zip(tous["siren"], tous["nom"]))
+    ratt = rattachement_epci(presents)
+    liste = "\n".join(f"  - {c} {noms[c]} — {ratt.get(c, ('', ''))[1]}" for c in presents[:60])
+    reste = f"\n  … et {len(presents) - 60} autres" if len(presents) > 60 else ""
+    fichier = brut.attrs.get("source", {}).get("fichier", cat.fichier_brut("insee_qpv").name)
+    raise EchecExecution(
+        f"Lot de territoires : aucun des {len(candidats)} EPCI demandés ({_decrire(params['territoires'])}) n'a de "
+        f"quartier prioritaire dans {fichier}.\n"
+        + (
+            f"EPCI qui en ont dans ce fichier ({len(presents)}) :\n{liste}{reste}"
+            if presents
+            else "Aucune commune du fichier n'a été reconnue dans le Code officiel géographique."
+        )
+    )
+
+
+def _decrire(valeur: dict) -> str:
+    from .. import reference
+
+    if "codes" in valeur:
+        return "codes " + ", ".join(valeur["codes"])
+    dans = valeur["dans"]
+    if dans == "france":
+        return "toute la France"
+    ((cle, code),) = dans.items()
+    table = reference.regions() if cle == "region" else reference.departements()
+    nom = dict(zip(table["code"], table["nom"])).get(code, code)
+    return f"{'région' if cle == 'region' else 'département'} {nom} ({code})"
+
+
+def executer_lot(
+    annee: int,
+    params: dict,
+    *,
+    racine: Path,
+    fichier_params: Path,
+    raw_dir: Path | None,
+    out: Path | None,
+    processed_dir: Path | None,
+    chapitres=None,
+    jobs=None,
+    force: bool = False,
+    sortie=print,
+    barres=None,
+    fichier_barres=None,
+) -> Path:
+    """Exécute le rapport de chaque territoire du lot ; renvoie le chemin de l'index du lot."""
+    from .run import Execution
+
+    cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, reports_dir=out, processed_dir=processed_dir)
+    base, tables = cat.reports_dir, cat.processed_dir
+    if (base / MANIFESTE).is_file():
+        raise EchecExecution(
+            f"{base} contient le rapport d'un seul territoire : le lot de territoires ne l'écrase pas. Donnez au lot "
+            f"son propre dossier (--out et --processed-dir), ou retirez ce rapport."
+        )
+    progression = Progression(sortie, barres, fichier_barres)
+    t0 = time.perf_counter()
+    debut = dt.datetime.now()
+    with Verrou.de(base, rapport=base):
+        territoires = territoires_avec_quartiers(cat, params)
+        ratt = rattachement_epci([t.code for t in territoires])
+        progression.ecrire(
+            f"Lot {annee} — {_decrire(params['territoires'])} : {len(territoires)} territoire"
+            f"{'s' if len(territoires) > 1 else ''} avec des quartiers prioritaires"
+        )
+        jobs = max(1, int(jobs or os.cpu_count() or 1))
+        # les noyaux du lot : démarrés par le premier territoire qui a quelque chose à faire, prêtés aux suivants
+        noyaux = PoolNoyaux(racine / "notebooks")
+        resultats: list[TerritoireDuLot] = []
+        try:
+            for i, t in enumerate(territoires, start=1):
+                r = TerritoireDuLot(t.code, t.nom, f"{t.code}-{nom_court(t.nom)}", *ratt.get(t.code, ("", "")))
+                progression.ecrire(f"\n[{i}/{len(territoires)}] {t.nom} ({t.code})")
+                params_t = parametres_du_territoire(params, t)
+                cat_t = Catalogue.pour(
+                    annee,
+                    racine,
+                    raw_dir=cat.raw_dir,
+                    reports_dir=base / r.dossier,
+                    processed_dir=tables / t.code,
+                    reference_dir=params_t.get("reference_dir"),
+                )
+                debut_t = time.perf_counter()
+                try:
+                    with Verrous([cat_t.reports_dir, cat_t.processed_dir], rapport=cat_t.reports_dir):
+                        Execution(
+                            cat_t,
+                            params_t,
+                            chapitres=chapitres,
+                            jobs=jobs,
+                            force=force,
+                            fichier_params=fichier_params,
+                            progression=progression,
+                            noyaux=noyaux,
+                        ).lancer()
+                    r.statut = "publié"
+                except (EchecExecution, ErreurDonnees) as exc:
+                    r.statut, r.raison = "écarté", _raison(str(exc))
+                    progression.ecrire(f"Territoire écarté du lot : {t.nom} ({t.code}) — {r.raison}\n{exc}")
+                r.duree = time.perf_counter() - debut_t
+                resultats.append(r)
+        finally:
+            noyaux.fermer()
+        publies = [r for r in resultats if r.statut == "publié"]
+        if not publies:
+            raise EchecExecution(
+                "Lot de territoires : aucun territoire publié ; "
+                + " ; ".join(f"{r.nom} ({r.code}) : {r.raison}" for r in resultats)
+            )
+        index = ecrire_index_du_lot(base, tables, annee, params["territoires"], resultats, debut)
+    ecartes = [r for r in resultats if r.statut != "publié"]
+    progression.ecrire(
+        f"\nLot {annee} : {len(publies)} territoire{'s' if len(publies) > 1 else ''} publié"
+        f"{'s' if len(publies) > 1 else ''}, {len(ecartes)} écarté{'s' if len(ecartes) > 1 else ''}, en "
+        f"{time.perf_counter() - t0:.1f} s."
+    )
+    for r in ecartes:
+        progression.ecrire(f"  écarté : {r.nom} ({r.code}) — {r.raison}")
+    progression.ecrire(f"Index du lot : {index}")
+    return index
+
+
+def _raison(message: str) -> str:
+    """La raison d'un échec de territoire, en une ligne : l'étape en échec et sa cause."""
+    lignes = [x.strip() for x in message.splitlines() if x.strip()]
+    if not lignes:
+        return "échec"
+    etape = re.search(r"Échec de l'étape « ([^»]+) »", lignes[0])
+    quoi = (
+        "ses données ne passent pas la validation"
+        if etape and "validation" in etape.group(1)
+        else "ses données ne passent pas le nettoyage"
+        if etape and "nettoyage" in etape.group(1)
+        else None
+    )
+    detail = next((x for x in lignes[1:] if not x.startswith(("Le notebook", "Le rapport précédent"))), "")
+    if quoi:
+        return f"{quoi} (étape {etape.group(1)}{' : ' + detail[:300] if detail else ''})"
+    return lignes[0][:300]
+
+
+def ecrire_index_du_lot(
+    base: Path, tables: Path, annee: int, ensemble: dict, resultats: list[TerritoireDuLot], debut: dt.datetime
+) -> Path:
+    """L'index du lot (``<base>/index.html``) : territoires publiés groupés par région et département, avec leurs
+    chiffres clés (quartiers prioritaires, habitants) et le lien vers leur rapport, un champ de recherche ; les
+    territoires écartés et pourquoi. Et ``lot.json`` (même contenu, pour les outils)."""
+    import pandas as pd
+
+    from ..edition import chiffres_cles
+    from ..export import STYLE_PAGE, date_fr
+    from ..present import nombre_fr
+    from ..present_qpv import fiches_groupees_html
+
+    e = html.escape
+    elements, donnees = [], []
+    for r in resultats:
+        cles = {}
+        chemin = tables / r.code / "insee_qpv.parquet"
+        if r.statut == "publié" and chemin.is_file():
+            cles = {c[0]: c[1] for c in chiffres_cles({"insee_qpv": pd.read_parquet(chemin)})}
+        donnees.append({**r.__dict__, "chiffres_cles": cles})
+        if r.statut != "publié":
+            continue
+        detail = " ; ".join(
+            f"{v} {lib}"
+            for lib, v in (
+                ("QPV", cles.get("Quartiers prioritaires (QPV)")),
+                ("habitants en QPV", cles.get("Habitants des QPV")),
+            )
+            if v
+        )
+        elements.append(
+            {
+                "lien": f"{r.dossier}/index.html",
+                "titre": r.nom,
+                "detail": f"SIREN {r.code}" + (f" — {detail}" if detail else ""),
+                "region": r.region,
+                "departement": r.departement,
+            }
+        )
+    publies = [r for r in resultats if r.statut == "publié"]
+    ecartes = [r for r in resultats if r.statut != "publié"]
+    ecartes_html = (
+        "<h2>Territoires écartés</h2><p>Leurs données n'ont pas passé le nettoyage ou la validation : pas de rapport "
+        "publié par ce lot.</p><ul>"
+        + "".join(f"<li><strong>{e(r.nom)}</strong> (SIREN {e(r.code)}) — {e(r.raison)}</li>" for r in ecartes)
+        + "</ul>"
+        if ecartes
+        else ""
+    )
+    n = len(publies)
+    page = (
+        '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Rapports {annee} de la politique de la ville — {e(_decrire(ensemble))}</title>"
+        f"<style>{STYLE_PAGE}</style></head><body>"
+        f"<h1>Rapports {annee} sur la mise en œuvre de la politique de la ville</h1>"
+        f'<p class="sous-titre">{e(_decrire(ensemble)).capitalize()} : {nombre_fr(n)} territoire'
+        f"{'s' if n > 1 else ''} (EPCI) qui ont au moins un quartier prioritaire dans le fichier de l'INSEE, un "
+        f"rapport chacun.</p>"
+        "<h2>Territoires</h2>"
+        + fiches_groupees_html(elements, unite=("territoire", "territoires"), par_commune=False)
+        + ecartes_html
+        + f'<p class="note">Produit le {e(date_fr(debut))}.</p></body></html>\n'
+    )
+    ecrire_atomique(
+        base / FICHIER_LOT,
+        lambda p: p.write_text(
+            json.dumps({"annee": annee, "territoires": ensemble, "resultats": donnees}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        ),
+    )
+    return ecrire_atomique(base / "index.html", lambda p: p.write_text(page, encoding="utf-8"))

@@ -1,0 +1,140 @@
+"""Un lot de territoires de bout en bout (issue 22), comme un utilisateur le fait : un dépôt comme livré, le fichier de
+l'INSEE (extrait régional, Occitanie, du fichier national fictif sur des communes réelles) dans ``data/raw/2024/``, un
+fichier de paramètres qui nomme trois EPCI, puis ``make report ANNEE=2024``.
+
+Chaque territoire a son rapport (``reports/2024/<code>-<nom court>/``) et ses tables (``data/processed/2024/<code>/``),
+qui ne parlent que de lui ; l'index du lot les range par région et département, avec leurs chiffres clés ; une
+nouvelle exécution ne refait rien ; un lot interrompu reprend ce qui manque ; un territoire en échec est écarté, les
+autres publiés, le résumé et l'index disent lequel et pourquoi."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+from test_nouveau_territoire import MOTS_2019, RACINE, _pages, _texte, projet  # noqa: F401 (fixture)
+
+from politique_ville.runner.lock import Verrou
+
+pytestmark = pytest.mark.pipeline
+
+#: (SIREN, dossier du rapport, nom, département dans l'index, quartiers du fichier)
+LOT = [
+    (
+        "200066926",
+        "200066926-ca-grand-auch-coeur-de-gascogne",
+        "CA Grand Auch Coeur de Gascogne",
+        "Gers (32)",
+        ["QN032001F"],
+    ),
+    ("243400769", "243400769-ca-de-beziers-mediterranee", "CA de Béziers-Méditerranée", "Hérault (34)", ["QN034001F"]),
+    (
+        "200027183",
+        "200027183-cu-perpignan-mediterranee-metropole",
+        "CU Perpignan Méditerranée Métropole",
+        "Pyrénées-Orientales (66)",
+        ["QN066001F", "QN066002F"],
+    ),
+]
+
+
+def _make(racine):
+    env = {k: v for k, v in os.environ.items() if k not in ("POLITIQUE_VILLE_RACINE", "MAKEFLAGS")}
+    r = subprocess.run(
+        # -o : l'environnement du dépôt est déjà installé (lien), « make » ne le refait pas
+        ["make", "-o", ".venv/.installe", "report", "ANNEE=2024"],
+        cwd=racine,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    return r.returncode, r.stdout + r.stderr
+
+
+@pytest.fixture(scope="module")
+def lot(projet):  # noqa: F811
+    racine, fichier = projet
+    (racine / "data" / "raw" / "2024").mkdir()
+    shutil.copy(fichier, racine / "data" / "raw" / "2024" / "insee_qpv.xlsx")
+    codes = ", ".join(f'"{c}"' for c, *_ in LOT)
+    (racine / "params" / "2024.yaml").write_text(
+        f"annee: 2024\nterritoires: {{niveau: epci, codes: [{codes}]}}\n", encoding="utf-8"
+    )
+    return racine, *_make(racine)
+
+
+def test_un_rapport_par_territoire(lot):
+    racine, code_retour, journal = lot
+    assert code_retour == 0, journal
+    assert "Lot 2024 : 3 territoires publiés, 0 écarté" in journal
+    for siren, dossier, nom, _dep, quartiers in LOT:
+        rapport = racine / "reports" / "2024" / dossier
+        index = _texte(rapport / "index.html")
+        assert nom in index
+        # ses fiches, et seulement les siennes ; ses tables, et seulement ses quartiers
+        assert sorted(p.stem for p in (rapport / "quartiers").glob("*.html")) == quartiers
+        tables = pd.read_parquet(racine / "data" / "processed" / "2024" / siren / "insee_qpv.parquet")
+        assert sorted(tables["code_qp"]) == quartiers
+        # chaque territoire se lit comme son propre rapport : ni l'exemple 2019, ni les autres territoires du lot
+        autres = [n for _, _, n, _, _ in LOT if n != nom]
+        for page in _pages(rapport):
+            texte = _texte(page)
+            assert not [m for m in MOTS_2019 if m in texte], page
+            assert not [n for n in autres if n in texte], page
+    # le rapport de l'exemple 2019 n'est pas touché, ni data/raw
+    assert not (racine / "reports" / "2019").exists()
+
+
+def test_index_du_lot(lot):
+    racine, code_retour, journal = lot
+    assert code_retour == 0, journal
+    page = (racine / "reports" / "2024" / "index.html").read_text(encoding="utf-8")
+    texte = " ".join(_texte(racine / "reports" / "2024" / "index.html").split())
+    assert "Rechercher un territoire" in page and 'type="search"' in page
+    assert "Occitanie" in texte and "3 territoires, par région, département." in texte
+    for siren, dossier, nom, dep, quartiers in LOT:
+        assert f'href="{dossier}/index.html"' in page
+        assert f"{dep} (1 territoire)" in texte
+        n = len(quartiers)
+        assert f"{nom} — SIREN {siren} — {n} QPV ; " in texte
+    # population des QPV : celle des tables nettoyées du territoire
+    q = pd.read_parquet(racine / "data" / "processed" / "2024" / "200027183" / "insee_qpv.parquet")
+    from politique_ville.present import nombre_fr
+
+    assert f"{' '.join(nombre_fr(q['pop_mun'].sum()).split())} habitants en QPV" in texte
+    assert "Territoires écartés" not in texte
+
+
+def test_nouvelle_execution_reprise_et_territoire_ecarte(lot):
+    racine, code_retour, journal = lot
+    assert code_retour == 0, journal
+    # sans changement : rien n'est refait, territoire par territoire
+    code_retour, journal = _make(racine)
+    assert code_retour == 0, journal
+    assert journal.count("Rien n'a changé") == 3
+    # un lot interrompu (le dernier territoire jamais publié, son dossier de travail laissé) : la suivante ne refait
+    # que lui, et retire ce qui restait
+    dernier = racine / "reports" / "2024" / LOT[2][1]
+    shutil.rmtree(dernier)
+    (dernier.parent / f".{dernier.name}.en-cours" / "notebooks").mkdir(parents=True)
+    code_retour, journal = _make(racine)
+    assert code_retour == 0, journal
+    assert journal.count("Rien n'a changé") == 2
+    assert f"Rapport : {dernier / 'index.html'}" in journal and (dernier / "quartiers" / "QN066002F.html").is_file()
+    assert "Restes d'une exécution interrompue retirés au début" in journal
+    assert not (dernier.parent / f".{dernier.name}.en-cours").exists()
+    # un territoire en échec (ici, son dossier est pris par une autre exécution) : écarté, les autres publiés
+    pris = racine / "reports" / "2024" / LOT[1][1]
+    with Verrou.de(pris, rapport=pris):
+        code_retour, journal = _make(racine)
+    assert code_retour == 0, journal
+    assert "Lot 2024 : 2 territoires publiés, 1 écarté" in journal
+    assert f"écarté : {LOT[1][2]} ({LOT[1][0]}) — Une exécution est déjà en cours qui écrit dans {pris}" in journal
+    page = (racine / "reports" / "2024" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{LOT[1][1]}/index.html"' not in page and f'href="{LOT[0][1]}/index.html"' in page
+    texte = " ".join(_texte(racine / "reports" / "2024" / "index.html").split())
+    assert "Territoires écartés" in texte and f"{LOT[1][2]} (SIREN {LOT[1][0]})" in texte
