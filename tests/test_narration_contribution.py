@@ -226,7 +226,7 @@ def test_note_comparaison_lignes_hors_piliers():
     comp = _comp().assign(projets=[1, 1, 1, 3])
     assert narr.note_comparaison(comp, prog, fdr) == (
         "Ratios calculés sur les totaux publiés des tableaux du chapitre 3. « Ensemble » : les 3 projets des deux "
-        "piliers, porteurs comptés une fois ; hors piliers du Contrat de Ville, non compté : Pilotage (1 ligne)."
+        "piliers, porteurs comptés une fois ; hors piliers du contrat de ville, non compté : Pilotage (1 ligne)."
     )
     deux = pd.concat([prog, prog.iloc[[3]]], ignore_index=True)
     assert narr.note_comparaison(comp, deux, fdr).endswith("non compté : Pilotage (2 lignes).")

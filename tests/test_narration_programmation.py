@@ -88,8 +88,8 @@ def _fcs(annee=2019, montant=150000.0):
 def test_points_cles_publie_et_fcs():
     texte = narr.points_cles(_cget(), _projets(), _fcs(), 2019)
     assert texte == (
-        f"- **1{F}712{F}989{U}€** de crédits CGET (État) ont été mobilisés pour la programmation 2019 du Contrat de "
-        f"Ville, pour **131 actions** retenues dans la programmation détaillée (le rapport écrit « 129 projets » : "
+        f"- **1{F}712{F}989{U}€** de crédits CGET (État) ont été mobilisés pour la programmation 2019 du contrat de "
+        f"ville, pour **131 actions** retenues dans la programmation détaillée (le rapport écrit « 129 projets » : "
         f"voir ci-dessous).\n"
         f"- **150{F}000{U}€** ont été attribués par l'agglomération au titre de son Fonds de Cohésion Sociale "
         f"(conseils citoyens, associations de quartier, qualification des acteurs)."
@@ -99,8 +99,8 @@ def test_points_cles_publie_et_fcs():
 def test_points_cles_non_publie_singulier_et_sans_fcs_de_l_annee():
     texte = narr.points_cles(_cget(500.0), _projets(accompagnes_publie=NAN, actions=1.0), _fcs(annee=2018), 2019)
     assert texte == (
-        f"- **500{U}€** de crédits CGET (État) ont été mobilisés pour la programmation 2019 du Contrat "
-        f"de Ville, pour **1 action** retenue dans la programmation détaillée."
+        f"- **500{U}€** de crédits CGET (État) ont été mobilisés pour la programmation 2019 du contrat "
+        f"de ville, pour **1 action** retenue dans la programmation détaillée."
     )
     # index « id » (comme après set_index) : même phrase
     assert narr.points_cles(_cget(), _projets().set_index("id"), _fcs(), 2019) == narr.points_cles(

@@ -28,3 +28,21 @@ def test_le_rapport_publie_garde_sa_partie_et_le_territoire_sa_nature():
     assert "au contrat de ville" in sections.texte("20.connexes", False, designation("epci", "CA"))
     assert sections.source("30", 2032, False) == "programmation 2032 (tables nettoyées)"
     assert sections.source("40", 2019, True).endswith("; annexe 1 du rapport 2019")
+
+
+def test_phrases_de_la_programmation_sans_rapport_publie():
+    """Les phrases du chapitre 20 et 30 qui parlaient du rapport ont leur version sans rapport publié."""
+    import math
+
+    import pandas as pd
+
+    from politique_ville.narration import programmation as npg
+
+    iti = pd.DataFrame([{"projets": 3, "feder_total_publie": math.nan}])
+    assert npg.resume_iti(iti).endswith("le rapport ne publie pas le montant de FEDER mobilisé.")
+    assert npg.resume_iti(iti, publie=False).endswith("le montant de FEDER mobilisé n'est pas reçu.")
+    cget = pd.DataFrame({"statut": ["non publié"]})
+    assert "reconstruits" in npg.note_cget(cget) and "reçus" in npg.note_cget(cget, publie=False)
+    fdc = pd.DataFrame([{"taux": 20.0, "plafond": math.nan}])
+    assert npg.regle_fonds_concours(fdc).startswith("Règle publiée : **20")
+    assert not re.search(r"publi|rapport", npg.regle_fonds_concours(fdc, publie=False))

@@ -109,6 +109,17 @@ def test_sans_rapport_publie_les_colonnes_de_confrontation_vides_partent():
     )
     vue, titre = sans_rapport(df, "Projets déposés et retenus : chiffres publiés et recalculés")
     assert list(vue.columns) == ["Calculé (projets)", "Base du recalcul"] and titre == "Projets déposés et retenus"
-    # une colonne « publiée » qui a des valeurs reste : rien n'est caché de ce que les données disent
+    # une colonne « publiée » qui a des valeurs reste : rien n'est caché de ce que les données disent ; sans rapport
+    # publié, ses valeurs viennent d'un fichier reçu, et son en-tête le dit
     df.loc[0, "Publié (projets)"] = 12
-    assert "Publié (projets)" in sans_rapport(df, "x")[0].columns
+    assert "Reçu (projets)" in sans_rapport(df, "x")[0].columns
+
+
+def test_sans_rapport_publie_une_valeur_dite_publiee_est_recue():
+    from politique_ville.present import colonne_sans_rapport
+
+    assert colonne_sans_rapport("Montants CGET publiés (€)") == "Montants CGET reçus (€)"
+    assert colonne_sans_rapport("Projets (en-tête publié)") == "Projets (en-tête reçu)"
+    assert colonne_sans_rapport("Part publiée (%)") == "Part reçue (%)"
+    assert colonne_sans_rapport("Graphie(s) du rapport") == "Graphie(s) reçue(s)"
+    assert colonne_sans_rapport("Section du rapport") == "Section" and colonne_sans_rapport(3) == 3

@@ -80,7 +80,7 @@ CLASSE_INTERACTIF = "tableau-interactif"
 
 
 #: en-têtes d'une colonne de confrontation à un rapport publié (valeur publiée, écart, statut de la concordance)
-_COLONNES_DU_RAPPORT = ("publi", "du rapport", "écart", "statut")
+_COLONNES_DU_RAPPORT = ("publi", "rapport", "écart", "statut")
 #: cases d'une telle colonne quand l'année n'a pas de rapport publié
 _VIDES = ("", "—", "non publié", "non publiée", "nan")
 
@@ -89,9 +89,14 @@ def colonne_sans_rapport(colonne):
     """L'en-tête d'une colonne pour une année sans rapport publié : « Recalculé (projets) » -> « Calculé (projets) »."""
     if not isinstance(colonne, str):
         return colonne
-    return (
-        colonne.replace("Chiffre du rapport", "Chiffre").replace("Recalculé", "Calculé").replace("recalculé", "calculé")
-    )
+    texte = colonne.replace("Chiffre du rapport", "Chiffre").replace("Section du rapport", "Section")
+    texte = texte.replace("Graphie(s) du rapport", "Graphie(s) reçue(s)")
+    texte = texte.replace("Recalculé", "Calculé").replace("recalculé", "calculé")
+    # sans rapport publié, une valeur dite « publiée » vient d'un fichier reçu
+    for publie, recu in (("publiées", "reçues"), ("publiés", "reçus"), ("publiée", "reçue"), ("publié", "reçu")):
+        texte = re.sub(rf"(?<![a-zé]){publie}(?![a-zé])", recu, texte)
+        texte = re.sub(rf"(?<![a-zé]){publie.capitalize()}(?![a-zé])", recu.capitalize(), texte)
+    return texte
 
 
 def sans_rapport(df, titre: str):

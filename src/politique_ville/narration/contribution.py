@@ -221,20 +221,27 @@ def paragraphe_pre(pre: pd.DataFrame, chiffres: pd.DataFrame | None) -> str:
 # --------------------------------------------------------------------------------------------- comparaison
 
 
-def note_comparaison(comp: pd.DataFrame, programmation: pd.DataFrame, feuille_de_route: pd.DataFrame) -> str:
+def note_comparaison(
+    comp: pd.DataFrame, programmation: pd.DataFrame, feuille_de_route: pd.DataFrame, publie: bool = True
+) -> str:
     """Note du tableau de comparaison (sortie de ``comparaison_thematiques``) : ce que compte « Ensemble » et les
     lignes de la programmation hors piliers du Contrat de Ville."""
     piliers = piliers_du_contrat(feuille_de_route)
     n_ensemble = int(comp.loc[comp["niveau"] == "ensemble", "projets"].iloc[0])
     hors = programmation[~programmation["pilier_code"].isin(piliers)]
     texte = (
-        "Ratios calculés sur les totaux publiés des tableaux du chapitre 3. « Ensemble » : "
+        (
+            "Ratios calculés sur les totaux publiés des tableaux du chapitre 3."
+            if publie
+            else "Ratios calculés sur les totaux de la programmation reçue."
+        )
+        + " « Ensemble » : "
         f"{'le' if n_ensemble < 2 else 'les'} {accord(n_ensemble, 'projet')} {_des_piliers(len(piliers))}, "
         "porteurs comptés une fois"
     )
     if len(hors):
         texte += (
-            f" ; hors piliers du Contrat de Ville, non compté : {', '.join(hors['pilier'].unique())} "
+            f" ; hors piliers du contrat de ville, non compté : {', '.join(hors['pilier'].unique())} "
             f"({accord(len(hors), 'ligne')})"
         )
     return texte + "."

@@ -83,7 +83,7 @@ def points_cles(cget: pd.DataFrame, projets: pd.DataFrame, fcs: pd.DataFrame, an
         a = acc.iloc[0]
         texte = (
             f"- **{euros(total.iloc[0])}** de crédits CGET (État) ont été mobilisés pour la programmation "
-            f"{annee} du Contrat de Ville, pour **{accord(a['valeur_recalculee'], 'action')}** "
+            f"{annee} du contrat de ville, pour **{accord(a['valeur_recalculee'], 'action')}** "
             f"{'retenue' if a['valeur_recalculee'] < 2 else 'retenues'} dans la programmation détaillée"
         )
         if not _manque(a["valeur_publiee"]):
@@ -207,9 +207,12 @@ def parts_financeurs(fin: pd.DataFrame, controles: pd.DataFrame, export: str = "
 # --------------------------------------------------------------------------------------------- 2.1 crédits CGET
 
 
-def note_cget(cget: pd.DataFrame) -> str:
+def note_cget(cget: pd.DataFrame, publie: bool = True) -> str:
     """Note du tableau des crédits CGET par thématique : les montants par action sont reconstruits ; leurs sommes
-    redonnent-elles les montants publiés ? ``cget`` : ``confronter(cget_par_thematique(...))``."""
+    redonnent-elles les montants publiés ? ``cget`` : ``confronter(cget_par_thematique(...))``. Sans rapport publié
+    (``publie`` faux) : les montants sont reçus, leurs sommes calculées."""
+    if not publie:
+        return "Sommes par thématique des montants par action reçus (export de la programmation de l'année)."
     note = (
         "Les montants par action sont reconstruits à partir des totaux publiés (règle de répartition décrite dans "
         "data/raw/README.md) : seules leurs sommes par thématique sont des chiffres publiés"
@@ -315,7 +318,7 @@ def series_non_illustrees(series: pd.DataFrame, illustrees: pd.DataFrame) -> str
 # --------------------------------------------------------------------------------------------- 2.3 fonds de concours
 
 
-def regle_fonds_concours(fdc: pd.DataFrame) -> str:
+def regle_fonds_concours(fdc: pd.DataFrame, publie: bool = True) -> str:
     """La règle publiée des fonds de concours Politique de la Ville (première ligne de ``controle_fonds_concours``
     qui a un taux) ; vide si aucune règle chiffrée."""
     pv = fdc[fdc["taux"].notna()]
@@ -323,6 +326,11 @@ def regle_fonds_concours(fdc: pd.DataFrame) -> str:
         return ""
     r = pv.iloc[0]
     plafond = "" if _manque(r["plafond"]) else f", fonds de concours plafonné à **{euros(r['plafond'])}**"
+    if not publie:
+        return (
+            f"Règle du fonds : **{pourcent(r['taux'], 0)} des dépenses éligibles**{plafond}. Elle est vérifiée "
+            f"ci-dessous opération par opération, en appliquant le taux au montant reçu de l'opération."
+        )
     return (
         f"Règle publiée : **{pourcent(r['taux'], 0)} des dépenses éligibles**{plafond}. Elle est vérifiée "
         f"ci-dessous opération par opération, en appliquant le taux au montant de l'opération publié."
@@ -332,14 +340,18 @@ def regle_fonds_concours(fdc: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------------------------- 2.4 programmes connexes
 
 
-def resume_iti(s_iti: pd.DataFrame) -> str:
+def resume_iti(s_iti: pd.DataFrame, publie: bool = True) -> str:
     """Projets ITI et FEDER mobilisé (ligne « Ensemble » de ``synthese_iti``)."""
     if s_iti.empty:
         return ""
     e = s_iti.iloc[-1]
     projets = f"**{accord(e['projets'], 'projet')}** {'déposé' if e['projets'] < 2 else 'déposés'} à la Région"
     if _manque(e["feder_total_publie"]):
-        return projets + " ; le rapport ne publie pas le montant de FEDER mobilisé."
+        return projets + (
+            " ; le rapport ne publie pas le montant de FEDER mobilisé."
+            if publie
+            else " ; le montant de FEDER mobilisé n'est pas reçu."
+        )
     texte = (
         f"{projets}, qui {'mobilise' if e['projets'] < 2 else 'mobilisent'} **{euros(e['feder_total_publie'])} "
         f"de FEDER** au total."
