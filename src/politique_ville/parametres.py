@@ -402,11 +402,7 @@ def catalogue_de_l_annee(annee: int, racine: Path | str | None = None, fichier: 
     """Le catalogue d'une année tel que le runner le fait : le dossier des référentiels du territoire est celui que
     nomment ses paramètres (``params/<annee>.yaml``, ou ``fichier``). Pour JupyterLab et les tests :
     ``catalogue_de_l_annee(annee)``. ``dossiers`` : ``raw_dir``, ``processed_dir``, ``reports_dir`` remplacés."""
-    from .catalog import Catalogue, racine_projet
-
-    r = Path(racine) if racine else racine_projet()
-    params = charger_parametres(r, annee, fichier)
-    return Catalogue.pour(annee, r, reference_dir=params.get("reference_dir"), **dossiers)
+    return catalogue_et_parametres(annee, racine, fichier_params=fichier, **dossiers)[0]
 
 
 def catalogue_et_parametres(

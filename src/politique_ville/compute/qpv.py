@@ -578,13 +578,15 @@ def niveau_qpv(qpv: pd.DataFrame, code: str) -> dict:
     r = cn.agreger(_qpv(qpv), definition_registre(code))
     if r is None:
         return {"valeur": math.nan, "origine": None, "minimum": math.nan, "maximum": math.nan,
-                "nb_qpv_renseignes": 0, "base": None}  # fmt: skip
+                "nb_qpv": 0, "nb_qpv_renseignes": 0, "nb_secrets": 0, "base": None}  # fmt: skip
     return {
         "valeur": r["valeur"] / i.diviseur,
         "origine": r["origine"],
         "minimum": r["minimum"] / i.diviseur,
         "maximum": r["maximum"] / i.diviseur,
+        "nb_qpv": r["nb_qpv"],
         "nb_qpv_renseignes": r["nb_qpv_renseignes"],
+        "nb_secrets": r["nb_secrets"],
         "base": r["base"],
     }
 
@@ -1056,19 +1058,14 @@ def _niveaux_indicateurs(
     )
     for code in codes:
         i = indicateur(code)
-        r = cn.agreger(q, definition_registre(code))
-        if r is not None and not math.isnan(r["valeur"]):
+        r = niveau_qpv(q, code)  # la même règle que partout : jamais une moyenne de médianes
+        if not math.isnan(r["valeur"]):
             lignes.append(
                 {
                     "code": code,
                     "niveau": NIVEAU_QPV_TERRITOIRE,
                     "libelle_territoire": "QPV du territoire",
-                    "valeur": r["valeur"] / i.diviseur,
-                    "origine": r["origine"],
-                    "minimum": r["minimum"] / i.diviseur,
-                    "maximum": r["maximum"] / i.diviseur,
-                    "nb_qpv": r["nb_qpv"],
-                    "nb_secrets": r["nb_secrets"],
+                    **{k: r[k] for k in ("valeur", "origine", "minimum", "maximum", "nb_qpv", "nb_secrets")},
                     "_colonne_recue": None,
                 }
             )
