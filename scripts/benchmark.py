@@ -869,7 +869,7 @@ class Banc:
         """Durée de ``exporter_html`` (deux versions par chapitre, une par fiche) sur les notebooks exécutés d'un
         rapport, dans un processus neuf."""
         code_export = (
-            "import json, sys, time\nfrom pathlib import Path\nfrom politique_ville.export import exporter_html\n"
+            "import json, sys, time\nfrom pathlib import Path\nfrom politique_ville.report.export import exporter_html\n"
             f"base = Path({str(rapport)!r}); tmp = Path({str(self.travail / 'export-essai')!r})\n"
             "res = {}\n"
             "tous = sorted(base.glob('notebooks/*.ipynb')) + sorted(base.glob('quartiers/notebooks/*.ipynb'))\n"

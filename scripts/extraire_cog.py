@@ -402,8 +402,8 @@ def remplir_codes(fichier: Path, niveau: str, code: str) -> list[tuple[str, str]
     """Remplit la colonne ``code_insee`` de ``fichier`` (colonne ``nom_officiel``) par rapprochement des noms avec
     l'extrait, parmi les communes du territoire ``niveau``/``code`` ; seule cette colonne change."""
     sys.path.insert(0, str(RACINE / "src"))
-    from politique_ville.errors import ErreurDonnees
-    from politique_ville.reference import territoire, trouver_commune
+    from politique_ville.base.errors import ErreurDonnees
+    from politique_ville.reference.territoires import territoire, trouver_commune
 
     texte = fichier.read_text(encoding="utf-8")
     lignes = list(csv.reader(io.StringIO(texte)))

@@ -43,7 +43,7 @@ import io
 import shutil
 from pathlib import Path
 
-from politique_ville.scdl import COLONNES_SCDL_V2
+from politique_ville.clean.scdl import COLONNES_SCDL_V2
 
 RACINE = Path(__file__).resolve().parents[1]
 TERRITOIRE = "Communauté fictive des Coteaux d'Ailleurs"
@@ -92,7 +92,7 @@ PORTEURS = {
     "G": ("Association Les Jardins Fictifs", "association", siret_fictif(7), "W999000077"),
 }
 
-#: libellé de l'export pour chaque cofinanceur (code canonique de ``politique_ville.correspondance.FINANCEURS``)
+#: libellé de l'export pour chaque cofinanceur (code canonique de ``politique_ville.clean.correspondance.FINANCEURS``)
 COFINANCEURS = {
     "etat_credits_specifiques": "ANCT (BOP 147)",
     "etat_droit_commun": "Etat - autres ministères",

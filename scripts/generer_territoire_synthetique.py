@@ -45,7 +45,7 @@ nom de fichier disent « fictif ». Au facteur 1 (défaut), ~1 600 QPV (1 514 en
 5 000 habitants selon leur population (les grandes communes en ont davantage) ; ~5 % des quartiers s'étendent sur
 deux communes du même EPCI et du même département (« Commune A, Commune B ») ; voir :class:`QpvCommunesReelles`.
 Les communes portent leur nom exact du Code officiel géographique (``data/reference/cog/``, lu par
-``politique_ville.reference``) : ``POP_COM`` est leur population municipale légale, ``POP_COM_QP`` la somme des
+``politique_ville.reference.territoires``) : ``POP_COM`` est leur population municipale légale, ``POP_COM_QP`` la somme des
 populations des QPV de ces communes. Codes à la forme de l'INSEE, dans le vrai département de la commune :
 géographie 2015 « QP062001 » (« QP », département sur trois caractères — « 062 », « 971 », « 02A », « 02B » —, trois
 chiffres : ``schemas.MOTIF_CODE_QP_2015``, qui n'a pas de place pour une marque, si bien qu'un code peut être celui
@@ -1630,13 +1630,13 @@ _NOM_COUPE = re.compile(r"[,;/]|\s[-\u2013\u2014]\s")
 
 
 def _reference():
-    """Le module ``politique_ville.reference`` (le paquet installé, sinon celui de ``src/``)."""
+    """Le module ``politique_ville.reference.territoires`` (le paquet installé, sinon celui de ``src/``)."""
     try:
-        from politique_ville import reference
+        from politique_ville.reference import territoires
     except ImportError:  # pragma: no cover (script lancé hors de l'environnement du projet)
         sys.path.insert(0, str(RACINE / "src"))
-        from politique_ville import reference
-    return reference
+        from politique_ville.reference import territoires
+    return territoires
 
 
 def _departement_sur_trois(departement: str) -> str:

@@ -1,11 +1,11 @@
 """Copie locale des feuilles de style, scripts et polices que les Data Docs de Great Expectations chargent depuis
-des CDN, pour qu'elles s'affichent hors ligne (``politique_ville.datadocs``).
+des CDN, pour qu'elles s'affichent hors ligne (``politique_ville.clean.datadocs``).
 
     python scripts/vendoriser_datadocs.py            # télécharge (npm pack) et écrit les fichiers
     python scripts/vendoriser_datadocs.py --verifier # vérifie les empreintes des fichiers déjà copiés
 
 Les fichiers viennent des paquets npm publiés (``npm pack``, le registre npm), aux versions exactes que les Data Docs
-demandent ; ils sont écrits dans ``src/politique_ville/templates/datadocs/vendor/`` avec leurs licences, et
+demandent ; ils sont écrits dans ``src/politique_ville/clean/templates/datadocs/vendor/`` avec leurs licences, et
 ``FICHIERS.tsv`` garde pour chacun le paquet, le chemin dans le paquet et l'empreinte SHA-256. À relancer seulement
 si une nouvelle version de Great Expectations change ses adresses (``datadocs.RESSOURCES``).
 """
@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[1]
-DESTINATION = RACINE / "src" / "politique_ville" / "templates" / "datadocs" / "vendor"
+DESTINATION = RACINE / "src" / "politique_ville" / "clean" / "templates" / "datadocs" / "vendor"
 
 #: paquet npm -> [(chemin dans le paquet, chemin sous vendor/)] ; licences comprises
 PAQUETS = {

@@ -1,13 +1,13 @@
 """Copie locale de DataTables (tri, recherche et pages des grands tableaux des chapitres ; extension Responsive pour
 les écrans étroits) et de MiniSearch (recherche dans tout le rapport, hors ligne), pour des pages HTML autonomes,
-lisibles hors ligne (``politique_ville.export``, ``politique_ville.recherche``).
+lisibles hors ligne (``politique_ville.report.export``, ``politique_ville.report.recherche``).
 
     python scripts/vendoriser_datatables.py            # télécharge (npm pack), vérifie et écrit les fichiers
     python scripts/vendoriser_datatables.py --verifier # vérifie les empreintes des fichiers déjà copiés
 
 Les fichiers viennent des paquets npm publiés (``npm pack``, registre npm) aux versions épinglées ci-dessous ; chaque
 fichier extrait doit avoir l'empreinte SHA-256 attendue (sinon rien n'est écrit). Ils sont écrits dans
-``src/politique_ville/templates/rapport/vendor/`` avec leur licence, et ``FICHIERS.tsv`` garde pour chacun le nom du
+``src/politique_ville/report/templates/rapport/vendor/`` avec leur licence, et ``FICHIERS.tsv`` garde pour chacun le nom du
 paquet, sa version, sa source, le chemin dans le paquet, l'empreinte et la licence.
 
 DataTables 3 n'a besoin d'aucune autre bibliothèque (les versions 1 et 2 demandaient jQuery). Pour changer de
@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[1]
-DESTINATION = RACINE / "src" / "politique_ville" / "templates" / "rapport" / "vendor"
+DESTINATION = RACINE / "src" / "politique_ville" / "report" / "templates" / "rapport" / "vendor"
 LICENCE = "MIT"
 VERSION = "3.1.2"  # DataTables
 VERSION_RESPONSIVE = "4.1.0"  # extension Responsive (demande DataTables ^3.1)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from politique_ville.catalog import Catalogue
-from politique_ville.parametres import catalogue_de_l_annee
+from politique_ville.base.catalog import Catalogue
+from politique_ville.reference.parametres import catalogue_de_l_annee
 
 RACINE = Path(__file__).resolve().parents[1]
 ANNEE = 2019
@@ -30,7 +30,7 @@ def catalogue() -> Catalogue:
 def traitees_memoire(catalogue) -> dict:
     """Tables nettoyées construites en mémoire à partir des fichiers bruts, comme le pipeline (un dépôt neuf n'a pas
     encore de data/processed)."""
-    from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
+    from politique_ville.clean.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
 
     refs = Referentiels.charger(catalogue)
     bruts = {t: catalogue.lire_brut(t) for t in catalogue.tables_brutes()}
@@ -49,7 +49,7 @@ def empreintes(dossier: Path) -> dict[str, str]:
 def rapport(tmp_path_factory):
     """Une exécution complète du rapport 2019 (papermill, export HTML, fiches quartier) dans un dossier temporaire,
     sur une copie des données brutes où une action porte un intitulé piégé (« <script> »)."""
-    from politique_ville.catalog import lire_table
+    from politique_ville.base.catalog import lire_table
     from politique_ville.runner import executer
 
     base = tmp_path_factory.mktemp("execution")

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from politique_ville.catalog import COLONNE_LIGNE, Catalogue, lire_table
-from politique_ville.errors import ErreurDonnees
-from politique_ville.nettoyage import (
+from politique_ville.base.catalog import COLONNE_LIGNE, Catalogue, lire_table
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.clean.nettoyage import (
     ErreursNettoyage,
     Journal,
     Referentiels,
@@ -444,7 +444,7 @@ def test_code_qpv_mal_forme(tmp_path, raw, refs):
 )
 def test_codes_de_quartier_insee_ou_locaux_jusqu_a_9999(code, valide):
     """Un territoire sans codes INSEE numérote ses quartiers localement, jusqu'à 9 999 (taille nationale : 1 600)."""
-    from politique_ville.schemas import MOTIF_CODE_QP
+    from politique_ville.reference.schemas import MOTIF_CODE_QP
 
     assert bool(re.fullmatch(MOTIF_CODE_QP, code)) is valide
 

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from conftest import RACINE
 
-from politique_ville import present_besoins as pb
-from politique_ville.catalog import Catalogue
+from politique_ville.base.catalog import Catalogue
+from politique_ville.base.errors import EchecExecution, ErreurDonnees
 from politique_ville.compute import besoins as cb
-from politique_ville.errors import EchecExecution, ErreurDonnees
 from politique_ville.narration import besoins as nb
+from politique_ville.present import besoins as pb
 
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_etranger"
 
@@ -280,7 +280,7 @@ def test_vues_et_figure(avec_quartiers):
 
 
 def test_parametres_correspondance_et_scdl(tmp_path):
-    from politique_ville.parametres import charger_parametres
+    from politique_ville.reference.parametres import charger_parametres
 
     f = tmp_path / "2032.yaml"
     f.write_text(
@@ -300,8 +300,8 @@ def test_parametres_correspondance_et_scdl(tmp_path):
 
 
 def test_tables_fournies_et_fichiers_suivent_la_correspondance(tmp_path):
-    from politique_ville.correspondance import chemin_correspondance, fichiers_du_territoire, tables_fournies
-    from politique_ville.parametres import charger_parametres
+    from politique_ville.clean.correspondance import chemin_correspondance, fichiers_du_territoire, tables_fournies
+    from politique_ville.reference.parametres import charger_parametres
 
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURE / "raw" / "2032", raw)
@@ -324,10 +324,10 @@ def test_tables_fournies_et_fichiers_suivent_la_correspondance(tmp_path):
 
 
 def test_bruts_du_territoire_et_verification_scdl(tmp_path):
-    from politique_ville.correspondance import bruts_du_territoire, resume_correspondance
-    from politique_ville.nettoyage import Journal, Referentiels, nettoyer_financements
-    from politique_ville.parametres import charger_parametres
-    from politique_ville.scdl import phrase_verification, tableau_des_comptes, verifications_du_territoire
+    from politique_ville.clean.correspondance import bruts_du_territoire, resume_correspondance
+    from politique_ville.clean.nettoyage import Journal, Referentiels, nettoyer_financements
+    from politique_ville.clean.scdl import phrase_verification, tableau_des_comptes, verifications_du_territoire
+    from politique_ville.reference.parametres import charger_parametres
 
     cat = Catalogue.pour(2032, RACINE, raw_dir=FIXTURE / "raw" / "2032", reference_dir=FIXTURE / "reference")
     params = charger_parametres(RACINE, 2032, FIXTURE / "params" / "2032.yaml")
@@ -387,7 +387,7 @@ def test_section_de_la_fiche(avec_quartiers):
 def test_section_de_la_fiche_calcule_le_classement_une_fois_par_contenu(avec_quartiers, monkeypatch):
     """Les fiches d'un lot partagent un noyau : le classement du territoire n'est refait que si les tables changent
     (tables marquées par leur lecture, ``catalog.lire_traitees`` : voir ``memo``)."""
-    from politique_ville import memo
+    from politique_ville.base import memo
     from politique_ville.narration import besoins as nbe
 
     prog, pc = avec_quartiers

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from politique_ville.catalog import COLONNE_LIGNE, ecrire_atomique, lire_table
-from politique_ville.errors import ErreurDonnees
+from politique_ville.base.catalog import COLONNE_LIGNE, ecrire_atomique, lire_table
+from politique_ville.base.errors import ErreurDonnees
 
 CONTENU = 'id,intitule,montant\n1,Lectures à partager,"12 345 €"\n2,Nœux-les-Mines,53.387 €\n'
 

@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville.clean import (
+from politique_ville.base.valeurs import (
     ValeurIllisible,
     arrondi_publie,
     est_manquant,

@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from politique_ville import present_programmation as pp
-from politique_ville.catalog import lire_table
+from politique_ville.base.catalog import lire_table
 from politique_ville.compute import contribution as ctb
+from politique_ville.present import programmation as pp
 
 MESURES_MONTANTS = ("projets", "droit_commun", "credits_specifiques")
 

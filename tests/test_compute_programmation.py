@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from politique_ville.compute import programmation as prog
-from politique_ville.concordance import charger_reference
+from politique_ville.published.concordance import charger_reference
 
 
 @pytest.fixture(scope="module")

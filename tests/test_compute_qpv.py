@@ -7,10 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from politique_ville.catalog import lire_table
-from politique_ville.clean import arrondi_publie, decimales_du_texte
+from politique_ville.base.catalog import lire_table
+from politique_ville.base.valeurs import arrondi_publie, decimales_du_texte
 from politique_ville.compute import qpv as cq
-from politique_ville.published import normaliser
+from politique_ville.published.chiffres import normaliser
 
 # --------------------------------------------------------------------------------------------- données
 

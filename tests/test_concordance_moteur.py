@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville.concordance import concorde, evaluer, resume_statuts, table_concordance
-from politique_ville.errors import ErreurCalcul
+from politique_ville.base.errors import ErreurCalcul
+from politique_ville.published.concordance import concorde, evaluer, resume_statuts, table_concordance
 
 PROG = pd.DataFrame(
     {

@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 from conftest import RACINE, REFERENCE_2019, empreintes
 
-from politique_ville.catalog import Catalogue, lire_table
-from politique_ville.correspondance import (
+from politique_ville.base.catalog import Catalogue, lire_table
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.clean.correspondance import (
     FINANCEURS,
     Resultat,
     appliquer,
@@ -33,9 +34,8 @@ from politique_ville.correspondance import (
     texte_montant,
     valider,
 )
-from politique_ville.errors import ErreurDonnees
-from politique_ville.nettoyage import ErreursNettoyage, Journal, Referentiels, nettoyer_financements
-from politique_ville.parametres import catalogue_de_l_annee
+from politique_ville.clean.nettoyage import ErreursNettoyage, Journal, Referentiels, nettoyer_financements
+from politique_ville.reference.parametres import catalogue_de_l_annee
 
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_etranger"
 ANNEE = 2032
@@ -105,7 +105,7 @@ def test_fixture_regeneree_a_l_identique(tmp_path):
     gen.ecrire(tmp_path, 10, ANNEE, "tests/fixtures/territoire_etranger/reference")
     assert empreintes(tmp_path) == empreintes(FIXTURE)
     # SIRET fictifs à clé de Luhn juste
-    from politique_ville.correspondance import siret_valide
+    from politique_ville.clean.correspondance import siret_valide
 
     assert all(siret_valide(s) for _, _, s, _ in gen.PORTEURS.values())
 
@@ -602,7 +602,7 @@ def test_disposition_large_colonne_de_total_rapprochee_par_action_et_au_total_ge
 def test_total_general_d_un_export_long_sous_un_libelle_total(resultat):
     """Sur une ligne de total, un cofinanceur « Tous financeurs » (ou vide) désigne le total général : un total changé
     en 3 500 000 est un écart avec les deux montants, jamais « aucun total ne diffère »."""
-    from politique_ville.correspondance import _est_total_general
+    from politique_ville.clean.correspondance import _est_total_general
 
     assert _est_total_general("") and _est_total_general("Tous financeurs") and _est_total_general("TOTAL")
     assert not _est_total_general("CAF")

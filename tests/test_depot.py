@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from conftest import REFERENCE_2019
 
-from politique_ville.catalog import lire_table
+from politique_ville.base.catalog import lire_table
 
 
 def _notebooks(racine):
@@ -48,7 +48,7 @@ GEOGRAPHIES_NATIONALES = {"2015", "2024"}
 
 
 def test_rien_du_territoire_ni_de_l_annee_en_dur(racine):
-    from politique_ville.schemas import GEOGRAPHIES_QPV
+    from politique_ville.reference.schemas import GEOGRAPHIES_QPV
 
     assert GEOGRAPHIES_NATIONALES <= set(GEOGRAPHIES_QPV)
     termes = _termes_du_territoire(racine)

@@ -3,8 +3,13 @@
 import pandas as pd
 import pytest
 
-from politique_ville.catalog import lire_table
-from politique_ville.concordance import STATUT_IDENTIQUE, STATUTS_ECART, concordance_annee, fournisseur_memoire
+from politique_ville.base.catalog import lire_table
+from politique_ville.published.concordance import (
+    STATUT_IDENTIQUE,
+    STATUTS_ECART,
+    concordance_annee,
+    fournisseur_memoire,
+)
 
 TABLES_ATTENDUES = {
     "programmation",

@@ -14,8 +14,10 @@ import pytest
 from conftest import RACINE
 from openpyxl import load_workbook
 
-from politique_ville import datadocs, edition, export, methodologie, notebook, pdf, present, recherche
-from politique_ville import provenance as pv
+from politique_ville import present
+from politique_ville.clean import datadocs
+from politique_ville.reference import provenance as pv
+from politique_ville.report import chapitre, edition, export, methodologie, pdf, recherche
 
 # --------------------------------------------------------------------------------------------- méthodologie
 
@@ -340,7 +342,7 @@ def test_data_docs_en_francais_avec_un_lien_vers_le_rapport():
 
 
 def test_validation_sans_boutons_de_tutoriel():
-    source = (RACINE / "src" / "politique_ville" / "validate.py").read_text("utf-8")
+    source = (RACINE / "src" / "politique_ville" / "clean" / "validation.py").read_text("utf-8")
     assert '"show_how_to_buttons": False' in source
 
 
@@ -348,9 +350,9 @@ def test_validation_sans_boutons_de_tutoriel():
 
 
 def test_notebook_execute_a_la_main_ecrit_dans_le_brouillon(tmp_path):
-    assert notebook.dossier_des_sorties(2031, None, None, tmp_path) == tmp_path / "reports" / "brouillon" / "2031"
-    assert notebook.dossier_des_sorties(2031, None, {"annee": 2031}, tmp_path) is None  # le runner : le rapport
-    assert notebook.dossier_des_sorties(2031, tmp_path / "x", None, tmp_path) == tmp_path / "x"
+    assert chapitre.dossier_des_sorties(2031, None, None, tmp_path) == tmp_path / "reports" / "brouillon" / "2031"
+    assert chapitre.dossier_des_sorties(2031, None, {"annee": 2031}, tmp_path) is None  # le runner : le rapport
+    assert chapitre.dossier_des_sorties(2031, tmp_path / "x", None, tmp_path) == tmp_path / "x"
 
 
 def test_make_lab_en_root_seulement_avec_allow_root():

@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from conftest import RACINE
 
-from politique_ville import historique
-from politique_ville import present_evolutions as pe
-from politique_ville.catalog import Catalogue
+from politique_ville.base.catalog import Catalogue
 from politique_ville.compute import evolutions as ce
 from politique_ville.narration import evolutions as ne
+from politique_ville.present import evolutions as pe
+from politique_ville.reference import historique
 
 # --------------------------------------------------------------------------------------------- petites tables
 
@@ -448,7 +448,7 @@ def _generateur():
 
 @pytest.mark.pipeline
 def test_trois_annees_synthetiques_dans_le_runner(tmp_path):
-    from politique_ville.catalog import lire_table
+    from politique_ville.base.catalog import lire_table
     from politique_ville.runner import executer
 
     gen = _generateur()

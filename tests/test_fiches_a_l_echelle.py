@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from conftest import INTITULE_PIEGE, RACINE
 
-from politique_ville import export
-from politique_ville import present_qpv as pq
+from politique_ville.present import qpv as pq
+from politique_ville.report import export
 
 # Auchel (62048) : Pas-de-Calais, Hauts-de-France ; Paris 1er arrondissement (75101, ARM) : Paris, Île-de-France ;
 # Lille (59350) : Nord, Hauts-de-France ; un code local sans commune du COG

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from conftest import RACINE, empreintes
 
-from politique_ville.catalog import Catalogue, lire_table
-from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
-from politique_ville.schemas import MOTIF_CODE_QP
+from politique_ville.base.catalog import Catalogue, lire_table
+from politique_ville.clean.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
+from politique_ville.reference.schemas import MOTIF_CODE_QP
 
 FACTEUR = 1 / 16  # 100 QPV, 1 875 actions
 
@@ -92,7 +92,7 @@ def national(tmp_path_factory):
 
 
 def test_fichier_national_fictif_au_format_de_l_insee(national):
-    from politique_ville.schemas import geographie_qpv, renommages_colonnes
+    from politique_ville.reference.schemas import geographie_qpv, renommages_colonnes
 
     a, b = national
     ea, eb = empreintes(a), empreintes(b)
@@ -160,9 +160,9 @@ def communes_reelles(tmp_path_factory):
 @functools.cache
 def _cog_par_nom() -> dict[tuple[str, str], dict]:
     """(nom officiel, département) -> commune actuelle du Code officiel géographique."""
-    from politique_ville import reference
+    from politique_ville.reference import territoires
 
-    cog = reference.communes()
+    cog = territoires.communes()
     return {
         (nom, dep): {"code": code, "epci": epci, "region": reg, "population": pop}
         for nom, dep, code, epci, reg, pop in zip(
@@ -173,7 +173,7 @@ def _cog_par_nom() -> dict[tuple[str, str], dict]:
 
 def _communes_des_lignes(df: pd.DataFrame) -> list[list[tuple[str, str]]]:
     """Les (nom, département du code) de chaque quartier du fichier."""
-    from politique_ville.nettoyage import departement_du_code_qp
+    from politique_ville.clean.nettoyage import departement_du_code_qp
 
     return [
         [(nom, departement_du_code_qp(code)) for nom in noms.split(", ")]
@@ -197,8 +197,8 @@ def test_communes_reelles_deterministe_a_l_octet_pres(communes_reelles):
 
 @pytest.mark.parametrize("geographie", ["2015", "2024"])
 def test_communes_reelles_codes_et_communes_du_cog(communes_reelles, geographie):
-    from politique_ville.reference import codes_par_nom
-    from politique_ville.schemas import geographie_qpv
+    from politique_ville.reference.schemas import geographie_qpv
+    from politique_ville.reference.territoires import codes_par_nom
 
     df = communes_reelles["tables"][(geographie, "france")]
     assert "FICHIER FICTIF" in df.attrs["titres"][0] and f"géographie {geographie}" in df.attrs["titres"][0]
@@ -274,7 +274,7 @@ def _qpv_de_l_epci(df: pd.DataFrame, siren: str) -> list[str]:
 
 
 def _nettoyer_pour_l_epci(df: pd.DataFrame, siren: str):
-    from politique_ville.nettoyage import Journal
+    from politique_ville.clean.nettoyage import Journal
 
     params = {"annee": 2099, "territoire": {"niveau": "epci", "code": siren}}
     refs = Referentiels.charger(Catalogue.pour(2099, RACINE), params)

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from politique_ville.catalog import COLONNE_LIGNE, lire_table
-from politique_ville.clean import est_manquant, lire_nombre, motif_manquant
-from politique_ville.errors import ErreurDonnees
-from politique_ville.nettoyage import ErreursNettoyage, Journal, Referentiels, nettoyer_insee
-from politique_ville.schemas import MOTIF_CODE_QP, geographie_qpv, renommages_colonnes
+from politique_ville.base.catalog import COLONNE_LIGNE, lire_table
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.base.valeurs import est_manquant, lire_nombre, motif_manquant
+from politique_ville.clean.nettoyage import ErreursNettoyage, Journal, Referentiels, nettoyer_insee
+from politique_ville.reference.schemas import MOTIF_CODE_QP, geographie_qpv, renommages_colonnes
 
 COMMUNES = [
     "Béthune",

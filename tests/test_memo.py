@@ -1,4 +1,4 @@
-"""La mémoire par noyau des calculs sur tout le territoire (``politique_ville.memo``) : même contenu en entrée, même
+"""La mémoire par noyau des calculs sur tout le territoire (``politique_ville.base.memo``) : même contenu en entrée, même
 résultat en sortie ; chaque appel reçoit sa propre copie ; une table non marquée ou un fichier réécrit sont
 recalculés ; et les fiches quartier calculées par la mémoire sont celles calculées sans elle."""
 
@@ -10,8 +10,8 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville import catalog, memo
-from politique_ville.catalog import Catalogue, ecrire_tables, lire_traitees
+from politique_ville.base import catalog, memo
+from politique_ville.base.catalog import Catalogue, ecrire_tables, lire_traitees
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import besoins as nb
 from politique_ville.narration import fiche as nf

@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 
-from politique_ville import present_programmation as pp
 from politique_ville.compute import contribution as ctb
 from politique_ville.narration import contribution as narr
+from politique_ville.present import programmation as pp
 
 F = "\u202f"  # espace fine insécable des milliers
 U = "\u00a0"  # espace insécable avant l'unité

@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville import present_qpv as pq
 from politique_ville.compute import qpv as cq
-from politique_ville.designation import designation
 from politique_ville.narration import fiche as nf
+from politique_ville.present import qpv as pq
+from politique_ville.reference.designation import designation
 
 NB = "\u00a0"
 FINE = "\u202f"

@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville import present_qpv as pq
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import geographie as ng
+from politique_ville.present import qpv as pq
 
 NB = "\u00a0"  # espace insécable avant l'unité
 FINE = "\u202f"  # espace fine insécable des milliers

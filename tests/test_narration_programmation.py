@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville import present_programmation as pp
 from politique_ville.narration import programmation as narr
+from politique_ville.present import programmation as pp
 
 F = "\u202f"  # espace fine insécable des milliers
 U = "\u00a0"  # espace insécable avant l'unité

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from politique_ville.designation import designation
 from politique_ville.narration import sections
+from politique_ville.reference.designation import designation
 
 
 @pytest.mark.parametrize("cle", list(sections.TEXTES))

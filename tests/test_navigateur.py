@@ -322,7 +322,7 @@ def test_la_recherche_trouve_un_quartier_et_un_indicateur(rapport, navigateur):
 
 @pytest.fixture(scope="module")
 def editions_pdf(rapport, navigateur):
-    from politique_ville.pdf import produire
+    from politique_ville.report.pdf import produire
 
     messages = []
     resultats = produire(

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville.nettoyage import (
+from politique_ville.clean.nettoyage import (
     ErreursNettoyage,
     Journal,
     Referentiels,
@@ -194,7 +194,7 @@ def test_regles_entre_colonnes_et_doublons_dans_l_ordre_du_fichier(refs, bruts):
 
 
 def test_code_insee_et_perimetres_des_communes_eclatees():
-    from politique_ville.nettoyage import communes_eclatees
+    from politique_ville.clean.nettoyage import communes_eclatees
 
     refs_ = Referentiels(
         communes=pd.DataFrame(

@@ -54,14 +54,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from politique_ville import indicateurs
-from politique_ville.catalog import Catalogue
+from politique_ville.base.catalog import Catalogue
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.clean.nettoyage import Journal, Referentiels, nettoyer_insee
+from politique_ville.clean.validation import attentes_traitees, colonnes_non_reconnues
 from politique_ville.compute import niveaux as cn
 from politique_ville.compute import qpv as cq
-from politique_ville.errors import ErreurDonnees
-from politique_ville.nettoyage import Journal, Referentiels, nettoyer_insee
-from politique_ville.parametres import charger_parametres
-from politique_ville.validate import attentes_traitees, colonnes_non_reconnues
+from politique_ville.reference import indicateurs
+from politique_ville.reference.parametres import charger_parametres
 
 RACINE = Path(__file__).resolve().parents[1]
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_par_code"

@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from politique_ville.errors import EchecExecution
-from politique_ville.parametres import charger_parametres
+from politique_ville.base.errors import EchecExecution
 from politique_ville.present import nombre_fr
+from politique_ville.reference.parametres import charger_parametres
 
 RACINE = Path(__file__).resolve().parents[1]
 

@@ -112,7 +112,7 @@ def test_noms_de_feuilles_valides_et_uniques():
 
 
 def test_vues_de_la_concordance():
-    from politique_ville import present_concordance as pc
+    from politique_ville.present import concordance as pc
 
     conc = pd.DataFrame(
         {

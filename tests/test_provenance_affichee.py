@@ -1,6 +1,6 @@
 """Ce qui est reconstruit, supposé ou simulé le dit là où le lecteur le rencontre (issue 11).
 
-Tests unitaires du vocabulaire (:mod:`politique_ville.provenance`), du classeur (note « Provenance : » en première
+Tests unitaires du vocabulaire (:mod:`politique_ville.reference.provenance`), du classeur (note « Provenance : » en première
 ligne, nombres gardés comme nombres) et des phrases du chapitre 10 et de la fiche quartier, sur de petits territoires
 construits ici, chaque fois avec une entrée publiée ET une entrée reconstruite. Puis, sur une exécution réelle du
 rapport 2019 (``rapport``, marqué ``pipeline``) :
@@ -25,11 +25,11 @@ import pandas as pd
 import pytest
 
 from politique_ville import present
-from politique_ville import present_qpv as pq
-from politique_ville import provenance as pv
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import fiche as nf
 from politique_ville.narration import geographie as ng
+from politique_ville.present import qpv as pq
+from politique_ville.reference import provenance as pv
 
 NB = "\u00a0"
 FINE = "\u202f"

@@ -6,9 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from politique_ville.concordance import fournisseur_memoire, resume_statuts, table_concordance
-from politique_ville.errors import ErreurCalcul
-from politique_ville.published import (
+from politique_ville.base.errors import ErreurCalcul
+from politique_ville.published.chiffres import (
     ECART_DEPENDANT,
     ECART_INDEPENDANT,
     Appel,
@@ -25,6 +24,7 @@ from politique_ville.published import (
     genre,
     normaliser,
 )
+from politique_ville.published.concordance import fournisseur_memoire, resume_statuts, table_concordance
 
 T = pd.DataFrame(
     {

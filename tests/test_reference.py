@@ -12,8 +12,8 @@ import tarfile
 import pytest
 from conftest import REFERENCE_2019
 
-from politique_ville import reference as ref
-from politique_ville.errors import EchecExecution, ErreurDonnees
+from politique_ville.base.errors import EchecExecution, ErreurDonnees
+from politique_ville.reference import territoires as ref
 
 CABBALR = "200072460"
 
@@ -374,13 +374,13 @@ def test_communes_2019_ont_leur_code_officiel(racine):
 def _params(tmp_path, territoire: str):
     (tmp_path / "params").mkdir(exist_ok=True)
     (tmp_path / "params" / "2030.yaml").write_text(f"annee: 2030\n{territoire}\n", encoding="utf-8")
-    from politique_ville.parametres import charger_parametres
+    from politique_ville.reference.parametres import charger_parametres
 
     return charger_parametres(tmp_path, 2030)
 
 
 def test_parametre_territoire_par_code(tmp_path):
-    from politique_ville.parametres import nom_territoire, territoire_du_referentiel
+    from politique_ville.reference.parametres import nom_territoire, territoire_du_referentiel
 
     p = _params(tmp_path, f'territoire: {{niveau: epci, code: "{CABBALR}"}}')
     assert p["territoire"] == {"niveau": "epci", "code": CABBALR, "nom": "CA de Béthune-Bruay, Artois-Lys Romane"}
@@ -396,7 +396,7 @@ def test_parametre_territoire_par_code(tmp_path):
 
 
 def test_parametres_2019_designent_le_territoire_par_son_code(racine):
-    from politique_ville.parametres import charger_parametres, nom_territoire, territoire_du_referentiel
+    from politique_ville.reference.parametres import charger_parametres, nom_territoire, territoire_du_referentiel
 
     p = charger_parametres(racine, 2019)
     t = territoire_du_referentiel(p)

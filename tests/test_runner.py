@@ -89,13 +89,13 @@ def test_pool_de_noyaux_prete_un_noyau_neuf_a_chaque_notebook(racine):
         compte, texte = _executer(
             noyau,
             "import sys; print(sorted(m for m in ('pandas', 'politique_ville.compute.qpv', "
-            "'politique_ville.figures.programmation', 'politique_ville.nettoyage') if m in sys.modules), "
+            "'politique_ville.figures.programmation', 'politique_ville.clean.nettoyage') if m in sys.modules), "
             "[n for n in dir() if n.startswith('_pv')])",
         )
         assert compte == 1  # le préchauffage ne compte pas d'exécution
         assert texte == (
-            "['pandas', 'politique_ville.compute.qpv', 'politique_ville.figures.programmation', "
-            "'politique_ville.nettoyage'] []"
+            "['pandas', 'politique_ville.clean.nettoyage', 'politique_ville.compute.qpv', "
+            "'politique_ville.figures.programmation'] []"
         )
         _executer(noyau, "import matplotlib.pyplot as plt\nfig = plt.figure()\nsecret = 42")
         pool.rendre(noyau)
@@ -165,7 +165,7 @@ def test_l_ordre_des_etapes_vient_de_leurs_dependances():
 def _projet(tmp_path, racine):
     """Fichiers bruts, référentiels et tables nettoyées minuscules (le contenu importe peu : seules les empreintes
     comptent pour les clés)."""
-    from politique_ville.catalog import Catalogue
+    from politique_ville.base.catalog import Catalogue
     from politique_ville.runner.steps import FINANCEMENTS, INSEE
 
     raw, ref, tables = tmp_path / "raw", tmp_path / "ref", tmp_path / "tables"

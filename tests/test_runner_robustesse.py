@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 from conftest import RACINE, empreintes
 
-from politique_ville.errors import EchecExecution
-from politique_ville.parametres import charger_parametres
+from politique_ville.base.errors import EchecExecution
+from politique_ville.reference.parametres import charger_parametres
 from politique_ville.runner import executer
 from politique_ville.runner import run as run_module
 

@@ -149,7 +149,7 @@ def _attente_en_echec(params, raw, sortie, traitees) -> dict:
     les étapes de lecture et de nettoyage)."""
     from conftest import empreintes
 
-    from politique_ville.catalog import dossier_travail
+    from politique_ville.base.catalog import dossier_travail
 
     texte = (raw / "insee_qpv.csv").read_text(encoding="utf-8")
     (raw / "insee_qpv.csv").write_text(texte.replace(";2450;", ";2451;", 1), encoding="utf-8")

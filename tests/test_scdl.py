@@ -24,11 +24,11 @@ import pandas as pd
 import pytest
 from conftest import RACINE
 
-from politique_ville.catalog import Catalogue, lire_table
-from politique_ville.correspondance import preparer_programmation
-from politique_ville.errors import ErreurDonnees
-from politique_ville.nettoyage import ErreursNettoyage, Referentiels, nettoyer_financements
-from politique_ville.scdl import (
+from politique_ville.base.catalog import Catalogue, lire_table
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.clean.correspondance import preparer_programmation
+from politique_ville.clean.nettoyage import ErreursNettoyage, Referentiels, nettoyer_financements
+from politique_ville.clean.scdl import (
     COLONNES_SCDL_V1,
     COLONNES_SCDL_V2,
     NOMS_V1_0,
@@ -365,14 +365,14 @@ def test_siret_a_virgule_dont_la_cle_est_fausse_est_refuse(tmp_path):
     ],
 )
 def test_siret_lu_comme_un_nombre(ecrit, lu, repare):
-    from politique_ville.scdl import lire_identifiant
+    from politique_ville.clean.scdl import lire_identifiant
 
     ident, reparation, raison = lire_identifiant(ecrit)
     assert ident == lu and bool(reparation) is repare and bool(raison) is not repare
 
 
 def test_siret_a_zero_de_tete_perdu_repare():
-    from politique_ville.scdl import lire_identifiant
+    from politique_ville.clean.scdl import lire_identifiant
 
     siret = "0" + "1234567800016"[:12]
     siret = next(siret[:13] + str(k) for k in range(10) if siret_valide(siret[:13] + str(k)))
@@ -484,7 +484,7 @@ def test_parts_au_dela_de_100_pour_cent_sont_un_ecart_liste(tmp_path):
     v = sub.subventions_a_verifier
     assert v[["id_subvention", "montant", "lignes"]].values.tolist() == [[1, 1000.0, "2, 3"]]
     assert round(v["parts"].iloc[0], 2) == 1.2
-    from politique_ville.scdl import phrase_a_verifier
+    from politique_ville.clean.scdl import phrase_a_verifier
 
     assert phrase_a_verifier(sub) == (
         "Écart : 1 subvention partagée dont les parts dépassent 100 % du montant : « Objet » (D1, 1\u202f000\u00a0€) : parts "
@@ -735,10 +735,10 @@ def test_verification_independante_pour_la_concordance(scdl, programmation):
 def test_fichier_de_subventions_du_territoire_lu_par_sa_correspondance(tmp_path):
     """Le paramètre « scdl » accepte « correspondance » (relatif au dossier des référentiels) ; le runner la compte
     parmi les entrées du nettoyage."""
-    from politique_ville.catalog import Catalogue
-    from politique_ville.correspondance import fichiers_du_territoire
-    from politique_ville.parametres import verifier_scdl as verifier_parametre
-    from politique_ville.scdl import lire_scdl_du_territoire
+    from politique_ville.base.catalog import Catalogue
+    from politique_ville.clean.correspondance import fichiers_du_territoire
+    from politique_ville.clean.scdl import lire_scdl_du_territoire
+    from politique_ville.reference.parametres import verifier_scdl as verifier_parametre
 
     raw, ref = tmp_path / "raw", tmp_path / "ref"
     raw.mkdir(), ref.mkdir()

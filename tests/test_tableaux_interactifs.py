@@ -13,7 +13,8 @@ import pytest
 from conftest import INTITULE_PIEGE
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from politique_ville import export, present
+from politique_ville import present
+from politique_ville.report import export
 
 RACINE = Path(__file__).resolve().parents[1]
 INSEC = "\u00a0"
@@ -249,7 +250,7 @@ def test_sommaire_absent_si_une_seule_section():
 
 
 def test_copie_de_datatables_verifiee():
-    vendor = RACINE / "src" / "politique_ville" / "templates" / "rapport" / "vendor"
+    vendor = RACINE / "src" / "politique_ville" / "report" / "templates" / "rapport" / "vendor"
     lignes = (vendor / "FICHIERS.tsv").read_text(encoding="utf-8").splitlines()
     assert lignes[0].split("\t") == [
         "nom",

@@ -198,7 +198,7 @@ def test_verification_independante_scdl_dans_la_concordance(etranger):
 
 @pipeline
 def test_correspondance_fautive_arrete_avant_tout_chapitre_rapport_intact(etranger, tmp_path):
-    from politique_ville.errors import EchecExecution
+    from politique_ville.base.errors import EchecExecution
 
     rapport = etranger["sortie"]
     avant = empreintes(rapport)
@@ -242,7 +242,7 @@ def test_correspondance_fautive_arrete_avant_tout_chapitre_rapport_intact(etrang
 def test_fichier_scdl_fautif_arrete_avant_tout_chapitre_rapport_intact(etranger, tmp_path):
     """Un pourcentageSubvention de 1,5 (au-delà du schéma) dans le fichier SCDL : erreur en français qui nomme le
     fichier, la ligne et la colonne ; ni le rapport ni les tables précédents ne changent."""
-    from politique_ville.errors import EchecExecution
+    from politique_ville.base.errors import EchecExecution
 
     rapport = etranger["sortie"]
     avant, tables_avant = empreintes(rapport), empreintes(etranger["traitees"])

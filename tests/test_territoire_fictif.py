@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from conftest import RACINE, empreintes
 
-from politique_ville.catalog import Catalogue, lire_table
-from politique_ville.nettoyage import ErreursNettoyage, Journal, Referentiels, nettoyer_insee, nettoyer_table
-from politique_ville.schemas import SCHEMAS, renommages_colonnes
+from politique_ville.base.catalog import Catalogue, lire_table
+from politique_ville.clean.nettoyage import ErreursNettoyage, Journal, Referentiels, nettoyer_insee, nettoyer_table
+from politique_ville.reference.schemas import SCHEMAS, renommages_colonnes
 
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_fictif"
 ANNEE = 2031
@@ -142,7 +142,7 @@ def test_fichier_insee_tel_que_publie_se_nettoie():
 
 
 def test_colonne_par_defaut_non_exigee_du_fichier_brut(catalogue):
-    from politique_ville.validate import attentes_brutes, brut_renomme
+    from politique_ville.clean.validation import attentes_brutes, brut_renomme
 
     assert "type_quartier" not in SCHEMAS["insee_qpv"].obligatoires
     colonnes = lambda attentes: {a.kwargs.get("column") for a in attentes if a.type == "ExpectColumnToExist"}  # noqa: E731
@@ -236,7 +236,7 @@ def _tables_requises(nom: str) -> list[str]:
 
 @pipeline
 def test_chapitres_sans_programmation_ignores_avec_entrees_manquantes_nommees(fictif):
-    from politique_ville.export import titre_notebook
+    from politique_ville.report.export import titre_notebook
 
     index = _page(fictif["index"])
     for nom in IGNORES:

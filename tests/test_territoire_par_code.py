@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from politique_ville.catalog import COLONNE_LIGNE, Catalogue
-from politique_ville.errors import EchecExecution, ErreurDonnees
-from politique_ville.nettoyage import (
+from politique_ville.base.catalog import COLONNE_LIGNE, Catalogue
+from politique_ville.base.errors import EchecExecution, ErreurDonnees
+from politique_ville.clean.nettoyage import (
     ErreursNettoyage,
     Journal,
     Referentiels,
@@ -26,8 +26,8 @@ from politique_ville.nettoyage import (
     nettoyer_insee,
     selectionner_territoire,
 )
-from politique_ville.parametres import charger_parametres
-from politique_ville.validate import brut_de_la_table
+from politique_ville.clean.validation import brut_de_la_table
+from politique_ville.reference.parametres import charger_parametres
 
 RACINE = Path(__file__).resolve().parents[1]
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_par_code"

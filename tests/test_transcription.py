@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import REFERENCE_2019
 
-from politique_ville.catalog import lire_table
+from politique_ville.base.catalog import lire_table
 
 SCRIPTS = ["programmation.py", "insee.py", "financements.py"]
 

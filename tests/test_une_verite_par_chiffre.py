@@ -15,15 +15,15 @@ import pandas as pd
 import pytest
 from conftest import RACINE
 
-from politique_ville import present_programmation as pp
-from politique_ville.catalog import Catalogue
+from politique_ville.base.catalog import Catalogue
+from politique_ville.clean.correspondance import PROVENANCE_EXPORT, export_des_financements, preparer_programmation
+from politique_ville.clean.nettoyage import Referentiels, nettoyer_financements
 from politique_ville.compute import contribution as ctb
 from politique_ville.compute import programmation as prog
-from politique_ville.concordance import table_concordance
-from politique_ville.correspondance import PROVENANCE_EXPORT, export_des_financements, preparer_programmation
 from politique_ville.narration import programmation as narr
-from politique_ville.nettoyage import Referentiels, nettoyer_financements
-from politique_ville.published import evaluer
+from politique_ville.present import programmation as pp
+from politique_ville.published.chiffres import evaluer
+from politique_ville.published.concordance import table_concordance
 
 FIXTURE = RACINE / "tests" / "fixtures" / "territoire_etranger"
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from politique_ville.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
-from politique_ville.validate import MAX_LIGNES_FAUTIVES, ValidationEchouee, attentes_traitees, valider
+from politique_ville.clean.nettoyage import Referentiels, nettoyer_financements, nettoyer_insee
+from politique_ville.clean.validation import MAX_LIGNES_FAUTIVES, ValidationEchouee, attentes_traitees, valider
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_donnees_2019_valides_et_data_docs_publiees(valide):
 def test_data_docs_lisibles_hors_ligne(valide):
     """Aucune page des Data Docs ne charge de style, de script ni d'image depuis Internet ; chaque fichier local
     qu'elles demandent existe (table de la page d'accueil, affichée par bootstrap-table et jQuery, comprise)."""
-    from politique_ville.datadocs import ressources_distantes
+    from politique_ville.clean.datadocs import ressources_distantes
 
     _, base = valide
     pages = list((base / "docs").rglob("*.html"))
@@ -61,7 +61,7 @@ def test_data_docs_lisibles_hors_ligne(valide):
 
 
 def test_reecriture_hors_ligne():
-    from politique_ville.datadocs import _reecrire, ressources_distantes
+    from politique_ville.clean.datadocs import _reecrire, ressources_distantes
 
     page = (
         '<link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css"/>\n'

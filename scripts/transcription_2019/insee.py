@@ -513,7 +513,7 @@ def milliers(n: int) -> str:
 
 
 def arrondi(v: float, d: int) -> float:
-    """Arrondi à la précision publiée, 0,5 vers le haut (même règle que politique_ville.clean.arrondi_publie)."""
+    """Arrondi à la précision publiée, 0,5 vers le haut (même règle que politique_ville.base.valeurs.arrondi_publie)."""
     f = 10**d
     return math.floor(abs(v) * f + 0.5 + 1e-9) / f * (1 if v >= 0 else -1)
 
@@ -842,7 +842,7 @@ SIREN_AGGLOMERATION = "200072460"
 def codes_insee(noms: list[str]) -> dict[str, str]:
     """Code INSEE de chaque commune, rapproché par son nom de l'extrait officiel du COG, parmi les communes de
     l'agglomération : aucun code n'est saisi à la main (un nom introuvable arrête le script)."""
-    from politique_ville.reference import territoire, trouver_commune
+    from politique_ville.reference.territoires import territoire, trouver_commune
 
     parmi = territoire("epci", SIREN_AGGLOMERATION).communes
     return {nom: trouver_commune(nom, parmi=parmi).code for nom in noms}

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import ErreurDonnees
+from politique_ville.base.errors import ErreurDonnees
 
 _TRADUCTIONS = {
     "usage: ": "utilisation : ",
@@ -117,7 +117,7 @@ def main(argv=None) -> int:
         )
         return 130
     except OSError as exc:  # dernier recours : une erreur du système non prévue, dite en français
-        from .errors import errno_ecriture, message_ecriture
+        from politique_ville.base.errors import errno_ecriture, message_ecriture
 
         e = errno_ecriture(exc)
         quoi = message_ecriture(e[0], e[1] or exc.filename) if e else f"{exc.strerror or exc} ({exc.filename or '?'})"
@@ -128,10 +128,10 @@ def main(argv=None) -> int:
 
 def _pdf(args) -> int:
     """``pdf`` : l'édition PDF d'un rapport déjà produit ; sans Chromium, un message et le code 0 (rien n'échoue)."""
-    from .catalog import Catalogue
-    from .errors import EchecExecution
-    from .parametres import charger_parametres, nom_territoire
-    from .pdf import produire
+    from politique_ville.base.catalog import Catalogue
+    from politique_ville.base.errors import EchecExecution
+    from politique_ville.reference.parametres import charger_parametres, nom_territoire
+    from politique_ville.report.pdf import produire
 
     cat = Catalogue.pour(args.annee, reports_dir=args.out)
     if not (cat.reports_dir / "index.html").is_file():

@@ -32,8 +32,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .. import memo
-from .. import provenance as pv
+from politique_ville.base import memo
+from politique_ville.reference import provenance as pv
 
 QUARTIER = "quartier"
 COMMUNE_SEUL_QPV = "commune (seul QPV)"
@@ -315,7 +315,7 @@ def vue_besoins_moyens(
     programmation, programmation_communes, insee_qpv, insee_qpv_communes, par_commune: bool | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Tout en un : (tableau par quartier rangé, actions à part, bilan). Calculé une fois pour les mêmes tables
-    (fiches quartier d'un même noyau : :mod:`politique_ville.memo`) ; chaque appel rend sa propre copie."""
+    (fiches quartier d'un même noyau : :mod:`politique_ville.base.memo`) ; chaque appel rend sa propre copie."""
     r = rattachement_actions(programmation, programmation_communes, insee_qpv, insee_qpv_communes, par_commune)
     b = classement(besoins_moyens(programmation, r, insee_qpv))
     a = actions_a_part(programmation, r)

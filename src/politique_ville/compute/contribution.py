@@ -22,7 +22,7 @@ import math
 
 import pandas as pd
 
-from ..published import Registre, Statut, analyser
+from politique_ville.published.chiffres import Registre, Statut, analyser
 
 #: Mesures des tableaux du chapitre 3 : colonne du résultat -> intitulé du rapport.
 MESURES = {
@@ -218,7 +218,7 @@ def priorites_du_pilier(programmation: pd.DataFrame, feuille_de_route: pd.DataFr
 
 def _analyser_calcul(calcul: str) -> dict | None:
     """« nombre("programmation", thematique="Education") » -> table, fonction, colonne, filtres ; None sinon
-    (analyse de :func:`politique_ville.published.analyser`)."""
+    (analyse de :func:`politique_ville.published.chiffres.analyser`)."""
     a = analyser(calcul)
     if a is None:
         return None
@@ -281,7 +281,7 @@ def confronter_publies(
 ) -> pd.DataFrame:
     """Chaque chiffre publié d'un tableau (``niveau`` : « pilier » ou « thematique ») à côté de sa valeur
     recalculée dans ``recalcules`` (sortie de :func:`indicateurs` ou d'une synthèse, avec une colonne ``priorites``
-    facultative). Comparaison et statut de :mod:`politique_ville.published` (précision du chiffre publié).
+    facultative). Comparaison et statut de :mod:`politique_ville.published.chiffres` (précision du chiffre publié).
     Colonnes : ``id``, ``groupe``, ``mesure``, ``valeur_publiee``, ``valeur_recalculee``, ``ecart``,
     ``statut`` (« identique », « écart documenté », « écart non expliqué », « non recalculable » quand les tables
     ne donnent pas la valeur), ``explication``."""

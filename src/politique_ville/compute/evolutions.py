@@ -3,7 +3,7 @@
 Entrée de chaque fonction : ``annees``, un dictionnaire ``{annee: {table: DataFrame ou None}}`` des tables nettoyées
 de chaque année disponible (l'année du rapport et les années antérieures ; ``None`` : table absente cette année-là).
 Sortie : des DataFrame (valeurs numériques, jamais de texte à la française ni de phrase : voir
-:mod:`politique_ville.narration.evolutions` et :mod:`politique_ville.present_evolutions`). Fonctions pures.
+:mod:`politique_ville.narration.evolutions` et :mod:`politique_ville.present.evolutions`). Fonctions pures.
 
 Règles :
 
@@ -228,7 +228,7 @@ def geographie_de(qpv: pd.DataFrame | None) -> str | None:
     if "geographie_qpv" in q.columns:
         geos = sorted(set(q["geographie_qpv"].dropna().astype(str)))
     else:  # table écrite avant la colonne geographie_qpv : déduite du code
-        from ..schemas import geographie_qpv
+        from politique_ville.reference.schemas import geographie_qpv
 
         geos = sorted({geographie_qpv(c) for c in q["code_qp"]})
     return "+".join(geos) if geos else None

@@ -11,7 +11,7 @@ fichier est national (il a des quartiers dans chacune des 13 régions de métrop
 jamais rien de la France, un fichier d'un seul département rien de sa région. Le département (la région) du
 territoire est celui de la plupart de ses quartiers, sauf s'il est donné.
 
-Agrégation, selon le registre (:mod:`politique_ville.indicateurs`) :
+Agrégation, selon le registre (:mod:`politique_ville.reference.indicateurs`) :
 
 - ``somme`` : effectifs additionnés (origine « calculé ») ;
 - ``part`` : somme des numérateurs / somme des dénominateurs (× 100 pour un pourcentage) quand le fichier a les
@@ -29,7 +29,7 @@ prise pour 0. Une valeur reçue (``insee_references``) l'emporte sur une valeur 
 ``origine`` dit laquelle : « reçu », « calculé », « approximation pondérée » ou « médiane des QPV ».
 
 Fonctions pures : DataFrame en entrée, DataFrame en sortie ; les noms des départements et régions sont donnés par
-l'appelant (``reference.departements()``…).
+l'appelant (``territoires.departements()``…).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..indicateurs import CONTEXTE, Definition
-from ..indicateurs import registre as registre_indicateurs
+from politique_ville.reference.indicateurs import CONTEXTE, Definition
+from politique_ville.reference.indicateurs import registre as registre_indicateurs
 
 NIVEAU_QPV_DEPARTEMENT = "QPV du département"
 NIVEAU_QPV_REGION = "QPV de la région"
@@ -338,19 +338,19 @@ def niveaux_du_territoire(
     l'INSEE (son département, sa région, la France, chacun selon ce que le territoire n'est pas lui-même ; le
     département donné par le paramètre ``departement`` s'il est connu du Code officiel géographique), puis les
     niveaux reçus (``references``), qui l'emportent."""
-    from .. import reference
-    from ..errors import ErreurDonnees
+    from politique_ville.base.errors import ErreurDonnees
+    from politique_ville.reference import territoires
 
     parametres = parametres or {}
     departement = None
     if isinstance(parametres.get("departement"), str):
         try:
-            departement = reference.code_departement(parametres["departement"])
+            departement = territoires.code_departement(parametres["departement"])
         except ErreurDonnees:
             departement = None  # département inconnu du Code officiel géographique : celui des quartiers
     territoire = parametres.get("territoire")
     niveau = str(territoire.get("niveau") or "epci") if isinstance(territoire, dict) else "epci"
-    deps, regs = reference.departements(), reference.regions()
+    deps, regs = territoires.departements(), territoires.regions()
     calcules = niveaux_calcules(
         comparaison,
         departement=departement,

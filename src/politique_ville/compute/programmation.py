@@ -5,7 +5,7 @@ fichier, ni figure. Les montants par action de ``programmation`` sont reconstrui
 toute sortie qui les montre ligne par ligne ou par groupe non publié porte une colonne de provenance.
 
 Chaque valeur recalculée confrontable à un chiffre publié porte son expression de recalcul (colonne ``calcul``, langage
-de :mod:`politique_ville.published`) et la section du rapport (``section``) : :func:`confronter` y retrouve le ou les
+de :mod:`politique_ville.published.chiffres`) et la section du rapport (``section``) : :func:`confronter` y retrouve le ou les
 chiffres publiés de même expression, sans identifiant, avec l'explication des écarts documentés.
 """
 
@@ -17,14 +17,14 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..clean import ValeurIllisible, arrondi_publie, lire_nombre
-from ..concordance import fournisseur_memoire, table_concordance
-from ..correspondance import (  # noqa: F401 (aussi pour le chapitre 20 : table calculée, totaux de l'export)
+from politique_ville.base.valeurs import ValeurIllisible, arrondi_publie, lire_nombre
+from politique_ville.clean.correspondance import (  # noqa: F401 (aussi pour le chapitre 20 : table calculée, totaux de l'export)
     ecarts_des_financements,
     export_des_financements,
 )
-from ..nettoyage import cle
-from ..published import Registre, Statut, calcul
+from politique_ville.clean.nettoyage import cle
+from politique_ville.published.chiffres import Registre, Statut, calcul
+from politique_ville.published.concordance import fournisseur_memoire, table_concordance
 
 #: Ordre des piliers dans le rapport (codes de ``data/reference/nomenclature.csv``).
 ORDRE_PILIERS = ["emploi", "cohesion_sociale", "cadre_de_vie", "pilotage"]
@@ -56,7 +56,7 @@ def confronter(
     recalcules: pd.DataFrame, chiffres: pd.DataFrame | None, ecarts: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Place à côté de chaque valeur recalculée le ou les chiffres publiés de même expression et, s'il y a lieu,
-    l'explication de l'écart documenté (:meth:`politique_ville.published.Registre.confronter`).
+    l'explication de l'écart documenté (:meth:`politique_ville.published.chiffres.Registre.confronter`).
 
     ``recalcules`` : colonnes ``valeur_recalculee`` et ``calcul`` (expression de recalcul ; ``section`` facultative),
     ou, à défaut de ``calcul``, ``id`` (identifiant du registre donné par l'appelant) ; les autres colonnes sont

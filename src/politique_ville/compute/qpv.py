@@ -1,6 +1,6 @@
 """Chapitre 1 et fiches quartier : géographie prioritaire, indicateurs INSEE des quartiers, comparaisons et rangs.
 
-Mise en forme (valeurs à la française, écarts signés, rangs) : :mod:`politique_ville.present_qpv` ; phrases :
+Mise en forme (valeurs à la française, écarts signés, rangs) : :mod:`politique_ville.present.qpv` ; phrases :
 :mod:`politique_ville.narration.geographie` et :mod:`politique_ville.narration.fiche`. Ce module n'écrit ni nombre
 à la française ni phrase.
 
@@ -8,7 +8,7 @@ Entrées : tables nettoyées ``insee_qpv``, ``insee_qpv_communes``, ``insee_refe
 ``insee_provenance`` (et ``programmation``, ``programmation_communes`` pour les fiches quartier). Fonctions pures :
 DataFrame en entrée, DataFrame (ou nombre) en sortie, sans lecture de fichier ni figure. Ce qu'une fiche quartier
 calcule sur tout le territoire (quartiers et communes, niveaux de comparaison, rangs parmi les QPV, index des actions
-par commune) est gardé d'une fiche à l'autre d'un même noyau pour les mêmes tables (:mod:`politique_ville.memo`) ;
+par commune) est gardé d'une fiche à l'autre d'un même noyau pour les mêmes tables (:mod:`politique_ville.base.memo`) ;
 seul le travail propre au quartier est refait à chaque fiche.
 
 Conventions :
@@ -32,12 +32,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import memo
-from ..indicateurs import CONTEXTE, colonnes_non_reconnues
-from ..indicateurs import THEMES as THEMES_REGISTRE
-from ..indicateurs import definition as definition_registre
-from ..indicateurs import registre as registre_indicateurs
-from ..nettoyage import departement_du_code_qp
+from politique_ville.base import memo
+from politique_ville.clean.nettoyage import departement_du_code_qp
+from politique_ville.reference.indicateurs import CONTEXTE, colonnes_non_reconnues
+from politique_ville.reference.indicateurs import THEMES as THEMES_REGISTRE
+from politique_ville.reference.indicateurs import definition as definition_registre
+from politique_ville.reference.indicateurs import registre as registre_indicateurs
+
 from . import niveaux as cn
 
 # --------------------------------------------------------------------------------------------- constantes
@@ -96,7 +97,7 @@ class Indicateur:
     (comparé par la part des QPV dans le total de l'agglomération). ``poids`` : colonne de pondération de la moyenne
     des QPV (``data/raw/README.md``). ``diviseur`` : 12 pour le revenu annuel montré par mois. ``references`` :
     colonne de ``insee_references`` lue pour chaque niveau de comparaison (par défaut la colonne de même nom).
-    :attr:`calculs_publies` : expressions de recalcul (langage de :mod:`politique_ville.published`) du chiffre
+    :attr:`calculs_publies` : expressions de recalcul (langage de :mod:`politique_ville.published.chiffres`) du chiffre
     publié correspondant, dans l'ordre de préférence (moyenne des QPV d'un taux ; part des QPV dans l'agglomération
     d'un effectif, à défaut total des QPV) : le registre des chiffres publiés le retrouve sans identifiant."""
 
@@ -122,7 +123,7 @@ class Indicateur:
 
     @property
     def calculs_publies(self) -> tuple[str, ...]:
-        from ..published import calcul
+        from politique_ville.published.chiffres import calcul
 
         qpv = {"type_quartier": "QPV"}
         if self.genre == "taux":
@@ -164,7 +165,7 @@ def _depuis_registre(d) -> Indicateur:
     )
 
 
-#: Les indicateurs du registre ``data/reference/indicateurs_qpv.csv`` (:mod:`politique_ville.indicateurs`), dans
+#: Les indicateurs du registre ``data/reference/indicateurs_qpv.csv`` (:mod:`politique_ville.reference.indicateurs`), dans
 #: son ordre : ceux du premier rapport transcrit (data/raw/README.md) d'abord (dans l'ordre de son chapitre 1), puis les autres variables de l'INSEE.
 INDICATEURS: tuple[Indicateur, ...] = tuple(_depuis_registre(d) for d in registre_indicateurs())
 
@@ -249,7 +250,7 @@ def nom_quartier(code_qp: str, nom) -> str:
 @memo.une_fois
 def _communes_par_quartier(qpv_communes: pd.DataFrame):
     """code_qp -> communes du quartier (tuple, dans l'ordre de ``rang``), en lecture seule : calculé une fois pour
-    les mêmes tables (:mod:`politique_ville.memo`), rendu sans copie."""
+    les mêmes tables (:mod:`politique_ville.base.memo`), rendu sans copie."""
     c = qpv_communes.sort_values(["code_qp", "rang"])
     return memo.lecture_seule({k: tuple(g["commune"]) for k, g in c.groupby("code_qp", sort=False)})
 
@@ -291,7 +292,7 @@ def _qpv(qpv: pd.DataFrame) -> pd.DataFrame:
 
 def valeur_reference(references: pd.DataFrame | None, niveau: str, colonne: str, diviseur: float = 1.0) -> float:
     """Valeur d'un niveau de comparaison ; NaN si le niveau, la colonne ou la valeur manque (« non publié »). La
-    valeur est celle de la première ligne du niveau. Une table marquée (:mod:`politique_ville.memo`) est lue dans un
+    valeur est celle de la première ligne du niveau. Une table marquée (:mod:`politique_ville.base.memo`) est lue dans un
     index construit une fois (:func:`_valeurs_references`) ; sinon, par filtrage."""
     if references is None or references.empty or colonne not in references.columns:
         return math.nan
@@ -885,7 +886,7 @@ def parts_par_quartier(
 def valeurs_publiees(chiffres: pd.DataFrame | None) -> dict[str, tuple[float, int]]:
     """code de l'indicateur -> (valeur publiée, nombre de décimales publiées) : le chiffre publié de l'année dont
     l'expression est l'une de :attr:`Indicateur.calculs_publies` (absents : dictionnaire vide)."""
-    from ..published import Registre
+    from politique_ville.published.chiffres import Registre
 
     if chiffres is None or chiffres.empty:
         return {}
@@ -1013,7 +1014,7 @@ def niveaux_indicateurs(
     niveau, pour une médiane), ``nb_qpv``, ``nb_secrets`` (valeurs manquantes laissées de côté).
 
     Le calcul sur tout le territoire (:func:`_niveaux_indicateurs`) est fait une fois pour les mêmes tables
-    (:mod:`politique_ville.memo`) ; seule la marque « approximatif », lue dans ``provenance`` (que la fiche quartier
+    (:mod:`politique_ville.base.memo`) ; seule la marque « approximatif », lue dans ``provenance`` (que la fiche quartier
     réduit aux lignes de son quartier et des références), est posée à chaque appel."""
     sortie = _niveaux_indicateurs(qpv, references, niveaux, None if codes is None else tuple(codes))
     a_verifier = sortie.pop("_colonne_recue")
@@ -1259,7 +1260,7 @@ def themes(
 
 @memo.une_fois
 def _rangs_territoire(qpv: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Ce qu'une fiche quartier lit de tous les QPV, calculé une fois pour les mêmes tables (:mod:`politique_ville.memo`)
+    """Ce qu'une fiche quartier lit de tous les QPV, calculé une fois pour les mêmes tables (:mod:`politique_ville.base.memo`)
     : (rangs, par indicateur). ``rangs`` : une ligne par QPV (ordre de la table), ``code_qp``, puis pour chaque
     indicateur du registre présent dans ``qpv`` son rang (:func:`rangs`, colonne ``<code>``) et son rang orienté
     (:func:`rangs_orientes`, colonne ``oriente:<code>``). Par indicateur (lecture seule) : (nombre de QPV classés,
@@ -1284,7 +1285,7 @@ def _rangs_territoire(qpv: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 def _nombres_territoire(qpv: pd.DataFrame) -> pd.DataFrame:
     """Valeur numérique (float64, NaN si absente ou illisible ; revenu annuel, avant division) de chaque indicateur
     du registre présent dans ``qpv``, pour chaque ligne de ``qpv`` (même ordre) : lue une fois pour toutes les
-    fiches (:mod:`politique_ville.memo`)."""
+    fiches (:mod:`politique_ville.base.memo`)."""
     return pd.DataFrame(
         {i.code: pd.to_numeric(qpv[i.code], errors="coerce").astype("float64").to_numpy() for i in indicateurs(qpv=qpv)}
     )
@@ -1505,7 +1506,7 @@ def actions_du_quartier(
     Colonnes : identifiant, intitulé, thématique, pilier, porteur, communes de l'action, communes du quartier
     concernées, montants et leur provenance.
 
-    Tables marquées (:mod:`politique_ville.memo`) : les lignes de chaque commune et de chaque action sont indexées
+    Tables marquées (:mod:`politique_ville.base.memo`) : les lignes de chaque commune et de chaque action sont indexées
     une fois pour toutes les fiches (:func:`_lignes_par_valeur`) ; mêmes lignes, même ordre qu'un filtrage."""
     communes = set(qpv_communes.loc[(qpv_communes["code_qp"] == code_qp) & ~qpv_communes["perimetre"], "commune"])
     pc = p = None

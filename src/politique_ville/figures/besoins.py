@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .. import present
-from .. import provenance as pv
+from politique_ville import present
+from politique_ville.reference import provenance as pv
 
 COULEUR = "#1d4f80"
 LIBELLES_BESOIN = {"tp60": "Taux de pauvreté (%)", "tx_tot_empl": "Taux d'emploi (%)"}

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .. import present
+from politique_ville import present
+
 from .barres import barres_horizontales, poignees_legende
 
 COULEUR_DROIT_COMMUN = "#1d4f80"

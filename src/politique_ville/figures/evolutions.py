@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .. import present
+from politique_ville import present
+
 from ..compute import evolutions as ce
 
 #: au plus ce nombre de séries par figure (les autres restent dans les tableaux)

@@ -13,7 +13,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from .. import present
+from politique_ville import present
 
 BLEU = "#2f6f9f"
 BLEU_CLAIR = "#9cc3e0"

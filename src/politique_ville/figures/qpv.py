@@ -11,10 +11,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from .. import present_qpv as pq
+from politique_ville.present import finir_figure, format_axe, nombre_fr, pourcent, style_figures
+from politique_ville.present import qpv as pq
+from politique_ville.reference.designation import Designation
+
 from ..compute import qpv as cq
-from ..designation import Designation
-from ..present import finir_figure, format_axe, nombre_fr, pourcent, style_figures
 from .barres import barres_horizontales, poignees_legende
 
 BLEU = "#2f6497"

@@ -2,7 +2,7 @@
 :mod:`politique_ville.compute.besoins`.
 
 Fonctions pures : nombres en entrée, texte (Markdown) en sortie, sans fichier ni affichage. Une valeur qui repose sur
-des montants par action reconstruits porte la marque « \\* » (:mod:`politique_ville.provenance`), expliquée par la
+des montants par action reconstruits porte la marque « \\* » (:mod:`politique_ville.reference.provenance`), expliquée par la
 légende que rend :func:`legende`.
 """
 
@@ -12,9 +12,10 @@ import math
 
 import pandas as pd
 
-from .. import provenance as pv
+from politique_ville.present import accord, euros, nombre_fr, pourcent
+from politique_ville.reference import provenance as pv
+
 from ..compute import besoins as cb
-from ..present import accord, euros, nombre_fr, pourcent
 
 #: Sans table des quartiers ou sans table des actions par commune : rien à rapporter aux habitants.
 SANS_QUARTIERS = (
@@ -218,7 +219,7 @@ def section_fiche(
     """Les paragraphes « besoins et moyens » d'une fiche quartier : la phrase du quartier et, s'il y a des valeurs
     non publiées, leur légende ; rien sans programmation. Le classement du territoire (toute la programmation :
     30 000 actions à l'échelle nationale) est calculé une fois pour les mêmes tables, pour toutes les fiches d'un
-    noyau (``compute.besoins.vue_besoins_moyens``, :mod:`politique_ville.memo`)."""
+    noyau (``compute.besoins.vue_besoins_moyens``, :mod:`politique_ville.base.memo`)."""
     if programmation is None or programmation_communes is None:
         return []
     tous = cb.vue_besoins_moyens(programmation, programmation_communes, insee_qpv, insee_qpv_communes)[0]

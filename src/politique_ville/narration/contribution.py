@@ -11,9 +11,10 @@ import math
 
 import pandas as pd
 
+from politique_ville.present import accord, euros, nombre_fr, pourcent
+from politique_ville.published.chiffres import Registre, calcul
+
 from ..compute.contribution import LIBELLES_MESURES, piliers_du_contrat
-from ..present import accord, euros, nombre_fr, pourcent
-from ..published import Registre, calcul
 
 IDENTIQUE = "identique"
 

@@ -12,8 +12,9 @@ import math
 
 import pandas as pd
 
+from politique_ville.present import ESPACE_UNITE, accord, avec_unite, nombre_fr
+
 from ..compute import evolutions as ce
-from ..present import ESPACE_UNITE, accord, avec_unite, nombre_fr
 
 NON_DISPONIBLE = "non disponible"
 NOTE_EUROS_COURANTS = (

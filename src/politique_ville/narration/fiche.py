@@ -4,7 +4,7 @@ sa ou ses communes).
 Fonctions pures : l'identité du quartier (``compute.qpv.fiche_identite``), des tables d'actions ou des nombres en
 entrée, du texte en sortie (Markdown, ou HTML échappé pour l'en-tête).
 
-Provenance (:mod:`politique_ville.provenance`) : un attribut supposé du quartier (statut, commune) est marqué
+Provenance (:mod:`politique_ville.reference.provenance`) : un attribut supposé du quartier (statut, commune) est marqué
 « (supposé) » dans l'en-tête et le tableau d'identité ; une somme de montants reconstruits porte la marque « \\* »
 et sa légende ; une case qui simule le secret statistique n'est jamais attribuée à l'INSEE.
 """
@@ -16,12 +16,13 @@ import html
 import numpy as np
 import pandas as pd
 
-from .. import memo
-from .. import present_qpv as pq
-from .. import provenance as pv
+from politique_ville.base import memo
+from politique_ville.present import accord, euros, nombre_fr
+from politique_ville.present import qpv as pq
+from politique_ville.reference import provenance as pv
+from politique_ville.reference.designation import Designation
+
 from ..compute import qpv as cq
-from ..designation import Designation
-from ..present import accord, euros, nombre_fr
 
 e = html.escape
 
@@ -182,7 +183,7 @@ def provenance_montants(actions: pd.DataFrame, *colonnes: str) -> str:
     """Provenance d'une somme de montants par action : la moins sûre des colonnes ``provenance_<colonne>`` (par
     défaut crédits spécifiques et CGET) ; « publié » si la table n'en a pas. Chaque provenance distincte n'est
     examinée qu'une fois ; pour la programmation entière (table marquée), le résultat est gardé d'une fiche à
-    l'autre (:mod:`politique_ville.memo`)."""
+    l'autre (:mod:`politique_ville.base.memo`)."""
     colonnes = colonnes or ("credits_specifiques", "cget")
     return pv.combiner(
         [
@@ -367,7 +368,7 @@ def au_quartier(provenance: pd.DataFrame | None, manquantes: pd.DataFrame | None
     reparcourir à chaque fiche les tables de tout le territoire (1 600 quartiers à l'échelle nationale). Ce qui se
     dit du territoire entier (``cq.a_des_valeurs_reconstruites``) se calcule sur les tables complètes.
 
-    Pour une table de provenance marquée (:mod:`politique_ville.memo`), les positions des lignes de chaque quartier
+    Pour une table de provenance marquée (:mod:`politique_ville.base.memo`), les positions des lignes de chaque quartier
     sont indexées une fois pour toutes les fiches (:func:`_lignes_par_quartier`) ; mêmes lignes, même ordre."""
     if provenance is not None:
         if memo.memorisable(provenance):

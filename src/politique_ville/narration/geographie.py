@@ -7,7 +7,7 @@ phrases simples. Chaque comparaison suit les données (:func:`compute.qpv.compar
 aucune conclusion n'est écrite contre les chiffres, ni à propos d'un niveau de comparaison que le rapport ne publie
 pas. Les noms de quartiers et de communes sont échappés (HTML) : le texte est affiché tel quel.
 
-Provenance (:mod:`politique_ville.provenance`) : un nombre tiré d'une valeur non publiée (reconstruite, ou calculée à
+Provenance (:mod:`politique_ville.reference.provenance`) : un nombre tiré d'une valeur non publiée (reconstruite, ou calculée à
 partir de valeurs reconstruites) porte la marque « \\* », et la section se termine par la légende ; une identité
 supposée est dite « (supposé) » ; un superlatif sur des quartiers (« le plus élevé ») n'est écrit tel quel que si
 toutes les valeurs comparées sont publiées, sinon « parmi les valeurs reconstruites, … » ; une case vide qui simule le
@@ -22,14 +22,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import present_qpv as pq
-from .. import provenance as pv
+from politique_ville.present import accord, nombre_fr, pourcent
+from politique_ville.present import qpv as pq
+from politique_ville.present.qpv import formater
+from politique_ville.reference import provenance as pv
+from politique_ville.reference.designation import Designation, contrats_de_ville
+from politique_ville.reference.designation import designation as designer
+
 from ..compute import niveaux as cn
 from ..compute import qpv as cq
-from ..designation import Designation, contrats_de_ville
-from ..designation import designation as designer
-from ..present import accord, nombre_fr, pourcent
-from ..present_qpv import formater
 
 
 def e(texte) -> str:

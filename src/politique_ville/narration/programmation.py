@@ -12,8 +12,8 @@ import math
 
 import pandas as pd
 
-from ..present import accord, euros, nombre_fr, pourcent
-from ..published import calcul, normaliser
+from politique_ville.present import accord, euros, nombre_fr, pourcent
+from politique_ville.published.chiffres import calcul, normaliser
 
 #: Statuts de confrontation qui ne sont pas des écarts.
 IDENTIQUE = "identique"

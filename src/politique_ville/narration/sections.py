@@ -9,7 +9,7 @@ section par ``ctx.md(sections.texte("20.intercommunal", ctx.a_des_chiffres_publi
 
 from __future__ import annotations
 
-from ..designation import Designation, contrats_de_ville
+from politique_ville.reference.designation import Designation, contrats_de_ville
 
 #: clé -> (version de l'année d'un rapport publié, version sans rapport) ; None : la même pour les deux
 TEXTES: dict[str, tuple[str, str | None]] = {

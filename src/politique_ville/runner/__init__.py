@@ -16,8 +16,9 @@
   (retiré au début de la suivante) et la place qu'il faut ; ``display.py`` — barres d'avancement (tqdm) et résumé.
 """
 
-from ..errors import EchecExecution
-from ..parametres import OBLIGATOIRES, PARAMETRES, charger_parametres
+from politique_ville.base.errors import EchecExecution
+from politique_ville.reference.parametres import OBLIGATOIRES, PARAMETRES, charger_parametres
+
 from .cache import MANIFESTE
 from .display import Progression
 from .kernels import (

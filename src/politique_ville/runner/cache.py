@@ -19,8 +19,9 @@ import hashlib
 import json
 from pathlib import Path
 
+from politique_ville.base.catalog import Catalogue, empreinte
+
 from .. import __version__
-from ..catalog import Catalogue, empreinte
 from .steps import TOUT, Declaration, fichiers_declares
 
 MANIFESTE = ".execution.json"

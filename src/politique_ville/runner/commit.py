@@ -18,7 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..catalog import dossier_travail, promouvoir
+from politique_ville.base.catalog import dossier_travail, promouvoir
 
 
 class Transit:

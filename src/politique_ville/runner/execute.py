@@ -8,7 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
-from ..export import exporter_html, titre_notebook
+from politique_ville.report.export import exporter_html, titre_notebook
+
 from .kernels import _noyau
 
 # jsonschema (importé par nbformat, donc par papermill et nbconvert) compile à son chargement une grammaire Lark pour

@@ -5,7 +5,7 @@ payé pour chaque notebook et chaque fiche, c'est l'essentiel d'une exécution. 
 noyaux une fois (:class:`PoolNoyaux`, autant que de tâches en parallèle, en arrière-plan dès le début) et chaque
 notebook en emprunte un puis le rend : entre deux notebooks, l'espace de noms est vidé (``reset``), les figures
 fermées et le compteur d'exécution remis à 1 (:meth:`Noyau.vierge`) — un notebook exécuté ne voit rien du précédent
-que les modules déjà importés (et leurs calculs gardés par ``politique_ville.memo``, qui ne changent aucun
+que les modules déjà importés (et leurs calculs gardés par ``politique_ville.base.memo``, qui ne changent aucun
 résultat). Le noyau de la validation (Great Expectations, plusieurs secondes d'import) est préparé pendant la lecture
 et les nettoyages, puis rejoint les autres.
 """
@@ -84,10 +84,10 @@ MODULES_CHAPITRES = (
     "matplotlib.pyplot",
     "seaborn",
     "IPython.display",
-    "politique_ville.catalog",
+    "politique_ville.base.catalog",
     "politique_ville.present",
-    "politique_ville.concordance",
-    "politique_ville.notebook",
+    "politique_ville.published.concordance",
+    "politique_ville.report.chapitre",
     "politique_ville.compute.qpv",
     "politique_ville.compute.programmation",
     "politique_ville.compute.contribution",
@@ -98,16 +98,16 @@ MODULES_CHAPITRES = (
     "politique_ville.narration.fiche",
     "politique_ville.narration.programmation",
     "politique_ville.narration.contribution",
-    "politique_ville.present_qpv",
-    "politique_ville.present_programmation",
+    "politique_ville.present.qpv",
+    "politique_ville.present.programmation",
 )
 
 
 #: modules de la lecture et des nettoyages, ajoutés à ceux des chapitres dans les noyaux d'une exécution
 MODULES_PREPARATION = (
-    "politique_ville.nettoyage",
-    "politique_ville.correspondance",
-    "politique_ville.scdl",
+    "politique_ville.clean.nettoyage",
+    "politique_ville.clean.correspondance",
+    "politique_ville.clean.scdl",
 )
 
 #: remise à zéro entre deux notebooks : espace de noms vidé, figures fermées, compteur d'exécution remis à 1
@@ -381,10 +381,10 @@ MODULES_VALIDATION = (
     "pandas",
     "pyarrow.parquet",
     "IPython.display",
-    "politique_ville.catalog",
-    "politique_ville.nettoyage",
+    "politique_ville.base.catalog",
+    "politique_ville.clean.nettoyage",
     "politique_ville.present",
-    "politique_ville.validate",
+    "politique_ville.clean.validation",
 )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ..errors import EchecExecution, errno_ecriture, message_ecriture
+from politique_ville.base.errors import EchecExecution, errno_ecriture, message_ecriture
 
 
 class Verrou:

@@ -27,9 +27,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..catalog import Catalogue, ecrire_atomique
-from ..errors import EchecExecution, ErreurDonnees
-from ..parametres import ensemble_de_territoires
+from politique_ville.base.catalog import Catalogue, ecrire_atomique
+from politique_ville.base.errors import EchecExecution, ErreurDonnees
+from politique_ville.reference.parametres import ensemble_de_territoires
+
 from .cache import MANIFESTE
 from .display import Progression
 from .kernels import PoolNoyaux
@@ -71,12 +72,12 @@ class TerritoireDuLot:
 def rattachement_epci(codes: list[str]) -> dict[str, tuple[str, str]]:
     """Région et département (noms, « Haute-Garonne (31) ») de chaque EPCI : ceux de sa commune la plus peuplée
     (un EPCI peut s'étendre sur plusieurs départements)."""
-    from .. import reference
+    from politique_ville.reference import territoires
 
-    c = reference.communes()
+    c = territoires.communes()
     c = c[c["epci"].astype(str).isin(set(codes))].sort_values("population", ascending=False, kind="stable")
-    noms_dep = dict(zip(reference.departements()["code"], reference.departements()["nom"]))
-    noms_reg = dict(zip(reference.regions()["code"], reference.regions()["nom"]))
+    noms_dep = dict(zip(territoires.departements()["code"], territoires.departements()["nom"]))
+    noms_reg = dict(zip(territoires.regions()["code"], territoires.regions()["nom"]))
     sortie = {}
     for epci, dep, reg in zip(c["epci"].astype(str), c["departement"], c["region"]):
         if epci not in sortie:
@@ -87,8 +88,8 @@ def rattachement_epci(codes: list[str]) -> dict[str, tuple[str, str]]:
 def territoires_avec_quartiers(cat: Catalogue, params: dict) -> list:
     """Les territoires de l'ensemble qui ont au moins un quartier prioritaire dans le fichier de l'INSEE du dossier
     des données brutes ; aucun : :class:`EchecExecution` qui dit ce que le fichier contient."""
-    from .. import reference
-    from ..nettoyage import epci_des_quartiers
+    from politique_ville.clean.nettoyage import epci_des_quartiers
+    from politique_ville.reference import territoires
 
     candidats = ensemble_de_territoires(params["territoires"])
     if "insee_qpv" not in cat.tables_brutes():
@@ -100,7 +101,7 @@ def territoires_avec_quartiers(cat: Catalogue, params: dict) -> list:
     retenus = set(epci_des_quartiers(brut, [t.code for t in candidats]))
     if retenus:
         return [t for t in candidats if t.code in retenus]
-    tous = reference.epci()
+    tous = territoires.epci()
     presents = epci_des_quartiers(brut, list(tous["siren"]))
     noms = dict(zip(tous["siren"], tous["nom"]))
     ratt = rattachement_epci(presents)
@@ -119,7 +120,7 @@ def territoires_avec_quartiers(cat: Catalogue, params: dict) -> list:
 
 
 def _decrire(valeur: dict) -> str:
-    from .. import reference
+    from politique_ville.reference import territoires
 
     if "codes" in valeur:
         return "codes " + ", ".join(valeur["codes"])
@@ -127,7 +128,7 @@ def _decrire(valeur: dict) -> str:
     if dans == "france":
         return "toute la France"
     ((cle, code),) = dans.items()
-    table = reference.regions() if cle == "region" else reference.departements()
+    table = territoires.regions() if cle == "region" else territoires.departements()
     nom = dict(zip(table["code"], table["nom"])).get(code, code)
     return f"{'région' if cle == 'region' else 'département'} {nom} ({code})"
 
@@ -252,10 +253,10 @@ def ecrire_index_du_lot(
     territoires écartés et pourquoi. Et ``lot.json`` (même contenu, pour les outils)."""
     import pandas as pd
 
-    from ..edition import chiffres_cles
-    from ..export import STYLE_PAGE, date_fr
-    from ..present import nombre_fr
-    from ..present_qpv import fiches_groupees_html
+    from politique_ville.present import nombre_fr
+    from politique_ville.present.qpv import fiches_groupees_html
+    from politique_ville.report.edition import chiffres_cles
+    from politique_ville.report.export import STYLE_PAGE, date_fr
 
     e = html.escape
     elements, donnees = [], []

@@ -15,8 +15,8 @@ import shutil
 import time
 from pathlib import Path
 
-from ..catalog import dossier_travail
-from ..errors import mo
+from politique_ville.base.catalog import dossier_travail
+from politique_ville.base.errors import mo
 
 #: dans ``quartiers/`` pendant l'exécution : la clé de l'étape des fiches et le journal des fiches terminées
 FICHES_CLE, FICHES_FAITES = ".cle-fiches", ".fiches-faites"

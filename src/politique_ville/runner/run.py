@@ -34,13 +34,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__, edition, historique
-from .. import provenance as pv
-from ..catalog import Catalogue, dossier_travail
-from ..correspondance import tables_fournies
-from ..errors import EchecExecution, errno_ecriture, message_ecriture, mo
-from ..export import ecrire_index, titre_notebook
-from ..parametres import charger_parametres, nom_territoire
+from politique_ville import __version__
+from politique_ville.base.catalog import Catalogue, dossier_travail
+from politique_ville.base.errors import EchecExecution, errno_ecriture, message_ecriture, mo
+from politique_ville.clean.correspondance import tables_fournies
+from politique_ville.reference import historique
+from politique_ville.reference import provenance as pv
+from politique_ville.reference.parametres import charger_parametres, nom_territoire
+from politique_ville.report import edition
+from politique_ville.report.export import ecrire_index, titre_notebook
+
 from . import restes
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
 from .commit import Transit, publier_ensemble
@@ -963,8 +966,8 @@ class Execution:
     def _finir_edition(self, chap: list[dict], fiches: list[dict], entrees: list[dict], territoire: str):
         """Méthodologie, archive « tout télécharger », recherche et chiffres clés de l'index (``edition``) ; renvoie
         ``(chiffres clés, téléchargements)``."""
-        from ..methodologie import ecrire_methodologie
-        from ..recherche import ecrire_recherche
+        from politique_ville.report.methodologie import ecrire_methodologie
+        from politique_ville.report.recherche import ecrire_recherche
 
         annee, tables_dir = self.cat.annee, self.transit.tables_dir
         # les règles de transcription du dictionnaire des données (data/raw/README.md) sont celles de l'exemple d'un
@@ -1000,7 +1003,7 @@ class Execution:
         if self.nettoye:
             self.sortie(f"Restes d'une exécution interrompue retirés au début : {' ; '.join(self.nettoye)}.")
         self.sortie(f"Rapport : {self.final / 'index.html'}")
-        from ..pdf import ligne_du_resume
+        from politique_ville.report.pdf import ligne_du_resume
 
         self.sortie(ligne_du_resume(self.final, self.cat.annee))
 
@@ -1036,7 +1039,7 @@ def _rattacher(fiches: list[dict], dossier: Path) -> list[dict]:
     table des communes, les fiches telles quelles (simple liste)."""
     import pandas as pd
 
-    from ..present_qpv import SEUIL_FICHES_GROUPEES, rattachement_fiches
+    from politique_ville.present.qpv import SEUIL_FICHES_GROUPEES, rattachement_fiches
 
     chemin = Path(dossier) / "insee_qpv_communes.parquet"
     if len(fiches) <= SEUIL_FICHES_GROUPEES or not chemin.is_file():
@@ -1126,7 +1129,7 @@ def _lier(src: Path, dst: Path):
 
 def _compter_lignes(chemin: Path):
     try:
-        from ..catalog import lire_table
+        from politique_ville.base.catalog import lire_table
 
         return len(lire_table(chemin))
     except Exception:

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from ..correspondance import fichiers_du_territoire
-from ..errors import EchecExecution
-from ..nettoyage import TABLES_FINANCEMENTS, TABLES_INSEE
+from politique_ville.base.errors import EchecExecution
+from politique_ville.clean.correspondance import fichiers_du_territoire
+from politique_ville.clean.nettoyage import TABLES_FINANCEMENTS, TABLES_INSEE
 
 TOUT = ("*",)  # toutes les tables brutes, tous les référentiels, tous les paramètres ou toutes les tables nettoyées
 

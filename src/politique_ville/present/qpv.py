@@ -13,10 +13,10 @@ import math
 
 import pandas as pd
 
-from .compute import niveaux as cn
-from .compute import qpv as cq
-from .designation import Designation
-from .present import avec_unite, euros, nombre_fr, pourcent
+from politique_ville.compute import niveaux as cn
+from politique_ville.compute import qpv as cq
+from politique_ville.present import avec_unite, euros, nombre_fr, pourcent
+from politique_ville.reference.designation import Designation
 
 
 def _manquant(valeur) -> bool:
@@ -249,15 +249,15 @@ HORS_COG = "Communes hors du Code officiel géographique"
 
 def rattachement_fiches(qpv_communes: pd.DataFrame, cog: pd.DataFrame | None = None) -> pd.DataFrame:
     """Région, département et commune de chaque quartier, d'après sa première commune (``rang`` 1 de la table
-    nettoyée ``insee_qpv_communes``) et le Code officiel géographique (``cog`` : ``reference.communes(alias=True)``,
+    nettoyée ``insee_qpv_communes``) et le Code officiel géographique (``cog`` : ``territoires.communes(alias=True)``,
     lu par défaut ; un arrondissement ou une commune déléguée a le département de sa commune). Colonnes
     ``code_qp``, ``region``, ``departement`` (noms, « » hors COG), ``commune`` (nom de la table)."""
-    from . import reference
+    from politique_ville.reference import territoires
 
     if cog is None:
-        cog = reference.communes(alias=True)
-    noms_dep = dict(zip(*(reference.departements()[c] for c in ("code", "nom"))))
-    noms_reg = dict(zip(*(reference.regions()[c] for c in ("code", "nom"))))
+        cog = territoires.communes(alias=True)
+    noms_dep = dict(zip(*(territoires.departements()[c] for c in ("code", "nom"))))
+    noms_reg = dict(zip(*(territoires.regions()[c] for c in ("code", "nom"))))
     # une commune déléguée peut avoir le code de sa commune nouvelle : la commune actuelle d'abord
     cog = cog.assign(_actuelle=(cog["type"] != "COM").astype(int)).sort_values("_actuelle", kind="stable")
     cog = cog.drop_duplicates("code").set_index("code")

@@ -20,11 +20,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalog import COLONNE_LIGNE
-from .clean import ValeurIllisible, lire_nombre
-from .datadocs import rendre_hors_ligne
-from .nettoyage import Referentiels
-from .schemas import GENRES_NUMERIQUES, MOTIF_CODE_QP, PROVENANCES, SCHEMAS, genre_implicite, renommages_colonnes
+from politique_ville.base.catalog import COLONNE_LIGNE
+from politique_ville.base.valeurs import ValeurIllisible, lire_nombre
+from politique_ville.clean.datadocs import rendre_hors_ligne
+from politique_ville.clean.nettoyage import Referentiels
+from politique_ville.reference.schemas import (
+    GENRES_NUMERIQUES,
+    MOTIF_CODE_QP,
+    PROVENANCES,
+    SCHEMAS,
+    genre_implicite,
+    renommages_colonnes,
+)
 
 MAX_LIGNES_FAUTIVES = 10
 
@@ -273,7 +280,7 @@ def _registre_insee(schema) -> dict:
     """Le registre des indicateurs (variable -> définition) pour une table de la famille INSEE, sinon vide."""
     if schema is None or schema.famille != "insee":
         return {}
-    from .indicateurs import par_variable
+    from politique_ville.reference.indicateurs import par_variable
 
     return par_variable()
 
@@ -289,7 +296,7 @@ def _attentes_du_registre(d, nom: str, filtre: dict) -> list[Attente]:
 
 def colonnes_non_reconnues(traitees: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     """(table, colonne) des tables INSEE nettoyées que le registre des indicateurs ne connaît pas."""
-    from .indicateurs import colonnes_non_reconnues as non_reconnues
+    from politique_ville.reference.indicateurs import colonnes_non_reconnues as non_reconnues
 
     return [
         (t, c)

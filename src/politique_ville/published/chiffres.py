@@ -72,9 +72,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import COLONNE_LIGNE
-from .clean import ValeurIllisible, arrondi_publie, decimales_du_texte, lire_nombre
-from .errors import ErreurCalcul
+from politique_ville.base.catalog import COLONNE_LIGNE
+from politique_ville.base.errors import ErreurCalcul
+from politique_ville.base.valeurs import ValeurIllisible, arrondi_publie, decimales_du_texte, lire_nombre
 
 FONCTIONS = ("somme", "nombre", "distinct", "valeur", "moyenne", "moyenne_ponderee", "maximum", "minimum")
 
@@ -621,7 +621,7 @@ class Registre:
 def charger_tables(reference_dir: Path, annee: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Les tables ``chiffres_publies_<annee>.csv`` et ``ecarts_documentes_<annee>.csv`` du dossier des référentiels
     (tables vides, colonnes comprises, pour une année sans rapport publié)."""
-    from .catalog import lire_table
+    from politique_ville.base.catalog import lire_table
 
     ref = Path(reference_dir)
     chemin = ref / f"chiffres_publies_{annee}.csv"

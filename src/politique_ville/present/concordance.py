@@ -1,6 +1,6 @@
 """Vues du chapitre de concordance : chaque chiffre publié à côté de sa valeur recalculée, mis en forme à la française.
 
-Entrée : la table de :func:`politique_ville.concordance.concordance_annee` (une ligne par chiffre publié). Sortie : des
+Entrée : la table de :func:`politique_ville.published.concordance.concordance_annee` (une ligne par chiffre publié). Sortie : des
 dictionnaires ``{"df", "titre", "formats", "droite"}`` à passer tels quels à ``ctx.tableau(**vue)`` (HTML échappé et
 classeur Excel du chapitre), et les phrases du chapitre.
 """
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .concordance import STATUTS_ECART
-from .present import avec_unite, nombre_fr
+from politique_ville.present import avec_unite, nombre_fr
+from politique_ville.published.concordance import STATUTS_ECART
 
 #: provenance des tableaux de concordance (note sous le tableau, première ligne de sa feuille Excel)
 PROVENANCE_CONCORDANCE = (
@@ -103,7 +103,7 @@ def sans_rapport_publie(annee: int, reference_dir: Path, racine: Path | None = N
 
 
 def _pourcent_part(x) -> str:
-    from .present import pourcent
+    from politique_ville.present import pourcent
 
     return "" if pd.isna(x) else pourcent(x, 0 if float(x).is_integer() else 1)
 
@@ -115,9 +115,9 @@ def blocs_verification(verif: dict) -> list:
     écartées) avec leur montant, le détail de chaque porteur ligne par ligne (interactif, et dans le classeur) et les
     écarts au schéma officiel avec ce qui en a été fait. Provenance : « reçu » (le fichier nommé) pour les montants
     lus, « recalculé » pour les parts et les sommes."""
-    from . import provenance as pv
-    from . import scdl
-    from .present import euros
+    from politique_ville.clean import scdl
+    from politique_ville.present import euros
+    from politique_ville.reference import provenance as pv
 
     sub = verif["subventions"]
     att = verif["attribuant"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import EchecExecution, ErreurDonnees
+from politique_ville.base.errors import EchecExecution, ErreurDonnees
 
 #: Paramètres permis dans params/<annee>.yaml, avec leur type et leur rôle.
 PARAMETRES = {
@@ -229,9 +229,12 @@ def verifier_scdl(valeur: list) -> list[str]:
 
 def verifier_territoire(valeur: dict) -> tuple[dict | None, list[str]]:
     """Vérifie un paramètre ``territoire`` donné comme {niveau, code, nom (facultatif)} contre le référentiel
-    officiel (``politique_ville.reference``). Renvoie le paramètre normalisé — code en texte, ``nom`` : celui donné,
+    officiel (``politique_ville.reference.territoires``). Renvoie le paramètre normalisé — code en texte, ``nom`` : celui donné,
     sinon le nom officiel — et la liste des erreurs (en français)."""
-    from .reference import NIVEAUX, territoire  # à la demande : l'extrait n'est lu que pour un code
+    from politique_ville.reference.territoires import (  # à la demande : l'extrait n'est lu que pour un code
+        NIVEAUX,
+        territoire,
+    )
 
     erreurs = []
     for cle in valeur:
@@ -280,7 +283,7 @@ def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
     ``{niveau: epci, dans: france}`` ou ``{niveau: epci, codes: [SIREN, …]}``. Renvoie le paramètre normalisé
     (codes en texte ; ``dans`` : ``"france"`` ou ``{region|departement: code INSEE}``) et la liste des erreurs (en
     français, avec la clé la plus proche d'une clé mal orthographiée et, pour un code inconnu, ce qui existe)."""
-    from . import reference
+    from politique_ville.reference import territoires
 
     p = "territoires"
     erreurs = [_cle_inconnue(p, cle, CLES_TERRITOIRES) for cle in valeur if cle not in CLES_TERRITOIRES]
@@ -312,7 +315,7 @@ def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
                 erreurs.append(f"paramètre « {p} » : code attendu en texte, trouvé « {code} »")
                 continue
             try:
-                normalises.append(reference.territoire("epci", code).code)
+                normalises.append(territoires.territoire("epci", code).code)
             except ErreurDonnees as exc:
                 erreurs.append(f"paramètre « {p} » : {exc}")
         if erreurs:
@@ -337,21 +340,21 @@ def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
 def _code_dans(cle: str, code) -> str:
     """Code INSEE d'une région ou d'un département (donné par son code ou son nom) ; inconnu : ErreurDonnees qui
     liste les plus proches et ce qui existe."""
-    from . import reference
+    from politique_ville.reference import territoires
 
-    table = reference.regions() if cle == "region" else reference.departements()
+    table = territoires.regions() if cle == "region" else territoires.departements()
     texte = str(code).strip()
     if texte.isdigit() and len(texte) == 1:
         texte = texte.zfill(2)
     texte = texte.upper() if re.fullmatch(r"2[ab]", texte, flags=re.I) else texte
     if texte in set(table["code"]):
         return texte
-    par_nom = {reference.cle_commune(n)[0]: c for c, n in zip(table["code"], table["nom"])}
-    if reference.cle_commune(texte)[0] in par_nom:
-        return par_nom[reference.cle_commune(texte)[0]]
+    par_nom = {territoires.cle_commune(n)[0]: c for c, n in zip(table["code"], table["nom"])}
+    if territoires.cle_commune(texte)[0] in par_nom:
+        return par_nom[territoires.cle_commune(texte)[0]]
     quoi = "région" if cle == "region" else "département"
     try:
-        reference.territoire(cle, texte)
+        territoires.territoire(cle, texte)
     except ErreurDonnees as exc:
         proches = str(exc)
     else:  # pragma: no cover (code trouvé plus haut)
@@ -361,30 +364,30 @@ def _code_dans(cle: str, code) -> str:
 
 
 def ensemble_de_territoires(valeur: dict) -> list:
-    """Les territoires (``reference.Territoire``) candidats d'un paramètre ``territoires`` normalisé
+    """Les territoires (``territoires.Territoire``) candidats d'un paramètre ``territoires`` normalisé
     (:func:`verifier_territoires`), dans l'ordre des codes donnés, sinon par SIREN : pour ``dans``, les EPCI qui ont
     au moins une commune dans la région ou le département (tous pour ``france``)."""
-    from . import reference
+    from politique_ville.reference import territoires
 
     if "codes" in valeur:
         codes = list(valeur["codes"])
     else:
-        communes = reference.communes()
+        communes = territoires.communes()
         dans = valeur["dans"]
         if dans != "france":
             ((cle, code),) = dans.items()
             communes = communes[communes[cle] == code]
-        codes = sorted({str(c) for c in communes["epci"].dropna() if str(c).strip()} & set(reference.epci()["siren"]))
-    return [reference.territoire("epci", c) for c in codes]
+        codes = sorted({str(c) for c in communes["epci"].dropna() if str(c).strip()} & set(territoires.epci()["siren"]))
+    return [territoires.territoire("epci", c) for c in codes]
 
 
 def territoire_du_referentiel(params: dict):
-    """Le territoire du référentiel officiel (``reference.Territoire``) désigné par le paramètre ``territoire``,
+    """Le territoire du référentiel officiel (``territoires.Territoire``) désigné par le paramètre ``territoire``,
     ou None s'il est donné par son seul nom."""
     valeur = params.get("territoire")
     if not isinstance(valeur, dict):
         return None
-    from .reference import territoire
+    from politique_ville.reference.territoires import territoire
 
     return territoire(valeur["niveau"], valeur.get("code"))
 
@@ -420,7 +423,7 @@ def catalogue_et_parametres(
     le runner ; ouverts à la main, lus dans ``fichier_params`` ou ``params/<annee>.yaml``) et le catalogue, dont le
     dossier des référentiels du territoire est celui que nomment les paramètres (``reference_dir`` du runner
     l'emporte)."""
-    from .catalog import Catalogue, racine_projet
+    from politique_ville.base.catalog import Catalogue, racine_projet
 
     r = Path(racine) if racine else racine_projet()
     params = parametres if parametres is not None else charger_parametres(r, annee, fichier_params)

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import Catalogue, lire_traitees, racine_projet
-from .errors import EchecExecution
-from .parametres import charger_parametres, nom_territoire
-from .present import Chapitre, colonne_sans_rapport, image_figure, sans_rapport, style_figures
+from politique_ville.base.catalog import Catalogue, lire_traitees, racine_projet
+from politique_ville.base.errors import EchecExecution
+from politique_ville.present import Chapitre, colonne_sans_rapport, image_figure, sans_rapport, style_figures
+from politique_ville.reference.parametres import charger_parametres, nom_territoire
 
 COLONNES_CHIFFRES = ["id", "section", "libelle", "valeur", "unite", "tolerance", "citation", "calcul"]
 
@@ -54,8 +54,8 @@ class Contexte:
     def population_officielle(self, population_retenue) -> dict | None:
         """Population retenue par le chapitre à côté de celle du Code officiel géographique, quand le territoire est
         désigné par son code (``reference.population_publiee_et_cog``) ; ``None`` sinon."""
-        from .parametres import territoire_du_referentiel
-        from .reference import population_publiee_et_cog
+        from politique_ville.reference.parametres import territoire_du_referentiel
+        from politique_ville.reference.territoires import population_publiee_et_cog
 
         t = territoire_du_referentiel(self.params)
         return None if t is None else population_publiee_et_cog(t.niveau, t.code, population_retenue)
@@ -80,8 +80,8 @@ class Contexte:
     def designation(self):
         """Le territoire dans les phrases et les en-têtes (``designation.Designation``) : sa nature vient du Code
         officiel géographique quand il est désigné par son code (métropole, agglomération, département…)."""
-        from .designation import designation
-        from .parametres import territoire_du_referentiel
+        from politique_ville.reference.designation import designation
+        from politique_ville.reference.parametres import territoire_du_referentiel
 
         t = territoire_du_referentiel(self.params)
         return designation(self.niveau_territoire, t.type_epci if t is not None else None)
@@ -92,7 +92,7 @@ class Contexte:
 
     def _charger_reference(self):
         if self._reference is None:
-            from .concordance import charger_reference
+            from politique_ville.published.concordance import charger_reference
 
             self._reference = charger_reference(self.cat)
         return self._reference
@@ -176,7 +176,7 @@ def dossier_des_sorties(annee: int, reports_dir=None, parametres: dict | None = 
     ``reports/brouillon/<annee>/`` ; ``None`` sinon (le dossier du rapport, ``reports/<annee>/``)."""
     from pathlib import Path
 
-    from .catalog import racine_projet
+    from politique_ville.base.catalog import racine_projet
 
     if reports_dir is not None or parametres is not None:
         return reports_dir

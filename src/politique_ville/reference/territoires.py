@@ -15,7 +15,7 @@ apostrophes (’ et ') ; « St », « Ste », « Sts », « Stes » valent « Sa
 un code postal, « Cedex » (et son numéro) sont ôtés ; un suffixe « (62) » désigne le département ; un article
 rejeté « (Le) », « (La) », « (Les) », « (L') » est remis devant. Une commune actuelle est préférée ; sinon un ancien
 nom que le paquet connaît (commune déléguée ou associée, arrondissement municipal) mène à sa commune actuelle. Un nom
-introuvable ou porté par plusieurs communes est une :class:`~politique_ville.errors.ErreurDonnees` qui nomme le nom
+introuvable ou porté par plusieurs communes est une :class:`~politique_ville.base.errors.ErreurDonnees` qui nomme le nom
 cherché et les noms officiels les plus proches (ou les homonymes, avec leur département).
 
 Une cellule peut nommer plusieurs communes (« Lens, Liévin », « Lens - Liévin », « Lens et Liévin »,
@@ -42,9 +42,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import racine_projet
-from .clean import est_manquant, texte_normalise
-from .errors import ErreurDonnees
+from politique_ville.base.catalog import racine_projet
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.base.valeurs import est_manquant, texte_normalise
 
 NIVEAUX = ("epci", "departement", "region", "france")
 #: zones (départements.csv) comptées dans le niveau « france »
@@ -71,7 +71,7 @@ def dossier_cog() -> Path:
         candidats.append(racine_projet() / "data" / "reference" / "cog")
     except FileNotFoundError:
         pass
-    candidats.append(Path(__file__).resolve().parents[2] / "data" / "reference" / "cog")
+    candidats.append(Path(__file__).resolve().parents[3] / "data" / "reference" / "cog")
     for c in candidats:
         if (c / "PROVENANCE.json").is_file():
             return c

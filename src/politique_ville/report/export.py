@@ -327,7 +327,7 @@ window.addEventListener("afterprint", tableauxInteractifs);"""
 def ressources_tableaux_interactifs() -> str:
     """Styles et script de DataTables (copiés par ``scripts/vendoriser_datatables.py``) et leurs réglages, à intégrer
     à une page qui a un tableau interactif."""
-    from .present import CLASSE_INTERACTIF, LIGNES_INTERACTIF
+    from politique_ville.present import CLASSE_INTERACTIF, LIGNES_INTERACTIF
 
     css = "\n".join(
         (VENDOR / "datatables" / f).read_text(encoding="utf-8")
@@ -390,7 +390,7 @@ def _liens_methodologie(page: str, racine: str) -> str:
     """Les renvois au dictionnaire des données (« règle dans data/raw/README.md », fichier que le lecteur du rapport
     n'a pas) deviennent des liens vers la méthodologie du rapport ; la note de provenance d'un tableau tient en une
     ligne : la provenance, liée à sa définition, puis ce que la note ajoute (fichier source, précision)."""
-    from . import provenance as pv
+    from politique_ville.reference import provenance as pv
 
     e = html.escape
     lien = f'<a class="vers-methodologie" href="{e(racine)}{METHODOLOGIE}#reconstruction">la méthodologie</a>'
@@ -449,7 +449,7 @@ def finir_page(page: str, vers_racine: str = "") -> str:
     DataTables seulement si la page a un tableau interactif (les autres pages ne grossissent pas), tableaux dans un
     cadre qui défile sur un écran étroit, renvois vers la méthodologie et les chapitres. ``vers_racine`` : chemin
     relatif de la page vers la racine du rapport (« ../ » pour une fiche quartier)."""
-    from .present import CLASSE_INTERACTIF
+    from politique_ville.present import CLASSE_INTERACTIF
 
     page = _liens_methodologie(page, vers_racine)
     page = _liens_chapitres(page, vers_racine, CHAPITRES_CITES)
@@ -501,7 +501,7 @@ def ecrire_index(
     ``region``, ``departement`` et ``commune`` : liste groupée avec un champ de recherche. ``chiffres_cles`` :
     ``(libellé, valeur)`` montrés en tête de page ; ``telechargements`` : dicts ``titre``, ``html`` (édition PDF,
     archive de tous les tableaux et données)."""
-    from .present_qpv import SEUIL_FICHES_GROUPEES, fiches_groupees_html
+    from politique_ville.present.qpv import SEUIL_FICHES_GROUPEES, fiches_groupees_html
 
     e = html.escape
     lignes_chap = "\n".join(

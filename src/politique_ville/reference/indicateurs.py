@@ -22,7 +22,7 @@ Une ligne par variable (nom de l'INSEE en minuscules, ou nom explicite des fichi
 
 Module de la couche des référentiels : il lit le fichier (une fois, cache par chemin et date de modification) et
 rend des :class:`Definition` ; ``compute.qpv`` en fait ses objets ``Indicateur``. Une ligne fautive (règle
-d'agrégation inconnue, thème inconnu, base absente…) est une :class:`~politique_ville.errors.ErreurDonnees` qui
+d'agrégation inconnue, thème inconnu, base absente…) est une :class:`~politique_ville.base.errors.ErreurDonnees` qui
 nomme le fichier, la ligne et la colonne.
 """
 
@@ -36,8 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import racine_projet
-from .errors import ErreurDonnees
+from politique_ville.base.catalog import racine_projet
+from politique_ville.base.errors import ErreurDonnees
 
 NOM_FICHIER = "indicateurs_qpv.csv"
 #: règles d'agrégation ; « contexte » : variable de contexte (population de la commune du quartier, répétée pour
@@ -141,7 +141,7 @@ def chemin_registre() -> Path:
         candidats.append(racine_projet() / "data" / "reference" / NOM_FICHIER)
     except FileNotFoundError:
         pass
-    candidats.append(Path(__file__).resolve().parents[2] / "data" / "reference" / NOM_FICHIER)
+    candidats.append(Path(__file__).resolve().parents[3] / "data" / "reference" / NOM_FICHIER)
     for c in candidats:
         if c.is_file():
             return c

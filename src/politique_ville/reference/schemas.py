@@ -19,7 +19,7 @@ Genres de colonne :
   2024 : « QN06201M », « QN0620001 ») ou code local (« LOC-QP01 » à « LOC-QP9999 », « LOC-QC01 »…), voir
   :data:`MOTIF_CODE_QP` et :func:`geographie_qpv` ;
 - ``provenance`` : « publié », « reconstruit », « non publié », « supposé », « simulé » ou « approximatif »
-  (vocabulaire : :mod:`politique_ville.provenance`).
+  (vocabulaire : :mod:`politique_ville.reference.provenance`).
 
 Noms de colonnes des fichiers de l'INSEE : un fichier tel que l'INSEE le publie (« CODGEO », « LIBGEO », « LIBCOM »,
 « POP_MUN »…) est accepté sans retouche ; ses en-têtes sont ramenés aux noms internes par

@@ -45,7 +45,7 @@ Format du fichier de correspondance (toutes les clés sont en français ; une cl
       fichier: financements_programmation.csv
 
 Validation AVANT toute transformation (:func:`valider`), chaque erreur en français nommant fichier, ligne et colonne
-(:class:`~politique_ville.nettoyage.ErreursNettoyage`, toutes les erreurs d'un coup) : champ canonique inconnu,
+(:class:`~politique_ville.clean.nettoyage.ErreursNettoyage`, toutes les erreurs d'un coup) : champ canonique inconnu,
 colonne absente de l'export (avec les colonnes les plus proches), libellé sans correspondance (avec les libellés
 canoniques et les plus proches), financeur présent sous deux noms, cible inconnue de la nomenclature. Puis les
 données : montant négatif ou illisible, identifiant d'action en double (large) ou couple (action, financeur) en double
@@ -86,11 +86,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .catalog import COLONNE_LIGNE, lire_table
-from .clean import ValeurIllisible, lire_nombre, texte_normalise
-from .errors import ErreurDonnees
-from .nettoyage import ErreursNettoyage, Referentiels, cle
-from .schemas import SCHEMAS
+from politique_ville.base.catalog import COLONNE_LIGNE, lire_table
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.base.valeurs import ValeurIllisible, lire_nombre, texte_normalise
+from politique_ville.clean.nettoyage import ErreursNettoyage, Referentiels, cle
+from politique_ville.reference.schemas import SCHEMAS
 
 # --------------------------------------------------------------------------------------------- le schéma canonique
 
@@ -1710,7 +1710,7 @@ def tables_fournies(cat, params: dict | None) -> set[str]:
 def _quartiers_bruts(cat) -> pd.DataFrame | None:
     """La table brute des quartiers, en-têtes de l'INSEE ramenés aux noms internes (code_qp, nom_qp, nom_commune),
     pour les exports qui ne situent leurs actions que par leur quartier."""
-    from .schemas import renommages_colonnes
+    from politique_ville.reference.schemas import renommages_colonnes
 
     if "insee_qpv" not in cat.tables_brutes():
         return None
@@ -1727,7 +1727,7 @@ def bruts_du_territoire(
     déclarent une correspondance (``correspondance_programmation``), les tables qu'elle tire de l'export, qui les
     remplacent. Renvoie ``(bruts, resultat)`` ; ``resultat`` (écarts des totaux fournis, porteurs à vérifier) vaut
     ``None`` sans correspondance. Correspondance ou export fautifs : erreurs en français (fichier, ligne, colonne)."""
-    from .nettoyage import TABLES_FINANCEMENTS
+    from politique_ville.clean.nettoyage import TABLES_FINANCEMENTS
 
     tables = TABLES_FINANCEMENTS if tables is None else tables
     presentes = set(cat.tables_brutes())

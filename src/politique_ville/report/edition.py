@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .export import poser_navigation
+from politique_ville.report.export import poser_navigation
 
 
 def nommer_chapitres(dossier: Path, chapitres: list[dict], *, territoire: str, annee: int) -> None:
@@ -69,10 +69,10 @@ def chiffres_cles(tables: dict, concordance=None) -> list[tuple]:
     """Les chiffres clés du rapport, ``(libellé, valeur)`` ou ``(libellé, valeur, détail)`` : quartiers prioritaires et leur population,
     crédits de la politique de la ville, actions, porteurs, décompte de la concordance. ``tables`` : tables nettoyées
     (``insee_qpv``, ``programmation`` ; absentes : chiffres omis). ``concordance`` : table de
-    :func:`politique_ville.concordance.concordance_annee` (facultative)."""
+    :func:`politique_ville.published.concordance.concordance_annee` (facultative)."""
     import pandas as pd
 
-    from .present import euros, nombre_fr
+    from politique_ville.present import euros, nombre_fr
 
     cles = []
     q = tables.get("insee_qpv")
@@ -119,7 +119,7 @@ def chiffres_cles_du_rapport(cat, tables_dir: Path, avec_concordance: bool) -> l
     concordance = None
     if avec_concordance:
         try:
-            from .concordance import concordance_annee
+            from politique_ville.published.concordance import concordance_annee
 
             concordance = concordance_annee(dataclasses.replace(cat, processed_dir=Path(tables_dir)))
         except Exception:  # les chiffres clés ne font jamais échouer le rapport : le chapitre 90 dit le détail

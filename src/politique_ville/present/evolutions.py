@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .compute import evolutions as ce
-from .present import ESPACE_UNITE, avec_unite, nombre_fr
+from politique_ville.compute import evolutions as ce
+from politique_ville.present import ESPACE_UNITE, avec_unite, nombre_fr
 
 NON_DISPONIBLE = "non disponible"
 LIBELLES_MESURES = {

@@ -1,7 +1,7 @@
 """Recalcul des chiffres publiés à partir des tables, et table de concordance.
 
 Le registre des chiffres publiés, le langage de recalcul (colonne ``calcul``), la règle de comparaison et les
-statuts sont ceux de :mod:`politique_ville.published` (un seul moteur) ; ce module fournit les tables (brutes,
+statuts sont ceux de :mod:`politique_ville.published.chiffres` (un seul moteur) ; ce module fournit les tables (brutes,
 traitées, en mémoire) et la table de concordance de l'année, chaque chiffre publié avec sa valeur recalculée, son
 statut, le genre du résultat (nature de la vérification d'un chiffre identique ; taille d'un écart dépendant ou non
 d'un choix de reconstruction) et les lignes des tables utilisées.
@@ -14,9 +14,19 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from .catalog import Catalogue
-from .errors import ErreurCalcul
-from .published import FONCTIONS, Nature, Registre, Resultat, Statut, charger_tables, concorde, evaluer, genre  # noqa: F401
+from politique_ville.base.catalog import Catalogue
+from politique_ville.base.errors import ErreurCalcul
+from politique_ville.published.chiffres import (  # noqa: F401 (le langage de recalcul, lu aussi par ce nom)
+    FONCTIONS,
+    Nature,
+    Registre,
+    Resultat,
+    Statut,
+    charger_tables,
+    concorde,
+    evaluer,
+    genre,
+)
 
 
 class FournisseurTables:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import present
-from .compute.contribution import SANS_PRIORITE, SANS_SOUS_PRIORITE
+from politique_ville import present
+from politique_ville.compute.contribution import SANS_PRIORITE, SANS_SOUS_PRIORITE
 
 # --------------------------------------------------------------------------------------------- écritures
 

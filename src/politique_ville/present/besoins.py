@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import provenance as pv
-from .compute import besoins as cb
-from .present import euros, nombre_fr, pourcent
+from politique_ville.compute import besoins as cb
+from politique_ville.present import euros, nombre_fr, pourcent
+from politique_ville.reference import provenance as pv
 
 COL_QUARTIER = "Quartier"
 COL_POP = "Population (habitants)"

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import memo
-from .errors import ErreurDonnees
+from politique_ville.base import memo
+from politique_ville.base.errors import ErreurDonnees
 
 EXTENSIONS = (".csv", ".xlsx")
 #: Colonne ajoutée à chaque table brute : numéro de ligne dans le fichier source (l'en-tête est la ligne 1).
@@ -40,7 +40,7 @@ def racine_projet(depart: Path | None = None) -> Path:
         return Path(env).resolve()
     candidats = [Path(depart or Path.cwd()).resolve()]
     candidats += list(candidats[0].parents)
-    candidats += [Path(__file__).resolve().parents[2]]
+    candidats += [Path(__file__).resolve().parents[3]]
     for c in candidats:
         if (c / "pyproject.toml").is_file() and (c / "data").is_dir():
             return c
@@ -648,7 +648,7 @@ def lire_traitees(
     ``facultatives`` absente (fichier brut non reçu cette année) vaut ``None`` au lieu d'être une erreur.
 
     Chaque table est une copie, à soi, de la dernière lecture du fichier gardée par le processus (relu s'il a
-    changé : voir :func:`_lire_parquet_garde`), marquée pour la mémoire des calculs (:mod:`politique_ville.memo`)."""
+    changé : voir :func:`_lire_parquet_garde`), marquée pour la mémoire des calculs (:mod:`politique_ville.base.memo`)."""
     sortie = {}
     for nom in (*noms, *facultatives):
         chemin = catalogue.processed_dir / f"{nom}.parquet"

@@ -2,8 +2,8 @@
 règles de reconstruction et de transcription, définitions des indicateurs, glossaire des sigles, sources des données
 avec leurs millésimes.
 
-Tout vient des mêmes sources que le reste du rapport : le vocabulaire de :mod:`politique_ville.provenance`, le
-registre des indicateurs (``data/reference/indicateurs_qpv.csv``, :mod:`politique_ville.indicateurs`), le dictionnaire
+Tout vient des mêmes sources que le reste du rapport : le vocabulaire de :mod:`politique_ville.reference.provenance`, le
+registre des indicateurs (``data/reference/indicateurs_qpv.csv``, :mod:`politique_ville.reference.indicateurs`), le dictionnaire
 des données brutes (``data/raw/README.md`` : ses sections « Règles de reconstruction », « Règles de transcription »,
 « Choix de transcription » et ses lignes « Source : », rendues en HTML). Les tableaux et phrases du rapport renvoient
 aux ancres de cette page (``#reconstruction``, ``#provenance-reconstruit``, …, voir ``export.ancre_provenance``).
@@ -15,8 +15,8 @@ import html
 import re
 from pathlib import Path
 
-from . import provenance as pv
-from .export import METHODOLOGIE, STYLE_PAGE, ancre_provenance
+from politique_ville.reference import provenance as pv
+from politique_ville.report.export import METHODOLOGIE, STYLE_PAGE, ancre_provenance
 
 #: sigles employés par le rapport et ses données, en toutes lettres
 GLOSSAIRE = {

@@ -20,7 +20,7 @@ import re
 import shutil
 from pathlib import Path
 
-from .export import STYLE_PAGE, VENDOR
+from politique_ville.report.export import STYLE_PAGE, VENDOR
 
 #: texte gardé par section (caractères) ; une fiche quartier garde moins
 CARACTERES_MAX = 6000

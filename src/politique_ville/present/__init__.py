@@ -28,7 +28,7 @@ def nombre_fr(valeur, decimales: int = 0) -> str:
 
     from babel.numbers import format_decimal
 
-    from .clean import arrondi_publie
+    from politique_ville.base.valeurs import arrondi_publie
 
     v = arrondi_publie(float(valeur), decimales)
     motif = "#,##0" + ("." + "0" * decimales if decimales else "")
@@ -312,7 +312,7 @@ def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from .catalog import ecrire_atomique
+    from politique_ville.base.catalog import ecrire_atomique
 
     def cellule(ws, v, police=None):
         """Une cellule de texte : toujours du texte, jamais une formule (en plus de :func:`neutraliser_formule`)."""
@@ -402,7 +402,7 @@ class Chapitre:
             raise ValueError(f"lignes_max doit être un entier positif (reçu : {lignes_max!r})")
         note_provenance = None
         if provenance:
-            from . import provenance as pv
+            from politique_ville.reference import provenance as pv
 
             note_provenance = provenance if provenance.startswith(pv.DEBUT_NOTE) else pv.note(provenance)
         self.tableaux.append((titre, df.reset_index(drop=True), note_provenance))

@@ -56,9 +56,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalog import COLONNE_LIGNE, lire_table
-from .clean import ValeurIllisible, lire_nombre
-from .correspondance import (
+from politique_ville.base.catalog import COLONNE_LIGNE, lire_table
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.base.valeurs import ValeurIllisible, lire_nombre
+from politique_ville.clean.correspondance import (
     FINANCEURS,
     SIREN_LA_POSTE,
     cle_nom_porteur,
@@ -73,8 +74,7 @@ from .correspondance import (
     siren_valide,
     siret_valide,
 )
-from .errors import ErreurDonnees
-from .nettoyage import ErreursNettoyage, cle
+from politique_ville.clean.nettoyage import ErreursNettoyage, cle
 
 __all__ = [
     "COLONNES_SCDL_V1",

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import Catalogue
-from .errors import EchecExecution
-from .parametres import charger_parametres, nom_territoire
+from politique_ville.base.catalog import Catalogue
+from politique_ville.base.errors import EchecExecution
+from politique_ville.reference.parametres import charger_parametres, nom_territoire
 
 #: nombre d'années antérieures cherchées
 HORIZON = 10

@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalog import COLONNE_LIGNE
-from .clean import (
+from politique_ville.base.catalog import COLONNE_LIGNE
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.base.valeurs import (
     MOTIF_NON_DISPONIBLE,
     MOTIF_SECRET,
     ValeurIllisible,
@@ -26,8 +27,7 @@ from .clean import (
     motif_manquant,
     texte_normalise,
 )
-from .errors import ErreurDonnees
-from .schemas import (
+from politique_ville.reference.schemas import (
     COLONNE_GEOGRAPHIE,
     GENRES_NUMERIQUES,
     PROVENANCES,
@@ -86,7 +86,7 @@ class Referentiels:
     """Référentiels du territoire (son dossier, paramètre ``reference_dir`` ; les référentiels communs de
     ``data/reference/``) et de l'année (feuille de route nettoyée).
 
-    ``territoire`` : le territoire du référentiel officiel (``reference.Territoire``) quand les paramètres le
+    ``territoire`` : le territoire du référentiel officiel (``territoires.Territoire``) quand les paramètres le
     désignent par son code (``territoire: {niveau, code}``) ; sans ``communes.csv`` dans le dossier des
     référentiels, les communes viennent alors du Code officiel géographique (:func:`communes_du_cog`).
     ``nom_territoire`` : nom affiché dans les messages d'erreur."""
@@ -110,7 +110,7 @@ class Referentiels:
         référentiels sont vides ; la nomenclature des piliers et thématiques est celle du territoire s'il en a une,
         sinon la nomenclature commune (``data/reference/nomenclature.csv``). Aucune table propre à un autre
         territoire n'est jamais lue."""
-        from .parametres import nom_territoire, territoire_du_referentiel
+        from politique_ville.reference.parametres import nom_territoire, territoire_du_referentiel
 
         propre = catalogue.ref_dir  # dossier du territoire (None : seulement les référentiels communs)
         territoire = territoire_du_referentiel(parametres) if parametres else None
@@ -394,7 +394,7 @@ def nettoyer_table(
     for c in colonnes:
         genre = genre_implicite(table, c)
         if c not in connues and genre:
-            from .schemas import Colonne
+            from politique_ville.reference.schemas import Colonne
 
             _nettoyer_colonne(
                 table, df, c, genre, Colonne(c, genre, obligatoire=False), refs, journal, err, lignes, est_total
@@ -824,7 +824,7 @@ def valeurs_manquantes_insee(
       « non disponible »).
 
     ``commentaire`` : celui du fichier de provenance, sinon le marqueur lu (« marqueur « nd » du fichier »)."""
-    from .schemas import INDICATEURS_INSEE
+    from politique_ville.reference.schemas import INDICATEURS_INSEE
 
     motifs = {}
     if provenance is not None and not provenance.empty:
@@ -893,12 +893,12 @@ def verifier_provenance_insee(
 
 
 def communes_du_cog(territoire) -> pd.DataFrame:
-    """Référentiel des communes d'un territoire du Code officiel géographique (``reference.Territoire``), aux
+    """Référentiel des communes d'un territoire du Code officiel géographique (``territoires.Territoire``), aux
     colonnes de ``communes.csv`` : nom officiel, code INSEE, variantes (anciens noms : communes déléguées ou
     associées), ``contrat_de_ville`` et ``qpv`` inconnus (vides)."""
-    from . import reference
+    from politique_ville.reference import territoires
 
-    toutes = reference.communes(alias=True)
+    toutes = territoires.communes(alias=True)
     codes = set(territoire.communes)
     actuelles = toutes[(toutes["type"] == "COM") & toutes["code"].isin(codes)]
     anciens = toutes[(toutes["type"] != "COM") & toutes["rattachement"].isin(codes)]
@@ -967,7 +967,7 @@ def selectionner_territoire(
     codes des quartiers), et le journal le dit ; sinon il reste dans le territoire, où le nettoyage signale sa commune
     inconnue. Aucun quartier du territoire : :class:`ErreurDonnees` qui nomme le territoire et les communes
     cherchées."""
-    from . import reference
+    from politique_ville.reference import territoires
 
     fichier = brut.attrs.get("source", {}).get("fichier", "insee_qpv.csv")
     try:
@@ -983,15 +983,15 @@ def selectionner_territoire(
         return None  # le fichier du seul territoire (cas du premier rapport transcrit) : sans lire le Code officiel géographique
     cles_t: set[str] = set()
     if codes_t:
-        toutes = reference.communes(alias=True)
+        toutes = territoires.communes(alias=True)
         du_t = toutes[((toutes["type"] == "COM") & toutes["code"].isin(codes_t)) | toutes["rattachement"].isin(codes_t)]
-        cles_t = {reference.cle_commune(n)[0] for n in du_t["nom"]}
-    cog = reference.communes()
+        cles_t = {territoires.cle_commune(n)[0] for n in du_t["nom"]}
+    cog = territoires.communes()
     lieu_commune = dict(zip(cog["code"], zip(cog["departement"], cog["region"])))
-    region_dep = dict(zip(reference.departements()["code"], reference.departements()["region"]))
+    region_dep = dict(zip(territoires.departements()["code"], territoires.departements()["region"]))
 
     def du_territoire(nom: str) -> bool:
-        return refs.commune(nom) is not None or reference.cle_commune(nom)[0] in cles_t
+        return refs.commune(nom) is not None or territoires.cle_commune(nom)[0] in cles_t
 
     n = len(df)
     statuts, lieux, inconnus = [], {}, []
@@ -1010,11 +1010,11 @@ def selectionner_territoire(
             morceaux = [m for m in SEPARATEUR_COMMUNES.split(str(noms_v)) if m.strip()] if not _vide(noms_v) else []
             # le département du code du quartier départage les homonymes : « Saint-Denis » d'un QP093… n'est pas
             # celle de La Réunion ; un nom introuvable dans ce département reste cherché dans le territoire
-            dans_dep = {m: reference.codes_par_nom(m, dep_cog) if dep_cog else [] for m in morceaux}
+            dans_dep = {m: territoires.codes_par_nom(m, dep_cog) if dep_cog else [] for m in morceaux}
             if any(set(dans_dep[m]) & codes_t if dans_dep[m] else du_territoire(m) for m in morceaux):
                 statut = "territoire"
             for m in morceaux:
-                trouves = dans_dep[m] or reference.codes_par_nom(m, dep_cog)
+                trouves = dans_dep[m] or territoires.codes_par_nom(m, dep_cog)
                 if trouves:
                     premiere = premiere or (next((c for c in trouves if c in codes_t), None) or trouves[0])
                     if statut is None:
@@ -1237,7 +1237,7 @@ def _signaler_colonnes_non_reconnues(
 ):
     """« colonnes non reconnues » : colonnes des tables INSEE que le registre des indicateurs ne connaît pas,
     gardées telles quelles (jamais retirées en silence)."""
-    from .indicateurs import colonnes_non_reconnues
+    from politique_ville.reference.indicateurs import colonnes_non_reconnues
 
     for table in ("insee_qpv", "insee_references"):
         if table not in sorties:
@@ -1260,7 +1260,7 @@ def epci_des_quartiers(brut: pd.DataFrame, codes_epci) -> list[str]:
     département du code du quartier départage les homonymes) ; un quartier de plusieurs communes compte pour
     l'EPCI de chacune. Les quartiers dont le type n'est pas « QPV » (quartiers de veille, communautaires) ne comptent
     pas. Fonction pure (le Code officiel géographique est lu par ``reference``)."""
-    from . import reference
+    from politique_ville.reference import territoires
 
     colonnes = [c for c in brut.columns if c != COLONNE_LIGNE]
     try:
@@ -1274,14 +1274,14 @@ def epci_des_quartiers(brut: pd.DataFrame, codes_epci) -> list[str]:
     if "type_quartier" in df.columns:
         types = df["type_quartier"].astype(str).str.strip().str.upper()
         df = df[types.str.startswith("QPV") | df["type_quartier"].map(_vide)]
-    toutes = reference.communes(alias=True)
+    toutes = territoires.communes(alias=True)
     actuelles = toutes[toutes["type"] == "COM"]
     epci_de = dict(zip(actuelles["code"], actuelles["epci"].astype(str)))
     # une commune déléguée ou un arrondissement : l'EPCI de sa commune
     for code, rattachement in zip(toutes["code"], toutes["rattachement"]):
         if code not in epci_de and isinstance(rattachement, str) and rattachement in epci_de:
             epci_de[code] = epci_de[rattachement]
-    departements = set(reference.departements()["code"])
+    departements = set(territoires.departements()["code"])
     n = len(df)
     codes_col = df["code_commune"] if "code_commune" in df.columns else pd.Series([None] * n, index=df.index)
     noms_col = df["nom_commune"] if "nom_commune" in df.columns else pd.Series([None] * n, index=df.index)
@@ -1293,6 +1293,6 @@ def epci_des_quartiers(brut: pd.DataFrame, codes_epci) -> list[str]:
             dep = dep if dep in departements else None
             for morceau in SEPARATEUR_COMMUNES.split(str(noms_v)):
                 if morceau.strip():
-                    codes += reference.codes_par_nom(morceau, dep) if dep else []
+                    codes += territoires.codes_par_nom(morceau, dep) if dep else []
         trouves.update(epci_de[c] for c in codes if c in epci_de)
     return [c for c in voulus if c in trouves]
