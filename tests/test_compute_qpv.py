@@ -11,6 +11,7 @@ from politique_ville.base.catalog import lire_table
 from politique_ville.base.valeurs import arrondi_publie, decimales_du_texte
 from politique_ville.compute import qpv as cq
 from politique_ville.published.chiffres import normaliser
+from politique_ville.reference import parametres
 
 # --------------------------------------------------------------------------------------------- données
 
@@ -213,7 +214,7 @@ def test_liens_seulement_vers_les_fiches_produites(insee):
     ],
 )
 def test_selection_des_fiches(choix, attendu):
-    assert cq.selection_fiches(["b", "a", "c"], choix) == attendu
+    assert parametres.selection_fiches(["b", "a", "c"], choix) == attendu
 
 
 @pytest.mark.parametrize(
@@ -227,7 +228,7 @@ def test_selection_des_fiches(choix, attendu):
 )
 def test_selection_des_fiches_refusee_en_francais(choix, message):
     with pytest.raises(ValueError, match=re.escape(message)):
-        cq.selection_fiches(["a", "b"], choix)
+        parametres.selection_fiches(["a", "b"], choix)
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from conftest import INTITULE_PIEGE, RACINE
 
-from politique_ville.present import qpv as pq
 from politique_ville.report import export
+from politique_ville.report import fiches as rf
 
 # Auchel (62048) : Pas-de-Calais, Hauts-de-France ; Paris 1er arrondissement (75101, ARM) : Paris, Île-de-France ;
 # Lille (59350) : Nord, Hauts-de-France ; un code local sans commune du COG
@@ -25,13 +25,13 @@ COMMUNES = pd.DataFrame(
 
 
 def test_rattachement_par_la_premiere_commune_et_le_cog():
-    r = pq.rattachement_fiches(COMMUNES).set_index("code_qp")
+    r = rf.rattachement_fiches(COMMUNES).set_index("code_qp")
     assert r.loc["QP062001"].tolist() == ["Hauts-de-France", "Pas-de-Calais (62)", "Auchel"]
     assert r.loc["QP075001"].tolist() == ["Île-de-France", "Paris (75)", "Paris"]  # arrondissement : sa commune
     assert r.loc["QP059001"].tolist() == ["Hauts-de-France", "Nord (59)", "Lille"]
     assert r.loc["LOC-QP99"].tolist() == ["", "", "Bourg-Local"]  # hors COG : la commune seulement
     # rang 2 donné en premier dans la table : c'est toujours la commune de rang 1 qui compte
-    r2 = pq.rattachement_fiches(COMMUNES.iloc[::-1]).set_index("code_qp")
+    r2 = rf.rattachement_fiches(COMMUNES.iloc[::-1]).set_index("code_qp")
     assert r2.loc["QP062001", "commune"] == "Auchel"
 
 
@@ -58,7 +58,7 @@ def communes_de(li: pd.DataFrame) -> pd.DataFrame:
 
 def test_jusqu_a_50_fiches_une_simple_liste():
     li = liens(50)
-    page = pq.liste_fiches_html(li, qpv_communes=communes_de(li))
+    page = rf.liste_fiches_html(li, qpv_communes=communes_de(li))
     assert page.startswith("<ul>") and page.count("<li>") == 50
     assert "<details" not in page and "filtre-fiches" not in page and "<script>alert" not in page
     assert "&lt;script&gt;alert(&#x27;intrus&#x27;)&lt;/script&gt;" in page
@@ -66,7 +66,7 @@ def test_jusqu_a_50_fiches_une_simple_liste():
 
 def test_au_dela_de_50_fiches_groupees_avec_recherche():
     li = liens(51)
-    page = pq.liste_fiches_html(li, {li["code_qp"][1]: "(supposé : QPV, Paris)"}, communes_de(li))
+    page = rf.liste_fiches_html(li, {li["code_qp"][1]: "(supposé : QPV, Paris)"}, communes_de(li))
     assert page.count('<li class="fiche"') == 51
     assert 'input type="search" class="filtre-fiches"' in page and "51 fiches, par région" in page
     # groupes : 2 régions du COG + les communes hors COG ; Hauts-de-France : 13 fiches d'Auchel + 13 de Lille
@@ -91,7 +91,7 @@ def test_compte_singulier_et_pluriel():
             [("Auchel", "Hauts-de-France", "Pas-de-Calais (62)")] * 2 + [("Lille", "Hauts-de-France", "Nord (59)")]
         )
     ]
-    page = pq.fiches_groupees_html(fiches)
+    page = rf.fiches_groupees_html(fiches)
     assert '<summary>Nord (59) <span class="nb">(1 fiche)</span>' in page
     assert '<summary>Pas-de-Calais (62) <span class="nb">(2 fiches)</span>' in page
     assert "<details open><summary>Hauts-de-France" in page  # une seule région : dépliée

@@ -11,9 +11,9 @@ import pytest
 from politique_ville.base.catalog import Catalogue
 from politique_ville.base.errors import EchecExecution
 from politique_ville.clean.nettoyage import epci_des_quartiers
-from politique_ville.present.qpv import fiches_groupees_html
 from politique_ville.reference import territoires as ref
 from politique_ville.reference.parametres import charger_parametres, ensemble_de_territoires
+from politique_ville.report.fiches import fiches_groupees_html
 from politique_ville.runner.lot import nom_court, parametres_du_territoire, territoires_avec_quartiers
 
 TOULOUSE_METROPOLE = "243100518"

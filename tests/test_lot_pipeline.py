@@ -103,7 +103,7 @@ def test_index_du_lot(lot):
         assert f"{nom} — SIREN {siren} — {n} QPV ; " in texte
     # population des QPV : celle des tables nettoyées du territoire
     q = pd.read_parquet(racine / "data" / "processed" / "2024" / "200027183" / "insee_qpv.parquet")
-    from politique_ville.present import nombre_fr
+    from politique_ville.formats import nombre_fr
 
     assert f"{' '.join(nombre_fr(q['pop_mun'].sum()).split())} habitants en QPV" in texte
     assert "Territoires écartés" not in texte

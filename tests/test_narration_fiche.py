@@ -346,7 +346,7 @@ def test_fiche_par_theme_rangs_orientes_et_ecarts():
 def test_section_par_theme_de_la_fiche_et_colonnes_inconnues():
     qpv, refs, niveaux, manquantes = _quartiers()
     fiche = cq.fiche_par_theme(qpv, refs, "A", niveaux, None, manquantes)
-    blocs = nf.indicateurs_par_theme(fiche, 2033, cq.valeurs_inconnues(qpv, "A"))
+    blocs = pq.indicateurs_par_theme(fiche, 2033, cq.valeurs_inconnues(qpv, "A"))
     assert blocs[0].startswith("Les 4 indicateurs du fichier de l'INSEE de 2033 connus du registre, en 3 thèmes")
     assert "**rang 1 = situation la plus défavorable**" in blocs[0]
     assert [b for b in blocs if isinstance(b, str) and b.startswith("###")] == [
@@ -373,7 +373,7 @@ def test_section_par_theme_de_la_fiche_et_colonnes_inconnues():
     assert (
         "**Colonnes non reconnues**" in deux and "« x » = 2,00 et « y » = n.d." in deux and "Elles sont gardées" in deux
     )
-    assert nf.indicateurs_par_theme(fiche.iloc[0:0], 2033) == [
+    assert pq.indicateurs_par_theme(fiche.iloc[0:0], 2033) == [
         "Aucun indicateur du registre dans le fichier de l'INSEE de 2033."
     ]
 
@@ -381,7 +381,7 @@ def test_section_par_theme_de_la_fiche_et_colonnes_inconnues():
 def test_section_des_actions_de_la_fiche():
     ident = identite(communes=("Auchel",))
     qc = pd.DataFrame({"code_qp": ["LOC-QP01"], "commune": ["Auchel"], "rang": [1], "perimetre": [False]})
-    assert nf.section_actions(None, None, qc, ident, 2019) == [nf.sans_programmation(2019)]
+    assert pq.section_actions(None, None, qc, ident, 2019) == [nf.sans_programmation(2019)]
     prog = pd.DataFrame(
         {
             "id_action": ["A1", "A2"],
@@ -396,7 +396,7 @@ def test_section_des_actions_de_la_fiche():
         }
     )
     pc = pd.DataFrame({"id_action": ["A1", "A2"], "commune": ["Auchel", "Intercommunal"], "perimetre": [False, True]})
-    blocs = nf.section_actions(prog, pc, qc, ident, 2019)
+    blocs = pq.section_actions(prog, pc, qc, ident, 2019)
     assert [type(b).__name__ for b in blocs] == ["str", "dict", "dict", "str", "dict"]
     assert blocs[0].startswith("**1 action** de la programmation 2019 est située dans la commune du quartier (Auchel)")
     # montants sans colonne de provenance : publiés, rien n'est dit reconstruit
@@ -408,5 +408,5 @@ def test_section_des_actions_de_la_fiche():
     assert blocs[3].startswith("En outre, **1 action de périmètre intercommunal**")
     # aucune action dans la commune : la phrase le dit, pas de tableau des actions
     ailleurs = pd.DataFrame({"code_qp": ["LOC-QP01"], "commune": ["Burbure"], "rang": [1], "perimetre": [False]})
-    blocs = nf.section_actions(prog, pc, ailleurs, identite(communes=("Burbure",)), 2019)
+    blocs = pq.section_actions(prog, pc, ailleurs, identite(communes=("Burbure",)), 2019)
     assert blocs[0].startswith("Aucune action de la programmation 2019") and isinstance(blocs[1], str)

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import pytest
 
+from politique_ville import formats
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import geographie as ng
 from politique_ville.present import qpv as pq
@@ -90,26 +91,32 @@ AGGLO, DEP, HORS = cq.NIVEAU_AGGLO, cq.NIVEAU_QPV_DEPARTEMENT, cq.NIVEAU_HORS_QP
 
 
 def test_formats_des_valeurs_et_des_ecarts():
-    assert pq.formater("part_moins_25", 38.04) == f"38,0{NB}%"
-    assert pq.formater("decuc_q2", 1077.0) == f"1{FINE}077{NB}€ par mois"
-    assert pq.formater("ind_jeune", 1.25) == "1,3"  # arrondi des chiffres publiés : 0,5 vers le haut
-    assert pq.formater("pop_mun", 36299) == f"36{FINE}299"
-    assert pq.formater("pop_mun", 36299, unite=False) == f"36{FINE}299"
-    assert pq.formater("part_retard_3e", math.nan, cq.SECRET) == cq.SECRET
-    assert pq.formater("part_retard_3e", "secret") == "secret"
-    assert pq.formater_nombre(math.nan) == cq.NON_PUBLIE
-    assert pq.formater_nombre(1476.4) == f"1{FINE}476" and pq.formater_nombre(45.62) == "45,6"
-    assert pq.formater_ecart("part_moins_25", 6.5) == f"+6,5{NB}pts"
-    assert pq.formater_ecart("part_moins_25", -1.1) == f"−1,1{NB}pt"
-    assert pq.formater_ecart("part_moins_25", 0.0) == f"0,0{NB}pt"  # ni « + » ni « − » pour un écart nul
-    assert pq.formater_ecart("decuc_q2", -399.0) == f"−399{NB}€ par mois"
-    assert pq.formater_ecart("ind_jeune", 0.4) == "+0,4"
-    assert pq.formater_ecart("ind_jeune", math.nan, cq.NON_PUBLIE) == cq.NON_PUBLIE
-    assert pq.ecart_court("part_moins_25", 6.5) == "+6,5" and pq.ecart_court("part_moins_25", -1.1) == "−1,1"
-    assert pq.unite_ecart("part_moins_25") == "points de %" and pq.unite_ecart("decuc_q2") == "€ par mois"
-    assert pq.rang_texte(3.0) == "3" and pq.rang_texte(pd.NA) == "—" and pq.rang_texte("secret") == "secret"
-    assert pq.entete("part_moins_25") == "Moins de 25 ans (%)"
-    assert pq.chiffre_cle(16) == "16" and pq.chiffre_cle(13.004) == "13,0" and pq.chiffre_cle(math.nan) == cq.NON_PUBLIE
+    assert formats.formater("part_moins_25", 38.04) == f"38,0{NB}%"
+    assert formats.formater("decuc_q2", 1077.0) == f"1{FINE}077{NB}€ par mois"
+    assert formats.formater("ind_jeune", 1.25) == "1,3"  # arrondi des chiffres publiés : 0,5 vers le haut
+    assert formats.formater("pop_mun", 36299) == f"36{FINE}299"
+    assert formats.formater("pop_mun", 36299, unite=False) == f"36{FINE}299"
+    assert formats.formater("part_retard_3e", math.nan, cq.SECRET) == cq.SECRET
+    assert formats.formater("part_retard_3e", "secret") == "secret"
+    assert formats.formater_nombre(math.nan) == cq.NON_PUBLIE
+    assert formats.formater_nombre(1476.4) == f"1{FINE}476" and formats.formater_nombre(45.62) == "45,6"
+    assert formats.formater_ecart("part_moins_25", 6.5) == f"+6,5{NB}pts"
+    assert formats.formater_ecart("part_moins_25", -1.1) == f"−1,1{NB}pt"
+    assert formats.formater_ecart("part_moins_25", 0.0) == f"0,0{NB}pt"  # ni « + » ni « − » pour un écart nul
+    assert formats.formater_ecart("decuc_q2", -399.0) == f"−399{NB}€ par mois"
+    assert formats.formater_ecart("ind_jeune", 0.4) == "+0,4"
+    assert formats.formater_ecart("ind_jeune", math.nan, cq.NON_PUBLIE) == cq.NON_PUBLIE
+    assert formats.ecart_court("part_moins_25", 6.5) == "+6,5" and formats.ecart_court("part_moins_25", -1.1) == "−1,1"
+    assert formats.unite_ecart("part_moins_25") == "points de %" and formats.unite_ecart("decuc_q2") == "€ par mois"
+    assert (
+        formats.rang_texte(3.0) == "3" and formats.rang_texte(pd.NA) == "—" and formats.rang_texte("secret") == "secret"
+    )
+    assert formats.entete("part_moins_25") == "Moins de 25 ans (%)"
+    assert (
+        formats.chiffre_cle(16) == "16"
+        and formats.chiffre_cle(13.004) == "13,0"
+        and formats.chiffre_cle(math.nan) == cq.NON_PUBLIE
+    )
 
 
 def test_compute_n_importe_pas_la_mise_en_forme():
@@ -174,7 +181,7 @@ def test_jeunesse_des_qpv_comparee_a_l_agglomeration(agglo, debut):
     texte = ng.demographie(f)[0]
     assert texte.startswith(
         f"Sur le plan démographique, {debut} À l'échelle de l'agglomération, "
-        f"{pq.formater('part_moins_25', agglo)} des habitants ont moins de 25 ans ;"
+        f"{formats.formater('part_moins_25', agglo)} des habitants ont moins de 25 ans ;"
     )
     assert f"au sein des QPV, leur part est en moyenne de **37,0{NB}%**" in texte
     assert "(valeur des QPV du département non publiée)" in texte
@@ -228,7 +235,7 @@ def test_indice_de_jeunesse_nettement_plus_moins_egal(agglo, debut):
     # A = 2,0, B = 1,2 -> moyenne (100 × 2 + 300 × 1,2) / 400 = 1,4 ; « nettement » au-delà de 25 % d'écart relatif
     f = territoire({"ind_jeune": [2.0, 1.2]}, {AGGLO: {"ind_jeune": agglo}})
     assert ng.demographie(f)[0] == (
-        f"{debut} : leur indice de jeunesse est en moyenne de **1,4**, contre {pq.formater('ind_jeune', agglo)} à "
+        f"{debut} : leur indice de jeunesse est en moyenne de **1,4**, contre {formats.formater('ind_jeune', agglo)} à "
         f"l'échelle de l'agglomération (indice de jeunesse : moins de 20 ans rapportés aux 60 ans et plus)."
     )
 
@@ -821,16 +828,18 @@ def test_niveaux_calcules_completent_les_recus_qui_l_emportent():
     assert "médianes et déciles jamais moyennés" in texte and "Origine du niveau" in texte
     # sans niveau calculé : rien, et le tableau du rapport est inchangé
     sans = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}}, None)
-    assert ng.origine_des_niveaux(sans) == "" and "Origine du niveau" not in ng.vue_synthese(sans)["df"].columns
     assert (
-        ng.vue_synthese(sans)["df"].columns.tolist()
+        ng.origine_des_niveaux(sans) == "" and "Origine du niveau" not in pq.vue_synthese_des_faits(sans)["df"].columns
+    )
+    assert (
+        pq.vue_synthese_des_faits(sans)["df"].columns.tolist()
         == pq.vue_synthese(cq.synthese(sans.qpv, sans.refs))["df"].columns.tolist()
     )
 
 
 def test_tableau_de_synthese_avec_origine_et_mediane_donnee_telle_quelle():
     f = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}}, CALCULES)
-    vue = ng.vue_synthese(f)
+    vue = pq.vue_synthese_des_faits(f)
     df = vue["df"].set_index("Indicateur")
     assert "QPV de la région" in df.columns and "QPV de France" not in df.columns
     # médiane des QPV : 12 000 / 12 = 1 000 par mois, étendue 833 à 1 333 (jamais une moyenne de médianes)
@@ -854,7 +863,7 @@ def test_tableau_de_synthese_avec_origine_et_mediane_donnee_telle_quelle():
             }
         ],
     )
-    assert "QPV de France" in ng.vue_synthese(national)["df"].columns
+    assert "QPV de France" in pq.vue_synthese_des_faits(national)["df"].columns
     assert "Aucun niveau de comparaison n'a été reçu" in ng.origine_des_niveaux(national)
 
 
@@ -866,8 +875,8 @@ def test_rangs_orientes_selon_le_registre():
     assert cq.rangs_orientes(pd.Series([40.0, 30.0, 40.04]), "tp60").tolist() == [1, 3, 1]
     # indice de jeunesse : ni l'un ni l'autre -> rang 1 = la plus élevée, sans jugement
     assert cq.rangs_orientes(pd.Series([1.2, 1.5]), "ind_jeune").tolist() == [2, 1]
-    assert pq.entete_rang("tx_tot_empl") == "Taux d'emploi (1 = le plus faible)"
-    assert pq.entete_rang("tp60") == "Taux de pauvreté (1 = le plus élevé)"
+    assert formats.entete_rang("tx_tot_empl") == "Taux d'emploi (1 = le plus faible)"
+    assert formats.entete_rang("tp60") == "Taux de pauvreté (1 = le plus élevé)"
     assert ng.sens_des_rangs(["tp60", "tx_tot_empl", "ind_jeune"]) == (
         "Rang 1 = situation la plus défavorable : valeur la plus élevée pour Taux de pauvreté ; valeur la plus faible "
         "pour Taux d'emploi. Ni favorable ni défavorable, sans jugement : rang 1 = valeur la plus élevée pour Indice "
@@ -919,7 +928,7 @@ def test_tous_les_indicateurs_groupes_par_theme_et_colonnes_inconnues():
     assert cq.colonnes_inconnues(f.qpv) == ["ma_colonne"]
     vue = pq.vue_colonnes_inconnues(f.qpv, ["ma_colonne"])
     assert vue["df"]["ma_colonne"].tolist() == ["3", "4"] and vue["df"]["Quartier"].tolist() == ["Alpha", "Bêta"]
-    vues = ng.vues_theme(f, themes["Emploi"])
+    vues = pq.vues_theme(f, themes["Emploi"])
     assert [v["titre"] for v in vues] == [
         "Emploi : niveaux de comparaison",
         "Emploi : valeurs par QPV",

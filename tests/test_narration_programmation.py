@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from politique_ville import formats
 from politique_ville.narration import programmation as narr
 from politique_ville.present import programmation as pp
 
@@ -36,17 +37,17 @@ def test_accord_singulier_pluriel():
 
 
 def test_signes_et_formats():
-    assert pp.signe(2) == "+2"
-    assert pp.signe(-4.3) == "−4,3"
-    assert pp.signe(0) == "0"
-    assert pp.signe(NAN) == "—"
-    assert pp.signe(1500) == f"+1{F}500"
-    assert pp.signe_pct(12.5) == f"+12,5{U}%"
-    assert pp.signe_pct(-3) == f"−3,0{U}%"
-    assert pp.signe_euros(1200) == f"+1{F}200{U}€"
-    assert pp.signe_euros(-35) == f"−35{U}€"
-    assert pp.auto(4.0) == "4" and pp.auto(4.25) == "4,3"
-    assert [pp.oui_non(v) for v in (True, False, None, NAN)] == ["oui", "non", "—", "—"]
+    assert formats.signe(2) == "+2"
+    assert formats.signe(-4.3) == "−4,3"
+    assert formats.signe(0) == "0"
+    assert formats.signe(NAN) == "—"
+    assert formats.signe(1500) == f"+1{F}500"
+    assert formats.signe_pct(12.5) == f"+12,5{U}%"
+    assert formats.signe_pct(-3) == f"−3,0{U}%"
+    assert formats.signe_euros(1200) == f"+1{F}200{U}€"
+    assert formats.signe_euros(-35) == f"−35{U}€"
+    assert formats.auto(4.0) == "4" and formats.auto(4.25) == "4,3"
+    assert [formats.oui_non(v) for v in (True, False, None, NAN)] == ["oui", "non", "—", "—"]
     assert pp.statut_fr("écart documenté") == "écart documenté"
     assert pp.statut_fr("inconnu") == "inconnu"
 

@@ -126,7 +126,7 @@ def test_tableau_interactif_de_1600_lignes(navigateur, tmp_path):
 
     from test_tableaux_interactifs import NAVIGATION, page_chapitre, tableau_quartiers
 
-    from politique_ville.present import nombre_fr
+    from politique_ville.formats import nombre_fr
 
     chemin = page_chapitre(tmp_path, 1600, NAVIGATION)
     assert chemin.stat().st_size < 10 * 1024 * 1024

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from politique_ville.base.errors import EchecExecution
-from politique_ville.present import nombre_fr
+from politique_ville.formats import nombre_fr
 from politique_ville.reference.parametres import charger_parametres
 
 RACINE = Path(__file__).resolve().parents[1]

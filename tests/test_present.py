@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from politique_ville import present
+from politique_ville import formats, present
 
 
 def _tableau(n):
@@ -14,9 +14,9 @@ def _tableau(n):
 def test_tableau_sans_lignes_max_inchange(tmp_path):
     df = _tableau(250)
     chap = present.Chapitre("test", tmp_path)
-    html = chap.tableau(df, "Titre", {"Valeur": present.nombre_fr}, note="Une note.").data
+    html = chap.tableau(df, "Titre", {"Valeur": formats.nombre_fr}, note="Une note.").data
     assert html == (
-        "<h4>Titre</h4>" + present.tableau_html(df, {"Valeur": present.nombre_fr}) + '<p class="note">Une note.</p>'
+        "<h4>Titre</h4>" + present.tableau_html(df, {"Valeur": formats.nombre_fr}) + '<p class="note">Une note.</p>'
     )
     # en deçà de lignes_max : même HTML que sans l'argument
     court = _tableau(20)
@@ -31,10 +31,10 @@ def test_tableau_long_montre_toutes_les_lignes_et_garde_tout_dans_le_classeur(tm
     sans phrase « Seules les … premières lignes », et le tableau est interactif."""
     df = _tableau(250)
     chap = present.Chapitre("test", tmp_path)
-    html = chap.tableau(df, "Long", {"Valeur": present.nombre_fr}, note="Une note.", lignes_max=100).data
+    html = chap.tableau(df, "Long", {"Valeur": formats.nombre_fr}, note="Une note.", lignes_max=100).data
     assert (
         html
-        == present.Chapitre("x", tmp_path).tableau(df, "Long", {"Valeur": present.nombre_fr}, note="Une note.").data
+        == present.Chapitre("x", tmp_path).tableau(df, "Long", {"Valeur": formats.nombre_fr}, note="Une note.").data
     )
     assert html.count("<tr>") == 1 + 250  # en-tête + toutes les lignes
     assert "Quartier 99<" in html and "Quartier 100<" in html and "Quartier 249<" in html

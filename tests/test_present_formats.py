@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from politique_ville import present
+from politique_ville import formats, present
 
 FINE = "\u202f"  # espace fine insécable (milliers)
 INSEC = "\u00a0"  # espace insécable (avant l'unité)
@@ -35,29 +35,29 @@ INSEC = "\u00a0"  # espace insécable (avant l'unité)
     ],
 )
 def test_nombre_fr(valeur, decimales, attendu):
-    assert present.nombre_fr(valeur, decimales) == attendu
+    assert formats.nombre_fr(valeur, decimales) == attendu
 
 
 @pytest.mark.parametrize("manquant", [None, math.nan, float("nan"), pd.NA])
 def test_nombre_manquant_jamais_zero(manquant):
-    assert present.nombre_fr(manquant) == "—"
-    assert present.euros(manquant) == "—"
-    assert present.pourcent(manquant) == "—"
+    assert formats.nombre_fr(manquant) == "—"
+    assert formats.euros(manquant) == "—"
+    assert formats.pourcent(manquant) == "—"
 
 
 def test_unites_separees_par_une_espace_insecable():
-    assert present.euros(1712989) == f"1{FINE}712{FINE}989{INSEC}€"
-    assert present.pourcent(35.25) == f"35,3{INSEC}%"
-    assert present.pourcent(6, 0) == f"6{INSEC}%"
-    assert present.avec_unite(16, "quartiers") == f"16{INSEC}quartiers"
-    assert present.avec_unite(6.0, "") == "6"
-    assert present.avec_unite(6.04, "") == "6,0"
-    assert "." not in present.avec_unite(773782.5, "€", 1)
+    assert formats.euros(1712989) == f"1{FINE}712{FINE}989{INSEC}€"
+    assert formats.pourcent(35.25) == f"35,3{INSEC}%"
+    assert formats.pourcent(6, 0) == f"6{INSEC}%"
+    assert formats.avec_unite(16, "quartiers") == f"16{INSEC}quartiers"
+    assert formats.avec_unite(6.0, "") == "6"
+    assert formats.avec_unite(6.04, "") == "6,0"
+    assert "." not in formats.avec_unite(773782.5, "€", 1)
 
 
 def test_tableau_html_echappe_cellules_et_en_tetes():
     df = pd.DataFrame({"<b>Porteur</b>": ["<script>alert(1)</script>", 'A & B "cité"'], "Montant": [1.5, 2]})
-    html = present.tableau_html(df, {"Montant": present.euros})
+    html = present.tableau_html(df, {"Montant": formats.euros})
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;Porteur&lt;/b&gt;" in html and "<b>" not in html
     assert "A &amp; B &quot;cité&quot;" in html

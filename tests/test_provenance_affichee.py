@@ -24,12 +24,13 @@ import re
 import pandas as pd
 import pytest
 
-from politique_ville import present
+from politique_ville import formats, present
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import fiche as nf
 from politique_ville.narration import geographie as ng
 from politique_ville.present import qpv as pq
 from politique_ville.reference import provenance as pv
+from politique_ville.report import fiches as rf
 
 NB = "\u00a0"
 FINE = "\u202f"
@@ -241,7 +242,7 @@ def test_identites_supposees_dites():
             "lien": ["a.html", "b.html"],
         }
     )
-    html = pq.liste_fiches_html(liens, ng.marques_supposees(f))
+    html = rf.liste_fiches_html(liens, ng.marques_supposees(f))
     assert "VilleB (supposé : statut, commune)</li>" in html and "VilleA</li>" in html
 
 
@@ -379,16 +380,18 @@ def _nombres_reconstruits(traitees) -> set[str]:
     for i in cq.indicateurs("taux", qpv):
         for code_qp, v in zip(q["code_qp"], cq.valeurs(q, i.code)):
             if v == v:
-                (reconstruits if prov.get((code_qp, i.code)) == "reconstruit" else publies).add(pq.formater(i.code, v))
+                (reconstruits if prov.get((code_qp, i.code)) == "reconstruit" else publies).add(
+                    formats.formater(i.code, v)
+                )
         for niveau in refs["niveau"]:
             v = cq.valeur_reference(refs, niveau, i.colonne_reference(niveau), i.diviseur)
             if v == v:
-                publies.add(pq.formater(i.code, v))
+                publies.add(formats.formater(i.code, v))
     for i in cq.indicateurs("effectif", qpv):
-        reconstruits.add(present.nombre_fr(pd.to_numeric(q[i.code]).sum()))
+        reconstruits.add(formats.nombre_fr(pd.to_numeric(q[i.code]).sum()))
         agglo = cq.valeur_reference(refs, AGGLO, i.code)
         if agglo == agglo:
-            reconstruits.add(present.nombre_fr(agglo))
+            reconstruits.add(formats.nombre_fr(agglo))
     return reconstruits - publies
 
 

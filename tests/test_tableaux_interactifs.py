@@ -13,13 +13,13 @@ import pytest
 from conftest import INTITULE_PIEGE
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from politique_ville import present
+from politique_ville import formats, present
 from politique_ville.report import export
 
 RACINE = Path(__file__).resolve().parents[1]
 INSEC = "\u00a0"
 FINE = "\u202f"
-FORMATS = {"Population": present.nombre_fr, "Taux": present.pourcent, "Montant": present.euros}
+FORMATS = {"Population": formats.nombre_fr, "Taux": formats.pourcent, "Montant": formats.euros}
 
 
 def tableau_quartiers(n: int) -> pd.DataFrame:
@@ -99,7 +99,7 @@ def test_valeurs_de_tri_brutes():
         }
     )
     h = present.tableau_html(
-        df, {"Montant": present.euros, "Taux": present.pourcent}, droite=["Texte"], interactif=True
+        df, {"Montant": formats.euros, "Taux": formats.pourcent}, droite=["Texte"], interactif=True
     )
     cellules = re.findall(r'<td style="[^"]*"( data-order="[^"]*")?>([^<]*)</td>', h)
     montants = [c for i, c in enumerate(cellules) if i % 4 == 1]

@@ -38,6 +38,7 @@ from politique_ville.reference.indicateurs import CONTEXTE, colonnes_non_reconnu
 from politique_ville.reference.indicateurs import THEMES as THEMES_REGISTRE
 from politique_ville.reference.indicateurs import definition as definition_registre
 from politique_ville.reference.indicateurs import registre as registre_indicateurs
+from politique_ville.reference.parametres import selection_fiches
 
 from . import niveaux as cn
 
@@ -424,31 +425,6 @@ def communes_de_la_geographie(qpv: pd.DataFrame, qpv_communes: pd.DataFrame) -> 
         columns=["commune", "nb_qpv", "qpv", "nb_autres", "autres"],
     )
     return df.sort_values(["nb_qpv", "commune"], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-
-def selection_fiches(codes: list[str], choix="toutes") -> list[str]:
-    """Quartiers qui ont une fiche (paramètre ``fiches_quartier``), dans l'ordre de ``codes`` (celui de la table) :
-    « toutes » (défaut), un nombre n (les n premiers quartiers, pour un échantillon) ou une liste de codes, qui
-    doivent tous exister. Choix illisible ou code inconnu : ``ValueError`` au message en français."""
-    codes = list(codes)
-    if choix is None or (isinstance(choix, str) and choix.strip().lower() in ("toutes", "tous")):
-        return codes
-    if isinstance(choix, bool):
-        raise ValueError(f"fiches_quartier : « {choix} » n'est ni « toutes », ni un nombre, ni une liste de codes")
-    if isinstance(choix, int):
-        if choix < 0:
-            raise ValueError(f"fiches_quartier : nombre de fiches négatif ({choix})")
-        return codes[:choix]
-    if isinstance(choix, (list, tuple)):
-        connus = set(codes)
-        inconnus = [str(c) for c in choix if c not in connus]
-        if inconnus:
-            raise ValueError(
-                f"fiches_quartier : quartier(s) inconnu(s) dans la table des quartiers : {', '.join(inconnus)}"
-            )
-        voulus = set(choix)
-        return [c for c in codes if c in voulus]
-    raise ValueError(f"fiches_quartier : « {choix} » n'est ni « toutes », ni un nombre, ni une liste de codes")
 
 
 def liens_fiches(qpv: pd.DataFrame, qpv_communes: pd.DataFrame, fiches="toutes") -> pd.DataFrame:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from politique_ville import present
+from politique_ville import formats, present
 
 from .barres import barres_horizontales, poignees_legende
 
@@ -46,7 +46,7 @@ def montants_par_thematique(comp: pd.DataFrame, annee: int, source: str):
     conteneurs = barres_horizontales(ax, list(df["libelle_axe"]), list(zip(montants, couleurs)))
     maxi = float(np.nanmax(np.concatenate(montants))) if len(df) else 0
     for conteneur in conteneurs:
-        ax.bar_label(conteneur, labels=[present.euros(v) for v in conteneur.datavalues], padding=3, fontsize=8)
+        ax.bar_label(conteneur, labels=[formats.euros(v) for v in conteneur.datavalues], padding=3, fontsize=8)
     ax.set_xlim(0, maxi * 1.2 if maxi > 0 else 1)
     present.format_axe(ax, "x")
     ax.grid(axis="y", visible=False)
@@ -64,14 +64,14 @@ def effet_levier(comp: pd.DataFrame, annee: int, source: str):
     ensemble = comp.loc[comp["niveau"] == "ensemble", "effet_levier"]
     fig, ax = plt.subplots(figsize=(10, 0.5 * len(df) + 1.8))
     (barres,) = barres_horizontales(ax, list(df["libelle_axe"]), [(df["effet_levier"], COULEUR_DROIT_COMMUN)])
-    textes = ax.bar_label(barres, labels=[present.euros(v, 2) for v in barres.datavalues], padding=3, fontsize=8)
+    textes = ax.bar_label(barres, labels=[formats.euros(v, 2) for v in barres.datavalues], padding=3, fontsize=8)
     for t in textes:
         t.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9})
         t.set_zorder(5)
     if len(ensemble) and not pd.isna(ensemble.iloc[0]):
         v = float(ensemble.iloc[0])
         ax.axvline(v, color=COULEUR_CREDITS, linestyle="--", linewidth=1.5, zorder=1)
-        ax.text(v, -0.7, f" Ensemble : {present.euros(v, 2)}", color="#8a5a00", fontsize=8.5, va="bottom", ha="left")
+        ax.text(v, -0.7, f" Ensemble : {formats.euros(v, 2)}", color="#8a5a00", fontsize=8.5, va="bottom", ha="left")
     maxi = float(np.nanmax(df["effet_levier"].to_numpy(dtype=float))) if len(df) else 1
     ax.set_xlim(0, maxi * 1.18)
     ax.set_ylim(len(df) - 0.5, -1.1)
@@ -99,7 +99,7 @@ def montant_moyen_par_projet(comp: pd.DataFrame, annee: int, source: str):
     ax.barh(y, cs, left=np.nan_to_num(dc), color=COULEUR_CREDITS, label=LIBELLE_CREDITS)
     total = df["moyenne_projet"].to_numpy(dtype=float)
     for yi, t in zip(y, total):
-        ax.text((0 if np.isnan(t) else t), yi, "  " + present.euros(t), va="center", fontsize=8)
+        ax.text((0 if np.isnan(t) else t), yi, "  " + formats.euros(t), va="center", fontsize=8)
     ax.set_yticks(y, df["libelle_axe"])
     ax.grid(axis="y", visible=False)
     ax.set_axisbelow(True)

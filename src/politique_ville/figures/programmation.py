@@ -13,7 +13,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from politique_ville import present
+from politique_ville import formats, present
 
 BLEU = "#2f6f9f"
 BLEU_CLAIR = "#9cc3e0"
@@ -44,9 +44,9 @@ def figure_projets_par_pilier(piliers: pd.DataFrame, source: str):
     ax.barh(y + h / 2, rec, height=h, color=BLEU, label="Recalculé (actions de la programmation)")
     for yi, v in zip(y - h / 2, pub):
         if not math.isnan(v):
-            ax.text(v + 0.8, yi, present.nombre_fr(v), va="center", fontsize=9, color=GRIS)
+            ax.text(v + 0.8, yi, formats.nombre_fr(v), va="center", fontsize=9, color=GRIS)
     for yi, v in zip(y + h / 2, rec):
-        ax.text(v + 0.8, yi, present.nombre_fr(v), va="center", fontsize=9, color="#1d2733", fontweight="bold")
+        ax.text(v + 0.8, yi, formats.nombre_fr(v), va="center", fontsize=9, color="#1d2733", fontweight="bold")
     ax.set_yticks(y, [_coupe(p, 28) for p in piliers["pilier"]])
     ax.invert_yaxis()
     ax.set_xlim(0, np.nanmax(np.concatenate([pub, rec])) * 1.15)
@@ -71,7 +71,7 @@ def figure_financeurs(financeurs: pd.DataFrame, somme_parts: float, source: str)
     parts = financeurs["part_publiee"].to_numpy(dtype=float)
     ax.barh(y, parts, color=BLEU, height=0.6, label="Part publiée")
     for yi, v in zip(y, parts):
-        ax.text(v + 0.4, yi, present.pourcent(v), va="center", fontsize=9)
+        ax.text(v + 0.4, yi, formats.pourcent(v), va="center", fontsize=9)
     recalc = financeurs["part_des_montants"].to_numpy(dtype=float)
     masque = ~np.isnan(recalc)
     if masque.any():
@@ -86,7 +86,7 @@ def figure_financeurs(financeurs: pd.DataFrame, somme_parts: float, source: str)
         )
         for yi, v in zip(y[masque], recalc[masque]):
             ax.annotate(
-                present.pourcent(v),
+                formats.pourcent(v),
                 (v, yi),
                 xytext=(0, -15),
                 textcoords="offset points",
@@ -105,7 +105,7 @@ def figure_financeurs(financeurs: pd.DataFrame, somme_parts: float, source: str)
         bbox_to_anchor=(1.02, 1.0),
         fontsize=9,
         frameon=True,
-        title=f"Somme des parts publiées :\n{present.pourcent(somme_parts)}",
+        title=f"Somme des parts publiées :\n{formats.pourcent(somme_parts)}",
         title_fontsize=9,
     )
     return present.finir_figure(
@@ -143,7 +143,7 @@ def figure_cget_thematiques(cget: pd.DataFrame, source: str):
             ax.text(
                 d["valeur_recalculee"] / 2,
                 y[parent[0]],
-                present.euros(d["valeur_recalculee"]),
+                formats.euros(d["valeur_recalculee"]),
                 ha="center",
                 va="center",
                 fontsize=9,
@@ -152,7 +152,7 @@ def figure_cget_thematiques(cget: pd.DataFrame, source: str):
             )
     maxi = np.nanmax(valeurs)
     for yi, v in zip(y, valeurs):
-        ax.text(v + maxi * 0.01, yi, present.euros(v), va="center", fontsize=9)
+        ax.text(v + maxi * 0.01, yi, formats.euros(v), va="center", fontsize=9)
     ax.set_yticks(y, [_coupe(r, 26) for r in principales["rubrique"]])
     ax.invert_yaxis()
     ax.set_xlim(0, maxi * 1.22)
@@ -161,7 +161,7 @@ def figure_cget_thematiques(cget: pd.DataFrame, source: str):
     total = cget.loc[cget["rubrique_code"] == "total", "valeur_recalculee"]
     titre = "Contributions des crédits CGET par thématique"
     if len(total):
-        titre += f" ({present.euros(total.iloc[0])})"
+        titre += f" ({formats.euros(total.iloc[0])})"
     return present.finir_figure(fig, ax, titre, "Crédits CGET (€)", "", source)
 
 
@@ -177,7 +177,7 @@ def figure_porteurs(porteurs: pd.DataFrame, source: str):
     ax.barh(y + h / 2, ret, height=h, color=BLEU, label="Actions retenues (programmation)")
     for yi, v in list(zip(y - h / 2, dep)) + list(zip(y + h / 2, ret)):
         if not math.isnan(v):
-            ax.text(v + 0.8, yi, present.nombre_fr(v), va="center", fontsize=9)
+            ax.text(v + 0.8, yi, formats.nombre_fr(v), va="center", fontsize=9)
     ax.set_yticks(y, list(porteurs["groupe"]))
     ax.invert_yaxis()
     ax.set_xlim(0, np.nanmax(np.concatenate([dep, ret])) * 1.45)
@@ -206,7 +206,7 @@ def figure_evolution_indicateur(serie: pd.DataFrame, source: str):
             b.set_facecolor(BLEU_CLAIR)
     maxi = np.nanmax(valeurs)
     for xi, v, a in zip(x, valeurs, approx):
-        texte = present.pourcent(v, 0) if en_pourcent else present.nombre_fr(v)
+        texte = formats.pourcent(v, 0) if en_pourcent else formats.nombre_fr(v)
         ax.text(
             xi, v + maxi * 0.02, ("≈ " if a else "") + texte, ha="center", va="bottom", fontsize=10, fontweight="bold"
         )
@@ -216,14 +216,14 @@ def figure_evolution_indicateur(serie: pd.DataFrame, source: str):
             continue
         signe = "+" if r["variation_absolue"] >= 0 else ""
         absolu = (
-            f"{signe}{present.nombre_fr(r['variation_absolue'])} pt"
+            f"{signe}{formats.nombre_fr(r['variation_absolue'])} pt"
             if en_pourcent
-            else f"{signe}{present.nombre_fr(r['variation_absolue'])}"
+            else f"{signe}{formats.nombre_fr(r['variation_absolue'])}"
         )
         relatif = (
             ""
             if pd.isna(r["variation_relative"])
-            else f"\n({'+' if r['variation_relative'] >= 0 else ''}{present.pourcent(r['variation_relative'])})"
+            else f"\n({'+' if r['variation_relative'] >= 0 else ''}{formats.pourcent(r['variation_relative'])})"
         )
         ax.annotate(
             ("≈ " if r["variation_approximative"] else "") + absolu + relatif,

@@ -11,8 +11,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from politique_ville.present import finir_figure, format_axe, nombre_fr, pourcent, style_figures
-from politique_ville.present import qpv as pq
+from politique_ville import formats
+from politique_ville.formats import nombre_fr, pourcent
+from politique_ville.present import finir_figure, format_axe, style_figures
 from politique_ville.reference.designation import Designation
 
 from ..compute import qpv as cq
@@ -134,7 +135,7 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str, designation: Desig
             ax.text(
                 e + (decalage if e >= 0 else -decalage),
                 y,
-                pq.ecart_court(code, e),
+                formats.ecart_court(code, e),
                 va="center",
                 ha="left" if e >= 0 else "right",
                 fontsize=8,
@@ -159,7 +160,11 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str, designation: Desig
         ax.legend(
             handles=[
                 Line2D(
-                    [0], [0], color=GRIS, linestyle="--", label=f"QPV du territoire : {pq.formater_ecart(code, moy)}"
+                    [0],
+                    [0],
+                    color=GRIS,
+                    linestyle="--",
+                    label=f"QPV du territoire : {formats.formater_ecart(code, moy)}",
                 )
             ],
             loc="lower right" if moy >= 0 else "upper left",
@@ -168,14 +173,14 @@ def figure_ecarts(comp: pd.DataFrame, code: str, source: str, designation: Desig
         )
     gauche, droite = ax.get_xlim()
     ax.set_xlim(min(gauche, -0.05 * etendue) - 0.1 * etendue, max(droite, 0.05 * etendue) + 0.1 * etendue)
-    u = pq.unite_ecart(code)
+    u = formats.unite_ecart(code)
     _graduations(ax)
     note = i.notes_references.get(niveau)
     qui = "Écarts extrêmes des QPV" if figure_resumee(len(comp)) else "Écart de chaque QPV"
     finir_figure(
         fig,
         ax,
-        f"{i.court}\n{qui} à {libelle_niveau} ({pq.formater(code, ref)})",
+        f"{i.court}\n{qui} à {libelle_niveau} ({formats.formater(code, ref)})",
         f"Écart à {libelle_niveau} ({u})" + (f"\nRéférence : {note}" if note else ""),
         "",
         source,

@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from politique_ville.present import accord, euros, nombre_fr, pourcent
+from politique_ville.formats import accord, euros, nombre_fr, pourcent
 from politique_ville.reference import provenance as pv
 
 from ..compute import besoins as cb

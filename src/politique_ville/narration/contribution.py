@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from politique_ville.present import accord, euros, nombre_fr, pourcent
+from politique_ville.formats import accord, euros, nombre_fr, pourcent
 from politique_ville.published.chiffres import Registre, calcul
 
 from ..compute.contribution import LIBELLES_MESURES, piliers_du_contrat

@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from politique_ville.present import ESPACE_UNITE, accord, avec_unite, nombre_fr
+from politique_ville.formats import ESPACE_UNITE, accord, avec_unite, nombre_fr
 
 from ..compute import evolutions as ce
 

@@ -16,9 +16,9 @@ import html
 import numpy as np
 import pandas as pd
 
+from politique_ville import formats
 from politique_ville.base import memo
-from politique_ville.present import accord, euros, nombre_fr
-from politique_ville.present import qpv as pq
+from politique_ville.formats import accord, euros, nombre_fr
 from politique_ville.reference import provenance as pv
 from politique_ville.reference.designation import Designation
 
@@ -144,7 +144,7 @@ def note_indicateurs(reconstruit: bool, simules: int = 0, publie: bool | None = 
     )
     publie = reconstruit if publie is None else publie
     return (
-        f"{pq.CONVENTION_RANG}, parmi les QPV ; {secret}"
+        f"{formats.CONVENTION_RANG}, parmi les QPV ; {secret}"
         + (" ; « non publié » : valeur de comparaison que le rapport ne publie pas" if publie else "")
         + ". QPV du territoire : ses quartiers agrégés selon la règle de chaque indicateur (moyenne pondérée, part "
         "recalculée, médiane des QPV pour une médiane : voir le chapitre). Revenu médian par unité de consommation "
@@ -277,39 +277,6 @@ def colonnes_non_reconnues(valeurs: dict) -> str:
     )
 
 
-def indicateurs_par_theme(
-    fiche: pd.DataFrame, annee: int, inconnues: dict | None = None, manquant: str = cq.NON_PUBLIE
-) -> list:
-    """Section « Tous les indicateurs du quartier, par thème » (``fiche`` : ``compute.qpv.fiche_par_theme``) : une
-    phrase, puis pour chaque thème son titre (Markdown) et son tableau (dict pour ``ctx.tableau(**vue)``), enfin
-    les colonnes non reconnues (``inconnues`` : colonne -> valeur du quartier)."""
-    if fiche.empty:
-        return [f"Aucun indicateur du registre dans le fichier de l'INSEE de {annee}."]
-    themes = list(dict.fromkeys(fiche["theme"]))
-    blocs: list = [
-        f"Les {accord(len(fiche), 'indicateur')} du fichier de l'INSEE de {annee} connus du registre, en "
-        f"{accord(len(themes), 'thème')} : valeur du quartier, rang parmi les QPV (**rang 1 = situation la plus "
-        f"défavorable**, selon le sens de l'indicateur : valeur la plus élevée, ou la plus faible pour un indicateur "
-        f"dont une valeur élevée est favorable ; sans jugement, valeur la plus élevée, pour un indicateur ni favorable "
-        f"ni défavorable), et chaque niveau de comparaison avec l'écart du quartier (taux seulement)."
-    ]
-    regle = (
-        "« médiane des QPV » : médiane des valeurs des QPV du niveau (minimum–maximum), jamais une moyenne de "
-        "médianes ; « secret » : secret statistique, non classé."
-    )
-    for theme in themes:
-        lignes = fiche[fiche["theme"] == theme]
-        blocs.append(f"### {theme}")
-        blocs.append(
-            pq.vue_fiche_theme(theme, lignes, manquant)
-            | {"note": " ".join(x for x in (origine_des_niveaux(lignes), regle) if x)}
-        )
-    texte = colonnes_non_reconnues(inconnues or {})
-    if texte:
-        blocs.append(texte)
-    return blocs
-
-
 # --------------------------------------------------------------------------------------------- actions
 
 
@@ -328,36 +295,6 @@ def note_sommes(table: pd.DataFrame) -> str:
     """Note d'un tableau de sommes de montants par action, selon leur provenance."""
     p = provenance_montants(table)
     return NOTE_SOMMES if p == pv.RECONSTRUIT else "Sommes des montants par action reçus." if p == pv.RECU else ""
-
-
-def section_actions(
-    programmation: pd.DataFrame | None,
-    programmation_communes: pd.DataFrame | None,
-    qpv_communes: pd.DataFrame,
-    ident: dict,
-    annee: int,
-) -> list:
-    """Section « Actions de la programmation » d'une fiche : paragraphes (Markdown) et tableaux (dicts pour
-    ``ctx.tableau(**vue)``), dans l'ordre : actions de la ou des communes du quartier et leur synthèse par
-    thématique, puis actions intercommunales ; ou l'absence de programmation."""
-    if programmation is None or programmation_communes is None:
-        return [sans_programmation(annee)]
-    liste = cq.actions_du_quartier(programmation, programmation_communes, qpv_communes, ident["code_qp"])
-    blocs: list = [actions(liste, ident["communes"], annee)]
-    if not liste.empty:
-        blocs.append(pq.vue_actions(liste) | {"note": note_montants_actions(liste)})
-        blocs.append(
-            pq.vue_synthese_actions(cq.synthese_actions(liste))
-            | {"note": note_sommes(liste), "provenance": provenance_montants(liste)}
-        )
-    inter = cq.actions_intercommunales(programmation, programmation_communes)
-    if len(inter):
-        blocs.append(intercommunales(int(inter["actions"].sum())))
-        blocs.append(
-            pq.vue_intercommunales(inter)
-            | {"note": note_sommes(programmation), "provenance": provenance_montants(programmation)}
-        )
-    return blocs
 
 
 # --------------------------------------------------------------------------------------------- besoins et moyens
@@ -403,3 +340,25 @@ def manquant(publie: bool) -> str:
     """La marque d'un niveau de comparaison sans valeur dans une fiche : « non publié » pour l'année d'un rapport
     publié, « non reçu » sinon."""
     return cq.NON_PUBLIE if publie else "non reçu"
+
+
+def intro_indicateurs_par_theme(fiche: pd.DataFrame, annee: int) -> str:
+    """La phrase qui ouvre la section « Tous les indicateurs du quartier, par thème » (``fiche`` :
+    ``compute.qpv.fiche_par_theme``), ou l'absence d'indicateur du registre."""
+    if fiche.empty:
+        return f"Aucun indicateur du registre dans le fichier de l'INSEE de {annee}."
+    themes = list(dict.fromkeys(fiche["theme"]))
+    return (
+        f"Les {accord(len(fiche), 'indicateur')} du fichier de l'INSEE de {annee} connus du registre, en "
+        f"{accord(len(themes), 'thème')} : valeur du quartier, rang parmi les QPV (**rang 1 = situation la plus "
+        f"défavorable**, selon le sens de l'indicateur : valeur la plus élevée, ou la plus faible pour un indicateur "
+        f"dont une valeur élevée est favorable ; sans jugement, valeur la plus élevée, pour un indicateur ni favorable "
+        f"ni défavorable), et chaque niveau de comparaison avec l'écart du quartier (taux seulement)."
+    )
+
+
+#: note des tableaux par thème d'une fiche : la règle des niveaux de plusieurs quartiers
+REGLE_NIVEAUX_FICHE = (
+    "« médiane des QPV » : médiane des valeurs des QPV du niveau (minimum–maximum), jamais une moyenne de "
+    "médianes ; « secret » : secret statistique, non classé."
+)

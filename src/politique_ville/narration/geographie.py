@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from politique_ville.present import accord, nombre_fr, pourcent
-from politique_ville.present import qpv as pq
-from politique_ville.present.qpv import formater
+from politique_ville import formats
+from politique_ville.formats import accord, formater, nombre_fr, pourcent
 from politique_ville.reference import provenance as pv
 from politique_ville.reference.designation import Designation, contrats_de_ville
 from politique_ville.reference.designation import designation as designer
@@ -743,7 +742,7 @@ def note_synthese(f: Faits) -> str:
 def note_indicateur(f: Faits) -> str:
     """Note du tableau des QPV sur un indicateur."""
     return (
-        f"{pq.CONVENTION_RANG} ; ex aequo à la précision affichée ; valeur secrète non classée."
+        f"{formats.CONVENTION_RANG} ; ex aequo à la précision affichée ; valeur secrète non classée."
         + (f" {note_reconstruit(f)}" if note_reconstruit(f) else "")
         + (f" « {f.manquant} » : niveau de comparaison {f.manquant}." if f.sans_comparaison else "")
     )
@@ -1414,7 +1413,7 @@ def note_valeurs(f: Faits) -> str:
 
 
 def note_rangs(f: Faits) -> str:
-    return f"{pq.CONVENTION_RANG}, parmi les QPV renseignés." + si_reconstruit(
+    return f"{formats.CONVENTION_RANG}, parmi les QPV renseignés." + si_reconstruit(
         f,
         " Rangs calculés sur des valeurs reconstruites : ils illustrent la méthode et ne décrivent pas des quartiers "
         "réels, sauf pour les valeurs publiées par le rapport.",
@@ -1763,74 +1762,10 @@ def provenance_niveau(f: Faits, code: str, niveau: str) -> str:
     return f.p_ref(niveau, code)
 
 
-def vues_theme(f: Faits, theme: cq.Theme) -> list[dict]:
-    """Les tableaux d'un thème (``compute.qpv.themes``), avec leurs notes : niveaux de comparaison, valeurs par QPV,
-    rangs orientés, écarts aux niveaux (indicateurs de taux). Chaque dict se passe à ``ctx.tableau(**vue)``."""
-    simules = cellules_simulees(f)
-    vues = []
-    if len(theme.niveaux):
-        vue = pq.vue_niveaux_theme(theme.nom, theme.niveaux) | {"note": NOTE_NIVEAUX_THEME}
-        if f.provenance is not None:
-            vue["df"]["Provenance"] = [
-                provenance_niveau(f, c, n) for c, n in zip(theme.niveaux["code"], theme.niveaux["niveau"])
-            ]
-        vues.append(vue)
-    vues.append(
-        pq.vue_valeurs_theme(theme.nom, theme.valeurs, theme.codes, simules)
-        | {"note": note_valeurs(f), "provenance": provenance_tableau(f, "valeurs")}
-    )
-    vues.append(
-        pq.vue_rangs_theme(theme.nom, theme.rangs, theme.classes, simules)
-        | {
-            "note": sens_des_rangs(theme.classes)
-            + si_reconstruit(f, " Rangs calculés sur des valeurs reconstruites.")
-            + (
-                " Population de la commune du quartier : variable de contexte, jamais classée."
-                if len(theme.classes) < len(theme.codes)
-                else ""
-            ),
-            "provenance": provenance_tableau(f, "rangs"),
-        }
-    )
-    ecarts = pq.vue_ecarts_theme(theme.nom, theme.ecarts, theme.niveaux)
-    if ecarts is not None:
-        effectifs = [c for c in theme.codes if c not in theme.taux]
-        vues.append(
-            ecarts
-            | {
-                "provenance": pv.note(pv.RECONSTRUIT, "Écarts calculés sur des valeurs par quartier reconstruites.")
-                if f.reconstruit
-                else None,
-                "note": "Écart = valeur du quartier − valeur du niveau (en points pour un %) ; « — » : "
-                "valeur du quartier couverte par le secret statistique."
-                + (
-                    " Les effectifs ne se comparent pas par écart : leur part dans le total "
-                    f"est au chapitre « Poids des QPV dans {f.d.le} »."
-                    if effectifs
-                    else ""
-                ),
-            }
-        )
-    return vues
-
-
 NOTE_INCONNUES = (
     "Colonnes gardées telles qu'elles sont lues dans le fichier : le registre des indicateurs ne leur "
     "donne ni libellé, ni unité, ni sens, ni règle d'agrégation."
 )
-
-
-def vue_synthese(f: Faits) -> dict:
-    """Le tableau « Indicateurs des QPV comparés aux niveaux de référence » (``present_qpv.vue_synthese``) : le niveau
-    « QPV du territoire » selon la règle du registre, les niveaux qui ont une valeur nommés selon le territoire, et,
-    quand des niveaux sont calculés, l'origine de chacun."""
-    synth = cq.synthese(f.qpv, f.refs, f.manquantes)
-    niveaux_ind = (
-        cq.niveaux_indicateurs(f.qpv, f.refs, f.niveaux, f.provenance, list(synth["code"]))
-        if a_des_niveaux_calcules(f)
-        else None
-    )
-    return pq.vue_synthese(synth, niveaux_ind, f.d, f.manquant)
 
 
 # --------------------------------------------------------------------------------------------- textes des sections
@@ -1930,7 +1865,7 @@ def intro_poids(f: Faits) -> str:
 
 def intro_classement(f: Faits) -> str:
     return (
-        f"Rang de chaque QPV sur chaque indicateur. {pq.CONVENTION_RANG} : le sens de chaque indicateur vient du "
+        f"Rang de chaque QPV sur chaque indicateur. {formats.CONVENTION_RANG} : le sens de chaque indicateur vient du "
         "registre des indicateurs et figure dans l'en-tête de sa colonne. Des valeurs égales à la précision affichée "
         "sont ex aequo et partagent le même rang ; une valeur couverte par le secret statistique n'est pas classée."
     )

@@ -1,4 +1,4 @@
-"""Présentation : formats français des nombres, tableaux HTML échappés."""
+"""Présentation : tableaux HTML échappés, classeurs Excel, chapitre ; figures (style, PNG)."""
 
 from __future__ import annotations
 
@@ -11,64 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-ESPACE_MILLIERS = "\u202f"  # espace fine insécable, comme l'INSEE
-ESPACE_UNITE = "\u00a0"  # espace insécable avant l'unité
-LOCALE = "fr_FR"
-
-
-def nombre_fr(valeur, decimales: int = 0) -> str:
-    """1712989 -> « 1 712 989 » ; 35.25, 1 -> « 35,3 » ; manquant -> « — ».
-
-    Séparateurs français de Babel (``fr_FR`` : espace fine insécable des milliers, virgule décimale) ; l'arrondi
-    est celui des chiffres publiés (0,5 vers le haut, :func:`clean.arrondi_publie`), pas l'arrondi au pair de Babel ;
-    le signe moins est le vrai « − »."""
-    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)) or valeur is pd.NA:
-        return "—"
-    from decimal import Decimal
-
-    from babel.numbers import format_decimal
-
-    from politique_ville.base.valeurs import arrondi_publie
-
-    v = arrondi_publie(float(valeur), decimales)
-    motif = "#,##0" + ("." + "0" * decimales if decimales else "")
-    texte = format_decimal(Decimal(f"{abs(v):.{decimales}f}"), format=motif, locale=LOCALE)
-    return ("−" if v < 0 else "") + texte
-
-
-def accord(n, singulier: str, pluriel: str | None = None) -> str:
-    """« 1 quartier », « 2 quartiers », « 0 action » : le nombre à la française et le mot accordé (0 et 1 au
-    singulier, comme en français ; pluriel ``singulier + s`` par défaut)."""
-    mot = singulier if abs(float(n)) < 2 else (pluriel if pluriel is not None else singulier + "s")
-    return f"{nombre_fr(n)} {mot}"
-
-
-def euros(valeur, decimales: int = 0) -> str:
-    """« 1 712 989 € »."""
-    t = nombre_fr(valeur, decimales)
-    return t if t == "—" else t + ESPACE_UNITE + "€"
-
-
-def pourcent(valeur, decimales: int = 1) -> str:
-    """« 35,3 % »."""
-    t = nombre_fr(valeur, decimales)
-    return t if t == "—" else t + ESPACE_UNITE + "%"
-
-
-def avec_unite(valeur, unite: str, decimales: int | None = None) -> str:
-    """Formate une valeur selon son unité (« € », « % », « projets »…)."""
-    if decimales is None:
-        entier = isinstance(valeur, numbers.Integral) or (
-            isinstance(valeur, numbers.Real) and (math.isnan(valeur) or float(valeur).is_integer())
-        )
-        decimales = 0 if valeur is None or valeur is pd.NA or entier else 1
-    if unite == "€":
-        return euros(valeur, decimales)
-    if unite == "%":
-        return pourcent(valeur, decimales)
-    t = nombre_fr(valeur, decimales)
-    return t if t == "—" or not unite else f"{t}{ESPACE_UNITE}{unite}"
-
+from politique_ville.formats import avec_unite, nombre_fr
 
 #: Au-delà de ce nombre de lignes, un tableau du HTML devient interactif (tri par colonne, recherche, pages de
 #: ``LIGNES_INTERACTIF`` lignes : DataTables, copié dans ``templates/rapport/vendor/`` et intégré à la page par

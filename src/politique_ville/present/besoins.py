@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from politique_ville.compute import besoins as cb
-from politique_ville.present import euros, nombre_fr, pourcent
+from politique_ville.formats import euros, nombre_fr, pourcent
 from politique_ville.reference import provenance as pv
 
 COL_QUARTIER = "Quartier"

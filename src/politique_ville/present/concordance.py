@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from politique_ville.present import avec_unite, nombre_fr
+from politique_ville.formats import avec_unite, nombre_fr
 from politique_ville.published.concordance import STATUTS_ECART
 
 #: provenance des tableaux de concordance (note sous le tableau, première ligne de sa feuille Excel)
@@ -103,7 +103,7 @@ def sans_rapport_publie(annee: int, reference_dir: Path, racine: Path | None = N
 
 
 def _pourcent_part(x) -> str:
-    from politique_ville.present import pourcent
+    from politique_ville.formats import pourcent
 
     return "" if pd.isna(x) else pourcent(x, 0 if float(x).is_integer() else 1)
 
@@ -116,7 +116,7 @@ def blocs_verification(verif: dict) -> list:
     écarts au schéma officiel avec ce qui en a été fait. Provenance : « reçu » (le fichier nommé) pour les montants
     lus, « recalculé » pour les parts et les sommes."""
     from politique_ville.clean import scdl
-    from politique_ville.present import euros
+    from politique_ville.formats import euros
     from politique_ville.reference import provenance as pv
 
     sub = verif["subventions"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from politique_ville.compute import evolutions as ce
-from politique_ville.present import ESPACE_UNITE, avec_unite, nombre_fr
+from politique_ville.formats import ESPACE_UNITE, avec_unite, nombre_fr
 
 NON_DISPONIBLE = "non disponible"
 LIBELLES_MESURES = {

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from politique_ville import present
+from politique_ville import formats
 from politique_ville.compute.contribution import SANS_PRIORITE, SANS_SOUS_PRIORITE
+from politique_ville.formats import auto, oui_non, signe, signe_euros, signe_pct
 
 # --------------------------------------------------------------------------------------------- écritures
 
@@ -23,35 +24,6 @@ STATUTS_FR = {
     "écart non expliqué": "écart non expliqué",
     "non publié": "non publié",
 }
-
-
-def auto(v) -> str:
-    """Nombre sans décimale s'il est entier, sinon à une décimale : « 12 », « 4,3 », « — »."""
-    return present.avec_unite(v, "")
-
-
-def _avec_signe(v, texte: str) -> str:
-    return "+" + texte if pd.notna(v) and v > 0 else texte
-
-
-def signe(v) -> str:
-    """Écart ou évolution avec son signe : « +2 », « −4,3 », « 0 », « — »."""
-    return _avec_signe(v, auto(v))
-
-
-def signe_pct(v) -> str:
-    """« +12,5 % », « −3,0 % »."""
-    return _avec_signe(v, present.pourcent(v))
-
-
-def signe_euros(v) -> str:
-    """« +1 200 € », « −35 € »."""
-    return _avec_signe(v, present.euros(v))
-
-
-def oui_non(v) -> str:
-    """« oui », « non », « — » (manquant)."""
-    return "—" if pd.isna(v) else ("oui" if v else "non")
 
 
 def statut_fr(s) -> str:
@@ -149,7 +121,7 @@ def vue_ecarts_totaux_export(ecarts: pd.DataFrame) -> dict:
         "titre": f"Totaux de l'export « {fichier} » qui diffèrent de la somme de ses lignes",
         "formats": dict.fromkeys(
             ["Total imprimé dans l'export (€)", "Somme des lignes des actions (€)", "Écart : export − actions (€)"],
-            present.euros,
+            formats.euros,
         ),
         "note": "Un total qui diffère n'est pas corrigé : les chapitres utilisent la somme des lignes des actions.",
     }
@@ -493,7 +465,7 @@ FORMATS_PROGRAMMATION = {
             "Actes",
             "Quartiers",
         ],
-        present.nombre_fr,
+        formats.nombre_fr,
     ),
     **dict.fromkeys(
         [
@@ -507,7 +479,7 @@ FORMATS_PROGRAMMATION = {
             "Part de l'opération (%)",
             "Part (%)",
         ],
-        present.pourcent,
+        formats.pourcent,
     ),
     **dict.fromkeys(
         [
@@ -535,7 +507,7 @@ FORMATS_PROGRAMMATION = {
             "FEDER total publié (€)",
             "Enveloppe (€)",
         ],
-        present.euros,
+        formats.euros,
     ),
     **dict.fromkeys(["Publié", "Recalculé", "Valeur de départ", "Valeur"], auto),
     **dict.fromkeys(["Écart (projets)", "Écart", "Évolution (unité de l'indicateur ; points pour un %)"], signe),
@@ -572,19 +544,19 @@ COL_PROVENANCE = "Provenance des montants"
 def formats_contribution() -> dict:
     """Mise en forme française des colonnes des vues des chapitres 3 et 4 (pour ``Chapitre.tableau``)."""
     return {
-        COL_PROJETS: present.nombre_fr,
-        COL_PORTEURS: present.nombre_fr,
-        COL_PORTEURS_PUBLIE: present.nombre_fr,
-        COL_DC: present.euros,
-        COL_CS: present.euros,
-        COL_LEVIER: lambda v: present.euros(v, 2),
-        COL_PART_DC: present.pourcent,
-        COL_MOYENNE: present.euros,
-        COL_MOYENNE_CS: present.euros,
-        COL_DC_ACTION: present.euros,
-        COL_CS_ACTION: present.euros,
-        "Actions": present.nombre_fr,
-        "Nombre d'actions": present.nombre_fr,
+        COL_PROJETS: formats.nombre_fr,
+        COL_PORTEURS: formats.nombre_fr,
+        COL_PORTEURS_PUBLIE: formats.nombre_fr,
+        COL_DC: formats.euros,
+        COL_CS: formats.euros,
+        COL_LEVIER: lambda v: formats.euros(v, 2),
+        COL_PART_DC: formats.pourcent,
+        COL_MOYENNE: formats.euros,
+        COL_MOYENNE_CS: formats.euros,
+        COL_DC_ACTION: formats.euros,
+        COL_CS_ACTION: formats.euros,
+        "Actions": formats.nombre_fr,
+        "Nombre d'actions": formats.nombre_fr,
     }
 
 
@@ -704,7 +676,7 @@ def libelles_matrice(grille: pd.DataFrame) -> dict[str, str]:
 
 def formats_matrice(vue: pd.DataFrame) -> dict:
     """Mise en forme de :func:`vue_matrice` : chaque colonne de nombres d'actions (case inexistante : « — »)."""
-    return {c: present.nombre_fr for c in vue.columns if c not in ("Priorité", "Intitulé de la priorité")}
+    return {c: formats.nombre_fr for c in vue.columns if c not in ("Priorité", "Intitulé de la priorité")}
 
 
 def vue_hors_grille(placees: pd.DataFrame) -> pd.DataFrame:

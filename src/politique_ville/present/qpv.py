@@ -8,122 +8,29 @@ Les calculs sont dans :mod:`politique_ville.compute.qpv` (nombres et tables, san
 
 from __future__ import annotations
 
-import html
-import math
-
 import pandas as pd
 
 from politique_ville.compute import niveaux as cn
 from politique_ville.compute import qpv as cq
-from politique_ville.present import avec_unite, euros, nombre_fr, pourcent
+from politique_ville.formats import (
+    _manquant,
+    annee_texte,
+    avec_unite,
+    chiffre_cle,
+    entete,
+    entete_rang,
+    euros,
+    formater,
+    formater_ecart,
+    formater_nombre,
+    formateur,
+    nombre_fr,
+    nombre_ou,
+    rang_texte,
+)
+from politique_ville.narration import fiche as nf
+from politique_ville.narration import geographie as ng
 from politique_ville.reference.designation import Designation
-
-
-def _manquant(valeur) -> bool:
-    return valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur))
-
-
-def formater(code: str, valeur, manquant: str = "—", unite: bool = True) -> str:
-    """Une valeur d'indicateur à la française, avec son unité (sans, si ``unite`` est faux : tableaux dont l'en-tête
-    donne l'unité) ; un texte (« secret », « non publié ») est gardé."""
-    if isinstance(valeur, str):
-        return valeur
-    if _manquant(valeur):
-        return manquant
-    i = cq.indicateur(code)
-    if not unite:
-        return nombre_fr(valeur, i.decimales)
-    if i.unite == "%":
-        return pourcent(valeur, i.decimales)
-    if i.unite.startswith("€"):
-        return euros(valeur, i.decimales) + i.unite[1:]
-    if i.unite == "indice":
-        return nombre_fr(valeur, i.decimales)
-    return avec_unite(valeur, "", i.decimales)
-
-
-def formateur(code: str, manquant: str = "—", unite: bool = True):
-    """Fonction de mise en forme d'une colonne de tableau (``Chapitre.tableau(..., formats=...)``)."""
-    return lambda v: formater(code, v, manquant, unite)
-
-
-def entete(code: str, court: bool = True) -> str:
-    """En-tête de colonne d'un indicateur, avec son unité : « Moins de 25 ans (%) »."""
-    i = cq.indicateur(code)
-    return f"{i.court if court else i.libelle} ({i.unite})"
-
-
-def formater_ecart(code: str, valeur, manquant: str = "—") -> str:
-    """Écart signé : « +6,5 pts », « −1,1 pt », « −399 € par mois », « +0,4 »."""
-    if isinstance(valeur, str):
-        return valeur
-    if _manquant(valeur):
-        return manquant
-    i = cq.indicateur(code)
-    texte = nombre_fr(valeur, i.decimales)
-    signe = "+" if texte.strip("0,−") != "" and not texte.startswith("−") else ""
-    if i.unite == "%":
-        return f"{signe}{texte}\u00a0pt" + ("s" if abs(valeur) >= 2 else "")
-    if i.unite.startswith("€"):
-        return f"{signe}{texte}\u00a0€{i.unite[1:]}"
-    return f"{signe}{texte}"
-
-
-def ecart_court(code: str, valeur: float) -> str:
-    """Étiquette de barre : l'écart signé sans unité (« +6,5 », « −1,1 ») ; l'unité est dans le libellé de l'axe."""
-    t = nombre_fr(valeur, cq.indicateur(code).decimales)
-    return t if t.startswith("−") or t.strip("0,") == "" else "+" + t
-
-
-def formater_nombre(valeur, manquant: str = cq.NON_PUBLIE) -> str:
-    """Valeur d'un tableau où chaque ligne a son unité (colonne « Unité ») : une décimale, sauf au-delà de 100
-    (montants en euros, arrondis à l'euro) ; un texte (« secret ») est gardé ; manquant -> ``manquant``."""
-    if isinstance(valeur, str):
-        return valeur
-    if _manquant(valeur):
-        return manquant
-    return nombre_fr(valeur, 0 if abs(float(valeur)) >= 100 else 1)
-
-
-def unite_ecart(code: str) -> str:
-    """Unité d'un écart, pour un libellé d'axe : « points de % », « € par mois », « indice »."""
-    u = cq.indicateur(code).unite
-    return "points de %" if u == "%" else u
-
-
-def rang_texte(valeur) -> str:
-    """« 3 » ; un texte (« secret ») est gardé ; manquant -> « — »."""
-    if isinstance(valeur, str):
-        return valeur
-    if _manquant(valeur):
-        return "—"
-    return str(int(valeur))
-
-
-def annee_texte(valeur) -> str:
-    """Année de reconnaissance d'un quartier : « 2014 », ou « non précisée »."""
-    return "non précisée" if _manquant(valeur) else str(valeur)
-
-
-def nombre_ou(manquant: str, decimales: int | None = None, pour_cent: bool = False):
-    """Format de colonne : le nombre à la française (en %, si ``pour_cent``), ``manquant`` s'il manque."""
-
-    def f(v):
-        if isinstance(v, str):
-            return v
-        if _manquant(v):
-            return manquant
-        if pour_cent:
-            return pourcent(v, 1 if decimales is None else decimales)
-        return nombre_fr(v, 0 if decimales is None else decimales)
-
-    return f
-
-
-def chiffre_cle(v) -> str:
-    """Valeur d'un chiffre clé : entier sans décimale, sinon une décimale ; « non publié » s'il manque."""
-    return cq.NON_PUBLIE if _manquant(v) else nombre_fr(v, 0 if float(v).is_integer() else 1)
-
 
 # --------------------------------------------------------------------------------------------- vues des tableaux
 
@@ -237,219 +144,6 @@ def vue_communes(communes: pd.DataFrame, supposes: dict | None = None, defaut: s
         "formats": {"Nombre de QPV": nombre_fr, "Nombre de quartiers communautaires ou de veille": nombre_fr},
     }
 
-
-#: Au-delà de ce nombre de fiches, la liste des fiches (chapitre 10, index du rapport) est groupée par région,
-#: département et commune, avec un champ de recherche ; en deçà, une simple liste.
-SEUIL_FICHES_GROUPEES = 50
-
-#: groupe des quartiers dont la commune n'est pas dans le Code officiel géographique (codes locaux « LOC- » sans
-#: code commune, code inconnu) : rangés sous leur commune seulement
-HORS_COG = "Communes hors du Code officiel géographique"
-
-
-def rattachement_fiches(qpv_communes: pd.DataFrame, cog: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Région, département et commune de chaque quartier, d'après sa première commune (``rang`` 1 de la table
-    nettoyée ``insee_qpv_communes``) et le Code officiel géographique (``cog`` : ``territoires.communes(alias=True)``,
-    lu par défaut ; un arrondissement ou une commune déléguée a le département de sa commune). Colonnes
-    ``code_qp``, ``region``, ``departement`` (noms, « » hors COG), ``commune`` (nom de la table)."""
-    from politique_ville.reference import territoires
-
-    if cog is None:
-        cog = territoires.communes(alias=True)
-    noms_dep = dict(zip(*(territoires.departements()[c] for c in ("code", "nom"))))
-    noms_reg = dict(zip(*(territoires.regions()[c] for c in ("code", "nom"))))
-    # une commune déléguée peut avoir le code de sa commune nouvelle : la commune actuelle d'abord
-    cog = cog.assign(_actuelle=(cog["type"] != "COM").astype(int)).sort_values("_actuelle", kind="stable")
-    cog = cog.drop_duplicates("code").set_index("code")
-    qc = qpv_communes.sort_values(["code_qp", "rang"] if "rang" in qpv_communes else ["code_qp"], kind="stable")
-    premiere = qc.drop_duplicates("code_qp")
-    lignes = []
-    for code_qp, commune, code_insee in zip(
-        premiere["code_qp"], premiere["commune"], premiere.get("code_insee", [None] * len(premiere))
-    ):
-        dep = reg = ""
-        if isinstance(code_insee, str) and code_insee in cog.index:
-            dep_code, reg_code = cog.at[code_insee, "departement"], cog.at[code_insee, "region"]
-            dep = f"{noms_dep.get(dep_code, dep_code)} ({dep_code})" if dep_code else ""
-            reg = noms_reg.get(reg_code, reg_code) if reg_code else ""
-        lignes.append(
-            (
-                code_qp,
-                reg,
-                dep,
-                str(commune) if isinstance(commune, str) and commune.strip() else "Commune non indiquée",
-            )
-        )
-    return pd.DataFrame(lignes, columns=["code_qp", "region", "departement", "commune"])
-
-
-def _sans_accents(texte: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFD", texte) if not unicodedata.combining(c)).lower()
-
-
-#: filtre de la liste groupée des fiches : garde les fiches dont le texte (quartier, communes, département, région,
-#: sans accents ni majuscules) contient la recherche, ouvre les groupes qui en ont, cache les autres
-FILTRE_FICHES = r"""(function () {
-  var bloc = document.currentScript.previousElementSibling, champ = bloc.querySelector("input.filtre-fiches");
-  var compte = bloc.querySelector(".compte-fiches"), fiches = bloc.querySelectorAll("li.fiche");
-  var sans = function (s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
-  champ.addEventListener("input", function () {
-    var q = sans(champ.value.trim()), n = 0;
-    fiches.forEach(function (li) { li.hidden = q !== "" && li.dataset.recherche.indexOf(q) < 0; if (!li.hidden) n++; });
-    bloc.querySelectorAll("details, .commune-fiches").forEach(function (g) {
-      var k = g.querySelectorAll("li.fiche:not([hidden])").length;
-      g.hidden = k === 0;
-      if (g.tagName === "DETAILS" && q !== "") g.open = k > 0;
-    });
-    var un = bloc.dataset.un || "fiche", plusieurs = bloc.dataset.plusieurs || "fiches";
-    compte.textContent = q === "" ? "" : (n === 0 ? (bloc.dataset.aucun || "aucune fiche ne correspond") : n === 1 ? "1 " + un : n + " " + plusieurs);
-  });
-})();"""
-
-
-def fiches_groupees_html(
-    fiches: list[dict], unite: tuple[str, str] = ("fiche", "fiches"), par_commune: bool = True
-) -> str:
-    """Liste des fiches groupée par région, département et commune (blocs dépliables, ``<details>``), précédée d'un
-    champ de recherche (petit script intégré ; sans JavaScript, la liste reste complète). ``fiches`` : dicts
-    ``lien``, ``titre`` (texte du lien), ``detail`` (texte après le lien, facultatif), ``region``, ``departement``,
-    ``commune`` ; région et département vides : groupe :data:`HORS_COG`, rangé sous la commune seulement. Tout est
-    échappé. ``unite`` : ce que la liste compte (singulier, pluriel ; des territoires pour l'index d'un lot) ;
-    ``par_commune=False`` : groupes de région et de département seulement (les éléments n'ont pas de commune)."""
-    e = html.escape
-    un, plusieurs = unite
-    if not par_commune:
-        fiches = [{**f, "commune": ""} for f in fiches]
-
-    def compte(n):
-        return f"{nombre_fr(n)} {un if n <= 1 else plusieurs}"
-
-    def cle(f):
-        hors = not (f.get("region") or f.get("departement"))
-        return (hors, _sans_accents(f.get("region") or ""), f.get("departement") or "", _sans_accents(f["commune"]))
-
-    arbre: dict = {}
-    for f in sorted(fiches, key=cle):
-        hors = not (f.get("region") or f.get("departement"))
-        reg = HORS_COG if hors else (f.get("region") or "Région non déterminée")
-        dep = None if hors else (f.get("departement") or "Département non déterminé")
-        arbre.setdefault(reg, {}).setdefault(dep, {}).setdefault(f["commune"], []).append(f)
-
-    def item(f):
-        detail = f" — {e(f['detail'])}" if f.get("detail") else ""
-        texte = " ".join(str(f.get(k) or "") for k in ("titre", "detail", "commune", "departement", "region"))
-        return (
-            f'<li class="fiche" data-recherche="{e(_sans_accents(texte))}"><a href="{e(f["lien"])}">{e(f["titre"])}'
-            f"</a>{detail}</li>"
-        )
-
-    def communes(par_commune):
-        if not par_commune.keys() - {""}:  # sans communes : la liste directement sous le département
-            return "".join(f"<ul>{''.join(item(f) for f in fs)}</ul>" for fs in par_commune.values())
-        return "".join(
-            f'<div class="commune-fiches"><p class="commune">{e(c)} <span class="nb">({compte(len(fs))})</span></p>'
-            f"<ul>{''.join(item(f) for f in fs)}</ul></div>"
-            for c, fs in par_commune.items()
-        )
-
-    seule_region = len(arbre) == 1
-    blocs = []
-    for reg, par_dep in arbre.items():
-        n_reg = sum(len(fs) for d in par_dep.values() for fs in d.values())
-        interieur = "".join(
-            communes(par_commune)
-            if dep is None
-            else f'<details{" open" if len(par_dep) == 1 else ""}><summary>{e(dep)} <span class="nb">'
-            f"({compte(sum(len(fs) for fs in par_commune.values()))})</span></summary>{communes(par_commune)}</details>"
-            for dep, par_commune in par_dep.items()
-        )
-        blocs.append(
-            f'<details{" open" if seule_region else ""}><summary>{e(reg)} <span class="nb">({compte(n_reg)})'
-            f"</span></summary>{interieur}</details>"
-        )
-    recherche = (
-        "une fiche (quartier, commune, département, région)"
-        if unite[0] == "fiche"
-        else f"un {e(un)} (nom, code, département, région)"
-    )
-    attributs = (
-        ""
-        if unite[0] == "fiche"
-        else (f' data-un="{e(un)}" data-plusieurs="{e(plusieurs)}" data-aucun="aucun {e(un)} ne correspond"')
-    )
-    style = (
-        "<style>.fiches-groupees details { margin: .2rem 0 .2rem 1rem; } .fiches-groupees summary { cursor: pointer; "
-        "font-weight: bold; color: #14406b; } .fiches-groupees .nb { font-weight: normal; color: #5a6b7d; } "
-        ".fiches-groupees p.commune { margin: .4rem 0 0 1rem; font-style: italic; } .fiches-groupees ul { margin: "
-        ".1rem 0 .3rem 1rem; } .fiches-groupees input { font: inherit; padding: .2rem .4rem; min-width: 18rem; }</style>"
-    )
-    return (
-        f'{style}<div class="fiches-groupees"{attributs}><p><label>Rechercher {recherche}\u00a0: '
-        f'<input type="search" class="filtre-fiches"></label> <span class="compte-fiches" '
-        f'aria-live="polite"></span></p><p class="note">{compte(len(fiches))}, par région, département'
-        f"{' et commune' if par_commune else ''}.</p>" + "".join(blocs) + f"</div><script>\n{FILTRE_FICHES}\n</script>"
-    )
-
-
-def liste_fiches_html(
-    liens: pd.DataFrame, supposes: dict | None = None, qpv_communes: pd.DataFrame | None = None, cog=None
-) -> str:
-    """Liste HTML (échappée) des fiches produites : lien, quartier, type, communes ; « » si aucune. ``supposes``
-    (code -> « (supposé : statut, commune) ») : marque des identités supposées. Plus de
-    :data:`SEUIL_FICHES_GROUPEES` fiches et ``qpv_communes`` donné : liste groupée par région, département et commune
-    avec un champ de recherche (:func:`fiches_groupees_html`, rattachement par :func:`rattachement_fiches`)."""
-    avec_fiche = liens[liens["lien"].notna()]
-    if avec_fiche.empty:
-        return ""
-    e = html.escape
-    supposes = supposes or {}
-    if qpv_communes is not None and len(avec_fiche) > SEUIL_FICHES_GROUPEES:
-        ratt = rattachement_fiches(qpv_communes, cog).set_index("code_qp")
-        fiches = []
-        for lien, q, t, c, k in zip(
-            avec_fiche["lien"],
-            avec_fiche["quartier"],
-            avec_fiche["type_libelle"],
-            avec_fiche["communes"],
-            avec_fiche["code_qp"],
-        ):
-            r = ratt.loc[k] if k in ratt.index else None
-            fiches.append(
-                {
-                    "lien": lien,
-                    "titre": q,
-                    "detail": f"{t}, {c}" + (f" {supposes[k]}" if k in supposes else ""),
-                    "region": "" if r is None else r["region"],
-                    "departement": "" if r is None else r["departement"],
-                    "commune": (c.split(", ")[0] if c else "Commune non indiquée") if r is None else r["commune"],
-                }
-            )
-        return fiches_groupees_html(fiches)
-    return (
-        "<ul>"
-        + "".join(
-            f'<li><a href="{e(lien)}">{e(q)}</a> — {e(t)}, {e(c)}{" " + e(supposes[k]) if k in supposes else ""}</li>'
-            for lien, q, t, c, k in zip(
-                avec_fiche["lien"],
-                avec_fiche["quartier"],
-                avec_fiche["type_libelle"],
-                avec_fiche["communes"],
-                avec_fiche["code_qp"],
-            )
-        )
-        + "</ul>"
-    )
-
-
-#: la convention des rangs, la même partout (chapitre et fiches) : rang 1 = situation la plus défavorable selon le
-#: sens du registre des indicateurs
-CONVENTION_RANG = (
-    "Rang 1 = situation la plus défavorable (valeur la plus élevée d'un indicateur défavorable quand il est élevé, "
-    "la plus faible d'un indicateur favorable — taux d'emploi, revenu —, la plus élevée d'un indicateur ni l'un ni "
-    "l'autre)"
-)
 
 #: en-tête de la colonne du niveau « QPV du territoire » (règle du registre : jamais une moyenne de médianes)
 COL_QPV_TERRITOIRE = "QPV du territoire"
@@ -923,11 +617,6 @@ def vue_valeurs_theme(nom: str, valeurs: pd.DataFrame, codes: list[str], simules
     return vue | {"titre": f"{nom} : valeurs par QPV"}
 
 
-def entete_rang(code: str) -> str:
-    """En-tête d'une colonne de rangs orientés : « Taux d'emploi (1 = le plus faible) »."""
-    return f"{cq.indicateur(code).court} (1 = {'le plus faible' if cq.sens_du_rang(code) == cq.SENS_FAIBLE else 'le plus élevé'})"
-
-
 def vue_rangs_theme(nom: str, rangs: pd.DataFrame, codes: list[str], simules: set | None = None) -> dict:
     """Rangs orientés des QPV (``compute.qpv.Theme.rangs``) : rang 1 = situation la plus défavorable (sens du
     registre, dans l'en-tête de chaque colonne)."""
@@ -1021,3 +710,121 @@ def vue_fiche_theme(nom: str, fiche: pd.DataFrame, manquant: str = cq.NON_PUBLIE
         "titre": f"{nom} : le quartier comparé",
         "droite": ["Valeur du quartier", *[f"{n} (écart du quartier)" for n in niveaux]],
     }
+
+
+def vues_theme(f: ng.Faits, theme: cq.Theme) -> list[dict]:
+    """Les tableaux d'un thème (``compute.qpv.themes``), avec leurs notes : niveaux de comparaison, valeurs par QPV,
+    rangs orientés, écarts aux niveaux (indicateurs de taux). Chaque dict se passe à ``ctx.tableau(**vue)``."""
+    simules = ng.cellules_simulees(f)
+    vues = []
+    if len(theme.niveaux):
+        vue = vue_niveaux_theme(theme.nom, theme.niveaux) | {"note": ng.NOTE_NIVEAUX_THEME}
+        if f.provenance is not None:
+            vue["df"]["Provenance"] = [
+                ng.provenance_niveau(f, c, n) for c, n in zip(theme.niveaux["code"], theme.niveaux["niveau"])
+            ]
+        vues.append(vue)
+    vues.append(
+        vue_valeurs_theme(theme.nom, theme.valeurs, theme.codes, simules)
+        | {"note": ng.note_valeurs(f), "provenance": ng.provenance_tableau(f, "valeurs")}
+    )
+    vues.append(
+        vue_rangs_theme(theme.nom, theme.rangs, theme.classes, simules)
+        | {
+            "note": ng.sens_des_rangs(theme.classes)
+            + ng.si_reconstruit(f, " Rangs calculés sur des valeurs reconstruites.")
+            + (
+                " Population de la commune du quartier : variable de contexte, jamais classée."
+                if len(theme.classes) < len(theme.codes)
+                else ""
+            ),
+            "provenance": ng.provenance_tableau(f, "rangs"),
+        }
+    )
+    ecarts = vue_ecarts_theme(theme.nom, theme.ecarts, theme.niveaux)
+    if ecarts is not None:
+        effectifs = [c for c in theme.codes if c not in theme.taux]
+        vues.append(
+            ecarts
+            | {
+                "provenance": ng.pv.note(
+                    ng.pv.RECONSTRUIT, "Écarts calculés sur des valeurs par quartier reconstruites."
+                )
+                if f.reconstruit
+                else None,
+                "note": "Écart = valeur du quartier − valeur du niveau (en points pour un %) ; « — » : "
+                "valeur du quartier couverte par le secret statistique."
+                + (
+                    " Les effectifs ne se comparent pas par écart : leur part dans le total "
+                    f"est au chapitre « Poids des QPV dans {f.d.le} »."
+                    if effectifs
+                    else ""
+                ),
+            }
+        )
+    return vues
+
+
+def vue_synthese_des_faits(f: ng.Faits) -> dict:
+    """Le tableau « Indicateurs des QPV comparés aux niveaux de référence » (``present_qpv.vue_synthese``) : le niveau
+    « QPV du territoire » selon la règle du registre, les niveaux qui ont une valeur nommés selon le territoire, et,
+    quand des niveaux sont calculés, l'origine de chacun."""
+    synth = cq.synthese(f.qpv, f.refs, f.manquantes)
+    niveaux_ind = (
+        cq.niveaux_indicateurs(f.qpv, f.refs, f.niveaux, f.provenance, list(synth["code"]))
+        if ng.a_des_niveaux_calcules(f)
+        else None
+    )
+    return vue_synthese(synth, niveaux_ind, f.d, f.manquant)
+
+
+def indicateurs_par_theme(
+    fiche: pd.DataFrame, annee: int, inconnues: dict | None = None, manquant: str = cq.NON_PUBLIE
+) -> list:
+    """Section « Tous les indicateurs du quartier, par thème » (``fiche`` : ``compute.qpv.fiche_par_theme``) : une
+    phrase, puis pour chaque thème son titre (Markdown) et son tableau (dict pour ``ctx.tableau(**vue)``), enfin
+    les colonnes non reconnues (``inconnues`` : colonne -> valeur du quartier)."""
+    blocs: list = [nf.intro_indicateurs_par_theme(fiche, annee)]
+    if fiche.empty:
+        return blocs
+    for theme in dict.fromkeys(fiche["theme"]):
+        lignes = fiche[fiche["theme"] == theme]
+        blocs.append(f"### {theme}")
+        blocs.append(
+            vue_fiche_theme(theme, lignes, manquant)
+            | {"note": " ".join(x for x in (nf.origine_des_niveaux(lignes), nf.REGLE_NIVEAUX_FICHE) if x)}
+        )
+    texte = nf.colonnes_non_reconnues(inconnues or {})
+    if texte:
+        blocs.append(texte)
+    return blocs
+
+
+def section_actions(
+    programmation: pd.DataFrame | None,
+    programmation_communes: pd.DataFrame | None,
+    qpv_communes: pd.DataFrame,
+    ident: dict,
+    annee: int,
+) -> list:
+    """Section « Actions de la programmation » d'une fiche : paragraphes (Markdown) et tableaux (dicts pour
+    ``ctx.tableau(**vue)``), dans l'ordre : actions de la ou des communes du quartier et leur synthèse par
+    thématique, puis actions intercommunales ; ou l'absence de programmation."""
+    if programmation is None or programmation_communes is None:
+        return [nf.sans_programmation(annee)]
+    liste = cq.actions_du_quartier(programmation, programmation_communes, qpv_communes, ident["code_qp"])
+    blocs: list = [nf.actions(liste, ident["communes"], annee)]
+    if not liste.empty:
+        blocs.append(vue_actions(liste) | {"note": nf.note_montants_actions(liste)})
+        blocs.append(
+            vue_synthese_actions(cq.synthese_actions(liste))
+            | {"note": nf.note_sommes(liste), "provenance": nf.provenance_montants(liste)}
+        )
+    inter = cq.actions_intercommunales(programmation, programmation_communes)
+    if len(inter):
+        blocs.append(nf.intercommunales(int(inter["actions"].sum())))
+        blocs.append(
+            vue_intercommunales(inter)
+            | {"note": nf.note_sommes(programmation), "provenance": nf.provenance_montants(programmation)}
+        )
+    return blocs

@@ -436,3 +436,28 @@ def catalogue_et_parametres(
         reference_dir=reference_dir or params.get("reference_dir"),
     )
     return cat, params
+
+
+def selection_fiches(codes: list[str], choix="toutes") -> list[str]:
+    """Quartiers qui ont une fiche (paramètre ``fiches_quartier``), dans l'ordre de ``codes`` (celui de la table) :
+    « toutes » (défaut), un nombre n (les n premiers quartiers, pour un échantillon) ou une liste de codes, qui
+    doivent tous exister. Choix illisible ou code inconnu : ``ValueError`` au message en français."""
+    codes = list(codes)
+    if choix is None or (isinstance(choix, str) and choix.strip().lower() in ("toutes", "tous")):
+        return codes
+    if isinstance(choix, bool):
+        raise ValueError(f"fiches_quartier : « {choix} » n'est ni « toutes », ni un nombre, ni une liste de codes")
+    if isinstance(choix, int):
+        if choix < 0:
+            raise ValueError(f"fiches_quartier : nombre de fiches négatif ({choix})")
+        return codes[:choix]
+    if isinstance(choix, (list, tuple)):
+        connus = set(codes)
+        inconnus = [str(c) for c in choix if c not in connus]
+        if inconnus:
+            raise ValueError(
+                f"fiches_quartier : quartier(s) inconnu(s) dans la table des quartiers : {', '.join(inconnus)}"
+            )
+        voulus = set(choix)
+        return [c for c in codes if c in voulus]
+    raise ValueError(f"fiches_quartier : « {choix} » n'est ni « toutes », ni un nombre, ni une liste de codes")

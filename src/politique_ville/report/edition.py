@@ -72,7 +72,7 @@ def chiffres_cles(tables: dict, concordance=None) -> list[tuple]:
     :func:`politique_ville.published.concordance.concordance_annee` (facultative)."""
     import pandas as pd
 
-    from politique_ville.present import euros, nombre_fr
+    from politique_ville.formats import euros, nombre_fr
 
     cles = []
     q = tables.get("insee_qpv")

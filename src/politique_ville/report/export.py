@@ -501,7 +501,7 @@ def ecrire_index(
     ``region``, ``departement`` et ``commune`` : liste groupée avec un champ de recherche. ``chiffres_cles`` :
     ``(libellé, valeur)`` montrés en tête de page ; ``telechargements`` : dicts ``titre``, ``html`` (édition PDF,
     archive de tous les tableaux et données)."""
-    from politique_ville.present.qpv import SEUIL_FICHES_GROUPEES, fiches_groupees_html
+    from politique_ville.report.fiches import SEUIL_FICHES_GROUPEES, fiches_groupees_html
 
     e = html.escape
     lignes_chap = "\n".join(

@@ -253,10 +253,10 @@ def ecrire_index_du_lot(
     territoires écartés et pourquoi. Et ``lot.json`` (même contenu, pour les outils)."""
     import pandas as pd
 
-    from politique_ville.present import nombre_fr
-    from politique_ville.present.qpv import fiches_groupees_html
+    from politique_ville.formats import nombre_fr
     from politique_ville.report.edition import chiffres_cles
     from politique_ville.report.export import STYLE_PAGE, date_fr
+    from politique_ville.report.fiches import fiches_groupees_html
 
     e = html.escape
     elements, donnees = [], []

@@ -43,6 +43,7 @@ from politique_ville.reference import provenance as pv
 from politique_ville.reference.parametres import charger_parametres, nom_territoire
 from politique_ville.report import edition
 from politique_ville.report.export import ecrire_index, titre_notebook
+from politique_ville.report.fiches import quartiers_des_fiches, rattacher
 
 from . import restes
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
@@ -711,7 +712,7 @@ class Execution:
         validées), avant les chapitres, plutôt qu'au milieu du chapitre 10 ; le rapport précédent reste en place."""
         if not any(e.groupe == Groupe.FICHES or e.nom == LIEN_FICHES for e in a_faire):
             return
-        quartiers = _quartiers(self.transit.tables_dir)
+        quartiers = quartiers_des_fiches(self.transit.tables_dir)
         if quartiers is None:
             return
         try:
@@ -786,7 +787,7 @@ class Execution:
 
         from tqdm import tqdm
 
-        quartiers = _quartiers(self.transit.tables_dir)
+        quartiers = quartiers_des_fiches(self.transit.tables_dir)
         if quartiers is None or quartiers.empty:
             e.statut, e.detail = Statut.IGNOREE, "aucun quartier dans les tables nettoyées"
             return None
@@ -910,14 +911,14 @@ class Execution:
         edition.nommer_chapitres(self.travail, chap, territoire=territoire, annee=self.cat.annee)
         fiches = []
         if any(e.groupe == Groupe.FICHES and e.statut in faites for e in self.etapes):
-            q = _quartiers(self.transit.tables_dir)
+            q = quartiers_des_fiches(self.transit.tables_dir)
             fiches = [
                 {"code_qp": c, "titre": lib, "html": f"quartiers/{c}.html", "nom": nom, "communes": communes}
                 for c, lib, nom, communes in zip(q["code_qp"], q["libelle"], q["nom_qp"], q["nom_commune"])
                 if (self.travail / "quartiers" / f"{c}.html").is_file()
             ]
             edition.nommer_fiches(self.travail, fiches, territoire=territoire, annee=self.cat.annee)
-            fiches = _rattacher(fiches, self.transit.tables_dir)
+            fiches = rattacher(fiches, self.transit.tables_dir)
         annexes = []
         if (self.travail / "validation" / "index.html").is_file():
             annexes.append(
@@ -1018,50 +1019,10 @@ def version_code(racine: Path) -> str:
     return f"politique_ville {__version__}" + (f" (git {rev})" if rev else "")
 
 
-def _quartiers(dossier: Path):
-    """Quartiers de l'année (table nettoyée ``insee_qpv`` de ``dossier``), avec un libellé pour l'index."""
-    import pandas as pd
-
-    chemin = Path(dossier) / "insee_qpv.parquet"
-    if not chemin.is_file():
-        return None
-    q = pd.read_parquet(chemin, columns=["code_qp", "nom_qp", "nom_commune", "type_quartier"])
-    q["libelle"] = [
-        f"{n if isinstance(n, str) and n.strip() else 'Quartier sans nom publié'} ({c}) — {communes}"
-        for n, c, communes in zip(q["nom_qp"], q["code_qp"], q["nom_commune"])
-    ]
-    return q
-
-
-def _rattacher(fiches: list[dict], dossier: Path) -> list[dict]:
-    """Au-delà de ``present_qpv.SEUIL_FICHES_GROUPEES`` fiches : région, département et commune de chacune (table
-    ``insee_qpv_communes`` et Code officiel géographique), pour la liste groupée de l'index ; en deçà, ou sans la
-    table des communes, les fiches telles quelles (simple liste)."""
-    import pandas as pd
-
-    from politique_ville.present.qpv import SEUIL_FICHES_GROUPEES, rattachement_fiches
-
-    chemin = Path(dossier) / "insee_qpv_communes.parquet"
-    if len(fiches) <= SEUIL_FICHES_GROUPEES or not chemin.is_file():
-        return fiches
-    ratt = rattachement_fiches(pd.read_parquet(chemin)).set_index("code_qp")
-    return [
-        {
-            **f,
-            **(
-                ratt.loc[f["code_qp"]].to_dict()
-                if f["code_qp"] in ratt.index
-                else {"region": "", "departement": "", "commune": "Commune non indiquée"}
-            ),
-        }
-        for f in fiches
-    ]
-
-
 def _selection_fiches(codes: list[str], choix) -> list[str]:
-    """Règle de :func:`politique_ville.compute.qpv.selection_fiches` (partagée avec le chapitre 10, qui ne fait de lien
-    que vers les fiches produites)."""
-    from ..compute.qpv import selection_fiches
+    """Règle du paramètre ``fiches_quartier`` (:func:`politique_ville.reference.parametres.selection_fiches`, partagée
+    avec le chapitre 10, qui ne fait de lien que vers les fiches produites)."""
+    from politique_ville.reference.parametres import selection_fiches
 
     try:
         return selection_fiches(codes, choix)
