@@ -569,26 +569,11 @@ class Banc:
         (out / "quartiers" / "notebooks").mkdir(parents=True)
         shutil.rmtree(self.r19 / ".cache", ignore_errors=True)
         nbdir = self.r19 / "notebooks"
-        params = [
-            "-p",
-            "annee",
-            str(ANNEE),
-            "-p",
-            "racine",
-            str(self.r19),
-            "-p",
-            "raw_dir",
-            str(self.raw19),
-            "-p",
-            "processed_dir",
-            str(processed),
-            "-p",
-            "reports_dir",
-            str(out),
-            "-p",
-            "reference_dir",
-            str(RACINE / "data" / "reference"),
-        ]
+        # les deux paramètres des notebooks : l'année et ce que le runner donnerait (dossiers ; les valeurs des
+        # paramètres et le dossier des référentiels du territoire sont lus dans params/<annee>.yaml)
+        execution = {"racine": str(self.r19), "raw_dir": str(self.raw19), "processed_dir": str(processed)}
+        execution["reports_dir"] = str(out)
+        params = ["-p", "annee", str(ANNEE), "-y", json.dumps({"execution": execution})]
         papermill = [str(VENV_BIN / "papermill"), "-k", NOYAU, "--cwd", str(nbdir), "--no-progress-bar"]
         durees, executes = {}, []
         t0 = time.perf_counter()
@@ -767,9 +752,21 @@ class Banc:
         pm = executer_commande(
             [str(VENV_BIN / "papermill"), "-k", NOYAU, "--cwd", str(nbdir), "--no-progress-bar"]
             + [str(nbdir / "fiche_quartier.ipynb"), str(d / f"{code}.ipynb")]
-            + ["-p", "annee", str(ANNEE_SYNTH), "-p", "racine", str(racine), "-p", "raw_dir", str(raw)]
-            + ["-p", "processed_dir", str(processed), "-p", "reports_dir", str(d), "-p", "code_qp", code]
-            + ["-p", "fichier_params", str(racine / "params" / f"{ANNEE_SYNTH}.yaml")],
+            + ["-p", "annee", str(ANNEE_SYNTH), "-p", "code_qp", code]
+            + [
+                "-y",
+                json.dumps(
+                    {
+                        "execution": {
+                            "racine": str(racine),
+                            "raw_dir": str(raw),
+                            "processed_dir": str(processed),
+                            "reports_dir": str(d),
+                            "fichier_params": str(racine / "params" / f"{ANNEE_SYNTH}.yaml"),
+                        }
+                    }
+                ),
+            ],
             self.env,
             cwd=nbdir,
         )

@@ -70,3 +70,97 @@ def test_notebooks_n_importent_pas_le_runner(racine):
     for nb in sorted((racine / "notebooks").glob("*.ipynb")):
         texte = "".join("".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"])
         assert "politique_ville.runner" not in texte, f"{nb.name} importe le runner"
+
+
+# --------------------------------------------------------------------------------------------- étages et chapitres
+
+
+def _paquet(racine) -> Path:
+    return racine / "src" / "politique_ville"
+
+
+def test_chaque_etage_du_paquet_est_dans_le_contrat_des_etages(racine):
+    """Un module ou un paquet ajouté au sommet du paquet sans place dans les étages échapperait aux contrats : chacun
+    y est nommé (un module ajouté dans un étage existant est couvert sans rien écrire)."""
+    import tomllib
+
+    config = tomllib.loads((racine / "pyproject.toml").read_text(encoding="utf-8"))
+    contrat = next(c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "etages")
+    nommes = {nom.strip("() ") for couche in contrat["layers"] for nom in couche.split("|")}
+    sommet = {
+        p.stem if p.is_file() else p.name
+        for p in _paquet(racine).iterdir()
+        if (p.suffix == ".py" and p.name != "__init__.py") or (p.is_dir() and (p / "__init__.py").is_file())
+    }
+    assert sommet - nommes == set(), f"hors des étages : {sorted(sommet - nommes)}"
+    assert nommes - sommet == set(), f"étages sans module : {sorted(nommes - sommet)}"
+
+
+def _cellules_de_code(nb_path: Path) -> list[dict]:
+    return [c for c in json.loads(nb_path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+
+
+def test_la_cellule_parameters_ne_tient_que_ce_que_papermill_donne(racine):
+    """Les tables d'un chapitre et ses dossiers ne sont déclarés qu'une fois (table des étapes, runner) : la cellule
+    ``parameters`` ne tient que l'année et ``execution`` (et le quartier d'une fiche) ; aucune copie des tables
+    requises dans les métadonnées du notebook."""
+    for nb in sorted((racine / "notebooks").glob("*.ipynb")):
+        contenu = json.loads(nb.read_text(encoding="utf-8"))
+        assert "politique_ville" not in contenu["metadata"], nb.name
+        cellule = next(c for c in _cellules_de_code(nb) if "parameters" in c["metadata"].get("tags", []))
+        noms = {
+            ligne.split("=")[0].strip()
+            for ligne in "".join(cellule["source"]).splitlines()
+            if ligne.strip() and not ligne.lstrip().startswith("#")
+        }
+        attendus = {"annee", "execution"} | ({"code_qp"} if nb.stem == "fiche_quartier" else set())
+        assert noms == attendus, f"{nb.name} : {sorted(noms)}"
+
+
+def test_chaque_chapitre_ouvre_une_etape_declaree(racine):
+    """``ouvrir("20_programmation", annee, execution)`` : les tables ouvertes viennent de la ligne de l'étape ; un
+    notebook ne les nomme pas."""
+    import re
+
+    from politique_ville.reference.etapes import ETAPES
+
+    notebooks = {d.notebook: d.nom for d in ETAPES}
+    for nb in sorted((racine / "notebooks").glob("*.ipynb")):
+        source = "\n".join("".join(c["source"]) for c in _cellules_de_code(nb))
+        appels = re.findall(r"ouvrir\(([^)]*)\)", source)
+        if not appels:
+            continue
+        assert nb.name in notebooks, f"{nb.name} ouvre un chapitre sans ligne dans la table des étapes"
+        for appel in appels:
+            assert "tables=" not in appel and "facultatives=" not in appel, f"{nb.name} : {appel}"
+            nom = re.search(r'etape="([^"]+)"', appel)
+            cle = nom.group(1) if nom else re.match(r'\s*f?"([^"]+)"', appel).group(1)
+            assert cle == notebooks[nb.name], f"{nb.name} ouvre « {cle} », déclaré « {notebooks[nb.name]} »"
+
+
+def _alias_documentes(racine) -> dict[str, str]:
+    """La table des alias de docs/architecture.md (module -> alias), la seule qui les fixe."""
+    import re
+
+    texte = (racine / "docs" / "architecture.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"^\| `politique_ville\.([\w.]+)` \| `(\w+)` \|", texte, re.M))
+
+
+def test_un_alias_par_module_dans_tous_les_notebooks(racine):
+    """Un module du paquet importé par un notebook sous un alias porte partout celui de la table de
+    docs/architecture.md (``compute.qpv`` : ``cq``, ``present.programmation`` : ``ppg``…)."""
+    import ast
+
+    alias = _alias_documentes(racine)
+    assert len(alias) >= 20 and len(set(alias.values())) == len(alias)  # la table existe, un alias par module
+    vus = set()
+    for nb in sorted((racine / "notebooks").glob("*.ipynb")):
+        for cellule in _cellules_de_code(nb):
+            for noeud in ast.walk(ast.parse("".join(cellule["source"]))):
+                if isinstance(noeud, ast.ImportFrom) and (noeud.module or "").startswith("politique_ville."):
+                    for nom in noeud.names:
+                        module = f"{noeud.module}.{nom.name}".removeprefix("politique_ville.")
+                        if module in alias:
+                            vus.add(module)
+                            assert nom.asname == alias[module], f"{nb.name} : {module} importé comme {nom.asname}"
+    assert len(vus) >= 15

@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 
 from politique_ville import present
 from politique_ville.clean import datadocs
+from politique_ville.reference import parametres
 from politique_ville.reference import provenance as pv
-from politique_ville.report import chapitre, edition, export, methodologie, pdf, recherche
+from politique_ville.report import edition, export, methodologie, pdf, recherche
 
 # --------------------------------------------------------------------------------------------- méthodologie
 
@@ -350,9 +351,9 @@ def test_validation_sans_boutons_de_tutoriel():
 
 
 def test_notebook_execute_a_la_main_ecrit_dans_le_brouillon(tmp_path):
-    assert chapitre.dossier_des_sorties(2031, None, None, tmp_path) == tmp_path / "reports" / "brouillon" / "2031"
-    assert chapitre.dossier_des_sorties(2031, None, {"annee": 2031}, tmp_path) is None  # le runner : le rapport
-    assert chapitre.dossier_des_sorties(2031, tmp_path / "x", None, tmp_path) == tmp_path / "x"
+    assert parametres.dossier_des_sorties(2031, None, None, tmp_path) == tmp_path / "reports" / "brouillon" / "2031"
+    assert parametres.dossier_des_sorties(2031, None, {"annee": 2031}, tmp_path) is None  # le runner : le rapport
+    assert parametres.dossier_des_sorties(2031, tmp_path / "x", None, tmp_path) == tmp_path / "x"
 
 
 def test_make_lab_en_root_seulement_avec_allow_root():

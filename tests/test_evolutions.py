@@ -382,8 +382,8 @@ def test_une_annee_d_un_autre_territoire_est_ignoree_et_dite_jamais_bloquante(tm
 
 
 def test_sans_annee_anterieure_le_chapitre_est_ignore_avec_sa_raison(tmp_path):
+    from politique_ville.reference.etapes import SANS_ANTERIEURE
     from politique_ville.runner import Execution, Statut
-    from politique_ville.runner.steps import SANS_ANTERIEURE
 
     _annees_fictives(tmp_path, "Territoire fictif A")
     cat = Catalogue.pour(

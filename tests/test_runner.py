@@ -152,7 +152,8 @@ def test_pool_la_validation_prend_le_noyau_de_great_expectations(racine):
 def test_l_ordre_des_etapes_vient_de_leurs_dependances():
     """L'ordre découle des tables lues et produites, pas des noms de fichiers : la table à l'envers donne encore
     nettoyages, puis validation, puis chapitres."""
-    from politique_ville.runner.steps import ETAPES, ordre
+    from politique_ville.reference.etapes import ETAPES
+    from politique_ville.runner.steps import ordre
 
     assert [d.nom for d in ordre()] == [d.nom for d in ETAPES]
     noms = [d.nom for d in ordre(tuple(reversed(ETAPES)))]
@@ -166,7 +167,7 @@ def _projet(tmp_path, racine):
     """Fichiers bruts, référentiels et tables nettoyées minuscules (le contenu importe peu : seules les empreintes
     comptent pour les clés)."""
     from politique_ville.base.catalog import Catalogue
-    from politique_ville.runner.steps import FINANCEMENTS, INSEE
+    from politique_ville.reference.etapes import FINANCEMENTS, INSEE
 
     raw, ref, tables = tmp_path / "raw", tmp_path / "ref", tmp_path / "tables"
     for d in (raw, ref, tables):

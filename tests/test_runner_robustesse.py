@@ -171,11 +171,13 @@ def ecrire_sorties(execute: Path, parametres: dict):
     if nom.startswith(("01_", "02_")):
         import pandas as pd
 
-        dossier = Path(parametres["staging_dir"])
+        dossier = Path(parametres["execution"]["staging_dir"])
         pd.DataFrame({"table": [nom], "annee": [parametres["annee"]]}).to_parquet(dossier / f"table_{nom}.parquet")
     if nom == "03_validation":
-        (Path(parametres["reports_dir"]) / "validation").mkdir(exist_ok=True)
-        (Path(parametres["reports_dir"]) / "validation" / "index.html").write_text("validation", encoding="utf-8")
+        (Path(parametres["execution"]["reports_dir"]) / "validation").mkdir(exist_ok=True)
+        (Path(parametres["execution"]["reports_dir"]) / "validation" / "index.html").write_text(
+            "validation", encoding="utf-8"
+        )
 
 
 @pytest.fixture
@@ -377,7 +379,7 @@ def test_disque_plein_pour_le_runner_lui_meme(harnais):
 
             def chapitre(execute, parametres, noyau):  # un gros classeur, plus gros que le disque
                 ecrire_sorties(execute, parametres)
-                (Path(parametres["reports_dir"]) / "gros.xlsx").write_bytes(os.urandom(4_000_000))
+                (Path(parametres["execution"]["reports_dir"]) / "gros.xlsx").write_bytes(os.urandom(4_000_000))
 
             harnais.comportements["20_programmation"] = chapitre
         else:  # injection : l'écriture du notebook exécuté lève l'erreur du système

@@ -9,7 +9,6 @@ absents). Pas de programmation, pas de niveaux de comparaison, pas de rapport pu
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 
@@ -230,8 +229,9 @@ def test_execution_reussie_chapitre_10_sans_concordance(fictif):
 
 
 def _tables_requises(nom: str) -> list[str]:
-    nb = json.loads((RACINE / "notebooks" / f"{nom}.ipynb").read_text(encoding="utf-8"))
-    return nb["metadata"]["politique_ville"]["tables_requises"]
+    from politique_ville.reference.etapes import declaration
+
+    return list(declaration(nom).requises)
 
 
 @pipeline

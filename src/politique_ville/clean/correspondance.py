@@ -1723,11 +1723,11 @@ def bruts_du_territoire(
     cat, params: dict | None, refs: Referentiels | None, tables: tuple[str, ...] | None = None
 ) -> tuple[dict[str, pd.DataFrame], Resultat | None]:
     """Les tables brutes à nettoyer (``nettoyage.nettoyer_financements``) : les fichiers aux noms du dépôt présents
-    dans ``cat.raw_dir`` (parmi ``tables``, défaut : ``nettoyage.TABLES_FINANCEMENTS``), puis, si les paramètres
+    dans ``cat.raw_dir`` (parmi ``tables``, défaut : ``reference.etapes.TABLES_FINANCEMENTS``), puis, si les paramètres
     déclarent une correspondance (``correspondance_programmation``), les tables qu'elle tire de l'export, qui les
     remplacent. Renvoie ``(bruts, resultat)`` ; ``resultat`` (écarts des totaux fournis, porteurs à vérifier) vaut
     ``None`` sans correspondance. Correspondance ou export fautifs : erreurs en français (fichier, ligne, colonne)."""
-    from politique_ville.clean.nettoyage import TABLES_FINANCEMENTS
+    from politique_ville.reference.etapes import TABLES_FINANCEMENTS
 
     tables = TABLES_FINANCEMENTS if tables is None else tables
     presentes = set(cat.tables_brutes())

@@ -27,6 +27,7 @@ from politique_ville.base.valeurs import (
     motif_manquant,
     texte_normalise,
 )
+from politique_ville.reference.etapes import TABLES_FINANCEMENTS, TABLES_INSEE
 from politique_ville.reference.schemas import (
     COLONNE_GEOGRAPHIE,
     GENRES_NUMERIQUES,
@@ -1115,21 +1116,6 @@ def table_comparaison(selection: SelectionTerritoire, qpv: pd.DataFrame, autres:
 
 
 # --------------------------------------------------------------------------------------------- par famille
-
-TABLES_FINANCEMENTS = (
-    "feuille_de_route",
-    "programmation",
-    "porteurs",
-    "porteurs_synthese",
-    "financements_programmation",
-    "fonds_cohesion_sociale",
-    "fonds_concours",
-    "iti_feder",
-    "npnru",
-    "tfpb_conventions",
-    "indicateurs_actions",
-)
-TABLES_INSEE = ("insee_qpv", "insee_references", "insee_provenance")
 
 
 def _nettoyer_tables(

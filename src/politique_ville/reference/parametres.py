@@ -405,37 +405,87 @@ def catalogue_de_l_annee(annee: int, racine: Path | str | None = None, fichier: 
     """Le catalogue d'une année tel que le runner le fait : le dossier des référentiels du territoire est celui que
     nomment ses paramètres (``params/<annee>.yaml``, ou ``fichier``). Pour JupyterLab et les tests :
     ``catalogue_de_l_annee(annee)``. ``dossiers`` : ``raw_dir``, ``processed_dir``, ``reports_dir`` remplacés."""
-    return catalogue_et_parametres(annee, racine, fichier_params=fichier, **dossiers)[0]
+    execution = {**dossiers, "racine": racine, "fichier_params": fichier}
+    return catalogue_et_parametres(annee, execution, brouillon=False)[0]
 
 
-def catalogue_et_parametres(
-    annee: int,
-    racine=None,
-    *,
-    raw_dir=None,
-    processed_dir=None,
-    reports_dir=None,
-    reference_dir=None,
-    fichier_params=None,
-    parametres: dict | None = None,
-):
-    """Ce que les notebooks de préparation ouvrent d'abord : les paramètres de l'année (``parametres`` transmis par
-    le runner ; ouverts à la main, lus dans ``fichier_params`` ou ``params/<annee>.yaml``) et le catalogue, dont le
-    dossier des référentiels du territoire est celui que nomment les paramètres (``reference_dir`` du runner
-    l'emporte)."""
+#: ce que le runner donne à chaque notebook, dans son seul paramètre papermill ``execution`` (avec l'année) : les
+#: dossiers de l'exécution, les valeurs des paramètres de l'année (``parametres``), le dossier de transit des tables
+#: nettoyées (``staging_dir``, nettoyages et validation) et les années antérieures (étapes qui les lisent)
+CLES_EXECUTION = (
+    "racine",
+    "raw_dir",
+    "processed_dir",
+    "reports_dir",
+    "reference_dir",
+    "fichier_params",
+    "parametres",
+    "staging_dir",
+    "annees_anterieures",
+    "annees_ecartees",
+)
+
+#: dossier (sous ``reports/``) où écrit un notebook exécuté à la main, hors du runner : le rapport publié
+#: (``reports/<annee>/``) ne change jamais dans le dos du runner
+BROUILLON = "brouillon"
+
+
+def dossier_des_sorties(annee: int, reports_dir=None, parametres: dict | None = None, racine=None):
+    """Le dossier où un notebook écrit ses sorties (classeur, Data Docs) : ``reports_dir`` s'il est donné ; pour un
+    notebook exécuté à la main (ni ``reports_dir`` ni ``parametres``, que le runner donne toujours),
+    ``reports/brouillon/<annee>/`` ; ``None`` sinon (le dossier du rapport, ``reports/<annee>/``)."""
+    from politique_ville.base.catalog import racine_projet
+
+    if reports_dir is not None or parametres is not None:
+        return reports_dir
+    return (Path(racine) if racine else racine_projet()) / "reports" / BROUILLON / str(int(annee))
+
+
+def catalogue_et_parametres(annee: int, execution: dict | None = None, *, exiger: bool = True, brouillon: bool = True):
+    """Ce qu'un notebook ouvre d'abord : le catalogue de l'année et les valeurs de ses paramètres.
+
+    ``execution`` : ce que le runner donne (:data:`CLES_EXECUTION`) ; un notebook ouvert à la main n'en a pas, ses
+    paramètres sont lus dans ``params/<annee>.yaml`` (sans fichier : erreur si ``exiger``, sinon la seule année), et
+    il écrit ses sorties dans ``reports/brouillon/<annee>/`` (``brouillon``), jamais dans le rapport publié. Le
+    dossier des référentiels du territoire est celui que nomment ses paramètres (celui du runner l'emporte)."""
     from politique_ville.base.catalog import Catalogue, racine_projet
 
-    r = Path(racine) if racine else racine_projet()
-    params = parametres if parametres is not None else charger_parametres(r, annee, fichier_params)
+    ex = dict(execution or {})
+    inconnues = sorted(set(ex) - set(CLES_EXECUTION))
+    if inconnues:
+        raise EchecExecution(
+            f"Paramètre « execution » : clé(s) inconnue(s) {', '.join(inconnues)} ; attendues : "
+            f"{', '.join(CLES_EXECUTION)}"
+        )
+    r = Path(ex["racine"]) if ex.get("racine") else racine_projet()
+    params = ex.get("parametres")
+    par_le_runner = params is not None  # le runner donne toujours les paramètres
+    if params is None:
+        try:
+            params = charger_parametres(r, annee, ex.get("fichier_params"))
+        except EchecExecution:
+            if exiger or ex.get("fichier_params"):  # un fichier désigné mais invalide est une erreur, pas un oubli
+                raise
+            params = {"annee": int(annee)}
+    sorties = ex.get("reports_dir")
+    if brouillon:
+        sorties = dossier_des_sorties(annee, sorties, params if par_le_runner else None, r)
     cat = Catalogue.pour(
         annee,
         r,
-        raw_dir=raw_dir,
-        processed_dir=processed_dir,
-        reports_dir=reports_dir,
-        reference_dir=reference_dir or params.get("reference_dir"),
+        raw_dir=ex.get("raw_dir"),
+        processed_dir=ex.get("processed_dir"),
+        reports_dir=sorties,
+        reference_dir=ex.get("reference_dir") or params.get("reference_dir"),
     )
     return cat, params
+
+
+def dossier_des_tables(cat, execution: dict | None = None) -> Path:
+    """Où un nettoyage écrit ses tables et où la validation les lit : le dossier de transit du runner
+    (``staging_dir``, promu d'un coup à la fin), ou, ouvert à la main, ``data/processed/<annee>/``."""
+    staging = (execution or {}).get("staging_dir")
+    return Path(staging) if staging else Path(cat.processed_dir)
 
 
 def selection_fiches(codes: list[str], choix="toutes") -> list[str]:

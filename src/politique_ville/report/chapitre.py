@@ -1,30 +1,31 @@
 """Ouverture d'un chapitre : l'unique appel de mise en place d'un notebook du rapport.
 
-Chaque notebook commence par sa cellule ``parameters`` (valeurs injectées par papermill), puis ::
+Chaque notebook commence par sa cellule ``parameters`` (``annee`` et ``execution``, injectés par papermill), puis ::
 
-    ctx = ouvrir("20_programmation", annee, tables=("programmation", ...), **dossiers, parametres=parametres)
+    ctx = ouvrir("20_programmation", annee, execution)
+
+Les tables ouvertes sont celles que déclare l'étape dans la table des étapes (:mod:`politique_ville.reference.etapes`).
 
 ``ctx`` donne le catalogue (``ctx.cat``), les valeurs des paramètres de l'année (``ctx.params``), les tables
 nettoyées demandées (``ctx.tables``, ``ctx["programmation"]``), les chiffres publiés de l'année (``ctx.chiffres``,
 ``ctx.ecarts`` ; tables vides pour une année sans rapport publié), le chapitre qui garde les tableaux pour le
 classeur Excel (``ctx.chap``) et les gestes d'affichage (``ctx.md``, ``ctx.note``, ``ctx.montrer``).
 
-Le runner transmet les *valeurs* des paramètres (``parametres``, un dictionnaire) ; un notebook ouvert à la main
-dans JupyterLab, sans ``parametres``, les lit dans ``params/<annee>.yaml``. Ce module n'importe pas le runner.
+Le runner transmet dans ``execution`` les dossiers de l'exécution et les *valeurs* des paramètres ; un notebook ouvert
+à la main dans JupyterLab, sans ``execution``, les lit dans ``params/<annee>.yaml``. Ce module n'importe pas le runner.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from politique_ville.base.catalog import Catalogue, lire_traitees, racine_projet
-from politique_ville.base.errors import EchecExecution
+from politique_ville.base.catalog import Catalogue, lire_traitees
 from politique_ville.present import Chapitre, colonne_sans_rapport, image_figure, sans_rapport, style_figures
-from politique_ville.reference.parametres import charger_parametres, nom_territoire
+from politique_ville.reference.etapes import TOUT, declaration
+from politique_ville.reference.parametres import catalogue_et_parametres, nom_territoire
 
 COLONNES_CHIFFRES = ["id", "section", "libelle", "valeur", "unite", "tolerance", "citation", "calcul"]
 
@@ -38,6 +39,7 @@ class Contexte:
     params: dict
     tables: dict[str, pd.DataFrame | None]
     chap: Chapitre
+    execution: dict = field(default_factory=dict)  # ce que le runner a donné (vide : ouvert à la main)
     _reference: tuple | None = field(default=None, repr=False)
 
     @property
@@ -46,6 +48,21 @@ class Contexte:
 
     def __getitem__(self, nom: str) -> pd.DataFrame | None:
         return self.tables[nom]
+
+    @property
+    def annees_anterieures(self) -> dict | None:
+        """Années antérieures préparées par le runner (année -> dossier des tables) ; ``None`` ouvert à la main (elles
+        sont alors cherchées par ``historique.charger``)."""
+        return self.execution.get("annees_anterieures")
+
+    @property
+    def annees_ecartees(self) -> dict | None:
+        """Années antérieures écartées par le runner, avec la raison ; ``None`` ouvert à la main."""
+        return self.execution.get("annees_ecartees")
+
+    @property
+    def fichier_params(self) -> str | None:
+        return self.execution.get("fichier_params")
 
     @property
     def territoire(self) -> str:
@@ -165,66 +182,28 @@ class Contexte:
         display(self.chap.classeur())
 
 
-#: dossier (sous ``reports/``) où écrit un notebook exécuté à la main, hors du runner : le rapport publié
-#: (``reports/<annee>/``) ne change jamais dans le dos du runner
-BROUILLON = "brouillon"
-
-
-def dossier_des_sorties(annee: int, reports_dir=None, parametres: dict | None = None, racine=None):
-    """Le dossier où un notebook écrit ses sorties (classeur, Data Docs) : ``reports_dir`` s'il est donné ; pour un
-    notebook exécuté à la main (ni ``reports_dir`` ni ``parametres``, que le runner donne toujours),
-    ``reports/brouillon/<annee>/`` ; ``None`` sinon (le dossier du rapport, ``reports/<annee>/``)."""
-    from pathlib import Path
-
-    from politique_ville.base.catalog import racine_projet
-
-    if reports_dir is not None or parametres is not None:
-        return reports_dir
-    return (Path(racine) if racine else racine_projet()) / "reports" / BROUILLON / str(int(annee))
-
-
 def ouvrir(
     cle: str,
     annee: int,
+    execution: dict | None = None,
     *,
-    tables: tuple[str, ...] = (),
-    facultatives: tuple[str, ...] = (),
-    parametres: dict | None = None,
-    racine=None,
-    raw_dir=None,
-    processed_dir=None,
-    reports_dir=None,
-    reference_dir=None,
-    fichier_params=None,
+    etape: str | None = None,
     figures: bool = True,
     sous_dossier: str | None = None,
 ) -> Contexte:
     """Met en place un chapitre : catalogue, paramètres, tables nettoyées, chapitre (classeur), style des figures.
 
-    ``parametres`` : valeurs transmises par le runner ; à défaut, lues dans ``fichier_params`` ou
-    ``params/<annee>.yaml`` ; à défaut encore (territoire d'essai sans fichier de paramètres), un dictionnaire avec la
-    seule année. ``sous_dossier`` : page écrite dans un sous-dossier du rapport (fiches quartier : ``quartiers``) ;
-    son classeur va dans ``<sous_dossier>/tableaux/``. Exécuté à la main (sans ``parametres`` ni ``reports_dir``), le
-    notebook écrit dans ``reports/brouillon/<annee>/`` (:func:`dossier_des_sorties`), jamais dans le rapport publié."""
-    par_le_runner = parametres is not None  # le runner donne toujours les paramètres
-    racine = Path(racine) if racine else racine_projet()
-    if parametres is None:
-        try:
-            parametres = charger_parametres(racine, annee, fichier_params)
-        except EchecExecution:
-            if fichier_params:  # un fichier désigné mais invalide est une erreur, pas un oubli
-                raise
-            parametres = {"annee": int(annee)}
-    cat = Catalogue.pour(
-        annee,
-        racine,
-        raw_dir=raw_dir,
-        processed_dir=processed_dir,
-        reports_dir=dossier_des_sorties(annee, reports_dir, parametres if par_le_runner else None, racine),
-        # ouvert à la main : le dossier des référentiels du territoire est celui que nomment ses paramètres
-        reference_dir=reference_dir or parametres.get("reference_dir"),
-    )
-    t = lire_traitees(cat, *tables, facultatives=tuple(facultatives)) if (tables or facultatives) else {}
+    Les tables ouvertes sont celles que déclare l'étape ``etape`` (par défaut ``cle``) dans la table des étapes
+    (:mod:`politique_ville.reference.etapes` : ``tables`` requises, ``facultatives`` lues si présentes) : un chapitre
+    ne les nomme nulle part ailleurs. ``execution`` : ce que le runner donne au notebook (dossiers, valeurs des
+    paramètres, années antérieures) ; ouvert à la main, sans lui, les paramètres sont lus dans ``params/<annee>.yaml``
+    (à défaut, territoire d'essai sans fichier de paramètres : la seule année) et les sorties vont dans
+    ``reports/brouillon/<annee>/``, jamais dans le rapport publié. ``sous_dossier`` : page écrite dans un
+    sous-dossier du rapport (fiches quartier : ``quartiers``) ; son classeur va dans ``<sous_dossier>/tableaux/``."""
+    decl = declaration(etape or cle)
+    cat, parametres = catalogue_et_parametres(annee, execution, exiger=False)
+    requises = () if decl.tables == TOUT else decl.tables
+    t = lire_traitees(cat, *requises, facultatives=decl.facultatives) if (requises or decl.facultatives) else {}
     if figures:
         style_figures()
     return Contexte(
@@ -233,4 +212,5 @@ def ouvrir(
         params=dict(parametres),
         tables=t,
         chap=Chapitre(cle=cle, reports_dir=cat.reports_dir / sous_dossier if sous_dossier else cat.reports_dir),
+        execution=dict(execution or {}),
     )

@@ -17,6 +17,7 @@
 """
 
 from politique_ville.base.errors import EchecExecution
+from politique_ville.reference.etapes import ETAPES, Declaration, Groupe
 from politique_ville.reference.parametres import OBLIGATOIRES, PARAMETRES, charger_parametres
 
 from .cache import MANIFESTE
@@ -33,7 +34,7 @@ from .kernels import (
 )
 from .lock import Verrou, Verrous
 from .run import HORS_SELECTION, Execution, executer, version_code
-from .steps import ETAPES, Declaration, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport, notebooks_du_rapport
+from .steps import Etape, Statut, _choisir_etapes, etapes_du_rapport, notebooks_du_rapport
 
 __all__ = [
     "EchecExecution",

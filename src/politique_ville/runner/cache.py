@@ -20,9 +20,10 @@ import json
 from pathlib import Path
 
 from politique_ville.base.catalog import Catalogue, empreinte
+from politique_ville.reference.etapes import TOUT, Declaration
 
 from .. import __version__
-from .steps import TOUT, Declaration, fichiers_declares
+from .steps import fichiers_declares
 
 MANIFESTE = ".execution.json"
 PAQUET = Path(__file__).resolve().parents[1]
@@ -140,8 +141,8 @@ class Entrees:
         """Clé d'une étape ; ``tables_dir`` : où sont les tables nettoyées qu'elle lira (transit ou publiées)."""
         entrees = {**self.bruts(decl.bruts), **self.referentiels(decl.referentiels)}
         entrees.update({k: self._empreinte(f) for k, f in fichiers_declares(decl, self.cat, self.params).items()})
-        if decl.tables:
-            entrees.update(self.tables(decl.tables, tables_dir))
+        if decl.lues:
+            entrees.update(self.tables(decl.lues, tables_dir))
         if decl.anterieures:  # tables des années antérieures : « 2031:table:programmation »
             for annee, dossier in sorted(self.anterieures.items()):
                 entrees.update({f"{annee}:{k}": h for k, h in self.tables(decl.anterieures, dossier).items()})

@@ -40,6 +40,7 @@ from politique_ville.base.errors import EchecExecution, errno_ecriture, message_
 from politique_ville.clean.correspondance import tables_fournies
 from politique_ville.reference import historique
 from politique_ville.reference import provenance as pv
+from politique_ville.reference.etapes import SANS_ANTERIEURE, Groupe
 from politique_ville.reference.parametres import charger_parametres, nom_territoire
 from politique_ville.report import edition
 from politique_ville.report.export import ecrire_index, titre_notebook
@@ -54,7 +55,7 @@ from .kernels import MODULES_VALIDATION, PoolNoyaux
 from .lock import Verrous
 from .lot import FICHIER_LOT
 from .restes import FICHES_CLE, FICHES_FAITES
-from .steps import LIEN_FICHES, SANS_ANTERIEURE, Etape, Groupe, Statut, _choisir_etapes, etapes_du_rapport
+from .steps import LIEN_FICHES, Etape, Statut, _choisir_etapes, etapes_du_rapport
 
 HORS_SELECTION = "hors de la sélection --chapitres"
 #: délai d'une cellule de notebook, en secondes (au-delà : étape en échec)
@@ -260,11 +261,11 @@ class Execution:
         self.entrees.anterieures, self.entrees.ecartees = dict(utilisables), dict(ecartees or {})
 
     def parametres_nb(self, e: Etape) -> dict:
-        """Paramètres papermill d'une étape : les valeurs des paramètres de l'année (``parametres``) et les dossiers ;
-        ``staging_dir`` (dossier de transit) pour les nettoyages et la validation ; les tables nettoyées lues là où
-        elles sont pour cette exécution."""
-        p = {
-            "annee": int(self.cat.annee),
+        """Paramètres papermill d'une étape : l'année et ``execution`` (``reference.parametres.CLES_EXECUTION``) :
+        les valeurs des paramètres de l'année (``parametres``) et les dossiers ; ``staging_dir`` (dossier de transit)
+        pour les nettoyages et la validation ; les tables nettoyées lues là où elles sont pour cette exécution ; les
+        années antérieures pour les étapes qui les lisent."""
+        ex = {
             "racine": str(self.cat.racine),
             "raw_dir": str(self.cat.raw_dir),
             "processed_dir": str(self.transit.tables_dir if e.lit_des_tables else self.cat.processed_dir),
@@ -275,11 +276,11 @@ class Execution:
             "parametres": dict(self.params),
         }
         if e.decl.produit or e.decl.valide:
-            p["staging_dir"] = str(self.transit.dossier)
+            ex["staging_dir"] = str(self.transit.dossier)
         if e.decl.anterieures:
-            p["annees_anterieures"] = {str(a): str(d) for a, d in sorted(self.entrees.anterieures.items())}
-            p["annees_ecartees"] = {str(a): r for a, r in sorted(self.entrees.ecartees.items())}
-        return p
+            ex["annees_anterieures"] = {str(a): str(d) for a, d in sorted(self.entrees.anterieures.items())}
+            ex["annees_ecartees"] = {str(a): r for a, r in sorted(self.entrees.ecartees.items())}
+        return {"annee": int(self.cat.annee), "execution": ex}
 
     # ------------------------------------------------------------------------------------------- plan
     def _planifier(self, etapes: list[Etape], tables_dir: Path | None, ancien: dict, precedent: dict):

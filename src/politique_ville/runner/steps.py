@@ -27,15 +27,7 @@ from pathlib import Path
 
 from politique_ville.base.errors import EchecExecution
 from politique_ville.clean.correspondance import fichiers_du_territoire
-from politique_ville.clean.nettoyage import TABLES_FINANCEMENTS, TABLES_INSEE
-
-TOUT = ("*",)  # toutes les tables brutes, tous les référentiels, tous les paramètres ou toutes les tables nettoyées
-
-
-class Groupe(StrEnum):
-    PREPARATION = "préparation"  # lecture, nettoyages, validation : toujours faite
-    CHAPITRE = "chapitre"  # un chapitre du rapport, indépendant des autres
-    FICHES = "fiches"  # un notebook exécuté une fois par quartier
+from politique_ville.reference.etapes import ETAPES, TOUT, Declaration, Groupe
 
 
 class Statut(StrEnum):
@@ -44,172 +36,6 @@ class Statut(StrEnum):
     REUTILISEE = "réutilisée"
     IGNOREE = "ignorée"  # une table brute requise manque
     NON_DEMANDEE = "non demandée"  # hors de --chapitres
-
-
-@dataclass(frozen=True)
-class Declaration:
-    nom: str
-    notebook: str  # fichier de notebooks/
-    groupe: Groupe
-    bruts: tuple[str, ...] = ()  # tables brutes lues
-    requises: tuple[str, ...] = ()  # tables brutes sans lesquelles l'étape n'a pas de sens (sinon « ignorée »)
-    referentiels: tuple[str, ...] = ()  # fichiers du dossier des référentiels ({annee} : l'année du rapport)
-    parametres: tuple[str, ...] = ()  # paramètres de l'année dont le résultat dépend
-    tables: tuple[str, ...] = ()  # tables nettoyées lues
-    produit: tuple[str, ...] = ()  # tables nettoyées écrites (dossier de transit)
-    valide: bool = False  # valide les tables produites : leur publication en dépend
-    anterieures: tuple[str, ...] = ()  # tables nettoyées lues dans chaque année antérieure (évolutions)
-    # lit la correspondance de l'export de la programmation (paramètre correspondance_programmation), l'export et les
-    # tables qu'elle désigne, et les fichiers SCDL (paramètre scdl) : fichiers_declares
-    correspondance: bool = False
-    sorties: tuple[str, ...] = ()  # sorties du rapport propres à l'étape (en plus du HTML et du notebook)
-    # l'étape n'a de sens qu'avec au moins une de ces entrées : « referentiel:<fichier> » (dossier des référentiels
-    # du territoire, {annee} : l'année du rapport) ou « parametre:<nom> » ; sinon « ignorée », avec la raison
-    au_moins_un: tuple[str, ...] = ()
-    raison_sans: str = ""
-
-
-NETTOYAGE = ("communes.csv", "porteurs.csv", "nomenclature.csv", "perimetres.csv")
-FINANCEMENTS = (*TABLES_FINANCEMENTS, "programmation_communes")
-INSEE = (*TABLES_INSEE, "insee_qpv_communes", "insee_valeurs_manquantes", "insee_qpv_comparaison", "insee_niveaux")
-#: nettoyage INSEE : aussi le registre des indicateurs (data/reference/indicateurs_qpv.csv : un référentiel commun,
-#: que le dossier d'un territoire peut remplacer, voir ``Catalogue.fichier_reference``) ; le territoire et son
-#: département désignent les quartiers retenus
-REFERENTIELS_INSEE = (*NETTOYAGE, "indicateurs_qpv.csv")
-PARAMETRES_TERRITOIRE = ("territoire", "departement")
-#: tables suivies d'une année à l'autre (chapitre des évolutions : ``compute.evolutions.TABLES``)
-EVOLUTIONS = (
-    "insee_qpv",
-    "insee_references",
-    "insee_valeurs_manquantes",
-    "programmation",
-    "porteurs",
-    "financements_programmation",
-)
-#: raison d'un chapitre des évolutions non produit
-SANS_ANTERIEURE = "aucune année antérieure"
-
-ETAPES = (
-    Declaration("00_donnees_brutes", "00_donnees_brutes.ipynb", Groupe.PREPARATION, bruts=TOUT),
-    Declaration(
-        "01_nettoyage_financements",
-        "01_nettoyage_financements.ipynb",
-        Groupe.PREPARATION,
-        bruts=TABLES_FINANCEMENTS,
-        referentiels=NETTOYAGE,
-        parametres=("correspondance_programmation", "scdl", *PARAMETRES_TERRITOIRE),
-        produit=FINANCEMENTS,
-        correspondance=True,
-    ),
-    Declaration(
-        "02_nettoyage_insee",
-        "02_nettoyage_insee.ipynb",
-        Groupe.PREPARATION,
-        bruts=TABLES_INSEE,
-        referentiels=REFERENTIELS_INSEE,
-        parametres=PARAMETRES_TERRITOIRE,
-        produit=INSEE,
-    ),
-    Declaration(
-        "03_validation",
-        "03_validation.ipynb",
-        Groupe.PREPARATION,
-        bruts=TOUT,
-        referentiels=REFERENTIELS_INSEE,
-        parametres=PARAMETRES_TERRITOIRE,
-        tables=TOUT,
-        valide=True,
-        sorties=("validation",),
-    ),
-    Declaration(
-        "10_geographie_prioritaire",
-        "10_geographie_prioritaire.ipynb",
-        Groupe.CHAPITRE,
-        requises=("insee_qpv",),
-        referentiels=TOUT,
-        parametres=TOUT,
-        tables=INSEE,
-        sorties=("tableaux/10_geographie_prioritaire.xlsx",),
-    ),
-    Declaration(
-        "20_programmation",
-        "20_programmation.ipynb",
-        Groupe.CHAPITRE,
-        requises=(
-            "programmation",
-            "porteurs",
-            "porteurs_synthese",
-            "financements_programmation",
-            "fonds_cohesion_sociale",
-            "fonds_concours",
-            "iti_feder",
-            "npnru",
-            "tfpb_conventions",
-            "indicateurs_actions",
-            "feuille_de_route",
-        ),
-        referentiels=TOUT,
-        parametres=TOUT,
-        tables=FINANCEMENTS,
-        sorties=("tableaux/20_programmation.xlsx",),
-    ),
-    Declaration(
-        "30_contribution_objectifs",
-        "30_contribution_objectifs.ipynb",
-        Groupe.CHAPITRE,
-        requises=("programmation", "feuille_de_route"),
-        referentiels=TOUT,
-        parametres=TOUT,
-        tables=("programmation", "programmation_communes", "feuille_de_route", "insee_qpv", "insee_qpv_communes"),
-        sorties=("tableaux/30_contribution_objectifs.xlsx",),
-    ),
-    Declaration(
-        "40_annexe_grille_priorites",
-        "40_annexe_grille_priorites.ipynb",
-        Groupe.CHAPITRE,
-        requises=("programmation", "feuille_de_route"),
-        referentiels=TOUT,
-        parametres=TOUT,
-        tables=("programmation", "programmation_communes", "feuille_de_route"),
-        sorties=("tableaux/40_annexe_grille_priorites.xlsx",),
-    ),
-    # lit les tables de l'année et celles des années antérieures (préparées avant l'exécution, voir run.py) ; sans
-    # année antérieure utilisable : « ignorée » (SANS_ANTERIEURE)
-    Declaration(
-        "50_evolutions",
-        "50_evolutions.ipynb",
-        Groupe.CHAPITRE,
-        referentiels=TOUT,
-        parametres=TOUT,
-        tables=EVOLUTIONS,
-        anterieures=EVOLUTIONS,
-        sorties=("tableaux/50_evolutions.xlsx",),
-    ),
-    Declaration(
-        "90_concordance",
-        "90_concordance.ipynb",
-        Groupe.CHAPITRE,
-        referentiels=TOUT,
-        parametres=TOUT,
-        tables=TOUT,
-        correspondance=True,
-        sorties=("tableaux/90_concordance.xlsx",),
-        au_moins_un=("referentiel:chiffres_publies_{annee}.csv", "parametre:scdl"),
-        raison_sans="ni chiffres publiés d'un rapport (chiffres_publies_<annee>.csv du dossier des référentiels) ni "
-        "fichier de subventions SCDL (paramètre scdl) : rien à comparer",
-    ),
-    Declaration(
-        "fiches_quartier",
-        "fiche_quartier.ipynb",
-        Groupe.FICHES,
-        requises=("insee_qpv",),
-        referentiels=TOUT,
-        parametres=TOUT,
-        tables=(*INSEE, "programmation", "programmation_communes"),
-        anterieures=("insee_qpv", "insee_valeurs_manquantes"),
-        sorties=("quartiers",),
-    ),
-)
 
 
 def fichiers_declares(decl: Declaration, cat, params: dict) -> dict[str, Path]:
@@ -227,9 +53,9 @@ def ordre(declarations=ETAPES) -> list[Declaration]:
     def amont(d: Declaration) -> set[str]:
         if d.valide:
             return {p.nom for p in declarations if p.produit}
-        if not d.tables:
+        if not d.lues:
             return set()
-        lues = produites if d.tables == TOUT else {t: produites[t] for t in d.tables if t in produites}
+        lues = produites if d.lues == TOUT else {t: produites[t] for t in d.lues if t in produites}
         return set(lues.values()) | validation
 
     restantes, rangees, faites = list(declarations), [], set()
@@ -266,7 +92,7 @@ class Etape:
 
     @property
     def lit_des_tables(self) -> bool:
-        return bool(self.decl.tables)
+        return bool(self.decl.lues)
 
     def sorties(self) -> list[str]:
         """Chemins de ses sorties dans le rapport (relatifs au dossier du rapport), présentes ou non."""
