@@ -15,7 +15,7 @@ from politique_ville.base.catalog import Catalogue, ecrire_tables, lire_traitees
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import besoins as nb
 from politique_ville.narration import fiche as nf
-from politique_ville.present import qpv as pq
+from politique_ville.present import fiche as pf
 
 
 def _compteur():
@@ -247,7 +247,7 @@ def _fiche(t: dict, code_qp: str) -> dict:
         "indicateurs": cq.fiche_indicateurs(*e),
         "effectifs": cq.fiche_effectifs(*e),
         "themes": cq.fiche_par_theme(qpv, refs, code_qp, t.get("insee_niveaux"), provenance, manquantes),
-        "actions": pq.section_actions(t["programmation"], t["programmation_communes"], communes, ident, 2019),
+        "actions": pf.section_actions(t["programmation"], t["programmation_communes"], communes, ident, 2019),
         "besoins": nb.section_fiche(t["programmation"], t["programmation_communes"], qpv, communes, code_qp, 2019),
     }
 

@@ -10,7 +10,7 @@ import pytest
 
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import fiche as nf
-from politique_ville.present import qpv as pq
+from politique_ville.present import fiche as pf
 from politique_ville.reference.designation import designation
 
 NB = "\u00a0"
@@ -77,10 +77,10 @@ def test_note_d_identite(ident, reconstruit, attendu):
 
 
 def test_vue_identite_population_ou_non_disponible():
-    vue = pq.vue_identite(identite())
+    vue = pf.vue_identite(identite())
     assert vue["titre"] == "Identité du quartier"
     assert vue["formats"]["Population (habitants)"](vue["df"].loc[0, "Population (habitants)"]) == f"2{FINE}874"
-    vue = pq.vue_identite(identite(couvert=False))
+    vue = pf.vue_identite(identite(couvert=False))
     assert vue["df"].loc[0, "Population (habitants)"] == cq.NON_DISPONIBLE
     assert vue["formats"]["Année de reconnaissance"](pd.NA) == "non précisée"
     assert vue["formats"]["Année de reconnaissance"](2015) == "2015"
@@ -135,14 +135,14 @@ def test_vues_des_indicateurs_et_des_effectifs():
             }
         ]
     )
-    vue = pq.vue_fiche_indicateurs(fiche)
+    vue = pf.vue_fiche_indicateurs(fiche)
     f = vue["formats"]
     rang = "Rang parmi les QPV (1 = situation la plus défavorable)"
     assert f["Valeur du quartier"]("secret") == "secret" and f[rang](pd.NA) == "—"
     assert f["QPV du territoire"](24.05) == "24,1" and f["Agglomération"](1476.2) == f"1{FINE}476"
     # un niveau sans aucune valeur n'a pas de colonne ; le territoire est nommé selon sa nature
     assert "QPV du département" not in vue["df"].columns
-    assert "Métropole" in pq.vue_fiche_indicateurs(fiche, designation("epci", "METRO"))["df"].columns
+    assert "Métropole" in pf.vue_fiche_indicateurs(fiche, designation("epci", "METRO"))["df"].columns
     eff = pd.DataFrame(
         [
             {
@@ -156,7 +156,7 @@ def test_vues_des_indicateurs_et_des_effectifs():
             }
         ]
     )
-    f = pq.vue_fiche_effectifs(eff)["formats"]
+    f = pf.vue_fiche_effectifs(eff)["formats"]
     assert f["Valeur du quartier"](180.0) == "180" and f["Valeur du quartier"]("secret") == "secret"
     assert (
         f["Part de l'ensemble des QPV (%)"](7.1) == f"7,1{NB}%" and f["Part de l'ensemble des QPV (%)"](math.nan) == "—"
@@ -244,11 +244,11 @@ def test_vues_des_actions():
             "provenance_montants": ["reconstruit"],
         }
     )
-    vue = pq.vue_actions(a)
+    vue = pf.vue_actions(a)
     assert list(vue["df"].columns)[:2] == ["Action", "Intitulé"]
     assert vue["formats"]["Crédits spécifiques (€)"](1234.0) == f"1{FINE}234{NB}€"
     assert vue["formats"]["Crédits CGET (€)"](math.nan) == "—"
-    inter = pq.vue_intercommunales(
+    inter = pf.vue_intercommunales(
         pd.DataFrame({"perimetre": ["Intercommunal"], "actions": [33], "credits_specifiques": [1.0], "cget": [2.0]})
     )
     assert list(inter["df"].columns) == ["Périmètre", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
@@ -330,12 +330,12 @@ def test_fiche_par_theme_rangs_orientes_et_ecarts():
     # pour Bêta, le sens s'inverse : 60 > 50, rang 2 en emploi ; taux de pauvreté seul classé : rang 1
     autre = cq.fiche_par_theme(qpv, refs, "B", niveaux, None, manquantes).set_index("code")
     assert autre.at["tx_tot_empl", "rang"] == 2 and autre.at["tp60", "rang"] == 1
-    vue = pq.vue_fiche_theme("Emploi", fiche.reset_index()[fiche.reset_index()["theme"] == "Emploi"])
+    vue = pf.vue_fiche_theme("Emploi", fiche.reset_index()[fiche.reset_index()["theme"] == "Emploi"])
     ligne = vue["df"].iloc[0]
     assert ligne["Rang parmi les QPV (1 = situation la plus défavorable)"] == "1 sur 2 (valeur la plus faible = 1)"
     assert ligne["QPV du territoire (écart du quartier)"] == f"57,5 ; écart −7,5{NB}pts"
     assert ligne["QPV du département (écart du quartier)"] == f"55,0 ; écart −5,0{NB}pts"
-    revenus = pq.vue_fiche_theme("R", fiche.reset_index()[fiche.reset_index()["theme"] == "Revenus et pauvreté"])
+    revenus = pf.vue_fiche_theme("R", fiche.reset_index()[fiche.reset_index()["theme"] == "Revenus et pauvreté"])
     assert revenus["df"].iloc[0]["QPV du département (écart du quartier)"] == (
         f"1{FINE}000 (833–1{FINE}333) ; écart 0{NB}€ par mois"
     )  # médiane et étendue, telles quelles
@@ -346,7 +346,7 @@ def test_fiche_par_theme_rangs_orientes_et_ecarts():
 def test_section_par_theme_de_la_fiche_et_colonnes_inconnues():
     qpv, refs, niveaux, manquantes = _quartiers()
     fiche = cq.fiche_par_theme(qpv, refs, "A", niveaux, None, manquantes)
-    blocs = pq.indicateurs_par_theme(fiche, 2033, cq.valeurs_inconnues(qpv, "A"))
+    blocs = pf.indicateurs_par_theme(fiche, 2033, cq.valeurs_inconnues(qpv, "A"))
     assert blocs[0].startswith("Les 4 indicateurs du fichier de l'INSEE de 2033 connus du registre, en 3 thèmes")
     assert "**rang 1 = situation la plus défavorable**" in blocs[0]
     assert [b for b in blocs if isinstance(b, str) and b.startswith("###")] == [
@@ -373,7 +373,7 @@ def test_section_par_theme_de_la_fiche_et_colonnes_inconnues():
     assert (
         "**Colonnes non reconnues**" in deux and "« x » = 2,00 et « y » = n.d." in deux and "Elles sont gardées" in deux
     )
-    assert pq.indicateurs_par_theme(fiche.iloc[0:0], 2033) == [
+    assert pf.indicateurs_par_theme(fiche.iloc[0:0], 2033) == [
         "Aucun indicateur du registre dans le fichier de l'INSEE de 2033."
     ]
 
@@ -381,7 +381,7 @@ def test_section_par_theme_de_la_fiche_et_colonnes_inconnues():
 def test_section_des_actions_de_la_fiche():
     ident = identite(communes=("Auchel",))
     qc = pd.DataFrame({"code_qp": ["LOC-QP01"], "commune": ["Auchel"], "rang": [1], "perimetre": [False]})
-    assert pq.section_actions(None, None, qc, ident, 2019) == [nf.sans_programmation(2019)]
+    assert pf.section_actions(None, None, qc, ident, 2019) == [nf.sans_programmation(2019)]
     prog = pd.DataFrame(
         {
             "id_action": ["A1", "A2"],
@@ -396,7 +396,7 @@ def test_section_des_actions_de_la_fiche():
         }
     )
     pc = pd.DataFrame({"id_action": ["A1", "A2"], "commune": ["Auchel", "Intercommunal"], "perimetre": [False, True]})
-    blocs = pq.section_actions(prog, pc, qc, ident, 2019)
+    blocs = pf.section_actions(prog, pc, qc, ident, 2019)
     assert [type(b).__name__ for b in blocs] == ["str", "dict", "dict", "str", "dict"]
     assert blocs[0].startswith("**1 action** de la programmation 2019 est située dans la commune du quartier (Auchel)")
     # montants sans colonne de provenance : publiés, rien n'est dit reconstruit
@@ -408,5 +408,5 @@ def test_section_des_actions_de_la_fiche():
     assert blocs[3].startswith("En outre, **1 action de périmètre intercommunal**")
     # aucune action dans la commune : la phrase le dit, pas de tableau des actions
     ailleurs = pd.DataFrame({"code_qp": ["LOC-QP01"], "commune": ["Burbure"], "rang": [1], "perimetre": [False]})
-    blocs = pq.section_actions(prog, pc, ailleurs, identite(communes=("Burbure",)), 2019)
+    blocs = pf.section_actions(prog, pc, ailleurs, identite(communes=("Burbure",)), 2019)
     assert blocs[0].startswith("Aucune action de la programmation 2019") and isinstance(blocs[1], str)

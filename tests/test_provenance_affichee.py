@@ -28,6 +28,7 @@ from politique_ville import formats, present
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import fiche as nf
 from politique_ville.narration import geographie as ng
+from politique_ville.present import fiche as pf
 from politique_ville.present import qpv as pq
 from politique_ville.reference import provenance as pv
 from politique_ville.report import fiches as rf
@@ -469,10 +470,10 @@ def test_case_simulee_de_la_fiche_le_dit_a_sa_place():
             "provenance": ["simulé", "reconstruit"],
         }
     )
-    vue = pq.vue_fiche_indicateurs(fiche)["df"]
+    vue = pf.vue_fiche_indicateurs(fiche)["df"]
     assert list(vue["Valeur du quartier"]) == ["secret (simulé)", 1077.0]
     assert (
-        pq.vue_fiche_indicateurs(fiche.assign(provenance=["secret statistique", "publié"]))["df"][
+        pf.vue_fiche_indicateurs(fiche.assign(provenance=["secret statistique", "publié"]))["df"][
             "Valeur du quartier"
         ].iloc[0]
         == "secret"

@@ -107,7 +107,7 @@ def oui_non(v) -> str:
     return "—" if pd.isna(v) else ("oui" if v else "non")
 
 
-def _manquant(valeur) -> bool:
+def valeur_absente(valeur) -> bool:
     return valeur is None or valeur is pd.NA or (isinstance(valeur, float) and math.isnan(valeur))
 
 
@@ -116,7 +116,7 @@ def formater(code: str, valeur, manquant: str = "—", unite: bool = True) -> st
     donne l'unité) ; un texte (« secret », « non publié ») est gardé."""
     if isinstance(valeur, str):
         return valeur
-    if _manquant(valeur):
+    if valeur_absente(valeur):
         return manquant
     i = cq.indicateur(code)
     if not unite:
@@ -145,7 +145,7 @@ def formater_ecart(code: str, valeur, manquant: str = "—") -> str:
     """Écart signé : « +6,5 pts », « −1,1 pt », « −399 € par mois », « +0,4 »."""
     if isinstance(valeur, str):
         return valeur
-    if _manquant(valeur):
+    if valeur_absente(valeur):
         return manquant
     i = cq.indicateur(code)
     texte = nombre_fr(valeur, i.decimales)
@@ -168,7 +168,7 @@ def formater_nombre(valeur, manquant: str = cq.NON_PUBLIE) -> str:
     (montants en euros, arrondis à l'euro) ; un texte (« secret ») est gardé ; manquant -> ``manquant``."""
     if isinstance(valeur, str):
         return valeur
-    if _manquant(valeur):
+    if valeur_absente(valeur):
         return manquant
     return nombre_fr(valeur, 0 if abs(float(valeur)) >= 100 else 1)
 
@@ -183,14 +183,14 @@ def rang_texte(valeur) -> str:
     """« 3 » ; un texte (« secret ») est gardé ; manquant -> « — »."""
     if isinstance(valeur, str):
         return valeur
-    if _manquant(valeur):
+    if valeur_absente(valeur):
         return "—"
     return str(int(valeur))
 
 
 def annee_texte(valeur) -> str:
     """Année de reconnaissance d'un quartier : « 2014 », ou « non précisée »."""
-    return "non précisée" if _manquant(valeur) else str(valeur)
+    return "non précisée" if valeur_absente(valeur) else str(valeur)
 
 
 def nombre_ou(manquant: str, decimales: int | None = None, pour_cent: bool = False):
@@ -199,7 +199,7 @@ def nombre_ou(manquant: str, decimales: int | None = None, pour_cent: bool = Fal
     def f(v):
         if isinstance(v, str):
             return v
-        if _manquant(v):
+        if valeur_absente(v):
             return manquant
         if pour_cent:
             return pourcent(v, 1 if decimales is None else decimales)
@@ -210,7 +210,7 @@ def nombre_ou(manquant: str, decimales: int | None = None, pour_cent: bool = Fal
 
 def chiffre_cle(v) -> str:
     """Valeur d'un chiffre clé : entier sans décimale, sinon une décimale ; « non publié » s'il manque."""
-    return cq.NON_PUBLIE if _manquant(v) else nombre_fr(v, 0 if float(v).is_integer() else 1)
+    return cq.NON_PUBLIE if valeur_absente(v) else nombre_fr(v, 0 if float(v).is_integer() else 1)
 
 
 #: la convention des rangs, la même partout (chapitre et fiches) : rang 1 = situation la plus défavorable selon le

@@ -14,7 +14,7 @@ import pandas as pd
 from politique_ville.formats import avec_unite, nombre_fr
 
 #: Au-delà de ce nombre de lignes, un tableau du HTML devient interactif (tri par colonne, recherche, pages de
-#: ``LIGNES_INTERACTIF`` lignes : DataTables, copié dans ``templates/rapport/vendor/`` et intégré à la page par
+#: ``LIGNES_INTERACTIF`` lignes : DataTables, copié dans ``report/templates/rapport/vendor/`` et intégré à la page par
 #: ``export.exporter_html``). Toutes les lignes restent dans la page : sans JavaScript, le tableau est complet.
 LIGNES_INTERACTIF = 25
 

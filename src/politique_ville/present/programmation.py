@@ -9,11 +9,37 @@ signées (« +2 », « −4,3 », « +1 200 € ») et les mots « oui » / « n
 
 from __future__ import annotations
 
+import csv
+import functools
+from pathlib import Path
+
 import pandas as pd
 
 from politique_ville import formats
 from politique_ville.compute.contribution import SANS_PRIORITE, SANS_SOUS_PRIORITE
 from politique_ville.formats import auto, oui_non, signe, signe_euros, signe_pct
+
+#: les intitulés des colonnes des vues du chapitre 20 (vue, colonne du calcul, intitulé montré au lecteur) : une
+#: table de libellés, pas du code ; l'ordre des lignes d'une vue est celui des colonnes renommées
+LIBELLES = Path(__file__).with_name("libelles_programmation.csv")
+
+
+@functools.cache
+def _table_des_libelles() -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = {}
+    with LIBELLES.open(encoding="utf-8", newline="") as f:
+        for ligne in csv.DictReader(f):
+            table.setdefault(ligne["vue"], {})[ligne["colonne"]] = ligne["libelle"]
+    return table
+
+
+def libelles(vue: str) -> dict[str, str]:
+    """Les intitulés des colonnes d'une vue (colonne du calcul -> intitulé), lus dans :data:`LIBELLES`."""
+    try:
+        return dict(_table_des_libelles()[vue])
+    except KeyError:
+        raise KeyError(f"vue sans libellés dans {LIBELLES.name} : « {vue} »") from None
+
 
 # --------------------------------------------------------------------------------------------- écritures
 
@@ -49,14 +75,7 @@ def vue_projets(projets: pd.DataFrame) -> pd.DataFrame:
     return _statuts(
         _renommer(
             projets.reset_index(),
-            {
-                "libelle": "Chiffre du rapport",
-                "valeur_publiee": "Publié (projets)",
-                "valeur_recalculee": "Recalculé (projets)",
-                "ecart": "Écart (projets)",
-                "statut": "Statut",
-                "base": "Base du recalcul",
-            },
+            libelles("projets"),
         )
     )
 
@@ -66,14 +85,7 @@ def vue_piliers(piliers: pd.DataFrame) -> pd.DataFrame:
     return _statuts(
         _renommer(
             piliers,
-            {
-                "pilier": "Pilier",
-                "valeur_publiee": "Publié, section 2.1 (projets)",
-                "valeur_recalculee": "Recalculé, actions de la programmation (projets)",
-                "ecart": "Écart (projets)",
-                "part": "Part des actions recalculées (%)",
-                "statut": "Statut",
-            },
+            libelles("piliers"),
         )
     )
 
@@ -85,23 +97,11 @@ def vue_financeurs(fin: pd.DataFrame, export: str = "") -> pd.DataFrame:
     if export:
         return _renommer(
             fin,
-            {
-                "financeur": "Financeur",
-                "part_publiee": "Part calculée (%)",
-                "montant_publie": "Montant calculé : somme des actions (€)",
-                "part_des_montants": "Part recalculée : montant / total (%)",
-                "montant_de_la_part": "Montant qu'impliquerait la part calculée (€)",
-            },
+            libelles("financeurs_export"),
         )
     return _renommer(
         fin,
-        {
-            "financeur": "Financeur",
-            "part_publiee": "Part publiée (%)",
-            "montant_publie": "Montant publié (€)",
-            "part_des_montants": "Part recalculée : montant publié / total (%)",
-            "montant_de_la_part": "Montant qu'impliquerait la part publiée (€)",
-        },
+        libelles("financeurs"),
     )
 
 
@@ -110,14 +110,7 @@ def vue_ecarts_totaux_export(ecarts: pd.DataFrame) -> dict:
     en vue pour ``ctx.tableau(**vue)`` : les deux montants et l'écart."""
     fichier = ecarts["fichier"].iloc[0] if len(ecarts) else ""
     return {
-        "df": ecarts.drop(columns="fichier").rename(
-            columns={
-                "financeur": "Financeur",
-                "total_export": "Total imprimé dans l'export (€)",
-                "somme_actions": "Somme des lignes des actions (€)",
-                "ecart": "Écart : export − actions (€)",
-            }
-        ),
+        "df": ecarts.drop(columns="fichier").rename(columns=libelles("ecarts_totaux_export")),
         "titre": f"Totaux de l'export « {fichier} » qui diffèrent de la somme de ses lignes",
         "formats": dict.fromkeys(
             ["Total imprimé dans l'export (€)", "Somme des lignes des actions (€)", "Écart : export − actions (€)"],
@@ -164,14 +157,7 @@ def vue_controles(controles: pd.DataFrame) -> pd.DataFrame:
     return _statuts(
         _renommer(
             controles,
-            {
-                "libelle": "Contrôle",
-                "unite_calcul": "Unité",
-                "valeur_publiee": "Publié",
-                "valeur_recalculee": "Recalculé",
-                "ecart": "Écart",
-                "statut": "Statut",
-            },
+            libelles("controles"),
         )
     )
 
@@ -180,15 +166,7 @@ def vue_cget(cget: pd.DataFrame) -> pd.DataFrame:
     """Crédits CGET par thématique (sortie de ``confronter(cget_par_thematique(...))``)."""
     return _renommer(
         cget,
-        {
-            "rubrique": "Thématique",
-            "valeur_recalculee": "Crédits CGET recalculés (€)",
-            "part": "Part du total (%)",
-            "valeur_publiee": "Publié (€)",
-            "ecart": "Écart (€)",
-            "actions": "Actions",
-            "provenance": "Provenance des montants par action",
-        },
+        libelles("cget"),
     )
 
 
@@ -196,17 +174,7 @@ def vue_synthese_porteurs(synth: pd.DataFrame) -> pd.DataFrame:
     """Synthèse des deux tableaux des porteurs (sortie de ``synthese_porteurs``)."""
     return _renommer(
         synth.assign(projets_concordent=synth["projets_concordent"].map(oui_non)),
-        {
-            "tableau": "Tableau",
-            "lignes": "Lignes du tableau",
-            "porteurs_distincts": "Porteurs distincts",
-            "projets": "Projets déposés (somme des lignes)",
-            "projets_entete": "Projets (en-tête publié)",
-            "projets_concordent": "Somme = en-tête",
-            "montant_cget": "Montants CGET attribués (€)",
-            "depenses_subventionnables": "Dépenses subventionnables (€)",
-            "part_cget_depenses": "CGET / dépenses (%)",
-        },
+        libelles("synthese_porteurs"),
     )
 
 
@@ -214,72 +182,33 @@ def vue_groupes_porteurs(groupes: pd.DataFrame) -> pd.DataFrame:
     """Projets déposés et actions retenues par groupe (sortie de ``porteurs_deposes_et_retenus``)."""
     return _renommer(
         groupes,
-        {
-            "groupe": "Porteurs",
-            "projets_deposes": "Projets déposés",
-            "actions_retenues": "Actions retenues",
-            "cget_publie": "Montants CGET publiés (€)",
-            "cget_actions": "Crédits CGET des actions retenues (€)",
-            "provenance_cget_actions": "Provenance (crédits des actions)",
-            "ecart_cget": "Écart (€)",
-        },
+        libelles("groupes_porteurs"),
     )
 
 
 def vue_types_porteurs(types: pd.DataFrame) -> pd.DataFrame:
     """Actions retenues par type de porteur (sortie de ``actions_par_type_porteur``)."""
-    return types.rename(
-        columns={
-            "groupe": "Tableau des porteurs",
-            "type_porteur": "Type de porteur",
-            "actions": "Actions retenues",
-            "porteurs_distincts": "Porteurs distincts",
-            "cget": "Crédits CGET (€)",
-            "provenance": "Provenance des crédits CGET",
-        }
-    )
+    return types.rename(columns=libelles("types_porteurs"))
 
 
 def vue_tableau_porteurs(tp: pd.DataFrame) -> pd.DataFrame:
     """Un tableau des porteurs (sortie de ``tableau_porteurs``) ; sans colonne « Type » s'il n'y a qu'un type."""
     if tp["type_porteur"].nunique() == 1:
         tp = tp.drop(columns="type_porteur")
-    return tp.rename(
-        columns={
-            "porteur": "Porteur (nom canonique)",
-            "type_porteur": "Type",
-            "projets": "Projets déposés",
-            "lignes": "Lignes du tableau",
-            "graphies": "Graphie(s) du rapport",
-        }
-    )
+    return tp.rename(columns=libelles("tableau_porteurs"))
 
 
 def vue_fonds_cohesion_sociale(fcs: pd.DataFrame) -> pd.DataFrame:
     """Le Fonds de Cohésion Sociale (sortie de ``fonds_cohesion_sociale``)."""
     return _renommer(
         fcs.assign(montants_concordent=fcs["montants_concordent"].map(oui_non)),
-        {
-            "section": "Section du rapport",
-            "objet": "Objet",
-            "montant": "Montant (€)",
-            "nombre_volets": "Volets",
-            "regle": "Règle",
-            "montants_concordent": "Montant identique dans les deux sections",
-        },
+        libelles("fonds_cohesion_sociale"),
     )
 
 
 def vue_indicateurs_par_annee(large: pd.DataFrame) -> pd.DataFrame:
     """Indicateurs des actions, une colonne par année (sortie de ``indicateurs_par_annee``)."""
-    return large.rename(
-        columns={
-            "action": "Action",
-            "indicateur": "Indicateur",
-            "unite": "Unité",
-            "approximatif": "Valeur approximative (≈) en",
-        }
-    )
+    return large.rename(columns=libelles("indicateurs_par_annee"))
 
 
 def vue_evolutions(series: pd.DataFrame) -> pd.DataFrame:
@@ -287,18 +216,7 @@ def vue_evolutions(series: pd.DataFrame) -> pd.DataFrame:
     s = series[series["annee_precedente"].notna()]
     return _renommer(
         s.assign(variation_approximative=s["variation_approximative"].map(oui_non)),
-        {
-            "action": "Action",
-            "indicateur": "Indicateur",
-            "unite": "Unité",
-            "annee_precedente": "Année de départ",
-            "valeur_precedente": "Valeur de départ",
-            "annee": "Année",
-            "valeur_num": "Valeur",
-            "variation_absolue": "Évolution (unité de l'indicateur ; points pour un %)",
-            "variation_relative": "Évolution (%)",
-            "variation_approximative": "Évolution approximative",
-        },
+        libelles("evolutions"),
     )
 
 
@@ -308,17 +226,7 @@ def vue_fonds_concours(fdc: pd.DataFrame) -> pd.DataFrame:
     pv = fdc[fdc["taux"].notna()]
     return _renommer(
         pv.assign(plafond_atteint=pv["plafond_atteint"].map(oui_non), conforme=pv["conforme"].map(oui_non)),
-        {
-            "commune": "Commune",
-            "projet": "Projet",
-            "montant_operation": "Montant opération (€)",
-            "montant_fdc": "Fonds de concours publié (€)",
-            "part_operation": "Part de l'opération (%)",
-            "fdc_regle": "Fonds de concours selon la règle (€)",
-            "plafond_atteint": "Plafond atteint",
-            "ecart_regle": "Écart à la règle (€)",
-            "conforme": "Conforme à la règle",
-        },
+        libelles("fonds_concours"),
     )
 
 
@@ -326,31 +234,13 @@ def vue_fonds_concours_classique(fdc: pd.DataFrame) -> pd.DataFrame:
     """Opérations des fonds de concours sans règle chiffrée (lignes de ``controle_fonds_concours`` sans taux)."""
     return _renommer(
         fdc[fdc["taux"].isna()],
-        {
-            "tableau": "Dispositif",
-            "commune": "Commune",
-            "projet": "Projet",
-            "montant_operation": "Montant opération (€)",
-            "montant_fdc": "Fonds de concours (€)",
-            "part_operation": "Part de l'opération (%)",
-        },
+        libelles("fonds_concours_classique"),
     )
 
 
 def vue_totaux_fonds_concours(tot: pd.DataFrame) -> pd.DataFrame:
     """Totaux imprimés et sommes des opérations (sortie de ``totaux_fonds_concours``)."""
-    return tot.assign(total_verifie=tot["total_verifie"].map(oui_non)).rename(
-        columns={
-            "tableau": "Tableau",
-            "operations": "Opérations",
-            "communes": "Communes",
-            "montant_operations": "Montant des opérations (€)",
-            "somme_fdc": "Somme des fonds de concours (€)",
-            "total_imprime": "Total imprimé (€)",
-            "ecart": "Écart (€)",
-            "total_verifie": "Total vérifié",
-        }
-    )
+    return tot.assign(total_verifie=tot["total_verifie"].map(oui_non)).rename(columns=libelles("totaux_fonds_concours"))
 
 
 def vue_concordance(conc: pd.DataFrame, section: bool = False) -> pd.DataFrame:
@@ -373,71 +263,28 @@ def vue_projets_iti(iti: pd.DataFrame) -> pd.DataFrame:
     """Projets ITI (sortie de ``projets_iti``)."""
     return _renommer(
         iti,
-        {
-            "axe": "Axe",
-            "intitule_axe": "Priorité d'investissement",
-            "porteur": "Porteur",
-            "projet": "Projet",
-            "commune": "Commune",
-            "logements": "Logements",
-            "montant_feder": "FEDER (€)",
-            "provenance_feder": "Provenance du FEDER",
-        },
+        libelles("projets_iti"),
     )
 
 
 def vue_synthese_iti(s_iti: pd.DataFrame) -> pd.DataFrame:
     """ITI par axe (sortie de ``synthese_iti``)."""
-    return s_iti.rename(
-        columns={
-            "axe": "Axe",
-            "intitule_axe": "Priorité d'investissement",
-            "projets": "Projets",
-            "logements": "Logements",
-            "feder_par_projet_publie": "FEDER publié par projet (€)",
-            "feder_total_publie": "FEDER total publié (€)",
-        }
-    )
+    return s_iti.rename(columns=libelles("synthese_iti"))
 
 
 def vue_tfpb_bailleurs(bail: pd.DataFrame) -> pd.DataFrame:
     """Actes d'abattement de TFPB par bailleur (sortie de ``tfpb_par_bailleur``)."""
-    return bail.rename(
-        columns={
-            "bailleur": "Bailleur",
-            "avenants": "Avenants",
-            "conventions": "Conventions",
-            "actes": "Actes",
-            "quartiers": "Quartiers",
-            "communes": "Communes",
-        }
-    )
+    return bail.rename(columns=libelles("tfpb_bailleurs"))
 
 
 def vue_tfpb_quartiers(quart: pd.DataFrame) -> pd.DataFrame:
     """Bailleurs par quartier (sortie de ``tfpb_par_quartier``)."""
-    return quart.rename(
-        columns={
-            "quartier": "Quartier",
-            "communes": "Commune(s)",
-            "actes": "Actes",
-            "graphies": "Graphie(s) du rapport",
-        }
-    )
+    return quart.rename(columns=libelles("tfpb_quartiers"))
 
 
 def vue_npnru(npnru: pd.DataFrame) -> pd.DataFrame:
     """Enveloppes du NPNRU (sortie de ``npnru_enveloppes``)."""
-    return npnru.rename(
-        columns={
-            "quartier": "Quartier",
-            "commune": "Commune",
-            "enveloppe": "Enveloppe (€)",
-            "part": "Part (%)",
-            "instance": "Instance",
-            "date_decision": "Date de la décision",
-        }
-    )
+    return npnru.rename(columns=libelles("npnru"))
 
 
 #: Mise en forme des colonnes des vues du chapitre 2 (un même intitulé a partout la même forme).

@@ -13,22 +13,19 @@ import pandas as pd
 from politique_ville.compute import niveaux as cn
 from politique_ville.compute import qpv as cq
 from politique_ville.formats import (
-    _manquant,
     annee_texte,
     avec_unite,
     chiffre_cle,
     entete,
     entete_rang,
-    euros,
     formater,
     formater_ecart,
-    formater_nombre,
     formateur,
     nombre_fr,
     nombre_ou,
     rang_texte,
+    valeur_absente,
 )
-from politique_ville.narration import fiche as nf
 from politique_ville.narration import geographie as ng
 from politique_ville.reference.designation import Designation
 
@@ -391,161 +388,6 @@ def vue_concordance(conc: pd.DataFrame) -> dict:
 # --------------------------------------------------------------------------------------------- fiche quartier
 
 
-def vue_identite(ident: dict, provenance: str | None = None) -> dict:
-    """Identité d'un quartier (``ident`` : ``compute.qpv.fiche_identite``) ; ``provenance`` (« publié », « statut :
-    supposé ; population : reconstruit ») : colonne « Provenance »."""
-    pop = ident["pop_mun"]
-    ligne = {
-        "Code": ident["code_qp"],
-        "Quartier": ident["quartier"],
-        "Type": ident["type_libelle"],
-        "Communes": ", ".join(ident["communes"]),
-        "Année de reconnaissance": ident["annee_reconnaissance"],
-        "Population (habitants)": pop if pop == pop else cq.NON_DISPONIBLE,
-    }
-    if provenance is not None:
-        ligne["Provenance"] = provenance
-    vue = pd.DataFrame([ligne])
-    return {
-        "df": vue,
-        "titre": "Identité du quartier",
-        "formats": {"Population (habitants)": formateur("pop_mun"), "Année de reconnaissance": annee_texte},
-    }
-
-
-def vue_fiche_indicateurs(fiche: pd.DataFrame, d: Designation | None = None, manquant: str = cq.NON_PUBLIE) -> dict:
-    """Indicateurs d'un quartier (``fiche`` : ``compute.qpv.fiche_indicateurs``) : sa valeur, son rang (1 = situation
-    la plus défavorable), le niveau des QPV du territoire, le territoire (nommé selon sa nature, ``d``) et les QPV du
-    département quand ils ont une valeur."""
-    d = d or Designation()
-    vue = fiche[
-        [
-            "theme",
-            "indicateur",
-            "unite",
-            "valeur",
-            "rang",
-            "nb_classes",
-            "qpv_territoire",
-            "agglomeration",
-            "qpv_departement",
-            "provenance",
-        ]
-    ].copy()
-    # une case vide qui imite le secret (provenance « simulé ») le dit à sa place, pas seulement dans la Provenance
-    vue["valeur"] = [
-        f"{v} (simulé)" if isinstance(v, str) and p == "simulé" else v for v, p in zip(vue["valeur"], vue["provenance"])
-    ]
-    rang = "Rang parmi les QPV (1 = situation la plus défavorable)"
-    vue.columns = [
-        "Thème",
-        "Indicateur",
-        "Unité",
-        "Valeur du quartier",
-        rang,
-        "QPV classés",
-        COL_QPV_TERRITOIRE,
-        d.colonne,
-        "QPV du département",
-        "Provenance de la valeur",
-    ]
-    for c in (d.colonne, "QPV du département"):
-        if pd.to_numeric(vue[c], errors="coerce").isna().all() and len(vue):
-            vue = vue.drop(columns=c)
-    return {
-        "df": vue,
-        "titre": "Indicateurs du quartier comparés aux niveaux de référence",
-        "formats": {
-            "Valeur du quartier": formater_nombre,
-            rang: rang_texte,
-            "QPV classés": nombre_fr,
-            COL_QPV_TERRITOIRE: lambda v: formater_nombre(v, manquant),
-            d.colonne: lambda v: formater_nombre(v, manquant),
-            "QPV du département": lambda v: formater_nombre(v, manquant),
-        },
-    }
-
-
-def vue_fiche_effectifs(effectifs: pd.DataFrame, d: Designation | None = None) -> dict:
-    """Effectifs d'un quartier (``effectifs`` : ``compute.qpv.fiche_effectifs``) ; la part du territoire seulement
-    quand son total est connu."""
-    d = d or Designation()
-    vue = effectifs[["indicateur", "unite", "valeur", "part_qpv", "part_agglomeration", "provenance"]].copy()
-    col = f"Part {d.de} (%)"
-    vue.columns = [
-        "Effectif",
-        "Unité",
-        "Valeur du quartier",
-        "Part de l'ensemble des QPV (%)",
-        col,
-        "Provenance de la valeur",
-    ]
-    if len(vue) and pd.to_numeric(vue[col], errors="coerce").isna().all():
-        vue = vue.drop(columns=col)
-    return {
-        "df": vue,
-        "titre": "Effectifs du quartier",
-        "formats": {
-            "Valeur du quartier": nombre_ou("—"),
-            "Part de l'ensemble des QPV (%)": nombre_ou("—", 1, pour_cent=True),
-            col: nombre_ou(cq.NON_PUBLIE, 2, pour_cent=True),
-        },
-    }
-
-
-def vue_actions(actions: pd.DataFrame) -> dict:
-    """Actions de la programmation situées dans la ou les communes d'un quartier."""
-    vue = actions[
-        [
-            "id_action",
-            "intitule",
-            "thematique",
-            "porteur",
-            "communes_quartier",
-            "credits_specifiques",
-            "cget",
-            "droit_commun",
-            "provenance_montants",
-        ]
-    ].copy()
-    vue.columns = [
-        "Action",
-        "Intitulé",
-        "Thématique",
-        "Porteur",
-        "Commune",
-        "Crédits spécifiques (€)",
-        "Crédits CGET (€)",
-        "Droit commun (€)",
-        "Provenance des montants",
-    ]
-    return {
-        "df": vue,
-        "titre": "Actions de la programmation situées dans la ou les communes du quartier",
-        "formats": {"Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros, "Droit commun (€)": euros},
-    }
-
-
-def vue_synthese_actions(synthese: pd.DataFrame) -> dict:
-    vue = synthese.copy()
-    vue.columns = ["Pilier", "Thématique", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
-    return {
-        "df": vue,
-        "titre": "Actions de la ou des communes du quartier par thématique",
-        "formats": {"Actions": nombre_fr, "Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros},
-    }
-
-
-def vue_intercommunales(inter: pd.DataFrame) -> dict:
-    vue = inter.copy()
-    vue.columns = ["Périmètre", "Actions", "Crédits spécifiques (€)", "Crédits CGET (€)"]
-    return {
-        "df": vue,
-        "titre": "Actions intercommunales (comptées à part)",
-        "formats": {"Actions": nombre_fr, "Crédits spécifiques (€)": euros, "Crédits CGET (€)": euros},
-    }
-
-
 # --------------------------------------------------------------------------------------------- niveaux et thèmes
 
 
@@ -561,7 +403,12 @@ def valeur_niveau(
     """Valeur d'un niveau de comparaison ; une médiane des QPV (origine « médiane des QPV ») avec l'étendue des
     valeurs des QPV, telle quelle : « 1 083 (833–1 333) » (jamais une moyenne de médianes)."""
     texte = formater(code, valeur, manquant, unite)
-    if origine == cn.MEDIANE and not _manquant(valeur) and not _manquant(minimum) and not _manquant(maximum):
+    if (
+        origine == cn.MEDIANE
+        and not valeur_absente(valeur)
+        and not valeur_absente(minimum)
+        and not valeur_absente(maximum)
+    ):
         texte += f" ({formater(code, minimum, unite=False)}–{formater(code, maximum, unite=False)})"
     return texte
 
@@ -666,52 +513,6 @@ def vue_colonnes_inconnues(qpv: pd.DataFrame, colonnes: list[str]) -> dict:
     }
 
 
-def vue_fiche_theme(nom: str, fiche: pd.DataFrame, manquant: str = cq.NON_PUBLIE) -> dict:
-    """Un quartier sur les indicateurs d'un thème (lignes de ``compute.qpv.fiche_par_theme``) : valeur, rang orienté
-    (rang 1 = situation la plus défavorable), et pour chaque niveau de comparaison sa valeur et l'écart du
-    quartier (« 27,0 ; écart +3,0 pts », une médiane des QPV avec son étendue), provenance de la valeur. Une
-    variable de contexte (population de la commune) n'a ni rang ni niveau (« — ») ; ``manquant`` : la marque d'un
-    niveau sans valeur (« non publié », « non reçu »)."""
-    niveaux = [c for c in fiche.columns if f"ecart:{c}" in fiche.columns]
-    niveaux = [n for n in niveaux if fiche[n].notna().any()]
-    vue = pd.DataFrame(
-        {
-            "Indicateur": fiche["indicateur"].values,
-            "Unité": fiche["unite"].values,
-            "Valeur du quartier": [formater(c, v, "—", unite=False) for c, v in zip(fiche["code"], fiche["valeur"])],
-            "Rang parmi les QPV (1 = situation la plus défavorable)": [
-                "—"
-                if _manquant(r)
-                else f"{int(r)} sur {int(n)} ({'valeur la plus faible' if s == cq.SENS_FAIBLE else 'valeur la plus élevée'} = 1)"
-                for r, n, s in zip(fiche["rang"], fiche["nb_classes"], fiche["sens"])
-            ],
-        }
-    )
-    for n in niveaux:
-        vue[f"{n} (écart du quartier)"] = [
-            "—"
-            if g == "contexte"
-            else manquant
-            if _manquant(v)
-            else valeur_niveau(c, v, o, mi, ma) + ("" if _manquant(e) else f" ; écart {formater_ecart(c, e)}")
-            for g, c, v, e, o, mi, ma in zip(
-                fiche["genre"] if "genre" in fiche.columns else [None] * len(fiche),
-                fiche["code"],
-                fiche[n],
-                fiche[f"ecart:{n}"],
-                fiche[f"origine:{n}"],
-                fiche[f"minimum:{n}"],
-                fiche[f"maximum:{n}"],
-            )
-        ]
-    vue["Provenance de la valeur"] = fiche["provenance"].values
-    return {
-        "df": vue,
-        "titre": f"{nom} : le quartier comparé",
-        "droite": ["Valeur du quartier", *[f"{n} (écart du quartier)" for n in niveaux]],
-    }
-
-
 def vues_theme(f: ng.Faits, theme: cq.Theme) -> list[dict]:
     """Les tableaux d'un thème (``compute.qpv.themes``), avec leurs notes : niveaux de comparaison, valeurs par QPV,
     rangs orientés, écarts aux niveaux (indicateurs de taux). Chaque dict se passe à ``ctx.tableau(**vue)``."""
@@ -776,55 +577,3 @@ def vue_synthese_des_faits(f: ng.Faits) -> dict:
         else None
     )
     return vue_synthese(synth, niveaux_ind, f.d, f.manquant)
-
-
-def indicateurs_par_theme(
-    fiche: pd.DataFrame, annee: int, inconnues: dict | None = None, manquant: str = cq.NON_PUBLIE
-) -> list:
-    """Section « Tous les indicateurs du quartier, par thème » (``fiche`` : ``compute.qpv.fiche_par_theme``) : une
-    phrase, puis pour chaque thème son titre (Markdown) et son tableau (dict pour ``ctx.tableau(**vue)``), enfin
-    les colonnes non reconnues (``inconnues`` : colonne -> valeur du quartier)."""
-    blocs: list = [nf.intro_indicateurs_par_theme(fiche, annee)]
-    if fiche.empty:
-        return blocs
-    for theme in dict.fromkeys(fiche["theme"]):
-        lignes = fiche[fiche["theme"] == theme]
-        blocs.append(f"### {theme}")
-        blocs.append(
-            vue_fiche_theme(theme, lignes, manquant)
-            | {"note": " ".join(x for x in (nf.origine_des_niveaux(lignes), nf.REGLE_NIVEAUX_FICHE) if x)}
-        )
-    texte = nf.colonnes_non_reconnues(inconnues or {})
-    if texte:
-        blocs.append(texte)
-    return blocs
-
-
-def section_actions(
-    programmation: pd.DataFrame | None,
-    programmation_communes: pd.DataFrame | None,
-    qpv_communes: pd.DataFrame,
-    ident: dict,
-    annee: int,
-) -> list:
-    """Section « Actions de la programmation » d'une fiche : paragraphes (Markdown) et tableaux (dicts pour
-    ``ctx.tableau(**vue)``), dans l'ordre : actions de la ou des communes du quartier et leur synthèse par
-    thématique, puis actions intercommunales ; ou l'absence de programmation."""
-    if programmation is None or programmation_communes is None:
-        return [nf.sans_programmation(annee)]
-    liste = cq.actions_du_quartier(programmation, programmation_communes, qpv_communes, ident["code_qp"])
-    blocs: list = [nf.actions(liste, ident["communes"], annee)]
-    if not liste.empty:
-        blocs.append(vue_actions(liste) | {"note": nf.note_montants_actions(liste)})
-        blocs.append(
-            vue_synthese_actions(cq.synthese_actions(liste))
-            | {"note": nf.note_sommes(liste), "provenance": nf.provenance_montants(liste)}
-        )
-    inter = cq.actions_intercommunales(programmation, programmation_communes)
-    if len(inter):
-        blocs.append(nf.intercommunales(int(inter["actions"].sum())))
-        blocs.append(
-            vue_intercommunales(inter)
-            | {"note": nf.note_sommes(programmation), "provenance": nf.provenance_montants(programmation)}
-        )
-    return blocs

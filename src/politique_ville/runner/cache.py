@@ -35,8 +35,8 @@ BIBLIOTHEQUES = ("great_expectations", "pandas", "pyarrow", "numpy", "nbconvert"
 
 @functools.lru_cache(maxsize=4)
 def empreinte_code(paquet: Path = PAQUET) -> str:
-    """Empreinte du code du paquet (modules Python et gabarits), de sa version et de celles des bibliothèques qui
-    font les résultats."""
+    """Empreinte du code du paquet (modules Python, gabarits, tables de libellés et schémas qu'il porte), de sa
+    version et de celles des bibliothèques qui font les résultats."""
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.sha256(__version__.encode())
@@ -50,7 +50,7 @@ def empreinte_code(paquet: Path = PAQUET) -> str:
         for p in paquet.rglob("*")
         if p.is_file()
         and "__pycache__" not in p.parts
-        and (p.suffix == ".py" or "templates" in p.relative_to(paquet).parts)
+        and (p.suffix in (".py", ".csv", ".json") or "templates" in p.relative_to(paquet).parts)
     ):
         h.update(f"{f.relative_to(paquet).as_posix()}:{empreinte(f)}".encode())
     return h.hexdigest()
