@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import math
 import numbers
+from decimal import Decimal
 
 import pandas as pd
+from babel.numbers import format_decimal
 
+from politique_ville.base.valeurs import arrondi_publie
 from politique_ville.compute import qpv as cq
 
 ESPACE_MILLIERS = "\u202f"  # espace fine insécable, comme l'INSEE
@@ -32,11 +35,6 @@ def nombre_fr(valeur, decimales: int = 0) -> str:
     le signe moins est le vrai « − »."""
     if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)) or valeur is pd.NA:
         return "—"
-    from decimal import Decimal
-
-    from babel.numbers import format_decimal
-
-    from politique_ville.base.valeurs import arrondi_publie
 
     v = arrondi_publie(float(valeur), decimales)
     motif = "#,##0" + ("." + "0" * decimales if decimales else "")

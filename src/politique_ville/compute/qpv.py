@@ -34,6 +34,7 @@ import pandas as pd
 
 from politique_ville.base import memo
 from politique_ville.clean.nettoyage import departement_du_code_qp
+from politique_ville.published.chiffres import Registre, calcul
 from politique_ville.reference.indicateurs import CONTEXTE, colonnes_non_reconnues
 from politique_ville.reference.indicateurs import THEMES as THEMES_REGISTRE
 from politique_ville.reference.indicateurs import definition as definition_registre
@@ -124,7 +125,6 @@ class Indicateur:
 
     @property
     def calculs_publies(self) -> tuple[str, ...]:
-        from politique_ville.published.chiffres import calcul
 
         qpv = {"type_quartier": "QPV"}
         if self.genre == "taux":
@@ -862,7 +862,6 @@ def parts_par_quartier(
 def valeurs_publiees(chiffres: pd.DataFrame | None) -> dict[str, tuple[float, int]]:
     """code de l'indicateur -> (valeur publiée, nombre de décimales publiées) : le chiffre publié de l'année dont
     l'expression est l'une de :attr:`Indicateur.calculs_publies` (absents : dictionnaire vide)."""
-    from politique_ville.published.chiffres import Registre
 
     if chiffres is None or chiffres.empty:
         return {}

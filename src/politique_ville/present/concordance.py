@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from politique_ville.formats import avec_unite, nombre_fr
+from politique_ville.clean import scdl
+from politique_ville.formats import avec_unite, euros, nombre_fr, pourcent
 from politique_ville.published.concordance import STATUTS_ECART
+from politique_ville.reference import provenance as pv
 
 #: provenance des tableaux de concordance (note sous le tableau, première ligne de sa feuille Excel)
 PROVENANCE_CONCORDANCE = (
@@ -103,7 +105,6 @@ def sans_rapport_publie(annee: int, reference_dir: Path, racine: Path | None = N
 
 
 def _pourcent_part(x) -> str:
-    from politique_ville.formats import pourcent
 
     return "" if pd.isna(x) else pourcent(x, 0 if float(x).is_integer() else 1)
 
@@ -115,9 +116,6 @@ def blocs_verification(verif: dict) -> list:
     écartées) avec leur montant, le détail de chaque porteur ligne par ligne (interactif, et dans le classeur) et les
     écarts au schéma officiel avec ce qui en a été fait. Provenance : « reçu » (le fichier nommé) pour les montants
     lus, « recalculé » pour les parts et les sommes."""
-    from politique_ville.clean import scdl
-    from politique_ville.formats import euros
-    from politique_ville.reference import provenance as pv
 
     sub = verif["subventions"]
     att = verif["attribuant"]

@@ -24,8 +24,11 @@ import pandas as pd
 
 from politique_ville.base.catalog import Catalogue, lire_traitees
 from politique_ville.present import Chapitre, colonne_sans_rapport, image_figure, sans_rapport, style_figures
+from politique_ville.published.concordance import charger_reference
+from politique_ville.reference.designation import designation
 from politique_ville.reference.etapes import TOUT, declaration
-from politique_ville.reference.parametres import catalogue_et_parametres, nom_territoire
+from politique_ville.reference.parametres import catalogue_et_parametres, nom_territoire, territoire_du_referentiel
+from politique_ville.reference.territoires import population_publiee_et_cog
 
 COLONNES_CHIFFRES = ["id", "section", "libelle", "valeur", "unite", "tolerance", "citation", "calcul"]
 
@@ -71,8 +74,6 @@ class Contexte:
     def population_officielle(self, population_retenue) -> dict | None:
         """Population retenue par le chapitre à côté de celle du Code officiel géographique, quand le territoire est
         désigné par son code (``reference.population_publiee_et_cog``) ; ``None`` sinon."""
-        from politique_ville.reference.parametres import territoire_du_referentiel
-        from politique_ville.reference.territoires import population_publiee_et_cog
 
         t = territoire_du_referentiel(self.params)
         return None if t is None else population_publiee_et_cog(t.niveau, t.code, population_retenue)
@@ -97,8 +98,6 @@ class Contexte:
     def designation(self):
         """Le territoire dans les phrases et les en-têtes (``designation.Designation``) : sa nature vient du Code
         officiel géographique quand il est désigné par son code (métropole, agglomération, département…)."""
-        from politique_ville.reference.designation import designation
-        from politique_ville.reference.parametres import territoire_du_referentiel
 
         t = territoire_du_referentiel(self.params)
         return designation(self.niveau_territoire, t.type_epci if t is not None else None)
@@ -109,8 +108,6 @@ class Contexte:
 
     def _charger_reference(self):
         if self._reference is None:
-            from politique_ville.published.concordance import charger_reference
-
             self._reference = charger_reference(self.cat)
         return self._reference
 

@@ -8,9 +8,12 @@ chapitres et des fiches (une page réutilisée d'une exécution précédente re�
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
+from politique_ville.formats import euros, nombre_fr
+from politique_ville.published.concordance import concordance_annee
 from politique_ville.report.export import poser_navigation
 
 
@@ -72,8 +75,6 @@ def chiffres_cles(tables: dict, concordance=None) -> list[tuple]:
     :func:`politique_ville.published.concordance.concordance_annee` (facultative)."""
     import pandas as pd
 
-    from politique_ville.formats import euros, nombre_fr
-
     cles = []
     q = tables.get("insee_qpv")
     if q is not None and len(q):
@@ -107,7 +108,6 @@ def chiffres_cles_du_rapport(cat, tables_dir: Path, avec_concordance: bool) -> l
     """:func:`chiffres_cles` d'après les tables nettoyées de ``tables_dir`` (celles que le rapport vient de lire) ;
     la concordance est recalculée sur ces tables quand le chapitre de concordance est produit. Une table absente ou
     illisible omet ses chiffres, sans faire échouer le rapport."""
-    import dataclasses
 
     import pandas as pd
 
@@ -119,8 +119,6 @@ def chiffres_cles_du_rapport(cat, tables_dir: Path, avec_concordance: bool) -> l
     concordance = None
     if avec_concordance:
         try:
-            from politique_ville.published.concordance import concordance_annee
-
             concordance = concordance_annee(dataclasses.replace(cat, processed_dir=Path(tables_dir)))
         except Exception:  # les chiffres clés ne font jamais échouer le rapport : le chapitre 90 dit le détail
             concordance = None

@@ -8,11 +8,13 @@ Le runner les lit ici, jamais dans un module de chapitre : il ne connaît aucun 
 from __future__ import annotations
 
 import html
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from politique_ville.formats import nombre_fr
+from politique_ville.reference import territoires
 
 #: Au-delà de ce nombre de fiches, la liste des fiches (chapitre 10, index du rapport) est groupée par région,
 #: département et commune, avec un champ de recherche ; en deçà, une simple liste.
@@ -29,7 +31,6 @@ def rattachement_fiches(qpv_communes: pd.DataFrame, cog: pd.DataFrame | None = N
     nettoyée ``insee_qpv_communes``) et le Code officiel géographique (``cog`` : ``territoires.communes(alias=True)``,
     lu par défaut ; un arrondissement ou une commune déléguée a le département de sa commune). Colonnes
     ``code_qp``, ``region``, ``departement`` (noms, « » hors COG), ``commune`` (nom de la table)."""
-    from politique_ville.reference import territoires
 
     if cog is None:
         cog = territoires.communes(alias=True)
@@ -61,7 +62,6 @@ def rattachement_fiches(qpv_communes: pd.DataFrame, cog: pd.DataFrame | None = N
 
 
 def _sans_accents(texte: str) -> str:
-    import unicodedata
 
     return "".join(c for c in unicodedata.normalize("NFD", texte) if not unicodedata.combining(c)).lower()
 

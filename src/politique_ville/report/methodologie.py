@@ -15,6 +15,8 @@ import html
 import re
 from pathlib import Path
 
+import mistune
+
 from politique_ville.reference import provenance as pv
 from politique_ville.report.export import METHODOLOGIE, STYLE_PAGE, ancre_provenance
 
@@ -78,7 +80,6 @@ def sections_markdown(texte: str) -> list[tuple[int, str, str, str]]:
 
 def _markdown(texte: str) -> str:
     """Markdown -> HTML (mistune, déjà là pour nbconvert), sans HTML brut du texte source (échappé)."""
-    import mistune
 
     return mistune.create_markdown(escape=True, plugins=["table"])(texte)
 

@@ -16,6 +16,7 @@ Sans Chromium, rien n'échoue : :func:`produire` le dit en français et indique 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import shutil
@@ -396,7 +397,6 @@ def produire(
         parties.append(("Méthodologie", dossier / "methodologie.html", "methodologie"))
     fiches_pages = sorted((dossier / "quartiers").glob("*.html")) if fiches else []
     resultats = []
-    import contextlib
 
     from playwright.sync_api import sync_playwright
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from politique_ville.base.catalog import Catalogue, empreinte
@@ -37,7 +38,6 @@ BIBLIOTHEQUES = ("great_expectations", "pandas", "pyarrow", "numpy", "nbconvert"
 def empreinte_code(paquet: Path = PAQUET) -> str:
     """Empreinte du code du paquet (modules Python, gabarits, tables de libellés et schémas qu'il porte), de sa
     version et de celles des bibliothèques qui font les résultats."""
-    from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.sha256(__version__.encode())
     for nom in BIBLIOTHEQUES:

@@ -4,8 +4,11 @@ HTML (``export.py`` : version du rapport, code masqué, et version avec le code)
 from __future__ import annotations
 
 import copy
+import logging
+import queue
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from politique_ville.report.export import exporter_html, titre_notebook
@@ -60,7 +63,6 @@ def _enregistrer_moteur():
 def _journal_discret():
     """Le journal de nbclient, réduit au silence : ses messages (« Kernel died while waiting for execute reply »)
     sont en anglais et redits, en français, par l'erreur de l'étape."""
-    import logging
 
     journal = logging.getLogger("politique_ville.nbclient")
     journal.setLevel(logging.CRITICAL + 1)
@@ -103,8 +105,6 @@ def fil_export():
     global _FIL_EXPORT
     with _VERROU_EXPORT:
         if _FIL_EXPORT is None:
-            from concurrent.futures import ThreadPoolExecutor
-
             _FIL_EXPORT = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-html")
         return _FIL_EXPORT
 
@@ -140,7 +140,6 @@ def executer_fiches(
     tôt en prend plus) jusqu'à ce qu'elle soit vide. ``faite(code)`` : appelé quand une fiche est complète (notebook,
     classeur et page écrits). ``arret`` (``threading.Event``, facultatif) : posé, plus aucune fiche n'est commencée.
     Renvoie ``None``, ou ``(code, notebook exécuté, exception)`` à la première fiche en échec."""
-    import queue
 
     import nbformat
     from nbclient import NotebookClient

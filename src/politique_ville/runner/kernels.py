@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import functools
 import json
+import queue
 import sys
+import tempfile
 import threading
+import time
 from pathlib import Path
 
 NOYAU = "politique-ville"
@@ -45,7 +48,6 @@ def _spec_noyau() -> dict:
 def installer_noyau() -> str:
     """Enregistre le noyau « politique-ville » dans l'environnement courant (sys.prefix), journal réduit aux erreurs
     fatales (sans l'avertissement « Kernel is running over TCP » à chaque notebook)."""
-    import tempfile
 
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -154,7 +156,6 @@ class Noyau:
         """``False`` si le noyau est mort, ou muet (pas de battement de cœur) depuis :data:`DELAI_MUET` secondes —
         processus suspendu, machine à bout — ; il est alors tué. Un calcul long n'empêche pas le battement de cœur
         (il est rendu par un fil à part du noyau)."""
-        import time
 
         if not self.km.is_alive():
             return False
@@ -194,7 +195,6 @@ class Noyau:
 
     def executer(self, code: str, timeout: float = 60) -> bool:
         """Exécute ``code`` en silence (hors historique) ; ``False`` si le code échoue ou si le noyau ne répond pas."""
-        import time
 
         # comme ``execute_interactive``, mais par les canaux surveillés : un noyau mort ou muet est vu tout de suite
         fin = time.monotonic() + timeout
@@ -300,7 +300,6 @@ class PoolNoyaux:
         n'y en a aucun à attendre. ``modules`` : un noyau qui les a déjà importés est préféré (la validation prend
         celui de Great Expectations), à défaut n'importe lequel. ``tant_que`` (facultatif) : l'attente cesse
         (``None``) dès qu'il est faux — plus rien à faire, exécution arrêtée."""
-        import time
 
         fin = time.monotonic() + attendre
         with self._cond:
@@ -393,8 +392,6 @@ def _attente_surveillee(canal, noyau: Noyau, tranche: float = 1.0):
     ainsi, ne verrait jamais un noyau mort ou muet (sa surveillance ne tourne qu'entre deux attentes). L'attente est
     faite par tranches d'une seconde ; entre deux, un noyau mort ou muet (:meth:`Noyau.repond`) lève
     ``DeadKernelError`` : l'étape échoue aussitôt, au lieu d'attendre le délai d'une cellule."""
-    import queue
-    import time
 
     attendre = canal.get_msg
 
