@@ -78,7 +78,7 @@ def main(argv=None) -> int:
     )
     args = p.parse_args(argv)
     # imports différés mesurés : `--help` répond en 0,04–0,18 s ; importer le catalogue et les paramètres (pandas)
-    # en prend ~1 s, le runner (papermill, nbclient, nbconvert) 1,1–1,2 s (2026-12-07, machine chargée) : chaque
+    # en prend ~1 s, le runner (papermill, nbclient, nbconvert) 1,1–1,2 s (mesuré en décembre, machine chargée) : chaque
     # commande n'importe que ce qu'elle emploie
     if args.commande == "noyau":
         from .runner import installer_noyau
