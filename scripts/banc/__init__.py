@@ -1,0 +1,1 @@
+"""Le banc de mesure du pipeline, en parties (voir ``scripts/benchmark.py``, le point d'entrée)."""
