@@ -86,7 +86,10 @@ def _imports(banc, n: int) -> dict:
         "from IPython.display import HTML, Markdown, display\n"
         "from politique_ville.compute import qpv, programmation, contribution\n"
         "from politique_ville.figures import qpv as fq, programmation as fp, contribution as fc\n"
-        "from politique_ville import present, concordance, nettoyage, catalog\n"
+        "from politique_ville import formats, present\n"
+        "from politique_ville.published import concordance\n"
+        "from politique_ville.clean import nettoyage\n"
+        "from politique_ville.base import catalog\n"
         "print(time.perf_counter()-t)"
     )
     d["imports_s"] = [banc.mesure_python(imports) for _ in range(n)]
