@@ -164,3 +164,38 @@ def test_un_alias_par_module_dans_tous_les_notebooks(racine):
                             vus.add(module)
                             assert nom.asname == alias[module], f"{nb.name} : {module} importé comme {nom.asname}"
     assert len(vus) >= 15
+
+
+def _differes_documentes(racine) -> set[str]:
+    import re
+
+    texte = (racine / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = texte.split("## Imports différés", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `(\w+)` \|", section, re.M))
+
+
+def test_aucun_import_dans_une_fonction_sans_raison(racine):
+    """Un import se fait en tête de module, sauf une bibliothèque au coût d'import mesuré (table « Imports différés »
+    de docs/architecture.md) ou un import dont la ligne dit pourquoi (« import différé mesuré », « circulaire »)."""
+    import ast
+
+    differes = _differes_documentes(racine)
+    assert {"great_expectations", "papermill", "pandas", "matplotlib"} <= differes
+    fautifs = []
+    for module in sorted(_paquet(racine).rglob("*.py")):
+        lignes = module.read_text(encoding="utf-8").splitlines()
+        for fonction in ast.walk(ast.parse("\n".join(lignes))):
+            if not isinstance(fonction, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for noeud in ast.walk(fonction):
+                if not isinstance(noeud, ast.Import | ast.ImportFrom):
+                    continue
+                noms = [a.name for a in noeud.names] if isinstance(noeud, ast.Import) else [noeud.module or ""]
+                if noeud.level == 0 if isinstance(noeud, ast.ImportFrom) else True:
+                    if all(n.split(".")[0] in differes for n in noms):
+                        continue
+                texte = " ".join(lignes[noeud.lineno - 1 : noeud.end_lineno])
+                if "import différé mesuré" in texte or "circulaire" in texte:
+                    continue
+                fautifs.append(f"{module.relative_to(_paquet(racine))}:{noeud.lineno} {' '.join(noms)}")
+    assert not fautifs, "imports dans une fonction sans raison écrite :\n" + "\n".join(fautifs)

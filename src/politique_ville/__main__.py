@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
-from politique_ville.base.errors import ErreurDonnees
+from politique_ville.base.errors import EchecExecution, ErreurDonnees, errno_ecriture, message_ecriture
 
 _TRADUCTIONS = {
     "usage: ": "utilisation : ",
@@ -81,7 +82,7 @@ def main(argv=None) -> int:
     # en prend ~1 s, le runner (papermill, nbclient, nbconvert) 1,1–1,2 s (mesuré en décembre, machine chargée) : chaque
     # commande n'importe que ce qu'elle emploie
     if args.commande == "noyau":
-        from .runner import installer_noyau
+        from .runner import installer_noyau  # import différé mesuré
 
         print(f"Noyau Jupyter enregistré : {installer_noyau()}")
         # sinon fait par chaque noyau de la première exécution, en même temps (plusieurs secondes chacun)
@@ -90,9 +91,7 @@ def main(argv=None) -> int:
         return 0
     if args.commande == "pdf":
         return _pdf(args)
-    import signal
-
-    from .runner import EchecExecution, executer  # import différé mesuré (voir plus haut)
+    from .runner import executer  # import différé mesuré (voir plus haut)
 
     def arret_demande(signum, frame):  # SIGTERM (arrêt de la machine, du service) : comme Ctrl-C
         raise KeyboardInterrupt
@@ -120,8 +119,6 @@ def main(argv=None) -> int:
         )
         return 130
     except OSError as exc:  # dernier recours : une erreur du système non prévue, dite en français
-        from politique_ville.base.errors import errno_ecriture, message_ecriture
-
         e = errno_ecriture(exc)
         quoi = message_ecriture(e[0], e[1] or exc.filename) if e else f"{exc.strerror or exc} ({exc.filename or '?'})"
         print(f"\nERREUR : opération impossible sur un fichier : {quoi}", file=sys.stderr)
@@ -132,10 +129,9 @@ def main(argv=None) -> int:
 def _pdf(args) -> int:
     """``pdf`` : l'édition PDF d'un rapport déjà produit ; sans Chromium, un message et le code 0 (rien n'échoue)."""
     # imports différés mesurés (voir ``main``) : le catalogue et les paramètres importent pandas
-    from politique_ville.base.catalog import Catalogue
-    from politique_ville.base.errors import EchecExecution
-    from politique_ville.reference.parametres import charger_parametres, nom_territoire
-    from politique_ville.report.pdf import produire
+    from politique_ville.base.catalog import Catalogue  # import différé mesuré
+    from politique_ville.reference.parametres import charger_parametres, nom_territoire  # import différé mesuré
+    from politique_ville.report.pdf import produire  # import différé mesuré
 
     cat = Catalogue.pour(args.annee, reports_dir=args.out)
     if not (cat.reports_dir / "index.html").is_file():
