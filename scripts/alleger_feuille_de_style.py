@@ -405,13 +405,19 @@ def alleger(css: str, soupes, autres: str = "") -> str:
 
 
 def _autres_feuilles() -> str:
-    """Les autres styles des pages (mise en page du rapport, DataTables et ses réglages) : les variables de
-    JupyterLab qu'ils utilisent sont gardées."""
+    """Les autres styles des pages (mise en page du rapport, DataTables et ses réglages, couleurs du code des
+    versions « avec le code », par Pygments) : les variables de JupyterLab qu'ils utilisent sont gardées."""
+    from nbconvert.preprocessors.csshtmlheader import CSSHTMLHeaderPreprocessor
+    from pygments.formatters import HtmlFormatter
+
     sys.path.insert(0, str(RACINE / "src"))
     from politique_ville import export
 
+    pygments = CSSHTMLHeaderPreprocessor()
+
     gabarit = (RACINE / "src" / "politique_ville" / "templates" / "rapport" / "index.html.j2").read_text(encoding="utf-8")
-    return gabarit + export.ressources_tableaux_interactifs() + export.STYLE_PAGE
+    couleurs_code = HtmlFormatter(style=pygments.style).get_style_defs(pygments.highlight_class)
+    return gabarit + export.ressources_tableaux_interactifs() + export.STYLE_PAGE + couleurs_code
 
 
 def construire(rapport: Path | None, navigateur: bool) -> str:
