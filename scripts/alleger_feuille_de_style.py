@@ -306,7 +306,9 @@ def _declarations(contenu) -> list[tuple[str, str, bool]]:
     sortie = []
     for d in tinycss2.parse_declaration_list(contenu, skip_comments=True, skip_whitespace=True):
         if d.type == "declaration":
-            sortie.append((d.name if d.name.startswith("--") else d.lower_name, _compacter_valeur(d.value), d.important))
+            sortie.append(
+                (d.name if d.name.startswith("--") else d.lower_name, _compacter_valeur(d.value), d.important)
+            )
     return sortie
 
 
@@ -415,7 +417,9 @@ def _autres_feuilles() -> str:
 
     pygments = CSSHTMLHeaderPreprocessor()
 
-    gabarit = (RACINE / "src" / "politique_ville" / "templates" / "rapport" / "index.html.j2").read_text(encoding="utf-8")
+    gabarit = (RACINE / "src" / "politique_ville" / "templates" / "rapport" / "index.html.j2").read_text(
+        encoding="utf-8"
+    )
     couleurs_code = HtmlFormatter(style=pygments.style).get_style_defs(pygments.highlight_class)
     return gabarit + export.ressources_tableaux_interactifs() + export.STYLE_PAGE + couleurs_code
 
