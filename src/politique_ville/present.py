@@ -572,9 +572,10 @@ def encoder_png(
     opaque = bool((pixels[..., 3] == 255).all())
     image = Image.fromarray(np.ascontiguousarray(pixels[..., :3]) if opaque else pixels, "RGB" if opaque else "RGBA")
     if palette and opaque:
+        from PIL import ImageChops
+
         reduite = image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
-        couleurs = np.asarray(reduite.getpalette()[: 3 * 256], dtype=np.int16).reshape(-1, 3)
-        ecart = np.abs(couleurs[np.asarray(reduite)] - pixels[..., :3]).max()
+        ecart = max(e[1] for e in ImageChops.difference(reduite.convert("RGB"), image).getextrema())
         if ecart <= ECART_MAX_PALETTE:
             image, niveau = reduite, max(niveau, 6)  # un octet par pixel : le niveau 6 coûte peu
     tampon = io.BytesIO()
