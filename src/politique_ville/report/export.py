@@ -117,8 +117,12 @@ def _exporteur(avec_code: bool):
     partagé entre fils) ; le runner exporte sur un seul fil (``runner.execute.fil_export``)."""
     exporteurs = _EXPORTEURS.__dict__.setdefault("parversion", {})
     if avec_code not in exporteurs:
+        from traitlets.config import Config
+
+        # sans le code, aucune cellule colorée : pas de styles de Pygments dans la page (ni d'un custom.css local)
+        config = Config({"CSSHTMLHeaderPreprocessor": {"enabled": avec_code}})
         exp = _classe_exportateur()(
-            template_name="rapport", extra_template_basedirs=[str(Path(__file__).parent / "templates")]
+            template_name="rapport", extra_template_basedirs=[str(Path(__file__).parent / "templates")], config=config
         )
         exp.language_code = "fr"
         exp.optimistic_validation = True  # le notebook validé une fois, pas après chacun des préprocesseurs
