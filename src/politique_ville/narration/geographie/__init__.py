@@ -28,8 +28,8 @@ from politique_ville.reference import provenance as pv
 from politique_ville.reference.designation import Designation, contrats_de_ville
 from politique_ville.reference.designation import designation as designer
 
-from ..compute import niveaux as cn
-from ..compute import qpv as cq
+from ...compute import niveaux as cn
+from ...compute import qpv as cq
 
 
 def e(texte) -> str:

@@ -36,9 +36,9 @@ import unicodedata
 
 import pandas as pd
 
-from . import contribution as cc
-from . import programmation as cp
-from . import qpv as cq
+from .. import contribution as cc
+from .. import programmation as cp
+from .. import qpv as cq
 
 # --------------------------------------------------------------------------------------------- constantes
 
