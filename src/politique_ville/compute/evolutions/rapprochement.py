@@ -47,6 +47,50 @@ def _porteur(prog: pd.DataFrame) -> pd.Series:
     return prog[col].fillna("").astype(str).str.strip()
 
 
+#: colonnes de :func:`reconduites`
+_COLONNES_PAIRES = [
+    "annee_avant",
+    "annee",
+    "statut",
+    "porteur",
+    "intitule_avant",
+    "intitule",
+    "id_avant",
+    "id",
+    "ratio",
+]
+
+
+def _actions(prog: pd.DataFrame) -> pd.DataFrame:
+    """Les actions d'une année, dans l'ordre de la programmation : ``porteur``, ``intitule``, ``id`` et ``cle``
+    (intitulé normalisé)."""
+    t = pd.DataFrame(
+        {
+            "porteur": _porteur(prog).values,
+            "intitule": prog["intitule"].astype(str).values,
+            "id": prog["id_action"].astype(str).values,
+        }
+    )
+    t["cle"] = [intitule_normalise(x) for x in t["intitule"]]
+    return t
+
+
+def _paire(base: dict, statut: str, a: pd.DataFrame, i, b: pd.DataFrame, j, r: float = math.nan) -> dict:
+    """Une ligne de :func:`reconduites` : l'action ``i`` de ``a`` (année d'avant) et l'action ``j`` de ``b`` (année) ;
+    ``i`` (ou ``j``) ``None`` pour une action nouvelle (ou arrêtée). Le porteur est celui de l'année, à défaut celui
+    de l'année d'avant."""
+    return {
+        **base,
+        "statut": statut,
+        "porteur": b.at[j, "porteur"] if j is not None else a.at[i, "porteur"],
+        "intitule_avant": a.at[i, "intitule"] if i is not None else None,
+        "intitule": b.at[j, "intitule"] if j is not None else None,
+        "id_avant": a.at[i, "id"] if i is not None else None,
+        "id": b.at[j, "id"] if j is not None else None,
+        "ratio": r,
+    }
+
+
 def reconduites(
     avant: pd.DataFrame, apres: pd.DataFrame, annee_avant: int, annee: int, bande: tuple[float, float] = BANDE_DOUTEUSE
 ) -> pd.DataFrame:
@@ -58,22 +102,7 @@ def reconduites(
 
     Colonnes : ``annee_avant``, ``annee``, ``statut``, ``porteur``, ``intitule_avant``, ``intitule``,
     ``id_avant``, ``id``, ``ratio``."""
-    a = pd.DataFrame(
-        {
-            "porteur": _porteur(avant).values,
-            "intitule": avant["intitule"].astype(str).values,
-            "id": avant["id_action"].astype(str).values,
-        }
-    )
-    b = pd.DataFrame(
-        {
-            "porteur": _porteur(apres).values,
-            "intitule": apres["intitule"].astype(str).values,
-            "id": apres["id_action"].astype(str).values,
-        }
-    )
-    a["cle"] = [intitule_normalise(x) for x in a["intitule"]]
-    b["cle"] = [intitule_normalise(x) for x in b["intitule"]]
+    a, b = _actions(avant), _actions(apres)
     libres: dict[tuple[str, str], list[int]] = {}
     for j, (p, k) in enumerate(zip(b["porteur"], b["cle"])):
         libres.setdefault((p.casefold(), k), []).append(j)
@@ -85,67 +114,19 @@ def reconduites(
             j = candidats.pop(0)
             pris_a.add(i)
             pris_b.add(j)
-            lignes.append(
-                {
-                    **base,
-                    "statut": RECONDUITE,
-                    "porteur": b.at[j, "porteur"],
-                    "intitule_avant": a.at[i, "intitule"],
-                    "intitule": b.at[j, "intitule"],
-                    "id_avant": a.at[i, "id"],
-                    "id": b.at[j, "id"],
-                    "ratio": 1.0,
-                }
-            )
-    for i in a.index.difference(sorted(pris_a)):
-        lignes.append(
-            {
-                **base,
-                "statut": ARRETEE,
-                "porteur": a.at[i, "porteur"],
-                "intitule_avant": a.at[i, "intitule"],
-                "intitule": None,
-                "id_avant": a.at[i, "id"],
-                "id": None,
-                "ratio": math.nan,
-            }
-        )
-    for j in b.index.difference(sorted(pris_b)):
-        lignes.append(
-            {
-                **base,
-                "statut": NOUVELLE,
-                "porteur": b.at[j, "porteur"],
-                "intitule_avant": None,
-                "intitule": b.at[j, "intitule"],
-                "id_avant": None,
-                "id": b.at[j, "id"],
-                "ratio": math.nan,
-            }
-        )
+            lignes.append(_paire(base, RECONDUITE, a, i, b, j, 1.0))
+    arretees, nouvelles = a.index.difference(sorted(pris_a)), b.index.difference(sorted(pris_b))
+    lignes += [_paire(base, ARRETEE, a, i, b, None) for i in arretees]
+    lignes += [_paire(base, NOUVELLE, a, None, b, j) for j in nouvelles]
     bas, haut = bande
-    for i in a.index.difference(sorted(pris_a)):
-        for j in b.index.difference(sorted(pris_b)):
+    for i in arretees:
+        for j in nouvelles:
             if a.at[i, "porteur"].casefold() != b.at[j, "porteur"].casefold():
                 continue
             r = ratio(a.at[i, "cle"], b.at[j, "cle"])
             if bas <= r < haut:
-                lignes.append(
-                    {
-                        **base,
-                        "statut": DOUTEUSE,
-                        "porteur": b.at[j, "porteur"],
-                        "intitule_avant": a.at[i, "intitule"],
-                        "intitule": b.at[j, "intitule"],
-                        "id_avant": a.at[i, "id"],
-                        "id": b.at[j, "id"],
-                        "ratio": r,
-                    }
-                )
-    return pd.DataFrame(
-        lignes,
-        columns=["annee_avant", "annee", "statut", "porteur", "intitule_avant", "intitule", "id_avant", "id", "ratio"],
-    )
+                lignes.append(_paire(base, DOUTEUSE, a, i, b, j, r))
+    return pd.DataFrame(lignes, columns=_COLONNES_PAIRES)
 
 
 def reconduites_par_annee(annees: dict) -> pd.DataFrame:
