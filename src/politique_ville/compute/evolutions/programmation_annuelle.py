@@ -9,17 +9,13 @@ import pandas as pd
 
 from .. import contribution as cc
 from .. import programmation as cp
+from ..programmation.commun import _somme  # la somme du chapitre 2 : jamais un 0 inventé
 from .regles import (
     POINTS,
     POURCENT,
     _ajouter_evolutions,
     _manque,
 )
-
-
-def _somme(serie: pd.Series) -> float:
-    """Somme qui reste manquante si toutes les valeurs manquent (jamais un 0 inventé)."""
-    return float(pd.to_numeric(serie, errors="coerce").astype("float64").sum(min_count=1))
 
 
 def _total(financements: pd.DataFrame) -> float:
