@@ -1,0 +1,68 @@
+"""La situation socio-économique, rubrique par rubrique : les rubriques montrées, dans l'ordre du chapitre
+(:func:`rubriques`), et la ligne des rubriques sans indicateur dans le fichier (:func:`rubriques_absentes`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from politique_ville.compute import qpv as cq
+
+from .activite import economie, emploi
+from .briques import (
+    _connu,
+    _liste,
+)
+from .constats import _REP, RUBRIQUES
+from .faits import Faits
+from .habitants import (
+    demographie,
+    education,
+    menages,
+)
+from .ressources import revenus, social
+
+
+@dataclass(frozen=True)
+class Rubrique:
+    """Une rubrique montrée : son titre, ses paragraphes, les indicateurs de taux dont le chapitre montre le tableau
+    par QPV et la figure."""
+
+    titre: str
+    paragraphes: list[str]
+    indicateurs: list[str]
+
+
+def rubriques(f: Faits) -> list[Rubrique]:
+    """Les rubriques qui ont au moins un indicateur dans le fichier de l'année, dans l'ordre du chapitre."""
+    fonctions = {
+        "Démographie": demographie,
+        "Structure des ménages": menages,
+        "Éducation": education,
+        "Emploi": emploi,
+        "Économie": economie,
+        "Revenus": revenus,
+        "Situation sociale": social,
+    }
+    sortie = []
+    for titre, codes in RUBRIQUES.items():
+        presents = [c for c in codes if c in f.qpv.columns]
+        rep = titre == "Éducation" and any(_connu(cq.valeur_reference(f.refs, cq.NIVEAU_AGGLO, c)) for c in _REP)
+        if not presents and not rep:
+            continue
+        taux = [c for c in presents if cq.indicateur(c).genre == "taux"]
+        sortie.append(Rubrique(titre, fonctions[titre](f), taux))
+    return sortie
+
+
+def rubriques_absentes(f: Faits) -> str:
+    """Une ligne pour les rubriques dont aucun indicateur n'est dans le fichier (« » s'il n'y en a pas) : elles
+    ne sont pas montrées, indicateur par indicateur."""
+    montrees = {r.titre for r in rubriques(f)}
+    absentes = [t for t in RUBRIQUES if t not in montrees]
+    if not absentes:
+        return ""
+    return (
+        f"*{'Rubrique' if len(absentes) == 1 else 'Rubriques'} sans indicateur dans le fichier de l'INSEE de "
+        f"{f.annee} : {_liste(absentes).lower()}. Tous les indicateurs que le fichier contient sont montrés plus bas, "
+        f"par thème.*"
+    )
