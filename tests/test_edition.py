@@ -14,8 +14,8 @@ import pytest
 from conftest import RACINE
 from openpyxl import load_workbook
 
-from politique_ville import present
 from politique_ville.clean import datadocs
+from politique_ville.present import tableaux
 from politique_ville.reference import parametres
 from politique_ville.reference import provenance as pv
 from politique_ville.report import edition, export, methodologie, pdf, recherche
@@ -278,7 +278,7 @@ def test_nombres_du_classeur_valeur_unite_ecart_rang():
             "Porteur": ["-2", "=1+1", "x", "y"],
         }
     )
-    r = present.nombres_du_classeur(df)
+    r = tableaux.nombres_du_classeur(df)
     assert r["Moyenne"].tolist()[:2] == [38.0, 32.6] and pd.isna(r["Moyenne"][2])
     assert r["Moyenne — écart (points)"].tolist()[:2] == [2.3, -0.9]
     assert r["Moyenne — remarque"].tolist()[2] == "n.d."
@@ -297,7 +297,7 @@ def test_classeur_de_nombres_lisible_par_tous(tmp_path):
     df = pd.DataFrame(
         {"Indicateur": ["a", "b"], "QPV": ["38,0 ; écart +2,3\u00a0pts", "1\u202f601 ; écart −4\u00a0pts"]}
     )
-    chemin = present.ecrire_classeur([("Niveaux", df, "Provenance : publié.")], tmp_path / "c.xlsx")
+    chemin = tableaux.ecrire_classeur([("Niveaux", df, "Provenance : publié.")], tmp_path / "c.xlsx")
     ws = load_workbook(chemin).active
     assert ws.cell(1, 1).value == "Provenance : publié."
     assert [c.value for c in ws[2]] == ["Indicateur", "QPV", "QPV — écart (points)"]
@@ -308,7 +308,7 @@ def test_classeur_de_nombres_lisible_par_tous(tmp_path):
 
 def test_archive_tout_telecharger(tmp_path):
     (tmp_path / "tableaux").mkdir()
-    present.ecrire_classeur([("T", pd.DataFrame({"a": [1]}))], tmp_path / "tableaux" / "10.xlsx")
+    tableaux.ecrire_classeur([("T", pd.DataFrame({"a": [1]}))], tmp_path / "tableaux" / "10.xlsx")
     tables = tmp_path / "tables"
     tables.mkdir()
     pd.DataFrame({"code_qp": ["QP1"], "taux": [35.25]}).to_parquet(tables / "insee_qpv.parquet")

@@ -1,5 +1,5 @@
-"""Rendu des figures en PNG : mise en page en une mesure (``present.mettre_en_page``), image en un seul dessin
-(``present.image_figure``), encodeur PNG (``present.encoder_png``), barres dessinées sans ``sns.barplot``
+"""Rendu des figures en PNG : mise en page en une mesure (``style.mettre_en_page``), image en un seul dessin
+(``style.image_figure``), encodeur PNG (``style.encoder_png``), barres dessinées sans ``sns.barplot``
 (``figures.barres``). Même image qu'avant, rien de coupé ; ce qui déborde est recadré comme avant."""
 
 import io
@@ -14,8 +14,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from politique_ville import present  # noqa: E402
 from politique_ville.figures import qpv as fq  # noqa: E402
+from politique_ville.figures import style
 from politique_ville.figures.barres import barres_horizontales, couleur_barre, poignees_legende  # noqa: E402
 
 BLANC = np.array([255, 255, 255])
@@ -60,8 +60,8 @@ def test_fiche_en_un_seul_dessin_legende_et_source_entieres():
     """La figure de la fiche, mise en page par ``finir_figure``, est rendue en une passe à sa taille (9 × 7,3 pouces
     à 100 ppp) : la légende sous l'axe et la ligne de source sont dans l'image, avec du fond tout autour."""
     fig = fq.figure_fiche(_fiche(), "Quartier des Essais", "INSEE 2019")
-    assert getattr(fig, present.MISE_EN_PAGE_FAITE) is True
-    image = present.image_figure(fig)
+    assert getattr(fig, style.MISE_EN_PAGE_FAITE) is True
+    image = style.image_figure(fig)
     a = _pixels(image.data)
     assert a.shape[:2] == _taille(fig) == (int(fig.get_figheight() * 100), 900)
     # rien ne touche le bord : aucune ligne ni colonne du cadre n'a d'encre
@@ -94,7 +94,7 @@ def test_fiche_legende_sous_le_titre_de_l_axe_quelle_que_soit_la_hauteur(n):
     « Valeur (%) » : elle est à une distance fixe sous les axes, pas à une fraction de leur hauteur."""
     fiche = _fiche().iloc[:n].assign(valeur=[44.5, 30.2, 28.0, 53.3][:n])
     fig = fq.figure_fiche(fiche, "Quartier des Essais", "INSEE 2019")
-    present.image_figure(fig)  # mise en page et dessin, comme dans le rapport
+    style.image_figure(fig)  # mise en page et dessin, comme dans le rapport
     rendu = fig.canvas.get_renderer()
     ax = fig.axes[0]
     legende = ax.get_legend().get_window_extent(rendu)
@@ -110,12 +110,12 @@ def test_fiche_legende_sous_le_titre_de_l_axe_quelle_que_soit_la_hauteur(n):
 def _graphique(ancienne_facon: bool):
     """Un graphique de barres avec ce qui prend de la place autour de l'axe : libellés longs, titre sur deux lignes,
     libellé d'axe sur deux lignes, légende sous l'axe, ligne de source."""
-    present.style_figures()
+    style.style_figures()
     fig, ax = plt.subplots(figsize=(8, 4))
     ax.barh([0, 1, 2], [12.5, 40.0, 27.3], color=["#2f6497", "#9bb7d4", "#c9ccd1"], label="Valeur")
     ax.set_yticks([0, 1, 2], ["Un libellé assez long", "Court", "Un autre libellé, plus long encore"])
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=1, frameon=False)
-    present.format_axe(ax, "x", "%")
+    style.format_axe(ax, "x", "%")
     titre, axe_x, source = "Titre\nSur deux lignes", "Valeur (%)\nRéférence : moyenne", "INSEE 2019, calculs"
     if ancienne_facon:  # finir_figure avant : titre placé par matplotlib, tight_layout (deux mesures)
         ax.set_title(titre, loc="left")
@@ -124,7 +124,7 @@ def _graphique(ancienne_facon: bool):
         fig.text(0.01, 0.005, f"Source : {source}", fontsize=8, color="#5a6b7d", ha="left", va="bottom")
         fig.tight_layout(rect=(0, 0.03, 1, 1))
     else:
-        present.finir_figure(fig, ax, titre, axe_x, "", source)
+        style.finir_figure(fig, ax, titre, axe_x, "", source)
     return fig
 
 
@@ -136,18 +136,18 @@ def test_mise_en_page_et_image_identiques_a_tight_layout():
     assert (pa.left, pa.right, pa.bottom, pa.top) == pytest.approx((pb.left, pb.right, pb.bottom, pb.top), abs=1e-12)
     assert pb.bottom > 0.2  # place faite à la légende sous l'axe (sans elle : ~0,15)
     reference = _toile(avant)
-    image = _pixels(present.image_figure(apres).data)
+    image = _pixels(style.image_figure(apres).data)
     # pixel pour pixel, à l'écart près de l'image en palette (invisible : au plus ECART_MAX_PALETTE sur 255)
-    assert image.shape == reference.shape and np.abs(image - reference).max() <= present.ECART_MAX_PALETTE
+    assert image.shape == reference.shape and np.abs(image - reference).max() <= style.ECART_MAX_PALETTE
     plt.close(avant)
     plt.close(apres)
 
 
 def test_plusieurs_axes_par_tight_layout():
     """Deux axes : la mise en page est celle de ``tight_layout`` (espacement entre les axes compris)."""
-    present.style_figures()
+    style.style_figures()
     figures = []
-    for faire in (lambda f: f.tight_layout(rect=(0, 0.03, 1, 1)), lambda f: present.mettre_en_page(f, (0, 0.03, 1, 1))):
+    for faire in (lambda f: f.tight_layout(rect=(0, 0.03, 1, 1)), lambda f: style.mettre_en_page(f, (0, 0.03, 1, 1))):
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3))
         ax1.set_ylabel("Un libellé vertical")
         ax2.set_title("Titre")
@@ -155,7 +155,7 @@ def test_plusieurs_axes_par_tight_layout():
         figures.append(fig)
     a, b = (f.subplotpars for f in figures)
     assert (a.left, a.right, a.bottom, a.top, a.wspace) == pytest.approx((b.left, b.right, b.bottom, b.top, b.wspace))
-    assert getattr(figures[1], present.MISE_EN_PAGE_FAITE) is True
+    assert getattr(figures[1], style.MISE_EN_PAGE_FAITE) is True
     for f in figures:
         plt.close(f)
 
@@ -166,21 +166,21 @@ def test_ce_qui_deborde_est_recadre_comme_avant():
     largeur = 900
     # une ligne de source plus longue que la figure : pas de rendu en une passe, l'image s'élargit
     fig = fq.figure_fiche(_fiche(), "Quartier des Essais", "INSEE 2019 ; " * 30)
-    assert getattr(fig, present.MISE_EN_PAGE_FAITE) is False
-    a = _pixels(present.image_figure(fig).data)
+    assert getattr(fig, style.MISE_EN_PAGE_FAITE) is False
+    a = _pixels(style.image_figure(fig).data)
     assert a.shape[1] > largeur + 200 and (a[:, -1] == BLANC).all()
     plt.close(fig)
     # un texte ajouté après la mise en page, hors du cadre : l'encre au bord le trahit, l'image s'élargit
     fig = fq.figure_fiche(_fiche(), "Quartier des Essais", "INSEE 2019")
     fig.axes[0].text(1.02, 0.5, "Note ajoutée après coup, hors du cadre", transform=fig.axes[0].transAxes)
-    assert getattr(fig, present.MISE_EN_PAGE_FAITE) is True
-    a = _pixels(present.image_figure(fig).data)
+    assert getattr(fig, style.MISE_EN_PAGE_FAITE) is True
+    a = _pixels(style.image_figure(fig).data)
     assert a.shape[1] > largeur and (a[:, -1] == BLANC).all()
     plt.close(fig)
     # un texte ajouté après la mise en page, tout entier hors du cadre (pas d'encre au bord) : mesuré, recadré
     fig = fq.figure_fiche(_fiche(), "Quartier des Essais", "INSEE 2019")
     fig.axes[0].text(1.6, 0.5, "Tout entier hors du cadre", transform=fig.axes[0].transAxes)
-    a = _pixels(present.image_figure(fig).data)
+    a = _pixels(style.image_figure(fig).data)
     assert a.shape[1] > largeur + 300 and (a[:, -1] == BLANC).all()
     plt.close(fig)
     # une légende déplacée après la mise en page, tout entière sous la figure (pas d'encre au bord) : recadrée aussi
@@ -188,14 +188,14 @@ def test_ce_qui_deborde_est_recadre_comme_avant():
     hauteur = _taille(fig)[0]
     ax = fig.axes[0]
     ax.get_legend().set_bbox_to_anchor((0.5, -0.6), transform=ax.transAxes)
-    a = _pixels(present.image_figure(fig).data)
+    a = _pixels(style.image_figure(fig).data)
     assert a.shape[0] > hauteur + 50 and (a[-1] == BLANC).all()
     plt.close(fig)
     # une figure sans mise en page : recadrée sur son contenu (marges par défaut retirées), comme dans JupyterLab
     fig, ax = plt.subplots(figsize=(4, 3))
     ax.bar(["a", "b"], [1, 2])
-    assert not getattr(fig, present.MISE_EN_PAGE_FAITE, False)
-    a = _pixels(present.image_figure(fig).data)
+    assert not getattr(fig, style.MISE_EN_PAGE_FAITE, False)
+    a = _pixels(style.image_figure(fig).data)
     assert a.shape[1] < 400 and a.shape[0] < 300
     plt.close(fig)
 
@@ -207,7 +207,7 @@ def test_encoder_png_sans_perte(opaque):
     pixels[5:9] = 255  # des lignes identiques (filtre « Up » : des zéros)
     if opaque:
         pixels[..., 3] = 255
-    image = Image.open(io.BytesIO(present.encoder_png(pixels, dpi=100)))
+    image = Image.open(io.BytesIO(style.encoder_png(pixels, dpi=100)))
     image.load()
     assert image.size == (41, 23) and image.mode == ("RGB" if opaque else "RGBA")
     assert image.info["dpi"] == pytest.approx((100, 100), abs=0.01)
@@ -221,7 +221,7 @@ def test_barres_comme_sns_barplot():
     valeur manquante sans barre, axe des catégories, légende) : même image, pixel pour pixel."""
     import seaborn as sns
 
-    present.style_figures()
+    style.style_figures()
     libelles = ["Premier", "Deuxième", "Troisième"]
     series = {"Quartier": [44.5, math.nan, 53.3], "Moyenne des QPV": [38.0, 35.0, 56.4]}
     couleurs = ["#2f6497", "#9bb7d4"]
@@ -265,14 +265,14 @@ def test_deux_quartiers_du_meme_nom_ont_chacun_leur_barre():
 
 def test_graduations_a_la_francaise():
     """Graduations en pourcentage et en euros au format français (gardées en mémoire d'une figure à l'autre)."""
-    present.style_figures()
+    style.style_figures()
     for unite, maxi, attendu in (("%", 60, "60\u00a0%"), ("€", 3000, "3\u202f000\u00a0€")):
         fig, ax = plt.subplots(figsize=(6, 2))
         ax.barh([0], [maxi])
         ax.set_xlim(0, maxi)
-        present.format_axe(ax, "x", unite)
+        style.format_axe(ax, "x", unite)
         fig.canvas.draw()
         textes = [t.get_text() for t in ax.get_xticklabels()]
         assert textes[0] == f"0\u00a0{unite}" and attendu in textes
         plt.close(fig)
-    assert present._graduation(-1.5, "%", 1) == "−1,5\u00a0%" and present._graduation(1.5, "", 0) == "2"
+    assert style._graduation(-1.5, "%", 1) == "−1,5\u00a0%" and style._graduation(1.5, "", 0) == "2"

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 from test_tableaux_interactifs import NAVIGATION, page_chapitre
 
-from politique_ville import present
+from politique_ville.figures import style
 
 RACINE = Path(__file__).resolve().parents[1]
 GABARIT = RACINE / "src" / "politique_ville" / "report" / "templates" / "rapport"
@@ -195,7 +195,7 @@ def test_figure_en_palette_sans_ecart_visible():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    present.style_figures()
+    style.style_figures()
     fig, ax = plt.subplots(figsize=(9, 5))
     ax.barh(
         ["Taux d'emploi", "Ménages imposés", "Étrangers"], [62.8, 31.4, 9.9], color=["#2f6497", "#9bb7d4", "#c9ccd1"]
@@ -203,15 +203,15 @@ def test_figure_en_palette_sans_ecart_visible():
     ax.set_title("Indicateurs en % : quartier, QPV du territoire")
     fig.canvas.draw()
     pixels = np.asarray(fig.canvas.buffer_rgba())
-    palette = present.encoder_png(pixels, dpi=100, palette=True)
-    rvb = present.encoder_png(pixels, dpi=100)
+    palette = style.encoder_png(pixels, dpi=100, palette=True)
+    rvb = style.encoder_png(pixels, dpi=100)
     image = Image.open(io.BytesIO(palette))
     assert image.mode == "P" and image.info["dpi"] == pytest.approx((100, 100), abs=0.01)
     ecart = np.abs(np.asarray(image.convert("RGB")).astype(int) - pixels[..., :3].astype(int)).max()
-    assert ecart <= present.ECART_MAX_PALETTE
+    assert ecart <= style.ECART_MAX_PALETTE
     assert len(palette) < 0.6 * len(rvb)
     # image_figure (ce que montrent les chapitres et les fiches) l'écrit en palette
-    assert Image.open(io.BytesIO(present.image_figure(fig).data)).mode == "P"
+    assert Image.open(io.BytesIO(style.image_figure(fig).data)).mode == "P"
     plt.close(fig)
 
 
@@ -221,7 +221,7 @@ def test_image_sans_palette_fidele_reste_sans_perte():
     rng = np.random.default_rng(3)
     pixels = rng.integers(0, 256, size=(60, 80, 4), dtype=np.uint8)
     pixels[..., 3] = 255
-    image = Image.open(io.BytesIO(present.encoder_png(pixels, palette=True)))
+    image = Image.open(io.BytesIO(style.encoder_png(pixels, palette=True)))
     assert image.mode == "RGB" and (np.asarray(image) == pixels[..., :3]).all()
 
 

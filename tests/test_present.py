@@ -5,6 +5,8 @@ import pytest
 from openpyxl import load_workbook
 
 from politique_ville import formats, present
+from politique_ville.figures import style
+from politique_ville.present import tableaux
 
 
 def _tableau(n):
@@ -13,16 +15,16 @@ def _tableau(n):
 
 def test_tableau_sans_lignes_max_inchange(tmp_path):
     df = _tableau(250)
-    chap = present.Chapitre("test", tmp_path)
+    chap = tableaux.Chapitre("test", tmp_path)
     html = chap.tableau(df, "Titre", {"Valeur": formats.nombre_fr}, note="Une note.").data
     assert html == (
-        "<h4>Titre</h4>" + present.tableau_html(df, {"Valeur": formats.nombre_fr}) + '<p class="note">Une note.</p>'
+        "<h4>Titre</h4>" + tableaux.tableau_html(df, {"Valeur": formats.nombre_fr}) + '<p class="note">Une note.</p>'
     )
     # en deçà de lignes_max : même HTML que sans l'argument
     court = _tableau(20)
     assert (
-        chap.tableau(court, "Court", lignes_max=present.LIGNES_HTML_MAX).data
-        == present.Chapitre("x", tmp_path).tableau(court, "Court").data
+        chap.tableau(court, "Court", lignes_max=tableaux.LIGNES_HTML_MAX).data
+        == tableaux.Chapitre("x", tmp_path).tableau(court, "Court").data
     )
 
 
@@ -30,11 +32,11 @@ def test_tableau_long_montre_toutes_les_lignes_et_garde_tout_dans_le_classeur(tm
     """``lignes_max`` (que des notebooks passent encore) ne coupe plus le HTML : les 250 lignes sont dans la page,
     sans phrase « Seules les … premières lignes », et le tableau est interactif."""
     df = _tableau(250)
-    chap = present.Chapitre("test", tmp_path)
+    chap = tableaux.Chapitre("test", tmp_path)
     html = chap.tableau(df, "Long", {"Valeur": formats.nombre_fr}, note="Une note.", lignes_max=100).data
     assert (
         html
-        == present.Chapitre("x", tmp_path).tableau(df, "Long", {"Valeur": formats.nombre_fr}, note="Une note.").data
+        == tableaux.Chapitre("x", tmp_path).tableau(df, "Long", {"Valeur": formats.nombre_fr}, note="Une note.").data
     )
     assert html.count("<tr>") == 1 + 250  # en-tête + toutes les lignes
     assert "Quartier 99<" in html and "Quartier 100<" in html and "Quartier 249<" in html
@@ -49,7 +51,7 @@ def test_tableau_long_montre_toutes_les_lignes_et_garde_tout_dans_le_classeur(tm
 @pytest.mark.parametrize("mauvais", [0, -3, 2.5, "10", True])
 def test_lignes_max_invalide(tmp_path, mauvais):
     with pytest.raises(ValueError, match="lignes_max"):
-        present.Chapitre("test", tmp_path).tableau(_tableau(3), "T", lignes_max=mauvais)
+        tableaux.Chapitre("test", tmp_path).tableau(_tableau(3), "T", lignes_max=mauvais)
 
 
 def test_figure_en_png_quel_que_soit_le_moteur_de_matplotlib():
@@ -62,7 +64,7 @@ def test_figure_en_png_quel_que_soit_le_moteur_de_matplotlib():
 
     fig, ax = plt.subplots(figsize=(4, 3))
     ax.bar(["a", "b"], [1, 2])
-    image = present.image_figure(fig)
+    image = style.image_figure(fig)
     plt.close(fig)
     assert image.format == "png" and image.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(image.data) > 2000 and "image/png" in image._repr_mimebundle_()[0]
@@ -77,16 +79,16 @@ def test_texte_alternatif_de_chaque_figure():
 
     fig, ax = plt.subplots(figsize=(4, 3))
     ax.barh(["A", "B"], [1, 2])
-    present.finir_figure(fig, ax, "Population des QPV", "Habitants", "Quartier", "INSEE 2019")
-    image = present.image_figure(fig)
+    style.finir_figure(fig, ax, "Population des QPV", "Habitants", "Quartier", "INSEE 2019")
+    image = style.image_figure(fig)
     plt.close(fig)
     alt = image.metadata["alt"]
     assert alt == (
         "Figure : Population des QPV. axe horizontal : Habitants ; axe vertical : Quartier. Source : INSEE 2019."
     )
     fig2, _ = plt.subplots()
-    assert present.image_figure(fig2, alt="Carte des QPV").metadata["alt"] == "Carte des QPV"
-    assert present.texte_alternatif(fig2) == "Figure sans titre."
+    assert style.image_figure(fig2, alt="Carte des QPV").metadata["alt"] == "Carte des QPV"
+    assert style.texte_alternatif(fig2) == "Figure sans titre."
     plt.close(fig2)
 
 
@@ -95,7 +97,7 @@ def test_sans_rapport_publie_les_colonnes_de_confrontation_vides_partent():
     de valeur publiée, d'écart et de statut, et ne dit plus « recalculé »."""
     import pandas as pd
 
-    from politique_ville.present import sans_rapport
+    from politique_ville.present.tableaux import sans_rapport
 
     df = pd.DataFrame(
         {
@@ -116,7 +118,7 @@ def test_sans_rapport_publie_les_colonnes_de_confrontation_vides_partent():
 
 
 def test_sans_rapport_publie_une_valeur_dite_publiee_est_recue():
-    from politique_ville.present import colonne_sans_rapport
+    from politique_ville.present.tableaux import colonne_sans_rapport
 
     assert colonne_sans_rapport("Montants CGET publiés (€)") == "Montants CGET reçus (€)"
     assert colonne_sans_rapport("Projets (en-tête publié)") == "Projets (en-tête reçu)"

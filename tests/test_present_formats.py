@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from politique_ville import formats, present
+from politique_ville import formats
+from politique_ville.present import tableaux
 
 FINE = "\u202f"  # espace fine insécable (milliers)
 INSEC = "\u00a0"  # espace insécable (avant l'unité)
@@ -57,7 +58,7 @@ def test_unites_separees_par_une_espace_insecable():
 
 def test_tableau_html_echappe_cellules_et_en_tetes():
     df = pd.DataFrame({"<b>Porteur</b>": ["<script>alert(1)</script>", 'A & B "cité"'], "Montant": [1.5, 2]})
-    html = present.tableau_html(df, {"Montant": formats.euros})
+    html = tableaux.tableau_html(df, {"Montant": formats.euros})
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;Porteur&lt;/b&gt;" in html and "<b>" not in html
     assert "A &amp; B &quot;cité&quot;" in html
@@ -66,7 +67,7 @@ def test_tableau_html_echappe_cellules_et_en_tetes():
 
 
 def test_titre_et_note_du_tableau_echappes(tmp_path):
-    chap = present.Chapitre("t", tmp_path)
+    chap = tableaux.Chapitre("t", tmp_path)
     bloc = chap.tableau(pd.DataFrame({"a": [1]}), "Titre <img src=x onerror=alert(1)>", note="<i>note</i>").data
     assert "<img" not in bloc and "&lt;img src=x onerror=alert(1)&gt;" in bloc
     assert "&lt;i&gt;note&lt;/i&gt;" in bloc
@@ -74,7 +75,7 @@ def test_titre_et_note_du_tableau_echappes(tmp_path):
 
 @pytest.mark.parametrize("texte", ["=1+1", "+33 6", "-2", "@SOMME(A1)", "\tcaché", "\rretour"])
 def test_classeur_neutralise_les_formules(tmp_path, texte):
-    chemin = present.ecrire_classeur(
+    chemin = tableaux.ecrire_classeur(
         [("Feuille", pd.DataFrame({"Porteur": [texte], "Montant": [-12.5]}))], tmp_path / "c.xlsx"
     )
     ws = load_workbook(chemin).active
@@ -91,7 +92,7 @@ def test_classeur_garde_les_nombres_en_nombres_et_les_vides_vides(tmp_path):
     df = pd.DataFrame(
         {"Quartier": ["A", "B"], "Population": [np.int64(1234), np.int64(5)], "Taux (%)": [35.25, np.nan]}
     )
-    ws = load_workbook(present.ecrire_classeur([("=Titre", df)], tmp_path / "c.xlsx")).active
+    ws = load_workbook(tableaux.ecrire_classeur([("=Titre", df)], tmp_path / "c.xlsx")).active
     assert ws.title == "=Titre"  # nom de feuille : jamais évalué par Excel
     assert [c.value for c in ws[1]] == ["Quartier", "Population", "Taux (%)"]
     assert ws.cell(2, 2).value == 1234 and isinstance(ws.cell(2, 2).value, int)
@@ -100,13 +101,13 @@ def test_classeur_garde_les_nombres_en_nombres_et_les_vides_vides(tmp_path):
 
 
 def test_en_tete_formule_neutralisee(tmp_path):
-    ws = load_workbook(present.ecrire_classeur([("T", pd.DataFrame({"=A1": [1]}))], tmp_path / "c.xlsx")).active
+    ws = load_workbook(tableaux.ecrire_classeur([("T", pd.DataFrame({"=A1": [1]}))], tmp_path / "c.xlsx")).active
     assert ws.cell(1, 1).value == "'=A1"
 
 
 def test_noms_de_feuilles_valides_et_uniques():
     deja: set[str] = set()
-    noms = [present.nom_de_feuille(t, deja) for t in ["Crédits [2019]: a/b?", "Crédits [2019]: a/b?", "x" * 40]]
+    noms = [tableaux.nom_de_feuille(t, deja) for t in ["Crédits [2019]: a/b?", "Crédits [2019]: a/b?", "x" * 40]]
     assert noms[0] == "Crédits  2019   a b" and noms[1] == "Crédits  2019   a b (2)"
     assert len(noms[2]) == 31
 
@@ -148,5 +149,5 @@ def test_vues_de_la_concordance():
 def test_classeur_sans_tableau_reste_lisible(tmp_path):
     """Un chapitre qui n'a rien montré cette année (pas de chiffres publiés, pas de fichier SCDL) écrit quand même un
     classeur valide, qui le dit (openpyxl refuse un classeur sans feuille)."""
-    ws = load_workbook(present.ecrire_classeur([], tmp_path / "vide.xlsx")).active
-    assert ws.title == "Sans tableau" and ws.cell(1, 1).value == present.SANS_TABLEAU
+    ws = load_workbook(tableaux.ecrire_classeur([], tmp_path / "vide.xlsx")).active
+    assert ws.title == "Sans tableau" and ws.cell(1, 1).value == tableaux.SANS_TABLEAU

@@ -24,12 +24,13 @@ import re
 import pandas as pd
 import pytest
 
-from politique_ville import formats, present
+from politique_ville import formats
 from politique_ville.compute import qpv as cq
 from politique_ville.narration import fiche as nf
 from politique_ville.narration import geographie as ng
 from politique_ville.present import fiche as pf
 from politique_ville.present import qpv as pq
+from politique_ville.present import tableaux
 from politique_ville.reference import provenance as pv
 from politique_ville.report import fiches as rf
 
@@ -79,14 +80,14 @@ def test_marque_et_legende():
 def test_classeur_note_de_provenance_en_premiere_ligne_nombres_gardes(tmp_path):
     from openpyxl import load_workbook
 
-    chap = present.Chapitre("essai", tmp_path)
+    chap = tableaux.Chapitre("essai", tmp_path)
     df = pd.DataFrame({"Quartier": ["A", "B"], "Population": [100, 300]})
     bloc = chap.tableau(df, "Reconstruit", provenance="reconstruit").data
     assert '<p class="note provenance">Provenance : reconstruit — valeur reconstruite' in bloc
     chap.tableau(df, "Publié")  # sans provenance : pas de note
     assert "Provenance" not in chap.tableau(df, "Encore publié").data
     chap.tableau(df, "Mêlé", provenance="Provenance : colonne A : publié ; colonne B : reconstruit.")
-    wb = load_workbook(present.ecrire_classeur(chap.tableaux, tmp_path / "c.xlsx"))
+    wb = load_workbook(tableaux.ecrire_classeur(chap.tableaux, tmp_path / "c.xlsx"))
     ws = wb["Reconstruit"]
     assert ws["A1"].value.startswith("Provenance : reconstruit")
     assert [c.value for c in ws[2]] == ["Quartier", "Population"]

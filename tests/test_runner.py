@@ -120,7 +120,7 @@ def test_pool_la_validation_prend_le_noyau_de_great_expectations(racine):
     """Le noyau de la validation arrive avec Great Expectations déjà importé et c'est lui que prend la validation,
     même si un autre noyau est libre ; un pool sans noyau à venir ne fait pas attendre ; un noyau mort rendu est
     retiré."""
-    from politique_ville.runner import MODULES_VALIDATION, PoolNoyaux
+    from politique_ville.runner import PoolNoyaux, modules_de_la_validation
 
     vide = PoolNoyaux(racine / "notebooks")
     debut = time.monotonic()
@@ -128,6 +128,8 @@ def test_pool_la_validation_prend_le_noyau_de_great_expectations(racine):
     vide.fermer()
     pool = PoolNoyaux(racine / "notebooks")
     pool.demarrer(1)
+    MODULES_VALIDATION = modules_de_la_validation(racine / "notebooks")
+    assert "politique_ville.clean.validation" in MODULES_VALIDATION
     pool.demarrer(1, MODULES_VALIDATION)
     try:
         noyau = pool.prendre(attendre=120, modules=MODULES_VALIDATION)

@@ -13,7 +13,8 @@ import pytest
 from conftest import INTITULE_PIEGE
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from politique_ville import formats, present
+from politique_ville import formats
+from politique_ville.present import tableaux
 from politique_ville.report import export
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -39,7 +40,7 @@ def tableau_quartiers(n: int) -> pd.DataFrame:
 def page_chapitre(dossier: Path, lignes: int, navigation: dict | None = None, nom: str = "chapitre") -> Path:
     """Exporte un chapitre d'essai : titre, deux sections (dont une avec une sous-section), un petit tableau et un
     tableau de ``lignes`` lignes (interactif au-delà de 25)."""
-    chap = present.Chapitre(nom, dossier)
+    chap = tableaux.Chapitre(nom, dossier)
     petit = chap.tableau(tableau_quartiers(5), "Petit tableau", FORMATS).data
     grand = chap.tableau(tableau_quartiers(lignes), "Indicateurs par quartier", FORMATS, note="Source : essai.").data
     nb = new_notebook(
@@ -78,15 +79,15 @@ def pages(tmp_path_factory):
 
 def test_seuil_interactif_documente():
     """25 lignes : tableau simple ; 26 : interactif (classe, valeurs de tri) ; forçable dans les deux sens."""
-    assert present.LIGNES_INTERACTIF == 25
-    a_25 = present.tableau_html(tableau_quartiers(25), FORMATS)
-    a_26 = present.tableau_html(tableau_quartiers(26), FORMATS)
+    assert tableaux.LIGNES_INTERACTIF == 25
+    a_25 = tableaux.tableau_html(tableau_quartiers(25), FORMATS)
+    a_26 = tableaux.tableau_html(tableau_quartiers(26), FORMATS)
     assert a_25.startswith('<table class="tableau"><thead>') and "data-order" not in a_25
     assert a_26.startswith('<table class="tableau tableau-interactif"><thead>')
     assert a_26.count("data-order=") == 26 * 3  # trois colonnes mises en forme
-    force = present.tableau_html(tableau_quartiers(3), FORMATS, interactif=True)
+    force = tableaux.tableau_html(tableau_quartiers(3), FORMATS, interactif=True)
     assert "tableau-interactif" in force and force.count("data-order=") == 9
-    assert "tableau-interactif" not in present.tableau_html(tableau_quartiers(40), FORMATS, interactif=False)
+    assert "tableau-interactif" not in tableaux.tableau_html(tableau_quartiers(40), FORMATS, interactif=False)
 
 
 def test_valeurs_de_tri_brutes():
@@ -98,7 +99,7 @@ def test_valeurs_de_tri_brutes():
             "Texte": ["x", "y", "z", "w"],
         }
     )
-    h = present.tableau_html(
+    h = tableaux.tableau_html(
         df, {"Montant": formats.euros, "Taux": formats.pourcent}, droite=["Texte"], interactif=True
     )
     cellules = re.findall(r'<td style="[^"]*"( data-order="[^"]*")?>([^<]*)</td>', h)
@@ -127,8 +128,8 @@ def test_valeurs_de_tri_brutes():
         ("", "d"),
         ("", "w"),
     ]
-    assert present.valeur_de_tri(pd.NA) == "" and present.valeur_de_tri(float("inf")) == ""
-    assert present.valeur_de_tri(True) == "1" and present.valeur_de_tri("B&<") == "B&<"
+    assert tableaux.valeur_de_tri(pd.NA) == "" and tableaux.valeur_de_tri(float("inf")) == ""
+    assert tableaux.valeur_de_tri(True) == "1" and tableaux.valeur_de_tri("B&<") == "B&<"
 
 
 def test_interactif_garde_le_meme_texte_echappe():
@@ -136,8 +137,8 @@ def test_interactif_garde_le_meme_texte_echappe():
     df = tableau_quartiers(30)
     df.loc[5, "Commune"] = 'A & B "cité" <b>'
     df.loc[7, "Montant"] = float("nan")
-    simple = present.tableau_html(df, FORMATS, interactif=False)
-    interactif = present.tableau_html(df, FORMATS)
+    simple = tableaux.tableau_html(df, FORMATS, interactif=False)
+    interactif = tableaux.tableau_html(df, FORMATS)
     assert re.sub(r' data-order="[^"]*"', "", interactif).replace(" tableau-interactif", "") == simple
     assert "&lt;script&gt;alert(&#x27;intrus&#x27;)&lt;/script&gt;" in interactif and "<script>" not in interactif
     assert "A &amp; B &quot;cité&quot; &lt;b&gt;" in interactif
@@ -145,7 +146,7 @@ def test_interactif_garde_le_meme_texte_echappe():
 
 def test_tableau_de_1600_lignes_loin_de_10_mo():
     """Une page nationale (1 600 quartiers) reste loin des ~10 Mo : tableau complet et DataTables intégré."""
-    h = present.tableau_html(tableau_quartiers(1600), FORMATS)
+    h = tableaux.tableau_html(tableau_quartiers(1600), FORMATS)
     assert h.count("<tr>") == 1601
     taille = len((h + export.ressources_tableaux_interactifs()).encode("utf-8"))
     assert 500_000 < taille < 2_000_000, taille

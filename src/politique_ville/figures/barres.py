@@ -1,7 +1,7 @@
 """Barres horizontales par catégorie, dessinées directement avec matplotlib, du même aspect que ``sns.barplot``
 (``orient="h"``, une valeur par catégorie, sans barre d'erreur) : couleurs atténuées comme celles de seaborn
 (saturation 0,75), une catégorie par graduation (la première en haut), barres côte à côte quand il y a plusieurs
-séries, pas de quadrillage horizontal. Le thème reste celui de seaborn (:func:`politique_ville.present.style_figures`).
+séries, pas de quadrillage horizontal. Le thème reste celui de seaborn (:func:`politique_ville.figures.style.style_figures`).
 
 ``sns.barplot`` regroupe, trie et agrège ses données (et calcule un intervalle de confiance par bootstrap quand on
 ne le lui interdit pas) pour tracer une barre par valeur : autant de temps pris à chaque figure, et à chaque fiche

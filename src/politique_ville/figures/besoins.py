@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from politique_ville import present
+from politique_ville.figures import style
 from politique_ville.reference import provenance as pv
 
 COULEUR = "#1d4f80"
@@ -24,7 +24,7 @@ LIBELLES_BESOIN = {"tp60": "Taux de pauvreté (%)", "tx_tot_empl": "Taux d'emplo
 def nuage_besoins_moyens(besoins: pd.DataFrame, indicateur: str, annee: int, source: str):
     """Nuage étiqueté : besoin (abscisse) face au financement total par habitant (ordonnée). ``None`` si aucun
     quartier n'a à la fois l'indicateur et une population."""
-    present.style_figures()
+    style.style_figures()
     df = besoins[besoins[indicateur].notna() & besoins["total_par_habitant"].notna()].copy()
     if df.empty:
         return None
@@ -76,12 +76,12 @@ def nuage_besoins_moyens(besoins: pd.DataFrame, indicateur: str, annee: int, sou
     xs = df[indicateur].to_numpy(dtype=float)
     marge = max(1.0, (xs.max() - xs.min()) * 0.15)
     ax.set_xlim(xs.min() - marge, xs.max() + marge)
-    present.format_axe(ax, "x", "%", 1)
-    present.format_axe(ax, "y", "€", 0)
+    style.format_axe(ax, "x", "%", 1)
+    style.format_axe(ax, "y", "€", 0)
     if creux.any() or sans.any():
         ax.legend(loc="best", frameon=True, fontsize=8)
     sens = "à droite : pauvreté plus forte" if indicateur == "tp60" else "à gauche : emploi plus faible"
-    fig = present.finir_figure(
+    fig = style.finir_figure(
         fig,
         ax,
         f"Financement rattaché par habitant et besoin des quartiers, {annee}",

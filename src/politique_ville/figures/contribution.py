@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from politique_ville import formats, present
+from politique_ville import formats
+from politique_ville.figures import style
 
 from .barres import barres_horizontales, poignees_legende
 
@@ -38,7 +39,7 @@ def montants_par_thematique(comp: pd.DataFrame, annee: int, source: str):
     """Barres groupées : subventions de droit commun et crédits spécifiques par thématique (tableaux du chapitre 3).
 
     ``comp`` : sortie de ``comparaison_thematiques``."""
-    present.style_figures()
+    style.style_figures()
     df = _groupes(comp)
     montants = [df["droit_commun"].to_numpy(dtype=float), df["credits_specifiques"].to_numpy(dtype=float)]
     libelles, couleurs = [LIBELLE_DROIT_COMMUN, LIBELLE_CREDITS], [COULEUR_DROIT_COMMUN, COULEUR_CREDITS]
@@ -48,10 +49,10 @@ def montants_par_thematique(comp: pd.DataFrame, annee: int, source: str):
     for conteneur in conteneurs:
         ax.bar_label(conteneur, labels=[formats.euros(v) for v in conteneur.datavalues], padding=3, fontsize=8)
     ax.set_xlim(0, maxi * 1.2 if maxi > 0 else 1)
-    present.format_axe(ax, "x")
+    style.format_axe(ax, "x")
     ax.grid(axis="y", visible=False)
     ax.legend(handles=poignees_legende(libelles, couleurs), title=None, loc="best", frameon=True)
-    return present.finir_figure(
+    return style.finir_figure(
         fig, ax, f"Subventions de la programmation {annee} par thématique", "Montant (€)", "", source
     )
 
@@ -59,7 +60,7 @@ def montants_par_thematique(comp: pd.DataFrame, annee: int, source: str):
 def effet_levier(comp: pd.DataFrame, annee: int, source: str):
     """Barres : euros de droit commun mobilisés pour 1 € de crédits spécifiques, par thématique, avec la valeur de
     l'ensemble en trait vertical. ``comp`` : sortie de ``comparaison_thematiques``."""
-    present.style_figures()
+    style.style_figures()
     df = _groupes(comp).sort_values("effet_levier", ascending=False, na_position="last")
     ensemble = comp.loc[comp["niveau"] == "ensemble", "effet_levier"]
     fig, ax = plt.subplots(figsize=(10, 0.5 * len(df) + 1.8))
@@ -75,8 +76,8 @@ def effet_levier(comp: pd.DataFrame, annee: int, source: str):
     maxi = float(np.nanmax(df["effet_levier"].to_numpy(dtype=float))) if len(df) else 1
     ax.set_xlim(0, maxi * 1.18)
     ax.set_ylim(len(df) - 0.5, -1.1)
-    present.format_axe(ax, "x", decimales=1)
-    return present.finir_figure(
+    style.format_axe(ax, "x", decimales=1)
+    return style.finir_figure(
         fig,
         ax,
         f"Effet levier : droit commun mobilisé pour 1 € de crédits spécifiques ({annee})",
@@ -89,7 +90,7 @@ def effet_levier(comp: pd.DataFrame, annee: int, source: str):
 def montant_moyen_par_projet(comp: pd.DataFrame, annee: int, source: str):
     """Barres empilées : montant moyen par projet soutenu (droit commun + crédits spécifiques), par thématique.
     ``comp`` : sortie de ``comparaison_thematiques``."""
-    present.style_figures()
+    style.style_figures()
     df = _groupes(comp).sort_values("moyenne_projet", ascending=True, na_position="first")
     fig, ax = plt.subplots(figsize=(10, 0.5 * len(df) + 1.8))
     y = np.arange(len(df))
@@ -105,9 +106,9 @@ def montant_moyen_par_projet(comp: pd.DataFrame, annee: int, source: str):
     ax.set_axisbelow(True)
     maxi = float(np.nanmax(total)) if len(total) else 1
     ax.set_xlim(0, maxi * 1.18)
-    present.format_axe(ax, "x")
+    style.format_axe(ax, "x")
     ax.legend(loc="lower right", frameon=True)
-    return present.finir_figure(
+    return style.finir_figure(
         fig,
         ax,
         f"Montant moyen des subventions par projet soutenu ({annee})",
@@ -121,7 +122,7 @@ def grille_heatmap(matrice: pd.DataFrame, libelles: dict[str, str], annee: int, 
     """Carte de chaleur du nombre d'actions par priorité (lignes) et rang de sous-priorité (colonnes) ; les cases
     sans sous-priorité dans la feuille de route restent blanches. ``matrice`` : sortie de ``matrice_grille`` ;
     ``libelles`` : libellé court de chaque ligne (« Priorité 1 » -> « 1. Optimiser la déclinaison… »)."""
-    present.style_figures()
+    style.style_figures()
     m = matrice.astype(float)
     fig, ax = plt.subplots(figsize=(11, 0.55 * len(m) + 2.2))
     sns.heatmap(
@@ -143,7 +144,7 @@ def grille_heatmap(matrice: pd.DataFrame, libelles: dict[str, str], annee: int, 
     )
     ax.set_xticklabels([c if c.startswith(".") else "\n".join(textwrap.wrap(c, 12)) for c in m.columns], rotation=0)
     ax.tick_params(axis="both", length=0)
-    return present.finir_figure(
+    return style.finir_figure(
         fig,
         ax,
         f"Actions de la programmation {annee} par priorité et sous-priorité",

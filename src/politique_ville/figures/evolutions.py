@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from politique_ville import present
+from politique_ville.figures import style
 
 from ..compute import evolutions as ce
 
@@ -41,9 +41,9 @@ def figure_series(series: pd.DataFrame, code: str, source: str, titre: str | Non
     r0 = s.iloc[0]
     ax.set_xticks(annees)
     ax.set_xticklabels([str(a) for a in annees])
-    present.format_axe(ax, "y", "%" if r0["unite"] == "%" else "", int(r0["decimales"]) if r0["unite"] == "%" else 0)
+    style.format_axe(ax, "y", "%" if r0["unite"] == "%" else "", int(r0["decimales"]) if r0["unite"] == "%" else 0)
     ax.legend(fontsize=8, loc="best")
-    return present.finir_figure(fig, ax, titre or str(r0["indicateur"]), "Année", str(r0["unite"]), source)
+    return style.finir_figure(fig, ax, titre or str(r0["indicateur"]), "Année", str(r0["unite"]), source)
 
 
 def figure_serie_quartier(serie: pd.DataFrame, quartier: str, source: str):
@@ -61,7 +61,7 @@ def figure_serie_quartier(serie: pd.DataFrame, quartier: str, source: str):
         _tracer(ax, g, annees, str(g["indicateur"].iloc[0]), c)
     ax.set_xticks(annees)
     ax.set_xticklabels([str(a) for a in annees])
-    present.format_axe(ax, "y", "%", 0)
+    style.format_axe(ax, "y", "%", 0)
     ax.set_ylim(bottom=0, top=max(10.0, float(np.nanmax(s["valeur"])) * 1.15))
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return present.finir_figure(fig, ax, f"{quartier} : parts (%) année par année", "Année", "Part (%)", source)
+    return style.finir_figure(fig, ax, f"{quartier} : parts (%) année par année", "Année", "Part (%)", source)

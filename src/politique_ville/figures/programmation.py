@@ -13,7 +13,8 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from politique_ville import formats, present
+from politique_ville import formats
+from politique_ville.figures import style
 
 BLEU = "#2f6f9f"
 BLEU_CLAIR = "#9cc3e0"
@@ -24,7 +25,7 @@ GRIS = "#5a6b7d"
 def _figure(largeur=9.5, hauteur=4.2):
     import matplotlib.pyplot as plt
 
-    present.style_figures()
+    style.style_figures()
     return plt.subplots(figsize=(largeur, hauteur))
 
 
@@ -50,9 +51,9 @@ def figure_projets_par_pilier(piliers: pd.DataFrame, source: str):
     ax.set_yticks(y, [_coupe(p, 28) for p in piliers["pilier"]])
     ax.invert_yaxis()
     ax.set_xlim(0, np.nanmax(np.concatenate([pub, rec])) * 1.15)
-    present.format_axe(ax, "x")
+    style.format_axe(ax, "x")
     ax.legend(loc="lower right", frameon=True, fontsize=9)
-    return present.finir_figure(
+    return style.finir_figure(
         fig,
         ax,
         "Projets retenus par pilier : chiffres publiés et recalculés",
@@ -99,7 +100,7 @@ def figure_financeurs(financeurs: pd.DataFrame, somme_parts: float, source: str)
     ax.set_yticks(y, [_coupe(f, 30) for f in financeurs["financeur"]])
     ax.invert_yaxis()
     ax.set_xlim(0, max(np.nanmax(parts), np.nanmax(recalc) if masque.any() else 0) * 1.2)
-    present.format_axe(ax, "x", "%")
+    style.format_axe(ax, "x", "%")
     ax.legend(
         loc="upper left",
         bbox_to_anchor=(1.02, 1.0),
@@ -108,7 +109,7 @@ def figure_financeurs(financeurs: pd.DataFrame, somme_parts: float, source: str)
         title=f"Somme des parts publiées :\n{formats.pourcent(somme_parts)}",
         title_fontsize=9,
     )
-    return present.finir_figure(
+    return style.finir_figure(
         fig,
         ax,
         "Financement de la programmation par financeur",
@@ -156,13 +157,13 @@ def figure_cget_thematiques(cget: pd.DataFrame, source: str):
     ax.set_yticks(y, [_coupe(r, 26) for r in principales["rubrique"]])
     ax.invert_yaxis()
     ax.set_xlim(0, maxi * 1.22)
-    present.format_axe(ax, "x")
+    style.format_axe(ax, "x")
     ax.legend(loc="lower right", fontsize=9, frameon=True)
     total = cget.loc[cget["rubrique_code"] == "total", "valeur_recalculee"]
     titre = "Contributions des crédits CGET par thématique"
     if len(total):
         titre += f" ({formats.euros(total.iloc[0])})"
-    return present.finir_figure(fig, ax, titre, "Crédits CGET (€)", "", source)
+    return style.finir_figure(fig, ax, titre, "Crédits CGET (€)", "", source)
 
 
 def figure_porteurs(porteurs: pd.DataFrame, source: str):
@@ -181,9 +182,9 @@ def figure_porteurs(porteurs: pd.DataFrame, source: str):
     ax.set_yticks(y, list(porteurs["groupe"]))
     ax.invert_yaxis()
     ax.set_xlim(0, np.nanmax(np.concatenate([dep, ret])) * 1.45)
-    present.format_axe(ax, "x")
+    style.format_axe(ax, "x")
     ax.legend(loc="lower right", fontsize=9, frameon=True)
-    return present.finir_figure(
+    return style.finir_figure(
         fig, ax, "Projets déposés et actions retenues, par type de porteur", "Nombre de projets", "", source
     )
 
@@ -237,7 +238,7 @@ def figure_evolution_indicateur(serie: pd.DataFrame, source: str):
     ax.grid(axis="x", visible=False)
     ax.set_xticks(x, [str(int(a)) for a in serie["annee"]])
     ax.set_ylim(0, maxi * 1.32)
-    present.format_axe(ax, "y", "%" if en_pourcent else "")
+    style.format_axe(ax, "y", "%" if en_pourcent else "")
     titre = f"{serie['action'].iloc[0]} : {serie['indicateur'].iloc[0]}"
     axe_y = "Part (%)" if en_pourcent else f"Nombre ({unite})"
-    return present.finir_figure(fig, ax, _coupe(titre, 80), "Année", axe_y, source)
+    return style.finir_figure(fig, ax, _coupe(titre, 80), "Année", axe_y, source)

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from politique_ville import formats
+from politique_ville.figures.style import finir_figure, format_axe, style_figures
 from politique_ville.formats import nombre_fr, pourcent
-from politique_ville.present import finir_figure, format_axe, style_figures
 from politique_ville.reference.designation import Designation
 
 from ..compute import qpv as cq

@@ -3,7 +3,7 @@
 
 Les calculs sont dans :mod:`politique_ville.compute.qpv` (nombres et tables, sans mise en forme) ; les phrases dans
 :mod:`politique_ville.narration.geographie` et :mod:`politique_ville.narration.fiche`. Chaque nombre passe par
-:func:`present.nombre_fr` (et ``pourcent``, ``euros``, ``avec_unite``).
+:func:`formats.nombre_fr` (et ``pourcent``, ``euros``, ``avec_unite``).
 """
 
 from __future__ import annotations

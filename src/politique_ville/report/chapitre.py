@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from politique_ville.base.catalog import Catalogue, lire_traitees
-from politique_ville.present import Chapitre, colonne_sans_rapport, image_figure, sans_rapport, style_figures
+from politique_ville.figures.style import image_figure, style_figures
+from politique_ville.present.tableaux import Chapitre, colonne_sans_rapport, sans_rapport
 from politique_ville.published.concordance import charger_reference
 from politique_ville.reference.designation import designation
 from politique_ville.reference.etapes import TOUT, declaration
@@ -151,9 +152,9 @@ class Contexte:
         plt.close(fig)
 
     def tableau(self, df: pd.DataFrame, titre: str, **options) -> None:
-        """Affiche un tableau (gardé pour le classeur Excel du chapitre) : voir :meth:`present.Chapitre.tableau`.
+        """Affiche un tableau (gardé pour le classeur Excel du chapitre) : voir :meth:`present.tableaux.Chapitre.tableau`.
         Pour une année sans rapport publié, les colonnes vides de confrontation à un rapport ne sont pas montrées
-        (:func:`present.sans_rapport`)."""
+        (:func:`present.tableaux.sans_rapport`)."""
         from IPython.display import display
 
         if not self.a_des_chiffres_publies:

@@ -53,7 +53,7 @@ def exporter_html(
     ``notebook`` : le chemin du notebook exécuté, ou le notebook déjà en mémoire (``nbformat.NotebookNode``, avec
     ``titre`` : il n'est pas relu ni revalidé, une fiche ou les deux versions d'un chapitre l'exportent tel quel).
     La page reçoit le sommaire de ses sections (titres de niveau 2 et 3) et, si elle a un tableau interactif
-    (``present.tableau_html``), DataTables intégré (voir :func:`finir_page`). ``navigation`` (facultatif) : liens en
+    (``present.tableaux.tableau_html``), DataTables intégré (voir :func:`finir_page`). ``navigation`` (facultatif) : liens en
     haut et en bas de la page, ``{"index": "index.html", "precedent": (titre, fichier) ou None,
     "suivant": (titre, fichier) ou None}`` (chemins relatifs à la page)."""
     if isinstance(notebook, (str, Path)):
@@ -295,7 +295,7 @@ def sommaire_html(page: str) -> str:
 
 
 #: Réglages de DataTables pour les tableaux interactifs : ordre d'origine gardé (pas de tri au chargement), pages de
-#: ``present.LIGNES_INTERACTIF`` lignes, textes en français (nombres avec l'espace fine des milliers) ; une erreur
+#: ``present.tableaux.LIGNES_INTERACTIF`` lignes, textes en français (nombres avec l'espace fine des milliers) ; une erreur
 #: laisse le tableau tel quel (complet) et s'écrit dans la console, sans fenêtre d'alerte.
 INIT_DATATABLES = r"""DataTable.ext.errMode = "throw";  // jamais de fenêtre d'alerte : le tableau reste complet, non interactif
 function tableauxInteractifs() { document.querySelectorAll("table.%(classe)s").forEach(function (t) {
@@ -331,7 +331,7 @@ window.addEventListener("afterprint", tableauxInteractifs);"""
 def ressources_tableaux_interactifs() -> str:
     """Styles et script de DataTables (copiés par ``scripts/vendoriser_datatables.py``) et leurs réglages, à intégrer
     à une page qui a un tableau interactif."""
-    from politique_ville.present import CLASSE_INTERACTIF, LIGNES_INTERACTIF
+    from politique_ville.present.tableaux import CLASSE_INTERACTIF, LIGNES_INTERACTIF
 
     css = "\n".join(
         (VENDOR / "datatables" / f).read_text(encoding="utf-8")
@@ -453,7 +453,7 @@ def finir_page(page: str, vers_racine: str = "") -> str:
     DataTables seulement si la page a un tableau interactif (les autres pages ne grossissent pas), tableaux dans un
     cadre qui défile sur un écran étroit, renvois vers la méthodologie et les chapitres. ``vers_racine`` : chemin
     relatif de la page vers la racine du rapport (« ../ » pour une fiche quartier)."""
-    from politique_ville.present import CLASSE_INTERACTIF
+    from politique_ville.present.tableaux import CLASSE_INTERACTIF
 
     page = _liens_methodologie(page, vers_racine)
     page = _liens_chapitres(page, vers_racine, CHAPITRES_CITES)

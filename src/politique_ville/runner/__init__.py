@@ -23,14 +23,14 @@ from politique_ville.reference.parametres import OBLIGATOIRES, PARAMETRES, charg
 from .cache import MANIFESTE
 from .display import Progression
 from .kernels import (
-    MODULES_CHAPITRES,
-    MODULES_PREPARATION,
-    MODULES_VALIDATION,
+    BIBLIOTHEQUES,
     NOYAU,
     Noyau,
     PoolNoyaux,
     _noyau,
     installer_noyau,
+    modules_d_avance,
+    modules_de_la_validation,
 )
 from .lock import Verrou, Verrous
 from .run import HORS_SELECTION, Execution, executer, version_code
@@ -43,10 +43,10 @@ __all__ = [
     "charger_parametres",
     "MANIFESTE",
     "Progression",
-    "MODULES_CHAPITRES",
-    "MODULES_VALIDATION",
+    "BIBLIOTHEQUES",
+    "modules_d_avance",
     "NOYAU",
-    "MODULES_PREPARATION",
+    "modules_de_la_validation",
     "Noyau",
     "PoolNoyaux",
     "_noyau",

@@ -12,6 +12,7 @@ et les nettoyages, puis rejoint les autres.
 
 from __future__ import annotations
 
+import ast
 import functools
 import json
 import queue
@@ -20,6 +21,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from politique_ville.reference.etapes import ETAPES
 
 NOYAU = "politique-ville"
 #: secondes sans battement de cœur au-delà desquelles un noyau prêté est dit muet et arrêté
@@ -78,39 +81,67 @@ def _noyau() -> str:
     return NOYAU
 
 
-#: modules importés d'avance dans les noyaux d'une exécution (ceux des chapitres et des fiches)
-MODULES_CHAPITRES = (
-    "pandas",
-    "numpy",
-    "pyarrow.parquet",
-    "matplotlib.pyplot",
-    "seaborn",
-    "IPython.display",
-    "politique_ville.base.catalog",
-    "politique_ville.present",
-    "politique_ville.published.concordance",
-    "politique_ville.report.chapitre",
-    "politique_ville.compute.qpv",
-    "politique_ville.compute.programmation",
-    "politique_ville.compute.contribution",
-    "politique_ville.figures.qpv",
-    "politique_ville.figures.programmation",
-    "politique_ville.figures.contribution",
-    "politique_ville.narration.geographie",
-    "politique_ville.narration.fiche",
-    "politique_ville.narration.programmation",
-    "politique_ville.narration.contribution",
-    "politique_ville.present.qpv",
-    "politique_ville.present.programmation",
-)
+#: bibliothèques importées d'avance dans les noyaux d'une exécution (celles des chapitres et des fiches : coût d'import
+#: mesuré, docs/architecture.md « Imports différés »)
+BIBLIOTHEQUES = ("pandas", "numpy", "pyarrow.parquet", "matplotlib.pyplot", "seaborn", "IPython.display")
 
 
-#: modules de la lecture et des nettoyages, ajoutés à ceux des chapitres dans les noyaux d'une exécution
-MODULES_PREPARATION = (
-    "politique_ville.clean.nettoyage",
-    "politique_ville.clean.correspondance",
-    "politique_ville.clean.scdl",
-)
+def modules_des_notebooks(dossier, notebooks) -> tuple[str, ...]:
+    """Les modules du paquet qu'importent ces notebooks (cellules de code, ``import`` et ``from … import``), dans
+    l'ordre de leur première apparition : ce qu'un noyau de l'exécution importe d'avance. Lus dans les notebooks
+    eux-mêmes : le runner ne nomme aucun module de chapitre."""
+    paquet = Path(__file__).resolve().parents[1]
+
+    def existe(nom: str) -> bool:
+        chemin = paquet.joinpath(*nom.split(".")[1:])
+        return chemin.with_suffix(".py").is_file() or (chemin / "__init__.py").is_file()
+
+    modules: dict[str, None] = {}
+    for nom in notebooks:
+        chemin = Path(dossier) / nom
+        if not chemin.is_file():
+            continue
+        for cellule in json.loads(chemin.read_text(encoding="utf-8")).get("cells", []):
+            if cellule.get("cell_type") != "code":
+                continue
+            try:
+                arbre = ast.parse("".join(cellule.get("source", [])))
+            except SyntaxError:  # cellule de magies IPython : rien à importer d'avance
+                continue
+            for noeud in arbre.body:
+                if isinstance(noeud, ast.Import):
+                    candidats = [a.name for a in noeud.names]
+                elif isinstance(noeud, ast.ImportFrom) and noeud.module and not noeud.level:
+                    candidats = [f"{noeud.module}.{a.name}" for a in noeud.names]
+                    candidats = [c for c in candidats if c.startswith("politique_ville.") and existe(c)] or [
+                        noeud.module
+                    ]
+                else:
+                    continue
+                for c in candidats:
+                    if c.startswith("politique_ville.") and existe(c):
+                        modules[c] = None
+    return tuple(modules)
+
+
+def _notebooks(valide: bool) -> tuple[str, ...]:
+    """Les notebooks de la table des étapes : ceux de la validation (``valide``) ou tous les autres."""
+    return tuple(d.notebook for d in ETAPES if d.valide == valide)
+
+
+def modules_d_avance(dossier) -> tuple[str, ...]:
+    """Ce qu'importe d'avance un noyau des chapitres, des fiches et des nettoyages : les bibliothèques, puis les
+    modules du paquet qu'importent leurs notebooks (la validation a son noyau : Great Expectations est long à
+    importer)."""
+    return BIBLIOTHEQUES + modules_des_notebooks(dossier, _notebooks(valide=False))
+
+
+def modules_de_la_validation(dossier) -> tuple[str, ...]:
+    """Ce qu'importe d'avance le noyau de la validation, préparé pendant la lecture et les nettoyages."""
+    return ("great_expectations", "pandas", "pyarrow.parquet", "IPython.display") + modules_des_notebooks(
+        dossier, _notebooks(valide=True)
+    )
+
 
 #: remise à zéro entre deux notebooks : espace de noms vidé, figures fermées, compteur d'exécution remis à 1
 _VIERGE = (
@@ -174,9 +205,11 @@ class Noyau:
         return True
 
     @classmethod
-    def demarrer(cls, cwd, modules: tuple[str, ...] = MODULES_CHAPITRES) -> Noyau:
+    def demarrer(cls, cwd, modules: tuple[str, ...] | None = None) -> Noyau:
         """Démarre un noyau dans ``cwd`` et y importe ``modules`` (sans rien définir dans l'espace de noms du
-        notebook ni compter d'exécution). Une erreur de démarrage est levée (l'appelant fait sans)."""
+        notebook ni compter d'exécution ; par défaut :func:`modules_d_avance`). Une erreur de démarrage est levée
+        (l'appelant fait sans)."""
+        modules = modules_d_avance(cwd) if modules is None else modules
         from jupyter_client.manager import KernelManager
 
         km = KernelManager(kernel_name=_noyau())
@@ -241,8 +274,9 @@ class PoolNoyaux:
     impossible), il rend ``None`` et l'étape démarre le sien, comme papermill le fait d'habitude. ``rendre`` remet le
     noyau à zéro (:meth:`Noyau.vierge`) avant de le reprêter ; un noyau mort est arrêté et retiré."""
 
-    def __init__(self, cwd, modules: tuple[str, ...] = MODULES_CHAPITRES + MODULES_PREPARATION):
-        self._cwd, self._modules = str(cwd), tuple(modules)
+    def __init__(self, cwd, modules: tuple[str, ...] | None = None):
+        self._cwd = str(cwd)
+        self._modules = modules_d_avance(cwd) if modules is None else tuple(modules)
         self._cond = threading.Condition()
         self._libres: list[Noyau] = []
         self._prevus = 0  # noyaux en démarrage ou prêtés (ceux qui peuvent encore devenir libres)
@@ -372,19 +406,6 @@ class PoolNoyaux:
             self._cond.notify_all()
         for noyau in tous:
             noyau.arreter()
-
-
-#: modules importés d'avance dans le noyau de la validation, préparé pendant la lecture et les nettoyages
-MODULES_VALIDATION = (
-    "great_expectations",
-    "pandas",
-    "pyarrow.parquet",
-    "IPython.display",
-    "politique_ville.base.catalog",
-    "politique_ville.clean.nettoyage",
-    "politique_ville.present",
-    "politique_ville.clean.validation",
-)
 
 
 def _attente_surveillee(canal, noyau: Noyau, tranche: float = 1.0):

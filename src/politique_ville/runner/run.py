@@ -51,7 +51,7 @@ from .cache import Entrees, ecrire_manifeste, lire_manifeste
 from .commit import Transit, publier_ensemble
 from .display import Progression, resume
 from .execute import cause, executer_fiches, executer_notebook, exporter
-from .kernels import MODULES_VALIDATION, PoolNoyaux
+from .kernels import PoolNoyaux, modules_de_la_validation
 from .lock import Verrous
 from .lot import FICHIER_LOT
 from .restes import FICHES_CLE, FICHES_FAITES
@@ -259,6 +259,10 @@ class Execution:
     def annees_anterieures(self, utilisables: dict[int, Path], ecartees: dict[int, str] | None = None):
         """Les années antérieures que lisent les étapes qui les déclarent (``anterieures``), et celles écartées."""
         self.entrees.anterieures, self.entrees.ecartees = dict(utilisables), dict(ecartees or {})
+
+    def _modules_validation(self) -> tuple[str, ...]:
+        """Ce qu'importe d'avance le noyau de la validation (lu dans son notebook)."""
+        return modules_de_la_validation(self.cat.racine / "notebooks")
 
     def parametres_nb(self, e: Etape) -> dict:
         """Paramètres papermill d'une étape : l'année et ``execution`` (``reference.parametres.CLES_EXECUTION``) :
@@ -563,7 +567,7 @@ class Execution:
         if validation and not deja:
             # Great Expectations seulement : prêt plus tôt pour la validation ; les chapitres et fiches qu'il fera
             # ensuite importeront le reste à leur première cellule
-            self.noyaux.demarrer(1, MODULES_VALIDATION, apres_les_autres=self.jobs > 2)
+            self.noyaux.demarrer(1, self._modules_validation(), apres_les_autres=self.jobs > 2)
         try:
             independants = self._a(Statut.A_EXECUTER, etapes=amont)
             if independants:  # lecture et nettoyages : tables différentes, en parallèle
@@ -746,7 +750,7 @@ class Execution:
         execute = self.travail / "notebooks" / f"{e.nom}.ipynb"
         noyau = (
             self.noyaux.prendre(
-                modules=MODULES_VALIDATION if e.decl.valide else (), tant_que=lambda: not self._interrompue(e)
+                modules=self._modules_validation() if e.decl.valide else (), tant_que=lambda: not self._interrompue(e)
             )
             if self.noyaux
             else None

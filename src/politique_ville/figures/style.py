@@ -1,0 +1,277 @@
+"""Le style commun des figures et leur image : thème seaborn lisible à l'impression, titre, axes avec unités et ligne
+de source en français (:func:`finir_figure`, :func:`format_axe`), mise en page en une mesure, texte alternatif,
+image PNG en un seul dessin (palette de 256 couleurs quand elle ne s'écarte pas de plus de :data:`ECART_MAX_PALETTE`
+niveaux, sinon couleurs exactes) : ce que chaque module de thème de ``figures`` emploie.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from politique_ville.formats import avec_unite, nombre_fr
+
+
+def style_figures():
+    """Thème commun des figures (seaborn), lisible à l'impression."""
+    import matplotlib
+
+    matplotlib.use("Agg") if matplotlib.get_backend().lower() not in (
+        "agg",
+        "module://matplotlib_inline.backend_inline",
+    ) else None
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook", palette="Blues_d")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 110,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "axes.formatter.use_locale": False,
+        }
+    )
+
+
+def texte_alternatif(fig) -> str:
+    """Texte alternatif d'une figure, pour un lecteur d'écran et pour qui ne voit pas l'image : son titre, ce que
+    montrent ses axes, sa source (lus sur la figure elle-même)."""
+    morceaux = []
+    titre = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    for ax in fig.get_axes():
+        t = ax.get_title(loc="left") or ax.get_title()
+        if t and t not in morceaux and t != titre:
+            morceaux.append(t)
+        axes = [
+            f"{nom} : {lib}"
+            for nom, lib in (("axe horizontal", ax.get_xlabel()), ("axe vertical", ax.get_ylabel()))
+            if lib
+        ]
+        if axes:
+            morceaux.append(" ; ".join(axes))
+    sources = [t.get_text() for t in fig.texts if t.get_text().startswith("Source")]
+    texte = ". ".join(m.rstrip(".") for m in ([titre] if titre else []) + morceaux + sources)
+    return ("Figure : " + texte + ".") if texte else "Figure sans titre."
+
+
+#: attribut posé sur une figure par :func:`finir_figure` quand sa mise en page est faite et que tout son contenu
+#: tient dans la figure : :func:`image_figure` la rend alors en une seule passe, sans recadrage
+MISE_EN_PAGE_FAITE = "_politique_ville_mise_en_page"
+
+
+#: attribut posé avec le précédent : nombre de textes de chaque axe lors de la mise en page
+TEXTES_PLACES = "_politique_ville_textes_places"
+
+
+#: compression zlib des PNG (0 à 9) de :func:`encoder_png` : en RVB, 4 donne des fichiers plus petits que ceux de
+#: matplotlib (RGBA, niveau 6) en moins de temps ; 6 gagne encore 1 % de taille, 9 est cinq fois plus lent
+NIVEAU_COMPRESSION_PNG = 4
+
+
+def image_figure(fig, alt: str | None = None):
+    """La figure, en PNG, à afficher (``display(image_figure(fig))``) : rendue comme le fait JupyterLab, mais sans
+    dépendre du moteur de matplotlib du noyau. Avec ``MPLBACKEND=Agg`` dans l'environnement (fréquent sur un
+    serveur), ``display(fig)`` n'écrirait que « <Figure size 900x600 with 1 Axes> » dans le rapport.
+
+    Une figure mise en page par :func:`finir_figure` est dessinée une seule fois, à sa taille (la mise en page a
+    déjà réservé la place de chaque texte) ; toute autre figure, ou une figure dont un trait touche le bord (contenu
+    ajouté après la mise en page, qui serait coupé), est recadrée sur son contenu comme dans JupyterLab
+    (``bbox_inches="tight"``, deux dessins : l'un pour mesurer, l'autre pour l'image).
+
+    ``alt`` : texte alternatif de l'image dans le HTML (par défaut :func:`texte_alternatif`)."""
+    from IPython.display import Image
+
+    donnees = _png_une_passe(fig) if getattr(fig, MISE_EN_PAGE_FAITE, False) else None
+    if donnees is None:
+        from IPython.core.pylabtools import print_figure
+
+        donnees = compacter_png(print_figure(fig, fmt="png", bbox_inches="tight"), dpi=fig.dpi)
+    return Image(data=donnees, format="png", metadata={"alt": alt or texte_alternatif(fig)})
+
+
+def _png_une_passe(fig) -> bytes | None:
+    """PNG de la figure entière, en un seul dessin sur sa toile Agg (résolution de la figure, comme JupyterLab) ;
+    ``None`` si un pixel du bord n'est pas du fond ou si un texte, une légende est hors du cadre (il faut recadrer),
+    ou si la figure n'a pas de toile Agg."""
+    import numpy as np
+
+    toile = fig.canvas
+    if not hasattr(toile, "buffer_rgba") or getattr(toile, "device_pixel_ratio", 1) != 1:
+        return None
+    toile.draw()  # moteur Agg, à la résolution de la figure, fond et bord de la figure (comme print_figure)
+    pixels = np.asarray(toile.buffer_rgba())
+    if pixels.ndim != 3 or pixels.shape[0] < 2 or pixels.shape[1] < 2 or pixels.shape[2] != 4:
+        return None
+    mots = pixels.view(np.uint32)[..., 0]  # un pixel RGBA = un entier : comparaisons 4 fois moins nombreuses
+    fond = mots[0, 0]
+    if (mots[0] != fond).any() or (mots[-1] != fond).any() or (mots[:, 0] != fond).any() or (mots[:, -1] != fond).any():
+        return None
+    # un texte ou une légende tout entier hors du cadre ne laisse pas d'encre au bord (ni un texte qui le franchit
+    # entre deux lettres) : mesurés, sauf les textes des axes déjà là lors de la mise en page
+    if not _textes_dans_la_figure(fig, toile.get_renderer(), getattr(fig, TEXTES_PLACES, None)):
+        return None
+    return encoder_png(pixels, dpi=fig.dpi, palette=True)
+
+
+def _textes_dans_la_figure(fig, renderer, deja_places: dict | None = None) -> bool:
+    """Les textes et légendes de la figure et de ses axes sont-ils dans le cadre de la figure ? ``deja_places`` :
+    nombre de textes de chaque axe (``id(ax)``) déjà là lors de la mise en page, qui les a fait tenir : seuls les
+    suivants, ajoutés depuis, sont mesurés (mesurer les étiquettes de valeur de chaque barre coûte)."""
+    cadre = fig.bbox
+    artistes = [t for t in fig.texts if t.get_text()] + list(fig.legends)
+    for ax in fig.get_axes():
+        textes = list(ax.texts)[(deja_places or {}).get(id(ax), 0) :]
+        artistes += [t for t in textes if t.get_text()]
+        if ax.get_legend() is not None:
+            artistes.append(ax.get_legend())  # une légende peut avoir été déplacée depuis
+    for artiste in artistes:
+        if artiste.get_visible():
+            b = artiste.get_window_extent(renderer)
+            if b.x0 < cadre.x0 or b.x1 > cadre.x1 or b.y0 < cadre.y0 or b.y1 > cadre.y1:
+                return False
+    return True
+
+
+#: écart maximal (sur 255, par canal) entre une figure et son image en palette (:func:`encoder_png`) : au-delà,
+#: l'image reste en RVB sans perte. Une figure du rapport (aplats, texte lissé) tient en 256 couleurs à 1 ou 2 près :
+#: rien de visible, une image 2 à 3 fois plus légère (la moitié d'une fiche quartier)
+ECART_MAX_PALETTE = 3
+
+
+def encoder_png(
+    pixels, dpi: float | None = None, niveau: int = NIVEAU_COMPRESSION_PNG, *, palette: bool = False
+) -> bytes:
+    """PNG sans perte d'une image RGBA (tableau ``hauteur × largeur × 4`` d'octets), écrit par Pillow : en RVB si
+    elle est opaque (même rendu, un quart de données en moins), compression zlib de niveau ``niveau`` (celui de
+    matplotlib, 6, coûte plus pour un gain de taille minime sur ces figures). ``dpi`` : résolution inscrite dans
+    l'image, comme le fait matplotlib.
+
+    ``palette`` : une image opaque est écrite en 256 couleurs au plus (méthode « couverture maximale » de Pillow,
+    sans tramage), si aucun pixel ne s'écarte de plus de :data:`ECART_MAX_PALETTE` de sa couleur (sinon, RVB sans
+    perte) : même aspect, un octet par pixel au lieu de trois."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(pixels, dtype=np.uint8)
+    opaque = bool((pixels[..., 3] == 255).all())
+    image = Image.fromarray(np.ascontiguousarray(pixels[..., :3]) if opaque else pixels, "RGB" if opaque else "RGBA")
+    if palette and opaque:
+        from PIL import ImageChops
+
+        reduite = image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
+        ecart = max(e[1] for e in ImageChops.difference(reduite.convert("RGB"), image).getextrema())
+        if ecart <= ECART_MAX_PALETTE:
+            image, niveau = reduite, max(niveau, 6)  # un octet par pixel : le niveau 6 coûte peu
+    tampon = io.BytesIO()
+    image.save(tampon, format="png", compress_level=niveau, **({"dpi": (dpi, dpi)} if dpi else {}))
+    return tampon.getvalue()
+
+
+def compacter_png(png: bytes, dpi: float | None = None) -> bytes:
+    """Un PNG (de matplotlib) réécrit par :func:`encoder_png` en palette, s'il y gagne ; sinon tel quel."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        pixels = np.asarray(image.convert("RGBA"))
+    compact = encoder_png(pixels, dpi=dpi, palette=True)
+    return compact if len(compact) < len(png) else png
+
+
+def format_axe(ax, axe: str = "x", unite: str = "", decimales: int = 0):
+    """Graduations au format français (1 712 989, 35,3 %)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def f(v, _pos):
+        return _graduation(float(v), unite, decimales)
+
+    (ax.xaxis if axe == "x" else ax.yaxis).set_major_formatter(FuncFormatter(f))
+
+
+@functools.lru_cache(maxsize=4096)
+def _graduation(v: float, unite: str, decimales: int) -> str:
+    """Texte d'une graduation (:func:`format_axe`), gardé en mémoire : matplotlib formate chaque graduation à chaque
+    mesure et à chaque dessin de la figure, et les mêmes valeurs (0, 10 %, 20 %…) reviennent d'une figure à l'autre ;
+    le format français (Babel) coûte, lui, une fraction de milliseconde à chaque appel."""
+    return avec_unite(v, unite, decimales) if unite else nombre_fr(v, decimales)
+
+
+def finir_figure(fig, ax, titre: str, axe_x: str, axe_y: str, source: str):
+    """Titre, libellés d'axes (avec unités) et ligne de source en bas de la figure, puis mise en page
+    (:func:`mettre_en_page`) : chaque texte a sa place dans la figure.
+
+    Le titre d'une figure d'un seul axe est posé juste au-dessus de l'axe (``y=1``), là où matplotlib le mettrait :
+    sans graduations ni libellé en haut de l'axe, ni décalage (« 1e6 ») des graduations verticales, rien ne l'en
+    écarte, et matplotlib ne refait pas ce calcul (il mesure alors les graduations) à chaque mesure et à chaque
+    dessin de la figure."""
+    from matplotlib.ticker import ScalarFormatter
+
+    seul = fig.get_axes() == [ax]
+    graduations_en_haut = ax.xaxis.majorTicks[0].label2.get_visible() or ax.xaxis.get_label_position() == "top"
+    decalage_possible = isinstance(ax.yaxis.get_major_formatter(), ScalarFormatter)
+    position = {"y": 1.0} if seul and not graduations_en_haut and not decalage_possible else {}
+    ax.set_title(titre, loc="left", **position)
+    ax.set_xlabel(axe_x)
+    ax.set_ylabel(axe_y)
+    fig.text(0.01, 0.005, f"Source : {source}", fontsize=8, color="#5a6b7d", ha="left", va="bottom")
+    mettre_en_page(fig, rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def mettre_en_page(fig, rect=(0, 0, 1, 1), pad: float = 1.08):
+    """Même mise en page que ``fig.tight_layout(rect=rect, pad=pad)`` (marges juste suffisantes pour les graduations,
+    libellés, titre et légende de chaque axe, dans le rectangle ``rect`` en fraction de la figure), en une seule
+    mesure pour une figure d'un seul axe : ``tight_layout`` mesure deux fois quand ``rect`` est donné, pour le même
+    résultat avec un seul axe. Les autres figures (plusieurs axes, barre de couleur) passent par ``tight_layout``.
+
+    Marque la figure (:data:`MISE_EN_PAGE_FAITE`) quand la mise en page a réussi et que les textes posés sur la figure
+    (ligne de source) y tiennent : :func:`image_figure` la dessine alors une seule fois, sans recadrage."""
+    import contextlib
+
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    axes = fig.get_axes()
+    spec = axes[0].get_subplotspec() if len(axes) == 1 else None
+    moteur = getattr(fig.canvas, "get_renderer", None)  # figures de pyplot (Agg, moteur « inline » de Jupyter)
+    if moteur is None:
+        fig.tight_layout(rect=rect, pad=pad)
+        return fig
+    renderer = moteur()
+    un_seul_axe = (
+        spec is not None
+        and spec.get_gridspec().get_geometry() == (1, 1)
+        and all(getattr(fig, a, None) is None for a in ("_suptitle", "_supxlabel", "_supylabel"))
+    )
+    reussi = False
+    if un_seul_axe:
+        ax = axes[0]
+        with getattr(renderer, "_draw_disabled", contextlib.nullcontext)():
+            contenu = fig.transFigure.inverted().transform_bbox(ax.get_tightbbox(renderer, for_layout_only=True))
+        place = spec.get_position(fig)
+        largeur, hauteur = fig.get_size_inches()
+        marge = pad * FontProperties(size=matplotlib.rcParams["font.size"]).get_size_in_points() / 72
+        gauche = max(place.xmin - contenu.xmin, 0) + marge / largeur
+        droite = max(contenu.xmax - place.xmax, 0) + marge / largeur
+        bas = max(place.ymin - contenu.ymin, 0) + marge / hauteur
+        haut = max(contenu.ymax - place.ymax, 0) + marge / hauteur
+        r_gauche, r_bas, r_droite, r_haut = rect
+        reussi = gauche + droite < 1 and bas + haut < 1  # sinon tight_layout renonce (avec un avertissement)
+        if reussi:
+            fig.subplots_adjust(left=r_gauche + gauche, right=r_droite - droite, bottom=r_bas + bas, top=r_haut - haut)
+    if not reussi:
+        p = fig.subplotpars
+        avant = (p.left, p.right, p.bottom, p.top, p.wspace, p.hspace)
+        fig.tight_layout(rect=rect, pad=pad)
+        reussi = (p.left, p.right, p.bottom, p.top, p.wspace, p.hspace) != avant  # sinon : non appliquée
+    # les axes, avec leurs textes et légendes, tiennent dans ``rect`` ; restent les textes posés sur la figure
+    deja_places = {id(ax): len(ax.texts) for ax in axes}
+    setattr(fig, MISE_EN_PAGE_FAITE, bool(reussi and _textes_dans_la_figure(fig, renderer, deja_places)))
+    setattr(fig, TEXTES_PLACES, deja_places)
+    return fig
