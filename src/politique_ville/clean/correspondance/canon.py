@@ -1,4 +1,4 @@
-"""Le schéma canonique de la programmation vu par une correspondance : financeurs canonique, leurs natures, champs
+"""Le schéma canonique de la programmation vu par une correspondance : financeurs canoniques, leurs natures, champs
 qu'une correspondance peut donner, colonnes ajoutées à la programmation produite, libellés du total général."""
 
 from __future__ import annotations

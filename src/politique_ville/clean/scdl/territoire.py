@@ -24,7 +24,7 @@ from politique_ville.clean.scdl.verification import lire_scdl
 def charger_correspondance_subventions(chemin: Path | str) -> dict[str, str]:
     """Une correspondance de fichier de subventions (YAML) : ``{champ du schéma SCDL: colonne du fichier}``.
 
-    Format, comme la correspondance de la programmation (``correspondance.py``)::
+    Format, comme la correspondance de la programmation (``clean.correspondance``)::
 
         source: "Subventions de la ville (export de son logiciel)"
         subventions:
