@@ -188,7 +188,7 @@ def test_lecture_v1_et_v2(tmp_path):
     v2 = lire_scdl(_ecrire(tmp_path, [_ligne(montant="2 500,50")], [c.upper() for c in COLONNES_SCDL_V2], sep=";"))
     assert v2.lignes["montant_num"].tolist() == [2500.5] and "nomBeneficiaire" in v2.lignes.columns
     traitements = dict(zip(v2.ecarts_schema["colonne"], v2.ecarts_schema["traitement"]))
-    assert traitements["MONTANT"] == "accepté : lu 2500,50"
+    assert traitements["MONTANT"] == "accepté : lu 2\u202f500,50"
 
 
 def test_fichier_1_0_en_capitales(tmp_path):
@@ -250,7 +250,7 @@ def test_colonnes_dans_un_autre_ordre_et_valeurs_en_capitales(tmp_path):
         "« aide en nature;aide en numéraire »",
         "accepté : casse ignorée",
     )
-    assert par_cellule[(3, "montant")] == ("nombre à point décimal", "accepté : lu 1000,00")
+    assert par_cellule[(3, "montant")] == ("nombre à point décimal", "accepté : lu 1\u202f000,00")
 
 
 def test_fichier_windows_1252_derriere_un_bom(tmp_path):

@@ -6,8 +6,9 @@ Deux familles : les nombres seuls (:func:`nombre_fr`, :func:`euros`, :func:`pour
 :func:`accord`, :func:`signe`…) et les valeurs d'un indicateur du registre, à sa précision et avec son unité
 (:func:`formater`, :func:`formater_ecart`, :func:`entete`, :func:`entete_rang`…).
 
-Étage : au-dessus de ``compute`` (il lit l'unité et la précision d'un indicateur), sous ``narration``, ``present`` et
-``figures``, qui écrivent tous leurs nombres par lui. ``compute`` ne l'importe jamais : un calcul rend des nombres.
+Étage : juste au-dessus de ``reference`` (il lit l'unité et la précision d'un indicateur dans le registre) : tous les
+étages du dessus écrivent leurs nombres par lui, les messages du nettoyage comme les phrases et les tableaux.
+``compute`` ne l'importe jamais (contrat « calcul-pur ») : un calcul rend des nombres.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import pandas as pd
 from babel.numbers import format_decimal
 
 from politique_ville.base.valeurs import arrondi_publie
-from politique_ville.compute import qpv as cq
+from politique_ville.reference.indicateurs import definition
+from politique_ville.reference.provenance import NON_PUBLIE
 
 ESPACE_MILLIERS = "\u202f"  # espace fine insécable, comme l'INSEE
 ESPACE_UNITE = "\u00a0"  # espace insécable avant l'unité
@@ -116,7 +118,7 @@ def formater(code: str, valeur, manquant: str = "—", unite: bool = True) -> st
         return valeur
     if valeur_absente(valeur):
         return manquant
-    i = cq.indicateur(code)
+    i = definition(code)
     if not unite:
         return nombre_fr(valeur, i.decimales)
     if i.unite == "%":
@@ -135,7 +137,7 @@ def formateur(code: str, manquant: str = "—", unite: bool = True):
 
 def entete(code: str, court: bool = True) -> str:
     """En-tête de colonne d'un indicateur, avec son unité : « Moins de 25 ans (%) »."""
-    i = cq.indicateur(code)
+    i = definition(code)
     return f"{i.court if court else i.libelle} ({i.unite})"
 
 
@@ -145,7 +147,7 @@ def formater_ecart(code: str, valeur, manquant: str = "—") -> str:
         return valeur
     if valeur_absente(valeur):
         return manquant
-    i = cq.indicateur(code)
+    i = definition(code)
     texte = nombre_fr(valeur, i.decimales)
     signe = "+" if texte.strip("0,−") != "" and not texte.startswith("−") else ""
     if i.unite == "%":
@@ -157,11 +159,11 @@ def formater_ecart(code: str, valeur, manquant: str = "—") -> str:
 
 def ecart_court(code: str, valeur: float) -> str:
     """Étiquette de barre : l'écart signé sans unité (« +6,5 », « −1,1 ») ; l'unité est dans le libellé de l'axe."""
-    t = nombre_fr(valeur, cq.indicateur(code).decimales)
+    t = nombre_fr(valeur, definition(code).decimales)
     return t if t.startswith("−") or t.strip("0,") == "" else "+" + t
 
 
-def formater_nombre(valeur, manquant: str = cq.NON_PUBLIE) -> str:
+def formater_nombre(valeur, manquant: str = NON_PUBLIE) -> str:
     """Valeur d'un tableau où chaque ligne a son unité (colonne « Unité ») : une décimale, sauf au-delà de 100
     (montants en euros, arrondis à l'euro) ; un texte (« secret ») est gardé ; manquant -> ``manquant``."""
     if isinstance(valeur, str):
@@ -173,7 +175,7 @@ def formater_nombre(valeur, manquant: str = cq.NON_PUBLIE) -> str:
 
 def unite_ecart(code: str) -> str:
     """Unité d'un écart, pour un libellé d'axe : « points de % », « € par mois », « indice »."""
-    u = cq.indicateur(code).unite
+    u = definition(code).unite
     return "points de %" if u == "%" else u
 
 
@@ -208,7 +210,7 @@ def nombre_ou(manquant: str, decimales: int | None = None, pour_cent: bool = Fal
 
 def chiffre_cle(v) -> str:
     """Valeur d'un chiffre clé : entier sans décimale, sinon une décimale ; « non publié » s'il manque."""
-    return cq.NON_PUBLIE if valeur_absente(v) else nombre_fr(v, 0 if float(v).is_integer() else 1)
+    return NON_PUBLIE if valeur_absente(v) else nombre_fr(v, 0 if float(v).is_integer() else 1)
 
 
 #: la convention des rangs, la même partout (chapitre et fiches) : rang 1 = situation la plus défavorable selon le
@@ -222,4 +224,4 @@ CONVENTION_RANG = (
 
 def entete_rang(code: str) -> str:
     """En-tête d'une colonne de rangs orientés : « Taux d'emploi (1 = le plus faible) »."""
-    return f"{cq.indicateur(code).court} (1 = {'le plus faible' if cq.sens_du_rang(code) == cq.SENS_FAIBLE else 'le plus élevé'})"
+    return f"{definition(code).court} (1 = {'le plus faible' if definition(code).defavorable_si_eleve is False else 'le plus élevé'})"

@@ -40,6 +40,7 @@ from politique_ville.reference.indicateurs import THEMES as THEMES_REGISTRE
 from politique_ville.reference.indicateurs import definition as definition_registre
 from politique_ville.reference.indicateurs import registre as registre_indicateurs
 from politique_ville.reference.parametres import selection_fiches
+from politique_ville.reference.provenance import NON_PUBLIE as NON_PUBLIE_PROVENANCE
 
 from . import niveaux as cn
 
@@ -75,7 +76,7 @@ NIVEAUX_SUPPLEMENTAIRES = {NIVEAU_QPV_REGION: "QPV de la région", NIVEAU_QPV_FR
 
 SECRET = "secret"
 NON_DISPONIBLE = "n.d."
-NON_PUBLIE = "non publié"
+NON_PUBLIE = NON_PUBLIE_PROVENANCE  # le mot du vocabulaire des provenances
 MOTIF_SECRET = "secret statistique"
 MOTIF_NON_DISPONIBLE = "non disponible"
 PUBLIE = "publié"

@@ -33,6 +33,9 @@ SUPPOSE = "supposé"
 SIMULE = "simulé"
 APPROXIMATIF = "approximatif"
 
+#: une valeur qu'aucun rapport ni fichier reçu ne donne (case d'un tableau, valeur d'un niveau)
+NON_PUBLIE = "non publié"
+
 #: Le vocabulaire, du plus sûr au moins sûr : une valeur calculée à partir de plusieurs valeurs prend la provenance
 #: la moins sûre (:func:`combiner`).
 VOCABULAIRE = (PUBLIE, RECU, RECALCULE, APPROXIMATIF, SUPPOSE, RECONSTRUIT, SIMULE)

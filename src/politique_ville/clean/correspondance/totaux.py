@@ -19,6 +19,7 @@ import pandas as pd
 from politique_ville.base.catalog import COLONNE_LIGNE
 from politique_ville.clean.correspondance.canon import FINANCEURS, LIBELLE_TOTAL_GENERAL, TOTAL_GENERAL
 from politique_ville.clean.correspondance.montants import _verifier_montants, lire_montants, texte_montant
+from politique_ville.formats import pourcent
 
 COLONNES_ECARTS = ["financeur", "libelle", "total_fourni", "somme_actions", "ecart", "fichier", "ligne"]
 
@@ -147,7 +148,7 @@ def _financements(montants: pd.DataFrame, ecarts: pd.DataFrame, nom: str) -> pd.
             fourni, ecart = ecart_de[code]
             note += f" ; l'export donne un total de {texte_montant(fourni)} (écart {texte_montant(ecart)})"
         somme = montants[code].sum(min_count=1)
-        part = f"{100 * somme / total:.1f}%".replace(".", ",") if total and pd.notna(somme) else ""
+        part = pourcent(100 * somme / total) if total and pd.notna(somme) else ""
         lignes.append(
             {
                 "type_ligne": "financeur",

@@ -17,6 +17,7 @@ from politique_ville.clean.scdl.schema import (
     VERSIONS,
     Subventions,
 )
+from politique_ville.formats import euros
 
 
 def tableau_des_comptes(comptes: dict[str, int]) -> pd.DataFrame:
@@ -61,9 +62,8 @@ def phrase_verification(verif: dict) -> str:
 
 
 def _euros(x: float) -> str:
-    """« 1 000 € » (espace fine insécable des milliers, insécable avant l'unité, comme ``present.euros``)."""
-    entier = f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return (entier[:-3] if entier.endswith(",00") else entier) + "\u00a0€"
+    """« 1 000 € », « 1 234,50 € » : les centimes seulement s'il y en a."""
+    return euros(x, 0 if float(x).is_integer() else 2)
 
 
 def phrase_lignes(sub: Subventions) -> str:

@@ -12,6 +12,7 @@ from politique_ville.clean.correspondance import cle_nom_porteur, normaliser_ide
 from politique_ville.clean.scdl._communs import _Releve
 from politique_ville.clean.scdl.schema import ACCEPTE, NATURES, REPARE
 from politique_ville.clean.scdl.valeurs import _POINT, _SIMPLE, _pourcentage, lire_date, lire_identifiant, lire_periode
+from politique_ville.formats import nombre_fr
 
 
 def _verifier_attribuant(
@@ -159,7 +160,7 @@ def _lire_montants(df: pd.DataFrame, noms_fichier: dict, releve: _Releve) -> pd.
         illisibles, col_mt, texte, regle_mt, "ligne écartée : " + lus_mt.where(illisibles, "").astype(str)
     )
     releve.ecarter(illisibles, lus_mt.where(illisibles, "").astype(str))
-    lu_fr = montants.map(lambda x: f"{ACCEPTE} : lu {x:.2f}".replace(".", ",") if pd.notna(x) else "")
+    lu_fr = montants.map(lambda x: f"{ACCEPTE} : lu {nombre_fr(x, 2)}" if pd.notna(x) else "")
     releve.constat_masque(lisibles, col_mt, texte, regle_mt, lu_fr)
     negatifs = montants < 0
     releve.constat_masque(negatifs, col_mt, texte, "montant accordé positif", "ligne écartée : montant négatif")
