@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class ErreurDonnees(Exception):
     """Une donnée d'entrée est invalide ; le message dit où (fichier, ligne, colonne)."""
@@ -44,7 +46,6 @@ def errno_ecriture(exc: BaseException) -> tuple[int, str | None] | None:
     """Si ``exc`` est une écriture impossible (disque plein, quota, lecture seule, droits) — levée ici ou, dans un
     notebook, rapportée par papermill ou nbclient (``ename``, ``evalue``) —, son numéro d'erreur et le chemin en
     cause quand il est connu ; sinon ``None``."""
-    import re
 
     vus = set()
     while exc is not None and id(exc) not in vus:

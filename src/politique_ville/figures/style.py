@@ -6,7 +6,9 @@ niveaux, sinon couleurs exactes) : ce que chaque module de thème de ``figures``
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 
 from politique_ville.formats import avec_unite, nombre_fr
 
@@ -151,7 +153,6 @@ def encoder_png(
     ``palette`` : une image opaque est écrite en 256 couleurs au plus (méthode « couverture maximale » de Pillow,
     sans tramage), si aucun pixel ne s'écarte de plus de :data:`ECART_MAX_PALETTE` de sa couleur (sinon, RVB sans
     perte) : même aspect, un octet par pixel au lieu de trois."""
-    import io
 
     import numpy as np
     from PIL import Image
@@ -173,7 +174,6 @@ def encoder_png(
 
 def compacter_png(png: bytes, dpi: float | None = None) -> bytes:
     """Un PNG (de matplotlib) réécrit par :func:`encoder_png` en palette, s'il y gagne ; sinon tel quel."""
-    import io
 
     import numpy as np
     from PIL import Image
@@ -232,7 +232,6 @@ def mettre_en_page(fig, rect=(0, 0, 1, 1), pad: float = 1.08):
 
     Marque la figure (:data:`MISE_EN_PAGE_FAITE`) quand la mise en page a réussi et que les textes posés sur la figure
     (ligne de source) y tiennent : :func:`image_figure` la dessine alors une seule fois, sans recadrage."""
-    import contextlib
 
     import matplotlib
     from matplotlib.font_manager import FontProperties

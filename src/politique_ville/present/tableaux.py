@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from politique_ville.base.catalog import ecrire_atomique
+from politique_ville.reference import provenance as pv
+
 #: Au-delà de ce nombre de lignes, un tableau du HTML devient interactif (tri par colonne, recherche, pages de
 #: ``LIGNES_INTERACTIF`` lignes : DataTables, copié dans ``report/templates/rapport/vendor/`` et intégré à la page par
 #: ``export.exporter_html``). Toutes les lignes restent dans la page : sans JavaScript, le tableau est complet.
@@ -135,7 +138,6 @@ def neutraliser_formule(valeur):
 
 def nom_de_feuille(titre: str, deja: set[str]) -> str:
     """Nom de feuille Excel valide (31 caractères, sans []:*?/\\) et unique."""
-    import re
 
     base = re.sub(r"[\[\]:*?/\\]", " ", titre).strip()[:31] or "Tableau"
     nom, i = base, 2
@@ -254,14 +256,11 @@ def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
     des en-têtes ; les nombres restent des nombres, et ceux qu'une vue a mis en forme en texte (« 38,0 ; écart
     +2,3 pts ») redeviennent des nombres, valeur, unité et écart dans des colonnes séparées
     (:func:`nombres_du_classeur`)."""
-    from pathlib import Path
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-
-    from politique_ville.base.catalog import ecrire_atomique
 
     def cellule(ws, v, police=None):
         """Une cellule de texte : toujours du texte, jamais une formule (en plus de :func:`neutraliser_formule`)."""
@@ -321,7 +320,6 @@ class Chapitre:
     """
 
     def __init__(self, cle: str, reports_dir):
-        from pathlib import Path
 
         self.cle = cle
         self.reports_dir = Path(reports_dir)
@@ -351,8 +349,6 @@ class Chapitre:
             raise ValueError(f"lignes_max doit être un entier positif (reçu : {lignes_max!r})")
         note_provenance = None
         if provenance:
-            from politique_ville.reference import provenance as pv
-
             note_provenance = provenance if provenance.startswith(pv.DEBUT_NOTE) else pv.note(provenance)
         self.tableaux.append((titre, df.reset_index(drop=True), note_provenance))
         bloc = f"<h4>{html.escape(titre)}</h4>" + tableau_html(df, formats, droite)

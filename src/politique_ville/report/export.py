@@ -8,7 +8,14 @@ import html
 import json
 import re
 import threading
+import unicodedata
 from pathlib import Path
+
+from traitlets.config import Config
+
+from politique_ville.present.tableaux import CLASSE_INTERACTIF, LIGNES_INTERACTIF
+from politique_ville.reference import provenance as pv
+from politique_ville.report.fiches import SEUIL_FICHES_GROUPEES, fiches_groupees_html
 
 MOIS = [
     "janvier",
@@ -117,8 +124,6 @@ def _exporteur(avec_code: bool):
     partagé entre fils) ; le runner exporte sur un seul fil (``runner.execute.fil_export``)."""
     exporteurs = _EXPORTEURS.__dict__.setdefault("parversion", {})
     if avec_code not in exporteurs:
-        from traitlets.config import Config
-
         # sans le code, aucune cellule colorée : pas de styles de Pygments dans la page (ni d'un custom.css local)
         config = Config({"CSSHTMLHeaderPreprocessor": {"enabled": avec_code}})
         exp = _classe_exportateur()(
@@ -331,7 +336,6 @@ window.addEventListener("afterprint", tableauxInteractifs);"""
 def ressources_tableaux_interactifs() -> str:
     """Styles et script de DataTables (copiés par ``scripts/vendoriser_datatables.py``) et leurs réglages, à intégrer
     à une page qui a un tableau interactif."""
-    from politique_ville.present.tableaux import CLASSE_INTERACTIF, LIGNES_INTERACTIF
 
     css = "\n".join(
         (VENDOR / "datatables" / f).read_text(encoding="utf-8")
@@ -384,7 +388,6 @@ _VOIR_CHAPITRE = re.compile(r"voir le chapitre (\d)( et la concordance)?")
 
 def ancre_provenance(provenance: str) -> str:
     """Ancre de la définition d'une provenance dans la page de méthodologie (« reçu » -> « provenance-recu »)."""
-    import unicodedata
 
     sans_accent = unicodedata.normalize("NFD", provenance).encode("ascii", "ignore").decode()
     return "provenance-" + re.sub(r"[^a-z]+", "-", sans_accent.lower()).strip("-")
@@ -394,7 +397,6 @@ def _liens_methodologie(page: str, racine: str) -> str:
     """Les renvois au dictionnaire des données (« règle dans data/raw/README.md », fichier que le lecteur du rapport
     n'a pas) deviennent des liens vers la méthodologie du rapport ; la note de provenance d'un tableau tient en une
     ligne : la provenance, liée à sa définition, puis ce que la note ajoute (fichier source, précision)."""
-    from politique_ville.reference import provenance as pv
 
     e = html.escape
     lien = f'<a class="vers-methodologie" href="{e(racine)}{METHODOLOGIE}#reconstruction">la méthodologie</a>'
@@ -453,7 +455,6 @@ def finir_page(page: str, vers_racine: str = "") -> str:
     DataTables seulement si la page a un tableau interactif (les autres pages ne grossissent pas), tableaux dans un
     cadre qui défile sur un écran étroit, renvois vers la méthodologie et les chapitres. ``vers_racine`` : chemin
     relatif de la page vers la racine du rapport (« ../ » pour une fiche quartier)."""
-    from politique_ville.present.tableaux import CLASSE_INTERACTIF
 
     page = _liens_methodologie(page, vers_racine)
     page = _liens_chapitres(page, vers_racine, CHAPITRES_CITES)
@@ -505,7 +506,6 @@ def ecrire_index(
     ``region``, ``departement`` et ``commune`` : liste groupée avec un champ de recherche. ``chiffres_cles`` :
     ``(libellé, valeur)`` montrés en tête de page ; ``telechargements`` : dicts ``titre``, ``html`` (édition PDF,
     archive de tous les tableaux et données)."""
-    from politique_ville.report.fiches import SEUIL_FICHES_GROUPEES, fiches_groupees_html
 
     e = html.escape
     lignes_chap = "\n".join(
