@@ -42,7 +42,7 @@ from politique_ville.reference.indicateurs import registre as registre_indicateu
 from politique_ville.reference.parametres import selection_fiches
 from politique_ville.reference.provenance import NON_PUBLIE as NON_PUBLIE_PROVENANCE
 
-from . import niveaux as cn
+from .. import niveaux as cn
 
 # --------------------------------------------------------------------------------------------- constantes
 
