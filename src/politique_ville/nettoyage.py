@@ -1165,7 +1165,10 @@ def nettoyer_financements(
 
 
 def nettoyer_insee(
-    bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
+    bruts: dict[str, pd.DataFrame],
+    refs: Referentiels,
+    journal: Journal | None = None,
+    comparaison_nettoyee: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Nettoie les tables INSEE : quartiers, niveaux de comparaison, provenance ; ajoute ``insee_qpv_communes`` et
     ``insee_valeurs_manquantes`` (secret statistique marqué comme tel, jamais 0).
@@ -1174,7 +1177,12 @@ def nettoyer_insee(
     ``insee_qpv`` garde les quartiers du territoire (:func:`selectionner_territoire`) et ``insee_qpv_comparaison``
     tous les quartiers du fichier, avec leur département et leur région, pour les seuls niveaux de comparaison
     calculés (``compute.niveaux``). Une colonne que le registre des indicateurs ne connaît pas est gardée et
-    signalée au journal (« colonnes non reconnues »)."""
+    signalée au journal (« colonnes non reconnues »).
+
+    ``comparaison_nettoyee`` (lot de territoires) : le fichier entier déjà nettoyé une fois par le lot (schéma
+    ``insee_qpv_comparaison``, ligne par ligne, sans référentiel des communes) ; les autres quartiers en sont pris
+    (par ``ligne_source``) au lieu d'être nettoyés à nouveau. Une ligne absente (écartée par le lot) manque aux
+    niveaux de comparaison."""
     journal = journal if journal is not None else Journal()
     selection = selectionner_territoire(bruts["insee_qpv"], refs, journal) if "insee_qpv" in bruts else None
     if selection is not None:
@@ -1186,7 +1194,11 @@ def nettoyer_insee(
         erreurs += exc.erreurs
         sorties = {}
     autres = None
-    if selection is not None:
+    if selection is not None and comparaison_nettoyee is not None:
+        lignes_autres = set(pd.to_numeric(selection.brut_autres[COLONNE_LIGNE]).astype(int))
+        autres = comparaison_nettoyee[comparaison_nettoyee[COLONNE_LIGNE].astype(int).isin(lignes_autres)]
+        autres = autres.reset_index(drop=True)
+    elif selection is not None:
         try:
             autres = nettoyer_table("insee_qpv_comparaison", selection.brut_autres, refs, journal).donnees
         except ErreursNettoyage as exc:

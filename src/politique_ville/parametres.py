@@ -63,7 +63,9 @@ OBLIGATOIRES = ("annee", "territoire")
 #: Clés permises du paramètre ``territoire`` donné comme territoire du référentiel officiel.
 CLES_TERRITOIRE = ("niveau", "code", "nom")
 #: Clés permises du paramètre ``territoires`` (un ensemble de territoires), et de sa clé ``dans``.
-CLES_TERRITOIRES = ("niveau", "dans", "codes")
+CLES_TERRITOIRES = ("niveau", "dans", "codes", "par_territoire")
+#: paramètres propres à un territoire d'un lot (``territoires: {…, par_territoire: {SIREN: {…}}}``)
+CLES_PAR_TERRITOIRE = ("nom", "territoire_court", "departement", "fiches_quartier", "reference_dir")
 CLES_DANS = ("region", "departement")
 #: Niveaux permis pour un ensemble de territoires (un rapport par territoire).
 NIVEAUX_ENSEMBLE = ("epci",)
@@ -275,6 +277,31 @@ def _cle_inconnue(parametre: str, cle, permises) -> str:
 
 
 def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
+    """Vérifie un paramètre ``territoires`` (voir :func:`_verifier_ensemble`) et ses paramètres propres à un
+    territoire : ``par_territoire: {SIREN: {fiches_quartier: 3, nom: …}}`` (clés permises :
+    :data:`CLES_PAR_TERRITOIRE`), gardés tels quels, SIREN en texte."""
+    if not isinstance(valeur, dict):
+        return _verifier_ensemble(valeur)
+    propres = valeur.get("par_territoire")
+    ensemble, erreurs = _verifier_ensemble({k: v for k, v in valeur.items() if k != "par_territoire"})
+    if propres is None:
+        return ensemble, erreurs
+    p = "territoires » / « par_territoire"
+    if not isinstance(propres, dict):
+        return None, [*erreurs, f"paramètre « {p} » : {{SIREN: {{paramètre: valeur}}}} attendu, trouvé « {propres} »"]
+    normalises = {}
+    for code, valeurs in propres.items():
+        if not isinstance(valeurs, dict):
+            erreurs.append(f"paramètre « {p} » : {code} : {{paramètre: valeur}} attendu, trouvé « {valeurs} »")
+            continue
+        erreurs += [_cle_inconnue(f"{p} » / « {code}", c, CLES_PAR_TERRITOIRE) for c in valeurs if c not in CLES_PAR_TERRITOIRE]
+        normalises[str(code).strip()] = dict(valeurs)
+    if erreurs:
+        return None, erreurs
+    return {**ensemble, "par_territoire": normalises}, []
+
+
+def _verifier_ensemble(valeur: dict) -> tuple[dict | None, list[str]]:
     """Vérifie un paramètre ``territoires`` (un ensemble de territoires, un rapport chacun) contre le référentiel
     officiel : ``{niveau: epci, dans: {region: "76"}}``, ``{niveau: epci, dans: {departement: "31"}}``,
     ``{niveau: epci, dans: france}`` ou ``{niveau: epci, codes: [SIREN, …]}``. Renvoie le paramètre normalisé

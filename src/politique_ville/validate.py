@@ -57,6 +57,9 @@ class Echec:
     colonne: str
     detail: str
     lignes: list[int] = field(default_factory=list)
+    #: toutes les lignes fautives (``lignes`` : les 10 premières, pour les messages) : un lot de territoires écarte
+    #: chaque territoire qui en a une
+    toutes_lignes: list[int] = field(default_factory=list)
 
     def texte(self) -> str:
         ou = f"colonne « {self.colonne} »" if self.colonne else "table"
@@ -456,7 +459,7 @@ def _echec(table, etape, r, df) -> Echec:
     index = res.get("unexpected_index_list") or []
     lignes = []
     if COLONNE_LIGNE in df.columns:
-        for i in index[:MAX_LIGNES_FAUTIVES]:
+        for i in index:
             i = i.get(COLONNE_LIGNE, i) if isinstance(i, dict) else i
             try:
                 lignes.append(int(df.loc[i, COLONNE_LIGNE]))
@@ -474,4 +477,4 @@ def _echec(table, etape, r, df) -> Echec:
         detail = f"erreur : {r.exception_info.get('exception_message')}"
     else:
         detail = "non satisfaite"
-    return Echec(table, etape, cfg.type, colonne, detail, lignes)
+    return Echec(table, etape, cfg.type, colonne, detail, lignes[:MAX_LIGNES_FAUTIVES], lignes)

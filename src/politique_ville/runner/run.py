@@ -26,6 +26,7 @@ dite telle.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -1126,8 +1127,16 @@ def _lier(src: Path, dst: Path):
 
 def _compter_lignes(chemin: Path):
     try:
-        from ..catalog import lire_table
-
-        return len(lire_table(chemin))
+        etat = Path(chemin).stat()
+        return _lignes_du_fichier(str(chemin), etat.st_mtime_ns, etat.st_size)
     except Exception:
         return "?"
+
+
+@functools.lru_cache(maxsize=32)
+def _lignes_du_fichier(chemin: str, _mtime: int, _taille: int) -> int:
+    """Lignes d'un fichier lu une fois par processus tant qu'il ne change pas (le fichier national d'un lot de
+    territoires est nommé par l'index de chacun)."""
+    from ..catalog import lire_table
+
+    return len(lire_table(Path(chemin)))
