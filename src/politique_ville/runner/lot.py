@@ -237,10 +237,18 @@ def executer_lot(
 
         from .lot_territoire import ExecutionDuLot
 
+        pool = ThreadPoolExecutor(max_workers=paralleles)
         try:
-            with ThreadPoolExecutor(max_workers=paralleles) as pool:
-                list(pool.map(un_territoire, range(len(territoires))))
+            for futur in [pool.submit(un_territoire, i) for i in range(len(territoires))]:
+                futur.result()
+        except BaseException:
+            # interruption (Ctrl-C) : aucun territoire ne commence plus ; ceux en cours finissent ou s'arrêtent, leurs
+            # restes sont retirés par l'exécution suivante, qui reprend ce qui manque
+            pool.shutdown(wait=False, cancel_futures=True)
+            noyaux.fermer()
+            raise
         finally:
+            pool.shutdown(wait=True)
             noyaux.fermer()
         publies = [r for r in resultats if r.statut == "publié"]
         if not publies:

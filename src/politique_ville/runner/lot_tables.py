@@ -41,6 +41,14 @@ REFERENTIELS_COMMUNS = ("indicateurs_qpv.csv",)
 CE_MODULE = Path(__file__).resolve()
 
 
+class JournalMuet(Journal):
+    """Le journal d'un nettoyage que personne ne lit (celui d'un territoire d'un lot : la préparation commune a le
+    sien) : rien n'est calculé pour lui."""
+
+    def noter(self, *args, **kwargs):
+        pass
+
+
 @dataclass
 class LigneEnDefaut:
     """Une ligne du fichier de l'INSEE écartée du lot : illisible ou hors des attentes de la validation."""
@@ -68,28 +76,31 @@ class PreparationDuLot:
         lignes = {int(x) for x in lignes}
         return [d for d in self.defauts if d.ligne in lignes]
 
-    def tables_du_territoire(self, cat: Catalogue, params: dict) -> dict[str, pd.DataFrame]:
-        """Les tables nettoyées du territoire des ``params`` (celles du notebook ``02_nettoyage_insee`` d'un
-        territoire seul). Un territoire qui a une ligne en défaut : :class:`ErreurDonnees` qui la nomme."""
-        from ..compute import niveaux as cn
-        from ..nettoyage import selectionner_territoire
-
-        refs = Referentiels.charger(cat, params)
-        brut = self.bruts["insee_qpv"]
-        selection = selectionner_territoire(brut, refs)
-        lignes = (
-            selection.brut_territoire[COLONNE_LIGNE] if selection is not None else brut.get(COLONNE_LIGNE, pd.Series())
-        )
+    def _lever_si_defauts(self, lignes):
         defauts = self.defauts_du_territoire(lignes)
         if defauts:
-            fichier = brut.attrs.get("source", {}).get("fichier", "insee_qpv")
+            fichier = self.bruts["insee_qpv"].attrs.get("source", {}).get("fichier", "insee_qpv")
             raise ErreurDonnees(
                 "quartier(s) du territoire écarté(s) par la préparation commune du lot : "
                 + " ; ".join(f"ligne {d.ligne} ({d.code_qp}) : {d.raison}" for d in defauts[:5])
                 + (f" ; … et {len(defauts) - 5} autre(s)" if len(defauts) > 5 else ""),
                 fichier=fichier,
             )
-        tables = nettoyer_insee(self.bruts, refs, Journal(), comparaison_nettoyee=self.comparaison)
+
+    def tables_du_territoire(self, cat: Catalogue, params: dict) -> dict[str, pd.DataFrame]:
+        """Les tables nettoyées du territoire des ``params`` (celles du notebook ``02_nettoyage_insee`` d'un
+        territoire seul). Un territoire qui a une ligne en défaut : :class:`ErreurDonnees` qui la nomme."""
+        from ..compute import niveaux as cn
+
+        refs = Referentiels.charger(cat, params)
+        try:
+            tables = nettoyer_insee(self.bruts, refs, JournalMuet(), comparaison_nettoyee=self.comparaison)
+        except ErreurDonnees as exc:
+            erreurs = getattr(exc, "erreurs", [exc])
+            self._lever_si_defauts([e.ligne for e in erreurs if e.ligne is not None])
+            raise
+        if "insee_qpv" in tables:
+            self._lever_si_defauts(tables["insee_qpv"][COLONNE_LIGNE])
         if "insee_qpv_comparaison" in tables:
             tables["insee_niveaux"] = cn.niveaux_du_territoire(
                 tables["insee_qpv_comparaison"], tables.get("insee_references"), params, memo=self.memo_niveaux
@@ -151,7 +162,7 @@ def _nettoyer_le_fichier(brut: pd.DataFrame, refs: Referentiels) -> tuple[pd.Dat
             fautives = {}
             for e in exc.erreurs:
                 fautives.setdefault(int(e.ligne), []).append(
-                    f"illisible ({e.colonne}) : {e.message}" if e.colonne else e.message
+                    f"nettoyage, colonne « {e.colonne} » : {e.message}" if e.colonne else f"nettoyage : {e.message}"
                 )
             defauts += [LigneEnDefaut(n, codes[n], " ; ".join(r)) for n, r in sorted(fautives.items())]
             brut = _sans_lignes(brut, set(fautives))
@@ -199,7 +210,13 @@ def preparer_le_lot(
         return prep
     sortie("Préparation commune du lot : lecture, nettoyage et validation du fichier de l'INSEE (une fois pour tous)")
     refs = _referentiels_vides()
-    comparaison, defauts = _nettoyer_le_fichier(bruts["insee_qpv"], refs)
+    try:
+        comparaison, defauts = _nettoyer_le_fichier(bruts["insee_qpv"], refs)
+    except ErreurDonnees as exc:
+        raise EchecExecution(
+            "Lot de territoires : le fichier des quartiers de l'INSEE ne peut pas être nettoyé (erreur qui ne désigne "
+            f"aucune ligne de quartier : aucun territoire ne peut être publié) :\n{exc}"
+        ) from None
     lus = set(comparaison[COLONNE_LIGNE].astype(int))
     # les tables reçues des niveaux et de la provenance : nettoyées (et validées) une fois ; chaque territoire les
     # renettoie, petites, avec ses propres tables
