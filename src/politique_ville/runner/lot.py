@@ -187,6 +187,7 @@ def executer_lot(
             for t in territoires
         ]
         sortie_commune = threading.Lock()
+        arret, en_cours = threading.Event(), set()
         paralleles = max(1, min(len(territoires), int(os.environ.get("POLITIQUE_VILLE_LOT_PARALLELE") or jobs)))
 
         def un_territoire(i: int):
@@ -216,7 +217,15 @@ def executer_lot(
                         fichier_params=fichier_params,
                         progression=Progression(lignes.append, False),
                     )
-                    execution.lancer()
+                    with sortie_commune:
+                        if arret.is_set():  # lot interrompu : ce territoire ne commence pas
+                            raise EchecExecution("lot interrompu avant ce territoire")
+                        en_cours.add(execution)
+                    try:
+                        execution.lancer()
+                    finally:
+                        with sortie_commune:
+                            en_cours.discard(execution)
                 r.statut = "publié"
             except (EchecExecution, ErreurDonnees) as exc:
                 ecart = getattr(execution, "ecart", "") if execution is not None else ""
@@ -242,10 +251,13 @@ def executer_lot(
             for futur in [pool.submit(un_territoire, i) for i in range(len(territoires))]:
                 futur.result()
         except BaseException:
-            # interruption (Ctrl-C) : aucun territoire ne commence plus ; ceux en cours finissent ou s'arrêtent, leurs
-            # restes sont retirés par l'exécution suivante, qui reprend ce qui manque
+            # interruption (Ctrl-C) : aucun territoire ne commence plus, ceux en cours sont interrompus (rien d'eux
+            # n'est publié) ; leurs restes sont retirés par l'exécution suivante, qui reprend ce qui manque
+            with sortie_commune:
+                arret.set()
+                for execution in list(en_cours):
+                    execution.interrompre()
             pool.shutdown(wait=False, cancel_futures=True)
-            noyaux.fermer()
             raise
         finally:
             pool.shutdown(wait=True)

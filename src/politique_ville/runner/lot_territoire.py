@@ -119,6 +119,27 @@ class ExecutionDuLot(Execution):
         self.sortie(f"  ✓ {e.nom} ({e.duree:.1f} s)")
         return None
 
+    def _executer_les_etapes(self, *args, **kwargs):
+        super()._executer_les_etapes(*args, **kwargs)
+        if getattr(self, "interrompue", False):  # rien de ce qui a été fait n'est publié
+            raise EchecExecution("lot interrompu : rien de ce territoire n'est publié")
+
+    def _preparer_fiches(self, e: Etape):
+        self._fiches = super()._preparer_fiches(e)
+        return self._fiches
+
+    def interrompre(self):
+        """Le lot est interrompu (Ctrl-C) : plus rien ne commence, les notebooks en cours sont interrompus dans les
+        noyaux de ce territoire ; son exécution échoue sans rien publier."""
+        self.interrompue = True
+        self.abandon.set()
+        self.arret_total.set()
+        fiches = getattr(self, "_fiches", None)
+        if fiches is not None:
+            fiches.arret.set()
+        if self.noyaux is not None:
+            self.noyaux.interrompre()
+
     def _ecrire_index(self):
         # l'étape du lot n'est pas une page du rapport : l'index ne la liste pas parmi les chapitres
         etapes = self.etapes
