@@ -55,7 +55,9 @@ def _lot(tmp_path: Path, fichier: Path, **modifs) -> tuple[Catalogue, object]:
             colonne, valeur = modifs[row[0].value]
             row[entetes.index(colonne)].value = valeur
     wb.save(raw / "insee_qpv.xlsx")
-    cat = Catalogue.pour(2024, RACINE, raw_dir=raw, reports_dir=tmp_path / "rapports", processed_dir=tmp_path / "tables")
+    cat = Catalogue.pour(
+        2024, RACINE, raw_dir=raw, reports_dir=tmp_path / "rapports", processed_dir=tmp_path / "tables"
+    )
     return cat, preparer_le_lot(cat, tmp_path / "rapports" / "validation", sortie=lambda _: None)
 
 

@@ -294,7 +294,9 @@ def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
         if not isinstance(valeurs, dict):
             erreurs.append(f"paramètre « {p} » : {code} : {{paramètre: valeur}} attendu, trouvé « {valeurs} »")
             continue
-        erreurs += [_cle_inconnue(f"{p} » / « {code}", c, CLES_PAR_TERRITOIRE) for c in valeurs if c not in CLES_PAR_TERRITOIRE]
+        erreurs += [
+            _cle_inconnue(f"{p} » / « {code}", c, CLES_PAR_TERRITOIRE) for c in valeurs if c not in CLES_PAR_TERRITOIRE
+        ]
         normalises[str(code).strip()] = dict(valeurs)
     if erreurs:
         return None, erreurs

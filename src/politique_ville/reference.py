@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import difflib
 import functools
-import os
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable

@@ -416,11 +416,7 @@ def _preparation_commune(preparation) -> tuple[str, dict]:
         if preparation.defauts
         else "<p>Aucune ligne du fichier n'a été écartée.</p>"
     )
-    lien = (
-        f' (<a href="{e(v["docs"])}">rapport de validation, Data Docs</a>)'
-        if v.get("docs")
-        else ""
-    )
+    lien = f' (<a href="{e(v["docs"])}">rapport de validation, Data Docs</a>)' if v.get("docs") else ""
     texte = (
         "<h2>Préparation commune</h2><p>Le fichier de l'INSEE a été lu, nettoyé et validé une fois pour tous les "
         f"territoires du lot : {len(preparation.comparaison)} quartiers, {v.get('attentes', 0)} attentes vérifiées"
