@@ -35,6 +35,9 @@ QUARTIERS_DU_LOT = Declaration(
 )
 
 
+_COMPLETER = threading.Lock()
+
+
 class VueDuPool:
     """Les noyaux du lot vus par un territoire : il les emprunte et les rend comme à son propre pool, mais
     n'interrompt ni n'arrête que ceux qu'il a empruntés (d'autres territoires s'exécutent en même temps)."""
@@ -71,7 +74,8 @@ class VueDuPool:
         return self.pool.nombre()
 
     def completer(self, nombre: int, modules=None):
-        self.pool.completer(nombre, modules)
+        with _COMPLETER:  # deux territoires qui complètent en même temps ne démarrent pas deux fois les mêmes noyaux
+            self.pool.completer(nombre, modules)
 
     def demarrer(self, nombre: int = 1, modules=None, apres_les_autres: bool = False):
         self.pool.demarrer(nombre, modules, apres_les_autres)
@@ -120,6 +124,9 @@ class ExecutionDuLot(Execution):
         return None
 
     def _executer_les_etapes(self, *args, **kwargs):
+        # les noyaux du lot : autant que de tâches en parallèle (--jobs), quel que soit ce qui reste à faire à ce
+        # territoire (sa seule étape de préparation ne dit rien de ses chapitres et fiches, décidés ensuite)
+        self.noyaux_partages.completer(self.jobs)
         super()._executer_les_etapes(*args, **kwargs)
         if getattr(self, "interrompue", False):  # rien de ce qui a été fait n'est publié
             raise EchecExecution("lot interrompu : rien de ce territoire n'est publié")
