@@ -1688,6 +1688,13 @@ def _regression(xs, ys):
 # --------------------------------------------------------------------------------------------- main
 
 
+def _partie_lot(banc, args):
+    """La partie « lot de territoires » (``scripts/benchmark_lot.py``) : résultats dans ``resultats["lot"]``."""
+    import benchmark_lot
+
+    banc.resultats["lot"] = benchmark_lot.mesurer(banc, args)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Mesures de performance du pipeline (écrit reports/benchmark.md).")
     p.add_argument("--travail", type=Path, default=Path("/tmp/bench/run"), help="dossier de travail (jetable)")
@@ -1709,7 +1716,13 @@ def main(argv=None) -> int:
         help="toutes les fiches à la taille nationale : fractions des quartiers (1 = toutes)",
     )
     p.add_argument("--repetitions-fiches", type=int, default=3, help="exécutions par fraction < 1 des fiches")
-    p.add_argument("--parties", default="machine,froid,naif,chaud,fiches,decomposition,echelle,fiches_national,premier")
+    p.add_argument(
+        "--parties", default="machine,froid,naif,chaud,fiches,decomposition,echelle,fiches_national,premier,lot"
+    )
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import benchmark_lot
+
+    benchmark_lot.arguments(p)  # --ensemble, --geographie, --solos… de la partie « lot »
     p.add_argument("--py-spy", default="", help="chemin de py-spy pour profiler l'exécution nationale")
     p.add_argument("--sortie", type=Path, default=RACINE / "reports" / "benchmark.md")
     p.add_argument("--copie", type=Path, help="copie du rapport (ex. /tmp/bench/benchmark.md)")
@@ -1754,6 +1767,7 @@ def main(argv=None) -> int:
             ("echelle", banc.echelle),
             ("fiches_national", banc.fiches_national),
             ("premier", banc.premier_make_report),
+            ("lot", lambda: _partie_lot(banc, args)),
         ]
         for nom, f in etapes:
             if nom in parties:
@@ -1787,6 +1801,8 @@ def main(argv=None) -> int:
     if args.analyse and args.analyse.is_file():
         res["analyse"] = args.analyse.read_text(encoding="utf-8")
     texte = rapport(res)
+    if res.get("lot"):
+        texte += "\n\n" + benchmark_lot.rapport(res["lot"], res.get("machine"))
     args.sortie.parent.mkdir(parents=True, exist_ok=True)
     args.sortie.write_text(texte, encoding="utf-8")
     if args.copie:

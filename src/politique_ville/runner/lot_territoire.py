@@ -156,12 +156,3 @@ class ExecutionDuLot(Execution):
         finally:
             self.etapes = etapes
 
-
-def verifier_execution(execution: ExecutionDuLot) -> Path:
-    """Lance l'exécution ; une erreur inattendue devient un échec du territoire (le lot continue)."""
-    try:
-        return execution.lancer()
-    except EchecExecution:
-        raise
-    except Exception as exc:  # pragma: no cover (filet : un territoire ne fait pas tomber le lot)
-        raise EchecExecution(f"Échec inattendu : {type(exc).__name__} : {exc}") from exc
