@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 from ..catalog import ecrire_tables
 from ..errors import EchecExecution
