@@ -154,4 +154,3 @@ class ExecutionDuLot(Execution):
             super()._ecrire_index()
         finally:
             self.etapes = etapes
-
