@@ -149,7 +149,8 @@ class BancLot:
         self.res["solos"] = solos
         # croissance : ¼, ½, tout (à froid)
         parts = {}
-        for nom, k in (("quart", max(2, n // 4)), ("moitie", max(3, n // 2)), ("tout", n)):
+        tailles = (("quart", max(2, n // 4)), ("moitie", max(3, n // 2)), ("tout", n))
+        for nom, k in [(x, k) for x, k in tailles if x in self.args.parts.split(",")]:
             liste = ", ".join(f'"{c}"' for c in codes[:k])
             m = self.executer(f"lot-{nom}", f"territoires: {{niveau: epci, codes: [{liste}]}}", raw)
             m["territoires"] = k
@@ -158,7 +159,7 @@ class BancLot:
             self.res["parts"] = parts
             self.sauver()
         # un territoire de plus que la moitié : différence directe
-        k = parts["moitie"]["territoires"]
+        k = parts["moitie"]["territoires"] if "moitie" in parts else n
         if k < n:
             liste = ", ".join(f'"{c}"' for c in codes[: k + 1])
             plus = self.executer("lot-moitie-plus-un", f"territoires: {{niveau: epci, codes: [{liste}]}}", raw)
@@ -274,6 +275,7 @@ def arguments(p: argparse.ArgumentParser):
     p.add_argument("--geographie", default="2024", choices=["2015", "2024"])
     p.add_argument("--solos", type=int, default=3, help="territoires mesurés seuls (à froid)")
     p.add_argument("--repetitions-solo", type=int, default=3)
+    p.add_argument("--parts", default="quart,moitie,tout", help="parts de l'ensemble mesurées (quart,moitie,tout)")
     p.add_argument("--attendre-calme-max", type=float, default=60.0, help="attente maximale d'une machine calme (s)")
 
 
