@@ -244,12 +244,28 @@ def rapport(res: dict) -> str:
     return "\n".join(lignes) + "\n"
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description="Taille des pages du rapport (chapitre 2019, fiche, France).")
-    p.add_argument("--travail", type=Path, default=Path("/tmp/bench/taille"), help="dossier de travail (jetable)")
+def arguments(p: argparse.ArgumentParser, travail: Path = Path("/tmp/bench/taille")):
+    """Les options de la mesure des tailles (seule, ou partie « taille » de ``scripts/benchmark.py``)."""
+    p.add_argument("--travail-taille", dest="travail", type=Path, default=travail, help="dossier de travail (jetable)")
     p.add_argument("--rapport-2019", type=Path, default=None, help="rapport 2019 déjà produit (sinon exécuté)")
     p.add_argument("--territoire", default="243100518", help="SIREN de l'EPCI synthétique (fichier national fictif)")
-    p.add_argument("--fiches", type=int, default=20, help="fiches du territoire synthétique")
+    p.add_argument("--fiches-taille", dest="fiches", type=int, default=20, help="fiches du territoire synthétique")
+
+
+def partie(banc, args) -> dict:
+    """La partie « taille » du banc (``scripts/benchmark.py --parties taille``) : mêmes mesures, rangées sous
+    ``resultats["taille"]``."""
+    return mesurer(args)
+
+
+def section(res: dict) -> list[str]:
+    """Les lignes du rapport du banc pour la partie « taille » (rien si elle n'a pas été mesurée)."""
+    return [rapport(res["taille"])] if res.get("taille") else []
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="Taille des pages du rapport (chapitre 2019, fiche, France).")
+    arguments(p)
     p.add_argument("--sortie", type=Path, default=None, help="écrit aussi le tableau Markdown dans ce fichier")
     p.add_argument("--json", type=Path, default=None, help="écrit les mesures en JSON dans ce fichier")
     args = p.parse_args(argv)

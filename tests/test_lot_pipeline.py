@@ -3,15 +3,20 @@ l'INSEE (extrait régional, Occitanie, du fichier national fictif sur des commun
 fichier de paramètres qui nomme trois EPCI, puis ``make report ANNEE=2024``.
 
 Chaque territoire a son rapport (``reports/2024/<code>-<nom court>/``) et ses tables (``data/processed/2024/<code>/``),
-qui ne parlent que de lui ; l'index du lot les range par région et département, avec leurs chiffres clés ; une
-nouvelle exécution ne refait rien ; un lot interrompu reprend ce qui manque ; un territoire en échec est écarté, les
-autres publiés, le résumé et l'index disent lequel et pourquoi."""
+qui ne parlent que de lui ; le fichier de l'INSEE est nettoyé et validé une fois pour le lot ; l'index du lot les range
+par région et département, avec leurs chiffres clés ; une nouvelle exécution ne refait rien ; un changement des
+paramètres d'un territoire ne refait que lui ; un lot interrompu reprend ce qui manque ; un territoire en échec (dossier
+pris, valeur fautive d'un de ses quartiers dans le fichier) est écarté, les autres publiés, le résumé et l'index disent
+lequel et pourquoi."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
 
 import pandas as pd
 import pytest
@@ -71,6 +76,11 @@ def test_un_rapport_par_territoire(lot):
     racine, code_retour, journal = lot
     assert code_retour == 0, journal
     assert "Lot 2024 : 3 territoires publiés, 0 écarté" in journal
+    # le fichier de l'INSEE nettoyé et validé une fois pour le lot ; chaque territoire n'en prend que ses tables
+    assert journal.count("Préparation commune du lot : lecture, nettoyage et validation") == 1
+    assert journal.count("✓ 02_quartiers_du_lot") == 3
+    assert "02_nettoyage_insee" not in journal and "03_validation" not in journal
+    assert (racine / "reports" / "2024" / "validation" / "index.html").is_file()
     for siren, dossier, nom, _dep, quartiers in LOT:
         rapport = racine / "reports" / "2024" / dossier
         index = _texte(rapport / "index.html")
@@ -116,6 +126,7 @@ def test_nouvelle_execution_reprise_et_territoire_ecarte(lot):
     code_retour, journal = _make(racine)
     assert code_retour == 0, journal
     assert journal.count("Rien n'a changé") == 3
+    assert "Préparation commune du lot réutilisée (rien n'a changé)" in journal
     # un lot interrompu (le dernier territoire jamais publié, son dossier de travail laissé) : la suivante ne refait
     # que lui, et retire ce qui restait
     dernier = racine / "reports" / "2024" / LOT[2][1]
@@ -138,3 +149,90 @@ def test_nouvelle_execution_reprise_et_territoire_ecarte(lot):
     assert f'href="{LOT[1][1]}/index.html"' not in page and f'href="{LOT[0][1]}/index.html"' in page
     texte = " ".join(_texte(racine / "reports" / "2024" / "index.html").split())
     assert "Territoires écartés" in texte and f"{LOT[1][2]} (SIREN {LOT[1][0]})" in texte
+
+
+def test_parametres_d_un_territoire_changes_ne_refont_que_lui(lot):
+    racine, code_retour, journal = lot
+    assert code_retour == 0, journal
+    codes = ", ".join(f'"{c}"' for c, *_ in LOT)
+    siren, dossier, *_ = LOT[2]
+    (racine / "params" / "2024.yaml").write_text(
+        f"annee: 2024\nterritoires: {{niveau: epci, codes: [{codes}], par_territoire: {{'{siren}': {{fiches_quartier: "
+        "1}}}\n",
+        encoding="utf-8",
+    )
+    code_retour, journal = _make(racine)
+    assert code_retour == 0, journal
+    # les deux autres : rien de refait ; lui : ses chapitres et ses fiches (une seule, désormais)
+    assert journal.count("Rien n'a changé") == 2 and "Préparation commune du lot réutilisée" in journal
+    assert f"Rapport : {racine / 'reports' / '2024' / dossier / 'index.html'}" in journal
+    assert sorted(p.stem for p in (racine / "reports" / "2024" / dossier / "quartiers").glob("*.html")) == ["QN066001F"]
+
+
+def test_valeur_fautive_d_un_quartier_ecarte_son_territoire(lot):
+    racine, code_retour, journal = lot
+    assert code_retour == 0, journal
+    import openpyxl
+
+    fichier = racine / "data" / "raw" / "2024" / "insee_qpv.xlsx"
+    garde = fichier.read_bytes()
+    wb = openpyxl.load_workbook(fichier)
+    ws = wb.active
+    entetes = [c.value for c in ws[5]]
+    ligne = next(r for r in ws.iter_rows(min_row=6) if r[0].value == "QN034001F")  # Béziers
+    ligne[entetes.index("TX_TOT_ET")].value = 250
+    wb.save(fichier)
+    try:
+        code_retour, journal = _make(racine)
+    finally:
+        fichier.write_bytes(garde)
+    assert code_retour == 0, journal
+    assert "Lot 2024 : 2 territoires publiés, 1 écarté" in journal
+    raison = f"écarté : {LOT[1][2]} ({LOT[1][0]}) — ses données ne passent pas la préparation commune du lot"
+    assert raison in journal and "QN034001F" in journal and "taux de 250 hors de l'intervalle [0, 100]" in journal
+    page = (racine / "reports" / "2024" / "index.html").read_text(encoding="utf-8")
+    texte = " ".join(_texte(racine / "reports" / "2024" / "index.html").split())
+    assert f'href="{LOT[1][1]}/index.html"' not in page and f'href="{LOT[0][1]}/index.html"' in page
+    assert "Territoires écartés" in texte and f"{LOT[1][2]} (SIREN {LOT[1][0]})" in texte
+    assert "(QN034001F) : nettoyage, colonne « tx_tot_et »" in texte  # préparation commune : la ligne écartée
+    # les deux autres sont refaits : la ligne écartée ne compte plus dans leur niveau « QPV de la région »
+    assert journal.count("✓ 10_geographie_prioritaire") == 2 and "Rien n'a changé" not in journal
+
+
+def test_lot_interrompu_reprend_ce_qui_manque(lot, tmp_path):
+    racine, code_retour, journal = lot
+    assert code_retour == 0, journal
+    commande = [
+        sys.executable,
+        "-m",
+        "politique_ville",
+        "run",
+        "--annee",
+        "2024",
+        "--out",
+        str(tmp_path / "rapports"),
+        "--processed-dir",
+        str(tmp_path / "tables"),
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "POLITIQUE_VILLE_RACINE"}
+    # interrompu (Ctrl-C) dès qu'un premier territoire est publié
+    p = subprocess.Popen(
+        commande, cwd=racine, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    )
+    lignes = []
+    for ligne in p.stdout:
+        lignes.append(ligne)
+        if ligne.startswith("Rapport : "):
+            p.send_signal(signal.SIGINT)
+            break
+    reste, _ = p.communicate(timeout=120)
+    assert p.returncode != 0, "".join(lignes) + reste
+    publies = [d for d in (tmp_path / "rapports").iterdir() if (d / "index.html").is_file() and d.name != "validation"]
+    assert 1 <= len(publies) < 3 and not (tmp_path / "rapports" / "index.html").exists()
+    # l'exécution suivante reprend ce qui manque : les territoires publiés sont réutilisés, les autres faits
+    debut = time.perf_counter()
+    r = subprocess.run(commande, cwd=racine, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count("Rien n'a changé") == len(publies), r.stdout
+    assert "Lot 2024 : 3 territoires publiés, 0 écarté" in r.stdout
+    assert not [d for d in (tmp_path / "rapports").iterdir() if d.name.startswith(".")], time.perf_counter() - debut

@@ -52,6 +52,12 @@ PARTIES: dict[str, Partie] = {
         Partie("echelle", "banc.parties.echelle", "années synthétiques 1/256 à 1 (--facteurs), profil (--py-spy)"),
         Partie("fiches_national", "banc.parties.fiches_national", "toutes les fiches à la taille nationale"),
         Partie("premier", "banc.parties.premier", "premier make report d'un clone neuf / make report suivant"),
+        Partie(
+            "lot", "benchmark_lot:mesurer", "lot de territoires : coût marginal, croissance, mémoire", par_defaut=False
+        ),
+        Partie(
+            "taille", "benchmark_taille:partie", "taille des pages : chapitre, fiche, France projetée", par_defaut=False
+        ),
     )
 }
 

@@ -27,12 +27,17 @@ from politique_ville.base.valeurs import (
     motif_manquant,
     texte_normalise,
 )
+from politique_ville.reference import territoires
 from politique_ville.reference.etapes import TABLES_FINANCEMENTS, TABLES_INSEE
+from politique_ville.reference.indicateurs import colonnes_non_reconnues
+from politique_ville.reference.parametres import nom_territoire, territoire_du_referentiel
 from politique_ville.reference.schemas import (
     COLONNE_GEOGRAPHIE,
     GENRES_NUMERIQUES,
+    INDICATEURS_INSEE,
     PROVENANCES,
     SCHEMAS,
+    Colonne,
     Schema,
     genre_implicite,
     geographie_qpv,
@@ -111,7 +116,6 @@ class Referentiels:
         référentiels sont vides ; la nomenclature des piliers et thématiques est celle du territoire s'il en a une,
         sinon la nomenclature commune (``data/reference/nomenclature.csv``). Aucune table propre à un autre
         territoire n'est jamais lue."""
-        from politique_ville.reference.parametres import nom_territoire, territoire_du_referentiel
 
         propre = catalogue.ref_dir  # dossier du territoire (None : seulement les référentiels communs)
         territoire = territoire_du_referentiel(parametres) if parametres else None
@@ -395,8 +399,6 @@ def nettoyer_table(
     for c in colonnes:
         genre = genre_implicite(table, c)
         if c not in connues and genre:
-            from politique_ville.reference.schemas import Colonne
-
             _nettoyer_colonne(
                 table, df, c, genre, Colonne(c, genre, obligatoire=False), refs, journal, err, lignes, est_total
             )
@@ -825,7 +827,6 @@ def valeurs_manquantes_insee(
       « non disponible »).
 
     ``commentaire`` : celui du fichier de provenance, sinon le marqueur lu (« marqueur « nd » du fichier »)."""
-    from politique_ville.reference.schemas import INDICATEURS_INSEE
 
     motifs = {}
     if provenance is not None and not provenance.empty:
@@ -897,7 +898,6 @@ def communes_du_cog(territoire) -> pd.DataFrame:
     """Référentiel des communes d'un territoire du Code officiel géographique (``territoires.Territoire``), aux
     colonnes de ``communes.csv`` : nom officiel, code INSEE, variantes (anciens noms : communes déléguées ou
     associées), ``contrat_de_ville`` et ``qpv`` inconnus (vides)."""
-    from politique_ville.reference import territoires
 
     toutes = territoires.communes(alias=True)
     codes = set(territoire.communes)
@@ -968,7 +968,6 @@ def selectionner_territoire(
     codes des quartiers), et le journal le dit ; sinon il reste dans le territoire, où le nettoyage signale sa commune
     inconnue. Aucun quartier du territoire : :class:`ErreurDonnees` qui nomme le territoire et les communes
     cherchées."""
-    from politique_ville.reference import territoires
 
     fichier = brut.attrs.get("source", {}).get("fichier", "insee_qpv.csv")
     try:
@@ -1151,7 +1150,10 @@ def nettoyer_financements(
 
 
 def nettoyer_insee(
-    bruts: dict[str, pd.DataFrame], refs: Referentiels, journal: Journal | None = None
+    bruts: dict[str, pd.DataFrame],
+    refs: Referentiels,
+    journal: Journal | None = None,
+    comparaison_nettoyee: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Nettoie les tables INSEE : quartiers, niveaux de comparaison, provenance ; ajoute ``insee_qpv_communes`` et
     ``insee_valeurs_manquantes`` (secret statistique marqué comme tel, jamais 0).
@@ -1160,7 +1162,12 @@ def nettoyer_insee(
     ``insee_qpv`` garde les quartiers du territoire (:func:`selectionner_territoire`) et ``insee_qpv_comparaison``
     tous les quartiers du fichier, avec leur département et leur région, pour les seuls niveaux de comparaison
     calculés (``compute.niveaux``). Une colonne que le registre des indicateurs ne connaît pas est gardée et
-    signalée au journal (« colonnes non reconnues »)."""
+    signalée au journal (« colonnes non reconnues »).
+
+    ``comparaison_nettoyee`` (lot de territoires) : le fichier entier déjà nettoyé une fois par le lot (schéma
+    ``insee_qpv_comparaison``, ligne par ligne, sans référentiel des communes) ; les autres quartiers en sont pris
+    (par ``ligne_source``) au lieu d'être nettoyés à nouveau. Une ligne absente (écartée par le lot) manque aux
+    niveaux de comparaison."""
     journal = journal if journal is not None else Journal()
     selection = selectionner_territoire(bruts["insee_qpv"], refs, journal) if "insee_qpv" in bruts else None
     if selection is not None:
@@ -1172,7 +1179,11 @@ def nettoyer_insee(
         erreurs += exc.erreurs
         sorties = {}
     autres = None
-    if selection is not None:
+    if selection is not None and comparaison_nettoyee is not None:
+        lignes_autres = set(pd.to_numeric(selection.brut_autres[COLONNE_LIGNE]).astype(int))
+        autres = comparaison_nettoyee[comparaison_nettoyee[COLONNE_LIGNE].astype(int).isin(lignes_autres)]
+        autres = autres.reset_index(drop=True)
+    elif selection is not None:
         try:
             autres = nettoyer_table("insee_qpv_comparaison", selection.brut_autres, refs, journal).donnees
         except ErreursNettoyage as exc:
@@ -1223,7 +1234,6 @@ def _signaler_colonnes_non_reconnues(
 ):
     """« colonnes non reconnues » : colonnes des tables INSEE que le registre des indicateurs ne connaît pas,
     gardées telles quelles (jamais retirées en silence)."""
-    from politique_ville.reference.indicateurs import colonnes_non_reconnues
 
     for table in ("insee_qpv", "insee_references"):
         if table not in sorties:
@@ -1246,7 +1256,6 @@ def epci_des_quartiers(brut: pd.DataFrame, codes_epci) -> list[str]:
     département du code du quartier départage les homonymes) ; un quartier de plusieurs communes compte pour
     l'EPCI de chacune. Les quartiers dont le type n'est pas « QPV » (quartiers de veille, communautaires) ne comptent
     pas. Fonction pure (le Code officiel géographique est lu par ``reference``)."""
-    from politique_ville.reference import territoires
 
     colonnes = [c for c in brut.columns if c != COLONNE_LIGNE]
     try:

@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from politique_ville.base.catalog import COLONNE_LIGNE
 from politique_ville.base.valeurs import ValeurIllisible, lire_nombre
 from politique_ville.clean.datadocs import rendre_hors_ligne
 from politique_ville.clean.nettoyage import Referentiels
+from politique_ville.reference.indicateurs import colonnes_non_reconnues as non_reconnues
+from politique_ville.reference.indicateurs import par_variable
 from politique_ville.reference.schemas import (
     GENRES_NUMERIQUES,
     MOTIF_CODE_QP,
@@ -64,6 +68,9 @@ class Echec:
     colonne: str
     detail: str
     lignes: list[int] = field(default_factory=list)
+    #: toutes les lignes fautives (``lignes`` : les 10 premières, pour les messages) : un lot de territoires écarte
+    #: chaque territoire qui en a une
+    toutes_lignes: list[int] = field(default_factory=list)
 
     def texte(self) -> str:
         ou = f"colonne « {self.colonne} »" if self.colonne else "table"
@@ -280,7 +287,6 @@ def _registre_insee(schema) -> dict:
     """Le registre des indicateurs (variable -> définition) pour une table de la famille INSEE, sinon vide."""
     if schema is None or schema.famille != "insee":
         return {}
-    from politique_ville.reference.indicateurs import par_variable
 
     return par_variable()
 
@@ -296,7 +302,6 @@ def _attentes_du_registre(d, nom: str, filtre: dict) -> list[Attente]:
 
 def colonnes_non_reconnues(traitees: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     """(table, colonne) des tables INSEE nettoyées que le registre des indicateurs ne connaît pas."""
-    from politique_ville.reference.indicateurs import colonnes_non_reconnues as non_reconnues
 
     return [
         (t, c)
@@ -374,8 +379,6 @@ def valider(
 
 def _valider_gx(bruts, traitees, refs, docs_dir: Path) -> RapportValidation:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import logging
-    import warnings
 
     import great_expectations as gx
 
@@ -463,7 +466,7 @@ def _echec(table, etape, r, df) -> Echec:
     index = res.get("unexpected_index_list") or []
     lignes = []
     if COLONNE_LIGNE in df.columns:
-        for i in index[:MAX_LIGNES_FAUTIVES]:
+        for i in index:
             i = i.get(COLONNE_LIGNE, i) if isinstance(i, dict) else i
             try:
                 lignes.append(int(df.loc[i, COLONNE_LIGNE]))
@@ -481,4 +484,4 @@ def _echec(table, etape, r, df) -> Echec:
         detail = f"erreur : {r.exception_info.get('exception_message')}"
     else:
         detail = "non satisfaite"
-    return Echec(table, etape, cfg.type, colonne, detail, lignes)
+    return Echec(table, etape, cfg.type, colonne, detail, lignes[:MAX_LIGNES_FAUTIVES], lignes)

@@ -39,6 +39,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from politique_ville.base.errors import ErreurDonnees
+from politique_ville.reference import territoires
 from politique_ville.reference.indicateurs import CONTEXTE, Definition
 from politique_ville.reference.indicateurs import registre as registre_indicateurs
 
@@ -244,10 +246,15 @@ def niveaux_calcules(
     noms_departements: dict | None = None,
     noms_regions: dict | None = None,
     niveau_territoire: str = "epci",
+    memo: dict | None = None,
 ) -> pd.DataFrame:
     """Les niveaux calculés (table longue, :data:`COLONNES`) pour chaque indicateur du registre présent dans
     ``comparaison`` ; vide si le fichier ne couvre que le territoire. Seuls les QPV comptent (``type_quartier``) ;
-    ``niveau_territoire`` : voir :func:`perimetres`."""
+    ``niveau_territoire`` : voir :func:`perimetres`.
+
+    ``memo`` (lot de territoires, même fichier et mêmes définitions pour tous) : les lignes d'un niveau déjà calculé
+    pour les mêmes quartiers (mêmes ``ligne_source``) sont reprises — le département, la région et la France sont
+    calculés une fois pour tous les territoires qui les partagent."""
     if comparaison is None or comparaison.empty:
         return pd.DataFrame(columns=COLONNES)
     c = comparaison
@@ -259,10 +266,22 @@ def niveaux_calcules(
         c, departement, region, noms_departements, noms_regions, niveau_territoire
     ):
         q = c[masque.reindex(c.index, fill_value=False).astype(bool)]
+        cle = (
+            (niveau, libelle, tuple(q.columns), tuple(q["ligne_source"].astype(int)))
+            if memo is not None and "ligne_source" in q.columns
+            else None
+        )
+        if cle is not None and cle in memo:
+            lignes += memo[cle]
+            continue
+        du_niveau = []
         for d in definitions:
             r = agreger(q, d)
             if r is not None:
-                lignes.append({"niveau": niveau, "libelle_territoire": libelle, "variable": d.variable} | r)
+                du_niveau.append({"niveau": niveau, "libelle_territoire": libelle, "variable": d.variable} | r)
+        if cle is not None:
+            memo[cle] = du_niveau
+        lignes += du_niveau
     return pd.DataFrame(lignes, columns=COLONNES)
 
 
@@ -332,14 +351,12 @@ def origine(niveaux: pd.DataFrame | None, niveau: str, variable: str) -> str | N
 
 
 def niveaux_du_territoire(
-    comparaison: pd.DataFrame, references: pd.DataFrame | None, parametres: dict | None = None
+    comparaison: pd.DataFrame, references: pd.DataFrame | None, parametres: dict | None = None, memo: dict | None = None
 ) -> pd.DataFrame:
     """Les niveaux de comparaison du territoire de ``parametres`` (table longue) : calculés à partir du fichier de
     l'INSEE (son département, sa région, la France, chacun selon ce que le territoire n'est pas lui-même ; le
     département donné par le paramètre ``departement`` s'il est connu du Code officiel géographique), puis les
     niveaux reçus (``references``), qui l'emportent."""
-    from politique_ville.base.errors import ErreurDonnees
-    from politique_ville.reference import territoires
 
     parametres = parametres or {}
     departement = None
@@ -357,5 +374,6 @@ def niveaux_du_territoire(
         noms_departements=dict(zip(deps["code"], deps["nom"])),
         noms_regions=dict(zip(regs["code"], regs["nom"])),
         niveau_territoire=niveau,
+        memo=memo,
     )
     return combiner(calcules, references)

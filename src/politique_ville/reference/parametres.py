@@ -12,7 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from politique_ville.base.catalog import Catalogue, racine_projet
 from politique_ville.base.errors import EchecExecution, ErreurDonnees
+from politique_ville.reference import territoires
+from politique_ville.reference.territoires import NIVEAUX, territoire
 
 #: Paramètres permis dans params/<annee>.yaml, avec leur type et leur rôle.
 PARAMETRES = {
@@ -63,7 +66,9 @@ OBLIGATOIRES = ("annee", "territoire")
 #: Clés permises du paramètre ``territoire`` donné comme territoire du référentiel officiel.
 CLES_TERRITOIRE = ("niveau", "code", "nom")
 #: Clés permises du paramètre ``territoires`` (un ensemble de territoires), et de sa clé ``dans``.
-CLES_TERRITOIRES = ("niveau", "dans", "codes")
+CLES_TERRITOIRES = ("niveau", "dans", "codes", "par_territoire")
+#: paramètres propres à un territoire d'un lot (``territoires: {…, par_territoire: {SIREN: {…}}}``)
+CLES_PAR_TERRITOIRE = ("nom", "territoire_court", "departement", "fiches_quartier", "reference_dir")
 CLES_DANS = ("region", "departement")
 #: Niveaux permis pour un ensemble de territoires (un rapport par territoire).
 NIVEAUX_ENSEMBLE = ("epci",)
@@ -231,10 +236,6 @@ def verifier_territoire(valeur: dict) -> tuple[dict | None, list[str]]:
     """Vérifie un paramètre ``territoire`` donné comme {niveau, code, nom (facultatif)} contre le référentiel
     officiel (``politique_ville.reference.territoires``). Renvoie le paramètre normalisé — code en texte, ``nom`` : celui donné,
     sinon le nom officiel — et la liste des erreurs (en français)."""
-    from politique_ville.reference.territoires import (  # à la demande : l'extrait n'est lu que pour un code
-        NIVEAUX,
-        territoire,
-    )
 
     erreurs = []
     for cle in valeur:
@@ -278,12 +279,38 @@ def _cle_inconnue(parametre: str, cle, permises) -> str:
 
 
 def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
+    """Vérifie un paramètre ``territoires`` (voir :func:`_verifier_ensemble`) et ses paramètres propres à un
+    territoire : ``par_territoire: {SIREN: {fiches_quartier: 3, nom: …}}`` (clés permises :
+    :data:`CLES_PAR_TERRITOIRE`), gardés tels quels, SIREN en texte."""
+    if not isinstance(valeur, dict):
+        return _verifier_ensemble(valeur)
+    propres = valeur.get("par_territoire")
+    ensemble, erreurs = _verifier_ensemble({k: v for k, v in valeur.items() if k != "par_territoire"})
+    if propres is None:
+        return ensemble, erreurs
+    p = "territoires » / « par_territoire"
+    if not isinstance(propres, dict):
+        return None, [*erreurs, f"paramètre « {p} » : {{SIREN: {{paramètre: valeur}}}} attendu, trouvé « {propres} »"]
+    normalises = {}
+    for code, valeurs in propres.items():
+        if not isinstance(valeurs, dict):
+            erreurs.append(f"paramètre « {p} » : {code} : {{paramètre: valeur}} attendu, trouvé « {valeurs} »")
+            continue
+        erreurs += [
+            _cle_inconnue(f"{p} » / « {code}", c, CLES_PAR_TERRITOIRE) for c in valeurs if c not in CLES_PAR_TERRITOIRE
+        ]
+        normalises[str(code).strip()] = dict(valeurs)
+    if erreurs:
+        return None, erreurs
+    return {**ensemble, "par_territoire": normalises}, []
+
+
+def _verifier_ensemble(valeur: dict) -> tuple[dict | None, list[str]]:
     """Vérifie un paramètre ``territoires`` (un ensemble de territoires, un rapport chacun) contre le référentiel
     officiel : ``{niveau: epci, dans: {region: "76"}}``, ``{niveau: epci, dans: {departement: "31"}}``,
     ``{niveau: epci, dans: france}`` ou ``{niveau: epci, codes: [SIREN, …]}``. Renvoie le paramètre normalisé
     (codes en texte ; ``dans`` : ``"france"`` ou ``{region|departement: code INSEE}``) et la liste des erreurs (en
     français, avec la clé la plus proche d'une clé mal orthographiée et, pour un code inconnu, ce qui existe)."""
-    from politique_ville.reference import territoires
 
     p = "territoires"
     erreurs = [_cle_inconnue(p, cle, CLES_TERRITOIRES) for cle in valeur if cle not in CLES_TERRITOIRES]
@@ -340,7 +367,6 @@ def verifier_territoires(valeur: dict) -> tuple[dict | None, list[str]]:
 def _code_dans(cle: str, code) -> str:
     """Code INSEE d'une région ou d'un département (donné par son code ou son nom) ; inconnu : ErreurDonnees qui
     liste les plus proches et ce qui existe."""
-    from politique_ville.reference import territoires
 
     table = territoires.regions() if cle == "region" else territoires.departements()
     texte = str(code).strip()
@@ -367,7 +393,6 @@ def ensemble_de_territoires(valeur: dict) -> list:
     """Les territoires (``territoires.Territoire``) candidats d'un paramètre ``territoires`` normalisé
     (:func:`verifier_territoires`), dans l'ordre des codes donnés, sinon par SIREN : pour ``dans``, les EPCI qui ont
     au moins une commune dans la région ou le département (tous pour ``france``)."""
-    from politique_ville.reference import territoires
 
     if "codes" in valeur:
         codes = list(valeur["codes"])
@@ -387,7 +412,6 @@ def territoire_du_referentiel(params: dict):
     valeur = params.get("territoire")
     if not isinstance(valeur, dict):
         return None
-    from politique_ville.reference.territoires import territoire
 
     return territoire(valeur["niveau"], valeur.get("code"))
 
@@ -434,7 +458,6 @@ def dossier_des_sorties(annee: int, reports_dir=None, parametres: dict | None = 
     """Le dossier où un notebook écrit ses sorties (classeur, Data Docs) : ``reports_dir`` s'il est donné ; pour un
     notebook exécuté à la main (ni ``reports_dir`` ni ``parametres``, que le runner donne toujours),
     ``reports/brouillon/<annee>/`` ; ``None`` sinon (le dossier du rapport, ``reports/<annee>/``)."""
-    from politique_ville.base.catalog import racine_projet
 
     if reports_dir is not None or parametres is not None:
         return reports_dir
@@ -448,7 +471,6 @@ def catalogue_et_parametres(annee: int, execution: dict | None = None, *, exiger
     paramètres sont lus dans ``params/<annee>.yaml`` (sans fichier : erreur si ``exiger``, sinon la seule année), et
     il écrit ses sorties dans ``reports/brouillon/<annee>/`` (``brouillon``), jamais dans le rapport publié. Le
     dossier des référentiels du territoire est celui que nomment ses paramètres (celui du runner l'emporte)."""
-    from politique_ville.base.catalog import Catalogue, racine_projet
 
     ex = dict(execution or {})
     inconnues = sorted(set(ex) - set(CLES_EXECUTION))

@@ -34,6 +34,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -239,7 +240,16 @@ def _cog(dossier: str) -> _Cog:
 
 
 def _charge(dossier: Path | str | None = None) -> _Cog:
-    return _cog(str(Path(dossier).resolve() if dossier else dossier_cog()))
+    if dossier:
+        return _cog(str(Path(dossier).resolve()))
+    return _cog(str(_dossier_cog_de(os.environ.get("POLITIQUE_VILLE_RACINE"), os.getcwd())))
+
+
+@functools.lru_cache(maxsize=8)
+def _dossier_cog_de(_racine: str | None, _cwd: str) -> Path:
+    """:func:`dossier_cog` une fois par racine et dossier courant : une recherche de commune par ligne d'un grand
+    fichier ne résout plus les chemins à chaque appel."""
+    return dossier_cog()
 
 
 def provenance(dossier: Path | str | None = None) -> dict:

@@ -22,19 +22,28 @@ import html
 import json
 import os
 import re
+import threading
 import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from politique_ville.base.catalog import Catalogue, ecrire_atomique
 from politique_ville.base.errors import EchecExecution, ErreurDonnees
+from politique_ville.clean.nettoyage import TABLES_INSEE, epci_des_quartiers
+from politique_ville.formats import nombre_fr
+from politique_ville.reference import territoires
 from politique_ville.reference.parametres import ensemble_de_territoires
+from politique_ville.report.edition import chiffres_cles
+from politique_ville.report.export import STYLE_PAGE, date_fr
+from politique_ville.report.fiches import fiches_groupees_html
 
 from .cache import MANIFESTE
 from .display import Progression
 from .kernels import PoolNoyaux
 from .lock import Verrou, Verrous
+from .lot_tables import preparer_le_lot
 
 #: fichier du lot à côté de son index : territoires publiés et écartés (et marque d'un dossier de lot)
 FICHIER_LOT = "lot.json"
@@ -53,7 +62,10 @@ def parametres_du_territoire(params: dict, territoire) -> dict:
     """Les paramètres d'un territoire du lot : ceux du fichier, « territoires » remplacé par « territoire » (tel que
     ``charger_parametres`` le normalise pour un territoire donné par son code)."""
     p = {k: v for k, v in params.items() if k not in ("territoires", "territoire")}
-    p["territoire"] = {"niveau": territoire.niveau, "code": territoire.code, "nom": territoire.nom}
+    propres = dict((params.get("territoires") or {}).get("par_territoire", {}).get(territoire.code, {}))
+    nom = propres.pop("nom", territoire.nom)
+    p["territoire"] = {"niveau": territoire.niveau, "code": territoire.code, "nom": nom}
+    p.update(propres)
     return p
 
 
@@ -72,7 +84,6 @@ class TerritoireDuLot:
 def rattachement_epci(codes: list[str]) -> dict[str, tuple[str, str]]:
     """Région et département (noms, « Haute-Garonne (31) ») de chaque EPCI : ceux de sa commune la plus peuplée
     (un EPCI peut s'étendre sur plusieurs départements)."""
-    from politique_ville.reference import territoires
 
     c = territoires.communes()
     c = c[c["epci"].astype(str).isin(set(codes))].sort_values("population", ascending=False, kind="stable")
@@ -85,11 +96,9 @@ def rattachement_epci(codes: list[str]) -> dict[str, tuple[str, str]]:
     return sortie
 
 
-def territoires_avec_quartiers(cat: Catalogue, params: dict) -> list:
+def territoires_avec_quartiers(cat: Catalogue, params: dict, brut=None) -> list:
     """Les territoires de l'ensemble qui ont au moins un quartier prioritaire dans le fichier de l'INSEE du dossier
     des données brutes ; aucun : :class:`EchecExecution` qui dit ce que le fichier contient."""
-    from politique_ville.clean.nettoyage import epci_des_quartiers
-    from politique_ville.reference import territoires
 
     candidats = ensemble_de_territoires(params["territoires"])
     if "insee_qpv" not in cat.tables_brutes():
@@ -97,7 +106,7 @@ def territoires_avec_quartiers(cat: Catalogue, params: dict) -> list:
             f"Lot de territoires : pas de fichier des quartiers de l'INSEE (insee_qpv.csv ou .xlsx…) dans "
             f"{cat.raw_dir} ; il désigne les territoires du lot qui ont des quartiers prioritaires."
         )
-    brut = cat.lire_brut("insee_qpv")
+    brut = brut if brut is not None else cat.lire_brut("insee_qpv")
     retenus = set(epci_des_quartiers(brut, [t.code for t in candidats]))
     if retenus:
         return [t for t in candidats if t.code in retenus]
@@ -120,7 +129,6 @@ def territoires_avec_quartiers(cat: Catalogue, params: dict) -> list:
 
 
 def _decrire(valeur: dict) -> str:
-    from politique_ville.reference import territoires
 
     if "codes" in valeur:
         return "codes " + ", ".join(valeur["codes"])
@@ -149,8 +157,12 @@ def executer_lot(
     barres=None,
     fichier_barres=None,
 ) -> Path:
-    """Exécute le rapport de chaque territoire du lot ; renvoie le chemin de l'index du lot."""
-    from .run import Execution
+    """Exécute le rapport de chaque territoire du lot ; renvoie le chemin de l'index du lot.
+
+    La préparation (lecture, nettoyage, validation du fichier de l'INSEE ; niveaux de comparaison) est faite une fois
+    pour tout le lot (``lot_tables.py``) ; chaque territoire n'exécute ensuite que ses chapitres et ses fiches
+    (``lot_territoire.py``), plusieurs territoires à la fois (autant que de cœurs), dans les noyaux du lot."""
+    from .lot_territoire import ExecutionDuLot  # import circulaire : un territoire du lot est une Execution (run.py)
 
     cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, reports_dir=out, processed_dir=processed_dir)
     base, tables = cat.reports_dir, cat.processed_dir
@@ -163,21 +175,32 @@ def executer_lot(
     t0 = time.perf_counter()
     debut = dt.datetime.now()
     with Verrou.de(base, rapport=base):
-        territoires = territoires_avec_quartiers(cat, params)
+        bruts = _bruts_insee(cat)
+        territoires = territoires_avec_quartiers(cat, params, bruts.get("insee_qpv"))
         ratt = rattachement_epci([t.code for t in territoires])
         progression.ecrire(
             f"Lot {annee} — {_decrire(params['territoires'])} : {len(territoires)} territoire"
             f"{'s' if len(territoires) > 1 else ''} avec des quartiers prioritaires"
         )
         jobs = max(1, int(jobs or os.cpu_count() or 1))
+        base.mkdir(parents=True, exist_ok=True)
+        preparation = preparer_le_lot(cat, base / "validation", force=force, sortie=progression.ecrire, bruts=bruts)
         # les noyaux du lot : démarrés par le premier territoire qui a quelque chose à faire, prêtés aux suivants
         noyaux = PoolNoyaux(racine / "notebooks")
-        resultats: list[TerritoireDuLot] = []
-        try:
-            for i, t in enumerate(territoires, start=1):
-                r = TerritoireDuLot(t.code, t.nom, f"{t.code}-{nom_court(t.nom)}", *ratt.get(t.code, ("", "")))
-                progression.ecrire(f"\n[{i}/{len(territoires)}] {t.nom} ({t.code})")
-                params_t = parametres_du_territoire(params, t)
+        resultats = [
+            TerritoireDuLot(t.code, t.nom, f"{t.code}-{nom_court(t.nom)}", *ratt.get(t.code, ("", "")))
+            for t in territoires
+        ]
+        sortie_commune = threading.Lock()
+        arret, en_cours = threading.Event(), set()
+        paralleles = max(1, min(len(territoires), int(os.environ.get("POLITIQUE_VILLE_LOT_PARALLELE") or jobs)))
+
+        def un_territoire(i: int):
+            t, r = territoires[i], resultats[i]
+            lignes: list[str] = []
+            params_t = parametres_du_territoire(params, t)
+            debut_t = time.perf_counter()
+            try:
                 cat_t = Catalogue.pour(
                     annee,
                     racine,
@@ -186,26 +209,59 @@ def executer_lot(
                     processed_dir=tables / t.code,
                     reference_dir=params_t.get("reference_dir"),
                 )
-                debut_t = time.perf_counter()
-                try:
-                    with Verrous([cat_t.reports_dir, cat_t.processed_dir], rapport=cat_t.reports_dir):
-                        Execution(
-                            cat_t,
-                            params_t,
-                            chapitres=chapitres,
-                            jobs=jobs,
-                            force=force,
-                            fichier_params=fichier_params,
-                            progression=progression,
-                            noyaux=noyaux,
-                        ).lancer()
-                    r.statut = "publié"
-                except (EchecExecution, ErreurDonnees) as exc:
-                    r.statut, r.raison = "écarté", _raison(str(exc))
-                    progression.ecrire(f"Territoire écarté du lot : {t.nom} ({t.code}) — {r.raison}\n{exc}")
-                r.duree = time.perf_counter() - debut_t
-                resultats.append(r)
+                execution = None
+                with Verrous([cat_t.reports_dir, cat_t.processed_dir], rapport=cat_t.reports_dir):
+                    execution = ExecutionDuLot(
+                        cat_t,
+                        params_t,
+                        preparation=preparation,
+                        noyaux=noyaux,
+                        chapitres=chapitres,
+                        jobs=jobs,
+                        force=force,
+                        fichier_params=fichier_params,
+                        progression=Progression(lignes.append, False),
+                    )
+                    with sortie_commune:
+                        if arret.is_set():  # lot interrompu : ce territoire ne commence pas
+                            raise EchecExecution("lot interrompu avant ce territoire")
+                        en_cours.add(execution)
+                    try:
+                        execution.lancer()
+                    finally:
+                        with sortie_commune:
+                            en_cours.discard(execution)
+                r.statut = "publié"
+            except (EchecExecution, ErreurDonnees) as exc:
+                ecart = getattr(execution, "ecart", "") if execution is not None else ""
+                r.statut = "écarté"
+                r.raison = (
+                    f"ses données ne passent pas la préparation commune du lot : {ecart[:400]}"
+                    if ecart
+                    else _raison(str(exc))
+                )
+                lignes.append(f"Territoire écarté du lot : {t.nom} ({t.code}) — {r.raison}\n{exc}")
+            r.duree = time.perf_counter() - debut_t
+            with sortie_commune:
+                progression.ecrire(f"\n[{i + 1}/{len(territoires)}] {t.nom} ({t.code})")
+                for ligne in lignes:
+                    progression.ecrire(ligne)
+
+        pool = ThreadPoolExecutor(max_workers=paralleles)
+        try:
+            for futur in [pool.submit(un_territoire, i) for i in range(len(territoires))]:
+                futur.result()
+        except BaseException:
+            # interruption (Ctrl-C) : aucun territoire ne commence plus, ceux en cours sont interrompus (rien d'eux
+            # n'est publié) ; leurs restes sont retirés par l'exécution suivante, qui reprend ce qui manque
+            with sortie_commune:
+                arret.set()
+                for execution in list(en_cours):
+                    execution.interrompre()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
         finally:
+            pool.shutdown(wait=True)
             noyaux.fermer()
         publies = [r for r in resultats if r.statut == "publié"]
         if not publies:
@@ -213,7 +269,7 @@ def executer_lot(
                 "Lot de territoires : aucun territoire publié ; "
                 + " ; ".join(f"{r.nom} ({r.code}) : {r.raison}" for r in resultats)
             )
-        index = ecrire_index_du_lot(base, tables, annee, params["territoires"], resultats, debut)
+        index = ecrire_index_du_lot(base, tables, annee, params["territoires"], resultats, debut, preparation)
     ecartes = [r for r in resultats if r.statut != "publié"]
     progression.ecrire(
         f"\nLot {annee} : {len(publies)} territoire{'s' if len(publies) > 1 else ''} publié"
@@ -224,6 +280,13 @@ def executer_lot(
         progression.ecrire(f"  écarté : {r.nom} ({r.code}) — {r.raison}")
     progression.ecrire(f"Index du lot : {index}")
     return index
+
+
+def _bruts_insee(cat: Catalogue) -> dict:
+    """Les fichiers de l'INSEE du lot, lus une fois (sélection des territoires, préparation commune)."""
+
+    presentes = set(cat.tables_brutes())
+    return {t: cat.lire_brut(t) for t in TABLES_INSEE if t in presentes}
 
 
 def _raison(message: str) -> str:
@@ -246,17 +309,18 @@ def _raison(message: str) -> str:
 
 
 def ecrire_index_du_lot(
-    base: Path, tables: Path, annee: int, ensemble: dict, resultats: list[TerritoireDuLot], debut: dt.datetime
+    base: Path,
+    tables: Path,
+    annee: int,
+    ensemble: dict,
+    resultats: list[TerritoireDuLot],
+    debut: dt.datetime,
+    preparation=None,
 ) -> Path:
     """L'index du lot (``<base>/index.html``) : territoires publiés groupés par région et département, avec leurs
     chiffres clés (quartiers prioritaires, habitants) et le lien vers leur rapport, un champ de recherche ; les
     territoires écartés et pourquoi. Et ``lot.json`` (même contenu, pour les outils)."""
     import pandas as pd
-
-    from politique_ville.formats import nombre_fr
-    from politique_ville.report.edition import chiffres_cles
-    from politique_ville.report.export import STYLE_PAGE, date_fr
-    from politique_ville.report.fiches import fiches_groupees_html
 
     e = html.escape
     elements, donnees = [], []
@@ -295,6 +359,7 @@ def ecrire_index_du_lot(
         if ecartes
         else ""
     )
+    commun_html, commun = _preparation_commune(preparation)
     n = len(publies)
     page = (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
@@ -308,13 +373,48 @@ def ecrire_index_du_lot(
         "<h2>Territoires</h2>"
         + fiches_groupees_html(elements, unite=("territoire", "territoires"), par_commune=False)
         + ecartes_html
+        + commun_html
         + f'<p class="note">Produit le {e(date_fr(debut))}.</p></body></html>\n'
     )
     ecrire_atomique(
         base / FICHIER_LOT,
         lambda p: p.write_text(
-            json.dumps({"annee": annee, "territoires": ensemble, "resultats": donnees}, ensure_ascii=False, indent=1),
+            json.dumps(
+                {"annee": annee, "territoires": ensemble, "preparation_commune": commun, "resultats": donnees},
+                ensure_ascii=False,
+                indent=1,
+            ),
             encoding="utf-8",
         ),
     )
     return ecrire_atomique(base / "index.html", lambda p: p.write_text(page, encoding="utf-8"))
+
+
+def _preparation_commune(preparation) -> tuple[str, dict]:
+    """La section de l'index du lot sur la préparation commune (fichier lu, nettoyé et validé une fois) et son
+    contenu pour ``lot.json`` : lignes du fichier écartées et pourquoi, lien vers les Data Docs de la validation."""
+    if preparation is None:
+        return "", {}
+    e = html.escape
+    v = preparation.validation or {}
+    commun = {
+        "cle": preparation.cle,
+        "quartiers_nettoyes": int(len(preparation.comparaison)),
+        "validation": v,
+        "lignes_en_defaut": [d.__dict__ for d in preparation.defauts],
+    }
+    defauts = (
+        "<p>Lignes du fichier écartées (les niveaux de comparaison sont calculés sans elles, le territoire qui les a "
+        "n'est pas publié) :</p><ul>"
+        + "".join(f"<li>ligne {d.ligne} ({e(d.code_qp)}) : {e(d.raison)}</li>" for d in preparation.defauts)
+        + "</ul>"
+        if preparation.defauts
+        else "<p>Aucune ligne du fichier n'a été écartée.</p>"
+    )
+    lien = f' (<a href="{e(v["docs"])}">rapport de validation, Data Docs</a>)' if v.get("docs") else ""
+    texte = (
+        "<h2>Préparation commune</h2><p>Le fichier de l'INSEE a été lu, nettoyé et validé une fois pour tous les "
+        f"territoires du lot : {len(preparation.comparaison)} quartiers, {v.get('attentes', 0)} attentes vérifiées"
+        f"{lien}. Les niveaux de comparaison (département, région, France) sont calculés une fois.</p>" + defauts
+    )
+    return texte, commun

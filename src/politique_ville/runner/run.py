@@ -26,34 +26,40 @@ dite telle.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import queue
 import shutil
 import subprocess
 import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from politique_ville import __version__
-from politique_ville.base.catalog import Catalogue, dossier_travail
+from politique_ville.base.catalog import Catalogue, dossier_travail, lire_table
 from politique_ville.base.errors import EchecExecution, errno_ecriture, message_ecriture, mo
 from politique_ville.clean.correspondance import tables_fournies
 from politique_ville.reference import historique
 from politique_ville.reference import provenance as pv
 from politique_ville.reference.etapes import SANS_ANTERIEURE, Groupe
-from politique_ville.reference.parametres import charger_parametres, nom_territoire
+from politique_ville.reference.parametres import charger_parametres, nom_territoire, selection_fiches
 from politique_ville.report import edition
 from politique_ville.report.export import ecrire_index, titre_notebook
 from politique_ville.report.fiches import quartiers_des_fiches, rattacher
+from politique_ville.report.methodologie import ecrire_methodologie
+from politique_ville.report.pdf import ligne_du_resume
+from politique_ville.report.recherche import ecrire_recherche
 
 from . import restes
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
 from .commit import Transit, publier_ensemble
 from .display import Progression, resume
 from .execute import cause, executer_fiches, executer_notebook, exporter
-from .kernels import PoolNoyaux, modules_de_la_validation
+from .kernels import Noyau, PoolNoyaux, modules_de_la_validation
 from .lock import Verrous
-from .lot import FICHIER_LOT
+from .lot import FICHIER_LOT, executer_lot
 from .restes import FICHES_CLE, FICHES_FAITES
 from .steps import LIEN_FICHES, Etape, Statut, _choisir_etapes, etapes_du_rapport
 
@@ -87,8 +93,6 @@ def executer(
     fichier_params = absolu(fichier_params) or cat0.racine / "params" / f"{int(annee)}.yaml"
     params = charger_parametres(cat0.racine, annee, fichier_params)  # ne fait que lire
     if "territoires" in params:  # un ensemble de territoires : un rapport chacun (lot.py)
-        from .lot import executer_lot
-
         return executer_lot(
             annee,
             params,
@@ -637,7 +641,6 @@ class Execution:
         suite. La validation va à son terme (son échec éventuel est celui qui est dit), sauf si l'échec est une
         écriture impossible (disque plein, lecture seule) ou un noyau mort ou muet : alors tout s'arrête. Un noyau
         qui ne répond plus (plus de battement de cœur) est arrêté, ce qui met son étape en échec."""
-        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
         # les plus longues d'abord (durée de la dernière exécution, au manifeste), pour finir ensemble
         ordre = sorted(etapes, key=lambda e: -self.durees_precedentes.get(e.nom, 0.0))
@@ -788,7 +791,6 @@ class Execution:
     def _preparer_fiches(self, e: Etape) -> LotDeFiches | None:
         """Les fiches à faire : sélection, reprise de celles d'une exécution interrompue, journal des fiches
         terminées, file partagée par les fils qui y travaillent ; ``None`` s'il n'y a aucun quartier."""
-        import queue
 
         from tqdm import tqdm
 
@@ -834,8 +836,6 @@ class Execution:
                 return None
             propre = noyau is None
             if propre:
-                from .kernels import Noyau
-
                 noyau = Noyau.demarrer(self.cat.racine / "notebooks")
             try:
                 echec = executer_fiches(
@@ -972,8 +972,6 @@ class Execution:
     def _finir_edition(self, chap: list[dict], fiches: list[dict], entrees: list[dict], territoire: str):
         """Méthodologie, archive « tout télécharger », recherche et chiffres clés de l'index (``edition``) ; renvoie
         ``(chiffres clés, téléchargements)``."""
-        from politique_ville.report.methodologie import ecrire_methodologie
-        from politique_ville.report.recherche import ecrire_recherche
 
         annee, tables_dir = self.cat.annee, self.transit.tables_dir
         # les règles de transcription du dictionnaire des données (data/raw/README.md) sont celles de l'exemple d'un
@@ -1009,7 +1007,6 @@ class Execution:
         if self.nettoye:
             self.sortie(f"Restes d'une exécution interrompue retirés au début : {' ; '.join(self.nettoye)}.")
         self.sortie(f"Rapport : {self.final / 'index.html'}")
-        from politique_ville.report.pdf import ligne_du_resume
 
         self.sortie(ligne_du_resume(self.final, self.cat.annee))
 
@@ -1027,7 +1024,6 @@ def version_code(racine: Path) -> str:
 def _selection_fiches(codes: list[str], choix) -> list[str]:
     """Règle du paramètre ``fiches_quartier`` (:func:`politique_ville.reference.parametres.selection_fiches`, partagée
     avec le chapitre 10, qui ne fait de lien que vers les fiches produites)."""
-    from politique_ville.reference.parametres import selection_fiches
 
     try:
         return selection_fiches(codes, choix)
@@ -1095,8 +1091,14 @@ def _lier(src: Path, dst: Path):
 
 def _compter_lignes(chemin: Path):
     try:
-        from politique_ville.base.catalog import lire_table
-
-        return len(lire_table(chemin))
+        etat = Path(chemin).stat()
+        return _lignes_du_fichier(str(chemin), etat.st_mtime_ns, etat.st_size)
     except Exception:
         return "?"
+
+
+@functools.lru_cache(maxsize=32)
+def _lignes_du_fichier(chemin: str, _mtime: int, _taille: int) -> int:
+    """Lignes d'un fichier lu une fois par processus tant qu'il ne change pas (le fichier national d'un lot de
+    territoires est nommé par l'index de chacun)."""
+    return len(lire_table(Path(chemin)))

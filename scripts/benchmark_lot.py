@@ -1,0 +1,313 @@
+"""Mesure d'un lot de territoires (issue 22) ; écrit ``reports/benchmark_lot.md`` et ``reports/benchmark_lot.json``
+(ce n'est pas un test). Appelable seul ou comme partie « lot » de ``scripts/benchmark.py``.
+
+    .venv/bin/python scripts/benchmark_lot.py [--ensemble region:84 | france] [--geographie 2024]
+                                              [--repetitions-solo 3] [--solos 3] [--travail /tmp/bench/lot]
+
+Sur le fichier national fictif sur des communes réelles (``scripts/generer_territoire_synthetique.py
+--insee-communes-reelles``, ~1 600 QPV dans ~430 EPCI, écrit hors de ``data/raw``) :
+
+- croissance : le lot à froid (dossiers neufs) pour ¼, ½ et la totalité des EPCI de l'ensemble qui ont un quartier
+  (dans un ordre tiré au hasard, graine fixe : chaque part est le début de la suivante) : durée, fiches, mémoire
+  maximale de tout l'arbre des processus (lot + noyaux Jupyter, RSS échantillonnée) ;
+- coût marginal d'un territoire : pente de la durée du lot sur le nombre de territoires (moindres carrés sur ¼, ½,
+  tout), rapportée à l'exécution à froid d'un territoire seul (sa propre commande, dossiers neufs, médiane de
+  ``--repetitions-solo``) pour ``--solos`` territoires de l'ensemble, mesurés dans la même exécution du banc ; et,
+  directement, la différence entre le lot ½ et le lot ½ plus un territoire ;
+- machine, date, charge moyenne au début et à la fin, temps CPU pris par d'autres processus pendant chaque mesure.
+
+Le code mesuré est un instantané de ``src/`` et ``notebooks/`` (comme ``scripts/benchmark.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchmark as bm  # noqa: E402 (outils du banc principal : instantané, pilote, mémoire de l'arbre)
+
+RACINE = bm.RACINE
+ANNEE = 2024
+
+
+def _ensemble(texte: str) -> dict:
+    if texte == "france":
+        return {"niveau": "epci", "dans": "france"}
+    cle, _, code = texte.partition(":")
+    return {"niveau": "epci", "dans": {"region" if cle == "region" else "departement": code}}
+
+
+def _epci_avec_quartiers(banc: bm.Banc, raw: Path, ensemble: dict) -> list[str]:
+    code = (
+        "import json, sys\nfrom pathlib import Path\nfrom politique_ville.base.catalog import Catalogue\n"
+        "from politique_ville.runner.lot import territoires_avec_quartiers\n"
+        "cat = Catalogue.pour(2024, Path.cwd(), raw_dir=Path(sys.argv[1]))\n"
+        "print(json.dumps([t.code for t in territoires_avec_quartiers(cat, {'territoires': json.loads(sys.argv[2])})]))"
+    )
+    r = subprocess.run(
+        [bm.PY, "-c", code, str(raw), json.dumps(ensemble)], env=banc.env, cwd=RACINE, capture_output=True, text=True
+    )
+    if r.returncode:
+        raise SystemExit(r.stderr)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def _params(chemin: Path, contenu: str) -> Path:
+    chemin.write_text(f"annee: {ANNEE}\n{contenu}\n", encoding="utf-8")
+    return chemin
+
+
+class BancLot:
+    def __init__(self, banc: bm.Banc, args):
+        self.banc, self.args = banc, args
+        self.travail = banc.travail / "lot"
+        self.travail.mkdir(parents=True, exist_ok=True)
+        self.res: dict = {"debut": dt.datetime.now().isoformat(timespec="seconds"), "charge_debut": os.getloadavg()}
+
+    def fichier(self) -> Path:
+        sortie = self.travail / "synthetique"
+        nom = f"insee_qpv_france_communes_reelles_{self.args.geographie}.xlsx"
+        if not (sortie / "insee_national" / nom).is_file():
+            subprocess.run(
+                [
+                    bm.PY,
+                    str(RACINE / "scripts" / "generer_territoire_synthetique.py"),
+                    *("--out", str(sortie), "--insee-communes-reelles", self.args.geographie),
+                ],
+                check=True,
+                capture_output=True,
+            )
+        raw = self.travail / "raw"
+        raw.mkdir(exist_ok=True)
+        (raw / "insee_qpv.xlsx").unlink(missing_ok=True)
+        os.link(sortie / "insee_national" / nom, raw / "insee_qpv.xlsx")
+        return raw
+
+    def executer(self, nom: str, params_texte: str, raw: Path) -> dict:
+        racine = self.banc.racine(f"racine-{nom}", {})
+        params = _params(racine / "params" / f"{ANNEE}.yaml", params_texte)
+        if self.args.attendre_calme_max:
+            bm.attendre_calme(maximum=self.args.attendre_calme_max)
+        charge = os.getloadavg()
+        r = self.banc.pipeline(
+            racine=racine,
+            annee=ANNEE,
+            params=params,
+            raw=raw,
+            out=self.travail / f"rapports-{nom}",
+            processed=self.travail / f"tables-{nom}",
+            force=False,
+            neuf=True,
+            etiquette=nom,
+        )
+        fiches = sum(
+            int(x.split("fiches quartier : ")[1].split(" ")[0]) for x in r["lignes"] if "✓ fiches quartier : " in x
+        )
+        publies = next((x for x in r["lignes"] if x.startswith("Lot ") and "publié" in x), "")
+        return {
+            "mur": r["mur"],
+            "pic_go": (r["pic_octets"] or 0) / 2**30,
+            "processus_max": r["processus_max"],
+            "cpu_etrangere": r["cpu_etrangere"],
+            "charge": charge,
+            "fiches": fiches,
+            "publies": publies,
+            "t_import": r["t_import"],
+            "interne": r["interne"],
+        }
+
+    def mesurer(self) -> dict:
+        raw = self.fichier()
+        ensemble = _ensemble(self.args.ensemble)
+        codes = _epci_avec_quartiers(self.banc, raw, ensemble)
+        random.Random(0).shuffle(codes)
+        n = len(codes)
+        self.res.update({"ensemble": self.args.ensemble, "geographie": self.args.geographie, "epci": n})
+        bm.journal(f"Lot : {n} EPCI avec des quartiers dans {self.args.ensemble} ({self.args.geographie})")
+        # territoires seuls, à froid, dans leur propre commande
+        solos = {}
+        for code in codes[: self.args.solos]:
+            mesures = [
+                self.executer(f"solo-{code}-{i}", f'territoire: {{niveau: epci, code: "{code}"}}', raw)
+                for i in range(self.args.repetitions_solo)
+            ]
+            solos[code] = {
+                "mur": [m["mur"] for m in mesures],
+                "mediane": statistics.median(m["mur"] for m in mesures),
+                "fiches": mesures[0]["fiches"],
+                "pic_go": max(m["pic_go"] for m in mesures),
+            }
+            bm.journal(f"  seul {code} : {solos[code]['mediane']:.1f} s ({solos[code]['fiches']} fiches)")
+        self.res["solos"] = solos
+        # croissance : ¼, ½, tout (à froid)
+        parts = {}
+        tailles = (("quart", max(2, n // 4)), ("moitie", max(3, n // 2)), ("tout", n))
+        for nom, k in [(x, k) for x, k in tailles if x in self.args.parts.split(",")]:
+            liste = ", ".join(f'"{c}"' for c in codes[:k])
+            m = self.executer(f"lot-{nom}", f"territoires: {{niveau: epci, codes: [{liste}]}}", raw)
+            m["territoires"] = k
+            parts[nom] = m
+            bm.journal(f"  lot {nom} ({k} territoires, {m['fiches']} fiches) : {m['mur']:.1f} s, {m['pic_go']:.2f} Gio")
+            self.res["parts"] = parts
+            self.sauver()
+        # un territoire de plus que la moitié : différence directe
+        k = parts["moitie"]["territoires"] if "moitie" in parts else n
+        if k < n:
+            liste = ", ".join(f'"{c}"' for c in codes[: k + 1])
+            plus = self.executer("lot-moitie-plus-un", f"territoires: {{niveau: epci, codes: [{liste}]}}", raw)
+            plus["territoires"] = k + 1
+            plus["territoire_ajoute"] = codes[k]
+            self.res["moitie_plus_un"] = plus
+        self.res["fin"] = dt.datetime.now().isoformat(timespec="seconds")
+        self.res["charge_fin"] = os.getloadavg()
+        self.sauver()
+        return self.res
+
+    def sauver(self):
+        (self.travail / "resultats_lot.json").write_text(
+            json.dumps(self.res, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
+
+
+def _pente(xs, ys) -> float:
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def analyse(res: dict) -> dict:
+    parts = res.get("parts", {})
+    xs = [p["territoires"] for p in parts.values()]
+    ys = [p["mur"] for p in parts.values()]
+    pente = _pente(xs, ys) if len(xs) >= 2 else None
+    fx = [p["fiches"] for p in parts.values()]
+    solos = [s["mediane"] for s in res.get("solos", {}).values()]
+    solo = statistics.median(solos) if solos else None
+    direct = None
+    if "moitie_plus_un" in res and "moitie" in parts:
+        direct = res["moitie_plus_un"]["mur"] - parts["moitie"]["mur"]
+    return {
+        "pente_s_par_territoire": pente,
+        "solo_median_s": solo,
+        "ratio_pente": pente / solo if pente and solo else None,
+        "direct_s": direct,
+        "fiches_par_territoire": (fx[-1] / xs[-1]) if xs else None,
+        "pic_go": max((p["pic_go"] for p in parts.values()), default=None),
+    }
+
+
+def rapport(res: dict, machine: dict | None = None) -> str:
+    a = analyse(res)
+    L = [
+        "# Lot de territoires : mesure",
+        "",
+        f"Mesure du {res.get('debut')} au {res.get('fin')} (heure locale de la machine) ; charge moyenne au début "
+        f"{_charge(res.get('charge_debut'))}, à la fin {_charge(res.get('charge_fin'))}.",
+    ]
+    if machine:
+        L.append(
+            f"Machine : {machine.get('processeur')}, {machine.get('coeurs_logiques')} cœurs logiques, "
+            f"{machine.get('memoire_go', 0):.1f} Gio ; Python {machine.get('python')}."
+        )
+    L += [
+        "",
+        f"Fichier national fictif sur des communes réelles, géographie {res.get('geographie')} ; ensemble « "
+        f"{res.get('ensemble')} » : {res.get('epci')} EPCI qui ont au moins un quartier prioritaire. Chaque mesure à "
+        "froid (dossiers neufs), une commande `python -m politique_ville run` ; durée murale de la commande.",
+        "",
+        "## Croissance",
+        "",
+        "| part | territoires | fiches | durée | par territoire | mémoire max. de l'arbre | processus | CPU pris par "
+        "d'autres | charge (1, 5, 15 min) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for nom, p in res.get("parts", {}).items():
+        L.append(
+            f"| {nom} | {p['territoires']} | {p['fiches']} | {p['mur']:.1f} s | {p['mur'] / p['territoires']:.2f} s | "
+            f"{p['pic_go']:.2f} Gio | {p['processus_max']} | {p['cpu_etrangere'] or 0:.0f} s | {_charge(p['charge'])} |"
+        )
+    L += ["", "## Coût marginal d'un territoire", ""]
+    for code, s in res.get("solos", {}).items():
+        L.append(
+            f"- territoire seul {code} ({s['fiches']} fiches), à froid : médiane {s['mediane']:.1f} s "
+            f"({', '.join(f'{x:.1f}' for x in s['mur'])}) ; mémoire max. {s['pic_go']:.2f} Gio"
+        )
+    if a["pente_s_par_territoire"] is not None:
+        L.append(
+            f"- pente de la durée du lot sur le nombre de territoires (¼, ½, tout) : "
+            f"{a['pente_s_par_territoire']:.2f} s par territoire ({a['fiches_par_territoire']:.1f} fiches en moyenne)"
+        )
+    if a["ratio_pente"] is not None:
+        L.append(
+            f"- **rapport coût marginal / territoire seul à froid : {a['ratio_pente']:.3f} (1/"
+            f"{1 / a['ratio_pente']:.0f})** ; objectif ≤ 1/20"
+        )
+    if a["direct_s"] is not None:
+        m = res["moitie_plus_un"]
+        L.append(
+            f"- directement : lot ½ plus un territoire ({m['territoire_ajoute']}) − lot ½ = {a['direct_s']:.1f} s "
+            "(une seule mesure de chaque : bruit de quelques secondes)"
+        )
+    L += ["", f"Mémoire maximale de tout l'arbre des processus : {a['pic_go']:.2f} Gio (objectif ≤ 2 Gio).", ""]
+    return "\n".join(L)
+
+
+def _charge(c) -> str:
+    return ", ".join(f"{x:.1f}" for x in c) if c else "?"
+
+
+def mesurer(banc: bm.Banc, args) -> dict:
+    """La partie « lot » (appelée aussi par ``scripts/benchmark.py``) : résultats, analyse comprise."""
+    res = BancLot(banc, args).mesurer()
+    res["analyse"] = analyse(res)
+    return res
+
+
+def section(res: dict) -> list[str]:
+    """Les lignes du rapport du banc pour la partie « lot » (rien si elle n'a pas été mesurée)."""
+    return [rapport(res["lot"], res.get("machine"))] if res.get("lot") else []
+
+
+def arguments(p: argparse.ArgumentParser):
+    p.add_argument("--ensemble", default="region:84", help="region:<code>, departement:<code> ou france")
+    p.add_argument("--geographie", default="2024", choices=["2015", "2024"])
+    p.add_argument("--solos", type=int, default=3, help="territoires mesurés seuls (à froid)")
+    p.add_argument("--repetitions-solo", type=int, default=3)
+    p.add_argument("--parts", default="quart,moitie,tout", help="parts de l'ensemble mesurées (quart,moitie,tout)")
+    p.add_argument("--attendre-calme-max", type=float, default=60.0, help="attente maximale d'une machine calme (s)")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="Mesure d'un lot de territoires (écrit reports/benchmark_lot.md).")
+    p.add_argument("--travail", type=Path, default=Path("/tmp/bench/lot-run"))
+    p.add_argument("--sortie", type=Path, default=RACINE / "reports" / "benchmark_lot.md")
+    p.add_argument("--rapport-seul", type=Path, help="réécrit le rapport à partir d'un resultats_lot.json")
+    arguments(p)
+    args = p.parse_args(argv)
+    if args.rapport_seul:
+        res = json.loads(args.rapport_seul.read_text(encoding="utf-8"))
+    else:
+        args.attendre_calme = False  # attente bornée ici (--attendre-calme-max), pas celle du banc principal
+        banc = bm.Banc(args.travail, args)
+        banc.preparer()
+        banc.machine()
+        res = mesurer(banc, args)
+        res["machine"] = banc.resultats["machine"]
+    args.sortie.parent.mkdir(parents=True, exist_ok=True)
+    args.sortie.write_text(rapport(res, res.get("machine")), encoding="utf-8")
+    args.sortie.with_suffix(".json").write_text(
+        json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+    bm.journal(f"Rapport écrit : {args.sortie}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
