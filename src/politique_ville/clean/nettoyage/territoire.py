@@ -84,6 +84,31 @@ def selectionner_territoire(
     codes_t = refs.codes_territoire()
     if _tout_du_territoire(df, refs, codes_t):
         return None  # le fichier du seul territoire (cas du premier rapport transcrit) : sans lire le Code officiel géographique
+    n = len(df)
+    colonne = "code_commune" if "code_commune" in df.columns else "nom_commune"
+    codes_col = df["code_commune"] if "code_commune" in df.columns else pd.Series([None] * n, index=df.index)
+    noms_col = df["nom_commune"] if "nom_commune" in df.columns else pd.Series([None] * n, index=df.index)
+    statuts, lieux, inconnus = _statuts_des_quartiers(df, refs, codes_t, codes_col, noms_col, lignes)
+    statuts = pd.Series(statuts, index=df.index)
+    du_t = statuts == "territoire"
+    if not du_t.any():
+        _aucun_quartier_du_territoire(refs, codes_t, colonne, codes_col, noms_col, fichier)
+    deps_t = {departement_du_code_qp(c) for c in df.loc[du_t, "code_qp"]}
+    plus_large = (statuts == "hors").any() or any(
+        departement_du_code_qp(c) not in deps_t for c in df.loc[statuts == "inconnu", "code_qp"]
+    )
+    if not plus_large:
+        return None
+    garder = du_t
+    _noter_selection(journal, fichier, refs, statuts, inconnus, colonne, garder, n)
+    territoire_, autres = brut[garder.to_numpy()], brut[(~garder).to_numpy()]
+    territoire_.attrs, autres.attrs = dict(brut.attrs), dict(brut.attrs)
+    return SelectionTerritoire(territoire_, autres, lieux, colonne, list(dict.fromkeys(inconnus)))
+
+
+def _statuts_des_quartiers(df, refs: Referentiels, codes_t: set[str], codes_col, noms_col, lignes):
+    """Statut de chaque quartier (« territoire », « hors », « inconnu ») d'après le code INSEE ou le nom de sa
+    commune, le lieu de chacun (ligne_source -> département, région, première commune) et les communes inconnues."""
     cles_t: set[str] = set()
     if codes_t:
         toutes = territoires.communes(alias=True)
@@ -96,11 +121,7 @@ def selectionner_territoire(
     def du_territoire(nom: str) -> bool:
         return refs.commune(nom) is not None or territoires.cle_commune(nom)[0] in cles_t
 
-    n = len(df)
     statuts, lieux, inconnus = [], {}, []
-    colonne = "code_commune" if "code_commune" in df.columns else "nom_commune"
-    codes_col = df["code_commune"] if "code_commune" in df.columns else pd.Series([None] * n, index=df.index)
-    noms_col = df["nom_commune"] if "nom_commune" in df.columns else pd.Series([None] * n, index=df.index)
     for code_qp, codes_v, noms_v, ligne in zip(df["code_qp"], codes_col, noms_col, lignes):
         dep_code = departement_du_code_qp(code_qp)
         dep_cog = dep_code if dep_code in region_dep else None
@@ -131,29 +152,29 @@ def selectionner_territoire(
             reg = region_dep.get(dep_code)
         statuts.append(statut)
         lieux[int(ligne)] = (dep or None, reg or None, premiere)
-    statuts = pd.Series(statuts, index=df.index)
-    du_t = statuts == "territoire"
-    if not du_t.any():
-        cherchees = sorted(refs.communes["nom_officiel"]) if len(refs.communes) else sorted(codes_t)
-        exemples = list(
-            dict.fromkeys(str(v) for v in (noms_col if colonne == "nom_commune" else codes_col) if not _vide(v))
-        )
-        raise ErreurDonnees(
-            f"le fichier des quartiers ne contient aucun quartier du territoire {refs.libelle_territoire()} : "
-            f"communes cherchées{' (par leur code INSEE)' if colonne == 'code_commune' else ''} ({len(cherchees)}) : "
-            f"{', '.join(cherchees[:15])}{' …' if len(cherchees) > 15 else ''} ; "
-            f"{'codes' if colonne == 'code_commune' else 'communes'} du fichier : "
-            f"{', '.join(exemples[:8])}{' …' if len(exemples) > 8 else ''}",
-            fichier=fichier,
-            colonne=colonne,
-        )
-    deps_t = {departement_du_code_qp(c) for c in df.loc[du_t, "code_qp"]}
-    plus_large = (statuts == "hors").any() or any(
-        departement_du_code_qp(c) not in deps_t for c in df.loc[statuts == "inconnu", "code_qp"]
+    return statuts, lieux, inconnus
+
+
+def _aucun_quartier_du_territoire(refs: Referentiels, codes_t: set[str], colonne, codes_col, noms_col, fichier):
+    """:class:`ErreurDonnees` : aucun quartier du territoire dans le fichier ; elle nomme le territoire, les communes
+    cherchées et celles du fichier."""
+    cherchees = sorted(refs.communes["nom_officiel"]) if len(refs.communes) else sorted(codes_t)
+    exemples = list(
+        dict.fromkeys(str(v) for v in (noms_col if colonne == "nom_commune" else codes_col) if not _vide(v))
     )
-    if not plus_large:
-        return None
-    garder = du_t
+    raise ErreurDonnees(
+        f"le fichier des quartiers ne contient aucun quartier du territoire {refs.libelle_territoire()} : "
+        f"communes cherchées{' (par leur code INSEE)' if colonne == 'code_commune' else ''} ({len(cherchees)}) : "
+        f"{', '.join(cherchees[:15])}{' …' if len(cherchees) > 15 else ''} ; "
+        f"{'codes' if colonne == 'code_commune' else 'communes'} du fichier : "
+        f"{', '.join(exemples[:8])}{' …' if len(exemples) > 8 else ''}",
+        fichier=fichier,
+        colonne=colonne,
+    )
+
+
+def _noter_selection(journal, fichier, refs: Referentiels, statuts, inconnus, colonne, garder, n):
+    """Au journal : les quartiers sans commune connue rangés hors du territoire, les quartiers retenus."""
     if inconnus and journal is not None:
         journal.avertir(
             f"{fichier} : {int((statuts == 'inconnu').sum())} quartier(s) dont aucune commune n'est connue "
@@ -173,9 +194,6 @@ def selectionner_territoire(
                 "exemples": f"{int(garder.sum())} quartier(s) du territoire sur {n} dans le fichier",
             }
         )
-    territoire_, autres = brut[garder.to_numpy()], brut[(~garder).to_numpy()]
-    territoire_.attrs, autres.attrs = dict(brut.attrs), dict(brut.attrs)
-    return SelectionTerritoire(territoire_, autres, lieux, colonne, list(dict.fromkeys(inconnus)))
 
 
 def _tout_du_territoire(df: pd.DataFrame, refs: Referentiels, codes_t: set[str]) -> bool:
