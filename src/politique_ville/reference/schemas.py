@@ -188,7 +188,7 @@ SCHEMAS: dict[str, Schema] = {
                 C("provenance_credits_specifiques", "provenance", obligatoire=False),
                 C("provenance_cget", "provenance", obligatoire=False),
                 C("source", obligatoire=False),
-                # programmation tirée d'un export par une correspondance déclarée (correspondance.py) : identifiants du
+                # programmation tirée d'un export par une correspondance déclarée (clean.correspondance) : identifiants du
                 # porteur, quartier(s) de l'action, nom du porteur tel qu'écrit dans l'export, lignes de l'export, et le
                 # montant de chacun des neuf financeurs canoniques (correspondance.FINANCEURS)
                 C("siret", obligatoire=False),
@@ -357,7 +357,7 @@ SCHEMAS: dict[str, Schema] = {
         ),
         # le reste d'un fichier national ou régional (et les QPV du territoire, marqués ``dans_territoire``) : sert aux
         # seuls niveaux de comparaison calculés (compute/niveaux.py) ; communes gardées telles que le fichier les écrit,
-        # département et région de chaque quartier ajoutés d'après le Code officiel géographique (nettoyage.py)
+        # département et région de chaque quartier ajoutés d'après le Code officiel géographique (clean.nettoyage)
         Schema(
             "insee_qpv_comparaison",
             (
