@@ -485,6 +485,12 @@ def valeur_parametre(v) -> str:
     return str(v)
 
 
+# Longue : la page d'accueil du rapport, bloc après bloc dans l'ordre où le lecteur les voit (sommaire, fiches,
+
+
+# validation, méthodologie, résumé) : un gabarit écrit en Python.
+
+
 def ecrire_index(
     dossier: Path,
     *,
