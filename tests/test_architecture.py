@@ -199,3 +199,29 @@ def test_aucun_import_dans_une_fonction_sans_raison(racine):
                     continue
                 fautifs.append(f"{module.relative_to(_paquet(racine))}:{noeud.lineno} {' '.join(noms)}")
     assert not fautifs, "imports dans une fonction sans raison écrite :\n" + "\n".join(fautifs)
+
+
+#: ce qu'un lecteur peut tenir : un module, une fonction (au-delà, une fonction dit pourquoi par un commentaire
+#: « Longue : … » juste au-dessus de sa définition)
+LIGNES_MAX_MODULE = 650
+LIGNES_MAX_FONCTION = 80
+
+
+def test_modules_et_fonctions_a_la_taille_d_un_lecteur(racine):
+    import ast
+
+    trop_longs, sans_raison = [], []
+    for module in sorted(_paquet(racine).rglob("*.py")):
+        lignes = module.read_text(encoding="utf-8").splitlines()
+        nom = str(module.relative_to(_paquet(racine)))
+        if len(lignes) > LIGNES_MAX_MODULE:
+            trop_longs.append(f"{nom} : {len(lignes)} lignes")
+        for noeud in ast.walk(ast.parse("\n".join(lignes))):
+            if isinstance(noeud, ast.FunctionDef | ast.AsyncFunctionDef):
+                longueur = noeud.end_lineno - noeud.lineno + 1
+                debut = min([noeud.lineno, *(d.lineno for d in noeud.decorator_list)])
+                avant = " ".join(lignes[max(0, debut - 6) : debut - 1])
+                if longueur > LIGNES_MAX_FONCTION and "Longue :" not in avant:
+                    sans_raison.append(f"{nom}:{noeud.lineno} {noeud.name} ({longueur} lignes)")
+    assert not trop_longs, f"modules de plus de {LIGNES_MAX_MODULE} lignes : {trop_longs}"
+    assert not sans_raison, "fonctions longues sans raison écrite :\n" + "\n".join(sans_raison)
