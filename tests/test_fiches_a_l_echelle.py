@@ -146,7 +146,7 @@ def test_execution_interrompue_au_milieu_des_fiches_puis_reprise(tmp_path, monke
     """Petit territoire synthétique : un rapport de 4 fiches, puis une exécution à 8 fiches interrompue après la
     3e fiche terminée (le rapport précédent reste intact), puis l'exécution suivante ne refait que les 5 autres."""
     from politique_ville.runner import executer
-    from politique_ville.runner import run as module_run
+    from politique_ville.runner import fiches as module_fiches
 
     gen = _generateur()
     d = tmp_path / "synth"
@@ -177,7 +177,7 @@ def test_execution_interrompue_au_milieu_des_fiches_puis_reprise(tmp_path, monke
     avant = {p.relative_to(sortie): p.read_bytes() for p in sortie.rglob("*") if p.is_file()}
     assert len(list((sortie / "quartiers").glob("*.html"))) == 4
 
-    vrai_lot, executees = module_run.executer_fiches, []
+    vrai_lot, executees = module_fiches.executer_fiches, []
 
     def lot_interrompu(modele, file_codes, dossier, parametres, *, faite, **k):
         def faite_puis_arret(code):
@@ -188,7 +188,7 @@ def test_execution_interrompue_au_milieu_des_fiches_puis_reprise(tmp_path, monke
 
         return vrai_lot(modele, file_codes, dossier, parametres, faite=faite_puis_arret, **k)
 
-    monkeypatch.setattr(module_run, "executer_fiches", lot_interrompu)
+    monkeypatch.setattr(module_fiches, "executer_fiches", lot_interrompu)
     with pytest.raises(KeyboardInterrupt):
         lancer(8)
     # le rapport précédent est intact, octet pour octet
@@ -202,7 +202,7 @@ def test_execution_interrompue_au_milieu_des_fiches_puis_reprise(tmp_path, monke
         return vrai_lot(modele, file_codes, dossier, parametres, faite=faite_et_comptee, **k)
 
     premieres, executees[:] = list(executees), []
-    monkeypatch.setattr(module_run, "executer_fiches", lot_compte)
+    monkeypatch.setattr(module_fiches, "executer_fiches", lot_compte)
     index = lancer(8)
     texte = "\n".join(messages)
     assert "3 fiches d'une exécution interrompue reprises telles quelles" in texte

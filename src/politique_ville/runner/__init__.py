@@ -7,7 +7,9 @@
 - ``cache.py`` — la clé d'une étape (empreintes du contenu de ses entrées déclarées, de son notebook et du code) et
   le manifeste du rapport ; seules les étapes dont une entrée a changé sont refaites ;
 - ``run.py`` — une exécution : plan, lecture et nettoyages en parallèle, validation, chapitres en parallèle, fiches
-  quartier par lots dans des noyaux partagés, index, publication ; une étape en échec ne publie rien ;
+  quartier par lots dans des noyaux partagés, index, publication ; une étape en échec ne publie rien. Ses parts :
+  ``plan.py`` (statut de chaque étape), ``fiches.py`` (lot de fiches, reprise), ``echecs.py`` (échecs, restes,
+  place), ``index.py`` (index, méthodologie, recherche, résumé), ``anterieures.py`` (années antérieures) ;
 - ``lot.py`` — un lot de territoires (paramètre ``territoires``) : une exécution par territoire, noyaux partagés,
   index du lot ;
 - ``commit.py`` — la publication des tables nettoyées (transit, validation, publication d'un coup) ;
@@ -22,6 +24,7 @@ from politique_ville.reference.parametres import OBLIGATOIRES, PARAMETRES, charg
 
 from .cache import MANIFESTE
 from .display import Progression
+from .index import version_code
 from .kernels import (
     BIBLIOTHEQUES,
     NOYAU,
@@ -33,7 +36,8 @@ from .kernels import (
     modules_de_la_validation,
 )
 from .lock import Verrou, Verrous
-from .run import HORS_SELECTION, Execution, executer, version_code
+from .plan import HORS_SELECTION
+from .run import Execution, executer
 from .steps import Etape, Statut, _choisir_etapes, etapes_du_rapport, notebooks_du_rapport
 
 __all__ = [

@@ -26,44 +26,35 @@ dite telle.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
-import queue
 import shutil
-import subprocess
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from politique_ville import __version__
-from politique_ville.base.catalog import Catalogue, dossier_travail, lire_table
-from politique_ville.base.errors import EchecExecution, errno_ecriture, message_ecriture, mo
+from politique_ville.base.catalog import Catalogue, dossier_travail
+from politique_ville.base.errors import EchecExecution
 from politique_ville.clean.correspondance import tables_fournies
 from politique_ville.reference import historique
-from politique_ville.reference import provenance as pv
-from politique_ville.reference.etapes import SANS_ANTERIEURE, Groupe
-from politique_ville.reference.parametres import charger_parametres, nom_territoire, selection_fiches
-from politique_ville.report import edition
-from politique_ville.report.export import ecrire_index, titre_notebook
-from politique_ville.report.fiches import quartiers_des_fiches, rattacher
-from politique_ville.report.methodologie import ecrire_methodologie
-from politique_ville.report.pdf import ligne_du_resume
-from politique_ville.report.recherche import ecrire_recherche
+from politique_ville.reference.etapes import Groupe
+from politique_ville.reference.parametres import charger_parametres, nom_territoire
 
-from . import restes
+from .anterieures import preparer_annees_anterieures
 from .cache import Entrees, ecrire_manifeste, lire_manifeste
 from .commit import Transit, publier_ensemble
-from .display import Progression, resume
-from .execute import cause, executer_fiches, executer_notebook, exporter
-from .kernels import Noyau, PoolNoyaux, modules_de_la_validation
+from .display import Progression
+from .echecs import Echec, Echecs, _fatale
+from .execute import executer_notebook, exporter
+from .fiches import FichesQuartier
+from .index import IndexEtResume
+from .kernels import PoolNoyaux, modules_de_la_validation
 from .lock import Verrous
 from .lot import FICHIER_LOT, executer_lot
+from .plan import Planification
 from .restes import FICHES_CLE, FICHES_FAITES
-from .steps import LIEN_FICHES, Etape, Statut, _choisir_etapes, etapes_du_rapport
+from .steps import Etape, Statut, _choisir_etapes, etapes_du_rapport
 
-HORS_SELECTION = "hors de la sélection --chapitres"
 #: délai d'une cellule de notebook, en secondes (au-delà : étape en échec)
 DELAI_CELLULE = 600
 #: après une interruption des noyaux (échec d'une étape), secondes laissées aux étapes pour s'arrêter d'elles-mêmes
@@ -138,69 +129,12 @@ def executer(
         return execution.lancer()
 
 
-def preparer_annees_anterieures(
-    cat: Catalogue, params: dict, fichier_params: Path | None, progression: Progression, jobs: int | None = None
-) -> tuple[dict[int, Path], dict[int, str]]:
-    """Prépare les tables nettoyées des années antérieures trouvées (``historique.annees_anterieures``), de la plus
-    ancienne à la plus récente : pour une année qui a des fichiers bruts, exécution de la seule préparation
-    (réutilisée si rien n'a changé) ; une année qui n'a que des tables nettoyées les garde. Renvoie les années
-    utilisables (année -> dossier des tables) et les années écartées (année -> raison, en français). Une année d'un
-    autre territoire (un autre exemple du dépôt) est ignorée, jamais bloquante : « <année> : autre territoire (…),
-    ignorée », dans le résumé de l'exécution."""
-    utilisables, ecartees = {}, {}
-    for em in historique.annees_anterieures(cat, fichier_params):
-        try:
-            params_a = charger_parametres(cat.racine, em.annee, em.fichier_params)
-        except EchecExecution as exc:
-            ecartees[em.annee] = f"paramètres absents ou invalides ({str(exc).splitlines()[0]})"
-            progression.ecrire(f"Année {em.annee} écartée des évolutions : {ecartees[em.annee]}")
-            continue
-        if not historique.meme_territoire(params, params_a):  # un autre exemple ou territoire du dépôt : ignoré
-            ecartees[em.annee] = historique.autre_territoire()  # sans son nom : rien de lui dans ce rapport
-            progression.ecrire(
-                f"Année {em.annee} : autre territoire (« {nom_territoire(params_a)} », {em.fichier_params}), ignorée "
-                f"par les évolutions"
-            )
-            continue
-        if em.a_des_bruts:
-            progression.ecrire(f"Année antérieure {em.annee} : préparation des tables nettoyées ({em.processed_dir})")
-            cat_a = Catalogue.pour(
-                em.annee,
-                cat.racine,
-                raw_dir=em.raw_dir,
-                reports_dir=em.reports_dir,
-                processed_dir=em.processed_dir,
-                reference_dir=params_a.get("reference_dir"),
-            )
-            try:
-                with Verrous([cat_a.reports_dir, cat_a.processed_dir], rapport=cat_a.reports_dir):
-                    Execution(
-                        cat_a,
-                        params_a,
-                        jobs=jobs,
-                        fichier_params=em.fichier_params,
-                        progression=progression,
-                        preparation_seule=True,
-                    ).lancer()
-            except EchecExecution as exc:
-                texte = str(exc)
-                ecartees[em.annee] = (
-                    "ses données ne passent pas la validation"
-                    if "03_validation" in texte
-                    else "ses données ne passent pas le nettoyage"
-                    if "nettoyage" in texte
-                    else texte.splitlines()[0].rstrip(".")
-                )
-                progression.ecrire(f"Année {em.annee} écartée des évolutions : {ecartees[em.annee]}.\n{texte}")
-                continue
-        if em.a_des_tables:
-            utilisables[em.annee] = em.processed_dir
-        else:
-            ecartees[em.annee] = "aucune table nettoyée"
-    return utilisables, ecartees
+class Execution(Planification, FichesQuartier, Echecs, IndexEtResume):
+    """Une exécution du rapport d'une année (voir le module) : ici l'état de l'exécution, son déroulement
+    (:meth:`lancer`) et l'exécution des étapes en parallèle ; ses parts sont le plan des étapes (``plan.py``), les
+    fiches quartier (``fiches.py``), les échecs, restes et place (``echecs.py``), l'index et le résumé
+    (``index.py``)."""
 
-
-class Execution:
     def __init__(
         self,
         cat: Catalogue,
@@ -290,73 +224,6 @@ class Execution:
             ex["annees_ecartees"] = {str(a): r for a, r in sorted(self.entrees.ecartees.items())}
         return {"annee": int(self.cat.annee), "execution": ex}
 
-    # ------------------------------------------------------------------------------------------- plan
-    def _planifier(self, etapes: list[Etape], tables_dir: Path | None, ancien: dict, precedent: dict):
-        for e in etapes:
-            manquantes = [t for t in e.decl.requises if t not in self.fournies]
-            if manquantes:
-                e.statut, e.detail = Statut.IGNOREE, f"entrées manquantes : {', '.join(manquantes)}"
-                continue
-            if e.decl.au_moins_un and not any(self._present(x) for x in e.decl.au_moins_un):
-                e.statut, e.detail = Statut.IGNOREE, e.decl.raison_sans
-                continue
-            if e.decl.anterieures and e.groupe == Groupe.CHAPITRE and not self.entrees.anterieures:
-                ecartees = "; ".join(
-                    f"{a} : {r}" if r.startswith(historique.AUTRE_TERRITOIRE) else f"{a} écartée : {r}"
-                    for a, r in sorted(self.entrees.ecartees.items())
-                )
-                e.statut, e.detail = Statut.IGNOREE, SANS_ANTERIEURE + (f" utilisable ({ecartees})" if ecartees else "")
-                continue
-            e.cle = self.entrees.cle(e.decl, e.notebook, tables_dir)
-            a = ancien.get(e.nom, {})
-            if a.get("cle") == e.cle and self._sorties_presentes(a) and self._tables_intactes(e, a):
-                e.statut, e.tables = Statut.REUTILISEE, dict(a.get("tables", {}))
-            elif not e.demandee:
-                e.statut, e.detail = (
-                    Statut.NON_DEMANDEE,
-                    HORS_SELECTION
-                    + (
-                        ""
-                        if e.nom not in precedent
-                        else " ; version précédente retirée (--force)"
-                        if self.force
-                        else " ; version précédente retirée : ses entrées ont changé"
-                    ),
-                )
-            else:
-                e.statut = Statut.A_EXECUTER
-
-    def _present(self, entree: str) -> bool:
-        """Une entrée de ``Declaration.au_moins_un`` est-elle là : « referentiel:<fichier> » dans le dossier des
-        référentiels du territoire, « parametre:<nom> » non vide dans les paramètres de l'année ?"""
-        genre, _, nom = entree.partition(":")
-        if genre == "referentiel":
-            return (self.cat.reference_dir / nom.format(annee=self.cat.annee)).is_file()
-        return bool(self.params.get(nom))
-
-    def _sorties_presentes(self, ancien: dict) -> bool:
-        return bool(ancien.get("sorties")) and all((self.final / rel).exists() for rel in ancien["sorties"])
-
-    def _tables_intactes(self, e: Etape, ancien: dict) -> bool:
-        """Un nettoyage n'est réutilisé que si les tables publiées sont encore celles qu'il a produites (une
-        exécution d'essai ou une retouche à la main a pu les remplacer)."""
-        if not e.decl.produit:
-            return True
-        if self.entrees.tables_produites(e.decl, self.cat.processed_dir) == ancien.get("tables"):
-            return True
-        self.sortie(
-            f"Les tables nettoyées de {self.cat.processed_dir} ne sont plus celles de ce rapport (remplacées "
-            f"ou modifiées depuis) : la préparation est refaite ({e.nom})."
-        )
-        return False
-
-    def _a(self, statut: Statut, groupe: Groupe | None = None, etapes=None) -> list[Etape]:
-        return [
-            e
-            for e in (self.etapes if etapes is None else etapes)
-            if e.statut == statut and (groupe is None or e.groupe == groupe)
-        ]
-
     # ------------------------------------------------------------------------------------------- exécution
     def lancer(self) -> Path:
         self._nettoyer_restes()
@@ -421,133 +288,6 @@ class Execution:
         self._resume()
         return self.final / "index.html"
 
-    # ------------------------------------------------------------------------------------------- restes, place
-    def _nettoyer_restes(self):
-        """Au début de chaque exécution, sous ses verrous : ce qu'une exécution interrompue (tuée, machine éteinte,
-        disque plein) a laissé est retiré, et dit dans le résumé ; ses fiches terminées sont mises de côté pour être
-        reprises (:meth:`_trier_fiches_interrompues` décide si elles le seront)."""
-        racine = self.cat.racine
-        for dossier in (self.final, self.cat.processed_dir):
-            if restes.retablir_ancien(dossier):
-                self.nettoye.append(
-                    f"{restes._relatif(dossier, racine)} remis en place (exécution interrompue pendant la publication)"
-                )
-        restes.mettre_de_cote_fiches(self.final, self.reprise_fiches)
-        self.nettoye += restes.retirer(restes.restes(self.final, self.cat.processed_dir), racine)
-
-    def _trier_fiches_interrompues(self):
-        """Les fiches d'une exécution interrompue ne sont gardées que tant que la clé de leur étape est la même ;
-        sans clé connue encore (nettoyages à refaire), elles attendent la décision de :meth:`_reprendre_fiches`."""
-        r = self.reprise_fiches
-        if not r.exists():
-            return
-        try:
-            cle = (r / FICHES_CLE).read_text(encoding="utf-8")
-        except OSError:
-            cle = None
-        fiches = [e for e in self.etapes if e.groupe == Groupe.FICHES]
-        a_faire = [e for e in fiches if e.statut in (None, Statut.A_EXECUTER, Statut.NON_DEMANDEE)]
-        # clé encore inconnue (les nettoyages sont à refaire : l'aval se décide après eux) ou la même
-        if cle is not None and any(e.statut is None or e.cle == cle for e in a_faire):
-            return
-        pourquoi = (
-            "déjà au rapport"
-            if any(e.statut == Statut.REUTILISEE for e in fiches)
-            else "leurs entrées ont changé depuis"
-            if a_faire
-            else "étape non produite"
-        )
-        self.nettoye += [
-            f"{t} (fiches d'une exécution interrompue : {pourquoi})" for t in restes.retirer([r], self.cat.racine)
-        ]
-
-    def _verifier_place(self):
-        """Estimation grossière, avant d'écrire : un rapport et des tables de la taille des précédents doivent tenir
-        dans la place libre (un disque plein est refusé tout de suite, avec le chiffre)."""
-        besoins: dict[int, list] = {}
-        for dossier in (self.final, self.cat.processed_dir):
-            t = restes.taille(dossier)
-            if not t:
-                continue
-            try:
-                dev = restes.existant(dossier.parent).stat().st_dev
-            except OSError:
-                continue
-            b = besoins.setdefault(dev, [dossier, 0])
-            b[1] += t
-        for dossier, besoin in besoins.values():
-            dispo = restes.libre(dossier.parent)
-            if dispo < besoin:
-                raise EchecExecution(
-                    f"Place insuffisante : {message_ecriture(28, restes.point_de_montage(dossier), besoin - dispo)} "
-                    f"(le rapport et les tables précédents, que l'exécution réécrit à côté d'eux avant de les "
-                    f"remplacer, occupent {mo(besoin)} ; libre : {mo(dispo)}). Rien n'a été écrit ; le rapport "
-                    f"précédent ({self.final}) et les tables de {self.cat.processed_dir} sont en place. Libérez de "
-                    f"la place ou donnez d'autres dossiers (--out, --processed-dir)."
-                )
-
-    def _echec_ecriture(self, etape: str, exc: BaseException, noyaux: bool = True):
-        """Une écriture impossible (disque plein, lecture seule, droits) : tout ce que l'exécution a écrit est retiré
-        (dossier de travail, transit des tables, notebook d'échec qui serait vide), le message dit quoi et où."""
-        numero, chemin = errno_ecriture(exc) or (getattr(exc, "errno", None), getattr(exc, "filename", None))
-        chemin = chemin if isinstance(chemin, str) else None
-        ecrit = restes.taille(self.travail) + restes.taille(self.transit.dossier)
-        lieu = Path(chemin) if chemin else self.travail
-        shutil.rmtree(self.travail, ignore_errors=True)
-        self.transit.abandonner()
-        shutil.rmtree(self.final.parent / f"{self.final.name}.echec", ignore_errors=True)
-        if numero in (28, 122):
-            dispo = restes.libre(lieu.parent)
-            estime = restes.taille(self.final) + (
-                restes.taille(self.cat.processed_dir) if self._meme_disque(self.cat.processed_dir, lieu) else 0
-            )
-            # estimation : le plus grand du rapport précédent et de ce qui était écrit, plus 10 % (au moins 1 Mo) ;
-            # sans rapport précédent, pas de chiffre honnête à donner
-            manque = max(estime, ecrit) * 1.1 - dispo if estime else None
-            manque = max(manque, 1e6) if manque is not None else None
-            cause = message_ecriture(numero, restes.point_de_montage(lieu), manque) + (
-                f" (estimation : le rapport et les tables précédents occupent {mo(estime)}, l'exécution avait écrit "
-                f"{mo(ecrit)} ; libre : {mo(dispo)})"
-                if manque
-                else f" (l'exécution avait écrit {mo(ecrit)}, libre : {mo(dispo)} ; premier rapport dans ce dossier : "
-                "pas d'estimation de la place qu'il lui faut)"
-            )
-        elif errno_ecriture(exc) is not None:
-            cause = message_ecriture(numero, restes.existant(lieu.parent))
-        else:  # autre erreur du système (dossier retiré, occupé…)
-            cause = f"opération impossible sur {chemin or lieu} ({getattr(exc, 'strerror', None) or exc})"
-        raise EchecExecution(
-            f"Échec de l'étape « {etape} » : {cause}.\n"
-            + (f"Fichier en cours d'écriture : {chemin}\n" if chemin else "")
-            + ("Les noyaux en cours ont été arrêtés ; t" if noyaux else "T")
-            + "out ce que l'exécution avait écrit est retiré (dossier de travail, tables en transit).\n"
-            f"Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas été modifiés."
-        ) from None
-
-    @staticmethod
-    def _meme_disque(a: Path, b: Path) -> bool:
-        try:
-            return restes.existant(a).stat().st_dev == restes.existant(b).stat().st_dev
-        except OSError:
-            return False
-
-    def _verifier_instantane(self):
-        """Les entrées sont lues une fois, au début (empreintes) : si un fichier a changé depuis (fichier brut
-        remplacé pendant l'exécution), le rapport calculé n'est pas publié, son index ne dirait pas ce qu'il a lu."""
-        changes = self.entrees.changees(exclure=(self.transit.dossier,))
-        if not changes:
-            return
-        shutil.rmtree(self.travail, ignore_errors=True)
-        self.transit.abandonner()
-        noms = "\n".join(f"  - {f}" + (" (disparu)" if apres is None else "") for f, apres in changes)
-        raise EchecExecution(
-            "Des fichiers d'entrée ont changé pendant l'exécution :\n"
-            f"{noms}\n"
-            "Le rapport, calculé sur leur contenu du début, n'est pas publié (son index en donnerait les nouvelles "
-            f"empreintes). Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas "
-            "été modifiés. Relancez l'exécution une fois les fichiers en place : elle refera les étapes qui les lisent."
-        )
-
     def _executer_les_etapes(self, amont, aval, nettoyages, ancien, precedent):
         tables_a_refaire = nettoyages or any(e.decl.valide and e.statut == Statut.A_EXECUTER for e in aval)
         if tables_a_refaire:  # à refaire ou à revalider : dans le transit, publiées à la fin
@@ -603,30 +343,6 @@ class Execution:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
 
-    def _echouer(self, etape: str, execute: Path | None, exc: BaseException):
-        if errno_ecriture(exc) is not None:  # disque plein, lecture seule : rien n'est gardé, le message dit où
-            self._echec_ecriture(etape, exc)
-        echec = self.final.parent / f"{self.final.name}.echec"
-        shutil.rmtree(echec, ignore_errors=True)
-        self.transit.abandonner()
-        garde = None
-        try:
-            if self.travail.exists():
-                self.travail.rename(echec)
-                if execute is not None:
-                    garde = echec / execute.relative_to(self.travail)
-        except OSError:
-            shutil.rmtree(self.travail, ignore_errors=True)
-        diagnostic = (
-            f"Le notebook exécuté est conservé pour diagnostic : {garde}\n"
-            if garde is not None and garde.is_file() and garde.stat().st_size
-            else ""
-        )
-        raise EchecExecution(
-            f"Échec de l'étape « {etape} ».\n{cause(exc)}\n{diagnostic}"
-            f"Le rapport précédent ({self.final}) et les tables de {self.cat.processed_dir} n'ont pas été modifiés."
-        ) from None
-
     def _en_parallele(self, etapes: list[Etape], fiches: Etape | None = None, validation: Etape | None = None):
         """Exécute des étapes indépendantes en parallèle (``jobs`` à la fois), puis, dans les mêmes fils et dès
         qu'un fil se libère, les fiches quartier (``fiches``).
@@ -642,6 +358,8 @@ class Execution:
         écriture impossible (disque plein, lecture seule) ou un noyau mort ou muet : alors tout s'arrête. Un noyau
         qui ne répond plus (plus de battement de cœur) est arrêté, ce qui met son étape en échec."""
 
+        # Plus de 80 lignes, docstring comprise : le lancement des fils, l'attente et l'arrêt au premier échec
+        # partagent un état (premier échec, échec de la validation, minuteur d'arrêt) qu'une découpe disperserait.
         # les plus longues d'abord (durée de la dernière exécution, au manifeste), pour finir ensemble
         ordre = sorted(etapes, key=lambda e: -self.durees_precedentes.get(e.nom, 0.0))
         lot = self._preparer_fiches(fiches) if fiches is not None else None
@@ -715,37 +433,6 @@ class Execution:
         if lot is not None:
             self._finir_fiches(fiches, lot)
 
-    def _verifier_selection_fiches(self, a_faire: list[Etape]):
-        """Un code inconnu dans ``fiches_quartier`` arrête l'exécution dès que les quartiers sont connus (tables
-        validées), avant les chapitres, plutôt qu'au milieu du chapitre 10 ; le rapport précédent reste en place."""
-        if not any(e.groupe == Groupe.FICHES or e.nom == LIEN_FICHES for e in a_faire):
-            return
-        quartiers = quartiers_des_fiches(self.transit.tables_dir)
-        if quartiers is None:
-            return
-        try:
-            _selection_fiches(list(quartiers["code_qp"]), self.params.get("fiches_quartier", "toutes"))
-        except EchecExecution as exc:
-            shutil.rmtree(self.travail, ignore_errors=True)
-            self.transit.abandonner()
-            fichier = self.fichier_params or "fichier de paramètres"
-            raise EchecExecution(
-                f"{fichier} : {exc}. Le rapport précédent ({self.final}) n'a pas été modifié."
-            ) from None
-
-    def _signaler_echec(self, exc: BaseException, validation: bool = False):
-        """Dès qu'une étape échoue, plus rien ne commence (les fils libres le voient avant que l'exécution n'arrête
-        ce qui est en cours) ; après un échec qui arrête tout, la validation non plus."""
-        self.abandon.set()
-        if validation or _fatale(exc):
-            self.arret_total.set()
-
-    def _interrompue(self, e: Etape | None = None) -> bool:
-        """L'étape a été arrêtée par l'exécution (un autre échec) : la validation ne l'est que par un arrêt total."""
-        if e is not None and e.decl.valide:
-            return self.arret_total.is_set()
-        return self.abandon.is_set()
-
     def _executer_notebook(self, e: Etape, lever: bool = True):
         if self._interrompue(e):  # une étape a échoué : celle-ci ne commence pas
             return None
@@ -787,318 +474,3 @@ class Execution:
         e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - t
         self.sortie(f"  ✓ {e.nom} ({e.duree:.1f} s)")
         return None
-
-    def _preparer_fiches(self, e: Etape) -> LotDeFiches | None:
-        """Les fiches à faire : sélection, reprise de celles d'une exécution interrompue, journal des fiches
-        terminées, file partagée par les fils qui y travaillent ; ``None`` s'il n'y a aucun quartier."""
-
-        from tqdm import tqdm
-
-        quartiers = quartiers_des_fiches(self.transit.tables_dir)
-        if quartiers is None or quartiers.empty:
-            e.statut, e.detail = Statut.IGNOREE, "aucun quartier dans les tables nettoyées"
-            return None
-        dossier = self.travail / "quartiers"
-        shutil.rmtree(dossier, ignore_errors=True)
-        (dossier / "notebooks").mkdir(parents=True)
-        codes = _selection_fiches(list(quartiers["code_qp"]), self.params.get("fiches_quartier", "toutes"))
-        reprises = self._reprendre_fiches(e, codes, dossier)
-        # journal des fiches terminées : une exécution interrompue laisse de quoi reprendre là où elle s'est arrêtée
-        (dossier / FICHES_CLE).write_text(e.cle, encoding="utf-8")
-        file_codes: queue.Queue = queue.Queue()
-        for code in codes:
-            if code not in reprises:
-                file_codes.put(code)
-        etape = self.progression.etape(f"fiches quartier ({len(codes)})", unite="fiche")
-        options = etape.__enter__()
-        lot = LotDeFiches(
-            etape=e,
-            dossier=dossier,
-            codes=codes,
-            reprises=reprises,
-            file_codes=file_codes,
-            a_faire=file_codes.qsize(),
-            journal=open(dossier / FICHES_FAITES, "a", encoding="utf-8"),  # noqa: SIM115 (fermé par lot.fermer)
-            barre=tqdm(total=len(codes), initial=len(reprises), **(options or {"disable": True})),
-            affichage=etape,
-            t0=time.perf_counter(),
-        )
-        for code in reprises:
-            lot.faite(code)
-        return lot
-
-    def _travailler_aux_fiches(self, lot: LotDeFiches):
-        """Un fil qui fait des fiches tant qu'il en reste, dans un noyau emprunté au pool (démarré ici sinon)."""
-        reste_a_faire = lambda: not lot.file_codes.empty() and not lot.arret.is_set()  # noqa: E731
-        try:
-            noyau = self.noyaux.prendre(tant_que=reste_a_faire) if self.noyaux is not None else None
-            if noyau is None and not reste_a_faire():  # les autres fils ont tout fait en attendant
-                return None
-            propre = noyau is None
-            if propre:
-                noyau = Noyau.demarrer(self.cat.racine / "notebooks")
-            try:
-                echec = executer_fiches(
-                    lot.etape.notebook,
-                    lot.file_codes,
-                    lot.dossier,
-                    self.parametres_nb(lot.etape),
-                    noyau=noyau,
-                    avancer=lambda: lot.barre.update(1),
-                    faite=lot.faite,
-                    arret=lot.arret,
-                    delai=self.delai_cellule,
-                )
-            finally:
-                if propre:
-                    noyau.arreter()
-                else:
-                    self.noyaux.rendre(noyau)
-        except Exception as exc:  # écriture impossible, noyau perdu entre deux fiches
-            echec = ("", None, exc)
-        if echec is None:
-            return None
-        lot.arret.set()  # plus aucune fiche ne commence
-        code, execute, exc = echec
-        interrompue = self._interrompue()
-        if not interrompue:
-            self._signaler_echec(exc)
-        nom = f"fiche quartier {code}" if code else "fiches quartier"
-        if not interrompue:
-            self.sortie(f"  ✗ {nom} : échec")
-        return Echec(nom, execute, exc, interrompue)
-
-    def _finir_fiches(self, e: Etape, lot: LotDeFiches):
-        e.statut, e.duree = Statut.EXECUTEE, time.perf_counter() - lot.t0
-        n, r = len(lot.codes), len(lot.reprises)
-        e.detail = f"{n} fiches" + (f" dont {r} reprise{'s' if r > 1 else ''} d'une exécution interrompue" if r else "")
-        self.sortie(f"  ✓ fiches quartier : {n} ({e.duree:.1f} s)")
-
-    def _reprendre_fiches(self, e: Etape, codes: list[str], dossier: Path) -> list[str]:
-        """Fiches terminées par une exécution interrompue, pour les mêmes entrées (même clé que l'étape) : leur
-        notebook, leur classeur et leur page passent dans le dossier de travail, elles ne sont pas refaites. Une
-        fiche n'est reprise que si le journal de cette exécution la dit terminée (pas une page à moitié écrite)."""
-        r = self.reprise_fiches
-        try:
-            if (r / FICHES_CLE).read_text(encoding="utf-8") != e.cle:
-                return []
-            faites = set((r / FICHES_FAITES).read_text(encoding="utf-8").split())
-        except OSError:
-            return []
-        reprises = []
-        for code in codes:
-            fichiers = [f"{code}.html", f"notebooks/{code}.ipynb"]
-            if code not in faites or not all((r / f).is_file() for f in fichiers):
-                continue
-            for f in [*fichiers, f"tableaux/quartier_{code}.xlsx"]:
-                if (r / f).is_file():
-                    (dossier / f).parent.mkdir(parents=True, exist_ok=True)
-                    _lier(r / f, dossier / f)
-            reprises.append(code)
-        if reprises:
-            n = len(reprises)
-            self.sortie(
-                f"  fiches quartier : {n} fiche{'s' if n > 1 else ''} d'une exécution interrompue reprise"
-                f"{'s' if n > 1 else ''} telle{'s' if n > 1 else ''} quelle{'s' if n > 1 else ''}"
-            )
-        return reprises
-
-    # ------------------------------------------------------------------------------------------- index, résumé
-    def _ecrire_index(self):
-        faites = (Statut.EXECUTEE, Statut.REUTILISEE)
-        chap = [
-            {"titre": titre_notebook(e.notebook), "html": f"{e.nom}.html", "html_code": f"{e.nom}_avec_code.html"}
-            for e in self.etapes
-            if e.groupe != Groupe.FICHES and e.statut in faites
-        ]
-        territoire = nom_territoire(self.params)
-        # navigation et titres posés d'après la liste finale : jamais vers un chapitre absent
-        edition.nommer_chapitres(self.travail, chap, territoire=territoire, annee=self.cat.annee)
-        fiches = []
-        if any(e.groupe == Groupe.FICHES and e.statut in faites for e in self.etapes):
-            q = quartiers_des_fiches(self.transit.tables_dir)
-            fiches = [
-                {"code_qp": c, "titre": lib, "html": f"quartiers/{c}.html", "nom": nom, "communes": communes}
-                for c, lib, nom, communes in zip(q["code_qp"], q["libelle"], q["nom_qp"], q["nom_commune"])
-                if (self.travail / "quartiers" / f"{c}.html").is_file()
-            ]
-            edition.nommer_fiches(self.travail, fiches, territoire=territoire, annee=self.cat.annee)
-            fiches = rattacher(fiches, self.transit.tables_dir)
-        annexes = []
-        if (self.travail / "validation" / "index.html").is_file():
-            annexes.append(
-                {
-                    "titre": "Rapport de validation des données (Great Expectations, Data Docs)",
-                    "html": "validation/index.html",
-                }
-            )
-        for x in sorted((self.travail / "tableaux").glob("*.xlsx")) if (self.travail / "tableaux").is_dir() else []:
-            annexes.append({"titre": f"Tableaux du chapitre « {x.stem} » (Excel)", "html": f"tableaux/{x.name}"})
-        ignorees = [
-            {
-                "titre": f"{titre_notebook(e.notebook) if e.groupe != Groupe.FICHES else 'Fiches quartier'} — "
-                f"non produit ({e.detail})"
-            }
-            for e in self.etapes
-            if e.statut in (Statut.IGNOREE, Statut.NON_DEMANDEE)
-        ]
-        entrees = []
-        for table in sorted(self.bruts):
-            f = self.cat.fichier_brut(table)
-            entrees.append(
-                {
-                    "fichier": str(f.relative_to(self.cat.racine)) if f.is_relative_to(self.cat.racine) else str(f),
-                    "lignes": _compter_lignes(f),
-                    "sha256": self.entrees.empreinte_du_debut(f),  # celle du contenu lu (instantané du début)
-                }
-            )
-        cles, telechargements = self._finir_edition(chap, fiches, entrees, territoire)
-        ecrire_index(
-            self.travail,
-            annee=self.cat.annee,
-            territoire=territoire,
-            chiffres_cles=cles,
-            telechargements=telechargements,
-            chapitres=chap,
-            fiches=fiches,
-            annexes=annexes,
-            ignores=ignorees,
-            parametres=dict(self.params),
-            entrees=entrees,
-            version=version_code(self.cat.racine),
-            debut=self.debut,
-        )
-
-    def _finir_edition(self, chap: list[dict], fiches: list[dict], entrees: list[dict], territoire: str):
-        """Méthodologie, archive « tout télécharger », recherche et chiffres clés de l'index (``edition``) ; renvoie
-        ``(chiffres clés, téléchargements)``."""
-
-        annee, tables_dir = self.cat.annee, self.transit.tables_dir
-        # les règles de transcription du dictionnaire des données (data/raw/README.md) sont celles de l'exemple d'un
-        # rapport publié : seulement pour une année qui a un tel rapport, jamais pour un autre territoire
-        publie = (self.cat.reference_dir / f"chiffres_publies_{annee}.csv").is_file()
-        ecrire_methodologie(
-            self.travail,
-            annee=annee,
-            territoire=territoire,
-            readme=self.cat.raw_dir.parent / "README.md" if publie else None,
-            registre=self.cat.fichier_reference("indicateurs_qpv.csv"),
-            entrees=entrees,
-            provenances=None if publie else (pv.RECU, pv.RECALCULE, pv.APPROXIMATIF),
-        )
-        archive = edition.ecrire_archive(self.travail, tables_dir, annee)
-        telechargements = [
-            {
-                "titre": "Tout télécharger : tous les classeurs Excel et les tables nettoyées en CSV (ZIP)",
-                "html": archive.name,
-            }
-        ]
-        pages = [c["html"] for c in chap] + ["methodologie.html"] + [f["html"] for f in fiches]
-        ecrire_recherche(self.travail, annee=annee, territoire=territoire, pages=pages)
-        avec_concordance = any(c["html"] == "90_concordance.html" for c in chap)
-        return edition.chiffres_cles_du_rapport(self.cat, tables_dir, avec_concordance), telechargements
-
-    def _resume(self, rien_de_neuf: bool = False):
-        for ligne in resume(self.etapes, time.perf_counter() - self.t0, rien_de_neuf):
-            self.sortie(ligne)
-        for annee, raison in sorted(self.entrees.ecartees.items()):
-            if raison.startswith(historique.AUTRE_TERRITOIRE):
-                self.sortie(f"  {annee} : {raison}")
-        if self.nettoye:
-            self.sortie(f"Restes d'une exécution interrompue retirés au début : {' ; '.join(self.nettoye)}.")
-        self.sortie(f"Rapport : {self.final / 'index.html'}")
-
-        self.sortie(ligne_du_resume(self.final, self.cat.annee))
-
-
-def version_code(racine: Path) -> str:
-    try:
-        rev = subprocess.run(
-            ["git", "-C", str(racine), "describe", "--always", "--dirty"], capture_output=True, text=True, timeout=10
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        rev = ""
-    return f"politique_ville {__version__}" + (f" (git {rev})" if rev else "")
-
-
-def _selection_fiches(codes: list[str], choix) -> list[str]:
-    """Règle du paramètre ``fiches_quartier`` (:func:`politique_ville.reference.parametres.selection_fiches`, partagée
-    avec le chapitre 10, qui ne fait de lien que vers les fiches produites)."""
-
-    try:
-        return selection_fiches(codes, choix)
-    except ValueError as exc:
-        raise EchecExecution(str(exc)) from None
-
-
-@dataclass
-class Echec:
-    """Une étape (ou une fiche) en échec : son nom, son notebook exécuté, l'erreur ; ``interrompue`` : arrêtée par
-    l'exécution après un autre échec (ce n'est pas elle qui est dite en échec)."""
-
-    etape: str
-    execute: Path | None
-    exc: BaseException
-    interrompue: bool = False
-
-
-def _fatale(exc: BaseException) -> bool:
-    """Un échec après lequel rien ne vaut d'être attendu, pas même la validation : écriture impossible (disque
-    plein, lecture seule, droits), noyau mort ou qui ne répond plus."""
-    return errno_ecriture(exc) is not None or type(exc).__name__ in (
-        "DeadKernelError",
-        "NoyauPerdu",
-        "CellTimeoutError",
-    )
-
-
-@dataclass
-class LotDeFiches:
-    """Les fiches d'une exécution, faites par les fils libres : file des codes à faire, journal des fiches
-    terminées (reprise d'une exécution interrompue), barre d'avancement."""
-
-    etape: Etape
-    dossier: Path
-    codes: list[str]
-    reprises: list[str]
-    file_codes: object
-    a_faire: int
-    journal: object
-    barre: object
-    affichage: object
-    t0: float
-    arret: threading.Event = field(default_factory=threading.Event)
-    verrou: threading.Lock = field(default_factory=threading.Lock)
-
-    def faite(self, code: str):
-        with self.verrou:
-            self.journal.write(code + "\n")
-            self.journal.flush()
-
-    def fermer(self):
-        self.journal.close()
-        self.barre.close()
-        self.affichage.__exit__(None, None, None)
-
-
-def _lier(src: Path, dst: Path):
-    """Lien physique (les fichiers d'une fiche ne sont jamais réécrits en place), copie à défaut."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
-def _compter_lignes(chemin: Path):
-    try:
-        etat = Path(chemin).stat()
-        return _lignes_du_fichier(str(chemin), etat.st_mtime_ns, etat.st_size)
-    except Exception:
-        return "?"
-
-
-@functools.lru_cache(maxsize=32)
-def _lignes_du_fichier(chemin: str, _mtime: int, _taille: int) -> int:
-    """Lignes d'un fichier lu une fois par processus tant qu'il ne change pas (le fichier national d'un lot de
-    territoires est nommé par l'index de chacun)."""
-    return len(lire_table(Path(chemin)))
