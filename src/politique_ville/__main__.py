@@ -30,12 +30,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog} : erreur : {message}\n")
 
 
-# Longue : surtout les déclarations des options de la ligne de commande (argparse), une par option, avec leur
-
-
-# aide en français.
-
-
+# Longue : surtout les déclarations des options de la ligne de commande (argparse), une par option, avec leur aide en
+# français.
 def main(argv=None) -> int:
     p = _Parser(prog="politique_ville", description="Rapport sur la mise en œuvre de la politique de la ville.")
     sous = p.add_subparsers(dest="commande", required=True, metavar="commande")

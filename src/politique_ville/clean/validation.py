@@ -201,8 +201,6 @@ def _kwargs_gx(kwargs: dict) -> dict:
 
 
 # Longue : la liste déclarative des attentes de chaque table nettoyée, table après table.
-
-
 def attentes_traitees(
     table: str, traitee: pd.DataFrame, brut: pd.DataFrame | None, refs: Referentiels, traitees: dict[str, pd.DataFrame]
 ) -> list[Attente]:

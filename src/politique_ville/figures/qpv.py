@@ -97,12 +97,8 @@ def _graduations(ax, unite: str = ""):
     format_axe(ax, "x", unite, decimales)
 
 
-# Longue : le dessin d'une seule figure (barres, étiquettes, légende, axes) : ses gestes se suivent et partagent
-
-
-# les mêmes axes.
-
-
+# Longue : le dessin d'une seule figure (barres, étiquettes, légende, axes) : ses gestes se suivent et partagent les
+# mêmes axes.
 def figure_ecarts(comp: pd.DataFrame, code: str, source: str, designation: Designation | None = None):
     """Écart de chaque QPV au niveau de référence (``comp`` : sortie de ``compute.qpv.comparaison``), barres
     horizontales triées ; les QPV dont la valeur est secrète sont nommés sans barre ; trait pointillé = moyenne des

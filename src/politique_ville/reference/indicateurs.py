@@ -190,12 +190,8 @@ def _choix(valeur: str, permis, quoi: str, fichier: str, ligne: int, colonne: st
     )
 
 
-# Longue : une vérification par colonne du registre, chacune avec son message d'erreur en français (fichier,
-
-
-# ligne, colonne), dans l'ordre des colonnes.
-
-
+# Longue : une vérification par colonne du registre, chacune avec son message d'erreur en français (fichier, ligne,
+# colonne), dans l'ordre des colonnes.
 def lire_registre(chemin: Path | str) -> tuple[Definition, ...]:
     """Lit et vérifie un registre (sans cache). Erreur en français (fichier, ligne, colonne) pour une colonne
     absente, une règle d'agrégation, un thème, un type ou un sens inconnus, une base absente, un nombre illisible,

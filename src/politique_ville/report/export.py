@@ -486,11 +486,7 @@ def valeur_parametre(v) -> str:
 
 
 # Longue : la page d'accueil du rapport, bloc après bloc dans l'ordre où le lecteur les voit (sommaire, fiches,
-
-
 # validation, méthodologie, résumé) : un gabarit écrit en Python.
-
-
 def ecrire_index(
     dossier: Path,
     *,

@@ -86,12 +86,7 @@ FILTRE_FICHES = r"""(function () {
 })();"""
 
 
-# Longue : le HTML d'une liste groupée (région, département, commune) avec son filtre : un gabarit écrit en
-
-
-# Python.
-
-
+# Longue : le HTML d'une liste groupée (région, département, commune) avec son filtre : un gabarit écrit en Python.
 def fiches_groupees_html(
     fiches: list[dict], unite: tuple[str, str] = ("fiche", "fiches"), par_commune: bool = True
 ) -> str:

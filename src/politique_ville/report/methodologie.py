@@ -153,8 +153,6 @@ def _sans_readme(texte: str) -> str:
 
 
 # Longue : la page de méthodologie, section après section dans l'ordre de lecture : un gabarit écrit en Python.
-
-
 def ecrire_methodologie(
     dossier: Path,
     *,

@@ -141,15 +141,9 @@ def _decrire(valeur: dict) -> str:
     return f"{'région' if cle == 'region' else 'département'} {nom} ({code})"
 
 
-# Longue : la suite des temps d'un lot (choix des territoires, préparation commune, noyaux, territoires en
-
-
-# parallèle, index), qui partagent le pool, la progression et l'arrêt demandé : la couper disperserait cet état
-
-
-# ; à découper en étapes nommées (note de l'issue 22).
-
-
+# Longue : la suite des temps d'un lot (choix des territoires, préparation commune, noyaux, territoires en parallèle,
+# index), qui partagent le pool, la progression et l'arrêt demandé : la couper disperserait cet état ; à découper en
+# étapes nommées (note de l'issue 22).
 def executer_lot(
     annee: int,
     params: dict,

@@ -187,14 +187,8 @@ def _sans_lignes(df: pd.DataFrame, lignes: set[int]) -> pd.DataFrame:
 
 
 # Longue : la préparation commune dans l'ordre où elle se fait (lecture, nettoyage ligne par ligne, validation,
-
-
 # niveaux, écriture avec sa clé), chaque temps gardant les lignes en défaut du précédent ; à découper en étapes
-
-
 # nommées (note de l'issue 22).
-
-
 def preparer_le_lot(
     cat: Catalogue, docs_dir: Path, *, force: bool = False, sortie=print, bruts: dict | None = None
 ) -> PreparationDuLot:

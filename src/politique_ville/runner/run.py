@@ -343,6 +343,8 @@ class Execution(Planification, FichesQuartier, Echecs, IndexEtResume):
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
 
+    # Longue : la boucle d'ordonnancement des étapes en parallèle (soumission, fin d'une étape, premier échec,
+    # minuterie d'arrêt), dont les branches partagent le même état.
     def _en_parallele(self, etapes: list[Etape], fiches: Etape | None = None, validation: Etape | None = None):
         """Exécute des étapes indépendantes en parallèle (``jobs`` à la fois), puis, dans les mêmes fils et dès
         qu'un fil se libère, les fiches quartier (``fiches``).
