@@ -44,6 +44,8 @@ MOTS_2019 = (
     "Contrat de Ville",
     "non publié",
     "chiffre publié",
+    "rapport 2019",
+    "ici la communauté d'agglomération",
 )
 
 #: (année, niveau, code, nature dans les titres)

@@ -32,11 +32,11 @@ GLOSSAIRE = {
     "CMU": "Couverture maladie universelle (complémentaire), aujourd'hui la complémentaire santé solidaire.",
     "DC": "Droit commun : crédits des politiques ordinaires de l'État, des collectivités et des organismes, mobilisés "
     "dans les quartiers, par opposition aux crédits spécifiques de la politique de la ville.",
-    "EPCI": "Établissement public de coopération intercommunale (ici la communauté d'agglomération).",
-    "FCS": "Fonds de cohésion sociale : fonds intercommunal de l'agglomération qui cofinance des actions du contrat de "
-    "ville.",
-    "FDC": "Fonds de concours : participation de l'agglomération au financement d'un équipement ou d'une opération "
-    "d'une commune.",
+    "EPCI": "Établissement public de coopération intercommunale : métropole, communauté urbaine, communauté "
+    "d'agglomération ou communauté de communes.",
+    "FCS": "Fonds de cohésion sociale : fonds de l'intercommunalité qui cofinance des actions du contrat de ville.",
+    "FDC": "Fonds de concours : participation de l'intercommunalité au financement d'un équipement ou d'une "
+    "opération d'une commune.",
     "FEDER": "Fonds européen de développement régional.",
     "INSEE": "Institut national de la statistique et des études économiques.",
     "ITI": "Investissement territorial intégré : enveloppe de fonds européens (FEDER) confiée au territoire pour des "
