@@ -43,7 +43,7 @@ from .cache import MANIFESTE
 from .display import Progression
 from .kernels import PoolNoyaux
 from .lock import Verrou, Verrous
-from .lot_tables import preparer_le_lot
+from .lot_tables import PreparationDuLot, preparer_le_lot
 
 #: fichier du lot à côté de son index : territoires publiés et écartés (et marque d'un dossier de lot)
 FICHIER_LOT = "lot.json"
@@ -141,9 +141,6 @@ def _decrire(valeur: dict) -> str:
     return f"{'région' if cle == 'region' else 'département'} {nom} ({code})"
 
 
-# Longue : la suite des temps d'un lot (choix des territoires, préparation commune, noyaux, territoires en parallèle,
-# index), qui partagent le pool, la progression et l'arrêt demandé : la couper disperserait cet état ; à découper en
-# étapes nommées (note de l'issue 22).
 def executer_lot(
     annee: int,
     params: dict,
@@ -169,110 +166,175 @@ def executer_lot(
 
     cat = Catalogue.pour(annee, racine, raw_dir=raw_dir, reports_dir=out, processed_dir=processed_dir)
     base, tables = cat.reports_dir, cat.processed_dir
-    if (base / MANIFESTE).is_file():
-        raise EchecExecution(
-            f"{base} contient le rapport d'un seul territoire : le lot de territoires ne l'écrase pas. Donnez au lot "
-            f"son propre dossier (--out et --processed-dir), ou retirez ce rapport."
-        )
+    _refuser_le_rapport_d_un_seul_territoire(base)
     progression = Progression(sortie, barres, fichier_barres)
     t0 = time.perf_counter()
     debut = dt.datetime.now()
     with Verrou.de(base, rapport=base):
-        bruts = _bruts_insee(cat)
-        territoires = territoires_avec_quartiers(cat, params, bruts.get("insee_qpv"))
-        ratt = rattachement_epci([t.code for t in territoires])
-        progression.ecrire(
-            f"Lot {annee} — {_decrire(params['territoires'])} : {len(territoires)} territoire"
-            f"{'s' if len(territoires) > 1 else ''} avec des quartiers prioritaires"
-        )
+        bruts, territoires, resultats = _choisir_les_territoires(cat, annee, params, progression)
         jobs = max(1, int(jobs or os.cpu_count() or 1))
         base.mkdir(parents=True, exist_ok=True)
         preparation = preparer_le_lot(cat, base / "validation", force=force, sortie=progression.ecrire, bruts=bruts)
         # les noyaux du lot : démarrés par le premier territoire qui a quelque chose à faire, prêtés aux suivants
         noyaux = PoolNoyaux(racine / "notebooks")
-        resultats = [
-            TerritoireDuLot(t.code, t.nom, f"{t.code}-{nom_court(t.nom)}", *ratt.get(t.code, ("", "")))
-            for t in territoires
-        ]
-        sortie_commune = threading.Lock()
-        arret, en_cours = threading.Event(), set()
         paralleles = max(1, min(len(territoires), int(os.environ.get("POLITIQUE_VILLE_LOT_PARALLELE") or jobs)))
+        _TerritoiresEnParallele(
+            ExecutionDuLot,
+            annee,
+            racine,
+            params,
+            cat,
+            fichier_params,
+            chapitres,
+            jobs,
+            force,
+            preparation,
+            noyaux,
+            progression,
+            territoires,
+            resultats,
+        ).executer(paralleles)
+        publies = _publies(resultats)
+        index = ecrire_index_du_lot(base, tables, annee, params["territoires"], resultats, debut, preparation)
+    _ecrire_le_bilan(progression, annee, resultats, publies, t0, index)
+    return index
 
-        def un_territoire(i: int):
-            t, r = territoires[i], resultats[i]
-            lignes: list[str] = []
-            params_t = parametres_du_territoire(params, t)
-            debut_t = time.perf_counter()
-            try:
-                cat_t = Catalogue.pour(
-                    annee,
-                    racine,
-                    raw_dir=cat.raw_dir,
-                    reports_dir=base / r.dossier,
-                    processed_dir=tables / t.code,
-                    reference_dir=params_t.get("reference_dir"),
-                )
-                execution = None
-                with Verrous([cat_t.reports_dir, cat_t.processed_dir], rapport=cat_t.reports_dir):
-                    execution = ExecutionDuLot(
-                        cat_t,
-                        params_t,
-                        preparation=preparation,
-                        noyaux=noyaux,
-                        chapitres=chapitres,
-                        jobs=jobs,
-                        force=force,
-                        fichier_params=fichier_params,
-                        progression=Progression(lignes.append, False),
-                    )
-                    with sortie_commune:
-                        if arret.is_set():  # lot interrompu : ce territoire ne commence pas
-                            raise EchecExecution("lot interrompu avant ce territoire")
-                        en_cours.add(execution)
-                    try:
-                        execution.lancer()
-                    finally:
-                        with sortie_commune:
-                            en_cours.discard(execution)
-                r.statut = "publié"
-            except (EchecExecution, ErreurDonnees) as exc:
-                ecart = getattr(execution, "ecart", "") if execution is not None else ""
-                r.statut = "écarté"
-                r.raison = (
-                    f"ses données ne passent pas la préparation commune du lot : {ecart[:400]}"
-                    if ecart
-                    else _raison(str(exc))
-                )
-                lignes.append(f"Territoire écarté du lot : {t.nom} ({t.code}) — {r.raison}\n{exc}")
-            r.duree = time.perf_counter() - debut_t
-            with sortie_commune:
-                progression.ecrire(f"\n[{i + 1}/{len(territoires)}] {t.nom} ({t.code})")
-                for ligne in lignes:
-                    progression.ecrire(ligne)
 
+def _choisir_les_territoires(cat: Catalogue, annee: int, params: dict, progression: Progression):
+    """Les fichiers de l'INSEE du lot, ses territoires (ceux qui ont des quartiers prioritaires) et leurs résultats
+    à remplir (avec l'EPCI de rattachement)."""
+    bruts = _bruts_insee(cat)
+    territoires = territoires_avec_quartiers(cat, params, bruts.get("insee_qpv"))
+    ratt = rattachement_epci([t.code for t in territoires])
+    progression.ecrire(
+        f"Lot {annee} — {_decrire(params['territoires'])} : {len(territoires)} territoire"
+        f"{'s' if len(territoires) > 1 else ''} avec des quartiers prioritaires"
+    )
+    resultats = [
+        TerritoireDuLot(t.code, t.nom, f"{t.code}-{nom_court(t.nom)}", *ratt.get(t.code, ("", ""))) for t in territoires
+    ]
+    return bruts, territoires, resultats
+
+
+def _publies(resultats: list[TerritoireDuLot]) -> list[TerritoireDuLot]:
+    """Les territoires publiés du lot ; aucun publié arrête le lot (avec la raison de chacun)."""
+    publies = [r for r in resultats if r.statut == "publié"]
+    if not publies:
+        raise EchecExecution(
+            "Lot de territoires : aucun territoire publié ; "
+            + " ; ".join(f"{r.nom} ({r.code}) : {r.raison}" for r in resultats)
+        )
+    return publies
+
+
+def _refuser_le_rapport_d_un_seul_territoire(base: Path) -> None:
+    """Le lot n'écrase pas le rapport d'un seul territoire écrit dans son dossier."""
+    if (base / MANIFESTE).is_file():
+        raise EchecExecution(
+            f"{base} contient le rapport d'un seul territoire : le lot de territoires ne l'écrase pas. Donnez au lot "
+            f"son propre dossier (--out et --processed-dir), ou retirez ce rapport."
+        )
+
+
+@dataclass
+class _TerritoiresEnParallele:
+    """Les territoires du lot exécutés en parallèle, avec l'état qu'ils partagent : les noyaux du lot, la
+    progression (écrite un territoire à la fois), l'arrêt demandé et les exécutions en cours (à interrompre)."""
+
+    classe_execution: type
+    annee: int
+    racine: Path
+    params: dict
+    cat: Catalogue
+    fichier_params: Path
+    chapitres: object
+    jobs: int
+    force: bool
+    preparation: PreparationDuLot
+    noyaux: PoolNoyaux
+    progression: Progression
+    territoires: list
+    resultats: list[TerritoireDuLot]
+
+    def __post_init__(self) -> None:
+        self.sortie_commune = threading.Lock()
+        self.arret, self.en_cours = threading.Event(), set()
+
+    def executer(self, paralleles: int) -> None:
+        """Tous les territoires, ``paralleles`` à la fois ; ferme les noyaux du lot à la fin."""
         pool = ThreadPoolExecutor(max_workers=paralleles)
         try:
-            for futur in [pool.submit(un_territoire, i) for i in range(len(territoires))]:
+            for futur in [pool.submit(self.un_territoire, i) for i in range(len(self.territoires))]:
                 futur.result()
         except BaseException:
             # interruption (Ctrl-C) : aucun territoire ne commence plus, ceux en cours sont interrompus (rien d'eux
             # n'est publié) ; leurs restes sont retirés par l'exécution suivante, qui reprend ce qui manque
-            with sortie_commune:
-                arret.set()
-                for execution in list(en_cours):
+            with self.sortie_commune:
+                self.arret.set()
+                for execution in list(self.en_cours):
                     execution.interrompre()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         finally:
             pool.shutdown(wait=True)
-            noyaux.fermer()
-        publies = [r for r in resultats if r.statut == "publié"]
-        if not publies:
-            raise EchecExecution(
-                "Lot de territoires : aucun territoire publié ; "
-                + " ; ".join(f"{r.nom} ({r.code}) : {r.raison}" for r in resultats)
+            self.noyaux.fermer()
+
+    def un_territoire(self, i: int) -> None:
+        """Le rapport du territoire ``i`` : publié, ou écarté avec sa raison ; ses lignes écrites d'un bloc."""
+        t, r = self.territoires[i], self.resultats[i]
+        lignes: list[str] = []
+        params_t = parametres_du_territoire(self.params, t)
+        debut_t = time.perf_counter()
+        try:
+            cat_t = Catalogue.pour(
+                self.annee,
+                self.racine,
+                raw_dir=self.cat.raw_dir,
+                reports_dir=self.cat.reports_dir / r.dossier,
+                processed_dir=self.cat.processed_dir / t.code,
+                reference_dir=params_t.get("reference_dir"),
             )
-        index = ecrire_index_du_lot(base, tables, annee, params["territoires"], resultats, debut, preparation)
+            execution = None
+            with Verrous([cat_t.reports_dir, cat_t.processed_dir], rapport=cat_t.reports_dir):
+                execution = self.classe_execution(
+                    cat_t,
+                    params_t,
+                    preparation=self.preparation,
+                    noyaux=self.noyaux,
+                    chapitres=self.chapitres,
+                    jobs=self.jobs,
+                    force=self.force,
+                    fichier_params=self.fichier_params,
+                    progression=Progression(lignes.append, False),
+                )
+                with self.sortie_commune:
+                    if self.arret.is_set():  # lot interrompu : ce territoire ne commence pas
+                        raise EchecExecution("lot interrompu avant ce territoire")
+                    self.en_cours.add(execution)
+                try:
+                    execution.lancer()
+                finally:
+                    with self.sortie_commune:
+                        self.en_cours.discard(execution)
+            r.statut = "publié"
+        except (EchecExecution, ErreurDonnees) as exc:
+            ecart = getattr(execution, "ecart", "") if execution is not None else ""
+            r.statut = "écarté"
+            r.raison = (
+                f"ses données ne passent pas la préparation commune du lot : {ecart[:400]}"
+                if ecart
+                else _raison(str(exc))
+            )
+            lignes.append(f"Territoire écarté du lot : {t.nom} ({t.code}) — {r.raison}\n{exc}")
+        r.duree = time.perf_counter() - debut_t
+        with self.sortie_commune:
+            self.progression.ecrire(f"\n[{i + 1}/{len(self.territoires)}] {t.nom} ({t.code})")
+            for ligne in lignes:
+                self.progression.ecrire(ligne)
+
+
+def _ecrire_le_bilan(progression: Progression, annee: int, resultats: list, publies: list, t0: float, index: Path):
+    """Le bilan du lot : publiés, écartés (avec leur raison), durée, chemin de l'index."""
     ecartes = [r for r in resultats if r.statut != "publié"]
     progression.ecrire(
         f"\nLot {annee} : {len(publies)} territoire{'s' if len(publies) > 1 else ''} publié"
@@ -282,7 +344,6 @@ def executer_lot(
     for r in ecartes:
         progression.ecrire(f"  écarté : {r.nom} ({r.code}) — {r.raison}")
     progression.ecrire(f"Index du lot : {index}")
-    return index
 
 
 def _bruts_insee(cat: Catalogue) -> dict:

@@ -186,9 +186,6 @@ def _sans_lignes(df: pd.DataFrame, lignes: set[int]) -> pd.DataFrame:
     return garde
 
 
-# Longue : la préparation commune dans l'ordre où elle se fait (lecture, nettoyage ligne par ligne, validation,
-# niveaux, écriture avec sa clé), chaque temps gardant les lignes en défaut du précédent ; à découper en étapes
-# nommées (note de l'issue 22).
 def preparer_le_lot(
     cat: Catalogue, docs_dir: Path, *, force: bool = False, sortie=print, bruts: dict | None = None
 ) -> PreparationDuLot:
@@ -200,6 +197,47 @@ def preparer_le_lot(
     if "insee_qpv" not in bruts:
         raise EchecExecution(f"Lot de territoires : pas de fichier des quartiers de l'INSEE dans {cat.raw_dir}.")
     la_cle = cle_commune(cat)
+    prep = _preparation_reutilisable(dossier, la_cle, docs_dir, force, bruts)
+    if prep is not None:
+        prep.duree = time.perf_counter() - t0
+        sortie(f"Préparation commune du lot réutilisée (rien n'a changé) : {dossier}")
+        return prep
+    sortie("Préparation commune du lot : lecture, nettoyage et validation du fichier de l'INSEE (une fois pour tous)")
+    refs = _referentiels_vides()
+    comparaison, defauts, autres = _nettoyer_les_tables(bruts, refs)
+    lus = set(comparaison[COLONNE_LIGNE].astype(int))
+    brut_valide = _sans_lignes(bruts["insee_qpv"], {d.ligne for d in defauts})
+    rapport = _valider(
+        {**{t: b for t, b in bruts.items() if t != "insee_qpv"}, "insee_qpv": brut_valide},
+        {TABLE_NATIONALE: comparaison, **autres},
+        refs,
+        docs_dir,
+    )
+    codes = _code_de_la_ligne(bruts["insee_qpv"])
+    par_ligne = _echecs_par_ligne(rapport, lus)
+    defauts += [LigneEnDefaut(n, codes.get(n, ""), " ; ".join(r)) for n, r in sorted(par_ligne.items())]
+    comparaison = _sans_lignes(comparaison, set(par_ligne)).reset_index(drop=True)
+    validation = {
+        "attentes": rapport.attentes,
+        "echecs": len(rapport.echecs),
+        "docs": "validation/index.html",
+        "duree": round(rapport.duree, 2),
+    }
+    _ecrire_les_tables_communes(dossier, comparaison, la_cle, defauts, validation)
+    prep = PreparationDuLot(la_cle, bruts, comparaison, defauts, validation)
+    prep.duree = time.perf_counter() - t0
+    sortie(
+        f"  ✓ préparation commune : {len(comparaison)} quartiers nettoyés, {rapport.attentes} attentes vérifiées"
+        + (f", {len(defauts)} ligne(s) en défaut écartée(s)" if defauts else "")
+        + f" ({prep.duree:.1f} s)"
+    )
+    return prep
+
+
+def _preparation_reutilisable(
+    dossier: Path, la_cle: str, docs_dir: Path, force: bool, bruts: dict
+) -> PreparationDuLot | None:
+    """La préparation commune déjà écrite, si sa clé, sa table et ses Data Docs sont intactes (sinon ``None``)."""
     manifeste = _lire(dossier / MANIFESTE_COMMUN)
     chemin = dossier / f"{TABLE_NATIONALE}.parquet"
     if (
@@ -209,7 +247,7 @@ def preparer_le_lot(
         and manifeste.get("table") == empreinte(chemin)
         and (not manifeste.get("validation", {}).get("docs") or (docs_dir / "index.html").is_file())
     ):
-        prep = PreparationDuLot(
+        return PreparationDuLot(
             la_cle,
             bruts,
             pd.read_parquet(chemin),
@@ -217,11 +255,14 @@ def preparer_le_lot(
             manifeste.get("validation", {}),
             reutilisee=True,
         )
-        prep.duree = time.perf_counter() - t0
-        sortie(f"Préparation commune du lot réutilisée (rien n'a changé) : {dossier}")
-        return prep
-    sortie("Préparation commune du lot : lecture, nettoyage et validation du fichier de l'INSEE (une fois pour tous)")
-    refs = _referentiels_vides()
+    return None
+
+
+def _nettoyer_les_tables(
+    bruts: dict, refs: Referentiels
+) -> tuple[pd.DataFrame, list[LigneEnDefaut], dict[str, pd.DataFrame]]:
+    """Le fichier des quartiers nettoyé ligne par ligne (avec ses lignes en défaut), et les tables reçues des
+    niveaux et de la provenance."""
     try:
         comparaison, defauts = _nettoyer_le_fichier(bruts["insee_qpv"], refs)
     except ErreurDonnees as exc:
@@ -229,7 +270,6 @@ def preparer_le_lot(
             "Lot de territoires : le fichier des quartiers de l'INSEE ne peut pas être nettoyé (erreur qui ne désigne "
             f"aucune ligne de quartier : aucun territoire ne peut être publié) :\n{exc}"
         ) from None
-    lus = set(comparaison[COLONNE_LIGNE].astype(int))
     # les tables reçues des niveaux et de la provenance : nettoyées (et validées) une fois ; chaque territoire les
     # renettoie, petites, avec ses propres tables
     autres: dict[str, pd.DataFrame] = {}
@@ -239,14 +279,12 @@ def preparer_le_lot(
                 autres[t] = nettoyer_table(t, bruts[t], refs, Journal()).donnees
             except ErreursNettoyage as exc:
                 raise EchecExecution(f"Lot de territoires : {exc}") from None
-    brut_valide = _sans_lignes(bruts["insee_qpv"], {d.ligne for d in defauts})
-    rapport = _valider(
-        {**{t: b for t, b in bruts.items() if t != "insee_qpv"}, "insee_qpv": brut_valide},
-        {TABLE_NATIONALE: comparaison, **autres},
-        refs,
-        docs_dir,
-    )
-    codes = _code_de_la_ligne(bruts["insee_qpv"])
+    return comparaison, defauts, autres
+
+
+def _echecs_par_ligne(rapport, lus: set[int]) -> dict[int, list[str]]:
+    """Les échecs de la validation rapportés aux lignes de quartier lues ; une attente qui ne désigne aucune ligne
+    arrête le lot."""
     non_attribuables = []
     par_ligne: dict[int, list[str]] = {}
     for e in rapport.echecs:
@@ -261,15 +299,13 @@ def preparer_le_lot(
             "Lot de territoires : la validation du fichier de l'INSEE échoue sur des attentes qui ne désignent aucune "
             "ligne (aucun territoire ne peut être publié) :\n" + "\n".join(f"  - {t}" for t in non_attribuables)
         )
-    defauts += [LigneEnDefaut(n, codes.get(n, ""), " ; ".join(r)) for n, r in sorted(par_ligne.items())]
-    comparaison = _sans_lignes(comparaison, set(par_ligne)).reset_index(drop=True)
-    validation = {
-        "attentes": rapport.attentes,
-        "echecs": len(rapport.echecs),
-        "docs": "validation/index.html",
-        "duree": round(rapport.duree, 2),
-    }
-    # tables communes : écrites dans un dossier de travail, mises en place d'un coup
+    return par_ligne
+
+
+def _ecrire_les_tables_communes(
+    dossier: Path, comparaison: pd.DataFrame, la_cle: str, defauts: list[LigneEnDefaut], validation: dict
+) -> None:
+    """Les tables communes et leur manifeste : écrits dans un dossier de travail, mis en place d'un coup."""
     travail = dossier.parent / f".{dossier.name}.en-cours"
     shutil.rmtree(travail, ignore_errors=True)
     travail.mkdir(parents=True)
@@ -293,14 +329,6 @@ def preparer_le_lot(
         dossier.rename(ancien)
     travail.rename(dossier)
     shutil.rmtree(ancien, ignore_errors=True)
-    prep = PreparationDuLot(la_cle, bruts, comparaison, defauts, validation)
-    prep.duree = time.perf_counter() - t0
-    sortie(
-        f"  ✓ préparation commune : {len(comparaison)} quartiers nettoyés, {rapport.attentes} attentes vérifiées"
-        + (f", {len(defauts)} ligne(s) en défaut écartée(s)" if defauts else "")
-        + f" ({prep.duree:.1f} s)"
-    )
-    return prep
 
 
 def _valider(bruts, traitees, refs, docs_dir: Path):
