@@ -123,6 +123,7 @@ class PoolFactice:
     """Le pool de noyaux sans processus : même interface que ``kernels.PoolNoyaux``."""
 
     tous: list[NoyauFactice] = []
+    _verrou_classe = threading.Lock()
 
     def __init__(self, *a, **k):
         self._verrou = threading.Lock()
@@ -130,9 +131,14 @@ class PoolFactice:
     def demarrer(self, *a, **k):
         pass
 
-    def prendre(self, *a, **k):
-        n = NoyauFactice()
-        with self._verrou:
+    def prendre(self, *a, tant_que=None, **k):
+        # comme le vrai pool : plus de noyau quand l'exécution est arrêtée (``tant_que`` faux) ; le test et l'ajout
+        # se font sous le verrou de ``interrompre``, sinon un noyau pris juste après l'arrêt, puis rendu sans
+        # servir, ne serait jamais interrompu (course du double, pas du runner)
+        with PoolFactice._verrou_classe:
+            if tant_que is not None and not tant_que():
+                return None
+            n = NoyauFactice()
             PoolFactice.tous.append(n)
         return n
 
@@ -140,15 +146,17 @@ class PoolFactice:
         pass
 
     def interrompre(self, sauf=()):
-        for n in list(PoolFactice.tous):
-            if n not in set(sauf):
-                n.interrompu.set()
+        with PoolFactice._verrou_classe:
+            for n in list(PoolFactice.tous):
+                if n not in set(sauf):
+                    n.interrompu.set()
 
     def arreter_pretes(self, sauf=()):
-        for n in list(PoolFactice.tous):
-            if n not in set(sauf):
-                n.arrete = True
-                n.interrompu.set()
+        with PoolFactice._verrou_classe:
+            for n in list(PoolFactice.tous):
+                if n not in set(sauf):
+                    n.arrete = True
+                    n.interrompu.set()
 
     def fermer(self):
         pass
