@@ -73,6 +73,10 @@ TABLES_FINANCEMENTS = (
 )
 TABLES_INSEE = ("insee_qpv", "insee_references", "insee_provenance")
 FINANCEMENTS = (*TABLES_FINANCEMENTS, "programmation_communes")
+#: les tables des quartiers qu'ouvrent le chapitre 10 et les fiches, et leurs facultatives : niveaux de comparaison
+#: (reçus, calculés) et provenance des valeurs (un fichier de l'INSEE suffit)
+QUARTIERS = ("insee_qpv", "insee_qpv_communes", "insee_valeurs_manquantes")
+NIVEAUX_ET_PROVENANCE = ("insee_references", "insee_niveaux", "insee_provenance")
 INSEE = (*TABLES_INSEE, "insee_qpv_communes", "insee_valeurs_manquantes", "insee_qpv_comparaison", "insee_niveaux")
 #: nettoyage INSEE : aussi le registre des indicateurs (data/reference/indicateurs_qpv.csv : un référentiel commun,
 #: que le dossier d'un territoire peut remplacer, voir ``Catalogue.fichier_reference``) ; le territoire et son
@@ -130,9 +134,8 @@ ETAPES = (
         requises=("insee_qpv",),
         referentiels=TOUT,
         parametres=TOUT,
-        tables=("insee_qpv", "insee_qpv_communes", "insee_valeurs_manquantes"),
-        # niveaux de comparaison (reçus, calculés) et provenance des valeurs : un fichier de l'INSEE suffit
-        facultatives=("insee_references", "insee_niveaux", "insee_provenance"),
+        tables=QUARTIERS,
+        facultatives=NIVEAUX_ET_PROVENANCE,
         sorties=("tableaux/10_geographie_prioritaire.xlsx",),
     ),
     Declaration(
@@ -213,14 +216,8 @@ ETAPES = (
         requises=("insee_qpv",),
         referentiels=TOUT,
         parametres=TOUT,
-        tables=("insee_qpv", "insee_qpv_communes", "insee_valeurs_manquantes"),
-        facultatives=(
-            "insee_references",
-            "insee_niveaux",
-            "insee_provenance",
-            "programmation",
-            "programmation_communes",
-        ),
+        tables=QUARTIERS,
+        facultatives=(*NIVEAUX_ET_PROVENANCE, "programmation", "programmation_communes"),
         anterieures=("insee_qpv", "insee_valeurs_manquantes"),
         sorties=("quartiers",),
     ),
