@@ -177,7 +177,10 @@ def perimetres(
 
 
 def _nombres(q: pd.DataFrame, colonne: str) -> pd.Series:
-    return pd.to_numeric(q[colonne], errors="coerce").astype("float64")
+    x = q[colonne]
+    if x.dtype == "float64":  # tables nettoyées : déjà des nombres (la conversion coûte plus que le calcul)
+        return x
+    return pd.to_numeric(x, errors="coerce").astype("float64")
 
 
 def agreger(q: pd.DataFrame, d: Definition) -> dict | None:

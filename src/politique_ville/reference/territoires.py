@@ -245,6 +245,12 @@ def _charge(dossier: Path | str | None = None) -> _Cog:
     return _cog(str(_dossier_cog_de(os.environ.get("POLITIQUE_VILLE_RACINE"), os.getcwd())))
 
 
+def cog_courant():
+    """Le Code officiel géographique que lisent les fonctions de ce module (dossier par défaut) : le même objet d'un
+    appel à l'autre tant que son dossier ne change pas ; une clé de mémoire pour ce qui en est tiré."""
+    return _charge()
+
+
 @functools.lru_cache(maxsize=8)
 def _dossier_cog_de(_racine: str | None, _cwd: str) -> Path:
     """:func:`dossier_cog` une fois par racine et dossier courant : une recherche de commune par ligne d'un grand

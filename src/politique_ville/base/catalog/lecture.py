@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from politique_ville.base.catalog.disposition import (
+    Partage,
     _attrs_disposition,
     _disposition,
     _Enregistrement,
@@ -109,14 +110,16 @@ def _lire_csv(chemin: Path) -> pd.DataFrame:
     lignes, numeros = _lignes_csv(enregistrements[dispo.entete + 1 : dispo.fin], entete, sep, nom)
     df = pd.DataFrame(lignes, columns=entete, dtype="object")
     df[COLONNE_LIGNE] = numeros
-    df.attrs["source"] = {
-        "fichier": nom,
-        "chemin": str(chemin),
-        "encodage": encodage,
-        "separateur": sep,
-        "sha256": empreinte(chemin),
-        "ligne_entete": entete_enr.debut,
-    }
+    df.attrs["source"] = Partage(
+        {
+            "fichier": nom,
+            "chemin": str(chemin),
+            "encodage": encodage,
+            "separateur": sep,
+            "sha256": empreinte(chemin),
+            "ligne_entete": entete_enr.debut,
+        }
+    )
     _attrs_disposition(df, enregistrements, dispo, entete)
     return df
 
@@ -271,13 +274,15 @@ def _lire_xlsx(chemin: Path) -> pd.DataFrame:
         numeros.append(e.debut)
     df = pd.DataFrame(lignes, columns=entete, dtype="object")
     df[COLONNE_LIGNE] = numeros
-    df.attrs["source"] = {
-        "fichier": nom,
-        "chemin": str(chemin),
-        "encodage": "xlsx",
-        "separateur": "",
-        "sha256": empreinte(chemin),
-        "ligne_entete": ligne_entete.debut,
-    }
+    df.attrs["source"] = Partage(
+        {
+            "fichier": nom,
+            "chemin": str(chemin),
+            "encodage": "xlsx",
+            "separateur": "",
+            "sha256": empreinte(chemin),
+            "ligne_entete": ligne_entete.debut,
+        }
+    )
     _attrs_disposition(df, enr, dispo, entete)
     return df

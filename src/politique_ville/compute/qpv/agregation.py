@@ -105,6 +105,7 @@ def _niveaux_indicateurs(
         if not ordre or "libelle_territoire" not in references.columns
         else dict(zip(references["niveau"], references["libelle_territoire"]))
     )
+    calcules = _premieres_lignes(niveaux)
     for code in codes:
         i = indicateur(code)
         r = niveau_qpv(q, code)  # la même règle que partout : jamais une moyenne de médianes
@@ -135,10 +136,7 @@ def _niveaux_indicateurs(
                 "nb_secrets": math.nan,
                 "_colonne_recue": None,
             }
-            calcul = None
-            if niveaux is not None and not niveaux.empty:
-                sel = niveaux[(niveaux["niveau"] == niveau) & (niveaux["variable"] == colonne)]
-                calcul = sel.iloc[0] if len(sel) else None
+            calcul = calcules.get((niveau, colonne))
             if calcul is not None and calcul["origine"] != cn.RECU:
                 ligne |= {
                     "origine": calcul["origine"],
@@ -165,6 +163,17 @@ def _niveaux_indicateurs(
             "_colonne_recue",
         ],
     )
+
+
+def _premieres_lignes(niveaux: pd.DataFrame | None) -> dict[tuple, dict]:
+    """(niveau, variable) -> la première ligne de ``niveaux`` pour ce niveau et cette variable (un dictionnaire) : lue
+    une fois, au lieu d'un filtrage de toute la table par indicateur et niveau."""
+    if niveaux is None or niveaux.empty:
+        return {}
+    sortie: dict[tuple, dict] = {}
+    for ligne in niveaux.to_dict("records"):
+        sortie.setdefault((ligne["niveau"], ligne["variable"]), ligne)
+    return sortie
 
 
 def origines_par_niveau(niveaux_ind: pd.DataFrame) -> dict[str, list[str]]:

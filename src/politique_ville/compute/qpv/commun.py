@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
 
 from politique_ville.base import memo
@@ -77,5 +78,9 @@ def _qpv(qpv: pd.DataFrame) -> pd.DataFrame:
 
 
 def _nan(v) -> float:
+    if v is None or isinstance(v, (bool, np.bool_)):
+        pass
+    elif isinstance(v, (int, float, np.integer, np.floating)):
+        return float(v)  # NaN reste NaN
     v = pd.to_numeric(pd.Series([v]), errors="coerce").iloc[0]
     return math.nan if pd.isna(v) else float(v)
