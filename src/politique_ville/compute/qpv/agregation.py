@@ -51,7 +51,26 @@ def niveau_qpv(qpv: pd.DataFrame, code: str) -> dict:
 
 def valeur_qpv(qpv: pd.DataFrame, code: str) -> float:
     """La valeur du niveau « QPV du territoire » (:func:`niveau_qpv`)."""
-    return niveau_qpv(qpv, code)["valeur"]
+    return _niveau_qpv_garde(qpv, code)["valeur"]
+
+
+def _niveau_qpv_garde(qpv: pd.DataFrame, code: str):
+    """:func:`niveau_qpv`, lu dans ceux de tous les indicateurs d'une table marquée (:func:`_niveaux_qpv`, calculés
+    une fois) ; calculé seul pour une table non marquée ou un indicateur hors du registre."""
+    if memo.memorisable(qpv):
+        r = _niveaux_qpv(qpv).get(code)
+        if r is not None:
+            return r
+    return niveau_qpv(qpv, code)
+
+
+@memo.une_fois
+def _niveaux_qpv(qpv: pd.DataFrame):
+    """Le niveau « QPV du territoire » (:func:`niveau_qpv`) de chaque indicateur présent dans ``qpv``, en lecture
+    seule : le chapitre et chaque fiche d'un territoire le lisent pour les mêmes QPV (une fiche le recalculait pour
+    chaque indicateur : 0,12 s par fiche)."""
+    q = _qpv(qpv)
+    return memo.lecture_seule({i.code: memo.lecture_seule(niveau_qpv(q, i.code)) for i in indicateurs(qpv=qpv)})
 
 
 def niveaux_indicateurs(
@@ -97,7 +116,6 @@ def _niveaux_indicateurs(
     """:func:`niveaux_indicateurs` sans la provenance : ``_colonne_recue`` donne, pour une valeur reçue (ni
     calculée ni agrégée), la colonne de ``references`` lue, dont la provenance peut la dire approximative."""
     codes = codes if codes is not None else [i.code for i in indicateurs(qpv=qpv)]
-    q = _qpv(qpv)
     lignes = []
     ordre = [] if references is None or references.empty else list(dict.fromkeys(references["niveau"]))
     libelles = (
@@ -108,7 +126,7 @@ def _niveaux_indicateurs(
     calcules = _premieres_lignes(niveaux)
     for code in codes:
         i = indicateur(code)
-        r = niveau_qpv(q, code)  # la même règle que partout : jamais une moyenne de médianes
+        r = _niveau_qpv_garde(qpv, code)  # la même règle que partout : jamais une moyenne de médianes
         if not math.isnan(r["valeur"]):
             lignes.append(
                 {
