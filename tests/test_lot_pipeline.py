@@ -85,6 +85,9 @@ def test_un_rapport_par_territoire(lot):
         rapport = racine / "reports" / "2024" / dossier
         index = _texte(rapport / "index.html")
         assert nom in index
+        # la validation, faite une fois pour le lot, est lue depuis l'index de chaque territoire
+        assert 'href="../validation/index.html"' in (rapport / "index.html").read_text(encoding="utf-8")
+        assert "commun à tous les territoires du lot" in index
         # ses fiches, et seulement les siennes ; ses tables, et seulement ses quartiers
         assert sorted(p.stem for p in (rapport / "quartiers").glob("*.html")) == quartiers
         tables = pd.read_parquet(racine / "data" / "processed" / "2024" / siren / "insee_qpv.parquet")

@@ -53,7 +53,7 @@ class IndexEtResume:
             ]
             edition.nommer_fiches(self.travail, fiches, territoire=territoire, annee=self.cat.annee)
             fiches = rattacher(fiches, self.transit.tables_dir)
-        annexes = []
+        annexes = list(self._annexes_communes())
         if (self.travail / "validation" / "index.html").is_file():
             annexes.append(
                 {
@@ -97,6 +97,11 @@ class IndexEtResume:
             version=version_code(self.cat.racine),
             debut=self.debut,
         )
+
+    def _annexes_communes(self) -> list[dict]:
+        """Pages communes à plusieurs rapports, hors du dossier de celui-ci (la validation d'un lot) : aucune pour
+        un territoire seul."""
+        return []
 
     def _finir_edition(self, chap: list[dict], fiches: list[dict], entrees: list[dict], territoire: str):
         """Méthodologie, archive « tout télécharger », recherche et chiffres clés de l'index (``edition``) ; renvoie

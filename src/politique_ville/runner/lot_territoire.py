@@ -148,6 +148,18 @@ class ExecutionDuLot(Execution):
         if self.noyaux is not None:
             self.noyaux.interrompre()
 
+    def _annexes_communes(self) -> list[dict]:
+        # la validation du fichier national est faite une fois pour le lot : son rapport est à côté des territoires
+        if (self.final.parent / "validation" / "index.html").is_file():
+            return [
+                {
+                    "titre": "Rapport de validation des données, commun à tous les territoires du lot (Great "
+                    "Expectations, Data Docs)",
+                    "html": "../validation/index.html",
+                }
+            ]
+        return []
+
     def _ecrire_index(self):
         # l'étape du lot n'est pas une page du rapport : l'index ne la liste pas parmi les chapitres
         etapes = self.etapes
