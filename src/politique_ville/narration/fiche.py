@@ -90,13 +90,14 @@ def simules(provenance: pd.DataFrame | None, code_qp: str) -> int:
 
 
 def entete(ident: dict, annee: int, suppose: list[str] | tuple = ()) -> str:
-    """En-tête HTML de la fiche : liens vers le chapitre 10 et le sommaire, nom du quartier, type et communes ;
-    ``suppose`` : attributs supposés (« statut », « commune »), marqués « (supposé : …) »."""
+    """En-tête HTML de la fiche : liens vers le chapitre 10 et le sommaire, type et communes du quartier ;
+    ``suppose`` : attributs supposés (« statut », « commune »), marqués « (supposé : …) ». Le nom du quartier n'y est
+    pas : il est dans le titre de la page (« Fiche quartier : … ») et dans le tableau d'identité qui suit ; le redire
+    ici le montrait deux fois de suite."""
     marque = f" <em>(supposé : {e(', '.join(suppose))} ; le rapport ne l'écrit pas)</em>" if suppose else ""
     return (
         f'<p><a href="../10_geographie_prioritaire.html">← Géographie prioritaire et situation '
         f'socio-économique</a> · <a href="../index.html">Sommaire du rapport {annee}</a></p>'
-        f"<h2>{e(ident['quartier'])}</h2>"
         f"<p><strong>{e(ident['type_libelle'])}</strong> — {e(', '.join(ident['communes']))}{marque}</p>"
     )
 
