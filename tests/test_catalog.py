@@ -92,3 +92,23 @@ def test_ecriture_atomique_ne_laisse_rien_en_cas_d_echec(tmp_path):
         ecrire_atomique(cible, echoue)
     assert cible.read_text() == "ancien"
     assert [p.name for p in cible.parent.iterdir()] == ["t.parquet"]
+
+
+def test_metadonnees_du_fichier_suivent_les_operations_sans_copie_profonde(tmp_path):
+    """Les libellés, titres et notes d'un fichier (``attrs``) suivent chaque table tirée de la table lue, avec les mêmes
+    valeurs ; pandas recopie ``attrs`` à chaque opération, ces valeurs-là le sont par référence (un fichier de l'INSEE
+    a des dizaines de libellés : les recopier en profondeur coûtait plus que le nettoyage d'un territoire de lot)."""
+    contenu = (
+        "Quartiers prioritaires : chiffres clés\n\n"
+        "Code du quartier;Libellé du quartier;Population\n"
+        "CODE_QP;NOM_QP;POP_MUN\n"
+        "QN001001F;Le Centre;1717\n"
+        "QN001002F;Les Tilleuls;2500\n\n"
+        "Source : Insee.\n"
+    )
+    df = lire_table(_ecrire(tmp_path, "q.csv", contenu.encode("utf-8")))
+    assert df.attrs["libelles"]["POP_MUN"] == "Population" and df.attrs["notes"] == ["Source : Insee."]
+    assert df.attrs["source"]["fichier"] == "q.csv"
+    derivee = df[df["CODE_QP"] == "QN001002F"]["POP_MUN"]
+    for cle in ("libelles", "titres", "notes", "source"):
+        assert derivee.attrs[cle] == df.attrs[cle] and derivee.attrs[cle] is df.attrs[cle], cle

@@ -339,3 +339,27 @@ def test_suites_suivent_le_registre_et_listent_les_colonnes_inconnues():
     brut.attrs = cat.lire_brut("insee_qpv").attrs
     nettoyer_insee({"insee_qpv": brut}, Referentiels.charger(cat, params), journal)
     assert any("colonne(s) non reconnue(s)" in m and "ma_variable" in m for m in journal.avertissements)
+
+
+def test_registre_garde_en_memoire_mais_relu_quand_il_change(tmp_path, monkeypatch):
+    """Le registre est consulté des milliers de fois par chapitre : lu une fois, mais relu dès que son fichier
+    change ; celui de la racine du projet suit la racine (variable POLITIQUE_VILLE_RACINE)."""
+    import os
+
+    df = pd.read_csv(indicateurs.chemin_registre(), dtype=str, keep_default_na=False)
+    chemin = tmp_path / "indicateurs_qpv.csv"
+    df.to_csv(chemin, index=False)
+    assert indicateurs.definition("tp60", chemin).libelle == df.loc[df["variable"] == "tp60", "libelle"].iloc[0]
+    df.loc[df["variable"] == "tp60", "libelle"] = "Taux de pauvreté (libellé changé)"
+    df.to_csv(chemin, index=False)
+    os.utime(chemin, ns=(chemin.stat().st_mtime_ns + 10**9,) * 2)
+    assert indicateurs.definition("tp60", chemin).libelle == "Taux de pauvreté (libellé changé)"
+    assert indicateurs.par_variable(chemin)["tp60"].libelle == "Taux de pauvreté (libellé changé)"
+    # une autre racine de projet : son propre registre
+    racine = tmp_path / "projet"
+    (racine / "data" / "reference").mkdir(parents=True)
+    (racine / "pyproject.toml").write_text("", encoding="utf-8")
+    df.to_csv(racine / "data" / "reference" / "indicateurs_qpv.csv", index=False)
+    monkeypatch.setenv("POLITIQUE_VILLE_RACINE", str(racine))
+    assert indicateurs.chemin_registre() == (racine / "data" / "reference" / "indicateurs_qpv.csv").resolve()
+    assert indicateurs.definition("tp60").libelle == "Taux de pauvreté (libellé changé)"
