@@ -102,6 +102,42 @@ def test_un_rapport_par_territoire(lot):
     assert not (racine / "reports" / "2019").exists()
 
 
+def test_edition_pdf_de_chaque_territoire(lot):
+    """``make pdf`` après un lot : l'édition PDF de chaque territoire publié, dans son dossier, à son nom, liée depuis
+    son index (comme pour un territoire seul)."""
+    from pypdf import PdfReader
+
+    from politique_ville.report.pdf import chromium
+
+    if chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium est requis en CI (paquet Debian « chromium », installé par `make test`)")
+        pytest.skip("Chromium absent : `apt-get install chromium`")
+    racine, code_retour, _ = lot
+    assert code_retour == 0
+    env = {k: v for k, v in os.environ.items() if k not in ("POLITIQUE_VILLE_RACINE", "MAKEFLAGS")}
+    r = subprocess.run(
+        ["make", "-o", ".venv/.installe", "pdf", "ANNEE=2024"],
+        cwd=racine,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    journal = r.stdout + r.stderr
+    assert r.returncode == 0, journal
+    for _siren, dossier, nom, _dep, quartiers in LOT:
+        rapport = racine / "reports" / "2024" / dossier
+        assert f"] {nom}" in journal
+        couverture = PdfReader(rapport / "rapport_2024.pdf").pages[0].extract_text()
+        assert nom in " ".join(couverture.split()), couverture
+        autres = [n for _, _, n, _, _ in LOT if n != nom]
+        assert not [n for n in autres if n in couverture]
+        assert len(PdfReader(rapport / "fiches_quartier_2024.pdf").pages) >= len(quartiers)
+        index = (rapport / "index.html").read_text(encoding="utf-8")
+        assert 'href="rapport_2024.pdf"' in index and 'href="fiches_quartier_2024.pdf"' in index
+
+
 def test_index_du_lot(lot):
     racine, code_retour, journal = lot
     assert code_retour == 0, journal

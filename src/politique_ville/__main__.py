@@ -65,7 +65,8 @@ def main(argv=None) -> int:
     run.add_argument("--force", action="store_true", help="ré-exécute tout, même ce qui n'a pas changé")
     pdf = sous.add_parser(
         "pdf",
-        help="produit l'édition PDF du rapport déjà exécuté (rapport_<annee>.pdf et fiches_quartier_<annee>.pdf) ; "
+        help="produit l'édition PDF du rapport déjà exécuté (rapport_<annee>.pdf et fiches_quartier_<annee>.pdf ; pour "
+        "un lot de territoires, celle de chaque territoire, dans son dossier) ; "
         "demande Chromium (`make navigateur`)",
     )
     pdf.add_argument("--annee", type=int, required=True, help="année du rapport")
@@ -147,14 +148,17 @@ def _pdf(args) -> int:
     except EchecExecution as exc:
         print(f"ERREUR : {exc}", file=sys.stderr)
         return 1
-    if "territoires" in params:
-        print(
-            "ERREUR : l'édition PDF d'un lot de territoires n'est pas encore produite ; pour un territoire du lot, "
-            "donnez un fichier de paramètres qui le nomme (territoire) et --out vers son dossier "
-            f"({cat.reports_dir}/<code>-<nom court>).",
-            file=sys.stderr,
-        )
-        return 1
+    if "territoires" in params:  # un lot : l'édition de chaque territoire publié, dans son dossier
+        from politique_ville.report.pdf import produire_lot  # import différé mesuré
+        from politique_ville.runner.lot import territoires_publies  # import différé mesuré
+
+        try:
+            territoires = territoires_publies(cat.reports_dir)
+        except EchecExecution as exc:
+            print(f"ERREUR : {exc} `make report ANNEE={args.annee}` d'abord.", file=sys.stderr)
+            return 1
+        produire_lot(territoires, annee=args.annee, fiches=not args.sans_fiches)
+        return 0
     territoire = nom_territoire(params)
     produire(cat.reports_dir, annee=args.annee, territoire=territoire, fiches=not args.sans_fiches)
     return 0

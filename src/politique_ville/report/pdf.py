@@ -444,6 +444,30 @@ def produire(
     return resultats
 
 
+def produire_lot(territoires: list[tuple[Path, str]], *, annee: int, fiches: bool = True, sortie=print) -> list[dict]:
+    """L'édition PDF de chaque territoire d'un lot (``territoires`` : dossier de son rapport et son nom), dans un seul
+    Chromium ; sans Chromium : rien, un message (renvoie ``[]``). Chaque rapport a ses PDF dans son dossier, liés
+    depuis son index, comme pour un territoire seul."""
+    navigateur_exe = chromium()
+    if navigateur_exe is None:
+        sortie(message_sans_chromium())
+        return []
+    from playwright.sync_api import sync_playwright
+
+    resultats = []
+    with sync_playwright() as pw:
+        navigateur = pw.chromium.launch(executable_path=navigateur_exe, args=ARGUMENTS_CHROMIUM)
+        try:
+            for i, (dossier, nom) in enumerate(territoires, 1):
+                sortie(f"[{i}/{len(territoires)}] {nom}")
+                resultats += produire(
+                    dossier, annee=annee, territoire=nom, fiches=fiches, sortie=sortie, navigateur=navigateur
+                )
+        finally:
+            navigateur.close()
+    return resultats
+
+
 MARQUE_PDF = "<!-- politique_ville:pdf -->"
 
 

@@ -58,6 +58,22 @@ def nom_court(nom: str, longueur: int = 40) -> str:
     return texte[:longueur].rstrip("-") or "territoire"
 
 
+def territoires_publies(base: Path) -> list[tuple[Path, str]]:
+    """Les territoires publiés du lot dont ``base`` est le dossier (son ``lot.json``) : dossier du rapport de chacun
+    et son nom, dans l'ordre de l'index ; :class:`EchecExecution` si ``base`` ne tient pas de lot."""
+    try:
+        lot = json.loads((Path(base) / FICHIER_LOT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise EchecExecution(
+            f"{base} ne tient pas de lot de territoires ({FICHIER_LOT} absent ou illisible)."
+        ) from None
+    return [
+        (Path(base) / r["dossier"], r["nom"])
+        for r in lot.get("resultats", [])
+        if r.get("statut") == "publié" and (Path(base) / r["dossier"] / "index.html").is_file()
+    ]
+
+
 def parametres_du_territoire(params: dict, territoire) -> dict:
     """Les paramètres d'un territoire du lot : ceux du fichier, « territoires » remplacé par « territoire » (tel que
     ``charger_parametres`` le normalise pour un territoire donné par son code)."""
