@@ -88,6 +88,9 @@ def test_un_rapport_par_territoire(lot):
         # la validation, faite une fois pour le lot, est lue depuis l'index de chaque territoire
         assert 'href="../validation/index.html"' in (rapport / "index.html").read_text(encoding="utf-8")
         assert "commun à tous les territoires du lot" in index
+        assert '<a href="../index.html">← Tous les territoires du lot</a>' in (rapport / "index.html").read_text(
+            encoding="utf-8"
+        )
         # ses fiches, et seulement les siennes ; ses tables, et seulement ses quartiers
         assert sorted(p.stem for p in (rapport / "quartiers").glob("*.html")) == quartiers
         tables = pd.read_parquet(racine / "data" / "processed" / "2024" / siren / "insee_qpv.parquet")

@@ -502,8 +502,10 @@ def ecrire_index(
     ignores: list[dict] = (),
     chiffres_cles: list[tuple[str, str]] = (),
     telechargements: list[dict] = (),
+    parent: tuple[str, str] | None = None,
 ) -> Path:
     """Page d'accueil du rapport : chapitres, paramètres du run, empreintes des entrées, version du code, date.
+    ``parent`` : ``(libellé, lien)`` de la page qui mène à ce rapport (l'index d'un lot de territoires).
     ``fiches`` : dicts ``titre``, ``html`` ; plus de ``present_qpv.SEUIL_FICHES_GROUPEES`` fiches qui ont toutes
     ``region``, ``departement`` et ``commune`` : liste groupée avec un champ de recherche. ``chiffres_cles`` :
     ``(libellé, valeur)`` montrés en tête de page ; ``telechargements`` : dicts ``titre``, ``html`` (édition PDF,
@@ -566,6 +568,7 @@ form.recherche input {{ font-size: 1rem; padding: .3rem .5rem; width: min(100%, 
 </head>
 <body>
 <main>
+{f'<p class="retour"><a href="{e(parent[1])}">← {e(parent[0])}</a></p>' if parent else ""}
 <h1>Rapport sur la mise en œuvre de la politique de la ville — {annee}</h1>
 <p><strong>{e(territoire)}</strong></p>
 {bloc_cles}

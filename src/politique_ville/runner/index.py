@@ -96,7 +96,12 @@ class IndexEtResume:
             entrees=entrees,
             version=version_code(self.cat.racine),
             debut=self.debut,
+            parent=self._page_parente(),
         )
+
+    def _page_parente(self) -> tuple[str, str] | None:
+        """La page qui mène à ce rapport (l'index d'un lot) : aucune pour un territoire seul."""
+        return None
 
     def _annexes_communes(self) -> list[dict]:
         """Pages communes à plusieurs rapports, hors du dossier de celui-ci (la validation d'un lot) : aucune pour

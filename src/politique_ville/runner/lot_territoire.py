@@ -148,6 +148,9 @@ class ExecutionDuLot(Execution):
         if self.noyaux is not None:
             self.noyaux.interrompre()
 
+    def _page_parente(self) -> tuple[str, str]:
+        return ("Tous les territoires du lot", "../index.html")
+
     def _annexes_communes(self) -> list[dict]:
         # la validation du fichier national est faite une fois pour le lot : son rapport est à côté des territoires
         if (self.final.parent / "validation" / "index.html").is_file():
