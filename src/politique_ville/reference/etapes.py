@@ -87,6 +87,7 @@ PARAMETRES_TERRITOIRE = ("territoire", "departement")
 EVOLUTIONS = (
     "insee_qpv",
     "insee_references",
+    "insee_niveaux",
     "insee_valeurs_manquantes",
     "programmation",
     "porteurs",
@@ -218,7 +219,7 @@ ETAPES = (
         parametres=TOUT,
         tables=QUARTIERS,
         facultatives=(*NIVEAUX_ET_PROVENANCE, "programmation", "programmation_communes"),
-        anterieures=("insee_qpv", "insee_valeurs_manquantes"),
+        anterieures=("insee_qpv", "insee_references", "insee_niveaux", "insee_valeurs_manquantes"),
         sorties=("quartiers",),
     ),
 )

@@ -26,7 +26,7 @@ import threading
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from politique_ville.base.catalog import Catalogue, ecrire_atomique
@@ -43,6 +43,7 @@ from .cache import MANIFESTE
 from .display import Progression
 from .kernels import PoolNoyaux
 from .lock import Verrou, Verrous
+from .lot_anterieures import AnneeAnterieureDuLot, preparer_les_annees_anterieures, tables_anterieures
 from .lot_tables import PreparationDuLot, preparer_le_lot
 
 #: fichier du lot à côté de son index : territoires publiés et écartés (et marque d'un dossier de lot)
@@ -191,6 +192,7 @@ def executer_lot(
         jobs = max(1, int(jobs or os.cpu_count() or 1))
         base.mkdir(parents=True, exist_ok=True)
         preparation = preparer_le_lot(cat, base / "validation", force=force, sortie=progression.ecrire, bruts=bruts)
+        anterieures = preparer_les_annees_anterieures(cat, fichier_params, base, sortie=progression.ecrire)
         # les noyaux du lot : démarrés par le premier territoire qui a quelque chose à faire, prêtés aux suivants
         noyaux = PoolNoyaux(racine / "notebooks")
         paralleles = max(1, min(len(territoires), int(os.environ.get("POLITIQUE_VILLE_LOT_PARALLELE") or jobs)))
@@ -209,6 +211,7 @@ def executer_lot(
             progression,
             territoires,
             resultats,
+            anterieures,
         ).executer(paralleles)
         publies = _publies(resultats)
         index = ecrire_index_du_lot(base, tables, annee, params["territoires"], resultats, debut, preparation)
@@ -271,6 +274,7 @@ class _TerritoiresEnParallele:
     progression: Progression
     territoires: list
     resultats: list[TerritoireDuLot]
+    anterieures: list[AnneeAnterieureDuLot] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sortie_commune = threading.Lock()
@@ -323,6 +327,9 @@ class _TerritoiresEnParallele:
                     fichier_params=self.fichier_params,
                     progression=Progression(lignes.append, False),
                 )
+                if self.anterieures and any(e.demandee and e.decl.anterieures for e in execution.etapes):
+                    # ses tables des années antérieures, tirées de la préparation commune de chaque année
+                    execution.annees_anterieures(*tables_anterieures(self.anterieures, t, parametres_du_territoire))
                 with self.sortie_commune:
                     if self.arret.is_set():  # lot interrompu : ce territoire ne commence pas
                         raise EchecExecution("lot interrompu avant ce territoire")

@@ -65,7 +65,7 @@ HAUSSE, BAISSE, STABLE = "hausse", "baisse", "stable"
 DECIMALES_POURCENT = 1
 
 
-TABLES_QPV = ("insee_qpv", "insee_references", "insee_valeurs_manquantes")
+TABLES_QPV = ("insee_qpv", "insee_references", "insee_valeurs_manquantes", "insee_niveaux")
 
 
 TABLES_PROGRAMMATION = ("programmation", "porteurs", "financements_programmation")

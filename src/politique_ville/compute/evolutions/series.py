@@ -23,6 +23,9 @@ from .regles import (
     mode_evolution,
 )
 
+#: la marque d'un niveau de comparaison sans valeur une année qui n'a reçu aucun niveau (ni rapport, ni fichier)
+NON_RECU = "non reçu"
+
 
 def _valeurs(qpv: pd.DataFrame, ind: cq.Indicateur) -> pd.Series:
     return pd.to_numeric(qpv[ind.code], errors="coerce").astype("float64") / ind.diviseur
@@ -32,7 +35,12 @@ def _lignes_annee(annee: int, tables: dict) -> list[dict]:
     qpv = tables.get("insee_qpv")
     if qpv is None or qpv.empty:
         return []
-    refs = tables.get("insee_references")
+    # les niveaux reçus, complétés par ceux calculés sur le fichier national (comme au chapitre 10) ; une valeur
+    # qui manque est « non publié » pour une année dont des niveaux ont été reçus (rapport publié, fichier de
+    # l'INSEE), « non reçu » pour une année qui n'en a reçu aucun (un territoire qui n'a que le fichier des QPV)
+    recus = tables.get("insee_references")
+    refs = cq.references_comparaison(recus, tables.get("insee_niveaux"))
+    manque = cq.NON_PUBLIE if recus is not None and not recus.empty else NON_RECU
     mot = cq.motifs(tables.get("insee_valeurs_manquantes"))
     geo = geographie_de(qpv)
     q = qpv[qpv["type_quartier"] == cq.TYPE_QPV]
@@ -86,7 +94,7 @@ def _lignes_annee(annee: int, tables: dict) -> list[dict]:
                     "niveau": n,
                     "geographie": g,
                     "valeur": v,
-                    "marque": cq.NON_PUBLIE if math.isnan(v) else None,
+                    "marque": manque if math.isnan(v) else None,
                 }
             )
     return lignes
