@@ -183,6 +183,10 @@ def test_une_lacune_reste_une_lacune():
     assert "compare 2 années : 2096 et 2098" in phrase and "Année manquante (aucune donnée) : 2097" in phrase
     assert "L'année 2095 est écartée des séries : ses données ne passent pas la validation." in phrase
     assert "Aucune année antérieure à 2098" in ne.annees_trouvees(ce.bilan_annees(2098, {2098: annees[2098]}), 2098)
+    # l'année d'un autre territoire du dépôt (l'exemple à côté d'un nouveau territoire) n'est pas une année du
+    # rapport : ni colonne de plus, ni ligne « écartée » (l'exécution, elle, dit qu'elle est ignorée)
+    autre = ce.bilan_annees(2098, annees, {2090: "autre territoire, ignorée"})
+    assert list(autre["annee"]) == [2096, 2097, 2098] and "2090" not in ne.annees_trouvees(autre, 2098)
 
 
 def test_une_table_absente_d_une_annee_anterieure_fait_commencer_sa_serie_plus_tard():
