@@ -32,7 +32,8 @@ REGLE_RECONDUITES = (
 #: libellés des tables pour le lecteur
 TABLES = {
     "insee_qpv": "indicateurs INSEE des quartiers",
-    "insee_references": "niveaux de comparaison INSEE",
+    "insee_references": "niveaux de comparaison reçus",
+    "insee_niveaux": "niveaux de comparaison calculés sur le fichier national",
     "insee_valeurs_manquantes": "valeurs manquantes INSEE",
     "programmation": "programmation",
     "porteurs": "tableaux des porteurs (projets déposés)",
