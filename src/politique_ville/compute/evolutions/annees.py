@@ -24,7 +24,7 @@ def annees_de(annees: dict, table: str) -> list[int]:
 def bilan_annees(annee: int, annees: dict, ecartees: dict | None = None, tables=TABLES) -> pd.DataFrame:
     """Une ligne par année civile, de la première année trouvée à ``annee`` : statut (« trouvée », « absente »,
     « écartée ») et raison, puis une colonne booléenne par table (présente cette année-là)."""
-    # l'année d'un autre territoire du dépôt (l'exemple 2019 à côté d'un nouveau territoire) n'est pas une année de
+    # l'année d'un autre territoire du dépôt (l'exemple publié, à côté d'un nouveau territoire) n'est pas une année de
     # ce rapport : ni colonne, ni ligne ; l'exécution, elle, dit qu'elle est ignorée
     ecartees = {int(a): r for a, r in (ecartees or {}).items() if not str(r).startswith(AUTRE_TERRITOIRE)}
     connues = [int(a) for a in annees] + list(ecartees)
