@@ -7,13 +7,12 @@ pour le lot (pas une fois par territoire) ; les tables de chaque territoire en 2
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 
 import openpyxl
 import pandas as pd
 import pytest
+from test_lot_pipeline import _make
 from test_nouveau_territoire import MOTS_2019, _pages, _texte, projet  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.pipeline
@@ -30,19 +29,6 @@ LOT = [
 ]
 #: la valeur changée dans le fichier de 2023 : quartier, variable, valeur
 CHANGEE = ("QN066001F", "TX_TOT_ET", 3.5)
-
-
-def _make(racine):
-    env = {k: v for k, v in os.environ.items() if k not in ("POLITIQUE_VILLE_RACINE", "MAKEFLAGS")}
-    r = subprocess.run(
-        ["make", "-o", ".venv/.installe", "report", "ANNEE=2024"],
-        cwd=racine,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
-    )
-    return r.returncode, r.stdout + r.stderr
 
 
 def _fichier_2023(source, cible):

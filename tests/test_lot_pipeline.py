@@ -46,11 +46,12 @@ LOT = [
 ]
 
 
-def _make(racine):
+def _make(racine, *cibles):
+    """``make report ANNEE=2024`` (ou ``cibles``) dans le dépôt : (code de retour, journal)."""
     env = {k: v for k, v in os.environ.items() if k not in ("POLITIQUE_VILLE_RACINE", "MAKEFLAGS")}
     r = subprocess.run(
         # -o : l'environnement du dépôt est déjà installé (lien), « make » ne le refait pas
-        ["make", "-o", ".venv/.installe", "report", "ANNEE=2024"],
+        ["make", "-o", ".venv/.installe", *(cibles or ("report", "ANNEE=2024"))],
         cwd=racine,
         capture_output=True,
         text=True,
@@ -118,17 +119,8 @@ def test_edition_pdf_de_chaque_territoire(lot):
         pytest.skip("Chromium absent : `apt-get install chromium`")
     racine, code_retour, _ = lot
     assert code_retour == 0
-    env = {k: v for k, v in os.environ.items() if k not in ("POLITIQUE_VILLE_RACINE", "MAKEFLAGS")}
-    r = subprocess.run(
-        ["make", "-o", ".venv/.installe", "pdf", "ANNEE=2024"],
-        cwd=racine,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
-    )
-    journal = r.stdout + r.stderr
-    assert r.returncode == 0, journal
+    code_retour, journal = _make(racine, "pdf", "ANNEE=2024")
+    assert code_retour == 0, journal
     for _siren, dossier, nom, _dep, quartiers in LOT:
         rapport = racine / "reports" / "2024" / dossier
         assert f"] {nom}" in journal
