@@ -89,8 +89,12 @@ def tables_anterieures(annees: list[AnneeAnterieureDuLot], territoire, parametre
                 tables = a.preparation.tables_du_territoire(
                     cat_t, {**parametres(a.params, territoire), "annee": a.annee}
                 )
-            except (ErreurDonnees, EchecExecution):
-                ecartees[a.annee] = f"aucun quartier du territoire dans le fichier de l'INSEE de {a.annee}"
+            except (ErreurDonnees, EchecExecution) as exc:
+                ecartees[a.annee] = (
+                    f"aucun quartier du territoire dans le fichier de l'INSEE de {a.annee}"
+                    if "aucun quartier" in str(exc)
+                    else f"ses quartiers ne passent pas la préparation commune du fichier de l'INSEE de {a.annee}"
+                )
                 continue
             dossier.mkdir(parents=True, exist_ok=True)
             marque.unlink(missing_ok=True)
