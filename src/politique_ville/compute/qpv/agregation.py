@@ -32,8 +32,14 @@ def niveau_qpv(qpv: pd.DataFrame, code: str) -> dict:
     jamais une moyenne de médianes), dans l'unité affichée. Clés : ``valeur``, ``origine`` (« calculé »,
     « approximation pondérée », « médiane des QPV »), ``minimum``, ``maximum`` (étendue des valeurs des QPV),
     ``nb_qpv_renseignes``, ``base``. Valeur NaN (origine None) pour une variable de contexte ou absente."""
+    return _niveau_qpv(cn.ColonnesNumeriques(_qpv(qpv)), code)
+
+
+def _niveau_qpv(colonnes: cn.ColonnesNumeriques, code: str) -> dict:
+    """:func:`niveau_qpv` sur les colonnes en nombres des QPV du territoire (converties une fois pour tous les
+    indicateurs)."""
     i = indicateur(code)
-    r = cn.agreger(_qpv(qpv), definition_registre(code))
+    r = cn.agreger(colonnes, definition_registre(code))
     if r is None:
         return {"valeur": math.nan, "origine": None, "minimum": math.nan, "maximum": math.nan,
                 "nb_qpv": 0, "nb_qpv_renseignes": 0, "nb_secrets": 0, "base": None}  # fmt: skip
@@ -69,8 +75,8 @@ def _niveaux_qpv(qpv: pd.DataFrame):
     """Le niveau « QPV du territoire » (:func:`niveau_qpv`) de chaque indicateur présent dans ``qpv``, en lecture
     seule : le chapitre et chaque fiche d'un territoire le lisent pour les mêmes QPV (une fiche le recalculait pour
     chaque indicateur : 0,12 s par fiche)."""
-    q = _qpv(qpv)
-    return memo.lecture_seule({i.code: memo.lecture_seule(niveau_qpv(q, i.code)) for i in indicateurs(qpv=qpv)})
+    colonnes = cn.ColonnesNumeriques(_qpv(qpv))
+    return memo.lecture_seule({i.code: memo.lecture_seule(_niveau_qpv(colonnes, i.code)) for i in indicateurs(qpv=qpv)})
 
 
 def niveaux_indicateurs(
