@@ -216,6 +216,31 @@ def test_encoder_png_sans_perte(opaque):
     assert not (relu[..., 3] == 255).all() or opaque
 
 
+def test_palette_a_l_ecart_permis_pres_et_photo_sans_perte():
+    """Une figure (aplats, texte lissé : des centaines de couleurs) s'écrit en palette, chaque pixel à
+    ``ECART_MAX_PALETTE`` près de sa couleur (la palette de Pillow, appliquée par lui, s'en écartait jusqu'à 6) ;
+    une image aux couleurs trop éloignées pour 256 reste en RVB, sans perte."""
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.barh(["Taux de chômage", "Part des jeunes"], [35.3, 12.1], color=["#4c72b0", "#dd8452"])
+    for i, v in enumerate([35.3, 12.1]):
+        ax.text(v, i, f"{v:.1f} %".replace(".", ","), va="center")
+    fig.canvas.draw()
+    toile = np.asarray(fig.canvas.buffer_rgba()).copy()
+    plt.close(fig)
+    assert len(np.unique(toile.reshape(-1, 4), axis=0)) > 100  # texte lissé : bien plus que les aplats
+    image = Image.open(io.BytesIO(style.encoder_png(toile, palette=True)))
+    assert image.mode == "P" and len(image.getpalette()) // 3 <= 256
+    assert (
+        np.abs(np.asarray(image.convert("RGB")).astype(int) - toile[..., :3].astype(int)).max()
+        <= style.ECART_MAX_PALETTE
+    )
+    rng = np.random.default_rng(3)
+    photo = rng.integers(0, 256, size=(40, 40, 4), dtype=np.uint8)
+    photo[..., 3] = 255
+    image = Image.open(io.BytesIO(style.encoder_png(photo, palette=True)))
+    assert image.mode == "RGB" and (np.asarray(image) == photo[..., :3]).all()
+
+
 def test_barres_comme_sns_barplot():
     """``barres_horizontales`` dessine les barres de ``sns.barplot`` (couleurs atténuées, barres côte à côte, une
     valeur manquante sans barre, axe des catégories, légende) : même image, pixel pour pixel."""
