@@ -135,7 +135,8 @@ def ecrire_archive(dossier: Path, tables_dir: Path | None, annee: int) -> Path:
     temporaire = sortie.with_suffix(".zip.tmp")
     with zipfile.ZipFile(temporaire, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for classeur in sorted(dossier.glob("tableaux/*.xlsx")) + sorted(dossier.glob("quartiers/tableaux/*.xlsx")):
-            z.write(classeur, classeur.relative_to(dossier).as_posix())
+            # un classeur est déjà une archive compressée : rangé tel quel (le recompresser ne gagne rien, coûte)
+            z.write(classeur, classeur.relative_to(dossier).as_posix(), compress_type=zipfile.ZIP_STORED)
         if tables_dir is not None and Path(tables_dir).is_dir():
             for table in sorted(Path(tables_dir).glob("*.parquet")):
                 csv = pd.read_parquet(table).to_csv(index=False, sep=";", decimal=",")
