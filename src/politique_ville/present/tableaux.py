@@ -58,12 +58,17 @@ def sans_rapport(df, titre: str):
     import pandas as pd
 
     garder = []
-    for c in df.columns:
+    for j, c in enumerate(df.columns):
         nom = str(c).lower()
-        vide = all(pd.isna(v) or str(v).strip().lower() in _VIDES for v in df[c])
-        if not (vide and any(m in nom for m in _COLONNES_DU_RAPPORT)):
-            garder.append(c)
-    sortie = df[garder].rename(columns=colonne_sans_rapport)
+        if not (
+            any(m in nom for m in _COLONNES_DU_RAPPORT)
+            and all(pd.isna(v) or str(v).strip().lower() in _VIDES for v in df.iloc[:, j])
+        ):
+            garder.append(j)
+    sortie = df.iloc[:, garder] if len(garder) < df.shape[1] else df.copy(deep=False)
+    noms = [colonne_sans_rapport(c) for c in sortie.columns]
+    if noms != list(sortie.columns):
+        sortie.columns = noms
     titre = titre.replace(" : chiffres publiés et recalculés", "").replace("chiffres publiés et recalculés", "chiffres")
     return sortie, titre
 
@@ -107,10 +112,12 @@ def tableau_html(
 
     entete = "".join(f'<th style="{style(c)}">{html.escape(str(c))}</th>' for c in df.columns)
     lignes = []
-    for _, ligne in df.iterrows():
+    colonnes = list(df.columns)
+    # les valeurs de chaque ligne comme les donnait ``iterrows`` (même type commun aux colonnes de la ligne), sans
+    # construire une ``Series`` par ligne ni chercher chaque cellule par son nom
+    for rangee in df.values:
         cellules = []
-        for c in df.columns:
-            v = ligne[c]
+        for c, v in zip(colonnes, rangee):
             texte = (
                 formats[c](v)
                 if c in formats
