@@ -67,7 +67,13 @@ def test_figure_en_png_quel_que_soit_le_moteur_de_matplotlib():
     image = style.image_figure(fig)
     plt.close(fig)
     assert image.format == "png" and image.data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(image.data) > 2000 and "image/png" in image._repr_mimebundle_()[0]
+    assert "image/png" in image._repr_mimebundle_()[0]
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(image.data)) as png:  # une vraie figure dessinée, pas un texte ni une image vide
+        assert png.width > 200 and png.height > 150 and len(png.convert("RGB").getcolors(1 << 16)) > 10
 
 
 def test_texte_alternatif_de_chaque_figure():
