@@ -241,6 +241,28 @@ def test_palette_a_l_ecart_permis_pres_et_photo_sans_perte():
     assert image.mode == "RGB" and (np.asarray(image) == photo[..., :3]).all()
 
 
+def test_etiquettes_de_valeur_comme_bar_label():
+    """Les étiquettes des barres de la fiche quartier (textes simples) tombent au pixel près là où ``ax.bar_label``
+    les mettait (annotations), barres négatives comprises ; un texte vide ne fait pas d'étiquette."""
+    from politique_ville.figures.barres import etiquettes_de_valeur
+
+    def dessin(avec_bar_label: bool):
+        fig, ax = plt.subplots(figsize=(5, 3))
+        barres = ax.barh([0, 1, 2], [35.3, -12.1, 20.0], height=0.4)
+        textes = ["35,3 %", "−12,1 %", ""]
+        if avec_bar_label:
+            ax.bar_label(barres, labels=textes, fontsize=7.5, padding=2)
+        else:
+            assert len(etiquettes_de_valeur(ax, barres, textes, fontsize=7.5, padding=2)) == 2
+        ax.set_xlim(-20, 45)
+        pixels = _toile(fig)
+        plt.close(fig)
+        return pixels
+
+    reference, image = dessin(True), dessin(False)
+    assert (reference != 255).any() and np.array_equal(reference, image)
+
+
 def test_barres_comme_sns_barplot():
     """``barres_horizontales`` dessine les barres de ``sns.barplot`` (couleurs atténuées, barres côte à côte, une
     valeur manquante sans barre, axe des catégories, légende) : même image, pixel pour pixel."""

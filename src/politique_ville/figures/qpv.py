@@ -17,7 +17,7 @@ from politique_ville.formats import nombre_fr, pourcent
 from politique_ville.reference.designation import Designation
 
 from ..compute import qpv as cq
-from .barres import barres_horizontales, poignees_legende
+from .barres import barres_horizontales, etiquettes_de_valeur, poignees_legende
 
 BLEU = "#2f6497"
 ORANGE = "#d9822b"
@@ -279,9 +279,10 @@ def figure_fiche(fiche: pd.DataFrame, quartier: str, source: str, designation: D
     fig, ax = plt.subplots(figsize=(9, _hauteur(len(d), base=1.8, par_ligne=0.75)))
     conteneurs = barres_horizontales(ax, list(d["libelle"]), list(zip(valeurs, couleurs)))
     for conteneur in conteneurs:
-        ax.bar_label(
+        etiquettes_de_valeur(
+            ax,
             conteneur,
-            labels=[pourcent(b.get_width()) if not math.isnan(b.get_width()) else "" for b in conteneur],
+            [pourcent(b.get_width()) if not math.isnan(b.get_width()) else "" for b in conteneur],
             fontsize=7.5,
             padding=2,
         )
