@@ -151,6 +151,14 @@ class IndexEtResume:
 
 
 def version_code(racine: Path) -> str:
+    """« politique_ville 0.1.0 (git 4e26c3f) » : demandé à git une fois par processus et par racine (le code chargé
+    ne change pas pendant une exécution ; un lot de territoires lançait un git par territoire, chaque lancement
+    recopiant la table des pages du processus du lot)."""
+    return _version_code(str(Path(racine).resolve()))
+
+
+@functools.lru_cache(maxsize=8)
+def _version_code(racine: str) -> str:
     try:
         rev = subprocess.run(
             ["git", "-C", str(racine), "describe", "--always", "--dirty"], capture_output=True, text=True, timeout=10
