@@ -323,3 +323,16 @@ def test_graduations_a_la_francaise():
         assert textes[0] == f"0\u00a0{unite}" and attendu in textes
         plt.close(fig)
     assert style._graduation(-1.5, "%", 1) == "−1,5\u00a0%" and style._graduation(1.5, "", 0) == "2"
+
+
+def test_palette_de_milliers_de_couleurs_proches():
+    """Un dégradé de milliers de couleurs voisines tient en 256 à l'écart permis près, ou reste en RVB sans perte :
+    jamais d'erreur ni de pixel trop écarté."""
+    for pas in (1, 4):  # 4 096 couleurs à 1 d'écart (tiennent en palette), ou à 4 (trop éloignées pour 256)
+        x = (np.arange(64) * pas).astype(np.uint8)
+        pixels = np.zeros((64, 64, 4), dtype=np.uint8)
+        pixels[..., 0], pixels[..., 1] = x[:, None], x[None, :]
+        pixels[..., 2], pixels[..., 3] = 128, 255
+        image = Image.open(io.BytesIO(style.encoder_png(pixels, palette=True)))
+        ecart = np.abs(np.asarray(image.convert("RGB")).astype(int) - pixels[..., :3].astype(int)).max()
+        assert ecart <= style.ECART_MAX_PALETTE and image.mode == ("P" if pas == 1 else "RGB")

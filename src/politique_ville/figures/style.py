@@ -208,7 +208,10 @@ def _en_palette(pixels, image):
     rvba[:, :3] = rvb
     cles = rvba.view(np.uint32)[:, 0]
     mots = np.ascontiguousarray(pixels).view(np.uint32)[..., 0]
-    modulo = next(m for m in range(max(1024, len(cles) ** 2), 1 << 24) if len(np.unique(cles % m)) == len(cles))
+    depart = min(max(1024, len(cles) ** 2), 1 << 22)
+    modulo = next((m for m in range(depart, depart + 64) if len(np.unique(cles % m)) == len(cles)), None)
+    if modulo is None:  # (des milliers de couleurs proches) : laissé à Pillow
+        return None
     table = np.zeros(modulo, dtype=np.uint8)
     table[cles % modulo] = rang
     indices = table[mots % np.uint32(modulo)]
