@@ -489,15 +489,21 @@ def vue_ecarts_theme(nom: str, ecarts: pd.DataFrame, niveaux_ind: pd.DataFrame) 
     presents = set(zip(niveaux_ind["code"], niveaux_ind["niveau"]))
     niveaux = [c for c in ecarts.columns if c not in ("code_qp", "quartier", "code", "valeur")]
     quartiers = ecarts.drop_duplicates("code_qp")[["code_qp", "quartier"]].reset_index(drop=True)
-    vue = pd.DataFrame({"Quartier": quartiers["quartier"].values})
+    # colonnes lues une fois en listes ; la ligne de chaque (indicateur, quartier) trouvée dans un dictionnaire
+    codes, qps = ecarts["code"].tolist(), ecarts["code_qp"].tolist()
+    valeurs = {n: ecarts[n].tolist() for n in niveaux}
+    ligne: dict = {}
+    for i, cle in enumerate(zip(codes, qps)):
+        ligne.setdefault(cle, i)
+    colonnes: dict = {"Quartier": quartiers["quartier"].values}
     formats = {}
-    for code in dict.fromkeys(ecarts["code"]):
-        e = ecarts[ecarts["code"] == code].set_index("code_qp")
+    for code in dict.fromkeys(codes):
         for n in niveaux:
             if (code, n) in presents:
                 colonne = f"{cq.indicateur(code).court} − {n}"
-                vue[colonne] = [e.at[c, n] for c in quartiers["code_qp"]]
+                colonnes[colonne] = [valeurs[n][ligne[(code, c)]] for c in quartiers["code_qp"]]
                 formats[colonne] = (lambda k: lambda v: formater_ecart(k, v))(code)
+    vue = pd.DataFrame(colonnes)
     return {"df": vue, "titre": f"{nom} : écarts des QPV aux niveaux de comparaison", "formats": formats}
 
 

@@ -91,7 +91,7 @@ def valeurs_secretes(qpv: pd.DataFrame, manquantes: pd.DataFrame | None) -> pd.D
     return pd.DataFrame(lignes, columns=["code_qp", "quartier", "variable", "indicateur", "motif"])
 
 
-def avec_marques(valeurs: pd.Series, codes_qp: pd.Series, variable: str, mot: dict) -> pd.Series:
+def avec_marques(valeurs: pd.Series, codes_qp, variable: str, mot: dict) -> pd.Series:
     """Valeurs numériques gardées telles quelles ; case vide remplacée par « secret » ou « n.d. » (jamais 0)."""
     sortie = []
     for v, c in zip(valeurs, codes_qp):

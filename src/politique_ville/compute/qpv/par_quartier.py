@@ -23,12 +23,14 @@ def valeurs_par_quartier(
     q = _qpv(qpv)
     mot = motifs(manquantes)
     codes = codes or [i.code for i in indicateurs("taux", qpv)]
-    sortie = pd.DataFrame(
-        {"code_qp": q["code_qp"].values, "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])]}
-    )
-    for c in codes:
-        sortie[c] = avec_marques(valeurs(q, c), q["code_qp"], c, mot).values
-    return sortie
+    colonnes = {
+        "code_qp": q["code_qp"].values,
+        "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])],
+    }
+    codes_qp = q["code_qp"].tolist()
+    for c in codes:  # les colonnes assemblées en une fois (ajoutées une à une, chacune recopiait la table)
+        colonnes[c] = avec_marques(valeurs(q, c), codes_qp, c, mot).values
+    return pd.DataFrame(colonnes)
 
 
 def parts_agglomeration(qpv: pd.DataFrame, references: pd.DataFrame | None) -> pd.DataFrame:

@@ -71,16 +71,24 @@ def ecarts_aux_niveaux(qpv: pd.DataFrame, niveaux_ind: pd.DataFrame, codes: list
     taux = [c for c in codes if indicateur(c).genre == "taux"]
     sel = niveaux_ind[niveaux_ind["code"].isin(taux)]
     ordre = list(dict.fromkeys(sel["niveau"]))
-    lignes = []
+    # colonne par colonne (une ligne par QPV et indicateur), sans un dictionnaire par ligne
+    codes_qp = q["code_qp"].tolist()
+    noms = [nom_quartier(c, n) for c, n in zip(codes_qp, q["nom_qp"])]
+    references = {}
+    for code, niveau, valeur in zip(sel["code"], sel["niveau"], sel["valeur"]):
+        references.setdefault(code, {})[niveau] = valeur  # la dernière valeur d'un niveau, comme un dict(zip(...))
+    colonnes: dict = {"code_qp": [], "quartier": [], "code": [], "valeur": [], **{niveau: [] for niveau in ordre}}
     for code in taux:
-        x = valeurs(q, code)
-        refs = dict(zip(sel.loc[sel["code"] == code, "niveau"], sel.loc[sel["code"] == code, "valeur"]))
-        for c, n, v in zip(q["code_qp"], q["nom_qp"], x):
-            lignes.append(
-                {"code_qp": c, "quartier": nom_quartier(c, n), "code": code, "valeur": v}
-                | {niveau: v - refs.get(niveau, math.nan) for niveau in ordre}
-            )
-    return pd.DataFrame(lignes, columns=["code_qp", "quartier", "code", "valeur", *ordre])
+        x = valeurs(q, code).tolist()
+        refs = references.get(code, {})
+        colonnes["code_qp"] += codes_qp
+        colonnes["quartier"] += noms
+        colonnes["code"] += [code] * len(x)
+        colonnes["valeur"] += x
+        for niveau in ordre:
+            r = refs.get(niveau, math.nan)
+            colonnes[niveau] += [v - r for v in x]
+    return pd.DataFrame(colonnes, columns=["code_qp", "quartier", "code", "valeur", *ordre])
 
 
 def themes(
@@ -96,20 +104,17 @@ def themes(
     q = _qpv(qpv)
     mot = motifs(manquantes)
     niveaux_ind = niveaux_indicateurs(qpv, references, niveaux, provenance)
+    codes_qp = q["code_qp"].tolist()
+    quartiers = [nom_quartier(c, n) for c, n in zip(codes_qp, q["nom_qp"])]
     sortie = []
     for nom, codes in indicateurs_par_theme(qpv).items():
-        rangs_ = pd.DataFrame(
-            {
-                "code_qp": q["code_qp"].values,
-                "quartier": [nom_quartier(c, n) for c, n in zip(q["code_qp"], q["nom_qp"])],
-            }
-        )
+        colonnes = {"code_qp": q["code_qp"].values, "quartier": quartiers}
         for c in codes:
             if indicateur(c).genre == CONTEXTE:  # variable de contexte : montrée, jamais classée
                 continue
             r = rangs_orientes(valeurs(q, c), c)
-            rangs_[c] = pd.Series(
-                [marque_manquante(mot.get((k, c))) if pd.isna(x) else int(x) for k, x in zip(q["code_qp"], r)],
+            colonnes[c] = pd.Series(
+                [marque_manquante(mot.get((k, c))) if pd.isna(x) else int(x) for k, x in zip(codes_qp, r)],
                 dtype="object",
             ).values
         sortie.append(
@@ -117,7 +122,7 @@ def themes(
                 nom,
                 codes,
                 valeurs_par_quartier(qpv, manquantes, codes),
-                rangs_,
+                pd.DataFrame(colonnes),
                 niveaux_ind[niveaux_ind["code"].isin(codes)].reset_index(drop=True),
                 ecarts_aux_niveaux(qpv, niveaux_ind, codes),
             )
