@@ -189,37 +189,38 @@ def vue_fiche_theme(nom: str, fiche: pd.DataFrame, manquant: str = cq.NON_PUBLIE
     niveau sans valeur (« non publié », « non reçu »)."""
     niveaux = [c for c in fiche.columns if f"ecart:{c}" in fiche.columns]
     niveaux = [n for n in niveaux if fiche[n].notna().any()]
-    vue = pd.DataFrame(
-        {
-            "Indicateur": fiche["indicateur"].values,
-            "Unité": fiche["unite"].values,
-            "Valeur du quartier": [formater(c, v, "—", unite=False) for c, v in zip(fiche["code"], fiche["valeur"])],
-            "Rang parmi les QPV (1 = situation la plus défavorable)": [
-                "—"
-                if valeur_absente(r)
-                else f"{int(r)} sur {int(n)} ({'valeur la plus faible' if s == cq.SENS_FAIBLE else 'valeur la plus élevée'} = 1)"
-                for r, n, s in zip(fiche["rang"], fiche["nb_classes"], fiche["sens"])
-            ],
-        }
-    )
-    for n in niveaux:
-        vue[f"{n} (écart du quartier)"] = [
+    codes = fiche["code"].tolist()
+    colonnes = {
+        "Indicateur": fiche["indicateur"].values,
+        "Unité": fiche["unite"].values,
+        "Valeur du quartier": [formater(c, v, "—", unite=False) for c, v in zip(codes, fiche["valeur"])],
+        "Rang parmi les QPV (1 = situation la plus défavorable)": [
+            "—"
+            if valeur_absente(r)
+            else f"{int(r)} sur {int(n)} ({'valeur la plus faible' if s == cq.SENS_FAIBLE else 'valeur la plus élevée'} = 1)"
+            for r, n, s in zip(fiche["rang"], fiche["nb_classes"], fiche["sens"])
+        ],
+    }
+    genres = fiche["genre"].tolist() if "genre" in fiche.columns else [None] * len(fiche)
+    for n in niveaux:  # colonnes assemblées en une fois (ajoutées une à une, chacune recopiait le tableau)
+        colonnes[f"{n} (écart du quartier)"] = [
             "—"
             if g == "contexte"
             else manquant
             if valeur_absente(v)
             else valeur_niveau(c, v, o, mi, ma) + ("" if valeur_absente(e) else f" ; écart {formater_ecart(c, e)}")
             for g, c, v, e, o, mi, ma in zip(
-                fiche["genre"] if "genre" in fiche.columns else [None] * len(fiche),
-                fiche["code"],
-                fiche[n],
-                fiche[f"ecart:{n}"],
-                fiche[f"origine:{n}"],
-                fiche[f"minimum:{n}"],
-                fiche[f"maximum:{n}"],
+                genres,
+                codes,
+                fiche[n].tolist(),
+                fiche[f"ecart:{n}"].tolist(),
+                fiche[f"origine:{n}"].tolist(),
+                fiche[f"minimum:{n}"].tolist(),
+                fiche[f"maximum:{n}"].tolist(),
             )
         ]
-    vue["Provenance de la valeur"] = fiche["provenance"].values
+    colonnes["Provenance de la valeur"] = fiche["provenance"].values
+    vue = pd.DataFrame(colonnes)
     return {
         "df": vue,
         "titre": f"{nom} : le quartier comparé",
