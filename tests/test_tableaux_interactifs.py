@@ -15,7 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from politique_ville import formats
 from politique_ville.present import tableaux
-from politique_ville.report import export
+from politique_ville.report import export, exportateur
 
 RACINE = Path(__file__).resolve().parents[1]
 INSEC = "\u00a0"
@@ -324,7 +324,7 @@ def test_page_accessible_sans_relecture_par_beautifulsoup():
         '<div class="jp-Cell-inputWrapper"><div class="jp-RenderedImage jp-OutputArea-output">'
         '<div class="jp-OutputArea-output" tabindex="0"><div class="jp-OutputArea-child">'
     )
-    assert export._accessible(page) == (
+    assert exportateur._accessible(page) == (
         '<img alt="Image sans description" src="a.png"><img alt="Figure : taux" src="b.png">'
         '<div class="jp-Cell-inputWrapper" tabindex="0"><div class="jp-RenderedImage jp-OutputArea-output" '
         'tabindex="0"><div class="jp-OutputArea-output" tabindex="0"><div class="jp-OutputArea-child">'
