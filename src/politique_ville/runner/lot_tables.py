@@ -56,6 +56,8 @@ class JournalMuet(Journal):
     """Le journal d'un nettoyage que personne ne lit (celui d'un territoire d'un lot : la préparation commune a le
     sien) : rien n'est calculé pour lui."""
 
+    muet = True
+
     def noter(self, *args, **kwargs):
         pass
 

@@ -78,12 +78,14 @@ def _colonne_nombres(table, df, nom, genre, colonne, refs, journal, err, lignes,
     _verifier_nombres(serie, nom, genre, err, lignes, est_total, avant)
     if colonne.decimales is not None:
         arrondie = serie.round(colonne.decimales)
-        bruit = (arrondie - serie).abs()
-        if (bruit > 0).any():
+        if not journal.muet and ((arrondie - serie).abs() > 0).any():
             journal.noter(table, f"bruit de calcul arrondi à {colonne.decimales} décimale(s)", nom, serie, arrondie)
         serie = arrondie
     if genre in ("effectif", "annee"):
         serie = serie.astype("Int64")
+    if journal.muet:  # ce qui suit ne sert qu'au journal
+        df[nom] = serie
+        return
     simple = avant.map(lambda v: _vide(v) or bool(re.fullmatch(r"-?\d+(\.\d+)?", str(v).strip())))
     journal.noter(
         table, f"nombre écrit à la française lu comme {_LIBELLE_GENRE[genre]}", nom, avant[~simple], serie[~simple]

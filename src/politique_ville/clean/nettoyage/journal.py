@@ -15,6 +15,8 @@ class Journal:
 
     lignes: list[dict] = field(default_factory=list)
     avertissements: list[str] = field(default_factory=list)
+    #: un journal que personne ne lit (vrai) : le nettoyage ne calcule pas ce qui ne sert qu'à lui
+    muet = False
 
     def noter(self, table: str, regle: str, colonne: str, avant: pd.Series, apres: pd.Series, exemples: int = 3):
         if avant.dtype == apres.dtype and avant.dtype != object and avant.equals(apres):
