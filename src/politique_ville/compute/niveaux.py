@@ -177,11 +177,16 @@ def perimetres(
 # --------------------------------------------------------------------------------------------- agrégation
 
 
-def _nombres(q: pd.DataFrame, colonne: str) -> pd.Series:
+def en_nombres(q: pd.DataFrame, colonne: str) -> pd.Series:
+    """La colonne ``colonne`` de ``q`` en nombres (``float64``, NaN si absente ou illisible), indexée comme ``q`` :
+    telle quelle si elle l'est déjà (tables nettoyées : la conversion coûterait plus que le calcul), convertie en
+    une passe sinon (entiers « Int64 », texte)."""
     x = q[colonne]
-    if x.dtype == "float64":  # tables nettoyées : déjà des nombres (la conversion coûte plus que le calcul)
+    if x.dtype == "float64":
         return x
-    return pd.to_numeric(x, errors="coerce").astype("float64")
+    return pd.Series(
+        pd.to_numeric(x, errors="coerce").to_numpy(dtype="float64", na_value=np.nan), index=x.index, name=x.name
+    )
 
 
 class ColonnesNumeriques:
@@ -198,7 +203,7 @@ class ColonnesNumeriques:
 
     def __getitem__(self, colonne: str) -> np.ndarray:
         if colonne not in self._tableaux:
-            self._tableaux[colonne] = _nombres(self.table, colonne).to_numpy(dtype="float64", na_value=np.nan)
+            self._tableaux[colonne] = en_nombres(self.table, colonne).to_numpy()
         return self._tableaux[colonne]
 
 

@@ -22,13 +22,7 @@ from .references import _provenances_references, valeur_reference
 def valeurs(qpv: pd.DataFrame, code: str) -> pd.Series:
     """Valeurs d'un indicateur (float, NaN si absente), dans l'unité affichée (revenu mensuel), indexées comme
     ``qpv``."""
-    i = indicateur(code)
-    x = qpv[code]
-    if x.dtype != "float64":  # entiers (« Int64 ») ou texte : en nombres, NaN si absente ou illisible
-        x = pd.Series(
-            pd.to_numeric(x, errors="coerce").to_numpy(dtype="float64", na_value=np.nan), index=x.index, name=x.name
-        )
-    return x / i.diviseur
+    return cn.en_nombres(qpv, code) / indicateur(code).diviseur
 
 
 def niveau_qpv(qpv: pd.DataFrame, code: str) -> dict:
