@@ -173,7 +173,10 @@ def _code_imports(modules) -> str:
         "import importlib as _pv_importlib\nimport os as _pv_os\n"
         "_pv_os.environ.setdefault('GX_ANALYTICS_ENABLED', 'False')\n"
         f"for _pv_module in {tuple(modules)!r}:\n    _pv_importlib.import_module(_pv_module)\n"
-        "del _pv_importlib, _pv_os, _pv_module"
+        "del _pv_importlib, _pv_os, _pv_module\n"
+        # les objets des modules importés vivent autant que le noyau : mis à part du ramasse-miettes, qui ne les
+        # parcourt plus à chaque collecte complète (7 collectes de 50 ms pour 31 fiches, 4 % du temps des fiches)
+        "import gc as _pv_gc\n_pv_gc.collect()\n_pv_gc.freeze()\ndel _pv_gc"
     )
 
 
