@@ -319,6 +319,8 @@ def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
                         continue
                     if isinstance(v, str):
                         ws.write_string(i, j, v)
+                    elif type(v) is float or type(v) is int:  # le cas courant, sans le test abstrait de ``numbers``
+                        ws.write_number(i, j, v)
                     elif isinstance(v, bool):
                         ws.write_boolean(i, j, v)
                     elif isinstance(v, numbers.Real):
