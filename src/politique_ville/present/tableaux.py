@@ -209,8 +209,7 @@ def _colonnes_du_classeur(df: pd.DataFrame) -> list[tuple]:
             colonnes.append((nom, list(valeurs)))
 
     sortie = _Colonnes()
-    for j, c in enumerate(df.columns):
-        serie = df.iloc[:, j]
+    for c, serie in df.items():  # par position (deux colonnes peuvent avoir le même en-tête), sans ``iloc``
         texte = serie.dtype == object or pd.api.types.is_string_dtype(serie.dtype)
         brutes = serie.tolist() if texte else None
         if not texte or not any(isinstance(v, str) for v in brutes):
