@@ -5,6 +5,8 @@ de l'index du lot. Codes réels de l'extrait du COG (data/reference/cog)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -14,7 +16,13 @@ from politique_ville.clean.nettoyage import epci_des_quartiers
 from politique_ville.reference import territoires as ref
 from politique_ville.reference.parametres import charger_parametres, ensemble_de_territoires
 from politique_ville.report.fiches import fiches_groupees_html
-from politique_ville.runner.lot import nom_court, parametres_du_territoire, territoires_avec_quartiers
+from politique_ville.runner.lot import (
+    TerritoireDuLot,
+    ecrire_index_du_lot,
+    nom_court,
+    parametres_du_territoire,
+    territoires_avec_quartiers,
+)
 
 TOULOUSE_METROPOLE = "243100518"
 GRAND_AUCH = "200066926"  # CA Grand Auch Cœur de Gascogne (Gers, 32)
@@ -225,3 +233,28 @@ def test_liste_groupee_des_territoires():
     )
     assert "Rechercher une fiche (quartier, commune, département, région)" in fiches
     assert "1 fiche, par région, département et commune." in fiches and "data-un" not in fiches
+
+
+@pytest.mark.parametrize(
+    "dans, attendu",
+    [
+        ({"region": "76"}, "Région Occitanie (76) : 1 territoire (EPCI)"),
+        ({"departement": "31"}, "Département Haute-Garonne (31) : 1 territoire (EPCI)"),
+        ("france", "Toute la France : 1 territoire (EPCI)"),
+    ],
+)
+def test_sous_titre_de_l_index_garde_les_noms_propres(tmp_path, dans, attendu):
+    """Le sous-titre de l'index du lot nomme l'ensemble avec ses majuscules (« Région occitanie » avant)."""
+    toulouse = TerritoireDuLot(
+        TOULOUSE_METROPOLE,
+        "Toulouse Métropole",
+        "243100518-toulouse-metropole",
+        "Occitanie",
+        "Haute-Garonne (31)",
+        statut="publié",
+    )
+    ecrire_index_du_lot(
+        tmp_path, tmp_path / "tables", 2031, {"niveau": "epci", "dans": dans}, [toulouse], dt.datetime(2031, 1, 2)
+    )
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert f'<p class="sous-titre">{attendu} qui ont au moins un quartier prioritaire' in page

@@ -145,6 +145,12 @@ def territoires_avec_quartiers(cat: Catalogue, params: dict, brut=None) -> list:
     )
 
 
+def _initiale_majuscule(texte: str) -> str:
+    """« région Occitanie (76) » -> « Région Occitanie (76) » : seule la première lettre change (``str.capitalize``
+    mettrait le reste en minuscules : « Région occitanie »)."""
+    return texte[:1].upper() + texte[1:]
+
+
 def _decrire(valeur: dict) -> str:
 
     if "codes" in valeur:
@@ -454,7 +460,7 @@ def ecrire_index_du_lot(
         f"<title>Rapports {annee} de la politique de la ville — {e(_decrire(ensemble))}</title>"
         f"<style>{STYLE_PAGE}</style></head><body>"
         f"<h1>Rapports {annee} sur la mise en œuvre de la politique de la ville</h1>"
-        f'<p class="sous-titre">{e(_decrire(ensemble)).capitalize()} : {nombre_fr(n)} territoire'
+        f'<p class="sous-titre">{e(_initiale_majuscule(_decrire(ensemble)))} : {nombre_fr(n)} territoire'
         f"{'s' if n > 1 else ''} (EPCI) qui ont au moins un quartier prioritaire dans le fichier de l'INSEE, un "
         f"rapport chacun.</p>"
         "<h2>Territoires</h2>"
