@@ -13,7 +13,9 @@ Sur le fichier national fictif sur des communes réelles (``scripts/generer_terr
 - coût marginal d'un territoire : pente de la durée du lot sur le nombre de territoires (moindres carrés sur ¼, ½,
   tout), rapportée à l'exécution à froid d'un territoire seul (sa propre commande, dossiers neufs, médiane de
   ``--repetitions-solo``) pour ``--solos`` territoires de l'ensemble, mesurés dans la même exécution du banc ; et,
-  directement, la différence entre le lot ½ et le lot ½ plus un territoire ;
+  directement, la différence entre le lot ½ et le lot ½ plus un territoire ; et la pente du calcul (CPU de tout
+  l'arbre des processus, échantillonné) : le coût d'un territoire de plus quel que soit le nombre de cœurs, d'où
+  une estimation des cœurs qu'il faudrait pour 1/20 ;
 - machine, date, charge moyenne au début et à la fin, temps CPU pris par d'autres processus pendant chaque mesure.
 
 Le code mesuré est un instantané de ``src/`` et ``notebooks/`` (comme ``scripts/benchmark.py``).
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import random
 import statistics
@@ -117,6 +120,7 @@ class BancLot:
             "pic_go": (r["pic_octets"] or 0) / 2**30,
             "processus_max": r["processus_max"],
             "cpu_etrangere": r["cpu_etrangere"],
+            "cpu_arbre": r.get("cpu_arbre"),
             "charge": charge,
             "fiches": fiches,
             "publies": publies,
@@ -130,7 +134,9 @@ class BancLot:
         codes = _epci_avec_quartiers(self.banc, raw, ensemble)
         random.Random(0).shuffle(codes)
         n = len(codes)
-        self.res.update({"ensemble": self.args.ensemble, "geographie": self.args.geographie, "epci": n})
+        self.res.update(
+            {"ensemble": self.args.ensemble, "geographie": self.args.geographie, "epci": n, "coeurs": os.cpu_count()}
+        )
         bm.journal(f"Lot : {n} EPCI avec des quartiers dans {self.args.ensemble} ({self.args.geographie})")
         # territoires seuls, à froid, dans leur propre commande
         solos = {}
@@ -141,6 +147,7 @@ class BancLot:
             ]
             solos[code] = {
                 "mur": [m["mur"] for m in mesures],
+                "cpu_arbre": [m.get("cpu_arbre") for m in mesures],
                 "mediane": statistics.median(m["mur"] for m in mesures),
                 "fiches": mesures[0]["fiches"],
                 "pic_go": max(m["pic_go"] for m in mesures),
@@ -190,6 +197,15 @@ def analyse(res: dict) -> dict:
     fx = [p["fiches"] for p in parts.values()]
     solos = [s["mediane"] for s in res.get("solos", {}).values()]
     solo = statistics.median(solos) if solos else None
+    # pente du calcul (CPU de tout l'arbre des processus) : ce qu'un territoire de plus coûte en calcul, quel que soit
+    # le nombre de cœurs ; sur N cœurs libres, la pente murale tend vers pente_cpu / N (le lot répartit ses
+    # territoires sur ses noyaux), d'où le nombre de cœurs qu'il faudrait pour 1/20 à durée seule égale (estimation :
+    # l'exécution seule, surtout séquentielle, gagne peu à plus de cœurs)
+    cpus = [p.get("cpu_arbre") for p in parts.values()]
+    pente_cpu = _pente(xs, cpus) if len(xs) >= 2 and all(c is not None for c in cpus) else None
+    # part des cœurs de la machine occupée, à la marge, par le calcul d'un territoire de plus (1 : aucune attente)
+    coeurs = res.get("coeurs") or os.cpu_count() or 1
+    efficacite = min(1.0, pente_cpu / (pente * coeurs)) if pente_cpu and pente else None
     direct = None
     if "moitie_plus_un" in res and "moitie" in parts:
         direct = res["moitie_plus_un"]["mur"] - parts["moitie"]["mur"]
@@ -197,6 +213,9 @@ def analyse(res: dict) -> dict:
         "pente_s_par_territoire": pente,
         "solo_median_s": solo,
         "ratio_pente": pente / solo if pente and solo else None,
+        "pente_cpu_s_par_territoire": pente_cpu,
+        "efficacite": efficacite,
+        "coeurs_pour_un_vingtieme": math.ceil(20 * pente_cpu / (solo * efficacite)) if efficacite and solo else None,
         "direct_s": direct,
         "fiches_par_territoire": (fx[-1] / xs[-1]) if xs else None,
         "pic_go": max((p["pic_go"] for p in parts.values()), default=None),
@@ -224,20 +243,27 @@ def rapport(res: dict, machine: dict | None = None) -> str:
         "",
         "## Croissance",
         "",
-        "| part | territoires | fiches | durée | par territoire | mémoire max. de l'arbre | processus | CPU pris par "
-        "d'autres | charge (1, 5, 15 min) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| part | territoires | fiches | durée | par territoire | calcul de l'arbre (CPU) | mémoire max. de l'arbre | "
+        "processus | CPU pris par d'autres | charge (1, 5, 15 min) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for nom, p in res.get("parts", {}).items():
+        cpu = f"{p['cpu_arbre']:.1f} s" if p.get("cpu_arbre") is not None else "—"
         L.append(
             f"| {nom} | {p['territoires']} | {p['fiches']} | {p['mur']:.1f} s | {p['mur'] / p['territoires']:.2f} s | "
-            f"{p['pic_go']:.2f} Gio | {p['processus_max']} | {p['cpu_etrangere'] or 0:.0f} s | {_charge(p['charge'])} |"
+            f"{cpu} | {p['pic_go']:.2f} Gio | {p['processus_max']} | {p['cpu_etrangere'] or 0:.0f} s | "
+            f"{_charge(p['charge'])} |"
         )
     L += ["", "## Coût marginal d'un territoire", ""]
     for code, s in res.get("solos", {}).items():
         L.append(
             f"- territoire seul {code} ({s['fiches']} fiches), à froid : médiane {s['mediane']:.1f} s "
             f"({', '.join(f'{x:.1f}' for x in s['mur'])}) ; mémoire max. {s['pic_go']:.2f} Gio"
+            + (
+                f" ; calcul de l'arbre (médiane) {statistics.median(s['cpu_arbre']):.1f} s"
+                if s.get("cpu_arbre") and None not in s["cpu_arbre"]
+                else ""
+            )
         )
     if a["pente_s_par_territoire"] is not None:
         L.append(
@@ -247,7 +273,14 @@ def rapport(res: dict, machine: dict | None = None) -> str:
     if a["ratio_pente"] is not None:
         L.append(
             f"- **rapport coût marginal / territoire seul à froid : {a['ratio_pente']:.3f} (1/"
-            f"{1 / a['ratio_pente']:.0f})** ; objectif ≤ 1/20"
+            f"{1 / a['ratio_pente']:.1f})** ; objectif ≤ 1/20"
+        )
+    if a["pente_cpu_s_par_territoire"] is not None:
+        L.append(
+            f"- pente du calcul (CPU de tout l'arbre des processus) : {a['pente_cpu_s_par_territoire']:.2f} s par "
+            f"territoire, {a['efficacite'] * 100:.0f} % des cœurs occupés à la marge ; sur N cœurs libres, la pente murale "
+            f"tendrait vers {a['pente_cpu_s_par_territoire']:.2f} / ({a['efficacite']:.2f} × N) s (estimation) : 1/20 "
+            f"de la durée seule mesurée ici demanderait {a['coeurs_pour_un_vingtieme']} cœurs"
         )
     if a["direct_s"] is not None:
         m = res["moitie_plus_un"]

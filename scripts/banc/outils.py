@@ -125,9 +125,9 @@ def executer_commande(
         if memoire:
             with Memoire(p.pid) as m:
                 rc = p.wait()
-            pic, nproc, etranger = m.pic, m.pic_processus, m.cpu_etrangere
+            pic, nproc, etranger, arbre = m.pic, m.pic_processus, m.cpu_etrangere, sum(m.cpu_arbre.values())
         else:
-            rc, pic, nproc, etranger = p.wait(), None, None, None
+            rc, pic, nproc, etranger, arbre = p.wait(), None, None, None, None
     finally:
         if sortie_fichier:
             out.close()
@@ -137,6 +137,8 @@ def executer_commande(
         "pic_octets": pic,
         "processus_max": nproc,
         "cpu_etrangere": etranger,
+        # calcul (utilisateur + système) de la commande et de ses descendants (noyaux), échantillonné toutes les 0,1 s
+        "cpu_arbre": arbre,
     }
 
 

@@ -150,6 +150,7 @@ class Banc:
             "pic_octets": m["pic_octets"],
             "processus_max": m["processus_max"],
             "cpu_etrangere": m.get("cpu_etrangere"),
+            "cpu_arbre": m.get("cpu_arbre"),
             "essais": essais,
             "attente_calme": attente,
             "interne": detail.get("total"),
