@@ -52,6 +52,12 @@ def _babel(chiffres: str, decimales: int) -> str:
     return format_decimal(Decimal(chiffres), format=motif, locale=LOCALE)
 
 
+def majuscule_initiale(texte: str) -> str:
+    """Le texte avec sa première lettre en majuscule, le reste tel quel (« région Occitanie (76) » -> « Région
+    Occitanie (76) » ; ``str.capitalize`` mettrait les noms propres en minuscules : « Région occitanie »)."""
+    return texte[:1].upper() + texte[1:]
+
+
 def accord(n, singulier: str, pluriel: str | None = None) -> str:
     """« 1 quartier », « 2 quartiers », « 0 action » : le nombre à la française et le mot accordé (0 et 1 au
     singulier, comme en français ; pluriel ``singulier + s`` par défaut)."""

@@ -32,7 +32,7 @@ from pathlib import Path
 from politique_ville.base.catalog import Catalogue, ecrire_atomique
 from politique_ville.base.errors import EchecExecution, ErreurDonnees
 from politique_ville.clean.nettoyage import TABLES_INSEE, epci_des_quartiers
-from politique_ville.formats import nombre_fr
+from politique_ville.formats import majuscule_initiale, nombre_fr
 from politique_ville.reference import territoires
 from politique_ville.reference.parametres import ensemble_de_territoires
 from politique_ville.report.edition import chiffres_cles
@@ -143,12 +143,6 @@ def territoires_avec_quartiers(cat: Catalogue, params: dict, brut=None) -> list:
             else "Aucune commune du fichier n'a été reconnue dans le Code officiel géographique."
         )
     )
-
-
-def _initiale_majuscule(texte: str) -> str:
-    """« région Occitanie (76) » -> « Région Occitanie (76) » : seule la première lettre change (``str.capitalize``
-    mettrait le reste en minuscules : « Région occitanie »)."""
-    return texte[:1].upper() + texte[1:]
 
 
 def _decrire(valeur: dict) -> str:
@@ -460,7 +454,7 @@ def ecrire_index_du_lot(
         f"<title>Rapports {annee} de la politique de la ville — {e(_decrire(ensemble))}</title>"
         f"<style>{STYLE_PAGE}</style></head><body>"
         f"<h1>Rapports {annee} sur la mise en œuvre de la politique de la ville</h1>"
-        f'<p class="sous-titre">{e(_initiale_majuscule(_decrire(ensemble)))} : {nombre_fr(n)} territoire'
+        f'<p class="sous-titre">{e(majuscule_initiale(_decrire(ensemble)))} : {nombre_fr(n)} territoire'
         f"{'s' if n > 1 else ''} (EPCI) qui ont au moins un quartier prioritaire dans le fichier de l'INSEE, un "
         f"rapport chacun.</p>"
         "<h2>Territoires</h2>"

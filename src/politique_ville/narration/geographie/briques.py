@@ -13,7 +13,7 @@ import pandas as pd
 
 from politique_ville.compute import niveaux as cn
 from politique_ville.compute import qpv as cq
-from politique_ville.formats import formater, nombre_fr, pourcent
+from politique_ville.formats import formater, majuscule_initiale, nombre_fr, pourcent
 from politique_ville.reference import provenance as pv
 from politique_ville.reference.designation import Designation
 
@@ -32,8 +32,7 @@ def _connu(v) -> bool:
         return False
 
 
-def _majuscule(texte: str) -> str:
-    return texte[:1].upper() + texte[1:]
+_majuscule = majuscule_initiale
 
 
 def _liste(elements) -> str:
