@@ -323,6 +323,60 @@ def test_archive_tout_telecharger(tmp_path):
         ]
 
 
+def _table_nationale(n: int = 1600) -> pd.DataFrame:
+    """Une table de la taille de la table de comparaison d'un fichier national, avec ce que pandas formate à part :
+    entiers à valeurs manquantes, décimaux (NaN, -0,0, grands nombres), textes à guillemets, séparateur ou vides,
+    booléens."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    taux = rng.uniform(0, 100, n).round(1)
+    taux[::13] = np.nan
+    taux[5] = -0.0
+    noms = [f"Quartier {i}" for i in range(n)]
+    noms[3], noms[4], noms[8] = 'Les "Tilleuls"', "Nord ; Sud", ""
+    return pd.DataFrame(
+        {
+            "code_qp": [f"QN{i:07d}" for i in range(n)],
+            "nom_qp": pd.array(noms, dtype="string"),
+            "pop_mun": pd.array([None if i % 17 == 0 else int(i * 37) for i in range(n)], dtype="Int64"),
+            "taux": taux,
+            "revenu": rng.uniform(1e3, 1e7, n),
+            "ligne_source": np.arange(2, n + 2),
+            "dans_territoire": np.arange(n) < 3,
+        }
+    )
+
+
+def test_csv_des_tables_identique_a_pandas_colonnes_reprises_d_une_table_a_l_autre():
+    from politique_ville.report import csv_francais as cf
+
+    def pandas(df):
+        return df.to_csv(index=False, sep=";", decimal=",", lineterminator="\n")
+
+    nationale = _table_nationale()
+    assert len(nationale) >= cf.LIGNES_MIN
+    assert cf.csv_francais(nationale) == pandas(nationale)
+    # un autre territoire : seule « dans_territoire » change ; les autres colonnes sont reprises de la mémoire
+    autre = nationale.assign(dans_territoire=nationale.index >= len(nationale) - 2)
+    cf._CHAMPS.clear()
+    cf.csv_francais(nationale)
+    gardees = len(cf._CHAMPS)
+    assert cf.csv_francais(autre) == pandas(autre)
+    assert len(cf._CHAMPS) == gardees + 1  # une seule colonne mise en texte de plus
+    # une valeur changée dans une colonne gardée n'est pas prise pour l'ancienne
+    change = autre.copy()
+    change.loc[10, "taux"] = 12.5
+    assert cf.csv_francais(change) == pandas(change)
+    # un texte sur deux lignes (champ entre guillemets) : pandas d'un seul tenant, même texte
+    deux_lignes = nationale.astype({"nom_qp": object})
+    deux_lignes.loc[1, "nom_qp"] = "Haut\nBas"
+    assert cf.csv_francais(deux_lignes) == pandas(deux_lignes)
+    # une petite table (celles d'un territoire) et une table vide
+    assert cf.csv_francais(nationale.head(3)) == pandas(nationale.head(3))
+    assert cf.csv_francais(nationale.head(0)) == pandas(nationale.head(0))
+
+
 # --------------------------------------------------------------------------------------------- Data Docs
 
 

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from politique_ville.formats import euros, nombre_fr
+from politique_ville.report.csv_francais import csv_francais
 from politique_ville.published.concordance import concordance_annee
 from politique_ville.report.export import poser_navigation
 
@@ -141,7 +142,7 @@ def ecrire_archive(dossier: Path, tables_dir: Path | None, annee: int) -> Path:
             z.write(classeur, classeur.relative_to(dossier).as_posix(), compress_type=zipfile.ZIP_STORED)
         if tables_dir is not None and Path(tables_dir).is_dir():
             for table in sorted(Path(tables_dir).glob("*.parquet")):
-                csv = pd.read_parquet(table).to_csv(index=False, sep=";", decimal=",")
+                csv = csv_francais(pd.read_parquet(table))  # colonnes déjà écrites pour un autre territoire : reprises
                 z.writestr(f"tables_nettoyees/{table.stem}.csv", csv.encode("utf-8-sig"))
         z.writestr(
             "LISEZMOI.txt",
