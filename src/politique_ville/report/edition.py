@@ -13,8 +13,8 @@ import zipfile
 from pathlib import Path
 
 from politique_ville.formats import euros, nombre_fr
-from politique_ville.report.csv_francais import csv_francais
 from politique_ville.published.concordance import concordance_annee
+from politique_ville.report.csv_francais import csv_francais
 from politique_ville.report.export import poser_navigation
 
 
