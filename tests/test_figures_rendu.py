@@ -336,3 +336,29 @@ def test_palette_de_milliers_de_couleurs_proches():
         image = Image.open(io.BytesIO(style.encoder_png(pixels, palette=True)))
         ecart = np.abs(np.asarray(image.convert("RGB")).astype(int) - pixels[..., :3].astype(int)).max()
         assert ecart <= style.ECART_MAX_PALETTE and image.mode == ("P" if pas == 1 else "RGB")
+
+
+def test_legende_du_dont_garde_les_majuscules_de_la_sous_priorite():
+    """La barre « dont » (réussite éducative) est nommée dans la légende avec une initiale en majuscule, sans mettre
+    en minuscules le code de sous-priorité d'une autre feuille de route (« PRE-2 », pas « pre-2 »)."""
+    from politique_ville.figures import programmation as fpg
+
+    cget = pd.DataFrame(
+        {
+            "rubrique_code": ["cohesion_sociale", "reussite_educative", "emploi", "total"],
+            "rubrique": [
+                "Cohésion sociale",
+                "dont réussite éducative (sous-priorité PRE-2)",
+                "Emploi et développement économique",
+                "Total des crédits CGET",
+            ],
+            "dont": [False, True, False, False],
+            "valeur_recalculee": [300000.0, 120000.0, 90000.0, 390000.0],
+        }
+    )
+    fig = fpg.figure_cget_thematiques(cget, "essai")
+    try:
+        legende = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    finally:
+        plt.close(fig)
+    assert "Dont réussite éducative (sous-priorité PRE-2)" in legende

@@ -139,7 +139,7 @@ def figure_cget_thematiques(cget: pd.DataFrame, source: str):
                 height=0.6,
                 hatch="//",
                 edgecolor="white",
-                label=str(d["rubrique"]).replace("dont ", "dont ").capitalize(),
+                label=formats.majuscule_initiale(str(d["rubrique"])),  # « Dont … (sous-priorité PRE-2) »
             )
             ax.text(
                 d["valeur_recalculee"] / 2,

@@ -17,7 +17,7 @@ import pandas as pd
 
 from politique_ville import formats
 from politique_ville.compute.contribution import SANS_PRIORITE, SANS_SOUS_PRIORITE
-from politique_ville.formats import auto, oui_non, signe, signe_euros, signe_pct
+from politique_ville.formats import auto, majuscule_initiale, oui_non, signe, signe_euros, signe_pct
 
 #: les intitulés des colonnes des vues du chapitre 20 (vue, colonne du calcul, intitulé montré au lecteur) : une
 #: table de libellés, pas du code ; l'ordre des lignes d'une vue est celui des colonnes renommées
@@ -502,7 +502,7 @@ def vue_matrice(matrice: pd.DataFrame, grille: pd.DataFrame) -> pd.DataFrame:
         }
     )
     for c in matrice.columns:
-        nom = f"Sous-priorité {c}" if str(c).startswith(".") else str(c).capitalize()
+        nom = f"Sous-priorité {c}" if str(c).startswith(".") else majuscule_initiale(str(c))
         out[nom] = matrice[c].to_numpy(dtype=float)
     out["Total"] = matrice.sum(axis=1, min_count=1).to_numpy(dtype=float)
     return out
