@@ -97,6 +97,9 @@ def test_pool_de_noyaux_prete_un_noyau_neuf_a_chaque_notebook(racine):
             "['pandas', 'politique_ville.clean.nettoyage', 'politique_ville.compute.qpv', "
             "'politique_ville.figures.programmation'] []"
         )
+        # options des noyaux du runner : ni historique des cellules ni recherche d'un « await » dans chaque cellule
+        _, options = _executer(noyau, "ip = get_ipython(); print(ip.history_manager.enabled, ip.autoawait)")
+        assert options == "False False"
         _executer(noyau, "import matplotlib.pyplot as plt\nfig = plt.figure()\nsecret = 42")
         pool.rendre(noyau)
         repris = pool.prendre(attendre=30)

@@ -83,8 +83,10 @@ def _noyau() -> str:
 
 #: options des noyaux que démarre le runner (pas du noyau enregistré, que JupyterLab emploie aussi) : sans l'historique
 #: des cellules d'IPython (base SQLite écrite par un fil du noyau à chaque cellule, inutile à un notebook exécuté
-#: d'un bout à l'autre : 1,6 s de calcul des noyaux sur 43 s dans un lot de 15 territoires)
-ARGUMENTS_DU_RUNNER = ("--HistoryManager.enabled=False",)
+#: d'un bout à l'autre : 1,6 s de calcul des noyaux sur 43 s dans un lot de 15 territoires), et sans la recherche d'un
+#: ``await`` au niveau de la cellule (IPython compile chaque cellule deux fois pour la faire, ipykernel puis
+#: ``run_cell`` ; aucun notebook du rapport n'en a : 1,6 s de calcul des noyaux sur 160 s dans un lot de 62 territoires)
+ARGUMENTS_DU_RUNNER = ("--HistoryManager.enabled=False", "--InteractiveShell.autoawait=False")
 
 
 #: bibliothèques importées d'avance dans les noyaux d'une exécution (celles des chapitres et des fiches : coût d'import
