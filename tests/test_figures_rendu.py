@@ -362,3 +362,49 @@ def test_legende_du_dont_garde_les_majuscules_de_la_sous_priorite():
     finally:
         plt.close(fig)
     assert "Dont réussite éducative (sous-priorité PRE-2)" in legende
+
+
+def test_mesures_de_texte_partagees_d_une_figure_a_l_autre_sans_rien_changer(monkeypatch):
+    """Un texte déjà mesuré pour une figure ne l'est pas à nouveau pour la suivante (autre moteur Agg), à la même
+    résolution et au même lissage ; la mesure est celle du moteur, et l'image d'une fiche est la même, au pixel
+    près, qu'avec la mesure de matplotlib figure par figure."""
+    import matplotlib.text as mtext
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    assert style.partager_les_mesures_de_texte()
+    style.style_figures()
+    mesurer = mtext._get_text_metrics_with_cache
+    assert mesurer.__wrapped__ is not mesurer
+    premier, second = RendererAgg(300, 200, 100), RendererAgg(500, 400, 100)
+    for texte, taille in [("Part des moins de 25 ans", 10), ("35,3 %", 7.5), ("Qj, gÉ", 12)]:
+        police = FontProperties(size=taille)
+        assert mesurer(premier, texte, police, False, 100) == premier.get_text_width_height_descent(
+            texte, police, False
+        )
+    appels = []
+    moteur = RendererAgg.get_text_width_height_descent
+    monkeypatch.setattr(
+        RendererAgg, "get_text_width_height_descent", lambda self, *a: appels.append(a) or moteur(self, *a)
+    )
+    assert mesurer(second, "Part des moins de 25 ans", FontProperties(size=10), False, 100) == moteur(
+        premier, "Part des moins de 25 ans", FontProperties(size=10), False
+    )
+    assert appels == []  # gardée de la première figure
+    mesurer(second, "Part des moins de 25 ans", FontProperties(size=10), False, 173)  # autre résolution
+    with matplotlib.rc_context({"text.hinting_factor": 3}):  # autre lissage des glyphes
+        mesurer(second, "Part des moins de 25 ans", FontProperties(size=10), False, 100)
+    assert len(appels) == 2
+    monkeypatch.undo()
+
+    def image(mesure):
+        monkeypatch.setattr(mtext, "_get_text_metrics_with_cache", mesure)
+        fig = fq.figure_fiche(_fiche(), "Quartier essai", "INSEE, essai")
+        try:
+            return style.image_figure(fig).data
+        finally:
+            plt.close(fig)
+            monkeypatch.undo()
+
+    partagee = image(mesurer)
+    assert image(mesurer) == partagee == image(mesurer.__wrapped__)
