@@ -203,26 +203,34 @@ def encoder_png(
     import numpy as np
     from PIL import Image
 
-    pixels = np.asarray(pixels, dtype=np.uint8)
+    pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     opaque = bool((pixels[..., 3] == 255).all())
-    image = Image.fromarray(np.ascontiguousarray(pixels[..., :3]) if opaque else pixels, "RGB" if opaque else "RGBA")
+    reduite = None
     if palette and opaque:
-        from PIL import ImageChops
+        # les couleurs comptées sur les pixels tels quels (RGBA opaques, sans copie) : la copie en RVB n'est faite
+        # que si l'image ne tient pas dans une palette (12 ms pour une fiche quartier)
+        hauteur, largeur = pixels.shape[:2]
+        reduite = _en_palette(pixels, Image.frombuffer("RGBA", (largeur, hauteur), pixels, "raw", "RGBA", 0, 1))
+    image = None
+    if reduite is None:
+        image = Image.fromarray(
+            np.ascontiguousarray(pixels[..., :3]) if opaque else pixels, "RGB" if opaque else "RGBA"
+        )
+        if palette and opaque:
+            from PIL import ImageChops
 
-        reduite = _en_palette(pixels, image)  # chaque pixel à ECART_MAX_PALETTE près, par construction
-        if reduite is None:
             reduite = image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
             if max(e[1] for e in ImageChops.difference(reduite.convert("RGB"), image).getextrema()) > ECART_MAX_PALETTE:
                 reduite = None
-        if reduite is not None:
-            image, niveau = reduite, max(niveau, 6)  # un octet par pixel : le niveau 6 coûte peu
+    if reduite is not None:  # chaque pixel à ECART_MAX_PALETTE près
+        image, niveau = reduite, max(niveau, 6)  # un octet par pixel : le niveau 6 coûte peu
     tampon = io.BytesIO()
     image.save(tampon, format="png", compress_level=niveau, **({"dpi": (dpi, dpi)} if dpi else {}))
     return tampon.getvalue()
 
 
 def _en_palette(pixels, image):
-    """``image`` (RVB, de ``pixels`` RGBA opaques) en 256 couleurs au plus (image « P » de Pillow), chaque pixel à
+    """``pixels`` (RGBA opaques, contigus ; ``image`` : l'image Pillow de ces pixels, RVB ou RGBA) en 256 couleurs au plus (image « P » de Pillow), chaque pixel à
     :data:`ECART_MAX_PALETTE` près par canal de sa couleur, ou ``None`` : les couleurs de l'image, des plus fréquentes
     aux plus rares, chacune gardée si aucune couleur déjà gardée n'en est assez proche, puis chaque pixel remplacé
     par la couleur gardée la plus proche. Une figure (aplats, texte lissé : ~400 couleurs) y tient ; la
@@ -235,7 +243,7 @@ def _en_palette(pixels, image):
     if couleurs is None:
         return None
     couleurs.sort(key=lambda c: -c[0])  # des plus fréquentes aux plus rares
-    rvb = np.array([c for _, c in couleurs], dtype=np.int16)
+    rvb = np.array([c[:3] for _, c in couleurs], dtype=np.int16)
     ecarts = np.abs(rvb[:, None, 0] - rvb[None, :, 0])
     for k in (1, 2):
         np.maximum(ecarts, np.abs(rvb[:, None, k] - rvb[None, :, k]), out=ecarts)
