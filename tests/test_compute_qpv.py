@@ -693,3 +693,34 @@ def test_sens_des_ecarts_2019_conformes_au_rapport(insee):
         )
         == "plus"
     )
+
+
+@pytest.mark.parametrize("decimales", [0, 1, 2])
+def test_rangs_ceux_de_pandas_rank_min_ex_aequo_a_la_precision_affichee(decimales):
+    """Les rangs (rang 1 = la plus élevée, ou la plus faible pour un indicateur favorable quand il est élevé) sont
+    ceux de ``Series.rank(method="min")`` sur les valeurs arrondies : ex aequo au plus petit rang, valeur manquante
+    ou illisible non classée, index et nom gardés ; sur des tirages avec ex aequo, manquantes, négatifs, zéros."""
+    import numpy as np
+
+    from politique_ville.compute.qpv import palmares
+
+    rng = np.random.default_rng(decimales)
+    for n in (0, 1, 2, 7, 40, 300):
+        x = rng.choice([0.0, -0.0, 12.345, 12.35, 7.0, 33.3, np.nan, -4.44], size=n) + rng.integers(0, 3, n) * 0.004
+        serie = pd.Series(x, index=np.arange(100, 100 + n), name="part_moins_25", dtype="object")
+        if n > 3:
+            serie.iloc[2] = "s"  # secret : illisible, non classé
+        nombres = pd.to_numeric(serie, errors="coerce").astype("float64").round(decimales)
+        attendu = nombres.rank(ascending=False, method="min").astype("Int64")
+        pd.testing.assert_series_equal(palmares.rangs(serie, decimales), attendu)
+        for code in (
+            "part_moins_25",
+            "tx_tot_empl",
+        ):  # défavorable si élevé ; favorable si élevé (rang 1 = le plus faible)
+            i = cq.indicateur(code)
+            croissant = palmares.sens_du_rang(code) == palmares.SENS_FAIBLE
+            attendu = (
+                pd.to_numeric(serie, errors="coerce").astype("float64").round(i.decimales)
+                .rank(ascending=croissant, method="min").astype("Int64")
+            )  # fmt: skip
+            pd.testing.assert_series_equal(palmares.rangs_orientes(serie, code), attendu)

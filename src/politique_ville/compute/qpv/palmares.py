@@ -4,6 +4,7 @@ extrêmes (:func:`extremes`)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .agregation import valeurs
@@ -16,8 +17,7 @@ def rangs(valeurs_: pd.Series, decimales: int) -> pd.Series:
     """Rang de chaque valeur (1 = la plus élevée), calculé sur les valeurs arrondies à la précision affichée : des
     valeurs affichées égales sont ex aequo et partagent le plus petit rang (1, 2, 2, 4) ; une valeur manquante
     (secret) n'est pas classée (rang manquant)."""
-    x = pd.to_numeric(valeurs_, errors="coerce").astype("float64").round(decimales)
-    return x.rank(ascending=False, method="min").astype("Int64")
+    return _rang_min(valeurs_, decimales, plus_eleve_premier=True)
 
 
 def classement(qpv: pd.DataFrame, codes: list[str] | None = None) -> pd.DataFrame:
@@ -89,6 +89,19 @@ def sens_du_rang(code: str) -> str:
 def rangs_orientes(valeurs_: pd.Series, code: str) -> pd.Series:
     """Rang de chaque valeur selon le sens du registre (:func:`sens_du_rang`) : rang 1 = situation la plus
     défavorable ; ex aequo à la précision affichée (plus petit rang partagé) ; valeur manquante non classée."""
-    i = indicateur(code)
-    x = pd.to_numeric(valeurs_, errors="coerce").astype("float64").round(i.decimales)
-    return x.rank(ascending=sens_du_rang(code) == SENS_FAIBLE, method="min").astype("Int64")
+    return _rang_min(valeurs_, indicateur(code).decimales, plus_eleve_premier=sens_du_rang(code) != SENS_FAIBLE)
+
+
+def _rang_min(valeurs_: pd.Series, decimales: int, *, plus_eleve_premier: bool) -> pd.Series:
+    """Le rang de ``Series.rank(method="min")`` (ex aequo au plus petit rang, manquante non classée : ``<NA>``) des
+    valeurs arrondies à ``decimales``, calculé sur le tableau numpy trié : 1 + le nombre de valeurs strictement plus
+    élevées (ou plus faibles). Quatre fois moins de temps que pandas pour les quelques QPV d'un territoire, et autant
+    de fois que d'indicateurs, de chapitres et de fiches."""
+    x = np.round(pd.to_numeric(valeurs_, errors="coerce").to_numpy(dtype="float64", na_value=np.nan), decimales)
+    classees = ~np.isnan(x)
+    tri = np.sort(x[classees])
+    if plus_eleve_premier:
+        rang = len(tri) - np.searchsorted(tri, x, side="right") + 1
+    else:
+        rang = np.searchsorted(tri, x, side="left") + 1
+    return pd.Series(pd.arrays.IntegerArray(rang.astype("int64"), ~classees), index=valeurs_.index, name=valeurs_.name)
