@@ -65,6 +65,7 @@ from banc.outils import (  # noqa: E402, F401
     fr,
     journal,
     mediane,
+    sonde_vitesse,
 )
 from banc.parties import PARTIES, choisies, liste, par_defaut  # noqa: E402
 from banc.parties.profil import analyser_py_spy  # noqa: E402

@@ -16,7 +16,11 @@ Sur le fichier national fictif sur des communes réelles (``scripts/generer_terr
   directement, la différence entre le lot ½ et le lot ½ plus un territoire ; et la pente du calcul (CPU de tout
   l'arbre des processus, échantillonné) : le coût d'un territoire de plus quel que soit le nombre de cœurs, d'où
   une estimation des cœurs qu'il faudrait pour 1/20 ;
-- machine, date, charge moyenne au début et à la fin, temps CPU pris par d'autres processus pendant chaque mesure.
+- machine, date, charge moyenne au début et à la fin, temps CPU pris par d'autres processus pendant chaque mesure ;
+- un hôte partagé dérive (jusqu'à 2 fois plus lent d'une heure à l'autre) : les territoires seuls et les parts sont
+  mesurés en alternance (un tour des territoires seuls, une part, etc.), et une sonde (une même boucle Python,
+  ``banc.outils.sonde_vitesse``) est relevée avant chaque commande ; le rapport donne aussi le rapport coût marginal
+  / territoire seul à vitesse d'hôte égale (estimation).
 
 Le code mesuré est un instantané de ``src/`` et ``notebooks/`` (comme ``scripts/benchmark.py``).
 """
@@ -99,6 +103,7 @@ class BancLot:
         params = _params(racine / "params" / f"{ANNEE}.yaml", params_texte)
         if self.args.attendre_calme_max:
             bm.attendre_calme(maximum=self.args.attendre_calme_max)
+        sonde = bm.sonde_vitesse()  # vitesse de l'hôte juste avant la commande
         charge = os.getloadavg()
         r = self.banc.pipeline(
             racine=racine,
@@ -122,6 +127,7 @@ class BancLot:
             "cpu_etrangere": r["cpu_etrangere"],
             "cpu_arbre": r.get("cpu_arbre"),
             "charge": charge,
+            "sonde_s": sonde,
             "fiches": fiches,
             "publies": publies,
             "t_import": r["t_import"],
@@ -138,33 +144,42 @@ class BancLot:
             {"ensemble": self.args.ensemble, "geographie": self.args.geographie, "epci": n, "coeurs": os.cpu_count()}
         )
         bm.journal(f"Lot : {n} EPCI avec des quartiers dans {self.args.ensemble} ({self.args.geographie})")
-        # territoires seuls, à froid, dans leur propre commande
+        # territoires seuls, à froid, dans leur propre commande, et croissance (¼, ½, tout, à froid) : mesures
+        # entrelacées (un tour des territoires seuls, puis une part, et ainsi de suite) pour qu'une dérive de l'hôte
+        # pèse autant sur les uns que sur les autres
+        codes_seuls = codes[: self.args.solos]
+        tailles = (("quart", max(2, n // 4)), ("moitie", max(3, n // 2)), ("tout", n))
+        a_mesurer = [(x, k) for x, k in tailles if x in self.args.parts.split(",")]
+        mesures_seules: dict[str, list] = {code: [] for code in codes_seuls}
+        parts: dict = {}
+        for tour in range(max(self.args.repetitions_solo, len(a_mesurer))):
+            if tour < self.args.repetitions_solo:
+                for code in codes_seuls:
+                    m = self.executer(f"solo-{code}-{tour}", f'territoire: {{niveau: epci, code: "{code}"}}', raw)
+                    mesures_seules[code].append(m)
+            if tour < len(a_mesurer):
+                nom, k = a_mesurer[tour]
+                liste = ", ".join(f'"{c}"' for c in codes[:k])
+                m = self.executer(f"lot-{nom}", f"territoires: {{niveau: epci, codes: [{liste}]}}", raw)
+                m["territoires"] = k
+                parts[nom] = m
+                bm.journal(
+                    f"  lot {nom} ({k} territoires, {m['fiches']} fiches) : {m['mur']:.1f} s, {m['pic_go']:.2f} Gio"
+                )
+                self.res["parts"] = parts
+                self.sauver()
         solos = {}
-        for code in codes[: self.args.solos]:
-            mesures = [
-                self.executer(f"solo-{code}-{i}", f'territoire: {{niveau: epci, code: "{code}"}}', raw)
-                for i in range(self.args.repetitions_solo)
-            ]
+        for code, mesures in mesures_seules.items():
             solos[code] = {
                 "mur": [m["mur"] for m in mesures],
                 "cpu_arbre": [m.get("cpu_arbre") for m in mesures],
+                "sonde_s": [m["sonde_s"] for m in mesures],
                 "mediane": statistics.median(m["mur"] for m in mesures),
                 "fiches": mesures[0]["fiches"],
                 "pic_go": max(m["pic_go"] for m in mesures),
             }
             bm.journal(f"  seul {code} : {solos[code]['mediane']:.1f} s ({solos[code]['fiches']} fiches)")
         self.res["solos"] = solos
-        # croissance : ¼, ½, tout (à froid)
-        parts = {}
-        tailles = (("quart", max(2, n // 4)), ("moitie", max(3, n // 2)), ("tout", n))
-        for nom, k in [(x, k) for x, k in tailles if x in self.args.parts.split(",")]:
-            liste = ", ".join(f'"{c}"' for c in codes[:k])
-            m = self.executer(f"lot-{nom}", f"territoires: {{niveau: epci, codes: [{liste}]}}", raw)
-            m["territoires"] = k
-            parts[nom] = m
-            bm.journal(f"  lot {nom} ({k} territoires, {m['fiches']} fiches) : {m['mur']:.1f} s, {m['pic_go']:.2f} Gio")
-            self.res["parts"] = parts
-            self.sauver()
         # un territoire de plus que la moitié : différence directe
         k = parts["moitie"]["territoires"] if "moitie" in parts else n
         if k < n:
@@ -206,6 +221,26 @@ def analyse(res: dict) -> dict:
     # part des cœurs de la machine occupée, à la marge, par le calcul d'un territoire de plus (1 : aucune attente)
     coeurs = res.get("coeurs") or os.cpu_count() or 1
     efficacite = min(1.0, pente_cpu / (pente * coeurs)) if pente_cpu and pente else None
+    # à vitesse d'hôte égale : chaque durée rapportée à la sonde médiane de la séance (durée × sonde médiane / sonde
+    # relevée avant la commande) ; estimation, la sonde mesurant un cœur et le lot en occupant deux
+    sondes = [p.get("sonde_s") for p in parts.values()] + [
+        x for s in res.get("solos", {}).values() for x in (s.get("sonde_s") or [])
+    ]
+    corrige = {}
+    if sondes and all(x for x in sondes) and len(xs) >= 2:
+        reference = statistics.median(sondes)
+        ys_c = [p["mur"] * reference / p["sonde_s"] for p in parts.values()]
+        solos_c = [
+            statistics.median(m * reference / x for m, x in zip(s["mur"], s["sonde_s"])) for s in res["solos"].values()
+        ]
+        pente_c, solo_c = _pente(xs, ys_c), statistics.median(solos_c) if solos_c else None
+        corrige = {
+            "sonde_min_s": min(sondes),
+            "sonde_max_s": max(sondes),
+            "pente_corrigee_s": pente_c,
+            "solo_corrige_s": solo_c,
+            "ratio_corrige": pente_c / solo_c if pente_c and solo_c else None,
+        }
     direct = None
     if "moitie_plus_un" in res and "moitie" in parts:
         direct = res["moitie_plus_un"]["mur"] - parts["moitie"]["mur"]
@@ -219,6 +254,7 @@ def analyse(res: dict) -> dict:
         "direct_s": direct,
         "fiches_par_territoire": (fx[-1] / xs[-1]) if xs else None,
         "pic_go": max((p["pic_go"] for p in parts.values()), default=None),
+        **corrige,
     }
 
 
@@ -244,15 +280,16 @@ def rapport(res: dict, machine: dict | None = None) -> str:
         "## Croissance",
         "",
         "| part | territoires | fiches | durée | par territoire | calcul de l'arbre (CPU) | mémoire max. de l'arbre | "
-        "processus | CPU pris par d'autres | charge (1, 5, 15 min) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "processus | CPU pris par d'autres | charge (1, 5, 15 min) | sonde de l'hôte |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for nom, p in res.get("parts", {}).items():
         cpu = f"{p['cpu_arbre']:.1f} s" if p.get("cpu_arbre") is not None else "—"
+        sonde = f"{p['sonde_s']:.3f} s" if p.get("sonde_s") else "—"
         L.append(
             f"| {nom} | {p['territoires']} | {p['fiches']} | {p['mur']:.1f} s | {p['mur'] / p['territoires']:.2f} s | "
             f"{cpu} | {p['pic_go']:.2f} Gio | {p['processus_max']} | {p['cpu_etrangere'] or 0:.0f} s | "
-            f"{_charge(p['charge'])} |"
+            f"{_charge(p['charge'])} | {sonde} |"
         )
     L += ["", "## Coût marginal d'un territoire", ""]
     for code, s in res.get("solos", {}).items():
@@ -274,6 +311,13 @@ def rapport(res: dict, machine: dict | None = None) -> str:
         L.append(
             f"- **rapport coût marginal / territoire seul à froid : {a['ratio_pente']:.3f} (1/"
             f"{1 / a['ratio_pente']:.1f})** ; objectif ≤ 1/20"
+        )
+    if a.get("ratio_corrige") is not None:
+        L.append(
+            f"- à vitesse d'hôte égale (estimation) : la sonde (une même boucle Python, relevée avant chaque commande) a "
+            f"pris de {a['sonde_min_s']:.3f} à {a['sonde_max_s']:.3f} s pendant la séance ; durées rapportées à sa "
+            f"médiane : pente {a['pente_corrigee_s']:.2f} s, territoire seul {a['solo_corrige_s']:.1f} s, rapport "
+            f"{a['ratio_corrige']:.3f} (1/{1 / a['ratio_corrige']:.1f})"
         )
     if a["pente_cpu_s_par_territoire"] is not None:
         L.append(

@@ -114,6 +114,21 @@ def attendre_calme(seuil: float = 0.15, fenetre: float = 3.0, maximum: float = 1
     return time.perf_counter() - t0
 
 
+def sonde_vitesse(repetitions: int = 5, tours: int = 2_000_000) -> float:
+    """Durée (s) d'un même calcul Python (une boucle d'entiers sur un cœur), la plus courte de ``repetitions`` : la
+    vitesse de l'hôte au moment d'une mesure. Un hôte partagé dérive d'un facteur 1,5 à 2 d'une heure à l'autre ; le
+    banc la relève avant chaque commande pour rapporter les durées à une même vitesse (estimation : le lot occupe
+    deux cœurs, la sonde un seul)."""
+    meilleure = float("inf")
+    for _ in range(repetitions):
+        t = time.perf_counter()
+        total = 0
+        for i in range(tours):
+            total += i ^ (i >> 3)
+        meilleure = min(meilleure, time.perf_counter() - t)
+    return meilleure
+
+
 def executer_commande(
     cmd: list[str], env: dict, cwd: Path | None = None, memoire: bool = False, sortie_fichier: Path | None = None
 ) -> dict:
