@@ -97,9 +97,19 @@ def test_pool_de_noyaux_prete_un_noyau_neuf_a_chaque_notebook(racine):
             "['pandas', 'politique_ville.clean.nettoyage', 'politique_ville.compute.qpv', "
             "'politique_ville.figures.programmation'] []"
         )
-        # options des noyaux du runner : ni historique des cellules ni recherche d'un « await » dans chaque cellule
+        # options des noyaux du runner : ni historique des cellules ni recherche d'un « await » dans chaque cellule ;
+        # la transformation du texte d'une cellule par IPython gardée pour le même texte, et juste (magie « %time »)
         _, options = _executer(noyau, "ip = get_ipython(); print(ip.history_manager.enabled, ip.autoawait)")
         assert options == "False False"
+        _, texte = _executer(noyau, "%time x = 1\nprint(x + 1)")
+        assert texte.endswith("2") and "Wall time" in texte
+        _executer(noyau, "%time x = 1\nprint(x + 1)")
+        _, gardees = _executer(
+            noyau,
+            "t = get_ipython().input_transformer_manager.transform_cell\n"
+            "print([v.splitlines()[0] for k, v in t.gardees.items() if k.startswith('%time')])",
+        )
+        assert gardees == "[\"get_ipython().run_line_magic('time', 'x = 1')\"]"  # une fois pour deux exécutions
         _executer(noyau, "import matplotlib.pyplot as plt\nfig = plt.figure()\nsecret = 42")
         pool.rendre(noyau)
         repris = pool.prendre(attendre=30)

@@ -170,9 +170,29 @@ _VIERGE = (
 )
 
 
+#: les cellules d'un notebook reviennent, mot pour mot, à chaque fiche et à chaque territoire d'un lot : la
+#: transformation du texte d'une cellule par IPython (lecture des « % » et « ! » par son analyseur lexical, faite deux
+#: fois par cellule, par ipykernel puis par ``run_cell``), fonction de ce seul texte, est gardée pour le même texte
+_TRANSFORMATIONS_GARDEES = (
+    "def _pv_garder_les_transformations(gestionnaire, taille=512):\n"
+    "    transformer, gardees = gestionnaire.transform_cell, {}\n"
+    "    def transform_cell(cellule):\n"
+    "        texte = gardees.get(cellule)\n"
+    "        if texte is None:\n"
+    "            texte = gardees[cellule] = transformer(cellule)\n"
+    "            if len(gardees) > taille:\n"
+    "                gardees.pop(next(iter(gardees)))\n"
+    "        return texte\n"
+    "    transform_cell.gardees = gardees\n"
+    "    gestionnaire.transform_cell = transform_cell\n"
+    "_pv_garder_les_transformations(get_ipython().input_transformer_manager)\n"
+    "del _pv_garder_les_transformations\n"
+)
+
+
 def _code_imports(modules) -> str:
     return (
-        "import importlib as _pv_importlib\nimport os as _pv_os\n"
+        _TRANSFORMATIONS_GARDEES + "import importlib as _pv_importlib\nimport os as _pv_os\n"
         "_pv_os.environ.setdefault('GX_ANALYTICS_ENABLED', 'False')\n"
         f"for _pv_module in {tuple(modules)!r}:\n    _pv_importlib.import_module(_pv_module)\n"
         "del _pv_importlib, _pv_os, _pv_module\n"
