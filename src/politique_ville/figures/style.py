@@ -230,12 +230,13 @@ def encoder_png(
 
 
 def _en_palette(pixels, image):
-    """``pixels`` (RGBA opaques, contigus ; ``image`` : l'image Pillow de ces pixels, RVB ou RGBA) en 256 couleurs au plus (image « P » de Pillow), chaque pixel à
-    :data:`ECART_MAX_PALETTE` près par canal de sa couleur, ou ``None`` : les couleurs de l'image, des plus fréquentes
-    aux plus rares, chacune gardée si aucune couleur déjà gardée n'en est assez proche, puis chaque pixel remplacé
-    par la couleur gardée la plus proche. Une figure (aplats, texte lissé : ~400 couleurs) y tient ; la
-    quantification « couverture maximale » de Pillow, qui cherche sa palette dans les pixels, coûtait 20 ms par
-    figure (et l'association d'un pixel à une palette donnée, chez Pillow, est approchée : jusqu'à 6 d'écart)."""
+    """``pixels`` (RGBA opaques, contigus ; ``image`` : l'image Pillow de ces pixels, RVB ou RGBA) en 256 couleurs
+    au plus (image « P » de Pillow), chaque pixel à :data:`ECART_MAX_PALETTE` près par canal de sa couleur, ou
+    ``None`` : les couleurs de l'image, des plus fréquentes aux plus rares, chacune gardée si aucune couleur déjà
+    gardée n'en est assez proche, puis chaque pixel remplacé par la couleur gardée la plus proche. Une figure (aplats,
+    texte lissé : ~400 couleurs) y tient ; la quantification « couverture maximale » de Pillow, qui cherche sa palette
+    dans les pixels, coûtait 20 ms par figure (et l'association d'un pixel à une palette donnée, chez Pillow, est
+    approchée : jusqu'à 6 d'écart)."""
     import numpy as np
     from PIL import Image
 

@@ -1,6 +1,6 @@
 """Une table en CSV « français » (séparateur « ; », virgule décimale), tel que l'écrit
-``df.to_csv(index=False, sep=";", decimal=",", lineterminator="\\n")``, au même octet près, mais dont chaque colonne n'est mise en texte
-qu'une fois pour les mêmes valeurs.
+``df.to_csv(index=False, sep=";", decimal=",", lineterminator="\\n")``, au même octet près, mais dont chaque colonne
+n'est mise en texte qu'une fois pour les mêmes valeurs.
 
 Dans un lot de territoires, l'archive « tout télécharger » de chaque territoire porte la table de comparaison du
 fichier national (~1 600 quartiers, ~50 colonnes) : d'un territoire à l'autre, seule la colonne ``dans_territoire``
@@ -44,8 +44,6 @@ def csv_francais(df: pd.DataFrame) -> str:
             return df.to_csv(index=False, **_OPTIONS)
         colonnes.append(champs)
     entete = df.iloc[:0].to_csv(index=False, **_OPTIONS)
-    if len(df) == 0:
-        return entete
     return entete + "\n".join(";".join(ligne) for ligne in zip(*colonnes)) + "\n"
 
 
