@@ -1020,3 +1020,30 @@ def test_le_territoire_est_nomme_selon_son_niveau():
     ):
         f = ng.faits(t.qpv, t.qpv_communes, t.refs, None, None, {}, 2031, niveau_territoire=niveau)
         assert f"**2 communes** {attendu}, sont concernés" in ng.geographie_prioritaire(f)[0]
+
+
+def test_la_synthese_et_les_rubriques_absentes_ne_refont_pas_le_travail_du_chapitre(monkeypatch):
+    """Le tableau de synthèse reprend la synthèse des faits (calculée une fois) ; la ligne des rubriques absentes ne
+    fait que compter les rubriques montrées, sans en écrire les paragraphes (le chapitre les écrit une fois)."""
+    from politique_ville.narration.geographie import situation
+
+    f = _avec_niveaux(VALEURS, {AGGLO: {"tx_tot_empl": 60.0}}, CALCULES)
+    attendu = pq.vue_synthese(
+        cq.synthese(f.qpv, f.refs, f.manquantes),
+        cq.niveaux_indicateurs(f.qpv, f.refs, f.niveaux, f.provenance, list(f.synth.index)),
+        f.d,
+        f.manquant,
+    )
+    absentes = ng.rubriques_absentes(f)
+
+    def refait(*args, **kwargs):
+        raise AssertionError("travail refait")
+
+    monkeypatch.setattr(cq, "synthese", refait)
+    for nom in ("demographie", "menages", "education", "emploi", "economie", "revenus", "social"):
+        monkeypatch.setattr(situation, nom, refait)
+    vue = pq.vue_synthese_des_faits(f)
+    pd.testing.assert_frame_equal(vue["df"], attendu["df"])
+    assert ng.rubriques_absentes(f) == absentes
+    with pytest.raises(AssertionError, match="travail refait"):
+        ng.rubriques(f)  # les paragraphes, eux, sont écrits par les fonctions des rubriques

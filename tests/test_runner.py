@@ -75,6 +75,42 @@ def _executer(noyau, code: str) -> tuple[int, str]:
     return rep["content"]["execution_count"], "".join(sorties).strip()
 
 
+def test_les_sorties_des_cellules_sont_celles_de_nbformat_validees_avec_le_notebook():
+    """nbclient construit les sorties par ``sortie_du_message`` : le même nœud que ``nbformat.v4.output_from_msg``
+    (mêmes champs, même ordre, mêmes types), sans la validation de chaque sortie seule ; le notebook qui les porte
+    passe la validation de nbformat (faite à son écriture)."""
+    import json
+
+    import nbclient.client
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, output_from_msg
+
+    from politique_ville.runner.execute import _sorties_validees_a_l_ecriture, sortie_du_message
+
+    messages = [
+        ("execute_result", {"metadata": {"a": {"b": 1}}, "data": {"text/plain": "3"}, "execution_count": 3}),
+        ("display_data", {"metadata": {}, "data": {"text/html": "<b>é</b>", "image/png": "iVBOR"}, "transient": {}}),
+        ("stream", {"name": "stderr", "text": "avertissement\n"}),
+        ("error", {"ename": "ErreurDonnees", "evalue": "ligne 3", "traceback": ["a", "b"]}),
+    ]
+
+    def forme(n):
+        return {k: (type(v).__name__, forme(v) if isinstance(v, dict) else v) for k, v in n.items()}
+
+    sorties = []
+    for type_, contenu in messages:
+        msg = {"header": {"msg_type": type_}, "content": contenu}
+        a, b = output_from_msg(msg), sortie_du_message(msg)
+        assert json.dumps(a) == json.dumps(b) and forme(a) == forme(b)
+        sorties.append(b)
+    with pytest.raises(ValueError, match="status"):
+        sortie_du_message({"header": {"msg_type": "status"}, "content": {}})
+    nb = new_notebook(cells=[new_code_cell("x", outputs=sorties, execution_count=3)])
+    nbformat.validate(nb)
+    _sorties_validees_a_l_ecriture()
+    assert nbclient.client.output_from_msg is sortie_du_message
+
+
 def test_pool_de_noyaux_prete_un_noyau_neuf_a_chaque_notebook(racine):
     """Un noyau du pool arrive les modules des chapitres déjà importés, sans rien dans l'espace de noms du notebook ni
     exécution comptée ; rendu puis repris, il a oublié ce que le notebook précédent avait défini (variables, figures

@@ -576,7 +576,7 @@ def vue_synthese_des_faits(f: ng.Faits) -> dict:
     """Le tableau « Indicateurs des QPV comparés aux niveaux de référence » (``present_qpv.vue_synthese``) : le niveau
     « QPV du territoire » selon la règle du registre, les niveaux qui ont une valeur nommés selon le territoire, et,
     quand des niveaux sont calculés, l'origine de chacun."""
-    synth = cq.synthese(f.qpv, f.refs, f.manquantes)
+    synth = f.synth.reset_index()  # ``compute.qpv.synthese`` des faits, calculée une fois
     niveaux_ind = (
         cq.niveaux_indicateurs(f.qpv, f.refs, f.niveaux, f.provenance, list(synth["code"]))
         if ng.a_des_niveaux_calcules(f)

@@ -60,6 +60,37 @@ def _enregistrer_moteur():
     papermill_engines.register(MOTEUR, MoteurNoyauPrete)
 
 
+def sortie_du_message(msg):
+    """La sortie d'une cellule tirée d'un message IOPub du noyau : le même nœud que ``nbformat.v4.output_from_msg``,
+    sans la validation de chaque sortie contre le schéma des notebooks (``jsonschema``, un schéma par référence :
+    ~2 % du calcul d'un lot). Le notebook entier est validé quand il est écrit (``nbformat.write``)."""
+    from nbformat import NotebookNode
+
+    msg_type, content = msg["header"]["msg_type"], msg["content"]
+    if msg_type not in _CHAMPS_DES_SORTIES:
+        raise ValueError(f"Unrecognized output msg type: {msg_type!r}")
+    sortie = NotebookNode(output_type=msg_type)
+    sortie.update({champ: content[champ] for champ in _CHAMPS_DES_SORTIES[msg_type]})  # dicts -> NotebookNode
+    return sortie
+
+
+#: champs d'une sortie de notebook, dans l'ordre de ``nbformat.v4.new_output``, par type de message
+_CHAMPS_DES_SORTIES = {
+    "execute_result": ("metadata", "data", "execution_count"),
+    "display_data": ("metadata", "data"),
+    "stream": ("name", "text"),
+    "error": ("ename", "evalue", "traceback"),
+}
+
+
+def _sorties_validees_a_l_ecriture():
+    """nbclient (papermill compris) construit chaque sortie par :func:`sortie_du_message` : chacune n'est plus
+    validée seule, le notebook l'est en entier à son écriture."""
+    import nbclient.client
+
+    nbclient.client.output_from_msg = sortie_du_message
+
+
 def _journal_discret():
     """Le journal de nbclient, réduit au silence : ses messages (« Kernel died while waiting for execute reply »)
     sont en anglais et redits, en français, par l'erreur de l'étape."""
@@ -80,6 +111,7 @@ def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, noyau=
 
     if noyau is not None and MOTEUR not in papermill_engines._engines:
         _enregistrer_moteur()
+    _sorties_validees_a_l_ecriture()
     pm.execute_notebook(
         str(notebook),
         str(execute),
@@ -144,6 +176,8 @@ def executer_fiches(
     import nbformat
     from nbclient import NotebookClient
     from papermill.parameterize import parameterize_notebook
+
+    _sorties_validees_a_l_ecriture()
 
     modele = nbformat.read(str(modele_chemin), as_version=4)
     for c in modele.cells:

@@ -43,21 +43,28 @@ def rubriques(f: Faits) -> list[Rubrique]:
         "Revenus": revenus,
         "Situation sociale": social,
     }
+    return [
+        Rubrique(titre, fonctions[titre](f), [c for c in presents if cq.indicateur(c).genre == "taux"])
+        for titre, presents in _rubriques_montrees(f)
+    ]
+
+
+def _rubriques_montrees(f: Faits) -> list[tuple[str, list[str]]]:
+    """Les rubriques montrées et leurs indicateurs présents dans le fichier : celles qui en ont au moins un (ou, pour
+    l'éducation, une valeur de l'agglomération sur l'éducation prioritaire), sans en écrire les paragraphes."""
     sortie = []
     for titre, codes in RUBRIQUES.items():
         presents = [c for c in codes if c in f.qpv.columns]
         rep = titre == "Éducation" and any(_connu(cq.valeur_reference(f.refs, cq.NIVEAU_AGGLO, c)) for c in _REP)
-        if not presents and not rep:
-            continue
-        taux = [c for c in presents if cq.indicateur(c).genre == "taux"]
-        sortie.append(Rubrique(titre, fonctions[titre](f), taux))
+        if presents or rep:
+            sortie.append((titre, presents))
     return sortie
 
 
 def rubriques_absentes(f: Faits) -> str:
     """Une ligne pour les rubriques dont aucun indicateur n'est dans le fichier (« » s'il n'y en a pas) : elles
     ne sont pas montrées, indicateur par indicateur."""
-    montrees = {r.titre for r in rubriques(f)}
+    montrees = {titre for titre, _ in _rubriques_montrees(f)}
     absentes = [t for t in RUBRIQUES if t not in montrees]
     if not absentes:
         return ""
