@@ -250,8 +250,17 @@ def test_lot_interrompu_reprend_ce_qui_manque(lot, tmp_path):
     ]
     env = {k: v for k, v in os.environ.items() if k != "POLITIQUE_VILLE_RACINE"}
     # interrompu (Ctrl-C) dès qu'un premier territoire est publié
+    # Ctrl-C comme dans un terminal, même quand la suite de tests tourne en arrière-plan (un shell y fait ignorer
+    # SIGINT aux commandes lancées avec « & », et Python hérite de ce réglage : l'interruption serait perdue)
     p = subprocess.Popen(
-        commande, cwd=racine, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        commande,
+        cwd=racine,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     lignes = []
     for ligne in p.stdout:
