@@ -20,7 +20,10 @@ Sur le fichier national fictif sur des communes réelles (``scripts/generer_terr
 - un hôte partagé dérive (jusqu'à 2 fois plus lent d'une heure à l'autre) : les territoires seuls et les parts sont
   mesurés en alternance (un tour des territoires seuls, une part, etc.), et une sonde (une même boucle Python,
   ``banc.outils.sonde_vitesse``) est relevée avant chaque commande ; le rapport donne aussi le rapport coût marginal
-  / territoire seul à vitesse d'hôte égale (estimation).
+  / territoire seul à vitesse d'hôte égale (estimation) ;
+- plancher du protocole de Jupyter (``banc/protocole.py``) : calcul d'une cellule vide exécutée dans un noyau du pool
+  (processus client et noyau), fois le nombre de cellules qu'un territoire exécute (chapitres et fiches de la plus
+  grande part) : ce qu'un territoire de plus coûte au moins tant que chaque page est un notebook exécuté.
 
 Le code mesuré est un instantané de ``src/`` et ``notebooks/`` (comme ``scripts/benchmark.py``).
 """
@@ -40,6 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchmark as bm  # noqa: E402 (outils du banc principal : instantané, pilote, mémoire de l'arbre)
+from banc import protocole  # noqa: E402 (plancher du protocole de Jupyter)
 
 RACINE = bm.RACINE
 ANNEE = 2024
@@ -180,6 +184,19 @@ class BancLot:
             }
             bm.journal(f"  seul {code} : {solos[code]['mediane']:.1f} s ({solos[code]['fiches']} fiches)")
         self.res["solos"] = solos
+        # plancher du protocole de Jupyter : calcul d'une cellule vide, cellules exécutées par territoire (plus
+        # grande part mesurée)
+        if parts:
+            nom = max(parts, key=lambda x: parts[x]["territoires"])
+            cellules, territoires = protocole.cellules_executees(self.travail / f"rapports-lot-{nom}")
+            if territoires:
+                self.res["cellules_par_territoire"] = cellules / territoires
+            self.res["protocole"] = protocole.cout_par_cellule(bm.PY, self.banc.env, self.banc.instantane / "notebooks")
+            bm.journal(
+                f"  protocole de Jupyter : {self.res['protocole']['client_ms']:.2f} + "
+                f"{self.res['protocole']['noyau_ms']:.2f} ms de calcul par cellule vide, "
+                f"{self.res.get('cellules_par_territoire', 0):.1f} cellules par territoire"
+            )
         # un territoire de plus que la moitié : différence directe
         k = parts["moitie"]["territoires"] if "moitie" in parts else n
         if k < n:
@@ -241,6 +258,7 @@ def analyse(res: dict) -> dict:
             "solo_corrige_s": solo_c,
             "ratio_corrige": pente_c / solo_c if pente_c and solo_c else None,
         }
+    plancher = _plancher_du_protocole(res, pente_cpu, efficacite, coeurs, solo)
     direct = None
     if "moitie_plus_un" in res and "moitie" in parts:
         direct = res["moitie_plus_un"]["mur"] - parts["moitie"]["mur"]
@@ -255,7 +273,25 @@ def analyse(res: dict) -> dict:
         "fiches_par_territoire": (fx[-1] / xs[-1]) if xs else None,
         "pic_go": max((p["pic_go"] for p in parts.values()), default=None),
         **corrige,
+        **plancher,
     }
+
+
+def _plancher_du_protocole(res: dict, pente_cpu, efficacite, coeurs: int, solo) -> dict:
+    """Ce que les cellules d'un territoire coûtent au moins, par le seul protocole de Jupyter (cellules vides) : en
+    calcul, en part de la pente du calcul, en pente murale (aux cœurs occupés comme le lot) et rapporté au territoire
+    seul ; vide sans mesure du protocole."""
+    proto, cellules = res.get("protocole"), res.get("cellules_par_territoire")
+    if not proto or not cellules:
+        return {}
+    cpu = cellules * (proto["client_ms"] + proto["noyau_ms"]) / 1000
+    sortie = {"plancher_cpu_s": cpu, "cellule_ms": proto["client_ms"] + proto["noyau_ms"]}
+    if pente_cpu:
+        sortie["plancher_part_pente"] = cpu / pente_cpu
+    if efficacite and solo:
+        sortie["plancher_mur_s"] = cpu / (efficacite * coeurs)
+        sortie["plancher_ratio"] = sortie["plancher_mur_s"] / solo
+    return sortie
 
 
 def rapport(res: dict, machine: dict | None = None) -> str:
@@ -325,6 +361,25 @@ def rapport(res: dict, machine: dict | None = None) -> str:
             f"territoire, {a['efficacite'] * 100:.0f} % des cœurs occupés à la marge ; sur N cœurs libres, la pente murale "
             f"tendrait vers {a['pente_cpu_s_par_territoire']:.2f} / ({a['efficacite']:.2f} × N) s (estimation) : 1/20 "
             f"de la durée seule mesurée ici demanderait {a['coeurs_pour_un_vingtieme']} cœurs"
+        )
+    if a.get("plancher_cpu_s") is not None:
+        proto = res["protocole"]
+        L.append(
+            f"- plancher du protocole de Jupyter : une cellule vide coûte {a['cellule_ms']:.1f} ms de calcul "
+            f"({proto['client_ms']:.1f} dans le processus du lot, {proto['noyau_ms']:.1f} dans le noyau ; "
+            f"{proto['cellules']} cellules) ; un territoire en exécute {res['cellules_par_territoire']:.1f} en moyenne "
+            f"(chapitres et fiches) : {a['plancher_cpu_s']:.2f} s de calcul par territoire"
+            + (
+                f", {a['plancher_part_pente'] * 100:.0f} % de la pente du calcul"
+                if a.get("plancher_part_pente") is not None
+                else ""
+            )
+            + (
+                f" ; à lui seul, une pente murale de {a['plancher_mur_s']:.2f} s, 1/{1 / a['plancher_ratio']:.0f} "
+                "du territoire seul"
+                if a.get("plancher_ratio")
+                else ""
+            )
         )
     if a["direct_s"] is not None:
         m = res["moitie_plus_un"]

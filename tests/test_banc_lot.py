@@ -42,3 +42,43 @@ def test_rapport_a_vitesse_d_hote_egale(banc_lot):
     anciens = {k: {x: y for x, y in p.items() if x != "sonde_s"} for k, p in stable.items()}
     a = banc_lot.analyse({"parts": anciens, "solos": {"A": {"mur": [10.0], "mediane": 10.0}}, "coeurs": 2})
     assert "ratio_corrige" not in a and a["ratio_pente"] == pytest.approx(0.1)
+
+
+def test_plancher_du_protocole_de_jupyter(banc_lot, tmp_path):
+    """Le plancher : cellules exécutées par territoire (notebooks des chapitres et des fiches d'un lot publié) fois le
+    calcul d'une cellule vide ; sa part de la pente du calcul, sa pente murale aux cœurs occupés comme le lot, son
+    rapport au territoire seul."""
+    import json
+
+    from banc import protocole
+
+    def notebook(chemin, compteurs):
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        cellules = [{"cell_type": "markdown", "source": "# titre"}] + [
+            {"cell_type": "code", "execution_count": n, "source": "x = 1", "outputs": []} for n in compteurs
+        ]
+        chemin.write_text(json.dumps({"cells": cellules}), encoding="utf-8")
+
+    notebook(tmp_path / "A" / "notebooks" / "10_geographie_prioritaire.ipynb", [1, 2, 3, None])  # 3 exécutées
+    notebook(tmp_path / "A" / "quartiers" / "notebooks" / "QN1.ipynb", [1, 2])
+    notebook(tmp_path / "B" / "notebooks" / "10_geographie_prioritaire.ipynb", [1, 2, 3])
+    (tmp_path / "validation").mkdir()
+    assert protocole.cellules_executees(tmp_path) == (8, 2)
+
+    parts = {"quart": _part(10, 20.0, 0.5), "moitie": _part(20, 30.0, 0.5), "tout": _part(40, 50.0, 0.5)}
+    solos = {"A": {"mur": [10.0] * 3, "sonde_s": [0.5] * 3, "mediane": 10.0, "fiches": 3, "pic_go": 1}}
+    res = {
+        "parts": parts,
+        "solos": solos,
+        "coeurs": 2,
+        "protocole": {"client_ms": 1.0, "noyau_ms": 4.0, "cellules": 300},
+        "cellules_par_territoire": 40.0,
+    }
+    a = banc_lot.analyse(res)
+    # pente 1 s, pente du calcul 1,8 s, cœurs occupés 0,9 ; 40 cellules × 5 ms = 0,2 s de calcul
+    assert a["plancher_cpu_s"] == pytest.approx(0.2) and a["plancher_part_pente"] == pytest.approx(0.2 / 1.8)
+    assert a["plancher_mur_s"] == pytest.approx(0.2 / 1.8) and a["plancher_ratio"] == pytest.approx(0.2 / 1.8 / 10)
+    texte = banc_lot.rapport(res)
+    assert "plancher du protocole de Jupyter : une cellule vide coûte 5.0 ms de calcul" in texte
+    assert "40.0 en moyenne" in texte and "11 % de la pente du calcul" in texte and "1/90 du territoire seul" in texte
+    assert "plancher" not in banc_lot.rapport({"parts": parts, "solos": solos, "coeurs": 2})
