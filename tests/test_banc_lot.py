@@ -82,3 +82,19 @@ def test_plancher_du_protocole_de_jupyter(banc_lot, tmp_path):
     assert "plancher du protocole de Jupyter : une cellule vide coûte 5.0 ms de calcul" in texte
     assert "40.0 en moyenne" in texte and "11 % de la pente du calcul" in texte and "1/90 du territoire seul" in texte
     assert "plancher" not in banc_lot.rapport({"parts": parts, "solos": solos, "coeurs": 2})
+
+
+def test_parts_repetees_mediane(banc_lot):
+    """Une part mesurée trois fois : la durée et le calcul médians, la mémoire la plus haute, toutes les durées dans le
+    rapport ; la pente se calcule sur les médianes (un tour lent ne la fausse plus)."""
+    lente = _part(40, 80.0, 0.5)
+    lente["pic_go"] = 1.5
+    tout = banc_lot.mediane_des_mesures([_part(40, 50.0, 0.5), lente, _part(40, 52.0, 0.5)])
+    assert tout["mur"] == 52.0 and tout["cpu_arbre"] == pytest.approx(1.8 * 52.0) and tout["pic_go"] == 1.5
+    assert tout["murs"] == [50.0, 80.0, 52.0]
+    assert banc_lot.mediane_des_mesures([lente]) is lente  # une seule mesure : telle quelle
+    parts = {"quart": _part(10, 20.0, 0.5), "moitie": _part(20, 32.0, 0.5), "tout": tout}
+    solos = {"A": {"mur": [10.0] * 3, "sonde_s": [0.5] * 3, "mediane": 10.0, "fiches": 3, "pic_go": 1}}
+    a = banc_lot.analyse({"parts": parts, "solos": solos, "coeurs": 2})
+    assert a["pente_s_par_territoire"] == pytest.approx(1.0571, abs=1e-3)
+    assert "52.0 s (médiane de 3 : 50.0, 80.0, 52.0)" in banc_lot.rapport({"parts": parts, "solos": solos, "coeurs": 2})
