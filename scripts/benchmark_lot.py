@@ -126,6 +126,7 @@ class BancLot:
         )
         publies = next((x for x in r["lignes"] if x.startswith("Lot ") and "publié" in x), "")
         return {
+            "rapports": str(self.travail / f"rapports-{nom}"),
             "mur": r["mur"],
             "pic_go": (r["pic_octets"] or 0) / 2**30,
             "processus_max": r["processus_max"],
@@ -192,11 +193,12 @@ class BancLot:
             }
             bm.journal(f"  seul {code} : {solos[code]['mediane']:.1f} s ({solos[code]['fiches']} fiches)")
         self.res["solos"] = solos
+        self.sauver()
         # plancher du protocole de Jupyter : calcul d'une cellule vide, cellules exécutées par territoire (plus
-        # grande part mesurée)
+        # grande part mesurée, dernière exécution)
         if parts:
             nom = max(parts, key=lambda x: parts[x]["territoires"])
-            cellules, territoires = protocole.cellules_executees(self.travail / f"rapports-lot-{nom}")
+            cellules, territoires = protocole.cellules_executees(Path(mesures_parts[nom][-1]["rapports"]))
             if territoires:
                 self.res["cellules_par_territoire"] = cellules / territoires
             self.res["protocole"] = protocole.cout_par_cellule(bm.PY, self.banc.env, self.banc.instantane / "notebooks")

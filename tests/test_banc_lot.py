@@ -64,6 +64,7 @@ def test_plancher_du_protocole_de_jupyter(banc_lot, tmp_path):
     notebook(tmp_path / "B" / "notebooks" / "10_geographie_prioritaire.ipynb", [1, 2, 3])
     (tmp_path / "validation").mkdir()
     assert protocole.cellules_executees(tmp_path) == (8, 2)
+    assert protocole.cellules_executees(tmp_path / "absent") == (0, 0)  # rien de publié : pas de plancher
 
     parts = {"quart": _part(10, 20.0, 0.5), "moitie": _part(20, 30.0, 0.5), "tout": _part(40, 50.0, 0.5)}
     solos = {"A": {"mur": [10.0] * 3, "sonde_s": [0.5] * 3, "mediane": 10.0, "fiches": 3, "pic_go": 1}}

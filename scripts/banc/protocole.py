@@ -66,6 +66,8 @@ def cellules_executees(rapports: Path) -> tuple[int, int]:
     """(cellules de code exécutées, territoires) d'un lot publié dans ``rapports`` : les notebooks exécutés de ses
     chapitres et de ses fiches (une cellule de code qui a un compteur d'exécution)."""
     cellules, territoires = 0, 0
+    if not Path(rapports).is_dir():
+        return 0, 0
     for dossier in sorted(p for p in Path(rapports).iterdir() if (p / "notebooks").is_dir()):
         territoires += 1
         for nb in [*dossier.glob("notebooks/*.ipynb"), *dossier.glob("quartiers/notebooks/*.ipynb")]:
