@@ -34,6 +34,39 @@ from politique_ville.reference.territoires import population_publiee_et_cog
 COLONNES_CHIFFRES = ["id", "section", "libelle", "valeur", "unite", "tolerance", "citation", "calcul"]
 
 
+def contenu_a_publier(objet) -> tuple[dict, dict] | None:
+    """Le contenu (types MIME) et les métadonnées que le formateur d'IPython donnerait à ``objet``, pour les trois
+    genres d'objets qu'affiche un chapitre (``HTML``, ``Markdown``, ``Image`` intégrée), construits directement ;
+    ``None`` pour tout autre objet.
+
+    À chaque ``display``, IPython interroge une dizaine de formateurs (texte, HTML, Markdown, SVG, PNG, JPEG, LaTeX,
+    JSON, JavaScript, PDF…) pour un objet qui n'en a qu'un : ~0,25 ms de calcul du noyau par sortie, ~140 sorties par
+    territoire d'un lot (chapitre 10 et fiches). Même contenu, mêmes métadonnées (vérifié par les tests)."""
+    from IPython.display import HTML, Image, Markdown
+
+    genre = type(objet)
+    if genre is HTML or genre is Markdown:
+        if objet.metadata:
+            return None
+        cle = "text/html" if genre is HTML else "text/markdown"
+        return {"text/plain": f"<IPython.core.display.{genre.__name__} object>", cle: objet.data}, {}
+    if genre is Image and objet.embed:
+        donnees, metadonnees = objet._repr_mimebundle_()
+        return {**donnees, "text/plain": "<IPython.core.display.Image object>"}, metadonnees or {}
+    return None
+
+
+def publier(objet) -> None:
+    """``display(objet)``, son contenu construit directement quand c'est possible (:func:`contenu_a_publier`)."""
+    from IPython.display import display
+
+    contenu = contenu_a_publier(objet)
+    if contenu is None:
+        display(objet)
+    else:
+        display(contenu[0], raw=True, metadata=contenu[1])
+
+
 @dataclass
 class Contexte:
     """Ce dont un chapitre a besoin, une fois ouvert (voir :func:`ouvrir`)."""
@@ -126,43 +159,39 @@ class Contexte:
     @staticmethod
     def md(texte: str) -> None:
         """Affiche un paragraphe (Markdown) ; rien si le texte est vide."""
-        from IPython.display import Markdown, display
+        from IPython.display import Markdown
 
         if texte:
-            display(Markdown(texte))
+            publier(Markdown(texte))
 
     @staticmethod
     def note(texte: str) -> None:
         """Affiche une note (texte échappé) ; rien si le texte est vide."""
-        from IPython.display import HTML, display
+        from IPython.display import HTML
 
         if texte:
-            display(HTML(f'<p class="note">{html.escape(texte)}</p>'))
+            publier(HTML(f'<p class="note">{html.escape(texte)}</p>'))
 
     @staticmethod
     def montrer(fig) -> None:
         """Affiche une figure en PNG (quel que soit le moteur de matplotlib) puis la ferme ; rien si ``None``."""
-        from IPython.display import display
-
         if fig is None:
             return
         import matplotlib.pyplot as plt
 
-        display(image_figure(fig))
+        publier(image_figure(fig))
         plt.close(fig)
 
     def tableau(self, df: pd.DataFrame, titre: str, **options) -> None:
         """Affiche un tableau (gardé pour le classeur Excel du chapitre) : voir :meth:`present.tableaux.Chapitre.tableau`.
         Pour une année sans rapport publié, les colonnes vides de confrontation à un rapport ne sont pas montrées
         (:func:`present.tableaux.sans_rapport`)."""
-        from IPython.display import display
-
         if not self.a_des_chiffres_publies:
             df, titre = sans_rapport(df, titre)
             if options.get("formats"):
                 options["formats"] = {colonne_sans_rapport(k): v for k, v in options["formats"].items()}
 
-        display(self.chap.tableau(df, titre, **options))
+        publier(self.chap.tableau(df, titre, **options))
 
     def afficher(self, blocs) -> None:
         """Affiche dans l'ordre une suite de blocs rendus par le paquet : un texte est un paragraphe (Markdown), un
@@ -175,9 +204,7 @@ class Contexte:
 
     def classeur(self) -> None:
         """Écrit le classeur Excel du chapitre et affiche son lien."""
-        from IPython.display import display
-
-        display(self.chap.classeur())
+        publier(self.chap.classeur())
 
 
 def ouvrir(
