@@ -247,6 +247,28 @@ def _pente(xs, ys) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
+def decomposition(parts: dict, cle: str = "mur") -> dict | None:
+    """La durée (ou le calcul, ``cle="cpu_arbre"``) des parts décomposée en ``a + b × territoires + c × fiches``
+    (moindres carrés) : ``b`` ce que coûte un territoire hors de ses fiches (son chapitre, ses tables, ses pages
+    communes), ``c`` ce que coûte une fiche. Les parts n'ont pas autant de fiches par territoire (l'ordre est tiré au
+    hasard) : la pente sur les seuls territoires prête à chacun les fiches moyennes des territoires ajoutés. ``None``
+    s'il faut plus de points (trois parts au moins, et pas toutes avec la même part de fiches). Avec trois parts, trois
+    équations pour trois inconnues : rien ne contrôle la linéarité (``ecart_type`` vaut alors 0)."""
+    points = [(p["territoires"], p["fiches"], p.get(cle)) for p in parts.values()]
+    if len(points) < 3 or any(y is None for *_, y in points):
+        return None
+    import numpy as np
+
+    x = np.array([[1.0, t, f] for t, f, _ in points])
+    y = np.array([float(v) for *_, v in points])
+    if np.linalg.matrix_rank(x) < 3:
+        return None
+    (a, b, c), *_ = np.linalg.lstsq(x, y, rcond=None)
+    residus = y - x @ np.array([a, b, c])
+    ecart = float(np.sqrt((residus**2).sum() / (len(y) - 3))) if len(y) > 3 else 0.0
+    return {"fixe_s": float(a), "territoire_s": float(b), "fiche_s": float(c), "ecart_type_s": ecart}
+
+
 def analyse(res: dict) -> dict:
     parts = res.get("parts", {})
     xs = [p["territoires"] for p in parts.values()]
@@ -285,6 +307,14 @@ def analyse(res: dict) -> dict:
             "ratio_corrige": pente_c / solo_c if pente_c and solo_c else None,
         }
     plancher = _plancher_du_protocole(res, pente_cpu, efficacite, coeurs, solo)
+    # chaque territoire seul face à son propre coût marginal : un territoire hors fiches, plus ses fiches
+    duree, calcul = decomposition(parts), decomposition(parts, "cpu_arbre")
+    par_solo = {}
+    if duree:
+        for code, s in res.get("solos", {}).items():
+            if s.get("fiches") is not None and s.get("mediane"):
+                marge = duree["territoire_s"] + duree["fiche_s"] * s["fiches"]
+                par_solo[code] = {"fiches": s["fiches"], "marginal_s": marge, "ratio": marge / s["mediane"]}
     direct = None
     if "moitie_plus_un" in res and "moitie" in parts:
         direct = res["moitie_plus_un"]["mur"] - parts["moitie"]["mur"]
@@ -300,6 +330,9 @@ def analyse(res: dict) -> dict:
         "pic_go": max((p["pic_go"] for p in parts.values()), default=None),
         **corrige,
         **plancher,
+        "decomposition": duree,
+        "decomposition_cpu": calcul,
+        "par_solo": par_solo,
     }
 
 
@@ -384,6 +417,24 @@ def rapport(res: dict, machine: dict | None = None) -> str:
             f"médiane : pente {a['pente_corrigee_s']:.2f} s, territoire seul {a['solo_corrige_s']:.1f} s, rapport "
             f"{a['ratio_corrige']:.3f} (1/{1 / a['ratio_corrige']:.1f})"
         )
+    if a.get("decomposition"):
+        d, c = a["decomposition"], a.get("decomposition_cpu")
+        L.append(
+            f"- décomposition des durées des parts en territoires et fiches (moindres carrés, durée ≈ fixe + "
+            f"territoires × t + fiches × f) : un territoire hors de ses fiches t = {d['territoire_s']:.2f} s, une fiche "
+            f"f = {d['fiche_s']:.3f} s"
+            + (f" ; en calcul : {c['territoire_s']:.2f} s et {c['fiche_s']:.3f} s" if c else "")
+            + (
+                f" ; écart type des résidus {d['ecart_type_s']:.1f} s"
+                if len(res.get("parts", {})) > 3
+                else " ; trois parts, trois inconnues : la linéarité n'est pas contrôlée"
+            )
+        )
+        for code, x in a.get("par_solo", {}).items():
+            L.append(
+                f"- territoire {code} ({x['fiches']} fiches) : coût marginal estimé t + {x['fiches']} f = "
+                f"{x['marginal_s']:.2f} s, **1/{1 / x['ratio']:.1f}** de sa durée seule"
+            )
     if a["pente_cpu_s_par_territoire"] is not None:
         L.append(
             f"- pente du calcul (CPU de tout l'arbre des processus) : {a['pente_cpu_s_par_territoire']:.2f} s par "

@@ -99,3 +99,36 @@ def test_parts_repetees_mediane(banc_lot):
     a = banc_lot.analyse({"parts": parts, "solos": solos, "coeurs": 2})
     assert a["pente_s_par_territoire"] == pytest.approx(1.0571, abs=1e-3)
     assert "52.0 s (médiane de 3 : 50.0, 80.0, 52.0)" in banc_lot.rapport({"parts": parts, "solos": solos, "coeurs": 2})
+
+
+def test_decomposition_territoires_et_fiches(banc_lot):
+    """Parts aux fiches inégales (l'ordre est tiré au hasard) : la durée se décompose en un coût par territoire hors
+    fiches et un coût par fiche ; chaque territoire seul est rapporté à son propre coût marginal (ses fiches)."""
+
+    def duree(t, f):  # 5 s fixes, 0,5 s par territoire, 0,2 s par fiche
+        return 5.0 + 0.5 * t + 0.2 * f
+
+    parts = {
+        n: _part(t, duree(t, f), 0.5, fiches=f)
+        for n, t, f in (("quart", 15, 28), ("moitie", 31, 123), ("tout", 62, 182))
+    }
+    solos = {
+        "8F": {"mur": [13.0] * 3, "sonde_s": [0.5] * 3, "mediane": 13.0, "fiches": 8, "pic_go": 1},
+        "2F": {"mur": [9.0] * 3, "sonde_s": [0.5] * 3, "mediane": 9.0, "fiches": 2, "pic_go": 1},
+    }
+    a = banc_lot.analyse({"parts": parts, "solos": solos, "coeurs": 2})
+    d = a["decomposition"]
+    assert (d["fixe_s"], d["territoire_s"], d["fiche_s"]) == pytest.approx((5.0, 0.5, 0.2))
+    assert a["decomposition_cpu"]["fiche_s"] == pytest.approx(1.8 * 0.2)  # le calcul des parts : 1,8 × la durée
+    assert a["par_solo"]["8F"]["marginal_s"] == pytest.approx(0.5 + 8 * 0.2)
+    assert a["par_solo"]["2F"]["ratio"] == pytest.approx((0.5 + 2 * 0.2) / 9.0)
+    texte = banc_lot.rapport({"parts": parts, "solos": solos, "coeurs": 2})
+    assert "une fiche f = 0.200 s" in texte and "**1/6.2** de sa durée seule" in texte and "**1/10.0**" in texte
+    assert "la linéarité n'est pas contrôlée" in texte
+    # la même part de fiches dans chaque part : territoires et fiches ne se séparent pas
+    egales = {n: _part(t, duree(t, 3 * t), 0.5) for n, t in (("quart", 10), ("moitie", 20), ("tout", 40))}
+    assert banc_lot.decomposition(egales) is None
+    assert banc_lot.analyse({"parts": egales, "solos": solos, "coeurs": 2})["par_solo"] == {}
+    # une quatrième part : les résidus disent l'écart à la linéarité
+    parts["trois_quarts"] = _part(46, duree(46, 150) + 1.0, 0.5, fiches=150)
+    assert banc_lot.decomposition(parts)["ecart_type_s"] > 0
