@@ -12,7 +12,8 @@ Sur le fichier national fictif sur des communes réelles (``scripts/generer_terr
   (dans un ordre tiré au hasard, graine fixe : chaque part est le début de la suivante) : durée, fiches, mémoire
   maximale de tout l'arbre des processus (lot + noyaux Jupyter, RSS échantillonnée) ;
 - coût marginal d'un territoire : pente de la durée du lot sur le nombre de territoires (moindres carrés sur ¼, ½,
-  tout), rapportée à l'exécution à froid d'un territoire seul (sa propre commande, dossiers neufs, médiane de
+  tout ; ``--parts`` ajoute ⅛ et ¾), décomposée aussi en un coût par territoire hors de ses fiches et un coût par
+  fiche (avec plus de trois parts, les résidus disent si la croissance est linéaire en territoires et en fiches), rapportée à l'exécution à froid d'un territoire seul (sa propre commande, dossiers neufs, médiane de
   ``--repetitions-solo``) pour ``--solos`` territoires de l'ensemble, mesurés dans la même exécution du banc ; et,
   directement, la différence entre le lot ½ et le lot ½ plus un territoire ; et la pente du calcul (CPU de tout
   l'arbre des processus, échantillonné) : le coût d'un territoire de plus quel que soit le nombre de cœurs, d'où
@@ -48,6 +49,7 @@ from banc import protocole  # noqa: E402 (plancher du protocole de Jupyter)
 
 RACINE = bm.RACINE
 ANNEE = 2024
+NOMS_PARTS = {"huitieme": "⅛", "quart": "¼", "moitie": "½", "trois_quarts": "¾", "tout": "tout"}
 
 
 def _ensemble(texte: str) -> dict:
@@ -154,7 +156,13 @@ class BancLot:
         # entrelacées (un tour des territoires seuls, puis une part, et ainsi de suite) pour qu'une dérive de l'hôte
         # pèse autant sur les uns que sur les autres
         codes_seuls = codes[: self.args.solos]
-        tailles = (("quart", max(2, n // 4)), ("moitie", max(3, n // 2)), ("tout", n))
+        tailles = (
+            ("huitieme", max(1, n // 8)),
+            ("quart", max(2, n // 4)),
+            ("moitie", max(3, n // 2)),
+            ("trois_quarts", max(4, 3 * n // 4)),
+            ("tout", n),
+        )
         a_mesurer = [(x, k) for x, k in tailles if x in self.args.parts.split(",")]
         repetitions_parts = max(1, getattr(self.args, "repetitions_parts", 1))
         # avec plusieurs répétitions des parts, chacune est mesurée une fois par tour (¼, ½, tout, puis à nouveau)
@@ -402,7 +410,7 @@ def rapport(res: dict, machine: dict | None = None) -> str:
         )
     if a["pente_s_par_territoire"] is not None:
         L.append(
-            f"- pente de la durée du lot sur le nombre de territoires (¼, ½, tout) : "
+            f"- pente de la durée du lot sur le nombre de territoires ({', '.join(NOMS_PARTS.get(x, x) for x in res['parts'])}) : "
             f"{a['pente_s_par_territoire']:.2f} s par territoire ({a['fiches_par_territoire']:.1f} fiches en moyenne)"
         )
     if a["ratio_pente"] is not None:
@@ -495,7 +503,12 @@ def arguments(p: argparse.ArgumentParser):
     p.add_argument(
         "--repetitions-parts", type=int, default=1, help="mesures de chaque part (médiane : un hôte qui dérive)"
     )
-    p.add_argument("--parts", default="quart,moitie,tout", help="parts de l'ensemble mesurées (quart,moitie,tout)")
+    p.add_argument(
+        "--parts",
+        default="quart,moitie,tout",
+        help="parts de l'ensemble mesurées, parmi huitieme,quart,moitie,trois_quarts,tout (plus de trois : la "
+        "linéarité en territoires et en fiches est contrôlée par les résidus)",
+    )
     p.add_argument("--attendre-calme-max", type=float, default=60.0, help="attente maximale d'une machine calme (s)")
 
 

@@ -131,4 +131,9 @@ def test_decomposition_territoires_et_fiches(banc_lot):
     assert banc_lot.analyse({"parts": egales, "solos": solos, "coeurs": 2})["par_solo"] == {}
     # une quatrième part : les résidus disent l'écart à la linéarité
     parts["trois_quarts"] = _part(46, duree(46, 150) + 1.0, 0.5, fiches=150)
-    assert banc_lot.decomposition(parts)["ecart_type_s"] > 0
+    ecart = banc_lot.decomposition(parts)["ecart_type_s"]
+    assert 0.1 < ecart < 1.0  # un point à 1 s de la droite, réparti sur quatre points et trois inconnues
+    assert "sur le nombre de territoires (¼, ½, tout, ¾)" in banc_lot.rapport(
+        {"parts": parts, "solos": solos, "coeurs": 2}
+    )
+    assert f"écart type des résidus {ecart:.1f} s" in banc_lot.rapport({"parts": parts, "solos": solos, "coeurs": 2})
