@@ -4,9 +4,12 @@ HTML (``export.py`` : version du rapport, code masqué, et version avec le code)
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import json
 import logging
 import queue
 import sys
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,40 +27,63 @@ sys.modules.setdefault("rfc3987_syntax", None)
 ERREURS_EXPLIQUEES = ("ErreursNettoyage", "ErreurDonnees", "ValidationEchouee")
 
 
-#: moteur papermill qui exécute dans un noyau déjà démarré (celui du pool), par son client déjà ouvert
+#: moteur papermill qui exécute dans un noyau déjà démarré (celui du pool), cellule par cellule dans le noyau même
 MOTEUR = "politique_ville"
 
 
 def _enregistrer_moteur():
-    """Le moteur de papermill (``nbclient``) avec le client ``kc`` d'un noyau du pool : papermill injecte les
-    paramètres, tient ses métadonnées (durées par cellule) et signale les erreurs comme d'habitude ; le noyau, qui ne
-    lui appartient pas, n'est ni démarré ni arrêté."""
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.utils import merge_kwargs, remove_args
+    """Le moteur de papermill qui exécute le notebook dans un noyau du pool, par une seule demande
+    (:meth:`.kernels.Noyau.executer_notebook`, cellules exécutées par le noyau lui-même : :mod:`.en_noyau`) :
+    papermill injecte les paramètres, tient ses métadonnées (début, fin et durée de chaque cellule, celles que le
+    noyau a mesurées ; cellule en échec) et signale les erreurs comme d'habitude ; la barre de progression avance à
+    chaque cellule. Le noyau, qui ne lui appartient pas, n'est ni démarré ni arrêté."""
+    from papermill.engines import Engine, papermill_engines
 
-    class MoteurNoyauPrete(NBClientEngine):
+    class MoteurNoyauPrete(Engine):
         @classmethod
-        def execute_managed_notebook(
-            cls, nb_man, kernel_name, log_output=False, start_timeout=60, execution_timeout=None, **kwargs
-        ):
-            kc = kwargs.pop("kc")
-            kwargs = remove_args(["input_path", "timeout", "startup_timeout", "execution_timeout"], **kwargs)
-            client = PapermillNotebookClient(
-                nb_man,
-                **merge_kwargs(
-                    kwargs,
-                    startup_timeout=start_timeout,
-                    timeout=execution_timeout,
-                    kernel_name=kernel_name,
-                    log=_journal_discret(),
-                    log_output=log_output,
-                ),
-            )
-            client.kc = kc  # le client du noyau prêté : nbclient ne démarre ni n'arrête rien
-            return client.execute()
+        def execute_managed_notebook(cls, nb_man, kernel_name, execution_timeout=None, **kwargs):
+            executer_dans_le_noyau(nb_man, kwargs["noyau"], execution_timeout)
 
     papermill_engines.register(MOTEUR, MoteurNoyauPrete)
+
+
+def executer_dans_le_noyau(nb_man, noyau, delai: float | None = None) -> None:
+    """Exécute ``nb_man.nb`` (papermill) dans ``noyau`` et y range sorties, compteurs et métadonnées ; lève
+    ``CellTimeoutError`` (nbclient) si une cellule a dépassé ``delai``."""
+    import nbformat
+
+    cellules = nb_man.nb.cells
+
+    def suivre(index: int):
+        nb_man.cell_start(cellules[index], index)
+        nb_man.cell_complete(cellules[index], index)
+
+    with tempfile.TemporaryDirectory(prefix="pv-notebook-") as d:
+        chemin = Path(d) / "notebook.ipynb"
+        chemin.write_text(json.dumps(nb_man.nb, ensure_ascii=False), encoding="utf-8")
+        resultat = noyau.executer_notebook(chemin, chemin, delai=delai, suivi=suivre)
+        execute = nbformat.read(str(chemin), as_version=4)
+    for index, (cellule, faite) in enumerate(zip(cellules, execute.cells)):
+        if cellule.cell_type != "code":
+            continue
+        cellule.outputs, cellule.execution_count = faite.outputs, faite.execution_count
+        if "execution" in faite.metadata:
+            cellule.metadata.execution = faite.metadata.execution
+        debut_fin = resultat["durees"].get(str(index))
+        if debut_fin is None:
+            continue
+        if resultat["statut"] != "ok" and index == resultat["cellule"]:
+            nb_man.cell_exception(cellule, index)
+        debut, fin = (dt.datetime.fromtimestamp(t, dt.UTC) for t in debut_fin)
+        cellule.metadata.papermill.update(
+            start_time=debut.isoformat(), end_time=fin.isoformat(), duration=(fin - debut).total_seconds()
+        )
+    if resultat["statut"] == "delai":
+        from nbclient.exceptions import CellTimeoutError
+
+        raise CellTimeoutError.error_from_timeout_and_cell(
+            "Cell execution timed out", delai, cellules[resultat["cellule"]]
+        )
 
 
 def sortie_du_message(msg):
@@ -122,7 +148,7 @@ def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, noyau=
         log_output=False,
         request_save_on_cell_execute=False,
         execution_timeout=delai,
-        **({"engine_name": MOTEUR, "km": noyau.km, "kc": noyau.kc} if noyau is not None else {}),
+        **({"engine_name": MOTEUR, "noyau": noyau} if noyau is not None else {}),
     )
 
 
@@ -169,66 +195,59 @@ def executer_fiches(
 ):
     """Exécute des fiches dans le noyau ``noyau`` (:class:`Noyau`, remis à zéro entre deux fiches) : la suivante est
     prise dans ``file_codes`` (``queue.Queue`` partagée par les noyaux qui travaillent aux fiches : celui qui finit
-    tôt en prend plus) jusqu'à ce qu'elle soit vide. ``faite(code)`` : appelé quand une fiche est complète (notebook,
-    classeur et page écrits). ``arret`` (``threading.Event``, facultatif) : posé, plus aucune fiche n'est commencée.
-    Renvoie ``None``, ou ``(code, notebook exécuté, exception)`` à la première fiche en échec."""
+    tôt en prend plus) jusqu'à ce qu'elle soit vide. Chaque fiche est une seule demande au noyau
+    (:meth:`Noyau.executer_notebook`) : paramètres injectés ici (papermill), puis le noyau exécute ses cellules,
+    écrit le notebook exécuté et la page. ``faite(code)`` : appelé quand une fiche est complète (notebook, classeur
+    et page écrits). ``arret`` (``threading.Event``, facultatif) : posé, plus aucune fiche n'est commencée. Renvoie
+    ``None``, ou ``(code, notebook exécuté, exception)`` à la première fiche en échec."""
 
     import nbformat
-    from nbclient import NotebookClient
     from papermill.parameterize import parameterize_notebook
-
-    _sorties_validees_a_l_ecriture()
 
     modele = nbformat.read(str(modele_chemin), as_version=4)
     for c in modele.cells:
         c.metadata.setdefault("tags", [])
     modele.metadata.setdefault("papermill", {})
-    titre = titre_notebook(modele_chemin)
+    options = {"navigation": {"index": "../index.html"}, "titre": titre_notebook(modele_chemin)}
     premiere = True
-    exports: list[tuple[str, object]] = []  # pages en cours d'export (fil des exports), dans l'ordre
-
-    def terminees(attendre: bool):
-        """Les fiches dont la page est écrite sont dites faites (dans ce fil : une erreur d'export s'y lève)."""
-        while exports and (attendre or exports[0][1].done()):
-            code_fait, futur = exports.pop(0)
-            futur.result()
-            faite(code_fait)
-            avancer()
 
     while arret is None or not arret.is_set():
-        terminees(attendre=False)
         try:
             code = file_codes.get_nowait()
         except queue.Empty:
             break
-        if not premiere and not noyau.vierge():
-            terminees(attendre=True)
-            return code, None, NoyauPerdu("le noyau Jupyter des fiches ne répond plus ou s'est arrêté")
-        premiere = False
         nb = parameterize_notebook(copy.deepcopy(modele), {**parametres, "code_qp": code}, kernel_name=_noyau())
         execute = dossier / "notebooks" / f"{code}.ipynb"
         try:
-            client = NotebookClient(
-                nb,
-                km=noyau.km,
-                timeout=delai,
-                kernel_name=_noyau(),
-                log=_journal_discret(),
-                resources={"metadata": {"path": str(modele_chemin.parent)}},
+            execute.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")  # relu sans validation
+            resultat = noyau.executer_notebook(
+                execute,
+                execute,
+                delai=delai,
+                remettre_a_zero=not premiere,
+                page=str(dossier / f"{code}.html"),
+                page_options=options,
             )
-            client.kc = noyau.kc  # le noyau prêté, déjà démarré
-            client.execute()
-        except Exception as exc:
-            nbformat.write(nb, str(execute))
-            terminees(attendre=True)
-            return code, execute, exc
-        nbformat.write(nb, str(execute))
-        page = dossier / f"{code}.html"
-        exports.append(
-            (code, fil_export().submit(exporter_html, nb, page, navigation={"index": "../index.html"}, titre=titre))
-        )
-    terminees(attendre=True)
+        except Exception as exc:  # noyau mort ou muet, écriture impossible
+            return code, None, exc
+        premiere = False
+        if resultat["statut"] != "ok":
+            return code, execute, erreur_de_cellule(resultat, delai)
+        faite(code)
+        avancer()
     return None
+
+
+def erreur_de_cellule(resultat: dict, delai: float | None = None) -> Exception:
+    """L'exception que nbclient aurait levée pour la cellule en échec d'un notebook exécuté dans le noyau
+    (:func:`.en_noyau.executer_cellules`) : ``CellExecutionError`` (nom, message et trace de l'erreur de la
+    cellule) ou ``CellTimeoutError``."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    if resultat["statut"] == "delai":
+        return CellTimeoutError(f"Cell execution timed out after {delai} seconds")
+    trace = "\n".join(resultat.get("traceback") or [])
+    return CellExecutionError(trace, resultat["ename"], resultat["evalue"])
 
 
 class NoyauPerdu(RuntimeError):

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from politique_ville.reference.etapes import ETAPES
 
+from .en_noyau import MARQUE_CELLULE
+
 NOYAU = "politique-ville"
 #: secondes sans battement de cœur au-delà desquelles un noyau prêté est dit muet et arrêté
 DELAI_MUET = 20.0
@@ -278,6 +280,49 @@ class Noyau:
                     return rep.get("content", {}).get("status") == "ok"
         except Exception:
             return False
+
+    def executer_notebook(self, entree, sortie, *, delai: float | None = None, suivi=None, **options) -> dict:
+        """Exécute le notebook ``entree`` dans ce noyau, cellule par cellule, par une seule demande
+        (:func:`.en_noyau.executer_fichier` : le noyau écrit ``sortie``, et la page HTML si ``page`` est donnée) ;
+        renvoie son résultat (``statut``, cellule en échec, durées). ``suivi(index)`` (facultatif) : appelé à la fin
+        de chaque cellule. Le battement de cœur est surveillé pendant l'attente (noyau mort ou muet :
+        ``DeadKernelError``) ; ``delai`` s'applique à chaque cellule, dans le noyau."""
+        arguments = {"entree": str(entree), "sortie": str(sortie), "delai": delai, "suivi": suivi is not None}
+        code = (
+            "_pv_resultat = __import__('politique_ville.runner.en_noyau', fromlist=['_'])"
+            f".executer_fichier(**{ {**arguments, **options}!r})"
+        )
+        msg_id = self.kc.execute(code, silent=True, store_history=False, user_expressions={"r": "_pv_resultat"})
+        if suivi is not None:  # les fins de cellules, jusqu'à ce que le noyau ait fini cette demande
+            while True:
+                msg = self.kc.iopub_channel.get_msg(timeout=None)
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "stream":
+                    for ligne in msg["content"].get("text", "").splitlines():
+                        if ligne.startswith(MARQUE_CELLULE):
+                            suivi(int(ligne[len(MARQUE_CELLULE) :]))
+                elif msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
+                    break
+        while True:  # la réponse à cette demande
+            rep = self.kc.shell_channel.get_msg(timeout=None)
+            if rep.get("parent_header", {}).get("msg_id") == msg_id:
+                break
+        self._vider_iopub()
+        contenu = rep.get("content", {})
+        if contenu.get("status") != "ok":
+            raise RuntimeError(
+                f"exécution du notebook dans le noyau en échec : {contenu.get('ename')} : {contenu.get('evalue')}"
+            )
+        return json.loads(ast.literal_eval(contenu["user_expressions"]["r"]["data"]["text/plain"]))
+
+    def _vider_iopub(self) -> None:
+        """Les messages IOPub déjà reçus et non lus (états du noyau d'une demande dont seule la réponse compte)."""
+        while True:
+            try:
+                self.kc.iopub_channel.get_msg(timeout=0)
+            except queue.Empty:
+                return
 
     def vierge(self) -> bool:
         """Remet le noyau dans l'état d'un noyau neuf pour le notebook suivant ; ``False`` s'il est mort ou ne
