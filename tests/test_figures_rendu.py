@@ -408,3 +408,48 @@ def test_mesures_de_texte_partagees_d_une_figure_a_l_autre_sans_rien_changer(mon
 
     partagee = image(mesurer)
     assert image(mesurer) == partagee == image(mesurer.__wrapped__)
+
+
+def test_images_de_texte_partagees_d_une_figure_a_l_autre_sans_rien_changer(monkeypatch):
+    """Un texte déjà rendu (glyphes de FreeType) pour une figure n'est pas rendu à nouveau pour la suivante, à la même
+    police, résolution, lissage et anticrénelage ; l'image de chaque figure est la même, au pixel près, qu'avec le
+    dessin de matplotlib texte par texte, y compris un texte tourné et une formule."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    assert style.partager_les_images_de_texte()
+    style.style_figures()
+    dessin = RendererAgg.draw_text
+    assert dessin.__wrapped__ is not dessin
+
+    def figures():
+        images = []
+        for quartier in ("Quartier essai", "Autre quartier"):  # la seconde reprend les textes de la première
+            fig = fq.figure_fiche(_fiche(), quartier, "INSEE, essai")
+            ax = fig.axes[0]
+            ax.text(0.5, 0.5, "Texte tourné, ÉÇ gj", rotation=33, transform=ax.transAxes)
+            ax.text(0.2, 0.2, r"$\alpha^2$ formule", transform=ax.transAxes)
+            fig.canvas.draw()
+            images.append(np.asarray(fig.canvas.buffer_rgba()).copy())
+            plt.close(fig)
+        return images
+
+    rendus = []
+    monkeypatch.setattr(RendererAgg, "draw_text", lambda self, *a, **k: rendus.append(a[3]) or dessin(self, *a, **k))
+    partagees = figures()
+    monkeypatch.undo()
+    assert "Quartier essai" in rendus and "Autre quartier" in rendus
+    monkeypatch.setattr(RendererAgg, "draw_text", dessin.__wrapped__)
+    de_matplotlib = figures()
+    monkeypatch.undo()
+    assert all(np.array_equal(a, b) for a, b in zip(partagees, de_matplotlib))
+    assert (partagees[0] != partagees[1]).any()  # deux figures différentes (le titre)
+
+    # la seconde figure n'a rendu que ses textes nouveaux
+    rendus_par_freetype = []
+    from matplotlib.ft2font import FT2Font
+
+    monkeypatch.setattr(FT2Font, "draw_glyphs_to_bitmap", lambda self, **k: rendus_par_freetype.append(1))
+    fig = fq.figure_fiche(_fiche(), "Quartier essai", "INSEE, essai")
+    fig.canvas.draw()
+    plt.close(fig)
+    assert rendus_par_freetype == []  # tout était déjà rendu
