@@ -207,8 +207,10 @@ class BancLot:
         if parts:
             nom = max(parts, key=lambda x: parts[x]["territoires"])
             cellules, territoires = protocole.cellules_executees(Path(mesures_parts[nom][-1]["rapports"]))
+            notebooks, _ = protocole.notebooks_executes(Path(mesures_parts[nom][-1]["rapports"]))
             if territoires:
                 self.res["cellules_par_territoire"] = cellules / territoires
+                self.res["notebooks_par_territoire"] = notebooks / territoires
             self.res["protocole"] = protocole.cout_par_cellule(bm.PY, self.banc.env, self.banc.instantane / "notebooks")
             bm.journal(
                 f"  protocole de Jupyter : {self.res['protocole']['client_ms']:.2f} + "
@@ -351,8 +353,10 @@ def _plancher_du_protocole(res: dict, pente_cpu, efficacite, coeurs: int, solo) 
     proto, cellules = res.get("protocole"), res.get("cellules_par_territoire")
     if not proto or not cellules:
         return {}
-    cpu = cellules * (proto["client_ms"] + proto["noyau_ms"]) / 1000
-    sortie = {"plancher_cpu_s": cpu, "cellule_ms": proto["client_ms"] + proto["noyau_ms"]}
+    notebook_ms = proto.get("notebook_client_ms", 0.0) + proto.get("notebook_noyau_ms", 0.0)
+    notebooks = res.get("notebooks_par_territoire") or 0.0
+    cpu = (cellules * (proto["client_ms"] + proto["noyau_ms"]) + notebooks * notebook_ms) / 1000
+    sortie = {"plancher_cpu_s": cpu, "cellule_ms": proto["client_ms"] + proto["noyau_ms"], "notebook_ms": notebook_ms}
     if pente_cpu:
         sortie["plancher_part_pente"] = cpu / pente_cpu
     if efficacite and solo:
@@ -452,10 +456,18 @@ def rapport(res: dict, machine: dict | None = None) -> str:
         )
     if a.get("plancher_cpu_s") is not None:
         proto = res["protocole"]
+        par_notebook = (
+            f" ; un notebook (une demande au noyau) {a['notebook_ms']:.1f} ms ; un territoire en exécute "
+            f"{res['notebooks_par_territoire']:.1f}"
+            if proto.get("mode") == "dans le noyau" and res.get("notebooks_par_territoire")
+            else ""
+        )
         L.append(
             f"- plancher du protocole de Jupyter : une cellule vide coûte {a['cellule_ms']:.1f} ms de calcul "
             f"({proto['client_ms']:.1f} dans le processus du lot, {proto['noyau_ms']:.1f} dans le noyau ; "
-            f"{proto['cellules']} cellules) ; un territoire en exécute {res['cellules_par_territoire']:.1f} en moyenne "
+            f"{proto['cellules']} cellules"
+            + (", exécutées dans le noyau même" if proto.get("mode") == "dans le noyau" else ", par nbclient")
+            + f"){par_notebook} ; un territoire exécute {res['cellules_par_territoire']:.1f} cellules en moyenne "
             f"(chapitres et fiches) : {a['plancher_cpu_s']:.2f} s de calcul par territoire"
             + (
                 f", {a['plancher_part_pente'] * 100:.0f} % de la pente du calcul"

@@ -81,7 +81,19 @@ def test_plancher_du_protocole_de_jupyter(banc_lot, tmp_path):
     assert a["plancher_mur_s"] == pytest.approx(0.2 / 1.8) and a["plancher_ratio"] == pytest.approx(0.2 / 1.8 / 10)
     texte = banc_lot.rapport(res)
     assert "plancher du protocole de Jupyter : une cellule vide coûte 5.0 ms de calcul" in texte
-    assert "40.0 en moyenne" in texte and "11 % de la pente du calcul" in texte and "1/90 du territoire seul" in texte
+    assert "40.0 cellules en moyenne" in texte and "11 % de la pente du calcul" in texte
+    assert "1/90 du territoire seul" in texte and ", par nbclient" in texte
+    assert protocole.notebooks_executes(tmp_path) == (3, 2)
+    # notebooks exécutés dans le noyau : une demande par notebook, comptée en plus des cellules
+    res["protocole"] |= {"notebook_client_ms": 2.0, "notebook_noyau_ms": 8.0, "notebooks": 40, "mode": "dans le noyau"}
+    res["notebooks_par_territoire"] = 4.0
+    a = banc_lot.analyse(res)
+    assert a["plancher_cpu_s"] == pytest.approx(0.2 + 0.04) and a["notebook_ms"] == pytest.approx(10.0)
+    texte = banc_lot.rapport(res)
+    assert (
+        "exécutées dans le noyau même) ; un notebook (une demande au noyau) 10.0 ms ; un territoire en exécute 4.0"
+        in (texte)
+    )
     assert "plancher" not in banc_lot.rapport({"parts": parts, "solos": solos, "coeurs": 2})
 
 
