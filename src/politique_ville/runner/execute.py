@@ -62,7 +62,8 @@ def executer_dans_le_noyau(nb_man, noyau, delai: float | None = None) -> None:
         chemin = Path(d) / "notebook.ipynb"
         chemin.write_text(json.dumps(nb_man.nb, ensure_ascii=False), encoding="utf-8")
         resultat = noyau.executer_notebook(chemin, chemin, delai=delai, suivi=suivre)
-        execute = nbformat.read(str(chemin), as_version=4)
+        # écrit et validé par le noyau (nbformat.write) : relu sans nouvelle validation
+        execute = nbformat.from_dict(json.loads(chemin.read_text(encoding="utf-8")))
     for index, (cellule, faite) in enumerate(zip(cellules, execute.cells)):
         if cellule.cell_type != "code":
             continue
