@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+from math import cos, radians, sin
 
 from politique_ville.formats import avec_unite, nombre_fr
 
@@ -99,8 +100,6 @@ def partager_les_images_de_texte() -> bool:
     police, de la résolution, du lissage (``text.hinting``) et de l'anticrénelage — c'est la clé ; l'angle et la
     couleur sont appliqués à la pose, comme avant. Les formules (``$…$``) restent rendues par matplotlib. Même image
     au pixel près (vérifié par les tests)."""
-    from math import cos, radians, sin
-
     import numpy as np
     from matplotlib.backends import backend_agg
 

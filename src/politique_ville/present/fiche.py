@@ -237,8 +237,9 @@ def indicateurs_par_theme(
     blocs: list = [nf.intro_indicateurs_par_theme(fiche, annee)]
     if fiche.empty:
         return blocs
+    groupes = dict(iter(fiche.groupby("theme", sort=False)))  # lignes de chaque thème, en un passage
     for theme in dict.fromkeys(fiche["theme"]):
-        lignes = fiche[fiche["theme"] == theme]
+        lignes = groupes.get(theme, fiche.iloc[:0])
         blocs.append(f"### {theme}")
         blocs.append(
             vue_fiche_theme(theme, lignes, manquant)

@@ -202,7 +202,8 @@ def vue_synthese(
         ]
     df["QPV en secret statistique"] = synthese["nb_secrets"].to_numpy()
     if index is not None:
-        df["Origine du niveau"] = [_origines(niveaux_ind, c) for c in synthese["code"]]
+        origines = _origines_par_code(niveaux_ind)
+        df["Origine du niveau"] = [origines.get(c, "—") for c in synthese["code"]]
     return {
         "df": df,
         "titre": "Indicateurs des QPV comparés aux niveaux de référence",
@@ -413,13 +414,18 @@ def valeur_niveau(
     return texte
 
 
-def _origines(niveaux_ind: pd.DataFrame, code: str) -> str:
-    """« calculé : QPV du département, QPV de la région ; reçu : Agglomération » pour un indicateur."""
-    sel = niveaux_ind[(niveaux_ind["code"] == code) & (niveaux_ind["niveau"] != cq.NIVEAU_QPV_TERRITOIRE)]
-    par_origine: dict[str, list[str]] = {}
-    for n, o in zip(sel["niveau"], sel["origine"]):
-        par_origine.setdefault(o, []).append(n)
-    return " ; ".join(f"{o} : {', '.join(n)}" for o, n in par_origine.items()) or "—"
+def _origines_par_code(niveaux_ind: pd.DataFrame) -> dict[str, str]:
+    """Pour chaque indicateur, « calculé : QPV du département, QPV de la région ; reçu : Agglomération » : ses niveaux
+    (hors « QPV du territoire ») dans l'ordre des lignes, regroupés par origine dans l'ordre où elles apparaissent ;
+    en un seul passage sur les lignes (un filtre par indicateur coûtait 2 ms chacun)."""
+    par_code: dict[str, dict[str, list[str]]] = {}
+    for c, n, o in zip(niveaux_ind["code"], niveaux_ind["niveau"], niveaux_ind["origine"]):
+        if n != cq.NIVEAU_QPV_TERRITOIRE:
+            par_code.setdefault(c, {}).setdefault(o, []).append(n)
+    return {
+        c: " ; ".join(f"{o} : {', '.join(n)}" for o, n in par_origine.items()) or "—"
+        for c, par_origine in par_code.items()
+    }
 
 
 def vue_niveaux_theme(nom: str, niveaux_ind: pd.DataFrame) -> dict:

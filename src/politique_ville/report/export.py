@@ -39,12 +39,13 @@ def date_fr(d: dt.datetime | dt.date) -> str:
     return texte
 
 
-def titre_notebook(chemin: Path) -> str:
-    """Premier titre Markdown du notebook (« # Titre »), sinon le nom du fichier."""
-    nb = json.loads(Path(chemin).read_text(encoding="utf-8"))
+def titre_notebook(chemin: Path, nb: dict | None = None) -> str:
+    """Premier titre Markdown du notebook (« # Titre »), sinon le nom du fichier ; ``nb`` : son contenu déjà lu."""
+    nb = json.loads(Path(chemin).read_text(encoding="utf-8")) if nb is None else nb
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
-            for ligne in "".join(cell.get("source", [])).splitlines():
+            source = cell.get("source", [])
+            for ligne in ("".join(source) if isinstance(source, list) else source).splitlines():
                 if ligne.startswith("# "):
                     return ligne[2:].strip()
     return Path(chemin).stem

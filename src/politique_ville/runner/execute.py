@@ -171,7 +171,8 @@ def fil_export():
 def _exporter_chapitre(execute: Path, dossier: Path, nom: str):
     import nbformat
 
-    nb, titre = nbformat.read(str(execute), as_version=4), titre_notebook(execute)
+    contenu = json.loads(Path(execute).read_text(encoding="utf-8"))  # écrit et validé par papermill à l'instant
+    nb, titre = nbformat.from_dict(contenu), titre_notebook(execute, contenu)
     exporter_html(nb, dossier / f"{nom}.html", titre=titre)
     exporter_html(nb, dossier / f"{nom}_avec_code.html", avec_code=True, titre=titre)
 

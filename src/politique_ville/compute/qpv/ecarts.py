@@ -8,7 +8,8 @@ import math
 
 import pandas as pd
 
-from .agregation import niveau_qpv, valeur_qpv, valeurs
+from .. import niveaux as cn
+from .agregation import _niveau_qpv, valeur_qpv, valeurs
 from .commun import (
     MOTIF_SECRET,
     NIVEAU_AGGLO,
@@ -52,6 +53,7 @@ def synthese(
     ``regle``, étendue ``minimum_qpv``–``maximum_qpv``) et valeur de chaque niveau de comparaison (NaN = non publié ; « QPV de la région », « QPV de France » seulement quand ``references`` les a),
     écart à l'agglomération, nombre de QPV renseignés et secrets."""
     q = _qpv(qpv)
+    colonnes = cn.ColonnesNumeriques(q)  # les QPV en nombres une fois pour tous les indicateurs (:func:`niveau_qpv`)
     mot = motifs(manquantes)
     supplementaires = niveaux_supplementaires(references)
     lignes = []
@@ -63,7 +65,7 @@ def synthese(
             "indicateur": i.libelle,
             "unite": i.unite,
         }
-        n = niveau_qpv(qpv, i.code)
+        n = _niveau_qpv(colonnes, i.code)
         ligne |= {
             "qpv_territoire": n["valeur"],
             "regle": n["origine"],
