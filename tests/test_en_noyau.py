@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from politique_ville.runner.execute import cause, erreur_de_cellule, executer_notebook
+from politique_ville.runner.execute import cause, erreur_de_cellule, executer_notebook, exporter, lire_sans_valider
 from politique_ville.runner.kernels import Noyau
 
 pytestmark = pytest.mark.pipeline
@@ -130,12 +130,23 @@ def test_papermill_par_le_moteur_du_noyau(noyau, tmp_path):
     source = _ecrire(
         tmp_path,
         "param.ipynb",
-        [new_code_cell("n = 1", metadata={"tags": ["parameters"]}), new_code_cell("print(n * 10)")],
+        [
+            new_markdown_cell("# Essai de papermill"),
+            new_code_cell("n = 1", metadata={"tags": ["parameters"]}),
+            new_code_cell("print(n * 10)\nprint(n * 10 + 1)"),
+        ],
     )
     assert noyau.vierge()
     executer_notebook(source, tmp_path / "param_execute.ipynb", {"n": 4}, noyau=noyau)
     nb = nbformat.read(str(tmp_path / "param_execute.ipynb"), as_version=4)
-    assert nb.cells[-1].outputs[0].text == "40\n"
+    assert nb.cells[-1].outputs[0].text == "40\n41\n"
+    # relu sans validation comme nbformat le lit (textes de plusieurs lignes réunis), puis exporté en HTML
+    relu = lire_sans_valider(tmp_path / "param_execute.ipynb")
+    assert relu.cells[-1].source == "print(n * 10)\nprint(n * 10 + 1)" and relu == nb
+    exporter(tmp_path / "param_execute.ipynb", tmp_path, "param")
+    for page in ("param.html", "param_avec_code.html"):
+        texte = (tmp_path / page).read_text(encoding="utf-8")
+        assert "Essai de papermill" in texte and "40\n41" in texte
     meta = nb.cells[-1].metadata.papermill
     assert meta["status"] == "completed" and meta["duration"] >= 0 and meta["start_time"] <= meta["end_time"]
     assert nb.metadata.papermill["parameters"] == {"n": 4}

@@ -268,11 +268,12 @@ def executer_fichier(
     :func:`executer_cellules`. Renvoie le résultat de
     :func:`executer_cellules` en JSON, avec la durée de l'écriture et de l'export."""
     import nbformat
+    from nbformat.v4 import nbjson
 
     if remettre_a_zero:
         vierge()
     # écrit par le runner à partir d'un notebook lu et validé : relu sans nouvelle validation
-    nb = nbformat.from_dict(json.loads(Path(entree).read_text(encoding="utf-8")))
+    nb = nbjson.reads(Path(entree).read_text(encoding="utf-8"))
     resultat = executer_cellules(nb, delai, suivi)
     t = time.perf_counter()
     nbformat.write(nb, sortie)

@@ -50,7 +50,6 @@ def _enregistrer_moteur():
 def executer_dans_le_noyau(nb_man, noyau, delai: float | None = None) -> None:
     """Exécute ``nb_man.nb`` (papermill) dans ``noyau`` et y range sorties, compteurs et métadonnées ; lève
     ``CellTimeoutError`` (nbclient) si une cellule a dépassé ``delai``."""
-    import nbformat
 
     cellules = nb_man.nb.cells
 
@@ -62,8 +61,7 @@ def executer_dans_le_noyau(nb_man, noyau, delai: float | None = None) -> None:
         chemin = Path(d) / "notebook.ipynb"
         chemin.write_text(json.dumps(nb_man.nb, ensure_ascii=False), encoding="utf-8")
         resultat = noyau.executer_notebook(chemin, chemin, delai=delai, suivi=suivre)
-        # écrit et validé par le noyau (nbformat.write) : relu sans nouvelle validation
-        execute = nbformat.from_dict(json.loads(chemin.read_text(encoding="utf-8")))
+        execute = lire_sans_valider(chemin)  # écrit et validé par le noyau (nbformat.write)
     for index, (cellule, faite) in enumerate(zip(cellules, execute.cells)):
         if cellule.cell_type != "code":
             continue
@@ -85,6 +83,15 @@ def executer_dans_le_noyau(nb_man, noyau, delai: float | None = None) -> None:
         raise CellTimeoutError.error_from_timeout_and_cell(
             "Cell execution timed out", delai, cellules[resultat["cellule"]]
         )
+
+
+def lire_sans_valider(chemin: Path):
+    """Un notebook (format 4) tel que ``nbformat.read`` le rend (textes en plusieurs lignes réunis, champs
+    transitoires retirés), sans le valider à nouveau : pour un notebook que ce processus ou le noyau vient d'écrire
+    par ``nbformat.write``, qui l'a validé."""
+    from nbformat.v4.nbjson import reads
+
+    return reads(Path(chemin).read_text(encoding="utf-8"))
 
 
 def sortie_du_message(msg):
@@ -169,10 +176,9 @@ def fil_export():
 
 
 def _exporter_chapitre(execute: Path, dossier: Path, nom: str):
-    import nbformat
 
-    contenu = json.loads(Path(execute).read_text(encoding="utf-8"))  # écrit et validé par papermill à l'instant
-    nb, titre = nbformat.from_dict(contenu), titre_notebook(execute, contenu)
+    nb = lire_sans_valider(execute)  # écrit et validé par papermill à l'instant
+    titre = titre_notebook(execute, nb)
     exporter_html(nb, dossier / f"{nom}.html", titre=titre)
     exporter_html(nb, dossier / f"{nom}_avec_code.html", avec_code=True, titre=titre)
 
