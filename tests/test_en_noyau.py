@@ -71,6 +71,8 @@ def test_memes_sorties_que_nbclient(noyau, tmp_path):
     assert resultat["statut"] == "ok"
     assert vues == [1, 2, 3, 4, 5]  # chaque cellule de code, dans l'ordre, quand elle finit
     assert _sorties(dans_le_noyau) == _sorties(par_nbclient)
+    assert dans_le_noyau.metadata.language_info == par_nbclient.metadata.language_info  # lexer du code : ipython3
+    assert dans_le_noyau.metadata.language_info.pygments_lexer == "ipython3"
     # ce qui est vérifié là : le cas de chaque genre de sortie
     sorties = dict(_sorties(dans_le_noyau))
     assert [(o.output_type, o.get("text")) for o in sorties[1]][0] == ("stream", "un\ndeux\n")

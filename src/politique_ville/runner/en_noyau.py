@@ -206,6 +206,11 @@ def executer_cellules(nb: dict, delai: float | None = None, suivi: bool = False)
     from nbformat import from_dict
 
     shell = get_ipython()  # noqa: F821 (défini dans un noyau IPython)
+    # comme nbclient, qui la tient de la réponse du noyau à « kernel_info » : la langue du notebook (son lexer
+    # ``ipython3`` colore le code des pages « avec le code »)
+    langue = getattr(getattr(shell, "kernel", None), "language_info", None)
+    if langue:
+        nb.setdefault("metadata", {})["language_info"] = from_dict(json.loads(json.dumps(langue)))
     durees: dict[int, tuple[str, str]] = {}
     for index, cellule in enumerate(nb.get("cells", [])):
         if cellule.get("cell_type") != "code":
