@@ -152,6 +152,7 @@ def test_papermill_par_le_moteur_du_noyau(noyau, tmp_path):
     meta = nb.cells[-1].metadata.papermill
     assert meta["status"] == "completed" and meta["duration"] >= 0 and meta["start_time"] <= meta["end_time"]
     assert nb.metadata.papermill["parameters"] == {"n": 4}
+    assert nb.metadata.language_info.pygments_lexer == "ipython3"  # celle du noyau, comme par nbclient
 
     source = _ecrire(tmp_path, "echec.ipynb", [new_code_cell("raise ValueError('valeur refusée')")])
     assert noyau.vierge()

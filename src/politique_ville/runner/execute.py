@@ -62,6 +62,8 @@ def executer_dans_le_noyau(nb_man, noyau, delai: float | None = None) -> None:
         chemin.write_text(json.dumps(nb_man.nb, ensure_ascii=False), encoding="utf-8")
         resultat = noyau.executer_notebook(chemin, chemin, delai=delai, suivi=suivre)
         execute = lire_sans_valider(chemin)  # écrit et validé par le noyau (nbformat.write)
+    if "language_info" in execute.metadata:  # celle du noyau, comme nbclient la pose
+        nb_man.nb.metadata.language_info = execute.metadata.language_info
     for index, (cellule, faite) in enumerate(zip(cellules, execute.cells)):
         if cellule.cell_type != "code":
             continue
