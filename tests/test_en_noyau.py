@@ -161,3 +161,13 @@ def test_papermill_par_le_moteur_du_noyau(noyau, tmp_path):
     assert cause(erreur.value) == "ValueError : valeur refusée"
     nb = nbformat.read(str(tmp_path / "echec_execute.ipynb"), as_version=4)
     assert nb.metadata.papermill["exception"] is True
+
+
+def test_un_noyau_sans_module_a_importer_demarre(tmp_path):
+    """Un noyau démarré sans module à importer d'avance (``modules=()``) démarre et exécute un notebook."""
+    n = Noyau.demarrer(tmp_path, modules=())
+    try:
+        chemin = _ecrire(tmp_path, "vide.ipynb", [new_code_cell("print('ok')")])
+        assert n.executer_notebook(chemin, chemin)["statut"] == "ok"
+    finally:
+        n.arreter()

@@ -196,6 +196,7 @@ def _code_imports(modules) -> str:
     return (
         _TRANSFORMATIONS_GARDEES + "import importlib as _pv_importlib\nimport os as _pv_os\n"
         "_pv_os.environ.setdefault('GX_ANALYTICS_ENABLED', 'False')\n"
+        "_pv_module = None\n"  # défini même sans module à importer (``del`` plus bas)
         f"for _pv_module in {tuple(modules)!r}:\n    _pv_importlib.import_module(_pv_module)\n"
         "del _pv_importlib, _pv_os, _pv_module\n"
         # les objets des modules importés vivent autant que le noyau : mis à part du ramasse-miettes, qui ne les
