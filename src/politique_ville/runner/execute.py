@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import logging
 import queue
 import sys
 import tempfile
@@ -127,16 +126,6 @@ def _sorties_validees_a_l_ecriture():
     nbclient.client.output_from_msg = sortie_du_message
 
 
-def _journal_discret():
-    """Le journal de nbclient, réduit au silence : ses messages (« Kernel died while waiting for execute reply »)
-    sont en anglais et redits, en français, par l'erreur de l'étape."""
-
-    journal = logging.getLogger("politique_ville.nbclient")
-    journal.setLevel(logging.CRITICAL + 1)
-    journal.propagate = False
-    return journal
-
-
 def executer_notebook(notebook: Path, execute: Path, parametres: dict, *, noyau=None, barre=None, delai=None):
     """Exécute ``notebook`` avec ``parametres`` (papermill), écrit le notebook exécuté dans ``execute`` (une fois, à
     la fin : papermill ne le réécrit pas après chaque cellule). ``noyau`` : un noyau du pool (:class:`Noyau`), prêté
@@ -178,7 +167,6 @@ def fil_export():
 
 
 def _exporter_chapitre(execute: Path, dossier: Path, nom: str):
-
     nb = lire_sans_valider(execute)  # écrit et validé par papermill à l'instant
     titre = titre_notebook(execute, nb)
     exporter_html(nb, dossier / f"{nom}.html", titre=titre)
