@@ -92,7 +92,11 @@ def test_memes_sorties_que_nbclient(noyau, tmp_path):
 def test_flux_dans_l_ordre_ecrit(noyau, tmp_path):
     """Les flux sont rangés dans l'ordre où ils sont écrits (le noyau, lui, tamponne chaque flux à part et les
     envoie à son rythme : nbclient peut recevoir la sortie standard avant une erreur écrite plus tôt)."""
-    code = "import sys\nprint('a', file=sys.stderr)\nprint('b')\nprint('c', file=sys.stderr)"
+    code = (
+        "import io, sys\nprint('a', file=sys.stderr)\nprint('b')\nprint('c', file=sys.stderr)\n"
+        "try:\n    sys.stdout.fileno()\nexcept io.UnsupportedOperation:\n    pass\n"
+        "assert sys.stdout.writable() and not sys.stdout.isatty() and sys.stdout.name == 'stdout'"
+    )
     chemin = _ecrire(tmp_path, "flux.ipynb", [new_code_cell(code)])
     assert noyau.executer_notebook(chemin, chemin, remettre_a_zero=True)["statut"] == "ok"
     sorties = nbformat.read(str(chemin), as_version=4).cells[0].outputs

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import io
 import json
 import signal
 import sys
@@ -94,29 +95,30 @@ class _Editeur:
         self.sorties.vider(wait)
 
 
-class _Flux:
-    """``sys.stdout`` ou ``sys.stderr`` le temps d'une cellule : le texte écrit va dans les sorties."""
+class _Flux(io.TextIOBase):
+    """``sys.stdout`` ou ``sys.stderr`` le temps d'une cellule : le texte écrit va dans les sorties (le reste de
+    l'interface d'un flux texte est celle d'``io.TextIOBase`` : ``fileno`` lève ``io.UnsupportedOperation``, comme
+    pour un ``io.StringIO``)."""
 
-    def __init__(self, nom: str, sorties: _Sorties, encodage: str = "utf-8"):
-        self.name, self._sorties, self.encoding = nom, sorties, encodage
+    def __init__(self, nom: str, sorties: _Sorties):
+        super().__init__()
+        self._nom, self._sorties = nom, sorties
 
-    def write(self, texte: str) -> int:
-        if texte:
-            self._sorties.ajouter({"output_type": "stream", "name": self.name, "text": str(texte)})
-        return len(texte)
+    @property
+    def name(self) -> str:
+        return self._nom
 
-    def writelines(self, lignes) -> None:
-        for ligne in lignes:
-            self.write(ligne)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
 
     def writable(self) -> bool:
         return True
+
+    def write(self, texte: str) -> int:
+        if texte:
+            self._sorties.ajouter({"output_type": "stream", "name": self._nom, "text": str(texte)})
+        return len(texte)
 
 
 @contextlib.contextmanager
