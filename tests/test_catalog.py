@@ -112,3 +112,35 @@ def test_metadonnees_du_fichier_suivent_les_operations_sans_copie_profonde(tmp_p
     derivee = df[df["CODE_QP"] == "QN001002F"]["POP_MUN"]
     for cle in ("libelles", "titres", "notes", "source"):
         assert derivee.attrs[cle] == df.attrs[cle] and derivee.attrs[cle] is df.attrs[cle], cle
+
+
+def test_textes_des_tables_en_chaines_python_meme_type_str(tmp_path):
+    """Le paquet garde les textes en chaînes Python (stockage « python ») : même type ``str`` et même valeur manquante
+    que le stockage Arrow de pandas 3, à l'écriture comme à la relecture d'une table nettoyée."""
+    import politique_ville
+    from politique_ville.base.catalog.traitees import ecrire_tables
+
+    assert politique_ville.STOCKAGE_DES_TEXTES == "python"
+    df = pd.DataFrame({"code_qp": ["QN06300", None], "population": [1200, 800]})
+    assert df["code_qp"].dtype == "str" and df["code_qp"].dtype.storage == "python"
+    assert df["code_qp"].isna().tolist() == [False, True] and df["code_qp"].dtype.na_value is not pd.NA
+    ecrire_tables({"insee_qpv": df}, tmp_path)
+    relu = pd.read_parquet(tmp_path / "insee_qpv.parquet")
+    assert relu["code_qp"].dtype == "str" and relu["code_qp"].dtype.storage == "python"
+    assert relu["code_qp"].tolist()[0] == "QN06300" and pd.isna(relu["code_qp"].tolist()[1])
+
+
+def test_choix_du_stockage_des_textes_par_l_utilisateur_respecte():
+    """Un stockage choisi avant d'importer le paquet (option ``mode.string_storage``) n'est pas changé."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pandas as pd; pd.set_option('mode.string_storage', 'pyarrow'); import politique_ville; "
+        "print(pd.Series(['a']).dtype.storage)"
+    )
+    sortie = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert sortie.strip() == "pyarrow"
+    code = "import politique_ville, pandas as pd; print(pd.Series(['a']).dtype.storage)"
+    sortie = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert sortie.strip() == "python"

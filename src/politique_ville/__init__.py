@@ -9,3 +9,16 @@ Couches (les dépendances ne vont que vers le bas) :
 """
 
 __version__ = "0.1.0"
+
+import pandas as _pd
+
+#: Les textes des tables sont gardés en chaînes Python (``str``, stockage « python ») plutôt que dans des tableaux
+#: Arrow (stockage « pyarrow », celui que pandas 3 choisit de lui-même) : même type ``str``, même valeur manquante
+#: (``NaN``), mêmes résultats (les pages d'un lot de 62 territoires sont identiques octet pour octet), mais nos tables
+#: ont des dizaines à quelques milliers de lignes et sont lues case par case (vues, classeurs, phrases) : chaque accès à
+#: un tableau Arrow coûte plus qu'il ne rapporte. Mesuré (docs/performances.md, dixième mesure) : chapitre 10 d'un
+#: territoire −18 % de temps de calcul, fiche quartier −5 à −15 %. Un choix déjà fait par l'utilisateur (option
+#: ``mode.string_storage`` autre que « auto » avant d'importer le paquet) est respecté.
+STOCKAGE_DES_TEXTES = "python"
+if _pd.get_option("mode.string_storage") == "auto":
+    _pd.set_option("mode.string_storage", STOCKAGE_DES_TEXTES)
