@@ -329,3 +329,21 @@ def test_page_accessible_sans_relecture_par_beautifulsoup():
         '<div class="jp-Cell-inputWrapper" tabindex="0"><div class="jp-RenderedImage jp-OutputArea-output" '
         'tabindex="0"><div class="jp-OutputArea-output" tabindex="0"><div class="jp-OutputArea-child">'
     )
+
+
+def test_notebook_en_memoire_exporte_sans_etre_modifie_meme_page_que_relu(tmp_path):
+    """Un notebook en mémoire (une fiche, les deux versions d'un chapitre) est exporté sans être copié trois fois ni
+    revalidé : la page est celle de l'export du même notebook relu (et validé) de son fichier, et le notebook ressort
+    intact (l'export travaille sur sa propre copie)."""
+    import copy
+
+    chemin = page_chapitre(tmp_path, 40).with_suffix(".ipynb")
+    nb = nbformat.read(str(chemin), as_version=4)
+    avant = copy.deepcopy(nb)
+    for avec_code in (False, True):
+        en_memoire = export.exporter_html(
+            nb, tmp_path / f"m{avec_code}.html", avec_code=avec_code, titre="Chapitre d'essai"
+        )
+        relu = export.exporter_html(chemin, tmp_path / f"r{avec_code}.html", avec_code=avec_code)
+        assert en_memoire.read_text(encoding="utf-8") == relu.read_text(encoding="utf-8")
+    assert nb == avant
