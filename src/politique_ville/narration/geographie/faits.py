@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -39,6 +39,9 @@ class Faits:
     d: Designation = Designation()  # le territoire dans les phrases : « l'agglomération », « la métropole »…
     fichier_insee: str = ""  # le fichier reçu des valeurs par quartier, nommé par les notes de provenance
     rapport: bool | None = None  # l'année a-t-elle un rapport publié ? (None : si des chiffres publiés sont donnés)
+    #: QPV renseignés de chaque variable, cherchés une fois (les phrases demandent la provenance d'une même variable
+    #: plusieurs fois : 19 fois par chapitre, chaque fois en refiltrant la table)
+    _renseignes: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def a_un_rapport(self) -> bool:
@@ -76,11 +79,14 @@ class Faits:
         return pv.normaliser(prov.get((code_qp, variable))) or getattr(prov, "defaut", pv.PUBLIE)
 
     def _codes_renseignes(self, variable: str) -> list[str]:
-        q = self.qpv[self.qpv["type_quartier"] == cq.TYPE_QPV]
-        if variable not in q.columns:
-            return []
-        x = pd.to_numeric(q[variable], errors="coerce")
-        return list(q.loc[x.notna(), "code_qp"])
+        if variable not in self._renseignes:
+            q = self.qpv[self.qpv["type_quartier"] == cq.TYPE_QPV]
+            if variable not in q.columns:
+                self._renseignes[variable] = ()
+            else:
+                x = pd.to_numeric(q[variable], errors="coerce")
+                self._renseignes[variable] = tuple(q.loc[x.notna(), "code_qp"])
+        return list(self._renseignes[variable])
 
     def p_qpv_tous(self, variable: str) -> str:
         """Provenance d'une moyenne, d'une somme ou d'un classement des QPV sur ``variable`` : la moins sûre des
