@@ -453,3 +453,20 @@ def test_images_de_texte_partagees_d_une_figure_a_l_autre_sans_rien_changer(monk
     fig.canvas.draw()
     plt.close(fig)
     assert rendus_par_freetype == []  # tout était déjà rendu
+
+
+def test_theme_des_figures_avec_la_palette_gardee_identique_a_celui_de_seaborn():
+    """La palette « Blues_d » calculée une fois donne exactement les réglages que seaborn pose en la recalculant."""
+    import matplotlib
+    import seaborn as sns
+
+    matplotlib.rcdefaults()
+    sns.set_theme(style="whitegrid", context="notebook", palette="Blues_d")
+    attendus = dict(matplotlib.rcParams)
+    matplotlib.rcdefaults()
+    style.style_figures()
+    obtenus = dict(matplotlib.rcParams)
+    differents = {k for k in attendus if attendus[k] != obtenus[k]}
+    assert differents == {"axes.titleweight", "savefig.dpi"}  # les deux réglages propres au rapport, posés après
+    assert obtenus["axes.prop_cycle"] == attendus["axes.prop_cycle"]
+    assert len(obtenus["axes.prop_cycle"]) == 6
