@@ -126,7 +126,11 @@ def test_lire_traitees_copies_egales_et_fichier_reecrit_relu(tmp_path):
     pd.testing.assert_frame_equal(a, b)
     assert a is not b
     a.loc[0, "a"] = 100  # une copie à soi : la lecture suivante n'en voit rien
+    a.loc[1, "b"] = "z"  # (copie légère : les données ne sont recopiées qu'à la première écriture, pandas 3)
+    a["b"] = a["b"].str.upper()
     assert lire_traitees(cat, "t")["t"]["a"].tolist() == [1, 2]
+    assert lire_traitees(cat, "t")["t"]["b"].tolist() == ["x", "y"] == b["b"].tolist() and b["a"].tolist() == [1, 2]
+    assert a["b"].tolist() == ["X", "Z"]
     assert memo.jeton(b) == memo.jeton(lire_traitees(cat, "t")["t"]) != memo.AUCUN
 
     appels = []

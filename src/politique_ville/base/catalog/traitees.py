@@ -125,7 +125,10 @@ def _lire_parquet_garde(chemin: Path) -> pd.DataFrame:
             while len(_LECTURES) >= TABLES_GARDEES:
                 del _LECTURES[next(iter(_LECTURES))]
             _LECTURES[cle] = garde
-    return memo.marquer(garde[1].copy(deep=True), ("parquet", identite))
+    # copie légère : avec la copie à l'écriture de pandas 3 (seul mode), une table rendue modifiée par son lecteur
+    # recopie ses données à la première écriture et la lecture gardée reste intacte (vérifié par les tests) ; une
+    # copie profonde recopiait chaque table à chaque chapitre et à chaque fiche
+    return memo.marquer(garde[1].copy(deep=False), ("parquet", identite))
 
 
 def lire_traitees(
