@@ -10,6 +10,7 @@ import html
 import math
 import numbers
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -194,14 +195,27 @@ def nombres_du_classeur(df: pd.DataFrame) -> pd.DataFrame:
     cases sans valeur (« — », « n.d. », « secret statistique ») restent vides, leur texte dans une colonne
     « remarque ». Une colonne qui mêle nombres et texte (« 2.1 Emploi », « 20 novembre ») reste du texte."""
     colonnes = _colonnes_du_classeur(df)
-    resultat = pd.DataFrame({i: v for i, (_, v) in enumerate(colonnes)}, index=df.index)
+    resultat = pd.DataFrame(
+        {i: df.iloc[:, v.position] if isinstance(v, _Telle) else v for i, (_, v) in enumerate(colonnes)},
+        index=df.index,
+    )
     resultat.columns = [nom for nom, _ in colonnes]
     return resultat
 
 
-def _colonnes_du_classeur(df: pd.DataFrame) -> list[tuple]:
+@dataclass(frozen=True)
+class _Telle:
+    """Une colonne gardée telle quelle par :func:`_colonnes_du_classeur` : sa position dans la table."""
+
+    position: int
+
+
+def _colonnes_du_classeur(df: pd.DataFrame, cases=None) -> list[tuple]:
     """Les colonnes de :func:`nombres_du_classeur`, ``(en-tête, valeurs)`` dans l'ordre (deux colonnes peuvent avoir
-    le même en-tête) : une colonne gardée telle quelle est la ``Series`` de ``df``, une colonne convertie une liste."""
+    le même en-tête) : une colonne gardée telle quelle est sa position dans ``df`` (:class:`_Telle`), une colonne
+    convertie une liste. ``cases`` : ``df.to_numpy(dtype=object)`` s'il est déjà calculé (les valeurs telles que
+    ``Series.tolist`` les donne) ; les colonnes sont lues dans ce tableau, sans une ``Series`` par colonne (le tiers du
+    temps d'écriture d'un classeur de 37 feuilles)."""
     colonnes: list[tuple] = []
 
     class _Colonnes:
@@ -209,11 +223,14 @@ def _colonnes_du_classeur(df: pd.DataFrame) -> list[tuple]:
             colonnes.append((nom, list(valeurs)))
 
     sortie = _Colonnes()
-    for c, serie in df.items():  # par position (deux colonnes peuvent avoir le même en-tête), sans ``iloc``
-        texte = serie.dtype == object or pd.api.types.is_string_dtype(serie.dtype)
-        brutes = serie.tolist() if texte else None
+    types = df.dtypes.tolist()
+    for j, (c, type_) in enumerate(zip(df.columns, types)):  # par position : deux colonnes peuvent avoir le même nom
+        texte = pd.api.types.is_object_dtype(type_) or pd.api.types.is_string_dtype(type_)
+        if texte and cases is None:
+            cases = df.to_numpy(dtype=object)
+        brutes = cases[:, j].tolist() if texte else None
         if not texte or not any(isinstance(v, str) for v in brutes):
-            colonnes.append((c, serie))
+            colonnes.append((c, _Telle(j)))
             continue
         textes = [v.strip() if isinstance(v, str) else None for v in brutes]
         vides = [t is None or bool(_SANS_VALEUR.match(t)) for t in textes]
@@ -251,7 +268,7 @@ def _colonnes_du_classeur(df: pd.DataFrame) -> list[tuple]:
                         None if m is None or not m["ecart"] else (m["unite_ecart"] or "").strip() or None for m in ms
                     ]
         else:
-            colonnes.append((c, serie))
+            colonnes.append((c, _Telle(j)))
             continue
         remarques = [t if v and t and t not in ("—", "–", "-") else None for t, v in zip(textes, vides)]
         if any(remarques):
@@ -302,9 +319,13 @@ def ecrire_classeur(tableaux: list[tuple], chemin) -> Path:
         for titre, df, *reste in tableaux:
             ws = wb.add_worksheet(nom_de_feuille(titre, noms))
             note = reste[0] if reste else None
-            colonnes = _colonnes_du_classeur(df)
+            cases = df.to_numpy(dtype=object)  # les valeurs de ``Series.tolist``, toutes les colonnes en une fois
+            colonnes = _colonnes_du_classeur(df, cases)
             entetes = [str(neutraliser_formule(str(c))) for c, _ in colonnes]
-            valeurs = [[valeur(v) for v in (x.tolist() if isinstance(x, pd.Series) else x)] for _, x in colonnes]
+            valeurs = [
+                [valeur(v) for v in (cases[:, x.position].tolist() if isinstance(x, _Telle) else x)]
+                for _, x in colonnes
+            ]
             for j, (entete, col) in enumerate(zip(entetes, valeurs)):
                 largeur = max([len(entete), *(len(str(v)) for v in col if v is not None)])
                 ws.set_column(j, j, min(60, max(10, largeur + 2)))
