@@ -6,6 +6,7 @@ confrontation à un rapport (:func:`sans_rapport`).
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import numbers
@@ -41,6 +42,13 @@ def colonne_sans_rapport(colonne):
     """L'en-tête d'une colonne pour une année sans rapport publié : « Recalculé (projets) » -> « Calculé (projets) »."""
     if not isinstance(colonne, str):
         return colonne
+    return _colonne_sans_rapport(colonne)
+
+
+@functools.lru_cache(maxsize=4096)
+def _colonne_sans_rapport(colonne: str) -> str:
+    # les mêmes en-têtes reviennent dans chaque tableau de chaque chapitre et de chaque fiche : huit remplacements par
+    # expression régulière, faits une fois par en-tête
     texte = colonne.replace("Chiffre du rapport", "Chiffre").replace("Section du rapport", "Section")
     texte = texte.replace("Graphie(s) du rapport", "Graphie(s) reçue(s)")
     texte = texte.replace("Recalculé", "Calculé").replace("recalculé", "calculé")
