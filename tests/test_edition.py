@@ -441,3 +441,26 @@ def test_pages_des_chapitres_dans_l_ordre(tmp_path):
     assert [p.name for p in pdf.chapitres_du_rapport(tmp_path)] == ["10_a.html", "20_b.html", "90_c.html"]
     assert pdf.LARGEUR_PORTRAIT == 703 and pdf.LARGEUR_PAYSAGE == 1032
     assert Path(pdf.__file__).name == "pdf.py"
+
+
+def test_quartiers_des_fiches_lus_une_fois_par_etat_du_fichier(tmp_path, monkeypatch):
+    """Les quartiers d'un territoire (choix des fiches, puis index) : le fichier lu une fois tant qu'il ne change pas,
+    relu s'il est réécrit ; chaque appel rend sa propre table."""
+    from politique_ville.base.catalog import ecrire_tables
+    from politique_ville.report import fiches as rf
+
+    lectures = []
+    lire = rf.pd.read_parquet
+    monkeypatch.setattr(rf.pd, "read_parquet", lambda *a, **k: lectures.append(a[0]) or lire(*a, **k))
+    table = {"code_qp": ["QN06300", "QN06301"], "nom_qp": ["Centre", None], "nom_commune": ["A", "B"]}
+    ecrire_tables({"insee_qpv": pd.DataFrame({**table, "type_quartier": ["QPV", "QPV"]})}, tmp_path)
+    a = rf.quartiers_des_fiches(tmp_path)
+    a.loc[0, "libelle"] = "changé"
+    b = rf.quartiers_des_fiches(tmp_path)
+    assert len(lectures) == 1 and b["libelle"].tolist() == [
+        "Centre (QN06300) — A",
+        "Quartier sans nom publié (QN06301) — B",
+    ]
+    ecrire_tables({"insee_qpv": pd.DataFrame({**table, "type_quartier": ["QPV", "QVA"]})}, tmp_path)
+    assert rf.quartiers_des_fiches(tmp_path)["type_quartier"].tolist() == ["QPV", "QVA"] and len(lectures) == 2
+    assert rf.quartiers_des_fiches(tmp_path / "absent") is None

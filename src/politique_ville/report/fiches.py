@@ -7,6 +7,7 @@ Le runner les lit ici, jamais dans un module de chapitre : il ne connaît aucun 
 
 from __future__ import annotations
 
+import functools
 import html
 import unicodedata
 from pathlib import Path
@@ -226,6 +227,13 @@ def quartiers_des_fiches(dossier: Path):
     chemin = Path(dossier) / "insee_qpv.parquet"
     if not chemin.is_file():
         return None
+    etat = chemin.stat()
+    # lus pour choisir les fiches, puis pour l'index : une lecture par état du fichier (un fichier réécrit est relu)
+    return _quartiers_du_fichier(str(chemin), etat.st_ino, etat.st_mtime_ns, etat.st_size).copy(deep=False)
+
+
+@functools.lru_cache(maxsize=8)
+def _quartiers_du_fichier(chemin: str, _inode: int, _date: int, _taille: int) -> pd.DataFrame:
     q = pd.read_parquet(chemin, columns=["code_qp", "nom_qp", "nom_commune", "type_quartier"])
     q["libelle"] = [
         f"{n if isinstance(n, str) and n.strip() else 'Quartier sans nom publié'} ({c}) — {communes}"
