@@ -261,3 +261,21 @@ def test_fiche_tous_les_indicateurs_par_theme(rapport_epci):
         "écart −3,0 pts 52,2 ; écart −2,2 pts"
     ) in t
     assert "« ind_local » = 1,5" in t
+
+
+def test_communes_de_codes_comme_le_filtre_de_toute_la_table():
+    """Les communes d'un ensemble de codes (et celles qui leur sont rattachées), cherchées par l'index des codes :
+    les mêmes lignes, dans le même ordre, que le filtre de toute la table des communes."""
+    import random
+
+    from politique_ville.reference import territoires as t
+
+    toutes = t.communes(alias=True)
+    rattachees = toutes.loc[toutes["type"] != "COM", "rattachement"].tolist()
+    tirage = random.Random(7)
+    for n in (1, 5, 40, 400):
+        codes = set(tirage.sample(toutes["code"].tolist(), n)) | set(tirage.sample(rattachees, 2)) | {"99999"}
+        filtre = toutes[((toutes["type"] == "COM") & toutes["code"].isin(codes)) | toutes["rattachement"].isin(codes)]
+        assert t.communes_de(codes, alias=True).equals(filtre)
+        assert t.communes_de(codes).equals(toutes[(toutes["type"] == "COM") & toutes["code"].isin(codes)])
+        assert (t.communes_de(codes, alias=True)["type"] != "COM").any()

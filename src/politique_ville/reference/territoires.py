@@ -174,6 +174,20 @@ class _Cog:
         self._cles_par_departement: dict[str | None, list[str]] = {}
 
     @functools.cached_property
+    def positions_par_code(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """(code d'une commune actuelle -> ses positions, code de rattachement -> positions des communes déléguées,
+        associées et arrondissements qui lui sont rattachés) dans la table des communes : chaque territoire d'un lot y
+        cherche ses communes sans parcourir les 37 000 lignes."""
+        actuelles: dict[str, list[int]] = {}
+        rattachees: dict[str, list[int]] = {}
+        for i, (code, _nom, type_, rattachement, _dep) in enumerate(self._lignes):
+            if type_ == "COM":
+                actuelles.setdefault(code, []).append(i)
+            if rattachement:
+                rattachees.setdefault(rattachement, []).append(i)
+        return actuelles, rattachees
+
+    @functools.cached_property
     def cles(self) -> list[str]:
         """Clé de rapprochement de chaque nom (calculée au premier rapprochement par le nom : un territoire désigné
         par son code n'en a pas besoin)."""
@@ -268,6 +282,20 @@ def communes(alias: bool = False, dossier: Path | str | None = None) -> pd.DataF
     (``COMA``) et les arrondissements municipaux (``ARM``), rattachés à leur commune (colonne ``rattachement``)."""
     c = _charge(dossier)
     return (c.toutes if alias else c.actuelles).copy()
+
+
+def communes_de(codes, alias: bool = False, dossier: Path | str | None = None) -> pd.DataFrame:
+    """Les lignes de ``communes(alias=True)`` des communes actuelles de ``codes`` (dans l'ordre de la table) ; avec
+    ``alias=True``, aussi celles de toute commune rattachée à l'une d'elles (déléguée, associée, arrondissement) :
+    ``communes(alias=True)`` filtré par ``(type == "COM" & code in codes) | rattachement in codes``, sans parcourir
+    la table entière."""
+    c = _charge(dossier)
+    actuelles, rattachees = c.positions_par_code
+    codes = {str(x) for x in codes}
+    positions = {i for code in codes for i in actuelles.get(code, ())}
+    if alias:
+        positions |= {i for code in codes for i in rattachees.get(code, ())}
+    return c.toutes.iloc[sorted(positions)].copy()
 
 
 def epci(dossier: Path | str | None = None) -> pd.DataFrame:

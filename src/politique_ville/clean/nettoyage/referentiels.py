@@ -190,10 +190,10 @@ def communes_du_cog(territoire) -> pd.DataFrame:
     colonnes de ``communes.csv`` : nom officiel, code INSEE, variantes (anciens noms : communes déléguées ou
     associées), ``contrat_de_ville`` et ``qpv`` inconnus (vides)."""
 
-    toutes = territoires.communes(alias=True)
     codes = set(territoire.communes)
-    actuelles = toutes[(toutes["type"] == "COM") & toutes["code"].isin(codes)]
-    anciens = toutes[(toutes["type"] != "COM") & toutes["rattachement"].isin(codes)]
+    du_territoire = territoires.communes_de(codes, alias=True)  # ses communes et celles qui leur sont rattachées
+    actuelles = du_territoire[(du_territoire["type"] == "COM") & du_territoire["code"].isin(codes)]
+    anciens = du_territoire[(du_territoire["type"] != "COM") & du_territoire["rattachement"].isin(codes)]
     variantes = anciens.groupby("rattachement")["nom"].agg(lambda s: " | ".join(sorted(set(s))))
     return pd.DataFrame(
         {

@@ -112,8 +112,7 @@ def _statuts_des_quartiers(df, refs: Referentiels, codes_t: set[str], codes_col,
     commune, le lieu de chacun (ligne_source -> département, région, première commune) et les communes inconnues."""
     cles_t: set[str] = set()
     if codes_t:
-        toutes = territoires.communes(alias=True)
-        du_t = toutes[((toutes["type"] == "COM") & toutes["code"].isin(codes_t)) | toutes["rattachement"].isin(codes_t)]
+        du_t = territoires.communes_de(codes_t, alias=True)
         cles_t = {territoires.cle_commune(n)[0] for n in du_t["nom"]}
     cog_ = territoires.cog_courant()
     lieu_commune, region_dep = _lieux(cog_)
