@@ -117,9 +117,8 @@ def copie(obj, jeton_: Hashable | None = None):
     dictionnaires, listes, ensembles et tableaux numpy inscriptibles recopiés ; tuples reconstruits autour des copies ; le reste
     (chaînes, nombres, ``MappingProxyType``, objets immuables) rendu tel quel."""
     if isinstance(obj, (pd.DataFrame, pd.Series)):
-        c = obj.copy(
-            deep=False
-        )  # copie à l'écriture (pandas 3) : le résultat gardé ne suit pas ce qu'on fait de la copie
+        # copie légère : la copie à l'écriture de pandas 3 garde le résultat intact de ce qu'on fait de la copie
+        c = obj.copy(deep=False)
         return c if jeton_ is None else marquer(c, jeton_)
     if isinstance(obj, dict):
         return type(obj)((k, copie(v, None if jeton_ is None else (jeton_, k))) for k, v in obj.items())
